@@ -1,0 +1,80 @@
+/**
+ * BaseCommand: what every schemaver command shares — `--json`, `-C DIR`, error rendering and exit codes.
+ * Commands stay thin: parse flags, call one service, return a typed result (printed as JSON with --json).
+ */
+import { Command, Errors, Flags } from '@oclif/core';
+import { SchemaverError, errorJson, formatIssue, maskUrl } from '../errors.js';
+import { paint } from './term.js';
+
+/** toSchemaverError maps any thrown value onto a SchemaverError (parse errors exit 2, unknown failures exit 3). */
+export function toSchemaverError(err: unknown): SchemaverError {
+  if (err instanceof SchemaverError) return err;
+  const e = err as { message?: string; name?: string; oclif?: { exit?: number }; parse?: unknown; code?: string };
+  if (e && (e.parse !== undefined || /Parse|Flag|Arg/.test(e.name ?? '') || e.oclif?.exit === 2)) {
+    return new SchemaverError({
+      code: 'bad-usage',
+      message: maskUrl(String(e.message ?? err).split('\n')[0]!),
+      hint: 'run the command with --help to see its flags and arguments',
+      exit: 2,
+    });
+  }
+  const message = maskUrl(err instanceof Error ? err.message : String(err));
+  return new SchemaverError({
+    code: 'internal',
+    message: message || 'unexpected failure',
+    hint: 'this is a bug in schemaver; run again with DEBUG=1 for a stack trace and report it',
+    exit: 3,
+    cause: err,
+  });
+}
+
+/** renderError writes a SchemaverError for people: every issue as `error[CODE]`, located, with hints. */
+export function renderError(err: SchemaverError, color = paint(process.stderr)): string {
+  const red = (s: string) => color.bold(color.red(s));
+  if (err.issues.length > 1) {
+    const body = err.issues.map((i) => formatIssue(i, red)).join('\n\n');
+    return `${body}\n\n${red('error')}: ${err.message}`;
+  }
+  return formatIssue(err.issues[0] ?? { code: err.code, message: err.message, hint: err.hint, loc: err.loc }, red);
+}
+
+/** BaseCommand is the parent of every schemaver command. */
+export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true;
+
+  static override baseFlags = {
+    cwd: Flags.string({ char: 'C', summary: 'Run as if schemaver was started in DIR.', helpValue: 'DIR' }),
+  };
+
+  /** root is the project directory (the one holding schema/ and .schemaver/). */
+  protected get root(): string {
+    return process.cwd();
+  }
+
+  /** print writes a line of human output (suppressed with --json). */
+  protected print(text = ''): void {
+    if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  }
+
+  /** note writes a line to stderr for people (suppressed with --json). */
+  protected note(text: string): void {
+    if (!this.jsonEnabled()) process.stderr.write(text + '\n');
+  }
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<never> {
+    if (err instanceof Errors.ExitError) throw err;
+    const e = toSchemaverError(err);
+    if (process.env.DEBUG && err.stack) process.stderr.write(err.stack + '\n');
+    if (this.jsonEnabled()) {
+      process.stdout.write(JSON.stringify(errorJson(e), null, 2) + '\n');
+    } else {
+      process.stderr.write(renderError(e) + '\n');
+    }
+    process.exitCode = e.exit;
+    throw new Errors.ExitError(e.exit);
+  }
+
+  protected override logJson(json: unknown): void {
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Errors users see. Every failure is a SchemaverError with a stable `code`, a message that says what
+ * failed, a hint that says what to do next, structured `data`, and a file location when a file is to blame.
+ * Exit codes (SPEC): 1 negative answer, 2 bad input, 3 database or environment failure.
+ */
+
+/** ExitCode is the process exit status a failure maps to. */
+export type ExitCode = 1 | 2 | 3;
+
+/** SourceLoc points into a user file (1-based line and column). */
+export interface SourceLoc {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+/** Issue is one located problem found while validating input; many are collected before failing. */
+export interface Issue {
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
+  readonly loc?: SourceLoc;
+  /** related names a second place involved (e.g. the first definition of a duplicate). */
+  readonly related?: SourceLoc;
+}
+
+/** SchemaverErrorInit are the fields of a SchemaverError. */
+export interface SchemaverErrorInit {
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
+  readonly loc?: SourceLoc;
+  readonly data?: unknown;
+  readonly exit?: ExitCode;
+  readonly issues?: readonly Issue[];
+  readonly cause?: unknown;
+}
+
+/** SchemaverError is the one error class of schemaver; `exit` defaults to 2 (bad input). */
+export class SchemaverError extends Error {
+  readonly code: string;
+  readonly hint?: string;
+  readonly loc?: SourceLoc;
+  readonly data?: unknown;
+  readonly exit: ExitCode;
+  readonly issues: readonly Issue[];
+
+  constructor(init: SchemaverErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'SchemaverError';
+    this.code = init.code;
+    this.hint = init.hint;
+    this.loc = init.loc;
+    this.data = init.data;
+    this.exit = init.exit ?? 2;
+    this.issues = init.issues ?? [];
+  }
+}
+
+/** invalidSchema wraps collected validation issues into one exit-2 error. */
+export function invalidSchema(issues: readonly Issue[]): SchemaverError {
+  const first = issues[0];
+  return new SchemaverError({
+    code: first?.code ?? 'invalid-schema',
+    message: issues.length === 1 ? first!.message : `${issues.length} problems in schema/`,
+    hint: issues.length === 1 ? first!.hint : undefined,
+    loc: issues.length === 1 ? first!.loc : undefined,
+    issues,
+    exit: 2,
+  });
+}
+
+/** negative is an exit-1 answer such as "nothing to commit", drift, conflicts or a failed verification. */
+export function negative(code: string, message: string, hint?: string, data?: unknown): SchemaverError {
+  return new SchemaverError({ code, message, hint, data, exit: 1 });
+}
+
+/** envFailure is an exit-3 failure of a database or of the environment. */
+export function envFailure(code: string, message: string, hint?: string, cause?: unknown, data?: unknown): SchemaverError {
+  return new SchemaverError({ code, message, hint, cause, data, exit: 3 });
+}
+
+/** formatLoc writes `file:line:col`. */
+export function formatLoc(loc: SourceLoc): string {
+  return `${loc.file}:${loc.line}:${loc.col}`;
+}
+
+/** formatIssue renders one issue the rustc way: `error[CODE]: msg`, `  --> file:l:c`, `  = hint: ...`. */
+export function formatIssue(issue: Issue, paint: (s: string) => string = (s) => s): string {
+  const lines = [`${paint(`error[${issue.code}]`)}: ${issue.message}`];
+  if (issue.loc) lines.push(`  --> ${formatLoc(issue.loc)}`);
+  if (issue.related) lines.push(`  --> ${formatLoc(issue.related)} (also here)`);
+  if (issue.hint) lines.push(`  = hint: ${issue.hint}`);
+  return lines.join('\n');
+}
+
+/** errorJson is the `--json` shape of a failure: `{"error": {code, message, hint, loc, data, issues}}`. */
+export function errorJson(err: SchemaverError): { error: Record<string, unknown> } {
+  return {
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err.hint ? { hint: err.hint } : {}),
+      ...(err.loc ? { loc: err.loc } : {}),
+      ...(err.data !== undefined ? { data: err.data } : {}),
+      ...(err.issues.length ? { issues: err.issues } : {}),
+    },
+  };
+}
+
+/** maskUrl hides the password of a connection URL (`postgres://u:***@h/db`); non-URLs are returned as is. */
+export function maskUrl(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)(@)/gi, '$1***$3');
+}

@@ -1,0 +1,372 @@
+/**
+ * The schemaver model: plain, readonly data describing a PostgreSQL schema.
+ * Nothing in src/model does I/O. Every object carries a `kind` tag.
+ *
+ * Conventions
+ * - Object ids ("qualified names") are built by `qid(schema, name)` in ./ids.ts: `public` objects
+ *   are written unqualified (`users`), others `billing.invoices`; parts that need it are
+ *   double-quoted SQL-style (`"Weird.Name"`). Maps in the model are keyed by these ids.
+ * - Types are stored in PostgreSQL's `format_type` spelling (`integer`, `character varying(20)`,
+ *   `timestamp with time zone`, `numeric(10,2)`, `text[]`); user types by id (`order_status`,
+ *   `billing.money_amount`).
+ * - SQL expressions (defaults, checks, index predicates, view queries, function bodies) are text.
+ *   Equality of expressions is decided by PostgreSQL: compare models read back from a database.
+ * - Optional attributes are omitted (never `undefined`-valued) in canonical form; `null` is not used
+ *   except where stated. Booleans that default to false are omitted when false.
+ */
+
+/** Schema is one whole database schema: the unit that is snapshotted, hashed, diffed and merged. */
+export interface Schema {
+  readonly kind: 'schema';
+  readonly extensions: Readonly<Record<string, Extension>>; // keyed by extension name
+  readonly schemas: Readonly<Record<string, Namespace>>; // keyed by schema name; `public` is implicit and never listed
+  readonly enums: Readonly<Record<string, EnumType>>;
+  readonly composites: Readonly<Record<string, CompositeType>>;
+  readonly domains: Readonly<Record<string, Domain>>;
+  readonly sequences: Readonly<Record<string, Sequence>>;
+  readonly tables: Readonly<Record<string, Table>>;
+  readonly views: Readonly<Record<string, View>>; // plain and materialized
+  readonly functions: Readonly<Record<string, Func>>; // keyed by funcId(): `name(argtypes)`
+}
+
+/** Extension is a `CREATE EXTENSION`. */
+export interface Extension {
+  readonly kind: 'extension';
+  readonly name: string;
+  readonly schema?: string; // omitted = default schema chosen by PostgreSQL
+  readonly version?: string;
+  readonly comment?: string;
+}
+
+/** Namespace is a PostgreSQL schema (`CREATE SCHEMA`). */
+export interface Namespace {
+  readonly kind: 'namespace';
+  readonly name: string;
+  readonly comment?: string;
+}
+
+/** EnumType is `CREATE TYPE ... AS ENUM`; value order matters. */
+export interface EnumType {
+  readonly kind: 'enum';
+  readonly schema: string;
+  readonly name: string;
+  readonly values: readonly string[];
+  readonly comment?: string;
+  readonly renamedFrom?: string;
+  /** valueRenames maps new value -> old value (from `{ value: x, renamed_from: y }` in YAML). */
+  readonly valueRenames?: Readonly<Record<string, string>>;
+}
+
+/** CompositeType is `CREATE TYPE ... AS (attr type, ...)`. */
+export interface CompositeType {
+  readonly kind: 'composite';
+  readonly schema: string;
+  readonly name: string;
+  readonly attributes: readonly { readonly name: string; readonly type: string; readonly collation?: string }[];
+  readonly comment?: string;
+}
+
+/** Domain is `CREATE DOMAIN`. */
+export interface Domain {
+  readonly kind: 'domain';
+  readonly schema: string;
+  readonly name: string;
+  readonly type: string;
+  readonly nullable: boolean; // false = NOT NULL
+  readonly default?: Default;
+  readonly collation?: string;
+  /** checks keyed by constraint name (default names as PostgreSQL chooses: `<domain>_check`, `<domain>_check1`...). */
+  readonly checks: Readonly<Record<string, DomainCheck>>;
+  readonly comment?: string;
+}
+
+/** DomainCheck is one CHECK constraint of a domain. */
+export interface DomainCheck {
+  readonly name: string;
+  readonly expression: string; // uses VALUE
+  readonly notValid?: boolean;
+}
+
+/** Sequence is a free-standing `CREATE SEQUENCE` (identity and serial sequences live on their column). */
+export interface Sequence {
+  readonly kind: 'sequence';
+  readonly schema: string;
+  readonly name: string;
+  readonly options: SequenceOptions;
+  /** ownedBy is `table.column` id (`OWNED BY`), when set. */
+  readonly ownedBy?: { readonly table: string; readonly column: string };
+  readonly comment?: string;
+}
+
+/** SequenceOptions are the options of a sequence; omitted fields take PostgreSQL's defaults for the type. */
+export interface SequenceOptions {
+  readonly type?: string; // smallint | integer | bigint; default bigint
+  readonly start?: string; // numbers as decimal strings (bigint range)
+  readonly increment?: string;
+  readonly min?: string;
+  readonly max?: string;
+  readonly cache?: string;
+  readonly cycle?: boolean;
+}
+
+/** Default is a column or domain default: a literal of the column's type, or an SQL expression. */
+export type Default =
+  | { readonly literal: string | number | boolean } // YAML scalar default; compiled via quoteLiteral
+  | { readonly sql: string };
+
+/** Column is one column of a table. Order of `Table.columns` is kept for CREATE TABLE only. */
+export interface Column {
+  readonly kind: 'column';
+  readonly name: string;
+  readonly type: string;
+  readonly nullable: boolean;
+  readonly default?: Default;
+  /** identity: GENERATED ALWAYS / BY DEFAULT AS IDENTITY, with optional sequence options. */
+  readonly identity?: { readonly mode: 'always' | 'by_default'; readonly options?: SequenceOptions };
+  /** serial: the column is serial/bigserial/smallserial (an owned sequence with nextval default). */
+  readonly serial?: boolean;
+  /** generated: STORED generated column expression. */
+  readonly generated?: string;
+  readonly collation?: string;
+  readonly comment?: string;
+  readonly renamedFrom?: string;
+}
+
+/** ConstraintTiming is DEFERRABLE / INITIALLY DEFERRED. */
+export interface ConstraintTiming {
+  readonly deferrable?: boolean;
+  readonly initiallyDeferred?: boolean;
+}
+
+/** PrimaryKey of a table; name defaults to `<table>_pkey`. */
+export interface PrimaryKey extends ConstraintTiming {
+  readonly kind: 'primary_key';
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly include?: readonly string[];
+  readonly comment?: string;
+  readonly renamedFrom?: string;
+}
+
+/** UniqueConstraint is a UNIQUE table constraint (not a unique index). */
+export interface UniqueConstraint extends ConstraintTiming {
+  readonly kind: 'unique';
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly nullsNotDistinct?: boolean;
+  readonly include?: readonly string[];
+  readonly comment?: string;
+  readonly renamedFrom?: string;
+}
+
+/** CheckConstraint is a table CHECK constraint. */
+export interface CheckConstraint {
+  readonly kind: 'check';
+  readonly name: string;
+  readonly expression: string;
+  readonly noInherit?: boolean;
+  readonly notValid?: boolean;
+  readonly comment?: string;
+  readonly renamedFrom?: string;
+}
+
+/** FkAction is a referential action. */
+export type FkAction = 'no_action' | 'restrict' | 'cascade' | 'set_null' | 'set_default';
+
+/** ForeignKey is a FOREIGN KEY table constraint. */
+export interface ForeignKey extends ConstraintTiming {
+  readonly kind: 'foreign_key';
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly refTable: string; // table id
+  readonly refColumns: readonly string[];
+  readonly onDelete?: FkAction; // omitted = no_action
+  readonly onUpdate?: FkAction;
+  readonly match?: 'simple' | 'full'; // omitted = simple
+  readonly notValid?: boolean;
+  readonly comment?: string;
+  readonly renamedFrom?: string;
+}
+
+/** ExclusionConstraint is an EXCLUDE constraint. */
+export interface ExclusionConstraint extends ConstraintTiming {
+  readonly kind: 'exclusion';
+  readonly name: string;
+  readonly using: string; // access method, e.g. gist
+  readonly elements: readonly { readonly column?: string; readonly expression?: string; readonly opclass?: string; readonly operator: string }[];
+  readonly where?: string;
+  readonly include?: readonly string[];
+  readonly comment?: string;
+  readonly renamedFrom?: string;
+}
+
+/** IndexElement is one key of an index: a column or an expression, with ordering options. */
+export interface IndexElement {
+  readonly column?: string;
+  readonly expression?: string;
+  readonly collation?: string;
+  readonly opclass?: string;
+  readonly order?: 'desc'; // omitted = asc
+  readonly nulls?: 'first' | 'last'; // omitted = the default for the order
+}
+
+/** Index is a CREATE INDEX (indexes backing PK/UNIQUE/EXCLUDE constraints are not listed). */
+export interface Index {
+  readonly kind: 'index';
+  readonly name: string;
+  readonly unique?: boolean;
+  readonly using?: string; // omitted = btree
+  readonly elements: readonly IndexElement[];
+  readonly include?: readonly string[];
+  readonly where?: string;
+  readonly with?: Readonly<Record<string, string>>; // storage parameters
+  readonly nullsNotDistinct?: boolean;
+  readonly comment?: string;
+  readonly renamedFrom?: string;
+}
+
+/** TriggerEvent is an event that fires a trigger. */
+export type TriggerEvent = 'insert' | 'update' | 'delete' | 'truncate';
+
+/** Trigger is a CREATE [CONSTRAINT] TRIGGER on a table or view. */
+export interface Trigger extends ConstraintTiming {
+  readonly kind: 'trigger';
+  readonly name: string;
+  readonly timing: 'before' | 'after' | 'instead_of';
+  readonly events: readonly TriggerEvent[];
+  readonly updateOf?: readonly string[];
+  readonly forEach: 'row' | 'statement';
+  readonly function: string; // function id without args: `touch_updated_at`, `audit.log_change`
+  readonly args?: readonly string[];
+  readonly when?: string;
+  readonly constraint?: boolean;
+  readonly referencing?: { readonly oldTable?: string; readonly newTable?: string };
+  readonly enabled?: 'origin' | 'disabled' | 'replica' | 'always'; // omitted = origin (enabled)
+  readonly comment?: string;
+}
+
+/** Policy is a row-level security policy. */
+export interface Policy {
+  readonly kind: 'policy';
+  readonly name: string;
+  readonly command: 'all' | 'select' | 'insert' | 'update' | 'delete';
+  readonly permissive: boolean;
+  readonly roles: readonly string[]; // ['public'] when omitted in YAML
+  readonly using?: string;
+  readonly withCheck?: string;
+  readonly comment?: string;
+}
+
+/** Partitioning is `PARTITION BY strategy (key)`. */
+export interface Partitioning {
+  readonly strategy: 'range' | 'list' | 'hash';
+  readonly key: string; // as pg_get_partkeydef prints it after the strategy, e.g. `created_at` or `lower(name)`
+}
+
+/** Table is a CREATE TABLE with everything that hangs off it. */
+export interface Table {
+  readonly kind: 'table';
+  readonly schema: string;
+  readonly name: string;
+  readonly columns: readonly Column[];
+  readonly primaryKey?: PrimaryKey;
+  readonly uniques: Readonly<Record<string, UniqueConstraint>>;
+  readonly checks: Readonly<Record<string, CheckConstraint>>;
+  readonly foreignKeys: Readonly<Record<string, ForeignKey>>;
+  readonly exclusions: Readonly<Record<string, ExclusionConstraint>>;
+  readonly indexes: Readonly<Record<string, Index>>;
+  readonly triggers: Readonly<Record<string, Trigger>>;
+  readonly policies: Readonly<Record<string, Policy>>;
+  readonly rowLevelSecurity?: boolean;
+  readonly forceRowLevelSecurity?: boolean;
+  readonly partitionBy?: Partitioning;
+  /** partitionOf: this table is a partition of `parent` (table id) with bound text, e.g. `FOR VALUES FROM (1) TO (10)` or `DEFAULT`. */
+  readonly partitionOf?: { readonly parent: string; readonly bound: string };
+  readonly inherits?: readonly string[];
+  readonly unlogged?: boolean;
+  readonly comment?: string;
+  readonly renamedFrom?: string;
+}
+
+/** View is a CREATE VIEW or CREATE MATERIALIZED VIEW. */
+export interface View {
+  readonly kind: 'view';
+  readonly schema: string;
+  readonly name: string;
+  readonly query: string;
+  readonly materialized?: boolean;
+  readonly columns?: readonly string[]; // explicit column names, when given
+  readonly options?: Readonly<Record<string, string>>; // security_barrier, check_option, security_invoker...
+  /** indexes on a materialized view. */
+  readonly indexes?: Readonly<Record<string, Index>>;
+  readonly triggers?: Readonly<Record<string, Trigger>>; // INSTEAD OF triggers on views
+  readonly columnComments?: Readonly<Record<string, string>>;
+  readonly comment?: string;
+  readonly renamedFrom?: string;
+}
+
+/** Func is a CREATE FUNCTION or CREATE PROCEDURE. */
+export interface Func {
+  readonly kind: 'function';
+  readonly schema: string;
+  readonly name: string;
+  /** args is the argument list as pg_get_function_arguments prints it: `a integer, b text DEFAULT 'x'::text`. */
+  readonly args: string;
+  /** identityArgs is the argument types only, as pg_get_function_identity_arguments prints it; part of the id. */
+  readonly identityArgs: string;
+  readonly returns: string; // `trigger`, `integer`, `SETOF text`, `TABLE(a integer, b text)`; `void` for procedures
+  readonly procedure?: boolean;
+  readonly language: string;
+  readonly body: string;
+  readonly volatility?: 'immutable' | 'stable'; // omitted = volatile
+  readonly strict?: boolean;
+  readonly securityDefiner?: boolean;
+  readonly leakproof?: boolean;
+  readonly parallel?: 'safe' | 'restricted'; // omitted = unsafe
+  readonly cost?: string;
+  readonly rows?: string;
+  readonly set?: Readonly<Record<string, string>>; // SET config = value
+  readonly comment?: string;
+}
+
+/** ObjectKind lists every kind of object that changes can be about. */
+export type ObjectKind =
+  | 'extension'
+  | 'namespace'
+  | 'enum'
+  | 'composite'
+  | 'domain'
+  | 'sequence'
+  | 'table'
+  | 'column'
+  | 'primary_key'
+  | 'unique'
+  | 'check'
+  | 'foreign_key'
+  | 'exclusion'
+  | 'index'
+  | 'trigger'
+  | 'policy'
+  | 'view'
+  | 'function';
+
+/** emptySchema returns a Schema with no objects. */
+export function emptySchema(): Schema {
+  return {
+    kind: 'schema',
+    extensions: {},
+    schemas: {},
+    enums: {},
+    composites: {},
+    domains: {},
+    sequences: {},
+    tables: {},
+    views: {},
+    functions: {},
+  };
+}
+
+/** assertNever makes a missing case in an exhaustive switch a compile error. */
+export function assertNever(x: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);
+}
