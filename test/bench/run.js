@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// `npm run bench`: wall-clock figures for the bars in the issues, measured on generated 1000-table schemas.
+// Runs against the built package (dist/) and the real CLI (bin/run.js). Prints a table and writes .bench/results.json.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = join(root, 'bin', 'run.js');
+const dist = (p) => import(join(root, 'dist', p));
+const TABLES = Number(process.env.BENCH_TABLES ?? 1000);
+const results = [];
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function record(name, ms, bar, note = '') {
+  const ok = bar === undefined ? '' : ms <= bar ? 'ok' : 'OVER';
+  results.push({ name, ms: Math.round(ms * 10) / 10, bar, ok, note });
+  const barText = bar === undefined ? '' : `(bar ${bar} ms) ${ok}`;
+  console.log(`${name.padEnd(58)} ${String(Math.round(ms)).padStart(7)} ms  ${barText} ${note}`);
+}
+
+function skip(name, err) {
+  results.push({ name, ms: null, note: String(err?.message ?? err).split('\n')[0] });
+  console.log(`${name.padEnd(58)}     n/a  ${String(err?.message ?? err).split('\n')[0]}`);
+}
+
+function run(cwd, args, { expect = [0] } = {}) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const ms = performance.now() - t0;
+  if (!expect.includes(r.status)) throw new Error(`schemaver ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(0, 3).join(' | ')}`);
+  return { ms, ...r };
+}
+
+async function timeIt(fn, reps = 5) {
+  await fn(); // warm-up
+  const xs = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await fn();
+    xs.push(performance.now() - t0);
+  }
+  return median(xs);
+}
+
+function writeProject(dir, files) {
+  for (const f of files) {
+    const p = join(dir, f.path);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, f.text);
+  }
+}
+
+async function section(name, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    skip(name, e);
+  }
+}
+
+console.log(`schemaver bench — ${TABLES} generated tables, node ${process.version}, ${new Date().toISOString()}\n`);
+const work = mkdtempSync(join(tmpdir(), 'schemaver-bench-'));
+
+await section('schemaver --help', async () => {
+  run(root, ['--help']);
+  const xs = [];
+  for (let i = 0; i < 5; i++) xs.push(run(root, ['--help']).ms);
+  record('schemaver --help (process wall, median of 5)', median(xs), 300);
+});
+
+let gen, A;
+await section('generate', async () => {
+  gen = await dist('canon/generate.js');
+  A = gen.generateSchema(TABLES, 1);
+});
+
+await section(`commit ${TABLES} tables --no-verify`, async () => {
+  const { writeSchemaYaml } = await dist('yaml/index.js');
+  const dir = join(work, 'commit');
+  mkdirSync(dir);
+  run(dir, ['init']);
+  rmSync(join(dir, 'schema'), { recursive: true, force: true });
+  writeProject(dir, writeSchemaYaml(A));
+  record(`commit of ${TABLES}-table schema, --no-verify (CLI wall)`, run(dir, ['commit', '-m', 'initial', '--no-verify']).ms, 1000);
+  const xs = [];
+  for (let i = 0; i < 3; i++) xs.push(run(dir, ['status']).ms);
+  record(`status on ${TABLES}-table schema (CLI wall, median of 3)`, median(xs), 500);
+});
+
+await section(`commit ${TABLES} tables with verification`, async () => {
+  const { writeSchemaYaml } = await dist('yaml/index.js');
+  const dir = join(work, 'commit-verify');
+  mkdirSync(dir);
+  run(dir, ['init']);
+  rmSync(join(dir, 'schema'), { recursive: true, force: true });
+  writeProject(dir, writeSchemaYaml(A));
+  record(`initial commit of ${TABLES}-table schema, verified (CLI wall)`, run(dir, ['commit', '-m', 'initial']).ms, 5000);
+  const B = gen.mutateSchema(A, 10, 7);
+  rmSync(join(dir, 'schema'), { recursive: true, force: true });
+  writeProject(dir, writeSchemaYaml(B));
+  record('commit of a 10-change edge, verified (CLI wall)', run(dir, ['commit', '-m', 'ten changes', '--allow-destructive']).ms);
+});
+
+await section('plan', async () => {
+  const { planMigration, renderUp, renderDown } = await dist('plan/index.js');
+  const B = gen.mutateSchema(A, 300, 3);
+  let steps = 0;
+  const ms = await timeIt(() => {
+    const p = planMigration(A, B);
+    steps = p.steps.length;
+    renderUp(p);
+    renderDown(p);
+  });
+  record(`plan + render, ${TABLES} tables, ~300 changes (in-process)`, ms, 150, `${steps} steps`);
+});
+
+await section('verify', async () => {
+  const { planMigration, renderUp, renderDown } = await dist('plan/index.js');
+  const { verifyEdge } = await dist('pg/index.js');
+  const B = gen.mutateSchema(A, 10, 5);
+  const p = planMigration(A, B);
+  const t0 = performance.now();
+  const r = await verifyEdge(A, B, renderUp(p), renderDown(p));
+  record(`verify a 10-change edge on ${TABLES} tables (in-process)`, performance.now() - t0, 2500, r.ok ? 'verified' : `NOT OK: ${r.problems.slice(0, 2).join('; ')}`);
+});
+
+await section('merge', async () => {
+  const { merge3 } = await dist('merge/index.js');
+  const ours = gen.mutateSchema(A, 50, 11);
+  const theirs = gen.mutateSchema(A, 50, 12);
+  let conflicts = 0;
+  const ms = await timeIt(() => {
+    conflicts = merge3(A, ours, theirs).conflicts.length;
+  });
+  record(`merge3 of two ${TABLES}-table branches, 50 changes each`, ms, 1000, `${conflicts} conflicts`);
+});
+
+await section('parse+hash', async () => {
+  const { writeSchemaYaml } = await dist('yaml/index.js');
+  const { parseSchemaFiles } = await dist('parse/index.js');
+  const { schemaHash } = await dist('canon/index.js');
+  const files = writeSchemaYaml(A);
+  const ms = await timeIt(() => {
+    const r = parseSchemaFiles(files);
+    schemaHash(r.schema);
+  });
+  record(`parse + hash ${TABLES}-table YAML (in-process)`, ms, 300);
+});
+
+rmSync(work, { recursive: true, force: true });
+mkdirSync(join(root, '.bench'), { recursive: true });
+writeFileSync(join(root, '.bench', 'results.json'), JSON.stringify({ when: new Date().toISOString(), tables: TABLES, results }, null, 2));
+console.log(`\nwritten .bench/results.json`);
