@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { findMarkers, markConflicts, MARKER } from '../../src/merge/markers.js';
+import type { Conflict } from '../../src/merge/index.js';
+
+const f = (text: string) => [{ path: 'schema/app.yaml', text }];
+
+describe('conflict markers', () => {
+  it('marks an attribute written as a key, with each side copied from its files, and stays valid YAML', () => {
+    const base = f('tables:\n  users:\n    columns:\n      email: { type: text }\n');
+    const ours = f('tables:\n  users:\n    columns:\n      email: { type: citext }\n');
+    const theirs = f('tables:\n  users:\n    columns:\n      email: { type: varchar(100) }\n');
+    const c: Conflict = { path: ['tables', 'users', 'columns', 'email'], object: 'column users.email', attribute: 'type', kind: 'modify/modify', base: 'text', ours: 'citext', theirs: 'character varying(100)', message: 'type changed differently' };
+    const out = markConflicts(ours, [c], { base, ours, theirs });
+    const doc = parse(out[0]!.text);
+    expect(doc.tables.users.columns.email.type[MARKER]).toMatchObject({ base: 'text', ours: 'citext', theirs: 'varchar(100)' });
+    expect(findMarkers(out)).toEqual([{ file: 'schema/app.yaml', line: 6, col: 11 }]);
+  });
+  it('marks the whole object when the attribute is not a key (short form) and null for an absent side', () => {
+    const base = f('tables:\n  users:\n    columns:\n      email: text\n');
+    const ours = f('tables:\n  users:\n    columns:\n      email: citext\n');
+    const theirs = f('tables:\n  users:\n    columns: {}\n');
+    const c: Conflict = { path: ['tables', 'users', 'columns', 'email'], object: 'column users.email', kind: 'modify/drop', message: 'changed and dropped' };
+    const out = markConflicts(ours, [c], { base, ours, theirs });
+    expect(parse(out[0]!.text).tables.users.columns.email[MARKER]).toMatchObject({ base: 'text', ours: 'citext', theirs: null });
+  });
+  it('finds qualified and quoted ids', () => {
+    const ours = f('tables:\n  billing.invoices:\n    comment: a\n    columns: { id: bigint }\n');
+    const theirs = f('tables:\n  billing.invoices:\n    comment: b\n    columns: { id: bigint }\n');
+    const c: Conflict = { path: ['tables', 'billing.invoices'], object: 'table billing.invoices', attribute: 'comment', kind: 'modify/modify', message: 'm' };
+    const out = markConflicts(ours, [c], { base: f('tables: {}\n'), ours, theirs });
+    expect(parse(out[0]!.text).tables['billing.invoices'].comment[MARKER]).toMatchObject({ base: null, ours: 'a', theirs: 'b' });
+  });
+});
