@@ -1,0 +1,323 @@
+/**
+ * The deploy engine: move a database from the commit it records to another commit (upgrade/downgrade),
+ * in ONE transaction under an advisory lock, or print the script instead (`--sql`).
+ * Works on any Driver (PGlite or a server) and any DeployStore (the real store or a test fake).
+ */
+import { readFileSync } from 'node:fs';
+import { SchemaverError, envFailure, negative } from '../errors.js';
+import type { StepSummary } from '../model/plan.js';
+import type { Driver } from '../pg/driver.js';
+import { BASE, edgeLabel, firstParentBack, hazards, loadGraph, planPath, short, type DeployStore, type DownClassifier, type FlaggedStep, type Graph, type PathEdge } from './path.js';
+import { buildScript, renderScript, type DeployScript, type ScriptUnit } from './script.js';
+import { LOCK_KEY, countUserObjects, readRecorded, type Recorded } from './versions.js';
+
+/** schemaverVersion is the version of this package (recorded in schemaver_history). */
+export function schemaverVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** plannerClassifier classifies a down edge with the planner (planning child -> parent without rename hints). */
+export const plannerClassifier: DownClassifier = async (from, to) => {
+  const { planMigration } = await import('../plan/index.js');
+  return planMigration(from, to, { renames: false }).steps.map(
+    (s): StepSummary => ({ what: s.what, object: s.object, destructive: s.destructive, rewrite: s.rewrite, lock: s.lock, reversible: s.reverse !== null }),
+  );
+};
+
+/** DeployContext is what every deploy operation works with. */
+export interface DeployContext {
+  readonly store: DeployStore;
+  /** db: the target; may be undefined only for `--sql` with no database to read (then it is taken as empty). */
+  readonly db?: Driver;
+  /** label: the target for messages (defaults to db.label). */
+  readonly label?: string;
+  readonly classifyDown?: DownClassifier;
+  /** onProgress receives one line per edge (the command prints them on stderr). */
+  readonly onProgress?: (line: string) => void;
+  readonly version?: string;
+}
+
+/** MoveRequest asks for an upgrade or a downgrade. */
+export interface MoveRequest {
+  readonly command: 'upgrade' | 'downgrade';
+  /** rev: REV, `base` or (downgrade) `-N`; upgrade defaults to HEAD. */
+  readonly rev?: string;
+  readonly allowDestructive?: boolean;
+  /** sql: build and return the script without running anything. */
+  readonly sql?: boolean;
+  /** from: with `sql`, assume the database is at this revision instead of reading it (offline mode). */
+  readonly from?: string;
+}
+
+/** EdgeReport is one edge of a move as reported to the user. */
+export interface EdgeReport {
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly direction: 'up' | 'down';
+  readonly fromHash: string;
+  readonly toHash: string;
+  readonly message: string;
+  readonly statements: number;
+  readonly checksum: string;
+  readonly ms?: number;
+}
+
+/** MoveResult is the outcome of upgrade/downgrade. */
+export interface MoveResult {
+  readonly command: 'upgrade' | 'downgrade';
+  readonly target: string;
+  readonly from: { readonly commit: string | null; readonly hash: string | null };
+  readonly to: { readonly commit: string | null; readonly hash: string | null };
+  /** applied: true when statements ran and were committed; false for `--sql` and when already there. */
+  readonly applied: boolean;
+  readonly upToDate: boolean;
+  readonly edges: readonly EdgeReport[];
+  readonly destructive: readonly FlaggedStep[];
+  /** sql: the script, with `--sql`. */
+  readonly sql?: string;
+  readonly ms: number;
+}
+
+/** nodeOut writes a node for JSON (null for nothing). */
+function nodeOut(commit: string, hash: string | undefined): { commit: string | null; hash: string | null } {
+  return { commit: commit === BASE ? null : commit, hash: commit === BASE ? null : (hash ?? null) };
+}
+
+/** resolveTarget turns the user's revision into a node: `base`, `-N` (first parents back from `recorded`) or a store revision. */
+export async function resolveTarget(store: DeployStore, g: Graph | undefined, rev: string, recorded: string, command: string): Promise<string> {
+  if (rev === 'base') return BASE;
+  const rel = /^-(\d+)$/.exec(rev);
+  if (rel) {
+    if (command !== 'downgrade') {
+      throw new SchemaverError({ code: 'bad-revision', message: `${command} takes a revision, not ${rev}`, hint: 'use `schemaver downgrade -N` to go back N commits', exit: 2 });
+    }
+    if (recorded === BASE) {
+      throw negative('nothing-recorded', 'the database records no commit, so there is nothing to go back from', 'see `schemaver current`; `schemaver upgrade` deploys HEAD');
+    }
+    return firstParentBack(g ?? (await loadGraph(store, [recorded])), recorded, Number(rel[1]));
+  }
+  return store.resolve(rev);
+}
+
+/** describeDbError reads PostgreSQL's fields off a driver error (pg and PGlite use the same names). */
+export function describeDbError(err: unknown): { message: string; code?: string; detail?: string; hint?: string; position?: number; where?: string } {
+  const e = (err ?? {}) as { message?: string; code?: string; detail?: string; hint?: string; position?: string | number; where?: string };
+  return {
+    message: String(e.message ?? err),
+    ...(typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? { code: e.code } : {}),
+    ...(e.detail ? { detail: e.detail } : {}),
+    ...(e.hint ? { hint: e.hint } : {}),
+    ...(e.position !== undefined && e.position !== '' ? { position: Number(e.position) } : {}),
+    ...(e.where ? { where: e.where } : {}),
+  };
+}
+
+/** statementFailure builds the exit-3 error for a failed statement, naming edge, step and statement. */
+function statementFailure(err: unknown, u: ScriptUnit | undefined, script: DeployScript | undefined, command: string, label: string): SchemaverError {
+  if (err instanceof SchemaverError) return err;
+  const pgErr = describeDbError(err);
+  const e = u?.edge !== undefined ? script?.edges[u.edge] : undefined;
+  const where = e
+    ? `edge ${u!.edge! + 1}/${script!.edges.length} ${edgeLabel(e)}, statement ${u!.statement} of ${u!.statements} (line ${u!.line} of its ${e.direction} script)${u!.step ? `, step "${u!.step}"` : ''}`
+    : u
+      ? 'a schemaver bookkeeping statement'
+      : 'COMMIT';
+  const sql = u?.sql ?? 'COMMIT';
+  const shown = sql.length > 600 ? sql.slice(0, 600) + ' ...' : sql;
+  const pgLine = `PostgreSQL: ${pgErr.message}${pgErr.code ? ` (${pgErr.code})` : ''}${pgErr.detail ? `\n  detail: ${pgErr.detail}` : ''}${pgErr.hint ? `\n  hint: ${pgErr.hint}` : ''}`;
+  return envFailure(
+    'migration-failed',
+    `${command} of ${label} failed in ${where}:\n    ${shown.split('\n').join('\n    ')}\n  ${pgLine}`,
+    'nothing was changed: the transaction was rolled back, so the schema and schemaver_version are as they were',
+    undefined,
+    {
+      edge: e ? { from: nodeOut(e.from, undefined).commit, to: nodeOut(e.to, undefined).commit, direction: e.direction } : null,
+      statement: u?.statement ?? null,
+      line: u?.line ?? null,
+      step: u?.step ?? null,
+      sql,
+      postgres: pgErr,
+    },
+  );
+}
+
+/** refuseNonEmpty stops an upgrade from nothing into a database that already has objects (it needs a baseline). */
+async function refuseNonEmpty(db: Driver, label: string, command: string): Promise<void> {
+  const n = await countUserObjects(db);
+  if (n > 0) {
+    throw negative(
+      'not-stamped',
+      `${label} already holds ${n} object(s) but records no schemaver commit; ${command} would run the first migration over them`,
+      'baseline it first: `schemaver import --url ...` (or check the schema matches a commit with `schemaver check REV`), then `schemaver stamp REV`',
+      { objects: n },
+    );
+  }
+}
+
+/** checkDirection refuses an upgrade that only goes down and a downgrade that only goes up. */
+function checkDirection(command: 'upgrade' | 'downgrade', edges: readonly PathEdge[], rev: string): void {
+  if (!edges.length) return;
+  if (command === 'upgrade' && edges.every((e) => e.direction === 'down')) {
+    throw new SchemaverError({ code: 'wrong-direction', message: `${rev} is below the commit the database records; upgrade would go down`, hint: `use \`schemaver downgrade ${rev}\``, exit: 2 });
+  }
+  if (command === 'downgrade' && edges.every((e) => e.direction === 'up')) {
+    throw new SchemaverError({ code: 'wrong-direction', message: `${rev} is above the commit the database records; downgrade would go up`, hint: `use \`schemaver upgrade ${rev}\``, exit: 2 });
+  }
+}
+
+/** prepare reads the graph, resolves the target and plans the path and its hazards. */
+async function prepare(ctx: DeployContext, req: MoveRequest, recorded: string, recordedHash: string | undefined) {
+  const rev = req.rev ?? (req.command === 'upgrade' ? 'HEAD' : undefined);
+  if (rev === undefined) throw new SchemaverError({ code: 'bad-usage', message: 'downgrade needs a revision: REV, -N or base', hint: 'e.g. `schemaver downgrade -1`', exit: 2 });
+  let target = rev === 'base' || /^-\d+$/.test(rev) ? undefined : await ctx.store.resolve(rev);
+  const g = await loadGraph(ctx.store, [recorded, target ?? ''].filter((x) => x !== BASE && x !== undefined));
+  if (target === undefined) target = await resolveTarget(ctx.store, g, rev, recorded, req.command);
+  const edges = await planPath(ctx.store, g, recorded, target);
+  checkDirection(req.command, edges, rev);
+  const flags = await hazards(ctx.store, edges, ctx.classifyDown ?? plannerClassifier);
+  const targetHash = target === BASE ? undefined : (g.commits.get(target)?.schemaHash ?? (await ctx.store.readCommit(target)).schemaHash);
+  const fromHash = recordedHash ?? (recorded === BASE ? undefined : g.commits.get(recorded)?.schemaHash);
+  return { rev, target, targetHash, fromHash, edges, flags };
+}
+
+/** refuseHazards stops on irreversible steps always, and on destructive steps without consent. */
+function refuseHazards(flags: { destructive: FlaggedStep[]; irreversible: FlaggedStep[] }, allow: boolean, command: string): void {
+  const list = (xs: FlaggedStep[]) => xs.map((s) => `  ${s.edge}: ${s.what}`).join('\n');
+  if (flags.irreversible.length) {
+    throw negative('irreversible', `${command} would have to undo irreversible step(s):\n${list(flags.irreversible)}`, 'these migrations have no down script; restore from a backup or write the down SQL by hand', { steps: flags.irreversible });
+  }
+  if (flags.destructive.length && !allow) {
+    throw negative('destructive', `${command} would lose data in ${flags.destructive.length} step(s):\n${list(flags.destructive)}`, 'look at the script with --sql; rerun with --allow-destructive if the loss is intended', { steps: flags.destructive });
+  }
+}
+
+/** reportEdges describes the edges of a script for the result. */
+function reportEdges(script: DeployScript, ms: number[] = []): EdgeReport[] {
+  return script.edges.map((e, i) => ({
+    from: nodeOut(e.from, undefined).commit,
+    to: nodeOut(e.to, undefined).commit,
+    direction: e.direction,
+    fromHash: e.fromHash,
+    toHash: e.toHash,
+    message: e.message.split('\n')[0]!,
+    statements: script.units.filter((u) => u.edge === i).length,
+    checksum: script.checksums[i]!,
+    ...(ms[i] !== undefined ? { ms: ms[i] } : {}),
+  }));
+}
+
+/** move runs (or with `sql`, prints) an upgrade or downgrade of ctx.db from its recorded commit to req.rev. */
+export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveResult> {
+  const t0 = performance.now();
+  const version = ctx.version ?? schemaverVersion();
+  const label = ctx.label ?? ctx.db?.label ?? 'database';
+  if (req.from !== undefined && !req.sql) {
+    throw new SchemaverError({ code: 'bad-usage', message: '--from only goes with --sql (offline mode)', hint: 'online, schemaver reads where the database is from schemaver_version', exit: 2 });
+  }
+  if (req.sql) {
+    let recorded: Recorded = { tables: false };
+    if (req.from !== undefined) {
+      recorded = req.from === 'base' ? { tables: false } : { tables: true, commit: await ctx.store.resolve(req.from) };
+    } else if (ctx.db) {
+      recorded = await readRecorded(ctx.db);
+      if (!recorded.commit) await refuseNonEmpty(ctx.db, label, req.command);
+    }
+    const from = recorded.commit ?? BASE;
+    const p = await prepare(ctx, req, from, recorded.hash);
+    if (p.flags.irreversible.length) refuseHazards({ destructive: [], irreversible: p.flags.irreversible }, true, req.command);
+    const script = buildScript({ from, fromHash: p.fromHash, to: p.target, toHash: p.targetHash, edges: p.edges, version });
+    let sql = renderScript(script, { command: req.command, version, ...(ctx.db ? { target: label } : {}) });
+    if (p.flags.destructive.length) {
+      const warn = p.flags.destructive.map((s) => `--   ${s.edge}: ${s.what}`).join('\n');
+      sql = sql.replace('\nBEGIN;', `\n-- WARNING: this script loses data (online it needs --allow-destructive):\n${warn}\n\nBEGIN;`);
+    }
+    return {
+      command: req.command,
+      target: label,
+      from: nodeOut(from, p.fromHash),
+      to: nodeOut(p.target, p.targetHash),
+      applied: false,
+      upToDate: p.edges.length === 0,
+      edges: reportEdges(script),
+      destructive: p.flags.destructive,
+      sql,
+      ms: Math.round(performance.now() - t0),
+    };
+  }
+  const db = ctx.db;
+  if (!db) throw envFailure('no-database', `${req.command} needs a database`, 'pass --url or set DATABASE_URL');
+  let script: DeployScript | undefined;
+  let unit: ScriptUnit | undefined;
+  let inTx = false;
+  try {
+    await db.exec('BEGIN');
+    inTx = true;
+    const [got] = await db.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS ok`);
+    if (!got?.ok) {
+      ctx.onProgress?.('waiting for another schemaver deploy on this database to finish...');
+      await db.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
+    }
+    const recorded = await readRecorded(db);
+    const from = recorded.commit ?? BASE;
+    const p = await prepare(ctx, req, from, recorded.hash);
+    if (p.edges.length === 0) {
+      await db.exec('ROLLBACK');
+      inTx = false;
+      return {
+        command: req.command,
+        target: label,
+        from: nodeOut(from, p.fromHash),
+        to: nodeOut(p.target, p.targetHash),
+        applied: false,
+        upToDate: true,
+        edges: [],
+        destructive: [],
+        ms: Math.round(performance.now() - t0),
+      };
+    }
+    if (from === BASE) await refuseNonEmpty(db, label, req.command);
+    refuseHazards(p.flags, Boolean(req.allowDestructive), req.command);
+    script = buildScript({ from, fromHash: p.fromHash, to: p.target, toHash: p.targetHash, edges: p.edges, version });
+    const ms: number[] = [];
+    let edge: number | undefined;
+    let edgeStart = 0;
+    for (const u of script.units) {
+      unit = u;
+      if (u.edge !== undefined && u.edge !== edge) {
+        edge = u.edge;
+        edgeStart = performance.now();
+        const e = script.edges[u.edge]!;
+        ctx.onProgress?.(`${req.command} ${u.edge + 1}/${script.edges.length}: ${edgeLabel(e)}${e.message ? ' ' + e.message.split('\n')[0] : ''} (${u.statements} statement(s))`);
+      }
+      await db.exec(u.sql);
+      if (u.edge !== undefined && u.statement === u.statements) ms[u.edge] = Math.round(performance.now() - edgeStart);
+    }
+    unit = undefined;
+    await db.exec('COMMIT');
+    inTx = false;
+    return {
+      command: req.command,
+      target: label,
+      from: nodeOut(from, p.fromHash),
+      to: nodeOut(p.target, p.targetHash),
+      applied: true,
+      upToDate: false,
+      edges: reportEdges(script, ms),
+      destructive: p.flags.destructive,
+      ms: Math.round(performance.now() - t0),
+    };
+  } catch (err) {
+    if (inTx) await db.exec('ROLLBACK').catch(() => {});
+    if (err instanceof SchemaverError) throw err;
+    if (script) throw statementFailure(err, unit, script, req.command, label);
+    const d = describeDbError(err);
+    throw envFailure('database-failed', `${req.command} of ${label} failed: ${d.message}`, 'nothing was changed: the transaction was rolled back', undefined, { postgres: d });
+  }
+}
+
+export { short };

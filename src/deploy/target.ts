@@ -1,0 +1,160 @@
+/**
+ * Which database a deploy command talks to: `--url`, else DATABASE_URL, else the embedded PGlite database
+ * in `<root>/.schemaver/local/` (created on first use, ignored by git, one schemaver process at a time).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SchemaverError, envFailure } from '../errors.js';
+import type { Driver } from '../pg/driver.js';
+
+/** TargetOptions say where to look for the target. */
+export interface TargetOptions {
+  readonly root: string;
+  /** url: the --url flag. */
+  readonly url?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** create: make the local PGlite database when it does not exist yet (false: report no database). */
+  readonly create?: boolean;
+  /** extensions the local PGlite database must be able to load (those of the snapshots involved). */
+  readonly extensions?: readonly string[];
+  /** waitMs: how long to wait for another process holding the local database (default 60 s). */
+  readonly waitMs?: number;
+  /** onWait is told once when another process holds the local database. */
+  readonly onWait?: (line: string) => void;
+}
+
+/** Target is an opened target; `db` is undefined when the local database does not exist and `create` was false. */
+export interface Target {
+  readonly kind: 'postgres' | 'pglite';
+  readonly label: string;
+  readonly db?: Driver;
+  /** localDir: the PGlite data directory for the embedded database. */
+  readonly localDir?: string;
+  close(): Promise<void>;
+}
+
+/** localDir is where the embedded database of a project lives. */
+export function localDir(root: string): string {
+  return path.join(root, '.schemaver', 'local');
+}
+
+/** targetUrl picks the server URL: --url, else DATABASE_URL, else undefined (embedded PGlite). */
+export function targetUrl(url: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (url !== undefined && url !== '') return url;
+  const e = env.DATABASE_URL;
+  return e !== undefined && e !== '' ? e : undefined;
+}
+
+/** pidAlive tells whether a process id is running. */
+function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** lockLocal takes `.schemaver/local.lock` (O_EXCL, pid inside), waiting for a live holder and clearing a dead one. */
+export async function lockLocal(root: string, waitMs = 60_000, onWait?: (line: string) => void): Promise<() => Promise<void>> {
+  const file = path.join(root, '.schemaver', 'local.lock');
+  const deadline = Date.now() + waitMs;
+  let told = false;
+  for (;;) {
+    try {
+      const fh = await open(file, 'wx');
+      await fh.writeFile(`${process.pid}\n`);
+      await fh.close();
+      let released = false;
+      const release = async () => {
+        if (released) return;
+        released = true;
+        await rm(file, { force: true });
+      };
+      return release;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw envFailure('local-lock-failed', `cannot lock the local database: ${(e as Error).message}`, 'check the permissions of .schemaver/');
+    }
+    const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    if (!pidAlive(holder)) {
+      // A crashed run left the file behind (or it is being written right now: give it a moment).
+      await new Promise((r) => setTimeout(r, 50));
+      const again = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      if (!pidAlive(again)) await rm(file, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw envFailure('local-database-busy', `the local database .schemaver/local is in use by another schemaver process (pid ${holder})`, 'wait for it to finish, or stop it', undefined, { pid: holder });
+    }
+    if (!told) {
+      told = true;
+      onWait?.(`waiting for schemaver process ${holder}, which is using the local database...`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** openTarget opens the database a deploy command works on. */
+export async function openTarget(opts: TargetOptions): Promise<Target> {
+  const url = targetUrl(opts.url, opts.env);
+  if (url !== undefined) {
+    const { connectUrl } = await import('../pg/server.js');
+    const db = await connectUrl(url);
+    return { kind: 'postgres', label: db.label, db, close: () => db.close() };
+  }
+  const gitdir = path.join(opts.root, '.schemaver');
+  if (!existsSync(gitdir)) {
+    throw new SchemaverError({ code: 'no-store', message: `no .schemaver store in ${opts.root}`, hint: 'run `schemaver init` first, or pass --url to work on a server', exit: 2 });
+  }
+  const dir = localDir(opts.root);
+  const label = 'pglite:.schemaver/local';
+  const exists = existsSync(path.join(dir, 'PG_VERSION'));
+  if (!exists && !opts.create) return { kind: 'pglite', label, localDir: dir, close: async () => {} };
+  const release = await lockLocal(opts.root, opts.waitMs, opts.onWait);
+  try {
+    const { openPglite, PGLITE_EXTENSIONS } = await loadPglite();
+    const wanted = new Set((opts.extensions ?? []).filter((x) => PGLITE_EXTENSIONS[x] !== undefined));
+    if (!exists) {
+      // PGlite wants an empty (or absent) directory to create a cluster in.
+      await mkdir(dir, { recursive: true });
+      const stray = (await readdir(dir)).filter((f) => f !== '.gitignore');
+      if (stray.length === 0 && existsSync(path.join(dir, '.gitignore'))) await rm(path.join(dir, '.gitignore'));
+    }
+    let db = await openPglite(dir, { extensions: [...wanted] });
+    // Extensions created earlier need their bundle loaded too: reopen with them when missing.
+    const have = (await db.query<{ extname: string }>('SELECT extname FROM pg_extension')).map((r) => r.extname);
+    const missing = have.filter((x) => !wanted.has(x) && PGLITE_EXTENSIONS[x] !== undefined);
+    if (missing.length) {
+      await db.close();
+      for (const m of missing) wanted.add(m);
+      db = await openPglite(dir, { extensions: [...wanted] });
+    }
+    await writeFile(path.join(dir, '.gitignore'), '# the embedded database of schemaver: never committed\n*\n');
+    const opened = db;
+    const wrapped: Driver = {
+      kind: 'pglite',
+      label,
+      query: (sql, params) => opened.query(sql, params),
+      exec: (sql) => opened.exec(sql),
+      close: async () => {
+        try {
+          await opened.close();
+        } finally {
+          await release();
+        }
+      },
+    };
+    return { kind: 'pglite', label, db: wrapped, localDir: dir, close: () => wrapped.close() };
+  } catch (e) {
+    await release();
+    throw e;
+  }
+}
+
+/** loadPglite imports the PGlite entry points lazily (they pull in the WebAssembly build). */
+async function loadPglite(): Promise<{ openPglite: (dir: string, o?: { extensions?: readonly string[] }) => Promise<Driver>; PGLITE_EXTENSIONS: Readonly<Record<string, string>> }> {
+  const m = await import('../pg/pglite.js');
+  return { openPglite: m.openPglite, PGLITE_EXTENSIONS: m.PGLITE_EXTENSIONS };
+}
