@@ -1,0 +1,163 @@
+/**
+ * introspect: reads a database's catalog into the schemaver model with a fixed, small number of set-based
+ * queries (no per-table round trips). Runs with search_path = public so that types and expressions print
+ * public objects unqualified and everything else qualified, matching the model's ids.
+ * Every object the model cannot express is reported in `unsupported`; nothing is dropped silently.
+ */
+import type { Column, Index, Schema, Sequence, Table, Trigger, View, Policy, ExclusionConstraint } from '../../model/types.js';
+import { qid } from '../../model/ids.js';
+import type { Issue } from '../../errors.js';
+import { envFailure } from '../../errors.js';
+import type { Driver } from '../driver.js';
+import { type Ctx, groupBy, unsupported } from './util.js';
+import {
+  type ColRow,
+  applyConstraint,
+  columnOf,
+  readColumns,
+  readConstraints,
+  readInherits,
+  readRelations,
+  readSequences,
+  sortSequences,
+  tableOf,
+  viewOf,
+} from './relations.js';
+import { exclusionOf, includeOf, indexOf, readIndexes } from './indexes.js';
+import { readExtensions, readNamespaces, readTypes } from './types.js';
+import { policyOf, readFunctions, readPolicies, readTriggers, triggerOf } from './routines.js';
+import { scanUnsupported } from './unsupported.js';
+
+/** IntrospectResult is the model read from a database plus every object the model cannot express. */
+export interface IntrospectResult {
+  readonly schema: Schema;
+  readonly unsupported: readonly Issue[];
+}
+
+/** introspect reads the catalog of a database (user schemas only; schemaver_* bookkeeping excluded) into the model. */
+export async function introspect(db: Driver): Promise<IntrospectResult> {
+  let version: number;
+  let oldPath: string;
+  try {
+    const [row] = await db.query<{ v: number; sp: string }>(
+      `SELECT current_setting('server_version_num')::int AS v, current_setting('search_path') AS sp`,
+    );
+    version = Number(row!.v);
+    oldPath = row!.sp;
+  } catch (e) {
+    throw envFailure('introspect-failed', `could not read the catalog of ${db.label}: ${(e as Error).message}`, undefined, e);
+  }
+  await db.query(`SELECT set_config('search_path', 'public', false)`);
+  try {
+    const ctx: Ctx = { db, version, unsupported: [] };
+    const schema = await readAll(ctx);
+    return { schema, unsupported: ctx.unsupported };
+  } finally {
+    await db.query(`SELECT set_config('search_path', $1, false)`, [oldPath]).catch(() => {});
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+async function readAll(ctx: Ctx): Promise<Schema> {
+  const rels = await readRelations(ctx);
+  const cols = await readColumns(ctx);
+  const seqs = await readSequences(ctx);
+  const cons = await readConstraints(ctx);
+  const idxs = await readIndexes(ctx);
+  const inherits = await readInherits(ctx);
+  const trigs = await readTriggers(ctx);
+  const pols = await readPolicies(ctx);
+  const extensions = await readExtensions(ctx);
+  const schemas = await readNamespaces(ctx);
+  const colsByRel = groupBy(cols, (c) => c.rel);
+  const types = await readTypes(ctx, colsByRel);
+  const functions = await readFunctions(ctx);
+  await scanUnsupported(ctx);
+
+  const relIds = new Map<string, string>();
+  for (const r of rels) relIds.set(r.oid, qid(r.schema, r.name));
+  const colByKey = new Map<string, ColRow>();
+  for (const c of cols) colByKey.set(`${c.rel}:${c.num}`, c);
+  const tableIds = new Map<string, string>();
+  for (const r of rels) if (r.kind === 'r' || r.kind === 'p') tableIds.set(r.oid, relIds.get(r.oid)!);
+  const seqPass = sortSequences(ctx, seqs, colByKey, tableIds);
+
+  const consByRel = groupBy(cons, (c) => c.rel);
+  const idxByRel = groupBy(idxs, (i) => i.rel);
+  const idxByOid = new Map(idxs.map((i) => [i.oid, i]));
+  const inhByRel = groupBy(inherits, (i) => i.child);
+  const trigByRel = groupBy(trigs, (t) => t.rel);
+  const polByRel = groupBy(pols, (p) => p.rel);
+
+  const tables: Record<string, Table> = {};
+  const views: Record<string, View> = {};
+  for (const r of rels) {
+    const id = relIds.get(r.oid)!;
+    const relCols = colsByRel.get(r.oid) ?? [];
+    if (r.kind === 'r' || r.kind === 'p') {
+      const t = tableOf(ctx, id, r);
+      const columns: Column[] = [];
+      for (const c of relCols) {
+        if (!c.local) continue; // inherited from a parent (partitions, INHERITS children)
+        const key = `${r.oid}:${c.num}`;
+        columns.push(columnOf(ctx, id, c, { serial: seqPass.serial.has(key), identity: seqPass.identity.get(key) }));
+      }
+      t.columns = columns;
+      const parents = (inhByRel.get(r.oid) ?? []).map((p) => qid(p.schema, p.name));
+      if (r.bound !== null) {
+        t.partitionOf = { parent: parents[0] ?? '', bound: r.bound };
+        if (parents.length !== 1) unsupported(ctx, `partition ${id} with ${parents.length} parents`);
+      } else if (parents.length) t.inherits = parents;
+      const exclusions: Record<string, ExclusionConstraint> = {};
+      for (const c of consByRel.get(r.oid) ?? []) {
+        const ix = c.index !== '0' ? idxByOid.get(c.index) : undefined;
+        if (c.type === 'x') exclusions[c.name] = exclusionOf(ctx, id, c, ix);
+        else applyConstraint(ctx, id, t, c, c.type === 'p' || c.type === 'u' ? includeOf(ix) : [], Boolean(ix?.nnd));
+      }
+      t.exclusions = exclusions;
+      t.indexes = indexesOf(ctx, id, idxByRel.get(r.oid));
+      const triggers: Record<string, Trigger> = {};
+      for (const tr of trigByRel.get(r.oid) ?? []) triggers[tr.name] = triggerOf(ctx, id, tr);
+      t.triggers = triggers;
+      const policies: Record<string, Policy> = {};
+      for (const p of polByRel.get(r.oid) ?? []) policies[p.name] = policyOf(p);
+      t.policies = policies;
+      tables[id] = t;
+    } else if (r.kind === 'v' || r.kind === 'm') {
+      const v = viewOf(ctx, id, r, relCols) as Mutable<View>;
+      if (r.kind === 'm') {
+        const ix = indexesOf(ctx, id, idxByRel.get(r.oid));
+        if (Object.keys(ix).length) v.indexes = ix;
+      }
+      const triggers: Record<string, Trigger> = {};
+      for (const tr of trigByRel.get(r.oid) ?? []) triggers[tr.name] = triggerOf(ctx, id, tr);
+      if (Object.keys(triggers).length) v.triggers = triggers;
+      views[id] = v;
+    }
+    // 'f' (foreign tables) are reported by scanUnsupported; 'c' (composite types) by readTypes.
+  }
+
+  const sequences: Record<string, Sequence> = seqPass.sequences;
+  return {
+    kind: 'schema',
+    extensions,
+    schemas,
+    enums: types.enums,
+    composites: types.composites,
+    domains: types.domains,
+    sequences,
+    tables,
+    views,
+    functions,
+  };
+}
+
+function indexesOf(ctx: Ctx, relId: string, rows: readonly import('./indexes.js').IndexRow[] | undefined): Record<string, Index> {
+  const out: Record<string, Index> = {};
+  for (const r of rows ?? []) {
+    if (r.contype !== null || r.attached) continue; // backs a constraint, or a partition's copy of a parent index
+    out[r.name] = indexOf(ctx, relId, r);
+  }
+  return out;
+}

@@ -1,0 +1,393 @@
+/** Catalog reader for relations: tables (columns, constraints, partitioning, inheritance), views and sequences. */
+import type {
+  CheckConstraint,
+  Column,
+  FkAction,
+  ForeignKey,
+  PrimaryKey,
+  Sequence,
+  Table,
+  UniqueConstraint,
+  View,
+} from '../../model/types.js';
+import { qid } from '../../model/ids.js';
+import { type Ctx, type RawSeq, USER_REL, collationName, isDefaultSeq, relOptions, seqOptions, stripParens, toDefault, unsupported } from './util.js';
+
+/** RelRow is one user relation from pg_class. */
+export interface RelRow {
+  readonly oid: string;
+  readonly schema: string;
+  readonly name: string;
+  readonly kind: string; // r p v m f c
+  readonly persistence: string;
+  readonly rls: boolean;
+  readonly force_rls: boolean;
+  readonly bound: string | null;
+  readonly partkey: string | null;
+  readonly comment: string | null;
+  readonly options: string[] | null;
+  readonly typed: boolean;
+  readonly replident: string;
+  readonly tablespace: boolean;
+  readonly am: string | null;
+  readonly viewdef: string | null;
+  readonly populated: boolean;
+}
+
+/** readRelations lists user tables, views, materialized views, foreign tables and composite-type relations. */
+export async function readRelations(ctx: Ctx): Promise<RelRow[]> {
+  return ctx.db.query<RelRow>(`
+    SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
+      c.relpersistence::text AS persistence, c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
+      CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid, true) END AS bound,
+      CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey,
+      obj_description(c.oid, 'pg_class') AS comment, c.reloptions::text[] AS options,
+      c.reloftype <> 0 AS typed, c.relreplident::text AS replident, c.reltablespace <> 0 AS tablespace,
+      am.amname::text AS am, c.relispopulated AS populated,
+      CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS viewdef
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_am am ON am.oid = c.relam
+    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ${USER_REL}
+    ORDER BY n.nspname, c.relname`);
+}
+
+/** ColRow is one column (pg_attribute) of a user relation. */
+export interface ColRow {
+  readonly rel: string;
+  readonly num: number;
+  readonly name: string;
+  readonly type: string;
+  readonly notnull: boolean;
+  readonly def: string | null;
+  readonly identity: string;
+  readonly generated: string;
+  readonly coll: string | null;
+  readonly collnsp: string | null;
+  readonly comment: string | null;
+  readonly local: boolean;
+  readonly stats: boolean | null;
+  readonly storage: boolean;
+  readonly compression: boolean;
+  readonly attoptions: boolean;
+}
+
+/** readColumns lists the columns of every user relation, in attnum order. */
+export async function readColumns(ctx: Ctx): Promise<ColRow[]> {
+  return ctx.db.query<ColRow>(`
+    SELECT a.attrelid::text AS rel, a.attnum::int AS num, a.attname::text AS name,
+      format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
+      pg_get_expr(d.adbin, d.adrelid, true) AS def, a.attidentity::text AS identity, a.attgenerated::text AS generated,
+      co.collname::text AS coll, cn.nspname::text AS collnsp,
+      col_description(a.attrelid, a.attnum) AS comment, a.attislocal AS local,
+      (a.attstattarget >= 0) AS stats, (a.attstorage <> t.typstorage) AS storage,
+      (a.attcompression <> '') AS compression, EXISTS (SELECT 1 FROM unnest(a.attoptions) o WHERE o ~ '^n_distinct') AS attoptions
+    FROM pg_attribute a
+      JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_type t ON t.oid = a.atttypid
+      LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation
+      LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ${USER_REL}
+    ORDER BY a.attrelid, a.attnum`);
+}
+
+/** SeqRow is one sequence with its options and owner. */
+export interface SeqRow extends RawSeq {
+  readonly oid: string;
+  readonly schema: string;
+  readonly name: string;
+  readonly comment: string | null;
+  readonly persistence: string;
+  readonly owner_rel: string | null;
+  readonly owner_col: number | null;
+  readonly deptype: string | null;
+}
+
+/** readSequences lists user sequences (identity and serial ones included; the caller sorts them out). */
+export async function readSequences(ctx: Ctx): Promise<SeqRow[]> {
+  return ctx.db.query<SeqRow>(`
+    SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS type,
+      s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,
+      s.seqcache::text AS cache, s.seqcycle AS cycle, obj_description(c.oid, 'pg_class') AS comment,
+      c.relpersistence::text AS persistence, d.refobjid::text AS owner_rel, d.refobjsubid::int AS owner_col, d.deptype::text AS deptype
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
+      LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
+        AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
+    WHERE c.relkind = 'S' AND ${USER_REL}
+    ORDER BY n.nspname, c.relname`);
+}
+
+/** ConRow is one table constraint. */
+export interface ConRow {
+  readonly rel: string;
+  readonly name: string;
+  readonly type: string;
+  readonly deferrable: boolean;
+  readonly deferred: boolean;
+  readonly validated: boolean;
+  readonly noinherit: boolean;
+  readonly local: boolean;
+  readonly def: string;
+  readonly cols: string[];
+  readonly refcols: string[];
+  readonly refschema: string | null;
+  readonly reftable: string | null;
+  readonly upd: string;
+  readonly del: string;
+  readonly match: string;
+  readonly index: string;
+  readonly comment: string | null;
+  readonly exclops: string[] | null;
+  readonly delsetcols: boolean;
+  readonly notenforced: boolean;
+  readonly period: boolean;
+}
+
+/** readConstraints lists PK, UNIQUE, CHECK, FOREIGN KEY, EXCLUDE (and, on 18+, NOT NULL) constraints of user tables. */
+export async function readConstraints(ctx: Ctx): Promise<ConRow[]> {
+  const v15 = ctx.version >= 150000;
+  const v18 = ctx.version >= 180000;
+  return ctx.db.query<ConRow>(`
+    SELECT co.conrelid::text AS rel, co.conname::text AS name, co.contype::text AS type,
+      co.condeferrable AS deferrable, co.condeferred AS deferred, co.convalidated AS validated,
+      co.connoinherit AS noinherit, co.conislocal AS local, pg_get_constraintdef(co.oid, true) AS def,
+      array(SELECT a.attname::text FROM unnest(co.conkey) WITH ORDINALITY k(n, ord)
+            JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.n ORDER BY k.ord) AS cols,
+      array(SELECT a.attname::text FROM unnest(co.confkey) WITH ORDINALITY k(n, ord)
+            JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.n ORDER BY k.ord) AS refcols,
+      rn.nspname::text AS refschema, rc.relname::text AS reftable,
+      co.confupdtype::text AS upd, co.confdeltype::text AS del, co.confmatchtype::text AS match,
+      co.conindid::text AS index, obj_description(co.oid, 'pg_constraint') AS comment,
+      CASE WHEN co.contype = 'x' THEN array(
+        SELECT CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN o.oprname::text ELSE opn.nspname || '.' || o.oprname END
+        FROM unnest(co.conexclop) WITH ORDINALITY k(op, ord) JOIN pg_operator o ON o.oid = k.op
+        JOIN pg_namespace opn ON opn.oid = o.oprnamespace ORDER BY k.ord) END AS exclops,
+      ${v15 ? 'co.confdelsetcols IS NOT NULL' : 'false'} AS delsetcols,
+      ${v18 ? 'NOT co.conenforced' : 'false'} AS notenforced,
+      ${v18 ? 'co.conperiod' : 'false'} AS period
+    FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+    WHERE co.contype IN ('p', 'u', 'c', 'f', 'x', 'n') AND co.conparentid = 0 AND ${USER_REL}
+    ORDER BY co.conrelid, co.conname`);
+}
+
+/** InheritRow is one pg_inherits edge between tables. */
+export interface InheritRow {
+  readonly child: string;
+  readonly schema: string;
+  readonly name: string;
+}
+
+/** readInherits lists table parents in inhseqno order (partitions and inheritance children alike). */
+export async function readInherits(ctx: Ctx): Promise<InheritRow[]> {
+  return ctx.db.query<InheritRow>(`
+    SELECT i.inhrelid::text AS child, pn.nspname::text AS schema, pc.relname::text AS name
+    FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+    WHERE pc.relkind IN ('r', 'p')
+    ORDER BY i.inhrelid, i.inhseqno`);
+}
+
+const FK_ACTION: Record<string, FkAction> = { a: 'no_action', r: 'restrict', c: 'cascade', n: 'set_null', d: 'set_default' };
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** columnOf builds one model column; `serial` and `identity` come from the sequence pass. */
+export function columnOf(ctx: Ctx, relId: string, r: ColRow, seq: { serial?: boolean; identity?: Column['identity'] }): Column {
+  const col: Mutable<Column> = { kind: 'column', name: r.name, type: r.type, nullable: !r.notnull };
+  if (seq.serial) col.serial = true;
+  else if (r.identity === 'a' || r.identity === 'd') {
+    col.identity = seq.identity ?? { mode: r.identity === 'a' ? 'always' : 'by_default' };
+  } else if (r.generated === 's' && r.def !== null) col.generated = r.def;
+  else if (r.generated === 'v') unsupported(ctx, `virtual generated column ${relId}.${r.name}`, 'use a STORED generated column');
+  else if (r.def !== null) col.default = toDefault(r.def, r.type);
+  const coll = collationName(r.collnsp, r.coll);
+  if (coll) col.collation = coll;
+  if (r.comment !== null) col.comment = r.comment;
+  if (r.stats) unsupported(ctx, `statistics target on column ${relId}.${r.name}`);
+  if (r.storage) unsupported(ctx, `storage setting on column ${relId}.${r.name}`);
+  if (r.compression) unsupported(ctx, `compression setting on column ${relId}.${r.name}`);
+  if (r.attoptions) unsupported(ctx, `attribute options on column ${relId}.${r.name}`);
+  return col;
+}
+
+/** checkExpression extracts the expression of `CHECK (expr) [NO INHERIT] [NOT VALID]`. */
+export function checkExpression(def: string): string {
+  let d = def.trim();
+  d = d.replace(/\s+NOT VALID$/, '').replace(/\s+NO INHERIT$/, '');
+  if (d.startsWith('CHECK ')) d = d.slice('CHECK '.length);
+  return stripParens(d);
+}
+
+/** TableParts are the mutable pieces of a table while it is assembled. */
+export interface TableParts {
+  table: Mutable<Table>;
+  uniques: Record<string, UniqueConstraint>;
+  checks: Record<string, CheckConstraint>;
+  foreignKeys: Record<string, ForeignKey>;
+}
+
+/** applyConstraint adds one constraint row to its table; exclusions are handled with indexes. */
+export function applyConstraint(ctx: Ctx, relId: string, t: Mutable<Table>, r: ConRow, include: readonly string[], nnd: boolean): void {
+  const what = `constraint ${r.name} on ${relId}`;
+  if (r.notenforced) unsupported(ctx, `NOT ENFORCED ${what}`);
+  if (r.period) unsupported(ctx, `WITHOUT OVERLAPS / PERIOD ${what}`);
+  const timing = {
+    ...(r.deferrable ? { deferrable: true } : {}),
+    ...(r.deferred ? { initiallyDeferred: true } : {}),
+  };
+  const comment = r.comment !== null ? { comment: r.comment } : {};
+  switch (r.type) {
+    case 'p': {
+      const pk: PrimaryKey = { kind: 'primary_key', name: r.name, columns: r.cols, ...(include.length ? { include } : {}), ...timing, ...comment };
+      t.primaryKey = pk;
+      return;
+    }
+    case 'u': {
+      const u: UniqueConstraint = {
+        kind: 'unique',
+        name: r.name,
+        columns: r.cols,
+        ...(nnd ? { nullsNotDistinct: true } : {}),
+        ...(include.length ? { include } : {}),
+        ...timing,
+        ...comment,
+      };
+      (t.uniques as Record<string, UniqueConstraint>)[r.name] = u;
+      return;
+    }
+    case 'c': {
+      if (!r.local) return; // inherited from a parent table
+      const c: CheckConstraint = {
+        kind: 'check',
+        name: r.name,
+        expression: checkExpression(r.def),
+        ...(r.noinherit ? { noInherit: true } : {}),
+        ...(!r.validated ? { notValid: true } : {}),
+        ...comment,
+      };
+      (t.checks as Record<string, CheckConstraint>)[r.name] = c;
+      return;
+    }
+    case 'f': {
+      if (r.delsetcols) unsupported(ctx, `ON DELETE SET NULL/DEFAULT (columns) of foreign key ${r.name} on ${relId}`);
+      if (r.match === 'p') unsupported(ctx, `MATCH PARTIAL foreign key ${r.name} on ${relId}`);
+      const fk: ForeignKey = {
+        kind: 'foreign_key',
+        name: r.name,
+        columns: r.cols,
+        refTable: qid(r.refschema ?? 'public', r.reftable ?? ''),
+        refColumns: r.refcols,
+        ...(r.del !== 'a' ? { onDelete: FK_ACTION[r.del] } : {}),
+        ...(r.upd !== 'a' ? { onUpdate: FK_ACTION[r.upd] } : {}),
+        ...(r.match === 'f' ? { match: 'full' as const } : {}),
+        ...(!r.validated ? { notValid: true } : {}),
+        ...timing,
+        ...comment,
+      };
+      (t.foreignKeys as Record<string, ForeignKey>)[r.name] = fk;
+      return;
+    }
+    case 'n': {
+      if (r.noinherit) unsupported(ctx, `NO INHERIT not-null ${what}`);
+      if (!r.validated) unsupported(ctx, `NOT VALID not-null ${what}`);
+      if (r.comment !== null) unsupported(ctx, `comment on not-null ${what}`);
+      return; // nullability lives on the column
+    }
+    default:
+      return;
+  }
+}
+
+/** tableOf starts a model table from its pg_class row. */
+export function tableOf(ctx: Ctx, relId: string, r: RelRow): Mutable<Table> {
+  const t: Mutable<Table> = {
+    kind: 'table',
+    schema: r.schema,
+    name: r.name,
+    columns: [],
+    uniques: {},
+    checks: {},
+    foreignKeys: {},
+    exclusions: {},
+    indexes: {},
+    triggers: {},
+    policies: {},
+  };
+  if (r.rls) t.rowLevelSecurity = true;
+  if (r.force_rls) t.forceRowLevelSecurity = true;
+  if (r.persistence === 'u') t.unlogged = true;
+  if (r.comment !== null) t.comment = r.comment;
+  if (r.partkey) {
+    const m = /^(RANGE|LIST|HASH)\s*\((.*)\)$/s.exec(r.partkey.trim());
+    if (m) t.partitionBy = { strategy: m[1]!.toLowerCase() as 'range' | 'list' | 'hash', key: m[2]! };
+    else unsupported(ctx, `partition key ${r.partkey} of table ${relId}`);
+  }
+  if (r.options?.length) unsupported(ctx, `storage parameters (${r.options.join(', ')}) of table ${relId}`);
+  if (r.typed) unsupported(ctx, `typed table ${relId} (OF type)`);
+  if (r.replident !== 'd') unsupported(ctx, `REPLICA IDENTITY of table ${relId}`);
+  if (r.tablespace) unsupported(ctx, `tablespace of table ${relId}`);
+  if (r.am && r.am !== 'heap') unsupported(ctx, `access method ${r.am} of table ${relId}`);
+  return t;
+}
+
+/** viewOf builds a model view from its pg_class row and columns. */
+export function viewOf(ctx: Ctx, relId: string, r: RelRow, cols: readonly ColRow[]): Mutable<View> {
+  const query = (r.viewdef ?? '').trim().replace(/;\s*$/, '');
+  const v: Mutable<View> = { kind: 'view', schema: r.schema, name: r.name, query };
+  if (r.kind === 'm') v.materialized = true;
+  const opts = relOptions(r.options);
+  if (opts) v.options = opts;
+  const comments: Record<string, string> = {};
+  for (const c of cols) {
+    if (c.comment !== null) comments[c.name] = c.comment;
+    if (c.def !== null) unsupported(ctx, `default on view column ${relId}.${c.name}`);
+  }
+  if (Object.keys(comments).length) v.columnComments = comments;
+  if (r.comment !== null) v.comment = r.comment;
+  if (r.tablespace) unsupported(ctx, `tablespace of materialized view ${relId}`);
+  return v;
+}
+
+/** SeqPass is the result of sorting sequences into identity options, serial columns and free-standing sequences. */
+export interface SeqPass {
+  /** identity options keyed by `relOid:attnum`. */
+  readonly identity: Map<string, NonNullable<Column['identity']>>;
+  /** serial columns keyed by `relOid:attnum`. */
+  readonly serial: Set<string>;
+  readonly sequences: Record<string, Sequence>;
+}
+
+/** sortSequences decides which sequences belong to identity or serial columns and which stand alone. */
+export function sortSequences(ctx: Ctx, seqs: readonly SeqRow[], cols: ReadonlyMap<string, ColRow>, relIds: ReadonlyMap<string, string>): SeqPass {
+  const identity = new Map<string, NonNullable<Column['identity']>>();
+  const serial = new Set<string>();
+  const sequences: Record<string, Sequence> = {};
+  for (const s of seqs) {
+    const id = qid(s.schema, s.name);
+    const key = s.owner_rel !== null ? `${s.owner_rel}:${s.owner_col}` : '';
+    const col = key ? cols.get(key) : undefined;
+    if (s.deptype === 'i' && col) {
+      const options = seqOptions(s, false);
+      identity.set(key, { mode: col.identity === 'a' ? 'always' : 'by_default', ...(Object.keys(options).length ? { options } : {}) });
+      if (s.comment !== null) unsupported(ctx, `comment on identity sequence ${id}`);
+      continue;
+    }
+    if (s.persistence === 'u') unsupported(ctx, `unlogged sequence ${id}`);
+    if (col && s.deptype === 'a' && isDefaultSeq(s) && col.type === s.type && col.notnull && s.comment === null) {
+      const relName = relIds.get(s.owner_rel!);
+      const expected = `nextval('${id.replace(/'/g, "''")}'::regclass)`;
+      if (relName && col.def === expected && ['smallint', 'integer', 'bigint'].includes(col.type)) {
+        serial.add(key);
+        continue;
+      }
+    }
+    const options = seqOptions(s, true);
+    const seq: Mutable<Sequence> = { kind: 'sequence', schema: s.schema, name: s.name, options };
+    if (col && s.deptype === 'a') {
+      const table = relIds.get(s.owner_rel!);
+      if (table) seq.ownedBy = { table, column: col.name };
+    }
+    if (s.comment !== null) seq.comment = s.comment;
+    sequences[id] = seq;
+  }
+  return { identity, serial, sequences };
+}

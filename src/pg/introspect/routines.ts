@@ -1,0 +1,218 @@
+/** Catalog reader for functions/procedures, triggers and row-level security policies. */
+import type { Func, Policy, Trigger, TriggerEvent } from '../../model/types.js';
+import { funcId, qid } from '../../model/ids.js';
+import { type Ctx, USER_NS, USER_REL, matchParen, notExtMember, unsupported } from './util.js';
+
+interface FuncRow {
+  readonly schema: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly args: string;
+  readonly identity: string;
+  readonly result: string | null;
+  readonly body: string;
+  readonly language: string;
+  readonly vol: string;
+  readonly strict: boolean;
+  readonly secdef: boolean;
+  readonly leakproof: boolean;
+  readonly parallel: string;
+  readonly cost: string;
+  readonly rows: string;
+  readonly retset: boolean;
+  readonly config: string[] | null;
+  readonly comment: string | null;
+  readonly sqlbody: boolean;
+  readonly support: boolean;
+  readonly bin: boolean;
+}
+
+/** readFunctions reads user functions and procedures; aggregates and window functions are reported unsupported. */
+export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
+  const sqlbody = ctx.version >= 140000 ? 'p.prosqlbody IS NOT NULL' : 'false';
+  const rows = await ctx.db.query<FuncRow>(`
+    SELECT n.nspname::text AS schema, p.proname::text AS name, p.prokind::text AS kind,
+      pg_get_function_arguments(p.oid) AS args, pg_get_function_identity_arguments(p.oid) AS identity,
+      pg_get_function_result(p.oid) AS result, p.prosrc AS body, l.lanname::text AS language,
+      p.provolatile::text AS vol, p.proisstrict AS strict, p.prosecdef AS secdef, p.proleakproof AS leakproof,
+      p.proparallel::text AS parallel, p.procost::text AS cost, p.prorows::text AS rows, p.proretset AS retset,
+      p.proconfig::text[] AS config, obj_description(p.oid, 'pg_proc') AS comment,
+      ${sqlbody} AS sqlbody, p.prosupport <> 0 AS support, p.probin IS NOT NULL AS bin
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+    WHERE ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}
+    ORDER BY n.nspname, p.proname, 5`);
+  const out: Record<string, Func> = {};
+  for (const r of rows) {
+    const id = funcId(r.schema, r.name, r.identity);
+    if (r.kind === 'a') {
+      unsupported(ctx, `aggregate ${id}`);
+      continue;
+    }
+    if (r.kind === 'w') {
+      unsupported(ctx, `window function ${id}`);
+      continue;
+    }
+    if (r.sqlbody) unsupported(ctx, `SQL-standard body (BEGIN ATOMIC / RETURN) of function ${id}`, 'write the body as a string: AS $$ ... $$');
+    if (r.support) unsupported(ctx, `SUPPORT function of ${id}`);
+    if (r.bin) unsupported(ctx, `C-language function ${id}`);
+    const fastLang = r.language === 'c' || r.language === 'internal';
+    const defCost = fastLang ? '1' : '100';
+    const defRows = r.retset ? '1000' : '0';
+    const set: Record<string, string> = {};
+    for (const c of r.config ?? []) {
+      const i = c.indexOf('=');
+      set[i < 0 ? c : c.slice(0, i)] = i < 0 ? '' : c.slice(i + 1);
+    }
+    out[id] = {
+      kind: 'function',
+      schema: r.schema,
+      name: r.name,
+      args: r.args,
+      identityArgs: r.identity,
+      returns: r.kind === 'p' ? 'void' : (r.result ?? 'void'),
+      ...(r.kind === 'p' ? { procedure: true } : {}),
+      language: r.language,
+      body: r.body,
+      ...(r.vol === 'i' ? { volatility: 'immutable' as const } : r.vol === 's' ? { volatility: 'stable' as const } : {}),
+      ...(r.strict ? { strict: true } : {}),
+      ...(r.secdef ? { securityDefiner: true } : {}),
+      ...(r.leakproof ? { leakproof: true } : {}),
+      ...(r.parallel === 's' ? { parallel: 'safe' as const } : r.parallel === 'r' ? { parallel: 'restricted' as const } : {}),
+      ...(r.kind !== 'p' && r.cost !== defCost ? { cost: r.cost } : {}),
+      ...(r.kind !== 'p' && r.rows !== defRows ? { rows: r.rows } : {}),
+      ...(Object.keys(set).length ? { set } : {}),
+      ...(r.comment !== null ? { comment: r.comment } : {}),
+    };
+  }
+  return out;
+}
+
+/** TriggerRow is one user trigger. */
+export interface TriggerRow {
+  readonly rel: string;
+  readonly name: string;
+  readonly type: number;
+  readonly enabled: string;
+  readonly fnsp: string;
+  readonly fname: string;
+  readonly nargs: number;
+  readonly args: string;
+  readonly update_of: string[];
+  readonly has_when: boolean;
+  readonly def: string;
+  readonly is_constraint: boolean;
+  readonly deferrable: boolean;
+  readonly deferred: boolean;
+  readonly old_table: string | null;
+  readonly new_table: string | null;
+  readonly has_from: boolean;
+  readonly comment: string | null;
+}
+
+/** readTriggers lists user triggers (internal ones and clones on partitions left out). */
+export async function readTriggers(ctx: Ctx): Promise<TriggerRow[]> {
+  const parent = ctx.version >= 130000 ? 'AND t.tgparentid = 0' : '';
+  return ctx.db.query<TriggerRow>(`
+    SELECT t.tgrelid::text AS rel, t.tgname::text AS name, t.tgtype::int AS type, t.tgenabled::text AS enabled,
+      pn.nspname::text AS fnsp, p.proname::text AS fname, t.tgnargs::int AS nargs, encode(t.tgargs, 'hex') AS args,
+      array(SELECT a.attname::text FROM unnest(t.tgattr::int2[]) WITH ORDINALITY k(n, ord)
+            JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.n ORDER BY k.ord) AS update_of,
+      t.tgqual IS NOT NULL AS has_when, pg_get_triggerdef(t.oid, true) AS def,
+      t.tgconstraint <> 0 AS is_constraint, t.tgdeferrable AS deferrable, t.tginitdeferred AS deferred,
+      t.tgoldtable::text AS old_table, t.tgnewtable::text AS new_table, t.tgconstrrelid <> 0 AS has_from,
+      obj_description(t.oid, 'pg_trigger') AS comment
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
+    WHERE NOT t.tgisinternal ${parent} AND ${USER_REL}
+    ORDER BY t.tgrelid, t.tgname`);
+}
+
+/** whenOf extracts the WHEN condition from a trigger definition (balanced parentheses, quotes skipped). */
+export function whenOf(def: string): string | undefined {
+  for (const marker of [' FOR EACH ROW WHEN (', ' FOR EACH STATEMENT WHEN (']) {
+    const at = def.indexOf(marker);
+    if (at < 0) continue;
+    const open = at + marker.length - 1;
+    const close = matchParen(def, open);
+    if (close > open) return def.slice(open + 1, close).trim();
+  }
+  return undefined;
+}
+
+const ENABLED: Record<string, Trigger['enabled']> = { D: 'disabled', R: 'replica', A: 'always' };
+
+/** triggerOf decodes a trigger row (tgtype bits, arguments, WHEN) into the model. */
+export function triggerOf(ctx: Ctx, relId: string, r: TriggerRow): Trigger {
+  const t = r.type;
+  const timing: Trigger['timing'] = t & 64 ? 'instead_of' : t & 2 ? 'before' : 'after';
+  const events: TriggerEvent[] = [];
+  if (t & 4) events.push('insert');
+  if (t & 16) events.push('update');
+  if (t & 8) events.push('delete');
+  if (t & 32) events.push('truncate');
+  const args = r.nargs > 0 ? Buffer.from(r.args, 'hex').toString('utf8').split('\u0000').slice(0, r.nargs) : [];
+  const when = r.has_when ? whenOf(r.def) : undefined;
+  if (r.has_when && when === undefined) unsupported(ctx, `WHEN condition of trigger ${r.name} on ${relId} (could not read it)`);
+  if (r.has_from) unsupported(ctx, `FROM clause of constraint trigger ${r.name} on ${relId}`);
+  const referencing = {
+    ...(r.old_table !== null ? { oldTable: r.old_table } : {}),
+    ...(r.new_table !== null ? { newTable: r.new_table } : {}),
+  };
+  return {
+    kind: 'trigger',
+    name: r.name,
+    timing,
+    events,
+    ...(r.update_of.length ? { updateOf: r.update_of } : {}),
+    forEach: t & 1 ? 'row' : 'statement',
+    function: qid(r.fnsp, r.fname),
+    ...(args.length ? { args } : {}),
+    ...(when !== undefined ? { when } : {}),
+    ...(r.is_constraint ? { constraint: true } : {}),
+    ...(r.deferrable ? { deferrable: true } : {}),
+    ...(r.deferred ? { initiallyDeferred: true } : {}),
+    ...(Object.keys(referencing).length ? { referencing } : {}),
+    ...(ENABLED[r.enabled] ? { enabled: ENABLED[r.enabled] } : {}),
+    ...(r.comment !== null ? { comment: r.comment } : {}),
+  };
+}
+
+/** PolicyRow is one row-level security policy. */
+export interface PolicyRow {
+  readonly rel: string;
+  readonly name: string;
+  readonly cmd: string;
+  readonly permissive: boolean;
+  readonly roles: string[];
+  readonly using: string | null;
+  readonly check: string | null;
+  readonly comment: string | null;
+}
+
+/** readPolicies lists the policies of user tables. */
+export async function readPolicies(ctx: Ctx): Promise<PolicyRow[]> {
+  return ctx.db.query<PolicyRow>(`
+    SELECT p.polrelid::text AS rel, p.polname::text AS name, p.polcmd::text AS cmd, p.polpermissive AS permissive,
+      array(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END FROM unnest(p.polroles) r ORDER BY 1) AS roles,
+      pg_get_expr(p.polqual, p.polrelid, true) AS using, pg_get_expr(p.polwithcheck, p.polrelid, true) AS check,
+      obj_description(p.oid, 'pg_policy') AS comment
+    FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE ${USER_REL}
+    ORDER BY p.polrelid, p.polname`);
+}
+
+const POLICY_CMD: Record<string, Policy['command']> = { '*': 'all', r: 'select', a: 'insert', w: 'update', d: 'delete' };
+
+/** policyOf decodes a policy row into the model. */
+export function policyOf(r: PolicyRow): Policy {
+  return {
+    kind: 'policy',
+    name: r.name,
+    command: POLICY_CMD[r.cmd] ?? 'all',
+    permissive: r.permissive,
+    roles: r.roles,
+    ...(r.using !== null ? { using: r.using } : {}),
+    ...(r.check !== null ? { withCheck: r.check } : {}),
+    ...(r.comment !== null ? { comment: r.comment } : {}),
+  };
+}

@@ -1,0 +1,162 @@
+/** Catalog reader for extensions, schemas and types (enums, composites, domains). */
+import type { CompositeType, Domain, DomainCheck, EnumType, Extension, Namespace } from '../../model/types.js';
+import { qid } from '../../model/ids.js';
+import { type Ctx, USER_NS, collationName, notExtMember, toDefault, unsupported, groupBy } from './util.js';
+import { checkExpression, type ColRow } from './relations.js';
+
+interface ExtRow {
+  readonly name: string;
+  readonly schema: string;
+  readonly version: string;
+  readonly default_version: string | null;
+  readonly comment: string | null;
+  readonly default_comment: string | null;
+}
+
+/** readExtensions reads installed extensions (plpgsql, always present, is left out). */
+export async function readExtensions(ctx: Ctx): Promise<Record<string, Extension>> {
+  const rows = await ctx.db.query<ExtRow>(`
+    SELECT e.extname::text AS name, n.nspname::text AS schema, e.extversion AS version,
+      x.default_version AS default_version, obj_description(e.oid, 'pg_extension') AS comment, x.comment AS default_comment
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+      LEFT JOIN pg_available_extensions x ON x.name = e.extname
+    WHERE e.extname <> 'plpgsql'
+    ORDER BY e.extname`);
+  const out: Record<string, Extension> = {};
+  for (const r of rows) {
+    out[r.name] = {
+      kind: 'extension',
+      name: r.name,
+      ...(r.schema !== 'public' ? { schema: r.schema } : {}),
+      ...(r.default_version !== null && r.version !== r.default_version ? { version: r.version } : {}),
+      ...(r.comment !== null && r.comment !== r.default_comment ? { comment: r.comment } : {}),
+    };
+  }
+  return out;
+}
+
+/** readNamespaces reads user schemas other than public. */
+export async function readNamespaces(ctx: Ctx): Promise<Record<string, Namespace>> {
+  const rows = await ctx.db.query<{ name: string; comment: string | null }>(`
+    SELECT n.nspname::text AS name, obj_description(n.oid, 'pg_namespace') AS comment
+    FROM pg_namespace n
+    WHERE ${USER_NS} AND n.nspname <> 'public' AND ${notExtMember('pg_namespace', 'n.oid')}
+    ORDER BY n.nspname`);
+  const out: Record<string, Namespace> = {};
+  for (const r of rows) out[r.name] = { kind: 'namespace', name: r.name, ...(r.comment !== null ? { comment: r.comment } : {}) };
+  return out;
+}
+
+interface TypeRow {
+  readonly oid: string;
+  readonly relid: string;
+  readonly schema: string;
+  readonly name: string;
+  readonly type: string;
+  readonly comment: string | null;
+  readonly labels: string[] | null;
+  readonly base: string | null;
+  readonly notnull: boolean;
+  readonly def: string | null;
+  readonly coll: string | null;
+  readonly collnsp: string | null;
+}
+
+interface DomainConRow {
+  readonly typ: string;
+  readonly name: string;
+  readonly def: string;
+  readonly validated: boolean;
+  readonly type: string;
+  readonly comment: string | null;
+}
+
+/** TypesResult are the user types read from pg_type. */
+export interface TypesResult {
+  readonly enums: Record<string, EnumType>;
+  readonly composites: Record<string, CompositeType>;
+  readonly domains: Record<string, Domain>;
+}
+
+/** readTypes reads enums, composite types and domains; ranges and base types are reported unsupported. */
+export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, readonly ColRow[]>): Promise<TypesResult> {
+  const rows = await ctx.db.query<TypeRow>(`
+    SELECT t.oid::text AS oid, t.typrelid::text AS relid, n.nspname::text AS schema, t.typname::text AS name,
+      t.typtype::text AS type, obj_description(t.oid, 'pg_type') AS comment,
+      CASE WHEN t.typtype = 'e' THEN array(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END AS labels,
+      CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base,
+      t.typnotnull AS notnull, pg_get_expr(t.typdefaultbin, 0, true) AS def,
+      co.collname::text AS coll, cn.nspname::text AS collnsp
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+      LEFT JOIN pg_class c ON c.oid = t.typrelid
+      LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
+      LEFT JOIN pg_collation co ON t.typtype = 'd' AND co.oid = t.typcollation AND t.typcollation <> bt.typcollation
+      LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+    WHERE ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}
+      AND (t.typrelid = 0 OR c.relkind = 'c')
+      AND NOT (t.typelem <> 0 AND EXISTS (SELECT 1 FROM pg_type et WHERE et.oid = t.typelem AND et.typarray = t.oid))
+      AND t.typtype <> 'm'
+    ORDER BY n.nspname, t.typname`);
+  const cons = await ctx.db.query<DomainConRow>(`
+    SELECT co.contypid::text AS typ, co.conname::text AS name, pg_get_constraintdef(co.oid, true) AS def,
+      co.convalidated AS validated, co.contype::text AS type, obj_description(co.oid, 'pg_constraint') AS comment
+    FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE co.contypid <> 0 AND ${USER_NS}
+    ORDER BY co.contypid, co.conname`);
+  const consByType = groupBy(cons, (c) => c.typ);
+  const out: TypesResult = { enums: {}, composites: {}, domains: {} };
+  for (const r of rows) {
+    const id = qid(r.schema, r.name);
+    const comment = r.comment !== null ? { comment: r.comment } : {};
+    switch (r.type) {
+      case 'e':
+        out.enums[id] = { kind: 'enum', schema: r.schema, name: r.name, values: r.labels ?? [], ...comment };
+        break;
+      case 'c': {
+        const attributes = (columnsByRel.get(r.relid) ?? []).map((c) => {
+          const coll = collationName(c.collnsp, c.coll);
+          return { name: c.name, type: c.type, ...(coll ? { collation: coll } : {}) };
+        });
+        out.composites[id] = { kind: 'composite', schema: r.schema, name: r.name, attributes, ...comment };
+        break;
+      }
+      case 'd': {
+        const checks: Record<string, DomainCheck> = {};
+        for (const c of consByType.get(r.oid) ?? []) {
+          if (c.type === 'c') {
+            checks[c.name] = { name: c.name, expression: checkExpression(c.def), ...(!c.validated ? { notValid: true } : {}) };
+            if (c.comment !== null) unsupported(ctx, `comment on constraint ${c.name} of domain ${id}`);
+          } else if (c.type === 'n') {
+            if (!c.validated) unsupported(ctx, `NOT VALID not-null constraint ${c.name} of domain ${id}`);
+          } else unsupported(ctx, `constraint ${c.name} of domain ${id}`);
+        }
+        const coll = collationName(r.collnsp, r.coll);
+        const type = r.base ?? 'text';
+        out.domains[id] = {
+          kind: 'domain',
+          schema: r.schema,
+          name: r.name,
+          type,
+          nullable: !r.notnull,
+          ...(r.def !== null ? { default: toDefault(r.def, type) } : {}),
+          ...(coll ? { collation: coll } : {}),
+          checks,
+          ...comment,
+        };
+        break;
+      }
+      case 'r':
+        unsupported(ctx, `range type ${id}`);
+        break;
+      case 'b':
+        unsupported(ctx, `base type ${id}`);
+        break;
+      case 'p':
+        unsupported(ctx, `pseudo-type ${id}`);
+        break;
+      default:
+        unsupported(ctx, `type ${id} (typtype ${r.type})`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,172 @@
+/** Shared pieces of the catalog reader: SQL filters, id helpers, default and sequence-option decoding. */
+import type { Issue } from '../../errors.js';
+import type { Default, SequenceOptions } from '../../model/types.js';
+import { qid } from '../../model/ids.js';
+import type { Driver } from '../driver.js';
+
+/** Ctx is what every catalog query needs: the driver, the server version and the unsupported-object sink. */
+export interface Ctx {
+  readonly db: Driver;
+  /** version is server_version_num (150000 for 15.0, 180006 for 18.6). */
+  readonly version: number;
+  readonly unsupported: Issue[];
+}
+
+/** unsupported records one object the model cannot express. */
+export function unsupported(ctx: Ctx, what: string, hint?: string): void {
+  ctx.unsupported.push({
+    code: 'not-supported',
+    message: `not supported: ${what}`,
+    hint: hint ?? 'schemaver cannot express this object; remove it from the source database or manage it outside schemaver',
+  });
+}
+
+/** USER_NS is a SQL predicate on namespace alias `n` selecting user schemas (system and schemaver's own excluded). */
+export const USER_NS = `(n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'schemaver') AND n.nspname !~ '^pg_(toast_)?temp_')`;
+
+/** notExtMember is a SQL predicate: the object `oidExpr` of catalog `catalog` does not belong to an extension. */
+export function notExtMember(catalog: string, oidExpr: string): string {
+  return `NOT EXISTS (SELECT 1 FROM pg_depend ext_d WHERE ext_d.classid = '${catalog}'::regclass AND ext_d.objid = ${oidExpr} AND ext_d.deptype = 'e')`;
+}
+
+/** NOT_OURS is a SQL predicate on class alias `c` excluding schemaver's own bookkeeping relations. */
+export const NOT_OURS = `(c.relname NOT LIKE 'schemaver\\_%')`;
+
+/** USER_REL selects user relations (class alias `c`, namespace alias `n`): user schema, not ours, not an extension member. */
+export const USER_REL = `${USER_NS} AND ${NOT_OURS} AND ${notExtMember('pg_class', 'c.oid')}`;
+
+/** collationName writes a collation as the model keeps it: bare for pg_catalog (`C`, `en_US`), otherwise qid. */
+export function collationName(nsp: string | null | undefined, name: string | null | undefined): string | undefined {
+  if (!name) return undefined;
+  if (!nsp || nsp === 'pg_catalog') return name;
+  return qid(nsp, name);
+}
+
+/** relOptions turns a reloptions array (`k=v`) into a record (undefined when empty). */
+export function relOptions(opts: readonly string[] | null | undefined): Record<string, string> | undefined {
+  if (!opts || opts.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const o of opts) {
+    const i = o.indexOf('=');
+    if (i < 0) out[o] = 'true';
+    else out[o.slice(0, i)] = o.slice(i + 1);
+  }
+  return out;
+}
+
+const NUMERIC_TYPES = new Set(['smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision']);
+
+/** stripTypmod removes a type modifier: `character varying(20)` -> `character varying`, `numeric(10,2)[]` -> `numeric[]`. */
+export function stripTypmod(type: string): string {
+  return type.replace(/\([^()]*\)/g, '');
+}
+
+/**
+ * toDefault turns a default expression as pg_get_expr prints it into the model: a literal when the expression is
+ * a plain constant of the column's type (`'pending'::order_status`, `42`, `true`), otherwise `{ sql }`.
+ * The mapping depends only on the text and the type, so the same database always reads back the same model.
+ */
+export function toDefault(expr: string, type: string): Default {
+  const e = expr.trim();
+  if (e === 'true' || e === 'false') return { literal: e === 'true' };
+  if (/^-?\d+(\.\d+)?$/.test(e) && NUMERIC_TYPES.has(stripTypmod(type)) && String(Number(e)) === e && Number.isSafeInteger(Math.trunc(Number(e)))) {
+    return { literal: Number(e) };
+  }
+  const m = /^'((?:[^']|'')*)'::(.+)$/s.exec(e);
+  if (m) {
+    const castType = m[2]!;
+    if (castType === type || castType === stripTypmod(type)) {
+      const text = m[1]!.replace(/''/g, "'");
+      if (NUMERIC_TYPES.has(stripTypmod(type)) && /^-?\d+(\.\d+)?$/.test(text) && String(Number(text)) === text && Number.isSafeInteger(Math.trunc(Number(text)))) {
+        return { literal: Number(text) };
+      }
+      return { literal: text };
+    }
+  }
+  return { sql: e };
+}
+
+const INT_RANGE: Record<string, [string, string]> = {
+  smallint: ['-32768', '32767'],
+  integer: ['-2147483648', '2147483647'],
+  bigint: ['-9223372036854775808', '9223372036854775807'],
+};
+
+/** RawSeq is a pg_sequence row with numbers as decimal text. */
+export interface RawSeq {
+  readonly type: string;
+  readonly start: string;
+  readonly increment: string;
+  readonly min: string;
+  readonly max: string;
+  readonly cache: string;
+  readonly cycle: boolean;
+}
+
+/** seqOptions keeps only the options that differ from PostgreSQL's defaults for the type and direction. */
+export function seqOptions(s: RawSeq, withType: boolean): SequenceOptions {
+  const range = INT_RANGE[s.type] ?? INT_RANGE.bigint!;
+  const asc = !s.increment.startsWith('-');
+  const defMin = asc ? '1' : range[0];
+  const defMax = asc ? range[1] : '-1';
+  const defStart = asc ? s.min : s.max;
+  const out: { -readonly [K in keyof SequenceOptions]: SequenceOptions[K] } = {};
+  if (withType && s.type !== 'bigint') out.type = s.type;
+  if (s.start !== defStart) out.start = s.start;
+  if (s.increment !== '1') out.increment = s.increment;
+  if (s.min !== defMin) out.min = s.min;
+  if (s.max !== defMax) out.max = s.max;
+  if (s.cache !== '1') out.cache = s.cache;
+  if (s.cycle) out.cycle = true;
+  return out;
+}
+
+/** isDefaultSeq tells whether a sequence has all default options for its type (serial detection). */
+export function isDefaultSeq(s: RawSeq): boolean {
+  return Object.keys(seqOptions(s, false)).length === 0;
+}
+
+/** stripParens removes one pair of parentheses that encloses the whole text: `(a > 0)` -> `a > 0`. */
+export function stripParens(text: string): string {
+  const t = text.trim();
+  if (!t.startsWith('(') || !t.endsWith(')')) return t;
+  const close = matchParen(t, 0);
+  return close === t.length - 1 ? t.slice(1, -1).trim() : t;
+}
+
+/** matchParen returns the index of the parenthesis closing the one at `open`, skipping quoted text; -1 if none. */
+export function matchParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "'" || ch === '"') {
+      const q = ch;
+      i++;
+      while (i < text.length) {
+        if (text[i] === q) {
+          if (text[i + 1] === q) i += 2;
+          else break;
+        } else i++;
+      }
+      continue;
+    }
+    if (ch === '(') depth++;
+    else if (ch === ')') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+/** groupBy groups rows into lists by `key`, keeping their order. */
+export function groupBy<T, K extends string>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> {
+  const m = new Map<K, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}
