@@ -1,4 +1,11 @@
-/** The .schemaver store (owned by the foundation work; see src/ARCHITECTURE.md). */
+/**
+ * The .schemaver store: a bare git repository (readable by `git --git-dir=.schemaver log`) holding one commit
+ * per snapshot (layout in ./layout.ts), with branches, tags, revisions and a writer lock. See src/ARCHITECTURE.md.
+ */
+import { promises as fsp } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { SchemaverError } from '../errors.js';
 import type { Schema } from '../model/types.js';
 import type { Migration } from '../model/plan.js';
 import type { SourceFile } from '../parse/index.js';
@@ -58,19 +65,160 @@ export interface Store {
   writeState(name: string, value: string | undefined): Promise<void>;
   /** withLock runs fn holding the store's exclusive lock (fails cleanly with exit 3 if another writer holds it). */
   withLock<T>(fn: () => Promise<T>): Promise<T>;
+  /** readFiles returns the `schema/**` files of a commit, byte for byte, sorted by path (cheaper than readSnapshot). */
+  readFiles(id: string): Promise<SourceFile[]>;
+  /** schemaFileIds lists `schema/**` of a commit as path -> git blob id without reading blobs (for dirty checks). */
+  schemaFileIds(id: string): Promise<Map<string, string>>;
+  /** readMigrations returns the migrations stored with a commit, in the order of its parents. */
+  readMigrations(id: string): Promise<Migration[]>;
+  /** renamesOf returns the renames a commit recorded (schemaver.json). */
+  renamesOf(id: string): Promise<readonly string[]>;
+  /** isAncestor tells whether commit `a` is `b` or one of its ancestors. */
+  isAncestor(a: string, b: string): Promise<boolean>;
 }
 
+/** STORE_DIR is the name of the store directory inside a project. */
+export const STORE_DIR = '.schemaver';
+
+/** SCHEMA_DIR is the name of the declared-schema directory inside a project. */
+export const SCHEMA_DIR = 'schema';
+
+/** STORE_IGNORES are the store entries an app repository should not track: the local PGlite database and the lock. */
+export const STORE_IGNORES = ['local/', 'schemaver.lock', '*.tmp-*'];
+
 /** openStore opens `<root>/.schemaver`; SchemaverError (exit 2, hint: run `schemaver init`) when missing. */
-export async function openStore(_root: string): Promise<Store> {
-  throw new Error('openStore: not implemented yet');
+export async function openStore(root: string): Promise<Store> {
+  const gitdir = join(root, STORE_DIR);
+  try {
+    await fsp.access(join(gitdir, 'HEAD'));
+  } catch {
+    throw new SchemaverError({
+      code: 'no-store',
+      message: `no schemaver store in ${root} (.schemaver/ is missing)`,
+      hint: 'run `schemaver init` to create one, or `-C DIR` to run in your project directory',
+      data: { root },
+      exit: 2,
+    });
+  }
+  const { GitStore } = await import('./repo.js');
+  return new GitStore(root, gitdir);
 }
 
 /** initStore creates `<root>/.schemaver` (HEAD -> refs/heads/main); error when it already exists. */
-export async function initStore(_root: string): Promise<Store> {
-  throw new Error('initStore: not implemented yet');
+export async function initStore(root: string, opts: { branch?: string } = {}): Promise<Store> {
+  const gitdir = join(root, STORE_DIR);
+  const branch = opts.branch ?? 'main';
+  const { checkRefName } = await import('./refs.js');
+  checkRefName(branch, 'branch');
+  if (await pathExists(gitdir)) {
+    throw new SchemaverError({
+      code: 'store-exists',
+      message: `${gitdir} already exists`,
+      hint: 'this project is already initialised; see `schemaver status`',
+      exit: 2,
+    });
+  }
+  await fsp.mkdir(root, { recursive: true });
+  // Build the repository beside its final place and rename it in, so a killed init leaves nothing half-made.
+  const tmp = join(root, `${STORE_DIR}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`);
+  try {
+    for (const d of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags', 'info']) await fsp.mkdir(join(tmp, d), { recursive: true });
+    await fsp.writeFile(join(tmp, 'HEAD'), `ref: refs/heads/${branch}\n`);
+    await fsp.writeFile(
+      join(tmp, 'config'),
+      '[core]\n\trepositoryformatversion = 0\n\tfilemode = false\n\tbare = true\n\tlogallrefupdates = false\n',
+    );
+    await fsp.writeFile(join(tmp, 'description'), 'schemaver store: schema snapshots and their migrations\n');
+    const ignores = STORE_IGNORES.join('\n') + '\n';
+    await fsp.writeFile(join(tmp, 'info', 'exclude'), `# schemaver: not part of the store\n${ignores}`);
+    await fsp.writeFile(join(tmp, '.gitignore'), `# schemaver: the local database and lock are not part of the store\n${ignores}`);
+    await fsp.rename(tmp, gitdir);
+  } catch (e) {
+    await fsp.rm(tmp, { recursive: true, force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTEMPTY') {
+      throw new SchemaverError({ code: 'store-exists', message: `${gitdir} already exists`, hint: 'this project is already initialised', exit: 2 });
+    }
+    throw new SchemaverError({ code: 'store-unwritable', message: `cannot create ${gitdir}: ${(e as Error).message}`, hint: 'check the permissions of the project directory', exit: 3, cause: e });
+  }
+  return openStore(root);
 }
 
-/** writeSchemaFiles replaces the contents of `<root>/schema` with `files`, byte for byte (checkout, merge). */
-export async function writeSchemaFiles(_root: string, _files: readonly SourceFile[]): Promise<void> {
-  throw new Error('writeSchemaFiles: not implemented yet');
+/** isSchemaFile tells whether a path is a schema file (`*.yaml` / `*.yml`) that checkout and merge manage. */
+export function isSchemaFile(path: string): boolean {
+  return /\.ya?ml$/i.test(path);
+}
+
+/** listSchemaFiles lists the schema files below `<root>/schema` as project-relative posix paths, sorted. */
+export async function listSchemaFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(dir: string, rel: string): Promise<void> {
+    let entries;
+    try {
+      entries = await fsp.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const r = `${rel}/${e.name}`;
+      if (e.isDirectory()) await walk(join(dir, e.name), r);
+      else if (e.isFile() && isSchemaFile(e.name)) out.push(r);
+    }
+  }
+  await walk(join(root, SCHEMA_DIR), SCHEMA_DIR);
+  return out.sort();
+}
+
+/**
+ * writeSchemaFiles replaces the contents of `<root>/schema` with `files`, byte for byte (checkout, merge).
+ * Files whose content is already right are not touched; schema files not in `files` are removed (with
+ * directories they leave empty); other files (README, notes) are kept. Each write is a temp file + rename.
+ */
+export async function writeSchemaFiles(root: string, files: readonly SourceFile[]): Promise<void> {
+  const { checkFilePath } = await import('./layout.js');
+  for (const f of files) checkFilePath(f);
+  const wanted = new Map(files.map((f) => [f.path, f.text]));
+  const existing = await listSchemaFiles(root);
+  for (const [path, text] of wanted) {
+    const abs = join(root, ...path.split('/'));
+    const bytes = Buffer.from(text, 'utf8');
+    let same = false;
+    try {
+      same = Buffer.compare(await fsp.readFile(abs), bytes) === 0;
+    } catch {
+      /* missing */
+    }
+    if (same) continue;
+    await fsp.mkdir(dirname(abs), { recursive: true });
+    const tmp = `${abs}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
+    await fsp.writeFile(tmp, bytes);
+    await fsp.rename(tmp, abs);
+  }
+  const schemaRoot = join(root, SCHEMA_DIR);
+  for (const path of existing) {
+    if (wanted.has(path)) continue;
+    const abs = join(root, ...path.split('/'));
+    await fsp.rm(abs, { force: true });
+    // remove directories the deletion left empty, up to (not including) schema/
+    let dir = dirname(abs);
+    while (dir.startsWith(schemaRoot) && dir !== schemaRoot) {
+      try {
+        await fsp.rmdir(dir);
+      } catch {
+        break;
+      }
+      dir = dirname(dir);
+    }
+  }
+  await fsp.mkdir(schemaRoot, { recursive: true });
+}
+
+/** pathExists tells whether a path exists. */
+async function pathExists(p: string): Promise<boolean> {
+  try {
+    await fsp.access(p);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,135 @@
+/**
+ * The project a command works on: its root directory (the one holding `.schemaver/` and `schema/`), its
+ * store, and revisions loaded as schemas — a commit or `WORKING` (the schema/ directory as it is now).
+ * Every command that takes a revision goes through loadRev, so `WORKING` means the same thing everywhere.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { SchemaverError } from '../errors.js';
+import type { Schema } from '../model/types.js';
+import type { SourceFile } from '../parse/index.js';
+import type { CommitInfo, Store } from '../store/index.js';
+
+/** WORKING is the revision name of the schema/ directory as it is now. */
+export const WORKING = 'WORKING';
+
+/** LoadedRev is one side of a comparison: a commit's snapshot or WORKING. */
+export interface LoadedRev {
+  /** rev: the revision as the user wrote it (`HEAD~1`, `WORKING`). */
+  readonly rev: string;
+  /** id: the commit id; undefined for WORKING. */
+  readonly id?: string;
+  /** info: the commit (log fields); undefined for WORKING. */
+  readonly info?: CommitInfo;
+  readonly schema: Schema;
+  /** hash: the schema hash, `sv1:...`. */
+  readonly hash: string;
+  readonly files: readonly SourceFile[];
+}
+
+/** findProjectRoot returns the nearest directory at or above `start` holding `.schemaver/`, or `start` when none does. */
+export function findProjectRoot(start: string = process.cwd()): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, '.schemaver', 'HEAD'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return resolve(start);
+    dir = up;
+  }
+}
+
+/** openProject finds the project root from `start` and opens its store (exit 2 with a hint to run `init` when there is none). */
+export async function openProject(start: string = process.cwd()): Promise<{ root: string; store: Store }> {
+  const root = findProjectRoot(start);
+  const { openStore } = await import('../store/index.js');
+  return { root, store: await openStore(root) };
+}
+
+/** isWorking tells whether a revision names the schema/ directory. */
+export function isWorking(rev: string | undefined): boolean {
+  return rev !== undefined && rev.trim().toUpperCase() === WORKING;
+}
+
+/** loadWorking reads and validates `<root>/schema` (exit 2 with every issue when invalid) and hashes it. */
+export async function loadWorking(root: string): Promise<LoadedRev> {
+  const { loadSchemaDir } = await import('../parse/index.js');
+  const { schemaHash } = await import('../canon/index.js');
+  const { schema, files } = await loadSchemaDir(root);
+  return { rev: WORKING, schema, hash: schemaHash(schema), files };
+}
+
+/** loadRev loads a revision — a commit (any syntax Store.resolve takes) or WORKING — as schema, hash and files. */
+export async function loadRev(root: string, rev: string, store?: Store): Promise<LoadedRev> {
+  if (isWorking(rev)) return loadWorking(root);
+  const s: Store = store ?? (await (await import('../store/index.js')).openStore(root));
+  const id = await s.resolve(rev);
+  const snap = await s.readSnapshot(id);
+  const { schemaHash } = await import('../canon/index.js');
+  return { rev, id, info: snap, schema: snap.schema, hash: snap.schemaHash || schemaHash(snap.schema), files: snap.files };
+}
+
+/** loadRevOrEmpty is loadRev, except that `HEAD` before the first commit is the empty schema (what `diff`/`plan` compare against). */
+export async function loadRevOrEmpty(root: string, rev: string, store: Store): Promise<LoadedRev> {
+  if (rev.trim() === 'HEAD' && (await store.head()) === undefined) {
+    const { emptySchema } = await import('../model/types.js');
+    const { schemaHash } = await import('../canon/index.js');
+    const schema = emptySchema();
+    return { rev, schema, hash: schemaHash(schema), files: [] };
+  }
+  return loadRev(root, rev, store);
+}
+
+/** headHash returns HEAD's schema hash from its commit (one object read, no model load), or undefined before the first commit. */
+export async function headHash(store: Store): Promise<{ id: string; hash: string } | undefined> {
+  const id = await store.head();
+  if (!id) return undefined;
+  return { id, hash: (await store.readCommit(id)).schemaHash };
+}
+
+/** shortId is the 7-hex abbreviation of a commit id used in human output. */
+export function shortId(id: string): string {
+  return id.slice(0, 7);
+}
+
+/** formatDate writes a commit time (unix seconds) as `2026-01-02 03:04:05 +0000` in UTC. */
+export function formatDate(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' +0000');
+}
+
+/**
+ * guard runs a call into another module and turns its "not implemented yet" placeholder into a clear
+ * exit-3 error, so a command never fakes a result while a module is missing.
+ */
+export async function guard<T>(what: string, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof Error && !(e instanceof SchemaverError) && /not implemented yet/.test(e.message)) {
+      throw new SchemaverError({
+        code: 'not-implemented',
+        message: `${what} is not available in this build (${e.message})`,
+        hint: 'this schemaver build is incomplete; use a released version',
+        exit: 3,
+        cause: e,
+      });
+    }
+    throw e;
+  }
+}
+
+/** fileDirt compares WORKING's files with a commit's stored files by git blob id: paths added, removed or edited. */
+export async function fileDirt(store: Store, id: string, files: readonly SourceFile[]): Promise<{ added: string[]; removed: string[]; modified: string[] }> {
+  const { blobId } = await import('../store/objects.js');
+  const stored = await store.schemaFileIds(id);
+  const added: string[] = [];
+  const modified: string[] = [];
+  const seen = new Set<string>();
+  for (const f of files) {
+    seen.add(f.path);
+    const oid = stored.get(f.path);
+    if (oid === undefined) added.push(f.path);
+    else if (oid !== blobId(f.text)) modified.push(f.path);
+  }
+  const removed = [...stored.keys()].filter((p) => !seen.has(p));
+  return { added, removed, modified };
+}

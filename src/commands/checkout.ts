@@ -1,0 +1,131 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base.js';
+import { SchemaverError, negative } from '../errors.js';
+
+/** CheckoutResult is what `checkout --json` prints. */
+export interface CheckoutResult {
+  readonly branch: string | null;
+  readonly head: string | null;
+  readonly detached: boolean;
+  readonly created: boolean;
+  readonly files: number;
+}
+
+/** Checkout switches branches or commits and rewrites schema/ to match. */
+export default class Checkout extends BaseCommand {
+  static override summary = 'Switch to a branch or commit, rewriting schema/ exactly as it was committed.';
+  static override description = `Rewrites schema/ byte for byte from the snapshot: files that differ are replaced, schema files the
+snapshot does not have are removed, other files are kept. A branch name switches to the branch; any other
+revision (HEAD~2, a tag, a commit id) detaches HEAD there. -b NAME creates a branch (at START, default HEAD)
+and switches to it. Refuses (exit 1) when schema/ has edits HEAD does not hold, unless --force.`;
+
+  static override examples = [
+    '<%= config.bin %> checkout feature',
+    '<%= config.bin %> checkout -b feature',
+    '<%= config.bin %> checkout -b hotfix v1.2',
+    '<%= config.bin %> checkout HEAD~1',
+    '<%= config.bin %> checkout main --force',
+  ];
+
+  static override args = {
+    rev: Args.string({ description: 'Branch or revision to switch to (with -b: where the new branch starts).', required: false }),
+  };
+
+  static override flags = {
+    branch: Flags.string({ char: 'b', summary: 'Create branch NAME and switch to it.', helpValue: 'NAME' }),
+    force: Flags.boolean({ char: 'f', summary: 'Discard uncommitted edits in schema/.' }),
+  };
+
+  async run(): Promise<CheckoutResult> {
+    const { args, flags } = await this.parse(Checkout);
+    if (!flags.branch && !args.rev) {
+      throw new SchemaverError({ code: 'bad-usage', message: 'checkout needs a branch or revision (or -b NAME)', hint: 'e.g. `schemaver checkout main` or `schemaver checkout -b feature`', exit: 2 });
+    }
+    const { openProject, shortId, isWorking, fileDirt } = await import('../cli/project.js');
+    const { writeSchemaFiles, listSchemaFiles } = await import('../store/index.js');
+    const { root, store } = await openProject(this.root);
+    if (args.rev && isWorking(args.rev)) {
+      throw new SchemaverError({ code: 'bad-usage', message: 'WORKING is schema/ itself; there is nothing to check out', hint: 'give a branch, tag or commit', exit: 2 });
+    }
+    return store.withLock(async () => {
+      const head = await store.head();
+      const branchNow = await store.currentBranch();
+      // what to switch to
+      let target: string | undefined;
+      let branch: string | undefined;
+      if (flags.branch) {
+        target = args.rev ? await store.resolve(args.rev) : head;
+        branch = flags.branch;
+      } else {
+        const rev = args.rev!;
+        const isBranch = (await store.branches()).some((b) => b.name === rev);
+        target = await store.resolve(rev);
+        if (isBranch) branch = rev;
+      }
+      // refuse over edits HEAD does not hold (semantic or textual: checkout rewrites the text)
+      if (!flags.force && target !== head) {
+        await this.checkClean(root, store, head, fileDirt, listSchemaFiles);
+      }
+      let created = false;
+      if (flags.branch) {
+        if (target) await store.createBranch(flags.branch, target);
+        else {
+          // no commits yet: the new branch is born with the first commit, as in git
+          const { checkRefName } = await import('../store/refs.js');
+          checkRefName(flags.branch, 'branch');
+          if ((await store.branches()).some((b) => b.name === flags.branch)) {
+            throw new SchemaverError({ code: 'branch-exists', message: `a branch named '${flags.branch}' already exists`, exit: 2 });
+          }
+        }
+        created = true;
+      }
+      let files = 0;
+      if (target && target !== head) {
+        const snapshot = await store.readFiles(target);
+        await writeSchemaFiles(root, snapshot);
+        files = snapshot.length;
+      }
+      if (branch) await store.setHead({ branch });
+      else await store.setHead({ detached: target! });
+      if (branch) {
+        if (created) this.print(`Switched to a new branch '${branch}'${target ? ` at ${shortId(target)}` : ''}`);
+        else if (branch === branchNow) this.print(`Already on '${branch}'`);
+        else this.print(`Switched to branch '${branch}' (${shortId(target!)})`);
+      } else {
+        const msg = (await store.readCommit(target!)).message.split('\n')[0];
+        this.print(`HEAD is now at ${shortId(target!)} ${msg} (detached: commit on a new branch with \`schemaver checkout -b NAME\`)`);
+      }
+      if (files) this.print(`schema/ rewritten from the snapshot (${files} file${files === 1 ? '' : 's'})`);
+      return { branch: branch ?? null, head: target ?? null, detached: !branch, created, files };
+    });
+  }
+
+  /** checkClean throws `uncommitted-changes` (exit 1) when schema/ differs from HEAD's files. */
+  private async checkClean(
+    root: string,
+    store: import('../store/index.js').Store,
+    head: string | undefined,
+    fileDirt: typeof import('../cli/project.js').fileDirt,
+    listSchemaFiles: typeof import('../store/index.js').listSchemaFiles,
+  ): Promise<void> {
+    const { readSchemaDir } = await import('../parse/index.js');
+    if (!head) {
+      const present = await listSchemaFiles(root);
+      if (present.length) {
+        throw negative('uncommitted-changes', `schema/ has files that were never committed: ${present.join(', ')}`, 'commit them first, or pass --force to discard them');
+      }
+      return;
+    }
+    const files = await readSchemaDir(root);
+    const dirt = await fileDirt(store, head, files);
+    const edited = [...dirt.modified, ...dirt.added, ...dirt.removed];
+    if (edited.length) {
+      throw negative(
+        'uncommitted-changes',
+        `schema/ has edits that HEAD does not hold (${edited.join(', ')}); checkout would overwrite them`,
+        'commit them (`schemaver commit -m ...`), or pass --force to discard them',
+        dirt,
+      );
+    }
+  }
+}

@@ -1,0 +1,185 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base.js';
+import { SchemaverError, negative } from '../errors.js';
+import type { Migration, StepSummary } from '../model/plan.js';
+
+/** CommitResult is what `commit --json` prints. */
+export interface CommitResult {
+  readonly id: string;
+  readonly branch: string | null;
+  readonly message: string;
+  readonly schemaHash: string;
+  readonly parents: readonly string[];
+  readonly migrations: readonly {
+    readonly parent: string;
+    readonly steps: readonly StepSummary[];
+    readonly renames: readonly string[];
+    readonly handEdited: boolean;
+    readonly verified: boolean;
+    readonly verifyMs?: number;
+  }[];
+}
+
+/** Commit snapshots schema/ with a verified migration from HEAD. */
+export default class Commit extends BaseCommand {
+  static override summary = 'Snapshot schema/ as a new commit, with a generated and verified up/down migration from HEAD.';
+  static override description = `Validates schema/ (exit 2 on any problem, nothing written), refuses when it equals HEAD (exit 1,
+"nothing to commit"), plans the migration from HEAD (from nothing for the first commit), and proves it in an
+in-process PGlite: up turns HEAD's schema into the new one, down turns it back. A failed proof refuses the commit.
+
+Steps that lose data (drop table or column, narrowing a type...) need --allow-destructive. Hand-edited SQL
+(--up FILE, optionally --down FILE) replaces the generated scripts; it must verify too. Renames declared with
+renamed_from hints that apply to HEAD are recorded with the commit.`;
+
+  static override examples = [
+    '<%= config.bin %> commit -m "add users"',
+    '<%= config.bin %> commit -m "drop legacy table" --allow-destructive',
+    '<%= config.bin %> commit -m "backfill" --up migrations/up.sql --down migrations/down.sql',
+    '<%= config.bin %> commit -m "wip" --no-verify',
+  ];
+
+  static override flags = {
+    message: Flags.string({ char: 'm', summary: 'Commit message.', required: true, helpValue: 'MSG' }),
+    'allow-destructive': Flags.boolean({ summary: 'Allow steps that lose data (drop table/column, narrowing type).' }),
+    verify: Flags.boolean({ summary: 'Prove the migration in PGlite (--no-verify skips it).', default: true, allowNo: true }),
+    up: Flags.string({ summary: 'Hand-edited up SQL to store instead of the generated one.', helpValue: 'FILE' }),
+    down: Flags.string({ summary: 'Hand-edited down SQL (with --up).', helpValue: 'FILE', dependsOn: ['up'] }),
+  };
+
+  async run(): Promise<CommitResult> {
+    const { flags } = await this.parse(Commit);
+    if (!flags.message.trim()) {
+      throw new SchemaverError({ code: 'empty-message', message: 'the commit message is empty', hint: 'pass -m "what changed and why"', exit: 2 });
+    }
+    const { openProject, loadWorking, headHash, shortId, guard } = await import('../cli/project.js');
+    const { root, store } = await openProject(this.root);
+    const upText = flags.up !== undefined ? await readSql(this.root, flags.up) : undefined;
+    const downText = flags.down !== undefined ? await readSql(this.root, flags.down) : undefined;
+
+    return store.withLock(async () => {
+      if (await store.readState('MERGE_HEAD')) {
+        throw new SchemaverError({
+          code: 'merge-in-progress',
+          message: 'a merge is in progress',
+          hint: 'finish it with `schemaver merge --continue` or drop it with `schemaver merge --abort`',
+          exit: 2,
+        });
+      }
+      const working = await loadWorking(root);
+      const head = await headHash(store);
+      const { emptySchema } = await import('../model/types.js');
+      const { schemaHash } = await import('../canon/index.js');
+      if (head && head.hash === working.hash) {
+        throw negative('nothing-to-commit', `nothing to commit: schema/ matches HEAD (${shortId(head.id)})`, 'edit schema/*.yaml first; `schemaver status` shows what changed', { head: head.id, hash: head.hash });
+      }
+      const parentSchema = head ? (await store.readSnapshot(head.id)).schema : emptySchema();
+      if (!head && working.hash === schemaHash(parentSchema)) {
+        throw negative('nothing-to-commit', 'nothing to commit: schema/ declares no objects yet', 'declare some objects in schema/*.yaml first');
+      }
+      const { planMigration, renderUp, renderDown } = await import('../plan/index.js');
+      const plan = await guard('migration planning (src/plan)', () => planMigration(parentSchema, working.schema));
+      const steps: StepSummary[] = plan.steps.map((s) => ({
+        what: s.what,
+        object: s.object,
+        destructive: s.destructive,
+        rewrite: s.rewrite,
+        lock: s.lock,
+        reversible: s.reverse !== null,
+      }));
+      const destructive = steps.filter((s) => s.destructive);
+      if (destructive.length && !flags['allow-destructive']) {
+        throw negative(
+          'destructive-change',
+          `the migration loses data in ${destructive.length} step(s): ${destructive.map((s) => s.what).join('; ')}`,
+          'check this is intended, then commit again with --allow-destructive (or declare renames with renamed_from)',
+          { steps: destructive },
+        );
+      }
+      const up = upText ?? (await guard('rendering migrations (src/plan)', () => renderUp(plan)));
+      const generatedDown = await guard('rendering migrations (src/plan)', () => renderDown(plan));
+      const down = downText ?? generatedDown;
+      const reversible = steps.every((s) => s.reversible);
+      const renames = await describeRenames(parentSchema, working.schema);
+
+      let verified = false;
+      let verifyMs: number | undefined;
+      if (flags.verify) {
+        const { verifyEdge } = await import('../pg/index.js');
+        this.note(`verifying the migration from ${head ? shortId(head.id) : 'nothing'} in PGlite...`);
+        const result = await guard('verification (src/pg)', () =>
+          verifyEdge(parentSchema, working.schema, up, downText !== undefined || reversible ? down : null),
+        );
+        if (!result.ok) {
+          throw negative(
+            'verification-failed',
+            `the migration does not reproduce the schema:\n  ${result.problems.join('\n  ')}`,
+            upText !== undefined ? 'fix the hand-edited SQL, or drop --up to use the generated migration' : 'this is a planner bug; commit with --no-verify only if you have checked the SQL by hand',
+            { problems: result.problems, detail: result.data },
+          );
+        }
+        verified = true;
+        verifyMs = result.ms;
+      }
+
+      const migration: Migration = {
+        parent: head?.id ?? '',
+        fromHash: schemaHash(parentSchema),
+        toHash: working.hash,
+        up,
+        down,
+        steps,
+        ...(upText !== undefined ? { handEdited: true } : {}),
+        ...(renames.length ? { renames } : {}),
+      };
+      const id = await store.commit({
+        message: flags.message,
+        parents: head ? [head.id] : [],
+        schema: working.schema,
+        files: working.files,
+        migrations: [migration],
+      });
+      const branch = await store.currentBranch();
+      this.print(`[${branch ?? 'detached HEAD'}${head ? '' : ' (root-commit)'} ${shortId(id)}] ${flags.message.split('\n')[0]}`);
+      const flagsText = [
+        destructive.length ? `${destructive.length} destructive` : '',
+        steps.some((s) => s.rewrite) ? `${steps.filter((s) => s.rewrite).length} rewriting` : '',
+        reversible ? '' : 'irreversible',
+        upText !== undefined ? 'hand-edited' : '',
+      ].filter(Boolean);
+      this.print(` ${steps.length} step(s)${flagsText.length ? ` (${flagsText.join(', ')})` : ''}, schema ${working.hash.slice(0, 16)}…`);
+      for (const r of renames) this.print(` rename ${r}`);
+      this.print(verified ? ` verified in PGlite in ${Math.round(verifyMs ?? 0)} ms` : ' not verified (--no-verify); run `schemaver verify` later');
+      return {
+        id,
+        branch: branch ?? null,
+        message: flags.message,
+        schemaHash: working.hash,
+        parents: head ? [head.id] : [],
+        migrations: [{ parent: migration.parent, steps, renames, handEdited: upText !== undefined, verified, ...(verifyMs !== undefined ? { verifyMs } : {}) }],
+      };
+    });
+  }
+}
+
+/** readSql reads a hand-edited SQL file (exit 2 when unreadable). */
+async function readSql(cwd: string, file: string): Promise<string> {
+  try {
+    return await readFile(resolve(cwd, file), 'utf8');
+  } catch (e) {
+    throw new SchemaverError({ code: 'unreadable-file', message: `cannot read ${file}: ${(e as Error).message}`, hint: 'give the path of an SQL file', exit: 2 });
+  }
+}
+
+/** describeRenames lists the renames `to`'s hints apply to `from`, e.g. `column users.nick -> users.nickname`. */
+export async function describeRenames(from: import('../model/types.js').Schema, to: import('../model/types.js').Schema): Promise<string[]> {
+  const { findRenames } = await import('../diff/renames.js');
+  const r = findRenames(from, to);
+  const out = r.changes.map((c) => {
+    const kind = c.kind.replace(/_/g, ' ');
+    return c.table ? `${kind} ${c.table}.${c.fromId} -> ${c.table}.${c.id}` : `${kind} ${c.fromId} -> ${c.id}`;
+  });
+  for (const v of r.values) out.push(`enum value ${v.enumId}.${JSON.stringify(v.from)} -> ${JSON.stringify(v.to)}`);
+  return out;
+}

@@ -1,0 +1,85 @@
+import { BaseCommand } from '../cli/base.js';
+import type { SemChange } from '../cli/semdiff.js';
+
+/** StatusResult is what `status --json` prints. */
+export interface StatusResult {
+  readonly branch: string | null;
+  readonly head: string | null;
+  readonly headHash: string | null;
+  readonly workingHash: string;
+  readonly clean: boolean;
+  readonly changes: readonly SemChange[];
+  /** files: schema files that differ from HEAD's text (edits, including comment/format-only ones). */
+  readonly files: { readonly added: string[]; readonly removed: string[]; readonly modified: string[] };
+  readonly merge: { readonly inProgress: boolean; readonly mergeHead?: string };
+}
+
+/** Status shows the branch, HEAD and the semantic changes of schema/ since HEAD. */
+export default class Status extends BaseCommand {
+  static override summary = 'Show the branch, HEAD and what changed in schema/ since HEAD, semantically.';
+  static override description = `Compares WORKING (schema/ as it is now) with HEAD by schema hash; when they differ, lists the
+added, dropped, renamed and changed objects down to columns and attributes. Reordering or reformatting
+YAML changes no hash, so status stays clean (edited files are still listed, since checkout would rewrite them).
+Exits 2 with every problem when schema/ does not validate.`;
+
+  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json'];
+
+  async run(): Promise<StatusResult> {
+    await this.parse(Status);
+    const { openProject, loadWorking, headHash, shortId, fileDirt } = await import('../cli/project.js');
+    const { paint } = await import('../cli/term.js');
+    const c = paint(process.stdout);
+    const { root, store } = await openProject(this.root);
+    const branch = await store.currentBranch();
+    const head = await headHash(store);
+    const mergeHead = (await store.readState('MERGE_HEAD'))?.trim();
+    this.print(branch ? `On branch ${c.bold(branch)}` : `HEAD detached at ${head ? shortId(head.id) : '?'}`);
+    if (head) {
+      const info = await store.readCommit(head.id);
+      this.print(`HEAD ${c.yellow(shortId(head.id))} ${info.message.split('\n')[0]}`);
+    } else {
+      this.print('No commits yet');
+    }
+    if (mergeHead) this.print(c.magenta(`Merging ${shortId(mergeHead)}: fix conflicts in schema/, then \`schemaver merge --continue\` (or --abort)`));
+    const working = await loadWorking(root); // exit 2 with every issue when invalid
+    const clean = head ? head.hash === working.hash : isEmpty(working.schema);
+    let changes: SemChange[] = [];
+    if (!clean) {
+      const { semanticDiff } = await import('../cli/semdiff.js');
+      const { emptySchema } = await import('../model/types.js');
+      const base = head ? (await store.readSnapshot(head.id)).schema : emptySchema();
+      changes = semanticDiff(base, working.schema);
+    }
+    const files = head ? await fileDirt(store, head.id, working.files) : { added: working.files.map((f) => f.path), removed: [], modified: [] };
+    this.print(`Schema ${working.hash}`);
+    if (clean) {
+      this.print(head ? 'nothing to commit: schema/ matches HEAD' : 'nothing to commit: schema/ declares no objects yet');
+      const edited = [...files.added, ...files.removed, ...files.modified];
+      if (head && edited.length) this.print(c.dim(`(text-only edits, same schema, in: ${edited.join(', ')})`));
+    } else {
+      this.print(head ? 'Changes since HEAD:' : 'Changes to commit (first commit):');
+      if (changes.length) {
+        const { renderSemDiff } = await import('../cli/semdiff.js');
+        this.print(renderSemDiff(changes, c).replace(/^/gm, '  '));
+      } else {
+        this.print('  (the schema hash differs, but no object-level difference was found)');
+      }
+      this.print('Commit them with `schemaver commit -m "..."`; see the SQL with `schemaver plan`.');
+    }
+    return {
+      branch: branch ?? null,
+      head: head?.id ?? null,
+      headHash: head?.hash ?? null,
+      workingHash: working.hash,
+      clean,
+      changes,
+      files,
+      merge: mergeHead ? { inProgress: true, mergeHead } : { inProgress: false },
+    };
+  }
+}
+
+/** isEmpty tells whether a schema declares no objects at all. */
+function isEmpty(s: object): boolean {
+  return Object.entries(s).every(([k, v]) => k === 'kind' || Object.keys(v as object).length === 0);
+}

@@ -1,0 +1,114 @@
+/**
+ * Loose git objects written the crash-safe way: content hashed (SHA-1, as git), deflated, written to a
+ * temporary file and renamed into place. A killed process leaves at most a stray temp file, never a
+ * truncated object; an object that already exists is never rewritten (unchanged objects share blobs).
+ * Reading goes through isomorphic-git, which also understands pack files (after a `git gc`).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import { deflateSync } from 'node:zlib';
+import { join } from 'node:path';
+
+/** ObjectType is the type of a git object. */
+export type ObjectType = 'blob' | 'tree' | 'commit';
+
+/** hashObject returns the git object id of `content` as an object of `type` (no I/O). */
+export function hashObject(type: ObjectType, content: Uint8Array): string {
+  const h = createHash('sha1');
+  h.update(`${type} ${content.byteLength}\0`);
+  h.update(content);
+  return h.digest('hex');
+}
+
+/** blobId returns the git blob id of a UTF-8 text (what `git hash-object` prints for the file). */
+export function blobId(text: string): string {
+  return hashObject('blob', Buffer.from(text, 'utf8'));
+}
+
+/** ObjectWriter writes loose objects into one gitdir, remembering which fan-out directories exist. */
+export class ObjectWriter {
+  private readonly dirs = new Set<string>();
+  /** written counts objects actually written (not already present). */
+  written = 0;
+
+  constructor(private readonly gitdir: string) {}
+
+  /** write stores an object and returns its id; existing objects are left untouched. */
+  async write(type: ObjectType, content: Uint8Array): Promise<string> {
+    const oid = hashObject(type, content);
+    const dir = join(this.gitdir, 'objects', oid.slice(0, 2));
+    const file = join(dir, oid.slice(2));
+    if (await exists(file)) return oid;
+    if (!this.dirs.has(dir)) {
+      await fsp.mkdir(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    const header = Buffer.from(`${type} ${content.byteLength}\0`);
+    const packed = deflateSync(Buffer.concat([header, content]), { level: 1 });
+    const tmp = join(dir, `tmp_obj_${process.pid}_${randomBytes(4).toString('hex')}`);
+    await fsp.writeFile(tmp, packed, { mode: 0o444 });
+    try {
+      await fsp.rename(tmp, file);
+    } catch (e) {
+      await fsp.rm(tmp, { force: true });
+      if (!(await exists(file))) throw e;
+    }
+    this.written++;
+    return oid;
+  }
+
+  /** writeText stores a UTF-8 text as a blob. */
+  writeText(text: string): Promise<string> {
+    return this.write('blob', Buffer.from(text, 'utf8'));
+  }
+
+  /** writeTree stores a tree built from a nested path map (see TreeNode) and returns its id. */
+  async writeTree(node: TreeNode): Promise<string> {
+    const entries: { name: string; mode: string; oid: string }[] = [];
+    for (const [name, child] of node) {
+      if (typeof child === 'string') entries.push({ name, mode: '100644', oid: child });
+      else entries.push({ name, mode: '40000', oid: await this.writeTree(child) });
+    }
+    // git orders tree entries by name, comparing a sub-tree's name as if it ended in '/'.
+    const key = (e: { name: string; mode: string }) => Buffer.from(e.mode === '40000' ? e.name + '/' : e.name, 'utf8');
+    entries.sort((a, b) => Buffer.compare(key(a), key(b)));
+    const parts: Buffer[] = [];
+    for (const e of entries) {
+      parts.push(Buffer.from(`${e.mode} ${e.name}\0`, 'utf8'), Buffer.from(e.oid, 'hex'));
+    }
+    return this.write('tree', Buffer.concat(parts));
+  }
+}
+
+/** TreeNode is a directory being built: name -> blob id (file) or a nested TreeNode (directory). */
+export type TreeNode = Map<string, string | TreeNode>;
+
+/** addPath puts blob `oid` at the slash-separated `path` below `root`, creating directories. */
+export function addPath(root: TreeNode, path: string, oid: string): void {
+  const parts = path.split('/');
+  let node = root;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const p = parts[i]!;
+    let next = node.get(p);
+    if (next === undefined) {
+      next = new Map();
+      node.set(p, next);
+    } else if (typeof next === 'string') {
+      throw new Error(`tree path conflict at ${parts.slice(0, i + 1).join('/')}`);
+    }
+    node = next;
+  }
+  const leaf = parts[parts.length - 1]!;
+  if (node.get(leaf) instanceof Map) throw new Error(`tree path conflict at ${path}`);
+  node.set(leaf, oid);
+}
+
+/** exists tells whether a path exists. */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await fsp.access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
