@@ -1,0 +1,226 @@
+/**
+ * The merge service behind `schemaver merge`: fast-forward, "already up to date", the three-way merge with
+ * its commit, and the conflict workflow (markers in schema/, MERGE_HEAD and MERGE_STATE in the store,
+ * `--continue`, `--abort`). I/O happens here and in the store; the merge itself (merge3) is pure.
+ */
+import { SchemaverError, negative, type Issue } from '../errors.js';
+import { emptySchema, type Schema } from '../model/types.js';
+import type { SourceFile } from '../parse/index.js';
+import type { Store } from '../store/index.js';
+import type { EdgeReport } from './commit.js';
+import type { Conflict } from './types.js';
+
+/** MERGE_HEAD_STATE and MERGE_STATE_NAME name the store state files of a merge in progress. */
+export const MERGE_HEAD_STATE = 'MERGE_HEAD';
+export const MERGE_STATE_NAME = 'MERGE_STATE';
+
+/** MergeState is the JSON kept in `.schemaver/MERGE_STATE` while a merge waits for resolution. */
+export interface MergeState {
+  readonly base: string | null;
+  readonly ours: string;
+  readonly theirs: string;
+  readonly branch: string;
+  readonly message: string;
+  readonly conflicts: readonly Conflict[];
+}
+
+/** MergeOutcome is what `merge` reports (its --json result). */
+export type MergeOutcome =
+  | { readonly status: 'up-to-date'; readonly head: string; readonly theirs: string }
+  | { readonly status: 'fast-forward'; readonly from: string; readonly to: string; readonly branch: string | null }
+  | {
+      readonly status: 'merged';
+      readonly id: string;
+      readonly parents: readonly string[];
+      readonly base: string | null;
+      readonly schemaHash: string;
+      readonly renames: readonly string[];
+      readonly edges: readonly EdgeReport[];
+      readonly keptFiles: number;
+      readonly rewrittenFiles: number;
+    }
+  | { readonly status: 'conflict'; readonly base: string | null; readonly ours: string; readonly theirs: string; readonly conflicts: readonly Conflict[]; readonly files: readonly string[] };
+
+/** MergeFlags are the options of a merge run. */
+export interface MergeFlags {
+  readonly message?: string;
+  readonly verify: boolean;
+  readonly allowDestructive: boolean;
+  readonly note?: (text: string) => void;
+}
+
+/** yamlWriter loads the YAML writer (src/yaml) and adapts it to "one file" and "whole schema" uses. */
+async function yamlWriter(): Promise<{ write(s: Schema): string; writeAll(s: Schema): SourceFile[] }> {
+  const spec = '../yaml/index.js';
+  const mod = (await import(spec)) as { writeSchemaYaml?: (s: Schema, opts?: unknown) => unknown };
+  const fn = mod.writeSchemaYaml;
+  if (typeof fn !== 'function') throw new SchemaverError({ code: 'not-implemented', message: 'the YAML writer (src/yaml) is not available in this build', exit: 3 });
+  const asFiles = (out: unknown, path: string): SourceFile[] =>
+    typeof out === 'string' ? [{ path, text: out }] : Array.isArray(out) ? (out as SourceFile[]) : [{ path, text: String((out as { text?: string }).text ?? '') }];
+  return {
+    write: (s) => {
+      const files = asFiles(fn(s), 'schema/schema.yaml');
+      return files.length === 1 ? files[0]!.text : files.map((f) => f.text).join('\n');
+    },
+    writeAll: (s) => asFiles(fn(s), 'schema/schema.yaml'),
+  };
+}
+
+/** ensureClean refuses when schema/ differs from HEAD's files (uncommitted work a merge would overwrite). */
+async function ensureClean(root: string, store: Store, head: string): Promise<void> {
+  const { readSchemaDir } = await import('../parse/index.js');
+  const { fileDirt } = await import('../cli/project.js');
+  const d = await fileDirt(store, head, await readSchemaDir(root));
+  const dirty = [...d.added, ...d.removed, ...d.modified];
+  if (dirty.length) {
+    throw negative('uncommitted-changes', `schema/ has uncommitted changes (${dirty.join(', ')}); a merge would overwrite them`, 'commit them first (`schemaver commit -m ...`), or discard them with `schemaver checkout --force HEAD`', { files: dirty });
+  }
+}
+
+/** moveHead points the current branch (or detached HEAD) at `id` — a fast-forward. */
+async function moveHead(store: Store, id: string): Promise<string | null> {
+  const branch = await store.currentBranch();
+  await store.withLock(async () => {
+    if (branch) {
+      const { writeRef } = await import('../store/refs.js');
+      await writeRef(store.gitdir, `refs/heads/${branch}`, id);
+    } else await store.setHead({ detached: id });
+  });
+  return branch ?? null;
+}
+
+/** parseFiles parses merged files back into the model that will be committed (what readers of the commit see). */
+async function parseFiles(files: readonly SourceFile[]): Promise<Schema> {
+  const { parseSchemaFiles } = await import('../parse/index.js');
+  const r = parseSchemaFiles(files);
+  if (!r.schema) {
+    throw new SchemaverError({ code: 'merge-output-invalid', message: 'the merged schema files do not parse back (a bug in the YAML writer or the merge)', issues: r.issues, exit: 3 });
+  }
+  return r.schema;
+}
+
+/** runMerge merges `rev` into HEAD: up to date, fast-forward, clean merge commit, or conflicts left in schema/. */
+export async function runMerge(root: string, store: Store, rev: string, flags: MergeFlags): Promise<MergeOutcome> {
+  if (await store.readState(MERGE_HEAD_STATE)) {
+    throw new SchemaverError({ code: 'merge-in-progress', message: 'a merge is already in progress', hint: 'resolve it and run `schemaver merge --continue`, or `schemaver merge --abort`', exit: 2 });
+  }
+  const head = await store.head();
+  if (!head) throw new SchemaverError({ code: 'no-commits', message: 'HEAD has no commit yet; there is nothing to merge into', hint: 'commit first, or `schemaver checkout` the branch', exit: 2 });
+  const theirs = await store.resolve(rev);
+  await ensureClean(root, store, head);
+  if (await store.isAncestor(theirs, head)) return { status: 'up-to-date', head, theirs };
+  const { writeSchemaFiles } = await import('../store/index.js');
+  if (await store.isAncestor(head, theirs)) {
+    const snap = await store.readSnapshot(theirs);
+    const branch = await moveHead(store, theirs);
+    await writeSchemaFiles(root, snap.files);
+    return { status: 'fast-forward', from: head, to: theirs, branch };
+  }
+  const baseId = (await store.mergeBase(head, theirs)) ?? null;
+  const [ours, theirsSnap] = [await store.readSnapshot(head), await store.readSnapshot(theirs)];
+  const baseSnap = baseId ? await store.readSnapshot(baseId) : undefined;
+  const baseSchema = baseSnap?.schema ?? emptySchema();
+  const { merge3 } = await import('./index.js');
+  const { layoutFiles } = await import('./layout.js');
+  const r = merge3(baseSchema, ours.schema, theirsSnap.schema);
+  const writer = await yamlWriter();
+  const files = layoutFiles({ ours, theirs: theirsSnap, merged: r.schema, ...writer });
+  const message = flags.message ?? `Merge ${/^[0-9a-f]{40}$/.test(rev) ? `commit ${rev.slice(0, 7)}` : `branch '${rev}'`}`;
+  let conflicts: Conflict[] = [...r.conflicts];
+  let mergedSchema: Schema | undefined;
+  if (!conflicts.length) {
+    mergedSchema = await parseFiles(files);
+    if (flags.verify) {
+      const { buildConflicts } = await import('./commit.js');
+      flags.note?.('building the merged schema in PGlite...');
+      conflicts = await buildConflicts(mergedSchema);
+    }
+  }
+  if (conflicts.length) {
+    const { markConflicts } = await import('./markers.js');
+    const marked = markConflicts(files, conflicts, { base: baseSnap?.files ?? [], ours: ours.files, theirs: theirsSnap.files });
+    const state: MergeState = { base: baseId, ours: head, theirs, branch: rev, message, conflicts };
+    await store.withLock(async () => {
+      await store.writeState(MERGE_STATE_NAME, JSON.stringify(state, null, 2) + '\n');
+      await store.writeState(MERGE_HEAD_STATE, theirs + '\n');
+    });
+    await writeSchemaFiles(root, marked);
+    const changed = marked.filter((f) => ours.files.find((o) => o.path === f.path)?.text !== f.text).map((f) => f.path);
+    return { status: 'conflict', base: baseId, ours: head, theirs, conflicts, files: changed };
+  }
+  return commitMerge(root, store, { base: baseId, ours: head, theirs, message, files, schema: mergedSchema!, renames: r.renames, oursFiles: ours.files }, flags);
+}
+
+/** commitMerge writes the two-parent merge commit (migrations from both parents), then schema/. */
+async function commitMerge(
+  root: string,
+  store: Store,
+  m: { base: string | null; ours: string; theirs: string; message: string; files: readonly SourceFile[]; schema: Schema; renames: readonly string[]; oursFiles: readonly SourceFile[] },
+  flags: MergeFlags,
+): Promise<MergeOutcome> {
+  const { mergeMigrations } = await import('./commit.js');
+  const { schemaHash } = await import('../canon/index.js');
+  const { writeSchemaFiles } = await import('../store/index.js');
+  const [oursSnap, theirsSnap] = [await store.readSnapshot(m.ours), await store.readSnapshot(m.theirs)];
+  const { migrations, edges } = await mergeMigrations(
+    [
+      { id: m.ours, schema: oursSnap.schema },
+      { id: m.theirs, schema: theirsSnap.schema },
+    ],
+    m.schema,
+    flags,
+  );
+  const id = await store.commit({ message: m.message, parents: [m.ours, m.theirs], schema: m.schema, files: m.files, migrations });
+  await writeSchemaFiles(root, m.files);
+  const kept = m.files.filter((f) => m.oursFiles.find((o) => o.path === f.path)?.text === f.text).length;
+  return { status: 'merged', id, parents: [m.ours, m.theirs], base: m.base, schemaHash: schemaHash(m.schema), renames: m.renames, edges, keptFiles: kept, rewrittenFiles: m.files.length - kept };
+}
+
+/** readMergeState reads MERGE_STATE; exit 2 when no merge is in progress. */
+export async function readMergeState(store: Store): Promise<MergeState> {
+  const text = await store.readState(MERGE_STATE_NAME);
+  if (!text) throw new SchemaverError({ code: 'no-merge', message: 'no merge is in progress', hint: 'start one with `schemaver merge BRANCH`', exit: 2 });
+  return JSON.parse(text) as MergeState;
+}
+
+/** continueMerge commits a resolved merge: no markers left, schema/ valid and building, migrations from both parents. */
+export async function continueMerge(root: string, store: Store, flags: MergeFlags): Promise<MergeOutcome> {
+  const state = await readMergeState(store);
+  const head = await store.head();
+  if (head !== state.ours) {
+    throw new SchemaverError({ code: 'head-moved', message: `HEAD moved since the merge started (was ${state.ours.slice(0, 7)})`, hint: 'run `schemaver merge --abort` and merge again', exit: 2 });
+  }
+  const { readSchemaDir, loadSchemaDir } = await import('../parse/index.js');
+  const { findMarkers } = await import('./markers.js');
+  const left = findMarkers(await readSchemaDir(root));
+  if (left.length) {
+    const issues: Issue[] = left.map((loc) => ({ code: 'unresolved-conflict', message: 'conflict marker `<<<conflict` left in schema/', hint: 'replace the whole `<<<conflict` block by the definition you want', loc }));
+    throw new SchemaverError({ code: 'unresolved-conflict', message: `${left.length} conflict marker(s) left in schema/`, hint: 'replace each `<<<conflict` block by the definition you want, then run `schemaver merge --continue` again', loc: left[0], issues: left.length > 1 ? issues : [], exit: 2, data: { markers: left } });
+  }
+  const { schema, files } = await loadSchemaDir(root);
+  if (flags.verify) {
+    const { buildConflicts } = await import('./commit.js');
+    const c = await buildConflicts(schema);
+    if (c.length) throw negative('merge-conflict', c[0]!.message, 'fix schema/ so that it builds, then run `schemaver merge --continue` again', { conflicts: c });
+  }
+  const oursSnap = await store.readSnapshot(state.ours);
+  const out = await commitMerge(root, store, { base: state.base, ours: state.ours, theirs: state.theirs, message: flags.message ?? state.message, files, schema, renames: [], oursFiles: oursSnap.files }, flags);
+  await store.withLock(async () => {
+    await store.writeState(MERGE_HEAD_STATE, undefined);
+    await store.writeState(MERGE_STATE_NAME, undefined);
+  });
+  return out;
+}
+
+/** abortMerge restores ours' schema/ files byte for byte and forgets the merge. */
+export async function abortMerge(root: string, store: Store): Promise<{ status: 'aborted'; head: string }> {
+  const state = await readMergeState(store);
+  const { writeSchemaFiles } = await import('../store/index.js');
+  const files = await store.readFiles(state.ours);
+  await writeSchemaFiles(root, files);
+  await store.withLock(async () => {
+    await store.writeState(MERGE_HEAD_STATE, undefined);
+    await store.writeState(MERGE_STATE_NAME, undefined);
+  });
+  return { status: 'aborted', head: state.ours };
+}
