@@ -1,6 +1,18 @@
-/** Planner entry points (owned by the migration-engine work; see src/ARCHITECTURE.md). */
+/**
+ * Planner entry points: (from, to) -> ordered steps, each with its reverse and hazards; up/down scripts.
+ *
+ * Down: every step carries the exact reverse of its own statements (written by the same code run the other way,
+ * from the definitions in `from`), so the down script is the reverses in reverse order. Renames run first in
+ * up (and last in down); every other step works on `from` as it is after the renames (see src/diff/renames.ts).
+ */
 import type { Schema } from '../model/types.js';
-import type { Plan, Step } from '../model/plan.js';
+import type { Change } from '../model/changes.js';
+import type { Plan, Step, StepSummary } from '../model/plan.js';
+import { diffDetailed } from '../diff/index.js';
+import { newContext, planChangeDrafts } from './build.js';
+import { orderDrafts } from './order.js';
+
+export { PHASE } from './build.js';
 
 /** PlanOptions tune planning. */
 export interface PlanOptions {
@@ -8,19 +20,58 @@ export interface PlanOptions {
   readonly renames?: boolean;
 }
 
+/** MigrationPlan is a Plan plus the changes it was made from. */
+export interface MigrationPlan extends Plan {
+  readonly changes: readonly Change[];
+}
+
 /** planMigration returns the ordered steps that turn `from` into `to`, each with its reverse and hazards. */
-export function planMigration(_from: Schema, _to: Schema, _opts: PlanOptions = {}): Plan {
-  throw new Error('planMigration: not implemented yet');
+export function planMigration(from: Schema, to: Schema, opts: PlanOptions = {}): MigrationPlan {
+  const d = diffDetailed(from, to, { renames: opts.renames !== false });
+  return { steps: planChanges(d.changes, d.renamed, to), changes: d.changes };
+}
+
+/**
+ * planChanges orders the steps for `changes` (as diffDetailed returns them). `from` must be the source schema
+ * after the renames in `changes` (DiffResult.renamed); `to` is the target.
+ */
+export function planChanges(changes: readonly Change[], from: Schema, to: Schema): Step[] {
+  const ctx = newContext(from, to);
+  planChangeDrafts(ctx, changes);
+  return orderDrafts(ctx.drafts);
+}
+
+/** renderSteps writes steps as a script: a `-- what` comment, then each statement ending in `;`. */
+function renderSteps(steps: readonly { what: string; sql: readonly string[] | null }[]): string {
+  const out: string[] = [];
+  for (const s of steps) {
+    if (s.sql === null) {
+      out.push(`-- irreversible: ${s.what}\n`);
+      continue;
+    }
+    out.push(`-- ${s.what.replace(/\n/g, ' ')}\n${s.sql.map((x) => `${x};\n`).join('')}`);
+  }
+  return out.join('\n');
 }
 
 /** renderUp writes a plan's up script (statements separated by `;\n`, steps separated by comments). */
-export function renderUp(_plan: Plan): string {
-  throw new Error('renderUp: not implemented yet');
+export function renderUp(plan: Plan): string {
+  return renderSteps(plan.steps);
 }
 
 /** renderDown writes the down script: the reverses of the steps in reverse order; irreversible steps noted. */
-export function renderDown(_plan: Plan): string {
-  throw new Error('renderDown: not implemented yet');
+export function renderDown(plan: Plan): string {
+  return renderSteps([...plan.steps].reverse().map((s) => ({ what: `undo ${s.what}`, sql: s.reverse })));
+}
+
+/** summarizeSteps is the stored, flag-only view of a plan's steps (for `plan --json`, `show`, commit checks). */
+export function summarizeSteps(plan: Plan): StepSummary[] {
+  return plan.steps.map((s) => ({ what: s.what, object: s.object, destructive: s.destructive, rewrite: s.rewrite, lock: s.lock, reversible: s.reverse !== null }));
+}
+
+/** isDestructive tells whether any step of a plan loses data. */
+export function isDestructive(plan: Plan): boolean {
+  return plan.steps.some((s) => s.destructive);
 }
 
 export type { Plan, Step };

@@ -1,0 +1,172 @@
+/**
+ * diff: (from, to) -> the closed set of Changes. Renames come only from `renamedFrom` hints on `to`
+ * (see ./renames.ts); everything else is matched by id. Pure: no I/O.
+ */
+import type { AlterChange, AttrChange, Change, ChangeKind, ObjectDefs } from '../model/changes.js';
+import type { EnumType, Schema, Table, View } from '../model/types.js';
+import { applyRenames, findRenames, type RenameSet } from './renames.js';
+
+export { lexSql, identifiersOf, renameIdentifiers } from './sqltext.js';
+export { findRenames, applyRenames } from './renames.js';
+export type { RenameSet, EnumValueRename } from './renames.js';
+
+/** DiffOptions tune diffing. */
+export interface DiffOptions {
+  /** renames: honour `renamedFrom` hints of `to` (default true). */
+  readonly renames?: boolean;
+}
+
+/** DiffResult is the changes plus `from` as it is after the renames ran (what later changes apply to). */
+export interface DiffResult {
+  readonly changes: readonly Change[];
+  readonly renamed: Schema;
+  readonly renames: RenameSet;
+}
+
+/** diffSchemas returns the changes that turn `from` into `to`: renames first, then drops, alters and adds. */
+export function diffSchemas(from: Schema, to: Schema, opts: DiffOptions = {}): Change[] {
+  return [...diffDetailed(from, to, opts).changes];
+}
+
+/** diffDetailed is diffSchemas plus the renamed source schema the planner needs. */
+export function diffDetailed(from: Schema, to: Schema, opts: DiffOptions = {}): DiffResult {
+  const renames: RenameSet = opts.renames === false ? { changes: [], values: [] } : findRenames(from, to);
+  const renamed = applyRenames(from, renames);
+  const changes: Change[] = [...renames.changes];
+  for (const v of renames.values) changes.push({ op: 'rename_value', kind: 'enum', id: v.enumId, from: v.from, to: v.to });
+  diffMap(changes, 'extension', renamed.extensions, to.extensions);
+  diffMap(changes, 'namespace', renamed.schemas, to.schemas);
+  diffEnums(changes, renamed.enums, to.enums);
+  diffMap(changes, 'composite', renamed.composites, to.composites);
+  diffMap(changes, 'domain', renamed.domains, to.domains);
+  diffMap(changes, 'sequence', renamed.sequences, to.sequences);
+  diffMap(changes, 'function', renamed.functions, to.functions);
+  diffTables(changes, renamed.tables, to.tables);
+  diffViews(changes, renamed.views, to.views);
+  return { changes, renamed, renames };
+}
+
+const HINTS = new Set(['kind', 'renamedFrom', 'valueRenames']);
+
+/** stableJson writes a value as JSON with object keys sorted (for equality of model fragments). */
+export function stableJson(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o)
+    .filter((k) => o[k] !== undefined && !HINTS.has(k))
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
+}
+
+/** attrDiff lists the attributes of two objects that differ, skipping hints and the `skip` keys. */
+export function attrDiff(a: object, b: object, skip: ReadonlySet<string> = new Set()): AttrChange[] {
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(ra), ...Object.keys(rb)]);
+  const out: AttrChange[] = [];
+  for (const k of [...keys].sort()) {
+    if (HINTS.has(k) || skip.has(k)) continue;
+    const x = normalizeFalse(ra[k]);
+    const y = normalizeFalse(rb[k]);
+    if (stableJson(x) !== stableJson(y)) out.push({ attr: k, from: ra[k], to: rb[k] });
+  }
+  return out;
+}
+
+/** normalizeFalse treats false/empty as absent so optional booleans and empty maps compare equal. */
+function normalizeFalse(v: unknown): unknown {
+  if (v === false || v === null) return undefined;
+  if (Array.isArray(v) && v.length === 0) return undefined;
+  if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) return undefined;
+  return v;
+}
+
+function diffMap<K extends ChangeKind>(
+  out: Change[],
+  kind: K,
+  from: Readonly<Record<string, ObjectDefs[K]>>,
+  to: Readonly<Record<string, ObjectDefs[K]>>,
+  table?: string,
+  skip?: ReadonlySet<string>,
+): void {
+  const loc = table === undefined ? {} : { table };
+  for (const [id, def] of Object.entries(from)) if (!(id in to)) out.push({ op: 'drop', kind, id, ...loc, def } as Change);
+  for (const [id, def] of Object.entries(to)) {
+    const old = from[id];
+    if (!old) {
+      out.push({ op: 'add', kind, id, ...loc, def } as Change);
+      continue;
+    }
+    const attrs = attrDiff(old, def, skip);
+    if (attrs.length) out.push({ op: 'alter', kind, id, ...loc, from: old, to: def, attrs } as AlterChange);
+  }
+}
+
+function diffEnums(out: Change[], from: Readonly<Record<string, EnumType>>, to: Readonly<Record<string, EnumType>>): void {
+  for (const [id, def] of Object.entries(from)) if (!(id in to)) out.push({ op: 'drop', kind: 'enum', id, def });
+  for (const [id, def] of Object.entries(to)) {
+    const old = from[id];
+    if (!old) {
+      out.push({ op: 'add', kind: 'enum', id, def });
+      continue;
+    }
+    const attrs = attrDiff(old, def, new Set(['values']));
+    const kept = old.values.filter((v) => def.values.includes(v));
+    const inOrder = kept.length === old.values.length && kept.every((v, i) => def.values.filter((x) => old.values.includes(x))[i] === v);
+    if (!inOrder) {
+      attrs.push({ attr: 'values', from: old.values, to: def.values });
+    } else {
+      for (let i = 0; i < def.values.length; i++) {
+        const v = def.values[i]!;
+        if (old.values.includes(v)) continue;
+        // values are added left to right, so the previous value always exists by then
+        const prev = def.values[i - 1];
+        const next = def.values.slice(i + 1).find((x) => old.values.includes(x));
+        if (prev !== undefined) out.push({ op: 'add_value', kind: 'enum', id, value: v, after: prev });
+        else if (next !== undefined) out.push({ op: 'add_value', kind: 'enum', id, value: v, before: next });
+        else out.push({ op: 'add_value', kind: 'enum', id, value: v });
+      }
+    }
+    if (attrs.length) out.push({ op: 'alter', kind: 'enum', id, from: old, to: def, attrs });
+  }
+}
+
+const TABLE_PARTS = new Set(['columns', 'primaryKey', 'uniques', 'checks', 'foreignKeys', 'exclusions', 'indexes', 'triggers', 'policies']);
+
+function diffTables(out: Change[], from: Readonly<Record<string, Table>>, to: Readonly<Record<string, Table>>): void {
+  for (const [id, def] of Object.entries(from)) if (!(id in to)) out.push({ op: 'drop', kind: 'table', id, def });
+  for (const [id, def] of Object.entries(to)) {
+    const old = from[id];
+    if (!old) {
+      out.push({ op: 'add', kind: 'table', id, def });
+      continue;
+    }
+    const attrs = attrDiff(old, def, TABLE_PARTS);
+    if (attrs.length) out.push({ op: 'alter', kind: 'table', id, from: old, to: def, attrs });
+    const cols = (t: Table) => Object.fromEntries(t.columns.map((c) => [c.name, c]));
+    diffMap(out, 'column', cols(old), cols(def), id);
+    const pk = (t: Table) => (t.primaryKey ? { [t.primaryKey.name]: t.primaryKey } : {});
+    diffMap(out, 'primary_key', pk(old), pk(def), id);
+    diffMap(out, 'unique', old.uniques, def.uniques, id);
+    diffMap(out, 'check', old.checks, def.checks, id);
+    diffMap(out, 'foreign_key', old.foreignKeys, def.foreignKeys, id);
+    diffMap(out, 'exclusion', old.exclusions, def.exclusions, id);
+    diffMap(out, 'index', old.indexes, def.indexes, id);
+    diffMap(out, 'trigger', old.triggers, def.triggers, id);
+    diffMap(out, 'policy', old.policies, def.policies, id);
+  }
+}
+
+const VIEW_PARTS = new Set(['indexes', 'triggers']);
+
+function diffViews(out: Change[], from: Readonly<Record<string, View>>, to: Readonly<Record<string, View>>): void {
+  diffMap(out, 'view', from, to, undefined, VIEW_PARTS);
+  for (const [id, def] of Object.entries(to)) {
+    const old = from[id];
+    if (!old) continue;
+    diffMap(out, 'index', old.indexes ?? {}, def.indexes ?? {}, id);
+    diffMap(out, 'trigger', old.triggers ?? {}, def.triggers ?? {}, id);
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * A small, conservative SQL lexer over expression and query text from the model (view queries, checks,
+ * defaults, function bodies). Used to find which names a text mentions (dependency ordering) and to follow
+ * renames inside stored expressions. It never needs to understand SQL: it only separates identifiers from
+ * string literals, comments and dollar-quoted bodies.
+ */
+import { quoteIdent } from '../sql/quote.js';
+
+/** Token is one identifier occurrence in a text: its normalised name and its span. */
+export interface IdentToken {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+  readonly quoted: boolean;
+}
+
+/** Lexed is a text split into identifier tokens and string-literal tokens. */
+export interface Lexed {
+  readonly idents: readonly IdentToken[];
+  readonly strings: readonly { readonly value: string; readonly start: number; readonly end: number }[];
+}
+
+const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
+const IDENT_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+
+/** lexSql splits `text` into identifiers (unquoted ones lower-cased) and string literals, skipping comments. */
+export function lexSql(text: string): Lexed {
+  const idents: IdentToken[] = [];
+  const strings: { value: string; start: number; end: number }[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === '-' && text[i + 1] === '-') {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      let depth = 1;
+      i += 2;
+      while (i < n && depth > 0) {
+        if (text[i] === '/' && text[i + 1] === '*') (depth++, (i += 2));
+        else if (text[i] === '*' && text[i + 1] === '/') (depth--, (i += 2));
+        else i++;
+      }
+      continue;
+    }
+    if (c === "'" || ((c === 'E' || c === 'e') && text[i + 1] === "'" && !IDENT_PART.test(text[i - 1] ?? ' '))) {
+      const start = i;
+      const escapes = c !== "'";
+      i += escapes ? 2 : 1;
+      let value = '';
+      while (i < n) {
+        if (escapes && text[i] === '\\') {
+          value += text[i + 1] ?? '';
+          i += 2;
+          continue;
+        }
+        if (text[i] === "'") {
+          if (text[i + 1] === "'") {
+            value += "'";
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        value += text[i];
+        i++;
+      }
+      strings.push({ value, start, end: i });
+      continue;
+    }
+    if (c === '$') {
+      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i));
+      if (m && !IDENT_PART.test(text[i - 1] ?? ' ')) {
+        const tag = m[0];
+        const close = text.indexOf(tag, i + tag.length);
+        i = close < 0 ? n : close + tag.length;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    if (c === '"') {
+      const start = i;
+      let j = i + 1;
+      let name = '';
+      while (j < n) {
+        if (text[j] === '"') {
+          if (text[j + 1] === '"') {
+            name += '"';
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        name += text[j];
+        j++;
+      }
+      idents.push({ name, start, end: Math.min(j + 1, n), quoted: true });
+      i = j + 1;
+      continue;
+    }
+    if (IDENT_START.test(c) && !/[0-9]/.test(text[i - 1] ?? ' ')) {
+      const start = i;
+      while (i < n && IDENT_PART.test(text[i]!)) i++;
+      idents.push({ name: text.slice(start, i).toLowerCase(), start, end: i, quoted: false });
+      continue;
+    }
+    i++;
+  }
+  return { idents, strings };
+}
+
+const identCache = new Map<string, ReadonlySet<string>>();
+
+/** identifiersOf returns the set of identifier names a text mentions (cached; texts repeat a lot). */
+export function identifiersOf(text: string): ReadonlySet<string> {
+  let s = identCache.get(text);
+  if (!s) {
+    s = new Set(lexSql(text).idents.map((t) => t.name));
+    if (identCache.size > 50_000) identCache.clear();
+    identCache.set(text, s);
+  }
+  return s;
+}
+
+/** renameIdentifiers rewrites identifier tokens of `text` whose name is a key of `map` to the mapped name. */
+export function renameIdentifiers(text: string, map: ReadonlyMap<string, string>): string {
+  if (map.size === 0) return text;
+  const { idents } = lexSql(text);
+  let out = '';
+  let at = 0;
+  for (const t of idents) {
+    const to = map.get(t.name);
+    if (to === undefined) continue;
+    out += text.slice(at, t.start) + quoteIdent(to);
+    at = t.end;
+  }
+  return at === 0 ? text : out + text.slice(at);
+}
+
+/** renameStringLiterals rewrites string literals equal to a key of `map` (enum value renames in defaults). */
+export function renameStringLiterals(text: string, map: ReadonlyMap<string, string>): string {
+  if (map.size === 0) return text;
+  const { strings } = lexSql(text);
+  let out = '';
+  let at = 0;
+  for (const s of strings) {
+    const to = map.get(s.value);
+    if (to === undefined) continue;
+    out += text.slice(at, s.start) + `'${to.replace(/'/g, "''")}'`;
+    at = s.end;
+  }
+  return at === 0 ? text : out + text.slice(at);
+}

@@ -1,0 +1,174 @@
+/**
+ * Column transitions: the ALTER TABLE statements that turn one column definition into another, with hazards.
+ * The same function written the other way round is the reverse, so up and down stay mirror images.
+ */
+import type { Column, SequenceOptions } from '../model/types.js';
+import { columnDef, commentOn, defaultSql, rel, schemaOf, nameOf, seqOptions, type TypeNamer } from '../sql/ddl.js';
+import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { stableJson } from '../diff/index.js';
+
+/** ColumnSql is the statements of a column transition and its hazards. */
+export interface ColumnSql {
+  readonly sql: string[];
+  readonly destructive: boolean;
+  readonly rewrite: boolean;
+  readonly lock: boolean;
+}
+
+/** truncateName cuts a name to PostgreSQL's 63-byte identifier limit without splitting a character. */
+export function truncateName(s: string, max = 63): string {
+  if (Buffer.byteLength(s) <= max) return s;
+  let out = '';
+  for (const ch of s) {
+    if (Buffer.byteLength(out + ch) > max) break;
+    out += ch;
+  }
+  return out;
+}
+
+/** makeObjectName imitates PostgreSQL's makeObjectName: `<name1>_<name2>_<label>`, shortening the longer part. */
+export function makeObjectName(name1: string, name2: string | undefined, label: string): string {
+  let a = name1;
+  let b = name2 ?? '';
+  const overhead = (b ? 1 : 0) + (label ? label.length + 1 : 0);
+  const avail = 63 - overhead;
+  while (Buffer.byteLength(a) + Buffer.byteLength(b) > avail) {
+    if (Buffer.byteLength(a) > Buffer.byteLength(b)) a = truncateName(a, Buffer.byteLength(a) - 1);
+    else b = truncateName(b, Buffer.byteLength(b) - 1);
+  }
+  return [a, b, label].filter((x) => x !== '').join('_');
+}
+
+/** serialSequence is the id of the sequence a serial column owns (`<table>_<column>_seq`). */
+export function serialSequence(table: string, column: string): string {
+  const name = makeObjectName(nameOf(table), column, 'seq');
+  return qualified(schemaOf(table), name);
+}
+
+const INT_RANK: Readonly<Record<string, number>> = { smallint: 1, integer: 2, bigint: 3, numeric: 4 };
+
+/** typeWidens tells whether every value of type `a` fits type `b` unchanged (so the change loses nothing). */
+export function typeWidens(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (b === 'text' && !a.endsWith('[]')) return true;
+  const ma = /^([a-z ]+?)(?:\((\d+)(?:,(\d+))?\))?$/.exec(a);
+  const mb = /^([a-z ]+?)(?:\((\d+)(?:,(\d+))?\))?$/.exec(b);
+  if (!ma || !mb) return false;
+  const [, ba, pa, sa] = ma;
+  const [, bb, pb, sb] = mb;
+  if (INT_RANK[ba!] && INT_RANK[bb!] && INT_RANK[ba!]! < INT_RANK[bb!]! && !pb) return true;
+  if (ba === 'character varying' && bb === 'character varying') return pb === undefined || (pa !== undefined && +pb >= +pa);
+  if (ba === 'character' && (bb === 'character varying' || bb === 'text')) return pb === undefined || (pa !== undefined && +pb >= +pa);
+  if (ba === 'numeric' && bb === 'numeric') return pb === undefined || (pa !== undefined && +pb - +(sb ?? 0) >= +pa - +(sa ?? 0) && +(sb ?? 0) >= +(sa ?? 0));
+  if (ba === 'real' && bb === 'double precision') return true;
+  if (ba === 'timestamp without time zone' && bb === 'timestamp with time zone') return true;
+  return false;
+}
+
+/** typeNeedsNoRewrite tells whether PostgreSQL changes the type without rewriting the table. */
+function typeNeedsNoRewrite(a: string, b: string): boolean {
+  if (a === b) return true;
+  if ((a.startsWith('character varying') || a === 'text') && (b === 'text' || b === 'character varying')) return true;
+  if (a.startsWith('character varying(') && b.startsWith('character varying(')) return typeWidens(a, b);
+  if (a.startsWith('numeric(') && b === 'numeric') return true;
+  return false;
+}
+
+const baseOf = (t: string): string => t.replace(/\(.*\)/, '').replace(/(\[\])+$/, '');
+
+/** usingClause writes the USING of a type change, or '' when PostgreSQL converts by itself. */
+function usingClause(col: string, a: string, b: string, ty: TypeNamer, enums: ReadonlySet<string>): string {
+  const arrA = a.endsWith('[]');
+  const arrB = b.endsWith('[]');
+  const ea = enums.has(a.replace(/(\[\])+$/, ''));
+  const eb = enums.has(b.replace(/(\[\])+$/, ''));
+  if (ea || eb) return ` USING ${quoteIdent(col)}::text${arrA ? '[]' : ''}::${ty(b)}`;
+  if (baseOf(a) === baseOf(b) && arrA === arrB) return '';
+  return ` USING ${quoteIdent(col)}::${ty(b)}`;
+}
+
+/** effectiveDefault is a column's explicit default (serial and identity columns have none of their own). */
+function effectiveDefault(c: Column): Column['default'] {
+  return c.serial || c.identity || c.generated ? undefined : c.default;
+}
+
+/** alterColumn writes the statements turning column `a` into `b` (same name) on `table`. */
+export function alterColumn(table: string, a: Column, b: Column, ty: TypeNamer, enums: ReadonlySet<string>): ColumnSql {
+  const T = `ALTER TABLE ${rel(table)}`;
+  const C = `${T} ALTER COLUMN ${quoteIdent(b.name)}`;
+  const comment = a.comment !== b.comment ? [commentOn('COLUMN', `${rel(table)}.${quoteIdent(b.name)}`, b.comment)] : [];
+  if (b.generated && a.generated !== b.generated) {
+    // a stored generation expression cannot be added or changed in place on every version: drop and add
+    return {
+      sql: [`${T} DROP COLUMN ${quoteIdent(a.name)}`, `${T} ADD COLUMN ${columnDef(b, ty)}`, ...(b.comment !== undefined ? [commentOn('COLUMN', `${rel(table)}.${quoteIdent(b.name)}`, b.comment)] : [])],
+      destructive: !a.generated,
+      rewrite: true,
+      lock: true,
+    };
+  }
+  const sql: string[] = [];
+  const typeChanged = a.type !== b.type || (a.collation ?? '') !== (b.collation ?? '');
+  const da = effectiveDefault(a);
+  const db = effectiveDefault(b);
+  const defaultChanged = stableJson(da) !== stableJson(db);
+  if (a.generated && !b.generated) sql.push(`${C} DROP EXPRESSION`);
+  if (a.identity && !b.identity) sql.push(`${C} DROP IDENTITY`);
+  if (a.serial && !b.serial) sql.push(`${C} DROP DEFAULT`, `DROP SEQUENCE ${serialSequence(table, a.name)}`);
+  if (da && (defaultChanged || typeChanged)) sql.push(`${C} DROP DEFAULT`);
+  if (typeChanged) {
+    const coll = b.collation ? ` COLLATE ${quoteIdentDotted(b.collation)}` : a.collation ? ' COLLATE "default"' : '';
+    sql.push(`${C} TYPE ${ty(b.type)}${coll}${usingClause(b.name, a.type, b.type, ty, enums)}`);
+  }
+  if (a.nullable !== b.nullable) sql.push(`${C} ${b.nullable ? 'DROP' : 'SET'} NOT NULL`);
+  if (db && (defaultChanged || typeChanged)) sql.push(`${C} SET DEFAULT ${defaultSql(db)}`);
+  if (!a.serial && b.serial) {
+    const seq = serialSequence(table, b.name);
+    const type = b.type === 'smallint' || b.type === 'integer' ? ` AS ${b.type}` : '';
+    sql.push(`CREATE SEQUENCE ${seq}${type} OWNED BY ${rel(table)}.${quoteIdent(b.name)}`);
+    sql.push(`${C} SET DEFAULT nextval(${quoteLiteral(seq)}::regclass)`);
+  }
+  if (b.identity) {
+    if (!a.identity) {
+      const o = seqOptions(b.identity.options);
+      sql.push(`${C} ADD GENERATED ${b.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${o.length ? ` (${o.join(' ')})` : ''}`);
+    } else {
+      if (a.identity.mode !== b.identity.mode) sql.push(`${C} SET GENERATED ${b.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
+      if (stableJson(a.identity.options ?? {}) !== stableJson(b.identity.options ?? {})) sql.push(`${C} ${identityOptions(b.identity.options)}`);
+    }
+  }
+  sql.push(...comment);
+  const rewrite = typeChanged && !typeNeedsNoRewrite(a.type, b.type);
+  return {
+    sql,
+    destructive: typeChanged && !typeWidens(a.type, b.type),
+    rewrite,
+    lock: rewrite || (a.nullable && !b.nullable) || (!a.identity && !!b.identity),
+  };
+}
+
+function identityOptions(o: SequenceOptions | undefined): string {
+  return seqOptions(o, true, false)
+    .map((x) => `SET ${x}`)
+    .join(' ');
+}
+
+function quoteIdentDotted(c: string): string {
+  return c
+    .split('.')
+    .map((p) => quoteIdent(p.replace(/^"(.*)"$/s, '$1')))
+    .join('.');
+}
+
+/** addColumn writes ADD COLUMN (and the column's comment). */
+export function addColumn(table: string, c: Column, ty: TypeNamer): ColumnSql {
+  const sql = [`ALTER TABLE ${rel(table)} ADD COLUMN ${columnDef(c, ty)}`];
+  if (c.comment !== undefined) sql.push(commentOn('COLUMN', `${rel(table)}.${quoteIdent(c.name)}`, c.comment));
+  const d = c.default && 'sql' in c.default ? c.default.sql : '';
+  const rewrite = !!c.generated || !!c.serial || !!c.identity || /\b(nextval|random|gen_random_uuid|uuid_generate_v\d|clock_timestamp)\s*\(/i.test(d);
+  return { sql, destructive: false, rewrite, lock: rewrite };
+}
+
+/** dropColumn writes DROP COLUMN. */
+export function dropColumn(table: string, c: Column): ColumnSql {
+  return { sql: [`ALTER TABLE ${rel(table)} DROP COLUMN ${quoteIdent(c.name)}`], destructive: true, rewrite: false, lock: false };
+}

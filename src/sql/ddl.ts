@@ -1,0 +1,477 @@
+/**
+ * The DDL compiler: model objects -> PostgreSQL statements (each without a trailing semicolon).
+ * Names only through quoteIdent/qualified, literals only through quoteLiteral. Expressions, types and
+ * query text come from the model as SQL text and are written verbatim.
+ */
+import { parseQid, splitId } from '../model/ids.js';
+import type {
+  CheckConstraint,
+  Column,
+  CompositeType,
+  ConstraintTiming,
+  Default,
+  Domain,
+  EnumType,
+  ExclusionConstraint,
+  Extension,
+  FkAction,
+  ForeignKey,
+  Func,
+  Index,
+  IndexElement,
+  Policy,
+  PrimaryKey,
+  Sequence,
+  SequenceOptions,
+  Table,
+  Trigger,
+  UniqueConstraint,
+  View,
+} from '../model/types.js';
+import { qualified, quoteIdent, quoteLiteral } from './quote.js';
+
+/** rel writes an object id (`users`, `billing.invoices`, `"Odd"."Name"`) as a qualified SQL name. */
+export function rel(id: string): string {
+  const q = parseQid(id);
+  if (!q) throw new Error(`malformed object id ${JSON.stringify(id)}`);
+  return qualified(q.schema, q.name);
+}
+
+/** schemaOf returns the schema part of an object id. */
+export function schemaOf(id: string): string {
+  return parseQid(id)?.schema ?? 'public';
+}
+
+/** nameOf returns the name part of an object id. */
+export function nameOf(id: string): string {
+  return parseQid(id)?.name ?? id;
+}
+
+/** dottedName writes a possibly dotted name (collation, operator class, GUC) with each part quoted. */
+export function dottedName(text: string): string {
+  const parts = splitId(text);
+  if (!parts) return quoteIdent(text);
+  return parts.map(quoteIdent).join('.');
+}
+
+/** funcRef writes a function id without args (`touch`, `audit.log_change`) as a qualified SQL name. */
+export function funcRef(id: string): string {
+  return rel(id.replace(/\(.*\)$/s, ''));
+}
+
+/** TypeNamer writes a model type as SQL: user types quoted through the one quoting path, others verbatim. */
+export type TypeNamer = (type: string) => string;
+
+/** typeNamer builds a TypeNamer that knows which type ids are user-defined. */
+export function typeNamer(userTypes: ReadonlySet<string>): TypeNamer {
+  return (type: string) => {
+    const arr = /(\[\])+$/.exec(type)?.[0] ?? '';
+    const base = arr ? type.slice(0, -arr.length) : type;
+    return userTypes.has(base) ? rel(base) + arr : type;
+  };
+}
+
+/** defaultSql compiles a default: a literal through quoteLiteral, an expression verbatim. */
+export function defaultSql(d: Default): string {
+  return 'literal' in d ? quoteLiteral(d.literal) : d.sql;
+}
+
+/** commentLiteral writes a comment value for COMMENT ON (NULL removes it). */
+export function commentLiteral(c: string | undefined): string {
+  return c === undefined ? 'NULL' : quoteLiteral(c);
+}
+
+/** seqOptions writes sequence options; with `full`, options left out are reset to PostgreSQL's defaults. */
+export function seqOptions(o: SequenceOptions | undefined, full = false, withType = true): string[] {
+  const out: string[] = [];
+  const opts = o ?? {};
+  if (withType && (opts.type || full)) out.push(`AS ${opts.type ?? 'bigint'}`);
+  if (opts.increment !== undefined || full) out.push(`INCREMENT BY ${num(opts.increment ?? '1')}`);
+  if (opts.min !== undefined) out.push(`MINVALUE ${num(opts.min)}`);
+  else if (full) out.push('NO MINVALUE');
+  if (opts.max !== undefined) out.push(`MAXVALUE ${num(opts.max)}`);
+  else if (full) out.push('NO MAXVALUE');
+  if (opts.start !== undefined) out.push(`START WITH ${num(opts.start)}`);
+  if (opts.cache !== undefined || full) out.push(`CACHE ${num(opts.cache ?? '1')}`);
+  if (opts.cycle) out.push('CYCLE');
+  else if (full) out.push('NO CYCLE');
+  return out;
+}
+
+function num(s: string): string {
+  if (!/^-?\d+$/.test(s.trim())) throw new Error(`not an integer: ${JSON.stringify(s)}`);
+  return s.trim();
+}
+
+/** columnDef writes one column of CREATE TABLE / ADD COLUMN. */
+export function columnDef(c: Column, ty: TypeNamer): string {
+  const parts = [quoteIdent(c.name)];
+  if (c.serial && !c.identity && !c.generated) {
+    const serialType = SERIAL_TYPES[c.type];
+    parts.push(serialType ?? ty(c.type));
+  } else {
+    parts.push(ty(c.type));
+  }
+  if (c.collation) parts.push(`COLLATE ${dottedName(c.collation)}`);
+  if (c.generated) parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`);
+  else if (c.identity) {
+    const o = seqOptions(c.identity.options);
+    parts.push(`GENERATED ${c.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${o.length ? ` (${o.join(' ')})` : ''}`);
+  } else if (c.default && !c.serial) parts.push(`DEFAULT ${defaultSql(c.default)}`);
+  if (!c.nullable) parts.push('NOT NULL');
+  return parts.join(' ');
+}
+
+/** SERIAL_TYPES maps an integer type to its serial pseudo-type. */
+export const SERIAL_TYPES: Readonly<Record<string, string>> = { integer: 'serial', bigint: 'bigserial', smallint: 'smallserial' };
+
+function timing(t: ConstraintTiming): string {
+  if (!t.deferrable) return '';
+  return t.initiallyDeferred ? ' DEFERRABLE INITIALLY DEFERRED' : ' DEFERRABLE';
+}
+
+const cols = (cs: readonly string[]): string => cs.map(quoteIdent).join(', ');
+
+const ACTIONS: Readonly<Record<FkAction, string>> = {
+  no_action: 'NO ACTION',
+  restrict: 'RESTRICT',
+  cascade: 'CASCADE',
+  set_null: 'SET NULL',
+  set_default: 'SET DEFAULT',
+};
+
+/** TableConstraint is any constraint that lives on a table. */
+export type TableConstraint = PrimaryKey | UniqueConstraint | CheckConstraint | ForeignKey | ExclusionConstraint;
+
+/** constraintDef writes `CONSTRAINT name ...` for CREATE TABLE or ADD CONSTRAINT (without NOT VALID). */
+export function constraintDef(c: TableConstraint): string {
+  const head = `CONSTRAINT ${quoteIdent(c.name)} `;
+  switch (c.kind) {
+    case 'primary_key':
+      return `${head}PRIMARY KEY (${cols(c.columns)})${c.include?.length ? ` INCLUDE (${cols(c.include)})` : ''}${timing(c)}`;
+    case 'unique':
+      return `${head}UNIQUE${c.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${cols(c.columns)})${c.include?.length ? ` INCLUDE (${cols(c.include)})` : ''}${timing(c)}`;
+    case 'check':
+      return `${head}CHECK (${c.expression})${c.noInherit ? ' NO INHERIT' : ''}`;
+    case 'foreign_key': {
+      let s = `${head}FOREIGN KEY (${cols(c.columns)}) REFERENCES ${rel(c.refTable)} (${cols(c.refColumns)})`;
+      if (c.match === 'full') s += ' MATCH FULL';
+      if (c.onUpdate && c.onUpdate !== 'no_action') s += ` ON UPDATE ${ACTIONS[c.onUpdate]}`;
+      if (c.onDelete && c.onDelete !== 'no_action') s += ` ON DELETE ${ACTIONS[c.onDelete]}`;
+      return s + timing(c);
+    }
+    case 'exclusion': {
+      const els = c.elements.map((e) => {
+        let s = e.column !== undefined ? quoteIdent(e.column) : `(${e.expression})`;
+        if (e.opclass) s += ` ${dottedName(e.opclass)}`;
+        return `${s} WITH ${e.operator}`;
+      });
+      let s = `${head}EXCLUDE USING ${quoteIdent(c.using)} (${els.join(', ')})`;
+      if (c.include?.length) s += ` INCLUDE (${cols(c.include)})`;
+      if (c.where) s += ` WHERE (${c.where})`;
+      return s + timing(c);
+    }
+  }
+}
+
+/** addConstraint writes ALTER TABLE ... ADD CONSTRAINT (NOT VALID kept). */
+export function addConstraint(table: string, c: TableConstraint): string {
+  const nv = (c.kind === 'check' || c.kind === 'foreign_key') && c.notValid ? ' NOT VALID' : '';
+  return `ALTER TABLE ${rel(table)} ADD ${constraintDef(c)}${nv}`;
+}
+
+/** dropConstraint writes ALTER TABLE ... DROP CONSTRAINT. */
+export function dropConstraint(table: string, name: string): string {
+  return `ALTER TABLE ${rel(table)} DROP CONSTRAINT ${quoteIdent(name)}`;
+}
+
+/** commentOn writes COMMENT ON <what> <target> IS <literal|NULL>. */
+export function commentOn(what: string, target: string, comment: string | undefined): string {
+  return `COMMENT ON ${what} ${target} IS ${commentLiteral(comment)}`;
+}
+
+/** constraintComments writes the comments of a table's constraints. */
+function constraintComment(table: string, c: TableConstraint): string[] {
+  return c.comment !== undefined ? [commentOn('CONSTRAINT', `${quoteIdent(c.name)} ON ${rel(table)}`, c.comment)] : [];
+}
+
+/** inlineConstraints lists the constraints of a table that go inside CREATE TABLE (not FKs, not NOT VALID checks). */
+export function inlineConstraints(t: Table): TableConstraint[] {
+  const out: TableConstraint[] = [];
+  if (t.primaryKey) out.push(t.primaryKey);
+  out.push(...Object.values(t.uniques));
+  out.push(...Object.values(t.checks).filter((c) => !c.notValid));
+  out.push(...Object.values(t.exclusions));
+  return out;
+}
+
+/** createTable writes CREATE TABLE with its columns and inline constraints (no FKs, indexes, triggers, policies). */
+export function createTable(id: string, t: Table, ty: TypeNamer): string {
+  const body: string[] = [];
+  if (t.partitionOf) {
+    // columns come from the parent; only local constraints and column options are written
+    const items = inlineConstraints(t).map(constraintDef);
+    for (const c of t.columns) {
+      const opts: string[] = [];
+      if (c.default && !c.identity && !c.generated) opts.push(`DEFAULT ${defaultSql(c.default)}`);
+      if (opts.length) items.unshift(`${quoteIdent(c.name)} WITH OPTIONS ${opts.join(' ')}`);
+    }
+    const head = `CREATE${t.unlogged ? ' UNLOGGED' : ''} TABLE ${rel(id)} PARTITION OF ${rel(t.partitionOf.parent)}`;
+    const part = t.partitionBy ? ` PARTITION BY ${t.partitionBy.strategy.toUpperCase()} (${t.partitionBy.key})` : '';
+    return `${head}${items.length ? ` (\n  ${items.join(',\n  ')}\n)` : ''} ${boundSql(t.partitionOf.bound)}${part}`;
+  }
+  for (const c of t.columns) body.push(columnDef(c, ty));
+  for (const c of inlineConstraints(t)) body.push(constraintDef(c));
+  let s = `CREATE${t.unlogged ? ' UNLOGGED' : ''} TABLE ${rel(id)} (\n  ${body.join(',\n  ')}\n)`;
+  if (t.inherits?.length) s += ` INHERITS (${t.inherits.map(rel).join(', ')})`;
+  if (t.partitionBy) s += ` PARTITION BY ${t.partitionBy.strategy.toUpperCase()} (${t.partitionBy.key})`;
+  return s;
+}
+
+/** boundSql writes a partition bound: `FOR VALUES ...` or `DEFAULT`. */
+export function boundSql(bound: string): string {
+  const b = bound.trim();
+  return /^(for\s+values|default)\b/i.test(b) ? b : `FOR VALUES ${b}`;
+}
+
+/** tableExtras writes what follows CREATE TABLE: NOT VALID checks, indexes, RLS flags, comments. */
+export function tableExtras(id: string, t: Table, ty: TypeNamer): string[] {
+  const out: string[] = [];
+  for (const c of Object.values(t.checks)) if (c.notValid) out.push(addConstraint(id, c));
+  for (const ix of Object.values(t.indexes)) out.push(...createIndex(id, ix));
+  if (t.rowLevelSecurity) out.push(`ALTER TABLE ${rel(id)} ENABLE ROW LEVEL SECURITY`);
+  if (t.forceRowLevelSecurity) out.push(`ALTER TABLE ${rel(id)} FORCE ROW LEVEL SECURITY`);
+  if (t.comment !== undefined) out.push(commentOn('TABLE', rel(id), t.comment));
+  for (const c of t.columns) if (c.comment !== undefined) out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(c.name)}`, c.comment));
+  for (const c of inlineConstraints(t)) out.push(...constraintComment(id, c));
+  for (const c of Object.values(t.checks)) if (c.notValid) out.push(...constraintComment(id, c));
+  void ty;
+  return out;
+}
+
+/** fkComment writes the comment of a foreign key, if any. */
+export function fkComment(table: string, fk: ForeignKey): string[] {
+  return constraintComment(table, fk);
+}
+
+/** indexElement writes one key of an index. */
+function indexElement(e: IndexElement): string {
+  let s = e.column !== undefined ? quoteIdent(e.column) : `(${e.expression})`;
+  if (e.collation) s += ` COLLATE ${dottedName(e.collation)}`;
+  if (e.opclass) s += ` ${dottedName(e.opclass)}`;
+  if (e.order === 'desc') s += ' DESC';
+  if (e.nulls) s += ` NULLS ${e.nulls.toUpperCase()}`;
+  return s;
+}
+
+/** createIndex writes CREATE INDEX (and its comment) for an index of table or materialized view `on`. */
+export function createIndex(on: string, ix: Index): string[] {
+  let s = `CREATE${ix.unique ? ' UNIQUE' : ''} INDEX ${quoteIdent(ix.name)} ON ${rel(on)}`;
+  if (ix.using && ix.using !== 'btree') s += ` USING ${quoteIdent(ix.using)}`;
+  s += ` (${ix.elements.map(indexElement).join(', ')})`;
+  if (ix.include?.length) s += ` INCLUDE (${cols(ix.include)})`;
+  if (ix.nullsNotDistinct) s += ' NULLS NOT DISTINCT';
+  if (ix.with && Object.keys(ix.with).length) {
+    s += ` WITH (${Object.entries(ix.with)
+      .map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`)
+      .join(', ')})`;
+  }
+  if (ix.where) s += ` WHERE (${ix.where})`;
+  const out = [s];
+  if (ix.comment !== undefined) out.push(commentOn('INDEX', indexRef(on, ix.name), ix.comment));
+  return out;
+}
+
+/** indexRef writes the qualified name of an index (indexes live in their table's schema). */
+export function indexRef(on: string, name: string): string {
+  return qualified(schemaOf(on), name);
+}
+
+/** dropIndex writes DROP INDEX. */
+export function dropIndex(on: string, name: string): string {
+  return `DROP INDEX ${indexRef(on, name)}`;
+}
+
+const EVENT_SQL: Readonly<Record<string, string>> = { insert: 'INSERT', update: 'UPDATE', delete: 'DELETE', truncate: 'TRUNCATE' };
+
+/** createTrigger writes CREATE [CONSTRAINT] TRIGGER (plus ENABLE/DISABLE and comment). */
+export function createTrigger(on: string, tr: Trigger): string[] {
+  const events = tr.events.map((e) => (e === 'update' && tr.updateOf?.length ? `UPDATE OF ${cols(tr.updateOf)}` : EVENT_SQL[e]!));
+  let s = `CREATE${tr.constraint ? ' CONSTRAINT' : ''} TRIGGER ${quoteIdent(tr.name)} ${tr.timing === 'instead_of' ? 'INSTEAD OF' : tr.timing.toUpperCase()} ${events.join(' OR ')} ON ${rel(on)}`;
+  if (tr.constraint) s += tr.deferrable ? timing(tr) : ' NOT DEFERRABLE';
+  if (tr.referencing && (tr.referencing.oldTable || tr.referencing.newTable)) {
+    s += ' REFERENCING';
+    if (tr.referencing.oldTable) s += ` OLD TABLE AS ${quoteIdent(tr.referencing.oldTable)}`;
+    if (tr.referencing.newTable) s += ` NEW TABLE AS ${quoteIdent(tr.referencing.newTable)}`;
+  }
+  s += ` FOR EACH ${tr.forEach.toUpperCase()}`;
+  if (tr.when) s += ` WHEN (${tr.when})`;
+  s += ` EXECUTE FUNCTION ${funcRef(tr.function)}(${(tr.args ?? []).map((a) => quoteLiteral(a)).join(', ')})`;
+  const out = [s];
+  if (tr.enabled && tr.enabled !== 'origin') out.push(triggerEnable(on, tr.name, tr.enabled));
+  if (tr.comment !== undefined) out.push(commentOn('TRIGGER', `${quoteIdent(tr.name)} ON ${rel(on)}`, tr.comment));
+  return out;
+}
+
+/** triggerEnable writes ALTER TABLE ... ENABLE/DISABLE TRIGGER. */
+export function triggerEnable(on: string, name: string, state: Trigger['enabled']): string {
+  const verb = { origin: 'ENABLE', disabled: 'DISABLE', replica: 'ENABLE REPLICA', always: 'ENABLE ALWAYS' }[state ?? 'origin'];
+  return `ALTER TABLE ${rel(on)} ${verb} TRIGGER ${quoteIdent(name)}`;
+}
+
+/** dropTrigger writes DROP TRIGGER. */
+export function dropTrigger(on: string, name: string): string {
+  return `DROP TRIGGER ${quoteIdent(name)} ON ${rel(on)}`;
+}
+
+const ROLE_KEYWORDS = new Set(['public', 'current_user', 'session_user', 'current_role']);
+
+/** roleSql writes a role name of GRANT/POLICY (PUBLIC and CURRENT_USER-like keywords bare). */
+export function roleSql(role: string): string {
+  return ROLE_KEYWORDS.has(role.toLowerCase()) ? role.toUpperCase() : quoteIdent(role);
+}
+
+/** createPolicy writes CREATE POLICY (and its comment). */
+export function createPolicy(on: string, p: Policy): string[] {
+  let s = `CREATE POLICY ${quoteIdent(p.name)} ON ${rel(on)} AS ${p.permissive ? 'PERMISSIVE' : 'RESTRICTIVE'} FOR ${p.command.toUpperCase()}`;
+  s += ` TO ${(p.roles.length ? p.roles : ['public']).map(roleSql).join(', ')}`;
+  if (p.using) s += ` USING (${p.using})`;
+  if (p.withCheck) s += ` WITH CHECK (${p.withCheck})`;
+  const out = [s];
+  if (p.comment !== undefined) out.push(commentOn('POLICY', `${quoteIdent(p.name)} ON ${rel(on)}`, p.comment));
+  return out;
+}
+
+/** dropPolicy writes DROP POLICY. */
+export function dropPolicy(on: string, name: string): string {
+  return `DROP POLICY ${quoteIdent(name)} ON ${rel(on)}`;
+}
+
+/** viewKind is `VIEW` or `MATERIALIZED VIEW`. */
+export function viewKind(v: View): string {
+  return v.materialized ? 'MATERIALIZED VIEW' : 'VIEW';
+}
+
+/** createView writes CREATE [MATERIALIZED] VIEW with its indexes, triggers and comments. */
+export function createView(id: string, v: View): string[] {
+  let s = `CREATE ${viewKind(v)} ${rel(id)}`;
+  if (v.columns?.length) s += ` (${cols(v.columns)})`;
+  if (v.options && Object.keys(v.options).length) {
+    s += ` WITH (${Object.entries(v.options)
+      .map(([k, val]) => `${quoteIdent(k)} = ${quoteLiteral(val)}`)
+      .join(', ')})`;
+  }
+  s += ` AS\n${v.query.trim().replace(/;+\s*$/, '')}`;
+  const out = [s];
+  for (const ix of Object.values(v.indexes ?? {})) out.push(...createIndex(id, ix));
+  for (const tr of Object.values(v.triggers ?? {})) out.push(...createTrigger(id, tr));
+  if (v.comment !== undefined) out.push(commentOn(viewKind(v), rel(id), v.comment));
+  for (const [c, text] of Object.entries(v.columnComments ?? {})) out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(c)}`, text));
+  return out;
+}
+
+/** dropView writes DROP [MATERIALIZED] VIEW. */
+export function dropView(id: string, v: View): string {
+  return `DROP ${viewKind(v)} ${rel(id)}`;
+}
+
+/** dollarQuote wraps a body in a $tag$ that does not occur in it. */
+export function dollarQuote(body: string): string {
+  let tag = '$body$';
+  for (let i = 1; body.includes(tag); i++) tag = `$body${i}$`;
+  return `${tag}${body}${tag}`;
+}
+
+/** funcSignature writes `name(identity args)` for DROP/COMMENT ON FUNCTION. */
+export function funcSignature(f: Func): string {
+  return `${qualified(f.schema, f.name)}(${f.identityArgs})`;
+}
+
+/** createFunction writes CREATE [OR REPLACE] FUNCTION/PROCEDURE with a collision-free dollar-quoted body. */
+export function createFunction(f: Func, orReplace = false): string[] {
+  const what = f.procedure ? 'PROCEDURE' : 'FUNCTION';
+  let s = `CREATE${orReplace ? ' OR REPLACE' : ''} ${what} ${qualified(f.schema, f.name)}(${f.args})`;
+  if (!f.procedure) s += ` RETURNS ${f.returns}`;
+  s += ` LANGUAGE ${quoteIdent(f.language)}`;
+  if (!f.procedure) {
+    if (f.volatility) s += ` ${f.volatility.toUpperCase()}`;
+    if (f.strict) s += ' STRICT';
+    if (f.leakproof) s += ' LEAKPROOF';
+    if (f.parallel) s += ` PARALLEL ${f.parallel.toUpperCase()}`;
+    if (f.cost) s += ` COST ${num(f.cost)}`;
+    if (f.rows) s += ` ROWS ${num(f.rows)}`;
+  }
+  if (f.securityDefiner) s += ' SECURITY DEFINER';
+  for (const [k, v] of Object.entries(f.set ?? {})) s += ` SET ${dottedName(k)} TO ${gucValue(k, v)}`;
+  const body = f.body;
+  if (/^\s*(BEGIN\s+ATOMIC\b|RETURN\b)/i.test(body) && f.language.toLowerCase() === 'sql') s += `\n${body.trim()}`;
+  else s += `\nAS ${dollarQuote(body)}`;
+  const out = [s];
+  if (f.comment !== undefined) out.push(commentOn(what, funcSignature(f), f.comment));
+  return out;
+}
+
+/** gucValue writes a SET value: list settings (search_path) as a list of literals, others as one literal. */
+function gucValue(key: string, value: string): string {
+  if (/^(search_path|temp_tablespaces|session_preload_libraries|local_preload_libraries)$/i.test(key)) {
+    return value
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '')
+      .map((p) => quoteLiteral(p.replace(/^"(.*)"$/s, '$1').replace(/""/g, '"')))
+      .join(', ');
+  }
+  return quoteLiteral(value);
+}
+
+/** dropFunction writes DROP FUNCTION/PROCEDURE by identity signature. */
+export function dropFunction(f: Func): string {
+  return `DROP ${f.procedure ? 'PROCEDURE' : 'FUNCTION'} ${funcSignature(f)}`;
+}
+
+/** createEnum writes CREATE TYPE ... AS ENUM. */
+export function createEnum(id: string, e: EnumType): string[] {
+  const out = [`CREATE TYPE ${rel(id)} AS ENUM (${e.values.map((v) => quoteLiteral(v)).join(', ')})`];
+  if (e.comment !== undefined) out.push(commentOn('TYPE', rel(id), e.comment));
+  return out;
+}
+
+/** createComposite writes CREATE TYPE ... AS (...). */
+export function createComposite(id: string, c: CompositeType, ty: TypeNamer): string[] {
+  const attrs = c.attributes.map((a) => `${quoteIdent(a.name)} ${ty(a.type)}${a.collation ? ` COLLATE ${dottedName(a.collation)}` : ''}`);
+  const out = [`CREATE TYPE ${rel(id)} AS (${attrs.join(', ')})`];
+  if (c.comment !== undefined) out.push(commentOn('TYPE', rel(id), c.comment));
+  return out;
+}
+
+/** createDomain writes CREATE DOMAIN with its checks and comment. */
+export function createDomain(id: string, d: Domain, ty: TypeNamer): string[] {
+  let s = `CREATE DOMAIN ${rel(id)} AS ${ty(d.type)}`;
+  if (d.collation) s += ` COLLATE ${dottedName(d.collation)}`;
+  if (d.default) s += ` DEFAULT ${defaultSql(d.default)}`;
+  if (!d.nullable) s += ' NOT NULL';
+  const out = [s];
+  for (const c of Object.values(d.checks)) {
+    out.push(`ALTER DOMAIN ${rel(id)} ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression})${c.notValid ? ' NOT VALID' : ''}`);
+  }
+  if (d.comment !== undefined) out.push(commentOn('DOMAIN', rel(id), d.comment));
+  return out;
+}
+
+/** createSequence writes CREATE SEQUENCE (ownership is set separately, once the table exists). */
+export function createSequence(id: string, s: Sequence): string[] {
+  const o = seqOptions(s.options);
+  const out = [`CREATE SEQUENCE ${rel(id)}${o.length ? ' ' + o.join(' ') : ''}`];
+  if (s.comment !== undefined) out.push(commentOn('SEQUENCE', rel(id), s.comment));
+  return out;
+}
+
+/** createExtension writes CREATE EXTENSION. */
+export function createExtension(e: Extension): string[] {
+  let s = `CREATE EXTENSION ${quoteIdent(e.name)}`;
+  if (e.schema) s += ` SCHEMA ${quoteIdent(e.schema)}`;
+  if (e.version) s += ` VERSION ${quoteLiteral(e.version)}`;
+  const out = [s];
+  if (e.comment !== undefined) out.push(commentOn('EXTENSION', quoteIdent(e.name), e.comment));
+  return out;
+}
