@@ -20,7 +20,7 @@ const WORD = /[A-Za-z0-9_$]/;
 export function splitStatements(script: string): ScriptStatement[] {
   const out: ScriptStatement[] = [];
   const s = script;
-  let start = 0; // start of the current statement text
+  let start = 0; // start of the current statement's first token (set with stmtLine)
   let stmtLine = -1; // line where the current statement's first non-blank character is
   let line = 1;
   let depth = 0; // parentheses
@@ -30,11 +30,8 @@ export function splitStatements(script: string): ScriptStatement[] {
   let words: string[] = []; // first keywords of the statement, upper-cased (to detect CREATE FUNCTION ... BEGIN ATOMIC)
   let prevWord = '';
   const flush = (end: number) => {
-    const text = s.slice(start, end).trim();
-    if (text && !/^(?:\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*$/.test(text)) {
-      out.push({ sql: stripLeadingComments(text), line: stmtLine < 0 ? line : stmtLine, ...(stmtComment !== undefined ? { comment: stmtComment } : {}) });
-    }
-    start = end + 1;
+    const text = stmtLine < 0 ? '' : s.slice(start, end).trim();
+    if (text) out.push({ sql: text, line: stmtLine, ...(stmtComment !== undefined ? { comment: stmtComment } : {}) });
     stmtLine = -1;
     depth = 0;
     atomic = 0;
@@ -79,6 +76,7 @@ export function splitStatements(script: string): ScriptStatement[] {
     }
     if (stmtLine < 0 && c !== ';') {
       stmtLine = line;
+      start = i;
       stmtComment = lastComment;
     }
     if (c === ';') {
@@ -158,16 +156,6 @@ export function splitStatements(script: string): ScriptStatement[] {
   }
   flush(s.length);
   return out;
-}
-
-/** stripLeadingComments removes comment lines in front of a statement's first keyword. */
-function stripLeadingComments(text: string): string {
-  let t = text;
-  for (;;) {
-    const before = t;
-    t = t.replace(/^\s*--[^\n]*(\n|$)/, '').replace(/^\s*\/\*[\s\S]*?\*\//, '');
-    if (t === before) return t.trim();
-  }
 }
 
 /** TRANSACTION_CONTROL matches statements that would end or nest schemaver's one transaction. */

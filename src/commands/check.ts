@@ -1,0 +1,41 @@
+import { Args } from '@oclif/core';
+import { BaseCommand } from '../cli/base.js';
+import { urlFlag } from '../deploy/flags.js';
+import type { CheckResult } from '../deploy/check.js';
+
+/** Check tells whether a database has drifted from the snapshot it records. */
+export default class Check extends BaseCommand {
+  static override summary = 'Detect drift: compare a database with the snapshot it records (exit 1 on drift).';
+  static override description = `Introspects the database and compares it, object by object, with the recorded snapshot (or REV) as
+PostgreSQL itself reads that snapshot back after building it in a fresh PGlite. Prints a semantic diff
+(- expected by the snapshot, + found in the database) and exits 1 when they differ, 0 when clean.
+Objects the schemaver model cannot express count as drift. Bookkeeping tables schemaver_* are ignored.`;
+
+  static override examples = [
+    '<%= config.bin %> check',
+    '<%= config.bin %> check --url $DATABASE_URL --json',
+    '<%= config.bin %> check HEAD --url $DATABASE_URL   # before `stamp HEAD` on an imported database',
+  ];
+
+  static override args = {
+    rev: Args.string({ description: 'Compare with this revision instead of the recorded commit.', required: false }),
+  };
+
+  static override flags = { url: urlFlag };
+
+  async run(): Promise<CheckResult> {
+    const { args, flags } = await this.parse(Check);
+    const { withDeploy } = await import('../deploy/session.js');
+    const { check, driftError } = await import('../deploy/check.js');
+    const r = await withDeploy({ start: this.root, url: flags.url, create: false, ...(args.rev ? { revs: [args.rev] } : {}) }, (s) =>
+      check(s.store, s.target.db, s.target.label, args.rev),
+    );
+    if (!r.clean) {
+      const { renderSemDiff } = await import('../cli/semdiff.js');
+      const { paint } = await import('../cli/term.js');
+      throw driftError(r, renderSemDiff(r.changes, paint(process.stderr)));
+    }
+    this.print(`${r.target} matches ${r.commit ? r.commit.slice(0, 7) : 'base'} (${r.hash ?? 'empty'}); checked in ${r.ms} ms`);
+    return r;
+  }
+}

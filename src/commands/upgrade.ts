@@ -1,0 +1,50 @@
+import { Args } from '@oclif/core';
+import { BaseCommand } from '../cli/base.js';
+import { allowDestructiveFlag, fromFlag, sqlFlag, urlFlag } from '../deploy/flags.js';
+import type { MoveResult } from '../deploy/engine.js';
+
+/** Upgrade moves a database to a commit (default HEAD), Alembic's `upgrade head`. */
+export default class Upgrade extends BaseCommand {
+  static override summary = 'Apply migrations to a database, up to REV (default HEAD).';
+  static override description = `Reads the commit the database records (table schemaver_version), finds the path through the commit
+graph to REV and runs each edge's migration, all in ONE transaction under an advisory lock: if any
+statement fails, everything is rolled back and the database is exactly as before. A concurrent run waits
+for the lock, then continues from where the first one left.
+
+The database is --url, else $DATABASE_URL, else the embedded PGlite database in .schemaver/local.
+Steps that lose data need --allow-destructive. A database that already has tables but records no commit
+is refused: baseline it with \`schemaver stamp REV\` first. --sql prints the script instead (offline mode).`;
+
+  static override examples = [
+    '<%= config.bin %> upgrade',
+    '<%= config.bin %> upgrade --url postgres://app@db.internal/app',
+    '<%= config.bin %> upgrade v2 --allow-destructive',
+    '<%= config.bin %> upgrade --sql > deploy.sql',
+    '<%= config.bin %> upgrade HEAD --sql --from v1',
+  ];
+
+  static override args = {
+    rev: Args.string({ description: 'Revision to move to (default HEAD).', required: false }),
+  };
+
+  static override flags = {
+    url: urlFlag,
+    'allow-destructive': allowDestructiveFlag,
+    sql: sqlFlag,
+    from: fromFlag,
+  };
+
+  async run(): Promise<MoveResult> {
+    const { args, flags } = await this.parse(Upgrade);
+    const { runMove } = await import('../deploy/command.js');
+    const r = await runMove(this.root, 'upgrade', { rev: args.rev, ...flags }, (l) => this.note(l));
+    if (r.sql !== undefined) {
+      if (!this.jsonEnabled()) process.stdout.write(r.sql);
+      return r;
+    }
+    const { renderMove } = await import('../deploy/render.js');
+    const { paint } = await import('../cli/term.js');
+    this.print(renderMove(r, paint(process.stdout)));
+    return r;
+  }
+}
