@@ -130,11 +130,10 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   let mergedSchema: Schema | undefined;
   if (!conflicts.length) {
     mergedSchema = await parseFiles(files);
-    if (flags.verify) {
-      const { buildConflicts } = await import('./commit.js');
-      flags.note?.('building the merged schema in PGlite...');
-      conflicts = await buildConflicts(mergedSchema);
-    }
+    // the result must build in PostgreSQL (a merge property, so also under --no-verify, which skips the edge proofs)
+    const { buildConflicts } = await import('./commit.js');
+    flags.note?.('building the merged schema in PGlite...');
+    conflicts = await buildConflicts(mergedSchema);
   }
   if (conflicts.length) {
     const { markConflicts } = await import('./markers.js');
@@ -198,11 +197,9 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
     throw new SchemaverError({ code: 'unresolved-conflict', message: `${left.length} conflict marker(s) left in schema/`, hint: 'replace each `<<<conflict` block by the definition you want, then run `schemaver merge --continue` again', loc: left[0], issues: left.length > 1 ? issues : [], exit: 2, data: { markers: left } });
   }
   const { schema, files } = await loadSchemaDir(root);
-  if (flags.verify) {
-    const { buildConflicts } = await import('./commit.js');
-    const c = await buildConflicts(schema);
-    if (c.length) throw negative('merge-conflict', c[0]!.message, 'fix schema/ so that it builds, then run `schemaver merge --continue` again', { conflicts: c });
-  }
+  const { buildConflicts } = await import('./commit.js');
+  const c = await buildConflicts(schema);
+  if (c.length) throw negative('merge-conflict', c[0]!.message, 'fix schema/ so that it builds, then run `schemaver merge --continue` again', { conflicts: c });
   const oursSnap = await store.readSnapshot(state.ours);
   const out = await commitMerge(root, store, { base: state.base, ours: state.ours, theirs: state.theirs, message: flags.message ?? state.message, files, schema, renames: [], oursFiles: oursSnap.files }, flags);
   await store.withLock(async () => {
