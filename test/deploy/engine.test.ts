@@ -322,12 +322,24 @@ describe.skipIf(!hasServer)('concurrent upgrades on one server database', () => 
       const { s, c2, c3 } = threeRevisions();
       const ctx1 = { store: s, db: t.db, classifyDown: columnClassifier };
       const ctx2 = { store: s, db: other, classifyDown: columnClassifier };
-      const [r1, r2] = await Promise.all([move(ctx1, { command: 'upgrade', rev: c2 }), move(ctx2, { command: 'upgrade', rev: c3 })]);
+      const settled = await Promise.allSettled([move(ctx1, { command: 'upgrade', rev: c2 }), move(ctx2, { command: 'upgrade', rev: c3 })]);
       const h = await history(t.db, 'db');
-      // whichever ran first, the other started from its result; the database is at c3 or c2 consistently
       const rec = (await readRecorded(t.db)).commit;
-      expect([c2, c3]).toContain(rec);
-      expect(h.rows.length).toBe(r1.edges.length + r2.edges.length);
+      const [r1, r2] = settled;
+      if (r1.status === 'rejected') {
+        // c3 went first; upgrading to c2 would then go down, which upgrade refuses cleanly (exit 2), touching nothing
+        expect(r1.reason).toMatchObject({ code: 'wrong-direction', exit: 2 });
+        expect(r2.status).toBe('fulfilled');
+        expect(rec).toBe(c3);
+        expect(h.rows).toHaveLength(3);
+      } else {
+        // c2 went first; the c3 run waited and continued from c2 with the one remaining edge
+        expect(r2.status).toBe('fulfilled');
+        expect(r1.value.edges).toHaveLength(2);
+        expect((r2 as PromiseFulfilledResult<Awaited<ReturnType<typeof move>>>).value.edges.map((e) => [e.from, e.to])).toEqual([[c2, c3]]);
+        expect(rec).toBe(c3);
+        expect(h.rows).toHaveLength(3);
+      }
       expect(new Set(h.rows.map((x) => `${x.from}>${x.to}`)).size).toBe(h.rows.length);
     } finally {
       await other.close();
