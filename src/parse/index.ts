@@ -1,6 +1,15 @@
-/** YAML loader entry points (owned by the foundation work; see src/ARCHITECTURE.md). */
+/** YAML loader entry points (see src/ARCHITECTURE.md): files -> Schema with every issue located at file:line:col. */
 import type { Schema } from '../model/types.js';
-import type { Issue } from '../errors.js';
+import { invalidSchema, type Issue } from '../errors.js';
+import { tidySchema } from '../canon/canonical.js';
+import { buildSchema, newCollected, type Collected } from './build.js';
+import { readId } from './common.js';
+import { KEYS } from './keys.js';
+import { Ctx, parseYamlFile, type Node } from './node.js';
+import { parseComposite, parseDomain, parseEnum, parseExtensions, parseFunction, parseSchemas, parseSequence, parseView } from './objects.js';
+import { parseTable } from './table.js';
+
+export { KEYS } from './keys.js';
 
 /** SourceFile is one user schema file: path relative to the project root (posix, e.g. `schema/users.yaml`) and its text. */
 export interface SourceFile {
@@ -15,16 +24,133 @@ export interface ParseResult {
 }
 
 /** parseSchemaFiles parses and validates YAML files into one Schema, collecting every issue. Pure: no I/O. */
-export function parseSchemaFiles(_files: readonly SourceFile[]): ParseResult {
-  throw new Error('parseSchemaFiles: not implemented yet');
+export function parseSchemaFiles(files: readonly SourceFile[]): ParseResult {
+  const ctx = new Ctx();
+  const c = newCollected();
+  for (const f of files) {
+    const root = parseYamlFile(f.path, f.text, ctx);
+    if (root === undefined) continue;
+    if (root.t === 'scalar' && root.value === null) continue;
+    const m = ctx.map(root, `the top level of ${f.path}`);
+    if (!m) continue;
+    const k = ctx.keys(m, KEYS.top, `${f.path} (top level)`);
+    for (const [section, e] of k) collectSection(ctx, c, section, e.value);
+  }
+  const schema = buildSchema(ctx, c);
+  const issues = sortIssues(ctx.issues);
+  return issues.length ? { issues } : { schema: tidySchema(schema), issues };
+}
+
+function sortIssues(issues: readonly Issue[]): Issue[] {
+  return issues
+    .map((i, n) => ({ i, n }))
+    .sort((a, b) => {
+      const la = a.i.loc;
+      const lb = b.i.loc;
+      if (!la || !lb) return la ? -1 : lb ? 1 : a.n - b.n;
+      return la.file < lb.file ? -1 : la.file > lb.file ? 1 : la.line - lb.line || la.col - lb.col || a.n - b.n;
+    })
+    .map((x) => x.i);
+}
+
+function entries(ctx: Ctx, n: Node, what: string): readonly { key: string; keyNode: import('./node.js').Scalar; value: Node }[] {
+  if (n.t === 'scalar' && n.value === null) return [];
+  const m = ctx.map(n, what);
+  return m ? m.entries : [];
+}
+
+function dup(ctx: Ctx, what: string, at: Node, prev: Node): void {
+  ctx.error('duplicate-object', at, `${what} is defined twice`, 'keep one definition (sections may be split over files, but each object is defined once)', prev);
+}
+
+function collectSection(ctx: Ctx, c: Collected, section: string, n: Node): void {
+  switch (section) {
+    case 'extensions':
+      return parseExtensions(ctx, n, (name, at, obj) => {
+        const prev = c.extensions.get(name);
+        if (prev) dup(ctx, `extension \`${name}\``, at, prev.at);
+        else c.extensions.set(name, { obj, at });
+      });
+    case 'schemas':
+      return parseSchemas(ctx, n, (name, at, obj) => {
+        const prev = c.schemas.get(name);
+        if (prev) dup(ctx, `schema \`${name}\``, at, prev.at);
+        else c.schemas.set(name, { obj, at });
+      });
+    case 'functions':
+      for (const e of entries(ctx, n, '`functions`')) {
+        const r = parseFunction(ctx, e.keyNode, e.value);
+        if (!r) continue;
+        const prev = c.functions.get(r.id);
+        if (prev) dup(ctx, `function \`${r.id}\``, e.keyNode, prev.at);
+        else c.functions.set(r.id, r.fn);
+      }
+      return;
+  }
+  for (const e of entries(ctx, n, `\`${section}\``)) {
+    const id = readId(ctx, e.keyNode, `${section.replace(/s$/, '')} name`);
+    if (!id) continue;
+    const at = e.keyNode;
+    const put = <T>(map: Map<string, T>, what: string, value: T | undefined, prevAt: (v: T) => Node): void => {
+      if (value === undefined) return;
+      const prev = map.get(id.id);
+      if (prev) dup(ctx, `${what} \`${id.id}\``, at, prevAt(prev));
+      else map.set(id.id, value);
+    };
+    switch (section) {
+      case 'enums': {
+        const obj = parseEnum(ctx, id, e.value);
+        put(c.enums, 'enum', obj && { obj, at }, (p) => p.at);
+        break;
+      }
+      case 'composites': {
+        const obj = parseComposite(ctx, id, e.value);
+        put(c.composites, 'composite type', obj && { obj, at }, (p) => p.at);
+        break;
+      }
+      case 'domains':
+        put(c.domains, 'domain', parseDomain(ctx, id, at, e.value), (p) => p.at);
+        break;
+      case 'sequences':
+        put(c.sequences, 'sequence', parseSequence(ctx, id, at, e.value), (p) => p.at);
+        break;
+      case 'tables':
+        put(c.tables, 'table', parseTable(ctx, id, at, e.value), (p) => p.at);
+        break;
+      case 'views':
+        put(c.views, 'view', parseView(ctx, id, at, e.value), (p) => p.at);
+        break;
+    }
+  }
 }
 
 /** readSchemaDir reads every *.yaml / *.yml below `<root>/schema`, sorted by path. */
-export async function readSchemaDir(_root: string): Promise<SourceFile[]> {
-  throw new Error('readSchemaDir: not implemented yet');
+export async function readSchemaDir(root: string): Promise<SourceFile[]> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const out: SourceFile[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    let ents;
+    try {
+      ents = await readdir(join(root, rel), { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && rel === 'schema') return;
+      throw err;
+    }
+    for (const ent of ents) {
+      const p = `${rel}/${ent.name}`;
+      if (ent.isDirectory()) await walk(p);
+      else if ((ent.isFile() || ent.isSymbolicLink()) && /\.ya?ml$/i.test(ent.name)) out.push({ path: p, text: await readFile(join(root, p), 'utf8') });
+    }
+  };
+  await walk('schema');
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** loadSchemaDir reads and parses `<root>/schema`; throws SchemaverError (exit 2, every issue) when invalid. */
-export async function loadSchemaDir(_root: string): Promise<{ schema: Schema; files: SourceFile[] }> {
-  throw new Error('loadSchemaDir: not implemented yet');
+export async function loadSchemaDir(root: string): Promise<{ schema: Schema; files: SourceFile[] }> {
+  const files = await readSchemaDir(root);
+  const r = parseSchemaFiles(files);
+  if (!r.schema) throw invalidSchema(r.issues);
+  return { schema: r.schema, files };
 }

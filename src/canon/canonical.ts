@@ -1,0 +1,246 @@
+/**
+ * The canonical form of a schema: what identity means. Maps sorted by key, columns sorted by name, rename hints
+ * dropped, attributes equal to PostgreSQL's defaults omitted, false booleans and empty maps/lists removed.
+ */
+import { createHash } from 'node:crypto';
+import type {
+  Column,
+  Domain,
+  EnumType,
+  ExclusionConstraint,
+  ForeignKey,
+  Func,
+  Index,
+  IndexElement,
+  Policy,
+  Schema,
+  Sequence,
+  SequenceOptions,
+  Table,
+  Trigger,
+  TriggerEvent,
+  View,
+} from '../model/types.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function sortedMap<T, U>(m: Readonly<Record<string, T>> | undefined, f: (v: T) => U): Record<string, U> {
+  const out: Record<string, U> = {};
+  if (!m) return out;
+  for (const k of Object.keys(m).sort()) out[k] = f(m[k]!);
+  return out;
+}
+
+/** keepHints is set while tidySchema runs: rename hints and declared column order survive. */
+let keepHints = false;
+
+function strip<T extends object>(o: T, ...keys: string[]): T {
+  const out = { ...o } as Record<string, unknown>;
+  if (!keepHints) for (const k of keys) delete out[k];
+  for (const k of Object.keys(out)) if (out[k] === false && k !== 'nullable' && k !== 'permissive') delete out[k];
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out as T;
+}
+
+const RANGES: Readonly<Record<string, [bigint, bigint]>> = {
+  smallint: [-32768n, 32767n],
+  integer: [-2147483648n, 2147483647n],
+  bigint: [-9223372036854775808n, 9223372036854775807n],
+};
+
+/** canonicalSequenceOptions drops options that equal PostgreSQL's defaults for a sequence of `type` (default bigint). */
+export function canonicalSequenceOptions(o: SequenceOptions | undefined, defaultType = 'bigint'): SequenceOptions | undefined {
+  if (!o) return undefined;
+  const type = o.type ?? defaultType;
+  const range = RANGES[type];
+  const out: Mutable<SequenceOptions> = { ...o };
+  if (out.type === defaultType) delete out.type;
+  if (!range) return strip(out);
+  try {
+    const inc = BigInt(o.increment ?? '1');
+    const min = inc > 0n ? 1n : range[0];
+    const max = inc > 0n ? range[1] : -1n;
+    if (out.increment !== undefined && inc === 1n) delete out.increment;
+    const realMin = o.min !== undefined ? BigInt(o.min) : min;
+    const realMax = o.max !== undefined ? BigInt(o.max) : max;
+    if (out.min !== undefined && realMin === min) delete out.min;
+    if (out.max !== undefined && realMax === max) delete out.max;
+    if (out.start !== undefined && BigInt(out.start) === (inc > 0n ? realMin : realMax)) delete out.start;
+    if (out.cache !== undefined && BigInt(out.cache) === 1n) delete out.cache;
+  } catch {
+    /* not numeric: keep as written */
+  }
+  if (out.cycle === false) delete out.cycle;
+  return strip(out);
+}
+
+function canonColumn(c: Column): Column {
+  const out: Mutable<Column> = strip(c, 'renamedFrom');
+  if (c.identity) {
+    const options = canonicalSequenceOptions(c.identity.options, c.type);
+    out.identity = options && Object.keys(options).length ? { mode: c.identity.mode, options } : { mode: c.identity.mode };
+  }
+  return out;
+}
+
+function canonElement(e: IndexElement): IndexElement {
+  const out: Mutable<IndexElement> = strip(e);
+  const defaultNulls = e.order === 'desc' ? 'first' : 'last';
+  if (out.nulls === defaultNulls) delete out.nulls;
+  return out;
+}
+
+function canonIndex(i: Index): Index {
+  const out: Mutable<Index> = strip(i, 'renamedFrom');
+  if (out.using === 'btree') delete out.using;
+  out.elements = i.elements.map(canonElement);
+  if (i.with) out.with = sortedMap(i.with, (v) => v);
+  return out;
+}
+
+function canonFk(f: ForeignKey): ForeignKey {
+  const out: Mutable<ForeignKey> = strip(f, 'renamedFrom');
+  if (out.onDelete === 'no_action') delete out.onDelete;
+  if (out.onUpdate === 'no_action') delete out.onUpdate;
+  if (out.match === 'simple') delete out.match;
+  return out;
+}
+
+const EVENT_ORDER: readonly TriggerEvent[] = ['insert', 'delete', 'update', 'truncate'];
+
+function canonTrigger(t: Trigger): Trigger {
+  const out: Mutable<Trigger> = strip(t);
+  out.events = [...new Set(t.events)].sort((a, b) => EVENT_ORDER.indexOf(a) - EVENT_ORDER.indexOf(b));
+  if (out.enabled === 'origin') delete out.enabled;
+  return out;
+}
+
+function canonPolicy(p: Policy): Policy {
+  return { ...strip(p), roles: [...new Set(p.roles)].sort() };
+}
+
+function canonTable(t: Table): Table {
+  const out: Mutable<Table> = strip(t, 'renamedFrom');
+  out.columns = t.columns.map(canonColumn);
+  if (!keepHints) out.columns = [...out.columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (t.primaryKey) out.primaryKey = strip(t.primaryKey, 'renamedFrom');
+  out.uniques = sortedMap(t.uniques, (u) => strip(u, 'renamedFrom'));
+  out.checks = sortedMap(t.checks, (c) => strip(c, 'renamedFrom'));
+  out.foreignKeys = sortedMap(t.foreignKeys, canonFk);
+  out.exclusions = sortedMap(t.exclusions, (x: ExclusionConstraint) => strip(x, 'renamedFrom'));
+  out.indexes = sortedMap(t.indexes, canonIndex);
+  out.triggers = sortedMap(t.triggers, canonTrigger);
+  out.policies = sortedMap(t.policies, canonPolicy);
+  return out;
+}
+
+function canonView(v: View): View {
+  const out: Mutable<View> = strip(v, 'renamedFrom');
+  if (v.options) out.options = sortedMap(v.options, (x) => x);
+  if (v.indexes) out.indexes = sortedMap(v.indexes, canonIndex);
+  if (v.triggers) out.triggers = sortedMap(v.triggers, canonTrigger);
+  if (v.columnComments) out.columnComments = sortedMap(v.columnComments, (x) => x);
+  return out;
+}
+
+function canonFunc(f: Func): Func {
+  const out: Mutable<Func> = strip(f);
+  const setReturning = /^(setof\s|table\s*\()/i.test(f.returns);
+  const cLang = f.language === 'c' || f.language === 'internal';
+  if (out.cost !== undefined && Number(out.cost) === (cLang ? 1 : 100)) delete out.cost;
+  if (out.rows !== undefined && Number(out.rows) === (setReturning ? 1000 : 0)) delete out.rows;
+  if (f.set) out.set = sortedMap(f.set, (x) => x);
+  return out;
+}
+
+/** canonicalize returns the canonical Schema: keys sorted, hints (renamedFrom) dropped, columns sorted by name. */
+export function canonicalize(schema: Schema): Schema {
+  return {
+    kind: 'schema',
+    extensions: sortedMap(schema.extensions, (e) => strip(e)),
+    schemas: sortedMap(schema.schemas, (n) => strip(n)),
+    enums: sortedMap(schema.enums, (e: EnumType) => strip(e, 'renamedFrom', 'valueRenames')),
+    composites: sortedMap(schema.composites, (c) => strip(c)),
+    domains: sortedMap(schema.domains, (d: Domain) => ({ ...strip(d), checks: sortedMap(d.checks, (c) => strip(c)) })),
+    sequences: sortedMap(schema.sequences, (s: Sequence) => {
+      const out: Mutable<Sequence> = strip(s);
+      out.options = canonicalSequenceOptions(s.options) ?? {};
+      return out;
+    }),
+    tables: sortedMap(schema.tables, canonTable),
+    views: sortedMap(schema.views, canonView),
+    functions: sortedMap(schema.functions, canonFunc),
+  };
+}
+
+/** tidySchema omits attributes equal to PostgreSQL's defaults (like canonicalize) but keeps declared column order and rename hints. */
+export function tidySchema(schema: Schema): Schema {
+  keepHints = true;
+  try {
+    return canonicalize(schema);
+  } finally {
+    keepHints = false;
+  }
+}
+
+/** stableJson writes a value as JSON with sorted keys, dropping undefined, `false` (except literal values), empty maps and empty lists. */
+export function stableJson(value: unknown): string {
+  return write(value, false) ?? 'null';
+}
+
+function write(v: unknown, keepFalse: boolean): string | undefined {
+  if (v === undefined || v === null) return v === null ? 'null' : undefined;
+  if (typeof v === 'boolean') return v || keepFalse ? String(v) : undefined;
+  if (typeof v === 'number' || typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    if (v.length === 0) return undefined;
+    const parts: string[] = [];
+    for (const x of v) parts.push(write(x, true) ?? 'null');
+    return `[${parts.join(',')}]`;
+  }
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const parts: string[] = [];
+    for (const k of Object.keys(o).sort()) {
+      const s = write(o[k], k === 'literal');
+      if (s !== undefined) parts.push(`${JSON.stringify(k)}:${s}`);
+    }
+    return parts.length ? `{${parts.join(',')}}` : undefined;
+  }
+  return JSON.stringify(String(v));
+}
+
+/** canonicalJson writes the canonical form as deterministic JSON text. */
+export function canonicalJson(schema: Schema): string {
+  return stableJson(canonicalize(schema));
+}
+
+/** schemaHash is `sv1:<sha256 hex of canonicalJson>`: equal for equal schemas however they were written. */
+export function schemaHash(schema: Schema): string {
+  return 'sv1:' + createHash('sha256').update(canonicalJson(schema)).digest('hex');
+}
+
+/** SECTIONS are the top-level object maps of a Schema, in canonical order. */
+export const SECTIONS = ['extensions', 'schemas', 'enums', 'composites', 'domains', 'sequences', 'tables', 'views', 'functions'] as const;
+
+/** safeFileName percent-encodes every byte outside [A-Za-z0-9._-] so an id is a portable file name. */
+export function safeFileName(id: string): string {
+  let out = '';
+  for (const ch of id) {
+    if (/^[A-Za-z0-9._-]$/.test(ch)) out += ch;
+    else for (const b of new TextEncoder().encode(ch)) out += '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  if (out === '.' || out === '..') out = out.replace(/\./g, '%2E');
+  return out;
+}
+
+/** canonicalObjects gives one canonical JSON blob per top-level object, at `<section>/<safe id>.json`, sorted by path. */
+export function canonicalObjects(schema: Schema): Array<{ path: string; json: string }> {
+  const canon = canonicalize(schema);
+  const out: Array<{ path: string; json: string }> = [];
+  for (const section of SECTIONS) {
+    const map = canon[section] as Readonly<Record<string, unknown>>;
+    for (const id of Object.keys(map)) out.push({ path: `${section}/${safeFileName(id)}.json`, json: stableJson(map[id]) });
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,173 @@
+/** Readers shared by the section parsers: ids, defaults, sequence options, index elements. */
+import { parseQid, qid, splitId } from '../model/ids.js';
+import type { Default, IndexElement, SequenceOptions } from '../model/types.js';
+import { KEYS } from './keys.js';
+import type { Ctx, Entry, MapNode, Node } from './node.js';
+import { undef, type Mutable } from './drafts.js';
+
+/** ParsedId is an object name read from YAML with its canonical id. */
+export interface ParsedId {
+  readonly schema: string;
+  readonly name: string;
+  readonly id: string;
+}
+
+/** readId reads `name` or `schema.name` (parts may be double-quoted) and checks each part. */
+export function readId(ctx: Ctx, n: Node, what: string): ParsedId | undefined {
+  const text = ctx.text(n, what);
+  if (text === undefined) return undefined;
+  const q = parseQid(text);
+  if (!q) {
+    ctx.error('invalid-name', n, `${what} \`${text}\` is not a valid name`, 'write `name` or `schema.name`; double-quote a part that contains a dot');
+    return undefined;
+  }
+  if (!ctx.checkName(n, q.schema, `schema name of ${what}`) || !ctx.checkName(n, q.name, what)) return undefined;
+  return { schema: q.schema, name: q.name, id: qid(q.schema, q.name) };
+}
+
+/** refId normalises a reference to another object (`public.users` -> `users`); undefined when malformed. */
+export function refId(ctx: Ctx, n: Node, what: string): string | undefined {
+  return readId(ctx, n, what)?.id;
+}
+
+/** splitRef splits a dotted reference into parts (quotes respected). */
+export function splitRef(ctx: Ctx, n: Node, text: string, what: string): string[] | undefined {
+  const parts = splitId(text);
+  if (!parts) ctx.error('invalid-name', n, `${what} \`${text}\` is not a valid name`);
+  return parts;
+}
+
+/** readDefault reads `default: literal` or `default: { sql: expr }`; `default: null` means no default. */
+export function readDefault(ctx: Ctx, n: Node): Default | undefined {
+  if (n.t === 'scalar') {
+    if (n.value === null) return undefined;
+    if (typeof n.value === 'number') {
+      return Number.isSafeInteger(n.value) || !/^[-+]?\d+$/.test(n.source) ? { literal: n.value } : { literal: n.source };
+    }
+    return { literal: n.value };
+  }
+  const m = ctx.map(n, '`default`');
+  if (!m) return undefined;
+  const k = ctx.keys(m, KEYS.default, '`default` (write a value, or { sql: expression })');
+  const e = k.get('sql');
+  if (!e) {
+    ctx.error('missing-key', m, '`default` as a map needs `sql:` (an SQL expression)', 'write `default: value` for a literal, `default: { sql: now() }` for an expression');
+    return undefined;
+  }
+  const s = ctx.text(e.value, '`default.sql`');
+  return s === undefined ? undefined : { sql: s.trim() };
+}
+
+/** readSeqOptions reads sequence options (start, increment, min, max, cache, cycle, type) from map entries. */
+export function readSeqOptions(ctx: Ctx, k: Map<string, Entry>, withType: boolean): SequenceOptions {
+  const o: Mutable<SequenceOptions> = {};
+  if (withType && k.has('type')) {
+    const t = ctx.oneOf(k.get('type')!.value, ['smallint', 'integer', 'bigint', 'int', 'int2', 'int4', 'int8'] as const, 'sequence `type`');
+    if (t) o.type = ({ int: 'integer', int2: 'smallint', int4: 'integer', int8: 'bigint' } as Record<string, string>)[t] ?? t;
+  }
+  for (const key of ['start', 'increment', 'min', 'max', 'cache'] as const) {
+    const e = k.get(key);
+    if (e) o[key] = ctx.num(e.value, `\`${key}\``);
+  }
+  if (k.has('cycle')) o.cycle = ctx.bool(k.get('cycle')!.value, '`cycle`');
+  if (o.increment !== undefined && /^-?0+$/.test(o.increment)) ctx.error('invalid-value', k.get('increment')!.value, '`increment` must not be zero');
+  return undef(o);
+}
+
+/** comment reads an optional `comment:` entry. */
+export function readText(ctx: Ctx, k: Map<string, Entry>, key: string, what = `\`${key}\``): string | undefined {
+  const e = k.get(key);
+  if (!e || (e.value.t === 'scalar' && e.value.value === null)) return undefined;
+  return ctx.text(e.value, what);
+}
+
+/** readBool reads an optional boolean entry. */
+export function readBool(ctx: Ctx, k: Map<string, Entry>, key: string): boolean | undefined {
+  const e = k.get(key);
+  return e ? ctx.bool(e.value, `\`${key}\``) : undefined;
+}
+
+/** readName reads an optional name entry (`renamed_from`, `name`), checking identifier rules. */
+export function readName(ctx: Ctx, k: Map<string, Entry>, key: string, what = `\`${key}\``): string | undefined {
+  const e = k.get(key);
+  return e ? ctx.name(e.value, what) : undefined;
+}
+
+/** readExpr reads an SQL expression and trims surrounding whitespace. */
+export function readExpr(ctx: Ctx, k: Map<string, Entry>, key: string): string | undefined {
+  return readText(ctx, k, key)?.trim();
+}
+
+/** mapOrNothing reads a map, treating `key:` with nothing as an empty map. */
+export function mapOrNothing(ctx: Ctx, n: Node, what: string): MapNode | undefined {
+  if (n.t === 'scalar' && n.value === null) return { t: 'map', file: n.file, offset: n.offset, entries: [] };
+  return ctx.map(n, what);
+}
+
+/** isNull tells whether a node is an empty value. */
+export function isNull(n: Node): boolean {
+  return n.t === 'scalar' && n.value === null;
+}
+
+const ORDER_SUFFIX = /\s+(asc|desc)$/i;
+const NULLS_SUFFIX = /\s+nulls\s+(first|last)$/i;
+const PLAIN_COLUMN = /^(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*|"(?:[^"]|"")+")$/;
+
+/** parseElementText reads `created_at desc nulls first` / `lower(email)` into an index element. */
+export function parseElementText(text: string, mode: 'column' | 'expression' | 'either', columns: readonly string[]): IndexElement {
+  const raw = text.trim();
+  if (mode !== 'expression' && columns.includes(raw)) return { column: raw };
+  let rest = raw;
+  let nulls: 'first' | 'last' | undefined;
+  let order: 'desc' | undefined;
+  const n = NULLS_SUFFIX.exec(rest);
+  if (n) {
+    nulls = n[1]!.toLowerCase() as 'first' | 'last';
+    rest = rest.slice(0, n.index).trim();
+  }
+  const o = ORDER_SUFFIX.exec(rest);
+  if (o) {
+    if (o[1]!.toLowerCase() === 'desc') order = 'desc';
+    rest = rest.slice(0, o.index).trim();
+  }
+  const base: Mutable<IndexElement> = {};
+  const isColumn = mode === 'column' || (mode === 'either' && (columns.includes(rest) || PLAIN_COLUMN.test(rest)));
+  if (isColumn) base.column = /^".*"$/.test(rest) && !columns.includes(rest) ? rest.slice(1, -1).replace(/""/g, '"') : rest;
+  else base.expression = rest;
+  if (order) base.order = order;
+  if (nulls) base.nulls = nulls;
+  return base;
+}
+
+/** readElement reads one index key, as text or as `{ column | expression, collation, opclass, order, nulls }`. */
+export function readElement(ctx: Ctx, n: Node, mode: 'column' | 'expression' | 'either', columns: readonly string[]): IndexElement | undefined {
+  if (n.t === 'scalar') {
+    const s = ctx.text(n, 'an index key');
+    return s === undefined ? undefined : parseElementText(s, mode, columns);
+  }
+  const m = ctx.map(n, 'an index key');
+  if (!m) return undefined;
+  const k = ctx.keys(m, KEYS.indexElement, 'an index key');
+  const el: Mutable<IndexElement> = {};
+  const column = readText(ctx, k, 'column');
+  const expression = readExpr(ctx, k, 'expression');
+  if ((column === undefined) === (expression === undefined)) {
+    ctx.error('invalid-value', m, 'an index key needs exactly one of `column` and `expression`');
+    return undefined;
+  }
+  if (column !== undefined) el.column = column;
+  if (expression !== undefined) el.expression = expression;
+  const collation = readText(ctx, k, 'collation');
+  if (collation !== undefined) el.collation = collation;
+  const opclass = readText(ctx, k, 'opclass');
+  if (opclass !== undefined) el.opclass = opclass;
+  if (k.has('order')) {
+    const o = ctx.oneOf(k.get('order')!.value, ['asc', 'desc'] as const, '`order`');
+    if (o === 'desc') el.order = 'desc';
+  }
+  if (k.has('nulls')) {
+    const v = ctx.oneOf(k.get('nulls')!.value, ['first', 'last'] as const, '`nulls`');
+    if (v) el.nulls = v;
+  }
+  return el;
+}

@@ -1,0 +1,279 @@
+/**
+ * A small located tree built from the `yaml` AST: maps, sequences and scalars that remember where they were written,
+ * plus Ctx, which collects every issue (zod-style) instead of stopping at the first one.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YNode } from 'yaml';
+import type { Issue, SourceLoc } from '../errors.js';
+
+/** FileRef is a source file with its line index. */
+export interface FileRef {
+  readonly path: string;
+  readonly lines: LineCounter;
+}
+
+interface Base {
+  readonly file: FileRef;
+  readonly offset: number;
+}
+
+/** Scalar is a YAML scalar: value as typed by YAML 1.2 core, `source` as written. */
+export interface Scalar extends Base {
+  readonly t: 'scalar';
+  readonly value: string | number | boolean | null;
+  readonly source: string;
+}
+
+/** Entry is one `key: value` pair of a map. */
+export interface Entry {
+  readonly key: string;
+  readonly keyNode: Scalar;
+  readonly value: Node;
+}
+
+/** MapNode is a YAML mapping with its entries in written order. */
+export interface MapNode extends Base {
+  readonly t: 'map';
+  readonly entries: readonly Entry[];
+}
+
+/** SeqNode is a YAML sequence. */
+export interface SeqNode extends Base {
+  readonly t: 'seq';
+  readonly items: readonly Node[];
+}
+
+/** Node is any located YAML value. */
+export type Node = Scalar | MapNode | SeqNode;
+
+/** locOf turns a node's offset into a 1-based file:line:col. */
+export function locOf(n: { file: FileRef; offset: number }): SourceLoc {
+  const p = n.file.lines.linePos(n.offset);
+  return { file: n.file.path, line: p.line, col: p.col };
+}
+
+/** Ctx collects issues while parsing. */
+export class Ctx {
+  readonly issues: Issue[] = [];
+
+  /** error records one issue located at `at`. */
+  error(code: string, at: Node | undefined, message: string, hint?: string, related?: Node): void {
+    this.issues.push({
+      code,
+      message,
+      ...(hint ? { hint } : {}),
+      ...(at ? { loc: locOf(at) } : {}),
+      ...(related ? { related: locOf(related) } : {}),
+    });
+  }
+
+  /** map returns the node as a map, or records `wrong-type`. */
+  map(n: Node, what: string): MapNode | undefined {
+    if (n.t === 'map') return n;
+    this.error('wrong-type', n, `${what} must be a map (key: value), not ${describe(n)}`);
+    return undefined;
+  }
+
+  /** seq returns the node as a list, or records `wrong-type`. */
+  seq(n: Node, what: string): SeqNode | undefined {
+    if (n.t === 'seq') return n;
+    this.error('wrong-type', n, `${what} must be a list, not ${describe(n)}`);
+    return undefined;
+  }
+
+  /** text returns a scalar's text (numbers as written), or records `wrong-type`. */
+  text(n: Node, what: string): string | undefined {
+    if (n.t === 'scalar' && n.value !== null) return typeof n.value === 'string' ? n.value : n.source;
+    this.error('wrong-type', n, `${what} must be a string, not ${describe(n)}`);
+    return undefined;
+  }
+
+  /** name returns a non-empty identifier, checking the 63-byte limit. */
+  name(n: Node, what: string): string | undefined {
+    const s = this.text(n, what);
+    if (s === undefined) return undefined;
+    return this.checkName(n, s, what) ? s : undefined;
+  }
+
+  /** checkName records `invalid-name` / `name-too-long` for a bad identifier. */
+  checkName(n: Node, s: string, what: string): boolean {
+    if (s.trim() === '') {
+      this.error('invalid-name', n, `${what} is empty`, 'give it a name');
+      return false;
+    }
+    if (s.includes('\u0000')) {
+      this.error('invalid-name', n, `${what} \`${s}\` contains a NUL character`);
+      return false;
+    }
+    const bytes = new TextEncoder().encode(s).length;
+    if (bytes > 63) {
+      this.error('name-too-long', n, `${what} \`${s}\` is ${bytes} bytes long; PostgreSQL names are at most 63 bytes`, 'shorten the name (PostgreSQL would silently truncate it)');
+      return false;
+    }
+    return true;
+  }
+
+  /** bool returns a boolean, or records `wrong-type`. */
+  bool(n: Node, what: string): boolean | undefined {
+    if (n.t === 'scalar' && typeof n.value === 'boolean') return n.value;
+    this.error('wrong-type', n, `${what} must be true or false, not ${describe(n)}`);
+    return undefined;
+  }
+
+  /** number returns an integer-ish number as a decimal string, or records `wrong-type`. */
+  num(n: Node, what: string): string | undefined {
+    if (n.t === 'scalar' && (typeof n.value === 'number' || (typeof n.value === 'string' && /^-?\d+(\.\d+)?$/.test(n.value.trim())))) {
+      return typeof n.value === 'number' ? n.source.trim().replace(/^\+/, '') : n.value.trim();
+    }
+    this.error('wrong-type', n, `${what} must be a number, not ${describe(n)}`);
+    return undefined;
+  }
+
+  /** oneOf returns a scalar that is one of `allowed` (case-insensitive, spaces as `_`), or records `invalid-value`. */
+  oneOf<T extends string>(n: Node, allowed: readonly T[], what: string): T | undefined {
+    const s = this.text(n, what);
+    if (s === undefined) return undefined;
+    const v = s.trim().toLowerCase().replace(/[\s-]+/g, '_');
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    const guess = suggest(v, allowed);
+    this.error('invalid-value', n, `${what} \`${s}\` is not one of ${allowed.join(', ')}`, guess ? `did you mean \`${guess}\`?` : undefined);
+    return undefined;
+  }
+
+  /** texts reads a list of strings; a single scalar is a one-element list. */
+  texts(n: Node, what: string): string[] | undefined {
+    if (n.t === 'scalar') {
+      const s = this.text(n, what);
+      return s === undefined ? undefined : [s];
+    }
+    const seq = this.seq(n, what);
+    if (!seq) return undefined;
+    const out: string[] = [];
+    for (const item of seq.items) {
+      const s = this.text(item, `each item of ${what}`);
+      if (s === undefined) return undefined;
+      out.push(s);
+    }
+    return out;
+  }
+
+  /** keys records `unknown-key` (with a did-you-mean) for keys of `m` not in `allowed`; returns entries by key. */
+  keys(m: MapNode, allowed: readonly string[], what: string): Map<string, Entry> {
+    const out = new Map<string, Entry>();
+    for (const e of m.entries) {
+      if (!allowed.includes(e.key)) {
+        const guess = suggest(e.key, allowed);
+        this.error(
+          'unknown-key',
+          e.keyNode,
+          `unknown key \`${e.key}\` in ${what}`,
+          guess ? `did you mean \`${guess}\`?` : `allowed keys: ${allowed.join(', ')}`,
+        );
+        continue;
+      }
+      out.set(e.key, e);
+    }
+    return out;
+  }
+}
+
+/** describe names the kind of a node for messages. */
+export function describe(n: Node): string {
+  if (n.t === 'map') return 'a map';
+  if (n.t === 'seq') return 'a list';
+  if (n.value === null) return 'nothing (null)';
+  if (typeof n.value === 'boolean') return `the boolean ${n.value}`;
+  if (typeof n.value === 'number') return `the number ${n.source}`;
+  return `the string \`${n.value}\``;
+}
+
+/** editDistance is the Levenshtein distance between two strings. */
+export function editDistance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  for (let i = 1; i <= m; i++) {
+    const cur = [i];
+    for (let j = 1; j <= n; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[n]!;
+}
+
+/** suggest returns the allowed word closest to `word` when it is plausibly a typo. */
+export function suggest(word: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const w = word.toLowerCase();
+  for (const a of allowed) {
+    const d = editDistance(w, a);
+    if (d < bestD) (best = a), (bestD = d);
+  }
+  if (best === undefined) return undefined;
+  const limit = Math.max(2, Math.floor(best.length / 3));
+  if (bestD <= limit) return best;
+  const prefix = allowed.find((a) => a.startsWith(w) || w.startsWith(a));
+  return w.length >= 3 ? prefix : undefined;
+}
+
+const YAML_CODES: Readonly<Record<string, string>> = { DUPLICATE_KEY: 'duplicate-key' };
+
+/** parseYamlFile parses one file into a located tree, recording YAML syntax errors as issues. */
+export function parseYamlFile(path: string, text: string, ctx: Ctx): Node | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, keepSourceTokens: false });
+  const file: FileRef = { path, lines };
+  if (doc.errors.length) {
+    for (const e of doc.errors) {
+      const p = lines.linePos(e.pos[0]);
+      const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
+      const code = YAML_CODES[e.code] ?? 'yaml-syntax';
+      ctx.issues.push({
+        code,
+        message: code === 'duplicate-key' ? 'a key is written twice in the same map' : `invalid YAML: ${msg}`,
+        hint: code === 'duplicate-key' ? 'remove or merge one of them' : 'fix the YAML syntax at this position',
+        loc: { file: path, line: p.line, col: p.col },
+      });
+    }
+    return undefined;
+  }
+  if (doc.contents === null) return undefined;
+  return convert(doc, doc.contents as YNode, file, ctx, 0);
+}
+
+function convert(doc: Document, n: YNode, file: FileRef, ctx: Ctx, depth: number): Node {
+  const offset = n.range?.[0] ?? 0;
+  if (depth > 64) return { t: 'scalar', file, offset, value: null, source: '' };
+  if (isAlias(n)) {
+    const target = n.resolve(doc);
+    return target ? convert(doc, target as YNode, file, ctx, depth + 1) : { t: 'scalar', file, offset, value: null, source: '' };
+  }
+  if (isScalar(n)) {
+    const v = n.value;
+    const value = v === null || v === undefined ? null : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v);
+    return { t: 'scalar', file, offset, value, source: n.source ?? (value === null ? '' : String(value)) };
+  }
+  if (isMap(n)) {
+    const entries: Entry[] = [];
+    for (const pair of n.items) {
+      if (!isPair(pair)) continue;
+      const k = pair.key as YNode | null;
+      const keyNode = k ? convert(doc, k, file, ctx, depth + 1) : ({ t: 'scalar', file, offset, value: null, source: '' } as Scalar);
+      const valueNode = pair.value
+        ? convert(doc, pair.value as YNode, file, ctx, depth + 1)
+        : ({ t: 'scalar', file, offset: k?.range?.[1] ?? offset, value: null, source: '' } as Scalar);
+      if (keyNode.t !== 'scalar' || keyNode.value === null) {
+        ctx.error('wrong-type', keyNode, 'keys must be plain names, not lists, maps or nothing');
+        continue;
+      }
+      const key = typeof keyNode.value === 'string' ? keyNode.value : keyNode.source;
+      entries.push({ key, keyNode, value: valueNode });
+    }
+    return { t: 'map', file, offset, entries };
+  }
+  if (isSeq(n)) {
+    return { t: 'seq', file, offset, items: n.items.map((i) => convert(doc, i as YNode, file, ctx, depth + 1)) };
+  }
+  return { t: 'scalar', file, offset, value: null, source: '' };
+}

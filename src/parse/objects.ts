@@ -1,0 +1,365 @@
+/** Sections other than `tables:`: extensions, schemas, enums, composites, domains, sequences, views, functions. */
+import { normalizeFunctionArgs, normalizeReturns, normalizeType } from '../canon/types.js';
+import { funcId } from '../model/ids.js';
+import type { CompositeType, Domain, EnumType, Extension, Func, Namespace, Sequence, Trigger, View } from '../model/types.js';
+import { KEYS } from './keys.js';
+import type { Ctx, Entry, Node, Scalar } from './node.js';
+import { isNull, mapOrNothing, readBool, readDefault, readExpr, readId, readName, readSeqOptions, readText, splitRef, type ParsedId } from './common.js';
+import { undef, type Draft, type DraftIndex, type Mutable } from './drafts.js';
+import { parseIndex, parseTrigger } from './table.js';
+
+/** Defined is a parsed object with the node that names it. */
+export interface Defined<T> {
+  obj: T;
+  at: Node;
+}
+
+/** DraftDomain is a domain whose check names may be missing. */
+export type DraftDomain = Omit<Mutable<Domain>, 'checks'> & { checks: { name?: string; expression: string; notValid?: boolean; at: Node }[]; at: Node; typeAt: Node };
+
+/** DraftSequence is a sequence with its `owned_by` still unresolved. */
+export type DraftSequence = Mutable<Sequence> & { at: Node; ownedAt?: Node; ownedParts?: string[] };
+
+/** DraftView is a view whose indexes may be unnamed. */
+export type DraftView = Omit<Mutable<View>, 'indexes' | 'triggers'> & { indexes: DraftIndex[]; triggers: Draft<Trigger>[]; at: Node };
+
+/** DraftFunc is a function with its location. */
+export type DraftFunc = Mutable<Func> & { at: Node; declaredArgs?: { text: string; at: Node } };
+
+/** readNameList reads a list of names or `{ name, ... }` maps, or a map name -> attributes. */
+function eachListed(ctx: Ctx, n: Node, what: string, f: (nameNode: Node, name: string, attrs: Map<string, Entry> | undefined) => void, keys: readonly string[]): void {
+  if (isNull(n)) return;
+  if (n.t === 'seq') {
+    for (const item of n.items) {
+      if (item.t === 'map') {
+        const k = ctx.keys(item, keys, what);
+        const nameE = k.get('name');
+        if (!nameE) {
+          ctx.error('missing-key', item, `an entry of ${what} needs \`name\``);
+          continue;
+        }
+        const name = ctx.name(nameE.value, 'name');
+        if (name !== undefined) f(nameE.value, name, k);
+      } else {
+        const name = ctx.name(item, `an entry of ${what}`);
+        if (name !== undefined) f(item, name, undefined);
+      }
+    }
+  } else if (n.t === 'map') {
+    for (const e of n.entries) {
+      const name = ctx.name(e.keyNode, `an entry of ${what}`);
+      if (name === undefined) continue;
+      if (isNull(e.value)) f(e.keyNode, name, undefined);
+      else {
+        const m = ctx.map(e.value, `${what} \`${name}\``);
+        if (m) f(e.keyNode, name, ctx.keys(m, keys.filter((x) => x !== 'name'), `${what} \`${name}\``));
+      }
+    }
+  } else ctx.error('wrong-type', n, `${what} must be a list of names or a map`);
+}
+
+/** parseExtensions reads `extensions:`. */
+export function parseExtensions(ctx: Ctx, n: Node, add: (name: string, at: Node, e: Extension) => void): void {
+  eachListed(ctx, n, '`extensions`', (at, name, k) => {
+    const e: Mutable<Extension> = { kind: 'extension', name };
+    if (k) {
+      e.schema = readText(ctx, k, 'schema');
+      e.version = readText(ctx, k, 'version');
+      e.comment = readText(ctx, k, 'comment');
+    }
+    add(name, at, undef(e));
+  }, KEYS.extension);
+}
+
+/** parseSchemas reads `schemas:`. */
+export function parseSchemas(ctx: Ctx, n: Node, add: (name: string, at: Node, s: Namespace) => void): void {
+  eachListed(ctx, n, '`schemas`', (at, name, k) => {
+    if (name === 'public') return ctx.error('invalid-value', at, 'schema `public` always exists and is not listed', 'remove it from `schemas`');
+    if (/^pg_/.test(name)) return ctx.error('invalid-name', at, `schema name \`${name}\` is reserved (names starting with pg_ belong to the system)`);
+    const s: Mutable<Namespace> = { kind: 'namespace', name };
+    if (k) s.comment = readText(ctx, k, 'comment');
+    add(name, at, undef(s));
+  }, KEYS.schema);
+}
+
+/** parseEnum reads one entry of `enums:`. */
+export function parseEnum(ctx: Ctx, id: ParsedId, n: Node): EnumType | undefined {
+  const what = `enum \`${id.id}\``;
+  let valuesNode: Node | undefined = n;
+  const e: Mutable<EnumType> = { kind: 'enum', schema: id.schema, name: id.name, values: [] };
+  if (n.t === 'map') {
+    const k = ctx.keys(n, KEYS.enum, what);
+    valuesNode = k.get('values')?.value;
+    if (!valuesNode) return ctx.error('missing-key', n, `${what} needs \`values\``), undefined;
+    e.comment = readText(ctx, k, 'comment');
+    e.renamedFrom = readName(ctx, k, 'renamed_from');
+  }
+  const seq = ctx.seq(valuesNode, `values of ${what}`);
+  if (!seq) return undefined;
+  const values: string[] = [];
+  const seen = new Map<string, Node>();
+  const renames: Record<string, string> = {};
+  for (const item of seq.items) {
+    let value: string | undefined;
+    if (item.t === 'map') {
+      const k = ctx.keys(item, KEYS.enumValue, `a value of ${what}`);
+      value = readText(ctx, k, 'value');
+      if (value === undefined) {
+        ctx.error('missing-key', item, `a value of ${what} written as a map needs \`value\``);
+        continue;
+      }
+      const from = readText(ctx, k, 'renamed_from');
+      if (from !== undefined) renames[value] = from;
+    } else value = ctx.text(item, `a value of ${what}`);
+    if (value === undefined) continue;
+    if (value === '') ctx.error('invalid-value', item, `${what} has an empty value`);
+    else if (new TextEncoder().encode(value).length > 63) ctx.error('name-too-long', item, `enum value \`${value}\` is ${new TextEncoder().encode(value).length} bytes long; PostgreSQL allows at most 63`);
+    if (seen.has(value)) {
+      ctx.error('duplicate-value', item, `${what} lists \`${value}\` twice`, undefined, seen.get(value));
+      continue;
+    }
+    seen.set(value, item);
+    values.push(value);
+  }
+  if (seq.items.length === 0) ctx.error('empty-enum', seq, `${what} has no values`, 'list at least one value');
+  e.values = values;
+  if (Object.keys(renames).length) e.valueRenames = renames;
+  return undef(e);
+}
+
+/** parseComposite reads one entry of `composites:` (`{ attributes: {a: type}, comment }` or just `{a: type}`). */
+export function parseComposite(ctx: Ctx, id: ParsedId, n: Node): CompositeType | undefined {
+  const what = `composite type \`${id.id}\``;
+  const m = ctx.map(n, what);
+  if (!m) return undefined;
+  const c: Mutable<CompositeType> = { kind: 'composite', schema: id.schema, name: id.name, attributes: [] };
+  let attrs = m;
+  if (m.entries.some((e) => e.key === 'attributes')) {
+    const k = ctx.keys(m, KEYS.composite, what);
+    const am = ctx.map(k.get('attributes')!.value, `attributes of ${what}`);
+    if (!am) return undefined;
+    attrs = am;
+    c.comment = readText(ctx, k, 'comment');
+  }
+  const out: Mutable<CompositeType['attributes'][number]>[] = [];
+  for (const e of attrs.entries) {
+    const name = ctx.name(e.keyNode, `attribute of ${what}`);
+    if (name === undefined) continue;
+    if (e.value.t === 'map') {
+      const k = ctx.keys(e.value, KEYS.compositeAttribute, `attribute \`${name}\``);
+      const ty = readText(ctx, k, 'type');
+      if (ty === undefined) {
+        ctx.error('missing-key', e.value, `attribute \`${name}\` of ${what} needs \`type\``);
+        continue;
+      }
+      out.push(undef({ name, type: normalizeType(ty), collation: readText(ctx, k, 'collation') }));
+    } else {
+      const ty = ctx.text(e.value, `type of attribute \`${name}\``);
+      if (ty !== undefined) out.push({ name, type: normalizeType(ty) });
+    }
+  }
+  if (out.length === 0 && attrs.entries.length === 0) ctx.error('invalid-value', attrs, `${what} has no attributes`);
+  c.attributes = out;
+  return undef(c);
+}
+
+/** parseDomain reads one entry of `domains:`. */
+export function parseDomain(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftDomain | undefined {
+  const what = `domain \`${id.id}\``;
+  if (n.t === 'scalar') {
+    const ty = ctx.text(n, `type of ${what}`);
+    if (ty === undefined) return undefined;
+    return { kind: 'domain', schema: id.schema, name: id.name, type: normalizeType(ty), nullable: true, checks: [], at, typeAt: n };
+  }
+  const m = ctx.map(n, what);
+  if (!m) return undefined;
+  const k = ctx.keys(m, KEYS.domain, what);
+  const typeE = k.get('type');
+  const ty = typeE ? ctx.text(typeE.value, `type of ${what}`) : undefined;
+  if (!typeE) ctx.error('missing-key', m, `${what} needs \`type\``);
+  if (ty === undefined) return undefined;
+  const d: DraftDomain = { kind: 'domain', schema: id.schema, name: id.name, type: normalizeType(ty), nullable: readBool(ctx, k, 'nullable') ?? true, checks: [], at, typeAt: typeE!.value };
+  if (k.has('default')) d.default = readDefault(ctx, k.get('default')!.value);
+  d.collation = readText(ctx, k, 'collation');
+  d.comment = readText(ctx, k, 'comment');
+  const one = (v: Node, name: string | undefined): void => {
+    if (v.t === 'map') {
+      const ck = ctx.keys(v, KEYS.domainCheck, 'a domain check');
+      const expression = readExpr(ctx, ck, 'expression');
+      if (expression === undefined) return ctx.error('missing-key', v, 'a domain check needs `expression`');
+      d.checks.push(undef({ name: name ?? readName(ctx, ck, 'name', 'check name'), expression, notValid: readBool(ctx, ck, 'not_valid'), at: v }));
+    } else {
+      const expression = ctx.text(v, 'a domain check');
+      if (expression !== undefined) d.checks.push(undef({ name, expression: expression.trim(), at: v }));
+    }
+  };
+  if (k.has('check')) one(k.get('check')!.value, undefined);
+  if (k.has('checks')) {
+    const cn = k.get('checks')!.value;
+    if (cn.t === 'map') {
+      for (const e of cn.entries) {
+        const name = ctx.name(e.keyNode, 'check name');
+        if (name !== undefined) one(e.value, name);
+      }
+    } else if (cn.t === 'seq') for (const item of cn.items) one(item, undefined);
+    else ctx.error('wrong-type', cn, '`checks` must be a map (name: expression) or a list');
+  }
+  return undef(d);
+}
+
+/** parseSequence reads one entry of `sequences:`. */
+export function parseSequence(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftSequence | undefined {
+  const m = mapOrNothing(ctx, n, `sequence \`${id.id}\``);
+  if (!m) return undefined;
+  const k = ctx.keys(m, KEYS.sequence, `sequence \`${id.id}\``);
+  const s: DraftSequence = { kind: 'sequence', schema: id.schema, name: id.name, options: readSeqOptions(ctx, k, true), at };
+  const owned = k.get('owned_by');
+  if (owned && !isNull(owned.value)) {
+    const text = ctx.text(owned.value, '`owned_by`');
+    const parts = text === undefined ? undefined : splitRef(ctx, owned.value, text, '`owned_by`');
+    if (parts && (parts.length < 2 || parts.length > 3)) ctx.error('invalid-value', owned.value, '`owned_by` must be `table.column`');
+    else if (parts) {
+      s.ownedParts = parts;
+      s.ownedAt = owned.value;
+    }
+  }
+  s.comment = readText(ctx, k, 'comment');
+  return undef(s);
+}
+
+/** parseView reads one entry of `views:`. */
+export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView | undefined {
+  const what = `view \`${id.id}\``;
+  if (n.t === 'scalar') {
+    const q = ctx.text(n, `query of ${what}`);
+    return q === undefined ? undefined : { kind: 'view', schema: id.schema, name: id.name, query: cleanQuery(q), indexes: [], triggers: [], at };
+  }
+  const m = ctx.map(n, what);
+  if (!m) return undefined;
+  const k = ctx.keys(m, KEYS.view, what);
+  const q = readText(ctx, k, 'query');
+  if (q === undefined) return ctx.error('missing-key', m, `${what} needs \`query\``), undefined;
+  const v: DraftView = { kind: 'view', schema: id.schema, name: id.name, query: cleanQuery(q), indexes: [], triggers: [], at };
+  v.materialized = readBool(ctx, k, 'materialized');
+  if (k.has('columns')) v.columns = ctx.texts(k.get('columns')!.value, '`columns`');
+  if (k.has('options')) {
+    const om = ctx.map(k.get('options')!.value, '`options`');
+    if (om) {
+      const o: Record<string, string> = {};
+      for (const e of om.entries) {
+        const val = ctx.text(e.value, `option \`${e.key}\``);
+        if (val !== undefined) o[e.key.toLowerCase()] = val.toLowerCase();
+      }
+      v.options = o;
+    }
+  }
+  const cols = v.columns ?? [];
+  if (k.has('indexes')) {
+    const e = k.get('indexes')!;
+    if (!v.materialized) ctx.error('invalid-value', e.keyNode, `${what} is not materialized; only materialized views have indexes`, 'add `materialized: true` or move the index to a table');
+    const im = e.value;
+    const each = (node: Node, name: string | undefined): void => {
+      const ix = parseIndex(ctx, node, name, cols, `index of ${what}`);
+      if (ix) v.indexes.push(ix);
+    };
+    if (im.t === 'map') for (const ie of im.entries) each(ie.value, ctx.name(ie.keyNode, 'index name'));
+    else if (im.t === 'seq') for (const item of im.items) each(item, undefined);
+    else ctx.error('wrong-type', im, '`indexes` must be a map or a list');
+  }
+  if (k.has('triggers')) {
+    const tm = ctx.map(k.get('triggers')!.value, '`triggers`');
+    if (tm) for (const te of tm.entries) {
+      const name = ctx.name(te.keyNode, 'trigger name');
+      const tr = name === undefined ? undefined : parseTrigger(ctx, te.value, name, te.keyNode);
+      if (tr) v.triggers.push(tr);
+    }
+  }
+  if (k.has('column_comments')) {
+    const cm = ctx.map(k.get('column_comments')!.value, '`column_comments`');
+    if (cm) {
+      const o: Record<string, string> = {};
+      for (const e of cm.entries) {
+        const val = ctx.text(e.value, `comment of column \`${e.key}\``);
+        if (val !== undefined) o[e.key] = val;
+      }
+      v.columnComments = o;
+    }
+  }
+  v.comment = readText(ctx, k, 'comment');
+  v.renamedFrom = readName(ctx, k, 'renamed_from');
+  return undef(v);
+}
+
+function cleanQuery(q: string): string {
+  return q.trim().replace(/[\s;]+$/, '');
+}
+
+/** parseFunction reads one entry of `functions:`; the key may be `name` or `name(arg types)`. */
+export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn: DraftFunc } | undefined {
+  const keyText = ctx.text(key, 'function name');
+  if (keyText === undefined) return undefined;
+  const paren = /^(.*?)\s*\((.*)\)\s*$/s.exec(keyText);
+  const id = readId(ctx, { ...key, value: paren ? paren[1]! : keyText }, 'function name');
+  if (!id) return undefined;
+  const what = `function \`${keyText}\``;
+  const m = ctx.map(n, what);
+  if (!m) return undefined;
+  const k = ctx.keys(m, KEYS.function, what);
+  const procedure = readBool(ctx, k, 'procedure');
+  const argsE = k.get('args');
+  let argsText = '';
+  if (argsE && !isNull(argsE.value)) {
+    const list = ctx.texts(argsE.value, '`args`');
+    if (list) argsText = list.join(', ');
+  }
+  const { args, identityArgs } = normalizeFunctionArgs(argsText);
+  if (paren && normalizeFunctionArgs(paren[2]!).identityArgs !== identityArgs) {
+    ctx.error('invalid-value', key, `the key says \`${id.name}(${paren[2]})\` but \`args\` gives \`(${identityArgs})\``, 'make the argument types in the key match `args`, or drop them from the key');
+  }
+  const returnsRaw = readText(ctx, k, 'returns');
+  const body = readText(ctx, k, 'body');
+  const language = readText(ctx, k, 'language');
+  if ((returnsRaw === undefined && !procedure) || body === undefined || language === undefined) {
+    ctx.error('missing-key', m, `${what} needs ${procedure ? '' : '`returns`, '}` + '`language` and `body`', 'e.g. `{ args: "", returns: trigger, language: plpgsql, body: "BEGIN ... END" }`');
+    return undefined;
+  }
+  if (procedure && returnsRaw !== undefined && !/^void$/i.test(returnsRaw.trim())) ctx.error('invalid-value', k.get('returns')!.value, 'a procedure returns nothing; remove `returns`');
+  const fn: DraftFunc = {
+    kind: 'function',
+    schema: id.schema,
+    name: id.name,
+    args,
+    identityArgs,
+    returns: procedure ? 'void' : normalizeReturns(returnsRaw!),
+    language: language.trim().toLowerCase(),
+    body: body.trim(),
+    at: key,
+  };
+  fn.procedure = procedure;
+  if (k.has('volatility')) {
+    const v = ctx.oneOf(k.get('volatility')!.value, ['immutable', 'stable', 'volatile'] as const, '`volatility`');
+    if (v && v !== 'volatile') fn.volatility = v;
+  }
+  fn.strict = readBool(ctx, k, 'strict');
+  fn.securityDefiner = readBool(ctx, k, 'security_definer');
+  fn.leakproof = readBool(ctx, k, 'leakproof');
+  if (k.has('parallel')) {
+    const p = ctx.oneOf(k.get('parallel')!.value, ['safe', 'restricted', 'unsafe'] as const, '`parallel`');
+    if (p && p !== 'unsafe') fn.parallel = p;
+  }
+  if (k.has('cost')) fn.cost = ctx.num(k.get('cost')!.value, '`cost`');
+  if (k.has('rows')) fn.rows = ctx.num(k.get('rows')!.value, '`rows`');
+  if (k.has('set')) {
+    const sm = ctx.map(k.get('set')!.value, '`set`');
+    if (sm) {
+      const o: Record<string, string> = {};
+      for (const e of sm.entries) {
+        const val = ctx.text(e.value, `\`set.${e.key}\``);
+        if (val !== undefined) o[e.key.toLowerCase()] = val;
+      }
+      fn.set = o;
+    }
+  }
+  fn.comment = readText(ctx, k, 'comment');
+  return { id: funcId(id.schema, id.name, identityArgs), fn: undef(fn) };
+}
