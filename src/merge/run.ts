@@ -194,7 +194,7 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
   const left = findMarkers(await readSchemaDir(root));
   if (left.length) {
     const issues: Issue[] = left.map((loc) => ({ code: 'unresolved-conflict', message: 'conflict marker `<<<conflict` left in schema/', hint: 'replace the whole `<<<conflict` block by the definition you want', loc }));
-    throw new SchemaverError({ code: 'unresolved-conflict', message: `${left.length} conflict marker(s) left in schema/`, hint: 'replace each `<<<conflict` block by the definition you want, then run `schemaver merge --continue` again', loc: left[0], issues: left.length > 1 ? issues : [], exit: 2, data: { markers: left } });
+    throw new SchemaverError({ code: 'unresolved-conflict', message: `${left.length} unresolved conflict(s): \`<<<conflict\` marker(s) left in schema/`, hint: 'replace each `<<<conflict` block by the definition you want, then run `schemaver merge --continue` again', loc: left[0], issues: left.length > 1 ? issues : [], exit: 2, data: { markers: left } });
   }
   const { schema, files } = await loadSchemaDir(root);
   const { buildConflicts } = await import('./commit.js');
