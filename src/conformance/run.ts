@@ -1,0 +1,187 @@
+/**
+ * One conformance case, proven in PGlite: load `pre`+`a` and `pre`+`b`, introspect both, plan A->B (with
+ * sqldef's rename hints), apply up to A and compare the catalog read back with B, then apply down and compare
+ * with A. One PGlite instance is reused across cases and reset between loads (user schemas dropped).
+ */
+import type { Driver } from '../pg/driver.js';
+import type { Schema } from '../model/types.js';
+import type { Step } from '../model/plan.js';
+import { describeChange } from '../model/changes.js';
+import { diffSchemas } from '../diff/index.js';
+import { planMigration, renderDown, renderUp } from '../plan/index.js';
+import { applyRenameHints, findRenameHints } from './hints.js';
+
+/** Case is one line of a conformance file. */
+export interface Case {
+  readonly id: string;
+  readonly pre?: string;
+  readonly a: string;
+  readonly b: string;
+  readonly up?: string;
+  readonly down?: string;
+}
+
+/** Outcome is the result of one direction of a case. */
+export type Outcome = 'pass' | 'fail' | 'unsupported' | 'error';
+
+/** CaseResult is what results.jsonl records for a case (plus the generated scripts). */
+export interface CaseResult {
+  readonly id: string;
+  readonly up: Outcome;
+  readonly down: Outcome;
+  readonly message: string;
+  readonly ms: number;
+  readonly upSql: string;
+  readonly downSql: string;
+}
+
+/** CaseDb gives a case a clean database (reset or fresh) and tells the runner whether it must be discarded. */
+export interface CaseDb {
+  /** clean returns a database with no user objects. */
+  clean(): Promise<Driver>;
+  /** discard drops the current instance (after a crash); the next clean() makes a new one. */
+  discard(): Promise<void>;
+}
+
+/** Introspector reads a database into the model (src/pg introspect). */
+export type Introspector = (db: Driver) => Promise<{ schema: Schema; unsupported: readonly { message: string }[] }>;
+
+/** Comparer returns human-readable differences between an actual and an expected schema (empty = equal). */
+export type Comparer = (actual: Schema, expected: Schema) => string[];
+
+/** defaultCompare compares two read-back schemas semantically (column order aside, rename hints ignored). */
+export function defaultCompare(actual: Schema, expected: Schema): string[] {
+  return diffSchemas(actual, expected, { renames: false }).map(describeChange);
+}
+
+async function runPre(db: Driver, pre: string | undefined): Promise<void> {
+  if (!pre?.trim()) return;
+  try {
+    await db.exec(pre);
+  } catch {
+    // roles and other cluster-wide objects survive a reset: run statement by statement, ignoring duplicates
+    for (const stmt of pre.split(/;\s*\n/)) {
+      if (!stmt.trim()) continue;
+      try {
+        await db.exec(stmt);
+      } catch {
+        /* already exists */
+      }
+    }
+  }
+}
+
+async function load(db: Driver, c: Case, ddl: string): Promise<void> {
+  await runPre(db, c.pre);
+  if (ddl.trim()) await db.exec(ddl);
+}
+
+/** applySteps runs each step on its own (so a new enum value is committed before a later step uses it). */
+async function applySteps(db: Driver, steps: readonly { what: string; sql: readonly string[] | null }[]): Promise<string | undefined> {
+  for (const s of steps) {
+    if (s.sql === null) return `irreversible step: ${s.what}`;
+    try {
+      await db.exec(s.sql.map((x) => x + ';').join('\n'));
+    } catch (e) {
+      return `step "${s.what}" failed: ${(e as Error).message}`;
+    }
+  }
+  return undefined;
+}
+
+function first(lines: readonly string[], n = 4): string {
+  return lines.slice(0, n).join('; ') + (lines.length > n ? `; ... (${lines.length - n} more)` : '');
+}
+
+/** runCase proves one case; never throws (problems become `error` outcomes). */
+export async function runCase(dbs: CaseDb, c: Case, introspect: Introspector, compare: Comparer = defaultCompare): Promise<CaseResult> {
+  const t0 = Date.now();
+  const done = (up: Outcome, down: Outcome, message: string, upSql = '', downSql = ''): CaseResult => ({ id: c.id, up, down, message, ms: Date.now() - t0, upSql, downSql });
+  let stage = 'load b';
+  try {
+    let db = await dbs.clean();
+    try {
+      await load(db, c, c.b);
+    } catch (e) {
+      return done('error', 'error', `b does not load: ${(e as Error).message}`);
+    }
+    const rb = await introspect(db);
+    stage = 'load a';
+    db = await dbs.clean();
+    try {
+      await load(db, c, c.a);
+    } catch (e) {
+      return done('error', 'error', `a does not load: ${(e as Error).message}`);
+    }
+    const ra = await introspect(db);
+    const unsupported = [...ra.unsupported, ...rb.unsupported].map((i) => i.message);
+    if (unsupported.length) {
+      const msg = [...new Set(unsupported)].map((m) => (m.startsWith('not supported') ? m : `not supported: ${m}`));
+      return done('unsupported', 'unsupported', first(msg));
+    }
+    const A = ra.schema;
+    const B = applyRenameHints(rb.schema, findRenameHints(c.b));
+    stage = 'plan';
+    const plan = planMigration(A, B);
+    const upSql = renderUp(plan);
+    const downSql = renderDown(plan);
+    stage = 'up';
+    let up: Outcome = 'pass';
+    let message = '';
+    const upErr = await applySteps(db, plan.steps);
+    let downStart: 'applied' | 'fresh' = 'applied';
+    if (upErr) {
+      up = 'fail';
+      message = `up: ${upErr}`;
+      downStart = 'fresh';
+    } else {
+      const diff = compare((await introspect(db)).schema, rb.schema);
+      if (diff.length) {
+        up = 'fail';
+        message = `up: mismatch: ${first(diff)}`;
+        downStart = 'fresh';
+      }
+    }
+    stage = 'down';
+    if (downStart === 'fresh') {
+      db = await dbs.clean();
+      await load(db, c, c.b);
+    }
+    let down: Outcome = 'pass';
+    const reverse: Step[] = [...plan.steps].reverse();
+    const downErr = await applySteps(db, reverse.map((s) => ({ what: `undo ${s.what}`, sql: s.reverse })));
+    if (downErr) {
+      down = 'fail';
+      message += `${message ? ' | ' : ''}down: ${downErr}`;
+    } else {
+      const diff = compare((await introspect(db)).schema, A);
+      if (diff.length) {
+        down = 'fail';
+        message += `${message ? ' | ' : ''}down: mismatch: ${first(diff)}`;
+      }
+    }
+    return done(up, down, message, upSql, downSql);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (/RuntimeError|unreachable|Aborted|memory access/i.test(`${err.name} ${err.message}`)) await dbs.discard();
+    return done('error', 'error', `${stage}: ${err.message}`);
+  }
+}
+
+/** RESET_SQL drops every user schema, extension and event trigger, and recreates `public`. */
+export const RESET_SQL = `
+DO $reset$ DECLARE r record; BEGIN
+  FOR r IN SELECT evtname FROM pg_event_trigger LOOP EXECUTE format('DROP EVENT TRIGGER %I', r.evtname); END LOOP;
+  FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP EXECUTE format('DROP EXTENSION %I CASCADE', r.extname); END LOOP;
+  FOR r IN SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND nspname !~ '^pg_(toast_)?temp_'
+  LOOP EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname); END LOOP;
+  FOR r IN SELECT pubname FROM pg_publication LOOP EXECUTE format('DROP PUBLICATION %I', r.pubname); END LOOP;
+  FOR r IN SELECT srvname FROM pg_foreign_server LOOP EXECUTE format('DROP SERVER %I CASCADE', r.srvname); END LOOP;
+  FOR r IN SELECT fdwname FROM pg_foreign_data_wrapper LOOP EXECUTE format('DROP FOREIGN DATA WRAPPER %I CASCADE', r.fdwname); END LOOP;
+END $reset$;
+CREATE SCHEMA public;
+COMMENT ON SCHEMA public IS 'standard public schema';
+ALTER SCHEMA public OWNER TO pg_database_owner;
+GRANT USAGE ON SCHEMA public TO PUBLIC;
+RESET ALL;
+`;
