@@ -4,6 +4,8 @@
  * Every command that takes a revision goes through loadRev, so `WORKING` means the same thing everywhere.
  */
 import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { SchemaverError } from '../errors.js';
 import type { Schema } from '../model/types.js';
@@ -52,10 +54,70 @@ export function isWorking(rev: string | undefined): boolean {
 
 /** loadWorking reads and validates `<root>/schema` (exit 2 with every issue when invalid) and hashes it. */
 export async function loadWorking(root: string): Promise<LoadedRev> {
-  const { loadSchemaDir } = await import('../parse/index.js');
+  const { parseSchemaFiles, readSchemaDir } = await import('../parse/index.js');
   const { schemaHash } = await import('../canon/index.js');
-  const { schema, files } = await loadSchemaDir(root);
-  return { rev: WORKING, schema, hash: schemaHash(schema), files };
+  const { invalidSchema } = await import('../errors.js');
+  const files = await readSchemaDir(root);
+  const parsed = parseSchemaFiles(files);
+  if (!parsed.schema) throw invalidSchema(parsed.issues.length ? parsed.issues : [{ code: 'invalid-schema', message: 'schema/ is invalid' }]);
+  const hash = schemaHash(parsed.schema);
+  await rememberWorkingHash(root, files, hash);
+  return { rev: WORKING, schema: parsed.schema, hash, files };
+}
+
+/**
+ * cachedWorkingHash returns WORKING's schema hash without parsing when schema/ holds exactly the bytes it held
+ * at the last successful parse (content digest, like git's index), with the files; undefined otherwise.
+ * This is what keeps `status` fast on big schemas: read + digest the files, compare with HEAD's hash.
+ */
+export async function cachedWorkingHash(root: string): Promise<{ hash: string; files: SourceFile[] } | undefined> {
+  const { readSchemaDir } = await import('../parse/index.js');
+  const files = await readSchemaDir(root);
+  try {
+    const cached = JSON.parse(await readFile(join(root, '.schemaver', 'cache', 'working.json'), 'utf8')) as { digest?: string; hash?: string };
+    if (cached.hash && cached.digest === (await filesDigest(files))) return { hash: cached.hash, files };
+  } catch {
+    /* no cache yet */
+  }
+  return undefined;
+}
+
+/** rememberWorkingHash records the hash of schema/ holding exactly `files` (best effort; a read-only store just skips it). */
+export async function rememberWorkingHash(root: string, files: readonly SourceFile[], hash: string): Promise<void> {
+  const store = join(root, '.schemaver');
+  if (!existsSync(join(store, 'HEAD'))) return;
+  try {
+    const { writeFileAtomic } = await import('../store/refs.js');
+    await writeFileAtomic(join(store, 'cache', 'working.json'), JSON.stringify({ digest: await filesDigest(files), hash }) + '\n');
+  } catch {
+    /* best effort */
+  }
+}
+
+/** filesDigest is a SHA-256 over the schemaver version and every file's path and bytes. */
+async function filesDigest(files: readonly SourceFile[]): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  const h = createHash('sha256').update(`schemaver ${await packageVersion()}\0`);
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of sorted) h.update(`${f.path}\0${Buffer.byteLength(f.text)}\0`).update(f.text);
+  return h.digest('hex');
+}
+
+let version: string | undefined;
+/** packageVersion reads the version of this schemaver package (part of cache keys: a new parser may hash differently). */
+async function packageVersion(): Promise<string> {
+  if (version === undefined) {
+    try {
+      const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json');
+      const { version: v } = JSON.parse(await readFile(pkg, 'utf8')) as { version?: string };
+      // builds of one version differ while developing: the parser's build time tells them apart
+      const st = await stat(join(dirname(fileURLToPath(import.meta.url)), '..', 'parse', 'index.js')).catch(() => undefined);
+      version = `${v ?? '0'}+${st ? Math.floor(st.mtimeMs) : 0}`;
+    } catch {
+      version = 'unknown';
+    }
+  }
+  return version;
 }
 
 /** loadRev loads a revision — a commit (any syntax Store.resolve takes) or WORKING — as schema, hash and files. */

@@ -41,7 +41,7 @@ and switches to it. Refuses (exit 1) when schema/ has edits HEAD does not hold, 
     if (!flags.branch && !args.rev) {
       throw new SchemaverError({ code: 'bad-usage', message: 'checkout needs a branch or revision (or -b NAME)', hint: 'e.g. `schemaver checkout main` or `schemaver checkout -b feature`', exit: 2 });
     }
-    const { openProject, shortId, isWorking, fileDirt } = await import('../cli/project.js');
+    const { openProject, shortId, isWorking, fileDirt, rememberWorkingHash } = await import('../cli/project.js');
     const { writeSchemaFiles, listSchemaFiles } = await import('../store/index.js');
     const { root, store } = await openProject(this.root);
     if (args.rev && isWorking(args.rev)) {
@@ -83,6 +83,7 @@ and switches to it. Refuses (exit 1) when schema/ has edits HEAD does not hold, 
       if (target && target !== head) {
         const snapshot = await store.readFiles(target);
         await writeSchemaFiles(root, snapshot);
+        await rememberWorkingHash(root, snapshot, (await store.readCommit(target)).schemaHash);
         files = snapshot.length;
       }
       if (branch) await store.setHead({ branch });

@@ -26,7 +26,7 @@ Exits 2 with every problem when schema/ does not validate.`;
 
   async run(): Promise<StatusResult> {
     await this.parse(Status);
-    const { openProject, loadWorking, headHash, shortId, fileDirt } = await import('../cli/project.js');
+    const { openProject, loadWorking, cachedWorkingHash, headHash, shortId, fileDirt } = await import('../cli/project.js');
     const { paint } = await import('../cli/term.js');
     const c = paint(process.stdout);
     const { root, store } = await openProject(this.root);
@@ -41,14 +41,16 @@ Exits 2 with every problem when schema/ does not validate.`;
       this.print('No commits yet');
     }
     if (mergeHead) this.print(c.magenta(`Merging ${shortId(mergeHead)}: fix conflicts in schema/, then \`schemaver merge --continue\` (or --abort)`));
-    const working = await loadWorking(root); // exit 2 with every issue when invalid
-    const clean = head ? head.hash === working.hash : isEmpty(working.schema);
+    // fast path: schema/ holds the bytes last parsed and they hash to HEAD's schema -> clean, no parse
+    const cached = head ? await cachedWorkingHash(root) : undefined;
+    const working = cached && cached.hash === head?.hash ? { ...cached, schema: undefined } : await loadWorking(root); // exit 2 with every issue when invalid
+    const clean = head ? head.hash === working.hash : isEmpty(working.schema!);
     let changes: SemChange[] = [];
     if (!clean) {
       const { semanticDiff } = await import('../cli/semdiff.js');
       const { emptySchema } = await import('../model/types.js');
       const base = head ? (await store.readSnapshot(head.id)).schema : emptySchema();
-      changes = semanticDiff(base, working.schema);
+      changes = semanticDiff(base, working.schema!);
     }
     const files = head ? await fileDirt(store, head.id, working.files) : { added: working.files.map((f) => f.path), removed: [], modified: [] };
     this.print(`Schema ${working.hash}`);

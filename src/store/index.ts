@@ -83,8 +83,8 @@ export const STORE_DIR = '.schemaver';
 /** SCHEMA_DIR is the name of the declared-schema directory inside a project. */
 export const SCHEMA_DIR = 'schema';
 
-/** STORE_IGNORES are the store entries an app repository should not track: the local PGlite database and the lock. */
-export const STORE_IGNORES = ['local/', 'schemaver.lock', '*.tmp-*'];
+/** STORE_IGNORES are the store entries an app repository should not track: the local PGlite database, caches, the lock. */
+export const STORE_IGNORES = ['local/', 'cache/', 'schemaver.lock', '*.tmp-*'];
 
 /** openStore opens `<root>/.schemaver`; SchemaverError (exit 2, hint: run `schemaver init`) when missing. */
 export async function openStore(root: string): Promise<Store> {

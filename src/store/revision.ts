@@ -19,7 +19,7 @@ export interface ParsedRev {
 
 /** REV_HINT is the hint shown for revisions that cannot be resolved. */
 export const REV_HINT =
-  'a revision is a commit id (4+ hex digits), a branch, a tag, HEAD, WORKING, optionally followed by ~N or ^N; see `schemaver log --oneline`';
+  'a revision is a commit id (4+ hex digits), a branch, a tag, HEAD or WORKING, optionally followed by ~N / ^N (HEAD~N, REV^N); see `schemaver log --oneline`';
 
 /** parseRev splits a revision into base and `~N`/`^N` steps; SchemaverError `unknown-revision` (exit 2) when malformed. */
 export function parseRev(rev: string): ParsedRev {
