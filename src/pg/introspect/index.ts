@@ -9,7 +9,7 @@ import { qid } from '../../model/ids.js';
 import type { Issue } from '../../errors.js';
 import { envFailure } from '../../errors.js';
 import type { Driver } from '../driver.js';
-import { type Ctx, groupBy, unsupported } from './util.js';
+import { type Ctx, groupBy, loadComments, unsupported } from './util.js';
 import {
   type ColRow,
   applyConstraint,
@@ -49,7 +49,8 @@ export async function introspect(db: Driver): Promise<IntrospectResult> {
   }
   await db.query(`SELECT set_config('search_path', 'public', false)`);
   try {
-    const ctx: Ctx = { db, version, unsupported: [] };
+    const base = { db, version, unsupported: [] };
+    const ctx: Ctx = { ...base, comments: await loadComments(base) };
     const schema = await readAll(ctx);
     return { schema, unsupported: ctx.unsupported };
   } finally {
@@ -62,9 +63,12 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 async function readAll(ctx: Ctx): Promise<Schema> {
   const rels = await readRelations(ctx);
   const cols = await readColumns(ctx);
+  const colByKey = new Map<string, ColRow>();
+  for (const c of cols) colByKey.set(`${c.rel}:${c.num}`, c);
+  const colName = (rel: string, num: number) => colByKey.get(`${rel}:${num}`)?.name ?? `#${num}`;
   const seqs = await readSequences(ctx);
-  const cons = await readConstraints(ctx);
-  const idxs = await readIndexes(ctx);
+  const cons = await readConstraints(ctx, colName);
+  const idxs = await readIndexes(ctx, colByKey);
   const inherits = await readInherits(ctx);
   const trigs = await readTriggers(ctx);
   const pols = await readPolicies(ctx);
@@ -77,8 +81,6 @@ async function readAll(ctx: Ctx): Promise<Schema> {
 
   const relIds = new Map<string, string>();
   for (const r of rels) relIds.set(r.oid, qid(r.schema, r.name));
-  const colByKey = new Map<string, ColRow>();
-  for (const c of cols) colByKey.set(`${c.rel}:${c.num}`, c);
   const tableIds = new Map<string, string>();
   for (const r of rels) if (r.kind === 'r' || r.kind === 'p') tableIds.set(r.oid, relIds.get(r.oid)!);
   const seqPass = sortSequences(ctx, seqs, colByKey, tableIds);
@@ -121,7 +123,7 @@ async function readAll(ctx: Ctx): Promise<Schema> {
       for (const tr of trigByRel.get(r.oid) ?? []) triggers[tr.name] = triggerOf(ctx, id, tr);
       t.triggers = triggers;
       const policies: Record<string, Policy> = {};
-      for (const p of polByRel.get(r.oid) ?? []) policies[p.name] = policyOf(p);
+      for (const p of polByRel.get(r.oid) ?? []) policies[p.name] = policyOf(ctx, p);
       t.policies = policies;
       tables[id] = t;
     } else if (r.kind === 'v' || r.kind === 'm') {

@@ -1,8 +1,8 @@
 /** Catalog reader for indexes (CREATE INDEX and the indexes behind PK / UNIQUE / EXCLUDE constraints). */
 import type { ExclusionConstraint, Index, IndexElement } from '../../model/types.js';
 import { qid } from '../../model/ids.js';
-import { type Ctx, USER_REL, collationName, relOptions, unsupported } from './util.js';
-import type { ConRow } from './relations.js';
+import { type Ctx, rows, commentOf, collationNames, USER_REL, collationName, relOptions, unsupported } from './util.js';
+import type { ColRow, ConRow } from './relations.js';
 
 /** IndexKeyRow is one key or INCLUDE column of an index. */
 export interface IndexKeyRow {
@@ -34,30 +34,18 @@ export interface IndexRow {
   readonly clustered: boolean;
 }
 
-/** readIndexes lists every index of user relations with its keys decoded. */
-export async function readIndexes(ctx: Ctx): Promise<IndexRow[]> {
+/** readIndexes lists every index of user relations with its keys decoded (`cols` maps `rel:attnum` to columns). */
+export async function readIndexes(ctx: Ctx, cols: ReadonlyMap<string, ColRow>): Promise<IndexRow[]> {
   const nnd = ctx.version >= 150000 ? 'i.indnullsnotdistinct' : 'false';
-  return ctx.db.query<IndexRow>(`
+  const list = await rows<RawIndexRow>(ctx, `
     SELECT i.indrelid::text AS rel, ic.oid::text AS oid, ic.relname::text AS name, am.amname::text AS am,
-      i.indisunique AS uniq, ${nnd} AS nnd,
-      coalesce((SELECT json_agg(json_build_object(
-          'col', a.attname::text,
-          'expr', CASE WHEN k.n = 0 THEN pg_get_indexdef(i.indexrelid, k.ord::int, true) END,
-          'opc', CASE WHEN oc.opcdefault THEN NULL ELSE oc.opcname::text END,
-          'opcnsp', ocn.nspname::text,
-          'coll', CASE WHEN k.coll <> 0 AND k.coll IS DISTINCT FROM coalesce(a.attcollation, it.typcollation) THEN co.collname::text END,
-          'collnsp', con.nspname::text,
-          'opt', k.opt,
-          'key', k.ord <= i.indnkeyatts) ORDER BY k.ord)
-        FROM unnest(i.indkey::int2[], i.indclass::oid[], i.indcollation::oid[], i.indoption::int2[]) WITH ORDINALITY k(n, cls, coll, opt, ord)
-          LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n AND k.n > 0
-          LEFT JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.ord
-          LEFT JOIN pg_type it ON it.oid = ia.atttypid
-          LEFT JOIN pg_opclass oc ON oc.oid = k.cls LEFT JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace
-          LEFT JOIN pg_collation co ON co.oid = k.coll LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
-      ), '[]'::json) AS keys,
+      i.indisunique AS uniq, ${nnd} AS nnd, i.indnkeyatts::int AS nkey,
+      i.indkey::int2[]::int[] AS keys, i.indclass::oid[]::text[] AS classes,
+      i.indcollation::oid[]::text[] AS colls, i.indoption::int2[]::int[] AS opts,
+      CASE WHEN 0 = ANY (i.indkey::int2[]) THEN array(
+        SELECT CASE WHEN k.n = 0 THEN pg_get_indexdef(i.indexrelid, k.ord::int, true) END
+        FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, ord) ORDER BY k.ord) END AS exprs,
       pg_get_expr(i.indpred, i.indrelid, true) AS pred, ic.reloptions::text[] AS options,
-      obj_description(ic.oid, 'pg_class') AS comment,
       (SELECT co.contype::text FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid
          AND co.contype IN ('p', 'u', 'x') LIMIT 1) AS contype,
       EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid) AS attached,
@@ -66,6 +54,52 @@ export async function readIndexes(ctx: Ctx): Promise<IndexRow[]> {
       JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam
     WHERE c.relkind IN ('r', 'p', 'm') AND ${USER_REL}
     ORDER BY i.indrelid, ic.relname`);
+  const opclasses = new Map(
+    (
+      await rows<{ oid: string; name: string; nsp: string }>(ctx, `
+        SELECT oc.oid::text AS oid, oc.opcname::text AS name, n.nspname::text AS nsp
+        FROM pg_opclass oc JOIN pg_namespace n ON n.oid = oc.opcnamespace WHERE NOT oc.opcdefault`)
+    ).map((r) => [r.oid, r] as const),
+  );
+  const DEFAULT_COLLATION = '100';
+  const wanted: string[] = [];
+  for (const r of list) {
+    r.colls.forEach((c, p) => {
+      const n = r.keys[p] ?? 0;
+      const natural = n > 0 ? cols.get(`${r.rel}:${n}`)?.collid : DEFAULT_COLLATION;
+      if (c !== '0' && c !== natural) wanted.push(c);
+    });
+  }
+  const colls = await collationNames(ctx, wanted);
+  return list.map(({ nkey, keys, classes, colls: kc, opts, exprs, ...r }) => ({
+    ...r,
+    comment: commentOf(ctx, 'pg_class', r.oid),
+    keys: keys.map((n, p): IndexKeyRow => {
+      const col = n > 0 ? cols.get(`${r.rel}:${n}`) : undefined;
+      const opc = p < nkey ? opclasses.get(classes[p] ?? '') : undefined;
+      const natural = n > 0 ? col?.collid : DEFAULT_COLLATION;
+      const c = p < nkey && kc[p] !== '0' && kc[p] !== natural ? colls.get(kc[p] ?? '') : undefined;
+      return {
+        col: n > 0 ? (col?.name ?? `#${n}`) : null,
+        expr: n > 0 ? null : (exprs?.[p] ?? ''),
+        opc: opc?.name ?? null,
+        opcnsp: opc?.nsp ?? null,
+        coll: c?.name ?? null,
+        collnsp: c?.nsp ?? null,
+        opt: p < nkey ? (opts[p] ?? 0) : null,
+        key: p < nkey,
+      };
+    }),
+  }));
+}
+
+interface RawIndexRow extends Omit<IndexRow, 'keys' | 'comment'> {
+  readonly nkey: number;
+  readonly keys: number[];
+  readonly classes: string[];
+  readonly colls: string[];
+  readonly opts: number[];
+  readonly exprs: (string | null)[] | null;
 }
 
 /** elementOf decodes one key of an index into a model element. */

@@ -11,7 +11,7 @@ import type {
   View,
 } from '../../model/types.js';
 import { qid } from '../../model/ids.js';
-import { type Ctx, type RawSeq, USER_REL, collationName, isDefaultSeq, relOptions, seqOptions, stripParens, toDefault, unsupported } from './util.js';
+import { type Ctx, rows, commentOf, formatTypes, collationNames, type RawSeq, USER_REL, collationName, isDefaultSeq, relOptions, seqOptions, stripParens, toDefault, unsupported } from './util.js';
 
 /** RelRow is one user relation from pg_class. */
 export interface RelRow {
@@ -36,18 +36,19 @@ export interface RelRow {
 
 /** readRelations lists user tables, views, materialized views, foreign tables and composite-type relations. */
 export async function readRelations(ctx: Ctx): Promise<RelRow[]> {
-  return ctx.db.query<RelRow>(`
+  const list = await rows<RelRow>(ctx, `
     SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
       c.relpersistence::text AS persistence, c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid, true) END AS bound,
       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey,
-      obj_description(c.oid, 'pg_class') AS comment, c.reloptions::text[] AS options,
+      c.reloptions::text[] AS options,
       c.reloftype <> 0 AS typed, c.relreplident::text AS replident, c.reltablespace <> 0 AS tablespace,
       am.amname::text AS am, c.relispopulated AS populated,
       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS viewdef
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_am am ON am.oid = c.relam
     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ${USER_REL}
     ORDER BY n.nspname, c.relname`);
+  return list.map((r) => ({ ...r, comment: commentOf(ctx, 'pg_class', r.oid) }));
 }
 
 /** ColRow is one column (pg_attribute) of a user relation. */
@@ -56,6 +57,7 @@ export interface ColRow {
   readonly num: number;
   readonly name: string;
   readonly type: string;
+  readonly collid: string;
   readonly notnull: boolean;
   readonly def: string | null;
   readonly identity: string;
@@ -70,24 +72,39 @@ export interface ColRow {
   readonly attoptions: boolean;
 }
 
+interface RawColRow extends Omit<ColRow, 'type' | 'coll' | 'collnsp' | 'comment'> {
+  readonly typid: string;
+  readonly typmod: number;
+  readonly owncoll: boolean;
+}
+
 /** readColumns lists the columns of every user relation, in attnum order. */
 export async function readColumns(ctx: Ctx): Promise<ColRow[]> {
-  return ctx.db.query<ColRow>(`
+  const list = await rows<RawColRow>(ctx, `
     SELECT a.attrelid::text AS rel, a.attnum::int AS num, a.attname::text AS name,
-      format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
+      a.atttypid::text AS typid, a.atttypmod::int AS typmod, a.attnotnull AS notnull,
       pg_get_expr(d.adbin, d.adrelid, true) AS def, a.attidentity::text AS identity, a.attgenerated::text AS generated,
-      co.collname::text AS coll, cn.nspname::text AS collnsp,
-      col_description(a.attrelid, a.attnum) AS comment, a.attislocal AS local,
+      a.attcollation::text AS collid, (a.attcollation <> t.typcollation) AS owncoll, a.attislocal AS local,
       (a.attstattarget >= 0) AS stats, (a.attstorage <> t.typstorage) AS storage,
       (a.attcompression <> '') AS compression, EXISTS (SELECT 1 FROM unnest(a.attoptions) o WHERE o ~ '^n_distinct') AS attoptions
     FROM pg_attribute a
       JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_type t ON t.oid = a.atttypid
       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation
-      LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ${USER_REL}
     ORDER BY a.attrelid, a.attnum`);
+  const types = await formatTypes(ctx, list.map((r) => [r.typid, r.typmod] as const));
+  const colls = await collationNames(ctx, list.filter((r) => r.owncoll).map((r) => r.collid));
+  return list.map(({ typid, typmod, owncoll, ...r }) => {
+    const coll = owncoll ? colls.get(r.collid) : undefined;
+    return {
+      ...r,
+      type: types.get(`${typid}:${typmod}`) ?? 'unknown',
+      coll: coll?.name ?? null,
+      collnsp: coll?.nsp ?? null,
+      comment: commentOf(ctx, 'pg_class', r.rel, r.num),
+    };
+  });
 }
 
 /** SeqRow is one sequence with its options and owner. */
@@ -104,16 +121,17 @@ export interface SeqRow extends RawSeq {
 
 /** readSequences lists user sequences (identity and serial ones included; the caller sorts them out). */
 export async function readSequences(ctx: Ctx): Promise<SeqRow[]> {
-  return ctx.db.query<SeqRow>(`
+  const list = await rows<SeqRow>(ctx, `
     SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS type,
       s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,
-      s.seqcache::text AS cache, s.seqcycle AS cycle, obj_description(c.oid, 'pg_class') AS comment,
+      s.seqcache::text AS cache, s.seqcycle AS cycle,
       c.relpersistence::text AS persistence, d.refobjid::text AS owner_rel, d.refobjsubid::int AS owner_col, d.deptype::text AS deptype
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
       LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
         AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
     WHERE c.relkind = 'S' AND ${USER_REL}
     ORDER BY n.nspname, c.relname`);
+  return list.map((r) => ({ ...r, comment: commentOf(ctx, 'pg_class', r.oid) }));
 }
 
 /** ConRow is one table constraint. */
@@ -143,20 +161,18 @@ export interface ConRow {
 }
 
 /** readConstraints lists PK, UNIQUE, CHECK, FOREIGN KEY, EXCLUDE (and, on 18+, NOT NULL) constraints of user tables. */
-export async function readConstraints(ctx: Ctx): Promise<ConRow[]> {
+export async function readConstraints(ctx: Ctx, colName: (rel: string, num: number) => string): Promise<ConRow[]> {
   const v15 = ctx.version >= 150000;
   const v18 = ctx.version >= 180000;
-  return ctx.db.query<ConRow>(`
-    SELECT co.conrelid::text AS rel, co.conname::text AS name, co.contype::text AS type,
+  const list = await rows<ConRow & { oid: string; keys: number[] | null; fkeys: number[] | null; frel: string }>(ctx, `
+    SELECT co.oid::text AS oid, co.conrelid::text AS rel, co.conname::text AS name, co.contype::text AS type,
       co.condeferrable AS deferrable, co.condeferred AS deferred, co.convalidated AS validated,
-      co.connoinherit AS noinherit, co.conislocal AS local, pg_get_constraintdef(co.oid, true) AS def,
-      array(SELECT a.attname::text FROM unnest(co.conkey) WITH ORDINALITY k(n, ord)
-            JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.n ORDER BY k.ord) AS cols,
-      array(SELECT a.attname::text FROM unnest(co.confkey) WITH ORDINALITY k(n, ord)
-            JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.n ORDER BY k.ord) AS refcols,
+      co.connoinherit AS noinherit, co.conislocal AS local,
+      CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END AS def,
+      co.conkey::int[] AS keys, co.confkey::int[] AS fkeys, co.confrelid::text AS frel,
       rn.nspname::text AS refschema, rc.relname::text AS reftable,
       co.confupdtype::text AS upd, co.confdeltype::text AS del, co.confmatchtype::text AS match,
-      co.conindid::text AS index, obj_description(co.oid, 'pg_constraint') AS comment,
+      co.conindid::text AS index,
       CASE WHEN co.contype = 'x' THEN array(
         SELECT CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN o.oprname::text ELSE opn.nspname || '.' || o.oprname END
         FROM unnest(co.conexclop) WITH ORDINALITY k(op, ord) JOIN pg_operator o ON o.oid = k.op
@@ -166,8 +182,16 @@ export async function readConstraints(ctx: Ctx): Promise<ConRow[]> {
       ${v18 ? 'co.conperiod' : 'false'} AS period
     FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-    WHERE co.contype IN ('p', 'u', 'c', 'f', 'x', 'n') AND co.conparentid = 0 AND ${USER_REL}
+    WHERE (co.contype IN ('p', 'u', 'c', 'f', 'x') OR (co.contype = 'n' AND (co.connoinherit OR NOT co.convalidated
+        OR EXISTS (SELECT 1 FROM pg_description d WHERE d.objoid = co.oid)))) AND co.conparentid = 0 AND ${USER_REL}
     ORDER BY co.conrelid, co.conname`);
+  return list.map(({ keys, fkeys, frel, ...r }) => ({
+    ...r,
+    def: r.def ?? '',
+    cols: (keys ?? []).map((k) => colName(r.rel, k)),
+    refcols: (fkeys ?? []).map((k) => colName(frel, k)),
+    comment: commentOf(ctx, 'pg_constraint', r.oid),
+  }));
 }
 
 /** InheritRow is one pg_inherits edge between tables. */
@@ -179,7 +203,7 @@ export interface InheritRow {
 
 /** readInherits lists table parents in inhseqno order (partitions and inheritance children alike). */
 export async function readInherits(ctx: Ctx): Promise<InheritRow[]> {
-  return ctx.db.query<InheritRow>(`
+  return rows<InheritRow>(ctx, `
     SELECT i.inhrelid::text AS child, pn.nspname::text AS schema, pc.relname::text AS name
     FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
     WHERE pc.relkind IN ('r', 'p')

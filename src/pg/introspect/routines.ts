@@ -1,9 +1,10 @@
 /** Catalog reader for functions/procedures, triggers and row-level security policies. */
 import type { Func, Policy, Trigger, TriggerEvent } from '../../model/types.js';
 import { funcId, qid } from '../../model/ids.js';
-import { type Ctx, USER_NS, USER_REL, matchParen, notExtMember, unsupported } from './util.js';
+import { type Ctx, rows, commentOf, USER_NS, USER_REL, matchParen, notExtMember, unsupported } from './util.js';
 
 interface FuncRow {
+  readonly oid: string;
   readonly schema: string;
   readonly name: string;
   readonly kind: string;
@@ -21,7 +22,6 @@ interface FuncRow {
   readonly rows: string;
   readonly retset: boolean;
   readonly config: string[] | null;
-  readonly comment: string | null;
   readonly sqlbody: boolean;
   readonly support: boolean;
   readonly bin: boolean;
@@ -30,19 +30,19 @@ interface FuncRow {
 /** readFunctions reads user functions and procedures; aggregates and window functions are reported unsupported. */
 export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
   const sqlbody = ctx.version >= 140000 ? 'p.prosqlbody IS NOT NULL' : 'false';
-  const rows = await ctx.db.query<FuncRow>(`
-    SELECT n.nspname::text AS schema, p.proname::text AS name, p.prokind::text AS kind,
+  const list = await rows<FuncRow>(ctx, `
+    SELECT p.oid::text AS oid, n.nspname::text AS schema, p.proname::text AS name, p.prokind::text AS kind,
       pg_get_function_arguments(p.oid) AS args, pg_get_function_identity_arguments(p.oid) AS identity,
       pg_get_function_result(p.oid) AS result, p.prosrc AS body, l.lanname::text AS language,
       p.provolatile::text AS vol, p.proisstrict AS strict, p.prosecdef AS secdef, p.proleakproof AS leakproof,
       p.proparallel::text AS parallel, p.procost::text AS cost, p.prorows::text AS rows, p.proretset AS retset,
-      p.proconfig::text[] AS config, obj_description(p.oid, 'pg_proc') AS comment,
+      p.proconfig::text[] AS config,
       ${sqlbody} AS sqlbody, p.prosupport <> 0 AS support, p.probin IS NOT NULL AS bin
     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
     WHERE ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}
     ORDER BY n.nspname, p.proname, 5`);
   const out: Record<string, Func> = {};
-  for (const r of rows) {
+  for (const r of list) {
     const id = funcId(r.schema, r.name, r.identity);
     if (r.kind === 'a') {
       unsupported(ctx, `aggregate ${id}`);
@@ -63,6 +63,7 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
       const i = c.indexOf('=');
       set[i < 0 ? c : c.slice(0, i)] = i < 0 ? '' : c.slice(i + 1);
     }
+    const comment = commentOf(ctx, 'pg_proc', r.oid);
     out[id] = {
       kind: 'function',
       schema: r.schema,
@@ -81,7 +82,7 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
       ...(r.kind !== 'p' && r.cost !== defCost ? { cost: r.cost } : {}),
       ...(r.kind !== 'p' && r.rows !== defRows ? { rows: r.rows } : {}),
       ...(Object.keys(set).length ? { set } : {}),
-      ...(r.comment !== null ? { comment: r.comment } : {}),
+      ...(comment !== null ? { comment } : {}),
     };
   }
   return out;
@@ -89,6 +90,7 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
 
 /** TriggerRow is one user trigger. */
 export interface TriggerRow {
+  readonly oid: string;
   readonly rel: string;
   readonly name: string;
   readonly type: number;
@@ -106,21 +108,19 @@ export interface TriggerRow {
   readonly old_table: string | null;
   readonly new_table: string | null;
   readonly has_from: boolean;
-  readonly comment: string | null;
 }
 
 /** readTriggers lists user triggers (internal ones and clones on partitions left out). */
 export async function readTriggers(ctx: Ctx): Promise<TriggerRow[]> {
   const parent = ctx.version >= 130000 ? 'AND t.tgparentid = 0' : '';
-  return ctx.db.query<TriggerRow>(`
-    SELECT t.tgrelid::text AS rel, t.tgname::text AS name, t.tgtype::int AS type, t.tgenabled::text AS enabled,
+  return rows<TriggerRow>(ctx, `
+    SELECT t.oid::text AS oid, t.tgrelid::text AS rel, t.tgname::text AS name, t.tgtype::int AS type, t.tgenabled::text AS enabled,
       pn.nspname::text AS fnsp, p.proname::text AS fname, t.tgnargs::int AS nargs, encode(t.tgargs, 'hex') AS args,
       array(SELECT a.attname::text FROM unnest(t.tgattr::int2[]) WITH ORDINALITY k(n, ord)
             JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.n ORDER BY k.ord) AS update_of,
       t.tgqual IS NOT NULL AS has_when, pg_get_triggerdef(t.oid, true) AS def,
       t.tgconstraint <> 0 AS is_constraint, t.tgdeferrable AS deferrable, t.tginitdeferred AS deferred,
-      t.tgoldtable::text AS old_table, t.tgnewtable::text AS new_table, t.tgconstrrelid <> 0 AS has_from,
-      obj_description(t.oid, 'pg_trigger') AS comment
+      t.tgoldtable::text AS old_table, t.tgnewtable::text AS new_table, t.tgconstrrelid <> 0 AS has_from
     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
     WHERE NOT t.tgisinternal ${parent} AND ${USER_REL}
@@ -173,12 +173,13 @@ export function triggerOf(ctx: Ctx, relId: string, r: TriggerRow): Trigger {
     ...(r.deferred ? { initiallyDeferred: true } : {}),
     ...(Object.keys(referencing).length ? { referencing } : {}),
     ...(ENABLED[r.enabled] ? { enabled: ENABLED[r.enabled] } : {}),
-    ...(r.comment !== null ? { comment: r.comment } : {}),
+    ...(commentOf(ctx, 'pg_trigger', r.oid) !== null ? { comment: commentOf(ctx, 'pg_trigger', r.oid)! } : {}),
   };
 }
 
 /** PolicyRow is one row-level security policy. */
 export interface PolicyRow {
+  readonly oid: string;
   readonly rel: string;
   readonly name: string;
   readonly cmd: string;
@@ -186,16 +187,14 @@ export interface PolicyRow {
   readonly roles: string[];
   readonly using: string | null;
   readonly check: string | null;
-  readonly comment: string | null;
 }
 
 /** readPolicies lists the policies of user tables. */
 export async function readPolicies(ctx: Ctx): Promise<PolicyRow[]> {
-  return ctx.db.query<PolicyRow>(`
-    SELECT p.polrelid::text AS rel, p.polname::text AS name, p.polcmd::text AS cmd, p.polpermissive AS permissive,
+  return rows<PolicyRow>(ctx, `
+    SELECT p.oid::text AS oid, p.polrelid::text AS rel, p.polname::text AS name, p.polcmd::text AS cmd, p.polpermissive AS permissive,
       array(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END FROM unnest(p.polroles) r ORDER BY 1) AS roles,
-      pg_get_expr(p.polqual, p.polrelid, true) AS using, pg_get_expr(p.polwithcheck, p.polrelid, true) AS check,
-      obj_description(p.oid, 'pg_policy') AS comment
+      pg_get_expr(p.polqual, p.polrelid, true) AS using, pg_get_expr(p.polwithcheck, p.polrelid, true) AS check
     FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE ${USER_REL}
     ORDER BY p.polrelid, p.polname`);
@@ -204,7 +203,8 @@ export async function readPolicies(ctx: Ctx): Promise<PolicyRow[]> {
 const POLICY_CMD: Record<string, Policy['command']> = { '*': 'all', r: 'select', a: 'insert', w: 'update', d: 'delete' };
 
 /** policyOf decodes a policy row into the model. */
-export function policyOf(r: PolicyRow): Policy {
+export function policyOf(ctx: Ctx, r: PolicyRow): Policy {
+  const comment = commentOf(ctx, 'pg_policy', r.oid);
   return {
     kind: 'policy',
     name: r.name,
@@ -213,6 +213,6 @@ export function policyOf(r: PolicyRow): Policy {
     roles: r.roles,
     ...(r.using !== null ? { using: r.using } : {}),
     ...(r.check !== null ? { withCheck: r.check } : {}),
-    ...(r.comment !== null ? { comment: r.comment } : {}),
+    ...(comment !== null ? { comment } : {}),
   };
 }

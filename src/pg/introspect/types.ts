@@ -1,35 +1,36 @@
 /** Catalog reader for extensions, schemas and types (enums, composites, domains). */
 import type { CompositeType, Domain, DomainCheck, EnumType, Extension, Namespace } from '../../model/types.js';
 import { qid } from '../../model/ids.js';
-import { type Ctx, USER_NS, collationName, notExtMember, toDefault, unsupported, groupBy } from './util.js';
+import { type Ctx, rows, commentOf, USER_NS, collationName, notExtMember, toDefault, unsupported, groupBy } from './util.js';
 import { checkExpression, type ColRow } from './relations.js';
 
 interface ExtRow {
+  readonly oid: string;
   readonly name: string;
   readonly schema: string;
   readonly version: string;
   readonly default_version: string | null;
-  readonly comment: string | null;
   readonly default_comment: string | null;
 }
 
 /** readExtensions reads installed extensions (plpgsql, always present, is left out). */
 export async function readExtensions(ctx: Ctx): Promise<Record<string, Extension>> {
-  const rows = await ctx.db.query<ExtRow>(`
-    SELECT e.extname::text AS name, n.nspname::text AS schema, e.extversion AS version,
-      x.default_version AS default_version, obj_description(e.oid, 'pg_extension') AS comment, x.comment AS default_comment
+  const list = await rows<ExtRow>(ctx, `
+    SELECT e.oid::text AS oid, e.extname::text AS name, n.nspname::text AS schema, e.extversion AS version,
+      x.default_version AS default_version, x.comment AS default_comment
     FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
       LEFT JOIN pg_available_extensions x ON x.name = e.extname
     WHERE e.extname <> 'plpgsql'
     ORDER BY e.extname`);
   const out: Record<string, Extension> = {};
-  for (const r of rows) {
+  for (const r of list) {
+    const comment = commentOf(ctx, 'pg_extension', r.oid);
     out[r.name] = {
       kind: 'extension',
       name: r.name,
       ...(r.schema !== 'public' ? { schema: r.schema } : {}),
       ...(r.default_version !== null && r.version !== r.default_version ? { version: r.version } : {}),
-      ...(r.comment !== null && r.comment !== r.default_comment ? { comment: r.comment } : {}),
+      ...(comment !== null && comment !== r.default_comment ? { comment } : {}),
     };
   }
   return out;
@@ -37,13 +38,16 @@ export async function readExtensions(ctx: Ctx): Promise<Record<string, Extension
 
 /** readNamespaces reads user schemas other than public. */
 export async function readNamespaces(ctx: Ctx): Promise<Record<string, Namespace>> {
-  const rows = await ctx.db.query<{ name: string; comment: string | null }>(`
-    SELECT n.nspname::text AS name, obj_description(n.oid, 'pg_namespace') AS comment
+  const list = await rows<{ oid: string; name: string }>(ctx, `
+    SELECT n.oid::text AS oid, n.nspname::text AS name
     FROM pg_namespace n
     WHERE ${USER_NS} AND n.nspname <> 'public' AND ${notExtMember('pg_namespace', 'n.oid')}
     ORDER BY n.nspname`);
   const out: Record<string, Namespace> = {};
-  for (const r of rows) out[r.name] = { kind: 'namespace', name: r.name, ...(r.comment !== null ? { comment: r.comment } : {}) };
+  for (const r of list) {
+    const comment = commentOf(ctx, 'pg_namespace', r.oid);
+    out[r.name] = { kind: 'namespace', name: r.name, ...(comment !== null ? { comment } : {}) };
+  }
   return out;
 }
 
@@ -53,7 +57,6 @@ interface TypeRow {
   readonly schema: string;
   readonly name: string;
   readonly type: string;
-  readonly comment: string | null;
   readonly labels: string[] | null;
   readonly base: string | null;
   readonly notnull: boolean;
@@ -63,12 +66,12 @@ interface TypeRow {
 }
 
 interface DomainConRow {
+  readonly oid: string;
   readonly typ: string;
   readonly name: string;
   readonly def: string;
   readonly validated: boolean;
   readonly type: string;
-  readonly comment: string | null;
 }
 
 /** TypesResult are the user types read from pg_type. */
@@ -80,9 +83,9 @@ export interface TypesResult {
 
 /** readTypes reads enums, composite types and domains; ranges and base types are reported unsupported. */
 export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, readonly ColRow[]>): Promise<TypesResult> {
-  const rows = await ctx.db.query<TypeRow>(`
+  const list = await rows<TypeRow>(ctx, `
     SELECT t.oid::text AS oid, t.typrelid::text AS relid, n.nspname::text AS schema, t.typname::text AS name,
-      t.typtype::text AS type, obj_description(t.oid, 'pg_type') AS comment,
+      t.typtype::text AS type,
       CASE WHEN t.typtype = 'e' THEN array(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END AS labels,
       CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base,
       t.typnotnull AS notnull, pg_get_expr(t.typdefaultbin, 0, true) AS def,
@@ -97,17 +100,18 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
       AND NOT (t.typelem <> 0 AND EXISTS (SELECT 1 FROM pg_type et WHERE et.oid = t.typelem AND et.typarray = t.oid))
       AND t.typtype <> 'm'
     ORDER BY n.nspname, t.typname`);
-  const cons = await ctx.db.query<DomainConRow>(`
-    SELECT co.contypid::text AS typ, co.conname::text AS name, pg_get_constraintdef(co.oid, true) AS def,
-      co.convalidated AS validated, co.contype::text AS type, obj_description(co.oid, 'pg_constraint') AS comment
+  const cons = await rows<DomainConRow>(ctx, `
+    SELECT co.oid::text AS oid, co.contypid::text AS typ, co.conname::text AS name, pg_get_constraintdef(co.oid, true) AS def,
+      co.convalidated AS validated, co.contype::text AS type
     FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN pg_namespace n ON n.oid = t.typnamespace
     WHERE co.contypid <> 0 AND ${USER_NS}
     ORDER BY co.contypid, co.conname`);
   const consByType = groupBy(cons, (c) => c.typ);
   const out: TypesResult = { enums: {}, composites: {}, domains: {} };
-  for (const r of rows) {
+  for (const r of list) {
     const id = qid(r.schema, r.name);
-    const comment = r.comment !== null ? { comment: r.comment } : {};
+    const text = commentOf(ctx, 'pg_type', r.oid);
+    const comment = text !== null ? { comment: text } : {};
     switch (r.type) {
       case 'e':
         out.enums[id] = { kind: 'enum', schema: r.schema, name: r.name, values: r.labels ?? [], ...comment };
@@ -125,7 +129,7 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
         for (const c of consByType.get(r.oid) ?? []) {
           if (c.type === 'c') {
             checks[c.name] = { name: c.name, expression: checkExpression(c.def), ...(!c.validated ? { notValid: true } : {}) };
-            if (c.comment !== null) unsupported(ctx, `comment on constraint ${c.name} of domain ${id}`);
+            if (commentOf(ctx, 'pg_constraint', c.oid) !== null) unsupported(ctx, `comment on constraint ${c.name} of domain ${id}`);
           } else if (c.type === 'n') {
             if (!c.validated) unsupported(ctx, `NOT VALID not-null constraint ${c.name} of domain ${id}`);
           } else unsupported(ctx, `constraint ${c.name} of domain ${id}`);

@@ -1,6 +1,6 @@
 /** Finds every object in a database that the schemaver model cannot express, so import and check never drop it silently. */
 import { qid } from '../../model/ids.js';
-import { type Ctx, USER_NS, USER_REL, notExtMember, unsupported } from './util.js';
+import { type Ctx, rows, USER_NS, USER_REL, notExtMember, unsupported } from './util.js';
 
 interface OtherRow {
   readonly kind: string;
@@ -58,8 +58,8 @@ export async function scanUnsupported(ctx: Ctx): Promise<void> {
     globalObj('publication', 'pg_publication', 'pb', 'pb.pubname'),
     globalObj('transform', 'pg_transform', 'tr', `format_type(tr.trftype, NULL)`),
   ];
-  const rows = await ctx.db.query<OtherRow>(parts.join('\nUNION ALL\n') + '\nORDER BY 1, 2, 3, 4');
-  for (const r of rows) {
+  const list = await rows<OtherRow>(ctx, parts.join('\nUNION ALL\n') + '\nORDER BY 1, 2, 3, 4');
+  for (const r of list) {
     const name = r.schema !== null ? qid(r.schema, r.name) : r.name;
     switch (r.kind) {
       case 'rule':

@@ -10,6 +10,63 @@ export interface Ctx {
   /** version is server_version_num (150000 for 15.0, 180006 for 18.6). */
   readonly version: number;
   readonly unsupported: Issue[];
+  /** comments of user objects keyed by `catalog:oid:subid` (see loadComments). */
+  readonly comments: Map<string, string>;
+}
+
+/** loadComments reads every comment on a user object (oid >= FirstNormalObjectId) in one query. */
+export async function loadComments(ctx: Pick<Ctx, 'db' | 'version' | 'unsupported'>): Promise<Map<string, string>> {
+  const list = await rows<{ cat: string; oid: string; sub: number; text: string }>(
+    ctx as Ctx,
+    `SELECT d.classoid::regclass::text AS cat, d.objoid::text AS oid, d.objsubid AS sub, d.description AS text
+     FROM pg_description d WHERE d.objoid >= 16384`,
+  );
+  const out = new Map<string, string>();
+  for (const r of list) out.set(`${r.cat}:${r.oid}:${r.sub}`, r.text);
+  return out;
+}
+
+/** commentOf returns the comment on an object (`catalog` is e.g. `pg_class`; `sub` a column number), or null. */
+export function commentOf(ctx: Ctx, catalog: string, oid: string, sub = 0): string | null {
+  return ctx.comments.get(`${catalog}:${oid}:${sub}`) ?? null;
+}
+
+/** formatTypes runs format_type once per distinct (type oid, typmod) pair and returns `oid:typmod` -> spelling. */
+export async function formatTypes(ctx: Ctx, pairs: Iterable<readonly [string, number]>): Promise<Map<string, string>> {
+  const seen = new Map<string, readonly [string, number]>();
+  for (const [oid, mod] of pairs) {
+    if (!/^\d+$/.test(oid) || !Number.isInteger(mod)) continue;
+    seen.set(`${oid}:${mod}`, [oid, mod]);
+  }
+  const out = new Map<string, string>();
+  if (seen.size === 0) return out;
+  const values = [...seen.values()].map(([o, m]) => `(${o}::oid, ${m})`).join(', ');
+  const list = await rows<{ k: string; t: string }>(
+    ctx,
+    `SELECT v.o::text || ':' || v.m AS k, format_type(v.o, CASE WHEN v.m < 0 THEN NULL ELSE v.m END) AS t FROM (VALUES ${values}) v(o, m)`,
+  );
+  for (const r of list) out.set(r.k, r.t);
+  return out;
+}
+
+/** CollationRef is a collation's schema and name. */
+export interface CollationRef {
+  readonly nsp: string;
+  readonly name: string;
+}
+
+/** collationNames looks up the names of collations by oid. */
+export async function collationNames(ctx: Ctx, oids: Iterable<string>): Promise<Map<string, CollationRef>> {
+  const set = [...new Set([...oids].filter((o) => /^\d+$/.test(o) && o !== '0'))];
+  const out = new Map<string, CollationRef>();
+  if (set.length === 0) return out;
+  const list = await rows<{ oid: string; nsp: string; name: string }>(
+    ctx,
+    `SELECT co.oid::text AS oid, n.nspname::text AS nsp, co.collname::text AS name
+     FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace WHERE co.oid IN (${set.join(', ')})`,
+  );
+  for (const r of list) out.set(r.oid, { nsp: r.nsp, name: r.name });
+  return out;
 }
 
 /** unsupported records one object the model cannot express. */
@@ -169,4 +226,13 @@ export function groupBy<T, K extends string>(rows: readonly T[], key: (r: T) => 
     else m.set(k, [r]);
   }
   return m;
+}
+
+/**
+ * rows runs a catalog query and returns its rows. The rows travel as one JSON document (json_agg), which is
+ * several times faster than row-by-row transfer through PGlite's wire protocol on large catalogs.
+ */
+export async function rows<T>(ctx: Ctx, sql: string): Promise<T[]> {
+  const r = await ctx.db.query<{ j: string }>(`SELECT coalesce(json_agg(q), '[]'::json)::text AS j FROM (${sql}) q`);
+  return JSON.parse(r[0]!.j) as T[];
 }
