@@ -173,6 +173,14 @@ export function canonicalize(schema: Schema): Schema {
   };
 }
 
+/** namingKey is the canonical text of a constraint/index/check definition without its name, location or hints; it orders unnamed objects before default names are chosen, so names do not depend on declaration order. */
+export function namingKey(kind: 'index' | 'fk' | 'other', obj: object): string {
+  const o = { ...obj } as Record<string, unknown>;
+  for (const k of ['name', 'at', 'refAt', 'refParts', 'typeAt', 'renamedFrom', 'comment']) delete o[k];
+  const canon = kind === 'index' ? canonIndex(o as unknown as Index) : kind === 'fk' ? canonFk(o as unknown as ForeignKey) : strip(o);
+  return stableJson(canon);
+}
+
 /** tidySchema omits attributes equal to PostgreSQL's defaults (like canonicalize) but keeps declared column order and rename hints. */
 export function tidySchema(schema: Schema): Schema {
   keepHints = true;

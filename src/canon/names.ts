@@ -4,6 +4,8 @@
  * the longer of the two name parts is trimmed first, and collisions get `1`, `2`... appended to the label.
  */
 
+import { namingKey } from './canonical.js';
+
 /** NAMEDATALEN_MAX is the longest identifier PostgreSQL keeps, in bytes. */
 export const NAMEDATALEN_MAX = 63;
 
@@ -278,28 +280,23 @@ export function assignDefaultNames(
   for (const t of sorted) {
     const s = scope(t.schema);
     const colNames = t.columns.map((c) => c.name);
-    for (const c of t.checks) {
-      if (c.name !== undefined) continue;
+    for (const c of unnamed(t.checks, 'other')) {
       const cols = referencedColumns(c.expression, colNames);
       c.name = s.chooseConstraint(t.name, cols.length === 1 ? cols[0] : undefined, 'check');
     }
     if (t.primaryKey && t.primaryKey.name === undefined) t.primaryKey.name = s.chooseRelation(t.name, undefined, 'pkey', true);
-    for (const u of t.uniques) {
-      if (u.name !== undefined) continue;
+    for (const u of unnamed(t.uniques, 'other')) {
       const names = indexColumnNames([...u.columns, ...(u.include ?? [])].map((column) => ({ column })));
       u.name = s.chooseRelation(t.name, nameAddition(names), 'key', true);
     }
-    for (const x of t.exclusions) {
-      if (x.name !== undefined) continue;
+    for (const x of unnamed(t.exclusions, 'other')) {
       const names = indexColumnNames([...x.elements, ...(x.include ?? []).map((column) => ({ column }))]);
       x.name = s.chooseRelation(t.name, nameAddition(names), 'excl', true);
     }
-    for (const f of t.foreignKeys) {
-      if (f.name !== undefined) continue;
+    for (const f of unnamed(t.foreignKeys, 'fk')) {
       f.name = s.chooseConstraint(t.name, nameAddition(f.columns), 'fkey');
     }
-    for (const i of t.indexes) {
-      if (i.name !== undefined) continue;
+    for (const i of unnamed(t.indexes, 'index')) {
       const names = indexColumnNames([...i.elements, ...(i.include ?? []).map((column) => ({ column }))]);
       i.name = s.chooseRelation(t.name, nameAddition(names), 'idx', false);
     }
@@ -307,8 +304,17 @@ export function assignDefaultNames(
   const sortedDomains = [...domains].sort((a, b) => cmp(a.schema, b.schema) || cmp(a.name, b.name));
   for (const d of sortedDomains) {
     const s = scope(d.schema);
-    for (const c of d.checks) if (c.name === undefined) c.name = s.chooseConstraint(d.name, undefined, 'check');
+    for (const c of unnamed(d.checks, 'other')) c.name = s.chooseConstraint(d.name, undefined, 'check');
   }
+}
+
+/** unnamed lists the objects still without a name in canonical order, so default names never depend on declaration order. */
+function unnamed<T extends { name?: string }>(items: readonly T[], kind: 'index' | 'fk' | 'other'): T[] {
+  const list = items.filter((x) => x.name === undefined);
+  if (list.length < 2) return list;
+  const keyed = list.map((x) => ({ x, k: namingKey(kind, x) }));
+  keyed.sort((a, b) => cmp(a.k, b.k));
+  return keyed.map((e) => e.x);
 }
 
 function cmp(a: string, b: string): number {

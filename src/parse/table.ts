@@ -184,10 +184,10 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   col.renamedFrom = readName(ctx, k, 'renamed_from');
   const special = [col.identity && 'identity', col.serial && 'serial', col.generated !== undefined && 'generated', col.default && 'default'].filter(Boolean);
   if (special.length > 1) ctx.error('conflicting-attributes', m, `${what} has both ${special.join(' and ')}`, 'keep only one: they all define where the value comes from');
-  if (col.identity || col.serial) {
-    if (nullable === true) ctx.error('conflicting-attributes', nullableE!.value, `${what} is ${col.identity ? 'an identity' : 'a serial'} column and cannot be nullable`);
+  if (col.identity) {
+    if (nullable === true) ctx.error('conflicting-attributes', nullableE!.value, `${what} is an identity column and cannot be nullable`);
     col.nullable = false;
-  }
+  } else if (col.serial) col.nullable = nullable ?? false;
   // column-level constraints
   const pkE = k.get('primary_key');
   if (pkE) {

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson } from '../../src/canon/index.js';
+import { parseSchemaFiles } from '../../src/parse/index.js';
+import { schemaToYamlDoc, stringifyYaml, writeSchemaYaml } from '../../src/yaml/index.js';
+import { FIXTURES, loadFixture, mustParse } from '../parse/helpers.js';
+
+const fixtures = readdirSync(join(FIXTURES, 'schemas'));
+
+describe('writeSchemaYaml round trip', () => {
+  for (const name of fixtures) {
+    for (const layout of ['per-schema', 'per-table'] as const) {
+      it(`${name} (${layout}) parses back to the same canonical schema`, async () => {
+        const s = await loadFixture(name);
+        const files = writeSchemaYaml(s, { layout });
+        const back = parseSchemaFiles(files);
+        expect(back.issues).toEqual([]);
+        expect(canonicalJson(back.schema!)).toBe(canonicalJson(s));
+        // writing the re-read schema gives the same bytes: the writer is deterministic
+        expect(writeSchemaYaml(back.schema!, { layout })).toEqual(files);
+      });
+    }
+  }
+
+  it('keeps rename hints and declared column order', async () => {
+    const s = await loadFixture('kitchen-sink');
+    const back = parseSchemaFiles(writeSchemaYaml(s)).schema!;
+    expect(back.tables['bookings']!.renamedFrom).toBe('reservations');
+    expect(back.tables['bookings']!.columns.map((c) => c.name)).toEqual(s.tables['bookings']!.columns.map((c) => c.name));
+    expect(back.enums['mood']!.valueRenames).toEqual({ happy: 'glad' });
+    expect(back.tables['bookings']!.foreignKeys['bookings_room_id_fkey']!.renamedFrom).toBe('fk_old');
+  });
+});
+
+describe('writer output', () => {
+  it('uses short forms and leaves out default names', () => {
+    const s = mustParse(`
+tables:
+  teams: { columns: { id: { type: bigint, primary_key: true } } }
+  users:
+    columns:
+      id: { type: int8, identity: always, primary_key: true }
+      email: { type: text, nullable: false, unique: true }
+      team_id: { type: bigint, references: teams.id, on_delete: cascade }
+      name: text
+    indexes: { users_name_idx: [name] }
+`);
+    const [file] = writeSchemaYaml(s);
+    expect(file!.path).toBe('schema/public.yaml');
+    expect(file!.text).toBe(`# yaml-language-server: $schema=../schemaver.schema.json
+tables:
+  teams:
+    columns:
+      id: { type: bigint, primary_key: true }
+  users:
+    columns:
+      id: { type: bigint, identity: always, primary_key: true }
+      email: { type: text, nullable: false, unique: true }
+      team_id: { type: bigint, references: teams.id, on_delete: cascade }
+      name: text
+    indexes: [ [ name ] ]
+`);
+  });
+
+  it('writes names that differ from the default, and keeps them when collisions would rename them', () => {
+    const s = mustParse(`
+tables:
+  t:
+    columns: { a: int, b: int }
+    checks: { t_a_check: "a > 0", t_a_check1: "a < 10", custom: "b > 0" }
+`);
+    const text = writeSchemaYaml(s)[0]!.text;
+    expect(text).toContain('custom');
+    expect(canonicalJson(parseSchemaFiles(writeSchemaYaml(s)).schema!)).toBe(canonicalJson(s));
+  });
+
+  it('lays out one file per table with types in _types.yaml', async () => {
+    const s = await loadFixture('spec');
+    const paths = writeSchemaYaml(s, { layout: 'per-table' }).map((f) => f.path);
+    expect(paths).toEqual(['schema/billing/_types.yaml', 'schema/billing/invoices.yaml', 'schema/public/_types.yaml', 'schema/public/teams.yaml', 'schema/public/users.yaml']);
+    const f = writeSchemaYaml(s, { layout: 'per-table' })[1]!;
+    expect(f.text.split('\n')[0]).toBe('# yaml-language-server: $schema=../../schemaver.schema.json');
+  });
+
+  it('exposes the plain tree for callers that splice in blocks', async () => {
+    const s = await loadFixture('spec');
+    const tree = schemaToYamlDoc(s);
+    expect(Object.keys(tree)).toEqual(['extensions', 'schemas', 'enums', 'domains', 'sequences', 'tables', 'views', 'functions']);
+    const text = stringifyYaml({ ...tree, tables: { ...(tree['tables'] as object), extra: { columns: { id: 'int' } } } });
+    const back = parseSchemaFiles([{ path: 'schema/x.yaml', text }]);
+    expect(back.issues).toEqual([]);
+    expect(Object.keys(back.schema!.tables)).toContain('extra');
+  });
+});
