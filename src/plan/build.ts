@@ -8,7 +8,7 @@ import type { AlterChange, Change, DropChange, AddChange } from '../model/change
 import type { Step } from '../model/plan.js';
 import type { Column, EnumType, ForeignKey, Index, Policy, Schema, Table, Trigger, View } from '../model/types.js';
 import { identifiersOf } from '../diff/sqltext.js';
-import { stableJson } from '../diff/index.js';
+import { attrDiff, stableJson } from '../diff/index.js';
 import {
   addConstraint,
   createIndex,
@@ -33,7 +33,7 @@ import {
   type TypeNamer,
 } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
-import { addColumn, alterColumn, dropColumn } from './columns.js';
+import { addColumn, alterColumn, dropColumn, serialSequenceId } from './columns.js';
 import type { Draft } from './order.js';
 import { planObjects } from './objects.js';
 
@@ -85,6 +85,8 @@ export interface PlanContext {
   /** droppedTables / createdTables: table ids dropped or created (including recreated ones). */
   readonly droppedTables: Set<string>;
   readonly createdTables: Set<string>;
+  /** adoptedSequences: free sequences that become (or stop being) a serial column's own sequence: never created or dropped. */
+  readonly adoptedSequences: Set<string>;
 }
 
 /** StepInit is what a builder gives to `emit`. */
@@ -176,6 +178,11 @@ export function planChangeDrafts(ctx: PlanContext, changes: readonly Change[]): 
     if (c.kind === 'table' && c.op === 'add') ctx.createdTables.add(c.id);
   }
   for (const c of all) if (c.op === 'alter' && c.kind === 'enum' && c.attrs.some((a) => a.attr === 'values')) ctx.recreatedEnums.add(c.id);
+  for (const c of all) {
+    if (c.op !== 'alter' || c.kind !== 'column' || !c.attrs.some((a) => a.attr === 'serial')) continue;
+    const seq = serialSequenceId(c.table!, c.id);
+    if ((c.from.serial && to.sequences[seq] && !from.sequences[seq]) || (c.to.serial && from.sequences[seq] && !to.sequences[seq])) ctx.adoptedSequences.add(seq);
+  }
 
   // columns whose type changes or that go away: views and foreign keys over them are rebuilt around the change
   const touchedTables = new Set<string>();
@@ -195,6 +202,11 @@ export function planChangeDrafts(ctx: PlanContext, changes: readonly Change[]): 
     }
   }
   for (const t of ctx.droppedTables) touchedTables.add(t);
+  // undoing an added enum value recreates the type: views over its columns are rebuilt so down can do that
+  const grownEnums = new Set(all.filter((c) => c.op === 'add_value').map((c) => c.id));
+  for (const [tid, t] of Object.entries(from.tables)) {
+    if (t.columns.some((col) => grownEnums.has(col.type.replace(/(\[\])+$/, '')))) touchedTables.add(tid);
+  }
 
   planObjects(ctx, all);
   planViews(ctx, all, touchedTables);
@@ -260,7 +272,7 @@ function planViews(ctx: PlanContext, all: readonly Change[], touchedTables: Read
       sql: createView(id, v),
       reverse: [dropView(id, v)],
       provides: [`rel:${bare(id)}`],
-      requires: textKeys(v.query),
+      requires: [...textKeys(v.query), `vdrop:${id}`],
       lock: false,
     });
   }
@@ -333,7 +345,7 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
       sql: tableSql(ctx, id, t),
       reverse: [`DROP TABLE ${rel(id)}`],
       provides: [`rel:${bare(id)}`, `type:${bare(id)}`],
-      requires: tableRequires(t),
+      requires: [...tableRequires(t), `tdrop:${id}`],
     });
     for (const fk of Object.values(t.foreignKeys)) fkAdd(ctx, id, fk, false);
     for (const tr of Object.values(t.triggers)) {
@@ -368,8 +380,61 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
       fkAdd(ctx, tid, fk, true);
     }
   }
-  for (const c of all) {
+  // a column change a parent makes reaches its partitions and inheritance children by itself
+  const sig = (c: Change): string | undefined => {
+    if (c.kind !== 'column') return undefined;
+    if (c.op === 'add') return `add ${c.def.type}`;
+    if (c.op === 'drop') return 'drop';
+    if (c.op === 'alter') return stableJson(c.attrs.filter((x) => x.attr !== 'comment'));
+    return undefined;
+  };
+  const colSigs = new Map<string, string>();
+  for (const c of all) if (c.kind === 'column' && 'table' in c && c.table) colSigs.set(`${c.table}\0${c.id}`, sig(c) ?? '');
+  const parentsOf = (tid: string): string[] => {
+    const out: string[] = [];
+    for (const t of [from.tables[tid], to.tables[tid]]) {
+      if (t?.partitionOf) out.push(t.partitionOf.parent);
+      out.push(...(t?.inherits ?? []));
+    }
+    return out;
+  };
+  const inherited = (c: Change): boolean => {
+    if (c.kind !== 'column' || !('table' in c) || !c.table) return false;
+    const s = sig(c);
+    return parentsOf(c.table).some((p) => colSigs.get(`${p}\0${c.id}`) === s);
+  };
+  // a table leaving a parent keeps the parent's columns as its own; one joining a parent keeps its own
+  const leftParents = (tid: string): string[] => {
+    const a = from.tables[tid];
+    const b = to.tables[tid];
+    if (!a || !b) return [];
+    const pa = [...(a.partitionOf ? [a.partitionOf.parent] : []), ...(a.inherits ?? [])];
+    const pb = [...(b.partitionOf ? [b.partitionOf.parent] : []), ...(b.inherits ?? [])];
+    return pa.filter((p) => !pb.includes(p));
+  };
+  const joinedParents = (tid: string): string[] => {
+    const a = from.tables[tid];
+    const b = to.tables[tid];
+    if (!a || !b) return [];
+    const pa = [...(a.partitionOf ? [a.partitionOf.parent] : []), ...(a.inherits ?? [])];
+    const pb = [...(b.partitionOf ? [b.partitionOf.parent] : []), ...(b.inherits ?? [])];
+    return pb.filter((p) => !pa.includes(p));
+  };
+  for (const c0 of all) {
+    let c = c0;
     if (c.op === 'rename' || c.op === 'add_value' || c.op === 'rename_value') continue;
+    if (inherited(c)) continue;
+    if (c.kind === 'column' && c.op === 'add') {
+      const pc = leftParents(c.table!).map((p) => from.tables[p]?.columns.find((x) => x.name === c.id)).find((x) => x);
+      if (pc) {
+        if (stableJson({ ...pc, comment: undefined }) === stableJson({ ...c.def, comment: undefined })) continue;
+        c = { op: 'alter', kind: 'column', table: c.table, id: c.id, from: pc, to: c.def, attrs: attrDiff(pc, c.def) };
+      }
+    }
+    if (c.kind === 'column' && c.op === 'drop') {
+      const id = c.id;
+      if (joinedParents(c.table!).some((p) => to.tables[p]?.columns.some((x) => x.name === id))) continue;
+    }
     if (c.kind === 'table') {
       if (c.op === 'alter') planTableAlter(ctx, c);
       continue;
@@ -487,8 +552,10 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
           const { default: _old, ...rest } = a;
           a = (b.default ? { ...rest, default: b.default } : rest) as Column;
         }
-        const s = alterColumn(t, a, b, ctx.ty, ctx.enums);
-        const r = alterColumn(t, b, a, ctx.ty, ctx.enums);
+        const seqId = serialSequenceId(t, b.name);
+        const seqs = ctx.adoptedSequences.has(seqId) ? { freeFrom: ctx.from.sequences[seqId], freeTo: ctx.to.sequences[seqId] } : {};
+        const s = alterColumn(t, a, b, ctx.ty, ctx.enums, seqs);
+        const r = alterColumn(t, b, a, ctx.ty, ctx.enums, { freeFrom: seqs.freeTo, freeTo: seqs.freeFrom });
         emit(ctx, { phase: PHASE.alterTable, what: `alter column ${obj} (${c.attrs.map((x) => x.attr).join(', ')})`, object: obj, sql: s.sql, reverse: r.sql, destructive: s.destructive, rewrite: s.rewrite, lock: s.lock, requires: columnRequires(b) });
       }
       return;
@@ -612,7 +679,7 @@ export function userTypesOf(...schemas: Schema[]): { types: Set<string>; enums: 
 /** newContext builds a PlanContext. */
 export function newContext(from: Schema, to: Schema): PlanContext {
   const { types, enums } = userTypesOf(from, to);
-  return { from, to, ty: typeNamer(types), enums, drafts: [], recreatedEnums: new Set(), droppedTables: new Set(), createdTables: new Set() };
+  return { from, to, ty: typeNamer(types), enums, drafts: [], recreatedEnums: new Set(), droppedTables: new Set(), createdTables: new Set(), adoptedSequences: new Set() };
 }
 
 export type { EnumType, View };

@@ -2,8 +2,9 @@
  * Column transitions: the ALTER TABLE statements that turn one column definition into another, with hazards.
  * The same function written the other way round is the reverse, so up and down stay mirror images.
  */
-import type { Column, SequenceOptions } from '../model/types.js';
-import { columnDef, commentOn, defaultSql, rel, schemaOf, nameOf, seqOptions, type TypeNamer } from '../sql/ddl.js';
+import type { Column, Sequence, SequenceOptions } from '../model/types.js';
+import { qid } from '../model/ids.js';
+import { columnDef, commentOn, defaultSql, rel, schemaOf, nameOf, seqOptions, SERIAL_TYPES, type TypeNamer } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { stableJson } from '../diff/index.js';
 
@@ -92,8 +93,19 @@ function effectiveDefault(c: Column): Column['default'] {
   return c.serial || c.identity || c.generated ? undefined : c.default;
 }
 
+/** SerialSequences names free sequences that a serial column's own sequence turns into (freeTo) or comes from (freeFrom). */
+export interface SerialSequences {
+  readonly freeFrom?: Sequence;
+  readonly freeTo?: Sequence;
+}
+
+/** serialSequenceId is the model id of the sequence a serial column owns. */
+export function serialSequenceId(table: string, column: string): string {
+  return qid(schemaOf(table), makeObjectName(nameOf(table), column, 'seq'));
+}
+
 /** alterColumn writes the statements turning column `a` into `b` (same name) on `table`. */
-export function alterColumn(table: string, a: Column, b: Column, ty: TypeNamer, enums: ReadonlySet<string>): ColumnSql {
+export function alterColumn(table: string, a: Column, b: Column, ty: TypeNamer, enums: ReadonlySet<string>, seqs: SerialSequences = {}): ColumnSql {
   const T = `ALTER TABLE ${rel(table)}`;
   const C = `${T} ALTER COLUMN ${quoteIdent(b.name)}`;
   const comment = a.comment !== b.comment ? [commentOn('COLUMN', `${rel(table)}.${quoteIdent(b.name)}`, b.comment)] : [];
@@ -113,18 +125,27 @@ export function alterColumn(table: string, a: Column, b: Column, ty: TypeNamer, 
   const defaultChanged = stableJson(da) !== stableJson(db);
   if (a.generated && !b.generated) sql.push(`${C} DROP EXPRESSION`);
   if (a.identity && !b.identity) sql.push(`${C} DROP IDENTITY`);
-  if (a.serial && !b.serial) sql.push(`${C} DROP DEFAULT`, `DROP SEQUENCE ${serialSequence(table, a.name)}`);
+  if (a.serial && !b.serial) {
+    const seq = serialSequence(table, a.name);
+    sql.push(`${C} DROP DEFAULT`);
+    if (seqs.freeTo) sql.push(`ALTER SEQUENCE ${seq} OWNED BY NONE`, `ALTER SEQUENCE ${seq} ${seqOptions(seqs.freeTo.options, true).join(' ')}`);
+    else sql.push(`DROP SEQUENCE ${seq}`);
+  }
   if (da && (defaultChanged || typeChanged)) sql.push(`${C} DROP DEFAULT`);
   if (typeChanged) {
     const coll = b.collation ? ` COLLATE ${quoteIdentDotted(b.collation)}` : a.collation ? ' COLLATE "default"' : '';
     sql.push(`${C} TYPE ${ty(b.type)}${coll}${usingClause(b.name, a.type, b.type, ty, enums)}`);
+  }
+  if (typeChanged && a.serial && b.serial && a.type !== b.type && SERIAL_TYPES[b.type]) {
+    sql.push(`ALTER SEQUENCE ${serialSequence(table, b.name)} AS ${b.type}`);
   }
   if (a.nullable !== b.nullable) sql.push(`${C} ${b.nullable ? 'DROP' : 'SET'} NOT NULL`);
   if (db && (defaultChanged || typeChanged)) sql.push(`${C} SET DEFAULT ${defaultSql(db)}`);
   if (!a.serial && b.serial) {
     const seq = serialSequence(table, b.name);
     const type = b.type === 'smallint' || b.type === 'integer' ? ` AS ${b.type}` : '';
-    sql.push(`CREATE SEQUENCE ${seq}${type} OWNED BY ${rel(table)}.${quoteIdent(b.name)}`);
+    if (seqs.freeFrom) sql.push(`ALTER SEQUENCE ${seq} ${seqOptions({ type: b.type }, true).join(' ')} OWNED BY ${rel(table)}.${quoteIdent(b.name)}`);
+    else sql.push(`CREATE SEQUENCE ${seq}${type} OWNED BY ${rel(table)}.${quoteIdent(b.name)}`);
     sql.push(`${C} SET DEFAULT nextval(${quoteLiteral(seq)}::regclass)`);
   }
   if (b.identity) {

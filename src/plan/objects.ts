@@ -5,6 +5,7 @@
 import type { AlterChange, Change } from '../model/changes.js';
 import type { Column, Default, Domain, EnumType, Func, Namespace, Sequence } from '../model/types.js';
 import { stableJson } from '../diff/index.js';
+import { identifiersOf } from '../diff/sqltext.js';
 import {
   commentOn,
   createComposite,
@@ -33,6 +34,9 @@ const bare = (id: string) => nameOf(id).toLowerCase();
 /** planObjects drafts the steps of every non-table, non-view change. */
 export function planObjects(ctx: PlanContext, all: readonly Change[]): void {
   const addValues = new Map<string, Extract<Change, { op: 'add_value' }>[]>();
+  const droppedRels = new Set<string>();
+  for (const c of all) if (c.op === 'drop' && (c.kind === 'view' || c.kind === 'table')) droppedRels.add(bare(c.id));
+  for (const c of all) if (c.op === 'alter' && c.kind === 'view') droppedRels.add(bare(c.id));
   for (const c of all) {
     if (c.op === 'rename') planRename(ctx, c);
     else if (c.op === 'rename_value') {
@@ -56,7 +60,8 @@ export function planObjects(ctx: PlanContext, all: readonly Change[]): void {
         case 'domain':
         case 'function':
         case 'sequence':
-          planObject(ctx, c as Extract<Change, { op: 'add' | 'drop' | 'alter' }>);
+          if (c.kind === 'sequence' && c.op !== 'alter' && ctx.adoptedSequences.has(c.id)) break;
+          planObject(ctx, c as Extract<Change, { op: 'add' | 'drop' | 'alter' }>, droppedRels);
           break;
         default:
           break;
@@ -160,7 +165,7 @@ function recreateEnumSql(ctx: PlanContext, id: string, values: readonly string[]
   return sql;
 }
 
-function planObject(ctx: PlanContext, c: Extract<Change, { op: 'add' | 'drop' | 'alter' }>): void {
+function planObject(ctx: PlanContext, c: Extract<Change, { op: 'add' | 'drop' | 'alter' }>, droppedRels: ReadonlySet<string>): void {
   const { ty } = ctx;
   switch (c.kind) {
     case 'extension': {
@@ -174,7 +179,12 @@ function planObject(ctx: PlanContext, c: Extract<Change, { op: 'add' | 'drop' | 
         const sql: string[] = [];
         const rev: string[] = [];
         if (a.schema !== b.schema && b.schema) (sql.push(`${E} SET SCHEMA ${quoteIdent(b.schema)}`), a.schema && rev.push(`${E} SET SCHEMA ${quoteIdent(a.schema)}`));
-        if (a.version !== b.version && b.version) (sql.push(`${E} UPDATE TO ${quoteLiteral(b.version)}`), a.version && rev.push(`${E} UPDATE TO ${quoteLiteral(a.version)}`));
+        if (a.version !== b.version && b.version) {
+          // extensions ship upgrade scripts only: going back to an older version means re-creating it
+          const to = (v: string, from?: string) => (from && compareVersions(v, from) < 0 ? [drop(b.name), ...createExtension({ ...b, version: v, comment: undefined })] : [`${E} UPDATE TO ${quoteLiteral(v)}`]);
+          sql.push(...to(b.version, a.version));
+          if (a.version) rev.push(...to(a.version, b.version).reverse());
+        }
         if (a.comment !== b.comment) (sql.push(commentOn('EXTENSION', quoteIdent(b.name), b.comment)), rev.push(commentOn('EXTENSION', quoteIdent(b.name), a.comment)));
         emit(ctx, { phase: PHASE.extension, what: `alter extension ${c.id}`, object: c.id, sql, reverse: rev.reverse() });
       }
@@ -247,7 +257,11 @@ function planObject(ctx: PlanContext, c: Extract<Change, { op: 'add' | 'drop' | 
       const fid = c.op === 'alter' ? c.to : c.def;
       const provides = [`fn:${fid.name.toLowerCase()}`];
       if (c.op === 'add') emit(ctx, { phase: PHASE.func, what: `create function ${c.id}`, object: c.id, sql: createFunction(c.def), reverse: [dropFunction(c.def)], provides, requires: requires(c.def) });
-      else if (c.op === 'drop') emit(ctx, { phase: PHASE.dropFunc, what: `drop function ${c.id}`, object: c.id, sql: [dropFunction(c.def)], reverse: createFunction(c.def) });
+      else if (c.op === 'drop') {
+        // an SQL function over relations that go away is dropped before them (its body is checked when re-created on down)
+        const early = c.def.language.toLowerCase() === 'sql' && [...identifiersOf(c.def.body)].some((n) => droppedRels.has(n));
+        emit(ctx, { phase: early ? PHASE.dropTrigger + 0.5 : PHASE.dropFunc, what: `drop function ${c.id}`, object: c.id, sql: [dropFunction(c.def)], reverse: createFunction(c.def) });
+      }
       else {
         const a = c.from;
         const b = c.to;
@@ -297,6 +311,19 @@ function planObject(ctx: PlanContext, c: Extract<Change, { op: 'add' | 'drop' | 
     default:
       return;
   }
+}
+
+/** compareVersions orders dotted version strings numerically where they are numbers. */
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/);
+  const pb = b.split(/[.-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? '0';
+    const y = pb[i] ?? '0';
+    const d = /^\d+$/.test(x) && /^\d+$/.test(y) ? +x - +y : x.localeCompare(y);
+    if (d) return d;
+  }
+  return 0;
 }
 
 /** alterDomain writes the statements turning domain `a` into `b`. */

@@ -92,10 +92,17 @@ export function seqOptions(o: SequenceOptions | undefined, full = false, withTyp
   if (opts.max !== undefined) out.push(`MAXVALUE ${num(opts.max)}`);
   else if (full) out.push('NO MAXVALUE');
   if (opts.start !== undefined) out.push(`START WITH ${num(opts.start)}`);
+  else if (full) out.push(`START WITH ${num(defaultStart(opts))}`);
   if (opts.cache !== undefined || full) out.push(`CACHE ${num(opts.cache ?? '1')}`);
   if (opts.cycle) out.push('CYCLE');
   else if (full) out.push('NO CYCLE');
   return out;
+}
+
+/** defaultStart is the START PostgreSQL picks when none is given: MINVALUE going up, MAXVALUE going down. */
+function defaultStart(o: SequenceOptions): string {
+  const up = !(o.increment ?? '1').trim().startsWith('-');
+  return up ? (o.min ?? '1') : (o.max ?? '-1');
 }
 
 function num(s: string): string {
