@@ -178,6 +178,16 @@ export function planChangeDrafts(ctx: PlanContext, changes: readonly Change[]): 
     if (c.kind === 'table' && c.op === 'add') ctx.createdTables.add(c.id);
   }
   for (const c of all) if (c.op === 'alter' && c.kind === 'enum' && c.attrs.some((a) => a.attr === 'values')) ctx.recreatedEnums.add(c.id);
+  // a value added with ADD VALUE cannot be used in the same transaction: when this migration uses it
+  // (a default, a check...), the enum is recreated instead, which PostgreSQL allows in one transaction
+  const adds = all.filter((c) => c.op === 'add_value');
+  if (adds.length) {
+    const others = JSON.stringify(all.filter((c) => c.kind !== 'enum'));
+    for (const c of adds) {
+      const lit = JSON.stringify(`'${c.value.replace(/'/g, "''")}'`).slice(1, -1);
+      if (others.includes(lit) || others.includes(`"literal":${JSON.stringify(c.value)}`)) ctx.recreatedEnums.add(c.id);
+    }
+  }
   for (const c of all) {
     if (c.op !== 'alter' || c.kind !== 'column' || !c.attrs.some((a) => a.attr === 'serial')) continue;
     const seq = serialSequenceId(c.table!, c.id);

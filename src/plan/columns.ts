@@ -131,7 +131,7 @@ export function alterColumn(table: string, a: Column, b: Column, ty: TypeNamer, 
     if (seqs.freeTo) sql.push(`ALTER SEQUENCE ${seq} OWNED BY NONE`, `ALTER SEQUENCE ${seq} ${seqOptions(seqs.freeTo.options, true).join(' ')}`);
     else sql.push(`DROP SEQUENCE ${seq}`);
   }
-  if (da && (defaultChanged || typeChanged)) sql.push(`${C} DROP DEFAULT`);
+  if (da && (typeChanged || (defaultChanged && !db))) sql.push(`${C} DROP DEFAULT`);
   if (typeChanged) {
     const coll = b.collation ? ` COLLATE ${quoteIdentDotted(b.collation)}` : a.collation ? ' COLLATE "default"' : '';
     sql.push(`${C} TYPE ${ty(b.type)}${coll}${usingClause(b.name, a.type, b.type, ty, enums)}`);

@@ -68,21 +68,32 @@ export function planObjects(ctx: PlanContext, all: readonly Change[]): void {
       }
     }
   }
-  const toJson = addValues.size ? JSON.stringify(ctx.to) : '';
   for (const [id, adds] of addValues) {
     const e = rel(id);
+    const fromEnum = ctx.from.enums[id]!;
+    if (ctx.recreatedEnums.has(id)) {
+      if (ctx.drafts.some((d) => d.step.object === id && d.phase === PHASE.enum)) continue; // already recreated for other reasons
+      emit(ctx, {
+        phase: PHASE.enum,
+        what: `recreate enum ${id} (adds ${adds.map((a) => JSON.stringify(a.value)).join(', ')}, used in this migration)`,
+        object: id,
+        sql: recreateEnumSql(ctx, id, ctx.to.enums[id]!.values, 'from', 'to'),
+        reverse: recreateEnumSql(ctx, id, fromEnum.values, 'to', 'from'),
+        rewrite: true,
+        lock: true,
+        provides: [`type:${bare(id)}`],
+      });
+      continue;
+    }
     const sql = adds.map(
       (a) => `ALTER TYPE ${e} ADD VALUE ${quoteLiteral(a.value)}${a.before !== undefined ? ` BEFORE ${quoteLiteral(a.before)}` : a.after !== undefined ? ` AFTER ${quoteLiteral(a.after)}` : ''}`,
     );
-    const used = adds.some((a) => toJson.includes(JSON.stringify(`'${a.value.replace(/'/g, "''")}'`).slice(1, -1)) || toJson.includes(`"literal":${JSON.stringify(a.value)}`));
-    const fromEnum = ctx.from.enums[id]!;
     emit(ctx, {
       phase: PHASE.enum + 0.5,
       what: `add value${adds.length > 1 ? 's' : ''} ${adds.map((a) => JSON.stringify(a.value)).join(', ')} to enum ${id}`,
       object: id,
       sql,
       reverse: recreateEnumSql(ctx, id, fromEnum.values, 'from', 'from'),
-      ...(used ? { transactional: false } : {}),
       provides: [`type:${bare(id)}`],
     });
   }

@@ -1,0 +1,93 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base.js';
+
+/** PlanStepJson is one step as `plan --json` prints it. */
+export interface PlanStepJson {
+  readonly what: string;
+  readonly object: string;
+  readonly destructive: boolean;
+  readonly rewrite: boolean;
+  readonly lock: boolean;
+  readonly reversible: boolean;
+  readonly transactional: boolean;
+  readonly sql: readonly string[];
+  readonly reverse: readonly string[] | null;
+}
+
+/** PlanResult is what `plan --json` prints. */
+export interface PlanResult {
+  readonly from: { readonly rev: string; readonly id: string | null; readonly hash: string };
+  readonly to: { readonly rev: string; readonly id: string | null; readonly hash: string };
+  readonly direction: 'up' | 'down';
+  readonly destructive: boolean;
+  readonly steps: readonly PlanStepJson[];
+  readonly sql: string;
+}
+
+/** Plan prints the migration between two revisions. */
+export default class Plan extends BaseCommand {
+  static override summary = 'Print the migration SQL from revision A to B (default HEAD -> WORKING).';
+  static override description = `Plans the ordered steps that turn schema A into schema B: renames declared with renamed_from first,
+then drops, types, functions, tables, columns, constraints, indexes, foreign keys, views, triggers and
+policies, each in dependency order. Every step carries its reverse; the down script (--down) is the
+reverses in reverse order. Steps that lose data are marked destructive; steps that rewrite a table or
+hold a long ACCESS EXCLUSIVE lock are marked too.
+
+A and B are revisions (id, prefix, branch, tag, HEAD~N, REV^N, WORKING); \`A..B\` is the same as \`A B\`.
+--json prints {from, to, direction, destructive, steps: [{what, object, destructive, rewrite, lock,
+reversible, transactional, sql, reverse}], sql}.`;
+
+  static override examples = [
+    '<%= config.bin %> plan',
+    '<%= config.bin %> plan HEAD~1 HEAD',
+    '<%= config.bin %> plan main feature --down',
+    '<%= config.bin %> plan v1.0..v2.0 --json',
+  ];
+
+  static override args = {
+    a: Args.string({ description: 'From revision (default HEAD).', required: false }),
+    b: Args.string({ description: 'To revision (default WORKING).', required: false }),
+  };
+
+  static override flags = {
+    down: Flags.boolean({ summary: 'Print the down migration (B back to A) instead of the up migration.' }),
+  };
+
+  async run(): Promise<PlanResult> {
+    const { args, flags } = await this.parse(Plan);
+    let a = args.a ?? 'HEAD';
+    let b = args.b ?? 'WORKING';
+    if (args.a && !args.b && args.a.includes('..')) [a, b] = args.a.split('..', 2).map((x, i) => x || (i === 0 ? 'HEAD' : 'WORKING')) as [string, string];
+    const { openProject, loadRevOrEmpty } = await import('../cli/project.js');
+    const { planMigration, renderUp, renderDown } = await import('../plan/index.js');
+    const { root, store } = await openProject(this.root);
+    const from = await loadRevOrEmpty(root, a, store);
+    const to = await loadRevOrEmpty(root, b, store);
+    const plan = planMigration(from.schema, to.schema);
+    const sql = flags.down ? renderDown(plan) : renderUp(plan);
+    const label = (s: typeof from) => `${s.rev}${s.id ? ` (${s.id.slice(0, 7)})` : ''}`;
+    const [x, y] = flags.down ? [to, from] : [from, to];
+    this.print(`-- schemaver ${flags.down ? 'down' : 'up'} migration ${label(x)} -> ${label(y)}`);
+    this.print(`-- from ${x.hash}\n-- to   ${y.hash}`);
+    if (plan.steps.some((s) => s.destructive)) this.print(`-- WARNING: destructive steps: ${plan.steps.filter((s) => s.destructive).map((s) => s.what).join('; ')}`);
+    this.print(plan.steps.length ? `\n${sql}` : '-- (no steps: the schemas are equal)');
+    return {
+      from: { rev: from.rev, id: from.id ?? null, hash: from.hash },
+      to: { rev: to.rev, id: to.id ?? null, hash: to.hash },
+      direction: flags.down ? 'down' : 'up',
+      destructive: plan.steps.some((s) => s.destructive),
+      steps: plan.steps.map((s) => ({
+        what: s.what,
+        object: s.object,
+        destructive: s.destructive,
+        rewrite: s.rewrite,
+        lock: s.lock,
+        reversible: s.reverse !== null,
+        transactional: s.transactional !== false,
+        sql: s.sql,
+        reverse: s.reverse,
+      })),
+      sql,
+    };
+  }
+}
