@@ -55,8 +55,8 @@ export interface LayoutInput {
   readonly ours: { readonly schema: Schema; readonly files: readonly SourceFile[] };
   readonly theirs: { readonly schema: Schema; readonly files: readonly SourceFile[] };
   readonly merged: Schema;
-  /** write renders a (partial) schema as the text of one YAML file. */
-  readonly write: (schema: Schema) => string;
+  /** write renders a (partial) schema as the text of the YAML file at `path`. */
+  readonly write: (schema: Schema, path: string) => string;
   /** writeAll renders a whole schema as files when ours' layout cannot be followed. */
   readonly writeAll: (schema: Schema) => SourceFile[];
   /** fallbackPath holds objects neither side places in a file (default `schema/merged.yaml`). */
@@ -105,7 +105,7 @@ export function layoutFiles(input: LayoutInput): SourceFile[] {
     if (!parts) continue; // every object of this file was dropped
     const sub: Record<string, unknown> = { ...emptySchema() };
     for (const [s, keys] of parts) sub[s] = Object.fromEntries(keys.map((k) => [k, (merged[s] as Record<string, unknown>)[k]]));
-    out.push({ path: p, text: input.write(sub as unknown as Schema) });
+    out.push({ path: p, text: input.write(sub as unknown as Schema, p) });
   }
   return out;
 }

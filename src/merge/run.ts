@@ -49,20 +49,12 @@ export interface MergeFlags {
   readonly note?: (text: string) => void;
 }
 
-/** yamlWriter loads the YAML writer (src/yaml) and adapts it to "one file" and "whole schema" uses. */
-async function yamlWriter(): Promise<{ write(s: Schema): string; writeAll(s: Schema): SourceFile[] }> {
-  const spec = '../yaml/index.js';
-  const mod = (await import(spec)) as { writeSchemaYaml?: (s: Schema, opts?: unknown) => unknown };
-  const fn = mod.writeSchemaYaml;
-  if (typeof fn !== 'function') throw new SchemaverError({ code: 'not-implemented', message: 'the YAML writer (src/yaml) is not available in this build', exit: 3 });
-  const asFiles = (out: unknown, path: string): SourceFile[] =>
-    typeof out === 'string' ? [{ path, text: out }] : Array.isArray(out) ? (out as SourceFile[]) : [{ path, text: String((out as { text?: string }).text ?? '') }];
+/** yamlWriter loads the YAML writer (src/yaml): one file's text for part of a schema, or a whole schema as files. */
+async function yamlWriter(): Promise<{ write(s: Schema, path: string): string; writeAll(s: Schema): SourceFile[] }> {
+  const y = await import('../yaml/index.js');
   return {
-    write: (s) => {
-      const files = asFiles(fn(s), 'schema/schema.yaml');
-      return files.length === 1 ? files[0]!.text : files.map((f) => f.text).join('\n');
-    },
-    writeAll: (s) => asFiles(fn(s), 'schema/schema.yaml'),
+    write: (s, path) => y.schemaRefHeader(path) + y.stringifyYaml(y.schemaToYamlDoc(s)),
+    writeAll: (s) => y.writeSchemaYaml(s),
   };
 }
 
