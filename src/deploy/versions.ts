@@ -80,7 +80,7 @@ export async function readHistory(db: Driver, limit?: number): Promise<HistoryRo
   const rows = await db.query<Record<string, unknown>>(
     `SELECT id::text AS id, from_commit, to_commit, from_hash, to_hash, direction, checksum, schemaver_version,
             to_char(applied_at AT TIME ZONE 'UTC', ${ISO}) AS applied_at, applied_by
-       FROM ${HISTORY_TABLE} ORDER BY id DESC${limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(limit))}` : ''}`,
+       FROM ${HISTORY_TABLE} AS h ORDER BY h.id DESC${limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(limit))}` : ''}`,
   );
   return rows.map((r) => ({
     id: Number(r.id),

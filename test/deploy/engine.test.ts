@@ -187,6 +187,17 @@ describe.each(KINDS)('deploy engine on %s', (kind) => {
     expect((await history(t.db, 'db')).rows[0]).toMatchObject({ direction: 'stamp', from: c3, to: null });
   });
 
+  it.skipIf(skip)('history lists rows newest first past ten rows (numeric, not text, order)', async () => {
+    const { s, c1, c2 } = threeRevisions();
+    for (let i = 0; i < 6; i++) {
+      await stamp(s, t.db, 'db', c1, { force: true });
+      await stamp(s, t.db, 'db', c2, { force: true });
+    }
+    const rows = (await history(t.db, 'db')).rows;
+    expect(rows.map((r) => r.id)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect((await history(t.db, 'db', 1)).rows.map((r) => [r.id, r.to])).toEqual([[12, c2]]);
+  });
+
   it.skipIf(skip)('keeps all 10,000 rows through an add column + index upgrade and its downgrade', async () => {
     const { s, c1, c2 } = threeRevisions();
     const ctx = { store: s, db: t.db, classifyDown: columnClassifier };
