@@ -108,8 +108,12 @@ renamed_from hints that apply to HEAD are recorded with the commit.`;
       if (flags.verify) {
         const { verifyEdge } = await import('../pg/index.js');
         this.note(`verifying the migration from ${head ? shortId(head.id) : 'nothing'} in PGlite...`);
+        const { cacheDir } = await import('../store/index.js');
         const result = await guard('verification (src/pg)', () =>
-          verifyEdge(parentSchema, working.schema, up, downText !== undefined || reversible ? down : null),
+          verifyEdge(parentSchema, working.schema, up, downText !== undefined || reversible ? down : null, {
+            cacheDir: cacheDir(root),
+            allowDataLoss: destructive.length > 0,
+          }),
         );
         if (!result.ok) {
           throw negative(

@@ -86,6 +86,11 @@ export const SCHEMA_DIR = 'schema';
 /** STORE_IGNORES are the store entries an app repository should not track: the local PGlite database, caches, the lock. */
 export const STORE_IGNORES = ['local/', 'cache/', 'schemaver.lock', '*.tmp-*'];
 
+/** cacheDir is where derived, rebuildable data lives (`<root>/.schemaver/cache`: verified edges, WORKING's hash); ignored by git. */
+export function cacheDir(root: string): string {
+  return join(root, STORE_DIR, 'cache');
+}
+
 /** openStore opens `<root>/.schemaver`; SchemaverError (exit 2, hint: run `schemaver init`) when missing. */
 export async function openStore(root: string): Promise<Store> {
   const gitdir = join(root, STORE_DIR);

@@ -1,0 +1,44 @@
+/**
+ * commit proves each edge in PGlite before storing it: a generated migration verifies, a wrong hand-edited
+ * one is refused (exit 1, nothing written) with the mismatch named.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempProject, type Project } from '../helpers/cli.js';
+
+let p: Project;
+beforeAll(async () => {
+  p = tempProject();
+  expect((await p.run('init')).code).toBe(0);
+});
+afterAll(() => p.cleanup());
+
+const V1 = `tables:
+  "user accounts":
+    columns:
+      id: { type: bigint, identity: always, primary_key: true }
+      "e-mail; drop": { type: text, nullable: false }
+`;
+
+describe('commit verification', () => {
+  it('verifies generated migrations, refuses a hand-edited up that does not reproduce the schema', async () => {
+    p.write('schema/s.yaml', V1);
+    const first = await p.run('commit', '-m', 'first', '--json');
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const fj = first.json<any>();
+    expect(fj.migrations[0]).toMatchObject({ parent: '', verified: true });
+    expect(typeof fj.migrations[0].verifyMs).toBe('number');
+
+    p.write('schema/s.yaml', V1 + '      age: int\n');
+    p.write('wrong.sql', 'ALTER TABLE "user accounts" ADD COLUMN age bigint;\n');
+    const bad = await p.run('commit', '-m', 'wrong', '--up', 'wrong.sql');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('error[verification-failed]');
+    expect(bad.stderr).toMatch(/age/);
+    expect(p.read('.schemaver/refs/heads/main').trim()).toBe(fj.id);
+
+    p.write('right.sql', 'ALTER TABLE "user accounts" ADD COLUMN age integer;\n');
+    const good = await p.run('commit', '-m', 'right', '--up', 'right.sql', '--json');
+    expect(good.code, good.stdout + good.stderr).toBe(0);
+    expect(good.json<any>().migrations[0]).toMatchObject({ handEdited: true, verified: true, parent: fj.id });
+  });
+});
