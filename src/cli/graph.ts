@@ -76,8 +76,7 @@ function transition(lanes: readonly string[], next: readonly string[], idx: numb
     else if (to === from + 1) put(2 * from + 1, '\\');
     else if (to === from - 1) put(2 * from - 1, '/');
     else if (to > from) {
-      for (let x = 2 * from + 1; x < 2 * to - 1; x++) put(x, '_');
-      put(2 * to - 1, '\\');
+      for (let x = 2 * from + 1; x < 2 * to; x += 2) put(x, '\\'); // octopus: `|\ \`
     } else {
       put(2 * to + 1, '/');
       for (let x = 2 * to + 2; x < 2 * from; x++) put(x, '_');
