@@ -74,7 +74,7 @@ renamed_from hints that apply to HEAD are recorded with the commit.`;
       if (head && head.hash === working.hash) {
         throw negative('nothing-to-commit', `nothing to commit: schema/ matches HEAD (${shortId(head.id)})`, 'edit schema/*.yaml first; `schemaver status` shows what changed', { head: head.id, hash: head.hash });
       }
-      const parentSchema = head ? (await store.readSnapshot(head.id)).schema : emptySchema();
+      const parentSchema = head ? await store.readSchema(head.id) : emptySchema();
       if (!head && working.hash === schemaHash(parentSchema)) {
         throw negative('nothing-to-commit', 'nothing to commit: schema/ declares no objects yet', 'declare some objects in schema/*.yaml first');
       }

@@ -49,7 +49,7 @@ migration a commit would store now.`;
       const w = await loadWorking(root);
       const head = await headHash(store);
       const { emptySchema } = await import('../model/types.js');
-      const base = head ? (await store.readSnapshot(head.id)).schema : emptySchema();
+      const base = head ? await store.readSchema(head.id) : emptySchema();
       const { semanticDiff } = await import('../cli/semdiff.js');
       const changes = head?.hash === w.hash ? [] : semanticDiff(base, w.schema);
       const migrations: Migration[] = [];

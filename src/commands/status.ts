@@ -49,7 +49,7 @@ Exits 2 with every problem when schema/ does not validate.`;
     if (!clean) {
       const { semanticDiff } = await import('../cli/semdiff.js');
       const { emptySchema } = await import('../model/types.js');
-      const base = head ? (await store.readSnapshot(head.id)).schema : emptySchema();
+      const base = head ? await store.readSchema(head.id) : emptySchema();
       changes = semanticDiff(base, working.schema!);
     }
     const files = head ? await fileDirt(store, head.id, working.files) : { added: working.files.map((f) => f.path), removed: [], modified: [] };

@@ -3,6 +3,7 @@
  *   schema/**                              the user's files, byte for byte
  *   model/<section>/<safe id>.json         one canonical blob per object (canonicalObjects)
  *   schemaver.json                         {format: 1, hash, renames}
+ *   snapshot.json                          the model exactly as committed (hints, column order): loads without YAML parsing
  *   migrations/<parent id | root>/up.sql, down.sql, steps.json
  * steps.json holds the whole Migration except its SQL: {parent, fromHash, toHash, handEdited, renames, steps}.
  * The message is the user's message plus a trailer paragraph `Schema-Hash: sv1:...`.
@@ -13,6 +14,9 @@ import { SchemaverError } from '../errors.js';
 
 /** FORMAT is the version of the commit layout. */
 export const FORMAT = 1;
+
+/** SNAPSHOT_FILE holds the committed model as JSON, so reading a snapshot does not re-parse its YAML. */
+export const SNAPSHOT_FILE = 'snapshot.json';
 
 /** ROOT_DIR is the migrations directory name for the edge from nothing (a root commit). */
 export const ROOT_DIR = 'root';

@@ -10,6 +10,7 @@ import { SchemaverError, invalidSchema } from '../errors.js';
 import { canonicalObjects, schemaHash } from '../canon/index.js';
 import { parseSchemaFiles, type SourceFile } from '../parse/index.js';
 import type { Migration } from '../model/plan.js';
+import type { Schema } from '../model/types.js';
 import type { CommitInfo, NewCommit, Snapshot, Store } from './index.js';
 import { ObjectWriter, addPath, type TreeNode } from './objects.js';
 import { checkRefName, deleteRef, writeFileAtomic, listRefs, readHead, readRef, writeHead, writeRef, type HeadState } from './refs.js';
@@ -18,6 +19,7 @@ import { ambiguousRevision, navigate, parseRev, unknownRevision } from './revisi
 import { resolveAuthor } from './author.js';
 import {
   FORMAT,
+  SNAPSHOT_FILE,
   checkFilePath,
   commitMessage,
   commitText,
@@ -238,7 +240,21 @@ export class GitStore implements Store {
   async readSnapshot(id: string): Promise<Snapshot> {
     const info = await this.readCommit(id);
     const files = await this.readFiles(id);
-    const parsed = parseSchemaFiles(files);
+    return { ...info, schema: await this.readSchema(id, files), files, migrations: await this.readMigrations(id) };
+  }
+
+  /** readSchema returns the model a commit stored (snapshot.json), or parses its files when it has none. */
+  async readSchema(id: string, files?: readonly SourceFile[]): Promise<Schema> {
+    const stored = await this.readText(await this.treeOf(id), SNAPSHOT_FILE);
+    if (stored !== undefined) {
+      try {
+        const schema = JSON.parse(stored) as Schema;
+        if (schema && schema.kind === 'schema') return schema;
+      } catch {
+        /* fall back to the files */
+      }
+    }
+    const parsed = parseSchemaFiles(files ?? (await this.readFiles(id)));
     if (!parsed.schema) {
       const err = invalidSchema(parsed.issues);
       throw new SchemaverError({
@@ -249,7 +265,7 @@ export class GitStore implements Store {
         exit: 3,
       });
     }
-    return { ...info, schema: parsed.schema, files, migrations: await this.readMigrations(id) };
+    return parsed.schema;
   }
 
   /** renamesOf returns the renames recorded in a commit's schemaver.json. */
@@ -278,6 +294,7 @@ export class GitStore implements Store {
       const renames = [...new Set(c.migrations.flatMap((m) => m.renames ?? []))];
       const meta: SchemaverJson = { format: FORMAT, hash, renames };
       addPath(root, 'schemaver.json', await w.writeText(JSON.stringify(meta, null, 2) + '\n'));
+      addPath(root, SNAPSHOT_FILE, await w.writeText(JSON.stringify(c.schema) + '\n'));
       for (const m of c.migrations) {
         const dir = `migrations/${migrationDir(m.parent)}`;
         addPath(root, `${dir}/up.sql`, await w.writeText(m.up));

@@ -103,6 +103,20 @@ describe('commits', () => {
     expect(snapshot.migrations[0]!.steps[0]).toMatchObject({ what: 'create table x', reversible: true });
   });
 
+  it('reads back the model exactly as committed: column order and rename hints included', async () => {
+    const store = await initStore(root);
+    const a = await store.commit(snap('one', [], [{ path: 'schema/s.yaml', text: tableYaml('users') + '      zeta: text\n      alpha: text\n' }]));
+    const files = [{ path: 'schema/s.yaml', text: tableYaml('users') + '      zeta: text\n      beta: { type: text, renamed_from: alpha }\n' }];
+    const c = snap('two', [a], files);
+    const b = await store.commit(c);
+    expect(git('ls-tree', '--name-only', b)).toContain('snapshot.json');
+    const back = await store.readSchema(b);
+    expect(back).toEqual(JSON.parse(JSON.stringify(c.schema)));
+    expect(back.tables.users!.columns.map((x) => x.name)).toEqual(['id', 'zeta', 'beta']);
+    expect(back.tables.users!.columns[2]!.renamedFrom).toBe('alpha');
+    expect((await store.readSnapshot(b)).schema).toEqual(back);
+  });
+
   it('shares blobs of unchanged objects and keeps history readable by git log', async () => {
     const store = await initStore(root);
     const a = await store.commit(snap('one', [], [{ path: 'schema/s.yaml', text: tableYaml('users') + '  teams:\n    columns:\n      id: bigint\n' }]));
