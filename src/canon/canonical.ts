@@ -35,10 +35,13 @@ function sortedMap<T, U>(m: Readonly<Record<string, T>> | undefined, f: (v: T) =
 let keepHints = false;
 
 function strip<T extends object>(o: T, ...keys: string[]): T {
-  const out = { ...o } as Record<string, unknown>;
-  if (!keepHints) for (const k of keys) delete out[k];
-  for (const k of Object.keys(out)) if (out[k] === false && k !== 'nullable' && k !== 'permissive') delete out[k];
-  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  const out = {} as Record<string, unknown>;
+  for (const k in o) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v === undefined || (v === false && k !== 'nullable' && k !== 'permissive')) continue;
+    if (!keepHints && keys.length && keys.includes(k)) continue;
+    out[k] = v;
+  }
   return out as T;
 }
 
@@ -75,6 +78,7 @@ export function canonicalSequenceOptions(o: SequenceOptions | undefined, default
 }
 
 function canonColumn(c: Column): Column {
+  if (!c.identity && (keepHints || c.renamedFrom === undefined)) return c;
   const out: Mutable<Column> = strip(c, 'renamedFrom');
   if (c.identity) {
     const options = canonicalSequenceOptions(c.identity.options, c.type);
@@ -193,29 +197,35 @@ export function tidySchema(schema: Schema): Schema {
 
 /** stableJson writes a value as JSON with sorted keys, dropping undefined, `false` (except literal values), empty maps and empty lists. */
 export function stableJson(value: unknown): string {
-  return write(value, false) ?? 'null';
+  const v = prune(value, false);
+  return v === undefined ? 'null' : JSON.stringify(v);
 }
 
-function write(v: unknown, keepFalse: boolean): string | undefined {
-  if (v === undefined || v === null) return v === null ? 'null' : undefined;
-  if (typeof v === 'boolean') return v || keepFalse ? String(v) : undefined;
-  if (typeof v === 'number' || typeof v === 'string') return JSON.stringify(v);
+/** prune copies a value with object keys in sorted order, leaving out what stableJson drops. */
+function prune(v: unknown, keepFalse: boolean): unknown {
+  if (v === null || typeof v !== 'object') {
+    if (v === false && !keepFalse) return undefined;
+    return v;
+  }
   if (Array.isArray(v)) {
     if (v.length === 0) return undefined;
-    const parts: string[] = [];
-    for (const x of v) parts.push(write(x, true) ?? 'null');
-    return `[${parts.join(',')}]`;
-  }
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    const parts: string[] = [];
-    for (const k of Object.keys(o).sort()) {
-      const s = write(o[k], k === 'literal');
-      if (s !== undefined) parts.push(`${JSON.stringify(k)}:${s}`);
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x = prune(v[i], true);
+      out[i] = x === undefined ? null : x;
     }
-    return parts.length ? `{${parts.join(',')}}` : undefined;
+    return out;
   }
-  return JSON.stringify(String(v));
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length > 1) keys.sort();
+  let out: Record<string, unknown> | undefined;
+  for (const k of keys) {
+    const x = prune(o[k], k === 'literal');
+    if (x === undefined) continue;
+    (out ??= {})[k] = x;
+  }
+  return out;
 }
 
 /** canonicalJson writes the canonical form as deterministic JSON text. */

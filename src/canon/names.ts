@@ -14,7 +14,17 @@ const dec = new TextDecoder();
 
 /** byteLength is the UTF-8 length of a name, which is what the 63-byte limit counts. */
 export function byteLength(s: string): number {
-  return enc.encode(s).length;
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 2; // surrogate pair: 4 bytes for 2 UTF-16 units
+      i++;
+    } else n += 2;
+  }
+  return n;
 }
 
 /** clipBytes cuts a UTF-8 string to at most `limit` bytes without splitting a character (pg_mbcliplen). */

@@ -95,6 +95,7 @@ function splitTypeName(text: string): { parts: string[]; quoted: boolean[] } | u
 
 /** typeSchema returns the schema a user-written type names explicitly (`billing.money` -> `billing`), if any. */
 export function typeSchema(text: string): string | undefined {
+  if (!text.includes('.')) return undefined;
   const base = text.trim().replace(/\s+array(\s*\[\s*\d*\s*\])?$/i, '').replace(/(\s*\[\s*\d*\s*\])+$/, '');
   const m = SHAPE.exec(base);
   const split = splitTypeName(m ? m[1]! : base);
@@ -102,8 +103,20 @@ export function typeSchema(text: string): string | undefined {
   return split.parts[0] === 'pg_catalog' ? undefined : split.parts[0];
 }
 
+const typeCache = new Map<string, string>();
+
 /** normalizeType rewrites a PostgreSQL type spelling to format_type's (`int` -> `integer`, `varchar(5)` -> `character varying(5)`). */
 export function normalizeType(text: string): string {
+  let out = typeCache.get(text);
+  if (out === undefined) {
+    out = normalizeTypeUncached(text);
+    if (typeCache.size > 10000) typeCache.clear();
+    typeCache.set(text, out);
+  }
+  return out;
+}
+
+function normalizeTypeUncached(text: string): string {
   let s = text.trim().replace(/\s+/g, ' ');
   if (s === '') return s;
   let array = false;

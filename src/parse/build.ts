@@ -314,7 +314,7 @@ function resolveFk(ctx: Ctx, c: Collected, t: DraftTable, fk: DraftFk): void {
         fk.refColumns = [p[1]!];
       }
     }
-    delete fk.refParts;
+    fk.refParts = undefined;
   }
   const target = fk.refTable === undefined ? undefined : c.tables.get(fk.refTable);
   if (!target) {

@@ -54,8 +54,12 @@ export interface DraftTable {
   inheritsAt?: Node;
 }
 
-/** undef removes keys whose value is undefined (the model never holds undefined-valued keys). */
+/** undef returns a copy without the keys whose value is undefined (the model never holds undefined-valued keys). */
 export function undef<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const out = {} as Record<string, unknown>;
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }

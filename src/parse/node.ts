@@ -4,6 +4,8 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YNode } from 'yaml';
 import type { Issue, SourceLoc } from '../errors.js';
+import { FALLBACK, fastParseYaml } from './fastyaml.js';
+import { byteLength } from '../canon/names.js';
 
 /** FileRef is a source file with its line index. */
 export interface FileRef {
@@ -104,7 +106,7 @@ export class Ctx {
       this.error('invalid-name', n, `${what} \`${s}\` contains a NUL character`);
       return false;
     }
-    const bytes = new TextEncoder().encode(s).length;
+    const bytes = s.length <= 15 ? 0 : byteLength(s);
     if (bytes > 63) {
       this.error('name-too-long', n, `${what} \`${s}\` is ${bytes} bytes long; PostgreSQL names are at most 63 bytes`, 'shorten the name (PostgreSQL would silently truncate it)');
       return false;
@@ -219,8 +221,15 @@ export function suggest(word: string, allowed: readonly string[]): string | unde
 
 const YAML_CODES: Readonly<Record<string, string>> = { DUPLICATE_KEY: 'duplicate-key' };
 
+/** YamlMode picks the YAML reader: the fast subset reader with library fallback (default), or the library only. */
+export type YamlMode = 'auto' | 'library';
+
 /** parseYamlFile parses one file into a located tree, recording YAML syntax errors as issues. */
-export function parseYamlFile(path: string, text: string, ctx: Ctx): Node | undefined {
+export function parseYamlFile(path: string, text: string, ctx: Ctx, mode: YamlMode = 'auto'): Node | undefined {
+  if (mode === 'auto') {
+    const fast = fastParseYaml(path, text);
+    if (fast !== FALLBACK) return fast.root;
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, keepSourceTokens: false });
   const file: FileRef = { path, lines };

@@ -107,7 +107,7 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
       t.inheritsAt = e.value;
     }
   }
-  undef(r);
+  t.rest = undef(r);
   return t;
 }
 
@@ -219,8 +219,7 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   else for (const key of ['on_delete', 'on_update']) {
     if (k.has(key)) ctx.error('invalid-value', k.get(key)!.keyNode, `\`${key}\` on ${what} needs \`references\``, 'add `references: table.column`');
   }
-  undef(col);
-  t.columns.push(col);
+  t.columns.push(undef(col));
 }
 
 function setType(ctx: Ctx, col: DraftColumn, raw: string, at: Node): void {
@@ -274,7 +273,6 @@ function readFkOptions(ctx: Ctx, fk: DraftFk, k: Map<string, Entry>): void {
   if (k.has('initially_deferred')) fk.initiallyDeferred = readBool(ctx, k, 'initially_deferred');
   if (k.has('not_valid')) fk.notValid = readBool(ctx, k, 'not_valid');
   timing(ctx, fk, k);
-  undef(fk);
 }
 
 function timing(ctx: Ctx, o: { deferrable?: boolean; initiallyDeferred?: boolean }, k: Map<string, Entry>): void {
