@@ -16,6 +16,10 @@ export interface ParsedId {
 export function readId(ctx: Ctx, n: Node, what: string): ParsedId | undefined {
   const text = ctx.text(n, what);
   if (text === undefined) return undefined;
+  if (text.trim() === '') {
+    ctx.error('invalid-name', n, `${what} is empty`, 'give it a name');
+    return undefined;
+  }
   const q = parseQid(text);
   if (!q) {
     ctx.error('invalid-name', n, `${what} \`${text}\` is not a valid name`, 'write `name` or `schema.name`; double-quote a part that contains a dot');

@@ -108,7 +108,7 @@ export class Ctx {
     }
     const bytes = s.length <= 15 ? 0 : byteLength(s);
     if (bytes > 63) {
-      this.error('name-too-long', n, `${what} \`${s}\` is ${bytes} bytes long; PostgreSQL names are at most 63 bytes`, 'shorten the name (PostgreSQL would silently truncate it)');
+      this.error('name-too-long', n, `${what} is ${bytes} bytes long (PostgreSQL names are at most 63 bytes): \`${s}\``, 'shorten the name (PostgreSQL would silently truncate it)');
       return false;
     }
     return true;
@@ -117,7 +117,8 @@ export class Ctx {
   /** bool returns a boolean, or records `wrong-type`. */
   bool(n: Node, what: string): boolean | undefined {
     if (n.t === 'scalar' && typeof n.value === 'boolean') return n.value;
-    this.error('wrong-type', n, `${what} must be true or false, not ${describe(n)}`);
+    const yaml11 = n.t === 'scalar' && typeof n.value === 'string' && /^(y|yes|n|no|on|off)$/i.test(n.value);
+    this.error('wrong-type', n, `${what} must be true or false, not ${describe(n)}`, yaml11 ? `YAML 1.2 reads \`${n.source}\` as a string; write true or false` : undefined);
     return undefined;
   }
 

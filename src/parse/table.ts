@@ -192,7 +192,7 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   const pkE = k.get('primary_key');
   if (pkE) {
     const v = pkE.value;
-    const on = v.t === 'scalar' && typeof v.value === 'string' ? true : ctx.bool(v, '`primary_key`');
+    const on = isNameValue(v) ? true : ctx.bool(v, '`primary_key`');
     if (on) {
       if (nullable === true) ctx.error('conflicting-attributes', nullableE!.value, `${what} is part of the primary key and cannot be nullable`);
       if (t.primaryKey) t.extraPrimaryKeys.push(pkE.keyNode);
@@ -205,7 +205,7 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   const uqE = k.get('unique');
   if (uqE) {
     const v = uqE.value;
-    const on = v.t === 'scalar' && typeof v.value === 'string' ? true : ctx.bool(v, '`unique`');
+    const on = isNameValue(v) ? true : ctx.bool(v, '`unique`');
     if (on) {
       const u: Draft<UniqueConstraint> = { kind: 'unique', columns: [name], at: uqE.keyNode };
       if (v.t === 'scalar' && typeof v.value === 'string' && ctx.checkName(v, v.value, 'unique constraint name')) u.name = v.value;
@@ -220,6 +220,11 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
     if (k.has(key)) ctx.error('invalid-value', k.get(key)!.keyNode, `\`${key}\` on ${what} needs \`references\``, 'add `references: table.column`');
   }
   t.columns.push(undef(col));
+}
+
+/** isNameValue tells whether `primary_key: x` / `unique: x` gives a constraint name (not a YAML 1.1 boolean like `yes`). */
+function isNameValue(v: Node): boolean {
+  return v.t === 'scalar' && typeof v.value === 'string' && !/^(y|yes|n|no|on|off)$/i.test(v.value);
 }
 
 function setType(ctx: Ctx, col: DraftColumn, raw: string, at: Node): void {
