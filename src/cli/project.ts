@@ -55,12 +55,12 @@ export function isWorking(rev: string | undefined): boolean {
 /** loadWorking reads and validates `<root>/schema` (exit 2 with every issue when invalid) and hashes it. */
 export async function loadWorking(root: string): Promise<LoadedRev> {
   const { parseSchemaFiles, readSchemaDir } = await import('../parse/index.js');
-  const { schemaHash } = await import('../canon/index.js');
+  const { schemaHashOf } = await import('../store/index.js');
   const { invalidSchema } = await import('../errors.js');
   const files = await readSchemaDir(root);
   const parsed = parseSchemaFiles(files);
   if (!parsed.schema) throw invalidSchema(parsed.issues.length ? parsed.issues : [{ code: 'invalid-schema', message: 'schema/ is invalid' }]);
-  const hash = schemaHash(parsed.schema);
+  const hash = await schemaHashOf(parsed.schema);
   await rememberWorkingHash(root, files, hash);
   return { rev: WORKING, schema: parsed.schema, hash, files };
 }

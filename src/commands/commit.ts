@@ -70,12 +70,12 @@ renamed_from hints that apply to HEAD are recorded with the commit.`;
       const working = await loadWorking(root);
       const head = await headHash(store);
       const { emptySchema } = await import('../model/types.js');
-      const { schemaHash } = await import('../canon/index.js');
+      const { schemaHashOf } = await import('../store/index.js');
       if (head && head.hash === working.hash) {
         throw negative('nothing-to-commit', `nothing to commit: schema/ matches HEAD (${shortId(head.id)})`, 'edit schema/*.yaml first; `schemaver status` shows what changed', { head: head.id, hash: head.hash });
       }
       const parentSchema = head ? await store.readSchema(head.id) : emptySchema();
-      if (!head && working.hash === schemaHash(parentSchema)) {
+      if (!head && working.hash === (await schemaHashOf(parentSchema))) {
         throw negative('nothing-to-commit', 'nothing to commit: schema/ declares no objects yet', 'declare some objects in schema/*.yaml first');
       }
       const { planMigration, renderUp, renderDown } = await import('../plan/index.js');
@@ -129,7 +129,7 @@ renamed_from hints that apply to HEAD are recorded with the commit.`;
 
       const migration: Migration = {
         parent: head?.id ?? '',
-        fromHash: schemaHash(parentSchema),
+        fromHash: head?.hash ?? (await schemaHashOf(parentSchema)),
         toHash: working.hash,
         up,
         down,

@@ -79,6 +79,19 @@ export interface Store {
   isAncestor(a: string, b: string): Promise<boolean>;
 }
 
+const hashes = new WeakMap<Schema, string>();
+
+/** schemaHashOf is schemaHash memoised per schema object (models are immutable), so one command hashes a model once. */
+export async function schemaHashOf(schema: Schema): Promise<string> {
+  let h = hashes.get(schema);
+  if (h === undefined) {
+    const { schemaHash } = await import('../canon/index.js');
+    h = schemaHash(schema);
+    hashes.set(schema, h);
+  }
+  return h;
+}
+
 /** STORE_DIR is the name of the store directory inside a project. */
 export const STORE_DIR = '.schemaver';
 

@@ -7,11 +7,11 @@ import fs, { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { SchemaverError, invalidSchema } from '../errors.js';
-import { canonicalObjects, schemaHash } from '../canon/index.js';
+import { canonicalObjects } from '../canon/index.js';
 import { parseSchemaFiles, type SourceFile } from '../parse/index.js';
 import type { Migration } from '../model/plan.js';
 import type { Schema } from '../model/types.js';
-import type { CommitInfo, NewCommit, Snapshot, Store } from './index.js';
+import { schemaHashOf, type CommitInfo, type NewCommit, type Snapshot, type Store } from './index.js';
 import { ObjectWriter, addPath, type TreeNode } from './objects.js';
 import { checkRefName, deleteRef, writeFileAtomic, listRefs, readHead, readRef, writeHead, writeRef, type HeadState } from './refs.js';
 import { acquireLock } from './lock.js';
@@ -286,7 +286,7 @@ export class GitStore implements Store {
           exit: 1,
         });
       }
-      const hash = schemaHash(c.schema);
+      const hash = await schemaHashOf(c.schema);
       const w = new ObjectWriter(this.gitdir);
       const root: TreeNode = new Map();
       for (const f of c.files) addPath(root, f.path, await w.writeText(f.text));
