@@ -96,6 +96,29 @@ export function findRenames(from: Schema, to: Schema): RenameSet {
         changes.push({ op: 'rename', kind: c.kind, table: id, id: c.name, fromId: c.renamedFrom });
       }
     }
+    // names PostgreSQL derived from a renamed table or column follow the rename (people_pkey -> users_pkey)
+    const oldTable = parseQid(ft === from.tables[id] ? id : tableMap.get(id)!)?.name ?? '';
+    const newTable = t.name;
+    const colRenames = changes.filter((r) => r.op === 'rename' && r.kind === 'column' && r.table === id).map((r) => [r.fromId, r.id] as const);
+    if (oldTable !== newTable || colRenames.length) {
+      const derive = (name: string): string => {
+        let n = name.startsWith(`${oldTable}_`) ? `${newTable}_${name.slice(oldTable.length + 1)}` : name;
+        for (const [a, b] of colRenames) n = n.replace(new RegExp(`_${escapeRe(a)}(?=_)`, 'g'), `_${b}`);
+        return n;
+      };
+      const toCons = constraintNames(t);
+      const taken = new Set(changes.filter((r) => r.op === 'rename' && r.table === id).flatMap((r) => [r.id, r.fromId]));
+      for (const [name, kind] of fromCons) {
+        const nn = derive(name);
+        if (nn === name || taken.has(name) || taken.has(nn) || toCons.has(name) || fromCons.has(nn) || toCons.get(nn) !== kind) continue;
+        changes.push({ op: 'rename', kind: kind as 'unique', table: id, id: nn, fromId: name });
+      }
+      for (const name of Object.keys(ft.indexes)) {
+        const nn = derive(name);
+        if (nn === name || taken.has(name) || taken.has(nn) || t.indexes[name] || ft.indexes[nn] || !t.indexes[nn]) continue;
+        changes.push({ op: 'rename', kind: 'index', table: id, id: nn, fromId: name });
+      }
+    }
   }
   return { changes, values };
 }

@@ -49,7 +49,7 @@ function renderSteps(steps: readonly { what: string; sql: readonly string[] | nu
       out.push(`-- irreversible: ${s.what}\n`);
       continue;
     }
-    out.push(`-- ${s.what.replace(/\n/g, ' ')}\n${s.sql.map((x) => `${x};\n`).join('')}`);
+    out.push(`-- ${s.what.replace(/[\r\n]+/g, ' ')}\n${s.sql.map((x) => `${x};\n`).join('')}`);
   }
   return out.join('\n');
 }

@@ -1,0 +1,125 @@
+/** Ordering of planned steps: dependencies decide, whatever the order of the input. */
+import { describe, expect, it } from 'vitest';
+import { parseSchemaFiles } from '../../src/parse/index.js';
+import { planMigration, renderDown, renderUp } from '../../src/plan/index.js';
+import type { Schema } from '../../src/model/types.js';
+import { orderDrafts } from '../../src/plan/order.js';
+
+function yaml(text: string): Schema {
+  const r = parseSchemaFiles([{ path: 'schema/s.yaml', text }]);
+  if (!r.schema) throw new Error(r.issues.map((i) => i.message).join('; '));
+  return r.schema;
+}
+
+const whats = (from: Schema, to: Schema) => planMigration(from, to).steps.map((s) => s.what);
+const before = (list: string[], a: RegExp, b: RegExp) => {
+  const i = list.findIndex((x) => a.test(x));
+  const j = list.findIndex((x) => b.test(x));
+  expect(i, `${a} in ${JSON.stringify(list)}`).toBeGreaterThanOrEqual(0);
+  expect(j, `${b} in ${JSON.stringify(list)}`).toBeGreaterThanOrEqual(0);
+  expect(i, `${a} before ${b} in ${JSON.stringify(list)}`).toBeLessThan(j);
+};
+
+describe('step ordering', () => {
+  it('creates a referenced table before the foreign key that points at it, even when the FK table sorts first', () => {
+    const to = yaml(`tables:
+  a_child: { columns: { id: { type: integer, primary_key: true }, p: { type: integer, references: z_parent.id } } }
+  z_parent: { columns: { id: { type: integer, primary_key: true } } }
+`);
+    const w = whats(yaml('tables: {}'), to);
+    before(w, /create table z_parent/, /add foreign key/);
+    before(w, /create table a_child/, /add foreign key/);
+  });
+
+  it('drops and recreates a view around a type change of a column it reads, view-on-view in dependency order', () => {
+    const base = (t: string) =>
+      yaml(`tables:
+  items: { columns: { id: { type: integer, primary_key: true }, price: ${t} } }
+views:
+  v1: { query: "SELECT id, price FROM items" }
+  v2: { query: "SELECT id FROM v1" }
+`);
+    const w = whats(base('integer'), base('bigint'));
+    before(w, /drop view v2/, /drop view v1/);
+    before(w, /drop view v1/, /alter column items\.price/);
+    before(w, /alter column items\.price/, /create view v1/);
+    before(w, /create view v1/, /create view v2/);
+  });
+
+  it('adds an enum value in place, and recreates the type when the migration uses the new value', () => {
+    const t = (vals: string, dflt: string) => yaml(`enums: { mood: [${vals}] }
+tables: { p: { columns: { id: { type: integer, primary_key: true }, m: { type: mood, default: ${dflt} } } } }
+`);
+    const plain = planMigration(t('happy, sad', 'happy'), t('happy, ok, sad', 'happy'));
+    expect(renderUp(plain)).toContain("ALTER TYPE public.mood ADD VALUE 'ok' AFTER 'happy'");
+    expect(renderDown(plain)).toContain('CREATE TYPE public.mood AS ENUM (\'happy\', \'sad\')');
+    const used = planMigration(t('happy, sad', 'happy'), t('happy, ok, sad', 'ok'));
+    expect(renderUp(used)).not.toContain('ADD VALUE');
+    expect(renderUp(used)).toMatch(/RENAME TO mood__old[\s\S]*CREATE TYPE public\.mood AS ENUM \('happy', 'ok', 'sad'\)[\s\S]*SET DEFAULT 'ok'/);
+  });
+
+  it('flags dropping an enum value as destructive and rebuilds the columns through text', () => {
+    const t = (vals: string) => yaml(`enums: { lvl: [${vals}] }
+tables: { t: { columns: { id: { type: integer, primary_key: true }, l: lvl } } }
+`);
+    const p = planMigration(t('a, b, c'), t('a, c'));
+    const step = p.steps.find((s) => /recreate enum lvl/.test(s.what))!;
+    expect(step.destructive).toBe(true);
+    expect(step.sql.join('\n')).toContain('USING l::text::public.lvl');
+  });
+
+  it('creates functions before the defaults and checks that call them, and drops them after', () => {
+    const fns = `functions:
+  mk: { args: "", returns: text, language: sql, body: "SELECT 'x'" }
+  ok: { args: "v text", returns: boolean, language: sql, body: "SELECT v <> ''" }
+`;
+    const with_ = yaml(`${fns}tables:
+  t: { columns: { id: { type: integer, primary_key: true }, c: { type: text, default: { sql: "mk()" } } }, checks: { t_c_ok: "ok(c)" } }
+`);
+    const without = yaml(`tables:
+  t: { columns: { id: { type: integer, primary_key: true }, c: text } }
+`);
+    const up = whats(without, with_);
+    before(up, /create function mk/, /alter column t\.c/);
+    before(up, /create function ok/, /add check t_c_ok/);
+    const down = whats(with_, without);
+    before(down, /alter column t\.c/, /drop function mk/);
+    before(down, /drop check t_c_ok/, /drop function ok/);
+  });
+
+  it('plans a rename as RENAME, never drop+add, and ignores a hint whose old name is absent', () => {
+    const from = yaml('tables: { people: { columns: { id: { type: integer, primary_key: true }, nick: text } } }');
+    const to = yaml('tables: { users: { renamed_from: people, columns: { id: { type: integer, primary_key: true }, nickname: { type: text, renamed_from: nick } } } }');
+    const up = renderUp(planMigration(from, to));
+    expect(up).toContain('ALTER TABLE public.people RENAME TO users');
+    expect(up).toContain('ALTER TABLE public.users RENAME COLUMN nick TO nickname');
+    expect(up).not.toMatch(/DROP|CREATE/);
+    const inert = yaml('tables: { people: { columns: { id: { type: integer, primary_key: true }, nick: text, nickname: { type: text, renamed_from: ghost } } } }');
+    expect(renderUp(planMigration(from, inert))).toContain('ADD COLUMN nickname text');
+    expect(renderUp(planMigration(from, to, { renames: false }))).toContain('DROP TABLE public.people');
+  });
+
+  it('drops tables that reference each other by dropping their foreign keys first', () => {
+    const from = yaml(`tables:
+  a: { columns: { id: { type: integer, primary_key: true }, b_id: { type: integer, references: b.id } } }
+  b: { columns: { id: { type: integer, primary_key: true }, a_id: { type: integer, references: a.id } } }
+`);
+    const w = whats(from, yaml('tables: {}'));
+    before(w, /drop foreign key a_b_id_fkey/, /drop table a/);
+    before(w, /drop foreign key b_a_id_fkey/, /drop table b/);
+    const p = planMigration(from, yaml('tables: {}'));
+    expect(p.steps.filter((s) => /drop table/.test(s.what)).every((s) => s.destructive)).toBe(true);
+  });
+
+  it('orderDrafts keeps phase order, follows dependencies and survives cycles', () => {
+    const step = (what: string) => ({ what, object: what, sql: [what], reverse: null, destructive: false, rewrite: false, lock: false });
+    const order = orderDrafts([
+      { phase: 2, step: step('late'), provides: ['x'] },
+      { phase: 1, step: step('needs-late'), requires: ['x'] },
+      { phase: 0, step: step('first') },
+      { phase: 3, step: step('cyc-a'), provides: ['a'], requires: ['b'] },
+      { phase: 3, step: step('cyc-b'), provides: ['b'], requires: ['a'] },
+    ]).map((s) => s.what);
+    expect(order).toEqual(['first', 'late', 'needs-late', 'cyc-a', 'cyc-b']);
+  });
+});

@@ -1,0 +1,15 @@
+-- undo create view urgent_tasks
+DROP VIEW public.urgent_tasks;
+
+-- undo recreate enum level (drops "medium")
+ALTER TYPE public.level RENAME TO level__old;
+CREATE TYPE public.level AS ENUM ('low', 'medium', 'high');
+ALTER TABLE public.tasks ALTER COLUMN level DROP DEFAULT;
+ALTER TABLE public.tasks ALTER COLUMN level TYPE public.level USING level::text::public.level;
+ALTER TABLE public.tasks ALTER COLUMN level SET DEFAULT 'medium';
+ALTER TABLE public.tasks ALTER COLUMN history TYPE public.level[] USING history::text[]::public.level[];
+DROP TYPE public.level__old;
+
+-- undo drop view urgent_tasks
+CREATE VIEW public.urgent_tasks AS
+SELECT id, level FROM tasks WHERE level = 'high';
