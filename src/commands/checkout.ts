@@ -48,6 +48,14 @@ and switches to it. Refuses (exit 1) when schema/ has edits HEAD does not hold, 
       throw new SchemaverError({ code: 'bad-usage', message: 'WORKING is schema/ itself; there is nothing to check out', hint: 'give a branch, tag or commit', exit: 2 });
     }
     return store.withLock(async () => {
+      if (!flags.force && (await store.readState('MERGE_HEAD'))) {
+        throw new SchemaverError({
+          code: 'merge-in-progress',
+          message: 'a merge is in progress; switching now would lose it',
+          hint: 'finish it with `schemaver merge --continue`, drop it with `schemaver merge --abort`, or pass --force',
+          exit: 2,
+        });
+      }
       const head = await store.head();
       const branchNow = await store.currentBranch();
       // what to switch to
