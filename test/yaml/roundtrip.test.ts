@@ -93,3 +93,28 @@ tables:
     expect(Object.keys(back.schema!.tables)).toContain('extra');
   });
 });
+
+describe('generated schemas', () => {
+  it('a generated 1000-table schema and a mutation of it round-trip through YAML', async () => {
+    const { generateSchema, mutateSchema } = await import('../../src/canon/generate.js');
+    const s = generateSchema(1000, 3);
+    expect(Object.keys(s.tables)).toHaveLength(1000);
+    const cols = Object.values(s.tables).reduce((n, t) => n + t.columns.length, 0);
+    expect(cols).toBeGreaterThan(10_000);
+    for (const schema of [s, mutateSchema(s, 300, 4)]) {
+      const back = parseSchemaFiles(writeSchemaYaml(schema));
+      expect(back.issues).toEqual([]);
+      expect(canonicalJson(back.schema!)).toBe(canonicalJson(schema));
+    }
+  });
+
+  it('mutateSchema changes the hash and keeps every reference valid', async () => {
+    const { generateSchema, mutateSchema } = await import('../../src/canon/generate.js');
+    const { schemaHash } = await import('../../src/canon/index.js');
+    const s = generateSchema(100, 5);
+    const m = mutateSchema(s, 40, 6);
+    expect(schemaHash(m)).not.toBe(schemaHash(s));
+    expect(schemaHash(mutateSchema(s, 40, 6))).toBe(schemaHash(m));
+    expect(parseSchemaFiles(writeSchemaYaml(m)).issues).toEqual([]);
+  });
+});
