@@ -13,9 +13,7 @@ export interface BranchResult {
 /** Branch lists, creates and deletes branches. */
 export default class Branch extends BaseCommand {
   static override summary = 'List, create or delete branches.';
-  static override description = `Without arguments, lists branches (* marks the current one). \`branch NAME [START]\` creates NAME at
-START (default HEAD) without switching to it (see \`checkout -b\`). \`branch -d NAME\` deletes a branch whose
-commits are reachable from HEAD; -D deletes it anyway. The current branch cannot be deleted.`;
+  static override description = `Without arguments, lists branches (* marks the current one). \`branch NAME [START]\` creates NAME at START (default HEAD) without switching to it (see \`checkout -b\`). \`branch -d NAME\` deletes a branch whose commits are reachable from HEAD; -D deletes it anyway. The current branch cannot be deleted.`;
 
   static override examples = [
     '<%= config.bin %> branch',

@@ -14,10 +14,7 @@ export interface CheckoutResult {
 /** Checkout switches branches or commits and rewrites schema/ to match. */
 export default class Checkout extends BaseCommand {
   static override summary = 'Switch to a branch or commit, rewriting schema/ exactly as it was committed.';
-  static override description = `Rewrites schema/ byte for byte from the snapshot: files that differ are replaced, schema files the
-snapshot does not have are removed, other files are kept. A branch name switches to the branch; any other
-revision (HEAD~2, a tag, a commit id) detaches HEAD there. -b NAME creates a branch (at START, default HEAD)
-and switches to it. Refuses (exit 1) when schema/ has edits HEAD does not hold, unless --force.`;
+  static override description = `Rewrites schema/ byte for byte from the snapshot: files that differ are replaced, schema files the snapshot does not have are removed, other files are kept. A branch name switches to the branch; any other revision (HEAD~2, a tag, a commit id) detaches HEAD there. -b NAME creates a branch (at START, default HEAD) and switches to it. Refuses (exit 1) when schema/ has edits HEAD does not hold, unless --force.`;
 
   static override examples = [
     '<%= config.bin %> checkout feature',

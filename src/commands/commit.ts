@@ -25,13 +25,9 @@ export interface CommitResult {
 /** Commit snapshots schema/ with a verified migration from HEAD. */
 export default class Commit extends BaseCommand {
   static override summary = 'Snapshot schema/ as a new commit, with a generated and verified up/down migration from HEAD.';
-  static override description = `Validates schema/ (exit 2 on any problem, nothing written), refuses when it equals HEAD (exit 1,
-"nothing to commit"), plans the migration from HEAD (from nothing for the first commit), and proves it in an
-in-process PGlite: up turns HEAD's schema into the new one, down turns it back. A failed proof refuses the commit.
+  static override description = `Validates schema/ (exit 2 on any problem, nothing written), refuses when it equals HEAD (exit 1, "nothing to commit"), plans the migration from HEAD (from nothing for the first commit), and proves it in an in-process PGlite: up turns HEAD's schema into the new one, down turns it back. A failed proof refuses the commit.
 
-Steps that lose data (drop table or column, narrowing a type...) need --allow-destructive. Hand-edited SQL
-(--up FILE, optionally --down FILE) replaces the generated scripts; it must verify too. Renames declared with
-renamed_from hints that apply to HEAD are recorded with the commit.`;
+Steps that lose data (drop table or column, narrowing a type...) need --allow-destructive. Hand-edited SQL (--up FILE, optionally --down FILE) replaces the generated scripts; it must verify too. Renames declared with renamed_from hints that apply to HEAD are recorded with the commit.`;
 
   static override examples = [
     '<%= config.bin %> commit -m "add users"',

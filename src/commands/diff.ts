@@ -21,13 +21,9 @@ export interface DiffResult {
 /** Diff compares two revisions semantically. */
 export default class Diff extends BaseCommand {
   static override summary = 'Show the semantic difference between two revisions (default HEAD -> WORKING).';
-  static override description = `Compares schemas object by object and attribute by attribute: columns are matched by name, not
-position; renames declared with renamed_from show as renames. Formatting, comments, file layout, key order
-and type spellings never show. A and B are revisions (id, prefix, branch, tag, HEAD~N, REV^N, WORKING);
-one revision compares it with WORKING; \`A..B\` is the same as \`A B\`.
+  static override description = `Compares schemas object by object and attribute by attribute: columns are matched by name, not position; renames declared with renamed_from show as renames. Formatting, comments, file layout, key order and type spellings never show. A and B are revisions (id, prefix, branch, tag, HEAD~N, REV^N, WORKING); one revision compares it with WORKING; \`A..B\` is the same as \`A B\`.
 
---json prints {from, to, equal, changes: [{op: add|drop|change|rename, path, object, attr, from, to}]};
---sql appends the up migration SQL; --exit-code exits 1 when the schemas differ.`;
+--json prints {from, to, equal, changes: [{op: add|drop|change|rename, path, object, attr, from, to}]}; --sql appends the up migration SQL; --exit-code exits 1 when the schemas differ.`;
 
   static override examples = [
     '<%= config.bin %> diff',

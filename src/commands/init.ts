@@ -38,11 +38,9 @@ const STARTER = `# yaml-language-server: $schema=../schemaver.schema.json
 /** Init creates the schemaver store and a starter schema/ directory. */
 export default class Init extends BaseCommand {
   static override summary = 'Create a schemaver project: the .schemaver/ store and a starter schema/ directory.';
-  static override description = `Creates .schemaver/ (a bare git repository; HEAD -> refs/heads/main) and schema/ with a commented
-starter file, unless schema/ already holds YAML files. Refuses (exit 2) when .schemaver/ exists.
+  static override description = `Creates .schemaver/ (a bare git repository; HEAD -> refs/heads/main) and schema/ with a commented starter file, unless schema/ already holds YAML files. Refuses (exit 2) when .schemaver/ exists.
 
-The local PGlite database that upgrade uses by default lives in .schemaver/local/; it is not part of the
-store and is ignored through .schemaver/.gitignore. Commit schema/ and .schemaver/ to your app repository.`;
+The local PGlite database that upgrade uses by default lives in .schemaver/local/; it is not part of the store and is ignored through .schemaver/.gitignore. Commit schema/ and .schemaver/ to your app repository.`;
 
   static override examples = ['<%= config.bin %> init', '<%= config.bin %> init -C ./db', '<%= config.bin %> init --branch trunk'];
 

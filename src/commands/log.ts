@@ -14,9 +14,7 @@ export interface LogEntry {
 /** Log shows the history of snapshots. */
 export default class Log extends BaseCommand {
   static override summary = 'Show the history of schema snapshots, newest first.';
-  static override description = `Walks history from REV (default HEAD) children before parents, newest first. --oneline prints
-one line per commit; --graph draws the branch and merge structure as an ASCII DAG like \`git log --graph\`.
-The store is a git repository: \`git --git-dir=.schemaver log\` works too.`;
+  static override description = `Walks history from REV (default HEAD) children before parents, newest first. --oneline prints one line per commit; --graph draws the branch and merge structure as an ASCII DAG like \`git log --graph\`. The store is a git repository: \`git --git-dir=.schemaver log\` works too.`;
 
   static override examples = [
     '<%= config.bin %> log',

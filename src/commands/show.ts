@@ -22,10 +22,7 @@ export interface ShowResult {
 /** Show prints one commit with its schema hash and the migration(s) that lead to it. */
 export default class Show extends BaseCommand {
   static override summary = 'Show a commit: message, schema hash and the migration(s) to it (up SQL, steps with flags).';
-  static override description = `For a commit, prints its metadata, the renames it applied, and for each parent edge (a root commit
-has one from nothing) the steps with their flags (destructive, rewrite, lock, irreversible) and the up SQL;
---down adds the down SQL. \`show WORKING\` shows schema/ as it is: its hash, its changes since HEAD and the
-migration a commit would store now.`;
+  static override description = `For a commit, prints its metadata, the renames it applied, and for each parent edge (a root commit has one from nothing) the steps with their flags (destructive, rewrite, lock, irreversible) and the up SQL; --down adds the down SQL. \`show WORKING\` shows schema/ as it is: its hash, its changes since HEAD and the migration a commit would store now.`;
 
   static override examples = ['<%= config.bin %> show', '<%= config.bin %> show HEAD~1 --down', '<%= config.bin %> show v1.0 --json', '<%= config.bin %> show WORKING'];
 
