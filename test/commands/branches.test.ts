@@ -127,6 +127,24 @@ describe('branch and checkout -b', () => {
   });
 });
 
+describe('merge in progress', () => {
+  it('status reports it; commit and checkout refuse until it is finished', async () => {
+    p.write('schema/s.yaml', table('a'));
+    const c1 = await commit('a');
+    p.write('.schemaver/MERGE_HEAD', `${c1}\n`);
+    const st = await p.run('status', '--json');
+    expect(st.json()).toMatchObject({ merge: { inProgress: true, mergeHead: c1 } });
+    expect((await p.run('status')).stdout).toContain('merge --continue');
+    p.write('schema/s.yaml', table('b'));
+    const cm = await p.run('commit', '-m', 'x', '--no-verify', '--allow-destructive');
+    expect(cm.code).toBe(2);
+    expect(cm.stderr).toContain('error[merge-in-progress]');
+    const co = await p.run('checkout', '-b', 'elsewhere');
+    expect(co.code).toBe(2);
+    expect(co.stderr).toContain('error[merge-in-progress]');
+  });
+});
+
 describe('revisions on the command line', () => {
   it('rejects unknown and malformed revisions with exit 2, a hint and no stack trace', async () => {
     p.write('schema/s.yaml', table('a'));

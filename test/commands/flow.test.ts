@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempProject, hasStackTrace, type Project } from '../helpers/cli.js';
+import { tempProject, hasStackTrace, runCli, type Project } from '../helpers/cli.js';
+
+const runIn = (cwd: string, ...args: string[]) => runCli(cwd, args);
 
 const V1 = `# yaml-language-server: $schema=../schemaver.schema.json
 # users of the app\r
@@ -64,6 +66,15 @@ describe('init', () => {
     expect(p.exists('app/schema/schema.yaml')).toBe(false);
     expect(p.read('app/schema/mine.yaml')).toBe(V1);
     expect(p.exists('app/.schemaver/HEAD')).toBe(true);
+  });
+
+  it('finds the project from a subdirectory', async () => {
+    await init();
+    p.write('schema/deep/x.yaml', V1);
+    const r = await runIn(join(p.dir, 'schema', 'deep'), 'commit', '-m', 'from below', '--no-verify');
+    expect(r.code, r.stderr).toBe(0);
+    const st = await runIn(join(p.dir, 'schema'), 'status', '--json');
+    expect(st.json()).toMatchObject({ clean: true });
   });
 
   it('tells how to start when there is no store (exit 2)', async () => {
