@@ -60,6 +60,26 @@ export function stableJson(v: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
 }
 
+/** sameValue compares model fragments structurally (key order, absent and undefined keys, and hints aside). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  for (const k in ra) {
+    if (HINTS.has(k) || ra[k] === undefined) continue;
+    if (!sameValue(ra[k], rb[k])) return false;
+  }
+  for (const k in rb) if (!HINTS.has(k) && rb[k] !== undefined && ra[k] === undefined) return false;
+  return true;
+}
+
 /** attrDiff lists the attributes of two objects that differ, skipping hints and the `skip` keys. */
 export function attrDiff(a: object, b: object, skip: ReadonlySet<string> = new Set()): AttrChange[] {
   const ra = a as Record<string, unknown>;
@@ -70,7 +90,7 @@ export function attrDiff(a: object, b: object, skip: ReadonlySet<string> = new S
     if (HINTS.has(k) || skip.has(k)) continue;
     const x = normalizeFalse(ra[k]);
     const y = normalizeFalse(rb[k]);
-    if (stableJson(x) !== stableJson(y)) out.push({ attr: k, from: ra[k], to: rb[k] });
+    if (!sameValue(x, y)) out.push({ attr: k, from: ra[k], to: rb[k] });
   }
   return out;
 }
@@ -143,6 +163,7 @@ function diffTables(out: Change[], from: Readonly<Record<string, Table>>, to: Re
       out.push({ op: 'add', kind: 'table', id, def });
       continue;
     }
+    if (sameValue(old, def)) continue; // fast path: nothing differs
     const attrs = attrDiff(old, def, TABLE_PARTS);
     if (attrs.length) out.push({ op: 'alter', kind: 'table', id, from: old, to: def, attrs });
     const cols = (t: Table) => Object.fromEntries(t.columns.map((c) => [c.name, c]));

@@ -70,7 +70,7 @@ export function findRenames(from: Schema, to: Schema): RenameSet {
   }
   for (const [id, t] of Object.entries(to.tables)) {
     const ft = from.tables[tableMap.get(id) ?? id];
-    if (!ft) continue;
+    if (!ft || (!tableMap.has(id) && !hasHints(t))) continue;
     const fromCols = new Set(ft.columns.map((c) => c.name));
     for (const c of t.columns) {
       if (c.renamedFrom && c.renamedFrom !== c.name && fromCols.has(c.renamedFrom) && !fromCols.has(c.name)) {
@@ -121,6 +121,15 @@ export function findRenames(from: Schema, to: Schema): RenameSet {
     }
   }
   return { changes, values };
+}
+
+/** hasHints tells whether any part of a table carries a `renamedFrom` hint. */
+function hasHints(t: Table): boolean {
+  if (t.columns.some((c) => c.renamedFrom) || t.primaryKey?.renamedFrom) return true;
+  for (const m of [t.indexes, t.uniques, t.checks, t.foreignKeys, t.exclusions] as Readonly<Record<string, { renamedFrom?: string }>>[]) {
+    for (const k in m) if (m[k]!.renamedFrom) return true;
+  }
+  return false;
 }
 
 /** constraintNames maps each constraint name of a table to its kind. */
@@ -207,7 +216,32 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
     }
   }
   const out: Record<string, Table> = {};
+  const tableRenamed = new Set([...tableIdMap.values()]);
+  const subRenamed = new Set(renames.changes.filter((r) => r.table).map((r) => r.table!));
+  const words = [...textMap.keys(), ...[...colMaps.values()].flatMap((m) => [...m.keys()]), ...[...tableIdMap.keys()].map(bareName)];
+  const mentions = (t: Table): boolean => {
+    for (const f of Object.values(t.foreignKeys)) if (tableIdMap.has(f.refTable) || colMaps.has(f.refTable)) return true;
+    if (t.partitionOf && tableIdMap.has(t.partitionOf.parent)) return true;
+    if (t.inherits?.some((p) => tableIdMap.has(p))) return true;
+    for (const c of t.columns) {
+      const base = c.type.endsWith(']') ? c.type.replace(/(\[\])+$/, '') : c.type;
+      if (typeMap.has(base) || valueMaps.has(base)) return true;
+    }
+    if (!words.length) return false;
+    const has = (x: string | undefined) => x !== undefined && words.some((w) => x.includes(w));
+    for (const c of t.columns) if (has(c.generated) || (c.default && 'sql' in c.default && has(c.default.sql))) return true;
+    for (const c of Object.values(t.checks)) if (has(c.expression)) return true;
+    for (const ix of Object.values(t.indexes)) if (has(ix.where) || ix.elements.some((e) => has(e.expression))) return true;
+    for (const x of Object.values(t.exclusions)) if (has(x.where) || x.elements.some((e) => has(e.expression))) return true;
+    for (const p of Object.values(t.policies)) if (has(p.using) || has(p.withCheck)) return true;
+    for (const tr of Object.values(t.triggers)) if (has(tr.when)) return true;
+    return false;
+  };
   for (const [id, t0] of Object.entries(tables)) {
+    if (!tableRenamed.has(id) && !subRenamed.has(id) && !mentions(t0)) {
+      out[id] = t0;
+      continue;
+    }
     let t = t0;
     const cm = colMaps.get(id) ?? new Map<string, string>();
     const exprMap = new Map([...textMap, ...cm]);
@@ -286,6 +320,7 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
     Object.entries(views).map(([k, v]) => {
       const m = new Map(textMap);
       for (const [tname, cm] of colText) if (new RegExp(`\\b${escapeRe(tname)}\\b`, 'i').test(v.query)) for (const [a, b] of cm) m.set(a, b);
+      if (![...m.keys()].some((w) => v.query.toLowerCase().includes(w.toLowerCase()))) return [k, v];
       return [k, { ...v, query: renameIdentifiers(v.query, m) }];
     }),
   );

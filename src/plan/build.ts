@@ -214,8 +214,10 @@ export function planChangeDrafts(ctx: PlanContext, changes: readonly Change[]): 
   for (const t of ctx.droppedTables) touchedTables.add(t);
   // undoing an added enum value recreates the type: views over its columns are rebuilt so down can do that
   const grownEnums = new Set(all.filter((c) => c.op === 'add_value').map((c) => c.id));
-  for (const [tid, t] of Object.entries(from.tables)) {
-    if (t.columns.some((col) => grownEnums.has(col.type.replace(/(\[\])+$/, '')))) touchedTables.add(tid);
+  if (grownEnums.size) {
+    for (const [tid, t] of Object.entries(from.tables)) {
+      if (t.columns.some((col) => grownEnums.has(col.type.replace(/(\[\])+$/, '')))) touchedTables.add(tid);
+    }
   }
 
   planObjects(ctx, all);

@@ -136,17 +136,26 @@ function planRename(ctx: PlanContext, c: Extract<Change, { op: 'rename' }>): voi
 }
 
 /** enumColumns lists the columns of existing tables whose type is enum `id` (or an array of it). */
+const enumColumnCache = new WeakMap<PlanContext, Map<string, { table: string; from: Column; to?: Column }[]>>();
+
 function enumColumns(ctx: PlanContext, id: string): { table: string; from: Column; to?: Column }[] {
-  const out: { table: string; from: Column; to?: Column }[] = [];
-  for (const [tid, t] of Object.entries(ctx.from.tables)) {
-    if (ctx.droppedTables.has(tid)) continue;
-    for (const c of t.columns) {
-      if (c.type.replace(/(\[\])+$/, '') !== id) continue;
-      const tc = ctx.to.tables[tid]?.columns.find((x) => x.name === c.name);
-      out.push({ table: tid, from: c, to: tc && tc.type === c.type ? tc : undefined });
+  let byEnum = enumColumnCache.get(ctx);
+  if (!byEnum) {
+    byEnum = new Map();
+    enumColumnCache.set(ctx, byEnum);
+    const enums = new Set([...Object.keys(ctx.from.enums), ...Object.keys(ctx.to.enums)]);
+    for (const [tid, t] of Object.entries(ctx.from.tables)) {
+      if (ctx.droppedTables.has(tid)) continue;
+      for (const c of t.columns) {
+        const base = c.type.endsWith(']') ? c.type.replace(/(\[\])+$/, '') : c.type;
+        if (!enums.has(base)) continue;
+        const tc = ctx.to.tables[tid]?.columns.find((x) => x.name === c.name);
+        if (!byEnum.has(base)) byEnum.set(base, []);
+        byEnum.get(base)!.push({ table: tid, from: c, to: tc && tc.type === c.type ? tc : undefined });
+      }
     }
   }
-  return out;
+  return byEnum.get(id) ?? [];
 }
 
 /**
