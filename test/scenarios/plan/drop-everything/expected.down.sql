@@ -1,7 +1,7 @@
 -- undo drop enum color
 CREATE TYPE public.color AS ENUM ('red', 'green');
 
--- undo drop function f(integer)
+-- undo drop function f(x integer)
 CREATE FUNCTION public.f(x integer) RETURNS integer LANGUAGE sql
 AS $body$SELECT x + 1$body$;
 

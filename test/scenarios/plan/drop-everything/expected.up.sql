@@ -13,8 +13,8 @@ DROP TABLE public.a;
 -- drop table b
 DROP TABLE public.b;
 
--- drop function f(integer)
-DROP FUNCTION public.f(integer);
+-- drop function f(x integer)
+DROP FUNCTION public.f(x integer);
 
 -- drop enum color
 DROP TYPE public.color;

@@ -7,5 +7,5 @@ ALTER TABLE public.accounts ALTER COLUMN code DROP DEFAULT;
 -- undo create function new_code()
 DROP FUNCTION public.new_code();
 
--- undo create function is_valid_code(text)
-DROP FUNCTION public.is_valid_code(text);
+-- undo create function is_valid_code(c text)
+DROP FUNCTION public.is_valid_code(c text);

@@ -1,4 +1,4 @@
--- create function is_valid_code(text)
+-- create function is_valid_code(c text)
 CREATE FUNCTION public.is_valid_code(c text) RETURNS boolean LANGUAGE sql IMMUTABLE
 AS $body$SELECT length(c) = 32$body$;
 

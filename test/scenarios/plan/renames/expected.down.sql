@@ -1,8 +1,5 @@
--- undo add primary key users_pkey on users
-ALTER TABLE public.users DROP CONSTRAINT users_pkey;
-
--- undo drop primary key people_pkey on users
-ALTER TABLE public.users ADD CONSTRAINT people_pkey PRIMARY KEY (id);
+-- undo rename constraint users.people_pkey to users_pkey
+ALTER TABLE public.users RENAME CONSTRAINT users_pkey TO people_pkey;
 
 -- undo rename constraint users.people_email_key to users_email_uniq
 ALTER TABLE public.users RENAME CONSTRAINT users_email_uniq TO people_email_key;

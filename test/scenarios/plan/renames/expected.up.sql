@@ -10,8 +10,5 @@ ALTER INDEX public.people_nick_idx RENAME TO users_nickname_idx;
 -- rename constraint users.people_email_key to users_email_uniq
 ALTER TABLE public.users RENAME CONSTRAINT people_email_key TO users_email_uniq;
 
--- drop primary key people_pkey on users
-ALTER TABLE public.users DROP CONSTRAINT people_pkey;
-
--- add primary key users_pkey on users
-ALTER TABLE public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+-- rename constraint users.people_pkey to users_pkey
+ALTER TABLE public.users RENAME CONSTRAINT people_pkey TO users_pkey;
