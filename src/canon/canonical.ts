@@ -197,35 +197,63 @@ export function tidySchema(schema: Schema): Schema {
 
 /** stableJson writes a value as JSON with sorted keys, dropping undefined, `false` (except literal values), empty maps and empty lists. */
 export function stableJson(value: unknown): string {
-  const v = prune(value, false);
-  return v === undefined ? 'null' : JSON.stringify(v);
+  const out: string[] = [];
+  return emit(value, false, out) ? out.join('') : 'null';
 }
 
-/** prune copies a value with object keys in sorted order, leaving out what stableJson drops. */
-function prune(v: unknown, keepFalse: boolean): unknown {
-  if (v === null || typeof v !== 'object') {
-    if (v === false && !keepFalse) return undefined;
-    return v;
-  }
-  if (Array.isArray(v)) {
-    if (v.length === 0) return undefined;
-    const out = new Array<unknown>(v.length);
-    for (let i = 0; i < v.length; i++) {
-      const x = prune(v[i], true);
-      out[i] = x === undefined ? null : x;
+/** emit appends the JSON of `v` to `out`; returns false (appending nothing) when stableJson drops the value. */
+function emit(v: unknown, keepFalse: boolean, out: string[]): boolean {
+  switch (typeof v) {
+    case 'string':
+      out.push(JSON.stringify(v));
+      return true;
+    case 'number':
+      out.push(Number.isFinite(v) ? String(v) : 'null');
+      return true;
+    case 'boolean':
+      if (!v && !keepFalse) return false;
+      out.push(v ? 'true' : 'false');
+      return true;
+    case 'bigint':
+      out.push(String(v));
+      return true;
+    case 'object': {
+      if (v === null) {
+        out.push('null');
+        return true;
+      }
+      if (Array.isArray(v)) {
+        if (v.length === 0) return false;
+        out.push('[');
+        for (let i = 0; i < v.length; i++) {
+          if (i > 0) out.push(',');
+          if (!emit(v[i], true, out)) out.push('null');
+        }
+        out.push(']');
+        return true;
+      }
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o);
+      if (keys.length > 1) keys.sort();
+      const mark = out.length;
+      out.push('{');
+      let first = true;
+      for (const k of keys) {
+        const at = out.length;
+        out.push(first ? `${JSON.stringify(k)}:` : `,${JSON.stringify(k)}:`);
+        if (emit(o[k], k === 'literal', out)) first = false;
+        else out.length = at;
+      }
+      if (first) {
+        out.length = mark;
+        return false;
+      }
+      out.push('}');
+      return true;
     }
-    return out;
+    default:
+      return false;
   }
-  const o = v as Record<string, unknown>;
-  const keys = Object.keys(o);
-  if (keys.length > 1) keys.sort();
-  let out: Record<string, unknown> | undefined;
-  for (const k of keys) {
-    const x = prune(o[k], k === 'literal');
-    if (x === undefined) continue;
-    (out ??= {})[k] = x;
-  }
-  return out;
 }
 
 /** canonicalJson writes the canonical form as deterministic JSON text. */

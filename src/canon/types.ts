@@ -199,14 +199,14 @@ export function splitTopLevel(s: string, sep: string): string[] {
   return out;
 }
 
-/** FunctionArgs are a function's arguments as pg_get_function_arguments prints them, and its identity argument types. */
+/** FunctionArgs are a function's arguments as pg_get_function_arguments prints them, and its identity arguments as pg_get_function_identity_arguments prints them. */
 export interface FunctionArgs {
   readonly args: string;
   readonly identityArgs: string;
 }
 
-/** normalizeFunctionArgs rewrites `a int, out b text, c text = 'x'` to `a integer, OUT b text, c text DEFAULT 'x'` and its identity types `integer, text`. */
-export function normalizeFunctionArgs(text: string): FunctionArgs {
+/** normalizeFunctionArgs rewrites `a int, out b text, c text = 'x'` to `a integer, OUT b text, c text DEFAULT 'x'` and its identity arguments (the same without defaults; procedures show IN explicitly, as PostgreSQL prints them). */
+export function normalizeFunctionArgs(text: string, procedure = false): FunctionArgs {
   const trimmed = text.trim();
   if (trimmed === '') return { args: '', identityArgs: '' };
   const args: string[] = [];
@@ -233,20 +233,46 @@ export function normalizeFunctionArgs(text: string): FunctionArgs {
         s = nm[2]!;
       }
     }
-    const type = normalizeType(s);
-    const parts = [mode === 'IN' ? '' : mode, name ?? '', type].filter((p) => p !== '');
+    const type = stripTypmod(normalizeType(s));
+    const shownMode = mode === 'IN' || mode === '' ? (procedure ? 'IN' : '') : mode;
+    const parts = [shownMode, name ?? '', type].filter((p) => p !== '');
     args.push(parts.join(' ') + (dflt !== undefined ? ` DEFAULT ${dflt}` : ''));
-    if (mode !== 'OUT') ident.push(type);
+    ident.push(parts.join(' '));
   }
   return { args: args.join(', '), identityArgs: ident.join(', ') };
+}
+
+/** stripTypmod drops type modifiers, which PostgreSQL does not keep for function arguments and results (`varchar(3)` -> `character varying`). */
+export function stripTypmod(type: string): string {
+  return type.replace(/\s*\(\s*\d+(\s*,\s*\d+)?\s*\)/g, '');
+}
+
+/** argTypes reduces an argument list to its types (`a integer, INOUT b text` -> `integer, text`), to compare signatures. */
+export function argTypes(text: string): string {
+  const out: string[] = [];
+  for (const raw of splitTopLevel(text.trim(), ',')) {
+    let s = raw.trim();
+    if (s === '') continue;
+    const mm = /^(in|out|inout|variadic)\s+/i.exec(s);
+    if (mm?.[1]!.toLowerCase() === 'out') continue;
+    if (mm) s = s.slice(mm[0].length);
+    const d = /\s+default\s+|\s*=\s*/i.exec(s);
+    if (d && !s.slice(0, d.index).includes("'")) s = s.slice(0, d.index).trim();
+    if (!NO_NAME_TYPE.test(s)) {
+      const nm = /^("(?:[^"]|"")+"|[^\s(]+)\s+(\S.*)$/s.exec(s);
+      if (nm) s = nm[2]!;
+    }
+    out.push(normalizeType(s));
+  }
+  return out.join(', ');
 }
 
 /** normalizeReturns rewrites a function's result type: `setof int` -> `SETOF integer`, `table(a int)` -> `TABLE(a integer)`. */
 export function normalizeReturns(text: string): string {
   const s = text.trim();
   const setof = /^setof\s+(.*)$/is.exec(s);
-  if (setof) return `SETOF ${normalizeType(setof[1]!)}`;
+  if (setof) return `SETOF ${stripTypmod(normalizeType(setof[1]!))}`;
   const table = /^table\s*\((.*)\)$/is.exec(s);
   if (table) return `TABLE(${normalizeFunctionArgs(table[1]!).args})`;
-  return normalizeType(s);
+  return stripTypmod(normalizeType(s));
 }

@@ -100,7 +100,7 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
         }
       }
     };
-    for (const col of t.columns) checkType(col.type, col.typeAt);
+    for (const col of t.columns) checkType(col.type, t.typeAt.get(col.name));
     for (const extra of t.extraPrimaryKeys) ctx.error('duplicate-primary-key', extra, `table \`${t.id}\` has more than one primary key`, 'a table has one primary key; for a composite key write `primary_key: [a, b]` on the table', t.primaryKey?.at);
     if (t.primaryKey) {
       needCols(t.primaryKey.columns, t.primaryKey.at, 'the primary key');
@@ -180,10 +180,7 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
       kind: 'table',
       schema: t.schema,
       name: t.name,
-      columns: t.columns.map((col) => {
-        const { at: _a, typeAt: _t, ...rest } = col;
-        return rest as Column;
-      }),
+      columns: t.columns as Column[],
       ...(t.primaryKey ? { primaryKey: { ...strip(t.primaryKey), name: t.primaryKey.name! } } : {}),
       uniques: byName(t.uniques.map((u) => ({ ...strip(u), name: u.name! }) as UniqueConstraint)),
       checks: byName(t.checks.map((k) => ({ ...strip(k), name: k.name! }) as CheckConstraint)),

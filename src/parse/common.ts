@@ -2,7 +2,7 @@
 import { parseQid, qid, splitId } from '../model/ids.js';
 import type { Default, IndexElement, SequenceOptions } from '../model/types.js';
 import { KEYS } from './keys.js';
-import type { Ctx, Entry, MapNode, Node } from './node.js';
+import type { Ctx, Keyed, MapNode, Node } from './node.js';
 import { undef, type Mutable } from './drafts.js';
 
 /** ParsedId is an object name read from YAML with its canonical id. */
@@ -63,7 +63,7 @@ export function readDefault(ctx: Ctx, n: Node): Default | undefined {
 }
 
 /** readSeqOptions reads sequence options (start, increment, min, max, cache, cycle, type) from map entries. */
-export function readSeqOptions(ctx: Ctx, k: Map<string, Entry>, withType: boolean): SequenceOptions {
+export function readSeqOptions(ctx: Ctx, k: Keyed, withType: boolean): SequenceOptions {
   const o: Mutable<SequenceOptions> = {};
   if (withType && k.has('type')) {
     const t = ctx.oneOf(k.get('type')!.value, ['smallint', 'integer', 'bigint', 'int', 'int2', 'int4', 'int8'] as const, 'sequence `type`');
@@ -79,26 +79,26 @@ export function readSeqOptions(ctx: Ctx, k: Map<string, Entry>, withType: boolea
 }
 
 /** comment reads an optional `comment:` entry. */
-export function readText(ctx: Ctx, k: Map<string, Entry>, key: string, what = `\`${key}\``): string | undefined {
+export function readText(ctx: Ctx, k: Keyed, key: string, what = `\`${key}\``): string | undefined {
   const e = k.get(key);
   if (!e || (e.value.t === 'scalar' && e.value.value === null)) return undefined;
   return ctx.text(e.value, what);
 }
 
 /** readBool reads an optional boolean entry. */
-export function readBool(ctx: Ctx, k: Map<string, Entry>, key: string): boolean | undefined {
+export function readBool(ctx: Ctx, k: Keyed, key: string): boolean | undefined {
   const e = k.get(key);
   return e ? ctx.bool(e.value, `\`${key}\``) : undefined;
 }
 
 /** readName reads an optional name entry (`renamed_from`, `name`), checking identifier rules. */
-export function readName(ctx: Ctx, k: Map<string, Entry>, key: string, what = `\`${key}\``): string | undefined {
+export function readName(ctx: Ctx, k: Keyed, key: string, what = `\`${key}\``): string | undefined {
   const e = k.get(key);
   return e ? ctx.name(e.value, what) : undefined;
 }
 
 /** readExpr reads an SQL expression and trims surrounding whitespace. */
-export function readExpr(ctx: Ctx, k: Map<string, Entry>, key: string): string | undefined {
+export function readExpr(ctx: Ctx, k: Keyed, key: string): string | undefined {
   return readText(ctx, k, key)?.trim();
 }
 

@@ -18,8 +18,8 @@ export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** Draft is a mutable model object whose name may still be missing, with the node it was written at. */
 export type Draft<T extends { name: string }> = Omit<Mutable<T>, 'name'> & { name?: string; at: Node };
 
-/** DraftColumn is a column with its location. */
-export type DraftColumn = Mutable<Column> & { at: Node; typeAt?: Node };
+/** DraftColumn is a column as parsed (its type's location is kept in DraftTable.typeAt). */
+export type DraftColumn = Mutable<Column>;
 
 /** DraftFk is a foreign key whose target columns may still be "the primary key of the target". */
 export type DraftFk = Omit<Draft<ForeignKey>, 'refColumns' | 'refTable'> & {
@@ -40,6 +40,8 @@ export interface DraftTable {
   name: string;
   at: Node;
   columns: DraftColumn[];
+  /** typeAt maps a column name to where its type was written. */
+  typeAt: Map<string, Node>;
   primaryKey?: Draft<PrimaryKey>;
   extraPrimaryKeys: Node[];
   uniques: Draft<import('../model/types.js').UniqueConstraint>[];

@@ -159,23 +159,41 @@ export class Ctx {
     return out;
   }
 
-  /** keys records `unknown-key` (with a did-you-mean) for keys of `m` not in `allowed`; returns entries by key. */
-  keys(m: MapNode, allowed: readonly string[], what: string): Map<string, Entry> {
-    const out = new Map<string, Entry>();
-    for (const e of m.entries) {
-      if (!allowed.includes(e.key)) {
-        const guess = suggest(e.key, allowed);
-        this.error(
-          'unknown-key',
-          e.keyNode,
-          `unknown key \`${e.key}\` in ${what}`,
-          guess ? `did you mean \`${guess}\`?` : `allowed keys: ${allowed.join(', ')}`,
-        );
+  /** keys records `unknown-key` (with a did-you-mean) for keys of `m` not in `allowed`; returns the known entries by key. */
+  keys(m: MapNode, allowed: readonly string[], what: string): Keyed {
+    let list: Entry[] | undefined;
+    for (let i = 0; i < m.entries.length; i++) {
+      const e = m.entries[i]!;
+      if (allowed.includes(e.key)) {
+        list?.push(e);
         continue;
       }
-      out.set(e.key, e);
+      list ??= m.entries.slice(0, i);
+      const guess = suggest(e.key, allowed);
+      this.error('unknown-key', e.keyNode, `unknown key \`${e.key}\` in ${what}`, guess ? `did you mean \`${guess}\`?` : `allowed keys: ${allowed.join(', ')}`);
     }
-    return out;
+    return new Keyed(list ?? m.entries);
+  }
+}
+
+/** Keyed looks up the entries of a map by key (maps in schema files are small: a linear scan beats a Map). */
+export class Keyed {
+  constructor(readonly list: readonly Entry[]) {}
+
+  /** get returns the entry for `key`. */
+  get(key: string): Entry | undefined {
+    for (const e of this.list) if (e.key === key) return e;
+    return undefined;
+  }
+
+  /** has tells whether `key` is present. */
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** [Symbol.iterator] yields [key, entry] pairs in written order. */
+  *[Symbol.iterator](): IterableIterator<[string, Entry]> {
+    for (const e of this.list) yield [e.key, e];
   }
 }
 

@@ -1,9 +1,9 @@
 /** Sections other than `tables:`: extensions, schemas, enums, composites, domains, sequences, views, functions. */
-import { normalizeFunctionArgs, normalizeReturns, normalizeType } from '../canon/types.js';
+import { argTypes, normalizeFunctionArgs, normalizeReturns, normalizeType } from '../canon/types.js';
 import { funcId } from '../model/ids.js';
 import type { CompositeType, Domain, EnumType, Extension, Func, Namespace, Sequence, Trigger, View } from '../model/types.js';
 import { KEYS } from './keys.js';
-import type { Ctx, Entry, Node, Scalar } from './node.js';
+import type { Ctx, Keyed, Entry, Node, Scalar } from './node.js';
 import { isNull, mapOrNothing, readBool, readDefault, readExpr, readId, readName, readSeqOptions, readText, splitRef, type ParsedId } from './common.js';
 import { undef, type Draft, type DraftIndex, type Mutable } from './drafts.js';
 import { parseIndex, parseTrigger } from './table.js';
@@ -27,7 +27,7 @@ export type DraftView = Omit<Mutable<View>, 'indexes' | 'triggers'> & { indexes:
 export type DraftFunc = Mutable<Func> & { at: Node; declaredArgs?: { text: string; at: Node } };
 
 /** readNameList reads a list of names or `{ name, ... }` maps, or a map name -> attributes. */
-function eachListed(ctx: Ctx, n: Node, what: string, f: (nameNode: Node, name: string, attrs: Map<string, Entry> | undefined) => void, keys: readonly string[]): void {
+function eachListed(ctx: Ctx, n: Node, what: string, f: (nameNode: Node, name: string, attrs: Keyed | undefined) => void, keys: readonly string[]): void {
   if (isNull(n)) return;
   if (n.t === 'seq') {
     for (const item of n.items) {
@@ -312,9 +312,9 @@ export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn:
     const list = ctx.texts(argsE.value, '`args`');
     if (list) argsText = list.join(', ');
   }
-  const { args, identityArgs } = normalizeFunctionArgs(argsText);
-  if (paren && normalizeFunctionArgs(paren[2]!).identityArgs !== identityArgs) {
-    ctx.error('invalid-value', key, `the key says \`${id.name}(${paren[2]})\` but \`args\` gives \`(${identityArgs})\``, 'make the argument types in the key match `args`, or drop them from the key');
+  const { args, identityArgs } = normalizeFunctionArgs(argsText, !!procedure);
+  if (paren && argTypes(paren[2]!) !== argTypes(identityArgs)) {
+    ctx.error('invalid-value', key, `the key says \`${id.name}(${paren[2]})\` but \`args\` gives \`(${argTypes(identityArgs)})\``, 'make the argument types in the key match `args`, or drop them from the key');
   }
   const returnsRaw = readText(ctx, k, 'returns');
   const body = readText(ctx, k, 'body');

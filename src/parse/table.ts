@@ -2,7 +2,7 @@
 import { SERIAL_TYPES, normalizeType } from '../canon/types.js';
 import type { FkAction, IndexElement, TriggerEvent } from '../model/types.js';
 import { KEYS } from './keys.js';
-import type { Ctx, Entry, MapNode, Node, Scalar } from './node.js';
+import type { Ctx, Keyed, Entry, MapNode, Node, Scalar } from './node.js';
 import {
   isNull,
   mapOrNothing,
@@ -32,6 +32,7 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
     ...id,
     at: keyNode,
     columns: [],
+    typeAt: new Map(),
     extraPrimaryKeys: [],
     uniques: [],
     checks: [],
@@ -127,14 +128,14 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   const name = ctx.name(e.keyNode, `column name in table \`${t.id}\``);
   if (name === undefined) return;
   const what = `column \`${t.id}.${name}\``;
-  const col: DraftColumn = { kind: 'column', name, type: '', nullable: true, at: e.keyNode };
+  const col: DraftColumn = { kind: 'column', name, type: '', nullable: true };
   if (e.value.t === 'scalar') {
     const ty = e.value.value === null ? undefined : ctx.text(e.value, `type of ${what}`);
     if (ty === undefined) {
       if (e.value.value === null) ctx.error('missing-key', e.keyNode, `${what} has no type`, `write \`${name}: text\` or \`${name}: { type: text }\``);
       return;
     }
-    setType(ctx, col, ty, e.value);
+    setType(ctx, t, col, ty, e.value);
     t.columns.push(col);
     return;
   }
@@ -144,7 +145,7 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   const typeE = k.get('type');
   const ty = typeE ? ctx.text(typeE.value, `type of ${what}`) : undefined;
   const serial = readBool(ctx, k, 'serial');
-  if (ty !== undefined) setType(ctx, col, ty, typeE!.value);
+  if (ty !== undefined) setType(ctx, t, col, ty, typeE!.value);
   else if (!typeE && serial) col.type = 'integer';
   else if (!typeE) ctx.error('missing-key', m, `${what} has no \`type\``, 'add `type: text` (or any PostgreSQL type)');
   if (serial) {
@@ -227,7 +228,7 @@ function isNameValue(v: Node): boolean {
   return v.t === 'scalar' && typeof v.value === 'string' && !/^(y|yes|n|no|on|off)$/i.test(v.value);
 }
 
-function setType(ctx: Ctx, col: DraftColumn, raw: string, at: Node): void {
+function setType(ctx: Ctx, t: DraftTable, col: DraftColumn, raw: string, at: Node): void {
   const lower = raw.trim().toLowerCase();
   if (SERIAL_TYPES[lower]) {
     col.type = SERIAL_TYPES[lower]!;
@@ -236,10 +237,10 @@ function setType(ctx: Ctx, col: DraftColumn, raw: string, at: Node): void {
   } else if (raw.trim() === '') {
     ctx.error('invalid-value', at, `column \`${col.name}\` has an empty type`);
   } else col.type = normalizeType(raw);
-  col.typeAt = at;
+  t.typeAt.set(col.name, at);
 }
 
-function parseColumnReference(ctx: Ctx, t: DraftTable, column: string, refE: Entry, k: Map<string, Entry>): void {
+function parseColumnReference(ctx: Ctx, t: DraftTable, column: string, refE: Entry, k: Keyed): void {
   const fk: DraftFk = { kind: 'foreign_key', columns: [column], at: refE.keyNode, refAt: refE.value };
   const v = refE.value;
   if (v.t === 'scalar') {
@@ -267,7 +268,7 @@ function parseColumnReference(ctx: Ctx, t: DraftTable, column: string, refE: Ent
   t.foreignKeys.push(undef(fk));
 }
 
-function readFkOptions(ctx: Ctx, fk: DraftFk, k: Map<string, Entry>): void {
+function readFkOptions(ctx: Ctx, fk: DraftFk, k: Keyed): void {
   if (k.has('on_delete')) fk.onDelete = ctx.oneOf<FkAction>(k.get('on_delete')!.value, FK_ACTIONS, '`on_delete`');
   if (k.has('on_update')) fk.onUpdate = ctx.oneOf<FkAction>(k.get('on_update')!.value, FK_ACTIONS, '`on_update`');
   if (k.has('match')) {
@@ -280,7 +281,7 @@ function readFkOptions(ctx: Ctx, fk: DraftFk, k: Map<string, Entry>): void {
   timing(ctx, fk, k);
 }
 
-function timing(ctx: Ctx, o: { deferrable?: boolean; initiallyDeferred?: boolean }, k: Map<string, Entry>): void {
+function timing(ctx: Ctx, o: { deferrable?: boolean; initiallyDeferred?: boolean }, k: Keyed): void {
   o.deferrable = readBool(ctx, k, 'deferrable') ?? o.deferrable;
   o.initiallyDeferred = readBool(ctx, k, 'initially_deferred') ?? o.initiallyDeferred;
   if (o.initiallyDeferred && !o.deferrable) {

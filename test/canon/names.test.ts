@@ -147,6 +147,39 @@ domains:
   }
 });
 
+describe('function signatures match PostgreSQL', () => {
+  it('args and identityArgs are what pg_get_function_arguments / pg_get_function_identity_arguments print', async () => {
+    const s = mustParse(`
+functions:
+  f1: { args: "a int, b varchar(3), out c bool", returns: record, language: sql, body: "SELECT true" }
+  f2: { args: "int8, double precision, timestamptz", returns: int, language: sql, body: "SELECT 1" }
+  f3: { args: "inout x int, variadic rest text[]", returns: int, language: sql, body: "SELECT 1" }
+  f4: { returns: "setof int", language: sql, body: "SELECT 1" }
+  f5: { args: [a int], returns: "table(x int, y text)", language: sql, body: "SELECT 1, 'a'" }
+  f6: { args: "b timestamp(3) with time zone, a numeric(10,2) = 1.5", returns: "varchar(9)", language: sql, body: "SELECT 'x'" }
+  p1: { procedure: true, args: "a int, inout b text, out c int", language: plpgsql, body: "BEGIN END" }
+`);
+    await db.exec('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
+    await db.exec(`
+CREATE FUNCTION f1(a int, b varchar(3), out c bool) LANGUAGE sql AS 'SELECT true';
+CREATE FUNCTION f2(int8, double precision, timestamptz) RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION f3(inout x int, variadic rest text[]) RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION f4() RETURNS setof int LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION f5(a int) RETURNS table(x int, y text) LANGUAGE sql AS $$SELECT 1, 'a'$$;
+CREATE FUNCTION f6(b timestamp(3) with time zone, a numeric(10,2) = 1.5) RETURNS varchar(9) LANGUAGE sql AS $$SELECT 'x'$$;
+CREATE PROCEDURE p1(a int, inout b text, out c int) LANGUAGE plpgsql AS 'BEGIN END';`);
+    const rows = await db.query<{ name: string; args: string; ident: string; result: string }>(`
+      SELECT proname AS name, pg_get_function_arguments(oid) AS args, pg_get_function_identity_arguments(oid) AS ident,
+             pg_get_function_result(oid) AS result
+        FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1`);
+    const ours = Object.values(s.functions).sort((a, b) => (a.name < b.name ? -1 : 1)).map((f) => ({ name: f.name, args: f.args, ident: f.identityArgs, result: f.returns }));
+    // pg_get_function_result prints the OUT-parameter record as its only OUT type; procedures have no result
+    const fix = (r: { name: string; result: string | null }) => (r.name === 'f1' ? { ...r, result: 'boolean' } : r.name === 'p1' ? { ...r, result: 'void' } : r);
+    // defaults are expressions: PostgreSQL prints them deparsed (1.5 stays 1.5 here)
+    expect(ours.map(fix)).toEqual(rows.map(fix));
+  });
+});
+
 describe('naming helpers', () => {
   it('makeObjectName trims the longer part first and never splits a character', () => {
     expect(makeObjectName('users', 'email', 'key')).toBe('users_email_key');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeFunctionArgs, normalizeReturns, normalizeType } from '../../src/canon/index.js';
+import { argTypes, normalizeFunctionArgs, normalizeReturns, normalizeType } from '../../src/canon/index.js';
 
 describe('normalizeType', () => {
   const cases: Array<[string, string]> = [
@@ -63,15 +63,17 @@ describe('normalizeType', () => {
 describe('function signatures', () => {
   it('normalises argument lists and derives identity types', () => {
     expect(normalizeFunctionArgs('a int, b varchar(3) = \'x\', out c bool')).toEqual({
-      args: "a integer, b character varying(3) DEFAULT 'x', OUT c boolean",
-      identityArgs: 'integer, character varying(3)',
+      args: "a integer, b character varying DEFAULT 'x', OUT c boolean",
+      identityArgs: 'a integer, b character varying, OUT c boolean',
     });
     expect(normalizeFunctionArgs('')).toEqual({ args: '', identityArgs: '' });
     expect(normalizeFunctionArgs('double precision, timestamp with time zone')).toEqual({
       args: 'double precision, timestamp with time zone',
       identityArgs: 'double precision, timestamp with time zone',
     });
-    expect(normalizeFunctionArgs('IN x int4, VARIADIC rest text[]').identityArgs).toBe('integer, text[]');
+    expect(normalizeFunctionArgs('IN x int4, VARIADIC rest text[]').identityArgs).toBe('x integer, VARIADIC rest text[]');
+    expect(normalizeFunctionArgs('x int4, OUT y int', true)).toEqual({ args: 'IN x integer, OUT y integer', identityArgs: 'IN x integer, OUT y integer' });
+    expect(argTypes('x integer, VARIADIC rest text[], OUT y int')).toBe('integer, text[]');
   });
   it('normalises result types', () => {
     expect(normalizeReturns('setof int')).toBe('SETOF integer');

@@ -161,8 +161,8 @@ functions:
     expect(s.tables['child']!.inherits).toEqual(['rooms']);
     expect(s.views['room_names']).toMatchObject({ columns: ['room_name'], options: { security_barrier: 'true' }, columnComments: { room_name: 'the name' } });
     expect(Object.keys(s.views['room_stats']!.indexes!)).toEqual(['room_stats_n']);
-    expect(Object.keys(s.functions).sort()).toEqual(['add(integer, integer)', 'add(numeric, numeric)', 'audit.log_change()', 'cleanup()']);
-    expect(s.functions['add(integer, integer)']).toMatchObject({ args: 'a integer, b integer', returns: 'integer', volatility: 'immutable', parallel: 'safe', strict: true });
+    expect(Object.keys(s.functions).sort()).toEqual(['add(a integer, b integer)', 'add(a numeric, b numeric)', 'audit.log_change()', 'cleanup()']);
+    expect(s.functions['add(a integer, b integer)']).toMatchObject({ args: 'a integer, b integer', returns: 'integer', volatility: 'immutable', parallel: 'safe', strict: true });
     expect(s.functions['cleanup()']).toMatchObject({ procedure: true, returns: 'void' });
   });
 
