@@ -367,6 +367,62 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
       emit(ctx, { phase: PHASE.trigger, what: `create policy ${p.name} on ${id}`, object: `${id}.${p.name}`, sql: createPolicy(id, p), reverse: [dropPolicy(id, p.name)], requires: [...textKeys(p.using), ...textKeys(p.withCheck)] });
     }
   }
+  // unchanged triggers, checks and expression indexes over a function that is dropped and re-created follow it
+  const recreatedFns = new Set<string>();
+  for (const c of all) {
+    if (c.kind !== 'function') continue;
+    if (c.op === 'alter' && funcNeedsDrop(c.from, c.to)) recreatedFns.add(c.to.name.toLowerCase());
+  }
+  // unchanged policies and triggers that read a column whose type changes block the change: rebuilt around it
+  const rebuilt = new Set<string>();
+  const once = (key: string) => !rebuilt.has(key) && !!rebuilt.add(key);
+  const touchedNames = new Set<string>();
+  for (const cols of touchedCols.values()) for (const c of cols) touchedNames.add(c.toLowerCase());
+  if (touchedNames.size) {
+    const changed = new Set(all.filter((c) => 'table' in c && c.table).map((c) => `${c.kind}\0${(c as { table: string }).table}\0${c.id}`));
+    const reads = (text: string | undefined) => !!text && [...identifiersOf(text)].some((n) => touchedNames.has(n));
+    for (const [tid, t] of Object.entries(to.tables)) {
+      const ft = from.tables[tid];
+      if (!ft || ctx.createdTables.has(tid)) continue;
+      for (const p of Object.values(t.policies)) {
+        if (changed.has(`policy\0${tid}\0${p.name}`) || !ft.policies[p.name] || !(reads(p.using) || reads(p.withCheck)) || !once(`policy\0${tid}\0${p.name}`)) continue;
+        planSubObject(ctx, { op: 'drop', kind: 'policy', table: tid, id: p.name, def: ft.policies[p.name]! });
+        planSubObject(ctx, { op: 'add', kind: 'policy', table: tid, id: p.name, def: p });
+      }
+      const own = touchedCols.get(tid);
+      if (!own) continue;
+      for (const tr of Object.values(t.triggers)) {
+        if (changed.has(`trigger\0${tid}\0${tr.name}`) || !ft.triggers[tr.name]) continue;
+        if (!(tr.updateOf ?? []).some((c) => own.has(c)) && !(tr.when && [...identifiersOf(tr.when)].some((n) => own.has(n)))) continue;
+        if (!once(`trigger\0${tid}\0${tr.name}`)) continue;
+        planSubObject(ctx, { op: 'drop', kind: 'trigger', table: tid, id: tr.name, def: ft.triggers[tr.name]! });
+        planSubObject(ctx, { op: 'add', kind: 'trigger', table: tid, id: tr.name, def: tr });
+      }
+    }
+  }
+  if (recreatedFns.size) {
+    const changed = new Set(all.filter((c) => 'table' in c && c.table).map((c) => `${c.kind}\0${(c as { table: string }).table}\0${c.id}`));
+    const mentions = (text: string | undefined) => !!text && [...identifiersOf(text)].some((n) => recreatedFns.has(n));
+    for (const [tid, t] of Object.entries(to.tables)) {
+      const ft = from.tables[tid];
+      if (!ft || ctx.createdTables.has(tid)) continue;
+      for (const tr of Object.values(t.triggers)) {
+        if (changed.has(`trigger\0${tid}\0${tr.name}`) || !ft.triggers[tr.name] || !recreatedFns.has(bare(tr.function)) || !once(`trigger\0${tid}\0${tr.name}`)) continue;
+        planSubObject(ctx, { op: 'drop', kind: 'trigger', table: tid, id: tr.name, def: ft.triggers[tr.name]! });
+        planSubObject(ctx, { op: 'add', kind: 'trigger', table: tid, id: tr.name, def: tr });
+      }
+      for (const ck of Object.values(t.checks)) {
+        if (changed.has(`check\0${tid}\0${ck.name}`) || !ft.checks[ck.name] || !mentions(ck.expression)) continue;
+        planSubObject(ctx, { op: 'drop', kind: 'check', table: tid, id: ck.name, def: ft.checks[ck.name]! });
+        planSubObject(ctx, { op: 'add', kind: 'check', table: tid, id: ck.name, def: ck });
+      }
+      for (const ix of Object.values(t.indexes)) {
+        if (changed.has(`index\0${tid}\0${ix.name}`) || !ft.indexes[ix.name] || !(mentions(ix.where) || ix.elements.some((e) => mentions(e.expression)))) continue;
+        planSubObject(ctx, { op: 'drop', kind: 'index', table: tid, id: ix.name, def: ft.indexes[ix.name]! });
+        planSubObject(ctx, { op: 'add', kind: 'index', table: tid, id: ix.name, def: ix });
+      }
+    }
+  }
   // unchanged foreign keys over changed columns/keys are dropped and re-added around the change
   const changedKeys = new Set<string>(); // `${table}\0${sorted cols}` of dropped/altered PK/unique/unique indexes
   for (const c of all) {
