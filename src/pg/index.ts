@@ -5,4 +5,6 @@ export type { Driver };
 export { freshPglite, openPglite, extensionsInSql, initdbImage, imageStats, type PgliteOptions } from './pglite.js';
 export { connectUrl } from './server.js';
 export { introspect, type IntrospectResult } from './introspect/index.js';
-export { verifyEdge, type VerifyResult } from './verify.js';
+export { buildSchema, buildInto, creationScript, extensionNames } from './build.js';
+export { compareSchemas } from './compare.js';
+export { verifyEdge, edgeKey, isVerified, recordVerified, type VerifyResult, type VerifyOptions, type VerifyData } from './verify.js';

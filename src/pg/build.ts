@@ -1,0 +1,65 @@
+/**
+ * buildSchema: create a schema from nothing in a fresh PGlite (plan from the empty schema, run the up script)
+ * and read it back, so PostgreSQL normalises every spelling. The read-back model is what verification compares.
+ */
+import { SchemaverError } from '../errors.js';
+import { emptySchema, type Schema } from '../model/types.js';
+import { planMigration, renderUp } from '../plan/index.js';
+import type { Driver } from './driver.js';
+import { freshPglite } from './pglite.js';
+import { introspect } from './introspect/index.js';
+
+/** extensionNames lists the extensions the schemas need loaded into PGlite. */
+export function extensionNames(...schemas: readonly Schema[]): string[] {
+  const out = new Set<string>();
+  for (const s of schemas) for (const e of Object.values(s.extensions)) out.add(e.name);
+  return [...out].sort();
+}
+
+/** dbMessage extracts PostgreSQL's message (and detail/hint/position) from a driver error. */
+export function dbMessage(err: unknown): string {
+  const e = err as { message?: string; detail?: string; hint?: string; where?: string };
+  const parts = [String(e?.message ?? err)];
+  if (e?.detail) parts.push(`detail: ${e.detail}`);
+  if (e?.hint) parts.push(`hint: ${e.hint}`);
+  return parts.join('; ');
+}
+
+/** creationScript is the up script that creates `schema` from nothing. */
+export function creationScript(schema: Schema): string {
+  return renderUp(planMigration(emptySchema(), schema));
+}
+
+/** BuildFailure is thrown when a schema's creation script fails in PostgreSQL (exit 2: the schema is bad input). */
+export function buildFailure(what: string, err: unknown, script?: string): SchemaverError {
+  return new SchemaverError({
+    code: 'build-failed',
+    message: `${what} does not build in PostgreSQL: ${dbMessage(err)}`,
+    hint: 'check the expressions, types and references the schema names; `schemaver plan` shows the SQL',
+    data: script !== undefined ? { script } : undefined,
+    exit: 2,
+    cause: err,
+  });
+}
+
+/** buildInto runs the creation script of `schema` on `db` (which should be empty). */
+export async function buildInto(db: Driver, schema: Schema, what = 'the schema'): Promise<void> {
+  const script = creationScript(schema);
+  if (!script.trim()) return;
+  try {
+    await db.exec(script);
+  } catch (e) {
+    throw buildFailure(what, e, script);
+  }
+}
+
+/** buildSchema creates `schema` in a fresh PGlite and returns the model read back from its catalog. */
+export async function buildSchema(schema: Schema): Promise<Schema> {
+  const db = await freshPglite({ extensions: extensionNames(schema) });
+  try {
+    await buildInto(db, schema);
+    return (await introspect(db)).schema;
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseSchemaFiles } from '../../src/parse/index.js';
+import type { Schema } from '../../src/model/types.js';
+import { emptySchema } from '../../src/model/types.js';
+import { planMigration, renderDown, renderUp } from '../../src/plan/index.js';
+import { verifyEdge, type VerifyData } from '../../src/pg/index.js';
+
+function schema(yaml: string): Schema {
+  const r = parseSchemaFiles([{ path: 'schema/main.yaml', text: yaml }]);
+  if (!r.schema) throw new Error(r.issues.map((i) => i.message).join('\n'));
+  return r.schema;
+}
+
+const A = schema(`
+enums:
+  status: [new, done]
+tables:
+  teams:
+    columns:
+      id: { type: bigint, identity: by_default, primary_key: true }
+      name: { type: text, nullable: false }
+  users:
+    columns:
+      id: { type: bigint, identity: always, primary_key: true }
+      email: { type: text, nullable: false, unique: true }
+      team_id: { type: bigint, references: teams.id, on_delete: cascade }
+      status: { type: status, nullable: false, default: new }
+`);
+
+const B = schema(`
+enums:
+  status: [new, done]
+tables:
+  teams:
+    columns:
+      id: { type: bigint, identity: by_default, primary_key: true }
+      name: { type: text, nullable: false }
+  users:
+    columns:
+      id: { type: bigint, identity: always, primary_key: true }
+      email: { type: text, nullable: false, unique: true }
+      team_id: { type: bigint, references: teams.id, on_delete: cascade }
+      status: { type: status, nullable: false, default: new }
+      nickname: { type: varchar(40) }
+      created_at: { type: timestamptz, nullable: false, default: { sql: now() } }
+    indexes:
+      users_created_idx: { columns: [created_at desc] }
+`);
+
+describe('verifyEdge', () => {
+  it('proves a planner-generated edge, with sample rows surviving', async () => {
+    const plan = planMigration(A, B);
+    const r = await verifyEdge(A, B, renderUp(plan), renderDown(plan));
+    expect(r.problems).toEqual([]);
+    expect(r.ok).toBe(true);
+    const data = r.data as VerifyData;
+    expect(data.samples.users).toBe(3);
+    expect(data.samples.teams).toBe(3);
+  });
+
+  it('refuses a hand-edited up that misses one column, naming the column', async () => {
+    const up = `ALTER TABLE users ADD COLUMN nickname character varying(40);
+CREATE INDEX users_created_idx ON users (nickname DESC)`;
+    const down = `DROP INDEX users_created_idx; ALTER TABLE users DROP COLUMN nickname`;
+    const r = await verifyEdge(A, B, up, down);
+    expect(r.ok).toBe(false);
+    expect(r.problems).toContain('up: column users.created_at missing');
+    expect(r.problems.some((p) => p.startsWith('up: index users_created_idx on users: elements expected'))).toBe(true);
+  });
+
+  it('reports a down that does not restore the source', async () => {
+    const plan = planMigration(A, B);
+    const r = await verifyEdge(A, B, renderUp(plan), 'DROP INDEX users_created_idx; ALTER TABLE users DROP COLUMN created_at');
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual(['down: column users.nickname unexpected']);
+  });
+
+  it('reports an up that fails in PostgreSQL', async () => {
+    const r = await verifyEdge(A, B, 'ALTER TABLE nope ADD COLUMN x int', null);
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatch(/^up failed: relation "nope" does not exist/);
+  });
+
+  it('flags sample rows lost by a non-destructive edge, and tolerates it when data loss is allowed', async () => {
+    const plan = planMigration(A, B);
+    const up = `DELETE FROM users;\n${renderUp(plan)}`;
+    const r = await verifyEdge(A, B, up, renderDown(plan));
+    expect(r.ok).toBe(false);
+    expect(r.problems).toContain('up: table users lost sample rows (3 before, 0 after)');
+    const allowed = await verifyEdge(A, B, up, renderDown(plan), { allowDataLoss: true });
+    expect(allowed.ok).toBe(true);
+    expect((allowed.data as VerifyData).warnings).toContain('up: table users lost sample rows (3 before, 0 after)');
+  });
+
+  it('reports a target that does not build', async () => {
+    const bad = schema(`
+tables:
+  t:
+    columns:
+      a: { type: integer }
+    checks:
+      t_a_check: "no_such_function(a) > 0"
+`);
+    const r = await verifyEdge(emptySchema(), bad, 'CREATE TABLE t (a integer)', 'DROP TABLE t');
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatch(/target schema does not build in PostgreSQL: function no_such_function/);
+  });
+
+  it('remembers verified edges in the cache directory and skips them next time', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sv-verify-'));
+    try {
+      const plan = planMigration(A, B);
+      const first = await verifyEdge(A, B, renderUp(plan), renderDown(plan), { cacheDir: dir });
+      expect(first.ok).toBe(true);
+      expect((first.data as VerifyData).cached).toBeUndefined();
+      const cache = JSON.parse(await readFile(path.join(dir, 'verified.json'), 'utf8'));
+      expect(Object.keys(cache)).toHaveLength(1);
+      const second = await verifyEdge(A, B, renderUp(plan), renderDown(plan), { cacheDir: dir });
+      expect(second.ok).toBe(true);
+      expect((second.data as VerifyData).cached).toBe(true);
+      // a different script is a different edge
+      const other = await verifyEdge(A, B, renderUp(plan) + ';\nSELECT 1', renderDown(plan), { cacheDir: dir });
+      expect((other.data as VerifyData).cached).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
