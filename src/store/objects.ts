@@ -1,13 +1,14 @@
 /**
- * Loose git objects written the crash-safe way: content hashed (SHA-1, as git), deflated, written to a
- * temporary file and renamed into place. A killed process leaves at most a stray temp file, never a
- * truncated object; an object that already exists is never rewritten (unchanged objects share blobs).
- * Reading goes through isomorphic-git, which also understands pack files (after a `git gc`).
+ * Git objects written the crash-safe way: content hashed (SHA-1, as git), deflated, written to a temporary
+ * file and renamed into place (loose objects, or one pack for a big batch, see ./pack.ts). A killed process
+ * leaves at most a stray temp file, never a truncated object; an object that already exists is never
+ * rewritten (unchanged objects share blobs). Reading goes through isomorphic-git, which reads both.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, promises as fsp, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
+import { packedOids, writePack } from './pack.js';
 
 /** ObjectType is the type of a git object. */
 export type ObjectType = 'blob' | 'tree' | 'commit';
@@ -25,13 +26,47 @@ export function blobId(text: string): string {
   return hashObject('blob', Buffer.from(text, 'utf8'));
 }
 
-/** ObjectWriter writes loose objects into one gitdir, remembering which fan-out directories exist. */
+/** PACK_THRESHOLD is the number of new objects from which a batch is written as one pack instead of loose files. */
+export const PACK_THRESHOLD = 64;
+
+/**
+ * ObjectWriter writes objects into one gitdir. Immediate mode writes each object loose at once; batch mode
+ * (`{ batch: true }`) queues new objects until flush(), which writes them loose when few or as one pack when
+ * many. Objects already in the store (loose or packed) are never written again.
+ */
 export class ObjectWriter {
   private readonly dirs = new Set<string>();
+  private readonly queue = new Map<string, { type: ObjectType; content: Uint8Array }>();
+  private packed: Set<string> | undefined;
   /** written counts objects actually written (not already present). */
   written = 0;
 
-  constructor(private readonly gitdir: string) {}
+  constructor(
+    private readonly gitdir: string,
+    private readonly opts: { batch?: boolean } = {},
+  ) {}
+
+  /** has tells whether an object is already stored (or queued). */
+  private has(oid: string): boolean {
+    if (this.queue.has(oid)) return true;
+    if (existsSync(join(this.gitdir, 'objects', oid.slice(0, 2), oid.slice(2)))) return true;
+    this.packed ??= packedOids(this.gitdir);
+    return this.packed.has(oid);
+  }
+
+  /** flush writes queued objects (batch mode): loose when fewer than PACK_THRESHOLD, else one pack. */
+  async flush(): Promise<void> {
+    if (this.queue.size === 0) return;
+    const objects = [...this.queue].map(([oid, o]) => ({ oid, ...o }));
+    this.queue.clear();
+    if (objects.length >= PACK_THRESHOLD) {
+      writePack(this.gitdir, objects);
+      for (const o of objects) this.packed?.add(o.oid);
+    } else {
+      for (const o of objects) this.writeLoose(o.oid, o.type, o.content);
+    }
+    this.written += objects.length;
+  }
 
   /**
    * write stores an object and returns its id; existing objects are left untouched. Synchronous file calls on
@@ -40,9 +75,19 @@ export class ObjectWriter {
    */
   async write(type: ObjectType, content: Uint8Array): Promise<string> {
     const oid = hashObject(type, content);
+    if (this.has(oid)) return oid;
+    if (this.opts.batch) this.queue.set(oid, { type, content });
+    else {
+      this.writeLoose(oid, type, content);
+      this.written++;
+    }
+    return oid;
+  }
+
+  /** writeLoose writes one loose object: deflated to a temporary file, renamed into place. */
+  private writeLoose(oid: string, type: ObjectType, content: Uint8Array): void {
     const dir = join(this.gitdir, 'objects', oid.slice(0, 2));
     const file = join(dir, oid.slice(2));
-    if (existsSync(file)) return oid;
     if (!this.dirs.has(dir)) {
       mkdirSync(dir, { recursive: true });
       this.dirs.add(dir);
@@ -57,8 +102,6 @@ export class ObjectWriter {
       rmSync(tmp, { force: true });
       if (!existsSync(file)) throw e;
     }
-    this.written++;
-    return oid;
   }
 
   /** writeText stores a UTF-8 text as a blob. */

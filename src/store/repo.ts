@@ -287,7 +287,7 @@ export class GitStore implements Store {
         });
       }
       const hash = await schemaHashOf(c.schema);
-      const w = new ObjectWriter(this.gitdir);
+      const w = new ObjectWriter(this.gitdir, { batch: true });
       const root: TreeNode = new Map();
       for (const f of c.files) addPath(root, f.path, await w.writeText(f.text));
       for (const o of canonicalObjects(c.schema)) addPath(root, `model/${o.path}`, await w.writeText(o.json + '\n'));
@@ -304,6 +304,7 @@ export class GitStore implements Store {
       const tree = await w.writeTree(root);
       const author = await resolveAuthor(this.root);
       const id = await w.write('commit', Buffer.from(commitText(tree, c.parents, author, commitMessage(c.message, hash)), 'utf8'));
+      await w.flush(); // every object is in place before the ref moves
       const h = await readHead(this.gitdir);
       if ('branch' in h) await writeRef(this.gitdir, `refs/heads/${h.branch}`, id);
       else await writeHead(this.gitdir, { detached: id });

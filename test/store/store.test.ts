@@ -132,6 +132,32 @@ describe('commits', () => {
     git('fsck', '--strict');
   });
 
+  it('writes a big commit as one pack, and later commits reuse its objects', async () => {
+    const store = await initStore(root);
+    const many = (n: number, extra = '') => {
+      let y = 'tables:\n';
+      for (let i = 0; i < n; i++) y += `  t${i}:\n    columns:\n      id: bigint\n${i === 0 ? extra : ''}`;
+      return y;
+    };
+    const a = await store.commit(snap('big', [], [{ path: 'schema/s.yaml', text: many(200) }]));
+    const packs = readdirSync(join(root, '.schemaver', 'objects', 'pack'));
+    expect(packs.filter((f) => f.endsWith('.idx'))).toHaveLength(1);
+    expect(packs.filter((f) => f.endsWith('.pack'))).toHaveLength(1);
+    expect(git('count-objects', '-v')).toMatch(/in-pack: 21\d/);
+    git('fsck', '--strict');
+    git('verify-pack', join(root, '.schemaver', 'objects', 'pack', packs.find((f) => f.endsWith('.idx'))!));
+    const b = await store.commit(snap('one more column', [a], [{ path: 'schema/s.yaml', text: many(200, '      name: text\n') }]));
+    // only the changed blobs, trees and the commit are new: loose, no second pack
+    expect(readdirSync(join(root, '.schemaver', 'objects', 'pack')).filter((f) => f.endsWith('.idx'))).toHaveLength(1);
+    const loose = Number(/count: (\d+)/.exec(git('count-objects', '-v'))![1]);
+    expect(loose).toBeGreaterThan(0);
+    expect(loose).toBeLessThan(20);
+    expect(await store.resolve(a.slice(0, 6))).toBe(a);
+    expect((await store.readSnapshot(a)).files[0]!.text).toBe(many(200));
+    expect(Object.keys((await store.readSnapshot(b)).schema.tables)).toHaveLength(200);
+    git('fsck', '--strict');
+  });
+
   it('refuses a commit prepared on a HEAD that moved (exit 1) and writes nothing to the ref', async () => {
     const store = await initStore(root);
     const a = await store.commit(snap('one', [], [{ path: 'schema/s.yaml', text: tableYaml('users') }]));
