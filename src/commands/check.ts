@@ -30,11 +30,7 @@ Objects the schemaver model cannot express count as drift. Bookkeeping tables sc
     const r = await withDeploy({ start: this.root, url: flags.url, create: false, ...(args.rev ? { revs: [args.rev] } : {}) }, (s) =>
       check(s.store, s.target.db, s.target.label, args.rev),
     );
-    if (!r.clean) {
-      const { renderSemDiff } = await import('../cli/semdiff.js');
-      const { paint } = await import('../cli/term.js');
-      throw driftError(r, renderSemDiff(r.changes, paint(process.stderr)));
-    }
+    if (!r.clean) throw driftError(r);
     this.print(`${r.target} matches ${r.commit ? r.commit.slice(0, 7) : 'base'} (${r.hash ?? 'empty'}); checked in ${r.ms} ms`);
     return r;
   }

@@ -17,7 +17,9 @@ export interface CheckResult {
   readonly hash: string | null;
   /** clean: no difference and nothing the model cannot express. */
   readonly clean: boolean;
-  /** changes: what differs, from the snapshot (expected) to the database (actual). */
+  /** problems: every difference as a sentence naming the object (`column users.nickname unexpected`). */
+  readonly problems: readonly string[];
+  /** changes: the same differences as structured changes, from the snapshot (expected) to the database (actual). */
   readonly changes: readonly SemChange[];
   /** unsupported: objects in the database the model cannot express (they are drift too). */
   readonly unsupported: readonly Issue[];
@@ -27,18 +29,10 @@ export interface CheckResult {
 /** SchemaBuilder reads back a schema as PostgreSQL sees it after building it from nothing. */
 export type SchemaBuilder = (schema: Schema) => Promise<Schema>;
 
-/** pgliteBuilder builds a schema in a fresh PGlite from the planner's empty -> schema migration and introspects it. */
+/** pgliteBuilder builds a schema from nothing in a fresh PGlite and reads it back (src/pg/build.ts). */
 export const pgliteBuilder: SchemaBuilder = async (schema) => {
-  const { emptySchema } = await import('../model/types.js');
-  const { planMigration, renderUp } = await import('../plan/index.js');
-  const { freshPglite, introspect } = await import('../pg/index.js');
-  const db = await freshPglite({ extensions: Object.values(schema.extensions).map((e) => e.name) });
-  try {
-    await db.exec(renderUp(planMigration(emptySchema(), schema)));
-    return (await introspect(db)).schema;
-  } finally {
-    await db.close();
-  }
+  const { buildSchema } = await import('../pg/build.js');
+  return buildSchema(schema);
 };
 
 /** check compares the target with the snapshot of `rev` (default: the commit the database records). */
@@ -72,25 +66,28 @@ export async function check(store: DeployStore, db: Driver | undefined, label: s
   }
   const expected = await build(snapshot);
   const actual = db ? await introspect(db) : { schema: emptySchema(), unsupported: [] };
+  const { compareSchemas } = await import('../pg/compare.js');
+  const problems = compareSchemas(expected, actual.schema);
   const changes = semanticDiff(expected, actual.schema);
   return {
     target: label,
     commit: commit === BASE ? null : commit,
     hash,
-    clean: changes.length === 0 && actual.unsupported.length === 0,
+    clean: problems.length === 0 && actual.unsupported.length === 0,
+    problems,
     changes,
     unsupported: actual.unsupported,
     ms: Math.round(performance.now() - t0),
   };
 }
 
-/** driftError is the exit-1 answer for a drifted database, with the diff in its message and the result as data. */
-export function driftError(r: CheckResult, diffText: string): SchemaverError {
-  const n = r.changes.length + r.unsupported.length;
-  const extra = r.unsupported.map((i) => `  ! ${i.message}`).join('\n');
+/** driftError is the exit-1 answer for a drifted database: every difference named in the message, the result as data. */
+export function driftError(r: CheckResult): SchemaverError {
+  const lines = [...r.problems.map((p) => `  ${p}`), ...r.unsupported.map((i) => `  ${i.message} (the model cannot express it)`)];
+  const n = lines.length;
   return negative(
     'drift',
-    `${r.target} has drifted from ${short(r.commit ?? BASE)} (${n} difference${n === 1 ? '' : 's'}; - expected by the snapshot, + found in the database):\n${[diffText, extra].filter(Boolean).join('\n')}`,
+    `${r.target} has drifted from ${short(r.commit ?? BASE)}: ${n} difference${n === 1 ? '' : 's'} (missing = in the snapshot, not in the database; unexpected = in the database only):\n${lines.join('\n')}`,
     'put the change into schema/ and commit it (then `schemaver upgrade` elsewhere), or undo it in the database',
     r,
   );
