@@ -2,7 +2,7 @@
  * Type spellings: every way of writing a PostgreSQL type is rewritten to the one `format_type` prints,
  * so `int`, `int4` and `integer` are one type, and user types become canonical ids (`public.status` -> `status`).
  */
-import { qid } from '../model/ids.js';
+import { qid, splitId } from '../model/ids.js';
 
 const SIMPLE: Readonly<Record<string, string>> = {
   int: 'integer',
@@ -275,4 +275,16 @@ export function normalizeReturns(text: string): string {
   const table = /^table\s*\((.*)\)$/is.exec(s);
   if (table) return `TABLE(${normalizeFunctionArgs(table[1]!).args})`;
   return stripTypmod(normalizeType(s));
+}
+
+/** normalizeCollation writes a collation as introspection reports it: `C`, `en_US.utf8` (pg_catalog, name as is), or a qid for other schemas. */
+export function normalizeCollation(text: string): string {
+  const t = text.trim();
+  if (/^pg_catalog\s*\./i.test(t)) return normalizeCollation(t.replace(/^pg_catalog\s*\.\s*/i, ''));
+  if (!t.includes('"')) return t;
+  const parts = splitId(t);
+  if (!parts) return t;
+  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 2) return parts[0] === 'pg_catalog' ? parts[1]! : qid(parts[0]!, parts[1]!);
+  return t;
 }

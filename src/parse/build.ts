@@ -4,7 +4,7 @@
  */
 import { assignDefaultNames, type NamingTable } from '../canon/names.js';
 import { typeSchema } from '../canon/types.js';
-import { qid } from '../model/ids.js';
+import { parseQid, qid } from '../model/ids.js';
 import type {
   CheckConstraint,
   Column,
@@ -82,6 +82,22 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
   for (const [id, e] of c.enums) claim(types, id, `enum \`${id}\``, e.at);
   for (const [id, e] of c.composites) claim(types, id, `composite type \`${id}\``, e.at);
   for (const [id, d] of c.domains) claim(types, id, `domain \`${id}\``, d.at);
+
+  // `type: Status` names the enum `Status` when one is declared (YAML names are exact; SQL would fold the case)
+  const declaredTypes = new Set([...c.enums.keys(), ...c.composites.keys(), ...c.domains.keys(), ...c.tables.keys(), ...c.views.keys()]);
+  const exactType = (type: string, at: Node | undefined): string => {
+    const raw = at && at.t === 'scalar' && typeof at.value === 'string' ? at.value.trim() : undefined;
+    if (!raw || !/[A-Z]/.test(raw)) return type;
+    const arr = /(\[\s*\d*\s*\])+$/.exec(raw);
+    const base = arr ? raw.slice(0, arr.index).trim() : raw;
+    const suffix = type.endsWith('[]') ? '[]' : '';
+    if (declaredTypes.has(type.slice(0, type.length - suffix.length))) return type;
+    const q = parseQid(base);
+    const id = q ? qid(q.schema, q.name) : undefined;
+    return id !== undefined && declaredTypes.has(id) ? id + suffix : type;
+  };
+  for (const t of c.tables.values()) for (const col of t.columns) col.type = exactType(col.type, t.typeAt.get(col.name));
+  for (const d of c.domains.values()) d.type = exactType(d.type, d.typeAt);
 
   const checkType = (type: string, at: Node | undefined): void => {
     const s = typeSchema(type);

@@ -1,5 +1,6 @@
 /** Readers shared by the section parsers: ids, defaults, sequence options, index elements. */
 import { parseQid, qid, splitId } from '../model/ids.js';
+import { normalizeCollation } from '../canon/types.js';
 import type { Default, IndexElement, SequenceOptions } from '../model/types.js';
 import { KEYS } from './keys.js';
 import type { Ctx, Keyed, MapNode, Node } from './node.js';
@@ -162,7 +163,7 @@ export function readElement(ctx: Ctx, n: Node, mode: 'column' | 'expression' | '
   if (column !== undefined) el.column = column;
   if (expression !== undefined) el.expression = expression;
   const collation = readText(ctx, k, 'collation');
-  if (collation !== undefined) el.collation = collation;
+  if (collation !== undefined) el.collation = normalizeCollation(collation);
   const opclass = readText(ctx, k, 'opclass');
   if (opclass !== undefined) el.opclass = opclass;
   if (k.has('order')) {

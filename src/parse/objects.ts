@@ -1,5 +1,5 @@
 /** Sections other than `tables:`: extensions, schemas, enums, composites, domains, sequences, views, functions. */
-import { argTypes, normalizeFunctionArgs, normalizeReturns, normalizeType } from '../canon/types.js';
+import { argTypes, normalizeCollation, normalizeFunctionArgs, normalizeReturns, normalizeType } from '../canon/types.js';
 import { funcId } from '../model/ids.js';
 import type { CompositeType, Domain, EnumType, Extension, Func, Namespace, Sequence, Trigger, View } from '../model/types.js';
 import { KEYS } from './keys.js';
@@ -152,7 +152,8 @@ export function parseComposite(ctx: Ctx, id: ParsedId, n: Node): CompositeType |
         ctx.error('missing-key', e.value, `attribute \`${name}\` of ${what} needs \`type\``);
         continue;
       }
-      out.push(undef({ name, type: normalizeType(ty), collation: readText(ctx, k, 'collation') }));
+      const coll = readText(ctx, k, 'collation');
+      out.push(undef({ name, type: normalizeType(ty), collation: coll === undefined ? undefined : normalizeCollation(coll) }));
     } else {
       const ty = ctx.text(e.value, `type of attribute \`${name}\``);
       if (ty !== undefined) out.push({ name, type: normalizeType(ty) });
@@ -180,7 +181,8 @@ export function parseDomain(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftDom
   if (ty === undefined) return undefined;
   const d: DraftDomain = { kind: 'domain', schema: id.schema, name: id.name, type: normalizeType(ty), nullable: readBool(ctx, k, 'nullable') ?? true, checks: [], at, typeAt: typeE!.value };
   if (k.has('default')) d.default = readDefault(ctx, k.get('default')!.value);
-  d.collation = readText(ctx, k, 'collation');
+  const coll = readText(ctx, k, 'collation');
+  if (coll !== undefined) d.collation = normalizeCollation(coll);
   d.comment = readText(ctx, k, 'comment');
   const one = (v: Node, name: string | undefined): void => {
     if (v.t === 'map') {

@@ -1,5 +1,5 @@
 /** The `tables:` section: columns (short and long forms) and everything that hangs off a table. */
-import { SERIAL_TYPES, normalizeType } from '../canon/types.js';
+import { SERIAL_TYPES, normalizeCollation, normalizeType } from '../canon/types.js';
 import type { FkAction, IndexElement, TriggerEvent } from '../model/types.js';
 import { KEYS } from './keys.js';
 import type { Ctx, Keyed, Entry, MapNode, Node, Scalar } from './node.js';
@@ -180,11 +180,14 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   const generated = readExpr(ctx, k, 'generated');
   if (generated !== undefined) col.generated = generated;
   const collation = readText(ctx, k, 'collation');
-  if (collation !== undefined) col.collation = collation;
+  if (collation !== undefined) col.collation = normalizeCollation(collation);
   col.comment = readText(ctx, k, 'comment');
   col.renamedFrom = readName(ctx, k, 'renamed_from');
   const special = [col.identity && 'identity', col.serial && 'serial', col.generated !== undefined && 'generated', col.default && 'default'].filter(Boolean);
   if (special.length > 1) ctx.error('conflicting-attributes', m, `${what} has both ${special.join(' and ')}`, 'keep only one: they all define where the value comes from');
+  if (col.identity && col.type !== '' && !['smallint', 'integer', 'bigint'].includes(col.type)) {
+    ctx.error('invalid-value', k.get('identity')!.value, `${what}: an identity column must be smallint, integer or bigint, not \`${col.type}\``);
+  }
   if (col.identity) {
     if (nullable === true) ctx.error('conflicting-attributes', nullableE!.value, `${what} is an identity column and cannot be nullable`);
     col.nullable = false;

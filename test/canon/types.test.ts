@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argTypes, normalizeFunctionArgs, normalizeReturns, normalizeType } from '../../src/canon/index.js';
+import { argTypes, normalizeCollation, normalizeFunctionArgs, normalizeReturns, normalizeType } from '../../src/canon/index.js';
 
 describe('normalizeType', () => {
   const cases: Array<[string, string]> = [
@@ -79,5 +79,16 @@ describe('function signatures', () => {
     expect(normalizeReturns('setof int')).toBe('SETOF integer');
     expect(normalizeReturns('table(a int, b varchar)')).toBe('TABLE(a integer, b character varying)');
     expect(normalizeReturns('trigger')).toBe('trigger');
+  });
+});
+
+describe('normalizeCollation', () => {
+  it('writes collations as introspection reports them', () => {
+    expect(normalizeCollation('C')).toBe('C');
+    expect(normalizeCollation('"C"')).toBe('C');
+    expect(normalizeCollation('pg_catalog."C"')).toBe('C');
+    expect(normalizeCollation('en_US.utf8')).toBe('en_US.utf8');
+    expect(normalizeCollation('pg_catalog."en_US.utf8"')).toBe('en_US.utf8');
+    expect(normalizeCollation('billing."My Coll"')).toBe('billing."My Coll"');
   });
 });

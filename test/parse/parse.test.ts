@@ -179,6 +179,14 @@ tables:
     expect(fks['x_r2_fkey']).toMatchObject({ refTable: 'a.b', refColumns: ['id'] });
   });
 
+  it('resolves a mixed-case type name to the declared type with that exact name', () => {
+    const s = mustParse(`
+enums: { Mood: [a, b] }
+tables: { t: { columns: { m: Mood, ms: "Mood[]", x: Text, y: VARCHAR(3) } } }
+`);
+    expect(s.tables['t']!.columns.map((c) => c.type)).toEqual(['"Mood"', '"Mood"[]', 'text', 'character varying(3)']);
+  });
+
   it('names a duplicate across files with both places', () => {
     const r = parseYaml('tables:\n  users: { columns: { id: int } }\n', '\ntables:\n  public.users: { columns: { id: int } }\n');
     expect(r.schema).toBeUndefined();
