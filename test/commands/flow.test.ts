@@ -223,7 +223,7 @@ describe('status and diff', () => {
     expect(j).toMatchObject({ clean: true, changes: [], branch: 'main' });
     expect(j.files.modified).toEqual(['schema/schema.yaml']);
     const human = await p.run('status');
-    expect(human.stdout).toContain('nothing to commit');
+    expect(human.stdout, human.stderr).toContain('nothing to commit');
 
     p.write('schema/schema.yaml', V1.replace('email: { type: text, nullable: false }', 'email: { type: varchar(200), nullable: true }'));
     p.write('schema/comments.yaml', '');
