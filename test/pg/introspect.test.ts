@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { freshPglite, introspect, type Driver, type IntrospectResult } from '../../src/pg/index.js';
+import { connectUrl } from '../../src/pg/server.js';
+import { compareSchemas } from '../../src/pg/compare.js';
+import { createDatabase, serverAvailable } from '../helpers/server.js';
+
+const RICH = readFileSync(path.join(import.meta.dirname, 'fixtures/rich.sql'), 'utf8');
+
+async function read(sql: string, extensions: string[] = []): Promise<IntrospectResult> {
+  const db = await freshPglite({ extensions });
+  try {
+    await db.exec(sql);
+    return await introspect(db);
+  } finally {
+    await db.close();
+  }
+}
+
+describe('introspect (PGlite)', () => {
+  let r: IntrospectResult;
+  beforeAll(async () => {
+    r = await read(RICH, ['citext']);
+  });
+
+  it('reads extensions, schemas, enums, composites, domains and sequences', () => {
+    const s = r.schema;
+    expect(s.extensions).toEqual({ citext: { kind: 'extension', name: 'citext' } });
+    expect(s.schemas).toEqual({ billing: { kind: 'namespace', name: 'billing', comment: 'money' } });
+    expect(s.enums.order_status!.values).toEqual(['pending', 'paid', 'shipped']);
+    expect(s.composites['billing.pt']!.attributes).toEqual([
+      { name: 'x', type: 'integer' },
+      { name: 'y', type: 'text', collation: 'C' },
+    ]);
+    expect(s.domains.email).toMatchObject({ type: 'citext', nullable: false, checks: { email_check: { name: 'email_check', expression: "VALUE ~ '@'::citext" } } });
+    expect(s.sequences).toEqual({ invoice_no: { kind: 'sequence', schema: 'public', name: 'invoice_no', options: { type: 'integer', start: '1000', increment: '2' } } });
+  });
+
+  it('leaves out objects that belong to an extension and schemaver bookkeeping', () => {
+    expect(Object.keys(r.schema.functions)).toEqual(['touch()']);
+    expect(Object.keys(r.schema.tables)).not.toContain('schemaver_version');
+    expect(Object.keys(r.schema.domains)).toEqual(['email']);
+  });
+
+  it('reads columns: identity with options, serial, defaults as literals or SQL, generated, collation, comments', () => {
+    const users = r.schema.tables.users!;
+    const col = (n: string) => users.columns.find((c) => c.name === n);
+    expect(col('id')).toEqual({ kind: 'column', name: 'id', type: 'bigint', nullable: false, identity: { mode: 'always', options: { start: '100' } } });
+    expect(r.schema.tables.teams!.columns[0]).toEqual({ kind: 'column', name: 'id', type: 'bigint', nullable: false, serial: true });
+    expect(col('status')!.default).toEqual({ literal: 'pending' });
+    expect(col('n')!.default).toEqual({ literal: 1.5 });
+    expect(col('created_at')).toMatchObject({ type: 'timestamp with time zone', default: { sql: 'now()' } });
+    expect(col('full_name')!.generated).toBe("(first || ' '::text) || last");
+    expect(col('name')).toMatchObject({ collation: 'C', default: { literal: 'anon' } });
+    expect(col('email')).toMatchObject({ type: 'email', comment: 'mail' });
+    expect(users.comment).toBe('People');
+    expect(Object.keys(r.schema.sequences)).toEqual(['invoice_no']); // serial and identity sequences live on their columns
+  });
+
+  it('reads constraints, indexes, triggers, policies and RLS', () => {
+    const users = r.schema.tables.users!;
+    expect(users.primaryKey).toEqual({ kind: 'primary_key', name: 'users_pkey', columns: ['id'] });
+    expect(users.uniques.users_email_key!.columns).toEqual(['email']);
+    expect(users.checks.users_n_check!.expression).toBe('n > 0::numeric');
+    expect(users.foreignKeys.users_team_id_fkey).toEqual({
+      kind: 'foreign_key', name: 'users_team_id_fkey', columns: ['team_id'], refTable: 'teams', refColumns: ['id'],
+      onDelete: 'cascade', deferrable: true, initiallyDeferred: true,
+    });
+    expect(users.indexes.users_created_idx).toEqual({
+      kind: 'index', name: 'users_created_idx', elements: [{ column: 'created_at', order: 'desc' }], where: "status <> 'shipped'::order_status",
+    });
+    expect(users.indexes.users_lower).toMatchObject({ unique: true, include: ['first'], elements: [{ expression: 'lower(name)', opclass: 'text_pattern_ops' }] });
+    expect(users.triggers.users_touch).toEqual({
+      kind: 'trigger', name: 'users_touch', timing: 'before', events: ['update'], updateOf: ['first', 'last'], forEach: 'row',
+      function: 'touch', args: ['a', 'b'], when: 'old.first IS DISTINCT FROM new.first',
+    });
+    expect(users.policies.p1).toEqual({ kind: 'policy', name: 'p1', command: 'select', permissive: true, roles: ['public'], using: 'id > 0' });
+    expect(users.rowLevelSecurity).toBe(true);
+    expect(r.schema.tables['billing.inv']!.exclusions.inv_period_excl).toEqual({
+      kind: 'exclusion', name: 'inv_period_excl', using: 'gist', elements: [{ column: 'period', operator: '&&' }],
+    });
+  });
+
+  it('reads partitioning, inheritance, views and materialized views with indexes', () => {
+    const t = r.schema.tables;
+    expect(t.parted!.partitionBy).toEqual({ strategy: 'range', key: 'created' });
+    expect(t.parted_2024!.partitionOf).toEqual({ parent: 'parted', bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" });
+    expect(t.parted_2024!.columns).toEqual([]);
+    expect(t.child!.inherits).toEqual(['base']);
+    expect(t.child!.columns.map((c) => c.name)).toEqual(['b']);
+    expect(r.schema.views.active_users!.query).toContain("WHERE status <> 'shipped'::order_status");
+    expect(r.schema.views.mv).toMatchObject({ materialized: true, indexes: { mv_c_idx: { elements: [{ column: 'c' }] } } });
+  });
+
+  it('reports what the model cannot express, by name', () => {
+    expect(r.unsupported.map((i) => i.message)).toEqual(['not supported: rule r1 on base']);
+    expect(r.unsupported[0]!.code).toBe('not-supported');
+  });
+
+  it('reports every other kind of unsupported object loudly', async () => {
+    const u = await read(`
+      create table t (a int, v int generated always as (a * 2) virtual) with (fillfactor = 70);
+      alter table t alter column a set statistics 500;
+      create aggregate my_sum (int) (sfunc = int4pl, stype = int);
+      create function f(int, int) returns bool language sql immutable as 'select $1 < $2';
+      create operator <<< (leftarg = int, rightarg = int, function = f);
+      create type r as range (subtype = int);
+      create collation my_coll (locale = 'C');
+      grant select on t to public;
+      create table ft_like (a int);
+    `);
+    const messages = u.unsupported.map((i) => i.message).join('\n');
+    expect(messages).toContain('virtual generated column t.v');
+    expect(messages).toContain('storage parameters (fillfactor=70) of table t');
+    expect(messages).toContain('statistics target on column t.a');
+    expect(messages).toContain('aggregate my_sum(integer)');
+    expect(messages).toContain('operator <<<');
+    expect(messages).toContain('range type r');
+    expect(messages).toContain('collation my_coll');
+    expect(messages).toContain('privileges (GRANT) on t');
+    expect(messages).not.toContain('ft_like');
+  });
+
+  it('keeps hostile names exact: quotes, spaces, unicode, reserved words, 63-byte names', async () => {
+    const long = 'x'.repeat(63);
+    const h = await read(`
+      create schema "My Schema";
+      create table "My Schema"."Odd ""Name""" ("sel;ect" int primary key, "çà va" text, "select" int, ${long} int);
+      create index "idx; drop" on "My Schema"."Odd ""Name""" ("çà va");
+      create type "Weird Enum" as enum ('it''s', 'a b');
+      create table "user" (id int, e "Weird Enum" default 'it''s');
+    `);
+    const id = '"My Schema"."Odd ""Name"""';
+    const t = h.schema.tables[id]!;
+    expect(t).toBeDefined();
+    expect(t.columns.map((c) => c.name)).toEqual(['sel;ect', 'çà va', 'select', long]);
+    expect(t.indexes['idx; drop']!.elements).toEqual([{ column: 'çà va' }]);
+    expect(t.primaryKey!.columns).toEqual(['sel;ect']);
+    expect(h.schema.enums['"Weird Enum"']!.values).toEqual(["it's", 'a b']);
+    const user = h.schema.tables.user!;
+    expect(user.columns[1]).toMatchObject({ type: '"Weird Enum"', default: { literal: "it's" } });
+  });
+
+  it('introspects 1000 tables with a fixed number of queries', async () => {
+    const ddl = Array.from({ length: 1000 }, (_, i) => `create table t${i} (id bigint generated by default as identity primary key, name text not null unique, n int check (n > 0)${i ? `, p bigint references t${i - 1}(id)` : ''}); create index on t${i} (name desc);`).join('\n');
+    const db = await freshPglite();
+    try {
+      await db.exec(ddl);
+      let queries = 0;
+      const counting: Driver = { ...db, query: (sql, params) => (queries++, db.query(sql, params)) };
+      const t0 = Date.now();
+      const res = await introspect(counting);
+      const ms = Date.now() - t0;
+      expect(Object.keys(res.schema.tables)).toHaveLength(1000);
+      expect(queries).toBeLessThan(30);
+      expect(ms).toBeLessThan(10_000); // < 1 s on a quiet machine; loose bound for shared CI
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('introspect (PostgreSQL 15 server)', async () => {
+  const up = await serverAvailable();
+  it.skipIf(!up)('reads the same model as PGlite, apart from view text PostgreSQL 15 prints differently', async () => {
+    const created = await createDatabase('sv_h3_intro');
+    let db: Driver | undefined;
+    try {
+      db = await connectUrl(created.url);
+      await db.exec(RICH);
+      const server = await introspect(db);
+      const lite = await read(RICH, ['citext']);
+      const diff = compareSchemas(lite.schema, server.schema);
+      expect(diff).toEqual([
+        expect.stringMatching(/^view active_users: query expected/),
+      ]);
+      expect(server.unsupported.map((i) => i.message)).toEqual(lite.unsupported.map((i) => i.message));
+    } finally {
+      await db?.close();
+      await created.drop();
+    }
+  });
+});
