@@ -156,6 +156,18 @@ export function mergeKeyed<T>(ctx: MergeCtx, spec: KeyedSpec<T>, base: Entries<T
       conflict(ctx, loc(ta.key), 'modify/drop', `${spec.display(ta.key)} dropped on our side and changed on theirs`, { base: b, theirs: ta.obj });
       return { key: ta.key, obj: ta.obj, from: 'theirs' };
     }
+    // fast paths: one side left the object exactly as in base (the common case in big schemas)
+    const note = (key: string) => {
+      if (key !== bk) ctx.renames.push(`${spec.display(bk)} -> ${key} (${oa!.key === key ? (ta!.key === key ? 'both' : 'ours') : 'theirs'})`);
+    };
+    if (deepEqual(oa!.obj, b)) {
+      note(ta!.key);
+      return { key: ta!.key, obj: ta!.obj, from: 'theirs' };
+    }
+    if (deepEqual(ta!.obj, b)) {
+      note(oa!.key);
+      return { key: oa!.key, obj: oa!.obj, from: 'ours' };
+    }
     // both sides still have it (maybe renamed)
     let key = oa!.key;
     if (oa!.key !== ta!.key) {
@@ -164,7 +176,7 @@ export function mergeKeyed<T>(ctx: MergeCtx, spec: KeyedSpec<T>, base: Entries<T
         conflict(ctx, loc(oa!.key), 'rename/rename', `${spec.display(bk)} renamed to ${oa!.key} on our side and to ${ta!.key} on theirs`, { base: bk, ours: oa!.key, theirs: ta!.key }, 'name');
       }
     }
-    if (key !== bk) ctx.renames.push(`${spec.display(bk)} -> ${key} (${oa!.key === key ? (ta!.key === key ? 'both' : 'ours') : 'theirs'})`);
+    note(key);
     let obj = spec.merge(ctx, loc(key), b, oa!.obj, ta!.obj);
     if (spec.withKey) {
       const hint = key !== bk ? spec.nameOf!(b) : ((oa!.obj as { renamedFrom?: string }).renamedFrom ?? (ta!.obj as { renamedFrom?: string }).renamedFrom);

@@ -79,7 +79,13 @@ export function rewriteRefs(base: Schema, side: Schema, renames: Renames): Schem
   const ownInverse = new Map([...own.tables].map(([a, b]) => [b, a]));
   const baseKeyOf = (k: string) => (k in base.tables ? k : ownInverse.get(k));
   const tableRef = (k: string) => (k in base.tables && k in side.tables && renames.tables.has(k) ? renames.tables.get(k)! : k);
+  const colMapCache = new Map<string, ReadonlyMap<string, string>>();
   const colMapOf = (sideKey: string): ReadonlyMap<string, string> => {
+    let m = colMapCache.get(sideKey);
+    if (!m) colMapCache.set(sideKey, (m = colMapFor(sideKey)));
+    return m;
+  };
+  const colMapFor = (sideKey: string): ReadonlyMap<string, string> => {
     const bk = baseKeyOf(sideKey);
     const m = bk === undefined ? undefined : renames.columns.get(bk);
     const st = side.tables[sideKey];
@@ -95,7 +101,17 @@ export function rewriteRefs(base: Schema, side: Schema, renames: Renames): Schem
     return n === undefined ? t : n + m[2];
   };
   const tables: Record<string, Table> = {};
+  const touches = (k: string, t: Table): boolean =>
+    colMapOf(k).size > 0 ||
+    Object.values(t.foreignKeys).some((f) => tableRef(f.refTable) !== f.refTable || colMapOf(f.refTable).size > 0) ||
+    (enumMap.size > 0 && t.columns.some((c) => typeRef(c.type) !== c.type)) ||
+    (t.partitionOf !== undefined && tableRef(t.partitionOf.parent) !== t.partitionOf.parent) ||
+    (t.inherits ?? []).some((x) => tableRef(x) !== x);
   for (const [k, t] of Object.entries(side.tables)) {
+    if (!touches(k, t)) {
+      tables[k] = t;
+      continue;
+    }
     const cm = colMapOf(k);
     const col = (c: string) => cm.get(c) ?? c;
     const cols = <L extends readonly string[] | undefined>(l: L): L => (l ? (l.map(col) as unknown as L) : l);
