@@ -7,7 +7,7 @@
  */
 import type { Schema } from '../model/types.js';
 import { type MergeCtx } from './keyed.js';
-import { combineRenames, rewriteRefs, sideRenames } from './refs.js';
+import { combineRenames, rewriteRefs, sideRenames, type Renames } from './refs.js';
 import { SECTIONS, type Section } from './sections.js';
 import { semanticConflicts } from './semantic.js';
 import type { Conflict, MergeResult } from './types.js';
@@ -17,7 +17,9 @@ export { semanticConflicts } from './semantic.js';
 
 /** merge3 merges `ours` and `theirs`, both descended from `base`; at a conflicting spot the schema holds ours' value. */
 export function merge3(base: Schema, ours: Schema, theirs: Schema): MergeResult {
-  const renames = combineRenames(sideRenames(base, ours), sideRenames(base, theirs));
+  const oursRenames = sideRenames(base, ours);
+  const theirsRenames = sideRenames(base, theirs);
+  const renames = combineRenames(oursRenames, theirsRenames);
   const b = rewriteRefs(base, base, renames);
   const o = rewriteRefs(base, ours, renames);
   const t = rewriteRefs(base, theirs, renames);
@@ -28,10 +30,32 @@ export function merge3(base: Schema, ours: Schema, theirs: Schema): MergeResult 
   const conflicts: Conflict[] = [...ctx.conflicts];
   const under = (c: Conflict) => ctx.conflicts.some((s) => s.path.every((p, i) => c.path[i] === p));
   conflicts.push(...semanticConflicts(base, ours, theirs, schema).filter((c) => !under(c)));
-  return { schema, conflicts, renames: ctx.renames };
+  return { schema, conflicts, renames: [...new Set([...ctx.renames, ...describe(oursRenames, theirsRenames)])] };
 }
 
 /** conflictPathText writes a conflict's location for people: `tables.users.columns.email (type)`. */
 export function conflictPathText(c: Conflict): string {
   return c.path.join('.') + (c.attribute ? ` (${c.attribute})` : '');
+}
+
+/** describe lists the table, column and enum renames of both sides (objects a side left untouched skip the engine). */
+function describe(o: Renames, t: Renames): string[] {
+  const out: string[] = [];
+  const side = (bothHave: boolean, inOurs: boolean) => (bothHave ? 'both' : inOurs ? 'ours' : 'theirs');
+  for (const [what, a, b] of [['table', o.tables, t.tables], ['enum', o.enums, t.enums]] as const) {
+    for (const k of new Set([...a.keys(), ...b.keys()])) {
+      const to = a.get(k) ?? b.get(k)!;
+      if (a.has(k) && b.has(k) && a.get(k) !== b.get(k)) continue; // a rename/rename conflict, reported as such
+      out.push(`${what} ${k} -> ${to} (${side(a.get(k) === b.get(k), a.has(k))})`);
+    }
+  }
+  for (const tk of new Set([...o.columns.keys(), ...t.columns.keys()])) {
+    const a = o.columns.get(tk) ?? new Map<string, string>();
+    const b = t.columns.get(tk) ?? new Map<string, string>();
+    for (const c of new Set([...a.keys(), ...b.keys()])) {
+      if (a.has(c) && b.has(c) && a.get(c) !== b.get(c)) continue;
+      out.push(`column ${tk}.${c} -> ${a.get(c) ?? b.get(c)} (${side(a.get(c) === b.get(c), a.has(c))})`);
+    }
+  }
+  return out;
 }
