@@ -69,8 +69,8 @@ export const PHASE = {
   dropDomain: 42,
   dropComposite: 43,
   dropEnum: 44,
+  dropExtension: 44.8,
   dropNamespace: 45,
-  dropExtension: 46,
 } as const;
 
 /** PlanContext is what every step builder needs: both schemas, the type namer and the drafts so far. */
@@ -80,7 +80,7 @@ export interface PlanContext {
   readonly ty: TypeNamer;
   readonly enums: ReadonlySet<string>;
   readonly drafts: Draft[];
-  /** recreatedEnums: enum ids recreated (values dropped/reordered): their columns' defaults are reset there. */
+  /** recreatedEnums: enum and domain ids recreated (values dropped/reordered/used at once, base type changed): their columns' defaults are reset there. */
   readonly recreatedEnums: Set<string>;
   /** droppedTables / createdTables: table ids dropped or created (including recreated ones). */
   readonly droppedTables: Set<string>;
@@ -178,6 +178,7 @@ export function planChangeDrafts(ctx: PlanContext, changes: readonly Change[]): 
     if (c.kind === 'table' && c.op === 'add') ctx.createdTables.add(c.id);
   }
   for (const c of all) if (c.op === 'alter' && c.kind === 'enum' && c.attrs.some((a) => a.attr === 'values')) ctx.recreatedEnums.add(c.id);
+  for (const c of all) if (c.op === 'alter' && c.kind === 'domain' && c.attrs.some((a) => a.attr === 'type' || a.attr === 'collation')) ctx.recreatedEnums.add(c.id);
   // a value added with ADD VALUE cannot be used in the same transaction: when this migration uses it
   // (a default, a check...), the enum is recreated instead, which PostgreSQL allows in one transaction
   const adds = all.filter((c) => c.op === 'add_value');

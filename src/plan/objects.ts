@@ -27,7 +27,7 @@ import {
 } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { emit, funcNeedsDrop, PHASE, textKeys, typeKeys, type PlanContext } from './build.js';
-import { truncateName } from './columns.js';
+import { truncateName, typeWidens } from './columns.js';
 
 const bare = (id: string) => nameOf(id).toLowerCase();
 
@@ -143,7 +143,7 @@ function enumColumns(ctx: PlanContext, id: string): { table: string; from: Colum
   if (!byEnum) {
     byEnum = new Map();
     enumColumnCache.set(ctx, byEnum);
-    const enums = new Set([...Object.keys(ctx.from.enums), ...Object.keys(ctx.to.enums)]);
+    const enums = new Set([...Object.keys(ctx.from.enums), ...Object.keys(ctx.to.enums), ...Object.keys(ctx.from.domains), ...Object.keys(ctx.to.domains)]);
     for (const [tid, t] of Object.entries(ctx.from.tables)) {
       if (ctx.droppedTables.has(tid)) continue;
       for (const c of t.columns) {
@@ -185,12 +185,32 @@ function recreateEnumSql(ctx: PlanContext, id: string, values: readonly string[]
   return sql;
 }
 
+/** recreateDomainSql rebuilds domain `id` as `d` (a base type or collation change): rename away, create, convert columns, drop. */
+function recreateDomainSql(ctx: PlanContext, id: string, d: Domain, before: 'from' | 'to', after: 'from' | 'to'): string[] {
+  const tmp = truncateName(`${nameOf(id)}__old`);
+  const def = (c: { from: Column; to?: Column }, side: 'from' | 'to'): Default | undefined => {
+    const col = side === 'from' ? c.from : c.to;
+    return col && !col.serial && !col.identity && !col.generated ? col.default : undefined;
+  };
+  const sql = [`ALTER DOMAIN ${rel(id)} RENAME TO ${quoteIdent(tmp)}`, ...createDomain(id, d, ctx.ty)];
+  for (const c of enumColumns(ctx, id)) {
+    const C = `ALTER TABLE ${rel(c.table)} ALTER COLUMN ${quoteIdent(c.from.name)}`;
+    const arr = /(\[\])+$/.exec(c.from.type)?.[0] ?? '';
+    if (def(c, before)) sql.push(`${C} DROP DEFAULT`);
+    sql.push(`${C} TYPE ${rel(id)}${arr} USING ${quoteIdent(c.from.name)}::${ctx.ty(d.type)}${arr}::${rel(id)}${arr}`);
+    const dd = def(c, after);
+    if (dd) sql.push(`${C} SET DEFAULT ${defaultSql(dd)}`);
+  }
+  sql.push(`DROP DOMAIN ${qualified(schemaOf(id), tmp)}`);
+  return sql;
+}
+
 function planObject(ctx: PlanContext, c: Extract<Change, { op: 'add' | 'drop' | 'alter' }>, droppedRels: ReadonlySet<string>): void {
   const { ty } = ctx;
   switch (c.kind) {
     case 'extension': {
       const drop = (name: string) => `DROP EXTENSION ${quoteIdent(name)}`;
-      if (c.op === 'add') emit(ctx, { phase: PHASE.extension, what: `create extension ${c.id}`, object: c.id, sql: createExtension(c.def), reverse: [drop(c.def.name)] });
+      if (c.op === 'add') emit(ctx, { phase: PHASE.extension, what: `create extension ${c.id}`, object: c.id, sql: createExtension(c.def), reverse: [drop(c.def.name)], requires: c.def.schema ? [`ns:${c.def.schema}`] : [] });
       else if (c.op === 'drop') emit(ctx, { phase: PHASE.dropExtension, what: `drop extension ${c.id}`, object: c.id, sql: [drop(c.def.name)], reverse: createExtension(c.def) });
       else {
         const a = c.from;
@@ -212,7 +232,7 @@ function planObject(ctx: PlanContext, c: Extract<Change, { op: 'add' | 'drop' | 
     }
     case 'namespace': {
       const create = (n: Namespace) => [`CREATE SCHEMA ${quoteIdent(n.name)}`, ...(n.comment !== undefined ? [commentOn('SCHEMA', quoteIdent(n.name), n.comment)] : [])];
-      if (c.op === 'add') emit(ctx, { phase: PHASE.namespace, what: `create schema ${c.id}`, object: c.id, sql: create(c.def), reverse: [`DROP SCHEMA ${quoteIdent(c.def.name)}`] });
+      if (c.op === 'add') emit(ctx, { phase: PHASE.namespace, what: `create schema ${c.id}`, object: c.id, sql: create(c.def), reverse: [`DROP SCHEMA ${quoteIdent(c.def.name)}`], provides: [`ns:${c.def.name}`] });
       else if (c.op === 'drop') emit(ctx, { phase: PHASE.dropNamespace, what: `drop schema ${c.id}`, object: c.id, sql: [`DROP SCHEMA ${quoteIdent(c.def.name)}`], reverse: create(c.def) });
       else emit(ctx, { phase: PHASE.comment, what: `comment on schema ${c.id}`, object: c.id, sql: [commentOn('SCHEMA', quoteIdent(c.to.name), c.to.comment)], reverse: [commentOn('SCHEMA', quoteIdent(c.to.name), c.from.comment)] });
       return;
@@ -269,7 +289,20 @@ function planObject(ctx: PlanContext, c: Extract<Change, { op: 'add' | 'drop' | 
       const requires = (d: Domain) => [...typeKeys(d.type), ...Object.values(d.checks).flatMap((x) => textKeys(x.expression))];
       if (c.op === 'add') emit(ctx, { phase: PHASE.domain, what: `create domain ${c.id}`, object: c.id, sql: createDomain(c.id, c.def, ty), reverse: [`DROP DOMAIN ${rel(c.id)}`], provides: [`type:${bare(c.id)}`], requires: requires(c.def) });
       else if (c.op === 'drop') emit(ctx, { phase: PHASE.dropDomain, what: `drop domain ${c.id}`, object: c.id, sql: [`DROP DOMAIN ${rel(c.id)}`], reverse: createDomain(c.id, c.def, ty) });
-      else emit(ctx, { phase: PHASE.domain, what: `alter domain ${c.id}`, object: c.id, sql: alterDomain(ctx, c.id, c.from, c.to), reverse: alterDomain(ctx, c.id, c.to, c.from), provides: [`type:${bare(c.id)}`], requires: requires(c.to) });
+      else if (ctx.recreatedEnums.has(c.id)) {
+        emit(ctx, {
+          phase: PHASE.domain,
+          what: `recreate domain ${c.id} (type ${c.from.type} -> ${c.to.type})`,
+          object: c.id,
+          sql: recreateDomainSql(ctx, c.id, c.to, 'from', 'to'),
+          reverse: recreateDomainSql(ctx, c.id, c.from, 'to', 'from'),
+          destructive: !typeWidens(c.from.type, c.to.type),
+          rewrite: true,
+          lock: true,
+          provides: [`type:${bare(c.id)}`],
+          requires: requires(c.to),
+        });
+      } else emit(ctx, { phase: PHASE.domain, what: `alter domain ${c.id}`, object: c.id, sql: alterDomain(ctx, c.id, c.from, c.to), reverse: alterDomain(ctx, c.id, c.to, c.from), provides: [`type:${bare(c.id)}`], requires: requires(c.to) });
       return;
     }
     case 'function': {

@@ -1,9 +1,20 @@
--- alter domain short_text
-DROP DOMAIN public.short_text;
+-- drop view labels
+DROP VIEW public.labels;
+
+-- recreate domain short_text (type character varying(10) -> character varying(20))
+ALTER DOMAIN public.short_text RENAME TO short_text__old;
 CREATE DOMAIN public.short_text AS character varying(20);
+ALTER TABLE public.t ALTER COLUMN label DROP DEFAULT;
+ALTER TABLE public.t ALTER COLUMN label TYPE public.short_text USING label::character varying(20)::public.short_text;
+ALTER TABLE public.t ALTER COLUMN label SET DEFAULT 'x';
+DROP DOMAIN public.short_text__old;
 
 -- alter sequence counter
 ALTER SEQUENCE public.counter AS bigint INCREMENT BY 1 NO MINVALUE MAXVALUE 999999 START WITH 1 CACHE 1 CYCLE;
 
 -- sequence counter owned by t.id
 ALTER SEQUENCE public.counter OWNED BY public.t.id;
+
+-- create view labels
+CREATE VIEW public.labels AS
+SELECT id, label FROM t;
