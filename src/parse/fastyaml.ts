@@ -40,6 +40,17 @@ function plainValue(src: string): string | number | boolean | null {
   return src;
 }
 
+/** BLOCK_STOP finds where a plain scalar on a block line may end: newline, ` #` comment, or `:` + space/newline/EOF. */
+const BLOCK_STOP = /\n| #|:(?=[ \n]|$)/g;
+/** FLOW_STOP finds where a plain scalar inside `{}`/`[]` ends. */
+const FLOW_STOP = /[\n,[\]{}]| #|:(?=[ \n,[\]{}]|$)/g;
+
+function scan(re: RegExp, s: string, from: number): number {
+  re.lastIndex = from;
+  const m = re.exec(s);
+  return m ? m.index : s.length;
+}
+
 const ESCAPES: Readonly<Record<string, string>> = {
   '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029', ' ': ' ', '"': '"', '/': '/', '\\': '\\',
 };
@@ -160,13 +171,8 @@ class Reader {
       key = q.node;
     } else {
       if ('[]{},#&*!|>%@`?'.includes(c!) || (c === '-' && (s[start + 1] === ' ' || s[start + 1] === '\n'))) return undefined;
-      j = start;
-      for (;;) {
-        if (j >= s.length || s[j] === '\n') return undefined;
-        if (s[j] === ':' && (j + 1 >= s.length || s[j + 1] === ' ' || s[j + 1] === '\n')) break;
-        if (s[j] === '#' && s[j - 1] === ' ') return undefined;
-        j++;
-      }
+      j = scan(BLOCK_STOP, s, start);
+      if (s[j] !== ':') return undefined;
       let e = j;
       while (e > start && s[e - 1] === ' ') e--;
       const src = s.slice(start, e);
@@ -282,12 +288,8 @@ class Reader {
     }
     if (c === '|') return this.literal(indent);
     if ('>&*!%@`?,]}#'.includes(c) || this.isSeqItem(start)) giveUp();
-    let j = start;
-    while (j < s.length && s[j] !== '\n') {
-      if (s[j] === '#' && s[j - 1] === ' ') break;
-      if (s[j] === ':' && (j + 1 >= s.length || s[j + 1] === ' ' || s[j + 1] === '\n')) giveUp();
-      j++;
-    }
+    const j = scan(BLOCK_STOP, s, start);
+    if (s[j] === ':') giveUp();
     let e = j;
     while (s[e - 1] === ' ') e--;
     const src = s.slice(start, e);
@@ -490,14 +492,7 @@ class Reader {
       return q.node;
     }
     if ('[]{},#&*!|>%@`?\'"'.includes(c!) || ((c === '-' || c === ':') && (s[start + 1] === ' ' || s[start + 1] === '\n'))) giveUp();
-    let j = start;
-    for (;;) {
-      const ch = s[j];
-      if (ch === undefined || ch === '\n' || ch === ',' || ch === '[' || ch === ']' || ch === '{' || ch === '}') break;
-      if (ch === '#' && s[j - 1] === ' ') break;
-      if (ch === ':' && (s[j + 1] === ' ' || s[j + 1] === '\n' || s[j + 1] === ',' || s[j + 1] === '}' || s[j + 1] === ']' || s[j + 1] === undefined)) break;
-      j++;
-    }
+    const j = scan(FLOW_STOP, s, start);
     let e = j;
     while (s[e - 1] === ' ') e--;
     if (e === start) giveUp();
