@@ -1,0 +1,133 @@
+/**
+ * Catalog fingerprint: an independent witness of "these two databases have the same schema".
+ *
+ * It does not go through schemaver's model at all: it asks PostgreSQL to print every user object with its
+ * own deparsers (pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef, pg_get_functiondef,
+ * pg_get_triggerdef, format_type, pg_get_expr, ...) and returns one line per object attribute. Two databases
+ * whose fingerprints are equal as sets have the same schema as PostgreSQL sees it, column order aside.
+ * Verification and the conformance runner use it next to the model comparison, so an attribute the
+ * catalog reader does not capture can never make a wrong migration look right.
+ */
+import type { Driver } from './driver.js';
+
+/** User namespaces: not system schemas, not owned by an extension. */
+const USER_NS = `
+  SELECT n.oid FROM pg_namespace n
+  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+    AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')`;
+
+/** Objects created by an extension are the extension's business, not the user's schema. */
+const notExt = (cls: string, oid: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${cls}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+
+/** Relations whose name starts with schemaver_ are bookkeeping, not schema. */
+const notOurs = (rel: string) => `${rel}.relname NOT LIKE 'schemaver\\_%'`;
+
+const QUERIES: readonly string[] = [
+  // schemas
+  `SELECT 'schema ' || n.nspname || ' comment=' || coalesce(obj_description(n.oid, 'pg_namespace'), '')
+   FROM pg_namespace n WHERE n.oid IN (${USER_NS})`,
+  // extensions
+  `SELECT 'extension ' || e.extname || ' schema=' || n.nspname || ' version=' || e.extversion
+   FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'`,
+  // relations
+  `SELECT 'relation ' || c.oid::regclass::text || ' kind=' || c.relkind::text || ' persistence=' || c.relpersistence::text
+     || ' rls=' || c.relrowsecurity || ' force_rls=' || c.relforcerowsecurity
+     || ' options=' || coalesce(array_to_string(c.reloptions, ','), '')
+     || ' partkey=' || coalesce(pg_get_partkeydef(c.oid), '')
+     || ' bound=' || coalesce(pg_get_expr(c.relpartbound, c.oid), '')
+     || ' acl=' || coalesce(c.relacl::text, '')
+     || ' comment=' || coalesce(obj_description(c.oid, 'pg_class'), '')
+   FROM pg_class c WHERE c.relnamespace IN (${USER_NS}) AND c.relkind IN ('r','p','v','m','f') AND ${notOurs('c')}
+     AND ${notExt('pg_class', 'c.oid')}`,
+  // columns of tables, views, matviews, composite types
+  `SELECT 'column ' || c.oid::regclass::text || '.' || quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
+     || ' notnull=' || a.attnotnull || ' default=' || coalesce(pg_get_expr(ad.adbin, ad.adrelid), '')
+     || ' identity=' || a.attidentity::text || ' generated=' || a.attgenerated::text
+     || ' collation=' || CASE WHEN a.attcollation <> t.typcollation THEN coalesce(co.collname, '') ELSE '' END
+     || ' local=' || a.attislocal || ' inhcount=' || a.attinhcount
+     || ' comment=' || coalesce(col_description(c.oid, a.attnum), '')
+   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
+   LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+   LEFT JOIN pg_collation co ON co.oid = a.attcollation
+   WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relnamespace IN (${USER_NS})
+     AND c.relkind IN ('r','p','v','m','f','c') AND ${notOurs('c')} AND ${notExt('pg_class', 'c.oid')}
+     AND (c.relkind <> 'c' OR EXISTS (SELECT 1 FROM pg_type ct WHERE ct.typrelid = c.oid AND ct.typtype = 'c'))`,
+  // constraints of tables and domains
+  `SELECT 'constraint ' || coalesce(con.conrelid::regclass::text, format_type(con.contypid, NULL)) || ' ' || quote_ident(con.conname)
+     || ' ' || pg_get_constraintdef(con.oid, true) || ' local=' || con.conislocal
+     || ' comment=' || coalesce(obj_description(con.oid, 'pg_constraint'), '')
+   FROM pg_constraint con WHERE con.connamespace IN (${USER_NS}) AND con.contype <> 't'
+     AND (con.conrelid = 0 OR NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = con.conrelid AND c.relname LIKE 'schemaver\\_%'))`,
+  // indexes (including those backing constraints: their definition is part of the schema)
+  `SELECT 'index ' || pg_get_indexdef(i.indexrelid) || ' comment=' || coalesce(obj_description(i.indexrelid, 'pg_class'), '')
+   FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
+   WHERE c.relnamespace IN (${USER_NS}) AND ${notOurs('c')} AND ${notExt('pg_class', 'c.oid')}`,
+  // triggers
+  `SELECT 'trigger ' || pg_get_triggerdef(t.oid, true) || ' enabled=' || t.tgenabled::text
+     || ' comment=' || coalesce(obj_description(t.oid, 'pg_trigger'), '')
+   FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+   WHERE NOT t.tgisinternal AND c.relnamespace IN (${USER_NS}) AND ${notOurs('c')}`,
+  // policies
+  `SELECT 'policy ' || c.oid::regclass::text || ' ' || quote_ident(p.polname) || ' cmd=' || p.polcmd::text
+     || ' permissive=' || p.polpermissive
+     || ' roles=' || (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ',' ORDER BY 1) FROM unnest(p.polroles) r)
+     || ' using=' || coalesce(pg_get_expr(p.polqual, p.polrelid), '') || ' check=' || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '')
+     || ' comment=' || coalesce(obj_description(p.oid, 'pg_policy'), '')
+   FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace IN (${USER_NS})`,
+  // views and materialized views: their queries
+  `SELECT 'viewdef ' || c.oid::regclass::text || ' ' || pg_get_viewdef(c.oid, true)
+   FROM pg_class c WHERE c.relkind IN ('v','m') AND c.relnamespace IN (${USER_NS}) AND ${notExt('pg_class', 'c.oid')}`,
+  // sequences (identity and serial sequences included: their options are schema too)
+  `SELECT 'sequence ' || c.oid::regclass::text || ' type=' || format_type(s.seqtypid, NULL) || ' start=' || s.seqstart
+     || ' inc=' || s.seqincrement || ' min=' || s.seqmin || ' max=' || s.seqmax || ' cache=' || s.seqcache || ' cycle=' || s.seqcycle
+     || ' owned=' || coalesce((SELECT d.refobjid::regclass::text || '.' || quote_ident(a.attname) || '/' || d.deptype::text
+                                FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                                WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
+                                  AND d.deptype IN ('a','i') LIMIT 1), '')
+     || ' comment=' || coalesce(obj_description(c.oid, 'pg_class'), '')
+   FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
+   WHERE c.relnamespace IN (${USER_NS}) AND ${notOurs('c')} AND ${notExt('pg_class', 'c.oid')}`,
+  // types: enums, domains, composites, ranges
+  `SELECT 'type ' || format_type(t.oid, NULL) || ' typtype=' || t.typtype::text
+     || ' base=' || CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) ELSE '' END
+     || ' notnull=' || t.typnotnull || ' default=' || coalesce(t.typdefault, '')
+     || ' collation=' || CASE WHEN t.typtype = 'd' AND t.typcollation <> coalesce((SELECT bt.typcollation FROM pg_type bt WHERE bt.oid = t.typbasetype), 0) THEN coalesce((SELECT collname FROM pg_collation WHERE oid = t.typcollation), '') ELSE '' END
+     || ' labels=' || coalesce((SELECT string_agg(quote_literal(e.enumlabel), ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid), '')
+     || ' comment=' || coalesce(obj_description(t.oid, 'pg_type'), '')
+   FROM pg_type t WHERE t.typnamespace IN (${USER_NS}) AND t.typtype IN ('e','d','c','r')
+     AND (t.typtype <> 'c' OR EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c'))
+     AND ${notExt('pg_type', 't.oid')}`,
+  // functions and procedures
+  `SELECT 'function ' || pg_get_functiondef(p.oid) || ' comment=' || coalesce(obj_description(p.oid, 'pg_proc'), '')
+   FROM pg_proc p WHERE p.pronamespace IN (${USER_NS}) AND p.prokind IN ('f','p') AND ${notExt('pg_proc', 'p.oid')}`,
+  // inheritance (partitions show through their bound above)
+  `SELECT 'inherits ' || i.inhrelid::regclass::text || ' <- ' || i.inhparent::regclass::text || ' #' || i.inhseqno
+   FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+   WHERE c.relnamespace IN (${USER_NS}) AND c.relkind IN ('r','p','f')`,
+];
+
+/** catalogFingerprint returns PostgreSQL's own description of every user object, one sorted line per fact. */
+export async function catalogFingerprint(db: Driver): Promise<string[]> {
+  const lines: string[] = [];
+  await db.exec('SET search_path = public');
+  for (const q of QUERIES) {
+    const rows = await db.query<{ line: string | null }>(`SELECT line FROM (${q}) AS f(line)`);
+    for (const r of rows) if (r.line !== null) lines.push(r.line);
+  }
+  return lines.sort();
+}
+
+/** fingerprintDiff lists what `expected` has that `actual` lacks (`- ...`) and the reverse (`+ ...`). */
+export function fingerprintDiff(expected: readonly string[], actual: readonly string[]): string[] {
+  const count = new Map<string, number>();
+  for (const l of expected) count.set(l, (count.get(l) ?? 0) + 1);
+  for (const l of actual) count.set(l, (count.get(l) ?? 0) - 1);
+  const out: string[] = [];
+  for (const [l, n] of count) {
+    if (n > 0) out.push(`- expected: ${l}`);
+    else if (n < 0) out.push(`+ actual:   ${l}`);
+  }
+  return out.sort((a, b) => a.slice(12).localeCompare(b.slice(12)) || a.localeCompare(b));
+}
