@@ -9,10 +9,11 @@ import type { Schema } from '../model/types.js';
 import type { Change } from '../model/changes.js';
 import type { Plan, Step, StepSummary } from '../model/plan.js';
 import { diffDetailed } from '../diff/index.js';
-import { newContext, planChangeDrafts } from './build.js';
+import { planChangeDrafts } from './build.js';
+import { newContext } from './context.js';
 import { orderDrafts } from './order.js';
 
-export { PHASE } from './build.js';
+export { PHASE } from './context.js';
 
 /** PlanOptions tune planning. */
 export interface PlanOptions {

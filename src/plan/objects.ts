@@ -26,7 +26,7 @@ import {
   viewKind,
 } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
-import { emit, funcNeedsDrop, PHASE, textKeys, typeKeys, type PlanContext } from './build.js';
+import { emit, funcNeedsDrop, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { truncateName, typeWidens } from './columns.js';
 
 const bare = (id: string) => nameOf(id).toLowerCase();

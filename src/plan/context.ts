@@ -1,0 +1,132 @@
+/**
+ * What every step builder shares: the phase order, the planning context, `emit`, and dependency keys.
+ */
+import type { Schema } from '../model/types.js';
+import type { Step } from '../model/plan.js';
+import { identifiersOf } from '../diff/sqltext.js';
+import { nameOf, typeNamer, type TypeNamer } from '../sql/ddl.js';
+import type { Draft } from './order.js';
+
+/** Phase numbers: the base order of steps (dependencies can only move a step later). */
+export const PHASE = {
+  rename: 0,
+  dropTrigger: 10,
+  dropView: 11,
+  dropFk: 12,
+  dropConstraint: 13,
+  detach: 14,
+  dropTable: 15,
+  extension: 20,
+  namespace: 21,
+  enum: 22,
+  composite: 23,
+  domain: 24,
+  func: 25,
+  sequence: 26,
+  createTable: 27,
+  dropColumn: 27.5,
+  alterTable: 28,
+  addConstraint: 29,
+  attach: 29.5,
+  addIndex: 30,
+  addFk: 31,
+  ownedBy: 32,
+  createView: 33,
+  trigger: 34,
+  comment: 35,
+  dropFunc: 40,
+  dropSequence: 41,
+  dropDomain: 42,
+  dropComposite: 43,
+  dropEnum: 44,
+  dropExtension: 44.8,
+  dropNamespace: 45,
+} as const;
+
+/** PlanContext is what every step builder needs: both schemas, the type namer and the drafts so far. */
+export interface PlanContext {
+  readonly from: Schema; // renamed source
+  readonly to: Schema;
+  readonly ty: TypeNamer;
+  readonly enums: ReadonlySet<string>;
+  readonly drafts: Draft[];
+  /** recreatedEnums: enum and domain ids recreated (values dropped/reordered/used at once, base type changed): their columns' defaults are reset there. */
+  readonly recreatedEnums: Set<string>;
+  /** droppedTables / createdTables: table ids dropped or created (including recreated ones). */
+  readonly droppedTables: Set<string>;
+  readonly createdTables: Set<string>;
+  /** adoptedSequences: free sequences that become (or stop being) a serial column's own sequence: never created or dropped. */
+  readonly adoptedSequences: Set<string>;
+}
+
+/** StepInit is what a builder gives to `emit`. */
+export interface StepInit {
+  readonly phase: number;
+  readonly what: string;
+  readonly object: string;
+  readonly sql: readonly string[];
+  readonly reverse: readonly string[] | null;
+  readonly destructive?: boolean;
+  readonly rewrite?: boolean;
+  readonly lock?: boolean;
+  readonly transactional?: boolean;
+  readonly provides?: readonly string[];
+  readonly requires?: readonly string[];
+}
+
+/** emit adds a drafted step. */
+export function emit(ctx: PlanContext, s: StepInit): void {
+  if (s.sql.length === 0) return;
+  const step: Step = {
+    what: s.what,
+    object: s.object,
+    sql: s.sql,
+    reverse: s.reverse,
+    destructive: !!s.destructive,
+    rewrite: !!s.rewrite,
+    lock: !!s.lock,
+    ...(s.transactional === false ? { transactional: false } : {}),
+  };
+  ctx.drafts.push({ phase: s.phase, step, provides: s.provides, requires: s.requires });
+}
+
+/** textKeys lists the dependency keys a piece of SQL text may refer to. */
+export function textKeys(text: string | undefined): string[] {
+  if (!text) return [];
+  const out: string[] = [];
+  for (const n of identifiersOf(text)) out.push(`rel:${n}`, `fn:${n}`, `type:${n}`);
+  return out;
+}
+
+/** typeKeys lists the keys of a type name (`mood`, `billing.mood[]`). */
+export function typeKeys(type: string): string[] {
+  const m = /^(?:"?[^".]*"?\.)?"?([^"[(]+)"?/.exec(type);
+  return m ? [`type:${m[1]!.toLowerCase()}`, `rel:${m[1]!.toLowerCase()}`] : [];
+}
+
+
+/** funcNeedsDrop tells whether a function change cannot be done with CREATE OR REPLACE. */
+export function funcNeedsDrop(a: { returns: string; args: string; procedure?: boolean }, b: { returns: string; args: string; procedure?: boolean }): boolean {
+  return a.returns !== b.returns || a.args !== b.args || !!a.procedure !== !!b.procedure;
+}
+
+/** userTypesOf lists the ids of user-defined types (enums, composites, domains) of both schemas. */
+export function userTypesOf(...schemas: Schema[]): { types: Set<string>; enums: Set<string> } {
+  const types = new Set<string>();
+  const enums = new Set<string>();
+  for (const s of schemas) {
+    for (const id of Object.keys(s.enums)) (types.add(id), enums.add(id));
+    for (const id of Object.keys(s.composites)) types.add(id);
+    for (const id of Object.keys(s.domains)) types.add(id);
+  }
+  return { types, enums };
+}
+
+/** newContext builds a PlanContext. */
+export function newContext(from: Schema, to: Schema): PlanContext {
+  const { types, enums } = userTypesOf(from, to);
+  return { from, to, ty: typeNamer(types), enums, drafts: [], recreatedEnums: new Set(), droppedTables: new Set(), createdTables: new Set(), adoptedSequences: new Set() };
+}
+
+/** bare is the lower-cased name part of an id (dependency keys use it). */
+export const bare = (id: string): string => nameOf(id).toLowerCase();

@@ -1,0 +1,244 @@
+/**
+ * Steps for the parts of an existing table or view: columns, constraints, indexes, triggers, policies,
+ * foreign keys and table-level attributes (RLS, partition attach/detach, inheritance, logging, comment).
+ */
+import type { AddChange, AlterChange, DropChange } from '../model/changes.js';
+import type { Column, ForeignKey, Index, Policy, Trigger } from '../model/types.js';
+import {
+  addConstraint,
+  commentOn,
+  createIndex,
+  createPolicy,
+  createTrigger,
+  dropConstraint,
+  dropIndex,
+  dropPolicy,
+  dropTrigger,
+  fkComment,
+  indexRef,
+  rel,
+  type TableConstraint,
+} from '../sql/ddl.js';
+import { quoteIdent } from '../sql/quote.js';
+import { addColumn, alterColumn, dropColumn, serialSequenceId } from './columns.js';
+import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
+
+/** fkDrop drafts dropping a foreign key. */
+export function fkDrop(ctx: PlanContext, table: string, fk: ForeignKey): void {
+  emit(ctx, {
+    phase: PHASE.dropFk,
+    what: `drop foreign key ${fk.name} on ${table}`,
+    object: `${table}.${fk.name}`,
+    sql: [dropConstraint(table, fk.name)],
+    reverse: [addConstraint(table, fk), ...fkComment(table, fk)],
+  });
+}
+
+/** fkAdd drafts adding a foreign key. */
+export function fkAdd(ctx: PlanContext, table: string, fk: ForeignKey, existing: boolean): void {
+  emit(ctx, {
+    phase: PHASE.addFk,
+    what: `add foreign key ${fk.name} on ${table}`,
+    object: `${table}.${fk.name}`,
+    sql: [addConstraint(table, fk), ...fkComment(table, fk)],
+    reverse: [dropConstraint(table, fk.name)],
+    lock: existing && !fk.notValid,
+    requires: [`rel:${bare(fk.refTable)}`],
+  });
+}
+
+function boundText(b: string): string {
+  const t = b.trim();
+  return /^(for\s+values|default)\b/i.test(t) ? t : `FOR VALUES ${t}`;
+}
+
+/** planSubObject drafts a change of a column, constraint, index, trigger or policy of an existing table/view. */
+export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | AlterChange): void {
+  const t = c.table!;
+  const obj = `${t}.${c.id}`;
+  switch (c.kind) {
+    case 'column': {
+      if (c.op === 'add') {
+        const s = addColumn(t, c.def, ctx.ty);
+        emit(ctx, { phase: PHASE.alterTable, what: `add column ${obj}`, object: obj, sql: s.sql, reverse: dropColumn(t, c.def).sql, rewrite: s.rewrite, lock: s.lock, requires: columnRequires(c.def) });
+      } else if (c.op === 'drop') {
+        const s = dropColumn(t, c.def);
+        emit(ctx, { phase: PHASE.dropColumn, what: `drop column ${obj}`, object: obj, sql: s.sql, reverse: addColumn(t, c.def, ctx.ty).sql, destructive: true });
+      } else if (c.op === 'alter') {
+        let a = c.from as Column;
+        const b = c.to as Column;
+        if (ctx.recreatedEnums.has(a.type.replace(/(\[\])+$/, '')) && a.type === b.type) {
+          // the enum's recreate step already reset this column's default to the target one
+          const { default: _old, ...rest } = a;
+          a = (b.default ? { ...rest, default: b.default } : rest) as Column;
+        }
+        const seqId = serialSequenceId(t, b.name);
+        const seqs = ctx.adoptedSequences.has(seqId) ? { freeFrom: ctx.from.sequences[seqId], freeTo: ctx.to.sequences[seqId] } : {};
+        const s = alterColumn(t, a, b, ctx.ty, ctx.enums, seqs);
+        const r = alterColumn(t, b, a, ctx.ty, ctx.enums, { freeFrom: seqs.freeTo, freeTo: seqs.freeFrom });
+        emit(ctx, { phase: PHASE.alterTable, what: `alter column ${obj} (${c.attrs.map((x) => x.attr).join(', ')})`, object: obj, sql: s.sql, reverse: r.sql, destructive: s.destructive, rewrite: s.rewrite, lock: s.lock, requires: columnRequires(b) });
+      }
+      return;
+    }
+    case 'primary_key':
+    case 'unique':
+    case 'check':
+    case 'exclusion':
+    case 'foreign_key': {
+      const fk = c.kind === 'foreign_key';
+      const add = (def: TableConstraint, existing: boolean) => {
+        const sql = [addConstraint(t, def), ...(def.comment !== undefined ? [commentOn('CONSTRAINT', `${quoteIdent(def.name)} ON ${rel(t)}`, def.comment)] : [])];
+        emit(ctx, {
+          phase: fk ? PHASE.addFk : PHASE.addConstraint,
+          what: `add ${c.kind.replace('_', ' ')} ${def.name} on ${t}`,
+          object: `${t}.${def.name}`,
+          sql,
+          reverse: [dropConstraint(t, def.name)],
+          lock: existing,
+          requires: def.kind === 'foreign_key' ? [`rel:${bare(def.refTable)}`] : def.kind === 'check' ? textKeys(def.expression) : [],
+        });
+      };
+      const drop = (def: TableConstraint) => {
+        const rev = [addConstraint(t, def), ...(def.comment !== undefined ? [commentOn('CONSTRAINT', `${quoteIdent(def.name)} ON ${rel(t)}`, def.comment)] : [])];
+        emit(ctx, { phase: fk ? PHASE.dropFk : PHASE.dropConstraint, what: `drop ${c.kind.replace('_', ' ')} ${def.name} on ${t}`, object: `${t}.${def.name}`, sql: [dropConstraint(t, def.name)], reverse: rev });
+      };
+      if (c.op === 'add') add(c.def as TableConstraint, true);
+      else if (c.op === 'drop') drop(c.def as TableConstraint);
+      else if (c.op === 'alter') {
+        if (c.attrs.every((x) => x.attr === 'comment')) {
+          const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
+          emit(ctx, { phase: PHASE.comment, what: `comment on constraint ${obj}`, object: obj, sql: [commentOn('CONSTRAINT', target, (c.to as TableConstraint).comment)], reverse: [commentOn('CONSTRAINT', target, (c.from as TableConstraint).comment)] });
+        } else {
+          drop(c.from as TableConstraint);
+          add(c.to as TableConstraint, true);
+        }
+      }
+      return;
+    }
+    case 'index': {
+      const add = (ix: Index) => {
+        if (ix.kind !== 'index') return;
+        emit(ctx, { phase: PHASE.addIndex, what: `create index ${ix.name} on ${t}`, object: obj, sql: createIndex(t, ix), reverse: [dropIndex(t, ix.name)], lock: true, requires: ix.elements.flatMap((e) => textKeys(e.expression)) });
+      };
+      const drop = (ix: Index) => {
+        if (ix.kind !== 'index') return;
+        emit(ctx, { phase: PHASE.dropConstraint, what: `drop index ${ix.name} on ${t}`, object: obj, sql: [dropIndex(t, ix.name)], reverse: createIndex(t, ix) });
+      };
+      if (c.op === 'add') add(c.def);
+      else if (c.op === 'drop') drop(c.def);
+      else if (c.op === 'alter' && c.from.kind === 'index' && c.to.kind === 'index') {
+        if (c.attrs.every((x) => x.attr === 'comment')) {
+          emit(ctx, { phase: PHASE.comment, what: `comment on index ${obj}`, object: obj, sql: [commentOn('INDEX', indexRef(t, c.id), c.to.comment)], reverse: [commentOn('INDEX', indexRef(t, c.id), c.from.comment)] });
+        } else {
+          drop(c.from);
+          add(c.to);
+        }
+      }
+      return;
+    }
+    case 'trigger': {
+      const add = (tr: Trigger) => {
+        if (tr.kind !== 'trigger') return;
+        emit(ctx, { phase: PHASE.trigger, what: `create trigger ${tr.name} on ${t}`, object: obj, sql: createTrigger(t, tr), reverse: [dropTrigger(t, tr.name)], requires: [`fn:${bare(tr.function)}`] });
+      };
+      const drop = (tr: Trigger) => {
+        if (tr.kind !== 'trigger') return;
+        emit(ctx, { phase: PHASE.dropTrigger, what: `drop trigger ${tr.name} on ${t}`, object: obj, sql: [dropTrigger(t, tr.name)], reverse: createTrigger(t, tr) });
+      };
+      if (c.op === 'add') add(c.def);
+      else if (c.op === 'drop') drop(c.def);
+      else if (c.op === 'alter' && c.from.kind === 'trigger' && c.to.kind === 'trigger') {
+        drop(c.from);
+        add(c.to);
+      }
+      return;
+    }
+    case 'policy': {
+      const add = (p: Policy) => {
+        if (p.kind !== 'policy') return;
+        emit(ctx, { phase: PHASE.trigger, what: `create policy ${p.name} on ${t}`, object: obj, sql: createPolicy(t, p), reverse: [dropPolicy(t, p.name)], requires: [...textKeys(p.using), ...textKeys(p.withCheck)] });
+      };
+      const drop = (p: Policy) => {
+        if (p.kind !== 'policy') return;
+        emit(ctx, { phase: PHASE.dropTrigger, what: `drop policy ${p.name} on ${t}`, object: obj, sql: [dropPolicy(t, p.name)], reverse: createPolicy(t, p) });
+      };
+      if (c.op === 'add') add(c.def);
+      else if (c.op === 'drop') drop(c.def);
+      else if (c.op === 'alter' && c.from.kind === 'policy' && c.to.kind === 'policy') {
+        if (c.attrs.every((x) => x.attr === 'comment')) {
+          const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
+          emit(ctx, { phase: PHASE.comment, what: `comment on policy ${obj}`, object: obj, sql: [commentOn('POLICY', target, c.to.comment)], reverse: [commentOn('POLICY', target, c.from.comment)] });
+        } else {
+          drop(c.from);
+          add(c.to);
+        }
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function columnRequires(c: Column): string[] {
+  return [...typeKeys(c.type), ...(c.default && 'sql' in c.default ? textKeys(c.default.sql) : []), ...textKeys(c.generated)];
+}
+
+/** planTableAlter drafts table-level attribute changes (RLS, partition attach/detach, inheritance, logging, comment). */
+export function planTableAlter(ctx: PlanContext, c: AlterChange & { kind: 'table' }): void {
+  const id = c.id;
+  const T = `ALTER TABLE ${rel(id)}`;
+  const a = c.from;
+  const b = c.to;
+  for (const attr of c.attrs) {
+    switch (attr.attr) {
+      case 'comment':
+        emit(ctx, { phase: PHASE.comment, what: `comment on table ${id}`, object: id, sql: [commentOn('TABLE', rel(id), b.comment)], reverse: [commentOn('TABLE', rel(id), a.comment)] });
+        break;
+      case 'rowLevelSecurity': {
+        const on = `${T} ENABLE ROW LEVEL SECURITY`;
+        const off = `${T} DISABLE ROW LEVEL SECURITY`;
+        emit(ctx, { phase: PHASE.alterTable, what: `${b.rowLevelSecurity ? 'enable' : 'disable'} row level security on ${id}`, object: id, sql: [b.rowLevelSecurity ? on : off], reverse: [b.rowLevelSecurity ? off : on] });
+        break;
+      }
+      case 'forceRowLevelSecurity': {
+        const on = `${T} FORCE ROW LEVEL SECURITY`;
+        const off = `${T} NO FORCE ROW LEVEL SECURITY`;
+        emit(ctx, { phase: PHASE.alterTable, what: `${b.forceRowLevelSecurity ? 'force' : 'no force'} row level security on ${id}`, object: id, sql: [b.forceRowLevelSecurity ? on : off], reverse: [b.forceRowLevelSecurity ? off : on] });
+        break;
+      }
+      case 'unlogged': {
+        const sql = `${T} SET ${b.unlogged ? 'UNLOGGED' : 'LOGGED'}`;
+        const rev = `${T} SET ${a.unlogged ? 'UNLOGGED' : 'LOGGED'}`;
+        emit(ctx, { phase: PHASE.alterTable, what: `set ${b.unlogged ? 'unlogged' : 'logged'} ${id}`, object: id, sql: [sql], reverse: [rev], rewrite: true, lock: true });
+        break;
+      }
+      case 'partitionOf': {
+        if (a.partitionOf) {
+          const detach = `ALTER TABLE ${rel(a.partitionOf.parent)} DETACH PARTITION ${rel(id)}`;
+          const attach = `ALTER TABLE ${rel(a.partitionOf.parent)} ATTACH PARTITION ${rel(id)} ${boundText(a.partitionOf.bound)}`;
+          emit(ctx, { phase: PHASE.detach, what: `detach partition ${id}`, object: id, sql: [detach], reverse: [attach] });
+        }
+        if (b.partitionOf) {
+          const attach = `ALTER TABLE ${rel(b.partitionOf.parent)} ATTACH PARTITION ${rel(id)} ${boundText(b.partitionOf.bound)}`;
+          const detach = `ALTER TABLE ${rel(b.partitionOf.parent)} DETACH PARTITION ${rel(id)}`;
+          emit(ctx, { phase: PHASE.attach, what: `attach partition ${id}`, object: id, sql: [attach], reverse: [detach], lock: true });
+        }
+        break;
+      }
+      case 'inherits': {
+        const pa = a.inherits ?? [];
+        const pb = b.inherits ?? [];
+        for (const p of pa.filter((x) => !pb.includes(x))) {
+          emit(ctx, { phase: PHASE.detach, what: `no inherit ${p} on ${id}`, object: id, sql: [`${T} NO INHERIT ${rel(p)}`], reverse: [`${T} INHERIT ${rel(p)}`] });
+        }
+        for (const p of pb.filter((x) => !pa.includes(x))) {
+          emit(ctx, { phase: PHASE.attach, what: `inherit ${p} on ${id}`, object: id, sql: [`${T} INHERIT ${rel(p)}`], reverse: [`${T} NO INHERIT ${rel(p)}`] });
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
