@@ -29,6 +29,7 @@ export function byteLength(s: string): number {
 
 /** clipBytes cuts a UTF-8 string to at most `limit` bytes without splitting a character (pg_mbcliplen). */
 export function clipBytes(s: string, limit: number): string {
+  if (s.length <= limit && byteLength(s) <= limit) return s;
   const bytes = enc.encode(s);
   if (bytes.length <= limit) return s;
   let n = limit;
@@ -290,41 +291,42 @@ export function assignDefaultNames(
   for (const t of sorted) {
     const s = scope(t.schema);
     const colNames = t.columns.map((c) => c.name);
-    for (const c of unnamed(t.checks, 'other')) {
+    for (const { x, add } of unnamed(t.checks, 'other', (c) => {
       const cols = referencedColumns(c.expression, colNames);
-      c.name = s.chooseConstraint(t.name, cols.length === 1 ? cols[0] : undefined, 'check');
-    }
+      return cols.length === 1 ? cols[0] : undefined;
+    })) x.name = s.chooseConstraint(t.name, add, 'check');
     if (t.primaryKey && t.primaryKey.name === undefined) t.primaryKey.name = s.chooseRelation(t.name, undefined, 'pkey', true);
-    for (const u of unnamed(t.uniques, 'other')) {
-      const names = indexColumnNames([...u.columns, ...(u.include ?? [])].map((column) => ({ column })));
-      u.name = s.chooseRelation(t.name, nameAddition(names), 'key', true);
+    for (const { x, add } of unnamed(t.uniques, 'other', (u) => nameAddition(indexColumnNames([...u.columns, ...(u.include ?? [])].map((column) => ({ column })))))) {
+      x.name = s.chooseRelation(t.name, add, 'key', true);
     }
-    for (const x of unnamed(t.exclusions, 'other')) {
-      const names = indexColumnNames([...x.elements, ...(x.include ?? []).map((column) => ({ column }))]);
-      x.name = s.chooseRelation(t.name, nameAddition(names), 'excl', true);
+    for (const { x, add } of unnamed(t.exclusions, 'other', (e) => nameAddition(indexColumnNames([...e.elements, ...(e.include ?? []).map((column) => ({ column }))])))) {
+      x.name = s.chooseRelation(t.name, add, 'excl', true);
     }
-    for (const f of unnamed(t.foreignKeys, 'fk')) {
-      f.name = s.chooseConstraint(t.name, nameAddition(f.columns), 'fkey');
-    }
-    for (const i of unnamed(t.indexes, 'index')) {
-      const names = indexColumnNames([...i.elements, ...(i.include ?? []).map((column) => ({ column }))]);
-      i.name = s.chooseRelation(t.name, nameAddition(names), 'idx', false);
+    for (const { x, add } of unnamed(t.foreignKeys, 'fk', (f) => nameAddition(f.columns))) x.name = s.chooseConstraint(t.name, add, 'fkey');
+    for (const { x, add } of unnamed(t.indexes, 'index', (i) => nameAddition(indexColumnNames([...i.elements, ...(i.include ?? []).map((column) => ({ column }))])))) {
+      x.name = s.chooseRelation(t.name, add, 'idx', false);
     }
   }
   const sortedDomains = [...domains].sort((a, b) => cmp(a.schema, b.schema) || cmp(a.name, b.name));
   for (const d of sortedDomains) {
     const s = scope(d.schema);
-    for (const c of unnamed(d.checks, 'other')) c.name = s.chooseConstraint(d.name, undefined, 'check');
+    for (const { x } of unnamed(d.checks, 'other', () => undefined)) x.name = s.chooseConstraint(d.name, undefined, 'check');
   }
 }
 
-/** unnamed lists the objects still without a name in canonical order, so default names never depend on declaration order. */
-function unnamed<T extends { name?: string }>(items: readonly T[], kind: 'index' | 'fk' | 'other'): T[] {
-  const list = items.filter((x) => x.name === undefined);
+/**
+ * unnamed lists the objects still without a name with their name part (`add`), ordered so that default names never
+ * depend on declaration order: by name part, and objects that share one by their canonical definition.
+ */
+function unnamed<T extends { name?: string }>(items: readonly T[], kind: 'index' | 'fk' | 'other', addition: (x: T) => string | undefined): Array<{ x: T; add: string | undefined }> {
+  const list: Array<{ x: T; add: string | undefined; k?: string }> = [];
+  for (const x of items) if (x.name === undefined) list.push({ x, add: addition(x) });
   if (list.length < 2) return list;
-  const keyed = list.map((x) => ({ x, k: namingKey(kind, x) }));
-  keyed.sort((a, b) => cmp(a.k, b.k));
-  return keyed.map((e) => e.x);
+  const counts = new Map<string, number>();
+  for (const e of list) counts.set(e.add ?? '', (counts.get(e.add ?? '') ?? 0) + 1);
+  for (const e of list) if (counts.get(e.add ?? '')! > 1) e.k = namingKey(kind, e.x);
+  list.sort((a, b) => cmp(a.add ?? '', b.add ?? '') || cmp(a.k ?? '', b.k ?? ''));
+  return list;
 }
 
 function cmp(a: string, b: string): number {
