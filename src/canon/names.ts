@@ -195,7 +195,7 @@ export function referencedColumns(expression: string, columns: readonly string[]
   return found;
 }
 
-/** Namespace tracks the relation and constraint names taken in one PostgreSQL schema while defaults are chosen. */
+/** NameScope tracks the relation and constraint names taken in one PostgreSQL schema while defaults are chosen. */
 export class NameScope {
   readonly relations = new Set<string>();
   readonly constraints = new Set<string>();

@@ -79,7 +79,7 @@ export function readSeqOptions(ctx: Ctx, k: Keyed, withType: boolean): SequenceO
   return undef(o);
 }
 
-/** comment reads an optional `comment:` entry. */
+/** readText reads an optional text entry (`comment:`, `collation:`...); `key:` with nothing is absent. */
 export function readText(ctx: Ctx, k: Keyed, key: string, what = `\`${key}\``): string | undefined {
   const e = k.get(key);
   if (!e || (e.value.t === 'scalar' && e.value.value === null)) return undefined;

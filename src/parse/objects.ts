@@ -6,7 +6,8 @@ import { KEYS } from './keys.js';
 import type { Ctx, Keyed, Entry, Node, Scalar } from './node.js';
 import { isNull, mapOrNothing, readBool, readDefault, readExpr, readId, readName, readSeqOptions, readText, splitRef, type ParsedId } from './common.js';
 import { undef, type Draft, type DraftIndex, type Mutable } from './drafts.js';
-import { parseIndex, parseTrigger } from './table.js';
+import { parseIndex } from './table.js';
+import { parseTrigger } from './triggers.js';
 
 /** Defined is a parsed object with the node that names it. */
 export interface Defined<T> {
@@ -26,7 +27,7 @@ export type DraftView = Omit<Mutable<View>, 'indexes' | 'triggers'> & { indexes:
 /** DraftFunc is a function with its location. */
 export type DraftFunc = Mutable<Func> & { at: Node; declaredArgs?: { text: string; at: Node } };
 
-/** readNameList reads a list of names or `{ name, ... }` maps, or a map name -> attributes. */
+/** eachListed walks a list of names or `{ name, ... }` maps, or a map name -> attributes. */
 function eachListed(ctx: Ctx, n: Node, what: string, f: (nameNode: Node, name: string, attrs: Keyed | undefined) => void, keys: readonly string[]): void {
   if (isNull(n)) return;
   if (n.t === 'seq') {
