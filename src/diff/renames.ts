@@ -6,7 +6,7 @@
 import type { RenameChange } from '../model/changes.js';
 import { parseQid, qid, splitId } from '../model/ids.js';
 import type { Column, Default, EnumType, Index, Schema, Table, View } from '../model/types.js';
-import { renameIdentifiers, renameStringLiterals } from './sqltext.js';
+import { identifiersOf, moveRelations, renameIdentifiers, renameStringLiterals, type Move } from './sqltext.js';
 
 /** EnumValueRename is one applied enum value rename. */
 export interface EnumValueRename {
@@ -150,6 +150,7 @@ function renameKey<T>(rec: Readonly<Record<string, T>>, from: string, to: string
 }
 
 const bareName = (id: string): string => parseQid(id)?.name ?? id;
+const schemaName = (id: string): string => parseQid(id)?.schema ?? 'public';
 
 /**
  * applyRenames rewrites `from` as it is after the renames have run: objects keyed by their new ids, references
@@ -168,18 +169,18 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
     if (r.kind === 'table') {
       const t = tables[r.fromId]!;
       delete tables[r.fromId];
-      tables[r.id] = { ...t, name: bareName(r.id) };
+      tables[r.id] = { ...t, schema: schemaName(r.id), name: bareName(r.id) };
       tableIdMap.set(r.fromId, r.id);
       textMap.set(bareName(r.fromId), bareName(r.id));
     } else if (r.kind === 'view') {
       const v = views[r.fromId]!;
       delete views[r.fromId];
-      views[r.id] = { ...v, name: bareName(r.id) };
+      views[r.id] = { ...v, schema: schemaName(r.id), name: bareName(r.id) };
       textMap.set(bareName(r.fromId), bareName(r.id));
     } else if (r.kind === 'enum') {
       const e = enums[r.fromId]!;
       delete enums[r.fromId];
-      enums[r.id] = { ...e, name: bareName(r.id) };
+      enums[r.id] = { ...e, schema: schemaName(r.id), name: bareName(r.id) };
       typeMap.set(r.fromId, r.id);
       textMap.set(bareName(r.fromId), bareName(r.id));
     }
@@ -316,8 +317,29 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
   // column renames inside view text: only for views that mention the renamed column's table
   const colText = new Map<string, Map<string, string>>();
   for (const [tid, cm] of colMaps) colText.set(bareName(tid), cm);
+  // relations that moved to another schema are referred to qualified; enum value renames reach view literals
+  const moves = new Map<string, Move>();
+  for (const r of renames.changes) {
+    if ((r.kind === 'table' || r.kind === 'view') && schemaName(r.fromId) !== schemaName(r.id)) {
+      moves.set(bareName(r.fromId), { oldSchema: schemaName(r.fromId), schema: schemaName(r.id), name: bareName(r.id) });
+      textMap.delete(bareName(r.fromId));
+    }
+  }
+  const enumTables = new Map<string, string[]>(); // enum id -> bare names of tables with a column of it
+  for (const [tid, t] of Object.entries(tables)) {
+    for (const c of t.columns) {
+      const base = c.type.replace(/(\[\])+$/, '');
+      if (valueMaps.has(base)) enumTables.set(base, [...(enumTables.get(base) ?? []), bareName(tid).toLowerCase()]);
+    }
+  }
   views = Object.fromEntries(
-    Object.entries(views).map(([k, v]) => {
+    Object.entries(views).map(([k, v0]) => {
+      let v = v0;
+      if (moves.size) v = { ...v, query: moveRelations(v.query, moves) };
+      for (const [e, vm] of valueMaps) {
+        const ids = identifiersOf(v.query);
+        if ((enumTables.get(e) ?? []).some((t) => ids.has(t))) v = { ...v, query: renameStringLiterals(v.query, vm) };
+      }
       const m = new Map(textMap);
       for (const [tname, cm] of colText) if (new RegExp(`\\b${escapeRe(tname)}\\b`, 'i').test(v.query)) for (const [a, b] of cm) m.set(a, b);
       if (![...m.keys()].some((w) => v.query.toLowerCase().includes(w.toLowerCase()))) return [k, v];

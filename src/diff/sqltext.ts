@@ -155,3 +155,35 @@ export function renameStringLiterals(text: string, map: ReadonlyMap<string, stri
   }
   return at === 0 ? text : out + text.slice(at);
 }
+
+/** Move is where a relation went: its old schema, and its new schema and name. */
+export interface Move {
+  readonly oldSchema: string;
+  readonly schema: string;
+  readonly name: string;
+}
+
+/**
+ * moveRelations rewrites references to relations that changed schema (keyed by old bare name): `old` and
+ * `oldschema.old` become the new name, qualified unless it is in `public`.
+ */
+export function moveRelations(text: string, moves: ReadonlyMap<string, Move>): string {
+  if (moves.size === 0) return text;
+  const { idents } = lexSql(text);
+  let out = '';
+  let at = 0;
+  for (let i = 0; i < idents.length; i++) {
+    const t = idents[i]!;
+    const m = moves.get(t.name);
+    if (!m) continue;
+    const prev = idents[i - 1];
+    const qualifiedBy = prev && /^\s*\.\s*$/.test(text.slice(prev.end, t.start)) ? prev : undefined;
+    if (qualifiedBy && qualifiedBy.name !== m.oldSchema) continue;
+    const start = qualifiedBy ? qualifiedBy.start : t.start;
+    if (start < at) continue;
+    const form = m.schema === 'public' ? quoteIdent(m.name) : `${quoteIdent(m.schema)}.${quoteIdent(m.name)}`;
+    out += text.slice(at, start) + form;
+    at = t.end;
+  }
+  return at === 0 ? text : out + text.slice(at);
+}
