@@ -6,11 +6,11 @@
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempProject, type Project } from '../helpers/cli.js';
+import type { Project } from '../helpers/cli.js';
 import { openStore } from '../../src/store/index.js';
 import { verifyEdge } from '../../src/pg/index.js';
 import { ScenarioDir } from './scenarios.js';
-import { cleanupProjects, setup } from './project.js';
+import { cleanupProjects, project, setup } from './project.js';
 
 afterAll(cleanupProjects);
 const extra: Project[] = [];
@@ -25,10 +25,10 @@ async function ok(p: Project, ...args: string[]) {
 }
 
 describe('bar: same table changed on both branches', () => {
-  it('merges cleanly, both edges verify, and databases at either head upgrade to the merge', async () => {
+  it('merges cleanly, both edges verify, and databases at either head upgrade to the merge', { timeout: 300_000 }, async () => {
     const p = await setup(read('base.yaml'), read('ours.yaml'), read('theirs.yaml'));
     // q: a copy of the project whose local database sits at theirs' head
-    const q = tempProject('sv-merge-q-');
+    const q = project('sv-merge-q-');
     extra.push(q);
     cpSync(p.dir, q.dir, { recursive: true });
     await ok(p, 'upgrade'); // main = ours' head

@@ -16,7 +16,7 @@ afterAll(cleanupProjects);
 describe('merge scenarios through the CLI', () => {
   for (const sc of loadScenarios()) {
     if (only && !only.includes(sc.name)) continue;
-    it(sc.name, async () => {
+    it(sc.name, { timeout: 180_000 }, async () => {
       const p = await setup(sc.base, sc.ours, sc.theirs);
       const before = schemaFiles(p);
       const r = await p.run('merge', 'feature', '--json', '--allow-destructive', '--no-verify');

@@ -1,7 +1,8 @@
 /** Temp projects for the merge CLI tests: base on main, ours on main, theirs on branch `feature`. */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempProject, type Project } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { tempProject, type CliResult, type Project } from '../helpers/cli.js';
 import { parseSchemaFiles, type SourceFile } from '../../src/parse/index.js';
 import type { Schema } from '../../src/model/types.js';
 
@@ -35,9 +36,29 @@ export function parse(files: SourceFile[]): Schema {
 /** columnOrder lists the column names of every table, in order. */
 export const columnOrder = (s: Schema) => Object.fromEntries(Object.entries(s.tables).map(([k, t]) => [k, t.columns.map((c) => c.name)]));
 
+/**
+ * project is tempProject, except that MERGE_TEST_BIN=/path/to/bin/run.js runs another build of the CLI (a private
+ * `tsc --outDir` copy), so these tests are not disturbed by others rebuilding the shared dist/ meanwhile.
+ */
+export function project(prefix: string): Project {
+  const p = tempProject(prefix);
+  const bin = process.env.MERGE_TEST_BIN;
+  if (!bin) return p;
+  const runEnv = async (env: Record<string, string | undefined>, ...args: string[]): Promise<CliResult> => {
+    const r = spawnSync(process.execPath, [bin, ...args], {
+      cwd: p.dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', DEBUG: '', SCHEMAVER_AUTHOR_NAME: 'Test Author', SCHEMAVER_AUTHOR_EMAIL: 'test@example.com', DATABASE_URL: '', ...env },
+    });
+    const out = { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    return { ...out, json: () => JSON.parse(out.stdout) };
+  };
+  return { ...p, run: (...args) => runEnv({}, ...args), runEnv };
+}
+
 /** setup makes a project where main has base then ours, and branch feature has base then theirs; HEAD on main. */
 export async function setup(base: string, ours: string, theirs: string): Promise<Project> {
-  const p = tempProject('sv-merge-');
+  const p = project('sv-merge-');
   projects.push(p);
   const ok = async (...args: string[]) => {
     const r = await p.run(...args);
