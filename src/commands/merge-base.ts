@@ -5,8 +5,7 @@ import { negative } from '../errors.js';
 /** MergeBase prints the best common ancestor of two revisions. */
 export default class MergeBase extends BaseCommand {
   static override summary = 'Print the best common ancestor of two revisions (the base a merge would use).';
-  static override description = `Resolves A and B (ids, prefixes, branches, tags, HEAD~N...) and prints the commit id of their best common
-ancestor — the "base" of a three-way merge. Exits 1 when the two histories share no commit.`;
+  static override description = `Resolves A and B (ids, prefixes, branches, tags, HEAD~N...) and prints the commit id of their best common ancestor — the "base" of a three-way merge. Exits 1 when the two histories share no commit.`;
 
   static override examples = ['<%= config.bin %> merge-base main feature', '<%= config.bin %> merge-base HEAD feature --json'];
 

@@ -6,24 +6,11 @@ import type { MergeOutcome } from '../merge/run.js';
 /** Merge combines another branch's schema changes into HEAD, semantically (object by object, attribute by attribute). */
 export default class Merge extends BaseCommand {
   static override summary = 'Merge another branch into the current one, object by object (a three-way semantic merge).';
-  static override description = `Finds the merge base of HEAD and BRANCH and merges the three schemas object by object and attribute by
-attribute: a change made on one side is taken, the same change on both sides once; different changes to one
-attribute, a change against a drop, two different definitions added under one name, and renames that collide
-are conflicts. renamed_from hints are followed (a column renamed on one side and altered on the other becomes
-the renamed, altered column). Enum values added on both sides are unioned (values appended on both sides go
-ours first, then theirs; different values inserted at the same interior position are a conflict). The result
-must then build in PostgreSQL (PGlite): a foreign key, index or view on something the other side dropped is a
-conflict too.
+  static override description = `Finds the merge base of HEAD and BRANCH and merges the three schemas object by object and attribute by attribute: a change made on one side is taken, the same change on both sides once; different changes to one attribute, a change against a drop, two different definitions added under one name, and renames that collide are conflicts. renamed_from hints are followed (a column renamed on one side and altered on the other becomes the renamed, altered column). Enum values added on both sides are unioned (values appended on both sides go ours first, then theirs; different values inserted at the same interior position are a conflict). The result must then build in PostgreSQL (PGlite): a foreign key, index or view on something the other side dropped is a conflict too.
 
-HEAD an ancestor of BRANCH: fast-forward (schema/ rewritten to BRANCH's files). BRANCH already in HEAD: nothing
-to do. Otherwise a clean merge is committed with two parents and a migration from each, verified in PGlite
-(--no-verify skips it; --allow-destructive is needed when a parent's database would lose data). schema/ keeps
-ours' files byte for byte where their content did not change.
+HEAD an ancestor of BRANCH: fast-forward (schema/ rewritten to BRANCH's files). BRANCH already in HEAD: nothing to do. Otherwise a clean merge is committed with two parents and a migration from each, verified in PGlite (--no-verify skips it; --allow-destructive is needed when a parent's database would lose data). schema/ keeps ours' files byte for byte where their content did not change.
 
-On conflict (exit 1) schema/ holds the merged result with every conflicting spot replaced by a
-"<<<conflict:" block (base / ours / theirs, valid YAML): put the definition you want in its place and run
-\`schemaver merge --continue\`, or \`schemaver merge --abort\` to go back. A merge refuses to start over
-uncommitted changes in schema/.`;
+On conflict (exit 1) schema/ holds the merged result with every conflicting spot replaced by a "<<<conflict:" block (base / ours / theirs, valid YAML): put the definition you want in its place and run \`schemaver merge --continue\`, or \`schemaver merge --abort\` to go back. A merge refuses to start over uncommitted changes in schema/.`;
 
   static override examples = [
     '<%= config.bin %> merge feature',
