@@ -111,6 +111,17 @@ tables: { t: { columns: { id: { type: integer, primary_key: true }, l: lvl } } }
     expect(p.steps.filter((s) => /drop table/.test(s.what)).every((s) => s.destructive)).toBe(true);
   });
 
+  it('flags hazards: narrowing types are destructive, rewrites and long locks are marked, widening varchar is neither', () => {
+    const t = (a: string, b: string) => yaml(`tables: { t: { columns: { id: { type: integer, primary_key: true }, a: "${a}", b: "${b}" } } }`);
+    const p = planMigration(t('varchar(10)', 'bigint'), t('varchar(20)', 'integer'));
+    const a = p.steps.find((s) => s.what.startsWith('alter column t.a'))!;
+    const b = p.steps.find((s) => s.what.startsWith('alter column t.b'))!;
+    expect([a.destructive, a.rewrite, a.lock]).toEqual([false, false, false]);
+    expect([b.destructive, b.rewrite, b.lock]).toEqual([true, true, true]);
+    const ix = planMigration(t('text', 'text'), yaml('tables: { t: { columns: { id: { type: integer, primary_key: true }, a: text, b: text }, indexes: { t_a_idx: { columns: [a] } } } }'));
+    expect(ix.steps.map((s) => [s.what, s.lock, s.reverse])).toEqual([['create index t_a_idx on t', true, ['DROP INDEX public.t_a_idx']]]);
+  });
+
   it('orderDrafts keeps phase order, follows dependencies and survives cycles', () => {
     const step = (what: string) => ({ what, object: what, sql: [what], reverse: null, destructive: false, rewrite: false, lock: false });
     const order = orderDrafts([
