@@ -3,13 +3,18 @@
 import { execute } from '@oclif/core';
 
 const argv = process.argv.slice(2);
+const args = [];
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
-  if (a === '--') break;
+  if (a === '--') {
+    args.push(...argv.slice(i));
+    break;
+  }
   let dir;
-  if ((a === '-C' || a === '--cwd') && i + 1 < argv.length) dir = argv[i + 1];
+  if ((a === '-C' || a === '--cwd') && i + 1 < argv.length) dir = argv[++i];
   else if (a.startsWith('--cwd=')) dir = a.slice(6);
   else if (a.startsWith('-C') && a.length > 2) dir = a.slice(2);
+  else args.push(a);
   if (dir !== undefined) {
     try {
       process.chdir(dir);
@@ -21,7 +26,7 @@ for (let i = 0; i < argv.length; i++) {
 }
 
 try {
-  await execute({ dir: import.meta.url });
+  await execute({ dir: import.meta.url, args });
 } catch (err) {
   const code = err?.oclif?.exit ?? 2;
   if (err?.code !== 'EEXIT') {
