@@ -54,11 +54,11 @@ const QUERIES: readonly string[] = [
    WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relnamespace IN (${USER_NS})
      AND c.relkind IN ('r','p','v','m','f','c') AND ${notOurs('c')} AND ${notExt('pg_class', 'c.oid')}
      AND (c.relkind <> 'c' OR EXISTS (SELECT 1 FROM pg_type ct WHERE ct.typrelid = c.oid AND ct.typtype = 'c'))`,
-  // constraints of tables and domains
+  // constraints of tables and domains (NOT NULL is attnotnull above: PG18's names for it are cosmetic)
   `SELECT 'constraint ' || coalesce(con.conrelid::regclass::text, format_type(con.contypid, NULL)) || ' ' || quote_ident(con.conname)
      || ' ' || pg_get_constraintdef(con.oid, true) || ' local=' || con.conislocal
      || ' comment=' || coalesce(obj_description(con.oid, 'pg_constraint'), '')
-   FROM pg_constraint con WHERE con.connamespace IN (${USER_NS}) AND con.contype <> 't'
+   FROM pg_constraint con WHERE con.connamespace IN (${USER_NS}) AND con.contype NOT IN ('t', 'n')
      AND (con.conrelid = 0 OR NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = con.conrelid AND c.relname LIKE 'schemaver\\_%'))`,
   // indexes (including those backing constraints: their definition is part of the schema)
   `SELECT 'index ' || pg_get_indexdef(i.indexrelid) || ' comment=' || coalesce(obj_description(i.indexrelid, 'pg_class'), '')
