@@ -197,63 +197,60 @@ export function tidySchema(schema: Schema): Schema {
 
 /** stableJson writes a value as JSON with sorted keys, dropping undefined, `false` (except literal values), empty maps and empty lists. */
 export function stableJson(value: unknown): string {
-  const out: string[] = [];
-  return emit(value, false, out) ? out.join('') : 'null';
+  const v = prune(value, false);
+  return v === undefined ? 'null' : JSON.stringify(v);
 }
 
-/** emit appends the JSON of `v` to `out`; returns false (appending nothing) when stableJson drops the value. */
-function emit(v: unknown, keepFalse: boolean, out: string[]): boolean {
-  switch (typeof v) {
-    case 'string':
-      out.push(JSON.stringify(v));
-      return true;
-    case 'number':
-      out.push(Number.isFinite(v) ? String(v) : 'null');
-      return true;
-    case 'boolean':
-      if (!v && !keepFalse) return false;
-      out.push(v ? 'true' : 'false');
-      return true;
-    case 'bigint':
-      out.push(String(v));
-      return true;
-    case 'object': {
-      if (v === null) {
-        out.push('null');
-        return true;
+/** KIND_KEYS caches, per model `kind`, the sorted union of the keys seen on objects of that kind. */
+const KIND_KEYS = new Map<string, string[]>();
+
+/** sortedKeys returns the keys to visit in order: a cached sorted list for model objects, else the sorted own keys. */
+function sortedKeys(o: Record<string, unknown>): readonly string[] {
+  const kind = o['kind'];
+  if (typeof kind === 'string') {
+    let ks = KIND_KEYS.get(kind);
+    let fresh = false;
+    for (const k in o) {
+      if (ks === undefined || !ks.includes(k)) {
+        ks = [...(ks ?? []), k];
+        fresh = true;
       }
-      if (Array.isArray(v)) {
-        if (v.length === 0) return false;
-        out.push('[');
-        for (let i = 0; i < v.length; i++) {
-          if (i > 0) out.push(',');
-          if (!emit(v[i], true, out)) out.push('null');
-        }
-        out.push(']');
-        return true;
-      }
-      const o = v as Record<string, unknown>;
-      const keys = Object.keys(o);
-      if (keys.length > 1) keys.sort();
-      const mark = out.length;
-      out.push('{');
-      let first = true;
-      for (const k of keys) {
-        const at = out.length;
-        out.push(first ? `${JSON.stringify(k)}:` : `,${JSON.stringify(k)}:`);
-        if (emit(o[k], k === 'literal', out)) first = false;
-        else out.length = at;
-      }
-      if (first) {
-        out.length = mark;
-        return false;
-      }
-      out.push('}');
-      return true;
     }
-    default:
-      return false;
+    if (fresh) KIND_KEYS.set(kind, (ks = [...new Set(ks)].sort()));
+    return ks ?? [];
   }
+  const ks = Object.keys(o);
+  if (ks.length > 1) ks.sort();
+  return ks;
+}
+
+/** prune copies a value with object keys inserted in sorted order, leaving out what stableJson drops; JSON.stringify then writes it. */
+function prune(v: unknown, keepFalse: boolean): unknown {
+  if (v === null || typeof v !== 'object') {
+    if (v === false && !keepFalse) return undefined;
+    if (typeof v === 'bigint') return String(v);
+    if (typeof v === 'function' || typeof v === 'symbol') return undefined;
+    return v;
+  }
+  if (Array.isArray(v)) {
+    if (v.length === 0) return undefined;
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x = prune(v[i], true);
+      out[i] = x === undefined ? null : x;
+    }
+    return out;
+  }
+  const o = v as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const k of sortedKeys(o)) {
+    const raw = o[k];
+    if (raw === undefined) continue;
+    const x = prune(raw, k === 'literal');
+    if (x === undefined) continue;
+    (out ??= {})[k] = x;
+  }
+  return out;
 }
 
 /** canonicalJson writes the canonical form as deterministic JSON text. */
