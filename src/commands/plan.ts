@@ -27,15 +27,12 @@ export interface PlanResult {
 /** Plan prints the migration between two revisions. */
 export default class Plan extends BaseCommand {
   static override summary = 'Print the migration SQL from revision A to B (default HEAD -> WORKING).';
-  static override description = `Plans the ordered steps that turn schema A into schema B: renames declared with renamed_from first,
-then drops, types, functions, tables, columns, constraints, indexes, foreign keys, views, triggers and
-policies, each in dependency order. Every step carries its reverse; the down script (--down) is the
-reverses in reverse order. Steps that lose data are marked destructive; steps that rewrite a table or
-hold a long ACCESS EXCLUSIVE lock are marked too.
-
-A and B are revisions (id, prefix, branch, tag, HEAD~N, REV^N, WORKING); \`A..B\` is the same as \`A B\`.
---json prints {from, to, direction, destructive, steps: [{what, object, destructive, rewrite, lock,
-reversible, transactional, sql, reverse}], sql}.`;
+  static override description = [
+  'Plans the ordered steps that turn schema A into schema B: renames declared with renamed_from first, then drops, types, functions, tables, columns, constraints, indexes, foreign keys, views, triggers and policies, each in dependency order.',
+  'Every step carries its reverse; the down script (--down) is the reverses in reverse order. Steps that lose data are marked destructive; steps that rewrite a table or hold a long ACCESS EXCLUSIVE lock are marked too.',
+  'A and B are revisions (id, prefix, branch, tag, HEAD~N, REV^N, WORKING); `A..B` is the same as `A B`. With no revisions, HEAD is planned to WORKING (the schema/ directory as it is now).',
+  '--json prints {from, to, direction, destructive, steps: [{what, object, destructive, rewrite, lock, reversible, transactional, sql, reverse}], sql}.',
+].join('\n\n');
 
   static override examples = [
     '<%= config.bin %> plan',
