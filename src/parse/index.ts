@@ -23,22 +23,41 @@ export interface ParseResult {
   readonly issues: readonly Issue[];
 }
 
+/** ParseOptions tune parseSchemaFiles: `timings` receives milliseconds per phase (yaml, sections, build, tidy) for diagnosis. */
+export interface ParseOptions {
+  readonly timings?: Record<string, number>;
+}
+
 /** parseSchemaFiles parses and validates YAML files into one Schema, collecting every issue. Pure: no I/O. */
-export function parseSchemaFiles(files: readonly SourceFile[]): ParseResult {
+export function parseSchemaFiles(files: readonly SourceFile[], opts: ParseOptions = {}): ParseResult {
+  const tm = opts.timings;
+  let t = tm ? performance.now() : 0;
+  const lap = (phase: string): void => {
+    if (!tm) return;
+    const now = performance.now();
+    tm[phase] = (tm[phase] ?? 0) + (now - t);
+    t = now;
+  };
   const ctx = new Ctx();
   const c = newCollected();
   for (const f of files) {
     const root = parseYamlFile(f.path, f.text, ctx);
+    lap('yaml');
     if (root === undefined) continue;
     if (root.t === 'scalar' && root.value === null) continue;
     const m = ctx.map(root, `the top level of ${f.path}`);
     if (!m) continue;
     const k = ctx.keys(m, KEYS.top, `${f.path} (top level)`);
     for (const [section, e] of k) collectSection(ctx, c, section, e.value);
+    lap('sections');
   }
   const schema = buildSchema(ctx, c);
+  lap('build');
   const issues = sortIssues(ctx.issues);
-  return issues.length ? { issues } : { schema: tidySchema(schema), issues };
+  if (issues.length) return { issues };
+  const tidy = tidySchema(schema);
+  lap('tidy');
+  return { schema: tidy, issues };
 }
 
 function sortIssues(issues: readonly Issue[]): Issue[] {
