@@ -25,6 +25,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     else if (a === '--help' || a === '-h') {
       process.stdout.write('usage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N]\n');
       return 0;
+    } else if (a.startsWith('--')) {
+      process.stderr.write(`error: unknown flag ${a}\nusage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N]\n`);
+      return 2;
     } else files.push(a);
   }
   if (!files.length) {
