@@ -32,3 +32,18 @@ describe('conflict markers', () => {
     expect(parse(out[0]!.text).tables['billing.invoices'].comment[MARKER]).toMatchObject({ base: null, ours: 'a', theirs: 'b' });
   });
 });
+
+describe('conflict markers with hostile names', () => {
+  it('finds quoted table ids and odd column names', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { ScenarioDir } = await import('./scenarios.js');
+    const { parseSchemaFiles } = await import('../../src/parse/index.js');
+    const { merge3 } = await import('../../src/merge/index.js');
+    const rd = (f: string) => [{ path: 'schema/app.yaml', text: readFileSync(join(ScenarioDir, 'hostile-names-conflict', f), 'utf8') }];
+    const [b, o, t] = [rd('base.yaml'), rd('ours.yaml'), rd('theirs.yaml')];
+    const r = merge3(parseSchemaFiles(b).schema!, parseSchemaFiles(o).schema!, parseSchemaFiles(t).schema!);
+    const out = markConflicts(o, r.conflicts, { base: b, ours: o, theirs: t });
+    expect(parse(out[0]!.text).tables['"Order Items"'].columns['we"ird; col'][MARKER]).toMatchObject({ base: 'text', ours: 'varchar(10)', theirs: 'varchar(20)' });
+  });
+});
