@@ -232,7 +232,8 @@ export interface NamingElement {
 export interface NamingTable {
   readonly schema: string;
   readonly name: string;
-  readonly columns: readonly { readonly name: string; readonly sequence?: boolean }[];
+  /** columns: a column owns a sequence (named like PostgreSQL's `<table>_<col>_seq`) when `sequence`, `serial` or `identity` is set. */
+  readonly columns: readonly { readonly name: string; readonly sequence?: boolean; readonly serial?: boolean; readonly identity?: unknown }[];
   primaryKey?: { name?: string; readonly columns: readonly string[] };
   readonly uniques: { name?: string; readonly columns: readonly string[]; readonly include?: readonly string[] }[];
   readonly checks: { name?: string; readonly expression: string }[];
@@ -286,7 +287,7 @@ export function assignDefaultNames(
   const sorted = [...tables].sort((a, b) => cmp(a.schema, b.schema) || cmp(a.name, b.name));
   for (const t of sorted) {
     const s = scope(t.schema);
-    for (const c of t.columns) if (c.sequence) s.chooseRelation(t.name, c.name, 'seq', false);
+    for (const c of t.columns) if (c.sequence || c.serial || c.identity) s.chooseRelation(t.name, c.name, 'seq', false);
   }
   for (const t of sorted) {
     const s = scope(t.schema);

@@ -163,7 +163,7 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
   const naming: NamingTable[] = [...c.tables.values()].map((t) => ({
     schema: t.schema,
     name: t.name,
-    columns: t.columns.map((col) => ({ name: col.name, sequence: !!(col.serial || col.identity) })),
+    columns: t.columns,
     primaryKey: t.primaryKey,
     uniques: t.uniques,
     checks: t.checks,

@@ -50,7 +50,7 @@ function trial(schema: Schema, omit: Set<string>): string[] {
     tables.push({
       schema: t.schema,
       name: t.name,
-      columns: t.columns.map((c) => ({ name: c.name, sequence: !!(c.serial || c.identity) })),
+      columns: t.columns,
       primaryKey: t.primaryKey ? slot(id, 'pk', t.primaryKey) : undefined,
       uniques: Object.values(t.uniques).map((u) => slot(id, 'unique', u)),
       checks: Object.values(t.checks).map((c) => slot(id, 'check', c)),
