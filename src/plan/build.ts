@@ -7,10 +7,10 @@
 import type { AddChange, AlterChange, Change, DropChange } from '../model/changes.js';
 import type { Table } from '../model/types.js';
 import { identifiersOf } from '../diff/sqltext.js';
-import { attrDiff, stableJson } from '../diff/index.js';
+import { attrDiff, sameValue, stableJson } from '../diff/index.js';
 import { createPolicy, createTable, createTrigger, createView, dropPolicy, dropTrigger, dropView, rel, tableExtras, viewKind, commentOn } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
-import { serialSequenceId } from './columns.js';
+import { addColumn, dropColumn, serialSequenceId } from './columns.js';
 import { bare, emit, funcNeedsDrop, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { planObjects } from './objects.js';
 import { fkAdd, fkDrop, planSubObject, planTableAlter } from './subobjects.js';
@@ -249,6 +249,21 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
   for (const c of all) {
     if (c.kind !== 'function') continue;
     if (c.op === 'alter' && funcNeedsDrop(c.from, c.to)) recreatedFns.add(c.to.name.toLowerCase());
+  }
+  // unchanged generated columns computed from a column whose type changes are dropped before and re-added after
+  for (const [tid, cols] of touchedCols) {
+    const ft = from.tables[tid];
+    const tt = to.tables[tid];
+    if (!ft || !tt || ctx.createdTables.has(tid) || ctx.droppedTables.has(tid)) continue;
+    for (const g of tt.columns) {
+      const fg = ft.columns.find((x) => x.name === g.name);
+      if (!g.generated || !fg?.generated || cols.has(g.name) || !sameValue(fg, g)) continue;
+      if (![...identifiersOf(g.generated)].some((n) => cols.has(n))) continue;
+      const drop = dropColumn(tid, fg);
+      const add = addColumn(tid, g, ctx.ty);
+      emit(ctx, { phase: PHASE.dropColumn, what: `drop generated column ${tid}.${g.name} (recomputed)`, object: `${tid}.${g.name}`, sql: drop.sql, reverse: addColumn(tid, fg, ctx.ty).sql });
+      emit(ctx, { phase: PHASE.alterTable + 0.5, what: `add generated column ${tid}.${g.name}`, object: `${tid}.${g.name}`, sql: add.sql, reverse: drop.sql, rewrite: true, lock: true });
+    }
   }
   // unchanged policies and triggers that read a column whose type changes block the change: rebuilt around it
   const rebuilt = new Set<string>();

@@ -1,0 +1,8 @@
+-- undo add generated column t.total
+ALTER TABLE public.t DROP COLUMN total;
+
+-- undo alter column t.price (type)
+ALTER TABLE public.t ALTER COLUMN price TYPE integer USING price::integer;
+
+-- undo drop generated column t.total (recomputed)
+ALTER TABLE public.t ADD COLUMN total bigint GENERATED ALWAYS AS (price * qty) STORED;
