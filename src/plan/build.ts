@@ -8,7 +8,7 @@ import type { AddChange, AlterChange, Change, DropChange } from '../model/change
 import type { Table } from '../model/types.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { attrDiff, sameValue, stableJson } from '../diff/index.js';
-import { createPolicy, createTable, createTrigger, createView, dropPolicy, dropTrigger, dropView, rel, tableExtras, viewKind, commentOn } from '../sql/ddl.js';
+import { createPolicy, createTable, createTrigger, createView, defaultSql, dropPolicy, dropTrigger, dropView, rel, tableExtras, viewKind, commentOn } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
 import { addColumn, dropColumn, serialSequenceId } from './columns.js';
 import { bare, emit, funcNeedsDrop, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
@@ -312,6 +312,18 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
         if (changed.has(`index\0${tid}\0${ix.name}`) || !ft.indexes[ix.name] || !(mentions(ix.where) || ix.elements.some((e) => mentions(e.expression)))) continue;
         planSubObject(ctx, { op: 'drop', kind: 'index', table: tid, id: ix.name, def: ft.indexes[ix.name]! });
         planSubObject(ctx, { op: 'add', kind: 'index', table: tid, id: ix.name, def: ix });
+      }
+      for (const p of Object.values(t.policies)) {
+        if (changed.has(`policy\0${tid}\0${p.name}`) || !ft.policies[p.name] || !(mentions(p.using) || mentions(p.withCheck)) || !once(`policy\0${tid}\0${p.name}`)) continue;
+        planSubObject(ctx, { op: 'drop', kind: 'policy', table: tid, id: p.name, def: ft.policies[p.name]! });
+        planSubObject(ctx, { op: 'add', kind: 'policy', table: tid, id: p.name, def: p });
+      }
+      for (const col of t.columns) {
+        const fc = ft.columns.find((x) => x.name === col.name);
+        if (!fc || changed.has(`column\0${tid}\0${col.name}`) || !col.default || !('sql' in col.default) || !mentions(col.default.sql) || !fc.default) continue;
+        const C = `ALTER TABLE ${rel(tid)} ALTER COLUMN ${quoteIdent(col.name)}`;
+        emit(ctx, { phase: PHASE.dropConstraint, what: `drop default of ${tid}.${col.name} (its function is re-created)`, object: `${tid}.${col.name}`, sql: [`${C} DROP DEFAULT`], reverse: [`${C} SET DEFAULT ${defaultSql(fc.default)}`] });
+        emit(ctx, { phase: PHASE.alterTable + 0.5, what: `set default of ${tid}.${col.name}`, object: `${tid}.${col.name}`, sql: [`${C} SET DEFAULT ${defaultSql(col.default)}`], reverse: [`${C} DROP DEFAULT`] });
       }
     }
   }
