@@ -18,6 +18,7 @@ import type {
   Index,
   Namespace,
   Policy,
+  PrimaryKey,
   Schema,
   Sequence,
   Table,
@@ -47,41 +48,47 @@ export function newCollected(): Collected {
   return { extensions: new Map(), schemas: new Map(), enums: new Map(), composites: new Map(), domains: new Map(), sequences: new Map(), tables: new Map(), views: new Map(), functions: new Map() };
 }
 
-function strip<T extends { at?: unknown }>(d: T): Omit<T, 'at'> {
-  const { at: _at, ...rest } = d;
-  return rest;
+/** modelOf copies a draft into a model object: every defined key except the parser's locations. */
+function modelOf<T>(d: object): T {
+  const out: Record<string, unknown> = {};
+  for (const k in d) {
+    if (k === 'at' || k === 'refAt' || k === 'refParts') continue;
+    const v = (d as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }
 
 /** buildSchema resolves and checks the collected drafts and returns the model (issues go to ctx). */
 export function buildSchema(ctx: Ctx, c: Collected): Schema {
   const declared = new Set(['public', ...c.schemas.keys()]);
   for (const e of c.extensions.values()) if (e.obj.schema) declared.add(e.obj.schema);
-  const needSchema = (schema: string, at: Node, what: string): void => {
-    if (!declared.has(schema)) ctx.error('missing-schema', at, `${what} is in schema \`${schema}\`, which is not declared`, `add \`schemas: [${schema}]\``);
+  const needSchema = (schema: string, at: Node, kind: string, id: string): void => {
+    if (!declared.has(schema)) ctx.error('missing-schema', at, `${kind} \`${id}\` is in schema \`${schema}\`, which is not declared`, `add \`schemas: [${schema}]\``);
   };
   for (const e of c.extensions.values()) if (e.obj.schema && !c.schemas.has(e.obj.schema) && e.obj.schema !== 'public') ctx.error('missing-schema', e.at, `extension \`${e.obj.name}\` goes into schema \`${e.obj.schema}\`, which is not declared`, `add \`schemas: [${e.obj.schema}]\``);
-  for (const [id, e] of c.enums) needSchema(e.obj.schema, e.at, `enum \`${id}\``);
-  for (const [id, e] of c.composites) needSchema(e.obj.schema, e.at, `composite type \`${id}\``);
-  for (const [id, d] of c.domains) needSchema(d.schema, d.at, `domain \`${id}\``);
-  for (const [id, s] of c.sequences) needSchema(s.schema, s.at, `sequence \`${id}\``);
-  for (const [id, t] of c.tables) needSchema(t.schema, t.at, `table \`${id}\``);
-  for (const [id, v] of c.views) needSchema(v.schema, v.at, `view \`${id}\``);
-  for (const [id, f] of c.functions) needSchema(f.schema, f.at, `function \`${id}\``);
+  for (const [id, e] of c.enums) needSchema(e.obj.schema, e.at, 'enum', id);
+  for (const [id, e] of c.composites) needSchema(e.obj.schema, e.at, 'composite type', id);
+  for (const [id, d] of c.domains) needSchema(d.schema, d.at, 'domain', id);
+  for (const [id, s] of c.sequences) needSchema(s.schema, s.at, 'sequence', id);
+  for (const [id, t] of c.tables) needSchema(t.schema, t.at, 'table', id);
+  for (const [id, v] of c.views) needSchema(v.schema, v.at, 'view', id);
+  for (const [id, f] of c.functions) needSchema(f.schema, f.at, 'function', id);
 
   // one namespace for relations, one for types, per schema (as in pg_class / pg_type)
-  const rels = new Map<string, { what: string; at: Node }>();
-  const types = new Map<string, { what: string; at: Node }>();
-  const claim = (space: Map<string, { what: string; at: Node }>, id: string, what: string, at: Node): void => {
+  const rels = new Map<string, { kind: string; at: Node }>();
+  const types = new Map<string, { kind: string; at: Node }>();
+  const claim = (space: Map<string, { kind: string; at: Node }>, id: string, kind: string, at: Node): void => {
     const prev = space.get(id);
-    if (prev) ctx.error('duplicate-object', at, `${what} has the same name as ${prev.what}`, 'PostgreSQL keeps these in one namespace; rename one of them', prev.at);
-    else space.set(id, { what, at });
+    if (prev) ctx.error('duplicate-object', at, `${kind} \`${id}\` has the same name as ${prev.kind} \`${id}\``, 'PostgreSQL keeps these in one namespace; rename one of them', prev.at);
+    else space.set(id, { kind, at });
   };
-  for (const [id, t] of c.tables) (claim(rels, id, `table \`${id}\``, t.at), claim(types, id, `table \`${id}\``, t.at));
-  for (const [id, v] of c.views) (claim(rels, id, `view \`${id}\``, v.at), claim(types, id, `view \`${id}\``, v.at));
-  for (const [id, s] of c.sequences) claim(rels, id, `sequence \`${id}\``, s.at);
-  for (const [id, e] of c.enums) claim(types, id, `enum \`${id}\``, e.at);
-  for (const [id, e] of c.composites) claim(types, id, `composite type \`${id}\``, e.at);
-  for (const [id, d] of c.domains) claim(types, id, `domain \`${id}\``, d.at);
+  for (const [id, t] of c.tables) (claim(rels, id, 'table', t.at), claim(types, id, 'table', t.at));
+  for (const [id, v] of c.views) (claim(rels, id, 'view', v.at), claim(types, id, 'view', v.at));
+  for (const [id, s] of c.sequences) claim(rels, id, 'sequence', s.at);
+  for (const [id, e] of c.enums) claim(types, id, 'enum', e.at);
+  for (const [id, e] of c.composites) claim(types, id, 'composite type', e.at);
+  for (const [id, d] of c.domains) claim(types, id, 'domain', d.at);
 
   // `type: Status` names the enum `Status` when one is declared (YAML names are exact; SQL would fold the case)
   const declaredTypes = new Set([...c.enums.keys(), ...c.composites.keys(), ...c.domains.keys(), ...c.tables.keys(), ...c.views.keys()]);
@@ -185,7 +192,7 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
       if (prev) ctx.error('duplicate-object', at, `table \`${id}\` has two constraints named \`${name}\``, 'constraint names are unique per table; rename one', prev);
       else cons.set(name, at);
     };
-    const relName = (name: string, at: Node): void => claim(rels, qid(t.schema, name), `index \`${qid(t.schema, name)}\``, at);
+    const relName = (name: string, at: Node): void => claim(rels, qid(t.schema, name), 'index', at);
     if (t.primaryKey) (con(t.primaryKey.name!, t.primaryKey.at), relName(t.primaryKey.name!, t.primaryKey.at));
     for (const u of t.uniques) (con(u.name!, u.at), relName(u.name!, u.at));
     for (const x of t.exclusions) (con(x.name!, x.at), relName(x.name!, x.at));
@@ -197,32 +204,25 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
       schema: t.schema,
       name: t.name,
       columns: t.columns as Column[],
-      ...(t.primaryKey ? { primaryKey: { ...strip(t.primaryKey), name: t.primaryKey.name! } } : {}),
-      uniques: byName(t.uniques.map((u) => ({ ...strip(u), name: u.name! }) as UniqueConstraint)),
-      checks: byName(t.checks.map((k) => ({ ...strip(k), name: k.name! }) as CheckConstraint)),
-      foreignKeys: byName(
-        t.foreignKeys
-          .filter((f) => f.refTable !== undefined && f.refColumns !== undefined)
-          .map((f) => {
-            const { at: _a, refAt: _r, refParts: _p, ...rest } = f;
-            return { ...rest, name: f.name! } as ForeignKey;
-          }),
-      ),
-      exclusions: byName(t.exclusions.map((x) => ({ ...strip(x), name: x.name! }) as ExclusionConstraint)),
-      indexes: byName(t.indexes.map((i) => ({ ...strip(i), name: i.name! }) as Index)),
-      triggers: byName(t.triggers.map((tr) => ({ ...strip(tr), name: tr.name! }) as Trigger)),
-      policies: byName(t.policies.map((p) => ({ ...strip(p), name: p.name! }) as Policy)),
+      ...(t.primaryKey ? { primaryKey: modelOf<PrimaryKey>(t.primaryKey) } : {}),
+      uniques: byName(t.uniques.map((u) => modelOf<UniqueConstraint>(u))),
+      checks: byName(t.checks.map((k) => modelOf<CheckConstraint>(k))),
+      foreignKeys: byName(t.foreignKeys.filter((f) => f.refTable !== undefined && f.refColumns !== undefined).map((f) => modelOf<ForeignKey>(f))),
+      exclusions: byName(t.exclusions.map((x) => modelOf<ExclusionConstraint>(x))),
+      indexes: byName(t.indexes.map((i) => modelOf<Index>(i))),
+      triggers: byName(t.triggers.map((tr) => modelOf<Trigger>(tr))),
+      policies: byName(t.policies.map((p) => modelOf<Policy>(p))),
       ...t.rest,
     };
   }
   const views: Record<string, View> = {};
   for (const [id, v] of c.views) {
-    for (const i of v.indexes) claim(rels, qid(v.schema, i.name!), `index \`${qid(v.schema, i.name!)}\``, i.at);
+    for (const i of v.indexes) claim(rels, qid(v.schema, i.name!), 'index', i.at);
     const { at: _a, indexes, triggers, ...rest } = v;
     views[id] = {
       ...rest,
-      ...(indexes.length ? { indexes: byName(indexes.map((i) => ({ ...strip(i), name: i.name! }) as Index)) } : {}),
-      ...(triggers.length ? { triggers: byName(triggers.map((tr) => ({ ...strip(tr), name: tr.name! }) as Trigger)) } : {}),
+      ...(indexes.length ? { indexes: byName(indexes.map((i) => modelOf<Index>(i))) } : {}),
+      ...(triggers.length ? { triggers: byName(triggers.map((tr) => modelOf<Trigger>(tr))) } : {}),
     };
   }
   const domains: Record<string, Domain> = {};
@@ -234,7 +234,7 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
       if (prev) ctx.error('duplicate-object', k.at, `domain \`${id}\` has two checks named \`${k.name}\``, undefined, prev);
       seen.set(k.name!, k.at);
     }
-    domains[id] = { ...rest, checks: byName(checks.map((k) => ({ ...strip(k), name: k.name! }))) };
+    domains[id] = { ...rest, checks: byName(checks.map((k) => modelOf<Domain['checks'][string]>(k))) };
   }
   const sequences: Record<string, Sequence> = {};
   for (const [id, s] of c.sequences) {
