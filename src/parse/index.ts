@@ -1,6 +1,6 @@
 /** YAML loader entry points (see src/ARCHITECTURE.md): files -> Schema with every issue located at file:line:col. */
 import type { Schema } from '../model/types.js';
-import { invalidSchema, type Issue } from '../errors.js';
+import { envFailure, invalidSchema, SchemaverError, type Issue } from '../errors.js';
 import { tidySchema } from '../canon/canonical.js';
 import { buildSchema, newCollected, type Collected } from './build.js';
 import { readId } from './common.js';
@@ -154,16 +154,27 @@ export async function readSchemaDir(root: string): Promise<SourceFile[]> {
       ents = await readdir(join(root, rel), { withFileTypes: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && rel === 'schema') return;
-      throw err;
+      throw readFailure(rel, err);
     }
     for (const ent of ents) {
       const p = `${rel}/${ent.name}`;
       if (ent.isDirectory()) await walk(p);
-      else if ((ent.isFile() || ent.isSymbolicLink()) && /\.ya?ml$/i.test(ent.name)) out.push({ path: p, text: await readFile(join(root, p), 'utf8') });
+      else if ((ent.isFile() || ent.isSymbolicLink()) && /\.ya?ml$/i.test(ent.name)) {
+        try {
+          out.push({ path: p, text: await readFile(join(root, p), 'utf8') });
+        } catch (err) {
+          throw readFailure(p, err);
+        }
+      }
     }
   };
   await walk('schema');
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function readFailure(path: string, err: unknown): SchemaverError {
+  const e = err as NodeJS.ErrnoException;
+  return envFailure('read-failed', `cannot read ${path}: ${e.code ?? e.message}`, 'check that schema/ is a readable directory of YAML files', err, { path });
 }
 
 /** loadSchemaDir reads and parses `<root>/schema`; throws SchemaverError (exit 2, every issue) when invalid. */

@@ -227,6 +227,15 @@ describe('readSchemaDir / loadSchemaDir', () => {
     expect(Object.keys(schema.tables)).toEqual(['t']);
   });
 
+  it('fails with an environment error (exit 3) when schema/ is not a directory', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'sv-parse-'));
+    await writeFile(join(root, 'schema'), 'not a directory');
+    const err = await readSchemaDir(root).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SchemaverError);
+    expect((err as SchemaverError).code).toBe('read-failed');
+    expect((err as SchemaverError).exit).toBe(3);
+  });
+
   it('treats a missing schema/ as empty and throws an exit-2 error listing every issue', async () => {
     const root = await mkdtemp(join(tmpdir(), 'sv-parse-'));
     expect(await readSchemaDir(root)).toEqual([]);
