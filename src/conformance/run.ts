@@ -8,6 +8,7 @@ import type { Schema } from '../model/types.js';
 import type { Step } from '../model/plan.js';
 import { describeChange } from '../model/changes.js';
 import { diffSchemas } from '../diff/index.js';
+import { compareSchemas } from '../pg/compare.js';
 import { planMigration, renderDown, renderUp } from '../plan/index.js';
 import { applyRenameHints, findRenameHints } from './hints.js';
 
@@ -49,9 +50,14 @@ export type Introspector = (db: Driver) => Promise<{ schema: Schema; unsupported
 /** Comparer returns human-readable differences between an actual and an expected schema (empty = equal). */
 export type Comparer = (actual: Schema, expected: Schema) => string[];
 
-/** defaultCompare compares two read-back schemas semantically (column order aside, rename hints ignored). */
+/**
+ * defaultCompare compares two read-back schemas semantically (column order aside, rename hints ignored): the
+ * product's own verification comparison (src/pg/compare.ts), and the planner's diff must both find nothing.
+ */
 export function defaultCompare(actual: Schema, expected: Schema): string[] {
-  return diffSchemas(actual, expected, { renames: false }).map(describeChange);
+  const verify = compareSchemas(expected, actual);
+  const diff = diffSchemas(actual, expected, { renames: false }).map((c) => `diff: ${describeChange(c)}`);
+  return [...verify, ...diff];
 }
 
 async function runPre(db: Driver, pre: string | undefined): Promise<void> {
