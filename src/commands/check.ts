@@ -6,10 +6,7 @@ import type { CheckResult } from '../deploy/check.js';
 /** Check tells whether a database has drifted from the snapshot it records. */
 export default class Check extends BaseCommand {
   static override summary = 'Detect drift: compare a database with the snapshot it records (exit 1 on drift).';
-  static override description = `Introspects the database and compares it, object by object, with the recorded snapshot (or REV) as
-PostgreSQL itself reads that snapshot back after building it in a fresh PGlite. Prints a semantic diff
-(- expected by the snapshot, + found in the database) and exits 1 when they differ, 0 when clean.
-Objects the schemaver model cannot express count as drift. Bookkeeping tables schemaver_* are ignored.`;
+  static override description = `Introspects the database and compares it, object by object, with the recorded snapshot (or REV) as PostgreSQL itself reads that snapshot back after building it in a fresh PGlite. Prints a semantic diff (- expected by the snapshot, + found in the database) and exits 1 when they differ, 0 when clean. Objects the schemaver model cannot express count as drift. Bookkeeping tables schemaver_* are ignored.`;
 
   static override examples = [
     '<%= config.bin %> check',

@@ -6,12 +6,9 @@ import type { MoveResult } from '../deploy/engine.js';
 /** Downgrade moves a database back to REV, N commits back (-N), or to nothing (base). */
 export default class Downgrade extends BaseCommand {
   static override summary = 'Undo migrations on a database: back to REV, -N commits, or base.';
-  static override description = `Runs the down SQL of each edge from the commit the database records back to the target, in ONE
-transaction under an advisory lock; any failure rolls everything back. -N goes N commits back along
-first parents (like HEAD~N); base removes everything schemaver created.
+  static override description = `Runs the down SQL of each edge from the commit the database records back to the target, in ONE transaction under an advisory lock; any failure rolls everything back. -N goes N commits back along first parents (like HEAD~N); base removes everything schemaver created.
 
-Undoing an added column or table loses data, so most downgrades need --allow-destructive; a step stored
-as irreversible cannot be undone at all. --sql prints the script instead of running it.`;
+Undoing an added column or table loses data, so most downgrades need --allow-destructive; a step stored as irreversible cannot be undone at all. --sql prints the script instead of running it.`;
 
   static override examples = [
     '<%= config.bin %> downgrade -1 --allow-destructive',

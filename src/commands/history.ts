@@ -6,8 +6,7 @@ import type { HistoryResult } from '../deploy/status.js';
 /** History lists the migrations applied to a database. */
 export default class History extends BaseCommand {
   static override summary = 'List the migrations applied to a database, newest first.';
-  static override description = `Reads schemaver_history: one row per edge run (up or down) and per stamp, with when, by whom
-(current_user), the schemaver version and the sha256 of the SQL that ran.`;
+  static override description = `Reads schemaver_history: one row per edge run (up or down) and per stamp, with when, by whom (current_user), the schemaver version and the sha256 of the SQL that ran.`;
 
   static override examples = ['<%= config.bin %> history', '<%= config.bin %> history -n 5 --url $DATABASE_URL', '<%= config.bin %> history --json'];
 

@@ -6,14 +6,9 @@ import type { MoveResult } from '../deploy/engine.js';
 /** Upgrade moves a database to a commit (default HEAD), Alembic's `upgrade head`. */
 export default class Upgrade extends BaseCommand {
   static override summary = 'Apply migrations to a database, up to REV (default HEAD).';
-  static override description = `Reads the commit the database records (table schemaver_version), finds the path through the commit
-graph to REV and runs each edge's migration, all in ONE transaction under an advisory lock: if any
-statement fails, everything is rolled back and the database is exactly as before. A concurrent run waits
-for the lock, then continues from where the first one left.
+  static override description = `Reads the commit the database records (table schemaver_version), finds the path through the commit graph to REV and runs each edge's migration, all in ONE transaction under an advisory lock: if any statement fails, everything is rolled back and the database is exactly as before. A concurrent run waits for the lock, then continues from where the first one left.
 
-The database is --url, else $DATABASE_URL, else the embedded PGlite database in .schemaver/local.
-Steps that lose data need --allow-destructive. A database that already has tables but records no commit
-is refused: baseline it with \`schemaver stamp REV\` first. --sql prints the script instead (offline mode).`;
+The database is --url, else $DATABASE_URL, else the embedded PGlite database in .schemaver/local. Steps that lose data need --allow-destructive. A database that already has tables but records no commit is refused: baseline it with \`schemaver stamp REV\` first. --sql prints the script instead (offline mode).`;
 
   static override examples = [
     '<%= config.bin %> upgrade',

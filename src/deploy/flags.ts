@@ -21,5 +21,4 @@ export const sqlFlag = Flags.boolean({
 export const fromFlag = Flags.string({
   summary: 'With --sql: generate from REV (or base) without reading the database.',
   helpValue: 'REV',
-  dependsOn: ['sql'],
 });

@@ -17,6 +17,10 @@ export interface DeployOpen {
   readonly revs?: readonly string[];
   /** onWait is told when another process holds the local database. */
   readonly onWait?: (line: string) => void;
+  /** check runs against the store before any database is opened (bad input must not create the local database). */
+  readonly check?: (store: Store) => Promise<void>;
+  /** offline: open no database at all (`--sql --from REV`). */
+  readonly offline?: boolean;
 }
 
 /** DeploySession is an open store and target. */
@@ -46,6 +50,8 @@ export async function withDeploy<T>(o: DeployOpen, fn: (s: DeploySession) => Pro
   const { openProject } = await import('../cli/project.js');
   const { root, store } = await openProject(o.start);
   const { openTarget, targetUrl } = await import('./target.js');
+  if (o.check) await o.check(store);
+  if (o.offline) return fn({ root, store, target: { kind: targetUrl(o.url) === undefined ? 'pglite' : 'postgres', label: 'offline', close: async () => {} } });
   const local = targetUrl(o.url) === undefined;
   const extensions = local ? await extensionsOf(store, o.revs ?? ['HEAD']) : [];
   const target = await openTarget({ root, url: o.url, create: o.create, extensions, ...(o.onWait ? { onWait: o.onWait } : {}) });

@@ -143,7 +143,7 @@ describe.each(kinds)('deploy through the CLI on $name', (kind) => {
     expect(ok(await run('check')).stdout).toContain('matches');
 
     const refused = await run('downgrade', '-1');
-    expect(refused.code).toBe(1);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(1);
     expect(refused.stderr).toContain('error[destructive]');
     expect(refused.stderr).toContain('posts');
     const down = ok(await run('downgrade', '-1', '--allow-destructive'));
@@ -160,7 +160,7 @@ describe.each(kinds)('deploy through the CLI on $name', (kind) => {
     expect(drift.stderr).toContain('error[drift]');
     expect(drift.stderr).toContain('column users.nickname unexpected');
     const dj = await run('check', '--json');
-    expect(dj.code).toBe(1);
+    expect(dj.code, dj.stdout + dj.stderr).toBe(1);
     expect(dj.json().error.code).toBe('drift');
     expect(JSON.stringify(dj.json().error.data.changes)).toContain('column users.nickname');
     await target.sql((db) => db.exec('ALTER TABLE users DROP COLUMN nickname'));
@@ -181,7 +181,7 @@ describe.each(kinds)('deploy through the CLI on $name', (kind) => {
     const hist = ok(await run('history', '--json')).json();
 
     const r = await run('upgrade');
-    expect(r.code).toBe(3);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(r.stderr).toContain('error[migration-failed]');
     expect(r.stderr).toContain('statement 3 of 3');
     expect(r.stderr).toContain('step "the broken one"');
@@ -190,7 +190,7 @@ describe.each(kinds)('deploy through the CLI on $name', (kind) => {
     expect(r.stderr).toContain('rolled back');
     expect(hasStackTrace(r.stderr)).toBe(false);
     const j = await run('upgrade', '--json');
-    expect(j.code).toBe(3);
+    expect(j.code, j.stdout + j.stderr).toBe(3);
     expect(j.json().error).toMatchObject({ code: 'migration-failed', data: { statement: 3, step: 'the broken one', postgres: { code: '42703' } } });
 
     expect(await schemaOf()).toBe(before);
@@ -235,16 +235,16 @@ describe('connection failures through the CLI', () => {
     try {
       await setup(p);
       const r = await p.run('upgrade', '--url', `postgres://app:${SECRET}@127.0.0.1:1/db`);
-      expect(r.code).toBe(3);
+      expect(r.code, r.stdout + r.stderr).toBe(3);
       expect(r.stderr).toContain('error[connect-failed]: cannot connect to postgres://app:***@127.0.0.1:1/db: connection refused');
       expect(hasStackTrace(r.stderr)).toBe(false);
       const j = await p.runEnv({ DATABASE_URL: `postgres://app:${SECRET}@127.0.0.1:1/db` }, 'current', '--json');
-      expect(j.code).toBe(3);
+      expect(j.code, j.stdout + j.stderr).toBe(3);
       expect(j.json().error.code).toBe('connect-failed');
       for (const o of [r.stdout, r.stderr, j.stdout, j.stderr]) expect(o).not.toContain(SECRET);
       if (hasServer) {
         const m = await p.run('check', '--url', `postgres://postgres:${SECRET}@127.0.0.1:5432/sv_no_such_db`);
-        expect(m.code).toBe(3);
+        expect(m.code, m.stdout + m.stderr).toBe(3);
         expect(m.stderr).toContain('database "sv_no_such_db" does not exist');
         expect(m.stderr).not.toContain(SECRET);
       }
