@@ -137,11 +137,24 @@ export function parseElementText(text: string, mode: 'column' | 'expression' | '
   }
   const base: Mutable<IndexElement> = {};
   const isColumn = mode === 'column' || (mode === 'either' && (columns.includes(rest) || PLAIN_COLUMN.test(rest)));
+  const named = isColumn ? undefined : columnOf(rest, columns);
   if (isColumn) base.column = /^".*"$/.test(rest) && !columns.includes(rest) ? rest.slice(1, -1).replace(/""/g, '"') : rest;
+  else if (named !== undefined) base.column = named;
   else base.expression = rest;
   if (order) base.order = order;
   if (nulls) base.nulls = nulls;
   return base;
+}
+
+/** columnOf returns the column an expression merely names (`name`, `(name)`, `"Name"`), so it is stored as that column, as PostgreSQL does. */
+export function columnOf(expression: string, columns: readonly string[]): string | undefined {
+  let e = expression.trim();
+  while (e.startsWith('(') && e.endsWith(')')) e = e.slice(1, -1).trim();
+  if (/^"(?:[^"]|"")+"$/.test(e)) {
+    const name = e.slice(1, -1).replace(/""/g, '"');
+    return columns.includes(name) ? name : undefined;
+  }
+  return /^[a-z_][a-z0-9_$]*$/.test(e) && columns.includes(e) ? e : undefined;
 }
 
 /** readElement reads one index key, as text or as `{ column | expression, collation, opclass, order, nulls }`. */
@@ -160,8 +173,10 @@ export function readElement(ctx: Ctx, n: Node, mode: 'column' | 'expression' | '
     ctx.error('invalid-value', m, 'an index key needs exactly one of `column` and `expression`');
     return undefined;
   }
+  const named = expression === undefined ? undefined : columnOf(expression, columns);
   if (column !== undefined) el.column = column;
-  if (expression !== undefined) el.expression = expression;
+  else if (named !== undefined) el.column = named;
+  else if (expression !== undefined) el.expression = expression;
   const collation = readText(ctx, k, 'collation');
   if (collation !== undefined) el.collation = normalizeCollation(collation);
   const opclass = readText(ctx, k, 'opclass');

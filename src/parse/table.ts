@@ -4,6 +4,7 @@ import type { FkAction, IndexElement, TriggerEvent } from '../model/types.js';
 import { KEYS } from './keys.js';
 import type { Ctx, Keyed, Entry, MapNode, Node, Scalar } from './node.js';
 import {
+  columnOf,
   isNull,
   mapOrNothing,
   parseElementText,
@@ -451,7 +452,8 @@ function parseExclusion(ctx: Ctx, t: DraftTable, n: Node, name: string | undefin
         ctx.error('missing-key', em, 'an exclusion element needs `operator` and one of `column`/`expression`');
         continue;
       }
-      elements.push(undef({ column, expression, opclass: readText(ctx, ek, 'opclass'), operator: op.trim() }));
+      const named = expression === undefined ? undefined : columnOf(expression, columns);
+      elements.push(undef({ column: column ?? named, expression: named === undefined ? expression : undefined, opclass: readText(ctx, ek, 'opclass'), operator: op.trim() }));
     }
   }
   const x: Draft<ExclusionConstraint> = { kind: 'exclusion', using: (readText(ctx, k, 'using') ?? 'gist').trim().toLowerCase(), elements, at: m };

@@ -149,7 +149,7 @@ functions:
     expect(rooms.primaryKey!.name).toBe('rooms_pk');
     expect(rooms.columns[0]!.identity).toEqual({ mode: 'by_default', options: { start: '100', increment: '10' } });
     expect(rooms.columns[1]).toMatchObject({ type: 'character varying(40)', collation: 'C', comment: 'shown to people' });
-    expect(rooms.exclusions['rooms_id_during_excl']).toMatchObject({ using: 'gist', deferrable: true, initiallyDeferred: true, elements: [{ column: 'id', operator: '=' }, { expression: 'during', operator: '&&' }] });
+    expect(rooms.exclusions['rooms_id_during_excl']).toMatchObject({ using: 'gist', deferrable: true, initiallyDeferred: true, elements: [{ column: 'id', operator: '=' }, { column: 'during', operator: '&&' }] });
     expect(Object.keys(rooms.indexes).sort()).toEqual(['rooms_lower_expr_idx', 'rooms_name_id_idx', 'rooms_name_id_idx1']);
     expect(rooms.indexes['rooms_name_id_idx']).toMatchObject({ elements: [{ column: 'name', order: 'desc', nulls: 'last' }, { column: 'id', opclass: 'int8_ops' }], where: 'id > 0', with: { fillfactor: '70' }, nullsNotDistinct: true });
     expect(rooms.policies['strict']).toMatchObject({ permissive: false, command: 'insert', roles: ['public'], withCheck: 'true' });
