@@ -97,6 +97,7 @@ export function markConflicts(
   merged: readonly SourceFile[],
   conflicts: readonly Conflict[],
   sides: { base: readonly SourceFile[]; ours: readonly SourceFile[]; theirs: readonly SourceFile[] },
+  opts: { alternatives?: (c: Conflict) => readonly (readonly string[])[] } = {},
 ): SourceFile[] {
   const docs = merged.map((f) => parseDocument(f.text));
   const sideDocs = {
@@ -106,16 +107,26 @@ export function markConflicts(
   };
   const targets = new Map<string, Target>();
   for (const c of conflicts) {
-    let best: { file: number; r: ReturnType<typeof resolve> } | undefined;
-    docs.forEach((d, i) => {
-      const r = resolve(d, c.path);
-      if (r.depth >= 2 && (!best || r.depth > best.r.depth)) best = { file: i, r };
-    });
+    let best: { file: number; r: ReturnType<typeof resolve>; path: readonly string[] } | undefined;
+    // an exact spot first: the object itself, else an alternative (a one-column constraint written on its column)
+    for (const path of [c.path, ...(opts.alternatives?.(c) ?? [])]) {
+      docs.forEach((d, i) => {
+        const r = resolve(d, path);
+        if (!best && r.depth === path.length) best = { file: i, r, path };
+      });
+      if (best) break;
+    }
+    if (!best) {
+      docs.forEach((d, i) => {
+        const r = resolve(d, c.path);
+        if (r.depth >= 2 && (!best || r.depth > best.r.depth)) best = { file: i, r, path: c.path };
+      });
+    }
     if (!best) continue; // the object is in no file (cannot happen: merged holds a value at every conflict)
     let { yamlPath } = best.r;
-    let modelPath = c.path.slice(0, best.r.depth);
+    let modelPath = best.path.slice(0, best.r.depth);
     const objNode = best.r.node;
-    if (c.attribute && best.r.depth === c.path.length && isMap(objNode)) {
+    if (c.attribute && best.path === c.path && best.r.depth === c.path.length && isMap(objNode)) {
       const attr = snake(c.attribute);
       const has = (d: Document) => {
         const r = resolve(d, c.path);
@@ -137,10 +148,11 @@ export function markConflicts(
   for (const t of ordered) {
     const doc = docs[t.file]!;
     const inner = written.filter((w) => w.file === t.file && t.yamlPath.every((p, i) => w.yamlPath[i] === p));
-    const attrLevel = t.modelPath.length > t.conflicts[0]!.path.length;
+    const attrLevel = t.conflicts[0]!.attribute !== undefined && t.modelPath.length === t.conflicts[0]!.path.length + 1 && t.modelPath[t.modelPath.length - 1] === t.conflicts[0]!.attribute;
     const pick = (side: 'base' | 'ours' | 'theirs') => {
       const c = t.conflicts[0]!;
-      const fallback = attrLevel || t.modelPath.length === c.path.length ? (c as unknown as Record<string, unknown>)[side] : undefined;
+      const exact = attrLevel || (t.modelPath.length === c.path.length && t.modelPath.every((x, i) => x === c.path[i]));
+      const fallback = exact ? (c as unknown as Record<string, unknown>)[side] : undefined;
       const fb = fallback !== undefined && (typeof fallback !== 'object' || fallback === null) ? fallback : undefined;
       return sideNode(sideDocs[side], t.modelPath, fb, doc);
     };

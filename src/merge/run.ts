@@ -129,7 +129,17 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   }
   if (conflicts.length) {
     const { markConflicts } = await import('./markers.js');
-    const marked = markConflicts(files, conflicts, { base: baseSnap?.files ?? [], ours: ours.files, theirs: theirsSnap.files });
+    const { getAt } = await import('./util.js');
+    const alternatives = (c: Conflict): string[][] => {
+      // a one-column key or foreign key is usually written on its column (`references:`, `unique: true`)
+      if (c.path[0] !== 'tables' || !['foreignKeys', 'uniques', 'primaryKey', 'checks'].includes(c.path[2] ?? '')) return [];
+      for (const s of [r.schema, ours.schema, theirsSnap.schema]) {
+        const cols = (getAt(s, c.path) as { columns?: readonly string[] } | undefined)?.columns;
+        if (cols?.length === 1) return [['tables', c.path[1]!, 'columns', cols[0]!]];
+      }
+      return [];
+    };
+    const marked = markConflicts(files, conflicts, { base: baseSnap?.files ?? [], ours: ours.files, theirs: theirsSnap.files }, { alternatives });
     const state: MergeState = { base: baseId, ours: head, theirs, branch: rev, message, conflicts };
     await store.withLock(async () => {
       await store.writeState(MERGE_STATE_NAME, JSON.stringify(state, null, 2) + '\n');

@@ -47,3 +47,15 @@ describe('conflict markers with hostile names', () => {
     expect(parse(out[0]!.text).tables['"Order Items"'].columns['we"ird; col'][MARKER]).toMatchObject({ base: 'text', ours: 'varchar(10)', theirs: 'varchar(20)' });
   });
 });
+
+describe('conflict markers on inline constraints', () => {
+  it('marks the column of a one-column foreign key written as `references:`', () => {
+    const theirs = f('tables:\n  orders:\n    columns:\n      id: { type: bigint, primary_key: true }\n      user_id: { type: bigint, references: users.id }\n');
+    const ours = f('tables:\n  orders:\n    columns:\n      id: { type: bigint, primary_key: true }\n');
+    const c: Conflict = { path: ['tables', 'orders', 'foreignKeys', 'orders_user_id_fkey'], object: 'foreign key orders_user_id_fkey on orders', kind: 'semantic', message: 'references table users, which no longer exists' };
+    const out = markConflicts(theirs, [c], { base: ours, ours, theirs }, { alternatives: () => [['tables', 'orders', 'columns', 'user_id']] });
+    const doc = parse(out[0]!.text);
+    expect(doc.tables.orders.columns.id).toEqual({ type: 'bigint', primary_key: true });
+    expect(doc.tables.orders.columns.user_id[MARKER]).toMatchObject({ base: null, ours: null, theirs: { type: 'bigint', references: 'users.id' } });
+  });
+});
