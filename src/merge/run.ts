@@ -10,8 +10,9 @@ import type { Store } from '../store/index.js';
 import type { EdgeReport } from './commit.js';
 import type { Conflict } from './types.js';
 
-/** MERGE_HEAD_STATE and MERGE_STATE_NAME name the store state files of a merge in progress. */
+/** MERGE_HEAD_STATE names the store state file holding theirs' commit id while a merge is in progress. */
 export const MERGE_HEAD_STATE = 'MERGE_HEAD';
+/** MERGE_STATE_NAME names the store state file holding the MergeState JSON while a merge is in progress. */
 export const MERGE_STATE_NAME = 'MERGE_STATE';
 
 /** MergeState is the JSON kept in `.schemaver/MERGE_STATE` while a merge waits for resolution. */
