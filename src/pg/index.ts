@@ -4,7 +4,7 @@ import type { Driver } from './driver.js';
 export type { Driver };
 export { freshPglite, openPglite, extensionsInSql, initdbImage, imageStats, type PgliteOptions } from './pglite.js';
 export { connectUrl } from './server.js';
-export { introspect, type IntrospectResult } from './introspect/index.js';
+export { introspect, type IntrospectResult, type IntrospectOptions } from './introspect/index.js';
 export { buildSchema, buildInto, creationScript, extensionNames } from './build.js';
 export { compareSchemas } from './compare.js';
 export { verifyEdge, edgeKey, isVerified, recordVerified, type VerifyResult, type VerifyOptions, type VerifyData } from './verify.js';

@@ -54,6 +54,13 @@ export const PGLITE_EXTENSIONS: Readonly<Record<string, string>> = {
   'uuid-ossp': 'uuid_ossp',
 };
 
+/**
+ * PGLITE_CONF are server settings for every PGlite instance: a lock table big enough for one transaction that
+ * creates or drops thousands of tables (each with indexes, sequences and TOAST relations), in about the same
+ * shared memory as the defaults (locks = max_locks_per_transaction x max_connections).
+ */
+export const PGLITE_CONF: readonly string[] = ['max_connections = 8', 'max_locks_per_transaction = 8192'];
+
 /** BUILTIN_EXTENSIONS are extensions every PGlite instance has without loading a bundle. */
 const BUILTIN_EXTENSIONS = new Set(['plpgsql']);
 
@@ -189,7 +196,7 @@ export async function freshPglite(opts: PgliteOptions = {}): Promise<Driver> {
   const t0 = Date.now();
   let db: PGlite;
   try {
-    db = await PGlite.create({ loadDataDir: new Blob([image as Uint8Array<ArrayBuffer>]), extensions });
+    db = await PGlite.create({ loadDataDir: new Blob([image as Uint8Array<ArrayBuffer>]), extensions, postgresqlconf: [...PGLITE_CONF] });
   } catch (e) {
     throw envFailure('pglite-failed', `could not start PGlite: ${(e as Error).message}`, undefined, e);
   }
@@ -214,7 +221,7 @@ export async function openPglite(dir: string, opts: PgliteOptions = {}): Promise
   try {
     await mkdir(dir, { recursive: true });
     const loadDataDir = empty ? new Blob([(await initdbImage()) as Uint8Array<ArrayBuffer>]) : undefined;
-    const db = await PGlite.create({ dataDir: dir, extensions, ...(loadDataDir ? { loadDataDir } : {}) });
+    const db = await PGlite.create({ dataDir: dir, extensions, postgresqlconf: [...PGLITE_CONF], ...(loadDataDir ? { loadDataDir } : {}) });
     return pgliteDriver(db, `pglite:${path.relative(process.cwd(), dir) || dir}`);
   } catch (e) {
     throw envFailure('pglite-failed', `could not open the PGlite database in ${dir}: ${(e as Error).message}`, 'is another schemaver process using it?', e);

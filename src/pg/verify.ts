@@ -14,7 +14,8 @@ import { planMigration } from '../plan/index.js';
 import type { Driver } from './driver.js';
 import { freshPglite, pgliteVersionString } from './pglite.js';
 import { introspect } from './introspect/index.js';
-import { buildInto, dbMessage, extensionNames } from './build.js';
+import { buildFailure, buildInto, creationScript, dbMessage, extensionNames } from './build.js';
+import { edgeClosure, partialSchema } from './closure.js';
 import { compareSchemas } from './compare.js';
 import { countRows, insertSamples } from './samples.js';
 
@@ -36,6 +37,8 @@ export interface VerifyOptions {
   readonly allowDataLoss?: boolean;
   /** force: verify even when the cache says the edge was verified before. */
   readonly force?: boolean;
+  /** whole: always prove the whole schemas (never the edge's closure first). */
+  readonly whole?: boolean;
 }
 
 /** VerifyData is the structured detail of a verification (VerifyResult.data). */
@@ -48,6 +51,10 @@ export interface VerifyData {
   readonly warnings: string[];
   /** samples: sample rows per table before `up`. */
   readonly samples: Record<string, number>;
+  /** timings: wall milliseconds per phase (restore, build, introspect, samples, up, down, closure). */
+  readonly timings?: Record<string, number>;
+  /** partial: the edge was proven on its closure of `objects` of the `of` objects of both schemas. */
+  readonly partial?: { readonly objects: number; readonly of: number };
 }
 
 /** edgeKey identifies an edge for the verification cache: both schema hashes, both scripts and the PGlite version. */
@@ -61,6 +68,19 @@ export function edgeKey(from: Schema, to: Schema, up: string, down: string | nul
 }
 
 const CACHE_FILE = 'verified.json';
+
+/** phaseMs accumulates wall time per phase of the current verification (reported as VerifyData.timings). */
+let phaseMs: Record<string, number> = {};
+
+/** timed runs fn and adds its wall time to phase `label`. */
+async function timed<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
+  const t = performance.now();
+  try {
+    return await fn();
+  } finally {
+    phaseMs[label] = Math.round((phaseMs[label] ?? 0) + performance.now() - t);
+  }
+}
 
 async function readCache(dir: string): Promise<Record<string, { ms: number; at: string }>> {
   try {
@@ -125,8 +145,8 @@ async function runEdge(
   ctx: { from: Schema; to: Schema; expectedFrom: Schema; expectedTo: Schema; up: string; down: string | null; samples: boolean; allowDataLoss: boolean },
 ): Promise<Run> {
   const run: Run = { up: [], down: [], data: [], warnings: [], samples: {} };
-  const filled = ctx.samples ? await insertSamples(db, ctx.expectedFrom) : [];
-  const before = await countRows(db, filled);
+  const filled = ctx.samples ? await timed('samples', () => insertSamples(db, ctx.expectedFrom)) : [];
+  const before = await timed('samples', () => countRows(db, filled));
   for (const [id, n] of before) run.samples[id] = n;
   const keep = survivors(ctx.from, ctx.to, filled.filter((id) => (before.get(id) ?? 0) > 0));
   const lost = (phase: string, id: string, was: number, now: number) => {
@@ -134,12 +154,12 @@ async function runEdge(
     (ctx.allowDataLoss ? run.warnings : run.data).push(msg);
   };
   try {
-    if (ctx.up.trim()) await db.exec(ctx.up);
+    if (ctx.up.trim()) await timed('up', () => db.exec(ctx.up));
   } catch (e) {
     return { ...run, upError: dbMessage(e) };
   }
-  run.up.push(...compareSchemas(ctx.expectedTo, (await introspect(db)).schema));
-  const afterUp = await countRows(db, [...keep.values()]);
+  run.up.push(...compareSchemas(ctx.expectedTo, (await timed('introspect', () => introspect(db, { unsupported: false }))).schema));
+  const afterUp = await timed('samples', () => countRows(db, [...keep.values()]));
   for (const [src, dst] of keep) {
     const was = before.get(src) ?? 0;
     const now = afterUp.get(dst) ?? -1;
@@ -147,13 +167,13 @@ async function runEdge(
   }
   if (ctx.down === null) return run;
   try {
-    if (ctx.down.trim()) await db.exec(ctx.down);
+    if (ctx.down.trim()) await timed('down', () => db.exec(ctx.down!));
   } catch (e) {
     run.down.push(`down failed: ${dbMessage(e)}`);
     return run;
   }
-  run.down.push(...compareSchemas(ctx.expectedFrom, (await introspect(db)).schema));
-  const afterDown = await countRows(db, [...keep.keys()]);
+  run.down.push(...compareSchemas(ctx.expectedFrom, (await timed('introspect', () => introspect(db, { unsupported: false }))).schema));
+  const afterDown = await timed('samples', () => countRows(db, [...keep.keys()]));
   for (const src of keep.keys()) {
     const was = before.get(src) ?? 0;
     const now = afterDown.get(src) ?? -1;
@@ -162,7 +182,14 @@ async function runEdge(
   return run;
 }
 
-/** verifyEdge proves in PGlite that `up` turns `from` into `to` and `down` turns it back (SPEC: Migrations and verification). */
+/** PARTIAL_MIN_OBJECTS is the schema size from which an edge is first proven on its closure only. */
+export const PARTIAL_MIN_OBJECTS = 40;
+
+/**
+ * verifyEdge proves in PGlite that `up` turns `from` into `to` and `down` turns it back (SPEC: Migrations and
+ * verification). Big schemas with small changes are first proven on the edge's closure (the objects the change
+ * can affect, see closure.ts); when that proof fails, the whole schemas are proven and that answer stands.
+ */
 export async function verifyEdge(from: Schema, to: Schema, up: string, down: string | null, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const t0 = Date.now();
   const key = opts.cacheDir ? edgeKey(from, to, up, down) : '';
@@ -170,8 +197,71 @@ export async function verifyEdge(from: Schema, to: Schema, up: string, down: str
     const data: VerifyData = { cached: true, up: [], down: [], replan: [], data: [], warnings: [], samples: {} };
     return { ok: true, problems: [], data, ms: Date.now() - t0 };
   }
+  let result: VerifyResult | undefined;
+  phaseMs = {};
+  if (!opts.whole) {
+    const c = await timed('closure', () => edgeClosure(from, to, up, down));
+    const size = c.full.size + c.stripped.size;
+    if (c.total >= PARTIAL_MIN_OBJECTS && size * 2 <= c.total) {
+      const r = await proveEdge(partialSchema(from, c), partialSchema(to, c), up, down, opts);
+      if (r.ok) result = { ...r, data: { ...(r.data as VerifyData), partial: { objects: size, of: c.total } } };
+    }
+  }
+  result ??= await proveEdge(from, to, up, down, opts);
+  const ms = Date.now() - t0;
+  if (result.ok && opts.cacheDir) await recordVerified(opts.cacheDir, key, ms);
+  return { ...result, data: { ...(result.data as object), timings: phaseMs }, ms };
+}
+
+function isEmpty(s: Schema): boolean {
+  return Object.entries(s).every(([k, v]) => k === 'kind' || Object.keys(v as object).length === 0);
+}
+
+/** proveRoot proves a root edge whose up is the creation script: running up on the empty database IS building B from nothing. */
+async function proveRoot(to: Schema, up: string, down: string | null, t0: number): Promise<VerifyResult> {
+  const db = await timed('restore', () => freshPglite({ extensions: extensionNames(to) }));
+  try {
+    const expectedFrom = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+    try {
+      if (up.trim()) await timed('up', () => db.exec(up));
+    } catch (e) {
+      return failed([], buildFailure('the target schema', e), t0);
+    }
+    const expectedTo = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+    const replan = replanProblems(expectedTo);
+    const downProblems: string[] = [];
+    if (down !== null) {
+      try {
+        if (down.trim()) await timed('down', () => db.exec(down));
+        downProblems.push(...compareSchemas(expectedFrom, (await timed('introspect', () => introspect(db, { unsupported: false }))).schema));
+      } catch (e) {
+        downProblems.push(`down failed: ${dbMessage(e)}`);
+      }
+    }
+    const problems = [...downProblems.map((p) => (p.startsWith('down') ? p : `down: ${p}`)), ...replan];
+    const data: VerifyData = { up: [], down: downProblems, replan, data: [], warnings: [], samples: {} };
+    return { ok: problems.length === 0, problems, data, ms: Date.now() - t0 };
+  } finally {
+    await db.close();
+  }
+}
+
+/** replanProblems checks that planning the target against itself is empty. */
+function replanProblems(expectedTo: Schema): string[] {
+  try {
+    const steps = planMigration(expectedTo, expectedTo).steps;
+    return steps.length ? [`re-planning the target against itself is not empty: ${steps.map((s) => s.what).join('; ')}`] : [];
+  } catch (e) {
+    return [`re-planning the target failed: ${(e as Error).message}`];
+  }
+}
+
+/** proveEdge runs the whole proof of one edge in one PGlite instance (no cache, no closure). */
+async function proveEdge(from: Schema, to: Schema, up: string, down: string | null, opts: VerifyOptions): Promise<VerifyResult> {
+  const t0 = Date.now();
+  if (isEmpty(from) && up.trim() === creationScript(to).trim()) return proveRoot(to, up, down, t0);
   const exts = extensionNames(from, to);
-  let db = await freshPglite({ extensions: exts });
+  let db = await timed('restore', () => freshPglite({ extensions: exts }));
   const problems: string[] = [];
   let data: VerifyData;
   try {
@@ -179,8 +269,8 @@ export async function verifyEdge(from: Schema, to: Schema, up: string, down: str
     let expectedTo: Schema;
     await db.exec('BEGIN');
     try {
-      await buildInto(db, to, 'the target schema');
-      expectedTo = (await introspect(db)).schema;
+      await timed('build', () => buildInto(db, to, 'the target schema'));
+      expectedTo = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
     } catch (e) {
       return failed(problems, e, t0);
     } finally {
@@ -188,8 +278,8 @@ export async function verifyEdge(from: Schema, to: Schema, up: string, down: str
     }
     let expectedFrom: Schema;
     try {
-      await buildInto(db, from, 'the source schema');
-      expectedFrom = (await introspect(db)).schema;
+      await timed('build', () => buildInto(db, from, 'the source schema'));
+      expectedFrom = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
     } catch (e) {
       return failed(problems, e, t0);
     }
@@ -199,19 +289,13 @@ export async function verifyEdge(from: Schema, to: Schema, up: string, down: str
       // Did the sample rows make `up` fail? Try again on an empty A.
       const firstError = run.upError;
       await db.close();
-      db = await freshPglite({ extensions: exts });
-      await buildInto(db, from, 'the source schema');
+      db = await timed('restore', () => freshPglite({ extensions: exts }));
+      await timed('build', () => buildInto(db, from, 'the source schema'));
       run = await runEdge(db, { ...ctx, samples: false });
       if (run.upError === undefined) run.warnings.push(`up fails on tables holding rows: ${firstError}`);
     }
     if (run.upError !== undefined) run.up.push(`up failed: ${run.upError}`);
-    const replan: string[] = [];
-    try {
-      const steps = planMigration(expectedTo, expectedTo).steps;
-      if (steps.length) replan.push(`re-planning the target against itself is not empty: ${steps.map((s) => s.what).join('; ')}`);
-    } catch (e) {
-      replan.push(`re-planning the target failed: ${(e as Error).message}`);
-    }
+    const replan = replanProblems(expectedTo);
     problems.push(...run.up.map((p) => (p.startsWith('up') ? p : `up: ${p}`)));
     problems.push(...run.down.map((p) => (p.startsWith('down') ? p : `down: ${p}`)));
     problems.push(...run.data, ...replan);
@@ -219,10 +303,7 @@ export async function verifyEdge(from: Schema, to: Schema, up: string, down: str
   } finally {
     await db.close();
   }
-  const ms = Date.now() - t0;
-  const ok = problems.length === 0;
-  if (ok && opts.cacheDir) await recordVerified(opts.cacheDir, key, ms);
-  return { ok, problems, data, ms };
+  return { ok: problems.length === 0, problems, data, ms: Date.now() - t0 };
 }
 
 function failed(problems: string[], e: unknown, t0: number): VerifyResult {

@@ -9,7 +9,7 @@ import { qid } from '../../model/ids.js';
 import type { Issue } from '../../errors.js';
 import { envFailure } from '../../errors.js';
 import type { Driver } from '../driver.js';
-import { type Ctx, groupBy, loadComments, unsupported } from './util.js';
+import { type Ctx, groupBy, loadComments, loadUserNamespaces, loadUserRels, unsupported } from './util.js';
 import {
   type ColRow,
   applyConstraint,
@@ -34,8 +34,14 @@ export interface IntrospectResult {
   readonly unsupported: readonly Issue[];
 }
 
+/** IntrospectOptions tune introspect. */
+export interface IntrospectOptions {
+  /** unsupported: look for objects the model cannot express (default true; verification, comparing models only, skips it). */
+  readonly unsupported?: boolean;
+}
+
 /** introspect reads the catalog of a database (user schemas only; schemaver_* bookkeeping excluded) into the model. */
-export async function introspect(db: Driver): Promise<IntrospectResult> {
+export async function introspect(db: Driver, opts: IntrospectOptions = {}): Promise<IntrospectResult> {
   let version: number;
   let oldPath: string;
   try {
@@ -50,8 +56,8 @@ export async function introspect(db: Driver): Promise<IntrospectResult> {
   await db.query(`SELECT set_config('search_path', 'public', false)`);
   try {
     const base = { db, version, unsupported: [] };
-    const ctx: Ctx = { ...base, comments: await loadComments(base) };
-    const schema = await readAll(ctx);
+    const ctx: Ctx = { ...base, comments: await loadComments(base), rels: await loadUserRels(base), nsps: await loadUserNamespaces(base) };
+    const schema = await readAll(ctx, opts.unsupported !== false);
     return { schema, unsupported: ctx.unsupported };
   } finally {
     await db.query(`SELECT set_config('search_path', $1, false)`, [oldPath]).catch(() => {});
@@ -60,7 +66,7 @@ export async function introspect(db: Driver): Promise<IntrospectResult> {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-async function readAll(ctx: Ctx): Promise<Schema> {
+async function readAll(ctx: Ctx, scan: boolean): Promise<Schema> {
   const rels = await readRelations(ctx);
   const cols = await readColumns(ctx);
   const colByKey = new Map<string, ColRow>();
@@ -77,7 +83,7 @@ async function readAll(ctx: Ctx): Promise<Schema> {
   const colsByRel = groupBy(cols, (c) => c.rel);
   const types = await readTypes(ctx, colsByRel);
   const functions = await readFunctions(ctx);
-  await scanUnsupported(ctx);
+  if (scan) await scanUnsupported(ctx);
 
   const relIds = new Map<string, string>();
   for (const r of rels) relIds.set(r.oid, qid(r.schema, r.name));

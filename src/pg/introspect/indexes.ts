@@ -1,7 +1,7 @@
 /** Catalog reader for indexes (CREATE INDEX and the indexes behind PK / UNIQUE / EXCLUDE constraints). */
 import type { ExclusionConstraint, Index, IndexElement } from '../../model/types.js';
 import { qid } from '../../model/ids.js';
-import { type Ctx, rows, commentOf, collationNames, USER_REL, collationName, relOptions, unsupported } from './util.js';
+import { type Ctx, rows, commentOf, collationNames, inRels, collationName, relOptions, unsupported } from './util.js';
 import type { ColRow, ConRow } from './relations.js';
 
 /** IndexKeyRow is one key or INCLUDE column of an index. */
@@ -52,7 +52,7 @@ export async function readIndexes(ctx: Ctx, cols: ReadonlyMap<string, ColRow>): 
       ic.reltablespace <> 0 AS tablespace, i.indisclustered AS clustered
     FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam
-    WHERE c.relkind IN ('r', 'p', 'm') AND ${USER_REL}
+    WHERE c.relkind IN ('r', 'p', 'm') AND ${inRels(ctx)}
     ORDER BY i.indrelid, ic.relname`);
   const opclasses = new Map(
     (

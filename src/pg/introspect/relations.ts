@@ -11,7 +11,7 @@ import type {
   View,
 } from '../../model/types.js';
 import { qid } from '../../model/ids.js';
-import { type Ctx, rows, commentOf, formatTypes, collationNames, type RawSeq, USER_REL, collationName, isDefaultSeq, relOptions, seqOptions, stripParens, toDefault, unsupported } from './util.js';
+import { type Ctx, rows, commentOf, formatTypes, collationNames, type RawSeq, inRels, collationName, isDefaultSeq, relOptions, seqOptions, stripParens, toDefault, unsupported } from './util.js';
 
 /** RelRow is one user relation from pg_class. */
 export interface RelRow {
@@ -46,7 +46,7 @@ export async function readRelations(ctx: Ctx): Promise<RelRow[]> {
       am.amname::text AS am, c.relispopulated AS populated,
       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS viewdef
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_am am ON am.oid = c.relam
-    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ${USER_REL}
+    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ${inRels(ctx)}
     ORDER BY n.nspname, c.relname`);
   return list.map((r) => ({ ...r, comment: commentOf(ctx, 'pg_class', r.oid) }));
 }
@@ -91,7 +91,7 @@ export async function readColumns(ctx: Ctx): Promise<ColRow[]> {
       JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_type t ON t.oid = a.atttypid
       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-    WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ${USER_REL}
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ${inRels(ctx)}
     ORDER BY a.attrelid, a.attnum`);
   const types = await formatTypes(ctx, list.map((r) => [r.typid, r.typmod] as const));
   const colls = await collationNames(ctx, list.filter((r) => r.owncoll).map((r) => r.collid));
@@ -129,7 +129,7 @@ export async function readSequences(ctx: Ctx): Promise<SeqRow[]> {
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
       LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
         AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
-    WHERE c.relkind = 'S' AND ${USER_REL}
+    WHERE c.relkind = 'S' AND ${inRels(ctx)}
     ORDER BY n.nspname, c.relname`);
   return list.map((r) => ({ ...r, comment: commentOf(ctx, 'pg_class', r.oid) }));
 }
@@ -183,7 +183,7 @@ export async function readConstraints(ctx: Ctx, colName: (rel: string, num: numb
     FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
     WHERE (co.contype IN ('p', 'u', 'c', 'f', 'x') OR (co.contype = 'n' AND (co.connoinherit OR NOT co.convalidated
-        OR EXISTS (SELECT 1 FROM pg_description d WHERE d.objoid = co.oid)))) AND co.conparentid = 0 AND ${USER_REL}
+        OR EXISTS (SELECT 1 FROM pg_description d WHERE d.objoid = co.oid)))) AND co.conparentid = 0 AND ${inRels(ctx)}
     ORDER BY co.conrelid, co.conname`);
   return list.map(({ keys, fkeys, frel, ...r }) => ({
     ...r,

@@ -1,7 +1,7 @@
 /** Catalog reader for functions/procedures, triggers and row-level security policies. */
 import type { Func, Policy, Trigger, TriggerEvent } from '../../model/types.js';
 import { funcId, qid } from '../../model/ids.js';
-import { type Ctx, rows, commentOf, USER_NS, USER_REL, matchParen, notExtMember, unsupported } from './util.js';
+import { type Ctx, rows, commentOf, inRels, matchParen, notExtMember, unsupported } from './util.js';
 
 interface FuncRow {
   readonly oid: string;
@@ -38,8 +38,9 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
       p.proparallel::text AS parallel, p.procost::text AS cost, p.prorows::text AS rows, p.proretset AS retset,
       p.proconfig::text[] AS config,
       ${sqlbody} AS sqlbody, p.prosupport <> 0 AS support, p.probin IS NOT NULL AS bin
-    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
-    WHERE ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}
+    FROM (SELECT * FROM pg_proc WHERE pronamespace = ANY(${ctx.nsps}) OFFSET 0) p
+      JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+    WHERE ${notExtMember('pg_proc', 'p.oid')}
     ORDER BY n.nspname, p.proname, 5`);
   const out: Record<string, Func> = {};
   for (const r of list) {
@@ -73,7 +74,7 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
       returns: r.kind === 'p' ? 'void' : (r.result ?? 'void'),
       ...(r.kind === 'p' ? { procedure: true } : {}),
       language: r.language,
-      body: r.body,
+      body: r.body.trim(),
       ...(r.vol === 'i' ? { volatility: 'immutable' as const } : r.vol === 's' ? { volatility: 'stable' as const } : {}),
       ...(r.strict ? { strict: true } : {}),
       ...(r.secdef ? { securityDefiner: true } : {}),
@@ -123,7 +124,7 @@ export async function readTriggers(ctx: Ctx): Promise<TriggerRow[]> {
       t.tgoldtable::text AS old_table, t.tgnewtable::text AS new_table, t.tgconstrrelid <> 0 AS has_from
     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
-    WHERE NOT t.tgisinternal ${parent} AND ${USER_REL}
+    WHERE NOT t.tgisinternal ${parent} AND ${inRels(ctx)}
     ORDER BY t.tgrelid, t.tgname`);
 }
 
@@ -196,7 +197,7 @@ export async function readPolicies(ctx: Ctx): Promise<PolicyRow[]> {
       array(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END FROM unnest(p.polroles) r ORDER BY 1) AS roles,
       pg_get_expr(p.polqual, p.polrelid, true) AS using, pg_get_expr(p.polwithcheck, p.polrelid, true) AS check
     FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE ${USER_REL}
+    WHERE ${inRels(ctx)}
     ORDER BY p.polrelid, p.polname`);
 }
 

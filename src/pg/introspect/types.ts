@@ -15,6 +15,8 @@ interface ExtRow {
 
 /** readExtensions reads installed extensions (plpgsql, always present, is left out). */
 export async function readExtensions(ctx: Ctx): Promise<Record<string, Extension>> {
+  const installed = await rows<{ name: string }>(ctx, `SELECT e.extname::text AS name FROM pg_extension e WHERE e.extname <> 'plpgsql'`);
+  if (installed.length === 0) return {}; // pg_available_extensions reads every control file: skip it when it is not needed
   const list = await rows<ExtRow>(ctx, `
     SELECT e.oid::text AS oid, e.extname::text AS name, n.nspname::text AS schema, e.extversion AS version,
       x.default_version AS default_version, x.comment AS default_comment
@@ -90,12 +92,12 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
       CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base,
       t.typnotnull AS notnull, pg_get_expr(t.typdefaultbin, 0, true) AS def,
       co.collname::text AS coll, cn.nspname::text AS collnsp
-    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    FROM (SELECT * FROM pg_type WHERE typnamespace = ANY(${ctx.nsps}) OFFSET 0) t JOIN pg_namespace n ON n.oid = t.typnamespace
       LEFT JOIN pg_class c ON c.oid = t.typrelid
       LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
       LEFT JOIN pg_collation co ON t.typtype = 'd' AND co.oid = t.typcollation AND t.typcollation <> bt.typcollation
       LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
-    WHERE ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}
+    WHERE ${notExtMember('pg_type', 't.oid')}
       AND (t.typrelid = 0 OR c.relkind = 'c')
       AND NOT (t.typelem <> 0 AND EXISTS (SELECT 1 FROM pg_type et WHERE et.oid = t.typelem AND et.typarray = t.oid))
       AND t.typtype <> 'm'
@@ -104,7 +106,7 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
     SELECT co.oid::text AS oid, co.contypid::text AS typ, co.conname::text AS name, pg_get_constraintdef(co.oid, true) AS def,
       co.convalidated AS validated, co.contype::text AS type
     FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN pg_namespace n ON n.oid = t.typnamespace
-    WHERE co.contypid <> 0 AND ${USER_NS}
+    WHERE co.contypid <> 0 AND t.typnamespace = ANY(${ctx.nsps})
     ORDER BY co.contypid, co.conname`);
   const consByType = groupBy(cons, (c) => c.typ);
   const out: TypesResult = { enums: {}, composites: {}, domains: {} };

@@ -1,6 +1,6 @@
 /** Finds every object in a database that the schemaver model cannot express, so import and check never drop it silently. */
 import { qid } from '../../model/ids.js';
-import { type Ctx, rows, USER_NS, USER_REL, notExtMember, unsupported } from './util.js';
+import { type Ctx, rows, USER_NS, inRels, notExtMember, unsupported } from './util.js';
 
 interface OtherRow {
   readonly kind: string;
@@ -21,15 +21,15 @@ export async function scanUnsupported(ctx: Ctx): Promise<void> {
   const parts = [
     `SELECT 'rule' AS kind, n.nspname::text AS schema, c.relname::text AS name, r.rulename::text AS detail
      FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE r.rulename <> '_RETURN' AND ${USER_REL}`,
+     WHERE r.rulename <> '_RETURN' AND ${inRels(ctx)}`,
     `SELECT 'foreign table' AS kind, n.nspname::text, c.relname::text, NULL
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'f' AND ${USER_REL}`,
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'f' AND ${inRels(ctx)}`,
     `SELECT 'privileges on' AS kind, n.nspname::text, c.relname::text, c.relacl::text
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND c.relacl IS NOT NULL AND ${USER_REL}`,
+     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND c.relacl IS NOT NULL AND ${inRels(ctx)}`,
     `SELECT 'column privileges on' AS kind, n.nspname::text, c.relname::text, a.attname::text
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND ${USER_REL}`,
+     WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND ${inRels(ctx)}`,
     `SELECT 'privileges on schema' AS kind, NULL, n.nspname::text, n.nspacl::text
      FROM pg_namespace n WHERE ${USER_NS} AND n.nspname <> 'public' AND n.nspacl IS NOT NULL AND ${notExtMember('pg_namespace', 'n.oid')}`,
     `SELECT 'privileges on function' AS kind, n.nspname::text, p.proname::text, p.proacl::text

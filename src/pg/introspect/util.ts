@@ -12,6 +12,31 @@ export interface Ctx {
   readonly unsupported: Issue[];
   /** comments of user objects keyed by `catalog:oid:subid` (see loadComments). */
   readonly comments: Map<string, string>;
+  /** rels: SQL array literal of the oids of every user relation (see loadUserRels); queries filter with `= ANY(rels)`. */
+  readonly rels: string;
+  /** nsps: SQL array literal of the oids of the user schemas (public included). */
+  readonly nsps: string;
+}
+
+/** loadUserNamespaces lists the oids of user schemas (public included) as an SQL oid[] literal. */
+export async function loadUserNamespaces(ctx: Pick<Ctx, 'db' | 'version' | 'unsupported'>): Promise<string> {
+  const list = await rows<{ oid: string }>(ctx as Ctx, `SELECT n.oid::text AS oid FROM pg_namespace n WHERE ${USER_NS}`);
+  return `'{${list.map((r) => r.oid).join(',')}}'::oid[]`;
+}
+
+/** loadUserRels lists the oids of user relations (user schemas, not schemaver's, not extension members) as an SQL oid[] literal. */
+export async function loadUserRels(ctx: Pick<Ctx, 'db' | 'version' | 'unsupported'>): Promise<string> {
+  const list = await rows<{ oid: string }>(
+    ctx as Ctx,
+    `SELECT c.oid::text AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c', 'S') AND ${USER_REL}`,
+  );
+  return `'{${list.map((r) => r.oid).join(',')}}'::oid[]`;
+}
+
+/** inRels is the SQL predicate `expr = ANY(<user relation oids>)`. */
+export function inRels(ctx: Ctx, expr = 'c.oid'): string {
+  return `${expr} = ANY(${ctx.rels})`;
 }
 
 /** loadComments reads every comment on a user object (oid >= FirstNormalObjectId) in one query. */

@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base.js';
+import { SchemaverError } from '../errors.js';
+
+/** ImportResult is what `import --json` prints. */
+export interface ImportResult {
+  readonly source: string;
+  readonly files: readonly string[];
+  readonly objects: Readonly<Record<string, number>>;
+  readonly unsupported: readonly string[];
+}
+
+/** Import reads an existing database or DDL file into schema/ YAML (a baseline to commit). */
+export default class Import extends BaseCommand {
+  static override summary = 'Read an existing database (--url) or DDL file (--sql) into schema/ YAML, as a baseline to commit.';
+  static override description = `With --sql, the file is loaded into a fresh in-process PGlite (PostgreSQL 18) and its catalog is read back; with --url (or DATABASE_URL), the catalog of that server is read. Every object goes into schema/*.yaml: one file per schema by default, or one per table with --layout per-table. Files start with a yaml-language-server line so editors validate them.
+
+Objects schemaver cannot express (rules, aggregates, operators, casts, privileges, storage parameters...) are listed by name. Import then refuses (exit 1, nothing written) unless --allow-unsupported, which writes the rest and still lists them. An existing, non-empty schema/ is only replaced with --force. Next step: \`schemaver commit -m "baseline"\`, and \`schemaver stamp\` the existing database at that commit.`;
+
+  static override examples = [
+    '<%= config.bin %> import --sql db/structure.sql',
+    '<%= config.bin %> import --url postgres://app@localhost/app --layout per-table',
+    '<%= config.bin %> import --sql dump.sql --force --allow-unsupported',
+  ];
+
+  static override flags = {
+    sql: Flags.string({ summary: 'DDL file to load into a fresh PGlite and import.', helpValue: 'FILE', exclusive: ['url'] }),
+    url: Flags.string({ summary: 'PostgreSQL server to import (default DATABASE_URL when --sql is not given).', helpValue: 'URL', exclusive: ['sql'] }),
+    layout: Flags.string({ summary: 'One file per schema, or one per table.', options: ['per-schema', 'per-table'], default: 'per-schema' }),
+    force: Flags.boolean({ summary: 'Replace the YAML files of a non-empty schema/.' }),
+    'allow-unsupported': Flags.boolean({ summary: 'Write schema/ even though some objects cannot be expressed (they are still listed).' }),
+  };
+
+  async run(): Promise<ImportResult> {
+    const { flags } = await this.parse(Import);
+    const url = flags.url ?? (flags.sql === undefined ? process.env.DATABASE_URL : undefined);
+    if (flags.sql === undefined && !url) {
+      throw new SchemaverError({
+        code: 'no-source',
+        message: 'nothing to import: give --sql FILE or --url URL',
+        hint: 'e.g. `schemaver import --sql db/structure.sql` or `schemaver import --url postgres://user@host/db`',
+        exit: 2,
+      });
+    }
+    const { findProjectRoot } = await import('../cli/project.js');
+    const root = findProjectRoot(this.root);
+    const { readSchemaDir, parseSchemaFiles } = await import('../parse/index.js');
+    const existing = await readSchemaDir(root);
+    const declared = existing.length ? parseSchemaFiles(existing).schema : undefined;
+    const onlyStarter = declared !== undefined && Object.values((await import('../pg/import.js')).countObjects(declared)).every((n) => n === 0);
+    if (existing.length && !onlyStarter && !flags.force) {
+      throw new SchemaverError({
+        code: 'schema-not-empty',
+        message: `schema/ already declares objects in ${existing.length} YAML file(s) (${existing[0]!.path}${existing.length > 1 ? ', ...' : ''})`,
+        hint: 'import into an empty schema/, or pass --force to replace those files',
+        exit: 2,
+      });
+    }
+
+    const pg = await import('../pg/import.js');
+    let source: string;
+    let result;
+    if (flags.sql !== undefined) {
+      const file = resolve(this.root, flags.sql);
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (e) {
+        throw new SchemaverError({ code: 'file-not-found', message: `cannot read ${flags.sql}: ${(e as Error).message}`, hint: 'check the path of --sql', exit: 2 });
+      }
+      source = flags.sql;
+      this.note(`loading ${flags.sql} into PGlite...`);
+      result = await pg.importSql(text, flags.sql);
+    } else {
+      const { maskUrl } = await import('../errors.js');
+      source = maskUrl(url!);
+      this.note(`reading the catalog of ${source}...`);
+      result = await pg.importUrl(url!);
+    }
+
+    const unsupported = result.unsupported.map((i) => i.message);
+    if (unsupported.length && !flags['allow-unsupported']) {
+      throw new SchemaverError({
+        code: 'not-supported',
+        message: `${unsupported.length} object(s) cannot be expressed in schema/ YAML; nothing was written`,
+        hint: 'remove or manage them outside schemaver, or pass --allow-unsupported to import everything else',
+        issues: result.unsupported,
+        data: { unsupported },
+        exit: 1,
+      });
+    }
+
+    const { writeSchemaYaml } = await import('../yaml/index.js');
+    const files = writeSchemaYaml(result.schema, { layout: flags.layout as 'per-schema' | 'per-table' });
+    const mismatch = pg.checkYamlRoundTrip(result.schema, files, parseSchemaFiles);
+    if (mismatch.length) {
+      throw new SchemaverError({
+        code: 'import-round-trip',
+        message: `the YAML written for this schema would not say the same thing:\n  ${mismatch.slice(0, 20).join('\n  ')}`,
+        hint: 'this is a bug in schemaver; nothing was written. Please report it with the DDL that triggers it',
+        data: { mismatch },
+        exit: 3,
+      });
+    }
+    const { writeSchemaFiles } = await import('../store/index.js');
+    await writeSchemaFiles(root, files);
+
+    const objects = pg.countObjects(result.schema);
+    const summary = Object.entries(objects)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n} ${n === 1 ? k.replace(/s$/, '') : k}`)
+      .join(', ');
+    const { paint } = await import('../cli/term.js');
+    const c = paint(process.stdout);
+    this.print(`imported ${summary || 'an empty schema'} from ${source} into ${files.length} file(s):`);
+    for (const f of files) this.print(`  ${f.path}`);
+    if (unsupported.length) {
+      const w = paint(process.stderr);
+      this.note(w.yellow(`warning: ${unsupported.length} object(s) were left out:`));
+      for (const m of unsupported) this.note(`  ${m}`);
+    }
+    this.print(c.dim('next: schemaver commit -m "baseline"'));
+    return { source, files: files.map((f) => f.path), objects, unsupported };
+  }
+}

@@ -1,0 +1,75 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base.js';
+import { negative } from '../errors.js';
+import type { EdgeCheck } from '../pg/reverify.js';
+
+/** VerifyCommandResult is what `verify --json` prints. */
+export interface VerifyCommandResult {
+  readonly ok: boolean;
+  readonly edges: readonly EdgeCheck[];
+  readonly failed: number;
+  readonly cached: number;
+}
+
+/** Verify re-runs the PGlite proof of stored migration edges. */
+export default class Verify extends BaseCommand {
+  static override summary = 'Prove stored migrations again in PGlite: up reproduces the commit, down restores its parent.';
+  static override description = `For each commit named (default HEAD), every migration edge stored with it (one per parent; a root commit's edge starts from nothing) is checked the way commit checks it: the parent schema is built from nothing in an in-process PGlite, sample rows are inserted, up runs and the catalog must equal the commit's schema built from nothing; down runs and the catalog must equal the parent's; sample rows must survive.
+
+REV verifies the edges into one commit; A..B those of the commits reachable from B but not from A (like git log A..B); --all every commit reachable from a branch, a tag or HEAD. Edges already proven are remembered in .schemaver/cache/verified.json and skipped; --force proves them again. Exit 1 when any edge fails.`;
+
+  static override examples = [
+    '<%= config.bin %> verify',
+    '<%= config.bin %> verify HEAD~3..HEAD',
+    '<%= config.bin %> verify --all --force',
+    '<%= config.bin %> verify v1.0 --json',
+  ];
+
+  static override args = {
+    rev: Args.string({ description: 'Commit (REV) or range (A..B) whose edges to verify (default HEAD).', required: false }),
+  };
+
+  static override flags = {
+    all: Flags.boolean({ summary: 'Verify every commit reachable from a branch, a tag or HEAD.', exclusive: ['rev'] }),
+    force: Flags.boolean({ summary: 'Prove edges again even when they were verified before.' }),
+  };
+
+  async run(): Promise<VerifyCommandResult> {
+    const { args, flags } = await this.parse(Verify);
+    const { openProject, shortId } = await import('../cli/project.js');
+    const { cacheDir } = await import('../store/index.js');
+    const { Progress, paint } = await import('../cli/term.js');
+    const { commitsToVerify, verifyCommits } = await import('../pg/reverify.js');
+    const { root, store } = await openProject(this.root);
+    const ids = await commitsToVerify(store, { rev: args.rev, all: flags.all });
+    const progress = new Progress('verifying', this.jsonEnabled());
+    const c = paint(process.stdout);
+    const edges = await verifyCommits(store, ids, {
+      cacheDir: cacheDir(root),
+      force: flags.force,
+      onEdge: (done, total, e) => {
+        progress.done();
+        const from = e.parent ? shortId(e.parent) : 'nothing';
+        const tag = e.ok ? c.green('ok  ') : c.red('FAIL');
+        this.print(`${tag} ${from} -> ${shortId(e.commit)}  ${e.cached ? c.dim('(verified before)') : c.dim(`(${e.ms} ms)`)}`);
+        for (const p of e.problems) this.print(`       ${p}`);
+        for (const w of e.warnings) this.print(c.yellow(`       warning: ${w}`));
+        progress.tick(done, total, shortId(e.commit));
+      },
+    });
+    progress.done();
+    const failed = edges.filter((e) => !e.ok);
+    const cached = edges.filter((e) => e.cached).length;
+    const result: VerifyCommandResult = { ok: failed.length === 0, edges, failed: failed.length, cached };
+    if (failed.length) {
+      throw negative(
+        'verification-failed',
+        `${failed.length} of ${edges.length} edge(s) failed verification: ${failed.map((e) => `${e.parent ? shortId(e.parent) : 'nothing'} -> ${shortId(e.commit)}`).join(', ')}`,
+        'the stored migration does not reproduce its commit; see the problems above (or --json), and fix it in a new commit',
+        result,
+      );
+    }
+    this.print(`${edges.length} edge(s) verified${cached ? ` (${cached} proven before; --force to prove again)` : ''}`);
+    return result;
+  }
+}

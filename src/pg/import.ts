@@ -1,0 +1,86 @@
+/**
+ * Import: read an existing database (a server URL) or a DDL file (loaded into a fresh PGlite) into the model,
+ * listing every object the model cannot express. Writing YAML is the command's business (src/yaml).
+ */
+import { SchemaverError } from '../errors.js';
+import { canonicalJson, canonicalize } from '../canon/index.js';
+import type { Schema } from '../model/types.js';
+import type { SourceFile } from '../parse/index.js';
+import { dbMessage } from './build.js';
+import { compareSchemas } from './compare.js';
+import { introspect, type IntrospectResult } from './introspect/index.js';
+import { extensionsInSql, freshPglite } from './pglite.js';
+
+/** importSql loads a DDL script into a fresh PGlite and reads it back; a script PostgreSQL rejects is bad input (exit 2). */
+export async function importSql(sql: string, file = 'the SQL file'): Promise<IntrospectResult> {
+  const db = await freshPglite({ extensions: extensionsInSql(sql) });
+  try {
+    try {
+      await db.exec(sql);
+    } catch (e) {
+      const pos = (e as { position?: string | number }).position;
+      const loc = pos !== undefined ? locate(sql, Number(pos), file) : undefined;
+      throw new SchemaverError({
+        code: 'sql-failed',
+        message: `${file} does not load in PostgreSQL: ${dbMessage(e)}`,
+        hint: 'import reads plain DDL (CREATE TABLE ...); fix the statement, or import from the live database with --url',
+        ...(loc ? { loc } : {}),
+        exit: 2,
+        cause: e,
+      });
+    }
+    return await introspect(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** locate turns a 1-based character position of a script into file:line:col. */
+function locate(text: string, pos: number, file: string): { file: string; line: number; col: number } | undefined {
+  if (!Number.isFinite(pos) || pos < 1) return undefined;
+  const before = [...text].slice(0, pos - 1).join('');
+  const lines = before.split('\n');
+  return { file, line: lines.length, col: lines[lines.length - 1]!.length + 1 };
+}
+
+/** importUrl reads the catalog of a server (connectUrl failures are exit 3 with the password masked). */
+export async function importUrl(url: string): Promise<IntrospectResult> {
+  const { connectUrl } = await import('./server.js');
+  const db = await connectUrl(url);
+  try {
+    return await introspect(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * checkYamlRoundTrip parses the YAML files written for `schema` and returns every difference from `schema`
+ * (empty when the files say exactly what the database holds). `parse` is parseSchemaFiles.
+ */
+export function checkYamlRoundTrip(
+  schema: Schema,
+  files: readonly SourceFile[],
+  parse: (files: readonly SourceFile[]) => { schema?: Schema; issues: readonly { message: string }[] },
+): string[] {
+  const parsed = parse(files);
+  if (!parsed.schema) return parsed.issues.map((i) => `the written YAML does not parse: ${i.message}`);
+  if (canonicalJson(parsed.schema) === canonicalJson(schema)) return [];
+  const diff = compareSchemas(canonicalize(schema), canonicalize(parsed.schema));
+  return diff.length ? diff : ['the written YAML describes a different schema (canonical forms differ)'];
+}
+
+/** countObjects summarises a schema for people: `12 tables, 3 views, 2 enums`. */
+export function countObjects(schema: Schema): Record<string, number> {
+  return {
+    extensions: Object.keys(schema.extensions).length,
+    schemas: Object.keys(schema.schemas).length,
+    enums: Object.keys(schema.enums).length,
+    composites: Object.keys(schema.composites).length,
+    domains: Object.keys(schema.domains).length,
+    sequences: Object.keys(schema.sequences).length,
+    tables: Object.keys(schema.tables).length,
+    views: Object.keys(schema.views).length,
+    functions: Object.keys(schema.functions).length,
+  };
+}

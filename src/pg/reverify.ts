@@ -1,0 +1,93 @@
+/** Re-verification of stored commit edges (`schemaver verify`): which commits a revision spec names, and proving each edge again. */
+import { SchemaverError } from '../errors.js';
+import { emptySchema, type Schema } from '../model/types.js';
+import type { Store } from '../store/index.js';
+import { verifyEdge, type VerifyData } from './verify.js';
+
+/** EdgeCheck is the outcome of re-verifying one stored edge (parent -> commit). */
+export interface EdgeCheck {
+  readonly commit: string;
+  /** parent commit id, or '' for a root commit's edge from nothing. */
+  readonly parent: string;
+  readonly ok: boolean;
+  readonly cached: boolean;
+  readonly ms: number;
+  readonly problems: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** commitsToVerify resolves `REV`, `A..B` (reachable from B, not from A) or every commit (`all`), oldest first. */
+export async function commitsToVerify(store: Store, spec: { rev?: string; all?: boolean }): Promise<string[]> {
+  if (spec.all) {
+    const tips = new Set<string>();
+    const head = await store.head();
+    if (head) tips.add(head);
+    for (const b of await store.branches()) tips.add(b.id);
+    for (const t of await store.tags()) tips.add(t.id);
+    const seen = new Set<string>();
+    const out: string[] = [];
+    for (const tip of tips) {
+      for (const c of await store.log(tip)) {
+        if (!seen.has(c.id)) {
+          seen.add(c.id);
+          out.push(c.id);
+        }
+      }
+    }
+    return out.reverse();
+  }
+  const rev = spec.rev ?? 'HEAD';
+  const range = /^(.*?)\.\.(.*)$/.exec(rev);
+  if (range) {
+    const from = await store.resolve(range[1] || 'HEAD');
+    const to = await store.resolve(range[2] || 'HEAD');
+    const exclude = new Set((await store.log(from)).map((c) => c.id));
+    return (await store.log(to)).map((c) => c.id).filter((id) => !exclude.has(id)).reverse();
+  }
+  if ((await store.head()) === undefined && rev === 'HEAD') {
+    throw new SchemaverError({ code: 'no-commits', message: 'there are no commits to verify yet', hint: 'commit first: `schemaver commit -m "..."`', exit: 2 });
+  }
+  return [await store.resolve(rev)];
+}
+
+/** verifyCommits proves every stored edge into each commit again (cached edges are skipped unless `force`). */
+export async function verifyCommits(
+  store: Store,
+  ids: readonly string[],
+  opts: { cacheDir?: string; force?: boolean; onEdge?: (done: number, total: number, edge: EdgeCheck) => void } = {},
+): Promise<EdgeCheck[]> {
+  const schemas = new Map<string, Schema>();
+  const schemaOf = async (id: string): Promise<Schema> => {
+    if (!id) return emptySchema();
+    let s = schemas.get(id);
+    if (!s) {
+      s = await store.readSchema(id);
+      schemas.set(id, s);
+    }
+    return s;
+  };
+  const work: { commit: string; migration: Awaited<ReturnType<Store['readMigrations']>>[number] }[] = [];
+  for (const id of ids) for (const m of await store.readMigrations(id)) work.push({ commit: id, migration: m });
+  const out: EdgeCheck[] = [];
+  for (const { commit, migration: m } of work) {
+    const reversible = m.steps.every((s) => s.reversible);
+    const r = await verifyEdge(await schemaOf(m.parent), await schemaOf(commit), m.up, reversible ? m.down : null, {
+      cacheDir: opts.cacheDir,
+      force: opts.force,
+      allowDataLoss: m.steps.some((s) => s.destructive),
+    });
+    const data = r.data as Partial<VerifyData> | undefined;
+    const edge: EdgeCheck = {
+      commit,
+      parent: m.parent,
+      ok: r.ok,
+      cached: Boolean(data?.cached),
+      ms: r.ms,
+      problems: r.problems,
+      warnings: data?.warnings ?? [],
+    };
+    out.push(edge);
+    opts.onEdge?.(out.length, work.length, edge);
+  }
+  return out;
+}
