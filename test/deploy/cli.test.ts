@@ -274,3 +274,34 @@ describe('connection failures through the CLI', () => {
     }
   });
 });
+
+describe('deploy across a merge through the CLI', () => {
+  it('a database on the feature branch upgrades into the merge by the merge edge from feature', async () => {
+    const p = tempProject('sv-deploy-');
+    try {
+      ok(await p.run('init'));
+      p.write('schema/s.yaml', 'tables:\n  t:\n    columns:\n      id: { type: bigint, primary_key: true }\n');
+      ok(await p.run('commit', '-m', 'base', '--no-verify'));
+      ok(await p.run('checkout', '-b', 'feature'));
+      p.write('schema/s.yaml', 'tables:\n  t:\n    columns:\n      id: { type: bigint, primary_key: true }\n      f: text\n');
+      ok(await p.run('commit', '-m', 'feature column', '--no-verify'));
+      const feature = (await p.run('log', '--json')).json().commits[0].id;
+      ok(await p.run('upgrade'));
+      ok(await p.run('checkout', 'main'));
+      p.write('schema/s.yaml', 'tables:\n  t:\n    columns:\n      id: { type: bigint, primary_key: true }\n  u:\n    columns:\n      id: { type: bigint, primary_key: true }\n');
+      ok(await p.run('commit', '-m', 'main table', '--no-verify'));
+      ok(await p.run('merge', 'feature', '-m', 'merge feature', '--no-verify'));
+      const merge = (await p.run('log', '--json')).json().commits[0];
+      expect(merge.parents).toHaveLength(2);
+      const r = ok(await p.run('upgrade', '--json')).json();
+      expect(r.edges.map((e: { from: string; to: string; direction: string }) => [e.from, e.to, e.direction])).toEqual([[feature, merge.id, 'up']]);
+      ok(await p.run('check'));
+      // back to main's parent crosses the merge: down the first-parent edge, and that drops the feature column
+      const d = await p.run('downgrade', '-1');
+      expect(d.code, d.stderr).toBe(1);
+      expect(d.stderr).toContain('drop column t.f');
+    } finally {
+      p.cleanup();
+    }
+  });
+});
