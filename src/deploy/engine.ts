@@ -130,10 +130,15 @@ function statementFailure(err: unknown, u: ScriptUnit | undefined, script: Deplo
   const sql = u?.sql ?? 'COMMIT';
   const shown = sql.length > 600 ? sql.slice(0, 600) + ' ...' : sql;
   const pgLine = `PostgreSQL: ${pgErr.message}${pgErr.code ? ` (${pgErr.code})` : ''}${pgErr.detail ? `\n  detail: ${pgErr.detail}` : ''}${pgErr.hint ? `\n  hint: ${pgErr.hint}` : ''}`;
+  let hint = 'nothing was changed: the transaction was rolled back, so the schema and schemaver_version are as they were';
+  if (pgErr.code === '55P04' && e && u!.edge! > 0) {
+    // ALTER TYPE ... ADD VALUE on an earlier edge: the value is usable only once that transaction commits
+    hint += `; an enum value added by an earlier edge cannot be used in the same transaction: deploy in two runs, \`schemaver ${command} ${short(e.from)}\` then \`schemaver ${command}\` again`;
+  }
   return envFailure(
     'migration-failed',
     `${command} of ${label} failed in ${where}:\n    ${shown.split('\n').join('\n    ')}\n  ${pgLine}`,
-    'nothing was changed: the transaction was rolled back, so the schema and schemaver_version are as they were',
+    hint,
     undefined,
     {
       edge: e ? { from: nodeOut(e.from, undefined).commit, to: nodeOut(e.to, undefined).commit, direction: e.direction } : null,
