@@ -143,6 +143,7 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   }
   const m = ctx.map(e.value, what);
   if (!m) return;
+  if (quickColumn(ctx, t, col, m)) return;
   const k = ctx.keys(m, KEYS.column, what);
   const typeE = k.get('type');
   const ty = typeE ? ctx.text(typeE.value, `type of ${what}`) : undefined;
@@ -243,6 +244,49 @@ function setType(ctx: Ctx, t: DraftTable, col: DraftColumn, raw: string, at: Nod
     ctx.error('invalid-value', at, `column \`${col.name}\` has an empty type`);
   } else col.type = normalizeType(raw);
   t.typeAt.set(col.name, at);
+}
+
+/**
+ * quickColumn handles the commonest long form, `{ type, nullable, default, comment }`, in one pass; returns false
+ * (having done nothing) for anything else, which the general path then reads.
+ */
+function quickColumn(ctx: Ctx, t: DraftTable, col: DraftColumn, m: MapNode): boolean {
+  let typeN: Node | undefined;
+  let nullableN: Node | undefined;
+  let defaultN: Node | undefined;
+  let commentN: Node | undefined;
+  for (const e of m.entries) {
+    switch (e.key) {
+      case 'type':
+        typeN = e.value;
+        break;
+      case 'nullable':
+        nullableN = e.value;
+        break;
+      case 'default':
+        defaultN = e.value;
+        break;
+      case 'comment':
+        commentN = e.value;
+        break;
+      default:
+        return false;
+    }
+  }
+  if (!typeN || typeN.t !== 'scalar' || typeof typeN.value !== 'string') return false;
+  if (nullableN && (nullableN.t !== 'scalar' || typeof nullableN.value !== 'boolean')) return false;
+  if (commentN && (commentN.t !== 'scalar' || typeof commentN.value !== 'string')) return false;
+  if (SERIAL_TYPES[typeN.value.trim().toLowerCase()] && defaultN) return false; // serial + default: the general path reports it
+  setType(ctx, t, col, typeN.value, typeN);
+  if (nullableN) col.nullable = nullableN.value as boolean;
+  if (col.serial && nullableN === undefined) col.nullable = false;
+  if (defaultN) {
+    const d = readDefault(ctx, defaultN);
+    if (d) col.default = d;
+  }
+  if (commentN) col.comment = commentN.value as string;
+  t.columns.push(col);
+  return true;
 }
 
 function parseColumnReference(ctx: Ctx, t: DraftTable, column: string, refE: Entry, k: Keyed): void {
