@@ -312,7 +312,7 @@ export interface Func {
   readonly name: string;
   /** args is the argument list as pg_get_function_arguments prints it: `a integer, b text DEFAULT 'x'::text`. */
   readonly args: string;
-  /** identityArgs is the argument types only, as pg_get_function_identity_arguments prints it; part of the id. */
+  /** identityArgs is the identity argument list exactly as pg_get_function_identity_arguments prints it (names kept, OUT included, typmods dropped); part of the id. */
   readonly identityArgs: string;
   readonly returns: string; // `trigger`, `integer`, `SETOF text`, `TABLE(a integer, b text)`; `void` for procedures
   readonly procedure?: boolean;
