@@ -104,7 +104,6 @@ export function typeKeys(type: string): string[] {
   return m ? [`type:${m[1]!.toLowerCase()}`, `rel:${m[1]!.toLowerCase()}`] : [];
 }
 
-
 /** funcNeedsDrop tells whether a function change cannot be done with CREATE OR REPLACE. */
 export function funcNeedsDrop(a: { returns: string; args: string; procedure?: boolean }, b: { returns: string; args: string; procedure?: boolean }): boolean {
   return a.returns !== b.returns || a.args !== b.args || !!a.procedure !== !!b.procedure;
