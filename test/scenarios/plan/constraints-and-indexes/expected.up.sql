@@ -17,7 +17,7 @@ ALTER TABLE public.parents ALTER COLUMN id TYPE bigint USING id::bigint;
 ALTER TABLE public.kids ADD CONSTRAINT kids_name_check CHECK (length(name) > 1) NOT VALID;
 
 -- add exclusion kids_no_overlap on kids
-ALTER TABLE public.kids ADD CONSTRAINT kids_no_overlap EXCLUDE USING gist ((period) WITH &&);
+ALTER TABLE public.kids ADD CONSTRAINT kids_no_overlap EXCLUDE USING gist (period WITH &&);
 
 -- add unique parents_code_key on parents
 ALTER TABLE public.parents ADD CONSTRAINT parents_code_key UNIQUE NULLS NOT DISTINCT (code);
