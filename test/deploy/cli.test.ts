@@ -129,8 +129,8 @@ describe.each(kinds)('deploy through the CLI on $name', (kind) => {
   });
   afterAll(async () => {
     if (kind.skip) return;
-    await target.dispose();
-    p.cleanup();
+    await target?.dispose();
+    p?.cleanup();
   });
 
   it.skipIf(kind.skip)('upgrade -> downgrade -1 -> upgrade; current follows; check is clean, then catches a manual column', async () => {
