@@ -131,6 +131,10 @@ function statementFailure(err: unknown, u: ScriptUnit | undefined, script: Deplo
   const shown = sql.length > 600 ? sql.slice(0, 600) + ' ...' : sql;
   const pgLine = `PostgreSQL: ${pgErr.message}${pgErr.code ? ` (${pgErr.code})` : ''}${pgErr.detail ? `\n  detail: ${pgErr.detail}` : ''}${pgErr.hint ? `\n  hint: ${pgErr.hint}` : ''}`;
   let hint = 'nothing was changed: the transaction was rolled back, so the schema and schemaver_version are as they were';
+  if (!u && !pgErr.code) {
+    // the connection failed while committing: PostgreSQL may or may not have committed
+    hint = 'the connection failed during COMMIT, so the outcome is unknown: run `schemaver current` to see whether the database moved';
+  }
   if (pgErr.code === '55P04' && e && u!.edge! > 0) {
     // ALTER TYPE ... ADD VALUE on an earlier edge: the value is usable only once that transaction commits
     hint += `; an enum value added by an earlier edge cannot be used in the same transaction: deploy in two runs, \`schemaver ${command} ${short(e.from)}\` then \`schemaver ${command}\` again`;

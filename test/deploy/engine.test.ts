@@ -203,6 +203,19 @@ describe.each(KINDS)('deploy engine on %s', (kind) => {
     expect((await current(s, t.db, 'db')).isHead).toBe(true);
   });
 
+  it.skipIf(skip)('a deferred constraint failing at COMMIT is reported as such and changes nothing', async () => {
+    const s = new FakeStore();
+    s.add('deferred', tablesSchema({ p: ['id'], c: ['pid'] }), [
+      { parent: '', up: 'CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (pid int REFERENCES p DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO c VALUES (1);', down: 'DROP TABLE c; DROP TABLE p;' },
+    ]);
+    const e = await failure(move({ store: s, db: t.db, classifyDown: columnClassifier }, { command: 'upgrade' }));
+    expect(e).toMatchObject({ exit: 3, code: 'migration-failed', data: { edge: null, sql: 'COMMIT', postgres: { code: '23503' } } });
+    expect(e.message).toContain('failed in COMMIT');
+    expect(e.hint).toContain('rolled back');
+    expect((await readRecorded(t.db)).tables).toBe(false);
+    expect(await t.db.query(`SELECT to_regclass('public.p') AS r`)).toEqual([{ r: null }]);
+  });
+
   it.skipIf(skip)('history lists rows newest first past ten rows (numeric, not text, order)', async () => {
     const { s, c1, c2 } = threeRevisions();
     for (let i = 0; i < 6; i++) {
