@@ -69,16 +69,18 @@ export function edgeKey(from: Schema, to: Schema, up: string, down: string | nul
 
 const CACHE_FILE = 'verified.json';
 
-/** phaseMs accumulates wall time per phase of the current verification (reported as VerifyData.timings). */
+/** phaseMs accumulates wall time (CPU time with SCHEMAVER_TIMINGS=cpu) per phase of the current verification (VerifyData.timings). */
 let phaseMs: Record<string, number> = {};
 
 /** timed runs fn and adds its wall time to phase `label`. */
 async function timed<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
-  const t = performance.now();
+  const cpu = process.env.SCHEMAVER_TIMINGS === 'cpu';
+  const now = () => (cpu ? (({ user, system }) => (user + system) / 1000)(process.cpuUsage()) : performance.now());
+  const t = now();
   try {
     return await fn();
   } finally {
-    phaseMs[label] = Math.round((phaseMs[label] ?? 0) + performance.now() - t);
+    phaseMs[label] = Math.round((phaseMs[label] ?? 0) + now() - t);
   }
 }
 
@@ -137,6 +139,7 @@ interface Run {
   readonly warnings: string[];
   readonly samples: Record<string, number>;
   readonly upError?: string;
+  downError?: string;
 }
 
 /** runEdge applies up and down on `db` (already holding A) and compares with the expected read-backs. */
@@ -169,7 +172,8 @@ async function runEdge(
   try {
     if (ctx.down.trim()) await timed('down', () => db.exec(ctx.down!));
   } catch (e) {
-    run.down.push(`down failed: ${dbMessage(e)}`);
+    run.downError = dbMessage(e);
+    run.down.push(`down failed: ${run.downError}`);
     return run;
   }
   run.down.push(...compareSchemas(ctx.expectedFrom, (await timed('introspect', () => introspect(db, { unsupported: false }))).schema));
@@ -285,14 +289,18 @@ async function proveEdge(from: Schema, to: Schema, up: string, down: string | nu
     }
     const ctx = { from, to, expectedFrom, expectedTo, up, down, samples: true, allowDataLoss: Boolean(opts.allowDataLoss) };
     let run = await runEdge(db, ctx);
-    if (run.upError !== undefined && Object.keys(run.samples).length > 0) {
-      // Did the sample rows make `up` fail? Try again on an empty A.
-      const firstError = run.upError;
+    if ((run.upError !== undefined || run.downError !== undefined) && Object.keys(run.samples).length > 0) {
+      // Did the sample rows make a script fail? Try again on an empty A: a script that only fails on tables
+      // holding rows is a warning (it will fail on a populated database), not a wrong migration.
+      const first = run;
       await db.close();
       db = await timed('restore', () => freshPglite({ extensions: exts }));
       await timed('build', () => buildInto(db, from, 'the source schema'));
       run = await runEdge(db, { ...ctx, samples: false });
-      if (run.upError === undefined) run.warnings.push(`up fails on tables holding rows: ${firstError}`);
+      if (first.upError !== undefined && run.upError === undefined) run.warnings.push(`up fails on tables holding rows: ${first.upError}`);
+      else if (first.downError !== undefined && run.upError === undefined && run.downError === undefined) {
+        run.warnings.push(`down fails on tables holding rows: ${first.downError}`);
+      }
     }
     if (run.upError !== undefined) run.up.push(`up failed: ${run.upError}`);
     const replan = replanProblems(expectedTo);

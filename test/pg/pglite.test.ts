@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { SchemaverError } from '../../src/errors.js';
+import { emptySchema } from '../../src/model/types.js';
+import { extensionsInSql, freshPglite, imageCachePath, initdbImage, openPglite, withoutTemplates } from '../../src/pg/pglite.js';
+import { introspect } from '../../src/pg/introspect/index.js';
+
+let cache: string;
+beforeAll(async () => {
+  // a private image cache holding a damaged ephemeral image: the first fresh database must recover from it
+  cache = await mkdtemp(path.join(os.tmpdir(), 'sv-pglite-cache-'));
+  process.env.SCHEMAVER_PGLITE_CACHE = cache;
+  await writeFile(imageCachePath().replace(/\.tgz$/, '-ephemeral.tar'), Buffer.alloc(2 * 1024 * 1024, 7));
+});
+afterAll(async () => {
+  delete process.env.SCHEMAVER_PGLITE_CACHE;
+  await rm(cache, { recursive: true, force: true });
+});
+
+function tarNames(tar: Uint8Array): string[] {
+  const names: string[] = [];
+  for (let pos = 0; pos + 512 <= tar.length; ) {
+    const h = tar.subarray(pos, pos + 512);
+    if (h.every((x) => x === 0)) break;
+    const name = Buffer.from(h.subarray(0, 100)).toString('utf8').replace(/\0.*$/s, '');
+    const size = parseInt(Buffer.from(h.subarray(124, 136)).toString('utf8').replace(/\0.*$/s, '').trim() || '0', 8);
+    names.push(name);
+    pos += 512 + Math.ceil(size / 512) * 512;
+  }
+  return names;
+}
+
+describe('freshPglite', () => {
+  it('recovers from a damaged image cache and gives an empty database', async () => {
+    const db = await freshPglite();
+    try {
+      expect(db.kind).toBe('pglite');
+      const r = await introspect(db);
+      expect(r.schema).toEqual(emptySchema());
+      expect(r.unsupported).toEqual([]);
+      expect(await db.query<{ n: number }>('SELECT 1 + 1 AS n')).toEqual([{ n: 2 }]);
+    } finally {
+      await db.close();
+    }
+    await access(imageCachePath()); // the full image was cached on disk (gzip)
+    expect((await readFile(imageCachePath())).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+  });
+
+  it('isolates databases: a second fresh database does not see the first one\'s tables', async () => {
+    const a = await freshPglite();
+    await a.exec('CREATE TABLE only_here (a int)');
+    await a.close();
+    const b = await freshPglite();
+    try {
+      expect(await b.query(`SELECT 1 FROM pg_class WHERE relname = 'only_here'`)).toEqual([]);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('strips the template databases from the ephemeral image', async () => {
+    const full = await initdbImage();
+    const names = tarNames(full).map((n) => n.replace(/^\.?\/+/, ''));
+    expect(names.some((n) => n.startsWith('base/1/'))).toBe(true);
+    const small = tarNames(withoutTemplates(full)).map((n) => n.replace(/^\.?\/+/, ''));
+    expect(small.some((n) => n.startsWith('base/1/') || n.startsWith('base/4/'))).toBe(false);
+    expect(small.some((n) => n.startsWith('base/5/'))).toBe(true);
+    expect(small.length).toBeLessThan(names.length);
+  });
+
+  it('loads contrib extensions on request and refuses unknown ones (exit 3)', async () => {
+    const db = await freshPglite({ extensions: ['citext', 'uuid-ossp'] });
+    try {
+      await db.exec('CREATE EXTENSION citext; CREATE EXTENSION "uuid-ossp"');
+      expect((await introspect(db)).schema.extensions).toEqual({
+        citext: { kind: 'extension', name: 'citext' },
+        'uuid-ossp': { kind: 'extension', name: 'uuid-ossp' },
+      });
+    } finally {
+      await db.close();
+    }
+    const err = await freshPglite({ extensions: ['postgis'] }).catch((e) => e);
+    expect(err).toBeInstanceOf(SchemaverError);
+    expect((err as SchemaverError).exit).toBe(3);
+    expect((err as SchemaverError).message).toContain('postgis');
+  });
+
+  it('finds the extensions a DDL script creates', () => {
+    expect(extensionsInSql('create extension if not exists "uuid-ossp";\nCREATE EXTENSION citext WITH SCHEMA public; create extension plpgsql; create extension postgis;')).toEqual(['uuid-ossp', 'citext']);
+  });
+});
+
+describe('openPglite', () => {
+  it('creates a persistent database on first use and keeps it across reopen', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sv-pglite-dir-'));
+    try {
+      const db = await openPglite(path.join(dir, 'local'));
+      expect(db.label).toMatch(/^pglite:/);
+      await db.exec('CREATE TABLE kept (a int); INSERT INTO kept VALUES (42)');
+      await db.close();
+      const again = await openPglite(path.join(dir, 'local'));
+      try {
+        expect(await again.query('SELECT a FROM kept')).toEqual([{ a: 42 }]);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
