@@ -329,4 +329,5 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
   }
 }
 
+/** short writes a commit id for people (re-exported for commands). */
 export { short };

@@ -143,7 +143,7 @@ export function lockSql(): string {
   return `SELECT pg_advisory_xact_lock(${LOCK_KEY})`;
 }
 
-/** userObjectsSql counts objects outside system schemas that schemaver did not create (`schemaver_*` excluded). */
+/** USER_OBJECTS_SQL counts objects outside system schemas that schemaver did not create (`schemaver_*` excluded). */
 export const USER_OBJECTS_SQL = `SELECT
   (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg\\_temp%' AND n.nspname NOT LIKE 'pg\\_toast%'
