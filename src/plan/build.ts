@@ -292,6 +292,28 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
       }
     }
   }
+  // checks and partial/expression indexes over a column of a recreated enum or domain hold constants of the old
+  // type (`'x'::mood__old`): PostgreSQL cannot rebuild them, so they are dropped before and re-added after
+  if (ctx.recreatedEnums.size) {
+    const changed = new Set(all.filter((c) => 'table' in c && c.table).map((c) => `${c.kind}\0${(c as { table: string }).table}\0${c.id}`));
+    for (const [tid, t] of Object.entries(to.tables)) {
+      const ft = from.tables[tid];
+      if (!ft || ctx.createdTables.has(tid) || ctx.droppedTables.has(tid)) continue;
+      const cols = new Set(ft.columns.filter((c) => ctx.recreatedEnums.has(c.type.replace(/(\[\])+$/, ''))).map((c) => c.name.toLowerCase()));
+      if (!cols.size) continue;
+      const reads = (text: string | undefined) => !!text && [...identifiersOf(text)].some((n) => cols.has(n));
+      for (const ck of Object.values(t.checks)) {
+        if (changed.has(`check\0${tid}\0${ck.name}`) || !ft.checks[ck.name] || !reads(ck.expression) || !once(`check\0${tid}\0${ck.name}`)) continue;
+        planSubObject(ctx, { op: 'drop', kind: 'check', table: tid, id: ck.name, def: ft.checks[ck.name]! });
+        planSubObject(ctx, { op: 'add', kind: 'check', table: tid, id: ck.name, def: ck });
+      }
+      for (const ix of Object.values(t.indexes)) {
+        if (changed.has(`index\0${tid}\0${ix.name}`) || !ft.indexes[ix.name] || !(reads(ix.where) || ix.elements.some((e) => reads(e.expression))) || !once(`index\0${tid}\0${ix.name}`)) continue;
+        planSubObject(ctx, { op: 'drop', kind: 'index', table: tid, id: ix.name, def: ft.indexes[ix.name]! });
+        planSubObject(ctx, { op: 'add', kind: 'index', table: tid, id: ix.name, def: ix });
+      }
+    }
+  }
   if (recreatedFns.size) {
     const changed = new Set(all.filter((c) => 'table' in c && c.table).map((c) => `${c.kind}\0${(c as { table: string }).table}\0${c.id}`));
     const mentions = (text: string | undefined) => !!text && [...identifiersOf(text)].some((n) => recreatedFns.has(n));
@@ -304,12 +326,12 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
         planSubObject(ctx, { op: 'add', kind: 'trigger', table: tid, id: tr.name, def: tr });
       }
       for (const ck of Object.values(t.checks)) {
-        if (changed.has(`check\0${tid}\0${ck.name}`) || !ft.checks[ck.name] || !mentions(ck.expression)) continue;
+        if (changed.has(`check\0${tid}\0${ck.name}`) || !ft.checks[ck.name] || !mentions(ck.expression) || !once(`check\0${tid}\0${ck.name}`)) continue;
         planSubObject(ctx, { op: 'drop', kind: 'check', table: tid, id: ck.name, def: ft.checks[ck.name]! });
         planSubObject(ctx, { op: 'add', kind: 'check', table: tid, id: ck.name, def: ck });
       }
       for (const ix of Object.values(t.indexes)) {
-        if (changed.has(`index\0${tid}\0${ix.name}`) || !ft.indexes[ix.name] || !(mentions(ix.where) || ix.elements.some((e) => mentions(e.expression)))) continue;
+        if (changed.has(`index\0${tid}\0${ix.name}`) || !ft.indexes[ix.name] || !(mentions(ix.where) || ix.elements.some((e) => mentions(e.expression))) || !once(`index\0${tid}\0${ix.name}`)) continue;
         planSubObject(ctx, { op: 'drop', kind: 'index', table: tid, id: ix.name, def: ft.indexes[ix.name]! });
         planSubObject(ctx, { op: 'add', kind: 'index', table: tid, id: ix.name, def: ix });
       }

@@ -7,8 +7,12 @@ import type { Column, Default, Domain, EnumType, Func, Namespace, Sequence } fro
 import { stableJson } from '../diff/index.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import {
+  addConstraint,
   commentOn,
   createComposite,
+  createIndex,
+  dropConstraint,
+  dropIndex,
   createDomain,
   createEnum,
   createExtension,
@@ -85,6 +89,8 @@ export function planObjects(ctx: PlanContext, all: readonly Change[]): void {
       });
       continue;
     }
+    // undoing it recreates the type: checks and partial indexes over its columns are rebuilt around that
+    const deps = enumDependents(ctx, id);
     const sql = adds.map(
       (a) => `ALTER TYPE ${e} ADD VALUE ${quoteLiteral(a.value)}${a.before !== undefined ? ` BEFORE ${quoteLiteral(a.before)}` : a.after !== undefined ? ` AFTER ${quoteLiteral(a.after)}` : ''}`,
     );
@@ -93,10 +99,38 @@ export function planObjects(ctx: PlanContext, all: readonly Change[]): void {
       what: `add value${adds.length > 1 ? 's' : ''} ${adds.map((a) => JSON.stringify(a.value)).join(', ')} to enum ${id}`,
       object: id,
       sql,
-      reverse: recreateEnumSql(ctx, id, fromEnum.values, 'from', 'from'),
+      reverse: [...deps.drop, ...recreateEnumSql(ctx, id, fromEnum.values, 'from', 'from'), ...deps.add],
       provides: [`type:${bare(id)}`],
     });
   }
+}
+
+/** enumDependents writes the drop and re-create of unchanged checks and partial/expression indexes over columns of enum `id`. */
+function enumDependents(ctx: PlanContext, id: string): { drop: string[]; add: string[] } {
+  const drop: string[] = [];
+  const add: string[] = [];
+  const byTable = new Map<string, Set<string>>();
+  for (const c of enumColumns(ctx, id)) {
+    if (!byTable.has(c.table)) byTable.set(c.table, new Set());
+    byTable.get(c.table)!.add(c.from.name.toLowerCase());
+  }
+  for (const [tid, cols] of byTable) {
+    const ft = ctx.from.tables[tid];
+    const tt = ctx.to.tables[tid];
+    if (!ft || !tt) continue;
+    const reads = (text: string | undefined) => !!text && [...identifiersOf(text)].some((n) => cols.has(n));
+    for (const ck of Object.values(ft.checks)) {
+      if (!reads(ck.expression) || !tt.checks[ck.name] || stableJson(tt.checks[ck.name]) !== stableJson(ck)) continue;
+      drop.push(dropConstraint(tid, ck.name));
+      add.push(addConstraint(tid, ck));
+    }
+    for (const ix of Object.values(ft.indexes)) {
+      if (!(reads(ix.where) || ix.elements.some((x) => reads(x.expression))) || !tt.indexes[ix.name] || stableJson(tt.indexes[ix.name]) !== stableJson(ix)) continue;
+      drop.push(dropIndex(tid, ix.name));
+      add.push(...createIndex(tid, ix));
+    }
+  }
+  return { drop, add };
 }
 
 function planRename(ctx: PlanContext, c: Extract<Change, { op: 'rename' }>): void {
