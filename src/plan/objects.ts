@@ -11,8 +11,12 @@ import {
   commentOn,
   createComposite,
   createIndex,
+  createPolicy,
+  createTrigger,
   dropConstraint,
   dropIndex,
+  dropPolicy,
+  dropTrigger,
   createDomain,
   createEnum,
   createExtension,
@@ -128,6 +132,16 @@ function enumDependents(ctx: PlanContext, id: string): { drop: string[]; add: st
       if (!(reads(ix.where) || ix.elements.some((x) => reads(x.expression))) || !tt.indexes[ix.name] || stableJson(tt.indexes[ix.name]) !== stableJson(ix)) continue;
       drop.push(dropIndex(tid, ix.name));
       add.push(...createIndex(tid, ix));
+    }
+    for (const p of Object.values(ft.policies)) {
+      if (!(reads(p.using) || reads(p.withCheck)) || !tt.policies[p.name] || stableJson(tt.policies[p.name]) !== stableJson(p)) continue;
+      drop.push(dropPolicy(tid, p.name));
+      add.push(...createPolicy(tid, p));
+    }
+    for (const tr of Object.values(ft.triggers)) {
+      if (!(reads(tr.when) || (tr.updateOf ?? []).some((c) => cols.has(c.toLowerCase()))) || !tt.triggers[tr.name] || stableJson(tt.triggers[tr.name]) !== stableJson(tr)) continue;
+      drop.push(dropTrigger(tid, tr.name));
+      add.push(...createTrigger(tid, tr));
     }
   }
   return { drop, add };
