@@ -1,0 +1,3 @@
+-- undo alter type money_amount
+ALTER TYPE public.money_amount DROP ATTRIBUTE currency;
+COMMENT ON TYPE public.money_amount IS NULL;
