@@ -21,10 +21,11 @@ export function schemaverVersion(): string {
   }
 }
 
-/** plannerClassifier classifies a down edge with the planner (planning child -> parent without rename hints). */
+/** plannerClassifier classifies a down edge with the planner: child -> parent, with the child's renames reversed. */
 export const plannerClassifier: DownClassifier = async (from, to) => {
   const { planMigration } = await import('../plan/index.js');
-  return planMigration(from, to, { renames: false }).steps.map(
+  const { reverseHints } = await import('./reverse.js');
+  return planMigration(from, reverseHints(from, to)).steps.map(
     (s): StepSummary => ({ what: s.what, object: s.object, destructive: s.destructive, rewrite: s.rewrite, lock: s.lock, reversible: s.reverse !== null }),
   );
 };

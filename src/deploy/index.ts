@@ -7,6 +7,7 @@ export { current, history, stamp, type CurrentResult, type HistoryResult, type S
 export { check, driftError, pgliteBuilder, type CheckResult, type SchemaBuilder } from './check.js';
 export { openTarget, targetUrl, localDir, lockLocal, type Target, type TargetOptions } from './target.js';
 export { withDeploy, type DeploySession, type DeployOpen } from './session.js';
+export { reverseHints } from './reverse.js';
 export { BASE, findPath, loadGraph, planPath, type DeployStore, type DownClassifier, type PathEdge, type Graph } from './path.js';
 export { buildScript, renderScript, sha256, type DeployScript, type ScriptUnit } from './script.js';
 export { splitStatements, isTransactionControl, type ScriptStatement } from './split.js';

@@ -305,3 +305,32 @@ describe('deploy across a merge through the CLI', () => {
     }
   });
 });
+
+describe('downgrade across a rename through the CLI', () => {
+  it('renames back without --allow-destructive and keeps the data', async () => {
+    const p = tempProject('sv-deploy-');
+    try {
+      ok(await p.run('init'));
+      p.write('schema/s.yaml', 'tables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      nick: text\n');
+      ok(await p.run('commit', '-m', 'r1', '--no-verify'));
+      p.write('schema/s.yaml', 'tables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      nickname: { type: text, renamed_from: nick }\n');
+      ok(await p.run('commit', '-m', 'r2', '--no-verify'));
+      ok(await p.run('upgrade'));
+      const sql = async <T>(fn: (db: Driver) => Promise<T>) => {
+        const t = await openTarget({ root: p.dir, create: false });
+        try {
+          return await fn(t.db!);
+        } finally {
+          await t.close();
+        }
+      };
+      await sql((db) => db.exec(`INSERT INTO users VALUES (1, 'ann')`));
+      const d = ok(await p.run('downgrade', '-1', '--json')).json();
+      expect(d.destructive).toEqual([]);
+      expect(await sql((db) => db.query('SELECT id::text AS id, nick FROM users'))).toEqual([{ id: '1', nick: 'ann' }]);
+      ok(await p.run('check'));
+    } finally {
+      p.cleanup();
+    }
+  });
+});
