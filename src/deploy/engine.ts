@@ -242,6 +242,7 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
     if (p.flags.irreversible.length) refuseHazards({ destructive: [], irreversible: p.flags.irreversible }, true, req.command);
     const script = buildScript({ from, fromHash: p.fromHash, to: p.target, toHash: p.targetHash, edges: p.edges, version });
     let sql = renderScript(script, { command: req.command, version, ...(ctx.db ? { target: label } : {}) });
+    if (p.edges.length === 0) sql = `${sql.slice(0, sql.indexOf('\nBEGIN;'))}\n-- nothing to do: the database is already at ${short(from)}\n`;
     if (p.flags.destructive.length) {
       const warn = p.flags.destructive.map((s) => `--   ${s.edge}: ${s.what}`).join('\n');
       sql = sql.replace('\nBEGIN;', `\n-- WARNING: this script loses data (online it needs --allow-destructive):\n${warn}\n\nBEGIN;`);
