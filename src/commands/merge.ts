@@ -78,7 +78,7 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
         throw negative(
           'merge-conflict',
           `merge of ${shortId(out.theirs)} into ${shortId(out.ours)} has ${out.conflicts.length} conflict(s)`,
-          'edit each `<<<conflict` block in schema/ into the definition you want, then `schemaver merge --continue` (or `schemaver merge --abort`)',
+          'replace each `<<<conflict` block in schema/ by the definition you want (or delete the entry), then `schemaver merge --continue` (or `schemaver merge --abort`)',
           out,
         );
       }

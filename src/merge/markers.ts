@@ -12,7 +12,7 @@
  *
  * The three versions are copied from each side's own files (the user's spelling); `null` means "absent on
  * that side". To resolve, replace the whole `<<<conflict` block (the value of `email:`) by the definition
- * you want, then run `schemaver merge --continue`, which refuses while any `<<<conflict` is left
+ * you want (or delete the entry), then run `schemaver merge --continue`, which refuses while any `<<<conflict` is left
  * (findMarkers: a text scan, independent of the parser).
  */
 import { Document, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';

@@ -196,8 +196,8 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
   const { findMarkers } = await import('./markers.js');
   const left = findMarkers(await readSchemaDir(root));
   if (left.length) {
-    const issues: Issue[] = left.map((loc) => ({ code: 'unresolved-conflict', message: 'conflict marker `<<<conflict` left in schema/', hint: 'replace the whole `<<<conflict` block by the definition you want', loc }));
-    throw new SchemaverError({ code: 'unresolved-conflict', message: `${left.length} unresolved conflict(s): \`<<<conflict\` marker(s) left in schema/`, hint: 'replace each `<<<conflict` block by the definition you want, then run `schemaver merge --continue` again', loc: left[0], issues: left.length > 1 ? issues : [], exit: 2, data: { markers: left } });
+    const issues: Issue[] = left.map((loc) => ({ code: 'unresolved-conflict', message: 'conflict marker `<<<conflict` left in schema/', hint: 'replace the whole `<<<conflict` block by the definition you want (or delete the entry to drop the object)', loc }));
+    throw new SchemaverError({ code: 'unresolved-conflict', message: `${left.length} unresolved conflict(s): \`<<<conflict\` marker(s) left in schema/`, hint: 'replace each `<<<conflict` block by the definition you want (or delete the entry), then run `schemaver merge --continue` again', loc: left[0], issues: left.length > 1 ? issues : [], exit: 2, data: { markers: left } });
   }
   const { schema, files } = await loadSchemaDir(root);
   const { buildConflicts } = await import('./commit.js');

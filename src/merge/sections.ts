@@ -115,7 +115,50 @@ function mergeChildren<T extends { name: string; renamedFrom?: string }>(
   return record(mergeKeyed(ctx, spec, entries(base), entries(ours), entries(theirs)));
 }
 
-const TABLE_CHILDREN = ['columns', 'primaryKey', 'uniques', 'checks', 'foreignKeys', 'exclusions', 'indexes', 'triggers', 'policies'] as const;
+/** How each field of an object merges: 'id' (key and hints, by the engine), 'attr' (three-way value), 'child' (keyed sub-merge). */
+type FieldPlan<T> = Record<Exclude<keyof T, 'kind'>, 'id' | 'attr' | 'child'>;
+
+/** TABLE_FIELDS classifies every Table field; a new field in types.ts does not compile until it is classified here. */
+const TABLE_FIELDS: FieldPlan<Table> = {
+  schema: 'id',
+  name: 'id',
+  renamedFrom: 'id',
+  columns: 'child',
+  primaryKey: 'child',
+  uniques: 'child',
+  checks: 'child',
+  foreignKeys: 'child',
+  exclusions: 'child',
+  indexes: 'child',
+  triggers: 'child',
+  policies: 'child',
+  rowLevelSecurity: 'attr',
+  forceRowLevelSecurity: 'attr',
+  partitionBy: 'attr',
+  partitionOf: 'attr',
+  inherits: 'attr',
+  unlogged: 'attr',
+  comment: 'attr',
+};
+
+/** VIEW_FIELDS classifies every View field (see TABLE_FIELDS). */
+const VIEW_FIELDS: FieldPlan<View> = {
+  schema: 'id',
+  name: 'id',
+  renamedFrom: 'id',
+  query: 'attr',
+  materialized: 'attr',
+  columns: 'attr',
+  options: 'attr',
+  indexes: 'child',
+  triggers: 'child',
+  columnComments: 'attr',
+  comment: 'attr',
+};
+
+const childrenOf = <T>(plan: FieldPlan<T>): string[] => Object.entries(plan).filter(([, v]) => v === 'child').map(([k]) => k);
+const TABLE_CHILDREN = childrenOf(TABLE_FIELDS);
+const VIEW_CHILDREN = childrenOf(VIEW_FIELDS);
 
 /** mergeTable merges a table: attributes, columns (ours' order, theirs' additions appended), keys, indexes, triggers, policies. */
 function mergeTable(ctx: MergeCtx, loc: Loc, base: Table | undefined, ours: Table, theirs: Table): Table {
@@ -149,7 +192,7 @@ function mergeTable(ctx: MergeCtx, loc: Loc, base: Table | undefined, ours: Tabl
 /** mergeView merges a view: attributes, plus the indexes (materialized) and INSTEAD OF triggers by name. */
 function mergeView(ctx: MergeCtx, loc: Loc, base: View | undefined, ours: View, theirs: View): View {
   const key = loc.path[loc.path.length - 1]!;
-  const attrs = mergeAttrs(ctx, loc, base, ours, theirs, ['indexes', 'triggers']);
+  const attrs = mergeAttrs(ctx, loc, base, ours, theirs, VIEW_CHILDREN);
   const indexes = mergeChildren<Index>(ctx, loc, 'indexes', 'index', key, base?.indexes, ours.indexes, theirs.indexes);
   const triggers = mergeChildren<Trigger>(ctx, loc, 'triggers', 'trigger', key, base?.triggers, ours.triggers, theirs.triggers, false);
   return withIdentity(ours, {
