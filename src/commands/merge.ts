@@ -74,7 +74,9 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
             this.print(`      base: ${show(c.base)}   ours: ${show(c.ours)}   theirs: ${show(c.theirs)}`);
           }
         }
-        if (out.files.length) this.print(`marked in: ${out.files.join(', ')}`);
+        if (out.marked.length) this.print(`conflict markers in: ${out.marked.join(', ')}`);
+        const alsoChanged = out.files.filter((f) => !out.marked.includes(f));
+        if (alsoChanged.length) this.print(`merged cleanly into: ${alsoChanged.join(', ')}`);
         throw negative(
           'merge-conflict',
           `merge of ${shortId(out.theirs)} into ${shortId(out.ours)} has ${out.conflicts.length} conflict(s)`,

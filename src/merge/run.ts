@@ -40,7 +40,16 @@ export type MergeOutcome =
       readonly keptFiles: number;
       readonly rewrittenFiles: number;
     }
-  | { readonly status: 'conflict'; readonly base: string | null; readonly ours: string; readonly theirs: string; readonly conflicts: readonly Conflict[]; readonly files: readonly string[] };
+  | {
+      readonly status: 'conflict';
+      readonly base: string | null;
+      readonly ours: string;
+      readonly theirs: string;
+      readonly conflicts: readonly Conflict[];
+      /** marked: files holding `<<<conflict` blocks; files: every schema/ file the merge changed. */
+      readonly marked: readonly string[];
+      readonly files: readonly string[];
+    };
 
 /** MergeFlags are the options of a merge run. */
 export interface MergeFlags {
@@ -129,7 +138,7 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
     conflicts = await buildConflicts(mergedSchema);
   }
   if (conflicts.length) {
-    const { markConflicts } = await import('./markers.js');
+    const { markConflicts, findMarkers } = await import('./markers.js');
     const { getAt } = await import('./util.js');
     const alternatives = (c: Conflict): string[][] => {
       // a one-column key or foreign key is usually written on its column (`references:`, `unique: true`)
@@ -148,7 +157,8 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
     });
     await writeSchemaFiles(root, marked);
     const changed = marked.filter((f) => ours.files.find((o) => o.path === f.path)?.text !== f.text).map((f) => f.path);
-    return { status: 'conflict', base: baseId, ours: head, theirs, conflicts, files: changed };
+    const markedFiles = findMarkers(marked).map((l) => l.file);
+    return { status: 'conflict', base: baseId, ours: head, theirs, conflicts, marked: [...new Set(markedFiles)], files: changed };
   }
   return commitMerge(root, store, { base: baseId, ours: head, theirs, message, files, schema: mergedSchema!, renames: r.renames, oursFiles: ours.files }, flags);
 }
