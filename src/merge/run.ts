@@ -132,6 +132,15 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   let mergedSchema: Schema | undefined;
   if (!conflicts.length) {
     mergedSchema = await parseFiles(files);
+    const { schemaHash } = await import('../canon/index.js');
+    if (schemaHash(mergedSchema) !== schemaHash(r.schema)) {
+      throw new SchemaverError({
+        code: 'merge-output-mismatch',
+        message: 'the merged schema/ files do not read back as the merged schema (a bug in the YAML writer or the merge); nothing was written',
+        hint: 'report this with the three revisions; `schemaver merge --no-verify` does not help here',
+        exit: 3,
+      });
+    }
     // the result must build in PostgreSQL (a merge property, so also under --no-verify, which skips the edge proofs)
     const { buildConflicts } = await import('./commit.js');
     flags.note?.('building the merged schema in PGlite...');
