@@ -78,4 +78,21 @@ describe('merge workflow', () => {
     expect(p.read('schema/app.yaml')).toContain('extra:');
     expect((await p.run('log', '--json')).json().commits[0].id).toBe(tip);
   });
+
+  it('refuses a merge that loses data on a parent edge without --allow-destructive, writing nothing', { timeout: 300_000 }, async () => {
+    const sc = 'drop-unchanged-column';
+    const p = await setup(read(sc, 'base.yaml'), read(sc, 'ours.yaml'), read(sc, 'theirs.yaml'));
+    const before = schemaFiles(p);
+    const head = (await p.run('log', '--json')).json().commits[0].id;
+    const r = await p.run('merge', 'feature', '--json');
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.json().error.code).toBe('destructive-change');
+    expect(r.json().error.message).toMatch(/users\.name/);
+    expect(schemaFiles(p)).toEqual(before);
+    expect(p.exists('.schemaver/MERGE_HEAD')).toBe(false);
+    expect((await p.run('log', '--json')).json().commits[0].id).toBe(head);
+    const ok = await p.run('merge', 'feature', '--allow-destructive', '--json');
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.json().edges.map((e: { steps: { destructive: boolean }[] }) => e.steps.some((s) => s.destructive))).toEqual([false, true]);
+  });
 });
