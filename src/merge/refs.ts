@@ -39,6 +39,7 @@ export function sideRenames(base: Schema, side: Schema): Renames {
   const inverse = new Map([...tables].map(([a, b]) => [b, a]));
   const columns = new Map<string, Map<string, string>>();
   for (const [k, t] of Object.entries(side.tables)) {
+    if (!t.columns.some((c) => c.renamedFrom !== undefined)) continue; // no hint, no column rename
     const bk = k in base.tables ? k : inverse.get(k);
     if (bk === undefined) continue;
     const baseCols = new Set(base.tables[bk]!.columns.map((c) => c.name));
