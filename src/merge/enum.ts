@@ -3,7 +3,8 @@
  * - A value dropped on one side is dropped (unless the other side renamed it: modify/drop).
  * - A value renamed (`{ value: x, renamed_from: y }`) on one side is renamed; renamed differently on both: conflict.
  * - Values added on both sides are unioned, each placed after the base value it follows on its side.
- *   Both sides adding different values in the same gap is ambiguous (enum-order conflict) — EXCEPT the gap at the
+ *   Both sides adding different values in the same gap is ambiguous (enum-order conflict) — unless one side's
+ *   insertions are a subsequence of the other's (then the longer list fixes the order), and EXCEPT the gap at the
  *   end: values appended on both sides (the `ALTER TYPE ... ADD VALUE` default) go ours first, then theirs.
  *   That rule is deterministic and safe: every existing value keeps its relative order, and either parent
  *   reaches the result with `ADD VALUE ... BEFORE/AFTER`. Different gaps for the same added value: conflict.
@@ -100,8 +101,8 @@ export function mergeEnumValues(
     if (anchor !== '') values.push(name.get(anchor)!);
     const oa = oGaps.get(anchor) ?? [];
     const ta = tGaps.get(anchor) ?? [];
-    if (!ta.length || deepEqual(oa, ta)) values.push(...oa);
-    else if (!oa.length) values.push(...ta);
+    if (!ta.length || deepEqual(oa, ta) || isSubsequence(ta, oa)) values.push(...oa);
+    else if (!oa.length || isSubsequence(oa, ta)) values.push(...ta);
     else {
       const rest = ta.filter((v) => !oa.includes(v));
       const shared = ta.filter((v) => oa.includes(v));
@@ -127,4 +128,11 @@ export function mergeEnumValues(
   for (const src of [theirs.valueRenames, ours.valueRenames]) for (const [k, v] of Object.entries(src ?? {})) if (seen.has(k)) vr[k] = v;
   Object.assign(vr, renames);
   return Object.keys(vr).length ? { values: unique, valueRenames: vr } : { values: unique };
+}
+
+/** isSubsequence tells whether `a` appears in `b` in the same order (then `b`'s order decides, unambiguously). */
+function isSubsequence(a: readonly string[], b: readonly string[]): boolean {
+  let i = 0;
+  for (const x of b) if (i < a.length && a[i] === x) i++;
+  return i === a.length;
 }

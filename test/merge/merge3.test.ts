@@ -150,3 +150,21 @@ describe('merge3 semantic', () => {
     expect(merge3(base, ours, theirs).conflicts).toMatchObject([{ kind: 'semantic', path: ['tables', 'users', 'indexes', 'users_email_idx'] }]);
   });
 });
+
+describe('merge3 enum gaps', () => {
+  const base = schema({ enums: [enumType('s', ['a', 'b'])] });
+  it('takes the longer insertion when the other is a subsequence of it', () => {
+    const r = merge3(base, schema({ enums: [enumType('s', ['a', 'x', 'b'])] }), schema({ enums: [enumType('s', ['a', 'x', 'y', 'b'])] }));
+    expect(r.conflicts).toEqual([]);
+    expect(r.schema.enums.s!.values).toEqual(['a', 'x', 'y', 'b']);
+  });
+  it('conflicts when both append the same values in a different order', () => {
+    const r = merge3(base, schema({ enums: [enumType('s', ['a', 'b', 'x', 'y'])] }), schema({ enums: [enumType('s', ['a', 'b', 'y', 'x'])] }));
+    expect(r.conflicts).toMatchObject([{ kind: 'enum-order' }]);
+  });
+  it('a value dropped on one side and a value added after it on the other', () => {
+    const r = merge3(base, schema({ enums: [enumType('s', ['a'])] }), schema({ enums: [enumType('s', ['a', 'b', 'c'])] }));
+    expect(r.conflicts).toEqual([]);
+    expect(r.schema.enums.s!.values).toEqual(['a', 'c']);
+  });
+});
