@@ -5,6 +5,7 @@
  */
 import type {
   Column,
+  CompositeType,
   Domain,
   DomainCheck,
   EnumType,
@@ -74,7 +75,7 @@ function namedSpec<T extends { name: string; renamedFrom?: string }>(
   return {
     what,
     prefix,
-    display: (key) => (what === 'column' ? `column ${parent}.${key}` : `${what} ${key} on ${parent}`),
+    display: (key) => (what === 'column' || what === 'attribute' ? `${what} ${parent}.${key}` : `${what} ${key} on ${parent}`),
     ...(renameable
       ? {
           oldKey: (obj: T) => obj.renamedFrom,
@@ -208,6 +209,17 @@ function mergeEnum(ctx: MergeCtx, loc: Loc, base: EnumType | undefined, ours: En
   return withIdentity(ours, { ...attrs, ...mergeEnumValues(ctx, loc, base, ours, theirs) });
 }
 
+/** mergeComposite merges a composite type: attributes keyed by name (ours' order, theirs' additions appended). */
+function mergeComposite(ctx: MergeCtx, loc: Loc, base: CompositeType | undefined, ours: CompositeType, theirs: CompositeType): CompositeType {
+  const key = loc.path[loc.path.length - 1]!;
+  const attrs = mergeAttrs(ctx, loc, base, ours, theirs, ['attributes']);
+  type Attr = CompositeType['attributes'][number];
+  const spec = namedSpec<Attr>('attribute', [...loc.path, 'attributes'], key, plain, false);
+  const e = (c: CompositeType | undefined) => (c?.attributes ?? []).map((a) => [a.name, a] as const);
+  const attributes = mergeKeyed(ctx, spec, e(base), e(ours), e(theirs)).map(([, a]) => a);
+  return withIdentity(ours, { ...attrs, attributes });
+}
+
 /** mergeDomain merges a domain: attributes, and its checks by name. */
 function mergeDomain(ctx: MergeCtx, loc: Loc, base: Domain | undefined, ours: Domain, theirs: Domain): Domain {
   const key = loc.path[loc.path.length - 1]!;
@@ -230,7 +242,7 @@ export const SECTIONS: Record<Section, SectionMerger> = {
   schemas: (ctx, b, o, t) =>
     record(mergeKeyed(ctx, { what: 'schema', prefix: ['schemas'], display: (k) => `schema ${k}`, merge: plain }, entries(b.schemas), entries(o.schemas), entries(t.schemas))),
   enums: (ctx, b, o, t) => record(mergeKeyed(ctx, qualifiedSpec<EnumType>('enums', 'enum', mergeEnum), entries(b.enums), entries(o.enums), entries(t.enums))),
-  composites: (ctx, b, o, t) => record(mergeKeyed(ctx, qualifiedSpec('composites', 'type', plain, false), entries(b.composites), entries(o.composites), entries(t.composites))),
+  composites: (ctx, b, o, t) => record(mergeKeyed(ctx, qualifiedSpec<CompositeType>('composites', 'type', mergeComposite, false), entries(b.composites), entries(o.composites), entries(t.composites))),
   domains: (ctx, b, o, t) => record(mergeKeyed(ctx, qualifiedSpec<Domain>('domains', 'domain', mergeDomain, false), entries(b.domains), entries(o.domains), entries(t.domains))),
   sequences: (ctx, b, o, t) => record(mergeKeyed(ctx, qualifiedSpec<Sequence>('sequences', 'sequence', mergeSequence, false), entries(b.sequences), entries(o.sequences), entries(t.sequences))),
   tables: (ctx, b, o, t) => record(mergeKeyed(ctx, qualifiedSpec<Table>('tables', 'table', mergeTable), entries(b.tables), entries(o.tables), entries(t.tables))),
