@@ -5,7 +5,7 @@
  * creating the others needs (columns, keys), the objects they refer to. Names are matched as identifier tokens in
  * canonical JSON and SQL text, which over-approximates: a spurious match only makes the closure bigger.
  */
-import { canonicalize } from '../canon/index.js';
+import { same } from './compare.js';
 import { splitId } from '../model/ids.js';
 import type { Schema, Table } from '../model/types.js';
 
@@ -55,20 +55,19 @@ export interface EdgeClosure {
 
 /** edgeClosure computes the closure of an edge A -> B with scripts up/down. */
 export function edgeClosure(a: Schema, b: Schema, up: string, down: string | null): EdgeClosure {
-  const ca = canonicalize(a);
-  const cb = canonicalize(b);
   const nodes = new Map<string, Node>();
   const changed = new Set<string>();
   for (const section of SECTIONS) {
-    const ids = new Set([...Object.keys(ca[section]), ...Object.keys(cb[section])]);
+    const ids = new Set([...Object.keys(a[section]), ...Object.keys(b[section])]);
     for (const id of ids) {
-      const oa = (ca[section] as Record<string, unknown>)[id];
-      const ob = (cb[section] as Record<string, unknown>)[id];
+      const oa = (a[section] as Record<string, unknown>)[id];
+      const ob = (b[section] as Record<string, unknown>)[id];
       const key = `${section}:${id}`;
-      const sa = oa === undefined ? undefined : JSON.stringify(oa);
-      const sb = ob === undefined ? undefined : JSON.stringify(ob);
-      nodes.set(key, { key, section, id, names: namesOf(section, id, ob ?? oa), text: sa === sb ? (sa ?? '') : `${sa ?? ''}\n${sb ?? ''}` });
-      if (sa !== sb) changed.add(key);
+      // structural equality, key order ignored; a rename hint counts as a change (harmless over-approximation)
+      const equal = oa !== undefined && ob !== undefined && (oa === ob || same(oa, ob));
+      const text = equal ? JSON.stringify(oa) : `${oa === undefined ? '' : JSON.stringify(oa)}\n${ob === undefined ? '' : JSON.stringify(ob)}`;
+      nodes.set(key, { key, section, id, names: namesOf(section, id, ob ?? oa), text });
+      if (!equal) changed.add(key);
     }
   }
   // name -> nodes that carry it
