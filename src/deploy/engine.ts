@@ -298,6 +298,7 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
     let edge: number | undefined;
     let edgeStart = 0;
     for (const u of script.units) {
+      if (u.offlineOnly) continue; // the guard: checked above, under the lock, in this transaction
       unit = u;
       if (u.edge !== undefined && u.edge !== edge) {
         edge = u.edge;

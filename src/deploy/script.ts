@@ -25,6 +25,8 @@ export interface ScriptUnit {
   readonly step?: string;
   /** comment: a comment line printed above the statement in `--sql` output. */
   readonly comment?: string;
+  /** offlineOnly: printed by `--sql` but skipped online, where the engine has checked the same thing under the lock. */
+  readonly offlineOnly?: boolean;
 }
 
 /** DeployScript is the whole script with its header facts. */
@@ -54,7 +56,7 @@ export function buildScript(opts: {
 }): DeployScript {
   const units: ScriptUnit[] = [{ sql: lockSql(), comment: 'one deploy at a time: a concurrent run waits here' }];
   CREATE_TABLES.forEach((sql, i) => units.push({ sql, ...(i === 0 ? { comment: 'schemaver bookkeeping' } : {}) }));
-  units.push({ sql: guardSql(opts.from), comment: `refuse to run unless the database is at ${short(opts.from)}` });
+  units.push({ sql: guardSql(opts.from), comment: `refuse to run unless the database is at ${short(opts.from)}`, offlineOnly: true });
   const checksums: string[] = [];
   opts.edges.forEach((e, i) => {
     const statements = splitStatements(e.sql);
