@@ -143,7 +143,7 @@ export function lockSql(): string {
   return `SELECT pg_advisory_xact_lock(${LOCK_KEY})`;
 }
 
-/** USER_OBJECTS_SQL counts objects outside system schemas that schemaver did not create (`schemaver_*` excluded). */
+/** USER_OBJECTS_SQL counts user objects outside system schemas (`schemaver_*` and extension members excluded; extensions alone do not count: templates often carry some). */
 export const USER_OBJECTS_SQL = `SELECT
   (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg\\_temp%' AND n.nspname NOT LIKE 'pg\\_toast%'
@@ -155,8 +155,8 @@ export const USER_OBJECTS_SQL = `SELECT
   + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'))
-  + (SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql')
-  + (SELECT count(*) FROM pg_namespace WHERE nspname NOT IN ('public', 'information_schema') AND nspname NOT LIKE 'pg\\_%')
+  + (SELECT count(*) FROM pg_namespace s WHERE s.nspname NOT IN ('public', 'information_schema') AND s.nspname NOT LIKE 'pg\\_%'
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = s.oid AND d.deptype = 'e'))
   AS n`;
 
 /** countUserObjects tells how many user objects a database holds (0 = empty, safe to upgrade from nothing). */
