@@ -14,12 +14,13 @@ The database is --url, else $DATABASE_URL, else the embedded PGlite database in 
     '<%= config.bin %> upgrade',
     '<%= config.bin %> upgrade --url postgres://app@db.internal/app',
     '<%= config.bin %> upgrade v2 --allow-destructive',
+    '<%= config.bin %> upgrade +1',
     '<%= config.bin %> upgrade --sql > deploy.sql',
     '<%= config.bin %> upgrade HEAD --sql --from v1',
   ];
 
   static override args = {
-    rev: Args.string({ description: 'Revision to move to (default HEAD).', required: false }),
+    rev: Args.string({ description: 'Revision to move to (default HEAD), or +N: N migrations toward HEAD.', required: false }),
   };
 
   static override flags = {

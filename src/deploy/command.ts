@@ -16,7 +16,7 @@ export interface MoveFlags {
 /** checkRevs resolves the revisions named on the command line (exit 2 when unknown) before anything is opened. */
 async function checkRevs(store: Store, command: 'upgrade' | 'downgrade', f: MoveFlags): Promise<void> {
   for (const rev of [f.rev ?? (command === 'upgrade' ? 'HEAD' : undefined), f.from]) {
-    if (rev === undefined || rev === 'base' || /^-\d+$/.test(rev)) continue;
+    if (rev === undefined || rev === 'base' || /^[-+]\d+$/.test(rev)) continue;
     if (rev === 'HEAD' && !(await store.head())) {
       throw new SchemaverError({ code: 'no-commits', message: 'there are no commits to deploy yet', hint: 'commit the schema first: `schemaver commit -m "..."`', exit: 2 });
     }
@@ -30,7 +30,7 @@ export async function runMove(start: string, command: 'upgrade' | 'downgrade', f
     // checked before anything is opened: bad input writes nothing (not even the local database)
     throw new SchemaverError({ code: 'bad-usage', message: '--from only goes with --sql (offline mode)', hint: 'online, schemaver reads where the database is from schemaver_version', exit: 2 });
   }
-  const revs = [f.rev && !/^-\d+$/.test(f.rev) && f.rev !== 'base' ? f.rev : 'HEAD'];
+  const revs = [f.rev && !/^[-+]\d+$/.test(f.rev) && f.rev !== 'base' ? f.rev : 'HEAD'];
   // --sql never creates the local database; an absent one is empty.
   return withDeploy({ start, url: f.url, create: !f.sql, revs, onWait: note, offline: Boolean(f.sql) && f.from !== undefined, check: (store) => checkRevs(store, command, f) }, async (s) => {
     if (!s.target.db && !f.sql) throw envFailure('no-database', `no database to ${command}`);

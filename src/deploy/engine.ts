@@ -46,7 +46,7 @@ export interface DeployContext {
 /** MoveRequest asks for an upgrade or a downgrade. */
 export interface MoveRequest {
   readonly command: 'upgrade' | 'downgrade';
-  /** rev: REV, `base` or (downgrade) `-N`; upgrade defaults to HEAD. */
+  /** rev: REV, `base`, (upgrade) `+N` or (downgrade) `-N`; upgrade defaults to HEAD. */
   readonly rev?: string;
   readonly allowDestructive?: boolean;
   /** sql: build and return the script without running anything. */
@@ -184,8 +184,20 @@ function checkDirection(command: 'upgrade' | 'downgrade', edges: readonly PathEd
 async function prepare(ctx: DeployContext, req: MoveRequest, recorded: string, recordedHash: string | undefined) {
   const rev = req.rev ?? (req.command === 'upgrade' ? 'HEAD' : undefined);
   if (rev === undefined) throw new SchemaverError({ code: 'bad-usage', message: 'downgrade needs a revision: REV, -N or base', hint: 'e.g. `schemaver downgrade -1`', exit: 2 });
-  let target = rev === 'base' || /^-\d+$/.test(rev) ? undefined : await ctx.store.resolve(rev);
+  const plus = /^\+(\d+)$/.exec(rev);
+  let target = rev === 'base' || /^-\d+$/.test(rev) || plus ? undefined : await ctx.store.resolve(rev);
   const g = await loadGraph(ctx.store, [recorded, target ?? ''].filter((x) => x !== BASE && x !== undefined));
+  if (plus) {
+    // +N: the first N edges of the way to HEAD (Alembic's relative upgrade)
+    if (req.command !== 'upgrade') throw new SchemaverError({ code: 'bad-revision', message: `downgrade takes -N, not ${rev}`, hint: 'use `schemaver upgrade +N`', exit: 2 });
+    const head = await ctx.store.resolve('HEAD');
+    const way = await planPath(ctx.store, g, recorded, head);
+    const n = Number(plus[1]);
+    if (n > way.length) {
+      throw new SchemaverError({ code: 'bad-revision', message: `cannot go ${n} step(s) up: HEAD is ${way.length} step(s) away`, hint: 'see `schemaver current`', exit: 2 });
+    }
+    target = n === 0 ? recorded : way[n - 1]!.to;
+  }
   if (target === undefined) target = await resolveTarget(ctx.store, g, rev, recorded, req.command);
   const edges = await planPath(ctx.store, g, recorded, target);
   checkDirection(req.command, edges, rev);

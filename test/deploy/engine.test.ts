@@ -83,8 +83,10 @@ describe.each(KINDS)('deploy engine on %s', (kind) => {
     expect((await readRecorded(t.db)).commit).toBe(c2);
     expect(await t.db.query(`SELECT to_regclass('public.${WEIRD.replace(/'/g, "''")}') AS r`)).toEqual([{ r: null }]);
 
-    await move(ctx, { command: 'upgrade' });
+    const plus = await move(ctx, { command: 'upgrade', rev: '+1' });
+    expect(plus.edges.map((e) => [e.from, e.to])).toEqual([[c2, c3]]);
     expect((await current(s, t.db, 'db')).commit).toBe(c3);
+    expect((await failure(move(ctx, { command: 'upgrade', rev: '+1' }))).code).toBe('bad-revision');
 
     const h = await history(t.db, 'db');
     expect(h.rows.map((r) => [r.from, r.to, r.direction])).toEqual([
