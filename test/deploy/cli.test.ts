@@ -334,3 +334,32 @@ describe('downgrade across a rename through the CLI', () => {
     }
   });
 });
+
+describe('hostile names through the CLI', () => {
+  it('a table and column whose names hold quotes, semicolons and comment markers deploy, check and go back', async () => {
+    const p = tempProject('sv-deploy-');
+    try {
+      ok(await p.run('init'));
+      p.write(
+        'schema/s.yaml',
+        `tables:\n  'we"ird; name -- x':\n    comment: "it's; a -- comment $$ here"\n    columns:\n      id: { type: bigint, primary_key: true }\n      'select': { type: text, default: "a;b'c" }\n`,
+      );
+      ok(await p.run('commit', '-m', "hostile; -- 'names'", '--no-verify'));
+      ok(await p.run('upgrade'));
+      ok(await p.run('check'));
+      const t = await openTarget({ root: p.dir, create: false });
+      try {
+        await t.db!.exec(`INSERT INTO "we""ird; name -- x" (id) VALUES (1)`);
+        expect(await t.db!.query(`SELECT "select" FROM "we""ird; name -- x"`)).toEqual([{ select: "a;b'c" }]);
+      } finally {
+        await t.close();
+      }
+      const sql = ok(await p.run('downgrade', 'base', '--sql')).stdout;
+      expect(sql).toContain('DROP TABLE');
+      ok(await p.run('downgrade', 'base', '--allow-destructive'));
+      expect(ok(await p.run('current', '--json')).json().commit).toBeNull();
+    } finally {
+      p.cleanup();
+    }
+  });
+});
