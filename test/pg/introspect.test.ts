@@ -4,9 +4,13 @@ import path from 'node:path';
 import { freshPglite, introspect, type Driver, type IntrospectResult } from '../../src/pg/index.js';
 import { connectUrl } from '../../src/pg/server.js';
 import { compareSchemas } from '../../src/pg/compare.js';
+import { buildSchema } from '../../src/pg/build.js';
+import { writeSchemaYaml } from '../../src/yaml/index.js';
+import { parseSchemaFiles } from '../../src/parse/index.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 
 const RICH = readFileSync(path.join(import.meta.dirname, 'fixtures/rich.sql'), 'utf8');
+const MORE = readFileSync(path.join(import.meta.dirname, 'fixtures/more.sql'), 'utf8');
 
 async function read(sql: string, extensions: string[] = []): Promise<IntrospectResult> {
   const db = await freshPglite({ extensions });
@@ -158,6 +162,54 @@ describe('introspect (PGlite)', () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe('introspect: less common options', () => {
+  let m: IntrospectResult;
+  beforeAll(async () => {
+    m = await read(MORE, ['btree_gist']);
+  });
+
+  it('reads constraint options, identity options, partitions, triggers, functions, views and domains', () => {
+    const t = m.schema.tables;
+    expect(m.unsupported).toEqual([]);
+    expect(t['app.parent']!.uniques.parent_code_key).toEqual({ kind: 'unique', name: 'parent_code_key', columns: ['code'], nullsNotDistinct: true, include: ['tag'] });
+    expect(t['app.parent']!.uniques.parent_other_key).toMatchObject({ deferrable: true, initiallyDeferred: true });
+    expect(t['app.parent']!.indexes.parent_tag_idx).toEqual({
+      kind: 'index', name: 'parent_tag_idx', comment: 'tags', with: { fillfactor: '70' },
+      elements: [{ column: 'tag', collation: 'C', order: 'desc', nulls: 'last' }, { expression: 'lower(code)', nulls: 'first' }],
+    });
+    expect(t['app.parent']!.policies.p_sel).toMatchObject({ command: 'update', permissive: false, using: 'id > 0', withCheck: 'id < 100' });
+    expect(t['app.parent']).toMatchObject({ rowLevelSecurity: true, forceRowLevelSecurity: true });
+    const child = t['app.child']!;
+    expect(child.columns[0]!.identity).toEqual({ mode: 'by_default', options: { start: '10', increment: '5', cache: '20' } });
+    expect(child.foreignKeys.child_parent_fk).toMatchObject({ onDelete: 'set_null', onUpdate: 'cascade', match: 'full', comment: 'fk', refTable: 'app.parent' });
+    expect(child.checks.child_label_check).toMatchObject({ noInherit: true });
+    expect(child.triggers.child_audit).toMatchObject({ forEach: 'statement', referencing: { newTable: 'inserted' }, comment: 'audit' });
+    expect(child.triggers.child_ct).toMatchObject({ constraint: true, deferrable: true, initiallyDeferred: true });
+    expect(child.triggers.child_off).toMatchObject({ events: ['truncate'], enabled: 'disabled' });
+    expect(child.indexes.child_label_idx).toMatchObject({ using: 'hash' });
+    expect(t['app.scratch']!.unlogged).toBe(true);
+    expect(t['app.events']!.partitionBy).toEqual({ strategy: 'list', key: 'kind' });
+    expect(t['app.events_other']!.partitionOf).toEqual({ parent: 'app.events', bound: 'DEFAULT' });
+    expect(t['app.hashed_1']!.partitionOf!.bound).toBe('FOR VALUES WITH (modulus 2, remainder 1)');
+    expect(t['app.booking']!.exclusions.booking_during_excl).toMatchObject({ where: 'room > 0', elements: [{ column: 'during', operator: '&&' }] });
+    const f = m.schema.functions;
+    expect(f['app.add(a integer, b integer)']).toMatchObject({ args: 'a integer, b integer DEFAULT 1', volatility: 'immutable', strict: true, parallel: 'safe', cost: '5', comment: 'adds' });
+    expect(f['app.audit()']).toMatchObject({ securityDefiner: true, set: { search_path: 'app, pg_temp' } });
+    expect(f['app.series(n integer)']).toMatchObject({ returns: 'SETOF integer', rows: '42', volatility: 'stable' });
+    expect(Object.values(f).find((x) => x.name === 'noop')).toMatchObject({ procedure: true, returns: 'void' });
+    expect(m.schema.views['app.mv']).toMatchObject({ materialized: true, options: { fillfactor: '80' }, columnComments: { code: 'the code' } });
+    expect(m.schema.views['app.secure']!.options).toEqual({ security_barrier: 'true', check_option: 'local' });
+    expect(m.schema.domains['app.short_text']).toMatchObject({ collation: 'C', default: { literal: 'x' }, comment: 'short' });
+  });
+
+  it('round-trips through YAML and a build from nothing without a difference', async () => {
+    const parsed = parseSchemaFiles(writeSchemaYaml(m.schema));
+    expect(parsed.issues).toEqual([]);
+    const rebuilt = await buildSchema(parsed.schema!);
+    expect(compareSchemas(m.schema, rebuilt)).toEqual([]);
   });
 });
 
