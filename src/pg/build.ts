@@ -8,6 +8,25 @@ import { planMigration, renderUp } from '../plan/index.js';
 import type { Driver } from './driver.js';
 import { freshPglite } from './pglite.js';
 import { introspect } from './introspect/index.js';
+import { quoteIdent } from '../sql/quote.js';
+
+const BUILTIN_ROLES = new Set(['public', 'current_user', 'session_user', 'current_role', 'postgres']);
+
+/** rolesOf lists the roles the schemas' policies name (roles are cluster objects the model does not manage). */
+export function rolesOf(...schemas: readonly Schema[]): string[] {
+  const out = new Set<string>();
+  for (const s of schemas) {
+    for (const t of Object.values(s.tables)) for (const p of Object.values(t.policies)) for (const r of p.roles) if (!BUILTIN_ROLES.has(r.toLowerCase())) out.add(r);
+  }
+  return [...out].sort();
+}
+
+/** ensureRoles creates the roles policies name in a scratch database (already existing roles are fine). */
+export async function ensureRoles(db: Driver, ...schemas: readonly Schema[]): Promise<void> {
+  for (const r of rolesOf(...schemas)) {
+    await db.exec(`DO $sv$ BEGIN CREATE ROLE ${quoteIdent(r)}; EXCEPTION WHEN duplicate_object THEN NULL; END $sv$`).catch(() => {});
+  }
+}
 
 /** extensionNames lists the extensions the schemas need loaded into PGlite. */
 export function extensionNames(...schemas: readonly Schema[]): string[] {
@@ -57,6 +76,7 @@ export async function buildInto(db: Driver, schema: Schema, what = 'the schema')
 export async function buildSchema(schema: Schema): Promise<Schema> {
   const db = await freshPglite({ extensions: extensionNames(schema) });
   try {
+    await ensureRoles(db, schema);
     await buildInto(db, schema);
     return (await introspect(db)).schema;
   } finally {

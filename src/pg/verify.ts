@@ -14,7 +14,7 @@ import { planMigration } from '../plan/index.js';
 import type { Driver } from './driver.js';
 import { freshPglite, pgliteVersionString } from './pglite.js';
 import { introspect } from './introspect/index.js';
-import { buildFailure, buildInto, creationScript, dbMessage, extensionNames } from './build.js';
+import { buildFailure, buildInto, creationScript, dbMessage, ensureRoles, extensionNames } from './build.js';
 import { edgeClosure, partialSchema } from './closure.js';
 import { compareSchemas } from './compare.js';
 import { countRows, insertSamples } from './samples.js';
@@ -225,6 +225,7 @@ function isEmpty(s: Schema): boolean {
 async function proveRoot(to: Schema, up: string, down: string | null, t0: number): Promise<VerifyResult> {
   const db = await timed('restore', () => freshPglite({ extensions: extensionNames(to) }));
   try {
+    await ensureRoles(db, to);
     const expectedFrom = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
     try {
       if (up.trim()) await timed('up', () => db.exec(up));
@@ -269,6 +270,7 @@ async function proveEdge(from: Schema, to: Schema, up: string, down: string | nu
   const problems: string[] = [];
   let data: VerifyData;
   try {
+    await ensureRoles(db, from, to);
     // B from nothing, read back, rolled away: the same instance then builds A.
     let expectedTo: Schema;
     await db.exec('BEGIN');
@@ -295,6 +297,7 @@ async function proveEdge(from: Schema, to: Schema, up: string, down: string | nu
       const first = run;
       await db.close();
       db = await timed('restore', () => freshPglite({ extensions: exts }));
+      await ensureRoles(db, from, to);
       await timed('build', () => buildInto(db, from, 'the source schema'));
       run = await runEdge(db, { ...ctx, samples: false });
       if (first.upError !== undefined && run.upError === undefined) run.warnings.push(`up fails on tables holding rows: ${first.upError}`);

@@ -109,6 +109,23 @@ tables:
     expect(r.problems[0]).toMatch(/target schema does not build in PostgreSQL: function no_such_function/);
   });
 
+  it('creates the roles policies name before building (roles are not part of the schema)', async () => {
+    const withPolicy = schema(`
+tables:
+  docs:
+    columns:
+      id: { type: integer, primary_key: true }
+      owner: { type: text }
+    row_level_security: true
+    policies:
+      docs_owner: { command: select, roles: [app_user, "Odd Role"], using: "owner = current_user" }
+`);
+    const plan = planMigration(emptySchema(), withPolicy);
+    const r = await verifyEdge(emptySchema(), withPolicy, renderUp(plan), renderDown(plan));
+    expect(r.problems).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
+
   it('remembers verified edges in the cache directory and skips them next time', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sv-verify-'));
     try {
