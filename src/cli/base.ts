@@ -6,6 +6,19 @@ import { Command, Errors, Flags } from '@oclif/core';
 import { SchemaverError, errorJson, formatIssue, maskUrl } from '../errors.js';
 import { paint } from './term.js';
 
+/** usageMessage folds oclif's multi-line parse errors ("The following errors occurred:\n  --x cannot also be provided when using --y") into one line. */
+export function usageMessage(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^See more help with/i.test(l));
+  if (lines.length > 1 && /:$/.test(lines[0]!)) {
+    const head = lines[0]!.replace(/^The following errors? occurred:$/i, '').trim();
+    return (head ? head + ' ' : '') + lines.slice(1).join('; ');
+  }
+  return lines.join('; ') || text;
+}
+
 /** toSchemaverError maps any thrown value onto a SchemaverError (parse errors exit 2, unknown failures exit 3). */
 export function toSchemaverError(err: unknown): SchemaverError {
   if (err instanceof SchemaverError) return err;
@@ -13,7 +26,7 @@ export function toSchemaverError(err: unknown): SchemaverError {
   if (e && (e.parse !== undefined || /Parse|Flag|Arg/.test(e.name ?? '') || e.oclif?.exit === 2)) {
     return new SchemaverError({
       code: 'bad-usage',
-      message: maskUrl(String(e.message ?? err).split('\n')[0]!),
+      message: maskUrl(usageMessage(String(e.message ?? err))),
       hint: 'run the command with --help to see its flags and arguments',
       exit: 2,
     });

@@ -9,6 +9,7 @@ import type { Step } from '../model/plan.js';
 import { describeChange } from '../model/changes.js';
 import { diffSchemas } from '../diff/index.js';
 import { compareSchemas } from '../pg/compare.js';
+import { catalogFingerprint, fingerprintDiff } from '../pg/fingerprint.js';
 import { planMigration, renderDown, renderUp } from '../plan/index.js';
 import { applyRenameHints, findRenameHints } from './hints.js';
 
@@ -99,7 +100,10 @@ function first(lines: readonly string[], n = 4): string {
   return lines.slice(0, n).join('; ') + (lines.length > n ? `; ... (${lines.length - n} more)` : '');
 }
 
-/** runCase proves one case; never throws (problems become `error` outcomes). */
+/**
+ * runCase proves one case; never throws (problems become `error` outcomes). A direction passes only when the
+ * model comparison finds nothing AND PostgreSQL's catalog fingerprint (src/pg/fingerprint.ts) is identical.
+ */
 export async function runCase(dbs: CaseDb, c: Case, introspect: Introspector, compare: Comparer = defaultCompare): Promise<CaseResult> {
   const t0 = Date.now();
   const done = (up: Outcome, down: Outcome, message: string, upSql = '', downSql = ''): CaseResult => ({ id: c.id, up, down, message, ms: Date.now() - t0, upSql, downSql });
@@ -112,6 +116,8 @@ export async function runCase(dbs: CaseDb, c: Case, introspect: Introspector, co
       return done('error', 'error', `b does not load: ${(e as Error).message}`);
     }
     const rb = await introspect(db);
+    // The fingerprint is PostgreSQL's own text for every object: a second witness that needs no model.
+    const fpB = await catalogFingerprint(db);
     stage = 'load a';
     db = await dbs.clean();
     try {
@@ -120,6 +126,7 @@ export async function runCase(dbs: CaseDb, c: Case, introspect: Introspector, co
       return done('error', 'error', `a does not load: ${(e as Error).message}`);
     }
     const ra = await introspect(db);
+    const fpA = await catalogFingerprint(db);
     const unsupported = [...ra.unsupported, ...rb.unsupported].map((i) => i.message);
     if (unsupported.length) {
       const msg = [...new Set(unsupported)].map((m) => (m.startsWith('not supported') ? m : `not supported: ${m}`));
@@ -141,7 +148,7 @@ export async function runCase(dbs: CaseDb, c: Case, introspect: Introspector, co
       message = `up: ${upErr}`;
       downStart = 'fresh';
     } else {
-      const diff = compare((await introspect(db)).schema, rb.schema);
+      const diff = [...compare((await introspect(db)).schema, rb.schema), ...fingerprintDiff(fpB, await catalogFingerprint(db))];
       if (diff.length) {
         up = 'fail';
         message = `up: mismatch: ${first(diff)}`;
@@ -160,7 +167,7 @@ export async function runCase(dbs: CaseDb, c: Case, introspect: Introspector, co
       down = 'fail';
       message += `${message ? ' | ' : ''}down: ${downErr}`;
     } else {
-      const diff = compare((await introspect(db)).schema, A);
+      const diff = [...compare((await introspect(db)).schema, A), ...fingerprintDiff(fpA, await catalogFingerprint(db))];
       if (diff.length) {
         down = 'fail';
         message += `${message ? ' | ' : ''}down: mismatch: ${first(diff)}`;
