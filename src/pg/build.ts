@@ -49,7 +49,7 @@ export function creationScript(schema: Schema): string {
   return renderUp(planMigration(emptySchema(), schema));
 }
 
-/** BuildFailure is thrown when a schema's creation script fails in PostgreSQL (exit 2: the schema is bad input). */
+/** buildFailure is the error thrown when a schema's creation script fails in PostgreSQL (exit 2: the schema is bad input). */
 export function buildFailure(what: string, err: unknown, script?: string): SchemaverError {
   return new SchemaverError({
     code: 'build-failed',

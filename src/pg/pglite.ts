@@ -99,7 +99,7 @@ export function imageCachePath(): string {
 let imageMem: Uint8Array | undefined;
 let imagePending: Promise<Uint8Array> | undefined;
 
-/** ImageStats records how the last fresh database was obtained (for benchmarks and reports). */
+/** imageStats records how the last fresh database was obtained (for benchmarks and reports). */
 export const imageStats = { source: '' as '' | 'memory' | 'disk' | 'initdb', initdbMs: 0, restoreMs: 0, restores: 0 };
 
 async function loadPgliteModule(): Promise<typeof import('@electric-sql/pglite')> {
