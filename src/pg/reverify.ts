@@ -14,6 +14,10 @@ export interface EdgeCheck {
   readonly ms: number;
   readonly problems: readonly string[];
   readonly warnings: readonly string[];
+  /** partial: proven on the edge's closure of `objects` of `of` objects (see closure.ts). */
+  readonly partial?: { readonly objects: number; readonly of: number };
+  /** timings: wall milliseconds per verification phase. */
+  readonly timings?: Record<string, number>;
 }
 
 /** commitsToVerify resolves `REV`, `A..B` (reachable from B, not from A) or every commit (`all`), oldest first. */
@@ -85,6 +89,8 @@ export async function verifyCommits(
       ms: r.ms,
       problems: r.problems,
       warnings: data?.warnings ?? [],
+      ...(data?.partial ? { partial: data.partial } : {}),
+      ...(data?.timings && !data.cached ? { timings: data.timings } : {}),
     };
     out.push(edge);
     opts.onEdge?.(out.length, work.length, edge);
