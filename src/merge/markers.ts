@@ -154,7 +154,9 @@ export function markConflicts(
       const exact = attrLevel || (t.modelPath.length === c.path.length && t.modelPath.every((x, i) => x === c.path[i]));
       const fallback = exact ? (c as unknown as Record<string, unknown>)[side] : undefined;
       const fb = fallback !== undefined && (typeof fallback !== 'object' || fallback === null) ? fallback : undefined;
-      return sideNode(sideDocs[side], t.modelPath, fb, doc);
+      // a rename/rename: each side's object sits under that side's name
+      const path = c.kind === 'rename/rename' && exact && typeof fallback === 'string' ? [...t.modelPath.slice(0, -1), fallback] : t.modelPath;
+      return sideNode(sideDocs[side], path, fb, doc);
     };
     const about = [...t.conflicts, ...inner.flatMap((w) => w.conflicts)].map((c) => `${c.kind}: ${c.message}`).join('; ');
     const block = doc.createNode({ [MARKER]: { about, base: null, ours: null, theirs: null } });

@@ -59,3 +59,18 @@ describe('conflict markers on inline constraints', () => {
     expect(doc.tables.orders.columns.user_id[MARKER]).toMatchObject({ base: null, ours: null, theirs: { type: 'bigint', references: 'users.id' } });
   });
 });
+
+describe('conflict markers on renames', () => {
+  it('shows each side\'s object under its own name for rename/rename', () => {
+    const base = f('tables:\n  users:\n    columns:\n      name: text\n');
+    const ours = f('tables:\n  users:\n    columns:\n      full_name: { type: text, renamed_from: name }\n');
+    const theirs = f('tables:\n  users:\n    columns:\n      display_name: { type: text, renamed_from: name }\n');
+    const c: Conflict = { path: ['tables', 'users', 'columns', 'full_name'], object: 'column users.full_name', attribute: 'name', kind: 'rename/rename', base: 'name', ours: 'full_name', theirs: 'display_name', message: 'renamed differently' };
+    const out = markConflicts(ours, [c], { base, ours, theirs });
+    expect(parse(out[0]!.text).tables.users.columns.full_name[MARKER]).toMatchObject({
+      base: 'text',
+      ours: { type: 'text', renamed_from: 'name' },
+      theirs: { type: 'text', renamed_from: 'name' },
+    });
+  });
+});
