@@ -32,7 +32,7 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
     'allow-destructive': Flags.boolean({ summary: 'Allow migration steps that lose data on either parent edge.' }),
   };
 
-  async run(): Promise<MergeOutcome | { status: 'aborted'; head: string }> {
+  async run(): Promise<MergeOutcome | { status: 'aborted'; head: string; restored: boolean }> {
     const { args, flags } = await this.parse(Merge);
     const { openProject, shortId } = await import('../cli/project.js');
     const run = await import('../merge/run.js');
@@ -40,7 +40,7 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
     const opts = { ...(flags.message !== undefined ? { message: flags.message } : {}), verify: flags.verify, allowDestructive: flags['allow-destructive'], note: (t: string) => this.note(t) };
     if (flags.abort) {
       const r = await run.abortMerge(root, store);
-      this.print(`merge aborted; schema/ restored to ${shortId(r.head)}`);
+      this.print(r.restored ? `merge aborted; schema/ restored to ${shortId(r.head)}` : `merge state cleared (HEAD moved to ${shortId(r.head)} since the merge started; schema/ left as it is)`);
       return r;
     }
     let out: MergeOutcome;

@@ -232,14 +232,18 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
 }
 
 /** abortMerge restores ours' schema/ files byte for byte and forgets the merge. */
-export async function abortMerge(root: string, store: Store): Promise<{ status: 'aborted'; head: string }> {
+export async function abortMerge(root: string, store: Store): Promise<{ status: 'aborted'; head: string; restored: boolean }> {
   const state = await readMergeState(store);
-  const { writeSchemaFiles } = await import('../store/index.js');
-  const files = await store.readFiles(state.ours);
-  await writeSchemaFiles(root, files);
+  const head = await store.head();
+  // HEAD moved since (e.g. `checkout --force`): schema/ belongs to the new HEAD now; only forget the merge
+  const restored = head === state.ours;
+  if (restored) {
+    const { writeSchemaFiles } = await import('../store/index.js');
+    await writeSchemaFiles(root, await store.readFiles(state.ours));
+  }
   await store.withLock(async () => {
     await store.writeState(MERGE_HEAD_STATE, undefined);
     await store.writeState(MERGE_STATE_NAME, undefined);
   });
-  return { status: 'aborted', head: state.ours };
+  return { status: 'aborted', head: head ?? state.ours, restored };
 }
