@@ -10,28 +10,41 @@ import { dbMessage } from './build.js';
 import { compareSchemas } from './compare.js';
 import { introspect, type IntrospectResult } from './introspect/index.js';
 import { extensionsInSql, freshPglite } from './pglite.js';
+import { quoteIdent } from '../sql/quote.js';
 
-/** importSql loads a DDL script into a fresh PGlite and reads it back; a script PostgreSQL rejects is bad input (exit 2). */
+/**
+ * importSql loads a DDL script into a fresh PGlite and reads it back; a script PostgreSQL rejects is bad input (exit 2).
+ * Roles are cluster objects a DDL file (a pg_dump, say) assumes exist: a missing role is created and the load retried.
+ */
 export async function importSql(sql: string, file = 'the SQL file'): Promise<IntrospectResult> {
-  const db = await freshPglite({ extensions: extensionsInSql(sql) });
-  try {
+  const roles: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    const db = await freshPglite({ extensions: extensionsInSql(sql) });
     try {
-      await db.exec(sql);
-    } catch (e) {
-      const pos = (e as { position?: string | number }).position;
-      const loc = pos !== undefined ? locate(sql, Number(pos), file) : undefined;
-      throw new SchemaverError({
-        code: 'sql-failed',
-        message: `${file} does not load in PostgreSQL: ${dbMessage(e)}`,
-        hint: 'import reads plain DDL (CREATE TABLE ...); fix the statement, or import from the live database with --url',
-        ...(loc ? { loc } : {}),
-        exit: 2,
-        cause: e,
-      });
+      for (const r of roles) await db.exec(`CREATE ROLE ${quoteIdent(r)}`);
+      try {
+        await db.exec(sql);
+      } catch (e) {
+        const role = /^role "((?:[^"]|"")+)" does not exist$/.exec(String((e as Error).message ?? ''))?.[1];
+        if (role && attempt < 50 && !roles.includes(role)) {
+          roles.push(role);
+          continue;
+        }
+        const pos = (e as { position?: string | number }).position;
+        const loc = pos !== undefined ? locate(sql, Number(pos), file) : undefined;
+        throw new SchemaverError({
+          code: 'sql-failed',
+          message: `${file} does not load in PostgreSQL: ${dbMessage(e)}`,
+          hint: 'import reads plain DDL (CREATE TABLE ...); fix the statement, or import from the live database with --url',
+          ...(loc ? { loc } : {}),
+          exit: 2,
+          cause: e,
+        });
+      }
+      return await introspect(db);
+    } finally {
+      await db.close();
     }
-    return await introspect(db);
-  } finally {
-    await db.close();
   }
 }
 

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { SchemaverError } from '../../src/errors.js';
+import { checkYamlRoundTrip, countObjects, importSql } from '../../src/pg/import.js';
+import { parseSchemaFiles } from '../../src/parse/index.js';
+import { writeSchemaYaml } from '../../src/yaml/index.js';
+
+describe('importSql', () => {
+  it('creates roles a dump assumes, and reports grants by name', async () => {
+    const r = await importSql(`create table t (a int);
+alter table t owner to app_owner;
+grant select on t to "Read Only";
+create policy p on t to app_user using (a > 0);`);
+    expect(r.schema.tables.t!.policies.p!.roles).toEqual(['app_user']);
+    expect(r.unsupported.map((i) => i.message)).toEqual([expect.stringMatching(/^not supported: privileges \(GRANT\) on t: /)]);
+  });
+
+  it('locates the statement PostgreSQL rejects (exit 2)', async () => {
+    const err = await importSql('create table a (x int);\n\ncreate table b (y nosuch);', 'dump.sql').catch((e) => e);
+    expect(err).toBeInstanceOf(SchemaverError);
+    expect(err.exit).toBe(2);
+    expect(err.code).toBe('sql-failed');
+    expect(err.loc).toEqual({ file: 'dump.sql', line: 3, col: 19 }); // at `nosuch`
+  });
+
+  it('writes YAML that says exactly what the database holds', async () => {
+    const r = await importSql(`create type s as enum ('a', 'b');
+create table "Odd ""T""" (id bigint generated always as identity primary key, s s default 'b', note varchar(20) check (note <> ''));
+create index on "Odd ""T""" (lower(note));`);
+    const files = writeSchemaYaml(r.schema);
+    expect(checkYamlRoundTrip(r.schema, files, parseSchemaFiles)).toEqual([]);
+    expect(countObjects(r.schema)).toMatchObject({ tables: 1, enums: 1, views: 0 });
+  });
+
+  it('names the difference when the YAML would not say the same thing', async () => {
+    const r = await importSql('create table t (a int, b text);');
+    const files = writeSchemaYaml(r.schema).map((f) => ({ ...f, text: f.text.replace(/\n\s+b: text/, '') }));
+    expect(checkYamlRoundTrip(r.schema, files, parseSchemaFiles)).toEqual(['column t.b missing']);
+  });
+});
