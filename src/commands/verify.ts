@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { negative } from '../errors.js';
+import { SchemaverError, negative } from '../errors.js';
 import type { EdgeCheck } from '../pg/reverify.js';
 
 /** VerifyCommandResult is what `verify --json` prints. */
@@ -30,12 +30,15 @@ REV verifies the edges into one commit; A..B those of the commits reachable from
   };
 
   static override flags = {
-    all: Flags.boolean({ summary: 'Verify every commit reachable from a branch, a tag or HEAD.', exclusive: ['rev'] }),
+    all: Flags.boolean({ summary: 'Verify every commit reachable from a branch, a tag or HEAD.' }),
     force: Flags.boolean({ summary: 'Prove edges again even when they were verified before.' }),
   };
 
   async run(): Promise<VerifyCommandResult> {
     const { args, flags } = await this.parse(Verify);
+    if (flags.all && args.rev !== undefined) {
+      throw new SchemaverError({ code: 'bad-usage', message: '--all and a revision exclude each other', hint: 'use `schemaver verify --all` or `schemaver verify REV`', exit: 2 });
+    }
     const { openProject, shortId } = await import('../cli/project.js');
     const { cacheDir } = await import('../store/index.js');
     const { Progress, paint } = await import('../cli/term.js');
