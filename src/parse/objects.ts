@@ -335,7 +335,7 @@ export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn:
     identityArgs,
     returns: procedure ? 'void' : normalizeReturns(returnsRaw!),
     language: language.trim().toLowerCase(),
-    body: body.trim(),
+    body, // verbatim: PostgreSQL keeps a body's whitespace, so an imported function must round-trip exactly
     at: key,
   };
   fn.procedure = procedure;

@@ -74,7 +74,7 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
       returns: r.kind === 'p' ? 'void' : (r.result ?? 'void'),
       ...(r.kind === 'p' ? { procedure: true } : {}),
       language: r.language,
-      body: r.body.trim(),
+      body: r.body, // verbatim: whitespace is part of the source PostgreSQL keeps
       ...(r.vol === 'i' ? { volatility: 'immutable' as const } : r.vol === 's' ? { volatility: 'stable' as const } : {}),
       ...(r.strict ? { strict: true } : {}),
       ...(r.secdef ? { securityDefiner: true } : {}),
