@@ -203,7 +203,7 @@ export async function verifyEdge(from: Schema, to: Schema, up: string, down: str
   }
   let result: VerifyResult | undefined;
   phaseMs = {};
-  if (!opts.whole) {
+  if (!opts.whole && !isEmpty(from)) {
     const c = await timed('closure', () => edgeClosure(from, to, up, down));
     const size = c.full.size + c.stripped.size;
     if (c.total >= PARTIAL_MIN_OBJECTS && size * 2 <= c.total) {
