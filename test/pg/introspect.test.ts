@@ -233,4 +233,23 @@ describe('introspect (PostgreSQL 15 server)', async () => {
       await created.drop();
     }
   });
+
+  it.skipIf(!up)('reads the less common options the same way too', async () => {
+    const created = await createDatabase('sv_h3_more');
+    let db: Driver | undefined;
+    try {
+      db = await connectUrl(created.url);
+      await db.exec(MORE);
+      const server = await introspect(db);
+      const lite = await read(MORE);
+      expect(compareSchemas(lite.schema, server.schema)).toEqual([
+        expect.stringMatching(/^view app.mv: query expected/),
+        expect.stringMatching(/^view app.secure: query expected/),
+      ]);
+      expect(server.unsupported).toEqual([]);
+    } finally {
+      await db?.close();
+      await created.drop();
+    }
+  });
 });
