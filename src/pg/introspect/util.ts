@@ -159,8 +159,13 @@ export function toDefault(expr: string, type: string): Default {
     const castType = m[2]!;
     if (castType === type || castType === stripTypmod(type)) {
       const text = m[1]!.replace(/''/g, "'");
-      if (NUMERIC_TYPES.has(stripTypmod(type)) && /^-?\d+(\.\d+)?$/.test(text) && String(Number(text)) === text && Number.isSafeInteger(Math.trunc(Number(text)))) {
-        return { literal: Number(text) };
+      if (NUMERIC_TYPES.has(stripTypmod(type))) {
+        // PostgreSQL prints `DEFAULT -1` as '-1'::integer, but `DEFAULT bigint '2'` as '2'::bigint while `DEFAULT 2`
+        // prints 2: only a negative quoted number is what a plain literal reads back as; keep the others exact.
+        if (/^-\d+(\.\d+)?$/.test(text) && String(Number(text)) === text && Number.isSafeInteger(Math.trunc(Number(text)))) {
+          return { literal: Number(text) };
+        }
+        return { sql: e };
       }
       return { literal: text };
     }
