@@ -64,8 +64,9 @@ export async function check(store: DeployStore, db: Driver | undefined, label: s
       throw negative('unknown-recorded-commit', `${label} records commit ${commit}, which this store does not have`, 'pull the .schemaver store that deployed it', { commit });
     }
   }
-  const expected = await build(snapshot);
+  const built = await build(snapshot);
   const actual = db ? await introspect(db) : { schema: emptySchema(), unsupported: [] };
+  const expected = db ? await redeparseViews(db, built, actual.schema) : built;
   const { compareSchemas } = await import('../pg/compare.js');
   const problems = compareSchemas(expected, actual.schema);
   const changes = semanticDiff(expected, actual.schema);
@@ -79,6 +80,44 @@ export async function check(store: DeployStore, db: Driver | undefined, label: s
     unsupported: actual.unsupported,
     ms: Math.round(performance.now() - t0),
   };
+}
+
+/**
+ * redeparseViews lets the target's own PostgreSQL print the expected view queries. The snapshot is built in PGlite
+ * (PostgreSQL 18), whose view deparser differs from older servers' (`SELECT id` vs `SELECT users.id`), so a view
+ * whose text differs is created again as a temporary view on the target, inside a rolled-back transaction, and
+ * compared in that server's spelling. A query the target cannot build keeps PGlite's text (it is drift anyway).
+ */
+export async function redeparseViews(db: Driver, expected: Schema, actual: Schema): Promise<Schema> {
+  const { quoteIdent } = await import('../sql/quote.js');
+  const views = { ...expected.views };
+  let changed = false;
+  for (const [id, v] of Object.entries(expected.views)) {
+    const there = actual.views[id];
+    if (!there || there.query === v.query) continue;
+    const probe = quoteIdent('schemaver_check_view');
+    try {
+      await db.exec('BEGIN');
+      await db.exec('SET LOCAL search_path = public');
+      await db.exec(`CREATE TEMP VIEW ${probe} AS ${v.query}`);
+      const rows = await db.query<{ def: string }>(`SELECT pg_get_viewdef(${quoteLiteralOid(probe)}::regclass, true) AS def`);
+      const def = rows[0]?.def;
+      if (def !== undefined) {
+        views[id] = { ...v, query: def.trim().replace(/;\s*$/, '') }; // as the catalog reader spells view queries
+        changed = true;
+      }
+    } catch {
+      // the target cannot build the expected query: keep PGlite's text and let the comparison report it
+    } finally {
+      await db.exec('ROLLBACK').catch(() => {});
+    }
+  }
+  return changed ? { ...expected, views } : expected;
+}
+
+/** quoteLiteralOid writes a relation name as the string literal a ::regclass cast reads. */
+function quoteLiteralOid(name: string): string {
+  return `'${name.replace(/'/g, "''")}'`;
 }
 
 /** driftError is the exit-1 answer for a drifted database: every difference named in the message, the result as data. */

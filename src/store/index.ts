@@ -99,7 +99,7 @@ export const STORE_DIR = '.schemaver';
 export const SCHEMA_DIR = 'schema';
 
 /** STORE_IGNORES are the store entries an app repository should not track: the local PGlite database, caches, the lock. */
-export const STORE_IGNORES = ['local/', 'local.lock', 'cache/', 'schemaver.lock', '*.tmp-*', 'tmp_obj_*', 'tmp_pack_*'];
+export const STORE_IGNORES = ['local/', 'local.lock', 'cache/', 'schemaver.lock', 'MERGE_HEAD', 'MERGE_STATE', '*.tmp-*', 'tmp_obj_*', 'tmp_pack_*'];
 
 /** cacheDir is where derived, rebuildable data lives (`<root>/.schemaver/cache`: verified edges, WORKING's hash); ignored by git. */
 export function cacheDir(root: string): string {
