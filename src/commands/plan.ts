@@ -31,7 +31,7 @@ export default class Plan extends BaseCommand {
   'Plans the ordered steps that turn schema A into schema B: renames declared with renamed_from first, then drops, types, functions, tables, columns, constraints, indexes, foreign keys, views, triggers and policies, each in dependency order.',
   'Every step carries its reverse; the down script (--down) is the reverses in reverse order. Steps that lose data are marked destructive; steps that rewrite a table or hold a long ACCESS EXCLUSIVE lock are marked too.',
   'A and B are revisions (id, prefix, branch, tag, HEAD~N, REV^N, WORKING); `A..B` is the same as `A B`. With no revisions, HEAD is planned to WORKING (the schema/ directory as it is now).',
-  '--json prints {from, to, direction, destructive, steps: [{what, object, destructive, rewrite, lock, reversible, transactional, sql, reverse}], sql}.',
+  '--json prints {from, to, direction, destructive, steps: [{what, object, destructive, rewrite, lock, reversible, transactional, sql, reverse}], sql}. With --down the steps are the ones the down script runs, in its order, flagged for what they lose.',
 ].join('\n\n');
 
   static override examples = [
@@ -62,28 +62,48 @@ export default class Plan extends BaseCommand {
     const to = await loadRevOrEmpty(root, b, store);
     const plan = planMigration(from.schema, to.schema);
     const sql = flags.down ? renderDown(plan) : renderUp(plan);
+    // The down script runs the reverses in reverse order; what it loses is judged as deploy judges a downgrade:
+    // by planning B -> A (an up step that creates something has a reverse that drops it).
+    const lossy = flags.down ? new Set(planMigration(to.schema, from.schema).steps.filter((s) => s.destructive).map((s) => s.object)) : undefined;
+    const steps: PlanStepJson[] = (flags.down ? [...plan.steps].reverse() : plan.steps).map((s) =>
+      flags.down
+        ? {
+            what: `undo ${s.what}`,
+            object: s.object,
+            destructive: lossy!.has(s.object),
+            rewrite: s.rewrite,
+            lock: s.lock,
+            reversible: s.reverse !== null,
+            transactional: s.transactional !== false,
+            sql: s.reverse ?? [],
+            reverse: s.sql,
+          }
+        : {
+            what: s.what,
+            object: s.object,
+            destructive: s.destructive,
+            rewrite: s.rewrite,
+            lock: s.lock,
+            reversible: s.reverse !== null,
+            transactional: s.transactional !== false,
+            sql: s.sql,
+            reverse: s.reverse,
+          },
+    );
     const label = (s: typeof from) => `${s.rev}${s.id ? ` (${s.id.slice(0, 7)})` : ''}`;
     const [x, y] = flags.down ? [to, from] : [from, to];
     this.print(`-- schemaver ${flags.down ? 'down' : 'up'} migration ${label(x)} -> ${label(y)}`);
     this.print(`-- from ${x.hash}\n-- to   ${y.hash}`);
-    if (plan.steps.some((s) => s.destructive)) this.print(`-- WARNING: destructive steps: ${plan.steps.filter((s) => s.destructive).map((s) => s.what).join('; ')}`);
+    const lossySteps = steps.filter((s) => s.destructive);
+    if (lossySteps.length) this.print(`-- WARNING: destructive steps: ${lossySteps.map((s) => s.what).join('; ')}`);
+    if (flags.down && plan.steps.some((s) => s.reverse === null)) this.print(`-- WARNING: irreversible steps (no down SQL): ${plan.steps.filter((s) => s.reverse === null).map((s) => s.what).join('; ')}`);
     this.print(plan.steps.length ? `\n${sql}` : '-- (no steps: the schemas are equal)');
     return {
       from: { rev: from.rev, id: from.id ?? null, hash: from.hash },
       to: { rev: to.rev, id: to.id ?? null, hash: to.hash },
       direction: flags.down ? 'down' : 'up',
-      destructive: plan.steps.some((s) => s.destructive),
-      steps: plan.steps.map((s) => ({
-        what: s.what,
-        object: s.object,
-        destructive: s.destructive,
-        rewrite: s.rewrite,
-        lock: s.lock,
-        reversible: s.reverse !== null,
-        transactional: s.transactional !== false,
-        sql: s.sql,
-        reverse: s.reverse,
-      })),
+      destructive: lossySteps.length > 0,
+      steps,
       sql,
     };
   }
