@@ -1,0 +1,245 @@
+/**
+ * Issue "foundation", end to end through the built CLI in temporary directories: a verified history restores
+ * byte for byte and is a valid git repository; meaning-preserving rewrites of schema/ keep the hash; every
+ * malformed fixture in test/fixtures/invalid is refused with exit 2, a located `error[...]`, no stack trace,
+ * the same in --json, and a store left byte for byte as it was. Build first (`npx tsc -p .`).
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCli, tempProject, hasStackTrace, type CliResult, type Project } from '../helpers/cli.js';
+
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
+
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'invalid');
+
+/** ok asserts exit 0 and no stack trace. */
+function ok(r: CliResult): CliResult {
+  expect(r.code, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(0);
+  expect(hasStackTrace(r.stderr)).toBe(false);
+  return r;
+}
+
+/** filesUnder lists every file below dir (relative paths, sorted), recursively. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const abs = join(d, e.name);
+      if (e.isDirectory()) walk(abs);
+      else out.push(relative(dir, abs));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** treeDigest hashes every path and file content below dir (and empty directories), so any write shows. */
+function treeDigest(dir: string): string {
+  const h = createHash('sha256');
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const abs = join(d, e.name);
+      h.update(`${relative(dir, abs)}\0${e.isDirectory() ? 'd' : 'f'}\0`);
+      if (e.isDirectory()) walk(abs);
+      else h.update(readFileSync(abs)).update(`\0${statSync(abs).size}\0`);
+    }
+  };
+  walk(dir);
+  return h.digest('hex');
+}
+
+/** snapshotFiles reads schema/ into a path -> bytes map. */
+function snapshotFiles(root: string): Map<string, Buffer> {
+  return new Map(filesUnder(join(root, 'schema')).map((f) => [f, readFileSync(join(root, 'schema', f))]));
+}
+
+const USERS = `# yaml-language-server: $schema=../schemaver.schema.json
+# people\r
+enums:
+  role: [admin, member]   # order matters
+tables:
+  users:
+    comment: "People who can sign in; it's fine"
+    columns:
+      id: { type: integer, identity: always, primary_key: true }
+      email: { type: character varying(200), nullable: false, unique: true }
+      role: { type: role, nullable: false, default: member }
+      created_at: { type: timestamp with time zone, nullable: false, default: { sql: now() } }
+      active: { type: boolean, default: true }
+    indexes:
+      users_created_idx: { columns: [created_at desc] }
+`;
+const TEAMS = `tables:
+  teams:
+    columns:
+      id: { type: bigint, primary_key: true }
+      name: text
+`;
+
+describe('a two-commit history through the CLI', () => {
+  let p: Project;
+  let first: Map<string, Buffer>;
+  beforeAll(() => {
+    p = tempProject('sv-e2e-found-');
+  });
+  afterAll(() => p?.cleanup());
+
+  it('checkout HEAD~1 restores the first files byte for byte; log shows 2 commits; git fsck is clean', async () => {
+    ok(await p.run('init'));
+    p.write('schema/schema.yaml', USERS);
+    p.write('schema/more/teams.yml', TEAMS);
+    const c1 = ok(await p.run('commit', '-m', 'users and teams', '--json')).json();
+    first = snapshotFiles(p.dir);
+
+    // edit: a file changes, one is removed, one is added
+    p.write('schema/schema.yaml', USERS.replace('      active: { type: boolean, default: true }\n', '      active: { type: boolean, default: true }\n      nick: text\n'));
+    rmSync(join(p.dir, 'schema/more/teams.yml'));
+    p.write('schema/posts.yaml', 'tables:\n  posts:\n    columns:\n      id: { type: bigint, primary_key: true }\n      user_id: { type: int, references: users.id }\n');
+    const c2 = ok(await p.run('commit', '-m', 'posts; nick; no teams', '--allow-destructive', '--json')).json();
+    expect(c2.id).not.toBe(c1.id);
+
+    const log = ok(await p.run('log', '--oneline')).stdout.trimEnd().split('\n');
+    expect(log).toHaveLength(2);
+    expect(log[0]).toMatch(/^[0-9a-f]{7} \(HEAD -> main\) posts; nick; no teams$/);
+    expect(log[1]).toMatch(/^[0-9a-f]{7} users and teams$/);
+
+    ok(await p.run('checkout', 'HEAD~1'));
+    const now = snapshotFiles(p.dir);
+    expect([...now.keys()]).toEqual([...first.keys()]);
+    for (const [f, bytes] of first) expect(now.get(f)!.equals(bytes), f).toBe(true);
+    expect(ok(await p.run('status', '--json')).json().clean).toBe(true);
+
+    const fsck = execFileSync('git', ['--git-dir=.schemaver', 'fsck', '--full', '--strict'], { cwd: p.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(fsck).not.toMatch(/error|missing|broken|bad/i);
+    const gitLog = execFileSync('git', ['--git-dir=.schemaver', 'log', '--format=%s', 'main'], { cwd: p.dir, encoding: 'utf8' });
+    expect(gitLog.trim().split('\n')).toEqual(['posts; nick; no teams', 'users and teams']);
+  });
+
+  it('reformatting, reordering keys, splitting files and respelling types keep status clean and the hash', async () => {
+    ok(await p.run('checkout', 'main'));
+    ok(await p.run('checkout', '-b', 'same'));
+    const before = ok(await p.run('status', '--json')).json();
+    expect(before.clean).toBe(true);
+    const hash = before.workingHash;
+    expect(before.headHash).toBe(hash);
+    expect(hash).toMatch(/^sv1:[0-9a-f]{64}$/);
+
+    for (const f of readdirSync(join(p.dir, 'schema'))) rmSync(join(p.dir, 'schema', f), { recursive: true });
+    // block style instead of flow style, keys reordered, other spellings, other comments, split over 4 files
+    p.write(
+      'schema/a/users.yml',
+      `tables:
+  users:
+    indexes:
+      users_created_idx:
+        columns: [ "created_at DESC" ]
+    columns:
+      id:
+        primary_key: true
+        identity: always
+        type: int4
+      email:
+        unique: true
+        nullable: false
+        type: varchar(200)
+      role: { default: member, nullable: false, type: role }
+      created_at:
+        default:
+          sql: now()
+        nullable: false
+        type: timestamptz
+      active: { type: bool, default: true }
+      nick: { type: text }
+    comment: People who can sign in; it's fine
+`,
+    );
+    p.write('schema/b/enums.yaml', 'enums:\n    role:\n        - admin\n        - member\n');
+    p.write('schema/posts.yaml', 'tables:\n  posts:\n    columns:\n      user_id: { references: users.id, type: integer }\n      id: { primary_key: true, type: int8 }\n');
+    p.write('schema/empty.yaml', '# nothing here yet\n');
+    const after = await p.run('status', '--json');
+    ok(after);
+    expect(after.json().clean, after.stdout).toBe(true);
+    expect(after.json().workingHash).toBe(hash);
+    const text = ok(await p.run('status')).stdout;
+    expect(text).toMatch(/nothing to commit|clean/i);
+    expect((await p.run('commit', '-m', 'same schema')).code).toBe(1);
+  });
+});
+
+describe('every malformed fixture is refused through the CLI', () => {
+  let base: string;
+  beforeAll(async () => {
+    base = mkdtempSync(join(tmpdir(), 'sv-e2e-inv-'));
+    ok(await runCli(base, ['init']));
+    cpSync(join(FIXTURES, '..', 'schemas', 'spec'), join(base, 'schema'), { recursive: true, force: true });
+    ok(await runCli(base, ['commit', '-m', 'valid', '--no-verify']));
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  const names = readdirSync(FIXTURES).sort();
+  it('has the 43 fixtures', () => {
+    expect(names.length).toBeGreaterThanOrEqual(43);
+  });
+
+  /** expected reads a fixture's expected.txt lines: [code, location]. */
+  const expected = (name: string) =>
+    readFileSync(join(FIXTURES, name, 'expected.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => /^error\[([\w-]+)\] (\S+:\d+:\d+)/.exec(l)!)
+      .map((m) => ({ code: m[1]!, loc: m[2]! }));
+
+  it('commit -m x: exit 2, located error[...], no stack, --json error, store byte for byte unchanged', async () => {
+    const failures: string[] = [];
+    const one = async (name: string) => {
+      const dir = mkdtempSync(join(tmpdir(), `sv-e2e-${name}-`));
+      try {
+        cpSync(base, dir, { recursive: true });
+        rmSync(join(dir, 'schema'), { recursive: true });
+        cpSync(join(FIXTURES, name, 'schema'), join(dir, 'schema'), { recursive: true });
+        const store = join(dir, '.schemaver');
+        const digest = treeDigest(store);
+        const r = await runCli(dir, ['commit', '-m', 'x']);
+        const j = await runCli(dir, ['commit', '-m', 'x', '--json']);
+        const problems: string[] = [];
+        if (r.code !== 2) problems.push(`exit ${r.code}`);
+        if (!r.stderr.includes('error[')) problems.push('no error[');
+        if (!/ {2}--> schema\/[^:]+:\d+:\d+/.test(r.stderr)) problems.push('no --> file:line:col');
+        if (/\n {4}at /.test(r.stderr) || hasStackTrace(r.stderr)) problems.push('stack trace');
+        for (const e of expected(name)) {
+          if (!r.stderr.includes(`error[${e.code}]`)) problems.push(`missing error[${e.code}]`);
+          if (!r.stderr.includes(`--> ${e.loc}`)) problems.push(`missing --> ${e.loc}`);
+        }
+        if (j.code !== 2) problems.push(`--json exit ${j.code}`);
+        try {
+          const err = JSON.parse(j.stdout).error;
+          if (!err || typeof err.code !== 'string' || typeof err.message !== 'string') problems.push('--json: no {error: {code, message}}');
+          else {
+            // one problem: its loc; several: each issue has its own
+            const locs = [err.loc, ...(err.issues ?? []).map((i: { loc?: unknown }) => i.loc)].filter(Boolean).map((l: { file: string; line: number; col: number }) => `${l.file}:${l.line}:${l.col}`);
+            for (const e of expected(name)) if (!locs.includes(e.loc)) problems.push(`--json: no loc ${e.loc}`);
+          }
+        } catch {
+          problems.push(`--json stdout is not JSON: ${j.stdout.slice(0, 80)}`);
+        }
+        if (treeDigest(store) !== digest) problems.push('.schemaver changed');
+        if (problems.length) failures.push(`${name}: ${problems.join(', ')}\n${r.stderr}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    // a few processes at a time: the machine has 2 cores
+    const queue = [...names];
+    await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        for (let n = queue.shift(); n; n = queue.shift()) await one(n);
+      }),
+    );
+    expect(failures).toEqual([]);
+  });
+});
