@@ -75,7 +75,7 @@ export async function buildConflicts(schema: Schema): Promise<Conflict[]> {
 export async function mergeMigrations(
   parents: readonly { id: string; schema: Schema }[],
   merged: Schema,
-  opts: { verify: boolean; allowDestructive: boolean; note?: (text: string) => void },
+  opts: { verify: boolean; allowDestructive: boolean; note?: (text: string) => void; cacheDir?: string },
 ): Promise<{ migrations: Migration[]; edges: EdgeReport[] }> {
   const { planMigration, renderUp, renderDown } = await import('../plan/index.js');
   const { schemaHash } = await import('../canon/index.js');
@@ -107,7 +107,7 @@ export async function mergeMigrations(
     if (opts.verify) {
       const { verifyEdge } = await import('../pg/index.js');
       opts.note?.(`verifying the migration from ${p.id.slice(0, 7)} in PGlite...`);
-      const res = await verifyEdge(p.schema, merged, up, reversible ? down : null);
+      const res = await verifyEdge(p.schema, merged, up, reversible ? down : null, { cacheDir: opts.cacheDir }); // shared with commit and verify
       if (!res.ok) {
         throw negative(
           'verification-failed',

@@ -181,7 +181,7 @@ async function commitMerge(
 ): Promise<MergeOutcome> {
   const { mergeMigrations } = await import('./commit.js');
   const { schemaHash } = await import('../canon/index.js');
-  const { writeSchemaFiles } = await import('../store/index.js');
+  const { writeSchemaFiles, cacheDir } = await import('../store/index.js');
   const [oursSnap, theirsSnap] = [await store.readSnapshot(m.ours), await store.readSnapshot(m.theirs)];
   const { migrations, edges } = await mergeMigrations(
     [
@@ -189,7 +189,7 @@ async function commitMerge(
       { id: m.theirs, schema: theirsSnap.schema },
     ],
     m.schema,
-    flags,
+    { ...flags, cacheDir: cacheDir(root) },
   );
   const id = await store.commit({ message: m.message, parents: [m.ours, m.theirs], schema: m.schema, files: m.files, migrations });
   await writeSchemaFiles(root, m.files);
