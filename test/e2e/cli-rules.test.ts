@@ -1,0 +1,193 @@
+/**
+ * The global CLI rules, through the built CLI: every command's --help teaches (exit 0, description, an
+ * example); --json prints one parseable JSON document on stdout for every command, on success and on failure;
+ * no ANSI escapes without a TTY or with NO_COLOR (and colour on a TTY, so the check can fail); -C DIR before
+ * and after the command name; unknown commands. Build first (`npx tsc -p .`).
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, runCli, tempProject, hasStackTrace, type CliResult, type Project } from '../helpers/cli.js';
+
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
+
+const ANSI = /\u001b\[/;
+
+/** ok asserts exit 0 and no stack trace. */
+function ok(r: CliResult): CliResult {
+  expect(r.code, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(0);
+  expect(hasStackTrace(r.stderr)).toBe(false);
+  return r;
+}
+
+/** inBatches runs fn over items, n at a time (the machine has 2 cores). */
+async function inBatches<T, R>(items: readonly T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
+    }),
+  );
+  return out;
+}
+
+let p: Project;
+let commands: string[];
+
+beforeAll(async () => {
+  p = tempProject('sv-e2e-rules-');
+  ok(await p.run('init'));
+  p.write('schema/schema.yaml', 'enums:\n  mood: [ok, meh]\ntables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      mood: mood\n');
+  ok(await p.run('commit', '-m', 'users', '--no-verify'));
+  p.write('schema/schema.yaml', 'enums:\n  mood: [ok, meh]\ntables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      mood: mood\n      name: text\n');
+  ok(await p.run('commit', '-m', 'name', '--no-verify'));
+  const help = ok(await p.run('--help')).stdout;
+  commands = help
+    .slice(help.indexOf('\nCOMMANDS\n'))
+    .split('\n')
+    .filter((l) => /^ {2}[a-z][\w-]* /.test(l))
+    .map((l) => l.trim().split(/\s+/)[0]!);
+});
+afterAll(() => p?.cleanup());
+
+describe('help', () => {
+  it('lists every command, and each --help exits 0 with a description and examples', async () => {
+    expect(commands).toEqual(expect.arrayContaining(['init', 'status', 'diff', 'plan', 'commit', 'log', 'show', 'branch', 'checkout', 'tag', 'merge', 'verify', 'import', 'upgrade', 'downgrade', 'current', 'history', 'stamp', 'check', 'erd']));
+    const results = await inBatches(commands, 4, async (c) => [c, await p.run(c, '--help')] as const);
+    for (const [c, r] of results) {
+      expect(r.code, `${c} --help: ${r.stderr}`).toBe(0);
+      expect(r.stdout, c).toMatch(/^DESCRIPTION\n {2}\S/m);
+      expect(r.stdout, c).toMatch(/^EXAMPLES\n {2}\$ schemaver /m);
+      expect(r.stdout, c).toMatch(/^USAGE\n {2}\$ schemaver /m);
+      expect(ANSI.test(r.stdout), c).toBe(false);
+    }
+  });
+});
+
+describe('--json', () => {
+  it('every command prints one JSON document on stdout when it succeeds', async () => {
+    p.write('dump.sql', 'CREATE TABLE t (id int PRIMARY KEY);\n');
+    const imp = mkdtempSync(join(tmpdir(), 'sv-e2e-imp-'));
+    try {
+      // order matters: the database commands share the local PGlite database
+      const runs: string[][] = [
+        ['status'], ['log'], ['show'], ['diff', 'HEAD~1', 'HEAD'], ['plan', 'HEAD~1', 'HEAD'], ['branch'], ['branch', 'topic'], ['tag', 'v1'], ['tag'],
+        ['merge-base', 'main', 'topic'], ['erd'], ['checkout', 'topic'], ['checkout', 'main'], ['merge', 'topic'], ['verify', 'HEAD'],
+        ['upgrade'], ['current'], ['history'], ['check'], ['downgrade', '-1', '--sql'], ['stamp', 'HEAD', '--force'],
+      ];
+      for (const args of runs) {
+        const r = await p.run(...args, '--json');
+        expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
+        expect(() => r.json(), args.join(' ')).not.toThrow();
+        expect(r.json().error, args.join(' ')).toBeUndefined();
+      }
+      ok(await runCli(imp, ['init']));
+      const r = await runCli(imp, ['import', '--sql', join(p.dir, 'dump.sql'), '--json']);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.json().error).toBeUndefined();
+    } finally {
+      rmSync(imp, { recursive: true, force: true });
+    }
+  });
+
+  it('every command prints {"error": {...}} on stdout when it fails, with the exit code of the failure', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'sv-e2e-none-'));
+    try {
+      const argsOf: Record<string, string[]> = { commit: ['commit', '-m', 'x'], checkout: ['checkout', 'main'], merge: ['merge', 'main'], 'merge-base': ['merge-base', 'a', 'b'], import: ['import', '--sql', 'nope.sql'], stamp: ['stamp', 'HEAD'], downgrade: ['downgrade', '-1'] };
+      const results = await inBatches(commands.filter((c) => c !== 'init'), 4, async (c) => [c, await runCli(empty, [...(argsOf[c] ?? [c]), '--json'])] as const);
+      for (const [c, r] of results) {
+        expect(r.code, `${c}: ${r.stdout}${r.stderr}`).toBe(2); // not a project: bad input
+        const e = r.json().error;
+        expect(e, c).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+        expect(hasStackTrace(r.stdout + r.stderr)).toBe(false);
+      }
+      // init refuses a second time; a bad flag is a usage error
+      expect((await p.run('init', '--json')).json().error.code).toEqual(expect.any(String));
+      const bad = await p.run('log', '--no-such-flag', '--json');
+      expect(bad.code).toBe(2);
+      expect(bad.json().error.code).toBe('bad-usage');
+      // negative answers are JSON errors too
+      const nothing = await p.run('commit', '-m', 'x', '--json');
+      expect(nothing.code).toBe(1);
+      expect(nothing.json().error.code).toEqual(expect.any(String));
+      const unknown = await p.run('show', 'nosuchrev', '--json');
+      expect(unknown.code).toBe(2);
+      expect(unknown.json().error.code).toBe('unknown-revision');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('colour', () => {
+  const cases: string[][] = [['log', '--graph'], ['status'], ['show', 'nosuchrev'], ['diff', 'HEAD~1', 'HEAD']];
+  it('no ANSI escapes without a TTY, with or without NO_COLOR', async () => {
+    for (const args of cases) {
+      for (const env of [{ NO_COLOR: undefined }, { NO_COLOR: '1' }, { NO_COLOR: undefined, TERM: 'xterm-256color' }]) {
+        const r = await p.runEnv(env, ...args);
+        expect(ANSI.test(r.stdout + r.stderr), `${args.join(' ')} ${JSON.stringify(env)}`).toBe(false);
+      }
+    }
+  });
+
+  /** onTty runs the CLI on a pseudo-terminal through script(1) and returns everything it wrote. */
+  const onTty = (args: string[], env: Record<string, string | undefined>): string => {
+    const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const e = { ...process.env, TERM: 'xterm-256color', ...env };
+    for (const k of Object.keys(e)) if (e[k] === undefined) delete e[k];
+    return execFileSync('script', ['-qec', cmd, '/dev/null'], { cwd: p.dir, env: e as NodeJS.ProcessEnv, encoding: 'utf8' });
+  };
+  let hasScript = true;
+  try {
+    execFileSync('script', ['-qec', 'true', '/dev/null']);
+  } catch {
+    hasScript = false;
+  }
+
+  it.skipIf(!hasScript)('colour on a terminal, none on a terminal with NO_COLOR', () => {
+    for (const args of [['log', '--graph'], ['status']]) {
+      expect(ANSI.test(onTty(args, { NO_COLOR: undefined })), args.join(' ')).toBe(true);
+      expect(ANSI.test(onTty(args, { NO_COLOR: '1' })), args.join(' ')).toBe(false);
+    }
+  });
+});
+
+describe('-C DIR', () => {
+  it('works before and after the command name, in every spelling', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'sv-e2e-c-'));
+    try {
+      const head = ok(await p.run('log', '--json')).json().commits[0].id;
+      for (const args of [['-C', p.dir, 'log', '--json'], ['log', '-C', p.dir, '--json'], ['log', '--json', `--cwd=${p.dir}`], [`-C${p.dir}`, 'log', '--json'], ['log', '--cwd', p.dir, '--json']]) {
+        const r = ok(await runCli(elsewhere, args));
+        expect(r.json().commits[0].id, args.join(' ')).toBe(head);
+      }
+      const missing = await runCli(elsewhere, ['-C', join(elsewhere, 'nope'), 'status']);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('error[bad-directory]');
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('unknown commands and bad directories', () => {
+  it('an unknown command exits 2', async () => {
+    const r = await p.run('nosuch');
+    expect(r.code).toBe(2);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  // DEFECT (bin/run.js, not ours to edit; see the H7 report): oclif's execute() handles "command not found"
+  // itself, so bin/run.js's catch never runs: the user sees ` ›   Error: command nosuch not found` and --json
+  // prints nothing; `-C missing --json` writes its error as text. Flip to `it` once bin/run.js is fixed.
+  it.fails('an unknown command says error[bad-usage], and --json failures before oclif are JSON', async () => {
+    const r = await p.run('nosuch');
+    expect(r.stderr).toMatch(/^error\[[\w-]+\]: .*nosuch/m);
+    expect((await p.run('nosuch', '--json')).json().error.code).toBe('bad-usage');
+    expect((await p.run('-C', join(p.dir, 'nope'), 'status', '--json')).json().error.code).toBe('bad-directory');
+  });
+});
+
