@@ -19,6 +19,12 @@ export function usageMessage(text: string): string {
   return lines.join('; ') || text;
 }
 
+/** maskSecrets hides passwords in text about to be shown: URL userinfo (`postgres://u:***@h`) and
+ * `password=...` in query strings and libpq keyword/value connection strings (quoted or not). */
+export function maskSecrets(text: string): string {
+  return maskUrl(text).replace(/\b(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&'"\\]+)/gi, '$1***');
+}
+
 /** toSchemaverError maps any thrown value onto a SchemaverError (parse errors exit 2, unknown failures exit 3). */
 export function toSchemaverError(err: unknown): SchemaverError {
   if (err instanceof SchemaverError) return err;
@@ -79,9 +85,10 @@ export abstract class BaseCommand extends Command {
     const e = toSchemaverError(err);
     if (process.env.DEBUG && err.stack) process.stderr.write(err.stack + '\n');
     if (this.jsonEnabled()) {
-      process.stdout.write(JSON.stringify(errorJson(e), null, 2) + '\n');
+      // the last line of defence: whatever a module put in an error, a password is never printed
+      process.stdout.write(maskSecrets(JSON.stringify(errorJson(e), null, 2)) + '\n');
     } else {
-      process.stderr.write(renderError(e) + '\n');
+      process.stderr.write(maskSecrets(renderError(e)) + '\n');
     }
     process.exitCode = e.exit;
     throw new Errors.ExitError(e.exit);
