@@ -77,9 +77,20 @@ export function canonicalSequenceOptions(o: SequenceOptions | undefined, default
   return strip(out);
 }
 
+/** integerLiteral reads a quoted integer default of an integer column (`default: '5'`) as the number PostgreSQL stores. */
+function integerLiteral(c: Column): number | undefined {
+  const d = c.default;
+  if (!d || !('literal' in d) || typeof d.literal !== 'string' || RANGES[c.type] === undefined) return undefined;
+  if (!/^\s*[-+]?\d+\s*$/.test(d.literal)) return undefined;
+  const n = Number(d.literal);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
 function canonColumn(c: Column): Column {
-  if (!c.identity && (keepHints || c.renamedFrom === undefined)) return c;
+  const literal = integerLiteral(c);
+  if (!c.identity && literal === undefined && (keepHints || c.renamedFrom === undefined)) return c;
   const out: Mutable<Column> = strip(c, 'renamedFrom');
+  if (literal !== undefined) out.default = { literal };
   if (c.identity) {
     const options = canonicalSequenceOptions(c.identity.options, c.type);
     out.identity = options && Object.keys(options).length ? { mode: c.identity.mode, options } : { mode: c.identity.mode };

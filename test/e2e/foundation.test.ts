@@ -71,6 +71,7 @@ tables:
       role: { type: role, nullable: false, default: member }
       created_at: { type: timestamp with time zone, nullable: false, default: { sql: now() } }
       active: { type: boolean, default: true }
+      score: { type: int, default: 5 }
     indexes:
       users_created_idx: { columns: [created_at desc] }
 `;
@@ -154,6 +155,7 @@ describe('a two-commit history through the CLI', () => {
         nullable: false
         type: timestamptz
       active: { type: bool, default: true }
+      score: { default: '05', type: int4 }   # the same integer default, quoted
       nick: { type: text }
     comment: People who can sign in; it's fine
 `,
