@@ -77,17 +77,21 @@ export function canonicalSequenceOptions(o: SequenceOptions | undefined, default
   return strip(out);
 }
 
-/** integerLiteral reads a quoted integer default of an integer column (`default: '5'`) as the number PostgreSQL stores. */
-function integerLiteral(c: Column): number | undefined {
+const BOOLEAN_TEXT: Readonly<Record<string, boolean>> = { true: true, t: true, yes: true, y: true, on: true, 1: true, false: false, f: false, no: false, n: false, off: false, 0: false };
+
+/** typedLiteral reads a quoted default as the value PostgreSQL stores: an integer of an integer column
+ * (`default: '5'`), a boolean of a boolean column (`default: 'yes'`); undefined when there is nothing to read. */
+function typedLiteral(c: Column): number | boolean | undefined {
   const d = c.default;
-  if (!d || !('literal' in d) || typeof d.literal !== 'string' || RANGES[c.type] === undefined) return undefined;
-  if (!/^\s*[-+]?\d+\s*$/.test(d.literal)) return undefined;
+  if (!d || !('literal' in d) || typeof d.literal !== 'string') return undefined;
+  if (c.type === 'boolean') return BOOLEAN_TEXT[d.literal.trim().toLowerCase()];
+  if (RANGES[c.type] === undefined || !/^\s*[-+]?\d+\s*$/.test(d.literal)) return undefined;
   const n = Number(d.literal);
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
 function canonColumn(c: Column): Column {
-  const literal = integerLiteral(c);
+  const literal = typedLiteral(c);
   if (!c.identity && literal === undefined && (keepHints || c.renamedFrom === undefined)) return c;
   const out: Mutable<Column> = strip(c, 'renamedFrom');
   if (literal !== undefined) out.default = { literal };

@@ -154,7 +154,7 @@ describe('a two-commit history through the CLI', () => {
           sql: now()
         nullable: false
         type: timestamptz
-      active: { type: bool, default: true }
+      active: { type: bool, default: 'on' }   # PostgreSQL reads 'on' as true
       score: { default: '05', type: int4 }   # the same integer default, quoted
       nick: { type: text }
     comment: People who can sign in; it's fine
