@@ -157,6 +157,17 @@ describe('hostile identifiers through the CLI', () => {
       ok(await p.run('upgrade', ...url));
       ok(await p.run('check', ...url));
       expect(ok(await p.run('current', '--json', ...url)).json().commit).toBe(ids[1]);
+
+      // importing that database into a new project reads the same schema back: the same hash
+      const imp = tempProject('sv-e2e-hostile-imp-');
+      try {
+        ok(await imp.run('init'));
+        ok(await imp.run('import', ...url, '--force'));
+        const head = ok(await p.run('status', '--json')).json().headHash;
+        expect(ok(await imp.run('status', '--json')).json().workingHash).toBe(head);
+      } finally {
+        imp.cleanup();
+      }
     } finally {
       await t.drop();
     }
