@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, dirname } from 'node:path';
@@ -182,6 +182,25 @@ describe('every malformed fixture is refused through the CLI', () => {
     ok(await runCli(base, ['commit', '-m', 'valid', '--no-verify']));
   });
   afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it('a file that is not UTF-8 is refused, located, instead of being read with U+FFFD (checkout could not restore it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sv-e2e-latin1-'));
+    try {
+      cpSync(base, dir, { recursive: true });
+      writeFileSync(join(dir, 'schema', 'latin1.yaml'), Buffer.from('# caf\xe9\ntables:\n  t:\n    comment: "na\xefve"\n    columns: { id: int }\n', 'latin1'));
+      const digest = treeDigest(join(dir, '.schemaver'));
+      for (const args of [['status'], ['commit', '-m', 'x'], ['diff']]) {
+        const r = await runCli(dir, args);
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr).toContain('error[invalid-utf8]: schema/latin1.yaml is not UTF-8 text');
+        expect(r.stderr).toContain('--> schema/latin1.yaml:1:6');
+      }
+      expect((await runCli(dir, ['commit', '-m', 'x', '--json'])).json().error.loc).toEqual({ file: 'schema/latin1.yaml', line: 1, col: 6 });
+      expect(treeDigest(join(dir, '.schemaver'))).toBe(digest);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   const names = readdirSync(FIXTURES).sort();
   it('has the 43 fixtures', () => {
