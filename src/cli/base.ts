@@ -63,6 +63,7 @@ export abstract class BaseCommand extends Command {
 
   static override baseFlags = {
     cwd: Flags.string({ char: 'C', summary: 'Run as if schemaver was started in DIR.', helpValue: 'DIR' }),
+    help: Flags.help({ char: 'h', summary: 'Show this help (same as --help).' }),
   };
 
   /** root is the project directory (the one holding schema/ and .schemaver/). */

@@ -65,6 +65,14 @@ describe('help', () => {
       expect(ANSI.test(r.stdout), c).toBe(false);
     }
   });
+
+  it('-h is --help on every command, as git users type it', async () => {
+    const results = await inBatches(commands, 4, async (c) => [c, await p.run(c, '-h'), await p.run(c, '--help')] as const);
+    for (const [c, short, long] of results) {
+      expect(short.code, `${c} -h: ${short.stderr}`).toBe(0);
+      expect(short.stdout, c).toBe(long.stdout);
+    }
+  });
 });
 
 describe('--json', () => {
