@@ -173,6 +173,45 @@ describe('a two-commit history through the CLI', () => {
   });
 });
 
+describe('the example project rewritten by a YAML library', () => {
+  it('one object per file, every map in reverse key order, quoted, 4-space indent: the same hash', async () => {
+    const YAML = (await import('yaml')).default;
+    const q = tempProject('sv-e2e-rewrite-');
+    try {
+      ok(await q.run('init'));
+      rmSync(join(q.dir, 'schema'), { recursive: true });
+      cpSync(join(FIXTURES, '..', '..', '..', 'schema'), join(q.dir, 'schema'), { recursive: true });
+      const hash = ok(await q.run('status', '--json')).json().workingHash;
+      expect(hash).toMatch(/^sv1:/);
+      const merged: Record<string, unknown> = {};
+      for (const f of filesUnder(join(q.dir, 'schema'))) {
+        const doc = (YAML.parse(readFileSync(join(q.dir, 'schema', f), 'utf8')) ?? {}) as Record<string, unknown>;
+        for (const [section, v] of Object.entries(doc)) {
+          merged[section] = Array.isArray(v) ? [...((merged[section] as unknown[]) ?? []), ...v] : { ...((merged[section] as object) ?? {}), ...(v as object) };
+        }
+        rmSync(join(q.dir, 'schema', f));
+      }
+      const reversed = (x: unknown): unknown =>
+        Array.isArray(x) ? x.map(reversed) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().reverse().map((k) => [k, reversed((x as Record<string, unknown>)[k])])) : x;
+      let n = 0;
+      for (const [section, v] of Object.entries(merged)) {
+        if (Array.isArray(v)) {
+          q.write(`schema/${section}.yml`, YAML.stringify({ [section]: v }, { collectionStyle: 'flow' }));
+          continue;
+        }
+        for (const [name, obj] of Object.entries(v as object)) {
+          q.write(`schema/${section}/${n++}.yaml`, YAML.stringify({ [section]: { [name]: reversed(obj) } }, { indent: 4, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', collectionStyle: 'block' }));
+        }
+      }
+      expect(n).toBeGreaterThan(3);
+      const after = ok(await q.run('status', '--json')).json();
+      expect(after.workingHash).toBe(hash);
+    } finally {
+      q.cleanup();
+    }
+  });
+});
+
 describe('every malformed fixture is refused through the CLI', () => {
   let base: string;
   beforeAll(async () => {
