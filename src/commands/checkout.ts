@@ -66,6 +66,7 @@ export default class Checkout extends BaseCommand {
         const isBranch = (await store.branches()).some((b) => b.name === rev);
         target = await store.resolve(rev);
         if (isBranch) branch = rev;
+        else if (rev === 'HEAD' && branchNow) branch = branchNow; // as in git: `checkout HEAD` stays on the branch
       }
       // refuse over edits HEAD does not hold (semantic or textual: checkout rewrites the text)
       if (!flags.force && target !== head) {
@@ -85,7 +86,8 @@ export default class Checkout extends BaseCommand {
         created = true;
       }
       let files = 0;
-      if (target && target !== head) {
+      // --force rewrites schema/ even when HEAD does not move: that is how edits are discarded
+      if (target && (target !== head || flags.force)) {
         const snapshot = await store.readFiles(target);
         await writeSchemaFiles(root, snapshot);
         await rememberWorkingHash(root, snapshot, (await store.readCommit(target)).schemaHash);

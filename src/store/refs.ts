@@ -102,14 +102,34 @@ export async function readPackedRefs(gitdir: string): Promise<Map<string, string
   return out;
 }
 
+/** refId reads the text of a loose ref file: its commit id, or a `corrupt-store` error (exit 3) when it holds
+ * anything else — never "no such ref", which would make the next commit a root commit and orphan the history. */
+export function refId(ref: string, raw: string): string {
+  const text = raw.trim();
+  if (/^[0-9a-f]{40}$/.test(text)) return text;
+  const conflict = /^<{7}|^={7}$|^>{7}/m.test(text);
+  throw new SchemaverError({
+    code: 'corrupt-store',
+    message: conflict
+      ? `.schemaver/${ref} holds merge conflict markers (an application-level git merge), not a commit id`
+      : `.schemaver/${ref} does not hold a commit id: '${text.slice(0, 80)}'`,
+    hint: conflict
+      ? 'keep one id in the file and save the other as a branch, then `schemaver merge` it (README: ".schemaver/ inside your application\'s git repository")'
+      : `write the commit id it should point at into .schemaver/${ref}, or delete the file if that ref should not exist`,
+    exit: 3,
+    data: { ref },
+  });
+}
+
 /** readRef returns the id a full ref (`refs/heads/main`) points at, or undefined when it does not exist. */
 export async function readRef(gitdir: string, ref: string): Promise<string | undefined> {
+  let raw: string | undefined;
   try {
-    const text = (await fsp.readFile(join(gitdir, ref), 'utf8')).trim();
-    if (/^[0-9a-f]{40}$/.test(text)) return text;
+    raw = await fsp.readFile(join(gitdir, ref), 'utf8');
   } catch {
     /* fall through to packed refs */
   }
+  if (raw !== undefined) return refId(ref, raw);
   return (await readPackedRefs(gitdir)).get(ref);
 }
 
@@ -158,8 +178,7 @@ export async function listRefs(gitdir: string, prefix: 'refs/heads/' | 'refs/tag
       const name = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) await walk(join(dir, e.name), name);
       else if (e.isFile() && !e.name.includes('.tmp-')) {
-        const text = (await fsp.readFile(join(dir, e.name), 'utf8')).trim();
-        if (/^[0-9a-f]{40}$/.test(text)) found.set(name, text);
+        found.set(name, refId(`${prefix}${name}`, await fsp.readFile(join(dir, e.name), 'utf8')));
       }
     }
   }

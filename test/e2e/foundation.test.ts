@@ -303,3 +303,65 @@ describe('every malformed fixture is refused through the CLI', () => {
     expect(failures).toEqual([]);
   });
 });
+
+describe('.schemaver inside an application git repository (README: Branches and merges)', () => {
+  it('a conflicted ref is refused, not read as "no commits yet"; the README recipe merges both sides', async () => {
+    const a = tempProject('sv-e2e-app-');
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], { cwd: a.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      git('init', '-q', '-b', 'trunk');
+      ok(await a.run('init'));
+      a.write('schema/schema.yaml', 'tables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n');
+      ok(await a.run('commit', '-m', 'users', '--no-verify'));
+      git('add', '-A');
+      git('commit', '-q', '-m', 'app: users');
+      git('checkout', '-q', '-b', 'feature');
+      a.write('schema/teams.yaml', 'tables:\n  teams:\n    columns:\n      id: { type: bigint, primary_key: true }\n');
+      ok(await a.run('commit', '-m', 'teams', '--no-verify'));
+      git('add', '-A');
+      git('commit', '-q', '-m', 'app: teams');
+      git('checkout', '-q', 'trunk');
+      ok(await a.run('checkout', 'main', '--force')); // schema/ follows the app checkout; the local state may lag
+      a.write('schema/posts.yaml', 'tables:\n  posts:\n    columns:\n      id: { type: bigint, primary_key: true }\n');
+      ok(await a.run('commit', '-m', 'posts', '--no-verify'));
+      git('add', '-A');
+      git('commit', '-q', '-m', 'app: posts');
+      let conflicted = false;
+      try {
+        git('merge', '-q', 'feature', '-m', 'app merge');
+      } catch {
+        conflicted = true;
+      }
+      expect(conflicted).toBe(true);
+      expect(git('diff', '--name-only', '--diff-filter=U').trim()).toBe('.schemaver/refs/heads/main');
+
+      // the ref file holds conflict markers: every command refuses (exit 3) instead of starting a new root history
+      for (const args of [['status'], ['log'], ['commit', '-m', 'x', '--no-verify']]) {
+        const r = await a.run(...args);
+        expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(3);
+        expect(r.stderr).toContain('error[corrupt-store]: .schemaver/refs/heads/main holds merge conflict markers');
+      }
+
+      // README recipe
+      a.write('.schemaver/refs/heads/main-theirs', git('show', ':3:.schemaver/refs/heads/main'));
+      git('checkout', '--ours', '.schemaver/refs/heads/main');
+      // git merged schema/ as text (teams.yaml came in): schemaver merge refuses over that, and says how to discard it
+      const dirty = await a.run('merge', 'main-theirs');
+      expect(dirty.code).toBe(1);
+      expect(dirty.stderr).toContain('schemaver checkout --force HEAD');
+      // the hint works: schema/ as our side committed it, still on main (it used to detach HEAD and rewrite nothing)
+      expect(ok(await a.run('checkout', '--force', 'HEAD')).stdout).toContain("Already on 'main'");
+      expect(a.exists('schema/teams.yaml')).toBe(false);
+      expect(ok(await a.run('status', '--json')).json()).toMatchObject({ branch: 'main', clean: true });
+      ok(await a.run('merge', 'main-theirs'));
+      ok(await a.run('branch', '-d', 'main-theirs'));
+      const log = ok(await a.run('log', '--oneline')).stdout;
+      for (const m of ['users', 'teams', 'posts']) expect(log).toContain(m);
+      expect(a.exists('schema/teams.yaml') || a.read('schema/posts.yaml').includes('teams')).toBe(true);
+      const st = ok(await a.run('status', '--json')).json();
+      expect(st.clean).toBe(true);
+    } finally {
+      a.cleanup();
+    }
+  });
+});
