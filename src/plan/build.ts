@@ -5,10 +5,10 @@
  * so the down script (reverses in reverse order) mirrors the up script.
  */
 import type { AddChange, AlterChange, Change, DropChange } from '../model/changes.js';
-import type { Table } from '../model/types.js';
+import type { ForeignKey, Schema, Table } from '../model/types.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { attrDiff, sameValue, stableJson } from '../diff/index.js';
-import { createPolicy, createTable, createTrigger, createView, defaultSql, dropPolicy, dropTrigger, dropView, rel, tableExtras, viewKind, commentOn } from '../sql/ddl.js';
+import { createPolicy, createTable, createTrigger, createView, defaultSql, dropPolicy, dropTrigger, dropView, fkComment, rel, tableExtras, viewKind, commentOn } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
 import { addColumn, dropColumn, serialSequenceId } from './columns.js';
 import { bare, emit, funcNeedsDrop, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
@@ -32,9 +32,57 @@ function tableRequires(t: Table): string[] {
   return out;
 }
 
-/** createTableStep drafts CREATE TABLE (with indexes, inline constraints, RLS flags, comments). */
-function tableSql(ctx: PlanContext, id: string, t: Table): string[] {
-  return [createTable(id, t, ctx.ty), ...tableExtras(id, t, ctx.ty)];
+/** tableSql drafts CREATE TABLE (with indexes, inline constraints and foreign keys, RLS flags, comments). */
+function tableSql(ctx: PlanContext, id: string, t: Table, fks: readonly ForeignKey[]): string[] {
+  return [createTable(id, t, ctx.ty, fks), ...tableExtras(id, t, ctx.ty), ...fks.flatMap((fk) => fkComment(id, fk))];
+}
+
+/** plainTable tells whether a table is created by a plain CREATE TABLE (not a partition, partitioned or inheriting). */
+function plainTable(t: Table): boolean {
+  return !t.partitionOf && !t.partitionBy && !t.inherits?.length;
+}
+
+/**
+ * inlineForeignKeys chooses the foreign keys of created tables that can be written inside CREATE TABLE: the target
+ * is created in the same plan with the referenced columns as its primary key or a unique constraint (both are
+ * inline in its CREATE TABLE), or it is the table itself. Every other foreign key, and any that would close a cycle
+ * of creations, stays a separate ADD CONSTRAINT after all tables exist. Building a large schema runs about a
+ * thousand fewer statements, and the SQL reads like hand-written DDL.
+ */
+function inlineForeignKeys(created: ReadonlySet<string>, to: Schema): Map<string, ForeignKey[]> {
+  const keyed = (t: Table, cols: readonly string[]): boolean => {
+    const want = [...cols].sort().join('\0');
+    const sets = [t.primaryKey?.columns, ...Object.values(t.uniques).map((u) => u.columns)];
+    return sets.some((c) => c !== undefined && [...c].sort().join('\0') === want);
+  };
+  const edges = new Map<string, Set<string>>(); // table -> tables it must be created after
+  const reaches = (from: string, target: string): boolean => {
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (x === target) return true;
+      if (seen.has(x)) continue;
+      seen.add(x);
+      stack.push(...(edges.get(x) ?? []));
+    }
+    return false;
+  };
+  const out = new Map<string, ForeignKey[]>();
+  for (const id of [...created].sort()) {
+    const t = to.tables[id];
+    if (!t || !plainTable(t)) continue;
+    for (const fk of Object.values(t.foreignKeys)) {
+      const ref = to.tables[fk.refTable];
+      if (fk.notValid || !ref || !created.has(fk.refTable) || !plainTable(ref) || !keyed(ref, fk.refColumns)) continue;
+      if (fk.refTable !== id) {
+        if (reaches(fk.refTable, id)) continue; // would close a cycle: keep it a separate step
+        edges.set(id, (edges.get(id) ?? new Set()).add(fk.refTable));
+      }
+      out.set(id, [...(out.get(id) ?? []), fk]);
+    }
+  }
+  return out;
 }
 
 /** planChanges turns changes into ordered-to-be drafts. */
@@ -219,24 +267,26 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
       what: `drop table ${id}`,
       object: id,
       sql: [`DROP TABLE ${rel(id)}`],
-      reverse: tableSql(ctx, id, t),
+      reverse: tableSql(ctx, id, t, []), // its foreign keys come back with the reverses of their own drop steps
       destructive: true,
       provides: [`tdrop:${id}`],
       requires: children.map((o) => `tdrop:${o}`),
     });
   }
+  const inline = inlineForeignKeys(ctx.createdTables, to);
   for (const id of ctx.createdTables) {
     const t = to.tables[id]!;
+    const fks = inline.get(id) ?? [];
     emit(ctx, {
       phase: PHASE.createTable,
       what: `create table ${id}`,
       object: id,
-      sql: tableSql(ctx, id, t),
+      sql: tableSql(ctx, id, t, fks),
       reverse: [`DROP TABLE ${rel(id)}`],
       provides: [`rel:${bare(id)}`, `type:${bare(id)}`],
-      requires: [...tableRequires(t), `tdrop:${id}`],
+      requires: [...tableRequires(t), `tdrop:${id}`, ...fks.filter((fk) => fk.refTable !== id).map((fk) => `rel:${bare(fk.refTable)}`)],
     });
-    for (const fk of Object.values(t.foreignKeys)) fkAdd(ctx, id, fk, false);
+    for (const fk of Object.values(t.foreignKeys)) if (!fks.includes(fk)) fkAdd(ctx, id, fk, false);
     for (const tr of Object.values(t.triggers)) {
       emit(ctx, { phase: PHASE.trigger, what: `create trigger ${tr.name} on ${id}`, object: `${id}.${tr.name}`, sql: createTrigger(id, tr), reverse: [dropTrigger(id, tr.name)], requires: [`fn:${bare(tr.function)}`] });
     }

@@ -212,8 +212,11 @@ export function inlineConstraints(t: Table): TableConstraint[] {
   return out;
 }
 
-/** createTable writes CREATE TABLE with its columns and inline constraints (no FKs, indexes, triggers, policies). */
-export function createTable(id: string, t: Table, ty: TypeNamer): string {
+/**
+ * createTable writes CREATE TABLE with its columns and inline constraints (no indexes, triggers, policies). Foreign
+ * keys are written inline only when the planner passes them in `fks` (their target exists by then).
+ */
+export function createTable(id: string, t: Table, ty: TypeNamer, fks: readonly ForeignKey[] = []): string {
   const body: string[] = [];
   if (t.partitionOf) {
     // columns come from the parent; only local constraints and column options are written
@@ -229,6 +232,7 @@ export function createTable(id: string, t: Table, ty: TypeNamer): string {
   }
   for (const c of t.columns) body.push(columnDef(c, ty));
   for (const c of inlineConstraints(t)) body.push(constraintDef(c));
+  for (const fk of fks) body.push(constraintDef(fk));
   let s = `CREATE${t.unlogged ? ' UNLOGGED' : ''} TABLE ${rel(id)} (\n  ${body.join(',\n  ')}\n)`;
   if (t.inherits?.length) s += ` INHERITS (${t.inherits.map(rel).join(', ')})`;
   if (t.partitionBy) s += ` PARTITION BY ${t.partitionBy.strategy.toUpperCase()} (${t.partitionBy.key})`;

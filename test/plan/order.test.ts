@@ -26,9 +26,40 @@ describe('step ordering', () => {
   a_child: { columns: { id: { type: integer, primary_key: true }, p: { type: integer, references: z_parent.id } } }
   z_parent: { columns: { id: { type: integer, primary_key: true } } }
 `);
-    const w = whats(yaml('tables: {}'), to);
-    before(w, /create table z_parent/, /add foreign key/);
-    before(w, /create table a_child/, /add foreign key/);
+    const plan = planMigration(yaml('tables: {}'), to);
+    const w = plan.steps.map((s) => s.what);
+    // the target is created in the same plan, so the foreign key is written inside CREATE TABLE a_child
+    before(w, /create table z_parent/, /create table a_child/);
+    expect(w.some((x) => /add foreign key/.test(x))).toBe(false);
+    const child = plan.steps.find((s) => s.what === 'create table a_child')!;
+    expect(child.sql[0]).toMatch(/CONSTRAINT a_child_p_fkey FOREIGN KEY \(p\) REFERENCES public\.z_parent \(id\)/);
+  });
+
+  it('keeps a foreign key that would close a cycle of new tables as a separate step after both tables', () => {
+    const to = yaml(`tables:
+  a: { columns: { id: { type: integer, primary_key: true }, b_id: { type: integer, references: b.id } } }
+  b: { columns: { id: { type: integer, primary_key: true }, a_id: { type: integer, references: a.id } } }
+`);
+    const plan = planMigration(yaml('tables: {}'), to);
+    const w = plan.steps.map((s) => s.what);
+    const separate = w.filter((x) => /add foreign key/.test(x));
+    expect(separate).toHaveLength(1);
+    const fk = w.indexOf(separate[0]!);
+    expect(w.indexOf('create table a')).toBeLessThan(fk);
+    expect(w.indexOf('create table b')).toBeLessThan(fk);
+    const inlined = plan.steps.filter((s) => /create table/.test(s.what) && /FOREIGN KEY/.test(s.sql[0]!));
+    expect(inlined).toHaveLength(1);
+  });
+
+  it('does not inline a foreign key whose target columns are only a unique index (the index comes after CREATE TABLE)', () => {
+    const to = yaml(`tables:
+  p: { columns: { id: integer, code: text }, indexes: { p_code_idx: { columns: [code], unique: true } } }
+  c: { columns: { id: integer, code: { type: text, references: p.code } } }
+`);
+    const plan = planMigration(yaml('tables: {}'), to);
+    const w = plan.steps.map((s) => s.what);
+    before(w, /create table p/, /add foreign key c_code_fkey/);
+    before(w, /create table c/, /add foreign key c_code_fkey/);
   });
 
   it('drops and recreates a view around a type change of a column it reads, view-on-view in dependency order', () => {
