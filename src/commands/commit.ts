@@ -49,6 +49,8 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
     if (!flags.message.trim()) {
       throw new SchemaverError({ code: 'empty-message', message: 'the commit message is empty', hint: 'pass -m "what changed and why"', exit: 2 });
     }
+    // compile PGlite and read its image in the background while schema/ is parsed and planned
+    if (flags.verify) void import('../pg/pglite.js').then((m) => m.prewarmPglite(), () => undefined);
     const { openProject, loadWorking, headHash, shortId, guard } = await import('../cli/project.js');
     const { root, store } = await openProject(this.root);
     const upText = flags.up !== undefined ? await readSql(this.root, flags.up) : undefined;

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { PGlite, Extension } from '@electric-sql/pglite';
+import type { PGlite, Extension, PGliteOptions } from '@electric-sql/pglite';
 import { envFailure } from '../errors.js';
 import type { Driver } from './driver.js';
 
@@ -104,6 +104,41 @@ export const imageStats = { source: '' as '' | 'memory' | 'disk' | 'initdb', ini
 
 async function loadPgliteModule(): Promise<typeof import('@electric-sql/pglite')> {
   return import('@electric-sql/pglite');
+}
+
+/** WasmModule is PGlite's compiled WebAssembly module. */
+type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
+
+let wasmModule: Promise<WasmModule | undefined> | undefined;
+
+/**
+ * pgliteWasm compiles PGlite's WebAssembly once per process and shares it with every instance. Compiling runs on
+ * V8's background threads, so prewarmPglite can start it while the caller is still parsing and planning.
+ * Undefined when the file cannot be found: PGlite then loads it itself.
+ */
+function pgliteWasm(): Promise<WasmModule | undefined> {
+  wasmModule ??= (async () => {
+    try {
+      const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+      const wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WasmModule> } }).WebAssembly;
+      return await wasm.compile(await readFile(path.join(path.dirname(entry), 'pglite.wasm')));
+    } catch {
+      return undefined;
+    }
+  })();
+  return wasmModule;
+}
+
+/** prewarmPglite starts the slow parts of a first PGlite (compiling its WebAssembly, reading the initdb image) in the background. */
+export function prewarmPglite(): void {
+  void pgliteWasm();
+  void initdbImage().catch(() => undefined);
+}
+
+/** wasmOption is the PGlite.create option that reuses the compiled module, when there is one. */
+async function wasmOption(): Promise<{ pgliteWasmModule?: WasmModule }> {
+  const m = await pgliteWasm();
+  return m ? { pgliteWasmModule: m } : {};
 }
 
 async function makeImage(): Promise<Uint8Array> {
@@ -280,7 +315,7 @@ export async function freshPglite(opts: PgliteOptions = {}): Promise<Driver> {
   const t0 = Date.now();
   let db: PGlite;
   try {
-    db = await PGlite.create({ loadDataDir: new Blob([image as Uint8Array<ArrayBuffer>]), extensions, postgresqlconf: [...PGLITE_CONF] });
+    db = await PGlite.create({ loadDataDir: new Blob([image as Uint8Array<ArrayBuffer>]), extensions, postgresqlconf: [...PGLITE_CONF], ...(await wasmOption()) });
   } catch (e) {
     if (!opts.noRetry && imageStats.restores === 0) {
       // a damaged image cache: forget it and make a new image once
@@ -308,7 +343,7 @@ export async function openPglite(dir: string, opts: PgliteOptions = {}): Promise
   try {
     await mkdir(dir, { recursive: true });
     const loadDataDir = empty ? new Blob([(await initdbImage()) as Uint8Array<ArrayBuffer>]) : undefined;
-    const db = await PGlite.create({ dataDir: dir, extensions, postgresqlconf: [...PGLITE_CONF], ...(loadDataDir ? { loadDataDir } : {}) });
+    const db = await PGlite.create({ dataDir: dir, extensions, postgresqlconf: [...PGLITE_CONF], ...(loadDataDir ? { loadDataDir } : {}), ...(await wasmOption()) });
     return pgliteDriver(db, `pglite:${path.relative(process.cwd(), dir) || dir}`);
   } catch (e) {
     throw envFailure('pglite-failed', `could not open the PGlite database in ${dir}: ${(e as Error).message}`, 'is another schemaver process using it?', e);
