@@ -81,17 +81,19 @@ describe('--json', () => {
     const imp = mkdtempSync(join(tmpdir(), 'sv-e2e-imp-'));
     try {
       // order matters: the database commands share the local PGlite database
-      const runs: string[][] = [
-        ['status'], ['log'], ['show'], ['diff', 'HEAD~1', 'HEAD'], ['plan', 'HEAD~1', 'HEAD'], ['branch'], ['branch', 'topic'], ['tag', 'v1'], ['tag'],
-        ['merge-base', 'main', 'topic'], ['erd'], ['checkout', 'topic'], ['checkout', 'main'], ['merge', 'topic'], ['verify', 'HEAD'],
-        ['upgrade'], ['current'], ['history'], ['check'], ['downgrade', '-1', '--sql'], ['stamp', 'HEAD', '--force'],
-      ];
-      for (const args of runs) {
-        const r = await p.run(...args, '--json');
+      const check = (args: string[], r: CliResult) => {
         expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
         expect(() => r.json(), args.join(' ')).not.toThrow();
         expect(r.json().error, args.join(' ')).toBeUndefined();
-      }
+      };
+      // read-only commands side by side; then the ones that change state, in order
+      const readOnly: string[][] = [['status'], ['log'], ['show'], ['diff', 'HEAD~1', 'HEAD'], ['plan', 'HEAD~1', 'HEAD'], ['branch'], ['tag'], ['erd'], ['verify', 'HEAD']];
+      for (const [args, r] of await inBatches(readOnly, 3, async (args) => [args, await p.run(...args, '--json')] as const)) check(args, r);
+      const inOrder: string[][] = [
+        ['branch', 'topic'], ['tag', 'v1'], ['merge-base', 'main', 'topic'], ['checkout', 'topic'], ['checkout', 'main'], ['merge', 'topic'],
+        ['upgrade'], ['current'], ['history'], ['check'], ['downgrade', '-1', '--sql'], ['stamp', 'HEAD', '--force'],
+      ];
+      for (const args of inOrder) check(args, await p.run(...args, '--json'));
       ok(await runCli(imp, ['init']));
       const r = await runCli(imp, ['import', '--sql', join(p.dir, 'dump.sql'), '--json']);
       expect(r.code, r.stdout + r.stderr).toBe(0);
