@@ -39,7 +39,7 @@ describe('README: the example project, from a fresh clone', () => {
   it('the README section exists with the commands tested here', () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## The example project'), readme.indexOf('## Your own project'));
-    for (const cmd of ['schemaver log --graph --oneline', 'schemaver show HEAD~1', 'schemaver plan HEAD~3 HEAD', 'schemaver diff HEAD~3 HEAD', 'schemaver erd', 'schemaver upgrade', 'schemaver current', 'schemaver downgrade -1 --allow-destructive', 'schemaver check']) {
+    for (const cmd of ['schemaver log --graph --oneline', 'schemaver show HEAD~1', 'schemaver plan HEAD~3 HEAD', 'schemaver plan HEAD~3 HEAD --down', 'schemaver plan HEAD~3 HEAD --json', 'schemaver diff HEAD~3 HEAD', 'schemaver erd', 'schemaver verify --all', 'schemaver upgrade', 'schemaver current', 'schemaver downgrade -1 --allow-destructive', 'schemaver check']) {
       expect(section).toContain(`$ ${cmd}`);
     }
   });
@@ -77,6 +77,15 @@ describe('README: the example project, from a fresh clone', () => {
     expect(diff).toContain('rename column authors.born_on -> birth_date');
     expect(diff).toMatch(/^\+ table reviews/m);
     expect(diff).not.toContain('CREATE TABLE'); // a semantic diff, not SQL
+    const down = ok(await sv('plan', 'HEAD~3', 'HEAD', '--down')).stdout;
+    expect(down).toContain('DROP TABLE public.reviews');
+    expect(down).toContain('RENAME COLUMN birth_date TO born_on');
+    const pj = ok(await sv('plan', 'HEAD~3', 'HEAD', '--json')).json();
+    for (const s of pj.steps) for (const f of ['destructive', 'rewrite', 'lock', 'reversible']) expect(typeof s[f]).toBe('boolean');
+    expect(ok(await sv('erd', '--format', 'mermaid')).stdout.split('\n')[0]).toBe('erDiagram');
+    const verify = ok(await sv('verify', '--all', '--json')).json();
+    expect(verify.ok).toBe(true);
+    expect(verify.edges).toHaveLength(6); // 4 first-parent edges, the root, and the merge's edge from reviews
     const erd = ok(await sv('erd')).stdout;
     expect(erd.split('\n')[0]).toBe('erDiagram');
     expect(erd).toMatch(/books .*reviews|reviews .*books/);
