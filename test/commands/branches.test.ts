@@ -232,7 +232,7 @@ describe('log --graph', () => {
     expect(lines[lines.length - 1]).toBe(`* ${s(base)} base`);
     expect(lines[lines.length - 2]).toBe('|/');
     const middle = lines.slice(2, -2);
-    expect(middle.sort()).toEqual([`* | ${s(m1)} m1`, `| * ${s(f2)} (feature) f2`, `| * ${s(f1)} f1`].sort());
+    expect([...middle].sort()).toEqual([`* | ${s(m1)} m1`, `| * ${s(f2)} (feature) f2`, `| * ${s(f1)} f1`].sort());
     expect(middle.indexOf(`| * ${s(f2)} (feature) f2`)).toBeLessThan(middle.indexOf(`| * ${s(f1)} f1`));
     const full = await p.run('log', '--graph');
     expect(full.stdout).toContain(`Merge: ${s(m1)} ${s(f2)}`);

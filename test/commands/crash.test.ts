@@ -30,9 +30,11 @@ describe('killed commits', () => {
         stdio: 'ignore',
         env: { ...process.env, NO_COLOR: '1' },
       });
+      // listen before waiting: a fast commit may finish before the kill, and its exit must not be missed
+      const exited = new Promise((r) => child.once('exit', r));
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
       execFileSync('git', ['--git-dir', join(p.dir, '.schemaver'), 'fsck', '--strict'], { stdio: 'pipe' });
       const after = p.exists('.schemaver/refs/heads/main') ? p.read('.schemaver/refs/heads/main').trim() : undefined;
       if (after !== before) {
