@@ -1,8 +1,17 @@
 #!/usr/bin/env node
-// schemaver CLI entry: handles `-C DIR` before oclif loads, and renders failures without stack traces.
-import { execute } from '@oclif/core';
+// schemaver CLI entry: handles `-C DIR` before oclif loads, and renders every failure oclif does not
+// (unknown command, bad directory) the way commands do: `error[CODE]` on stderr, or JSON with --json.
+import { Errors, flush, run } from '@oclif/core';
 
 const argv = process.argv.slice(2);
+const json = argv.includes('--json') && (argv.indexOf('--') === -1 || argv.indexOf('--json') < argv.indexOf('--'));
+
+function fail(code, message, hint, exit) {
+  if (json) process.stdout.write(JSON.stringify({ error: { code, message, hint } }, null, 2) + '\n');
+  else process.stderr.write(`error[${code}]: ${message}\n  = hint: ${hint}\n`);
+  process.exit(exit);
+}
+
 const args = [];
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -19,24 +28,26 @@ for (let i = 0; i < argv.length; i++) {
     try {
       process.chdir(dir);
     } catch {
-      process.stderr.write(`error[bad-directory]: cannot change to directory '${dir}'\n  = hint: -C takes an existing directory\n`);
-      process.exit(2);
+      fail('bad-directory', `cannot change to directory '${dir}'`, '-C takes an existing directory', 2);
     }
   }
 }
 
 try {
-  await execute({ dir: import.meta.url, args });
+  await run(args, import.meta.url);
+  await flush();
 } catch (err) {
-  const code = err?.oclif?.exit ?? 2;
-  if (err?.code !== 'EEXIT') {
-    const msg = String(err?.message ?? err).split('\n')[0];
-    if (process.argv.includes('--json')) {
-      process.stdout.write(JSON.stringify({ error: { code: 'bad-usage', message: msg } }, null, 2) + '\n');
-    } else {
-      process.stderr.write(`error[bad-usage]: ${msg}\n  = hint: run 'schemaver --help' to see the commands\n`);
-    }
-    process.exit(code === 127 ? 2 : code);
+  if (err instanceof Errors.ExitError || err?.code === 'EEXIT') {
+    await flush().catch(() => {});
+    process.exit(err.oclif?.exit ?? 0);
   }
-  process.exit(code);
+  // failures before a command runs: an unknown command, a broken installation
+  const message = String(err?.message ?? err).split('\n')[0].replace(/^\s*›?\s*Error:\s*/, '');
+  const unknown = /command .* not found/i.test(message);
+  fail(
+    unknown ? 'unknown-command' : 'bad-usage',
+    message,
+    unknown ? "run 'schemaver --help' to see the commands" : 'run the command with --help to see its flags and arguments',
+    2,
+  );
 }
