@@ -76,16 +76,9 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       if (!head && working.hash === (await schemaHashOf(parentSchema))) {
         throw negative('nothing-to-commit', 'nothing to commit: schema/ declares no objects yet', 'declare some objects in schema/*.yaml first');
       }
-      const { planMigration, renderUp, renderDown } = await import('../plan/index.js');
+      const { planMigration, renderUp, renderDown, summarizeSteps } = await import('../plan/index.js');
       const plan = await guard('migration planning (src/plan)', () => planMigration(parentSchema, working.schema));
-      const steps: StepSummary[] = plan.steps.map((s) => ({
-        what: s.what,
-        object: s.object,
-        destructive: s.destructive,
-        rewrite: s.rewrite,
-        lock: s.lock,
-        reversible: s.reverse !== null,
-      }));
+      const steps: StepSummary[] = summarizeSteps(plan);
       const destructive = steps.filter((s) => s.destructive);
       if (destructive.length && !flags['allow-destructive']) {
         throw negative(

@@ -77,13 +77,13 @@ export async function mergeMigrations(
   merged: Schema,
   opts: { verify: boolean; allowDestructive: boolean; note?: (text: string) => void; cacheDir?: string },
 ): Promise<{ migrations: Migration[]; edges: EdgeReport[] }> {
-  const { planMigration, renderUp, renderDown } = await import('../plan/index.js');
+  const { planMigration, renderUp, renderDown, summarizeSteps } = await import('../plan/index.js');
   const { schemaHash } = await import('../canon/index.js');
   const { describeRenames } = await import('../commands/commit.js');
   const toHash = schemaHash(merged);
   const planned = parents.map((p) => {
     const plan = planMigration(p.schema, merged);
-    const steps: StepSummary[] = plan.steps.map((s) => ({ what: s.what, object: s.object, destructive: s.destructive, rewrite: s.rewrite, lock: s.lock, reversible: s.reverse !== null }));
+    const steps: StepSummary[] = summarizeSteps(plan);
     return { p, plan, steps };
   });
   const destructive = planned.flatMap(({ p, steps }) => steps.filter((s) => s.destructive).map((s) => `${s.what} (from ${p.id.slice(0, 7)})`));
