@@ -366,6 +366,11 @@ export function emptySchema(): Schema {
   };
 }
 
+/** emptyTable returns a table with no columns, constraints, indexes, triggers or policies. */
+export function emptyTable(schema: string, name: string): Table {
+  return { kind: 'table', schema, name, columns: [], uniques: {}, checks: {}, foreignKeys: {}, exclusions: {}, indexes: {}, triggers: {}, policies: {} };
+}
+
 /** assertNever makes a missing case in an exhaustive switch a compile error. */
 export function assertNever(x: never, what = 'value'): never {
   throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);

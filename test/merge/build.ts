@@ -1,25 +1,12 @@
 /** Small builders of hand-made models for merge unit tests. */
-import { emptySchema, type Column, type EnumType, type Schema, type Table } from '../../src/model/types.js';
+import { emptySchema, emptyTable, type Column, type EnumType, type Schema, type Table } from '../../src/model/types.js';
 
 export function col(name: string, type = 'text', extra: Partial<Column> = {}): Column {
   return { kind: 'column', name, type, nullable: true, ...extra };
 }
 
 export function table(name: string, columns: Column[], extra: Partial<Table> = {}): Table {
-  return {
-    kind: 'table',
-    schema: 'public',
-    name,
-    columns,
-    uniques: {},
-    checks: {},
-    foreignKeys: {},
-    exclusions: {},
-    indexes: {},
-    triggers: {},
-    policies: {},
-    ...extra,
-  };
+  return { ...emptyTable('public', name), columns, ...extra };
 }
 
 export function enumType(name: string, values: string[], extra: Partial<EnumType> = {}): EnumType {

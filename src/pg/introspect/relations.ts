@@ -11,6 +11,7 @@ import type {
   View,
 } from '../../model/types.js';
 import { qid } from '../../model/ids.js';
+import { emptyTable } from '../../model/types.js';
 import { type Ctx, rows, commentOf, formatTypes, collationNames, type RawSeq, inRels, collationName, isDefaultSeq, relOptions, seqOptions, stripParens, toDefault, unsupported } from './util.js';
 
 /** RelRow is one user relation from pg_class. */
@@ -323,19 +324,7 @@ export function applyConstraint(ctx: Ctx, relId: string, t: Mutable<Table>, r: C
 
 /** tableOf starts a model table from its pg_class row. */
 export function tableOf(ctx: Ctx, relId: string, r: RelRow): Mutable<Table> {
-  const t: Mutable<Table> = {
-    kind: 'table',
-    schema: r.schema,
-    name: r.name,
-    columns: [],
-    uniques: {},
-    checks: {},
-    foreignKeys: {},
-    exclusions: {},
-    indexes: {},
-    triggers: {},
-    policies: {},
-  };
+  const t: Mutable<Table> = emptyTable(r.schema, r.name);
   if (r.rls) t.rowLevelSecurity = true;
   if (r.force_rls) t.forceRowLevelSecurity = true;
   if (r.persistence === 'u') t.unlogged = true;
