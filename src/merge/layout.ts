@@ -63,7 +63,7 @@ export interface LayoutInput {
   readonly fallbackPath?: string;
 }
 
-/** layoutFiles returns the merged schema/ files in ours' layout, keeping unchanged files byte for byte. */
+/** layoutFiles returns the merged schema/ files in ours' layout, keeping unchanged files (ours', or a file only theirs added) byte for byte. */
 export function layoutFiles(input: LayoutInput): SourceFile[] {
   const { ours, theirs, merged } = input;
   const mine = owners(ours.files, ours.schema);
@@ -95,6 +95,18 @@ export function layoutFiles(input: LayoutInput): SourceFile[] {
   }
   const out: SourceFile[] = [];
   const paths = [...new Set([...ours.files.map((f) => f.path), ...assigned.keys()])].sort();
+  // a file only theirs has, holding exactly the objects it defines there, unchanged: keep theirs' bytes (comments, short forms)
+  const theirsVerbatim = (path: string, parts: Map<Section, string[]>): SourceFile | undefined => {
+    const file = theirs.files.find((f) => f.path === path);
+    if (!file) return undefined;
+    const here = [...parts].flatMap(([s, keys]) => keys.map((k) => `${s}\u0000${k}`)).sort();
+    const there = [...theirsOwners].filter(([, f]) => f === path).map(([key]) => key).sort();
+    if (here.join('\n') !== there.join('\n')) return undefined;
+    const same = [...parts].every(([s, keys]) =>
+      keys.every((k) => deepEqual((theirs.schema[s] as Record<string, unknown>)[k], (merged[s] as Record<string, unknown>)[k])),
+    );
+    return same ? file : undefined;
+  };
   for (const p of paths) {
     const original = ours.files.find((f) => f.path === p);
     if (original && !dirty.has(p)) {
@@ -103,6 +115,11 @@ export function layoutFiles(input: LayoutInput): SourceFile[] {
     }
     const parts = assigned.get(p);
     if (!parts) continue; // every object of this file was dropped
+    const kept = original ? undefined : theirsVerbatim(p, parts);
+    if (kept) {
+      out.push(kept);
+      continue;
+    }
     const sub: Record<string, unknown> = { ...emptySchema() };
     for (const [s, keys] of parts) sub[s] = Object.fromEntries(keys.map((k) => [k, (merged[s] as Record<string, unknown>)[k]]));
     out.push({ path: p, text: input.write(sub as unknown as Schema, p) });
