@@ -32,15 +32,7 @@ The database is --url, else $DATABASE_URL, else the embedded PGlite database in 
 
   async run(): Promise<MoveResult> {
     const { args, flags } = await this.parse(Upgrade);
-    const { runMove } = await import('../deploy/command.js');
-    const r = await runMove(this.root, 'upgrade', { rev: args.rev, ...flags }, (l) => this.note(l));
-    if (r.sql !== undefined) {
-      if (!this.jsonEnabled()) process.stdout.write(r.sql);
-      return r;
-    }
-    const { renderMove } = await import('../deploy/render.js');
-    const { paint } = await import('../cli/term.js');
-    this.print(renderMove(r, paint(process.stdout)));
-    return r;
+    const { runMoveCommand } = await import('../deploy/command.js');
+    return runMoveCommand(this.root, 'upgrade', { rev: args.rev, ...flags }, { json: this.jsonEnabled(), note: (l) => this.note(l), print: (t) => this.print(t) });
   }
 }

@@ -49,3 +49,23 @@ export async function runMove(start: string, command: 'upgrade' | 'downgrade', f
     );
   });
 }
+
+/** MoveOutput is how a command shows people what a move did (suppressed with --json). */
+export interface MoveOutput {
+  readonly json: boolean;
+  note(line: string): void;
+  print(text: string): void;
+}
+
+/** runMoveCommand is the whole of `upgrade` and `downgrade`: move, then print the script (--sql) or the report. */
+export async function runMoveCommand(start: string, command: 'upgrade' | 'downgrade', f: MoveFlags, out: MoveOutput): Promise<MoveResult> {
+  const r = await runMove(start, command, f, (l) => out.note(l));
+  if (r.sql !== undefined) {
+    if (!out.json) process.stdout.write(r.sql);
+    return r;
+  }
+  const { renderMove } = await import('./render.js');
+  const { paint } = await import('../cli/term.js');
+  out.print(renderMove(r, paint(process.stdout)));
+  return r;
+}
