@@ -84,42 +84,12 @@ export function splitStatements(script: string): ScriptStatement[] {
       i++;
       continue;
     }
-    if (c === "'" ) {
-      const escaped = i > 0 && /[eE]/.test(s[i - 1]!) && (i < 2 || !WORD.test(s[i - 2]!));
-      let j = i + 1;
-      while (j < s.length) {
-        if (s[j] === '\n') line++;
-        if (escaped && s[j] === '\\') {
-          j += 2;
-          continue;
-        }
-        if (s[j] === "'") {
-          if (s[j + 1] === "'") {
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        j++;
-      }
-      i = j + 1;
-      prevWord = '';
-      continue;
-    }
-    if (c === '"') {
-      let j = i + 1;
-      while (j < s.length) {
-        if (s[j] === '\n') line++;
-        if (s[j] === '"') {
-          if (s[j + 1] === '"') {
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        j++;
-      }
-      i = j + 1;
+    if (c === "'" || c === '"') {
+      // E'...' strings take backslash escapes; quoted identifiers and standard strings only a doubled quote
+      const escaped = c === "'" && i > 0 && /[eE]/.test(s[i - 1]!) && (i < 2 || !WORD.test(s[i - 2]!));
+      const end = skipQuoted(s, i, escaped);
+      line += end.lines;
+      i = end.next;
       prevWord = '';
       continue;
     }
@@ -160,6 +130,29 @@ export function splitStatements(script: string): ScriptStatement[] {
 
 /** TRANSACTION_CONTROL matches statements that would end or nest schemaver's one transaction. */
 const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|ROLLBACK|END|ABORT|START\s+TRANSACTION|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION|COMMIT\s+PREPARED|ROLLBACK\s+PREPARED)\b/i;
+
+/** skipQuoted scans a '...' string or "..." identifier opening at `i`; returns the index after it and the newlines inside. */
+function skipQuoted(s: string, i: number, escaped: boolean): { next: number; lines: number } {
+  const q = s[i]!;
+  let lines = 0;
+  let j = i + 1;
+  while (j < s.length) {
+    if (s[j] === '\n') lines++;
+    if (escaped && s[j] === '\\') {
+      j += 2;
+      continue;
+    }
+    if (s[j] === q) {
+      if (s[j + 1] === q) {
+        j += 2;
+        continue;
+      }
+      break;
+    }
+    j++;
+  }
+  return { next: j + 1, lines };
+}
 
 /** isTransactionControl tells whether a statement is BEGIN/COMMIT/ROLLBACK/SAVEPOINT-like. */
 export function isTransactionControl(sql: string): boolean {
