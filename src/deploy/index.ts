@@ -10,5 +10,5 @@ export { withDeploy, type DeploySession, type DeployOpen } from './session.js';
 export { reverseHints } from './reverse.js';
 export { BASE, findPath, loadGraph, planPath, type DeployStore, type DownClassifier, type PathEdge, type Graph } from './path.js';
 export { buildScript, renderScript, sha256, type DeployScript, type ScriptUnit } from './script.js';
-export { splitStatements, isTransactionControl, type ScriptStatement } from './split.js';
+export { splitStatements, isTransactionControl, type ScriptStatement } from '../sql/split.js';
 export { VERSION_TABLE, HISTORY_TABLE, LOCK_KEY, readRecorded, readHistory, type Recorded, type HistoryRow } from './versions.js';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { SchemaverError } from '../errors.js';
 import { BASE, edgeLabel, short, type PathEdge } from './path.js';
-import { isTransactionControl, splitStatements } from './split.js';
+import { isTransactionControl, splitStatements } from '../sql/split.js';
 import { CREATE_TABLES, guardSql, historySql, lockSql, setVersionSql } from './versions.js';
 
 /** ScriptUnit is one statement of the deploy script and where it comes from. */

@@ -6,6 +6,7 @@ import { SchemaverError } from '../errors.js';
 import { emptySchema, type Schema } from '../model/types.js';
 import { planMigration, renderUp } from '../plan/index.js';
 import type { Driver } from './driver.js';
+import { execBatched } from './batch.js';
 import { freshPglite } from './pglite.js';
 import { introspect } from './introspect/index.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -66,7 +67,7 @@ export async function buildInto(db: Driver, schema: Schema, what = 'the schema')
   const script = creationScript(schema);
   if (!script.trim()) return;
   try {
-    await db.exec(script);
+    await execBatched(db, script);
   } catch (e) {
     throw buildFailure(what, e, script);
   }

@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as zlib from 'node:zlib';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { ObjectType } from './objects.js';
@@ -20,8 +21,16 @@ export interface PackObject {
 const TYPE_CODE: Readonly<Record<ObjectType, number>> = { commit: 1, tree: 2, blob: 3 };
 
 let crcTable: Uint32Array | undefined;
+/** nativeCrc32 is zlib's CRC-32 (Node 20.15+), ~50x faster than the table loop below, which is the fallback. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
 /** crc32 is the CRC-32 (IEEE) git stores per packed object in the index. */
 export function crc32(buf: Uint8Array): number {
+  return nativeCrc32 ? nativeCrc32(buf) : portableCrc32(buf);
+}
+
+/** portableCrc32 is crc32 computed with a table in JavaScript (Node before 20.15). */
+export function portableCrc32(buf: Uint8Array): number {
   if (!crcTable) {
     crcTable = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {

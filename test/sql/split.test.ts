@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTransactionControl, splitStatements } from '../../src/deploy/split.js';
+import { isTransactionControl, splitStatements } from '../../src/sql/split.js';
 
 describe('splitStatements', () => {
   it('splits at top-level semicolons and keeps the step comment and line of each statement', () => {
