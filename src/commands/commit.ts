@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Flags } from '@oclif/core';
+import { Flags, type Interfaces } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { SchemaverError, negative } from '../errors.js';
 import type { Migration, StepSummary } from '../model/plan.js';
+import type { Verifier } from '../pg/offload.js';
 
 /** CommitResult is what `commit --json` prints. */
 export interface CommitResult {
@@ -21,6 +22,8 @@ export interface CommitResult {
     readonly verifyMs?: number;
   }[];
 }
+
+type CommitFlags = Interfaces.InferredFlags<(typeof Commit)['flags']>;
 
 /** Commit snapshots schema/ with a verified migration from HEAD. */
 export default class Commit extends BaseCommand {
@@ -49,8 +52,16 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
     if (!flags.message.trim()) {
       throw new SchemaverError({ code: 'empty-message', message: 'the commit message is empty', hint: 'pass -m "what changed and why"', exit: 2 });
     }
-    // compile PGlite and read its image in the background while schema/ is parsed and planned
-    if (flags.verify) void import('../pg/pglite.js').then((m) => m.prewarmPglite(), () => undefined);
+    // PGlite compiles and restores a database on its own thread while schema/ is parsed and planned
+    const verifier = flags.verify ? (await import('../pg/offload.js')).startVerifier() : undefined;
+    try {
+      return await this.commit(flags, verifier);
+    } finally {
+      await verifier?.close();
+    }
+  }
+
+  private async commit(flags: CommitFlags, verifier: Verifier | undefined): Promise<CommitResult> {
     const { openProject, loadWorking, headHash, shortId, guard } = await import('../cli/project.js');
     const { root, store } = await openProject(this.root);
     const upText = flags.up !== undefined ? await readSql(this.root, flags.up) : undefined;
@@ -94,16 +105,17 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       const reversible = steps.every((s) => s.reversible);
       const renames = await describeRenames(parentSchema, working.schema);
 
+      const fromHash = head?.hash ?? (await schemaHashOf(parentSchema));
       let verified = false;
       let verifyMs: number | undefined;
-      if (flags.verify) {
-        const { verifyEdge } = await import('../pg/index.js');
+      if (verifier) {
         this.note(`verifying the migration from ${head ? shortId(head.id) : 'nothing'} in PGlite...`);
         const { cacheDir } = await import('../store/index.js');
         const result = await guard('verification (src/pg)', () =>
-          verifyEdge(parentSchema, working.schema, up, downText !== undefined || reversible ? down : null, {
+          verifier.verify(parentSchema, working.schema, up, downText !== undefined || reversible ? down : null, {
             cacheDir: cacheDir(root),
             allowDataLoss: destructive.length > 0,
+            hashes: { from: fromHash, to: working.hash },
           }),
         );
         if (!result.ok) {
@@ -120,7 +132,7 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
 
       const migration: Migration = {
         parent: head?.id ?? '',
-        fromHash: head?.hash ?? (await schemaHashOf(parentSchema)),
+        fromHash,
         toHash: working.hash,
         up,
         down,

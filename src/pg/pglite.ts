@@ -307,8 +307,28 @@ export function pgliteDriver(db: PGlite, label: string): Driver & { readonly pgl
   };
 }
 
+let spare: Promise<Driver | undefined> | undefined;
+
+/**
+ * prepareSpare restores one fresh database (no extension bundles) in the background, for the next freshPglite
+ * call to take. Only for processes or threads that end by terminating (the verification worker): an instance
+ * nobody takes is never closed, and an unclosed instance keeps a process alive.
+ */
+export function prepareSpare(): void {
+  spare ??= restoreFresh({}).catch(() => undefined);
+}
+
 /** freshPglite returns an empty in-memory PGlite database, restored from the cached initdb image. */
 export async function freshPglite(opts: PgliteOptions = {}): Promise<Driver> {
+  if (spare && !opts.extensions?.length) {
+    const ready = await spare;
+    spare = undefined;
+    if (ready) return ready;
+  }
+  return restoreFresh(opts);
+}
+
+async function restoreFresh(opts: PgliteOptions): Promise<Driver> {
   const image = await ephemeralImage();
   const { PGlite } = await loadPgliteModule();
   const extensions = await loadExtensionBundles(opts.extensions);
@@ -320,7 +340,7 @@ export async function freshPglite(opts: PgliteOptions = {}): Promise<Driver> {
     if (!opts.noRetry && imageStats.restores === 0) {
       // a damaged image cache: forget it and make a new image once
       await dropImageCache();
-      return freshPglite({ ...opts, noRetry: true });
+      return restoreFresh({ ...opts, noRetry: true });
     }
     throw envFailure('pglite-failed', `could not start PGlite: ${(e as Error).message}`, `remove ${imageCachePath()} and try again`, e);
   }

@@ -40,6 +40,8 @@ export interface VerifyOptions {
   readonly force?: boolean;
   /** whole: always prove the whole schemas (never the edge's closure first). */
   readonly whole?: boolean;
+  /** hashes: schemaHash of `from` and `to` when the caller has them (the cache key needs them; hashing 1000 tables costs ~0.1 s). */
+  readonly hashes?: { readonly from: string; readonly to: string };
 }
 
 /** VerifyData is the structured detail of a verification (VerifyResult.data). */
@@ -59,9 +61,9 @@ export interface VerifyData {
 }
 
 /** edgeKey identifies an edge for the verification cache: both schema hashes, both scripts and the PGlite version. */
-export function edgeKey(from: Schema, to: Schema, up: string, down: string | null): string {
+export function edgeKey(from: Schema, to: Schema, up: string, down: string | null, hashes?: VerifyOptions['hashes']): string {
   const h = createHash('sha256');
-  for (const part of [pgliteVersionString(), schemaHash(from), schemaHash(to), up, down ?? '\u0000irreversible']) {
+  for (const part of [pgliteVersionString(), hashes?.from ?? schemaHash(from), hashes?.to ?? schemaHash(to), up, down ?? '\u0000irreversible']) {
     h.update(part);
     h.update('\u0000');
   }
@@ -197,13 +199,13 @@ export const PARTIAL_MIN_OBJECTS = 40;
  */
 export async function verifyEdge(from: Schema, to: Schema, up: string, down: string | null, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const t0 = Date.now();
-  const key = opts.cacheDir ? edgeKey(from, to, up, down) : '';
+  phaseMs = {};
+  const key = opts.cacheDir ? await timed('key', () => edgeKey(from, to, up, down, opts.hashes)) : '';
   if (opts.cacheDir && !opts.force && (await isVerified(opts.cacheDir, key))) {
     const data: VerifyData = { cached: true, up: [], down: [], replan: [], data: [], warnings: [], samples: {} };
     return { ok: true, problems: [], data, ms: Date.now() - t0 };
   }
   let result: VerifyResult | undefined;
-  phaseMs = {};
   if (!opts.whole && !isEmpty(from)) {
     const c = await timed('closure', () => edgeClosure(from, to, up, down));
     const size = c.full.size + c.stripped.size;
@@ -238,7 +240,7 @@ async function proveRoot(to: Schema, up: string, down: string | null, t0: number
     } catch (e) {
       return failed([], buildFailure('the target schema', e), t0);
     }
-    const replan = replanProblems(to);
+    const replan = await timed('replan', () => replanProblems(to));
     const downProblems: string[] = [];
     if (down !== null) {
       try {
@@ -269,7 +271,7 @@ function replanProblems(target: Schema): string[] {
 /** proveEdge runs the whole proof of one edge in one PGlite instance (no cache, no closure). */
 async function proveEdge(from: Schema, to: Schema, up: string, down: string | null, opts: VerifyOptions): Promise<VerifyResult> {
   const t0 = Date.now();
-  if (isEmpty(from) && up.trim() === creationScript(to).trim()) return proveRoot(to, up, down, t0);
+  if (isEmpty(from) && (await timed('script', () => up.trim() === creationScript(to).trim()))) return proveRoot(to, up, down, t0);
   const exts = extensionNames(from, to);
   let db = await timed('restore', () => freshPglite({ extensions: exts }));
   const problems: string[] = [];
