@@ -106,29 +106,21 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       const renames = await describeRenames(parentSchema, working.schema);
 
       const fromHash = head?.hash ?? (await schemaHashOf(parentSchema));
-      let verified = false;
-      let verifyMs: number | undefined;
-      if (verifier) {
-        this.note(`verifying the migration from ${head ? shortId(head.id) : 'nothing'} in PGlite...`);
-        const { cacheDir } = await import('../store/index.js');
-        const result = await guard('verification (src/pg)', () =>
-          verifier.verify(parentSchema, working.schema, up, downText !== undefined || reversible ? down : null, {
-            cacheDir: cacheDir(root),
-            allowDataLoss: destructive.length > 0,
-            hashes: { from: fromHash, to: working.hash },
-          }),
-        );
-        if (!result.ok) {
-          throw negative(
-            'verification-failed',
-            `the migration does not reproduce the schema:\n  ${result.problems.join('\n  ')}`,
-            upText !== undefined ? 'fix the hand-edited SQL, or drop --up to use the generated migration' : 'this is a planner bug; commit with --no-verify only if you have checked the SQL by hand',
-            { problems: result.problems, detail: result.data },
-          );
-        }
-        verified = true;
-        verifyMs = result.ms;
-      }
+      const { cacheDir } = await import('../store/index.js');
+      if (verifier) this.note(`verifying the migration from ${head ? shortId(head.id) : 'nothing'} in PGlite...`);
+      // The proof runs on the worker thread while this one prepares the commit's objects; nothing is written
+      // to the store until the proof has passed.
+      const proof = verifier
+        ? guard('verification (src/pg)', () =>
+            verifier.verify(parentSchema, working.schema, up, downText !== undefined || reversible ? down : null, {
+              cacheDir: cacheDir(root),
+              allowDataLoss: destructive.length > 0,
+              hashes: { from: fromHash, to: working.hash },
+              generated: upText === undefined,
+            }),
+          )
+        : undefined;
+      proof?.catch(() => undefined); // awaited below; this only keeps an early throw here from leaving it unhandled
 
       const migration: Migration = {
         parent: head?.id ?? '',
@@ -140,13 +132,30 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
         ...(upText !== undefined ? { handEdited: true } : {}),
         ...(renames.length ? { renames } : {}),
       };
-      const id = await store.commit({
+      const prepared = await store.prepareCommit({
         message: flags.message,
         parents: head ? [head.id] : [],
         schema: working.schema,
         files: working.files,
         migrations: [migration],
       });
+
+      let verified = false;
+      let verifyMs: number | undefined;
+      if (proof) {
+        const result = await proof;
+        if (!result.ok) {
+          throw negative(
+            'verification-failed',
+            `the migration does not reproduce the schema:\n  ${result.problems.join('\n  ')}`,
+            upText !== undefined ? 'fix the hand-edited SQL, or drop --up to use the generated migration' : 'this is a planner bug; commit with --no-verify only if you have checked the SQL by hand',
+            { problems: result.problems, detail: result.data },
+          );
+        }
+        verified = true;
+        verifyMs = result.ms;
+      }
+      const id = await prepared.write();
       const branch = await store.currentBranch();
       this.print(`[${branch ?? 'detached HEAD'}${head ? '' : ' (root-commit)'} ${shortId(id)}] ${flags.message.split('\n')[0]}`);
       const flagsText = [

@@ -26,6 +26,12 @@ export interface Snapshot extends CommitInfo {
   readonly migrations: readonly Migration[]; // one per parent; a root commit has one from '' (nothing)
 }
 
+/** PreparedCommit is a commit built in memory by Store.prepareCommit: its id, and write() to store it. */
+export interface PreparedCommit {
+  readonly id: string;
+  write(): Promise<string>;
+}
+
 /** NewCommit is what `commit` and `merge` write. */
 export interface NewCommit {
   readonly message: string;
@@ -49,6 +55,12 @@ export interface Store {
   readSnapshot(id: string): Promise<Snapshot>;
   /** commit writes a commit and moves HEAD's branch (or detached HEAD) to it, atomically, under the store lock. */
   commit(c: NewCommit): Promise<string>;
+  /**
+   * prepareCommit does commit's CPU work (hashing, trees, compression) and writes nothing; `write()` then stores
+   * the objects and moves HEAD exactly as commit would. Lets a command prepare while a proof runs, and write only
+   * once it passed (a refused commit leaves the store untouched).
+   */
+  prepareCommit(c: NewCommit): Promise<PreparedCommit>;
   /** log walks history from `start` (newest first, topological). */
   log(start: string, opts?: { limit?: number }): Promise<CommitInfo[]>;
   /** mergeBase returns the best common ancestor of two commits, if any. */

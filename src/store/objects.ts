@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, promises as fsp, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
-import { packedOids, writePack } from './pack.js';
+import { encodePack, packedOids, storePack, type EncodedPack } from './pack.js';
 
 /** ObjectType is the type of a git object. */
 export type ObjectType = 'blob' | 'tree' | 'commit';
@@ -37,6 +37,8 @@ export const PACK_THRESHOLD = 64;
 export class ObjectWriter {
   private readonly dirs = new Set<string>();
   private readonly queue = new Map<string, { type: ObjectType; content: Uint8Array }>();
+  private readonly encoded: { oids: string[]; pack?: EncodedPack; loose?: Buffer }[] = [];
+  private readonly encodedOids = new Set<string>();
   private packed: Set<string> | undefined;
   /** written counts objects actually written (not already present). */
   written = 0;
@@ -46,26 +48,40 @@ export class ObjectWriter {
     private readonly opts: { batch?: boolean } = {},
   ) {}
 
-  /** has tells whether an object is already stored (or queued). */
+  /** has tells whether an object is already stored (or queued, or encoded). */
   private has(oid: string): boolean {
     if (this.queue.has(oid)) return true;
+    if (this.encodedOids.has(oid)) return true;
     if (existsSync(join(this.gitdir, 'objects', oid.slice(0, 2), oid.slice(2)))) return true;
     this.packed ??= packedOids(this.gitdir);
     return this.packed.has(oid);
   }
 
-  /** flush writes queued objects (batch mode): loose when fewer than PACK_THRESHOLD, else one pack. */
-  async flush(): Promise<void> {
+  /**
+   * encode does the CPU work of flush() for the queued objects now (deflate; for a pack also CRC and SHA-1),
+   * writing nothing, so a caller can prepare while it waits on something else. flush() writes the result.
+   */
+  encode(): void {
     if (this.queue.size === 0) return;
     const objects = [...this.queue].map(([oid, o]) => ({ oid, ...o }));
     this.queue.clear();
-    if (objects.length >= PACK_THRESHOLD) {
-      writePack(this.gitdir, objects);
-      for (const o of objects) this.packed?.add(o.oid);
-    } else {
-      for (const o of objects) this.writeLoose(o.oid, o.type, o.content);
+    for (const o of objects) this.encodedOids.add(o.oid);
+    if (objects.length >= PACK_THRESHOLD) this.encoded.push({ oids: objects.map((o) => o.oid), pack: encodePack(objects) });
+    else for (const o of objects) this.encoded.push({ oids: [o.oid], loose: deflateObject(o.type, o.content) });
+  }
+
+  /** flush writes queued and encoded objects (batch mode): loose when fewer than PACK_THRESHOLD, else one pack. */
+  async flush(): Promise<void> {
+    this.encode();
+    for (const e of this.encoded) {
+      if (e.pack) {
+        storePack(this.gitdir, e.pack);
+        for (const oid of e.oids) this.packed?.add(oid);
+      } else if (e.loose) this.writeLoose(e.oids[0]!, e.loose);
+      this.written += e.oids.length;
     }
-    this.written += objects.length;
+    this.encoded.length = 0;
+    this.encodedOids.clear();
   }
 
   /**
@@ -78,22 +94,20 @@ export class ObjectWriter {
     if (this.has(oid)) return oid;
     if (this.opts.batch) this.queue.set(oid, { type, content });
     else {
-      this.writeLoose(oid, type, content);
+      this.writeLoose(oid, deflateObject(type, content));
       this.written++;
     }
     return oid;
   }
 
-  /** writeLoose writes one loose object: deflated to a temporary file, renamed into place. */
-  private writeLoose(oid: string, type: ObjectType, content: Uint8Array): void {
+  /** writeLoose writes one deflated loose object to a temporary file and renames it into place. */
+  private writeLoose(oid: string, packed: Buffer): void {
     const dir = join(this.gitdir, 'objects', oid.slice(0, 2));
     const file = join(dir, oid.slice(2));
     if (!this.dirs.has(dir)) {
       mkdirSync(dir, { recursive: true });
       this.dirs.add(dir);
     }
-    const header = Buffer.from(`${type} ${content.byteLength}\0`);
-    const packed = deflateSync(Buffer.concat([header, content]), { level: 1 });
     const tmp = join(dir, `tmp_obj_${process.pid}_${randomBytes(4).toString('hex')}`);
     writeFileSync(tmp, packed, { mode: 0o444 });
     try {
@@ -125,6 +139,11 @@ export class ObjectWriter {
     }
     return this.write('tree', Buffer.concat(parts));
   }
+}
+
+/** deflateObject is a loose object's file content: `<type> <size>\0<content>`, deflated. */
+function deflateObject(type: ObjectType, content: Uint8Array): Buffer {
+  return deflateSync(Buffer.concat([Buffer.from(`${type} ${content.byteLength}\0`), content]), { level: 1 });
 }
 
 /** TreeNode is a directory being built: name -> blob id (file) or a nested TreeNode (directory). */

@@ -58,10 +58,15 @@ function entryHeader(type: ObjectType, size: number): Buffer {
   return Buffer.from(bytes);
 }
 
-/** writePack writes `objects` as `objects/pack/pack-<sha>.{pack,idx}` and returns the pack name. */
-export function writePack(gitdir: string, objects: readonly PackObject[]): string {
-  const dir = join(gitdir, 'objects', 'pack');
-  mkdirSync(dir, { recursive: true });
+/** EncodedPack is a pack and its index built in memory (encodePack), ready to be written (storePack). */
+export interface EncodedPack {
+  readonly name: string;
+  readonly pack: Buffer;
+  readonly idx: Buffer;
+}
+
+/** encodePack builds the pack and v2 index of `objects` in memory (the CPU work of writing a pack: deflate, CRC, SHA-1). */
+export function encodePack(objects: readonly PackObject[]): EncodedPack {
   const header = Buffer.alloc(12);
   header.write('PACK', 0, 'latin1');
   header.writeUInt32BE(2, 4);
@@ -99,7 +104,13 @@ export function writePack(gitdir: string, objects: readonly PackObject[]): strin
   const idxBody = Buffer.concat([Buffer.from([0xff, 0x74, 0x4f, 0x63, 0, 0, 0, 2]), fanout, shas, crcs, offs, packSha]);
   const idx = Buffer.concat([idxBody, createHash('sha1').update(idxBody).digest()]);
 
-  const name = `pack-${packSha.toString('hex')}`;
+  return { name: `pack-${packSha.toString('hex')}`, pack, idx };
+}
+
+/** storePack writes an encoded pack as `objects/pack/pack-<sha>.{pack,idx}`: pack first, index last (the pack becomes visible with its index). */
+export function storePack(gitdir: string, { name, pack, idx }: EncodedPack): string {
+  const dir = join(gitdir, 'objects', 'pack');
+  mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `tmp_pack_${process.pid}_${randomBytes(4).toString('hex')}`);
   try {
     if (!existsSync(join(dir, `${name}.pack`))) {

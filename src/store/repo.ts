@@ -11,7 +11,7 @@ import { canonicalObjects } from '../canon/index.js';
 import { parseSchemaFiles, type SourceFile } from '../parse/index.js';
 import type { Migration } from '../model/plan.js';
 import type { Schema } from '../model/types.js';
-import { schemaHashOf, type CommitInfo, type NewCommit, type Snapshot, type Store } from './index.js';
+import { schemaHashOf, type CommitInfo, type NewCommit, type PreparedCommit, type Snapshot, type Store } from './index.js';
 import { ObjectWriter, addPath, type TreeNode } from './objects.js';
 import { checkRefName, deleteRef, writeFileAtomic, listRefs, readHead, readRef, writeHead, writeRef, type HeadState } from './refs.js';
 import { acquireLock } from './lock.js';
@@ -274,42 +274,49 @@ export class GitStore implements Store {
   }
 
   async commit(c: NewCommit): Promise<string> {
+    return (await this.prepareCommit(c)).write();
+  }
+
+  async prepareCommit(c: NewCommit): Promise<PreparedCommit> {
     if (!c.message.trim()) throw new SchemaverError({ code: 'empty-message', message: 'a commit needs a message', hint: 'pass -m "what changed and why"', exit: 2 });
     for (const f of c.files) checkFilePath(f);
-    return this.withLock(async () => {
-      const head = await this.head();
-      if ((c.parents[0] ?? undefined) !== head) {
-        throw new SchemaverError({
-          code: 'head-moved',
-          message: `HEAD is ${head ? head.slice(0, 7) : 'unborn'} but the commit was prepared on ${c.parents[0]?.slice(0, 7) ?? 'nothing'}`,
-          hint: 'another command moved HEAD meanwhile; run the command again',
-          exit: 1,
-        });
-      }
-      const hash = await schemaHashOf(c.schema);
-      const w = new ObjectWriter(this.gitdir, { batch: true });
-      const root: TreeNode = new Map();
-      for (const f of c.files) addPath(root, f.path, await w.writeText(f.text));
-      for (const o of canonicalObjects(c.schema)) addPath(root, `model/${o.path}`, await w.writeText(o.json + '\n'));
-      const renames = [...new Set(c.migrations.flatMap((m) => m.renames ?? []))];
-      const meta: SchemaverJson = { format: FORMAT, hash, renames };
-      addPath(root, 'schemaver.json', await w.writeText(JSON.stringify(meta, null, 2) + '\n'));
-      addPath(root, SNAPSHOT_FILE, await w.writeText(JSON.stringify(c.schema) + '\n'));
-      for (const m of c.migrations) {
-        const dir = `migrations/${migrationDir(m.parent)}`;
-        addPath(root, `${dir}/up.sql`, await w.writeText(m.up));
-        addPath(root, `${dir}/down.sql`, await w.writeText(m.down));
-        addPath(root, `${dir}/steps.json`, await w.writeText(stepsJson(m)));
-      }
-      const tree = await w.writeTree(root);
-      const author = await resolveAuthor(this.root);
-      const id = await w.write('commit', Buffer.from(commitText(tree, c.parents, author, commitMessage(c.message, hash)), 'utf8'));
-      await w.flush(); // every object is in place before the ref moves
-      const h = await readHead(this.gitdir);
-      if ('branch' in h) await writeRef(this.gitdir, `refs/heads/${h.branch}`, id);
-      else await writeHead(this.gitdir, { detached: id });
-      return id;
-    });
+    const hash = await schemaHashOf(c.schema);
+    const w = new ObjectWriter(this.gitdir, { batch: true });
+    const root: TreeNode = new Map();
+    for (const f of c.files) addPath(root, f.path, await w.writeText(f.text));
+    for (const o of canonicalObjects(c.schema)) addPath(root, `model/${o.path}`, await w.writeText(o.json + '\n'));
+    const renames = [...new Set(c.migrations.flatMap((m) => m.renames ?? []))];
+    const meta: SchemaverJson = { format: FORMAT, hash, renames };
+    addPath(root, 'schemaver.json', await w.writeText(JSON.stringify(meta, null, 2) + '\n'));
+    addPath(root, SNAPSHOT_FILE, await w.writeText(JSON.stringify(c.schema) + '\n'));
+    for (const m of c.migrations) {
+      const dir = `migrations/${migrationDir(m.parent)}`;
+      addPath(root, `${dir}/up.sql`, await w.writeText(m.up));
+      addPath(root, `${dir}/down.sql`, await w.writeText(m.down));
+      addPath(root, `${dir}/steps.json`, await w.writeText(stepsJson(m)));
+    }
+    const tree = await w.writeTree(root);
+    const author = await resolveAuthor(this.root);
+    const id = await w.write('commit', Buffer.from(commitText(tree, c.parents, author, commitMessage(c.message, hash)), 'utf8'));
+    w.encode();
+    const write = () =>
+      this.withLock(async () => {
+        const head = await this.head();
+        if ((c.parents[0] ?? undefined) !== head) {
+          throw new SchemaverError({
+            code: 'head-moved',
+            message: `HEAD is ${head ? head.slice(0, 7) : 'unborn'} but the commit was prepared on ${c.parents[0]?.slice(0, 7) ?? 'nothing'}`,
+            hint: 'another command moved HEAD meanwhile; run the command again',
+            exit: 1,
+          });
+        }
+        await w.flush(); // every object is in place before the ref moves
+        const h = await readHead(this.gitdir);
+        if ('branch' in h) await writeRef(this.gitdir, `refs/heads/${h.branch}`, id);
+        else await writeHead(this.gitdir, { detached: id });
+        return id;
+      });
+    return { id, write };
   }
 
   async log(start: string, opts: { limit?: number } = {}): Promise<CommitInfo[]> {

@@ -3,6 +3,8 @@
  * one is refused (exit 1, nothing written) with the mismatch named.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { tempProject, type Project } from '../helpers/cli.js';
 
 let p: Project;
@@ -11,6 +13,9 @@ beforeAll(async () => {
   expect((await p.run('init')).code).toBe(0);
 });
 afterAll(() => p.cleanup());
+
+/** storeObjects lists every file under .schemaver/objects (loose objects and packs). */
+const storeObjects = (): string[] => (readdirSync(join(p.dir, '.schemaver', 'objects'), { recursive: true }) as string[]).sort();
 
 const V1 = `tables:
   "user accounts":
@@ -29,12 +34,22 @@ describe('commit verification', () => {
     expect(typeof fj.migrations[0].verifyMs).toBe('number');
 
     p.write('schema/s.yaml', V1 + '      age: int\n');
+    const objects = storeObjects();
     p.write('wrong.sql', 'ALTER TABLE "user accounts" ADD COLUMN age bigint;\n');
     const bad = await p.run('commit', '-m', 'wrong', '--up', 'wrong.sql');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('error[verification-failed]');
     expect(bad.stderr).toMatch(/age/);
     expect(p.read('.schemaver/refs/heads/main').trim()).toBe(fj.id);
+    // the commit was prepared while the proof ran, but nothing reached the store
+    expect(storeObjects()).toEqual(objects);
+
+    // the bar: a hand-edited up that misses the column is refused with a diff naming it
+    p.write('missing.sql', 'SELECT 1;\n');
+    const missing = await p.run('commit', '-m', 'missing', '--up', 'missing.sql', '--json');
+    expect(missing.code).toBe(1);
+    expect(missing.json<any>().error.data.problems).toContain('up: column "user accounts".age missing');
+    expect(storeObjects()).toEqual(objects);
 
     p.write('right.sql', 'ALTER TABLE "user accounts" ADD COLUMN age integer;\n');
     const good = await p.run('commit', '-m', 'right', '--up', 'right.sql', '--json');
