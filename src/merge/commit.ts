@@ -8,6 +8,7 @@ import { negative } from '../errors.js';
 import type { Migration, StepSummary } from '../model/plan.js';
 import { emptySchema, type Schema } from '../model/types.js';
 import type { Conflict } from './types.js';
+import type { VerifyResult } from '../pg/verify.js';
 
 /** EdgeReport is what a merge tells about one parent edge. */
 export interface EdgeReport {
@@ -95,32 +96,32 @@ export async function mergeMigrations(
       { steps: destructive },
     );
   }
+  const rendered = planned.map(({ p, plan, steps }) => ({ p, steps, up: renderUp(plan), down: renderDown(plan), reversible: steps.every((s) => s.reversible) }));
+  let proofs: (VerifyResult | undefined)[] = rendered.map(() => undefined);
+  if (opts.verify) {
+    const { proveEdges } = await import('../pg/prove.js');
+    for (const { p } of rendered) opts.note?.(`verifying the migration from ${p.id.slice(0, 7)} in PGlite...`);
+    // both parents' edges at once, one per core; the cache is shared with commit and verify
+    proofs = await proveEdges(
+      rendered.map(({ p, up, down, reversible }) => ({ from: p.schema, to: merged, up, down: reversible ? down : null, opts: { hashes: { from: schemaHash(p.schema), to: toHash } } })),
+      { cacheDir: opts.cacheDir },
+    );
+  }
   const migrations: Migration[] = [];
   const edges: EdgeReport[] = [];
-  for (const { p, plan, steps } of planned) {
-    const up = renderUp(plan);
-    const down = renderDown(plan);
-    const reversible = steps.every((s) => s.reversible);
-    const renames = await describeRenames(p.schema, merged);
-    let verified = false;
-    let verifyMs: number | undefined;
-    if (opts.verify) {
-      const { verifyEdge } = await import('../pg/index.js');
-      opts.note?.(`verifying the migration from ${p.id.slice(0, 7)} in PGlite...`);
-      const res = await verifyEdge(p.schema, merged, up, reversible ? down : null, { cacheDir: opts.cacheDir }); // shared with commit and verify
-      if (!res.ok) {
-        throw negative(
-          'verification-failed',
-          `the migration from ${p.id.slice(0, 7)} to the merge does not reproduce the merged schema:\n  ${res.problems.join('\n  ')}`,
-          'this is a planner bug; merge with --no-verify only if you have checked the SQL by hand',
-          { parent: p.id, problems: res.problems, detail: res.data },
-        );
-      }
-      verified = true;
-      verifyMs = res.ms;
+  for (const [i, { p, steps, up, down }] of rendered.entries()) {
+    const res = proofs[i];
+    if (res && !res.ok) {
+      throw negative(
+        'verification-failed',
+        `the migration from ${p.id.slice(0, 7)} to the merge does not reproduce the merged schema:\n  ${res.problems.join('\n  ')}`,
+        'this is a planner bug; merge with --no-verify only if you have checked the SQL by hand',
+        { parent: p.id, problems: res.problems, detail: res.data },
+      );
     }
+    const renames = await describeRenames(p.schema, merged);
     migrations.push({ parent: p.id, fromHash: schemaHash(p.schema), toHash, up, down, steps, ...(renames.length ? { renames } : {}) });
-    edges.push({ parent: p.id, steps, renames, verified, ...(verifyMs !== undefined ? { verifyMs } : {}) });
+    edges.push({ parent: p.id, steps, renames, verified: res !== undefined, ...(res ? { verifyMs: res.ms } : {}) });
   }
   return { migrations, edges };
 }

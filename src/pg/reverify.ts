@@ -2,7 +2,9 @@
 import { SchemaverError } from '../errors.js';
 import { emptySchema, type Schema } from '../model/types.js';
 import type { Store } from '../store/index.js';
-import { verifyEdge, type VerifyData } from './verify.js';
+import type { VerifyData } from './verify.js';
+import { proveEdges, type EdgeJob } from './prove.js';
+import { schemaHash } from '../canon/index.js';
 
 /** EdgeCheck is the outcome of re-verifying one stored edge (parent -> commit). */
 export interface EdgeCheck {
@@ -54,7 +56,7 @@ export async function commitsToVerify(store: Store, spec: { rev?: string; all?: 
   return [await store.resolve(rev)];
 }
 
-/** verifyCommits proves every stored edge into each commit again (cached edges are skipped unless `force`). */
+/** verifyCommits proves every stored edge into each commit again (cached edges are skipped unless `force`), two at a time on two cores. */
 export async function verifyCommits(
   store: Store,
   ids: readonly string[],
@@ -72,28 +74,40 @@ export async function verifyCommits(
   };
   const work: { commit: string; migration: Awaited<ReturnType<Store['readMigrations']>>[number] }[] = [];
   for (const id of ids) for (const m of await store.readMigrations(id)) work.push({ commit: id, migration: m });
-  const out: EdgeCheck[] = [];
+  const hashOf = async (id: string) => (id ? (await store.readCommit(id)).schemaHash : schemaHash(emptySchema()));
+  const jobs: EdgeJob[] = [];
   for (const { commit, migration: m } of work) {
     const reversible = m.steps.every((s) => s.reversible);
-    const r = await verifyEdge(await schemaOf(m.parent), await schemaOf(commit), m.up, reversible ? m.down : null, {
-      cacheDir: opts.cacheDir,
-      force: opts.force,
-      allowDataLoss: m.steps.some((s) => s.destructive),
+    jobs.push({
+      from: await schemaOf(m.parent),
+      to: await schemaOf(commit),
+      up: m.up,
+      down: reversible ? m.down : null,
+      opts: { allowDataLoss: m.steps.some((s) => s.destructive), hashes: { from: await hashOf(m.parent), to: await hashOf(commit) } },
     });
-    const data = r.data as Partial<VerifyData> | undefined;
-    const edge: EdgeCheck = {
-      commit,
-      parent: m.parent,
-      ok: r.ok,
-      cached: Boolean(data?.cached),
-      ms: r.ms,
-      problems: r.problems,
-      warnings: data?.warnings ?? [],
-      ...(data?.partial ? { partial: data.partial } : {}),
-      ...(data?.timings && !data.cached ? { timings: data.timings } : {}),
-    };
-    out.push(edge);
-    opts.onEdge?.(out.length, work.length, edge);
   }
+  const out: EdgeCheck[] = new Array(work.length);
+  let done = 0;
+  await proveEdges(jobs, {
+    cacheDir: opts.cacheDir,
+    force: opts.force,
+    onEdge: (i, r) => {
+      const { commit, migration: m } = work[i]!;
+      const data = r.data as Partial<VerifyData> | undefined;
+      const edge: EdgeCheck = {
+        commit,
+        parent: m.parent,
+        ok: r.ok,
+        cached: Boolean(data?.cached),
+        ms: r.ms,
+        problems: r.problems,
+        warnings: data?.warnings ?? [],
+        ...(data?.partial ? { partial: data.partial } : {}),
+        ...(data?.timings && !data.cached ? { timings: data.timings } : {}),
+      };
+      out[i] = edge;
+      opts.onEdge?.(++done, work.length, edge);
+    },
+  });
   return out;
 }

@@ -1,0 +1,70 @@
+/**
+ * proveEdges: several edges proven at once on a pool of verification workers (one per core, at most two), for
+ * `verify --all` and the two edges of a merge. The verification cache is read and written here, on the
+ * calling thread, so workers finishing together cannot lose each other's entries in `verified.json`.
+ */
+import os from 'node:os';
+import type { Schema } from '../model/types.js';
+import { startVerifier, type Verifier } from './offload.js';
+import { edgeKey, isVerified, recordVerified, type VerifyData, type VerifyOptions, type VerifyResult } from './verify.js';
+
+/** EdgeJob is one edge to prove: verifyEdge's arguments (the cache options are proveEdges'). */
+export interface EdgeJob {
+  readonly from: Schema;
+  readonly to: Schema;
+  readonly up: string;
+  readonly down: string | null;
+  readonly opts?: Omit<VerifyOptions, 'cacheDir' | 'force'>;
+}
+
+/** ProveOptions: the cache directory, `force` to ignore it, and a callback per finished edge (completion order). */
+export interface ProveOptions {
+  readonly cacheDir?: string;
+  readonly force?: boolean;
+  /** workers: most workers to start (default: two, or one on a single core). */
+  readonly workers?: number;
+  readonly onEdge?: (index: number, result: VerifyResult) => void;
+}
+
+/** proveEdges proves `jobs` (cached edges answer at once), at most `workers` at a time; results in job order. */
+export async function proveEdges(jobs: readonly EdgeJob[], opts: ProveOptions = {}): Promise<VerifyResult[]> {
+  const results: VerifyResult[] = new Array(jobs.length);
+  const keys = jobs.map((j) => (opts.cacheDir ? edgeKey(j.from, j.to, j.up, j.down, j.opts?.hashes) : ''));
+  const todo: number[] = [];
+  for (let i = 0; i < jobs.length; i++) {
+    if (opts.cacheDir && !opts.force && (await isVerified(opts.cacheDir, keys[i]!))) {
+      const data: VerifyData = { cached: true, up: [], down: [], replan: [], data: [], warnings: [], samples: {} };
+      results[i] = { ok: true, problems: [], data, ms: 0 };
+      opts.onEdge?.(i, results[i]!);
+    } else todo.push(i);
+  }
+  if (todo.length === 0) return results;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const workers = Math.max(1, Math.min(opts.workers ?? 2, cores, todo.length));
+  const verifiers: Verifier[] = [startVerifier()];
+  // in this thread (no build) a second verifier would only interleave with the first
+  while (verifiers[0]!.inWorker && verifiers.length < workers) verifiers.push(startVerifier());
+  let recording = Promise.resolve();
+  try {
+    let next = 0;
+    await Promise.all(
+      verifiers.map(async (v) => {
+        while (next < todo.length) {
+          const i = todo[next++]!;
+          const j = jobs[i]!;
+          const r = await v.verify(j.from, j.to, j.up, j.down, j.opts ?? {});
+          results[i] = r;
+          if (r.ok && opts.cacheDir) {
+            const dir = opts.cacheDir;
+            recording = recording.then(() => recordVerified(dir, keys[i]!, r.ms)); // one writer at a time
+          }
+          opts.onEdge?.(i, r);
+        }
+      }),
+    );
+    await recording;
+  } finally {
+    await Promise.all(verifiers.map((v) => v.close()));
+  }
+  return results;
+}
