@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { SchemaverError, negative } from '../errors.js';
 import type { EdgeCheck } from '../pg/reverify.js';
+import type { Verifier } from '../pg/offload.js';
 
 /** VerifyCommandResult is what `verify --json` prints. */
 export interface VerifyCommandResult {
@@ -39,17 +40,28 @@ REV verifies the edges into one commit; A..B those of the commits reachable from
     if (flags.all && args.rev !== undefined) {
       throw new SchemaverError({ code: 'bad-usage', message: '--all and a revision exclude each other', hint: 'use `schemaver verify --all` or `schemaver verify REV`', exit: 2 });
     }
+    // a worker compiles PGlite and restores a database while the store is read (closed below, used or not)
+    const verifier = (await import('../pg/offload.js')).startVerifier();
+    try {
+      return await this.verify(args.rev, flags, verifier);
+    } finally {
+      await verifier.close();
+    }
+  }
+
+  private async verify(rev: string | undefined, flags: { all: boolean; force: boolean }, verifier: Verifier): Promise<VerifyCommandResult> {
     const { openProject, shortId } = await import('../cli/project.js');
     const { cacheDir } = await import('../store/index.js');
     const { Progress, paint } = await import('../cli/term.js');
     const { commitsToVerify, verifyCommits } = await import('../pg/reverify.js');
     const { root, store } = await openProject(this.root);
-    const ids = await commitsToVerify(store, { rev: args.rev, all: flags.all });
+    const ids = await commitsToVerify(store, { rev, all: flags.all });
     const progress = new Progress('verifying', this.jsonEnabled());
     const c = paint(process.stdout);
     const edges = await verifyCommits(store, ids, {
       cacheDir: cacheDir(root),
       force: flags.force,
+      started: verifier,
       onEdge: (done, total, e) => {
         progress.done();
         const from = e.parent ? shortId(e.parent) : 'nothing';

@@ -129,10 +129,14 @@ function pgliteWasm(): Promise<WasmModule | undefined> {
   return wasmModule;
 }
 
-/** prewarmPglite starts the slow parts of a first PGlite (compiling its WebAssembly, reading the initdb image) in the background. */
+/**
+ * prewarmPglite starts the slow parts of a first fresh PGlite (compiling its WebAssembly, reading the image
+ * freshPglite restores) in the background. Only the ephemeral image: gunzipping the full initdb image, which
+ * only a new persistent database needs, would cost ~0.25 s of CPU for nothing.
+ */
 export function prewarmPglite(): void {
   void pgliteWasm();
-  void initdbImage().catch(() => undefined);
+  void ephemeralImage().catch(() => undefined);
 }
 
 /** wasmOption is the PGlite.create option that reuses the compiled module, when there is one. */

@@ -24,6 +24,8 @@ export interface ProveOptions {
   /** workers: most workers to start (default: two, or one on a single core). */
   readonly workers?: number;
   readonly onEdge?: (index: number, result: VerifyResult) => void;
+  /** started: a verifier the caller started early (its worker already restoring a database); used first, closed by the caller. */
+  readonly started?: Verifier;
 }
 
 /** proveEdges proves `jobs` (cached edges answer at once), at most `workers` at a time; results in job order. */
@@ -41,9 +43,10 @@ export async function proveEdges(jobs: readonly EdgeJob[], opts: ProveOptions = 
   if (todo.length === 0) return results;
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const workers = Math.max(1, Math.min(opts.workers ?? 2, cores, todo.length));
-  const verifiers: Verifier[] = [startVerifier()];
+  const verifiers: Verifier[] = [opts.started ?? startVerifier()];
   // in this thread (no build) a second verifier would only interleave with the first
   while (verifiers[0]!.inWorker && verifiers.length < workers) verifiers.push(startVerifier());
+  const ours = opts.started ? verifiers.slice(1) : verifiers;
   let recording = Promise.resolve();
   try {
     let next = 0;
@@ -64,7 +67,7 @@ export async function proveEdges(jobs: readonly EdgeJob[], opts: ProveOptions = 
     );
     await recording;
   } finally {
-    await Promise.all(verifiers.map((v) => v.close()));
+    await Promise.all(ours.map((v) => v.close()));
   }
   return results;
 }

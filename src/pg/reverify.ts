@@ -4,6 +4,7 @@ import { emptySchema, type Schema } from '../model/types.js';
 import type { Store } from '../store/index.js';
 import type { VerifyData } from './verify.js';
 import { proveEdges, type EdgeJob } from './prove.js';
+import type { Verifier } from './offload.js';
 import { schemaHash } from '../canon/index.js';
 
 /** EdgeCheck is the outcome of re-verifying one stored edge (parent -> commit). */
@@ -60,7 +61,7 @@ export async function commitsToVerify(store: Store, spec: { rev?: string; all?: 
 export async function verifyCommits(
   store: Store,
   ids: readonly string[],
-  opts: { cacheDir?: string; force?: boolean; onEdge?: (done: number, total: number, edge: EdgeCheck) => void } = {},
+  opts: { cacheDir?: string; force?: boolean; started?: Verifier; onEdge?: (done: number, total: number, edge: EdgeCheck) => void } = {},
 ): Promise<EdgeCheck[]> {
   const schemas = new Map<string, Schema>();
   const schemaOf = async (id: string): Promise<Schema> => {
@@ -91,6 +92,7 @@ export async function verifyCommits(
   await proveEdges(jobs, {
     cacheDir: opts.cacheDir,
     force: opts.force,
+    ...(opts.started ? { started: opts.started } : {}),
     onEdge: (i, r) => {
       const { commit, migration: m } = work[i]!;
       const data = r.data as Partial<VerifyData> | undefined;
