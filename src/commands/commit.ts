@@ -108,6 +108,8 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       const fromHash = head?.hash ?? (await schemaHashOf(parentSchema));
       const { cacheDir } = await import('../store/index.js');
       if (verifier) this.note(`verifying the migration from ${head ? shortId(head.id) : 'nothing'} in PGlite...`);
+      const { Progress } = await import('../cli/term.js');
+      const progress = new Progress('verifying:', this.jsonEnabled());
       // The proof runs on the worker thread while this one prepares the commit's objects; nothing is written
       // to the store until the proof has passed.
       const proof = verifier
@@ -117,6 +119,7 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
               allowDataLoss: destructive.length > 0,
               hashes: { from: fromHash, to: working.hash },
               generated: upText === undefined,
+              onProgress: (phase, done, total) => progress.tick(done, total, `statements (${phase})`),
             }),
           )
         : undefined;
@@ -143,7 +146,7 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       let verified = false;
       let verifyMs: number | undefined;
       if (proof) {
-        const result = await proof;
+        const result = await proof.finally(() => progress.done());
         if (!result.ok) {
           throw negative(
             'verification-failed',

@@ -31,16 +31,19 @@ export function batchable(statements: readonly { sql: string }[]): boolean {
 
 /**
  * execBatched runs `script` on `db` like `db.exec(script)`, but a script of more than `size` statements that
- * batchable() accepts is committed every `size` statements. Only for scratch databases: a failure leaves the
+ * batchable() accepts is committed every `size` statements; `onBatch` hears how many statements ran so far (before
+ * each batch, and once at the end). Only for scratch databases: a failure leaves the
  * batches before it applied. Call it outside an explicit transaction (inside one it is a plain exec).
  */
-export async function execBatched(db: Driver, script: string, size = BATCH_STATEMENTS): Promise<void> {
+export async function execBatched(db: Driver, script: string, size = BATCH_STATEMENTS, onBatch?: (done: number, total: number) => void): Promise<void> {
   const statements = splitStatements(script);
   if (statements.length <= size || !batchable(statements)) {
     await db.exec(script);
+    onBatch?.(statements.length, statements.length);
     return;
   }
   for (let i = 0; i < statements.length; i += size) {
+    onBatch?.(i, statements.length);
     await db.exec(
       statements
         .slice(i, i + size)
@@ -48,4 +51,5 @@ export async function execBatched(db: Driver, script: string, size = BATCH_STATE
         .join('\n'),
     );
   }
+  onBatch?.(statements.length, statements.length);
 }

@@ -63,11 +63,11 @@ export function buildFailure(what: string, err: unknown, script?: string): Schem
 }
 
 /** buildInto runs the creation script of `schema` on `db` (which should be empty). */
-export async function buildInto(db: Driver, schema: Schema, what = 'the schema'): Promise<void> {
+export async function buildInto(db: Driver, schema: Schema, what = 'the schema', onBatch?: (done: number, total: number) => void): Promise<void> {
   const script = creationScript(schema);
   if (!script.trim()) return;
   try {
-    await execBatched(db, script);
+    await execBatched(db, script, undefined, onBatch);
   } catch (e) {
     throw buildFailure(what, e, script);
   }

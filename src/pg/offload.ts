@@ -11,13 +11,13 @@ import { SchemaverError } from '../errors.js';
 import type { Schema } from '../model/types.js';
 import type { VerifyOptions, VerifyResult } from './verify.js';
 
-/** VerifyCall is one verifyEdge call's arguments. */
+/** VerifyCall is one verifyEdge call's arguments (onProgress stays with the caller; `reportProgress` asks for progress replies). */
 export interface VerifyCall {
   readonly from: Schema;
   readonly to: Schema;
   readonly up: string;
   readonly down: string | null;
-  readonly opts: VerifyOptions;
+  readonly opts: Omit<VerifyOptions, 'onProgress'> & { readonly reportProgress?: boolean };
 }
 
 /**
@@ -29,9 +29,10 @@ export interface VerifyRequest {
   readonly call: string;
 }
 
-/** WorkerReply is the worker's answer to a VerifyRequest: a result or the error verifyEdge threw. */
+/** WorkerReply is the worker's answer to a VerifyRequest: progress on the way, then a result or the error verifyEdge threw. */
 export interface WorkerReply {
   readonly id: number;
+  readonly progress?: { readonly phase: string; readonly done: number; readonly total: number };
   readonly result?: VerifyResult;
   readonly error?: { message: string; code?: string; hint?: string; exit?: number; data?: unknown; stack?: string };
 }
@@ -66,7 +67,7 @@ function inThread(): Verifier {
 function inWorker(worker: Worker): Verifier {
   let next = 0;
   let failure: Error | undefined;
-  const waiting = new Map<number, { resolve: (r: VerifyResult) => void; reject: (e: Error) => void }>();
+  const waiting = new Map<number, { resolve: (r: VerifyResult) => void; reject: (e: Error) => void; onProgress?: VerifyOptions['onProgress'] }>();
   const failAll = (e: Error) => {
     failure ??= e;
     for (const w of waiting.values()) w.reject(e);
@@ -77,6 +78,10 @@ function inWorker(worker: Worker): Verifier {
   worker.on('message', (reply: WorkerReply) => {
     const w = waiting.get(reply.id);
     if (!w) return;
+    if (reply.progress) {
+      w.onProgress?.(reply.progress.phase, reply.progress.done, reply.progress.total);
+      return;
+    }
     waiting.delete(reply.id);
     if (waiting.size === 0) worker.unref();
     if (reply.result) w.resolve(reply.result);
@@ -89,10 +94,12 @@ function inWorker(worker: Worker): Verifier {
     verify(from, to, up, down, opts = {}) {
       if (failure) return Promise.reject(failure);
       const id = next++;
+      const { onProgress, ...plain } = opts;
       return new Promise<VerifyResult>((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
+        waiting.set(id, { resolve, reject, onProgress });
         worker.ref();
-        worker.postMessage({ id, call: JSON.stringify({ from, to, up, down, opts } satisfies VerifyCall) } satisfies VerifyRequest);
+        const call: VerifyCall = { from, to, up, down, opts: { ...plain, ...(onProgress ? { reportProgress: true } : {}) } };
+        worker.postMessage({ id, call: JSON.stringify(call) } satisfies VerifyRequest);
       });
     },
     async close() {

@@ -46,6 +46,8 @@ export interface VerifyOptions {
    * 1000 tables).
    */
   readonly generated?: boolean;
+  /** onProgress hears long phases advance: `phase` (`building`, `up`, `down`), statements done of total. */
+  readonly onProgress?: (phase: string, done: number, total: number) => void;
   /** hashes: schemaHash of `from` and `to` when the caller has them (the cache key needs them; hashing 1000 tables costs ~0.1 s). */
   readonly hashes?: { readonly from: string; readonly to: string };
 }
@@ -80,6 +82,15 @@ const CACHE_FILE = 'verified.json';
 
 /** phaseMs accumulates wall time (CPU time with SCHEMAVER_TIMINGS=cpu) per phase of the current verification (VerifyData.timings). */
 let phaseMs: Record<string, number> = {};
+
+/** reporter is the current verification's onProgress (set by verifyEdge). */
+let reporter: VerifyOptions['onProgress'];
+
+/** progress is the batch callback that reports statements of `phase` to the current verification's onProgress. */
+function progress(phase: string): ((done: number, total: number) => void) | undefined {
+  const r = reporter;
+  return r ? (done, total) => r(phase, done, total) : undefined;
+}
 
 /** timed runs fn and adds its wall time to phase `label`. */
 async function timed<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
@@ -166,7 +177,7 @@ async function runEdge(
     (ctx.allowDataLoss ? run.warnings : run.data).push(msg);
   };
   try {
-    if (ctx.up.trim()) await timed('up', () => execBatched(db, ctx.up));
+    if (ctx.up.trim()) await timed('up', () => execBatched(db, ctx.up, undefined, progress('up')));
   } catch (e) {
     return { ...run, upError: dbMessage(e) };
   }
@@ -179,7 +190,7 @@ async function runEdge(
   }
   if (ctx.down === null) return run;
   try {
-    if (ctx.down.trim()) await timed('down', () => execBatched(db, ctx.down!));
+    if (ctx.down.trim()) await timed('down', () => execBatched(db, ctx.down!, undefined, progress('down')));
   } catch (e) {
     run.downError = dbMessage(e);
     run.down.push(`down failed: ${run.downError}`);
@@ -206,6 +217,7 @@ export const PARTIAL_MIN_OBJECTS = 40;
 export async function verifyEdge(from: Schema, to: Schema, up: string, down: string | null, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const t0 = Date.now();
   phaseMs = {};
+  reporter = opts.onProgress;
   const key = opts.cacheDir ? await timed('key', () => edgeKey(from, to, up, down, opts.hashes)) : '';
   if (opts.cacheDir && !opts.force && (await isVerified(opts.cacheDir, key))) {
     const data: VerifyData = { cached: true, up: [], down: [], replan: [], data: [], warnings: [], samples: {} };
@@ -242,7 +254,7 @@ async function proveRoot(to: Schema, up: string, down: string | null, t0: number
     await ensureRoles(db, to);
     const expectedFrom = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
     try {
-      if (up.trim()) await timed('up', () => execBatched(db, up));
+      if (up.trim()) await timed('up', () => execBatched(db, up, undefined, progress('up')));
     } catch (e) {
       return failed([], buildFailure('the target schema', e), t0);
     }
@@ -250,7 +262,7 @@ async function proveRoot(to: Schema, up: string, down: string | null, t0: number
     const downProblems: string[] = [];
     if (down !== null) {
       try {
-        if (down.trim()) await timed('down', () => execBatched(db, down));
+        if (down.trim()) await timed('down', () => execBatched(db, down, undefined, progress('down')));
         downProblems.push(...compareSchemas(expectedFrom, (await timed('introspect', () => introspect(db, { unsupported: false }))).schema));
       } catch (e) {
         downProblems.push(`down failed: ${dbMessage(e)}`);
@@ -288,7 +300,7 @@ async function proveEdge(from: Schema, to: Schema, up: string, down: string | nu
     let expectedTo: Schema;
     await db.exec('BEGIN');
     try {
-      await timed('build', () => buildInto(db, to, 'the target schema'));
+      await timed('build', () => buildInto(db, to, 'the target schema', progress('building')));
       expectedTo = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
     } catch (e) {
       return failed(problems, e, t0);
@@ -297,7 +309,7 @@ async function proveEdge(from: Schema, to: Schema, up: string, down: string | nu
     }
     let expectedFrom: Schema;
     try {
-      await timed('build', () => buildInto(db, from, 'the source schema'));
+      await timed('build', () => buildInto(db, from, 'the source schema', progress('building')));
       expectedFrom = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
     } catch (e) {
       return failed(problems, e, t0);
@@ -311,7 +323,7 @@ async function proveEdge(from: Schema, to: Schema, up: string, down: string | nu
       await db.close();
       db = await timed('restore', () => freshPglite({ extensions: exts }));
       await ensureRoles(db, from, to);
-      await timed('build', () => buildInto(db, from, 'the source schema'));
+      await timed('build', () => buildInto(db, from, 'the source schema', progress('building')));
       run = await runEdge(db, { ...ctx, samples: false });
       if (first.upError !== undefined && run.upError === undefined) run.warnings.push(`up fails on tables holding rows: ${first.upError}`);
       else if (first.downError !== undefined && run.upError === undefined && run.downError === undefined) {

@@ -16,7 +16,9 @@ if (port) {
   prepareSpare();
   port.on('message', (req: VerifyRequest) => {
     const call = JSON.parse(req.call) as VerifyCall;
-    verifyEdge(call.from, call.to, call.up, call.down, call.opts).then(
+    const { reportProgress, ...opts } = call.opts;
+    const onProgress = reportProgress ? (phase: string, done: number, total: number) => port.postMessage({ id: req.id, progress: { phase, done, total } } satisfies WorkerReply) : undefined;
+    verifyEdge(call.from, call.to, call.up, call.down, { ...opts, ...(onProgress ? { onProgress } : {}) }).then(
       (result) => port.postMessage({ id: req.id, result } satisfies WorkerReply),
       (e: unknown) => port.postMessage({ id: req.id, error: serializeError(e) } satisfies WorkerReply),
     );

@@ -58,3 +58,12 @@ describe('execBatched', () => {
     expect(rows[0]!.n).toBe(0);
   });
 });
+
+describe('execBatched progress', () => {
+  it('reports statements done before each batch and once at the end', async () => {
+    const d = await db();
+    const heard: string[] = [];
+    await execBatched(d, tables(250), 100, (done, total) => heard.push(`${done}/${total}`));
+    expect(heard).toEqual(['0/250', '100/250', '200/250', '250/250']);
+  });
+});

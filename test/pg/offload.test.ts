@@ -31,8 +31,12 @@ describe('startVerifier (worker thread)', () => {
       const from = emptySchema();
       const to = withTable();
       const plan = planMigration(from, to);
-      const good = await v.verify(from, to, renderUp(plan), renderDown(plan));
+      const heard: string[] = [];
+      const good = await v.verify(from, to, renderUp(plan), renderDown(plan), { onProgress: (phase, done, total) => heard.push(`${phase} ${done}/${total}`) });
       expect(good.ok).toBe(true);
+      // progress crosses the thread: each script reports once it ran all its statements
+      expect(heard).toContain('up 1/1');
+      expect(heard).toContain('down 1/1');
       const bad = await v.verify(withTable(), withTable('id > 0'), 'SELECT 1;', 'SELECT 1;');
       expect(bad.ok).toBe(false);
       expect(bad.problems.join('\n')).toMatch(/users_id_check/);
