@@ -67,6 +67,17 @@ async function section(name, fn) {
 }
 
 console.log(`schemaver bench — ${TABLES} generated tables, node ${process.version}, ${new Date().toISOString()}\n`);
+
+// Machine reference: the same fixed work on every machine (integer arithmetic in a JIT-compiled loop), so
+// figures from different machines can be compared. Lower is faster.
+function reference() {
+  const t0 = performance.now();
+  let x = 0;
+  for (let i = 0; i < 2e8; i++) x = (Math.imul(x, 31) + i) | 0;
+  return { ms: performance.now() - t0, x };
+}
+reference();
+record('machine reference: 2e8 multiply-adds in a JS loop', median([reference().ms, reference().ms, reference().ms]));
 const work = mkdtempSync(join(tmpdir(), 'schemaver-bench-'));
 
 await section('schemaver --help', async () => {
