@@ -71,7 +71,7 @@ export async function loadWorking(root: string): Promise<LoadedRev> {
  * This is what keeps `status` fast on big schemas: read + digest the files, compare with HEAD's hash.
  */
 export async function cachedWorkingHash(root: string): Promise<{ hash: string; files: SourceFile[] } | undefined> {
-  const { readSchemaDir } = await import('../parse/index.js');
+  const { readSchemaDir } = await import('../parse/files.js');
   const files = await readSchemaDir(root);
   try {
     const cached = JSON.parse(await readFile(join(root, '.schemaver', 'cache', 'working.json'), 'utf8')) as { digest?: string; hash?: string };

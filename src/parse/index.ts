@@ -1,6 +1,6 @@
 /** YAML loader entry points (see src/ARCHITECTURE.md): files -> Schema with every issue located at file:line:col. */
 import type { Schema } from '../model/types.js';
-import { envFailure, invalidSchema, SchemaverError, type Issue } from '../errors.js';
+import { invalidSchema, type Issue } from '../errors.js';
 import { tidySchema } from '../canon/canonical.js';
 import { buildSchema, newCollected, type Collected } from './build.js';
 import { readId } from './common.js';
@@ -11,11 +11,8 @@ import { parseTable } from './table.js';
 
 export { KEYS } from './keys.js';
 
-/** SourceFile is one user schema file: path relative to the project root (posix, e.g. `schema/users.yaml`) and its text. */
-export interface SourceFile {
-  readonly path: string;
-  readonly text: string;
-}
+export { readSchemaDir, type SourceFile } from './files.js';
+import { readSchemaDir, type SourceFile } from './files.js';
 
 /** ParseResult is a parsed schema, or every issue found (schema is undefined when any issue is an error). */
 export interface ParseResult {
@@ -141,75 +138,6 @@ function collectSection(ctx: Ctx, c: Collected, section: string, n: Node): void 
         break;
     }
   }
-}
-
-/** readSchemaDir reads every *.yaml / *.yml below `<root>/schema`, sorted by path. */
-export async function readSchemaDir(root: string): Promise<SourceFile[]> {
-  const { readdir, readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const out: SourceFile[] = [];
-  const bad: Issue[] = [];
-  const walk = async (rel: string): Promise<void> => {
-    let ents;
-    try {
-      ents = await readdir(join(root, rel), { withFileTypes: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && rel === 'schema') return;
-      throw readFailure(rel, err);
-    }
-    for (const ent of ents) {
-      const p = `${rel}/${ent.name}`;
-      if (ent.isDirectory()) await walk(p);
-      else if ((ent.isFile() || ent.isSymbolicLink()) && /\.ya?ml$/i.test(ent.name)) {
-        let bytes: Buffer;
-        try {
-          bytes = await readFile(join(root, p));
-        } catch (err) {
-          throw readFailure(p, err);
-        }
-        // Text that is not UTF-8 would be read with U+FFFD in its place: a changed schema, and a file that
-        // checkout could no longer restore byte for byte. Refuse it, located.
-        const loc = invalidUtf8At(bytes, p);
-        if (loc) bad.push({ code: 'invalid-utf8', message: `${p} is not UTF-8 text`, hint: 'save the file as UTF-8 (YAML files are UTF-8)', loc });
-        else out.push({ path: p, text: bytes.toString('utf8') });
-      }
-    }
-  };
-  await walk('schema');
-  if (bad.length) throw invalidSchema(bad.sort((a, b) => (a.loc!.file < b.loc!.file ? -1 : 1)));
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/** invalidUtf8At finds the first byte of `bytes` that is not valid UTF-8, as file:line:col (col counts characters); undefined when all is valid. */
-export function invalidUtf8At(bytes: Uint8Array, file: string): { file: string; line: number; col: number } | undefined {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return undefined;
-  } catch {
-    /* find where, below */
-  }
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i < bytes.length && bytes[i] !== 0x0a) continue;
-    const text = bytes.subarray(start, i);
-    const dec = new TextDecoder('utf-8', { fatal: true });
-    let chars = 0; // characters completely read before the first bad byte
-    try {
-      for (let j = 0; j < text.length; j++) chars += [...dec.decode(text.subarray(j, j + 1), { stream: true })].length;
-      dec.decode();
-    } catch {
-      return { file, line, col: chars + 1 };
-    }
-    line++;
-    start = i + 1;
-  }
-  return { file, line: 1, col: 1 };
-}
-
-function readFailure(path: string, err: unknown): SchemaverError {
-  const e = err as NodeJS.ErrnoException;
-  return envFailure('read-failed', `cannot read ${path}: ${e.code ?? e.message}`, 'check that schema/ is a readable directory of YAML files', err, { path });
 }
 
 /** loadSchemaDir reads and parses `<root>/schema`; throws SchemaverError (exit 2, every issue) when invalid. */

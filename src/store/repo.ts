@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { SchemaverError, invalidSchema } from '../errors.js';
 import { canonicalObjects } from '../canon/index.js';
-import { parseSchemaFiles, type SourceFile } from '../parse/index.js';
+import type { SourceFile } from '../parse/index.js';
 import type { Migration } from '../model/plan.js';
 import type { Schema } from '../model/types.js';
 import { schemaHashOf, type CommitInfo, type NewCommit, type PreparedCommit, type Snapshot, type Store } from './index.js';
@@ -254,6 +254,7 @@ export class GitStore implements Store {
         /* fall back to the files */
       }
     }
+    const { parseSchemaFiles } = await import('../parse/index.js'); // only for stores without snapshot.json
     const parsed = parseSchemaFiles(files ?? (await this.readFiles(id)));
     if (!parsed.schema) {
       const err = invalidSchema(parsed.issues);
