@@ -16,6 +16,16 @@ export interface ScriptStatement {
 
 const WORD = /[A-Za-z0-9_$]/;
 
+/** isWordStart: A-Z, a-z or _ (char code). */
+function isWordStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** isWordChar: what WORD matches, by char code (A-Z a-z 0-9 _ $). */
+function isWordChar(c: number): boolean {
+  return isWordStart(c) || (c >= 48 && c <= 57) || c === 36;
+}
+
 /** splitStatements splits a SQL script at top-level semicolons; empty statements are dropped. */
 export function splitStatements(script: string): ScriptStatement[] {
   const out: ScriptStatement[] = [];
@@ -29,6 +39,7 @@ export function splitStatements(script: string): ScriptStatement[] {
   let stmtComment: string | undefined;
   let words: string[] = []; // first keywords of the statement, upper-cased (to detect CREATE FUNCTION ... BEGIN ATOMIC)
   let prevWord = '';
+  let routine = false; // the statement is CREATE [OR REPLACE] FUNCTION/PROCEDURE
   const flush = (end: number) => {
     const text = stmtLine < 0 ? '' : s.slice(start, end).trim();
     if (text) out.push({ sql: text, line: stmtLine, ...(stmtComment !== undefined ? { comment: stmtComment } : {}) });
@@ -37,6 +48,7 @@ export function splitStatements(script: string): ScriptStatement[] {
     atomic = 0;
     words = [];
     prevWord = '';
+    routine = false;
     stmtComment = undefined;
   };
   let i = 0;
@@ -107,18 +119,25 @@ export function splitStatements(script: string): ScriptStatement[] {
     }
     if (c === '(') depth++;
     else if (c === ')') depth = Math.max(0, depth - 1);
-    if (/[A-Za-z_]/.test(c)) {
+    const code = s.charCodeAt(i);
+    if (isWordStart(code)) {
       let j = i + 1;
-      while (j < s.length && WORD.test(s[j]!)) j++;
-      const w = s.slice(i, j).toUpperCase();
-      if (words.length < 8) words.push(w);
-      const routine = words[0] === 'CREATE' && (words.includes('FUNCTION') || words.includes('PROCEDURE'));
-      if (routine) {
-        if (w === 'ATOMIC' && prevWord === 'BEGIN') atomic++;
-        else if (atomic > 0 && w === 'CASE') atomic++;
-        else if (atomic > 0 && w === 'END') atomic--;
-      }
-      prevWord = w;
+      while (j < s.length && isWordChar(s.charCodeAt(j))) j++;
+      // Words matter only while a statement's first keywords are read, and inside CREATE FUNCTION/PROCEDURE
+      // (BEGIN ATOMIC ... END); elsewhere they are skipped without being copied (long scripts are mostly words).
+      if (words.length < 8 || routine) {
+        const w = s.slice(i, j).toUpperCase();
+        if (words.length < 8) {
+          words.push(w);
+          routine = words[0] === 'CREATE' && (routine || w === 'FUNCTION' || w === 'PROCEDURE');
+        }
+        if (routine) {
+          if (w === 'ATOMIC' && prevWord === 'BEGIN') atomic++;
+          else if (atomic > 0 && w === 'CASE') atomic++;
+          else if (atomic > 0 && w === 'END') atomic--;
+        }
+        prevWord = w;
+      } else prevWord = '';
       i = j;
       continue;
     }
