@@ -51,6 +51,28 @@ tables:
 `);
 
 describe('verifyEdge', () => {
+  it('the root proof expects the empty model after down: a fresh database, extensions available and roles made, reads back as exactly that', async () => {
+    const { freshPglite, introspect, compareSchemas } = await import('../../src/pg/index.js');
+    const db = await freshPglite({ extensions: ['citext', 'pgcrypto'] });
+    try {
+      await db.exec('CREATE ROLE app_reader NOLOGIN');
+      const back = (await introspect(db, { unsupported: false })).schema;
+      expect(compareSchemas(emptySchema(), back)).toEqual([]);
+      expect(back).toEqual(emptySchema());
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('proves a root edge whose down leaves something behind as not returning to nothing', async () => {
+    const p = planMigration(emptySchema(), A);
+    const down = renderDown(p).replace(/DROP TABLE public\.teams;/, '');
+    expect(down).not.toBe(renderDown(p));
+    const r = await verifyEdge(emptySchema(), A, renderUp(p), down);
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual(['down: table teams unexpected']);
+  });
+
   it('proves a planner-generated edge, with sample rows surviving', async () => {
     const plan = planMigration(A, B);
     const r = await verifyEdge(A, B, renderUp(plan), renderDown(plan));
