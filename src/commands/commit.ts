@@ -105,7 +105,7 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       const reversible = steps.every((s) => s.reversible);
       const renames = await describeRenames(parentSchema, working.schema);
 
-      const fromHash = head?.hash ?? (await schemaHashOf(parentSchema));
+      const fromHash = await schemaHashOf(parentSchema); // of the snapshot as read (the cache key must follow the content)
       const { cacheDir } = await import('../store/index.js');
       if (verifier) this.note(`verifying the migration from ${head ? shortId(head.id) : 'nothing'} in PGlite...`);
       const { Progress } = await import('../cli/term.js');
@@ -135,13 +135,18 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
         ...(upText !== undefined ? { handEdited: true } : {}),
         ...(renames.length ? { renames } : {}),
       };
-      const prepared = await store.prepareCommit({
-        message: flags.message,
-        parents: head ? [head.id] : [],
-        schema: working.schema,
-        files: working.files,
-        migrations: [migration],
-      });
+      const prepared = await store
+        .prepareCommit({
+          message: flags.message,
+          parents: head ? [head.id] : [],
+          schema: working.schema,
+          files: working.files,
+          migrations: [migration],
+        })
+        .catch((e: unknown) => {
+          progress.done(); // the error starts on a clean line
+          throw e;
+        });
 
       let verified = false;
       let verifyMs: number | undefined;

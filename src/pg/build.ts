@@ -6,7 +6,7 @@ import { SchemaverError } from '../errors.js';
 import { emptySchema, type Schema } from '../model/types.js';
 import { planMigration, renderUp } from '../plan/index.js';
 import type { Driver } from './driver.js';
-import { execBatched } from './batch.js';
+import { execBatched, type BatchOptions } from './batch.js';
 import { freshPglite } from './pglite.js';
 import { introspect } from './introspect/index.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -62,12 +62,12 @@ export function buildFailure(what: string, err: unknown, script?: string): Schem
   });
 }
 
-/** buildInto runs the creation script of `schema` on `db` (which should be empty). */
-export async function buildInto(db: Driver, schema: Schema, what = 'the schema', onBatch?: (done: number, total: number) => void): Promise<void> {
+/** buildInto runs the creation script of `schema` on `db`, a scratch database that should be empty (see execBatched: batches commit). */
+export async function buildInto(db: Driver, schema: Schema, what = 'the schema', batch: BatchOptions = {}): Promise<void> {
   const script = creationScript(schema);
   if (!script.trim()) return;
   try {
-    await execBatched(db, script, undefined, onBatch);
+    await execBatched(db, script, batch);
   } catch (e) {
     throw buildFailure(what, e, script);
   }

@@ -34,7 +34,7 @@ export interface WorkerReply {
   readonly id: number;
   readonly progress?: { readonly phase: string; readonly done: number; readonly total: number };
   readonly result?: VerifyResult;
-  readonly error?: { message: string; code?: string; hint?: string; exit?: number; data?: unknown; stack?: string };
+  readonly error?: { message: string; code?: string; hint?: string; exit?: number; data?: unknown; loc?: SchemaverError['loc']; issues?: SchemaverError['issues']; stack?: string };
 }
 
 /** Verifier proves edges (verifyEdge) for one command; close() it when done. */
@@ -88,6 +88,7 @@ function inWorker(worker: Worker): Verifier {
     else w.reject(rebuildError(reply.error));
   });
   worker.on('error', (e) => failAll(e));
+  worker.on('messageerror', (e) => failAll(new Error(`a reply from the verification worker could not be read: ${e.message}`)));
   worker.on('exit', (code) => failAll(new Error(`the verification worker stopped (exit ${code})`)));
   return {
     inWorker: true,
@@ -111,7 +112,7 @@ function inWorker(worker: Worker): Verifier {
 
 /** rebuildError turns a serialized worker error back into a SchemaverError (same code, hint, exit) or an Error. */
 function rebuildError(e: WorkerReply['error']): Error {
-  if (e?.code) return new SchemaverError({ code: e.code, message: e.message, hint: e.hint, exit: e.exit as SchemaverError['exit'] | undefined, data: e.data });
+  if (e?.code) return new SchemaverError({ code: e.code, message: e.message, hint: e.hint, exit: e.exit as SchemaverError['exit'] | undefined, data: e.data, loc: e.loc, issues: e.issues });
   const err = new Error(e?.message ?? 'verification failed in the worker');
   if (e?.stack) err.stack = e.stack;
   return err;

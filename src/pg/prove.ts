@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { Schema } from '../model/types.js';
 import { startVerifier, type Verifier } from './offload.js';
-import { edgeKey, isVerified, recordVerified, type VerifyData, type VerifyOptions, type VerifyResult } from './verify.js';
+import { edgeKey, recordVerified, verifiedKeys, type VerifyData, type VerifyOptions, type VerifyResult } from './verify.js';
 
 /** EdgeJob is one edge to prove: verifyEdge's arguments (the cache options are proveEdges'). */
 export interface EdgeJob {
@@ -33,8 +33,9 @@ export async function proveEdges(jobs: readonly EdgeJob[], opts: ProveOptions = 
   const results: VerifyResult[] = new Array(jobs.length);
   const keys = jobs.map((j) => (opts.cacheDir ? edgeKey(j.from, j.to, j.up, j.down, j.opts?.hashes) : ''));
   const todo: number[] = [];
+  const known = opts.cacheDir && !opts.force ? await verifiedKeys(opts.cacheDir) : new Set<string>();
   for (let i = 0; i < jobs.length; i++) {
-    if (opts.cacheDir && !opts.force && (await isVerified(opts.cacheDir, keys[i]!))) {
+    if (known.has(keys[i]!)) {
       const data: VerifyData = { cached: true, up: [], down: [], replan: [], data: [], warnings: [], samples: {} };
       results[i] = { ok: true, problems: [], data, ms: 0 };
       opts.onEdge?.(i, results[i]!);

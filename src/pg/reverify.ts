@@ -75,7 +75,13 @@ export async function verifyCommits(
   };
   const work: { commit: string; migration: Awaited<ReturnType<Store['readMigrations']>>[number] }[] = [];
   for (const id of ids) for (const m of await store.readMigrations(id)) work.push({ commit: id, migration: m });
-  const hashOf = async (id: string) => (id ? (await store.readCommit(id)).schemaHash : schemaHash(emptySchema()));
+  const hashes = new Map<string, string>();
+  const hashOf = async (id: string): Promise<string> => {
+    // the hash of the schema as read, not the one the commit records: the cache key must follow the content
+    let h = hashes.get(id);
+    if (h === undefined) hashes.set(id, (h = schemaHash(await schemaOf(id))));
+    return h;
+  };
   const jobs: EdgeJob[] = [];
   for (const { commit, migration: m } of work) {
     const reversible = m.steps.every((s) => s.reversible);

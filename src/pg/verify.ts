@@ -113,6 +113,11 @@ async function readCache(dir: string): Promise<Record<string, { ms: number; at: 
   }
 }
 
+/** verifiedKeys reads the cache in `dir` once: the keys of every edge it records as verified. */
+export async function verifiedKeys(dir: string): Promise<Set<string>> {
+  return new Set(Object.keys(await readCache(dir)));
+}
+
 /** isVerified tells whether the cache in `dir` records the edge `key` as verified. */
 export async function isVerified(dir: string, key: string): Promise<boolean> {
   return key in (await readCache(dir));
@@ -177,7 +182,7 @@ async function runEdge(
     (ctx.allowDataLoss ? run.warnings : run.data).push(msg);
   };
   try {
-    if (ctx.up.trim()) await timed('up', () => execBatched(db, ctx.up, undefined, progress('up')));
+    if (ctx.up.trim()) await timed('up', () => execBatched(db, ctx.up, { onBatch: progress('up') }));
   } catch (e) {
     return { ...run, upError: dbMessage(e) };
   }
@@ -190,7 +195,7 @@ async function runEdge(
   }
   if (ctx.down === null) return run;
   try {
-    if (ctx.down.trim()) await timed('down', () => execBatched(db, ctx.down!, undefined, progress('down')));
+    if (ctx.down.trim()) await timed('down', () => execBatched(db, ctx.down!, { onBatch: progress('down') }));
   } catch (e) {
     run.downError = dbMessage(e);
     run.down.push(`down failed: ${run.downError}`);
@@ -228,7 +233,8 @@ export async function verifyEdge(from: Schema, to: Schema, up: string, down: str
     const c = await timed('closure', () => edgeClosure(from, to, up, down));
     const size = c.full.size + c.stripped.size;
     if (c.total >= PARTIAL_MIN_OBJECTS && size * 2 <= c.total) {
-      const r = await proveEdge(partialSchema(from, c), partialSchema(to, c), up, down, opts);
+      // `generated` speaks of the whole edge: an empty partial source does not make up a creation script of the partial target
+      const r = await proveEdge(partialSchema(from, c), partialSchema(to, c), up, down, { ...opts, generated: false });
       if (r.ok) result = { ...r, data: { ...(r.data as VerifyData), partial: { objects: size, of: c.total } } };
     }
   }
@@ -256,7 +262,7 @@ async function proveRoot(to: Schema, up: string, down: string | null, t0: number
     // that; reading the catalog of the fresh instance first would cost a cold read-back (~0.2 s) to learn it.
     const expectedFrom = emptySchema();
     try {
-      if (up.trim()) await timed('up', () => execBatched(db, up, undefined, progress('up')));
+      if (up.trim()) await timed('up', () => execBatched(db, up, { onBatch: progress('up') }));
     } catch (e) {
       return failed([], buildFailure('the target schema', e), t0);
     }
@@ -264,7 +270,7 @@ async function proveRoot(to: Schema, up: string, down: string | null, t0: number
     const downProblems: string[] = [];
     if (down !== null) {
       try {
-        if (down.trim()) await timed('down', () => execBatched(db, down, undefined, progress('down')));
+        if (down.trim()) await timed('down', () => execBatched(db, down, { onBatch: progress('down') }));
         downProblems.push(...compareSchemas(expectedFrom, (await timed('introspect', () => introspect(db, { unsupported: false }))).schema));
       } catch (e) {
         downProblems.push(`down failed: ${dbMessage(e)}`);
@@ -302,7 +308,7 @@ async function proveEdge(from: Schema, to: Schema, up: string, down: string | nu
     let expectedTo: Schema;
     await db.exec('BEGIN');
     try {
-      await timed('build', () => buildInto(db, to, 'the target schema', progress('building')));
+      await timed('build', () => buildInto(db, to, 'the target schema', { onBatch: progress('building'), inTransaction: true }));
       expectedTo = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
     } catch (e) {
       return failed(problems, e, t0);
@@ -311,7 +317,7 @@ async function proveEdge(from: Schema, to: Schema, up: string, down: string | nu
     }
     let expectedFrom: Schema;
     try {
-      await timed('build', () => buildInto(db, from, 'the source schema', progress('building')));
+      await timed('build', () => buildInto(db, from, 'the source schema', { onBatch: progress('building') }));
       expectedFrom = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
     } catch (e) {
       return failed(problems, e, t0);
@@ -325,7 +331,7 @@ async function proveEdge(from: Schema, to: Schema, up: string, down: string | nu
       await db.close();
       db = await timed('restore', () => freshPglite({ extensions: exts }));
       await ensureRoles(db, from, to);
-      await timed('build', () => buildInto(db, from, 'the source schema', progress('building')));
+      await timed('build', () => buildInto(db, from, 'the source schema', { onBatch: progress('building') }));
       run = await runEdge(db, { ...ctx, samples: false });
       if (first.upError !== undefined && run.upError === undefined) run.warnings.push(`up fails on tables holding rows: ${first.upError}`);
       else if (first.downError !== undefined && run.upError === undefined && run.downError === undefined) {

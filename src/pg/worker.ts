@@ -4,7 +4,7 @@
  * PGlite's WebAssembly and restores a spare database; then it answers `verify` requests with verifyEdge's
  * result. Started and ended by offload.ts; ended by terminate(), which also frees any instance still open.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import { SchemaverError } from '../errors.js';
 import { prepareSpare, prewarmPglite } from './pglite.js';
 import { verifyEdge } from './verify.js';
@@ -14,21 +14,34 @@ const port = parentPort;
 if (port) {
   prewarmPglite();
   prepareSpare();
+  // One proof at a time: verifyEdge keeps per-proof state (timings, progress) and there is one spare database.
+  let queue = Promise.resolve();
   port.on('message', (req: VerifyRequest) => {
+    queue = queue.then(() => answer(port, req)).catch(() => undefined);
+  });
+}
+
+/** answer runs one request and posts its result or error (never throws). */
+async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
+  try {
     const call = JSON.parse(req.call) as VerifyCall;
     const { reportProgress, ...opts } = call.opts;
     const onProgress = reportProgress ? (phase: string, done: number, total: number) => port.postMessage({ id: req.id, progress: { phase, done, total } } satisfies WorkerReply) : undefined;
-    verifyEdge(call.from, call.to, call.up, call.down, { ...opts, ...(onProgress ? { onProgress } : {}) }).then(
-      (result) => port.postMessage({ id: req.id, result } satisfies WorkerReply),
-      (e: unknown) => port.postMessage({ id: req.id, error: serializeError(e) } satisfies WorkerReply),
-    );
-  });
+    const result = await verifyEdge(call.from, call.to, call.up, call.down, { ...opts, ...(onProgress ? { onProgress } : {}) });
+    port.postMessage({ id: req.id, result } satisfies WorkerReply);
+  } catch (e) {
+    try {
+      port.postMessage({ id: req.id, error: serializeError(e) } satisfies WorkerReply);
+    } catch {
+      port.postMessage({ id: req.id, error: { message: String((e as Error)?.message ?? e) } } satisfies WorkerReply); // detail that would not clone
+    }
+  }
 }
 
 /** serializeError keeps what the command needs to report an error thrown in the worker (SchemaverError fields). */
 function serializeError(e: unknown): NonNullable<WorkerReply['error']> {
   if (e instanceof SchemaverError) {
-    return { message: e.message, code: e.code, hint: e.hint, exit: e.exit, data: safeData(e.data), stack: e.stack };
+    return { message: e.message, code: e.code, hint: e.hint, exit: e.exit, data: safeData(e.data), loc: e.loc, issues: safeData(e.issues) as SchemaverError['issues'], stack: e.stack };
   }
   const err = e as Error;
   return { message: String(err?.message ?? e), stack: err?.stack };

@@ -73,6 +73,19 @@ describe('verifyEdge', () => {
     expect(r.problems).toEqual(['down: table teams unexpected']);
   });
 
+  it('does not take a partial proof from nothing for a root proof, even for a generated edge', async () => {
+    const { generateSchema } = await import('../../src/canon/generate.js');
+    const big = generateSchema(40, 2);
+    const plus = schema('tables:\n  zzz:\n    columns:\n      id: { type: integer, primary_key: true }\n      k: integer\n');
+    const to = { ...big, tables: { ...big.tables, zzz: plus.tables['zzz']! } } as Schema;
+    const p = planMigration(big, to);
+    const wrong = renderUp(p).replace('k integer', 'k bigint');
+    expect(wrong).not.toBe(renderUp(p));
+    const r = await verifyEdge(big, to, wrong, renderDown(p), { generated: true });
+    expect(r.ok).toBe(false);
+    expect(r.problems).toContain('up: column zzz.k: type expected integer, got bigint');
+  });
+
   it('proves a planner-generated edge, with sample rows surviving', async () => {
     const plan = planMigration(A, B);
     const r = await verifyEdge(A, B, renderUp(plan), renderDown(plan));
