@@ -25,7 +25,13 @@ async function checkRevs(store: Store, command: 'upgrade' | 'downgrade', f: Move
 }
 
 /** runMove opens the project and target and runs (or with --sql, prints) an upgrade or downgrade. */
-export async function runMove(start: string, command: 'upgrade' | 'downgrade', f: MoveFlags, note: (line: string) => void): Promise<MoveResult> {
+export async function runMove(
+  start: string,
+  command: 'upgrade' | 'downgrade',
+  f: MoveFlags,
+  note: (line: string) => void,
+  onStatement?: (done: number, total: number) => void,
+): Promise<MoveResult> {
   if (f.from !== undefined && !f.sql) {
     // checked before anything is opened: bad input writes nothing (not even the local database)
     throw new SchemaverError({ code: 'bad-usage', message: '--from only goes with --sql (offline mode)', hint: 'online, schemaver reads where the database is from schemaver_version', exit: 2 });
@@ -44,6 +50,7 @@ export async function runMove(start: string, command: 'upgrade' | 'downgrade', f
           const m = /^\w+ \d+\/(\d+):/.exec(l);
           if (!m || Number(m[1]) > 1) note(l);
         },
+        ...(onStatement ? { onStatement } : {}),
       },
       { command, rev: f.rev, allowDestructive: Boolean(f['allow-destructive']), sql: Boolean(f.sql), ...(f.from !== undefined ? { from: f.from } : {}) },
     );
@@ -59,7 +66,19 @@ export interface MoveOutput {
 
 /** runMoveCommand is the whole of `upgrade` and `downgrade`: move, then print the script (--sql) or the report. */
 export async function runMoveCommand(start: string, command: 'upgrade' | 'downgrade', f: MoveFlags, out: MoveOutput): Promise<MoveResult> {
-  const r = await runMove(start, command, f, (l) => out.note(l));
+  // statements of a long script tick on a TTY (cleared before each edge line and at the end)
+  const { Progress } = await import('../cli/term.js');
+  const progress = new Progress(`${command}:`, out.json);
+  const r = await runMove(
+    start,
+    command,
+    f,
+    (l) => {
+      progress.done();
+      out.note(l);
+    },
+    (done, total) => progress.tick(done, total, 'statements'),
+  ).finally(() => progress.done());
   if (r.sql !== undefined) {
     if (!out.json) process.stdout.write(r.sql);
     return r;

@@ -40,6 +40,8 @@ export interface DeployContext {
   readonly classifyDown?: DownClassifier;
   /** onProgress receives one line per edge (the command prints them on stderr). */
   readonly onProgress?: (line: string) => void;
+  /** onStatement hears each statement of an edge's script finish: `done` of `total` in that edge. */
+  readonly onStatement?: (done: number, total: number) => void;
   readonly version?: string;
 }
 
@@ -319,6 +321,7 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
         ctx.onProgress?.(`${req.command} ${u.edge + 1}/${script.edges.length}: ${edgeLabel(e)}${e.message ? ' ' + e.message.split('\n')[0] : ''} (${u.statements} statement(s))`);
       }
       await db.exec(u.sql);
+      if (u.edge !== undefined && u.statement !== undefined && u.statements !== undefined) ctx.onStatement?.(u.statement, u.statements);
       if (u.edge !== undefined && u.statement === u.statements) ms[u.edge] = Math.round(performance.now() - edgeStart);
     }
     unit = undefined;

@@ -57,10 +57,14 @@ describe.each(KINDS)('deploy engine on %s', (kind) => {
     expect(before.commit).toBeNull();
 
     const lines: string[] = [];
-    const up = await move({ ...ctx, onProgress: (l) => lines.push(l) }, { command: 'upgrade' });
+    const ticks: [number, number][] = [];
+    const up = await move({ ...ctx, onProgress: (l) => lines.push(l), onStatement: (done, total) => ticks.push([done, total]) }, { command: 'upgrade' });
     expect(up.applied).toBe(true);
     expect(up.edges.map((e) => [e.from, e.to, e.direction])).toEqual([[null, c1, 'up'], [c1, c2, 'up'], [c2, c3, 'up']]);
     expect(lines).toHaveLength(3);
+    // each statement of each edge ticks once, ending at its edge's total
+    expect(ticks).toHaveLength(up.edges.reduce((n, e) => n + e.statements, 0));
+    expect(ticks.filter(([done, total]) => done === total)).toHaveLength(3);
     expect(lines[2]).toContain("upgrade 3/3");
     const cur = await current(s, t.db, 'db');
     expect(cur).toMatchObject({ commit: c3, isHead: true, known: true, branches: ['main'], hashMatches: true, message: "it's weird" });
