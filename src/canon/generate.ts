@@ -6,7 +6,7 @@ import { assignDefaultNames, type NamingTable } from './names.js';
 import { tidySchema } from './canonical.js';
 import { qid } from '../model/ids.js';
 import { writeSchemaYaml } from '../yaml/index.js';
-import type { Column, EnumType, Func, Index, Schema, Table, View } from '../model/types.js';
+import { emptySchema, emptyTable as modelEmptyTable, type Column, type EnumType, type Func, type Index, type Schema, type Table, type View } from '../model/types.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type MTable = Omit<Mutable<Table>, 'columns' | 'uniques' | 'checks' | 'foreignKeys' | 'indexes' | 'triggers'> & {
@@ -57,8 +57,9 @@ function picker(seed: number): Picker {
   };
 }
 
+/** emptyTable is the model's empty table, as the generator's mutable working copy (a fresh object each call). */
 function emptyTable(schema: string, name: string): MTable {
-  return { kind: 'table', schema, name, columns: [], uniques: {}, checks: {}, foreignKeys: {}, exclusions: {}, indexes: {}, triggers: {}, policies: {} };
+  return modelEmptyTable(schema, name) as MTable;
 }
 
 function fieldColumn(p: Picker, name: string, enums: readonly EnumType[]): Mutable<Column> {
@@ -110,7 +111,7 @@ function fieldColumn(p: Picker, name: string, enums: readonly EnumType[]): Mutab
 /** generateSchema builds a realistic schema of `nTables` tables (about 8 columns each), deterministic for a seed. */
 export function generateSchema(nTables: number, seed = 1): Schema {
   const p = picker(seed);
-  const s: MSchema = { kind: 'schema', extensions: {}, schemas: {}, enums: {}, composites: {}, domains: {}, sequences: {}, tables: {}, views: {}, functions: {} };
+  const s = emptySchema() as MSchema;
   const nSchemas = Math.max(0, Math.ceil(nTables / 250) - 1);
   const schemaNames = ['public'];
   for (let i = 1; i <= nSchemas; i++) {
