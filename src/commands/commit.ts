@@ -112,16 +112,25 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       const progress = new Progress('verifying:', this.jsonEnabled());
       // The proof runs on the worker thread while this one prepares the commit's objects; nothing is written
       // to the store until the proof has passed.
+      // proveEdges keeps verified.json, as for verify and merge; the edge runs on the worker started above
+      const { proveEdges } = await import('../pg/prove.js');
       const proof = verifier
-        ? guard('verification (src/pg)', () =>
-            verifier.verify(parentSchema, working.schema, up, downText !== undefined || reversible ? down : null, {
-              cacheDir: cacheDir(root),
-              allowDataLoss: destructive.length > 0,
-              hashes: { from: fromHash, to: working.hash },
-              generated: upText === undefined,
-              onProgress: (phase, done, total) => progress.tick(done, total, `statements (${phase})`),
-            }),
-          )
+        ? guard('verification (src/pg)', async () => {
+            const job = {
+              from: parentSchema,
+              to: working.schema,
+              up,
+              down: downText !== undefined || reversible ? down : null,
+              opts: {
+                allowDataLoss: destructive.length > 0,
+                hashes: { from: fromHash, to: working.hash },
+                generated: upText === undefined,
+                onProgress: (phase: string, done: number, total: number) => progress.tick(done, total, `statements (${phase})`),
+              },
+            };
+            const [result] = await proveEdges([job], { cacheDir: cacheDir(root), started: verifier });
+            return result!;
+          })
         : undefined;
       proof?.catch(() => undefined); // awaited below; this only keeps an early throw here from leaving it unhandled
 

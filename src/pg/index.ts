@@ -7,4 +7,5 @@ export { connectUrl } from './server.js';
 export { introspect, type IntrospectResult, type IntrospectOptions } from './introspect/index.js';
 export { buildSchema, buildInto, creationScript, extensionNames } from './build.js';
 export { compareSchemas } from './compare.js';
-export { verifyEdge, edgeKey, isVerified, recordVerified, type VerifyResult, type VerifyOptions, type VerifyData } from './verify.js';
+export { verifyEdge, type VerifyResult, type VerifyOptions, type VerifyData } from './verify.js';
+export { edgeKey, isVerified, recordVerified } from './cache.js';

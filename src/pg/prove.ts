@@ -6,7 +6,8 @@
 import os from 'node:os';
 import type { Schema } from '../model/types.js';
 import { startVerifier, type Verifier } from './offload.js';
-import { edgeKey, recordVerified, verifiedKeys, type VerifyData, type VerifyOptions, type VerifyResult } from './verify.js';
+import { edgeKey, recordVerified, verifiedKeys } from './cache.js';
+import type { VerifyData, VerifyOptions, VerifyResult } from './verify.js';
 
 /** EdgeJob is one edge to prove: verifyEdge's arguments (the cache options are proveEdges'). */
 export interface EdgeJob {

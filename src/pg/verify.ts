@@ -4,15 +4,12 @@
  * serves the whole check); A is built from nothing and read back; sample rows go into A; `up` runs; the catalog
  * must equal B's; `down` runs; the catalog must equal A's; sample rows must survive; re-planning B -> B is empty.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { SchemaverError } from '../errors.js';
 import { emptySchema, type Schema } from '../model/types.js';
-import { schemaHash } from '../canon/index.js';
 import { planMigration } from '../plan/index.js';
 import type { Driver } from './driver.js';
-import { freshPglite, pgliteVersionString } from './pglite.js';
+import { freshPglite } from './pglite.js';
+import { edgeKey, isVerified, recordVerified } from './cache.js';
 import { introspect } from './introspect/index.js';
 import { buildFailure, buildInto, creationScript, dbMessage, ensureRoles, extensionNames } from './build.js';
 import { edgeClosure, partialSchema } from './closure.js';
@@ -68,18 +65,6 @@ export interface VerifyData {
   readonly partial?: { readonly objects: number; readonly of: number };
 }
 
-/** edgeKey identifies an edge for the verification cache: both schema hashes, both scripts and the PGlite version. */
-export function edgeKey(from: Schema, to: Schema, up: string, down: string | null, hashes?: VerifyOptions['hashes']): string {
-  const h = createHash('sha256');
-  for (const part of [pgliteVersionString(), hashes?.from ?? schemaHash(from), hashes?.to ?? schemaHash(to), up, down ?? '\u0000irreversible']) {
-    h.update(part);
-    h.update('\u0000');
-  }
-  return h.digest('hex');
-}
-
-const CACHE_FILE = 'verified.json';
-
 /** phaseMs accumulates wall time (CPU time with SCHEMAVER_TIMINGS=cpu) per phase of the current verification (VerifyData.timings). */
 let phaseMs: Record<string, number> = {};
 
@@ -101,40 +86,6 @@ async function timed<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
     return await fn();
   } finally {
     phaseMs[label] = Math.round((phaseMs[label] ?? 0) + now() - t);
-  }
-}
-
-async function readCache(dir: string): Promise<Record<string, { ms: number; at: string }>> {
-  try {
-    const parsed = JSON.parse(await readFile(path.join(dir, CACHE_FILE), 'utf8')) as unknown;
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, { ms: number; at: string }>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** verifiedKeys reads the cache in `dir` once: the keys of every edge it records as verified. */
-export async function verifiedKeys(dir: string): Promise<Set<string>> {
-  return new Set(Object.keys(await readCache(dir)));
-}
-
-/** isVerified tells whether the cache in `dir` records the edge `key` as verified. */
-export async function isVerified(dir: string, key: string): Promise<boolean> {
-  return key in (await readCache(dir));
-}
-
-/** recordVerified adds an edge to the cache in `dir` (written atomically; a failure to write only costs speed). */
-export async function recordVerified(dir: string, key: string, ms: number): Promise<void> {
-  try {
-    const cache = await readCache(dir);
-    cache[key] = { ms, at: new Date().toISOString() };
-    await mkdir(dir, { recursive: true });
-    const file = path.join(dir, CACHE_FILE);
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(cache, null, 1) + '\n');
-    await rename(tmp, file);
-  } catch {
-    /* cache is an optimisation */
   }
 }
 

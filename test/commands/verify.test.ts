@@ -32,6 +32,10 @@ describe('commit verification', () => {
     const fj = first.json<any>();
     expect(fj.migrations[0]).toMatchObject({ parent: '', verified: true });
     expect(typeof fj.migrations[0].verifyMs).toBe('number');
+    // the proof commit ran is remembered: verify answers from the cache
+    const again = await p.run('verify', '--json');
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(again.json<any>().edges[0].cached).toBe(true);
 
     p.write('schema/s.yaml', V1 + '      age: int\n');
     const objects = storeObjects();
