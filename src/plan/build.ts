@@ -8,7 +8,7 @@ import type { AddChange, AlterChange, Change, DropChange } from '../model/change
 import type { ForeignKey, Schema, Table } from '../model/types.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { attrDiff, sameValue, stableJson } from '../diff/index.js';
-import { createPolicy, createTable, createTrigger, createView, defaultSql, dropPolicy, dropTrigger, dropView, fkComment, rel, tableExtras, viewKind, commentOn } from '../sql/ddl.js';
+import { createPolicy, createTable, createTrigger, createView, defaultSql, dropPolicy, dropTrigger, dropView, constraintComment, rel, tableExtras, viewKind, commentOn } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
 import { addColumn, dropColumn, serialSequenceId } from './columns.js';
 import { bare, emit, funcNeedsDrop, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
@@ -34,7 +34,7 @@ function tableRequires(t: Table): string[] {
 
 /** tableSql drafts CREATE TABLE (with indexes, inline constraints and foreign keys, RLS flags, comments). */
 function tableSql(ctx: PlanContext, id: string, t: Table, fks: readonly ForeignKey[]): string[] {
-  return [createTable(id, t, ctx.ty, fks), ...tableExtras(id, t, ctx.ty), ...fks.flatMap((fk) => fkComment(id, fk))];
+  return [createTable(id, t, ctx.ty, fks), ...tableExtras(id, t, ctx.ty), ...fks.flatMap((fk) => constraintComment(id, fk))];
 }
 
 /** plainTable tells whether a table is created by a plain CREATE TABLE (not a partition, partitioned or inheriting). */

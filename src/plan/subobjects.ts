@@ -14,7 +14,7 @@ import {
   dropIndex,
   dropPolicy,
   dropTrigger,
-  fkComment,
+  constraintComment,
   indexRef,
   rel,
   type TableConstraint,
@@ -30,7 +30,7 @@ export function fkDrop(ctx: PlanContext, table: string, fk: ForeignKey): void {
     what: `drop foreign key ${fk.name} on ${table}`,
     object: `${table}.${fk.name}`,
     sql: [dropConstraint(table, fk.name)],
-    reverse: [addConstraint(table, fk), ...fkComment(table, fk)],
+    reverse: [addConstraint(table, fk), ...constraintComment(table, fk)],
   });
 }
 
@@ -40,7 +40,7 @@ export function fkAdd(ctx: PlanContext, table: string, fk: ForeignKey, existing:
     phase: PHASE.addFk,
     what: `add foreign key ${fk.name} on ${table}`,
     object: `${table}.${fk.name}`,
-    sql: [addConstraint(table, fk), ...fkComment(table, fk)],
+    sql: [addConstraint(table, fk), ...constraintComment(table, fk)],
     reverse: [dropConstraint(table, fk.name)],
     lock: existing && !fk.notValid,
     requires: [`rel:${bare(fk.refTable)}`],
@@ -86,33 +86,26 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
     case 'exclusion':
     case 'foreign_key': {
       const fk = c.kind === 'foreign_key';
-      const add = (def: TableConstraint, existing: boolean) => {
-        const sql = [addConstraint(t, def), ...(def.comment !== undefined ? [commentOn('CONSTRAINT', `${quoteIdent(def.name)} ON ${rel(t)}`, def.comment)] : [])];
+      const add = (def: TableConstraint) => {
+        const sql = [addConstraint(t, def), ...constraintComment(t, def)];
         emit(ctx, {
           phase: fk ? PHASE.addFk : PHASE.addConstraint,
           what: `add ${c.kind.replace('_', ' ')} ${def.name} on ${t}`,
           object: `${t}.${def.name}`,
           sql,
           reverse: [dropConstraint(t, def.name)],
-          lock: existing,
+          lock: true, // on an existing table
           requires: def.kind === 'foreign_key' ? [`rel:${bare(def.refTable)}`] : def.kind === 'check' ? textKeys(def.expression) : [],
         });
       };
       const drop = (def: TableConstraint) => {
-        const rev = [addConstraint(t, def), ...(def.comment !== undefined ? [commentOn('CONSTRAINT', `${quoteIdent(def.name)} ON ${rel(t)}`, def.comment)] : [])];
+        const rev = [addConstraint(t, def), ...constraintComment(t, def)];
         emit(ctx, { phase: fk ? PHASE.dropFk : PHASE.dropConstraint, what: `drop ${c.kind.replace('_', ' ')} ${def.name} on ${t}`, object: `${t}.${def.name}`, sql: [dropConstraint(t, def.name)], reverse: rev });
       };
-      if (c.op === 'add') add(c.def as TableConstraint, true);
-      else if (c.op === 'drop') drop(c.def as TableConstraint);
-      else if (c.op === 'alter') {
-        if (c.attrs.every((x) => x.attr === 'comment')) {
-          const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
-          emit(ctx, { phase: PHASE.comment, what: `comment on constraint ${obj}`, object: obj, sql: [commentOn('CONSTRAINT', target, (c.to as TableConstraint).comment)], reverse: [commentOn('CONSTRAINT', target, (c.from as TableConstraint).comment)] });
-        } else {
-          drop(c.from as TableConstraint);
-          add(c.to as TableConstraint, true);
-        }
-      }
+      const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
+      addDropAlter<TableConstraint>(c, add, drop, (from, to) =>
+        emit(ctx, { phase: PHASE.comment, what: `comment on constraint ${obj}`, object: obj, sql: [commentOn('CONSTRAINT', target, to.comment)], reverse: [commentOn('CONSTRAINT', target, from.comment)] }),
+      );
       return;
     }
     case 'index': {
@@ -124,16 +117,9 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
         if (ix.kind !== 'index') return;
         emit(ctx, { phase: PHASE.dropConstraint, what: `drop index ${ix.name} on ${t}`, object: obj, sql: [dropIndex(t, ix.name)], reverse: createIndex(t, ix) });
       };
-      if (c.op === 'add') add(c.def);
-      else if (c.op === 'drop') drop(c.def);
-      else if (c.op === 'alter' && c.from.kind === 'index' && c.to.kind === 'index') {
-        if (c.attrs.every((x) => x.attr === 'comment')) {
-          emit(ctx, { phase: PHASE.comment, what: `comment on index ${obj}`, object: obj, sql: [commentOn('INDEX', indexRef(t, c.id), c.to.comment)], reverse: [commentOn('INDEX', indexRef(t, c.id), c.from.comment)] });
-        } else {
-          drop(c.from);
-          add(c.to);
-        }
-      }
+      addDropAlter<Index>(c, add, drop, (from, to) =>
+        emit(ctx, { phase: PHASE.comment, what: `comment on index ${obj}`, object: obj, sql: [commentOn('INDEX', indexRef(t, c.id), to.comment)], reverse: [commentOn('INDEX', indexRef(t, c.id), from.comment)] }),
+      );
       return;
     }
     case 'trigger': {
@@ -145,12 +131,7 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
         if (tr.kind !== 'trigger') return;
         emit(ctx, { phase: PHASE.dropTrigger, what: `drop trigger ${tr.name} on ${t}`, object: obj, sql: [dropTrigger(t, tr.name)], reverse: createTrigger(t, tr) });
       };
-      if (c.op === 'add') add(c.def);
-      else if (c.op === 'drop') drop(c.def);
-      else if (c.op === 'alter' && c.from.kind === 'trigger' && c.to.kind === 'trigger') {
-        drop(c.from);
-        add(c.to);
-      }
+      addDropAlter<Trigger>(c, add, drop); // any change, its comment too, recreates a trigger
       return;
     }
     case 'policy': {
@@ -162,21 +143,30 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
         if (p.kind !== 'policy') return;
         emit(ctx, { phase: PHASE.dropTrigger, what: `drop policy ${p.name} on ${t}`, object: obj, sql: [dropPolicy(t, p.name)], reverse: createPolicy(t, p) });
       };
-      if (c.op === 'add') add(c.def);
-      else if (c.op === 'drop') drop(c.def);
-      else if (c.op === 'alter' && c.from.kind === 'policy' && c.to.kind === 'policy') {
-        if (c.attrs.every((x) => x.attr === 'comment')) {
-          const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
-          emit(ctx, { phase: PHASE.comment, what: `comment on policy ${obj}`, object: obj, sql: [commentOn('POLICY', target, c.to.comment)], reverse: [commentOn('POLICY', target, c.from.comment)] });
-        } else {
-          drop(c.from);
-          add(c.to);
-        }
-      }
+      const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
+      addDropAlter<Policy>(c, add, drop, (from, to) =>
+        emit(ctx, { phase: PHASE.comment, what: `comment on policy ${obj}`, object: obj, sql: [commentOn('POLICY', target, to.comment)], reverse: [commentOn('POLICY', target, from.comment)] }),
+      );
       return;
     }
     default:
       return;
+  }
+}
+
+/**
+ * addDropAlter drafts one change of a table's constraint, index, trigger or policy: an add, a drop, or an alter,
+ * which drops and re-adds the object unless only its comment changed and `comment` drafts that instead.
+ */
+function addDropAlter<T>(c: AddChange | DropChange | AlterChange, add: (x: T) => void, drop: (x: T) => void, comment?: (from: T, to: T) => void): void {
+  if (c.op === 'add') add(c.def as T);
+  else if (c.op === 'drop') drop(c.def as T);
+  else if (c.op === 'alter') {
+    if (comment && c.attrs.every((x) => x.attr === 'comment')) comment(c.from as T, c.to as T);
+    else {
+      drop(c.from as T);
+      add(c.to as T);
+    }
   }
 }
 

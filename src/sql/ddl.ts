@@ -197,8 +197,8 @@ export function commentOn(what: string, target: string, comment: string | undefi
   return `COMMENT ON ${what} ${target} IS ${commentLiteral(comment)}`;
 }
 
-/** constraintComments writes the comments of a table's constraints. */
-function constraintComment(table: string, c: TableConstraint): string[] {
+/** constraintComment writes the COMMENT ON CONSTRAINT of a table's constraint, when it has a comment. */
+export function constraintComment(table: string, c: TableConstraint): string[] {
   return c.comment !== undefined ? [commentOn('CONSTRAINT', `${quoteIdent(c.name)} ON ${rel(table)}`, c.comment)] : [];
 }
 
@@ -258,11 +258,6 @@ export function tableExtras(id: string, t: Table, ty: TypeNamer): string[] {
   for (const c of Object.values(t.checks)) if (c.notValid) out.push(...constraintComment(id, c));
   void ty;
   return out;
-}
-
-/** fkComment writes the comment of a foreign key, if any. */
-export function fkComment(table: string, fk: ForeignKey): string[] {
-  return constraintComment(table, fk);
 }
 
 /** indexElement writes one key of an index. */
