@@ -318,78 +318,53 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
   // unchanged policies and triggers that read a column whose type changes block the change: rebuilt around it
   const rebuilt = new Set<string>();
   const once = (key: string) => !rebuilt.has(key) && !!rebuilt.add(key);
+  const changed = new Set(all.filter((c) => 'table' in c && c.table).map((c) => `${c.kind}\0${(c as { table: string }).table}\0${c.id}`));
+  /** rebuild drops and re-adds an unchanged sub-object of table `tid` around the change: once, and only if it existed. */
+  const rebuild = <T extends { readonly name: string }>(kind: 'check' | 'index' | 'trigger' | 'policy', tid: string, before: T | undefined, after: T): void => {
+    const key = `${kind}\0${tid}\0${after.name}`;
+    if (changed.has(key) || !before || !once(key)) return;
+    planSubObject(ctx, { op: 'drop', kind, table: tid, id: after.name, def: before } as unknown as DropChange);
+    planSubObject(ctx, { op: 'add', kind, table: tid, id: after.name, def: after } as unknown as AddChange);
+  };
+  /** readsAny: does an expression name any of `names` (lower-case identifiers)? */
+  const readsAny = (names: ReadonlySet<string>) => (text: string | undefined) => !!text && [...identifiersOf(text)].some((n) => names.has(n));
   const touchedNames = new Set<string>();
   for (const cols of touchedCols.values()) for (const c of cols) touchedNames.add(c.toLowerCase());
   if (touchedNames.size) {
-    const changed = new Set(all.filter((c) => 'table' in c && c.table).map((c) => `${c.kind}\0${(c as { table: string }).table}\0${c.id}`));
-    const reads = (text: string | undefined) => !!text && [...identifiersOf(text)].some((n) => touchedNames.has(n));
+    const reads = readsAny(touchedNames);
     for (const [tid, t] of Object.entries(to.tables)) {
       const ft = from.tables[tid];
       if (!ft || ctx.createdTables.has(tid)) continue;
-      for (const p of Object.values(t.policies)) {
-        if (changed.has(`policy\0${tid}\0${p.name}`) || !ft.policies[p.name] || !(reads(p.using) || reads(p.withCheck)) || !once(`policy\0${tid}\0${p.name}`)) continue;
-        planSubObject(ctx, { op: 'drop', kind: 'policy', table: tid, id: p.name, def: ft.policies[p.name]! });
-        planSubObject(ctx, { op: 'add', kind: 'policy', table: tid, id: p.name, def: p });
-      }
+      for (const p of Object.values(t.policies)) if (reads(p.using) || reads(p.withCheck)) rebuild('policy', tid, ft.policies[p.name], p);
       const own = touchedCols.get(tid);
       if (!own) continue;
       for (const tr of Object.values(t.triggers)) {
-        if (changed.has(`trigger\0${tid}\0${tr.name}`) || !ft.triggers[tr.name]) continue;
-        if (!(tr.updateOf ?? []).some((c) => own.has(c)) && !(tr.when && [...identifiersOf(tr.when)].some((n) => own.has(n)))) continue;
-        if (!once(`trigger\0${tid}\0${tr.name}`)) continue;
-        planSubObject(ctx, { op: 'drop', kind: 'trigger', table: tid, id: tr.name, def: ft.triggers[tr.name]! });
-        planSubObject(ctx, { op: 'add', kind: 'trigger', table: tid, id: tr.name, def: tr });
+        if ((tr.updateOf ?? []).some((c) => own.has(c)) || (tr.when && [...identifiersOf(tr.when)].some((n) => own.has(n)))) rebuild('trigger', tid, ft.triggers[tr.name], tr);
       }
     }
   }
   // checks and partial/expression indexes over a column of a recreated enum or domain hold constants of the old
   // type (`'x'::mood__old`): PostgreSQL cannot rebuild them, so they are dropped before and re-added after
   if (ctx.recreatedEnums.size) {
-    const changed = new Set(all.filter((c) => 'table' in c && c.table).map((c) => `${c.kind}\0${(c as { table: string }).table}\0${c.id}`));
     for (const [tid, t] of Object.entries(to.tables)) {
       const ft = from.tables[tid];
       if (!ft || ctx.createdTables.has(tid) || ctx.droppedTables.has(tid)) continue;
       const cols = new Set(ft.columns.filter((c) => ctx.recreatedEnums.has(c.type.replace(/(\[\])+$/, ''))).map((c) => c.name.toLowerCase()));
       if (!cols.size) continue;
-      const reads = (text: string | undefined) => !!text && [...identifiersOf(text)].some((n) => cols.has(n));
-      for (const ck of Object.values(t.checks)) {
-        if (changed.has(`check\0${tid}\0${ck.name}`) || !ft.checks[ck.name] || !reads(ck.expression) || !once(`check\0${tid}\0${ck.name}`)) continue;
-        planSubObject(ctx, { op: 'drop', kind: 'check', table: tid, id: ck.name, def: ft.checks[ck.name]! });
-        planSubObject(ctx, { op: 'add', kind: 'check', table: tid, id: ck.name, def: ck });
-      }
-      for (const ix of Object.values(t.indexes)) {
-        if (changed.has(`index\0${tid}\0${ix.name}`) || !ft.indexes[ix.name] || !(reads(ix.where) || ix.elements.some((e) => reads(e.expression))) || !once(`index\0${tid}\0${ix.name}`)) continue;
-        planSubObject(ctx, { op: 'drop', kind: 'index', table: tid, id: ix.name, def: ft.indexes[ix.name]! });
-        planSubObject(ctx, { op: 'add', kind: 'index', table: tid, id: ix.name, def: ix });
-      }
+      const reads = readsAny(cols);
+      for (const ck of Object.values(t.checks)) if (reads(ck.expression)) rebuild('check', tid, ft.checks[ck.name], ck);
+      for (const ix of Object.values(t.indexes)) if (reads(ix.where) || ix.elements.some((e) => reads(e.expression))) rebuild('index', tid, ft.indexes[ix.name], ix);
     }
   }
   if (recreatedFns.size) {
-    const changed = new Set(all.filter((c) => 'table' in c && c.table).map((c) => `${c.kind}\0${(c as { table: string }).table}\0${c.id}`));
-    const mentions = (text: string | undefined) => !!text && [...identifiersOf(text)].some((n) => recreatedFns.has(n));
+    const mentions = readsAny(recreatedFns);
     for (const [tid, t] of Object.entries(to.tables)) {
       const ft = from.tables[tid];
       if (!ft || ctx.createdTables.has(tid)) continue;
-      for (const tr of Object.values(t.triggers)) {
-        if (changed.has(`trigger\0${tid}\0${tr.name}`) || !ft.triggers[tr.name] || !recreatedFns.has(bare(tr.function)) || !once(`trigger\0${tid}\0${tr.name}`)) continue;
-        planSubObject(ctx, { op: 'drop', kind: 'trigger', table: tid, id: tr.name, def: ft.triggers[tr.name]! });
-        planSubObject(ctx, { op: 'add', kind: 'trigger', table: tid, id: tr.name, def: tr });
-      }
-      for (const ck of Object.values(t.checks)) {
-        if (changed.has(`check\0${tid}\0${ck.name}`) || !ft.checks[ck.name] || !mentions(ck.expression) || !once(`check\0${tid}\0${ck.name}`)) continue;
-        planSubObject(ctx, { op: 'drop', kind: 'check', table: tid, id: ck.name, def: ft.checks[ck.name]! });
-        planSubObject(ctx, { op: 'add', kind: 'check', table: tid, id: ck.name, def: ck });
-      }
-      for (const ix of Object.values(t.indexes)) {
-        if (changed.has(`index\0${tid}\0${ix.name}`) || !ft.indexes[ix.name] || !(mentions(ix.where) || ix.elements.some((e) => mentions(e.expression))) || !once(`index\0${tid}\0${ix.name}`)) continue;
-        planSubObject(ctx, { op: 'drop', kind: 'index', table: tid, id: ix.name, def: ft.indexes[ix.name]! });
-        planSubObject(ctx, { op: 'add', kind: 'index', table: tid, id: ix.name, def: ix });
-      }
-      for (const p of Object.values(t.policies)) {
-        if (changed.has(`policy\0${tid}\0${p.name}`) || !ft.policies[p.name] || !(mentions(p.using) || mentions(p.withCheck)) || !once(`policy\0${tid}\0${p.name}`)) continue;
-        planSubObject(ctx, { op: 'drop', kind: 'policy', table: tid, id: p.name, def: ft.policies[p.name]! });
-        planSubObject(ctx, { op: 'add', kind: 'policy', table: tid, id: p.name, def: p });
-      }
+      for (const tr of Object.values(t.triggers)) if (recreatedFns.has(bare(tr.function))) rebuild('trigger', tid, ft.triggers[tr.name], tr);
+      for (const ck of Object.values(t.checks)) if (mentions(ck.expression)) rebuild('check', tid, ft.checks[ck.name], ck);
+      for (const ix of Object.values(t.indexes)) if (mentions(ix.where) || ix.elements.some((e) => mentions(e.expression))) rebuild('index', tid, ft.indexes[ix.name], ix);
+      for (const p of Object.values(t.policies)) if (mentions(p.using) || mentions(p.withCheck)) rebuild('policy', tid, ft.policies[p.name], p);
       for (const col of t.columns) {
         const fc = ft.columns.find((x) => x.name === col.name);
         if (!fc || changed.has(`column\0${tid}\0${col.name}`) || !col.default || !('sql' in col.default) || !mentions(col.default.sql) || !fc.default) continue;
