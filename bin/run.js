@@ -42,12 +42,16 @@ try {
     process.exit(err.oclif?.exit ?? 0);
   }
   // failures before a command runs: an unknown command, a broken installation
-  const message = String(err?.message ?? err).split('\n')[0].replace(/^\s*›?\s*Error:\s*/, '');
+  const message = String(err?.message ?? err)
+    .split('\n')[0]
+    .replace(/^\s*›?\s*Error:\s*/, '');
   const unknown = /command .* not found/i.test(message);
   fail(
     unknown ? 'unknown-command' : 'bad-usage',
     message,
-    unknown ? "run 'schemaver --help' to see the commands" : 'run the command with --help to see its flags and arguments',
+    unknown
+      ? "run 'schemaver --help' to see the commands"
+      : 'run the command with --help to see its flags and arguments',
     2,
   );
 }

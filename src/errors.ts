@@ -76,7 +76,13 @@ export function negative(code: string, message: string, hint?: string, data?: un
 }
 
 /** envFailure is an exit-3 failure of a database or of the environment. */
-export function envFailure(code: string, message: string, hint?: string, cause?: unknown, data?: unknown): SchemaverError {
+export function envFailure(
+  code: string,
+  message: string,
+  hint?: string,
+  cause?: unknown,
+  data?: unknown,
+): SchemaverError {
   return new SchemaverError({ code, message, hint, cause, data, exit: 3 });
 }
 

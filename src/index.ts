@@ -19,7 +19,15 @@ export { diffSchemas, diffDetailed } from './diff/index.js';
 export { planMigration, planChanges, renderUp, renderDown, summarizeSteps } from './plan/index.js';
 export { merge3 } from './merge/index.js';
 export type { Conflict, MergeResult } from './merge/index.js';
-export { freshPglite, openPglite, connectUrl, introspect, buildSchema, compareSchemas, verifyEdge } from './pg/index.js';
+export {
+  freshPglite,
+  openPglite,
+  connectUrl,
+  introspect,
+  buildSchema,
+  compareSchemas,
+  verifyEdge,
+} from './pg/index.js';
 export type { Driver, IntrospectResult, VerifyResult } from './pg/index.js';
 export { catalogFingerprint, fingerprintDiff } from './pg/fingerprint.js';
 export { move, current, history, stamp, check, openTarget } from './deploy/index.js';

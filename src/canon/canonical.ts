@@ -52,7 +52,10 @@ const RANGES: Readonly<Record<string, [bigint, bigint]>> = {
 };
 
 /** canonicalSequenceOptions drops options that equal PostgreSQL's defaults for a sequence of `type` (default bigint). */
-export function canonicalSequenceOptions(o: SequenceOptions | undefined, defaultType = 'bigint'): SequenceOptions | undefined {
+export function canonicalSequenceOptions(
+  o: SequenceOptions | undefined,
+  defaultType = 'bigint',
+): SequenceOptions | undefined {
   if (!o) return undefined;
   const type = o.type ?? defaultType;
   const range = RANGES[type];
@@ -77,7 +80,20 @@ export function canonicalSequenceOptions(o: SequenceOptions | undefined, default
   return strip(out);
 }
 
-const BOOLEAN_TEXT: Readonly<Record<string, boolean>> = { true: true, t: true, yes: true, y: true, on: true, 1: true, false: false, f: false, no: false, n: false, off: false, 0: false };
+const BOOLEAN_TEXT: Readonly<Record<string, boolean>> = {
+  true: true,
+  t: true,
+  yes: true,
+  y: true,
+  on: true,
+  1: true,
+  false: false,
+  f: false,
+  no: false,
+  n: false,
+  off: false,
+  0: false,
+};
 
 /** typedLiteral reads a quoted default as the value PostgreSQL stores: an integer of an integer column
  * (`default: '5'`), a boolean of a boolean column (`default: 'yes'`); undefined when there is nothing to read. */
@@ -97,7 +113,8 @@ function canonColumn(c: Column): Column {
   if (literal !== undefined) out.default = { literal };
   if (c.identity) {
     const options = canonicalSequenceOptions(c.identity.options, c.type);
-    out.identity = options && Object.keys(options).length ? { mode: c.identity.mode, options } : { mode: c.identity.mode };
+    out.identity =
+      options && Object.keys(options).length ? { mode: c.identity.mode, options } : { mode: c.identity.mode };
   }
   return out;
 }
@@ -196,7 +213,12 @@ export function canonicalize(schema: Schema): Schema {
 export function namingKey(kind: 'index' | 'fk' | 'other', obj: object): string {
   const o = { ...obj } as Record<string, unknown>;
   for (const k of ['name', 'at', 'refAt', 'refParts', 'typeAt', 'renamedFrom', 'comment']) delete o[k];
-  const canon = kind === 'index' ? canonIndex(o as unknown as Index) : kind === 'fk' ? canonFk(o as unknown as ForeignKey) : strip(o);
+  const canon =
+    kind === 'index'
+      ? canonIndex(o as unknown as Index)
+      : kind === 'fk'
+        ? canonFk(o as unknown as ForeignKey)
+        : strip(o);
   return stableJson(canon);
 }
 
@@ -279,7 +301,17 @@ export function schemaHash(schema: Schema): string {
 }
 
 /** SECTIONS are the top-level object maps of a Schema, in canonical order. */
-export const SECTIONS = ['extensions', 'schemas', 'enums', 'composites', 'domains', 'sequences', 'tables', 'views', 'functions'] as const;
+export const SECTIONS = [
+  'extensions',
+  'schemas',
+  'enums',
+  'composites',
+  'domains',
+  'sequences',
+  'tables',
+  'views',
+  'functions',
+] as const;
 
 /** safeFileName percent-encodes every byte outside [A-Za-z0-9._-] so an id is a portable file name. */
 export function safeFileName(id: string): string {
@@ -298,7 +330,8 @@ export function canonicalObjects(schema: Schema): Array<{ path: string; json: st
   const out: Array<{ path: string; json: string }> = [];
   for (const section of SECTIONS) {
     const map = canon[section] as Readonly<Record<string, unknown>>;
-    for (const id of Object.keys(map)) out.push({ path: `${section}/${safeFileName(id)}.json`, json: stableJson(map[id]) });
+    for (const id of Object.keys(map))
+      out.push({ path: `${section}/${safeFileName(id)}.json`, json: stableJson(map[id]) });
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -6,7 +6,17 @@ import { assignDefaultNames, type NamingTable } from './names.js';
 import { tidySchema } from './canonical.js';
 import { qid } from '../model/ids.js';
 import { writeSchemaYaml } from '../yaml/index.js';
-import { emptySchema, emptyTable as modelEmptyTable, type Column, type EnumType, type Func, type Index, type Schema, type Table, type View } from '../model/types.js';
+import {
+  emptySchema,
+  emptyTable as modelEmptyTable,
+  type Column,
+  type EnumType,
+  type Func,
+  type Index,
+  type Schema,
+  type Table,
+  type View,
+} from '../model/types.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type MTable = Omit<Mutable<Table>, 'columns' | 'uniques' | 'checks' | 'foreignKeys' | 'indexes' | 'triggers'> & {
@@ -37,8 +47,50 @@ export function rng(seed: number): () => number {
   };
 }
 
-const NOUNS = ['account', 'order', 'invoice', 'product', 'customer', 'shipment', 'payment', 'review', 'session', 'event', 'ticket', 'message', 'project', 'task', 'team', 'member', 'address', 'coupon', 'refund', 'stock'];
-const FIELDS = ['title', 'note', 'code', 'label', 'status_text', 'email', 'phone', 'city', 'country', 'score', 'amount', 'quantity', 'rating', 'priority', 'weight', 'price', 'flag', 'payload', 'token', 'slug'];
+const NOUNS = [
+  'account',
+  'order',
+  'invoice',
+  'product',
+  'customer',
+  'shipment',
+  'payment',
+  'review',
+  'session',
+  'event',
+  'ticket',
+  'message',
+  'project',
+  'task',
+  'team',
+  'member',
+  'address',
+  'coupon',
+  'refund',
+  'stock',
+];
+const FIELDS = [
+  'title',
+  'note',
+  'code',
+  'label',
+  'status_text',
+  'email',
+  'phone',
+  'city',
+  'country',
+  'score',
+  'amount',
+  'quantity',
+  'rating',
+  'priority',
+  'weight',
+  'price',
+  'flag',
+  'payload',
+  'token',
+  'slug',
+];
 
 interface Picker {
   r: () => number;
@@ -123,12 +175,24 @@ export function generateSchema(nTables: number, seed = 1): Schema {
   for (let i = 0; i < Math.max(1, Math.floor(nTables / 25)); i++) {
     const schema = p.pick(schemaNames);
     const name = `${p.pick(NOUNS)}_state_${i}`;
-    const values = Array.from({ length: p.int(3, 6) }, (_, j) => `${p.pick(['new', 'open', 'done', 'held', 'void'])}_${j}`);
+    const values = Array.from(
+      { length: p.int(3, 6) },
+      (_, j) => `${p.pick(['new', 'open', 'done', 'held', 'void'])}_${j}`,
+    );
     const e: EnumType = { kind: 'enum', schema, name, values };
     s.enums[qid(schema, name)] = e;
     enums.push(e);
   }
-  const touch: Func = { kind: 'function', schema: 'public', name: 'touch_updated_at', args: '', identityArgs: '', returns: 'trigger', language: 'plpgsql', body: 'BEGIN NEW.updated_at = now(); RETURN NEW; END' };
+  const touch: Func = {
+    kind: 'function',
+    schema: 'public',
+    name: 'touch_updated_at',
+    args: '',
+    identityArgs: '',
+    returns: 'trigger',
+    language: 'plpgsql',
+    body: 'BEGIN NEW.updated_at = now(); RETURN NEW; END',
+  };
   s.functions['touch_updated_at()'] = touch;
   const ids: string[] = [];
   for (let i = 0; i < nTables; i++) {
@@ -136,7 +200,13 @@ export function generateSchema(nTables: number, seed = 1): Schema {
     const name = `${p.pick(NOUNS)}s_${i}`;
     const id = qid(schema, name);
     const t = emptyTable(schema, name);
-    t.columns.push({ kind: 'column', name: 'id', type: 'bigint', nullable: false, identity: { mode: p.chance(0.7) ? 'always' : 'by_default' } });
+    t.columns.push({
+      kind: 'column',
+      name: 'id',
+      type: 'bigint',
+      nullable: false,
+      identity: { mode: p.chance(0.7) ? 'always' : 'by_default' },
+    });
     t.primaryKey = { kind: 'primary_key', name: '', columns: ['id'] };
     const nCols = p.int(8, 16);
     const nFks = ids.length ? p.int(0, Math.min(2, nCols - 3)) : 0;
@@ -144,7 +214,14 @@ export function generateSchema(nTables: number, seed = 1): Schema {
       const target = p.pick(ids);
       const col = `${s.tables[target]!.name.replace(/s_\d+$/, '')}_${f}_id`;
       t.columns.push({ kind: 'column', name: col, type: 'bigint', nullable: p.chance(0.5) });
-      t.foreignKeys[`fk${f}`] = { kind: 'foreign_key', name: '', columns: [col], refTable: target, refColumns: ['id'], ...(p.chance(0.3) ? { onDelete: 'cascade' as const } : {}) };
+      t.foreignKeys[`fk${f}`] = {
+        kind: 'foreign_key',
+        name: '',
+        columns: [col],
+        refTable: target,
+        refColumns: ['id'],
+        ...(p.chance(0.3) ? { onDelete: 'cascade' as const } : {}),
+      };
       t.indexes[`ix${f}`] = { kind: 'index', name: '', elements: [{ column: col }] };
     }
     const used = new Set(t.columns.map((c) => c.name));
@@ -154,14 +231,29 @@ export function generateSchema(nTables: number, seed = 1): Schema {
       used.add(fname);
       t.columns.push(fieldColumn(p, fname, enums));
     }
-    t.columns.push({ kind: 'column', name: 'created_at', type: 'timestamp with time zone', nullable: false, default: { sql: 'now()' } });
+    t.columns.push({
+      kind: 'column',
+      name: 'created_at',
+      type: 'timestamp with time zone',
+      nullable: false,
+      default: { sql: 'now()' },
+    });
     t.columns.push({ kind: 'column', name: 'updated_at', type: 'timestamp with time zone', nullable: true });
     const numeric = t.columns.find((c) => c.type === 'numeric(12,2)' || c.type === 'integer');
     if (numeric && p.chance(0.6)) t.checks['ck'] = { kind: 'check', name: '', expression: `${numeric.name} >= 0` };
     const text = t.columns.find((c) => c.type.startsWith('character varying'));
     if (text && p.chance(0.5)) t.uniques['uq'] = { kind: 'unique', name: '', columns: [text.name] };
-    if (p.chance(0.4)) t.indexes['ixc'] = { kind: 'index', name: '', elements: [{ column: 'created_at', order: 'desc' }] };
-    if (p.chance(0.15)) t.triggers[`${name}_touch`] = { kind: 'trigger', name: `${name}_touch`, timing: 'before', events: ['update'], forEach: 'row', function: 'touch_updated_at' };
+    if (p.chance(0.4))
+      t.indexes['ixc'] = { kind: 'index', name: '', elements: [{ column: 'created_at', order: 'desc' }] };
+    if (p.chance(0.15))
+      t.triggers[`${name}_touch`] = {
+        kind: 'trigger',
+        name: `${name}_touch`,
+        timing: 'before',
+        events: ['update'],
+        forEach: 'row',
+        function: 'touch_updated_at',
+      };
     if (p.chance(0.2)) t.comment = `${name} rows`;
     s.tables[id] = t;
     ids.push(id);
@@ -170,7 +262,13 @@ export function generateSchema(nTables: number, seed = 1): Schema {
     const tid = p.pick(ids);
     const t = s.tables[tid]!;
     const name = `v_${t.name}_${i}`;
-    s.views[qid(t.schema, name)] = { kind: 'view', schema: t.schema, name, query: `SELECT id, created_at FROM ${tid} WHERE updated_at IS NOT NULL`, ...(i % 4 === 0 ? { materialized: true } : {}) };
+    s.views[qid(t.schema, name)] = {
+      kind: 'view',
+      schema: t.schema,
+      name,
+      query: `SELECT id, created_at FROM ${tid} WHERE updated_at IS NOT NULL`,
+      ...(i % 4 === 0 ? { materialized: true } : {}),
+    };
   }
   return finish(s);
 }
@@ -179,9 +277,19 @@ export function generateSchema(nTables: number, seed = 1): Schema {
 function finish(s: MSchema): Schema {
   const naming: NamingTable[] = [];
   const tables = Object.values(s.tables);
-  const draft = new Map<MTable, { checks: { name?: string; expression: string }[]; uniques: { name?: string; columns: string[] }[]; fks: { name?: string; columns: string[] }[]; indexes: { name?: string; elements: Index['elements'] }[]; pk?: { name?: string; columns: readonly string[] } }>();
+  const draft = new Map<
+    MTable,
+    {
+      checks: { name?: string; expression: string }[];
+      uniques: { name?: string; columns: string[] }[];
+      fks: { name?: string; columns: string[] }[];
+      indexes: { name?: string; elements: Index['elements'] }[];
+      pk?: { name?: string; columns: readonly string[] };
+    }
+  >();
   for (const t of tables) {
-    const un = <T extends { name: string }>(o: T): T & { name?: string } => (o.name === '' ? ({ ...o, name: undefined } as T & { name?: string }) : o);
+    const un = <T extends { name: string }>(o: T): T & { name?: string } =>
+      o.name === '' ? ({ ...o, name: undefined } as T & { name?: string }) : o;
     const d = {
       checks: Object.values(t.checks).map(un),
       uniques: Object.values(t.uniques).map((u) => un({ ...u, columns: [...u.columns] })),
@@ -190,12 +298,23 @@ function finish(s: MSchema): Schema {
       pk: t.primaryKey ? un({ ...t.primaryKey }) : undefined,
     };
     draft.set(t, d as never);
-    naming.push({ schema: t.schema, name: t.name, columns: t.columns.map((c) => ({ name: c.name, sequence: !!(c.identity || c.serial) })), primaryKey: d.pk, uniques: d.uniques, checks: d.checks, foreignKeys: d.fks, exclusions: [], indexes: d.indexes });
+    naming.push({
+      schema: t.schema,
+      name: t.name,
+      columns: t.columns.map((c) => ({ name: c.name, sequence: !!(c.identity || c.serial) })),
+      primaryKey: d.pk,
+      uniques: d.uniques,
+      checks: d.checks,
+      foreignKeys: d.fks,
+      exclusions: [],
+      indexes: d.indexes,
+    });
   }
   assignDefaultNames(naming, [], Object.values(s.views));
   for (const t of tables) {
     const d = draft.get(t)!;
-    const byName = <T>(xs: readonly T[]): Record<string, T> => Object.fromEntries(xs.map((x) => [(x as { name: string }).name, x]));
+    const byName = <T>(xs: readonly T[]): Record<string, T> =>
+      Object.fromEntries(xs.map((x) => [(x as { name: string }).name, x]));
     t.checks = byName(d.checks) as never;
     t.uniques = byName(d.uniques) as never;
     t.foreignKeys = byName(d.fks) as never;
@@ -217,8 +336,10 @@ function referenced(s: MSchema, id: string): Set<string> {
   for (const u of Object.values(t.uniques)) u.columns.forEach((c) => out.add(c));
   for (const f of Object.values(t.foreignKeys)) f.columns.forEach((c) => out.add(c));
   for (const i of Object.values(t.indexes)) i.elements.forEach((e) => e.column && out.add(e.column));
-  for (const k of Object.values(t.checks)) for (const c of t.columns) if (k.expression.includes(c.name)) out.add(c.name);
-  for (const o of Object.values(s.tables)) for (const f of Object.values(o.foreignKeys)) if (f.refTable === id) f.refColumns.forEach((c) => out.add(c));
+  for (const k of Object.values(t.checks))
+    for (const c of t.columns) if (k.expression.includes(c.name)) out.add(c.name);
+  for (const o of Object.values(s.tables))
+    for (const f of Object.values(o.foreignKeys)) if (f.refTable === id) f.refColumns.forEach((c) => out.add(c));
   return out;
 }
 
@@ -251,7 +372,9 @@ export function mutateSchema(schema: Schema, nChanges: number, seed = 2): Schema
       }
       case 2: {
         const c = free().find((x) => x.type.startsWith('character varying') || x.type === 'integer');
-        if (c) c.type = c.type === 'integer' ? 'bigint' : c.type.replace(/\((\d+)\)/, (_, d: string) => `(${Number(d) + 10})`);
+        if (c)
+          c.type =
+            c.type === 'integer' ? 'bigint' : c.type.replace(/\((\d+)\)/, (_, d: string) => `(${Number(d) + 10})`);
         break;
       }
       case 3: {
@@ -268,7 +391,8 @@ export function mutateSchema(schema: Schema, nChanges: number, seed = 2): Schema
       case 5: {
         const c = p.pick(t.columns);
         const name = `${t.name}_${c.name}_m${n}`.slice(0, 60);
-        if (!Object.values(t.indexes).some((i) => i.elements.length === 1 && i.elements[0]!.column === c.name)) t.indexes[name] = { kind: 'index', name, elements: [{ column: c.name }] };
+        if (!Object.values(t.indexes).some((i) => i.elements.length === 1 && i.elements[0]!.column === c.name))
+          t.indexes[name] = { kind: 'index', name, elements: [{ column: c.name }] };
         break;
       }
       case 6: {
@@ -282,7 +406,13 @@ export function mutateSchema(schema: Schema, nChanges: number, seed = 2): Schema
         nt.columns.push({ kind: 'column', name: 'id', type: 'bigint', nullable: false, identity: { mode: 'always' } });
         nt.primaryKey = { kind: 'primary_key', name: `${name}_pkey`, columns: ['id'] };
         nt.columns.push({ kind: 'column', name: 'parent_id', type: 'bigint', nullable: true });
-        nt.foreignKeys[`${name}_parent_id_fkey`] = { kind: 'foreign_key', name: `${name}_parent_id_fkey`, columns: ['parent_id'], refTable: id, refColumns: ['id'] };
+        nt.foreignKeys[`${name}_parent_id_fkey`] = {
+          kind: 'foreign_key',
+          name: `${name}_parent_id_fkey`,
+          columns: ['parent_id'],
+          refTable: id,
+          refColumns: ['id'],
+        };
         nt.columns.push({ kind: 'column', name: 'note', type: 'text', nullable: true });
         s.tables[qid('public', name)] = nt;
         break;

@@ -233,13 +233,26 @@ export interface NamingTable {
   readonly schema: string;
   readonly name: string;
   /** columns: a column owns a sequence (named like PostgreSQL's `<table>_<col>_seq`) when `sequence`, `serial` or `identity` is set. */
-  readonly columns: readonly { readonly name: string; readonly sequence?: boolean; readonly serial?: boolean; readonly identity?: unknown }[];
+  readonly columns: readonly {
+    readonly name: string;
+    readonly sequence?: boolean;
+    readonly serial?: boolean;
+    readonly identity?: unknown;
+  }[];
   primaryKey?: { name?: string; readonly columns: readonly string[] };
   readonly uniques: { name?: string; readonly columns: readonly string[]; readonly include?: readonly string[] }[];
   readonly checks: { name?: string; readonly expression: string }[];
   readonly foreignKeys: { name?: string; readonly columns: readonly string[] }[];
-  readonly exclusions: { name?: string; readonly elements: readonly NamingElement[]; readonly include?: readonly string[] }[];
-  readonly indexes: { name?: string; readonly elements: readonly NamingElement[]; readonly include?: readonly string[] }[];
+  readonly exclusions: {
+    name?: string;
+    readonly elements: readonly NamingElement[];
+    readonly include?: readonly string[];
+  }[];
+  readonly indexes: {
+    name?: string;
+    readonly elements: readonly NamingElement[];
+    readonly include?: readonly string[];
+  }[];
 }
 
 /** NamingDomain is a domain whose check names may still be missing. */
@@ -295,23 +308,33 @@ export function assignDefaultNames(
     for (const { x, add } of unnamed(t.checks, 'other', (c) => {
       const cols = referencedColumns(c.expression, colNames);
       return cols.length === 1 ? cols[0] : undefined;
-    })) x.name = s.chooseConstraint(t.name, add, 'check');
-    if (t.primaryKey && t.primaryKey.name === undefined) t.primaryKey.name = s.chooseRelation(t.name, undefined, 'pkey', true);
-    for (const { x, add } of unnamed(t.uniques, 'other', (u) => nameAddition(indexColumnNames([...u.columns, ...(u.include ?? [])].map((column) => ({ column })))))) {
+    }))
+      x.name = s.chooseConstraint(t.name, add, 'check');
+    if (t.primaryKey && t.primaryKey.name === undefined)
+      t.primaryKey.name = s.chooseRelation(t.name, undefined, 'pkey', true);
+    for (const { x, add } of unnamed(t.uniques, 'other', (u) =>
+      nameAddition(indexColumnNames([...u.columns, ...(u.include ?? [])].map((column) => ({ column })))),
+    )) {
       x.name = s.chooseRelation(t.name, add, 'key', true);
     }
-    for (const { x, add } of unnamed(t.exclusions, 'other', (e) => nameAddition(indexColumnNames([...e.elements, ...(e.include ?? []).map((column) => ({ column }))])))) {
+    for (const { x, add } of unnamed(t.exclusions, 'other', (e) =>
+      nameAddition(indexColumnNames([...e.elements, ...(e.include ?? []).map((column) => ({ column }))])),
+    )) {
       x.name = s.chooseRelation(t.name, add, 'excl', true);
     }
-    for (const { x, add } of unnamed(t.foreignKeys, 'fk', (f) => nameAddition(f.columns))) x.name = s.chooseConstraint(t.name, add, 'fkey');
-    for (const { x, add } of unnamed(t.indexes, 'index', (i) => nameAddition(indexColumnNames([...i.elements, ...(i.include ?? []).map((column) => ({ column }))])))) {
+    for (const { x, add } of unnamed(t.foreignKeys, 'fk', (f) => nameAddition(f.columns)))
+      x.name = s.chooseConstraint(t.name, add, 'fkey');
+    for (const { x, add } of unnamed(t.indexes, 'index', (i) =>
+      nameAddition(indexColumnNames([...i.elements, ...(i.include ?? []).map((column) => ({ column }))])),
+    )) {
       x.name = s.chooseRelation(t.name, add, 'idx', false);
     }
   }
   const sortedDomains = [...domains].sort((a, b) => cmp(a.schema, b.schema) || cmp(a.name, b.name));
   for (const d of sortedDomains) {
     const s = scope(d.schema);
-    for (const { x } of unnamed(d.checks, 'other', () => undefined)) x.name = s.chooseConstraint(d.name, undefined, 'check');
+    for (const { x } of unnamed(d.checks, 'other', () => undefined))
+      x.name = s.chooseConstraint(d.name, undefined, 'check');
   }
 }
 
@@ -319,7 +342,11 @@ export function assignDefaultNames(
  * unnamed lists the objects still without a name with their name part (`add`), ordered so that default names never
  * depend on declaration order: by name part, and objects that share one by their canonical definition.
  */
-function unnamed<T extends { name?: string }>(items: readonly T[], kind: 'index' | 'fk' | 'other', addition: (x: T) => string | undefined): Array<{ x: T; add: string | undefined }> {
+function unnamed<T extends { name?: string }>(
+  items: readonly T[],
+  kind: 'index' | 'fk' | 'other',
+  addition: (x: T) => string | undefined,
+): Array<{ x: T; add: string | undefined }> {
   const list: Array<{ x: T; add: string | undefined; k?: string }> = [];
   for (const x of items) if (x.name === undefined) list.push({ x, add: addition(x) });
   if (list.length < 2) return list;

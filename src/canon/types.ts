@@ -96,7 +96,10 @@ function splitTypeName(text: string): { parts: string[]; quoted: boolean[] } | u
 /** typeSchema returns the schema a user-written type names explicitly (`billing.money` -> `billing`), if any. */
 export function typeSchema(text: string): string | undefined {
   if (!text.includes('.')) return undefined;
-  const base = text.trim().replace(/\s+array(\s*\[\s*\d*\s*\])?$/i, '').replace(/(\s*\[\s*\d*\s*\])+$/, '');
+  const base = text
+    .trim()
+    .replace(/\s+array(\s*\[\s*\d*\s*\])?$/i, '')
+    .replace(/(\s*\[\s*\d*\s*\])+$/, '');
   const m = SHAPE.exec(base);
   const split = splitTypeName(m ? m[1]! : base);
   if (!split || split.parts.length !== 2) return undefined;
@@ -172,7 +175,8 @@ function builtinType(base: string, mods: string[] | undefined, mod: string, zone
   }
 }
 
-const NO_NAME_TYPE = /^(double\s+precision|character\s+varying|char\s+varying|bit\s+varying|national\s+char|(timestamp|time)\s*(\(\s*\d+\s*\))?\s+with(out)?\s+time\s+zone)\b/i;
+const NO_NAME_TYPE =
+  /^(double\s+precision|character\s+varying|char\s+varying|bit\s+varying|national\s+char|(timestamp|time)\s*(\(\s*\d+\s*\))?\s+with(out)?\s+time\s+zone)\b/i;
 
 /** splitTopLevel splits on a separator outside quotes and parentheses. */
 export function splitTopLevel(s: string, sep: string): string[] {

@@ -32,7 +32,9 @@ function edgesOf(schema: Schema): { from: string; to: string; name: string; opti
     const t = schema.tables[id]!;
     for (const name of Object.keys(t.foreignKeys).sort()) {
       const f = t.foreignKeys[name]!;
-      const optional = f.columns.some((c) => t.columns.find((x) => x.name === c)?.nullable !== false && !t.primaryKey?.columns.includes(c));
+      const optional = f.columns.some(
+        (c) => t.columns.find((x) => x.name === c)?.nullable !== false && !t.primaryKey?.columns.includes(c),
+      );
       const key = [...f.columns].sort().join(',');
       const oneToOne =
         (t.primaryKey !== undefined && [...t.primaryKey.columns].sort().join(',') === key) ||
@@ -66,16 +68,27 @@ function mermaidNames(ids: readonly string[]): Map<string, string> {
 /** renderMermaid writes a Mermaid `erDiagram`. */
 function renderMermaid(schema: Schema): string {
   const list = entities(schema);
-  const names = mermaidNames([...list.map((e) => e.id), ...edgesOf(schema).map((e) => e.to).filter((t) => !schema.tables[t])]);
+  const names = mermaidNames([
+    ...list.map((e) => e.id),
+    ...edgesOf(schema)
+      .map((e) => e.to)
+      .filter((t) => !schema.tables[t]),
+  ]);
   const lines = ['erDiagram'];
   for (const e of list) {
     const n = names.get(e.id)!;
     lines.push(n !== e.id ? `    ${n}["${e.id.replace(/"/g, "'")}"] {` : `    ${n} {`);
     for (const c of e.table.columns) {
-      const type = c.type.replace(/\s+/g, '_').replace(/[^A-Za-z0-9_()[\],.-]/g, '_').replace(/,/g, '-');
+      const type = c.type
+        .replace(/\s+/g, '_')
+        .replace(/[^A-Za-z0-9_()[\],.-]/g, '_')
+        .replace(/,/g, '-');
       const keys = [e.pk.has(c.name) ? 'PK' : '', e.fk.has(c.name) ? 'FK' : ''].filter(Boolean).join(', ');
       const cname = /^[A-Za-z_][A-Za-z0-9_]*$/.test(c.name) ? c.name : c.name.replace(/[^A-Za-z0-9_]+/g, '_') || 'col';
-      const note = cname !== c.name || c.nullable === false ? ` "${[cname !== c.name ? c.name.replace(/"/g, "'") : '', c.nullable === false && !e.pk.has(c.name) ? 'not null' : ''].filter(Boolean).join(', ')}"` : '';
+      const note =
+        cname !== c.name || c.nullable === false
+          ? ` "${[cname !== c.name ? c.name.replace(/"/g, "'") : '', c.nullable === false && !e.pk.has(c.name) ? 'not null' : ''].filter(Boolean).join(', ')}"`
+          : '';
       lines.push(`        ${type} ${cname}${keys ? ` ${keys}` : ''}${note === ' ""' ? '' : note}`);
     }
     lines.push('    }');
@@ -100,16 +113,25 @@ function dotId(s: string): string {
 
 /** renderDot writes a Graphviz digraph with one HTML-table node per table. */
 function renderDot(schema: Schema): string {
-  const lines = ['digraph schema {', '  graph [rankdir=LR];', '  node [shape=plaintext, fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
+  const lines = [
+    'digraph schema {',
+    '  graph [rankdir=LR];',
+    '  node [shape=plaintext, fontname="Helvetica"];',
+    '  edge [fontname="Helvetica", fontsize=10];',
+  ];
   for (const e of entities(schema)) {
     const rows = e.table.columns.map((c) => {
       const keys = [e.pk.has(c.name) ? 'PK' : '', e.fk.has(c.name) ? 'FK' : ''].filter(Boolean).join(' ');
       return `<tr><td port=${dotId(c.name)} align="left">${keys ? `<b>${html(c.name)}</b>` : html(c.name)}</td><td align="left">${html(c.type)}${c.nullable === false && !e.pk.has(c.name) ? ' not null' : ''}</td><td>${keys}</td></tr>`;
     });
-    lines.push(`  ${dotId(e.id)} [label=<<table border="0" cellborder="1" cellspacing="0"><tr><td colspan="3" bgcolor="lightgrey"><b>${html(e.id)}</b></td></tr>${rows.join('')}</table>>];`);
+    lines.push(
+      `  ${dotId(e.id)} [label=<<table border="0" cellborder="1" cellspacing="0"><tr><td colspan="3" bgcolor="lightgrey"><b>${html(e.id)}</b></td></tr>${rows.join('')}</table>>];`,
+    );
   }
   for (const edge of edgesOf(schema)) {
-    lines.push(`  ${dotId(edge.from)} -> ${dotId(edge.to)} [label=${dotId(edge.name)}${edge.optional ? ', style=dashed' : ''}];`);
+    lines.push(
+      `  ${dotId(edge.from)} -> ${dotId(edge.to)} [label=${dotId(edge.name)}${edge.optional ? ', style=dashed' : ''}];`,
+    );
   }
   lines.push('}');
   return lines.join('\n') + '\n';

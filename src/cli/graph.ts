@@ -65,7 +65,12 @@ export function renderGraph(commits: readonly GraphCommit[]): GraphRow[] {
 }
 
 /** transition draws the row between a commit and the next one: `\` to new parent lanes, `/` for lanes moving left. */
-function transition(lanes: readonly string[], next: readonly string[], idx: number, parents: readonly string[]): string {
+function transition(
+  lanes: readonly string[],
+  next: readonly string[],
+  idx: number,
+  parents: readonly string[],
+): string {
   const width = 2 * Math.max(lanes.length, next.length) + 2;
   const row: string[] = Array.from({ length: width }, () => ' ');
   const put = (col: number, ch: string) => {
@@ -97,7 +102,13 @@ function transition(lanes: readonly string[], next: readonly string[], idx: numb
 }
 
 /** connector draws lanes `dup` joining lane `idx` (all waiting for commit `id`). */
-function connector(lanes: readonly string[], next: readonly string[], id: string, idx: number, dup: readonly number[]): string {
+function connector(
+  lanes: readonly string[],
+  next: readonly string[],
+  id: string,
+  idx: number,
+  dup: readonly number[],
+): string {
   const width = 2 * lanes.length + 2;
   const row: string[] = Array.from({ length: width }, () => ' ');
   const put = (col: number, ch: string) => {

@@ -59,7 +59,10 @@ export async function loadWorking(root: string): Promise<LoadedRev> {
   const { invalidSchema } = await import('../errors.js');
   const files = await readSchemaDir(root);
   const parsed = parseSchemaFiles(files);
-  if (!parsed.schema) throw invalidSchema(parsed.issues.length ? parsed.issues : [{ code: 'invalid-schema', message: 'schema/ is invalid' }]);
+  if (!parsed.schema)
+    throw invalidSchema(
+      parsed.issues.length ? parsed.issues : [{ code: 'invalid-schema', message: 'schema/ is invalid' }],
+    );
   const hash = await schemaHashOf(parsed.schema);
   await rememberWorkingHash(root, files, hash);
   return { rev: WORKING, schema: parsed.schema, hash, files };
@@ -74,7 +77,10 @@ export async function cachedWorkingHash(root: string): Promise<{ hash: string; f
   const { readSchemaDir } = await import('../parse/files.js');
   const files = await readSchemaDir(root);
   try {
-    const cached = JSON.parse(await readFile(join(root, '.schemaver', 'cache', 'working.json'), 'utf8')) as { digest?: string; hash?: string };
+    const cached = JSON.parse(await readFile(join(root, '.schemaver', 'cache', 'working.json'), 'utf8')) as {
+      digest?: string;
+      hash?: string;
+    };
     if (cached.hash && cached.digest === (await filesDigest(files))) return { hash: cached.hash, files };
   } catch {
     /* no cache yet */
@@ -88,7 +94,10 @@ export async function rememberWorkingHash(root: string, files: readonly SourceFi
   if (!existsSync(join(store, 'HEAD'))) return;
   try {
     const { writeFileAtomic } = await import('../store/refs.js');
-    await writeFileAtomic(join(store, 'cache', 'working.json'), JSON.stringify({ digest: await filesDigest(files), hash }) + '\n');
+    await writeFileAtomic(
+      join(store, 'cache', 'working.json'),
+      JSON.stringify({ digest: await filesDigest(files), hash }) + '\n',
+    );
   } catch {
     /* best effort */
   }
@@ -111,7 +120,9 @@ async function packageVersion(): Promise<string> {
       const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json');
       const { version: v } = JSON.parse(await readFile(pkg, 'utf8')) as { version?: string };
       // builds of one version differ while developing: the parser's build time tells them apart
-      const st = await stat(join(dirname(fileURLToPath(import.meta.url)), '..', 'parse', 'index.js')).catch(() => undefined);
+      const st = await stat(join(dirname(fileURLToPath(import.meta.url)), '..', 'parse', 'index.js')).catch(
+        () => undefined,
+      );
       version = `${v ?? '0'}+${st ? Math.floor(st.mtimeMs) : 0}`;
     } catch {
       version = 'unknown';
@@ -127,7 +138,14 @@ export async function loadRev(root: string, rev: string, store?: Store): Promise
   const id = await s.resolve(rev);
   const snap = await s.readSnapshot(id);
   const { schemaHash } = await import('../canon/index.js');
-  return { rev, id, info: snap, schema: snap.schema, hash: snap.schemaHash || schemaHash(snap.schema), files: snap.files };
+  return {
+    rev,
+    id,
+    info: snap,
+    schema: snap.schema,
+    hash: snap.schemaHash || schemaHash(snap.schema),
+    files: snap.files,
+  };
 }
 
 /** loadRevOrEmpty is loadRev, except that `HEAD` before the first commit is the empty schema (what `diff`/`plan` compare against). */
@@ -155,7 +173,10 @@ export function shortId(id: string): string {
 
 /** formatDate writes a commit time (unix seconds) as `2026-01-02 03:04:05 +0000` in UTC. */
 export function formatDate(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' +0000');
+  return new Date(seconds * 1000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' +0000');
 }
 
 /**
@@ -180,7 +201,11 @@ export async function guard<T>(what: string, fn: () => T | Promise<T>): Promise<
 }
 
 /** fileDirt compares WORKING's files with a commit's stored files by git blob id: paths added, removed or edited. */
-export async function fileDirt(store: Store, id: string, files: readonly SourceFile[]): Promise<{ added: string[]; removed: string[]; modified: string[] }> {
+export async function fileDirt(
+  store: Store,
+  id: string,
+  files: readonly SourceFile[],
+): Promise<{ added: string[]; removed: string[]; modified: string[] }> {
   const { blobId } = await import('../store/objects.js');
   const stored = await store.schemaFileIds(id);
   const added: string[] = [];

@@ -70,14 +70,35 @@ export function semanticDiff(from: Schema, to: Schema): SemChange[] {
   for (const r of renames.changes) {
     if (r.kind === 'table' || r.kind === 'view' || r.kind === 'enum') {
       const section = r.kind === 'table' ? 'tables' : r.kind === 'view' ? 'views' : 'enums';
-      out.push({ op: 'rename', path: [section, r.id], object: `${SECTION_KIND[section]} ${r.fromId}`, from: r.fromId, to: r.id });
+      out.push({
+        op: 'rename',
+        path: [section, r.id],
+        object: `${SECTION_KIND[section]} ${r.fromId}`,
+        from: r.fromId,
+        to: r.id,
+      });
     } else {
-      const path = r.kind === 'primary_key' ? ['tables', r.table!, 'primaryKey'] : ['tables', r.table!, RENAME_PATH[r.kind]!, r.id];
-      out.push({ op: 'rename', path, object: `${r.kind.replace('_', ' ')} ${r.table}.${r.fromId}`, from: r.fromId, to: r.id });
+      const path =
+        r.kind === 'primary_key'
+          ? ['tables', r.table!, 'primaryKey']
+          : ['tables', r.table!, RENAME_PATH[r.kind]!, r.id];
+      out.push({
+        op: 'rename',
+        path,
+        object: `${r.kind.replace('_', ' ')} ${r.table}.${r.fromId}`,
+        from: r.fromId,
+        to: r.id,
+      });
     }
   }
   for (const v of renames.values) {
-    out.push({ op: 'rename', path: ['enums', v.enumId, 'values', v.to], object: `enum ${v.enumId} value '${v.from}'`, from: v.from, to: v.to });
+    out.push({
+      op: 'rename',
+      path: ['enums', v.enumId, 'values', v.to],
+      object: `enum ${v.enumId} value '${v.from}'`,
+      from: v.from,
+      to: v.to,
+    });
   }
   const a = canonicalize(applyRenames(from, renames)) as unknown as Obj;
   const b = canonicalize(to) as unknown as Obj;
@@ -107,12 +128,14 @@ function diffEntity(out: SemChange[], path: string[], object: string, tableId: s
     if (same(av, bv)) continue;
     const sub = SUB_KIND[k];
     if (sub && k === 'columns' && (Array.isArray(av) || Array.isArray(bv))) {
-      const byName = (xs: unknown) => Object.fromEntries(((xs as Obj[] | undefined) ?? []).map((c) => [String(c.name), c]));
+      const byName = (xs: unknown) =>
+        Object.fromEntries(((xs as Obj[] | undefined) ?? []).map((c) => [String(c.name), c]));
       diffMap(out, [...path, k], sub, tableId, byName(av), byName(bv));
     } else if (sub && k === 'primaryKey') {
       const name = String(((bv ?? av) as Obj).name);
       if (av === undefined) out.push({ op: 'add', path: [...path, k], object: `${sub} ${tableId}.${name}`, to: bv });
-      else if (bv === undefined) out.push({ op: 'drop', path: [...path, k], object: `${sub} ${tableId}.${String((av as Obj).name)}`, from: av });
+      else if (bv === undefined)
+        out.push({ op: 'drop', path: [...path, k], object: `${sub} ${tableId}.${String((av as Obj).name)}`, from: av });
       else diffEntity(out, [...path, k], `${sub} ${tableId}.${name}`, tableId, av as Obj, bv as Obj);
     } else if ((isObj(av) || isObj(bv)) && isEntityMap(av) && isEntityMap(bv)) {
       diffMap(out, [...path, k], sub ?? singular(k), tableId, (av ?? {}) as Obj, (bv ?? {}) as Obj);
@@ -124,7 +147,13 @@ function diffEntity(out: SemChange[], path: string[], object: string, tableId: s
 
 /** diffAttr records a changed attribute, descending into plain nested objects (identity options, defaults) by key. */
 function diffAttr(out: SemChange[], path: string[], object: string, attr: string, a: unknown, b: unknown): void {
-  if (isObj(a) && isObj(b) && !isEntity(a) && !isEntity(b) && !('sql' in a || 'sql' in b || 'literal' in a || 'literal' in b)) {
+  if (
+    isObj(a) &&
+    isObj(b) &&
+    !isEntity(a) &&
+    !isEntity(b) &&
+    !('sql' in a || 'sql' in b || 'literal' in a || 'literal' in b)
+  ) {
     for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
       if (!same(a[k], b[k])) diffAttr(out, [...path, k], object, `${attr}.${k}`, a[k], b[k]);
     }
@@ -142,7 +171,10 @@ function isEntityMap(v: unknown): boolean {
 
 /** singular turns a map attribute name into a kind label (`checks` -> `check`). */
 function singular(k: string): string {
-  return k.replace(/ies$/, 'y').replace(/es$/, (m) => (k.endsWith('xes') || k.endsWith('ses') ? '' : m)).replace(/s$/, '');
+  return k
+    .replace(/ies$/, 'y')
+    .replace(/es$/, (m) => (k.endsWith('xes') || k.endsWith('ses') ? '' : m))
+    .replace(/s$/, '');
 }
 
 /** formatValue writes an attribute value compactly for people (`(none)` when absent). */

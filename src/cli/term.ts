@@ -26,7 +26,10 @@ export function paint(stream: NodeJS.WriteStream = process.stdout): Paint {
 export class Progress {
   private last = 0;
   private readonly on: boolean;
-  constructor(private readonly label: string, quiet = false) {
+  constructor(
+    private readonly label: string,
+    quiet = false,
+  ) {
     this.on = !quiet && Boolean(process.stderr.isTTY);
   }
   /** tick reports that `done` of `total` items are finished. */

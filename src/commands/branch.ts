@@ -28,8 +28,17 @@ export default class Branch extends BaseCommand {
   };
 
   static override flags = {
-    delete: Flags.string({ char: 'd', summary: 'Delete branch NAME (must be merged into HEAD).', helpValue: 'NAME', exclusive: ['force-delete'] }),
-    'force-delete': Flags.string({ char: 'D', summary: 'Delete branch NAME even if it is not merged.', helpValue: 'NAME' }),
+    delete: Flags.string({
+      char: 'd',
+      summary: 'Delete branch NAME (must be merged into HEAD).',
+      helpValue: 'NAME',
+      exclusive: ['force-delete'],
+    }),
+    'force-delete': Flags.string({
+      char: 'D',
+      summary: 'Delete branch NAME even if it is not merged.',
+      helpValue: 'NAME',
+    }),
   };
 
   async run(): Promise<BranchResult> {
@@ -40,12 +49,27 @@ export default class Branch extends BaseCommand {
     let created: string | undefined;
     let deleted: string | undefined;
     if (del !== undefined) {
-      if (args.name) throw new SchemaverError({ code: 'bad-usage', message: 'give either -d NAME or NAME, not both', exit: 2 });
+      if (args.name)
+        throw new SchemaverError({ code: 'bad-usage', message: 'give either -d NAME or NAME, not both', exit: 2 });
       const tip = (await store.branches()).find((b) => b.name === del);
-      if (!tip) throw new SchemaverError({ code: 'unknown-branch', message: `there is no branch named '${del}'`, hint: 'list branches with `schemaver branch`', exit: 2 });
+      if (!tip)
+        throw new SchemaverError({
+          code: 'unknown-branch',
+          message: `there is no branch named '${del}'`,
+          hint: 'list branches with `schemaver branch`',
+          exit: 2,
+        });
       const head = await store.head();
-      if (flags.delete !== undefined && (await store.currentBranch()) !== del && !(head && (await store.isAncestor(tip.id, head)))) {
-        throw negative('branch-not-merged', `branch '${del}' is not merged into HEAD; deleting it would lose ${shortId(tip.id)}`, `merge it first, or delete it anyway with \`schemaver branch -D ${del}\``);
+      if (
+        flags.delete !== undefined &&
+        (await store.currentBranch()) !== del &&
+        !(head && (await store.isAncestor(tip.id, head)))
+      ) {
+        throw negative(
+          'branch-not-merged',
+          `branch '${del}' is not merged into HEAD; deleting it would lose ${shortId(tip.id)}`,
+          `merge it first, or delete it anyway with \`schemaver branch -D ${del}\``,
+        );
       }
       await store.deleteBranch(del);
       deleted = del;
@@ -66,7 +90,8 @@ export default class Branch extends BaseCommand {
       const head = await store.head();
       if (!current && head) this.print(`* ${c.green(`(HEAD detached at ${shortId(head)})`)}`);
       if (current && !branches.some((b) => b.current)) this.print(`* ${c.green(current)} (no commits yet)`);
-      for (const b of branches) this.print(b.current ? `* ${c.green(b.name)} ${c.dim(shortId(b.id))}` : `  ${b.name} ${c.dim(shortId(b.id))}`);
+      for (const b of branches)
+        this.print(b.current ? `* ${c.green(b.name)} ${c.dim(shortId(b.id))}` : `  ${b.name} ${c.dim(shortId(b.id))}`);
     }
     return { current, branches, ...(created ? { created } : {}), ...(deleted ? { deleted } : {}) };
   }

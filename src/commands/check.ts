@@ -24,11 +24,14 @@ export default class Check extends BaseCommand {
     const { args, flags } = await this.parse(Check);
     const { withDeploy } = await import('../deploy/session.js');
     const { check, driftError } = await import('../deploy/check.js');
-    const r = await withDeploy({ start: this.root, url: flags.url, create: false, ...(args.rev ? { revs: [args.rev] } : {}) }, (s) =>
-      check(s.store, s.target.db, s.target.label, args.rev),
+    const r = await withDeploy(
+      { start: this.root, url: flags.url, create: false, ...(args.rev ? { revs: [args.rev] } : {}) },
+      (s) => check(s.store, s.target.db, s.target.label, args.rev),
     );
     if (!r.clean) throw driftError(r);
-    this.print(`${r.target} matches ${r.commit ? r.commit.slice(0, 7) : 'base'} (${r.hash ?? 'empty'}); checked in ${r.ms} ms`);
+    this.print(
+      `${r.target} matches ${r.commit ? r.commit.slice(0, 7) : 'base'} (${r.hash ?? 'empty'}); checked in ${r.ms} ms`,
+    );
     return r;
   }
 }

@@ -25,7 +25,10 @@ export default class Checkout extends BaseCommand {
   ];
 
   static override args = {
-    rev: Args.string({ description: 'Branch or revision to switch to (with -b: where the new branch starts).', required: false }),
+    rev: Args.string({
+      description: 'Branch or revision to switch to (with -b: where the new branch starts).',
+      required: false,
+    }),
   };
 
   static override flags = {
@@ -36,13 +39,23 @@ export default class Checkout extends BaseCommand {
   async run(): Promise<CheckoutResult> {
     const { args, flags } = await this.parse(Checkout);
     if (!flags.branch && !args.rev) {
-      throw new SchemaverError({ code: 'bad-usage', message: 'checkout needs a branch or revision (or -b NAME)', hint: 'e.g. `schemaver checkout main` or `schemaver checkout -b feature`', exit: 2 });
+      throw new SchemaverError({
+        code: 'bad-usage',
+        message: 'checkout needs a branch or revision (or -b NAME)',
+        hint: 'e.g. `schemaver checkout main` or `schemaver checkout -b feature`',
+        exit: 2,
+      });
     }
     const { openProject, shortId, isWorking, fileDirt, rememberWorkingHash } = await import('../cli/project.js');
     const { writeSchemaFiles, listSchemaFiles } = await import('../store/index.js');
     const { root, store } = await openProject(this.root);
     if (args.rev && isWorking(args.rev)) {
-      throw new SchemaverError({ code: 'bad-usage', message: 'WORKING is schema/ itself; there is nothing to check out', hint: 'give a branch, tag or commit', exit: 2 });
+      throw new SchemaverError({
+        code: 'bad-usage',
+        message: 'WORKING is schema/ itself; there is nothing to check out',
+        hint: 'give a branch, tag or commit',
+        exit: 2,
+      });
     }
     return store.withLock(async () => {
       if (!flags.force && (await store.readState('MERGE_HEAD'))) {
@@ -80,7 +93,11 @@ export default class Checkout extends BaseCommand {
           const { checkRefName } = await import('../store/refs.js');
           checkRefName(flags.branch, 'branch');
           if ((await store.branches()).some((b) => b.name === flags.branch)) {
-            throw new SchemaverError({ code: 'branch-exists', message: `a branch named '${flags.branch}' already exists`, exit: 2 });
+            throw new SchemaverError({
+              code: 'branch-exists',
+              message: `a branch named '${flags.branch}' already exists`,
+              exit: 2,
+            });
           }
         }
         created = true;
@@ -101,7 +118,9 @@ export default class Checkout extends BaseCommand {
         else this.print(`Switched to branch '${branch}' (${shortId(target!)})`);
       } else {
         const msg = (await store.readCommit(target!)).message.split('\n')[0];
-        this.print(`HEAD is now at ${shortId(target!)} ${msg} (detached: commit on a new branch with \`schemaver checkout -b NAME\`)`);
+        this.print(
+          `HEAD is now at ${shortId(target!)} ${msg} (detached: commit on a new branch with \`schemaver checkout -b NAME\`)`,
+        );
       }
       if (files) this.print(`schema/ rewritten from the snapshot (${files} file${files === 1 ? '' : 's'})`);
       return { branch: branch ?? null, head: target ?? null, detached: !branch, created, files };
@@ -120,7 +139,11 @@ export default class Checkout extends BaseCommand {
     if (!head) {
       const present = await listSchemaFiles(root);
       if (present.length) {
-        throw negative('uncommitted-changes', `schema/ has files that were never committed: ${present.join(', ')}`, 'commit them first, or pass --force to discard them');
+        throw negative(
+          'uncommitted-changes',
+          `schema/ has files that were never committed: ${present.join(', ')}`,
+          'commit them first, or pass --force to discard them',
+        );
       }
       return;
     }

@@ -27,7 +27,8 @@ type CommitFlags = Interfaces.InferredFlags<(typeof Commit)['flags']>;
 
 /** Commit snapshots schema/ with a verified migration from HEAD. */
 export default class Commit extends BaseCommand {
-  static override summary = 'Snapshot schema/ as a new commit, with a generated and verified up/down migration from HEAD.';
+  static override summary =
+    'Snapshot schema/ as a new commit, with a generated and verified up/down migration from HEAD.';
   static override description = `Validates schema/ (exit 2 on any problem, nothing written), refuses when it equals HEAD (exit 1, "nothing to commit"), plans the migration from HEAD (from nothing for the first commit), and proves it in an in-process PGlite: up turns HEAD's schema into the new one, down turns it back. A failed proof refuses the commit.
 
 Steps that lose data (drop table or column, narrowing a type...) need --allow-destructive. Hand-edited SQL (--up FILE, optionally --down FILE) replaces the generated scripts; it must verify too. Renames declared with renamed_from hints that apply to HEAD are recorded with the commit.`;
@@ -42,7 +43,11 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
   static override flags = {
     message: Flags.string({ char: 'm', summary: 'Commit message.', required: true, helpValue: 'MSG' }),
     'allow-destructive': Flags.boolean({ summary: 'Allow steps that lose data (drop table/column, narrowing type).' }),
-    verify: Flags.boolean({ summary: 'Prove the migration in PGlite (--no-verify skips it).', default: true, allowNo: true }),
+    verify: Flags.boolean({
+      summary: 'Prove the migration in PGlite (--no-verify skips it).',
+      default: true,
+      allowNo: true,
+    }),
     up: Flags.string({ summary: 'Hand-edited up SQL to store instead of the generated one.', helpValue: 'FILE' }),
     down: Flags.string({ summary: 'Hand-edited down SQL (with --up).', helpValue: 'FILE', dependsOn: ['up'] }),
   };
@@ -50,7 +55,12 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
   async run(): Promise<CommitResult> {
     const { flags } = await this.parse(Commit);
     if (!flags.message.trim()) {
-      throw new SchemaverError({ code: 'empty-message', message: 'the commit message is empty', hint: 'pass -m "what changed and why"', exit: 2 });
+      throw new SchemaverError({
+        code: 'empty-message',
+        message: 'the commit message is empty',
+        hint: 'pass -m "what changed and why"',
+        exit: 2,
+      });
     }
     // PGlite compiles and restores a database on its own thread while schema/ is parsed and planned
     const verifier = flags.verify ? (await import('../pg/offload.js')).startVerifier() : undefined;
@@ -81,11 +91,20 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       const { emptySchema } = await import('../model/types.js');
       const { schemaHashOf } = await import('../store/index.js');
       if (head && head.hash === working.hash) {
-        throw negative('nothing-to-commit', `nothing to commit: schema/ matches HEAD (${shortId(head.id)})`, 'edit schema/*.yaml first; `schemaver status` shows what changed', { head: head.id, hash: head.hash });
+        throw negative(
+          'nothing-to-commit',
+          `nothing to commit: schema/ matches HEAD (${shortId(head.id)})`,
+          'edit schema/*.yaml first; `schemaver status` shows what changed',
+          { head: head.id, hash: head.hash },
+        );
       }
       const parentSchema = head ? await store.readSchema(head.id) : emptySchema();
       if (!head && working.hash === (await schemaHashOf(parentSchema))) {
-        throw negative('nothing-to-commit', 'nothing to commit: schema/ declares no objects yet', 'declare some objects in schema/*.yaml first');
+        throw negative(
+          'nothing-to-commit',
+          'nothing to commit: schema/ declares no objects yet',
+          'declare some objects in schema/*.yaml first',
+        );
       }
       const { planMigration, renderUp, renderDown, summarizeSteps } = await import('../plan/index.js');
       const plan = await guard('migration planning (src/plan)', () => planMigration(parentSchema, working.schema));
@@ -125,7 +144,8 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
                 allowDataLoss: destructive.length > 0,
                 hashes: { from: fromHash, to: working.hash },
                 generated: upText === undefined,
-                onProgress: (phase: string, done: number, total: number) => progress.tick(done, total, `statements (${phase})`),
+                onProgress: (phase: string, done: number, total: number) =>
+                  progress.tick(done, total, `statements (${phase})`),
               },
             };
             const [result] = await proveEdges([job], { cacheDir: cacheDir(root), started: verifier });
@@ -165,7 +185,9 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
           throw negative(
             'verification-failed',
             `the migration does not reproduce the schema:\n  ${result.problems.join('\n  ')}`,
-            upText !== undefined ? 'fix the hand-edited SQL, or drop --up to use the generated migration' : 'this is a planner bug; commit with --no-verify only if you have checked the SQL by hand',
+            upText !== undefined
+              ? 'fix the hand-edited SQL, or drop --up to use the generated migration'
+              : 'this is a planner bug; commit with --no-verify only if you have checked the SQL by hand',
             { problems: result.problems, detail: result.data },
           );
         }
@@ -174,23 +196,40 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       }
       const id = await prepared.write();
       const branch = await store.currentBranch();
-      this.print(`[${branch ?? 'detached HEAD'}${head ? '' : ' (root-commit)'} ${shortId(id)}] ${flags.message.split('\n')[0]}`);
+      this.print(
+        `[${branch ?? 'detached HEAD'}${head ? '' : ' (root-commit)'} ${shortId(id)}] ${flags.message.split('\n')[0]}`,
+      );
       const flagsText = [
         destructive.length ? `${destructive.length} destructive` : '',
         steps.some((s) => s.rewrite) ? `${steps.filter((s) => s.rewrite).length} rewriting` : '',
         reversible ? '' : 'irreversible',
         upText !== undefined ? 'hand-edited' : '',
       ].filter(Boolean);
-      this.print(` ${steps.length} step(s)${flagsText.length ? ` (${flagsText.join(', ')})` : ''}, schema ${working.hash.slice(0, 16)}…`);
+      this.print(
+        ` ${steps.length} step(s)${flagsText.length ? ` (${flagsText.join(', ')})` : ''}, schema ${working.hash.slice(0, 16)}…`,
+      );
       for (const r of renames) this.print(` rename ${r}`);
-      this.print(verified ? ` verified in PGlite in ${Math.round(verifyMs ?? 0)} ms` : ' not verified (--no-verify); run `schemaver verify` later');
+      this.print(
+        verified
+          ? ` verified in PGlite in ${Math.round(verifyMs ?? 0)} ms`
+          : ' not verified (--no-verify); run `schemaver verify` later',
+      );
       return {
         id,
         branch: branch ?? null,
         message: flags.message,
         schemaHash: working.hash,
         parents: head ? [head.id] : [],
-        migrations: [{ parent: migration.parent, steps, renames, handEdited: upText !== undefined, verified, ...(verifyMs !== undefined ? { verifyMs } : {}) }],
+        migrations: [
+          {
+            parent: migration.parent,
+            steps,
+            renames,
+            handEdited: upText !== undefined,
+            verified,
+            ...(verifyMs !== undefined ? { verifyMs } : {}),
+          },
+        ],
       };
     });
   }
@@ -201,12 +240,20 @@ async function readSql(cwd: string, file: string): Promise<string> {
   try {
     return await readFile(resolve(cwd, file), 'utf8');
   } catch (e) {
-    throw new SchemaverError({ code: 'unreadable-file', message: `cannot read ${file}: ${(e as Error).message}`, hint: 'give the path of an SQL file', exit: 2 });
+    throw new SchemaverError({
+      code: 'unreadable-file',
+      message: `cannot read ${file}: ${(e as Error).message}`,
+      hint: 'give the path of an SQL file',
+      exit: 2,
+    });
   }
 }
 
 /** describeRenames lists the renames `to`'s hints apply to `from`, e.g. `column users.nick -> users.nickname`. */
-export async function describeRenames(from: import('../model/types.js').Schema, to: import('../model/types.js').Schema): Promise<string[]> {
+export async function describeRenames(
+  from: import('../model/types.js').Schema,
+  to: import('../model/types.js').Schema,
+): Promise<string[]> {
   const { findRenames } = await import('../diff/renames.js');
   const r = findRenames(from, to);
   const out = r.changes.map((c) => {

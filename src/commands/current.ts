@@ -15,7 +15,9 @@ export default class Current extends BaseCommand {
     const { flags } = await this.parse(Current);
     const { withDeploy } = await import('../deploy/session.js');
     const { current } = await import('../deploy/status.js');
-    const r = await withDeploy({ start: this.root, url: flags.url, create: false }, (s) => current(s.store, s.target.db, s.target.label));
+    const r = await withDeploy({ start: this.root, url: flags.url, create: false }, (s) =>
+      current(s.store, s.target.db, s.target.label),
+    );
     const { renderCurrent } = await import('../deploy/render.js');
     const { paint } = await import('../cli/term.js');
     this.print(renderCurrent(r, paint(process.stdout)));

@@ -46,7 +46,8 @@ export default class Diff extends BaseCommand {
     const { args, flags } = await this.parse(Diff);
     let a = args.a ?? 'HEAD';
     let b = args.b ?? 'WORKING';
-    if (args.a && !args.b && args.a.includes('..')) [a, b] = args.a.split('..', 2).map((x, i) => x || (i === 0 ? 'HEAD' : 'WORKING')) as [string, string];
+    if (args.a && !args.b && args.a.includes('..'))
+      [a, b] = args.a.split('..', 2).map((x, i) => x || (i === 0 ? 'HEAD' : 'WORKING')) as [string, string];
     const { openProject, loadRevOrEmpty, guard } = await import('../cli/project.js');
     const { semanticDiff, renderSemDiff } = await import('../cli/semdiff.js');
     const { paint } = await import('../cli/term.js');
@@ -62,13 +63,19 @@ export default class Diff extends BaseCommand {
     }
     const c = paint(process.stdout);
     const label = (s: typeof from) => `${s.rev}${s.id ? ` (${s.id.slice(0, 7)})` : ''}`;
-    if (equal) this.print(`no difference: ${label(from)} and ${label(to)} have the same schema (${from.hash.slice(0, 16)}…)`);
+    if (equal)
+      this.print(`no difference: ${label(from)} and ${label(to)} have the same schema (${from.hash.slice(0, 16)}…)`);
     else {
       this.print(c.bold(`--- ${label(from)} ${from.hash.slice(0, 16)}…`));
       this.print(c.bold(`+++ ${label(to)} ${to.hash.slice(0, 16)}…`));
-      this.print(changes.length ? renderSemDiff(changes, c) : '(the schema hashes differ, but no object-level difference was found)');
+      this.print(
+        changes.length
+          ? renderSemDiff(changes, c)
+          : '(the schema hashes differ, but no object-level difference was found)',
+      );
     }
-    if (sql !== undefined) this.print(`\n-- up migration ${label(from)} -> ${label(to)}\n${sql.trim() ? sql : '-- (no steps)'}`);
+    if (sql !== undefined)
+      this.print(`\n-- up migration ${label(from)} -> ${label(to)}\n${sql.trim() ? sql : '-- (no steps)'}`);
     const result: DiffResult = {
       from: { rev: from.rev, id: from.id ?? null, hash: from.hash },
       to: { rev: to.rev, id: to.id ?? null, hash: to.hash },

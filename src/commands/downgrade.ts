@@ -31,6 +31,11 @@ Undoing an added column or table loses data, so most downgrades need --allow-des
   async run(): Promise<MoveResult> {
     const { args, flags } = await this.parse(Downgrade);
     const { runMoveCommand } = await import('../deploy/command.js');
-    return runMoveCommand(this.root, 'downgrade', { rev: args.rev, ...flags }, { json: this.jsonEnabled(), note: (l) => this.note(l), print: (t) => this.print(t) });
+    return runMoveCommand(
+      this.root,
+      'downgrade',
+      { rev: args.rev, ...flags },
+      { json: this.jsonEnabled(), note: (l) => this.note(l), print: (t) => this.print(t) },
+    );
   }
 }

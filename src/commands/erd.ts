@@ -14,7 +14,11 @@ export default class Erd extends BaseCommand {
   static override summary = 'Draw an entity-relationship diagram of a revision (Mermaid or Graphviz DOT).';
   static override description = `Prints the tables of REV (default HEAD; WORKING for schema/ as it is now) with their columns and types, primary keys (PK), foreign-key columns (FK) and one edge per foreign key. Mermaid renders in Markdown on GitHub; DOT renders with Graphviz: \`schemaver erd --format dot | dot -Tsvg > schema.svg\`.`;
 
-  static override examples = ['<%= config.bin %> erd', '<%= config.bin %> erd WORKING', '<%= config.bin %> erd v1.0 --format dot | dot -Tpng > erd.png'];
+  static override examples = [
+    '<%= config.bin %> erd',
+    '<%= config.bin %> erd WORKING',
+    '<%= config.bin %> erd v1.0 --format dot | dot -Tpng > erd.png',
+  ];
 
   static override args = {
     rev: Args.string({ description: 'Revision to draw (default HEAD).', required: false }),

@@ -8,7 +8,11 @@ export default class History extends BaseCommand {
   static override summary = 'List the migrations applied to a database, newest first.';
   static override description = `Reads schemaver_history: one row per edge run (up or down) and per stamp, with when, by whom (current_user), the schemaver version and the sha256 of the SQL that ran.`;
 
-  static override examples = ['<%= config.bin %> history', '<%= config.bin %> history -n 5 --url $DATABASE_URL', '<%= config.bin %> history --json'];
+  static override examples = [
+    '<%= config.bin %> history',
+    '<%= config.bin %> history -n 5 --url $DATABASE_URL',
+    '<%= config.bin %> history --json',
+  ];
 
   static override flags = {
     url: urlFlag,
@@ -19,7 +23,9 @@ export default class History extends BaseCommand {
     const { flags } = await this.parse(History);
     const { withDeploy } = await import('../deploy/session.js');
     const { history } = await import('../deploy/status.js');
-    const r = await withDeploy({ start: this.root, url: flags.url, create: false }, (s) => history(s.target.db, s.target.label, flags['max-count']));
+    const r = await withDeploy({ start: this.root, url: flags.url, create: false }, (s) =>
+      history(s.target.db, s.target.label, flags['max-count']),
+    );
     const { renderHistory } = await import('../deploy/render.js');
     const { paint } = await import('../cli/term.js');
     this.print(renderHistory(r, paint(process.stdout)));

@@ -14,7 +14,8 @@ export interface ImportResult {
 
 /** Import reads an existing database or DDL file into schema/ YAML (a baseline to commit). */
 export default class Import extends BaseCommand {
-  static override summary = 'Read an existing database (--url) or DDL file (--sql) into schema/ YAML, as a baseline to commit.';
+  static override summary =
+    'Read an existing database (--url) or DDL file (--sql) into schema/ YAML, as a baseline to commit.';
   static override description = `With --sql, the file is loaded into a fresh in-process PGlite (PostgreSQL 18) and its catalog is read back; with --url (or DATABASE_URL), the catalog of that server is read. Every object goes into schema/*.yaml: one file per schema by default, or one per table with --layout per-table. Files start with a yaml-language-server line so editors validate them.
 
 Objects schemaver cannot express (rules, aggregates, operators, casts, privileges, storage parameters...) are listed by name. Import then refuses (exit 1, nothing written) unless --allow-unsupported, which writes the rest and still lists them. An existing, non-empty schema/ is only replaced with --force. Next step: \`schemaver commit -m "baseline"\`, and \`schemaver stamp\` the existing database at that commit.`;
@@ -26,11 +27,25 @@ Objects schemaver cannot express (rules, aggregates, operators, casts, privilege
   ];
 
   static override flags = {
-    sql: Flags.string({ summary: 'DDL file to load into a fresh PGlite and import.', helpValue: 'FILE', exclusive: ['url'] }),
-    url: Flags.string({ summary: 'PostgreSQL server to import (default DATABASE_URL when --sql is not given).', helpValue: 'URL', exclusive: ['sql'] }),
-    layout: Flags.string({ summary: 'One file per schema, or one per table.', options: ['per-schema', 'per-table'], default: 'per-schema' }),
+    sql: Flags.string({
+      summary: 'DDL file to load into a fresh PGlite and import.',
+      helpValue: 'FILE',
+      exclusive: ['url'],
+    }),
+    url: Flags.string({
+      summary: 'PostgreSQL server to import (default DATABASE_URL when --sql is not given).',
+      helpValue: 'URL',
+      exclusive: ['sql'],
+    }),
+    layout: Flags.string({
+      summary: 'One file per schema, or one per table.',
+      options: ['per-schema', 'per-table'],
+      default: 'per-schema',
+    }),
     force: Flags.boolean({ summary: 'Replace the YAML files of a non-empty schema/.' }),
-    'allow-unsupported': Flags.boolean({ summary: 'Write schema/ even though some objects cannot be expressed (they are still listed).' }),
+    'allow-unsupported': Flags.boolean({
+      summary: 'Write schema/ even though some objects cannot be expressed (they are still listed).',
+    }),
   };
 
   async run(): Promise<ImportResult> {
@@ -49,7 +64,9 @@ Objects schemaver cannot express (rules, aggregates, operators, casts, privilege
     const { readSchemaDir, parseSchemaFiles } = await import('../parse/index.js');
     const existing = await readSchemaDir(root);
     const declared = existing.length ? parseSchemaFiles(existing).schema : undefined;
-    const onlyStarter = declared !== undefined && Object.values((await import('../pg/import.js')).countObjects(declared)).every((n) => n === 0);
+    const onlyStarter =
+      declared !== undefined &&
+      Object.values((await import('../pg/import.js')).countObjects(declared)).every((n) => n === 0);
     if (existing.length && !onlyStarter && !flags.force) {
       throw new SchemaverError({
         code: 'schema-not-empty',
@@ -68,7 +85,12 @@ Objects schemaver cannot express (rules, aggregates, operators, casts, privilege
       try {
         text = await readFile(file, 'utf8');
       } catch (e) {
-        throw new SchemaverError({ code: 'file-not-found', message: `cannot read ${flags.sql}: ${(e as Error).message}`, hint: 'check the path of --sql', exit: 2 });
+        throw new SchemaverError({
+          code: 'file-not-found',
+          message: `cannot read ${flags.sql}: ${(e as Error).message}`,
+          hint: 'check the path of --sql',
+          exit: 2,
+        });
       }
       source = flags.sql;
       this.note(`loading ${flags.sql} into PGlite...`);

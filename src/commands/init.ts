@@ -42,7 +42,11 @@ export default class Init extends BaseCommand {
 
 The local PGlite database that upgrade uses by default lives in .schemaver/local/; it is not part of the store and is ignored through .schemaver/.gitignore. Commit schema/ and .schemaver/ to your app repository.`;
 
-  static override examples = ['<%= config.bin %> init', '<%= config.bin %> init -C ./db', '<%= config.bin %> init --branch trunk'];
+  static override examples = [
+    '<%= config.bin %> init',
+    '<%= config.bin %> init -C ./db',
+    '<%= config.bin %> init --branch trunk',
+  ];
 
   static override flags = {
     branch: Flags.string({ summary: 'Name of the first branch.', default: 'main', helpValue: 'NAME' }),
@@ -72,7 +76,9 @@ The local PGlite database that upgrade uses by default lives in .schemaver/local
     const where = relative(process.cwd(), root) || '.';
     this.print(`Initialized empty schemaver store in ${join(where, STORE_DIR)}/ (branch ${flags.branch})`);
     for (const c of created.slice(1)) this.print(`created ${c}`);
-    this.print(`The local database (${gitignore}) is ignored by ${STORE_DIR}/.gitignore; if your app repository ignores`);
+    this.print(
+      `The local database (${gitignore}) is ignored by ${STORE_DIR}/.gitignore; if your app repository ignores`,
+    );
     this.print(`differently, add this line to its .gitignore:  ${gitignore}`);
     this.print('Next: edit schema/*.yaml, then `schemaver status` and `schemaver commit -m "..."`.');
     return { root, store: join(root, STORE_DIR), branch: flags.branch, created, gitignore };

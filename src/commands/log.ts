@@ -58,12 +58,25 @@ export default class Log extends BaseCommand {
     }));
     if (this.jsonEnabled()) return { commits: entries };
 
-    const deco = (e: LogEntry) => (e.refs.length ? ' ' + c.yellow('(') + e.refs.map((r) => (r.startsWith('tag: ') ? c.yellow(r) : r.startsWith('HEAD') ? c.cyan(r) : c.green(r))).join(c.yellow(', ')) + c.yellow(')') : '');
+    const deco = (e: LogEntry) =>
+      e.refs.length
+        ? ' ' +
+          c.yellow('(') +
+          e.refs
+            .map((r) => (r.startsWith('tag: ') ? c.yellow(r) : r.startsWith('HEAD') ? c.cyan(r) : c.green(r)))
+            .join(c.yellow(', ')) +
+          c.yellow(')')
+        : '';
     const body = (e: LogEntry): string[] => {
       if (flags.oneline) return [`${c.yellow(shortId(e.id))}${deco(e)} ${e.message.split('\n')[0]}`];
       const lines = [c.yellow(`commit ${e.id}`) + deco(e)];
       if (e.parents.length > 1) lines.push(`Merge: ${e.parents.map(shortId).join(' ')}`);
-      lines.push(`Author: ${e.author.name} <${e.author.email}>`, `Date:   ${formatDate(e.author.timestamp)}`, `Schema: ${e.schemaHash}`, '');
+      lines.push(
+        `Author: ${e.author.name} <${e.author.email}>`,
+        `Date:   ${formatDate(e.author.timestamp)}`,
+        `Schema: ${e.schemaHash}`,
+        '',
+      );
       for (const l of e.message.split('\n')) lines.push(`    ${l}`.trimEnd());
       lines.push('');
       return lines;
@@ -98,7 +111,11 @@ function lanesBelow(commitPrefix: string, nextPrefix: string | undefined): strin
   for (let i = 0; i < width; i += 2) {
     const here = commitPrefix[i];
     const below = nextPrefix?.[i];
-    s += (here === '|' || here === '*') && (below === '|' || below === '*' || below === '\\' || nextPrefix?.[i + 1] === '\\' || nextPrefix?.[i - 1] === '/') ? '| ' : '  ';
+    s +=
+      (here === '|' || here === '*') &&
+      (below === '|' || below === '*' || below === '\\' || nextPrefix?.[i + 1] === '\\' || nextPrefix?.[i - 1] === '/')
+        ? '| '
+        : '  ';
   }
   return s.replace(/\s+$/, '');
 }

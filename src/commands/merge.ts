@@ -25,10 +25,24 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
   };
 
   static override flags = {
-    message: Flags.string({ char: 'm', summary: 'Message of the merge commit (default "Merge branch \'BRANCH\'").', helpValue: 'MSG' }),
-    continue: Flags.boolean({ summary: 'Commit a merge whose conflicts you resolved in schema/.', exclusive: ['abort'] }),
-    abort: Flags.boolean({ summary: 'Give up a conflicted merge: restore schema/ to HEAD byte for byte.', exclusive: ['continue'] }),
-    verify: Flags.boolean({ summary: 'Build the result and prove both migrations in PGlite (--no-verify skips it).', default: true, allowNo: true }),
+    message: Flags.string({
+      char: 'm',
+      summary: 'Message of the merge commit (default "Merge branch \'BRANCH\'").',
+      helpValue: 'MSG',
+    }),
+    continue: Flags.boolean({
+      summary: 'Commit a merge whose conflicts you resolved in schema/.',
+      exclusive: ['abort'],
+    }),
+    abort: Flags.boolean({
+      summary: 'Give up a conflicted merge: restore schema/ to HEAD byte for byte.',
+      exclusive: ['continue'],
+    }),
+    verify: Flags.boolean({
+      summary: 'Build the result and prove both migrations in PGlite (--no-verify skips it).',
+      default: true,
+      allowNo: true,
+    }),
     'allow-destructive': Flags.boolean({ summary: 'Allow migration steps that lose data on either parent edge.' }),
   };
 
@@ -37,16 +51,31 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
     const { openProject, shortId } = await import('../cli/project.js');
     const run = await import('../merge/run.js');
     const { root, store } = await openProject(this.root);
-    const opts = { ...(flags.message !== undefined ? { message: flags.message } : {}), verify: flags.verify, allowDestructive: flags['allow-destructive'], note: (t: string) => this.note(t) };
+    const opts = {
+      ...(flags.message !== undefined ? { message: flags.message } : {}),
+      verify: flags.verify,
+      allowDestructive: flags['allow-destructive'],
+      note: (t: string) => this.note(t),
+    };
     if (flags.abort) {
       const r = await run.abortMerge(root, store);
-      this.print(r.restored ? `merge aborted; schema/ restored to ${shortId(r.head)}` : `merge state cleared (HEAD moved to ${shortId(r.head)} since the merge started; schema/ left as it is)`);
+      this.print(
+        r.restored
+          ? `merge aborted; schema/ restored to ${shortId(r.head)}`
+          : `merge state cleared (HEAD moved to ${shortId(r.head)} since the merge started; schema/ left as it is)`,
+      );
       return r;
     }
     let out: MergeOutcome;
     if (flags.continue) out = await run.continueMerge(root, store, opts);
     else {
-      if (!args.branch) throw new SchemaverError({ code: 'bad-usage', message: 'name the branch to merge', hint: 'schemaver merge BRANCH (or --continue / --abort)', exit: 2 });
+      if (!args.branch)
+        throw new SchemaverError({
+          code: 'bad-usage',
+          message: 'name the branch to merge',
+          hint: 'schemaver merge BRANCH (or --continue / --abort)',
+          exit: 2,
+        });
       out = await run.runMerge(root, store, args.branch, opts);
     }
     switch (out.status) {
@@ -54,20 +83,28 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
         this.print('Already up to date.');
         return out;
       case 'fast-forward':
-        this.print(`Fast-forward ${shortId(out.from)}..${shortId(out.to)}${out.branch ? ` (${out.branch})` : ''}; schema/ rewritten`);
+        this.print(
+          `Fast-forward ${shortId(out.from)}..${shortId(out.to)}${out.branch ? ` (${out.branch})` : ''}; schema/ rewritten`,
+        );
         return out;
       case 'merged': {
-        this.print(`Merge made: ${shortId(out.id)} (parents ${out.parents.map(shortId).join(' ')}), schema ${out.schemaHash.slice(0, 16)}…`);
+        this.print(
+          `Merge made: ${shortId(out.id)} (parents ${out.parents.map(shortId).join(' ')}), schema ${out.schemaHash.slice(0, 16)}…`,
+        );
         for (const r of out.renames) this.print(` followed rename: ${r}`);
         for (const e of out.edges) {
           const d = e.steps.filter((s) => s.destructive).length;
-          this.print(` from ${shortId(e.parent)}: ${e.steps.length} step(s)${d ? `, ${d} destructive` : ''}${e.verified ? `, verified in ${Math.round(e.verifyMs ?? 0)} ms` : ', not verified'}`);
+          this.print(
+            ` from ${shortId(e.parent)}: ${e.steps.length} step(s)${d ? `, ${d} destructive` : ''}${e.verified ? `, verified in ${Math.round(e.verifyMs ?? 0)} ms` : ', not verified'}`,
+          );
         }
         this.print(` schema/: ${out.keptFiles} file(s) kept as they were, ${out.rewrittenFiles} written`);
         return out;
       }
       case 'conflict': {
-        this.print(`Automatic merge failed: ${out.conflicts.length} conflict(s) (base ${out.base ? shortId(out.base) : 'none'}, ours ${shortId(out.ours)}, theirs ${shortId(out.theirs)})`);
+        this.print(
+          `Automatic merge failed: ${out.conflicts.length} conflict(s) (base ${out.base ? shortId(out.base) : 'none'}, ours ${shortId(out.ours)}, theirs ${shortId(out.theirs)})`,
+        );
         for (const c of out.conflicts) {
           this.print(`  ${c.kind.padEnd(13)} ${c.object}${c.attribute ? ` [${c.attribute}]` : ''}: ${c.message}`);
           if (c.kind !== 'semantic' || c.base !== undefined || c.ours !== undefined || c.theirs !== undefined) {

@@ -28,11 +28,11 @@ export interface PlanResult {
 export default class Plan extends BaseCommand {
   static override summary = 'Print the migration SQL from revision A to B (default HEAD -> WORKING).';
   static override description = [
-  'Plans the ordered steps that turn schema A into schema B: renames declared with renamed_from first, then drops, types, functions, tables, columns, constraints, indexes, foreign keys, views, triggers and policies, each in dependency order.',
-  'Every step carries its reverse; the down script (--down) is the reverses in reverse order. Steps that lose data are marked destructive; steps that rewrite a table or hold a long ACCESS EXCLUSIVE lock are marked too.',
-  'A and B are revisions (id, prefix, branch, tag, HEAD~N, REV^N, WORKING); `A..B` is the same as `A B`. With no revisions, HEAD is planned to WORKING (the schema/ directory as it is now).',
-  '--json prints {from, to, direction, destructive, steps: [{what, object, destructive, rewrite, lock, reversible, transactional, sql, reverse}], sql}. With --down the steps are the ones the down script runs, in its order, flagged for what they lose.',
-].join('\n\n');
+    'Plans the ordered steps that turn schema A into schema B: renames declared with renamed_from first, then drops, types, functions, tables, columns, constraints, indexes, foreign keys, views, triggers and policies, each in dependency order.',
+    'Every step carries its reverse; the down script (--down) is the reverses in reverse order. Steps that lose data are marked destructive; steps that rewrite a table or hold a long ACCESS EXCLUSIVE lock are marked too.',
+    'A and B are revisions (id, prefix, branch, tag, HEAD~N, REV^N, WORKING); `A..B` is the same as `A B`. With no revisions, HEAD is planned to WORKING (the schema/ directory as it is now).',
+    '--json prints {from, to, direction, destructive, steps: [{what, object, destructive, rewrite, lock, reversible, transactional, sql, reverse}], sql}. With --down the steps are the ones the down script runs, in its order, flagged for what they lose.',
+  ].join('\n\n');
 
   static override examples = [
     '<%= config.bin %> plan',
@@ -54,7 +54,8 @@ export default class Plan extends BaseCommand {
     const { args, flags } = await this.parse(Plan);
     let a = args.a ?? 'HEAD';
     let b = args.b ?? 'WORKING';
-    if (args.a && !args.b && args.a.includes('..')) [a, b] = args.a.split('..', 2).map((x, i) => x || (i === 0 ? 'HEAD' : 'WORKING')) as [string, string];
+    if (args.a && !args.b && args.a.includes('..'))
+      [a, b] = args.a.split('..', 2).map((x, i) => x || (i === 0 ? 'HEAD' : 'WORKING')) as [string, string];
     const { openProject, loadRevOrEmpty } = await import('../cli/project.js');
     const { planMigration, renderUp, renderDown } = await import('../plan/index.js');
     const { root, store } = await openProject(this.root);
@@ -64,7 +65,13 @@ export default class Plan extends BaseCommand {
     const sql = flags.down ? renderDown(plan) : renderUp(plan);
     // The down script runs the reverses in reverse order; what it loses is judged as deploy judges a downgrade:
     // by planning B -> A (an up step that creates something has a reverse that drops it).
-    const lossy = flags.down ? new Set(planMigration(to.schema, from.schema).steps.filter((s) => s.destructive).map((s) => s.object)) : undefined;
+    const lossy = flags.down
+      ? new Set(
+          planMigration(to.schema, from.schema)
+            .steps.filter((s) => s.destructive)
+            .map((s) => s.object),
+        )
+      : undefined;
     const steps: PlanStepJson[] = (flags.down ? [...plan.steps].reverse() : plan.steps).map((s) =>
       flags.down
         ? {
@@ -96,7 +103,13 @@ export default class Plan extends BaseCommand {
     this.print(`-- from ${x.hash}\n-- to   ${y.hash}`);
     const lossySteps = steps.filter((s) => s.destructive);
     if (lossySteps.length) this.print(`-- WARNING: destructive steps: ${lossySteps.map((s) => s.what).join('; ')}`);
-    if (flags.down && plan.steps.some((s) => s.reverse === null)) this.print(`-- WARNING: irreversible steps (no down SQL): ${plan.steps.filter((s) => s.reverse === null).map((s) => s.what).join('; ')}`);
+    if (flags.down && plan.steps.some((s) => s.reverse === null))
+      this.print(
+        `-- WARNING: irreversible steps (no down SQL): ${plan.steps
+          .filter((s) => s.reverse === null)
+          .map((s) => s.what)
+          .join('; ')}`,
+      );
     this.print(plan.steps.length ? `\n${sql}` : '-- (no steps: the schemas are equal)');
     return {
       from: { rev: from.rev, id: from.id ?? null, hash: from.hash },

@@ -21,10 +21,16 @@ export interface ShowResult {
 
 /** Show prints one commit with its schema hash and the migration(s) that lead to it. */
 export default class Show extends BaseCommand {
-  static override summary = 'Show a commit: message, schema hash and the migration(s) to it (up SQL, steps with flags).';
+  static override summary =
+    'Show a commit: message, schema hash and the migration(s) to it (up SQL, steps with flags).';
   static override description = `For a commit, prints its metadata, the renames it applied, and for each parent edge (a root commit has one from nothing) the steps with their flags (destructive, rewrite, lock, irreversible) and the up SQL; --down adds the down SQL. \`show WORKING\` shows schema/ as it is: its hash, its changes since HEAD and the migration a commit would store now.`;
 
-  static override examples = ['<%= config.bin %> show', '<%= config.bin %> show HEAD~1 --down', '<%= config.bin %> show v1.0 --json', '<%= config.bin %> show WORKING'];
+  static override examples = [
+    '<%= config.bin %> show',
+    '<%= config.bin %> show HEAD~1 --down',
+    '<%= config.bin %> show v1.0 --json',
+    '<%= config.bin %> show WORKING',
+  ];
 
   static override args = {
     rev: Args.string({ description: 'Revision to show (default HEAD).', required: false }),
@@ -37,7 +43,8 @@ export default class Show extends BaseCommand {
   async run(): Promise<ShowResult> {
     const { args, flags } = await this.parse(Show);
     const rev = args.rev ?? 'HEAD';
-    const { openProject, isWorking, loadWorking, shortId, formatDate, guard, headHash } = await import('../cli/project.js');
+    const { openProject, isWorking, loadWorking, shortId, formatDate, guard, headHash } =
+      await import('../cli/project.js');
     const { paint } = await import('../cli/term.js');
     const c = paint(process.stdout);
     const { root, store } = await openProject(this.root);
@@ -60,10 +67,29 @@ export default class Show extends BaseCommand {
           toHash: w.hash,
           up: renderUp(plan),
           down: renderDown(plan),
-          steps: plan.steps.map((s) => ({ what: s.what, object: s.object, destructive: s.destructive, rewrite: s.rewrite, lock: s.lock, reversible: s.reverse !== null })),
+          steps: plan.steps.map((s) => ({
+            what: s.what,
+            object: s.object,
+            destructive: s.destructive,
+            rewrite: s.rewrite,
+            lock: s.lock,
+            reversible: s.reverse !== null,
+          })),
         });
       }
-      result = { rev, id: null, parents: head ? [head.id] : [], message: null, author: null, schemaHash: w.hash, refs: [], renames: [], files: w.files.map((f) => f.path), migrations, changes };
+      result = {
+        rev,
+        id: null,
+        parents: head ? [head.id] : [],
+        message: null,
+        author: null,
+        schemaHash: w.hash,
+        refs: [],
+        renames: [],
+        files: w.files.map((f) => f.path),
+        migrations,
+        changes,
+      };
       this.print(c.yellow('WORKING') + ' (schema/ as it is now)');
       this.print(`Schema: ${w.hash}`);
       this.print(`Files:  ${result.files.join(', ') || '(none)'}`);
@@ -105,10 +131,21 @@ export default class Show extends BaseCommand {
     }
     for (const m of result.migrations) {
       const src = m.parent ? shortId(m.parent) : 'nothing';
-      const tags = [m.handEdited ? 'hand-edited' : '', m.steps.every((s) => s.reversible) ? '' : 'irreversible'].filter(Boolean);
-      this.print(c.bold(`\nMigration from ${src} (${m.steps.length} step${m.steps.length === 1 ? '' : 's'}${tags.length ? `, ${tags.join(', ')}` : ''})`));
+      const tags = [m.handEdited ? 'hand-edited' : '', m.steps.every((s) => s.reversible) ? '' : 'irreversible'].filter(
+        Boolean,
+      );
+      this.print(
+        c.bold(
+          `\nMigration from ${src} (${m.steps.length} step${m.steps.length === 1 ? '' : 's'}${tags.length ? `, ${tags.join(', ')}` : ''})`,
+        ),
+      );
       for (const s of m.steps) {
-        const f = [s.destructive ? c.red('destructive') : '', s.rewrite ? c.yellow('rewrite') : '', s.lock ? c.yellow('lock') : '', s.reversible ? '' : c.red('irreversible')].filter(Boolean);
+        const f = [
+          s.destructive ? c.red('destructive') : '',
+          s.rewrite ? c.yellow('rewrite') : '',
+          s.lock ? c.yellow('lock') : '',
+          s.reversible ? '' : c.red('irreversible'),
+        ].filter(Boolean);
         this.print(`  - ${s.what}${f.length ? ` [${f.join(', ')}]` : ''}`);
       }
       this.print(c.dim('-- up'));

@@ -5,7 +5,7 @@ import type { StampResult } from '../deploy/status.js';
 
 /** Stamp records a commit in a database without running any migration (baselining). */
 export default class Stamp extends BaseCommand {
-  static override summary = 'Record REV as the database\'s commit without running any SQL.';
+  static override summary = "Record REV as the database's commit without running any SQL.";
   static override description = `For a database whose schema already matches REV — typically after \`schemaver import\` read it into schema/ and you committed that — stamp writes schemaver_version so that later upgrades start from REV. Run \`schemaver check REV\` first to confirm the match. A database that already records another commit is refused unless --force. \`stamp base\` clears the record.`;
 
   static override examples = [
@@ -27,11 +27,21 @@ export default class Stamp extends BaseCommand {
     const { args, flags } = await this.parse(Stamp);
     const { withDeploy } = await import('../deploy/session.js');
     const { stamp } = await import('../deploy/status.js');
-    const r = await withDeploy({ start: this.root, url: flags.url, create: true, revs: [args.rev], onWait: (l) => this.note(l), check: async (store) => void (args.rev === 'base' ? undefined : await store.resolve(args.rev)) }, async (s) => {
-      const { envFailure } = await import('../errors.js');
-      if (!s.target.db) throw envFailure('no-database', 'no database to stamp');
-      return stamp(s.store, s.target.db, s.target.label, args.rev, { force: flags.force });
-    });
+    const r = await withDeploy(
+      {
+        start: this.root,
+        url: flags.url,
+        create: true,
+        revs: [args.rev],
+        onWait: (l) => this.note(l),
+        check: async (store) => void (args.rev === 'base' ? undefined : await store.resolve(args.rev)),
+      },
+      async (s) => {
+        const { envFailure } = await import('../errors.js');
+        if (!s.target.db) throw envFailure('no-database', 'no database to stamp');
+        return stamp(s.store, s.target.db, s.target.label, args.rev, { force: flags.force });
+      },
+    );
     const { renderStamp } = await import('../deploy/render.js');
     this.print(renderStamp(r));
     return r;

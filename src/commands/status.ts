@@ -23,7 +23,8 @@ export default class Status extends BaseCommand {
 
   async run(): Promise<StatusResult> {
     await this.parse(Status);
-    const { openProject, loadWorking, cachedWorkingHash, headHash, shortId, fileDirt } = await import('../cli/project.js');
+    const { openProject, loadWorking, cachedWorkingHash, headHash, shortId, fileDirt } =
+      await import('../cli/project.js');
     const { paint } = await import('../cli/term.js');
     const c = paint(process.stdout);
     const { root, store } = await openProject(this.root);
@@ -37,7 +38,12 @@ export default class Status extends BaseCommand {
     } else {
       this.print('No commits yet');
     }
-    if (mergeHead) this.print(c.magenta(`Merging ${shortId(mergeHead)}: fix conflicts in schema/, then \`schemaver merge --continue\` (or --abort)`));
+    if (mergeHead)
+      this.print(
+        c.magenta(
+          `Merging ${shortId(mergeHead)}: fix conflicts in schema/, then \`schemaver merge --continue\` (or --abort)`,
+        ),
+      );
     // fast path: schema/ holds the bytes last parsed and they hash to HEAD's schema -> clean, no parse
     const cached = head ? await cachedWorkingHash(root) : undefined;
     const working = cached && cached.hash === head?.hash ? { ...cached, schema: undefined } : await loadWorking(root); // exit 2 with every issue when invalid
@@ -49,10 +55,14 @@ export default class Status extends BaseCommand {
       const base = head ? await store.readSchema(head.id) : emptySchema();
       changes = semanticDiff(base, working.schema!);
     }
-    const files = head ? await fileDirt(store, head.id, working.files) : { added: working.files.map((f) => f.path), removed: [], modified: [] };
+    const files = head
+      ? await fileDirt(store, head.id, working.files)
+      : { added: working.files.map((f) => f.path), removed: [], modified: [] };
     this.print(`Schema ${working.hash}`);
     if (clean) {
-      this.print(head ? 'nothing to commit: schema/ matches HEAD' : 'nothing to commit: schema/ declares no objects yet');
+      this.print(
+        head ? 'nothing to commit: schema/ matches HEAD' : 'nothing to commit: schema/ declares no objects yet',
+      );
       const edited = [...files.added, ...files.removed, ...files.modified];
       if (head && edited.length) this.print(c.dim(`(text-only edits, same schema, in: ${edited.join(', ')})`));
     } else {

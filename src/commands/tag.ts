@@ -12,7 +12,11 @@ export default class Tag extends BaseCommand {
   static override summary = 'Tag a commit (default HEAD), or list tags.';
   static override description = `\`tag NAME [REV]\` creates a tag that never moves; an existing name is refused (exit 2). Tags are revisions everywhere (\`schemaver upgrade v1.2\`, \`schemaver diff v1.2 HEAD\`). Without NAME, lists tags.`;
 
-  static override examples = ['<%= config.bin %> tag', '<%= config.bin %> tag v1.0', '<%= config.bin %> tag v0.9 HEAD~3'];
+  static override examples = [
+    '<%= config.bin %> tag',
+    '<%= config.bin %> tag v1.0',
+    '<%= config.bin %> tag v0.9 HEAD~3',
+  ];
 
   static override args = {
     name: Args.string({ description: 'Tag to create.', required: false }),

@@ -20,7 +20,10 @@ The database is --url, else $DATABASE_URL, else the embedded PGlite database in 
   ];
 
   static override args = {
-    rev: Args.string({ description: 'Revision to move to (default HEAD), or +N: N migrations toward HEAD.', required: false }),
+    rev: Args.string({
+      description: 'Revision to move to (default HEAD), or +N: N migrations toward HEAD.',
+      required: false,
+    }),
   };
 
   static override flags = {
@@ -33,6 +36,11 @@ The database is --url, else $DATABASE_URL, else the embedded PGlite database in 
   async run(): Promise<MoveResult> {
     const { args, flags } = await this.parse(Upgrade);
     const { runMoveCommand } = await import('../deploy/command.js');
-    return runMoveCommand(this.root, 'upgrade', { rev: args.rev, ...flags }, { json: this.jsonEnabled(), note: (l) => this.note(l), print: (t) => this.print(t) });
+    return runMoveCommand(
+      this.root,
+      'upgrade',
+      { rev: args.rev, ...flags },
+      { json: this.jsonEnabled(), note: (l) => this.note(l), print: (t) => this.print(t) },
+    );
   }
 }

@@ -14,7 +14,8 @@ export interface VerifyCommandResult {
 
 /** Verify re-runs the PGlite proof of stored migration edges. */
 export default class Verify extends BaseCommand {
-  static override summary = 'Prove stored migrations again in PGlite: up reproduces the commit, down restores its parent.';
+  static override summary =
+    'Prove stored migrations again in PGlite: up reproduces the commit, down restores its parent.';
   static override description = `For each commit named (default HEAD), every migration edge stored with it (one per parent; a root commit's edge starts from nothing) is checked the way commit checks it: the parent schema is built from nothing in an in-process PGlite, sample rows are inserted, up runs and the catalog must equal the commit's schema built from nothing; down runs and the catalog must equal the parent's; sample rows must survive.
 
 REV verifies the edges into one commit; A..B those of the commits reachable from B but not from A (like git log A..B); --all every commit reachable from a branch, a tag or HEAD. Edges already proven are remembered in .schemaver/cache/verified.json and skipped; --force proves them again. Exit 1 when any edge fails.`;
@@ -27,7 +28,10 @@ REV verifies the edges into one commit; A..B those of the commits reachable from
   ];
 
   static override args = {
-    rev: Args.string({ description: 'Commit (REV) or range (A..B) whose edges to verify (default HEAD).', required: false }),
+    rev: Args.string({
+      description: 'Commit (REV) or range (A..B) whose edges to verify (default HEAD).',
+      required: false,
+    }),
   };
 
   static override flags = {
@@ -38,7 +42,12 @@ REV verifies the edges into one commit; A..B those of the commits reachable from
   async run(): Promise<VerifyCommandResult> {
     const { args, flags } = await this.parse(Verify);
     if (flags.all && args.rev !== undefined) {
-      throw new SchemaverError({ code: 'bad-usage', message: '--all and a revision exclude each other', hint: 'use `schemaver verify --all` or `schemaver verify REV`', exit: 2 });
+      throw new SchemaverError({
+        code: 'bad-usage',
+        message: '--all and a revision exclude each other',
+        hint: 'use `schemaver verify --all` or `schemaver verify REV`',
+        exit: 2,
+      });
     }
     // a worker compiles PGlite and restores a database while the store is read (closed below, used or not)
     const verifier = (await import('../pg/offload.js')).startVerifier();
@@ -49,7 +58,11 @@ REV verifies the edges into one commit; A..B those of the commits reachable from
     }
   }
 
-  private async verify(rev: string | undefined, flags: { all: boolean; force: boolean }, verifier: Verifier): Promise<VerifyCommandResult> {
+  private async verify(
+    rev: string | undefined,
+    flags: { all: boolean; force: boolean },
+    verifier: Verifier,
+  ): Promise<VerifyCommandResult> {
     const { openProject, shortId } = await import('../cli/project.js');
     const { cacheDir } = await import('../store/index.js');
     const { Progress, paint } = await import('../cli/term.js');
@@ -66,7 +79,9 @@ REV verifies the edges into one commit; A..B those of the commits reachable from
         progress.done();
         const from = e.parent ? shortId(e.parent) : 'nothing';
         const tag = e.ok ? c.green('ok  ') : c.red('FAIL');
-        this.print(`${tag} ${from} -> ${shortId(e.commit)}  ${e.cached ? c.dim('(verified before)') : c.dim(`(${e.ms} ms)`)}`);
+        this.print(
+          `${tag} ${from} -> ${shortId(e.commit)}  ${e.cached ? c.dim('(verified before)') : c.dim(`(${e.ms} ms)`)}`,
+        );
         for (const p of e.problems) this.print(`       ${p}`);
         for (const w of e.warnings) this.print(c.yellow(`       warning: ${w}`));
         progress.tick(done, total, shortId(e.commit));

@@ -26,12 +26,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write('usage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N]\n');
       return 0;
     } else if (a.startsWith('--')) {
-      process.stderr.write(`error: unknown flag ${a}\nusage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N]\n`);
+      process.stderr.write(
+        `error: unknown flag ${a}\nusage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N]\n`,
+      );
       return 2;
     } else files.push(a);
   }
   if (!files.length) {
-    process.stderr.write('error: give at least one cases file (.jsonl)\nusage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N]\n');
+    process.stderr.write(
+      'error: give at least one cases file (.jsonl)\nusage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N]\n',
+    );
     return 2;
   }
   const all: CaseResult[] = [];

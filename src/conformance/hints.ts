@@ -16,7 +16,8 @@ export interface RenameHint {
   readonly from: string;
 }
 
-const MARK = /--[ \t]*@renamed[ \t]+from=("(?:[^"]|"")*"|\S+)|\/\*[ \t]*@renamed[ \t]+from=("(?:[^"]|"")*"|\S+?)[ \t]*\*\//g;
+const MARK =
+  /--[ \t]*@renamed[ \t]+from=("(?:[^"]|"")*"|\S+)|\/\*[ \t]*@renamed[ \t]+from=("(?:[^"]|"")*"|\S+?)[ \t]*\*\//g;
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
 const QNAME = String.raw`${IDENT}(?:\s*\.\s*${IDENT})?`;
 
@@ -82,7 +83,13 @@ export function findRenameHints(ddl: string): RenameHint[] {
       const inside = r[2]!;
       const lits = [...inside.matchAll(/'((?:[^']|'')*)'/g)];
       const lineLits = [...line.matchAll(/'((?:[^']|'')*)'/g)];
-      if (lits.length && lineLits.length) out.push({ kind: 'enum_value', target: parseName(r[1]!), name: lits[lits.length - 1]![1]!.replace(/''/g, "'"), from });
+      if (lits.length && lineLits.length)
+        out.push({
+          kind: 'enum_value',
+          target: parseName(r[1]!),
+          name: lits[lits.length - 1]![1]!.replace(/''/g, "'"),
+          from,
+        });
       else if (!lits.length) out.push({ kind: 'enum', target: parseName(r[1]!), from });
       continue;
     }
@@ -90,21 +97,37 @@ export function findRenameHints(ddl: string): RenameHint[] {
       out.push({ kind: 'enum', target: parseName(r[1]!), from });
       continue;
     }
-    if ((r = new RegExp(String.raw`^create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(${IDENT})\s*(?:on\s+(?:only\s+)?(${QNAME}))?`, 'i').exec(head))) {
+    if (
+      (r = new RegExp(
+        String.raw`^create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(${IDENT})\s*(?:on\s+(?:only\s+)?(${QNAME}))?`,
+        'i',
+      ).exec(head))
+    ) {
       const rest = blankComments(ddl.slice(stStart)).trimStart();
       const on = new RegExp(String.raw`\bon\s+(?:only\s+)?(${QNAME})`, 'i').exec(rest);
       if (on) out.push({ kind: 'index', target: parseName(on[1]!), name: unquote(r[1]!), from });
       continue;
     }
-    if ((r = new RegExp(String.raw`^create\s+(?:or\s+replace\s+)?(?:materialized\s+)?view\s+(${QNAME})`, 'i').exec(head))) {
+    if (
+      (r = new RegExp(String.raw`^create\s+(?:or\s+replace\s+)?(?:materialized\s+)?view\s+(${QNAME})`, 'i').exec(head))
+    ) {
       out.push({ kind: 'view', target: parseName(r[1]!), from });
       continue;
     }
-    if ((r = new RegExp(String.raw`^alter\s+table\s+(?:only\s+)?(${QNAME})\s+add\s+constraint\s+(${IDENT})`, 'i').exec(head))) {
+    if (
+      (r = new RegExp(String.raw`^alter\s+table\s+(?:only\s+)?(${QNAME})\s+add\s+constraint\s+(${IDENT})`, 'i').exec(
+        head,
+      ))
+    ) {
       out.push({ kind: 'constraint', target: parseName(r[1]!), name: unquote(r[2]!), from });
       continue;
     }
-    if ((r = new RegExp(String.raw`^create\s+(?:unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(${QNAME})\s*(\(?)([\s\S]*)$`, 'i').exec(head))) {
+    if (
+      (r = new RegExp(
+        String.raw`^create\s+(?:unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(${QNAME})\s*(\(?)([\s\S]*)$`,
+        'i',
+      ).exec(head))
+    ) {
       const table = parseName(r[1]!);
       if (!r[2]) {
         out.push({ kind: 'table', target: table, from });
@@ -152,7 +175,8 @@ export function applyRenameHints(schema: Schema, hints: readonly RenameHint[]): 
       }
       case 'enum_value': {
         const e = s.enums[h.target] as Mutable<Schema['enums'][string]> | undefined;
-        if (e && h.name !== undefined && e.values.includes(h.name)) e.valueRenames = { ...(e.valueRenames ?? {}), [h.name]: h.from };
+        if (e && h.name !== undefined && e.values.includes(h.name))
+          e.valueRenames = { ...(e.valueRenames ?? {}), [h.name]: h.from };
         break;
       }
       case 'column': {
@@ -184,7 +208,12 @@ export function applyRenameHints(schema: Schema, hints: readonly RenameHint[]): 
 function setConstraintHint(s: Schema, table: string, name: string, from: string): boolean {
   const t = s.tables[table];
   if (!t) return false;
-  const c = (t.primaryKey?.name === name ? t.primaryKey : undefined) ?? t.uniques[name] ?? t.checks[name] ?? t.foreignKeys[name] ?? t.exclusions[name];
+  const c =
+    (t.primaryKey?.name === name ? t.primaryKey : undefined) ??
+    t.uniques[name] ??
+    t.checks[name] ??
+    t.foreignKeys[name] ??
+    t.exclusions[name];
   if (!c) return false;
   (c as { renamedFrom?: string }).renamedFrom = from;
   return true;

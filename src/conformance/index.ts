@@ -42,7 +42,8 @@ export async function readCases(file: string): Promise<Case[]> {
     } catch (e) {
       throw new Error(`${file}:${i + 1}: not a JSON object: ${(e as Error).message}`);
     }
-    if (typeof o.id !== 'string' || typeof (o.a ?? '') !== 'string' || typeof (o.b ?? '') !== 'string') throw new Error(`${file}:${i + 1}: a case needs string id, a and b`);
+    if (typeof o.id !== 'string' || typeof (o.a ?? '') !== 'string' || typeof (o.b ?? '') !== 'string')
+      throw new Error(`${file}:${i + 1}: a case needs string id, a and b`);
     out.push({ ...o, a: o.a ?? '', b: o.b ?? '' });
   });
   return out;
@@ -62,33 +63,43 @@ export async function runCases(cases: readonly Case[], opts: ConformanceOptions 
   let done = 0;
   const workerUrl = new URL('./worker.js', import.meta.url);
   await Promise.all(
-    Array.from({ length: jobs }, () =>
-      new Promise<void>((resolve, reject) => {
-        const w = new Worker(workerUrl, { workerData: { extensions } });
-        let current = -1;
-        const feed = () => {
-          if (next >= cases.length) {
-            w.postMessage({ stop: true });
-            return;
-          }
-          current = next++;
-          w.postMessage({ case: cases[current] });
-        };
-        w.on('message', (m: CaseResult | { ready: true }) => {
-          if ('ready' in m) return feed();
-          results[current] = m;
-          done++;
-          opts.onResult?.(m, done, cases.length);
-          feed();
-        });
-        w.on('error', (e) => {
-          if (current >= 0 && !results[current]) {
-            results[current] = { id: cases[current]!.id, up: 'error', down: 'error', message: `worker crashed: ${e.message}`, ms: 0, upSql: '', downSql: '' };
-          }
-          reject(e);
-        });
-        w.on('exit', () => resolve());
-      }),
+    Array.from(
+      { length: jobs },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const w = new Worker(workerUrl, { workerData: { extensions } });
+          let current = -1;
+          const feed = () => {
+            if (next >= cases.length) {
+              w.postMessage({ stop: true });
+              return;
+            }
+            current = next++;
+            w.postMessage({ case: cases[current] });
+          };
+          w.on('message', (m: CaseResult | { ready: true }) => {
+            if ('ready' in m) return feed();
+            results[current] = m;
+            done++;
+            opts.onResult?.(m, done, cases.length);
+            feed();
+          });
+          w.on('error', (e) => {
+            if (current >= 0 && !results[current]) {
+              results[current] = {
+                id: cases[current]!.id,
+                up: 'error',
+                down: 'error',
+                message: `worker crashed: ${e.message}`,
+                ms: 0,
+                upSql: '',
+                downSql: '',
+              };
+            }
+            reject(e);
+          });
+          w.on('exit', () => resolve());
+        }),
     ),
   );
   return results;
@@ -104,7 +115,8 @@ export async function runConformance(file: string, opts: ConformanceOptions = {}
   const results = await runCases(cases, opts);
   await writeFile(
     path.join(out, 'results.jsonl'),
-    results.map((r) => JSON.stringify({ id: r.id, up: r.up, down: r.down, message: r.message, ms: r.ms })).join('\n') + (results.length ? '\n' : ''),
+    results.map((r) => JSON.stringify({ id: r.id, up: r.up, down: r.down, message: r.message, ms: r.ms })).join('\n') +
+      (results.length ? '\n' : ''),
   );
   for (const r of results) {
     const stem = path.join(out, caseFileName(r.id));
@@ -117,8 +129,14 @@ export async function runConformance(file: string, opts: ConformanceOptions = {}
 /** causeOf reduces a failure message to its cause: names and literals replaced, the first clause kept. */
 export function causeOf(message: string): string {
   let m = message.split(' | ')[0]!;
-  m = m.replace(/step "[^"]*"/, 'step').replace(/"(?:[^"]|"")*"/g, '"X"').replace(/'(?:[^']|'')*'/g, "'X'");
-  m = m.replace(/\b(column|table|index|constraint|view|type|function|enum|sequence|trigger|policy|domain|schema|extension) [^\s:;,()]+/gi, '$1 X');
+  m = m
+    .replace(/step "[^"]*"/, 'step')
+    .replace(/"(?:[^"]|"")*"/g, '"X"')
+    .replace(/'(?:[^']|'')*'/g, "'X'");
+  m = m.replace(
+    /\b(column|table|index|constraint|view|type|function|enum|sequence|trigger|policy|domain|schema|extension) [^\s:;,()]+/gi,
+    '$1 X',
+  );
   m = m.replace(/\d+/g, 'N');
   return m.length > 110 ? m.slice(0, 110) + '...' : m;
 }
@@ -139,7 +157,13 @@ export function summarize(results: readonly CaseResult[]): Summary {
   const causes = new Map<string, string[]>();
   for (const r of results) {
     if (r.up === 'pass' && r.down === 'pass') continue;
-    const key = r.up === 'unsupported' ? `unsupported: ${r.message.replace(/^not supported: /, '').split(';')[0]!.replace(/ [^ ]+$/, '')}` : `${r.up}/${r.down}: ${causeOf(r.message)}`;
+    const key =
+      r.up === 'unsupported'
+        ? `unsupported: ${r.message
+            .replace(/^not supported: /, '')
+            .split(';')[0]!
+            .replace(/ [^ ]+$/, '')}`
+        : `${r.up}/${r.down}: ${causeOf(r.message)}`;
     if (!causes.has(key)) causes.set(key, []);
     causes.get(key)!.push(r.id);
   }
@@ -150,7 +174,9 @@ export function summarize(results: readonly CaseResult[]): Summary {
     both: results.filter((r) => r.up === 'pass' && r.down === 'pass').length,
     unsupported: results.filter((r) => r.up === 'unsupported').length,
     errors: results.filter((r) => r.up === 'error' || r.down === 'error').length,
-    causes: [...causes.entries()].map(([cause, ids]) => ({ cause, count: ids.length, ids })).sort((a, b) => b.count - a.count),
+    causes: [...causes.entries()]
+      .map(([cause, ids]) => ({ cause, count: ids.length, ids }))
+      .sort((a, b) => b.count - a.count),
   };
 }
 
@@ -166,7 +192,10 @@ export function formatSummary(s: Summary, ms: number, label = ''): string {
   ];
   if (s.causes.length) {
     lines.push('', 'not passing, by cause:');
-    for (const c of s.causes) lines.push(`  ${String(c.count).padStart(3)}  ${c.cause}\n         ${c.ids.slice(0, 6).join(', ')}${c.ids.length > 6 ? ', ...' : ''}`);
+    for (const c of s.causes)
+      lines.push(
+        `  ${String(c.count).padStart(3)}  ${c.cause}\n         ${c.ids.slice(0, 6).join(', ')}${c.ids.length > 6 ? ', ...' : ''}`,
+      );
   }
   return lines.join('\n');
 }

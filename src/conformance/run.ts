@@ -84,7 +84,10 @@ async function load(db: Driver, c: Case, ddl: string): Promise<void> {
 }
 
 /** applySteps runs each step on its own (so a new enum value is committed before a later step uses it). */
-async function applySteps(db: Driver, steps: readonly { what: string; sql: readonly string[] | null }[]): Promise<string | undefined> {
+async function applySteps(
+  db: Driver,
+  steps: readonly { what: string; sql: readonly string[] | null }[],
+): Promise<string | undefined> {
   for (const s of steps) {
     if (s.sql === null) return `irreversible step: ${s.what}`;
     try {
@@ -104,9 +107,22 @@ function first(lines: readonly string[], n = 4): string {
  * runCase proves one case; never throws (problems become `error` outcomes). A direction passes only when the
  * model comparison finds nothing AND PostgreSQL's catalog fingerprint (src/pg/fingerprint.ts) is identical.
  */
-export async function runCase(dbs: CaseDb, c: Case, introspect: Introspector, compare: Comparer = defaultCompare): Promise<CaseResult> {
+export async function runCase(
+  dbs: CaseDb,
+  c: Case,
+  introspect: Introspector,
+  compare: Comparer = defaultCompare,
+): Promise<CaseResult> {
   const t0 = Date.now();
-  const done = (up: Outcome, down: Outcome, message: string, upSql = '', downSql = ''): CaseResult => ({ id: c.id, up, down, message, ms: Date.now() - t0, upSql, downSql });
+  const done = (up: Outcome, down: Outcome, message: string, upSql = '', downSql = ''): CaseResult => ({
+    id: c.id,
+    up,
+    down,
+    message,
+    ms: Date.now() - t0,
+    upSql,
+    downSql,
+  });
   let stage = 'load b';
   try {
     let db = await dbs.clean();
@@ -148,7 +164,10 @@ export async function runCase(dbs: CaseDb, c: Case, introspect: Introspector, co
       message = `up: ${upErr}`;
       downStart = 'fresh';
     } else {
-      const diff = [...compare((await introspect(db)).schema, rb.schema), ...fingerprintDiff(fpB, await catalogFingerprint(db))];
+      const diff = [
+        ...compare((await introspect(db)).schema, rb.schema),
+        ...fingerprintDiff(fpB, await catalogFingerprint(db)),
+      ];
       if (diff.length) {
         up = 'fail';
         message = `up: mismatch: ${first(diff)}`;
@@ -162,12 +181,18 @@ export async function runCase(dbs: CaseDb, c: Case, introspect: Introspector, co
     }
     let down: Outcome = 'pass';
     const reverse: Step[] = [...plan.steps].reverse();
-    const downErr = await applySteps(db, reverse.map((s) => ({ what: `undo ${s.what}`, sql: s.reverse })));
+    const downErr = await applySteps(
+      db,
+      reverse.map((s) => ({ what: `undo ${s.what}`, sql: s.reverse })),
+    );
     if (downErr) {
       down = 'fail';
       message += `${message ? ' | ' : ''}down: ${downErr}`;
     } else {
-      const diff = [...compare((await introspect(db)).schema, A), ...fingerprintDiff(fpA, await catalogFingerprint(db))];
+      const diff = [
+        ...compare((await introspect(db)).schema, A),
+        ...fingerprintDiff(fpA, await catalogFingerprint(db)),
+      ];
       if (diff.length) {
         down = 'fail';
         message += `${message ? ' | ' : ''}down: mismatch: ${first(diff)}`;

@@ -36,7 +36,13 @@ export const pgliteBuilder: SchemaBuilder = async (schema) => {
 };
 
 /** check compares the target with the snapshot of `rev` (default: the commit the database records). */
-export async function check(store: DeployStore, db: Driver | undefined, label: string, rev?: string, build: SchemaBuilder = pgliteBuilder): Promise<CheckResult> {
+export async function check(
+  store: DeployStore,
+  db: Driver | undefined,
+  label: string,
+  rev?: string,
+  build: SchemaBuilder = pgliteBuilder,
+): Promise<CheckResult> {
   const t0 = performance.now();
   let commit: string;
   if (rev !== undefined) {
@@ -44,7 +50,11 @@ export async function check(store: DeployStore, db: Driver | undefined, label: s
   } else {
     const recorded = db ? await readRecorded(db) : { tables: false, commit: undefined };
     if (!recorded.commit) {
-      throw negative('not-stamped', `${label} records no schemaver commit, so there is nothing to check it against`, 'name a revision (`schemaver check HEAD`), or record one with `schemaver upgrade` / `schemaver stamp REV`');
+      throw negative(
+        'not-stamped',
+        `${label} records no schemaver commit, so there is nothing to check it against`,
+        'name a revision (`schemaver check HEAD`), or record one with `schemaver upgrade` / `schemaver stamp REV`',
+      );
     }
     commit = recorded.commit;
   }
@@ -61,7 +71,12 @@ export async function check(store: DeployStore, db: Driver | undefined, label: s
       hash = snap.schemaHash;
     } catch (e) {
       if (rev !== undefined) throw e;
-      throw negative('unknown-recorded-commit', `${label} records commit ${commit}, which this store does not have`, 'pull the .schemaver store that deployed it', { commit });
+      throw negative(
+        'unknown-recorded-commit',
+        `${label} records commit ${commit}, which this store does not have`,
+        'pull the .schemaver store that deployed it',
+        { commit },
+      );
     }
   }
   const built = await build(snapshot);
@@ -100,7 +115,9 @@ export async function redeparseViews(db: Driver, expected: Schema, actual: Schem
       await db.exec('BEGIN');
       await db.exec('SET LOCAL search_path = public');
       await db.exec(`CREATE TEMP VIEW ${probe} AS ${v.query}`);
-      const rows = await db.query<{ def: string }>(`SELECT pg_get_viewdef(${quoteLiteralOid(probe)}::regclass, true) AS def`);
+      const rows = await db.query<{ def: string }>(
+        `SELECT pg_get_viewdef(${quoteLiteralOid(probe)}::regclass, true) AS def`,
+      );
       const def = rows[0]?.def;
       if (def !== undefined) {
         views[id] = { ...v, query: def.trim().replace(/;\s*$/, '') }; // as the catalog reader spells view queries
@@ -122,7 +139,10 @@ function quoteLiteralOid(name: string): string {
 
 /** driftError is the exit-1 answer for a drifted database: every difference named in the message, the result as data. */
 export function driftError(r: CheckResult): SchemaverError {
-  const lines = [...r.problems.map((p) => `  ${p}`), ...r.unsupported.map((i) => `  ${i.message} (the model cannot express it)`)];
+  const lines = [
+    ...r.problems.map((p) => `  ${p}`),
+    ...r.unsupported.map((i) => `  ${i.message} (the model cannot express it)`),
+  ];
   const n = lines.length;
   return negative(
     'drift',

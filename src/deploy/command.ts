@@ -18,7 +18,12 @@ async function checkRevs(store: Store, command: 'upgrade' | 'downgrade', f: Move
   for (const rev of [f.rev ?? (command === 'upgrade' ? 'HEAD' : undefined), f.from]) {
     if (rev === undefined || rev === 'base' || /^[-+]\d+$/.test(rev)) continue;
     if (rev === 'HEAD' && !(await store.head())) {
-      throw new SchemaverError({ code: 'no-commits', message: 'there are no commits to deploy yet', hint: 'commit the schema first: `schemaver commit -m "..."`', exit: 2 });
+      throw new SchemaverError({
+        code: 'no-commits',
+        message: 'there are no commits to deploy yet',
+        hint: 'commit the schema first: `schemaver commit -m "..."`',
+        exit: 2,
+      });
     }
     await store.resolve(rev);
   }
@@ -34,27 +39,49 @@ export async function runMove(
 ): Promise<MoveResult> {
   if (f.from !== undefined && !f.sql) {
     // checked before anything is opened: bad input writes nothing (not even the local database)
-    throw new SchemaverError({ code: 'bad-usage', message: '--from only goes with --sql (offline mode)', hint: 'online, schemaver reads where the database is from schemaver_version', exit: 2 });
+    throw new SchemaverError({
+      code: 'bad-usage',
+      message: '--from only goes with --sql (offline mode)',
+      hint: 'online, schemaver reads where the database is from schemaver_version',
+      exit: 2,
+    });
   }
   const revs = [f.rev && !/^[-+]\d+$/.test(f.rev) && f.rev !== 'base' ? f.rev : 'HEAD'];
   // --sql never creates the local database; an absent one is empty.
-  return withDeploy({ start, url: f.url, create: !f.sql, revs, onWait: note, offline: Boolean(f.sql) && f.from !== undefined, check: (store) => checkRevs(store, command, f) }, async (s) => {
-    if (!s.target.db && !f.sql) throw envFailure('no-database', `no database to ${command}`);
-    return move(
-      {
-        store: s.store,
-        db: f.from !== undefined ? undefined : s.target.db,
-        label: s.target.label,
-        // progress on stderr: the waiting notice always, one line per edge on multi-edge runs
-        onProgress: (l) => {
-          const m = /^\w+ \d+\/(\d+):/.exec(l);
-          if (!m || Number(m[1]) > 1) note(l);
+  return withDeploy(
+    {
+      start,
+      url: f.url,
+      create: !f.sql,
+      revs,
+      onWait: note,
+      offline: Boolean(f.sql) && f.from !== undefined,
+      check: (store) => checkRevs(store, command, f),
+    },
+    async (s) => {
+      if (!s.target.db && !f.sql) throw envFailure('no-database', `no database to ${command}`);
+      return move(
+        {
+          store: s.store,
+          db: f.from !== undefined ? undefined : s.target.db,
+          label: s.target.label,
+          // progress on stderr: the waiting notice always, one line per edge on multi-edge runs
+          onProgress: (l) => {
+            const m = /^\w+ \d+\/(\d+):/.exec(l);
+            if (!m || Number(m[1]) > 1) note(l);
+          },
+          ...(onStatement ? { onStatement } : {}),
         },
-        ...(onStatement ? { onStatement } : {}),
-      },
-      { command, rev: f.rev, allowDestructive: Boolean(f['allow-destructive']), sql: Boolean(f.sql), ...(f.from !== undefined ? { from: f.from } : {}) },
-    );
-  });
+        {
+          command,
+          rev: f.rev,
+          allowDestructive: Boolean(f['allow-destructive']),
+          sql: Boolean(f.sql),
+          ...(f.from !== undefined ? { from: f.from } : {}),
+        },
+      );
+    },
+  );
 }
 
 /** MoveOutput is how a command shows people what a move did (suppressed with --json). */
@@ -65,7 +92,12 @@ export interface MoveOutput {
 }
 
 /** runMoveCommand is the whole of `upgrade` and `downgrade`: move, then print the script (--sql) or the report. */
-export async function runMoveCommand(start: string, command: 'upgrade' | 'downgrade', f: MoveFlags, out: MoveOutput): Promise<MoveResult> {
+export async function runMoveCommand(
+  start: string,
+  command: 'upgrade' | 'downgrade',
+  f: MoveFlags,
+  out: MoveOutput,
+): Promise<MoveResult> {
   // statements of a long script tick on a TTY (cleared before each edge line and at the end)
   const { Progress } = await import('../cli/term.js');
   const progress = new Progress(`${command}:`, out.json);

@@ -7,14 +7,29 @@ import { readFileSync } from 'node:fs';
 import { SchemaverError, envFailure, negative } from '../errors.js';
 import type { StepSummary } from '../model/plan.js';
 import type { Driver } from '../pg/driver.js';
-import { BASE, edgeLabel, firstParentBack, hazards, loadGraph, planPath, short, type DeployStore, type DownClassifier, type FlaggedStep, type Graph, type PathEdge } from './path.js';
+import {
+  BASE,
+  edgeLabel,
+  firstParentBack,
+  hazards,
+  loadGraph,
+  planPath,
+  short,
+  type DeployStore,
+  type DownClassifier,
+  type FlaggedStep,
+  type Graph,
+  type PathEdge,
+} from './path.js';
 import { buildScript, renderScript, type DeployScript, type ScriptUnit } from './script.js';
 import { LOCK_KEY, countUserObjects, readRecorded, type Recorded } from './versions.js';
 
 /** schemaverVersion is the version of this package (recorded in schemaver_history). */
 export function schemaverVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';
@@ -25,9 +40,14 @@ export function schemaverVersion(): string {
 export const plannerClassifier: DownClassifier = async (from, to) => {
   const { planMigration } = await import('../plan/index.js');
   const { reverseHints } = await import('./reverse.js');
-  return planMigration(from, reverseHints(from, to)).steps.map(
-    (s): StepSummary => ({ what: s.what, object: s.object, destructive: s.destructive, rewrite: s.rewrite, lock: s.lock, reversible: s.reverse !== null }),
-  );
+  return planMigration(from, reverseHints(from, to)).steps.map((s): StepSummary => ({
+    what: s.what,
+    object: s.object,
+    destructive: s.destructive,
+    rewrite: s.rewrite,
+    lock: s.lock,
+    reversible: s.reverse !== null,
+  }));
 };
 
 /** DeployContext is what every deploy operation works with. */
@@ -92,15 +112,30 @@ function nodeOut(commit: string, hash: string | undefined): { commit: string | n
 }
 
 /** resolveTarget turns the user's revision into a node: `base`, `-N` (first parents back from `recorded`) or a store revision. */
-export async function resolveTarget(store: DeployStore, g: Graph | undefined, rev: string, recorded: string, command: string): Promise<string> {
+export async function resolveTarget(
+  store: DeployStore,
+  g: Graph | undefined,
+  rev: string,
+  recorded: string,
+  command: string,
+): Promise<string> {
   if (rev === 'base') return BASE;
   const rel = /^-(\d+)$/.exec(rev);
   if (rel) {
     if (command !== 'downgrade') {
-      throw new SchemaverError({ code: 'bad-revision', message: `${command} takes a revision, not ${rev}`, hint: 'use `schemaver downgrade -N` to go back N commits', exit: 2 });
+      throw new SchemaverError({
+        code: 'bad-revision',
+        message: `${command} takes a revision, not ${rev}`,
+        hint: 'use `schemaver downgrade -N` to go back N commits',
+        exit: 2,
+      });
     }
     if (recorded === BASE) {
-      throw negative('nothing-recorded', 'the database records no commit, so there is nothing to go back from', 'see `schemaver current`; `schemaver upgrade` deploys HEAD');
+      throw negative(
+        'nothing-recorded',
+        'the database records no commit, so there is nothing to go back from',
+        'see `schemaver current`; `schemaver upgrade` deploys HEAD',
+      );
     }
     return firstParentBack(g ?? (await loadGraph(store, [recorded])), recorded, Number(rel[1]));
   }
@@ -108,8 +143,22 @@ export async function resolveTarget(store: DeployStore, g: Graph | undefined, re
 }
 
 /** describeDbError reads PostgreSQL's fields off a driver error (pg and PGlite use the same names). */
-export function describeDbError(err: unknown): { message: string; code?: string; detail?: string; hint?: string; position?: number; where?: string } {
-  const e = (err ?? {}) as { message?: string; code?: string; detail?: string; hint?: string; position?: string | number; where?: string };
+export function describeDbError(err: unknown): {
+  message: string;
+  code?: string;
+  detail?: string;
+  hint?: string;
+  position?: number;
+  where?: string;
+} {
+  const e = (err ?? {}) as {
+    message?: string;
+    code?: string;
+    detail?: string;
+    hint?: string;
+    position?: string | number;
+    where?: string;
+  };
   return {
     message: String(e.message ?? err),
     ...(typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? { code: e.code } : {}),
@@ -121,7 +170,13 @@ export function describeDbError(err: unknown): { message: string; code?: string;
 }
 
 /** statementFailure builds the exit-3 error for a failed statement, naming edge, step and statement. */
-function statementFailure(err: unknown, u: ScriptUnit | undefined, script: DeployScript | undefined, command: string, label: string): SchemaverError {
+function statementFailure(
+  err: unknown,
+  u: ScriptUnit | undefined,
+  script: DeployScript | undefined,
+  command: string,
+  label: string,
+): SchemaverError {
   if (err instanceof SchemaverError) return err;
   const pgErr = describeDbError(err);
   const e = u?.edge !== undefined ? script?.edges[u.edge] : undefined;
@@ -133,10 +188,12 @@ function statementFailure(err: unknown, u: ScriptUnit | undefined, script: Deplo
   const sql = u?.sql ?? 'COMMIT';
   const shown = sql.length > 600 ? sql.slice(0, 600) + ' ...' : sql;
   const pgLine = `PostgreSQL: ${pgErr.message}${pgErr.code ? ` (${pgErr.code})` : ''}${pgErr.detail ? `\n  detail: ${pgErr.detail}` : ''}${pgErr.hint ? `\n  hint: ${pgErr.hint}` : ''}`;
-  let hint = 'nothing was changed: the transaction was rolled back, so the schema and schemaver_version are as they were';
+  let hint =
+    'nothing was changed: the transaction was rolled back, so the schema and schemaver_version are as they were';
   if (!u && !pgErr.code) {
     // the connection failed while committing: PostgreSQL may or may not have committed
-    hint = 'the connection failed during COMMIT, so the outcome is unknown: run `schemaver current` to see whether the database moved';
+    hint =
+      'the connection failed during COMMIT, so the outcome is unknown: run `schemaver current` to see whether the database moved';
   }
   if (pgErr.code === '55P04' && e && u!.edge! > 0) {
     // ALTER TYPE ... ADD VALUE on an earlier edge: the value is usable only once that transaction commits
@@ -148,7 +205,9 @@ function statementFailure(err: unknown, u: ScriptUnit | undefined, script: Deplo
     hint,
     undefined,
     {
-      edge: e ? { from: nodeOut(e.from, undefined).commit, to: nodeOut(e.to, undefined).commit, direction: e.direction } : null,
+      edge: e
+        ? { from: nodeOut(e.from, undefined).commit, to: nodeOut(e.to, undefined).commit, direction: e.direction }
+        : null,
       statement: u?.statement ?? null,
       line: u?.line ?? null,
       step: u?.step ?? null,
@@ -175,28 +234,58 @@ async function refuseNonEmpty(db: Driver, label: string, command: string): Promi
 function checkDirection(command: 'upgrade' | 'downgrade', edges: readonly PathEdge[], rev: string): void {
   if (!edges.length) return;
   if (command === 'upgrade' && edges.every((e) => e.direction === 'down')) {
-    throw new SchemaverError({ code: 'wrong-direction', message: `${rev} is below the commit the database records; upgrade would go down`, hint: `use \`schemaver downgrade ${rev}\``, exit: 2 });
+    throw new SchemaverError({
+      code: 'wrong-direction',
+      message: `${rev} is below the commit the database records; upgrade would go down`,
+      hint: `use \`schemaver downgrade ${rev}\``,
+      exit: 2,
+    });
   }
   if (command === 'downgrade' && edges.every((e) => e.direction === 'up')) {
-    throw new SchemaverError({ code: 'wrong-direction', message: `${rev} is above the commit the database records; downgrade would go up`, hint: `use \`schemaver upgrade ${rev}\``, exit: 2 });
+    throw new SchemaverError({
+      code: 'wrong-direction',
+      message: `${rev} is above the commit the database records; downgrade would go up`,
+      hint: `use \`schemaver upgrade ${rev}\``,
+      exit: 2,
+    });
   }
 }
 
 /** prepare reads the graph, resolves the target and plans the path and its hazards. */
 async function prepare(ctx: DeployContext, req: MoveRequest, recorded: string, recordedHash: string | undefined) {
   const rev = req.rev ?? (req.command === 'upgrade' ? 'HEAD' : undefined);
-  if (rev === undefined) throw new SchemaverError({ code: 'bad-usage', message: 'downgrade needs a revision: REV, -N or base', hint: 'e.g. `schemaver downgrade -1`', exit: 2 });
+  if (rev === undefined)
+    throw new SchemaverError({
+      code: 'bad-usage',
+      message: 'downgrade needs a revision: REV, -N or base',
+      hint: 'e.g. `schemaver downgrade -1`',
+      exit: 2,
+    });
   const plus = /^\+(\d+)$/.exec(rev);
   let target = rev === 'base' || /^-\d+$/.test(rev) || plus ? undefined : await ctx.store.resolve(rev);
-  const g = await loadGraph(ctx.store, [recorded, target ?? ''].filter((x) => x !== BASE && x !== undefined));
+  const g = await loadGraph(
+    ctx.store,
+    [recorded, target ?? ''].filter((x) => x !== BASE && x !== undefined),
+  );
   if (plus) {
     // +N: the first N edges of the way to HEAD (Alembic's relative upgrade)
-    if (req.command !== 'upgrade') throw new SchemaverError({ code: 'bad-revision', message: `downgrade takes -N, not ${rev}`, hint: 'use `schemaver upgrade +N`', exit: 2 });
+    if (req.command !== 'upgrade')
+      throw new SchemaverError({
+        code: 'bad-revision',
+        message: `downgrade takes -N, not ${rev}`,
+        hint: 'use `schemaver upgrade +N`',
+        exit: 2,
+      });
     const head = await ctx.store.resolve('HEAD');
     const way = await planPath(ctx.store, g, recorded, head);
     const n = Number(plus[1]);
     if (n > way.length) {
-      throw new SchemaverError({ code: 'bad-revision', message: `cannot go ${n} step(s) up: HEAD is ${way.length} step(s) away`, hint: 'see `schemaver current`', exit: 2 });
+      throw new SchemaverError({
+        code: 'bad-revision',
+        message: `cannot go ${n} step(s) up: HEAD is ${way.length} step(s) away`,
+        hint: 'see `schemaver current`',
+        exit: 2,
+      });
     }
     target = n === 0 ? recorded : way[n - 1]!.to;
   }
@@ -204,19 +293,36 @@ async function prepare(ctx: DeployContext, req: MoveRequest, recorded: string, r
   const edges = await planPath(ctx.store, g, recorded, target);
   checkDirection(req.command, edges, rev);
   const flags = await hazards(ctx.store, edges, ctx.classifyDown ?? plannerClassifier);
-  const targetHash = target === BASE ? undefined : (g.commits.get(target)?.schemaHash ?? (await ctx.store.readCommit(target)).schemaHash);
+  const targetHash =
+    target === BASE
+      ? undefined
+      : (g.commits.get(target)?.schemaHash ?? (await ctx.store.readCommit(target)).schemaHash);
   const fromHash = recordedHash ?? (recorded === BASE ? undefined : g.commits.get(recorded)?.schemaHash);
   return { rev, target, targetHash, fromHash, edges, flags };
 }
 
 /** refuseHazards stops on irreversible steps always, and on destructive steps without consent. */
-function refuseHazards(flags: { destructive: FlaggedStep[]; irreversible: FlaggedStep[] }, allow: boolean, command: string): void {
+function refuseHazards(
+  flags: { destructive: FlaggedStep[]; irreversible: FlaggedStep[] },
+  allow: boolean,
+  command: string,
+): void {
   const list = (xs: FlaggedStep[]) => xs.map((s) => `  ${s.edge}: ${s.what}`).join('\n');
   if (flags.irreversible.length) {
-    throw negative('irreversible', `${command} would have to undo irreversible step(s):\n${list(flags.irreversible)}`, 'these migrations have no down script; restore from a backup or write the down SQL by hand', { steps: flags.irreversible });
+    throw negative(
+      'irreversible',
+      `${command} would have to undo irreversible step(s):\n${list(flags.irreversible)}`,
+      'these migrations have no down script; restore from a backup or write the down SQL by hand',
+      { steps: flags.irreversible },
+    );
   }
   if (flags.destructive.length && !allow) {
-    throw negative('destructive', `${command} would lose data in ${flags.destructive.length} step(s):\n${list(flags.destructive)}`, 'look at the script with --sql; rerun with --allow-destructive if the loss is intended', { steps: flags.destructive });
+    throw negative(
+      'destructive',
+      `${command} would lose data in ${flags.destructive.length} step(s):\n${list(flags.destructive)}`,
+      'look at the script with --sql; rerun with --allow-destructive if the loss is intended',
+      { steps: flags.destructive },
+    );
   }
 }
 
@@ -241,7 +347,12 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
   const version = ctx.version ?? schemaverVersion();
   const label = ctx.label ?? ctx.db?.label ?? 'database';
   if (req.from !== undefined && !req.sql) {
-    throw new SchemaverError({ code: 'bad-usage', message: '--from only goes with --sql (offline mode)', hint: 'online, schemaver reads where the database is from schemaver_version', exit: 2 });
+    throw new SchemaverError({
+      code: 'bad-usage',
+      message: '--from only goes with --sql (offline mode)',
+      hint: 'online, schemaver reads where the database is from schemaver_version',
+      exit: 2,
+    });
   }
   if (req.sql) {
     let recorded: Recorded = { tables: false };
@@ -253,13 +364,25 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
     }
     const from = recorded.commit ?? BASE;
     const p = await prepare(ctx, req, from, recorded.hash);
-    if (p.flags.irreversible.length) refuseHazards({ destructive: [], irreversible: p.flags.irreversible }, true, req.command);
-    const script = buildScript({ from, fromHash: p.fromHash, to: p.target, toHash: p.targetHash, edges: p.edges, version });
+    if (p.flags.irreversible.length)
+      refuseHazards({ destructive: [], irreversible: p.flags.irreversible }, true, req.command);
+    const script = buildScript({
+      from,
+      fromHash: p.fromHash,
+      to: p.target,
+      toHash: p.targetHash,
+      edges: p.edges,
+      version,
+    });
     let sql = renderScript(script, { command: req.command, version, ...(ctx.db ? { target: label } : {}) });
-    if (p.edges.length === 0) sql = `${sql.slice(0, sql.indexOf('\nBEGIN;'))}\n-- nothing to do: the database is already at ${short(from)}\n`;
+    if (p.edges.length === 0)
+      sql = `${sql.slice(0, sql.indexOf('\nBEGIN;'))}\n-- nothing to do: the database is already at ${short(from)}\n`;
     if (p.flags.destructive.length) {
       const warn = p.flags.destructive.map((s) => `--   ${s.edge}: ${s.what}`).join('\n');
-      sql = sql.replace('\nBEGIN;', `\n-- WARNING: this script loses data (online it needs --allow-destructive):\n${warn}\n\nBEGIN;`);
+      sql = sql.replace(
+        '\nBEGIN;',
+        `\n-- WARNING: this script loses data (online it needs --allow-destructive):\n${warn}\n\nBEGIN;`,
+      );
     }
     return {
       command: req.command,
@@ -318,10 +441,13 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
         edge = u.edge;
         edgeStart = performance.now();
         const e = script.edges[u.edge]!;
-        ctx.onProgress?.(`${req.command} ${u.edge + 1}/${script.edges.length}: ${edgeLabel(e)}${e.message ? ' ' + e.message.split('\n')[0] : ''} (${u.statements} statement(s))`);
+        ctx.onProgress?.(
+          `${req.command} ${u.edge + 1}/${script.edges.length}: ${edgeLabel(e)}${e.message ? ' ' + e.message.split('\n')[0] : ''} (${u.statements} statement(s))`,
+        );
       }
       await db.exec(u.sql);
-      if (u.edge !== undefined && u.statement !== undefined && u.statements !== undefined) ctx.onStatement?.(u.statement, u.statements);
+      if (u.edge !== undefined && u.statement !== undefined && u.statements !== undefined)
+        ctx.onStatement?.(u.statement, u.statements);
       if (u.edge !== undefined && u.statement === u.statements) ms[u.edge] = Math.round(performance.now() - edgeStart);
     }
     unit = undefined;
@@ -343,7 +469,13 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
     if (err instanceof SchemaverError) throw err;
     if (script) throw statementFailure(err, unit, script, req.command, label);
     const d = describeDbError(err);
-    throw envFailure('database-failed', `${req.command} of ${label} failed: ${d.message}`, 'nothing was changed: the transaction was rolled back', undefined, { postgres: d });
+    throw envFailure(
+      'database-failed',
+      `${req.command} of ${label} failed: ${d.message}`,
+      'nothing was changed: the transaction was rolled back',
+      undefined,
+      { postgres: d },
+    );
   }
 }
 

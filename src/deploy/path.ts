@@ -12,7 +12,10 @@ import { emptySchema } from '../model/types.js';
 import type { CommitInfo, Store } from '../store/index.js';
 
 /** DeployStore is the part of the Store that deploys read. */
-export type DeployStore = Pick<Store, 'resolve' | 'readCommit' | 'readSnapshot' | 'log' | 'branches' | 'tags' | 'head' | 'currentBranch'>;
+export type DeployStore = Pick<
+  Store,
+  'resolve' | 'readCommit' | 'readSnapshot' | 'log' | 'branches' | 'tags' | 'head' | 'currentBranch'
+>;
 
 /** BASE is the node of the empty database (nothing applied). */
 export const BASE = '';
@@ -84,7 +87,11 @@ export async function loadGraph(store: DeployStore, extra: readonly string[] = [
 }
 
 /** neighbours lists (node, direction, child, parent) moves from a node; BASE only when allowed. */
-function neighbours(g: Graph, node: string, allowBase: boolean): { node: string; direction: 'up' | 'down'; child: string; parent: string }[] {
+function neighbours(
+  g: Graph,
+  node: string,
+  allowBase: boolean,
+): { node: string; direction: 'up' | 'down'; child: string; parent: string }[] {
   const out: { node: string; direction: 'up' | 'down'; child: string; parent: string }[] = [];
   if (node !== BASE) {
     const c = g.commits.get(node);
@@ -99,7 +106,11 @@ function neighbours(g: Graph, node: string, allowBase: boolean): { node: string;
 }
 
 /** findPath returns the moves of the shortest path from `from` to `to` (commit ids or BASE); undefined when none. */
-export function findPath(g: Graph, from: string, to: string): { direction: 'up' | 'down'; child: string; parent: string; from: string; to: string }[] | undefined {
+export function findPath(
+  g: Graph,
+  from: string,
+  to: string,
+): { direction: 'up' | 'down'; child: string; parent: string; from: string; to: string }[] | undefined {
   if (from === to) return [];
   const prev = new Map<string, { at: string; direction: 'up' | 'down'; child: string; parent: string }>();
   const seen = new Set<string>([from]);
@@ -199,16 +210,22 @@ async function schemaOf(store: DeployStore, node: string): Promise<Schema> {
 }
 
 /** hazards lists the destructive steps and the irreversible steps a path would run. */
-export async function hazards(store: DeployStore, edges: readonly PathEdge[], classifyDown: DownClassifier): Promise<{ destructive: FlaggedStep[]; irreversible: FlaggedStep[] }> {
+export async function hazards(
+  store: DeployStore,
+  edges: readonly PathEdge[],
+  classifyDown: DownClassifier,
+): Promise<{ destructive: FlaggedStep[]; irreversible: FlaggedStep[] }> {
   const destructive: FlaggedStep[] = [];
   const irreversible: FlaggedStep[] = [];
   for (const e of edges) {
     const label = edgeLabel(e);
     if (e.direction === 'up') {
-      for (const s of e.migration.steps) if (s.destructive) destructive.push({ edge: label, what: s.what, object: s.object });
+      for (const s of e.migration.steps)
+        if (s.destructive) destructive.push({ edge: label, what: s.what, object: s.object });
       continue;
     }
-    for (const s of e.migration.steps) if (!s.reversible) irreversible.push({ edge: label, what: s.what, object: s.object });
+    for (const s of e.migration.steps)
+      if (!s.reversible) irreversible.push({ edge: label, what: s.what, object: s.object });
     const steps = await classifyDown(await schemaOf(store, e.child), await schemaOf(store, e.parent));
     for (const s of steps) if (s.destructive) destructive.push({ edge: label, what: s.what, object: s.object });
   }
@@ -228,7 +245,12 @@ export function firstParentBack(g: Graph, start: string, n: number): string {
       });
     }
     const c = g.commits.get(cur);
-    if (!c) throw negative('unknown-recorded-commit', `the database records commit ${cur}, which this store does not have`, 'pull the .schemaver store that deployed it');
+    if (!c)
+      throw negative(
+        'unknown-recorded-commit',
+        `the database records commit ${cur}, which this store does not have`,
+        'pull the .schemaver store that deployed it',
+      );
     cur = c.parents[0] ?? BASE;
   }
   return cur;

@@ -7,25 +7,35 @@ const sid = (id: string | null | undefined): string => (id ? id.slice(0, 7) : 'b
 
 /** renderMove describes an upgrade/downgrade that ran (or found nothing to do). */
 export function renderMove(r: MoveResult, c: Paint): string {
-  if (r.upToDate) return `${r.target} is already at ${sid(r.to.commit)}${r.to.commit ? '' : ' (nothing applied)'}; nothing to do`;
+  if (r.upToDate)
+    return `${r.target} is already at ${sid(r.to.commit)}${r.to.commit ? '' : ' (nothing applied)'}; nothing to do`;
   const verb = r.command === 'upgrade' ? 'upgraded' : 'downgraded';
-  const lines = [`${verb} ${r.target} from ${sid(r.from.commit)} to ${c.bold(sid(r.to.commit))} in ${r.ms} ms (${r.edges.length} migration${r.edges.length === 1 ? '' : 's'})`];
+  const lines = [
+    `${verb} ${r.target} from ${sid(r.from.commit)} to ${c.bold(sid(r.to.commit))} in ${r.ms} ms (${r.edges.length} migration${r.edges.length === 1 ? '' : 's'})`,
+  ];
   for (const e of r.edges) {
-    lines.push(`  ${e.direction === 'up' ? c.green('up  ') : c.yellow('down')} ${sid(e.from)} -> ${sid(e.to)}  ${e.message}  ${c.dim(`${e.statements} statement(s), ${e.ms ?? 0} ms`)}`);
+    lines.push(
+      `  ${e.direction === 'up' ? c.green('up  ') : c.yellow('down')} ${sid(e.from)} -> ${sid(e.to)}  ${e.message}  ${c.dim(`${e.statements} statement(s), ${e.ms ?? 0} ms`)}`,
+    );
   }
-  if (r.destructive.length) lines.push(c.yellow(`  (${r.destructive.length} destructive step(s) ran with --allow-destructive)`));
+  if (r.destructive.length)
+    lines.push(c.yellow(`  (${r.destructive.length} destructive step(s) ran with --allow-destructive)`));
   return lines.join('\n');
 }
 
 /** renderCurrent describes what a database records. */
 export function renderCurrent(r: CurrentResult, c: Paint): string {
-  if (!r.commit) return `${r.target} records no schemaver commit${r.head ? ` (HEAD is ${sid(r.head)}: run \`schemaver upgrade\`, or \`schemaver stamp REV\` to baseline an existing database)` : ''}`;
+  if (!r.commit)
+    return `${r.target} records no schemaver commit${r.head ? ` (HEAD is ${sid(r.head)}: run \`schemaver upgrade\`, or \`schemaver stamp REV\` to baseline an existing database)` : ''}`;
   const refs = [...(r.isHead ? ['HEAD'] : []), ...r.branches, ...r.tags.map((t) => `tag: ${t}`)];
-  const lines = [`${c.yellow(r.commit.slice(0, 7))}${refs.length ? ` (${refs.join(', ')})` : ''}${r.message ? ` ${r.message}` : ''}`];
+  const lines = [
+    `${c.yellow(r.commit.slice(0, 7))}${refs.length ? ` (${refs.join(', ')})` : ''}${r.message ? ` ${r.message}` : ''}`,
+  ];
   lines.push(`  commit  ${r.commit}`, `  schema  ${r.hash ?? '?'}`, `  target  ${r.target}`);
   if (r.updatedAt) lines.push(`  since   ${r.updatedAt}`);
   if (!r.known) lines.push(c.red('  this commit is not in the store (pull the .schemaver that deployed it)'));
-  else if (r.hashMatches === false) lines.push(c.red('  the recorded schema hash differs from the commit\'s: run `schemaver check`'));
+  else if (r.hashMatches === false)
+    lines.push(c.red("  the recorded schema hash differs from the commit's: run `schemaver check`"));
   if (!r.isHead && r.head) lines.push(`  HEAD is ${sid(r.head)}: \`schemaver upgrade\` moves the database there`);
   return lines.join('\n');
 }
@@ -35,7 +45,8 @@ export function renderHistory(r: HistoryResult, c: Paint): string {
   if (!r.rows.length) return `${r.target} has no schemaver history`;
   return r.rows
     .map((h) => {
-      const dir = h.direction === 'up' ? c.green('up   ') : h.direction === 'down' ? c.yellow('down ') : c.cyan('stamp');
+      const dir =
+        h.direction === 'up' ? c.green('up   ') : h.direction === 'down' ? c.yellow('down ') : c.cyan('stamp');
       const sum = h.checksum ? c.dim(` sha256:${h.checksum.slice(0, 12)}`) : '';
       return `${h.appliedAt}  ${dir} ${sid(h.from)} -> ${sid(h.to)}  by ${h.appliedBy}  (schemaver ${h.schemaverVersion})${sum}`;
     })

@@ -65,7 +65,9 @@ export function reverseHints(child: Schema, parent: Schema): Schema {
       case 'exclusion': {
         const t = r.table !== undefined ? table(r.table) : undefined;
         if (!t) break;
-        const key = ({ unique: 'uniques', check: 'checks', foreign_key: 'foreignKeys', exclusion: 'exclusions' } as const)[r.kind];
+        const key = (
+          { unique: 'uniques', check: 'checks', foreign_key: 'foreignKeys', exclusion: 'exclusions' } as const
+        )[r.kind];
         const map = t[key] as Readonly<Record<string, { renamedFrom?: string }>>;
         const c = map[r.fromId];
         if (c) (t as Record<string, unknown>)[key] = { ...map, [r.fromId]: { ...c, renamedFrom: r.id } };

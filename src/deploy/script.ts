@@ -56,7 +56,11 @@ export function buildScript(opts: {
 }): DeployScript {
   const units: ScriptUnit[] = [{ sql: lockSql(), comment: 'one deploy at a time: a concurrent run waits here' }];
   CREATE_TABLES.forEach((sql, i) => units.push({ sql, ...(i === 0 ? { comment: 'schemaver bookkeeping' } : {}) }));
-  units.push({ sql: guardSql(opts.from), comment: `refuse to run unless the database is at ${short(opts.from)}`, offlineOnly: true });
+  units.push({
+    sql: guardSql(opts.from),
+    comment: `refuse to run unless the database is at ${short(opts.from)}`,
+    offlineOnly: true,
+  });
   const checksums: string[] = [];
   opts.edges.forEach((e, i) => {
     const statements = splitStatements(e.sql);
@@ -90,11 +94,22 @@ export function buildScript(opts: {
       });
     });
     units.push({
-      sql: historySql({ from: e.from, to: e.to, fromHash: e.fromHash, toHash: e.toHash, direction: e.direction, checksum, version: opts.version }),
-      ...(statements.length === 0 ? { comment: `edge ${i + 1}/${opts.edges.length}: ${edgeLabel(e)} (no statements)` } : {}),
+      sql: historySql({
+        from: e.from,
+        to: e.to,
+        fromHash: e.fromHash,
+        toHash: e.toHash,
+        direction: e.direction,
+        checksum,
+        version: opts.version,
+      }),
+      ...(statements.length === 0
+        ? { comment: `edge ${i + 1}/${opts.edges.length}: ${edgeLabel(e)} (no statements)` }
+        : {}),
     });
   });
-  for (const sql of setVersionSql(opts.to, opts.toHash)) units.push({ sql, comment: `record ${opts.to === BASE ? 'nothing' : opts.to}` });
+  for (const sql of setVersionSql(opts.to, opts.toHash))
+    units.push({ sql, comment: `record ${opts.to === BASE ? 'nothing' : opts.to}` });
   return {
     from: { commit: opts.from, ...(opts.fromHash ? { hash: opts.fromHash } : {}) },
     to: { commit: opts.to, ...(opts.toHash ? { hash: opts.toHash } : {}) },
@@ -109,8 +124,12 @@ function firstLine(s: string): string {
 }
 
 /** renderScript writes the deploy script as text (`--sql`): header, BEGIN, statements, COMMIT. */
-export function renderScript(script: DeployScript, opts: { command: string; version: string; target?: string }): string {
-  const node = (n: { commit: string; hash?: string }) => (n.commit === BASE ? 'nothing (empty database)' : `${n.commit}${n.hash ? ` (${n.hash})` : ''}`);
+export function renderScript(
+  script: DeployScript,
+  opts: { command: string; version: string; target?: string },
+): string {
+  const node = (n: { commit: string; hash?: string }) =>
+    n.commit === BASE ? 'nothing (empty database)' : `${n.commit}${n.hash ? ` (${n.hash})` : ''}`;
   const lines = [
     `-- schemaver ${opts.command} script (schemaver ${opts.version})`,
     `-- from: ${node(script.from)}`,

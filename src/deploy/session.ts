@@ -51,10 +51,21 @@ export async function withDeploy<T>(o: DeployOpen, fn: (s: DeploySession) => Pro
   const { root, store } = await openProject(o.start);
   const { openTarget, targetUrl } = await import('./target.js');
   if (o.check) await o.check(store);
-  if (o.offline) return fn({ root, store, target: { kind: targetUrl(o.url) === undefined ? 'pglite' : 'postgres', label: 'offline', close: async () => {} } });
+  if (o.offline)
+    return fn({
+      root,
+      store,
+      target: { kind: targetUrl(o.url) === undefined ? 'pglite' : 'postgres', label: 'offline', close: async () => {} },
+    });
   const local = targetUrl(o.url) === undefined;
   const extensions = local ? await extensionsOf(store, o.revs ?? ['HEAD']) : [];
-  const target = await openTarget({ root, url: o.url, create: o.create, extensions, ...(o.onWait ? { onWait: o.onWait } : {}) });
+  const target = await openTarget({
+    root,
+    url: o.url,
+    create: o.create,
+    extensions,
+    ...(o.onWait ? { onWait: o.onWait } : {}),
+  });
   try {
     return await fn({ root, store, target });
   } finally {

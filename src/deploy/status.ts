@@ -5,7 +5,15 @@ import { SchemaverError, envFailure, negative } from '../errors.js';
 import type { Driver } from '../pg/driver.js';
 import { describeDbError, schemaverVersion } from './engine.js';
 import { BASE, short, type DeployStore } from './path.js';
-import { CREATE_TABLES, historySql, lockSql, readHistory, readRecorded, setVersionSql, type HistoryRow } from './versions.js';
+import {
+  CREATE_TABLES,
+  historySql,
+  lockSql,
+  readHistory,
+  readRecorded,
+  setVersionSql,
+  type HistoryRow,
+} from './versions.js';
 
 /** CurrentResult is what `current` reports. */
 export interface CurrentResult {
@@ -53,8 +61,18 @@ export async function current(store: DeployStore, db: Driver | undefined, label:
     message,
     head,
     isHead: commit !== null && commit === head,
-    branches: commit ? (await store.branches()).filter((b) => b.id === commit).map((b) => b.name).sort() : [],
-    tags: commit ? (await store.tags()).filter((t) => t.id === commit).map((t) => t.name).sort() : [],
+    branches: commit
+      ? (await store.branches())
+          .filter((b) => b.id === commit)
+          .map((b) => b.name)
+          .sort()
+      : [],
+    tags: commit
+      ? (await store.tags())
+          .filter((t) => t.id === commit)
+          .map((t) => t.name)
+          .sort()
+      : [],
     hashMatches,
   };
 }
@@ -80,7 +98,13 @@ export interface StampResult {
 }
 
 /** stamp records `rev` (or `base`: nothing) as the database's commit without running any migration. */
-export async function stamp(store: DeployStore, db: Driver, label: string, rev: string, opts: { force?: boolean; version?: string } = {}): Promise<StampResult> {
+export async function stamp(
+  store: DeployStore,
+  db: Driver,
+  label: string,
+  rev: string,
+  opts: { force?: boolean; version?: string } = {},
+): Promise<StampResult> {
   const target = rev === 'base' ? BASE : await store.resolve(rev);
   const hash = target === BASE ? undefined : (await store.readCommit(target)).schemaHash;
   let inTx = false;
@@ -105,7 +129,16 @@ export async function stamp(store: DeployStore, db: Driver, label: string, rev: 
     }
     for (const sql of CREATE_TABLES) await db.exec(sql);
     for (const sql of setVersionSql(target, hash)) await db.exec(sql);
-    await db.exec(historySql({ from, to: target, fromHash: recorded.hash, toHash: hash, direction: 'stamp', version: opts.version ?? schemaverVersion() }));
+    await db.exec(
+      historySql({
+        from,
+        to: target,
+        fromHash: recorded.hash,
+        toHash: hash,
+        direction: 'stamp',
+        version: opts.version ?? schemaverVersion(),
+      }),
+    );
     await db.exec('COMMIT');
     inTx = false;
     return { target: label, from: from || null, to: target || null, hash: hash ?? null, changed: true };
@@ -113,6 +146,8 @@ export async function stamp(store: DeployStore, db: Driver, label: string, rev: 
     if (inTx) await db.exec('ROLLBACK').catch(() => {});
     if (err instanceof SchemaverError) throw err;
     const d = describeDbError(err);
-    throw envFailure('database-failed', `stamp of ${label} failed: ${d.message}`, 'nothing was changed', undefined, { postgres: d });
+    throw envFailure('database-failed', `stamp of ${label} failed: ${d.message}`, 'nothing was changed', undefined, {
+      postgres: d,
+    });
   }
 }

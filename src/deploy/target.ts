@@ -58,7 +58,11 @@ function pidAlive(pid: number): boolean {
 }
 
 /** lockLocal takes `.schemaver/local.lock` (O_EXCL, pid inside), waiting for a live holder and clearing a dead one. */
-export async function lockLocal(root: string, waitMs = 60_000, onWait?: (line: string) => void): Promise<() => Promise<void>> {
+export async function lockLocal(
+  root: string,
+  waitMs = 60_000,
+  onWait?: (line: string) => void,
+): Promise<() => Promise<void>> {
   const file = path.join(root, '.schemaver', 'local.lock');
   const deadline = Date.now() + waitMs;
   let told = false;
@@ -75,7 +79,12 @@ export async function lockLocal(root: string, waitMs = 60_000, onWait?: (line: s
       };
       return release;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw envFailure('local-lock-failed', `cannot lock the local database: ${(e as Error).message}`, 'check the permissions of .schemaver/');
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw envFailure(
+          'local-lock-failed',
+          `cannot lock the local database: ${(e as Error).message}`,
+          'check the permissions of .schemaver/',
+        );
     }
     const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
     if (!pidAlive(holder)) {
@@ -86,7 +95,13 @@ export async function lockLocal(root: string, waitMs = 60_000, onWait?: (line: s
       continue;
     }
     if (Date.now() > deadline) {
-      throw envFailure('local-database-busy', `the local database .schemaver/local is in use by another schemaver process (pid ${holder})`, 'wait for it to finish, or stop it', undefined, { pid: holder });
+      throw envFailure(
+        'local-database-busy',
+        `the local database .schemaver/local is in use by another schemaver process (pid ${holder})`,
+        'wait for it to finish, or stop it',
+        undefined,
+        { pid: holder },
+      );
     }
     if (!told) {
       told = true;
@@ -106,7 +121,12 @@ export async function openTarget(opts: TargetOptions): Promise<Target> {
   }
   const gitdir = path.join(opts.root, '.schemaver');
   if (!existsSync(gitdir)) {
-    throw new SchemaverError({ code: 'no-store', message: `no .schemaver store in ${opts.root}`, hint: 'run `schemaver init` first, or pass --url to work on a server', exit: 2 });
+    throw new SchemaverError({
+      code: 'no-store',
+      message: `no .schemaver store in ${opts.root}`,
+      hint: 'run `schemaver init` first, or pass --url to work on a server',
+      exit: 2,
+    });
   }
   const dir = localDir(opts.root);
   const label = 'pglite:.schemaver/local';
@@ -154,7 +174,10 @@ export async function openTarget(opts: TargetOptions): Promise<Target> {
 }
 
 /** loadPglite imports the PGlite entry points lazily (they pull in the WebAssembly build). */
-async function loadPglite(): Promise<{ openPglite: (dir: string, o?: { extensions?: readonly string[] }) => Promise<Driver>; PGLITE_EXTENSIONS: Readonly<Record<string, string>> }> {
+async function loadPglite(): Promise<{
+  openPglite: (dir: string, o?: { extensions?: readonly string[] }) => Promise<Driver>;
+  PGLITE_EXTENSIONS: Readonly<Record<string, string>>;
+}> {
   const m = await import('../pg/pglite.js');
   return { openPglite: m.openPglite, PGLITE_EXTENSIONS: m.PGLITE_EXTENSIONS };
 }

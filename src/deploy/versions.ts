@@ -63,7 +63,9 @@ const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 /** readRecorded reads schemaver_version without creating anything. */
 export async function readRecorded(db: Driver): Promise<Recorded> {
-  const [t] = await db.query<{ v: string | null }>(`SELECT to_regclass(${quoteLiteral('public.schemaver_version')})::text AS v`);
+  const [t] = await db.query<{ v: string | null }>(
+    `SELECT to_regclass(${quoteLiteral('public.schemaver_version')})::text AS v`,
+  );
   if (!t?.v) return { tables: false };
   const rows = await db.query<{ commit_id: string; schema_hash: string; updated_at: string }>(
     `SELECT commit_id, schema_hash, to_char(updated_at AT TIME ZONE 'UTC', ${ISO}) AS updated_at FROM ${VERSION_TABLE}`,
@@ -75,7 +77,9 @@ export async function readRecorded(db: Driver): Promise<Recorded> {
 
 /** readHistory reads schemaver_history, newest first. */
 export async function readHistory(db: Driver, limit?: number): Promise<HistoryRow[]> {
-  const [t] = await db.query<{ v: string | null }>(`SELECT to_regclass(${quoteLiteral('public.schemaver_history')})::text AS v`);
+  const [t] = await db.query<{ v: string | null }>(
+    `SELECT to_regclass(${quoteLiteral('public.schemaver_history')})::text AS v`,
+  );
   if (!t?.v) return [];
   const rows = await db.query<Record<string, unknown>>(
     `SELECT id::text AS id, from_commit, to_commit, from_hash, to_hash, direction, checksum, schemaver_version,

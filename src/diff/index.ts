@@ -33,7 +33,8 @@ export function diffDetailed(from: Schema, to: Schema, opts: DiffOptions = {}): 
   const renames: RenameSet = opts.renames === false ? { changes: [], values: [] } : findRenames(from, to);
   const renamed = applyRenames(from, renames);
   const changes: Change[] = [...renames.changes];
-  for (const v of renames.values) changes.push({ op: 'rename_value', kind: 'enum', id: v.enumId, from: v.from, to: v.to });
+  for (const v of renames.values)
+    changes.push({ op: 'rename_value', kind: 'enum', id: v.enumId, from: v.from, to: v.to });
   diffMap(changes, 'extension', renamed.extensions, to.extensions);
   diffMap(changes, 'namespace', renamed.schemas, to.schemas);
   diffEnums(changes, renamed.enums, to.enums);
@@ -112,7 +113,8 @@ function diffMap<K extends ChangeKind>(
   skip?: ReadonlySet<string>,
 ): void {
   const loc = table === undefined ? {} : { table };
-  for (const [id, def] of Object.entries(from)) if (!(id in to)) out.push({ op: 'drop', kind, id, ...loc, def } as Change);
+  for (const [id, def] of Object.entries(from))
+    if (!(id in to)) out.push({ op: 'drop', kind, id, ...loc, def } as Change);
   for (const [id, def] of Object.entries(to)) {
     const old = from[id];
     if (!old) {
@@ -124,7 +126,11 @@ function diffMap<K extends ChangeKind>(
   }
 }
 
-function diffEnums(out: Change[], from: Readonly<Record<string, EnumType>>, to: Readonly<Record<string, EnumType>>): void {
+function diffEnums(
+  out: Change[],
+  from: Readonly<Record<string, EnumType>>,
+  to: Readonly<Record<string, EnumType>>,
+): void {
   for (const [id, def] of Object.entries(from)) if (!(id in to)) out.push({ op: 'drop', kind: 'enum', id, def });
   for (const [id, def] of Object.entries(to)) {
     const old = from[id];
@@ -134,7 +140,9 @@ function diffEnums(out: Change[], from: Readonly<Record<string, EnumType>>, to: 
     }
     const attrs = attrDiff(old, def, new Set(['values']));
     const kept = old.values.filter((v) => def.values.includes(v));
-    const inOrder = kept.length === old.values.length && kept.every((v, i) => def.values.filter((x) => old.values.includes(x))[i] === v);
+    const inOrder =
+      kept.length === old.values.length &&
+      kept.every((v, i) => def.values.filter((x) => old.values.includes(x))[i] === v);
     if (!inOrder) {
       attrs.push({ attr: 'values', from: old.values, to: def.values });
     } else {
@@ -153,7 +161,17 @@ function diffEnums(out: Change[], from: Readonly<Record<string, EnumType>>, to: 
   }
 }
 
-const TABLE_PARTS = new Set(['columns', 'primaryKey', 'uniques', 'checks', 'foreignKeys', 'exclusions', 'indexes', 'triggers', 'policies']);
+const TABLE_PARTS = new Set([
+  'columns',
+  'primaryKey',
+  'uniques',
+  'checks',
+  'foreignKeys',
+  'exclusions',
+  'indexes',
+  'triggers',
+  'policies',
+]);
 
 function diffTables(out: Change[], from: Readonly<Record<string, Table>>, to: Readonly<Record<string, Table>>): void {
   for (const [id, def] of Object.entries(from)) if (!(id in to)) out.push({ op: 'drop', kind: 'table', id, def });

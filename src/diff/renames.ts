@@ -46,7 +46,13 @@ export function findRenames(from: Schema, to: Schema): RenameSet {
   for (const [id, v] of Object.entries(to.views)) {
     if (!v.renamedFrom) continue;
     const old = hintId(v.schema, v.renamedFrom);
-    if (old && old !== id && from.views[old] && !from.views[id] && !!from.views[old]!.materialized === !!v.materialized) {
+    if (
+      old &&
+      old !== id &&
+      from.views[old] &&
+      !from.views[id] &&
+      !!from.views[old]!.materialized === !!v.materialized
+    ) {
       changes.push({ op: 'rename', kind: 'view', id, fromId: old });
     }
   }
@@ -64,7 +70,8 @@ export function findRenames(from: Schema, to: Schema): RenameSet {
     const fe = from.enums[oldId];
     if (fe && e.valueRenames) {
       for (const [nv, ov] of Object.entries(e.valueRenames)) {
-        if (nv !== ov && fe.values.includes(ov) && !fe.values.includes(nv)) values.push({ enumId: id, from: ov, to: nv });
+        if (nv !== ov && fe.values.includes(ov) && !fe.values.includes(nv))
+          values.push({ enumId: id, from: ov, to: nv });
       }
     }
   }
@@ -84,22 +91,43 @@ export function findRenames(from: Schema, to: Schema): RenameSet {
       }
     }
     const fromCons = constraintNames(ft);
-    const cons: { kind: 'primary_key' | 'unique' | 'check' | 'foreign_key' | 'exclusion'; name: string; renamedFrom?: string }[] = [
-      ...(t.primaryKey ? [{ kind: 'primary_key' as const, name: t.primaryKey.name, renamedFrom: t.primaryKey.renamedFrom }] : []),
+    const cons: {
+      kind: 'primary_key' | 'unique' | 'check' | 'foreign_key' | 'exclusion';
+      name: string;
+      renamedFrom?: string;
+    }[] = [
+      ...(t.primaryKey
+        ? [{ kind: 'primary_key' as const, name: t.primaryKey.name, renamedFrom: t.primaryKey.renamedFrom }]
+        : []),
       ...Object.values(t.uniques).map((c) => ({ kind: 'unique' as const, name: c.name, renamedFrom: c.renamedFrom })),
       ...Object.values(t.checks).map((c) => ({ kind: 'check' as const, name: c.name, renamedFrom: c.renamedFrom })),
-      ...Object.values(t.foreignKeys).map((c) => ({ kind: 'foreign_key' as const, name: c.name, renamedFrom: c.renamedFrom })),
-      ...Object.values(t.exclusions).map((c) => ({ kind: 'exclusion' as const, name: c.name, renamedFrom: c.renamedFrom })),
+      ...Object.values(t.foreignKeys).map((c) => ({
+        kind: 'foreign_key' as const,
+        name: c.name,
+        renamedFrom: c.renamedFrom,
+      })),
+      ...Object.values(t.exclusions).map((c) => ({
+        kind: 'exclusion' as const,
+        name: c.name,
+        renamedFrom: c.renamedFrom,
+      })),
     ];
     for (const c of cons) {
-      if (c.renamedFrom && c.renamedFrom !== c.name && fromCons.get(c.renamedFrom) === c.kind && !fromCons.has(c.name)) {
+      if (
+        c.renamedFrom &&
+        c.renamedFrom !== c.name &&
+        fromCons.get(c.renamedFrom) === c.kind &&
+        !fromCons.has(c.name)
+      ) {
         changes.push({ op: 'rename', kind: c.kind, table: id, id: c.name, fromId: c.renamedFrom });
       }
     }
     // names PostgreSQL derived from a renamed table or column follow the rename (people_pkey -> users_pkey)
     const oldTable = parseQid(ft === from.tables[id] ? id : tableMap.get(id)!)?.name ?? '';
     const newTable = t.name;
-    const colRenames = changes.filter((r) => r.op === 'rename' && r.kind === 'column' && r.table === id).map((r) => [r.fromId, r.id] as const);
+    const colRenames = changes
+      .filter((r) => r.op === 'rename' && r.kind === 'column' && r.table === id)
+      .map((r) => [r.fromId, r.id] as const);
     if (oldTable !== newTable || colRenames.length) {
       const derive = (name: string): string => {
         let n = name.startsWith(`${oldTable}_`) ? `${newTable}_${name.slice(oldTable.length + 1)}` : name;
@@ -107,15 +135,26 @@ export function findRenames(from: Schema, to: Schema): RenameSet {
         return n;
       };
       const toCons = constraintNames(t);
-      const taken = new Set(changes.filter((r) => r.op === 'rename' && r.table === id).flatMap((r) => [r.id, r.fromId]));
+      const taken = new Set(
+        changes.filter((r) => r.op === 'rename' && r.table === id).flatMap((r) => [r.id, r.fromId]),
+      );
       for (const [name, kind] of fromCons) {
         const nn = derive(name);
-        if (nn === name || taken.has(name) || taken.has(nn) || toCons.has(name) || fromCons.has(nn) || toCons.get(nn) !== kind) continue;
+        if (
+          nn === name ||
+          taken.has(name) ||
+          taken.has(nn) ||
+          toCons.has(name) ||
+          fromCons.has(nn) ||
+          toCons.get(nn) !== kind
+        )
+          continue;
         changes.push({ op: 'rename', kind: kind as 'unique', table: id, id: nn, fromId: name });
       }
       for (const name of Object.keys(ft.indexes)) {
         const nn = derive(name);
-        if (nn === name || taken.has(name) || taken.has(nn) || t.indexes[name] || ft.indexes[nn] || !t.indexes[nn]) continue;
+        if (nn === name || taken.has(name) || taken.has(nn) || t.indexes[name] || ft.indexes[nn] || !t.indexes[nn])
+          continue;
         changes.push({ op: 'rename', kind: 'index', table: id, id: nn, fromId: name });
       }
     }
@@ -126,7 +165,9 @@ export function findRenames(from: Schema, to: Schema): RenameSet {
 /** hasHints tells whether any part of a table carries a `renamedFrom` hint. */
 function hasHints(t: Table): boolean {
   if (t.columns.some((c) => c.renamedFrom) || t.primaryKey?.renamedFrom) return true;
-  for (const m of [t.indexes, t.uniques, t.checks, t.foreignKeys, t.exclusions] as Readonly<Record<string, { renamedFrom?: string }>>[]) {
+  for (const m of [t.indexes, t.uniques, t.checks, t.foreignKeys, t.exclusions] as Readonly<
+    Record<string, { renamedFrom?: string }>
+  >[]) {
     for (const k in m) if (m[k]!.renamedFrom) return true;
   }
   return false;
@@ -203,7 +244,8 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
     if (!d) return d;
     const baseType = type.replace(/(\[\])+$/, '');
     const vm = valueMaps.get(baseType);
-    if ('literal' in d) return vm && typeof d.literal === 'string' && vm.has(d.literal) ? { literal: vm.get(d.literal)! } : d;
+    if ('literal' in d)
+      return vm && typeof d.literal === 'string' && vm.has(d.literal) ? { literal: vm.get(d.literal)! } : d;
     let sql = retext(d.sql);
     if (vm) sql = renameStringLiterals(sql, vm);
     return { sql };
@@ -219,9 +261,14 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
   const out: Record<string, Table> = {};
   const tableRenamed = new Set([...tableIdMap.values()]);
   const subRenamed = new Set(renames.changes.filter((r) => r.table).map((r) => r.table!));
-  const words = [...textMap.keys(), ...[...colMaps.values()].flatMap((m) => [...m.keys()]), ...[...tableIdMap.keys()].map(bareName)];
+  const words = [
+    ...textMap.keys(),
+    ...[...colMaps.values()].flatMap((m) => [...m.keys()]),
+    ...[...tableIdMap.keys()].map(bareName),
+  ];
   const mentions = (t: Table): boolean => {
-    for (const f of Object.values(t.foreignKeys)) if (tableIdMap.has(f.refTable) || colMaps.has(f.refTable)) return true;
+    for (const f of Object.values(t.foreignKeys))
+      if (tableIdMap.has(f.refTable) || colMaps.has(f.refTable)) return true;
     if (t.partitionOf && tableIdMap.has(t.partitionOf.parent)) return true;
     if (t.inherits?.some((p) => tableIdMap.has(p))) return true;
     for (const c of t.columns) {
@@ -230,10 +277,13 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
     }
     if (!words.length) return false;
     const has = (x: string | undefined) => x !== undefined && words.some((w) => x.includes(w));
-    for (const c of t.columns) if (has(c.generated) || (c.default && 'sql' in c.default && has(c.default.sql))) return true;
+    for (const c of t.columns)
+      if (has(c.generated) || (c.default && 'sql' in c.default && has(c.default.sql))) return true;
     for (const c of Object.values(t.checks)) if (has(c.expression)) return true;
-    for (const ix of Object.values(t.indexes)) if (has(ix.where) || ix.elements.some((e) => has(e.expression))) return true;
-    for (const x of Object.values(t.exclusions)) if (has(x.where) || x.elements.some((e) => has(e.expression))) return true;
+    for (const ix of Object.values(t.indexes))
+      if (has(ix.where) || ix.elements.some((e) => has(e.expression))) return true;
+    for (const x of Object.values(t.exclusions))
+      if (has(x.where) || x.elements.some((e) => has(e.expression))) return true;
     for (const p of Object.values(t.policies)) if (has(p.using) || has(p.withCheck)) return true;
     for (const tr of Object.values(t.triggers)) if (has(tr.when)) return true;
     return false;
@@ -276,7 +326,11 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
     }
     const fixIndex = (ix: Index): Index => ({
       ...ix,
-      elements: ix.elements.map((e) => ({ ...e, ...(e.column ? { column: col(e.column) } : {}), ...(e.expression ? { expression: rx(e.expression) } : {}) })),
+      elements: ix.elements.map((e) => ({
+        ...e,
+        ...(e.column ? { column: col(e.column) } : {}),
+        ...(e.expression ? { expression: rx(e.expression) } : {}),
+      })),
       ...(ix.include ? { include: cols(ix.include) } : {}),
       ...(ix.where ? { where: rx(ix.where) } : {}),
     });
@@ -292,23 +346,54 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
     t = {
       ...t,
       columns,
-      ...(t.primaryKey ? { primaryKey: { ...t.primaryKey, columns: cols(t.primaryKey.columns)!, ...(t.primaryKey.include ? { include: cols(t.primaryKey.include) } : {}) } } : {}),
-      uniques: mapObj(t.uniques, (u) => ({ ...u, columns: cols(u.columns)!, ...(u.include ? { include: cols(u.include) } : {}) })),
+      ...(t.primaryKey
+        ? {
+            primaryKey: {
+              ...t.primaryKey,
+              columns: cols(t.primaryKey.columns)!,
+              ...(t.primaryKey.include ? { include: cols(t.primaryKey.include) } : {}),
+            },
+          }
+        : {}),
+      uniques: mapObj(t.uniques, (u) => ({
+        ...u,
+        columns: cols(u.columns)!,
+        ...(u.include ? { include: cols(u.include) } : {}),
+      })),
       checks: mapObj(t.checks, (c) => ({ ...c, expression: rx(c.expression) })),
       foreignKeys: mapObj(t.foreignKeys, (f) => {
         const ref = tableIdMap.get(f.refTable) ?? f.refTable;
         const refCm = colMaps.get(ref);
-        return { ...f, columns: cols(f.columns)!, refTable: ref, refColumns: refCm ? f.refColumns.map((c) => refCm.get(c) ?? c) : f.refColumns };
+        return {
+          ...f,
+          columns: cols(f.columns)!,
+          refTable: ref,
+          refColumns: refCm ? f.refColumns.map((c) => refCm.get(c) ?? c) : f.refColumns,
+        };
       }),
       exclusions: mapObj(t.exclusions, (x) => ({
         ...x,
-        elements: x.elements.map((e) => ({ ...e, ...(e.column ? { column: col(e.column) } : {}), ...(e.expression ? { expression: rx(e.expression) } : {}) })),
+        elements: x.elements.map((e) => ({
+          ...e,
+          ...(e.column ? { column: col(e.column) } : {}),
+          ...(e.expression ? { expression: rx(e.expression) } : {}),
+        })),
         ...(x.where ? { where: rx(x.where) } : {}),
       })),
       indexes: mapObj(t.indexes, fixIndex),
-      triggers: mapObj(t.triggers, (tr) => ({ ...tr, ...(tr.updateOf ? { updateOf: cols(tr.updateOf) } : {}), ...(tr.when ? { when: rx(tr.when) } : {}) })),
-      policies: mapObj(t.policies, (p) => ({ ...p, ...(p.using ? { using: rx(p.using) } : {}), ...(p.withCheck ? { withCheck: rx(p.withCheck) } : {}) })),
-      ...(t.partitionOf ? { partitionOf: { ...t.partitionOf, parent: tableIdMap.get(t.partitionOf.parent) ?? t.partitionOf.parent } } : {}),
+      triggers: mapObj(t.triggers, (tr) => ({
+        ...tr,
+        ...(tr.updateOf ? { updateOf: cols(tr.updateOf) } : {}),
+        ...(tr.when ? { when: rx(tr.when) } : {}),
+      })),
+      policies: mapObj(t.policies, (p) => ({
+        ...p,
+        ...(p.using ? { using: rx(p.using) } : {}),
+        ...(p.withCheck ? { withCheck: rx(p.withCheck) } : {}),
+      })),
+      ...(t.partitionOf
+        ? { partitionOf: { ...t.partitionOf, parent: tableIdMap.get(t.partitionOf.parent) ?? t.partitionOf.parent } }
+        : {}),
       ...(t.inherits ? { inherits: t.inherits.map((p) => tableIdMap.get(p) ?? p) } : {}),
     };
     out[id] = t;
@@ -321,7 +406,11 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
   const moves = new Map<string, Move>();
   for (const r of renames.changes) {
     if ((r.kind === 'table' || r.kind === 'view') && schemaName(r.fromId) !== schemaName(r.id)) {
-      moves.set(bareName(r.fromId), { oldSchema: schemaName(r.fromId), schema: schemaName(r.id), name: bareName(r.id) });
+      moves.set(bareName(r.fromId), {
+        oldSchema: schemaName(r.fromId),
+        schema: schemaName(r.id),
+        name: bareName(r.id),
+      });
       textMap.delete(bareName(r.fromId));
     }
   }
@@ -341,7 +430,8 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
         if ((enumTables.get(e) ?? []).some((t) => ids.has(t))) v = { ...v, query: renameStringLiterals(v.query, vm) };
       }
       const m = new Map(textMap);
-      for (const [tname, cm] of colText) if (new RegExp(`\\b${escapeRe(tname)}\\b`, 'i').test(v.query)) for (const [a, b] of cm) m.set(a, b);
+      for (const [tname, cm] of colText)
+        if (new RegExp(`\\b${escapeRe(tname)}\\b`, 'i').test(v.query)) for (const [a, b] of cm) m.set(a, b);
       if (![...m.keys()].some((w) => v.query.toLowerCase().includes(w.toLowerCase()))) return [k, v];
       return [k, { ...v, query: renameIdentifiers(v.query, m) }];
     }),
@@ -354,9 +444,14 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
       return [k, { ...s, ownedBy: { table: tid, column: cm?.get(s.ownedBy.column) ?? s.ownedBy.column } }];
     }),
   );
-  const domains = Object.fromEntries(Object.entries(from.domains).map(([k, d]) => [k, { ...d, type: mapType(d.type) }]));
+  const domains = Object.fromEntries(
+    Object.entries(from.domains).map(([k, d]) => [k, { ...d, type: mapType(d.type) }]),
+  );
   const composites = Object.fromEntries(
-    Object.entries(from.composites).map(([k, c]) => [k, { ...c, attributes: c.attributes.map((a) => ({ ...a, type: mapType(a.type) })) }]),
+    Object.entries(from.composites).map(([k, c]) => [
+      k,
+      { ...c, attributes: c.attributes.map((a) => ({ ...a, type: mapType(a.type) })) },
+    ]),
   );
   return { ...from, tables, views, enums, sequences, domains, composites };
 }

@@ -21,14 +21,25 @@ export interface EdgeReport {
 
 /** locateObject finds the model path of a step's object id (`users`, `users.email`, `named_users`). */
 export function locateObject(schema: Schema, object: string): string[] {
-  for (const s of ['tables', 'views', 'enums', 'domains', 'composites', 'sequences', 'functions', 'extensions', 'schemas'] as const) {
+  for (const s of [
+    'tables',
+    'views',
+    'enums',
+    'domains',
+    'composites',
+    'sequences',
+    'functions',
+    'extensions',
+    'schemas',
+  ] as const) {
     if (object in schema[s]) return [s, object];
   }
   for (const [k, t] of Object.entries(schema.tables)) {
     if (object.startsWith(k + '.')) {
       const rest = object.slice(k.length + 1);
       if (t.columns.some((c) => c.name === rest)) return ['tables', k, 'columns', rest];
-      for (const f of ['indexes', 'uniques', 'checks', 'foreignKeys', 'exclusions', 'triggers', 'policies'] as const) if (rest in t[f]) return ['tables', k, f, rest];
+      for (const f of ['indexes', 'uniques', 'checks', 'foreignKeys', 'exclusions', 'triggers', 'policies'] as const)
+        if (rest in t[f]) return ['tables', k, f, rest];
       return ['tables', k];
     }
   }
@@ -87,7 +98,9 @@ export async function mergeMigrations(
     const steps: StepSummary[] = summarizeSteps(plan);
     return { p, plan, steps };
   });
-  const destructive = planned.flatMap(({ p, steps }) => steps.filter((s) => s.destructive).map((s) => `${s.what} (from ${p.id.slice(0, 7)})`));
+  const destructive = planned.flatMap(({ p, steps }) =>
+    steps.filter((s) => s.destructive).map((s) => `${s.what} (from ${p.id.slice(0, 7)})`),
+  );
   if (destructive.length && !opts.allowDestructive) {
     throw negative(
       'destructive-change',
@@ -96,14 +109,26 @@ export async function mergeMigrations(
       { steps: destructive },
     );
   }
-  const rendered = planned.map(({ p, plan, steps }) => ({ p, steps, up: renderUp(plan), down: renderDown(plan), reversible: steps.every((s) => s.reversible) }));
+  const rendered = planned.map(({ p, plan, steps }) => ({
+    p,
+    steps,
+    up: renderUp(plan),
+    down: renderDown(plan),
+    reversible: steps.every((s) => s.reversible),
+  }));
   let proofs: (VerifyResult | undefined)[] = rendered.map(() => undefined);
   if (opts.verify) {
     const { proveEdges } = await import('../pg/prove.js');
     for (const { p } of rendered) opts.note?.(`verifying the migration from ${p.id.slice(0, 7)} in PGlite...`);
     // both parents' edges at once, one per core; the cache is shared with commit and verify
     proofs = await proveEdges(
-      rendered.map(({ p, up, down, reversible }) => ({ from: p.schema, to: merged, up, down: reversible ? down : null, opts: { hashes: { from: schemaHash(p.schema), to: toHash } } })),
+      rendered.map(({ p, up, down, reversible }) => ({
+        from: p.schema,
+        to: merged,
+        up,
+        down: reversible ? down : null,
+        opts: { hashes: { from: schemaHash(p.schema), to: toHash } },
+      })),
       { cacheDir: opts.cacheDir },
     );
   }
@@ -120,7 +145,15 @@ export async function mergeMigrations(
       );
     }
     const renames = await describeRenames(p.schema, merged);
-    migrations.push({ parent: p.id, fromHash: schemaHash(p.schema), toHash, up, down, steps, ...(renames.length ? { renames } : {}) });
+    migrations.push({
+      parent: p.id,
+      fromHash: schemaHash(p.schema),
+      toHash,
+      up,
+      down,
+      steps,
+      ...(renames.length ? { renames } : {}),
+    });
     edges.push({ parent: p.id, steps, renames, verified: res !== undefined, ...(res ? { verifyMs: res.ms } : {}) });
   }
   return { migrations, edges };

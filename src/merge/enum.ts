@@ -56,14 +56,29 @@ export function mergeEnumValues(
     if (ov === undefined || tv === undefined) {
       const kept = (ov ?? tv)!;
       if (kept !== bv) {
-        conflict(ctx, loc, 'modify/drop', `${loc.object}: value '${bv}' renamed to '${kept}' on one side and dropped on the other`, { base: bv, ours: ov, theirs: tv }, 'values');
+        conflict(
+          ctx,
+          loc,
+          'modify/drop',
+          `${loc.object}: value '${bv}' renamed to '${kept}' on one side and dropped on the other`,
+          { base: bv, ours: ov, theirs: tv },
+          'values',
+        );
         name.set(bv, kept);
         renames[kept] = bv;
       }
       continue;
     }
     const r = pick3(bv, ov, tv);
-    if (!r.ok) conflict(ctx, loc, 'rename/rename', `${loc.object}: value '${bv}' renamed to '${ov}' on our side and '${tv}' on theirs`, { base: bv, ours: ov, theirs: tv }, 'values');
+    if (!r.ok)
+      conflict(
+        ctx,
+        loc,
+        'rename/rename',
+        `${loc.object}: value '${bv}' renamed to '${ov}' on our side and '${tv}' on theirs`,
+        { base: bv, ours: ov, theirs: tv },
+        'values',
+      );
     name.set(bv, r.value);
     if (r.value !== bv) renames[r.value] = bv;
   }
@@ -76,7 +91,15 @@ export function mergeEnumValues(
   const fullO = [...oOrder, ...keptBase.filter((x) => !oOrder.includes(x))];
   const fullT = [...tOrder, ...keptBase.filter((x) => !tOrder.includes(x))];
   const ord = pick3(keptBase, fullO, fullT);
-  if (!ord.ok) conflict(ctx, loc, 'enum-order', `${loc.object}: existing values reordered differently on both sides`, { base: b, ours: ours.values, theirs: theirs.values }, 'values');
+  if (!ord.ok)
+    conflict(
+      ctx,
+      loc,
+      'enum-order',
+      `${loc.object}: existing values reordered differently on both sides`,
+      { base: b, ours: ours.values, theirs: theirs.values },
+      'values',
+    );
   const order = ord.value;
 
   // additions, grouped by the kept base value they follow ('' = at the start)
@@ -109,7 +132,14 @@ export function mergeEnumValues(
       const sharedInOurs = oa.filter((v) => ta.includes(v));
       if (anchor !== end || !deepEqual(shared, sharedInOurs)) {
         const where = anchor === '' ? 'at the start' : `after '${name.get(anchor)}'`;
-        conflict(ctx, loc, 'enum-order', `${loc.object}: both sides insert different values ${where} (ours: ${oa.join(', ')}; theirs: ${ta.join(', ')}); their order is ambiguous`, { base: b, ours: ours.values, theirs: theirs.values }, 'values');
+        conflict(
+          ctx,
+          loc,
+          'enum-order',
+          `${loc.object}: both sides insert different values ${where} (ours: ${oa.join(', ')}; theirs: ${ta.join(', ')}); their order is ambiguous`,
+          { base: b, ours: ours.values, theirs: theirs.values },
+          'values',
+        );
       }
       values.push(...oa, ...rest);
     }
@@ -118,14 +148,22 @@ export function mergeEnumValues(
   const unique: string[] = [];
   for (const v of values) {
     if (seen.has(v)) {
-      conflict(ctx, loc, 'enum-order', `${loc.object}: value '${v}' ends up in two places (added or renamed at different positions on the two sides)`, { base: b, ours: ours.values, theirs: theirs.values }, 'values');
+      conflict(
+        ctx,
+        loc,
+        'enum-order',
+        `${loc.object}: value '${v}' ends up in two places (added or renamed at different positions on the two sides)`,
+        { base: b, ours: ours.values, theirs: theirs.values },
+        'values',
+      );
       continue;
     }
     seen.add(v);
     unique.push(v);
   }
   const vr: Record<string, string> = {};
-  for (const src of [theirs.valueRenames, ours.valueRenames]) for (const [k, v] of Object.entries(src ?? {})) if (seen.has(k)) vr[k] = v;
+  for (const src of [theirs.valueRenames, ours.valueRenames])
+    for (const [k, v] of Object.entries(src ?? {})) if (seen.has(k)) vr[k] = v;
   Object.assign(vr, renames);
   return Object.keys(vr).length ? { values: unique, valueRenames: vr } : { values: unique };
 }

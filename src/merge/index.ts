@@ -42,7 +42,10 @@ export function conflictPathText(c: Conflict): string {
 function describe(o: Renames, t: Renames): string[] {
   const out: string[] = [];
   const side = (bothHave: boolean, inOurs: boolean) => (bothHave ? 'both' : inOurs ? 'ours' : 'theirs');
-  for (const [what, a, b] of [['table', o.tables, t.tables], ['enum', o.enums, t.enums]] as const) {
+  for (const [what, a, b] of [
+    ['table', o.tables, t.tables],
+    ['enum', o.enums, t.enums],
+  ] as const) {
     for (const k of new Set([...a.keys(), ...b.keys()])) {
       const to = a.get(k) ?? b.get(k)!;
       if (a.has(k) && b.has(k) && a.get(k) !== b.get(k)) continue; // a rename/rename conflict, reported as such

@@ -64,7 +64,14 @@ export function mergeAttrs<T extends object>(
     const r = pick3(b[k], o[k], t[k], base !== undefined);
     if (!r.ok) {
       const kind: ConflictKind = base === undefined ? 'add/add' : 'modify/modify';
-      conflict(ctx, loc, kind, `${loc.object}: ${k} ${base === undefined ? 'added differently on both sides' : 'changed differently on both sides'}`, { base: b[k], ours: o[k], theirs: t[k] }, k);
+      conflict(
+        ctx,
+        loc,
+        kind,
+        `${loc.object}: ${k} ${base === undefined ? 'added differently on both sides' : 'changed differently on both sides'}`,
+        { base: b[k], ours: o[k], theirs: t[k] },
+        k,
+      );
     }
     if (r.value !== undefined) out[k] = r.value;
   }
@@ -130,7 +137,13 @@ const HINTS = ['renamedFrom'];
  * Objects: one-side change taken, same change once, modify/drop and add/add-different are conflicts, renames
  * followed (one side renames, the other alters: the renamed, altered object); renames that collide conflict.
  */
-export function mergeKeyed<T>(ctx: MergeCtx, spec: KeyedSpec<T>, base: Entries<T>, ours: Entries<T>, theirs: Entries<T>): [string, T][] {
+export function mergeKeyed<T>(
+  ctx: MergeCtx,
+  spec: KeyedSpec<T>,
+  base: Entries<T>,
+  ours: Entries<T>,
+  theirs: Entries<T>,
+): [string, T][] {
   const baseMap = new Map(base);
   const o = alignSide(spec, baseMap, ours);
   const t = alignSide(spec, baseMap, theirs);
@@ -148,17 +161,26 @@ export function mergeKeyed<T>(ctx: MergeCtx, spec: KeyedSpec<T>, base: Entries<T
     if (!oa && !ta) return null;
     if (oa && !ta) {
       if (oa.key === bk && same(oa.obj)) return null;
-      conflict(ctx, loc(oa.key), 'modify/drop', `${spec.display(oa.key)} changed on our side and dropped on theirs`, { base: b, ours: oa.obj });
+      conflict(ctx, loc(oa.key), 'modify/drop', `${spec.display(oa.key)} changed on our side and dropped on theirs`, {
+        base: b,
+        ours: oa.obj,
+      });
       return { key: oa.key, obj: oa.obj, from: 'ours' };
     }
     if (!oa && ta) {
       if (ta.key === bk && same(ta.obj)) return null;
-      conflict(ctx, loc(ta.key), 'modify/drop', `${spec.display(ta.key)} dropped on our side and changed on theirs`, { base: b, theirs: ta.obj });
+      conflict(ctx, loc(ta.key), 'modify/drop', `${spec.display(ta.key)} dropped on our side and changed on theirs`, {
+        base: b,
+        theirs: ta.obj,
+      });
       return { key: ta.key, obj: ta.obj, from: 'theirs' };
     }
     // fast paths: one side left the object exactly as in base (the common case in big schemas)
     const note = (key: string) => {
-      if (key !== bk) ctx.renames.push(`${spec.display(bk)} -> ${key} (${oa!.key === key ? (ta!.key === key ? 'both' : 'ours') : 'theirs'})`);
+      if (key !== bk)
+        ctx.renames.push(
+          `${spec.display(bk)} -> ${key} (${oa!.key === key ? (ta!.key === key ? 'both' : 'ours') : 'theirs'})`,
+        );
     };
     if (deepEqual(oa!.obj, b)) {
       note(ta!.key);
@@ -173,13 +195,23 @@ export function mergeKeyed<T>(ctx: MergeCtx, spec: KeyedSpec<T>, base: Entries<T
     if (oa!.key !== ta!.key) {
       if (oa!.key === bk) key = ta!.key;
       else if (ta!.key !== bk) {
-        conflict(ctx, loc(oa!.key), 'rename/rename', `${spec.display(bk)} renamed to ${oa!.key} on our side and to ${ta!.key} on theirs`, { base: bk, ours: oa!.key, theirs: ta!.key }, 'name');
+        conflict(
+          ctx,
+          loc(oa!.key),
+          'rename/rename',
+          `${spec.display(bk)} renamed to ${oa!.key} on our side and to ${ta!.key} on theirs`,
+          { base: bk, ours: oa!.key, theirs: ta!.key },
+          'name',
+        );
       }
     }
     note(key);
     let obj = spec.merge(ctx, loc(key), b, oa!.obj, ta!.obj);
     if (spec.withKey) {
-      const hint = key !== bk ? spec.nameOf!(b) : ((oa!.obj as { renamedFrom?: string }).renamedFrom ?? (ta!.obj as { renamedFrom?: string }).renamedFrom);
+      const hint =
+        key !== bk
+          ? spec.nameOf!(b)
+          : ((oa!.obj as { renamedFrom?: string }).renamedFrom ?? (ta!.obj as { renamedFrom?: string }).renamedFrom);
       obj = spec.withKey(obj, key, hint);
     }
     return { key, obj, from: 'both' };
@@ -188,7 +220,8 @@ export function mergeKeyed<T>(ctx: MergeCtx, spec: KeyedSpec<T>, base: Entries<T
     const oa = oNew.get(key);
     const ta = tNew.get(key);
     if (oa && ta) {
-      if (deepEqual(without(oa.obj as object, HINTS), without(ta.obj as object, HINTS))) return { key, obj: oa.obj, from: 'both' };
+      if (deepEqual(without(oa.obj as object, HINTS), without(ta.obj as object, HINTS)))
+        return { key, obj: oa.obj, from: 'both' };
       let obj = spec.merge(ctx, loc(key), undefined, oa.obj, ta.obj);
       if (spec.withKey) obj = spec.withKey(obj, key, (oa.obj as { renamedFrom?: string }).renamedFrom);
       return { key, obj, from: 'both' };
@@ -204,8 +237,14 @@ export function mergeKeyed<T>(ctx: MergeCtx, spec: KeyedSpec<T>, base: Entries<T
     const r = resolve();
     if (r) out.push([r.key, r.obj]);
   };
-  for (const a of o) emit(a.baseKey !== undefined ? 'b:' + a.baseKey : 'n:' + a.key, () => (a.baseKey !== undefined ? resolveBase(a.baseKey) : resolveNew(a.key)));
-  for (const a of t) emit(a.baseKey !== undefined ? 'b:' + a.baseKey : 'n:' + a.key, () => (a.baseKey !== undefined ? resolveBase(a.baseKey) : resolveNew(a.key)));
+  for (const a of o)
+    emit(a.baseKey !== undefined ? 'b:' + a.baseKey : 'n:' + a.key, () =>
+      a.baseKey !== undefined ? resolveBase(a.baseKey) : resolveNew(a.key),
+    );
+  for (const a of t)
+    emit(a.baseKey !== undefined ? 'b:' + a.baseKey : 'n:' + a.key, () =>
+      a.baseKey !== undefined ? resolveBase(a.baseKey) : resolveNew(a.key),
+    );
   for (const [bk] of base) emit('b:' + bk, () => resolveBase(bk));
 
   // renames that collide with each other or with an added object
@@ -213,7 +252,14 @@ export function mergeKeyed<T>(ctx: MergeCtx, spec: KeyedSpec<T>, base: Entries<T
   const final: [string, T][] = [];
   for (const [key, obj] of out) {
     if (seen.has(key)) {
-      conflict(ctx, loc(key), 'rename/rename', `${spec.display(key)}: two different objects end up with this name (a rename collides with another rename or an added object)`, { ours: final[seen.get(key)!]![1], theirs: obj }, 'name');
+      conflict(
+        ctx,
+        loc(key),
+        'rename/rename',
+        `${spec.display(key)}: two different objects end up with this name (a rename collides with another rename or an added object)`,
+        { ours: final[seen.get(key)!]![1], theirs: obj },
+        'name',
+      );
       continue;
     }
     seen.set(key, final.length);

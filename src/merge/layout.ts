@@ -11,7 +11,17 @@ import type { SourceFile } from '../parse/index.js';
 import type { Section } from './sections.js';
 import { deepEqual } from './util.js';
 
-const SECTIONS: readonly Section[] = ['extensions', 'schemas', 'enums', 'composites', 'domains', 'sequences', 'tables', 'views', 'functions'];
+const SECTIONS: readonly Section[] = [
+  'extensions',
+  'schemas',
+  'enums',
+  'composites',
+  'domains',
+  'sequences',
+  'tables',
+  'views',
+  'functions',
+];
 
 /** owners maps `section\0modelKey` to the file that defines the object, reading each file's top-level keys. */
 function owners(files: readonly SourceFile[], schema: Schema): Map<string, string> | undefined {
@@ -33,7 +43,10 @@ function owners(files: readonly SourceFile[], schema: Schema): Map<string, strin
       const models = Object.keys(schema[section as Section]);
       for (const n of names) {
         const id = section === 'extensions' || section === 'schemas' ? n : normalizeId(n);
-        const keys = section === 'functions' ? models.filter((k) => id !== undefined && (k === n || k.startsWith(id + '('))) : models.filter((k) => k === id);
+        const keys =
+          section === 'functions'
+            ? models.filter((k) => id !== undefined && (k === n || k.startsWith(id + '(')))
+            : models.filter((k) => k === id);
         for (const k of keys) out.set(`${section}\u0000${k}`, f.path);
       }
     }
@@ -100,10 +113,15 @@ export function layoutFiles(input: LayoutInput): SourceFile[] {
     const file = theirs.files.find((f) => f.path === path);
     if (!file) return undefined;
     const here = [...parts].flatMap(([s, keys]) => keys.map((k) => `${s}\u0000${k}`)).sort();
-    const there = [...theirsOwners].filter(([, f]) => f === path).map(([key]) => key).sort();
+    const there = [...theirsOwners]
+      .filter(([, f]) => f === path)
+      .map(([key]) => key)
+      .sort();
     if (here.join('\n') !== there.join('\n')) return undefined;
     const same = [...parts].every(([s, keys]) =>
-      keys.every((k) => deepEqual((theirs.schema[s] as Record<string, unknown>)[k], (merged[s] as Record<string, unknown>)[k])),
+      keys.every((k) =>
+        deepEqual((theirs.schema[s] as Record<string, unknown>)[k], (merged[s] as Record<string, unknown>)[k]),
+      ),
     );
     return same ? file : undefined;
   };
@@ -121,7 +139,8 @@ export function layoutFiles(input: LayoutInput): SourceFile[] {
       continue;
     }
     const sub: Record<string, unknown> = { ...emptySchema() };
-    for (const [s, keys] of parts) sub[s] = Object.fromEntries(keys.map((k) => [k, (merged[s] as Record<string, unknown>)[k]]));
+    for (const [s, keys] of parts)
+      sub[s] = Object.fromEntries(keys.map((k) => [k, (merged[s] as Record<string, unknown>)[k]]));
     out.push({ path: p, text: input.write(sub as unknown as Schema, p) });
   }
   return out;

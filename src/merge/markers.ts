@@ -25,14 +25,25 @@ import type { Conflict } from './types.js';
 export const MARKER = '<<<conflict';
 
 /** YAML_FIELD maps model field names to the YAML format's keys where they differ beyond camelCase -> snake_case. */
-const YAML_FIELD: Record<string, string> = { uniques: 'unique', primaryKey: 'primary_key', refTable: 'references', valueRenames: 'values' };
+const YAML_FIELD: Record<string, string> = {
+  uniques: 'unique',
+  primaryKey: 'primary_key',
+  refTable: 'references',
+  valueRenames: 'values',
+};
 
 const snake = (s: string) => YAML_FIELD[s] ?? s.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
 
-const keyText = (k: unknown): string | undefined => (isScalar(k) ? String(k.value) : typeof k === 'string' ? k : undefined);
+const keyText = (k: unknown): string | undefined =>
+  isScalar(k) ? String(k.value) : typeof k === 'string' ? k : undefined;
 
 /** child finds the child of a YAML node for one model path segment (depth tells what the segment is). */
-function child(node: unknown, seg: string, depth: number, section: string): { key: string | number; node: unknown } | undefined {
+function child(
+  node: unknown,
+  seg: string,
+  depth: number,
+  section: string,
+): { key: string | number; node: unknown } | undefined {
   const matches = (text: string): boolean => {
     if (depth === 1) {
       if (text === seg) return true;
@@ -52,7 +63,11 @@ function child(node: unknown, seg: string, depth: number, section: string): { ke
   if (isSeq(node) && depth % 2 === 1) {
     for (let i = 0; i < node.items.length; i++) {
       const it = node.items[i];
-      const name = isScalar(it) ? String(it.value) : isMap(it) ? keyText(it.get('name', true)) ?? (it.get('value') as string | undefined) : undefined;
+      const name = isScalar(it)
+        ? String(it.value)
+        : isMap(it)
+          ? (keyText(it.get('name', true)) ?? (it.get('value') as string | undefined))
+          : undefined;
       if (name !== undefined && matches(name)) return { key: i, node: it };
     }
   }
@@ -60,7 +75,10 @@ function child(node: unknown, seg: string, depth: number, section: string): { ke
 }
 
 /** resolve follows a model path in a document: the YAML path and node of the deepest segment found. */
-function resolve(doc: Document, path: readonly string[]): { yamlPath: (string | number)[]; node: unknown; depth: number } {
+function resolve(
+  doc: Document,
+  path: readonly string[],
+): { yamlPath: (string | number)[]; node: unknown; depth: number } {
   let node: unknown = doc.contents;
   const yamlPath: (string | number)[] = [];
   let depth = 0;
@@ -84,7 +102,8 @@ interface Target {
 function sideNode(docs: Document[], modelPath: readonly string[], fallback: unknown, target: Document): unknown {
   for (const d of docs) {
     const r = resolve(d, modelPath);
-    if (r.depth === modelPath.length) return isScalar(r.node) || isMap(r.node) || isSeq(r.node) ? (r.node as Node).clone() : r.node;
+    if (r.depth === modelPath.length)
+      return isScalar(r.node) || isMap(r.node) || isSeq(r.node) ? (r.node as Node).clone() : r.node;
   }
   return fallback === undefined ? null : target.createNode(fallback);
 }
@@ -148,17 +167,25 @@ export function markConflicts(
   for (const t of ordered) {
     const doc = docs[t.file]!;
     const inner = written.filter((w) => w.file === t.file && t.yamlPath.every((p, i) => w.yamlPath[i] === p));
-    const attrLevel = t.conflicts[0]!.attribute !== undefined && t.modelPath.length === t.conflicts[0]!.path.length + 1 && t.modelPath[t.modelPath.length - 1] === t.conflicts[0]!.attribute;
+    const attrLevel =
+      t.conflicts[0]!.attribute !== undefined &&
+      t.modelPath.length === t.conflicts[0]!.path.length + 1 &&
+      t.modelPath[t.modelPath.length - 1] === t.conflicts[0]!.attribute;
     const pick = (side: 'base' | 'ours' | 'theirs') => {
       const c = t.conflicts[0]!;
       const exact = attrLevel || (t.modelPath.length === c.path.length && t.modelPath.every((x, i) => x === c.path[i]));
       const fallback = exact ? (c as unknown as Record<string, unknown>)[side] : undefined;
       const fb = fallback !== undefined && (typeof fallback !== 'object' || fallback === null) ? fallback : undefined;
       // a rename/rename: each side's object sits under that side's name
-      const path = c.kind === 'rename/rename' && exact && typeof fallback === 'string' ? [...t.modelPath.slice(0, -1), fallback] : t.modelPath;
+      const path =
+        c.kind === 'rename/rename' && exact && typeof fallback === 'string'
+          ? [...t.modelPath.slice(0, -1), fallback]
+          : t.modelPath;
       return sideNode(sideDocs[side], path, fb, doc);
     };
-    const about = [...t.conflicts, ...inner.flatMap((w) => w.conflicts)].map((c) => `${c.kind}: ${c.message}`).join('; ');
+    const about = [...t.conflicts, ...inner.flatMap((w) => w.conflicts)]
+      .map((c) => `${c.kind}: ${c.message}`)
+      .join('; ');
     const block = doc.createNode({ [MARKER]: { about, base: null, ours: null, theirs: null } });
     const body = (block as unknown as { get(k: string): { set(k: string, v: unknown): void } }).get(MARKER);
     body.set('base', pick('base'));
@@ -176,7 +203,9 @@ export function markConflicts(
     if (isMap(n)) n.flow = false;
     written.push(t);
   }
-  return merged.map((f, i) => (written.some((w) => w.file === i) ? { path: f.path, text: docs[i]!.toString({ lineWidth: 0 }) } : f));
+  return merged.map((f, i) =>
+    written.some((w) => w.file === i) ? { path: f.path, text: docs[i]!.toString({ lineWidth: 0 }) } : f,
+  );
 }
 
 /** findMarkers lists where `<<<conflict` markers are left in files (text scan, 1-based line and column). */

@@ -23,7 +23,10 @@ function hintKey(obj: { schema: string; renamedFrom?: string }): string | undefi
   return parts.length === 2 ? qid(parts[0]!, parts[1]!) : qid(obj.schema, parts[0]!);
 }
 
-function renamedKeys<T extends { schema: string; renamedFrom?: string }>(base: Readonly<Record<string, T>>, side: Readonly<Record<string, T>>): Map<string, string> {
+function renamedKeys<T extends { schema: string; renamedFrom?: string }>(
+  base: Readonly<Record<string, T>>,
+  side: Readonly<Record<string, T>>,
+): Map<string, string> {
   const out = new Map<string, string>();
   for (const [k, obj] of Object.entries(side)) {
     if (k in base) continue;
@@ -47,7 +50,8 @@ export function sideRenames(base: Schema, side: Schema): Renames {
     const m = new Map<string, string>();
     for (const c of t.columns) {
       if (baseCols.has(c.name) || c.renamedFrom === undefined) continue;
-      if (baseCols.has(c.renamedFrom) && !sideCols.has(c.renamedFrom) && !m.has(c.renamedFrom)) m.set(c.renamedFrom, c.name);
+      if (baseCols.has(c.renamedFrom) && !sideCols.has(c.renamedFrom) && !m.has(c.renamedFrom))
+        m.set(c.renamedFrom, c.name);
     }
     if (m.size) columns.set(bk, m);
   }
@@ -66,7 +70,8 @@ export function combineRenames(a: Renames, b: Renames): Renames {
     return m;
   };
   const columns = new Map<string, ReadonlyMap<string, string>>();
-  for (const k of new Set([...a.columns.keys(), ...b.columns.keys()])) columns.set(k, join(a.columns.get(k) ?? new Map(), b.columns.get(k) ?? new Map()));
+  for (const k of new Set([...a.columns.keys(), ...b.columns.keys()]))
+    columns.set(k, join(a.columns.get(k) ?? new Map(), b.columns.get(k) ?? new Map()));
   return { tables: join(a.tables, b.tables), columns, enums: join(a.enums, b.enums) };
 }
 
@@ -76,10 +81,14 @@ export function combineRenames(a: Renames, b: Renames): Renames {
  */
 export function rewriteRefs(base: Schema, side: Schema, renames: Renames): Schema {
   if (!renames.tables.size && !renames.columns.size && !renames.enums.size) return side;
-  const own = side === base ? { tables: new Map<string, string>(), columns: new Map(), enums: new Map() } : sideRenames(base, side);
+  const own =
+    side === base
+      ? { tables: new Map<string, string>(), columns: new Map(), enums: new Map() }
+      : sideRenames(base, side);
   const ownInverse = new Map([...own.tables].map(([a, b]) => [b, a]));
   const baseKeyOf = (k: string) => (k in base.tables ? k : ownInverse.get(k));
-  const tableRef = (k: string) => (k in base.tables && k in side.tables && renames.tables.has(k) ? renames.tables.get(k)! : k);
+  const tableRef = (k: string) =>
+    k in base.tables && k in side.tables && renames.tables.has(k) ? renames.tables.get(k)! : k;
   const colMapCache = new Map<string, ReadonlyMap<string, string>>();
   const colMapOf = (sideKey: string): ReadonlyMap<string, string> => {
     let m = colMapCache.get(sideKey);
@@ -116,18 +125,36 @@ export function rewriteRefs(base: Schema, side: Schema, renames: Renames): Schem
     const cm = colMapOf(k);
     const col = (c: string) => cm.get(c) ?? c;
     const cols = <L extends readonly string[] | undefined>(l: L): L => (l ? (l.map(col) as unknown as L) : l);
-    const mapRec = <V>(r: Readonly<Record<string, V>>, f: (v: V) => V) => Object.fromEntries(Object.entries(r).map(([n, v]) => [n, f(v)]));
+    const mapRec = <V>(r: Readonly<Record<string, V>>, f: (v: V) => V) =>
+      Object.fromEntries(Object.entries(r).map(([n, v]) => [n, f(v)]));
     tables[k] = {
       ...t,
-      columns: t.columns.map((c): Column => (enumMap.size && typeRef(c.type) !== c.type ? { ...c, type: typeRef(c.type) } : c)),
-      ...(t.primaryKey ? { primaryKey: { ...t.primaryKey, columns: cols(t.primaryKey.columns), include: cols(t.primaryKey.include) } } : {}),
+      columns: t.columns.map((c): Column =>
+        enumMap.size && typeRef(c.type) !== c.type ? { ...c, type: typeRef(c.type) } : c,
+      ),
+      ...(t.primaryKey
+        ? { primaryKey: { ...t.primaryKey, columns: cols(t.primaryKey.columns), include: cols(t.primaryKey.include) } }
+        : {}),
       uniques: mapRec(t.uniques, (u) => ({ ...u, columns: cols(u.columns), include: cols(u.include) })),
       foreignKeys: mapRec(t.foreignKeys, (f) => {
         const rm = colMapOf(f.refTable);
-        return { ...f, columns: cols(f.columns), refTable: tableRef(f.refTable), refColumns: f.refColumns.map((c) => rm.get(c) ?? c) };
+        return {
+          ...f,
+          columns: cols(f.columns),
+          refTable: tableRef(f.refTable),
+          refColumns: f.refColumns.map((c) => rm.get(c) ?? c),
+        };
       }),
-      exclusions: mapRec(t.exclusions, (x) => ({ ...x, elements: x.elements.map((e) => (e.column ? { ...e, column: col(e.column) } : e)), include: cols(x.include) })),
-      indexes: mapRec(t.indexes, (i) => ({ ...i, elements: i.elements.map((e) => (e.column ? { ...e, column: col(e.column) } : e)), include: cols(i.include) })),
+      exclusions: mapRec(t.exclusions, (x) => ({
+        ...x,
+        elements: x.elements.map((e) => (e.column ? { ...e, column: col(e.column) } : e)),
+        include: cols(x.include),
+      })),
+      indexes: mapRec(t.indexes, (i) => ({
+        ...i,
+        elements: i.elements.map((e) => (e.column ? { ...e, column: col(e.column) } : e)),
+        include: cols(i.include),
+      })),
       triggers: mapRec(t.triggers, (g) => (g.updateOf ? { ...g, updateOf: cols(g.updateOf) } : g)),
       ...(t.partitionOf ? { partitionOf: { ...t.partitionOf, parent: tableRef(t.partitionOf.parent) } } : {}),
       ...(t.inherits ? { inherits: t.inherits.map(tableRef) } : {}),
@@ -138,12 +165,22 @@ export function rewriteRefs(base: Schema, side: Schema, renames: Renames): Schem
     Object.entries(side.sequences).map(([k, s]) => {
       if (!s.ownedBy) return [k, s];
       const cm = colMapOf(s.ownedBy.table);
-      return [k, { ...s, ownedBy: { table: tableRef(s.ownedBy.table), column: cm.get(s.ownedBy.column) ?? s.ownedBy.column } }];
+      return [
+        k,
+        { ...s, ownedBy: { table: tableRef(s.ownedBy.table), column: cm.get(s.ownedBy.column) ?? s.ownedBy.column } },
+      ];
     }),
   );
-  const domains = enumMap.size ? Object.fromEntries(Object.entries(side.domains).map(([k, d]) => [k, { ...d, type: typeRef(d.type) }])) : side.domains;
+  const domains = enumMap.size
+    ? Object.fromEntries(Object.entries(side.domains).map(([k, d]) => [k, { ...d, type: typeRef(d.type) }]))
+    : side.domains;
   const composites = enumMap.size
-    ? Object.fromEntries(Object.entries(side.composites).map(([k, c]) => [k, { ...c, attributes: c.attributes.map((a) => ({ ...a, type: typeRef(a.type) })) }]))
+    ? Object.fromEntries(
+        Object.entries(side.composites).map(([k, c]) => [
+          k,
+          { ...c, attributes: c.attributes.map((a) => ({ ...a, type: typeRef(a.type) })) },
+        ]),
+      )
     : side.composites;
   return { ...side, tables, sequences, domains, composites };
 }

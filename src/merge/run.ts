@@ -75,7 +75,12 @@ async function ensureClean(root: string, store: Store, head: string): Promise<vo
   const d = await fileDirt(store, head, await readSchemaDir(root));
   const dirty = [...d.added, ...d.removed, ...d.modified];
   if (dirty.length) {
-    throw negative('uncommitted-changes', `schema/ has uncommitted changes (${dirty.join(', ')}); a merge would overwrite them`, 'commit them first (`schemaver commit -m ...`), or discard them with `schemaver checkout --force HEAD`', { files: dirty });
+    throw negative(
+      'uncommitted-changes',
+      `schema/ has uncommitted changes (${dirty.join(', ')}); a merge would overwrite them`,
+      'commit them first (`schemaver commit -m ...`), or discard them with `schemaver checkout --force HEAD`',
+      { files: dirty },
+    );
   }
 }
 
@@ -96,7 +101,12 @@ async function parseFiles(files: readonly SourceFile[]): Promise<Schema> {
   const { parseSchemaFiles } = await import('../parse/index.js');
   const r = parseSchemaFiles(files);
   if (!r.schema) {
-    throw new SchemaverError({ code: 'merge-output-invalid', message: 'the merged schema files do not parse back (a bug in the YAML writer or the merge)', issues: r.issues, exit: 3 });
+    throw new SchemaverError({
+      code: 'merge-output-invalid',
+      message: 'the merged schema files do not parse back (a bug in the YAML writer or the merge)',
+      issues: r.issues,
+      exit: 3,
+    });
   }
   return r.schema;
 }
@@ -104,10 +114,21 @@ async function parseFiles(files: readonly SourceFile[]): Promise<Schema> {
 /** runMerge merges `rev` into HEAD: up to date, fast-forward, clean merge commit, or conflicts left in schema/. */
 export async function runMerge(root: string, store: Store, rev: string, flags: MergeFlags): Promise<MergeOutcome> {
   if (await store.readState(MERGE_HEAD_STATE)) {
-    throw new SchemaverError({ code: 'merge-in-progress', message: 'a merge is already in progress', hint: 'resolve it and run `schemaver merge --continue`, or `schemaver merge --abort`', exit: 2 });
+    throw new SchemaverError({
+      code: 'merge-in-progress',
+      message: 'a merge is already in progress',
+      hint: 'resolve it and run `schemaver merge --continue`, or `schemaver merge --abort`',
+      exit: 2,
+    });
   }
   const head = await store.head();
-  if (!head) throw new SchemaverError({ code: 'no-commits', message: 'HEAD has no commit yet; there is nothing to merge into', hint: 'commit first, or `schemaver checkout` the branch', exit: 2 });
+  if (!head)
+    throw new SchemaverError({
+      code: 'no-commits',
+      message: 'HEAD has no commit yet; there is nothing to merge into',
+      hint: 'commit first, or `schemaver checkout` the branch',
+      exit: 2,
+    });
   const theirs = await store.resolve(rev);
   await ensureClean(root, store, head);
   if (await store.isAncestor(theirs, head)) return { status: 'up-to-date', head, theirs };
@@ -127,7 +148,8 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   const r = merge3(baseSchema, ours.schema, theirsSnap.schema);
   const writer = await yamlWriter();
   const files = layoutFiles({ ours, theirs: theirsSnap, merged: r.schema, ...writer });
-  const message = flags.message ?? `Merge ${/^[0-9a-f]{40}$/.test(rev) ? `commit ${rev.slice(0, 7)}` : `branch '${rev}'`}`;
+  const message =
+    flags.message ?? `Merge ${/^[0-9a-f]{40}$/.test(rev) ? `commit ${rev.slice(0, 7)}` : `branch '${rev}'`}`;
   let conflicts: Conflict[] = [...r.conflicts];
   let mergedSchema: Schema | undefined;
   if (!conflicts.length) {
@@ -136,7 +158,8 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
     if (schemaHash(mergedSchema) !== schemaHash(r.schema)) {
       throw new SchemaverError({
         code: 'merge-output-mismatch',
-        message: 'the merged schema/ files do not read back as the merged schema (a bug in the YAML writer or the merge); nothing was written',
+        message:
+          'the merged schema/ files do not read back as the merged schema (a bug in the YAML writer or the merge); nothing was written',
         hint: 'report this with the three revisions; `schemaver merge --no-verify` does not help here',
         exit: 3,
       });
@@ -151,14 +174,20 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
     const { getAt } = await import('./util.js');
     const alternatives = (c: Conflict): string[][] => {
       // a one-column key or foreign key is usually written on its column (`references:`, `unique: true`)
-      if (c.path[0] !== 'tables' || !['foreignKeys', 'uniques', 'primaryKey', 'checks'].includes(c.path[2] ?? '')) return [];
+      if (c.path[0] !== 'tables' || !['foreignKeys', 'uniques', 'primaryKey', 'checks'].includes(c.path[2] ?? ''))
+        return [];
       for (const s of [r.schema, ours.schema, theirsSnap.schema]) {
         const cols = (getAt(s, c.path) as { columns?: readonly string[] } | undefined)?.columns;
         if (cols?.length === 1) return [['tables', c.path[1]!, 'columns', cols[0]!]];
       }
       return [];
     };
-    const marked = markConflicts(files, conflicts, { base: baseSnap?.files ?? [], ours: ours.files, theirs: theirsSnap.files }, { alternatives });
+    const marked = markConflicts(
+      files,
+      conflicts,
+      { base: baseSnap?.files ?? [], ours: ours.files, theirs: theirsSnap.files },
+      { alternatives },
+    );
     const state: MergeState = { base: baseId, ours: head, theirs, branch: rev, message, conflicts };
     await store.withLock(async () => {
       await store.writeState(MERGE_STATE_NAME, JSON.stringify(state, null, 2) + '\n');
@@ -167,16 +196,47 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
     await writeSchemaFiles(root, marked);
     const changed = marked.filter((f) => ours.files.find((o) => o.path === f.path)?.text !== f.text).map((f) => f.path);
     const markedFiles = findMarkers(marked).map((l) => l.file);
-    return { status: 'conflict', base: baseId, ours: head, theirs, conflicts, marked: [...new Set(markedFiles)], files: changed };
+    return {
+      status: 'conflict',
+      base: baseId,
+      ours: head,
+      theirs,
+      conflicts,
+      marked: [...new Set(markedFiles)],
+      files: changed,
+    };
   }
-  return commitMerge(root, store, { base: baseId, ours: head, theirs, message, files, schema: mergedSchema!, renames: r.renames, oursFiles: ours.files }, flags);
+  return commitMerge(
+    root,
+    store,
+    {
+      base: baseId,
+      ours: head,
+      theirs,
+      message,
+      files,
+      schema: mergedSchema!,
+      renames: r.renames,
+      oursFiles: ours.files,
+    },
+    flags,
+  );
 }
 
 /** commitMerge writes the two-parent merge commit (migrations from both parents), then schema/. */
 async function commitMerge(
   root: string,
   store: Store,
-  m: { base: string | null; ours: string; theirs: string; message: string; files: readonly SourceFile[]; schema: Schema; renames: readonly string[]; oursFiles: readonly SourceFile[] },
+  m: {
+    base: string | null;
+    ours: string;
+    theirs: string;
+    message: string;
+    files: readonly SourceFile[];
+    schema: Schema;
+    renames: readonly string[];
+    oursFiles: readonly SourceFile[];
+  },
   flags: MergeFlags,
 ): Promise<MergeOutcome> {
   const { mergeMigrations } = await import('./commit.js');
@@ -191,16 +251,38 @@ async function commitMerge(
     m.schema,
     { ...flags, cacheDir: cacheDir(root) },
   );
-  const id = await store.commit({ message: m.message, parents: [m.ours, m.theirs], schema: m.schema, files: m.files, migrations });
+  const id = await store.commit({
+    message: m.message,
+    parents: [m.ours, m.theirs],
+    schema: m.schema,
+    files: m.files,
+    migrations,
+  });
   await writeSchemaFiles(root, m.files);
   const kept = m.files.filter((f) => m.oursFiles.find((o) => o.path === f.path)?.text === f.text).length;
-  return { status: 'merged', id, parents: [m.ours, m.theirs], base: m.base, schemaHash: schemaHash(m.schema), renames: m.renames, edges, keptFiles: kept, rewrittenFiles: m.files.length - kept };
+  return {
+    status: 'merged',
+    id,
+    parents: [m.ours, m.theirs],
+    base: m.base,
+    schemaHash: schemaHash(m.schema),
+    renames: m.renames,
+    edges,
+    keptFiles: kept,
+    rewrittenFiles: m.files.length - kept,
+  };
 }
 
 /** readMergeState reads MERGE_STATE; exit 2 when no merge is in progress. */
 export async function readMergeState(store: Store): Promise<MergeState> {
   const text = await store.readState(MERGE_STATE_NAME);
-  if (!text) throw new SchemaverError({ code: 'no-merge', message: 'no merge is in progress', hint: 'start one with `schemaver merge BRANCH`', exit: 2 });
+  if (!text)
+    throw new SchemaverError({
+      code: 'no-merge',
+      message: 'no merge is in progress',
+      hint: 'start one with `schemaver merge BRANCH`',
+      exit: 2,
+    });
   return JSON.parse(text) as MergeState;
 }
 
@@ -209,21 +291,59 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
   const state = await readMergeState(store);
   const head = await store.head();
   if (head !== state.ours) {
-    throw new SchemaverError({ code: 'head-moved', message: `HEAD moved since the merge started (was ${state.ours.slice(0, 7)})`, hint: 'run `schemaver merge --abort` and merge again', exit: 2 });
+    throw new SchemaverError({
+      code: 'head-moved',
+      message: `HEAD moved since the merge started (was ${state.ours.slice(0, 7)})`,
+      hint: 'run `schemaver merge --abort` and merge again',
+      exit: 2,
+    });
   }
   const { readSchemaDir, loadSchemaDir } = await import('../parse/index.js');
   const { findMarkers } = await import('./markers.js');
   const left = findMarkers(await readSchemaDir(root));
   if (left.length) {
-    const issues: Issue[] = left.map((loc) => ({ code: 'unresolved-conflict', message: 'conflict marker `<<<conflict` left in schema/', hint: 'replace the whole `<<<conflict` block by the definition you want (or delete the entry to drop the object)', loc }));
-    throw new SchemaverError({ code: 'unresolved-conflict', message: `${left.length} unresolved conflict(s): \`<<<conflict\` marker(s) left in schema/`, hint: 'replace each `<<<conflict` block by the definition you want (or delete the entry), then run `schemaver merge --continue` again', loc: left[0], issues: left.length > 1 ? issues : [], exit: 2, data: { markers: left } });
+    const issues: Issue[] = left.map((loc) => ({
+      code: 'unresolved-conflict',
+      message: 'conflict marker `<<<conflict` left in schema/',
+      hint: 'replace the whole `<<<conflict` block by the definition you want (or delete the entry to drop the object)',
+      loc,
+    }));
+    throw new SchemaverError({
+      code: 'unresolved-conflict',
+      message: `${left.length} unresolved conflict(s): \`<<<conflict\` marker(s) left in schema/`,
+      hint: 'replace each `<<<conflict` block by the definition you want (or delete the entry), then run `schemaver merge --continue` again',
+      loc: left[0],
+      issues: left.length > 1 ? issues : [],
+      exit: 2,
+      data: { markers: left },
+    });
   }
   const { schema, files } = await loadSchemaDir(root);
   const { buildConflicts } = await import('./commit.js');
   const c = await buildConflicts(schema);
-  if (c.length) throw negative('merge-conflict', c[0]!.message, 'fix schema/ so that it builds, then run `schemaver merge --continue` again', { conflicts: c });
+  if (c.length)
+    throw negative(
+      'merge-conflict',
+      c[0]!.message,
+      'fix schema/ so that it builds, then run `schemaver merge --continue` again',
+      { conflicts: c },
+    );
   const oursSnap = await store.readSnapshot(state.ours);
-  const out = await commitMerge(root, store, { base: state.base, ours: state.ours, theirs: state.theirs, message: flags.message ?? state.message, files, schema, renames: [], oursFiles: oursSnap.files }, flags);
+  const out = await commitMerge(
+    root,
+    store,
+    {
+      base: state.base,
+      ours: state.ours,
+      theirs: state.theirs,
+      message: flags.message ?? state.message,
+      files,
+      schema,
+      renames: [],
+      oursFiles: oursSnap.files,
+    },
+    flags,
+  );
   await store.withLock(async () => {
     await store.writeState(MERGE_HEAD_STATE, undefined);
     await store.writeState(MERGE_STATE_NAME, undefined);
@@ -232,7 +352,10 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
 }
 
 /** abortMerge restores ours' schema/ files byte for byte and forgets the merge. */
-export async function abortMerge(root: string, store: Store): Promise<{ status: 'aborted'; head: string; restored: boolean }> {
+export async function abortMerge(
+  root: string,
+  store: Store,
+): Promise<{ status: 'aborted'; head: string; restored: boolean }> {
   const state = await readMergeState(store);
   const head = await store.head();
   // HEAD moved since (e.g. `checkout --force`): schema/ belongs to the new HEAD now; only forget the merge

@@ -75,12 +75,14 @@ function namedSpec<T extends { name: string; renamedFrom?: string }>(
   return {
     what,
     prefix,
-    display: (key) => (what === 'column' || what === 'attribute' ? `${what} ${parent}.${key}` : `${what} ${key} on ${parent}`),
+    display: (key) =>
+      what === 'column' || what === 'attribute' ? `${what} ${parent}.${key}` : `${what} ${key} on ${parent}`,
     ...(renameable
       ? {
           oldKey: (obj: T) => obj.renamedFrom,
           nameOf: (obj: T) => obj.name,
-          withKey: (obj: T, key: string, renamedFrom: string | undefined) => compact({ ...obj, name: key, renamedFrom }) as T,
+          withKey: (obj: T, key: string, renamedFrom: string | undefined) =>
+            compact({ ...obj, name: key, renamedFrom }) as T,
         }
       : {}),
     merge,
@@ -157,7 +159,10 @@ const VIEW_FIELDS: FieldPlan<View> = {
   comment: 'attr',
 };
 
-const childrenOf = <T>(plan: FieldPlan<T>): string[] => Object.entries(plan).filter(([, v]) => v === 'child').map(([k]) => k);
+const childrenOf = <T>(plan: FieldPlan<T>): string[] =>
+  Object.entries(plan)
+    .filter(([, v]) => v === 'child')
+    .map(([k]) => k);
 const TABLE_CHILDREN = childrenOf(TABLE_FIELDS);
 const VIEW_CHILDREN = childrenOf(VIEW_FIELDS);
 
@@ -166,12 +171,33 @@ function mergeTable(ctx: MergeCtx, loc: Loc, base: Table | undefined, ours: Tabl
   const key = loc.path[loc.path.length - 1]!;
   const attrs = mergeAttrs(ctx, loc, base, ours, theirs, TABLE_CHILDREN);
   const colSpec = namedSpec<Column>('column', [...loc.path, 'columns'], key, plain);
-  const columns = mergeKeyed(ctx, colSpec, (base?.columns ?? []).map((c) => [c.name, c] as const), ours.columns.map((c) => [c.name, c] as const), theirs.columns.map((c) => [c.name, c] as const)).map(([, c]) => c);
-  const pkSpec: KeyedSpec<PrimaryKey> = { what: 'primary key', prefix: loc.path, display: () => `primary key of ${key}`, merge: plain };
-  const pkEntries = (t: Table | undefined): Entries<PrimaryKey> => (t?.primaryKey ? [['primaryKey', t.primaryKey]] : []);
+  const columns = mergeKeyed(
+    ctx,
+    colSpec,
+    (base?.columns ?? []).map((c) => [c.name, c] as const),
+    ours.columns.map((c) => [c.name, c] as const),
+    theirs.columns.map((c) => [c.name, c] as const),
+  ).map(([, c]) => c);
+  const pkSpec: KeyedSpec<PrimaryKey> = {
+    what: 'primary key',
+    prefix: loc.path,
+    display: () => `primary key of ${key}`,
+    merge: plain,
+  };
+  const pkEntries = (t: Table | undefined): Entries<PrimaryKey> =>
+    t?.primaryKey ? [['primaryKey', t.primaryKey]] : [];
   const pk = mergeKeyed(ctx, pkSpec, pkEntries(base), pkEntries(ours), pkEntries(theirs))[0]?.[1];
   const kids = <F extends 'uniques' | 'checks' | 'foreignKeys' | 'exclusions' | 'indexes'>(field: F, what: string) =>
-    mergeChildren<{ name: string; renamedFrom?: string }>(ctx, loc, field, what, key, base?.[field], ours[field], theirs[field]) as unknown as Table[F];
+    mergeChildren<{ name: string; renamedFrom?: string }>(
+      ctx,
+      loc,
+      field,
+      what,
+      key,
+      base?.[field],
+      ours[field],
+      theirs[field],
+    ) as unknown as Table[F];
   return compact({
     kind: 'table',
     schema: ours.schema,
@@ -185,7 +211,17 @@ function mergeTable(ctx: MergeCtx, loc: Loc, base: Table | undefined, ours: Tabl
     foreignKeys: kids('foreignKeys', 'foreign key'),
     exclusions: kids('exclusions', 'exclusion constraint'),
     indexes: kids('indexes', 'index'),
-    triggers: mergeChildren<Trigger>(ctx, loc, 'triggers', 'trigger', key, base?.triggers, ours.triggers, theirs.triggers, false),
+    triggers: mergeChildren<Trigger>(
+      ctx,
+      loc,
+      'triggers',
+      'trigger',
+      key,
+      base?.triggers,
+      ours.triggers,
+      theirs.triggers,
+      false,
+    ),
     policies: mergeChildren(ctx, loc, 'policies', 'policy', key, base?.policies, ours.policies, theirs.policies, false),
   }) as Table;
 }
@@ -195,7 +231,17 @@ function mergeView(ctx: MergeCtx, loc: Loc, base: View | undefined, ours: View, 
   const key = loc.path[loc.path.length - 1]!;
   const attrs = mergeAttrs(ctx, loc, base, ours, theirs, VIEW_CHILDREN);
   const indexes = mergeChildren<Index>(ctx, loc, 'indexes', 'index', key, base?.indexes, ours.indexes, theirs.indexes);
-  const triggers = mergeChildren<Trigger>(ctx, loc, 'triggers', 'trigger', key, base?.triggers, ours.triggers, theirs.triggers, false);
+  const triggers = mergeChildren<Trigger>(
+    ctx,
+    loc,
+    'triggers',
+    'trigger',
+    key,
+    base?.triggers,
+    ours.triggers,
+    theirs.triggers,
+    false,
+  );
   return withIdentity(ours, {
     ...attrs,
     ...(Object.keys(indexes).length || ours.indexes || theirs.indexes ? { indexes } : {}),
@@ -210,7 +256,13 @@ function mergeEnum(ctx: MergeCtx, loc: Loc, base: EnumType | undefined, ours: En
 }
 
 /** mergeComposite merges a composite type: attributes keyed by name (ours' order, theirs' additions appended). */
-function mergeComposite(ctx: MergeCtx, loc: Loc, base: CompositeType | undefined, ours: CompositeType, theirs: CompositeType): CompositeType {
+function mergeComposite(
+  ctx: MergeCtx,
+  loc: Loc,
+  base: CompositeType | undefined,
+  ours: CompositeType,
+  theirs: CompositeType,
+): CompositeType {
   const key = loc.path[loc.path.length - 1]!;
   const attrs = mergeAttrs(ctx, loc, base, ours, theirs, ['attributes']);
   type Attr = CompositeType['attributes'][number];
@@ -224,12 +276,28 @@ function mergeComposite(ctx: MergeCtx, loc: Loc, base: CompositeType | undefined
 function mergeDomain(ctx: MergeCtx, loc: Loc, base: Domain | undefined, ours: Domain, theirs: Domain): Domain {
   const key = loc.path[loc.path.length - 1]!;
   const attrs = mergeAttrs(ctx, loc, base, ours, theirs, ['checks']);
-  const checks = mergeChildren<DomainCheck>(ctx, loc, 'checks', 'check', key, base?.checks, ours.checks, theirs.checks, false);
+  const checks = mergeChildren<DomainCheck>(
+    ctx,
+    loc,
+    'checks',
+    'check',
+    key,
+    base?.checks,
+    ours.checks,
+    theirs.checks,
+    false,
+  );
   return withIdentity(ours, { ...attrs, checks });
 }
 
 /** mergeSequence merges a sequence; its options merge option by option. */
-function mergeSequence(ctx: MergeCtx, loc: Loc, base: Sequence | undefined, ours: Sequence, theirs: Sequence): Sequence {
+function mergeSequence(
+  ctx: MergeCtx,
+  loc: Loc,
+  base: Sequence | undefined,
+  ours: Sequence,
+  theirs: Sequence,
+): Sequence {
   const attrs = mergeAttrs(ctx, loc, base, ours, theirs, ['options']);
   const options = compact(mergeAttrs(ctx, loc, base?.options, ours.options, theirs.options));
   return withIdentity(ours, { ...attrs, options });
@@ -238,15 +306,93 @@ function mergeSequence(ctx: MergeCtx, loc: Loc, base: Sequence | undefined, ours
 /** SECTIONS holds one merger per Schema section; a section without a merger is a compile error. */
 export const SECTIONS: Record<Section, SectionMerger> = {
   extensions: (ctx, b, o, t) =>
-    record(mergeKeyed(ctx, { what: 'extension', prefix: ['extensions'], display: (k) => `extension ${k}`, merge: plain }, entries(b.extensions), entries(o.extensions), entries(t.extensions))),
+    record(
+      mergeKeyed(
+        ctx,
+        { what: 'extension', prefix: ['extensions'], display: (k) => `extension ${k}`, merge: plain },
+        entries(b.extensions),
+        entries(o.extensions),
+        entries(t.extensions),
+      ),
+    ),
   schemas: (ctx, b, o, t) =>
-    record(mergeKeyed(ctx, { what: 'schema', prefix: ['schemas'], display: (k) => `schema ${k}`, merge: plain }, entries(b.schemas), entries(o.schemas), entries(t.schemas))),
-  enums: (ctx, b, o, t) => record(mergeKeyed(ctx, qualifiedSpec<EnumType>('enums', 'enum', mergeEnum), entries(b.enums), entries(o.enums), entries(t.enums))),
-  composites: (ctx, b, o, t) => record(mergeKeyed(ctx, qualifiedSpec<CompositeType>('composites', 'type', mergeComposite, false), entries(b.composites), entries(o.composites), entries(t.composites))),
-  domains: (ctx, b, o, t) => record(mergeKeyed(ctx, qualifiedSpec<Domain>('domains', 'domain', mergeDomain, false), entries(b.domains), entries(o.domains), entries(t.domains))),
-  sequences: (ctx, b, o, t) => record(mergeKeyed(ctx, qualifiedSpec<Sequence>('sequences', 'sequence', mergeSequence, false), entries(b.sequences), entries(o.sequences), entries(t.sequences))),
-  tables: (ctx, b, o, t) => record(mergeKeyed(ctx, qualifiedSpec<Table>('tables', 'table', mergeTable), entries(b.tables), entries(o.tables), entries(t.tables))),
-  views: (ctx, b, o, t) => record(mergeKeyed(ctx, qualifiedSpec<View>('views', 'view', mergeView), entries(b.views), entries(o.views), entries(t.views))),
+    record(
+      mergeKeyed(
+        ctx,
+        { what: 'schema', prefix: ['schemas'], display: (k) => `schema ${k}`, merge: plain },
+        entries(b.schemas),
+        entries(o.schemas),
+        entries(t.schemas),
+      ),
+    ),
+  enums: (ctx, b, o, t) =>
+    record(
+      mergeKeyed(
+        ctx,
+        qualifiedSpec<EnumType>('enums', 'enum', mergeEnum),
+        entries(b.enums),
+        entries(o.enums),
+        entries(t.enums),
+      ),
+    ),
+  composites: (ctx, b, o, t) =>
+    record(
+      mergeKeyed(
+        ctx,
+        qualifiedSpec<CompositeType>('composites', 'type', mergeComposite, false),
+        entries(b.composites),
+        entries(o.composites),
+        entries(t.composites),
+      ),
+    ),
+  domains: (ctx, b, o, t) =>
+    record(
+      mergeKeyed(
+        ctx,
+        qualifiedSpec<Domain>('domains', 'domain', mergeDomain, false),
+        entries(b.domains),
+        entries(o.domains),
+        entries(t.domains),
+      ),
+    ),
+  sequences: (ctx, b, o, t) =>
+    record(
+      mergeKeyed(
+        ctx,
+        qualifiedSpec<Sequence>('sequences', 'sequence', mergeSequence, false),
+        entries(b.sequences),
+        entries(o.sequences),
+        entries(t.sequences),
+      ),
+    ),
+  tables: (ctx, b, o, t) =>
+    record(
+      mergeKeyed(
+        ctx,
+        qualifiedSpec<Table>('tables', 'table', mergeTable),
+        entries(b.tables),
+        entries(o.tables),
+        entries(t.tables),
+      ),
+    ),
+  views: (ctx, b, o, t) =>
+    record(
+      mergeKeyed(
+        ctx,
+        qualifiedSpec<View>('views', 'view', mergeView),
+        entries(b.views),
+        entries(o.views),
+        entries(t.views),
+      ),
+    ),
   functions: (ctx, b, o, t) =>
-    record(mergeKeyed(ctx, { what: 'function', prefix: ['functions'], display: (k) => `function ${k}`, merge: plain }, entries(b.functions), entries(o.functions), entries(t.functions))),
+    record(
+      mergeKeyed(
+        ctx,
+        { what: 'function', prefix: ['functions'], display: (k) => `function ${k}`, merge: plain },
+        entries(b.functions),
+        entries(o.functions),
+        entries(t.functions),
+      ),
+    ),
 };

@@ -38,55 +38,113 @@ export function semanticConflicts(base: Schema, ours: Schema, theirs: Schema, me
   for (const [k, t] of Object.entries(merged.tables)) {
     for (const c of t.columns) {
       const et = elementType(c.type);
-      if (known.has(et) && !present.has(et)) add(['tables', k, 'columns', c.name], `column ${k}.${c.name}`, `column ${k}.${c.name} has type ${et}, which the other side dropped`);
+      if (known.has(et) && !present.has(et))
+        add(
+          ['tables', k, 'columns', c.name],
+          `column ${k}.${c.name}`,
+          `column ${k}.${c.name} has type ${et}, which the other side dropped`,
+        );
     }
     if (t.primaryKey) {
       const m = missing(t, [...t.primaryKey.columns, ...(t.primaryKey.include ?? [])]);
-      if (m.length) add(['tables', k, 'primaryKey'], `primary key of ${k}`, `primary key of ${k} names column ${list(m)}, which no longer exists`);
+      if (m.length)
+        add(
+          ['tables', k, 'primaryKey'],
+          `primary key of ${k}`,
+          `primary key of ${k} names column ${list(m)}, which no longer exists`,
+        );
     }
-    const named = <T>(field: 'uniques' | 'exclusions' | 'indexes' | 'foreignKeys' | 'triggers', what: string, cols: (x: T) => readonly string[]) => {
+    const named = <T>(
+      field: 'uniques' | 'exclusions' | 'indexes' | 'foreignKeys' | 'triggers',
+      what: string,
+      cols: (x: T) => readonly string[],
+    ) => {
       for (const [n, x] of Object.entries(t[field] as Record<string, T>)) {
         const m = missing(t, cols(x));
-        if (m.length) add(['tables', k, field, n], `${what} ${n} on ${k}`, `${what} ${n} on ${k} names column ${list(m)}, which no longer exists`);
+        if (m.length)
+          add(
+            ['tables', k, field, n],
+            `${what} ${n} on ${k}`,
+            `${what} ${n} on ${k} names column ${list(m)}, which no longer exists`,
+          );
       }
     };
     named<Table['uniques'][string]>('uniques', 'unique constraint', (u) => [...u.columns, ...(u.include ?? [])]);
-    named<Table['exclusions'][string]>('exclusions', 'exclusion constraint', (x) => [...x.elements.flatMap((e) => (e.column ? [e.column] : [])), ...(x.include ?? [])]);
-    named<Table['indexes'][string]>('indexes', 'index', (x) => [...x.elements.flatMap((e) => (e.column ? [e.column] : [])), ...(x.include ?? [])]);
+    named<Table['exclusions'][string]>('exclusions', 'exclusion constraint', (x) => [
+      ...x.elements.flatMap((e) => (e.column ? [e.column] : [])),
+      ...(x.include ?? []),
+    ]);
+    named<Table['indexes'][string]>('indexes', 'index', (x) => [
+      ...x.elements.flatMap((e) => (e.column ? [e.column] : [])),
+      ...(x.include ?? []),
+    ]);
     named<Table['foreignKeys'][string]>('foreignKeys', 'foreign key', (f) => f.columns);
     named<Table['triggers'][string]>('triggers', 'trigger', (g) => g.updateOf ?? []);
     for (const [n, f] of Object.entries(t.foreignKeys)) {
       const ref = merged.tables[f.refTable];
-      if (!ref) add(['tables', k, 'foreignKeys', n], `foreign key ${n} on ${k}`, `foreign key ${n} on ${k} references table ${f.refTable}, which no longer exists`);
+      if (!ref)
+        add(
+          ['tables', k, 'foreignKeys', n],
+          `foreign key ${n} on ${k}`,
+          `foreign key ${n} on ${k} references table ${f.refTable}, which no longer exists`,
+        );
       else {
         const m = missing(ref, f.refColumns);
-        if (m.length) add(['tables', k, 'foreignKeys', n], `foreign key ${n} on ${k}`, `foreign key ${n} on ${k} references ${f.refTable} column ${list(m)}, which no longer exists`);
+        if (m.length)
+          add(
+            ['tables', k, 'foreignKeys', n],
+            `foreign key ${n} on ${k}`,
+            `foreign key ${n} on ${k} references ${f.refTable} column ${list(m)}, which no longer exists`,
+          );
       }
     }
     for (const [n, g] of Object.entries(t.triggers)) {
-      if (!funcNames.has(g.function)) add(['tables', k, 'triggers', n], `trigger ${n} on ${k}`, `trigger ${n} on ${k} calls function ${g.function}, which no longer exists`);
+      if (!funcNames.has(g.function))
+        add(
+          ['tables', k, 'triggers', n],
+          `trigger ${n} on ${k}`,
+          `trigger ${n} on ${k} calls function ${g.function}, which no longer exists`,
+        );
     }
-    if (t.partitionOf && !merged.tables[t.partitionOf.parent]) add(['tables', k], `table ${k}`, `table ${k} is a partition of ${t.partitionOf.parent}, which no longer exists`);
-    for (const p of t.inherits ?? []) if (!merged.tables[p]) add(['tables', k], `table ${k}`, `table ${k} inherits from ${p}, which no longer exists`);
+    if (t.partitionOf && !merged.tables[t.partitionOf.parent])
+      add(['tables', k], `table ${k}`, `table ${k} is a partition of ${t.partitionOf.parent}, which no longer exists`);
+    for (const p of t.inherits ?? [])
+      if (!merged.tables[p]) add(['tables', k], `table ${k}`, `table ${k} inherits from ${p}, which no longer exists`);
   }
   for (const [k, v] of Object.entries(merged.views)) {
     for (const [n, g] of Object.entries(v.triggers ?? {})) {
-      if (!funcNames.has(g.function)) add(['views', k, 'triggers', n], `trigger ${n} on ${k}`, `trigger ${n} on view ${k} calls function ${g.function}, which no longer exists`);
+      if (!funcNames.has(g.function))
+        add(
+          ['views', k, 'triggers', n],
+          `trigger ${n} on ${k}`,
+          `trigger ${n} on view ${k} calls function ${g.function}, which no longer exists`,
+        );
     }
   }
   for (const [k, s] of Object.entries(merged.sequences)) {
     if (!s.ownedBy) continue;
     const t = merged.tables[s.ownedBy.table];
-    if (!t || !t.columns.some((c) => c.name === s.ownedBy!.column)) add(['sequences', k], `sequence ${k}`, `sequence ${k} is owned by ${s.ownedBy.table}.${s.ownedBy.column}, which no longer exists`);
+    if (!t || !t.columns.some((c) => c.name === s.ownedBy!.column))
+      add(
+        ['sequences', k],
+        `sequence ${k}`,
+        `sequence ${k} is owned by ${s.ownedBy.table}.${s.ownedBy.column}, which no longer exists`,
+      );
   }
   for (const [k, d] of Object.entries(merged.domains)) {
     const et = elementType(d.type);
-    if (known.has(et) && !present.has(et)) add(['domains', k], `domain ${k}`, `domain ${k} is based on type ${et}, which the other side dropped`);
+    if (known.has(et) && !present.has(et))
+      add(['domains', k], `domain ${k}`, `domain ${k} is based on type ${et}, which the other side dropped`);
   }
   for (const [k, c] of Object.entries(merged.composites)) {
     for (const a of c.attributes) {
       const et = elementType(a.type);
-      if (known.has(et) && !present.has(et)) add(['composites', k], `type ${k}`, `type ${k} attribute ${a.name} has type ${et}, which the other side dropped`);
+      if (known.has(et) && !present.has(et))
+        add(
+          ['composites', k],
+          `type ${k}`,
+          `type ${k} attribute ${a.name} has type ${et}, which the other side dropped`,
+        );
     }
   }
   return out;

@@ -90,10 +90,14 @@ interface Located {
 }
 
 /** AddChange creates an object. */
-export type AddChange = { [K in ChangeKind]: Located & { readonly op: 'add'; readonly kind: K; readonly def: ObjectDefs[K] } }[ChangeKind];
+export type AddChange = {
+  [K in ChangeKind]: Located & { readonly op: 'add'; readonly kind: K; readonly def: ObjectDefs[K] };
+}[ChangeKind];
 
 /** DropChange removes an object (def is its definition in `from`). */
-export type DropChange = { [K in ChangeKind]: Located & { readonly op: 'drop'; readonly kind: K; readonly def: ObjectDefs[K] } }[ChangeKind];
+export type DropChange = {
+  [K in ChangeKind]: Located & { readonly op: 'drop'; readonly kind: K; readonly def: ObjectDefs[K] };
+}[ChangeKind];
 
 /** AlterChange modifies an object in place; `attrs` lists exactly the attributes that differ. */
 export type AlterChange = {
@@ -108,7 +112,10 @@ export type AlterChange = {
 
 /** RenameChange renames an object (from a `renamed_from` hint); `fromId`/`id` are the old and new ids. */
 export type RenameChange = {
-  [K in 'table' | 'column' | 'index' | 'primary_key' | 'unique' | 'check' | 'foreign_key' | 'exclusion' | 'enum' | 'view']: Located & {
+  [
+    K in
+      'table' | 'column' | 'index' | 'primary_key' | 'unique' | 'check' | 'foreign_key' | 'exclusion' | 'enum' | 'view'
+  ]: Located & {
     readonly op: 'rename';
     readonly kind: K;
     readonly fromId: string;
@@ -120,8 +127,21 @@ export type RenameChange = {
  * is an `alter` of the enum's `values` (PostgreSQL can only do it by recreating the type).
  */
 export type EnumValueChange =
-  | { readonly op: 'add_value'; readonly kind: 'enum'; readonly id: string; readonly value: string; readonly before?: string; readonly after?: string }
-  | { readonly op: 'rename_value'; readonly kind: 'enum'; readonly id: string; readonly from: string; readonly to: string };
+  | {
+      readonly op: 'add_value';
+      readonly kind: 'enum';
+      readonly id: string;
+      readonly value: string;
+      readonly before?: string;
+      readonly after?: string;
+    }
+  | {
+      readonly op: 'rename_value';
+      readonly kind: 'enum';
+      readonly id: string;
+      readonly from: string;
+      readonly to: string;
+    };
 
 /** Change is one semantic difference between two schemas. */
 export type Change = AddChange | DropChange | AlterChange | RenameChange | EnumValueChange;

@@ -193,7 +193,12 @@ export interface ExclusionConstraint extends ConstraintTiming {
   readonly kind: 'exclusion';
   readonly name: string;
   readonly using: string; // access method, e.g. gist
-  readonly elements: readonly { readonly column?: string; readonly expression?: string; readonly opclass?: string; readonly operator: string }[];
+  readonly elements: readonly {
+    readonly column?: string;
+    readonly expression?: string;
+    readonly opclass?: string;
+    readonly operator: string;
+  }[];
   readonly where?: string;
   readonly include?: readonly string[];
   readonly comment?: string;
@@ -368,7 +373,19 @@ export function emptySchema(): Schema {
 
 /** emptyTable returns a table with no columns, constraints, indexes, triggers or policies. */
 export function emptyTable(schema: string, name: string): Table {
-  return { kind: 'table', schema, name, columns: [], uniques: {}, checks: {}, foreignKeys: {}, exclusions: {}, indexes: {}, triggers: {}, policies: {} };
+  return {
+    kind: 'table',
+    schema,
+    name,
+    columns: [],
+    uniques: {},
+    checks: {},
+    foreignKeys: {},
+    exclusions: {},
+    indexes: {},
+    triggers: {},
+    policies: {},
+  };
 }
 
 /** assertNever makes a missing case in an exhaustive switch a compile error. */

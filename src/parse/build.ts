@@ -45,7 +45,17 @@ export interface Collected {
 
 /** newCollected makes an empty Collected. */
 export function newCollected(): Collected {
-  return { extensions: new Map(), schemas: new Map(), enums: new Map(), composites: new Map(), domains: new Map(), sequences: new Map(), tables: new Map(), views: new Map(), functions: new Map() };
+  return {
+    extensions: new Map(),
+    schemas: new Map(),
+    enums: new Map(),
+    composites: new Map(),
+    domains: new Map(),
+    sequences: new Map(),
+    tables: new Map(),
+    views: new Map(),
+    functions: new Map(),
+  };
 }
 
 /** modelOf copies a draft into a model object: every defined key except the parser's locations. */
@@ -64,9 +74,22 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
   const declared = new Set(['public', ...c.schemas.keys()]);
   for (const e of c.extensions.values()) if (e.obj.schema) declared.add(e.obj.schema);
   const needSchema = (schema: string, at: Node, kind: string, id: string): void => {
-    if (!declared.has(schema)) ctx.error('missing-schema', at, `${kind} \`${id}\` is in schema \`${schema}\`, which is not declared`, `add \`schemas: [${schema}]\``);
+    if (!declared.has(schema))
+      ctx.error(
+        'missing-schema',
+        at,
+        `${kind} \`${id}\` is in schema \`${schema}\`, which is not declared`,
+        `add \`schemas: [${schema}]\``,
+      );
   };
-  for (const e of c.extensions.values()) if (e.obj.schema && !c.schemas.has(e.obj.schema) && e.obj.schema !== 'public') ctx.error('missing-schema', e.at, `extension \`${e.obj.name}\` goes into schema \`${e.obj.schema}\`, which is not declared`, `add \`schemas: [${e.obj.schema}]\``);
+  for (const e of c.extensions.values())
+    if (e.obj.schema && !c.schemas.has(e.obj.schema) && e.obj.schema !== 'public')
+      ctx.error(
+        'missing-schema',
+        e.at,
+        `extension \`${e.obj.name}\` goes into schema \`${e.obj.schema}\`, which is not declared`,
+        `add \`schemas: [${e.obj.schema}]\``,
+      );
   for (const [id, e] of c.enums) needSchema(e.obj.schema, e.at, 'enum', id);
   for (const [id, e] of c.composites) needSchema(e.obj.schema, e.at, 'composite type', id);
   for (const [id, d] of c.domains) needSchema(d.schema, d.at, 'domain', id);
@@ -80,7 +103,14 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
   const types = new Map<string, { kind: string; at: Node }>();
   const claim = (space: Map<string, { kind: string; at: Node }>, id: string, kind: string, at: Node): void => {
     const prev = space.get(id);
-    if (prev) ctx.error('duplicate-object', at, `${kind} \`${id}\` has the same name as ${prev.kind} \`${id}\``, 'PostgreSQL keeps these in one namespace; rename one of them', prev.at);
+    if (prev)
+      ctx.error(
+        'duplicate-object',
+        at,
+        `${kind} \`${id}\` has the same name as ${prev.kind} \`${id}\``,
+        'PostgreSQL keeps these in one namespace; rename one of them',
+        prev.at,
+      );
     else space.set(id, { kind, at });
   };
   for (const [id, t] of c.tables) (claim(rels, id, 'table', t.at), claim(types, id, 'table', t.at));
@@ -91,7 +121,13 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
   for (const [id, d] of c.domains) claim(types, id, 'domain', d.at);
 
   // `type: Status` names the enum `Status` when one is declared (YAML names are exact; SQL would fold the case)
-  const declaredTypes = new Set([...c.enums.keys(), ...c.composites.keys(), ...c.domains.keys(), ...c.tables.keys(), ...c.views.keys()]);
+  const declaredTypes = new Set([
+    ...c.enums.keys(),
+    ...c.composites.keys(),
+    ...c.domains.keys(),
+    ...c.tables.keys(),
+    ...c.views.keys(),
+  ]);
   const exactType = (type: string, at: Node | undefined): string => {
     const raw = at && at.t === 'scalar' && typeof at.value === 'string' ? at.value.trim() : undefined;
     if (!raw || !/[A-Z]/.test(raw)) return type;
@@ -103,12 +139,19 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
     const id = q ? qid(q.schema, q.name) : undefined;
     return id !== undefined && declaredTypes.has(id) ? id + suffix : type;
   };
-  for (const t of c.tables.values()) for (const col of t.columns) col.type = exactType(col.type, t.typeAt.get(col.name));
+  for (const t of c.tables.values())
+    for (const col of t.columns) col.type = exactType(col.type, t.typeAt.get(col.name));
   for (const d of c.domains.values()) d.type = exactType(d.type, d.typeAt);
 
   const checkType = (type: string, at: Node | undefined): void => {
     const s = typeSchema(type);
-    if (s !== undefined && !declared.has(s)) ctx.error('missing-reference', at, `type \`${type}\` is in schema \`${s}\`, which is declared nowhere`, `declare the schema (\`schemas: [${s}]\`) and the type, or fix the spelling`);
+    if (s !== undefined && !declared.has(s))
+      ctx.error(
+        'missing-reference',
+        at,
+        `type \`${type}\` is in schema \`${s}\`, which is declared nowhere`,
+        `declare the schema (\`schemas: [${s}]\`) and the type, or fix the spelling`,
+      );
   };
   for (const d of c.domains.values()) checkType(d.type, d.typeAt);
   for (const e of c.composites.values()) for (const a of e.obj.attributes) checkType(a.type, e.at);
@@ -119,12 +162,24 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
     const needCols = (list: readonly string[] | undefined, at: Node, what: string): void => {
       for (const col of list ?? []) {
         if (!cols.has(col) && !t.rest.partitionOf && !t.rest.inherits) {
-          ctx.error('missing-column', at, `${what} names column \`${col}\`, which table \`${t.id}\` does not have`, hint(col, [...cols]));
+          ctx.error(
+            'missing-column',
+            at,
+            `${what} names column \`${col}\`, which table \`${t.id}\` does not have`,
+            hint(col, [...cols]),
+          );
         }
       }
     };
     for (const col of t.columns) checkType(col.type, t.typeAt.get(col.name));
-    for (const extra of t.extraPrimaryKeys) ctx.error('duplicate-primary-key', extra, `table \`${t.id}\` has more than one primary key`, 'a table has one primary key; for a composite key write `primary_key: [a, b]` on the table', t.primaryKey?.at);
+    for (const extra of t.extraPrimaryKeys)
+      ctx.error(
+        'duplicate-primary-key',
+        extra,
+        `table \`${t.id}\` has more than one primary key`,
+        'a table has one primary key; for a composite key write `primary_key: [a, b]` on the table',
+        t.primaryKey?.at,
+      );
     if (t.primaryKey) {
       needCols(t.primaryKey.columns, t.primaryKey.at, 'the primary key');
       needCols(t.primaryKey.include, t.primaryKey.at, 'the primary key');
@@ -135,18 +190,35 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
       needCols(u.include, u.at, 'a unique constraint');
       dupCols(ctx, u.columns, u.at, 'a unique constraint');
     }
-    for (const x of t.exclusions) needCols([...x.elements.flatMap((e) => (e.column ? [e.column] : [])), ...(x.include ?? [])], x.at, 'an exclusion constraint');
-    for (const i of t.indexes) needCols([...i.elements.flatMap((e) => (e.column ? [e.column] : [])), ...(i.include ?? [])], i.at, 'an index');
+    for (const x of t.exclusions)
+      needCols(
+        [...x.elements.flatMap((e) => (e.column ? [e.column] : [])), ...(x.include ?? [])],
+        x.at,
+        'an exclusion constraint',
+      );
+    for (const i of t.indexes)
+      needCols([...i.elements.flatMap((e) => (e.column ? [e.column] : [])), ...(i.include ?? [])], i.at, 'an index');
     for (const tr of t.triggers) needCols(tr.updateOf, tr.at, `trigger \`${tr.name}\``);
     for (const fk of t.foreignKeys) {
       needCols(fk.columns, fk.at, 'a foreign key');
       resolveFk(ctx, c, t, fk);
     }
     if (t.rest.partitionOf && !c.tables.has(t.rest.partitionOf.parent)) {
-      ctx.error('missing-reference', t.partitionParentAt, `table \`${t.id}\` is a partition of \`${t.rest.partitionOf.parent}\`, which is not declared`, hint(t.rest.partitionOf.parent, [...c.tables.keys()]));
+      ctx.error(
+        'missing-reference',
+        t.partitionParentAt,
+        `table \`${t.id}\` is a partition of \`${t.rest.partitionOf.parent}\`, which is not declared`,
+        hint(t.rest.partitionOf.parent, [...c.tables.keys()]),
+      );
     }
     for (const p of t.rest.inherits ?? []) {
-      if (!c.tables.has(p)) ctx.error('missing-reference', t.inheritsAt, `table \`${t.id}\` inherits \`${p}\`, which is not declared`, hint(p, [...c.tables.keys()]));
+      if (!c.tables.has(p))
+        ctx.error(
+          'missing-reference',
+          t.inheritsAt,
+          `table \`${t.id}\` inherits \`${p}\`, which is not declared`,
+          hint(p, [...c.tables.keys()]),
+        );
     }
     for (const tr of t.triggers) checkTriggerFunction(ctx, c, tr);
     if (t.primaryKey) {
@@ -161,8 +233,19 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
     const table = p.length === 2 ? qid('public', p[0]!) : qid(p[0]!, p[1]!);
     const column = p[p.length - 1]!;
     const t = c.tables.get(table);
-    if (!t) ctx.error('missing-reference', s.ownedAt, `sequence \`${qid(s.schema, s.name)}\` is owned by table \`${table}\`, which is not declared`, hint(table, [...c.tables.keys()]));
-    else if (!t.columns.some((x) => x.name === column)) ctx.error('missing-column', s.ownedAt, `sequence \`${qid(s.schema, s.name)}\` is owned by \`${table}.${column}\`, but the table has no such column`);
+    if (!t)
+      ctx.error(
+        'missing-reference',
+        s.ownedAt,
+        `sequence \`${qid(s.schema, s.name)}\` is owned by table \`${table}\`, which is not declared`,
+        hint(table, [...c.tables.keys()]),
+      );
+    else if (!t.columns.some((x) => x.name === column))
+      ctx.error(
+        'missing-column',
+        s.ownedAt,
+        `sequence \`${qid(s.schema, s.name)}\` is owned by \`${table}.${column}\`, but the table has no such column`,
+      );
     else s.ownedBy = { table, column };
   }
 
@@ -179,7 +262,17 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
     indexes: t.indexes,
   }));
   for (const v of c.views.values()) {
-    if (v.indexes.length) naming.push({ schema: v.schema, name: v.name, columns: (v.columns ?? []).map((name) => ({ name })), uniques: [], checks: [], foreignKeys: [], exclusions: [], indexes: v.indexes });
+    if (v.indexes.length)
+      naming.push({
+        schema: v.schema,
+        name: v.name,
+        columns: (v.columns ?? []).map((name) => ({ name })),
+        uniques: [],
+        checks: [],
+        foreignKeys: [],
+        exclusions: [],
+        indexes: v.indexes,
+      });
   }
   assignDefaultNames(naming, [...c.domains.values()], [...c.sequences.values(), ...c.views.values()]);
 
@@ -189,7 +282,14 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
     const cons = new Map<string, Node>();
     const con = (name: string, at: Node): void => {
       const prev = cons.get(name);
-      if (prev) ctx.error('duplicate-object', at, `table \`${id}\` has two constraints named \`${name}\``, 'constraint names are unique per table; rename one', prev);
+      if (prev)
+        ctx.error(
+          'duplicate-object',
+          at,
+          `table \`${id}\` has two constraints named \`${name}\``,
+          'constraint names are unique per table; rename one',
+          prev,
+        );
       else cons.set(name, at);
     };
     const relName = (name: string, at: Node): void => claim(rels, qid(t.schema, name), 'index', at);
@@ -207,7 +307,11 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
       ...(t.primaryKey ? { primaryKey: modelOf<PrimaryKey>(t.primaryKey) } : {}),
       uniques: byName(t.uniques.map((u) => modelOf<UniqueConstraint>(u))),
       checks: byName(t.checks.map((k) => modelOf<CheckConstraint>(k))),
-      foreignKeys: byName(t.foreignKeys.filter((f) => f.refTable !== undefined && f.refColumns !== undefined).map((f) => modelOf<ForeignKey>(f))),
+      foreignKeys: byName(
+        t.foreignKeys
+          .filter((f) => f.refTable !== undefined && f.refColumns !== undefined)
+          .map((f) => modelOf<ForeignKey>(f)),
+      ),
       exclusions: byName(t.exclusions.map((x) => modelOf<ExclusionConstraint>(x))),
       indexes: byName(t.indexes.map((i) => modelOf<Index>(i))),
       triggers: byName(t.triggers.map((tr) => modelOf<Trigger>(tr))),
@@ -231,7 +335,8 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
     const seen = new Map<string, Node>();
     for (const k of checks) {
       const prev = seen.get(k.name!);
-      if (prev) ctx.error('duplicate-object', k.at, `domain \`${id}\` has two checks named \`${k.name}\``, undefined, prev);
+      if (prev)
+        ctx.error('duplicate-object', k.at, `domain \`${id}\` has two checks named \`${k.name}\``, undefined, prev);
       seen.set(k.name!, k.at);
     }
     domains[id] = { ...rest, checks: byName(checks.map((k) => modelOf<Domain['checks'][string]>(k))) };
@@ -246,7 +351,8 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
     const { at: _a, declaredArgs: _d, ...rest } = f;
     functions[id] = rest;
   }
-  const objs = <T>(m: Map<string, Defined<T>>): Record<string, T> => Object.fromEntries([...m].map(([k, v]) => [k, v.obj]));
+  const objs = <T>(m: Map<string, Defined<T>>): Record<string, T> =>
+    Object.fromEntries([...m].map(([k, v]) => [k, v.obj]));
   return {
     kind: 'schema',
     extensions: objs(c.extensions),
@@ -281,9 +387,11 @@ function hint(name: string, candidates: readonly string[]): string | undefined {
   let bestD = Infinity;
   for (const c of candidates) {
     const d = lev(name, c);
-    if (d < bestD) (best = c), (bestD = d);
+    if (d < bestD) ((best = c), (bestD = d));
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? `did you mean \`${best}\`?` : undefined;
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3))
+    ? `did you mean \`${best}\`?`
+    : undefined;
 }
 
 function lev(a: string, b: string): number {
@@ -291,20 +399,33 @@ function lev(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[b.length]!;
 }
 
-const BUILTIN_TRIGGER_FUNCTIONS = new Set(['tsvector_update_trigger', 'tsvector_update_trigger_column', 'suppress_redundant_updates_trigger']);
+const BUILTIN_TRIGGER_FUNCTIONS = new Set([
+  'tsvector_update_trigger',
+  'tsvector_update_trigger_column',
+  'suppress_redundant_updates_trigger',
+]);
 
 function checkTriggerFunction(ctx: Ctx, c: Collected, tr: Draft<Trigger>): void {
   const fn = tr.function;
   if (fn.startsWith('pg_catalog.') || BUILTIN_TRIGGER_FUNCTIONS.has(fn)) return;
   for (const f of c.functions.values()) if (qid(f.schema, f.name) === fn) return;
   if (c.extensions.size > 0) return; // may come from an extension
-  ctx.error('missing-reference', tr.at, `trigger \`${tr.name}\` calls function \`${fn}\`, which is not declared`, hint(fn, [...c.functions.values()].map((f) => qid(f.schema, f.name))) ?? 'declare it under `functions:`');
+  ctx.error(
+    'missing-reference',
+    tr.at,
+    `trigger \`${tr.name}\` calls function \`${fn}\`, which is not declared`,
+    hint(
+      fn,
+      [...c.functions.values()].map((f) => qid(f.schema, f.name)),
+    ) ?? 'declare it under `functions:`',
+  );
 }
 
 function resolveFk(ctx: Ctx, c: Collected, t: DraftTable, fk: DraftFk): void {
@@ -331,22 +452,43 @@ function resolveFk(ctx: Ctx, c: Collected, t: DraftTable, fk: DraftFk): void {
   }
   const target = fk.refTable === undefined ? undefined : c.tables.get(fk.refTable);
   if (!target) {
-    ctx.error('missing-reference', fk.refAt, `foreign key of table \`${t.id}\` references table \`${fk.refTable}\`, which is not declared`, hint(fk.refTable ?? '', [...c.tables.keys()]));
+    ctx.error(
+      'missing-reference',
+      fk.refAt,
+      `foreign key of table \`${t.id}\` references table \`${fk.refTable}\`, which is not declared`,
+      hint(fk.refTable ?? '', [...c.tables.keys()]),
+    );
     fk.refColumns = undefined;
     return;
   }
   if (fk.refColumns === undefined) {
     if (!target.primaryKey) {
-      ctx.error('missing-primary-key', fk.refAt, `foreign key of table \`${t.id}\` references \`${fk.refTable}\` without columns, but that table has no primary key`, 'name the referenced columns');
+      ctx.error(
+        'missing-primary-key',
+        fk.refAt,
+        `foreign key of table \`${t.id}\` references \`${fk.refTable}\` without columns, but that table has no primary key`,
+        'name the referenced columns',
+      );
       return;
     }
     fk.refColumns = [...target.primaryKey.columns];
   }
   const tcols = new Set(target.columns.map((x) => x.name));
   for (const col of fk.refColumns) {
-    if (!tcols.has(col) && !target.rest.partitionOf) ctx.error('missing-column', fk.refAt, `foreign key of table \`${t.id}\` references \`${fk.refTable}.${col}\`, which does not exist`, hint(col, [...tcols]));
+    if (!tcols.has(col) && !target.rest.partitionOf)
+      ctx.error(
+        'missing-column',
+        fk.refAt,
+        `foreign key of table \`${t.id}\` references \`${fk.refTable}.${col}\`, which does not exist`,
+        hint(col, [...tcols]),
+      );
   }
   if (fk.refColumns.length !== fk.columns.length) {
-    ctx.error('fk-column-count', fk.refAt, `foreign key of table \`${t.id}\` has ${fk.columns.length} column(s) but references ${fk.refColumns.length}`, 'list as many referenced columns as referencing ones');
+    ctx.error(
+      'fk-column-count',
+      fk.refAt,
+      `foreign key of table \`${t.id}\` has ${fk.columns.length} column(s) but references ${fk.refColumns.length}`,
+      'list as many referenced columns as referencing ones',
+    );
   }
 }

@@ -23,7 +23,12 @@ export function readId(ctx: Ctx, n: Node, what: string): ParsedId | undefined {
   }
   const q = parseQid(text);
   if (!q) {
-    ctx.error('invalid-name', n, `${what} \`${text}\` is not a valid name`, 'write `name` or `schema.name`; double-quote a part that contains a dot');
+    ctx.error(
+      'invalid-name',
+      n,
+      `${what} \`${text}\` is not a valid name`,
+      'write `name` or `schema.name`; double-quote a part that contains a dot',
+    );
     return undefined;
   }
   if (!ctx.checkName(n, q.schema, `schema name of ${what}`) || !ctx.checkName(n, q.name, what)) return undefined;
@@ -47,7 +52,9 @@ export function readDefault(ctx: Ctx, n: Node): Default | undefined {
   if (n.t === 'scalar') {
     if (n.value === null) return undefined;
     if (typeof n.value === 'number') {
-      return Number.isSafeInteger(n.value) || !/^[-+]?\d+$/.test(n.source) ? { literal: n.value } : { literal: n.source };
+      return Number.isSafeInteger(n.value) || !/^[-+]?\d+$/.test(n.source)
+        ? { literal: n.value }
+        : { literal: n.source };
     }
     return { literal: n.value };
   }
@@ -56,7 +63,12 @@ export function readDefault(ctx: Ctx, n: Node): Default | undefined {
   const k = ctx.keys(m, KEYS.default, '`default` (write a value, or { sql: expression })');
   const e = k.get('sql');
   if (!e) {
-    ctx.error('missing-key', m, '`default` as a map needs `sql:` (an SQL expression)', 'write `default: value` for a literal, `default: { sql: now() }` for an expression');
+    ctx.error(
+      'missing-key',
+      m,
+      '`default` as a map needs `sql:` (an SQL expression)',
+      'write `default: value` for a literal, `default: { sql: now() }` for an expression',
+    );
     return undefined;
   }
   const s = ctx.text(e.value, '`default.sql`');
@@ -67,15 +79,22 @@ export function readDefault(ctx: Ctx, n: Node): Default | undefined {
 export function readSeqOptions(ctx: Ctx, k: Keyed, withType: boolean): SequenceOptions {
   const o: Mutable<SequenceOptions> = {};
   if (withType && k.has('type')) {
-    const t = ctx.oneOf(k.get('type')!.value, ['smallint', 'integer', 'bigint', 'int', 'int2', 'int4', 'int8'] as const, 'sequence `type`');
-    if (t) o.type = ({ int: 'integer', int2: 'smallint', int4: 'integer', int8: 'bigint' } as Record<string, string>)[t] ?? t;
+    const t = ctx.oneOf(
+      k.get('type')!.value,
+      ['smallint', 'integer', 'bigint', 'int', 'int2', 'int4', 'int8'] as const,
+      'sequence `type`',
+    );
+    if (t)
+      o.type =
+        ({ int: 'integer', int2: 'smallint', int4: 'integer', int8: 'bigint' } as Record<string, string>)[t] ?? t;
   }
   for (const key of ['start', 'increment', 'min', 'max', 'cache'] as const) {
     const e = k.get(key);
     if (e) o[key] = ctx.num(e.value, `\`${key}\``);
   }
   if (k.has('cycle')) o.cycle = ctx.bool(k.get('cycle')!.value, '`cycle`');
-  if (o.increment !== undefined && /^-?0+$/.test(o.increment)) ctx.error('invalid-value', k.get('increment')!.value, '`increment` must not be zero');
+  if (o.increment !== undefined && /^-?0+$/.test(o.increment))
+    ctx.error('invalid-value', k.get('increment')!.value, '`increment` must not be zero');
   return undef(o);
 }
 
@@ -119,7 +138,11 @@ const NULLS_SUFFIX = /\s+nulls\s+(first|last)$/i;
 const PLAIN_COLUMN = /^(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*|"(?:[^"]|"")+")$/;
 
 /** parseElementText reads `created_at desc nulls first` / `lower(email)` into an index element. */
-export function parseElementText(text: string, mode: 'column' | 'expression' | 'either', columns: readonly string[]): IndexElement {
+export function parseElementText(
+  text: string,
+  mode: 'column' | 'expression' | 'either',
+  columns: readonly string[],
+): IndexElement {
   const raw = text.trim();
   if (mode !== 'expression' && columns.includes(raw)) return { column: raw };
   let rest = raw;
@@ -138,7 +161,8 @@ export function parseElementText(text: string, mode: 'column' | 'expression' | '
   const base: Mutable<IndexElement> = {};
   const isColumn = mode === 'column' || (mode === 'either' && (columns.includes(rest) || PLAIN_COLUMN.test(rest)));
   const named = isColumn ? undefined : columnOf(rest, columns);
-  if (isColumn) base.column = /^".*"$/.test(rest) && !columns.includes(rest) ? rest.slice(1, -1).replace(/""/g, '"') : rest;
+  if (isColumn)
+    base.column = /^".*"$/.test(rest) && !columns.includes(rest) ? rest.slice(1, -1).replace(/""/g, '"') : rest;
   else if (named !== undefined) base.column = named;
   else base.expression = rest;
   if (order) base.order = order;
@@ -158,7 +182,12 @@ export function columnOf(expression: string, columns: readonly string[]): string
 }
 
 /** readElement reads one index key, as text or as `{ column | expression, collation, opclass, order, nulls }`. */
-export function readElement(ctx: Ctx, n: Node, mode: 'column' | 'expression' | 'either', columns: readonly string[]): IndexElement | undefined {
+export function readElement(
+  ctx: Ctx,
+  n: Node,
+  mode: 'column' | 'expression' | 'either',
+  columns: readonly string[],
+): IndexElement | undefined {
   if (n.t === 'scalar') {
     const s = ctx.text(n, 'an index key');
     return s === undefined ? undefined : parseElementText(s, mode, columns);

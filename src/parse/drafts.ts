@@ -51,7 +51,21 @@ export interface DraftTable {
   indexes: DraftIndex[];
   triggers: Draft<Trigger>[];
   policies: Draft<Policy>[];
-  rest: Partial<Mutable<Pick<Table, 'rowLevelSecurity' | 'forceRowLevelSecurity' | 'partitionBy' | 'partitionOf' | 'inherits' | 'unlogged' | 'comment' | 'renamedFrom'>>>;
+  rest: Partial<
+    Mutable<
+      Pick<
+        Table,
+        | 'rowLevelSecurity'
+        | 'forceRowLevelSecurity'
+        | 'partitionBy'
+        | 'partitionOf'
+        | 'inherits'
+        | 'unlogged'
+        | 'comment'
+        | 'renamedFrom'
+      >
+    >
+  >;
   partitionParentAt?: Node;
   inheritsAt?: Node;
 }

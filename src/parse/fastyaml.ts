@@ -29,7 +29,17 @@ const SPECIAL_RE = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 function plainValue(src: string): string | number | boolean | null {
   const c = src.charCodeAt(0);
   // fast exit: most scalars start with a letter that cannot begin a number/bool/null
-  if (src.length > 0 && ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) && c !== 116 && c !== 102 && c !== 110 && c !== 84 && c !== 70 && c !== 78) return src;
+  if (
+    src.length > 0 &&
+    ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) &&
+    c !== 116 &&
+    c !== 102 &&
+    c !== 110 &&
+    c !== 84 &&
+    c !== 70 &&
+    c !== 78
+  )
+    return src;
   if (NULL_RE.test(src)) return null;
   if (BOOL_RE.test(src)) return src[0] === 't' || src[0] === 'T';
   if (OCT_RE.test(src)) return parseInt(src.substring(2), 8);
@@ -52,7 +62,23 @@ function scan(re: RegExp, s: string, from: number): number {
 }
 
 const ESCAPES: Readonly<Record<string, string>> = {
-  '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029', ' ': ' ', '"': '"', '/': '/', '\\': '\\',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
 };
 
 /** fastParseYaml parses `text`, or returns FALLBACK when the file uses YAML beyond the supported subset. */
@@ -170,7 +196,8 @@ class Reader {
       j = q.end;
       key = q.node;
     } else {
-      if ('[]{},#&*!|>%@`?'.includes(c!) || (c === '-' && (s[start + 1] === ' ' || s[start + 1] === '\n'))) return undefined;
+      if ('[]{},#&*!|>%@`?'.includes(c!) || (c === '-' && (s[start + 1] === ' ' || s[start + 1] === '\n')))
+        return undefined;
       j = scan(BLOCK_STOP, s, start);
       if (s[j] !== ':') return undefined;
       let e = j;
@@ -199,7 +226,13 @@ class Reader {
       seen.add(kstr);
       const keyEnd = this.i - 1;
       const value = this.mapValue(indent, keyEnd);
-      if (key.value !== null && typeof key.value !== 'string' && typeof key.value !== 'number' && typeof key.value !== 'boolean') giveUp();
+      if (
+        key.value !== null &&
+        typeof key.value !== 'string' &&
+        typeof key.value !== 'number' &&
+        typeof key.value !== 'boolean'
+      )
+        giveUp();
       entries.push({ key: typeof key.value === 'string' ? key.value : key.source, keyNode: key, value });
       this.skipBlankLines();
       if (this.i >= this.s.length) break;
@@ -355,7 +388,7 @@ class Reader {
     const start = this.i;
     let j = start + 1;
     let strip = false;
-    if (s[j] === '-') (strip = true), j++;
+    if (s[j] === '-') ((strip = true), j++);
     else if (s[j] !== undefined && '+0123456789'.includes(s[j]!)) giveUp();
     this.i = j;
     this.endOfLine();
@@ -491,7 +524,11 @@ class Reader {
       this.i = q.end;
       return q.node;
     }
-    if ('[]{},#&*!|>%@`?\'"'.includes(c!) || ((c === '-' || c === ':') && (s[start + 1] === ' ' || s[start + 1] === '\n'))) giveUp();
+    if (
+      '[]{},#&*!|>%@`?\'"'.includes(c!) ||
+      ((c === '-' || c === ':') && (s[start + 1] === ' ' || s[start + 1] === '\n'))
+    )
+      giveUp();
     const j = scan(FLOW_STOP, s, start);
     let e = j;
     while (s[e - 1] === ' ') e--;

@@ -38,7 +38,13 @@ export async function readSchemaDir(root: string): Promise<SourceFile[]> {
         // Text that is not UTF-8 would be read with U+FFFD in its place: a changed schema, and a file that
         // checkout could no longer restore byte for byte. Refuse it, located.
         const loc = invalidUtf8At(bytes, p);
-        if (loc) bad.push({ code: 'invalid-utf8', message: `${p} is not UTF-8 text`, hint: 'save the file as UTF-8 (YAML files are UTF-8)', loc });
+        if (loc)
+          bad.push({
+            code: 'invalid-utf8',
+            message: `${p} is not UTF-8 text`,
+            hint: 'save the file as UTF-8 (YAML files are UTF-8)',
+            loc,
+          });
         else out.push({ path: p, text: bytes.toString('utf8') });
       }
     }
@@ -49,7 +55,10 @@ export async function readSchemaDir(root: string): Promise<SourceFile[]> {
 }
 
 /** invalidUtf8At finds the first byte of `bytes` that is not valid UTF-8, as file:line:col (col counts characters); undefined when all is valid. */
-export function invalidUtf8At(bytes: Uint8Array, file: string): { file: string; line: number; col: number } | undefined {
+export function invalidUtf8At(
+  bytes: Uint8Array,
+  file: string,
+): { file: string; line: number; col: number } | undefined {
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return undefined;
@@ -77,6 +86,11 @@ export function invalidUtf8At(bytes: Uint8Array, file: string): { file: string; 
 
 function readFailure(path: string, err: unknown): SchemaverError {
   const e = err as NodeJS.ErrnoException;
-  return envFailure('read-failed', `cannot read ${path}: ${e.code ?? e.message}`, 'check that schema/ is a readable directory of YAML files', err, { path });
+  return envFailure(
+    'read-failed',
+    `cannot read ${path}: ${e.code ?? e.message}`,
+    'check that schema/ is a readable directory of YAML files',
+    err,
+    { path },
+  );
 }
-

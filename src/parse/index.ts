@@ -6,7 +6,16 @@ import { buildSchema, newCollected, type Collected } from './build.js';
 import { readId } from './common.js';
 import { KEYS } from './keys.js';
 import { Ctx, parseYamlFile, type Node } from './node.js';
-import { parseComposite, parseDomain, parseEnum, parseExtensions, parseFunction, parseSchemas, parseSequence, parseView } from './objects.js';
+import {
+  parseComposite,
+  parseDomain,
+  parseEnum,
+  parseExtensions,
+  parseFunction,
+  parseSchemas,
+  parseSequence,
+  parseView,
+} from './objects.js';
 import { parseTable } from './table.js';
 
 export { KEYS } from './keys.js';
@@ -69,14 +78,24 @@ function sortIssues(issues: readonly Issue[]): Issue[] {
     .map((x) => x.i);
 }
 
-function entries(ctx: Ctx, n: Node, what: string): readonly { key: string; keyNode: import('./node.js').Scalar; value: Node }[] {
+function entries(
+  ctx: Ctx,
+  n: Node,
+  what: string,
+): readonly { key: string; keyNode: import('./node.js').Scalar; value: Node }[] {
   if (n.t === 'scalar' && n.value === null) return [];
   const m = ctx.map(n, what);
   return m ? m.entries : [];
 }
 
 function dup(ctx: Ctx, what: string, at: Node, prev: Node): void {
-  ctx.error('duplicate-object', at, `${what} is defined twice`, 'keep one definition (sections may be split over files, but each object is defined once)', prev);
+  ctx.error(
+    'duplicate-object',
+    at,
+    `${what} is defined twice`,
+    'keep one definition (sections may be split over files, but each object is defined once)',
+    prev,
+  );
 }
 
 function collectSection(ctx: Ctx, c: Collected, section: string, n: Node): void {

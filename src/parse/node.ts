@@ -2,7 +2,17 @@
  * A small located tree built from the `yaml` AST: maps, sequences and scalars that remember where they were written,
  * plus Ctx, which collects every issue (zod-style) instead of stopping at the first one.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YNode } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node as YNode,
+} from 'yaml';
 import type { Issue, SourceLoc } from '../errors.js';
 import { FALLBACK, fastParseYaml } from './fastyaml.js';
 import { byteLength } from '../canon/names.js';
@@ -108,7 +118,12 @@ export class Ctx {
     }
     const bytes = s.length <= 15 ? 0 : byteLength(s);
     if (bytes > 63) {
-      this.error('name-too-long', n, `${what} is ${bytes} bytes long (PostgreSQL names are at most 63 bytes): \`${s}\``, 'shorten the name (PostgreSQL would silently truncate it)');
+      this.error(
+        'name-too-long',
+        n,
+        `${what} is ${bytes} bytes long (PostgreSQL names are at most 63 bytes): \`${s}\``,
+        'shorten the name (PostgreSQL would silently truncate it)',
+      );
       return false;
     }
     return true;
@@ -118,13 +133,21 @@ export class Ctx {
   bool(n: Node, what: string): boolean | undefined {
     if (n.t === 'scalar' && typeof n.value === 'boolean') return n.value;
     const yaml11 = n.t === 'scalar' && typeof n.value === 'string' && /^(y|yes|n|no|on|off)$/i.test(n.value);
-    this.error('wrong-type', n, `${what} must be true or false, not ${describe(n)}`, yaml11 ? `YAML 1.2 reads \`${n.source}\` as a string; write true or false` : undefined);
+    this.error(
+      'wrong-type',
+      n,
+      `${what} must be true or false, not ${describe(n)}`,
+      yaml11 ? `YAML 1.2 reads \`${n.source}\` as a string; write true or false` : undefined,
+    );
     return undefined;
   }
 
   /** number returns an integer-ish number as a decimal string, or records `wrong-type`. */
   num(n: Node, what: string): string | undefined {
-    if (n.t === 'scalar' && (typeof n.value === 'number' || (typeof n.value === 'string' && /^-?\d+(\.\d+)?$/.test(n.value.trim())))) {
+    if (
+      n.t === 'scalar' &&
+      (typeof n.value === 'number' || (typeof n.value === 'string' && /^-?\d+(\.\d+)?$/.test(n.value.trim())))
+    ) {
       return typeof n.value === 'number' ? n.source.trim().replace(/^\+/, '') : n.value.trim();
     }
     this.error('wrong-type', n, `${what} must be a number, not ${describe(n)}`);
@@ -135,10 +158,18 @@ export class Ctx {
   oneOf<T extends string>(n: Node, allowed: readonly T[], what: string): T | undefined {
     const s = this.text(n, what);
     if (s === undefined) return undefined;
-    const v = s.trim().toLowerCase().replace(/[\s-]+/g, '_');
+    const v = s
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_');
     if ((allowed as readonly string[]).includes(v)) return v as T;
     const guess = suggest(v, allowed);
-    this.error('invalid-value', n, `${what} \`${s}\` is not one of ${allowed.join(', ')}`, guess ? `did you mean \`${guess}\`?` : undefined);
+    this.error(
+      'invalid-value',
+      n,
+      `${what} \`${s}\` is not one of ${allowed.join(', ')}`,
+      guess ? `did you mean \`${guess}\`?` : undefined,
+    );
     return undefined;
   }
 
@@ -170,7 +201,12 @@ export class Ctx {
       }
       list ??= m.entries.slice(0, i);
       const guess = suggest(e.key, allowed);
-      this.error('unknown-key', e.keyNode, `unknown key \`${e.key}\` in ${what}`, guess ? `did you mean \`${guess}\`?` : `allowed keys: ${allowed.join(', ')}`);
+      this.error(
+        'unknown-key',
+        e.keyNode,
+        `unknown key \`${e.key}\` in ${what}`,
+        guess ? `did you mean \`${guess}\`?` : `allowed keys: ${allowed.join(', ')}`,
+      );
     }
     return new Keyed(list ?? m.entries);
   }
@@ -229,7 +265,7 @@ export function suggest(word: string, allowed: readonly string[]): string | unde
   const w = word.toLowerCase();
   for (const a of allowed) {
     const d = editDistance(w, a);
-    if (d < bestD) (best = a), (bestD = d);
+    if (d < bestD) ((best = a), (bestD = d));
   }
   if (best === undefined) return undefined;
   const limit = Math.max(2, Math.floor(best.length / 3));
@@ -275,11 +311,18 @@ function convert(doc: Document, n: YNode, file: FileRef, ctx: Ctx, depth: number
   if (depth > 64) return { t: 'scalar', file, offset, value: null, source: '' };
   if (isAlias(n)) {
     const target = n.resolve(doc);
-    return target ? convert(doc, target as YNode, file, ctx, depth + 1) : { t: 'scalar', file, offset, value: null, source: '' };
+    return target
+      ? convert(doc, target as YNode, file, ctx, depth + 1)
+      : { t: 'scalar', file, offset, value: null, source: '' };
   }
   if (isScalar(n)) {
     const v = n.value;
-    const value = v === null || v === undefined ? null : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v);
+    const value =
+      v === null || v === undefined
+        ? null
+        : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+          ? v
+          : String(v);
     return { t: 'scalar', file, offset, value, source: n.source ?? (value === null ? '' : String(value)) };
   }
   if (isMap(n)) {
@@ -287,7 +330,9 @@ function convert(doc: Document, n: YNode, file: FileRef, ctx: Ctx, depth: number
     for (const pair of n.items) {
       if (!isPair(pair)) continue;
       const k = pair.key as YNode | null;
-      const keyNode = k ? convert(doc, k, file, ctx, depth + 1) : ({ t: 'scalar', file, offset, value: null, source: '' } as Scalar);
+      const keyNode = k
+        ? convert(doc, k, file, ctx, depth + 1)
+        : ({ t: 'scalar', file, offset, value: null, source: '' } as Scalar);
       const valueNode = pair.value
         ? convert(doc, pair.value as YNode, file, ctx, depth + 1)
         : ({ t: 'scalar', file, offset: k?.range?.[1] ?? offset, value: null, source: '' } as Scalar);

@@ -1,10 +1,38 @@
 /** Sections other than `tables:`: extensions, schemas, enums, composites, domains, sequences, views, functions. */
-import { argTypes, normalizeCollation, normalizeFunctionArgs, normalizeReturns, normalizeType } from '../canon/types.js';
+import {
+  argTypes,
+  normalizeCollation,
+  normalizeFunctionArgs,
+  normalizeReturns,
+  normalizeType,
+} from '../canon/types.js';
 import { funcId } from '../model/ids.js';
-import type { CompositeType, Domain, EnumType, Extension, Func, Namespace, Sequence, Trigger, View } from '../model/types.js';
+import type {
+  CompositeType,
+  Domain,
+  EnumType,
+  Extension,
+  Func,
+  Namespace,
+  Sequence,
+  Trigger,
+  View,
+} from '../model/types.js';
 import { KEYS } from './keys.js';
 import type { Ctx, Keyed, Entry, Node, Scalar } from './node.js';
-import { isNull, mapOrNothing, readBool, readDefault, readExpr, readId, readName, readSeqOptions, readText, splitRef, type ParsedId } from './common.js';
+import {
+  isNull,
+  mapOrNothing,
+  readBool,
+  readDefault,
+  readExpr,
+  readId,
+  readName,
+  readSeqOptions,
+  readText,
+  splitRef,
+  type ParsedId,
+} from './common.js';
 import { undef, type Draft, type DraftIndex, type Mutable } from './drafts.js';
 import { parseIndex } from './table.js';
 import { parseTrigger } from './triggers.js';
@@ -16,19 +44,33 @@ export interface Defined<T> {
 }
 
 /** DraftDomain is a domain whose check names may be missing. */
-export type DraftDomain = Omit<Mutable<Domain>, 'checks'> & { checks: { name?: string; expression: string; notValid?: boolean; at: Node }[]; at: Node; typeAt: Node };
+export type DraftDomain = Omit<Mutable<Domain>, 'checks'> & {
+  checks: { name?: string; expression: string; notValid?: boolean; at: Node }[];
+  at: Node;
+  typeAt: Node;
+};
 
 /** DraftSequence is a sequence with its `owned_by` still unresolved. */
 export type DraftSequence = Mutable<Sequence> & { at: Node; ownedAt?: Node; ownedParts?: string[] };
 
 /** DraftView is a view whose indexes may be unnamed. */
-export type DraftView = Omit<Mutable<View>, 'indexes' | 'triggers'> & { indexes: DraftIndex[]; triggers: Draft<Trigger>[]; at: Node };
+export type DraftView = Omit<Mutable<View>, 'indexes' | 'triggers'> & {
+  indexes: DraftIndex[];
+  triggers: Draft<Trigger>[];
+  at: Node;
+};
 
 /** DraftFunc is a function with its location. */
 export type DraftFunc = Mutable<Func> & { at: Node; declaredArgs?: { text: string; at: Node } };
 
 /** eachListed walks a list of names or `{ name, ... }` maps, or a map name -> attributes. */
-function eachListed(ctx: Ctx, n: Node, what: string, f: (nameNode: Node, name: string, attrs: Keyed | undefined) => void, keys: readonly string[]): void {
+function eachListed(
+  ctx: Ctx,
+  n: Node,
+  what: string,
+  f: (nameNode: Node, name: string, attrs: Keyed | undefined) => void,
+  keys: readonly string[],
+): void {
   if (isNull(n)) return;
   if (n.t === 'seq') {
     for (const item of n.items) {
@@ -53,7 +95,16 @@ function eachListed(ctx: Ctx, n: Node, what: string, f: (nameNode: Node, name: s
       if (isNull(e.value)) f(e.keyNode, name, undefined);
       else {
         const m = ctx.map(e.value, `${what} \`${name}\``);
-        if (m) f(e.keyNode, name, ctx.keys(m, keys.filter((x) => x !== 'name'), `${what} \`${name}\``));
+        if (m)
+          f(
+            e.keyNode,
+            name,
+            ctx.keys(
+              m,
+              keys.filter((x) => x !== 'name'),
+              `${what} \`${name}\``,
+            ),
+          );
       }
     }
   } else ctx.error('wrong-type', n, `${what} must be a list of names or a map`);
@@ -61,26 +112,49 @@ function eachListed(ctx: Ctx, n: Node, what: string, f: (nameNode: Node, name: s
 
 /** parseExtensions reads `extensions:`. */
 export function parseExtensions(ctx: Ctx, n: Node, add: (name: string, at: Node, e: Extension) => void): void {
-  eachListed(ctx, n, '`extensions`', (at, name, k) => {
-    const e: Mutable<Extension> = { kind: 'extension', name };
-    if (k) {
-      e.schema = readText(ctx, k, 'schema');
-      e.version = readText(ctx, k, 'version');
-      e.comment = readText(ctx, k, 'comment');
-    }
-    add(name, at, undef(e));
-  }, KEYS.extension);
+  eachListed(
+    ctx,
+    n,
+    '`extensions`',
+    (at, name, k) => {
+      const e: Mutable<Extension> = { kind: 'extension', name };
+      if (k) {
+        e.schema = readText(ctx, k, 'schema');
+        e.version = readText(ctx, k, 'version');
+        e.comment = readText(ctx, k, 'comment');
+      }
+      add(name, at, undef(e));
+    },
+    KEYS.extension,
+  );
 }
 
 /** parseSchemas reads `schemas:`. */
 export function parseSchemas(ctx: Ctx, n: Node, add: (name: string, at: Node, s: Namespace) => void): void {
-  eachListed(ctx, n, '`schemas`', (at, name, k) => {
-    if (name === 'public') return ctx.error('invalid-value', at, 'schema `public` always exists and is not listed', 'remove it from `schemas`');
-    if (/^pg_/.test(name)) return ctx.error('invalid-name', at, `schema name \`${name}\` is reserved (names starting with pg_ belong to the system)`);
-    const s: Mutable<Namespace> = { kind: 'namespace', name };
-    if (k) s.comment = readText(ctx, k, 'comment');
-    add(name, at, undef(s));
-  }, KEYS.schema);
+  eachListed(
+    ctx,
+    n,
+    '`schemas`',
+    (at, name, k) => {
+      if (name === 'public')
+        return ctx.error(
+          'invalid-value',
+          at,
+          'schema `public` always exists and is not listed',
+          'remove it from `schemas`',
+        );
+      if (/^pg_/.test(name))
+        return ctx.error(
+          'invalid-name',
+          at,
+          `schema name \`${name}\` is reserved (names starting with pg_ belong to the system)`,
+        );
+      const s: Mutable<Namespace> = { kind: 'namespace', name };
+      if (k) s.comment = readText(ctx, k, 'comment');
+      add(name, at, undef(s));
+    },
+    KEYS.schema,
+  );
 }
 
 /** parseEnum reads one entry of `enums:`. */
@@ -91,7 +165,7 @@ export function parseEnum(ctx: Ctx, id: ParsedId, n: Node): EnumType | undefined
   if (n.t === 'map') {
     const k = ctx.keys(n, KEYS.enum, what);
     valuesNode = k.get('values')?.value;
-    if (!valuesNode) return ctx.error('missing-key', n, `${what} needs \`values\``), undefined;
+    if (!valuesNode) return (ctx.error('missing-key', n, `${what} needs \`values\``), undefined);
     e.comment = readText(ctx, k, 'comment');
     e.renamedFrom = readName(ctx, k, 'renamed_from');
   }
@@ -114,7 +188,12 @@ export function parseEnum(ctx: Ctx, id: ParsedId, n: Node): EnumType | undefined
     } else value = ctx.text(item, `a value of ${what}`);
     if (value === undefined) continue;
     if (value === '') ctx.error('invalid-value', item, `${what} has an empty value`);
-    else if (new TextEncoder().encode(value).length > 63) ctx.error('name-too-long', item, `enum value \`${value}\` is ${new TextEncoder().encode(value).length} bytes long; PostgreSQL allows at most 63`);
+    else if (new TextEncoder().encode(value).length > 63)
+      ctx.error(
+        'name-too-long',
+        item,
+        `enum value \`${value}\` is ${new TextEncoder().encode(value).length} bytes long; PostgreSQL allows at most 63`,
+      );
     if (seen.has(value)) {
       ctx.error('duplicate-value', item, `${what} lists \`${value}\` twice`, undefined, seen.get(value));
       continue;
@@ -154,7 +233,9 @@ export function parseComposite(ctx: Ctx, id: ParsedId, n: Node): CompositeType |
         continue;
       }
       const coll = readText(ctx, k, 'collation');
-      out.push(undef({ name, type: normalizeType(ty), collation: coll === undefined ? undefined : normalizeCollation(coll) }));
+      out.push(
+        undef({ name, type: normalizeType(ty), collation: coll === undefined ? undefined : normalizeCollation(coll) }),
+      );
     } else {
       const ty = ctx.text(e.value, `type of attribute \`${name}\``);
       if (ty !== undefined) out.push({ name, type: normalizeType(ty) });
@@ -171,7 +252,16 @@ export function parseDomain(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftDom
   if (n.t === 'scalar') {
     const ty = ctx.text(n, `type of ${what}`);
     if (ty === undefined) return undefined;
-    return { kind: 'domain', schema: id.schema, name: id.name, type: normalizeType(ty), nullable: true, checks: [], at, typeAt: n };
+    return {
+      kind: 'domain',
+      schema: id.schema,
+      name: id.name,
+      type: normalizeType(ty),
+      nullable: true,
+      checks: [],
+      at,
+      typeAt: n,
+    };
   }
   const m = ctx.map(n, what);
   if (!m) return undefined;
@@ -180,7 +270,16 @@ export function parseDomain(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftDom
   const ty = typeE ? ctx.text(typeE.value, `type of ${what}`) : undefined;
   if (!typeE) ctx.error('missing-key', m, `${what} needs \`type\``);
   if (ty === undefined) return undefined;
-  const d: DraftDomain = { kind: 'domain', schema: id.schema, name: id.name, type: normalizeType(ty), nullable: readBool(ctx, k, 'nullable') ?? true, checks: [], at, typeAt: typeE!.value };
+  const d: DraftDomain = {
+    kind: 'domain',
+    schema: id.schema,
+    name: id.name,
+    type: normalizeType(ty),
+    nullable: readBool(ctx, k, 'nullable') ?? true,
+    checks: [],
+    at,
+    typeAt: typeE!.value,
+  };
   if (k.has('default')) d.default = readDefault(ctx, k.get('default')!.value);
   const coll = readText(ctx, k, 'collation');
   if (coll !== undefined) d.collation = normalizeCollation(coll);
@@ -190,7 +289,14 @@ export function parseDomain(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftDom
       const ck = ctx.keys(v, KEYS.domainCheck, 'a domain check');
       const expression = readExpr(ctx, ck, 'expression');
       if (expression === undefined) return ctx.error('missing-key', v, 'a domain check needs `expression`');
-      d.checks.push(undef({ name: name ?? readName(ctx, ck, 'name', 'check name'), expression, notValid: readBool(ctx, ck, 'not_valid'), at: v }));
+      d.checks.push(
+        undef({
+          name: name ?? readName(ctx, ck, 'name', 'check name'),
+          expression,
+          notValid: readBool(ctx, ck, 'not_valid'),
+          at: v,
+        }),
+      );
     } else {
       const expression = ctx.text(v, 'a domain check');
       if (expression !== undefined) d.checks.push(undef({ name, expression: expression.trim(), at: v }));
@@ -215,12 +321,19 @@ export function parseSequence(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftS
   const m = mapOrNothing(ctx, n, `sequence \`${id.id}\``);
   if (!m) return undefined;
   const k = ctx.keys(m, KEYS.sequence, `sequence \`${id.id}\``);
-  const s: DraftSequence = { kind: 'sequence', schema: id.schema, name: id.name, options: readSeqOptions(ctx, k, true), at };
+  const s: DraftSequence = {
+    kind: 'sequence',
+    schema: id.schema,
+    name: id.name,
+    options: readSeqOptions(ctx, k, true),
+    at,
+  };
   const owned = k.get('owned_by');
   if (owned && !isNull(owned.value)) {
     const text = ctx.text(owned.value, '`owned_by`');
     const parts = text === undefined ? undefined : splitRef(ctx, owned.value, text, '`owned_by`');
-    if (parts && (parts.length < 2 || parts.length > 3)) ctx.error('invalid-value', owned.value, '`owned_by` must be `table.column`');
+    if (parts && (parts.length < 2 || parts.length > 3))
+      ctx.error('invalid-value', owned.value, '`owned_by` must be `table.column`');
     else if (parts) {
       s.ownedParts = parts;
       s.ownedAt = owned.value;
@@ -235,14 +348,24 @@ export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView 
   const what = `view \`${id.id}\``;
   if (n.t === 'scalar') {
     const q = ctx.text(n, `query of ${what}`);
-    return q === undefined ? undefined : { kind: 'view', schema: id.schema, name: id.name, query: cleanQuery(q), indexes: [], triggers: [], at };
+    return q === undefined
+      ? undefined
+      : { kind: 'view', schema: id.schema, name: id.name, query: cleanQuery(q), indexes: [], triggers: [], at };
   }
   const m = ctx.map(n, what);
   if (!m) return undefined;
   const k = ctx.keys(m, KEYS.view, what);
   const q = readText(ctx, k, 'query');
-  if (q === undefined) return ctx.error('missing-key', m, `${what} needs \`query\``), undefined;
-  const v: DraftView = { kind: 'view', schema: id.schema, name: id.name, query: cleanQuery(q), indexes: [], triggers: [], at };
+  if (q === undefined) return (ctx.error('missing-key', m, `${what} needs \`query\``), undefined);
+  const v: DraftView = {
+    kind: 'view',
+    schema: id.schema,
+    name: id.name,
+    query: cleanQuery(q),
+    indexes: [],
+    triggers: [],
+    at,
+  };
   v.materialized = readBool(ctx, k, 'materialized');
   if (k.has('columns')) v.columns = ctx.texts(k.get('columns')!.value, '`columns`');
   if (k.has('options')) {
@@ -259,7 +382,13 @@ export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView 
   const cols = v.columns ?? [];
   if (k.has('indexes')) {
     const e = k.get('indexes')!;
-    if (!v.materialized) ctx.error('invalid-value', e.keyNode, `${what} is not materialized; only materialized views have indexes`, 'add `materialized: true` or move the index to a table');
+    if (!v.materialized)
+      ctx.error(
+        'invalid-value',
+        e.keyNode,
+        `${what} is not materialized; only materialized views have indexes`,
+        'add `materialized: true` or move the index to a table',
+      );
     const im = e.value;
     const each = (node: Node, name: string | undefined): void => {
       const ix = parseIndex(ctx, node, name, cols, `index of ${what}`);
@@ -271,11 +400,12 @@ export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView 
   }
   if (k.has('triggers')) {
     const tm = ctx.map(k.get('triggers')!.value, '`triggers`');
-    if (tm) for (const te of tm.entries) {
-      const name = ctx.name(te.keyNode, 'trigger name');
-      const tr = name === undefined ? undefined : parseTrigger(ctx, te.value, name, te.keyNode);
-      if (tr) v.triggers.push(tr);
-    }
+    if (tm)
+      for (const te of tm.entries) {
+        const name = ctx.name(te.keyNode, 'trigger name');
+        const tr = name === undefined ? undefined : parseTrigger(ctx, te.value, name, te.keyNode);
+        if (tr) v.triggers.push(tr);
+      }
   }
   if (k.has('column_comments')) {
     const cm = ctx.map(k.get('column_comments')!.value, '`column_comments`');
@@ -317,16 +447,27 @@ export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn:
   }
   const { args, identityArgs } = normalizeFunctionArgs(argsText, !!procedure);
   if (paren && argTypes(paren[2]!) !== argTypes(identityArgs)) {
-    ctx.error('invalid-value', key, `the key says \`${id.name}(${paren[2]})\` but \`args\` gives \`(${argTypes(identityArgs)})\``, 'make the argument types in the key match `args`, or drop them from the key');
+    ctx.error(
+      'invalid-value',
+      key,
+      `the key says \`${id.name}(${paren[2]})\` but \`args\` gives \`(${argTypes(identityArgs)})\``,
+      'make the argument types in the key match `args`, or drop them from the key',
+    );
   }
   const returnsRaw = readText(ctx, k, 'returns');
   const body = readText(ctx, k, 'body');
   const language = readText(ctx, k, 'language');
   if ((returnsRaw === undefined && !procedure) || body === undefined || language === undefined) {
-    ctx.error('missing-key', m, `${what} needs ${procedure ? '' : '`returns`, '}` + '`language` and `body`', 'e.g. `{ args: "", returns: trigger, language: plpgsql, body: "BEGIN ... END" }`');
+    ctx.error(
+      'missing-key',
+      m,
+      `${what} needs ${procedure ? '' : '`returns`, '}` + '`language` and `body`',
+      'e.g. `{ args: "", returns: trigger, language: plpgsql, body: "BEGIN ... END" }`',
+    );
     return undefined;
   }
-  if (procedure && returnsRaw !== undefined && !/^void$/i.test(returnsRaw.trim())) ctx.error('invalid-value', k.get('returns')!.value, 'a procedure returns nothing; remove `returns`');
+  if (procedure && returnsRaw !== undefined && !/^void$/i.test(returnsRaw.trim()))
+    ctx.error('invalid-value', k.get('returns')!.value, 'a procedure returns nothing; remove `returns`');
   const fn: DraftFunc = {
     kind: 'function',
     schema: id.schema,

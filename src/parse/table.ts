@@ -50,15 +50,22 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
     const cm = ctx.map(cols.value, `\`columns\` of table \`${id.id}\``);
     if (cm) for (const e of cm.entries) parseColumn(ctx, t, e);
   } else if (!k.has('partition_of')) {
-    ctx.error('missing-key', keyNode, `table \`${id.id}\` has no \`columns\``, 'add `columns:` with at least one `name: type`');
+    ctx.error(
+      'missing-key',
+      keyNode,
+      `table \`${id.id}\` has no \`columns\``,
+      'add `columns:` with at least one `name: type`',
+    );
   }
   const names = t.columns.map((c) => c.name);
   const pk = k.get('primary_key');
   if (pk) parsePrimaryKey(ctx, t, pk.value);
   if (k.has('unique')) parseUniques(ctx, t, k.get('unique')!.value);
   if (k.has('checks')) eachNamed(ctx, k.get('checks')!.value, '`checks`', (n, name) => parseCheck(ctx, t, n, name));
-  if (k.has('foreign_keys')) eachNamed(ctx, k.get('foreign_keys')!.value, '`foreign_keys`', (n, name) => parseForeignKey(ctx, t, n, name));
-  if (k.has('exclusions')) eachNamed(ctx, k.get('exclusions')!.value, '`exclusions`', (n, name) => parseExclusion(ctx, t, n, name, names));
+  if (k.has('foreign_keys'))
+    eachNamed(ctx, k.get('foreign_keys')!.value, '`foreign_keys`', (n, name) => parseForeignKey(ctx, t, n, name));
+  if (k.has('exclusions'))
+    eachNamed(ctx, k.get('exclusions')!.value, '`exclusions`', (n, name) => parseExclusion(ctx, t, n, name, names));
   if (k.has('indexes')) {
     eachNamed(ctx, k.get('indexes')!.value, '`indexes`', (n, name) => {
       const ix = parseIndex(ctx, n, name, names, `index of table \`${id.id}\``);
@@ -67,14 +74,26 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
   }
   if (k.has('triggers')) {
     eachNamed(ctx, k.get('triggers')!.value, '`triggers`', (n, name, nameNode) => {
-      if (name === undefined) return ctx.error('missing-key', n, 'a trigger needs a name', 'write triggers as a map: `name: { timing, events, function }`');
+      if (name === undefined)
+        return ctx.error(
+          'missing-key',
+          n,
+          'a trigger needs a name',
+          'write triggers as a map: `name: { timing, events, function }`',
+        );
       const tr = parseTrigger(ctx, n, name, nameNode!);
       if (tr) t.triggers.push(tr);
     });
   }
   if (k.has('policies')) {
     eachNamed(ctx, k.get('policies')!.value, '`policies`', (n, name, nameNode) => {
-      if (name === undefined) return ctx.error('missing-key', n, 'a policy needs a name', 'write policies as a map: `name: { command, using }`');
+      if (name === undefined)
+        return ctx.error(
+          'missing-key',
+          n,
+          'a policy needs a name',
+          'write policies as a map: `name: { command, using }`',
+        );
       const p = parsePolicy(ctx, n, name, nameNode!);
       if (p) t.policies.push(p);
     });
@@ -94,7 +113,13 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
       const parentE = pk2.get('parent');
       const parent = parentE ? refId(ctx, parentE.value, '`partition_of.parent`') : undefined;
       let bound = readText(ctx, pk2, 'bound')?.trim();
-      if (!parentE || bound === undefined) ctx.error('missing-key', pm, '`partition_of` needs `parent` and `bound`', "e.g. `{ parent: events, bound: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\" }`");
+      if (!parentE || bound === undefined)
+        ctx.error(
+          'missing-key',
+          pm,
+          '`partition_of` needs `parent` and `bound`',
+          "e.g. `{ parent: events, bound: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\" }`",
+        );
       if (bound !== undefined && /^default$/i.test(bound)) bound = 'DEFAULT';
       if (parent !== undefined && bound !== undefined) {
         r.partitionOf = { parent, bound };
@@ -106,7 +131,9 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
     const e = k.get('inherits')!;
     const list = ctx.texts(e.value, '`inherits`');
     if (list) {
-      r.inherits = list.map((s) => refId(ctx, { ...(e.value as Scalar), t: 'scalar', value: s, source: s }, '`inherits`') ?? s);
+      r.inherits = list.map(
+        (s) => refId(ctx, { ...(e.value as Scalar), t: 'scalar', value: s, source: s }, '`inherits`') ?? s,
+      );
       t.inheritsAt = e.value;
     }
   }
@@ -115,7 +142,12 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
 }
 
 /** eachNamed walks a map (name -> definition) or a list (unnamed definitions). */
-function eachNamed(ctx: Ctx, n: Node, what: string, f: (n: Node, name: string | undefined, nameNode?: Node) => void): void {
+function eachNamed(
+  ctx: Ctx,
+  n: Node,
+  what: string,
+  f: (n: Node, name: string | undefined, nameNode?: Node) => void,
+): void {
   if (isNull(n)) return;
   if (n.t === 'map') {
     for (const e of n.entries) {
@@ -134,7 +166,13 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   if (e.value.t === 'scalar') {
     const ty = e.value.value === null ? undefined : ctx.text(e.value, `type of ${what}`);
     if (ty === undefined) {
-      if (e.value.value === null) ctx.error('missing-key', e.keyNode, `${what} has no type`, `write \`${name}: text\` or \`${name}: { type: text }\``);
+      if (e.value.value === null)
+        ctx.error(
+          'missing-key',
+          e.keyNode,
+          `${what} has no type`,
+          `write \`${name}: text\` or \`${name}: { type: text }\``,
+        );
       return;
     }
     setType(ctx, t, col, ty, e.value);
@@ -153,7 +191,11 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   else if (!typeE) ctx.error('missing-key', m, `${what} has no \`type\``, 'add `type: text` (or any PostgreSQL type)');
   if (serial) {
     if (!['integer', 'bigint', 'smallint'].includes(col.type) && col.type !== '') {
-      ctx.error('invalid-value', k.get('serial')!.value, `${what}: \`serial\` needs type smallint, integer or bigint, not \`${col.type}\``);
+      ctx.error(
+        'invalid-value',
+        k.get('serial')!.value,
+        `${what}: \`serial\` needs type smallint, integer or bigint, not \`${col.type}\``,
+      );
     }
     col.serial = true;
   }
@@ -174,7 +216,9 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
       if (im) {
         const ik = ctx.keys(im, KEYS.identity, '`identity`');
         const modeE = ik.get('mode');
-        const mode = modeE ? ctx.oneOf(modeE.value, ['always', 'by_default'] as const, '`identity.mode`') : 'by_default';
+        const mode = modeE
+          ? ctx.oneOf(modeE.value, ['always', 'by_default'] as const, '`identity.mode`')
+          : 'by_default';
         const options = readSeqOptions(ctx, ik, false);
         if (mode) col.identity = Object.keys(options).length ? { mode, options } : { mode };
       }
@@ -186,13 +230,29 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   if (collation !== undefined) col.collation = normalizeCollation(collation);
   col.comment = readText(ctx, k, 'comment');
   col.renamedFrom = readName(ctx, k, 'renamed_from');
-  const special = [col.identity && 'identity', col.serial && 'serial', col.generated !== undefined && 'generated', col.default && 'default'].filter(Boolean);
-  if (special.length > 1) ctx.error('conflicting-attributes', m, `${what} has both ${special.join(' and ')}`, 'keep only one: they all define where the value comes from');
+  const special = [
+    col.identity && 'identity',
+    col.serial && 'serial',
+    col.generated !== undefined && 'generated',
+    col.default && 'default',
+  ].filter(Boolean);
+  if (special.length > 1)
+    ctx.error(
+      'conflicting-attributes',
+      m,
+      `${what} has both ${special.join(' and ')}`,
+      'keep only one: they all define where the value comes from',
+    );
   if (col.identity && col.type !== '' && !['smallint', 'integer', 'bigint'].includes(col.type)) {
-    ctx.error('invalid-value', k.get('identity')!.value, `${what}: an identity column must be smallint, integer or bigint, not \`${col.type}\``);
+    ctx.error(
+      'invalid-value',
+      k.get('identity')!.value,
+      `${what}: an identity column must be smallint, integer or bigint, not \`${col.type}\``,
+    );
   }
   if (col.identity) {
-    if (nullable === true) ctx.error('conflicting-attributes', nullableE!.value, `${what} is an identity column and cannot be nullable`);
+    if (nullable === true)
+      ctx.error('conflicting-attributes', nullableE!.value, `${what} is an identity column and cannot be nullable`);
     col.nullable = false;
   } else if (col.serial) col.nullable = nullable ?? false;
   // column-level constraints
@@ -201,11 +261,17 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
     const v = pkE.value;
     const on = isNameValue(v) ? true : ctx.bool(v, '`primary_key`');
     if (on) {
-      if (nullable === true) ctx.error('conflicting-attributes', nullableE!.value, `${what} is part of the primary key and cannot be nullable`);
+      if (nullable === true)
+        ctx.error(
+          'conflicting-attributes',
+          nullableE!.value,
+          `${what} is part of the primary key and cannot be nullable`,
+        );
       if (t.primaryKey) t.extraPrimaryKeys.push(pkE.keyNode);
       else {
         t.primaryKey = { kind: 'primary_key', columns: [name], at: pkE.keyNode };
-        if (v.t === 'scalar' && typeof v.value === 'string' && ctx.checkName(v, v.value, 'primary key name')) t.primaryKey.name = v.value;
+        if (v.t === 'scalar' && typeof v.value === 'string' && ctx.checkName(v, v.value, 'primary key name'))
+          t.primaryKey.name = v.value;
       }
     }
   }
@@ -215,7 +281,8 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
     const on = isNameValue(v) ? true : ctx.bool(v, '`unique`');
     if (on) {
       const u: Draft<UniqueConstraint> = { kind: 'unique', columns: [name], at: uqE.keyNode };
-      if (v.t === 'scalar' && typeof v.value === 'string' && ctx.checkName(v, v.value, 'unique constraint name')) u.name = v.value;
+      if (v.t === 'scalar' && typeof v.value === 'string' && ctx.checkName(v, v.value, 'unique constraint name'))
+        u.name = v.value;
       t.uniques.push(u);
     }
   }
@@ -223,9 +290,16 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   if (ckE) parseCheck(ctx, t, ckE.value, undefined, ckE.keyNode);
   const refE = k.get('references');
   if (refE) parseColumnReference(ctx, t, name, refE, k);
-  else for (const key of ['on_delete', 'on_update']) {
-    if (k.has(key)) ctx.error('invalid-value', k.get(key)!.keyNode, `\`${key}\` on ${what} needs \`references\``, 'add `references: table.column`');
-  }
+  else
+    for (const key of ['on_delete', 'on_update']) {
+      if (k.has(key))
+        ctx.error(
+          'invalid-value',
+          k.get(key)!.keyNode,
+          `\`${key}\` on ${what} needs \`references\``,
+          'add `references: table.column`',
+        );
+    }
   t.columns.push(undef(col));
 }
 
@@ -297,7 +371,13 @@ function parseColumnReference(ctx: Ctx, t: DraftTable, column: string, refE: Ent
     if (s === undefined) return;
     const parts = splitRef(ctx, v, s, '`references`');
     if (!parts) return;
-    if (parts.length > 3) return ctx.error('invalid-name', v, `\`references: ${s}\` has too many parts`, 'write `table.column` or `schema.table.column`');
+    if (parts.length > 3)
+      return ctx.error(
+        'invalid-name',
+        v,
+        `\`references: ${s}\` has too many parts`,
+        'write `table.column` or `schema.table.column`',
+      );
     fk.refParts = parts;
   } else {
     const m = ctx.map(v, '`references`');
@@ -329,7 +409,6 @@ function readFkOptions(ctx: Ctx, fk: DraftFk, k: Keyed): void {
   if (k.has('not_valid')) fk.notValid = readBool(ctx, k, 'not_valid');
   timing(ctx, fk, k);
 }
-
 
 function parsePrimaryKey(ctx: Ctx, t: DraftTable, n: Node): void {
   if (isNull(n)) return;
@@ -375,7 +454,8 @@ function parseUniques(ctx: Ctx, t: DraftTable, n: Node): void {
       if (!columns) return;
       u = { kind: 'unique', columns, at };
       u.name = name ?? readName(ctx, k, 'name', 'unique constraint name');
-      if (name !== undefined && k.has('name')) ctx.error('conflicting-attributes', k.get('name')!.keyNode, 'the constraint is already named by its key');
+      if (name !== undefined && k.has('name'))
+        ctx.error('conflicting-attributes', k.get('name')!.keyNode, 'the constraint is already named by its key');
       const include = k.has('include') ? ctx.texts(k.get('include')!.value, '`include`') : undefined;
       if (include) u.include = include;
       u.nullsNotDistinct = readBool(ctx, k, 'nulls_not_distinct');
@@ -410,7 +490,8 @@ function parseCheck(ctx: Ctx, t: DraftTable, n: Node, name: string | undefined, 
     if (expr === undefined) return ctx.error('missing-key', n, 'a check constraint needs `expression`');
     c.expression = expr;
     const inner = readName(ctx, k, 'name', 'check constraint name');
-    if (name !== undefined && inner !== undefined) ctx.error('conflicting-attributes', k.get('name')!.keyNode, 'the constraint is already named by its key');
+    if (name !== undefined && inner !== undefined)
+      ctx.error('conflicting-attributes', k.get('name')!.keyNode, 'the constraint is already named by its key');
     c.name = name ?? inner;
     c.noInherit = readBool(ctx, k, 'no_inherit');
     c.notValid = readBool(ctx, k, 'not_valid');
@@ -432,12 +513,19 @@ function parseForeignKey(ctx: Ctx, t: DraftTable, n: Node, name: string | undefi
   const k = ctx.keys(m, KEYS.foreignKey, 'a foreign key');
   const colsE = k.get('columns');
   const refE = k.get('references');
-  if (!colsE || !refE) return ctx.error('missing-key', m, 'a foreign key needs `columns` and `references`', 'e.g. `{ columns: [team_id], references: { table: teams, columns: [id] } }`');
+  if (!colsE || !refE)
+    return ctx.error(
+      'missing-key',
+      m,
+      'a foreign key needs `columns` and `references`',
+      'e.g. `{ columns: [team_id], references: { table: teams, columns: [id] } }`',
+    );
   const columns = ctx.texts(colsE.value, '`columns`');
   if (!columns) return;
   const fk: DraftFk = { kind: 'foreign_key', columns, at: m, refAt: refE.value };
   const inner = readName(ctx, k, 'name', 'foreign key name');
-  if (name !== undefined && inner !== undefined) ctx.error('conflicting-attributes', k.get('name')!.keyNode, 'the constraint is already named by its key');
+  if (name !== undefined && inner !== undefined)
+    ctx.error('conflicting-attributes', k.get('name')!.keyNode, 'the constraint is already named by its key');
   fk.name = name ?? inner;
   const v = refE.value;
   if (v.t === 'scalar') {
@@ -470,7 +558,13 @@ function parseExclusion(ctx: Ctx, t: DraftTable, n: Node, name: string | undefin
   if (!m) return;
   const k = ctx.keys(m, KEYS.exclusion, 'an exclusion constraint');
   const elsE = k.get('elements');
-  if (!elsE) return ctx.error('missing-key', m, 'an exclusion constraint needs `elements`', 'e.g. `elements: ["room WITH =", "during WITH &&"]`');
+  if (!elsE)
+    return ctx.error(
+      'missing-key',
+      m,
+      'an exclusion constraint needs `elements`',
+      'e.g. `elements: ["room WITH =", "during WITH &&"]`',
+    );
   const seq = ctx.seq(elsE.value, '`elements`');
   if (!seq) return;
   const elements: Mutable<ExclusionConstraint['elements'][number]>[] = [];
@@ -480,7 +574,12 @@ function parseExclusion(ctx: Ctx, t: DraftTable, n: Node, name: string | undefin
       if (s === undefined) continue;
       const w = /^(.*)\s+with\s+(\S+)$/is.exec(s.trim());
       if (!w) {
-        ctx.error('invalid-value', item, `exclusion element \`${s}\` has no operator`, 'write `column WITH operator`, e.g. `during WITH &&`');
+        ctx.error(
+          'invalid-value',
+          item,
+          `exclusion element \`${s}\` has no operator`,
+          'write `column WITH operator`, e.g. `during WITH &&`',
+        );
         continue;
       }
       const el = parseElementText(w[1]!, 'either', columns);
@@ -497,10 +596,22 @@ function parseExclusion(ctx: Ctx, t: DraftTable, n: Node, name: string | undefin
         continue;
       }
       const named = expression === undefined ? undefined : columnOf(expression, columns);
-      elements.push(undef({ column: column ?? named, expression: named === undefined ? expression : undefined, opclass: readText(ctx, ek, 'opclass'), operator: op.trim() }));
+      elements.push(
+        undef({
+          column: column ?? named,
+          expression: named === undefined ? expression : undefined,
+          opclass: readText(ctx, ek, 'opclass'),
+          operator: op.trim(),
+        }),
+      );
     }
   }
-  const x: Draft<ExclusionConstraint> = { kind: 'exclusion', using: (readText(ctx, k, 'using') ?? 'gist').trim().toLowerCase(), elements, at: m };
+  const x: Draft<ExclusionConstraint> = {
+    kind: 'exclusion',
+    using: (readText(ctx, k, 'using') ?? 'gist').trim().toLowerCase(),
+    elements,
+    at: m,
+  };
   const inner = readName(ctx, k, 'name', 'exclusion constraint name');
   x.name = name ?? inner;
   x.where = readExpr(ctx, k, 'where');
@@ -512,12 +623,23 @@ function parseExclusion(ctx: Ctx, t: DraftTable, n: Node, name: string | undefin
 }
 
 /** parseIndex reads one index: a map, a column list, or a single column. */
-export function parseIndex(ctx: Ctx, n: Node, name: string | undefined, columns: readonly string[], what: string): Draft<Index> | undefined {
+export function parseIndex(
+  ctx: Ctx,
+  n: Node,
+  name: string | undefined,
+  columns: readonly string[],
+  what: string,
+): Draft<Index> | undefined {
   if (n.t !== 'map') {
     const list = ctx.texts(n, what);
     if (!list) return undefined;
-    if (list.length === 0) return ctx.error('invalid-value', n, `${what} lists no columns`), undefined;
-    return undef<Draft<Index>>({ kind: 'index', name, elements: list.map((s) => parseElementText(s, 'column', columns)), at: n });
+    if (list.length === 0) return (ctx.error('invalid-value', n, `${what} lists no columns`), undefined);
+    return undef<Draft<Index>>({
+      kind: 'index',
+      name,
+      elements: list.map((s) => parseElementText(s, 'column', columns)),
+      at: n,
+    });
   }
   const k = ctx.keys(n, KEYS.index, what);
   const elements: IndexElement[] = [];
@@ -533,10 +655,12 @@ export function parseIndex(ctx: Ctx, n: Node, name: string | undefined, columns:
   add('columns', 'column');
   add('expressions', 'expression');
   add('elements', 'either');
-  if (elements.length === 0) return ctx.error('missing-key', n, `${what} needs \`columns\`, \`expressions\` or \`elements\``), undefined;
+  if (elements.length === 0)
+    return (ctx.error('missing-key', n, `${what} needs \`columns\`, \`expressions\` or \`elements\``), undefined);
   const ix: Draft<Index> = { kind: 'index', elements, at: n };
   const inner = readName(ctx, k, 'name', 'index name');
-  if (name !== undefined && inner !== undefined) ctx.error('conflicting-attributes', k.get('name')!.keyNode, 'the index is already named by its key');
+  if (name !== undefined && inner !== undefined)
+    ctx.error('conflicting-attributes', k.get('name')!.keyNode, 'the index is already named by its key');
   ix.name = name ?? inner;
   ix.unique = readBool(ctx, k, 'unique');
   const using = readText(ctx, k, 'using');
@@ -566,9 +690,22 @@ function parsePartitionBy(ctx: Ctx, n: Node): { strategy: 'range' | 'list' | 'ha
     const s = ctx.text(n, '`partition_by`');
     if (s === undefined) return undefined;
     const m = /^\s*(\w+)\s*\((.*)\)\s*$/s.exec(s);
-    if (!m) return ctx.error('invalid-value', n, `\`partition_by: ${s}\` is not \`strategy (key)\``, 'e.g. `partition_by: range (created_at)`'), undefined;
+    if (!m)
+      return (
+        ctx.error(
+          'invalid-value',
+          n,
+          `\`partition_by: ${s}\` is not \`strategy (key)\``,
+          'e.g. `partition_by: range (created_at)`',
+        ),
+        undefined
+      );
     const strategy = m[1]!.toLowerCase();
-    if (!(strategies as readonly string[]).includes(strategy)) return ctx.error('invalid-value', n, `partition strategy \`${m[1]}\` is not one of range, list, hash`), undefined;
+    if (!(strategies as readonly string[]).includes(strategy))
+      return (
+        ctx.error('invalid-value', n, `partition strategy \`${m[1]}\` is not one of range, list, hash`),
+        undefined
+      );
     return { strategy: strategy as 'range', key: m[2]!.trim() };
   }
   const m = ctx.map(n, '`partition_by`');
@@ -576,7 +713,7 @@ function parsePartitionBy(ctx: Ctx, n: Node): { strategy: 'range' | 'list' | 'ha
   const k = ctx.keys(m, KEYS.partitionBy, '`partition_by`');
   const sE = k.get('strategy');
   const kE = k.get('key');
-  if (!sE || !kE) return ctx.error('missing-key', m, '`partition_by` needs `strategy` and `key`'), undefined;
+  if (!sE || !kE) return (ctx.error('missing-key', m, '`partition_by` needs `strategy` and `key`'), undefined);
   const strategy = ctx.oneOf(sE.value, strategies, '`strategy`');
   const keys = ctx.texts(kE.value, '`key`');
   if (!strategy || !keys) return undefined;

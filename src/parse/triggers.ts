@@ -10,7 +10,12 @@ export function timing(ctx: Ctx, o: { deferrable?: boolean; initiallyDeferred?: 
   o.deferrable = readBool(ctx, k, 'deferrable') ?? o.deferrable;
   o.initiallyDeferred = readBool(ctx, k, 'initially_deferred') ?? o.initiallyDeferred;
   if (o.initiallyDeferred && !o.deferrable) {
-    if (o.deferrable === false) ctx.error('conflicting-attributes', k.get('initially_deferred')!.value, '`initially_deferred: true` needs `deferrable: true`');
+    if (o.deferrable === false)
+      ctx.error(
+        'conflicting-attributes',
+        k.get('initially_deferred')!.value,
+        '`initially_deferred: true` needs `deferrable: true`',
+      );
     else o.deferrable = true;
   }
 }
@@ -26,7 +31,12 @@ export function parseTrigger(ctx: Ctx, n: Node, name: string, at: Node): Draft<T
   const eventsE = k.get('events');
   const fnE = k.get('function');
   if (!timingE || !eventsE || !fnE) {
-    ctx.error('missing-key', m, `trigger \`${name}\` needs \`timing\`, \`events\` and \`function\``, 'e.g. `{ timing: before, events: [update], for_each: row, function: touch_updated_at }`');
+    ctx.error(
+      'missing-key',
+      m,
+      `trigger \`${name}\` needs \`timing\`, \`events\` and \`function\``,
+      'e.g. `{ timing: before, events: [update], for_each: row, function: touch_updated_at }`',
+    );
     return undefined;
   }
   const when = ctx.oneOf(timingE.value, ['before', 'after', 'instead_of'] as const, '`timing`');
@@ -38,8 +48,13 @@ export function parseTrigger(ctx: Ctx, n: Node, name: string, at: Node): Draft<T
   }
   if (evNodes.length === 0) ctx.error('invalid-value', eventsE.value, `trigger \`${name}\` has no events`);
   const fnText = ctx.text(fnE.value, '`function`');
-  const fn = fnText === undefined ? undefined : refId(ctx, { ...(fnE.value as Scalar), value: fnText.replace(/\(\s*\)\s*$/, '') }, '`function`');
-  const forEach = k.has('for_each') ? ctx.oneOf(k.get('for_each')!.value, ['row', 'statement'] as const, '`for_each`') : 'statement';
+  const fn =
+    fnText === undefined
+      ? undefined
+      : refId(ctx, { ...(fnE.value as Scalar), value: fnText.replace(/\(\s*\)\s*$/, '') }, '`function`');
+  const forEach = k.has('for_each')
+    ? ctx.oneOf(k.get('for_each')!.value, ['row', 'statement'] as const, '`for_each`')
+    : 'statement';
   if (!when || !fn || !forEach) return undefined;
   const tr: Draft<Trigger> = { kind: 'trigger', name, timing: when, events: evs, forEach, function: fn, at };
   if (k.has('update_of')) tr.updateOf = ctx.texts(k.get('update_of')!.value, '`update_of`');
@@ -68,9 +83,18 @@ export function parsePolicy(ctx: Ctx, n: Node, name: string, at: Node): Draft<Po
   const m = mapOrNothing(ctx, n, `policy \`${name}\``);
   if (!m) return undefined;
   const k = ctx.keys(m as MapNode, KEYS.policy, `policy \`${name}\``);
-  const command = k.has('command') ? ctx.oneOf(k.get('command')!.value, ['all', 'select', 'insert', 'update', 'delete'] as const, '`command`') : 'all';
+  const command = k.has('command')
+    ? ctx.oneOf(k.get('command')!.value, ['all', 'select', 'insert', 'update', 'delete'] as const, '`command`')
+    : 'all';
   if (!command) return undefined;
-  const p: Draft<Policy> = { kind: 'policy', name, command, permissive: readBool(ctx, k, 'permissive') ?? true, roles: ['public'], at };
+  const p: Draft<Policy> = {
+    kind: 'policy',
+    name,
+    command,
+    permissive: readBool(ctx, k, 'permissive') ?? true,
+    roles: ['public'],
+    at,
+  };
   if (k.has('roles')) {
     const roles = ctx.texts(k.get('roles')!.value, '`roles`');
     if (roles) p.roles = roles.map((r) => (r.toLowerCase() === 'public' ? 'public' : r));
@@ -80,4 +104,3 @@ export function parsePolicy(ctx: Ctx, n: Node, name: string, at: Node): Draft<Po
   p.comment = readText(ctx, k, 'comment');
   return undef(p);
 }
-

@@ -24,11 +24,15 @@ const DDL = /^(CREATE|ALTER|DROP|COMMENT|GRANT|REVOKE)\b/i;
  * the script: a new enum value cannot be used before its transaction commits, temporary objects may vanish at
  * commit, CONCURRENTLY / DATABASE / TABLESPACE / SYSTEM refuse transaction blocks.
  */
-const TRANSACTION_SENSITIVE = /\bADD\s+VALUE\b|\b(TEMP|TEMPORARY)\b|\bCONCURRENTLY\b|^(CREATE|DROP|ALTER)\s+(DATABASE|TABLESPACE|SYSTEM)\b/i;
+const TRANSACTION_SENSITIVE =
+  /\bADD\s+VALUE\b|\b(TEMP|TEMPORARY)\b|\bCONCURRENTLY\b|^(CREATE|DROP|ALTER)\s+(DATABASE|TABLESPACE|SYSTEM)\b/i;
 
 /** withoutComments drops -- and /* *\/ comments (conservatively: inside quotes too) so keywords split by a comment still match. */
 function withoutComments(sql: string): string {
-  return sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\s+/g, ' ');
+  return sql
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/\s+/g, ' ');
 }
 
 /**

@@ -17,7 +17,9 @@ const BUILTIN_ROLES = new Set(['public', 'current_user', 'session_user', 'curren
 export function rolesOf(...schemas: readonly Schema[]): string[] {
   const out = new Set<string>();
   for (const s of schemas) {
-    for (const t of Object.values(s.tables)) for (const p of Object.values(t.policies)) for (const r of p.roles) if (!BUILTIN_ROLES.has(r.toLowerCase())) out.add(r);
+    for (const t of Object.values(s.tables))
+      for (const p of Object.values(t.policies))
+        for (const r of p.roles) if (!BUILTIN_ROLES.has(r.toLowerCase())) out.add(r);
   }
   return [...out].sort();
 }
@@ -25,7 +27,9 @@ export function rolesOf(...schemas: readonly Schema[]): string[] {
 /** ensureRoles creates the roles policies name in a scratch database (already existing roles are fine). */
 export async function ensureRoles(db: Driver, ...schemas: readonly Schema[]): Promise<void> {
   for (const r of rolesOf(...schemas)) {
-    await db.exec(`DO $sv$ BEGIN CREATE ROLE ${quoteIdent(r)}; EXCEPTION WHEN duplicate_object THEN NULL; END $sv$`).catch(() => {});
+    await db
+      .exec(`DO $sv$ BEGIN CREATE ROLE ${quoteIdent(r)}; EXCEPTION WHEN duplicate_object THEN NULL; END $sv$`)
+      .catch(() => {});
   }
 }
 
@@ -63,7 +67,12 @@ export function buildFailure(what: string, err: unknown, script?: string): Schem
 }
 
 /** buildInto runs the creation script of `schema` on `db`, a scratch database that should be empty (see execBatched: batches commit). */
-export async function buildInto(db: Driver, schema: Schema, what = 'the schema', batch: BatchOptions = {}): Promise<void> {
+export async function buildInto(
+  db: Driver,
+  schema: Schema,
+  what = 'the schema',
+  batch: BatchOptions = {},
+): Promise<void> {
   const script = creationScript(schema);
   if (!script.trim()) return;
   try {

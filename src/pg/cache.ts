@@ -11,9 +11,21 @@ import { schemaHash } from '../canon/index.js';
 import { pgliteVersionString } from './pglite.js';
 
 /** edgeKey identifies an edge for the verification cache: both schema hashes, both scripts and the PGlite version. */
-export function edgeKey(from: Schema, to: Schema, up: string, down: string | null, hashes?: { readonly from: string; readonly to: string }): string {
+export function edgeKey(
+  from: Schema,
+  to: Schema,
+  up: string,
+  down: string | null,
+  hashes?: { readonly from: string; readonly to: string },
+): string {
   const h = createHash('sha256');
-  for (const part of [pgliteVersionString(), hashes?.from ?? schemaHash(from), hashes?.to ?? schemaHash(to), up, down ?? '\u0000irreversible']) {
+  for (const part of [
+    pgliteVersionString(),
+    hashes?.from ?? schemaHash(from),
+    hashes?.to ?? schemaHash(to),
+    up,
+    down ?? '\u0000irreversible',
+  ]) {
     h.update(part);
     h.update('\u0000');
   }

@@ -65,7 +65,9 @@ export function edgeClosure(a: Schema, b: Schema, up: string, down: string | nul
       const key = `${section}:${id}`;
       // structural equality, key order ignored; a rename hint counts as a change (harmless over-approximation)
       const equal = oa !== undefined && ob !== undefined && (oa === ob || same(oa, ob));
-      const text = equal ? JSON.stringify(oa) : `${oa === undefined ? '' : JSON.stringify(oa)}\n${ob === undefined ? '' : JSON.stringify(ob)}`;
+      const text = equal
+        ? JSON.stringify(oa)
+        : `${oa === undefined ? '' : JSON.stringify(oa)}\n${ob === undefined ? '' : JSON.stringify(ob)}`;
       nodes.set(key, { key, section, id, names: namesOf(section, id, ob ?? oa), text });
       if (!equal) changed.add(key);
     }

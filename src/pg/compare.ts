@@ -62,7 +62,9 @@ export function same(a: unknown, b: unknown): boolean {
 function attrs(label: string, e: object, a: object, skip: ReadonlySet<string>, out: string[]): void {
   const eo = e as Record<string, unknown>;
   const ao = a as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(eo), ...Object.keys(ao)])].filter((k) => !skip.has(k) && !HINTS.has(k)).sort();
+  const keys = [...new Set([...Object.keys(eo), ...Object.keys(ao)])]
+    .filter((k) => !skip.has(k) && !HINTS.has(k))
+    .sort();
   for (const k of keys) {
     if (!same(eo[k], ao[k])) out.push(`${label}: ${k} expected ${show(eo[k])}, got ${show(ao[k])}`);
   }
@@ -106,7 +108,8 @@ function compareTable(id: string, e: Table, a: Table, out: string[]): void {
   attrs(`table ${id}`, e, a, skip, out);
   if (e.primaryKey && !a.primaryKey) out.push(`primary key ${e.primaryKey.name} on ${id} missing`);
   else if (!e.primaryKey && a.primaryKey) out.push(`primary key ${a.primaryKey.name} on ${id} unexpected`);
-  else if (e.primaryKey && a.primaryKey) attrs(`primary key on ${id}`, e.primaryKey, a.primaryKey, new Set(['kind']), out);
+  else if (e.primaryKey && a.primaryKey)
+    attrs(`primary key on ${id}`, e.primaryKey, a.primaryKey, new Set(['kind']), out);
   for (const [key, what] of TABLE_MAPS) {
     keyed(what, ` on ${id}`, e[key] as Record<string, object>, a[key] as Record<string, object>, out);
   }
@@ -116,7 +119,13 @@ function compareView(id: string, e: View, a: View, out: string[]): void {
   const skip = new Set<string>(['kind', ...VIEW_MAPS.map(([k]) => k)]);
   attrs(`view ${id}`, e, a, skip, out);
   for (const [key, what] of VIEW_MAPS) {
-    keyed(what, ` on ${id}`, e[key] as Record<string, object> | undefined, a[key] as Record<string, object> | undefined, out);
+    keyed(
+      what,
+      ` on ${id}`,
+      e[key] as Record<string, object> | undefined,
+      a[key] as Record<string, object> | undefined,
+      out,
+    );
   }
 }
 
@@ -126,8 +135,14 @@ export function compareSchemas(expected: Schema, actual: Schema): string[] {
   for (const [section, what] of SECTIONS) {
     const e = expected[section] as Readonly<Record<string, object>>;
     const a = actual[section] as Readonly<Record<string, object>>;
-    if (section === 'tables') keyed(what, '', e as Record<string, Table>, a as Record<string, Table>, out, (_l, x, y, id) => compareTable(id, x, y, out));
-    else if (section === 'views') keyed(what, '', e as Record<string, View>, a as Record<string, View>, out, (_l, x, y, id) => compareView(id, x, y, out));
+    if (section === 'tables')
+      keyed(what, '', e as Record<string, Table>, a as Record<string, Table>, out, (_l, x, y, id) =>
+        compareTable(id, x, y, out),
+      );
+    else if (section === 'views')
+      keyed(what, '', e as Record<string, View>, a as Record<string, View>, out, (_l, x, y, id) =>
+        compareView(id, x, y, out),
+      );
     else keyed(what, '', e, a, out);
   }
   return out;

@@ -34,7 +34,16 @@ export interface WorkerReply {
   readonly id: number;
   readonly progress?: { readonly phase: string; readonly done: number; readonly total: number };
   readonly result?: VerifyResult;
-  readonly error?: { message: string; code?: string; hint?: string; exit?: number; data?: unknown; loc?: SchemaverError['loc']; issues?: SchemaverError['issues']; stack?: string };
+  readonly error?: {
+    message: string;
+    code?: string;
+    hint?: string;
+    exit?: number;
+    data?: unknown;
+    loc?: SchemaverError['loc'];
+    issues?: SchemaverError['issues'];
+    stack?: string;
+  };
 }
 
 /** Verifier proves edges (verifyEdge) for one command; close() it when done. */
@@ -48,12 +57,16 @@ export interface Verifier {
 /** startVerifier starts a verifier: the worker thread when the built worker exists, else this thread. */
 export function startVerifier(): Verifier {
   const file = fileURLToPath(new URL('./worker.js', import.meta.url));
-  if (!import.meta.url.endsWith('.js') || !existsSync(file) || process.env.SCHEMAVER_NO_WORKER === '1') return inThread();
+  if (!import.meta.url.endsWith('.js') || !existsSync(file) || process.env.SCHEMAVER_NO_WORKER === '1')
+    return inThread();
   return inWorker(new Worker(file));
 }
 
 function inThread(): Verifier {
-  void import('./pglite.js').then((m) => m.prewarmPglite(), () => undefined);
+  void import('./pglite.js').then(
+    (m) => m.prewarmPglite(),
+    () => undefined,
+  );
   return {
     inWorker: false,
     async verify(from, to, up, down, opts = {}) {
@@ -67,7 +80,10 @@ function inThread(): Verifier {
 function inWorker(worker: Worker): Verifier {
   let next = 0;
   let failure: Error | undefined;
-  const waiting = new Map<number, { resolve: (r: VerifyResult) => void; reject: (e: Error) => void; onProgress?: VerifyOptions['onProgress'] }>();
+  const waiting = new Map<
+    number,
+    { resolve: (r: VerifyResult) => void; reject: (e: Error) => void; onProgress?: VerifyOptions['onProgress'] }
+  >();
   const failAll = (e: Error) => {
     failure ??= e;
     for (const w of waiting.values()) w.reject(e);
@@ -88,7 +104,9 @@ function inWorker(worker: Worker): Verifier {
     else w.reject(rebuildError(reply.error));
   });
   worker.on('error', (e) => failAll(e));
-  worker.on('messageerror', (e) => failAll(new Error(`a reply from the verification worker could not be read: ${e.message}`)));
+  worker.on('messageerror', (e) =>
+    failAll(new Error(`a reply from the verification worker could not be read: ${e.message}`)),
+  );
   worker.on('exit', (code) => failAll(new Error(`the verification worker stopped (exit ${code})`)));
   return {
     inWorker: true,
@@ -99,7 +117,13 @@ function inWorker(worker: Worker): Verifier {
       return new Promise<VerifyResult>((resolve, reject) => {
         waiting.set(id, { resolve, reject, onProgress });
         worker.ref();
-        const call: VerifyCall = { from, to, up, down, opts: { ...plain, ...(onProgress ? { reportProgress: true } : {}) } };
+        const call: VerifyCall = {
+          from,
+          to,
+          up,
+          down,
+          opts: { ...plain, ...(onProgress ? { reportProgress: true } : {}) },
+        };
         worker.postMessage({ id, call: JSON.stringify(call) } satisfies VerifyRequest);
       });
     },
@@ -112,7 +136,16 @@ function inWorker(worker: Worker): Verifier {
 
 /** rebuildError turns a serialized worker error back into a SchemaverError (same code, hint, exit) or an Error. */
 function rebuildError(e: WorkerReply['error']): Error {
-  if (e?.code) return new SchemaverError({ code: e.code, message: e.message, hint: e.hint, exit: e.exit as SchemaverError['exit'] | undefined, data: e.data, loc: e.loc, issues: e.issues });
+  if (e?.code)
+    return new SchemaverError({
+      code: e.code,
+      message: e.message,
+      hint: e.hint,
+      exit: e.exit as SchemaverError['exit'] | undefined,
+      data: e.data,
+      loc: e.loc,
+      issues: e.issues,
+    });
   const err = new Error(e?.message ?? 'verification failed in the worker');
   if (e?.stack) err.stack = e.stack;
   return err;

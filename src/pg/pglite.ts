@@ -120,7 +120,8 @@ function pgliteWasm(): Promise<WasmModule | undefined> {
   wasmModule ??= (async () => {
     try {
       const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-      const wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WasmModule> } }).WebAssembly;
+      const wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WasmModule> } })
+        .WebAssembly;
       return await wasm.compile(await readFile(path.join(path.dirname(entry), 'pglite.wasm')));
     } catch {
       return undefined;
@@ -339,14 +340,24 @@ async function restoreFresh(opts: PgliteOptions): Promise<Driver> {
   const t0 = Date.now();
   let db: PGlite;
   try {
-    db = await PGlite.create({ loadDataDir: new Blob([image as Uint8Array<ArrayBuffer>]), extensions, postgresqlconf: [...PGLITE_CONF], ...(await wasmOption()) });
+    db = await PGlite.create({
+      loadDataDir: new Blob([image as Uint8Array<ArrayBuffer>]),
+      extensions,
+      postgresqlconf: [...PGLITE_CONF],
+      ...(await wasmOption()),
+    });
   } catch (e) {
     if (!opts.noRetry && imageStats.restores === 0) {
       // a damaged image cache: forget it and make a new image once
       await dropImageCache();
       return restoreFresh({ ...opts, noRetry: true });
     }
-    throw envFailure('pglite-failed', `could not start PGlite: ${(e as Error).message}`, `remove ${imageCachePath()} and try again`, e);
+    throw envFailure(
+      'pglite-failed',
+      `could not start PGlite: ${(e as Error).message}`,
+      `remove ${imageCachePath()} and try again`,
+      e,
+    );
   }
   imageStats.restoreMs = Date.now() - t0;
   imageStats.restores++;
@@ -367,10 +378,21 @@ export async function openPglite(dir: string, opts: PgliteOptions = {}): Promise
   try {
     await mkdir(dir, { recursive: true });
     const loadDataDir = empty ? new Blob([(await initdbImage()) as Uint8Array<ArrayBuffer>]) : undefined;
-    const db = await PGlite.create({ dataDir: dir, extensions, postgresqlconf: [...PGLITE_CONF], ...(loadDataDir ? { loadDataDir } : {}), ...(await wasmOption()) });
+    const db = await PGlite.create({
+      dataDir: dir,
+      extensions,
+      postgresqlconf: [...PGLITE_CONF],
+      ...(loadDataDir ? { loadDataDir } : {}),
+      ...(await wasmOption()),
+    });
     return pgliteDriver(db, `pglite:${path.relative(process.cwd(), dir) || dir}`);
   } catch (e) {
-    throw envFailure('pglite-failed', `could not open the PGlite database in ${dir}: ${(e as Error).message}`, 'is another schemaver process using it?', e);
+    throw envFailure(
+      'pglite-failed',
+      `could not open the PGlite database in ${dir}: ${(e as Error).message}`,
+      'is another schemaver process using it?',
+      e,
+    );
   }
 }
 

@@ -49,10 +49,18 @@ export async function commitsToVerify(store: Store, spec: { rev?: string; all?: 
     const from = await store.resolve(range[1] || 'HEAD');
     const to = await store.resolve(range[2] || 'HEAD');
     const exclude = new Set((await store.log(from)).map((c) => c.id));
-    return (await store.log(to)).map((c) => c.id).filter((id) => !exclude.has(id)).reverse();
+    return (await store.log(to))
+      .map((c) => c.id)
+      .filter((id) => !exclude.has(id))
+      .reverse();
   }
   if ((await store.head()) === undefined && rev === 'HEAD') {
-    throw new SchemaverError({ code: 'no-commits', message: 'there are no commits to verify yet', hint: 'commit first: `schemaver commit -m "..."`', exit: 2 });
+    throw new SchemaverError({
+      code: 'no-commits',
+      message: 'there are no commits to verify yet',
+      hint: 'commit first: `schemaver commit -m "..."`',
+      exit: 2,
+    });
   }
   return [await store.resolve(rev)];
 }
@@ -61,7 +69,12 @@ export async function commitsToVerify(store: Store, spec: { rev?: string; all?: 
 export async function verifyCommits(
   store: Store,
   ids: readonly string[],
-  opts: { cacheDir?: string; force?: boolean; started?: Verifier; onEdge?: (done: number, total: number, edge: EdgeCheck) => void } = {},
+  opts: {
+    cacheDir?: string;
+    force?: boolean;
+    started?: Verifier;
+    onEdge?: (done: number, total: number, edge: EdgeCheck) => void;
+  } = {},
 ): Promise<EdgeCheck[]> {
   const schemas = new Map<string, Schema>();
   const schemaOf = async (id: string): Promise<Schema> => {
@@ -90,7 +103,10 @@ export async function verifyCommits(
       to: await schemaOf(commit),
       up: m.up,
       down: reversible ? m.down : null,
-      opts: { allowDataLoss: m.steps.some((s) => s.destructive), hashes: { from: await hashOf(m.parent), to: await hashOf(commit) } },
+      opts: {
+        allowDataLoss: m.steps.some((s) => s.destructive),
+        hashes: { from: await hashOf(m.parent), to: await hashOf(commit) },
+      },
     });
   }
   const out: EdgeCheck[] = new Array(work.length);

@@ -27,13 +27,26 @@ export function readCorpus(file: string): CorpusCase[] {
 /** causeOf groups a failure: its stage and its first problem with names and numbers blurred. */
 export function causeOf(o: RoundTripOutcome): string {
   const first = o.problems[0] ?? '';
-  if (o.status === 'unsupported') return `not supported: ${first.replace(/^not supported: /, '').split(/\s+/).slice(0, 2).join(' ')}`;
-  return `${o.stage}: ${first.replace(/"[^"]*"/g, '"…"').replace(/\b\d+\b/g, 'N').slice(0, 90)}`;
+  if (o.status === 'unsupported')
+    return `not supported: ${first
+      .replace(/^not supported: /, '')
+      .split(/\s+/)
+      .slice(0, 2)
+      .join(' ')}`;
+  return `${o.stage}: ${first
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\b\d+\b/g, 'N')
+    .slice(0, 90)}`;
 }
 
 /** runReport runs every case of the files and returns per-case outcomes. */
-export async function runReport(files: readonly string[], opts: { limit?: number; filter?: RegExp } = {}): Promise<Array<{ id: string; outcome: RoundTripOutcome }>> {
-  const cases = files.flatMap((f) => readCorpus(f).map((c) => ({ ...c, id: `${f.replace(/^.*\//, '').replace(/\.jsonl$/, '')}:${c.id}` })));
+export async function runReport(
+  files: readonly string[],
+  opts: { limit?: number; filter?: RegExp } = {},
+): Promise<Array<{ id: string; outcome: RoundTripOutcome }>> {
+  const cases = files.flatMap((f) =>
+    readCorpus(f).map((c) => ({ ...c, id: `${f.replace(/^.*\//, '').replace(/\.jsonl$/, '')}:${c.id}` })),
+  );
   const selected = cases.filter((c) => !opts.filter || opts.filter.test(c.id)).slice(0, opts.limit ?? Infinity);
   const exts = [...new Set(selected.flatMap((c) => extensionsInSql(`${c.pre ?? ''}\n${c.b ?? ''}`)))];
   const rt = new RoundTripper({ writeSchemaYaml: (s) => writeSchemaYaml(s), parseSchemaFiles }, exts);
@@ -61,7 +74,13 @@ async function main(): Promise<void> {
   const unsupported = results.filter((r) => r.outcome.status === 'unsupported');
   const failed = results.filter((r) => r.outcome.status === 'fail');
   if (json) {
-    process.stdout.write(JSON.stringify({ total: results.length, pass, unsupported: unsupported.length, failed: failed.length, ms, results }, null, 1) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        { total: results.length, pass, unsupported: unsupported.length, failed: failed.length, ms, results },
+        null,
+        1,
+      ) + '\n',
+    );
     return;
   }
   const groups = new Map<string, string[]>();
@@ -70,7 +89,9 @@ async function main(): Promise<void> {
     groups.set(k, [...(groups.get(k) ?? []), r.id]);
   }
   const pct = (n: number) => `${((100 * n) / Math.max(1, results.length)).toFixed(1)}%`;
-  console.log(`import round trip: ${pass}/${results.length} pass (${pct(pass)}), ${unsupported.length} named not-supported (${pct(unsupported.length)}), ${failed.length} other failures (${pct(failed.length)}) in ${(ms / 1000).toFixed(1)} s`);
+  console.log(
+    `import round trip: ${pass}/${results.length} pass (${pct(pass)}), ${unsupported.length} named not-supported (${pct(unsupported.length)}), ${failed.length} other failures (${pct(failed.length)}) in ${(ms / 1000).toFixed(1)} s`,
+  );
   for (const [k, ids] of [...groups.entries()].sort((a, b) => b[1].length - a[1].length)) {
     console.log(`  ${String(ids.length).padStart(4)}  ${k}   e.g. ${ids.slice(0, 3).join(', ')}`);
   }

@@ -23,7 +23,10 @@ export interface RoundTripOutcome {
 /** RoundTripDeps are the other modules the round trip goes through (injected so src/pg does not import src/yaml). */
 export interface RoundTripDeps {
   readonly writeSchemaYaml: (schema: Schema) => SourceFile[];
-  readonly parseSchemaFiles: (files: readonly SourceFile[]) => { schema?: Schema; issues: readonly { message: string }[] };
+  readonly parseSchemaFiles: (files: readonly SourceFile[]) => {
+    schema?: Schema;
+    issues: readonly { message: string }[];
+  };
 }
 
 const TX_CONTROL = /\b(begin|commit|rollback|savepoint|end\s+transaction|start\s+transaction)\b/i;
@@ -41,7 +44,10 @@ async function inRolledBackTx<T>(db: Driver, fn: () => Promise<T>): Promise<T> {
 /** RoundTripper proves import round trips on one reusable PGlite (call close() when done). */
 export class RoundTripper {
   private db: Driver | undefined;
-  constructor(private readonly deps: RoundTripDeps, private readonly extensions: readonly string[]) {}
+  constructor(
+    private readonly deps: RoundTripDeps,
+    private readonly extensions: readonly string[],
+  ) {}
 
   private async instance(): Promise<Driver> {
     this.db ??= await freshPglite({ extensions: this.extensions });
@@ -57,7 +63,10 @@ export class RoundTripper {
   /** run proves one case: `pre` (roles...) then the DDL `sql`. */
   async run(sql: string, pre = ''): Promise<RoundTripOutcome> {
     const t0 = Date.now();
-    const own = TX_CONTROL.test(sql) || TX_CONTROL.test(pre) ? await freshPglite({ extensions: extensionsInSql(pre + '\n' + sql) }) : undefined;
+    const own =
+      TX_CONTROL.test(sql) || TX_CONTROL.test(pre)
+        ? await freshPglite({ extensions: extensionsInSql(pre + '\n' + sql) })
+        : undefined;
     const db = own ?? (await this.instance());
     const done = (o: Omit<RoundTripOutcome, 'ms'>): RoundTripOutcome => ({ ...o, ms: Date.now() - t0 });
     const step = own ? <T>(fn: () => Promise<T>) => fn() : <T>(fn: () => Promise<T>) => inRolledBackTx(db, fn);
@@ -72,7 +81,8 @@ export class RoundTripper {
       } catch (e) {
         return done({ status: 'fail', stage: 'load', problems: [`the DDL does not load: ${dbMessage(e)}`] });
       }
-      if (first.unsupported.length) return done({ status: 'unsupported', problems: first.unsupported.map((i) => i.message) });
+      if (first.unsupported.length)
+        return done({ status: 'unsupported', problems: first.unsupported.map((i) => i.message) });
       let files: SourceFile[];
       try {
         files = this.deps.writeSchemaYaml(first.schema);
@@ -80,7 +90,12 @@ export class RoundTripper {
         return done({ status: 'fail', stage: 'yaml', problems: [`writing YAML failed: ${(e as Error).message}`] });
       }
       const parsed = this.deps.parseSchemaFiles(files);
-      if (!parsed.schema) return done({ status: 'fail', stage: 'parse', problems: parsed.issues.map((i) => `the written YAML does not parse: ${i.message}`) });
+      if (!parsed.schema)
+        return done({
+          status: 'fail',
+          stage: 'parse',
+          problems: parsed.issues.map((i) => `the written YAML does not parse: ${i.message}`),
+        });
       const declared = parsed.schema;
       if (own) {
         // the DDL managed its own transactions: rebuild in a second fresh instance
@@ -90,17 +105,25 @@ export class RoundTripper {
       try {
         let second: Schema;
         try {
-          second = await (own ? (fn: () => Promise<Schema>) => fn() : (fn: () => Promise<Schema>) => inRolledBackTx(db2, fn))(async () => {
+          second = await (
+            own ? (fn: () => Promise<Schema>) => fn() : (fn: () => Promise<Schema>) => inRolledBackTx(db2, fn)
+          )(async () => {
             if (pre.trim()) await db2.exec(pre);
             const script = creationScript(declared);
             if (script.trim()) await db2.exec(script);
             return (await introspect(db2)).schema;
           });
         } catch (e) {
-          return done({ status: 'fail', stage: 'build', problems: [`the imported schema does not build: ${dbMessage(e)}`] });
+          return done({
+            status: 'fail',
+            stage: 'build',
+            problems: [`the imported schema does not build: ${dbMessage(e)}`],
+          });
         }
         const diff = compareSchemas(first.schema, second);
-        return done(diff.length ? { status: 'fail', stage: 'compare', problems: diff } : { status: 'pass', problems: [] });
+        return done(
+          diff.length ? { status: 'fail', stage: 'compare', problems: diff } : { status: 'pass', problems: [] },
+        );
       } finally {
         if (own) await db2.close();
       }

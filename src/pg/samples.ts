@@ -86,7 +86,8 @@ export function insertFor(schema: Schema, id: string, t: Table): string | undefi
     cols.push(c);
   }
   const name = relName(id);
-  if (cols.length === 0) return Array.from({ length: SAMPLE_ROWS }, () => `INSERT INTO ${name} DEFAULT VALUES`).join(';\n');
+  if (cols.length === 0)
+    return Array.from({ length: SAMPLE_ROWS }, () => `INSERT INTO ${name} DEFAULT VALUES`).join(';\n');
   const rows: string[] = [];
   for (let i = 1; i <= SAMPLE_ROWS; i++) rows.push(`(${cols.map((c) => valueFor(schema, c.type, i)!).join(', ')})`);
   return `INSERT INTO ${name} (${cols.map((c) => quoteIdent(c.name)).join(', ')}) VALUES ${rows.join(', ')}`;
@@ -101,7 +102,8 @@ export function fillOrder(schema: Schema): string[] {
     if (seen.has(id) || stack.has(id)) return;
     stack.add(id);
     const t = schema.tables[id];
-    for (const fk of Object.values(t?.foreignKeys ?? {})) if (fk.refTable !== id && schema.tables[fk.refTable]) visit(fk.refTable, stack);
+    for (const fk of Object.values(t?.foreignKeys ?? {}))
+      if (fk.refTable !== id && schema.tables[fk.refTable]) visit(fk.refTable, stack);
     stack.delete(id);
     seen.add(id);
     out.push(id);

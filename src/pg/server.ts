@@ -38,7 +38,9 @@ export function maskConnectionUrl(url: string): string {
 /** redactor returns a function that masks URLs and removes every occurrence of the URL's password from text. */
 export function redactor(url: string): (text: string) => string {
   // Very short passwords are not replaced inside free text (it would mangle messages); URLs are always masked.
-  const secrets = parsedSecrets(url).filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+  const secrets = parsedSecrets(url)
+    .filter((s) => s.length >= 3)
+    .sort((a, b) => b.length - a.length);
   return (text: string) => {
     let out = maskConnectionUrl(text);
     for (const s of secrets) out = out.split(s).join('***');
@@ -57,15 +59,28 @@ interface PgErrorLike {
 }
 
 /** describeConnectError turns a connection failure into a reason and a hint (no secrets: the caller redacts). */
-export function describeConnectError(err: unknown, host: string, database: string, user: string): { reason: string; hint: string; code: string } {
+export function describeConnectError(
+  err: unknown,
+  host: string,
+  database: string,
+  user: string,
+): { reason: string; hint: string; code: string } {
   const e = (err ?? {}) as PgErrorLike;
   const msg = String(e.message ?? err ?? 'unknown error');
   const code = e.code ?? '';
   if (code === 'ECONNREFUSED') {
-    return { code, reason: `connection refused by ${host}`, hint: 'is PostgreSQL running and listening on that host and port? check the URL' };
+    return {
+      code,
+      reason: `connection refused by ${host}`,
+      hint: 'is PostgreSQL running and listening on that host and port? check the URL',
+    };
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
-    return { code, reason: `unknown host ${e.hostname ?? host}`, hint: 'check the host name in the URL (and your DNS / network)' };
+    return {
+      code,
+      reason: `unknown host ${e.hostname ?? host}`,
+      hint: 'check the host name in the URL (and your DNS / network)',
+    };
   }
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || /timeout|timed out/i.test(msg)) {
     return {
@@ -75,24 +90,44 @@ export function describeConnectError(err: unknown, host: string, database: strin
     };
   }
   if (code === '28P01') {
-    return { code, reason: `password authentication failed for user "${user}"`, hint: 'check the user name and password in the URL (or PGPASSWORD)' };
+    return {
+      code,
+      reason: `password authentication failed for user "${user}"`,
+      hint: 'check the user name and password in the URL (or PGPASSWORD)',
+    };
   }
   if (code === '28000') {
-    return { code, reason: msg, hint: 'the server refused this user/host/database combination; check the user in the URL and the server\'s pg_hba.conf' };
+    return {
+      code,
+      reason: msg,
+      hint: "the server refused this user/host/database combination; check the user in the URL and the server's pg_hba.conf",
+    };
   }
   if (code === '3D000') {
-    return { code, reason: msg || `database "${database}" does not exist`, hint: `create it first (createdb ${database}) or fix the database name in the URL` };
+    return {
+      code,
+      reason: msg || `database "${database}" does not exist`,
+      hint: `create it first (createdb ${database}) or fix the database name in the URL`,
+    };
   }
   if (code === '57P03' || code === '53300') {
     return { code, reason: msg, hint: 'the server is not accepting connections right now; retry in a moment' };
   }
   if (/SASL|password must be a string|client password/i.test(msg)) {
-    return { code: code || 'no-password', reason: 'the server asks for a password but none was given', hint: 'put the password in the URL (postgres://user:PASSWORD@host/db) or set PGPASSWORD' };
+    return {
+      code: code || 'no-password',
+      reason: 'the server asks for a password but none was given',
+      hint: 'put the password in the URL (postgres://user:PASSWORD@host/db) or set PGPASSWORD',
+    };
   }
   if (/ssl/i.test(msg)) {
     return { code: code || 'ssl', reason: msg, hint: 'check ?sslmode= in the URL against what the server supports' };
   }
-  return { code: code || 'connect-failed', reason: msg, hint: 'check the URL, and that the server is reachable from here' };
+  return {
+    code: code || 'connect-failed',
+    reason: msg,
+    hint: 'check the URL, and that the server is reachable from here',
+  };
 }
 
 /** urlParts reads host, database and user of a connection URL for messages (undefined when it is not a URL). */

@@ -99,7 +99,13 @@ function survivors(from: Schema, to: Schema, tables: readonly string[]): Map<str
     }
     const src = from.tables[id];
     for (const [tid, t] of Object.entries(to.tables)) {
-      if (t.renamedFrom && src && !from.tables[tid] && (t.renamedFrom === src.name || t.renamedFrom === id) && t.schema === src.schema) {
+      if (
+        t.renamedFrom &&
+        src &&
+        !from.tables[tid] &&
+        (t.renamedFrom === src.name || t.renamedFrom === id) &&
+        t.schema === src.schema
+      ) {
         out.set(id, tid);
         break;
       }
@@ -121,13 +127,26 @@ interface Run {
 /** runEdge applies up and down on `db` (already holding A) and compares with the expected read-backs. */
 async function runEdge(
   db: Driver,
-  ctx: { from: Schema; to: Schema; expectedFrom: Schema; expectedTo: Schema; up: string; down: string | null; samples: boolean; allowDataLoss: boolean },
+  ctx: {
+    from: Schema;
+    to: Schema;
+    expectedFrom: Schema;
+    expectedTo: Schema;
+    up: string;
+    down: string | null;
+    samples: boolean;
+    allowDataLoss: boolean;
+  },
 ): Promise<Run> {
   const run: Run = { up: [], down: [], data: [], warnings: [], samples: {} };
   const filled = ctx.samples ? await timed('samples', () => insertSamples(db, ctx.expectedFrom)) : [];
   const before = await timed('samples', () => countRows(db, filled));
   for (const [id, n] of before) run.samples[id] = n;
-  const keep = survivors(ctx.from, ctx.to, filled.filter((id) => (before.get(id) ?? 0) > 0));
+  const keep = survivors(
+    ctx.from,
+    ctx.to,
+    filled.filter((id) => (before.get(id) ?? 0) > 0),
+  );
   const lost = (phase: string, id: string, was: number, now: number) => {
     const msg = `${phase}: table ${id} lost sample rows (${was} before, ${now < 0 ? 'table gone' : now} after)`;
     (ctx.allowDataLoss ? run.warnings : run.data).push(msg);
@@ -137,7 +156,9 @@ async function runEdge(
   } catch (e) {
     return { ...run, upError: dbMessage(e) };
   }
-  run.up.push(...compareSchemas(ctx.expectedTo, (await timed('introspect', () => introspect(db, { unsupported: false }))).schema));
+  run.up.push(
+    ...compareSchemas(ctx.expectedTo, (await timed('introspect', () => introspect(db, { unsupported: false }))).schema),
+  );
   const afterUp = await timed('samples', () => countRows(db, [...keep.values()]));
   for (const [src, dst] of keep) {
     const was = before.get(src) ?? 0;
@@ -152,7 +173,12 @@ async function runEdge(
     run.down.push(`down failed: ${run.downError}`);
     return run;
   }
-  run.down.push(...compareSchemas(ctx.expectedFrom, (await timed('introspect', () => introspect(db, { unsupported: false }))).schema));
+  run.down.push(
+    ...compareSchemas(
+      ctx.expectedFrom,
+      (await timed('introspect', () => introspect(db, { unsupported: false }))).schema,
+    ),
+  );
   const afterDown = await timed('samples', () => countRows(db, [...keep.keys()]));
   for (const src of keep.keys()) {
     const was = before.get(src) ?? 0;
@@ -170,7 +196,13 @@ export const PARTIAL_MIN_OBJECTS = 40;
  * verification). Big schemas with small changes are first proven on the edge's closure (the objects the change
  * can affect, see closure.ts); when that proof fails, the whole schemas are proven and that answer stands.
  */
-export async function verifyEdge(from: Schema, to: Schema, up: string, down: string | null, opts: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyEdge(
+  from: Schema,
+  to: Schema,
+  up: string,
+  down: string | null,
+  opts: VerifyOptions = {},
+): Promise<VerifyResult> {
   const t0 = Date.now();
   phaseMs = {};
   reporter = opts.onProgress;
@@ -222,7 +254,12 @@ async function proveRoot(to: Schema, up: string, down: string | null, t0: number
     if (down !== null) {
       try {
         if (down.trim()) await timed('down', () => execBatched(db, down, { onBatch: progress('down') }));
-        downProblems.push(...compareSchemas(expectedFrom, (await timed('introspect', () => introspect(db, { unsupported: false }))).schema));
+        downProblems.push(
+          ...compareSchemas(
+            expectedFrom,
+            (await timed('introspect', () => introspect(db, { unsupported: false }))).schema,
+          ),
+        );
       } catch (e) {
         downProblems.push(`down failed: ${dbMessage(e)}`);
       }
@@ -239,16 +276,25 @@ async function proveRoot(to: Schema, up: string, down: string | null, t0: number
 function replanProblems(target: Schema): string[] {
   try {
     const steps = planMigration(target, target).steps;
-    return steps.length ? [`re-planning the target against itself is not empty: ${steps.map((s) => s.what).join('; ')}`] : [];
+    return steps.length
+      ? [`re-planning the target against itself is not empty: ${steps.map((s) => s.what).join('; ')}`]
+      : [];
   } catch (e) {
     return [`re-planning the target failed: ${(e as Error).message}`];
   }
 }
 
 /** proveEdge runs the whole proof of one edge in one PGlite instance (no cache, no closure). */
-async function proveEdge(from: Schema, to: Schema, up: string, down: string | null, opts: VerifyOptions): Promise<VerifyResult> {
+async function proveEdge(
+  from: Schema,
+  to: Schema,
+  up: string,
+  down: string | null,
+  opts: VerifyOptions,
+): Promise<VerifyResult> {
   const t0 = Date.now();
-  if (isEmpty(from) && (opts.generated || (await timed('script', () => up.trim() === creationScript(to).trim())))) return proveRoot(to, up, down, t0);
+  if (isEmpty(from) && (opts.generated || (await timed('script', () => up.trim() === creationScript(to).trim()))))
+    return proveRoot(to, up, down, t0);
   const exts = extensionNames(from, to);
   let db = await timed('restore', () => freshPglite({ extensions: exts }));
   const problems: string[] = [];
@@ -259,7 +305,9 @@ async function proveEdge(from: Schema, to: Schema, up: string, down: string | nu
     let expectedTo: Schema;
     await db.exec('BEGIN');
     try {
-      await timed('build', () => buildInto(db, to, 'the target schema', { onBatch: progress('building'), inTransaction: true }));
+      await timed('build', () =>
+        buildInto(db, to, 'the target schema', { onBatch: progress('building'), inTransaction: true }),
+      );
       expectedTo = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
     } catch (e) {
       return failed(problems, e, t0);
@@ -273,7 +321,16 @@ async function proveEdge(from: Schema, to: Schema, up: string, down: string | nu
     } catch (e) {
       return failed(problems, e, t0);
     }
-    const ctx = { from, to, expectedFrom, expectedTo, up, down, samples: true, allowDataLoss: Boolean(opts.allowDataLoss) };
+    const ctx = {
+      from,
+      to,
+      expectedFrom,
+      expectedTo,
+      up,
+      down,
+      samples: true,
+      allowDataLoss: Boolean(opts.allowDataLoss),
+    };
     let run = await runEdge(db, ctx);
     if ((run.upError !== undefined || run.downError !== undefined) && Object.keys(run.samples).length > 0) {
       // Did the sample rows make a script fail? Try again on an empty A: a script that only fails on tables
@@ -284,7 +341,8 @@ async function proveEdge(from: Schema, to: Schema, up: string, down: string | nu
       await ensureRoles(db, from, to);
       await timed('build', () => buildInto(db, from, 'the source schema', { onBatch: progress('building') }));
       run = await runEdge(db, { ...ctx, samples: false });
-      if (first.upError !== undefined && run.upError === undefined) run.warnings.push(`up fails on tables holding rows: ${first.upError}`);
+      if (first.upError !== undefined && run.upError === undefined)
+        run.warnings.push(`up fails on tables holding rows: ${first.upError}`);
       else if (first.downError !== undefined && run.upError === undefined && run.downError === undefined) {
         run.warnings.push(`down fails on tables holding rows: ${first.downError}`);
       }

@@ -26,8 +26,14 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
   try {
     const call = JSON.parse(req.call) as VerifyCall;
     const { reportProgress, ...opts } = call.opts;
-    const onProgress = reportProgress ? (phase: string, done: number, total: number) => port.postMessage({ id: req.id, progress: { phase, done, total } } satisfies WorkerReply) : undefined;
-    const result = await verifyEdge(call.from, call.to, call.up, call.down, { ...opts, ...(onProgress ? { onProgress } : {}) });
+    const onProgress = reportProgress
+      ? (phase: string, done: number, total: number) =>
+          port.postMessage({ id: req.id, progress: { phase, done, total } } satisfies WorkerReply)
+      : undefined;
+    const result = await verifyEdge(call.from, call.to, call.up, call.down, {
+      ...opts,
+      ...(onProgress ? { onProgress } : {}),
+    });
     port.postMessage({ id: req.id, result } satisfies WorkerReply);
   } catch (e) {
     try {
@@ -41,7 +47,16 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
 /** serializeError keeps what the command needs to report an error thrown in the worker (SchemaverError fields). */
 function serializeError(e: unknown): NonNullable<WorkerReply['error']> {
   if (e instanceof SchemaverError) {
-    return { message: e.message, code: e.code, hint: e.hint, exit: e.exit, data: safeData(e.data), loc: e.loc, issues: safeData(e.issues) as SchemaverError['issues'], stack: e.stack };
+    return {
+      message: e.message,
+      code: e.code,
+      hint: e.hint,
+      exit: e.exit,
+      data: safeData(e.data),
+      loc: e.loc,
+      issues: safeData(e.issues) as SchemaverError['issues'],
+      stack: e.stack,
+    };
   }
   const err = e as Error;
   return { message: String(err?.message ?? e), stack: err?.stack };

@@ -8,7 +8,21 @@ import type { AddChange, AlterChange, Change, DropChange } from '../model/change
 import type { ForeignKey, Schema, Table } from '../model/types.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { attrDiff, sameValue, stableJson } from '../diff/index.js';
-import { createPolicy, createTable, createTrigger, createView, defaultSql, dropPolicy, dropTrigger, dropView, constraintComment, rel, tableExtras, viewKind, commentOn } from '../sql/ddl.js';
+import {
+  createPolicy,
+  createTable,
+  createTrigger,
+  createView,
+  defaultSql,
+  dropPolicy,
+  dropTrigger,
+  dropView,
+  constraintComment,
+  rel,
+  tableExtras,
+  viewKind,
+  commentOn,
+} from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
 import { addColumn, dropColumn, serialSequenceId } from './columns.js';
 import { bare, emit, funcNeedsDrop, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
@@ -26,7 +40,8 @@ function tableRequires(t: Table): string[] {
     if (c.generated) out.push(...textKeys(c.generated));
   }
   for (const c of Object.values(t.checks)) out.push(...textKeys(c.expression));
-  for (const ix of Object.values(t.indexes)) for (const e of ix.elements) if (e.expression) out.push(...textKeys(e.expression));
+  for (const ix of Object.values(t.indexes))
+    for (const e of ix.elements) if (e.expression) out.push(...textKeys(e.expression));
   if (t.partitionOf) out.push(`rel:${bare(t.partitionOf.parent)}`);
   for (const p of t.inherits ?? []) out.push(`rel:${bare(p)}`);
   return out;
@@ -34,7 +49,11 @@ function tableRequires(t: Table): string[] {
 
 /** tableSql drafts CREATE TABLE (with indexes, inline constraints and foreign keys, RLS flags, comments). */
 function tableSql(ctx: PlanContext, id: string, t: Table, fks: readonly ForeignKey[]): string[] {
-  return [createTable(id, t, ctx.ty, fks), ...tableExtras(id, t, ctx.ty), ...fks.flatMap((fk) => constraintComment(id, fk))];
+  return [
+    createTable(id, t, ctx.ty, fks),
+    ...tableExtras(id, t, ctx.ty),
+    ...fks.flatMap((fk) => constraintComment(id, fk)),
+  ];
 }
 
 /** plainTable tells whether a table is created by a plain CREATE TABLE (not a partition, partitioned or inheriting). */
@@ -106,8 +125,11 @@ export function planChangeDrafts(ctx: PlanContext, changes: readonly Change[]): 
     if (c.kind === 'table' && c.op === 'drop') ctx.droppedTables.add(c.id);
     if (c.kind === 'table' && c.op === 'add') ctx.createdTables.add(c.id);
   }
-  for (const c of all) if (c.op === 'alter' && c.kind === 'enum' && c.attrs.some((a) => a.attr === 'values')) ctx.recreatedEnums.add(c.id);
-  for (const c of all) if (c.op === 'alter' && c.kind === 'domain' && c.attrs.some((a) => a.attr === 'type' || a.attr === 'collation')) ctx.recreatedEnums.add(c.id);
+  for (const c of all)
+    if (c.op === 'alter' && c.kind === 'enum' && c.attrs.some((a) => a.attr === 'values')) ctx.recreatedEnums.add(c.id);
+  for (const c of all)
+    if (c.op === 'alter' && c.kind === 'domain' && c.attrs.some((a) => a.attr === 'type' || a.attr === 'collation'))
+      ctx.recreatedEnums.add(c.id);
   // a value added with ADD VALUE cannot be used in the same transaction: when this migration uses it
   // (a default, a check...), the enum is recreated instead, which PostgreSQL allows in one transaction
   const adds = all.filter((c) => c.op === 'add_value');
@@ -121,7 +143,11 @@ export function planChangeDrafts(ctx: PlanContext, changes: readonly Change[]): 
   for (const c of all) {
     if (c.op !== 'alter' || c.kind !== 'column' || !c.attrs.some((a) => a.attr === 'serial')) continue;
     const seq = serialSequenceId(c.table!, c.id);
-    if ((c.from.serial && to.sequences[seq] && !from.sequences[seq]) || (c.to.serial && from.sequences[seq] && !to.sequences[seq])) ctx.adoptedSequences.add(seq);
+    if (
+      (c.from.serial && to.sequences[seq] && !from.sequences[seq]) ||
+      (c.to.serial && from.sequences[seq] && !to.sequences[seq])
+    )
+      ctx.adoptedSequences.add(seq);
   }
 
   // columns whose type changes or that go away: views and foreign keys over them are rebuilt around the change
@@ -134,7 +160,12 @@ export function planChangeDrafts(ctx: PlanContext, changes: readonly Change[]): 
   };
   for (const c of all) {
     if (c.kind === 'column' && c.op === 'drop') touch(c.table!, c.id);
-    if (c.kind === 'column' && c.op === 'alter' && c.attrs.some((a) => a.attr === 'type' || a.attr === 'collation' || a.attr === 'generated')) touch(c.table!, c.id);
+    if (
+      c.kind === 'column' &&
+      c.op === 'alter' &&
+      c.attrs.some((a) => a.attr === 'type' || a.attr === 'collation' || a.attr === 'generated')
+    )
+      touch(c.table!, c.id);
   }
   for (const e of ctx.recreatedEnums) {
     for (const [tid, t] of Object.entries(from.tables)) {
@@ -172,12 +203,17 @@ function planViews(ctx: PlanContext, all: readonly Change[], touchedTables: Read
     }
     if (c.op === 'drop') dropped.add(c.id);
     else if (c.op === 'add') added.add(c.id);
-    else if (c.op === 'alter' && c.attrs.some((a) => a.attr !== 'comment' && a.attr !== 'columnComments')) rebuild.add(c.id);
+    else if (c.op === 'alter' && c.attrs.some((a) => a.attr !== 'comment' && a.attr !== 'columnComments'))
+      rebuild.add(c.id);
   }
   for (const e of ctx.recreatedEnums) touchedNames.add(bare(e));
   // fixpoint: a view mentioning a touched table, a rebuilt/dropped view or a recreated function is rebuilt
   for (;;) {
-    const names = new Set([...touchedNames, ...[...rebuild, ...dropped].map(bare), ...[...recreatedFuncs].map((n) => n.toLowerCase())]);
+    const names = new Set([
+      ...touchedNames,
+      ...[...rebuild, ...dropped].map(bare),
+      ...[...recreatedFuncs].map((n) => n.toLowerCase()),
+    ]);
     let grew = false;
     for (const [id, v] of Object.entries(from.views)) {
       if (rebuild.has(id) || dropped.has(id) || !to.views[id]) continue;
@@ -235,7 +271,13 @@ function planViews(ctx: PlanContext, all: readonly Change[], touchedTables: Read
         sql.push(commentOn('COLUMN', `${rel(c.id)}.${quoteIdent(col)}`, b));
         rev.push(commentOn('COLUMN', `${rel(c.id)}.${quoteIdent(col)}`, a));
       }
-      emit(ctx, { phase: PHASE.comment, what: `comment on ${viewKind(c.to).toLowerCase()} ${c.id}`, object: c.id, sql, reverse: rev });
+      emit(ctx, {
+        phase: PHASE.comment,
+        what: `comment on ${viewKind(c.to).toLowerCase()} ${c.id}`,
+        object: c.id,
+        sql,
+        reverse: rev,
+      });
     }
     // indexes and triggers of views that are not rebuilt
     if ((c.kind === 'index' || c.kind === 'trigger') && c.table && (from.views[c.table] || to.views[c.table])) {
@@ -246,17 +288,33 @@ function planViews(ctx: PlanContext, all: readonly Change[], touchedTables: Read
 }
 
 /** planTables drafts table creates/drops, column changes, constraints, indexes, triggers and policies. */
-function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: ReadonlyMap<string, ReadonlySet<string>>): void {
+function planTables(
+  ctx: PlanContext,
+  all: readonly Change[],
+  touchedCols: ReadonlyMap<string, ReadonlySet<string>>,
+): void {
   const { from, to } = ctx;
   // foreign keys of dropped tables are dropped first (they may point at other dropped tables)
   for (const id of ctx.droppedTables) {
     const t = from.tables[id]!;
     for (const fk of Object.values(t.foreignKeys)) fkDrop(ctx, id, fk);
     for (const tr of Object.values(t.triggers)) {
-      emit(ctx, { phase: PHASE.dropTrigger, what: `drop trigger ${tr.name} on ${id}`, object: `${id}.${tr.name}`, sql: [dropTrigger(id, tr.name)], reverse: createTrigger(id, tr) });
+      emit(ctx, {
+        phase: PHASE.dropTrigger,
+        what: `drop trigger ${tr.name} on ${id}`,
+        object: `${id}.${tr.name}`,
+        sql: [dropTrigger(id, tr.name)],
+        reverse: createTrigger(id, tr),
+      });
     }
     for (const p of Object.values(t.policies)) {
-      emit(ctx, { phase: PHASE.dropTrigger, what: `drop policy ${p.name} on ${id}`, object: `${id}.${p.name}`, sql: [dropPolicy(id, p.name)], reverse: createPolicy(id, p) });
+      emit(ctx, {
+        phase: PHASE.dropTrigger,
+        what: `drop policy ${p.name} on ${id}`,
+        object: `${id}.${p.name}`,
+        sql: [dropPolicy(id, p.name)],
+        reverse: createPolicy(id, p),
+      });
     }
     const children = [...ctx.droppedTables].filter((o) => {
       const ot = from.tables[o]!;
@@ -284,14 +342,32 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
       sql: tableSql(ctx, id, t, fks),
       reverse: [`DROP TABLE ${rel(id)}`],
       provides: [`rel:${bare(id)}`, `type:${bare(id)}`],
-      requires: [...tableRequires(t), `tdrop:${id}`, ...fks.filter((fk) => fk.refTable !== id).map((fk) => `rel:${bare(fk.refTable)}`)],
+      requires: [
+        ...tableRequires(t),
+        `tdrop:${id}`,
+        ...fks.filter((fk) => fk.refTable !== id).map((fk) => `rel:${bare(fk.refTable)}`),
+      ],
     });
     for (const fk of Object.values(t.foreignKeys)) if (!fks.includes(fk)) fkAdd(ctx, id, fk, false);
     for (const tr of Object.values(t.triggers)) {
-      emit(ctx, { phase: PHASE.trigger, what: `create trigger ${tr.name} on ${id}`, object: `${id}.${tr.name}`, sql: createTrigger(id, tr), reverse: [dropTrigger(id, tr.name)], requires: [`fn:${bare(tr.function)}`] });
+      emit(ctx, {
+        phase: PHASE.trigger,
+        what: `create trigger ${tr.name} on ${id}`,
+        object: `${id}.${tr.name}`,
+        sql: createTrigger(id, tr),
+        reverse: [dropTrigger(id, tr.name)],
+        requires: [`fn:${bare(tr.function)}`],
+      });
     }
     for (const p of Object.values(t.policies)) {
-      emit(ctx, { phase: PHASE.trigger, what: `create policy ${p.name} on ${id}`, object: `${id}.${p.name}`, sql: createPolicy(id, p), reverse: [dropPolicy(id, p.name)], requires: [...textKeys(p.using), ...textKeys(p.withCheck)] });
+      emit(ctx, {
+        phase: PHASE.trigger,
+        what: `create policy ${p.name} on ${id}`,
+        object: `${id}.${p.name}`,
+        sql: createPolicy(id, p),
+        reverse: [dropPolicy(id, p.name)],
+        requires: [...textKeys(p.using), ...textKeys(p.withCheck)],
+      });
     }
   }
   // unchanged triggers, checks and expression indexes over a function that is dropped and re-created follow it
@@ -311,23 +387,45 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
       if (![...identifiersOf(g.generated)].some((n) => cols.has(n))) continue;
       const drop = dropColumn(tid, fg);
       const add = addColumn(tid, g, ctx.ty);
-      emit(ctx, { phase: PHASE.dropColumn, what: `drop generated column ${tid}.${g.name} (recomputed)`, object: `${tid}.${g.name}`, sql: drop.sql, reverse: addColumn(tid, fg, ctx.ty).sql });
-      emit(ctx, { phase: PHASE.alterTable + 0.5, what: `add generated column ${tid}.${g.name}`, object: `${tid}.${g.name}`, sql: add.sql, reverse: drop.sql, rewrite: true, lock: true });
+      emit(ctx, {
+        phase: PHASE.dropColumn,
+        what: `drop generated column ${tid}.${g.name} (recomputed)`,
+        object: `${tid}.${g.name}`,
+        sql: drop.sql,
+        reverse: addColumn(tid, fg, ctx.ty).sql,
+      });
+      emit(ctx, {
+        phase: PHASE.alterTable + 0.5,
+        what: `add generated column ${tid}.${g.name}`,
+        object: `${tid}.${g.name}`,
+        sql: add.sql,
+        reverse: drop.sql,
+        rewrite: true,
+        lock: true,
+      });
     }
   }
   // unchanged policies and triggers that read a column whose type changes block the change: rebuilt around it
   const rebuilt = new Set<string>();
   const once = (key: string) => !rebuilt.has(key) && !!rebuilt.add(key);
-  const changed = new Set(all.filter((c) => 'table' in c && c.table).map((c) => `${c.kind}\0${(c as { table: string }).table}\0${c.id}`));
+  const changed = new Set(
+    all.filter((c) => 'table' in c && c.table).map((c) => `${c.kind}\0${(c as { table: string }).table}\0${c.id}`),
+  );
   /** rebuild drops and re-adds an unchanged sub-object of table `tid` around the change: once, and only if it existed. */
-  const rebuild = <T extends { readonly name: string }>(kind: 'check' | 'index' | 'trigger' | 'policy', tid: string, before: T | undefined, after: T): void => {
+  const rebuild = <T extends { readonly name: string }>(
+    kind: 'check' | 'index' | 'trigger' | 'policy',
+    tid: string,
+    before: T | undefined,
+    after: T,
+  ): void => {
     const key = `${kind}\0${tid}\0${after.name}`;
     if (changed.has(key) || !before || !once(key)) return;
     planSubObject(ctx, { op: 'drop', kind, table: tid, id: after.name, def: before } as unknown as DropChange);
     planSubObject(ctx, { op: 'add', kind, table: tid, id: after.name, def: after } as unknown as AddChange);
   };
   /** readsAny: does an expression name any of `names` (lower-case identifiers)? */
-  const readsAny = (names: ReadonlySet<string>) => (text: string | undefined) => !!text && [...identifiersOf(text)].some((n) => names.has(n));
+  const readsAny = (names: ReadonlySet<string>) => (text: string | undefined) =>
+    !!text && [...identifiersOf(text)].some((n) => names.has(n));
   const touchedNames = new Set<string>();
   for (const cols of touchedCols.values()) for (const c of cols) touchedNames.add(c.toLowerCase());
   if (touchedNames.size) {
@@ -335,11 +433,16 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
     for (const [tid, t] of Object.entries(to.tables)) {
       const ft = from.tables[tid];
       if (!ft || ctx.createdTables.has(tid)) continue;
-      for (const p of Object.values(t.policies)) if (reads(p.using) || reads(p.withCheck)) rebuild('policy', tid, ft.policies[p.name], p);
+      for (const p of Object.values(t.policies))
+        if (reads(p.using) || reads(p.withCheck)) rebuild('policy', tid, ft.policies[p.name], p);
       const own = touchedCols.get(tid);
       if (!own) continue;
       for (const tr of Object.values(t.triggers)) {
-        if ((tr.updateOf ?? []).some((c) => own.has(c)) || (tr.when && [...identifiersOf(tr.when)].some((n) => own.has(n)))) rebuild('trigger', tid, ft.triggers[tr.name], tr);
+        if (
+          (tr.updateOf ?? []).some((c) => own.has(c)) ||
+          (tr.when && [...identifiersOf(tr.when)].some((n) => own.has(n)))
+        )
+          rebuild('trigger', tid, ft.triggers[tr.name], tr);
       }
     }
   }
@@ -349,11 +452,17 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
     for (const [tid, t] of Object.entries(to.tables)) {
       const ft = from.tables[tid];
       if (!ft || ctx.createdTables.has(tid) || ctx.droppedTables.has(tid)) continue;
-      const cols = new Set(ft.columns.filter((c) => ctx.recreatedEnums.has(c.type.replace(/(\[\])+$/, ''))).map((c) => c.name.toLowerCase()));
+      const cols = new Set(
+        ft.columns
+          .filter((c) => ctx.recreatedEnums.has(c.type.replace(/(\[\])+$/, '')))
+          .map((c) => c.name.toLowerCase()),
+      );
       if (!cols.size) continue;
       const reads = readsAny(cols);
       for (const ck of Object.values(t.checks)) if (reads(ck.expression)) rebuild('check', tid, ft.checks[ck.name], ck);
-      for (const ix of Object.values(t.indexes)) if (reads(ix.where) || ix.elements.some((e) => reads(e.expression))) rebuild('index', tid, ft.indexes[ix.name], ix);
+      for (const ix of Object.values(t.indexes))
+        if (reads(ix.where) || ix.elements.some((e) => reads(e.expression)))
+          rebuild('index', tid, ft.indexes[ix.name], ix);
     }
   }
   if (recreatedFns.size) {
@@ -361,23 +470,49 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
     for (const [tid, t] of Object.entries(to.tables)) {
       const ft = from.tables[tid];
       if (!ft || ctx.createdTables.has(tid)) continue;
-      for (const tr of Object.values(t.triggers)) if (recreatedFns.has(bare(tr.function))) rebuild('trigger', tid, ft.triggers[tr.name], tr);
-      for (const ck of Object.values(t.checks)) if (mentions(ck.expression)) rebuild('check', tid, ft.checks[ck.name], ck);
-      for (const ix of Object.values(t.indexes)) if (mentions(ix.where) || ix.elements.some((e) => mentions(e.expression))) rebuild('index', tid, ft.indexes[ix.name], ix);
-      for (const p of Object.values(t.policies)) if (mentions(p.using) || mentions(p.withCheck)) rebuild('policy', tid, ft.policies[p.name], p);
+      for (const tr of Object.values(t.triggers))
+        if (recreatedFns.has(bare(tr.function))) rebuild('trigger', tid, ft.triggers[tr.name], tr);
+      for (const ck of Object.values(t.checks))
+        if (mentions(ck.expression)) rebuild('check', tid, ft.checks[ck.name], ck);
+      for (const ix of Object.values(t.indexes))
+        if (mentions(ix.where) || ix.elements.some((e) => mentions(e.expression)))
+          rebuild('index', tid, ft.indexes[ix.name], ix);
+      for (const p of Object.values(t.policies))
+        if (mentions(p.using) || mentions(p.withCheck)) rebuild('policy', tid, ft.policies[p.name], p);
       for (const col of t.columns) {
         const fc = ft.columns.find((x) => x.name === col.name);
-        if (!fc || changed.has(`column\0${tid}\0${col.name}`) || !col.default || !('sql' in col.default) || !mentions(col.default.sql) || !fc.default) continue;
+        if (
+          !fc ||
+          changed.has(`column\0${tid}\0${col.name}`) ||
+          !col.default ||
+          !('sql' in col.default) ||
+          !mentions(col.default.sql) ||
+          !fc.default
+        )
+          continue;
         const C = `ALTER TABLE ${rel(tid)} ALTER COLUMN ${quoteIdent(col.name)}`;
-        emit(ctx, { phase: PHASE.dropConstraint, what: `drop default of ${tid}.${col.name} (its function is re-created)`, object: `${tid}.${col.name}`, sql: [`${C} DROP DEFAULT`], reverse: [`${C} SET DEFAULT ${defaultSql(fc.default)}`] });
-        emit(ctx, { phase: PHASE.alterTable + 0.5, what: `set default of ${tid}.${col.name}`, object: `${tid}.${col.name}`, sql: [`${C} SET DEFAULT ${defaultSql(col.default)}`], reverse: [`${C} DROP DEFAULT`] });
+        emit(ctx, {
+          phase: PHASE.dropConstraint,
+          what: `drop default of ${tid}.${col.name} (its function is re-created)`,
+          object: `${tid}.${col.name}`,
+          sql: [`${C} DROP DEFAULT`],
+          reverse: [`${C} SET DEFAULT ${defaultSql(fc.default)}`],
+        });
+        emit(ctx, {
+          phase: PHASE.alterTable + 0.5,
+          what: `set default of ${tid}.${col.name}`,
+          object: `${tid}.${col.name}`,
+          sql: [`${C} SET DEFAULT ${defaultSql(col.default)}`],
+          reverse: [`${C} DROP DEFAULT`],
+        });
       }
     }
   }
   // unchanged foreign keys over changed columns/keys are dropped and re-added around the change
   const changedKeys = new Set<string>(); // `${table}\0${sorted cols}` of dropped/altered PK/unique/unique indexes
   for (const c of all) {
-    if (!('table' in c) || !c.table || !(c.kind === 'primary_key' || c.kind === 'unique' || c.kind === 'index')) continue;
+    if (!('table' in c) || !c.table || !(c.kind === 'primary_key' || c.kind === 'unique' || c.kind === 'index'))
+      continue;
     if (c.op !== 'drop' && c.op !== 'alter') continue;
     const def = c.op === 'drop' ? c.def : c.from;
     const colsOf = def.kind === 'index' ? def.elements.map((e) => e.column ?? '') : def.columns;
@@ -408,7 +543,8 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
     return undefined;
   };
   const colSigs = new Map<string, string>();
-  for (const c of all) if (c.kind === 'column' && 'table' in c && c.table) colSigs.set(`${c.table}\0${c.id}`, sig(c) ?? '');
+  for (const c of all)
+    if (c.kind === 'column' && 'table' in c && c.table) colSigs.set(`${c.table}\0${c.id}`, sig(c) ?? '');
   const parentsOf = (tid: string): string[] => {
     const out: string[] = [];
     for (const t of [from.tables[tid], to.tables[tid]]) {
@@ -444,7 +580,9 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
     if (c.op === 'rename' || c.op === 'add_value' || c.op === 'rename_value') continue;
     if (inherited(c)) continue;
     if (c.kind === 'column' && c.op === 'add') {
-      const pc = leftParents(c.table!).map((p) => from.tables[p]?.columns.find((x) => x.name === c.id)).find((x) => x);
+      const pc = leftParents(c.table!)
+        .map((p) => from.tables[p]?.columns.find((x) => x.name === c.id))
+        .find((x) => x);
       if (pc) {
         if (stableJson({ ...pc, comment: undefined }) === stableJson({ ...c.def, comment: undefined })) continue;
         c = { op: 'alter', kind: 'column', table: c.table, id: c.id, from: pc, to: c.def, attrs: attrDiff(pc, c.def) };
@@ -458,7 +596,7 @@ function planTables(ctx: PlanContext, all: readonly Change[], touchedCols: Reado
       if (c.op === 'alter') planTableAlter(ctx, c);
       continue;
     }
-    if (!c.table || !from.tables[c.table] && !to.tables[c.table]) continue;
+    if (!c.table || (!from.tables[c.table] && !to.tables[c.table])) continue;
     if (ctx.createdTables.has(c.table) || ctx.droppedTables.has(c.table)) continue;
     if (from.views[c.table] || to.views[c.table]) continue;
     planSubObject(ctx, c as AddChange | DropChange | AlterChange);

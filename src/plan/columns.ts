@@ -4,7 +4,17 @@
  */
 import type { Column, Sequence, SequenceOptions } from '../model/types.js';
 import { qid } from '../model/ids.js';
-import { columnDef, commentOn, defaultSql, rel, schemaOf, nameOf, seqOptions, SERIAL_TYPES, type TypeNamer } from '../sql/ddl.js';
+import {
+  columnDef,
+  commentOn,
+  defaultSql,
+  rel,
+  schemaOf,
+  nameOf,
+  seqOptions,
+  SERIAL_TYPES,
+  type TypeNamer,
+} from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { stableJson } from '../diff/index.js';
 
@@ -58,9 +68,12 @@ export function typeWidens(a: string, b: string): boolean {
   const [, ba, pa, sa] = ma;
   const [, bb, pb, sb] = mb;
   if (INT_RANK[ba!] && INT_RANK[bb!] && INT_RANK[ba!]! < INT_RANK[bb!]! && !pb) return true;
-  if (ba === 'character varying' && bb === 'character varying') return pb === undefined || (pa !== undefined && +pb >= +pa);
-  if (ba === 'character' && (bb === 'character varying' || bb === 'text')) return pb === undefined || (pa !== undefined && +pb >= +pa);
-  if (ba === 'numeric' && bb === 'numeric') return pb === undefined || (pa !== undefined && +pb - +(sb ?? 0) >= +pa - +(sa ?? 0) && +(sb ?? 0) >= +(sa ?? 0));
+  if (ba === 'character varying' && bb === 'character varying')
+    return pb === undefined || (pa !== undefined && +pb >= +pa);
+  if (ba === 'character' && (bb === 'character varying' || bb === 'text'))
+    return pb === undefined || (pa !== undefined && +pb >= +pa);
+  if (ba === 'numeric' && bb === 'numeric')
+    return pb === undefined || (pa !== undefined && +pb - +(sb ?? 0) >= +pa - +(sa ?? 0) && +(sb ?? 0) >= +(sa ?? 0));
   if (ba === 'real' && bb === 'double precision') return true;
   if (ba === 'timestamp without time zone' && bb === 'timestamp with time zone') return true;
   return false;
@@ -105,14 +118,26 @@ export function serialSequenceId(table: string, column: string): string {
 }
 
 /** alterColumn writes the statements turning column `a` into `b` (same name) on `table`. */
-export function alterColumn(table: string, a: Column, b: Column, ty: TypeNamer, enums: ReadonlySet<string>, seqs: SerialSequences = {}): ColumnSql {
+export function alterColumn(
+  table: string,
+  a: Column,
+  b: Column,
+  ty: TypeNamer,
+  enums: ReadonlySet<string>,
+  seqs: SerialSequences = {},
+): ColumnSql {
   const T = `ALTER TABLE ${rel(table)}`;
   const C = `${T} ALTER COLUMN ${quoteIdent(b.name)}`;
-  const comment = a.comment !== b.comment ? [commentOn('COLUMN', `${rel(table)}.${quoteIdent(b.name)}`, b.comment)] : [];
+  const comment =
+    a.comment !== b.comment ? [commentOn('COLUMN', `${rel(table)}.${quoteIdent(b.name)}`, b.comment)] : [];
   if (b.generated && a.generated !== b.generated) {
     // a stored generation expression cannot be added or changed in place on every version: drop and add
     return {
-      sql: [`${T} DROP COLUMN ${quoteIdent(a.name)}`, `${T} ADD COLUMN ${columnDef(b, ty)}`, ...(b.comment !== undefined ? [commentOn('COLUMN', `${rel(table)}.${quoteIdent(b.name)}`, b.comment)] : [])],
+      sql: [
+        `${T} DROP COLUMN ${quoteIdent(a.name)}`,
+        `${T} ADD COLUMN ${columnDef(b, ty)}`,
+        ...(b.comment !== undefined ? [commentOn('COLUMN', `${rel(table)}.${quoteIdent(b.name)}`, b.comment)] : []),
+      ],
       destructive: !a.generated,
       rewrite: true,
       lock: true,
@@ -128,7 +153,11 @@ export function alterColumn(table: string, a: Column, b: Column, ty: TypeNamer, 
   if (a.serial && !b.serial) {
     const seq = serialSequence(table, a.name);
     sql.push(`${C} DROP DEFAULT`);
-    if (seqs.freeTo) sql.push(`ALTER SEQUENCE ${seq} OWNED BY NONE`, `ALTER SEQUENCE ${seq} ${seqOptions(seqs.freeTo.options, true).join(' ')}`);
+    if (seqs.freeTo)
+      sql.push(
+        `ALTER SEQUENCE ${seq} OWNED BY NONE`,
+        `ALTER SEQUENCE ${seq} ${seqOptions(seqs.freeTo.options, true).join(' ')}`,
+      );
     else sql.push(`DROP SEQUENCE ${seq}`);
   }
   if (da && (typeChanged || (defaultChanged && !db))) sql.push(`${C} DROP DEFAULT`);
@@ -144,17 +173,24 @@ export function alterColumn(table: string, a: Column, b: Column, ty: TypeNamer, 
   if (!a.serial && b.serial) {
     const seq = serialSequence(table, b.name);
     const type = b.type === 'smallint' || b.type === 'integer' ? ` AS ${b.type}` : '';
-    if (seqs.freeFrom) sql.push(`ALTER SEQUENCE ${seq} ${seqOptions({ type: b.type }, true).join(' ')} OWNED BY ${rel(table)}.${quoteIdent(b.name)}`);
+    if (seqs.freeFrom)
+      sql.push(
+        `ALTER SEQUENCE ${seq} ${seqOptions({ type: b.type }, true).join(' ')} OWNED BY ${rel(table)}.${quoteIdent(b.name)}`,
+      );
     else sql.push(`CREATE SEQUENCE ${seq}${type} OWNED BY ${rel(table)}.${quoteIdent(b.name)}`);
     sql.push(`${C} SET DEFAULT nextval(${quoteLiteral(seq)}::regclass)`);
   }
   if (b.identity) {
     if (!a.identity) {
       const o = seqOptions(b.identity.options);
-      sql.push(`${C} ADD GENERATED ${b.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${o.length ? ` (${o.join(' ')})` : ''}`);
+      sql.push(
+        `${C} ADD GENERATED ${b.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${o.length ? ` (${o.join(' ')})` : ''}`,
+      );
     } else {
-      if (a.identity.mode !== b.identity.mode) sql.push(`${C} SET GENERATED ${b.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
-      if (stableJson(a.identity.options ?? {}) !== stableJson(b.identity.options ?? {})) sql.push(`${C} ${identityOptions(b.identity.options)}`);
+      if (a.identity.mode !== b.identity.mode)
+        sql.push(`${C} SET GENERATED ${b.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
+      if (stableJson(a.identity.options ?? {}) !== stableJson(b.identity.options ?? {}))
+        sql.push(`${C} ${identityOptions(b.identity.options)}`);
     }
   }
   sql.push(...comment);
@@ -185,11 +221,20 @@ export function addColumn(table: string, c: Column, ty: TypeNamer): ColumnSql {
   const sql = [`ALTER TABLE ${rel(table)} ADD COLUMN ${columnDef(c, ty)}`];
   if (c.comment !== undefined) sql.push(commentOn('COLUMN', `${rel(table)}.${quoteIdent(c.name)}`, c.comment));
   const d = c.default && 'sql' in c.default ? c.default.sql : '';
-  const rewrite = !!c.generated || !!c.serial || !!c.identity || /\b(nextval|random|gen_random_uuid|uuid_generate_v\d|clock_timestamp)\s*\(/i.test(d);
+  const rewrite =
+    !!c.generated ||
+    !!c.serial ||
+    !!c.identity ||
+    /\b(nextval|random|gen_random_uuid|uuid_generate_v\d|clock_timestamp)\s*\(/i.test(d);
   return { sql, destructive: false, rewrite, lock: rewrite };
 }
 
 /** dropColumn writes DROP COLUMN. */
 export function dropColumn(table: string, c: Column): ColumnSql {
-  return { sql: [`ALTER TABLE ${rel(table)} DROP COLUMN ${quoteIdent(c.name)}`], destructive: true, rewrite: false, lock: false };
+  return {
+    sql: [`ALTER TABLE ${rel(table)} DROP COLUMN ${quoteIdent(c.name)}`],
+    destructive: true,
+    rewrite: false,
+    lock: false,
+  };
 }

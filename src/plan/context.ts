@@ -105,7 +105,10 @@ export function typeKeys(type: string): string[] {
 }
 
 /** funcNeedsDrop tells whether a function change cannot be done with CREATE OR REPLACE. */
-export function funcNeedsDrop(a: { returns: string; args: string; procedure?: boolean }, b: { returns: string; args: string; procedure?: boolean }): boolean {
+export function funcNeedsDrop(
+  a: { returns: string; args: string; procedure?: boolean },
+  b: { returns: string; args: string; procedure?: boolean },
+): boolean {
   return a.returns !== b.returns || a.args !== b.args || !!a.procedure !== !!b.procedure;
 }
 
@@ -124,7 +127,17 @@ export function userTypesOf(...schemas: Schema[]): { types: Set<string>; enums: 
 /** newContext builds a PlanContext. */
 export function newContext(from: Schema, to: Schema): PlanContext {
   const { types, enums } = userTypesOf(from, to);
-  return { from, to, ty: typeNamer(types), enums, drafts: [], recreatedEnums: new Set(), droppedTables: new Set(), createdTables: new Set(), adoptedSequences: new Set() };
+  return {
+    from,
+    to,
+    ty: typeNamer(types),
+    enums,
+    drafts: [],
+    recreatedEnums: new Set(),
+    droppedTables: new Set(),
+    createdTables: new Set(),
+    adoptedSequences: new Set(),
+  };
 }
 
 /** bare is the lower-cased name part of an id (dependency keys use it). */

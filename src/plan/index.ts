@@ -67,7 +67,14 @@ export function renderDown(plan: Plan): string {
 
 /** summarizeSteps is the stored, flag-only view of a plan's steps (for `plan --json`, `show`, commit checks). */
 export function summarizeSteps(plan: Plan): StepSummary[] {
-  return plan.steps.map((s) => ({ what: s.what, object: s.object, destructive: s.destructive, rewrite: s.rewrite, lock: s.lock, reversible: s.reverse !== null }));
+  return plan.steps.map((s) => ({
+    what: s.what,
+    object: s.object,
+    destructive: s.destructive,
+    rewrite: s.rewrite,
+    lock: s.lock,
+    reversible: s.reverse !== null,
+  }));
 }
 
 /** isDestructive tells whether any step of a plan loses data. */

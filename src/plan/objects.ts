@@ -96,7 +96,8 @@ export function planObjects(ctx: PlanContext, all: readonly Change[]): void {
     // undoing it recreates the type: checks and partial indexes over its columns are rebuilt around that
     const deps = enumDependents(ctx, id);
     const sql = adds.map(
-      (a) => `ALTER TYPE ${e} ADD VALUE ${quoteLiteral(a.value)}${a.before !== undefined ? ` BEFORE ${quoteLiteral(a.before)}` : a.after !== undefined ? ` AFTER ${quoteLiteral(a.after)}` : ''}`,
+      (a) =>
+        `ALTER TYPE ${e} ADD VALUE ${quoteLiteral(a.value)}${a.before !== undefined ? ` BEFORE ${quoteLiteral(a.before)}` : a.after !== undefined ? ` AFTER ${quoteLiteral(a.after)}` : ''}`,
     );
     emit(ctx, {
       phase: PHASE.enum + 0.5,
@@ -129,17 +130,32 @@ function enumDependents(ctx: PlanContext, id: string): { drop: string[]; add: st
       add.push(addConstraint(tid, ck));
     }
     for (const ix of Object.values(ft.indexes)) {
-      if (!(reads(ix.where) || ix.elements.some((x) => reads(x.expression))) || !tt.indexes[ix.name] || stableJson(tt.indexes[ix.name]) !== stableJson(ix)) continue;
+      if (
+        !(reads(ix.where) || ix.elements.some((x) => reads(x.expression))) ||
+        !tt.indexes[ix.name] ||
+        stableJson(tt.indexes[ix.name]) !== stableJson(ix)
+      )
+        continue;
       drop.push(dropIndex(tid, ix.name));
       add.push(...createIndex(tid, ix));
     }
     for (const p of Object.values(ft.policies)) {
-      if (!(reads(p.using) || reads(p.withCheck)) || !tt.policies[p.name] || stableJson(tt.policies[p.name]) !== stableJson(p)) continue;
+      if (
+        !(reads(p.using) || reads(p.withCheck)) ||
+        !tt.policies[p.name] ||
+        stableJson(tt.policies[p.name]) !== stableJson(p)
+      )
+        continue;
       drop.push(dropPolicy(tid, p.name));
       add.push(...createPolicy(tid, p));
     }
     for (const tr of Object.values(ft.triggers)) {
-      if (!(reads(tr.when) || (tr.updateOf ?? []).some((c) => cols.has(c.toLowerCase()))) || !tt.triggers[tr.name] || stableJson(tt.triggers[tr.name]) !== stableJson(tr)) continue;
+      if (
+        !(reads(tr.when) || (tr.updateOf ?? []).some((c) => cols.has(c.toLowerCase()))) ||
+        !tt.triggers[tr.name] ||
+        stableJson(tt.triggers[tr.name]) !== stableJson(tr)
+      )
+        continue;
       drop.push(dropTrigger(tid, tr.name));
       add.push(...createTrigger(tid, tr));
     }
@@ -149,12 +165,23 @@ function enumDependents(ctx: PlanContext, id: string): { drop: string[]; add: st
 
 function planRename(ctx: PlanContext, c: Extract<Change, { op: 'rename' }>): void {
   const sub = (order: number, what: string, sql: string, rev: string) =>
-    emit(ctx, { phase: PHASE.rename + order, what, object: c.table ? `${c.table}.${c.id}` : c.id, sql: [sql], reverse: [rev] });
+    emit(ctx, {
+      phase: PHASE.rename + order,
+      what,
+      object: c.table ? `${c.table}.${c.id}` : c.id,
+      sql: [sql],
+      reverse: [rev],
+    });
   switch (c.kind) {
     case 'table':
     case 'view':
     case 'enum': {
-      const word = c.kind === 'table' ? 'TABLE' : c.kind === 'enum' ? 'TYPE' : viewKind(ctx.to.views[c.id] ?? { materialized: false } as never);
+      const word =
+        c.kind === 'table'
+          ? 'TABLE'
+          : c.kind === 'enum'
+            ? 'TYPE'
+            : viewKind(ctx.to.views[c.id] ?? ({ materialized: false } as never));
       const [os, on] = [schemaOf(c.fromId), nameOf(c.fromId)];
       const [ns, nn] = [schemaOf(c.id), nameOf(c.id)];
       const fwd: string[] = [];
@@ -164,14 +191,30 @@ function planRename(ctx: PlanContext, c: Extract<Change, { op: 'rename' }>): voi
       if (on !== nn) back.push(`ALTER ${word} ${qualified(ns, nn)} RENAME TO ${quoteIdent(on)}`);
       if (os !== ns) back.push(`ALTER ${word} ${qualified(ns, on)} SET SCHEMA ${quoteIdent(os)}`);
       const order = c.kind === 'table' ? 0 : c.kind === 'view' ? 0.1 : 0.2;
-      emit(ctx, { phase: PHASE.rename + order, what: `rename ${c.kind} ${c.fromId} to ${c.id}`, object: c.id, sql: fwd, reverse: back });
+      emit(ctx, {
+        phase: PHASE.rename + order,
+        what: `rename ${c.kind} ${c.fromId} to ${c.id}`,
+        object: c.id,
+        sql: fwd,
+        reverse: back,
+      });
       return;
     }
     case 'column':
-      sub(0.3, `rename column ${c.table}.${c.fromId} to ${c.id}`, `ALTER TABLE ${rel(c.table!)} RENAME COLUMN ${quoteIdent(c.fromId)} TO ${quoteIdent(c.id)}`, `ALTER TABLE ${rel(c.table!)} RENAME COLUMN ${quoteIdent(c.id)} TO ${quoteIdent(c.fromId)}`);
+      sub(
+        0.3,
+        `rename column ${c.table}.${c.fromId} to ${c.id}`,
+        `ALTER TABLE ${rel(c.table!)} RENAME COLUMN ${quoteIdent(c.fromId)} TO ${quoteIdent(c.id)}`,
+        `ALTER TABLE ${rel(c.table!)} RENAME COLUMN ${quoteIdent(c.id)} TO ${quoteIdent(c.fromId)}`,
+      );
       return;
     case 'index':
-      sub(0.5, `rename index ${c.fromId} to ${c.id}`, `ALTER INDEX ${indexRef(c.table!, c.fromId)} RENAME TO ${quoteIdent(c.id)}`, `ALTER INDEX ${indexRef(c.table!, c.id)} RENAME TO ${quoteIdent(c.fromId)}`);
+      sub(
+        0.5,
+        `rename index ${c.fromId} to ${c.id}`,
+        `ALTER INDEX ${indexRef(c.table!, c.fromId)} RENAME TO ${quoteIdent(c.id)}`,
+        `ALTER INDEX ${indexRef(c.table!, c.id)} RENAME TO ${quoteIdent(c.fromId)}`,
+      );
       return;
     default:
       sub(
@@ -191,7 +234,12 @@ function enumColumns(ctx: PlanContext, id: string): { table: string; from: Colum
   if (!byEnum) {
     byEnum = new Map();
     enumColumnCache.set(ctx, byEnum);
-    const enums = new Set([...Object.keys(ctx.from.enums), ...Object.keys(ctx.to.enums), ...Object.keys(ctx.from.domains), ...Object.keys(ctx.to.domains)]);
+    const enums = new Set([
+      ...Object.keys(ctx.from.enums),
+      ...Object.keys(ctx.to.enums),
+      ...Object.keys(ctx.from.domains),
+      ...Object.keys(ctx.to.domains),
+    ]);
     for (const [tid, t] of Object.entries(ctx.from.tables)) {
       if (ctx.droppedTables.has(tid)) continue;
       for (const c of t.columns) {
@@ -211,7 +259,13 @@ function enumColumns(ctx: PlanContext, id: string): { table: string; from: Colum
  * column through text, drop the old type. `before`/`after` say which side's defaults the columns have
  * before and get after ('from' = the source model, 'to' = the target model).
  */
-function recreateEnumSql(ctx: PlanContext, id: string, values: readonly string[], before: 'from' | 'to', after: 'from' | 'to'): string[] {
+function recreateEnumSql(
+  ctx: PlanContext,
+  id: string,
+  values: readonly string[],
+  before: 'from' | 'to',
+  after: 'from' | 'to',
+): string[] {
   const name = nameOf(id);
   const schema = schemaOf(id);
   const tmp = truncateName(`${name}__old`);
@@ -220,7 +274,10 @@ function recreateEnumSql(ctx: PlanContext, id: string, values: readonly string[]
     return col && !col.serial && !col.identity && !col.generated ? col.default : undefined;
   };
   const e = ctx.from.enums[id] ?? ctx.to.enums[id]!;
-  const sql = [`ALTER TYPE ${rel(id)} RENAME TO ${quoteIdent(tmp)}`, ...createEnum(id, { ...e, values, comment: (after === 'to' ? ctx.to.enums[id] : e)?.comment })];
+  const sql = [
+    `ALTER TYPE ${rel(id)} RENAME TO ${quoteIdent(tmp)}`,
+    ...createEnum(id, { ...e, values, comment: (after === 'to' ? ctx.to.enums[id] : e)?.comment }),
+  ];
   for (const c of enumColumns(ctx, id)) {
     const C = `ALTER TABLE ${rel(c.table)} ALTER COLUMN ${quoteIdent(c.from.name)}`;
     const arr = /(\[\])+$/.exec(c.from.type)?.[0] ?? '';
@@ -234,7 +291,13 @@ function recreateEnumSql(ctx: PlanContext, id: string, values: readonly string[]
 }
 
 /** recreateDomainSql rebuilds domain `id` as `d` (a base type or collation change): rename away, create, convert columns, drop. */
-function recreateDomainSql(ctx: PlanContext, id: string, d: Domain, before: 'from' | 'to', after: 'from' | 'to'): string[] {
+function recreateDomainSql(
+  ctx: PlanContext,
+  id: string,
+  d: Domain,
+  before: 'from' | 'to',
+  after: 'from' | 'to',
+): string[] {
   const tmp = truncateName(`${nameOf(id)}__old`);
   const def = (c: { from: Column; to?: Column }, side: 'from' | 'to'): Default | undefined => {
     const col = side === 'from' ? c.from : c.to;
@@ -253,41 +316,113 @@ function recreateDomainSql(ctx: PlanContext, id: string, d: Domain, before: 'fro
   return sql;
 }
 
-function planObject(ctx: PlanContext, c: Extract<Change, { op: 'add' | 'drop' | 'alter' }>, droppedRels: ReadonlySet<string>): void {
+function planObject(
+  ctx: PlanContext,
+  c: Extract<Change, { op: 'add' | 'drop' | 'alter' }>,
+  droppedRels: ReadonlySet<string>,
+): void {
   const { ty } = ctx;
   switch (c.kind) {
     case 'extension': {
       const drop = (name: string) => `DROP EXTENSION ${quoteIdent(name)}`;
-      if (c.op === 'add') emit(ctx, { phase: PHASE.extension, what: `create extension ${c.id}`, object: c.id, sql: createExtension(c.def), reverse: [drop(c.def.name)], requires: c.def.schema ? [`ns:${c.def.schema}`] : [] });
-      else if (c.op === 'drop') emit(ctx, { phase: PHASE.dropExtension, what: `drop extension ${c.id}`, object: c.id, sql: [drop(c.def.name)], reverse: createExtension(c.def) });
+      if (c.op === 'add')
+        emit(ctx, {
+          phase: PHASE.extension,
+          what: `create extension ${c.id}`,
+          object: c.id,
+          sql: createExtension(c.def),
+          reverse: [drop(c.def.name)],
+          requires: c.def.schema ? [`ns:${c.def.schema}`] : [],
+        });
+      else if (c.op === 'drop')
+        emit(ctx, {
+          phase: PHASE.dropExtension,
+          what: `drop extension ${c.id}`,
+          object: c.id,
+          sql: [drop(c.def.name)],
+          reverse: createExtension(c.def),
+        });
       else {
         const a = c.from;
         const b = c.to;
         const E = `ALTER EXTENSION ${quoteIdent(b.name)}`;
         const sql: string[] = [];
         const rev: string[] = [];
-        if (a.schema !== b.schema && b.schema) (sql.push(`${E} SET SCHEMA ${quoteIdent(b.schema)}`), a.schema && rev.push(`${E} SET SCHEMA ${quoteIdent(a.schema)}`));
+        if (a.schema !== b.schema && b.schema)
+          (sql.push(`${E} SET SCHEMA ${quoteIdent(b.schema)}`),
+            a.schema && rev.push(`${E} SET SCHEMA ${quoteIdent(a.schema)}`));
         if (a.version !== b.version && b.version) {
           // extensions ship upgrade scripts only: going back to an older version means re-creating it
-          const to = (v: string, from?: string) => (from && compareVersions(v, from) < 0 ? [drop(b.name), ...createExtension({ ...b, version: v, comment: undefined })] : [`${E} UPDATE TO ${quoteLiteral(v)}`]);
+          const to = (v: string, from?: string) =>
+            from && compareVersions(v, from) < 0
+              ? [drop(b.name), ...createExtension({ ...b, version: v, comment: undefined })]
+              : [`${E} UPDATE TO ${quoteLiteral(v)}`];
           sql.push(...to(b.version, a.version));
           if (a.version) rev.push(...to(a.version, b.version).reverse());
         }
-        if (a.comment !== b.comment) (sql.push(commentOn('EXTENSION', quoteIdent(b.name), b.comment)), rev.push(commentOn('EXTENSION', quoteIdent(b.name), a.comment)));
-        emit(ctx, { phase: PHASE.extension, what: `alter extension ${c.id}`, object: c.id, sql, reverse: rev.reverse() });
+        if (a.comment !== b.comment)
+          (sql.push(commentOn('EXTENSION', quoteIdent(b.name), b.comment)),
+            rev.push(commentOn('EXTENSION', quoteIdent(b.name), a.comment)));
+        emit(ctx, {
+          phase: PHASE.extension,
+          what: `alter extension ${c.id}`,
+          object: c.id,
+          sql,
+          reverse: rev.reverse(),
+        });
       }
       return;
     }
     case 'namespace': {
-      const create = (n: Namespace) => [`CREATE SCHEMA ${quoteIdent(n.name)}`, ...(n.comment !== undefined ? [commentOn('SCHEMA', quoteIdent(n.name), n.comment)] : [])];
-      if (c.op === 'add') emit(ctx, { phase: PHASE.namespace, what: `create schema ${c.id}`, object: c.id, sql: create(c.def), reverse: [`DROP SCHEMA ${quoteIdent(c.def.name)}`], provides: [`ns:${c.def.name}`] });
-      else if (c.op === 'drop') emit(ctx, { phase: PHASE.dropNamespace, what: `drop schema ${c.id}`, object: c.id, sql: [`DROP SCHEMA ${quoteIdent(c.def.name)}`], reverse: create(c.def) });
-      else emit(ctx, { phase: PHASE.comment, what: `comment on schema ${c.id}`, object: c.id, sql: [commentOn('SCHEMA', quoteIdent(c.to.name), c.to.comment)], reverse: [commentOn('SCHEMA', quoteIdent(c.to.name), c.from.comment)] });
+      const create = (n: Namespace) => [
+        `CREATE SCHEMA ${quoteIdent(n.name)}`,
+        ...(n.comment !== undefined ? [commentOn('SCHEMA', quoteIdent(n.name), n.comment)] : []),
+      ];
+      if (c.op === 'add')
+        emit(ctx, {
+          phase: PHASE.namespace,
+          what: `create schema ${c.id}`,
+          object: c.id,
+          sql: create(c.def),
+          reverse: [`DROP SCHEMA ${quoteIdent(c.def.name)}`],
+          provides: [`ns:${c.def.name}`],
+        });
+      else if (c.op === 'drop')
+        emit(ctx, {
+          phase: PHASE.dropNamespace,
+          what: `drop schema ${c.id}`,
+          object: c.id,
+          sql: [`DROP SCHEMA ${quoteIdent(c.def.name)}`],
+          reverse: create(c.def),
+        });
+      else
+        emit(ctx, {
+          phase: PHASE.comment,
+          what: `comment on schema ${c.id}`,
+          object: c.id,
+          sql: [commentOn('SCHEMA', quoteIdent(c.to.name), c.to.comment)],
+          reverse: [commentOn('SCHEMA', quoteIdent(c.to.name), c.from.comment)],
+        });
       return;
     }
     case 'enum': {
-      if (c.op === 'add') emit(ctx, { phase: PHASE.enum, what: `create enum ${c.id}`, object: c.id, sql: createEnum(c.id, c.def), reverse: [`DROP TYPE ${rel(c.id)}`], provides: [`type:${bare(c.id)}`] });
-      else if (c.op === 'drop') emit(ctx, { phase: PHASE.dropEnum, what: `drop enum ${c.id}`, object: c.id, sql: [`DROP TYPE ${rel(c.id)}`], reverse: createEnum(c.id, c.def) });
+      if (c.op === 'add')
+        emit(ctx, {
+          phase: PHASE.enum,
+          what: `create enum ${c.id}`,
+          object: c.id,
+          sql: createEnum(c.id, c.def),
+          reverse: [`DROP TYPE ${rel(c.id)}`],
+          provides: [`type:${bare(c.id)}`],
+        });
+      else if (c.op === 'drop')
+        emit(ctx, {
+          phase: PHASE.dropEnum,
+          what: `drop enum ${c.id}`,
+          object: c.id,
+          sql: [`DROP TYPE ${rel(c.id)}`],
+          reverse: createEnum(c.id, c.def),
+        });
       else {
         const a = c.from as EnumType;
         const b = c.to as EnumType;
@@ -305,38 +440,88 @@ function planObject(ctx: PlanContext, c: Extract<Change, { op: 'add' | 'drop' | 
             provides: [`type:${bare(c.id)}`],
           });
         } else if (a.comment !== b.comment) {
-          emit(ctx, { phase: PHASE.comment, what: `comment on enum ${c.id}`, object: c.id, sql: [commentOn('TYPE', rel(c.id), b.comment)], reverse: [commentOn('TYPE', rel(c.id), a.comment)] });
+          emit(ctx, {
+            phase: PHASE.comment,
+            what: `comment on enum ${c.id}`,
+            object: c.id,
+            sql: [commentOn('TYPE', rel(c.id), b.comment)],
+            reverse: [commentOn('TYPE', rel(c.id), a.comment)],
+          });
         }
       }
       return;
     }
     case 'composite': {
-      if (c.op === 'add') emit(ctx, { phase: PHASE.composite, what: `create type ${c.id}`, object: c.id, sql: createComposite(c.id, c.def, ty), reverse: [`DROP TYPE ${rel(c.id)}`], provides: [`type:${bare(c.id)}`], requires: c.def.attributes.flatMap((x) => typeKeys(x.type)) });
-      else if (c.op === 'drop') emit(ctx, { phase: PHASE.dropComposite, what: `drop type ${c.id}`, object: c.id, sql: [`DROP TYPE ${rel(c.id)}`], reverse: createComposite(c.id, c.def, ty) });
+      if (c.op === 'add')
+        emit(ctx, {
+          phase: PHASE.composite,
+          what: `create type ${c.id}`,
+          object: c.id,
+          sql: createComposite(c.id, c.def, ty),
+          reverse: [`DROP TYPE ${rel(c.id)}`],
+          provides: [`type:${bare(c.id)}`],
+          requires: c.def.attributes.flatMap((x) => typeKeys(x.type)),
+        });
+      else if (c.op === 'drop')
+        emit(ctx, {
+          phase: PHASE.dropComposite,
+          what: `drop type ${c.id}`,
+          object: c.id,
+          sql: [`DROP TYPE ${rel(c.id)}`],
+          reverse: createComposite(c.id, c.def, ty),
+        });
       else {
         const a = c.from;
         const b = c.to;
         const T = `ALTER TYPE ${rel(c.id)}`;
         const step = (x: typeof a, y: typeof b): string[] => {
           const out: string[] = [];
-          for (const at of x.attributes) if (!y.attributes.some((z) => z.name === at.name)) out.push(`${T} DROP ATTRIBUTE ${quoteIdent(at.name)}`);
+          for (const at of x.attributes)
+            if (!y.attributes.some((z) => z.name === at.name)) out.push(`${T} DROP ATTRIBUTE ${quoteIdent(at.name)}`);
           for (const at of y.attributes) {
             const old = x.attributes.find((z) => z.name === at.name);
             const coll = at.collation ? ` COLLATE ${dottedName(at.collation)}` : '';
             if (!old) out.push(`${T} ADD ATTRIBUTE ${quoteIdent(at.name)} ${ty(at.type)}${coll}`);
-            else if (old.type !== at.type || old.collation !== at.collation) out.push(`${T} ALTER ATTRIBUTE ${quoteIdent(at.name)} TYPE ${ty(at.type)}${coll}`);
+            else if (old.type !== at.type || old.collation !== at.collation)
+              out.push(`${T} ALTER ATTRIBUTE ${quoteIdent(at.name)} TYPE ${ty(at.type)}${coll}`);
           }
           if (x.comment !== y.comment) out.push(commentOn('TYPE', rel(c.id), y.comment));
           return out;
         };
-        emit(ctx, { phase: PHASE.composite, what: `alter type ${c.id}`, object: c.id, sql: step(a, b), reverse: step(b, a), destructive: a.attributes.some((x) => !b.attributes.some((y) => y.name === x.name)) });
+        emit(ctx, {
+          phase: PHASE.composite,
+          what: `alter type ${c.id}`,
+          object: c.id,
+          sql: step(a, b),
+          reverse: step(b, a),
+          destructive: a.attributes.some((x) => !b.attributes.some((y) => y.name === x.name)),
+        });
       }
       return;
     }
     case 'domain': {
-      const requires = (d: Domain) => [...typeKeys(d.type), ...Object.values(d.checks).flatMap((x) => textKeys(x.expression))];
-      if (c.op === 'add') emit(ctx, { phase: PHASE.domain, what: `create domain ${c.id}`, object: c.id, sql: createDomain(c.id, c.def, ty), reverse: [`DROP DOMAIN ${rel(c.id)}`], provides: [`type:${bare(c.id)}`], requires: requires(c.def) });
-      else if (c.op === 'drop') emit(ctx, { phase: PHASE.dropDomain, what: `drop domain ${c.id}`, object: c.id, sql: [`DROP DOMAIN ${rel(c.id)}`], reverse: createDomain(c.id, c.def, ty) });
+      const requires = (d: Domain) => [
+        ...typeKeys(d.type),
+        ...Object.values(d.checks).flatMap((x) => textKeys(x.expression)),
+      ];
+      if (c.op === 'add')
+        emit(ctx, {
+          phase: PHASE.domain,
+          what: `create domain ${c.id}`,
+          object: c.id,
+          sql: createDomain(c.id, c.def, ty),
+          reverse: [`DROP DOMAIN ${rel(c.id)}`],
+          provides: [`type:${bare(c.id)}`],
+          requires: requires(c.def),
+        });
+      else if (c.op === 'drop')
+        emit(ctx, {
+          phase: PHASE.dropDomain,
+          what: `drop domain ${c.id}`,
+          object: c.id,
+          sql: [`DROP DOMAIN ${rel(c.id)}`],
+          reverse: createDomain(c.id, c.def, ty),
+        });
       else if (ctx.recreatedEnums.has(c.id)) {
         emit(ctx, {
           phase: PHASE.domain,
@@ -350,30 +535,85 @@ function planObject(ctx: PlanContext, c: Extract<Change, { op: 'add' | 'drop' | 
           provides: [`type:${bare(c.id)}`],
           requires: requires(c.to),
         });
-      } else emit(ctx, { phase: PHASE.domain, what: `alter domain ${c.id}`, object: c.id, sql: alterDomain(ctx, c.id, c.from, c.to), reverse: alterDomain(ctx, c.id, c.to, c.from), provides: [`type:${bare(c.id)}`], requires: requires(c.to) });
+      } else
+        emit(ctx, {
+          phase: PHASE.domain,
+          what: `alter domain ${c.id}`,
+          object: c.id,
+          sql: alterDomain(ctx, c.id, c.from, c.to),
+          reverse: alterDomain(ctx, c.id, c.to, c.from),
+          provides: [`type:${bare(c.id)}`],
+          requires: requires(c.to),
+        });
       return;
     }
     case 'function': {
-      const requires = (f: Func) => [...textKeys(f.args), ...textKeys(f.returns), ...(f.language.toLowerCase() === 'sql' ? textKeys(f.body) : [])];
+      const requires = (f: Func) => [
+        ...textKeys(f.args),
+        ...textKeys(f.returns),
+        ...(f.language.toLowerCase() === 'sql' ? textKeys(f.body) : []),
+      ];
       const fid = c.op === 'alter' ? c.to : c.def;
       const provides = [`fn:${fid.name.toLowerCase()}`];
-      if (c.op === 'add') emit(ctx, { phase: PHASE.func, what: `create function ${c.id}`, object: c.id, sql: createFunction(c.def), reverse: [dropFunction(c.def)], provides, requires: requires(c.def) });
+      if (c.op === 'add')
+        emit(ctx, {
+          phase: PHASE.func,
+          what: `create function ${c.id}`,
+          object: c.id,
+          sql: createFunction(c.def),
+          reverse: [dropFunction(c.def)],
+          provides,
+          requires: requires(c.def),
+        });
       else if (c.op === 'drop') {
         // an SQL function over relations that go away is dropped before them (its body is checked when re-created on down)
-        const early = c.def.language.toLowerCase() === 'sql' && [...identifiersOf(c.def.body)].some((n) => droppedRels.has(n));
-        emit(ctx, { phase: early ? PHASE.dropTrigger + 0.5 : PHASE.dropFunc, what: `drop function ${c.id}`, object: c.id, sql: [dropFunction(c.def)], reverse: createFunction(c.def) });
-      }
-      else {
+        const early =
+          c.def.language.toLowerCase() === 'sql' && [...identifiersOf(c.def.body)].some((n) => droppedRels.has(n));
+        emit(ctx, {
+          phase: early ? PHASE.dropTrigger + 0.5 : PHASE.dropFunc,
+          what: `drop function ${c.id}`,
+          object: c.id,
+          sql: [dropFunction(c.def)],
+          reverse: createFunction(c.def),
+        });
+      } else {
         const a = c.from;
         const b = c.to;
         if ((c as AlterChange).attrs.every((x) => x.attr === 'comment')) {
           const w = b.procedure ? 'PROCEDURE' : 'FUNCTION';
-          emit(ctx, { phase: PHASE.comment, what: `comment on function ${c.id}`, object: c.id, sql: [commentOn(w, funcSignature(b), b.comment)], reverse: [commentOn(w, funcSignature(a), a.comment)] });
+          emit(ctx, {
+            phase: PHASE.comment,
+            what: `comment on function ${c.id}`,
+            object: c.id,
+            sql: [commentOn(w, funcSignature(b), b.comment)],
+            reverse: [commentOn(w, funcSignature(a), a.comment)],
+          });
         } else if (funcNeedsDrop(a, b)) {
-          emit(ctx, { phase: PHASE.func, what: `recreate function ${c.id}`, object: c.id, sql: [dropFunction(a), ...createFunction(b)], reverse: [dropFunction(b), ...createFunction(a)], provides, requires: requires(b) });
+          emit(ctx, {
+            phase: PHASE.func,
+            what: `recreate function ${c.id}`,
+            object: c.id,
+            sql: [dropFunction(a), ...createFunction(b)],
+            reverse: [dropFunction(b), ...createFunction(a)],
+            provides,
+            requires: requires(b),
+          });
         } else {
-          const rep = (x: Func, y: Func) => [...createFunction(y, true), ...(x.comment !== y.comment && y.comment === undefined ? [commentOn(y.procedure ? 'PROCEDURE' : 'FUNCTION', funcSignature(y), undefined)] : [])];
-          emit(ctx, { phase: PHASE.func, what: `replace function ${c.id}`, object: c.id, sql: rep(a, b), reverse: rep(b, a), provides, requires: requires(b) });
+          const rep = (x: Func, y: Func) => [
+            ...createFunction(y, true),
+            ...(x.comment !== y.comment && y.comment === undefined
+              ? [commentOn(y.procedure ? 'PROCEDURE' : 'FUNCTION', funcSignature(y), undefined)]
+              : []),
+          ];
+          emit(ctx, {
+            phase: PHASE.func,
+            what: `replace function ${c.id}`,
+            object: c.id,
+            sql: rep(a, b),
+            reverse: rep(b, a),
+            provides,
+            requires: requires(b),
+          });
         }
       }
       return;
@@ -382,17 +622,43 @@ function planObject(ctx: PlanContext, c: Extract<Change, { op: 'add' | 'drop' | 
       const owned = (s: Sequence) => (s.ownedBy ? `${rel(s.ownedBy.table)}.${quoteIdent(s.ownedBy.column)}` : 'NONE');
       const ownedStep = (id: string, a: Sequence | undefined, b: Sequence | undefined) => {
         if (a?.ownedBy && stableJson(a.ownedBy) !== stableJson(b?.ownedBy)) {
-          emit(ctx, { phase: PHASE.detach, what: `disown sequence ${id}`, object: id, sql: [`ALTER SEQUENCE ${rel(id)} OWNED BY NONE`], reverse: [`ALTER SEQUENCE ${rel(id)} OWNED BY ${owned(a)}`] });
+          emit(ctx, {
+            phase: PHASE.detach,
+            what: `disown sequence ${id}`,
+            object: id,
+            sql: [`ALTER SEQUENCE ${rel(id)} OWNED BY NONE`],
+            reverse: [`ALTER SEQUENCE ${rel(id)} OWNED BY ${owned(a)}`],
+          });
         }
         if (b?.ownedBy && stableJson(a?.ownedBy) !== stableJson(b.ownedBy)) {
-          emit(ctx, { phase: PHASE.ownedBy, what: `sequence ${id} owned by ${b.ownedBy.table}.${b.ownedBy.column}`, object: id, sql: [`ALTER SEQUENCE ${rel(id)} OWNED BY ${owned(b)}`], reverse: [`ALTER SEQUENCE ${rel(id)} OWNED BY NONE`], requires: [`rel:${bare(b.ownedBy.table)}`] });
+          emit(ctx, {
+            phase: PHASE.ownedBy,
+            what: `sequence ${id} owned by ${b.ownedBy.table}.${b.ownedBy.column}`,
+            object: id,
+            sql: [`ALTER SEQUENCE ${rel(id)} OWNED BY ${owned(b)}`],
+            reverse: [`ALTER SEQUENCE ${rel(id)} OWNED BY NONE`],
+            requires: [`rel:${bare(b.ownedBy.table)}`],
+          });
         }
       };
       if (c.op === 'add') {
-        emit(ctx, { phase: PHASE.sequence, what: `create sequence ${c.id}`, object: c.id, sql: createSequence(c.id, c.def), reverse: [`DROP SEQUENCE ${rel(c.id)}`], provides: [`rel:${bare(c.id)}`] });
+        emit(ctx, {
+          phase: PHASE.sequence,
+          what: `create sequence ${c.id}`,
+          object: c.id,
+          sql: createSequence(c.id, c.def),
+          reverse: [`DROP SEQUENCE ${rel(c.id)}`],
+          provides: [`rel:${bare(c.id)}`],
+        });
         ownedStep(c.id, undefined, c.def);
       } else if (c.op === 'drop') {
-        emit(ctx, { phase: PHASE.dropSequence, what: `drop sequence ${c.id}`, object: c.id, sql: [`DROP SEQUENCE ${rel(c.id)}`], reverse: createSequence(c.id, c.def) });
+        emit(ctx, {
+          phase: PHASE.dropSequence,
+          what: `drop sequence ${c.id}`,
+          object: c.id,
+          sql: [`DROP SEQUENCE ${rel(c.id)}`],
+          reverse: createSequence(c.id, c.def),
+        });
         ownedStep(c.id, c.def, undefined);
       } else {
         const a = c.from;
@@ -400,10 +666,14 @@ function planObject(ctx: PlanContext, c: Extract<Change, { op: 'add' | 'drop' | 
         const sql: string[] = [];
         const rev: string[] = [];
         if (stableJson(a.options) !== stableJson(b.options)) {
-          sql.push(`ALTER SEQUENCE ${rel(c.id)} ${seqOptions(b.options, true).join(' ')}${b.options.start !== undefined ? '' : ''}`);
+          sql.push(
+            `ALTER SEQUENCE ${rel(c.id)} ${seqOptions(b.options, true).join(' ')}${b.options.start !== undefined ? '' : ''}`,
+          );
           rev.push(`ALTER SEQUENCE ${rel(c.id)} ${seqOptions(a.options, true).join(' ')}`);
         }
-        if (a.comment !== b.comment) (sql.push(commentOn('SEQUENCE', rel(c.id), b.comment)), rev.push(commentOn('SEQUENCE', rel(c.id), a.comment)));
+        if (a.comment !== b.comment)
+          (sql.push(commentOn('SEQUENCE', rel(c.id), b.comment)),
+            rev.push(commentOn('SEQUENCE', rel(c.id), a.comment)));
         emit(ctx, { phase: PHASE.sequence, what: `alter sequence ${c.id}`, object: c.id, sql, reverse: rev });
         ownedStep(c.id, a, b);
       }
@@ -430,9 +700,11 @@ function compareVersions(a: string, b: string): number {
 /** alterDomain writes the statements turning domain `a` into `b`. */
 function alterDomain(ctx: PlanContext, id: string, a: Domain, b: Domain): string[] {
   const D = `ALTER DOMAIN ${rel(id)}`;
-  if (a.type !== b.type || (a.collation ?? '') !== (b.collation ?? '')) return [`DROP DOMAIN ${rel(id)}`, ...createDomain(id, b, ctx.ty)];
+  if (a.type !== b.type || (a.collation ?? '') !== (b.collation ?? ''))
+    return [`DROP DOMAIN ${rel(id)}`, ...createDomain(id, b, ctx.ty)];
   const out: string[] = [];
-  if (stableJson(a.default) !== stableJson(b.default)) out.push(b.default ? `${D} SET DEFAULT ${defaultSql(b.default)}` : `${D} DROP DEFAULT`);
+  if (stableJson(a.default) !== stableJson(b.default))
+    out.push(b.default ? `${D} SET DEFAULT ${defaultSql(b.default)}` : `${D} DROP DEFAULT`);
   if (a.nullable !== b.nullable) out.push(`${D} ${b.nullable ? 'DROP' : 'SET'} NOT NULL`);
   for (const [name, ch] of Object.entries(a.checks)) {
     const nb = b.checks[name];
@@ -440,7 +712,8 @@ function alterDomain(ctx: PlanContext, id: string, a: Domain, b: Domain): string
   }
   for (const [name, ch] of Object.entries(b.checks)) {
     const na = a.checks[name];
-    if (!na || stableJson(na) !== stableJson(ch)) out.push(`${D} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${ch.expression})${ch.notValid ? ' NOT VALID' : ''}`);
+    if (!na || stableJson(na) !== stableJson(ch))
+      out.push(`${D} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${ch.expression})${ch.notValid ? ' NOT VALID' : ''}`);
   }
   if (a.comment !== b.comment) out.push(commentOn('DOMAIN', rel(id), b.comment));
   return out;

@@ -40,7 +40,8 @@ export function orderDrafts(drafts: readonly Draft[]): Step[] {
       }
     }
   });
-  const less = (a: number, b: number) => drafts[a]!.phase < drafts[b]!.phase || (drafts[a]!.phase === drafts[b]!.phase && a < b);
+  const less = (a: number, b: number) =>
+    drafts[a]!.phase < drafts[b]!.phase || (drafts[a]!.phase === drafts[b]!.phase && a < b);
   const heap = new Heap(less);
   const done = new Array<boolean>(n).fill(false);
   for (let i = 0; i < n; i++) if (indeg[i] === 0) heap.push(i);

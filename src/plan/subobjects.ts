@@ -60,10 +60,26 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
     case 'column': {
       if (c.op === 'add') {
         const s = addColumn(t, c.def, ctx.ty);
-        emit(ctx, { phase: PHASE.alterTable, what: `add column ${obj}`, object: obj, sql: s.sql, reverse: dropColumn(t, c.def).sql, rewrite: s.rewrite, lock: s.lock, requires: columnRequires(c.def) });
+        emit(ctx, {
+          phase: PHASE.alterTable,
+          what: `add column ${obj}`,
+          object: obj,
+          sql: s.sql,
+          reverse: dropColumn(t, c.def).sql,
+          rewrite: s.rewrite,
+          lock: s.lock,
+          requires: columnRequires(c.def),
+        });
       } else if (c.op === 'drop') {
         const s = dropColumn(t, c.def);
-        emit(ctx, { phase: PHASE.dropColumn, what: `drop column ${obj}`, object: obj, sql: s.sql, reverse: addColumn(t, c.def, ctx.ty).sql, destructive: true });
+        emit(ctx, {
+          phase: PHASE.dropColumn,
+          what: `drop column ${obj}`,
+          object: obj,
+          sql: s.sql,
+          reverse: addColumn(t, c.def, ctx.ty).sql,
+          destructive: true,
+        });
       } else if (c.op === 'alter') {
         let a = c.from as Column;
         const b = c.to as Column;
@@ -73,10 +89,22 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
           a = (b.default ? { ...rest, default: b.default } : rest) as Column;
         }
         const seqId = serialSequenceId(t, b.name);
-        const seqs = ctx.adoptedSequences.has(seqId) ? { freeFrom: ctx.from.sequences[seqId], freeTo: ctx.to.sequences[seqId] } : {};
+        const seqs = ctx.adoptedSequences.has(seqId)
+          ? { freeFrom: ctx.from.sequences[seqId], freeTo: ctx.to.sequences[seqId] }
+          : {};
         const s = alterColumn(t, a, b, ctx.ty, ctx.enums, seqs);
         const r = alterColumn(t, b, a, ctx.ty, ctx.enums, { freeFrom: seqs.freeTo, freeTo: seqs.freeFrom });
-        emit(ctx, { phase: PHASE.alterTable, what: `alter column ${obj} (${c.attrs.map((x) => x.attr).join(', ')})`, object: obj, sql: s.sql, reverse: r.sql, destructive: s.destructive, rewrite: s.rewrite, lock: s.lock, requires: columnRequires(b) });
+        emit(ctx, {
+          phase: PHASE.alterTable,
+          what: `alter column ${obj} (${c.attrs.map((x) => x.attr).join(', ')})`,
+          object: obj,
+          sql: s.sql,
+          reverse: r.sql,
+          destructive: s.destructive,
+          rewrite: s.rewrite,
+          lock: s.lock,
+          requires: columnRequires(b),
+        });
       }
       return;
     }
@@ -95,41 +123,91 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
           sql,
           reverse: [dropConstraint(t, def.name)],
           lock: true, // on an existing table
-          requires: def.kind === 'foreign_key' ? [`rel:${bare(def.refTable)}`] : def.kind === 'check' ? textKeys(def.expression) : [],
+          requires:
+            def.kind === 'foreign_key'
+              ? [`rel:${bare(def.refTable)}`]
+              : def.kind === 'check'
+                ? textKeys(def.expression)
+                : [],
         });
       };
       const drop = (def: TableConstraint) => {
         const rev = [addConstraint(t, def), ...constraintComment(t, def)];
-        emit(ctx, { phase: fk ? PHASE.dropFk : PHASE.dropConstraint, what: `drop ${c.kind.replace('_', ' ')} ${def.name} on ${t}`, object: `${t}.${def.name}`, sql: [dropConstraint(t, def.name)], reverse: rev });
+        emit(ctx, {
+          phase: fk ? PHASE.dropFk : PHASE.dropConstraint,
+          what: `drop ${c.kind.replace('_', ' ')} ${def.name} on ${t}`,
+          object: `${t}.${def.name}`,
+          sql: [dropConstraint(t, def.name)],
+          reverse: rev,
+        });
       };
       const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
       addDropAlter<TableConstraint>(c, add, drop, (from, to) =>
-        emit(ctx, { phase: PHASE.comment, what: `comment on constraint ${obj}`, object: obj, sql: [commentOn('CONSTRAINT', target, to.comment)], reverse: [commentOn('CONSTRAINT', target, from.comment)] }),
+        emit(ctx, {
+          phase: PHASE.comment,
+          what: `comment on constraint ${obj}`,
+          object: obj,
+          sql: [commentOn('CONSTRAINT', target, to.comment)],
+          reverse: [commentOn('CONSTRAINT', target, from.comment)],
+        }),
       );
       return;
     }
     case 'index': {
       const add = (ix: Index) => {
         if (ix.kind !== 'index') return;
-        emit(ctx, { phase: PHASE.addIndex, what: `create index ${ix.name} on ${t}`, object: obj, sql: createIndex(t, ix), reverse: [dropIndex(t, ix.name)], lock: true, requires: ix.elements.flatMap((e) => textKeys(e.expression)) });
+        emit(ctx, {
+          phase: PHASE.addIndex,
+          what: `create index ${ix.name} on ${t}`,
+          object: obj,
+          sql: createIndex(t, ix),
+          reverse: [dropIndex(t, ix.name)],
+          lock: true,
+          requires: ix.elements.flatMap((e) => textKeys(e.expression)),
+        });
       };
       const drop = (ix: Index) => {
         if (ix.kind !== 'index') return;
-        emit(ctx, { phase: PHASE.dropConstraint, what: `drop index ${ix.name} on ${t}`, object: obj, sql: [dropIndex(t, ix.name)], reverse: createIndex(t, ix) });
+        emit(ctx, {
+          phase: PHASE.dropConstraint,
+          what: `drop index ${ix.name} on ${t}`,
+          object: obj,
+          sql: [dropIndex(t, ix.name)],
+          reverse: createIndex(t, ix),
+        });
       };
       addDropAlter<Index>(c, add, drop, (from, to) =>
-        emit(ctx, { phase: PHASE.comment, what: `comment on index ${obj}`, object: obj, sql: [commentOn('INDEX', indexRef(t, c.id), to.comment)], reverse: [commentOn('INDEX', indexRef(t, c.id), from.comment)] }),
+        emit(ctx, {
+          phase: PHASE.comment,
+          what: `comment on index ${obj}`,
+          object: obj,
+          sql: [commentOn('INDEX', indexRef(t, c.id), to.comment)],
+          reverse: [commentOn('INDEX', indexRef(t, c.id), from.comment)],
+        }),
       );
       return;
     }
     case 'trigger': {
       const add = (tr: Trigger) => {
         if (tr.kind !== 'trigger') return;
-        emit(ctx, { phase: PHASE.trigger, what: `create trigger ${tr.name} on ${t}`, object: obj, sql: createTrigger(t, tr), reverse: [dropTrigger(t, tr.name)], requires: [`fn:${bare(tr.function)}`] });
+        emit(ctx, {
+          phase: PHASE.trigger,
+          what: `create trigger ${tr.name} on ${t}`,
+          object: obj,
+          sql: createTrigger(t, tr),
+          reverse: [dropTrigger(t, tr.name)],
+          requires: [`fn:${bare(tr.function)}`],
+        });
       };
       const drop = (tr: Trigger) => {
         if (tr.kind !== 'trigger') return;
-        emit(ctx, { phase: PHASE.dropTrigger, what: `drop trigger ${tr.name} on ${t}`, object: obj, sql: [dropTrigger(t, tr.name)], reverse: createTrigger(t, tr) });
+        emit(ctx, {
+          phase: PHASE.dropTrigger,
+          what: `drop trigger ${tr.name} on ${t}`,
+          object: obj,
+          sql: [dropTrigger(t, tr.name)],
+          reverse: createTrigger(t, tr),
+        });
       };
       addDropAlter<Trigger>(c, add, drop); // any change, its comment too, recreates a trigger
       return;
@@ -137,15 +215,34 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
     case 'policy': {
       const add = (p: Policy) => {
         if (p.kind !== 'policy') return;
-        emit(ctx, { phase: PHASE.trigger, what: `create policy ${p.name} on ${t}`, object: obj, sql: createPolicy(t, p), reverse: [dropPolicy(t, p.name)], requires: [...textKeys(p.using), ...textKeys(p.withCheck)] });
+        emit(ctx, {
+          phase: PHASE.trigger,
+          what: `create policy ${p.name} on ${t}`,
+          object: obj,
+          sql: createPolicy(t, p),
+          reverse: [dropPolicy(t, p.name)],
+          requires: [...textKeys(p.using), ...textKeys(p.withCheck)],
+        });
       };
       const drop = (p: Policy) => {
         if (p.kind !== 'policy') return;
-        emit(ctx, { phase: PHASE.dropTrigger, what: `drop policy ${p.name} on ${t}`, object: obj, sql: [dropPolicy(t, p.name)], reverse: createPolicy(t, p) });
+        emit(ctx, {
+          phase: PHASE.dropTrigger,
+          what: `drop policy ${p.name} on ${t}`,
+          object: obj,
+          sql: [dropPolicy(t, p.name)],
+          reverse: createPolicy(t, p),
+        });
       };
       const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
       addDropAlter<Policy>(c, add, drop, (from, to) =>
-        emit(ctx, { phase: PHASE.comment, what: `comment on policy ${obj}`, object: obj, sql: [commentOn('POLICY', target, to.comment)], reverse: [commentOn('POLICY', target, from.comment)] }),
+        emit(ctx, {
+          phase: PHASE.comment,
+          what: `comment on policy ${obj}`,
+          object: obj,
+          sql: [commentOn('POLICY', target, to.comment)],
+          reverse: [commentOn('POLICY', target, from.comment)],
+        }),
       );
       return;
     }
@@ -158,7 +255,12 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
  * addDropAlter drafts one change of a table's constraint, index, trigger or policy: an add, a drop, or an alter,
  * which drops and re-adds the object unless only its comment changed and `comment` drafts that instead.
  */
-function addDropAlter<T>(c: AddChange | DropChange | AlterChange, add: (x: T) => void, drop: (x: T) => void, comment?: (from: T, to: T) => void): void {
+function addDropAlter<T>(
+  c: AddChange | DropChange | AlterChange,
+  add: (x: T) => void,
+  drop: (x: T) => void,
+  comment?: (from: T, to: T) => void,
+): void {
   if (c.op === 'add') add(c.def as T);
   else if (c.op === 'drop') drop(c.def as T);
   else if (c.op === 'alter') {
@@ -171,7 +273,11 @@ function addDropAlter<T>(c: AddChange | DropChange | AlterChange, add: (x: T) =>
 }
 
 function columnRequires(c: Column): string[] {
-  return [...typeKeys(c.type), ...(c.default && 'sql' in c.default ? textKeys(c.default.sql) : []), ...textKeys(c.generated)];
+  return [
+    ...typeKeys(c.type),
+    ...(c.default && 'sql' in c.default ? textKeys(c.default.sql) : []),
+    ...textKeys(c.generated),
+  ];
 }
 
 /** planTableAlter drafts table-level attribute changes (RLS, partition attach/detach, inheritance, logging, comment). */
@@ -183,36 +289,75 @@ export function planTableAlter(ctx: PlanContext, c: AlterChange & { kind: 'table
   for (const attr of c.attrs) {
     switch (attr.attr) {
       case 'comment':
-        emit(ctx, { phase: PHASE.comment, what: `comment on table ${id}`, object: id, sql: [commentOn('TABLE', rel(id), b.comment)], reverse: [commentOn('TABLE', rel(id), a.comment)] });
+        emit(ctx, {
+          phase: PHASE.comment,
+          what: `comment on table ${id}`,
+          object: id,
+          sql: [commentOn('TABLE', rel(id), b.comment)],
+          reverse: [commentOn('TABLE', rel(id), a.comment)],
+        });
         break;
       case 'rowLevelSecurity': {
         const on = `${T} ENABLE ROW LEVEL SECURITY`;
         const off = `${T} DISABLE ROW LEVEL SECURITY`;
-        emit(ctx, { phase: PHASE.alterTable, what: `${b.rowLevelSecurity ? 'enable' : 'disable'} row level security on ${id}`, object: id, sql: [b.rowLevelSecurity ? on : off], reverse: [b.rowLevelSecurity ? off : on] });
+        emit(ctx, {
+          phase: PHASE.alterTable,
+          what: `${b.rowLevelSecurity ? 'enable' : 'disable'} row level security on ${id}`,
+          object: id,
+          sql: [b.rowLevelSecurity ? on : off],
+          reverse: [b.rowLevelSecurity ? off : on],
+        });
         break;
       }
       case 'forceRowLevelSecurity': {
         const on = `${T} FORCE ROW LEVEL SECURITY`;
         const off = `${T} NO FORCE ROW LEVEL SECURITY`;
-        emit(ctx, { phase: PHASE.alterTable, what: `${b.forceRowLevelSecurity ? 'force' : 'no force'} row level security on ${id}`, object: id, sql: [b.forceRowLevelSecurity ? on : off], reverse: [b.forceRowLevelSecurity ? off : on] });
+        emit(ctx, {
+          phase: PHASE.alterTable,
+          what: `${b.forceRowLevelSecurity ? 'force' : 'no force'} row level security on ${id}`,
+          object: id,
+          sql: [b.forceRowLevelSecurity ? on : off],
+          reverse: [b.forceRowLevelSecurity ? off : on],
+        });
         break;
       }
       case 'unlogged': {
         const sql = `${T} SET ${b.unlogged ? 'UNLOGGED' : 'LOGGED'}`;
         const rev = `${T} SET ${a.unlogged ? 'UNLOGGED' : 'LOGGED'}`;
-        emit(ctx, { phase: PHASE.alterTable, what: `set ${b.unlogged ? 'unlogged' : 'logged'} ${id}`, object: id, sql: [sql], reverse: [rev], rewrite: true, lock: true });
+        emit(ctx, {
+          phase: PHASE.alterTable,
+          what: `set ${b.unlogged ? 'unlogged' : 'logged'} ${id}`,
+          object: id,
+          sql: [sql],
+          reverse: [rev],
+          rewrite: true,
+          lock: true,
+        });
         break;
       }
       case 'partitionOf': {
         if (a.partitionOf) {
           const detach = `ALTER TABLE ${rel(a.partitionOf.parent)} DETACH PARTITION ${rel(id)}`;
           const attach = `ALTER TABLE ${rel(a.partitionOf.parent)} ATTACH PARTITION ${rel(id)} ${boundText(a.partitionOf.bound)}`;
-          emit(ctx, { phase: PHASE.detach, what: `detach partition ${id}`, object: id, sql: [detach], reverse: [attach] });
+          emit(ctx, {
+            phase: PHASE.detach,
+            what: `detach partition ${id}`,
+            object: id,
+            sql: [detach],
+            reverse: [attach],
+          });
         }
         if (b.partitionOf) {
           const attach = `ALTER TABLE ${rel(b.partitionOf.parent)} ATTACH PARTITION ${rel(id)} ${boundText(b.partitionOf.bound)}`;
           const detach = `ALTER TABLE ${rel(b.partitionOf.parent)} DETACH PARTITION ${rel(id)}`;
-          emit(ctx, { phase: PHASE.attach, what: `attach partition ${id}`, object: id, sql: [attach], reverse: [detach], lock: true });
+          emit(ctx, {
+            phase: PHASE.attach,
+            what: `attach partition ${id}`,
+            object: id,
+            sql: [attach],
+            reverse: [detach],
+            lock: true,
+          });
         }
         break;
       }
@@ -220,10 +365,22 @@ export function planTableAlter(ctx: PlanContext, c: AlterChange & { kind: 'table
         const pa = a.inherits ?? [];
         const pb = b.inherits ?? [];
         for (const p of pa.filter((x) => !pb.includes(x))) {
-          emit(ctx, { phase: PHASE.detach, what: `no inherit ${p} on ${id}`, object: id, sql: [`${T} NO INHERIT ${rel(p)}`], reverse: [`${T} INHERIT ${rel(p)}`] });
+          emit(ctx, {
+            phase: PHASE.detach,
+            what: `no inherit ${p} on ${id}`,
+            object: id,
+            sql: [`${T} NO INHERIT ${rel(p)}`],
+            reverse: [`${T} INHERIT ${rel(p)}`],
+          });
         }
         for (const p of pb.filter((x) => !pa.includes(x))) {
-          emit(ctx, { phase: PHASE.attach, what: `inherit ${p} on ${id}`, object: id, sql: [`${T} INHERIT ${rel(p)}`], reverse: [`${T} NO INHERIT ${rel(p)}`] });
+          emit(ctx, {
+            phase: PHASE.attach,
+            what: `inherit ${p} on ${id}`,
+            object: id,
+            sql: [`${T} INHERIT ${rel(p)}`],
+            reverse: [`${T} NO INHERIT ${rel(p)}`],
+          });
         }
         break;
       }

@@ -123,14 +123,20 @@ export function columnDef(c: Column, ty: TypeNamer): string {
   if (c.generated) parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`);
   else if (c.identity) {
     const o = seqOptions(c.identity.options);
-    parts.push(`GENERATED ${c.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${o.length ? ` (${o.join(' ')})` : ''}`);
+    parts.push(
+      `GENERATED ${c.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${o.length ? ` (${o.join(' ')})` : ''}`,
+    );
   } else if (c.default && !c.serial) parts.push(`DEFAULT ${defaultSql(c.default)}`);
   if (!c.nullable) parts.push('NOT NULL');
   return parts.join(' ');
 }
 
 /** SERIAL_TYPES maps an integer type to its serial pseudo-type. */
-export const SERIAL_TYPES: Readonly<Record<string, string>> = { integer: 'serial', bigint: 'bigserial', smallint: 'smallserial' };
+export const SERIAL_TYPES: Readonly<Record<string, string>> = {
+  integer: 'serial',
+  bigint: 'bigserial',
+  smallint: 'smallserial',
+};
 
 function timing(t: ConstraintTiming): string {
   if (!t.deferrable) return '';
@@ -253,7 +259,8 @@ export function tableExtras(id: string, t: Table, ty: TypeNamer): string[] {
   if (t.rowLevelSecurity) out.push(`ALTER TABLE ${rel(id)} ENABLE ROW LEVEL SECURITY`);
   if (t.forceRowLevelSecurity) out.push(`ALTER TABLE ${rel(id)} FORCE ROW LEVEL SECURITY`);
   if (t.comment !== undefined) out.push(commentOn('TABLE', rel(id), t.comment));
-  for (const c of t.columns) if (c.comment !== undefined) out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(c.name)}`, c.comment));
+  for (const c of t.columns)
+    if (c.comment !== undefined) out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(c.name)}`, c.comment));
   for (const c of inlineConstraints(t)) out.push(...constraintComment(id, c));
   for (const c of Object.values(t.checks)) if (c.notValid) out.push(...constraintComment(id, c));
   void ty;
@@ -298,11 +305,18 @@ export function dropIndex(on: string, name: string): string {
   return `DROP INDEX ${indexRef(on, name)}`;
 }
 
-const EVENT_SQL: Readonly<Record<string, string>> = { insert: 'INSERT', update: 'UPDATE', delete: 'DELETE', truncate: 'TRUNCATE' };
+const EVENT_SQL: Readonly<Record<string, string>> = {
+  insert: 'INSERT',
+  update: 'UPDATE',
+  delete: 'DELETE',
+  truncate: 'TRUNCATE',
+};
 
 /** createTrigger writes CREATE [CONSTRAINT] TRIGGER (plus ENABLE/DISABLE and comment). */
 export function createTrigger(on: string, tr: Trigger): string[] {
-  const events = tr.events.map((e) => (e === 'update' && tr.updateOf?.length ? `UPDATE OF ${cols(tr.updateOf)}` : EVENT_SQL[e]!));
+  const events = tr.events.map((e) =>
+    e === 'update' && tr.updateOf?.length ? `UPDATE OF ${cols(tr.updateOf)}` : EVENT_SQL[e]!,
+  );
   let s = `CREATE${tr.constraint ? ' CONSTRAINT' : ''} TRIGGER ${quoteIdent(tr.name)} ${tr.timing === 'instead_of' ? 'INSTEAD OF' : tr.timing.toUpperCase()} ${events.join(' OR ')} ON ${rel(on)}`;
   if (tr.constraint) s += tr.deferrable ? timing(tr) : ' NOT DEFERRABLE';
   if (tr.referencing && (tr.referencing.oldTable || tr.referencing.newTable)) {
@@ -321,7 +335,9 @@ export function createTrigger(on: string, tr: Trigger): string[] {
 
 /** triggerEnable writes ALTER TABLE ... ENABLE/DISABLE TRIGGER. */
 export function triggerEnable(on: string, name: string, state: Trigger['enabled']): string {
-  const verb = { origin: 'ENABLE', disabled: 'DISABLE', replica: 'ENABLE REPLICA', always: 'ENABLE ALWAYS' }[state ?? 'origin'];
+  const verb = { origin: 'ENABLE', disabled: 'DISABLE', replica: 'ENABLE REPLICA', always: 'ENABLE ALWAYS' }[
+    state ?? 'origin'
+  ];
   return `ALTER TABLE ${rel(on)} ${verb} TRIGGER ${quoteIdent(name)}`;
 }
 
@@ -372,7 +388,8 @@ export function createView(id: string, v: View): string[] {
   for (const ix of Object.values(v.indexes ?? {})) out.push(...createIndex(id, ix));
   for (const tr of Object.values(v.triggers ?? {})) out.push(...createTrigger(id, tr));
   if (v.comment !== undefined) out.push(commentOn(viewKind(v), rel(id), v.comment));
-  for (const [c, text] of Object.entries(v.columnComments ?? {})) out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(c)}`, text));
+  for (const [c, text] of Object.entries(v.columnComments ?? {}))
+    out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(c)}`, text));
   return out;
 }
 
@@ -444,7 +461,9 @@ export function createEnum(id: string, e: EnumType): string[] {
 
 /** createComposite writes CREATE TYPE ... AS (...). */
 export function createComposite(id: string, c: CompositeType, ty: TypeNamer): string[] {
-  const attrs = c.attributes.map((a) => `${quoteIdent(a.name)} ${ty(a.type)}${a.collation ? ` COLLATE ${dottedName(a.collation)}` : ''}`);
+  const attrs = c.attributes.map(
+    (a) => `${quoteIdent(a.name)} ${ty(a.type)}${a.collation ? ` COLLATE ${dottedName(a.collation)}` : ''}`,
+  );
   const out = [`CREATE TYPE ${rel(id)} AS (${attrs.join(', ')})`];
   if (c.comment !== undefined) out.push(commentOn('TYPE', rel(id), c.comment));
   return out;
@@ -458,7 +477,9 @@ export function createDomain(id: string, d: Domain, ty: TypeNamer): string[] {
   if (!d.nullable) s += ' NOT NULL';
   const out = [s];
   for (const c of Object.values(d.checks)) {
-    out.push(`ALTER DOMAIN ${rel(id)} ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression})${c.notValid ? ' NOT VALID' : ''}`);
+    out.push(
+      `ALTER DOMAIN ${rel(id)} ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression})${c.notValid ? ' NOT VALID' : ''}`,
+    );
   }
   if (d.comment !== undefined) out.push(commentOn('DOMAIN', rel(id), d.comment));
   return out;

@@ -148,7 +148,8 @@ export function splitStatements(script: string): ScriptStatement[] {
 }
 
 /** TRANSACTION_CONTROL matches statements that would end or nest schemaver's one transaction. */
-const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|ROLLBACK|END|ABORT|START\s+TRANSACTION|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION|COMMIT\s+PREPARED|ROLLBACK\s+PREPARED)\b/i;
+const TRANSACTION_CONTROL =
+  /^(BEGIN|COMMIT|ROLLBACK|END|ABORT|START\s+TRANSACTION|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION|COMMIT\s+PREPARED|ROLLBACK\s+PREPARED)\b/i;
 
 /** skipQuoted scans a '...' string or "..." identifier opening at `i`; returns the index after it and the newlines inside. */
 function skipQuoted(s: string, i: number, escaped: boolean): { next: number; lines: number } {

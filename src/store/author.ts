@@ -18,7 +18,9 @@ export interface Author {
 
 /** resolveAuthor finds the identity to commit as for a project at `root`. */
 export async function resolveAuthor(root: string): Promise<Author> {
-  const now = process.env.SCHEMAVER_AUTHOR_DATE ? Number(process.env.SCHEMAVER_AUTHOR_DATE) : Math.floor(Date.now() / 1000);
+  const now = process.env.SCHEMAVER_AUTHOR_DATE
+    ? Number(process.env.SCHEMAVER_AUTHOR_DATE)
+    : Math.floor(Date.now() / 1000);
   const timestamp = Number.isFinite(now) ? Math.floor(now) : Math.floor(Date.now() / 1000);
   const timezoneOffset = process.env.SCHEMAVER_AUTHOR_DATE ? 0 : new Date(timestamp * 1000).getTimezoneOffset();
   let name = process.env.SCHEMAVER_AUTHOR_NAME?.trim() || undefined;
@@ -26,7 +28,11 @@ export async function resolveAuthor(root: string): Promise<Author> {
   if (!name || !email) {
     const gitConfig = await findGitConfig(root);
     if (gitConfig) {
-      const files = [gitConfig, join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'git', 'config'), join(homedir(), '.gitconfig')];
+      const files = [
+        gitConfig,
+        join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'git', 'config'),
+        join(homedir(), '.gitconfig'),
+      ];
       for (const f of files) {
         const user = await readUserSection(f);
         name ??= user.name;

@@ -111,7 +111,17 @@ export const STORE_DIR = '.schemaver';
 export const SCHEMA_DIR = 'schema';
 
 /** STORE_IGNORES are the store entries an app repository should not track: the local PGlite database, caches, the lock. */
-export const STORE_IGNORES = ['local/', 'local.lock', 'cache/', 'schemaver.lock', 'MERGE_HEAD', 'MERGE_STATE', '*.tmp-*', 'tmp_obj_*', 'tmp_pack_*'];
+export const STORE_IGNORES = [
+  'local/',
+  'local.lock',
+  'cache/',
+  'schemaver.lock',
+  'MERGE_HEAD',
+  'MERGE_STATE',
+  '*.tmp-*',
+  'tmp_obj_*',
+  'tmp_pack_*',
+];
 
 /** cacheDir is where derived, rebuildable data lives (`<root>/.schemaver/cache`: verified edges, WORKING's hash); ignored by git. */
 export function cacheDir(root: string): string {
@@ -154,7 +164,8 @@ export async function initStore(root: string, opts: { branch?: string } = {}): P
   // Build the repository beside its final place and rename it in, so a killed init leaves nothing half-made.
   const tmp = join(root, `${STORE_DIR}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`);
   try {
-    for (const d of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags', 'info']) await fsp.mkdir(join(tmp, d), { recursive: true });
+    for (const d of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags', 'info'])
+      await fsp.mkdir(join(tmp, d), { recursive: true });
     await fsp.writeFile(join(tmp, 'HEAD'), `ref: refs/heads/${branch}\n`);
     await fsp.writeFile(
       join(tmp, 'config'),
@@ -163,15 +174,29 @@ export async function initStore(root: string, opts: { branch?: string } = {}): P
     await fsp.writeFile(join(tmp, 'description'), 'schemaver store: schema snapshots and their migrations\n');
     const ignores = STORE_IGNORES.join('\n') + '\n';
     await fsp.writeFile(join(tmp, 'info', 'exclude'), `# schemaver: not part of the store\n${ignores}`);
-    await fsp.writeFile(join(tmp, '.gitignore'), `# schemaver: the local database and lock are not part of the store\n${ignores}`);
+    await fsp.writeFile(
+      join(tmp, '.gitignore'),
+      `# schemaver: the local database and lock are not part of the store\n${ignores}`,
+    );
     await fsp.rename(tmp, gitdir);
   } catch (e) {
     await fsp.rm(tmp, { recursive: true, force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTEMPTY') {
-      throw new SchemaverError({ code: 'store-exists', message: `${gitdir} already exists`, hint: 'this project is already initialised', exit: 2 });
+      throw new SchemaverError({
+        code: 'store-exists',
+        message: `${gitdir} already exists`,
+        hint: 'this project is already initialised',
+        exit: 2,
+      });
     }
-    throw new SchemaverError({ code: 'store-unwritable', message: `cannot create ${gitdir}: ${(e as Error).message}`, hint: 'check the permissions of the project directory', exit: 3, cause: e });
+    throw new SchemaverError({
+      code: 'store-unwritable',
+      message: `cannot create ${gitdir}: ${(e as Error).message}`,
+      hint: 'check the permissions of the project directory',
+      exit: 3,
+      cause: e,
+    });
   }
   return openStore(root);
 }

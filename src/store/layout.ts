@@ -86,7 +86,13 @@ export function readMigration(dir: string, up: string, down: string, steps: stri
 export function checkFilePath(f: SourceFile): void {
   const p = f.path;
   const parts = p.split('/');
-  if (parts[0] !== 'schema' || parts.length < 2 || parts.some((x) => x === '' || x === '.' || x === '..') || p.includes('\\') || p.includes('\0')) {
+  if (
+    parts[0] !== 'schema' ||
+    parts.length < 2 ||
+    parts.some((x) => x === '' || x === '.' || x === '..') ||
+    p.includes('\\') ||
+    p.includes('\0')
+  ) {
     throw new SchemaverError({
       code: 'bad-file-path',
       message: `cannot store '${p}': schema files must be relative paths below schema/`,
@@ -121,8 +127,20 @@ export function formatTimezone(offsetMinutes: number): string {
 }
 
 /** commitText writes a raw git commit object. */
-export function commitText(tree: string, parents: readonly string[], who: { name: string; email: string; timestamp: number; timezoneOffset: number }, message: string): string {
+export function commitText(
+  tree: string,
+  parents: readonly string[],
+  who: { name: string; email: string; timestamp: number; timezoneOffset: number },
+  message: string,
+): string {
   const sig = `${who.name} <${who.email}> ${who.timestamp} ${formatTimezone(who.timezoneOffset)}`;
-  const lines = [`tree ${tree}`, ...parents.map((p) => `parent ${p}`), `author ${sig}`, `committer ${sig}`, '', message];
+  const lines = [
+    `tree ${tree}`,
+    ...parents.map((p) => `parent ${p}`),
+    `author ${sig}`,
+    `committer ${sig}`,
+    '',
+    message,
+  ];
   return lines.join('\n');
 }

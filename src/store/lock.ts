@@ -37,7 +37,12 @@ export async function acquireLock(gitdir: string): Promise<() => Promise<void>> 
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw envFailure('store-unwritable', `cannot create ${path}: ${(e as Error).message}`, 'check the permissions of .schemaver/', e);
+        throw envFailure(
+          'store-unwritable',
+          `cannot create ${path}: ${(e as Error).message}`,
+          'check the permissions of .schemaver/',
+          e,
+        );
       }
     }
     const holder = await readHolder(path);
@@ -50,7 +55,9 @@ export async function acquireLock(gitdir: string): Promise<() => Promise<void>> 
       await fsp.rm(path, { force: true });
       continue;
     }
-    const who = holder ? `process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''}` : 'another process';
+    const who = holder
+      ? `process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''}`
+      : 'another process';
     throw envFailure(
       'store-locked',
       `the store is locked by ${who} (another schemaver command is writing)`,
@@ -59,7 +66,11 @@ export async function acquireLock(gitdir: string): Promise<() => Promise<void>> 
       { lock: path, ...(holder ? { pid: holder.pid, host: holder.host } : {}) },
     );
   }
-  throw envFailure('store-locked', 'the store lock could not be taken', `remove ${join('.schemaver', LOCK_FILE)} if no schemaver is running`);
+  throw envFailure(
+    'store-locked',
+    'the store lock could not be taken',
+    `remove ${join('.schemaver', LOCK_FILE)} if no schemaver is running`,
+  );
 }
 
 /** readHolder reads a lock file: its holder, 'empty' while being written, undefined when unreadable or unparseable. */

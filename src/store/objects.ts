@@ -66,7 +66,8 @@ export class ObjectWriter {
     const objects = [...this.queue].map(([oid, o]) => ({ oid, ...o }));
     this.queue.clear();
     for (const o of objects) this.encodedOids.add(o.oid);
-    if (objects.length >= PACK_THRESHOLD) this.encoded.push({ oids: objects.map((o) => o.oid), pack: encodePack(objects) });
+    if (objects.length >= PACK_THRESHOLD)
+      this.encoded.push({ oids: objects.map((o) => o.oid), pack: encodePack(objects) });
     else for (const o of objects) this.encoded.push({ oids: [o.oid], loose: deflateObject(o.type, o.content) });
   }
 

@@ -31,7 +31,7 @@ export function refNameProblem(name: string): string | undefined {
   if (name === '') return 'it is empty';
   if (RESERVED_NAMES.has(name)) return 'it is a reserved revision name';
   if (/^[0-9a-f]{40}$/i.test(name)) return 'it looks like a commit id';
-  if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return "it contains a space, a control character or one of ~ ^ : ? * [ \\";
+  if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return 'it contains a space, a control character or one of ~ ^ : ? * [ \\';
   if (name.includes('..')) return "it contains '..'";
   if (name.includes('@{')) return "it contains '@{'";
   if (name.startsWith('-')) return "it starts with '-'";
@@ -162,7 +162,10 @@ export async function deleteRef(gitdir: string, ref: string): Promise<void> {
 }
 
 /** listRefs returns every ref below `prefix` (`refs/heads/`), loose and packed, as short name -> id, sorted by name. */
-export async function listRefs(gitdir: string, prefix: 'refs/heads/' | 'refs/tags/'): Promise<{ name: string; id: string }[]> {
+export async function listRefs(
+  gitdir: string,
+  prefix: 'refs/heads/' | 'refs/tags/',
+): Promise<{ name: string; id: string }[]> {
   const found = new Map<string, string>();
   for (const [ref, id] of await readPackedRefs(gitdir)) {
     if (ref.startsWith(prefix)) found.set(ref.slice(prefix.length), id);
@@ -183,5 +186,7 @@ export async function listRefs(gitdir: string, prefix: 'refs/heads/' | 'refs/tag
     }
   }
   await walk(join(gitdir, prefix), '');
-  return [...found].map(([name, id]) => ({ name, id })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...found]
+    .map(([name, id]) => ({ name, id }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -11,9 +11,26 @@ import { canonicalObjects } from '../canon/index.js';
 import type { SourceFile } from '../parse/index.js';
 import type { Migration } from '../model/plan.js';
 import type { Schema } from '../model/types.js';
-import { schemaHashOf, type CommitInfo, type NewCommit, type PreparedCommit, type Snapshot, type Store } from './index.js';
+import {
+  schemaHashOf,
+  type CommitInfo,
+  type NewCommit,
+  type PreparedCommit,
+  type Snapshot,
+  type Store,
+} from './index.js';
 import { ObjectWriter, addPath, type TreeNode } from './objects.js';
-import { checkRefName, deleteRef, writeFileAtomic, listRefs, readHead, readRef, writeHead, writeRef, type HeadState } from './refs.js';
+import {
+  checkRefName,
+  deleteRef,
+  writeFileAtomic,
+  listRefs,
+  readHead,
+  readRef,
+  writeHead,
+  writeRef,
+  type HeadState,
+} from './refs.js';
 import { acquireLock } from './lock.js';
 import { ambiguousRevision, navigate, parseRev, unknownRevision } from './revision.js';
 import { resolveAuthor } from './author.js';
@@ -87,7 +104,8 @@ export class GitStore implements Store {
       if (matches.length === 1) return matches[0]!;
       if (matches.length > 1) {
         const candidates = [];
-        for (const id of matches.sort()) candidates.push({ id, summary: (await this.readCommit(id)).message.split('\n')[0] ?? '' });
+        for (const id of matches.sort())
+          candidates.push({ id, summary: (await this.readCommit(id)).message.split('\n')[0] ?? '' });
         throw ambiguousRevision(rev, candidates);
       }
     } else if (/^[0-9a-f]{1,3}$/.test(lower)) {
@@ -279,7 +297,13 @@ export class GitStore implements Store {
   }
 
   async prepareCommit(c: NewCommit): Promise<PreparedCommit> {
-    if (!c.message.trim()) throw new SchemaverError({ code: 'empty-message', message: 'a commit needs a message', hint: 'pass -m "what changed and why"', exit: 2 });
+    if (!c.message.trim())
+      throw new SchemaverError({
+        code: 'empty-message',
+        message: 'a commit needs a message',
+        hint: 'pass -m "what changed and why"',
+        exit: 2,
+      });
     for (const f of c.files) checkFilePath(f);
     const hash = await schemaHashOf(c.schema);
     const w = new ObjectWriter(this.gitdir, { batch: true });
@@ -298,7 +322,10 @@ export class GitStore implements Store {
     }
     const tree = await w.writeTree(root);
     const author = await resolveAuthor(this.root);
-    const id = await w.write('commit', Buffer.from(commitText(tree, c.parents, author, commitMessage(c.message, hash)), 'utf8'));
+    const id = await w.write(
+      'commit',
+      Buffer.from(commitText(tree, c.parents, author, commitMessage(c.message, hash)), 'utf8'),
+    );
     w.encode();
     const write = () =>
       this.withLock(async () => {
@@ -345,7 +372,11 @@ export class GitStore implements Store {
       for (let i = 1; i < ready.length; i++) {
         const a = ready[i]!;
         const b = ready[best]!;
-        if (a.info.author.timestamp > b.info.author.timestamp || (a.info.author.timestamp === b.info.author.timestamp && a.seq > b.seq)) best = i;
+        if (
+          a.info.author.timestamp > b.info.author.timestamp ||
+          (a.info.author.timestamp === b.info.author.timestamp && a.seq > b.seq)
+        )
+          best = i;
       }
       const { info } = ready.splice(best, 1)[0]!;
       out.push(info);
@@ -376,7 +407,8 @@ export class GitStore implements Store {
 
   async tags(): Promise<{ name: string; id: string }[]> {
     const out = [];
-    for (const t of await listRefs(this.gitdir, 'refs/tags/')) out.push({ name: t.name, id: await this.peel(t.id, t.name) });
+    for (const t of await listRefs(this.gitdir, 'refs/tags/'))
+      out.push({ name: t.name, id: await this.peel(t.id, t.name) });
     return out;
   }
 
@@ -384,7 +416,12 @@ export class GitStore implements Store {
     checkRefName(name, 'branch');
     await this.withLock(async () => {
       if (await readRef(this.gitdir, `refs/heads/${name}`)) {
-        throw new SchemaverError({ code: 'branch-exists', message: `a branch named '${name}' already exists`, hint: `switch to it with \`schemaver checkout ${name}\``, exit: 2 });
+        throw new SchemaverError({
+          code: 'branch-exists',
+          message: `a branch named '${name}' already exists`,
+          hint: `switch to it with \`schemaver checkout ${name}\``,
+          exit: 2,
+        });
       }
       if (!(await this.isCommit(start))) throw unknownRevision(start);
       await writeRef(this.gitdir, `refs/heads/${name}`, start);
@@ -394,10 +431,20 @@ export class GitStore implements Store {
   async deleteBranch(name: string): Promise<void> {
     await this.withLock(async () => {
       if (!(await readRef(this.gitdir, `refs/heads/${name}`))) {
-        throw new SchemaverError({ code: 'unknown-branch', message: `there is no branch named '${name}'`, hint: 'list branches with `schemaver branch`', exit: 2 });
+        throw new SchemaverError({
+          code: 'unknown-branch',
+          message: `there is no branch named '${name}'`,
+          hint: 'list branches with `schemaver branch`',
+          exit: 2,
+        });
       }
       if ((await this.currentBranch()) === name) {
-        throw new SchemaverError({ code: 'branch-current', message: `cannot delete branch '${name}': it is checked out`, hint: 'checkout another branch first', exit: 2 });
+        throw new SchemaverError({
+          code: 'branch-current',
+          message: `cannot delete branch '${name}': it is checked out`,
+          hint: 'checkout another branch first',
+          exit: 2,
+        });
       }
       await deleteRef(this.gitdir, `refs/heads/${name}`);
     });
@@ -407,7 +454,12 @@ export class GitStore implements Store {
     checkRefName(name, 'tag');
     await this.withLock(async () => {
       if (await readRef(this.gitdir, `refs/tags/${name}`)) {
-        throw new SchemaverError({ code: 'tag-exists', message: `a tag named '${name}' already exists`, hint: 'tags never move; pick another name', exit: 2 });
+        throw new SchemaverError({
+          code: 'tag-exists',
+          message: `a tag named '${name}' already exists`,
+          hint: 'tags never move; pick another name',
+          exit: 2,
+        });
       }
       if (!(await this.isCommit(id))) throw unknownRevision(id);
       await writeRef(this.gitdir, `refs/tags/${name}`, id);
@@ -454,6 +506,10 @@ export class GitStore implements Store {
 /** checkStateName refuses state names that could escape the gitdir or clobber git files. */
 function checkStateName(name: string): void {
   if (!STATE_NAME.test(name) || name === 'HEAD') {
-    throw new SchemaverError({ code: 'bad-state-name', message: `'${name}' is not a state file name (use upper case, e.g. MERGE_HEAD)`, exit: 2 });
+    throw new SchemaverError({
+      code: 'bad-state-name',
+      message: `'${name}' is not a state file name (use upper case, e.g. MERGE_HEAD)`,
+      exit: 2,
+    });
   }
 }

@@ -75,13 +75,17 @@ export async function navigate(
       const parents = await parentsOf(id);
       const next = parents[n - 1];
       if (next === undefined) {
-        throw unknownRevision(rev, `commit ${id.slice(0, 7)} has ${parents.length === 0 ? 'no parents' : parents.length === 1 ? 'only 1 parent' : `only ${parents.length} parents`}`);
+        throw unknownRevision(
+          rev,
+          `commit ${id.slice(0, 7)} has ${parents.length === 0 ? 'no parents' : parents.length === 1 ? 'only 1 parent' : `only ${parents.length} parents`}`,
+        );
       }
       id = next;
     } else {
       for (let i = 0; i < n; i++) {
         const parents = await parentsOf(id);
-        if (parents.length === 0) throw unknownRevision(rev, `history before ${id.slice(0, 7)} is only ${i} commit(s) deep`);
+        if (parents.length === 0)
+          throw unknownRevision(rev, `history before ${id.slice(0, 7)} is only ${i} commit(s) deep`);
         id = parents[0]!;
       }
     }

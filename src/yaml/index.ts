@@ -8,7 +8,18 @@ import { qid } from '../model/ids.js';
 import type { Schema } from '../model/types.js';
 import type { SourceFile } from '../parse/index.js';
 import { omittableNames } from './names.js';
-import { compositeTree, domainTree, enumTree, functionKey, functionTree, sequenceTree, tableTree, viewTree, type Emitter, type YamlTree } from './tree.js';
+import {
+  compositeTree,
+  domainTree,
+  enumTree,
+  functionKey,
+  functionTree,
+  sequenceTree,
+  tableTree,
+  viewTree,
+  type Emitter,
+  type YamlTree,
+} from './tree.js';
 
 export type { YamlTree } from './tree.js';
 
@@ -23,7 +34,17 @@ export interface YamlFileTree {
   readonly tree: { [section: string]: YamlTree };
 }
 
-const SECTION_ORDER = ['extensions', 'schemas', 'enums', 'composites', 'domains', 'sequences', 'tables', 'views', 'functions'] as const;
+const SECTION_ORDER = [
+  'extensions',
+  'schemas',
+  'enums',
+  'composites',
+  'domains',
+  'sequences',
+  'tables',
+  'views',
+  'functions',
+] as const;
 type Section = (typeof SECTION_ORDER)[number];
 
 interface Placed {
@@ -53,14 +74,21 @@ function place(schema: Schema): Placed[] {
   for (const [name, n] of sortedEntries(schema.schemas)) {
     out.push({ schema: name, section: 'schemas', key: name, value: n.comment ? { name, comment: n.comment } : name });
   }
-  for (const [id, x] of sortedEntries(schema.enums)) out.push({ schema: x.schema, section: 'enums', key: id, value: enumTree(x) });
-  for (const [id, x] of sortedEntries(schema.composites)) out.push({ schema: x.schema, section: 'composites', key: id, value: compositeTree(x) });
-  for (const [id, x] of sortedEntries(schema.domains)) out.push({ schema: x.schema, section: 'domains', key: id, value: domainTree(e, id, x) });
-  for (const [id, x] of sortedEntries(schema.sequences)) out.push({ schema: x.schema, section: 'sequences', key: id, value: sequenceTree(x) });
-  for (const [id, x] of sortedEntries(schema.tables)) out.push({ schema: x.schema, table: x.name, section: 'tables', key: id, value: tableTree(e, id, x) });
-  for (const [id, x] of sortedEntries(schema.views)) out.push({ schema: x.schema, section: 'views', key: id, value: viewTree(e, id, x) });
+  for (const [id, x] of sortedEntries(schema.enums))
+    out.push({ schema: x.schema, section: 'enums', key: id, value: enumTree(x) });
+  for (const [id, x] of sortedEntries(schema.composites))
+    out.push({ schema: x.schema, section: 'composites', key: id, value: compositeTree(x) });
+  for (const [id, x] of sortedEntries(schema.domains))
+    out.push({ schema: x.schema, section: 'domains', key: id, value: domainTree(e, id, x) });
+  for (const [id, x] of sortedEntries(schema.sequences))
+    out.push({ schema: x.schema, section: 'sequences', key: id, value: sequenceTree(x) });
+  for (const [id, x] of sortedEntries(schema.tables))
+    out.push({ schema: x.schema, table: x.name, section: 'tables', key: id, value: tableTree(e, id, x) });
+  for (const [id, x] of sortedEntries(schema.views))
+    out.push({ schema: x.schema, section: 'views', key: id, value: viewTree(e, id, x) });
   const counts = new Map<string, number>();
-  for (const f of Object.values(schema.functions)) counts.set(qid(f.schema, f.name), (counts.get(qid(f.schema, f.name)) ?? 0) + 1);
+  for (const f of Object.values(schema.functions))
+    counts.set(qid(f.schema, f.name), (counts.get(qid(f.schema, f.name)) ?? 0) + 1);
   for (const [, f] of sortedEntries(schema.functions)) {
     const overloaded = (counts.get(qid(f.schema, f.name)) ?? 0) > 1;
     out.push({ schema: f.schema, section: 'functions', key: functionKey(f, overloaded), value: functionTree(f) });
@@ -102,10 +130,16 @@ export function schemaToYamlFiles(schema: Schema, opts: WriteOptions = {}): Yaml
   };
   const pathOf = (p: Placed): string => {
     const dir = safeFileName(p.schema);
-    const key = opts.layout === 'per-table' ? (p.table !== undefined ? `${p.schema}\u0000${p.table}` : `${p.schema}\u0000`) : p.schema;
+    const key =
+      opts.layout === 'per-table'
+        ? p.table !== undefined
+          ? `${p.schema}\u0000${p.table}`
+          : `${p.schema}\u0000`
+        : p.schema;
     let path = fileFor.get(key);
     if (path === undefined) {
-      if (opts.layout === 'per-table') path = unique(p.table !== undefined ? `schema/${dir}/${safeFileName(p.table)}` : `schema/${dir}/_types`);
+      if (opts.layout === 'per-table')
+        path = unique(p.table !== undefined ? `schema/${dir}/${safeFileName(p.table)}` : `schema/${dir}/_types`);
       else path = unique(`schema/${dir}`);
       fileFor.set(key, path);
     }
@@ -132,7 +166,10 @@ export function schemaRefHeader(path: string): string {
 
 /** writeSchemaYaml writes a schema as readable YAML files under `schema/`, each starting with the JSON Schema hint. */
 export function writeSchemaYaml(schema: Schema, opts: WriteOptions = {}): SourceFile[] {
-  return schemaToYamlFiles(schema, opts).map((f) => ({ path: f.path, text: schemaRefHeader(f.path) + stringifyYaml(f.tree) }));
+  return schemaToYamlFiles(schema, opts).map((f) => ({
+    path: f.path,
+    text: schemaRefHeader(f.path) + stringifyYaml(f.tree),
+  }));
 }
 
 function inlineLength(v: unknown, depth: number): number {
@@ -141,7 +178,10 @@ function inlineLength(v: unknown, depth: number): number {
   if (typeof v !== 'object') return String(v).length;
   if (depth > 2) return Infinity;
   if (Array.isArray(v)) return v.reduce((n: number, x) => n + inlineLength(x, depth + 1) + 2, 2);
-  return Object.entries(v as Record<string, unknown>).reduce((n, [k, x]) => n + k.length + 2 + inlineLength(x, depth + 1) + 2, 2);
+  return Object.entries(v as Record<string, unknown>).reduce(
+    (n, [k, x]) => n + k.length + 2 + inlineLength(x, depth + 1) + 2,
+    2,
+  );
 }
 
 /** stringifyYaml writes a plain tree as YAML: block style for structure, flow style (`{ type: text }`, `[a, b]`) for short leaves. */
@@ -175,7 +215,8 @@ function flowable(keys: readonly string[], json: unknown, kind: 'map' | 'seq'): 
   if (named.length < 2 && !(kind === 'seq' && named.length >= 1)) return false;
   const section = named[0];
   if (section === 'tables' && named.length === 2 && kind === 'map') return false; // a table body
-  if (kind === 'map' && named[named.length - 1] === 'columns' && section === 'tables' && named.length === 3) return false;
+  if (kind === 'map' && named[named.length - 1] === 'columns' && section === 'tables' && named.length === 3)
+    return false;
   if (section === 'functions' && named.length === 2 && kind === 'map') return inlineLength(json, 0) <= 60;
   if (section === 'views' && named.length === 2 && kind === 'map') return inlineLength(json, 0) <= 60;
   return inlineLength(json, 0) <= 100;

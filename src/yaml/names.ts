@@ -22,8 +22,10 @@ export function omittableNames(schema: Schema): Set<string> {
     for (const n of Object.keys(t.exclusions)) all.push(nameKey(id, 'exclusion', n));
     for (const n of Object.keys(t.indexes)) all.push(nameKey(id, 'index', n));
   }
-  for (const [id, v] of Object.entries(schema.views)) for (const n of Object.keys(v.indexes ?? {})) all.push(nameKey(id, 'index', n));
-  for (const [id, d] of Object.entries(schema.domains)) for (const n of Object.keys(d.checks)) all.push(nameKey(id, 'dcheck', n));
+  for (const [id, v] of Object.entries(schema.views))
+    for (const n of Object.keys(v.indexes ?? {})) all.push(nameKey(id, 'index', n));
+  for (const [id, d] of Object.entries(schema.domains))
+    for (const n of Object.keys(d.checks)) all.push(nameKey(id, 'dcheck', n));
   for (const k of all) omit.add(k);
   for (let round = 0; round < 50; round++) {
     const wrong = trial(schema, omit);
@@ -77,7 +79,10 @@ function trial(schema: Schema, omit: Set<string>): string[] {
     name: d.name,
     checks: Object.values(d.checks).map((c) => slot(id, 'dcheck', c)),
   }));
-  const relations = [...Object.values(schema.sequences), ...Object.values(schema.views)].map((o) => ({ schema: o.schema, name: o.name }));
+  const relations = [...Object.values(schema.sequences), ...Object.values(schema.views)].map((o) => ({
+    schema: o.schema,
+    name: o.name,
+  }));
   assignDefaultNames(tables, domains, relations);
   return back.filter((b) => b.obj.name !== b.want).map((b) => b.key);
 }

@@ -69,7 +69,12 @@ function timing(o: Obj, t: { deferrable?: boolean; initiallyDeferred?: boolean }
 }
 
 /** named writes a collection of named objects as a map (all named), a list (none named) or a list with `name` where needed. */
-function named<T extends { name: string }>(items: readonly T[], omitted: (x: T) => boolean, body: (x: T) => YamlTree, scalarKey = 'columns'): YamlTree | undefined {
+function named<T extends { name: string }>(
+  items: readonly T[],
+  omitted: (x: T) => boolean,
+  body: (x: T) => YamlTree,
+  scalarKey = 'columns',
+): YamlTree | undefined {
   if (items.length === 0) return undefined;
   if (items.every((x) => !omitted(x))) {
     const o: Obj = {};
@@ -86,12 +91,19 @@ function named<T extends { name: string }>(items: readonly T[], omitted: (x: T) 
 
 function elementText(el: IndexElement, columns: readonly string[], mode: 'column' | 'expression' | 'either'): YamlTree {
   const base = el.column ?? el.expression!;
-  let text = el.column !== undefined && mode !== 'column' && !/^[A-Za-z_][A-Za-z0-9_$]*$/.test(base) ? idPart(base) : base;
+  let text =
+    el.column !== undefined && mode !== 'column' && !/^[A-Za-z_][A-Za-z0-9_$]*$/.test(base) ? idPart(base) : base;
   if (el.order) text += ' desc';
   if (el.nulls) text += ` nulls ${el.nulls}`;
   if (!el.collation && !el.opclass) {
     const back = parseElementText(text, mode, columns);
-    if (back.column === el.column && back.expression === el.expression && back.order === el.order && back.nulls === el.nulls) return text;
+    if (
+      back.column === el.column &&
+      back.expression === el.expression &&
+      back.order === el.order &&
+      back.nulls === el.nulls
+    )
+      return text;
   }
   const o: Obj = {};
   put(o, 'column', el.column);
@@ -107,12 +119,21 @@ function elementText(el: IndexElement, columns: readonly string[], mode: 'column
 function indexTree(ix: Index, columns: readonly string[]): YamlTree {
   const o: Obj = {};
   const els = ix.elements;
-  const simple = !ix.unique && !ix.using && !ix.include?.length && !ix.where && !ix.with && !ix.nullsNotDistinct && !ix.comment && !ix.renamedFrom;
+  const simple =
+    !ix.unique &&
+    !ix.using &&
+    !ix.include?.length &&
+    !ix.where &&
+    !ix.with &&
+    !ix.nullsNotDistinct &&
+    !ix.comment &&
+    !ix.renamedFrom;
   if (els.every((e) => e.column !== undefined)) {
     const list = els.map((e) => elementText(e, columns, 'column'));
     if (simple && list.every((x) => typeof x === 'string')) return list;
     o['columns'] = list;
-  } else if (els.every((e) => e.expression !== undefined)) o['expressions'] = els.map((e) => elementText(e, columns, 'expression'));
+  } else if (els.every((e) => e.expression !== undefined))
+    o['expressions'] = els.map((e) => elementText(e, columns, 'expression'));
   else o['elements'] = els.map((e) => elementText(e, columns, 'either'));
   flag(o, 'unique', ix.unique);
   put(o, 'using', ix.using);
@@ -199,8 +220,16 @@ export function tableTree(e: Emitter, id: string, t: Table): Obj {
   // uniques
   const tableUniques: UniqueConstraint[] = [];
   for (const u of Object.values(t.uniques)) {
-    const plain = u.columns.length === 1 && !u.include?.length && !u.nullsNotDistinct && !u.deferrable && !u.initiallyDeferred && !u.comment && !u.renamedFrom;
-    if (plain && !('unique' in extra(u.columns[0]!))) extra(u.columns[0]!)['unique'] = omitted('unique')(u) ? true : u.name;
+    const plain =
+      u.columns.length === 1 &&
+      !u.include?.length &&
+      !u.nullsNotDistinct &&
+      !u.deferrable &&
+      !u.initiallyDeferred &&
+      !u.comment &&
+      !u.renamedFrom;
+    if (plain && !('unique' in extra(u.columns[0]!)))
+      extra(u.columns[0]!)['unique'] = omitted('unique')(u) ? true : u.name;
     else tableUniques.push(u);
   }
   // checks: column-level when they mention exactly one column and keep the default name
@@ -243,7 +272,13 @@ export function tableTree(e: Emitter, id: string, t: Table): Obj {
     o,
     'unique',
     named(tableUniques, omitted('unique'), (u) => {
-      const plain = !u.include?.length && !u.nullsNotDistinct && !u.deferrable && !u.initiallyDeferred && !u.comment && !u.renamedFrom;
+      const plain =
+        !u.include?.length &&
+        !u.nullsNotDistinct &&
+        !u.deferrable &&
+        !u.initiallyDeferred &&
+        !u.comment &&
+        !u.renamedFrom;
       if (plain) return [...u.columns];
       const x: Obj = { columns: [...u.columns] };
       put(x, 'include', u.include ? [...u.include] : undefined);
@@ -257,15 +292,20 @@ export function tableTree(e: Emitter, id: string, t: Table): Obj {
   put(
     o,
     'checks',
-    named(tableChecks, omitted('check'), (c) => {
-      if (!c.noInherit && !c.notValid && !c.comment && !c.renamedFrom) return c.expression;
-      const x: Obj = { expression: c.expression };
-      flag(x, 'no_inherit', c.noInherit);
-      flag(x, 'not_valid', c.notValid);
-      put(x, 'comment', c.comment);
-      put(x, 'renamed_from', c.renamedFrom);
-      return x;
-    }, 'expression'),
+    named(
+      tableChecks,
+      omitted('check'),
+      (c) => {
+        if (!c.noInherit && !c.notValid && !c.comment && !c.renamedFrom) return c.expression;
+        const x: Obj = { expression: c.expression };
+        flag(x, 'no_inherit', c.noInherit);
+        flag(x, 'not_valid', c.notValid);
+        put(x, 'comment', c.comment);
+        put(x, 'renamed_from', c.renamedFrom);
+        return x;
+      },
+      'expression',
+    ),
   );
   put(
     o,
@@ -282,8 +322,16 @@ export function tableTree(e: Emitter, id: string, t: Table): Obj {
       return x;
     }),
   );
-  put(o, 'exclusions', named(Object.values(t.exclusions), omitted('exclusion'), (x) => exclusionTree(x, colNames)));
-  put(o, 'indexes', named(Object.values(t.indexes), omitted('index'), (ix) => indexTree(ix, colNames)));
+  put(
+    o,
+    'exclusions',
+    named(Object.values(t.exclusions), omitted('exclusion'), (x) => exclusionTree(x, colNames)),
+  );
+  put(
+    o,
+    'indexes',
+    named(Object.values(t.indexes), omitted('index'), (ix) => indexTree(ix, colNames)),
+  );
   put(o, 'triggers', mapOf(t.triggers, triggerTree));
   put(o, 'policies', mapOf(t.policies, policyTree));
   flag(o, 'row_level_security', t.rowLevelSecurity);
@@ -327,7 +375,11 @@ function exclusionTree(x: ExclusionConstraint, columns: readonly string[]): Obj 
   return o;
 }
 
-const SERIAL_NAME: Readonly<Record<string, string>> = { integer: 'serial', bigint: 'bigserial', smallint: 'smallserial' };
+const SERIAL_NAME: Readonly<Record<string, string>> = {
+  integer: 'serial',
+  bigint: 'bigserial',
+  smallint: 'smallserial',
+};
 
 function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree {
   const o: Obj = {};
@@ -357,7 +409,9 @@ function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree 
 
 /** enumTree writes an enum: a plain list of values when it has no comment or hints. */
 export function enumTree(en: EnumType): YamlTree {
-  const values: YamlTree[] = en.values.map((v) => (en.valueRenames?.[v] !== undefined ? { value: v, renamed_from: en.valueRenames[v]! } : v));
+  const values: YamlTree[] = en.values.map((v) =>
+    en.valueRenames?.[v] !== undefined ? { value: v, renamed_from: en.valueRenames[v]! } : v,
+  );
   if (!en.comment && !en.renamedFrom) return values;
   const o: Obj = { values };
   put(o, 'comment', en.comment);
@@ -388,7 +442,12 @@ export function domainTree(e: Emitter, id: string, d: Domain): YamlTree {
     put(
       o,
       'checks',
-      named(checks, omitted, (c) => (c.notValid ? { expression: c.expression, not_valid: true } : c.expression), 'expression'),
+      named(
+        checks,
+        omitted,
+        (c) => (c.notValid ? { expression: c.expression, not_valid: true } : c.expression),
+        'expression',
+      ),
     );
   }
   put(o, 'comment', d.comment);
@@ -411,7 +470,16 @@ export function viewTree(e: Emitter, id: string, v: View): YamlTree {
   put(o, 'columns', v.columns ? [...v.columns] : undefined);
   put(o, 'options', v.options ? { ...v.options } : undefined);
   const cols = v.columns ?? [];
-  if (v.indexes) put(o, 'indexes', named(Object.values(v.indexes), (x) => e.omit.has(nameKey(id, 'index', x.name)), (ix) => indexTree(ix, cols)));
+  if (v.indexes)
+    put(
+      o,
+      'indexes',
+      named(
+        Object.values(v.indexes),
+        (x) => e.omit.has(nameKey(id, 'index', x.name)),
+        (ix) => indexTree(ix, cols),
+      ),
+    );
   put(o, 'triggers', mapOf(v.triggers, triggerTree));
   put(o, 'column_comments', v.columnComments ? { ...v.columnComments } : undefined);
   put(o, 'comment', v.comment);

@@ -13,7 +13,9 @@ describe('schemaHash', () => {
 
   it('ignores rename hints and column order, but not meaning', () => {
     const base = mustParse('tables: { t: { columns: { a: int, b: text } } }');
-    const hinted = mustParse('tables: { t: { renamed_from: old, columns: { b: { type: text, renamed_from: c }, a: int4 } } }');
+    const hinted = mustParse(
+      'tables: { t: { renamed_from: old, columns: { b: { type: text, renamed_from: c }, a: int4 } } }',
+    );
     const changed = mustParse('tables: { t: { columns: { a: int, b: { type: text, nullable: false } } } }');
     expect(schemaHash(hinted)).toBe(schemaHash(base));
     expect(schemaHash(changed)).not.toBe(schemaHash(base));
@@ -45,7 +47,9 @@ sequences: { s: { type: bigint, start: 1, increment: 1, min: 1, max: 92233720368
 
   it('pins the hashes of the fixture schemas', async () => {
     // A change here means canonicalisation changed: every stored snapshot hash changes with it. Update deliberately.
-    expect(schemaHash(await loadFixture('spec'))).toBe('sv1:d4d0070ade155f0ca2d781c68bc07ba73fcaabe6da5e6d08f231f639a2a1f757');
+    expect(schemaHash(await loadFixture('spec'))).toBe(
+      'sv1:d4d0070ade155f0ca2d781c68bc07ba73fcaabe6da5e6d08f231f639a2a1f757',
+    );
     expect(schemaHash(mustParse(''))).toBe(schemaHash(mustParse('tables: {}\n# nothing\n')));
   });
 });

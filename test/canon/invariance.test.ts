@@ -21,7 +21,9 @@ function shuffle<T>(xs: T[], r: () => number): T[] {
 function reorder(v: YamlTree, r: () => number, path: string[]): YamlTree {
   if (Array.isArray(v)) {
     const last = path[path.length - 1];
-    const orderFree = ['checks', 'unique', 'foreign_keys', 'exclusions', 'indexes', 'extensions', 'schemas'].includes(last ?? '');
+    const orderFree = ['checks', 'unique', 'foreign_keys', 'exclusions', 'indexes', 'extensions', 'schemas'].includes(
+      last ?? '',
+    );
     const items = v.map((x) => reorder(x, r, [...path, '[]']));
     return orderFree ? shuffle(items, r) : items;
   }
@@ -54,7 +56,9 @@ function split(tree: Tree, n: number, r: () => number): SourceFile[] {
   }
   return files.map((t, i) => ({
     path: `schema/part${i}.yaml`,
-    text: `# part ${i}\n` + stringify(t, r() < 0.5 ? {} : { collectionStyle: r() < 0.5 ? 'flow' : 'block', indent: r() < 0.5 ? 2 : 4 }),
+    text:
+      `# part ${i}\n` +
+      stringify(t, r() < 0.5 ? {} : { collectionStyle: r() < 0.5 ? 'flow' : 'block', indent: r() < 0.5 ? 2 : 4 }),
   }));
 }
 

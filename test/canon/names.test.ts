@@ -172,9 +172,12 @@ CREATE PROCEDURE p1(a int, inout b text, out c int) LANGUAGE plpgsql AS 'BEGIN E
       SELECT proname AS name, pg_get_function_arguments(oid) AS args, pg_get_function_identity_arguments(oid) AS ident,
              pg_get_function_result(oid) AS result
         FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1`);
-    const ours = Object.values(s.functions).sort((a, b) => (a.name < b.name ? -1 : 1)).map((f) => ({ name: f.name, args: f.args, ident: f.identityArgs, result: f.returns }));
+    const ours = Object.values(s.functions)
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((f) => ({ name: f.name, args: f.args, ident: f.identityArgs, result: f.returns }));
     // pg_get_function_result prints the OUT-parameter record as its only OUT type; procedures have no result
-    const fix = (r: { name: string; result: string | null }) => (r.name === 'f1' ? { ...r, result: 'boolean' } : r.name === 'p1' ? { ...r, result: 'void' } : r);
+    const fix = (r: { name: string; result: string | null }) =>
+      r.name === 'f1' ? { ...r, result: 'boolean' } : r.name === 'p1' ? { ...r, result: 'void' } : r;
     // defaults are expressions: PostgreSQL prints them deparsed (1.5 stays 1.5 here)
     expect(ours.map(fix)).toEqual(rows.map(fix));
   });

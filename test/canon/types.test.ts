@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { argTypes, normalizeCollation, normalizeFunctionArgs, normalizeReturns, normalizeType } from '../../src/canon/index.js';
+import {
+  argTypes,
+  normalizeCollation,
+  normalizeFunctionArgs,
+  normalizeReturns,
+  normalizeType,
+} from '../../src/canon/index.js';
 
 describe('normalizeType', () => {
   const cases: Array<[string, string]> = [
@@ -62,7 +68,7 @@ describe('normalizeType', () => {
 
 describe('function signatures', () => {
   it('normalises argument lists and derives identity types', () => {
-    expect(normalizeFunctionArgs('a int, b varchar(3) = \'x\', out c bool')).toEqual({
+    expect(normalizeFunctionArgs("a int, b varchar(3) = 'x', out c bool")).toEqual({
       args: "a integer, b character varying DEFAULT 'x', OUT c boolean",
       identityArgs: 'a integer, b character varying, OUT c boolean',
     });
@@ -71,8 +77,13 @@ describe('function signatures', () => {
       args: 'double precision, timestamp with time zone',
       identityArgs: 'double precision, timestamp with time zone',
     });
-    expect(normalizeFunctionArgs('IN x int4, VARIADIC rest text[]').identityArgs).toBe('x integer, VARIADIC rest text[]');
-    expect(normalizeFunctionArgs('x int4, OUT y int', true)).toEqual({ args: 'IN x integer, OUT y integer', identityArgs: 'IN x integer, OUT y integer' });
+    expect(normalizeFunctionArgs('IN x int4, VARIADIC rest text[]').identityArgs).toBe(
+      'x integer, VARIADIC rest text[]',
+    );
+    expect(normalizeFunctionArgs('x int4, OUT y int', true)).toEqual({
+      args: 'IN x integer, OUT y integer',
+      identityArgs: 'IN x integer, OUT y integer',
+    });
     expect(argTypes('x integer, VARIADIC rest text[], OUT y int')).toBe('integer, text[]');
   });
   it('normalises result types', () => {

@@ -119,7 +119,9 @@ describe('branch and checkout -b', () => {
     expect(p.read('schema/s.yaml')).toContain('my unsaved comment');
     p.write('schema/new.yaml', table('x'));
     const j = await p.run('checkout', 'HEAD~1', '--json');
-    expect(j.json()).toMatchObject({ error: { code: 'uncommitted-changes', data: { added: ['schema/new.yaml'], modified: ['schema/s.yaml'] } } });
+    expect(j.json()).toMatchObject({
+      error: { code: 'uncommitted-changes', data: { added: ['schema/new.yaml'], modified: ['schema/s.yaml'] } },
+    });
     const f = await p.run('checkout', 'HEAD~1', '--force');
     expect(f.code, f.stderr).toBe(0);
     expect(p.read('schema/s.yaml')).toBe(table('a'));
@@ -149,7 +151,14 @@ describe('revisions on the command line', () => {
   it('rejects unknown and malformed revisions with exit 2, a hint and no stack trace', async () => {
     p.write('schema/s.yaml', table('a'));
     await commit('a');
-    for (const args of [['log', 'nope'], ['show', 'HEAD~5'], ['diff', 'HEAD^2'], ['checkout', 'deadbeef'], ['tag', 't', 'zzz'], ['erd', '12']]) {
+    for (const args of [
+      ['log', 'nope'],
+      ['show', 'HEAD~5'],
+      ['diff', 'HEAD^2'],
+      ['checkout', 'deadbeef'],
+      ['tag', 't', 'zzz'],
+      ['erd', '12'],
+    ]) {
       const r = await p.run(...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('error[unknown-revision]');
@@ -187,7 +196,12 @@ describe('lock', () => {
     p.write('schema/s.yaml', table('b'));
     holder = spawn('sleep', ['60'], { stdio: 'ignore' });
     p.write('.schemaver/schemaver.lock', `${holder.pid}@${hostname()}\n`);
-    for (const args of [['commit', '-m', 'b', '--no-verify'], ['tag', 'v1'], ['branch', 'x'], ['checkout', '-b', 'y']]) {
+    for (const args of [
+      ['commit', '-m', 'b', '--no-verify'],
+      ['tag', 'v1'],
+      ['branch', 'x'],
+      ['checkout', '-b', 'y'],
+    ]) {
       const r = await p.run(...args);
       expect(r.code, args.join(' ')).toBe(3);
       expect(r.stderr).toContain('error[store-locked]');
@@ -212,7 +226,10 @@ describe('log --graph', () => {
     expect((await p.run('checkout', '-b', 'feature')).code).toBe(0);
     p.write('schema/s.yaml', table('base') + '  f1:\n    columns:\n      id: bigint\n');
     const f1 = await commit('f1');
-    p.write('schema/s.yaml', table('base') + '  f1:\n    columns:\n      id: bigint\n  f2:\n    columns:\n      id: bigint\n');
+    p.write(
+      'schema/s.yaml',
+      table('base') + '  f1:\n    columns:\n      id: bigint\n  f2:\n    columns:\n      id: bigint\n',
+    );
     const f2 = await commit('f2');
     expect((await p.run('checkout', 'main')).code).toBe(0);
     p.write('schema/s.yaml', table('base') + '  m1:\n    columns:\n      id: bigint\n');
@@ -221,8 +238,21 @@ describe('log --graph', () => {
     const { openStore } = await import('../../src/store/index.js');
     const { parseSchemaFiles } = await import('../../src/parse/index.js');
     const store = await openStore(p.dir);
-    const files = [{ path: 'schema/s.yaml', text: table('base') + '  f1:\n    columns:\n      id: bigint\n  f2:\n    columns:\n      id: bigint\n  m1:\n    columns:\n      id: bigint\n' }];
-    const merged = await store.commit({ message: 'merge feature', parents: [m1, f2], schema: parseSchemaFiles(files).schema!, files, migrations: [] });
+    const files = [
+      {
+        path: 'schema/s.yaml',
+        text:
+          table('base') +
+          '  f1:\n    columns:\n      id: bigint\n  f2:\n    columns:\n      id: bigint\n  m1:\n    columns:\n      id: bigint\n',
+      },
+    ];
+    const merged = await store.commit({
+      message: 'merge feature',
+      parents: [m1, f2],
+      schema: parseSchemaFiles(files).schema!,
+      files,
+      migrations: [],
+    });
     const g = await p.run('log', '--graph', '--oneline');
     expect(g.code, g.stderr).toBe(0);
     const s = (id: string) => id.slice(0, 7);
@@ -239,7 +269,12 @@ describe('log --graph', () => {
     const j = await p.run('log', '--json', '-n', '2');
     const commits = j.json<any>().commits;
     expect(commits).toHaveLength(2);
-    expect(commits[0]).toMatchObject({ id: merged, parents: [m1, f2], refs: ['HEAD -> main'], schemaHash: expect.stringMatching(/^sv1:/) });
+    expect(commits[0]).toMatchObject({
+      id: merged,
+      parents: [m1, f2],
+      refs: ['HEAD -> main'],
+      schemaHash: expect.stringMatching(/^sv1:/),
+    });
     void join;
   });
 });

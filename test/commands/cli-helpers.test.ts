@@ -7,11 +7,18 @@ import { parseSchemaFiles } from '../../src/parse/index.js';
 import { schemaHash } from '../../src/canon/index.js';
 import { emptySchema, type Schema } from '../../src/model/types.js';
 
-const graph = (cs: { id: string; parents: string[] }[]) => renderGraph(cs).map((r) => r.prefix + (r.commit ? ` ${r.commit}` : ''));
+const graph = (cs: { id: string; parents: string[] }[]) =>
+  renderGraph(cs).map((r) => r.prefix + (r.commit ? ` ${r.commit}` : ''));
 
 describe('renderGraph', () => {
   it('draws a line for linear history', () => {
-    expect(graph([{ id: 'c', parents: ['b'] }, { id: 'b', parents: ['a'] }, { id: 'a', parents: [] }])).toEqual(['* c', '* b', '* a']);
+    expect(
+      graph([
+        { id: 'c', parents: ['b'] },
+        { id: 'b', parents: ['a'] },
+        { id: 'a', parents: [] },
+      ]),
+    ).toEqual(['* c', '* b', '* a']);
   });
   it('opens a lane at a merge and closes it where the branch started', () => {
     expect(
@@ -33,8 +40,19 @@ describe('renderGraph', () => {
         { id: 'o', parents: [] },
       ]),
     ).toEqual(['* m', '|\\ \\', '* | | a', '| * | b', '|/ /', '| * c', '|/', '* o']);
-    expect(graph([{ id: 'm', parents: ['a', 'z'] }, { id: 'a', parents: [] }, { id: 'z', parents: [] }])).toEqual(['* m', '|\\', '* | a', ' /', '* z']);
-    expect(graph([{ id: 'm', parents: ['a', 'b'] }, { id: 'a', parents: ['x'] }])).toEqual(['* m', '* a']);
+    expect(
+      graph([
+        { id: 'm', parents: ['a', 'z'] },
+        { id: 'a', parents: [] },
+        { id: 'z', parents: [] },
+      ]),
+    ).toEqual(['* m', '|\\', '* | a', ' /', '* z']);
+    expect(
+      graph([
+        { id: 'm', parents: ['a', 'b'] },
+        { id: 'a', parents: ['x'] },
+      ]),
+    ).toEqual(['* m', '* a']);
   });
   it('shows every commit exactly once on criss-cross history', () => {
     const rows = renderGraph([
@@ -91,19 +109,50 @@ enums:
         .replace('email: { type: text, nullable: false }', 'email: { type: varchar(99), nullable: false }')
         .replace('identity: always', 'identity: by_default')
         .replace('[new, done]', '[new, doing, done]')
-        .replace("    indexes:\n      users_email_idx: { columns: [email] }\n", '') +
+        .replace('    indexes:\n      users_email_idx: { columns: [email] }\n', '') +
         '  teams:\n    columns:\n      id: bigint\n',
     );
     const d = semanticDiff(schema(BASE), to);
     expect(d).toEqual(
       expect.arrayContaining([
-        { op: 'rename', path: ['tables', 'users', 'columns', 'nickname'], object: 'column users.nick', from: 'nick', to: 'nickname' },
+        {
+          op: 'rename',
+          path: ['tables', 'users', 'columns', 'nickname'],
+          object: 'column users.nick',
+          from: 'nick',
+          to: 'nickname',
+        },
         expect.objectContaining({ op: 'add', path: ['tables', 'users', 'columns', 'age'], object: 'column users.age' }),
         expect.objectContaining({ op: 'add', path: ['tables', 'teams'], object: 'table teams' }),
-        expect.objectContaining({ op: 'drop', path: ['tables', 'users', 'indexes', 'users_email_idx'], object: 'index users.users_email_idx' }),
-        { op: 'change', path: ['tables', 'users', 'columns', 'email', 'type'], object: 'column users.email', attr: 'type', from: 'text', to: 'character varying(99)' },
-        { op: 'change', path: ['tables', 'users', 'columns', 'id', 'identity', 'mode'], object: 'column users.id', attr: 'identity.mode', from: 'always', to: 'by_default' },
-        { op: 'change', path: ['enums', 'status', 'values'], object: 'enum status', attr: 'values', from: ['new', 'done'], to: ['new', 'doing', 'done'] },
+        expect.objectContaining({
+          op: 'drop',
+          path: ['tables', 'users', 'indexes', 'users_email_idx'],
+          object: 'index users.users_email_idx',
+        }),
+        {
+          op: 'change',
+          path: ['tables', 'users', 'columns', 'email', 'type'],
+          object: 'column users.email',
+          attr: 'type',
+          from: 'text',
+          to: 'character varying(99)',
+        },
+        {
+          op: 'change',
+          path: ['tables', 'users', 'columns', 'id', 'identity', 'mode'],
+          object: 'column users.id',
+          attr: 'identity.mode',
+          from: 'always',
+          to: 'by_default',
+        },
+        {
+          op: 'change',
+          path: ['enums', 'status', 'values'],
+          object: 'enum status',
+          attr: 'values',
+          from: ['new', 'done'],
+          to: ['new', 'doing', 'done'],
+        },
       ]),
     );
     // the renamed column is not also reported as dropped and added
@@ -139,7 +188,9 @@ describe('renderErd', () => {
 `);
   it('writes mermaid with keys and cardinalities', () => {
     const m = renderErd(s, 'mermaid');
-    expect(m).toContain('    members {\n        bigint id PK\n        bigint team_id FK\n        bigint profile_id FK "not null"\n    }');
+    expect(m).toContain(
+      '    members {\n        bigint id PK\n        bigint team_id FK\n        bigint profile_id FK "not null"\n    }',
+    );
     expect(m).toContain('character_varying(200) bio');
     expect(m).toMatch(/teams \|o--o\{ members : "members_team_id_fkey"/);
     expect(m).toMatch(/profiles \|\|--o\| members : "members_profile_id_fkey"/);

@@ -16,7 +16,8 @@ afterAll(() => p.cleanup());
 
 function bigSchema(n: number, extra: string): string {
   let y = 'tables:\n';
-  for (let i = 0; i < n; i++) y += `  t${i}:\n    columns:\n      id: { type: bigint, primary_key: true }\n      ${extra}: text\n`;
+  for (let i = 0; i < n; i++)
+    y += `  t${i}:\n    columns:\n      id: { type: bigint, primary_key: true }\n      ${extra}: text\n`;
   return y;
 }
 

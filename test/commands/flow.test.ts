@@ -20,7 +20,12 @@ tables:
       email: { type: text, nullable: false }
       nick: text   # short form
 `;
-const V2 = V1.replace('      nick: text   # short form\n', '      nickname: { type: text, renamed_from: nick }\n      age: int\n') + `  teams:
+const V2 =
+  V1.replace(
+    '      nick: text   # short form\n',
+    '      nickname: { type: text, renamed_from: nick }\n      age: int\n',
+  ) +
+  `  teams:
     columns:
       id: bigint
 `;
@@ -46,8 +51,14 @@ describe('init', () => {
   it('creates the store and a commented starter file; refuses to run twice', async () => {
     const r = await p.run('init', '--json');
     expect(r.code).toBe(0);
-    expect(r.json()).toMatchObject({ branch: 'main', created: expect.arrayContaining(['.schemaver/', 'schema/schema.yaml']), gitignore: '.schemaver/local/' });
-    expect(p.read('schema/schema.yaml').split('\n')[0]).toBe('# yaml-language-server: $schema=../schemaver.schema.json');
+    expect(r.json()).toMatchObject({
+      branch: 'main',
+      created: expect.arrayContaining(['.schemaver/', 'schema/schema.yaml']),
+      gitignore: '.schemaver/local/',
+    });
+    expect(p.read('schema/schema.yaml').split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=../schemaver.schema.json',
+    );
     expect(p.read('.schemaver/HEAD')).toBe('ref: refs/heads/main\n');
     expect(p.read('.schemaver/.gitignore')).toContain('local/');
     const st = await p.run('status', '--json');
@@ -121,9 +132,13 @@ describe('commit, log, checkout', () => {
     expect(p.exists('schema/more')).toBe(false);
 
     execFileSync('git', ['--git-dir', join(p.dir, '.schemaver'), 'fsck', '--strict'], { stdio: 'pipe' });
-    const gitLog = execFileSync('git', ['--git-dir', join(p.dir, '.schemaver'), 'log', '--format=%H %s'], { encoding: 'utf8' });
+    const gitLog = execFileSync('git', ['--git-dir', join(p.dir, '.schemaver'), 'log', '--format=%H %s'], {
+      encoding: 'utf8',
+    });
     expect(gitLog.trim().split('\n')).toEqual([`${c2} rename nick, add age and teams`, `${c1} create users`]);
-    const author = execFileSync('git', ['--git-dir', join(p.dir, '.schemaver'), 'log', '-1', '--format=%an <%ae>'], { encoding: 'utf8' });
+    const author = execFileSync('git', ['--git-dir', join(p.dir, '.schemaver'), 'log', '-1', '--format=%an <%ae>'], {
+      encoding: 'utf8',
+    });
     expect(author.trim()).toBe('Test Author <test@example.com>');
   });
 
@@ -137,9 +152,15 @@ describe('commit, log, checkout', () => {
     const r = await p.run('commit', '-m', 'second', '--no-verify', '--json');
     expect(r.code, r.stderr).toBe(0);
     const j = r.json<any>();
-    expect(j).toMatchObject({ branch: 'main', message: 'second', schemaHash: expect.stringMatching(/^sv1:[0-9a-f]{64}$/) });
+    expect(j).toMatchObject({
+      branch: 'main',
+      message: 'second',
+      schemaHash: expect.stringMatching(/^sv1:[0-9a-f]{64}$/),
+    });
     expect(j.migrations[0].renames).toEqual(['column users.nick -> users.nickname']);
-    expect(j.migrations[0].steps.map((s: any) => s.what)).toEqual(expect.arrayContaining([expect.stringContaining('rename column')]));
+    expect(j.migrations[0].steps.map((s: any) => s.what)).toEqual(
+      expect.arrayContaining([expect.stringContaining('rename column')]),
+    );
     const none = await p.run('commit', '-m', 'again', '--no-verify');
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('error[nothing-to-commit]');
@@ -187,7 +208,11 @@ describe('commit, log, checkout', () => {
     const id = await commit('hand', '--up', 'up.sql', '--down', 'down.sql');
     const show = await p.run('show', id, '--down', '--json');
     const m = show.json<any>().migrations[0];
-    expect(m).toMatchObject({ handEdited: true, up: 'ALTER TABLE users ADD COLUMN age integer; -- by hand\n', down: 'ALTER TABLE users DROP COLUMN age;\n' });
+    expect(m).toMatchObject({
+      handEdited: true,
+      up: 'ALTER TABLE users ADD COLUMN age integer; -- by hand\n',
+      down: 'ALTER TABLE users DROP COLUMN age;\n',
+    });
     const missing = await p.run('commit', '-m', 'x', '--up', 'nope.sql', '--no-verify');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('error[unreadable-file]');
@@ -216,7 +241,10 @@ describe('status and diff', () => {
     const dirty = await p.run('status', '--json');
     expect(dirty.json<any>().clean).toBe(false);
     p.write('schema/z.yaml', '');
-    p.write('schema/schema.yaml', p.read('schema/schema.yaml').replace('    columns:', '    comment: People who can sign in\n    columns:'));
+    p.write(
+      'schema/schema.yaml',
+      p.read('schema/schema.yaml').replace('    columns:', '    comment: People who can sign in\n    columns:'),
+    );
     const st = await p.run('status', '--json');
     expect(st.code, st.stdout + st.stderr).toBe(0);
     const j = st.json<any>();
@@ -225,7 +253,10 @@ describe('status and diff', () => {
     const human = await p.run('status');
     expect(human.stdout, human.stderr).toContain('nothing to commit');
 
-    p.write('schema/schema.yaml', V1.replace('email: { type: text, nullable: false }', 'email: { type: varchar(200), nullable: true }'));
+    p.write(
+      'schema/schema.yaml',
+      V1.replace('email: { type: text, nullable: false }', 'email: { type: varchar(200), nullable: true }'),
+    );
     p.write('schema/comments.yaml', '');
     p.write('schema/z.yaml', '');
     const changed = await p.run('status', '--json');
@@ -233,7 +264,12 @@ describe('status and diff', () => {
     expect(cj.clean).toBe(false);
     expect(cj.changes).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ op: 'change', path: ['tables', 'users', 'columns', 'email', 'type'], from: 'text', to: 'character varying(200)' }),
+        expect.objectContaining({
+          op: 'change',
+          path: ['tables', 'users', 'columns', 'email', 'type'],
+          from: 'text',
+          to: 'character varying(200)',
+        }),
         expect.objectContaining({ op: 'change', path: ['tables', 'users', 'columns', 'email', 'nullable'] }),
       ]),
     );
@@ -270,7 +306,13 @@ describe('status and diff', () => {
     expect(j.from.rev).toBe('HEAD~1');
     expect(j.changes).toEqual(
       expect.arrayContaining([
-        { op: 'rename', path: ['tables', 'users', 'columns', 'nickname'], object: 'column users.nick', from: 'nick', to: 'nickname' },
+        {
+          op: 'rename',
+          path: ['tables', 'users', 'columns', 'nickname'],
+          object: 'column users.nick',
+          from: 'nick',
+          to: 'nickname',
+        },
         expect.objectContaining({ op: 'add', path: ['tables', 'users', 'columns', 'age'], object: 'column users.age' }),
         expect.objectContaining({ op: 'add', path: ['tables', 'teams'], object: 'table teams' }),
       ]),
@@ -300,7 +342,13 @@ describe('show and erd', () => {
     const c1 = await commit('v1');
     const s = await p.run('show', 'HEAD', '--json');
     const j = s.json<any>();
-    expect(j).toMatchObject({ id: c1, parents: [], message: 'v1', files: ['schema/schema.yaml'], refs: ['HEAD -> main'] });
+    expect(j).toMatchObject({
+      id: c1,
+      parents: [],
+      message: 'v1',
+      files: ['schema/schema.yaml'],
+      refs: ['HEAD -> main'],
+    });
     expect(j.migrations).toHaveLength(1);
     expect(j.migrations[0]).toMatchObject({ parent: '', toHash: j.schemaHash });
     expect(j.migrations[0].up).toContain('CREATE TABLE');

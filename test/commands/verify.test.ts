@@ -15,7 +15,8 @@ beforeAll(async () => {
 afterAll(() => p.cleanup());
 
 /** storeObjects lists every file under .schemaver/objects (loose objects and packs). */
-const storeObjects = (): string[] => (readdirSync(join(p.dir, '.schemaver', 'objects'), { recursive: true }) as string[]).sort();
+const storeObjects = (): string[] =>
+  (readdirSync(join(p.dir, '.schemaver', 'objects'), { recursive: true }) as string[]).sort();
 
 const V1 = `tables:
   "user accounts":

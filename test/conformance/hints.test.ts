@@ -32,11 +32,21 @@ CREATE TYPE /* @renamed from=ignored */ t2 AS ENUM ('a');`;
 describe('runner helpers', () => {
   it('names files and groups causes', () => {
     expect(caseFileName('tests_a/B')).toBe('tests_a__B');
-    expect(causeOf('up: step "add column t.x" failed: column "x" of relation "t" already exists')).toBe('up: step failed: column X of relation "X" already exists');
+    expect(causeOf('up: step "add column t.x" failed: column "x" of relation "t" already exists')).toBe(
+      'up: step failed: column X of relation "X" already exists',
+    );
     const s = summarize([
       { id: 'a', up: 'pass', down: 'pass', message: '', ms: 1, upSql: '', downSql: '' },
       { id: 'b', up: 'pass', down: 'fail', message: 'down: mismatch: drop column t.y', ms: 1, upSql: '', downSql: '' },
-      { id: 'c', up: 'unsupported', down: 'unsupported', message: 'not supported: privileges (GRANT) on t: x', ms: 1, upSql: '', downSql: '' },
+      {
+        id: 'c',
+        up: 'unsupported',
+        down: 'unsupported',
+        message: 'not supported: privileges (GRANT) on t: x',
+        ms: 1,
+        upSql: '',
+        downSql: '',
+      },
     ]);
     expect(s).toMatchObject({ total: 3, up: 2, down: 1, both: 1, unsupported: 1 });
     expect(s.causes.map((c) => c.ids)).toEqual([['b'], ['c']]);

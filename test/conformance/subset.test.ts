@@ -41,7 +41,20 @@ const SQLDEF = [
   'tests_types/RenameEnumValue',
   'tests_views/ViewWithGroupByAndHaving',
 ];
-const MIGRA = ['constraints', 'dependencies', 'dependencies2', 'enumdeps', 'enumdefaults', 'generated', 'identitycols', 'inherit', 'partitioning', 'rls', 'seq', 'triggers'];
+const MIGRA = [
+  'constraints',
+  'dependencies',
+  'dependencies2',
+  'enumdeps',
+  'enumdefaults',
+  'generated',
+  'identitycols',
+  'inherit',
+  'partitioning',
+  'rls',
+  'seq',
+  'triggers',
+];
 
 const present = existsSync(`${CORPUS}/sqldef.jsonl`) && existsSync(`${CORPUS}/migra.jsonl`);
 
@@ -64,10 +77,14 @@ describe.skipIf(!present && !process.env.CI)('conformance subset', () => {
   });
 
   for (const id of [...SQLDEF, ...MIGRA]) {
-    it(id, async () => {
-      const c = cases.find((x) => x.id === id)!;
-      const r = await runCase(dbs, c, introspect);
-      expect({ up: r.up, down: r.down, message: r.message }).toEqual({ up: 'pass', down: 'pass', message: '' });
-    }, 60_000);
+    it(
+      id,
+      async () => {
+        const c = cases.find((x) => x.id === id)!;
+        const r = await runCase(dbs, c, introspect);
+        expect({ up: r.up, down: r.down, message: r.message }).toEqual({ up: 'pass', down: 'pass', message: '' });
+      },
+      60_000,
+    );
   }
 });

@@ -41,7 +41,9 @@ describe.skipIf(!hasServer)('check against the PostgreSQL server', () => {
       await c.end();
       const drift = await p.run('check', '--url', db.url);
       expect(drift.code).toBe(1);
-      expect(drift.stderr).toMatch(/view active_users: query expected .*WHERE users\.active.*got .*WHERE NOT users\.active/s);
+      expect(drift.stderr).toMatch(
+        /view active_users: query expected .*WHERE users\.active.*got .*WHERE NOT users\.active/s,
+      );
     } finally {
       p.cleanup();
       await db.drop();

@@ -17,7 +17,9 @@ describe.each(KINDS)('check on %s', (kind) => {
 
   it.skipIf(skip)('is clean after an upgrade, names drifted objects, and ignores schemaver_* tables', async () => {
     const s = new FakeStore();
-    const c1 = s.add('users', tablesSchema({ users: ['id', 'name'] }), [{ parent: '', up: 'CREATE TABLE users (id text, name text)', down: 'DROP TABLE users' }]);
+    const c1 = s.add('users', tablesSchema({ users: ['id', 'name'] }), [
+      { parent: '', up: 'CREATE TABLE users (id text, name text)', down: 'DROP TABLE users' },
+    ]);
     // an unrecorded database has nothing to be checked against
     const none = await check(s, t.db, 'db').catch((e: SchemaverError) => e);
     expect(none).toMatchObject({ exit: 1, code: 'not-stamped' });
@@ -25,11 +27,15 @@ describe.each(KINDS)('check on %s', (kind) => {
     const clean = await check(s, t.db, 'db');
     expect(clean).toMatchObject({ clean: true, commit: c1, problems: [], changes: [] });
 
-    await t.db.exec('ALTER TABLE users ADD COLUMN nickname text; CREATE TABLE extra (x int); ALTER TABLE users ALTER COLUMN name TYPE varchar(20)');
+    await t.db.exec(
+      'ALTER TABLE users ADD COLUMN nickname text; CREATE TABLE extra (x int); ALTER TABLE users ALTER COLUMN name TYPE varchar(20)',
+    );
     const r = await check(s, t.db, 'db');
     expect(r.clean).toBe(false);
     expect(r.problems).toEqual(expect.arrayContaining(['column users.nickname unexpected', 'table extra unexpected']));
-    expect(r.problems.some((p) => p.startsWith('column users.name: type expected text, got character varying(20)'))).toBe(true);
+    expect(
+      r.problems.some((p) => p.startsWith('column users.name: type expected text, got character varying(20)')),
+    ).toBe(true);
     const e = driftError(r);
     expect(e.exit).toBe(1);
     expect(e.message).toContain('column users.nickname unexpected');

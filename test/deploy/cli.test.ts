@@ -64,7 +64,9 @@ interface Kind {
   readonly name: 'pglite' | 'postgres';
   readonly skip: boolean;
   /** prepare returns the extra CLI args and a way to run SQL directly on the target. */
-  prepare(p: Project): Promise<{ args: string[]; sql: <T>(fn: (db: Driver) => Promise<T>) => Promise<T>; dispose: () => Promise<void> }>;
+  prepare(
+    p: Project,
+  ): Promise<{ args: string[]; sql: <T>(fn: (db: Driver) => Promise<T>) => Promise<T>; dispose: () => Promise<void> }>;
 }
 
 const kinds: Kind[] = [
@@ -133,46 +135,56 @@ describe.each(kinds)('deploy through the CLI on $name', (kind) => {
     p?.cleanup();
   });
 
-  it.skipIf(kind.skip)('upgrade -> downgrade -1 -> upgrade; current follows; check is clean, then catches a manual column', async () => {
-    const t0 = performance.now();
-    const up = ok(await run('upgrade', '--json')).json();
-    const upMs = performance.now() - t0;
-    expect(up.edges.map((e: { to: string }) => e.to)).toEqual(ids);
-    console.log(`[measure] ${kind.name}: CLI upgrade of 3 revisions ${upMs.toFixed(0)} ms wall (engine ${up.ms} ms)`);
-    expect(ok(await run('current', '--json')).json()).toMatchObject({ commit: ids[2], isHead: true, branches: ['main'] });
-    expect(ok(await run('check')).stdout).toContain('matches');
+  it.skipIf(kind.skip)(
+    'upgrade -> downgrade -1 -> upgrade; current follows; check is clean, then catches a manual column',
+    async () => {
+      const t0 = performance.now();
+      const up = ok(await run('upgrade', '--json')).json();
+      const upMs = performance.now() - t0;
+      expect(up.edges.map((e: { to: string }) => e.to)).toEqual(ids);
+      console.log(`[measure] ${kind.name}: CLI upgrade of 3 revisions ${upMs.toFixed(0)} ms wall (engine ${up.ms} ms)`);
+      expect(ok(await run('current', '--json')).json()).toMatchObject({
+        commit: ids[2],
+        isHead: true,
+        branches: ['main'],
+      });
+      expect(ok(await run('check')).stdout).toContain('matches');
 
-    const refused = await run('downgrade', '-1');
-    expect(refused.code, refused.stdout + refused.stderr).toBe(1);
-    expect(refused.stderr).toContain('error[destructive]');
-    expect(refused.stderr).toContain('posts');
-    const down = ok(await run('downgrade', '-1', '--allow-destructive'));
-    expect(down.stdout).toContain(`downgraded`);
-    expect(ok(await run('current', '--json')).json()).toMatchObject({ commit: ids[1], isHead: false });
-    expect(ok(await run('check')).stdout).toContain(ids[1]!.slice(0, 7));
-    ok(await run('upgrade'));
-    expect(ok(await run('current', '--json')).json()).toMatchObject({ commit: ids[2], isHead: true });
-    expect(ok(await run('upgrade')).stdout).toContain('nothing to do');
+      const refused = await run('downgrade', '-1');
+      expect(refused.code, refused.stdout + refused.stderr).toBe(1);
+      expect(refused.stderr).toContain('error[destructive]');
+      expect(refused.stderr).toContain('posts');
+      const down = ok(await run('downgrade', '-1', '--allow-destructive'));
+      expect(down.stdout).toContain(`downgraded`);
+      expect(ok(await run('current', '--json')).json()).toMatchObject({ commit: ids[1], isHead: false });
+      expect(ok(await run('check')).stdout).toContain(ids[1]!.slice(0, 7));
+      ok(await run('upgrade'));
+      expect(ok(await run('current', '--json')).json()).toMatchObject({ commit: ids[2], isHead: true });
+      expect(ok(await run('upgrade')).stdout).toContain('nothing to do');
 
-    await target.sql((db) => db.exec('ALTER TABLE users ADD COLUMN nickname text'));
-    const drift = await run('check');
-    expect(drift.code, drift.stderr).toBe(1);
-    expect(drift.stderr).toContain('error[drift]');
-    expect(drift.stderr).toContain('column users.nickname unexpected');
-    const dj = await run('check', '--json');
-    expect(dj.code, dj.stdout + dj.stderr).toBe(1);
-    expect(dj.json().error.code).toBe('drift');
-    expect(JSON.stringify(dj.json().error.data.changes)).toContain('column users.nickname');
-    await target.sql((db) => db.exec('ALTER TABLE users DROP COLUMN nickname'));
-    ok(await run('check'));
+      await target.sql((db) => db.exec('ALTER TABLE users ADD COLUMN nickname text'));
+      const drift = await run('check');
+      expect(drift.code, drift.stderr).toBe(1);
+      expect(drift.stderr).toContain('error[drift]');
+      expect(drift.stderr).toContain('column users.nickname unexpected');
+      const dj = await run('check', '--json');
+      expect(dj.code, dj.stdout + dj.stderr).toBe(1);
+      expect(dj.json().error.code).toBe('drift');
+      expect(JSON.stringify(dj.json().error.data.changes)).toContain('column users.nickname');
+      await target.sql((db) => db.exec('ALTER TABLE users DROP COLUMN nickname'));
+      ok(await run('check'));
 
-    const h = ok(await run('history', '--json')).json();
-    expect(h.rows.map((r: { direction: string }) => r.direction)).toEqual(['up', 'down', 'up', 'up', 'up']);
-  });
+      const h = ok(await run('history', '--json')).json();
+      expect(h.rows.map((r: { direction: string }) => r.direction)).toEqual(['up', 'down', 'up', 'up', 'up']);
+    },
+  );
 
   it.skipIf(kind.skip)('a hand-edited migration failing at its third statement changes nothing', async () => {
     p.write('schema/schema.yaml', REV3.replace('      title: text\n', '      title: text\n      body: text\n'));
-    p.write('up.sql', '-- add column posts.body\nALTER TABLE posts ADD COLUMN body text;\n-- backfill\nUPDATE posts SET body = title;\n-- the broken one\nALTER TABLE posts ADD CONSTRAINT body_ck CHECK (no_such_column > 0);\n');
+    p.write(
+      'up.sql',
+      '-- add column posts.body\nALTER TABLE posts ADD COLUMN body text;\n-- backfill\nUPDATE posts SET body = title;\n-- the broken one\nALTER TABLE posts ADD CONSTRAINT body_ck CHECK (no_such_column > 0);\n',
+    );
     p.write('down.sql', 'ALTER TABLE posts DROP COLUMN body;\n');
     ok(await p.run('commit', '-m', 'broken', '--up', 'up.sql', '--down', 'down.sql', '--no-verify'));
     const schemaOf = () => target.sql(async (db) => canonicalJson((await introspect(db)).schema));
@@ -191,26 +203,32 @@ describe.each(kinds)('deploy through the CLI on $name', (kind) => {
     expect(hasStackTrace(r.stderr)).toBe(false);
     const j = await run('upgrade', '--json');
     expect(j.code, j.stdout + j.stderr).toBe(3);
-    expect(j.json().error).toMatchObject({ code: 'migration-failed', data: { statement: 3, step: 'the broken one', postgres: { code: '42703' } } });
+    expect(j.json().error).toMatchObject({
+      code: 'migration-failed',
+      data: { statement: 3, step: 'the broken one', postgres: { code: '42703' } },
+    });
 
     expect(await schemaOf()).toBe(before);
     expect(ok(await run('current', '--json')).json()).toEqual(cur);
     expect(ok(await run('history', '--json')).json()).toEqual(hist);
   });
 
-  it.skipIf(kind.skip)('two concurrent upgrade processes: one waits, the result is right, one history row per edge', async () => {
-    ok(await run('downgrade', ids[0]!, '--allow-destructive'));
-    p.write('schema/schema.yaml', REV3);
-    const n0 = ok(await run('history', '--json')).json().rows.length;
-    const [a, b] = await Promise.all([run('upgrade', ids[2]!, '--json'), run('upgrade', ids[2]!, '--json')]);
-    ok(a);
-    ok(b);
-    const applied = [a.json(), b.json()].map((x) => x.applied).sort();
-    expect(applied).toEqual([false, true]);
-    const rows = ok(await run('history', '--json')).json().rows;
-    expect(rows.length - n0).toBe(2);
-    expect(ok(await run('current', '--json')).json().commit).toBe(ids[2]);
-  });
+  it.skipIf(kind.skip)(
+    'two concurrent upgrade processes: one waits, the result is right, one history row per edge',
+    async () => {
+      ok(await run('downgrade', ids[0]!, '--allow-destructive'));
+      p.write('schema/schema.yaml', REV3);
+      const n0 = ok(await run('history', '--json')).json().rows.length;
+      const [a, b] = await Promise.all([run('upgrade', ids[2]!, '--json'), run('upgrade', ids[2]!, '--json')]);
+      ok(a);
+      ok(b);
+      const applied = [a.json(), b.json()].map((x) => x.applied).sort();
+      expect(applied).toEqual([false, true]);
+      const rows = ok(await run('history', '--json')).json().rows;
+      expect(rows.length - n0).toBe(2);
+      expect(ok(await run('current', '--json')).json().commit).toBe(ids[2]);
+    },
+  );
 
   it.skipIf(kind.skip)('stamp baselines, --sql prints without touching, and the password never appears', async () => {
     const sql = ok(await run('downgrade', ids[1]!, '--sql'));
@@ -236,7 +254,9 @@ describe('connection failures through the CLI', () => {
       await setup(p);
       const r = await p.run('upgrade', '--url', `postgres://app:${SECRET}@127.0.0.1:1/db`);
       expect(r.code, r.stdout + r.stderr).toBe(3);
-      expect(r.stderr).toContain('error[connect-failed]: cannot connect to postgres://app:***@127.0.0.1:1/db: connection refused');
+      expect(r.stderr).toContain(
+        'error[connect-failed]: cannot connect to postgres://app:***@127.0.0.1:1/db: connection refused',
+      );
       expect(hasStackTrace(r.stderr)).toBe(false);
       const j = await p.runEnv({ DATABASE_URL: `postgres://app:${SECRET}@127.0.0.1:1/db` }, 'current', '--json');
       expect(j.code, j.stdout + j.stderr).toBe(3);
@@ -283,18 +303,26 @@ describe('deploy across a merge through the CLI', () => {
       p.write('schema/s.yaml', 'tables:\n  t:\n    columns:\n      id: { type: bigint, primary_key: true }\n');
       ok(await p.run('commit', '-m', 'base', '--no-verify'));
       ok(await p.run('checkout', '-b', 'feature'));
-      p.write('schema/s.yaml', 'tables:\n  t:\n    columns:\n      id: { type: bigint, primary_key: true }\n      f: text\n');
+      p.write(
+        'schema/s.yaml',
+        'tables:\n  t:\n    columns:\n      id: { type: bigint, primary_key: true }\n      f: text\n',
+      );
       ok(await p.run('commit', '-m', 'feature column', '--no-verify'));
       const feature = (await p.run('log', '--json')).json().commits[0].id;
       ok(await p.run('upgrade'));
       ok(await p.run('checkout', 'main'));
-      p.write('schema/s.yaml', 'tables:\n  t:\n    columns:\n      id: { type: bigint, primary_key: true }\n  u:\n    columns:\n      id: { type: bigint, primary_key: true }\n');
+      p.write(
+        'schema/s.yaml',
+        'tables:\n  t:\n    columns:\n      id: { type: bigint, primary_key: true }\n  u:\n    columns:\n      id: { type: bigint, primary_key: true }\n',
+      );
       ok(await p.run('commit', '-m', 'main table', '--no-verify'));
       ok(await p.run('merge', 'feature', '-m', 'merge feature', '--no-verify'));
       const merge = (await p.run('log', '--json')).json().commits[0];
       expect(merge.parents).toHaveLength(2);
       const r = ok(await p.run('upgrade', '--json')).json();
-      expect(r.edges.map((e: { from: string; to: string; direction: string }) => [e.from, e.to, e.direction])).toEqual([[feature, merge.id, 'up']]);
+      expect(r.edges.map((e: { from: string; to: string; direction: string }) => [e.from, e.to, e.direction])).toEqual([
+        [feature, merge.id, 'up'],
+      ]);
       ok(await p.run('check'));
       // back to main's parent crosses the merge: down the first-parent edge, and that drops the feature column
       const d = await p.run('downgrade', '-1');
@@ -311,9 +339,15 @@ describe('downgrade across a rename through the CLI', () => {
     const p = tempProject('sv-deploy-');
     try {
       ok(await p.run('init'));
-      p.write('schema/s.yaml', 'tables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      nick: text\n');
+      p.write(
+        'schema/s.yaml',
+        'tables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      nick: text\n',
+      );
       ok(await p.run('commit', '-m', 'r1', '--no-verify'));
-      p.write('schema/s.yaml', 'tables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      nickname: { type: text, renamed_from: nick }\n');
+      p.write(
+        'schema/s.yaml',
+        'tables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      nickname: { type: text, renamed_from: nick }\n',
+      );
       ok(await p.run('commit', '-m', 'r2', '--no-verify'));
       ok(await p.run('upgrade'));
       const sql = async <T>(fn: (db: Driver) => Promise<T>) => {

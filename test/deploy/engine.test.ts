@@ -14,18 +14,31 @@ const WEIRD = '"we""ird; name"'; // a table named  we"ird; name
 function threeRevisions() {
   const s = new FakeStore();
   const c1 = s.add('create users', tablesSchema({ users: ['id', 'name'] }), [
-    { parent: '', up: '-- create table users\nCREATE TABLE users (id bigint PRIMARY KEY, name text);\n', down: '-- drop table users\nDROP TABLE users;\n', steps: [{ what: 'create table users', object: 'users' }] },
+    {
+      parent: '',
+      up: '-- create table users\nCREATE TABLE users (id bigint PRIMARY KEY, name text);\n',
+      down: '-- drop table users\nDROP TABLE users;\n',
+      steps: [{ what: 'create table users', object: 'users' }],
+    },
   ]);
   const c2 = s.add('add email', tablesSchema({ users: ['id', 'name', 'email'] }), [
     {
       parent: c1,
       up: '-- add column users.email\nALTER TABLE users ADD COLUMN email text;\n\n-- create index users_email_idx\nCREATE INDEX users_email_idx ON users (email);\n',
       down: '-- drop index users_email_idx\nDROP INDEX users_email_idx;\n\n-- drop column users.email\nALTER TABLE users DROP COLUMN email;\n',
-      steps: [{ what: 'add column users.email', object: 'users.email' }, { what: 'create index users_email_idx', object: 'users_email_idx' }],
+      steps: [
+        { what: 'add column users.email', object: 'users.email' },
+        { what: 'create index users_email_idx', object: 'users_email_idx' },
+      ],
     },
   ]);
   const c3 = s.add("it's weird", tablesSchema({ users: ['id', 'name', 'email'], 'we"ird; name': ['x'] }), [
-    { parent: c2, up: `-- create table ${WEIRD}\nCREATE TABLE ${WEIRD} (x integer DEFAULT 1);\n`, down: `-- drop table ${WEIRD}\nDROP TABLE ${WEIRD};\n`, steps: [{ what: 'create table weird', object: WEIRD }] },
+    {
+      parent: c2,
+      up: `-- create table ${WEIRD}\nCREATE TABLE ${WEIRD} (x integer DEFAULT 1);\n`,
+      down: `-- drop table ${WEIRD}\nDROP TABLE ${WEIRD};\n`,
+      steps: [{ what: 'create table weird', object: WEIRD }],
+    },
   ]);
   return { s, c1, c2, c3 };
 }
@@ -58,16 +71,30 @@ describe.each(KINDS)('deploy engine on %s', (kind) => {
 
     const lines: string[] = [];
     const ticks: [number, number][] = [];
-    const up = await move({ ...ctx, onProgress: (l) => lines.push(l), onStatement: (done, total) => ticks.push([done, total]) }, { command: 'upgrade' });
+    const up = await move(
+      { ...ctx, onProgress: (l) => lines.push(l), onStatement: (done, total) => ticks.push([done, total]) },
+      { command: 'upgrade' },
+    );
     expect(up.applied).toBe(true);
-    expect(up.edges.map((e) => [e.from, e.to, e.direction])).toEqual([[null, c1, 'up'], [c1, c2, 'up'], [c2, c3, 'up']]);
+    expect(up.edges.map((e) => [e.from, e.to, e.direction])).toEqual([
+      [null, c1, 'up'],
+      [c1, c2, 'up'],
+      [c2, c3, 'up'],
+    ]);
     expect(lines).toHaveLength(3);
     // each statement of each edge ticks once, ending at its edge's total
     expect(ticks).toHaveLength(up.edges.reduce((n, e) => n + e.statements, 0));
     expect(ticks.filter(([done, total]) => done === total)).toHaveLength(3);
-    expect(lines[2]).toContain("upgrade 3/3");
+    expect(lines[2]).toContain('upgrade 3/3');
     const cur = await current(s, t.db, 'db');
-    expect(cur).toMatchObject({ commit: c3, isHead: true, known: true, branches: ['main'], hashMatches: true, message: "it's weird" });
+    expect(cur).toMatchObject({
+      commit: c3,
+      isHead: true,
+      known: true,
+      branches: ['main'],
+      hashMatches: true,
+      message: "it's weird",
+    });
     expect(await t.db.query(`SELECT x FROM ${WEIRD}`)).toEqual([]);
 
     // Already there: nothing runs, nothing is written.
@@ -108,7 +135,11 @@ describe.each(KINDS)('deploy engine on %s', (kind) => {
     // downgrade to base removes everything and the version row
     await move(ctx, { command: 'downgrade', rev: 'base', allowDestructive: true });
     expect((await current(s, t.db, 'db')).commit).toBeNull();
-    expect(await t.db.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'schemaver%'`)).toEqual([{ n: 0 }]);
+    expect(
+      await t.db.query(
+        `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'schemaver%'`,
+      ),
+    ).toEqual([{ n: 0 }]);
     // wrong directions are refused
     expect((await failure(move(ctx, { command: 'downgrade', rev: c2 }))).code).toBe('wrong-direction');
   });
@@ -117,7 +148,7 @@ describe.each(KINDS)('deploy engine on %s', (kind) => {
     const { s, c1, c2 } = threeRevisions();
     const bad = s.add('bad', tablesSchema({ users: ['id', 'name', 'email', 'age'] }), [
       {
-        parent: (await s.resolve('HEAD')),
+        parent: await s.resolve('HEAD'),
         up: '-- add column users.age\nALTER TABLE users ADD COLUMN age integer;\n-- fill it\nUPDATE users SET age = 1;\n-- add check users_age_check\nALTER TABLE users ADD CONSTRAINT users_age_check CHECK (agee > 0);\n',
         down: 'ALTER TABLE users DROP COLUMN age;',
       },
@@ -138,7 +169,12 @@ describe.each(KINDS)('deploy engine on %s', (kind) => {
     expect(e.message).toContain('CHECK (agee > 0)');
     expect(e.message).toMatch(/column "agee" does not exist \(42703\)/);
     expect(e.hint).toContain('rolled back');
-    expect(e.data).toMatchObject({ edge: { direction: 'up', to: bad }, statement: 3, step: 'add check users_age_check', postgres: { code: '42703' } });
+    expect(e.data).toMatchObject({
+      edge: { direction: 'up', to: bad },
+      statement: 3,
+      step: 'add check users_age_check',
+      postgres: { code: '42703' },
+    });
 
     expect(await catalog(t.db)).toBe(before);
     expect(await t.db.query('SELECT * FROM schemaver_version')).toEqual(recBefore);
@@ -159,7 +195,9 @@ describe.each(KINDS)('deploy engine on %s', (kind) => {
     const sql = r.sql!;
     expect(sql).toContain(`-- from: ${c1} (${s.snaps.get(c1)!.schemaHash})`);
     expect(sql).toContain(`-- to:   ${c3} (${s.snaps.get(c3)!.schemaHash})`);
-    expect(sql).toMatch(/\nBEGIN;\n[\s\S]*pg_advisory_xact_lock[\s\S]*INSERT INTO public.schemaver_version[\s\S]*\nCOMMIT;\n$/);
+    expect(sql).toMatch(
+      /\nBEGIN;\n[\s\S]*pg_advisory_xact_lock[\s\S]*INSERT INTO public.schemaver_version[\s\S]*\nCOMMIT;\n$/,
+    );
     expect(sql).toContain('-- add column users.email');
     expect(await catalog(t.db)).toBe(before);
     expect((await readRecorded(t.db)).commit).toBe(c1);
@@ -171,7 +209,10 @@ describe.each(KINDS)('deploy engine on %s', (kind) => {
     await expect(t.db.exec(sql)).rejects.toThrow(/not at/);
     await t.db.exec('ROLLBACK');
     // offline: --from without a database
-    const off = await move({ store: s, classifyDown: columnClassifier }, { command: 'downgrade', rev: 'base', sql: true, from: c3 });
+    const off = await move(
+      { store: s, classifyDown: columnClassifier },
+      { command: 'downgrade', rev: 'base', sql: true, from: c3 },
+    );
     expect(off.sql).toContain('-- WARNING: this script loses data');
     expect(off.sql).toContain('DELETE FROM public.schemaver_version');
   });
@@ -193,29 +234,46 @@ describe.each(KINDS)('deploy engine on %s', (kind) => {
     expect((await history(t.db, 'db')).rows[0]).toMatchObject({ direction: 'stamp', from: c3, to: null });
   });
 
-  it.skipIf(skip)('an enum value added on an earlier edge and used on a later one: clean failure, hint to deploy in two runs', async () => {
-    const s = new FakeStore();
-    const c1 = s.add('enum', tablesSchema({}), [{ parent: '', up: "CREATE TYPE mood AS ENUM ('sad')", down: 'DROP TYPE mood' }]);
-    const c2 = s.add('add value', tablesSchema({}), [{ parent: c1, up: "ALTER TYPE mood ADD VALUE 'happy'", down: 'SELECT 1' }]);
-    s.add('use it', tablesSchema({ t: ['m'] }), [{ parent: c2, up: "CREATE TABLE t (m mood DEFAULT 'happy')", down: 'DROP TABLE t' }]);
-    const ctx = { store: s, db: t.db, classifyDown: columnClassifier };
-    await move(ctx, { command: 'upgrade', rev: c1 });
-    const e = await failure(move(ctx, { command: 'upgrade' }));
-    expect(e).toMatchObject({ exit: 3, code: 'migration-failed', data: { postgres: { code: '55P04' } } });
-    expect(e.hint).toContain(`schemaver upgrade ${c2.slice(0, 7)}`);
-    expect((await readRecorded(t.db)).commit).toBe(c1);
-    await move(ctx, { command: 'upgrade', rev: c2 });
-    await move(ctx, { command: 'upgrade' });
-    expect((await current(s, t.db, 'db')).isHead).toBe(true);
-  });
+  it.skipIf(skip)(
+    'an enum value added on an earlier edge and used on a later one: clean failure, hint to deploy in two runs',
+    async () => {
+      const s = new FakeStore();
+      const c1 = s.add('enum', tablesSchema({}), [
+        { parent: '', up: "CREATE TYPE mood AS ENUM ('sad')", down: 'DROP TYPE mood' },
+      ]);
+      const c2 = s.add('add value', tablesSchema({}), [
+        { parent: c1, up: "ALTER TYPE mood ADD VALUE 'happy'", down: 'SELECT 1' },
+      ]);
+      s.add('use it', tablesSchema({ t: ['m'] }), [
+        { parent: c2, up: "CREATE TABLE t (m mood DEFAULT 'happy')", down: 'DROP TABLE t' },
+      ]);
+      const ctx = { store: s, db: t.db, classifyDown: columnClassifier };
+      await move(ctx, { command: 'upgrade', rev: c1 });
+      const e = await failure(move(ctx, { command: 'upgrade' }));
+      expect(e).toMatchObject({ exit: 3, code: 'migration-failed', data: { postgres: { code: '55P04' } } });
+      expect(e.hint).toContain(`schemaver upgrade ${c2.slice(0, 7)}`);
+      expect((await readRecorded(t.db)).commit).toBe(c1);
+      await move(ctx, { command: 'upgrade', rev: c2 });
+      await move(ctx, { command: 'upgrade' });
+      expect((await current(s, t.db, 'db')).isHead).toBe(true);
+    },
+  );
 
   it.skipIf(skip)('a deferred constraint failing at COMMIT is reported as such and changes nothing', async () => {
     const s = new FakeStore();
     s.add('deferred', tablesSchema({ p: ['id'], c: ['pid'] }), [
-      { parent: '', up: 'CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (pid int REFERENCES p DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO c VALUES (1);', down: 'DROP TABLE c; DROP TABLE p;' },
+      {
+        parent: '',
+        up: 'CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (pid int REFERENCES p DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO c VALUES (1);',
+        down: 'DROP TABLE c; DROP TABLE p;',
+      },
     ]);
     const e = await failure(move({ store: s, db: t.db, classifyDown: columnClassifier }, { command: 'upgrade' }));
-    expect(e).toMatchObject({ exit: 3, code: 'migration-failed', data: { edge: null, sql: 'COMMIT', postgres: { code: '23503' } } });
+    expect(e).toMatchObject({
+      exit: 3,
+      code: 'migration-failed',
+      data: { edge: null, sql: 'COMMIT', postgres: { code: '23503' } },
+    });
     expect(e.message).toContain('failed in COMMIT');
     expect(e.hint).toContain('rolled back');
     expect((await readRecorded(t.db)).tables).toBe(false);
@@ -249,12 +307,16 @@ describe.each(KINDS)('deploy engine on %s', (kind) => {
     await move(ctx, { command: 'downgrade', rev: c1, allowDestructive: true });
     const downMs = performance.now() - t1;
     expect(await t.db.query(sum)).toEqual([before]);
-    console.log(`[measure] ${kind}: 10k rows add column+index upgrade ${upMs.toFixed(0)} ms, downgrade ${downMs.toFixed(0)} ms`);
+    console.log(
+      `[measure] ${kind}: 10k rows add column+index upgrade ${upMs.toFixed(0)} ms, downgrade ${downMs.toFixed(0)} ms`,
+    );
   });
 
   it.skipIf(skip)('refuses migration scripts that carry their own transaction control', async () => {
     const s = new FakeStore();
-    s.add('x', tablesSchema({ a: ['x'] }), [{ parent: '', up: 'BEGIN;\nCREATE TABLE a (x text);\nCOMMIT;', down: 'DROP TABLE a' }]);
+    s.add('x', tablesSchema({ a: ['x'] }), [
+      { parent: '', up: 'BEGIN;\nCREATE TABLE a (x text);\nCOMMIT;', down: 'DROP TABLE a' },
+    ]);
     const e = await failure(move({ store: s, db: t.db, classifyDown: columnClassifier }, { command: 'upgrade' }));
     expect(e).toMatchObject({ exit: 2, code: 'bad-migration-sql' });
     expect((await readRecorded(t.db)).tables).toBe(false);
@@ -273,13 +335,27 @@ describe('paths through the commit graph', () => {
   /** a -> b (main), a -> c (feature), m = merge(b, c). */
   function merged() {
     const s = new FakeStore();
-    const a = s.add('a', tablesSchema({ t: ['x'] }), [{ parent: '', up: 'CREATE TABLE t (x text)', down: 'DROP TABLE t' }]);
-    const b = s.add('b', tablesSchema({ t: ['x', 'b'] }), [{ parent: a, up: 'ALTER TABLE t ADD COLUMN b text', down: 'ALTER TABLE t DROP COLUMN b' }]);
-    const c = s.add('c', tablesSchema({ t: ['x', 'c'] }), [{ parent: a, up: 'ALTER TABLE t ADD COLUMN c text', down: 'ALTER TABLE t DROP COLUMN c' }], { branch: 'feature' });
-    const m = s.add('merge feature', tablesSchema({ t: ['x', 'b', 'c'] }), [
-      { parent: b, up: 'ALTER TABLE t ADD COLUMN c text', down: 'ALTER TABLE t DROP COLUMN c' },
-      { parent: c, up: 'ALTER TABLE t ADD COLUMN b text', down: 'ALTER TABLE t DROP COLUMN b' },
-    ], { parents: [b, c] });
+    const a = s.add('a', tablesSchema({ t: ['x'] }), [
+      { parent: '', up: 'CREATE TABLE t (x text)', down: 'DROP TABLE t' },
+    ]);
+    const b = s.add('b', tablesSchema({ t: ['x', 'b'] }), [
+      { parent: a, up: 'ALTER TABLE t ADD COLUMN b text', down: 'ALTER TABLE t DROP COLUMN b' },
+    ]);
+    const c = s.add(
+      'c',
+      tablesSchema({ t: ['x', 'c'] }),
+      [{ parent: a, up: 'ALTER TABLE t ADD COLUMN c text', down: 'ALTER TABLE t DROP COLUMN c' }],
+      { branch: 'feature' },
+    );
+    const m = s.add(
+      'merge feature',
+      tablesSchema({ t: ['x', 'b', 'c'] }),
+      [
+        { parent: b, up: 'ALTER TABLE t ADD COLUMN c text', down: 'ALTER TABLE t DROP COLUMN c' },
+        { parent: c, up: 'ALTER TABLE t ADD COLUMN b text', down: 'ALTER TABLE t DROP COLUMN b' },
+      ],
+      { parents: [b, c] },
+    );
     return { s, a, b, c, m };
   }
 
@@ -291,7 +367,11 @@ describe('paths through the commit graph', () => {
     expect((await readRecorded(t.db)).commit).toBe(c);
     const r = await move(ctx, { command: 'upgrade' });
     expect(r.edges.map((e) => [e.from, e.to, e.direction])).toEqual([[c, m, 'up']]);
-    expect((await t.db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 't' ORDER BY 1`)).map((x) => x.column_name)).toEqual(['b', 'c', 'x']);
+    expect(
+      (await t.db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 't' ORDER BY 1`)).map(
+        (x) => x.column_name,
+      ),
+    ).toEqual(['b', 'c', 'x']);
     // -1 follows the first parent (main)
     const d = await move(ctx, { command: 'downgrade', rev: '-1', allowDestructive: true });
     expect(d.edges.map((e) => e.direction)).toEqual(['down']);
@@ -306,12 +386,20 @@ describe('paths through the commit graph', () => {
     expect(e.code).toBe('destructive');
     expect(e.message).toContain('drop column t.c');
     const r = await move(ctx, { command: 'upgrade', rev: b, allowDestructive: true });
-    expect(r.edges.map((x) => [x.from, x.to, x.direction])).toEqual([[c, a, 'down'], [a, b, 'up']]);
+    expect(r.edges.map((x) => [x.from, x.to, x.direction])).toEqual([
+      [c, a, 'down'],
+      [a, b, 'up'],
+    ]);
   });
 
   it('fails with a hint between unrelated histories and for a commit the store does not know', async () => {
     const { s, a } = merged();
-    const x = s.add('other root', tablesSchema({ o: ['y'] }), [{ parent: '', up: 'CREATE TABLE o (y text)', down: 'DROP TABLE o' }], { branch: 'other' });
+    const x = s.add(
+      'other root',
+      tablesSchema({ o: ['y'] }),
+      [{ parent: '', up: 'CREATE TABLE o (y text)', down: 'DROP TABLE o' }],
+      { branch: 'other' },
+    );
     const ctx = { store: s, db: t.db, classifyDown: columnClassifier };
     await move(ctx, { command: 'upgrade', rev: a });
     const e = await failure(move(ctx, { command: 'upgrade', rev: x }));
@@ -324,8 +412,17 @@ describe('paths through the commit graph', () => {
 
   it('refuses to undo an irreversible step', async () => {
     const s = new FakeStore();
-    const a = s.add('a', tablesSchema({ t: ['x'] }), [{ parent: '', up: 'CREATE TABLE t (x text)', down: 'DROP TABLE t' }]);
-    s.add('b', tablesSchema({ t: ['x'] }), [{ parent: a, up: 'UPDATE t SET x = lower(x)', down: '-- irreversible: lower-case x', steps: [{ what: 'lower-case x', reversible: false }] }]);
+    const a = s.add('a', tablesSchema({ t: ['x'] }), [
+      { parent: '', up: 'CREATE TABLE t (x text)', down: 'DROP TABLE t' },
+    ]);
+    s.add('b', tablesSchema({ t: ['x'] }), [
+      {
+        parent: a,
+        up: 'UPDATE t SET x = lower(x)',
+        down: '-- irreversible: lower-case x',
+        steps: [{ what: 'lower-case x', reversible: false }],
+      },
+    ]);
     const ctx = { store: s, db: t.db, classifyDown: columnClassifier };
     await move(ctx, { command: 'upgrade' });
     const e = await failure(move(ctx, { command: 'downgrade', rev: '-1', allowDestructive: true }));
@@ -346,7 +443,12 @@ describe.skipIf(!hasServer)('concurrent upgrades on one server database', () => 
       const waits: string[] = [];
       const [r1, r2] = await Promise.all([
         move({ store: s, db: t.db, classifyDown: columnClassifier }, { command: 'upgrade' }),
-        new Promise((r) => setTimeout(r, 100)).then(() => move({ store: s, db: other, classifyDown: columnClassifier, onProgress: (l) => waits.push(l) }, { command: 'upgrade' })),
+        new Promise((r) => setTimeout(r, 100)).then(() =>
+          move(
+            { store: s, db: other, classifyDown: columnClassifier, onProgress: (l) => waits.push(l) },
+            { command: 'upgrade' },
+          ),
+        ),
       ]);
       expect(r1.applied).toBe(true);
       expect(r2).toMatchObject({ applied: false, upToDate: true });
@@ -368,7 +470,10 @@ describe.skipIf(!hasServer)('concurrent upgrades on one server database', () => 
       const { s, c2, c3 } = threeRevisions();
       const ctx1 = { store: s, db: t.db, classifyDown: columnClassifier };
       const ctx2 = { store: s, db: other, classifyDown: columnClassifier };
-      const settled = await Promise.allSettled([move(ctx1, { command: 'upgrade', rev: c2 }), move(ctx2, { command: 'upgrade', rev: c3 })]);
+      const settled = await Promise.allSettled([
+        move(ctx1, { command: 'upgrade', rev: c2 }),
+        move(ctx2, { command: 'upgrade', rev: c3 }),
+      ]);
       const h = await history(t.db, 'db');
       const rec = (await readRecorded(t.db)).commit;
       const [r1, r2] = settled;
@@ -382,7 +487,9 @@ describe.skipIf(!hasServer)('concurrent upgrades on one server database', () => 
         // c2 went first; the c3 run waited and continued from c2 with the one remaining edge
         expect(r2.status).toBe('fulfilled');
         expect(r1.value.edges).toHaveLength(2);
-        expect((r2 as PromiseFulfilledResult<Awaited<ReturnType<typeof move>>>).value.edges.map((e) => [e.from, e.to])).toEqual([[c2, c3]]);
+        expect(
+          (r2 as PromiseFulfilledResult<Awaited<ReturnType<typeof move>>>).value.edges.map((e) => [e.from, e.to]),
+        ).toEqual([[c2, c3]]);
         expect(rec).toBe(c3);
         expect(h.rows).toHaveLength(3);
       }

@@ -22,9 +22,17 @@ export function tablesSchema(tables: Record<string, string[]>): Schema {
   const out: Record<string, Table> = {};
   for (const [name, cols] of Object.entries(tables)) {
     out[name] = {
-      kind: 'table', schema: 'public', name,
+      kind: 'table',
+      schema: 'public',
+      name,
       columns: cols.map((c) => ({ kind: 'column', name: c, type: 'text', nullable: true })),
-      uniques: {}, checks: {}, foreignKeys: {}, exclusions: {}, indexes: {}, triggers: {}, policies: {},
+      uniques: {},
+      checks: {},
+      foreignKeys: {},
+      exclusions: {},
+      indexes: {},
+      triggers: {},
+      policies: {},
     };
   }
   return { ...emptySchema(), tables: out };
@@ -36,12 +44,26 @@ export const columnClassifier: DownClassifier = (from, to) => {
   for (const [id, t] of Object.entries(from.tables)) {
     const other = to.tables[id];
     if (!other) {
-      steps.push({ what: `drop table ${id}`, object: id, destructive: true, rewrite: false, lock: true, reversible: true });
+      steps.push({
+        what: `drop table ${id}`,
+        object: id,
+        destructive: true,
+        rewrite: false,
+        lock: true,
+        reversible: true,
+      });
       continue;
     }
     for (const c of t.columns) {
       if (!other.columns.some((o) => o.name === c.name)) {
-        steps.push({ what: `drop column ${id}.${c.name}`, object: `${id}.${c.name}`, destructive: true, rewrite: false, lock: true, reversible: true });
+        steps.push({
+          what: `drop column ${id}.${c.name}`,
+          object: `${id}.${c.name}`,
+          destructive: true,
+          rewrite: false,
+          lock: true,
+          reversible: true,
+        });
       }
     }
   }
@@ -57,9 +79,16 @@ export class FakeStore implements DeployStore {
   private n = 0;
 
   /** add writes a commit on `branch` (default: HEAD's branch) and moves the branch. */
-  add(message: string, schema: Schema, edges: readonly FakeEdge[], opts: { branch?: string; parents?: string[] } = {}): string {
+  add(
+    message: string,
+    schema: Schema,
+    edges: readonly FakeEdge[],
+    opts: { branch?: string; parents?: string[] } = {},
+  ): string {
     const parents = opts.parents ?? edges.map((e) => e.parent).filter((p) => p !== '');
-    const id = createHash('sha1').update(`${this.n++}\0${message}\0${parents.join(',')}`).digest('hex');
+    const id = createHash('sha1')
+      .update(`${this.n++}\0${message}\0${parents.join(',')}`)
+      .digest('hex');
     const hash = `sv1:${createHash('sha256').update(JSON.stringify(schema)).digest('hex')}`;
     const migrations: Migration[] = edges.map((e) => ({
       parent: e.parent,
@@ -67,11 +96,24 @@ export class FakeStore implements DeployStore {
       toHash: hash,
       up: e.up,
       down: e.down,
-      steps: (e.steps ?? []).map((s) => ({ what: s.what ?? 'step', object: s.object ?? '', destructive: s.destructive ?? false, rewrite: false, lock: false, reversible: s.reversible ?? true })),
+      steps: (e.steps ?? []).map((s) => ({
+        what: s.what ?? 'step',
+        object: s.object ?? '',
+        destructive: s.destructive ?? false,
+        rewrite: false,
+        lock: false,
+        reversible: s.reversible ?? true,
+      })),
     }));
     this.snaps.set(id, {
-      id, parents, message, author: { name: 't', email: 't@example.com', timestamp: 1_700_000_000 + this.n },
-      schemaHash: hash, schema, files: [], migrations,
+      id,
+      parents,
+      message,
+      author: { name: 't', email: 't@example.com', timestamp: 1_700_000_000 + this.n },
+      schemaHash: hash,
+      schema,
+      files: [],
+      migrations,
     });
     const branch = opts.branch ?? ('branch' in this.headRef ? this.headRef.branch : undefined);
     if (branch) this.refs.set(branch, id);

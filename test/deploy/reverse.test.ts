@@ -8,7 +8,10 @@ import { tablesSchema } from './fake-store.js';
 /** withHint sets renamedFrom on a column (or the table when column is undefined). */
 function withHint(s: Schema, table: string, column: string | undefined, from: string): Schema {
   const t = s.tables[table]!;
-  const nt: Table = column === undefined ? { ...t, renamedFrom: from } : { ...t, columns: t.columns.map((c) => (c.name === column ? { ...c, renamedFrom: from } : c)) };
+  const nt: Table =
+    column === undefined
+      ? { ...t, renamedFrom: from }
+      : { ...t, columns: t.columns.map((c) => (c.name === column ? { ...c, renamedFrom: from } : c)) };
   return { ...s, tables: { ...s.tables, [table]: nt } };
 }
 
@@ -21,12 +24,19 @@ describe('down edges across renames', () => {
     const steps = await plannerClassifier(child, parent);
     expect(steps.some((s) => s.destructive)).toBe(false);
     expect(steps.map((s) => s.what).join('\n')).toMatch(/rename/);
-    expect(reverseHints(child, parent).tables.users!.columns.find((c) => c.name === 'nick')!.renamedFrom).toBe('nickname');
+    expect(reverseHints(child, parent).tables.users!.columns.find((c) => c.name === 'nick')!.renamedFrom).toBe(
+      'nickname',
+    );
   });
 
   it('a table rename with a column rename inside is undone without data loss', async () => {
     const parent = tablesSchema({ people: ['id', 'nick'] });
-    const child = withHint(withHint(tablesSchema({ users: ['id', 'nickname'] }), 'users', undefined, 'people'), 'users', 'nickname', 'nick');
+    const child = withHint(
+      withHint(tablesSchema({ users: ['id', 'nickname'] }), 'users', undefined, 'people'),
+      'users',
+      'nickname',
+      'nick',
+    );
     const steps = await plannerClassifier(child, parent);
     expect(steps.some((s) => s.destructive)).toBe(false);
     expect(steps.length).toBeGreaterThanOrEqual(2);
@@ -35,7 +45,9 @@ describe('down edges across renames', () => {
   it('a dropped column is still destructive to bring back... and an added one destructive to remove', async () => {
     const parent = tablesSchema({ users: ['id'] });
     const child = tablesSchema({ users: ['id', 'email'] });
-    expect((await plannerClassifier(child, parent)).filter((s) => s.destructive).map((s) => s.object)).toEqual(['users.email']);
+    expect((await plannerClassifier(child, parent)).filter((s) => s.destructive).map((s) => s.object)).toEqual([
+      'users.email',
+    ]);
     expect(reverseHints(child, parent)).toBe(parent);
   });
 });

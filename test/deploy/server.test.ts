@@ -25,11 +25,20 @@ async function connectFailure(url: string, timeoutMs = 2000): Promise<SchemaverE
 
 /** everything a user could see of an error. */
 function surfaces(e: SchemaverError): string {
-  return [e.message, e.hint ?? '', JSON.stringify(errorJson(e)), renderError(e), JSON.stringify(e.data ?? null), String(e.stack)].join('\n');
+  return [
+    e.message,
+    e.hint ?? '',
+    JSON.stringify(errorJson(e)),
+    renderError(e),
+    JSON.stringify(e.data ?? null),
+    String(e.stack),
+  ].join('\n');
 }
 
 /** fakeServer speaks just enough of the PostgreSQL protocol to ask for a password and reject it. */
-function fakeServer(mode: 'reject-password' | 'silent'): Promise<{ port: number; close: () => Promise<void>; received: Buffer[] }> {
+function fakeServer(
+  mode: 'reject-password' | 'silent',
+): Promise<{ port: number; close: () => Promise<void>; received: Buffer[] }> {
   const received: Buffer[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((sock) => {
@@ -77,7 +86,9 @@ function fakeServer(mode: 'reject-password' | 'silent'): Promise<{ port: number;
 
 describe('masking', () => {
   it('masks userinfo and ?password= and removes the literal password from any text', () => {
-    expect(maskConnectionUrl(`postgres://u:${SECRET}@h:5432/db?sslmode=require&password=${SECRET}`)).toBe('postgres://u:***@h:5432/db?sslmode=require&password=***');
+    expect(maskConnectionUrl(`postgres://u:${SECRET}@h:5432/db?sslmode=require&password=${SECRET}`)).toBe(
+      'postgres://u:***@h:5432/db?sslmode=require&password=***',
+    );
     const r = redactor(`postgres://u:${encodeURIComponent('p@ss w0rd')}@h/db`);
     expect(r('oops p@ss w0rd and p%40ss%20w0rd')).toBe('oops *** and ***');
   });
@@ -105,7 +116,9 @@ describe('connectUrl failures are exit 3, explained, and never show the password
     try {
       const e = await connectFailure(`postgres://app:${SECRET}@127.0.0.1:${srv.port}/db`);
       expect(e.exit).toBe(3);
-      expect(e.message).toBe(`cannot connect to postgres://app:***@127.0.0.1:${srv.port}/db: password authentication failed for user "app"`);
+      expect(e.message).toBe(
+        `cannot connect to postgres://app:***@127.0.0.1:${srv.port}/db: password authentication failed for user "app"`,
+      );
       expect(e.hint).toMatch(/password/);
       expect(surfaces(e)).not.toContain(SECRET);
       // the password did go to the server (so the test really exercised authentication)
@@ -141,22 +154,27 @@ describe('connectUrl failures are exit 3, explained, and never show the password
     u.password = SECRET;
     const e = await connectFailure(u.toString());
     expect(e.exit).toBe(3);
-    expect(e.message).toMatch(/^cannot connect to postgres:\/\/\w+:\*\*\*@127\.0\.0\.1:5432\/nope_sv_missing: database "nope_sv_missing" does not exist$/);
+    expect(e.message).toMatch(
+      /^cannot connect to postgres:\/\/\w+:\*\*\*@127\.0\.0\.1:5432\/nope_sv_missing: database "nope_sv_missing" does not exist$/,
+    );
     expect(e.hint).toContain('createdb nope_sv_missing');
     expect(surfaces(e)).not.toContain(SECRET);
   });
 
-  it.skipIf(!hasServer)('a live connection is labelled without its password, and query errors are redacted', async () => {
-    const u = new URL(serverUrl());
-    u.password = SECRET;
-    const db = await connectUrl(u.toString());
-    try {
-      expect(db.kind).toBe('postgres');
-      expect(db.label).not.toContain(SECRET);
-      expect(db.label).toContain(':***@');
-      await expect(db.query(`SELECT 1 FROM "${SECRET}"`)).rejects.toThrow(/relation "\*\*\*" does not exist/);
-    } finally {
-      await db.close();
-    }
-  });
+  it.skipIf(!hasServer)(
+    'a live connection is labelled without its password, and query errors are redacted',
+    async () => {
+      const u = new URL(serverUrl());
+      u.password = SECRET;
+      const db = await connectUrl(u.toString());
+      try {
+        expect(db.kind).toBe('postgres');
+        expect(db.label).not.toContain(SECRET);
+        expect(db.label).toContain(':***@');
+        await expect(db.query(`SELECT 1 FROM "${SECRET}"`)).rejects.toThrow(/relation "\*\*\*" does not exist/);
+      } finally {
+        await db.close();
+      }
+    },
+  );
 });

@@ -14,9 +14,13 @@ function yaml(text: string): Schema {
 
 describe('diffSchemas', () => {
   it('is empty for equal schemas and lists attribute changes with from/to', () => {
-    const a = yaml('tables: { t: { columns: { id: { type: integer, primary_key: true }, n: { type: text, default: x } } } }');
+    const a = yaml(
+      'tables: { t: { columns: { id: { type: integer, primary_key: true }, n: { type: text, default: x } } } }',
+    );
     expect(diffSchemas(a, a)).toEqual([]);
-    const b = yaml('tables: { t: { columns: { id: { type: integer, primary_key: true }, n: { type: text, nullable: false } } } }');
+    const b = yaml(
+      'tables: { t: { columns: { id: { type: integer, primary_key: true }, n: { type: text, nullable: false } } } }',
+    );
     const d = diffSchemas(a, b);
     expect(d).toHaveLength(1);
     const c = d[0]!;
@@ -44,12 +48,20 @@ describe('diffSchemas', () => {
     const a = yaml('enums: { st: [a, b] }\ntables: { t: { columns: { nick: text } } }');
     const b = yaml(`enums: { status: { renamed_from: st, values: [{ value: x, renamed_from: a }, b] } }
 tables: { t: { columns: { nickname: { type: text, renamed_from: nick } } } }`);
-    expect(diffSchemas(a, b).map(describeChange)).toEqual(['rename enum st to status', 'rename column t.nick to t.nickname', 'rename value "a" of enum status to "x"']);
+    expect(diffSchemas(a, b).map(describeChange)).toEqual([
+      'rename enum st to status',
+      'rename column t.nick to t.nickname',
+      'rename value "a" of enum status to "x"',
+    ]);
     const had = yaml('tables: { t: { columns: { nick: text, nickname: text } } }');
     const both = yaml('tables: { t: { columns: { nick: text, nickname: { type: text, renamed_from: nick } } } }');
     expect(diffSchemas(had, both)).toEqual([]);
     const gone = yaml('tables: { t: { columns: { other: text } } }');
-    expect(diffSchemas(gone, both).map(describeChange).sort()).toEqual(['add column t.nick', 'add column t.nickname', 'drop column t.other']);
+    expect(diffSchemas(gone, both).map(describeChange).sort()).toEqual([
+      'add column t.nick',
+      'add column t.nickname',
+      'drop column t.other',
+    ]);
     expect(diffDetailed(a, b, { renames: false }).renames.changes).toEqual([]);
   });
 
@@ -67,8 +79,14 @@ tables: { t: { columns: { nickname: { type: text, renamed_from: nick } } } }`);
 
 describe('sql text helpers', () => {
   it('finds identifiers outside literals, comments and dollar quotes', () => {
-    const ids = identifiersOf(`SELECT "Weird"."Col", x FROM users -- comment_word\n WHERE s = 'lit_word' AND y = $q$dollar_word$q$`);
-    expect([...ids].sort()).toEqual(['and', 'col', 'from', 'select', 'users', 'where', 'x', 'y', 's', 'weird'].map((x) => (x === 'col' ? 'Col' : x === 'weird' ? 'Weird' : x)).sort());
+    const ids = identifiersOf(
+      `SELECT "Weird"."Col", x FROM users -- comment_word\n WHERE s = 'lit_word' AND y = $q$dollar_word$q$`,
+    );
+    expect([...ids].sort()).toEqual(
+      ['and', 'col', 'from', 'select', 'users', 'where', 'x', 'y', 's', 'weird']
+        .map((x) => (x === 'col' ? 'Col' : x === 'weird' ? 'Weird' : x))
+        .sort(),
+    );
   });
 
   it('renames identifiers token by token, quoting when needed', () => {

@@ -40,9 +40,15 @@ let commands: string[];
 beforeAll(async () => {
   p = tempProject('sv-e2e-rules-');
   ok(await p.run('init'));
-  p.write('schema/schema.yaml', 'enums:\n  mood: [ok, meh]\ntables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      mood: mood\n');
+  p.write(
+    'schema/schema.yaml',
+    'enums:\n  mood: [ok, meh]\ntables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      mood: mood\n',
+  );
   ok(await p.run('commit', '-m', 'users', '--no-verify'));
-  p.write('schema/schema.yaml', 'enums:\n  mood: [ok, meh]\ntables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      mood: mood\n      name: text\n');
+  p.write(
+    'schema/schema.yaml',
+    'enums:\n  mood: [ok, meh]\ntables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      mood: mood\n      name: text\n',
+  );
   ok(await p.run('commit', '-m', 'name', '--no-verify'));
   const help = ok(await p.run('--help')).stdout;
   commands = help
@@ -55,7 +61,30 @@ afterAll(() => p?.cleanup());
 
 describe('help', () => {
   it('lists every command, and each --help exits 0 with a description and examples', async () => {
-    expect(commands).toEqual(expect.arrayContaining(['init', 'status', 'diff', 'plan', 'commit', 'log', 'show', 'branch', 'checkout', 'tag', 'merge', 'verify', 'import', 'upgrade', 'downgrade', 'current', 'history', 'stamp', 'check', 'erd']));
+    expect(commands).toEqual(
+      expect.arrayContaining([
+        'init',
+        'status',
+        'diff',
+        'plan',
+        'commit',
+        'log',
+        'show',
+        'branch',
+        'checkout',
+        'tag',
+        'merge',
+        'verify',
+        'import',
+        'upgrade',
+        'downgrade',
+        'current',
+        'history',
+        'stamp',
+        'check',
+        'erd',
+      ]),
+    );
     const results = await inBatches(commands, 4, async (c) => [c, await p.run(c, '--help')] as const);
     for (const [c, r] of results) {
       expect(r.code, `${c} --help: ${r.stderr}`).toBe(0);
@@ -67,7 +96,11 @@ describe('help', () => {
   });
 
   it('-h is --help on every command, as git users type it', async () => {
-    const results = await inBatches(commands, 4, async (c) => [c, await p.run(c, '-h'), await p.run(c, '--help')] as const);
+    const results = await inBatches(
+      commands,
+      4,
+      async (c) => [c, await p.run(c, '-h'), await p.run(c, '--help')] as const,
+    );
     for (const [c, short, long] of results) {
       expect(short.code, `${c} -h: ${short.stderr}`).toBe(0);
       expect(short.stdout, c).toBe(long.stdout);
@@ -87,11 +120,36 @@ describe('--json', () => {
         expect(r.json().error, args.join(' ')).toBeUndefined();
       };
       // read-only commands side by side; then the ones that change state, in order
-      const readOnly: string[][] = [['status'], ['log'], ['show'], ['diff', 'HEAD~1', 'HEAD'], ['plan', 'HEAD~1', 'HEAD'], ['branch'], ['tag'], ['erd'], ['verify', 'HEAD']];
-      for (const [args, r] of await inBatches(readOnly, 3, async (args) => [args, await p.run(...args, '--json')] as const)) check(args, r);
+      const readOnly: string[][] = [
+        ['status'],
+        ['log'],
+        ['show'],
+        ['diff', 'HEAD~1', 'HEAD'],
+        ['plan', 'HEAD~1', 'HEAD'],
+        ['branch'],
+        ['tag'],
+        ['erd'],
+        ['verify', 'HEAD'],
+      ];
+      for (const [args, r] of await inBatches(
+        readOnly,
+        3,
+        async (args) => [args, await p.run(...args, '--json')] as const,
+      ))
+        check(args, r);
       const inOrder: string[][] = [
-        ['branch', 'topic'], ['tag', 'v1'], ['merge-base', 'main', 'topic'], ['checkout', 'topic'], ['checkout', 'main'], ['merge', 'topic'],
-        ['upgrade'], ['current'], ['history'], ['check'], ['downgrade', '-1', '--sql'], ['stamp', 'HEAD', '--force'],
+        ['branch', 'topic'],
+        ['tag', 'v1'],
+        ['merge-base', 'main', 'topic'],
+        ['checkout', 'topic'],
+        ['checkout', 'main'],
+        ['merge', 'topic'],
+        ['upgrade'],
+        ['current'],
+        ['history'],
+        ['check'],
+        ['downgrade', '-1', '--sql'],
+        ['stamp', 'HEAD', '--force'],
       ];
       for (const args of inOrder) check(args, await p.run(...args, '--json'));
       ok(await runCli(imp, ['init']));
@@ -106,8 +164,20 @@ describe('--json', () => {
   it('every command prints {"error": {...}} on stdout when it fails, with the exit code of the failure', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'sv-e2e-none-'));
     try {
-      const argsOf: Record<string, string[]> = { commit: ['commit', '-m', 'x'], checkout: ['checkout', 'main'], merge: ['merge', 'main'], 'merge-base': ['merge-base', 'a', 'b'], import: ['import', '--sql', 'nope.sql'], stamp: ['stamp', 'HEAD'], downgrade: ['downgrade', '-1'] };
-      const results = await inBatches(commands.filter((c) => c !== 'init'), 4, async (c) => [c, await runCli(empty, [...(argsOf[c] ?? [c]), '--json'])] as const);
+      const argsOf: Record<string, string[]> = {
+        commit: ['commit', '-m', 'x'],
+        checkout: ['checkout', 'main'],
+        merge: ['merge', 'main'],
+        'merge-base': ['merge-base', 'a', 'b'],
+        import: ['import', '--sql', 'nope.sql'],
+        stamp: ['stamp', 'HEAD'],
+        downgrade: ['downgrade', '-1'],
+      };
+      const results = await inBatches(
+        commands.filter((c) => c !== 'init'),
+        4,
+        async (c) => [c, await runCli(empty, [...(argsOf[c] ?? [c]), '--json'])] as const,
+      );
       for (const [c, r] of results) {
         expect(r.code, `${c}: ${r.stdout}${r.stderr}`).toBe(2); // not a project: bad input
         const e = r.json().error;
@@ -148,7 +218,11 @@ describe('colour', () => {
     const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     const e = { ...process.env, TERM: 'xterm-256color', ...env };
     for (const k of Object.keys(e)) if (e[k] === undefined) delete e[k];
-    return execFileSync('script', ['-qec', cmd, '/dev/null'], { cwd: p.dir, env: e as NodeJS.ProcessEnv, encoding: 'utf8' });
+    return execFileSync('script', ['-qec', cmd, '/dev/null'], {
+      cwd: p.dir,
+      env: e as NodeJS.ProcessEnv,
+      encoding: 'utf8',
+    });
   };
   let hasScript = true;
   try {
@@ -170,7 +244,13 @@ describe('-C DIR', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'sv-e2e-c-'));
     try {
       const head = ok(await p.run('log', '--json')).json().commits[0].id;
-      for (const args of [['-C', p.dir, 'log', '--json'], ['log', '-C', p.dir, '--json'], ['log', '--json', `--cwd=${p.dir}`], [`-C${p.dir}`, 'log', '--json'], ['log', '--cwd', p.dir, '--json']]) {
+      for (const args of [
+        ['-C', p.dir, 'log', '--json'],
+        ['log', '-C', p.dir, '--json'],
+        ['log', '--json', `--cwd=${p.dir}`],
+        [`-C${p.dir}`, 'log', '--json'],
+        ['log', '--cwd', p.dir, '--json'],
+      ]) {
         const r = ok(await runCli(elsewhere, args));
         expect(r.json().commits[0].id, args.join(' ')).toBe(head);
       }
@@ -198,4 +278,3 @@ describe('unknown commands and bad directories', () => {
     expect((await p.run('-C', join(p.dir, 'nope'), 'status', '--json')).json().error.code).toBe('bad-directory');
   });
 });
-

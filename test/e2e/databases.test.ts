@@ -22,15 +22,25 @@ beforeAll(async () => {
 });
 afterAll(() => p?.cleanup());
 
-const COMMANDS: string[][] = [['upgrade'], ['downgrade', '-1'], ['current'], ['history'], ['stamp', 'HEAD'], ['check'], ['upgrade', '--sql']];
+const COMMANDS: string[][] = [
+  ['upgrade'],
+  ['downgrade', '-1'],
+  ['current'],
+  ['history'],
+  ['stamp', 'HEAD'],
+  ['check'],
+  ['upgrade', '--sql'],
+];
 
 /** inBatches runs fn over items, n at a time. */
 async function inBatches<T, R>(items: readonly T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
+    }),
+  );
   return out;
 }
 
@@ -38,7 +48,11 @@ describe('connection failures through the CLI', () => {
   it(`refused connection: every deploy command exits 3, text and --json, and ${SECRET} appears nowhere`, async () => {
     const url = `postgres://postgres:${SECRET}@127.0.0.1:1/x`;
     const runs = [...COMMANDS.map((c) => [...c, '--url', url]), ...COMMANDS.map((c) => [...c, '--url', url, '--json'])];
-    const results: Array<[string[], CliResult]> = await inBatches(runs, 4, async (args) => [args, await p.run(...args)] as [string[], CliResult]);
+    const results: Array<[string[], CliResult]> = await inBatches(
+      runs,
+      4,
+      async (args) => [args, await p.run(...args)] as [string[], CliResult],
+    );
     // DATABASE_URL is the same target
     results.push([['current (DATABASE_URL)'], await p.runEnv({ DATABASE_URL: url }, 'current')]);
     results.push([['import --url'], await p.run('import', '--url', url, '--force')]);
@@ -52,13 +66,19 @@ describe('connection failures through the CLI', () => {
         expect(r.json().error.code, what).toBe('connect-failed');
         expect(r.json().error.message, what).toContain('postgres://postgres:***@127.0.0.1:1/x');
       } else {
-        expect(r.stderr, what).toContain('error[connect-failed]: cannot connect to postgres://postgres:***@127.0.0.1:1/x');
+        expect(r.stderr, what).toContain(
+          'error[connect-failed]: cannot connect to postgres://postgres:***@127.0.0.1:1/x',
+        );
       }
     }
   });
 
   it('a malformed target (libpq keyword/value string, password in the query) is refused without echoing the password', async () => {
-    const targets = [`host=127.0.0.1 port=1 user=postgres password=${SECRET}`, `host=127.0.0.1 password='${SECRET} x' dbname=x`, `postgres://postgres@127.0.0.1:1/x?password=${SECRET}`];
+    const targets = [
+      `host=127.0.0.1 port=1 user=postgres password=${SECRET}`,
+      `host=127.0.0.1 password='${SECRET} x' dbname=x`,
+      `postgres://postgres@127.0.0.1:1/x?password=${SECRET}`,
+    ];
     for (const url of targets) {
       for (const json of [false, true]) {
         const r = await p.run('current', '--url', url, ...(json ? ['--json'] : []));

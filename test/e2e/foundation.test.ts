@@ -98,13 +98,24 @@ describe('a two-commit history through the CLI', () => {
     first = snapshotFiles(p.dir);
 
     // edit: a file changes, one is removed, one is added
-    p.write('schema/schema.yaml', USERS.replace('      active: { type: boolean, default: true }\n', '      active: { type: boolean, default: true }\n      nick: text\n'));
+    p.write(
+      'schema/schema.yaml',
+      USERS.replace(
+        '      active: { type: boolean, default: true }\n',
+        '      active: { type: boolean, default: true }\n      nick: text\n',
+      ),
+    );
     rmSync(join(p.dir, 'schema/more/teams.yml'));
-    p.write('schema/posts.yaml', 'tables:\n  posts:\n    columns:\n      id: { type: bigint, primary_key: true }\n      user_id: { type: int, references: users.id }\n');
+    p.write(
+      'schema/posts.yaml',
+      'tables:\n  posts:\n    columns:\n      id: { type: bigint, primary_key: true }\n      user_id: { type: int, references: users.id }\n',
+    );
     const c2 = ok(await p.run('commit', '-m', 'posts; nick; no teams', '--allow-destructive', '--json')).json();
     expect(c2.id).not.toBe(c1.id);
 
-    const log = ok(await p.run('log', '--oneline')).stdout.trimEnd().split('\n');
+    const log = ok(await p.run('log', '--oneline'))
+      .stdout.trimEnd()
+      .split('\n');
     expect(log).toHaveLength(2);
     expect(log[0]).toMatch(/^[0-9a-f]{7} \(HEAD -> main\) posts; nick; no teams$/);
     expect(log[1]).toMatch(/^[0-9a-f]{7} users and teams$/);
@@ -115,9 +126,16 @@ describe('a two-commit history through the CLI', () => {
     for (const [f, bytes] of first) expect(now.get(f)!.equals(bytes), f).toBe(true);
     expect(ok(await p.run('status', '--json')).json().clean).toBe(true);
 
-    const fsck = execFileSync('git', ['--git-dir=.schemaver', 'fsck', '--full', '--strict'], { cwd: p.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const fsck = execFileSync('git', ['--git-dir=.schemaver', 'fsck', '--full', '--strict'], {
+      cwd: p.dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(fsck).not.toMatch(/error|missing|broken|bad/i);
-    const gitLog = execFileSync('git', ['--git-dir=.schemaver', 'log', '--format=%s', 'main'], { cwd: p.dir, encoding: 'utf8' });
+    const gitLog = execFileSync('git', ['--git-dir=.schemaver', 'log', '--format=%s', 'main'], {
+      cwd: p.dir,
+      encoding: 'utf8',
+    });
     expect(gitLog.trim().split('\n')).toEqual(['posts; nick; no teams', 'users and teams']);
   });
 
@@ -161,7 +179,10 @@ describe('a two-commit history through the CLI', () => {
 `,
     );
     p.write('schema/b/enums.yaml', 'enums:\n    role:\n        - admin\n        - member\n');
-    p.write('schema/posts.yaml', 'tables:\n  posts:\n    columns:\n      user_id: { references: users.id, type: integer }\n      id: { primary_key: true, type: int8 }\n');
+    p.write(
+      'schema/posts.yaml',
+      'tables:\n  posts:\n    columns:\n      user_id: { references: users.id, type: integer }\n      id: { primary_key: true, type: int8 }\n',
+    );
     p.write('schema/empty.yaml', '# nothing here yet\n');
     const after = await p.run('status', '--json');
     ok(after);
@@ -187,12 +208,23 @@ describe('the example project rewritten by a YAML library', () => {
       for (const f of filesUnder(join(q.dir, 'schema'))) {
         const doc = (YAML.parse(readFileSync(join(q.dir, 'schema', f), 'utf8')) ?? {}) as Record<string, unknown>;
         for (const [section, v] of Object.entries(doc)) {
-          merged[section] = Array.isArray(v) ? [...((merged[section] as unknown[]) ?? []), ...v] : { ...((merged[section] as object) ?? {}), ...(v as object) };
+          merged[section] = Array.isArray(v)
+            ? [...((merged[section] as unknown[]) ?? []), ...v]
+            : { ...((merged[section] as object) ?? {}), ...(v as object) };
         }
         rmSync(join(q.dir, 'schema', f));
       }
       const reversed = (x: unknown): unknown =>
-        Array.isArray(x) ? x.map(reversed) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().reverse().map((k) => [k, reversed((x as Record<string, unknown>)[k])])) : x;
+        Array.isArray(x)
+          ? x.map(reversed)
+          : x && typeof x === 'object'
+            ? Object.fromEntries(
+                Object.keys(x)
+                  .sort()
+                  .reverse()
+                  .map((k) => [k, reversed((x as Record<string, unknown>)[k])]),
+              )
+            : x;
       let n = 0;
       for (const [section, v] of Object.entries(merged)) {
         if (Array.isArray(v)) {
@@ -200,7 +232,13 @@ describe('the example project rewritten by a YAML library', () => {
           continue;
         }
         for (const [name, obj] of Object.entries(v as object)) {
-          q.write(`schema/${section}/${n++}.yaml`, YAML.stringify({ [section]: { [name]: reversed(obj) } }, { indent: 4, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', collectionStyle: 'block' }));
+          q.write(
+            `schema/${section}/${n++}.yaml`,
+            YAML.stringify(
+              { [section]: { [name]: reversed(obj) } },
+              { indent: 4, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', collectionStyle: 'block' },
+            ),
+          );
         }
       }
       expect(n).toBeGreaterThan(3);
@@ -226,7 +264,10 @@ describe('every malformed fixture is refused through the CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sv-e2e-latin1-'));
     try {
       cpSync(base, dir, { recursive: true });
-      writeFileSync(join(dir, 'schema', 'latin1.yaml'), Buffer.from('# caf\xe9\ntables:\n  t:\n    comment: "na\xefve"\n    columns: { id: int }\n', 'latin1'));
+      writeFileSync(
+        join(dir, 'schema', 'latin1.yaml'),
+        Buffer.from('# caf\xe9\ntables:\n  t:\n    comment: "na\xefve"\n    columns: { id: int }\n', 'latin1'),
+      );
       const digest = treeDigest(join(dir, '.schemaver'));
       for (const args of [['status'], ['commit', '-m', 'x'], ['diff']]) {
         const r = await runCli(dir, args);
@@ -234,7 +275,11 @@ describe('every malformed fixture is refused through the CLI', () => {
         expect(r.stderr).toContain('error[invalid-utf8]: schema/latin1.yaml is not UTF-8 text');
         expect(r.stderr).toContain('--> schema/latin1.yaml:1:6');
       }
-      expect((await runCli(dir, ['commit', '-m', 'x', '--json'])).json().error.loc).toEqual({ file: 'schema/latin1.yaml', line: 1, col: 6 });
+      expect((await runCli(dir, ['commit', '-m', 'x', '--json'])).json().error.loc).toEqual({
+        file: 'schema/latin1.yaml',
+        line: 1,
+        col: 6,
+      });
       expect(treeDigest(join(dir, '.schemaver'))).toBe(digest);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -278,10 +323,13 @@ describe('every malformed fixture is refused through the CLI', () => {
         if (j.code !== 2) problems.push(`--json exit ${j.code}`);
         try {
           const err = JSON.parse(j.stdout).error;
-          if (!err || typeof err.code !== 'string' || typeof err.message !== 'string') problems.push('--json: no {error: {code, message}}');
+          if (!err || typeof err.code !== 'string' || typeof err.message !== 'string')
+            problems.push('--json: no {error: {code, message}}');
           else {
             // one problem: its loc; several: each issue has its own
-            const locs = [err.loc, ...(err.issues ?? []).map((i: { loc?: unknown }) => i.loc)].filter(Boolean).map((l: { file: string; line: number; col: number }) => `${l.file}:${l.line}:${l.col}`);
+            const locs = [err.loc, ...(err.issues ?? []).map((i: { loc?: unknown }) => i.loc)]
+              .filter(Boolean)
+              .map((l: { file: string; line: number; col: number }) => `${l.file}:${l.line}:${l.col}`);
             for (const e of expected(name)) if (!locs.includes(e.loc)) problems.push(`--json: no loc ${e.loc}`);
           }
         } catch {
@@ -307,7 +355,12 @@ describe('every malformed fixture is refused through the CLI', () => {
 describe('.schemaver inside an application git repository (README: Branches and merges)', () => {
   it('a conflicted ref is refused, not read as "no commits yet"; the README recipe merges both sides', async () => {
     const a = tempProject('sv-e2e-app-');
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], { cwd: a.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], {
+        cwd: a.dir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     try {
       git('init', '-q', '-b', 'trunk');
       ok(await a.run('init'));

@@ -40,10 +40,12 @@ tables:
       'ü id': { type: int, primary_key: true }
       'user ref': { type: bigint, references: '"we""ird; sch".user.id', on_delete: cascade }
 `;
-const REV2 = REV1.replace("'Café ☕', 'select']", "'Café ☕', 'select', 'new ''v'';']").replace(
-  "      'ü id': { type: int, primary_key: true }\n",
-  "      'ü id': { type: int, primary_key: true }\n      'x\"; DROP TABLE y; --': { type: int, nullable: false, default: 0 }\n",
-) + `  '${T63}':
+const REV2 =
+  REV1.replace("'Café ☕', 'select']", "'Café ☕', 'select', 'new ''v'';']").replace(
+    "      'ü id': { type: int, primary_key: true }\n",
+    "      'ü id': { type: int, primary_key: true }\n      'x\"; DROP TABLE y; --': { type: int, nullable: false, default: 0 }\n",
+  ) +
+  `  '${T63}':
     columns:
       '${C63}': { type: varchar(10), primary_key: true }
 `;
@@ -66,7 +68,10 @@ beforeAll(async () => {
   ok(await p.run('commit', '-m', `hostile; -- 'names' "here"`));
   p.write('schema/schema.yaml', REV2);
   ok(await p.run('commit', '-m', 'more hostile names'));
-  ids = ok(await p.run('log', '--json')).json().commits.map((c: { id: string }) => c.id).reverse();
+  ids = ok(await p.run('log', '--json'))
+    .json()
+    .commits.map((c: { id: string }) => c.id)
+    .reverse();
   expect(ids).toHaveLength(2);
 });
 afterAll(() => p?.cleanup());
@@ -79,7 +84,8 @@ describe('hostile identifiers through the CLI', () => {
     expect(plan.steps.length).toBeGreaterThanOrEqual(3);
     for (const s of plan.steps) {
       expect(typeof s.what).toBe('string');
-      for (const flag of ['destructive', 'rewrite', 'lock', 'reversible']) expect(typeof s[flag], `${flag} of ${s.what}`).toBe('boolean');
+      for (const flag of ['destructive', 'rewrite', 'lock', 'reversible'])
+        expect(typeof s[flag], `${flag} of ${s.what}`).toBe('boolean');
       expect(Array.isArray(s.sql)).toBe(true);
     }
     const whats = plan.steps.map((s: { what: string }) => s.what).join('\n');
@@ -89,9 +95,13 @@ describe('hostile identifiers through the CLI', () => {
     // the down script drops the new table, the new column and the new enum value: all of it loses data
     expect(down.direction).toBe('down');
     expect(down.destructive).toBe(true);
-    expect(down.steps.map((s: { what: string; destructive: boolean }) => [s.what.startsWith('undo '), s.destructive])).toEqual(plan.steps.map(() => [true, true]));
+    expect(
+      down.steps.map((s: { what: string; destructive: boolean }) => [s.what.startsWith('undo '), s.destructive]),
+    ).toEqual(plan.steps.map(() => [true, true]));
     expect(down.steps[0].sql.join('\n')).toContain('DROP COLUMN "x""; DROP TABLE y; --"');
-    expect(ok(await p.run('plan', 'HEAD~1', 'HEAD', '--down')).stdout).toContain('-- WARNING: destructive steps: undo ');
+    expect(ok(await p.run('plan', 'HEAD~1', 'HEAD', '--down')).stdout).toContain(
+      '-- WARNING: destructive steps: undo ',
+    );
     expect(ok(await p.run('plan', 'HEAD~1', 'HEAD')).stdout).not.toContain('WARNING');
 
     const d = ok(await p.run('diff', 'HEAD~1', 'HEAD', '--sql'));
@@ -118,58 +128,69 @@ describe('hostile identifiers through the CLI', () => {
     ok(await p.run('check'));
   });
 
-  it.skipIf(!hasServer)('upgrade, check, downgrade -1 and upgrade again on the PostgreSQL server, data kept', async () => {
-    const t = await createDatabase('sv_e2e_hostile');
-    const url = ['--url', t.url];
-    const q = async (sql: string) => {
-      const c = new pg.Client({ connectionString: t.url });
-      await c.connect();
+  it.skipIf(!hasServer)(
+    'upgrade, check, downgrade -1 and upgrade again on the PostgreSQL server, data kept',
+    async () => {
+      const t = await createDatabase('sv_e2e_hostile');
+      const url = ['--url', t.url];
+      const q = async (sql: string) => {
+        const c = new pg.Client({ connectionString: t.url });
+        await c.connect();
+        try {
+          return (await c.query(sql)).rows;
+        } finally {
+          await c.end();
+        }
+      };
       try {
-        return (await c.query(sql)).rows;
-      } finally {
-        await c.end();
-      }
-    };
-    try {
-      ok(await p.run('upgrade', ids[0]!, ...url));
-      ok(await p.run('check', ...url));
-      await q(`INSERT INTO "we""ird; sch"."user" ("select", "order by") VALUES ('x;''y', 'a"b')`);
-      ok(await p.run('upgrade', ...url));
-      ok(await p.run('check', ...url));
-      // the catalog holds the names exactly as declared
-      const tables = await q(`SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND c.relname <> ALL (ARRAY['schemaver_version', 'schemaver_history']) ORDER BY 1, 2`);
-      expect(tables).toEqual(
-        [
-          { nspname: 'public', relname: 'Café ☕' },
-          { nspname: 'public', relname: T63 },
-          { nspname: 'we"ird; sch', relname: 'user' },
-        ].sort((a, b) => (a.nspname + a.relname < b.nspname + b.relname ? -1 : 1)),
-      );
-      const labels = await q(`SELECT e.enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'mood; "x"' ORDER BY e.enumsortorder`);
-      expect(labels.map((r) => r.enumlabel)).toEqual(["it's", 'a"b', 'semi;colon', 'Café ☕', 'select', "new 'v';"]);
-      const cols = await q(`SELECT attname FROM pg_attribute WHERE attrelid = '"we""ird; sch"."user"'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`);
-      expect(cols.map((r) => r.attname)).toContain(M63);
+        ok(await p.run('upgrade', ids[0]!, ...url));
+        ok(await p.run('check', ...url));
+        await q(`INSERT INTO "we""ird; sch"."user" ("select", "order by") VALUES ('x;''y', 'a"b')`);
+        ok(await p.run('upgrade', ...url));
+        ok(await p.run('check', ...url));
+        // the catalog holds the names exactly as declared
+        const tables = await q(
+          `SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND c.relname <> ALL (ARRAY['schemaver_version', 'schemaver_history']) ORDER BY 1, 2`,
+        );
+        expect(tables).toEqual(
+          [
+            { nspname: 'public', relname: 'Café ☕' },
+            { nspname: 'public', relname: T63 },
+            { nspname: 'we"ird; sch', relname: 'user' },
+          ].sort((a, b) => (a.nspname + a.relname < b.nspname + b.relname ? -1 : 1)),
+        );
+        const labels = await q(
+          `SELECT e.enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'mood; "x"' ORDER BY e.enumsortorder`,
+        );
+        expect(labels.map((r) => r.enumlabel)).toEqual(["it's", 'a"b', 'semi;colon', 'Café ☕', 'select', "new 'v';"]);
+        const cols = await q(
+          `SELECT attname FROM pg_attribute WHERE attrelid = '"we""ird; sch"."user"'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+        );
+        expect(cols.map((r) => r.attname)).toContain(M63);
 
-      ok(await p.run('downgrade', '-1', '--allow-destructive', ...url));
-      expect(ok(await p.run('current', '--json', ...url)).json().commit).toBe(ids[0]);
-      ok(await p.run('check', ...url));
-      expect(await q(`SELECT "select", "order by"::text AS o FROM "we""ird; sch"."user"`)).toEqual([{ select: "x;'y", o: 'a"b' }]);
-      ok(await p.run('upgrade', ...url));
-      ok(await p.run('check', ...url));
-      expect(ok(await p.run('current', '--json', ...url)).json().commit).toBe(ids[1]);
+        ok(await p.run('downgrade', '-1', '--allow-destructive', ...url));
+        expect(ok(await p.run('current', '--json', ...url)).json().commit).toBe(ids[0]);
+        ok(await p.run('check', ...url));
+        expect(await q(`SELECT "select", "order by"::text AS o FROM "we""ird; sch"."user"`)).toEqual([
+          { select: "x;'y", o: 'a"b' },
+        ]);
+        ok(await p.run('upgrade', ...url));
+        ok(await p.run('check', ...url));
+        expect(ok(await p.run('current', '--json', ...url)).json().commit).toBe(ids[1]);
 
-      // importing that database into a new project reads the same schema back: the same hash
-      const imp = tempProject('sv-e2e-hostile-imp-');
-      try {
-        ok(await imp.run('init'));
-        ok(await imp.run('import', ...url, '--force'));
-        const head = ok(await p.run('status', '--json')).json().headHash;
-        expect(ok(await imp.run('status', '--json')).json().workingHash).toBe(head);
+        // importing that database into a new project reads the same schema back: the same hash
+        const imp = tempProject('sv-e2e-hostile-imp-');
+        try {
+          ok(await imp.run('init'));
+          ok(await imp.run('import', ...url, '--force'));
+          const head = ok(await p.run('status', '--json')).json().headHash;
+          expect(ok(await imp.run('status', '--json')).json().workingHash).toBe(head);
+        } finally {
+          imp.cleanup();
+        }
       } finally {
-        imp.cleanup();
+        await t.drop();
       }
-    } finally {
-      await t.drop();
-    }
-  });
+    },
+  );
 });

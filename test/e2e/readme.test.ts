@@ -39,19 +39,36 @@ describe('README: the example project, from a fresh clone', () => {
   it('the README section exists with the commands tested here', () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## The example project'), readme.indexOf('## Your own project'));
-    for (const cmd of ['schemaver log --graph --oneline', 'schemaver show HEAD~1', 'schemaver plan HEAD~3 HEAD', 'schemaver plan HEAD~3 HEAD --down', 'schemaver plan HEAD~3 HEAD --json', 'schemaver diff HEAD~3 HEAD', 'schemaver erd', 'schemaver verify --all', 'schemaver upgrade', 'schemaver current', 'schemaver downgrade -1 --allow-destructive', 'schemaver check']) {
+    for (const cmd of [
+      'schemaver log --graph --oneline',
+      'schemaver show HEAD~1',
+      'schemaver plan HEAD~3 HEAD',
+      'schemaver plan HEAD~3 HEAD --down',
+      'schemaver plan HEAD~3 HEAD --json',
+      'schemaver diff HEAD~3 HEAD',
+      'schemaver erd',
+      'schemaver verify --all',
+      'schemaver upgrade',
+      'schemaver current',
+      'schemaver downgrade -1 --allow-destructive',
+      'schemaver check',
+    ]) {
       expect(section).toContain(`$ ${cmd}`);
     }
   });
 
   it('history: five commits, one the merge of the reviews branch, tagged v1.0; schema/ matches HEAD', async () => {
-    const graph = ok(await sv('log', '--graph', '--oneline')).stdout.trimEnd().split('\n');
+    const graph = ok(await sv('log', '--graph', '--oneline'))
+      .stdout.trimEnd()
+      .split('\n');
     const commits = graph.filter((l) => /[0-9a-f]{7} /.test(l));
     expect(commits).toHaveLength(5);
     expect(commits[0]).toMatch(/^\*\s+[0-9a-f]{7} \(HEAD -> main, tag: v1\.0\) Merge branch 'reviews'$/);
     expect(graph[1]).toBe('|\\');
     expect(graph.join('\n')).toMatch(/\| \* [0-9a-f]{7} \(reviews\) Reviews of books/);
-    expect(graph.join('\n')).toMatch(/\* \| [0-9a-f]{7} Rename born_on to birth_date, add published_on and the refunded status/);
+    expect(graph.join('\n')).toMatch(
+      /\* \| [0-9a-f]{7} Rename born_on to birth_date, add published_on and the refunded status/,
+    );
     expect(graph).toContain('|/');
     expect(commits.at(-2)).toMatch(/Orders, with an order_status enum$/);
     expect(commits.at(-1)).toMatch(/Catalogue: authors and books$/);
@@ -66,7 +83,8 @@ describe('README: the example project, from a fresh clone', () => {
     expect(show).toMatch(/Schema: sv1:[0-9a-f]{64}/);
     expect(show).toContain('ALTER TABLE public.authors RENAME COLUMN born_on TO birth_date;');
     const shown = ok(await sv('show', 'HEAD~1', '--json')).json();
-    for (const s of shown.migrations[0].steps) for (const f of ['destructive', 'rewrite', 'lock', 'reversible']) expect(typeof s[f]).toBe('boolean');
+    for (const s of shown.migrations[0].steps)
+      for (const f of ['destructive', 'rewrite', 'lock', 'reversible']) expect(typeof s[f]).toBe('boolean');
 
     // across the merge: HEAD~3 is the first commit
     const plan = ok(await sv('plan', 'HEAD~3', 'HEAD')).stdout;
@@ -81,7 +99,8 @@ describe('README: the example project, from a fresh clone', () => {
     expect(down).toContain('DROP TABLE public.reviews');
     expect(down).toContain('RENAME COLUMN birth_date TO born_on');
     const pj = ok(await sv('plan', 'HEAD~3', 'HEAD', '--json')).json();
-    for (const s of pj.steps) for (const f of ['destructive', 'rewrite', 'lock', 'reversible']) expect(typeof s[f]).toBe('boolean');
+    for (const s of pj.steps)
+      for (const f of ['destructive', 'rewrite', 'lock', 'reversible']) expect(typeof s[f]).toBe('boolean');
     expect(ok(await sv('erd', '--format', 'mermaid')).stdout.split('\n')[0]).toBe('erDiagram');
     const verify = ok(await sv('verify', '--all', '--json')).json();
     expect(verify.ok).toBe(true);
@@ -108,29 +127,32 @@ describe('README: the example project, from a fresh clone', () => {
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: clone, encoding: 'utf8' })).toBe('');
   });
 
-  it.skipIf(!hasServer)('the same commands against a server with --url user:pass@host/db never print the password', async () => {
-    const t = await createDatabase('sv_e2e_readme');
-    try {
-      const u = new URL(t.url);
-      u.password = 'pass-Wd.s3cret';
-      const url = ['--url', u.toString()];
-      const outs: CliResult[] = [];
-      const run = async (...args: string[]) => {
-        const r = await sv(...args, ...url);
-        outs.push(r);
-        return r;
-      };
-      ok(await run('upgrade'));
-      ok(await run('current'));
-      expect((await run('downgrade', '-1')).code).toBe(1);
-      ok(await run('downgrade', '-1', '--allow-destructive'));
-      ok(await run('upgrade'));
-      ok(await run('check'));
-      ok(await run('history', '--json'));
-      for (const r of outs) expect(r.stdout + r.stderr).not.toContain('pass-Wd.s3cret');
-      expect(outs.map((r) => r.stdout + r.stderr).join('\n')).toContain('***');
-    } finally {
-      await t.drop();
-    }
-  });
+  it.skipIf(!hasServer)(
+    'the same commands against a server with --url user:pass@host/db never print the password',
+    async () => {
+      const t = await createDatabase('sv_e2e_readme');
+      try {
+        const u = new URL(t.url);
+        u.password = 'pass-Wd.s3cret';
+        const url = ['--url', u.toString()];
+        const outs: CliResult[] = [];
+        const run = async (...args: string[]) => {
+          const r = await sv(...args, ...url);
+          outs.push(r);
+          return r;
+        };
+        ok(await run('upgrade'));
+        ok(await run('current'));
+        expect((await run('downgrade', '-1')).code).toBe(1);
+        ok(await run('downgrade', '-1', '--allow-destructive'));
+        ok(await run('upgrade'));
+        ok(await run('check'));
+        ok(await run('history', '--json'));
+        for (const r of outs) expect(r.stdout + r.stderr).not.toContain('pass-Wd.s3cret');
+        expect(outs.map((r) => r.stdout + r.stderr).join('\n')).toContain('***');
+      } finally {
+        await t.drop();
+      }
+    },
+  );
 });

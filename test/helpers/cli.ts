@@ -21,7 +21,11 @@ export interface CliResult {
 }
 
 /** runCli runs `node bin/run.js ...args` with `cwd`, no colour, a fixed author, and optional extra env. */
-export function runCli(cwd: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+export function runCli(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd,

@@ -28,7 +28,8 @@ export async function serverAvailable(): Promise<boolean> {
     await c.query('select 1');
     available = true;
   } catch (e) {
-    if (process.env.CI === 'true') throw new Error(`PostgreSQL test server not reachable at ${serverUrl()}: ${(e as Error).message}`);
+    if (process.env.CI === 'true')
+      throw new Error(`PostgreSQL test server not reachable at ${serverUrl()}: ${(e as Error).message}`);
     available = false;
   } finally {
     await c.end().catch(() => {});
@@ -37,7 +38,9 @@ export async function serverAvailable(): Promise<boolean> {
 }
 
 /** createDatabase creates a fresh throwaway database and returns its URL and a drop() to remove it. */
-export async function createDatabase(prefix = 'sv_test'): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+export async function createDatabase(
+  prefix = 'sv_test',
+): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: serverUrl() });
   await admin.connect();

@@ -25,40 +25,51 @@ async function ok(p: Project, ...args: string[]) {
 }
 
 describe('bar: same table changed on both branches', () => {
-  it('merges cleanly, both edges verify, and databases at either head upgrade to the merge', { timeout: 300_000 }, async () => {
-    const p = await setup(read('base.yaml'), read('ours.yaml'), read('theirs.yaml'));
-    // q: a copy of the project whose local database sits at theirs' head
-    const q = project('sv-merge-q-');
-    extra.push(q);
-    cpSync(p.dir, q.dir, { recursive: true });
-    await ok(p, 'upgrade'); // main = ours' head
-    await ok(q, 'checkout', 'feature');
-    await ok(q, 'upgrade'); // feature = theirs' head
-    await ok(q, 'checkout', 'main');
+  it(
+    'merges cleanly, both edges verify, and databases at either head upgrade to the merge',
+    { timeout: 300_000 },
+    async () => {
+      const p = await setup(read('base.yaml'), read('ours.yaml'), read('theirs.yaml'));
+      // q: a copy of the project whose local database sits at theirs' head
+      const q = project('sv-merge-q-');
+      extra.push(q);
+      cpSync(p.dir, q.dir, { recursive: true });
+      await ok(p, 'upgrade'); // main = ours' head
+      await ok(q, 'checkout', 'feature');
+      await ok(q, 'upgrade'); // feature = theirs' head
+      await ok(q, 'checkout', 'main');
 
-    for (const proj of [p, q]) {
-      const r = await ok(proj, 'merge', 'feature', '--json');
-      const out = r.json();
-      expect(out.status).toBe('merged');
-      expect(out.edges).toHaveLength(2);
-      expect(out.edges.every((e: { verified: boolean }) => e.verified)).toBe(true);
-      await ok(proj, 'upgrade');
-      const check = await proj.run('check', '--json');
-      expect(check.code, check.stdout + check.stderr).toBe(0);
-    }
+      for (const proj of [p, q]) {
+        const r = await ok(proj, 'merge', 'feature', '--json');
+        const out = r.json();
+        expect(out.status).toBe('merged');
+        expect(out.edges).toHaveLength(2);
+        expect(out.edges.every((e: { verified: boolean }) => e.verified)).toBe(true);
+        await ok(proj, 'upgrade');
+        const check = await proj.run('check', '--json');
+        expect(check.code, check.stdout + check.stderr).toBe(0);
+      }
 
-    // both stored edges of the merge commit, proven again in-process
-    const store = await openStore(p.dir);
-    const id = (await store.head())!;
-    const snap = await store.readSnapshot(id);
-    expect(snap.parents).toHaveLength(2);
-    expect(snap.schema.enums.status!.values).toEqual(['pending', 'paid', 'shipped', 'refunded', 'lost']);
-    expect(snap.schema.tables.users!.columns.map((c) => c.name)).toEqual(['id', 'email', 'name', 'phone', 'status', 'created_at']);
-    for (const m of snap.migrations) {
-      const parent = await store.readSnapshot(m.parent);
-      const v = await verifyEdge(parent.schema, snap.schema, m.up, m.down);
-      expect(v.problems).toEqual([]);
-      expect(v.ok).toBe(true);
-    }
-  });
+      // both stored edges of the merge commit, proven again in-process
+      const store = await openStore(p.dir);
+      const id = (await store.head())!;
+      const snap = await store.readSnapshot(id);
+      expect(snap.parents).toHaveLength(2);
+      expect(snap.schema.enums.status!.values).toEqual(['pending', 'paid', 'shipped', 'refunded', 'lost']);
+      expect(snap.schema.tables.users!.columns.map((c) => c.name)).toEqual([
+        'id',
+        'email',
+        'name',
+        'phone',
+        'status',
+        'created_at',
+      ]);
+      for (const m of snap.migrations) {
+        const parent = await store.readSnapshot(m.parent);
+        const v = await verifyEdge(parent.schema, snap.schema, m.up, m.down);
+        expect(v.problems).toEqual([]);
+        expect(v.ok).toBe(true);
+      }
+    },
+  );
 });

@@ -13,7 +13,9 @@ export function enumType(name: string, values: string[], extra: Partial<EnumType
   return { kind: 'enum', schema: 'public', name, values, ...extra };
 }
 
-export function schema(parts: { tables?: Table[]; enums?: EnumType[] } & Partial<Omit<Schema, 'tables' | 'enums'>> = {}): Schema {
+export function schema(
+  parts: { tables?: Table[]; enums?: EnumType[] } & Partial<Omit<Schema, 'tables' | 'enums'>> = {},
+): Schema {
   const { tables = [], enums = [], ...rest } = parts;
   return {
     ...emptySchema(),

@@ -8,7 +8,7 @@ import { loadScenarios } from './scenarios.js';
 const load = (text: string) => parseSchemaFiles([{ path: 'schema/a.yaml', text }]).schema!;
 
 describe('buildConflicts', () => {
-  it('turns a view on a column dropped by the other side into a located semantic conflict with PostgreSQL\'s message', async () => {
+  it("turns a view on a column dropped by the other side into a located semantic conflict with PostgreSQL's message", async () => {
     const sc = loadScenarios().find((s) => s.name === 'view-on-dropped-column')!;
     const r = merge3(load(sc.base), load(sc.ours), load(sc.theirs));
     expect(r.conflicts).toEqual([]);
@@ -23,7 +23,9 @@ describe('buildConflicts', () => {
     expect(await buildConflicts(r.schema)).toEqual([]);
   });
   it('locates step objects in the model', () => {
-    const s = load('tables:\n  users:\n    columns:\n      id: bigint\n    indexes:\n      users_id_idx: { columns: [id] }\nfunctions:\n  f: { args: "", returns: integer, language: sql, body: "SELECT 1" }\n');
+    const s = load(
+      'tables:\n  users:\n    columns:\n      id: bigint\n    indexes:\n      users_id_idx: { columns: [id] }\nfunctions:\n  f: { args: "", returns: integer, language: sql, body: "SELECT 1" }\n',
+    );
     expect(locateObject(s, 'users')).toEqual(['tables', 'users']);
     expect(locateObject(s, 'users.id')).toEqual(['tables', 'users', 'columns', 'id']);
     expect(locateObject(s, 'users.users_id_idx')).toEqual(['tables', 'users', 'indexes', 'users_id_idx']);

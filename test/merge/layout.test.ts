@@ -11,11 +11,19 @@ const parse = (files: SourceFile[]) => {
   return r.schema;
 };
 // a stand-in writer: names the objects it was given (the real one is src/yaml's writeSchemaYaml)
-const write = (s: Schema) => `# written\n${JSON.stringify(Object.fromEntries(Object.entries(s).filter(([k, v]) => k !== 'kind' && Object.keys(v as object).length).map(([k, v]) => [k, Object.keys(v as object)])))}\n`;
+const write = (s: Schema) =>
+  `# written\n${JSON.stringify(
+    Object.fromEntries(
+      Object.entries(s)
+        .filter(([k, v]) => k !== 'kind' && Object.keys(v as object).length)
+        .map(([k, v]) => [k, Object.keys(v as object)]),
+    ),
+  )}\n`;
 const writeAll = (s: Schema) => [{ path: 'schema/all.yaml', text: write(s) }];
 
 describe('layoutFiles', () => {
-  const users = '# people\ntables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }   # the key\n';
+  const users =
+    '# people\ntables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }   # the key\n';
   const enums = 'enums:\n  status: [a, b]\n';
   const base = [
     { path: 'schema/enums.yaml', text: enums },
@@ -23,11 +31,20 @@ describe('layoutFiles', () => {
   ];
   it('keeps unchanged files byte for byte, rewrites changed ones, places theirs additions in theirs file', () => {
     const ours = [base[0]!, { path: 'schema/users.yaml', text: users + '      email: text\n' }];
-    const theirs = [...base, { path: 'schema/teams.yaml', text: 'tables:\n  teams:\n    columns:\n      id: bigint\n' }];
+    const theirs = [
+      ...base,
+      { path: 'schema/teams.yaml', text: 'tables:\n  teams:\n    columns:\n      id: bigint\n' },
+    ];
     const o = parse(ours);
     const t = parse(theirs);
     const r = merge3(parse(base), o, t);
-    const files = layoutFiles({ ours: { schema: o, files: ours }, theirs: { schema: t, files: theirs }, merged: r.schema, write, writeAll });
+    const files = layoutFiles({
+      ours: { schema: o, files: ours },
+      theirs: { schema: t, files: theirs },
+      merged: r.schema,
+      write,
+      writeAll,
+    });
     expect(files.map((f) => f.path)).toEqual(['schema/enums.yaml', 'schema/teams.yaml', 'schema/users.yaml']);
     expect(files[0]).toBe(ours[0]);
     expect(files[2]).toBe(ours[1]);
@@ -38,7 +55,13 @@ describe('layoutFiles', () => {
     const t = parse(theirs);
     const b = parse(base);
     const r = merge3(b, b, t);
-    const files = layoutFiles({ ours: { schema: b, files: base }, theirs: { schema: t, files: theirs }, merged: r.schema, write, writeAll });
+    const files = layoutFiles({
+      ours: { schema: b, files: base },
+      theirs: { schema: t, files: theirs },
+      merged: r.schema,
+      write,
+      writeAll,
+    });
     expect(files.map((f) => f.path)).toEqual(['schema/users.yaml']);
     expect(files[0]!.text).toBe('# written\n{"tables":["users"]}\n');
   });

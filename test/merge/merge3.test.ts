@@ -8,7 +8,9 @@ const users = (cols = [col('id', 'bigint', { nullable: false }), col('email')], 
 describe('merge3 structural', () => {
   it('takes a change made on one side', () => {
     const base = schema({ tables: [users()] });
-    const ours = schema({ tables: [users([col('id', 'bigint', { nullable: false }), col('email', 'text', { nullable: false })])] });
+    const ours = schema({
+      tables: [users([col('id', 'bigint', { nullable: false }), col('email', 'text', { nullable: false })])],
+    });
     const r = merge3(base, ours, base);
     expect(r.conflicts).toEqual([]);
     expect(r.schema.tables.users!.columns[1]!.nullable).toBe(false);
@@ -28,9 +30,20 @@ describe('merge3 structural', () => {
   it('reports modify/modify on the attribute', () => {
     const base = schema({ tables: [users()] });
     const ours = schema({ tables: [users([col('id', 'bigint', { nullable: false }), col('email', 'citext')])] });
-    const theirs = schema({ tables: [users([col('id', 'bigint', { nullable: false }), col('email', 'character varying(100)')])] });
+    const theirs = schema({
+      tables: [users([col('id', 'bigint', { nullable: false }), col('email', 'character varying(100)')])],
+    });
     const r = merge3(base, ours, theirs);
-    expect(r.conflicts).toMatchObject([{ kind: 'modify/modify', path: ['tables', 'users', 'columns', 'email'], attribute: 'type', base: 'text', ours: 'citext', theirs: 'character varying(100)' }]);
+    expect(r.conflicts).toMatchObject([
+      {
+        kind: 'modify/modify',
+        path: ['tables', 'users', 'columns', 'email'],
+        attribute: 'type',
+        base: 'text',
+        ours: 'citext',
+        theirs: 'character varying(100)',
+      },
+    ]);
     expect(r.schema.tables.users!.columns[1]!.type).toBe('citext');
   });
 
@@ -56,13 +69,19 @@ describe('merge3 structural', () => {
     const a = schema({ tables: [users(), table('t', [col('x')])] });
     const b = schema({ tables: [users(), table('t', [col('x', 'integer')])] });
     expect(merge3(base, a, a).conflicts).toEqual([]);
-    expect(merge3(base, a, b).conflicts).toMatchObject([{ kind: 'add/add', path: ['tables', 't', 'columns', 'x'], attribute: 'type' }]);
+    expect(merge3(base, a, b).conflicts).toMatchObject([
+      { kind: 'add/add', path: ['tables', 't', 'columns', 'x'], attribute: 'type' },
+    ]);
   });
 
   it('follows a column rename on one side and an alteration on the other', () => {
     const base = schema({ tables: [users()] });
-    const ours = schema({ tables: [users([col('id', 'bigint', { nullable: false }), col('mail', 'text', { renamedFrom: 'email' })])] });
-    const theirs = schema({ tables: [users([col('id', 'bigint', { nullable: false }), col('email', 'text', { nullable: false })])] });
+    const ours = schema({
+      tables: [users([col('id', 'bigint', { nullable: false }), col('mail', 'text', { renamedFrom: 'email' })])],
+    });
+    const theirs = schema({
+      tables: [users([col('id', 'bigint', { nullable: false }), col('email', 'text', { nullable: false })])],
+    });
     const r = merge3(base, ours, theirs);
     expect(r.conflicts).toEqual([]);
     expect(r.schema.tables.users!.columns[1]).toEqual(col('mail', 'text', { nullable: false, renamedFrom: 'email' }));
@@ -72,8 +91,16 @@ describe('merge3 structural', () => {
 
   it('follows renames through references: index added on the old column name', () => {
     const base = schema({ tables: [users()] });
-    const ours = schema({ tables: [users([col('id', 'bigint', { nullable: false }), col('mail', 'text', { renamedFrom: 'email' })])] });
-    const theirs = schema({ tables: [users(undefined, { indexes: { users_email_idx: { kind: 'index', name: 'users_email_idx', elements: [{ column: 'email' }] } } })] });
+    const ours = schema({
+      tables: [users([col('id', 'bigint', { nullable: false }), col('mail', 'text', { renamedFrom: 'email' })])],
+    });
+    const theirs = schema({
+      tables: [
+        users(undefined, {
+          indexes: { users_email_idx: { kind: 'index', name: 'users_email_idx', elements: [{ column: 'email' }] } },
+        }),
+      ],
+    });
     const r = merge3(base, ours, theirs);
     expect(r.conflicts).toEqual([]);
     expect(r.schema.tables.users!.indexes.users_email_idx!.elements).toEqual([{ column: 'mail' }]);
@@ -91,7 +118,9 @@ describe('merge3 structural', () => {
   it('table renamed on one side, column added on the other', () => {
     const base = schema({ tables: [users()] });
     const ours = schema({ tables: [{ ...users(), name: 'people', renamedFrom: 'users' }] });
-    const theirs = schema({ tables: [users([col('id', 'bigint', { nullable: false }), col('email'), col('age', 'integer')])] });
+    const theirs = schema({
+      tables: [users([col('id', 'bigint', { nullable: false }), col('email'), col('age', 'integer')])],
+    });
     const r = merge3(base, ours, theirs);
     expect(r.conflicts).toEqual([]);
     expect(Object.keys(r.schema.tables)).toEqual(['people']);
@@ -104,17 +133,29 @@ describe('merge3 structural', () => {
 describe('merge3 enums', () => {
   const base = schema({ enums: [enumType('s', ['a', 'b', 'c'])] });
   it('unions values appended on both sides (ours first)', () => {
-    const r = merge3(base, schema({ enums: [enumType('s', ['a', 'b', 'c', 'x'])] }), schema({ enums: [enumType('s', ['a', 'b', 'c', 'y'])] }));
+    const r = merge3(
+      base,
+      schema({ enums: [enumType('s', ['a', 'b', 'c', 'x'])] }),
+      schema({ enums: [enumType('s', ['a', 'b', 'c', 'y'])] }),
+    );
     expect(r.conflicts).toEqual([]);
     expect(r.schema.enums.s!.values).toEqual(['a', 'b', 'c', 'x', 'y']);
   });
   it('unions inserts in different gaps', () => {
-    const r = merge3(base, schema({ enums: [enumType('s', ['a', 'x', 'b', 'c'])] }), schema({ enums: [enumType('s', ['a', 'b', 'y', 'c'])] }));
+    const r = merge3(
+      base,
+      schema({ enums: [enumType('s', ['a', 'x', 'b', 'c'])] }),
+      schema({ enums: [enumType('s', ['a', 'b', 'y', 'c'])] }),
+    );
     expect(r.conflicts).toEqual([]);
     expect(r.schema.enums.s!.values).toEqual(['a', 'x', 'b', 'y', 'c']);
   });
   it('conflicts on different inserts into the same interior gap', () => {
-    const r = merge3(base, schema({ enums: [enumType('s', ['a', 'x', 'b', 'c'])] }), schema({ enums: [enumType('s', ['a', 'y', 'b', 'c'])] }));
+    const r = merge3(
+      base,
+      schema({ enums: [enumType('s', ['a', 'x', 'b', 'c'])] }),
+      schema({ enums: [enumType('s', ['a', 'y', 'b', 'c'])] }),
+    );
     expect(r.conflicts).toMatchObject([{ kind: 'enum-order', path: ['enums', 's'], attribute: 'values' }]);
   });
   it('same value added on both sides at the same place is taken once', () => {
@@ -135,35 +176,70 @@ describe('merge3 semantic', () => {
     const base = schema({ tables: [users(), table('orders', [col('id', 'bigint')])] });
     const ours = schema({ tables: [users()] });
     const theirs = schema({
-      tables: [users(), table('orders', [col('id', 'bigint'), col('user_id', 'bigint')], { foreignKeys: { orders_user_id_fkey: { kind: 'foreign_key', name: 'orders_user_id_fkey', columns: ['user_id'], refTable: 'users', refColumns: ['id'] } } })],
+      tables: [
+        users(),
+        table('orders', [col('id', 'bigint'), col('user_id', 'bigint')], {
+          foreignKeys: {
+            orders_user_id_fkey: {
+              kind: 'foreign_key',
+              name: 'orders_user_id_fkey',
+              columns: ['user_id'],
+              refTable: 'users',
+              refColumns: ['id'],
+            },
+          },
+        }),
+      ],
     });
     // ours drops orders (unchanged in base? no: theirs changed it) -> modify/drop; instead drop users
     const ours2 = schema({ tables: [table('orders', [col('id', 'bigint')])] });
     const r = merge3(base, ours2, theirs);
-    expect(r.conflicts).toMatchObject([{ kind: 'semantic', path: ['tables', 'orders', 'foreignKeys', 'orders_user_id_fkey'] }]);
+    expect(r.conflicts).toMatchObject([
+      { kind: 'semantic', path: ['tables', 'orders', 'foreignKeys', 'orders_user_id_fkey'] },
+    ]);
     expect(merge3(base, ours, theirs).conflicts).toMatchObject([{ kind: 'modify/drop' }]);
   });
   it('index on a column dropped on the other side', () => {
     const base = schema({ tables: [users()] });
     const ours = schema({ tables: [users([col('id', 'bigint', { nullable: false })])] });
-    const theirs = schema({ tables: [users(undefined, { indexes: { users_email_idx: { kind: 'index', name: 'users_email_idx', elements: [{ column: 'email' }] } } })] });
-    expect(merge3(base, ours, theirs).conflicts).toMatchObject([{ kind: 'semantic', path: ['tables', 'users', 'indexes', 'users_email_idx'] }]);
+    const theirs = schema({
+      tables: [
+        users(undefined, {
+          indexes: { users_email_idx: { kind: 'index', name: 'users_email_idx', elements: [{ column: 'email' }] } },
+        }),
+      ],
+    });
+    expect(merge3(base, ours, theirs).conflicts).toMatchObject([
+      { kind: 'semantic', path: ['tables', 'users', 'indexes', 'users_email_idx'] },
+    ]);
   });
 });
 
 describe('merge3 enum gaps', () => {
   const base = schema({ enums: [enumType('s', ['a', 'b'])] });
   it('takes the longer insertion when the other is a subsequence of it', () => {
-    const r = merge3(base, schema({ enums: [enumType('s', ['a', 'x', 'b'])] }), schema({ enums: [enumType('s', ['a', 'x', 'y', 'b'])] }));
+    const r = merge3(
+      base,
+      schema({ enums: [enumType('s', ['a', 'x', 'b'])] }),
+      schema({ enums: [enumType('s', ['a', 'x', 'y', 'b'])] }),
+    );
     expect(r.conflicts).toEqual([]);
     expect(r.schema.enums.s!.values).toEqual(['a', 'x', 'y', 'b']);
   });
   it('conflicts when both append the same values in a different order', () => {
-    const r = merge3(base, schema({ enums: [enumType('s', ['a', 'b', 'x', 'y'])] }), schema({ enums: [enumType('s', ['a', 'b', 'y', 'x'])] }));
+    const r = merge3(
+      base,
+      schema({ enums: [enumType('s', ['a', 'b', 'x', 'y'])] }),
+      schema({ enums: [enumType('s', ['a', 'b', 'y', 'x'])] }),
+    );
     expect(r.conflicts).toMatchObject([{ kind: 'enum-order' }]);
   });
   it('a value dropped on one side and a value added after it on the other', () => {
-    const r = merge3(base, schema({ enums: [enumType('s', ['a'])] }), schema({ enums: [enumType('s', ['a', 'b', 'c'])] }));
+    const r = merge3(
+      base,
+      schema({ enums: [enumType('s', ['a'])] }),
+      schema({ enums: [enumType('s', ['a', 'b', 'c'])] }),
+    );
     expect(r.conflicts).toEqual([]);
     expect(r.schema.enums.s!.values).toEqual(['a', 'c']);
   });

@@ -34,7 +34,8 @@ export function parse(files: SourceFile[]): Schema {
 }
 
 /** columnOrder lists the column names of every table, in order. */
-export const columnOrder = (s: Schema) => Object.fromEntries(Object.entries(s.tables).map(([k, t]) => [k, t.columns.map((c) => c.name)]));
+export const columnOrder = (s: Schema) =>
+  Object.fromEntries(Object.entries(s.tables).map(([k, t]) => [k, t.columns.map((c) => c.name)]));
 
 /**
  * project is tempProject, except that MERGE_TEST_BIN=/path/to/bin/run.js runs another build of the CLI (a private
@@ -48,7 +49,15 @@ export function project(prefix: string): Project {
     const r = spawnSync(process.execPath, [bin, ...args], {
       cwd: p.dir,
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', DEBUG: '', SCHEMAVER_AUTHOR_NAME: 'Test Author', SCHEMAVER_AUTHOR_EMAIL: 'test@example.com', DATABASE_URL: '', ...env },
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        DEBUG: '',
+        SCHEMAVER_AUTHOR_NAME: 'Test Author',
+        SCHEMAVER_AUTHOR_EMAIL: 'test@example.com',
+        DATABASE_URL: '',
+        ...env,
+      },
     });
     const out = { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
     return { ...out, json: () => JSON.parse(out.stdout) };
@@ -78,4 +87,3 @@ export async function setup(base: string, ours: string, theirs: string): Promise
   await ok('checkout', 'main');
   return p;
 }
-

@@ -12,7 +12,8 @@ function load(text: string, what: string): Schema {
   return r.schema;
 }
 
-const columnOrder = (s: Schema) => Object.fromEntries(Object.entries(s.tables).map(([k, t]) => [k, t.columns.map((c) => c.name)]));
+const columnOrder = (s: Schema) =>
+  Object.fromEntries(Object.entries(s.tables).map(([k, t]) => [k, t.columns.map((c) => c.name)]));
 
 describe('merge scenarios (pure)', () => {
   const scenarios = loadScenarios();
@@ -28,7 +29,9 @@ describe('merge scenarios (pure)', () => {
         expect(JSON.parse(canonicalJson(r.schema))).toEqual(JSON.parse(canonicalJson(want)));
         expect(columnOrder(r.schema)).toEqual(columnOrder(want));
       } else if (sc.stage !== 'build') {
-        expect(sortConflicts(r.conflicts.map((c) => ({ path: [...c.path], kind: c.kind })))).toEqual(sortConflicts(sc.conflicts!));
+        expect(sortConflicts(r.conflicts.map((c) => ({ path: [...c.path], kind: c.kind })))).toEqual(
+          sortConflicts(sc.conflicts!),
+        );
       }
     });
   }

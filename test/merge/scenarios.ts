@@ -32,7 +32,9 @@ export function loadScenarios(): Scenario[] {
     .map((name) => {
       const dir = join(ScenarioDir, name);
       const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-      const ex = existsSync(join(dir, 'expected-conflicts.json')) ? JSON.parse(read('expected-conflicts.json')) : undefined;
+      const ex = existsSync(join(dir, 'expected-conflicts.json'))
+        ? JSON.parse(read('expected-conflicts.json'))
+        : undefined;
       return {
         name,
         base: read('base.yaml'),
@@ -46,5 +48,7 @@ export function loadScenarios(): Scenario[] {
 
 /** sortConflicts orders {path, kind} pairs for comparison. */
 export function sortConflicts(cs: readonly ExpectedConflict[]): ExpectedConflict[] {
-  return cs.map((c) => ({ path: [...c.path], kind: c.kind })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return cs
+    .map((c) => ({ path: [...c.path], kind: c.kind }))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }

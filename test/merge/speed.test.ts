@@ -11,12 +11,27 @@ import { generateSchema, mutateSchema } from '../../src/canon/generate.js';
 function generate(n: number): Schema {
   const tables: Table[] = [];
   for (let i = 0; i < n; i++) {
-    const cols = [col('id', 'bigint', { nullable: false }), ...Array.from({ length: 9 }, (_, j) => col(`c${j}`, j % 2 ? 'text' : 'integer'))];
+    const cols = [
+      col('id', 'bigint', { nullable: false }),
+      ...Array.from({ length: 9 }, (_, j) => col(`c${j}`, j % 2 ? 'text' : 'integer')),
+    ];
     tables.push(
       table(`t${i}`, cols, {
         primaryKey: { kind: 'primary_key', name: `t${i}_pkey`, columns: ['id'] },
         indexes: { [`t${i}_c0_idx`]: { kind: 'index', name: `t${i}_c0_idx`, elements: [{ column: 'c0' }] } },
-        ...(i > 0 ? { foreignKeys: { [`t${i}_fk`]: { kind: 'foreign_key', name: `t${i}_fk`, columns: ['c0'], refTable: `t${i - 1}`, refColumns: ['id'] } } } : {}),
+        ...(i > 0
+          ? {
+              foreignKeys: {
+                [`t${i}_fk`]: {
+                  kind: 'foreign_key',
+                  name: `t${i}_fk`,
+                  columns: ['c0'],
+                  refTable: `t${i - 1}`,
+                  refColumns: ['id'],
+                },
+              },
+            }
+          : {}),
       }),
     );
   }
@@ -28,11 +43,18 @@ function mutate(s: Schema, changes: number, salt: string, offset: number): Schem
   for (let k = 0; k < changes; k++) {
     const key = `t${(offset + k * 17) % Object.keys(s.tables).length}`;
     const t = tables[key]!;
-    tables[key] = k % 3 === 0
-      ? { ...t, columns: [...t.columns, col(`${salt}_${k}`, 'text')] }
-      : k % 3 === 1
-        ? { ...t, columns: t.columns.map((c) => (c.name === 'c1' ? { ...c, nullable: false } : c)) }
-        : { ...t, indexes: { ...t.indexes, [`${key}_${salt}_idx`]: { kind: 'index', name: `${key}_${salt}_idx`, elements: [{ column: 'c2' }] } } };
+    tables[key] =
+      k % 3 === 0
+        ? { ...t, columns: [...t.columns, col(`${salt}_${k}`, 'text')] }
+        : k % 3 === 1
+          ? { ...t, columns: t.columns.map((c) => (c.name === 'c1' ? { ...c, nullable: false } : c)) }
+          : {
+              ...t,
+              indexes: {
+                ...t.indexes,
+                [`${key}_${salt}_idx`]: { kind: 'index', name: `${key}_${salt}_idx`, elements: [{ column: 'c2' }] },
+              },
+            };
   }
   return { ...s, tables };
 }
@@ -66,7 +88,9 @@ describe('merge speed', () => {
     const theirs = mutateSchema(base, 50, 3);
     merge3(base, ours, theirs);
     const { r, ms } = best(() => merge3(base, ours, theirs));
-    console.log(`merge3 generateSchema(1000), 50+50 changes: ${ms.toFixed(1)} ms, ${r.conflicts.length} conflicts, ${r.renames.length} renames followed`);
+    console.log(
+      `merge3 generateSchema(1000), 50+50 changes: ${ms.toFixed(1)} ms, ${r.conflicts.length} conflicts, ${r.renames.length} renames followed`,
+    );
     expect(Object.keys(r.schema.tables).length).toBeGreaterThanOrEqual(1000);
     expect(ms).toBeLessThan(1000);
   });

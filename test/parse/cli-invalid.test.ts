@@ -5,7 +5,14 @@ import { hasStackTrace, tempProject, type Project } from '../helpers/cli.js';
 import { FIXTURES } from './helpers.js';
 
 /** A handful of invalid fixtures through the built CLI: `schemaver status` must print each located error and exit 2. */
-const CASES = ['unknown-key-column', 'duplicate-table-across-files', 'fk-missing-table', 'name-too-long', 'yaml-syntax-bad-indent', 'many-problems'];
+const CASES = [
+  'unknown-key-column',
+  'duplicate-table-across-files',
+  'fk-missing-table',
+  'name-too-long',
+  'yaml-syntax-bad-indent',
+  'many-problems',
+];
 
 let p: Project;
 
@@ -20,7 +27,9 @@ function useFixture(name: string): string[] {
   rmSync(join(p.dir, 'schema'), { recursive: true, force: true });
   const dir = join(FIXTURES, 'invalid', name, 'schema');
   for (const f of readdirSync(dir)) p.write(`schema/${f}`, readFileSync(join(dir, f), 'utf8'));
-  return readFileSync(join(FIXTURES, 'invalid', name, 'expected.txt'), 'utf8').trim().split('\n');
+  return readFileSync(join(FIXTURES, 'invalid', name, 'expected.txt'), 'utf8')
+    .trim()
+    .split('\n');
 }
 
 describe('invalid schema through `schemaver status`', () => {
@@ -38,9 +47,13 @@ describe('invalid schema through `schemaver status`', () => {
       }
       const j = await p.run('status', '--json');
       expect(j.code).toBe(2);
-      const err = j.json<{ error: { code: string; issues?: Array<{ code: string; loc: { file: string; line: number; col: number } }> } }>().error;
+      const err = j.json<{
+        error: { code: string; issues?: Array<{ code: string; loc: { file: string; line: number; col: number } }> };
+      }>().error;
       const issues = err.issues ?? [];
-      const got = issues.length ? issues.map((i) => `error[${i.code}] ${i.loc.file}:${i.loc.line}:${i.loc.col}`) : [`error[${err.code}]`];
+      const got = issues.length
+        ? issues.map((i) => `error[${i.code}] ${i.loc.file}:${i.loc.line}:${i.loc.col}`)
+        : [`error[${err.code}]`];
       expect(got).toEqual(expected.map((l) => l.split(' ').slice(0, 2).join(' ')));
     });
   }

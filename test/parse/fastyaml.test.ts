@@ -54,20 +54,27 @@ describe('fast YAML reader', () => {
     }
   });
 
-  it('agrees with the library on the yaml library\'s own block and flow renderings', async () => {
+  it("agrees with the library on the yaml library's own block and flow renderings", async () => {
     const { stringify } = await import('yaml');
     const { schemaToYamlDoc } = await import('../../src/yaml/index.js');
     const tree = schemaToYamlDoc(await loadFixture('kitchen-sink'));
-    for (const text of [stringify(tree), stringify(tree, { collectionStyle: 'flow' }), stringify(tree, { indent: 4, indentSeq: false })]) {
+    for (const text of [
+      stringify(tree),
+      stringify(tree, { collectionStyle: 'flow' }),
+      stringify(tree, { indent: 4, indentSeq: false }),
+    ]) {
       const { fast, lib } = both(text);
       if (fast !== undefined) expect(fast).toEqual(lib);
     }
   });
 
   const cases: Record<string, string> = {
-    'scalars of every core type': 'a: 1\nb: -2.5\nc: true\nd: False\ne: null\nf: ~\ng:\nh: 0x1F\ni: 0o17\nj: 1e3\nk: .inf\nl: text with spaces\nm: "quoted \\" \\u00e9 \\n"\nn: \'it\'\'s\'\no: 12abc\n',
-    'nested blocks and sequences at the same indent': 'a:\n- x\n- y: 1\n  z: 2\n-\n  - deep\nb:\n  c:\n    - 1\n    -   spaced\n',
-    'comments everywhere': '# top\na: 1 # trailing\n\n  # indented comment\nb: [x, y] # after flow\nc: "q" # after quoted\nd: { e: f } #x\n',
+    'scalars of every core type':
+      "a: 1\nb: -2.5\nc: true\nd: False\ne: null\nf: ~\ng:\nh: 0x1F\ni: 0o17\nj: 1e3\nk: .inf\nl: text with spaces\nm: \"quoted \\\" \\u00e9 \\n\"\nn: 'it''s'\no: 12abc\n",
+    'nested blocks and sequences at the same indent':
+      'a:\n- x\n- y: 1\n  z: 2\n-\n  - deep\nb:\n  c:\n    - 1\n    -   spaced\n',
+    'comments everywhere':
+      '# top\na: 1 # trailing\n\n  # indented comment\nb: [x, y] # after flow\nc: "q" # after quoted\nd: { e: f } #x\n',
     'multi-line flow': 'a: { b: [1,\n      2], c: d,\n    e: "x" }\n',
     'literal blocks': 'a: |\n  line 1\n    indented\n\n  line 3\nb: |-\n  stripped\n\nc: x\nd: |\n\n  after blank\n',
     'keys that are numbers, bools or quoted': '1: a\ntrue: b\n"quoted key": c\n\'single\': d\n',

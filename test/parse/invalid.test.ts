@@ -19,7 +19,10 @@ describe('invalid schemas yield located errors', () => {
       const dir = join(ROOT, c);
       const r = parseSchemaFiles(await readSchemaDir(dir));
       expect(r.schema).toBeUndefined();
-      const got = r.issues.map((i) => `error[${i.code}] ${i.loc!.file}:${i.loc!.line}:${i.loc!.col}${i.related ? ` related ${i.related.file}:${i.related.line}:${i.related.col}` : ''}`);
+      const got = r.issues.map(
+        (i) =>
+          `error[${i.code}] ${i.loc!.file}:${i.loc!.line}:${i.loc!.col}${i.related ? ` related ${i.related.file}:${i.related.line}:${i.related.col}` : ''}`,
+      );
       const want = readFileSync(join(dir, 'expected.txt'), 'utf8').trim().split('\n');
       expect(got).toEqual(want);
       for (const i of r.issues) {

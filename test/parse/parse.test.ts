@@ -10,24 +10,68 @@ describe('parseSchemaFiles', () => {
   it('reads the SPEC example into the model with default names filled in', async () => {
     const s = await loadFixture('spec');
     const users = s.tables['users']!;
-    expect(users.columns.map((c) => c.name)).toEqual(['id', 'email', 'name', 'first_name', 'last_name', 'status', 'created_at', 'updated_at', 'full_name', 'team_id', 'nickname']);
+    expect(users.columns.map((c) => c.name)).toEqual([
+      'id',
+      'email',
+      'name',
+      'first_name',
+      'last_name',
+      'status',
+      'created_at',
+      'updated_at',
+      'full_name',
+      'team_id',
+      'nickname',
+    ]);
     expect(users.primaryKey).toEqual({ kind: 'primary_key', name: 'users_pkey', columns: ['id'] });
     expect(Object.keys(users.uniques).sort()).toEqual(['users_email_key', 'users_name_key']);
-    expect(users.foreignKeys['users_team_id_fkey']).toEqual({ kind: 'foreign_key', name: 'users_team_id_fkey', columns: ['team_id'], refTable: 'teams', refColumns: ['id'], onDelete: 'cascade' });
-    expect(users.columns.find((c) => c.name === 'created_at')).toEqual({ kind: 'column', name: 'created_at', type: 'timestamp with time zone', nullable: false, default: { sql: 'now()' } });
+    expect(users.foreignKeys['users_team_id_fkey']).toEqual({
+      kind: 'foreign_key',
+      name: 'users_team_id_fkey',
+      columns: ['team_id'],
+      refTable: 'teams',
+      refColumns: ['id'],
+      onDelete: 'cascade',
+    });
+    expect(users.columns.find((c) => c.name === 'created_at')).toEqual({
+      kind: 'column',
+      name: 'created_at',
+      type: 'timestamp with time zone',
+      nullable: false,
+      default: { sql: 'now()' },
+    });
     expect(users.columns.find((c) => c.name === 'status')!.default).toEqual({ literal: 'pending' });
     expect(users.columns.find((c) => c.name === 'nickname')!.renamedFrom).toBe('nick');
-    expect(users.columns.find((c) => c.name === 'id')).toEqual({ kind: 'column', name: 'id', type: 'bigint', nullable: false, identity: { mode: 'always' } });
+    expect(users.columns.find((c) => c.name === 'id')).toEqual({
+      kind: 'column',
+      name: 'id',
+      type: 'bigint',
+      nullable: false,
+      identity: { mode: 'always' },
+    });
     expect(users.indexes['users_created_idx']!.elements).toEqual([{ column: 'created_at', order: 'desc' }]);
-    expect(users.indexes['users_lower_email_idx']).toMatchObject({ unique: true, include: ['name'], elements: [{ expression: 'lower(email)' }] });
+    expect(users.indexes['users_lower_email_idx']).toMatchObject({
+      unique: true,
+      include: ['name'],
+      elements: [{ expression: 'lower(email)' }],
+    });
     expect(users.indexes['users_lower_email_idx']!.using).toBeUndefined();
-    expect(users.triggers['users_touch']).toMatchObject({ timing: 'before', events: ['update'], forEach: 'row', function: 'touch_updated_at' });
+    expect(users.triggers['users_touch']).toMatchObject({
+      timing: 'before',
+      events: ['update'],
+      forEach: 'row',
+      function: 'touch_updated_at',
+    });
     const inv = s.tables['billing.invoices']!;
     expect(inv.schema).toBe('billing');
     expect(inv.foreignKeys['invoices_user_id_fkey']).toMatchObject({ refTable: 'users', refColumns: ['id'] });
     expect(inv.checks['invoices_amount_check']!.expression).toBe('amount >= 0');
     expect(inv.columns.find((c) => c.name === 'amount')!.type).toBe('numeric(12,2)');
-    expect(s.domains['email']).toMatchObject({ type: 'citext', nullable: false, checks: { email_check: { name: 'email_check', expression: "VALUE ~ '@'" } } });
+    expect(s.domains['email']).toMatchObject({
+      type: 'citext',
+      nullable: false,
+      checks: { email_check: { name: 'email_check', expression: "VALUE ~ '@'" } },
+    });
     expect(s.sequences['invoice_no']!.options).toEqual({ start: '1000' });
     expect(s.enums['order_status']!.values).toEqual(['pending', 'paid', 'shipped']);
     expect(s.views['daily_totals']!.materialized).toBe(true);
@@ -140,29 +184,95 @@ functions:
     language: sql
     body: "DELETE FROM rooms WHERE false"
 `);
-    expect(s.composites['point3']!.attributes).toEqual([{ name: 'x', type: 'double precision' }, { name: 'y', type: 'double precision' }, { name: 'z', type: 'double precision' }]);
+    expect(s.composites['point3']!.attributes).toEqual([
+      { name: 'x', type: 'double precision' },
+      { name: 'y', type: 'double precision' },
+      { name: 'z', type: 'double precision' },
+    ]);
     expect(s.composites['audit.entry']!.attributes[1]).toEqual({ name: 'who', type: 'text', collation: 'C' });
-    expect(s.enums['mood']).toMatchObject({ values: ['sad', 'happy'], valueRenames: { happy: 'glad' }, renamedFrom: 'feeling' });
-    expect(s.domains['posint']!.checks).toEqual({ posint_check: { name: 'posint_check', expression: 'VALUE > 0' }, posint_small: { name: 'posint_small', expression: 'VALUE < 1000000' } });
-    expect(s.sequences['audit.counter']).toMatchObject({ options: { type: 'integer', increment: '-1', min: '-100', max: '10', cache: '5', cycle: true }, ownedBy: { table: 'rooms', column: 'id' } });
+    expect(s.enums['mood']).toMatchObject({
+      values: ['sad', 'happy'],
+      valueRenames: { happy: 'glad' },
+      renamedFrom: 'feeling',
+    });
+    expect(s.domains['posint']!.checks).toEqual({
+      posint_check: { name: 'posint_check', expression: 'VALUE > 0' },
+      posint_small: { name: 'posint_small', expression: 'VALUE < 1000000' },
+    });
+    expect(s.sequences['audit.counter']).toMatchObject({
+      options: { type: 'integer', increment: '-1', min: '-100', max: '10', cache: '5', cycle: true },
+      ownedBy: { table: 'rooms', column: 'id' },
+    });
     const rooms = s.tables['rooms']!;
     expect(rooms.primaryKey!.name).toBe('rooms_pk');
     expect(rooms.columns[0]!.identity).toEqual({ mode: 'by_default', options: { start: '100', increment: '10' } });
-    expect(rooms.columns[1]).toMatchObject({ type: 'character varying(40)', collation: 'C', comment: 'shown to people' });
-    expect(rooms.exclusions['rooms_id_during_excl']).toMatchObject({ using: 'gist', deferrable: true, initiallyDeferred: true, elements: [{ column: 'id', operator: '=' }, { column: 'during', operator: '&&' }] });
-    expect(Object.keys(rooms.indexes).sort()).toEqual(['rooms_lower_expr_idx', 'rooms_name_id_idx', 'rooms_name_id_idx1']);
-    expect(rooms.indexes['rooms_name_id_idx']).toMatchObject({ elements: [{ column: 'name', order: 'desc', nulls: 'last' }, { column: 'id', opclass: 'int8_ops' }], where: 'id > 0', with: { fillfactor: '70' }, nullsNotDistinct: true });
-    expect(rooms.policies['strict']).toMatchObject({ permissive: false, command: 'insert', roles: ['public'], withCheck: 'true' });
-    expect(rooms.triggers['audit_rooms']).toMatchObject({ function: 'audit.log_change', args: ['rooms', '1'], enabled: 'replica', updateOf: ['name'] });
+    expect(rooms.columns[1]).toMatchObject({
+      type: 'character varying(40)',
+      collation: 'C',
+      comment: 'shown to people',
+    });
+    expect(rooms.exclusions['rooms_id_during_excl']).toMatchObject({
+      using: 'gist',
+      deferrable: true,
+      initiallyDeferred: true,
+      elements: [
+        { column: 'id', operator: '=' },
+        { column: 'during', operator: '&&' },
+      ],
+    });
+    expect(Object.keys(rooms.indexes).sort()).toEqual([
+      'rooms_lower_expr_idx',
+      'rooms_name_id_idx',
+      'rooms_name_id_idx1',
+    ]);
+    expect(rooms.indexes['rooms_name_id_idx']).toMatchObject({
+      elements: [
+        { column: 'name', order: 'desc', nulls: 'last' },
+        { column: 'id', opclass: 'int8_ops' },
+      ],
+      where: 'id > 0',
+      with: { fillfactor: '70' },
+      nullsNotDistinct: true,
+    });
+    expect(rooms.policies['strict']).toMatchObject({
+      permissive: false,
+      command: 'insert',
+      roles: ['public'],
+      withCheck: 'true',
+    });
+    expect(rooms.triggers['audit_rooms']).toMatchObject({
+      function: 'audit.log_change',
+      args: ['rooms', '1'],
+      enabled: 'replica',
+      updateOf: ['name'],
+    });
     expect(rooms).toMatchObject({ unlogged: true, rowLevelSecurity: true, forceRowLevelSecurity: true });
     expect(s.tables['events']!.partitionBy).toEqual({ strategy: 'range', key: 'at' });
-    expect(s.tables['events']!.foreignKeys['events_room_id_fkey']).toMatchObject({ onDelete: 'set_null', deferrable: true });
+    expect(s.tables['events']!.foreignKeys['events_room_id_fkey']).toMatchObject({
+      onDelete: 'set_null',
+      deferrable: true,
+    });
     expect(s.tables['events_default']!.partitionOf).toEqual({ parent: 'events', bound: 'DEFAULT' });
     expect(s.tables['child']!.inherits).toEqual(['rooms']);
-    expect(s.views['room_names']).toMatchObject({ columns: ['room_name'], options: { security_barrier: 'true' }, columnComments: { room_name: 'the name' } });
+    expect(s.views['room_names']).toMatchObject({
+      columns: ['room_name'],
+      options: { security_barrier: 'true' },
+      columnComments: { room_name: 'the name' },
+    });
     expect(Object.keys(s.views['room_stats']!.indexes!)).toEqual(['room_stats_n']);
-    expect(Object.keys(s.functions).sort()).toEqual(['add(a integer, b integer)', 'add(a numeric, b numeric)', 'audit.log_change()', 'cleanup()']);
-    expect(s.functions['add(a integer, b integer)']).toMatchObject({ args: 'a integer, b integer', returns: 'integer', volatility: 'immutable', parallel: 'safe', strict: true });
+    expect(Object.keys(s.functions).sort()).toEqual([
+      'add(a integer, b integer)',
+      'add(a numeric, b numeric)',
+      'audit.log_change()',
+      'cleanup()',
+    ]);
+    expect(s.functions['add(a integer, b integer)']).toMatchObject({
+      args: 'a integer, b integer',
+      returns: 'integer',
+      volatility: 'immutable',
+      parallel: 'safe',
+      strict: true,
+    });
     expect(s.functions['cleanup()']).toMatchObject({ procedure: true, returns: 'void' });
   });
 
@@ -188,10 +298,17 @@ tables: { t: { columns: { m: Mood, ms: "Mood[]", x: Text, y: VARCHAR(3) } } }
   });
 
   it('names a duplicate across files with both places', () => {
-    const r = parseYaml('tables:\n  users: { columns: { id: int } }\n', '\ntables:\n  public.users: { columns: { id: int } }\n');
+    const r = parseYaml(
+      'tables:\n  users: { columns: { id: int } }\n',
+      '\ntables:\n  public.users: { columns: { id: int } }\n',
+    );
     expect(r.schema).toBeUndefined();
     expect(r.issues).toEqual([
-      expect.objectContaining({ code: 'duplicate-object', loc: { file: 'schema/f1.yaml', line: 3, col: 3 }, related: { file: 'schema/f0.yaml', line: 2, col: 3 } }),
+      expect.objectContaining({
+        code: 'duplicate-object',
+        loc: { file: 'schema/f1.yaml', line: 3, col: 3 },
+        related: { file: 'schema/f0.yaml', line: 2, col: 3 },
+      }),
     ]);
   });
 

@@ -16,14 +16,19 @@ async function db(): Promise<Driver> {
 /** tables: a script creating n tables, each with a comment line ending the statement text. */
 function tables(n: number): string {
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(`-- create table t${i}\nCREATE TABLE t${i} (id int PRIMARY KEY, ref int REFERENCES t${Math.max(0, i - 1)}) -- trailing ${i}\n;`);
+  for (let i = 0; i < n; i++)
+    out.push(
+      `-- create table t${i}\nCREATE TABLE t${i} (id int PRIMARY KEY, ref int REFERENCES t${Math.max(0, i - 1)}) -- trailing ${i}\n;`,
+    );
   return out.join('\n\n');
 }
 
 describe('batchable', () => {
   it('accepts plain DDL and refuses statements that depend on their transaction', () => {
     const ok = (sql: string) => batchable(splitStatements(sql));
-    expect(ok('CREATE TABLE a (id int); DROP TABLE b; COMMENT ON TABLE a IS $$x;y$$; ALTER TABLE a ADD COLUMN c text')).toBe(true);
+    expect(
+      ok('CREATE TABLE a (id int); DROP TABLE b; COMMENT ON TABLE a IS $$x;y$$; ALTER TABLE a ADD COLUMN c text'),
+    ).toBe(true);
     expect(ok("ALTER TYPE mood ADD VALUE 'meh'; CREATE TABLE a (m mood DEFAULT 'meh')")).toBe(false);
     expect(ok("ALTER TYPE public.mood ADD VALUE IF NOT EXISTS 'meh' BEFORE 'ok'")).toBe(false);
     expect(ok('BEGIN; CREATE TABLE a (id int); COMMIT')).toBe(false);
@@ -49,15 +54,26 @@ describe('execBatched', () => {
     const rows = await d.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'f'`);
     expect(rows[0]!.n).toBe(250);
     // committed in batches: a failure in the last batch leaves the earlier ones applied (scratch databases only)
-    await expect(execBatched(d, `${tables(150).replaceAll('CREATE TABLE t', 'CREATE TABLE u')}\n\nCREATE TABLE u0 (x int);`, { size: 100 })).rejects.toThrow(/already exists/);
-    const u = await d.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_class WHERE relname ~ '^u[0-9]+$' AND relkind = 'r'`);
+    await expect(
+      execBatched(d, `${tables(150).replaceAll('CREATE TABLE t', 'CREATE TABLE u')}\n\nCREATE TABLE u0 (x int);`, {
+        size: 100,
+      }),
+    ).rejects.toThrow(/already exists/);
+    const u = await d.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_class WHERE relname ~ '^u[0-9]+$' AND relkind = 'r'`,
+    );
     expect(u[0]!.n).toBe(100);
   });
 
   it('runs a transaction-sensitive script whole, so it fails exactly as a deployment would', async () => {
     const d = await db();
     await d.exec(`CREATE TYPE mood AS ENUM ('ok')`);
-    const script = [`ALTER TYPE mood ADD VALUE 'meh'`, ...Array.from({ length: 120 }, (_, i) => `CREATE TABLE m${i} (m mood)`), `CREATE TABLE late (m mood DEFAULT 'meh')`].join(';\n') + ';';
+    const script =
+      [
+        `ALTER TYPE mood ADD VALUE 'meh'`,
+        ...Array.from({ length: 120 }, (_, i) => `CREATE TABLE m${i} (m mood)`),
+        `CREATE TABLE late (m mood DEFAULT 'meh')`,
+      ].join(';\n') + ';';
     // batched, the new value would be committed before it is used; whole, PostgreSQL refuses it (55P04)
     await expect(execBatched(d, script, { size: 10 })).rejects.toThrow(/unsafe use of new value/);
     const rows = await d.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_class WHERE relname ~ '^m[0-9]+$'`);
@@ -78,7 +94,9 @@ describe('execBatched runs scripts in transactions, as a deployment does', () =>
   it('refuses what refuses a transaction block, even alone or in a one-statement batch', async () => {
     const d = await db();
     await d.exec('CREATE TABLE t (id int)');
-    await expect(execBatched(d, 'CREATE INDEX CONCURRENTLY t_idx ON t (id);')).rejects.toThrow(/cannot run inside a transaction block/);
+    await expect(execBatched(d, 'CREATE INDEX CONCURRENTLY t_idx ON t (id);')).rejects.toThrow(
+      /cannot run inside a transaction block/,
+    );
     await expect(execBatched(d, 'DO $$ BEGIN COMMIT; END $$;')).rejects.toThrow(/invalid transaction termination/);
     // a 26th statement alone in its batch still runs inside BEGIN ... COMMIT
     const many = Array.from({ length: 25 }, (_, i) => `CREATE TABLE b${i} (id int);`).join('\n');
@@ -88,7 +106,7 @@ describe('execBatched runs scripts in transactions, as a deployment does', () =>
     expect(rows[0]!.n).toBe(25);
   });
 
-  it('runs inside the caller\'s transaction when told so, leaving commit or rollback to it', async () => {
+  it("runs inside the caller's transaction when told so, leaving commit or rollback to it", async () => {
     const d = await db();
     await d.exec('BEGIN');
     await execBatched(d, tables(60), { size: 10, inTransaction: true });

@@ -19,7 +19,12 @@ function schema(yaml: string): Schema {
 function big(extra = ''): Schema {
   const lines = ['enums:', '  mood: [sad, happy]', 'tables:'];
   for (let i = 0; i < 60; i++) {
-    lines.push(`  t${i}:`, '    columns:', '      id: { type: bigint, identity: by_default, primary_key: true }', '      name: { type: text, nullable: false }');
+    lines.push(
+      `  t${i}:`,
+      '    columns:',
+      '      id: { type: bigint, identity: by_default, primary_key: true }',
+      '      name: { type: text, nullable: false }',
+    );
     if (i > 0) lines.push(`      parent_id: { type: bigint, references: t${i - 1}.id }`);
     if (i === 7) lines.push('      mood: { type: mood }');
     if (i === 5) lines.push(extra);
@@ -33,7 +38,9 @@ const B = big('      note: { type: text }');
 
 describe('edgeClosure', () => {
   it('tokenises SQL and JSON text into lower-cased identifiers, quoted ones included', () => {
-    expect([...tokens('ALTER TABLE "Odd Name" ADD x int; -- t5')]).toEqual(expect.arrayContaining(['alter', 'odd name', 't5', 'x']));
+    expect([...tokens('ALTER TABLE "Odd Name" ADD x int; -- t5')]).toEqual(
+      expect.arrayContaining(['alter', 'odd name', 't5', 'x']),
+    );
   });
 
   it('holds the changed table, its dependents one level deep, and its dependencies stripped', () => {
@@ -51,7 +58,12 @@ describe('edgeClosure', () => {
   });
 
   it('takes in any object the scripts name', () => {
-    const c = edgeClosure(A, B, 'ALTER TABLE t5 ADD COLUMN note text; DROP TABLE IF EXISTS t50', 'ALTER TABLE t5 DROP COLUMN note');
+    const c = edgeClosure(
+      A,
+      B,
+      'ALTER TABLE t5 ADD COLUMN note text; DROP TABLE IF EXISTS t50',
+      'ALTER TABLE t5 DROP COLUMN note',
+    );
     expect(c.full.has('tables:t50')).toBe(true);
   });
 });

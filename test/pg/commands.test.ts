@@ -135,7 +135,12 @@ describe('schemaver import --url', async () => {
     try {
       const c = new pg.Client({ connectionString: db.url });
       await c.connect();
-      await c.query(PLAIN.replace("create view recent as select id, created_at from \"user accounts\" where created_at > '2020-01-01';", ''));
+      await c.query(
+        PLAIN.replace(
+          'create view recent as select id, created_at from "user accounts" where created_at > \'2020-01-01\';',
+          '',
+        ),
+      );
       await c.end();
       const r = await q.run('import', '--url', db.url, '--json');
       expect(r.code, r.stdout + r.stderr).toBe(0);

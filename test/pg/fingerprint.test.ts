@@ -62,7 +62,10 @@ describe('catalogFingerprint', () => {
     ['a view query', `CREATE OR REPLACE VIEW v AS SELECT id, a || '!' AS a FROM t;`],
     ['a grant', `GRANT SELECT ON t TO PUBLIC;`],
     ['rls', `ALTER TABLE t ENABLE ROW LEVEL SECURITY;`],
-    ['fk action', `ALTER TABLE billing.inv DROP CONSTRAINT inv_t_id_fkey, ADD CONSTRAINT inv_t_id_fkey FOREIGN KEY (t_id) REFERENCES t (id) ON DELETE CASCADE;`],
+    [
+      'fk action',
+      `ALTER TABLE billing.inv DROP CONSTRAINT inv_t_id_fkey, ADD CONSTRAINT inv_t_id_fkey FOREIGN KEY (t_id) REFERENCES t (id) ON DELETE CASCADE;`,
+    ],
   ])('notices %s', async (_what, change) => {
     const [x, y] = [await fp(BASE), await fp(BASE + change)];
     expect(fingerprintDiff(x, y).length).toBeGreaterThan(0);

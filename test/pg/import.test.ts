@@ -11,7 +11,9 @@ alter table t owner to app_owner;
 grant select on t to "Read Only";
 create policy p on t to app_user using (a > 0);`);
     expect(r.schema.tables.t!.policies.p!.roles).toEqual(['app_user']);
-    expect(r.unsupported.map((i) => i.message)).toEqual([expect.stringMatching(/^not supported: privileges \(GRANT\) on t: /)]);
+    expect(r.unsupported.map((i) => i.message)).toEqual([
+      expect.stringMatching(/^not supported: privileges \(GRANT\) on t: /),
+    ]);
   });
 
   it('locates the statement PostgreSQL rejects (exit 2)', async () => {

@@ -37,8 +37,19 @@ describe('introspect (PGlite)', () => {
       { name: 'x', type: 'integer' },
       { name: 'y', type: 'text', collation: 'C' },
     ]);
-    expect(s.domains.email).toMatchObject({ type: 'citext', nullable: false, checks: { email_check: { name: 'email_check', expression: "VALUE ~ '@'::citext" } } });
-    expect(s.sequences).toEqual({ invoice_no: { kind: 'sequence', schema: 'public', name: 'invoice_no', options: { type: 'integer', start: '1000', increment: '2' } } });
+    expect(s.domains.email).toMatchObject({
+      type: 'citext',
+      nullable: false,
+      checks: { email_check: { name: 'email_check', expression: "VALUE ~ '@'::citext" } },
+    });
+    expect(s.sequences).toEqual({
+      invoice_no: {
+        kind: 'sequence',
+        schema: 'public',
+        name: 'invoice_no',
+        options: { type: 'integer', start: '1000', increment: '2' },
+      },
+    });
   });
 
   it('leaves out objects that belong to an extension and schemaver bookkeeping', () => {
@@ -50,8 +61,20 @@ describe('introspect (PGlite)', () => {
   it('reads columns: identity with options, serial, defaults as literals or SQL, generated, collation, comments', () => {
     const users = r.schema.tables.users!;
     const col = (n: string) => users.columns.find((c) => c.name === n);
-    expect(col('id')).toEqual({ kind: 'column', name: 'id', type: 'bigint', nullable: false, identity: { mode: 'always', options: { start: '100' } } });
-    expect(r.schema.tables.teams!.columns[0]).toEqual({ kind: 'column', name: 'id', type: 'bigint', nullable: false, serial: true });
+    expect(col('id')).toEqual({
+      kind: 'column',
+      name: 'id',
+      type: 'bigint',
+      nullable: false,
+      identity: { mode: 'always', options: { start: '100' } },
+    });
+    expect(r.schema.tables.teams!.columns[0]).toEqual({
+      kind: 'column',
+      name: 'id',
+      type: 'bigint',
+      nullable: false,
+      serial: true,
+    });
     expect(col('status')!.default).toEqual({ literal: 'pending' });
     expect(col('n')!.default).toEqual({ literal: 1.5 });
     expect(col('created_at')).toMatchObject({ type: 'timestamp with time zone', default: { sql: 'now()' } });
@@ -68,33 +91,69 @@ describe('introspect (PGlite)', () => {
     expect(users.uniques.users_email_key!.columns).toEqual(['email']);
     expect(users.checks.users_n_check!.expression).toBe('n > 0::numeric');
     expect(users.foreignKeys.users_team_id_fkey).toEqual({
-      kind: 'foreign_key', name: 'users_team_id_fkey', columns: ['team_id'], refTable: 'teams', refColumns: ['id'],
-      onDelete: 'cascade', deferrable: true, initiallyDeferred: true,
+      kind: 'foreign_key',
+      name: 'users_team_id_fkey',
+      columns: ['team_id'],
+      refTable: 'teams',
+      refColumns: ['id'],
+      onDelete: 'cascade',
+      deferrable: true,
+      initiallyDeferred: true,
     });
     expect(users.indexes.users_created_idx).toEqual({
-      kind: 'index', name: 'users_created_idx', elements: [{ column: 'created_at', order: 'desc' }], where: "status <> 'shipped'::order_status",
+      kind: 'index',
+      name: 'users_created_idx',
+      elements: [{ column: 'created_at', order: 'desc' }],
+      where: "status <> 'shipped'::order_status",
     });
-    expect(users.indexes.users_lower).toMatchObject({ unique: true, include: ['first'], elements: [{ expression: 'lower(name)', opclass: 'text_pattern_ops' }] });
+    expect(users.indexes.users_lower).toMatchObject({
+      unique: true,
+      include: ['first'],
+      elements: [{ expression: 'lower(name)', opclass: 'text_pattern_ops' }],
+    });
     expect(users.triggers.users_touch).toEqual({
-      kind: 'trigger', name: 'users_touch', timing: 'before', events: ['update'], updateOf: ['first', 'last'], forEach: 'row',
-      function: 'touch', args: ['a', 'b'], when: 'old.first IS DISTINCT FROM new.first',
+      kind: 'trigger',
+      name: 'users_touch',
+      timing: 'before',
+      events: ['update'],
+      updateOf: ['first', 'last'],
+      forEach: 'row',
+      function: 'touch',
+      args: ['a', 'b'],
+      when: 'old.first IS DISTINCT FROM new.first',
     });
-    expect(users.policies.p1).toEqual({ kind: 'policy', name: 'p1', command: 'select', permissive: true, roles: ['public'], using: 'id > 0' });
+    expect(users.policies.p1).toEqual({
+      kind: 'policy',
+      name: 'p1',
+      command: 'select',
+      permissive: true,
+      roles: ['public'],
+      using: 'id > 0',
+    });
     expect(users.rowLevelSecurity).toBe(true);
     expect(r.schema.tables['billing.inv']!.exclusions.inv_period_excl).toEqual({
-      kind: 'exclusion', name: 'inv_period_excl', using: 'gist', elements: [{ column: 'period', operator: '&&' }],
+      kind: 'exclusion',
+      name: 'inv_period_excl',
+      using: 'gist',
+      elements: [{ column: 'period', operator: '&&' }],
     });
   });
 
   it('reads partitioning, inheritance, views and materialized views with indexes', () => {
     const t = r.schema.tables;
     expect(t.parted!.partitionBy).toEqual({ strategy: 'range', key: 'created' });
-    expect(t.parted_2024!.partitionOf).toEqual({ parent: 'parted', bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" });
+    expect(t.parted_2024!.partitionOf).toEqual({
+      parent: 'parted',
+      bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+    });
     expect(t.parted_2024!.columns).toEqual([]);
     expect(t.child!.inherits).toEqual(['base']);
     expect(t.child!.columns.map((c) => c.name)).toEqual(['b']);
     expect(r.schema.views.active_users!.query).toContain("WHERE status <> 'shipped'::order_status");
-    expect(r.schema.views.mv).toMatchObject({ materialized: true, indexes: { mv_c_idx: { elements: [{ column: 'c' }] } } });
+    expect(r.schema.views.mv).toMatchObject({
+      materialized: true,
+      indexes: { mv_c_idx: { elements: [{ column: 'c' }] } },
+    });
   });
 
   it('reports what the model cannot express, by name', () => {
@@ -147,7 +206,11 @@ describe('introspect (PGlite)', () => {
   });
 
   it('introspects 1000 tables with a fixed number of queries', async () => {
-    const ddl = Array.from({ length: 1000 }, (_, i) => `create table t${i} (id bigint generated by default as identity primary key, name text not null unique, n int check (n > 0)${i ? `, p bigint references t${i - 1}(id)` : ''}); create index on t${i} (name desc);`).join('\n');
+    const ddl = Array.from(
+      { length: 1000 },
+      (_, i) =>
+        `create table t${i} (id bigint generated by default as identity primary key, name text not null unique, n int check (n > 0)${i ? `, p bigint references t${i - 1}(id)` : ''}); create index on t${i} (name desc);`,
+    ).join('\n');
     const db = await freshPglite();
     try {
       await db.exec(ddl);
@@ -174,19 +237,49 @@ describe('introspect: less common options', () => {
   it('reads constraint options, identity options, partitions, triggers, functions, views and domains', () => {
     const t = m.schema.tables;
     expect(m.unsupported).toEqual([]);
-    expect(t['app.parent']!.uniques.parent_code_key).toEqual({ kind: 'unique', name: 'parent_code_key', columns: ['code'], nullsNotDistinct: true, include: ['tag'] });
+    expect(t['app.parent']!.uniques.parent_code_key).toEqual({
+      kind: 'unique',
+      name: 'parent_code_key',
+      columns: ['code'],
+      nullsNotDistinct: true,
+      include: ['tag'],
+    });
     expect(t['app.parent']!.uniques.parent_other_key).toMatchObject({ deferrable: true, initiallyDeferred: true });
     expect(t['app.parent']!.indexes.parent_tag_idx).toEqual({
-      kind: 'index', name: 'parent_tag_idx', comment: 'tags', with: { fillfactor: '70' },
-      elements: [{ column: 'tag', collation: 'C', order: 'desc', nulls: 'last' }, { expression: 'lower(code)', nulls: 'first' }],
+      kind: 'index',
+      name: 'parent_tag_idx',
+      comment: 'tags',
+      with: { fillfactor: '70' },
+      elements: [
+        { column: 'tag', collation: 'C', order: 'desc', nulls: 'last' },
+        { expression: 'lower(code)', nulls: 'first' },
+      ],
     });
-    expect(t['app.parent']!.policies.p_sel).toMatchObject({ command: 'update', permissive: false, using: 'id > 0', withCheck: 'id < 100' });
+    expect(t['app.parent']!.policies.p_sel).toMatchObject({
+      command: 'update',
+      permissive: false,
+      using: 'id > 0',
+      withCheck: 'id < 100',
+    });
     expect(t['app.parent']).toMatchObject({ rowLevelSecurity: true, forceRowLevelSecurity: true });
     const child = t['app.child']!;
-    expect(child.columns[0]!.identity).toEqual({ mode: 'by_default', options: { start: '10', increment: '5', cache: '20' } });
-    expect(child.foreignKeys.child_parent_fk).toMatchObject({ onDelete: 'set_null', onUpdate: 'cascade', match: 'full', comment: 'fk', refTable: 'app.parent' });
+    expect(child.columns[0]!.identity).toEqual({
+      mode: 'by_default',
+      options: { start: '10', increment: '5', cache: '20' },
+    });
+    expect(child.foreignKeys.child_parent_fk).toMatchObject({
+      onDelete: 'set_null',
+      onUpdate: 'cascade',
+      match: 'full',
+      comment: 'fk',
+      refTable: 'app.parent',
+    });
     expect(child.checks.child_label_check).toMatchObject({ noInherit: true });
-    expect(child.triggers.child_audit).toMatchObject({ forEach: 'statement', referencing: { newTable: 'inserted' }, comment: 'audit' });
+    expect(child.triggers.child_audit).toMatchObject({
+      forEach: 'statement',
+      referencing: { newTable: 'inserted' },
+      comment: 'audit',
+    });
     expect(child.triggers.child_ct).toMatchObject({ constraint: true, deferrable: true, initiallyDeferred: true });
     expect(child.triggers.child_off).toMatchObject({ events: ['truncate'], enabled: 'disabled' });
     expect(child.indexes.child_label_idx).toMatchObject({ using: 'hash' });
@@ -194,15 +287,33 @@ describe('introspect: less common options', () => {
     expect(t['app.events']!.partitionBy).toEqual({ strategy: 'list', key: 'kind' });
     expect(t['app.events_other']!.partitionOf).toEqual({ parent: 'app.events', bound: 'DEFAULT' });
     expect(t['app.hashed_1']!.partitionOf!.bound).toBe('FOR VALUES WITH (modulus 2, remainder 1)');
-    expect(t['app.booking']!.exclusions.booking_during_excl).toMatchObject({ where: 'room > 0', elements: [{ column: 'during', operator: '&&' }] });
+    expect(t['app.booking']!.exclusions.booking_during_excl).toMatchObject({
+      where: 'room > 0',
+      elements: [{ column: 'during', operator: '&&' }],
+    });
     const f = m.schema.functions;
-    expect(f['app.add(a integer, b integer)']).toMatchObject({ args: 'a integer, b integer DEFAULT 1', volatility: 'immutable', strict: true, parallel: 'safe', cost: '5', comment: 'adds' });
+    expect(f['app.add(a integer, b integer)']).toMatchObject({
+      args: 'a integer, b integer DEFAULT 1',
+      volatility: 'immutable',
+      strict: true,
+      parallel: 'safe',
+      cost: '5',
+      comment: 'adds',
+    });
     expect(f['app.audit()']).toMatchObject({ securityDefiner: true, set: { search_path: 'app, pg_temp' } });
     expect(f['app.series(n integer)']).toMatchObject({ returns: 'SETOF integer', rows: '42', volatility: 'stable' });
     expect(Object.values(f).find((x) => x.name === 'noop')).toMatchObject({ procedure: true, returns: 'void' });
-    expect(m.schema.views['app.mv']).toMatchObject({ materialized: true, options: { fillfactor: '80' }, columnComments: { code: 'the code' } });
+    expect(m.schema.views['app.mv']).toMatchObject({
+      materialized: true,
+      options: { fillfactor: '80' },
+      columnComments: { code: 'the code' },
+    });
     expect(m.schema.views['app.secure']!.options).toEqual({ security_barrier: 'true', check_option: 'local' });
-    expect(m.schema.domains['app.short_text']).toMatchObject({ collation: 'C', default: { literal: 'x' }, comment: 'short' });
+    expect(m.schema.domains['app.short_text']).toMatchObject({
+      collation: 'C',
+      default: { literal: 'x' },
+      comment: 'short',
+    });
   });
 
   it('round-trips through YAML and a build from nothing without a difference', async () => {
@@ -224,9 +335,7 @@ describe('introspect (PostgreSQL 15 server)', async () => {
       const server = await introspect(db);
       const lite = await read(RICH, ['citext']);
       const diff = compareSchemas(lite.schema, server.schema);
-      expect(diff).toEqual([
-        expect.stringMatching(/^view active_users: query expected/),
-      ]);
+      expect(diff).toEqual([expect.stringMatching(/^view active_users: query expected/)]);
       expect(server.unsupported.map((i) => i.message)).toEqual(lite.unsupported.map((i) => i.message));
     } finally {
       await db?.close();

@@ -32,7 +32,9 @@ describe('startVerifier (worker thread)', () => {
       const to = withTable();
       const plan = planMigration(from, to);
       const heard: string[] = [];
-      const good = await v.verify(from, to, renderUp(plan), renderDown(plan), { onProgress: (phase, done, total) => heard.push(`${phase} ${done}/${total}`) });
+      const good = await v.verify(from, to, renderUp(plan), renderDown(plan), {
+        onProgress: (phase, done, total) => heard.push(`${phase} ${done}/${total}`),
+      });
       expect(good.ok).toBe(true);
       // progress crosses the thread: each script reports once it ran all its statements
       expect(heard).toContain('up 1/1');
@@ -52,7 +54,10 @@ describe('startVerifier (worker thread)', () => {
       const r = await v.verify(withTable(), broken, 'SELECT 1;', 'SELECT 1;');
       expect(r.ok).toBe(false);
       expect(r.problems.join('\n')).toMatch(/does not build.*no_such_function/);
-      const exotic = { ...emptySchema(), extensions: { postgis_unknown: { name: 'postgis_unknown' } } } as unknown as Schema;
+      const exotic = {
+        ...emptySchema(),
+        extensions: { postgis_unknown: { name: 'postgis_unknown' } },
+      } as unknown as Schema;
       const err = await v.verify(emptySchema(), exotic, 'SELECT 1;', null).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SchemaverError);
       expect(err).toMatchObject({ code: 'extension-unavailable', exit: 3 });

@@ -4,7 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { SchemaverError } from '../../src/errors.js';
 import { emptySchema } from '../../src/model/types.js';
-import { extensionsInSql, freshPglite, imageCachePath, initdbImage, openPglite, withoutTemplates } from '../../src/pg/pglite.js';
+import {
+  extensionsInSql,
+  freshPglite,
+  imageCachePath,
+  initdbImage,
+  openPglite,
+  withoutTemplates,
+} from '../../src/pg/pglite.js';
 import { introspect } from '../../src/pg/introspect/index.js';
 
 let cache: string;
@@ -21,7 +28,7 @@ afterAll(async () => {
 
 function tarNames(tar: Uint8Array): string[] {
   const names: string[] = [];
-  for (let pos = 0; pos + 512 <= tar.length; ) {
+  for (let pos = 0; pos + 512 <= tar.length;) {
     const h = tar.subarray(pos, pos + 512);
     if (h.every((x) => x === 0)) break;
     const name = Buffer.from(h.subarray(0, 100)).toString('utf8').replace(/\0.*$/s, '');
@@ -48,7 +55,7 @@ describe('freshPglite', () => {
     expect((await readFile(imageCachePath())).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
   });
 
-  it('isolates databases: a second fresh database does not see the first one\'s tables', async () => {
+  it("isolates databases: a second fresh database does not see the first one's tables", async () => {
     const a = await freshPglite();
     await a.exec('CREATE TABLE only_here (a int)');
     await a.close();
@@ -88,7 +95,11 @@ describe('freshPglite', () => {
   });
 
   it('finds the extensions a DDL script creates', () => {
-    expect(extensionsInSql('create extension if not exists "uuid-ossp";\nCREATE EXTENSION citext WITH SCHEMA public; create extension plpgsql; create extension postgis;')).toEqual(['uuid-ossp', 'citext']);
+    expect(
+      extensionsInSql(
+        'create extension if not exists "uuid-ossp";\nCREATE EXTENSION citext WITH SCHEMA public; create extension plpgsql; create extension postgis;',
+      ),
+    ).toEqual(['uuid-ossp', 'citext']);
   });
 });
 

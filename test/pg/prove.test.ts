@@ -7,13 +7,20 @@ import type { Schema } from '../../src/model/types.js';
 import { parseSchemaFiles } from '../../src/parse/index.js';
 import { planMigration, renderDown, renderUp } from '../../src/plan/index.js';
 
-const { proveEdges } = (await import(new URL('../../dist/pg/prove.js', import.meta.url).href)) as typeof import('../../src/pg/prove.js');
+const { proveEdges } = (await import(
+  new URL('../../dist/pg/prove.js', import.meta.url).href
+)) as typeof import('../../src/pg/prove.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'schemaver-prove-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function schema(cols: string): Schema {
-  const r = parseSchemaFiles([{ path: 'schema/t.yaml', text: `tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n${cols}` }]);
+  const r = parseSchemaFiles([
+    {
+      path: 'schema/t.yaml',
+      text: `tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n${cols}`,
+    },
+  ]);
   if (!r.schema) throw new Error(r.issues.map((i) => i.message).join('; '));
   return r.schema;
 }

@@ -76,7 +76,9 @@ describe('verifyEdge', () => {
   it('does not take a partial proof from nothing for a root proof, even for a generated edge', async () => {
     const { generateSchema } = await import('../../src/canon/generate.js');
     const big = generateSchema(40, 2);
-    const plus = schema('tables:\n  zzz:\n    columns:\n      id: { type: integer, primary_key: true }\n      k: integer\n');
+    const plus = schema(
+      'tables:\n  zzz:\n    columns:\n      id: { type: integer, primary_key: true }\n      k: integer\n',
+    );
     const to = { ...big, tables: { ...big.tables, zzz: plus.tables['zzz']! } } as Schema;
     const p = planMigration(big, to);
     const wrong = renderUp(p).replace('k integer', 'k bigint');
@@ -108,7 +110,12 @@ CREATE INDEX users_created_idx ON users (nickname DESC)`;
 
   it('reports a down that does not restore the source', async () => {
     const plan = planMigration(A, B);
-    const r = await verifyEdge(A, B, renderUp(plan), 'DROP INDEX users_created_idx; ALTER TABLE users DROP COLUMN created_at');
+    const r = await verifyEdge(
+      A,
+      B,
+      renderUp(plan),
+      'DROP INDEX users_created_idx; ALTER TABLE users DROP COLUMN created_at',
+    );
     expect(r.ok).toBe(false);
     expect(r.problems).toEqual(['down: column users.nickname unexpected']);
   });

@@ -10,7 +10,10 @@ describe('schemaver plan', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sv-plan-'));
     expect((await runCli(dir, ['init'])).code).toBe(0);
-    writeFileSync(join(dir, 'schema', 'schema.yaml'), 'tables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      nick: text\n      age: integer\n');
+    writeFileSync(
+      join(dir, 'schema', 'schema.yaml'),
+      'tables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      nick: text\n      age: integer\n',
+    );
     const c = await runCli(dir, ['commit', '-m', 'one', '--no-verify']);
     expect(c.code, c.stderr).toBe(0);
     writeFileSync(
@@ -40,10 +43,17 @@ describe('schemaver plan', () => {
   it('lists steps with flags in --json', async () => {
     const r = await runCli(dir, ['plan', 'HEAD', 'WORKING', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const j = r.json<{ direction: string; destructive: boolean; steps: { what: string; destructive: boolean; reversible: boolean; sql: string[] }[] }>();
+    const j = r.json<{
+      direction: string;
+      destructive: boolean;
+      steps: { what: string; destructive: boolean; reversible: boolean; sql: string[] }[];
+    }>();
     expect(j.direction).toBe('up');
     expect(j.destructive).toBe(true);
-    expect(j.steps.find((s) => s.what === 'drop column users.age')).toMatchObject({ destructive: true, reversible: true });
+    expect(j.steps.find((s) => s.what === 'drop column users.age')).toMatchObject({
+      destructive: true,
+      reversible: true,
+    });
     expect(j.steps[0]).toMatchObject({ what: 'rename column users.nick to nickname', destructive: false });
   });
 

@@ -78,19 +78,23 @@ views:
   });
 
   it('adds an enum value in place, and recreates the type when the migration uses the new value', () => {
-    const t = (vals: string, dflt: string) => yaml(`enums: { mood: [${vals}] }
+    const t = (vals: string, dflt: string) =>
+      yaml(`enums: { mood: [${vals}] }
 tables: { p: { columns: { id: { type: integer, primary_key: true }, m: { type: mood, default: ${dflt} } } } }
 `);
     const plain = planMigration(t('happy, sad', 'happy'), t('happy, ok, sad', 'happy'));
     expect(renderUp(plain)).toContain("ALTER TYPE public.mood ADD VALUE 'ok' AFTER 'happy'");
-    expect(renderDown(plain)).toContain('CREATE TYPE public.mood AS ENUM (\'happy\', \'sad\')');
+    expect(renderDown(plain)).toContain("CREATE TYPE public.mood AS ENUM ('happy', 'sad')");
     const used = planMigration(t('happy, sad', 'happy'), t('happy, ok, sad', 'ok'));
     expect(renderUp(used)).not.toContain('ADD VALUE');
-    expect(renderUp(used)).toMatch(/RENAME TO mood__old[\s\S]*CREATE TYPE public\.mood AS ENUM \('happy', 'ok', 'sad'\)[\s\S]*SET DEFAULT 'ok'/);
+    expect(renderUp(used)).toMatch(
+      /RENAME TO mood__old[\s\S]*CREATE TYPE public\.mood AS ENUM \('happy', 'ok', 'sad'\)[\s\S]*SET DEFAULT 'ok'/,
+    );
   });
 
   it('flags dropping an enum value as destructive and rebuilds the columns through text', () => {
-    const t = (vals: string) => yaml(`enums: { lvl: [${vals}] }
+    const t = (vals: string) =>
+      yaml(`enums: { lvl: [${vals}] }
 tables: { t: { columns: { id: { type: integer, primary_key: true }, l: lvl } } }
 `);
     const p = planMigration(t('a, b, c'), t('a, c'));
@@ -120,12 +124,16 @@ tables: { t: { columns: { id: { type: integer, primary_key: true }, l: lvl } } }
 
   it('plans a rename as RENAME, never drop+add, and ignores a hint whose old name is absent', () => {
     const from = yaml('tables: { people: { columns: { id: { type: integer, primary_key: true }, nick: text } } }');
-    const to = yaml('tables: { users: { renamed_from: people, columns: { id: { type: integer, primary_key: true }, nickname: { type: text, renamed_from: nick } } } }');
+    const to = yaml(
+      'tables: { users: { renamed_from: people, columns: { id: { type: integer, primary_key: true }, nickname: { type: text, renamed_from: nick } } } }',
+    );
     const up = renderUp(planMigration(from, to));
     expect(up).toContain('ALTER TABLE public.people RENAME TO users');
     expect(up).toContain('ALTER TABLE public.users RENAME COLUMN nick TO nickname');
     expect(up).not.toMatch(/DROP|CREATE/);
-    const inert = yaml('tables: { people: { columns: { id: { type: integer, primary_key: true }, nick: text, nickname: { type: text, renamed_from: ghost } } } }');
+    const inert = yaml(
+      'tables: { people: { columns: { id: { type: integer, primary_key: true }, nick: text, nickname: { type: text, renamed_from: ghost } } } }',
+    );
     expect(renderUp(planMigration(from, inert))).toContain('ADD COLUMN nickname text');
     expect(renderUp(planMigration(from, to, { renames: false }))).toContain('DROP TABLE public.people');
   });
@@ -143,18 +151,34 @@ tables: { t: { columns: { id: { type: integer, primary_key: true }, l: lvl } } }
   });
 
   it('flags hazards: narrowing types are destructive, rewrites and long locks are marked, widening varchar is neither', () => {
-    const t = (a: string, b: string) => yaml(`tables: { t: { columns: { id: { type: integer, primary_key: true }, a: "${a}", b: "${b}" } } }`);
+    const t = (a: string, b: string) =>
+      yaml(`tables: { t: { columns: { id: { type: integer, primary_key: true }, a: "${a}", b: "${b}" } } }`);
     const p = planMigration(t('varchar(10)', 'bigint'), t('varchar(20)', 'integer'));
     const a = p.steps.find((s) => s.what.startsWith('alter column t.a'))!;
     const b = p.steps.find((s) => s.what.startsWith('alter column t.b'))!;
     expect([a.destructive, a.rewrite, a.lock]).toEqual([false, false, false]);
     expect([b.destructive, b.rewrite, b.lock]).toEqual([true, true, true]);
-    const ix = planMigration(t('text', 'text'), yaml('tables: { t: { columns: { id: { type: integer, primary_key: true }, a: text, b: text }, indexes: { t_a_idx: { columns: [a] } } } }'));
-    expect(ix.steps.map((s) => [s.what, s.lock, s.reverse])).toEqual([['create index t_a_idx on t', true, ['DROP INDEX public.t_a_idx']]]);
+    const ix = planMigration(
+      t('text', 'text'),
+      yaml(
+        'tables: { t: { columns: { id: { type: integer, primary_key: true }, a: text, b: text }, indexes: { t_a_idx: { columns: [a] } } } }',
+      ),
+    );
+    expect(ix.steps.map((s) => [s.what, s.lock, s.reverse])).toEqual([
+      ['create index t_a_idx on t', true, ['DROP INDEX public.t_a_idx']],
+    ]);
   });
 
   it('orderDrafts keeps phase order, follows dependencies and survives cycles', () => {
-    const step = (what: string) => ({ what, object: what, sql: [what], reverse: null, destructive: false, rewrite: false, lock: false });
+    const step = (what: string) => ({
+      what,
+      object: what,
+      sql: [what],
+      reverse: null,
+      destructive: false,
+      rewrite: false,
+      lock: false,
+    });
     const order = orderDrafts([
       { phase: 2, step: step('late'), provides: ['x'] },
       { phase: 1, step: step('needs-late'), requires: ['x'] },

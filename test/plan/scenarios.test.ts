@@ -47,7 +47,9 @@ async function build(dbs: ResettableDb, schema: Schema): Promise<{ db: Driver; s
   return { db, schema: (await introspect(db)).schema };
 }
 
-const cases = readdirSync(DIR).filter((d) => existsSync(join(DIR, d, 'to.yaml'))).sort();
+const cases = readdirSync(DIR)
+  .filter((d) => existsSync(join(DIR, d, 'to.yaml')))
+  .sort();
 
 describe('plan scenarios', () => {
   let dbs: ResettableDb;
@@ -63,28 +65,35 @@ describe('plan scenarios', () => {
   });
 
   for (const name of cases) {
-    it(name, async () => {
-      const from = load(join(DIR, name, 'from.yaml'));
-      const to = load(join(DIR, name, 'to.yaml'));
-      const plan = planMigration(from, to);
-      const up = renderUp(plan);
-      const down = renderDown(plan);
-      for (const [file, text] of [
-        ['expected.up.sql', up],
-        ['expected.down.sql', down],
-      ] as const) {
-        const path = join(DIR, name, file);
-        if (UPDATE || !existsSync(path)) writeFileSync(path, text);
-        else expect(text, `${name}/${file} (UPDATE_GOLDEN=1 rewrites it)`).toBe(readFileSync(path, 'utf8'));
-      }
-      // proven in PGlite: what PostgreSQL reads back decides
-      const target = (await build(dbs, to)).schema;
-      const { db, schema: source } = await build(dbs, from);
-      await apply(db, plan.steps);
-      expect(defaultCompare((await introspect(db)).schema, target), 'up reproduces to').toEqual([]);
-      expect(planMigration((await introspect(db)).schema, target).steps.map((s) => s.what), 're-plan after up').toEqual([]);
-      await apply(db, plan.steps, true);
-      expect(defaultCompare((await introspect(db)).schema, source), 'down reproduces from').toEqual([]);
-    }, 60_000);
+    it(
+      name,
+      async () => {
+        const from = load(join(DIR, name, 'from.yaml'));
+        const to = load(join(DIR, name, 'to.yaml'));
+        const plan = planMigration(from, to);
+        const up = renderUp(plan);
+        const down = renderDown(plan);
+        for (const [file, text] of [
+          ['expected.up.sql', up],
+          ['expected.down.sql', down],
+        ] as const) {
+          const path = join(DIR, name, file);
+          if (UPDATE || !existsSync(path)) writeFileSync(path, text);
+          else expect(text, `${name}/${file} (UPDATE_GOLDEN=1 rewrites it)`).toBe(readFileSync(path, 'utf8'));
+        }
+        // proven in PGlite: what PostgreSQL reads back decides
+        const target = (await build(dbs, to)).schema;
+        const { db, schema: source } = await build(dbs, from);
+        await apply(db, plan.steps);
+        expect(defaultCompare((await introspect(db)).schema, target), 'up reproduces to').toEqual([]);
+        expect(
+          planMigration((await introspect(db)).schema, target).steps.map((s) => s.what),
+          're-plan after up',
+        ).toEqual([]);
+        await apply(db, plan.steps, true);
+        expect(defaultCompare((await introspect(db)).schema, source), 'down reproduces from').toEqual([]);
+      },
+      60_000,
+    );
   }
 });

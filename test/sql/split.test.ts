@@ -3,7 +3,8 @@ import { isTransactionControl, splitStatements } from '../../src/sql/split.js';
 
 describe('splitStatements', () => {
   it('splits at top-level semicolons and keeps the step comment and line of each statement', () => {
-    const sql = '-- create table users\nCREATE TABLE users (id int);\n\n-- add column users.email\nALTER TABLE users ADD COLUMN email text;\nCOMMENT ON COLUMN users.email IS \'a;b\';\n';
+    const sql =
+      "-- create table users\nCREATE TABLE users (id int);\n\n-- add column users.email\nALTER TABLE users ADD COLUMN email text;\nCOMMENT ON COLUMN users.email IS 'a;b';\n";
     expect(splitStatements(sql)).toEqual([
       { sql: 'CREATE TABLE users (id int)', line: 2, comment: 'create table users' },
       { sql: 'ALTER TABLE users ADD COLUMN email text', line: 5, comment: 'add column users.email' },
@@ -32,7 +33,10 @@ describe('splitStatements', () => {
   it('keeps BEGIN ATOMIC function bodies whole', () => {
     const sql = `CREATE FUNCTION add1(a int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN a > 0 THEN a + 1 ELSE 0 END; SELECT 1; END;\nSELECT 9;`;
     const out = splitStatements(sql).map((s) => s.sql);
-    expect(out).toEqual([`CREATE FUNCTION add1(a int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN a > 0 THEN a + 1 ELSE 0 END; SELECT 1; END`, 'SELECT 9']);
+    expect(out).toEqual([
+      `CREATE FUNCTION add1(a int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN a > 0 THEN a + 1 ELSE 0 END; SELECT 1; END`,
+      'SELECT 9',
+    ]);
   });
 
   it('drops empty statements and comment-only scripts', () => {
@@ -41,7 +45,9 @@ describe('splitStatements', () => {
   });
 
   it('recognises transaction control', () => {
-    for (const s of ['BEGIN', 'begin transaction', 'COMMIT', 'END', 'ROLLBACK', 'START TRANSACTION', 'SAVEPOINT a']) expect(isTransactionControl(s)).toBe(true);
-    for (const s of ['BEGIN ATOMIC', 'CREATE TABLE begin_x (a int)', 'SELECT 1']) expect(isTransactionControl(s)).toBe(false);
+    for (const s of ['BEGIN', 'begin transaction', 'COMMIT', 'END', 'ROLLBACK', 'START TRANSACTION', 'SAVEPOINT a'])
+      expect(isTransactionControl(s)).toBe(true);
+    for (const s of ['BEGIN ATOMIC', 'CREATE TABLE begin_x (a int)', 'SELECT 1'])
+      expect(isTransactionControl(s)).toBe(false);
   });
 });

@@ -34,6 +34,11 @@ describe('resolveAuthor', () => {
     process.env.SCHEMAVER_AUTHOR_NAME = 'Ci <Bot>';
     process.env.SCHEMAVER_AUTHOR_EMAIL = 'ci@example.com';
     process.env.SCHEMAVER_AUTHOR_DATE = '1700000000';
-    expect(await resolveAuthor(dir)).toEqual({ name: 'Ci Bot', email: 'ci@example.com', timestamp: 1700000000, timezoneOffset: 0 });
+    expect(await resolveAuthor(dir)).toEqual({
+      name: 'Ci Bot',
+      email: 'ci@example.com',
+      timestamp: 1700000000,
+      timezoneOffset: 0,
+    });
   });
 });

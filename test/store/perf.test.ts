@@ -40,7 +40,9 @@ describe('1000 tables', () => {
   it('parses, hashes and commits (≈1000 object blobs) in well under a second of CPU', async () => {
     const parse = await cpu(() => loadWorking(root));
     const w = parse.value;
-    const write = await cpu(() => store.commit({ message: 'big', parents: [], schema: w.schema, files: w.files, migrations: [] }));
+    const write = await cpu(() =>
+      store.commit({ message: 'big', parents: [], schema: w.schema, files: w.files, migrations: [] }),
+    );
     console.log(`1000 tables: parse+hash ${parse.ms.toFixed(0)} ms CPU, store commit ${write.ms.toFixed(0)} ms CPU`);
     expect(write.value).toMatch(/^[0-9a-f]{40}$/);
     // the store's own share is the bar this module owns; the total is looser because a busy shared

@@ -9,8 +9,20 @@ describe('parseRev', () => {
     expect(parseRev('HEAD')).toEqual({ base: 'HEAD', ops: [] });
     expect(parseRev('@~2')).toEqual({ base: 'HEAD', ops: [{ op: '~', n: 2 }] });
     expect(parseRev('HEAD~')).toEqual({ base: 'HEAD', ops: [{ op: '~', n: 1 }] });
-    expect(parseRev('main~2^2')).toEqual({ base: 'main', ops: [{ op: '~', n: 2 }, { op: '^', n: 2 }] });
-    expect(parseRev('feature/x^^')).toEqual({ base: 'feature/x', ops: [{ op: '^', n: 1 }, { op: '^', n: 1 }] });
+    expect(parseRev('main~2^2')).toEqual({
+      base: 'main',
+      ops: [
+        { op: '~', n: 2 },
+        { op: '^', n: 2 },
+      ],
+    });
+    expect(parseRev('feature/x^^')).toEqual({
+      base: 'feature/x',
+      ops: [
+        { op: '^', n: 1 },
+        { op: '^', n: 1 },
+      ],
+    });
     expect(parseRev('1a2b^0')).toEqual({ base: '1a2b', ops: [{ op: '^', n: 0 }] });
     expect(parseRev('v1.0~10')).toEqual({ base: 'v1.0', ops: [{ op: '~', n: 10 }] });
   });
@@ -48,8 +60,28 @@ describe('navigate', () => {
 
 describe('ref names', () => {
   it('accepts git-valid names and rejects the rest', () => {
-    for (const ok of ['main', 'feature/add-users', 'v1.0', 'release-2026_01', 'ünï']) expect(refNameProblem(ok)).toBeUndefined();
-    for (const bad of ['', 'HEAD', 'WORKING', 'a b', 'a..b', 'a~1', 'a^', 'a:b', '-x', 'x.', 'x/', '.x', 'a//b', 'x.lock', 'a@{1}', 'a\\b', 'a*', 'a?']) {
+    for (const ok of ['main', 'feature/add-users', 'v1.0', 'release-2026_01', 'ünï'])
+      expect(refNameProblem(ok)).toBeUndefined();
+    for (const bad of [
+      '',
+      'HEAD',
+      'WORKING',
+      'a b',
+      'a..b',
+      'a~1',
+      'a^',
+      'a:b',
+      '-x',
+      'x.',
+      'x/',
+      '.x',
+      'a//b',
+      'x.lock',
+      'a@{1}',
+      'a\\b',
+      'a*',
+      'a?',
+    ]) {
       expect(refNameProblem(bad), bad).toBeDefined();
     }
   });

@@ -3,7 +3,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initStore, openStore, writeSchemaFiles, listSchemaFiles, type Store, type NewCommit } from '../../src/store/index.js';
+import {
+  initStore,
+  openStore,
+  writeSchemaFiles,
+  listSchemaFiles,
+  type Store,
+  type NewCommit,
+} from '../../src/store/index.js';
 import { parseSchemaFiles, type SourceFile } from '../../src/parse/index.js';
 import { schemaHash } from '../../src/canon/index.js';
 import { SchemaverError } from '../../src/errors.js';
@@ -16,7 +23,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-const git = (...args: string[]) => execFileSync('git', ['--git-dir', join(root, '.schemaver'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const git = (...args: string[]) =>
+  execFileSync('git', ['--git-dir', join(root, '.schemaver'), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 /** snap parses files into a NewCommit on top of `parents`. */
 function snap(message: string, parents: string[], files: SourceFile[]): NewCommit {
@@ -28,12 +39,38 @@ function snap(message: string, parents: string[], files: SourceFile[]): NewCommi
     schema: r.schema,
     files,
     migrations: parents.length
-      ? parents.map((p) => ({ parent: p, fromHash: 'sv1:from', toHash: schemaHash(r.schema!), up: `-- up from ${p}\n`, down: '-- down\n', steps: [] }))
-      : [{ parent: '', fromHash: 'sv1:empty', toHash: schemaHash(r.schema!), up: 'CREATE TABLE x ();\n', down: 'DROP TABLE x;\n', steps: [{ what: 'create table x', object: 'x', destructive: false, rewrite: false, lock: false, reversible: true }] }],
+      ? parents.map((p) => ({
+          parent: p,
+          fromHash: 'sv1:from',
+          toHash: schemaHash(r.schema!),
+          up: `-- up from ${p}\n`,
+          down: '-- down\n',
+          steps: [],
+        }))
+      : [
+          {
+            parent: '',
+            fromHash: 'sv1:empty',
+            toHash: schemaHash(r.schema!),
+            up: 'CREATE TABLE x ();\n',
+            down: 'DROP TABLE x;\n',
+            steps: [
+              {
+                what: 'create table x',
+                object: 'x',
+                destructive: false,
+                rewrite: false,
+                lock: false,
+                reversible: true,
+              },
+            ],
+          },
+        ],
   };
 }
 
-const tableYaml = (name: string, extra = '') => `tables:\n  ${name}:\n    columns:\n      id: { type: bigint, primary_key: true }\n${extra}`;
+const tableYaml = (name: string, extra = '') =>
+  `tables:\n  ${name}:\n    columns:\n      id: { type: bigint, primary_key: true }\n${extra}`;
 
 async function expectError(p: Promise<unknown>, code: string, exit: number): Promise<SchemaverError> {
   try {
@@ -82,7 +119,15 @@ describe('commits', () => {
     git('fsck', '--strict');
     const ls = git('ls-tree', '-r', '--name-only', id).trim().split('\n');
     expect(ls).toEqual(
-      expect.arrayContaining(['schema/a.yaml', 'schema/sub/b.yml', 'schemaver.json', 'model/tables/users.json', 'migrations/root/up.sql', 'migrations/root/down.sql', 'migrations/root/steps.json']),
+      expect.arrayContaining([
+        'schema/a.yaml',
+        'schema/sub/b.yml',
+        'schemaver.json',
+        'model/tables/users.json',
+        'migrations/root/up.sql',
+        'migrations/root/down.sql',
+        'migrations/root/steps.json',
+      ]),
     );
     expect(ls.some((p) => p.startsWith('model/tables/') && p.includes('%'))).toBe(true);
     expect(git('show', `${id}:schema/a.yaml`)).toBe(files[0]!.text);
@@ -105,8 +150,15 @@ describe('commits', () => {
 
   it('reads back the model exactly as committed: column order and rename hints included', async () => {
     const store = await initStore(root);
-    const a = await store.commit(snap('one', [], [{ path: 'schema/s.yaml', text: tableYaml('users') + '      zeta: text\n      alpha: text\n' }]));
-    const files = [{ path: 'schema/s.yaml', text: tableYaml('users') + '      zeta: text\n      beta: { type: text, renamed_from: alpha }\n' }];
+    const a = await store.commit(
+      snap('one', [], [{ path: 'schema/s.yaml', text: tableYaml('users') + '      zeta: text\n      alpha: text\n' }]),
+    );
+    const files = [
+      {
+        path: 'schema/s.yaml',
+        text: tableYaml('users') + '      zeta: text\n      beta: { type: text, renamed_from: alpha }\n',
+      },
+    ];
     const c = snap('two', [a], files);
     const b = await store.commit(c);
     expect(git('ls-tree', '--name-only', b)).toContain('snapshot.json');
@@ -119,8 +171,25 @@ describe('commits', () => {
 
   it('shares blobs of unchanged objects and keeps history readable by git log', async () => {
     const store = await initStore(root);
-    const a = await store.commit(snap('one', [], [{ path: 'schema/s.yaml', text: tableYaml('users') + '  teams:\n    columns:\n      id: bigint\n' }]));
-    const b = await store.commit(snap('two', [a], [{ path: 'schema/s.yaml', text: tableYaml('users') + '  teams:\n    columns:\n      id: bigint\n      name: text\n' }]));
+    const a = await store.commit(
+      snap(
+        'one',
+        [],
+        [{ path: 'schema/s.yaml', text: tableYaml('users') + '  teams:\n    columns:\n      id: bigint\n' }],
+      ),
+    );
+    const b = await store.commit(
+      snap(
+        'two',
+        [a],
+        [
+          {
+            path: 'schema/s.yaml',
+            text: tableYaml('users') + '  teams:\n    columns:\n      id: bigint\n      name: text\n',
+          },
+        ],
+      ),
+    );
     const blob = (rev: string, p: string) => git('rev-parse', `${rev}:${p}`).trim();
     expect(blob(a, 'model/tables/users.json')).toBe(blob(b, 'model/tables/users.json'));
     expect(blob(a, 'model/tables/teams.json')).not.toBe(blob(b, 'model/tables/teams.json'));
@@ -145,8 +214,19 @@ describe('commits', () => {
     expect(packs.filter((f) => f.endsWith('.pack'))).toHaveLength(1);
     expect(git('count-objects', '-v')).toMatch(/in-pack: 21\d/);
     git('fsck', '--strict');
-    git('verify-pack', join(root, '.schemaver', 'objects', 'pack', packs.find((f) => f.endsWith('.idx'))!));
-    const b = await store.commit(snap('one more column', [a], [{ path: 'schema/s.yaml', text: many(200, '      name: text\n') }]));
+    git(
+      'verify-pack',
+      join(
+        root,
+        '.schemaver',
+        'objects',
+        'pack',
+        packs.find((f) => f.endsWith('.idx'))!,
+      ),
+    );
+    const b = await store.commit(
+      snap('one more column', [a], [{ path: 'schema/s.yaml', text: many(200, '      name: text\n') }]),
+    );
     // only the changed blobs, trees and the commit are new: loose, no second pack
     expect(readdirSync(join(root, '.schemaver', 'objects', 'pack')).filter((f) => f.endsWith('.idx'))).toHaveLength(1);
     const loose = Number(/count: (\d+)/.exec(git('count-objects', '-v'))![1]);
@@ -161,7 +241,11 @@ describe('commits', () => {
   it('refuses a commit prepared on a HEAD that moved (exit 1) and writes nothing to the ref', async () => {
     const store = await initStore(root);
     const a = await store.commit(snap('one', [], [{ path: 'schema/s.yaml', text: tableYaml('users') }]));
-    await expectError(store.commit(snap('stale', [], [{ path: 'schema/s.yaml', text: tableYaml('teams') }])), 'head-moved', 1);
+    await expectError(
+      store.commit(snap('stale', [], [{ path: 'schema/s.yaml', text: tableYaml('teams') }])),
+      'head-moved',
+      1,
+    );
     expect(await store.head()).toBe(a);
   });
 
@@ -344,7 +428,11 @@ describe('lock', () => {
     const s1 = await openStore(root);
     const s2 = await openStore(root);
     await s1.withLock(async () => {
-      const e = await expectError(s2.withLock(async () => 1), 'store-locked', 3);
+      const e = await expectError(
+        s2.withLock(async () => 1),
+        'store-locked',
+        3,
+      );
       expect(e.message).toContain(String(process.pid));
       // re-entrant for the holder
       expect(await s1.withLock(async () => 2)).toBe(2);

@@ -9,14 +9,18 @@ import { loadFixture } from '../parse/helpers.js';
 /** What `import` does: read a database into the model, write it as YAML. The YAML must parse back to the very same model. */
 describe('models read back from PostgreSQL survive the YAML writer and parser', () => {
   for (const name of ['spec', 'kitchen-sink', 'generated']) {
-    it(name, async () => {
-      const s = name === 'generated' ? generateSchema(40, 11) : await loadFixture(name);
-      const introspected = await buildSchema(s);
-      for (const layout of ['per-schema', 'per-table'] as const) {
-        const back = parseSchemaFiles(writeSchemaYaml(introspected, { layout }));
-        expect(back.issues).toEqual([]);
-        expect(canonicalJson(back.schema!)).toBe(canonicalJson(introspected));
-      }
-    }, 120_000);
+    it(
+      name,
+      async () => {
+        const s = name === 'generated' ? generateSchema(40, 11) : await loadFixture(name);
+        const introspected = await buildSchema(s);
+        for (const layout of ['per-schema', 'per-table'] as const) {
+          const back = parseSchemaFiles(writeSchemaYaml(introspected, { layout }));
+          expect(back.issues).toEqual([]);
+          expect(canonicalJson(back.schema!)).toBe(canonicalJson(introspected));
+        }
+      },
+      120_000,
+    );
   }
 });

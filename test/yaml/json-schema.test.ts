@@ -7,21 +7,35 @@ import { writeSchemaYaml } from '../../src/yaml/index.js';
 import { FIXTURES, loadFixture } from '../parse/helpers.js';
 
 type JsonSchema = Record<string, any>;
-const SCHEMA: JsonSchema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schemaver.schema.json'), 'utf8'));
+const SCHEMA: JsonSchema = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', '..', 'schemaver.schema.json'), 'utf8'),
+);
 
 /** validate is a small JSON Schema checker for the keywords schemaver.schema.json uses; returns the paths that fail. */
 function validate(s: JsonSchema, v: unknown, path = '$'): string[] {
   if (s.$ref) return validate(SCHEMA.$defs[s.$ref.replace('#/$defs/', '')], v, path);
-  if (s.anyOf) return (s.anyOf as JsonSchema[]).some((x) => validate(x, v, path).length === 0) ? [] : [`${path}: matches no alternative`];
+  if (s.anyOf)
+    return (s.anyOf as JsonSchema[]).some((x) => validate(x, v, path).length === 0)
+      ? []
+      : [`${path}: matches no alternative`];
   if (s.type) {
     const types: string[] = Array.isArray(s.type) ? s.type : [s.type];
     const ok = types.some((t) =>
-      t === 'null' ? v === null : t === 'array' ? Array.isArray(v) : t === 'object' ? typeof v === 'object' && v !== null && !Array.isArray(v) : t === 'integer' ? Number.isInteger(v) : typeof v === t,
+      t === 'null'
+        ? v === null
+        : t === 'array'
+          ? Array.isArray(v)
+          : t === 'object'
+            ? typeof v === 'object' && v !== null && !Array.isArray(v)
+            : t === 'integer'
+              ? Number.isInteger(v)
+              : typeof v === t,
     );
     if (!ok) return [`${path}: not ${types.join('|')}`];
   }
   if (s.enum && !s.enum.includes(v)) return [`${path}: not one of ${s.enum.join(', ')}`];
-  if (s.pattern && typeof v === 'string' && !new RegExp(s.pattern).test(v)) return [`${path}: does not match ${s.pattern}`];
+  if (s.pattern && typeof v === 'string' && !new RegExp(s.pattern).test(v))
+    return [`${path}: does not match ${s.pattern}`];
   const errs: string[] = [];
   if (Array.isArray(v) && s.items) v.forEach((x, i) => errs.push(...validate(s.items, x, `${path}[${i}]`)));
   if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
@@ -30,7 +44,8 @@ function validate(s: JsonSchema, v: unknown, path = '$'): string[] {
     for (const [k, x] of Object.entries(o)) {
       if (s.properties?.[k]) errs.push(...validate(s.properties[k], x, `${path}.${k}`));
       else if (s.additionalProperties === false && s.properties) errs.push(`${path}: unknown key ${k}`);
-      else if (typeof s.additionalProperties === 'object') errs.push(...validate(s.additionalProperties, x, `${path}.${k}`));
+      else if (typeof s.additionalProperties === 'object')
+        errs.push(...validate(s.additionalProperties, x, `${path}.${k}`));
     }
   }
   return errs;
@@ -54,7 +69,10 @@ describe('schemaver.schema.json', () => {
 
   it('accepts every valid fixture file and everything the writer produces', async () => {
     const files = yamlFiles(join(FIXTURES, 'schemas')).map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
-    files.push(...writeSchemaYaml(await loadFixture('kitchen-sink')), ...writeSchemaYaml(await loadFixture('kitchen-sink'), { layout: 'per-table' }));
+    files.push(
+      ...writeSchemaYaml(await loadFixture('kitchen-sink')),
+      ...writeSchemaYaml(await loadFixture('kitchen-sink'), { layout: 'per-table' }),
+    );
     for (const f of files) expect(validate(SCHEMA, parse(f.text)), f.path).toEqual([]);
   });
 

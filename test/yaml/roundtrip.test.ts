@@ -27,7 +27,9 @@ describe('writeSchemaYaml round trip', () => {
     const s = await loadFixture('kitchen-sink');
     const back = parseSchemaFiles(writeSchemaYaml(s)).schema!;
     expect(back.tables['bookings']!.renamedFrom).toBe('reservations');
-    expect(back.tables['bookings']!.columns.map((c) => c.name)).toEqual(s.tables['bookings']!.columns.map((c) => c.name));
+    expect(back.tables['bookings']!.columns.map((c) => c.name)).toEqual(
+      s.tables['bookings']!.columns.map((c) => c.name),
+    );
     expect(back.enums['mood']!.valueRenames).toEqual({ happy: 'glad' });
     expect(back.tables['bookings']!.foreignKeys['bookings_room_id_fkey']!.renamedFrom).toBe('fk_old');
   });
@@ -78,7 +80,13 @@ tables:
   it('lays out one file per table with types in _types.yaml', async () => {
     const s = await loadFixture('spec');
     const paths = writeSchemaYaml(s, { layout: 'per-table' }).map((f) => f.path);
-    expect(paths).toEqual(['schema/billing/_types.yaml', 'schema/billing/invoices.yaml', 'schema/public/_types.yaml', 'schema/public/teams.yaml', 'schema/public/users.yaml']);
+    expect(paths).toEqual([
+      'schema/billing/_types.yaml',
+      'schema/billing/invoices.yaml',
+      'schema/public/_types.yaml',
+      'schema/public/teams.yaml',
+      'schema/public/users.yaml',
+    ]);
     const f = writeSchemaYaml(s, { layout: 'per-table' })[1]!;
     expect(f.text.split('\n')[0]).toBe('# yaml-language-server: $schema=../../schemaver.schema.json');
   });
@@ -86,8 +94,20 @@ tables:
   it('exposes the plain tree for callers that splice in blocks', async () => {
     const s = await loadFixture('spec');
     const tree = schemaToYamlDoc(s);
-    expect(Object.keys(tree)).toEqual(['extensions', 'schemas', 'enums', 'domains', 'sequences', 'tables', 'views', 'functions']);
-    const text = stringifyYaml({ ...tree, tables: { ...(tree['tables'] as object), extra: { columns: { id: 'int' } } } });
+    expect(Object.keys(tree)).toEqual([
+      'extensions',
+      'schemas',
+      'enums',
+      'domains',
+      'sequences',
+      'tables',
+      'views',
+      'functions',
+    ]);
+    const text = stringifyYaml({
+      ...tree,
+      tables: { ...(tree['tables'] as object), extra: { columns: { id: 'int' } } },
+    });
     const back = parseSchemaFiles([{ path: 'schema/x.yaml', text }]);
     expect(back.issues).toEqual([]);
     expect(Object.keys(back.schema!.tables)).toContain('extra');

@@ -4,7 +4,17 @@
  * public objects unqualified and everything else qualified, matching the model's ids.
  * Every object the model cannot express is reported in `unsupported`; nothing is dropped silently.
  */
-import type { Column, Index, Schema, Sequence, Table, Trigger, View, Policy, ExclusionConstraint } from '../../model/types.js';
+import type {
+  Column,
+  Index,
+  Schema,
+  Sequence,
+  Table,
+  Trigger,
+  View,
+  Policy,
+  ExclusionConstraint,
+} from '../../model/types.js';
 import { qid } from '../../model/ids.js';
 import type { Issue } from '../../errors.js';
 import { envFailure } from '../../errors.js';
@@ -51,12 +61,22 @@ export async function introspect(db: Driver, opts: IntrospectOptions = {}): Prom
     version = Number(row!.v);
     oldPath = row!.sp;
   } catch (e) {
-    throw envFailure('introspect-failed', `could not read the catalog of ${db.label}: ${(e as Error).message}`, undefined, e);
+    throw envFailure(
+      'introspect-failed',
+      `could not read the catalog of ${db.label}: ${(e as Error).message}`,
+      undefined,
+      e,
+    );
   }
   await db.query(`SELECT set_config('search_path', 'public', false)`);
   try {
     const base = { db, version, unsupported: [] };
-    const ctx: Ctx = { ...base, comments: await loadComments(base), rels: await loadUserRels(base), nsps: await loadUserNamespaces(base) };
+    const ctx: Ctx = {
+      ...base,
+      comments: await loadComments(base),
+      rels: await loadUserRels(base),
+      nsps: await loadUserNamespaces(base),
+    };
     const schema = await readAll(ctx, opts.unsupported !== false);
     return { schema, unsupported: ctx.unsupported };
   } finally {
@@ -161,7 +181,11 @@ async function readAll(ctx: Ctx, scan: boolean): Promise<Schema> {
   };
 }
 
-function indexesOf(ctx: Ctx, relId: string, rows: readonly import('./indexes.js').IndexRow[] | undefined): Record<string, Index> {
+function indexesOf(
+  ctx: Ctx,
+  relId: string,
+  rows: readonly import('./indexes.js').IndexRow[] | undefined,
+): Record<string, Index> {
   const out: Record<string, Index> = {};
   for (const r of rows ?? []) {
     if (r.contype !== null || r.attached) continue; // backs a constraint, or a partition's copy of a parent index

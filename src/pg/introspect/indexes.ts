@@ -37,7 +37,9 @@ export interface IndexRow {
 /** readIndexes lists every index of user relations with its keys decoded (`cols` maps `rel:attnum` to columns). */
 export async function readIndexes(ctx: Ctx, cols: ReadonlyMap<string, ColRow>): Promise<IndexRow[]> {
   const nnd = ctx.version >= 150000 ? 'i.indnullsnotdistinct' : 'false';
-  const list = await rows<RawIndexRow>(ctx, `
+  const list = await rows<RawIndexRow>(
+    ctx,
+    `
     SELECT i.indrelid::text AS rel, ic.oid::text AS oid, ic.relname::text AS name, am.amname::text AS am,
       i.indisunique AS uniq, ${nnd} AS nnd, i.indnkeyatts::int AS nkey,
       i.indkey::int2[]::int[] AS keys, i.indclass::oid[]::text[] AS classes,
@@ -53,12 +55,16 @@ export async function readIndexes(ctx: Ctx, cols: ReadonlyMap<string, ColRow>): 
     FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam
     WHERE c.relkind IN ('r', 'p', 'm') AND ${inRels(ctx)}
-    ORDER BY i.indrelid, ic.relname`);
+    ORDER BY i.indrelid, ic.relname`,
+  );
   const opclasses = new Map(
     (
-      await rows<{ oid: string; name: string; nsp: string }>(ctx, `
+      await rows<{ oid: string; name: string; nsp: string }>(
+        ctx,
+        `
         SELECT oc.oid::text AS oid, oc.opcname::text AS name, n.nspname::text AS nsp
-        FROM pg_opclass oc JOIN pg_namespace n ON n.oid = oc.opcnamespace WHERE NOT oc.opcdefault`)
+        FROM pg_opclass oc JOIN pg_namespace n ON n.oid = oc.opcnamespace WHERE NOT oc.opcdefault`,
+      )
     ).map((r) => [r.oid, r] as const),
   );
   const DEFAULT_COLLATION = '100';
@@ -123,7 +129,11 @@ function elementOf(k: IndexKeyRow): IndexElement {
 export function indexOf(ctx: Ctx, relId: string, r: IndexRow): Index {
   const keys = r.keys.filter((k) => k.key);
   const include = r.keys.filter((k) => !k.key).map((k) => k.col ?? '');
-  const idx: { -readonly [K in keyof Index]: Index[K] } = { kind: 'index', name: r.name, elements: keys.map(elementOf) };
+  const idx: { -readonly [K in keyof Index]: Index[K] } = {
+    kind: 'index',
+    name: r.name,
+    elements: keys.map(elementOf),
+  };
   if (r.uniq) idx.unique = true;
   if (r.am !== 'btree') idx.using = r.am;
   if (include.length) idx.include = include;
@@ -148,7 +158,8 @@ export function exclusionOf(ctx: Ctx, relId: string, c: ConRow, r: IndexRow | un
   const ops = c.exclops ?? [];
   const elements = keys.map((k, i) => {
     const el = elementOf(k);
-    if (el.order || el.nulls || el.collation) unsupported(ctx, `ordering or collation on an element of exclusion constraint ${c.name} on ${relId}`);
+    if (el.order || el.nulls || el.collation)
+      unsupported(ctx, `ordering or collation on an element of exclusion constraint ${c.name} on ${relId}`);
     return {
       ...(el.column !== undefined ? { column: el.column } : { expression: el.expression ?? '' }),
       ...(el.opclass ? { opclass: el.opclass } : {}),

@@ -12,7 +12,22 @@ import type {
 } from '../../model/types.js';
 import { qid } from '../../model/ids.js';
 import { emptyTable } from '../../model/types.js';
-import { type Ctx, rows, commentOf, formatTypes, collationNames, type RawSeq, inRels, collationName, isDefaultSeq, relOptions, seqOptions, stripParens, toDefault, unsupported } from './util.js';
+import {
+  type Ctx,
+  rows,
+  commentOf,
+  formatTypes,
+  collationNames,
+  type RawSeq,
+  inRels,
+  collationName,
+  isDefaultSeq,
+  relOptions,
+  seqOptions,
+  stripParens,
+  toDefault,
+  unsupported,
+} from './util.js';
 
 /** RelRow is one user relation from pg_class. */
 export interface RelRow {
@@ -37,7 +52,9 @@ export interface RelRow {
 
 /** readRelations lists user tables, views, materialized views, foreign tables and composite-type relations. */
 export async function readRelations(ctx: Ctx): Promise<RelRow[]> {
-  const list = await rows<RelRow>(ctx, `
+  const list = await rows<RelRow>(
+    ctx,
+    `
     SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
       c.relpersistence::text AS persistence, c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid, true) END AS bound,
@@ -48,7 +65,8 @@ export async function readRelations(ctx: Ctx): Promise<RelRow[]> {
       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS viewdef
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_am am ON am.oid = c.relam
     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ${inRels(ctx)}
-    ORDER BY n.nspname, c.relname`);
+    ORDER BY n.nspname, c.relname`,
+  );
   return list.map((r) => ({ ...r, comment: commentOf(ctx, 'pg_class', r.oid) }));
 }
 
@@ -81,7 +99,9 @@ interface RawColRow extends Omit<ColRow, 'type' | 'coll' | 'collnsp' | 'comment'
 
 /** readColumns lists the columns of every user relation, in attnum order. */
 export async function readColumns(ctx: Ctx): Promise<ColRow[]> {
-  const list = await rows<RawColRow>(ctx, `
+  const list = await rows<RawColRow>(
+    ctx,
+    `
     SELECT a.attrelid::text AS rel, a.attnum::int AS num, a.attname::text AS name,
       a.atttypid::text AS typid, a.atttypmod::int AS typmod, a.attnotnull AS notnull,
       pg_get_expr(d.adbin, d.adrelid, true) AS def, a.attidentity::text AS identity, a.attgenerated::text AS generated,
@@ -93,9 +113,16 @@ export async function readColumns(ctx: Ctx): Promise<ColRow[]> {
       JOIN pg_type t ON t.oid = a.atttypid
       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ${inRels(ctx)}
-    ORDER BY a.attrelid, a.attnum`);
-  const types = await formatTypes(ctx, list.map((r) => [r.typid, r.typmod] as const));
-  const colls = await collationNames(ctx, list.filter((r) => r.owncoll).map((r) => r.collid));
+    ORDER BY a.attrelid, a.attnum`,
+  );
+  const types = await formatTypes(
+    ctx,
+    list.map((r) => [r.typid, r.typmod] as const),
+  );
+  const colls = await collationNames(
+    ctx,
+    list.filter((r) => r.owncoll).map((r) => r.collid),
+  );
   return list.map(({ typid, typmod, owncoll, ...r }) => {
     const coll = owncoll ? colls.get(r.collid) : undefined;
     return {
@@ -122,7 +149,9 @@ export interface SeqRow extends RawSeq {
 
 /** readSequences lists user sequences (identity and serial ones included; the caller sorts them out). */
 export async function readSequences(ctx: Ctx): Promise<SeqRow[]> {
-  const list = await rows<SeqRow>(ctx, `
+  const list = await rows<SeqRow>(
+    ctx,
+    `
     SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS type,
       s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,
       s.seqcache::text AS cache, s.seqcycle AS cycle,
@@ -131,7 +160,8 @@ export async function readSequences(ctx: Ctx): Promise<SeqRow[]> {
       LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
         AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
     WHERE c.relkind = 'S' AND ${inRels(ctx)}
-    ORDER BY n.nspname, c.relname`);
+    ORDER BY n.nspname, c.relname`,
+  );
   return list.map((r) => ({ ...r, comment: commentOf(ctx, 'pg_class', r.oid) }));
 }
 
@@ -165,7 +195,9 @@ export interface ConRow {
 export async function readConstraints(ctx: Ctx, colName: (rel: string, num: number) => string): Promise<ConRow[]> {
   const v15 = ctx.version >= 150000;
   const v18 = ctx.version >= 180000;
-  const list = await rows<ConRow & { oid: string; keys: number[] | null; fkeys: number[] | null; frel: string }>(ctx, `
+  const list = await rows<ConRow & { oid: string; keys: number[] | null; fkeys: number[] | null; frel: string }>(
+    ctx,
+    `
     SELECT co.oid::text AS oid, co.conrelid::text AS rel, co.conname::text AS name, co.contype::text AS type,
       co.condeferrable AS deferrable, co.condeferred AS deferred, co.convalidated AS validated,
       co.connoinherit AS noinherit, co.conislocal AS local,
@@ -185,7 +217,8 @@ export async function readConstraints(ctx: Ctx, colName: (rel: string, num: numb
       LEFT JOIN pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
     WHERE (co.contype IN ('p', 'u', 'c', 'f', 'x') OR (co.contype = 'n' AND (co.connoinherit OR NOT co.convalidated
         OR EXISTS (SELECT 1 FROM pg_description d WHERE d.objoid = co.oid)))) AND co.conparentid = 0 AND ${inRels(ctx)}
-    ORDER BY co.conrelid, co.conname`);
+    ORDER BY co.conrelid, co.conname`,
+  );
   return list.map(({ keys, fkeys, frel, ...r }) => ({
     ...r,
     def: r.def ?? '',
@@ -204,25 +237,40 @@ export interface InheritRow {
 
 /** readInherits lists table parents in inhseqno order (partitions and inheritance children alike). */
 export async function readInherits(ctx: Ctx): Promise<InheritRow[]> {
-  return rows<InheritRow>(ctx, `
+  return rows<InheritRow>(
+    ctx,
+    `
     SELECT i.inhrelid::text AS child, pn.nspname::text AS schema, pc.relname::text AS name
     FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
     WHERE pc.relkind IN ('r', 'p')
-    ORDER BY i.inhrelid, i.inhseqno`);
+    ORDER BY i.inhrelid, i.inhseqno`,
+  );
 }
 
-const FK_ACTION: Record<string, FkAction> = { a: 'no_action', r: 'restrict', c: 'cascade', n: 'set_null', d: 'set_default' };
+const FK_ACTION: Record<string, FkAction> = {
+  a: 'no_action',
+  r: 'restrict',
+  c: 'cascade',
+  n: 'set_null',
+  d: 'set_default',
+};
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** columnOf builds one model column; `serial` and `identity` come from the sequence pass. */
-export function columnOf(ctx: Ctx, relId: string, r: ColRow, seq: { serial?: boolean; identity?: Column['identity'] }): Column {
+export function columnOf(
+  ctx: Ctx,
+  relId: string,
+  r: ColRow,
+  seq: { serial?: boolean; identity?: Column['identity'] },
+): Column {
   const col: Mutable<Column> = { kind: 'column', name: r.name, type: r.type, nullable: !r.notnull };
   if (seq.serial) col.serial = true;
   else if (r.identity === 'a' || r.identity === 'd') {
     col.identity = seq.identity ?? { mode: r.identity === 'a' ? 'always' : 'by_default' };
   } else if (r.generated === 's' && r.def !== null) col.generated = r.def;
-  else if (r.generated === 'v') unsupported(ctx, `virtual generated column ${relId}.${r.name}`, 'use a STORED generated column');
+  else if (r.generated === 'v')
+    unsupported(ctx, `virtual generated column ${relId}.${r.name}`, 'use a STORED generated column');
   else if (r.def !== null) col.default = toDefault(r.def, r.type);
   const coll = collationName(r.collnsp, r.coll);
   if (coll) col.collation = coll;
@@ -251,7 +299,14 @@ export interface TableParts {
 }
 
 /** applyConstraint adds one constraint row to its table; exclusions are handled with indexes. */
-export function applyConstraint(ctx: Ctx, relId: string, t: Mutable<Table>, r: ConRow, include: readonly string[], nnd: boolean): void {
+export function applyConstraint(
+  ctx: Ctx,
+  relId: string,
+  t: Mutable<Table>,
+  r: ConRow,
+  include: readonly string[],
+  nnd: boolean,
+): void {
   const what = `constraint ${r.name} on ${relId}`;
   if (r.notenforced) unsupported(ctx, `NOT ENFORCED ${what}`);
   if (r.period) unsupported(ctx, `WITHOUT OVERLAPS / PERIOD ${what}`);
@@ -262,7 +317,14 @@ export function applyConstraint(ctx: Ctx, relId: string, t: Mutable<Table>, r: C
   const comment = r.comment !== null ? { comment: r.comment } : {};
   switch (r.type) {
     case 'p': {
-      const pk: PrimaryKey = { kind: 'primary_key', name: r.name, columns: r.cols, ...(include.length ? { include } : {}), ...timing, ...comment };
+      const pk: PrimaryKey = {
+        kind: 'primary_key',
+        name: r.name,
+        columns: r.cols,
+        ...(include.length ? { include } : {}),
+        ...timing,
+        ...comment,
+      };
       t.primaryKey = pk;
       return;
     }
@@ -370,7 +432,12 @@ export interface SeqPass {
 }
 
 /** sortSequences decides which sequences belong to identity or serial columns and which stand alone. */
-export function sortSequences(ctx: Ctx, seqs: readonly SeqRow[], cols: ReadonlyMap<string, ColRow>, relIds: ReadonlyMap<string, string>): SeqPass {
+export function sortSequences(
+  ctx: Ctx,
+  seqs: readonly SeqRow[],
+  cols: ReadonlyMap<string, ColRow>,
+  relIds: ReadonlyMap<string, string>,
+): SeqPass {
   const identity = new Map<string, NonNullable<Column['identity']>>();
   const serial = new Set<string>();
   const sequences: Record<string, Sequence> = {};
@@ -380,7 +447,10 @@ export function sortSequences(ctx: Ctx, seqs: readonly SeqRow[], cols: ReadonlyM
     const col = key ? cols.get(key) : undefined;
     if (s.deptype === 'i' && col) {
       const options = seqOptions(s, false);
-      identity.set(key, { mode: col.identity === 'a' ? 'always' : 'by_default', ...(Object.keys(options).length ? { options } : {}) });
+      identity.set(key, {
+        mode: col.identity === 'a' ? 'always' : 'by_default',
+        ...(Object.keys(options).length ? { options } : {}),
+      });
       if (s.comment !== null) unsupported(ctx, `comment on identity sequence ${id}`);
       continue;
     }

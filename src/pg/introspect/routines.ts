@@ -30,7 +30,9 @@ interface FuncRow {
 /** readFunctions reads user functions and procedures; aggregates and window functions are reported unsupported. */
 export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
   const sqlbody = ctx.version >= 140000 ? 'p.prosqlbody IS NOT NULL' : 'false';
-  const list = await rows<FuncRow>(ctx, `
+  const list = await rows<FuncRow>(
+    ctx,
+    `
     SELECT p.oid::text AS oid, n.nspname::text AS schema, p.proname::text AS name, p.prokind::text AS kind,
       pg_get_function_arguments(p.oid) AS args, pg_get_function_identity_arguments(p.oid) AS identity,
       pg_get_function_result(p.oid) AS result, p.prosrc AS body, l.lanname::text AS language,
@@ -41,7 +43,8 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
     FROM (SELECT * FROM pg_proc WHERE pronamespace = ANY(${ctx.nsps}) OFFSET 0) p
       JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
     WHERE ${notExtMember('pg_proc', 'p.oid')}
-    ORDER BY n.nspname, p.proname, 5`);
+    ORDER BY n.nspname, p.proname, 5`,
+  );
   const out: Record<string, Func> = {};
   for (const r of list) {
     const id = funcId(r.schema, r.name, r.identity);
@@ -53,7 +56,12 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
       unsupported(ctx, `window function ${id}`);
       continue;
     }
-    if (r.sqlbody) unsupported(ctx, `SQL-standard body (BEGIN ATOMIC / RETURN) of function ${id}`, 'write the body as a string: AS $$ ... $$');
+    if (r.sqlbody)
+      unsupported(
+        ctx,
+        `SQL-standard body (BEGIN ATOMIC / RETURN) of function ${id}`,
+        'write the body as a string: AS $$ ... $$',
+      );
     if (r.support) unsupported(ctx, `SUPPORT function of ${id}`);
     if (r.bin) unsupported(ctx, `C-language function ${id}`);
     const fastLang = r.language === 'c' || r.language === 'internal';
@@ -75,11 +83,19 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
       ...(r.kind === 'p' ? { procedure: true } : {}),
       language: r.language,
       body: r.body, // verbatim: whitespace is part of the source PostgreSQL keeps
-      ...(r.vol === 'i' ? { volatility: 'immutable' as const } : r.vol === 's' ? { volatility: 'stable' as const } : {}),
+      ...(r.vol === 'i'
+        ? { volatility: 'immutable' as const }
+        : r.vol === 's'
+          ? { volatility: 'stable' as const }
+          : {}),
       ...(r.strict ? { strict: true } : {}),
       ...(r.secdef ? { securityDefiner: true } : {}),
       ...(r.leakproof ? { leakproof: true } : {}),
-      ...(r.parallel === 's' ? { parallel: 'safe' as const } : r.parallel === 'r' ? { parallel: 'restricted' as const } : {}),
+      ...(r.parallel === 's'
+        ? { parallel: 'safe' as const }
+        : r.parallel === 'r'
+          ? { parallel: 'restricted' as const }
+          : {}),
       ...(r.kind !== 'p' && r.cost !== defCost ? { cost: r.cost } : {}),
       ...(r.kind !== 'p' && r.rows !== defRows ? { rows: r.rows } : {}),
       ...(Object.keys(set).length ? { set } : {}),
@@ -114,7 +130,9 @@ export interface TriggerRow {
 /** readTriggers lists user triggers (internal ones and clones on partitions left out). */
 export async function readTriggers(ctx: Ctx): Promise<TriggerRow[]> {
   const parent = ctx.version >= 130000 ? 'AND t.tgparentid = 0' : '';
-  return rows<TriggerRow>(ctx, `
+  return rows<TriggerRow>(
+    ctx,
+    `
     SELECT t.oid::text AS oid, t.tgrelid::text AS rel, t.tgname::text AS name, t.tgtype::int AS type, t.tgenabled::text AS enabled,
       pn.nspname::text AS fnsp, p.proname::text AS fname, t.tgnargs::int AS nargs, encode(t.tgargs, 'hex') AS args,
       array(SELECT a.attname::text FROM unnest(t.tgattr::int2[]) WITH ORDINALITY k(n, ord)
@@ -125,7 +143,8 @@ export async function readTriggers(ctx: Ctx): Promise<TriggerRow[]> {
     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
     WHERE NOT t.tgisinternal ${parent} AND ${inRels(ctx)}
-    ORDER BY t.tgrelid, t.tgname`);
+    ORDER BY t.tgrelid, t.tgname`,
+  );
 }
 
 /** whenOf extracts the WHEN condition from a trigger definition (balanced parentheses, quotes skipped). */
@@ -153,7 +172,8 @@ export function triggerOf(ctx: Ctx, relId: string, r: TriggerRow): Trigger {
   if (t & 32) events.push('truncate');
   const args = r.nargs > 0 ? Buffer.from(r.args, 'hex').toString('utf8').split('\u0000').slice(0, r.nargs) : [];
   const when = r.has_when ? whenOf(r.def) : undefined;
-  if (r.has_when && when === undefined) unsupported(ctx, `WHEN condition of trigger ${r.name} on ${relId} (could not read it)`);
+  if (r.has_when && when === undefined)
+    unsupported(ctx, `WHEN condition of trigger ${r.name} on ${relId} (could not read it)`);
   if (r.has_from) unsupported(ctx, `FROM clause of constraint trigger ${r.name} on ${relId}`);
   const referencing = {
     ...(r.old_table !== null ? { oldTable: r.old_table } : {}),
@@ -192,16 +212,25 @@ export interface PolicyRow {
 
 /** readPolicies lists the policies of user tables. */
 export async function readPolicies(ctx: Ctx): Promise<PolicyRow[]> {
-  return rows<PolicyRow>(ctx, `
+  return rows<PolicyRow>(
+    ctx,
+    `
     SELECT p.oid::text AS oid, p.polrelid::text AS rel, p.polname::text AS name, p.polcmd::text AS cmd, p.polpermissive AS permissive,
       array(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END FROM unnest(p.polroles) r ORDER BY 1) AS roles,
       pg_get_expr(p.polqual, p.polrelid, true) AS using, pg_get_expr(p.polwithcheck, p.polrelid, true) AS check
     FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE ${inRels(ctx)}
-    ORDER BY p.polrelid, p.polname`);
+    ORDER BY p.polrelid, p.polname`,
+  );
 }
 
-const POLICY_CMD: Record<string, Policy['command']> = { '*': 'all', r: 'select', a: 'insert', w: 'update', d: 'delete' };
+const POLICY_CMD: Record<string, Policy['command']> = {
+  '*': 'all',
+  r: 'select',
+  a: 'insert',
+  w: 'update',
+  d: 'delete',
+};
 
 /** policyOf decodes a policy row into the model. */
 export function policyOf(ctx: Ctx, r: PolicyRow): Policy {

@@ -1,7 +1,17 @@
 /** Catalog reader for extensions, schemas and types (enums, composites, domains). */
 import type { CompositeType, Domain, DomainCheck, EnumType, Extension, Namespace } from '../../model/types.js';
 import { qid } from '../../model/ids.js';
-import { type Ctx, rows, commentOf, USER_NS, collationName, notExtMember, toDefault, unsupported, groupBy } from './util.js';
+import {
+  type Ctx,
+  rows,
+  commentOf,
+  USER_NS,
+  collationName,
+  notExtMember,
+  toDefault,
+  unsupported,
+  groupBy,
+} from './util.js';
 import { checkExpression, type ColRow } from './relations.js';
 
 interface ExtRow {
@@ -15,15 +25,21 @@ interface ExtRow {
 
 /** readExtensions reads installed extensions (plpgsql, always present, is left out). */
 export async function readExtensions(ctx: Ctx): Promise<Record<string, Extension>> {
-  const installed = await rows<{ name: string }>(ctx, `SELECT e.extname::text AS name FROM pg_extension e WHERE e.extname <> 'plpgsql'`);
+  const installed = await rows<{ name: string }>(
+    ctx,
+    `SELECT e.extname::text AS name FROM pg_extension e WHERE e.extname <> 'plpgsql'`,
+  );
   if (installed.length === 0) return {}; // pg_available_extensions reads every control file: skip it when it is not needed
-  const list = await rows<ExtRow>(ctx, `
+  const list = await rows<ExtRow>(
+    ctx,
+    `
     SELECT e.oid::text AS oid, e.extname::text AS name, n.nspname::text AS schema, e.extversion AS version,
       x.default_version AS default_version, x.comment AS default_comment
     FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
       LEFT JOIN pg_available_extensions x ON x.name = e.extname
     WHERE e.extname <> 'plpgsql'
-    ORDER BY e.extname`);
+    ORDER BY e.extname`,
+  );
   const out: Record<string, Extension> = {};
   for (const r of list) {
     const comment = commentOf(ctx, 'pg_extension', r.oid);
@@ -40,11 +56,14 @@ export async function readExtensions(ctx: Ctx): Promise<Record<string, Extension
 
 /** readNamespaces reads user schemas other than public. */
 export async function readNamespaces(ctx: Ctx): Promise<Record<string, Namespace>> {
-  const list = await rows<{ oid: string; name: string }>(ctx, `
+  const list = await rows<{ oid: string; name: string }>(
+    ctx,
+    `
     SELECT n.oid::text AS oid, n.nspname::text AS name
     FROM pg_namespace n
     WHERE ${USER_NS} AND n.nspname <> 'public' AND ${notExtMember('pg_namespace', 'n.oid')}
-    ORDER BY n.nspname`);
+    ORDER BY n.nspname`,
+  );
   const out: Record<string, Namespace> = {};
   for (const r of list) {
     const comment = commentOf(ctx, 'pg_namespace', r.oid);
@@ -85,7 +104,9 @@ export interface TypesResult {
 
 /** readTypes reads enums, composite types and domains; ranges and base types are reported unsupported. */
 export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, readonly ColRow[]>): Promise<TypesResult> {
-  const list = await rows<TypeRow>(ctx, `
+  const list = await rows<TypeRow>(
+    ctx,
+    `
     SELECT t.oid::text AS oid, t.typrelid::text AS relid, n.nspname::text AS schema, t.typname::text AS name,
       t.typtype::text AS type,
       CASE WHEN t.typtype = 'e' THEN array(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END AS labels,
@@ -101,13 +122,17 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
       AND (t.typrelid = 0 OR c.relkind = 'c')
       AND NOT (t.typelem <> 0 AND EXISTS (SELECT 1 FROM pg_type et WHERE et.oid = t.typelem AND et.typarray = t.oid))
       AND t.typtype <> 'm'
-    ORDER BY n.nspname, t.typname`);
-  const cons = await rows<DomainConRow>(ctx, `
+    ORDER BY n.nspname, t.typname`,
+  );
+  const cons = await rows<DomainConRow>(
+    ctx,
+    `
     SELECT co.oid::text AS oid, co.contypid::text AS typ, co.conname::text AS name, pg_get_constraintdef(co.oid, true) AS def,
       co.convalidated AS validated, co.contype::text AS type
     FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN pg_namespace n ON n.oid = t.typnamespace
     WHERE co.contypid <> 0 AND t.typnamespace = ANY(${ctx.nsps})
-    ORDER BY co.contypid, co.conname`);
+    ORDER BY co.contypid, co.conname`,
+  );
   const consByType = groupBy(cons, (c) => c.typ);
   const out: TypesResult = { enums: {}, composites: {}, domains: {} };
   for (const r of list) {
@@ -130,8 +155,13 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
         const checks: Record<string, DomainCheck> = {};
         for (const c of consByType.get(r.oid) ?? []) {
           if (c.type === 'c') {
-            checks[c.name] = { name: c.name, expression: checkExpression(c.def), ...(!c.validated ? { notValid: true } : {}) };
-            if (commentOf(ctx, 'pg_constraint', c.oid) !== null) unsupported(ctx, `comment on constraint ${c.name} of domain ${id}`);
+            checks[c.name] = {
+              name: c.name,
+              expression: checkExpression(c.def),
+              ...(!c.validated ? { notValid: true } : {}),
+            };
+            if (commentOf(ctx, 'pg_constraint', c.oid) !== null)
+              unsupported(ctx, `comment on constraint ${c.name} of domain ${id}`);
           } else if (c.type === 'n') {
             if (!c.validated) unsupported(ctx, `NOT VALID not-null constraint ${c.name} of domain ${id}`);
           } else unsupported(ctx, `constraint ${c.name} of domain ${id}`);

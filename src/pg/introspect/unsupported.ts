@@ -49,8 +49,13 @@ export async function scanUnsupported(ctx: Ctx): Promise<void> {
     nsObj('text search parser', 'pg_ts_parser', 'tp', 'prsname', 'prsnamespace'),
     nsObj('text search template', 'pg_ts_template', 'tt', 'tmplname', 'tmplnamespace'),
     nsObj('statistics object', 'pg_statistic_ext', 'se', 'stxname', 'stxnamespace'),
-    globalObj('cast', 'pg_cast', 'ca', `format_type(ca.castsource, NULL) || ' AS ' || format_type(ca.casttarget, NULL)`,
-      `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = ca.oid AND d.deptype = 'i')`),
+    globalObj(
+      'cast',
+      'pg_cast',
+      'ca',
+      `format_type(ca.castsource, NULL) || ' AS ' || format_type(ca.casttarget, NULL)`,
+      `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = ca.oid AND d.deptype = 'i')`,
+    ),
     globalObj('procedural language', 'pg_language', 'l', 'l.lanname'),
     globalObj('access method', 'pg_am', 'am', 'am.amname'),
     globalObj('foreign-data wrapper', 'pg_foreign_data_wrapper', 'w', 'w.fdwname'),
@@ -61,13 +66,24 @@ export async function scanUnsupported(ctx: Ctx): Promise<void> {
   ];
   const list = await rows<OtherRow>(ctx, parts.join('\nUNION ALL\n') + '\nORDER BY 1, 2, 3, 4');
   for (const r of list) {
-    const name = r.schema === null ? r.name : r.kind === 'operator' ? (r.schema === 'public' ? r.name : `${r.schema}.${r.name}`) : qid(r.schema, r.name);
+    const name =
+      r.schema === null
+        ? r.name
+        : r.kind === 'operator'
+          ? r.schema === 'public'
+            ? r.name
+            : `${r.schema}.${r.name}`
+          : qid(r.schema, r.name);
     switch (r.kind) {
       case 'rule':
         unsupported(ctx, `rule ${r.detail} on ${name}`);
         break;
       case 'privileges on':
-        unsupported(ctx, `privileges (GRANT) on ${name}: ${r.detail}`, 'schemaver does not manage privileges; grant them outside the schema (e.g. in a deploy script)');
+        unsupported(
+          ctx,
+          `privileges (GRANT) on ${name}: ${r.detail}`,
+          'schemaver does not manage privileges; grant them outside the schema (e.g. in a deploy script)',
+        );
         break;
       case 'column privileges on':
         unsupported(ctx, `column privileges (GRANT) on ${name}.${r.detail}`, 'schemaver does not manage privileges');

@@ -20,7 +20,10 @@ export interface Ctx {
 
 /** loadUserNamespaces lists the oids of user schemas (public included) as an SQL oid[] literal. */
 export async function loadUserNamespaces(ctx: Pick<Ctx, 'db' | 'version' | 'unsupported'>): Promise<string> {
-  const list = await rows<{ oid: string }>(ctx as Ctx, `SELECT n.oid::text AS oid FROM pg_namespace n WHERE ${USER_NS}`);
+  const list = await rows<{ oid: string }>(
+    ctx as Ctx,
+    `SELECT n.oid::text AS oid FROM pg_namespace n WHERE ${USER_NS}`,
+  );
   return `'{${list.map((r) => r.oid).join(',')}}'::oid[]`;
 }
 
@@ -99,7 +102,8 @@ export function unsupported(ctx: Ctx, what: string, hint?: string): void {
   ctx.unsupported.push({
     code: 'not-supported',
     message: `not supported: ${what}`,
-    hint: hint ?? 'schemaver cannot express this object; remove it from the source database or manage it outside schemaver',
+    hint:
+      hint ?? 'schemaver cannot express this object; remove it from the source database or manage it outside schemaver',
   });
 }
 
@@ -151,7 +155,12 @@ export function stripTypmod(type: string): string {
 export function toDefault(expr: string, type: string): Default {
   const e = expr.trim();
   if (e === 'true' || e === 'false') return { literal: e === 'true' };
-  if (/^-?\d+(\.\d+)?$/.test(e) && NUMERIC_TYPES.has(stripTypmod(type)) && String(Number(e)) === e && Number.isSafeInteger(Math.trunc(Number(e)))) {
+  if (
+    /^-?\d+(\.\d+)?$/.test(e) &&
+    NUMERIC_TYPES.has(stripTypmod(type)) &&
+    String(Number(e)) === e &&
+    Number.isSafeInteger(Math.trunc(Number(e)))
+  ) {
     return { literal: Number(e) };
   }
   const m = /^'((?:[^']|'')*)'::(.+)$/s.exec(e);
@@ -162,7 +171,11 @@ export function toDefault(expr: string, type: string): Default {
       if (NUMERIC_TYPES.has(stripTypmod(type))) {
         // PostgreSQL prints `DEFAULT -1` as '-1'::integer, but `DEFAULT bigint '2'` as '2'::bigint while `DEFAULT 2`
         // prints 2: only a negative quoted number is what a plain literal reads back as; keep the others exact.
-        if (/^-\d+(\.\d+)?$/.test(text) && String(Number(text)) === text && Number.isSafeInteger(Math.trunc(Number(text)))) {
+        if (
+          /^-\d+(\.\d+)?$/.test(text) &&
+          String(Number(text)) === text &&
+          Number.isSafeInteger(Math.trunc(Number(text)))
+        ) {
           return { literal: Number(text) };
         }
         return { sql: e };
