@@ -10,13 +10,15 @@ export interface ImportResult {
   readonly files: readonly string[];
   readonly objects: Readonly<Record<string, number>>;
   readonly unsupported: readonly string[];
+  /** skipped: what of pg_dump's output was not schema and was skipped (meta-commands, SET lines), if any. */
+  readonly skipped?: string;
 }
 
 /** Import reads an existing database or DDL file into schema/ YAML (a baseline to commit). */
 export default class Import extends BaseCommand {
   static override summary =
     'Read an existing database (--url) or DDL file (--sql) into schema/ YAML, as a baseline to commit.';
-  static override description = `With --sql, the file is loaded into a fresh in-process PGlite (PostgreSQL 18) and its catalog is read back; with --url (or DATABASE_URL), the catalog of that server is read. Every object goes into schema/*.yaml: one file per schema by default, or one per table with --layout per-table. Files start with a yaml-language-server line so editors validate them.
+  static override description = `With --sql, the file (plain DDL, or \`pg_dump --schema-only\` output as printed: its psql meta-commands such as \\restrict and its SET lines are skipped, and said so) is loaded into a fresh in-process PGlite (PostgreSQL 18) and its catalog is read back; with --url (or DATABASE_URL), the catalog of that server is read. Every object goes into schema/*.yaml: one file per schema by default, or one per table with --layout per-table. Files start with a yaml-language-server line so editors validate them.
 
 Objects schemaver cannot express (rules, aggregates, operators, casts, privileges, storage parameters...) are listed by name. Import then refuses (exit 1, nothing written) unless --allow-unsupported, which writes the rest and still lists them. An existing, non-empty schema/ is only replaced with --force. Next step: \`schemaver commit -m "baseline"\`, and \`schemaver stamp\` the existing database at that commit.`;
 
@@ -79,6 +81,7 @@ Objects schemaver cannot express (rules, aggregates, operators, casts, privilege
     const pg = await import('../pg/import.js');
     let source: string;
     let result;
+    let skipped: string | undefined;
     if (flags.sql !== undefined) {
       const file = resolve(this.root, flags.sql);
       let text: string;
@@ -94,7 +97,10 @@ Objects schemaver cannot express (rules, aggregates, operators, casts, privilege
       }
       source = flags.sql;
       this.note(`loading ${flags.sql} into PGlite...`);
-      result = await pg.importSql(text, flags.sql);
+      const read = await pg.importSql(text, flags.sql);
+      skipped = read.skipped;
+      if (skipped) this.note(skipped);
+      result = read;
     } else {
       const { maskUrl } = await import('../errors.js');
       source = maskUrl(url!);
@@ -144,6 +150,6 @@ Objects schemaver cannot express (rules, aggregates, operators, casts, privilege
       for (const m of unsupported) this.note(`  ${m}`);
     }
     this.print(c.dim('next: schemaver commit -m "baseline"'));
-    return { source, files: files.map((f) => f.path), objects, unsupported };
+    return { source, files: files.map((f) => f.path), objects, unsupported, ...(skipped ? { skipped } : {}) };
   }
 }

@@ -11,17 +11,25 @@ import { compareSchemas } from './compare.js';
 import { introspect, type IntrospectResult } from './introspect/index.js';
 import { extensionsInSql, freshPglite } from './pglite.js';
 import { quoteIdent } from '../sql/quote.js';
+import { prepareDumpScript, skippedNote } from './dump.js';
+
+/** SqlImport is an import read from a DDL file, with what was skipped of pg_dump's output said once. */
+export type SqlImport = IntrospectResult & { readonly skipped?: string };
 
 /**
  * importSql loads a DDL script into a fresh PGlite and reads it back; a script PostgreSQL rejects is bad input (exit 2).
  * Roles are cluster objects a DDL file (a pg_dump, say) assumes exist: a missing role is created and the load retried.
  */
-export async function importSql(sql: string, file = 'the SQL file'): Promise<IntrospectResult> {
+export async function importSql(text: string, file = 'the SQL file'): Promise<SqlImport> {
+  const prep = prepareDumpScript(text);
+  const sql = prep.sql;
+  const skipped = skippedNote(prep);
   const roles: string[] = [];
   for (let attempt = 0; ; attempt++) {
     const db = await freshPglite({ extensions: extensionsInSql(sql) });
     try {
       for (const r of roles) await db.exec(`CREATE ROLE ${quoteIdent(r)}`);
+      if (prep.lazyBodies) await db.exec('SET check_function_bodies = off');
       try {
         await db.exec(sql);
       } catch (e) {
@@ -35,13 +43,17 @@ export async function importSql(sql: string, file = 'the SQL file'): Promise<Int
         throw new SchemaverError({
           code: 'sql-failed',
           message: `${file} does not load in PostgreSQL: ${dbMessage(e)}`,
-          hint: 'import reads plain DDL (CREATE TABLE ...); fix the statement, or import from the live database with --url',
+          hint: prep.copy
+            ? 'the file holds table data (COPY ... FROM stdin): dump the schema only, `pg_dump --schema-only`, and import that'
+            : 'import reads DDL as pg_dump --schema-only prints it (CREATE TABLE ...); fix that statement, or import from the live database with --url',
           ...(loc ? { loc } : {}),
           exit: 2,
           cause: e,
         });
       }
-      return await introspect(db);
+      if (prep.lazyBodies) await db.exec('RESET check_function_bodies');
+      const result = await introspect(db);
+      return skipped ? { ...result, skipped } : result;
     } finally {
       await db.close();
     }

@@ -1,0 +1,87 @@
+/**
+ * pg_dump output as printed: psql meta-commands (`\restrict`, `\unrestrict`, `\connect`, ...) are not SQL, and the
+ * session settings (`SET ...;`, `SELECT pg_catalog.set_config(...)`) would change how the import reads the catalog
+ * back (an empty search_path qualifies every name). They are blanked out before the script is loaded, keeping every
+ * other character where it was so PostgreSQL's error positions still point into the user's file.
+ */
+import { splitStatements } from '../sql/split.js';
+
+/** DumpPrep is a script with pg_dump's non-DDL lines blanked out, and what was skipped. */
+export interface DumpPrep {
+  /** sql: the script to load; same length and line numbers as the input. */
+  readonly sql: string;
+  /** meta: the psql meta-commands skipped (`\restrict`, `\connect`, ...), by command word, in order of first use. */
+  readonly meta: readonly string[];
+  /** metaCount: how many meta-command lines were skipped. */
+  readonly metaCount: number;
+  /** settings: how many `SET ...` / `SELECT pg_catalog.set_config(...)` statements were skipped. */
+  readonly settings: number;
+  /** copy: the script holds `COPY ... FROM stdin` data (a dump made without --schema-only). */
+  readonly copy: boolean;
+  /** lazyBodies: the script said `SET check_function_bodies = false` (pg_dump does: routines come before tables). */
+  readonly lazyBodies: boolean;
+}
+
+const SETTING = /^(SET\s+(?!CONSTRAINTS\b)|SELECT\s+pg_catalog\.set_config\s*\()/i;
+
+/** prepareDumpScript blanks psql meta-command lines and session-setting statements out of `text`. */
+export function prepareDumpScript(text: string): DumpPrep {
+  let s = text;
+  const meta: string[] = [];
+  let metaCount = 0;
+  let settings = 0;
+  let copy = false;
+  let lazyBodies = false;
+  // A meta-command line starts a statement chunk (it has no semicolon, so the splitter glues it to what follows):
+  // blank those lines and split again until no chunk starts with a backslash.
+  for (let pass = 0; pass < 10_000; pass++) {
+    const stmts = splitStatements(s);
+    const starts = lineStarts(s);
+    let blanked = 0;
+    for (const st of stmts) {
+      if (!st.sql.startsWith('\\')) continue;
+      const from = starts[st.line - 1]!;
+      const at = s.indexOf('\\', from);
+      const eol = s.indexOf('\n', at);
+      const end = eol < 0 ? s.length : eol;
+      const word = /^\\[A-Za-z_.!?]*/.exec(s.slice(at, end))?.[0] ?? '\\';
+      if (!meta.includes(word)) meta.push(word);
+      metaCount++;
+      s = blank(s, at, end);
+      blanked++;
+    }
+    if (!blanked) break;
+  }
+  const starts = lineStarts(s);
+  for (const st of splitStatements(s)) {
+    if (/^COPY\b[\s\S]*\bFROM\s+stdin\b/i.test(st.sql)) copy = true;
+    if (!SETTING.test(st.sql)) continue;
+    if (/^SET\s+check_function_bodies\s*(=|TO)\s*'?(false|off)'?$/i.test(st.sql)) lazyBodies = true;
+    const at = s.indexOf(st.sql, starts[st.line - 1]!);
+    if (at < 0) continue;
+    const semi = s.indexOf(';', at + st.sql.length);
+    s = blank(s, at, semi < 0 ? at + st.sql.length : semi + 1);
+    settings++;
+  }
+  return { sql: s, meta, metaCount, settings, copy, lazyBodies };
+}
+
+/** skippedNote says once what prepareDumpScript skipped, or undefined when nothing was. */
+export function skippedNote(p: DumpPrep): string | undefined {
+  const parts: string[] = [];
+  if (p.metaCount) parts.push(`${p.metaCount} psql meta-command line(s) (${p.meta.join(', ')})`);
+  if (p.settings) parts.push(`${p.settings} session setting(s) (SET ..., SELECT pg_catalog.set_config(...))`);
+  return parts.length ? `skipped ${parts.join(' and ')}: they are not schema` : undefined;
+}
+
+/** lineStarts lists the offset of each line's first character. */
+function lineStarts(s: string): number[] {
+  const out = [0];
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
+}
+
+/** blank replaces s[from, to) with spaces, keeping newlines. */
+function blank(s: string, from: number, to: number): string {
+  return s.slice(0, from) + s.slice(from, to).replace(/[^\n]/g, ' ') + s.slice(to);
+}

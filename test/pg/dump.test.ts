@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { prepareDumpScript } from '../../src/pg/dump.js';
+import { importSql } from '../../src/pg/import.js';
+
+/** DUMP is what pg_dump --schema-only 15.14+ prints (trimmed), with a routine that reads a later table. */
+const DUMP = `--
+-- PostgreSQL database dump
+--
+
+\\restrict bfX4T2gSeLLSwToSpo87FHpCvH7UdLOla0C0R5yCxSTA1Pgm66DdlAiDYzuQGDl
+
+SET statement_timeout = 0;
+SET client_encoding = 'UTF8';
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET default_tablespace = '';
+
+CREATE FUNCTION public.n_rows() RETURNS bigint
+    LANGUAGE sql
+    AS $$ SELECT count(*) FROM public.t $$;
+
+CREATE TABLE public.t (
+    id integer NOT NULL,
+    note text DEFAULT '\\x'::text,
+    CONSTRAINT t_note_check CHECK ((note <> ''::text))
+);
+
+ALTER TABLE public.t OWNER TO app_owner;
+
+\\connect - postgres
+
+ALTER TABLE ONLY public.t
+    ADD CONSTRAINT t_pkey PRIMARY KEY (id);
+
+\\unrestrict bfX4T2gSeLLSwToSpo87FHpCvH7UdLOla0C0R5yCxSTA1Pgm66DdlAiDYzuQGDl
+`;
+
+describe('pg_dump output', () => {
+  it('blanks meta-commands and session settings, keeping every line where it was', () => {
+    const p = prepareDumpScript(DUMP);
+    expect(p.sql.length).toBe(DUMP.length);
+    expect(p.sql.split('\n').length).toBe(DUMP.split('\n').length);
+    expect(p.sql).not.toMatch(/\\restrict|\\unrestrict|\\connect|^SET |set_config/m);
+    expect(p.sql).toContain("DEFAULT '\\x'::text"); // a backslash inside a statement is left alone
+    expect(p).toMatchObject({ meta: ['\\restrict', '\\connect', '\\unrestrict'], metaCount: 3, settings: 5 });
+    expect(p.lazyBodies).toBe(true);
+  });
+
+  it('imports as printed and says once what it skipped', async () => {
+    const r = await importSql(DUMP, 'dump.sql');
+    expect(Object.keys(r.schema.tables)).toEqual(['t']);
+    expect(Object.keys(r.schema.functions)).toEqual(['n_rows()']);
+    expect(r.skipped).toMatch(/^skipped 3 psql meta-command line\(s\) \(\\restrict, \\connect, \\unrestrict\) and 5 /);
+  });
+
+  it('still locates a failing statement in the file as written', async () => {
+    const bad = DUMP.replace('id integer NOT NULL', 'id nosuchtype NOT NULL');
+    const err = await importSql(bad, 'dump.sql').catch((e) => e);
+    expect(err.code).toBe('sql-failed');
+    expect(err.loc).toEqual({ file: 'dump.sql', line: 18, col: 8 });
+  });
+
+  it('says that a dump with data needs --schema-only', async () => {
+    const err = await importSql('CREATE TABLE t (a int);\nCOPY t (a) FROM stdin;\n1\n\\.\n', 'full.sql').catch(
+      (e) => e,
+    );
+    expect(err.code).toBe('sql-failed');
+    expect(err.hint).toMatch(/--schema-only/);
+  });
+});
