@@ -5,6 +5,7 @@
 import type { Driver } from '../pg/driver.js';
 import type { CaseDb } from './run.js';
 import { RESET_SQL } from './run.js';
+import { quoteIdent } from '../sql/quote.js';
 
 /** ResettableDb is a CaseDb over one PGlite instance; `close` must be called at the end. */
 export interface ResettableDb extends CaseDb {
@@ -15,17 +16,22 @@ export interface ResettableDb extends CaseDb {
 export function resettableDb(make: () => Promise<Driver>): ResettableDb {
   let db: Driver | undefined;
   let dirty = false;
+  let roles: ReadonlySet<string> = new Set(); // the roles of a new database: the rest were made by cases
   return {
-    async clean() {
+    async clean(newCase = false) {
       if (db && dirty) {
         try {
           await db.exec(RESET_SQL);
+          if (newCase) await dropCaseRoles(db, roles);
         } catch {
           await db.close().catch(() => {});
           db = undefined;
         }
       }
-      if (!db) db = await make();
+      if (!db) {
+        db = await make();
+        roles = new Set((await db.query<{ r: string }>('SELECT rolname AS r FROM pg_roles')).map((x) => x.r));
+      }
       dirty = true;
       return db;
     },
@@ -38,4 +44,13 @@ export function resettableDb(make: () => Promise<Driver>): ResettableDb {
       db = undefined;
     },
   };
+}
+
+/** dropCaseRoles drops every role not in `keep` (what a case's pre, a or b created), with what they still own. */
+async function dropCaseRoles(db: Driver, keep: ReadonlySet<string>): Promise<void> {
+  const all = (await db.query<{ r: string }>('SELECT rolname AS r FROM pg_roles')).map((x) => x.r);
+  const made = all.filter((r) => !keep.has(r));
+  if (!made.length) return;
+  const list = made.map(quoteIdent).join(', ');
+  await db.exec(`DROP OWNED BY ${list} CASCADE; DROP ROLE ${list};`);
 }

@@ -12,6 +12,7 @@ import { compareSchemas } from '../pg/compare.js';
 import { catalogFingerprint, fingerprintDiff } from '../pg/fingerprint.js';
 import { planMigration, renderDown, renderUp } from '../plan/index.js';
 import { applyRenameHints, findRenameHints } from './hints.js';
+import { quoteIdent } from '../sql/quote.js';
 
 /** Case is one line of a conformance file. */
 export interface Case {
@@ -39,8 +40,8 @@ export interface CaseResult {
 
 /** CaseDb gives a case a clean database (reset or fresh) and tells the runner whether it must be discarded. */
 export interface CaseDb {
-  /** clean returns a database with no user objects. */
-  clean(): Promise<Driver>;
+  /** clean returns a database with no user objects; with `newCase`, roles made since the database was new are dropped too. */
+  clean(newCase?: boolean): Promise<Driver>;
   /** discard drops the current instance (after a crash); the next clean() makes a new one. */
   discard(): Promise<void>;
 }
@@ -80,8 +81,19 @@ async function runPre(db: Driver, pre: string | undefined): Promise<void> {
 
 async function load(db: Driver, c: Case, ddl: string): Promise<void> {
   await runPre(db, c.pre);
-  if (ddl.trim()) await db.exec(ddl);
+  if (!ddl.trim()) return;
+  // roles are cluster-wide: one that an earlier load of this case made (b before a, b again) is made again here
+  const again = [...ddl.matchAll(CREATE_ROLE)].map((m) => (m[1]!.startsWith('"') ? m[1]! : m[1]!.toLowerCase()));
+  const exist = again.length
+    ? await db.query<{ r: string; q: string }>('SELECT rolname AS r, quote_ident(rolname) AS q FROM pg_roles')
+    : [];
+  const drop = exist.filter((e) => again.includes(e.q) || again.includes(`"${e.q}"`)).map((e) => quoteIdent(e.r));
+  if (drop.length) await db.exec(`DROP OWNED BY ${drop.join(', ')} CASCADE; DROP ROLE ${drop.join(', ')};`);
+  await db.exec(ddl);
 }
+
+/** CREATE_ROLE finds the roles a script creates (name as written: quoted or a plain word). */
+const CREATE_ROLE = /\bCREATE\s+(?:ROLE|USER|GROUP)\s+("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)/gi;
 
 /** applySteps runs each step on its own (so a new enum value is committed before a later step uses it). */
 async function applySteps(
@@ -125,7 +137,7 @@ export async function runCase(
   });
   let stage = 'load b';
   try {
-    let db = await dbs.clean();
+    let db = await dbs.clean(true);
     try {
       await load(db, c, c.b);
     } catch (e) {
@@ -179,25 +191,28 @@ export async function runCase(
       db = await dbs.clean();
       await load(db, c, c.b);
     }
-    let down: Outcome = 'pass';
     const reverse: Step[] = [...plan.steps].reverse();
-    const downErr = await applySteps(
-      db,
-      reverse.map((s) => ({ what: `undo ${s.what}`, sql: s.reverse })),
-    );
-    if (downErr) {
-      down = 'fail';
-      message += `${message ? ' | ' : ''}down: ${downErr}`;
-    } else {
+    const undo = reverse.map((s) => ({ what: `undo ${s.what}`, sql: s.reverse }));
+    const proveDown = async (where: string): Promise<string | undefined> => {
+      const downErr = await applySteps(db, undo);
+      if (downErr) return `down${where}: ${downErr}`;
       const diff = [
         ...compare((await introspect(db)).schema, A),
         ...fingerprintDiff(fpA, await catalogFingerprint(db)),
       ];
-      if (diff.length) {
-        down = 'fail';
-        message += `${message ? ' | ' : ''}down: mismatch: ${first(diff)}`;
-      }
+      return diff.length ? `down${where}: mismatch: ${first(diff)}` : undefined;
+    };
+    // down runs on the database up just migrated, and (when that was not already a fresh one) on B built from
+    // nothing: a sequence's position or other state up leaves behind must not be what makes down pass
+    let downErr = await proveDown('');
+    if (!downErr && downStart === 'applied') {
+      stage = 'down on fresh b';
+      db = await dbs.clean();
+      await load(db, c, c.b);
+      downErr = await proveDown(' (on b built from nothing)');
     }
+    const down: Outcome = downErr ? 'fail' : 'pass';
+    if (downErr) message += `${message ? ' | ' : ''}${downErr}`;
     return done(up, down, message, upSql, downSql);
   } catch (e) {
     const err = e as Error & { code?: string };
