@@ -50,8 +50,20 @@ try {
     unknown ? 'unknown-command' : 'bad-usage',
     message,
     unknown
-      ? "run 'schemaver --help' to see the commands"
+      ? ((await suggestCommand(args).catch(() => undefined)) ?? "run 'schemaver help' to see the commands")
       : 'run the command with --help to see its flags and arguments',
     2,
   );
+}
+
+/** suggestCommand names the command closest to the mistyped first words (`stauts` -> `status`). */
+async function suggestCommand(words) {
+  const { Config } = await import('@oclif/core');
+  const { didYouMean } = await import('../dist/suggest.js');
+  const config = await Config.load(import.meta.url);
+  const ids = config.commands.map((c) => c.id.replace(/:/g, ' '));
+  const typed = words.filter((w) => !w.startsWith('-'));
+  const two = typed.slice(0, 2).join(' ');
+  const hint = (typed.length > 1 && didYouMean(two, ids)) || didYouMean(typed[0] ?? '', ids);
+  return hint ? `${hint} (run 'schemaver help' to see the commands)` : undefined;
 }

@@ -5,6 +5,7 @@
 import { Command, Errors, Flags } from '@oclif/core';
 import { SchemaverError, errorJson, formatIssue, maskUrl } from '../errors.js';
 import { paint } from './term.js';
+import { didYouMean } from '../suggest.js';
 
 /** usageMessage folds oclif's multi-line parse errors ("The following errors occurred:\n  --x cannot also be provided when using --y") into one line. */
 export function usageMessage(text: string): string {
@@ -57,6 +58,25 @@ export function renderError(err: SchemaverError, color = paint(process.stderr)):
   return formatIssue(err.issues[0] ?? { code: err.code, message: err.message, hint: err.hint, loc: err.loc }, red);
 }
 
+/** flagSuggestion adds ``did you mean `--oneline`?`` to an unknown-flag usage error (`--onelin`). */
+export function flagSuggestion(e: SchemaverError, cmd: { flags?: object; baseFlags?: object }): SchemaverError {
+  const m = e.code === 'bad-usage' ? /Nonexistent flags?: (--?[\w-]+)/.exec(e.message) : null;
+  if (!m) return e;
+  const names = Object.entries({ ...cmd.baseFlags, ...cmd.flags }).flatMap(([k, v]) => {
+    const f = v as { char?: string; allowNo?: boolean; type?: string };
+    return [`--${k}`, ...(f.allowNo ? [`--no-${k}`] : []), ...(f.char ? [`-${f.char}`] : [])];
+  });
+  const hint = didYouMean(m[1]!, ['--json', ...names]);
+  if (!hint) return e;
+  return new SchemaverError({
+    code: e.code,
+    message: e.message,
+    hint,
+    exit: e.exit,
+    data: { flag: m[1], suggestion: hint },
+  });
+}
+
 /** BaseCommand is the parent of every schemaver command. */
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true;
@@ -83,7 +103,7 @@ export abstract class BaseCommand extends Command {
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<never> {
     if (err instanceof Errors.ExitError) throw err;
-    const e = toSchemaverError(err);
+    const e = flagSuggestion(toSchemaverError(err), this.constructor as { flags?: object; baseFlags?: object });
     if (process.env.DEBUG && err.stack) process.stderr.write(err.stack + '\n');
     if (this.jsonEnabled()) {
       // the last line of defence: whatever a module put in an error, a password is never printed

@@ -14,7 +14,7 @@ export interface CheckoutResult {
 /** Checkout switches branches or commits and rewrites schema/ to match. */
 export default class Checkout extends BaseCommand {
   static override summary = 'Switch to a branch or commit, rewriting schema/ exactly as it was committed.';
-  static override description = `Rewrites schema/ byte for byte from the snapshot: files that differ are replaced, schema files the snapshot does not have are removed, other files are kept. A branch name switches to the branch; any other revision (HEAD~2, a tag, a commit id) detaches HEAD there. -b NAME creates a branch (at START, default HEAD) and switches to it. Refuses (exit 1) when schema/ has edits HEAD does not hold, unless --force.`;
+  static override description = `Rewrites schema/ byte for byte from the snapshot: files that differ are replaced, schema files the snapshot does not have are removed, other files are kept. A branch name switches to the branch; any other revision (HEAD~2, a tag, a commit id) detaches HEAD there. -b NAME creates a branch (at START, default HEAD) and switches to it. Edits in schema/ that HEAD does not hold are carried over as git does: a file the switch does not touch keeps your edit; an edit of comments or formatting only is merged line by line into the target's text when that is clean. Otherwise checkout refuses (exit 1) unless --force.`;
 
   static override examples = [
     '<%= config.bin %> checkout feature',
@@ -82,8 +82,9 @@ export default class Checkout extends BaseCommand {
         else if (rev === 'HEAD' && branchNow) branch = branchNow; // as in git: `checkout HEAD` stays on the branch
       }
       // refuse over edits HEAD does not hold (semantic or textual: checkout rewrites the text)
+      let carried: import('../parse/index.js').SourceFile[] | undefined;
       if (!flags.force && target !== head) {
-        await this.checkClean(root, store, head, fileDirt, listSchemaFiles);
+        carried = await this.checkClean(root, store, head, target, fileDirt, listSchemaFiles);
       }
       let created = false;
       if (flags.branch) {
@@ -105,9 +106,10 @@ export default class Checkout extends BaseCommand {
       let files = 0;
       // --force rewrites schema/ even when HEAD does not move: that is how edits are discarded
       if (target && (target !== head || flags.force)) {
-        const snapshot = await store.readFiles(target);
+        const snapshot = carried ?? (await store.readFiles(target));
         await writeSchemaFiles(root, snapshot);
-        await rememberWorkingHash(root, snapshot, (await store.readCommit(target)).schemaHash);
+        if (!carried) await rememberWorkingHash(root, snapshot, (await store.readCommit(target)).schemaHash);
+        else this.print('edits in schema/ carried over (the switch does not touch them, or they change no schema)');
         files = snapshot.length;
       }
       if (branch) await store.setHead({ branch });
@@ -127,14 +129,16 @@ export default class Checkout extends BaseCommand {
     });
   }
 
-  /** checkClean throws `uncommitted-changes` (exit 1) when schema/ differs from HEAD's files. */
+  /** checkClean returns undefined when schema/ is HEAD's files, the files to write when its edits can be carried
+   * over to `target` (src/history/carry.ts), and throws `uncommitted-changes` (exit 1) when they would be lost. */
   private async checkClean(
     root: string,
     store: import('../store/index.js').Store,
     head: string | undefined,
+    target: string | undefined,
     fileDirt: typeof import('../cli/project.js').fileDirt,
     listSchemaFiles: typeof import('../store/index.js').listSchemaFiles,
-  ): Promise<void> {
+  ): Promise<import('../parse/index.js').SourceFile[] | undefined> {
     const { readSchemaDir } = await import('../parse/index.js');
     if (!head) {
       const present = await listSchemaFiles(root);
@@ -145,17 +149,23 @@ export default class Checkout extends BaseCommand {
           'commit them first, or pass --force to discard them',
         );
       }
-      return;
+      return undefined;
     }
     const files = await readSchemaDir(root);
     const dirt = await fileDirt(store, head, files);
     const edited = [...dirt.modified, ...dirt.added, ...dirt.removed];
-    if (edited.length) {
+    if (!edited.length || !target) return undefined;
+    const { carryEdits } = await import('../history/carry.js');
+    const { cachedWorkingHash, loadWorking } = await import('../cli/project.js');
+    const hash = (await cachedWorkingHash(root))?.hash ?? (await loadWorking(root).catch(() => undefined))?.hash;
+    const r = await carryEdits(store, head, target, files, hash);
+    if ('files' in r) return r.files;
+    {
       throw negative(
         'uncommitted-changes',
         `schema/ has edits that HEAD does not hold (${edited.join(', ')}); checkout would overwrite them`,
-        'commit them (`schemaver commit -m ...`), or pass --force to discard them',
-        dirt,
+        'commit them (`schemaver commit -m ...`, also for comment-only edits), or pass --force to discard them',
+        { ...dirt, blocked: r.blocked },
       );
     }
   }

@@ -31,6 +31,8 @@ export default class Commit extends BaseCommand {
     'Snapshot schema/ as a new commit, with a generated and verified up/down migration from HEAD.';
   static override description = `Validates schema/ (exit 2 on any problem, nothing written), refuses when it equals HEAD (exit 1, "nothing to commit"), plans the migration from HEAD (from nothing for the first commit), and proves it in an in-process PGlite: up turns HEAD's schema into the new one, down turns it back. A failed proof refuses the commit.
 
+A commit whose schema equals HEAD's is still possible in two cases: --up (and --down) SQL with no schema change is a data-only commit (a backfill), proven in PGlite to keep the schema and run by \`upgrade\` in order; and an edit of comments or formatting alone is committed with no migration at all. --amend replaces HEAD (not a merge commit) by a commit of schema/ as it is now, migrated and verified from HEAD's parent, keeping HEAD's message unless -m is given.
+
 Steps that lose data (drop table or column, narrowing a type...) need --allow-destructive. Hand-edited SQL (--up FILE, optionally --down FILE) replaces the generated scripts; it must verify too. Renames declared with renamed_from hints that apply to HEAD are recorded with the commit.`;
 
   static override examples = [
@@ -38,10 +40,19 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
     '<%= config.bin %> commit -m "drop legacy table" --allow-destructive',
     '<%= config.bin %> commit -m "backfill" --up migrations/up.sql --down migrations/down.sql',
     '<%= config.bin %> commit -m "wip" --no-verify',
+    '<%= config.bin %> commit --amend',
+    '<%= config.bin %> commit -m "comments only"   # same schema, edited YAML: a commit with no migration',
   ];
 
   static override flags = {
-    message: Flags.string({ char: 'm', summary: 'Commit message.', required: true, helpValue: 'MSG' }),
+    message: Flags.string({
+      char: 'm',
+      summary: "Commit message (with --amend: default the amended commit's).",
+      helpValue: 'MSG',
+    }),
+    amend: Flags.boolean({
+      summary: "Replace HEAD by a new commit: schema/ as it is now, migrated (and verified) from HEAD's parent.",
+    }),
     'allow-destructive': Flags.boolean({ summary: 'Allow steps that lose data (drop table/column, narrowing type).' }),
     verify: Flags.boolean({
       summary: 'Prove the migration in PGlite (--no-verify skips it).',
@@ -54,7 +65,15 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
 
   async run(): Promise<CommitResult> {
     const { flags } = await this.parse(Commit);
-    if (!flags.message.trim()) {
+    if (flags.message === undefined && !flags.amend) {
+      throw new SchemaverError({
+        code: 'bad-usage',
+        message: 'commit needs a message: -m MSG',
+        hint: 'pass -m "what changed and why" (only --amend may reuse the amended commit\'s message)',
+        exit: 2,
+      });
+    }
+    if (flags.message !== undefined && !flags.message.trim()) {
       throw new SchemaverError({
         code: 'empty-message',
         message: 'the commit message is empty',
@@ -74,8 +93,8 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
   private async commit(flags: CommitFlags, verifier: Verifier | undefined): Promise<CommitResult> {
     const { openProject, loadWorking, headHash, shortId, guard } = await import('../cli/project.js');
     const { root, store } = await openProject(this.root);
-    const upText = flags.up !== undefined ? await readSql(this.root, flags.up) : undefined;
-    const downText = flags.down !== undefined ? await readSql(this.root, flags.down) : undefined;
+    let upText = flags.up !== undefined ? await readSql(this.root, flags.up) : undefined;
+    let downText = flags.down !== undefined ? await readSql(this.root, flags.down) : undefined;
 
     return store.withLock(async () => {
       if (await store.readState('MERGE_HEAD')) {
@@ -87,19 +106,20 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
         });
       }
       const working = await loadWorking(root);
-      const head = await headHash(store);
+      const tip = await headHash(store);
       const { emptySchema } = await import('../model/types.js');
       const { schemaHashOf } = await import('../store/index.js');
-      if (head && head.hash === working.hash) {
-        throw negative(
-          'nothing-to-commit',
-          `nothing to commit: schema/ matches HEAD (${shortId(head.id)})`,
-          'edit schema/*.yaml first; `schemaver status` shows what changed',
-          { head: head.id, hash: head.hash },
-        );
-      }
+      const { edgeBase, amendedSql } = await import('../history/amend.js');
+      // the edge starts at HEAD, or at HEAD's parent when HEAD is being amended
+      const { head, amended, message } = await edgeBase(store, tip, flags.amend, flags.message);
+      const kept = amended && upText === undefined ? await amendedSql(store, amended, working.hash) : undefined;
+      if (kept) [upText, downText] = [kept.up, kept.down];
+      const textOnly =
+        head && head.hash === working.hash
+          ? await this.sameSchemaKind(store, head.id, working, upText, amended, message)
+          : false;
       const parentSchema = head ? await store.readSchema(head.id) : emptySchema();
-      if (!head && working.hash === (await schemaHashOf(parentSchema))) {
+      if (!head && working.hash === (await schemaHashOf(parentSchema)) && upText === undefined) {
         throw negative(
           'nothing-to-commit',
           'nothing to commit: schema/ declares no objects yet',
@@ -133,25 +153,26 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       // to the store until the proof has passed.
       // proveEdges keeps verified.json, as for verify and merge; the edge runs on the worker started above
       const { proveEdges } = await import('../pg/prove.js');
-      const proof = verifier
-        ? guard('verification (src/pg)', async () => {
-            const job = {
-              from: parentSchema,
-              to: working.schema,
-              up,
-              down: downText !== undefined || reversible ? down : null,
-              opts: {
-                allowDataLoss: destructive.length > 0,
-                hashes: { from: fromHash, to: working.hash },
-                generated: upText === undefined,
-                onProgress: (phase: string, done: number, total: number) =>
-                  progress.tick(done, total, `statements (${phase})`),
-              },
-            };
-            const [result] = await proveEdges([job], { cacheDir: cacheDir(root), started: verifier });
-            return result!;
-          })
-        : undefined;
+      const proof =
+        verifier && !textOnly
+          ? guard('verification (src/pg)', async () => {
+              const job = {
+                from: parentSchema,
+                to: working.schema,
+                up,
+                down: downText !== undefined || reversible ? down : null,
+                opts: {
+                  allowDataLoss: destructive.length > 0,
+                  hashes: { from: fromHash, to: working.hash },
+                  generated: upText === undefined,
+                  onProgress: (phase: string, done: number, total: number) =>
+                    progress.tick(done, total, `statements (${phase})`),
+                },
+              };
+              const [result] = await proveEdges([job], { cacheDir: cacheDir(root), started: verifier });
+              return result!;
+            })
+          : undefined;
       proof?.catch(() => undefined); // awaited below; this only keeps an early throw here from leaving it unhandled
 
       const migration: Migration = {
@@ -166,8 +187,9 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       };
       const prepared = await store
         .prepareCommit({
-          message: flags.message,
+          message,
           parents: head ? [head.id] : [],
+          ...(amended ? { replaces: amended } : {}),
           schema: working.schema,
           files: working.files,
           migrations: [migration],
@@ -194,11 +216,13 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
         verified = true;
         verifyMs = result.ms;
       }
+      if (amended) await store.writeState('ORIG_HEAD', amended + '\n');
       const id = await prepared.write();
       const branch = await store.currentBranch();
       this.print(
-        `[${branch ?? 'detached HEAD'}${head ? '' : ' (root-commit)'} ${shortId(id)}] ${flags.message.split('\n')[0]}`,
+        `[${branch ?? 'detached HEAD'}${head ? '' : ' (root-commit)'} ${shortId(id)}] ${message.split('\n')[0]}`,
       );
+      if (amended) this.print(` amended ${shortId(amended)} (now unreachable from the branch; ORIG_HEAD keeps it)`);
       const flagsText = [
         destructive.length ? `${destructive.length} destructive` : '',
         steps.some((s) => s.rewrite) ? `${steps.filter((s) => s.rewrite).length} rewriting` : '',
@@ -210,14 +234,16 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       );
       for (const r of renames) this.print(` rename ${r}`);
       this.print(
-        verified
-          ? ` verified in PGlite in ${Math.round(verifyMs ?? 0)} ms`
-          : ' not verified (--no-verify); run `schemaver verify` later',
+        textOnly
+          ? ' same schema: comments or formatting only, no migration'
+          : verified
+            ? ` verified in PGlite in ${Math.round(verifyMs ?? 0)} ms`
+            : ' not verified (--no-verify); run `schemaver verify` later',
       );
       return {
         id,
         branch: branch ?? null,
-        message: flags.message,
+        message,
         schemaHash: working.hash,
         parents: head ? [head.id] : [],
         migrations: [
@@ -232,6 +258,36 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
         ],
       };
     });
+  }
+
+  /**
+   * sameSchemaKind decides a commit whose schema equals its parent's: a data-only commit (--up SQL given: false,
+   * it is proven like any edge), a comments/formatting-only commit (true: no migration), or nothing to commit.
+   */
+  private async sameSchemaKind(
+    store: import('../store/index.js').Store,
+    parent: string,
+    working: import('../cli/project.js').LoadedRev,
+    upText: string | undefined,
+    amended: string | undefined,
+    message: string,
+  ): Promise<boolean> {
+    if (upText !== undefined) return false;
+    const { fileDirt, shortId } = await import('../cli/project.js');
+    const d = await fileDirt(store, parent, working.files);
+    const edited = [...d.added, ...d.removed, ...d.modified];
+    if (edited.length) return true;
+    if (amended && (await store.readCommit(amended)).message !== message) return true; // a new message for HEAD
+    throw negative(
+      'nothing-to-commit',
+      amended
+        ? `nothing to amend: schema/ and the message are those of ${shortId(amended)}'s parent`
+        : `nothing to commit: schema/ matches HEAD (${shortId(parent)}) byte for byte`,
+      amended
+        ? 'to drop HEAD altogether use `schemaver reset --hard HEAD~1`'
+        : 'edit schema/*.yaml first (a comment-only edit is a commit too); a data-only commit takes --up FILE',
+      { head: parent },
+    );
   }
 }
 

@@ -20,6 +20,7 @@ export default class Log extends BaseCommand {
     '<%= config.bin %> log',
     '<%= config.bin %> log --oneline --graph',
     '<%= config.bin %> log -n 5 feature',
+    '<%= config.bin %> log --all --graph --oneline',
     '<%= config.bin %> log --json',
   ];
 
@@ -30,6 +31,7 @@ export default class Log extends BaseCommand {
   static override flags = {
     oneline: Flags.boolean({ summary: 'One line per commit: short id, refs, subject.' }),
     graph: Flags.boolean({ summary: 'Draw the history as an ASCII graph.' }),
+    all: Flags.boolean({ summary: 'Show the history of every branch and tag (and HEAD), not only REV.' }),
     'max-count': Flags.integer({ char: 'n', summary: 'Show at most N commits.', min: 0, helpValue: 'N' }),
   };
 
@@ -40,12 +42,15 @@ export default class Log extends BaseCommand {
     const { paint } = await import('../cli/term.js');
     const c = paint(process.stdout);
     const { store } = await openProject(this.root);
-    if (!args.rev && !(await store.head())) {
+    const starts = flags.all ? await allTips(store) : [];
+    if (!args.rev && !(await store.head()) && !starts.length) {
       const b = await store.currentBranch();
       this.note(`branch '${b ?? 'HEAD'}' has no commits yet`);
       return { commits: [] };
     }
-    const start = await store.resolve(args.rev ?? 'HEAD');
+    const start = flags.all
+      ? [...(args.rev ? [await store.resolve(args.rev)] : []), ...starts]
+      : await store.resolve(args.rev ?? 'HEAD');
     const commits = await store.log(start, flags['max-count'] !== undefined ? { limit: flags['max-count'] } : {});
     const refs = await decorations(store);
     const entries: LogEntry[] = commits.map((x) => ({
@@ -102,6 +107,13 @@ export default class Log extends BaseCommand {
     this.print(out.join('\n').replace(/\n+$/, ''));
     return { commits: entries };
   }
+}
+
+/** allTips lists what `log --all` starts from: HEAD, every branch and every tag. */
+async function allTips(store: import('../store/index.js').Store): Promise<string[]> {
+  const head = await store.head();
+  const refs = [...(await store.branches()), ...(await store.tags())].map((r) => r.id);
+  return [...new Set([...(head ? [head] : []), ...refs])];
 }
 
 /** lanesBelow is the prefix for a commit's extra lines: a `|` for every lane that continues below it. */

@@ -6,12 +6,18 @@ export interface StatusResult {
   readonly branch: string | null;
   readonly head: string | null;
   readonly headHash: string | null;
-  readonly workingHash: string;
+  /** workingHash: null while conflict blocks are left in schema/ (it does not parse as a schema then). */
+  readonly workingHash: string | null;
   readonly clean: boolean;
   readonly changes: readonly SemChange[];
   /** files: schema files that differ from HEAD's text (edits, including comment/format-only ones). */
   readonly files: { readonly added: string[]; readonly removed: string[]; readonly modified: string[] };
-  readonly merge: { readonly inProgress: boolean; readonly mergeHead?: string };
+  readonly merge: {
+    readonly inProgress: boolean;
+    readonly mergeHead?: string;
+    /** unresolved: where `<<<conflict` blocks are left in schema/ (file:line:col), while a merge waits. */
+    readonly unresolved?: readonly { readonly file: string; readonly line: number; readonly col: number }[];
+  };
 }
 
 /** Status shows the branch, HEAD and the semantic changes of schema/ since HEAD. */
@@ -44,6 +50,25 @@ export default class Status extends BaseCommand {
           `Merging ${shortId(mergeHead)}: fix conflicts in schema/, then \`schemaver merge --continue\` (or --abort)`,
         ),
       );
+    if (mergeHead) {
+      const unresolved = await unresolvedConflicts(root);
+      if (unresolved.length) {
+        this.print(`Unresolved conflicts (${unresolved.length}):`);
+        for (const l of unresolved) this.print(`  ${c.red('conflict')} ${l.file}:${l.line}:${l.col}`);
+        return {
+          branch: branch ?? null,
+          head: head?.id ?? null,
+          headHash: head?.hash ?? null,
+          workingHash: null,
+          clean: false,
+          changes: [],
+          files: head
+            ? await fileDirt(store, head.id, await readFilesOf(root))
+            : { added: [], removed: [], modified: [] },
+          merge: { inProgress: true, mergeHead, unresolved },
+        };
+      }
+    }
     // fast path: schema/ holds the bytes last parsed and they hash to HEAD's schema -> clean, no parse
     const cached = head ? await cachedWorkingHash(root) : undefined;
     const working = cached && cached.hash === head?.hash ? { ...cached, schema: undefined } : await loadWorking(root); // exit 2 with every issue when invalid
@@ -86,6 +111,18 @@ export default class Status extends BaseCommand {
       merge: mergeHead ? { inProgress: true, mergeHead } : { inProgress: false },
     };
   }
+}
+
+/** unresolvedConflicts lists the `<<<conflict` blocks left in schema/ (file:line:col of each). */
+async function unresolvedConflicts(root: string): Promise<{ file: string; line: number; col: number }[]> {
+  const { findMarkers } = await import('../merge/markers.js');
+  return findMarkers(await readFilesOf(root));
+}
+
+/** readFilesOf reads schema/ as it is now. */
+async function readFilesOf(root: string): Promise<import('../parse/index.js').SourceFile[]> {
+  const { readSchemaDir } = await import('../parse/files.js');
+  return readSchemaDir(root);
 }
 
 /** isEmpty tells whether a schema declares no objects at all. */

@@ -1,9 +1,11 @@
 /**
- * Who commits: SCHEMAVER_AUTHOR_NAME / SCHEMAVER_AUTHOR_EMAIL when set (an explicit override, like
- * GIT_AUTHOR_NAME), else `user.name` / `user.email` of the enclosing app repository (its .git/config,
- * then the user's global git config), else `schemaver <schemaver@localhost>`. SCHEMAVER_AUTHOR_DATE
+ * Who commits: SCHEMAVER_AUTHOR_NAME / SCHEMAVER_AUTHOR_EMAIL when set, else GIT_AUTHOR_NAME / GIT_AUTHOR_EMAIL,
+ * else `user.name` / `user.email` as `git config` resolves them from the project directory (the app repository's
+ * config, then ~/.gitconfig, the XDG file, the system file; also outside any work tree), reading those files
+ * directly when git is not installed, else `schemaver <schemaver@localhost>`. SCHEMAVER_AUTHOR_DATE
  * (unix seconds) pins the time, for reproducible ids in tests.
  */
+import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,24 +25,60 @@ export async function resolveAuthor(root: string): Promise<Author> {
     : Math.floor(Date.now() / 1000);
   const timestamp = Number.isFinite(now) ? Math.floor(now) : Math.floor(Date.now() / 1000);
   const timezoneOffset = process.env.SCHEMAVER_AUTHOR_DATE ? 0 : new Date(timestamp * 1000).getTimezoneOffset();
-  let name = process.env.SCHEMAVER_AUTHOR_NAME?.trim() || undefined;
-  let email = process.env.SCHEMAVER_AUTHOR_EMAIL?.trim() || undefined;
+  let name = envValue('SCHEMAVER_AUTHOR_NAME') ?? envValue('GIT_AUTHOR_NAME');
+  let email = envValue('SCHEMAVER_AUTHOR_EMAIL') ?? envValue('GIT_AUTHOR_EMAIL');
   if (!name || !email) {
+    const fromGit = gitConfigUser(root);
+    name ??= fromGit?.name;
+    email ??= fromGit?.email;
+  }
+  if (!name || !email) {
+    // git is not installed: read the files git would, repository first
     const gitConfig = await findGitConfig(root);
-    if (gitConfig) {
-      const files = [
-        gitConfig,
-        join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'git', 'config'),
-        join(homedir(), '.gitconfig'),
-      ];
-      for (const f of files) {
-        const user = await readUserSection(f);
-        name ??= user.name;
-        email ??= user.email;
-      }
+    const files = [
+      ...(gitConfig ? [gitConfig] : []),
+      join(homedir(), '.gitconfig'),
+      join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'git', 'config'),
+    ];
+    for (const f of files) {
+      const user = await readUserSection(f);
+      name ??= user.name;
+      email ??= user.email;
     }
   }
   return { name: clean(name ?? 'schemaver'), email: clean(email ?? 'schemaver@localhost'), timestamp, timezoneOffset };
+}
+
+/** envValue reads a non-empty environment variable. */
+function envValue(name: string): string | undefined {
+  return process.env[name]?.trim() || undefined;
+}
+
+/** gitConfigUser asks git itself for user.name / user.email as it resolves them from `root` (repository, global,
+ * XDG and system files, includes); also outside a work tree. Undefined when git is not installed. */
+function gitConfigUser(root: string): { name?: string; email?: string } | undefined {
+  try {
+    const out = execFileSync('git', ['config', '--get-regexp', '^user\\.(name|email)$'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    });
+    return parseUserLines(out);
+  } catch (e) {
+    const status = (e as { status?: number; stdout?: string }).status;
+    return status === 1 ? {} : undefined; // 1: git ran and found no such key
+  }
+}
+
+/** parseUserLines reads `user.name Ada` / `user.email a@b` lines of `git config --get-regexp` (the last one wins, as in git). */
+function parseUserLines(out: string): { name?: string; email?: string } {
+  const r: { name?: string; email?: string } = {};
+  for (const line of out.split('\n')) {
+    const m = /^user\.(name|email) (.*)$/i.exec(line);
+    if (m && m[2]!.trim()) r[m[1]!.toLowerCase() as 'name' | 'email'] = m[2]!.trim();
+  }
+  return r;
 }
 
 /** clean removes characters git does not allow in an identity. */

@@ -39,6 +39,8 @@ export interface NewCommit {
   readonly schema: Schema;
   readonly files: readonly SourceFile[];
   readonly migrations: readonly Migration[];
+  /** replaces: the commit this one replaces on HEAD's branch (`commit --amend`); HEAD must still be it when written. */
+  readonly replaces?: string;
 }
 
 /** Store is an open .schemaver repository. */
@@ -61,8 +63,8 @@ export interface Store {
    * once it passed (a refused commit leaves the store untouched).
    */
   prepareCommit(c: NewCommit): Promise<PreparedCommit>;
-  /** log walks history from `start` (newest first, topological). */
-  log(start: string, opts?: { limit?: number }): Promise<CommitInfo[]>;
+  /** log walks history from `start` (or from several starts, as `log --all`), newest first, topological. */
+  log(start: string | readonly string[], opts?: { limit?: number }): Promise<CommitInfo[]>;
   /** mergeBase returns the best common ancestor of two commits, if any. */
   mergeBase(a: string, b: string): Promise<string | undefined>;
   branches(): Promise<{ name: string; id: string }[]>;
@@ -118,6 +120,7 @@ export const STORE_IGNORES = [
   'schemaver.lock',
   'MERGE_HEAD',
   'MERGE_STATE',
+  'ORIG_HEAD',
   '*.tmp-*',
   'tmp_obj_*',
   'tmp_pack_*',

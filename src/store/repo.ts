@@ -90,6 +90,11 @@ export class GitStore implements Store {
       if (!h) throw unknownRevision(rev, 'there are no commits yet', { revision: rev, unborn: true });
       return h;
     }
+    if (base === 'ORIG_HEAD') {
+      const orig = (await this.readState('ORIG_HEAD'))?.trim();
+      if (orig && (await this.isCommit(orig))) return orig;
+      throw unknownRevision(rev, 'no reset or amend has recorded ORIG_HEAD yet');
+    }
     if (base === 'WORKING') {
       throw unknownRevision(rev, 'WORKING is the schema/ directory, not a commit');
     }
@@ -111,7 +116,23 @@ export class GitStore implements Store {
     } else if (/^[0-9a-f]{1,3}$/.test(lower)) {
       throw unknownRevision(rev, 'a commit id prefix needs at least 4 hex digits');
     }
-    throw unknownRevision(rev);
+    throw await this.unknownWithSuggestion(rev, base);
+  }
+
+  /** unknownWithSuggestion is unknownRevision with ``did you mean `main`?`` when a branch or tag name is close. */
+  private async unknownWithSuggestion(rev: string, base: string): Promise<SchemaverError> {
+    const err = unknownRevision(rev);
+    const names = [...(await listRefs(this.gitdir, 'refs/heads/')), ...(await listRefs(this.gitdir, 'refs/tags/'))];
+    const { didYouMean } = await import('../suggest.js');
+    const hint = didYouMean(base, ['HEAD', ...names.map((n) => n.name)]);
+    if (!hint) return err;
+    return new SchemaverError({
+      code: err.code,
+      message: err.message,
+      hint: `${hint} (${err.hint})`,
+      data: { revision: rev, suggestion: hint },
+      exit: 2,
+    });
   }
 
   /** commitsWithPrefix lists commit ids (loose and packed) that start with a hex prefix. */
@@ -330,10 +351,11 @@ export class GitStore implements Store {
     const write = () =>
       this.withLock(async () => {
         const head = await this.head();
-        if ((c.parents[0] ?? undefined) !== head) {
+        const expected = c.replaces ?? c.parents[0] ?? undefined;
+        if (expected !== head) {
           throw new SchemaverError({
             code: 'head-moved',
-            message: `HEAD is ${head ? head.slice(0, 7) : 'unborn'} but the commit was prepared on ${c.parents[0]?.slice(0, 7) ?? 'nothing'}`,
+            message: `HEAD is ${head ? head.slice(0, 7) : 'unborn'} but the commit was prepared on ${expected?.slice(0, 7) ?? 'nothing'}`,
             hint: 'another command moved HEAD meanwhile; run the command again',
             exit: 1,
           });
@@ -347,12 +369,13 @@ export class GitStore implements Store {
     return { id, write };
   }
 
-  async log(start: string, opts: { limit?: number } = {}): Promise<CommitInfo[]> {
+  async log(start: string | readonly string[], opts: { limit?: number } = {}): Promise<CommitInfo[]> {
     // Collect every reachable commit, then emit children before parents (Kahn), newest ready commit first;
     // among equal times the most recently readied wins, which keeps a branch's commits together.
     const all = new Map<string, CommitInfo>();
     const children = new Map<string, number>();
-    const stack = [start];
+    const starts = typeof start === 'string' ? [start] : [...new Set(start)];
+    const stack = [...starts];
     while (stack.length) {
       const id = stack.pop()!;
       if (all.has(id)) continue;
@@ -364,7 +387,7 @@ export class GitStore implements Store {
       }
     }
     const out: CommitInfo[] = [];
-    const ready: { info: CommitInfo; seq: number }[] = [{ info: all.get(start)!, seq: 0 }];
+    const ready = starts.filter((s) => !children.has(s)).map((s) => ({ info: all.get(s)!, seq: 0 }));
     let seq = 0;
     const limit = opts.limit ?? Infinity;
     while (ready.length && out.length < limit) {
