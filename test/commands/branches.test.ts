@@ -111,7 +111,7 @@ describe('branch and checkout -b', () => {
     await commit('a');
     p.write('schema/s.yaml', table('b'));
     await commit('b');
-    p.write('schema/s.yaml', table('b') + '# my unsaved comment\n');
+    p.write('schema/s.yaml', table('b', 'id: text') + '# my unsaved comment\n');
     const r = await p.run('checkout', 'HEAD~1');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error[uncommitted-changes]');
