@@ -399,6 +399,14 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
   }
   const db = ctx.db;
   if (!db) throw envFailure('no-database', `${req.command} needs a database`, 'pass --url or set DATABASE_URL');
+  const cached = db.cachedVersions?.();
+  if (cached) {
+    // The embedded database's recorded state is known without starting it: nothing to do needs no database.
+    const recorded = cached.recorded as Recorded;
+    const from = recorded.commit ?? BASE;
+    const p = await prepare(ctx, req, from, recorded.hash);
+    if (p.edges.length === 0) return upToDate(req, label, from, p, t0);
+  }
   let script: DeployScript | undefined;
   let unit: ScriptUnit | undefined;
   let inTx = false;
@@ -416,17 +424,7 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
     if (p.edges.length === 0) {
       await db.exec('ROLLBACK');
       inTx = false;
-      return {
-        command: req.command,
-        target: label,
-        from: nodeOut(from, p.fromHash),
-        to: nodeOut(p.target, p.targetHash),
-        applied: false,
-        upToDate: true,
-        edges: [],
-        destructive: [],
-        ms: Math.round(performance.now() - t0),
-      };
+      return upToDate(req, label, from, p, t0);
     }
     if (from === BASE) await refuseNonEmpty(db, label, req.command);
     refuseHazards(p.flags, Boolean(req.allowDestructive), req.command);
@@ -477,6 +475,27 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
       { postgres: d },
     );
   }
+}
+
+/** upToDate is the result of a move that found nothing to do. */
+function upToDate(
+  req: MoveRequest,
+  label: string,
+  from: string,
+  p: { fromHash?: string | undefined; target: string; targetHash?: string | undefined },
+  t0: number,
+): MoveResult {
+  return {
+    command: req.command,
+    target: label,
+    from: nodeOut(from, p.fromHash),
+    to: nodeOut(p.target, p.targetHash),
+    applied: false,
+    upToDate: true,
+    edges: [],
+    destructive: [],
+    ms: Math.round(performance.now() - t0),
+  };
 }
 
 /** short writes a commit id for people (re-exported for commands). */

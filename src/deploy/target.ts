@@ -7,6 +7,8 @@ import { mkdir, open, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { SchemaverError, envFailure } from '../errors.js';
 import type { Driver } from '../pg/driver.js';
+import { readLocalState, writeLocalState, type VersionState } from './localstate.js';
+import { readHistory, readRecorded } from './versions.js';
 
 /** TargetOptions say where to look for the target. */
 export interface TargetOptions {
@@ -134,43 +136,77 @@ export async function openTarget(opts: TargetOptions): Promise<Target> {
   if (!exists && !opts.create) return { kind: 'pglite', label, localDir: dir, close: async () => {} };
   const release = await lockLocal(opts.root, opts.waitMs, opts.onWait);
   try {
-    const { openPglite, PGLITE_EXTENSIONS } = await loadPglite();
-    const wanted = new Set((opts.extensions ?? []).filter((x) => PGLITE_EXTENSIONS[x] !== undefined));
-    if (!exists) {
-      // PGlite wants an empty (or absent) directory to create a cluster in.
-      await mkdir(dir, { recursive: true });
-      const stray = (await readdir(dir)).filter((f) => f !== '.gitignore');
-      if (stray.length === 0 && existsSync(path.join(dir, '.gitignore'))) await rm(path.join(dir, '.gitignore'));
-    }
-    let db = await openPglite(dir, { extensions: [...wanted] });
-    // Extensions created earlier need their bundle loaded too: reopen with them when missing.
-    const have = (await db.query<{ extname: string }>('SELECT extname FROM pg_extension')).map((r) => r.extname);
-    const missing = have.filter((x) => !wanted.has(x) && PGLITE_EXTENSIONS[x] !== undefined);
-    if (missing.length) {
-      await db.close();
-      for (const m of missing) wanted.add(m);
-      db = await openPglite(dir, { extensions: [...wanted] });
-    }
-    await writeFile(path.join(dir, '.gitignore'), '# the embedded database of schemaver: never committed\n*\n');
-    const opened = db;
-    const wrapped: Driver = {
-      kind: 'pglite',
-      label,
-      query: (sql, params) => opened.query(sql, params),
-      exec: (sql) => opened.exec(sql),
-      close: async () => {
-        try {
-          await opened.close();
-        } finally {
-          await release();
-        }
-      },
-    };
-    return { kind: 'pglite', label, db: wrapped, localDir: dir, close: () => wrapped.close() };
+    if (!exists) await prepareNewDir(dir);
+    const db = localDriver(dir, label, opts.extensions ?? [], exists ? readLocalState(dir) : undefined, release);
+    if (!exists) await db.query('SELECT 1'); // create the cluster now: `create` promises a database on disk
+    return { kind: 'pglite', label, db, localDir: dir, close: () => db.close() };
   } catch (e) {
     await release();
     throw e;
   }
+}
+
+/** prepareNewDir readies the directory PGlite creates a cluster in (it wants it empty or absent). */
+async function prepareNewDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const stray = (await readdir(dir)).filter((f) => f !== '.gitignore');
+  if (stray.length === 0 && existsSync(path.join(dir, '.gitignore'))) await rm(path.join(dir, '.gitignore'));
+}
+
+/**
+ * localDriver is the embedded database, started on its first statement. Until then `cachedVersions` answers from
+ * the copy kept beside the data directory (when it still matches), so read-only commands need no PGlite at all.
+ * Closing a started database records what its version tables hold for the next command.
+ */
+function localDriver(
+  dir: string,
+  label: string,
+  extensions: readonly string[],
+  cached: VersionState | undefined,
+  release: () => Promise<void>,
+): Driver {
+  let opened: Promise<Driver> | undefined;
+  const start = (): Promise<Driver> => (opened ??= openLocal(dir, extensions));
+  return {
+    kind: 'pglite',
+    label,
+    query: async (sql, params) => (await start()).query(sql, params),
+    exec: async (sql) => (await start()).exec(sql),
+    cachedVersions: () => (opened === undefined ? cached : undefined),
+    close: async () => {
+      try {
+        const db = opened === undefined ? undefined : await opened.catch(() => undefined);
+        if (db === undefined) return; // never started, or failed to start (that error was already reported)
+        let state: VersionState | undefined;
+        try {
+          state = { recorded: await readRecorded(db), history: await readHistory(db) };
+        } catch {
+          state = undefined; // e.g. a failed transaction still open: the next command asks PostgreSQL
+        }
+        await db.close();
+        await writeLocalState(dir, state).catch(() => writeLocalState(dir, undefined).catch(() => {}));
+      } finally {
+        await release();
+      }
+    },
+  };
+}
+
+/** openLocal starts PGlite on the data directory with the extension bundles it needs. */
+async function openLocal(dir: string, extensions: readonly string[]): Promise<Driver> {
+  const { openPglite, PGLITE_EXTENSIONS } = await loadPglite();
+  const wanted = new Set(extensions.filter((x) => PGLITE_EXTENSIONS[x] !== undefined));
+  let db = await openPglite(dir, { extensions: [...wanted] });
+  // Extensions created earlier need their bundle loaded too: reopen with them when missing.
+  const have = (await db.query<{ extname: string }>('SELECT extname FROM pg_extension')).map((r) => r.extname);
+  const missing = have.filter((x) => !wanted.has(x) && PGLITE_EXTENSIONS[x] !== undefined);
+  if (missing.length) {
+    await db.close();
+    for (const m of missing) wanted.add(m);
+    db = await openPglite(dir, { extensions: [...wanted] });
+  }
+  await writeFile(path.join(dir, '.gitignore'), '# the embedded database of schemaver: never committed\n*\n');
+  return db;
 }
 
 /** loadPglite imports the PGlite entry points lazily (they pull in the WebAssembly build). */

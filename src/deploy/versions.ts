@@ -63,6 +63,8 @@ const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 /** readRecorded reads schemaver_version without creating anything. */
 export async function readRecorded(db: Driver): Promise<Recorded> {
+  const cached = db.cachedVersions?.();
+  if (cached) return cached.recorded as Recorded;
   const [t] = await db.query<{ v: string | null }>(
     `SELECT to_regclass(${quoteLiteral('public.schemaver_version')})::text AS v`,
   );
@@ -77,6 +79,9 @@ export async function readRecorded(db: Driver): Promise<Recorded> {
 
 /** readHistory reads schemaver_history, newest first. */
 export async function readHistory(db: Driver, limit?: number): Promise<HistoryRow[]> {
+  const cached = db.cachedVersions?.();
+  if (cached)
+    return (cached.history as HistoryRow[]).slice(0, limit === undefined ? undefined : Math.max(0, Math.floor(limit)));
   const [t] = await db.query<{ v: string | null }>(
     `SELECT to_regclass(${quoteLiteral('public.schemaver_history')})::text AS v`,
   );

@@ -9,6 +9,11 @@ export interface Driver {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** exec runs a script of one or more statements without parameters. */
   exec(sql: string): Promise<void>;
+  /**
+   * cachedVersions: the embedded database's version tables as kept beside its data directory, while that copy still
+   * matches the directory and the database has not been started (see deploy/localstate.ts); absent elsewhere.
+   */
+  cachedVersions?(): { readonly recorded: unknown; readonly history: readonly unknown[] } | undefined;
   /** close releases the connection or instance; always call it. */
   close(): Promise<void>;
 }

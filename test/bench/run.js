@@ -2,7 +2,7 @@
 // `npm run bench`: wall-clock figures for the bars in the issues, measured on generated 1000-table schemas.
 // Runs against the built package (dist/) and the real CLI (bin/run.js). Prints a table and writes .bench/results.json.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -164,6 +164,23 @@ await section('parse+hash', async () => {
     schemaHash(r.schema);
   });
   record(`parse + hash ${TABLES}-table YAML (in-process)`, ms, 300);
+});
+
+await section('embedded database: current, history, no-op upgrade', async () => {
+  // The example project (5 tables), upgraded once; each read-only command beside `status` on the same project.
+  const dir = join(work, 'embedded');
+  mkdirSync(dir);
+  cpSync(join(root, 'schema'), join(dir, 'schema'), { recursive: true });
+  cpSync(join(root, '.schemaver'), join(dir, '.schemaver'), { recursive: true, filter: (p) => !p.startsWith(join(root, '.schemaver', 'local')) });
+  run(dir, ['upgrade']);
+  const times = (args) => median([0, 1, 2].map(() => run(dir, args).ms));
+  const status = times(['status']);
+  record('status on the example project (CLI wall, median of 3)', status);
+  for (const args of [['current'], ['history'], ['upgrade']]) {
+    const ms = times(args);
+    const name = `${args[0] === 'upgrade' ? 'no-op upgrade' : args[0]} on the embedded database (CLI wall, median of 3)`;
+    record(name, ms, Math.round(3 * status), `${(ms / status).toFixed(2)}x status`);
+  }
 });
 
 rmSync(work, { recursive: true, force: true });
