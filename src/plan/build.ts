@@ -27,6 +27,7 @@ import { quoteIdent } from '../sql/quote.js';
 import { addColumn, dropColumn, serialSequenceId } from './columns.js';
 import { bare, emit, funcNeedsDrop, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { planObjects } from './objects.js';
+import { rebuildViewRoutines } from './viewfuncs.js';
 import { fkAdd, fkDrop, planSubObject, planTableAlter } from './subobjects.js';
 
 export { PHASE, emit, newContext, type PlanContext } from './context.js';
@@ -226,6 +227,7 @@ function planViews(ctx: PlanContext, all: readonly Change[], touchedTables: Read
     if (!grew) break;
   }
   const dropIds = new Set([...dropped, ...rebuild]);
+  rebuildViewRoutines(ctx, dropIds);
   for (const id of dropIds) {
     const v = from.views[id]!;
     // a view that mentions another dropped view goes first

@@ -12,6 +12,7 @@ import {
   schemaOf,
   nameOf,
   seqOptions,
+  restartNeeded,
   SERIAL_TYPES,
   type TypeNamer,
 } from '../sql/ddl.js';
@@ -190,7 +191,9 @@ export function alterColumn(
       if (a.identity.mode !== b.identity.mode)
         sql.push(`${C} SET GENERATED ${b.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
       if (stableJson(a.identity.options ?? {}) !== stableJson(b.identity.options ?? {}))
-        sql.push(`${C} ${identityOptions(b.identity.options)}`);
+        sql.push(
+          `${C} ${identityOptions(b.identity.options)}${restartNeeded(a.identity.options, b.identity.options, b.type) ? ' RESTART' : ''}`,
+        );
     }
   }
   sql.push(...comment);

@@ -31,11 +31,13 @@ import {
   rel,
   schemaOf,
   seqOptions,
+  restartNeeded,
   viewKind,
 } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { emit, funcNeedsDrop, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { truncateName, typeWidens } from './columns.js';
+import { signatureNames } from './viewfuncs.js';
 
 const bare = (id: string) => nameOf(id).toLowerCase();
 
@@ -274,7 +276,10 @@ function recreateEnumSql(
     return col && !col.serial && !col.identity && !col.generated ? col.default : undefined;
   };
   const e = ctx.from.enums[id] ?? ctx.to.enums[id]!;
+  // routines taking or returning the type would follow it to the old name: drop them first, create them after
+  const fns = typedFunctions(ctx, id, before);
   const sql = [
+    ...fns.map((f) => dropFunction(f)),
     `ALTER TYPE ${rel(id)} RENAME TO ${quoteIdent(tmp)}`,
     ...createEnum(id, { ...e, values, comment: (after === 'to' ? ctx.to.enums[id] : e)?.comment }),
   ];
@@ -287,7 +292,22 @@ function recreateEnumSql(
     if (d) sql.push(`${C} SET DEFAULT ${defaultSql(d)}`);
   }
   sql.push(`DROP TYPE ${qualified(schema, tmp)}`);
+  const other = after === 'from' ? ctx.from : ctx.to;
+  for (const f of fns) sql.push(...createFunction(other.functions[funcKey(ctx, f, before)] ?? f));
   return sql;
+}
+
+/** typedFunctions lists the routines of one side whose arguments or result name type `id`. */
+function typedFunctions(ctx: PlanContext, id: string, side: 'from' | 'to'): Func[] {
+  const name = bare(id);
+  const fns = Object.values((side === 'from' ? ctx.from : ctx.to).functions);
+  return fns.filter((f) => identifiersOf(`${f.args} ${f.returns}`).has(name));
+}
+
+/** funcKey finds the id under which `f` is stored on its side. */
+function funcKey(ctx: PlanContext, f: Func, side: 'from' | 'to'): string {
+  const all = (side === 'from' ? ctx.from : ctx.to).functions;
+  return Object.keys(all).find((k) => all[k] === f) ?? '';
 }
 
 /** recreateDomainSql rebuilds domain `id` as `d` (a base type or collation change): rename away, create, convert columns, drop. */
@@ -548,10 +568,11 @@ function planObject(
       return;
     }
     case 'function': {
+      // an SQL body is checked when it is created: the tables it names, with their new columns, come first
       const requires = (f: Func) => [
         ...textKeys(f.args),
         ...textKeys(f.returns),
-        ...(f.language.toLowerCase() === 'sql' ? textKeys(f.body) : []),
+        ...(f.language.toLowerCase() === 'sql' ? [...textKeys(f.body), ...colKeys(f.body)] : []),
       ];
       const fid = c.op === 'alter' ? c.to : c.def;
       const provides = [`fn:${fid.name.toLowerCase()}`];
@@ -568,9 +589,12 @@ function planObject(
       else if (c.op === 'drop') {
         // an SQL function over relations that go away is dropped before them (its body is checked when re-created on down)
         const early =
-          c.def.language.toLowerCase() === 'sql' && [...identifiersOf(c.def.body)].some((n) => droppedRels.has(n));
+          (c.def.language.toLowerCase() === 'sql' && [...identifiersOf(c.def.body)].some((n) => droppedRels.has(n))) ||
+          [...droppedRels].some((n) => signatureNames(c.def, n));
+        // a function whose argument names change is a new function of the same signature: drop the old one first
+        const clash = Object.values(ctx.to.functions).some((f) => f !== c.def && sameSignature(f, c.def));
         emit(ctx, {
-          phase: early ? PHASE.dropTrigger + 0.5 : PHASE.dropFunc,
+          phase: early ? PHASE.dropTrigger + 0.5 : clash ? PHASE.func - 0.5 : PHASE.dropFunc,
           what: `drop function ${c.id}`,
           object: c.id,
           sql: [dropFunction(c.def)],
@@ -666,10 +690,14 @@ function planObject(
         const sql: string[] = [];
         const rev: string[] = [];
         if (stableJson(a.options) !== stableJson(b.options)) {
+          // a sequence still at its old start that the new range excludes must restart (at the new start)
+          const restart = (x: typeof a.options, y: typeof a.options) => (restartNeeded(x, y) ? ' RESTART' : '');
           sql.push(
-            `ALTER SEQUENCE ${rel(c.id)} ${seqOptions(b.options, true).join(' ')}${b.options.start !== undefined ? '' : ''}`,
+            `ALTER SEQUENCE ${rel(c.id)} ${seqOptions(b.options, true).join(' ')}${restart(a.options, b.options)}`,
           );
-          rev.push(`ALTER SEQUENCE ${rel(c.id)} ${seqOptions(a.options, true).join(' ')}`);
+          rev.push(
+            `ALTER SEQUENCE ${rel(c.id)} ${seqOptions(a.options, true).join(' ')}${restart(b.options, a.options)}`,
+          );
         }
         if (a.comment !== b.comment)
           (sql.push(commentOn('SEQUENCE', rel(c.id), b.comment)),
@@ -682,6 +710,41 @@ function planObject(
     default:
       return;
   }
+}
+
+/** colKeys lists the `cols:` keys (a table's added or altered columns) of the names a text mentions. */
+function colKeys(text: string): string[] {
+  return [...identifiersOf(text)].map((n) => `cols:${n}`);
+}
+
+/** sameSignature tells whether two functions have one name and one list of argument types (names and modes aside). */
+function sameSignature(a: Func, b: Func): boolean {
+  if (a.schema !== b.schema || a.name !== b.name || !!a.procedure !== !!b.procedure) return false;
+  const xs = splitArgs(a.identityArgs);
+  const ys = splitArgs(b.identityArgs);
+  return xs.length === ys.length && xs.every((x, i) => argTypeOf(x).some((t) => argTypeOf(ys[i]!).includes(t)));
+}
+
+/** splitArgs splits an argument list at top-level commas. */
+function splitArgs(args: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of args) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) (out.push(cur.trim()), (cur = ''));
+    else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/** argTypeOf gives the readings of one argument's type: as written, and without a leading name (mode dropped). */
+function argTypeOf(arg: string): string[] {
+  const t = arg.replace(/^(IN|OUT|INOUT|VARIADIC)\s+/i, '').trim();
+  const m = /^("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s+(.+)$/.exec(t);
+  return m ? [t, m[2]!.trim()] : [t];
 }
 
 /** compareVersions orders dotted version strings numerically where they are numbers. */

@@ -69,6 +69,7 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
           rewrite: s.rewrite,
           lock: s.lock,
           requires: columnRequires(c.def),
+          provides: [`cols:${bare(t)}`], // SQL routine bodies naming the table's columns come after
         });
       } else if (c.op === 'drop') {
         const s = dropColumn(t, c.def);
@@ -104,6 +105,7 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
           rewrite: s.rewrite,
           lock: s.lock,
           requires: columnRequires(b),
+          provides: [`cols:${bare(t)}`],
         });
       }
       return;

@@ -99,6 +99,36 @@ export function seqOptions(o: SequenceOptions | undefined, full = false, withTyp
   return out;
 }
 
+const SEQ_RANGE: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  smallint: [-32768n, 32767n],
+  integer: [-2147483648n, 2147483647n],
+  bigint: [-9223372036854775808n, 9223372036854775807n],
+};
+
+/**
+ * restartNeeded tells whether moving a sequence from options `a` to `b` leaves a sequence still at `a`'s start outside
+ * `b`'s range (PostgreSQL then refuses the ALTER: "RESTART value cannot be less than MINVALUE"), so it must RESTART.
+ * `type` is the sequence's type when the options do not say (an identity column's type).
+ */
+export function restartNeeded(
+  a: SequenceOptions | undefined,
+  b: SequenceOptions | undefined,
+  type = 'bigint',
+): boolean {
+  try {
+    const oa = a ?? {};
+    const ob = b ?? {};
+    const start = BigInt(oa.start ?? defaultStart(oa));
+    const range = SEQ_RANGE[ob.type ?? type] ?? SEQ_RANGE.bigint!;
+    const up = !(ob.increment ?? '1').trim().startsWith('-');
+    const min = BigInt(ob.min ?? (up ? '1' : String(range[0])));
+    const max = BigInt(ob.max ?? (up ? String(range[1]) : '-1'));
+    return start < min || start > max;
+  } catch {
+    return false;
+  }
+}
+
 /** defaultStart is the START PostgreSQL picks when none is given: MINVALUE going up, MAXVALUE going down. */
 function defaultStart(o: SequenceOptions): string {
   const up = !(o.increment ?? '1').trim().startsWith('-');

@@ -1,0 +1,5 @@
+-- undo alter column volts.volt (identity)
+ALTER TABLE public.volts ALTER COLUMN volt SET INCREMENT BY 10 SET MINVALUE -200 SET MAXVALUE 200 SET START WITH -200 SET CACHE 1 SET NO CYCLE;
+
+-- undo alter sequence counter
+ALTER SEQUENCE public.counter AS bigint INCREMENT BY 1 NO MINVALUE NO MAXVALUE START WITH 1 CACHE 1 NO CYCLE;
