@@ -40,11 +40,28 @@ export function findProjectRoot(start: string = process.cwd()): string {
   }
 }
 
-/** openProject finds the project root from `start` and opens its store (exit 2 with a hint to run `init` when there is none). */
-export async function openProject(start: string = process.cwd()): Promise<{ root: string; store: Store }> {
+/**
+ * openProject finds the project root from `start` and opens its store (exit 2 with a hint to run `init` when
+ * there is none). An operation that was interrupted (a killed checkout) is refused by name with the command
+ * that finishes or undoes it, unless `interrupted: 'allow'` (checkout --continue/--abort, fsck); an interrupted
+ * commit settles itself (notes on stderr).
+ */
+export async function openProject(
+  start: string = process.cwd(),
+  opts: { interrupted?: 'refuse' | 'allow' } = {},
+): Promise<{ root: string; store: Store }> {
   const root = findProjectRoot(start);
   const { openStore } = await import('../store/index.js');
-  return { root, store: await openStore(root) };
+  const store = await openStore(root);
+  const op = await store.interrupted();
+  if (op?.operation === 'commit')
+    await store.withLock(async () => undefined); // settles it
+  else if (op && opts.interrupted !== 'allow') {
+    const { interruptedError } = await import('../store/switch.js');
+    throw interruptedError(op);
+  }
+  for (const n of store.notes.splice(0)) process.stderr.write(`note: ${n}\n`);
+  return { root, store };
 }
 
 /** isWorking tells whether a revision names the schema/ directory. */

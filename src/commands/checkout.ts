@@ -34,10 +34,19 @@ export default class Checkout extends BaseCommand {
   static override flags = {
     branch: Flags.string({ char: 'b', summary: 'Create branch NAME and switch to it.', helpValue: 'NAME' }),
     force: Flags.boolean({ char: 'f', summary: 'Discard uncommitted edits in schema/.' }),
+    continue: Flags.boolean({
+      summary: 'Finish an interrupted checkout (from its journal, .schemaver/OPERATION_IN_PROGRESS).',
+      exclusive: ['abort', 'branch', 'force'],
+    }),
+    abort: Flags.boolean({
+      summary: 'Undo an interrupted checkout: schema/ and HEAD as they were before it.',
+      exclusive: ['continue', 'branch', 'force'],
+    }),
   };
 
   async run(): Promise<CheckoutResult> {
     const { args, flags } = await this.parse(Checkout);
+    if (flags.continue || flags.abort) return this.resume(flags.continue ? 'continue' : 'abort');
     if (!flags.branch && !args.rev) {
       throw new SchemaverError({
         code: 'bad-usage',
@@ -47,7 +56,8 @@ export default class Checkout extends BaseCommand {
       });
     }
     const { openProject, shortId, isWorking, fileDirt, rememberWorkingHash } = await import('../cli/project.js');
-    const { writeSchemaFiles, listSchemaFiles } = await import('../store/index.js');
+    const { listSchemaFiles } = await import('../store/index.js');
+    const { readSchemaDir } = await import('../parse/index.js');
     const { root, store } = await openProject(this.root);
     if (args.rev && isWorking(args.rev)) {
       throw new SchemaverError({
@@ -88,8 +98,19 @@ export default class Checkout extends BaseCommand {
       }
       let created = false;
       if (flags.branch) {
-        if (target) await store.createBranch(flags.branch, target);
-        else {
+        const { checkRefName } = await import('../store/refs.js');
+        checkRefName(flags.branch, 'branch');
+        if ((await store.branches()).some((b) => b.name === flags.branch)) {
+          throw new SchemaverError({
+            code: 'branch-exists',
+            message: `a branch named '${flags.branch}' already exists`,
+            hint: `switch to it with \`schemaver checkout ${flags.branch}\``,
+            exit: 2,
+          });
+        }
+        if (target) {
+          /* created with the switch, by switchFiles */
+        } else {
           // no commits yet: the new branch is born with the first commit, as in git
           const { checkRefName } = await import('../store/refs.js');
           checkRefName(flags.branch, 'branch');
@@ -105,15 +126,25 @@ export default class Checkout extends BaseCommand {
       }
       let files = 0;
       // --force rewrites schema/ even when HEAD does not move: that is how edits are discarded
-      if (target && (target !== head || flags.force)) {
-        const snapshot = carried ?? (await store.readFiles(target));
-        await writeSchemaFiles(root, snapshot);
-        if (!carried) await rememberWorkingHash(root, snapshot, (await store.readCommit(target)).schemaHash);
+      const rewrite = target !== undefined && (target !== head || flags.force);
+      const snapshot = rewrite ? (carried ?? (await store.readFiles(target!))) : undefined;
+      const { readHead } = await import('../store/refs.js');
+      const { switchFiles } = await import('../store/switch.js');
+      // crash-safe: pre-images stored, journal written, files rewritten, HEAD moved, journal removed
+      await switchFiles(store, root, {
+        operation: 'checkout',
+        files: snapshot ?? (await readSchemaDir(root)),
+        headBefore: await readHead(store.gitdir),
+        headAfter: branch ? { branch } : { detached: target! },
+        from: head ?? null,
+        to: target ?? null,
+        ...(created && target ? { createBranch: flags.branch! } : {}),
+      });
+      if (snapshot) {
+        if (!carried) await rememberWorkingHash(root, snapshot, (await store.readCommit(target!)).schemaHash);
         else this.print('edits in schema/ carried over (the switch does not touch them, or they change no schema)');
         files = snapshot.length;
       }
-      if (branch) await store.setHead({ branch });
-      else await store.setHead({ detached: target! });
       if (branch) {
         if (created) this.print(`Switched to a new branch '${branch}'${target ? ` at ${shortId(target)}` : ''}`);
         else if (branch === branchNow) this.print(`Already on '${branch}'`);
@@ -127,6 +158,29 @@ export default class Checkout extends BaseCommand {
       if (files) this.print(`schema/ rewritten from the snapshot (${files} file${files === 1 ? '' : 's'})`);
       return { branch: branch ?? null, head: target ?? null, detached: !branch, created, files };
     });
+  }
+
+  /** resume finishes or undoes an interrupted checkout from its journal. */
+  private async resume(how: 'continue' | 'abort'): Promise<CheckoutResult> {
+    const { openProject } = await import('../cli/project.js');
+    const { root, store } = await openProject(this.root, { interrupted: 'allow' });
+    const { resumeOperation, describeOperation } = await import('../store/switch.js');
+    const done = await store.withLock(() => resumeOperation(store, root, how));
+    if (!done) {
+      throw new SchemaverError({
+        code: 'nothing-to-resume',
+        message: `there is no interrupted operation to ${how === 'continue' ? 'finish' : 'undo'}`,
+        hint: '`schemaver status` shows where HEAD and schema/ are',
+        exit: 2,
+      });
+    }
+    const op = done.operation;
+    this.print(`${how === 'continue' ? 'Finished' : 'Undid'} the interrupted ${describeOperation(op)}`);
+    if (done.kept.length) this.print(`kept as they are (changed since the interruption): ${done.kept.join(', ')}`);
+    const after = how === 'continue' ? op.headAfter : op.headBefore;
+    const branch = after && 'branch' in after ? after.branch : null;
+    const head = (await store.head()) ?? null;
+    return { branch, head, detached: !branch, created: false, files: op.files?.length ?? 0 };
   }
 
   /** checkClean returns undefined when schema/ is HEAD's files, the files to write when its edits can be carried

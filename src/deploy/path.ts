@@ -5,7 +5,9 @@
  * branch and up another across a merge. `''` (BASE) is the empty database before any commit; it may only
  * be an end of a path, never a way between unrelated histories.
  */
-import { SchemaverError, envFailure, negative } from '../errors.js';
+import { SchemaverError, negative } from '../errors.js';
+import { corruptStore } from '../store/read.js';
+import { blobId } from '../store/objects.js';
 import type { Migration, StepSummary } from '../model/plan.js';
 import type { Schema } from '../model/types.js';
 import { emptySchema } from '../model/types.js';
@@ -68,8 +70,12 @@ export async function loadGraph(store: DeployStore, extra: readonly string[] = [
     let found: CommitInfo[];
     try {
       found = await store.log(x);
-    } catch {
-      continue; // a commit the store does not have (the database's record): planPath reports it
+    } catch (e) {
+      // a commit the store does not have (the database's record): planPath reports it; damage is refused
+      const d = (e as { code?: string; data?: { object?: string; problem?: string } }).code;
+      const data = (e as { data?: { object?: string; problem?: string } }).data;
+      if (d === 'corrupt-store' && !(data?.object === x && data.problem === 'missing')) throw e;
+      continue;
     }
     for (const c of found) commits.set(c.id, c);
   }
@@ -165,14 +171,12 @@ export async function planPath(store: DeployStore, g: Graph, from: string, to: s
     const snap = await store.readSnapshot(m.child);
     const mig = snap.migrations.find((x) => x.parent === m.parent);
     if (!mig) {
-      throw envFailure(
-        'missing-migration',
-        `commit ${short(m.child)} stores no migration from ${short(m.parent)}`,
-        'the store is damaged or was written by another tool; run `schemaver verify` on it',
-        undefined,
-        { child: m.child, parent: m.parent },
+      throw corruptStore(
+        `commit ${short(m.child)} stores no migration from ${short(m.parent)} (migrations/${m.parent || 'root'}/ is missing from its tree)`,
+        { commit: m.child, parent: m.parent, path: `migrations/${m.parent || 'root'}`, problem: 'missing-migration' },
       );
     }
+    checkScripts(m.child, m.parent, mig);
     const childHash = snap.schemaHash || mig.toHash;
     const parentHash = m.parent === BASE ? mig.fromHash : (g.commits.get(m.parent)?.schemaHash ?? mig.fromHash);
     const up = m.direction === 'up';
@@ -190,6 +194,30 @@ export async function planPath(store: DeployStore, g: Graph, from: string, to: s
     });
   }
   return edges;
+}
+
+/**
+ * checkScripts checks a stored migration's scripts against the blob ids its commit's tree recorded for them,
+ * right before a deploy uses them: a script that is not byte for byte what was committed never runs.
+ */
+function checkScripts(child: string, parent: string, mig: Migration): void {
+  const dir = `migrations/${parent || 'root'}`;
+  if (!mig.scriptIds) {
+    throw corruptStore(`the scripts of ${dir} of commit ${short(child)} carry no recorded checksum`, {
+      commit: child,
+      path: dir,
+      problem: 'unverifiable',
+    });
+  }
+  for (const which of ['up', 'down'] as const) {
+    if (blobId(mig[which]) !== mig.scriptIds[which]) {
+      throw corruptStore(`${dir}/${which}.sql of commit ${short(child)} does not match its recorded checksum`, {
+        commit: child,
+        path: `${dir}/${which}.sql`,
+        problem: 'hash-mismatch',
+      });
+    }
+  }
 }
 
 /** FlaggedStep is a step of an edge that needs the user's consent (destructive or irreversible). */

@@ -45,6 +45,8 @@ export interface Migration {
   readonly handEdited?: boolean;
   /** renames applied on this edge, e.g. `table users.nick -> users.nickname`. */
   readonly renames?: readonly string[];
+  /** scriptIds: the git blob ids the store recorded for up.sql and down.sql (set when read from a store; checked before a deploy runs them). */
+  readonly scriptIds?: { readonly up: string; readonly down: string };
 }
 
 /** StepSummary is the stored, flag-only view of a step (for `plan --json`, `show`, destructive checks). */

@@ -91,6 +91,12 @@ export interface Store {
   renamesOf(id: string): Promise<readonly string[]>;
   /** isAncestor tells whether commit `a` is `b` or one of its ancestors. */
   isAncestor(a: string, b: string): Promise<boolean>;
+  /** interrupted returns the journal of an interrupted operation (OPERATION_IN_PROGRESS, no live writer), if any. */
+  interrupted(): Promise<import('./journal.js').Operation | undefined>;
+  /** readBlob reads a blob by id, checked (corrupt-store when missing or damaged). */
+  readBlob(oid: string, where?: { commit?: string; path?: string }): Promise<Buffer>;
+  /** notes lists what the store settled on its own (an interrupted commit), for the command to say. */
+  readonly notes: string[];
 }
 
 const hashes = new WeakMap<Schema, string>();
@@ -121,6 +127,8 @@ export const STORE_IGNORES = [
   'MERGE_HEAD',
   'MERGE_STATE',
   'ORIG_HEAD',
+  'OPERATION_IN_PROGRESS',
+  'tmp/',
   '*.tmp-*',
   'tmp_obj_*',
   'tmp_pack_*',

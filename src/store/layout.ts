@@ -11,6 +11,7 @@
 import type { Migration, StepSummary } from '../model/plan.js';
 import type { SourceFile } from '../parse/index.js';
 import { SchemaverError } from '../errors.js';
+import { corruptStore } from './read.js';
 
 /** FORMAT is the version of the commit layout. */
 export const FORMAT = 1;
@@ -56,19 +57,21 @@ export function stepsJson(m: Migration): string {
   return JSON.stringify(body, null, 2) + '\n';
 }
 
-/** readMigration rebuilds a Migration from its stored files. */
-export function readMigration(dir: string, up: string, down: string, steps: string): Migration {
+/** readMigration rebuilds a Migration from its stored files; corrupt-store when steps.json does not parse. */
+export function readMigration(dir: string, up: string, down: string, steps: string, commit = ''): Migration {
   let meta: StepsJson;
   try {
     meta = JSON.parse(steps) as StepsJson;
-  } catch (e) {
-    throw new SchemaverError({
-      code: 'corrupt-store',
-      message: `migrations/${dir}/steps.json is not valid JSON`,
-      hint: 'the store was edited by hand; restore it from your app repository history',
-      exit: 3,
-      cause: e,
-    });
+    if (!meta || typeof meta !== 'object' || typeof meta.toHash !== 'string') throw new Error('not a steps.json');
+  } catch {
+    throw corruptStore(
+      `migrations/${dir}/steps.json${commit ? ` of commit ${commit.slice(0, 7)}` : ''} does not parse`,
+      {
+        ...(commit ? { commit } : {}),
+        path: `migrations/${dir}/steps.json`,
+        problem: 'unparseable',
+      },
+    );
   }
   return {
     parent: meta.parent ?? (dir === ROOT_DIR ? '' : dir),

@@ -4,11 +4,12 @@
  * leaves at most a stray temp file, never a truncated object; an object that already exists is never
  * rewritten (unchanged objects share blobs). Reading goes through isomorphic-git, which reads both.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, promises as fsp, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fsp, rmSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { encodePack, packedOids, storePack, type EncodedPack } from './pack.js';
+import { FaultInjected, makeDir, renameDurable, tempName, tmpDirOf, writeDurable } from './fsops.js';
 
 /** ObjectType is the type of a git object. */
 export type ObjectType = 'blob' | 'tree' | 'commit';
@@ -101,19 +102,22 @@ export class ObjectWriter {
     return oid;
   }
 
-  /** writeLoose writes one deflated loose object to a temporary file and renames it into place. */
+  /** writeLoose writes one deflated loose object to a temp file in `.schemaver/tmp`, fsynced, and renames it into place. */
   private writeLoose(oid: string, packed: Buffer): void {
     const dir = join(this.gitdir, 'objects', oid.slice(0, 2));
     const file = join(dir, oid.slice(2));
+    const tmpDir = tmpDirOf(this.gitdir);
     if (!this.dirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
+      makeDir(dir);
+      makeDir(tmpDir);
       this.dirs.add(dir);
     }
-    const tmp = join(dir, `tmp_obj_${process.pid}_${randomBytes(4).toString('hex')}`);
-    writeFileSync(tmp, packed, { mode: 0o444 });
+    const tmp = tempName(tmpDir, `obj_${oid}`);
+    writeDurable(tmp, packed, 0o444);
     try {
-      renameSync(tmp, file);
+      renameDurable(tmp, file);
     } catch (e) {
+      if (e instanceof FaultInjected) throw e;
       rmSync(tmp, { force: true });
       if (!existsSync(file)) throw e;
     }

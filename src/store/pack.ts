@@ -4,8 +4,9 @@
  * names and renamed in, the `.idx` last (git and isomorphic-git only look at packs that have an index).
  * Format: git pack v2 (whole objects, no deltas) with a v2 index.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { FaultInjected, makeDir, renameDurable, tempName, tmpDirOf, writeDurable } from './fsops.js';
 import * as zlib from 'node:zlib';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -107,21 +108,28 @@ export function encodePack(objects: readonly PackObject[]): EncodedPack {
   return { name: `pack-${packSha.toString('hex')}`, pack, idx };
 }
 
-/** storePack writes an encoded pack as `objects/pack/pack-<sha>.{pack,idx}`: pack first, index last (the pack becomes visible with its index). */
+/**
+ * storePack writes an encoded pack as `objects/pack/pack-<sha>.{pack,idx}`: both written and fsynced in
+ * `.schemaver/tmp`, the pack renamed in first and the index last (the pack becomes visible with its index).
+ */
 export function storePack(gitdir: string, { name, pack, idx }: EncodedPack): string {
   const dir = join(gitdir, 'objects', 'pack');
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `tmp_pack_${process.pid}_${randomBytes(4).toString('hex')}`);
+  const tmpDir = tmpDirOf(gitdir);
+  makeDir(dir);
+  makeDir(tmpDir);
+  const tmp = tempName(tmpDir, name);
   try {
     if (!existsSync(join(dir, `${name}.pack`))) {
-      writeFileSync(`${tmp}.pack`, pack, { mode: 0o444 });
-      renameSync(`${tmp}.pack`, join(dir, `${name}.pack`));
+      writeDurable(`${tmp}.pack`, pack, 0o444);
+      renameDurable(`${tmp}.pack`, join(dir, `${name}.pack`));
     }
-    writeFileSync(`${tmp}.idx`, idx, { mode: 0o444 });
-    renameSync(`${tmp}.idx`, join(dir, `${name}.idx`)); // last: the pack becomes visible only now
-  } finally {
+    writeDurable(`${tmp}.idx`, idx, 0o444);
+    renameDurable(`${tmp}.idx`, join(dir, `${name}.idx`)); // last: the pack becomes visible only now
+  } catch (e) {
+    if (e instanceof FaultInjected) throw e; // a dead process cleans nothing: the next command does
     rmSync(`${tmp}.pack`, { force: true });
     rmSync(`${tmp}.idx`, { force: true });
+    throw e;
   }
   return name;
 }

@@ -2,8 +2,8 @@
  * References of the store: HEAD, branches (refs/heads) and tags (refs/tags). Writes are atomic: the new
  * value goes to a temporary file that is renamed over the ref, so a reader sees the old or the new id.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import { removeDurable, replaceFile, tmpDirOf } from './fsops.js';
 import { dirname, join } from 'node:path';
 import { SchemaverError } from '../errors.js';
 
@@ -44,17 +44,13 @@ export function refNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** writeFileAtomic writes `text` to `path` via a temporary file and a rename. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  await fsp.mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    await fsp.writeFile(tmp, text);
-    await fsp.rename(tmp, path);
-  } catch (e) {
-    await fsp.rm(tmp, { force: true });
-    throw e;
-  }
+/**
+ * writeFileAtomic writes `text` to `path` via a temp file and a rename, fsynced (file, then directory). The temp
+ * file goes to `tmpDir` when given (the store's `.schemaver/tmp`, so no `*.tmp-*` is ever left in refs/),
+ * else beside the file.
+ */
+export async function writeFileAtomic(path: string, text: string, tmpDir?: string): Promise<void> {
+  replaceFile(path, text, tmpDir ?? dirname(path));
 }
 
 /** readHead reads `<gitdir>/HEAD`. */
@@ -74,7 +70,7 @@ export async function readHead(gitdir: string): Promise<HeadState> {
 /** writeHead points HEAD at a branch or detaches it at a commit id. */
 export async function writeHead(gitdir: string, head: HeadState): Promise<void> {
   const text = 'branch' in head ? `ref: refs/heads/${head.branch}\n` : `${head.detached}\n`;
-  await writeFileAtomic(join(gitdir, 'HEAD'), text);
+  await writeFileAtomic(join(gitdir, 'HEAD'), text, tmpDirOf(gitdir));
 }
 
 /** readPackedRefs reads `<gitdir>/packed-refs` (written by `git gc` / `git pack-refs`) into ref -> id. */
@@ -135,12 +131,12 @@ export async function readRef(gitdir: string, ref: string): Promise<string | und
 
 /** writeRef points a full ref at a commit id, atomically. */
 export async function writeRef(gitdir: string, ref: string, id: string): Promise<void> {
-  await writeFileAtomic(join(gitdir, ref), `${id}\n`);
+  await writeFileAtomic(join(gitdir, ref), `${id}\n`, tmpDirOf(gitdir));
 }
 
 /** deleteRef removes a full ref, loose and packed. */
 export async function deleteRef(gitdir: string, ref: string): Promise<void> {
-  await fsp.rm(join(gitdir, ref), { force: true });
+  removeDurable(join(gitdir, ref));
   const packedPath = join(gitdir, 'packed-refs');
   let text: string;
   try {
@@ -158,7 +154,7 @@ export async function deleteRef(gitdir: string, ref: string): Promise<void> {
     }
     out.push(line);
   }
-  if (out.length !== lines.length) await writeFileAtomic(packedPath, out.join('\n'));
+  if (out.length !== lines.length) await writeFileAtomic(packedPath, out.join('\n'), tmpDirOf(gitdir));
 }
 
 /** listRefs returns every ref below `prefix` (`refs/heads/`), loose and packed, as short name -> id, sorted by name. */

@@ -3,9 +3,8 @@
  * loose objects), refs by atomic rename, and everything that moves a ref runs under the store lock.
  * Reads go through isomorphic-git (which also reads packs), with one object cache per open store.
  */
-import fs, { promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import git from 'isomorphic-git';
 import { SchemaverError, invalidSchema } from '../errors.js';
 import { canonicalObjects } from '../canon/index.js';
 import type { SourceFile } from '../parse/index.js';
@@ -20,6 +19,8 @@ import {
   type Store,
 } from './index.js';
 import { ObjectWriter, addPath, type TreeNode } from './objects.js';
+import { ObjectReader, corruptStore, type Where } from './read.js';
+import { parseCommit, parseTag, parseTree, type ParsedCommit, type TreeEntry } from './gitparse.js';
 import {
   checkRefName,
   deleteRef,
@@ -32,6 +33,8 @@ import {
   type HeadState,
 } from './refs.js';
 import { acquireLock } from './lock.js';
+import { beginOperation, endOperation, readOperation, OPERATION_FILE, type Operation } from './journal.js';
+import { cleanTemp, removeDurable, tmpDirOf } from './fsops.js';
 import { ambiguousRevision, navigate, parseRev, unknownRevision } from './revision.js';
 import { resolveAuthor } from './author.js';
 import {
@@ -52,24 +55,66 @@ const STATE_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 /** GitStore is an open `.schemaver` repository. */
 export class GitStore implements Store {
-  private readonly cache: object = {};
+  private readonly objects: ObjectReader;
+  private readonly commits = new Map<string, ParsedCommit>();
+  private readonly trees = new Map<string, TreeEntry[]>();
+  private readonly checked = new Set<string>();
   private readonly infos = new Map<string, CommitInfo>();
   private lockDepth = 0;
+  private unbornChecked = false;
   private release: (() => Promise<void>) | undefined;
 
   constructor(
     readonly root: string,
     readonly gitdir: string,
-  ) {}
+  ) {
+    this.objects = new ObjectReader(gitdir);
+  }
 
   /** headState reads what HEAD points at. */
   headState(): Promise<HeadState> {
     return readHead(this.gitdir);
   }
 
+  /**
+   * head returns HEAD's commit, after checking that every object of its snapshot is present and sound (once per
+   * open store), so every command that reads or builds on HEAD refuses a damaged store. undefined only for a
+   * fresh store; a branch ref that vanished while the store holds history is corrupt-store.
+   */
   async head(): Promise<string | undefined> {
     const h = await readHead(this.gitdir);
-    return 'detached' in h ? h.detached : readRef(this.gitdir, `refs/heads/${h.branch}`);
+    const id = 'detached' in h ? h.detached : await readRef(this.gitdir, `refs/heads/${h.branch}`);
+    if (id === undefined) {
+      await this.checkUnborn((h as { branch: string }).branch);
+      return undefined;
+    }
+    this.checkObjects(id);
+    return id;
+  }
+
+  /** checkUnborn refuses a missing HEAD branch when the store holds history: the ref was deleted, not never made. */
+  private async checkUnborn(branch: string): Promise<void> {
+    if (this.unbornChecked) return;
+    const refs = [...(await listRefs(this.gitdir, 'refs/heads/')), ...(await listRefs(this.gitdir, 'refs/tags/'))];
+    const { pendingRoot } = await import('./journal.js');
+    const pending = await pendingRoot(this.gitdir);
+    const commits = [...this.objects.looseIds(), ...this.objects.packs().flatMap((p) => [...p.offsets.keys()])].filter(
+      (o) => o !== pending && this.objects.exists(o) && this.objects.read(o).type === 'commit',
+    );
+    if (refs.length || commits.length) {
+      const what = refs.length
+        ? `branch/tag ${refs.map((r) => r.name).join(', ')}`
+        : `${commits.length} commit(s) (${commits
+            .slice(0, 3)
+            .map((c) => c.slice(0, 7))
+            .join(', ')})`;
+      throw corruptStore(
+        `HEAD points at branch '${branch}', which does not exist, but the store holds ${what}: the ref .schemaver/refs/heads/${branch} was deleted`,
+        { ref: `refs/heads/${branch}`, problem: 'missing-ref', commits: commits.slice(0, 20) },
+        `restore .schemaver/refs/heads/${branch} from your application repository (\`git checkout -- .schemaver\`), or write the id of its last commit into it (\`schemaver fsck\` lists commits no ref reaches); \`schemaver checkout BRANCH\` switches to a branch that exists`,
+      );
+    }
+    this.unbornChecked = true;
   }
 
   async currentBranch(): Promise<string | undefined> {
@@ -137,41 +182,26 @@ export class GitStore implements Store {
 
   /** commitsWithPrefix lists commit ids (loose and packed) that start with a hex prefix. */
   private async commitsWithPrefix(prefix: string): Promise<string[]> {
-    let oids: string[];
-    try {
-      oids = [await git.expandOid({ fs, gitdir: this.gitdir, oid: prefix, cache: this.cache })];
-    } catch (e) {
-      const err = e as { code?: string; data?: { matches?: string[] } };
-      if (err.code === 'AmbiguousError') oids = err.data?.matches ?? [];
-      else return [];
-    }
+    const ids = new Set(this.objects.looseIds().filter((o) => o.startsWith(prefix)));
+    for (const p of this.objects.rescan()) for (const oid of p.offsets.keys()) if (oid.startsWith(prefix)) ids.add(oid);
     const out: string[] = [];
-    for (const oid of oids) if (await this.isCommit(oid)) out.push(oid);
+    for (const oid of ids) if (await this.isCommit(oid)) out.push(oid);
     return out;
   }
 
-  /** isCommit tells whether an object exists and is a commit. */
+  /** isCommit tells whether an object exists and is a commit (a damaged one is corrupt-store, not "no"). */
   private async isCommit(oid: string): Promise<boolean> {
-    try {
-      const o = await git.readObject({ fs, gitdir: this.gitdir, oid, format: 'content', cache: this.cache });
-      return o.type === 'commit';
-    } catch {
-      return false;
-    }
+    if (!this.objects.exists(oid)) return false;
+    return this.objects.read(oid).type === 'commit';
   }
 
   /** peel follows annotated tags to the commit they name. */
   private async peel(oid: string, rev: string): Promise<string> {
     for (let i = 0; i < 10; i++) {
-      let o;
-      try {
-        o = await git.readObject({ fs, gitdir: this.gitdir, oid, format: 'parsed', cache: this.cache });
-      } catch {
-        throw unknownRevision(rev, `object ${oid.slice(0, 7)} is missing from the store`);
-      }
+      const o = this.objects.read(oid, 'object', { path: `the target of ${rev}` });
       if (o.type === 'commit') return oid;
       if (o.type === 'tag') {
-        oid = (o.object as { object: string }).object;
+        oid = parseTag(oid, o.content).object;
         continue;
       }
       break;
@@ -179,74 +209,121 @@ export class GitStore implements Store {
     throw unknownRevision(rev, 'it does not name a commit');
   }
 
+  /** parsed reads and parses a commit object (cached). */
+  private parsed(id: string): ParsedCommit {
+    let c = this.commits.get(id);
+    if (!c) {
+      c = parseCommit(id, this.objects.readTyped(id, 'commit', { commit: id }), { commit: id });
+      this.commits.set(id, c);
+    }
+    return c;
+  }
+
   async readCommit(id: string): Promise<CommitInfo> {
     const hit = this.infos.get(id);
     if (hit) return hit;
-    let c;
-    try {
-      c = await git.readCommit({ fs, gitdir: this.gitdir, oid: id, cache: this.cache });
-    } catch (e) {
-      throw unknownRevision(id, 'no such commit in the store', { revision: id, cause: (e as Error).message });
-    }
-    const { message, hash } = splitMessage(c.commit.message);
+    const c = this.parsed(id);
+    const { message, hash } = splitMessage(c.message);
     const info: CommitInfo = {
-      id: c.oid,
-      parents: c.commit.parent,
+      id,
+      parents: c.parents,
       message,
-      author: { name: c.commit.author.name, email: c.commit.author.email, timestamp: c.commit.author.timestamp },
-      schemaHash: hash ?? (await this.readSchemaverJson(c.commit.tree)).hash,
+      author: c.author,
+      schemaHash: hash ?? (await this.readSchemaverJson(id)).hash,
     };
     this.infos.set(id, info);
     return info;
   }
 
-  /** readSchemaverJson reads `schemaver.json` of a commit tree. */
-  private async readSchemaverJson(tree: string): Promise<SchemaverJson> {
-    const text = await this.readText(tree, 'schemaver.json');
+  /** readSchemaverJson reads `schemaver.json` of a commit. */
+  private async readSchemaverJson(id: string): Promise<SchemaverJson> {
+    const text = this.readText(id, 'schemaver.json');
     if (text === undefined) return { format: FORMAT, hash: '', renames: [] };
-    return JSON.parse(text) as SchemaverJson;
+    return parseJson<SchemaverJson>(text, id, 'schemaver.json');
   }
 
-  /** readText reads a file of a tree as UTF-8, or undefined when absent. */
-  private async readText(tree: string, filepath: string): Promise<string | undefined> {
-    try {
-      const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid: tree, filepath, cache: this.cache });
-      return Buffer.from(blob).toString('utf8');
-    } catch {
-      return undefined;
+  /** tree reads and parses a tree object (cached). */
+  private tree(oid: string, where: Where): TreeEntry[] {
+    let t = this.trees.get(oid);
+    if (!t) {
+      t = parseTree(oid, this.objects.readTyped(oid, 'tree', where), where);
+      this.trees.set(oid, t);
     }
+    return t;
   }
 
-  /** listTree lists the blobs below `dir` of a tree recursively as path -> blob id ({} when absent). */
-  async listTree(tree: string, dir: string): Promise<Map<string, string>> {
+  /** entry finds the tree entry at `path` in a commit's tree (undefined when the path is absent). */
+  private entry(id: string, path: string): TreeEntry | undefined {
+    let oid = this.parsed(id).tree;
+    let at = '';
+    let found: TreeEntry | undefined;
+    for (const part of path.split('/')) {
+      if (found && found.type !== 'tree') return undefined;
+      found = this.tree(oid, { commit: id, path: at }).find((e) => e.name === part);
+      if (!found) return undefined;
+      oid = found.oid;
+      at = at ? `${at}/${part}` : part;
+    }
+    return found;
+  }
+
+  /** readText reads a file of a commit's tree as UTF-8, or undefined when the tree has no such path. */
+  private readText(id: string, path: string): string | undefined {
+    const e = this.entry(id, path);
+    if (!e) return undefined;
+    return this.objects.readTyped(e.oid, 'blob', { commit: id, path }).toString('utf8');
+  }
+
+  /** listTree lists the blobs below `dir` of a commit's tree recursively as path -> blob id ({} when absent). */
+  listTree(id: string, dir: string): Map<string, string> {
     const out = new Map<string, string>();
-    const walk = async (oid: string, prefix: string): Promise<void> => {
-      const { tree: entries } = await git.readTree({ fs, gitdir: this.gitdir, oid, cache: this.cache });
-      for (const e of entries) {
-        const p = `${prefix}/${e.path}`;
-        if (e.type === 'tree') await walk(e.oid, p);
+    const walk = (oid: string, prefix: string): void => {
+      for (const e of this.tree(oid, { commit: id, path: prefix })) {
+        const p = `${prefix}/${e.name}`;
+        if (e.type === 'tree') walk(e.oid, p);
         else if (e.type === 'blob') out.set(p, e.oid);
       }
     };
-    let sub;
-    try {
-      sub = await git.readTree({ fs, gitdir: this.gitdir, oid: tree, filepath: dir, cache: this.cache });
-    } catch {
-      return out;
-    }
-    await walk(sub.oid, dir);
+    const sub = this.entry(id, dir);
+    if (sub?.type === 'tree') walk(sub.oid, dir);
     return out;
   }
 
-  /** treeOf returns the root tree id of a commit. */
-  private async treeOf(id: string): Promise<string> {
-    const c = await git.readCommit({ fs, gitdir: this.gitdir, oid: id, cache: this.cache });
-    return c.commit.tree;
+  /**
+   * checkObjects makes sure every object of a commit's tree is present and sound (loose objects read and
+   * hashed, packed ones in a pack whose checksums hold), once per open store: commands that read or build on
+   * HEAD refuse a damaged snapshot instead of reading part of it as empty. corrupt-store otherwise.
+   */
+  checkObjects(id: string): void {
+    if (this.checked.has(id)) return;
+    const walk = (oid: string, prefix: string): void => {
+      for (const e of this.tree(oid, { commit: id, path: prefix })) {
+        const p = prefix ? `${prefix}/${e.name}` : e.name;
+        if (e.type === 'tree') walk(e.oid, p);
+        else if (e.type === 'blob') this.objects.check(e.oid, 'blob', { commit: id, path: p });
+      }
+    };
+    walk(this.parsed(id).tree, '');
+    // and the commit objects of its history (what log, merge-base and deploy paths walk): headers only
+    const seen = new Set<string>();
+    const stack = [...this.parsed(id).parents];
+    while (stack.length) {
+      const c = stack.pop()!;
+      if (seen.has(c) || this.checked.has(c)) continue;
+      seen.add(c);
+      stack.push(...this.parsed(c).parents);
+    }
+    this.checked.add(id);
+  }
+
+  /** readBlob reads a blob by id, checked. */
+  async readBlob(oid: string, where?: Where): Promise<Buffer> {
+    return this.objects.readTyped(oid, 'blob', where);
   }
 
   /** schemaFileIds lists `schema/**` of a commit as path -> git blob id, without reading the blobs (fast dirty checks). */
   async schemaFileIds(id: string): Promise<Map<string, string>> {
-    return this.listTree(await this.treeOf(id), 'schema');
+    return this.listTree(id, 'schema');
   }
 
   /** readFiles returns the `schema/**` files of a commit, byte for byte, sorted by path. */
@@ -254,24 +331,41 @@ export class GitStore implements Store {
     const ids = await this.schemaFileIds(id);
     const files: SourceFile[] = [];
     for (const [path, oid] of [...ids].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid, cache: this.cache });
-      files.push({ path, text: Buffer.from(blob).toString('utf8') });
+      files.push({ path, text: this.objects.readTyped(oid, 'blob', { commit: id, path }).toString('utf8') });
     }
     return files;
   }
 
-  /** readMigrations returns the stored migrations of a commit, in the order of its parents. */
+  /**
+   * readMigrations returns the stored migrations of a commit, in the order of its parents. A migration
+   * directory is whole or corrupt-store: steps.json, up.sql and down.sql all present and sound; each script
+   * carries the blob id the tree recorded for it (scriptIds), which deploys check again before running it.
+   */
   async readMigrations(id: string): Promise<Migration[]> {
     const info = await this.readCommit(id);
-    const tree = await this.treeOf(id);
     const dirs = info.parents.length ? info.parents.map(migrationDir) : [migrationDir('')];
     const out: Migration[] = [];
     for (const dir of dirs) {
-      const steps = await this.readText(tree, `migrations/${dir}/steps.json`);
-      if (steps === undefined) continue;
-      const up = (await this.readText(tree, `migrations/${dir}/up.sql`)) ?? '';
-      const down = (await this.readText(tree, `migrations/${dir}/down.sql`)) ?? '';
-      out.push(readMigration(dir, up, down, steps));
+      const base = `migrations/${dir}`;
+      if (!this.entry(id, base)) continue; // no migration stored for this parent (fsck reports it)
+      const read = (name: string) => {
+        const e = this.entry(id, `${base}/${name}`);
+        if (!e || e.type !== 'blob')
+          throw corruptStore(`${base}/${name} of commit ${id.slice(0, 7)} is missing from its tree`, {
+            commit: id,
+            path: `${base}/${name}`,
+            problem: 'missing-entry',
+          });
+        return {
+          text: this.objects.readTyped(e.oid, 'blob', { commit: id, path: `${base}/${name}` }).toString('utf8'),
+          oid: e.oid,
+        };
+      };
+      const steps = read('steps.json');
+      const up = read('up.sql');
+      const down = read('down.sql');
+      const m = readMigration(dir, up.text, down.text, steps.text, id);
+      out.push({ ...m, scriptIds: { up: up.oid, down: down.oid } });
     }
     return out;
   }
@@ -282,16 +376,17 @@ export class GitStore implements Store {
     return { ...info, schema: await this.readSchema(id, files), files, migrations: await this.readMigrations(id) };
   }
 
-  /** readSchema returns the model a commit stored (snapshot.json), or parses its files when it has none. */
+  /** readSchema returns the model a commit stored (snapshot.json), or parses its files when it has none (old stores). */
   async readSchema(id: string, files?: readonly SourceFile[]): Promise<Schema> {
-    const stored = await this.readText(await this.treeOf(id), SNAPSHOT_FILE);
+    const stored = this.readText(id, SNAPSHOT_FILE);
     if (stored !== undefined) {
-      try {
-        const schema = JSON.parse(stored) as Schema;
-        if (schema && schema.kind === 'schema') return schema;
-      } catch {
-        /* fall back to the files */
-      }
+      const schema = parseJson<Schema>(stored, id, SNAPSHOT_FILE);
+      if (schema && schema.kind === 'schema') return schema;
+      throw corruptStore(`${SNAPSHOT_FILE} of commit ${id.slice(0, 7)} is not a schema model`, {
+        commit: id,
+        path: SNAPSHOT_FILE,
+        problem: 'unparseable',
+      });
     }
     const { parseSchemaFiles } = await import('../parse/index.js'); // only for stores without snapshot.json
     const parsed = parseSchemaFiles(files ?? (await this.readFiles(id)));
@@ -310,7 +405,7 @@ export class GitStore implements Store {
 
   /** renamesOf returns the renames recorded in a commit's schemaver.json. */
   async renamesOf(id: string): Promise<readonly string[]> {
-    return (await this.readSchemaverJson(await this.treeOf(id))).renames ?? [];
+    return (await this.readSchemaverJson(id)).renames ?? [];
   }
 
   async commit(c: NewCommit): Promise<string> {
@@ -360,10 +455,15 @@ export class GitStore implements Store {
             exit: 1,
           });
         }
-        await w.flush(); // every object is in place before the ref moves
         const h = await readHead(this.gitdir);
-        if ('branch' in h) await writeRef(this.gitdir, `refs/heads/${h.branch}`, id);
+        const ref = 'branch' in h ? `refs/heads/${h.branch}` : 'HEAD';
+        // journal first, objects next (each fsynced with its directory), the ref last, the journal removed after
+        beginOperation(this.gitdir, { operation: 'commit', ref, from: head ?? null, to: id });
+        await w.flush();
+        if ('branch' in h) await writeRef(this.gitdir, ref, id);
         else await writeHead(this.gitdir, { detached: id });
+        endOperation(this.gitdir);
+        this.checked.add(id);
         return id;
       });
     return { id, write };
@@ -414,8 +514,8 @@ export class GitStore implements Store {
   }
 
   async mergeBase(a: string, b: string): Promise<string | undefined> {
-    const bases = await git.findMergeBase({ fs, gitdir: this.gitdir, oids: [a, b], cache: this.cache });
-    return (bases as string[])[0];
+    const { mergeBases } = await import('./mergebase.js');
+    return (await mergeBases([a, b], async (id) => (await this.readCommit(id)).parents))[0];
   }
 
   /** isAncestor tells whether commit `a` is reachable from `b` (or equal). */
@@ -506,12 +606,61 @@ export class GitStore implements Store {
   async writeState(name: string, value: string | undefined): Promise<void> {
     checkStateName(name);
     const path = join(this.gitdir, name);
-    if (value === undefined) await fsp.rm(path, { force: true });
-    else await writeFileAtomic(path, value);
+    if (value === undefined) removeDurable(path);
+    else await writeFileAtomic(path, value, tmpDirOf(this.gitdir));
+  }
+
+  /** notes collects what the store did on its own (an interrupted commit finished or rolled back) for the command to say. */
+  readonly notes: string[] = [];
+
+  /** interrupted returns the journal of an operation that was interrupted (none runs: the lock is free), if any. */
+  async interrupted(): Promise<Operation | undefined> {
+    const op = readOperation(this.gitdir);
+    if (!op) return undefined;
+    if (this.lockDepth > 0) return op;
+    try {
+      return await this.withLock(async () => readOperation(this.gitdir));
+    } catch (e) {
+      if ((e as { code?: string }).code === 'store-locked') return undefined; // still running elsewhere
+      throw e;
+    }
+  }
+
+  /**
+   * settle runs when the lock is taken: temp files of dead processes are removed, and an interrupted commit
+   * is settled (its ref either moved, then the commit is complete, or did not, then its objects are unreachable
+   * and harmless); the journal goes. Other interrupted operations are left for their --continue / --abort.
+   */
+  private async settle(): Promise<void> {
+    cleanTemp(tmpDirOf(this.gitdir));
+    const op = readOperation(this.gitdir);
+    if (!op || op.operation !== 'commit') return;
+    const now = op.ref === 'HEAD' ? await this.detachedHead() : await readRef(this.gitdir, op.ref ?? '');
+    this.notes.push(
+      now === op.to && op.to
+        ? `an interrupted commit (${op.to.slice(0, 7)}) had completed; its journal was removed`
+        : `an interrupted commit was rolled back: ${op.ref ?? 'HEAD'} stays at ${op.from ? op.from.slice(0, 7) : 'no commit'}`,
+    );
+    removeDurable(join(this.gitdir, OPERATION_FILE));
+  }
+
+  /** detachedHead is the commit a detached HEAD names (undefined on a branch). */
+  private async detachedHead(): Promise<string | undefined> {
+    const h = await readHead(this.gitdir);
+    return 'detached' in h ? h.detached : undefined;
   }
 
   async withLock<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.lockDepth === 0) this.release = await acquireLock(this.gitdir);
+    if (this.lockDepth === 0) {
+      this.release = await acquireLock(this.gitdir);
+      try {
+        await this.settle();
+      } catch (e) {
+        await this.release();
+        this.release = undefined;
+        throw e;
+      }
+    }
     this.lockDepth++;
     try {
       return await fn();
@@ -533,6 +682,19 @@ function checkStateName(name: string): void {
       code: 'bad-state-name',
       message: `'${name}' is not a state file name (use upper case, e.g. MERGE_HEAD)`,
       exit: 2,
+    });
+  }
+}
+
+/** parseJson parses a JSON file of a commit's tree, or throws corrupt-store naming it. */
+function parseJson<T>(text: string, commit: string, path: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw corruptStore(`${path} of commit ${commit.slice(0, 7)} is not valid JSON`, {
+      commit,
+      path,
+      problem: 'unparseable',
     });
   }
 }

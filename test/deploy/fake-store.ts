@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { SchemaverError } from '../../src/errors.js';
+import { blobId } from '../../src/store/objects.js';
 import type { Migration, StepSummary } from '../../src/model/plan.js';
 import { emptySchema, type Schema, type Table } from '../../src/model/types.js';
 import type { CommitInfo, Snapshot } from '../../src/store/index.js';
@@ -96,6 +97,7 @@ export class FakeStore implements DeployStore {
       toHash: hash,
       up: e.up,
       down: e.down,
+      scriptIds: { up: blobId(e.up), down: blobId(e.down) }, // as a real store records them
       steps: (e.steps ?? []).map((s) => ({
         what: s.what ?? 'step',
         object: s.object ?? '',

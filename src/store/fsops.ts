@@ -1,0 +1,188 @@
+/**
+ * The store's file writes, in one place: every write is durable (file fsynced before it is renamed in, the
+ * directory fsynced after) and counted, so tests can stop a writer after its Nth operation. Temp files live in
+ * `.schemaver/tmp/` (ignored by git, emptied by the next command), never beside a ref or a schema file.
+ *
+ * Fault injection: `SCHEMAVER_FAULT_AFTER=N` kills the process (SIGKILL) just before its (N+1)th operation;
+ * in-process tests use setFaultLimit, after which every operation throws FaultInjected (a dead process does
+ * nothing more either).
+ */
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  writeSync,
+  readdirSync,
+} from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+
+/** FaultInjected is thrown by every file operation once the injected fault has fired. */
+export class FaultInjected extends Error {
+  constructor(readonly op: string) {
+    super(`fault injected before ${op}`);
+  }
+}
+
+let count = 0;
+let limit: number | undefined = process.env.SCHEMAVER_FAULT_AFTER
+  ? Number(process.env.SCHEMAVER_FAULT_AFTER)
+  : undefined;
+let fired = false;
+/** durable turns fsync on or off (SCHEMAVER_FSYNC=0 switches it off, for measuring its cost). */
+const durable = process.env.SCHEMAVER_FSYNC !== '0';
+
+/** setFaultLimit makes the (n+1)th file operation from now, and every one after it, throw FaultInjected (undefined: off). */
+export function setFaultLimit(n: number | undefined): void {
+  count = 0;
+  limit = n;
+  fired = false;
+}
+
+/** faultCount is the number of file operations done since setFaultLimit (to learn how many a writer does). */
+export function faultCount(): number {
+  return count;
+}
+
+/** step counts one operation, and fires the injected fault when its turn has come. */
+function step(op: string): void {
+  if (fired) throw new FaultInjected(op);
+  if (limit !== undefined && count >= limit) {
+    fired = true;
+    if (process.env.SCHEMAVER_FAULT_AFTER) process.kill(process.pid, 'SIGKILL');
+    throw new FaultInjected(op);
+  }
+  count++;
+}
+
+/** syncDir fsyncs a directory, so a rename or unlink in it survives an OS crash. */
+export function syncDir(dir: string): void {
+  if (!durable) return;
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    /* some file systems cannot fsync a directory */
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** tmpDirOf is the temp directory of the store at `gitdir`. */
+export function tmpDirOf(gitdir: string): string {
+  return join(gitdir, 'tmp');
+}
+
+/** tempName is a fresh temp file path in `dir`, carrying the pid so a later command knows whose it was. */
+export function tempName(dir: string, hint: string): string {
+  return join(
+    dir,
+    `${basename(hint)
+      .replace(/[^A-Za-z0-9_.-]/g, '_')
+      .slice(0, 40)}.${process.pid}.${randomBytes(4).toString('hex')}`,
+  );
+}
+
+/** writeDurable writes a new file completely and fsyncs it (no rename: the caller renames it in). */
+export function writeDurable(path: string, data: Uint8Array | string, mode?: number): void {
+  step(`write ${path}`);
+  const fd = openSync(path, 'wx', mode ?? 0o666);
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    if (durable) fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** renameDurable renames a file into place and fsyncs the target directory. */
+export function renameDurable(from: string, to: string): void {
+  step(`rename ${to}`);
+  renameSync(from, to);
+  syncDir(dirname(to));
+}
+
+/** removeDurable removes a file (absent is fine) and fsyncs its directory. */
+export function removeDurable(path: string): void {
+  step(`remove ${path}`);
+  rmSync(path, { force: true });
+  syncDir(dirname(path));
+}
+
+/** makeDir creates a directory and its parents (counted as one operation when it creates anything). */
+export function makeDir(dir: string): void {
+  const made = mkdirSync(dir, { recursive: true });
+  if (made !== undefined) {
+    step(`mkdir ${dir}`);
+    syncDir(dirname(made));
+  }
+}
+
+/** removeEmptyDir removes a directory when it is empty; false when it is not (or is gone). */
+export function removeEmptyDir(dir: string): boolean {
+  try {
+    if (readdirSync(dir).length) return false;
+  } catch {
+    return false;
+  }
+  step(`rmdir ${dir}`);
+  try {
+    rmdirSync(dir);
+  } catch {
+    return false;
+  }
+  return true;
+}
+
+/**
+ * replaceFile writes `data` to `path` atomically and durably: a temp file in `tmpDir` (same file system),
+ * fsynced, renamed over `path`, the directory fsynced. A reader sees the old or the new content, never a mix.
+ */
+export function replaceFile(path: string, data: Uint8Array | string, tmpDir: string, mode?: number): void {
+  makeDir(tmpDir);
+  makeDir(dirname(path));
+  const tmp = tempName(tmpDir, path);
+  writeDurable(tmp, data, mode);
+  try {
+    renameDurable(tmp, path);
+  } catch (e) {
+    if (!(e instanceof FaultInjected)) rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** cleanTemp removes the temp files of processes that are gone from `tmpDir`; returns how many it removed. */
+export function cleanTemp(tmpDir: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(tmpDir);
+  } catch {
+    return 0;
+  }
+  let n = 0;
+  for (const name of names) {
+    const pid = Number(/\.(\d+)\.[0-9a-f]{8}$/.exec(name)?.[1]);
+    if (pid && pid !== process.pid && alive(pid)) continue;
+    if (pid === process.pid) continue;
+    rmSync(join(tmpDir, name), { force: true, recursive: true });
+    n++;
+  }
+  return n;
+}
+
+/** alive tells whether a process exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
