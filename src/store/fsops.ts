@@ -28,35 +28,38 @@ export class FaultInjected extends Error {
   }
 }
 
-let count = 0;
-let limit: number | undefined = process.env.SCHEMAVER_FAULT_AFTER
-  ? Number(process.env.SCHEMAVER_FAULT_AFTER)
-  : undefined;
-let fired = false;
+/** faults is the counter state, on globalThis so every copy of this module (dist/ and src/ in tests) shares it. */
+const faults: { count: number; limit: number | undefined; fired: boolean } = ((
+  globalThis as { __schemaverFaults?: { count: number; limit: number | undefined; fired: boolean } }
+).__schemaverFaults ??= {
+  count: 0,
+  limit: process.env.SCHEMAVER_FAULT_AFTER ? Number(process.env.SCHEMAVER_FAULT_AFTER) : undefined,
+  fired: false,
+});
 /** durable turns fsync on or off (SCHEMAVER_FSYNC=0 switches it off, for measuring its cost). */
 const durable = process.env.SCHEMAVER_FSYNC !== '0';
 
 /** setFaultLimit makes the (n+1)th file operation from now, and every one after it, throw FaultInjected (undefined: off). */
 export function setFaultLimit(n: number | undefined): void {
-  count = 0;
-  limit = n;
-  fired = false;
+  faults.count = 0;
+  faults.limit = n;
+  faults.fired = false;
 }
 
 /** faultCount is the number of file operations done since setFaultLimit (to learn how many a writer does). */
 export function faultCount(): number {
-  return count;
+  return faults.count;
 }
 
 /** step counts one operation, and fires the injected fault when its turn has come. */
 function step(op: string): void {
-  if (fired) throw new FaultInjected(op);
-  if (limit !== undefined && count >= limit) {
-    fired = true;
+  if (faults.fired) throw new FaultInjected(op);
+  if (faults.limit !== undefined && faults.count >= faults.limit) {
+    faults.fired = true;
     if (process.env.SCHEMAVER_FAULT_AFTER) process.kill(process.pid, 'SIGKILL');
     throw new FaultInjected(op);
   }
-  count++;
+  faults.count++;
 }
 
 /** syncDir fsyncs a directory, so a rename or unlink in it survives an OS crash. */
@@ -169,8 +172,8 @@ export function cleanTemp(tmpDir: string): number {
   let n = 0;
   for (const name of names) {
     const pid = Number(/\.(\d+)\.[0-9a-f]{8}$/.exec(name)?.[1]);
+    // another live process may be writing it; this process has none in flight (its writes are synchronous)
     if (pid && pid !== process.pid && alive(pid)) continue;
-    if (pid === process.pid) continue;
     rmSync(join(tmpDir, name), { force: true, recursive: true });
     n++;
   }
