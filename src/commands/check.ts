@@ -23,10 +23,11 @@ export default class Check extends BaseCommand {
   async run(): Promise<CheckResult> {
     const { args, flags } = await this.parse(Check);
     const { withDeploy } = await import('../deploy/session.js');
-    const { check, driftError } = await import('../deploy/check.js');
+    const { check, driftError, cachedPgliteBuilder } = await import('../deploy/check.js');
+    const { cacheDir } = await import('../store/index.js');
     const r = await withDeploy(
       { start: this.root, url: flags.url, create: false, ...(args.rev ? { revs: [args.rev] } : {}) },
-      (s) => check(s.store, s.target.db, s.target.label, args.rev),
+      (s) => check(s.store, s.target.db, s.target.label, args.rev, cachedPgliteBuilder(cacheDir(s.root))),
     );
     if (!r.clean) throw driftError(r);
     this.print(

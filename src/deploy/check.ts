@@ -26,14 +26,22 @@ export interface CheckResult {
   readonly ms: number;
 }
 
-/** SchemaBuilder reads back a schema as PostgreSQL sees it after building it from nothing. */
-export type SchemaBuilder = (schema: Schema) => Promise<Schema>;
+/** SchemaBuilder reads back a schema (whose hash is `hash` when known) as PostgreSQL sees it after building it from nothing. */
+export type SchemaBuilder = (schema: Schema, hash?: string) => Promise<Schema>;
 
 /** pgliteBuilder builds a schema from nothing in a fresh PGlite and reads it back (src/pg/build.ts). */
 export const pgliteBuilder: SchemaBuilder = async (schema) => {
   const { buildSchema } = await import('../pg/build.js');
   return buildSchema(schema);
 };
+
+/** cachedPgliteBuilder is pgliteBuilder through the read-back cache in `cacheDir` (a snapshot is built once, ever). */
+export function cachedPgliteBuilder(cacheDir: string): SchemaBuilder {
+  return async (schema, hash) => {
+    const { cachedBuild } = await import('../pg/readback.js');
+    return cachedBuild(cacheDir, schema, pgliteBuilder, hash);
+  };
+}
 
 /** check compares the target with the snapshot of `rev` (default: the commit the database records). */
 export async function check(
@@ -79,7 +87,7 @@ export async function check(
       );
     }
   }
-  const built = await build(snapshot);
+  const built = await build(snapshot, hash ?? undefined);
   const actual = db ? await introspect(db) : { schema: emptySchema(), unsupported: [] };
   const expected = db ? await redeparseViews(db, built, actual.schema) : built;
   const { compareSchemas } = await import('../pg/compare.js');

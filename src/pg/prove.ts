@@ -57,7 +57,8 @@ export async function proveEdges(jobs: readonly EdgeJob[], opts: ProveOptions = 
         while (next < todo.length) {
           const i = todo[next++]!;
           const j = jobs[i]!;
-          const r = await v.verify(j.from, j.to, j.up, j.down, j.opts ?? {});
+          const vo = opts.cacheDir ? { ...j.opts, readbackDir: opts.cacheDir } : (j.opts ?? {});
+          const r = await v.verify(j.from, j.to, j.up, j.down, vo);
           results[i] = r;
           if (r.ok && opts.cacheDir) {
             const dir = opts.cacheDir;

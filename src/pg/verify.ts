@@ -16,6 +16,8 @@ import { edgeClosure, partialSchema } from './closure.js';
 import { compareSchemas } from './compare.js';
 import { execBatched } from './batch.js';
 import { countRows, insertSamples } from './samples.js';
+import { readCachedReadback, writeCachedReadback } from './readback.js';
+import { schemaHash } from '../canon/index.js';
 
 /** VerifyResult tells whether an edge reproduces its target, with a semantic diff when it does not. */
 export interface VerifyResult {
@@ -45,6 +47,11 @@ export interface VerifyOptions {
   readonly generated?: boolean;
   /** onProgress hears long phases advance: `phase` (`building`, `up`, `down`), statements done of total. */
   readonly onProgress?: (phase: string, done: number, total: number) => void;
+  /**
+   * readbackDir: the store's cache directory, whose read-back cache (readback.ts) stands in for building and reading
+   * back a schema an earlier proof already read; none when omitted.
+   */
+  readonly readbackDir?: string;
   /** hashes: schemaHash of `from` and `to` when the caller has them (the cache key needs them; hashing 1000 tables costs ~0.1 s). */
   readonly hashes?: { readonly from: string; readonly to: string };
 }
@@ -217,7 +224,8 @@ export async function verifyEdge(
     const size = c.full.size + c.stripped.size;
     if (c.total >= PARTIAL_MIN_OBJECTS && size * 2 <= c.total) {
       // `generated` speaks of the whole edge: an empty partial source does not make up a creation script of the partial target
-      const r = await proveEdge(partialSchema(from, c), partialSchema(to, c), up, down, { ...opts, generated: false });
+      const partial = { ...opts, generated: false, hashes: undefined }; // the hashes are the whole schemas'
+      const r = await proveEdge(partialSchema(from, c), partialSchema(to, c), up, down, partial);
       if (r.ok) result = { ...r, data: { ...(r.data as VerifyData), partial: { objects: size, of: c.total } } };
     }
   }
@@ -301,23 +309,33 @@ async function proveEdge(
   let data: VerifyData;
   try {
     await ensureRoles(db, from, to);
-    // B from nothing, read back, rolled away: the same instance then builds A.
-    let expectedTo: Schema;
-    await db.exec('BEGIN');
-    try {
-      await timed('build', () =>
-        buildInto(db, to, 'the target schema', { onBatch: progress('building'), inTransaction: true }),
-      );
-      expectedTo = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
-    } catch (e) {
-      return failed(problems, e, t0);
-    } finally {
-      await db.exec('ROLLBACK').catch(() => {});
+    // B from nothing, read back, rolled away: the same instance then builds A. A read-back an earlier proof kept
+    // (readback.ts) stands in for building B and for reading A; A itself is always built, up runs on it.
+    const rb = opts.readbackDir;
+    const hashes = rb
+      ? (opts.hashes ?? (await timed('key', () => ({ from: schemaHash(from), to: schemaHash(to) }))))
+      : undefined;
+    let expectedTo = rb ? await readCachedReadback(rb, hashes!.to, 'proof') : undefined;
+    if (!expectedTo) {
+      await db.exec('BEGIN');
+      try {
+        await timed('build', () =>
+          buildInto(db, to, 'the target schema', { onBatch: progress('building'), inTransaction: true }),
+        );
+        expectedTo = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+      } catch (e) {
+        return failed(problems, e, t0);
+      } finally {
+        await db.exec('ROLLBACK').catch(() => {});
+      }
+      if (rb) await writeCachedReadback(rb, hashes!.to, 'proof', expectedTo);
     }
     let expectedFrom: Schema;
     try {
       await timed('build', () => buildInto(db, from, 'the source schema', { onBatch: progress('building') }));
-      expectedFrom = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+      const kept = rb ? await readCachedReadback(rb, hashes!.from, 'proof') : undefined;
+      expectedFrom = kept ?? (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+      if (rb && !kept) await writeCachedReadback(rb, hashes!.from, 'proof', expectedFrom);
     } catch (e) {
       return failed(problems, e, t0);
     }
