@@ -206,6 +206,12 @@ export function canonicalize(schema: Schema): Schema {
     tables: sortedMap(schema.tables, canonTable),
     views: sortedMap(schema.views, canonView),
     functions: sortedMap(schema.functions, canonFunc),
+    ...(schema.objects && Object.keys(schema.objects).length
+      ? { objects: sortedMap(schema.objects, (x) => strip(x)) }
+      : {}),
+    ...(schema.unmanaged && Object.keys(schema.unmanaged).length
+      ? { unmanaged: sortedMap(schema.unmanaged, (x) => strip(x)) }
+      : {}),
   };
 }
 
@@ -311,6 +317,8 @@ export const SECTIONS = [
   'tables',
   'views',
   'functions',
+  'objects',
+  'unmanaged',
 ] as const;
 
 /** safeFileName percent-encodes every byte outside [A-Za-z0-9._-] so an id is a portable file name. */
@@ -329,7 +337,7 @@ export function canonicalObjects(schema: Schema): Array<{ path: string; json: st
   const canon = canonicalize(schema);
   const out: Array<{ path: string; json: string }> = [];
   for (const section of SECTIONS) {
-    const map = canon[section] as Readonly<Record<string, unknown>>;
+    const map = (canon[section] ?? {}) as Readonly<Record<string, unknown>>;
     for (const id of Object.keys(map))
       out.push({ path: `${section}/${safeFileName(id)}.json`, json: stableJson(map[id]) });
   }

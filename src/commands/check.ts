@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { urlFlag } from '../deploy/flags.js';
 import type { CheckResult } from '../deploy/check.js';
@@ -6,7 +6,7 @@ import type { CheckResult } from '../deploy/check.js';
 /** Check tells whether a database has drifted from the snapshot it records. */
 export default class Check extends BaseCommand {
   static override summary = 'Detect drift: compare a database with the snapshot it records (exit 1 on drift).';
-  static override description = `Introspects the database and compares it, object by object, with the recorded snapshot (or REV) as PostgreSQL itself reads that snapshot back after building it in a fresh PGlite. Prints a semantic diff (- expected by the snapshot, + found in the database) and exits 1 when they differ, 0 when clean. Objects the schemaver model cannot express count as drift. Bookkeeping tables schemaver_* are ignored.`;
+  static override description = `Introspects the database and compares it, object by object, with the recorded snapshot (or REV) as PostgreSQL itself reads that snapshot back after building it in a fresh PGlite. Prints a semantic diff (- expected by the snapshot, + found in the database) and exits 1 when they differ, 0 when clean. Objects schemaver does not model (kept under \`unmanaged:\`) count as drift only when they changed. Objects excluded with --exclude KIND:PATTERN or \`exclude:\` in schemaver.yaml are not compared. Bookkeeping tables schemaver_* are ignored.`;
 
   static override examples = [
     '<%= config.bin %> check',
@@ -18,16 +18,27 @@ export default class Check extends BaseCommand {
     rev: Args.string({ description: 'Compare with this revision instead of the recorded commit.', required: false }),
   };
 
-  static override flags = { url: urlFlag };
+  static override flags = {
+    url: urlFlag,
+    exclude: Flags.string({
+      summary:
+        'Ignore objects of KIND whose name matches PATTERN (* and ?); repeatable. Also `exclude:` in schemaver.yaml.',
+      helpValue: 'KIND:PATTERN',
+      multiple: true,
+    }),
+  };
 
   async run(): Promise<CheckResult> {
     const { args, flags } = await this.parse(Check);
     const { withDeploy } = await import('../deploy/session.js');
     const { check, driftError, cachedPgliteBuilder } = await import('../deploy/check.js');
     const { cacheDir } = await import('../store/index.js');
+    const { findProjectRoot } = await import('../cli/project.js');
+    const { excludeRules } = await import('../cli/config.js');
+    const rules = await excludeRules(findProjectRoot(this.root), flags.exclude ?? []);
     const r = await withDeploy(
       { start: this.root, url: flags.url, create: false, ...(args.rev ? { revs: [args.rev] } : {}) },
-      (s) => check(s.store, s.target.db, s.target.label, args.rev, cachedPgliteBuilder(cacheDir(s.root))),
+      (s) => check(s.store, s.target.db, s.target.label, args.rev, cachedPgliteBuilder(cacheDir(s.root)), rules),
     );
     if (!r.clean) throw driftError(r);
     this.print(

@@ -20,12 +20,12 @@ export default class Import extends BaseCommand {
     'Read an existing database (--url) or DDL file (--sql) into schema/ YAML, as a baseline to commit.';
   static override description = `With --sql, the file (plain DDL, or \`pg_dump --schema-only\` output as printed: its psql meta-commands such as \\restrict and its SET lines are skipped, and said so) is loaded into a fresh in-process PGlite (PostgreSQL 18) and its catalog is read back; with --url (or DATABASE_URL), the catalog of that server is read. Every object goes into schema/*.yaml: one file per schema by default, or one per table with --layout per-table. Files start with a yaml-language-server line so editors validate them.
 
-Objects schemaver cannot express (rules, aggregates, operators, casts, privileges, storage parameters...) are listed by name. Import then refuses (exit 1, nothing written) unless --allow-unsupported, which writes the rest and still lists them. An existing, non-empty schema/ is only replaced with --force. Next step: \`schemaver commit -m "baseline"\`, and \`schemaver stamp\` the existing database at that commit.`;
+Aggregates, range types, rules, event triggers, publications, statistics objects, collations, casts, operators, text search objects, foreign-data wrappers, servers, user mappings and foreign tables go under \`objects:\` as PostgreSQL's own definitions (never a password). Objects schemaver does not model yet (privileges, storage settings...) are listed and kept under \`unmanaged:\` by name and state: they pass through every plan untouched while unchanged. Leave objects out with --exclude KIND:PATTERN (repeatable) or \`exclude:\` in schemaver.yaml. An existing, non-empty schema/ is only replaced with --force. Next step: \`schemaver commit -m "baseline"\`, and \`schemaver stamp\` the existing database at that commit.`;
 
   static override examples = [
     '<%= config.bin %> import --sql db/structure.sql',
     '<%= config.bin %> import --url postgres://app@localhost/app --layout per-table',
-    '<%= config.bin %> import --sql dump.sql --force --allow-unsupported',
+    "<%= config.bin %> import --sql dump.sql --force --exclude 'table:tmp_*' --exclude 'unmanaged:privileges*'",
   ];
 
   static override flags = {
@@ -46,7 +46,14 @@ Objects schemaver cannot express (rules, aggregates, operators, casts, privilege
     }),
     force: Flags.boolean({ summary: 'Replace the YAML files of a non-empty schema/.' }),
     'allow-unsupported': Flags.boolean({
-      summary: 'Write schema/ even though some objects cannot be expressed (they are still listed).',
+      summary: 'Accepted for compatibility: objects schemaver does not model are always kept under `unmanaged:`.',
+      hidden: true,
+    }),
+    exclude: Flags.string({
+      summary:
+        'Leave out objects of KIND whose name matches PATTERN (* and ?); repeatable. Also `exclude:` in schemaver.yaml.',
+      helpValue: 'KIND:PATTERN',
+      multiple: true,
     }),
   };
 
@@ -63,6 +70,8 @@ Objects schemaver cannot express (rules, aggregates, operators, casts, privilege
     }
     const { findProjectRoot } = await import('../cli/project.js');
     const root = findProjectRoot(this.root);
+    const { excludeRules } = await import('../cli/config.js');
+    const rules = await excludeRules(root, flags.exclude ?? []);
     const { readSchemaDir, parseSchemaFiles } = await import('../parse/index.js');
     const existing = await readSchemaDir(root);
     const declared = existing.length ? parseSchemaFiles(existing).schema : undefined;
@@ -108,21 +117,13 @@ Objects schemaver cannot express (rules, aggregates, operators, casts, privilege
       result = await pg.importUrl(url!);
     }
 
-    const unsupported = result.unsupported.map((i) => i.message);
-    if (unsupported.length && !flags['allow-unsupported']) {
-      throw new SchemaverError({
-        code: 'not-supported',
-        message: `${unsupported.length} object(s) cannot be expressed in schema/ YAML; nothing was written`,
-        hint: 'remove or manage them outside schemaver, or pass --allow-unsupported to import everything else',
-        issues: result.unsupported,
-        data: { unsupported },
-        exit: 1,
-      });
-    }
+    const { applyExcludes } = await import('../model/exclude.js');
+    const schema = applyExcludes(result.schema, rules);
+    const unsupported = Object.values(schema.unmanaged ?? {}).map((u) => `${u.what}${u.state ? `: ${u.state}` : ''}`);
 
     const { writeSchemaYaml } = await import('../yaml/index.js');
-    const files = writeSchemaYaml(result.schema, { layout: flags.layout as 'per-schema' | 'per-table' });
-    const mismatch = pg.checkYamlRoundTrip(result.schema, files, parseSchemaFiles);
+    const files = writeSchemaYaml(schema, { layout: flags.layout as 'per-schema' | 'per-table' });
+    const mismatch = pg.checkYamlRoundTrip(schema, files, parseSchemaFiles);
     if (mismatch.length) {
       throw new SchemaverError({
         code: 'import-round-trip',
@@ -135,7 +136,7 @@ Objects schemaver cannot express (rules, aggregates, operators, casts, privilege
     const { writeSchemaFiles } = await import('../store/index.js');
     await writeSchemaFiles(root, files);
 
-    const objects = pg.countObjects(result.schema);
+    const objects = pg.countObjects(schema);
     const summary = Object.entries(objects)
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n} ${n === 1 ? k.replace(/s$/, '') : k}`)
@@ -146,7 +147,11 @@ Objects schemaver cannot express (rules, aggregates, operators, casts, privilege
     for (const f of files) this.print(`  ${f.path}`);
     if (unsupported.length) {
       const w = paint(process.stderr);
-      this.note(w.yellow(`warning: ${unsupported.length} object(s) were left out:`));
+      this.note(
+        w.yellow(
+          `note: ${unsupported.length} object(s) schemaver does not model are kept under \`unmanaged:\` (they pass through while unchanged):`,
+        ),
+      );
       for (const m of unsupported) this.note(`  ${m}`);
     }
     this.print(c.dim('next: schemaver commit -m "baseline"'));

@@ -9,6 +9,7 @@ import type { Driver } from '../pg/driver.js';
 import type { SemChange } from '../cli/semdiff.js';
 import { BASE, short, type DeployStore } from './path.js';
 import { readRecorded } from './versions.js';
+import type { ExcludeRule } from '../model/exclude.js';
 
 /** CheckResult is what `check` found. */
 export interface CheckResult {
@@ -21,7 +22,7 @@ export interface CheckResult {
   readonly problems: readonly string[];
   /** changes: the same differences as structured changes, from the snapshot (expected) to the database (actual). */
   readonly changes: readonly SemChange[];
-  /** unsupported: objects in the database the model cannot express (they are drift too). */
+  /** unsupported: unmanaged objects (the model cannot express them) that differ between snapshot and database. */
   readonly unsupported: readonly Issue[];
   readonly ms: number;
 }
@@ -50,6 +51,7 @@ export async function check(
   label: string,
   rev?: string,
   build: SchemaBuilder = pgliteBuilder,
+  exclude: readonly ExcludeRule[] = [],
 ): Promise<CheckResult> {
   const t0 = performance.now();
   let commit: string;
@@ -87,8 +89,21 @@ export async function check(
       );
     }
   }
-  const built = await build(snapshot, hash ?? undefined);
-  const actual = db ? await introspect(db) : { schema: emptySchema(), unsupported: [] };
+  const { applyExcludes } = await import('../model/exclude.js');
+  const { changedUnmanaged } = await import('../model/objects.js');
+  const whole = snapshot;
+  snapshot = applyExcludes(snapshot, exclude);
+  // the read-back cache is keyed by the snapshot's hash: only a snapshot nothing was excluded from may use it
+  const built = await build(snapshot, snapshot === whole ? (hash ?? undefined) : undefined);
+  const read = db ? await introspect(db) : { schema: emptySchema(), unsupported: [] };
+  const { unmanaged: _u, ...found } = applyExcludes(read.schema, exclude);
+  // unmanaged objects are compared with the snapshot as recorded: PGlite cannot build them
+  const unmanaged = changedUnmanaged(snapshot, applyExcludes(read.schema, exclude)).map((what): Issue => ({
+    code: 'not-supported',
+    message: `unmanaged ${what}`,
+    hint: 'schemaver does not model it: change it back, or record the new state under `unmanaged:` and commit',
+  }));
+  const actual = { schema: found as Schema };
   const expected = db ? await redeparseViews(db, built, actual.schema) : built;
   const { compareSchemas } = await import('../pg/compare.js');
   const problems = compareSchemas(expected, actual.schema);
@@ -97,10 +112,10 @@ export async function check(
     target: label,
     commit: commit === BASE ? null : commit,
     hash,
-    clean: problems.length === 0 && actual.unsupported.length === 0,
+    clean: problems.length === 0 && unmanaged.length === 0,
     problems,
     changes,
-    unsupported: actual.unsupported,
+    unsupported: unmanaged,
     ms: Math.round(performance.now() - t0),
   };
 }
@@ -147,10 +162,7 @@ function quoteLiteralOid(name: string): string {
 
 /** driftError is the exit-1 answer for a drifted database: every difference named in the message, the result as data. */
 export function driftError(r: CheckResult): SchemaverError {
-  const lines = [
-    ...r.problems.map((p) => `  ${p}`),
-    ...r.unsupported.map((i) => `  ${i.message} (the model cannot express it)`),
-  ];
+  const lines = [...r.problems.map((p) => `  ${p}`), ...r.unsupported.map((i) => `  ${i.message}`)];
   const n = lines.length;
   return negative(
     'drift',

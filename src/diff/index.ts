@@ -44,6 +44,8 @@ export function diffDetailed(from: Schema, to: Schema, opts: DiffOptions = {}): 
   diffMap(changes, 'function', renamed.functions, to.functions);
   diffTables(changes, renamed.tables, to.tables);
   diffViews(changes, renamed.views, to.views);
+  diffMap(changes, 'sql_object', renamed.objects ?? {}, to.objects ?? {});
+  diffMap(changes, 'unmanaged', renamed.unmanaged ?? {}, to.unmanaged ?? {});
   return { changes, renamed, renames };
 }
 

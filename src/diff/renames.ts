@@ -3,6 +3,7 @@
  * name and not the new one) and rewrite the source schema as it will be once those renames have run.
  * Never guesses: an object without a hint is never considered renamed.
  */
+import { sqlObjectKey, type SqlObject } from '../model/objects.js';
 import type { RenameChange } from '../model/changes.js';
 import { parseQid, qid, splitId } from '../model/ids.js';
 import type { Column, Default, EnumType, Index, Schema, Table, View } from '../model/types.js';
@@ -453,7 +454,33 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
       { ...c, attributes: c.attributes.map((a) => ({ ...a, type: mapType(a.type) })) },
     ]),
   );
-  return { ...from, tables, views, enums, sequences, domains, composites };
+  const objects = from.objects ? renameObjects(from.objects, textMap, colText) : undefined;
+  return { ...from, tables, views, enums, sequences, domains, composites, ...(objects ? { objects } : {}) };
+}
+
+/**
+ * renameObjects rewrites definition objects as PostgreSQL leaves them after the renames: the names in their key
+ * and CREATE text follow renamed relations and types, and the columns of renamed tables they mention.
+ */
+function renameObjects(
+  objects: Readonly<Record<string, SqlObject>>,
+  textMap: ReadonlyMap<string, string>,
+  colText: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): Record<string, SqlObject> {
+  const out: Record<string, SqlObject> = {};
+  for (const [k, o] of Object.entries(objects)) {
+    const m = new Map(textMap);
+    for (const [tname, cm] of colText)
+      if (new RegExp(`\\b${escapeRe(tname)}\\b`, 'i').test(o.sql)) for (const [a, b] of cm) m.set(a, b);
+    const low = (o.sql + ' ' + o.name).toLowerCase();
+    if (![...m.keys()].some((w) => low.includes(w.toLowerCase()))) {
+      out[k] = o;
+      continue;
+    }
+    const name = renameIdentifiers(o.name, textMap);
+    out[sqlObjectKey(o.type, name)] = { ...o, name, sql: renameIdentifiers(o.sql, m) };
+  }
+  return out;
 }
 
 function escapeRe(s: string): string {

@@ -40,7 +40,7 @@ function owners(files: readonly SourceFile[], schema: Schema): Map<string, strin
       const names: string[] = Array.isArray(body)
         ? body.map((x) => (typeof x === 'string' ? x : String((x as { name?: unknown }).name)))
         : Object.keys((body ?? {}) as Record<string, unknown>);
-      const models = Object.keys(schema[section as Section]);
+      const models = Object.keys(schema[section as Section] ?? {});
       for (const n of names) {
         const id = section === 'extensions' || section === 'schemas' ? n : normalizeId(n);
         const keys =
@@ -51,7 +51,8 @@ function owners(files: readonly SourceFile[], schema: Schema): Map<string, strin
       }
     }
   }
-  for (const s of SECTIONS) for (const k of Object.keys(schema[s])) if (!out.has(`${s}\u0000${k}`)) return undefined;
+  for (const s of SECTIONS)
+    for (const k of Object.keys(schema[s] ?? {})) if (!out.has(`${s}\u0000${k}`)) return undefined;
   return out;
 }
 

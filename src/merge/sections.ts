@@ -395,4 +395,24 @@ export const SECTIONS: Record<Section, SectionMerger> = {
         entries(t.functions),
       ),
     ),
+  objects: (ctx, b, o, t) =>
+    record(
+      mergeKeyed(
+        ctx,
+        { what: 'object', prefix: ['objects'], display: (k) => k, merge: plain },
+        entries(b.objects ?? {}),
+        entries(o.objects ?? {}),
+        entries(t.objects ?? {}),
+      ),
+    ),
+  unmanaged: (ctx, b, o, t) =>
+    record(
+      mergeKeyed(
+        ctx,
+        { what: 'unmanaged object', prefix: ['unmanaged'], display: (k) => `unmanaged ${k}`, merge: plain },
+        entries(b.unmanaged ?? {}),
+        entries(o.unmanaged ?? {}),
+        entries(t.unmanaged ?? {}),
+      ),
+    ),
 };

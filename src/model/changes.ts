@@ -24,6 +24,7 @@ import type {
   UniqueConstraint,
   View,
 } from './types.js';
+import type { SqlObject, Unmanaged } from './objects.js';
 
 /** ObjectDefs maps each changeable kind to its model type. */
 export interface ObjectDefs {
@@ -45,6 +46,8 @@ export interface ObjectDefs {
   readonly policy: Policy;
   readonly view: View;
   readonly function: Func;
+  readonly sql_object: SqlObject;
+  readonly unmanaged: Unmanaged;
 }
 
 /** ChangeKind is a kind of object a change can be about. */
@@ -70,6 +73,8 @@ export const CHANGE_KINDS: Readonly<Record<ChangeKind, true>> = {
   policy: true,
   view: true,
   function: true,
+  sql_object: true,
+  unmanaged: true,
 };
 
 /** AttrChange is one attribute that differs: its name and the values on each side (undefined = absent). */

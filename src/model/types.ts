@@ -15,6 +15,8 @@
  *   except where stated. Booleans that default to false are omitted when false.
  */
 
+import type { SqlObject, Unmanaged } from './objects.js';
+
 /** Schema is one whole database schema: the unit that is snapshotted, hashed, diffed and merged. */
 export interface Schema {
   readonly kind: 'schema';
@@ -27,6 +29,10 @@ export interface Schema {
   readonly tables: Readonly<Record<string, Table>>;
   readonly views: Readonly<Record<string, View>>; // plain and materialized
   readonly functions: Readonly<Record<string, Func>>; // keyed by funcId(): `name(argtypes)`
+  /** objects: definition objects (aggregates, rules, publications...) keyed by `<kind> <name>` (./objects.ts). */
+  readonly objects?: Readonly<Record<string, SqlObject>>;
+  /** unmanaged: objects the model cannot express, kept by name so they pass through untouched (./objects.ts). */
+  readonly unmanaged?: Readonly<Record<string, Unmanaged>>;
 }
 
 /** Extension is a `CREATE EXTENSION`. */

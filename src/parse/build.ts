@@ -2,6 +2,7 @@
  * From drafts to the model: resolve references (FK targets, owned_by, trigger functions), check that every name
  * points at something that exists, fill in PostgreSQL's default names, and report duplicates with both places.
  */
+import type { SqlObject, Unmanaged } from '../model/objects.js';
 import { assignDefaultNames, type NamingTable } from '../canon/names.js';
 import { typeSchema } from '../canon/types.js';
 import { parseQid, qid } from '../model/ids.js';
@@ -41,6 +42,8 @@ export interface Collected {
   tables: Map<string, DraftTable>;
   views: Map<string, DraftView>;
   functions: Map<string, DraftFunc>;
+  objects: Map<string, Defined<SqlObject>>;
+  unmanaged: Map<string, Defined<Unmanaged>>;
 }
 
 /** newCollected makes an empty Collected. */
@@ -55,6 +58,8 @@ export function newCollected(): Collected {
     tables: new Map(),
     views: new Map(),
     functions: new Map(),
+    objects: new Map(),
+    unmanaged: new Map(),
   };
 }
 
@@ -364,6 +369,8 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
     tables,
     views,
     functions,
+    ...(c.objects.size ? { objects: objs(c.objects) } : {}),
+    ...(c.unmanaged.size ? { unmanaged: objs(c.unmanaged) } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   parseView,
 } from './objects.js';
 import { parseTable } from './table.js';
+import { parseSqlObject, parseUnmanaged } from './sqlobjects.js';
 
 export { KEYS } from './keys.js';
 
@@ -112,6 +113,17 @@ function collectSection(ctx: Ctx, c: Collected, section: string, n: Node): void 
         if (prev) dup(ctx, `schema \`${name}\``, at, prev.at);
         else c.schemas.set(name, { obj, at });
       });
+    case 'objects':
+    case 'unmanaged':
+      for (const e of entries(ctx, n, `\`${section}\``)) {
+        const r = (section === 'objects' ? parseSqlObject : parseUnmanaged)(ctx, e.keyNode, e.value);
+        if (!r) continue;
+        const map = (section === 'objects' ? c.objects : c.unmanaged) as Map<string, { obj: unknown; at: Node }>;
+        const prev = map.get(r.id);
+        if (prev) dup(ctx, `${section === 'objects' ? '' : 'unmanaged '}\`${r.id}\``, e.keyNode, prev.at);
+        else map.set(r.id, { obj: r.obj, at: e.keyNode });
+      }
+      return;
     case 'functions':
       for (const e of entries(ctx, n, '`functions`')) {
         const r = parseFunction(ctx, e.keyNode, e.value);

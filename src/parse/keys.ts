@@ -2,7 +2,19 @@
 
 /** KEYS lists the allowed keys of every map in the format, by place. */
 export const KEYS = {
-  top: ['extensions', 'schemas', 'enums', 'composites', 'domains', 'sequences', 'tables', 'views', 'functions'],
+  top: [
+    'extensions',
+    'schemas',
+    'enums',
+    'composites',
+    'domains',
+    'sequences',
+    'tables',
+    'views',
+    'functions',
+    'objects',
+    'unmanaged',
+  ],
   extension: ['name', 'schema', 'version', 'comment'],
   schema: ['name', 'comment'],
   enum: ['values', 'comment', 'renamed_from'],

@@ -13,7 +13,16 @@ type Section = keyof Omit<Schema, 'kind'>;
 
 /** ALWAYS_WHOLE sections are copied whole into a partial schema (few, cheap, and everything may depend on them). */
 const ALWAYS_WHOLE: readonly Section[] = ['extensions', 'schemas'];
-const SECTIONS: readonly Section[] = ['enums', 'composites', 'domains', 'sequences', 'tables', 'views', 'functions'];
+const SECTIONS: readonly Section[] = [
+  'enums',
+  'composites',
+  'domains',
+  'sequences',
+  'tables',
+  'views',
+  'functions',
+  'objects',
+];
 
 /** tokens returns the identifier-like words of a text, lower-cased (quoted identifiers and string contents included). */
 export function tokens(text: string): Set<string> {
@@ -58,10 +67,10 @@ export function edgeClosure(a: Schema, b: Schema, up: string, down: string | nul
   const nodes = new Map<string, Node>();
   const changed = new Set<string>();
   for (const section of SECTIONS) {
-    const ids = new Set([...Object.keys(a[section]), ...Object.keys(b[section])]);
+    const ids = new Set([...Object.keys(a[section] ?? {}), ...Object.keys(b[section] ?? {})]);
     for (const id of ids) {
-      const oa = (a[section] as Record<string, unknown>)[id];
-      const ob = (b[section] as Record<string, unknown>)[id];
+      const oa = (a[section] as Record<string, unknown> | undefined)?.[id];
+      const ob = (b[section] as Record<string, unknown> | undefined)?.[id];
       const key = `${section}:${id}`;
       // structural equality, key order ignored; a rename hint counts as a change (harmless over-approximation)
       const equal = oa !== undefined && ob !== undefined && (oa === ob || same(oa, ob));
@@ -158,12 +167,13 @@ export function partialSchema(s: Schema, c: EdgeClosure): Schema {
   for (const section of ALWAYS_WHOLE) out[section] = s[section];
   for (const section of SECTIONS) {
     const m: Record<string, unknown> = {};
-    for (const [id, obj] of Object.entries(s[section])) {
+    for (const [id, obj] of Object.entries(s[section] ?? {})) {
       const key = `${section}:${id}`;
       if (c.full.has(key)) m[id] = obj;
       else if (c.stripped.has(key)) m[id] = section === 'tables' ? stripTable(obj as Table) : obj;
     }
     out[section] = m;
   }
+  if (s.unmanaged) out['unmanaged'] = s.unmanaged;
   return out as unknown as Schema;
 }

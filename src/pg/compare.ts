@@ -18,6 +18,7 @@ const SECTIONS: ReadonlyArray<readonly [keyof Omit<Schema, 'kind'>, string]> = [
   ['tables', 'table'],
   ['views', 'view'],
   ['functions', 'function'],
+  ['objects', 'object'],
 ];
 
 const TABLE_MAPS: ReadonlyArray<readonly [keyof Table, string]> = [

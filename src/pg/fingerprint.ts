@@ -24,6 +24,51 @@ const notExt = (cls: string, oid: string) =>
 /** Relations whose name starts with schemaver_ are bookkeeping, not schema. */
 const notOurs = (rel: string) => `${rel}.relname NOT LIKE 'schemaver\\_%'`;
 
+/** OBJECT_QUERIES print the long tail (the definition objects of src/model/objects.ts) in PostgreSQL's words. */
+const OBJECT_QUERIES: readonly string[] = [
+  `SELECT 'aggregate ' || p.oid::regprocedure::text || ' ' || a.aggkind::text || ' ' || a.aggtransfn::regproc::text || ' '
+     || format_type(a.aggtranstype, NULL) || ' final=' || a.aggfinalfn::regproc::text || ' combine=' || a.aggcombinefn::regproc::text
+     || ' init=' || coalesce(a.agginitval, '') || ' msfunc=' || a.aggmtransfn::regproc::text || ' sortop=' || a.aggsortop::regoperator::text
+     || ' comment=' || coalesce(obj_description(p.oid, 'pg_proc'), '')
+   FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid WHERE p.pronamespace IN (${USER_NS}) AND ${notExt('pg_proc', 'p.oid')}`,
+  `SELECT 'range ' || format_type(r.rngtypid, NULL) || ' ' || format_type(r.rngsubtype, NULL) || ' diff=' || r.rngsubdiff::regproc::text
+     || ' multi=' || format_type(r.rngmultitypid, NULL) || ' opc=' || (SELECT oc.opcname FROM pg_opclass oc WHERE oc.oid = r.rngsubopc)
+   FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid WHERE t.typnamespace IN (${USER_NS}) AND ${notExt('pg_type', 't.oid')}`,
+  `SELECT 'rule ' || r.ev_class::regclass::text || ' ' || pg_get_ruledef(r.oid, true)
+     || ' comment=' || coalesce(obj_description(r.oid, 'pg_rewrite'), '')
+   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+   WHERE r.rulename <> '_RETURN' AND c.relnamespace IN (${USER_NS}) AND ${notExt('pg_class', 'c.oid')}`,
+  `SELECT 'publication ' || p.pubname || ' all=' || p.puballtables || ' ops=' || p.pubinsert || p.pubupdate || p.pubdelete
+     || p.pubtruncate || ' root=' || p.pubviaroot FROM pg_publication p`,
+  `SELECT 'publication-table ' || t.pubname || ' ' || t.schemaname || '.' || t.tablename || ' ' || coalesce(t.attnames::text, '')
+     || ' ' || coalesce(t.rowfilter, '') FROM pg_publication_tables t`,
+  `SELECT 'event-trigger ' || e.evtname || ' ' || e.evtevent || ' ' || e.evtfoid::regproc::text || ' ' || e.evtenabled::text
+     || ' ' || coalesce(array_to_string(e.evttags, ','), '') FROM pg_event_trigger e WHERE ${notExt('pg_event_trigger', 'e.oid')}`,
+  `SELECT 'fdw ' || w.fdwname || ' ' || w.fdwhandler::regproc::text || ' ' || w.fdwvalidator::regproc::text || ' '
+     || coalesce(array_to_string(w.fdwoptions, ','), '') FROM pg_foreign_data_wrapper w WHERE ${notExt('pg_foreign_data_wrapper', 'w.oid')}`,
+  `SELECT 'foreign-server ' || s.srvname || ' ' || coalesce(s.srvtype, '') || ' ' || coalesce(s.srvversion, '') || ' '
+     || coalesce(array_to_string(s.srvoptions, ','), '') FROM pg_foreign_server s`,
+  `SELECT 'user-mapping ' || m.srvname || ' ' || coalesce(m.usename::text, 'public') FROM pg_user_mappings m`,
+  `SELECT 'foreign-table ' || c.oid::regclass::text || ' ' || s.srvname || ' ' || coalesce(array_to_string(ft.ftoptions, ','), '')
+   FROM pg_foreign_table ft JOIN pg_class c ON c.oid = ft.ftrelid JOIN pg_foreign_server s ON s.oid = ft.ftserver`,
+  `SELECT 'statistics ' || pg_get_statisticsobjdef(s.oid) || ' target=' || coalesce(s.stxstattarget::int, -1)
+   FROM pg_statistic_ext s WHERE s.stxnamespace IN (${USER_NS})`,
+  `SELECT 'collation ' || co.oid::regcollation::text || ' ' || co.collprovider::text || ' ' || co.collisdeterministic || ' '
+     || coalesce(co.collcollate, '') || ' ' || coalesce(co.collctype, '')
+   FROM pg_collation co WHERE co.collnamespace IN (${USER_NS}) AND ${notExt('pg_collation', 'co.oid')}`,
+  `SELECT 'cast ' || format_type(ca.castsource, NULL) || ' -> ' || format_type(ca.casttarget, NULL) || ' '
+     || ca.castfunc::regprocedure::text || ' ' || ca.castcontext::text || ca.castmethod::text
+   FROM pg_cast ca WHERE ca.oid >= 16384 AND ${notExt('pg_cast', 'ca.oid')}`,
+  `SELECT 'operator ' || o.oid::regoperator::text || ' ' || o.oprcode::regproc::text || ' com=' || o.oprcom::regoperator::text
+     || ' neg=' || o.oprnegate::regoperator::text || ' ' || o.oprcanhash || o.oprcanmerge
+   FROM pg_operator o WHERE o.oprnamespace IN (${USER_NS}) AND ${notExt('pg_operator', 'o.oid')}`,
+  `SELECT 'ts-dict ' || td.oid::regdictionary::text || ' ' || (SELECT tm.tmplname FROM pg_ts_template tm WHERE tm.oid = td.dicttemplate)
+     || ' ' || coalesce(td.dictinitoption, '')
+   FROM pg_ts_dict td WHERE td.dictnamespace IN (${USER_NS}) AND ${notExt('pg_ts_dict', 'td.oid')}`,
+  `SELECT 'ts-config ' || c.oid::regconfig::text || ' ' || m.maptokentype || ' ' || m.mapseqno || ' ' || m.mapdict::regdictionary::text
+   FROM pg_ts_config c JOIN pg_ts_config_map m ON m.mapcfg = c.oid WHERE c.cfgnamespace IN (${USER_NS}) AND ${notExt('pg_ts_config', 'c.oid')}`,
+];
+
 const QUERIES: readonly string[] = [
   // schemas
   `SELECT 'schema ' || n.nspname || ' comment=' || coalesce(obj_description(n.oid, 'pg_namespace'), '')
@@ -106,6 +151,7 @@ const QUERIES: readonly string[] = [
   `SELECT 'inherits ' || i.inhrelid::regclass::text || ' <- ' || i.inhparent::regclass::text || ' #' || i.inhseqno
    FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
    WHERE c.relnamespace IN (${USER_NS}) AND c.relkind IN ('r','p','f')`,
+  ...OBJECT_QUERIES,
 ];
 
 /** catalogFingerprint returns PostgreSQL's own description of every user object, one sorted line per fact. */

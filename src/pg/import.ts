@@ -107,5 +107,7 @@ export function countObjects(schema: Schema): Record<string, number> {
     tables: Object.keys(schema.tables).length,
     views: Object.keys(schema.views).length,
     functions: Object.keys(schema.functions).length,
+    objects: Object.keys(schema.objects ?? {}).length,
+    'unmanaged objects': Object.keys(schema.unmanaged ?? {}).length,
   };
 }

@@ -28,6 +28,7 @@ import { addColumn, dropColumn, serialSequenceId } from './columns.js';
 import { bare, emit, funcNeedsDrop, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { planObjects } from './objects.js';
 import { rebuildViewRoutines } from './viewfuncs.js';
+import { planSqlObjects } from './sqlobjects.js';
 import { fkAdd, fkDrop, planSubObject, planTableAlter } from './subobjects.js';
 
 export { PHASE, emit, newContext, type PlanContext } from './context.js';
@@ -185,6 +186,7 @@ export function planChangeDrafts(ctx: PlanContext, changes: readonly Change[]): 
   planObjects(ctx, all);
   planViews(ctx, all, touchedTables);
   planTables(ctx, all, touchedCols);
+  planSqlObjects(ctx, all);
 }
 
 /** planViews drafts view drops and creates, rebuilding views over changed tables and views. */

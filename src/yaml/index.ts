@@ -44,6 +44,8 @@ const SECTION_ORDER = [
   'tables',
   'views',
   'functions',
+  'objects',
+  'unmanaged',
 ] as const;
 type Section = (typeof SECTION_ORDER)[number];
 
@@ -93,6 +95,11 @@ function place(schema: Schema): Placed[] {
     const overloaded = (counts.get(qid(f.schema, f.name)) ?? 0) > 1;
     out.push({ schema: f.schema, section: 'functions', key: functionKey(f, overloaded), value: functionTree(f) });
   }
+  // definition and unmanaged objects live in the public file: many are not in a schema (publications, servers...)
+  for (const [id, x] of sortedEntries(schema.objects ?? {}))
+    out.push({ schema: 'public', section: 'objects', key: id, value: x.sql });
+  for (const [id, x] of sortedEntries(schema.unmanaged ?? {}))
+    out.push({ schema: 'public', section: 'unmanaged', key: id, value: x.state });
   return out;
 }
 

@@ -156,9 +156,15 @@ describe('introspect (PGlite)', () => {
     });
   });
 
-  it('reports what the model cannot express, by name', () => {
-    expect(r.unsupported.map((i) => i.message)).toEqual(['not supported: rule r1 on base']);
-    expect(r.unsupported[0]!.code).toBe('not-supported');
+  it('reads rules as definition objects, in the words of PostgreSQL', () => {
+    expect(r.unsupported).toEqual([]);
+    expect(Object.keys(r.schema.objects ?? {})).toEqual(['rule r1 ON base']);
+    expect(r.schema.objects!['rule r1 ON base']).toMatchObject({
+      kind: 'sql_object',
+      type: 'rule',
+      name: 'r1 ON base',
+    });
+    expect(r.schema.objects!['rule r1 ON base']!.sql).toMatch(/^CREATE RULE r1 AS\s+ON /);
   });
 
   it('reports every other kind of unsupported object loudly', async () => {
@@ -177,12 +183,18 @@ describe('introspect (PGlite)', () => {
     expect(messages).toContain('virtual generated column t.v');
     expect(messages).toContain('storage parameters (fillfactor=70) of table t');
     expect(messages).toContain('statistics target on column t.a');
-    expect(messages).toContain('aggregate my_sum(integer)');
-    expect(messages).toContain('operator <<<');
-    expect(messages).toContain('range type r');
-    expect(messages).toContain('collation my_coll');
     expect(messages).toContain('privileges (GRANT) on t');
     expect(messages).not.toContain('ft_like');
+    // kept by name and state, so an unchanged one passes through and a changed one is named
+    expect(u.schema.unmanaged!['privileges (GRANT) on t']).toMatchObject({ kind: 'unmanaged' });
+    expect(u.schema.unmanaged!['privileges (GRANT) on t']!.state).toMatch(/=r\//);
+    // definition objects are read, not refused
+    expect(Object.keys(u.schema.objects ?? {}).sort()).toEqual([
+      'aggregate my_sum(integer)',
+      'collation my_coll',
+      'operator <<< (integer, integer)',
+      'range type r',
+    ]);
   });
 
   it('keeps hostile names exact: quotes, spaces, unicode, reserved words, 63-byte names', async () => {

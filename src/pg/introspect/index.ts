@@ -37,6 +37,10 @@ import { exclusionOf, includeOf, indexOf, readIndexes } from './indexes.js';
 import { readExtensions, readNamespaces, readTypes } from './types.js';
 import { policyOf, readFunctions, readPolicies, readTriggers, triggerOf } from './routines.js';
 import { scanUnsupported } from './unsupported.js';
+import { presentKinds, readCoreObjects, type ObjectSink } from './objects.js';
+import { readForeignObjects } from './foreign.js';
+import type { Unmanaged } from '../../model/objects.js';
+import type { UnsupportedIssue } from './util.js';
 
 /** IntrospectResult is the model read from a database plus every object the model cannot express. */
 export interface IntrospectResult {
@@ -77,14 +81,27 @@ export async function introspect(db: Driver, opts: IntrospectOptions = {}): Prom
       rels: await loadUserRels(base),
       nsps: await loadUserNamespaces(base),
     };
-    const schema = await readAll(ctx, opts.unsupported !== false);
-    return { schema, unsupported: ctx.unsupported };
+    const scan = opts.unsupported !== false;
+    const schema = await readAll(ctx, scan);
+    const unmanaged = scan ? unmanagedOf(ctx.unsupported) : {};
+    return { schema: Object.keys(unmanaged).length ? { ...schema, unmanaged } : schema, unsupported: ctx.unsupported };
   } finally {
     await db.query(`SELECT set_config('search_path', $1, false)`, [oldPath]).catch(() => {});
   }
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** unmanagedOf turns the objects the model cannot express into the schema's `unmanaged` section. */
+export function unmanagedOf(issues: readonly Issue[]): Record<string, Unmanaged> {
+  const out: Record<string, Unmanaged> = {};
+  for (const i of issues) {
+    const u = i as Partial<UnsupportedIssue>;
+    const what = u.what ?? i.message.replace(/^not supported: /, '');
+    out[what] = { kind: 'unmanaged', what, state: u.state ?? '' };
+  }
+  return out;
+}
 
 async function readAll(ctx: Ctx, scan: boolean): Promise<Schema> {
   const rels = await readRelations(ctx);
@@ -103,6 +120,10 @@ async function readAll(ctx: Ctx, scan: boolean): Promise<Schema> {
   const colsByRel = groupBy(cols, (c) => c.rel);
   const types = await readTypes(ctx, colsByRel);
   const functions = await readFunctions(ctx);
+  const objects: ObjectSink = {};
+  const present = await presentKinds(ctx);
+  await readCoreObjects(ctx, objects, present);
+  await readForeignObjects(ctx, objects, present);
   if (scan) await scanUnsupported(ctx);
 
   const relIds = new Map<string, string>();
@@ -178,6 +199,7 @@ async function readAll(ctx: Ctx, scan: boolean): Promise<Schema> {
     tables,
     views,
     functions,
+    ...(Object.keys(objects).length ? { objects } : {}),
   };
 }
 

@@ -398,7 +398,7 @@ export function tableOf(ctx: Ctx, relId: string, r: RelRow): Mutable<Table> {
   }
   if (r.options?.length) unsupported(ctx, `storage parameters (${r.options.join(', ')}) of table ${relId}`);
   if (r.typed) unsupported(ctx, `typed table ${relId} (OF type)`);
-  if (r.replident !== 'd') unsupported(ctx, `REPLICA IDENTITY of table ${relId}`);
+  if (r.replident !== 'd') unsupported(ctx, `REPLICA IDENTITY of table ${relId}`, undefined, r.replident);
   if (r.tablespace) unsupported(ctx, `tablespace of table ${relId}`);
   if (r.am && r.am !== 'heap') unsupported(ctx, `access method ${r.am} of table ${relId}`);
   return t;

@@ -43,15 +43,13 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
     FROM (SELECT * FROM pg_proc WHERE pronamespace = ANY(${ctx.nsps}) OFFSET 0) p
       JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
     WHERE ${notExtMember('pg_proc', 'p.oid')}
+      AND NOT EXISTS (SELECT 1 FROM pg_depend dt WHERE dt.classid = 'pg_proc'::regclass AND dt.objid = p.oid AND dt.deptype = 'i')
     ORDER BY n.nspname, p.proname, 5`,
   );
   const out: Record<string, Func> = {};
   for (const r of list) {
     const id = funcId(r.schema, r.name, r.identity);
-    if (r.kind === 'a') {
-      unsupported(ctx, `aggregate ${id}`);
-      continue;
-    }
+    if (r.kind === 'a') continue; // a definition object (./objects.ts)
     if (r.kind === 'w') {
       unsupported(ctx, `window function ${id}`);
       continue;

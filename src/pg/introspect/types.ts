@@ -182,8 +182,7 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
         break;
       }
       case 'r':
-        unsupported(ctx, `range type ${id}`);
-        break;
+        break; // a definition object (./objects.ts)
       case 'b':
         unsupported(ctx, `base type ${id}`);
         break;

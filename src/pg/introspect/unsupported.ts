@@ -9,25 +9,23 @@ interface OtherRow {
   readonly detail: string | null;
 }
 
+const PRIV_HINT =
+  'schemaver keeps it as an unmanaged object: it passes through while unchanged; grant outside schemaver, or exclude it';
+
 /** scanUnsupported reports rules, operators, casts, collations, privileges and the other objects outside the model. */
 export async function scanUnsupported(ctx: Ctx): Promise<void> {
-  const nsObj = (kind: string, catalog: string, alias: string, nameCol: string, nsCol: string) => `
-    SELECT '${kind}' AS kind, n.nspname::text AS schema, ${alias}.${nameCol}::text AS name, NULL::text AS detail
+  const nsObj = (kind: string, catalog: string, alias: string, nameCol: string, nsCol: string, state = 'NULL') => `
+    SELECT '${kind}' AS kind, n.nspname::text AS schema, ${alias}.${nameCol}::text AS name, (${state})::text AS detail
     FROM ${catalog} ${alias} JOIN pg_namespace n ON n.oid = ${alias}.${nsCol}
     WHERE ${USER_NS} AND ${notExtMember(catalog, `${alias}.oid`)}`;
   const globalObj = (kind: string, catalog: string, alias: string, nameExpr: string, where = 'true') => `
     SELECT '${kind}' AS kind, NULL::text AS schema, (${nameExpr})::text AS name, NULL::text AS detail
     FROM ${catalog} ${alias} WHERE ${alias}.oid >= 16384 AND ${where} AND ${notExtMember(catalog, `${alias}.oid`)}`;
   const parts = [
-    `SELECT 'rule' AS kind, n.nspname::text AS schema, c.relname::text AS name, r.rulename::text AS detail
-     FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE r.rulename <> '_RETURN' AND ${inRels(ctx)}`,
-    `SELECT 'foreign table' AS kind, n.nspname::text, c.relname::text, NULL
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'f' AND ${inRels(ctx)}`,
-    `SELECT 'privileges on' AS kind, n.nspname::text, c.relname::text, c.relacl::text
+    `SELECT 'privileges on' AS kind, n.nspname::text AS schema, c.relname::text AS name, c.relacl::text AS detail
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND c.relacl IS NOT NULL AND ${inRels(ctx)}`,
-    `SELECT 'column privileges on' AS kind, n.nspname::text, c.relname::text, a.attname::text
+    `SELECT 'column privileges on' AS kind, n.nspname::text, c.relname::text, a.attname::text || chr(1) || a.attacl::text
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND ${inRels(ctx)}`,
     `SELECT 'privileges on schema' AS kind, NULL, n.nspname::text, n.nspacl::text
@@ -39,29 +37,29 @@ export async function scanUnsupported(ctx: Ctx): Promise<void> {
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
      WHERE ${USER_NS} AND t.typacl IS NOT NULL AND ${notExtMember('pg_type', 't.oid')}`,
     `SELECT 'default privileges' AS kind, NULL, pg_get_userbyid(d.defaclrole)::text, d.defaclacl::text FROM pg_default_acl d`,
-    nsObj('operator', 'pg_operator', 'o', 'oprname', 'oprnamespace'),
-    nsObj('operator family', 'pg_opfamily', 'f', 'opfname', 'opfnamespace'),
-    nsObj('operator class', 'pg_opclass', 'oc', 'opcname', 'opcnamespace'),
-    nsObj('collation', 'pg_collation', 'co', 'collname', 'collnamespace'),
+    nsObj(
+      'operator family',
+      'pg_opfamily',
+      'f',
+      'opfname',
+      'opfnamespace',
+      `(SELECT amname FROM pg_am WHERE oid = f.opfmethod) || ' ' ||
+       coalesce((SELECT string_agg(o.amopstrategy || ' ' || o.amopopr::regoperator::text, ', ' ORDER BY 1) FROM pg_amop o WHERE o.amopfamily = f.oid), '') || '; ' ||
+       coalesce((SELECT string_agg(p.amprocnum || ' ' || p.amproc::regprocedure::text, ', ' ORDER BY 1) FROM pg_amproc p WHERE p.amprocfamily = f.oid), '')`,
+    ),
+    nsObj(
+      'operator class',
+      'pg_opclass',
+      'oc',
+      'opcname',
+      'opcnamespace',
+      `format_type(oc.opcintype, NULL) || ' family ' || (SELECT ff.opfname::text FROM pg_opfamily ff WHERE ff.oid = oc.opcfamily) || CASE WHEN oc.opcdefault THEN ' default' ELSE '' END`,
+    ),
     nsObj('conversion', 'pg_conversion', 'cv', 'conname', 'connamespace'),
-    nsObj('text search configuration', 'pg_ts_config', 'tc', 'cfgname', 'cfgnamespace'),
-    nsObj('text search dictionary', 'pg_ts_dict', 'td', 'dictname', 'dictnamespace'),
     nsObj('text search parser', 'pg_ts_parser', 'tp', 'prsname', 'prsnamespace'),
     nsObj('text search template', 'pg_ts_template', 'tt', 'tmplname', 'tmplnamespace'),
-    nsObj('statistics object', 'pg_statistic_ext', 'se', 'stxname', 'stxnamespace'),
-    globalObj(
-      'cast',
-      'pg_cast',
-      'ca',
-      `format_type(ca.castsource, NULL) || ' AS ' || format_type(ca.casttarget, NULL)`,
-      `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = ca.oid AND d.deptype = 'i')`,
-    ),
     globalObj('procedural language', 'pg_language', 'l', 'l.lanname'),
     globalObj('access method', 'pg_am', 'am', 'am.amname'),
-    globalObj('foreign-data wrapper', 'pg_foreign_data_wrapper', 'w', 'w.fdwname'),
-    globalObj('foreign server', 'pg_foreign_server', 's', 's.srvname'),
-    globalObj('event trigger', 'pg_event_trigger', 'e', 'e.evtname'),
-    globalObj('publication', 'pg_publication', 'pb', 'pb.pubname'),
     globalObj('transform', 'pg_transform', 'tr', `format_type(tr.trftype, NULL)`),
   ];
   const list = await rows<OtherRow>(ctx, parts.join('\nUNION ALL\n') + '\nORDER BY 1, 2, 3, 4');
@@ -75,29 +73,24 @@ export async function scanUnsupported(ctx: Ctx): Promise<void> {
             : `${r.schema}.${r.name}`
           : qid(r.schema, r.name);
     switch (r.kind) {
-      case 'rule':
-        unsupported(ctx, `rule ${r.detail} on ${name}`);
-        break;
       case 'privileges on':
-        unsupported(
-          ctx,
-          `privileges (GRANT) on ${name}: ${r.detail}`,
-          'schemaver does not manage privileges; grant them outside the schema (e.g. in a deploy script)',
-        );
+        unsupported(ctx, `privileges (GRANT) on ${name}`, PRIV_HINT, r.detail);
         break;
-      case 'column privileges on':
-        unsupported(ctx, `column privileges (GRANT) on ${name}.${r.detail}`, 'schemaver does not manage privileges');
+      case 'column privileges on': {
+        const [col, acl] = (r.detail ?? '').split('\u0001');
+        unsupported(ctx, `column privileges (GRANT) on ${name}.${col}`, PRIV_HINT, acl);
         break;
+      }
       case 'default privileges':
-        unsupported(ctx, `default privileges of role ${name}: ${r.detail}`, 'schemaver does not manage privileges');
+        unsupported(ctx, `default privileges of role ${name}`, PRIV_HINT, r.detail);
         break;
       case 'privileges on schema':
       case 'privileges on function':
       case 'privileges on type':
-        unsupported(ctx, `${r.kind} ${name}: ${r.detail}`, 'schemaver does not manage privileges');
+        unsupported(ctx, `${r.kind} ${name}`, PRIV_HINT, r.detail);
         break;
       default:
-        unsupported(ctx, `${r.kind} ${name}`);
+        unsupported(ctx, `${r.kind} ${name}`, undefined, r.detail);
     }
   }
 }

@@ -97,14 +97,24 @@ export async function collationNames(ctx: Ctx, oids: Iterable<string>): Promise<
   return out;
 }
 
-/** unsupported records one object the model cannot express. */
-export function unsupported(ctx: Ctx, what: string, hint?: string): void {
-  ctx.unsupported.push({
+/** unsupported records one object the model cannot express; `state` is PostgreSQL's text for what it holds. */
+export function unsupported(ctx: Ctx, what: string, hint?: string, state?: string | null): void {
+  const issue: UnsupportedIssue = {
     code: 'not-supported',
     message: `not supported: ${what}`,
+    what,
+    state: state ?? '',
     hint:
-      hint ?? 'schemaver cannot express this object; remove it from the source database or manage it outside schemaver',
-  });
+      hint ??
+      'schemaver keeps it as an unmanaged object: it passes through while unchanged; change it outside schemaver, or exclude it',
+  };
+  ctx.unsupported.push(issue);
+}
+
+/** UnsupportedIssue is the issue `unsupported` records: the object's name and PostgreSQL's text for its state. */
+export interface UnsupportedIssue extends Issue {
+  readonly what: string;
+  readonly state: string;
 }
 
 /** USER_NS is a SQL predicate on namespace alias `n` selecting user schemas (system and schemaver's own excluded). */

@@ -1,0 +1,162 @@
+/**
+ * Steps for definition objects (src/model/objects.ts) and the guard for unmanaged ones. One code path for every
+ * kind: CREATE is the object's own definition text, DROP is `DROP <KIND> <name>`, a changed definition is DROP then
+ * CREATE (none of these kinds holds data). Early kinds (types, collations, operators, foreign servers...) are created
+ * before tables and dropped after them; the others (rules, publications, statistics, event triggers...) are created
+ * last and dropped first. An unchanged object that mentions a relation, function or type this plan drops or rebuilds
+ * is dropped before and created again after it, because PostgreSQL would take it away with its dependency.
+ */
+import type { Change } from '../model/changes.js';
+import { EARLY_KINDS, SQL_OBJECT_KINDS, type SqlObject } from '../model/objects.js';
+import { negative } from '../errors.js';
+import { identifiersOf } from '../diff/sqltext.js';
+import { splitStatements } from '../sql/split.js';
+import { emit, PHASE, textKeys, type PlanContext } from './context.js';
+
+/** OBJECT_PHASE holds the phases of definition-object steps (between the fixed phases of src/plan/context.ts). */
+const OBJECT_PHASE = {
+  earlyCreate: PHASE.domain + 0.5,
+  aggregateCreate: PHASE.func + 0.5,
+  foreignTableCreate: PHASE.createTable + 0.2,
+  lateCreate: PHASE.trigger + 0.5,
+  lateDrop: PHASE.dropTrigger - 0.5,
+  foreignTableDrop: PHASE.dropTable + 0.5,
+  aggregateDrop: PHASE.dropFunc - 0.5,
+  earlyDrop: PHASE.dropEnum + 0.5,
+} as const;
+
+/** statementsOf splits an object's definition text into statements. */
+export function statementsOf(sql: string): string[] {
+  return splitStatements(sql).map((s) => s.sql);
+}
+
+/** dropSqlOf is the DROP statement of a definition object. */
+export function dropSqlOf(o: SqlObject): string {
+  return `DROP ${SQL_OBJECT_KINDS[o.type]} ${o.name}`;
+}
+
+function createPhase(o: SqlObject): number {
+  if (o.type === 'aggregate') return OBJECT_PHASE.aggregateCreate;
+  if (o.type === 'foreign table') return OBJECT_PHASE.foreignTableCreate;
+  return EARLY_KINDS.has(o.type) ? OBJECT_PHASE.earlyCreate : OBJECT_PHASE.lateCreate;
+}
+
+function dropPhase(o: SqlObject): number {
+  if (o.type === 'aggregate') return OBJECT_PHASE.aggregateDrop;
+  if (o.type === 'foreign table') return OBJECT_PHASE.foreignTableDrop;
+  return EARLY_KINDS.has(o.type) ? OBJECT_PHASE.earlyDrop : OBJECT_PHASE.lateDrop;
+}
+
+/** ownNames are the lower-cased bare names an object is known by (the first identifier of its name). */
+function ownNames(o: SqlObject): string[] {
+  const first = [...identifiersOf(o.name.replace(/^\(|^FOR\s+/i, ''))];
+  if (o.type === 'rule' || o.type === 'user mapping' || o.type === 'cast') return [];
+  return first.length ? [first[o.name.includes('.') && first.length > 1 ? 1 : 0]!] : [];
+}
+
+function provided(o: SqlObject): string[] {
+  const names = ownNames(o);
+  const out = names.map((n) => `obj:${n}`);
+  if (o.type === 'aggregate') out.push(...names.map((n) => `fn:${n}`));
+  if (o.type === 'foreign table') out.push(...names.map((n) => `rel:${n}`));
+  if (o.type === 'range type') {
+    out.push(...names.map((n) => `type:${n}`));
+    const multi = /multirange_type_name\s*=\s*("?[\w.$"]+)/i.exec(o.sql);
+    if (multi) out.push(...[...identifiersOf(multi[1]!)].map((n) => `type:${n}`));
+  }
+  return out;
+}
+
+function required(o: SqlObject): string[] {
+  const ids = [...identifiersOf(o.sql)];
+  return [...textKeys(o.sql), ...ids.map((n) => `obj:${n}`)];
+}
+
+function create(ctx: PlanContext, id: string, o: SqlObject, why = 'create', afterDrop = false): void {
+  emit(ctx, {
+    phase: createPhase(o),
+    what: `${why} ${id}`,
+    object: id,
+    sql: statementsOf(o.sql),
+    reverse: [dropSqlOf(o)],
+    provides: provided(o),
+    // recreated: after its own drop, whatever the phases say
+    requires: afterDrop ? [...required(o), ...ownNames(o).map((n) => `objdrop:${n}`), `objdrop:${id}`] : required(o),
+  });
+}
+
+function drop(ctx: PlanContext, id: string, o: SqlObject, why = 'drop'): void {
+  emit(ctx, {
+    phase: dropPhase(o),
+    what: `${why} ${id}`,
+    object: id,
+    sql: [dropSqlOf(o)],
+    reverse: statementsOf(o.sql),
+    provides: [...[...identifiersOf(o.sql)].map((n) => `objdrop:${n}`), `objdrop:${id}`],
+    requires: ownNames(o).map((n) => `objdrop:${n}`),
+  });
+}
+
+/** planSqlObjects drafts the steps of definition-object changes; a changed unmanaged object is a loud error. */
+export function planSqlObjects(ctx: PlanContext, all: readonly Change[]): void {
+  const changedUnmanaged = all.filter((c) => c.kind === 'unmanaged');
+  if (changedUnmanaged.length) {
+    const names = changedUnmanaged.map(
+      (c) => `${c.op === 'alter' ? 'changed' : c.op === 'add' ? 'added' : 'removed'}: ${c.id}`,
+    );
+    throw negative(
+      'not-supported',
+      `schemaver cannot plan a change to an object it does not model:\n  ${names.join('\n  ')}`,
+      'make this change outside schemaver (a deploy script), or exclude the object (`--exclude KIND:PATTERN`, or `exclude:` in schemaver.yaml)',
+      { unmanaged: changedUnmanaged.map((c) => c.id) },
+    );
+  }
+  const touched = new Set<string>();
+  for (const c of all) {
+    if (c.kind !== 'sql_object') continue;
+    touched.add(c.id);
+    if (c.op === 'add') create(ctx, c.id, c.def);
+    else if (c.op === 'drop') drop(ctx, c.id, c.def);
+    else if (c.op === 'alter') {
+      drop(ctx, c.id, c.from, 'drop (to recreate)');
+      create(ctx, c.id, c.to, 'recreate', true);
+    }
+  }
+  rebuildDependents(ctx, touched);
+}
+
+const DROPS =
+  /\b(?:DROP\s+(?:MATERIALIZED\s+VIEW|VIEW|TABLE|FOREIGN\s+TABLE|FUNCTION|PROCEDURE|TYPE|DOMAIN)\s+(?:IF\s+EXISTS\s+)?|ALTER\s+TABLE\s+(?:ONLY\s+)?)((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?)/gi;
+
+/** rebuiltNames lists the bare names of relations, routines and types this plan drops or alters in structure. */
+function rebuiltNames(ctx: PlanContext): Set<string> {
+  const out = new Set<string>();
+  for (const d of ctx.drafts) {
+    for (const s of d.step.sql) {
+      DROPS.lastIndex = 0;
+      for (const m of s.matchAll(DROPS)) {
+        if (/^ALTER/i.test(m[0]) && !/\b(DROP\s+COLUMN|ALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE)\b/i.test(s))
+          continue;
+        const ids = [...identifiersOf(m[1]!)];
+        const last = ids[ids.length - 1];
+        if (last) out.add(last);
+      }
+    }
+  }
+  return out;
+}
+
+/** rebuildDependents drops and re-creates unchanged objects that mention something the plan drops or rebuilds. */
+function rebuildDependents(ctx: PlanContext, touched: ReadonlySet<string>): void {
+  const before = ctx.from.objects ?? {};
+  const after = ctx.to.objects ?? {};
+  if (!Object.keys(before).length) return;
+  const names = rebuiltNames(ctx);
+  if (!names.size) return;
+  for (const [id, o] of Object.entries(before)) {
+    if (touched.has(id) || !after[id] || o.type === 'event trigger') continue;
+    if (![...identifiersOf(o.sql)].some((n) => names.has(n) && !ownNames(o).includes(n))) continue;
+    drop(ctx, id, o, 'drop (rebuilt around a dependency)');
+    create(ctx, id, after[id]!, 'recreate', true);
+  }
+}
