@@ -7,6 +7,7 @@
  * is dropped before and created again after it, because PostgreSQL would take it away with its dependency.
  */
 import type { Change } from '../model/changes.js';
+import type { Schema } from '../model/types.js';
 import { EARLY_KINDS, SQL_OBJECT_KINDS, type SqlObject } from '../model/objects.js';
 import { negative } from '../errors.js';
 import { identifiersOf } from '../diff/sqltext.js';
@@ -99,7 +100,9 @@ function drop(ctx: PlanContext, id: string, o: SqlObject, why = 'drop'): void {
 
 /** planSqlObjects drafts the steps of definition-object changes; a changed unmanaged object is a loud error. */
 export function planSqlObjects(ctx: PlanContext, all: readonly Change[]): void {
-  const changedUnmanaged = all.filter((c) => c.kind === 'unmanaged');
+  // a baseline (from nothing) adopts the unmanaged objects a database already holds: it records them, never makes them
+  const baseline = isEmpty(ctx.from);
+  const changedUnmanaged = all.filter((c) => c.kind === 'unmanaged' && !(baseline && c.op === 'add'));
   if (changedUnmanaged.length) {
     const names = changedUnmanaged.map(
       (c) => `${c.op === 'alter' ? 'changed' : c.op === 'add' ? 'added' : 'removed'}: ${c.id}`,
@@ -123,6 +126,12 @@ export function planSqlObjects(ctx: PlanContext, all: readonly Change[]): void {
     }
   }
   rebuildDependents(ctx, touched);
+}
+
+/** isEmpty tells whether a schema holds no objects at all (the source of a root edge). */
+function isEmpty(s: Schema): boolean {
+  for (const [k, v] of Object.entries(s)) if (k !== 'kind' && v && Object.keys(v).length) return false;
+  return true;
 }
 
 const DROPS =

@@ -1,6 +1,6 @@
 /**
  * `schemaver import` and `schemaver verify` through the built CLI: import writes schema/ YAML that commits and
- * verifies, refuses unsupported objects (exit 1) and a non-empty schema/ (exit 2); verify re-proves stored edges.
+ * verifies, keeps rules and unmanaged objects and a non-empty schema/ (exit 2); verify re-proves stored edges.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -31,13 +31,40 @@ beforeAll(async () => {
 afterAll(() => p.cleanup());
 
 describe('schemaver import', () => {
-  it('refuses unsupported objects by name and writes nothing (exit 1)', async () => {
-    p.write('rich.sql', RICH);
-    const r = await p.run('import', '--sql', 'rich.sql');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('not supported: rule r1 on base');
-    expect(hasStackTrace(r.stderr)).toBe(false);
-    expect(p.exists('schema/public.yaml')).toBe(false);
+  it('keeps rules as definition objects and what it does not model under unmanaged, then commits and checks', async () => {
+    const q = tempProject('sv-h3u-');
+    try {
+      expect((await q.run('init')).code).toBe(0);
+      q.write('rich.sql', RICH + '\ncreate role sv_h3_reader;\ngrant select on base to sv_h3_reader;\n');
+      const r = await q.run('import', '--sql', 'rich.sql', '--json');
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+      const yaml = q.read('schema/public.yaml');
+      expect(yaml).toContain('rule r1 ON base: ');
+      expect(yaml).toMatch(/unmanaged:\n\s+privileges \(GRANT\) on base: /);
+      expect(r.json<any>().unsupported).toEqual([expect.stringMatching(/^privileges \(GRANT\) on base: /)]);
+      const c = await q.run('commit', '-m', 'baseline');
+      expect(c.code, c.stdout + c.stderr).toBe(0);
+      // an excluded object is left out of the import altogether
+      const x = await q.run(
+        'import',
+        '--sql',
+        'rich.sql',
+        '--force',
+        '--exclude',
+        'unmanaged:privileges*',
+        '--exclude',
+        'rule:*',
+      );
+      expect(x.code, x.stdout + x.stderr).toBe(0);
+      expect(q.read('schema/public.yaml')).not.toContain('rule r1');
+      expect(q.read('schema/public.yaml')).not.toContain('unmanaged:');
+      const bad = await q.run('import', '--sql', 'rich.sql', '--force', '--exclude', 'nonsense');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('KIND:PATTERN');
+    } finally {
+      q.cleanup();
+    }
   });
 
   it('imports a DDL file into schema/ YAML that parses, commits and verifies', async () => {
@@ -65,7 +92,7 @@ describe('schemaver import', () => {
       q.write('rich.sql', RICH);
       const f = await q.run('import', '--sql', 'rich.sql', '--force', '--allow-unsupported', '--layout', 'per-table');
       expect(f.code, f.stdout + f.stderr).toBe(0);
-      expect(f.stderr).toContain('not supported: rule r1 on base');
+      expect(f.stderr).not.toContain('not supported'); // the rule is a definition object now
       expect(q.exists('schema/public/users.yaml')).toBe(true);
       expect(q.exists('schema/billing/inv.yaml')).toBe(true);
       expect(q.exists('schema/old.yaml')).toBe(false);
