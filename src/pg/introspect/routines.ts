@@ -35,7 +35,7 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
     `
     SELECT p.oid::text AS oid, n.nspname::text AS schema, p.proname::text AS name, p.prokind::text AS kind,
       pg_get_function_arguments(p.oid) AS args, pg_get_function_identity_arguments(p.oid) AS identity,
-      pg_get_function_result(p.oid) AS result, p.prosrc AS body, l.lanname::text AS language,
+      pg_get_function_result(p.oid) AS result, ${ctx.version >= 140000 ? 'CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END' : 'p.prosrc'} AS body, l.lanname::text AS language,
       p.provolatile::text AS vol, p.proisstrict AS strict, p.prosecdef AS secdef, p.proleakproof AS leakproof,
       p.proparallel::text AS parallel, p.procost::text AS cost, p.prorows::text AS rows, p.proretset AS retset,
       p.proconfig::text[] AS config,
@@ -54,12 +54,6 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
       unsupported(ctx, `window function ${id}`);
       continue;
     }
-    if (r.sqlbody)
-      unsupported(
-        ctx,
-        `SQL-standard body (BEGIN ATOMIC / RETURN) of function ${id}`,
-        'write the body as a string: AS $$ ... $$',
-      );
     if (r.support) unsupported(ctx, `SUPPORT function of ${id}`);
     if (r.bin) unsupported(ctx, `C-language function ${id}`);
     const fastLang = r.language === 'c' || r.language === 'internal';
