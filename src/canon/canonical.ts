@@ -108,8 +108,9 @@ function typedLiteral(c: Column): number | boolean | undefined {
 
 function canonColumn(c: Column): Column {
   const literal = typedLiteral(c);
-  if (!c.identity && literal === undefined && (keepHints || c.renamedFrom === undefined)) return c;
-  const out: Mutable<Column> = strip(c, 'renamedFrom');
+  if (!c.identity && literal === undefined && (keepHints || (c.renamedFrom === undefined && c.using === undefined)))
+    return c;
+  const out: Mutable<Column> = strip(c, 'renamedFrom', 'using');
   if (literal !== undefined) out.default = { literal };
   if (c.identity) {
     const options = canonicalSequenceOptions(c.identity.options, c.type);

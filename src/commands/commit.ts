@@ -127,7 +127,10 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
         );
       }
       const { planMigration, renderUp, renderDown, summarizeSteps } = await import('../plan/index.js');
-      const plan = await guard('migration planning (src/plan)', () => planMigration(parentSchema, working.schema));
+      const { withColumnLoc } = await import('../cli/locate.js');
+      const plan = await guard('migration planning (src/plan)', () =>
+        withColumnLoc(working.files, () => planMigration(parentSchema, working.schema)),
+      );
       const steps: StepSummary[] = summarizeSteps(plan);
       const destructive = steps.filter((s) => s.destructive);
       if (destructive.length && !flags['allow-destructive']) {

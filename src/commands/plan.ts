@@ -61,17 +61,12 @@ export default class Plan extends BaseCommand {
     const { root, store } = await openProject(this.root);
     const from = await loadRevOrEmpty(root, a, store);
     const to = await loadRevOrEmpty(root, b, store);
-    const plan = planMigration(from.schema, to.schema);
+    const { withColumnLoc } = await import('../cli/locate.js');
+    const plan = withColumnLoc(to.files, () => planMigration(from.schema, to.schema));
     const sql = flags.down ? renderDown(plan) : renderUp(plan);
     // The down script runs the reverses in reverse order; what it loses is judged as deploy judges a downgrade:
     // by planning B -> A (an up step that creates something has a reverse that drops it).
-    const lossy = flags.down
-      ? new Set(
-          planMigration(to.schema, from.schema)
-            .steps.filter((s) => s.destructive)
-            .map((s) => s.object),
-        )
-      : undefined;
+    const lossy = flags.down ? downLosses(() => planMigration(to.schema, from.schema).steps) : undefined;
     const steps: PlanStepJson[] = (flags.down ? [...plan.steps].reverse() : plan.steps).map((s) =>
       flags.down
         ? {
@@ -119,5 +114,18 @@ export default class Plan extends BaseCommand {
       steps,
       sql,
     };
+  }
+}
+
+/** downLosses lists the objects a B -> A plan loses; none when that plan cannot be made (a type with no cast back). */
+function downLosses(steps: () => readonly { destructive: boolean; object: string }[]): Set<string> {
+  try {
+    return new Set(
+      steps()
+        .filter((s) => s.destructive)
+        .map((s) => s.object),
+    );
+  } catch {
+    return new Set();
   }
 }

@@ -136,6 +136,8 @@ export interface Column {
   readonly collation?: string;
   readonly comment?: string;
   readonly renamedFrom?: string;
+  /** using: how a type change converts the old values (`USING` expression), a hint like renamedFrom (not identity). */
+  readonly using?: string;
 }
 
 /** ConstraintTiming is DEFERRABLE / INITIALLY DEFERRED. */

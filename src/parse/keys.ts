@@ -60,6 +60,7 @@ export const KEYS = {
     'collation',
     'comment',
     'renamed_from',
+    'using',
   ],
   identity: ['mode', 'start', 'increment', 'min', 'max', 'cache', 'cycle'],
   default: ['sql'],

@@ -230,6 +230,8 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   if (collation !== undefined) col.collation = normalizeCollation(collation);
   col.comment = readText(ctx, k, 'comment');
   col.renamedFrom = readName(ctx, k, 'renamed_from');
+  const using = readExpr(ctx, k, 'using');
+  if (using !== undefined) col.using = using;
   const special = [
     col.identity && 'identity',
     col.serial && 'serial',

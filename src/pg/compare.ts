@@ -6,7 +6,7 @@
  */
 import type { Column, Schema, Table, View } from '../model/types.js';
 
-const HINTS = new Set(['renamedFrom', 'valueRenames']);
+const HINTS = new Set(['renamedFrom', 'valueRenames', 'using']);
 
 const SECTIONS: ReadonlyArray<readonly [keyof Omit<Schema, 'kind'>, string]> = [
   ['extensions', 'extension'],

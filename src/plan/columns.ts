@@ -17,6 +17,8 @@ import {
   type TypeNamer,
 } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { SchemaverError } from '../errors.js';
+import { castKnownMissing } from './casts.js';
 import { stableJson } from '../diff/index.js';
 
 /** ColumnSql is the statements of a column transition and its hazards. */
@@ -92,7 +94,15 @@ function typeNeedsNoRewrite(a: string, b: string): boolean {
 const baseOf = (t: string): string => t.replace(/\(.*\)/, '').replace(/(\[\])+$/, '');
 
 /** usingClause writes the USING of a type change, or '' when PostgreSQL converts by itself. */
-function usingClause(col: string, a: string, b: string, ty: TypeNamer, enums: ReadonlySet<string>): string {
+function usingClause(
+  col: string,
+  a: string,
+  b: string,
+  ty: TypeNamer,
+  enums: ReadonlySet<string>,
+  using?: string,
+): string {
+  if (using !== undefined) return ` USING (${using})`;
   const arrA = a.endsWith('[]');
   const arrB = b.endsWith('[]');
   const ea = enums.has(a.replace(/(\[\])+$/, ''));
@@ -100,6 +110,29 @@ function usingClause(col: string, a: string, b: string, ty: TypeNamer, enums: Re
   if (ea || eb) return ` USING ${quoteIdent(col)}::text${arrA ? '[]' : ''}::${ty(b)}`;
   if (baseOf(a) === baseOf(b) && arrA === arrB) return '';
   return ` USING ${quoteIdent(col)}::${ty(b)}`;
+}
+
+/** NO_CAST is the error code of a type change PostgreSQL cannot convert without a `using:` expression. */
+export const NO_CAST = 'type-change-needs-using';
+
+/** noCast is the error for a type change from `from` that has no cast and no `using:`. */
+function noCast(table: string, b: Column, from: string, reverse: boolean): SchemaverError {
+  return new SchemaverError({
+    code: NO_CAST,
+    message: `column ${table}.${b.name} changes type from ${from} to ${b.type}, and PostgreSQL has no cast between them`,
+    hint: `say how existing values convert: \`using: "..."\` on column ${b.name} of table ${table}, an expression over the old value${usingExample(from, b.type, quoteIdent(b.name))}; or drop and re-add the column`,
+    data: { table, column: b.name, from, to: b.type, reverse },
+    exit: 2,
+  });
+}
+
+/** usingExample suggests a conversion for common type changes that have no cast (empty when there is no obvious one). */
+function usingExample(from: string, to: string, col: string): string {
+  const stamp = /^timestamp|^date/.test(to);
+  if (stamp && /^(smallint|integer|bigint|numeric|real|double precision)/.test(from))
+    return ` (e.g. \`to_timestamp(${col})\` for seconds since 1970)`;
+  if (stamp && /^time /.test(from + ' ')) return ` (e.g. \`date '2000-01-01' + ${col}\`)`;
+  return '';
 }
 
 /** effectiveDefault is a column's explicit default (serial and identity columns have none of their own). */
@@ -126,7 +159,10 @@ export function alterColumn(
   ty: TypeNamer,
   enums: ReadonlySet<string>,
   seqs: SerialSequences = {},
+  reverse = false,
 ): ColumnSql {
+  // `using:` is for the commit that declares it: one the parent already had is stale, and a reverse has none
+  const using = !reverse && b.using !== a.using ? b.using : undefined;
   const T = `ALTER TABLE ${rel(table)}`;
   const C = `${T} ALTER COLUMN ${quoteIdent(b.name)}`;
   const comment =
@@ -164,7 +200,8 @@ export function alterColumn(
   if (da && (typeChanged || (defaultChanged && !db))) sql.push(`${C} DROP DEFAULT`);
   if (typeChanged) {
     const coll = b.collation ? ` COLLATE ${quoteIdentDotted(b.collation)}` : a.collation ? ' COLLATE "default"' : '';
-    sql.push(`${C} TYPE ${ty(b.type)}${coll}${usingClause(b.name, a.type, b.type, ty, enums)}`);
+    if (using === undefined && castKnownMissing(a.type, b.type)) throw noCast(table, b, a.type, reverse);
+    sql.push(`${C} TYPE ${ty(b.type)}${coll}${usingClause(b.name, a.type, b.type, ty, enums, using)}`);
   }
   if (typeChanged && a.serial && b.serial && a.type !== b.type && SERIAL_TYPES[b.type]) {
     sql.push(`ALTER SEQUENCE ${serialSequence(table, b.name)} AS ${b.type}`);

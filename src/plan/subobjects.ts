@@ -20,7 +20,8 @@ import {
   type TableConstraint,
 } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
-import { addColumn, alterColumn, dropColumn, serialSequenceId } from './columns.js';
+import { addColumn, alterColumn, dropColumn, NO_CAST, serialSequenceId, type ColumnSql } from './columns.js';
+import { SchemaverError } from '../errors.js';
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 
 /** fkDrop drafts dropping a foreign key. */
@@ -94,13 +95,16 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
           ? { freeFrom: ctx.from.sequences[seqId], freeTo: ctx.to.sequences[seqId] }
           : {};
         const s = alterColumn(t, a, b, ctx.ty, ctx.enums, seqs);
-        const r = alterColumn(t, b, a, ctx.ty, ctx.enums, { freeFrom: seqs.freeTo, freeTo: seqs.freeFrom });
+        // a type change back that PostgreSQL cannot cast (and no `using:` can say) makes the step irreversible
+        const r = reverseColumn(() =>
+          alterColumn(t, b, a, ctx.ty, ctx.enums, { freeFrom: seqs.freeTo, freeTo: seqs.freeFrom }, true),
+        );
         emit(ctx, {
           phase: PHASE.alterTable,
           what: `alter column ${obj} (${c.attrs.map((x) => x.attr).join(', ')})`,
           object: obj,
           sql: s.sql,
-          reverse: r.sql,
+          reverse: r ? r.sql : null,
           destructive: s.destructive,
           rewrite: s.rewrite,
           lock: s.lock,
@@ -389,5 +393,15 @@ export function planTableAlter(ctx: PlanContext, c: AlterChange & { kind: 'table
       default:
         break;
     }
+  }
+}
+
+/** reverseColumn runs the reverse of a column change; undefined when it is a type change PostgreSQL cannot cast. */
+function reverseColumn(f: () => ColumnSql): ColumnSql | undefined {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof SchemaverError && e.code === NO_CAST) return undefined;
+    throw e;
   }
 }

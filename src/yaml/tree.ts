@@ -402,6 +402,7 @@ function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree 
   if (extra) Object.assign(o, extra);
   put(o, 'comment', c.comment);
   put(o, 'renamed_from', c.renamedFrom);
+  put(o, 'using', c.using);
   const keys = Object.keys(o);
   if (keys.length === 1 && typeof o['type'] === 'string') return o['type'];
   return o;
