@@ -74,8 +74,11 @@ export default class Diff extends BaseCommand {
           : '(the schema hashes differ, but no object-level difference was found)',
       );
     }
-    if (sql !== undefined)
-      this.print(`\n-- up migration ${label(from)} -> ${label(to)}\n${sql.trim() ? sql : '-- (no steps)'}`);
+    if (sql !== undefined) {
+      const { sqlComment } = await import('../sql/quote.js');
+      const head = sqlComment(`up migration ${label(from)} -> ${label(to)}`);
+      this.print(`\n${head}\n${sql.trim() ? sql : sqlComment('(no steps)')}`);
+    }
     const result: DiffResult = {
       from: { rev: from.rev, id: from.id ?? null, hash: from.hash },
       to: { rev: to.rev, id: to.id ?? null, hash: to.hash },

@@ -94,18 +94,22 @@ export default class Plan extends BaseCommand {
     );
     const label = (s: typeof from) => `${s.rev}${s.id ? ` (${s.id.slice(0, 7)})` : ''}`;
     const [x, y] = flags.down ? [to, from] : [from, to];
-    this.print(`-- schemaver ${flags.down ? 'down' : 'up'} migration ${label(x)} -> ${label(y)}`);
-    this.print(`-- from ${x.hash}\n-- to   ${y.hash}`);
+    const { sqlComment } = await import('../sql/quote.js');
+    this.print(sqlComment(`schemaver ${flags.down ? 'down' : 'up'} migration ${label(x)} -> ${label(y)}`));
+    this.print(sqlComment(`from ${x.hash}\nto   ${y.hash}`));
     const lossySteps = steps.filter((s) => s.destructive);
-    if (lossySteps.length) this.print(`-- WARNING: destructive steps: ${lossySteps.map((s) => s.what).join('; ')}`);
+    if (lossySteps.length)
+      this.print(sqlComment(`WARNING: destructive steps: ${lossySteps.map((s) => s.what).join('; ')}`));
     if (flags.down && plan.steps.some((s) => s.reverse === null))
       this.print(
-        `-- WARNING: irreversible steps (no down SQL): ${plan.steps
-          .filter((s) => s.reverse === null)
-          .map((s) => s.what)
-          .join('; ')}`,
+        sqlComment(
+          `WARNING: irreversible steps (no down SQL): ${plan.steps
+            .filter((s) => s.reverse === null)
+            .map((s) => s.what)
+            .join('; ')}`,
+        ),
       );
-    this.print(plan.steps.length ? `\n${sql}` : '-- (no steps: the schemas are equal)');
+    this.print(plan.steps.length ? `\n${sql}` : sqlComment('(no steps: the schemas are equal)'));
     return {
       from: { rev: from.rev, id: from.id ?? null, hash: from.hash },
       to: { rev: to.rev, id: to.id ?? null, hash: to.hash },

@@ -10,6 +10,7 @@ import type { SemChange } from '../cli/semdiff.js';
 import { BASE, short, type DeployStore } from './path.js';
 import { readRecorded } from './versions.js';
 import type { ExcludeRule } from '../model/exclude.js';
+import { quoteLiteral } from '../sql/quote.js';
 
 /** CheckResult is what `check` found. */
 export interface CheckResult {
@@ -139,7 +140,7 @@ export async function redeparseViews(db: Driver, expected: Schema, actual: Schem
       await db.exec('SET LOCAL search_path = public');
       await db.exec(`CREATE TEMP VIEW ${probe} AS ${v.query}`);
       const rows = await db.query<{ def: string }>(
-        `SELECT pg_get_viewdef(${quoteLiteralOid(probe)}::regclass, true) AS def`,
+        `SELECT pg_get_viewdef(${quoteLiteral(probe)}::regclass, true) AS def`,
       );
       const def = rows[0]?.def;
       if (def !== undefined) {
@@ -153,11 +154,6 @@ export async function redeparseViews(db: Driver, expected: Schema, actual: Schem
     }
   }
   return changed ? { ...expected, views } : expected;
-}
-
-/** quoteLiteralOid writes a relation name as the string literal a ::regclass cast reads. */
-function quoteLiteralOid(name: string): string {
-  return `'${name.replace(/'/g, "''")}'`;
 }
 
 /** driftError is the exit-1 answer for a drifted database: every difference named in the message, the result as data. */

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { SchemaverError, envFailure, negative } from '../errors.js';
 import type { StepSummary } from '../model/plan.js';
 import type { Driver } from '../pg/driver.js';
+import { pinSettings } from '../pg/settings.js';
+import { sqlComment } from '../sql/quote.js';
 import {
   BASE,
   edgeLabel,
@@ -376,13 +378,16 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
     });
     let sql = renderScript(script, { command: req.command, version, ...(ctx.db ? { target: label } : {}) });
     if (p.edges.length === 0)
-      sql = `${sql.slice(0, sql.indexOf('\nBEGIN;'))}\n-- nothing to do: the database is already at ${short(from)}\n`;
+      sql = `${sql.slice(0, sql.indexOf('\nBEGIN;'))}\n${sqlComment(`nothing to do: the database is already at ${short(from)}`)}\n`;
     if (p.flags.destructive.length) {
-      const warn = p.flags.destructive.map((s) => `--   ${s.edge}: ${s.what}`).join('\n');
-      sql = sql.replace(
-        '\nBEGIN;',
-        `\n-- WARNING: this script loses data (online it needs --allow-destructive):\n${warn}\n\nBEGIN;`,
+      const warn = sqlComment(
+        [
+          'WARNING: this script loses data (online it needs --allow-destructive):',
+          ...p.flags.destructive.map((s) => `  ${s.edge}: ${s.what}`),
+        ].join('\n'),
       );
+      const at = sql.indexOf('\nBEGIN;');
+      sql = `${sql.slice(0, at)}\n${warn}\n${sql.slice(at)}`;
     }
     return {
       command: req.command,
@@ -413,6 +418,7 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
   try {
     await db.exec('BEGIN');
     inTx = true;
+    await pinSettings(db, { local: true }); // before any generated SQL (a pooler may not keep session settings)
     const [got] = await db.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS ok`);
     if (!got?.ok) {
       ctx.onProgress?.('waiting for another schemaver deploy on this database to finish...');

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { SchemaverError } from '../errors.js';
 import { BASE, edgeLabel, short, type PathEdge } from './path.js';
 import { isTransactionControl, splitStatements } from '../sql/split.js';
+import { LEXING_CHECK_SQL, settingsSql } from '../sql/settings.js';
+import { sqlComment } from '../sql/quote.js';
 import { CREATE_TABLES, guardSql, historySql, lockSql, setVersionSql } from './versions.js';
 
 /** ScriptUnit is one statement of the deploy script and where it comes from. */
@@ -23,7 +25,7 @@ export interface ScriptUnit {
   readonly line?: number;
   /** step: the step label (the planner's comment above the statement), when the script has one. */
   readonly step?: string;
-  /** comment: a comment line printed above the statement in `--sql` output. */
+  /** comment: text printed above the statement in `--sql` output, every line of it a comment line (sqlComment). */
   readonly comment?: string;
   /** offlineOnly: printed by `--sql` but skipped online, where the engine has checked the same thing under the lock. */
   readonly offlineOnly?: boolean;
@@ -54,7 +56,16 @@ export function buildScript(opts: {
   edges: readonly PathEdge[];
   version: string;
 }): DeployScript {
-  const units: ScriptUnit[] = [{ sql: lockSql(), comment: 'one deploy at a time: a concurrent run waits here' }];
+  // the settings the SQL is written for (online the engine pins and checks them itself, first thing)
+  const units: ScriptUnit[] = settingsSql(true).map((sql, i) => ({
+    sql,
+    offlineOnly: true,
+    ...(i === 0
+      ? { comment: 'the settings this script is written for: a server, database or role default must not change them' }
+      : {}),
+  }));
+  units.push({ sql: LEXING_CHECK_SQL, offlineOnly: true });
+  units.push({ sql: lockSql(), comment: 'one deploy at a time: a concurrent run waits here' });
   CREATE_TABLES.forEach((sql, i) => units.push({ sql, ...(i === 0 ? { comment: 'schemaver bookkeeping' } : {}) }));
   units.push({
     sql: guardSql(opts.from),
@@ -82,7 +93,7 @@ export function buildScript(opts: {
       const stepChanged = s.comment !== undefined && s.comment !== lastStep;
       lastStep = s.comment ?? lastStep;
       const header = `edge ${i + 1}/${opts.edges.length}: ${edgeLabel(e)}${e.message ? ` ${JSON.stringify(firstLine(e.message))}` : ''}`;
-      const comment = first ? (s.comment ? `${header}\n-- ${s.comment}` : header) : stepChanged ? s.comment : undefined;
+      const comment = first ? (s.comment ? `${header}\n${s.comment}` : header) : stepChanged ? s.comment : undefined;
       units.push({
         sql: s.sql,
         edge: i,
@@ -131,12 +142,16 @@ export function renderScript(
   const node = (n: { commit: string; hash?: string }) =>
     n.commit === BASE ? 'nothing (empty database)' : `${n.commit}${n.hash ? ` (${n.hash})` : ''}`;
   const lines = [
-    `-- schemaver ${opts.command} script (schemaver ${opts.version})`,
-    `-- from: ${node(script.from)}`,
-    `-- to:   ${node(script.to)}`,
-    `-- path: ${script.edges.length} edge(s)${script.edges.length ? ': ' + script.edges.map(edgeLabel).join(', ') : ''}`,
-    ...(opts.target ? [`-- target when generated: ${opts.target}`] : []),
-    '-- Run it as a whole (psql -v ON_ERROR_STOP=1 -f FILE): any failure rolls everything back.',
+    sqlComment(
+      [
+        `schemaver ${opts.command} script (schemaver ${opts.version})`,
+        `from: ${node(script.from)}`,
+        `to:   ${node(script.to)}`,
+        `path: ${script.edges.length} edge(s)${script.edges.length ? ': ' + script.edges.map(edgeLabel).join(', ') : ''}`,
+        ...(opts.target ? [`target when generated: ${opts.target}`] : []),
+        'Run it as a whole (psql -v ON_ERROR_STOP=1 -f FILE): any failure rolls everything back.',
+      ].join('\n'),
+    ),
     '',
     'BEGIN;',
   ];
@@ -144,7 +159,7 @@ export function renderScript(
   for (const u of script.units) {
     if (u.edge !== edge) lines.push('');
     edge = u.edge;
-    if (u.comment) for (const c of u.comment.split('\n')) lines.push(c.startsWith('-- ') ? c : `-- ${c}`);
+    if (u.comment) lines.push(sqlComment(u.comment));
     // a statement ending in a line comment gets its semicolon on the next line
     lines.push(/--[^\n]*$/.test(u.sql) ? `${u.sql}\n;` : `${u.sql};`);
   }

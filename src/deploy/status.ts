@@ -3,6 +3,7 @@
  */
 import { SchemaverError, envFailure, negative } from '../errors.js';
 import type { Driver } from '../pg/driver.js';
+import { pinSettings } from '../pg/settings.js';
 import { describeDbError, schemaverVersion } from './engine.js';
 import { BASE, short, type DeployStore } from './path.js';
 import {
@@ -111,6 +112,7 @@ export async function stamp(
   try {
     await db.exec('BEGIN');
     inTx = true;
+    await pinSettings(db, { local: true });
     await db.query(lockSql());
     const recorded = await readRecorded(db);
     const from = recorded.commit ?? BASE;

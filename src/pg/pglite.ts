@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { PGlite, Extension, PGliteOptions } from '@electric-sql/pglite';
-import { envFailure } from '../errors.js';
+import { SchemaverError, envFailure } from '../errors.js';
+import { pinSettings } from './settings.js';
 import type { Driver } from './driver.js';
 
 /** PgliteOptions tune a PGlite instance. */
@@ -362,7 +363,9 @@ async function restoreFresh(opts: PgliteOptions): Promise<Driver> {
   imageStats.restoreMs = Date.now() - t0;
   imageStats.restores++;
   if (imageStats.restores > 1) imageStats.source = 'memory';
-  return pgliteDriver(db, 'pglite:memory');
+  const driver = pgliteDriver(db, 'pglite:memory');
+  await pinSettings(driver);
+  return driver;
 }
 
 /** openPglite opens (creating on first use) a persistent PGlite database in `dir`. */
@@ -385,8 +388,14 @@ export async function openPglite(dir: string, opts: PgliteOptions = {}): Promise
       ...(loadDataDir ? { loadDataDir } : {}),
       ...(await wasmOption()),
     });
-    return pgliteDriver(db, `pglite:${path.relative(process.cwd(), dir) || dir}`);
+    const driver = pgliteDriver(db, `pglite:${path.relative(process.cwd(), dir) || dir}`);
+    await pinSettings(driver).catch(async (e) => {
+      await driver.close();
+      throw e;
+    });
+    return driver;
   } catch (e) {
+    if (e instanceof SchemaverError) throw e;
     throw envFailure(
       'pglite-failed',
       `could not open the PGlite database in ${dir}: ${(e as Error).message}`,

@@ -222,5 +222,14 @@ export async function connectUrl(url: string, opts: ConnectOptions = {}): Promis
       reason: d.code,
     });
   }
-  return serverDriver(client, label, redact);
+  const db = serverDriver(client, label, redact);
+  try {
+    // the settings every generated statement is written for: a database or role default must not change them
+    const { pinSettings } = await import('./settings.js');
+    await pinSettings(db);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  return db;
 }

@@ -12,6 +12,7 @@ import { diffDetailed } from '../diff/index.js';
 import { planChangeDrafts } from './build.js';
 import { newContext } from './context.js';
 import { orderDrafts } from './order.js';
+import { sqlComment } from '../sql/quote.js';
 
 export { PHASE } from './context.js';
 
@@ -47,10 +48,10 @@ function renderSteps(steps: readonly { what: string; sql: readonly string[] | nu
   const out: string[] = [];
   for (const s of steps) {
     if (s.sql === null) {
-      out.push(`-- irreversible: ${s.what}\n`);
+      out.push(`${sqlComment(`irreversible: ${s.what}`, true)}\n`);
       continue;
     }
-    out.push(`-- ${s.what.replace(/[\r\n]+/g, ' ')}\n${s.sql.map((x) => `${x};\n`).join('')}`);
+    out.push(`${sqlComment(s.what, true)}\n${s.sql.map((x) => `${x};\n`).join('')}`);
   }
   return out.join('\n');
 }
