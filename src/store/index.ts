@@ -3,8 +3,8 @@
  * per snapshot (layout in ./layout.ts), with branches, tags, revisions and a writer lock. See src/ARCHITECTURE.md.
  */
 import { promises as fsp } from 'node:fs';
-import { join, dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { join, dirname } from 'node:path';
 import { SchemaverError } from '../errors.js';
 import type { Schema } from '../model/types.js';
 import type { Migration } from '../model/plan.js';
@@ -244,7 +244,9 @@ export async function listSchemaFiles(root: string): Promise<string[]> {
  */
 export async function writeSchemaFiles(root: string, files: readonly SourceFile[]): Promise<void> {
   const { checkFilePath } = await import('./layout.js');
+  const { makeDir, removeDurable, removeEmptyDir, replaceFile, tmpDirOf } = await import('./fsops.js');
   for (const f of files) checkFilePath(f);
+  const tmpDir = tmpDirOf(join(root, STORE_DIR));
   const wanted = new Map(files.map((f) => [f.path, f.text]));
   const existing = await listSchemaFiles(root);
   for (const [path, text] of wanted) {
@@ -256,29 +258,36 @@ export async function writeSchemaFiles(root: string, files: readonly SourceFile[
     } catch {
       /* missing */
     }
-    if (same) continue;
-    await fsp.mkdir(dirname(abs), { recursive: true });
-    const tmp = `${abs}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
-    await fsp.writeFile(tmp, bytes);
-    await fsp.rename(tmp, abs);
+    if (!same) replaceFile(abs, bytes, tmpDir); // temp file in .schemaver/tmp, fsynced, renamed in
   }
   const schemaRoot = join(root, SCHEMA_DIR);
   for (const path of existing) {
     if (wanted.has(path)) continue;
     const abs = join(root, ...path.split('/'));
-    await fsp.rm(abs, { force: true });
+    removeDurable(abs);
     // remove directories the deletion left empty, up to (not including) schema/
-    let dir = dirname(abs);
-    while (dir.startsWith(schemaRoot) && dir !== schemaRoot) {
-      try {
-        await fsp.rmdir(dir);
-      } catch {
-        break;
-      }
-      dir = dirname(dir);
+    for (let dir = dirname(abs); dir.startsWith(schemaRoot) && dir !== schemaRoot; dir = dirname(dir))
+      if (!removeEmptyDir(dir)) break;
+  }
+  makeDir(schemaRoot);
+}
+
+/**
+ * ensureIgnored adds the store's ignore patterns (STORE_IGNORES) that `.schemaver/.gitignore` and
+ * `.schemaver/info/exclude` lack, so stores made by older versions also keep `tmp/` and the journal out of the
+ * application repository. Best effort: a read-only store is left as it is.
+ */
+export async function ensureIgnored(gitdir: string): Promise<void> {
+  for (const file of [join(gitdir, '.gitignore'), join(gitdir, 'info', 'exclude')]) {
+    try {
+      const text = await fsp.readFile(file, 'utf8');
+      const have = new Set(text.split('\n').map((l) => l.trim()));
+      const missing = STORE_IGNORES.filter((p) => !have.has(p));
+      if (missing.length) await fsp.appendFile(file, (text.endsWith('\n') ? '' : '\n') + missing.join('\n') + '\n');
+    } catch {
+      /* absent or read-only */
     }
   }
-  await fsp.mkdir(schemaRoot, { recursive: true });
 }
 
 /** pathExists tells whether a path exists. */

@@ -615,6 +615,7 @@ export class GitStore implements Store {
 
   /** interrupted returns the journal of an operation that was interrupted (none runs: the lock is free), if any. */
   async interrupted(): Promise<Operation | undefined> {
+    cleanTemp(tmpDirOf(this.gitdir)); // temp files of dead processes only: safe without the lock
     const op = readOperation(this.gitdir);
     if (!op) return undefined;
     if (this.lockDepth > 0) return op;
@@ -633,6 +634,8 @@ export class GitStore implements Store {
    */
   private async settle(): Promise<void> {
     cleanTemp(tmpDirOf(this.gitdir));
+    const { ensureIgnored } = await import('./index.js');
+    await ensureIgnored(this.gitdir);
     const op = readOperation(this.gitdir);
     if (!op || op.operation !== 'commit') return;
     const now = op.ref === 'HEAD' ? await this.detachedHead() : await readRef(this.gitdir, op.ref ?? '');

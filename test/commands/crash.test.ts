@@ -1,18 +1,38 @@
 /**
- * A killed commit never leaves a broken store: objects are write-once (temp file + rename), the ref moves last
- * by rename, and the lock of a dead process is taken over by the next command.
+ * A commit killed (SIGKILL, a real process death) before each of its file operations in turn — the fault is
+ * deterministic: SCHEMAVER_FAULT_AFTER=N kills the process just before its (N+1)th file operation — never
+ * leaves a broken store: `git fsck --strict` is clean, HEAD is the old commit up to the operation that moves the
+ * ref and the new one from there on (never anything else), the next command settles the journal and names it,
+ * takes over the dead process's lock, and the commit can be made (again) in one command.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, tempProject, type Project } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/inproc.js';
+import { faultCount, setFaultLimit } from '../../src/store/fsops.js';
 
 let p: Project;
+const dirs: string[] = [];
 beforeAll(async () => {
+  // one author and time for every run, so the probe and the killed children make the same commit id
+  Object.assign(process.env, {
+    SCHEMAVER_AUTHOR_NAME: 'Test Author',
+    SCHEMAVER_AUTHOR_EMAIL: 'test@example.com',
+    SCHEMAVER_AUTHOR_DATE: '1700000000',
+  });
   p = tempProject();
   expect((await p.run('init')).code).toBe(0);
+  p.write('schema/schema.yaml', bigSchema(100, 'c0'));
+  expect((await p.run('commit', '-m', 'first', '--no-verify')).code).toBe(0);
+  p.write('schema/schema.yaml', bigSchema(100, 'c1')); // 100 changed tables: written as a pack
 });
-afterAll(() => p.cleanup());
+afterAll(() => {
+  p.cleanup();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function bigSchema(n: number, extra: string): string {
   let y = 'tables:\n';
@@ -21,39 +41,65 @@ function bigSchema(n: number, extra: string): string {
   return y;
 }
 
+function copy(): string {
+  const d = mkdtempSync(join(tmpdir(), 'sv-kill-'));
+  cpSync(p.dir, d, { recursive: true });
+  dirs.push(d);
+  return d;
+}
+
+const ARGS = ['commit', '-m', 'second', '--no-verify', '--allow-destructive'];
+
+/** killedAt runs the commit in a child process that SIGKILLs itself before its (n+1)th file operation. */
+function killedAt(dir: string, n: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [BIN, ...ARGS], {
+      cwd: dir,
+      stdio: 'ignore',
+      env: { ...process.env, NO_COLOR: '1', SCHEMAVER_FAULT_AFTER: String(n), DATABASE_URL: '' },
+    });
+    child.on('error', rej);
+    child.on('exit', (code, signal) => res({ code, signal }));
+  });
+}
+
 describe('killed commits', () => {
-  it('leave a store git accepts, HEAD at the old or the new commit, and a lock the next command takes over', async () => {
-    for (const [i, delay] of [150, 400, 800].entries()) {
-      const before = p.exists('.schemaver/refs/heads/main') ? p.read('.schemaver/refs/heads/main').trim() : undefined;
-      p.write('schema/s.yaml', bigSchema(400, `c${i}`));
-      const child = spawn(process.execPath, [BIN, 'commit', '-m', `try ${i}`, '--no-verify', '--allow-destructive'], {
-        cwd: p.dir,
-        stdio: 'ignore',
-        env: { ...process.env, NO_COLOR: '1' },
-      });
-      // listen before waiting: a fast commit may finish before the kill, and its exit must not be missed
-      const exited = new Promise((r) => child.once('exit', r));
-      await new Promise((r) => setTimeout(r, delay));
-      child.kill('SIGKILL');
-      await exited;
-      execFileSync('git', ['--git-dir', join(p.dir, '.schemaver'), 'fsck', '--strict'], { stdio: 'pipe' });
-      const after = p.exists('.schemaver/refs/heads/main') ? p.read('.schemaver/refs/heads/main').trim() : undefined;
-      if (after !== before) {
-        // the commit finished before the kill: it must be complete
-        const show = await p.run('show', '--json');
-        expect(show.code, show.stderr).toBe(0);
-        expect(show.json<any>().message).toBe(`try ${i}`);
-      }
-      const st = await p.run('status', '--json');
-      expect(st.code, st.stderr).toBe(0);
-      // whatever the kill left behind (lock, temp files), the next commit goes through
-      const r = await p.run('commit', '-m', `after ${i}`, '--no-verify', '--allow-destructive');
-      expect([0, 1]).toContain(r.code); // 1 = nothing to commit, when the killed commit had finished
-      if (r.code === 1) expect(r.stderr).toContain('nothing-to-commit');
-      expect(p.exists('.schemaver/schemaver.lock')).toBe(false);
+  it('at every file operation: a sound store, HEAD old then new, the next command settles it', async () => {
+    const probe = copy();
+    setFaultLimit(1e9);
+    const ok = await runInProcess(probe, ARGS);
+    const total = faultCount();
+    setFaultLimit(undefined);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(total).toBeGreaterThan(6);
+    const before = readFileSync(join(p.dir, '.schemaver', 'refs', 'heads', 'main'), 'utf8').trim();
+    const after = readFileSync(join(probe, '.schemaver', 'refs', 'heads', 'main'), 'utf8').trim();
+    let moved = false;
+    for (let n = 0; n < total; n++) {
+      const d = copy();
+      const r = await killedAt(d, n);
+      expect(r.signal, `at ${n}`).toBe('SIGKILL');
+      execFileSync('git', ['--git-dir', join(d, '.schemaver'), 'fsck', '--strict', '--no-dangling'], { stdio: 'pipe' });
+      expect(readdirSync(join(d, '.schemaver', 'refs', 'heads')), `at ${n}`).toEqual(['main']);
+      const head = readFileSync(join(d, '.schemaver', 'refs', 'heads', 'main'), 'utf8').trim();
+      expect([before, after], `at ${n}`).toContain(head);
+      if (moved) expect(head, `at ${n}: the ref went back`).toBe(after);
+      moved = head === after;
+      const journal = existsSync(join(d, '.schemaver', 'OPERATION_IN_PROGRESS'));
+      const st = await runInProcess(d, ['status', '--json']);
+      expect(st.code, `at ${n}: ${st.stderr}`).toBe(0);
+      if (journal)
+        expect(st.stderr, `at ${n}`).toContain(
+          moved ? 'note: an interrupted commit' : 'note: an interrupted commit was rolled back',
+        );
+      expect(existsSync(join(d, '.schemaver', 'OPERATION_IN_PROGRESS'))).toBe(false);
+      expect(readdirSync(join(d, '.schemaver', 'tmp'))).toEqual([]);
+      // one command completes the work: the commit again (or nothing to do, when it had gone through)
+      const again = await runInProcess(d, ARGS);
+      expect(again.code, `at ${n}: ${again.stderr}`).toBe(moved ? 1 : 0);
+      expect(existsSync(join(d, '.schemaver', 'schemaver.lock')), `at ${n}: the dead lock was taken over`).toBe(false);
+      execFileSync('git', ['--git-dir', join(d, '.schemaver'), 'fsck', '--strict', '--no-dangling'], { stdio: 'pipe' });
     }
-    execFileSync('git', ['--git-dir', join(p.dir, '.schemaver'), 'fsck', '--strict'], { stdio: 'pipe' });
-    const log = await p.run('log', '--oneline');
-    expect(log.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(3);
+    expect(moved, 'the last operations come after the ref moved').toBe(true);
   });
 });
