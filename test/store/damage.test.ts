@@ -157,4 +157,41 @@ describe('a damaged store', () => {
       expect(existsSync(refFile) ? readFileSync(refFile, 'utf8') : undefined, name).toBe(before);
     }
   }, 240_000);
+
+  it('upgrade against a database refuses a damaged migration script and records nothing', async () => {
+    const d = copy();
+    const blob = entry(d, ids.c2, `migrations/${ids.c1}/up.sql`);
+    rewrite(loose(d, blob), (b) => b); // same bytes: still sound
+    flip(loose(d, blob));
+    const up = await runCli(d, ['upgrade', '--json']);
+    expect(up.code, up.stdout).toBe(3);
+    expect(up.json<any>().error.code).toBe('corrupt-store');
+    expect(up.json<any>().error.message).toContain(`migrations/${ids.c1}/up.sql`);
+    const hist = await runCli(d, ['history', '--json']);
+    expect(hist.code, hist.stdout + hist.stderr).toBe(0);
+    expect(JSON.stringify(hist.json<any>())).not.toContain(ids.c1);
+    const cur = await runCli(d, ['current', '--json']);
+    expect(cur.json<any>().commit ?? null, cur.stdout).toBe(null);
+  }, 120_000);
+
+  it('a fresh store has no commits yet; a store whose branch ref was deleted names it', async () => {
+    const fresh = tempProject('sv-fresh-');
+    try {
+      expect((await runCli(fresh.dir, ['init'])).code).toBe(0);
+      const st = await runCli(fresh.dir, ['status']);
+      expect(st.code, st.stderr).toBe(0);
+      expect(st.stdout).toContain('No commits yet');
+    } finally {
+      fresh.cleanup();
+    }
+    const d = copy();
+    rmSync(join(d, '.schemaver', 'refs', 'heads', 'main'));
+    const st = await runCli(d, ['status']);
+    expect(st.code).toBe(3);
+    expect(st.stderr).toContain("HEAD points at branch 'main', which does not exist");
+    expect(st.stderr).toContain('refs/heads/main');
+    const f = await runCli(d, ['fsck', '--json']);
+    expect(f.json<any>().findings.map((x: any) => x.code)).toContain('missing-ref');
+    expect(f.json<any>().dangling).toContain(ids.c4);
+  });
 });
