@@ -2,7 +2,7 @@
  * Git objects written the crash-safe way: content hashed (SHA-1, as git), deflated, written to a temporary
  * file and renamed into place (loose objects, or one pack for a big batch, see ./pack.ts). A killed process
  * leaves at most a stray temp file, never a truncated object; an object that already exists is never
- * rewritten (unchanged objects share blobs). Reading goes through isomorphic-git, which reads both.
+ * rewritten (unchanged objects share blobs). Reading goes through ./read.ts, which reads both, strictly.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fsp, rmSync } from 'node:fs';

@@ -1,11 +1,11 @@
 /**
  * GitStore: the Store interface over a bare git repository. Objects are written by ObjectWriter (crash-safe
  * loose objects), refs by atomic rename, and everything that moves a ref runs under the store lock.
- * Reads go through isomorphic-git (which also reads packs), with one object cache per open store.
+ * Reads go through the strict ObjectReader (./read.ts: loose and packed objects, each hashed), cached per open store.
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { SchemaverError, invalidSchema } from '../errors.js';
+import { SchemaverError } from '../errors.js';
 import { canonicalObjects } from '../canon/index.js';
 import type { SourceFile } from '../parse/index.js';
 import type { Migration } from '../model/plan.js';
@@ -20,7 +20,8 @@ import {
 } from './index.js';
 import { ObjectWriter, addPath, type TreeNode } from './objects.js';
 import { ObjectReader, corruptStore, type Where } from './read.js';
-import { parseCommit, parseTag, parseTree, type ParsedCommit, type TreeEntry } from './gitparse.js';
+import { parseTag } from './gitparse.js';
+import { SnapshotReader } from './snapshots.js';
 import {
   checkRefName,
   deleteRef,
@@ -44,8 +45,6 @@ import {
   commitMessage,
   commitText,
   migrationDir,
-  readMigration,
-  splitMessage,
   stepsJson,
   type SchemaverJson,
 } from './layout.js';
@@ -56,10 +55,7 @@ const STATE_NAME = /^[A-Z][A-Z0-9_]*$/;
 /** GitStore is an open `.schemaver` repository. */
 export class GitStore implements Store {
   private readonly objects: ObjectReader;
-  private readonly commits = new Map<string, ParsedCommit>();
-  private readonly trees = new Map<string, TreeEntry[]>();
-  private readonly checked = new Set<string>();
-  private readonly infos = new Map<string, CommitInfo>();
+  private readonly snaps: SnapshotReader;
   private lockDepth = 0;
   private unbornChecked = false;
   private release: (() => Promise<void>) | undefined;
@@ -69,6 +65,7 @@ export class GitStore implements Store {
     readonly gitdir: string,
   ) {
     this.objects = new ObjectReader(gitdir);
+    this.snaps = new SnapshotReader(this.objects);
   }
 
   /** headState reads what HEAD points at. */
@@ -209,111 +206,18 @@ export class GitStore implements Store {
     throw unknownRevision(rev, 'it does not name a commit');
   }
 
-  /** parsed reads and parses a commit object (cached). */
-  private parsed(id: string): ParsedCommit {
-    let c = this.commits.get(id);
-    if (!c) {
-      c = parseCommit(id, this.objects.readTyped(id, 'commit', { commit: id }), { commit: id });
-      this.commits.set(id, c);
-    }
-    return c;
-  }
-
   async readCommit(id: string): Promise<CommitInfo> {
-    const hit = this.infos.get(id);
-    if (hit) return hit;
-    const c = this.parsed(id);
-    const { message, hash } = splitMessage(c.message);
-    const info: CommitInfo = {
-      id,
-      parents: c.parents,
-      message,
-      author: c.author,
-      schemaHash: hash ?? (await this.readSchemaverJson(id)).hash,
-    };
-    this.infos.set(id, info);
-    return info;
+    return this.snaps.readCommit(id);
   }
 
-  /** readSchemaverJson reads `schemaver.json` of a commit. */
-  private async readSchemaverJson(id: string): Promise<SchemaverJson> {
-    const text = this.readText(id, 'schemaver.json');
-    if (text === undefined) return { format: FORMAT, hash: '', renames: [] };
-    return parseJson<SchemaverJson>(text, id, 'schemaver.json');
-  }
-
-  /** tree reads and parses a tree object (cached). */
-  private tree(oid: string, where: Where): TreeEntry[] {
-    let t = this.trees.get(oid);
-    if (!t) {
-      t = parseTree(oid, this.objects.readTyped(oid, 'tree', where), where);
-      this.trees.set(oid, t);
-    }
-    return t;
-  }
-
-  /** entry finds the tree entry at `path` in a commit's tree (undefined when the path is absent). */
-  private entry(id: string, path: string): TreeEntry | undefined {
-    let oid = this.parsed(id).tree;
-    let at = '';
-    let found: TreeEntry | undefined;
-    for (const part of path.split('/')) {
-      if (found && found.type !== 'tree') return undefined;
-      found = this.tree(oid, { commit: id, path: at }).find((e) => e.name === part);
-      if (!found) return undefined;
-      oid = found.oid;
-      at = at ? `${at}/${part}` : part;
-    }
-    return found;
-  }
-
-  /** readText reads a file of a commit's tree as UTF-8, or undefined when the tree has no such path. */
-  private readText(id: string, path: string): string | undefined {
-    const e = this.entry(id, path);
-    if (!e) return undefined;
-    return this.objects.readTyped(e.oid, 'blob', { commit: id, path }).toString('utf8');
-  }
-
-  /** listTree lists the blobs below `dir` of a commit's tree recursively as path -> blob id ({} when absent). */
+  /** listTree lists the blobs below `dir` of a commit's tree recursively as path -> blob id. */
   listTree(id: string, dir: string): Map<string, string> {
-    const out = new Map<string, string>();
-    const walk = (oid: string, prefix: string): void => {
-      for (const e of this.tree(oid, { commit: id, path: prefix })) {
-        const p = `${prefix}/${e.name}`;
-        if (e.type === 'tree') walk(e.oid, p);
-        else if (e.type === 'blob') out.set(p, e.oid);
-      }
-    };
-    const sub = this.entry(id, dir);
-    if (sub?.type === 'tree') walk(sub.oid, dir);
-    return out;
+    return this.snaps.listTree(id, dir);
   }
 
-  /**
-   * checkObjects makes sure every object of a commit's tree is present and sound (loose objects read and
-   * hashed, packed ones in a pack whose checksums hold), once per open store: commands that read or build on
-   * HEAD refuse a damaged snapshot instead of reading part of it as empty. corrupt-store otherwise.
-   */
+  /** checkObjects checks every object of a commit's snapshot and its history's commit objects (see snapshots.ts). */
   checkObjects(id: string): void {
-    if (this.checked.has(id)) return;
-    const walk = (oid: string, prefix: string): void => {
-      for (const e of this.tree(oid, { commit: id, path: prefix })) {
-        const p = prefix ? `${prefix}/${e.name}` : e.name;
-        if (e.type === 'tree') walk(e.oid, p);
-        else if (e.type === 'blob') this.objects.check(e.oid, 'blob', { commit: id, path: p });
-      }
-    };
-    walk(this.parsed(id).tree, '');
-    // and the commit objects of its history (what log, merge-base and deploy paths walk): headers only
-    const seen = new Set<string>();
-    const stack = [...this.parsed(id).parents];
-    while (stack.length) {
-      const c = stack.pop()!;
-      if (seen.has(c) || this.checked.has(c)) continue;
-      seen.add(c);
-      stack.push(...this.parsed(c).parents);
-    }
-    this.checked.add(id);
+    this.snaps.checkObjects(id);
   }
 
   /** readBlob reads a blob by id, checked. */
@@ -323,51 +227,17 @@ export class GitStore implements Store {
 
   /** schemaFileIds lists `schema/**` of a commit as path -> git blob id, without reading the blobs (fast dirty checks). */
   async schemaFileIds(id: string): Promise<Map<string, string>> {
-    return this.listTree(id, 'schema');
+    return this.snaps.listTree(id, 'schema');
   }
 
   /** readFiles returns the `schema/**` files of a commit, byte for byte, sorted by path. */
   async readFiles(id: string): Promise<SourceFile[]> {
-    const ids = await this.schemaFileIds(id);
-    const files: SourceFile[] = [];
-    for (const [path, oid] of [...ids].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      files.push({ path, text: this.objects.readTyped(oid, 'blob', { commit: id, path }).toString('utf8') });
-    }
-    return files;
+    return this.snaps.readFiles(id);
   }
 
-  /**
-   * readMigrations returns the stored migrations of a commit, in the order of its parents. A migration
-   * directory is whole or corrupt-store: steps.json, up.sql and down.sql all present and sound; each script
-   * carries the blob id the tree recorded for it (scriptIds), which deploys check again before running it.
-   */
+  /** readMigrations returns the stored migrations of a commit, whole and with their scripts' blob ids. */
   async readMigrations(id: string): Promise<Migration[]> {
-    const info = await this.readCommit(id);
-    const dirs = info.parents.length ? info.parents.map(migrationDir) : [migrationDir('')];
-    const out: Migration[] = [];
-    for (const dir of dirs) {
-      const base = `migrations/${dir}`;
-      if (!this.entry(id, base)) continue; // no migration stored for this parent (fsck reports it)
-      const read = (name: string) => {
-        const e = this.entry(id, `${base}/${name}`);
-        if (!e || e.type !== 'blob')
-          throw corruptStore(`${base}/${name} of commit ${id.slice(0, 7)} is missing from its tree`, {
-            commit: id,
-            path: `${base}/${name}`,
-            problem: 'missing-entry',
-          });
-        return {
-          text: this.objects.readTyped(e.oid, 'blob', { commit: id, path: `${base}/${name}` }).toString('utf8'),
-          oid: e.oid,
-        };
-      };
-      const steps = read('steps.json');
-      const up = read('up.sql');
-      const down = read('down.sql');
-      const m = readMigration(dir, up.text, down.text, steps.text, id);
-      out.push({ ...m, scriptIds: { up: up.oid, down: down.oid } });
-    }
-    return out;
+    return this.snaps.readMigrations(id);
   }
 
   async readSnapshot(id: string): Promise<Snapshot> {
@@ -378,34 +248,12 @@ export class GitStore implements Store {
 
   /** readSchema returns the model a commit stored (snapshot.json), or parses its files when it has none (old stores). */
   async readSchema(id: string, files?: readonly SourceFile[]): Promise<Schema> {
-    const stored = this.readText(id, SNAPSHOT_FILE);
-    if (stored !== undefined) {
-      const schema = parseJson<Schema>(stored, id, SNAPSHOT_FILE);
-      if (schema && schema.kind === 'schema') return schema;
-      throw corruptStore(`${SNAPSHOT_FILE} of commit ${id.slice(0, 7)} is not a schema model`, {
-        commit: id,
-        path: SNAPSHOT_FILE,
-        problem: 'unparseable',
-      });
-    }
-    const { parseSchemaFiles } = await import('../parse/index.js'); // only for stores without snapshot.json
-    const parsed = parseSchemaFiles(files ?? (await this.readFiles(id)));
-    if (!parsed.schema) {
-      const err = invalidSchema(parsed.issues);
-      throw new SchemaverError({
-        code: 'unreadable-snapshot',
-        message: `the schema files of commit ${id.slice(0, 7)} no longer parse: ${err.message}`,
-        hint: 'this schemaver version reads the YAML differently from the one that committed it',
-        issues: parsed.issues,
-        exit: 3,
-      });
-    }
-    return parsed.schema;
+    return this.snaps.readSchema(id, files);
   }
 
   /** renamesOf returns the renames recorded in a commit's schemaver.json. */
   async renamesOf(id: string): Promise<readonly string[]> {
-    return (await this.readSchemaverJson(id)).renames ?? [];
+    return (await this.snaps.readSchemaverJson(id)).renames ?? [];
   }
 
   async commit(c: NewCommit): Promise<string> {
@@ -463,54 +311,15 @@ export class GitStore implements Store {
         if ('branch' in h) await writeRef(this.gitdir, ref, id);
         else await writeHead(this.gitdir, { detached: id });
         endOperation(this.gitdir);
-        this.checked.add(id);
+        this.snaps.checked.add(id);
         return id;
       });
     return { id, write };
   }
 
   async log(start: string | readonly string[], opts: { limit?: number } = {}): Promise<CommitInfo[]> {
-    // Collect every reachable commit, then emit children before parents (Kahn), newest ready commit first;
-    // among equal times the most recently readied wins, which keeps a branch's commits together.
-    const all = new Map<string, CommitInfo>();
-    const children = new Map<string, number>();
-    const starts = typeof start === 'string' ? [start] : [...new Set(start)];
-    const stack = [...starts];
-    while (stack.length) {
-      const id = stack.pop()!;
-      if (all.has(id)) continue;
-      const info = await this.readCommit(id);
-      all.set(id, info);
-      for (const p of info.parents) {
-        children.set(p, (children.get(p) ?? 0) + 1);
-        if (!all.has(p)) stack.push(p);
-      }
-    }
-    const out: CommitInfo[] = [];
-    const ready = starts.filter((s) => !children.has(s)).map((s) => ({ info: all.get(s)!, seq: 0 }));
-    let seq = 0;
-    const limit = opts.limit ?? Infinity;
-    while (ready.length && out.length < limit) {
-      let best = 0;
-      for (let i = 1; i < ready.length; i++) {
-        const a = ready[i]!;
-        const b = ready[best]!;
-        if (
-          a.info.author.timestamp > b.info.author.timestamp ||
-          (a.info.author.timestamp === b.info.author.timestamp && a.seq > b.seq)
-        )
-          best = i;
-      }
-      const { info } = ready.splice(best, 1)[0]!;
-      out.push(info);
-      // first parent readied last so it is preferred among equals (it continues the current line)
-      for (const p of [...info.parents].reverse()) {
-        const left = (children.get(p) ?? 1) - 1;
-        children.set(p, left);
-        if (left === 0) ready.push({ info: all.get(p)!, seq: ++seq });
-      }
-    }
-    return out;
+    const { topoLog } = await import('./mergebase.js');
+    return topoLog(typeof start === 'string' ? [start] : start, (id) => this.readCommit(id), opts.limit);
   }
 
   async mergeBase(a: string, b: string): Promise<string | undefined> {
@@ -685,19 +494,6 @@ function checkStateName(name: string): void {
       code: 'bad-state-name',
       message: `'${name}' is not a state file name (use upper case, e.g. MERGE_HEAD)`,
       exit: 2,
-    });
-  }
-}
-
-/** parseJson parses a JSON file of a commit's tree, or throws corrupt-store naming it. */
-function parseJson<T>(text: string, commit: string, path: string): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw corruptStore(`${path} of commit ${commit.slice(0, 7)} is not valid JSON`, {
-      commit,
-      path,
-      problem: 'unparseable',
     });
   }
 }
