@@ -48,6 +48,12 @@ export default class Plan extends BaseCommand {
 
   static override flags = {
     down: Flags.boolean({ summary: 'Print the down migration (B back to A) instead of the up migration.' }),
+    exclude: Flags.string({
+      summary:
+        'Leave objects of KIND whose name matches PATTERN out of both sides (* and ?); repeatable. Also `exclude:` in schemaver.yaml.',
+      helpValue: 'KIND:PATTERN',
+      multiple: true,
+    }),
   };
 
   async run(): Promise<PlanResult> {
@@ -59,8 +65,15 @@ export default class Plan extends BaseCommand {
     const { openProject, loadRevOrEmpty } = await import('../cli/project.js');
     const { planMigration, renderUp, renderDown } = await import('../plan/index.js');
     const { root, store } = await openProject(this.root);
-    const from = await loadRevOrEmpty(root, a, store);
-    const to = await loadRevOrEmpty(root, b, store);
+    const { excludeRules } = await import('../cli/config.js');
+    const { applyExcludes } = await import('../model/exclude.js');
+    const rules = await excludeRules(root, flags.exclude ?? []);
+    const load = async (rev: string) => {
+      const r = await loadRevOrEmpty(root, rev, store);
+      return rules.length ? { ...r, schema: applyExcludes(r.schema, rules) } : r;
+    };
+    const from = await load(a);
+    const to = await load(b);
     const { withColumnLoc } = await import('../cli/locate.js');
     const plan = withColumnLoc(to.files, () => planMigration(from.schema, to.schema));
     const sql = flags.down ? renderDown(plan) : renderUp(plan);

@@ -64,8 +64,12 @@ export function applyExcludes(schema: Schema, rules: readonly ExcludeRule[]): Sc
     if (!m) continue;
     out[section] = Object.fromEntries(Object.entries(m).filter(([id]) => !hit(kind, id.replace(/\(.*$/s, ''))));
   }
+  // a definition object matches by its whole SQL name or by its bare name (`total` for `total(integer)`, `r1` for `r1 ON t`)
+  const bare = (name: string) => name.replace(/\s*[\s(].*$/s, '');
   if (schema.objects)
-    out['objects'] = Object.fromEntries(Object.entries(schema.objects).filter(([, o]) => !hit(o.type, o.name)));
+    out['objects'] = Object.fromEntries(
+      Object.entries(schema.objects).filter(([, o]) => !hit(o.type, o.name) && !hit(o.type, bare(o.name))),
+    );
   if (schema.unmanaged)
     out['unmanaged'] = Object.fromEntries(Object.entries(schema.unmanaged).filter(([k]) => !hit('unmanaged', k)));
   return out as unknown as Schema;
