@@ -53,7 +53,9 @@ export default class Diff extends BaseCommand {
     const { paint } = await import('../cli/term.js');
     const { root, store } = await openProject(this.root);
     const from = await loadRevOrEmpty(root, a, store);
-    const to = await loadRevOrEmpty(root, b, store);
+    const loaded = await loadRevOrEmpty(root, b, store);
+    const { withRecordedRenames } = await import('../cli/chain.js');
+    const to = { ...loaded, schema: await withRecordedRenames(store, from, loaded) };
     const equal = from.hash === to.hash;
     const changes = equal ? [] : semanticDiff(from.schema, to.schema);
     let sql: string | undefined;

@@ -73,7 +73,9 @@ export default class Plan extends BaseCommand {
       return rules.length ? { ...r, schema: applyExcludes(r.schema, rules) } : r;
     };
     const from = await load(a);
-    const to = await load(b);
+    const loaded = await load(b);
+    const { withRecordedRenames } = await import('../cli/chain.js');
+    const to = { ...loaded, schema: await withRecordedRenames(store, from, loaded) };
     const { withColumnLoc } = await import('../cli/locate.js');
     const plan = withColumnLoc(to.files, () => planMigration(from.schema, to.schema));
     const sql = flags.down ? renderDown(plan) : renderUp(plan);
