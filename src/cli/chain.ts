@@ -20,7 +20,9 @@ export async function withRecordedRenames(store: Store, from: LoadedRev, to: Loa
   if (path[path.length - 1] !== from.id) return to.schema; // B does not descend from A along first parents
   if (path.length < 2 && to.id) return to.schema;
   const { chainHints } = await import('../diff/chain.js');
-  const schemas = await Promise.all(path.reverse().map((id) => store.readSchema(id)));
-  if (!to.id) schemas.push(to.schema); // WORKING after HEAD
+  const ids = path.reverse();
+  if (to.id) ids.pop(); // B itself is `to` as loaded (objects excluded by the command stay excluded)
+  const schemas = await Promise.all(ids.map((id) => store.readSchema(id)));
+  schemas.push(to.schema);
   return chainHints(schemas);
 }
