@@ -33,7 +33,7 @@ export interface LoadedRev {
 export function findProjectRoot(start: string = process.cwd()): string {
   let dir = resolve(start);
   for (;;) {
-    if (existsSync(join(dir, '.schemaver', 'HEAD'))) return dir;
+    if (existsSync(join(dir, '.schemaver', 'HEAD')) || existsSync(join(dir, '.schemaver', 'refs'))) return dir;
     const up = dirname(dir);
     if (up === dir) return resolve(start);
     dir = up;

@@ -50,6 +50,9 @@ The local PGlite database that upgrade uses by default lives in .schemaver/local
 
   static override flags = {
     branch: Flags.string({ summary: 'Name of the first branch.', default: 'main', helpValue: 'NAME' }),
+    git: Flags.boolean({
+      summary: 'Inside a git work tree: also run `schemaver git install` (merge drivers, hooks, attributes).',
+    }),
   };
 
   async run(): Promise<InitResult> {
@@ -80,6 +83,19 @@ The local PGlite database that upgrade uses by default lives in .schemaver/local
       `The local database (${gitignore}) is ignored by ${STORE_DIR}/.gitignore; if your app repository ignores`,
     );
     this.print(`differently, add this line to its .gitignore:  ${gitignore}`);
+    const { workTreeOf } = await import('../gitint/git.js');
+    if (workTreeOf(root)) {
+      if (flags.git) {
+        const { installGit } = await import('../gitint/install.js');
+        await installGit(root);
+        this.print(
+          "git integration installed: git's merges and checkouts now carry the schema (see `schemaver help git install`)",
+        );
+      } else
+        this.print(
+          "This is a git work tree: `schemaver git install` (or `init --git`) lets git's merges, pulls and checkouts carry the schema.",
+        );
+    }
     this.print('Next: edit schema/*.yaml, then `schemaver status` and `schemaver commit -m "..."`.');
     return { root, store: join(root, STORE_DIR), branch: flags.branch, created, gitignore };
   }

@@ -64,11 +64,17 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
           ? `merge aborted; schema/ restored to ${shortId(r.head)}`
           : `merge state cleared (HEAD moved to ${shortId(r.head)} since the merge started; schema/ left as it is)`,
       );
+      const g = await import('../gitint/hooks.js');
+      if (g.gitMergeInProgress(root)) this.print(g.abortGitMerge(root));
       return r;
     }
     let out: MergeOutcome;
-    if (flags.continue) out = await run.continueMerge(root, store, opts);
-    else {
+    if (flags.continue) {
+      out = await run.continueMerge(root, store, opts);
+      // a merge the git hook started: git's merge commit takes the schema merge
+      const g = await import('../gitint/hooks.js');
+      if (out.status === 'merged' && g.gitMergeInProgress(root)) this.note(g.finishGitMerge(root));
+    } else {
       if (!args.branch)
         throw new SchemaverError({
           code: 'bad-usage',

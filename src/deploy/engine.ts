@@ -232,6 +232,24 @@ async function refuseNonEmpty(db: Driver, label: string, command: string): Promi
   }
 }
 
+/** leftBehind tells whether `recorded` is a commit no branch, tag or HEAD of the store reaches (read from the
+ * app's git history by src/gitint/recover.ts): upgrading from it to HEAD may go down only. */
+async function leftBehind(store: DeployContext['store'], g: Graph, recorded: string): Promise<boolean> {
+  if (recorded === BASE) return false;
+  const stack = [...(await store.branches()), ...(await store.tags())].map((r) => r.id);
+  const head = await store.head();
+  if (head) stack.push(head);
+  const seen = new Set<string>();
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (id === recorded) return false;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...(g.commits.get(id)?.parents ?? []));
+  }
+  return true;
+}
+
 /** checkDirection refuses an upgrade that only goes down and a downgrade that only goes up. */
 function checkDirection(command: 'upgrade' | 'downgrade', edges: readonly PathEdge[], rev: string): void {
   if (!edges.length) return;
@@ -293,7 +311,9 @@ async function prepare(ctx: DeployContext, req: MoveRequest, recorded: string, r
   }
   if (target === undefined) target = await resolveTarget(ctx.store, g, rev, recorded, req.command);
   const edges = await planPath(ctx.store, g, recorded, target);
-  checkDirection(req.command, edges, rev);
+  // a database left on a commit no branch reaches any more (an app git branch checked out before) follows HEAD down
+  if (!(req.command === 'upgrade' && (await leftBehind(ctx.store, g, recorded))))
+    checkDirection(req.command, edges, rev);
   const flags = await hazards(ctx.store, edges, ctx.classifyDown ?? plannerClassifier);
   const targetHash =
     target === BASE

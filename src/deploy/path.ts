@@ -153,7 +153,7 @@ export async function planPath(store: DeployStore, g: Graph, from: string, to: s
     throw negative(
       'unknown-recorded-commit',
       `the database records commit ${from}, which this store does not have`,
-      'pull/fetch the .schemaver store that deployed it, or re-baseline with `schemaver stamp REV --force` after checking the schema with `schemaver check REV`',
+      "neither .schemaver/ nor the app's git history (any branch, the reflog, or objects kept by `schemaver git install`'s checkout hook) holds it: fetch the branch or store that deployed it, or re-baseline with `schemaver stamp REV --force` after checking the schema with `schemaver check REV`",
       { commit: from },
     );
   }

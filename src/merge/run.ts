@@ -57,6 +57,9 @@ export interface MergeFlags {
   readonly verify: boolean;
   readonly allowDestructive: boolean;
   readonly note?: (text: string) => void;
+  /** preferFiles: schema/ files to commit instead of the laid-out ones when they read as exactly the merged schema
+   * (git's line merge of the YAML, which keeps both sides' comments and formatting). */
+  readonly preferFiles?: readonly SourceFile[];
 }
 
 /** yamlWriter loads the YAML writer (src/yaml): one file's text for part of a schema, or a whole schema as files. */
@@ -111,6 +114,18 @@ async function parseFiles(files: readonly SourceFile[]): Promise<Schema> {
   return r.schema;
 }
 
+/** preferred returns `candidate` when it parses to the same schema hash as `merged`, else `fallback`. */
+async function preferred(
+  candidate: readonly SourceFile[],
+  merged: Schema,
+  fallback: SourceFile[],
+): Promise<SourceFile[]> {
+  const { parseSchemaFiles } = await import('../parse/index.js');
+  const { schemaHash } = await import('../canon/index.js');
+  const parsed = parseSchemaFiles(candidate).schema;
+  return parsed && schemaHash(parsed) === schemaHash(merged) ? [...candidate] : fallback;
+}
+
 /** runMerge merges `rev` into HEAD: up to date, fast-forward, clean merge commit, or conflicts left in schema/. */
 export async function runMerge(root: string, store: Store, rev: string, flags: MergeFlags): Promise<MergeOutcome> {
   if (await store.readState(MERGE_HEAD_STATE)) {
@@ -147,7 +162,8 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   const { layoutFiles } = await import('./layout.js');
   const r = merge3(baseSchema, ours.schema, theirsSnap.schema);
   const writer = await yamlWriter();
-  const files = layoutFiles({ ours, theirs: theirsSnap, merged: r.schema, ...writer });
+  let files = layoutFiles({ ours, theirs: theirsSnap, merged: r.schema, ...writer });
+  if (flags.preferFiles && !r.conflicts.length) files = await preferred(flags.preferFiles, r.schema, files);
   const message =
     flags.message ?? `Merge ${/^[0-9a-f]{40}$/.test(rev) ? `commit ${rev.slice(0, 7)}` : `branch '${rev}'`}`;
   let conflicts: Conflict[] = [...r.conflicts];

@@ -145,6 +145,8 @@ export async function openStore(root: string): Promise<Store> {
   try {
     await fsp.access(join(gitdir, 'HEAD'));
   } catch {
+    // a store committed to an app repository with HEAD untracked (`schemaver git install`): a fresh clone is on main
+    if (await restoreHead(gitdir)) return openStore(root);
     throw new SchemaverError({
       code: 'no-store',
       message: `no schemaver store in ${root} (.schemaver/ is missing)`,
@@ -288,6 +290,17 @@ export async function ensureIgnored(gitdir: string): Promise<void> {
       /* absent or read-only */
     }
   }
+}
+
+/** restoreHead writes HEAD (`ref: refs/heads/main`) into a store that has refs but no HEAD; false when it is no store. */
+async function restoreHead(gitdir: string): Promise<boolean> {
+  if (!(await pathExists(join(gitdir, 'refs'))) || !(await pathExists(join(gitdir, 'config')))) return false;
+  try {
+    await fsp.writeFile(join(gitdir, 'HEAD'), 'ref: refs/heads/main\n', { flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+  }
+  return true;
 }
 
 /** pathExists tells whether a path exists. */

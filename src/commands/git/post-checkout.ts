@@ -1,0 +1,23 @@
+import { Args } from '@oclif/core';
+import { BaseCommand } from '../../cli/base.js';
+
+/** GitPostCheckout is the post-checkout hook (set up by `git install`): keeps store objects the checkout removed. */
+export default class GitPostCheckout extends BaseCommand {
+  static override hidden = true;
+  static override summary = 'post-checkout hook (run by git): keep the store objects the checkout removed.';
+  static override description = `Copies the .schemaver objects present in the previous git HEAD but not in the new one into .schemaver/cache/recovered, so a dev database upgraded on the branch you left can still be moved with \`schemaver upgrade\`.`;
+  static override examples = ['<%= config.bin %> git post-checkout PREV NEW 1'];
+  static override args = {
+    prev: Args.string({ required: true }),
+    next: Args.string({ required: true }),
+    branch: Args.string({ required: false }),
+  };
+
+  async run(): Promise<{ kept: number }> {
+    const { args } = await this.parse(GitPostCheckout);
+    const { findProjectRoot } = await import('../../cli/project.js');
+    const { keepRemovedObjects } = await import('../../gitint/recover.js');
+    const kept = args.branch === '0' ? 0 : await keepRemovedObjects(findProjectRoot(this.root), args.prev, args.next);
+    return { kept };
+  }
+}

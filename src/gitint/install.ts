@@ -1,0 +1,161 @@
+/**
+ * `schemaver git install` / `uninstall`: the app-repository integration, idempotent. It writes
+ *  - a block in `<project>/.gitattributes`: the store's refs merge with the `schemaver-ref` driver, schema/ YAML
+ *    with `schemaver-schema`, and store objects are binary and generated (no text diffs in pull requests);
+ *  - the two drivers in the repository's config (`merge.schemaver-*.driver`);
+ *  - `pre-merge-commit` and `post-checkout` hooks (a marked block, added to hooks that already exist);
+ *  - `/HEAD` in `.schemaver/.gitignore`, untracking `.schemaver/HEAD`: which schemaver branch is checked out is
+ *    local state (a store without HEAD is on `main`), so switching never shows as a change.
+ * The model: git's branches are the branches. Each git branch carries schemaver's `main` line in
+ * `.schemaver/refs/heads/main`; `git merge`/`git pull` of two lines ends in a schemaver merge commit made by the
+ * pre-merge-commit hook (see ./hooks.ts).
+ */
+import { promises as fsp } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SchemaverError } from '../errors.js';
+import { git, gitOut, workTreeOf, type WorkTree } from './git.js';
+
+/** BEGIN / END mark the lines schemaver manages in .gitattributes and hooks. */
+export const BEGIN = '# schemaver: begin (managed by `schemaver git install`)';
+/** END closes a managed block. */
+export const END = '# schemaver: end';
+
+/** ATTRIBUTES are the managed .gitattributes lines (paths relative to the project directory). */
+export const ATTRIBUTES = [
+  '.schemaver/refs/** merge=schemaver-ref',
+  'schema/**/*.yaml merge=schemaver-schema',
+  'schema/**/*.yml merge=schemaver-schema',
+  '.schemaver/objects/** binary linguist-generated=true',
+];
+
+/** HOOKS are the hooks installed, with the arguments git passes on. */
+export const HOOKS: Readonly<Record<string, string>> = {
+  'pre-merge-commit': 'git pre-merge-commit',
+  // `git merge --no-commit` (and a stopped merge) is committed by `git commit`, which runs pre-commit instead
+  'pre-commit': 'git pre-merge-commit --if-merging',
+  'post-merge': 'git post-merge',
+  'post-checkout': 'git post-checkout "$1" "$2" "$3"',
+};
+
+/** InstallResult is what `git install --json` prints. */
+export interface InstallResult {
+  readonly top: string;
+  readonly project: string;
+  readonly attributes: string;
+  readonly hooks: readonly string[];
+  /** changed: whether anything was written (false on a second run). */
+  readonly changed: boolean;
+}
+
+/** cliCommand is how git calls this schemaver: the node binary and bin/run.js, absolute and shell-quoted. */
+export function cliCommand(): string {
+  const bin = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'run.js');
+  return `${shq(process.execPath)} ${shq(bin)}`;
+}
+
+/** shq quotes a word for sh. */
+function shq(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** requireWorkTree returns where `root` sits in its git work tree; exit 2 when it is not in one. */
+export function requireWorkTree(root: string): WorkTree {
+  const wt = workTreeOf(root);
+  if (!wt)
+    throw new SchemaverError({
+      code: 'not-a-git-work-tree',
+      message: `${root} is not inside a git work tree (or git is not installed)`,
+      hint: 'run `git init` first, or run this in your application repository',
+      exit: 2,
+    });
+  return wt;
+}
+
+/** installGit sets the integration up for the project at `root` (idempotent). */
+export async function installGit(root: string): Promise<InstallResult> {
+  const wt = requireWorkTree(root);
+  let changed = await writeBlock(join(root, '.gitattributes'), ATTRIBUTES, false);
+  const cmd = cliCommand();
+  const config: [string, string][] = [
+    ['merge.schemaver-ref.name', 'schemaver store ref: keep ours; the semantic merge runs in pre-merge-commit'],
+    ['merge.schemaver-ref.driver', `${cmd} git merge-ref %O %A %B %P`],
+    ['merge.schemaver-schema.name', 'schemaver schema YAML: text merge, the semantic merge decides'],
+    ['merge.schemaver-schema.driver', `${cmd} git merge-schema %O %A %B %P`],
+  ];
+  for (const [k, v] of config) {
+    if (gitOut(wt.top, ['config', '--local', '--get', k]) === v) continue;
+    git(wt.top, ['config', '--local', k, v]);
+    changed = true;
+  }
+  const hooksDir = resolve(wt.top, gitOut(wt.top, ['rev-parse', '--git-path', 'hooks']) ?? join(wt.gitDir, 'hooks'));
+  const enter = `cd "$(git rev-parse --show-toplevel)"/${shq(wt.prefix || '.')}`;
+  for (const [hook, args] of Object.entries(HOOKS)) {
+    const line = hook.startsWith('post-')
+      ? `(${enter} && ${cmd} ${args}) || true`
+      : `(${enter} && ${cmd} ${args}) || exit $?`;
+    changed = (await writeBlock(join(hooksDir, hook), [line], true)) || changed;
+  }
+  changed = (await untrackHead(root, wt)) || changed;
+  return { top: wt.top, project: root, attributes: join(root, '.gitattributes'), hooks: Object.keys(HOOKS), changed };
+}
+
+/** uninstallGit removes what installGit wrote (the HEAD ignore stays: it is harmless). */
+export async function uninstallGit(root: string): Promise<InstallResult> {
+  const wt = requireWorkTree(root);
+  let changed = await writeBlock(join(root, '.gitattributes'), undefined, false);
+  for (const s of ['merge.schemaver-ref', 'merge.schemaver-schema']) {
+    if (git(wt.top, ['config', '--local', '--remove-section', s]).code === 0) changed = true;
+  }
+  const hooksDir = resolve(wt.top, gitOut(wt.top, ['rev-parse', '--git-path', 'hooks']) ?? join(wt.gitDir, 'hooks'));
+  for (const hook of Object.keys(HOOKS)) changed = (await writeBlock(join(hooksDir, hook), undefined, true)) || changed;
+  return { top: wt.top, project: root, attributes: join(root, '.gitattributes'), hooks: [], changed };
+}
+
+/** isInstalled tells whether the drivers are configured in the repository enclosing `root`. */
+export function isInstalled(root: string): boolean {
+  return gitOut(root, ['config', '--get', 'merge.schemaver-ref.driver']) !== undefined;
+}
+
+/** writeBlock puts `lines` between BEGIN and END in `file` (replacing an earlier block), or removes the block when
+ * `lines` is undefined (deleting a file left empty). Hooks get a shebang and the executable bit. */
+async function writeBlock(file: string, lines: readonly string[] | undefined, hook: boolean): Promise<boolean> {
+  const before = await fsp.readFile(file, 'utf8').catch(() => undefined);
+  let text = before ?? '';
+  const start = text.indexOf(BEGIN);
+  const end = start >= 0 ? text.indexOf(END, start) : -1;
+  if (start >= 0 && end >= 0) text = text.slice(0, start) + text.slice(end + END.length).replace(/^\n/, '');
+  if (lines) {
+    if (hook && !text.startsWith('#!')) text = '#!/bin/sh\n' + text;
+    if (text && !text.endsWith('\n')) text += '\n';
+    text += [BEGIN, ...lines, END].join('\n') + '\n';
+  }
+  const empty = text.trim() === '' || (hook && text.trim() === '#!/bin/sh');
+  if (empty) {
+    if (before === undefined) return false;
+    await fsp.rm(file, { force: true });
+    return true;
+  }
+  if (text === before) return false;
+  await fsp.mkdir(dirname(file), { recursive: true });
+  await fsp.writeFile(file, text, hook ? { mode: 0o755 } : {});
+  if (hook) await fsp.chmod(file, 0o755);
+  return true;
+}
+
+/** untrackHead ignores `.schemaver/HEAD` and removes it from git's index (the file itself stays). */
+async function untrackHead(root: string, wt: WorkTree): Promise<boolean> {
+  const ignore = join(root, '.schemaver', '.gitignore');
+  const text = await fsp.readFile(ignore, 'utf8').catch(() => '');
+  let changed = false;
+  if (!text.split('\n').includes('/HEAD')) {
+    await fsp.writeFile(ignore, `${text}${text && !text.endsWith('\n') ? '\n' : ''}/HEAD\n`);
+    changed = true;
+  }
+  const path = `${wt.prefix}.schemaver/HEAD`;
+  if (git(wt.top, ['ls-files', '--error-unmatch', '--', path]).code === 0) {
+    git(wt.top, ['rm', '--cached', '-q', '--', path]);
+    changed = true;
+  }
+  return changed;
+}
