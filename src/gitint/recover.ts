@@ -129,7 +129,7 @@ export function recoveringStore(store: Store): Store {
         try {
           return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         } catch (e) {
-          if (!(e instanceof SchemaverError) || e.code !== 'unknown-revision') throw e;
+          if (!missing(e)) throw e;
           const other = await open(args[0]);
           if (!other) throw e;
           return (other as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[prop]!(...args);
@@ -137,6 +137,12 @@ export function recoveringStore(store: Store): Store {
       };
     },
   });
+}
+
+/** missing tells whether a store error says a commit or object is absent (not damaged). */
+function missing(e: unknown): boolean {
+  if (!(e instanceof SchemaverError)) return false;
+  return e.code === 'unknown-revision' || (e.code === 'corrupt-store' && / is missing\b/.test(e.message));
 }
 
 /** hasPacks tells whether the recovered store holds pack files (whose contents are not visible by path). */
