@@ -15,18 +15,38 @@ schemaver has no staging area, so git's --mixed (its default) and --soft are the
     '<%= config.bin %> reset --hard v1.0',
   ];
 
-  static override args = { rev: Args.string({ description: 'Commit to move the branch to.', required: true }) };
+  static override args = { rev: Args.string({ description: 'Commit to move the branch to.', required: false }) };
 
   static override flags = {
     soft: Flags.boolean({ summary: 'Keep schema/ as it is (the default; same as --mixed).', exclusive: ['hard'] }),
     mixed: Flags.boolean({ summary: 'Same as --soft: schemaver has no index.', exclusive: ['hard'] }),
     hard: Flags.boolean({ summary: 'Also rewrite schema/ from REV, discarding uncommitted edits.' }),
+    continue: Flags.boolean({ summary: 'Finish a reset a crash interrupted (its journal).', exclusive: ['abort'] }),
+    abort: Flags.boolean({ summary: 'Undo a reset a crash interrupted: schema/ and the branch as before.' }),
   };
 
   async run(): Promise<ResetResult> {
     const { args, flags } = await this.parse(Reset);
     const { openProject, shortId } = await import('../cli/project.js');
-    const { resetTo } = await import('../history/reset.js');
+    const { resetTo, resumeReset } = await import('../history/reset.js');
+    const { SchemaverError } = await import('../errors.js');
+    if (flags.continue || flags.abort) {
+      const { root, store } = await openProject(this.root, { interrupted: 'allow' });
+      const how = flags.continue ? 'continue' : 'abort';
+      const what = await resumeReset(root, store, how);
+      if (!what)
+        throw new SchemaverError({ code: 'nothing-to-resume', message: 'there is no interrupted reset', exit: 2 });
+      this.print(`${how === 'continue' ? 'Finished' : 'Undid'} the interrupted ${what}`);
+      const to = (await store.head()) ?? '';
+      return { mode: 'soft', from: null, to, branch: (await store.currentBranch()) ?? null, files: 0 };
+    }
+    if (!args.rev)
+      throw new SchemaverError({
+        code: 'bad-usage',
+        message: 'reset needs a revision',
+        hint: 'e.g. `schemaver reset HEAD~1` or `schemaver reset --hard v1.0`',
+        exit: 2,
+      });
     const { root, store } = await openProject(this.root);
     const r = await resetTo(root, store, args.rev, flags.hard ? 'hard' : 'soft');
     const subject = (await store.readCommit(r.to)).message.split('\n')[0];

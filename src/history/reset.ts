@@ -19,6 +19,13 @@ export interface ResetResult {
   readonly files: number;
 }
 
+/** resumeReset finishes ('continue') or undoes ('abort') a reset a crash interrupted (its journal); undefined when none. */
+export async function resumeReset(root: string, store: Store, how: 'continue' | 'abort'): Promise<string | undefined> {
+  const { resumeOperation, describeOperation } = await import('../store/switch.js');
+  const done = await store.withLock(() => resumeOperation(store, root, how));
+  return done ? describeOperation(done.operation) : undefined;
+}
+
 /** resetTo moves HEAD's branch to `rev` (kept in ORIG_HEAD: the old id); --hard rewrites schema/ and clears a merge. */
 export async function resetTo(root: string, store: Store, rev: string, mode: ResetMode): Promise<ResetResult> {
   const target = await store.resolve(rev);
@@ -34,16 +41,24 @@ export async function resetTo(root: string, store: Store, rev: string, mode: Res
     }
     const from = (await store.head()) ?? null;
     const branch = (await store.currentBranch()) ?? null;
-    const { writeRef } = await import('../store/refs.js');
+    const { readHead } = await import('../store/refs.js');
+    const { readSchemaDir } = await import('../parse/files.js');
+    const { switchFiles } = await import('../store/switch.js');
     if (from) await store.writeState('ORIG_HEAD', from + '\n');
-    if (branch) await writeRef(store.gitdir, `refs/heads/${branch}`, target);
-    else await store.setHead({ detached: target });
+    const snapshot = mode === 'hard' ? await store.readFiles(target) : undefined;
+    // crash-safe (src/store/switch.ts): pre-images stored, journal, files, the ref, journal removed
+    await switchFiles(store, root, {
+      operation: 'reset',
+      files: snapshot ?? (await readSchemaDir(root)),
+      headBefore: await readHead(store.gitdir),
+      headAfter: branch ? { branch } : { detached: target },
+      from,
+      to: target,
+      ...(branch ? { ref: `refs/heads/${branch}` } : {}),
+    });
     let files = 0;
-    if (mode === 'hard') {
-      const { writeSchemaFiles } = await import('../store/index.js');
+    if (snapshot) {
       const { rememberWorkingHash } = await import('../cli/project.js');
-      const snapshot = await store.readFiles(target);
-      await writeSchemaFiles(root, snapshot);
       await rememberWorkingHash(root, snapshot, (await store.readCommit(target)).schemaHash);
       await store.writeState('MERGE_HEAD', undefined);
       await store.writeState('MERGE_STATE', undefined);
