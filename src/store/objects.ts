@@ -9,7 +9,16 @@ import { existsSync, promises as fsp, rmSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { encodePack, packedOids, storePack, type EncodedPack } from './pack.js';
-import { FaultInjected, makeDir, renameDurable, tempName, tmpDirOf, writeDurable } from './fsops.js';
+import {
+  FaultInjected,
+  makeDir,
+  renameDurable,
+  renameMany,
+  tempName,
+  tmpDirOf,
+  writeDurable,
+  writeManyDurable,
+} from './fsops.js';
 
 /** ObjectType is the type of a git object. */
 export type ObjectType = 'blob' | 'tree' | 'commit';
@@ -75,13 +84,15 @@ export class ObjectWriter {
   /** flush writes queued and encoded objects (batch mode): loose when fewer than PACK_THRESHOLD, else one pack. */
   async flush(): Promise<void> {
     this.encode();
+    const loose: { oid: string; data: Buffer }[] = [];
     for (const e of this.encoded) {
       if (e.pack) {
         storePack(this.gitdir, e.pack);
         for (const oid of e.oids) this.packed?.add(oid);
-      } else if (e.loose) this.writeLoose(e.oids[0]!, e.loose);
+      } else if (e.loose) loose.push({ oid: e.oids[0]!, data: e.loose });
       this.written += e.oids.length;
     }
+    await this.writeLooseMany(loose);
     this.encoded.length = 0;
     this.encodedOids.clear();
   }
@@ -121,6 +132,28 @@ export class ObjectWriter {
       rmSync(tmp, { force: true });
       if (!existsSync(file)) throw e;
     }
+  }
+
+  /**
+   * writeLooseMany writes loose objects together: every temp file written, all fsynced at once, renamed into
+   * place, the object directories fsynced at once (one journal commit instead of one per object).
+   */
+  private async writeLooseMany(objects: readonly { oid: string; data: Buffer }[]): Promise<void> {
+    if (!objects.length) return;
+    const tmpDir = tmpDirOf(this.gitdir);
+    makeDir(tmpDir);
+    const files = objects.map((o) => ({ ...o, path: tempName(tmpDir, `obj_${o.oid}`), mode: 0o444 }));
+    const moves: { from: string; to: string }[] = [];
+    for (const f of files) {
+      const dir = join(this.gitdir, 'objects', f.oid.slice(0, 2));
+      if (!this.dirs.has(dir)) {
+        makeDir(dir);
+        this.dirs.add(dir);
+      }
+      moves.push({ from: f.path, to: join(dir, f.oid.slice(2)) });
+    }
+    await writeManyDurable(files);
+    await renameMany(moves);
   }
 
   /** writeText stores a UTF-8 text as a blob. */
