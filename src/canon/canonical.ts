@@ -213,6 +213,9 @@ export function canonicalize(schema: Schema): Schema {
     ...(schema.unmanaged && Object.keys(schema.unmanaged).length
       ? { unmanaged: sortedMap(schema.unmanaged, (x) => strip(x)) }
       : {}),
+    ...(schema.defaultPrivileges && Object.keys(schema.defaultPrivileges).length
+      ? { defaultPrivileges: sortedMap(schema.defaultPrivileges, (d) => strip(d)) }
+      : {}),
   };
 }
 
@@ -320,6 +323,7 @@ export const SECTIONS = [
   'functions',
   'objects',
   'unmanaged',
+  'defaultPrivileges',
 ] as const;
 
 /** safeFileName percent-encodes every byte outside [A-Za-z0-9._-] so an id is a portable file name. */

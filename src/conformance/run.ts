@@ -220,7 +220,7 @@ export async function runCase(
   }
 }
 
-/** RESET_SQL drops every user schema, extension and event trigger, and recreates `public`. */
+/** RESET_SQL drops every user schema, extension, event trigger, role and default privilege, and recreates `public`. */
 export const RESET_SQL = `
 DO $reset$ DECLARE r record; BEGIN
   FOR r IN SELECT evtname FROM pg_event_trigger LOOP EXECUTE format('DROP EVENT TRIGGER %I', r.evtname); END LOOP;
@@ -230,6 +230,10 @@ DO $reset$ DECLARE r record; BEGIN
   FOR r IN SELECT pubname FROM pg_publication LOOP EXECUTE format('DROP PUBLICATION %I', r.pubname); END LOOP;
   FOR r IN SELECT srvname FROM pg_foreign_server LOOP EXECUTE format('DROP SERVER %I CASCADE', r.srvname); END LOOP;
   FOR r IN SELECT fdwname FROM pg_foreign_data_wrapper LOOP EXECUTE format('DROP FOREIGN DATA WRAPPER %I CASCADE', r.fdwname); END LOOP;
+  -- roles a case created (cluster-wide: they would leak into the next case), with their grants and default privileges
+  FOR r IN SELECT rolname FROM pg_roles WHERE oid >= 16384 AND rolname <> current_user
+  LOOP EXECUTE format('DROP OWNED BY %I CASCADE', r.rolname); EXECUTE format('DROP ROLE %I', r.rolname); END LOOP;
+  DELETE FROM pg_catalog.pg_default_acl;
 END $reset$;
 CREATE SCHEMA public;
 COMMENT ON SCHEMA public IS 'standard public schema';

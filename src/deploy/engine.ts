@@ -25,6 +25,7 @@ import {
 } from './path.js';
 import { buildScript, renderScript, type DeployScript, type ScriptUnit } from './script.js';
 import { LOCK_KEY, countUserObjects, readRecorded, type Recorded } from './versions.js';
+import { requireRoles } from './roles.js';
 
 /** schemaverVersion is the version of this package (recorded in schemaver_history). */
 export function schemaverVersion(): string {
@@ -454,6 +455,7 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
     }
     if (from === BASE) await refuseNonEmpty(db, label, req.command);
     refuseHazards(p.flags, Boolean(req.allowDestructive), req.command);
+    await requireRoles(db, ctx.store, p.edges, label, req.command);
     script = buildScript({ from, fromHash: p.fromHash, to: p.target, toHash: p.targetHash, edges: p.edges, version });
     const ms: number[] = [];
     let edge: number | undefined;

@@ -46,6 +46,7 @@ export function diffDetailed(from: Schema, to: Schema, opts: DiffOptions = {}): 
   diffViews(changes, renamed.views, to.views);
   diffMap(changes, 'sql_object', renamed.objects ?? {}, to.objects ?? {});
   diffMap(changes, 'unmanaged', renamed.unmanaged ?? {}, to.unmanaged ?? {});
+  diffMap(changes, 'default_privilege', renamed.defaultPrivileges ?? {}, to.defaultPrivileges ?? {});
   return { changes, renamed, renames };
 }
 

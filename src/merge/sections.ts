@@ -142,6 +142,8 @@ const TABLE_FIELDS: FieldPlan<Table> = {
   inherits: 'attr',
   unlogged: 'attr',
   comment: 'attr',
+  grants: 'attr',
+  owner: 'attr',
 };
 
 /** VIEW_FIELDS classifies every View field (see TABLE_FIELDS). */
@@ -157,6 +159,8 @@ const VIEW_FIELDS: FieldPlan<View> = {
   triggers: 'child',
   columnComments: 'attr',
   comment: 'attr',
+  grants: 'attr',
+  owner: 'attr',
 };
 
 const childrenOf = <T>(plan: FieldPlan<T>): string[] =>
@@ -413,6 +417,21 @@ export const SECTIONS: Record<Section, SectionMerger> = {
         entries(b.unmanaged ?? {}),
         entries(o.unmanaged ?? {}),
         entries(t.unmanaged ?? {}),
+      ),
+    ),
+  defaultPrivileges: (ctx, b, o, t) =>
+    record(
+      mergeKeyed(
+        ctx,
+        {
+          what: 'default privileges',
+          prefix: ['default_privileges'],
+          display: (k) => `default privileges ${k}`,
+          merge: plain,
+        },
+        entries(b.defaultPrivileges),
+        entries(o.defaultPrivileges),
+        entries(t.defaultPrivileges),
       ),
     ),
 };

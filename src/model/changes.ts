@@ -8,6 +8,7 @@ import type {
   CheckConstraint,
   Column,
   CompositeType,
+  DefaultPrivilege,
   Domain,
   EnumType,
   ExclusionConstraint,
@@ -48,6 +49,7 @@ export interface ObjectDefs {
   readonly function: Func;
   readonly sql_object: SqlObject;
   readonly unmanaged: Unmanaged;
+  readonly default_privilege: DefaultPrivilege;
 }
 
 /** ChangeKind is a kind of object a change can be about. */
@@ -75,6 +77,7 @@ export const CHANGE_KINDS: Readonly<Record<ChangeKind, true>> = {
   function: true,
   sql_object: true,
   unmanaged: true,
+  default_privilege: true,
 };
 
 /** AttrChange is one attribute that differs: its name and the values on each side (undefined = absent). */

@@ -33,6 +33,27 @@ export interface Schema {
   readonly objects?: Readonly<Record<string, SqlObject>>;
   /** unmanaged: objects the model cannot express, kept by name so they pass through untouched (./objects.ts). */
   readonly unmanaged?: Readonly<Record<string, Unmanaged>>;
+  /** defaultPrivileges: ALTER DEFAULT PRIVILEGES entries keyed by defaultPrivilegeId(); absent = none. */
+  readonly defaultPrivileges?: Readonly<Record<string, DefaultPrivilege>>;
+}
+
+/**
+ * Grants maps a grantee role (`public` = PUBLIC) to its privileges on an object: lower-case names sorted
+ * (`select`, `usage`...), `all` when the grantee holds every privilege of the object's class, a trailing `*`
+ * marking WITH GRANT OPTION (`select*`). The owner's own default privileges are implicit and never listed.
+ * Present, it is the whole ACL (for functions and types that includes `public: [execute]` / `[usage]`);
+ * absent, the object has PostgreSQL's default ACL. A map equal to the default is normalised away.
+ */
+export type Grants = Readonly<Record<string, readonly string[]>>;
+
+/** DefaultPrivilege is one `ALTER DEFAULT PRIVILEGES FOR ROLE role [IN SCHEMA schema] ... ON <on>` entry. */
+export interface DefaultPrivilege {
+  readonly kind: 'default_privilege';
+  readonly role: string;
+  /** schema: IN SCHEMA; omitted = every schema (then `grants` is the whole default ACL, as for objects). */
+  readonly schema?: string;
+  readonly on: 'tables' | 'sequences' | 'functions' | 'types' | 'schemas';
+  readonly grants: Grants;
 }
 
 /** Extension is a `CREATE EXTENSION`. */
@@ -48,6 +69,10 @@ export interface Extension {
 export interface Namespace {
   readonly kind: 'namespace';
   readonly name: string;
+  /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */
+  readonly grants?: Grants;
+  /** owner: the owning role, when the project manages it (absent = not managed). */
+  readonly owner?: string;
   readonly comment?: string;
 }
 
@@ -57,6 +82,10 @@ export interface EnumType {
   readonly schema: string;
   readonly name: string;
   readonly values: readonly string[];
+  /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */
+  readonly grants?: Grants;
+  /** owner: the owning role, when the project manages it (absent = not managed). */
+  readonly owner?: string;
   readonly comment?: string;
   readonly renamedFrom?: string;
   /** valueRenames maps new value -> old value (from `{ value: x, renamed_from: y }` in YAML). */
@@ -69,6 +98,10 @@ export interface CompositeType {
   readonly schema: string;
   readonly name: string;
   readonly attributes: readonly { readonly name: string; readonly type: string; readonly collation?: string }[];
+  /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */
+  readonly grants?: Grants;
+  /** owner: the owning role, when the project manages it (absent = not managed). */
+  readonly owner?: string;
   readonly comment?: string;
 }
 
@@ -83,6 +116,10 @@ export interface Domain {
   readonly collation?: string;
   /** checks keyed by constraint name (default names as PostgreSQL chooses: `<domain>_check`, `<domain>_check1`...). */
   readonly checks: Readonly<Record<string, DomainCheck>>;
+  /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */
+  readonly grants?: Grants;
+  /** owner: the owning role, when the project manages it (absent = not managed). */
+  readonly owner?: string;
   readonly comment?: string;
 }
 
@@ -101,6 +138,10 @@ export interface Sequence {
   readonly options: SequenceOptions;
   /** ownedBy is `table.column` id (`OWNED BY`), when set. */
   readonly ownedBy?: { readonly table: string; readonly column: string };
+  /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */
+  readonly grants?: Grants;
+  /** owner: the owning role, when the project manages it (absent = not managed). */
+  readonly owner?: string;
   readonly comment?: string;
 }
 
@@ -134,6 +175,8 @@ export interface Column {
   /** generated: STORED generated column expression. */
   readonly generated?: string;
   readonly collation?: string;
+  /** grants: column privileges (select, insert, update, references) by grantee. */
+  readonly grants?: Grants;
   readonly comment?: string;
   readonly renamedFrom?: string;
   /** using: how a type change converts the old values (`USING` expression), a hint like renamedFrom (not identity). */
@@ -297,6 +340,10 @@ export interface Table {
   readonly partitionOf?: { readonly parent: string; readonly bound: string };
   readonly inherits?: readonly string[];
   readonly unlogged?: boolean;
+  /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */
+  readonly grants?: Grants;
+  /** owner: the owning role, when the project manages it (absent = not managed). */
+  readonly owner?: string;
   readonly comment?: string;
   readonly renamedFrom?: string;
 }
@@ -314,6 +361,10 @@ export interface View {
   readonly indexes?: Readonly<Record<string, Index>>;
   readonly triggers?: Readonly<Record<string, Trigger>>; // INSTEAD OF triggers on views
   readonly columnComments?: Readonly<Record<string, string>>;
+  /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */
+  readonly grants?: Grants;
+  /** owner: the owning role, when the project manages it (absent = not managed). */
+  readonly owner?: string;
   readonly comment?: string;
   readonly renamedFrom?: string;
 }
@@ -339,6 +390,10 @@ export interface Func {
   readonly cost?: string;
   readonly rows?: string;
   readonly set?: Readonly<Record<string, string>>; // SET config = value
+  /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */
+  readonly grants?: Grants;
+  /** owner: the owning role, when the project manages it (absent = not managed). */
+  readonly owner?: string;
   readonly comment?: string;
 }
 

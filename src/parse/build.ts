@@ -10,6 +10,7 @@ import type {
   CheckConstraint,
   Column,
   CompositeType,
+  DefaultPrivilege,
   Domain,
   EnumType,
   ExclusionConstraint,
@@ -44,6 +45,7 @@ export interface Collected {
   functions: Map<string, DraftFunc>;
   objects: Map<string, Defined<SqlObject>>;
   unmanaged: Map<string, Defined<Unmanaged>>;
+  defaultPrivileges: Map<string, Defined<DefaultPrivilege>>;
 }
 
 /** newCollected makes an empty Collected. */
@@ -60,6 +62,7 @@ export function newCollected(): Collected {
     functions: new Map(),
     objects: new Map(),
     unmanaged: new Map(),
+    defaultPrivileges: new Map(),
   };
 }
 
@@ -95,6 +98,8 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
         `extension \`${e.obj.name}\` goes into schema \`${e.obj.schema}\`, which is not declared`,
         `add \`schemas: [${e.obj.schema}]\``,
       );
+  for (const [id, e] of c.defaultPrivileges)
+    if (e.obj.schema !== undefined) needSchema(e.obj.schema, e.at, 'default privileges', id);
   for (const [id, e] of c.enums) needSchema(e.obj.schema, e.at, 'enum', id);
   for (const [id, e] of c.composites) needSchema(e.obj.schema, e.at, 'composite type', id);
   for (const [id, d] of c.domains) needSchema(d.schema, d.at, 'domain', id);
@@ -371,6 +376,7 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
     functions,
     ...(c.objects.size ? { objects: objs(c.objects) } : {}),
     ...(c.unmanaged.size ? { unmanaged: objs(c.unmanaged) } : {}),
+    ...(c.defaultPrivileges.size ? { defaultPrivileges: objs(c.defaultPrivileges) } : {}),
   };
 }
 

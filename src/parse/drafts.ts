@@ -62,6 +62,7 @@ export interface DraftTable {
         | 'inherits'
         | 'unlogged'
         | 'comment'
+        | 'grants'
         | 'renamedFrom'
       >
     >

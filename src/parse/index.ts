@@ -1,4 +1,5 @@
 /** YAML loader entry points (see src/ARCHITECTURE.md): files -> Schema with every issue located at file:line:col. */
+import { parseDefaultPrivileges } from './grants.js';
 import type { Schema } from '../model/types.js';
 import { invalidSchema, type Issue } from '../errors.js';
 import { tidySchema } from '../canon/canonical.js';
@@ -124,6 +125,12 @@ function collectSection(ctx: Ctx, c: Collected, section: string, n: Node): void 
         else map.set(r.id, { obj: r.obj, at: e.keyNode });
       }
       return;
+    case 'default_privileges':
+      return parseDefaultPrivileges(ctx, n, (id, at, obj) => {
+        const prev = c.defaultPrivileges.get(id);
+        if (prev) dup(ctx, `default privileges \`${id}\``, at, prev.at);
+        else c.defaultPrivileges.set(id, { obj, at });
+      });
     case 'functions':
       for (const e of entries(ctx, n, '`functions`')) {
         const r = parseFunction(ctx, e.keyNode, e.value);

@@ -14,16 +14,17 @@ export const KEYS = {
     'functions',
     'objects',
     'unmanaged',
+    'default_privileges',
   ],
   extension: ['name', 'schema', 'version', 'comment'],
-  schema: ['name', 'comment'],
-  enum: ['values', 'comment', 'renamed_from'],
+  schema: ['name', 'comment', 'grants'],
+  enum: ['values', 'comment', 'grants', 'renamed_from'],
   enumValue: ['value', 'renamed_from'],
-  composite: ['attributes', 'comment'],
+  composite: ['attributes', 'comment', 'grants'],
   compositeAttribute: ['type', 'collation'],
-  domain: ['type', 'nullable', 'default', 'collation', 'check', 'checks', 'comment'],
+  domain: ['type', 'nullable', 'default', 'collation', 'check', 'checks', 'comment', 'grants'],
   domainCheck: ['name', 'expression', 'not_valid'],
-  sequence: ['type', 'start', 'increment', 'min', 'max', 'cache', 'cycle', 'owned_by', 'comment'],
+  sequence: ['type', 'start', 'increment', 'min', 'max', 'cache', 'cycle', 'owned_by', 'comment', 'grants'],
   sequenceOptions: ['type', 'start', 'increment', 'min', 'max', 'cache', 'cycle'],
   table: [
     'columns',
@@ -42,6 +43,7 @@ export const KEYS = {
     'inherits',
     'unlogged',
     'comment',
+    'grants',
     'renamed_from',
   ],
   column: [
@@ -59,6 +61,7 @@ export const KEYS = {
     'generated',
     'collation',
     'comment',
+    'grants',
     'renamed_from',
     'using',
   ],
@@ -157,6 +160,7 @@ export const KEYS = {
     'triggers',
     'column_comments',
     'comment',
+    'grants',
     'renamed_from',
   ],
   function: [
@@ -174,7 +178,10 @@ export const KEYS = {
     'set',
     'procedure',
     'comment',
+    'grants',
   ],
+  grant: ['privileges', 'with_grant_option'],
+  defaultPrivilege: ['role', 'schema', 'on', 'grants'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** KeyPlace names one map shape of the format. */

@@ -19,6 +19,7 @@ import type {
   View,
 } from '../model/types.js';
 import { KEYS } from './keys.js';
+import { readGrants } from './grants.js';
 import type { Ctx, Keyed, Entry, Node, Scalar } from './node.js';
 import {
   isNull,
@@ -151,6 +152,7 @@ export function parseSchemas(ctx: Ctx, n: Node, add: (name: string, at: Node, s:
         );
       const s: Mutable<Namespace> = { kind: 'namespace', name };
       if (k) s.comment = readText(ctx, k, 'comment');
+      if (k) s.grants = readGrants(ctx, k, 'schema', `schema \`${name}\``);
       add(name, at, undef(s));
     },
     KEYS.schema,
@@ -167,6 +169,7 @@ export function parseEnum(ctx: Ctx, id: ParsedId, n: Node): EnumType | undefined
     valuesNode = k.get('values')?.value;
     if (!valuesNode) return (ctx.error('missing-key', n, `${what} needs \`values\``), undefined);
     e.comment = readText(ctx, k, 'comment');
+    e.grants = readGrants(ctx, k, 'type', what);
     e.renamedFrom = readName(ctx, k, 'renamed_from');
   }
   const seq = ctx.seq(valuesNode, `values of ${what}`);
@@ -220,6 +223,7 @@ export function parseComposite(ctx: Ctx, id: ParsedId, n: Node): CompositeType |
     if (!am) return undefined;
     attrs = am;
     c.comment = readText(ctx, k, 'comment');
+    c.grants = readGrants(ctx, k, 'type', what);
   }
   const out: Mutable<CompositeType['attributes'][number]>[] = [];
   for (const e of attrs.entries) {
@@ -284,6 +288,7 @@ export function parseDomain(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftDom
   const coll = readText(ctx, k, 'collation');
   if (coll !== undefined) d.collation = normalizeCollation(coll);
   d.comment = readText(ctx, k, 'comment');
+  d.grants = readGrants(ctx, k, 'type', what);
   const one = (v: Node, name: string | undefined): void => {
     if (v.t === 'map') {
       const ck = ctx.keys(v, KEYS.domainCheck, 'a domain check');
@@ -340,6 +345,7 @@ export function parseSequence(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftS
     }
   }
   s.comment = readText(ctx, k, 'comment');
+  s.grants = readGrants(ctx, k, 'sequence', `sequence \`${id.id}\``);
   return undef(s);
 }
 
@@ -419,6 +425,7 @@ export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView 
     }
   }
   v.comment = readText(ctx, k, 'comment');
+  v.grants = readGrants(ctx, k, 'table', what);
   v.renamedFrom = readName(ctx, k, 'renamed_from');
   return undef(v);
 }
@@ -505,5 +512,6 @@ export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn:
     }
   }
   fn.comment = readText(ctx, k, 'comment');
+  fn.grants = readGrants(ctx, k, 'function', what);
   return { id: funcId(id.schema, id.name, identityArgs), fn: undef(fn) };
 }

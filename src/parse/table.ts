@@ -2,6 +2,7 @@
 import { SERIAL_TYPES, normalizeCollation, normalizeType } from '../canon/types.js';
 import type { FkAction, IndexElement, TriggerEvent } from '../model/types.js';
 import { KEYS } from './keys.js';
+import { readGrants } from './grants.js';
 import type { Ctx, Keyed, Entry, MapNode, Node, Scalar } from './node.js';
 import {
   columnOf,
@@ -103,6 +104,7 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
   r.forceRowLevelSecurity = readBool(ctx, k, 'force_row_level_security');
   r.unlogged = readBool(ctx, k, 'unlogged');
   r.comment = readText(ctx, k, 'comment');
+  r.grants = readGrants(ctx, k, 'table', `table \`${id.id}\``);
   r.renamedFrom = readName(ctx, k, 'renamed_from');
   if (k.has('partition_by')) r.partitionBy = parsePartitionBy(ctx, k.get('partition_by')!.value);
   if (k.has('partition_of')) {
@@ -229,6 +231,7 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   const collation = readText(ctx, k, 'collation');
   if (collation !== undefined) col.collation = normalizeCollation(collation);
   col.comment = readText(ctx, k, 'comment');
+  col.grants = readGrants(ctx, k, 'column', `column \`${col.name}\``);
   col.renamedFrom = readName(ctx, k, 'renamed_from');
   const using = readExpr(ctx, k, 'using');
   if (using !== undefined) col.using = using;

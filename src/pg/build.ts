@@ -3,7 +3,8 @@
  * and read it back, so PostgreSQL normalises every spelling. The read-back model is what verification compares.
  */
 import { SchemaverError } from '../errors.js';
-import { emptySchema, type Schema } from '../model/types.js';
+import { emptySchema, type Grants, type Schema } from '../model/types.js';
+import { grantRoles } from '../model/privileges.js';
 import { planMigration, renderUp } from '../plan/index.js';
 import type { Driver } from './driver.js';
 import { execBatched, type BatchOptions } from './batch.js';
@@ -13,13 +14,28 @@ import { quoteIdent } from '../sql/quote.js';
 
 const BUILTIN_ROLES = new Set(['public', 'current_user', 'session_user', 'current_role', 'postgres']);
 
-/** rolesOf lists the roles the schemas' policies name (roles are cluster objects the model does not manage). */
+/**
+ * rolesOf lists the roles the schemas name: in policies, grants (objects and columns), owners and default
+ * privileges. Roles are cluster objects: schemaver never creates or drops them on a server (see requireRoles).
+ */
 export function rolesOf(...schemas: readonly Schema[]): string[] {
   const out = new Set<string>();
+  const add = (r: string | undefined) => {
+    if (r !== undefined && !BUILTIN_ROLES.has(r.toLowerCase())) out.add(r);
+  };
+  const obj = (o: { grants?: Grants; owner?: string }) => {
+    for (const r of grantRoles(o.grants)) add(r);
+    add(o.owner);
+  };
   for (const s of schemas) {
-    for (const t of Object.values(s.tables))
-      for (const p of Object.values(t.policies))
-        for (const r of p.roles) if (!BUILTIN_ROLES.has(r.toLowerCase())) out.add(r);
+    for (const t of Object.values(s.tables)) {
+      for (const p of Object.values(t.policies)) for (const r of p.roles) add(r);
+      obj(t);
+      for (const c of t.columns) obj(c);
+    }
+    for (const m of [s.schemas, s.enums, s.composites, s.domains, s.sequences, s.views, s.functions])
+      for (const o of Object.values(m as Readonly<Record<string, { grants?: Grants; owner?: string }>>)) obj(o);
+    for (const d of Object.values(s.defaultPrivileges ?? {})) (add(d.role), obj(d));
   }
   return [...out].sort();
 }

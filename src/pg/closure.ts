@@ -12,7 +12,7 @@ import type { Schema, Table } from '../model/types.js';
 type Section = keyof Omit<Schema, 'kind'>;
 
 /** ALWAYS_WHOLE sections are copied whole into a partial schema (few, cheap, and everything may depend on them). */
-const ALWAYS_WHOLE: readonly Section[] = ['extensions', 'schemas'];
+const ALWAYS_WHOLE: readonly Section[] = ['extensions', 'schemas', 'defaultPrivileges'];
 const SECTIONS: readonly Section[] = [
   'enums',
   'composites',
@@ -170,7 +170,7 @@ export function partialSchema(s: Schema, c: EdgeClosure): Schema {
     for (const [id, obj] of Object.entries(s[section] ?? {})) {
       const key = `${section}:${id}`;
       if (c.full.has(key)) m[id] = obj;
-      else if (c.stripped.has(key)) m[id] = section === 'tables' ? stripTable(obj as Table) : obj;
+      else if (c.stripped.has(key)) m[id] = section === 'tables' ? stripTable(obj as unknown as Table) : obj;
     }
     out[section] = m;
   }

@@ -19,6 +19,7 @@ const SECTIONS: ReadonlyArray<readonly [keyof Omit<Schema, 'kind'>, string]> = [
   ['views', 'view'],
   ['functions', 'function'],
   ['objects', 'object'],
+  ['defaultPrivileges', 'default privileges'],
 ];
 
 const TABLE_MAPS: ReadonlyArray<readonly [keyof Table, string]> = [

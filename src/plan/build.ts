@@ -29,6 +29,7 @@ import { bare, emit, funcNeedsDrop, PHASE, textKeys, typeKeys, type PlanContext 
 import { planObjects } from './objects.js';
 import { rebuildViewRoutines } from './viewfuncs.js';
 import { planSqlObjects } from './sqlobjects.js';
+import { planGrants } from './grants.js';
 import { fkAdd, fkDrop, planSubObject, planTableAlter } from './subobjects.js';
 
 export { PHASE, emit, newContext, type PlanContext } from './context.js';
@@ -107,8 +108,9 @@ function inlineForeignKeys(created: ReadonlySet<string>, to: Schema): Map<string
 }
 
 /** planChanges turns changes into ordered-to-be drafts. */
-export function planChangeDrafts(ctx: PlanContext, changes: readonly Change[]): void {
+export function planChangeDrafts(ctx: PlanContext, input: readonly Change[]): void {
   const { from, to } = ctx;
+  const changes = planGrants(ctx, input);
   // tables whose partitioning changes are recreated
   const recreate = new Set<string>();
   for (const c of changes) {

@@ -2,6 +2,7 @@
  * Column transitions: the ALTER TABLE statements that turn one column definition into another, with hazards.
  * The same function written the other way round is the reverse, so up and down stay mirror images.
  */
+import { createGrants } from '../sql/grants.js';
 import type { Column, Sequence, SequenceOptions } from '../model/types.js';
 import { qid } from '../model/ids.js';
 import {
@@ -260,6 +261,7 @@ function quoteIdentDotted(c: string): string {
 export function addColumn(table: string, c: Column, ty: TypeNamer): ColumnSql {
   const sql = [`ALTER TABLE ${rel(table)} ADD COLUMN ${columnDef(c, ty)}`];
   if (c.comment !== undefined) sql.push(commentOn('COLUMN', `${rel(table)}.${quoteIdent(c.name)}`, c.comment));
+  sql.push(...createGrants(`TABLE ${rel(table)}`, 'column', c.grants, c.name));
   const d = c.default && 'sql' in c.default ? c.default.sql : '';
   const rewrite =
     !!c.generated ||

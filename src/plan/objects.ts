@@ -35,6 +35,7 @@ import {
   viewKind,
 } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { createGrants } from '../sql/grants.js';
 import { emit, funcNeedsDrop, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { truncateName, typeWidens } from './columns.js';
 import { signatureNames } from './viewfuncs.js';
@@ -397,6 +398,7 @@ function planObject(
       const create = (n: Namespace) => [
         `CREATE SCHEMA ${quoteIdent(n.name)}`,
         ...(n.comment !== undefined ? [commentOn('SCHEMA', quoteIdent(n.name), n.comment)] : []),
+        ...createGrants(`SCHEMA ${quoteIdent(n.name)}`, 'schema', n.grants),
       ];
       if (c.op === 'add')
         emit(ctx, {

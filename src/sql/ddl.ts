@@ -29,6 +29,7 @@ import type {
   View,
 } from '../model/types.js';
 import { qualified, quoteIdent, quoteLiteral } from './quote.js';
+import { createGrants } from './grants.js';
 
 /** rel writes an object id (`users`, `billing.invoices`, `"Odd"."Name"`) as a qualified SQL name. */
 export function rel(id: string): string {
@@ -293,6 +294,8 @@ export function tableExtras(id: string, t: Table, ty: TypeNamer): string[] {
     if (c.comment !== undefined) out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(c.name)}`, c.comment));
   for (const c of inlineConstraints(t)) out.push(...constraintComment(id, c));
   for (const c of Object.values(t.checks)) if (c.notValid) out.push(...constraintComment(id, c));
+  out.push(...createGrants(`TABLE ${rel(id)}`, 'table', t.grants));
+  for (const c of t.columns) out.push(...createGrants(`TABLE ${rel(id)}`, 'column', c.grants, c.name));
   void ty;
   return out;
 }
@@ -420,6 +423,7 @@ export function createView(id: string, v: View): string[] {
   if (v.comment !== undefined) out.push(commentOn(viewKind(v), rel(id), v.comment));
   for (const [c, text] of Object.entries(v.columnComments ?? {}))
     out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(c)}`, text));
+  out.push(...createGrants(`TABLE ${rel(id)}`, 'table', v.grants));
   return out;
 }
 
@@ -461,6 +465,7 @@ export function createFunction(f: Func, orReplace = false): string[] {
   else s += `\nAS ${dollarQuote(body)}`;
   const out = [s];
   if (f.comment !== undefined) out.push(commentOn(what, funcSignature(f), f.comment));
+  if (!orReplace) out.push(...createGrants(`${what} ${funcSignature(f)}`, 'function', f.grants));
   return out;
 }
 
@@ -486,6 +491,7 @@ export function dropFunction(f: Func): string {
 export function createEnum(id: string, e: EnumType): string[] {
   const out = [`CREATE TYPE ${rel(id)} AS ENUM (${e.values.map((v) => quoteLiteral(v)).join(', ')})`];
   if (e.comment !== undefined) out.push(commentOn('TYPE', rel(id), e.comment));
+  out.push(...createGrants(`TYPE ${rel(id)}`, 'type', e.grants));
   return out;
 }
 
@@ -496,6 +502,7 @@ export function createComposite(id: string, c: CompositeType, ty: TypeNamer): st
   );
   const out = [`CREATE TYPE ${rel(id)} AS (${attrs.join(', ')})`];
   if (c.comment !== undefined) out.push(commentOn('TYPE', rel(id), c.comment));
+  out.push(...createGrants(`TYPE ${rel(id)}`, 'type', c.grants));
   return out;
 }
 
@@ -512,6 +519,7 @@ export function createDomain(id: string, d: Domain, ty: TypeNamer): string[] {
     );
   }
   if (d.comment !== undefined) out.push(commentOn('DOMAIN', rel(id), d.comment));
+  out.push(...createGrants(`DOMAIN ${rel(id)}`, 'type', d.grants));
   return out;
 }
 
@@ -520,6 +528,7 @@ export function createSequence(id: string, s: Sequence): string[] {
   const o = seqOptions(s.options);
   const out = [`CREATE SEQUENCE ${rel(id)}${o.length ? ' ' + o.join(' ') : ''}`];
   if (s.comment !== undefined) out.push(commentOn('SEQUENCE', rel(id), s.comment));
+  out.push(...createGrants(`SEQUENCE ${rel(id)}`, 'sequence', s.grants));
   return out;
 }
 

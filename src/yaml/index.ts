@@ -13,6 +13,7 @@ import {
   domainTree,
   enumTree,
   functionKey,
+  grantsTree,
   functionTree,
   sequenceTree,
   tableTree,
@@ -46,6 +47,7 @@ const SECTION_ORDER = [
   'functions',
   'objects',
   'unmanaged',
+  'default_privileges',
 ] as const;
 type Section = (typeof SECTION_ORDER)[number];
 
@@ -74,7 +76,11 @@ function place(schema: Schema): Placed[] {
     out.push({ schema: 'public', section: 'extensions', key: name, value: Object.keys(v).length === 1 ? name : v });
   }
   for (const [name, n] of sortedEntries(schema.schemas)) {
-    out.push({ schema: name, section: 'schemas', key: name, value: n.comment ? { name, comment: n.comment } : name });
+    const v: { [k: string]: YamlTree } = { name };
+    if (n.comment) v['comment'] = n.comment;
+    const g = grantsTree(n.grants);
+    if (g) v['grants'] = g;
+    out.push({ schema: name, section: 'schemas', key: name, value: Object.keys(v).length === 1 ? name : v });
   }
   for (const [id, x] of sortedEntries(schema.enums))
     out.push({ schema: x.schema, section: 'enums', key: id, value: enumTree(x) });
@@ -100,6 +106,13 @@ function place(schema: Schema): Placed[] {
     out.push({ schema: 'public', section: 'objects', key: id, value: x.sql });
   for (const [id, x] of sortedEntries(schema.unmanaged ?? {}))
     out.push({ schema: 'public', section: 'unmanaged', key: id, value: x.state });
+  for (const [id, d] of sortedEntries(schema.defaultPrivileges ?? {})) {
+    const v: { [k: string]: YamlTree } = { role: d.role };
+    if (d.schema !== undefined) v['schema'] = d.schema;
+    v['on'] = d.on;
+    v['grants'] = grantsTree(d.grants) ?? {};
+    out.push({ schema: d.schema ?? 'public', section: 'default_privileges', key: id, value: v });
+  }
   return out;
 }
 
@@ -108,7 +121,8 @@ function treeOf(items: readonly Placed[]): { [section: string]: YamlTree } {
   for (const section of SECTION_ORDER) {
     const mine = items.filter((p) => p.section === section);
     if (mine.length === 0) continue;
-    if (section === 'extensions' || section === 'schemas') tree[section] = mine.map((p) => p.value);
+    if (section === 'extensions' || section === 'schemas' || section === 'default_privileges')
+      tree[section] = mine.map((p) => p.value);
     else {
       const o: { [k: string]: YamlTree } = {};
       for (const p of mine) o[p.key] = p.value;

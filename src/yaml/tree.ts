@@ -5,6 +5,7 @@
 import { referencedColumns } from '../canon/names.js';
 import { idPart, qid } from '../model/ids.js';
 import type {
+  Grants,
   CheckConstraint,
   Column,
   CompositeType,
@@ -27,6 +28,7 @@ import type {
 } from '../model/types.js';
 import { parseElementText } from '../parse/common.js';
 import { nameKey } from './names.js';
+import { NONE } from '../model/privileges.js';
 
 /** YamlTree is a plain JSON-like value that stringifyYaml writes. */
 export type YamlTree = string | number | boolean | null | YamlTree[] | { [key: string]: YamlTree };
@@ -43,6 +45,28 @@ function put(o: Obj, key: string, v: YamlTree | undefined): void {
   if (Array.isArray(v) && v.length === 0) return;
   if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) return;
   o[key] = v;
+}
+
+/** grantsTree writes a Grants map: `role: [privileges]`, `all`, `{ privileges, with_grant_option }`, `public: []`. */
+export function grantsTree(g: Grants | undefined): Obj | undefined {
+  if (g === undefined) return undefined;
+  const out: Obj = {};
+  for (const [role, list] of Object.entries(g)) {
+    const plain = list.filter((p) => !p.endsWith('*') && p !== NONE);
+    const opt = list.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
+    if (opt.length === 0) out[role] = plain.length === 1 && plain[0] === 'all' ? 'all' : plain;
+    else
+      out[role] = {
+        privileges: [...plain, ...opt],
+        with_grant_option: plain.length === 0 ? true : opt,
+      };
+  }
+  return out;
+}
+
+function putGrants(o: Obj, g: Grants | undefined): void {
+  const t = grantsTree(g);
+  if (t !== undefined) o['grants'] = t; // `public: []` must survive, so not through put()
 }
 
 function flag(o: Obj, key: string, v: boolean | undefined): void {
@@ -340,6 +364,7 @@ export function tableTree(e: Emitter, id: string, t: Table): Obj {
   if (t.partitionOf) o['partition_of'] = { parent: t.partitionOf.parent, bound: t.partitionOf.bound };
   put(o, 'inherits', t.inherits ? [...t.inherits] : undefined);
   flag(o, 'unlogged', t.unlogged);
+  putGrants(o, t.grants);
   return o;
 }
 
@@ -401,6 +426,7 @@ function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree 
   put(o, 'collation', c.collation);
   if (extra) Object.assign(o, extra);
   put(o, 'comment', c.comment);
+  putGrants(o, c.grants);
   put(o, 'renamed_from', c.renamedFrom);
   put(o, 'using', c.using);
   const keys = Object.keys(o);
@@ -413,9 +439,10 @@ export function enumTree(en: EnumType): YamlTree {
   const values: YamlTree[] = en.values.map((v) =>
     en.valueRenames?.[v] !== undefined ? { value: v, renamed_from: en.valueRenames[v]! } : v,
   );
-  if (!en.comment && !en.renamedFrom) return values;
+  if (!en.comment && !en.renamedFrom && !en.grants) return values;
   const o: Obj = { values };
   put(o, 'comment', en.comment);
+  putGrants(o, en.grants);
   put(o, 'renamed_from', en.renamedFrom);
   return o;
 }
@@ -424,9 +451,10 @@ export function enumTree(en: EnumType): YamlTree {
 export function compositeTree(c: CompositeType): YamlTree {
   const attrs: Obj = {};
   for (const a of c.attributes) attrs[a.name] = a.collation ? { type: a.type, collation: a.collation } : a.type;
-  if (!c.comment && !('attributes' in attrs) && c.attributes.length > 0) return attrs;
+  if (!c.comment && !c.grants && !('attributes' in attrs) && c.attributes.length > 0) return attrs;
   const o: Obj = { attributes: attrs };
   put(o, 'comment', c.comment);
+  putGrants(o, c.grants);
   return o;
 }
 
@@ -452,6 +480,7 @@ export function domainTree(e: Emitter, id: string, d: Domain): YamlTree {
     );
   }
   put(o, 'comment', d.comment);
+  putGrants(o, d.grants);
   return Object.keys(o).length === 1 ? d.type : o;
 }
 
@@ -461,6 +490,7 @@ export function sequenceTree(s: Sequence): YamlTree {
   seqOptions(s.options, o, true);
   if (s.ownedBy) o['owned_by'] = `${s.ownedBy.table}.${idPart(s.ownedBy.column)}`;
   put(o, 'comment', s.comment);
+  putGrants(o, s.grants);
   return o;
 }
 
@@ -484,6 +514,7 @@ export function viewTree(e: Emitter, id: string, v: View): YamlTree {
   put(o, 'triggers', mapOf(v.triggers, triggerTree));
   put(o, 'column_comments', v.columnComments ? { ...v.columnComments } : undefined);
   put(o, 'comment', v.comment);
+  putGrants(o, v.grants);
   put(o, 'renamed_from', v.renamedFrom);
   return o;
 }
@@ -504,6 +535,7 @@ export function functionTree(f: Func): Obj {
   if (f.rows !== undefined) o['rows'] = /^\d{1,15}$/.test(f.rows) ? Number(f.rows) : f.rows;
   put(o, 'set', f.set ? { ...f.set } : undefined);
   put(o, 'comment', f.comment);
+  putGrants(o, f.grants);
   o['body'] = f.body;
   return o;
 }

@@ -12,6 +12,7 @@ import { emptySchema, type Schema } from '../../src/model/types.js';
 import { planMigration, renderDown, renderUp } from '../../src/plan/index.js';
 import { freshPglite } from '../../src/pg/pglite.js';
 import { introspect } from '../../src/pg/introspect/index.js';
+import { ensureRoles } from '../../src/pg/build.js';
 import { resettableDb, type ResettableDb } from '../../src/conformance/pool.js';
 import { defaultCompare } from '../../src/conformance/run.js';
 import type { Driver } from '../../src/pg/driver.js';
@@ -43,6 +44,7 @@ async function apply(db: Driver, steps: readonly Step[], reverse = false): Promi
 /** readBack builds `schema` from nothing in a clean database and returns the catalog read back. */
 async function build(dbs: ResettableDb, schema: Schema): Promise<{ db: Driver; schema: Schema }> {
   const db = await dbs.clean();
+  await ensureRoles(db, schema);
   await apply(db, planMigration(emptySchema(), schema).steps);
   return { db, schema: (await introspect(db)).schema };
 }

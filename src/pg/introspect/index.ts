@@ -41,6 +41,7 @@ import { presentKinds, readCoreObjects, type ObjectSink } from './objects.js';
 import { readForeignObjects } from './foreign.js';
 import type { Unmanaged } from '../../model/objects.js';
 import type { UnsupportedIssue } from './util.js';
+import { readPrivileges } from './privileges.js';
 
 /** IntrospectResult is the model read from a database plus every object the model cannot express. */
 export interface IntrospectResult {
@@ -82,7 +83,7 @@ export async function introspect(db: Driver, opts: IntrospectOptions = {}): Prom
       nsps: await loadUserNamespaces(base),
     };
     const scan = opts.unsupported !== false;
-    const schema = await readAll(ctx, scan);
+    const schema = await readPrivileges(ctx, await readAll(ctx, scan));
     const unmanaged = scan ? unmanagedOf(ctx.unsupported) : {};
     return { schema: Object.keys(unmanaged).length ? { ...schema, unmanaged } : schema, unsupported: ctx.unsupported };
   } finally {

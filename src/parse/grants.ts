@@ -1,0 +1,179 @@
+/**
+ * `grants:` on objects and columns, and the top-level `default_privileges:` list.
+ *
+ *   grants:
+ *     app_reader: [select]                      # a list of privileges
+ *     app_admin: all                            # every privilege of the object's class
+ *     auditor: { privileges: [select], with_grant_option: true }
+ *     public: []                                # on a function or type: PUBLIC's default taken away
+ *
+ *   default_privileges:
+ *     - { role: app_owner, schema: app, on: tables, grants: { app_reader: [select] } }
+ */
+import {
+  defaultPrivilegeClass,
+  defaultPrivilegeId,
+  normalizeGrants,
+  normalizePrivileges,
+  NONE,
+  PRIVILEGES,
+  type PrivClass,
+} from '../model/privileges.js';
+import type { DefaultPrivilege, Grants } from '../model/types.js';
+import { KEYS } from './keys.js';
+import type { Ctx, Keyed, Node } from './node.js';
+
+const ON = ['tables', 'sequences', 'functions', 'types', 'schemas'] as const;
+
+/** readPrivilegeList reads one grantee's privileges: a list, `all`, or `{ privileges, with_grant_option }`. */
+function readPrivilegeList(ctx: Ctx, n: Node, cls: PrivClass, what: string): string[] | undefined {
+  let listNode = n;
+  let option: boolean | string[] = false;
+  if (n.t === 'map') {
+    const k = ctx.keys(n, KEYS.grant, what);
+    const p = k.get('privileges');
+    if (!p) {
+      ctx.error(
+        'missing-key',
+        n,
+        `${what} needs \`privileges\``,
+        'e.g. `{ privileges: [select], with_grant_option: true }`',
+      );
+      return undefined;
+    }
+    listNode = p.value;
+    const o = k.get('with_grant_option');
+    if (o)
+      option =
+        o.value.t === 'seq'
+          ? (ctx.texts(o.value, '`with_grant_option`') ?? [])
+          : (ctx.bool(o.value, '`with_grant_option`') ?? false);
+  }
+  const list =
+    listNode.t === 'scalar' && listNode.value !== null ? [ctx.text(listNode, what)] : ctx.texts(listNode, what);
+  if (!list || list.some((x) => x === undefined)) return undefined;
+  const allowed = [...PRIVILEGES[cls], 'all'];
+  const out: string[] = [];
+  for (const raw of list as string[]) {
+    const p = raw
+      .trim()
+      .toLowerCase()
+      .replace(/\s+/g, ' ')
+      .replace(/^all privileges$/, 'all');
+    if (!allowed.includes(p)) {
+      ctx.error(
+        'invalid-value',
+        listNode,
+        `${what}: \`${raw}\` is not a privilege of a ${cls}`,
+        `a ${cls} has ${allowed.join(', ')}`,
+      );
+      continue;
+    }
+    const grantable = option === true || (Array.isArray(option) && option.map((x) => x.toLowerCase()).includes(p));
+    out.push(grantable ? `${p}*` : p);
+  }
+  return out;
+}
+
+/** readGrantsNode reads a grants map (role -> privileges) into its normal form. */
+export function readGrantsNode(ctx: Ctx, n: Node, cls: PrivClass, what: string): Grants | undefined {
+  if (n.t === 'scalar' && n.value === null) return undefined;
+  const m = ctx.map(n, `\`grants\` of ${what}`);
+  if (!m) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const e of m.entries) {
+    const role = e.key === 'PUBLIC' ? 'public' : ctx.name(e.keyNode, `a grantee of ${what}`);
+    if (role === undefined) continue;
+    const list = readPrivilegeList(ctx, e.value, cls, `privileges of \`${role}\` on ${what}`);
+    if (!list) continue;
+    if (list.length === 0 && role === 'public') out[role] = [NONE];
+    else out[role] = normalizePrivileges(list, cls);
+  }
+  return normalizeGrants(out, cls);
+}
+
+/** readGrants reads the optional `grants:` entry of an object or column. */
+export function readGrants(ctx: Ctx, k: Keyed, cls: PrivClass, what: string): Grants | undefined {
+  const e = k.get('grants');
+  return e ? readGrantsNode(ctx, e.value, cls, what) : undefined;
+}
+
+/** parseDefaultPrivileges reads the top-level `default_privileges:` list; `add` reports duplicates. */
+export function parseDefaultPrivileges(
+  ctx: Ctx,
+  n: Node,
+  add: (id: string, at: Node, d: DefaultPrivilege) => void,
+): void {
+  if (n.t === 'scalar' && n.value === null) return;
+  const seq = ctx.seq(n, '`default_privileges`');
+  if (!seq) return;
+  for (const item of seq.items) {
+    const m = ctx.map(item, 'an entry of `default_privileges`');
+    if (!m) continue;
+    const k = ctx.keys(m, KEYS.defaultPrivilege, 'an entry of `default_privileges`');
+    const roleE = k.get('role');
+    const onE = k.get('on');
+    if (!roleE || !onE) {
+      ctx.error(
+        'missing-key',
+        m,
+        'an entry of `default_privileges` needs `role` and `on`',
+        'e.g. `{ role: app_owner, on: tables, grants: { app_reader: [select] } }` (role: whose new objects get them)',
+      );
+      continue;
+    }
+    const role = ctx.name(roleE.value, '`role`');
+    const on = ctx.oneOf(onE.value, ON, '`on`');
+    const schemaE = k.get('schema');
+    const schema = schemaE ? ctx.name(schemaE.value, '`schema`') : undefined;
+    if (role === undefined || on === undefined || (schemaE && schema === undefined)) continue;
+    if (schema !== undefined && on === 'schemas') {
+      ctx.error(
+        'invalid-value',
+        schemaE!.value,
+        'default privileges `on: schemas` cannot name a `schema`',
+        'remove `schema`',
+      );
+      continue;
+    }
+    const cls = defaultPrivilegeClass(on);
+    const g = k.get('grants');
+    const raw = g ? readRawGrants(ctx, g.value, cls) : {};
+    if (raw === undefined) continue;
+    // IN SCHEMA entries only add privileges; a global entry is the whole default ACL like an object's grants
+    const grants =
+      schema === undefined
+        ? normalizeGrants(raw, cls)
+        : Object.fromEntries(Object.entries(raw).filter(([, l]) => l.length && l[0] !== NONE));
+    if (grants === undefined || Object.keys(grants).length === 0) {
+      ctx.error(
+        'invalid-value',
+        m,
+        `default privileges of \`${role}\` on ${on} equal PostgreSQL's default`,
+        'list the grants that differ from the default, or remove the entry',
+      );
+      continue;
+    }
+    const d: DefaultPrivilege = {
+      kind: 'default_privilege',
+      role,
+      ...(schema === undefined ? {} : { schema }),
+      on,
+      grants,
+    };
+    add(defaultPrivilegeId(role, schema, on), item, d);
+  }
+}
+
+function readRawGrants(ctx: Ctx, n: Node, cls: PrivClass): Record<string, string[]> | undefined {
+  const m = ctx.map(n, '`grants` of default privileges');
+  if (!m) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const e of m.entries) {
+    const role = e.key === 'PUBLIC' ? 'public' : ctx.name(e.keyNode, 'a grantee');
+    if (role === undefined) continue;
+    const list = readPrivilegeList(ctx, e.value, cls, `privileges of \`${role}\``);
+    if (list) out[role] = list.length === 0 && role === 'public' ? [NONE] : normalizePrivileges(list, cls);
+  }
+  return out;
+}

@@ -1,0 +1,251 @@
+/**
+ * Privileges from the catalog: every ACL (relations, columns, functions, types, schemas) and every default ACL,
+ * exploded with aclexplode in ACL order and folded into the model's Grants normal form. A NULL ACL and an explicit
+ * ACL equal to PostgreSQL's default read the same (no grants); the owner's own full privileges are implicit.
+ */
+import { funcId, qid } from '../../model/ids.js';
+import {
+  defaultPrivilegeId,
+  normalizeGrants,
+  normalizePrivileges,
+  NONE,
+  privilegesOf,
+  type PrivClass,
+} from '../../model/privileges.js';
+import type { Column, DefaultPrivilege, Grants, Schema, Table } from '../../model/types.js';
+import { type Ctx, rows, USER_NS, inRels, notExtMember, unsupported } from './util.js';
+
+interface AclRow {
+  readonly what: string; // rel:<relkind> | col | fn | type | schema | dacl:<objtype>
+  readonly schema: string | null;
+  readonly name: string;
+  readonly sub: string | null; // column name, function identity args
+  readonly owner: string;
+  readonly grantee: string; // '' for PUBLIC
+  readonly grantor: string;
+  readonly priv: string;
+  readonly grantable: boolean;
+}
+
+const explode = (acl: string) =>
+  `CROSS JOIN LATERAL aclexplode(${acl}) WITH ORDINALITY AS a(grantor, grantee, privilege_type, is_grantable, ord)`;
+const who = `CASE WHEN a.grantee = 0 THEN '' ELSE pg_get_userbyid(a.grantee)::text END AS grantee,
+  pg_get_userbyid(a.grantor)::text AS grantor, lower(a.privilege_type) AS priv, a.is_grantable AS grantable`;
+
+/** readAcls reads every non-NULL ACL of user objects, one row per aclexplode entry, in ACL order. */
+async function readAcls(ctx: Ctx): Promise<AclRow[]> {
+  const parts = [
+    `SELECT 'rel:' || c.relkind::text AS what, n.nspname::text AS schema, c.relname::text AS name, NULL::text AS sub,
+       pg_get_userbyid(c.relowner)::text AS owner, ${who}, 1 AS k, c.oid::int8 AS o, a.ord
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace ${explode('c.relacl')}
+     WHERE c.relacl IS NOT NULL AND ${inRels(ctx)}`,
+    `SELECT 'col', n.nspname::text, c.relname::text, att.attname::text, pg_get_userbyid(c.relowner)::text, ${who},
+       2, c.oid::int8 * 10000 + att.attnum, a.ord
+     FROM pg_attribute att JOIN pg_class c ON c.oid = att.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       ${explode('att.attacl')}
+     WHERE att.attacl IS NOT NULL AND att.attnum > 0 AND NOT att.attisdropped AND ${inRels(ctx)}`,
+    `SELECT 'fn', n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid),
+       pg_get_userbyid(p.proowner)::text, ${who}, 3, p.oid::int8, a.ord
+     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace ${explode('p.proacl')}
+     WHERE p.proacl IS NOT NULL AND p.prokind IN ('f', 'p') AND ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}`,
+    `SELECT 'type:' || t.typtype::text, n.nspname::text, t.typname::text, NULL, pg_get_userbyid(t.typowner)::text, ${who},
+       4, t.oid::int8, a.ord
+     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace ${explode('t.typacl')}
+     WHERE t.typacl IS NOT NULL AND ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}
+       AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')`,
+    `SELECT 'schema', NULL, n.nspname::text, NULL, pg_get_userbyid(n.nspowner)::text, ${who}, 5, n.oid::int8, a.ord
+     FROM pg_namespace n ${explode('n.nspacl')}
+     WHERE n.nspacl IS NOT NULL AND ${USER_NS} AND n.nspname <> 'public' AND ${notExtMember('pg_namespace', 'n.oid')}`,
+    `SELECT 'dacl:' || d.defaclobjtype::text, dn.nspname::text, '', NULL, pg_get_userbyid(d.defaclrole)::text, ${who},
+       6, d.oid::int8, a.ord
+     FROM pg_default_acl d LEFT JOIN pg_namespace dn ON dn.oid = d.defaclnamespace ${explode('d.defaclacl')}`,
+  ];
+  return rows<AclRow>(ctx, `${parts.join('\nUNION ALL\n')}\nORDER BY 10, 11, 12`);
+}
+
+const REL_CLASS: Readonly<Record<string, PrivClass>> = {
+  r: 'table',
+  p: 'table',
+  v: 'table',
+  m: 'table',
+  S: 'sequence',
+};
+const DACL: Readonly<Record<string, DefaultPrivilege['on']>> = {
+  r: 'tables',
+  S: 'sequences',
+  f: 'functions',
+  T: 'types',
+  n: 'schemas',
+};
+const DACL_CLASS: Readonly<Record<string, PrivClass>> = {
+  r: 'table',
+  S: 'sequence',
+  f: 'function',
+  T: 'type',
+  n: 'schema',
+};
+
+interface Acl {
+  readonly first: AclRow;
+  readonly entries: Map<string, string[]>; // grantee -> privileges (`*` = grantable), in ACL order
+}
+
+function group(list: readonly AclRow[]): Acl[] {
+  const out: Acl[] = [];
+  let cur: Acl | undefined;
+  let key = '';
+  for (const r of list) {
+    const k = `${r.what}\0${r.schema}\0${r.name}\0${r.sub}\0${r.owner}`;
+    if (!cur || k !== key) out.push((cur = { first: r, entries: new Map() }));
+    key = k;
+    const role = r.grantee === '' ? 'public' : r.grantee;
+    const l = cur.entries.get(role) ?? [];
+    l.push(r.grantable ? `${r.priv}*` : r.priv);
+    cur.entries.set(role, l);
+  }
+  return out;
+}
+
+/** ownGrants drops the owner's implicit entry; reports (undefined) an owner who took some of its own privileges away. */
+function ownGrants(ctx: Ctx, acl: Acl, cls: PrivClass, label: string, ownerEntry: boolean): Grants | undefined {
+  const out: Record<string, string[]> = {};
+  const owner = acl.first.owner;
+  for (const [role, list] of acl.entries) {
+    if (ownerEntry && role === owner) {
+      const full = privilegesOf(cls, ctx.version);
+      const plain = new Set(list.map((p) => p.replace(/\*$/, '')));
+      if (full.every((p) => plain.has(p)) && !list.some((p) => p.endsWith('*'))) continue;
+      unsupported(
+        ctx,
+        `privileges of the owner ${owner} on ${label} (${list.join(', ')})`,
+        "schemaver models grants to other roles; the owner's own privileges must stay PostgreSQL's default",
+        list.join(','),
+      );
+      continue;
+    }
+    out[role] = list;
+  }
+  if (Object.keys(out).length === 0) return cls === 'function' || cls === 'type' ? { public: [NONE] } : {};
+  return out;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** readPrivileges reads every ACL and default ACL into `schema` (objects it does not hold are reported). */
+export async function readPrivileges(ctx: Ctx, schema: Schema): Promise<Schema> {
+  const s = schema as Mutable<Schema>;
+  const setOn = <T extends { grants?: Grants }>(m: Readonly<Record<string, T>>, id: string, g: Grants | undefined) => {
+    const o = m[id];
+    if (!o) return false;
+    const { grants: _g, ...rest } = o as T & { grants?: Grants };
+    (m as Record<string, T>)[id] = (g === undefined ? rest : { ...rest, grants: g }) as T;
+    return true;
+  };
+  s.tables = { ...s.tables };
+  s.views = { ...s.views };
+  s.sequences = { ...s.sequences };
+  s.functions = { ...s.functions };
+  s.enums = { ...s.enums };
+  s.composites = { ...s.composites };
+  s.domains = { ...s.domains };
+  s.schemas = { ...s.schemas };
+  const dps: Record<string, DefaultPrivilege> = {};
+  for (const acl of group(await readAcls(ctx))) {
+    const r = acl.first;
+    const id = r.schema === null ? r.name : qid(r.schema, r.name);
+    if (r.what.startsWith('dacl:')) {
+      const t = r.what.slice(5);
+      const cls = DACL_CLASS[t]!;
+      const global = r.schema === null;
+      const raw = ownGrants(ctx, acl, cls, `default privileges of ${r.owner}`, global);
+      const grants = global ? normalizeGrants(raw, cls, ctx.version) : rawKeep(raw, cls, ctx.version);
+      if (!grants || !Object.keys(grants).length) continue;
+      const d: DefaultPrivilege = {
+        kind: 'default_privilege',
+        role: r.owner,
+        ...(global ? {} : { schema: r.schema! }),
+        on: DACL[t]!,
+        grants,
+      };
+      dps[defaultPrivilegeId(d.role, d.schema, d.on)] = d;
+      continue;
+    }
+    if (r.what === 'col') {
+      const t = s.tables[id];
+      const grants = normalizeGrants(ownGrants(ctx, acl, 'column', `${id}.${r.sub}`, false), 'column', ctx.version);
+      if (!t) {
+        if (grants)
+          unsupported(
+            ctx,
+            `column privileges (GRANT) on ${id}.${r.sub}`,
+            'schemaver models column grants on tables',
+            stateOf(acl),
+          );
+        continue;
+      }
+      const cols = t.columns.map((c): Column => {
+        if (c.name !== r.sub) return c;
+        const { grants: _g, ...rest } = c;
+        return grants ? { ...rest, grants } : rest;
+      });
+      (s.tables as Record<string, Table>)[id] = { ...t, columns: cols };
+      continue;
+    }
+    const cls: PrivClass | undefined = r.what.startsWith('rel:')
+      ? REL_CLASS[r.what.slice(4)]
+      : r.what === 'fn'
+        ? 'function'
+        : r.what.startsWith('type:')
+          ? 'type'
+          : r.what === 'schema'
+            ? 'schema'
+            : undefined;
+    const label = r.what === 'fn' ? `${id}(${r.sub})` : id;
+    if (!cls) {
+      unsupported(
+        ctx,
+        `privileges (GRANT) on ${r.what.replace(/^rel:f$/, 'foreign table')} ${label}`,
+        undefined,
+        stateOf(acl),
+      );
+      continue;
+    }
+    const grants = normalizeGrants(ownGrants(ctx, acl, cls, label, true), cls, ctx.version);
+    let found = false;
+    if (r.what.startsWith('rel:')) {
+      found = setOn(s.tables, id, grants) || setOn(s.views, id, grants) || setOn(s.sequences, id, grants);
+    } else if (r.what === 'fn') {
+      found = setOn(s.functions, funcId(r.schema!, r.name, r.sub!), grants);
+    } else if (cls === 'type') {
+      found = setOn(s.enums, id, grants) || setOn(s.composites, id, grants) || setOn(s.domains, id, grants);
+    } else {
+      found = setOn(s.schemas, id, grants);
+    }
+    if (!found && grants)
+      unsupported(
+        ctx,
+        `privileges (GRANT) on ${label}`,
+        r.what === 'rel:S'
+          ? 'grants on a serial or identity sequence are not modelled yet; grant on a free sequence or on the table'
+          : undefined,
+        stateOf(acl),
+      );
+  }
+  if (Object.keys(dps).length) s.defaultPrivileges = dps;
+  return s;
+}
+
+/** stateOf writes an ACL as its grantees and privileges (the state an unmanaged object is kept with). */
+function stateOf(acl: Acl): string {
+  return [...acl.entries].map(([role, list]) => `${role}=${list.join(',')}`).join(' ');
+}
+
+/** rawKeep normalises the grantee lists of an IN SCHEMA default ACL (which only adds to the global one). */
+function rawKeep(raw: Grants | undefined, cls: PrivClass, version: number): Grants {
+  const out: Record<string, readonly string[]> = {};
+  for (const [role, list] of Object.entries(raw ?? {})) {
+    const l = normalizePrivileges(list, cls, version);
+    if (l.length) out[role] = l;
+  }
+  return out;
+}

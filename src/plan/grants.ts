@@ -1,0 +1,128 @@
+/**
+ * Privilege steps. An object's ACL is created with the object (src/sql/ddl.ts writes its GRANTs, so every drop and
+ * re-create keeps it); here a change of `grants` alone becomes one GRANT/REVOKE step, and default privileges
+ * (ALTER DEFAULT PRIVILEGES) become a revoke step before any object is created and a grant step after all are, so
+ * objects this plan creates do not pick up defaults they were not declared with.
+ */
+import type { AlterChange, Change } from '../model/changes.js';
+import type { DefaultPrivilege, Func, Grants, Table } from '../model/types.js';
+import { defaultPrivilegeClass, type PrivClass } from '../model/privileges.js';
+import { aclChangeSql, createGrants, defaultPrivilegeSql } from '../sql/grants.js';
+import { funcSignature, rel } from '../sql/ddl.js';
+import { quoteIdent } from '../sql/quote.js';
+import { bare, emit, PHASE, type PlanContext } from './context.js';
+
+/** PHASE_GRANTS runs after every object exists (and after comments), before the late drops. */
+const PHASE_GRANTS = PHASE.comment + 0.5;
+
+interface Target {
+  readonly sql: string;
+  readonly cls: PrivClass;
+  readonly key: string;
+  readonly label: string;
+}
+
+function targetOf(c: AlterChange): Target | undefined {
+  switch (c.kind) {
+    case 'table':
+      return { sql: `TABLE ${rel(c.id)}`, cls: 'table', key: `rel:${bare(c.id)}`, label: `table ${c.id}` };
+    case 'view':
+      return { sql: `TABLE ${rel(c.id)}`, cls: 'table', key: `rel:${bare(c.id)}`, label: `view ${c.id}` };
+    case 'column':
+      return {
+        sql: `TABLE ${rel(c.table!)}`,
+        cls: 'column',
+        key: `rel:${bare(c.table!)}`,
+        label: `column ${c.table}.${c.id}`,
+      };
+    case 'sequence':
+      return { sql: `SEQUENCE ${rel(c.id)}`, cls: 'sequence', key: `rel:${bare(c.id)}`, label: `sequence ${c.id}` };
+    case 'function': {
+      const f = c.to as Func;
+      const w = f.procedure ? 'PROCEDURE' : 'FUNCTION';
+      return {
+        sql: `${w} ${funcSignature(f)}`,
+        cls: 'function',
+        key: `fn:${f.name.toLowerCase()}`,
+        label: `${w.toLowerCase()} ${c.id}`,
+      };
+    }
+    case 'enum':
+    case 'composite':
+      return { sql: `TYPE ${rel(c.id)}`, cls: 'type', key: `type:${bare(c.id)}`, label: `type ${c.id}` };
+    case 'domain':
+      return { sql: `DOMAIN ${rel(c.id)}`, cls: 'type', key: `type:${bare(c.id)}`, label: `domain ${c.id}` };
+    case 'namespace':
+      return { sql: `SCHEMA ${quoteIdent(c.id)}`, cls: 'schema', key: `ns:${c.id}`, label: `schema ${c.id}` };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * planGrants drafts the privilege steps of `changes` and returns the changes the rest of the planner still has to
+ * handle: alters stripped of their `grants` attribute (dropped when nothing else changed), default privileges removed.
+ */
+export function planGrants(ctx: PlanContext, changes: readonly Change[]): Change[] {
+  const rest: Change[] = [];
+  for (const c of changes) {
+    if (c.kind === 'default_privilege') {
+      if (c.op === 'add' || c.op === 'drop' || c.op === 'alter') planDefaultPrivilege(ctx, c);
+      continue;
+    }
+    if (c.op !== 'alter' || !c.attrs.some((a) => a.attr === 'grants')) {
+      rest.push(c);
+      continue;
+    }
+    const t = targetOf(c);
+    if (t) {
+      const col = c.kind === 'column' ? c.id : undefined;
+      const from = (c.from as { grants?: Grants }).grants;
+      const to = (c.to as { grants?: Grants }).grants;
+      // a table-level REVOKE also takes the privilege off every column: the columns' grants are given back
+      const keepColumns = (sql: string[], tb: unknown): string[] =>
+        c.kind === 'table' && sql.some((x) => x.startsWith('REVOKE'))
+          ? [...sql, ...(tb as Table).columns.flatMap((k) => createGrants(t.sql, 'column', k.grants, k.name))]
+          : sql;
+      emit(ctx, {
+        phase: PHASE_GRANTS,
+        what: `change privileges on ${t.label}`,
+        object: c.table ? `${c.table}.${c.id}` : c.id,
+        sql: keepColumns(aclChangeSql(t.sql, t.cls, from, to, col), c.to),
+        reverse: keepColumns(aclChangeSql(t.sql, t.cls, to, from, col), c.from),
+        requires: [t.key],
+      });
+    }
+    const attrs = c.attrs.filter((a) => a.attr !== 'grants');
+    if (attrs.length) rest.push({ ...c, attrs } as Change);
+  }
+  return rest;
+}
+
+function planDefaultPrivilege(
+  ctx: PlanContext,
+  c: Extract<Change, { kind: 'default_privilege'; op: 'add' | 'drop' | 'alter' }>,
+): void {
+  const from: DefaultPrivilege | undefined = c.op === 'add' ? undefined : c.op === 'drop' ? c.def : c.from;
+  const to: DefaultPrivilege | undefined = c.op === 'drop' ? undefined : c.op === 'add' ? c.def : c.to;
+  const d = (to ?? from)!;
+  const cls = defaultPrivilegeClass(d.on);
+  const up = defaultPrivilegeSql(from, to, cls);
+  const down = defaultPrivilegeSql(to, from, cls);
+  const requires = d.schema === undefined ? [] : [`ns:${d.schema}`];
+  emit(ctx, {
+    phase: PHASE.rename + 0.9,
+    what: `revoke default privileges ${c.id}`,
+    object: c.id,
+    sql: up.revokes,
+    reverse: down.grants,
+  });
+  emit(ctx, {
+    phase: PHASE_GRANTS + 0.1,
+    what: `grant default privileges ${c.id}`,
+    object: c.id,
+    sql: up.grants,
+    reverse: down.revokes,
+    requires,
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * GRANT / REVOKE / ALTER DEFAULT PRIVILEGES text: the statements that turn one ACL (a Grants map) into another.
+ * Names go through quote.ts like everywhere else.
+ */
+import type { DefaultPrivilege, Grants } from '../model/types.js';
+import { effectiveGrants, type PrivClass } from '../model/privileges.js';
+import { quoteIdent } from './quote.js';
+
+/** granteeSql writes a grantee: PUBLIC for `public`, any other role quoted. */
+export function granteeSql(role: string): string {
+  return role === 'public' ? 'PUBLIC' : quoteIdent(role);
+}
+
+/** Held is a grantee's privileges split into plain and grantable ones (`all` stays a token). */
+interface Held {
+  readonly plain: Set<string>;
+  readonly grantable: Set<string>;
+}
+
+function held(list: readonly string[] | undefined): Held {
+  const plain = new Set<string>();
+  const grantable = new Set<string>();
+  for (const p of list ?? []) {
+    if (p.endsWith('*')) grantable.add(p.slice(0, -1));
+    else plain.add(p);
+  }
+  return { plain, grantable };
+}
+
+const has = (h: Held, p: string) => h.plain.has(p) || h.grantable.has(p);
+const words = (ps: Iterable<string>, cols?: string) =>
+  [...ps].map((p) => `${p === 'all' ? 'ALL' : p.toUpperCase()}${cols ?? ''}`).join(', ');
+
+/**
+ * aclChangeSql writes the REVOKEs and GRANTs that turn ACL `from` into ACL `to` on `target` (`TABLE "t"`,
+ * `FUNCTION f(integer)`; for column privileges `target` is the table and `column` the column). `from`/`to` are
+ * Grants values as the model holds them (absent = the class default). Revokes come first, grants in `to`'s order.
+ */
+export function aclChangeSql(
+  target: string,
+  cls: PrivClass,
+  from: Grants | undefined,
+  to: Grants | undefined,
+  column?: string,
+): string[] {
+  const a = effectiveGrants(from, cls);
+  const b = effectiveGrants(to, cls);
+  const cols = column === undefined ? '' : ` (${quoteIdent(column)})`;
+  const revokes: string[] = [];
+  const grants: string[] = [];
+  const roles = [...Object.keys(a), ...Object.keys(b).filter((r) => !(r in a))];
+  for (const role of roles) {
+    const x = held(a[role]);
+    const y = held(b[role]);
+    const who = granteeSql(role);
+    // `all` on one side only: start over for this grantee
+    const allChanged = has(x, 'all') !== has(y, 'all');
+    const lose = allChanged
+      ? [...x.plain, ...x.grantable].length
+        ? ['all']
+        : []
+      : [...x.plain, ...x.grantable].filter((p) => !has(y, p));
+    if (lose.length) revokes.push(`REVOKE ${words(lose, cols)} ON ${target} FROM ${who}`);
+    const keep = (p: string) => !allChanged && has(x, p);
+    const loseOption = [...x.grantable].filter((p) => keep(p) && y.plain.has(p));
+    if (loseOption.length) revokes.push(`REVOKE GRANT OPTION FOR ${words(loseOption, cols)} ON ${target} FROM ${who}`);
+    const addPlain = [...y.plain].filter((p) => !keep(p));
+    const addGrantable = [...y.grantable].filter((p) => !(keep(p) && x.grantable.has(p)));
+    if (addPlain.length) grants.push(`GRANT ${words(addPlain, cols)} ON ${target} TO ${who}`);
+    if (addGrantable.length) grants.push(`GRANT ${words(addGrantable, cols)} ON ${target} TO ${who} WITH GRANT OPTION`);
+  }
+  const order = Object.keys(b);
+  const rank = (s: string) => order.findIndex((r) => s.includes(` TO ${granteeSql(r)}`));
+  return [...revokes, ...grants.sort((p, q) => rank(p) - rank(q))];
+}
+
+const ON_WORDS: Readonly<Record<DefaultPrivilege['on'], string>> = {
+  tables: 'TABLES',
+  sequences: 'SEQUENCES',
+  functions: 'FUNCTIONS',
+  types: 'TYPES',
+  schemas: 'SCHEMAS',
+};
+
+/**
+ * defaultPrivilegeSql writes the ALTER DEFAULT PRIVILEGES statements that turn entry `from` into `to` (either may be
+ * absent), split into revokes and grants so a plan can revoke before it creates objects and grant after.
+ */
+export function defaultPrivilegeSql(
+  from: DefaultPrivilege | undefined,
+  to: DefaultPrivilege | undefined,
+  cls: PrivClass,
+): { revokes: string[]; grants: string[] } {
+  const d = (to ?? from)!;
+  const head = `ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(d.role)}${d.schema === undefined ? '' : ` IN SCHEMA ${quoteIdent(d.schema)}`}`;
+  // IN SCHEMA entries only add to the global default: their baseline is nothing
+  const base = (x: DefaultPrivilege | undefined): Grants | undefined =>
+    x ? x.grants : d.schema === undefined ? undefined : {};
+  const stmts = aclChangeSql(ON_WORDS[d.on], cls, base(from), base(to));
+  const adp = (s: string) => `${head} ${s}`;
+  return {
+    revokes: stmts.filter((s) => s.startsWith('REVOKE')).map(adp),
+    grants: stmts.filter((s) => s.startsWith('GRANT')).map(adp),
+  };
+}
+
+/** createGrants writes the GRANTs (and REVOKEs from PUBLIC) that give a newly created object its ACL. */
+export function createGrants(target: string, cls: PrivClass, grants: Grants | undefined, column?: string): string[] {
+  return grants === undefined ? [] : aclChangeSql(target, cls, undefined, grants, column);
+}
