@@ -63,3 +63,28 @@ export async function createDatabase(
     },
   };
 }
+
+/** createRole creates a throwaway role (NOLOGIN) and returns its name and a drop() that removes it (drop databases first). */
+export async function createRole(prefix = 'sv_role'): Promise<{ name: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: serverUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE ROLE "${name}" NOLOGIN`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    drop: async () => {
+      const a = new pg.Client({ connectionString: serverUrl() });
+      await a.connect();
+      try {
+        await a.query(`DROP OWNED BY "${name}" CASCADE`).catch(() => {});
+        await a.query(`DROP ROLE IF EXISTS "${name}"`);
+      } finally {
+        await a.end();
+      }
+    },
+  };
+}
