@@ -220,7 +220,7 @@ export async function runCase(
   }
 }
 
-/** RESET_SQL drops every user schema, extension, event trigger, role and default privilege, and recreates `public`. */
+/** RESET_SQL drops every user schema, extension and event trigger, resets default privileges, and recreates `public`. */
 export const RESET_SQL = `
 DO $reset$ DECLARE r record; BEGIN
   FOR r IN SELECT evtname FROM pg_event_trigger LOOP EXECUTE format('DROP EVENT TRIGGER %I', r.evtname); END LOOP;
@@ -230,10 +230,17 @@ DO $reset$ DECLARE r record; BEGIN
   FOR r IN SELECT pubname FROM pg_publication LOOP EXECUTE format('DROP PUBLICATION %I', r.pubname); END LOOP;
   FOR r IN SELECT srvname FROM pg_foreign_server LOOP EXECUTE format('DROP SERVER %I CASCADE', r.srvname); END LOOP;
   FOR r IN SELECT fdwname FROM pg_foreign_data_wrapper LOOP EXECUTE format('DROP FOREIGN DATA WRAPPER %I CASCADE', r.fdwname); END LOOP;
-  -- roles a case created (cluster-wide: they would leak into the next case), with their grants and default privileges
-  FOR r IN SELECT rolname FROM pg_roles WHERE oid >= 16384 AND rolname <> current_user
-  LOOP EXECUTE format('DROP OWNED BY %I CASCADE', r.rolname); EXECUTE format('DROP ROLE %I', r.rolname); END LOOP;
-  DELETE FROM pg_catalog.pg_default_acl;
+  -- global default privileges (IN SCHEMA ones went with their schemas): back to PostgreSQL's default, which removes them
+  FOR r IN SELECT pg_get_userbyid(d.defaclrole) AS role, d.defaclobjtype::text AS t,
+      (ARRAY['TABLES', 'SEQUENCES', 'FUNCTIONS', 'TYPES', 'SCHEMAS'])[position(d.defaclobjtype::text IN 'rSfTn')] AS k,
+      (SELECT string_agg(DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END, ', ')
+       FROM aclexplode(d.defaclacl) a WHERE a.grantee <> d.defaclrole) AS gs
+    FROM pg_default_acl d WHERE d.defaclnamespace = 0
+  LOOP
+    IF r.gs IS NOT NULL THEN EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I REVOKE ALL ON %s FROM %s', r.role, r.k, r.gs); END IF;
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT ALL ON %s TO %I', r.role, r.k, r.role);
+    IF r.t IN ('f', 'T') THEN EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT ALL ON %s TO PUBLIC', r.role, r.k); END IF;
+  END LOOP;
 END $reset$;
 CREATE SCHEMA public;
 COMMENT ON SCHEMA public IS 'standard public schema';
