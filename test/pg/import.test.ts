@@ -5,14 +5,14 @@ import { parseSchemaFiles } from '../../src/parse/index.js';
 import { writeSchemaYaml } from '../../src/yaml/index.js';
 
 describe('importSql', () => {
-  it('creates roles a dump assumes, and reports grants by name', async () => {
+  it('creates roles a dump assumes, and reads grants into the model', async () => {
     const r = await importSql(`create table t (a int);
 alter table t owner to app_owner;
 grant select on t to "Read Only";
 create policy p on t to app_user using (a > 0);`);
     expect(r.schema.tables.t!.policies.p!.roles).toEqual(['app_user']);
-    expect(r.unsupported.map((i) => i.message)).toEqual(['not supported: privileges (GRANT) on t']);
-    expect(r.schema.unmanaged!['privileges (GRANT) on t']!.state).toContain('Read Only\\"=r/app_owner');
+    expect(r.unsupported).toEqual([]);
+    expect(r.schema.tables.t!.grants).toEqual({ 'Read Only': ['select'] });
   });
 
   it('locates the statement PostgreSQL rejects (exit 2)', async () => {

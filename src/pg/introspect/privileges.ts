@@ -125,6 +125,13 @@ function ownGrants(ctx: Ctx, acl: Acl, cls: PrivClass, label: string, ownerEntry
     }
     out[role] = list;
   }
+  if (ownerEntry && !acl.entries.has(owner))
+    unsupported(
+      ctx,
+      `privileges of the owner ${owner} on ${label} (none)`,
+      "schemaver models grants to other roles; the owner's own privileges must stay PostgreSQL's default",
+      '',
+    );
   if (Object.keys(out).length === 0) return cls === 'function' || cls === 'type' ? { public: [NONE] } : {};
   return out;
 }
