@@ -1,0 +1,124 @@
+/**
+ * `schemaver review A..B`: what a reviewer of a schema change needs in one document — the semantic change list,
+ * the up and down SQL that will run (the stored, proven scripts when B's commit stores an edge from A, else the
+ * planned ones), the hazards of every step (data loss, table rewrite, long lock, and statements whose success
+ * depends on the rows present), the proof in PGlite with its time, and a Mermaid ERD of the tables touched.
+ */
+import type { SemChange } from '../cli/semdiff.js';
+import type { Schema } from '../model/types.js';
+import type { Plan, StepSummary } from '../model/plan.js';
+
+/** ReviewStep is one step of the migration with its hazards. */
+export interface ReviewStep extends StepSummary {
+  /** dataDependent: the step can fail on existing rows (NOT NULL, a new unique/check/foreign key, a type cast). */
+  readonly dataDependent: boolean;
+}
+
+/** Review is what `review --json` prints (and the Markdown shows). */
+export interface Review {
+  readonly from: { readonly rev: string; readonly id: string | null; readonly hash: string };
+  readonly to: { readonly rev: string; readonly id: string | null; readonly hash: string };
+  readonly changes: readonly SemChange[];
+  readonly steps: readonly ReviewStep[];
+  readonly up: string;
+  readonly down: string;
+  /** stored: the SQL is the migration stored with B's commit (what deploys run), not a fresh plan. */
+  readonly stored: boolean;
+  readonly proof: {
+    readonly ran: boolean;
+    readonly ok: boolean;
+    readonly ms: number;
+    readonly cached: boolean;
+    readonly problems: readonly string[];
+  };
+  readonly tables: readonly string[];
+  readonly erd: string;
+}
+
+/** DATA_DEPENDENT matches statements whose success depends on the rows present. */
+const DATA_DEPENDENT =
+  /\bSET NOT NULL\b|\bADD CONSTRAINT\b[^;]*\b(UNIQUE|CHECK|FOREIGN KEY|PRIMARY KEY|EXCLUDE)\b|\bCREATE UNIQUE INDEX\b|\bALTER COLUMN\b[^;]*\bTYPE\b|\bVALIDATE CONSTRAINT\b/i;
+
+/** reviewSteps lists a plan's steps with their hazards. */
+export function reviewSteps(plan: Plan, summaries: readonly StepSummary[]): ReviewStep[] {
+  return summaries.map((s, i) => ({
+    ...s,
+    dataDependent: (plan.steps[i]?.sql ?? []).some((q) => DATA_DEPENDENT.test(q)),
+  }));
+}
+
+/** touchedTables lists the tables a change list touches (the table itself or anything inside it), sorted. */
+export function touchedTables(changes: readonly SemChange[]): string[] {
+  return [...new Set(changes.filter((c) => c.path[0] === 'tables' && c.path[1]).map((c) => c.path[1]!))].sort();
+}
+
+/** erdOf draws the touched tables (as in `to`, or `from` for dropped ones) and the tables their keys reference. */
+export async function erdOf(from: Schema, to: Schema, tables: readonly string[]): Promise<string> {
+  const { renderErd } = await import('../cli/erd.js');
+  const pick: Record<string, Schema['tables'][string]> = {};
+  for (const t of tables) {
+    const def = to.tables[t] ?? from.tables[t];
+    if (def) pick[t] = def;
+  }
+  for (const t of Object.values({ ...pick }))
+    for (const fk of Object.values(t.foreignKeys ?? {})) {
+      const ref = (fk as { refTable?: string }).refTable;
+      if (ref && to.tables[ref] && !pick[ref]) pick[ref] = to.tables[ref]!;
+    }
+  return renderErd({ ...to, tables: pick }, 'mermaid');
+}
+
+/** renderMarkdown writes a review as a pull-request comment. */
+export function renderMarkdown(r: Review): string {
+  const short = (x: { rev: string; id: string | null }) =>
+    x.id ? `\`${x.id.slice(0, 7)}\` (${x.rev})` : `\`${x.rev}\``;
+  const out: string[] = [`## Schema review: ${short(r.from)} → ${short(r.to)}`, ''];
+  const flags = (s: ReviewStep) =>
+    [
+      s.destructive && '**destructive**',
+      s.rewrite && 'rewrites table',
+      s.lock && 'long lock',
+      s.dataDependent && 'may fail on existing rows',
+      !s.reversible && 'irreversible',
+    ]
+      .filter(Boolean)
+      .join(', ');
+  const hazards = r.steps.filter((s) => flags(s));
+  out.push(
+    r.proof.ran
+      ? r.proof.ok
+        ? `**Proof:** ✅ up and down proven in PGlite${r.proof.cached ? ' (cached: proven earlier with the same schemas and SQL)' : ` in ${Math.round(r.proof.ms)} ms`}.`
+        : `**Proof:** ❌ failed: ${r.proof.problems.join('; ')}`
+      : '**Proof:** not run (--no-verify).',
+    `**Hazards:** ${hazards.length ? `${hazards.length} step(s) — see below` : 'none'}. ${r.stored ? 'The SQL below is the migration stored with the commit (what `upgrade` runs).' : 'The SQL below is planned between the two snapshots.'}`,
+    '',
+    '### Changes',
+    '',
+  );
+  if (!r.changes.length) out.push('_No schema change._');
+  for (const c of r.changes) {
+    const sign = { add: '+', drop: '-', change: '~', rename: '→' }[c.op];
+    const detail = c.attr ? ` \`${c.attr}\`: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}` : '';
+    out.push(`- ${sign} ${c.object}${detail}`);
+  }
+  out.push('', '### Steps and hazards', '', '| # | step | hazards |', '|---|---|---|');
+  r.steps.forEach((s, i) => out.push(`| ${i + 1} | ${s.what.replace(/\|/g, '\\|')} | ${flags(s) || '–'} |`));
+  if (!r.steps.length) out.push('| – | no steps | – |');
+  out.push(
+    '',
+    '### Up',
+    '',
+    '```sql',
+    r.up.trimEnd() || '-- nothing',
+    '```',
+    '',
+    '### Down',
+    '',
+    '```sql',
+    r.down.trimEnd() || '-- nothing',
+    '```',
+  );
+  if (r.tables.length)
+    out.push('', `### Tables touched (${r.tables.join(', ')})`, '', '```mermaid', r.erd.trimEnd(), '```');
+  return out.join('\n') + '\n';
+}
