@@ -242,3 +242,30 @@ function alive(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * cleanLegacyRefTemps removes `*.tmp-<pid>-<hex>` files that versions before .schemaver/tmp left beside refs when
+ * killed (they break `git fsck` and `git log --all`), when their process is gone; returns how many it removed.
+ */
+export function cleanLegacyRefTemps(gitdir: string): number {
+  let n = 0;
+  const walk = (dir: string): void => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else {
+        const pid = Number(/\.tmp-(\d+)-[0-9a-f]+$/.exec(e.name)?.[1]);
+        if (!pid || (pid !== process.pid && alive(pid))) continue;
+        rmSync(join(dir, e.name), { force: true });
+        n++;
+      }
+    }
+  };
+  walk(join(gitdir, 'refs'));
+  return n;
+}

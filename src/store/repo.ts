@@ -35,7 +35,7 @@ import {
 } from './refs.js';
 import { acquireLock } from './lock.js';
 import { beginOperation, endOperation, readOperation, OPERATION_FILE, type Operation } from './journal.js';
-import { cleanTemp, removeDurable, tmpDirOf } from './fsops.js';
+import { cleanLegacyRefTemps, cleanTemp, removeDurable, tmpDirOf } from './fsops.js';
 import { ambiguousRevision, navigate, parseRev, unknownRevision } from './revision.js';
 import { resolveAuthor } from './author.js';
 import {
@@ -443,6 +443,7 @@ export class GitStore implements Store {
    */
   private async settle(): Promise<void> {
     cleanTemp(tmpDirOf(this.gitdir));
+    cleanLegacyRefTemps(this.gitdir);
     const { ensureIgnored } = await import('./index.js');
     await ensureIgnored(this.gitdir);
     const op = readOperation(this.gitdir);

@@ -194,4 +194,19 @@ describe('a damaged store', () => {
     expect(f.json<any>().findings.map((x: any) => x.code)).toContain('missing-ref');
     expect(f.json<any>().dangling).toContain(ids.c4);
   });
+
+  it('a torn ref write of an older version (refs/heads/main.tmp-*) is reported by fsck and removed by the next writer', async () => {
+    const d = copy();
+    const stray = join(d, '.schemaver', 'refs', 'heads', 'main.tmp-999999-abcd1234');
+    writeFileSync(stray, ids.c4 + '\n');
+    const f = await runCli(d, ['fsck', '--json']);
+    expect(f.code).toBe(0); // a warning, not damage
+    expect(f.json<any>().findings.map((x: any) => x.code)).toContain('stray-temp');
+    writeFileSync(join(d, 'schema', 'extra.yaml'), 'tables:\n  extra:\n    columns:\n      id: bigint\n');
+    const c = await runCli(d, ['commit', '-m', 'on top', '--no-verify']);
+    expect(c.code, c.stderr).toBe(0);
+    expect(existsSync(stray)).toBe(false);
+    git(d, 'fsck', '--strict');
+    expect(git(d, 'log', '--all', '--oneline').trim().split('\n')).toHaveLength(5);
+  });
 });
