@@ -16,6 +16,7 @@ import { emit, PHASE, textKeys, type PlanContext } from './context.js';
 
 /** OBJECT_PHASE holds the phases of definition-object steps (between the fixed phases of src/plan/context.ts). */
 const OBJECT_PHASE = {
+  firstCreate: PHASE.namespace + 0.5,
   earlyCreate: PHASE.domain + 0.5,
   aggregateCreate: PHASE.func + 0.5,
   foreignTableCreate: PHASE.createTable + 0.2,
@@ -36,7 +37,18 @@ export function dropSqlOf(o: SqlObject): string {
   return `DROP ${SQL_OBJECT_KINDS[o.type]} ${o.name}`;
 }
 
+/** FIRST_KINDS need nothing but schemas (and each other), and types and domains may use them: created before types. */
+const FIRST_KINDS: ReadonlySet<SqlObject['type']> = new Set<SqlObject['type']>([
+  'collation',
+  'text search dictionary',
+  'text search configuration',
+  'foreign data wrapper',
+  'server',
+  'user mapping',
+]);
+
 function createPhase(o: SqlObject): number {
+  if (FIRST_KINDS.has(o.type)) return OBJECT_PHASE.firstCreate;
   if (o.type === 'aggregate') return OBJECT_PHASE.aggregateCreate;
   if (o.type === 'foreign table') return OBJECT_PHASE.foreignTableCreate;
   return EARLY_KINDS.has(o.type) ? OBJECT_PHASE.earlyCreate : OBJECT_PHASE.lateCreate;
