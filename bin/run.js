@@ -3,10 +3,28 @@
 // (unknown command, bad directory) the way commands do: `error[CODE]` on stderr, or JSON with --json.
 import { Errors, flush, run } from '@oclif/core';
 
+// A reader that stops early (`schemaver log | head -1`) closes the pipe: that is not a failure, end quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err?.code === 'EPIPE') process.exit(stream === process.stdout ? 0 : (process.exitCode ?? 0));
+    throw err;
+  });
+}
+
+/** redact hides passwords in a message (dist/redact.js; identity when the build is missing). */
+const redact = await import('../dist/redact.js').then(
+  (m) => {
+    m.rememberProcessSecrets(process.argv);
+    return m.redact;
+  },
+  () => (s) => s,
+);
+
 const argv = process.argv.slice(2);
 const json = argv.includes('--json') && (argv.indexOf('--') === -1 || argv.indexOf('--json') < argv.indexOf('--'));
 
-function fail(code, message, hint, exit) {
+function fail(code, rawMessage, hint, exit) {
+  const message = redact(rawMessage);
   if (json) process.stdout.write(JSON.stringify({ error: { code, message, hint } }, null, 2) + '\n');
   else process.stderr.write(`error[${code}]: ${message}\n  = hint: ${hint}\n`);
   process.exit(exit);

@@ -114,7 +114,67 @@ export function errorJson(err: SchemaverError): { error: Record<string, unknown>
   };
 }
 
-/** maskUrl hides the password of a connection URL (`postgres://u:***@h/db`); non-URLs are returned as is. */
-export function maskUrl(text: string): string {
-  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)(@)/gi, '$1***$3');
+/** FS_FAILURES says, for each errno code the environment causes, what it means and what to do. */
+const FS_FAILURES: Readonly<Record<string, { what: string; hint: (path: string) => string }>> = {
+  ENOSPC: {
+    what: 'the disk is full',
+    hint: (p) => `free space on the file system that holds ${p} (df -h shows it), then run the command again`,
+  },
+  EDQUOT: {
+    what: 'the disk quota is exceeded',
+    hint: (p) => `free space within your quota on the file system that holds ${p}, then run the command again`,
+  },
+  EROFS: {
+    what: 'the file system is read-only',
+    hint: (p) =>
+      `${p} is on a read-only file system: run schemaver where the project is writable, or remount it read-write`,
+  },
+  EACCES: {
+    what: 'permission denied',
+    hint: (p) => `check the owner and mode of ${p} (ls -ld), or run as the user who owns the project`,
+  },
+  EPERM: {
+    what: 'operation not permitted',
+    hint: (p) =>
+      `check the owner, mode and attributes of ${p} (ls -ld; lsattr), or run as the user who owns the project`,
+  },
+  EMFILE: {
+    what: 'too many open files',
+    hint: () => 'raise the open-file limit (ulimit -n) and run the command again',
+  },
+  ENFILE: {
+    what: 'too many open files on this system',
+    hint: () => 'close other programs, then run the command again',
+  },
+  EIO: { what: 'an I/O error', hint: (p) => `the device that holds ${p} reported an error: check the disk (dmesg)` },
+};
+
+/**
+ * envFromErrno maps a file-system failure the environment causes (disk full, read-only, permission, open files,
+ * I/O) onto an exit-3 SchemaverError that says what it is; undefined for any other error (or cause chain).
+ */
+export function envFromErrno(err: unknown): SchemaverError | undefined {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const x = e as NodeJS.ErrnoException;
+    const f = typeof x.code === 'string' ? FS_FAILURES[x.code] : undefined;
+    if (!f) continue;
+    const file = x.path ?? (x as { dest?: string }).dest;
+    const path = file ?? 'the project (schema/ and .schemaver/)';
+    return new SchemaverError({
+      code:
+        x.code === 'EACCES' || x.code === 'EPERM'
+          ? 'permission-denied'
+          : x.code === 'EROFS'
+            ? 'read-only'
+            : x.code === 'ENOSPC' || x.code === 'EDQUOT'
+              ? 'disk-full'
+              : 'io-failed',
+      message: `${f.what}: ${file ? `cannot ${x.syscall ?? 'write'} ${file}` : `a ${x.syscall ?? 'file operation'} failed`} (${x.code})`,
+      hint: f.hint(path),
+      data: { errno: x.code, path: file ?? null, syscall: x.syscall ?? null },
+      exit: 3,
+      cause: err,
+    });
+  }
+  return undefined;
 }

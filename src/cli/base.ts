@@ -3,7 +3,8 @@
  * Commands stay thin: parse flags, call one service, return a typed result (printed as JSON with --json).
  */
 import { Command, Errors, Flags } from '@oclif/core';
-import { SchemaverError, errorJson, formatIssue, maskUrl } from '../errors.js';
+import { SchemaverError, envFromErrno, errorJson, formatIssue } from '../errors.js';
+import { redact, redactDeep, rememberProcessSecrets } from '../redact.js';
 import { paint } from './term.js';
 import { didYouMean } from '../suggest.js';
 
@@ -20,12 +21,6 @@ export function usageMessage(text: string): string {
   return lines.join('; ') || text;
 }
 
-/** maskSecrets hides passwords in text about to be shown: URL userinfo (`postgres://u:***@h`) and
- * `password=...` in query strings and libpq keyword/value connection strings (quoted or not). */
-export function maskSecrets(text: string): string {
-  return maskUrl(text).replace(/\b(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&'"\\]+)/gi, '$1***');
-}
-
 /** toSchemaverError maps any thrown value onto a SchemaverError (parse errors exit 2, unknown failures exit 3). */
 export function toSchemaverError(err: unknown): SchemaverError {
   if (err instanceof SchemaverError) return err;
@@ -33,18 +28,33 @@ export function toSchemaverError(err: unknown): SchemaverError {
   if (e && (e.parse !== undefined || /Parse|Flag|Arg/.test(e.name ?? '') || e.oclif?.exit === 2)) {
     return new SchemaverError({
       code: 'bad-usage',
-      message: maskUrl(usageMessage(String(e.message ?? err))),
+      message: redact(usageMessage(String(e.message ?? err))),
       hint: 'run the command with --help to see its flags and arguments',
       exit: 2,
     });
   }
-  const message = maskUrl(err instanceof Error ? err.message : String(err));
+  const env = envFromErrno(err);
+  if (env) return env;
+  const message = redact(err instanceof Error ? err.message : String(err));
   return new SchemaverError({
     code: 'internal',
     message: message || 'unexpected failure',
     hint: 'this is a bug in schemaver; run again with DEBUG=1 for a stack trace and report it',
     exit: 3,
     cause: err,
+  });
+}
+
+/** redactError is a copy of err with every password removed from its message, hint, data and issues. */
+export function redactError(err: SchemaverError): SchemaverError {
+  return new SchemaverError({
+    code: err.code,
+    message: redact(err.message),
+    ...(err.hint !== undefined ? { hint: redact(err.hint) } : {}),
+    ...(err.loc ? { loc: err.loc } : {}),
+    ...(err.data !== undefined ? { data: redactDeep(err.data) } : {}),
+    exit: err.exit,
+    issues: err.issues.map((i) => redactDeep(i)),
   });
 }
 
@@ -96,20 +106,28 @@ export abstract class BaseCommand extends Command {
     if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
   }
 
-  /** note writes a line to stderr for people (suppressed with --json). */
+  /** note writes a line to stderr for people (suppressed with --json); passwords are redacted. */
   protected note(text: string): void {
-    if (!this.jsonEnabled()) process.stderr.write(text + '\n');
+    if (!this.jsonEnabled()) process.stderr.write(redact(text) + '\n');
+  }
+
+  /** init remembers the passwords of connection strings in the arguments and DATABASE_URL, so no output shows them. */
+  public override async init(): Promise<void> {
+    rememberProcessSecrets(this.argv);
+    await super.init();
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<never> {
     if (err instanceof Errors.ExitError) throw err;
-    const e = flagSuggestion(toSchemaverError(err), this.constructor as { flags?: object; baseFlags?: object });
-    if (process.env.DEBUG && err.stack) process.stderr.write(err.stack + '\n');
+    // the last line of defence: whatever a module put in an error, a password is never printed
+    const e = redactError(
+      flagSuggestion(toSchemaverError(err), this.constructor as { flags?: object; baseFlags?: object }),
+    );
+    if (process.env.DEBUG && err.stack) process.stderr.write(redact(err.stack) + '\n');
     if (this.jsonEnabled()) {
-      // the last line of defence: whatever a module put in an error, a password is never printed
-      process.stdout.write(maskSecrets(JSON.stringify(errorJson(e), null, 2)) + '\n');
+      process.stdout.write(JSON.stringify(errorJson(e), null, 2) + '\n');
     } else {
-      process.stderr.write(maskSecrets(renderError(e)) + '\n');
+      process.stderr.write(redact(renderError(e)) + '\n');
     }
     process.exitCode = e.exit;
     throw new Errors.ExitError(e.exit);

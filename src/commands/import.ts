@@ -111,8 +111,8 @@ Aggregates, range types, rules, event triggers, publications, statistics objects
       if (skipped) this.note(skipped);
       result = read;
     } else {
-      const { maskUrl } = await import('../errors.js');
-      source = maskUrl(url!);
+      const { connectionLabel } = await import('../redact.js');
+      source = connectionLabel(url!);
       this.note(`reading the catalog of ${source}...`);
       result = await pg.importUrl(url!);
     }

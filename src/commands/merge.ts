@@ -46,7 +46,7 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
     'allow-destructive': Flags.boolean({ summary: 'Allow migration steps that lose data on either parent edge.' }),
   };
 
-  async run(): Promise<MergeOutcome | { status: 'aborted'; head: string; restored: boolean }> {
+  async run(): Promise<MergeOutcome | { status: 'aborted'; head: string; restored: boolean; kept: string[] }> {
     const { args, flags } = await this.parse(Merge);
     const { openProject, shortId } = await import('../cli/project.js');
     const run = await import('../merge/run.js');
@@ -61,7 +61,7 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
       const r = await run.abortMerge(root, store);
       this.print(
         r.restored
-          ? `merge aborted; schema/ restored to ${shortId(r.head)}`
+          ? `merge aborted; schema/ restored to ${shortId(r.head)}${r.kept.length ? ` (kept ${r.kept.length} file(s) you created: ${r.kept.join(', ')})` : ''}`
           : `merge state cleared (HEAD moved to ${shortId(r.head)} since the merge started; schema/ left as it is)`,
       );
       const g = await import('../gitint/hooks.js');

@@ -4,7 +4,7 @@
  * Works on any Driver (PGlite or a server) and any DeployStore (the real store or a test fake).
  */
 import { readFileSync } from 'node:fs';
-import { SchemaverError, envFailure, negative } from '../errors.js';
+import { SchemaverError, envFailure, envFromErrno, negative } from '../errors.js';
 import type { StepSummary } from '../model/plan.js';
 import type { Driver } from '../pg/driver.js';
 import { pinSettings } from '../pg/settings.js';
@@ -493,6 +493,8 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
   } catch (err) {
     if (inTx) await db.exec('ROLLBACK').catch(() => {});
     if (err instanceof SchemaverError) throw err;
+    const env = envFromErrno(err); // disk full, read-only, permission: say so, not "the database failed"
+    if (env) throw env;
     if (script) throw statementFailure(err, unit, script, req.command, label);
     const d = describeDbError(err);
     throw envFailure(

@@ -10,7 +10,7 @@ import { BASE, edgeLabel, short, type PathEdge } from './path.js';
 import { isTransactionControl, splitStatements } from '../sql/split.js';
 import { LEXING_CHECK_SQL, settingsSql } from '../sql/settings.js';
 import { sqlComment } from '../sql/quote.js';
-import { CREATE_TABLES, guardSql, historySql, lockSql, setVersionSql } from './versions.js';
+import { CREATE_TABLES, guardSql, historySql, lockSql, setVersionSql, syncHistorySeqSql } from './versions.js';
 
 /** ScriptUnit is one statement of the deploy script and where it comes from. */
 export interface ScriptUnit {
@@ -121,6 +121,7 @@ export function buildScript(opts: {
   });
   for (const sql of setVersionSql(opts.to, opts.toHash))
     units.push({ sql, comment: `record ${opts.to === BASE ? 'nothing' : opts.to}` });
+  units.push({ sql: syncHistorySeqSql() });
   return {
     from: { commit: opts.from, ...(opts.fromHash ? { hash: opts.fromHash } : {}) },
     to: { commit: opts.to, ...(opts.toHash ? { hash: opts.toHash } : {}) },

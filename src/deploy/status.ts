@@ -1,7 +1,7 @@
 /**
  * What a database records, and recording without running: `current`, `history` and `stamp`.
  */
-import { SchemaverError, envFailure, negative } from '../errors.js';
+import { SchemaverError, envFailure, envFromErrno, negative } from '../errors.js';
 import type { Driver } from '../pg/driver.js';
 import { pinSettings } from '../pg/settings.js';
 import { describeDbError, schemaverVersion } from './engine.js';
@@ -9,6 +9,7 @@ import { BASE, short, type DeployStore } from './path.js';
 import {
   CREATE_TABLES,
   historySql,
+  syncHistorySeqSql,
   lockSql,
   readHistory,
   readRecorded,
@@ -141,12 +142,15 @@ export async function stamp(
         version: opts.version ?? schemaverVersion(),
       }),
     );
+    await db.exec(syncHistorySeqSql());
     await db.exec('COMMIT');
     inTx = false;
     return { target: label, from: from || null, to: target || null, hash: hash ?? null, changed: true };
   } catch (err) {
     if (inTx) await db.exec('ROLLBACK').catch(() => {});
     if (err instanceof SchemaverError) throw err;
+    const env = envFromErrno(err);
+    if (env) throw env;
     const d = describeDbError(err);
     throw envFailure('database-failed', `stamp of ${label} failed: ${d.message}`, 'nothing was changed', undefined, {
       postgres: d,

@@ -3,9 +3,10 @@
  * in `<root>/.schemaver/local/` (created on first use, ignored by git, one schemaver process at a time).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SchemaverError, envFailure } from '../errors.js';
+import { SchemaverError, envFailure, envFromErrno } from '../errors.js';
+import { myStamp, parseStamp, stampAlive } from '../proc.js';
 import type { Driver } from '../pg/driver.js';
 import { readLocalState, writeLocalState, type VersionState } from './localstate.js';
 import { readHistory, readRecorded } from './versions.js';
@@ -48,18 +49,7 @@ export function targetUrl(url: string | undefined, env: NodeJS.ProcessEnv = proc
   return e !== undefined && e !== '' ? e : undefined;
 }
 
-/** pidAlive tells whether a process id is running. */
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** lockLocal takes `.schemaver/local.lock` (O_EXCL, pid inside), waiting for a live holder and clearing a dead one. */
+/** lockLocal takes `.schemaver/local.lock` (O_EXCL, pid and start time inside), waiting for a live holder and clearing a dead one. */
 export async function lockLocal(
   root: string,
   waitMs = 60_000,
@@ -71,8 +61,14 @@ export async function lockLocal(
   for (;;) {
     try {
       const fh = await open(file, 'wx');
-      await fh.writeFile(`${process.pid}\n`);
-      await fh.close();
+      try {
+        await fh.writeFile(myStamp());
+        await fh.close();
+      } catch (e) {
+        await fh.close().catch(() => {});
+        await rm(file, { force: true }).catch(() => {});
+        throw e;
+      }
       let released = false;
       const release = async () => {
         if (released) return;
@@ -82,32 +78,42 @@ export async function lockLocal(
       return release;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
-        throw envFailure(
-          'local-lock-failed',
-          `cannot lock the local database: ${(e as Error).message}`,
-          'check the permissions of .schemaver/',
+        throw (
+          envFromErrno(e) ??
+          envFailure(
+            'local-lock-failed',
+            `cannot lock the local database: ${(e as Error).message}`,
+            'check .schemaver/',
+          )
         );
     }
-    const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-    if (!pidAlive(holder)) {
+    if ((await stat(file).catch(() => undefined))?.isDirectory()) {
+      throw envFailure(
+        'local-lock-invalid',
+        '.schemaver/local.lock is a directory, not a lock file',
+        'no schemaver command makes it a directory: if no schemaver is running, remove it (rmdir .schemaver/local.lock)',
+      );
+    }
+    const holder = parseStamp(await readFile(file, 'utf8').catch(() => ''));
+    if (!holder || !stampAlive(holder)) {
       // A crashed run left the file behind (or it is being written right now: give it a moment).
       await new Promise((r) => setTimeout(r, 50));
-      const again = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-      if (!pidAlive(again)) await rm(file, { force: true });
+      const again = parseStamp(await readFile(file, 'utf8').catch(() => ''));
+      if (!again || !stampAlive(again)) await rm(file, { force: true });
       continue;
     }
     if (Date.now() > deadline) {
       throw envFailure(
         'local-database-busy',
-        `the local database .schemaver/local is in use by another schemaver process (pid ${holder})`,
+        `the local database .schemaver/local is in use by another schemaver process (pid ${holder.pid})`,
         'wait for it to finish, or stop it',
         undefined,
-        { pid: holder },
+        { pid: holder.pid },
       );
     }
     if (!told) {
       told = true;
-      onWait?.(`waiting for schemaver process ${holder}, which is using the local database...`);
+      onWait?.(`waiting for schemaver process ${holder.pid}, which is using the local database...`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -130,9 +130,18 @@ export interface HistoryEntry {
   readonly version: string;
 }
 
-/** historySql writes the INSERT of one history row. */
+/**
+ * historySql writes the INSERT of one history row. The id is the next after the largest one, taken under the deploy
+ * advisory lock, not from the identity sequence: a sequence is not transactional, so a failed upgrade would leave a
+ * gap. syncHistorySeqSql, the last statement before COMMIT, moves the sequence past it for writers that use it.
+ */
 export function historySql(e: HistoryEntry): string {
-  return `INSERT INTO ${HISTORY_TABLE} (from_commit, to_commit, from_hash, to_hash, direction, checksum, schemaver_version) VALUES (${lit(e.from)}, ${lit(e.to)}, ${lit(e.fromHash)}, ${lit(e.toHash)}, ${quoteLiteral(e.direction)}, ${lit(e.checksum)}, ${quoteLiteral(e.version)})`;
+  return `INSERT INTO ${HISTORY_TABLE} (id, from_commit, to_commit, from_hash, to_hash, direction, checksum, schemaver_version) OVERRIDING SYSTEM VALUE VALUES ((SELECT coalesce(max(h.id), 0) + 1 FROM ${HISTORY_TABLE} AS h), ${lit(e.from)}, ${lit(e.to)}, ${lit(e.fromHash)}, ${lit(e.toHash)}, ${quoteLiteral(e.direction)}, ${lit(e.checksum)}, ${quoteLiteral(e.version)})`;
+}
+
+/** syncHistorySeqSql sets the history id sequence to the largest id (older schemaver versions insert through it). */
+export function syncHistorySeqSql(): string {
+  return `SELECT setval(pg_get_serial_sequence(${quoteLiteral('public.schemaver_history')}, 'id'), h.m) FROM (SELECT max(id) AS m FROM ${HISTORY_TABLE}) AS h WHERE h.m IS NOT NULL`;
 }
 
 /** guardSql writes a DO block that aborts unless schemaver_version records `commit` (empty = nothing). */

@@ -23,6 +23,8 @@ export interface MergeState {
   readonly branch: string;
   readonly message: string;
   readonly conflicts: readonly Conflict[];
+  /** written: the schema/ files the merge wrote (absent in states from older versions). */
+  readonly written?: readonly string[];
 }
 
 /** MergeOutcome is what `merge` reports (its --json result). */
@@ -204,7 +206,8 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
       { base: baseSnap?.files ?? [], ours: ours.files, theirs: theirsSnap.files },
       { alternatives },
     );
-    const state: MergeState = { base: baseId, ours: head, theirs, branch: rev, message, conflicts };
+    const written = marked.map((f) => f.path);
+    const state: MergeState = { base: baseId, ours: head, theirs, branch: rev, message, conflicts, written };
     await store.withLock(async () => {
       await store.writeState(MERGE_STATE_NAME, JSON.stringify(state, null, 2) + '\n');
       await store.writeState(MERGE_HEAD_STATE, theirs + '\n');
@@ -367,22 +370,37 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
   return out;
 }
 
-/** abortMerge restores ours' schema/ files byte for byte and forgets the merge. */
+/**
+ * abortMerge restores ours' schema/ files byte for byte and forgets the merge. Schema files the user created during
+ * the merge (in neither ours nor what the merge wrote) are kept, as git keeps untracked files.
+ */
 export async function abortMerge(
   root: string,
   store: Store,
-): Promise<{ status: 'aborted'; head: string; restored: boolean }> {
+): Promise<{ status: 'aborted'; head: string; restored: boolean; kept: string[] }> {
   const state = await readMergeState(store);
   const head = await store.head();
   // HEAD moved since (e.g. `checkout --force`): schema/ belongs to the new HEAD now; only forget the merge
   const restored = head === state.ours;
+  const kept: string[] = [];
   if (restored) {
-    const { writeSchemaFiles } = await import('../store/index.js');
-    await writeSchemaFiles(root, await store.readFiles(state.ours));
+    const { writeSchemaFiles, listSchemaFiles } = await import('../store/index.js');
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const ours = await store.readFiles(state.ours);
+    const written = state.written ?? (await store.readFiles(state.theirs)).map((f) => f.path);
+    const known = new Set([...ours.map((f) => f.path), ...written]);
+    const extra: SourceFile[] = [];
+    for (const p of await listSchemaFiles(root)) {
+      if (known.has(p)) continue;
+      extra.push({ path: p, text: await readFile(join(root, ...p.split('/')), 'utf8') });
+      kept.push(p);
+    }
+    await writeSchemaFiles(root, [...ours, ...extra]);
   }
   await store.withLock(async () => {
     await store.writeState(MERGE_HEAD_STATE, undefined);
     await store.writeState(MERGE_STATE_NAME, undefined);
   });
-  return { status: 'aborted', head: head ?? state.ours, restored };
+  return { status: 'aborted', head: head ?? state.ours, restored, kept };
 }

@@ -1,9 +1,10 @@
 /**
  * PostgreSQL servers through node-postgres: one `pg.Client` wrapped as a Driver.
- * The password of a connection URL never leaves this file: labels and every error message are masked.
+ * The password of a connection URL never leaves this file: labels and every error message go through src/redact.ts.
  */
 import type { Client, ClientConfig } from 'pg';
-import { SchemaverError, envFailure, maskUrl } from '../errors.js';
+import { SchemaverError, envFailure } from '../errors.js';
+import { connectionLabel, redact } from '../redact.js';
 import type { Driver } from './driver.js';
 
 /** ConnectOptions tune a server connection. */
@@ -12,40 +13,6 @@ export interface ConnectOptions {
   readonly timeoutMs?: number;
   /** applicationName shows in pg_stat_activity (default `schemaver`). */
   readonly applicationName?: string;
-}
-
-/** parsedSecrets returns the password(s) a URL carries (userinfo and `?password=`), raw and decoded. */
-function parsedSecrets(url: string): string[] {
-  const out = new Set<string>();
-  const m = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]*)@/i.exec(url);
-  if (m && m[1]) out.add(m[1]);
-  for (const q of url.matchAll(/[?&]password=([^&#\s]*)/gi)) if (q[1]) out.add(q[1]);
-  for (const s of [...out]) {
-    try {
-      out.add(decodeURIComponent(s));
-    } catch {
-      /* not %-encoded */
-    }
-  }
-  return [...out].filter((s) => s.length > 0);
-}
-
-/** maskConnectionUrl writes a URL for people: password in userinfo and `?password=` replaced by `***`. */
-export function maskConnectionUrl(url: string): string {
-  return maskUrl(url).replace(/([?&]password=)[^&#\s]*/gi, '$1***');
-}
-
-/** redactor returns a function that masks URLs and removes every occurrence of the URL's password from text. */
-export function redactor(url: string): (text: string) => string {
-  // Very short passwords are not replaced inside free text (it would mangle messages); URLs are always masked.
-  const secrets = parsedSecrets(url)
-    .filter((s) => s.length >= 3)
-    .sort((a, b) => b.length - a.length);
-  return (text: string) => {
-    let out = maskConnectionUrl(text);
-    for (const s of secrets) out = out.split(s).join('***');
-    return out;
-  };
 }
 
 interface PgErrorLike {
@@ -146,9 +113,14 @@ function urlParts(url: string): { host: string; database: string; user: string }
 }
 
 /** serverDriver wraps a connected pg.Client as a Driver; query errors are redacted. */
-function serverDriver(client: Client, label: string, redact: (s: string) => string): Driver {
+function serverDriver(client: Client, label: string): Driver {
   const clean = (e: unknown): unknown => {
-    if (e instanceof Error) e.message = redact(e.message);
+    if (e instanceof Error) {
+      const f = e as Error & { detail?: unknown; hint?: unknown; where?: unknown };
+      e.message = redact(e.message);
+      if (e.stack) e.stack = redact(e.stack);
+      for (const k of ['detail', 'hint', 'where'] as const) if (typeof f[k] === 'string') f[k] = redact(f[k]);
+    }
     return e;
   };
   let closed = false;
@@ -180,8 +152,7 @@ function serverDriver(client: Client, label: string, redact: (s: string) => stri
 
 /** connectUrl connects to a PostgreSQL server; failures are SchemaverError exit 3 with the password masked. */
 export async function connectUrl(url: string, opts: ConnectOptions = {}): Promise<Driver> {
-  const label = maskConnectionUrl(url);
-  const redact = redactor(url);
+  const label = connectionLabel(url); // also remembers the URL's passwords, so redact hides them anywhere
   const parts = urlParts(url);
   if (!parts) {
     throw new SchemaverError({
@@ -222,7 +193,7 @@ export async function connectUrl(url: string, opts: ConnectOptions = {}): Promis
       reason: d.code,
     });
   }
-  const db = serverDriver(client, label, redact);
+  const db = serverDriver(client, label);
   try {
     // the settings every generated statement is written for: a database or role default must not change them
     const { pinSettings } = await import('./settings.js');

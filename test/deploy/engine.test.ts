@@ -183,6 +183,12 @@ describe.each(KINDS)('deploy engine on %s', (kind) => {
     // and the connection is usable afterwards (no transaction left open)
     await move(ctx, { command: 'upgrade', rev: c2 });
     expect((await readRecorded(t.db)).commit).toBe(c2);
+    // the failed upgrade left no gap in the history ids (they are not taken from the non-transactional sequence)
+    const rows = await t.db.query<{ id: string }>('SELECT id::text AS id FROM schemaver_history ORDER BY id');
+    expect(rows.map((r) => Number(r.id))).toEqual(rows.map((_, i) => i + 1));
+    // and the sequence follows the ids, for older versions that insert through it
+    const [seq] = await t.db.query<{ v: string }>('SELECT last_value::text AS v FROM schemaver_history_id_seq');
+    expect(Number(seq!.v)).toBe(rows.length);
   });
 
   it.skipIf(skip)('--sql prints the whole script and touches nothing; the script runs as printed', async () => {

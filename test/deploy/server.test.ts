@@ -6,7 +6,8 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchemaverError, errorJson } from '../../src/errors.js';
 import { renderError } from '../../src/cli/base.js';
-import { connectUrl, maskConnectionUrl, redactor } from '../../src/pg/server.js';
+import { connectUrl } from '../../src/pg/server.js';
+import { connectionLabel as maskConnectionUrl, redact, rememberSecrets } from '../../src/redact.js';
 import { hasServer } from './targets.js';
 import { serverUrl, withDatabase } from '../helpers/server.js';
 
@@ -89,8 +90,8 @@ describe('masking', () => {
     expect(maskConnectionUrl(`postgres://u:${SECRET}@h:5432/db?sslmode=require&password=${SECRET}`)).toBe(
       'postgres://u:***@h:5432/db?sslmode=require&password=***',
     );
-    const r = redactor(`postgres://u:${encodeURIComponent('p@ss w0rd')}@h/db`);
-    expect(r('oops p@ss w0rd and p%40ss%20w0rd')).toBe('oops *** and ***');
+    rememberSecrets(`postgres://u:${encodeURIComponent('p@ss w0rd')}@h/db`);
+    expect(redact('oops p@ss w0rd and p%40ss%20w0rd')).toBe('oops *** and ***');
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tempProject, hasStackTrace, type Project, type CliResult } from '../helpers/cli.js';
-import { maskSecrets } from '../../src/cli/base.js';
+import { redact as maskSecrets } from '../../src/redact.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 

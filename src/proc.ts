@@ -1,0 +1,57 @@
+/**
+ * Who holds a lock file: `pid@host` on the first line (the format older versions write and read) and, where the
+ * system tells it, `started <ticks>` on the second (the process start time from /proc/PID/stat). A holder whose
+ * pid is alive but started at another time is a different process that reused the pid: the lock is stale.
+ */
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+/** LockStamp is what a lock file says about its holder. */
+export interface LockStamp {
+  readonly pid: number;
+  readonly host: string;
+  /** started: the holder's start time in clock ticks since boot (Linux), when recorded. */
+  readonly started?: string;
+}
+
+/** processStart reads a process's start time (field 22 of /proc/PID/stat); undefined where there is no /proc. */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const after = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const ticks = after[19];
+    return ticks && /^\d+$/.test(ticks) ? ticks : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** myStamp is the lock-file text of this process. */
+export function myStamp(): string {
+  const started = processStart(process.pid);
+  return `${process.pid}@${hostname()}\n${started ? `started ${started}\n` : ''}`;
+}
+
+/** parseStamp reads a lock file's text (a bare `pid` means this host); undefined when empty, torn or foreign. */
+export function parseStamp(text: string): LockStamp | undefined {
+  const [first, second] = text.split('\n');
+  const m = /^(\d+)(?:@(.+))?$/.exec((first ?? '').trim());
+  if (!m) return undefined;
+  const s = /^started (\d+)$/.exec((second ?? '').trim());
+  return { pid: Number(m[1]), host: m[2] ?? hostname(), ...(s ? { started: s[1]! } : {}) };
+}
+
+/** stampAlive tells whether a stamp's process may still be running: always true for another host. */
+export function stampAlive(h: LockStamp): boolean {
+  if (h.host !== hostname()) return true;
+  if (!Number.isInteger(h.pid) || h.pid <= 0) return false;
+  try {
+    process.kill(h.pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // alive: the same process only if it started when the stamp says (a reused pid started later)
+  if (h.started === undefined) return true;
+  const now = processStart(h.pid);
+  return now === undefined || now === h.started;
+}
