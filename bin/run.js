@@ -20,6 +20,12 @@ const redact = await import('../dist/redact.js').then(
   () => (s) => s,
 );
 
+// DEBUG=* makes oclif print its argv (a --url with its password): every trace line goes through redact too.
+if (process.env.DEBUG) {
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = (chunk, ...rest) => write(typeof chunk === 'string' ? redact(chunk) : chunk, ...rest);
+}
+
 const argv = process.argv.slice(2);
 const json = argv.includes('--json') && (argv.indexOf('--') === -1 || argv.indexOf('--json') < argv.indexOf('--'));
 

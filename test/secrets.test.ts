@@ -247,7 +247,7 @@ describe('secrets matrix: no password in any output', () => {
     },
   );
 
-  it('through the real binary: unknown flags and usage errors carrying a URL, DEBUG=1', async () => {
+  it('through the real binary: unknown flags and usage errors carrying a URL, DEBUG=1 and DEBUG=*', async () => {
     const pw = 'BinPw7Secret';
     for (const args of [
       ['current', '--url', `postgres://app:${pw}@127.0.0.1:1/db`, '--bogus'],
@@ -255,8 +255,12 @@ describe('secrets matrix: no password in any output', () => {
       ['nosuchcommand', `postgres://app:${pw}@127.0.0.1:1/db`],
       ['upgrade', '--sql', '--url', `postgres://app:${pw} x@127.0.0.1:1/db`],
     ]) {
-      for (const json of [false, true]) {
-        const r = await runCli(p.dir, [...args, ...(json ? ['--json'] : [])], { DEBUG: '1' });
+      for (const [json, debug] of [
+        [false, '1'],
+        [true, '1'],
+        [false, '*'], // oclif's own traces print the argv
+      ] as const) {
+        const r = await runCli(p.dir, [...args, ...(json ? ['--json'] : [])], { DEBUG: debug });
         expect(r.code, args.join(' ')).not.toBe(0);
         expect(leaks(r.stdout + r.stderr, pw), `${args.join(' ')}\n${r.stdout}${r.stderr}`).toEqual([]);
       }
