@@ -339,6 +339,11 @@ export interface Table {
   /** partitionOf: this table is a partition of `parent` (table id) with bound text, e.g. `FOR VALUES FROM (1) TO (10)` or `DEFAULT`. */
   readonly partitionOf?: { readonly parent: string; readonly bound: string };
   readonly inherits?: readonly string[];
+  /** with: storage parameters (`fillfactor`, `autovacuum_vacuum_scale_factor`, `toast.autovacuum_enabled`...) as PostgreSQL stores them. */
+  readonly with?: Readonly<Record<string, string>>;
+  /** replicaIdentity: REPLICA IDENTITY other than DEFAULT; `index` uses replicaIdentityIndex. */
+  readonly replicaIdentity?: 'full' | 'nothing' | 'index';
+  readonly replicaIdentityIndex?: string;
   readonly unlogged?: boolean;
   /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */
   readonly grants?: Grants;

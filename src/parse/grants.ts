@@ -177,3 +177,41 @@ function readRawGrants(ctx: Ctx, n: Node, cls: PrivClass): Record<string, string
   }
   return out;
 }
+
+/** readStorageParams reads `with: { fillfactor: 70, ... }` into PostgreSQL's spelling (numbers as written). */
+export function readStorageParams(ctx: Ctx, n: Node, what: string): Record<string, string> | undefined {
+  const m = ctx.map(n, `\`with\` of ${what}`);
+  if (!m) return undefined;
+  const out: Record<string, string> = {};
+  for (const e of m.entries) {
+    const key = e.key.trim().toLowerCase();
+    if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(key)) {
+      ctx.error('invalid-name', e.keyNode, `\`${e.key}\` is not a storage parameter name`, 'e.g. `fillfactor: 70`');
+      continue;
+    }
+    const v = e.value;
+    if (v.t !== 'scalar' || v.value === null) {
+      ctx.error('invalid-value', v, `storage parameter \`${key}\` needs a value`, 'e.g. `fillfactor: 70`');
+      continue;
+    }
+    out[key] = typeof v.value === 'string' ? v.value : v.source.trim();
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** readReplicaIdentity reads `replica_identity: default | full | nothing | { index: name }`. */
+export function readReplicaIdentity(
+  ctx: Ctx,
+  n: Node,
+): { replicaIdentity?: 'full' | 'nothing' | 'index'; replicaIdentityIndex?: string } {
+  if (n.t === 'map') {
+    const k = ctx.keys(n, KEYS.replicaIdentity, '`replica_identity`');
+    const e = k.get('index');
+    const index = e ? ctx.name(e.value, '`replica_identity.index`') : undefined;
+    if (!e)
+      ctx.error('missing-key', n, '`replica_identity` as a map needs `index`', 'e.g. `{ index: users_email_key }`');
+    return index === undefined ? {} : { replicaIdentity: 'index', replicaIdentityIndex: index };
+  }
+  const v = ctx.oneOf(n, ['default', 'full', 'nothing'] as const, '`replica_identity`');
+  return v === 'full' || v === 'nothing' ? { replicaIdentity: v } : {};
+}

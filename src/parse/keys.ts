@@ -42,6 +42,8 @@ export const KEYS = {
     'partition_of',
     'inherits',
     'unlogged',
+    'with',
+    'replica_identity',
     'comment',
     'grants',
     'renamed_from',
@@ -181,6 +183,7 @@ export const KEYS = {
     'grants',
   ],
   grant: ['privileges', 'with_grant_option'],
+  replicaIdentity: ['index'],
   defaultPrivilege: ['role', 'schema', 'on', 'grants'],
 } as const satisfies Record<string, readonly string[]>;
 

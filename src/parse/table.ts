@@ -2,7 +2,7 @@
 import { SERIAL_TYPES, normalizeCollation, normalizeType } from '../canon/types.js';
 import type { FkAction, IndexElement, TriggerEvent } from '../model/types.js';
 import { KEYS } from './keys.js';
-import { readGrants } from './grants.js';
+import { readGrants, readReplicaIdentity, readStorageParams } from './grants.js';
 import type { Ctx, Keyed, Entry, MapNode, Node, Scalar } from './node.js';
 import {
   columnOf,
@@ -103,6 +103,8 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
   r.rowLevelSecurity = readBool(ctx, k, 'row_level_security');
   r.forceRowLevelSecurity = readBool(ctx, k, 'force_row_level_security');
   r.unlogged = readBool(ctx, k, 'unlogged');
+  if (k.has('with')) r.with = readStorageParams(ctx, k.get('with')!.value, `table \`${id.id}\``);
+  if (k.has('replica_identity')) Object.assign(r, readReplicaIdentity(ctx, k.get('replica_identity')!.value));
   r.comment = readText(ctx, k, 'comment');
   r.grants = readGrants(ctx, k, 'table', `table \`${id.id}\``);
   r.renamedFrom = readName(ctx, k, 'renamed_from');

@@ -7,7 +7,13 @@
 import type { AlterChange, Change } from '../model/changes.js';
 import type { DefaultPrivilege, Func, Grants, Table } from '../model/types.js';
 import { defaultPrivilegeClass, type PrivClass } from '../model/privileges.js';
-import { aclChangeSql, createGrants, defaultPrivilegeSql } from '../sql/grants.js';
+import {
+  aclChangeSql,
+  createGrants,
+  defaultPrivilegeSql,
+  replicaIdentitySql,
+  storageParamsSql,
+} from '../sql/grants.js';
 import { funcSignature, rel } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
 import { bare, emit, PHASE, type PlanContext } from './context.js';
@@ -65,10 +71,16 @@ function targetOf(c: AlterChange): Target | undefined {
  */
 export function planGrants(ctx: PlanContext, changes: readonly Change[]): Change[] {
   const rest: Change[] = [];
-  for (const c of changes) {
+  for (let c of changes) {
     if (c.kind === 'default_privilege') {
       if (c.op === 'add' || c.op === 'drop' || c.op === 'alter') planDefaultPrivilege(ctx, c);
       continue;
+    }
+    if (c.op === 'alter' && c.kind === 'table' && c.attrs.some((a) => STORAGE_ATTRS.has(a.attr))) {
+      planTableStorage(ctx, c);
+      const attrs = c.attrs.filter((a) => !STORAGE_ATTRS.has(a.attr));
+      if (!attrs.length) continue;
+      c = { ...c, attrs };
     }
     if (c.op !== 'alter' || !c.attrs.some((a) => a.attr === 'grants')) {
       rest.push(c);
@@ -125,4 +137,30 @@ function planDefaultPrivilege(
     reverse: down.revokes,
     requires,
   });
+}
+
+const STORAGE_ATTRS = new Set(['with', 'replicaIdentity', 'replicaIdentityIndex']);
+
+/** planTableStorage drafts the steps of changed storage parameters and replica identity of a table. */
+function planTableStorage(ctx: PlanContext, c: AlterChange & { kind: 'table' }): void {
+  const a = c.from;
+  const b = c.to;
+  const T = rel(c.id);
+  if (c.attrs.some((x) => x.attr === 'with'))
+    emit(ctx, {
+      phase: PHASE.alterTable,
+      what: `set storage parameters of table ${c.id}`,
+      object: c.id,
+      sql: storageParamsSql('TABLE', T, a.with, b.with),
+      reverse: storageParamsSql('TABLE', T, b.with, a.with),
+    });
+  if (c.attrs.some((x) => x.attr === 'replicaIdentity' || x.attr === 'replicaIdentityIndex'))
+    emit(ctx, {
+      phase: PHASE.addIndex + 0.5, // after the index it may use exists
+      what: `set replica identity of table ${c.id}`,
+      object: c.id,
+      sql: [replicaIdentitySql(T, b)],
+      reverse: [replicaIdentitySql(T, a)],
+      requires: [`rel:${bare(c.id)}`],
+    });
 }

@@ -29,7 +29,7 @@ import type {
   View,
 } from '../model/types.js';
 import { qualified, quoteIdent, quoteLiteral } from './quote.js';
-import { createGrants } from './grants.js';
+import { createGrants, replicaIdentitySql, storageParamsSql } from './grants.js';
 
 /** rel writes an object id (`users`, `billing.invoices`, `"Odd"."Name"`) as a qualified SQL name. */
 export function rel(id: string): string {
@@ -294,6 +294,8 @@ export function tableExtras(id: string, t: Table, ty: TypeNamer): string[] {
     if (c.comment !== undefined) out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(c.name)}`, c.comment));
   for (const c of inlineConstraints(t)) out.push(...constraintComment(id, c));
   for (const c of Object.values(t.checks)) if (c.notValid) out.push(...constraintComment(id, c));
+  out.push(...storageParamsSql('TABLE', rel(id), undefined, t.with));
+  if (t.replicaIdentity) out.push(replicaIdentitySql(rel(id), t));
   out.push(...createGrants(`TABLE ${rel(id)}`, 'table', t.grants));
   for (const c of t.columns) out.push(...createGrants(`TABLE ${rel(id)}`, 'column', c.grants, c.name));
   void ty;

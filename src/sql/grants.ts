@@ -4,7 +4,7 @@
  */
 import type { DefaultPrivilege, Grants } from '../model/types.js';
 import { effectiveGrants, type PrivClass } from '../model/privileges.js';
-import { quoteIdent } from './quote.js';
+import { quoteIdent, quoteLiteral } from './quote.js';
 
 /** granteeSql writes a grantee: PUBLIC for `public`, any other role quoted. */
 export function granteeSql(role: string): string {
@@ -107,4 +107,37 @@ export function defaultPrivilegeSql(
 /** createGrants writes the GRANTs (and REVOKEs from PUBLIC) that give a newly created object its ACL. */
 export function createGrants(target: string, cls: PrivClass, grants: Grants | undefined, column?: string): string[] {
   return grants === undefined ? [] : aclChangeSql(target, cls, undefined, grants, column);
+}
+
+/** storageParamsSql writes `ALTER <what> <target> SET (k = 'v', ...)` / `RESET (k, ...)` turning params `a` into `b`. */
+export function storageParamsSql(
+  what: string,
+  target: string,
+  a: Readonly<Record<string, string>> | undefined,
+  b: Readonly<Record<string, string>> | undefined,
+): string[] {
+  const key = (k: string) => k.split('.').map(quoteIdent).join('.');
+  const set = Object.entries(b ?? {}).filter(([k, v]) => a?.[k] !== v);
+  const reset = Object.keys(a ?? {}).filter((k) => !(k in (b ?? {})));
+  const out: string[] = [];
+  if (reset.length) out.push(`ALTER ${what} ${target} RESET (${reset.map(key).join(', ')})`);
+  if (set.length)
+    out.push(`ALTER ${what} ${target} SET (${set.map(([k, v]) => `${key(k)} = ${quoteLiteral(v)}`).join(', ')})`);
+  return out;
+}
+
+/** replicaIdentitySql writes ALTER TABLE ... REPLICA IDENTITY for a table's declared mode (DEFAULT when absent). */
+export function replicaIdentitySql(
+  table: string,
+  t: { readonly replicaIdentity?: 'full' | 'nothing' | 'index'; readonly replicaIdentityIndex?: string },
+): string {
+  const mode =
+    t.replicaIdentity === 'index' && t.replicaIdentityIndex !== undefined
+      ? `USING INDEX ${quoteIdent(t.replicaIdentityIndex)}`
+      : t.replicaIdentity === 'full'
+        ? 'FULL'
+        : t.replicaIdentity === 'nothing'
+          ? 'NOTHING'
+          : 'DEFAULT';
+  return `ALTER TABLE ${table} REPLICA IDENTITY ${mode}`;
 }

@@ -64,6 +64,11 @@ export function grantsTree(g: Grants | undefined): Obj | undefined {
   return out;
 }
 
+/** paramValue writes a storage parameter: a number when YAML reads it back as the same text, else a string. */
+function paramValue(v: string): YamlTree {
+  return /^-?(0|[1-9]\d{0,14})(\.\d*[1-9])?$/.test(v) && String(Number(v)) === v ? Number(v) : v;
+}
+
 function putGrants(o: Obj, g: Grants | undefined): void {
   const t = grantsTree(g);
   if (t !== undefined) o['grants'] = t; // `public: []` must survive, so not through put()
@@ -364,6 +369,10 @@ export function tableTree(e: Emitter, id: string, t: Table): Obj {
   if (t.partitionOf) o['partition_of'] = { parent: t.partitionOf.parent, bound: t.partitionOf.bound };
   put(o, 'inherits', t.inherits ? [...t.inherits] : undefined);
   flag(o, 'unlogged', t.unlogged);
+  if (t.with) o['with'] = Object.fromEntries(Object.entries(t.with).map(([k, v]) => [k, paramValue(v)]));
+  if (t.replicaIdentity === 'index' && t.replicaIdentityIndex !== undefined)
+    o['replica_identity'] = { index: t.replicaIdentityIndex };
+  else if (t.replicaIdentity === 'full' || t.replicaIdentity === 'nothing') o['replica_identity'] = t.replicaIdentity;
   putGrants(o, t.grants);
   return o;
 }

@@ -239,6 +239,7 @@ export async function readPrivileges(ctx: Ctx, schema: Schema): Promise<Schema> 
       );
   }
   if (Object.keys(dps).length) s.defaultPrivileges = dps;
+  await readReplicaIndexes(ctx, s.tables as Record<string, Table>);
   return s;
 }
 
@@ -255,4 +256,21 @@ function rawKeep(raw: Grants | undefined, cls: PrivClass, version: number): Gran
     if (l.length) out[role] = l;
   }
   return out;
+}
+
+/** readReplicaIndexes names the index of every table whose REPLICA IDENTITY is USING INDEX. */
+async function readReplicaIndexes(ctx: Ctx, tables: Record<string, Table>): Promise<void> {
+  if (!Object.values(tables).some((t) => t.replicaIdentity === 'index')) return;
+  const list = await rows<{ schema: string; name: string; idx: string }>(
+    ctx,
+    `SELECT n.nspname::text AS schema, c.relname::text AS name, ic.relname::text AS idx
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_class ic ON ic.oid = i.indexrelid
+     WHERE i.indisreplident AND ${inRels(ctx)}`,
+  );
+  for (const r of list) {
+    const id = qid(r.schema, r.name);
+    const t = tables[id];
+    if (t) tables[id] = { ...t, replicaIdentityIndex: r.idx };
+  }
 }

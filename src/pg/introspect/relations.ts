@@ -396,9 +396,12 @@ export function tableOf(ctx: Ctx, relId: string, r: RelRow): Mutable<Table> {
     if (m) t.partitionBy = { strategy: m[1]!.toLowerCase() as 'range' | 'list' | 'hash', key: m[2]! };
     else unsupported(ctx, `partition key ${r.partkey} of table ${relId}`);
   }
-  if (r.options?.length) unsupported(ctx, `storage parameters (${r.options.join(', ')}) of table ${relId}`);
+  const params = relOptions(r.options);
+  if (params) t.with = params;
   if (r.typed) unsupported(ctx, `typed table ${relId} (OF type)`);
-  if (r.replident !== 'd') unsupported(ctx, `REPLICA IDENTITY of table ${relId}`, undefined, r.replident);
+  if (r.replident === 'f') t.replicaIdentity = 'full';
+  else if (r.replident === 'n') t.replicaIdentity = 'nothing';
+  else if (r.replident === 'i') t.replicaIdentity = 'index'; // the index: readPrivileges (it reads pg_index)
   if (r.tablespace) unsupported(ctx, `tablespace of table ${relId}`);
   if (r.am && r.am !== 'heap') unsupported(ctx, `access method ${r.am} of table ${relId}`);
   return t;
