@@ -184,8 +184,14 @@ async function readAll(ctx: Ctx, scan: boolean): Promise<Schema> {
       for (const tr of trigByRel.get(r.oid) ?? []) triggers[tr.name] = triggerOf(ctx, id, tr);
       if (Object.keys(triggers).length) v.triggers = triggers;
       views[id] = v;
+    } else if (r.kind === 'f') {
+      // foreign tables are definition objects (./foreign.ts); a trigger on one is not part of that definition
+      for (const tr of trigByRel.get(r.oid) ?? []) {
+        const { oid: _o, rel: _r, ...def } = tr;
+        unsupported(ctx, `trigger ${tr.name} on foreign table ${id}`, undefined, JSON.stringify(def));
+      }
     }
-    // 'f' (foreign tables) are reported by scanUnsupported; 'c' (composite types) by readTypes.
+    // 'c' (composite types) are read by readTypes.
   }
 
   const sequences: Record<string, Sequence> = seqPass.sequences;
