@@ -85,7 +85,8 @@ async function offDatabase(variant: Variant): Promise<string> {
       await c.query(`ALTER DATABASE "${db.name}" OWNER TO "${role}"`);
       await c.query(`ALTER ROLE "${role}" SET standard_conforming_strings = off`);
     });
-    cleanup.unshift(() => admin((c) => c.query(`DROP ROLE IF EXISTS "${role}"`)).then(() => undefined));
+    // after the database it owns is dropped
+    cleanup.push(() => admin((c) => c.query(`DROP ROLE IF EXISTS "${role}"`)).then(() => undefined));
     const u = new URL(db.url);
     u.username = role;
     url = u.toString();
