@@ -52,6 +52,11 @@ export function readDefault(ctx: Ctx, n: Node): Default | undefined {
   if (n.t === 'scalar') {
     if (n.value === null) return undefined;
     if (typeof n.value === 'number') {
+      // .inf/.nan as PostgreSQL spells them; a number JS cannot hold (1e-400, 1e400) exactly as written
+      if (Number.isNaN(n.value)) return { literal: 'NaN' };
+      if (/^[-+]?\.inf$/i.test(n.source.trim())) return { literal: n.value > 0 ? 'Infinity' : '-Infinity' };
+      if (!Number.isFinite(n.value) || (n.value === 0 && /[1-9].*[eE]/.test(n.source)))
+        return { literal: n.source.trim() };
       return Number.isSafeInteger(n.value) || !/^[-+]?\d+$/.test(n.source)
         ? { literal: n.value }
         : { literal: n.source };
@@ -90,7 +95,7 @@ export function readSeqOptions(ctx: Ctx, k: Keyed, withType: boolean): SequenceO
   }
   for (const key of ['start', 'increment', 'min', 'max', 'cache'] as const) {
     const e = k.get(key);
-    if (e) o[key] = ctx.num(e.value, `\`${key}\``);
+    if (e) o[key] = ctx.num(e.value, `\`${key}\``, key === 'cache' ? 1n : undefined);
   }
   if (k.has('cycle')) o.cycle = ctx.bool(k.get('cycle')!.value, '`cycle`');
   if (o.increment !== undefined && /^-?0+$/.test(o.increment))

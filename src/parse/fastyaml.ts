@@ -7,6 +7,9 @@
 import { LineCounter } from 'yaml';
 import type { FileRef, MapNode, Node, Scalar, SeqNode, Entry } from './node.js';
 
+/** FAST_DEPTH: deeper nesting goes to the library, which reports it (schema files nest about 8 levels). */
+const FAST_DEPTH = 64;
+
 /** FALLBACK means: parse this file with the full YAML library. */
 export const FALLBACK = Symbol('fallback');
 
@@ -174,8 +177,19 @@ class Reader {
     return s[j] === '-' && (j + 1 >= s.length || s[j + 1] === ' ' || s[j + 1] === '\n');
   }
 
+  private depth = 0;
+
   /** block reads a node that starts at the current position, whose lines are indented by `indent`. */
   private block(indent: number): Node {
+    if (++this.depth > FAST_DEPTH) giveUp();
+    try {
+      return this.blockNode(indent);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private blockNode(indent: number): Node {
     if (this.isSeqItem(this.i)) return this.blockSeq(indent);
     const key = this.tryKey();
     if (key) return this.blockMap(indent, key);
@@ -213,6 +227,15 @@ class Reader {
     }
     this.i = k + 1;
     return key;
+  }
+
+  private block0Map(indent: number, firstKey: Scalar): MapNode {
+    if (++this.depth > FAST_DEPTH) giveUp();
+    try {
+      return this.blockMap(indent, firstKey);
+    } finally {
+      this.depth--;
+    }
   }
 
   private blockMap(indent: number, firstKey: Scalar): MapNode {
@@ -268,6 +291,15 @@ class Reader {
   }
 
   private blockSeq(indent: number): SeqNode {
+    if (++this.depth > FAST_DEPTH) giveUp();
+    try {
+      return this.blockSeqNode(indent);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private blockSeqNode(indent: number): SeqNode {
     const s = this.s;
     const items: Node[] = [];
     const offset = this.i;
@@ -288,7 +320,7 @@ class Reader {
         if (this.isSeqItem(this.i)) items.push(this.blockSeq(col));
         else {
           const key = this.tryKey();
-          if (key) items.push(this.blockMap(col, key));
+          if (key) items.push(this.block0Map(col, key));
           else {
             items.push(this.inlineValue(indent));
             this.endOfLine();
@@ -450,6 +482,15 @@ class Reader {
   }
 
   private flow(): Node {
+    if (++this.depth > FAST_DEPTH) giveUp();
+    try {
+      return this.flowNode();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private flowNode(): Node {
     const s = this.s;
     const open = s[this.i];
     const offset = this.i;

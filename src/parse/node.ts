@@ -63,9 +63,53 @@ export function locOf(n: { file: FileRef; offset: number }): SourceLoc {
   return { file: n.file.path, line: p.line, col: p.col };
 }
 
+/** SqlForm is how src/validate reads a piece of SQL text: one expression, one query, a type, a literal default, a body. */
+export type SqlForm = 'expr' | 'query' | 'type' | 'default' | 'body';
+
+/** SqlScope names the object whose columns an SQL text may refer to (set by the section parsers while they read it). */
+export interface SqlScope {
+  readonly table?: string;
+  readonly column?: string;
+  readonly domain?: string;
+  readonly view?: string;
+  readonly language?: string;
+}
+
+/** SqlRef is one SQL text read from YAML, with the node it was written at, checked by src/validate after parsing. */
+export interface SqlRef {
+  readonly form: SqlForm;
+  /** field names the key it was written under (`check`, `where`, `query`...), for messages. */
+  readonly field: string;
+  readonly text: string;
+  readonly at: Node;
+  readonly scope: SqlScope;
+  /** literal: for form `default`, the YAML value as written (string, number or boolean). */
+  readonly literal?: string | number | boolean;
+}
+
 /** Ctx collects issues while parsing. */
 export class Ctx {
   readonly issues: Issue[] = [];
+  /** sql lists every SQL text read (expressions, queries, types, defaults, bodies) for src/validate. */
+  readonly sql: SqlRef[] = [];
+  /** scope is the object being read now; section parsers set it and restore it (see within). */
+  scope: SqlScope = {};
+
+  /** noteSql records an SQL text written at `at`, in the current scope, for the validator. */
+  noteSql(form: SqlForm, field: string, text: string, at: Node, literal?: string | number | boolean): void {
+    this.sql.push({ form, field, text, at, scope: this.scope, ...(literal === undefined ? {} : { literal }) });
+  }
+
+  /** within runs `f` with `scope` added to the current scope, then restores it. */
+  within<T>(scope: SqlScope, f: () => T): T {
+    const prev = this.scope;
+    this.scope = { ...prev, ...scope };
+    try {
+      return f();
+    } finally {
+      this.scope = prev;
+    }
+  }
 
   /** error records one issue located at `at`. */
   error(code: string, at: Node | undefined, message: string, hint?: string, related?: Node): void {
@@ -142,16 +186,36 @@ export class Ctx {
     return undefined;
   }
 
-  /** number returns an integer-ish number as a decimal string, or records `wrong-type`. */
-  num(n: Node, what: string): string | undefined {
-    if (
-      n.t === 'scalar' &&
-      (typeof n.value === 'number' || (typeof n.value === 'string' && /^-?\d+(\.\d+)?$/.test(n.value.trim())))
-    ) {
-      return typeof n.value === 'number' ? n.source.trim().replace(/^\+/, '') : n.value.trim();
+  /**
+   * num returns a whole number written in decimal, within the bigint range (and at least `min` when given), as a
+   * decimal string; records `invalid-number` for anything else (`0o777`, `0x10`, `.inf`, `1.5`, `1e-400`, `9e99`).
+   */
+  num(n: Node, what: string, min?: bigint): string | undefined {
+    const raw =
+      n.t === 'scalar' && (typeof n.value === 'number' || typeof n.value === 'string')
+        ? (typeof n.value === 'number' ? n.source : n.value).trim()
+        : undefined;
+    if (raw === undefined || (typeof n.value === 'string' && !/^[-+]?(\d|\.\d|\.inf|\.nan)/i.test(raw))) {
+      this.error('wrong-type', n, `${what} must be a number, not ${describe(n)}`);
+      return undefined;
     }
-    this.error('wrong-type', n, `${what} must be a number, not ${describe(n)}`);
-    return undefined;
+    const hint = numberHint(raw);
+    if (!/^[-+]?\d+$/.test(raw)) {
+      this.error('invalid-number', n, `${what} must be a whole number written in decimal, not \`${raw}\``, hint);
+      return undefined;
+    }
+    const v = BigInt(raw);
+    const lo = min ?? -(2n ** 63n);
+    if (v < lo || v > 2n ** 63n - 1n) {
+      this.error(
+        'invalid-number',
+        n,
+        `${what} is out of range: \`${raw}\` is not between ${lo} and ${2n ** 63n - 1n}`,
+        min === undefined ? 'PostgreSQL keeps these numbers as bigint' : undefined,
+      );
+      return undefined;
+    }
+    return v.toString();
   }
 
   /** oneOf returns a scalar that is one of `allowed` (case-insensitive, spaces as `_`), or records `invalid-value`. */
@@ -243,6 +307,19 @@ export function describe(n: Node): string {
   return `the string \`${n.value}\``;
 }
 
+/** numberHint says how to write a number the way schemaver reads it (`0o17` -> `15`), when that helps. */
+function numberHint(raw: string): string | undefined {
+  if (/^[-+]?0o[0-7]+$/i.test(raw) || /^[-+]?0x[0-9a-f]+$/i.test(raw)) {
+    const neg = raw.startsWith('-');
+    const body = raw.replace(/^[-+]/, '');
+    const v = BigInt(body);
+    return `write it in decimal: \`${neg ? '-' : ''}${v}\``;
+  }
+  if (/^[-+]?\.(inf|nan)$/i.test(raw)) return 'write a whole number; infinity and NaN are not allowed here';
+  if (/[.eE]/.test(raw) && !Number.isNaN(Number(raw))) return 'write a whole number (no fraction or exponent)';
+  return undefined;
+}
+
 /** editDistance is the Levenshtein distance between two strings. */
 export function editDistance(a: string, b: string): number {
   const m = a.length;
@@ -274,7 +351,18 @@ export function suggest(word: string, allowed: readonly string[]): string | unde
   return w.length >= 3 ? prefix : undefined;
 }
 
-const YAML_CODES: Readonly<Record<string, string>> = { DUPLICATE_KEY: 'duplicate-key' };
+const YAML_CODES: Readonly<Record<string, string>> = {
+  DUPLICATE_KEY: 'duplicate-key',
+  RESOURCE_EXHAUSTION: 'yaml-too-deep',
+};
+
+const YAML_MESSAGES: Readonly<Record<string, readonly [string, string]>> = {
+  'duplicate-key': ['a key is written twice in the same map', 'remove or merge one of them'],
+  'yaml-too-deep': [
+    'YAML nested too deeply to read',
+    'schema files nest a few levels (tables -> table -> columns -> column -> key); flatten this value',
+  ],
+};
 
 /** YamlMode picks the YAML reader: the fast subset reader with library fallback (default), or the library only. */
 export type YamlMode = 'auto' | 'library';
@@ -295,25 +383,65 @@ export function parseYamlFile(path: string, text: string, ctx: Ctx, mode: YamlMo
       const code = YAML_CODES[e.code] ?? 'yaml-syntax';
       ctx.issues.push({
         code,
-        message: code === 'duplicate-key' ? 'a key is written twice in the same map' : `invalid YAML: ${msg}`,
-        hint: code === 'duplicate-key' ? 'remove or merge one of them' : 'fix the YAML syntax at this position',
+        message: YAML_MESSAGES[code]?.[0] ?? `invalid YAML: ${msg}`,
+        hint: YAML_MESSAGES[code]?.[1] ?? 'fix the YAML syntax at this position',
         loc: { file: path, line: p.line, col: p.col },
       });
     }
     return undefined;
   }
   if (doc.contents === null) return undefined;
-  return convert(doc, doc.contents as YNode, file, ctx, 0);
+  const b: Budget = { aliasNodes: 0, stopped: false, targets: new Map() };
+  const root = convert(doc, doc.contents as YNode, file, ctx, 0, b);
+  return b.stopped ? undefined : root;
 }
 
-function convert(doc: Document, n: YNode, file: FileRef, ctx: Ctx, depth: number): Node {
+/** MAX_DEPTH bounds how deeply YAML may nest (schema files need about 8 levels); deeper input is refused, located. */
+export const MAX_DEPTH = 100;
+/** MAX_ALIAS_NODES bounds the values that aliases (`*name`) may expand to in one file, against "billion laughs". */
+export const MAX_ALIAS_NODES = 20000;
+
+interface Budget {
+  /** aliasNodes counts the values produced by expanding aliases so far. */
+  aliasNodes: number;
+  /** stopped is set once a limit was hit (reported once); conversion then produces nulls. */
+  stopped: boolean;
+  /** aliasAt is the offset of the outermost alias being expanded (where a limit is reported). */
+  aliasAt?: number;
+  /** targets caches what each alias resolves to (resolving searches the document). */
+  targets: Map<YNode, YNode | undefined>;
+}
+
+const nullAt = (file: FileRef, offset: number): Scalar => ({ t: 'scalar', file, offset, value: null, source: '' });
+
+function convert(doc: Document, n: YNode, file: FileRef, ctx: Ctx, depth: number, b: Budget, inAlias = false): Node {
   const offset = n.range?.[0] ?? 0;
-  if (depth > 64) return { t: 'scalar', file, offset, value: null, source: '' };
+  if (b.stopped) return nullAt(file, offset);
+  if (inAlias && ++b.aliasNodes > MAX_ALIAS_NODES) {
+    b.stopped = true;
+    ctx.error(
+      'yaml-alias-limit',
+      { t: 'scalar', file, offset: b.aliasAt ?? offset, value: null, source: '' },
+      `aliases in this file expand to more than ${MAX_ALIAS_NODES} values`,
+      'write the repeated values out, or use fewer aliases of aliases (each alias copies everything its anchor holds)',
+    );
+    return nullAt(file, offset);
+  }
+  if (depth > MAX_DEPTH) {
+    b.stopped = true;
+    ctx.error(
+      'yaml-too-deep',
+      { t: 'scalar', file, offset, value: null, source: '' },
+      `YAML nested more than ${MAX_DEPTH} levels deep`,
+      'schema files nest a few levels (tables -> table -> columns -> column -> key); flatten this value',
+    );
+    return nullAt(file, offset);
+  }
   if (isAlias(n)) {
-    const target = n.resolve(doc);
-    return target
-      ? convert(doc, target as YNode, file, ctx, depth + 1)
-      : { t: 'scalar', file, offset, value: null, source: '' };
+    if (!inAlias) b.aliasAt = offset;
+    let target = b.targets.get(n);
+    if (!b.targets.has(n)) b.targets.set(n, (target = n.resolve(doc) as YNode | undefined));
+    return target ? convert(doc, target as YNode, file, ctx, depth + 1, b, true) : nullAt(file, offset);
   }
   if (isScalar(n)) {
     const v = n.value;
@@ -330,12 +458,11 @@ function convert(doc: Document, n: YNode, file: FileRef, ctx: Ctx, depth: number
     for (const pair of n.items) {
       if (!isPair(pair)) continue;
       const k = pair.key as YNode | null;
-      const keyNode = k
-        ? convert(doc, k, file, ctx, depth + 1)
-        : ({ t: 'scalar', file, offset, value: null, source: '' } as Scalar);
+      const keyNode = k ? convert(doc, k, file, ctx, depth + 1, b, inAlias) : nullAt(file, offset);
       const valueNode = pair.value
-        ? convert(doc, pair.value as YNode, file, ctx, depth + 1)
-        : ({ t: 'scalar', file, offset: k?.range?.[1] ?? offset, value: null, source: '' } as Scalar);
+        ? convert(doc, pair.value as YNode, file, ctx, depth + 1, b, inAlias)
+        : nullAt(file, k?.range?.[1] ?? offset);
+      if (b.stopped) break;
       if (keyNode.t !== 'scalar' || keyNode.value === null) {
         ctx.error('wrong-type', keyNode, 'keys must be plain names, not lists, maps or nothing');
         continue;
@@ -346,7 +473,12 @@ function convert(doc: Document, n: YNode, file: FileRef, ctx: Ctx, depth: number
     return { t: 'map', file, offset, entries };
   }
   if (isSeq(n)) {
-    return { t: 'seq', file, offset, items: n.items.map((i) => convert(doc, i as YNode, file, ctx, depth + 1)) };
+    const items: Node[] = [];
+    for (const i of n.items) {
+      if (b.stopped) break;
+      items.push(convert(doc, i as YNode, file, ctx, depth + 1, b, inAlias));
+    }
+    return { t: 'seq', file, offset, items };
   }
-  return { t: 'scalar', file, offset, value: null, source: '' };
+  return nullAt(file, offset);
 }

@@ -498,8 +498,8 @@ export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn:
     const p = ctx.oneOf(k.get('parallel')!.value, ['safe', 'restricted', 'unsafe'] as const, '`parallel`');
     if (p && p !== 'unsafe') fn.parallel = p;
   }
-  if (k.has('cost')) fn.cost = ctx.num(k.get('cost')!.value, '`cost`');
-  if (k.has('rows')) fn.rows = ctx.num(k.get('rows')!.value, '`rows`');
+  if (k.has('cost')) fn.cost = ctx.num(k.get('cost')!.value, '`cost`', 1n);
+  if (k.has('rows')) fn.rows = ctx.num(k.get('rows')!.value, '`rows`', 1n);
   if (k.has('set')) {
     const sm = ctx.map(k.get('set')!.value, '`set`');
     if (sm) {
