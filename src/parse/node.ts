@@ -195,7 +195,10 @@ export class Ctx {
       n.t === 'scalar' && (typeof n.value === 'number' || typeof n.value === 'string')
         ? (typeof n.value === 'number' ? n.source : n.value).trim()
         : undefined;
-    if (raw === undefined || (typeof n.value === 'string' && !/^[-+]?(\d|\.\d|\.inf|\.nan)/i.test(raw))) {
+    if (
+      raw === undefined ||
+      (n.t === 'scalar' && typeof n.value === 'string' && !/^[-+]?(\d|\.\d|\.inf|\.nan)/i.test(raw))
+    ) {
       this.error('wrong-type', n, `${what} must be a number, not ${describe(n)}`);
       return undefined;
     }
