@@ -69,16 +69,21 @@ export function isWorking(rev: string | undefined): boolean {
   return rev !== undefined && rev.trim().toUpperCase() === WORKING;
 }
 
-/** loadWorking reads and validates `<root>/schema` (exit 2 with every issue when invalid) and hashes it. */
+/** loadWorking reads and validates `<root>/schema` (parser, then src/validate; exit 2 with every issue) and hashes it. */
 export async function loadWorking(root: string): Promise<LoadedRev> {
   const { parseSchemaFiles, readSchemaDir } = await import('../parse/index.js');
   const { schemaHashOf } = await import('../store/index.js');
   const { invalidSchema } = await import('../errors.js');
   const files = await readSchemaDir(root);
   const parsed = parseSchemaFiles(files);
-  if (!parsed.schema)
+  const { validateSchema, mergeIssues } = await import('../validate/index.js');
+  const model = parsed.schema ?? parsed.partial;
+  const found = model ? await validateSchema(model, parsed.sql, { incomplete: parsed.incomplete }) : [];
+  if (!parsed.schema || found.length)
     throw invalidSchema(
-      parsed.issues.length ? parsed.issues : [{ code: 'invalid-schema', message: 'schema/ is invalid' }],
+      parsed.issues.length || found.length
+        ? mergeIssues(parsed.issues, found)
+        : [{ code: 'invalid-schema', message: 'schema/ is invalid' }],
     );
   const hash = await schemaHashOf(parsed.schema);
   await rememberWorkingHash(root, files, hash);

@@ -49,6 +49,14 @@ export function splitRef(ctx: Ctx, n: Node, text: string, what: string): string[
 
 /** readDefault reads `default: literal` or `default: { sql: expr }`; `default: null` means no default. */
 export function readDefault(ctx: Ctx, n: Node): Default | undefined {
+  const d = readDefaultValue(ctx, n);
+  if (d && 'sql' in d)
+    ctx.noteSql('expr', 'default', d.sql, n.t === 'map' ? n.entries.find((e) => e.key === 'sql')!.value : n);
+  else if (d && n.t === 'scalar') ctx.noteSql('default', 'default', n.source.trim(), n, d.literal);
+  return d;
+}
+
+function readDefaultValue(ctx: Ctx, n: Node): Default | undefined {
   if (n.t === 'scalar') {
     if (n.value === null) return undefined;
     if (typeof n.value === 'number') {
@@ -122,9 +130,11 @@ export function readName(ctx: Ctx, k: Keyed, key: string, what = `\`${key}\``): 
   return e ? ctx.name(e.value, what) : undefined;
 }
 
-/** readExpr reads an SQL expression and trims surrounding whitespace. */
+/** readExpr reads an SQL expression, trims surrounding whitespace and notes it for the validator (one expression). */
 export function readExpr(ctx: Ctx, k: Keyed, key: string): string | undefined {
-  return readText(ctx, k, key)?.trim();
+  const s = readText(ctx, k, key)?.trim();
+  if (s) ctx.noteSql('expr', key, s, k.get(key)!.value);
+  return s;
 }
 
 /** mapOrNothing reads a map, treating `key:` with nothing as an empty map. */
@@ -195,7 +205,9 @@ export function readElement(
 ): IndexElement | undefined {
   if (n.t === 'scalar') {
     const s = ctx.text(n, 'an index key');
-    return s === undefined ? undefined : parseElementText(s, mode, columns);
+    const el = s === undefined ? undefined : parseElementText(s, mode, columns);
+    if (el?.expression) ctx.noteSql('expr', 'index key', el.expression, n);
+    return el;
   }
   const m = ctx.map(n, 'an index key');
   if (!m) return undefined;

@@ -6,7 +6,7 @@ import { tidySchema } from '../canon/canonical.js';
 import { buildSchema, newCollected, type Collected } from './build.js';
 import { readId } from './common.js';
 import { KEYS } from './keys.js';
-import { Ctx, parseYamlFile, type Node } from './node.js';
+import { Ctx, parseYamlFile, type Node, type SqlRef } from './node.js';
 import {
   parseComposite,
   parseDomain,
@@ -29,6 +29,12 @@ import { readSchemaDir, type SourceFile } from './files.js';
 export interface ParseResult {
   readonly schema?: Schema;
   readonly issues: readonly Issue[];
+  /** sql: every SQL text read (types, expressions, queries, defaults, bodies) with its node, for src/validate. */
+  readonly sql: readonly SqlRef[];
+  /** partial: when there are issues, the model of what did parse, so src/validate can still report in the same run. */
+  readonly partial?: Schema;
+  /** incomplete: what the issues may have left out of `partial` (`table:<id>`, or `*` for anything else). */
+  readonly incomplete?: ReadonlySet<string>;
 }
 
 /** ParseOptions tune parseSchemaFiles: `timings` receives milliseconds per phase (yaml, sections, build, tidy) for diagnosis. */
@@ -56,16 +62,20 @@ export function parseSchemaFiles(files: readonly SourceFile[], opts: ParseOption
     const m = ctx.map(root, `the top level of ${f.path}`);
     if (!m) continue;
     const k = ctx.keys(m, KEYS.top, `${f.path} (top level)`);
-    for (const [section, e] of k) collectSection(ctx, c, section, e.value);
+    for (const [section, e] of k) ctx.within({ section }, () => collectSection(ctx, c, section, e.value));
     lap('sections');
   }
-  const schema = buildSchema(ctx, c);
+  const schema = ctx.within({ section: 'build' }, () => buildSchema(ctx, c));
   lap('build');
   const issues = sortIssues(ctx.issues);
-  if (issues.length) return { issues };
+  if (issues.length) {
+    const incomplete = new Set(ctx.incomplete);
+    if (!incomplete.size) incomplete.add('*');
+    return { issues, sql: ctx.sql, partial: schema, incomplete };
+  }
   const tidy = tidySchema(schema);
   lap('tidy');
-  return { schema: tidy, issues };
+  return { schema: tidy, issues, sql: ctx.sql };
 }
 
 function sortIssues(issues: readonly Issue[]): Issue[] {
@@ -163,16 +173,31 @@ function collectSection(ctx: Ctx, c: Collected, section: string, n: Node): void 
         break;
       }
       case 'domains':
-        put(c.domains, 'domain', parseDomain(ctx, id, at, e.value), (p) => p.at);
+        put(
+          c.domains,
+          'domain',
+          ctx.within({ domain: id.id }, () => parseDomain(ctx, id, at, e.value)),
+          (p) => p.at,
+        );
         break;
       case 'sequences':
         put(c.sequences, 'sequence', parseSequence(ctx, id, at, e.value), (p) => p.at);
         break;
       case 'tables':
-        put(c.tables, 'table', parseTable(ctx, id, at, e.value), (p) => p.at);
+        put(
+          c.tables,
+          'table',
+          ctx.within({ table: id.id }, () => parseTable(ctx, id, at, e.value)),
+          (p) => p.at,
+        );
         break;
       case 'views':
-        put(c.views, 'view', parseView(ctx, id, at, e.value), (p) => p.at);
+        put(
+          c.views,
+          'view',
+          ctx.within({ view: id.id }, () => parseView(ctx, id, at, e.value)),
+          (p) => p.at,
+        );
         break;
     }
   }

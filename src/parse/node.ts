@@ -68,6 +68,8 @@ export type SqlForm = 'expr' | 'query' | 'type' | 'default' | 'body';
 
 /** SqlScope names the object whose columns an SQL text may refer to (set by the section parsers while they read it). */
 export interface SqlScope {
+  /** section is the top-level key being read (`tables`, `enums`...), or `build` while references are resolved. */
+  readonly section?: string;
   readonly table?: string;
   readonly column?: string;
   readonly domain?: string;
@@ -94,6 +96,8 @@ export class Ctx {
   readonly sql: SqlRef[] = [];
   /** scope is the object being read now; section parsers set it and restore it (see within). */
   scope: SqlScope = {};
+  /** incomplete names what errors may have left out of the model: `table:<id>`, `section:<key>`, or `*` (unknown). */
+  readonly incomplete = new Set<string>();
 
   /** noteSql records an SQL text written at `at`, in the current scope, for the validator. */
   noteSql(form: SqlForm, field: string, text: string, at: Node, literal?: string | number | boolean): void {
@@ -113,6 +117,8 @@ export class Ctx {
 
   /** error records one issue located at `at`. */
   error(code: string, at: Node | undefined, message: string, hint?: string, related?: Node): void {
+    const s = this.scope;
+    this.incomplete.add(s.table !== undefined ? `table:${s.table}` : s.section ? `section:${s.section}` : '*');
     this.issues.push({
       code,
       message,
@@ -384,6 +390,7 @@ export function parseYamlFile(path: string, text: string, ctx: Ctx, mode: YamlMo
       const p = lines.linePos(e.pos[0]);
       const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
       const code = YAML_CODES[e.code] ?? 'yaml-syntax';
+      ctx.incomplete.add('*');
       ctx.issues.push({
         code,
         message: YAML_MESSAGES[code]?.[0] ?? `invalid YAML: ${msg}`,

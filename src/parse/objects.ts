@@ -236,12 +236,14 @@ export function parseComposite(ctx: Ctx, id: ParsedId, n: Node): CompositeType |
         ctx.error('missing-key', e.value, `attribute \`${name}\` of ${what} needs \`type\``);
         continue;
       }
+      ctx.noteSql('type', 'type', ty, k.get('type')!.value);
       const coll = readText(ctx, k, 'collation');
       out.push(
         undef({ name, type: normalizeType(ty), collation: coll === undefined ? undefined : normalizeCollation(coll) }),
       );
     } else {
       const ty = ctx.text(e.value, `type of attribute \`${name}\``);
+      if (ty !== undefined) ctx.noteSql('type', 'type', ty, e.value);
       if (ty !== undefined) out.push({ name, type: normalizeType(ty) });
     }
   }
@@ -256,6 +258,7 @@ export function parseDomain(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftDom
   if (n.t === 'scalar') {
     const ty = ctx.text(n, `type of ${what}`);
     if (ty === undefined) return undefined;
+    ctx.noteSql('type', 'type', ty, n);
     return {
       kind: 'domain',
       schema: id.schema,
@@ -274,6 +277,7 @@ export function parseDomain(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftDom
   const ty = typeE ? ctx.text(typeE.value, `type of ${what}`) : undefined;
   if (!typeE) ctx.error('missing-key', m, `${what} needs \`type\``);
   if (ty === undefined) return undefined;
+  ctx.noteSql('type', 'type', ty, typeE!.value);
   const d: DraftDomain = {
     kind: 'domain',
     schema: id.schema,
@@ -304,6 +308,7 @@ export function parseDomain(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftDom
       );
     } else {
       const expression = ctx.text(v, 'a domain check');
+      if (expression?.trim()) ctx.noteSql('expr', 'check', expression.trim(), v);
       if (expression !== undefined) d.checks.push(undef({ name, expression: expression.trim(), at: v }));
     }
   };
@@ -354,6 +359,7 @@ export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView 
   const what = `view \`${id.id}\``;
   if (n.t === 'scalar') {
     const q = ctx.text(n, `query of ${what}`);
+    if (q !== undefined) ctx.noteSql('query', 'query', cleanQuery(q), n);
     return q === undefined
       ? undefined
       : { kind: 'view', schema: id.schema, name: id.name, query: cleanQuery(q), indexes: [], triggers: [], at };
@@ -363,6 +369,7 @@ export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView 
   const k = ctx.keys(m, KEYS.view, what);
   const q = readText(ctx, k, 'query');
   if (q === undefined) return (ctx.error('missing-key', m, `${what} needs \`query\``), undefined);
+  ctx.noteSql('query', 'query', cleanQuery(q), k.get('query')!.value);
   const v: DraftView = {
     kind: 'view',
     schema: id.schema,
@@ -473,6 +480,8 @@ export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn:
     );
     return undefined;
   }
+  const lang = language.trim().toLowerCase();
+  ctx.within({ language: lang }, () => ctx.noteSql('body', 'body', body, k.get('body')!.value));
   if (procedure && returnsRaw !== undefined && !/^void$/i.test(returnsRaw.trim()))
     ctx.error('invalid-value', k.get('returns')!.value, 'a procedure returns nothing; remove `returns`');
   const fn: DraftFunc = {

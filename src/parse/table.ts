@@ -49,7 +49,7 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
   const cols = k.get('columns');
   if (cols && !isNull(cols.value)) {
     const cm = ctx.map(cols.value, `\`columns\` of table \`${id.id}\``);
-    if (cm) for (const e of cm.entries) parseColumn(ctx, t, e);
+    if (cm) for (const e of cm.entries) ctx.within({ column: e.key }, () => parseColumn(ctx, t, e));
   } else if (!k.has('partition_of')) {
     ctx.error(
       'missing-key',
@@ -323,7 +323,10 @@ function setType(ctx: Ctx, t: DraftTable, col: DraftColumn, raw: string, at: Nod
     col.nullable = false;
   } else if (raw.trim() === '') {
     ctx.error('invalid-value', at, `column \`${col.name}\` has an empty type`);
-  } else col.type = normalizeType(raw);
+  } else {
+    col.type = normalizeType(raw);
+    ctx.noteSql('type', 'type', raw, at);
+  }
   t.typeAt.set(col.name, at);
 }
 
@@ -508,6 +511,7 @@ function parseCheck(ctx: Ctx, t: DraftTable, n: Node, name: string | undefined, 
     const expr = ctx.text(n, 'a check expression');
     if (expr === undefined) return;
     c.expression = expr.trim();
+    if (c.expression) ctx.noteSql('expr', 'check', c.expression, n);
     c.name = name;
   }
   if (c.expression === '') return ctx.error('invalid-value', n, 'a check constraint has an empty expression');
@@ -590,6 +594,7 @@ function parseExclusion(ctx: Ctx, t: DraftTable, n: Node, name: string | undefin
         continue;
       }
       const el = parseElementText(w[1]!, 'either', columns);
+      if (el.expression) ctx.noteSql('expr', 'exclusion element', el.expression, item);
       elements.push(undef({ column: el.column, expression: el.expression, operator: w[2]! }));
     } else {
       const em = ctx.map(item, 'an exclusion element');

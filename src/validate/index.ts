@@ -1,0 +1,108 @@
+/**
+ * Semantic validation before planning: the SQL texts of a parsed schema (types, expressions, view queries, literal
+ * defaults, SQL function bodies), each checked with PostgreSQL's own grammar and against the schema's objects, every
+ * problem located at its YAML node and all reported in one run. The parser records each text with ctx.noteSql; a
+ * new kind of object plugs in by noting its SQL texts with a form below — nothing here needs to change.
+ */
+import type { Issue } from '../errors.js';
+import type { Schema } from '../model/types.js';
+import type { SqlForm, SqlRef } from '../parse/node.js';
+import { checkLiteralDefault } from './defaults.js';
+import { checkExpression } from './exprs.js';
+import { collector, type Report } from './report.js';
+import { loadSqlParser, parseSql } from './sqlparse.js';
+import { checkType, isPlainType, typeContext, type TypeContext } from './types.js';
+import { checkViewQuery } from './views.js';
+
+/** ValidateOptions tune validateSchema: `timings` receives milliseconds for loading the SQL parser and for the checks. */
+export interface ValidateOptions {
+  readonly timings?: Record<string, number>;
+  /**
+   * incomplete: what parse issues may have left out of the schema (ParseResult.incomplete); checks that could then
+   * report a false "unknown" (a type, table or column the parser dropped) stay silent about those.
+   */
+  readonly incomplete?: ReadonlySet<string>;
+}
+
+/** Env is what every check gets: the schema, its declared types, where to report, and what may be missing. */
+export interface Env {
+  readonly schema: Schema;
+  readonly types: TypeContext;
+  readonly report: Report;
+  readonly incomplete: ReadonlySet<string>;
+}
+
+/** CHECKS maps each form of SQL text to its check; forms without SQL to parse say so with `parses: false`. */
+const CHECKS: Readonly<Record<SqlForm, { parses: boolean; check: (ref: SqlRef, env: Env) => void }>> = {
+  type: { parses: true, check: (ref, env) => checkType(ref, env.types, env.report) },
+  expr: { parses: true, check: (ref, env) => checkExpression(env, ref) },
+  query: { parses: true, check: (ref, env) => checkViewQuery(env, ref) },
+  default: { parses: false, check: (ref, env) => checkLiteralDefault(env, ref) },
+  body: { parses: true, check: (ref, env) => checkBody(ref, env.report) },
+};
+
+/**
+ * validateSchema checks the SQL texts the parser recorded (ParseResult.sql) against the parsed schema and returns
+ * every issue, sorted by place. libpg_query is loaded only when some text needs parsing.
+ */
+export async function validateSchema(
+  schema: Schema,
+  refs: readonly SqlRef[],
+  opts: ValidateOptions = {},
+): Promise<Issue[]> {
+  const tm = opts.timings;
+  const { report, issues } = collector();
+  const incomplete = opts.incomplete ?? new Set<string>();
+  const env: Env = { schema, types: typeContext(schema, incomplete), report, incomplete };
+  if (refs.some((r) => CHECKS[r.form].parses && needsParser(r, env.types))) {
+    const t0 = performance.now();
+    await loadSqlParser();
+    if (tm) tm.sqlParserLoad = (tm.sqlParserLoad ?? 0) + performance.now() - t0;
+  }
+  const t = performance.now();
+  for (const ref of refs) CHECKS[ref.form].check(ref, env);
+  if (tm) tm.validate = (tm.validate ?? 0) + performance.now() - t;
+  return sortByPlace(issues);
+}
+
+/** needsParser is false for texts decided without the grammar: built-in or declared type names, non-SQL bodies. */
+function needsParser(ref: SqlRef, tc: TypeContext): boolean {
+  if (ref.form === 'type') return !isPlainType(ref.text, tc);
+  return ref.form !== 'body' || ref.scope.language === 'sql';
+}
+
+/** checkBody reports a `language: sql` function body that PostgreSQL's grammar cannot read. */
+function checkBody(ref: SqlRef, report: Report): void {
+  if (ref.scope.language !== 'sql' || /^\s*begin\s+atomic\b/i.test(ref.text)) return;
+  const p = parseSql(ref.text);
+  if (!p.ok)
+    report(
+      'invalid-body',
+      ref.at,
+      `the \`body\` of this SQL function is not valid SQL: ${p.message}`,
+      'write SQL statements separated by `;` (for plpgsql, set `language: plpgsql`)',
+    );
+}
+
+/** mergeIssues puts the parser's and the validator's issues in one list, by place (the same place and code once). */
+export function mergeIssues(a: readonly Issue[], b: readonly Issue[]): Issue[] {
+  const seen = new Set<string>();
+  const out: Issue[] = [];
+  for (const i of sortByPlace([...a, ...b])) {
+    const key = `${i.code} ${i.loc ? `${i.loc.file}:${i.loc.line}:${i.loc.col}` : i.message}`;
+    if (!seen.has(key)) (seen.add(key), out.push(i));
+  }
+  return out;
+}
+
+function sortByPlace(issues: Issue[]): Issue[] {
+  return issues
+    .map((i, n) => ({ i, n }))
+    .sort((a, b) => {
+      const la = a.i.loc;
+      const lb = b.i.loc;
+      if (!la || !lb) return la ? -1 : lb ? 1 : a.n - b.n;
+      return la.file < lb.file ? -1 : la.file > lb.file ? 1 : la.line - lb.line || la.col - lb.col || a.n - b.n;
+    })
+    .map((x) => x.i);
+}

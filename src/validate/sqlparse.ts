@@ -1,0 +1,95 @@
+/**
+ * PostgreSQL's own parser (libpg_query compiled to WebAssembly, the `libpg-query` package) behind a lazy loader,
+ * so commands whose schema holds no SQL text never load it. Parse trees are plain JSON; walk them with `walk`.
+ */
+
+/** PgNode is a node of a libpg_query parse tree: `{ NodeType: { ...fields } }`, arrays and scalars. */
+export type PgNode = unknown;
+
+/** Parsed is the outcome of parsing one SQL text: its statements, or PostgreSQL's syntax error with its position. */
+export type Parsed =
+  | { readonly ok: true; readonly stmts: readonly Record<string, unknown>[] }
+  | { readonly ok: false; readonly message: string; readonly position?: number };
+
+interface LibPgQuery {
+  loadModule(): Promise<void>;
+  parseSync(sql: string): { stmts?: { stmt: Record<string, unknown> }[] };
+}
+
+let lib: LibPgQuery | undefined;
+let loading: Promise<LibPgQuery> | undefined;
+
+/** loadSqlParser loads libpg_query once per process (about 40 ms) and returns it. */
+export async function loadSqlParser(): Promise<void> {
+  if (lib) return;
+  loading ??= (async () => {
+    const m = (await import('libpg-query')) as unknown as LibPgQuery;
+    await m.loadModule();
+    return m;
+  })();
+  lib = await loading;
+}
+
+/** MAX_SQL_LENGTH bounds one SQL text given to the parser (a view query or body longer than 1 MB is refused). */
+export const MAX_SQL_LENGTH = 1_000_000;
+
+/** parseSql parses SQL text with PostgreSQL's grammar; loadSqlParser must have run. */
+export function parseSql(sql: string): Parsed {
+  if (!lib) throw new Error('parseSql before loadSqlParser');
+  if (sql.length > MAX_SQL_LENGTH) return { ok: false, message: `longer than ${MAX_SQL_LENGTH} characters` };
+  try {
+    const r = lib.parseSync(sql);
+    return { ok: true, stmts: (r.stmts ?? []).map((s) => s.stmt) };
+  } catch (e) {
+    const err = e as { message?: string; sqlDetails?: { cursorPosition?: number } };
+    const message = String(err.message ?? e).split('\n')[0]!;
+    const position = err.sqlDetails?.cursorPosition;
+    return { ok: false, message, ...(typeof position === 'number' ? { position } : {}) };
+  }
+}
+
+/** nodeType returns the type name of a parse-tree node (`SelectStmt`, `ColumnRef`...) and its fields. */
+export function nodeType(n: PgNode): [string, Record<string, unknown>] | undefined {
+  if (n === null || typeof n !== 'object' || Array.isArray(n)) return undefined;
+  const keys = Object.keys(n);
+  if (keys.length !== 1) return undefined;
+  const v = (n as Record<string, unknown>)[keys[0]!];
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? [keys[0]!, v as Record<string, unknown>]
+    : undefined;
+}
+
+/**
+ * walk visits every typed node under `root` (iteratively: parse trees of deeply nested SQL are deep). `visit`
+ * returns false to skip a node's children (e.g. a subquery, which has a scope of its own).
+ */
+export function walk(root: PgNode, visit: (type: string, fields: Record<string, unknown>) => boolean | void): void {
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const n = stack.pop();
+    if (n === null || typeof n !== 'object') continue;
+    if (Array.isArray(n)) {
+      for (let i = n.length - 1; i >= 0; i--) stack.push(n[i]);
+      continue;
+    }
+    const typed = nodeType(n);
+    if (typed && visit(typed[0], typed[1]) === false) continue;
+    const fields = typed ? typed[1] : (n as Record<string, unknown>);
+    for (const k of Object.keys(fields)) {
+      const v = fields[k];
+      if (v !== null && typeof v === 'object') stack.push(v);
+    }
+  }
+}
+
+/** strings reads a list of `{String: {sval}}` nodes (names, qualified names); undefined when any is not a string. */
+export function strings(list: unknown): string[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const out: string[] = [];
+  for (const item of list) {
+    const t = nodeType(item);
+    if (!t || t[0] !== 'String' || typeof t[1].sval !== 'string') return undefined;
+    out.push(t[1].sval);
+  }
+  return out;
+}
