@@ -383,6 +383,18 @@ export function parseYamlFile(path: string, text: string, ctx: Ctx, mode: YamlMo
     if (fast !== FALLBACK) return fast.root;
   }
   const lines = new LineCounter();
+  const tooDeep = flowTooDeep(text);
+  if (tooDeep >= 0) {
+    lines.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0 && i < tooDeep; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    ctx.error(
+      'yaml-too-deep',
+      { t: 'scalar', file: { path, lines }, offset: tooDeep, value: null, source: '' },
+      `YAML nested more than ${MAX_DEPTH} levels deep`,
+      YAML_MESSAGES['yaml-too-deep']![1],
+    );
+    return undefined;
+  }
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, keepSourceTokens: false });
   const file: FileRef = { path, lines };
   if (doc.errors.length) {
@@ -406,10 +418,43 @@ export function parseYamlFile(path: string, text: string, ctx: Ctx, mode: YamlMo
   return b.stopped ? undefined : root;
 }
 
+/**
+ * flowTooDeep returns the offset where `[`/`{` brackets nest deeper than MAX_DEPTH (quoted scalars and comments
+ * skipped), or -1: such input is refused before the YAML library spends seconds finding its stack too small.
+ */
+function flowTooDeep(text: string): number {
+  let depth = 0;
+  let dashes = 0; // `- - - x`: each dash at the start of a line opens a list inside the last
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 45 && (text[i + 1] === ' ' || text[i + 1] === '\n') && dashes >= 0) {
+      if (++dashes > MAX_DEPTH) return i;
+    } else if (c === 10) dashes = 0;
+    else if (c !== 32) dashes = -1;
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (c === 93 || c === 125) depth = Math.max(0, depth - 1);
+    else if (c === 34 || c === 39) {
+      // a quoted scalar: skip to its closing quote ('' and \" escapes); an unclosed one is the library's to report
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (c === 34 && d === 92) i++;
+        else if (d === c && !(c === 39 && text.charCodeAt(i + 1) === 39)) break;
+        else if (c === 39 && d === 39) i++;
+      }
+    } else if (c === 35 && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\n')) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl;
+    }
+  }
+  return -1;
+}
+
 /** MAX_DEPTH bounds how deeply YAML may nest (schema files need about 8 levels); deeper input is refused, located. */
 export const MAX_DEPTH = 100;
 /** MAX_ALIAS_NODES bounds the values that aliases (`*name`) may expand to in one file, against "billion laughs". */
-export const MAX_ALIAS_NODES = 20000;
+export const MAX_ALIAS_NODES = 10000;
 
 interface Budget {
   /** aliasNodes counts the values produced by expanding aliases so far. */

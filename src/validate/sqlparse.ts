@@ -33,8 +33,23 @@ export async function loadSqlParser(): Promise<void> {
 /** MAX_SQL_LENGTH bounds one SQL text given to the parser (a view query or body longer than 1 MB is refused). */
 export const MAX_SQL_LENGTH = 1_000_000;
 
-/** parseSql parses SQL text with PostgreSQL's grammar; loadSqlParser must have run. */
+const cache = new Map<string, Parsed>();
+const CACHE_SIZE = 20000;
+
+/**
+ * parseSql parses SQL text with PostgreSQL's grammar; loadSqlParser must have run. Results are cached by text (a
+ * big schema repeats `now()` and `price >= 0` hundreds of times); trees are shared, so callers never modify them.
+ */
 export function parseSql(sql: string): Parsed {
+  let r = cache.get(sql);
+  if (r === undefined) {
+    if (cache.size >= CACHE_SIZE) cache.clear();
+    cache.set(sql, (r = parseUncached(sql)));
+  }
+  return r;
+}
+
+function parseUncached(sql: string): Parsed {
   if (!lib) throw new Error('parseSql before loadSqlParser');
   if (sql.length > MAX_SQL_LENGTH) return { ok: false, message: `longer than ${MAX_SQL_LENGTH} characters` };
   try {
