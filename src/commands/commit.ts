@@ -207,14 +207,12 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       if (proof) {
         const result = await proof.finally(() => progress.done());
         if (!result.ok) {
-          throw negative(
-            'verification-failed',
-            `the migration does not reproduce the schema:\n  ${result.problems.join('\n  ')}`,
-            upText !== undefined
-              ? 'fix the hand-edited SQL, or drop --up to use the generated migration'
-              : 'this is a planner bug; commit with --no-verify only if you have checked the SQL by hand',
-            { problems: result.problems, detail: result.data },
-          );
+          const { proofFailure } = await import('../pg/failure.js');
+          throw await proofFailure(result, working, {
+            handEdited: upText !== undefined,
+            from: head ? shortId(head.id) : undefined,
+            retry: 'commit',
+          });
         }
         verified = true;
         verifyMs = result.ms;

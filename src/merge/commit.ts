@@ -137,12 +137,8 @@ export async function mergeMigrations(
   for (const [i, { p, steps, up, down }] of rendered.entries()) {
     const res = proofs[i];
     if (res && !res.ok) {
-      throw negative(
-        'verification-failed',
-        `the migration from ${p.id.slice(0, 7)} to the merge does not reproduce the merged schema:\n  ${res.problems.join('\n  ')}`,
-        'this is a planner bug; merge with --no-verify only if you have checked the SQL by hand',
-        { parent: p.id, problems: res.problems, detail: res.data },
-      );
+      const { proofFailure } = await import('../pg/failure.js');
+      throw await proofFailure(res, { schema: merged }, { from: p.id.slice(0, 7), retry: 'merge' });
     }
     const renames = await describeRenames(p.schema, merged);
     migrations.push({

@@ -413,7 +413,8 @@ export function parseYamlFile(path: string, text: string, ctx: Ctx, mode: YamlMo
     return undefined;
   }
   if (doc.contents === null) return undefined;
-  const b: Budget = { aliasNodes: 0, stopped: false, targets: new Map() };
+  const maxAliasNodes = Math.max(MAX_ALIAS_NODES, 2 * text.length);
+  const b: Budget = { aliasNodes: 0, maxAliasNodes, stopped: false, targets: new Map() };
   const root = convert(doc, doc.contents as YNode, file, ctx, 0, b);
   return b.stopped ? undefined : root;
 }
@@ -453,12 +454,16 @@ function flowTooDeep(text: string): number {
 
 /** MAX_DEPTH bounds how deeply YAML may nest (schema files need about 8 levels); deeper input is refused, located. */
 export const MAX_DEPTH = 100;
-/** MAX_ALIAS_NODES bounds the values that aliases (`*name`) may expand to in one file, against "billion laughs". */
+/**
+ * MAX_ALIAS_NODES bounds the values that aliases (`*name`) may expand to in one file, against "billion laughs":
+ * this many, or twice the file's length when that is more (each legitimate alias is written out in the file).
+ */
 export const MAX_ALIAS_NODES = 10000;
 
 interface Budget {
-  /** aliasNodes counts the values produced by expanding aliases so far. */
+  /** aliasNodes counts the values produced by expanding aliases so far, up to maxAliasNodes. */
   aliasNodes: number;
+  readonly maxAliasNodes: number;
   /** stopped is set once a limit was hit (reported once); conversion then produces nulls. */
   stopped: boolean;
   /** aliasAt is the offset of the outermost alias being expanded (where a limit is reported). */
@@ -472,12 +477,12 @@ const nullAt = (file: FileRef, offset: number): Scalar => ({ t: 'scalar', file, 
 function convert(doc: Document, n: YNode, file: FileRef, ctx: Ctx, depth: number, b: Budget, inAlias = false): Node {
   const offset = n.range?.[0] ?? 0;
   if (b.stopped) return nullAt(file, offset);
-  if (inAlias && ++b.aliasNodes > MAX_ALIAS_NODES) {
+  if (inAlias && ++b.aliasNodes > b.maxAliasNodes) {
     b.stopped = true;
     ctx.error(
       'yaml-alias-limit',
       { t: 'scalar', file, offset: b.aliasAt ?? offset, value: null, source: '' },
-      `aliases in this file expand to more than ${MAX_ALIAS_NODES} values`,
+      `aliases in this file expand to more than ${b.maxAliasNodes} values`,
       'write the repeated values out, or use fewer aliases of aliases (each alias copies everything its anchor holds)',
     );
     return nullAt(file, offset);

@@ -59,6 +59,8 @@ function writeProject(dir, files) {
 }
 
 async function section(name, fn) {
+  const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=validation runs that section (and generate) alone
+  if (only && name !== 'generate' && !name.includes(only)) return;
   try {
     await fn();
   } catch (e) {
@@ -181,6 +183,36 @@ await section('embedded database: current, history, no-op upgrade', async () => 
     const name = `${args[0] === 'upgrade' ? 'no-op upgrade' : args[0]} on the embedded database (CLI wall, median of 3)`;
     record(name, ms, Math.round(3 * status), `${(ms / status).toFixed(2)}x status`);
   }
+});
+
+await section('validation', async () => {
+  // issue 12's bar: status on a 300-table schema with semantic validation, under 1 s (a benchmark, not a test)
+  const { writeSchemaYaml } = await dist('yaml/index.js');
+  const files = writeSchemaYaml(gen.generateSchema(300, 2));
+  const dir = join(work, 'validate');
+  mkdirSync(dir);
+  run(dir, ['init']);
+  rmSync(join(dir, 'schema'), { recursive: true, force: true });
+  writeProject(dir, files);
+  run(dir, ['commit', '-m', 'initial', '--no-verify']);
+  const xs = [];
+  for (let i = 0; i < 3; i++) {
+    writeFileSync(join(dir, files[0].path), files[0].text + `# edit ${i}\n`); // a text edit: status parses again
+    xs.push(run(dir, ['status']).ms);
+  }
+  record('status on 300-table schema after an edit: parse + validation (CLI wall, median of 3)', median(xs), 1000);
+  // the same work split, each in a fresh process as the CLI does it: parsing, then validation (libpg-query included)
+  const script = `const d = ${JSON.stringify(join(root, 'dist'))};
+    const { readSchemaDir, parseSchemaFiles } = await import(d + '/parse/index.js');
+    const files = await readSchemaDir(${JSON.stringify(dir)});
+    let t = performance.now(); const p = parseSchemaFiles(files); const parse = performance.now() - t;
+    const { validateSchema } = await import(d + '/validate/index.js');
+    const tm = {}; t = performance.now(); await validateSchema(p.schema, p.sql, { timings: tm });
+    console.log(JSON.stringify({ parse, validate: performance.now() - t, load: tm.sqlParserLoad ?? 0, texts: p.sql.length }));`;
+  const runs = [0, 1, 2].map(() => JSON.parse(spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).stdout));
+  const m = (k) => median(runs.map((r) => r[k]));
+  record('  of which parsing (fresh process, median of 3)', m('parse'));
+  record('  of which validation (fresh process, median of 3)', m('validate'), undefined, `${runs[0].texts} SQL texts; libpg-query load ${Math.round(m('load'))} ms of it`);
 });
 
 rmSync(work, { recursive: true, force: true });
