@@ -73,21 +73,12 @@ export function isWorking(rev: string | undefined): boolean {
 export async function loadWorking(root: string): Promise<LoadedRev> {
   const { parseSchemaFiles, readSchemaDir } = await import('../parse/index.js');
   const { schemaHashOf } = await import('../store/index.js');
-  const { invalidSchema } = await import('../errors.js');
   const files = await readSchemaDir(root);
-  const parsed = parseSchemaFiles(files);
-  const { validateSchema, mergeIssues } = await import('../validate/index.js');
-  const model = parsed.schema ?? parsed.partial;
-  const found = model ? await validateSchema(model, parsed.sql, { incomplete: parsed.incomplete }) : [];
-  if (!parsed.schema || found.length)
-    throw invalidSchema(
-      parsed.issues.length || found.length
-        ? mergeIssues(parsed.issues, found)
-        : [{ code: 'invalid-schema', message: 'schema/ is invalid' }],
-    );
-  const hash = await schemaHashOf(parsed.schema);
+  const { checkedSchema } = await import('../validate/index.js');
+  const schema = await checkedSchema(parseSchemaFiles(files)); // exit 2 with every issue of parser and validator
+  const hash = await schemaHashOf(schema);
   await rememberWorkingHash(root, files, hash);
-  return { rev: WORKING, schema: parsed.schema, hash, files };
+  return { rev: WORKING, schema, hash, files };
 }
 
 /**

@@ -317,7 +317,7 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
       exit: 2,
     });
   }
-  const { readSchemaDir, loadSchemaDir } = await import('../parse/index.js');
+  const { readSchemaDir } = await import('../parse/index.js');
   const { findMarkers } = await import('./markers.js');
   const left = findMarkers(await readSchemaDir(root));
   if (left.length) {
@@ -337,7 +337,9 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
       data: { markers: left },
     });
   }
-  const { schema, files } = await loadSchemaDir(root);
+  const files = await readSchemaDir(root);
+  const { parseSchemaFiles } = await import('../parse/index.js');
+  const schema = await (await import('../validate/index.js')).checkedSchema(parseSchemaFiles(files));
   const { buildConflicts } = await import('./commit.js');
   const c = await buildConflicts(schema);
   if (c.length)

@@ -64,7 +64,7 @@ export function locOf(n: { file: FileRef; offset: number }): SourceLoc {
 }
 
 /** SqlForm is how src/validate reads a piece of SQL text: one expression, one query, a type, a literal default, a body. */
-export type SqlForm = 'expr' | 'query' | 'type' | 'default' | 'body';
+export type SqlForm = 'expr' | 'query' | 'type' | 'default' | 'body' | 'clause';
 
 /** SqlScope names the object whose columns an SQL text may refer to (set by the section parsers while they read it). */
 export interface SqlScope {
@@ -87,6 +87,10 @@ export interface SqlRef {
   readonly scope: SqlScope;
   /** literal: for form `default`, the YAML value as written (string, number or boolean). */
   readonly literal?: string | number | boolean;
+  /** template: for form `clause`, the statement the text is pasted into, at `{}` (see Ctx.noteClause). */
+  readonly template?: string;
+  /** stmt: for form `clause`, the one statement type the template must parse as (`CreateStmt`...). */
+  readonly stmt?: string;
 }
 
 /** Ctx collects issues while parsing. */
@@ -102,6 +106,14 @@ export class Ctx {
   /** noteSql records an SQL text written at `at`, in the current scope, for the validator. */
   noteSql(form: SqlForm, field: string, text: string, at: Node, literal?: string | number | boolean): void {
     this.sql.push({ form, field, text, at, scope: this.scope, ...(literal === undefined ? {} : { literal }) });
+  }
+
+  /**
+   * noteClause records SQL text that DDL pastes into a statement (a partition key, an argument list...): the
+   * validator parses `template` with the text at `{}` and requires exactly one statement of type `stmt`.
+   */
+  noteClause(field: string, text: string, at: Node, template: string, stmt: string): void {
+    this.sql.push({ form: 'clause', field, text, at, scope: this.scope, template, stmt });
   }
 
   /** within runs `f` with `scope` added to the current scope, then restores it. */

@@ -459,6 +459,14 @@ export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn:
     const list = ctx.texts(argsE.value, '`args`');
     if (list) argsText = list.join(', ');
   }
+  if (argsText.trim())
+    ctx.noteClause(
+      'argument list',
+      argsText,
+      argsE!.value,
+      'CREATE FUNCTION f({}) RETURNS void LANGUAGE sql AS $$SELECT 1$$',
+      'CreateFunctionStmt',
+    );
   const { args, identityArgs } = normalizeFunctionArgs(argsText, !!procedure);
   if (paren && argTypes(paren[2]!) !== argTypes(identityArgs)) {
     ctx.error(
@@ -480,6 +488,14 @@ export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn:
     );
     return undefined;
   }
+  if (!procedure)
+    ctx.noteClause(
+      'return type',
+      returnsRaw!,
+      k.get('returns')!.value,
+      'CREATE FUNCTION f() RETURNS {} LANGUAGE sql AS $$SELECT 1$$',
+      'CreateFunctionStmt',
+    );
   const lang = language.trim().toLowerCase();
   ctx.within({ language: lang }, () => ctx.noteSql('body', 'body', body, k.get('body')!.value));
   if (procedure && returnsRaw !== undefined && !/^void$/i.test(returnsRaw.trim()))

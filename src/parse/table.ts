@@ -109,6 +109,14 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
   r.grants = readGrants(ctx, k, 'table', `table \`${id.id}\``);
   r.renamedFrom = readName(ctx, k, 'renamed_from');
   if (k.has('partition_by')) r.partitionBy = parsePartitionBy(ctx, k.get('partition_by')!.value);
+  if (r.partitionBy?.key)
+    ctx.noteClause(
+      'partition key',
+      r.partitionBy.key,
+      k.get('partition_by')!.value,
+      'CREATE TABLE t (x int) PARTITION BY RANGE ({})',
+      'CreateStmt',
+    );
   if (k.has('partition_of')) {
     const e = k.get('partition_of')!;
     const pm = ctx.map(e.value, '`partition_of`');
@@ -125,6 +133,11 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
           "e.g. `{ parent: events, bound: \"FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\" }`",
         );
       if (bound !== undefined && /^default$/i.test(bound)) bound = 'DEFAULT';
+      if (bound) {
+        const sql = /^(for\s+values|default)\b/i.test(bound) ? bound : `FOR VALUES ${bound}`;
+        const at = pk2.get('bound')!.value;
+        ctx.noteClause('partition bound', sql, at, 'CREATE TABLE t PARTITION OF p {}', 'CreateStmt');
+      }
       if (parent !== undefined && bound !== undefined) {
         r.partitionOf = { parent, bound };
         t.partitionParentAt = parentE!.value;
@@ -595,6 +608,13 @@ function parseExclusion(ctx: Ctx, t: DraftTable, n: Node, name: string | undefin
       }
       const el = parseElementText(w[1]!, 'either', columns);
       if (el.expression) ctx.noteSql('expr', 'exclusion element', el.expression, item);
+      ctx.noteClause(
+        'exclusion operator',
+        w[2]!,
+        item,
+        'CREATE TABLE t (x int, EXCLUDE USING gist (x WITH {}))',
+        'CreateStmt',
+      );
       elements.push(undef({ column: el.column, expression: el.expression, operator: w[2]! }));
     } else {
       const em = ctx.map(item, 'an exclusion element');
@@ -607,6 +627,13 @@ function parseExclusion(ctx: Ctx, t: DraftTable, n: Node, name: string | undefin
         ctx.error('missing-key', em, 'an exclusion element needs `operator` and one of `column`/`expression`');
         continue;
       }
+      ctx.noteClause(
+        'exclusion operator',
+        op.trim(),
+        ek.get('operator')!.value,
+        'CREATE TABLE t (x int, EXCLUDE USING gist (x WITH {}))',
+        'CreateStmt',
+      );
       const named = expression === undefined ? undefined : columnOf(expression, columns);
       elements.push(
         undef({

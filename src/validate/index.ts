@@ -4,11 +4,12 @@
  * problem located at its YAML node and all reported in one run. The parser records each text with ctx.noteSql; a
  * new kind of object plugs in by noting its SQL texts with a form below — nothing here needs to change.
  */
-import type { Issue } from '../errors.js';
+import { invalidSchema, type Issue } from '../errors.js';
+import type { ParseResult } from '../parse/index.js';
 import type { Schema } from '../model/types.js';
 import type { SqlForm, SqlRef } from '../parse/node.js';
 import { checkLiteralDefault } from './defaults.js';
-import { checkExpression } from './exprs.js';
+import { checkExpression, clip } from './exprs.js';
 import { collector, type Report } from './report.js';
 import { loadSqlParser, parseSql } from './sqlparse.js';
 import { checkType, isPlainType, typeContext, type TypeContext } from './types.js';
@@ -39,6 +40,7 @@ const CHECKS: Readonly<Record<SqlForm, { parses: boolean; check: (ref: SqlRef, e
   query: { parses: true, check: (ref, env) => checkViewQuery(env, ref) },
   default: { parses: false, check: (ref, env) => checkLiteralDefault(env, ref) },
   body: { parses: true, check: (ref, env) => checkBody(ref, env.report) },
+  clause: { parses: true, check: (ref, env) => checkClause(ref, env.report) },
 };
 
 /**
@@ -71,9 +73,30 @@ function needsParser(ref: SqlRef, tc: TypeContext): boolean {
   return ref.form !== 'body' || ref.scope.language === 'sql';
 }
 
+/** checkClause reports text that, pasted into its statement, is not exactly that one statement. */
+function checkClause(ref: SqlRef, report: Report): void {
+  const t = ref.template ?? '{}';
+  const at = t.indexOf('{}');
+  const p = parseSql(t.slice(0, at) + ref.text + t.slice(at + 2));
+  if (p.ok && p.stmts.length === 1 && Object.keys(p.stmts[0]!)[0] === ref.stmt) return;
+  report(
+    p.ok ? 'not-one-clause' : 'invalid-clause',
+    ref.at,
+    p.ok
+      ? `\`${ref.field}\` must be one SQL ${ref.field}, but \`${clip(ref.text)}\` reaches past it`
+      : `\`${ref.field}\` is not valid SQL here: ${p.message}`,
+    'schemaver pastes it into the DDL as it is, so it must be exactly one such clause',
+  );
+}
+
 /** checkBody reports a `language: sql` function body that PostgreSQL's grammar cannot read. */
 function checkBody(ref: SqlRef, report: Report): void {
-  if (ref.scope.language !== 'sql' || /^\s*begin\s+atomic\b/i.test(ref.text)) return;
+  if (ref.scope.language !== 'sql') return;
+  if (/^\s*(begin\s+atomic\b|return\b)/i.test(ref.text)) {
+    // written without quotes after the header (SQL-standard body): it must end the one CREATE FUNCTION statement
+    const one = { ...ref, template: 'CREATE FUNCTION f() RETURNS int LANGUAGE sql {}', stmt: 'CreateFunctionStmt' };
+    return checkClause(one, report);
+  }
   const p = parseSql(ref.text);
   if (!p.ok)
     report(
@@ -82,6 +105,18 @@ function checkBody(ref: SqlRef, report: Report): void {
       `the \`body\` of this SQL function is not valid SQL: ${p.message}`,
       'write SQL statements separated by `;` (for plpgsql, set `language: plpgsql`)',
     );
+}
+
+/**
+ * checkedSchema returns the schema of a parse that passes the parser and the validator, or throws one exit-2
+ * SchemaverError with every issue of both (the validator also runs on what did parse, so all show in one run).
+ */
+export async function checkedSchema(parsed: ParseResult): Promise<Schema> {
+  const model = parsed.schema ?? parsed.partial;
+  const found = model ? await validateSchema(model, parsed.sql, { incomplete: parsed.incomplete }) : [];
+  if (parsed.schema && !found.length) return parsed.schema;
+  const all = mergeIssues(parsed.issues, found);
+  throw invalidSchema(all.length ? all : [{ code: 'invalid-schema', message: 'schema/ is invalid' }]);
 }
 
 /** mergeIssues puts the parser's and the validator's issues in one list, by place (the same place and code once). */
