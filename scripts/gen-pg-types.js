@@ -7,22 +7,27 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 
-/** readPgTypes returns the names of pg_catalog's types (typname) and their format_type spellings. */
-export async function readPgTypes() {
-  const db = new PGlite();
+/** TYPE_QUERIES read the names of pg_catalog's types (typname) and their format_type spellings. */
+export const TYPE_QUERIES = {
+  names: `SELECT DISTINCT typname AS n FROM pg_type WHERE typnamespace = 'pg_catalog'::regnamespace ORDER BY 1`,
+  spellings: `SELECT DISTINCT format_type(oid, NULL) AS n FROM pg_type
+    WHERE typnamespace = 'pg_catalog'::regnamespace AND (typelem = 0 OR typcategory <> 'A') ORDER BY 1`,
+};
+
+/** readPgTypes runs TYPE_QUERIES through `query(sql) -> rows` (a fresh PGlite when none is given). */
+export async function readPgTypes(query) {
+  let db;
+  if (!query) {
+    db = new PGlite();
+    query = async (sql) => (await db.query(sql)).rows;
+  }
   try {
-    const names = await db.query(
-      `SELECT DISTINCT typname AS n FROM pg_type WHERE typnamespace = 'pg_catalog'::regnamespace ORDER BY 1`,
-    );
-    const spellings = await db.query(
-      `SELECT DISTINCT format_type(oid, NULL) AS n FROM pg_type
-        WHERE typnamespace = 'pg_catalog'::regnamespace AND typelem = 0 OR typnamespace = 'pg_catalog'::regnamespace AND typcategory <> 'A'
-        ORDER BY 1`,
-    );
-    const version = (await db.query(`SHOW server_version`)).rows[0].server_version;
-    return { names: names.rows.map((r) => r.n), spellings: spellings.rows.map((r) => r.n), version };
+    const names = (await query(TYPE_QUERIES.names)).map((r) => r.n);
+    const spellings = (await query(TYPE_QUERIES.spellings)).map((r) => r.n);
+    const version = (await query(`SHOW server_version`))[0].server_version;
+    return { names, spellings, version };
   } finally {
-    await db.close();
+    await db?.close();
   }
 }
 

@@ -32,6 +32,7 @@ const EXTENSION_TYPES = new Set(
 /** TypeContext is what type checks need from the whole schema, computed once. */
 export interface TypeContext {
   readonly declared: ReadonlySet<string>;
+  /** declaredLower: the declared ids without quotes, in lower case (SQL folds unquoted names; YAML names are exact). */
   readonly declaredLower: ReadonlySet<string>;
   readonly schemas: ReadonlySet<string>;
   readonly extensions: boolean;
@@ -46,7 +47,7 @@ export function typeContext(schema: Schema, incomplete: ReadonlySet<string> = ne
     for (const id of Object.keys(sec)) declared.add(id);
   return {
     declared,
-    declaredLower: new Set([...declared].map((d) => d.toLowerCase())),
+    declaredLower: new Set([...declared].map((d) => d.replace(/"/g, '').toLowerCase())),
     schemas: new Set(['public', ...Object.keys(schema.schemas)]),
     extensions: Object.keys(schema.extensions).length > 0,
     incomplete,
@@ -122,12 +123,12 @@ function mayBeDropped(names: readonly string[], incomplete: ReadonlySet<string>)
 function known(names: readonly string[], tc: TypeContext): boolean {
   if (names.length === 1) {
     const n = names[0]!;
-    return BUILTIN_NAMES.has(n) || tc.declared.has(n) || tc.declaredLower.has(n);
+    return BUILTIN_NAMES.has(n) || tc.declared.has(n) || tc.declaredLower.has(n.toLowerCase());
   }
   if (names.length !== 2) return true; // database.schema.type: not ours to judge
   const [schema, n] = names as [string, string];
   if (schema === 'pg_catalog') return BUILTIN_NAMES.has(n);
   if (!tc.schemas.has(schema)) return true; // the parser reports an undeclared schema already
   const id = qid(schema, n);
-  return tc.declared.has(id) || tc.declaredLower.has(id.toLowerCase()) || tc.extensions;
+  return tc.declared.has(id) || tc.declaredLower.has(`${schema}.${n}`.toLowerCase()) || tc.extensions;
 }
