@@ -10,6 +10,8 @@ import { defaultPrivilegeClass, type PrivClass } from '../model/privileges.js';
 import {
   aclChangeSql,
   createGrants,
+  aclResetObjectSql,
+  aclResetSql,
   defaultPrivilegeSql,
   replicaIdentitySql,
   storageParamsSql,
@@ -96,12 +98,29 @@ export function planGrants(ctx: PlanContext, changes: readonly Change[]): Change
         c.kind === 'table' && sql.some((x) => x.startsWith('REVOKE'))
           ? [...sql, ...(tb as Table).columns.flatMap((k) => createGrants(t.sql, 'column', k.grants, k.name))]
           : sql;
+      // back to the default: the ACL is reset to NULL as well (see aclResetSql), for relations and columns
+      const relName = c.kind === 'column' ? c.table! : c.id;
+      const o = c.to as { schema?: string; name: string; identityArgs?: string };
+      const resetOne = (): string | undefined =>
+        ['table', 'view', 'sequence', 'column'].includes(c.kind)
+          ? aclResetSql(rel(relName), col)
+          : c.kind === 'function'
+            ? aclResetObjectSql('function', o.schema!, o.name, o.identityArgs)
+            : c.kind === 'namespace'
+              ? aclResetObjectSql('schema', '', c.id)
+              : ['enum', 'composite', 'domain'].includes(c.kind)
+                ? aclResetObjectSql('type', o.schema!, o.name)
+                : undefined;
+      const reset = (sql: string[], x: Grants | undefined, y: Grants | undefined): string[] => {
+        const r = x !== undefined && y === undefined ? resetOne() : undefined;
+        return r === undefined ? sql : [...sql, r];
+      };
       emit(ctx, {
         phase: PHASE_GRANTS,
         what: `change privileges on ${t.label}`,
         object: c.table ? `${c.table}.${c.id}` : c.id,
-        sql: keepColumns(aclChangeSql(t.sql, t.cls, from, to, col), c.to),
-        reverse: keepColumns(aclChangeSql(t.sql, t.cls, to, from, col), c.from),
+        sql: keepColumns(reset(aclChangeSql(t.sql, t.cls, from, to, col), from, to), c.to),
+        reverse: keepColumns(reset(aclChangeSql(t.sql, t.cls, to, from, col), to, from), c.from),
         requires: [t.key],
       });
     }

@@ -141,3 +141,33 @@ export function replicaIdentitySql(
           : 'DEFAULT';
   return `ALTER TABLE ${table} REPLICA IDENTITY ${mode}`;
 }
+
+/**
+ * aclResetSql puts PostgreSQL's default ACL back as NULL once the last grant is revoked, so the catalog reads as if
+ * nothing had ever been granted (PostgreSQL has no statement for it; REVOKE leaves an explicit copy of the default).
+ * It changes only an ACL equal to the default, and only as a superuser; for anyone else it is a no-op.
+ */
+export function aclResetSql(table: string, column?: string): string {
+  const oid = `${quoteLiteral(table)}::pg_catalog.regclass`;
+  const sql =
+    column === undefined
+      ? `UPDATE pg_catalog.pg_class SET relacl = NULL WHERE oid = ${oid} AND relacl @> pg_catalog.acldefault(CASE WHEN relkind = 'S' THEN 's' ELSE 'r' END::"char", relowner) AND relacl <@ pg_catalog.acldefault(CASE WHEN relkind = 'S' THEN 's' ELSE 'r' END::"char", relowner)`
+      : `UPDATE pg_catalog.pg_attribute SET attacl = NULL WHERE attrelid = ${oid} AND attname = ${quoteLiteral(column)} AND pg_catalog.cardinality(attacl) = 0`;
+  return `DO $sv$ BEGIN IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN ${sql}; END IF; END $sv$`;
+}
+
+/** aclResetObjectSql is aclResetSql for a function (schema, name, identity args), type or schema. */
+export function aclResetObjectSql(
+  kind: 'function' | 'type' | 'schema',
+  schema: string,
+  name: string,
+  identityArgs = '',
+): string {
+  const sql =
+    kind === 'function'
+      ? `UPDATE pg_catalog.pg_proc p SET proacl = NULL WHERE p.pronamespace = ${quoteLiteral(schema)}::pg_catalog.regnamespace AND p.proname = ${quoteLiteral(name)} AND pg_catalog.pg_get_function_identity_arguments(p.oid) = ${quoteLiteral(identityArgs)} AND p.proacl @> pg_catalog.acldefault('f', p.proowner) AND p.proacl <@ pg_catalog.acldefault('f', p.proowner)`
+      : kind === 'type'
+        ? `UPDATE pg_catalog.pg_type t SET typacl = NULL WHERE t.typnamespace = ${quoteLiteral(schema)}::pg_catalog.regnamespace AND t.typname = ${quoteLiteral(name)} AND t.typacl @> pg_catalog.acldefault('T', t.typowner) AND t.typacl <@ pg_catalog.acldefault('T', t.typowner)`
+        : `UPDATE pg_catalog.pg_namespace n SET nspacl = NULL WHERE n.nspname = ${quoteLiteral(name)} AND n.nspacl @> pg_catalog.acldefault('n', n.nspowner) AND n.nspacl <@ pg_catalog.acldefault('n', n.nspowner)`;
+  return `DO $sv$ BEGIN IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN ${sql}; END IF; END $sv$`;
+}

@@ -36,3 +36,4 @@ GRANT SELECT (secret) ON TABLE app.users TO app_writer WITH GRANT OPTION;
 
 -- change privileges on view app.user_emails
 REVOKE SELECT ON TABLE app.user_emails FROM app_reader;
+DO $sv$ BEGIN IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN UPDATE pg_catalog.pg_class SET relacl = NULL WHERE oid = 'app.user_emails'::pg_catalog.regclass AND relacl @> pg_catalog.acldefault(CASE WHEN relkind = 'S' THEN 's' ELSE 'r' END::"char", relowner) AND relacl <@ pg_catalog.acldefault(CASE WHEN relkind = 'S' THEN 's' ELSE 'r' END::"char", relowner); END IF; END $sv$;
