@@ -16,12 +16,14 @@ import {
   dropTrigger,
   constraintComment,
   indexRef,
+  nameOf,
   rel,
   type TableConstraint,
 } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
 import { addColumn, alterColumn, dropColumn, NO_CAST, serialSequenceId, type ColumnSql } from './columns.js';
 import { SchemaverError } from '../errors.js';
+import { makeObjectName, nameAddition } from '../canon/names.js';
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 
 /** fkDrop drafts dropping a foreign key. */
@@ -121,6 +123,7 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
     case 'foreign_key': {
       const fk = c.kind === 'foreign_key';
       const add = (def: TableConstraint) => {
+        if (keptByDetach(ctx, t, def)) return;
         const sql = [addConstraint(t, def), ...constraintComment(t, def)];
         emit(ctx, {
           phase: fk ? PHASE.addFk : PHASE.addConstraint,
@@ -404,4 +407,29 @@ function reverseColumn(f: () => ColumnSql): ColumnSql | undefined {
     if (e instanceof SchemaverError && e.code === NO_CAST) return undefined;
     throw e;
   }
+}
+
+/**
+ * keptByDetach tells whether constraint `def` of table `t` already exists once `t` is detached from its partitioned
+ * parent: a partition's share of the parent's primary key or unique constraint stays on it as its own, under the
+ * name PostgreSQL chose for the partition (the default name), so adding it again would fail.
+ */
+function keptByDetach(ctx: PlanContext, t: string, def: TableConstraint): boolean {
+  const ft = ctx.from.tables[t];
+  if (!ft?.partitionOf || ctx.to.tables[t]?.partitionOf) return false;
+  const parent = ctx.from.tables[ft.partitionOf.parent];
+  if (!parent) return false;
+  const same = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((c, i) => c === y[i]);
+  if (def.kind === 'primary_key')
+    return (
+      !!parent.primaryKey &&
+      same(parent.primaryKey.columns, def.columns) &&
+      def.name === makeObjectName(nameOf(t), undefined, 'pkey')
+    );
+  if (def.kind === 'unique')
+    return (
+      Object.values(parent.uniques).some((u) => same(u.columns, def.columns)) &&
+      def.name === makeObjectName(nameOf(t), nameAddition(def.columns), 'key')
+    );
+  return false;
 }

@@ -1,0 +1,2 @@
+-- detach partition p2
+ALTER TABLE public.p DETACH PARTITION public.p2;
