@@ -219,6 +219,40 @@ describe('schema that travels with the app git branches', () => {
     expect(yaml).toContain('# their login, settled');
   });
 
+  it(
+    'git rebase keeps the line it replays onto; the replayed schema edit is committed on the new base',
+    { timeout: 600_000 },
+    async () => {
+      app.git('checkout', '-q', '-b', 'r');
+      app.write(
+        'schema/schema.yaml',
+        app.read('schema/schema.yaml') + '  # replayed (r)\n  tags:\n    columns:\n      id: bigint\n',
+      );
+      await app.commitAll('r: tags');
+      app.git('checkout', '-q', 'main');
+      app.write(
+        'schema/schema.yaml',
+        app.read('schema/schema.yaml').replace('# Users of the app\n', '# Users of the app (main moved)\n'),
+      );
+      await app.commitAll('main: comment');
+      const mainTip = app.read('.schemaver/refs/heads/main').trim();
+      app.git('checkout', '-q', 'r');
+      const rebased = app.g('rebase', 'main');
+      expect(rebased.code, rebased.out).toBe(0);
+      expect(app.read('.schemaver/refs/heads/main').trim()).toBe(mainTip); // the ref driver kept the new base
+      const yaml = app.read('schema/schema.yaml');
+      expect(yaml).toContain('# Users of the app (main moved)');
+      expect(yaml).toContain('# replayed (r)');
+      const st = (await app.sv('status', '--json')).json();
+      expect(st.changes.map((c: { object: string }) => c.object)).toContain('table tags');
+      const c = await app.sv('commit', '-m', 'r: tags, on the new base', '--no-verify', '--json');
+      expect(c.json().parents).toEqual([mainTip]);
+      app.git('add', '-A');
+      app.git('commit', '-qm', 'r: schemaver commit on the new base');
+      app.git('checkout', '-q', 'main');
+    },
+  );
+
   it('git install is idempotent and uninstall removes it', async () => {
     expect((await app.sv('git', 'install', '--json')).json().changed).toBe(false);
     expect((await app.sv('git', 'uninstall', '--json')).json().changed).toBe(true);
