@@ -61,7 +61,7 @@ export async function carryEdits(
 }
 
 /** merge3Text merges two edits of one text line by line; undefined when they touch the same lines. */
-export async function merge3Text(base: string, ours: string, theirs: string): Promise<string | undefined> {
+async function merge3Text(base: string, ours: string, theirs: string): Promise<string | undefined> {
   const { default: diff3 } = (await import('diff3' as string)) as {
     default: (a: string[], o: string[], b: string[]) => ({ ok: string[] } | { conflict: unknown })[];
   };

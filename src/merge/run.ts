@@ -125,37 +125,7 @@ async function preferred(
   const { parseSchemaFiles } = await import('../parse/index.js');
   const { schemaHash } = await import('../canon/index.js');
   const parsed = parseSchemaFiles(candidate).schema;
-  // column order is not part of the hash, but the merge decides it (ours', then theirs' added columns)
-  const sameOrder = (a: Schema) =>
-    Object.entries(merged.tables).every(
-      ([id, t]) => Object.keys(a.tables[id]?.columns ?? {}).join('\0') === Object.keys(t.columns).join('\0'),
-    );
-  return parsed && schemaHash(parsed) === schemaHash(merged) && sameOrder(parsed) ? [...candidate] : fallback;
-}
-
-/** lineMerge merges schema/ files line by line (diff3), file by file; undefined when any file conflicts as text. */
-async function lineMerge(
-  base: readonly SourceFile[],
-  ours: readonly SourceFile[],
-  theirs: readonly SourceFile[],
-): Promise<SourceFile[] | undefined> {
-  const { merge3Text } = await import('../history/carry.js');
-  const [b, o, t] = [base, ours, theirs].map((fs) => new Map(fs.map((f) => [f.path, f.text])));
-  const out: SourceFile[] = [];
-  for (const path of [...new Set([...o!.keys(), ...t!.keys()])].sort()) {
-    const [bt, ot, tt] = [b!.get(path), o!.get(path), t!.get(path)];
-    if (ot === tt || tt === bt) {
-      if (ot !== undefined) out.push({ path, text: ot });
-    } else if (ot === bt) {
-      if (tt !== undefined) out.push({ path, text: tt });
-    } else {
-      if (ot === undefined || tt === undefined) return undefined; // edited on one side, deleted on the other
-      const text = await merge3Text(bt ?? '', ot, tt);
-      if (text === undefined) return undefined;
-      out.push({ path, text });
-    }
-  }
-  return out;
+  return parsed && schemaHash(parsed) === schemaHash(merged) ? [...candidate] : fallback;
 }
 
 /** runMerge merges `rev` into HEAD: up to date, fast-forward, clean merge commit, or conflicts left in schema/. */
@@ -195,11 +165,7 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   const r = merge3(baseSchema, ours.schema, theirsSnap.schema);
   const writer = await yamlWriter();
   let files = layoutFiles({ ours, theirs: theirsSnap, merged: r.schema, ...writer });
-  if (!r.conflicts.length) {
-    // the user's words stay theirs: a clean line merge of the YAML keeps both sides' comments, key order and spelling
-    const candidate = flags.preferFiles ?? (await lineMerge(baseSnap?.files ?? [], ours.files, theirsSnap.files));
-    if (candidate) files = await preferred(candidate, r.schema, files);
-  }
+  if (flags.preferFiles && !r.conflicts.length) files = await preferred(flags.preferFiles, r.schema, files);
   const message =
     flags.message ?? `Merge ${/^[0-9a-f]{40}$/.test(rev) ? `commit ${rev.slice(0, 7)}` : `branch '${rev}'`}`;
   let conflicts: Conflict[] = [...r.conflicts];
