@@ -43,7 +43,7 @@ export default class Branch extends BaseCommand {
 
   async run(): Promise<BranchResult> {
     const { args, flags } = await this.parse(Branch);
-    const { openProject, shortId } = await import('../cli/project.js');
+    const { openProject, shortId } = await import('../app/project.js');
     const { store } = await openProject(this.root);
     const del = flags.delete ?? flags['force-delete'];
     let created: string | undefined;

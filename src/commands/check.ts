@@ -33,8 +33,8 @@ export default class Check extends BaseCommand {
     const { withDeploy } = await import('../deploy/session.js');
     const { check, driftError, cachedPgliteBuilder } = await import('../deploy/check.js');
     const { cacheDir } = await import('../store/index.js');
-    const { findProjectRoot } = await import('../cli/project.js');
-    const { excludeRules } = await import('../cli/config.js');
+    const { findProjectRoot } = await import('../app/project.js');
+    const { excludeRules } = await import('../app/config.js');
     const rules = await excludeRules(findProjectRoot(this.root), flags.exclude ?? []);
     const r = await withDeploy(
       { start: this.root, url: flags.url, create: false, ...(args.rev ? { revs: [args.rev] } : {}) },

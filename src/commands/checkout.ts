@@ -55,7 +55,7 @@ export default class Checkout extends BaseCommand {
         exit: 2,
       });
     }
-    const { openProject, shortId, isWorking, fileDirt, rememberWorkingHash } = await import('../cli/project.js');
+    const { openProject, shortId, isWorking, fileDirt, rememberWorkingHash } = await import('../app/project.js');
     const { listSchemaFiles } = await import('../store/index.js');
     const { readSchemaDir } = await import('../parse/index.js');
     const { root, store } = await openProject(this.root);
@@ -162,7 +162,7 @@ export default class Checkout extends BaseCommand {
 
   /** resume finishes or undoes an interrupted checkout from its journal. */
   private async resume(how: 'continue' | 'abort'): Promise<CheckoutResult> {
-    const { openProject } = await import('../cli/project.js');
+    const { openProject } = await import('../app/project.js');
     const { root, store } = await openProject(this.root, { interrupted: 'allow' });
     const { resumeOperation, describeOperation } = await import('../store/switch.js');
     const done = await store.withLock(() => resumeOperation(store, root, how));
@@ -190,7 +190,7 @@ export default class Checkout extends BaseCommand {
     store: import('../store/index.js').Store,
     head: string | undefined,
     target: string | undefined,
-    fileDirt: typeof import('../cli/project.js').fileDirt,
+    fileDirt: typeof import('../app/project.js').fileDirt,
     listSchemaFiles: typeof import('../store/index.js').listSchemaFiles,
   ): Promise<import('../parse/index.js').SourceFile[] | undefined> {
     const { readSchemaDir } = await import('../parse/index.js');
@@ -210,7 +210,7 @@ export default class Checkout extends BaseCommand {
     const edited = [...dirt.modified, ...dirt.added, ...dirt.removed];
     if (!edited.length || !target) return undefined;
     const { carryEdits } = await import('../history/carry.js');
-    const { cachedWorkingHash, loadWorking } = await import('../cli/project.js');
+    const { cachedWorkingHash, loadWorking } = await import('../app/project.js');
     const hash = (await cachedWorkingHash(root))?.hash ?? (await loadWorking(root).catch(() => undefined))?.hash;
     const r = await carryEdits(store, head, target, files, hash);
     if ('files' in r) return r.files;

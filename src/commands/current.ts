@@ -18,7 +18,7 @@ export default class Current extends BaseCommand {
     const r = await withDeploy({ start: this.root, url: flags.url, create: false }, (s) =>
       current(s.store, s.target.db, s.target.label),
     );
-    const { renderCurrent } = await import('../deploy/render.js');
+    const { renderCurrent } = await import('../cli/move.js');
     const { paint } = await import('../cli/term.js');
     this.print(renderCurrent(r, paint(process.stdout)));
     return r;

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import type { SemChange } from '../cli/semdiff.js';
+import type { SemChange } from '../diff/semdiff.js';
 
 /** DiffSide names one side of a diff. */
 export interface DiffSide {
@@ -48,13 +48,13 @@ export default class Diff extends BaseCommand {
     let b = args.b ?? 'WORKING';
     if (args.a && !args.b && args.a.includes('..'))
       [a, b] = args.a.split('..', 2).map((x, i) => x || (i === 0 ? 'HEAD' : 'WORKING')) as [string, string];
-    const { openProject, loadRevOrEmpty, guard } = await import('../cli/project.js');
-    const { semanticDiff, renderSemDiff } = await import('../cli/semdiff.js');
+    const { openProject, loadRevOrEmpty, guard } = await import('../app/project.js');
+    const { semanticDiff, renderSemDiff } = await import('../diff/semdiff.js');
     const { paint } = await import('../cli/term.js');
     const { root, store } = await openProject(this.root);
     const from = await loadRevOrEmpty(root, a, store);
     const loaded = await loadRevOrEmpty(root, b, store);
-    const { withRecordedRenames } = await import('../cli/chain.js');
+    const { withRecordedRenames } = await import('../app/chain.js');
     const to = { ...loaded, schema: await withRecordedRenames(store, from, loaded) };
     const equal = from.hash === to.hash;
     const changes = equal ? [] : semanticDiff(from.schema, to.schema);

@@ -30,7 +30,7 @@ Undoing an added column or table loses data, so most downgrades need --allow-des
 
   async run(): Promise<MoveResult> {
     const { args, flags } = await this.parse(Downgrade);
-    const { runMoveCommand } = await import('../deploy/command.js');
+    const { runMoveCommand } = await import('../cli/move.js');
     return runMoveCommand(
       this.root,
       'downgrade',

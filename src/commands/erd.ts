@@ -31,7 +31,7 @@ export default class Erd extends BaseCommand {
   async run(): Promise<ErdResult> {
     const { args, flags } = await this.parse(Erd);
     const rev = args.rev ?? 'HEAD';
-    const { openProject, loadRev } = await import('../cli/project.js');
+    const { openProject, loadRev } = await import('../app/project.js');
     const { renderErd } = await import('../cli/erd.js');
     const { root, store } = await openProject(this.root);
     const loaded = await loadRev(root, rev, store);

@@ -10,7 +10,7 @@ export default class Fsck extends BaseCommand {
 
   async run(): Promise<FsckResult> {
     await this.parse(Fsck);
-    const { findProjectRoot } = await import('../cli/project.js');
+    const { findProjectRoot } = await import('../app/project.js');
     const { openStore } = await import('../store/index.js');
     const { fsck } = await import('../store/fsck.js');
     const { schemaHash } = await import('../canon/index.js');

@@ -26,7 +26,7 @@ export default class History extends BaseCommand {
     const r = await withDeploy({ start: this.root, url: flags.url, create: false }, (s) =>
       history(s.target.db, s.target.label, flags['max-count']),
     );
-    const { renderHistory } = await import('../deploy/render.js');
+    const { renderHistory } = await import('../cli/move.js');
     const { paint } = await import('../cli/term.js');
     this.print(renderHistory(r, paint(process.stdout)));
     return r;

@@ -68,9 +68,9 @@ Aggregates, range types, rules, event triggers, publications, statistics objects
         exit: 2,
       });
     }
-    const { findProjectRoot } = await import('../cli/project.js');
+    const { findProjectRoot } = await import('../app/project.js');
     const root = findProjectRoot(this.root);
-    const { excludeRules } = await import('../cli/config.js');
+    const { excludeRules } = await import('../app/config.js');
     const rules = await excludeRules(root, flags.exclude ?? []);
     const { readSchemaDir, parseSchemaFiles } = await import('../parse/index.js');
     const existing = await readSchemaDir(root);

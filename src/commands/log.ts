@@ -37,7 +37,7 @@ export default class Log extends BaseCommand {
 
   async run(): Promise<{ commits: LogEntry[] }> {
     const { args, flags } = await this.parse(Log);
-    const { openProject, shortId, formatDate } = await import('../cli/project.js');
+    const { openProject, shortId, formatDate } = await import('../app/project.js');
     const { decorations } = await import('../cli/refs.js');
     const { paint } = await import('../cli/term.js');
     const c = paint(process.stdout);

@@ -19,7 +19,7 @@ export default class MergeBase extends BaseCommand {
 
   async run(): Promise<{ base: string; a: string; b: string }> {
     const { args } = await this.parse(MergeBase);
-    const { openProject } = await import('../cli/project.js');
+    const { openProject } = await import('../app/project.js');
     const { store } = await openProject(this.root);
     const a = await store.resolve(args.a);
     const b = await store.resolve(args.b);

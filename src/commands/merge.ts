@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { SchemaverError, negative } from '../errors.js';
-import type { MergeOutcome } from '../merge/run.js';
+import type { MergeOutcome } from '../app/merge.js';
 
 /** Merge combines another branch's schema changes into HEAD, semantically (object by object, attribute by attribute). */
 export default class Merge extends BaseCommand {
@@ -48,8 +48,8 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
 
   async run(): Promise<MergeOutcome | { status: 'aborted'; head: string; restored: boolean; kept: string[] }> {
     const { args, flags } = await this.parse(Merge);
-    const { openProject, shortId } = await import('../cli/project.js');
-    const run = await import('../merge/run.js');
+    const { openProject, shortId } = await import('../app/project.js');
+    const run = await import('../app/merge.js');
     const { root, store } = await openProject(this.root);
     const opts = {
       ...(flags.message !== undefined ? { message: flags.message } : {}),
@@ -64,7 +64,7 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
           ? `merge aborted; schema/ restored to ${shortId(r.head)}${r.kept.length ? ` (kept ${r.kept.length} file(s) you created: ${r.kept.join(', ')})` : ''}`
           : `merge state cleared (HEAD moved to ${shortId(r.head)} since the merge started; schema/ left as it is)`,
       );
-      const g = await import('../gitint/hooks.js');
+      const g = await import('../app/githooks.js');
       if (g.gitMergeInProgress(root)) this.print(g.abortGitMerge(root));
       return r;
     }
@@ -72,7 +72,7 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
     if (flags.continue) {
       out = await run.continueMerge(root, store, opts);
       // a merge the git hook started: git's merge commit takes the schema merge
-      const g = await import('../gitint/hooks.js');
+      const g = await import('../app/githooks.js');
       if (out.status === 'merged' && g.gitMergeInProgress(root)) this.note(g.finishGitMerge(root));
     } else {
       if (!args.branch)

@@ -1,28 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
+import type { PlanResult } from '../app/plan.js';
 
-/** PlanStepJson is one step as `plan --json` prints it. */
-export interface PlanStepJson {
-  readonly what: string;
-  readonly object: string;
-  readonly destructive: boolean;
-  readonly rewrite: boolean;
-  readonly lock: boolean;
-  readonly reversible: boolean;
-  readonly transactional: boolean;
-  readonly sql: readonly string[];
-  readonly reverse: readonly string[] | null;
-}
-
-/** PlanResult is what `plan --json` prints. */
-export interface PlanResult {
-  readonly from: { readonly rev: string; readonly id: string | null; readonly hash: string };
-  readonly to: { readonly rev: string; readonly id: string | null; readonly hash: string };
-  readonly direction: 'up' | 'down';
-  readonly destructive: boolean;
-  readonly steps: readonly PlanStepJson[];
-  readonly sql: string;
-}
+export type { PlanResult, PlanStepJson } from '../app/plan.js';
 
 /** Plan prints the migration between two revisions. */
 export default class Plan extends BaseCommand {
@@ -62,89 +42,18 @@ export default class Plan extends BaseCommand {
     let b = args.b ?? 'WORKING';
     if (args.a && !args.b && args.a.includes('..'))
       [a, b] = args.a.split('..', 2).map((x, i) => x || (i === 0 ? 'HEAD' : 'WORKING')) as [string, string];
-    const { openProject, loadRevOrEmpty } = await import('../cli/project.js');
-    const { planMigration, renderUp, renderDown } = await import('../plan/index.js');
-    const { root, store } = await openProject(this.root);
-    const { excludeRules } = await import('../cli/config.js');
-    const { applyExcludes } = await import('../model/exclude.js');
-    const rules = await excludeRules(root, flags.exclude ?? []);
-    const load = async (rev: string) => {
-      const r = await loadRevOrEmpty(root, rev, store);
-      return rules.length ? { ...r, schema: applyExcludes(r.schema, rules) } : r;
-    };
-    const from = await load(a);
-    const loaded = await load(b);
-    const { withRecordedRenames } = await import('../cli/chain.js');
-    const to = { ...loaded, schema: await withRecordedRenames(store, from, loaded) };
-    const { withColumnLoc } = await import('../cli/locate.js');
-    const plan = withColumnLoc(to.files, () => planMigration(from.schema, to.schema));
-    const sql = flags.down ? renderDown(plan) : renderUp(plan);
-    // The down script runs the reverses in reverse order; what it loses is judged as deploy judges a downgrade:
-    // by planning B -> A (an up step that creates something has a reverse that drops it).
-    const lossy = flags.down ? downLosses(() => planMigration(to.schema, from.schema).steps) : undefined;
-    const steps: PlanStepJson[] = (flags.down ? [...plan.steps].reverse() : plan.steps).map((s) =>
-      flags.down
-        ? {
-            what: `undo ${s.what}`,
-            object: s.object,
-            destructive: lossy!.has(s.object),
-            rewrite: s.rewrite,
-            lock: s.lock,
-            reversible: s.reverse !== null,
-            transactional: s.transactional !== false,
-            sql: s.reverse ?? [],
-            reverse: s.sql,
-          }
-        : {
-            what: s.what,
-            object: s.object,
-            destructive: s.destructive,
-            rewrite: s.rewrite,
-            lock: s.lock,
-            reversible: s.reverse !== null,
-            transactional: s.transactional !== false,
-            sql: s.sql,
-            reverse: s.reverse,
-          },
-    );
-    const label = (s: typeof from) => `${s.rev}${s.id ? ` (${s.id.slice(0, 7)})` : ''}`;
-    const [x, y] = flags.down ? [to, from] : [from, to];
+    const { planRevisions } = await import('../app/plan.js');
+    const r = await planRevisions(this.root, a, b, { down: flags.down, exclude: flags.exclude ?? [] });
     const { sqlComment } = await import('../sql/quote.js');
-    this.print(sqlComment(`schemaver ${flags.down ? 'down' : 'up'} migration ${label(x)} -> ${label(y)}`));
+    const label = (s: PlanResult['from']) => `${s.rev}${s.id ? ` (${s.id.slice(0, 7)})` : ''}`;
+    const [x, y] = flags.down ? [r.to, r.from] : [r.from, r.to];
+    this.print(sqlComment(`schemaver ${r.direction} migration ${label(x)} -> ${label(y)}`));
     this.print(sqlComment(`from ${x.hash}\nto   ${y.hash}`));
-    const lossySteps = steps.filter((s) => s.destructive);
-    if (lossySteps.length)
-      this.print(sqlComment(`WARNING: destructive steps: ${lossySteps.map((s) => s.what).join('; ')}`));
-    if (flags.down && plan.steps.some((s) => s.reverse === null))
-      this.print(
-        sqlComment(
-          `WARNING: irreversible steps (no down SQL): ${plan.steps
-            .filter((s) => s.reverse === null)
-            .map((s) => s.what)
-            .join('; ')}`,
-        ),
-      );
-    this.print(plan.steps.length ? `\n${sql}` : sqlComment('(no steps: the schemas are equal)'));
-    return {
-      from: { rev: from.rev, id: from.id ?? null, hash: from.hash },
-      to: { rev: to.rev, id: to.id ?? null, hash: to.hash },
-      direction: flags.down ? 'down' : 'up',
-      destructive: lossySteps.length > 0,
-      steps,
-      sql,
-    };
-  }
-}
-
-/** downLosses lists the objects a B -> A plan loses; none when that plan cannot be made (a type with no cast back). */
-function downLosses(steps: () => readonly { destructive: boolean; object: string }[]): Set<string> {
-  try {
-    return new Set(
-      steps()
-        .filter((s) => s.destructive)
-        .map((s) => s.object),
-    );
-  } catch {
-    return new Set();
+    const lossy = r.steps.filter((s) => s.destructive);
+    if (lossy.length) this.print(sqlComment(`WARNING: destructive steps: ${lossy.map((s) => s.what).join('; ')}`));
+    if (flags.down && r.irreversible.length)
+      this.print(sqlComment(`WARNING: irreversible steps (no down SQL): ${r.irreversible.join('; ')}`));
+    this.print(r.steps.length ? `\n${r.sql}` : sqlComment('(no steps: the schemas are equal)'));
+    return r;
   }
 }

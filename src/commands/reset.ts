@@ -27,7 +27,7 @@ schemaver has no staging area, so git's --mixed (its default) and --soft are the
 
   async run(): Promise<ResetResult> {
     const { args, flags } = await this.parse(Reset);
-    const { openProject, shortId } = await import('../cli/project.js');
+    const { openProject, shortId } = await import('../app/project.js');
     const { resetTo, resumeReset } = await import('../history/reset.js');
     const { SchemaverError } = await import('../errors.js');
     if (flags.continue || flags.abort) {

@@ -26,7 +26,7 @@ export default class Revert extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(Revert);
-    const { openProject, fileDirt } = await import('../cli/project.js');
+    const { openProject, fileDirt } = await import('../app/project.js');
     const { readSchemaDir } = await import('../parse/files.js');
     const { writeSchemaFiles, cacheDir } = await import('../store/index.js');
     const { negative } = await import('../errors.js');

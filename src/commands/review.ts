@@ -32,7 +32,7 @@ export default class Review extends BaseCommand {
 
   async run(): Promise<ReviewDoc> {
     const { args, flags } = await this.parse(Review);
-    const { openProject, loadRevOrEmpty } = await import('../cli/project.js');
+    const { openProject, loadRevOrEmpty } = await import('../app/project.js');
     const { root, store } = await openProject(this.root);
     const [a, b] = await rangeOf(args.range, store);
     const from = a === EMPTY ? await emptyRev() : await loadRevOrEmpty(root, a, store);
@@ -43,7 +43,7 @@ export default class Review extends BaseCommand {
     const up = stored?.up ?? renderUp(plan);
     const down = stored?.down ?? renderDown(plan);
     const svc = await import('../review/index.js');
-    const { semanticDiff } = await import('../cli/semdiff.js');
+    const { semanticDiff } = await import('../diff/semdiff.js');
     const changes = semanticDiff(from.schema, to.schema);
     const steps = svc.reviewSteps(plan, stored?.steps ?? summarizeSteps(plan));
     let proof = { ran: false, ok: true, ms: 0, cached: false, problems: [] as string[] };
@@ -103,7 +103,7 @@ export default class Review extends BaseCommand {
 const EMPTY = '(nothing)';
 
 /** emptyRev is the empty schema as a revision. */
-async function emptyRev(): Promise<import('../cli/project.js').LoadedRev> {
+async function emptyRev(): Promise<import('../app/project.js').LoadedRev> {
   const { emptySchema } = await import('../model/types.js');
   const { schemaHash } = await import('../canon/index.js');
   const schema = emptySchema();

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import type { Migration } from '../model/plan.js';
-import type { SemChange } from '../cli/semdiff.js';
+import type { SemChange } from '../diff/semdiff.js';
 
 /** ShowResult is what `show --json` prints. */
 export interface ShowResult {
@@ -43,8 +43,7 @@ export default class Show extends BaseCommand {
   async run(): Promise<ShowResult> {
     const { args, flags } = await this.parse(Show);
     const rev = args.rev ?? 'HEAD';
-    const { openProject, isWorking, loadWorking, shortId, formatDate, guard, headHash } =
-      await import('../cli/project.js');
+    const { openProject, isWorking, loadWorking, shortId, formatDate, headHash } = await import('../app/project.js');
     const { paint } = await import('../cli/term.js');
     const c = paint(process.stdout);
     const { root, store } = await openProject(this.root);
@@ -54,28 +53,13 @@ export default class Show extends BaseCommand {
       const head = await headHash(store);
       const { emptySchema } = await import('../model/types.js');
       const base = head ? await store.readSchema(head.id) : emptySchema();
-      const { semanticDiff } = await import('../cli/semdiff.js');
+      const { semanticDiff } = await import('../diff/semdiff.js');
       const changes = head?.hash === w.hash ? [] : semanticDiff(base, w.schema);
       const migrations: Migration[] = [];
       if (head?.hash !== w.hash) {
-        const { planMigration, renderUp, renderDown } = await import('../plan/index.js');
-        const { schemaHash } = await import('../canon/index.js');
-        const plan = await guard('migration planning (src/plan)', () => planMigration(base, w.schema));
-        migrations.push({
-          parent: head?.id ?? '',
-          fromHash: head?.hash ?? schemaHash(base),
-          toHash: w.hash,
-          up: renderUp(plan),
-          down: renderDown(plan),
-          steps: plan.steps.map((s) => ({
-            what: s.what,
-            object: s.object,
-            destructive: s.destructive,
-            rewrite: s.rewrite,
-            lock: s.lock,
-            reversible: s.reverse !== null,
-          })),
-        });
+        const { prepareEdge } = await import('../app/edge.js');
+        const edge = prepareEdge({ id: head?.id ?? '', schema: base, ...(head ? { hash: head.hash } : {}) }, w);
+        migrations.push(edge.migration);
       }
       result = {
         rev,
@@ -94,7 +78,7 @@ export default class Show extends BaseCommand {
       this.print(`Schema: ${w.hash}`);
       this.print(`Files:  ${result.files.join(', ') || '(none)'}`);
       if (changes.length) {
-        const { renderSemDiff } = await import('../cli/semdiff.js');
+        const { renderSemDiff } = await import('../diff/semdiff.js');
         this.print(`\nChanges since ${head ? `HEAD (${shortId(head.id)})` : 'nothing'}:`);
         this.print(renderSemDiff(changes, c).replace(/^/gm, '  '));
       } else this.print('\nsame schema as HEAD');

@@ -42,7 +42,7 @@ export default class Stamp extends BaseCommand {
         return stamp(s.store, s.target.db, s.target.label, args.rev, { force: flags.force });
       },
     );
-    const { renderStamp } = await import('../deploy/render.js');
+    const { renderStamp } = await import('../cli/move.js');
     this.print(renderStamp(r));
     return r;
   }

@@ -1,5 +1,5 @@
 import { BaseCommand } from '../cli/base.js';
-import type { SemChange } from '../cli/semdiff.js';
+import type { SemChange } from '../diff/semdiff.js';
 
 /** StatusResult is what `status --json` prints. */
 export interface StatusResult {
@@ -30,7 +30,7 @@ export default class Status extends BaseCommand {
   async run(): Promise<StatusResult> {
     await this.parse(Status);
     const { openProject, loadWorking, cachedWorkingHash, headHash, shortId, fileDirt } =
-      await import('../cli/project.js');
+      await import('../app/project.js');
     const { paint } = await import('../cli/term.js');
     const c = paint(process.stdout);
     const { root, store } = await openProject(this.root);
@@ -75,7 +75,7 @@ export default class Status extends BaseCommand {
     const clean = head ? head.hash === working.hash : isEmpty(working.schema!);
     let changes: SemChange[] = [];
     if (!clean) {
-      const { semanticDiff } = await import('../cli/semdiff.js');
+      const { semanticDiff } = await import('../diff/semdiff.js');
       const { emptySchema } = await import('../model/types.js');
       const base = head ? await store.readSchema(head.id) : emptySchema();
       changes = semanticDiff(base, working.schema!);
@@ -93,7 +93,7 @@ export default class Status extends BaseCommand {
     } else {
       this.print(head ? 'Changes since HEAD:' : 'Changes to commit (first commit):');
       if (changes.length) {
-        const { renderSemDiff } = await import('../cli/semdiff.js');
+        const { renderSemDiff } = await import('../diff/semdiff.js');
         this.print(renderSemDiff(changes, c).replace(/^/gm, '  '));
       } else {
         this.print('  (the schema hash differs, but no object-level difference was found)');

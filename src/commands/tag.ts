@@ -29,7 +29,7 @@ export default class Tag extends BaseCommand {
 
   async run(): Promise<TagResult> {
     const { args } = await this.parse(Tag);
-    const { openProject, shortId } = await import('../cli/project.js');
+    const { openProject, shortId } = await import('../app/project.js');
     const { store } = await openProject(this.root);
     if (args.name) {
       const id = await store.resolve(args.rev ?? 'HEAD');

@@ -35,7 +35,7 @@ The database is --url, else $DATABASE_URL, else the embedded PGlite database in 
 
   async run(): Promise<MoveResult> {
     const { args, flags } = await this.parse(Upgrade);
-    const { runMoveCommand } = await import('../deploy/command.js');
+    const { runMoveCommand } = await import('../cli/move.js');
     return runMoveCommand(
       this.root,
       'upgrade',

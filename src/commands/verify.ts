@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { SchemaverError, negative } from '../errors.js';
-import type { EdgeCheck } from '../pg/reverify.js';
+import type { EdgeCheck } from '../app/verify.js';
 import type { Verifier } from '../pg/offload.js';
 
 /** VerifyCommandResult is what `verify --json` prints. */
@@ -63,10 +63,10 @@ REV verifies the edges into one commit; A..B those of the commits reachable from
     flags: { all: boolean; force: boolean },
     verifier: Verifier,
   ): Promise<VerifyCommandResult> {
-    const { openProject, shortId } = await import('../cli/project.js');
+    const { openProject, shortId } = await import('../app/project.js');
     const { cacheDir } = await import('../store/index.js');
     const { Progress, paint } = await import('../cli/term.js');
-    const { commitsToVerify, verifyCommits } = await import('../pg/reverify.js');
+    const { commitsToVerify, verifyCommits } = await import('../app/verify.js');
     const { root, store } = await openProject(this.root);
     const ids = await commitsToVerify(store, { rev, all: flags.all });
     const progress = new Progress('verifying', this.jsonEnabled());

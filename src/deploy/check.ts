@@ -6,7 +6,7 @@
 import { SchemaverError, negative, type Issue } from '../errors.js';
 import type { Schema } from '../model/types.js';
 import type { Driver } from '../pg/driver.js';
-import type { SemChange } from '../cli/semdiff.js';
+import type { SemChange } from '../diff/semdiff.js';
 import { BASE, short, type DeployStore } from './path.js';
 import { readRecorded } from './versions.js';
 import type { ExcludeRule } from '../model/exclude.js';
@@ -71,7 +71,7 @@ export async function check(
   }
   const { emptySchema } = await import('../model/types.js');
   const { introspect } = await import('../pg/index.js');
-  const { semanticDiff } = await import('../cli/semdiff.js');
+  const { semanticDiff } = await import('../diff/semdiff.js');
   let snapshot: Schema;
   let hash: string | null = null;
   if (commit === BASE) snapshot = emptySchema();

@@ -39,18 +39,10 @@ export function schemaverVersion(): string {
   }
 }
 
-/** plannerClassifier classifies a down edge with the planner: child -> parent, with the child's renames reversed. */
+/** plannerClassifier classifies a down edge with the one hazard judge: child -> parent, with the child's renames reversed. */
 export const plannerClassifier: DownClassifier = async (from, to) => {
-  const { planMigration } = await import('../plan/index.js');
-  const { reverseHints } = await import('./reverse.js');
-  return planMigration(from, reverseHints(from, to)).steps.map((s): StepSummary => ({
-    what: s.what,
-    object: s.object,
-    destructive: s.destructive,
-    rewrite: s.rewrite,
-    lock: s.lock,
-    reversible: s.reverse !== null,
-  }));
+  const { downHazards } = await import('../plan/hazards.js');
+  return downHazards(from, to);
 };
 
 /** DeployContext is what every deploy operation works with. */

@@ -16,7 +16,7 @@ export { current, history, stamp, type CurrentResult, type HistoryResult, type S
 export { check, driftError, pgliteBuilder, type CheckResult, type SchemaBuilder } from './check.js';
 export { openTarget, targetUrl, localDir, lockLocal, type Target, type TargetOptions } from './target.js';
 export { withDeploy, type DeploySession, type DeployOpen } from './session.js';
-export { reverseHints } from './reverse.js';
+export { reverseHints } from '../plan/reverse.js';
 export {
   BASE,
   findPath,

@@ -47,7 +47,7 @@ async function extensionsOf(store: Store, revs: readonly string[]): Promise<stri
 
 /** withDeploy opens the project's store and target, runs fn, and always closes the target. */
 export async function withDeploy<T>(o: DeployOpen, fn: (s: DeploySession) => Promise<T>): Promise<T> {
-  const { openProject } = await import('../cli/project.js');
+  const { openProject } = await import('../store/project.js');
   const opened = await openProject(o.start);
   const root = opened.root;
   // commits of app git branches checked out before (their objects left with the checkout) stay readable

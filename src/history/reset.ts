@@ -58,7 +58,7 @@ export async function resetTo(root: string, store: Store, rev: string, mode: Res
     });
     let files = 0;
     if (snapshot) {
-      const { rememberWorkingHash } = await import('../cli/project.js');
+      const { rememberWorkingHash } = await import('../store/working.js');
       await rememberWorkingHash(root, snapshot, (await store.readCommit(target)).schemaHash);
       await store.writeState('MERGE_HEAD', undefined);
       await store.writeState('MERGE_STATE', undefined);

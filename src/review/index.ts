@@ -4,7 +4,7 @@
  * planned ones), the hazards of every step (data loss, table rewrite, long lock, and statements whose success
  * depends on the rows present), the proof in PGlite with its time, and a Mermaid ERD of the tables touched.
  */
-import type { SemChange } from '../cli/semdiff.js';
+import type { SemChange } from '../diff/semdiff.js';
 import type { Schema } from '../model/types.js';
 import type { Plan, StepSummary } from '../model/plan.js';
 

@@ -91,7 +91,7 @@ await section('schemaver --help', async () => {
 
 let gen, A;
 await section('generate', async () => {
-  gen = await dist('canon/generate.js');
+  gen = await import(new URL('../../build/tools/generate.js', import.meta.url).href);
   A = gen.generateSchema(TABLES, 1);
 });
 

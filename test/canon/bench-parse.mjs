@@ -1,6 +1,6 @@
 // Measures parse + hash of a generated 1000-table schema (about 12k columns), cold (first run in this process) and warm.
 // Run after `npx tsc -p .`:  node test/canon/bench-parse.mjs [tables]
-import { generateYamlFiles } from '../../dist/canon/generate.js';
+import { generateYamlFiles } from '../../build/tools/generate.js';
 import { parseSchemaFiles } from '../../dist/parse/index.js';
 import { schemaHash } from '../../dist/canon/index.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { schemaHash } from '../../src/canon/index.js';
-import { rng } from '../../src/canon/generate.js';
+import { rng } from '../../tools/generate.js';
 import { parseSchemaFiles, type SourceFile } from '../../src/parse/index.js';
 import { schemaToYamlDoc, type YamlTree } from '../../src/yaml/index.js';
 import { loadFixture } from '../parse/helpers.js';

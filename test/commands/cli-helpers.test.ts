@@ -1,7 +1,7 @@
 /** Unit tests of the CLI helpers behind log --graph, status/diff (semantic diff) and erd. */
 import { describe, expect, it } from 'vitest';
 import { renderGraph } from '../../src/cli/graph.js';
-import { semanticDiff, renderSemDiff } from '../../src/cli/semdiff.js';
+import { semanticDiff, renderSemDiff } from '../../src/diff/semdiff.js';
 import { renderErd } from '../../src/cli/erd.js';
 import { parseSchemaFiles } from '../../src/parse/index.js';
 import { schemaHash } from '../../src/canon/index.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSchemaFiles } from '../../src/parse/index.js';
 import { merge3 } from '../../src/merge/index.js';
-import { buildConflicts, locateObject } from '../../src/merge/commit.js';
+import { buildConflicts, locateObject } from '../../src/app/merge-edges.js';
 import { loadScenarios } from './scenarios.js';
 
 const load = (text: string) => parseSchemaFiles([{ path: 'schema/a.yaml', text }]).schema!;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { merge3 } from '../../src/merge/index.js';
 import type { Schema, Table } from '../../src/model/types.js';
 import { col, schema, table } from './build.js';
-import { generateSchema, mutateSchema } from '../../src/canon/generate.js';
+import { generateSchema, mutateSchema } from '../../tools/generate.js';
 
 function generate(n: number): Schema {
   const tables: Table[] = [];

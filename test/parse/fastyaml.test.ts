@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Ctx, locOf, parseYamlFile, type Node } from '../../src/parse/node.js';
 import { FALLBACK, fastParseYaml } from '../../src/parse/fastyaml.js';
-import { generateYamlFiles } from '../../src/canon/generate.js';
+import { generateYamlFiles } from '../../tools/generate.js';
 import { writeSchemaYaml } from '../../src/yaml/index.js';
 import { FIXTURES, loadFixture } from './helpers.js';
 

@@ -74,7 +74,7 @@ describe('verifyEdge', () => {
   });
 
   it('does not take a partial proof from nothing for a root proof, even for a generated edge', async () => {
-    const { generateSchema } = await import('../../src/canon/generate.js');
+    const { generateSchema } = await import('../../tools/generate.js');
     const big = generateSchema(40, 2);
     const plus = schema(
       'tables:\n  zzz:\n    columns:\n      id: { type: integer, primary_key: true }\n      k: integer\n',

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -61,5 +62,23 @@ describe('schemaver plan', () => {
     const r = await runCli(dir, ['plan', 'nope', '--json']);
     expect(r.code).toBe(2);
     expect(r.json<{ error: { code: string } }>().error.code).toBe('unknown-revision');
+  });
+});
+
+describe('plan --down judges hazards as downgrade does', () => {
+  it('undoing a rename is not destructive (example project, HEAD~2 -> HEAD~1 renames authors.born_on)', async () => {
+    const repo = join(fileURLToPath(import.meta.url), '..', '..', '..');
+    const r = await runCli(repo, ['plan', 'HEAD~2', 'HEAD~1', '--down', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = r.json<{ steps: { what: string; destructive: boolean }[] }>();
+    const undo = j.steps.find((s) => s.what === 'undo rename column authors.born_on to birth_date');
+    expect(undo).toMatchObject({ destructive: false });
+    // undoing an added column does lose data, as `downgrade --sql` says over the same edge
+    expect(j.steps.find((s) => s.what === 'undo add column books.published_on')).toMatchObject({ destructive: true });
+    const sql = await runCli(repo, ['downgrade', 'HEAD~2', '--from', 'HEAD~1', '--sql', '--json']);
+    expect(sql.code, sql.stderr).toBe(0);
+    const lossy = sql.json<{ destructive: { what: string }[] }>().destructive.map((s) => s.what);
+    expect(lossy.some((w) => /born_on|birth_date/.test(w))).toBe(false);
+    expect(j.steps.filter((s) => s.destructive).length).toBe(lossy.length);
   });
 });

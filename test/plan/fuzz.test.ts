@@ -1,9 +1,9 @@
 /**
- * Generated schemas (src/canon/generate.ts) mutated at random, planned and proven in PGlite both ways:
+ * Generated schemas (tools/generate.ts) mutated at random, planned and proven in PGlite both ways:
  * a regression net over combinations no hand-written scenario covers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSchema, mutateSchema } from '../../src/canon/generate.js';
+import { generateSchema, mutateSchema } from '../../tools/generate.js';
 import { emptySchema, type Schema } from '../../src/model/types.js';
 import { planMigration } from '../../src/plan/index.js';
 import { freshPglite } from '../../src/pg/pglite.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSchemaFiles } from '../../src/parse/index.js';
 import { planMigration } from '../../src/plan/index.js';
 import { castKnownMissing } from '../../src/plan/casts.js';
-import { withColumnLoc } from '../../src/cli/locate.js';
+import { withColumnLoc } from '../../src/app/locate.js';
 import { schemaHash } from '../../src/canon/index.js';
 import { freshPglite } from '../../src/pg/pglite.js';
 import type { Schema } from '../../src/model/types.js';

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initStore, type Store } from '../../src/store/index.js';
-import { loadWorking, cachedWorkingHash, headHash } from '../../src/cli/project.js';
+import { loadWorking, cachedWorkingHash, headHash } from '../../src/app/project.js';
 
 let root: string;
 let store: Store;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSchema } from '../../src/pg/build.js';
 import { canonicalJson } from '../../src/canon/index.js';
-import { generateSchema } from '../../src/canon/generate.js';
+import { generateSchema } from '../../tools/generate.js';
 import { parseSchemaFiles } from '../../src/parse/index.js';
 import { writeSchemaYaml } from '../../src/yaml/index.js';
 import { loadFixture } from '../parse/helpers.js';

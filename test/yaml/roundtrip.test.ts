@@ -116,7 +116,7 @@ tables:
 
 describe('generated schemas', () => {
   it('a generated 1000-table schema and a mutation of it round-trip through YAML', async () => {
-    const { generateSchema, mutateSchema } = await import('../../src/canon/generate.js');
+    const { generateSchema, mutateSchema } = await import('../../tools/generate.js');
     const s = generateSchema(1000, 3);
     expect(Object.keys(s.tables)).toHaveLength(1000);
     const cols = Object.values(s.tables).reduce((n, t) => n + t.columns.length, 0);
@@ -129,7 +129,7 @@ describe('generated schemas', () => {
   });
 
   it('mutateSchema changes the hash and keeps every reference valid', async () => {
-    const { generateSchema, mutateSchema } = await import('../../src/canon/generate.js');
+    const { generateSchema, mutateSchema } = await import('../../tools/generate.js');
     const { schemaHash } = await import('../../src/canon/index.js');
     const s = generateSchema(100, 5);
     const m = mutateSchema(s, 40, 6);

@@ -17,7 +17,7 @@ The model: git's branches are the branches. Every git branch carries schemaver's
 
   async run(): Promise<InstallResult> {
     await this.parse(GitInstall);
-    const { findProjectRoot } = await import('../../cli/project.js');
+    const { findProjectRoot } = await import('../../app/project.js');
     const { installGit } = await import('../../gitint/install.js');
     const root = findProjectRoot(this.root);
     const { openStore } = await import('../../store/index.js');

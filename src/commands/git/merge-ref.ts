@@ -16,7 +16,7 @@ export default class GitMergeRef extends BaseCommand {
 
   async run(): Promise<{ exit: number }> {
     await this.parse(GitMergeRef);
-    const { mergeRef } = await import('../../gitint/hooks.js');
+    const { mergeRef } = await import('../../app/githooks.js');
     const exit = mergeRef();
     process.exitCode = exit;
     return { exit };

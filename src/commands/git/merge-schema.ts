@@ -16,7 +16,7 @@ export default class GitMergeSchema extends BaseCommand {
 
   async run(): Promise<{ exit: number }> {
     const { args } = await this.parse(GitMergeSchema);
-    const { mergeSchema } = await import('../../gitint/hooks.js');
+    const { mergeSchema } = await import('../../app/githooks.js');
     const exit = await mergeSchema(process.cwd(), args.base, args.ours, args.theirs, args.path);
     process.exitCode = exit;
     return { exit };

@@ -15,7 +15,7 @@ export default class GitPostCheckout extends BaseCommand {
 
   async run(): Promise<{ kept: number }> {
     const { args } = await this.parse(GitPostCheckout);
-    const { findProjectRoot } = await import('../../cli/project.js');
+    const { findProjectRoot } = await import('../../app/project.js');
     const { keepRemovedObjects } = await import('../../gitint/recover.js');
     const kept = args.branch === '0' ? 0 : await keepRemovedObjects(findProjectRoot(this.root), args.prev, args.next);
     return { kept };

@@ -9,8 +9,8 @@ export default class GitPostMerge extends BaseCommand {
 
   async run(): Promise<{ amended: boolean }> {
     await this.parse(GitPostMerge);
-    const { findProjectRoot } = await import('../../cli/project.js');
-    const { postMerge } = await import('../../gitint/hooks.js');
+    const { findProjectRoot } = await import('../../app/project.js');
+    const { postMerge } = await import('../../app/githooks.js');
     const line = await postMerge(findProjectRoot(this.root));
     if (line) process.stderr.write(line + '\n');
     return { amended: line !== undefined };

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
-import type { HookOutcome } from '../../gitint/hooks.js';
+import type { HookOutcome } from '../../app/githooks.js';
 
 /** GitPreMergeCommit is the pre-merge-commit hook (set up by `git install`): the semantic merge of git's merge. */
 export default class GitPreMergeCommit extends BaseCommand {
@@ -17,8 +17,8 @@ export default class GitPreMergeCommit extends BaseCommand {
 
   async run(): Promise<HookOutcome> {
     const { flags } = await this.parse(GitPreMergeCommit);
-    const { openProject } = await import('../../cli/project.js');
-    const { preMergeCommit, gitMergeInProgress } = await import('../../gitint/hooks.js');
+    const { openProject } = await import('../../app/project.js');
+    const { preMergeCommit, gitMergeInProgress } = await import('../../app/githooks.js');
     const { root, store } = await openProject(this.root);
     if (flags['if-merging'] && !gitMergeInProgress(root)) return { exit: 0, action: 'none', lines: [] };
     const out = await preMergeCommit(root, store);

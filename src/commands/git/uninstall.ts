@@ -11,7 +11,7 @@ export default class GitUninstall extends BaseCommand {
 
   async run(): Promise<InstallResult> {
     await this.parse(GitUninstall);
-    const { findProjectRoot } = await import('../../cli/project.js');
+    const { findProjectRoot } = await import('../../app/project.js');
     const { uninstallGit } = await import('../../gitint/install.js');
     const r = await uninstallGit(findProjectRoot(this.root));
     this.print(r.changed ? 'git integration removed' : 'git integration was not installed; nothing changed');

@@ -1,7 +1,8 @@
-/** Human output of the deploy commands (the --json output is the result objects themselves). */
-import type { Paint } from '../cli/term.js';
-import type { MoveResult } from './engine.js';
-import type { CurrentResult, HistoryResult, StampResult } from './status.js';
+/** Human output of the deploy commands (the --json output is the result objects themselves), and the whole of upgrade/downgrade. */
+import { Progress, paint, type Paint } from './term.js';
+import { runMove, type MoveFlags } from '../app/move.js';
+import type { MoveResult } from '../deploy/engine.js';
+import type { CurrentResult, HistoryResult, StampResult } from '../deploy/status.js';
 
 const sid = (id: string | null | undefined): string => (id ? id.slice(0, 7) : 'base');
 
@@ -57,4 +58,38 @@ export function renderHistory(r: HistoryResult, c: Paint): string {
 export function renderStamp(r: StampResult): string {
   if (!r.changed) return `${r.target} already records ${sid(r.to)}; nothing to do`;
   return `stamped ${r.target} at ${sid(r.to)}${r.to ? ` (${r.hash})` : ' (nothing)'}${r.from ? `, was ${sid(r.from)}` : ''}; no SQL was run`;
+}
+
+/** MoveOutput is how a command shows people what a move did (suppressed with --json). */
+export interface MoveOutput {
+  readonly json: boolean;
+  note(line: string): void;
+  print(text: string): void;
+}
+
+/** runMoveCommand is the whole of `upgrade` and `downgrade`: move, then print the script (--sql) or the report. */
+export async function runMoveCommand(
+  start: string,
+  command: 'upgrade' | 'downgrade',
+  f: MoveFlags,
+  out: MoveOutput,
+): Promise<MoveResult> {
+  // statements of a long script tick on a TTY (cleared before each edge line and at the end)
+  const progress = new Progress(`${command}:`, out.json);
+  const r = await runMove(
+    start,
+    command,
+    f,
+    (l) => {
+      progress.done();
+      out.note(l);
+    },
+    (done, total) => progress.tick(done, total, 'statements'),
+  ).finally(() => progress.done());
+  if (r.sql !== undefined) {
+    if (!out.json) process.stdout.write(r.sql);
+    return r;
+  }
+  out.print(renderMove(r, paint(process.stdout)));
+  return r;
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { plannerClassifier } from '../../src/deploy/engine.js';
-import { reverseHints } from '../../src/deploy/reverse.js';
+import { reverseHints } from '../../src/plan/reverse.js';
 import { planMigration } from '../../src/plan/index.js';
 import type { Schema, Table } from '../../src/model/types.js';
-import { tablesSchema } from './fake-store.js';
+import { tablesSchema } from '../deploy/fake-store.js';
 
 /** withHint sets renamedFrom on a column (or the table when column is undefined). */
 function withHint(s: Schema, table: string, column: string | undefined, from: string): Schema {

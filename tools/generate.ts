@@ -2,10 +2,10 @@
  * Synthetic schemas for benchmarks and property tests: realistic tables (5-12 columns, identity keys, foreign keys to
  * earlier tables, indexes, checks, enums, a few views and triggers) and random mutations of them. Deterministic per seed.
  */
-import { assignDefaultNames, type NamingTable } from './names.js';
-import { tidySchema } from './canonical.js';
-import { qid } from '../model/ids.js';
-import { writeSchemaYaml } from '../yaml/index.js';
+import { assignDefaultNames, type NamingTable } from '../src/canon/names.js';
+import { tidySchema } from '../src/canon/canonical.js';
+import { qid } from '../src/model/ids.js';
+import { writeSchemaYaml } from '../src/yaml/index.js';
 import {
   emptySchema,
   emptyTable as modelEmptyTable,
@@ -16,7 +16,7 @@ import {
   type Schema,
   type Table,
   type View,
-} from '../model/types.js';
+} from '../src/model/types.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type MTable = Omit<Mutable<Table>, 'columns' | 'uniques' | 'checks' | 'foreignKeys' | 'indexes' | 'triggers'> & {

@@ -7,8 +7,8 @@ import { SchemaverError, negative, type Issue } from '../errors.js';
 import { emptySchema, type Schema } from '../model/types.js';
 import type { SourceFile } from '../parse/index.js';
 import type { Store } from '../store/index.js';
-import type { EdgeReport } from './commit.js';
-import type { Conflict } from './types.js';
+import type { EdgeReport } from './merge-edges.js';
+import type { Conflict } from '../merge/types.js';
 
 /** MERGE_HEAD_STATE names the store state file holding theirs' commit id while a merge is in progress. */
 export const MERGE_HEAD_STATE = 'MERGE_HEAD';
@@ -76,7 +76,7 @@ async function yamlWriter(): Promise<{ write(s: Schema, path: string): string; w
 /** ensureClean refuses when schema/ differs from HEAD's files (uncommitted work a merge would overwrite). */
 async function ensureClean(root: string, store: Store, head: string): Promise<void> {
   const { readSchemaDir } = await import('../parse/index.js');
-  const { fileDirt } = await import('../cli/project.js');
+  const { fileDirt } = await import('./project.js');
   const d = await fileDirt(store, head, await readSchemaDir(root));
   const dirty = [...d.added, ...d.removed, ...d.modified];
   if (dirty.length) {
@@ -160,8 +160,8 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   const [ours, theirsSnap] = [await store.readSnapshot(head), await store.readSnapshot(theirs)];
   const baseSnap = baseId ? await store.readSnapshot(baseId) : undefined;
   const baseSchema = baseSnap?.schema ?? emptySchema();
-  const { merge3 } = await import('./index.js');
-  const { layoutFiles } = await import('./layout.js');
+  const { merge3 } = await import('../merge/index.js');
+  const { layoutFiles } = await import('../merge/layout.js');
   const r = merge3(baseSchema, ours.schema, theirsSnap.schema);
   const writer = await yamlWriter();
   let files = layoutFiles({ ours, theirs: theirsSnap, merged: r.schema, ...writer });
@@ -183,13 +183,13 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
       });
     }
     // the result must build in PostgreSQL (a merge property, so also under --no-verify, which skips the edge proofs)
-    const { buildConflicts } = await import('./commit.js');
+    const { buildConflicts } = await import('./merge-edges.js');
     flags.note?.('building the merged schema in PGlite...');
     conflicts = await buildConflicts(mergedSchema);
   }
   if (conflicts.length) {
-    const { markConflicts, findMarkers } = await import('./markers.js');
-    const { getAt } = await import('./util.js');
+    const { markConflicts, findMarkers } = await import('../merge/markers.js');
+    const { getAt } = await import('../merge/util.js');
     const alternatives = (c: Conflict): string[][] => {
       // a one-column key or foreign key is usually written on its column (`references:`, `unique: true`)
       if (c.path[0] !== 'tables' || !['foreignKeys', 'uniques', 'primaryKey', 'checks'].includes(c.path[2] ?? ''))
@@ -258,7 +258,7 @@ async function commitMerge(
   },
   flags: MergeFlags,
 ): Promise<MergeOutcome> {
-  const { mergeMigrations } = await import('./commit.js');
+  const { mergeMigrations } = await import('./merge-edges.js');
   const { schemaHash } = await import('../canon/index.js');
   const { writeSchemaFiles, cacheDir } = await import('../store/index.js');
   const [oursSnap, theirsSnap] = [await store.readSnapshot(m.ours), await store.readSnapshot(m.theirs)];
@@ -318,7 +318,7 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
     });
   }
   const { readSchemaDir } = await import('../parse/index.js');
-  const { findMarkers } = await import('./markers.js');
+  const { findMarkers } = await import('../merge/markers.js');
   const left = findMarkers(await readSchemaDir(root));
   if (left.length) {
     const issues: Issue[] = left.map((loc) => ({
@@ -340,7 +340,7 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
   const files = await readSchemaDir(root);
   const { parseSchemaFiles } = await import('../parse/index.js');
   const schema = await (await import('../validate/index.js')).checkedSchema(parseSchemaFiles(files));
-  const { buildConflicts } = await import('./commit.js');
+  const { buildConflicts } = await import('./merge-edges.js');
   const c = await buildConflicts(schema);
   if (c.length)
     throw negative(

@@ -15,7 +15,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../store/index.js';
-import { git, gitOut, showFile, workTreeOf } from './git.js';
+import { git, gitOut, showFile, workTreeOf } from '../gitint/git.js';
 
 /** TEXT_CONFLICTS names the file in the git directory where mergeSchema notes files it kept ours for. */
 const TEXT_CONFLICTS = 'schemaver-text-conflicts.json';
@@ -84,7 +84,7 @@ export async function preMergeCommit(root: string, store: Store): Promise<HookOu
   await writeSchemaFiles(root, await store.readFiles(ours)); // the merge starts from ours, as `schemaver merge` does
   const msg =
     theirsName() ?? (await fsp.readFile(join(wt.gitDir, 'MERGE_MSG'), 'utf8').catch(() => '')).split('\n')[0]?.trim();
-  const { runMerge } = await import('../merge/run.js');
+  const { runMerge } = await import('./merge.js');
   const lines: string[] = [];
   const out = await runMerge(root, store, theirs, {
     message: msg || `Merge commit ${theirs.slice(0, 7)}`,

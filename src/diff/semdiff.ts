@@ -6,8 +6,10 @@
  */
 import type { Schema } from '../model/types.js';
 import { canonicalize, stableJson } from '../canon/index.js';
-import { applyRenames, findRenames } from '../diff/renames.js';
-import type { Paint } from './term.js';
+import { applyRenames, findRenames } from './renames.js';
+
+/** Colours are the styles renderSemDiff paints with (cli/term.ts's Paint fits). */
+export type Colours = Record<'green' | 'red' | 'yellow' | 'cyan' | 'bold', (s: string) => string>;
 
 /** SemOp is what happened to an object or attribute. */
 export type SemOp = 'add' | 'drop' | 'change' | 'rename';
@@ -210,9 +212,9 @@ export function summarize(v: unknown): string {
 }
 
 /** renderSemDiff writes changes as `+`/`-`/`~`/`>` lines grouped under their table, coloured when `color` paints. */
-export function renderSemDiff(changes: readonly SemChange[], color?: Paint): string {
+export function renderSemDiff(changes: readonly SemChange[], color?: Colours): string {
   const id = (s: string) => s;
-  const c = color ?? ({ green: id, red: id, yellow: id, cyan: id, bold: id } as unknown as Paint);
+  const c = color ?? ({ green: id, red: id, yellow: id, cyan: id, bold: id } as Colours);
   const lines: string[] = [];
   let header = '';
   for (const ch of changes) {

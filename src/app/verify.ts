@@ -2,9 +2,9 @@
 import { SchemaverError } from '../errors.js';
 import { emptySchema, type Schema } from '../model/types.js';
 import type { Store } from '../store/index.js';
-import type { VerifyData } from './verify.js';
-import { proveEdges, type EdgeJob } from './prove.js';
-import type { Verifier } from './offload.js';
+import type { VerifyData } from '../pg/verify.js';
+import { proveEdges, type EdgeJob } from '../pg/prove.js';
+import type { Verifier } from '../pg/offload.js';
 import { schemaHash } from '../canon/index.js';
 
 /** EdgeCheck is the outcome of re-verifying one stored edge (parent -> commit). */

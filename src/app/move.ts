@@ -1,8 +1,8 @@
-/** The services behind the `upgrade` and `downgrade` commands (kept out of the command files). */
+/** The service behind the `upgrade` and `downgrade` commands: open the project and target, move or print the script. */
 import { SchemaverError, envFailure } from '../errors.js';
-import { move, type MoveResult } from './engine.js';
+import { move, type MoveResult } from '../deploy/engine.js';
 import type { Store } from '../store/index.js';
-import { withDeploy } from './session.js';
+import { withDeploy } from '../deploy/session.js';
 
 /** MoveFlags are the parsed flags of upgrade/downgrade. */
 export interface MoveFlags {
@@ -82,41 +82,4 @@ export async function runMove(
       );
     },
   );
-}
-
-/** MoveOutput is how a command shows people what a move did (suppressed with --json). */
-export interface MoveOutput {
-  readonly json: boolean;
-  note(line: string): void;
-  print(text: string): void;
-}
-
-/** runMoveCommand is the whole of `upgrade` and `downgrade`: move, then print the script (--sql) or the report. */
-export async function runMoveCommand(
-  start: string,
-  command: 'upgrade' | 'downgrade',
-  f: MoveFlags,
-  out: MoveOutput,
-): Promise<MoveResult> {
-  // statements of a long script tick on a TTY (cleared before each edge line and at the end)
-  const { Progress } = await import('../cli/term.js');
-  const progress = new Progress(`${command}:`, out.json);
-  const r = await runMove(
-    start,
-    command,
-    f,
-    (l) => {
-      progress.done();
-      out.note(l);
-    },
-    (done, total) => progress.tick(done, total, 'statements'),
-  ).finally(() => progress.done());
-  if (r.sql !== undefined) {
-    if (!out.json) process.stdout.write(r.sql);
-    return r;
-  }
-  const { renderMove } = await import('./render.js');
-  const { paint } = await import('../cli/term.js');
-  out.print(renderMove(r, paint(process.stdout)));
-  return r;
 }

@@ -1,0 +1,175 @@
+/**
+ * The commit service: schema/ as a new commit with a migration from HEAD, planned and judged by the edge recipe
+ * (edge.ts) and proven in PGlite on the worker the command started early. The commit's store objects are
+ * prepared while the proof runs and written only after it passed.
+ */
+import { SchemaverError, negative } from '../errors.js';
+import type { StepSummary } from '../model/plan.js';
+import { emptySchema } from '../model/types.js';
+import { cacheDir, schemaHashOf, type Store } from '../store/index.js';
+import { amendedSql, edgeBase } from '../history/amend.js';
+import type { Verifier } from '../pg/offload.js';
+import { prepareEdge, proveEdgesOf, refuseDestructive, refuseFailedProofs, type HandScripts } from './edge.js';
+import { fileDirt, headHash, loadWorking, openProject, shortId, type LoadedRev } from './project.js';
+
+/** CommitResult is what `commit --json` prints. */
+export interface CommitResult {
+  readonly id: string;
+  readonly branch: string | null;
+  readonly message: string;
+  readonly schemaHash: string;
+  readonly parents: readonly string[];
+  readonly migrations: readonly {
+    readonly parent: string;
+    readonly steps: readonly StepSummary[];
+    readonly renames: readonly string[];
+    readonly handEdited: boolean;
+    readonly verified: boolean;
+    readonly verifyMs?: number;
+  }[];
+}
+
+/** CommitRequest is what the command asks for: the message, consent flags, hand-edited scripts and the early verifier (none with --no-verify). */
+export interface CommitRequest {
+  /** message: required unless `amend` (which keeps the amended commit's message by default). */
+  readonly message?: string;
+  /** amend: replace HEAD by a commit of schema/ migrated from HEAD's parent. */
+  readonly amend?: boolean;
+  readonly allowDestructive: boolean;
+  readonly hand: HandScripts;
+  readonly verifier?: Verifier;
+  /** note tells people what is happening (stderr); onProgress ticks statements of the proof. */
+  readonly note?: (line: string) => void;
+  readonly onProgress?: (phase: string, done: number, total: number) => void;
+  /** onProofEnd runs when the proof has settled (the command clears its progress line). */
+  readonly onProofEnd?: () => void;
+}
+
+/** CommitOutcome is the result plus what the human summary needs beyond --json. */
+export interface CommitOutcome {
+  readonly result: CommitResult;
+  /** amended: the commit replaced by --amend. */
+  readonly amended?: string;
+  /** textOnly: the schema equals its parent's (comments or formatting only): no migration was proven. */
+  readonly textOnly: boolean;
+}
+
+/** commitWorking commits schema/ under the store lock: refuses what it must (exit 1/2), proves, then writes. */
+export async function commitWorking(start: string, req: CommitRequest): Promise<CommitOutcome> {
+  const { root, store } = await openProject(start);
+  return store.withLock(async () => {
+    if (await store.readState('MERGE_HEAD')) {
+      throw new SchemaverError({
+        code: 'merge-in-progress',
+        message: 'a merge is in progress',
+        hint: 'finish it with `schemaver merge --continue` or drop it with `schemaver merge --abort`',
+        exit: 2,
+      });
+    }
+    const working = await loadWorking(root);
+    const tip = await headHash(store);
+    // the edge starts at HEAD, or at HEAD's parent when HEAD is being amended
+    const { head, amended, message } = await edgeBase(store, tip, Boolean(req.amend), req.message);
+    let hand = req.hand;
+    const kept = amended && hand.up === undefined ? await amendedSql(store, amended, working.hash) : undefined;
+    if (kept) hand = kept;
+    const textOnly =
+      head && head.hash === working.hash
+        ? await sameSchemaKind(store, head.id, working, hand.up, amended, message)
+        : false;
+    const parentSchema = head ? await store.readSchema(head.id) : emptySchema();
+    // of the snapshot as read (the cache key must follow the content)
+    const fromHash = await schemaHashOf(parentSchema);
+    if (!head && working.hash === fromHash && hand.up === undefined) {
+      throw negative(
+        'nothing-to-commit',
+        'nothing to commit: schema/ declares no objects yet',
+        'declare some objects in schema/*.yaml first',
+      );
+    }
+    const edge = prepareEdge(
+      { id: head?.id ?? '', schema: parentSchema, hash: fromHash },
+      { schema: working.schema, hash: working.hash },
+      hand,
+      working.files,
+    );
+    refuseDestructive([edge], req.allowDestructive, 'commit again');
+    if (req.verifier) req.note?.(`verifying the migration from ${head ? shortId(head.id) : 'nothing'} in PGlite...`);
+    // The proof runs on the worker thread while this one prepares the commit's objects
+    const proof =
+      req.verifier && !textOnly
+        ? proveEdgesOf([edge], {
+            cacheDir: cacheDir(root),
+            started: req.verifier,
+            ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+          })
+        : undefined;
+    proof?.catch(() => undefined); // awaited below; this only keeps an early throw here from leaving it unhandled
+    const prepared = await store
+      .prepareCommit({
+        message,
+        parents: head ? [head.id] : [],
+        ...(amended ? { replaces: amended } : {}),
+        schema: working.schema,
+        files: working.files,
+        migrations: [edge.migration],
+      })
+      .catch((e: unknown) => {
+        req.onProofEnd?.(); // the error starts on a clean line
+        throw e;
+      });
+    const results = proof ? await proof.finally(() => req.onProofEnd?.()) : undefined;
+    if (results) await refuseFailedProofs([edge], results, 'commit', working.files);
+    if (amended) await store.writeState('ORIG_HEAD', amended + '\n');
+    const id = await prepared.write();
+    const branch = await store.currentBranch();
+    const res = results?.[0];
+    const result: CommitResult = {
+      id,
+      branch: branch ?? null,
+      message,
+      schemaHash: working.hash,
+      parents: head ? [head.id] : [],
+      migrations: [
+        {
+          parent: edge.parent,
+          steps: edge.steps,
+          renames: edge.renames,
+          handEdited: edge.handEdited,
+          verified: res !== undefined,
+          ...(res ? { verifyMs: res.ms } : {}),
+        },
+      ],
+    };
+    return { result, textOnly, ...(amended ? { amended } : {}) };
+  });
+}
+
+/**
+ * sameSchemaKind decides a commit whose schema equals its parent's: a data-only commit (--up SQL given: false,
+ * it is proven like any edge), a comments/formatting-only commit (true: no migration), or nothing to commit.
+ */
+async function sameSchemaKind(
+  store: Store,
+  parent: string,
+  working: LoadedRev,
+  upText: string | undefined,
+  amended: string | undefined,
+  message: string,
+): Promise<boolean> {
+  if (upText !== undefined) return false;
+  const d = await fileDirt(store, parent, working.files);
+  const edited = [...d.added, ...d.removed, ...d.modified];
+  if (edited.length) return true;
+  if (amended && (await store.readCommit(amended)).message !== message) return true; // a new message for HEAD
+  throw negative(
+    'nothing-to-commit',
+    amended
+      ? `nothing to amend: schema/ and the message are those of ${shortId(amended)}'s parent`
+      : `nothing to commit: schema/ matches HEAD (${shortId(parent)}) byte for byte`,
+    amended
+      ? 'to drop HEAD altogether use `schemaver reset --hard HEAD~1`'
+      : 'edit schema/*.yaml first (a comment-only edit is a commit too); a data-only commit takes --up FILE',
+    { head: parent },
+  );
+}

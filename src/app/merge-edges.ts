@@ -1,0 +1,113 @@
+/**
+ * Making a merge commit: a migration from each parent to the merged schema through the edge recipe commit uses
+ * (edge.ts: planned, judged, proven in PGlite unless --no-verify), and the PostgreSQL build check that turns
+ * "the merged schema does not build" (a view on a dropped column...) into a located 'semantic' conflict.
+ */
+import type { Migration, StepSummary } from '../model/plan.js';
+import { emptySchema, type Schema } from '../model/types.js';
+import { schemaHash } from '../canon/index.js';
+import type { Conflict } from '../merge/types.js';
+import type { VerifyResult } from '../pg/verify.js';
+import { planMigration } from '../plan/index.js';
+import { freshPglite } from '../pg/pglite.js';
+import { prepareEdge, proveEdgesOf, refuseDestructive, refuseFailedProofs } from './edge.js';
+
+/** EdgeReport is what a merge tells about one parent edge. */
+export interface EdgeReport {
+  readonly parent: string;
+  readonly steps: readonly StepSummary[];
+  readonly renames: readonly string[];
+  readonly verified: boolean;
+  readonly verifyMs?: number;
+}
+
+/** locateObject finds the model path of a step's object id (`users`, `users.email`, `named_users`). */
+export function locateObject(schema: Schema, object: string): string[] {
+  for (const s of [
+    'tables',
+    'views',
+    'enums',
+    'domains',
+    'composites',
+    'sequences',
+    'functions',
+    'extensions',
+    'schemas',
+  ] as const) {
+    if (object in schema[s]) return [s, object];
+  }
+  for (const [k, t] of Object.entries(schema.tables)) {
+    if (object.startsWith(k + '.')) {
+      const rest = object.slice(k.length + 1);
+      if (t.columns.some((c) => c.name === rest)) return ['tables', k, 'columns', rest];
+      for (const f of ['indexes', 'uniques', 'checks', 'foreignKeys', 'exclusions', 'triggers', 'policies'] as const)
+        if (rest in t[f]) return ['tables', k, f, rest];
+      return ['tables', k];
+    }
+  }
+  for (const k of Object.keys(schema.functions)) if (k.startsWith(object + '(')) return ['functions', k];
+  return [];
+}
+
+/**
+ * buildConflicts builds `schema` from nothing in a fresh PGlite, step by step; the first step PostgreSQL
+ * rejects becomes a 'semantic' conflict naming its object and carrying PostgreSQL's message.
+ */
+export async function buildConflicts(schema: Schema): Promise<Conflict[]> {
+  const plan = planMigration(emptySchema(), schema);
+  const db = await freshPglite({ extensions: Object.keys(schema.extensions) });
+  try {
+    for (const step of plan.steps) {
+      for (const sql of step.sql) {
+        try {
+          await db.exec(sql);
+        } catch (e) {
+          const path = locateObject(schema, step.object);
+          return [
+            {
+              path,
+              object: step.object,
+              kind: 'semantic',
+              message: `the merged schema does not build in PostgreSQL: ${(e as Error).message} (while: ${step.what})`,
+            },
+          ];
+        }
+      }
+    }
+    return [];
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * mergeMigrations prepares and (when `verify`) proves the migration from each parent to `merged` with the edge
+ * recipe commit uses. Refuses (exit 1) when a step loses data and `allowDestructive` is off, or when a proof fails.
+ */
+export async function mergeMigrations(
+  parents: readonly { id: string; schema: Schema }[],
+  merged: Schema,
+  opts: { verify: boolean; allowDestructive: boolean; note?: (text: string) => void; cacheDir?: string },
+): Promise<{ migrations: Migration[]; edges: EdgeReport[] }> {
+  const toHash = schemaHash(merged);
+  const prepared = parents.map((p) => prepareEdge(p, { schema: merged, hash: toHash }));
+  refuseDestructive(prepared, opts.allowDestructive, 'run the merge again');
+  let proofs: (VerifyResult | undefined)[] = prepared.map(() => undefined);
+  if (opts.verify) {
+    for (const e of prepared) opts.note?.(`verifying the migration from ${e.parent.slice(0, 7)} in PGlite...`);
+    // both parents' edges at once, one per core; the cache is shared with commit and verify
+    proofs = await proveEdgesOf(prepared, opts.cacheDir ? { cacheDir: opts.cacheDir } : {});
+    await refuseFailedProofs(prepared, proofs, 'merge');
+  }
+  const edges = prepared.map((e, i): EdgeReport => {
+    const res = proofs[i];
+    return {
+      parent: e.parent,
+      steps: e.steps,
+      renames: e.renames,
+      verified: res !== undefined,
+      ...(res ? { verifyMs: res.ms } : {}),
+    };
+  });
+  return { migrations: prepared.map((e) => e.migration), edges };
+}
