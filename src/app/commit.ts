@@ -9,6 +9,7 @@ import { emptySchema } from '../model/types.js';
 import { cacheDir, schemaHashOf, type Store } from '../store/index.js';
 import { amendedSql, edgeBase } from '../history/amend.js';
 import type { Verifier } from '../pg/offload.js';
+import { failingSteps, refuseFailingOnData, type FailingStep } from './datafail.js';
 import { prepareEdge, proveEdgesOf, refuseDestructive, refuseFailedProofs, type HandScripts } from './edge.js';
 import { fileDirt, headHash, loadWorking, openProject, shortId, type LoadedRev } from './project.js';
 
@@ -26,6 +27,8 @@ export interface CommitResult {
     readonly handEdited: boolean;
     readonly verified: boolean;
     readonly verifyMs?: number;
+    /** failsOnData: steps that fail on tables holding rows, accepted with --allow-empty-only. */
+    readonly failsOnData?: readonly FailingStep[];
   }[];
 }
 
@@ -36,6 +39,8 @@ export interface CommitRequest {
   /** amend: replace HEAD by a commit of schema/ migrated from HEAD's parent. */
   readonly amend?: boolean;
   readonly allowDestructive: boolean;
+  /** allowEmptyOnly: accept steps that fail on tables holding rows (tables empty in every database). */
+  readonly allowEmptyOnly?: boolean;
   readonly hand: HandScripts;
   readonly verifier?: Verifier;
   /** note tells people what is happening (stderr); onProgress ticks statements of the proof. */
@@ -120,6 +125,8 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
       });
     const results = proof ? await proof.finally(() => req.onProofEnd?.()) : undefined;
     if (results) await refuseFailedProofs([edge], results, 'commit', working.files);
+    const failsOnData = results ? failingSteps([edge], results) : [];
+    refuseFailingOnData(failsOnData, Boolean(req.allowEmptyOnly), 'commit again');
     if (amended) await store.writeState('ORIG_HEAD', amended + '\n');
     const id = await prepared.write();
     const branch = await store.currentBranch();
@@ -138,6 +145,7 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
           handEdited: edge.handEdited,
           verified: res !== undefined,
           ...(res ? { verifyMs: res.ms } : {}),
+          ...(failsOnData.length ? { failsOnData } : {}),
         },
       ],
     };

@@ -10,6 +10,7 @@ import type { Conflict } from '../merge/types.js';
 import type { VerifyResult } from '../pg/verify.js';
 import { planMigration } from '../plan/index.js';
 import { freshPglite } from '../pg/pglite.js';
+import { failingSteps, refuseFailingOnData, type FailingStep } from './datafail.js';
 import { prepareEdge, proveEdgesOf, refuseDestructive, refuseFailedProofs } from './edge.js';
 
 /** EdgeReport is what a merge tells about one parent edge. */
@@ -19,6 +20,8 @@ export interface EdgeReport {
   readonly renames: readonly string[];
   readonly verified: boolean;
   readonly verifyMs?: number;
+  /** failsOnData: steps that fail on tables holding rows, accepted with --allow-empty-only. */
+  readonly failsOnData?: readonly FailingStep[];
 }
 
 /** locateObject finds the model path of a step's object id (`users`, `users.email`, `named_users`). */
@@ -87,7 +90,13 @@ export async function buildConflicts(schema: Schema): Promise<Conflict[]> {
 export async function mergeMigrations(
   parents: readonly { id: string; schema: Schema }[],
   merged: Schema,
-  opts: { verify: boolean; allowDestructive: boolean; note?: (text: string) => void; cacheDir?: string },
+  opts: {
+    verify: boolean;
+    allowDestructive: boolean;
+    allowEmptyOnly?: boolean;
+    note?: (text: string) => void;
+    cacheDir?: string;
+  },
 ): Promise<{ migrations: Migration[]; edges: EdgeReport[] }> {
   const toHash = schemaHash(merged);
   const prepared = parents.map((p) => prepareEdge(p, { schema: merged, hash: toHash }));
@@ -99,6 +108,8 @@ export async function mergeMigrations(
     proofs = await proveEdgesOf(prepared, opts.cacheDir ? { cacheDir: opts.cacheDir } : {});
     await refuseFailedProofs(prepared, proofs, 'merge');
   }
+  const failing = failingSteps(prepared, proofs);
+  refuseFailingOnData(failing, Boolean(opts.allowEmptyOnly), 'run the merge again');
   const edges = prepared.map((e, i): EdgeReport => {
     const res = proofs[i];
     return {
@@ -107,6 +118,7 @@ export async function mergeMigrations(
       renames: e.renames,
       verified: res !== undefined,
       ...(res ? { verifyMs: res.ms } : {}),
+      ...(failing.some((f) => f.edge === e.parent) ? { failsOnData: failing.filter((f) => f.edge === e.parent) } : {}),
     };
   });
   return { migrations: prepared.map((e) => e.migration), edges };

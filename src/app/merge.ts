@@ -58,6 +58,8 @@ export interface MergeFlags {
   readonly message?: string;
   readonly verify: boolean;
   readonly allowDestructive: boolean;
+  /** allowEmptyOnly: accept steps that fail on tables holding rows. */
+  readonly allowEmptyOnly?: boolean;
   readonly note?: (text: string) => void;
   /** preferFiles: schema/ files to commit instead of the laid-out ones when they read as exactly the merged schema
    * (git's line merge of the YAML, which keeps both sides' comments and formatting). */

@@ -1,6 +1,12 @@
 /** The service behind the `upgrade` and `downgrade` commands: open the project and target, move or print the script. */
 import { SchemaverError, envFailure } from '../errors.js';
 import { move, type MoveResult } from '../deploy/engine.js';
+import { emptySchema } from '../model/types.js';
+import type { StepSummary } from '../model/plan.js';
+import { schemaHash } from '../canon/index.js';
+import { proveEdges, type EdgeJob } from '../pg/prove.js';
+import { cacheDir } from '../store/index.js';
+import { describeFailure, failingSteps, type FailingStep } from './datafail.js';
 import type { Store } from '../store/index.js';
 import { withDeploy } from '../deploy/session.js';
 
@@ -36,7 +42,7 @@ export async function runMove(
   f: MoveFlags,
   note: (line: string) => void,
   onStatement?: (done: number, total: number) => void,
-): Promise<MoveResult> {
+): Promise<MoveOutcome> {
   if (f.from !== undefined && !f.sql) {
     // checked before anything is opened: bad input writes nothing (not even the local database)
     throw new SchemaverError({
@@ -60,7 +66,7 @@ export async function runMove(
     },
     async (s) => {
       if (!s.target.db && !f.sql) throw envFailure('no-database', `no database to ${command}`);
-      return move(
+      const r = await move(
         {
           store: s.store,
           db: f.from !== undefined ? undefined : s.target.db,
@@ -80,6 +86,58 @@ export async function runMove(
           ...(f.from !== undefined ? { from: f.from } : {}),
         },
       );
+      return f.sql ? withDataFailures(r, s.store, cacheDir(s.root)) : r;
     },
   );
+}
+
+/** MoveOutcome is a move's result; with --sql it also names the steps of the script that fail on tables holding rows. */
+export type MoveOutcome = MoveResult & { readonly failsOnData?: readonly FailingStep[] };
+
+/**
+ * withDataFailures proves the script's edges (the verification cache answers for edges proven before) and, when
+ * a step fails on tables holding rows, says so in the script's header and in the result, as commit does.
+ */
+async function withDataFailures(r: MoveResult, store: Store, cache: string): Promise<MoveOutcome> {
+  const found = await pathFailures(r, store, cache);
+  if (!found.length || r.sql === undefined) return r;
+  const lines = found.map((f) => `--   ${describeFailure(f)}\n--     hint: ${f.hint}`).join('\n');
+  const sql = r.sql.replace(
+    '\nBEGIN;',
+    `\n-- WARNING: these steps work on empty tables but fail on tables holding rows:\n${lines}\n\nBEGIN;`,
+  );
+  return { ...r, sql, failsOnData: found };
+}
+
+/** pathFailures proves each edge of a move and keeps the failures of the direction the move runs it in. */
+async function pathFailures(r: MoveResult, store: Store, cache: string): Promise<FailingStep[]> {
+  const edges: { parent: string; steps: StepSummary[]; direction: 'up' | 'down' }[] = [];
+  const jobs: EdgeJob[] = [];
+  for (const e of r.edges) {
+    const child = e.direction === 'up' ? e.to : e.from;
+    const parent = (e.direction === 'up' ? e.from : e.to) ?? '';
+    if (!child) continue;
+    const snap = await store.readSnapshot(child);
+    const m = snap.migrations.find((x) => x.parent === parent);
+    if (!m) continue;
+    const from = parent ? (await store.readSnapshot(parent)).schema : emptySchema();
+    const reversible = m.steps.every((x) => x.reversible);
+    edges.push({ parent, steps: [...m.steps], direction: e.direction });
+    jobs.push({
+      from,
+      to: snap.schema,
+      up: m.up,
+      down: reversible ? m.down : null,
+      opts: {
+        allowDataLoss: m.steps.some((x) => x.destructive),
+        hashes: { from: schemaHash(from), to: schemaHash(snap.schema) },
+      },
+    });
+  }
+  if (!jobs.length) return [];
+  const proofs = await proveEdges(jobs, { cacheDir: cache });
+  return failingSteps(edges, proofs).filter((f, i, all) => {
+    const edge = edges.find((e) => e.parent === f.edge);
+    return edge !== undefined && f.phase === edge.direction && all.indexOf(f) === i;
+  });
 }

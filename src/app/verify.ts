@@ -6,6 +6,7 @@ import type { VerifyData } from '../pg/verify.js';
 import { proveEdges, type EdgeJob } from '../pg/prove.js';
 import type { Verifier } from '../pg/offload.js';
 import { schemaHash } from '../canon/index.js';
+import { failingSteps, type FailingStep } from './datafail.js';
 
 /** EdgeCheck is the outcome of re-verifying one stored edge (parent -> commit). */
 export interface EdgeCheck {
@@ -17,6 +18,8 @@ export interface EdgeCheck {
   readonly ms: number;
   readonly problems: readonly string[];
   readonly warnings: readonly string[];
+  /** failsOnData: steps that fail on tables holding rows (each with its table, PostgreSQL's error and a hint). */
+  readonly failsOnData: readonly FailingStep[];
   /** partial: proven on the edge's closure of `objects` of `of` objects (see closure.ts). */
   readonly partial?: { readonly objects: number; readonly of: number };
   /** timings: wall milliseconds per verification phase. */
@@ -126,6 +129,7 @@ export async function verifyCommits(
         ms: r.ms,
         problems: r.problems,
         warnings: data?.warnings ?? [],
+        failsOnData: failingSteps([{ parent: m.parent, steps: m.steps }], [r]),
         ...(data?.partial ? { partial: data.partial } : {}),
         ...(data?.timings && !data.cached ? { timings: data.timings } : {}),
       };

@@ -4,6 +4,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { SchemaverError } from '../errors.js';
 import type { CommitOutcome, CommitResult } from '../app/commit.js';
+import { describeFailure } from '../app/datafail.js';
 
 export type { CommitResult } from '../app/commit.js';
 
@@ -15,7 +16,7 @@ export default class Commit extends BaseCommand {
 
 A commit whose schema equals HEAD's is still possible in two cases: --up (and --down) SQL with no schema change is a data-only commit (a backfill), proven in PGlite to keep the schema and run by \`upgrade\` in order; and an edit of comments or formatting alone is committed with no migration at all. --amend replaces HEAD (not a merge commit) by a commit of schema/ as it is now, migrated and verified from HEAD's parent, keeping HEAD's message unless -m is given.
 
-Steps that lose data (drop table or column, narrowing a type...) need --allow-destructive. Hand-edited SQL (--up FILE, optionally --down FILE) replaces the generated scripts; it must verify too. Renames declared with renamed_from hints that apply to HEAD are recorded with the commit.`;
+Steps that lose data (drop table or column, narrowing a type...) need --allow-destructive. The proof runs the migration on tables holding sample rows too: a step that only works on empty tables (a NOT NULL column without a default, a unique key over duplicates...) refuses the commit with the step, the table and PostgreSQL's error; --allow-empty-only accepts it. Hand-edited SQL (--up FILE, optionally --down FILE) replaces the generated scripts; it must verify too. Renames declared with renamed_from hints that apply to HEAD are recorded with the commit.`;
 
   static override examples = [
     '<%= config.bin %> commit -m "add users"',
@@ -36,6 +37,9 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       summary: "Replace HEAD by a new commit: schema/ as it is now, migrated (and verified) from HEAD's parent.",
     }),
     'allow-destructive': Flags.boolean({ summary: 'Allow steps that lose data (drop table/column, narrowing type).' }),
+    'allow-empty-only': Flags.boolean({
+      summary: 'Allow steps that fail on tables holding rows (for tables that are empty in every database).',
+    }),
     verify: Flags.boolean({
       summary: 'Prove the migration in PGlite (--no-verify skips it).',
       default: true,
@@ -77,6 +81,7 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
         ...(flags.message !== undefined ? { message: flags.message } : {}),
         amend: flags.amend,
         allowDestructive: flags['allow-destructive'],
+        allowEmptyOnly: flags['allow-empty-only'],
         hand,
         ...(verifier ? { verifier } : {}),
         note: (l) => this.note(l),
@@ -109,6 +114,7 @@ function renderCommit(o: CommitOutcome): string {
     ...(o.amended ? [` amended ${o.amended.slice(0, 7)} (now unreachable from the branch; ORIG_HEAD keeps it)`] : []),
     ` ${steps.length} step(s)${flagsText.length ? ` (${flagsText.join(', ')})` : ''}, schema ${r.schemaHash.slice(0, 16)}…`,
     ...m.renames.map((x) => ` rename ${x}`),
+    ...(m.failsOnData ?? []).map((f) => ` accepted with --allow-empty-only: ${describeFailure(f)}`),
     o.textOnly
       ? ' same schema: comments or formatting only, no migration'
       : m.verified

@@ -44,6 +44,9 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
       allowNo: true,
     }),
     'allow-destructive': Flags.boolean({ summary: 'Allow migration steps that lose data on either parent edge.' }),
+    'allow-empty-only': Flags.boolean({
+      summary: 'Allow migration steps that fail on tables holding rows (tables empty in every database).',
+    }),
   };
 
   async run(): Promise<MergeOutcome | { status: 'aborted'; head: string; restored: boolean; kept: string[] }> {
@@ -55,6 +58,7 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
       ...(flags.message !== undefined ? { message: flags.message } : {}),
       verify: flags.verify,
       allowDestructive: flags['allow-destructive'],
+      allowEmptyOnly: flags['allow-empty-only'],
       note: (t: string) => this.note(t),
     };
     if (flags.abort) {

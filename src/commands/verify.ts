@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
+import { describeFailure, refuseFailingOnData } from '../app/datafail.js';
 import { SchemaverError, negative } from '../errors.js';
 import type { EdgeCheck } from '../app/verify.js';
 import type { Verifier } from '../pg/offload.js';
@@ -18,7 +19,7 @@ export default class Verify extends BaseCommand {
     'Prove stored migrations again in PGlite: up reproduces the commit, down restores its parent.';
   static override description = `For each commit named (default HEAD), every migration edge stored with it (one per parent; a root commit's edge starts from nothing) is checked the way commit checks it: the parent schema is built from nothing in an in-process PGlite, sample rows are inserted, up runs and the catalog must equal the commit's schema built from nothing; down runs and the catalog must equal the parent's; sample rows must survive.
 
-REV verifies the edges into one commit; A..B those of the commits reachable from B but not from A (like git log A..B); --all every commit reachable from a branch, a tag or HEAD. Edges already proven are remembered in .schemaver/cache/verified.json and skipped; --force proves them again. Exit 1 when any edge fails.`;
+REV verifies the edges into one commit; A..B those of the commits reachable from B but not from A (like git log A..B); --all every commit reachable from a branch, a tag or HEAD. Edges already proven are remembered in .schemaver/cache/verified.json and skipped; --force proves them again. Exit 1 when any edge fails, and when a step fails on tables holding rows (it works on empty tables only; --allow-empty-only passes such edges).`;
 
   static override examples = [
     '<%= config.bin %> verify',
@@ -37,6 +38,9 @@ REV verifies the edges into one commit; A..B those of the commits reachable from
   static override flags = {
     all: Flags.boolean({ summary: 'Verify every commit reachable from a branch, a tag or HEAD.' }),
     force: Flags.boolean({ summary: 'Prove edges again even when they were verified before.' }),
+    'allow-empty-only': Flags.boolean({
+      summary: 'Pass edges whose steps fail on tables holding rows (tables empty in every database).',
+    }),
   };
 
   async run(): Promise<VerifyCommandResult> {
@@ -60,7 +64,7 @@ REV verifies the edges into one commit; A..B those of the commits reachable from
 
   private async verify(
     rev: string | undefined,
-    flags: { all: boolean; force: boolean },
+    flags: { all: boolean; force: boolean; 'allow-empty-only': boolean },
     verifier: Verifier,
   ): Promise<VerifyCommandResult> {
     const { openProject, shortId } = await import('../app/project.js');
@@ -83,7 +87,9 @@ REV verifies the edges into one commit; A..B those of the commits reachable from
           `${tag} ${from} -> ${shortId(e.commit)}  ${e.cached ? c.dim('(verified before)') : c.dim(`(${e.ms} ms)`)}`,
         );
         for (const p of e.problems) this.print(`       ${p}`);
-        for (const w of e.warnings) this.print(c.yellow(`       warning: ${w}`));
+        for (const w of e.warnings)
+          if (!/fails on tables holding rows/.test(w)) this.print(c.yellow(`       warning: ${w}`));
+        for (const f of e.failsOnData) this.print(c.yellow(`       fails on data: ${describeFailure(f)}`));
         progress.tick(done, total, shortId(e.commit));
       },
     });
@@ -99,6 +105,11 @@ REV verifies the edges into one commit; A..B those of the commits reachable from
         result,
       );
     }
+    refuseFailingOnData(
+      edges.flatMap((e) => e.failsOnData),
+      flags['allow-empty-only'],
+      'verify again',
+    );
     this.print(`${edges.length} edge(s) verified${cached ? ` (${cached} proven before; --force to prove again)` : ''}`);
     return result;
   }

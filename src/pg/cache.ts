@@ -9,6 +9,14 @@ import path from 'node:path';
 import type { Schema } from '../model/types.js';
 import { schemaHash } from '../canon/index.js';
 import { pgliteVersionString } from './pglite.js';
+import type { DataFailure } from './verify.js';
+
+/** CacheEntry is what the cache remembers of a proven edge: its time, and the statements that fail on rows. */
+export interface CacheEntry {
+  readonly ms: number;
+  readonly at: string;
+  readonly failsOnData?: readonly DataFailure[];
+}
 
 /** edgeKey identifies an edge for the verification cache: both schema hashes, both scripts and the PGlite version. */
 export function edgeKey(
@@ -34,10 +42,10 @@ export function edgeKey(
 
 const CACHE_FILE = 'verified.json';
 
-async function readCache(dir: string): Promise<Record<string, { ms: number; at: string }>> {
+async function readCache(dir: string): Promise<Record<string, CacheEntry>> {
   try {
     const parsed = JSON.parse(await readFile(path.join(dir, CACHE_FILE), 'utf8')) as unknown;
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, { ms: number; at: string }>) : {};
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, CacheEntry>) : {};
   } catch {
     return {};
   }
@@ -48,16 +56,26 @@ export async function verifiedKeys(dir: string): Promise<Set<string>> {
   return new Set(Object.keys(await readCache(dir)));
 }
 
+/** verifiedEntries reads the cache in `dir` once: every edge it records as verified, by key. */
+export async function verifiedEntries(dir: string): Promise<Map<string, CacheEntry>> {
+  return new Map(Object.entries(await readCache(dir)));
+}
+
 /** isVerified tells whether the cache in `dir` records the edge `key` as verified. */
 export async function isVerified(dir: string, key: string): Promise<boolean> {
   return key in (await readCache(dir));
 }
 
 /** recordVerified adds an edge to the cache in `dir` (written atomically; a failure to write only costs speed). */
-export async function recordVerified(dir: string, key: string, ms: number): Promise<void> {
+export async function recordVerified(
+  dir: string,
+  key: string,
+  ms: number,
+  failsOnData?: readonly DataFailure[],
+): Promise<void> {
   try {
     const cache = await readCache(dir);
-    cache[key] = { ms, at: new Date().toISOString() };
+    cache[key] = { ms, at: new Date().toISOString(), ...(failsOnData?.length ? { failsOnData } : {}) };
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, CACHE_FILE);
     const tmp = `${file}.${process.pid}.tmp`;

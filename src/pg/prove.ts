@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { Schema } from '../model/types.js';
 import { startVerifier, type Verifier } from './offload.js';
-import { edgeKey, recordVerified, verifiedKeys } from './cache.js';
+import { edgeKey, recordVerified, verifiedEntries, type CacheEntry } from './cache.js';
 import type { VerifyData, VerifyOptions, VerifyResult } from './verify.js';
 
 /** EdgeJob is one edge to prove: verifyEdge's arguments (the cache options are proveEdges'). */
@@ -34,10 +34,23 @@ export async function proveEdges(jobs: readonly EdgeJob[], opts: ProveOptions = 
   const results: VerifyResult[] = new Array(jobs.length);
   const keys = jobs.map((j) => (opts.cacheDir ? edgeKey(j.from, j.to, j.up, j.down, j.opts?.hashes) : ''));
   const todo: number[] = [];
-  const known = opts.cacheDir && !opts.force ? await verifiedKeys(opts.cacheDir) : new Set<string>();
+  const known = opts.cacheDir && !opts.force ? await verifiedEntries(opts.cacheDir) : new Map<string, CacheEntry>();
   for (let i = 0; i < jobs.length; i++) {
-    if (known.has(keys[i]!)) {
-      const data: VerifyData = { cached: true, up: [], down: [], replan: [], data: [], warnings: [], samples: {} };
+    const entry = known.get(keys[i]!);
+    if (entry) {
+      // what fails on rows is remembered with the edge: a cached answer says it again
+      const failsOnData = entry.failsOnData ?? [];
+      const warnings = failsOnData.map((f) => `${f.phase} fails on tables holding rows: ${f.error}`);
+      const data: VerifyData = {
+        cached: true,
+        up: [],
+        down: [],
+        replan: [],
+        data: [],
+        warnings,
+        samples: {},
+        ...(failsOnData.length ? { failsOnData } : {}),
+      };
       results[i] = { ok: true, problems: [], data, ms: 0 };
       opts.onEdge?.(i, results[i]!);
     } else todo.push(i);
@@ -62,7 +75,8 @@ export async function proveEdges(jobs: readonly EdgeJob[], opts: ProveOptions = 
           results[i] = r;
           if (r.ok && opts.cacheDir) {
             const dir = opts.cacheDir;
-            recording = recording.then(() => recordVerified(dir, keys[i]!, r.ms)); // one writer at a time
+            const failsOnData = (r.data as VerifyData | undefined)?.failsOnData;
+            recording = recording.then(() => recordVerified(dir, keys[i]!, r.ms, failsOnData)); // one writer at a time
           }
           opts.onEdge?.(i, r);
         }

@@ -18,6 +18,7 @@ import { execBatched } from './batch.js';
 import { countRows, insertSamples } from './samples.js';
 import { readCachedReadback, writeCachedReadback } from './readback.js';
 import { schemaHash } from '../canon/index.js';
+import { splitStatements } from '../sql/split.js';
 
 /** VerifyResult tells whether an edge reproduces its target, with a semantic diff when it does not. */
 export interface VerifyResult {
@@ -56,9 +57,28 @@ export interface VerifyOptions {
   readonly hashes?: { readonly from: string; readonly to: string };
 }
 
+/**
+ * DataFailure is a statement that runs on empty tables but fails on tables holding rows (the sample rows): the
+ * migration would fail on a populated database. `table` comes from PostgreSQL's error when it names one.
+ */
+export interface DataFailure {
+  readonly phase: 'up' | 'down';
+  /** statement: the failing statement of the script, as written. */
+  readonly statement: string;
+  /** error: PostgreSQL's message (with detail and hint). */
+  readonly error: string;
+  /** step: the `-- what` comment the planner writes before each step's statements (the last one before the statement). */
+  readonly step?: string;
+  /** code: the SQLSTATE (`23502` not null, `23505` unique, `23514` check, `23503` foreign key, `22...` data). */
+  readonly code?: string;
+  readonly table?: string;
+}
+
 /** VerifyData is the structured detail of a verification (VerifyResult.data). */
 export interface VerifyData {
   readonly cached?: boolean;
+  /** failsOnData: statements that fail only on tables holding rows (the proof passed on empty tables). */
+  readonly failsOnData?: readonly DataFailure[];
   readonly up: string[];
   readonly down: string[];
   readonly replan: string[];
@@ -231,7 +251,8 @@ export async function verifyEdge(
   }
   result ??= await proveEdge(from, to, up, down, opts);
   const ms = Date.now() - t0;
-  if (result.ok && opts.cacheDir) await recordVerified(opts.cacheDir, key, ms);
+  if (result.ok && opts.cacheDir)
+    await recordVerified(opts.cacheDir, key, ms, (result.data as VerifyData | undefined)?.failsOnData);
   return { ...result, data: { ...(result.data as object), timings: phaseMs }, ms };
 }
 
@@ -306,6 +327,7 @@ async function proveEdge(
   const exts = extensionNames(from, to);
   let db = await timed('restore', () => freshPglite({ extensions: exts }));
   const problems: string[] = [];
+  const failsOnData: DataFailure[] = [];
   let data: VerifyData;
   try {
     await ensureRoles(db, from, to);
@@ -359,10 +381,21 @@ async function proveEdge(
       await ensureRoles(db, from, to);
       await timed('build', () => buildInto(db, from, 'the source schema', { onBatch: progress('building') }));
       run = await runEdge(db, { ...ctx, samples: false });
-      if (first.upError !== undefined && run.upError === undefined)
-        run.warnings.push(`up fails on tables holding rows: ${first.upError}`);
-      else if (first.downError !== undefined && run.upError === undefined && run.downError === undefined) {
-        run.warnings.push(`down fails on tables holding rows: ${first.downError}`);
+      const phase =
+        first.upError !== undefined && run.upError === undefined
+          ? 'up'
+          : first.downError !== undefined && run.upError === undefined && run.downError === undefined
+            ? 'down'
+            : undefined;
+      if (phase) {
+        run.warnings.push(`${phase} fails on tables holding rows: ${phase === 'up' ? first.upError : first.downError}`);
+        await db.close();
+        db = await timed('restore', () => freshPglite({ extensions: exts }));
+        await ensureRoles(db, from, to);
+        const f = await locateDataFailure(db, ctx, phase, phase === 'up' ? first.upError! : first.downError!);
+        // a data statement of a hand-written script (a seed INSERT with a fixed key) may only collide with the
+        // synthetic sample rows: a warning, not evidence that the migration fails on real rows
+        if (!DATA_STATEMENT.test(f.statement)) failsOnData.push(f);
       }
     }
     if (run.upError !== undefined) run.up.push(`up failed: ${run.upError}`);
@@ -370,11 +403,71 @@ async function proveEdge(
     problems.push(...run.up.map((p) => (p.startsWith('up') ? p : `up: ${p}`)));
     problems.push(...run.down.map((p) => (p.startsWith('down') ? p : `down: ${p}`)));
     problems.push(...run.data, ...replan);
-    data = { up: run.up, down: run.down, replan, data: run.data, warnings: run.warnings, samples: run.samples };
+    data = {
+      up: run.up,
+      down: run.down,
+      replan,
+      data: run.data,
+      warnings: run.warnings,
+      samples: run.samples,
+      ...(failsOnData.length ? { failsOnData } : {}),
+    };
   } finally {
     await db.close();
   }
   return { ok: problems.length === 0, problems, data, ms: Date.now() - t0 };
+}
+
+/** DATA_STATEMENT matches statements that read or write rows rather than change the schema. */
+const DATA_STATEMENT = /^\s*(INSERT|UPDATE|DELETE|MERGE|COPY|WITH|SELECT|TRUNCATE)\b/i;
+
+/**
+ * locateDataFailure finds the statement that fails on rows: `db` (fresh) gets A and its sample rows, then (for
+ * down, after up) the script runs one statement at a time in one transaction until PostgreSQL refuses one.
+ */
+async function locateDataFailure(
+  db: Driver,
+  ctx: { from: Schema; expectedFrom: Schema; up: string; down: string | null },
+  phase: 'up' | 'down',
+  fallback: string,
+): Promise<DataFailure> {
+  const script = phase === 'up' ? ctx.up : (ctx.down ?? '');
+  try {
+    await buildInto(db, ctx.from, 'the source schema');
+    await insertSamples(db, ctx.expectedFrom);
+    if (phase === 'down') await execBatched(db, ctx.up);
+    await db.exec('BEGIN');
+    try {
+      let step: string | undefined;
+      for (const st of splitStatements(script)) {
+        step = st.comment?.replace(/^--\s*/, '').trim() || step;
+        try {
+          await db.exec(st.sql);
+        } catch (e) {
+          const err = e as { code?: unknown; table?: unknown; schema?: unknown };
+          const table =
+            typeof err.table === 'string' && err.table
+              ? typeof err.schema === 'string' && err.schema
+                ? `${err.schema}.${err.table}`
+                : err.table
+              : undefined;
+          return {
+            phase,
+            statement: st.sql.replace(/^(\s*--[^\n]*\n)+/, '').trim(),
+            error: dbMessage(e),
+            ...(step ? { step } : {}),
+            ...(typeof err.code === 'string' ? { code: err.code } : {}),
+            ...(table ? { table } : {}),
+          };
+        }
+      }
+    } finally {
+      await db.exec('ROLLBACK').catch(() => undefined);
+    }
+  } catch {
+    /* the answer below still names the error */
+  }
+  return { phase, statement: '', error: fallback };
 }
 
 function failed(problems: string[], e: unknown, t0: number): VerifyResult {
