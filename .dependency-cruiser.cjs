@@ -7,7 +7,7 @@ const LAYERS = [
   ['model', 'errors.ts', 'suggest.ts', 'proc.ts'],
   ['canon', 'sql'],
   ['parse', 'diff'],
-  ['yaml', 'merge', 'plan'],
+  ['yaml', 'merge', 'plan', 'validate'],
   ['store', 'pg'],
   ['gitint'],
   ['deploy', 'history'],
