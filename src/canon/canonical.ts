@@ -108,9 +108,13 @@ function typedLiteral(c: Column): number | boolean | undefined {
 
 function canonColumn(c: Column): Column {
   const literal = typedLiteral(c);
-  if (!c.identity && literal === undefined && (keepHints || (c.renamedFrom === undefined && c.using === undefined)))
+  if (
+    !c.identity &&
+    literal === undefined &&
+    (keepHints || (c.renamedFrom === undefined && c.convertUsing === undefined))
+  )
     return c;
-  const out: Mutable<Column> = strip(c, 'renamedFrom', 'using');
+  const out: Mutable<Column> = strip(c, 'renamedFrom', 'convertUsing');
   if (literal !== undefined) out.default = { literal };
   if (c.identity) {
     const options = canonicalSequenceOptions(c.identity.options, c.type);

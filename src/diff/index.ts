@@ -50,7 +50,7 @@ export function diffDetailed(from: Schema, to: Schema, opts: DiffOptions = {}): 
   return { changes, renamed, renames };
 }
 
-const HINTS = new Set(['kind', 'renamedFrom', 'valueRenames', 'using']);
+const HINTS = new Set(['kind', 'renamedFrom', 'valueRenames', 'convertUsing']);
 
 /** stableJson writes a value as JSON with object keys sorted (for equality of model fragments). */
 export function stableJson(v: unknown): string {

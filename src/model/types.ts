@@ -179,8 +179,8 @@ export interface Column {
   readonly grants?: Grants;
   readonly comment?: string;
   readonly renamedFrom?: string;
-  /** using: how a type change converts the old values (`USING` expression), a hint like renamedFrom (not identity). */
-  readonly using?: string;
+  /** convertUsing: YAML `using:`, how a type change converts the old values (`USING` expression); a hint like renamedFrom, not identity. */
+  readonly convertUsing?: string;
 }
 
 /** ConstraintTiming is DEFERRABLE / INITIALLY DEFERRED. */

@@ -249,7 +249,7 @@ function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   col.grants = readGrants(ctx, k, 'column', `column \`${col.name}\``);
   col.renamedFrom = readName(ctx, k, 'renamed_from');
   const using = readExpr(ctx, k, 'using');
-  if (using !== undefined) col.using = using;
+  if (using !== undefined) col.convertUsing = using;
   const special = [
     col.identity && 'identity',
     col.serial && 'serial',

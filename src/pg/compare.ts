@@ -6,7 +6,7 @@
  */
 import type { Column, Schema, Table, View } from '../model/types.js';
 
-const HINTS = new Set(['renamedFrom', 'valueRenames', 'using']);
+const HINTS = new Set(['renamedFrom', 'valueRenames', 'convertUsing']);
 
 const SECTIONS: ReadonlyArray<readonly [keyof Omit<Schema, 'kind'>, string]> = [
   ['extensions', 'extension'],

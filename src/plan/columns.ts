@@ -163,7 +163,7 @@ export function alterColumn(
   reverse = false,
 ): ColumnSql {
   // `using:` is for the commit that declares it: one the parent already had is stale, and a reverse has none
-  const using = !reverse && b.using !== a.using ? b.using : undefined;
+  const using = !reverse && b.convertUsing !== a.convertUsing ? b.convertUsing : undefined;
   const T = `ALTER TABLE ${rel(table)}`;
   const C = `${T} ALTER COLUMN ${quoteIdent(b.name)}`;
   const comment =

@@ -437,7 +437,7 @@ function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree 
   put(o, 'comment', c.comment);
   putGrants(o, c.grants);
   put(o, 'renamed_from', c.renamedFrom);
-  put(o, 'using', c.using);
+  put(o, 'using', c.convertUsing);
   const keys = Object.keys(o);
   if (keys.length === 1 && typeof o['type'] === 'string') return o['type'];
   return o;

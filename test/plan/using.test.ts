@@ -68,4 +68,14 @@ describe('type changes without a cast', () => {
       await db.close();
     }
   });
+
+  it('leaves the `using` of policies and indexes a real attribute', () => {
+    const a = load(
+      'tables:\n  t:\n    columns:\n      id: integer\n    indexes:\n      t_i: { columns: [id], using: btree }\n    policies:\n      p: { using: "id > 0" }\n',
+    );
+    const b = load(
+      'tables:\n  t:\n    columns:\n      id: integer\n    indexes:\n      t_i: { columns: [id], using: hash }\n    policies:\n      p: { using: "true" }\n',
+    );
+    expect(planMigration(a, b).steps.length).toBeGreaterThanOrEqual(2);
+  });
 });
