@@ -257,7 +257,8 @@ export async function verifyEdge(
 }
 
 function isEmpty(s: Schema): boolean {
-  return Object.entries(s).every(([k, v]) => k === 'kind' || Object.keys(v as object).length === 0);
+  // optional sections (e.g. default privileges) may be absent: absent is empty
+  return Object.entries(s).every(([k, v]) => k === 'kind' || v == null || Object.keys(v as object).length === 0);
 }
 
 /**
