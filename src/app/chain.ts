@@ -5,6 +5,7 @@
 import type { Schema } from '../model/types.js';
 import type { Store } from '../store/index.js';
 import type { LoadedRev } from './project.js';
+import { chainHints } from '../diff/chain.js';
 
 /** withRecordedRenames returns `to`'s schema with the renames from `from` along B's first-parent history as hints. */
 export async function withRecordedRenames(store: Store, from: LoadedRev, to: LoadedRev): Promise<Schema> {
@@ -19,7 +20,6 @@ export async function withRecordedRenames(store: Store, from: LoadedRev, to: Loa
   }
   if (path[path.length - 1] !== from.id) return to.schema; // B does not descend from A along first parents
   if (path.length < 2 && to.id) return to.schema;
-  const { chainHints } = await import('../diff/chain.js');
   const ids = path.reverse();
   if (to.id) ids.pop(); // B itself is `to` as loaded (objects excluded by the command stay excluded)
   const schemas = await Promise.all(ids.map((id) => store.readSchema(id)));

@@ -16,6 +16,8 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../store/index.js';
 import { git, gitOut, showFile, workTreeOf } from '../gitint/git.js';
+import { readSchemaDir } from '../parse/files.js';
+import { writeSchemaFiles } from '../store/index.js';
 
 /** TEXT_CONFLICTS names the file in the git directory where mergeSchema notes files it kept ours for. */
 const TEXT_CONFLICTS = 'schemaver-text-conflicts.json';
@@ -78,8 +80,6 @@ export async function preMergeCommit(root: string, store: Store): Promise<HookOu
   const current = await store.head();
   if (current && current !== ours && (await store.isAncestor(theirs, current)))
     return { exit: 0, action: 'none', lines: [] }; // `merge --continue` made it
-  const { readSchemaDir } = await import('../parse/files.js');
-  const { writeSchemaFiles } = await import('../store/index.js');
   const textMerged = await readSchemaDir(root);
   await writeSchemaFiles(root, await store.readFiles(ours)); // the merge starts from ours, as `schemaver merge` does
   const msg =

@@ -9,6 +9,12 @@ import type { SourceFile } from '../parse/index.js';
 import type { Store } from '../store/index.js';
 import type { EdgeReport } from './merge-edges.js';
 import type { Conflict } from '../merge/types.js';
+import { schemaHash } from '../canon/index.js';
+import { getAt } from '../merge/util.js';
+import { cacheDir, listSchemaFiles, writeSchemaFiles } from '../store/index.js';
+import { writeRef } from '../store/refs.js';
+import { buildConflicts, mergeMigrations } from './merge-edges.js';
+import { fileDirt } from './project.js';
 
 /** MERGE_HEAD_STATE names the store state file holding theirs' commit id while a merge is in progress. */
 export const MERGE_HEAD_STATE = 'MERGE_HEAD';
@@ -78,7 +84,6 @@ async function yamlWriter(): Promise<{ write(s: Schema, path: string): string; w
 /** ensureClean refuses when schema/ differs from HEAD's files (uncommitted work a merge would overwrite). */
 async function ensureClean(root: string, store: Store, head: string): Promise<void> {
   const { readSchemaDir } = await import('../parse/index.js');
-  const { fileDirt } = await import('./project.js');
   const d = await fileDirt(store, head, await readSchemaDir(root));
   const dirty = [...d.added, ...d.removed, ...d.modified];
   if (dirty.length) {
@@ -96,7 +101,6 @@ async function moveHead(store: Store, id: string): Promise<string | null> {
   const branch = await store.currentBranch();
   await store.withLock(async () => {
     if (branch) {
-      const { writeRef } = await import('../store/refs.js');
       await writeRef(store.gitdir, `refs/heads/${branch}`, id);
     } else await store.setHead({ detached: id });
   });
@@ -125,7 +129,6 @@ async function preferred(
   fallback: SourceFile[],
 ): Promise<SourceFile[]> {
   const { parseSchemaFiles } = await import('../parse/index.js');
-  const { schemaHash } = await import('../canon/index.js');
   const parsed = parseSchemaFiles(candidate).schema;
   return parsed && schemaHash(parsed) === schemaHash(merged) ? [...candidate] : fallback;
 }
@@ -151,7 +154,6 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   const theirs = await store.resolve(rev);
   await ensureClean(root, store, head);
   if (await store.isAncestor(theirs, head)) return { status: 'up-to-date', head, theirs };
-  const { writeSchemaFiles } = await import('../store/index.js');
   if (await store.isAncestor(head, theirs)) {
     const snap = await store.readSnapshot(theirs);
     const branch = await moveHead(store, theirs);
@@ -174,7 +176,6 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   let mergedSchema: Schema | undefined;
   if (!conflicts.length) {
     mergedSchema = await parseFiles(files);
-    const { schemaHash } = await import('../canon/index.js');
     if (schemaHash(mergedSchema) !== schemaHash(r.schema)) {
       throw new SchemaverError({
         code: 'merge-output-mismatch',
@@ -185,13 +186,11 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
       });
     }
     // the result must build in PostgreSQL (a merge property, so also under --no-verify, which skips the edge proofs)
-    const { buildConflicts } = await import('./merge-edges.js');
     flags.note?.('building the merged schema in PGlite...');
     conflicts = await buildConflicts(mergedSchema);
   }
   if (conflicts.length) {
     const { markConflicts, findMarkers } = await import('../merge/markers.js');
-    const { getAt } = await import('../merge/util.js');
     const alternatives = (c: Conflict): string[][] => {
       // a one-column key or foreign key is usually written on its column (`references:`, `unique: true`)
       if (c.path[0] !== 'tables' || !['foreignKeys', 'uniques', 'primaryKey', 'checks'].includes(c.path[2] ?? ''))
@@ -260,9 +259,6 @@ async function commitMerge(
   },
   flags: MergeFlags,
 ): Promise<MergeOutcome> {
-  const { mergeMigrations } = await import('./merge-edges.js');
-  const { schemaHash } = await import('../canon/index.js');
-  const { writeSchemaFiles, cacheDir } = await import('../store/index.js');
   const [oursSnap, theirsSnap] = [await store.readSnapshot(m.ours), await store.readSnapshot(m.theirs)];
   const { migrations, edges } = await mergeMigrations(
     [
@@ -342,7 +338,6 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
   const files = await readSchemaDir(root);
   const { parseSchemaFiles } = await import('../parse/index.js');
   const schema = await (await import('../validate/index.js')).checkedSchema(parseSchemaFiles(files));
-  const { buildConflicts } = await import('./merge-edges.js');
   const c = await buildConflicts(schema);
   if (c.length)
     throw negative(
@@ -388,7 +383,6 @@ export async function abortMerge(
   const restored = head === state.ours;
   const kept: string[] = [];
   if (restored) {
-    const { writeSchemaFiles, listSchemaFiles } = await import('../store/index.js');
     const { readFile } = await import('node:fs/promises');
     const { join } = await import('node:path');
     const ours = await store.readFiles(state.ours);

@@ -7,6 +7,11 @@ import { SchemaverError } from '../errors.js';
 import type { Schema } from '../model/types.js';
 import type { SourceFile } from '../parse/index.js';
 import type { CommitInfo, Store } from '../store/index.js';
+import { schemaHash } from '../canon/index.js';
+import { invalidSchema } from '../errors.js';
+import { emptySchema } from '../model/types.js';
+import { schemaHashOf } from '../store/index.js';
+import { blobId } from '../store/objects.js';
 
 export { findProjectRoot, openProject } from '../store/project.js';
 export { cachedWorkingHash, rememberWorkingHash } from '../store/working.js';
@@ -37,7 +42,6 @@ export function isWorking(rev: string | undefined): boolean {
 /** loadWorking reads and validates `<root>/schema` (parser, then src/validate; exit 2 with every issue) and hashes it. */
 export async function loadWorking(root: string): Promise<LoadedRev> {
   const { parseSchemaFiles, readSchemaDir } = await import('../parse/index.js');
-  const { schemaHashOf } = await import('../store/index.js');
   const files = await readSchemaDir(root);
   const { checkedSchema } = await import('../validate/index.js');
   const schema = await checkedSchema(parseSchemaFiles(files)); // exit 2 with every issue of parser and validator
@@ -52,7 +56,6 @@ export async function loadRev(root: string, rev: string, store?: Store): Promise
   const s: Store = store ?? (await (await import('../store/index.js')).openStore(root));
   const id = await s.resolve(rev);
   const snap = await s.readSnapshot(id);
-  const { schemaHash } = await import('../canon/index.js');
   return {
     rev,
     id,
@@ -66,8 +69,6 @@ export async function loadRev(root: string, rev: string, store?: Store): Promise
 /** loadRevOrEmpty is loadRev, except that `HEAD` before the first commit is the empty schema (what `diff`/`plan` compare against). */
 export async function loadRevOrEmpty(root: string, rev: string, store: Store): Promise<LoadedRev> {
   if (rev.trim() === 'HEAD' && (await store.head()) === undefined) {
-    const { emptySchema } = await import('../model/types.js');
-    const { schemaHash } = await import('../canon/index.js');
     const schema = emptySchema();
     return { rev, schema, hash: schemaHash(schema), files: [] };
   }
@@ -121,7 +122,6 @@ export async function fileDirt(
   id: string,
   files: readonly SourceFile[],
 ): Promise<{ added: string[]; removed: string[]; modified: string[] }> {
-  const { blobId } = await import('../store/objects.js');
   const stored = await store.schemaFileIds(id);
   const added: string[] = [];
   const modified: string[] = [];

@@ -1,6 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { SchemaverError, negative } from '../errors.js';
+import { openProject, shortId } from '../app/project.js';
+import { paint } from '../cli/term.js';
 
 /** BranchResult is what `branch --json` prints. */
 export interface BranchResult {
@@ -43,7 +45,6 @@ export default class Branch extends BaseCommand {
 
   async run(): Promise<BranchResult> {
     const { args, flags } = await this.parse(Branch);
-    const { openProject, shortId } = await import('../app/project.js');
     const { store } = await openProject(this.root);
     const del = flags.delete ?? flags['force-delete'];
     let created: string | undefined;
@@ -85,7 +86,6 @@ export default class Branch extends BaseCommand {
     const current = (await store.currentBranch()) ?? null;
     const branches = (await store.branches()).map((b) => ({ ...b, current: b.name === current }));
     if (!created && !deleted) {
-      const { paint } = await import('../cli/term.js');
       const c = paint(process.stdout);
       const head = await store.head();
       if (!current && head) this.print(`* ${c.green(`(HEAD detached at ${shortId(head)})`)}`);

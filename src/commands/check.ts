@@ -2,6 +2,10 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { urlFlag } from '../deploy/flags.js';
 import type { CheckResult } from '../deploy/check.js';
+import { findProjectRoot } from '../app/project.js';
+import { cachedPgliteBuilder, check, driftError } from '../deploy/check.js';
+import { withDeploy } from '../deploy/session.js';
+import { cacheDir } from '../store/index.js';
 
 /** Check tells whether a database has drifted from the snapshot it records. */
 export default class Check extends BaseCommand {
@@ -30,10 +34,6 @@ export default class Check extends BaseCommand {
 
   async run(): Promise<CheckResult> {
     const { args, flags } = await this.parse(Check);
-    const { withDeploy } = await import('../deploy/session.js');
-    const { check, driftError, cachedPgliteBuilder } = await import('../deploy/check.js');
-    const { cacheDir } = await import('../store/index.js');
-    const { findProjectRoot } = await import('../app/project.js');
     const { excludeRules } = await import('../app/config.js');
     const rules = await excludeRules(findProjectRoot(this.root), flags.exclude ?? []);
     const r = await withDeploy(

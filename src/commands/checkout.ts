@@ -1,6 +1,19 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { SchemaverError, negative } from '../errors.js';
+import {
+  cachedWorkingHash,
+  fileDirt,
+  isWorking,
+  loadWorking,
+  openProject,
+  rememberWorkingHash,
+  shortId,
+} from '../app/project.js';
+import { carryEdits } from '../history/carry.js';
+import { listSchemaFiles } from '../store/index.js';
+import { checkRefName, readHead } from '../store/refs.js';
+import { describeOperation, resumeOperation, switchFiles } from '../store/switch.js';
 
 /** CheckoutResult is what `checkout --json` prints. */
 export interface CheckoutResult {
@@ -55,8 +68,6 @@ export default class Checkout extends BaseCommand {
         exit: 2,
       });
     }
-    const { openProject, shortId, isWorking, fileDirt, rememberWorkingHash } = await import('../app/project.js');
-    const { listSchemaFiles } = await import('../store/index.js');
     const { readSchemaDir } = await import('../parse/index.js');
     const { root, store } = await openProject(this.root);
     if (args.rev && isWorking(args.rev)) {
@@ -98,7 +109,6 @@ export default class Checkout extends BaseCommand {
       }
       let created = false;
       if (flags.branch) {
-        const { checkRefName } = await import('../store/refs.js');
         checkRefName(flags.branch, 'branch');
         if ((await store.branches()).some((b) => b.name === flags.branch)) {
           throw new SchemaverError({
@@ -112,7 +122,6 @@ export default class Checkout extends BaseCommand {
           /* created with the switch, by switchFiles */
         } else {
           // no commits yet: the new branch is born with the first commit, as in git
-          const { checkRefName } = await import('../store/refs.js');
           checkRefName(flags.branch, 'branch');
           if ((await store.branches()).some((b) => b.name === flags.branch)) {
             throw new SchemaverError({
@@ -128,8 +137,6 @@ export default class Checkout extends BaseCommand {
       // --force rewrites schema/ even when HEAD does not move: that is how edits are discarded
       const rewrite = target !== undefined && (target !== head || flags.force);
       const snapshot = rewrite ? (carried ?? (await store.readFiles(target!))) : undefined;
-      const { readHead } = await import('../store/refs.js');
-      const { switchFiles } = await import('../store/switch.js');
       // crash-safe: pre-images stored, journal written, files rewritten, HEAD moved, journal removed
       await switchFiles(store, root, {
         operation: 'checkout',
@@ -162,9 +169,7 @@ export default class Checkout extends BaseCommand {
 
   /** resume finishes or undoes an interrupted checkout from its journal. */
   private async resume(how: 'continue' | 'abort'): Promise<CheckoutResult> {
-    const { openProject } = await import('../app/project.js');
     const { root, store } = await openProject(this.root, { interrupted: 'allow' });
-    const { resumeOperation, describeOperation } = await import('../store/switch.js');
     const done = await store.withLock(() => resumeOperation(store, root, how));
     if (!done) {
       throw new SchemaverError({
@@ -209,8 +214,6 @@ export default class Checkout extends BaseCommand {
     const dirt = await fileDirt(store, head, files);
     const edited = [...dirt.modified, ...dirt.added, ...dirt.removed];
     if (!edited.length || !target) return undefined;
-    const { carryEdits } = await import('../history/carry.js');
-    const { cachedWorkingHash, loadWorking } = await import('../app/project.js');
     const hash = (await cachedWorkingHash(root))?.hash ?? (await loadWorking(root).catch(() => undefined))?.hash;
     const r = await carryEdits(store, head, target, files, hash);
     if ('files' in r) return r.files;

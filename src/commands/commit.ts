@@ -5,6 +5,8 @@ import { BaseCommand } from '../cli/base.js';
 import { SchemaverError } from '../errors.js';
 import type { CommitOutcome, CommitResult } from '../app/commit.js';
 import { describeFailure } from '../app/datafail.js';
+import { commitWorking } from '../app/commit.js';
+import { Progress } from '../cli/term.js';
 
 export type { CommitResult } from '../app/commit.js';
 
@@ -74,8 +76,6 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
         ...(flags.up !== undefined ? { up: await readSql(this.root, flags.up) } : {}),
         ...(flags.down !== undefined ? { down: await readSql(this.root, flags.down) } : {}),
       };
-      const { commitWorking } = await import('../app/commit.js');
-      const { Progress } = await import('../cli/term.js');
       const progress = new Progress('verifying:', this.jsonEnabled());
       const r = await commitWorking(this.root, {
         ...(flags.message !== undefined ? { message: flags.message } : {}),

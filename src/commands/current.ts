@@ -1,6 +1,10 @@
 import { BaseCommand } from '../cli/base.js';
 import { urlFlag } from '../deploy/flags.js';
 import type { CurrentResult } from '../deploy/status.js';
+import { renderCurrent } from '../cli/move.js';
+import { paint } from '../cli/term.js';
+import { withDeploy } from '../deploy/session.js';
+import { current } from '../deploy/status.js';
 
 /** Current shows the commit a database records. */
 export default class Current extends BaseCommand {
@@ -13,13 +17,9 @@ export default class Current extends BaseCommand {
 
   async run(): Promise<CurrentResult> {
     const { flags } = await this.parse(Current);
-    const { withDeploy } = await import('../deploy/session.js');
-    const { current } = await import('../deploy/status.js');
     const r = await withDeploy({ start: this.root, url: flags.url, create: false }, (s) =>
       current(s.store, s.target.db, s.target.label),
     );
-    const { renderCurrent } = await import('../cli/move.js');
-    const { paint } = await import('../cli/term.js');
     this.print(renderCurrent(r, paint(process.stdout)));
     return r;
   }

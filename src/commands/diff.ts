@@ -1,6 +1,12 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import type { SemChange } from '../diff/semdiff.js';
+import { withRecordedRenames } from '../app/chain.js';
+import { guard, loadRevOrEmpty, openProject } from '../app/project.js';
+import { paint } from '../cli/term.js';
+import { renderSemDiff, semanticDiff } from '../diff/semdiff.js';
+import { planMigration, renderUp } from '../plan/index.js';
+import { sqlComment } from '../sql/quote.js';
 
 /** DiffSide names one side of a diff. */
 export interface DiffSide {
@@ -48,19 +54,14 @@ export default class Diff extends BaseCommand {
     let b = args.b ?? 'WORKING';
     if (args.a && !args.b && args.a.includes('..'))
       [a, b] = args.a.split('..', 2).map((x, i) => x || (i === 0 ? 'HEAD' : 'WORKING')) as [string, string];
-    const { openProject, loadRevOrEmpty, guard } = await import('../app/project.js');
-    const { semanticDiff, renderSemDiff } = await import('../diff/semdiff.js');
-    const { paint } = await import('../cli/term.js');
     const { root, store } = await openProject(this.root);
     const from = await loadRevOrEmpty(root, a, store);
     const loaded = await loadRevOrEmpty(root, b, store);
-    const { withRecordedRenames } = await import('../app/chain.js');
     const to = { ...loaded, schema: await withRecordedRenames(store, from, loaded) };
     const equal = from.hash === to.hash;
     const changes = equal ? [] : semanticDiff(from.schema, to.schema);
     let sql: string | undefined;
     if (flags.sql) {
-      const { planMigration, renderUp } = await import('../plan/index.js');
       sql = await guard('migration planning (src/plan)', () => renderUp(planMigration(from.schema, to.schema)));
     }
     const c = paint(process.stdout);
@@ -77,7 +78,6 @@ export default class Diff extends BaseCommand {
       );
     }
     if (sql !== undefined) {
-      const { sqlComment } = await import('../sql/quote.js');
       const head = sqlComment(`up migration ${label(from)} -> ${label(to)}`);
       this.print(`\n${head}\n${sql.trim() ? sql : sqlComment('(no steps)')}`);
     }

@@ -2,6 +2,7 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { allowDestructiveFlag, fromFlag, sqlFlag, urlFlag } from '../deploy/flags.js';
 import type { MoveResult } from '../deploy/engine.js';
+import { runMoveCommand } from '../cli/move.js';
 
 /** Downgrade moves a database back to REV, N commits back (-N), or to nothing (base). */
 export default class Downgrade extends BaseCommand {
@@ -30,7 +31,6 @@ Undoing an added column or table loses data, so most downgrades need --allow-des
 
   async run(): Promise<MoveResult> {
     const { args, flags } = await this.parse(Downgrade);
-    const { runMoveCommand } = await import('../cli/move.js');
     return runMoveCommand(
       this.root,
       'downgrade',

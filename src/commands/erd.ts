@@ -1,5 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
+import { loadRev, openProject } from '../app/project.js';
+import { renderErd } from '../cli/erd.js';
 
 /** ErdResult is what `erd --json` prints. */
 export interface ErdResult {
@@ -31,8 +33,6 @@ export default class Erd extends BaseCommand {
   async run(): Promise<ErdResult> {
     const { args, flags } = await this.parse(Erd);
     const rev = args.rev ?? 'HEAD';
-    const { openProject, loadRev } = await import('../app/project.js');
-    const { renderErd } = await import('../cli/erd.js');
     const { root, store } = await openProject(this.root);
     const loaded = await loadRev(root, rev, store);
     const format = flags.format as 'mermaid' | 'dot';

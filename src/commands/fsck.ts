@@ -1,5 +1,10 @@
 import { BaseCommand } from '../cli/base.js';
 import type { FsckResult } from '../store/fsck.js';
+import { findProjectRoot } from '../app/project.js';
+import { schemaHash } from '../canon/index.js';
+import { paint } from '../cli/term.js';
+import { fsck } from '../store/fsck.js';
+import { openStore } from '../store/index.js';
 
 /** Fsck checks the whole store and says how to recover from each problem it finds. */
 export default class Fsck extends BaseCommand {
@@ -10,13 +15,8 @@ export default class Fsck extends BaseCommand {
 
   async run(): Promise<FsckResult> {
     await this.parse(Fsck);
-    const { findProjectRoot } = await import('../app/project.js');
-    const { openStore } = await import('../store/index.js');
-    const { fsck } = await import('../store/fsck.js');
-    const { schemaHash } = await import('../canon/index.js');
     const store = await openStore(findProjectRoot(this.root)); // exit 2 when there is no store
     const r = await fsck(store.gitdir, (m) => schemaHash(m as never));
-    const { paint } = await import('../cli/term.js');
     const c = paint(process.stdout);
     for (const f of r.findings) {
       const tag = f.severity === 'error' ? c.red('error') : c.yellow('warning');

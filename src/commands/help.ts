@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { SchemaverError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 
 /** Help shows the help of schemaver or of one command (`schemaver help commit` is `schemaver commit --help`). */
 export default class Help extends BaseCommand {
@@ -26,7 +27,6 @@ export default class Help extends BaseCommand {
     }
     const id = words.join(':');
     if (!this.config.findCommand(id) && !this.config.findTopic(id)) {
-      const { didYouMean } = await import('../suggest.js');
       const ids = this.config.commands.map((c) => c.id.replace(/:/g, ' '));
       throw new SchemaverError({
         code: 'unknown-command',

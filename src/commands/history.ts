@@ -2,6 +2,10 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { urlFlag } from '../deploy/flags.js';
 import type { HistoryResult } from '../deploy/status.js';
+import { renderHistory } from '../cli/move.js';
+import { paint } from '../cli/term.js';
+import { withDeploy } from '../deploy/session.js';
+import { history } from '../deploy/status.js';
 
 /** History lists the migrations applied to a database. */
 export default class History extends BaseCommand {
@@ -21,13 +25,9 @@ export default class History extends BaseCommand {
 
   async run(): Promise<HistoryResult> {
     const { flags } = await this.parse(History);
-    const { withDeploy } = await import('../deploy/session.js');
-    const { history } = await import('../deploy/status.js');
     const r = await withDeploy({ start: this.root, url: flags.url, create: false }, (s) =>
       history(s.target.db, s.target.label, flags['max-count']),
     );
-    const { renderHistory } = await import('../cli/move.js');
-    const { paint } = await import('../cli/term.js');
     this.print(renderHistory(r, paint(process.stdout)));
     return r;
   }

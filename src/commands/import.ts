@@ -3,6 +3,11 @@ import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { SchemaverError } from '../errors.js';
+import { findProjectRoot } from '../app/project.js';
+import { paint } from '../cli/term.js';
+import { applyExcludes } from '../model/exclude.js';
+import { connectionLabel } from '../redact.js';
+import { writeSchemaFiles } from '../store/index.js';
 
 /** ImportResult is what `import --json` prints. */
 export interface ImportResult {
@@ -68,7 +73,6 @@ Aggregates, range types, rules, event triggers, publications, statistics objects
         exit: 2,
       });
     }
-    const { findProjectRoot } = await import('../app/project.js');
     const root = findProjectRoot(this.root);
     const { excludeRules } = await import('../app/config.js');
     const rules = await excludeRules(root, flags.exclude ?? []);
@@ -111,13 +115,11 @@ Aggregates, range types, rules, event triggers, publications, statistics objects
       if (skipped) this.note(skipped);
       result = read;
     } else {
-      const { connectionLabel } = await import('../redact.js');
       source = connectionLabel(url!);
       this.note(`reading the catalog of ${source}...`);
       result = await pg.importUrl(url!);
     }
 
-    const { applyExcludes } = await import('../model/exclude.js');
     const schema = applyExcludes(result.schema, rules);
     const unsupported = Object.values(schema.unmanaged ?? {}).map((u) => `${u.what}${u.state ? `: ${u.state}` : ''}`);
 
@@ -133,7 +135,6 @@ Aggregates, range types, rules, event triggers, publications, statistics objects
         exit: 3,
       });
     }
-    const { writeSchemaFiles } = await import('../store/index.js');
     await writeSchemaFiles(root, files);
 
     const objects = pg.countObjects(schema);
@@ -141,7 +142,6 @@ Aggregates, range types, rules, event triggers, publications, statistics objects
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n} ${n === 1 ? k.replace(/s$/, '') : k}`)
       .join(', ');
-    const { paint } = await import('../cli/term.js');
     const c = paint(process.stdout);
     this.print(`imported ${summary || 'an empty schema'} from ${source} into ${files.length} file(s):`);
     for (const f of files) this.print(`  ${f.path}`);

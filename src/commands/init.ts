@@ -4,6 +4,9 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
+import { workTreeOf } from '../gitint/git.js';
+import { installGit } from '../gitint/install.js';
+import { SCHEMA_DIR, STORE_DIR, initStore, listSchemaFiles } from '../store/index.js';
 
 /** InitResult is what `init --json` prints. */
 export interface InitResult {
@@ -58,7 +61,6 @@ The local PGlite database that upgrade uses by default lives in .schemaver/local
   async run(): Promise<InitResult> {
     const { flags } = await this.parse(Init);
     const root = this.root;
-    const { initStore, listSchemaFiles, STORE_DIR, SCHEMA_DIR } = await import('../store/index.js');
     await initStore(root, { branch: flags.branch });
     const created: string[] = [`${STORE_DIR}/`];
     if ((await listSchemaFiles(root)).length === 0) {
@@ -83,10 +85,8 @@ The local PGlite database that upgrade uses by default lives in .schemaver/local
       `The local database (${gitignore}) is ignored by ${STORE_DIR}/.gitignore; if your app repository ignores`,
     );
     this.print(`differently, add this line to its .gitignore:  ${gitignore}`);
-    const { workTreeOf } = await import('../gitint/git.js');
     if (workTreeOf(root)) {
       if (flags.git) {
-        const { installGit } = await import('../gitint/install.js');
         await installGit(root);
         this.print(
           "git integration installed: git's merges and checkouts now carry the schema (see `schemaver help git install`)",

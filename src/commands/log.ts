@@ -1,5 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
+import { formatDate, openProject, shortId } from '../app/project.js';
+import { renderGraph } from '../cli/graph.js';
+import { decorations } from '../cli/refs.js';
+import { paint } from '../cli/term.js';
 
 /** LogEntry is one commit of `log --json`. */
 export interface LogEntry {
@@ -37,9 +41,6 @@ export default class Log extends BaseCommand {
 
   async run(): Promise<{ commits: LogEntry[] }> {
     const { args, flags } = await this.parse(Log);
-    const { openProject, shortId, formatDate } = await import('../app/project.js');
-    const { decorations } = await import('../cli/refs.js');
-    const { paint } = await import('../cli/term.js');
     const c = paint(process.stdout);
     const { store } = await openProject(this.root);
     const starts = flags.all ? await allTips(store) : [];
@@ -88,7 +89,6 @@ export default class Log extends BaseCommand {
     };
     const out: string[] = [];
     if (flags.graph) {
-      const { renderGraph } = await import('../cli/graph.js');
       const byId = new Map(entries.map((e) => [e.id, e]));
       const rows = renderGraph(entries);
       for (let i = 0; i < rows.length; i++) {

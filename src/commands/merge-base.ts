@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { negative } from '../errors.js';
+import { openProject } from '../app/project.js';
 
 /** MergeBase prints the best common ancestor of two revisions. */
 export default class MergeBase extends BaseCommand {
@@ -19,7 +20,6 @@ export default class MergeBase extends BaseCommand {
 
   async run(): Promise<{ base: string; a: string; b: string }> {
     const { args } = await this.parse(MergeBase);
-    const { openProject } = await import('../app/project.js');
     const { store } = await openProject(this.root);
     const a = await store.resolve(args.a);
     const b = await store.resolve(args.b);

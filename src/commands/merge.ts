@@ -2,6 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { SchemaverError, negative } from '../errors.js';
 import type { MergeOutcome } from '../app/merge.js';
+import { openProject, shortId } from '../app/project.js';
+import * as run from '../app/merge.js';
 
 /** Merge combines another branch's schema changes into HEAD, semantically (object by object, attribute by attribute). */
 export default class Merge extends BaseCommand {
@@ -51,8 +53,6 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
 
   async run(): Promise<MergeOutcome | { status: 'aborted'; head: string; restored: boolean; kept: string[] }> {
     const { args, flags } = await this.parse(Merge);
-    const { openProject, shortId } = await import('../app/project.js');
-    const run = await import('../app/merge.js');
     const { root, store } = await openProject(this.root);
     const opts = {
       ...(flags.message !== undefined ? { message: flags.message } : {}),

@@ -1,6 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import type { PlanResult } from '../app/plan.js';
+import { planRevisions } from '../app/plan.js';
+import { sqlComment } from '../sql/quote.js';
 
 export type { PlanResult, PlanStepJson } from '../app/plan.js';
 
@@ -42,9 +44,7 @@ export default class Plan extends BaseCommand {
     let b = args.b ?? 'WORKING';
     if (args.a && !args.b && args.a.includes('..'))
       [a, b] = args.a.split('..', 2).map((x, i) => x || (i === 0 ? 'HEAD' : 'WORKING')) as [string, string];
-    const { planRevisions } = await import('../app/plan.js');
     const r = await planRevisions(this.root, a, b, { down: flags.down, exclude: flags.exclude ?? [] });
-    const { sqlComment } = await import('../sql/quote.js');
     const label = (s: PlanResult['from']) => `${s.rev}${s.id ? ` (${s.id.slice(0, 7)})` : ''}`;
     const [x, y] = flags.down ? [r.to, r.from] : [r.from, r.to];
     this.print(sqlComment(`schemaver ${r.direction} migration ${label(x)} -> ${label(y)}`));

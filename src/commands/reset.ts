@@ -1,6 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import type { ResetResult } from '../history/reset.js';
+import { openProject, shortId } from '../app/project.js';
+import { SchemaverError } from '../errors.js';
+import { resetTo, resumeReset } from '../history/reset.js';
 
 /** Reset moves the current branch to another commit (git reset). */
 export default class Reset extends BaseCommand {
@@ -27,9 +30,6 @@ schemaver has no staging area, so git's --mixed (its default) and --soft are the
 
   async run(): Promise<ResetResult> {
     const { args, flags } = await this.parse(Reset);
-    const { openProject, shortId } = await import('../app/project.js');
-    const { resetTo, resumeReset } = await import('../history/reset.js');
-    const { SchemaverError } = await import('../errors.js');
     if (flags.continue || flags.abort) {
       const { root, store } = await openProject(this.root, { interrupted: 'allow' });
       const how = flags.continue ? 'continue' : 'abort';

@@ -1,5 +1,11 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
+import { fileDirt, openProject } from '../app/project.js';
+import { negative } from '../errors.js';
+import { planRevert } from '../history/revert.js';
+import { readSchemaDir } from '../parse/files.js';
+import { cacheDir, writeSchemaFiles } from '../store/index.js';
+import { writeFileAtomic } from '../store/refs.js';
 
 /** Revert makes a new commit that undoes another one, with the reverse migration, verified. */
 export default class Revert extends BaseCommand {
@@ -26,10 +32,6 @@ export default class Revert extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(Revert);
-    const { openProject, fileDirt } = await import('../app/project.js');
-    const { readSchemaDir } = await import('../parse/files.js');
-    const { writeSchemaFiles, cacheDir } = await import('../store/index.js');
-    const { negative } = await import('../errors.js');
     const { root, store } = await openProject(this.root);
     const head = await store.resolve('HEAD');
     const dirt = await fileDirt(store, head, await readSchemaDir(root));
@@ -40,11 +42,9 @@ export default class Revert extends BaseCommand {
         'commit them first, or discard them with `schemaver checkout --force HEAD`',
         dirt,
       );
-    const { planRevert } = await import('../history/revert.js');
     const plan = await planRevert(store, args.rev);
     const argv = ['-m', flags.message ?? plan.message];
     if (plan.sql) {
-      const { writeFileAtomic } = await import('../store/refs.js');
       const { join } = await import('node:path');
       const up = join(cacheDir(root), 'REVERT_UP.sql');
       const down = join(cacheDir(root), 'REVERT_DOWN.sql');

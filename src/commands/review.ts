@@ -1,6 +1,15 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import type { Review as ReviewDoc } from '../review/index.js';
+import { loadRevOrEmpty, openProject } from '../app/project.js';
+import { schemaHash } from '../canon/index.js';
+import { semanticDiff } from '../diff/semdiff.js';
+import { negative } from '../errors.js';
+import { emptySchema } from '../model/types.js';
+import { proveEdges } from '../pg/prove.js';
+import { planMigration, renderDown, renderUp, summarizeSteps } from '../plan/index.js';
+import { cacheDir } from '../store/index.js';
+import * as svc from '../review/index.js';
 
 /** Review prints what a reviewer of a schema change needs, as Markdown (a PR comment) or JSON. */
 export default class Review extends BaseCommand {
@@ -32,24 +41,18 @@ export default class Review extends BaseCommand {
 
   async run(): Promise<ReviewDoc> {
     const { args, flags } = await this.parse(Review);
-    const { openProject, loadRevOrEmpty } = await import('../app/project.js');
     const { root, store } = await openProject(this.root);
     const [a, b] = await rangeOf(args.range, store);
     const from = a === EMPTY ? await emptyRev() : await loadRevOrEmpty(root, a, store);
     const to = await loadRevOrEmpty(root, b, store);
-    const { planMigration, renderUp, renderDown, summarizeSteps } = await import('../plan/index.js');
     const plan = planMigration(from.schema, to.schema);
     const stored = to.id ? (await store.readMigrations(to.id)).find((m) => m.parent === (from.id ?? '')) : undefined;
     const up = stored?.up ?? renderUp(plan);
     const down = stored?.down ?? renderDown(plan);
-    const svc = await import('../review/index.js');
-    const { semanticDiff } = await import('../diff/semdiff.js');
     const changes = semanticDiff(from.schema, to.schema);
     const steps = svc.reviewSteps(plan, stored?.steps ?? summarizeSteps(plan));
     let proof = { ran: false, ok: true, ms: 0, cached: false, problems: [] as string[] };
     if (flags.verify && (from.hash !== to.hash || stored?.handEdited)) {
-      const { proveEdges } = await import('../pg/prove.js');
-      const { cacheDir } = await import('../store/index.js');
       this.note('proving the migration in PGlite...');
       const [r] = await proveEdges(
         [
@@ -87,7 +90,6 @@ export default class Review extends BaseCommand {
     if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     else this.print(svc.renderMarkdown(doc));
     if (!proof.ok) {
-      const { negative } = await import('../errors.js');
       throw negative(
         'verification-failed',
         `the migration does not reproduce the schema: ${proof.problems.join('; ')}`,
@@ -104,8 +106,6 @@ const EMPTY = '(nothing)';
 
 /** emptyRev is the empty schema as a revision. */
 async function emptyRev(): Promise<import('../app/project.js').LoadedRev> {
-  const { emptySchema } = await import('../model/types.js');
-  const { schemaHash } = await import('../canon/index.js');
   const schema = emptySchema();
   return { rev: EMPTY, schema, hash: schemaHash(schema), files: [] };
 }

@@ -2,6 +2,12 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import type { Migration } from '../model/plan.js';
 import type { SemChange } from '../diff/semdiff.js';
+import { prepareEdge } from '../app/edge.js';
+import { formatDate, headHash, isWorking, loadWorking, openProject, shortId } from '../app/project.js';
+import { decorations } from '../cli/refs.js';
+import { paint } from '../cli/term.js';
+import { renderSemDiff, semanticDiff } from '../diff/semdiff.js';
+import { emptySchema } from '../model/types.js';
 
 /** ShowResult is what `show --json` prints. */
 export interface ShowResult {
@@ -43,21 +49,16 @@ export default class Show extends BaseCommand {
   async run(): Promise<ShowResult> {
     const { args, flags } = await this.parse(Show);
     const rev = args.rev ?? 'HEAD';
-    const { openProject, isWorking, loadWorking, shortId, formatDate, headHash } = await import('../app/project.js');
-    const { paint } = await import('../cli/term.js');
     const c = paint(process.stdout);
     const { root, store } = await openProject(this.root);
     let result: ShowResult;
     if (isWorking(rev)) {
       const w = await loadWorking(root);
       const head = await headHash(store);
-      const { emptySchema } = await import('../model/types.js');
       const base = head ? await store.readSchema(head.id) : emptySchema();
-      const { semanticDiff } = await import('../diff/semdiff.js');
       const changes = head?.hash === w.hash ? [] : semanticDiff(base, w.schema);
       const migrations: Migration[] = [];
       if (head?.hash !== w.hash) {
-        const { prepareEdge } = await import('../app/edge.js');
         const edge = prepareEdge({ id: head?.id ?? '', schema: base, ...(head ? { hash: head.hash } : {}) }, w);
         migrations.push(edge.migration);
       }
@@ -78,7 +79,6 @@ export default class Show extends BaseCommand {
       this.print(`Schema: ${w.hash}`);
       this.print(`Files:  ${result.files.join(', ') || '(none)'}`);
       if (changes.length) {
-        const { renderSemDiff } = await import('../diff/semdiff.js');
         this.print(`\nChanges since ${head ? `HEAD (${shortId(head.id)})` : 'nothing'}:`);
         this.print(renderSemDiff(changes, c).replace(/^/gm, '  '));
       } else this.print('\nsame schema as HEAD');
@@ -86,7 +86,6 @@ export default class Show extends BaseCommand {
       const id = await store.resolve(rev);
       const info = await store.readCommit(id);
       const migrations = await store.readMigrations(id);
-      const { decorations } = await import('../cli/refs.js');
       const refs = (await decorations(store)).get(id) ?? [];
       const files = [...(await store.schemaFileIds(id)).keys()].sort();
       result = {

@@ -2,6 +2,10 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { urlFlag } from '../deploy/flags.js';
 import type { StampResult } from '../deploy/status.js';
+import { renderStamp } from '../cli/move.js';
+import { withDeploy } from '../deploy/session.js';
+import { stamp } from '../deploy/status.js';
+import { envFailure } from '../errors.js';
 
 /** Stamp records a commit in a database without running any migration (baselining). */
 export default class Stamp extends BaseCommand {
@@ -25,8 +29,6 @@ export default class Stamp extends BaseCommand {
 
   async run(): Promise<StampResult> {
     const { args, flags } = await this.parse(Stamp);
-    const { withDeploy } = await import('../deploy/session.js');
-    const { stamp } = await import('../deploy/status.js');
     const r = await withDeploy(
       {
         start: this.root,
@@ -37,12 +39,10 @@ export default class Stamp extends BaseCommand {
         check: async (store) => void (args.rev === 'base' ? undefined : await store.resolve(args.rev)),
       },
       async (s) => {
-        const { envFailure } = await import('../errors.js');
         if (!s.target.db) throw envFailure('no-database', 'no database to stamp');
         return stamp(s.store, s.target.db, s.target.label, args.rev, { force: flags.force });
       },
     );
-    const { renderStamp } = await import('../cli/move.js');
     this.print(renderStamp(r));
     return r;
   }

@@ -1,5 +1,9 @@
 import { BaseCommand } from '../cli/base.js';
 import type { SemChange } from '../diff/semdiff.js';
+import { paint } from '../cli/term.js';
+import { renderSemDiff, semanticDiff } from '../diff/semdiff.js';
+import { emptySchema } from '../model/types.js';
+import { readSchemaDir } from '../parse/files.js';
 
 /** StatusResult is what `status --json` prints. */
 export interface StatusResult {
@@ -31,7 +35,6 @@ export default class Status extends BaseCommand {
     await this.parse(Status);
     const { openProject, loadWorking, cachedWorkingHash, headHash, shortId, fileDirt } =
       await import('../app/project.js');
-    const { paint } = await import('../cli/term.js');
     const c = paint(process.stdout);
     const { root, store } = await openProject(this.root);
     const branch = await store.currentBranch();
@@ -75,8 +78,6 @@ export default class Status extends BaseCommand {
     const clean = head ? head.hash === working.hash : isEmpty(working.schema!);
     let changes: SemChange[] = [];
     if (!clean) {
-      const { semanticDiff } = await import('../diff/semdiff.js');
-      const { emptySchema } = await import('../model/types.js');
       const base = head ? await store.readSchema(head.id) : emptySchema();
       changes = semanticDiff(base, working.schema!);
     }
@@ -93,7 +94,6 @@ export default class Status extends BaseCommand {
     } else {
       this.print(head ? 'Changes since HEAD:' : 'Changes to commit (first commit):');
       if (changes.length) {
-        const { renderSemDiff } = await import('../diff/semdiff.js');
         this.print(renderSemDiff(changes, c).replace(/^/gm, '  '));
       } else {
         this.print('  (the schema hash differs, but no object-level difference was found)');
@@ -121,7 +121,6 @@ async function unresolvedConflicts(root: string): Promise<{ file: string; line: 
 
 /** readFilesOf reads schema/ as it is now. */
 async function readFilesOf(root: string): Promise<import('../parse/index.js').SourceFile[]> {
-  const { readSchemaDir } = await import('../parse/files.js');
   return readSchemaDir(root);
 }
 

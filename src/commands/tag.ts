@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
+import { openProject, shortId } from '../app/project.js';
 
 /** TagResult is what `tag --json` prints. */
 export interface TagResult {
@@ -29,7 +30,6 @@ export default class Tag extends BaseCommand {
 
   async run(): Promise<TagResult> {
     const { args } = await this.parse(Tag);
-    const { openProject, shortId } = await import('../app/project.js');
     const { store } = await openProject(this.root);
     if (args.name) {
       const id = await store.resolve(args.rev ?? 'HEAD');

@@ -2,6 +2,7 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { allowDestructiveFlag, fromFlag, sqlFlag, urlFlag } from '../deploy/flags.js';
 import type { MoveResult } from '../deploy/engine.js';
+import { runMoveCommand } from '../cli/move.js';
 
 /** Upgrade moves a database to a commit (default HEAD), Alembic's `upgrade head`. */
 export default class Upgrade extends BaseCommand {
@@ -35,7 +36,6 @@ The database is --url, else $DATABASE_URL, else the embedded PGlite database in 
 
   async run(): Promise<MoveResult> {
     const { args, flags } = await this.parse(Upgrade);
-    const { runMoveCommand } = await import('../cli/move.js');
     return runMoveCommand(
       this.root,
       'upgrade',

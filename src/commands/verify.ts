@@ -4,6 +4,10 @@ import { describeFailure, refuseFailingOnData } from '../app/datafail.js';
 import { SchemaverError, negative } from '../errors.js';
 import type { EdgeCheck } from '../app/verify.js';
 import type { Verifier } from '../pg/offload.js';
+import { openProject, shortId } from '../app/project.js';
+import { commitsToVerify, verifyCommits } from '../app/verify.js';
+import { Progress, paint } from '../cli/term.js';
+import { cacheDir } from '../store/index.js';
 
 /** VerifyCommandResult is what `verify --json` prints. */
 export interface VerifyCommandResult {
@@ -67,10 +71,6 @@ REV verifies the edges into one commit; A..B those of the commits reachable from
     flags: { all: boolean; force: boolean; 'allow-empty-only': boolean },
     verifier: Verifier,
   ): Promise<VerifyCommandResult> {
-    const { openProject, shortId } = await import('../app/project.js');
-    const { cacheDir } = await import('../store/index.js');
-    const { Progress, paint } = await import('../cli/term.js');
-    const { commitsToVerify, verifyCommits } = await import('../app/verify.js');
     const { root, store } = await openProject(this.root);
     const ids = await commitsToVerify(store, { rev, all: flags.all });
     const progress = new Progress('verifying', this.jsonEnabled());

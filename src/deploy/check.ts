@@ -11,6 +11,14 @@ import { BASE, short, type DeployStore } from './path.js';
 import { readRecorded } from './versions.js';
 import type { ExcludeRule } from '../model/exclude.js';
 import { quoteLiteral } from '../sql/quote.js';
+import { semanticDiff } from '../diff/semdiff.js';
+import { applyExcludes } from '../model/exclude.js';
+import { changedUnmanaged } from '../model/objects.js';
+import { emptySchema } from '../model/types.js';
+import { buildSchema } from '../pg/build.js';
+import { compareSchemas } from '../pg/compare.js';
+import { cachedBuild } from '../pg/readback.js';
+import { quoteIdent } from '../sql/quote.js';
 
 /** CheckResult is what `check` found. */
 export interface CheckResult {
@@ -33,14 +41,12 @@ export type SchemaBuilder = (schema: Schema, hash?: string) => Promise<Schema>;
 
 /** pgliteBuilder builds a schema from nothing in a fresh PGlite and reads it back (src/pg/build.ts). */
 export const pgliteBuilder: SchemaBuilder = async (schema) => {
-  const { buildSchema } = await import('../pg/build.js');
   return buildSchema(schema);
 };
 
 /** cachedPgliteBuilder is pgliteBuilder through the read-back cache in `cacheDir` (a snapshot is built once, ever). */
 export function cachedPgliteBuilder(cacheDir: string): SchemaBuilder {
   return async (schema, hash) => {
-    const { cachedBuild } = await import('../pg/readback.js');
     return cachedBuild(cacheDir, schema, pgliteBuilder, hash);
   };
 }
@@ -69,9 +75,7 @@ export async function check(
     }
     commit = recorded.commit;
   }
-  const { emptySchema } = await import('../model/types.js');
   const { introspect } = await import('../pg/index.js');
-  const { semanticDiff } = await import('../diff/semdiff.js');
   let snapshot: Schema;
   let hash: string | null = null;
   if (commit === BASE) snapshot = emptySchema();
@@ -90,8 +94,6 @@ export async function check(
       );
     }
   }
-  const { applyExcludes } = await import('../model/exclude.js');
-  const { changedUnmanaged } = await import('../model/objects.js');
   const whole = snapshot;
   snapshot = applyExcludes(snapshot, exclude);
   // the read-back cache is keyed by the snapshot's hash: only a snapshot nothing was excluded from may use it
@@ -106,7 +108,6 @@ export async function check(
   }));
   const actual = { schema: found as Schema };
   const expected = db ? await redeparseViews(db, built, actual.schema) : built;
-  const { compareSchemas } = await import('../pg/compare.js');
   const problems = compareSchemas(expected, actual.schema);
   const changes = semanticDiff(expected, actual.schema);
   return {
@@ -128,7 +129,6 @@ export async function check(
  * compared in that server's spelling. A query the target cannot build keeps PGlite's text (it is drift anyway).
  */
 export async function redeparseViews(db: Driver, expected: Schema, actual: Schema): Promise<Schema> {
-  const { quoteIdent } = await import('../sql/quote.js');
   const views = { ...expected.views };
   let changed = false;
   for (const [id, v] of Object.entries(expected.views)) {

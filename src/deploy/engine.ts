@@ -26,6 +26,7 @@ import {
 import { buildScript, renderScript, type DeployScript, type ScriptUnit } from './script.js';
 import { LOCK_KEY, countUserObjects, readRecorded, type Recorded } from './versions.js';
 import { requireRoles } from './roles.js';
+import { downHazards } from '../plan/hazards.js';
 
 /** schemaverVersion is the version of this package (recorded in schemaver_history). */
 export function schemaverVersion(): string {
@@ -41,7 +42,6 @@ export function schemaverVersion(): string {
 
 /** plannerClassifier classifies a down edge with the one hazard judge: child -> parent, with the child's renames reversed. */
 export const plannerClassifier: DownClassifier = async (from, to) => {
-  const { downHazards } = await import('../plan/hazards.js');
   return downHazards(from, to);
 };
 

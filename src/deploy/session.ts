@@ -4,6 +4,8 @@
  */
 import type { Store } from '../store/index.js';
 import type { Target } from './target.js';
+import { openProject } from '../store/project.js';
+import { openTarget, targetUrl } from './target.js';
 
 /** DeployOpen says how to open a deploy session. */
 export interface DeployOpen {
@@ -47,12 +49,10 @@ async function extensionsOf(store: Store, revs: readonly string[]): Promise<stri
 
 /** withDeploy opens the project's store and target, runs fn, and always closes the target. */
 export async function withDeploy<T>(o: DeployOpen, fn: (s: DeploySession) => Promise<T>): Promise<T> {
-  const { openProject } = await import('../store/project.js');
   const opened = await openProject(o.start);
   const root = opened.root;
   // commits of app git branches checked out before (their objects left with the checkout) stay readable
   const store = (await import('../gitint/recover.js')).recoveringStore(opened.store);
-  const { openTarget, targetUrl } = await import('./target.js');
   if (o.check) await o.check(store);
   if (o.offline)
     return fn({

@@ -7,6 +7,8 @@
  */
 import type { SourceFile } from '../parse/index.js';
 import type { Store } from '../store/index.js';
+import { schemaHash } from '../canon/index.js';
+import { blobId } from '../store/objects.js';
 
 /** CarryResult is the schema/ to write after a switch, or the paths whose edits it would overwrite. */
 export type CarryResult = { readonly files: SourceFile[] } | { readonly blocked: string[] };
@@ -22,7 +24,6 @@ export async function carryEdits(
   const [headIds, targetIds] = [await store.schemaFileIds(head), await store.schemaFileIds(target)];
   const targetFiles = new Map((await store.readFiles(target)).map((f) => [f.path, f.text]));
   const headFiles = new Map((await store.readFiles(head)).map((f) => [f.path, f.text]));
-  const { blobId } = await import('../store/objects.js');
   const mine = new Map(working.map((f) => [f.path, f.text]));
   const paths = new Set([...headIds.keys(), ...mine.keys()]);
   const blocked: string[] = [];
@@ -52,7 +53,6 @@ export async function carryEdits(
     const headHash = (await store.readCommit(head)).schemaHash;
     const targetHash = (await store.readCommit(target)).schemaHash;
     const { parseSchemaFiles } = await import('../parse/index.js');
-    const { schemaHash } = await import('../canon/index.js');
     const parsed = workingHash === headHash ? parseSchemaFiles(files).schema : undefined;
     if (!parsed || schemaHash(parsed) !== targetHash)
       return { blocked: [...paths].filter((p) => mine.get(p) !== headFiles.get(p)) };

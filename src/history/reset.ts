@@ -5,6 +5,11 @@
  * schema/ from the commit, byte for byte, and drops a merge in progress. The old HEAD is kept in ORIG_HEAD.
  */
 import type { Store } from '../store/index.js';
+import { SchemaverError } from '../errors.js';
+import { readSchemaDir } from '../parse/files.js';
+import { readHead } from '../store/refs.js';
+import { describeOperation, resumeOperation, switchFiles } from '../store/switch.js';
+import { rememberWorkingHash } from '../store/working.js';
 
 /** ResetMode is what reset does to schema/: keep it (soft/mixed) or rewrite it (hard). */
 export type ResetMode = 'soft' | 'hard';
@@ -21,7 +26,6 @@ export interface ResetResult {
 
 /** resumeReset finishes ('continue') or undoes ('abort') a reset a crash interrupted (its journal); undefined when none. */
 export async function resumeReset(root: string, store: Store, how: 'continue' | 'abort'): Promise<string | undefined> {
-  const { resumeOperation, describeOperation } = await import('../store/switch.js');
   const done = await store.withLock(() => resumeOperation(store, root, how));
   return done ? describeOperation(done.operation) : undefined;
 }
@@ -31,7 +35,6 @@ export async function resetTo(root: string, store: Store, rev: string, mode: Res
   const target = await store.resolve(rev);
   return store.withLock(async () => {
     if (mode !== 'hard' && (await store.readState('MERGE_HEAD'))) {
-      const { SchemaverError } = await import('../errors.js');
       throw new SchemaverError({
         code: 'merge-in-progress',
         message: 'a merge is in progress; reset --soft would leave its conflict blocks in schema/',
@@ -41,9 +44,6 @@ export async function resetTo(root: string, store: Store, rev: string, mode: Res
     }
     const from = (await store.head()) ?? null;
     const branch = (await store.currentBranch()) ?? null;
-    const { readHead } = await import('../store/refs.js');
-    const { readSchemaDir } = await import('../parse/files.js');
-    const { switchFiles } = await import('../store/switch.js');
     if (from) await store.writeState('ORIG_HEAD', from + '\n');
     const snapshot = mode === 'hard' ? await store.readFiles(target) : undefined;
     // crash-safe (src/store/switch.ts): pre-images stored, journal, files, the ref, journal removed
@@ -58,7 +58,6 @@ export async function resetTo(root: string, store: Store, rev: string, mode: Res
     });
     let files = 0;
     if (snapshot) {
-      const { rememberWorkingHash } = await import('../store/working.js');
       await rememberWorkingHash(root, snapshot, (await store.readCommit(target)).schemaHash);
       await store.writeState('MERGE_HEAD', undefined);
       await store.writeState('MERGE_STATE', undefined);

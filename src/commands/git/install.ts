@@ -1,5 +1,8 @@
 import { BaseCommand } from '../../cli/base.js';
 import type { InstallResult } from '../../gitint/install.js';
+import { findProjectRoot } from '../../app/project.js';
+import { installGit } from '../../gitint/install.js';
+import { openStore } from '../../store/index.js';
 
 /** GitInstall sets up the integration of schemaver with the application's git repository. */
 export default class GitInstall extends BaseCommand {
@@ -17,10 +20,7 @@ The model: git's branches are the branches. Every git branch carries schemaver's
 
   async run(): Promise<InstallResult> {
     await this.parse(GitInstall);
-    const { findProjectRoot } = await import('../../app/project.js');
-    const { installGit } = await import('../../gitint/install.js');
     const root = findProjectRoot(this.root);
-    const { openStore } = await import('../../store/index.js');
     await openStore(root); // exit 2 with a hint when this is no schemaver project
     const r = await installGit(root);
     this.print(

@@ -1,5 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
+import { findProjectRoot } from '../../app/project.js';
+import { keepRemovedObjects } from '../../gitint/recover.js';
 
 /** GitPostCheckout is the post-checkout hook (set up by `git install`): keeps store objects the checkout removed. */
 export default class GitPostCheckout extends BaseCommand {
@@ -15,8 +17,6 @@ export default class GitPostCheckout extends BaseCommand {
 
   async run(): Promise<{ kept: number }> {
     const { args } = await this.parse(GitPostCheckout);
-    const { findProjectRoot } = await import('../../app/project.js');
-    const { keepRemovedObjects } = await import('../../gitint/recover.js');
     const kept = args.branch === '0' ? 0 : await keepRemovedObjects(findProjectRoot(this.root), args.prev, args.next);
     return { kept };
   }

@@ -1,4 +1,5 @@
 import { BaseCommand } from '../../cli/base.js';
+import { findProjectRoot } from '../../app/project.js';
 
 /** GitPostMerge is the post-merge hook (set up by `git install`): git's merge commit takes the schema merge. */
 export default class GitPostMerge extends BaseCommand {
@@ -9,7 +10,6 @@ export default class GitPostMerge extends BaseCommand {
 
   async run(): Promise<{ amended: boolean }> {
     await this.parse(GitPostMerge);
-    const { findProjectRoot } = await import('../../app/project.js');
     const { postMerge } = await import('../../app/githooks.js');
     const line = await postMerge(findProjectRoot(this.root));
     if (line) process.stderr.write(line + '\n');

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
 import type { HookOutcome } from '../../app/githooks.js';
+import { openProject } from '../../app/project.js';
 
 /** GitPreMergeCommit is the pre-merge-commit hook (set up by `git install`): the semantic merge of git's merge. */
 export default class GitPreMergeCommit extends BaseCommand {
@@ -17,7 +18,6 @@ export default class GitPreMergeCommit extends BaseCommand {
 
   async run(): Promise<HookOutcome> {
     const { flags } = await this.parse(GitPreMergeCommit);
-    const { openProject } = await import('../../app/project.js');
     const { preMergeCommit, gitMergeInProgress } = await import('../../app/githooks.js');
     const { root, store } = await openProject(this.root);
     if (flags['if-merging'] && !gitMergeInProgress(root)) return { exit: 0, action: 'none', lines: [] };

@@ -1,5 +1,7 @@
 import { BaseCommand } from '../../cli/base.js';
 import type { InstallResult } from '../../gitint/install.js';
+import { findProjectRoot } from '../../app/project.js';
+import { uninstallGit } from '../../gitint/install.js';
 
 /** GitUninstall removes the git integration `git install` set up. */
 export default class GitUninstall extends BaseCommand {
@@ -11,8 +13,6 @@ export default class GitUninstall extends BaseCommand {
 
   async run(): Promise<InstallResult> {
     await this.parse(GitUninstall);
-    const { findProjectRoot } = await import('../../app/project.js');
-    const { uninstallGit } = await import('../../gitint/install.js');
     const r = await uninstallGit(findProjectRoot(this.root));
     this.print(r.changed ? 'git integration removed' : 'git integration was not installed; nothing changed');
     return r;
