@@ -215,6 +215,133 @@ await section('validation', async () => {
   record('  of which validation (fresh process, median of 3)', m('validate'), undefined, `${runs[0].texts} SQL texts; libpg-query load ${Math.round(m('load'))} ms of it`);
 });
 
+/** withColumn adds one nullable text column to the first table of a schema (a 1-column change). */
+function withColumn(schema, name) {
+  const [id, t] = Object.entries(schema.tables)[0];
+  const col = { kind: 'column', name, type: 'text', nullable: true };
+  return { ...schema, tables: { ...schema.tables, [id]: { ...t, columns: [...t.columns, col] } } };
+}
+
+for (const n of [5, TABLES]) {
+  await section(`verified 1-column commit, ${n} tables`, async () => {
+    const { writeSchemaYaml } = await dist('yaml/index.js');
+    const { planMigration, renderUp, renderDown } = await dist('plan/index.js');
+    const { freshPglite, buildInto, introspect } = await dist('pg/index.js');
+    const base = gen.generateSchema(n, 11);
+    const one = withColumn(base, 'bench_note');
+    const two = withColumn(one, 'bench_note2');
+    // PGlite's own work for the second edge: restore a database, run up, read the catalog, run down, read it again.
+    const p = planMigration(one, two);
+    await (await freshPglite()).close(); // compiled once, as the verification worker has it compiled
+    const t0 = performance.now();
+    const db = await freshPglite();
+    const restore = performance.now() - t0;
+    let own;
+    try {
+      await buildInto(db, one);
+      const t1 = performance.now();
+      await db.exec(renderUp(p));
+      await introspect(db, { unsupported: false });
+      await db.exec(renderDown(p));
+      await introspect(db, { unsupported: false });
+      own = restore + performance.now() - t1;
+    } finally {
+      await db.close();
+    }
+    const dir = join(work, `one-column-${n}`);
+    mkdirSync(dir);
+    run(dir, ['init']);
+    const commit = (S, msg) => {
+      rmSync(join(dir, 'schema'), { recursive: true, force: true });
+      writeProject(dir, writeSchemaYaml(S));
+      return run(dir, ['commit', '-m', msg]).ms;
+    };
+    commit(base, 'base');
+    const first = commit(one, 'one column');
+    const second = commit(two, 'another column');
+    record(`PGlite's own time: restore + up + catalog + down + catalog`, own);
+    record(`verified 1-column commit, ${n} tables, after a root commit`, first, undefined, `${(first / own).toFixed(2)}x PGlite's own`);
+    record(`verified 1-column commit, ${n} tables, after a verified edge`, second, Math.round(1.5 * own), `${(second / own).toFixed(2)}x PGlite's own`);
+  });
+}
+
+// Server figures: need the PostgreSQL server (SCHEMAVER_TEST_DATABASE_URL, default the local one).
+const serverUrl = process.env.SCHEMAVER_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+async function withServerDbs(names, fn) {
+  const pg = (await import('pg')).default;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  const urls = names.map((x) => {
+    const u = new URL(serverUrl);
+    u.pathname = `/${x}`;
+    return u.toString();
+  });
+  try {
+    for (const x of names) await admin.query(`DROP DATABASE IF EXISTS ${x}`).then(() => admin.query(`CREATE DATABASE ${x}`));
+    return await fn(urls, pg);
+  } finally {
+    for (const x of names) await admin.query(`DROP DATABASE IF EXISTS ${x} WITH (FORCE)`).catch(() => {});
+    await admin.end();
+  }
+}
+
+await section('check of a 300-table schema on the server', async () => {
+  const { writeSchemaYaml } = await dist('yaml/index.js');
+  const S = gen.generateSchema(300, 5);
+  await withServerDbs([`sv_bench_check_${process.pid}`], async ([url]) => {
+    const dir = join(work, 'check-300');
+    mkdirSync(dir);
+    run(dir, ['init']);
+    rmSync(join(dir, 'schema'), { recursive: true, force: true });
+    writeProject(dir, writeSchemaYaml(S));
+    run(dir, ['commit', '-m', 'base', '--no-verify']);
+    run(dir, ['upgrade', '--url', url]);
+    const imp = join(work, 'import-300');
+    mkdirSync(imp);
+    run(imp, ['init']);
+    const importMs = median([0, 1, 2].map(() => run(imp, ['import', '--url', url, '--force']).ms));
+    const first = run(dir, ['check', '--url', url]).ms;
+    const checkMs = median([0, 1, 2].map(() => run(dir, ['check', '--url', url]).ms));
+    record('import --url of that database (CLI wall, median of 3)', importMs);
+    record('check --url, first run (builds the expected side)', first);
+    record('check --url, 300 tables (CLI wall, median of 3)', checkMs, Math.round(1.5 * importMs), `${(checkMs / importMs).toFixed(2)}x import`);
+  });
+});
+
+await section(`plan of two ${TABLES}-table schemas vs migra`, async () => {
+  const { writeSchemaYaml } = await dist('yaml/index.js');
+  const { planMigration, renderUp } = await dist('plan/index.js');
+  const { emptySchema } = await dist('model/types.js');
+  const B = gen.mutateSchema(A, 460, 9);
+  const dir = join(work, 'plan-pair');
+  mkdirSync(dir);
+  run(dir, ['init']);
+  for (const [msg, S] of [['a', A], ['b', B]]) {
+    rmSync(join(dir, 'schema'), { recursive: true, force: true });
+    writeProject(dir, writeSchemaYaml(S));
+    run(dir, ['commit', '-m', msg, '--no-verify', '--allow-destructive']);
+  }
+  const ours = median([0, 1, 2].map(() => run(dir, ['plan', 'HEAD~1', 'HEAD']).ms));
+  record(`schemaver plan, ${TABLES} tables (process wall, median of 3)`, ours);
+  const migra = join(root, 'node_modules', '@pgkit', 'migra', 'dist', 'command.js');
+  await withServerDbs([`sv_bench_a_${process.pid}`, `sv_bench_b_${process.pid}`], async ([ua, ub], pg) => {
+    for (const [url, S] of [[ua, A], [ub, B]]) {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(renderUp(planMigration(emptySchema(), S)));
+      await c.end();
+    }
+    const xs = [0, 1, 2].map(() => {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, [migra, 'run', ua, ub, '--unsafe'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      if (r.status !== 0 && r.status !== 2) throw new Error(`migra exited ${r.status}: ${(r.stderr || '').split('\n')[0]}`);
+      return performance.now() - t0;
+    });
+    const theirs = median(xs);
+    record(`migra on the same pair (live databases, process wall)`, theirs, undefined, `schemaver ${(theirs / ours).toFixed(1)}x faster (bar 10x)`);
+  });
+});
+
 rmSync(work, { recursive: true, force: true });
 mkdirSync(join(root, '.bench'), { recursive: true });
 writeFileSync(join(root, '.bench', 'results.json'), JSON.stringify({ when: new Date().toISOString(), tables: TABLES, results }, null, 2));
