@@ -1,6 +1,6 @@
 /**
  * Golden scenarios: test/scenarios/plan/<case>/{from.yaml,to.yaml} -> expected.up.sql / expected.down.sql
- * (rewritten with UPDATE_GOLDEN=1), and every scenario applied for real in PGlite: build `from`, apply up,
+ * (written or rewritten only with UPDATE_GOLDEN=1; a missing one fails), and every scenario applied for real in PGlite: build `from`, apply up,
  * compare the catalog read back with `to` built from nothing; apply down, compare with `from`; re-planning
  * the result against `to` must be empty.
  */
@@ -80,8 +80,12 @@ describe('plan scenarios', () => {
           ['expected.down.sql', down],
         ] as const) {
           const path = join(DIR, name, file);
-          if (UPDATE || !existsSync(path)) writeFileSync(path, text);
-          else expect(text, `${name}/${file} (UPDATE_GOLDEN=1 rewrites it)`).toBe(readFileSync(path, 'utf8'));
+          if (UPDATE) writeFileSync(path, text);
+          else {
+            // a missing golden is a failure, never written silently: the new case must be looked at
+            expect(existsSync(path), `${name}/${file} is missing (UPDATE_GOLDEN=1 writes it)`).toBe(true);
+            expect(text, `${name}/${file} (UPDATE_GOLDEN=1 rewrites it)`).toBe(readFileSync(path, 'utf8'));
+          }
         }
         // proven in PGlite: what PostgreSQL reads back decides
         const target = (await build(dbs, to)).schema;
