@@ -4,7 +4,7 @@
  * renames inside stored expressions. It never needs to understand SQL: it only separates identifiers from
  * string literals, comments and dollar-quoted bodies.
  */
-import { quoteIdent } from '../sql/quote.js';
+import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
 
 /** Token is one identifier occurrence in a text: its normalised name and its span. */
 export interface IdentToken {
@@ -141,7 +141,10 @@ export function renameIdentifiers(text: string, map: ReadonlyMap<string, string>
   return at === 0 ? text : out + text.slice(at);
 }
 
-/** renameStringLiterals rewrites string literals equal to a key of `map` (enum value renames in defaults). */
+/**
+ * renameStringLiterals rewrites string literals equal to a key of `map` (enum value renames in defaults and view
+ * queries); the new value is written by quoteLiteral, so it reads the same whatever `standard_conforming_strings` is.
+ */
 export function renameStringLiterals(text: string, map: ReadonlyMap<string, string>): string {
   if (map.size === 0) return text;
   const { strings } = lexSql(text);
@@ -150,7 +153,7 @@ export function renameStringLiterals(text: string, map: ReadonlyMap<string, stri
   for (const s of strings) {
     const to = map.get(s.value);
     if (to === undefined) continue;
-    out += text.slice(at, s.start) + `'${to.replace(/'/g, "''")}'`;
+    out += text.slice(at, s.start) + quoteLiteral(to);
     at = s.end;
   }
   return at === 0 ? text : out + text.slice(at);
@@ -181,7 +184,7 @@ export function moveRelations(text: string, moves: ReadonlyMap<string, Move>): s
     if (qualifiedBy && qualifiedBy.name !== m.oldSchema) continue;
     const start = qualifiedBy ? qualifiedBy.start : t.start;
     if (start < at) continue;
-    const form = m.schema === 'public' ? quoteIdent(m.name) : `${quoteIdent(m.schema)}.${quoteIdent(m.name)}`;
+    const form = m.schema === 'public' ? quoteIdent(m.name) : qualified(m.schema, m.name);
     out += text.slice(at, start) + form;
     at = t.end;
   }

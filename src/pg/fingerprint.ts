@@ -9,6 +9,7 @@
  * catalog reader does not capture can never make a wrong migration look right.
  */
 import type { Driver } from './driver.js';
+import { quoteLiteral } from '../sql/quote.js';
 
 /** User namespaces: not system schemas, not owned by an extension. */
 const USER_NS = `
@@ -19,7 +20,7 @@ const USER_NS = `
 
 /** Objects created by an extension are the extension's business, not the user's schema. */
 const notExt = (cls: string, oid: string) =>
-  `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${cls}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+  `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = ${quoteLiteral(cls)}::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
 
 /** Relations whose name starts with schemaver_ are bookkeeping, not schema. */
 const notOurs = (rel: string) => `${rel}.relname NOT LIKE 'schemaver\\_%'`;

@@ -23,7 +23,7 @@ import {
   viewKind,
   commentOn,
 } from '../sql/ddl.js';
-import { quoteIdent } from '../sql/quote.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { addColumn, dropColumn, serialSequenceId } from './columns.js';
 import { bare, emit, funcNeedsDrop, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { planObjects } from './objects.js';
@@ -140,8 +140,12 @@ export function planChangeDrafts(ctx: PlanContext, input: readonly Change[]): vo
   if (adds.length) {
     const others = JSON.stringify(all.filter((c) => c.kind !== 'enum'));
     for (const c of adds) {
-      const lit = JSON.stringify(`'${c.value.replace(/'/g, "''")}'`).slice(1, -1);
-      if (others.includes(lit) || others.includes(`"literal":${JSON.stringify(c.value)}`)) ctx.recreatedEnums.add(c.id);
+      // a search, not SQL: the value as an expression may spell it (standard string, or quoteLiteral's E'' form)
+      const spellings = [`'${c.value.replace(/'/g, "''")}'`, quoteLiteral(c.value)].map((l) =>
+        JSON.stringify(l).slice(1, -1),
+      );
+      if (spellings.some((l) => others.includes(l)) || others.includes(`"literal":${JSON.stringify(c.value)}`))
+        ctx.recreatedEnums.add(c.id);
     }
   }
   for (const c of all) {

@@ -14,6 +14,7 @@
  *   a role whose `"$user"` schema exists, or a changed default, must not resolve them elsewhere. Read-back
  *   expressions are printed relative to this path too.
  */
+import { quoteLiteral } from './quote.js';
 
 /** PINNED_SETTINGS are the settings and the values (as current_setting() reports them) every connection pins. */
 export const PINNED_SETTINGS: readonly (readonly [name: string, value: string])[] = [
@@ -31,11 +32,11 @@ export function settingsSql(local: boolean): string[] {
 /** settingValue writes a setting's value as SET reads it (all values here are plain words). */
 function settingValue(name: string, value: string): string {
   if (!/^[A-Za-z0-9_]+$/.test(value)) throw new Error(`setting ${name}: unexpected value ${value}`);
-  return name === 'client_encoding' ? `'${value}'` : value;
+  return name === 'client_encoding' ? quoteLiteral(value) : value;
 }
 
 /** SETTINGS_CHECK_SQL reads back the pinned settings in one row (columns named after the settings). */
-export const SETTINGS_CHECK_SQL = `SELECT ${PINNED_SETTINGS.map(([name]) => `current_setting('${name}') AS ${name}`).join(', ')}`;
+export const SETTINGS_CHECK_SQL = `SELECT ${PINNED_SETTINGS.map(([name]) => `current_setting(${quoteLiteral(name)}) AS ${name}`).join(', ')}`;
 
 /** unpinned lists the settings a SETTINGS_CHECK_SQL row shows with another value than the pinned one. */
 export function unpinned(row: Readonly<Record<string, unknown>> | undefined): string[] {

@@ -460,6 +460,8 @@ export function sortSequences(
     if (s.persistence === 'u') unsupported(ctx, `unlogged sequence ${id}`);
     if (col && s.deptype === 'a' && isDefaultSeq(s) && col.type === s.type && col.notnull && s.comment === null) {
       const relName = relIds.get(s.owner_rel!);
+      // not SQL we run: PostgreSQL's own rendering of a serial default (quotes doubled; search_path and
+      // standard_conforming_strings are pinned, so a backslash stays as it is), to recognise it
       const expected = `nextval('${id.replace(/'/g, "''")}'::regclass)`;
       if (relName && col.def === expected && ['smallint', 'integer', 'bigint'].includes(col.type)) {
         serial.add(key);

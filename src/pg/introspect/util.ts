@@ -2,6 +2,7 @@
 import type { Issue } from '../../errors.js';
 import type { Default, SequenceOptions } from '../../model/types.js';
 import { qid } from '../../model/ids.js';
+import { quoteLiteral } from '../../sql/quote.js';
 import type { Driver } from '../driver.js';
 
 /** Ctx is what every catalog query needs: the driver, the server version and the unsupported-object sink. */
@@ -122,7 +123,7 @@ export const USER_NS = `(n.nspname NOT IN ('pg_catalog', 'information_schema', '
 
 /** notExtMember is a SQL predicate: the object `oidExpr` of catalog `catalog` does not belong to an extension. */
 export function notExtMember(catalog: string, oidExpr: string): string {
-  return `NOT EXISTS (SELECT 1 FROM pg_depend ext_d WHERE ext_d.classid = '${catalog}'::regclass AND ext_d.objid = ${oidExpr} AND ext_d.deptype = 'e')`;
+  return `NOT EXISTS (SELECT 1 FROM pg_depend ext_d WHERE ext_d.classid = ${quoteLiteral(catalog)}::regclass AND ext_d.objid = ${oidExpr} AND ext_d.deptype = 'e')`;
 }
 
 /** NOT_OURS is a SQL predicate on class alias `c` excluding schemaver's own bookkeeping relations. */
