@@ -1,0 +1,354 @@
+/**
+ * Steps for enums and domains: create, drop, alter, added values, and the rebuild of a type whose values or
+ * base type change (columns converted through text, dependent checks, indexes, policies, triggers and routines
+ * re-created around it).
+ */
+import type { Change } from '../model/changes.js';
+import type { Column, Default, Domain, EnumType, Func } from '../model/types.js';
+import { stableJson } from '../diff/index.js';
+import { identifiersOf } from '../diff/sqltext.js';
+import {
+  addConstraint,
+  commentOn,
+  createDomain,
+  createEnum,
+  createFunction,
+  createIndex,
+  createPolicy,
+  createTrigger,
+  defaultSql,
+  dropConstraint,
+  dropFunction,
+  dropIndex,
+  dropPolicy,
+  dropTrigger,
+  nameOf,
+  rel,
+  schemaOf,
+} from '../sql/ddl.js';
+import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
+import { truncateName, typeWidens } from './columns.js';
+
+const bare = (id: string) => nameOf(id).toLowerCase();
+
+type ObjectChange<K extends Change['kind']> = Extract<Change, { op: 'add' | 'drop' | 'alter'; kind: K }>;
+
+/** planEnumValues drafts the added values of each enum: ALTER TYPE ADD VALUE, or a rebuild when the type is used in this migration. */
+export function planEnumValues(
+  ctx: PlanContext,
+  addValues: ReadonlyMap<string, Extract<Change, { op: 'add_value' }>[]>,
+): void {
+  for (const [id, adds] of addValues) {
+    const e = rel(id);
+    const fromEnum = ctx.from.enums[id]!;
+    if (ctx.recreatedEnums.has(id)) {
+      if (ctx.drafts.some((d) => d.step.object === id && d.phase === PHASE.enum)) continue; // already recreated for other reasons
+      emit(ctx, {
+        phase: PHASE.enum,
+        what: `recreate enum ${id} (adds ${adds.map((a) => JSON.stringify(a.value)).join(', ')}, used in this migration)`,
+        object: id,
+        sql: recreateEnumSql(ctx, id, ctx.to.enums[id]!.values, 'from', 'to'),
+        reverse: recreateEnumSql(ctx, id, fromEnum.values, 'to', 'from'),
+        rewrite: true,
+        lock: true,
+        provides: [`type:${bare(id)}`],
+      });
+      continue;
+    }
+    // undoing it recreates the type: checks and partial indexes over its columns are rebuilt around that
+    const deps = enumDependents(ctx, id);
+    const sql = adds.map(
+      (a) =>
+        `ALTER TYPE ${e} ADD VALUE ${quoteLiteral(a.value)}${a.before !== undefined ? ` BEFORE ${quoteLiteral(a.before)}` : a.after !== undefined ? ` AFTER ${quoteLiteral(a.after)}` : ''}`,
+    );
+    emit(ctx, {
+      phase: PHASE.enum + 0.5,
+      what: `add value${adds.length > 1 ? 's' : ''} ${adds.map((a) => JSON.stringify(a.value)).join(', ')} to enum ${id}`,
+      object: id,
+      sql,
+      reverse: [...deps.drop, ...recreateEnumSql(ctx, id, fromEnum.values, 'from', 'from'), ...deps.add],
+      provides: [`type:${bare(id)}`],
+    });
+  }
+}
+
+/** planEnum drafts the create, drop, rebuild (values dropped or reordered) or comment of one enum. */
+export function planEnum(ctx: PlanContext, c: ObjectChange<'enum'>): void {
+  if (c.op === 'add')
+    emit(ctx, {
+      phase: PHASE.enum,
+      what: `create enum ${c.id}`,
+      object: c.id,
+      sql: createEnum(c.id, c.def),
+      reverse: [`DROP TYPE ${rel(c.id)}`],
+      provides: [`type:${bare(c.id)}`],
+    });
+  else if (c.op === 'drop')
+    emit(ctx, {
+      phase: PHASE.dropEnum,
+      what: `drop enum ${c.id}`,
+      object: c.id,
+      sql: [`DROP TYPE ${rel(c.id)}`],
+      reverse: createEnum(c.id, c.def),
+    });
+  else {
+    const a = c.from as EnumType;
+    const b = c.to as EnumType;
+    if (c.attrs.some((x) => x.attr === 'values')) {
+      const lost = a.values.filter((v) => !b.values.includes(v));
+      emit(ctx, {
+        phase: PHASE.enum,
+        what: `recreate enum ${c.id}${lost.length ? ` (drops ${lost.map((v) => JSON.stringify(v)).join(', ')})` : ' (reorders values)'}`,
+        object: c.id,
+        sql: recreateEnumSql(ctx, c.id, b.values, 'from', 'to'),
+        reverse: recreateEnumSql(ctx, c.id, a.values, 'to', 'from'),
+        destructive: lost.length > 0,
+        rewrite: true,
+        lock: true,
+        provides: [`type:${bare(c.id)}`],
+      });
+    } else if (a.comment !== b.comment) {
+      emit(ctx, {
+        phase: PHASE.comment,
+        what: `comment on enum ${c.id}`,
+        object: c.id,
+        sql: [commentOn('TYPE', rel(c.id), b.comment)],
+        reverse: [commentOn('TYPE', rel(c.id), a.comment)],
+      });
+    }
+  }
+}
+
+/** planDomain drafts the create, drop, rebuild (base type or collation changed) or alter of one domain. */
+export function planDomain(ctx: PlanContext, c: ObjectChange<'domain'>): void {
+  const { ty } = ctx;
+  const requires = (d: Domain) => [
+    ...typeKeys(d.type),
+    ...Object.values(d.checks).flatMap((x) => textKeys(x.expression)),
+  ];
+  if (c.op === 'add')
+    emit(ctx, {
+      phase: PHASE.domain,
+      what: `create domain ${c.id}`,
+      object: c.id,
+      sql: createDomain(c.id, c.def, ty),
+      reverse: [`DROP DOMAIN ${rel(c.id)}`],
+      provides: [`type:${bare(c.id)}`],
+      requires: requires(c.def),
+    });
+  else if (c.op === 'drop')
+    emit(ctx, {
+      phase: PHASE.dropDomain,
+      what: `drop domain ${c.id}`,
+      object: c.id,
+      sql: [`DROP DOMAIN ${rel(c.id)}`],
+      reverse: createDomain(c.id, c.def, ty),
+    });
+  else if (ctx.recreatedEnums.has(c.id)) {
+    emit(ctx, {
+      phase: PHASE.domain,
+      what: `recreate domain ${c.id} (type ${c.from.type} -> ${c.to.type})`,
+      object: c.id,
+      sql: recreateDomainSql(ctx, c.id, c.to, 'from', 'to'),
+      reverse: recreateDomainSql(ctx, c.id, c.from, 'to', 'from'),
+      destructive: !typeWidens(c.from.type, c.to.type),
+      rewrite: true,
+      lock: true,
+      provides: [`type:${bare(c.id)}`],
+      requires: requires(c.to),
+    });
+  } else
+    emit(ctx, {
+      phase: PHASE.domain,
+      what: `alter domain ${c.id}`,
+      object: c.id,
+      sql: alterDomain(ctx, c.id, c.from, c.to),
+      reverse: alterDomain(ctx, c.id, c.to, c.from),
+      provides: [`type:${bare(c.id)}`],
+      requires: requires(c.to),
+    });
+}
+
+/** enumDependents writes the drop and re-create of unchanged checks and partial/expression indexes over columns of enum `id`. */
+function enumDependents(ctx: PlanContext, id: string): { drop: string[]; add: string[] } {
+  const drop: string[] = [];
+  const add: string[] = [];
+  const byTable = new Map<string, Set<string>>();
+  for (const c of enumColumns(ctx, id)) {
+    if (!byTable.has(c.table)) byTable.set(c.table, new Set());
+    byTable.get(c.table)!.add(c.from.name.toLowerCase());
+  }
+  for (const [tid, cols] of byTable) {
+    const ft = ctx.from.tables[tid];
+    const tt = ctx.to.tables[tid];
+    if (!ft || !tt) continue;
+    const reads = (text: string | undefined) => !!text && [...identifiersOf(text)].some((n) => cols.has(n));
+    for (const ck of Object.values(ft.checks)) {
+      if (!reads(ck.expression) || !tt.checks[ck.name] || stableJson(tt.checks[ck.name]) !== stableJson(ck)) continue;
+      drop.push(dropConstraint(tid, ck.name));
+      add.push(addConstraint(tid, ck));
+    }
+    for (const ix of Object.values(ft.indexes)) {
+      if (
+        !(reads(ix.where) || ix.elements.some((x) => reads(x.expression))) ||
+        !tt.indexes[ix.name] ||
+        stableJson(tt.indexes[ix.name]) !== stableJson(ix)
+      )
+        continue;
+      drop.push(dropIndex(tid, ix.name));
+      add.push(...createIndex(tid, ix));
+    }
+    for (const p of Object.values(ft.policies)) {
+      if (
+        !(reads(p.using) || reads(p.withCheck)) ||
+        !tt.policies[p.name] ||
+        stableJson(tt.policies[p.name]) !== stableJson(p)
+      )
+        continue;
+      drop.push(dropPolicy(tid, p.name));
+      add.push(...createPolicy(tid, p));
+    }
+    for (const tr of Object.values(ft.triggers)) {
+      if (
+        !(reads(tr.when) || (tr.updateOf ?? []).some((c) => cols.has(c.toLowerCase()))) ||
+        !tt.triggers[tr.name] ||
+        stableJson(tt.triggers[tr.name]) !== stableJson(tr)
+      )
+        continue;
+      drop.push(dropTrigger(tid, tr.name));
+      add.push(...createTrigger(tid, tr));
+    }
+  }
+  return { drop, add };
+}
+
+/** enumColumns lists the columns of existing tables whose type is enum `id` (or an array of it). */
+const enumColumnCache = new WeakMap<PlanContext, Map<string, { table: string; from: Column; to?: Column }[]>>();
+
+function enumColumns(ctx: PlanContext, id: string): { table: string; from: Column; to?: Column }[] {
+  let byEnum = enumColumnCache.get(ctx);
+  if (!byEnum) {
+    byEnum = new Map();
+    enumColumnCache.set(ctx, byEnum);
+    const enums = new Set([
+      ...Object.keys(ctx.from.enums),
+      ...Object.keys(ctx.to.enums),
+      ...Object.keys(ctx.from.domains),
+      ...Object.keys(ctx.to.domains),
+    ]);
+    for (const [tid, t] of Object.entries(ctx.from.tables)) {
+      if (ctx.droppedTables.has(tid)) continue;
+      for (const c of t.columns) {
+        const base = c.type.endsWith(']') ? c.type.replace(/(\[\])+$/, '') : c.type;
+        if (!enums.has(base)) continue;
+        const tc = ctx.to.tables[tid]?.columns.find((x) => x.name === c.name);
+        if (!byEnum.has(base)) byEnum.set(base, []);
+        byEnum.get(base)!.push({ table: tid, from: c, to: tc && tc.type === c.type ? tc : undefined });
+      }
+    }
+  }
+  return byEnum.get(id) ?? [];
+}
+
+/**
+ * recreateEnumSql rebuilds enum `id` with `values`: rename the old type away, create the new one, convert every
+ * column through text, drop the old type. `before`/`after` say which side's defaults the columns have
+ * before and get after ('from' = the source model, 'to' = the target model).
+ */
+function recreateEnumSql(
+  ctx: PlanContext,
+  id: string,
+  values: readonly string[],
+  before: 'from' | 'to',
+  after: 'from' | 'to',
+): string[] {
+  const name = nameOf(id);
+  const schema = schemaOf(id);
+  const tmp = truncateName(`${name}__old`);
+  const def = (c: { from: Column; to?: Column }, side: 'from' | 'to'): Default | undefined => {
+    const col = side === 'from' ? c.from : c.to;
+    return col && !col.serial && !col.identity && !col.generated ? col.default : undefined;
+  };
+  const e = ctx.from.enums[id] ?? ctx.to.enums[id]!;
+  // routines taking or returning the type would follow it to the old name: drop them first, create them after
+  const fns = typedFunctions(ctx, id, before);
+  const sql = [
+    ...fns.map((f) => dropFunction(f)),
+    `ALTER TYPE ${rel(id)} RENAME TO ${quoteIdent(tmp)}`,
+    ...createEnum(id, { ...e, values, comment: (after === 'to' ? ctx.to.enums[id] : e)?.comment }),
+  ];
+  for (const c of enumColumns(ctx, id)) {
+    const C = `ALTER TABLE ${rel(c.table)} ALTER COLUMN ${quoteIdent(c.from.name)}`;
+    const arr = /(\[\])+$/.exec(c.from.type)?.[0] ?? '';
+    if (def(c, before)) sql.push(`${C} DROP DEFAULT`);
+    sql.push(`${C} TYPE ${rel(id)}${arr} USING ${quoteIdent(c.from.name)}::text${arr}::${rel(id)}${arr}`);
+    const d = def(c, after);
+    if (d) sql.push(`${C} SET DEFAULT ${defaultSql(d)}`);
+  }
+  sql.push(`DROP TYPE ${qualified(schema, tmp)}`);
+  const other = after === 'from' ? ctx.from : ctx.to;
+  for (const f of fns) sql.push(...createFunction(other.functions[funcKey(ctx, f, before)] ?? f));
+  return sql;
+}
+
+/** typedFunctions lists the routines of one side whose arguments or result name type `id`. */
+function typedFunctions(ctx: PlanContext, id: string, side: 'from' | 'to'): Func[] {
+  const name = bare(id);
+  const fns = Object.values((side === 'from' ? ctx.from : ctx.to).functions);
+  return fns.filter((f) => identifiersOf(`${f.args} ${f.returns}`).has(name));
+}
+
+/** funcKey finds the id under which `f` is stored on its side. */
+function funcKey(ctx: PlanContext, f: Func, side: 'from' | 'to'): string {
+  const all = (side === 'from' ? ctx.from : ctx.to).functions;
+  return Object.keys(all).find((k) => all[k] === f) ?? '';
+}
+
+/** recreateDomainSql rebuilds domain `id` as `d` (a base type or collation change): rename away, create, convert columns, drop. */
+function recreateDomainSql(
+  ctx: PlanContext,
+  id: string,
+  d: Domain,
+  before: 'from' | 'to',
+  after: 'from' | 'to',
+): string[] {
+  const tmp = truncateName(`${nameOf(id)}__old`);
+  const def = (c: { from: Column; to?: Column }, side: 'from' | 'to'): Default | undefined => {
+    const col = side === 'from' ? c.from : c.to;
+    return col && !col.serial && !col.identity && !col.generated ? col.default : undefined;
+  };
+  const sql = [`ALTER DOMAIN ${rel(id)} RENAME TO ${quoteIdent(tmp)}`, ...createDomain(id, d, ctx.ty)];
+  for (const c of enumColumns(ctx, id)) {
+    const C = `ALTER TABLE ${rel(c.table)} ALTER COLUMN ${quoteIdent(c.from.name)}`;
+    const arr = /(\[\])+$/.exec(c.from.type)?.[0] ?? '';
+    if (def(c, before)) sql.push(`${C} DROP DEFAULT`);
+    sql.push(`${C} TYPE ${rel(id)}${arr} USING ${quoteIdent(c.from.name)}::${ctx.ty(d.type)}${arr}::${rel(id)}${arr}`);
+    const dd = def(c, after);
+    if (dd) sql.push(`${C} SET DEFAULT ${defaultSql(dd)}`);
+  }
+  sql.push(`DROP DOMAIN ${qualified(schemaOf(id), tmp)}`);
+  return sql;
+}
+
+/** alterDomain writes the statements turning domain `a` into `b`. */
+function alterDomain(ctx: PlanContext, id: string, a: Domain, b: Domain): string[] {
+  const D = `ALTER DOMAIN ${rel(id)}`;
+  if (a.type !== b.type || (a.collation ?? '') !== (b.collation ?? ''))
+    return [`DROP DOMAIN ${rel(id)}`, ...createDomain(id, b, ctx.ty)];
+  const out: string[] = [];
+  if (stableJson(a.default) !== stableJson(b.default))
+    out.push(b.default ? `${D} SET DEFAULT ${defaultSql(b.default)}` : `${D} DROP DEFAULT`);
+  if (a.nullable !== b.nullable) out.push(`${D} ${b.nullable ? 'DROP' : 'SET'} NOT NULL`);
+  for (const [name, ch] of Object.entries(a.checks)) {
+    const nb = b.checks[name];
+    if (!nb || stableJson(nb) !== stableJson(ch)) out.push(`${D} DROP CONSTRAINT ${quoteIdent(name)}`);
+  }
+  for (const [name, ch] of Object.entries(b.checks)) {
+    const na = a.checks[name];
+    if (!na || stableJson(na) !== stableJson(ch))
+      out.push(`${D} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${ch.expression})${ch.notValid ? ' NOT VALID' : ''}`);
+  }
+  if (a.comment !== b.comment) out.push(commentOn('DOMAIN', rel(id), b.comment));
+  return out;
+}

@@ -1,0 +1,123 @@
+/**
+ * Steps for functions and procedures: create, drop (early when its body reads relations that go away, first when
+ * a same-signature function replaces it), comment, CREATE OR REPLACE, or drop and re-create.
+ */
+import type { AlterChange, Change } from '../model/changes.js';
+import type { Func } from '../model/types.js';
+import { identifiersOf } from '../diff/sqltext.js';
+import { commentOn, createFunction, dropFunction, funcSignature } from '../sql/ddl.js';
+import { emit, funcNeedsDrop, PHASE, textKeys, type PlanContext } from './context.js';
+import { signatureNames } from './viewfuncs.js';
+
+type ObjectChange<K extends Change['kind']> = Extract<Change, { op: 'add' | 'drop' | 'alter'; kind: K }>;
+
+/** planFunction drafts the steps of one added, dropped or altered function. */
+export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, droppedRels: ReadonlySet<string>): void {
+  // an SQL body is checked when it is created: the tables it names, with their new columns, come first
+  const requires = (f: Func) => [
+    ...textKeys(f.args),
+    ...textKeys(f.returns),
+    ...(f.language.toLowerCase() === 'sql' ? [...textKeys(f.body), ...colKeys(f.body)] : []),
+  ];
+  const fid = c.op === 'alter' ? c.to : c.def;
+  const provides = [`fn:${fid.name.toLowerCase()}`];
+  if (c.op === 'add')
+    emit(ctx, {
+      phase: PHASE.func,
+      what: `create function ${c.id}`,
+      object: c.id,
+      sql: createFunction(c.def),
+      reverse: [dropFunction(c.def)],
+      provides,
+      requires: requires(c.def),
+    });
+  else if (c.op === 'drop') {
+    // an SQL function over relations that go away is dropped before them (its body is checked when re-created on down)
+    const early =
+      (c.def.language.toLowerCase() === 'sql' && [...identifiersOf(c.def.body)].some((n) => droppedRels.has(n))) ||
+      [...droppedRels].some((n) => signatureNames(c.def, n));
+    // a function whose argument names change is a new function of the same signature: drop the old one first
+    const clash = Object.values(ctx.to.functions).some((f) => f !== c.def && sameSignature(f, c.def));
+    emit(ctx, {
+      phase: early ? PHASE.dropTrigger + 0.5 : clash ? PHASE.func - 0.5 : PHASE.dropFunc,
+      what: `drop function ${c.id}`,
+      object: c.id,
+      sql: [dropFunction(c.def)],
+      reverse: createFunction(c.def),
+    });
+  } else {
+    const a = c.from;
+    const b = c.to;
+    if ((c as AlterChange).attrs.every((x) => x.attr === 'comment')) {
+      const w = b.procedure ? 'PROCEDURE' : 'FUNCTION';
+      emit(ctx, {
+        phase: PHASE.comment,
+        what: `comment on function ${c.id}`,
+        object: c.id,
+        sql: [commentOn(w, funcSignature(b), b.comment)],
+        reverse: [commentOn(w, funcSignature(a), a.comment)],
+      });
+    } else if (funcNeedsDrop(a, b)) {
+      emit(ctx, {
+        phase: PHASE.func,
+        what: `recreate function ${c.id}`,
+        object: c.id,
+        sql: [dropFunction(a), ...createFunction(b)],
+        reverse: [dropFunction(b), ...createFunction(a)],
+        provides,
+        requires: requires(b),
+      });
+    } else {
+      const rep = (x: Func, y: Func) => [
+        ...createFunction(y, true),
+        ...(x.comment !== y.comment && y.comment === undefined
+          ? [commentOn(y.procedure ? 'PROCEDURE' : 'FUNCTION', funcSignature(y), undefined)]
+          : []),
+      ];
+      emit(ctx, {
+        phase: PHASE.func,
+        what: `replace function ${c.id}`,
+        object: c.id,
+        sql: rep(a, b),
+        reverse: rep(b, a),
+        provides,
+        requires: requires(b),
+      });
+    }
+  }
+}
+
+/** colKeys lists the `cols:` keys (a table's added or altered columns) of the names a text mentions. */
+function colKeys(text: string): string[] {
+  return [...identifiersOf(text)].map((n) => `cols:${n}`);
+}
+
+/** sameSignature tells whether two functions have one name and one list of argument types (names and modes aside). */
+function sameSignature(a: Func, b: Func): boolean {
+  if (a.schema !== b.schema || a.name !== b.name || !!a.procedure !== !!b.procedure) return false;
+  const xs = splitArgs(a.identityArgs);
+  const ys = splitArgs(b.identityArgs);
+  return xs.length === ys.length && xs.every((x, i) => argTypeOf(x).some((t) => argTypeOf(ys[i]!).includes(t)));
+}
+
+/** splitArgs splits an argument list at top-level commas. */
+function splitArgs(args: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of args) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) (out.push(cur.trim()), (cur = ''));
+    else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/** argTypeOf gives the readings of one argument's type: as written, and without a leading name (mode dropped). */
+function argTypeOf(arg: string): string[] {
+  const t = arg.replace(/^(IN|OUT|INOUT|VARIADIC)\s+/i, '').trim();
+  const m = /^("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s+(.+)$/.exec(t);
+  return m ? [t, m[2]!.trim()] : [t];
+}
