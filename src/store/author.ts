@@ -15,7 +15,7 @@ export interface Author {
   readonly name: string;
   readonly email: string;
   readonly timestamp: number; // unix seconds
-  readonly timezoneOffset: number; // minutes, as isomorphic-git: UTC minus local (git's sign flipped)
+  readonly timezoneOffset: number; // minutes, as Date.getTimezoneOffset: UTC minus local (git's sign flipped)
 }
 
 /** resolveAuthor finds the identity to commit as for a project at `root`. */

@@ -121,7 +121,7 @@ export function splitMessage(raw: string): { message: string; hash?: string } {
   return { message: text.slice(0, m.index).replace(/\s+$/, ''), hash: m[1]! };
 }
 
-/** formatTimezone writes isomorphic-git's offset (minutes, UTC minus local) as git's `+HHMM`. */
+/** formatTimezone writes a Date.getTimezoneOffset-style offset (minutes, UTC minus local) as git's `+HHMM`. */
 export function formatTimezone(offsetMinutes: number): string {
   const east = -offsetMinutes;
   const sign = east < 0 ? '-' : '+';

@@ -1,7 +1,7 @@
 /**
  * Pack files for big commits. A commit that adds many objects (a 1000-table schema adds ~1000 model blobs)
  * writes them as one pack + index instead of thousands of loose files: two files, written to temporary
- * names and renamed in, the `.idx` last (git and isomorphic-git only look at packs that have an index).
+ * names and renamed in, the `.idx` last (git only looks at packs that have an index).
  * Format: git pack v2 (whole objects, no deltas) with a v2 index.
  */
 import { createHash } from 'node:crypto';
