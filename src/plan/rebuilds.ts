@@ -1,0 +1,243 @@
+/**
+ * Unchanged objects dropped before a change and re-created after it: generated columns over a column whose type
+ * changes, policies and triggers reading it, checks and indexes over a recreated enum or domain, everything over a
+ * re-created function, and foreign keys over changed columns or keys.
+ */
+import type { AddChange, Change, DropChange } from '../model/changes.js';
+import { identifiersOf } from '../diff/sqltext.js';
+import { sameValue } from '../diff/index.js';
+import { defaultSql, rel } from '../sql/ddl.js';
+import { quoteIdent } from '../sql/quote.js';
+import { addColumn, dropColumn } from './columns.js';
+import { bare, emit, funcNeedsDrop, PHASE, type PlanContext } from './context.js';
+import { fkAdd, fkDrop, planSubObject } from './subobjects.js';
+
+/** Rebuild drops and re-adds an unchanged sub-object of table `tid` around the change: once, and only if it existed. */
+type Rebuild = <T extends { readonly name: string }>(
+  kind: 'check' | 'index' | 'trigger' | 'policy',
+  tid: string,
+  before: T | undefined,
+  after: T,
+) => void;
+
+/** planRebuilds drafts the drop and re-create of every unchanged object a change in `all` would break. */
+export function planRebuilds(
+  ctx: PlanContext,
+  all: readonly Change[],
+  touchedCols: ReadonlyMap<string, ReadonlySet<string>>,
+): void {
+  // unchanged triggers, checks and expression indexes over a function that is dropped and re-created follow it
+  const recreatedFns = new Set<string>();
+  for (const c of all) {
+    if (c.kind !== 'function') continue;
+    if (c.op === 'alter' && funcNeedsDrop(c.from, c.to)) recreatedFns.add(c.to.name.toLowerCase());
+  }
+  rebuildGenerated(ctx, touchedCols);
+  const { rebuild, changed } = rebuilder(ctx, all);
+  rebuildOverColumns(ctx, touchedCols, rebuild);
+  rebuildOverTypes(ctx, rebuild);
+  rebuildOverFunctions(ctx, recreatedFns, rebuild, changed);
+  rebuildForeignKeys(ctx, all, touchedCols);
+}
+
+/** rebuildGenerated drops unchanged generated columns computed from a column whose type changes, and re-adds them after. */
+function rebuildGenerated(ctx: PlanContext, touchedCols: ReadonlyMap<string, ReadonlySet<string>>): void {
+  const { from, to } = ctx;
+  // unchanged generated columns computed from a column whose type changes are dropped before and re-added after
+  for (const [tid, cols] of touchedCols) {
+    const ft = from.tables[tid];
+    const tt = to.tables[tid];
+    if (!ft || !tt || ctx.createdTables.has(tid) || ctx.droppedTables.has(tid)) continue;
+    for (const g of tt.columns) {
+      const fg = ft.columns.find((x) => x.name === g.name);
+      if (!g.generated || !fg?.generated || cols.has(g.name) || !sameValue(fg, g)) continue;
+      if (![...identifiersOf(g.generated)].some((n) => cols.has(n))) continue;
+      const drop = dropColumn(tid, fg);
+      const add = addColumn(tid, g, ctx.ty);
+      emit(ctx, {
+        phase: PHASE.dropColumn,
+        what: `drop generated column ${tid}.${g.name} (recomputed)`,
+        object: `${tid}.${g.name}`,
+        sql: drop.sql,
+        reverse: addColumn(tid, fg, ctx.ty).sql,
+      });
+      emit(ctx, {
+        phase: PHASE.alterTable + 0.5,
+        what: `add generated column ${tid}.${g.name}`,
+        object: `${tid}.${g.name}`,
+        sql: add.sql,
+        reverse: drop.sql,
+        rewrite: true,
+        lock: true,
+      });
+    }
+  }
+}
+
+/** rebuilder makes the one Rebuild of a plan (each object at most once; never one the plan changes itself). */
+function rebuilder(ctx: PlanContext, all: readonly Change[]): { rebuild: Rebuild; changed: ReadonlySet<string> } {
+  // unchanged policies and triggers that read a column whose type changes block the change: rebuilt around it
+  const rebuilt = new Set<string>();
+  const once = (key: string) => !rebuilt.has(key) && !!rebuilt.add(key);
+  const changed = new Set(
+    all.filter((c) => 'table' in c && c.table).map((c) => `${c.kind}\0${(c as { table: string }).table}\0${c.id}`),
+  );
+  /** rebuild drops and re-adds an unchanged sub-object of table `tid` around the change: once, and only if it existed. */
+  const rebuild = <T extends { readonly name: string }>(
+    kind: 'check' | 'index' | 'trigger' | 'policy',
+    tid: string,
+    before: T | undefined,
+    after: T,
+  ): void => {
+    const key = `${kind}\0${tid}\0${after.name}`;
+    if (changed.has(key) || !before || !once(key)) return;
+    planSubObject(ctx, { op: 'drop', kind, table: tid, id: after.name, def: before } as unknown as DropChange);
+    planSubObject(ctx, { op: 'add', kind, table: tid, id: after.name, def: after } as unknown as AddChange);
+  };
+  return { rebuild, changed };
+}
+
+/** readsAny: does an expression name any of `names` (lower-case identifiers)? */
+const readsAny = (names: ReadonlySet<string>) => (text: string | undefined) =>
+  !!text && [...identifiersOf(text)].some((n) => names.has(n));
+
+/** rebuildOverColumns rebuilds unchanged policies and triggers that read a column whose type changes. */
+function rebuildOverColumns(
+  ctx: PlanContext,
+  touchedCols: ReadonlyMap<string, ReadonlySet<string>>,
+  rebuild: Rebuild,
+): void {
+  const { from, to } = ctx;
+  const touchedNames = new Set<string>();
+  for (const cols of touchedCols.values()) for (const c of cols) touchedNames.add(c.toLowerCase());
+  if (touchedNames.size) {
+    const reads = readsAny(touchedNames);
+    for (const [tid, t] of Object.entries(to.tables)) {
+      const ft = from.tables[tid];
+      if (!ft || ctx.createdTables.has(tid)) continue;
+      for (const p of Object.values(t.policies))
+        if (reads(p.using) || reads(p.withCheck)) rebuild('policy', tid, ft.policies[p.name], p);
+      const own = touchedCols.get(tid);
+      if (!own) continue;
+      for (const tr of Object.values(t.triggers)) {
+        if (
+          (tr.updateOf ?? []).some((c) => own.has(c)) ||
+          (tr.when && [...identifiersOf(tr.when)].some((n) => own.has(n)))
+        )
+          rebuild('trigger', tid, ft.triggers[tr.name], tr);
+      }
+    }
+  }
+}
+
+/** rebuildOverTypes rebuilds checks and partial/expression indexes over a column of a recreated enum or domain. */
+function rebuildOverTypes(ctx: PlanContext, rebuild: Rebuild): void {
+  const { from, to } = ctx;
+  // checks and partial/expression indexes over a column of a recreated enum or domain hold constants of the old
+  // type (`'x'::mood__old`): PostgreSQL cannot rebuild them, so they are dropped before and re-added after
+  if (ctx.recreatedEnums.size) {
+    for (const [tid, t] of Object.entries(to.tables)) {
+      const ft = from.tables[tid];
+      if (!ft || ctx.createdTables.has(tid) || ctx.droppedTables.has(tid)) continue;
+      const cols = new Set(
+        ft.columns
+          .filter((c) => ctx.recreatedEnums.has(c.type.replace(/(\[\])+$/, '')))
+          .map((c) => c.name.toLowerCase()),
+      );
+      if (!cols.size) continue;
+      const reads = readsAny(cols);
+      for (const ck of Object.values(t.checks)) if (reads(ck.expression)) rebuild('check', tid, ft.checks[ck.name], ck);
+      for (const ix of Object.values(t.indexes))
+        if (reads(ix.where) || ix.elements.some((e) => reads(e.expression)))
+          rebuild('index', tid, ft.indexes[ix.name], ix);
+    }
+  }
+}
+
+/** rebuildOverFunctions rebuilds unchanged triggers, checks, indexes, policies and defaults over a re-created function. */
+function rebuildOverFunctions(
+  ctx: PlanContext,
+  recreatedFns: ReadonlySet<string>,
+  rebuild: Rebuild,
+  changed: ReadonlySet<string>,
+): void {
+  const { from, to } = ctx;
+  if (recreatedFns.size) {
+    const mentions = readsAny(recreatedFns);
+    for (const [tid, t] of Object.entries(to.tables)) {
+      const ft = from.tables[tid];
+      if (!ft || ctx.createdTables.has(tid)) continue;
+      for (const tr of Object.values(t.triggers))
+        if (recreatedFns.has(bare(tr.function))) rebuild('trigger', tid, ft.triggers[tr.name], tr);
+      for (const ck of Object.values(t.checks))
+        if (mentions(ck.expression)) rebuild('check', tid, ft.checks[ck.name], ck);
+      for (const ix of Object.values(t.indexes))
+        if (mentions(ix.where) || ix.elements.some((e) => mentions(e.expression)))
+          rebuild('index', tid, ft.indexes[ix.name], ix);
+      for (const p of Object.values(t.policies))
+        if (mentions(p.using) || mentions(p.withCheck)) rebuild('policy', tid, ft.policies[p.name], p);
+      for (const col of t.columns) {
+        const fc = ft.columns.find((x) => x.name === col.name);
+        if (
+          !fc ||
+          changed.has(`column\0${tid}\0${col.name}`) ||
+          !col.default ||
+          !('sql' in col.default) ||
+          !mentions(col.default.sql) ||
+          !fc.default
+        )
+          continue;
+        const C = `ALTER TABLE ${rel(tid)} ALTER COLUMN ${quoteIdent(col.name)}`;
+        emit(ctx, {
+          phase: PHASE.dropConstraint,
+          what: `drop default of ${tid}.${col.name} (its function is re-created)`,
+          object: `${tid}.${col.name}`,
+          sql: [`${C} DROP DEFAULT`],
+          reverse: [`${C} SET DEFAULT ${defaultSql(fc.default)}`],
+        });
+        emit(ctx, {
+          phase: PHASE.alterTable + 0.5,
+          what: `set default of ${tid}.${col.name}`,
+          object: `${tid}.${col.name}`,
+          sql: [`${C} SET DEFAULT ${defaultSql(col.default)}`],
+          reverse: [`${C} DROP DEFAULT`],
+        });
+      }
+    }
+  }
+}
+
+/** rebuildForeignKeys drops and re-adds unchanged foreign keys over changed columns or keys. */
+function rebuildForeignKeys(
+  ctx: PlanContext,
+  all: readonly Change[],
+  touchedCols: ReadonlyMap<string, ReadonlySet<string>>,
+): void {
+  const { from, to } = ctx;
+  // unchanged foreign keys over changed columns/keys are dropped and re-added around the change
+  const changedKeys = new Set<string>(); // `${table}\0${sorted cols}` of dropped/altered PK/unique/unique indexes
+  for (const c of all) {
+    if (!('table' in c) || !c.table || !(c.kind === 'primary_key' || c.kind === 'unique' || c.kind === 'index'))
+      continue;
+    if (c.op !== 'drop' && c.op !== 'alter') continue;
+    const def = c.op === 'drop' ? c.def : c.from;
+    const colsOf = def.kind === 'index' ? def.elements.map((e) => e.column ?? '') : def.columns;
+    changedKeys.add(`${c.table}\0${[...colsOf].sort().join(',')}`);
+  }
+  const fkChanged = new Set<string>();
+  for (const c of all) if (c.kind === 'foreign_key' && c.table) fkChanged.add(`${c.table}\0${c.id}`);
+  for (const [tid, t] of Object.entries(to.tables)) {
+    if (ctx.createdTables.has(tid) || !from.tables[tid]) continue;
+    for (const fk of Object.values(t.foreignKeys)) {
+      if (fkChanged.has(`${tid}\0${fk.name}`)) continue;
+      const affected =
+        fk.columns.some((c) => touchedCols.get(tid)?.has(c)) ||
+        fk.refColumns.some((c) => touchedCols.get(fk.refTable)?.has(c)) ||
+        changedKeys.has(`${fk.refTable}\0${[...fk.refColumns].sort().join(',')}`) ||
+        ctx.createdTables.has(fk.refTable);
+      if (!affected) continue;
+      fkDrop(ctx, tid, from.tables[tid]!.foreignKeys[fk.name] ?? fk);
+      fkAdd(ctx, tid, fk, true);
+    }
+  }
+}

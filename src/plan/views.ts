@@ -1,0 +1,127 @@
+/**
+ * View steps: views dropped, created, and rebuilt (dropped and re-created) when they read a table, view, type or
+ * function that changes under them; comments of views that stay; indexes and triggers of views that are not rebuilt.
+ */
+import type { AddChange, AlterChange, Change, DropChange } from '../model/changes.js';
+import { identifiersOf } from '../diff/sqltext.js';
+import { createView, dropView, rel, viewKind, commentOn } from '../sql/ddl.js';
+import { quoteIdent } from '../sql/quote.js';
+import { bare, emit, funcNeedsDrop, PHASE, textKeys, type PlanContext } from './context.js';
+import { rebuildViewRoutines } from './viewfuncs.js';
+import { planSubObject } from './subobjects.js';
+
+/** planViews drafts view drops and creates, rebuilding views over changed tables and views. */
+export function planViews(ctx: PlanContext, all: readonly Change[], touchedTables: ReadonlySet<string>): void {
+  const { from, to } = ctx;
+  const { rebuild, dropped, added } = viewsToRebuild(ctx, all, touchedTables);
+  const dropIds = new Set([...dropped, ...rebuild]);
+  rebuildViewRoutines(ctx, dropIds);
+  for (const id of dropIds) {
+    const v = from.views[id]!;
+    // a view that mentions another dropped view goes first
+    const dependents = [...dropIds].filter((o) => o !== id && identifiersOf(from.views[o]!.query).has(bare(id)));
+    emit(ctx, {
+      phase: PHASE.dropView,
+      what: `drop ${viewKind(v).toLowerCase()} ${id}`,
+      object: id,
+      sql: [dropView(id, v)],
+      reverse: createView(id, v),
+      provides: [`vdrop:${id}`],
+      requires: dependents.map((o) => `vdrop:${o}`),
+      destructive: !!v.materialized && !to.views[id],
+    });
+  }
+  for (const id of [...added, ...rebuild]) {
+    const v = to.views[id]!;
+    emit(ctx, {
+      phase: PHASE.createView,
+      what: `create ${viewKind(v).toLowerCase()} ${id}`,
+      object: id,
+      sql: createView(id, v),
+      reverse: [dropView(id, v)],
+      provides: [`rel:${bare(id)}`],
+      requires: [...textKeys(v.query), `vdrop:${id}`],
+      lock: false,
+    });
+  }
+  const recreated = new Set([...dropIds, ...added]);
+  for (const c of all) {
+    if (c.kind === 'view' && c.op === 'alter' && !rebuild.has(c.id)) planViewComments(ctx, c);
+    // indexes and triggers of views that are not rebuilt
+    if ((c.kind === 'index' || c.kind === 'trigger') && c.table && (from.views[c.table] || to.views[c.table])) {
+      if (recreated.has(c.table)) continue;
+      planSubObject(ctx, c as AddChange | DropChange | AlterChange);
+    }
+  }
+}
+
+/** viewsToRebuild sorts the views into dropped, added and rebuilt (to a fixpoint: a view over a rebuilt view is rebuilt). */
+function viewsToRebuild(
+  ctx: PlanContext,
+  all: readonly Change[],
+  touchedTables: ReadonlySet<string>,
+): { rebuild: Set<string>; dropped: Set<string>; added: Set<string> } {
+  const { from, to } = ctx;
+  const rebuild = new Set<string>(); // ids present in both, dropped and re-created
+  const dropped = new Set<string>();
+  const added = new Set<string>();
+  const touchedNames = new Set([...touchedTables].map(bare));
+  const recreatedFuncs = new Set<string>();
+  for (const c of all) {
+    if (c.kind !== 'view' && c.kind !== 'function') continue;
+    if (c.kind === 'function') {
+      if (c.op === 'drop') recreatedFuncs.add(c.def.name);
+      else if (c.op === 'alter' && funcNeedsDrop(c.from, c.to)) recreatedFuncs.add(c.from.name);
+      continue;
+    }
+    if (c.op === 'drop') dropped.add(c.id);
+    else if (c.op === 'add') added.add(c.id);
+    else if (c.op === 'alter' && c.attrs.some((a) => a.attr !== 'comment' && a.attr !== 'columnComments'))
+      rebuild.add(c.id);
+  }
+  for (const e of ctx.recreatedEnums) touchedNames.add(bare(e));
+  // fixpoint: a view mentioning a touched table, a rebuilt/dropped view or a recreated function is rebuilt
+  for (;;) {
+    const names = new Set([
+      ...touchedNames,
+      ...[...rebuild, ...dropped].map(bare),
+      ...[...recreatedFuncs].map((n) => n.toLowerCase()),
+    ]);
+    let grew = false;
+    for (const [id, v] of Object.entries(from.views)) {
+      if (rebuild.has(id) || dropped.has(id) || !to.views[id]) continue;
+      const ids = identifiersOf(v.query);
+      if ([...names].some((n) => ids.has(n))) {
+        rebuild.add(id);
+        grew = true;
+      }
+    }
+    if (!grew) break;
+  }
+  return { rebuild, dropped, added };
+}
+
+/** planViewComments drafts the comment changes of a view that is not rebuilt. */
+function planViewComments(ctx: PlanContext, c: Extract<Change, { op: 'alter'; kind: 'view' }>): void {
+  const sql: string[] = [];
+  const rev: string[] = [];
+  if (c.from.comment !== c.to.comment) {
+    sql.push(commentOn(viewKind(c.to), rel(c.id), c.to.comment));
+    rev.push(commentOn(viewKind(c.to), rel(c.id), c.from.comment));
+  }
+  const cols = new Set([...Object.keys(c.from.columnComments ?? {}), ...Object.keys(c.to.columnComments ?? {})]);
+  for (const col of cols) {
+    const a = c.from.columnComments?.[col];
+    const b = c.to.columnComments?.[col];
+    if (a === b) continue;
+    sql.push(commentOn('COLUMN', `${rel(c.id)}.${quoteIdent(col)}`, b));
+    rev.push(commentOn('COLUMN', `${rel(c.id)}.${quoteIdent(col)}`, a));
+  }
+  emit(ctx, {
+    phase: PHASE.comment,
+    what: `comment on ${viewKind(c.to).toLowerCase()} ${c.id}`,
+    object: c.id,
+    sql,
+    reverse: rev,
+  });
+}
