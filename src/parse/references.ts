@@ -1,0 +1,242 @@
+/**
+ * References and names a table or sequence points at: columns of keys, indexes and triggers, foreign key targets,
+ * trigger functions, partition and inheritance parents, `owned_by`, and types in undeclared schemas; each with a
+ * did-you-mean hint where a close name exists.
+ */
+import { typeSchema } from '../canon/types.js';
+import { qid } from '../model/ids.js';
+import type { Trigger } from '../model/types.js';
+import type { Ctx, Node } from './node.js';
+import type { DraftSequence } from './objects.js';
+import type { Draft, DraftFk, DraftTable } from './drafts.js';
+import type { Collected } from './build.js';
+
+/** checkType reports a type in a schema that is declared nowhere. */
+export function checkType(ctx: Ctx, declared: ReadonlySet<string>, type: string, at: Node | undefined): void {
+  const s = typeSchema(type);
+  if (s !== undefined && !declared.has(s))
+    ctx.error(
+      'missing-reference',
+      at,
+      `type \`${type}\` is in schema \`${s}\`, which is declared nowhere`,
+      `declare the schema (\`schemas: [${s}]\`) and the type, or fix the spelling`,
+    );
+}
+
+/** checkTable checks a table's references and the columns its keys, indexes, triggers and foreign keys name. */
+export function checkTable(ctx: Ctx, c: Collected, t: DraftTable, declared: ReadonlySet<string>): void {
+  const cols = new Set(t.columns.map((x) => x.name));
+  const needCols = (list: readonly string[] | undefined, at: Node, what: string): void => {
+    for (const col of list ?? []) {
+      if (!cols.has(col) && !t.rest.partitionOf && !t.rest.inherits) {
+        ctx.error(
+          'missing-column',
+          at,
+          `${what} names column \`${col}\`, which table \`${t.id}\` does not have`,
+          hint(col, [...cols]),
+        );
+      }
+    }
+  };
+  for (const col of t.columns) checkType(ctx, declared, col.type, t.typeAt.get(col.name));
+  for (const extra of t.extraPrimaryKeys)
+    ctx.error(
+      'duplicate-primary-key',
+      extra,
+      `table \`${t.id}\` has more than one primary key`,
+      'a table has one primary key; for a composite key write `primary_key: [a, b]` on the table',
+      t.primaryKey?.at,
+    );
+  if (t.primaryKey) {
+    needCols(t.primaryKey.columns, t.primaryKey.at, 'the primary key');
+    needCols(t.primaryKey.include, t.primaryKey.at, 'the primary key');
+    dupCols(ctx, t.primaryKey.columns, t.primaryKey.at, 'the primary key');
+  }
+  for (const u of t.uniques) {
+    needCols(u.columns, u.at, 'a unique constraint');
+    needCols(u.include, u.at, 'a unique constraint');
+    dupCols(ctx, u.columns, u.at, 'a unique constraint');
+  }
+  for (const x of t.exclusions)
+    needCols(
+      [...x.elements.flatMap((e) => (e.column ? [e.column] : [])), ...(x.include ?? [])],
+      x.at,
+      'an exclusion constraint',
+    );
+  for (const i of t.indexes)
+    needCols([...i.elements.flatMap((e) => (e.column ? [e.column] : [])), ...(i.include ?? [])], i.at, 'an index');
+  for (const tr of t.triggers) needCols(tr.updateOf, tr.at, `trigger \`${tr.name}\``);
+  for (const fk of t.foreignKeys) {
+    needCols(fk.columns, fk.at, 'a foreign key');
+    resolveFk(ctx, c, t, fk);
+  }
+  if (t.rest.partitionOf && !c.tables.has(t.rest.partitionOf.parent)) {
+    ctx.error(
+      'missing-reference',
+      t.partitionParentAt,
+      `table \`${t.id}\` is a partition of \`${t.rest.partitionOf.parent}\`, which is not declared`,
+      hint(t.rest.partitionOf.parent, [...c.tables.keys()]),
+    );
+  }
+  for (const p of t.rest.inherits ?? []) {
+    if (!c.tables.has(p))
+      ctx.error(
+        'missing-reference',
+        t.inheritsAt,
+        `table \`${t.id}\` inherits \`${p}\`, which is not declared`,
+        hint(p, [...c.tables.keys()]),
+      );
+  }
+  for (const tr of t.triggers) checkTriggerFunction(ctx, c, tr);
+  if (t.primaryKey) {
+    const pk = new Set(t.primaryKey.columns);
+    for (const col of t.columns) if (pk.has(col.name)) col.nullable = false;
+  }
+}
+
+/** resolveOwnedBy resolves a sequence's `owned_by` to a declared table and column. */
+export function resolveOwnedBy(ctx: Ctx, c: Collected, s: DraftSequence): void {
+  if (!s.ownedParts) return;
+  const p = s.ownedParts;
+  const table = p.length === 2 ? qid('public', p[0]!) : qid(p[0]!, p[1]!);
+  const column = p[p.length - 1]!;
+  const t = c.tables.get(table);
+  if (!t)
+    ctx.error(
+      'missing-reference',
+      s.ownedAt,
+      `sequence \`${qid(s.schema, s.name)}\` is owned by table \`${table}\`, which is not declared`,
+      hint(table, [...c.tables.keys()]),
+    );
+  else if (!t.columns.some((x) => x.name === column))
+    ctx.error(
+      'missing-column',
+      s.ownedAt,
+      `sequence \`${qid(s.schema, s.name)}\` is owned by \`${table}.${column}\`, but the table has no such column`,
+    );
+  else s.ownedBy = { table, column };
+}
+
+/** dupCols reports a column listed twice. */
+function dupCols(ctx: Ctx, cols: readonly string[], at: Node, what: string): void {
+  const seen = new Set<string>();
+  for (const c of cols) {
+    if (seen.has(c)) ctx.error('duplicate-column', at, `${what} lists column \`${c}\` twice`);
+    seen.add(c);
+  }
+}
+
+/** hint suggests the closest existing name. */
+function hint(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = lev(name, c);
+    if (d < bestD) ((best = c), (bestD = d));
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3))
+    ? `did you mean \`${best}\`?`
+    : undefined;
+}
+
+/** lev is the Levenshtein distance of two names (99 when their lengths differ by more than 5). */
+function lev(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 5) return 99;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+const BUILTIN_TRIGGER_FUNCTIONS = new Set([
+  'tsvector_update_trigger',
+  'tsvector_update_trigger_column',
+  'suppress_redundant_updates_trigger',
+]);
+
+/** checkTriggerFunction reports a trigger calling a function declared nowhere (built-ins and extensions aside). */
+export function checkTriggerFunction(ctx: Ctx, c: Collected, tr: Draft<Trigger>): void {
+  const fn = tr.function;
+  if (fn.startsWith('pg_catalog.') || BUILTIN_TRIGGER_FUNCTIONS.has(fn)) return;
+  for (const f of c.functions.values()) if (qid(f.schema, f.name) === fn) return;
+  if (c.extensions.size > 0) return; // may come from an extension
+  ctx.error(
+    'missing-reference',
+    tr.at,
+    `trigger \`${tr.name}\` calls function \`${fn}\`, which is not declared`,
+    hint(
+      fn,
+      [...c.functions.values()].map((f) => qid(f.schema, f.name)),
+    ) ?? 'declare it under `functions:`',
+  );
+}
+
+/** resolveFk resolves a foreign key's target table and columns (`table.column` forms, the primary key by default). */
+function resolveFk(ctx: Ctx, c: Collected, t: DraftTable, fk: DraftFk): void {
+  if (fk.refParts) {
+    const p = fk.refParts;
+    if (p.length === 1) fk.refTable = qid('public', p[0]!);
+    else if (p.length === 3) {
+      fk.refTable = qid(p[0]!, p[1]!);
+      fk.refColumns = [p[2]!];
+    } else {
+      const asTableCol = qid('public', p[0]!);
+      const asTable = qid(p[0]!, p[1]!);
+      const tc = c.tables.get(asTableCol);
+      if (tc && tc.columns.some((x) => x.name === p[1])) {
+        fk.refTable = asTableCol;
+        fk.refColumns = [p[1]!];
+      } else if (c.tables.has(asTable)) fk.refTable = asTable;
+      else {
+        fk.refTable = asTableCol;
+        fk.refColumns = [p[1]!];
+      }
+    }
+    fk.refParts = undefined;
+  }
+  const target = fk.refTable === undefined ? undefined : c.tables.get(fk.refTable);
+  if (!target) {
+    ctx.error(
+      'missing-reference',
+      fk.refAt,
+      `foreign key of table \`${t.id}\` references table \`${fk.refTable}\`, which is not declared`,
+      hint(fk.refTable ?? '', [...c.tables.keys()]),
+    );
+    fk.refColumns = undefined;
+    return;
+  }
+  if (fk.refColumns === undefined) {
+    if (!target.primaryKey) {
+      ctx.error(
+        'missing-primary-key',
+        fk.refAt,
+        `foreign key of table \`${t.id}\` references \`${fk.refTable}\` without columns, but that table has no primary key`,
+        'name the referenced columns',
+      );
+      return;
+    }
+    fk.refColumns = [...target.primaryKey.columns];
+  }
+  const tcols = new Set(target.columns.map((x) => x.name));
+  for (const col of fk.refColumns) {
+    if (!tcols.has(col) && !target.rest.partitionOf)
+      ctx.error(
+        'missing-column',
+        fk.refAt,
+        `foreign key of table \`${t.id}\` references \`${fk.refTable}.${col}\`, which does not exist`,
+        hint(col, [...tcols]),
+      );
+  }
+  if (fk.refColumns.length !== fk.columns.length) {
+    ctx.error(
+      'fk-column-count',
+      fk.refAt,
+      `foreign key of table \`${t.id}\` has ${fk.columns.length} column(s) but references ${fk.refColumns.length}`,
+      'list as many referenced columns as referencing ones',
+    );
+  }
+}
