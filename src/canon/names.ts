@@ -255,6 +255,23 @@ export interface NamingTable {
   }[];
 }
 
+/** viewNamingTable is the NamingTable of a (materialized) view: its columns and indexes, no constraints. */
+export function viewNamingTable(
+  v: { readonly schema: string; readonly name: string; readonly columns?: readonly string[] },
+  indexes: NamingTable['indexes'],
+): NamingTable {
+  return {
+    schema: v.schema,
+    name: v.name,
+    columns: (v.columns ?? []).map((name) => ({ name })),
+    uniques: [],
+    checks: [],
+    foreignKeys: [],
+    exclusions: [],
+    indexes,
+  };
+}
+
 /** NamingDomain is a domain whose check names may still be missing. */
 export interface NamingDomain {
   readonly schema: string;

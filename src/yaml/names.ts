@@ -2,7 +2,7 @@
  * Which constraint and index names the writer may leave out: exactly those that the parser would choose again.
  * Found by running PostgreSQL's default naming over the schema with candidate names removed, repeating until stable.
  */
-import { assignDefaultNames, type NamingTable } from '../canon/names.js';
+import { assignDefaultNames, viewNamingTable, type NamingTable } from '../canon/names.js';
 import type { Schema } from '../model/types.js';
 
 /** nameKey identifies one named object for the omission set: `<owner id>\u0000<kind>\u0000<name>`. */
@@ -63,16 +63,12 @@ function trial(schema: Schema, omit: Set<string>): string[] {
   }
   for (const [id, v] of Object.entries(schema.views)) {
     if (!v.indexes || Object.keys(v.indexes).length === 0) continue;
-    tables.push({
-      schema: v.schema,
-      name: v.name,
-      columns: (v.columns ?? []).map((name) => ({ name })),
-      uniques: [],
-      checks: [],
-      foreignKeys: [],
-      exclusions: [],
-      indexes: Object.values(v.indexes).map((i) => slot(id, 'index', i)),
-    });
+    tables.push(
+      viewNamingTable(
+        v,
+        Object.values(v.indexes).map((i) => slot(id, 'index', i)),
+      ),
+    );
   }
   const domains = Object.entries(schema.domains).map(([id, d]) => ({
     schema: d.schema,
