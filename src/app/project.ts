@@ -8,7 +8,6 @@ import type { Schema } from '../model/types.js';
 import type { SourceFile } from '../parse/index.js';
 import type { CommitInfo, Store } from '../store/index.js';
 import { schemaHash } from '../canon/index.js';
-import { invalidSchema } from '../errors.js';
 import { emptySchema } from '../model/types.js';
 import { schemaHashOf } from '../store/index.js';
 import { blobId } from '../store/objects.js';

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { SchemaverError, envFailure, envFromErrno, negative } from '../errors.js';
-import type { StepSummary } from '../model/plan.js';
 import type { Driver } from '../pg/driver.js';
 import { pinSettings } from '../pg/settings.js';
 import { sqlComment } from '../sql/quote.js';

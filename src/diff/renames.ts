@@ -6,7 +6,16 @@
 import { sqlObjectKey, type SqlObject } from '../model/objects.js';
 import type { RenameChange } from '../model/changes.js';
 import { parseQid, qid, splitId } from '../model/ids.js';
-import type { Column, Default, EnumType, Index, Schema, Table, View } from '../model/types.js';
+import {
+  assertNever,
+  type Column,
+  type Default,
+  type EnumType,
+  type Index,
+  type Schema,
+  type Table,
+  type View,
+} from '../model/types.js';
 import { identifiersOf, moveRelations, renameIdentifiers, renameStringLiterals, type Move } from './sqltext.js';
 
 /** EnumValueRename is one applied enum value rename. */
@@ -321,8 +330,13 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
         case 'exclusion':
           t = { ...t, exclusions: renameKey(t.exclusions, r.fromId, r.id, (x) => ({ ...x, name: r.id })) };
           break;
+        case 'column':
+        case 'table':
+        case 'view':
+        case 'enum':
+          break; // not a keyed table part: handled above
         default:
-          break;
+          assertNever(r);
       }
     }
     const fixIndex = (ix: Index): Index => ({

@@ -154,6 +154,13 @@ export type EnumValueChange =
 /** Change is one semantic difference between two schemas. */
 export type Change = AddChange | DropChange | AlterChange | RenameChange | EnumValueChange;
 
+/** TablePartKind is a kind of object that belongs to a table (indexes and triggers also to views). */
+export type TablePartKind =
+  'column' | 'primary_key' | 'unique' | 'check' | 'foreign_key' | 'exclusion' | 'index' | 'trigger' | 'policy';
+
+/** TablePartChange is an add, drop or alter of a table part (it carries the id of its table). */
+export type TablePartChange = Extract<AddChange | DropChange | AlterChange, { readonly kind: TablePartKind }>;
+
 /** RenamableKind is a kind that can carry a rename. */
 export type RenamableKind = RenameChange['kind'];
 

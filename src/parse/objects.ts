@@ -20,7 +20,7 @@ import type {
 } from '../model/types.js';
 import { KEYS } from './keys.js';
 import { readGrants } from './grants.js';
-import type { Ctx, Keyed, Entry, Node, Scalar } from './node.js';
+import type { Ctx, Keyed, Node, Scalar } from './node.js';
 import {
   isNull,
   mapOrNothing,

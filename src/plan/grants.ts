@@ -5,7 +5,7 @@
  * objects this plan creates do not pick up defaults they were not declared with.
  */
 import type { AlterChange, Change } from '../model/changes.js';
-import type { DefaultPrivilege, Func, Grants, Table } from '../model/types.js';
+import { assertNever, type DefaultPrivilege, type Func, type Grants, type Table } from '../model/types.js';
 import { defaultPrivilegeClass, type PrivClass } from '../model/privileges.js';
 import {
   aclChangeSql,
@@ -62,8 +62,21 @@ function targetOf(c: AlterChange): Target | undefined {
       return { sql: `DOMAIN ${rel(c.id)}`, cls: 'type', key: `type:${bare(c.id)}`, label: `domain ${c.id}` };
     case 'namespace':
       return { sql: `SCHEMA ${quoteIdent(c.id)}`, cls: 'schema', key: `ns:${c.id}`, label: `schema ${c.id}` };
+    case 'extension':
+    case 'primary_key':
+    case 'unique':
+    case 'check':
+    case 'foreign_key':
+    case 'exclusion':
+    case 'index':
+    case 'trigger':
+    case 'policy':
+    case 'sql_object':
+    case 'unmanaged':
+    case 'default_privilege':
+      return undefined; // no privileges of their own
     default:
-      return undefined;
+      return assertNever(c);
   }
 }
 

@@ -4,7 +4,7 @@
  * ./build.ts.
  */
 import type { Change } from '../model/changes.js';
-import type { Namespace, Sequence } from '../model/types.js';
+import { assertNever, type Namespace, type Sequence } from '../model/types.js';
 import { stableJson } from '../diff/index.js';
 import {
   commentOn,
@@ -60,10 +60,27 @@ export function planObjects(ctx: PlanContext, all: readonly Change[]): void {
         case 'function':
         case 'sequence':
           if (c.kind === 'sequence' && c.op !== 'alter' && ctx.adoptedSequences.has(c.id)) break;
-          planObject(ctx, c as Extract<Change, { op: 'add' | 'drop' | 'alter' }>, droppedRels);
+          planObject(ctx, c, droppedRels);
           break;
+        case 'table':
+        case 'view':
+        case 'column':
+        case 'primary_key':
+        case 'unique':
+        case 'check':
+        case 'foreign_key':
+        case 'exclusion':
+        case 'index':
+        case 'trigger':
+        case 'policy':
+          break; // planViews and planTables
+        case 'sql_object':
+        case 'unmanaged':
+          break; // planSqlObjects
+        case 'default_privilege':
+          break; // planGrants took them out
         default:
-          break;
+          assertNever(c);
       }
     }
   }
@@ -123,7 +140,11 @@ function planRename(ctx: PlanContext, c: Extract<Change, { op: 'rename' }>): voi
         `ALTER INDEX ${indexRef(c.table!, c.id)} RENAME TO ${quoteIdent(c.fromId)}`,
       );
       return;
-    default:
+    case 'primary_key':
+    case 'unique':
+    case 'check':
+    case 'foreign_key':
+    case 'exclusion':
       sub(
         0.6,
         `rename constraint ${c.table}.${c.fromId} to ${c.id}`,
@@ -133,10 +154,13 @@ function planRename(ctx: PlanContext, c: Extract<Change, { op: 'rename' }>): voi
   }
 }
 
+/** TopLevelKind is a kind planObject handles (the rest go to planViews, planTables, planSqlObjects, planGrants). */
+type TopLevelKind = 'extension' | 'namespace' | 'enum' | 'composite' | 'domain' | 'function' | 'sequence';
+
 /** planObject dispatches one add, drop or alter of a schema-level object to its kind's planner. */
 function planObject(
   ctx: PlanContext,
-  c: Extract<Change, { op: 'add' | 'drop' | 'alter' }>,
+  c: Extract<Change, { op: 'add' | 'drop' | 'alter'; kind: TopLevelKind }>,
   droppedRels: ReadonlySet<string>,
 ): void {
   switch (c.kind) {
@@ -155,7 +179,7 @@ function planObject(
     case 'sequence':
       return planSequence(ctx, c);
     default:
-      return;
+      return assertNever(c);
   }
 }
 

@@ -3,7 +3,7 @@
  * changes, policies and triggers reading it, checks and indexes over a recreated enum or domain, everything over a
  * re-created function, and foreign keys over changed columns or keys.
  */
-import type { AddChange, Change, DropChange } from '../model/changes.js';
+import type { Change, TablePartChange } from '../model/changes.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { sameValue } from '../diff/index.js';
 import { defaultSql, rel } from '../sql/ddl.js';
@@ -91,8 +91,8 @@ function rebuilder(ctx: PlanContext, all: readonly Change[]): { rebuild: Rebuild
   ): void => {
     const key = `${kind}\0${tid}\0${after.name}`;
     if (changed.has(key) || !before || !once(key)) return;
-    planSubObject(ctx, { op: 'drop', kind, table: tid, id: after.name, def: before } as unknown as DropChange);
-    planSubObject(ctx, { op: 'add', kind, table: tid, id: after.name, def: after } as unknown as AddChange);
+    planSubObject(ctx, { op: 'drop', kind, table: tid, id: after.name, def: before } as unknown as TablePartChange);
+    planSubObject(ctx, { op: 'add', kind, table: tid, id: after.name, def: after } as unknown as TablePartChange);
   };
   return { rebuild, changed };
 }

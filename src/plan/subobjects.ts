@@ -2,8 +2,8 @@
  * Steps for the parts of an existing table or view: columns, constraints, indexes, triggers, policies,
  * foreign keys and table-level attributes (RLS, partition attach/detach, inheritance, logging, comment).
  */
-import type { AddChange, AlterChange, DropChange } from '../model/changes.js';
-import type { Column, ForeignKey, Index, Policy, Trigger } from '../model/types.js';
+import type { AlterChange, TablePartChange } from '../model/changes.js';
+import { assertNever, type Column, type ForeignKey, type Index, type Policy, type Trigger } from '../model/types.js';
 import {
   addConstraint,
   commentOn,
@@ -56,7 +56,7 @@ function boundText(b: string): string {
 }
 
 /** planSubObject drafts a change of a column, constraint, index, trigger or policy of an existing table/view. */
-export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | AlterChange): void {
+export function planSubObject(ctx: PlanContext, c: TablePartChange): void {
   const t = c.table!;
   const obj = `${t}.${c.id}`;
   switch (c.kind) {
@@ -256,7 +256,7 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
       return;
     }
     default:
-      return;
+      assertNever(c);
   }
 }
 
@@ -265,7 +265,7 @@ export function planSubObject(ctx: PlanContext, c: AddChange | DropChange | Alte
  * which drops and re-adds the object unless only its comment changed and `comment` drafts that instead.
  */
 function addDropAlter<T>(
-  c: AddChange | DropChange | AlterChange,
+  c: TablePartChange,
   add: (x: T) => void,
   drop: (x: T) => void,
   comment?: (from: T, to: T) => void,

@@ -3,7 +3,7 @@
  * can be), and every change inside an existing table; a column change a parent table makes is left to it.
  * Unchanged objects rebuilt around a change are in ./rebuilds.ts.
  */
-import type { AddChange, AlterChange, Change, DropChange } from '../model/changes.js';
+import type { Change, TablePartChange } from '../model/changes.js';
 import type { ForeignKey, Schema, Table } from '../model/types.js';
 import { attrDiff, stableJson } from '../diff/index.js';
 import {
@@ -146,7 +146,7 @@ function planTableChanges(ctx: PlanContext, all: readonly Change[]): void {
     if (!c.table || (!from.tables[c.table] && !to.tables[c.table])) continue;
     if (ctx.createdTables.has(c.table) || ctx.droppedTables.has(c.table)) continue;
     if (from.views[c.table] || to.views[c.table]) continue;
-    planSubObject(ctx, c as AddChange | DropChange | AlterChange);
+    planSubObject(ctx, c as TablePartChange);
   }
 }
 

@@ -2,7 +2,7 @@
  * View steps: views dropped, created, and rebuilt (dropped and re-created) when they read a table, view, type or
  * function that changes under them; comments of views that stay; indexes and triggers of views that are not rebuilt.
  */
-import type { AddChange, AlterChange, Change, DropChange } from '../model/changes.js';
+import type { Change, TablePartChange } from '../model/changes.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { createView, dropView, rel, viewKind, commentOn } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -50,7 +50,7 @@ export function planViews(ctx: PlanContext, all: readonly Change[], touchedTable
     // indexes and triggers of views that are not rebuilt
     if ((c.kind === 'index' || c.kind === 'trigger') && c.table && (from.views[c.table] || to.views[c.table])) {
       if (recreated.has(c.table)) continue;
-      planSubObject(ctx, c as AddChange | DropChange | AlterChange);
+      planSubObject(ctx, c as TablePartChange);
     }
   }
 }

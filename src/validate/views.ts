@@ -9,8 +9,7 @@ import type { SqlRef } from '../parse/node.js';
 import { suggest } from '../parse/node.js';
 import { clip, columnRefs } from './exprs.js';
 import { tableColumns } from './columns.js';
-import { nodeType, parseSql, strings, walk, type PgNode } from './sqlparse.js';
-import type { Report } from './report.js';
+import { nodeType, parseSql, walk, type PgNode } from './sqlparse.js';
 import type { Env } from './index.js';
 
 /** checkViewQuery reports a view query that is not one query, or reads a table or column that does not exist. */
