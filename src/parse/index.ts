@@ -7,16 +7,9 @@ import { buildSchema, newCollected, type Collected } from './build.js';
 import { readId } from './common.js';
 import { KEYS } from './keys.js';
 import { Ctx, parseYamlFile, type Node, type SqlRef } from './node.js';
-import {
-  parseComposite,
-  parseDomain,
-  parseEnum,
-  parseExtensions,
-  parseFunction,
-  parseSchemas,
-  parseSequence,
-  parseView,
-} from './objects.js';
+import { parseComposite, parseDomain, parseEnum, parseExtensions, parseSchemas, parseSequence } from './objects.js';
+import { parseFunction } from './functions.js';
+import { parseView } from './views.js';
 import { parseTable } from './table.js';
 import { parseSqlObject, parseUnmanaged } from './sqlobjects.js';
 

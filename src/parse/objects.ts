@@ -1,12 +1,5 @@
-/** Sections other than `tables:`: extensions, schemas, enums, composites, domains, sequences, views, functions. */
-import {
-  argTypes,
-  normalizeCollation,
-  normalizeFunctionArgs,
-  normalizeReturns,
-  normalizeType,
-} from '../canon/types.js';
-import { funcId } from '../model/ids.js';
+/** Sections other than `tables:`: extensions, schemas, enums, composites, domains, sequences (views in views.ts, functions in functions.ts). */
+import { normalizeCollation, normalizeType } from '../canon/types.js';
 import type {
   CompositeType,
   Domain,
@@ -20,14 +13,13 @@ import type {
 } from '../model/types.js';
 import { KEYS } from './keys.js';
 import { readGrants } from './grants.js';
-import type { Ctx, Keyed, Node, Scalar } from './node.js';
+import type { Ctx, Keyed, Node } from './node.js';
 import {
   isNull,
   mapOrNothing,
   readBool,
   readDefault,
   readExpr,
-  readId,
   readName,
   readSeqOptions,
   readText,
@@ -35,8 +27,6 @@ import {
   type ParsedId,
 } from './common.js';
 import { undef, type Draft, type DraftIndex, type Mutable } from './drafts.js';
-import { parseIndex } from './table.js';
-import { parseTrigger } from './triggers.js';
 
 /** Defined is a parsed object with the node that names it. */
 export interface Defined<T> {
@@ -352,191 +342,4 @@ export function parseSequence(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftS
   s.comment = readText(ctx, k, 'comment');
   s.grants = readGrants(ctx, k, 'sequence', `sequence \`${id.id}\``);
   return undef(s);
-}
-
-/** parseView reads one entry of `views:`. */
-export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView | undefined {
-  const what = `view \`${id.id}\``;
-  if (n.t === 'scalar') {
-    const q = ctx.text(n, `query of ${what}`);
-    if (q !== undefined) ctx.noteSql('query', 'query', cleanQuery(q), n);
-    return q === undefined
-      ? undefined
-      : { kind: 'view', schema: id.schema, name: id.name, query: cleanQuery(q), indexes: [], triggers: [], at };
-  }
-  const m = ctx.map(n, what);
-  if (!m) return undefined;
-  const k = ctx.keys(m, KEYS.view, what);
-  const q = readText(ctx, k, 'query');
-  if (q === undefined) return (ctx.error('missing-key', m, `${what} needs \`query\``), undefined);
-  ctx.noteSql('query', 'query', cleanQuery(q), k.get('query')!.value);
-  const v: DraftView = {
-    kind: 'view',
-    schema: id.schema,
-    name: id.name,
-    query: cleanQuery(q),
-    indexes: [],
-    triggers: [],
-    at,
-  };
-  v.materialized = readBool(ctx, k, 'materialized');
-  if (k.has('columns')) v.columns = ctx.texts(k.get('columns')!.value, '`columns`');
-  if (k.has('options')) {
-    const om = ctx.map(k.get('options')!.value, '`options`');
-    if (om) {
-      const o: Record<string, string> = {};
-      for (const e of om.entries) {
-        const val = ctx.text(e.value, `option \`${e.key}\``);
-        if (val !== undefined) o[e.key.toLowerCase()] = val.toLowerCase();
-      }
-      v.options = o;
-    }
-  }
-  const cols = v.columns ?? [];
-  if (k.has('indexes')) {
-    const e = k.get('indexes')!;
-    if (!v.materialized)
-      ctx.error(
-        'invalid-value',
-        e.keyNode,
-        `${what} is not materialized; only materialized views have indexes`,
-        'add `materialized: true` or move the index to a table',
-      );
-    const im = e.value;
-    const each = (node: Node, name: string | undefined): void => {
-      const ix = parseIndex(ctx, node, name, cols, `index of ${what}`);
-      if (ix) v.indexes.push(ix);
-    };
-    if (im.t === 'map') for (const ie of im.entries) each(ie.value, ctx.name(ie.keyNode, 'index name'));
-    else if (im.t === 'seq') for (const item of im.items) each(item, undefined);
-    else ctx.error('wrong-type', im, '`indexes` must be a map or a list');
-  }
-  if (k.has('triggers')) {
-    const tm = ctx.map(k.get('triggers')!.value, '`triggers`');
-    if (tm)
-      for (const te of tm.entries) {
-        const name = ctx.name(te.keyNode, 'trigger name');
-        const tr = name === undefined ? undefined : parseTrigger(ctx, te.value, name, te.keyNode);
-        if (tr) v.triggers.push(tr);
-      }
-  }
-  if (k.has('column_comments')) {
-    const cm = ctx.map(k.get('column_comments')!.value, '`column_comments`');
-    if (cm) {
-      const o: Record<string, string> = {};
-      for (const e of cm.entries) {
-        const val = ctx.text(e.value, `comment of column \`${e.key}\``);
-        if (val !== undefined) o[e.key] = val;
-      }
-      v.columnComments = o;
-    }
-  }
-  v.comment = readText(ctx, k, 'comment');
-  v.grants = readGrants(ctx, k, 'table', what);
-  v.renamedFrom = readName(ctx, k, 'renamed_from');
-  return undef(v);
-}
-
-function cleanQuery(q: string): string {
-  return q.trim().replace(/[\s;]+$/, '');
-}
-
-/** parseFunction reads one entry of `functions:`; the key may be `name` or `name(arg types)`. */
-export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn: DraftFunc } | undefined {
-  const keyText = ctx.text(key, 'function name');
-  if (keyText === undefined) return undefined;
-  const paren = /^(.*?)\s*\((.*)\)\s*$/s.exec(keyText);
-  const id = readId(ctx, { ...key, value: paren ? paren[1]! : keyText }, 'function name');
-  if (!id) return undefined;
-  const what = `function \`${keyText}\``;
-  const m = ctx.map(n, what);
-  if (!m) return undefined;
-  const k = ctx.keys(m, KEYS.function, what);
-  const procedure = readBool(ctx, k, 'procedure');
-  const argsE = k.get('args');
-  let argsText = '';
-  if (argsE && !isNull(argsE.value)) {
-    const list = ctx.texts(argsE.value, '`args`');
-    if (list) argsText = list.join(', ');
-  }
-  if (argsText.trim())
-    ctx.noteClause(
-      'argument list',
-      argsText,
-      argsE!.value,
-      'CREATE FUNCTION f({}) RETURNS void LANGUAGE sql AS $$SELECT 1$$',
-      'CreateFunctionStmt',
-    );
-  const { args, identityArgs } = normalizeFunctionArgs(argsText, !!procedure);
-  if (paren && argTypes(paren[2]!) !== argTypes(identityArgs)) {
-    ctx.error(
-      'invalid-value',
-      key,
-      `the key says \`${id.name}(${paren[2]})\` but \`args\` gives \`(${argTypes(identityArgs)})\``,
-      'make the argument types in the key match `args`, or drop them from the key',
-    );
-  }
-  const returnsRaw = readText(ctx, k, 'returns');
-  const body = readText(ctx, k, 'body');
-  const language = readText(ctx, k, 'language');
-  if ((returnsRaw === undefined && !procedure) || body === undefined || language === undefined) {
-    ctx.error(
-      'missing-key',
-      m,
-      `${what} needs ${procedure ? '' : '`returns`, '}` + '`language` and `body`',
-      'e.g. `{ args: "", returns: trigger, language: plpgsql, body: "BEGIN ... END" }`',
-    );
-    return undefined;
-  }
-  if (!procedure)
-    ctx.noteClause(
-      'return type',
-      returnsRaw!,
-      k.get('returns')!.value,
-      'CREATE FUNCTION f() RETURNS {} LANGUAGE sql AS $$SELECT 1$$',
-      'CreateFunctionStmt',
-    );
-  const lang = language.trim().toLowerCase();
-  ctx.within({ language: lang }, () => ctx.noteSql('body', 'body', body, k.get('body')!.value));
-  if (procedure && returnsRaw !== undefined && !/^void$/i.test(returnsRaw.trim()))
-    ctx.error('invalid-value', k.get('returns')!.value, 'a procedure returns nothing; remove `returns`');
-  const fn: DraftFunc = {
-    kind: 'function',
-    schema: id.schema,
-    name: id.name,
-    args,
-    identityArgs,
-    returns: procedure ? 'void' : normalizeReturns(returnsRaw!),
-    language: language.trim().toLowerCase(),
-    body, // verbatim: PostgreSQL keeps a body's whitespace, so an imported function must round-trip exactly
-    at: key,
-  };
-  fn.procedure = procedure;
-  if (k.has('volatility')) {
-    const v = ctx.oneOf(k.get('volatility')!.value, ['immutable', 'stable', 'volatile'] as const, '`volatility`');
-    if (v && v !== 'volatile') fn.volatility = v;
-  }
-  fn.strict = readBool(ctx, k, 'strict');
-  fn.securityDefiner = readBool(ctx, k, 'security_definer');
-  fn.leakproof = readBool(ctx, k, 'leakproof');
-  if (k.has('parallel')) {
-    const p = ctx.oneOf(k.get('parallel')!.value, ['safe', 'restricted', 'unsafe'] as const, '`parallel`');
-    if (p && p !== 'unsafe') fn.parallel = p;
-  }
-  if (k.has('cost')) fn.cost = ctx.num(k.get('cost')!.value, '`cost`', 1n);
-  if (k.has('rows')) fn.rows = ctx.num(k.get('rows')!.value, '`rows`', 1n);
-  if (k.has('set')) {
-    const sm = ctx.map(k.get('set')!.value, '`set`');
-    if (sm) {
-      const o: Record<string, string> = {};
-      for (const e of sm.entries) {
-        const val = ctx.text(e.value, `\`set.${e.key}\``);
-        if (val !== undefined) o[e.key.toLowerCase()] = val;
-      }
-      fn.set = o;
-    }
-  }
-  fn.comment = readText(ctx, k, 'comment');
-  fn.grants = readGrants(ctx, k, 'function', what);
-  return { id: funcId(id.schema, id.name, identityArgs), fn: undef(fn) };
 }

@@ -1,0 +1,102 @@
+/** The `views:` section: plain and materialized views, their indexes, triggers and column comments. */
+import { KEYS } from './keys.js';
+import { readGrants } from './grants.js';
+import type { Ctx, Keyed, Node } from './node.js';
+import { readBool, readName, readText, type ParsedId } from './common.js';
+import { undef } from './drafts.js';
+import { parseIndex } from './table.js';
+import { parseTrigger } from './triggers.js';
+import type { DraftView } from './objects.js';
+
+/** parseView reads one entry of `views:`. */
+export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView | undefined {
+  const what = `view \`${id.id}\``;
+  if (n.t === 'scalar') {
+    const q = ctx.text(n, `query of ${what}`);
+    if (q !== undefined) ctx.noteSql('query', 'query', cleanQuery(q), n);
+    return q === undefined
+      ? undefined
+      : { kind: 'view', schema: id.schema, name: id.name, query: cleanQuery(q), indexes: [], triggers: [], at };
+  }
+  const m = ctx.map(n, what);
+  if (!m) return undefined;
+  const k = ctx.keys(m, KEYS.view, what);
+  const q = readText(ctx, k, 'query');
+  if (q === undefined) return (ctx.error('missing-key', m, `${what} needs \`query\``), undefined);
+  ctx.noteSql('query', 'query', cleanQuery(q), k.get('query')!.value);
+  const v: DraftView = {
+    kind: 'view',
+    schema: id.schema,
+    name: id.name,
+    query: cleanQuery(q),
+    indexes: [],
+    triggers: [],
+    at,
+  };
+  v.materialized = readBool(ctx, k, 'materialized');
+  if (k.has('columns')) v.columns = ctx.texts(k.get('columns')!.value, '`columns`');
+  if (k.has('options')) {
+    const om = ctx.map(k.get('options')!.value, '`options`');
+    if (om) {
+      const o: Record<string, string> = {};
+      for (const e of om.entries) {
+        const val = ctx.text(e.value, `option \`${e.key}\``);
+        if (val !== undefined) o[e.key.toLowerCase()] = val.toLowerCase();
+      }
+      v.options = o;
+    }
+  }
+  readViewParts(ctx, k, v, what);
+  if (k.has('column_comments')) {
+    const cm = ctx.map(k.get('column_comments')!.value, '`column_comments`');
+    if (cm) {
+      const o: Record<string, string> = {};
+      for (const e of cm.entries) {
+        const val = ctx.text(e.value, `comment of column \`${e.key}\``);
+        if (val !== undefined) o[e.key] = val;
+      }
+      v.columnComments = o;
+    }
+  }
+  v.comment = readText(ctx, k, 'comment');
+  v.grants = readGrants(ctx, k, 'table', what);
+  v.renamedFrom = readName(ctx, k, 'renamed_from');
+  return undef(v);
+}
+
+/** cleanQuery trims a query and its trailing semicolons. */
+function cleanQuery(q: string): string {
+  return q.trim().replace(/[\s;]+$/, '');
+}
+
+/** readViewParts reads a view's indexes (materialized views only) and triggers. */
+function readViewParts(ctx: Ctx, k: Keyed, v: DraftView, what: string): void {
+  const cols = v.columns ?? [];
+  if (k.has('indexes')) {
+    const e = k.get('indexes')!;
+    if (!v.materialized)
+      ctx.error(
+        'invalid-value',
+        e.keyNode,
+        `${what} is not materialized; only materialized views have indexes`,
+        'add `materialized: true` or move the index to a table',
+      );
+    const im = e.value;
+    const each = (node: Node, name: string | undefined): void => {
+      const ix = parseIndex(ctx, node, name, cols, `index of ${what}`);
+      if (ix) v.indexes.push(ix);
+    };
+    if (im.t === 'map') for (const ie of im.entries) each(ie.value, ctx.name(ie.keyNode, 'index name'));
+    else if (im.t === 'seq') for (const item of im.items) each(item, undefined);
+    else ctx.error('wrong-type', im, '`indexes` must be a map or a list');
+  }
+  if (k.has('triggers')) {
+    const tm = ctx.map(k.get('triggers')!.value, '`triggers`');
+    if (tm)
+      for (const te of tm.entries) {
+        const name = ctx.name(te.keyNode, 'trigger name');
+        const tr = name === undefined ? undefined : parseTrigger(ctx, te.value, name, te.keyNode);
+        if (tr) v.triggers.push(tr);
+      }
+  }
+}
