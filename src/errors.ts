@@ -24,6 +24,19 @@ export interface Issue {
   readonly related?: SourceLoc;
 }
 
+/** sortIssues orders issues by place (file, line, column); unlocated ones last; ties keep their order. */
+export function sortIssues(issues: readonly Issue[]): Issue[] {
+  return issues
+    .map((i, n) => ({ i, n }))
+    .sort((a, b) => {
+      const la = a.i.loc;
+      const lb = b.i.loc;
+      if (!la || !lb) return la ? -1 : lb ? 1 : a.n - b.n;
+      return la.file < lb.file ? -1 : la.file > lb.file ? 1 : la.line - lb.line || la.col - lb.col || a.n - b.n;
+    })
+    .map((x) => x.i);
+}
+
 /** SchemaverErrorInit are the fields of a SchemaverError. */
 export interface SchemaverErrorInit {
   readonly code: string;

@@ -1,7 +1,7 @@
 /** YAML loader entry points (see src/ARCHITECTURE.md): files -> Schema with every issue located at file:line:col. */
 import { parseDefaultPrivileges } from './grants.js';
 import type { Schema } from '../model/types.js';
-import { invalidSchema, type Issue } from '../errors.js';
+import { invalidSchema, sortIssues, type Issue } from '../errors.js';
 import { tidySchema } from '../canon/canonical.js';
 import { buildSchema, newCollected, type Collected } from './build.js';
 import { readId } from './common.js';
@@ -69,18 +69,6 @@ export function parseSchemaFiles(files: readonly SourceFile[], opts: ParseOption
   const tidy = tidySchema(schema);
   lap('tidy');
   return { schema: tidy, issues, sql: ctx.sql };
-}
-
-function sortIssues(issues: readonly Issue[]): Issue[] {
-  return issues
-    .map((i, n) => ({ i, n }))
-    .sort((a, b) => {
-      const la = a.i.loc;
-      const lb = b.i.loc;
-      if (!la || !lb) return la ? -1 : lb ? 1 : a.n - b.n;
-      return la.file < lb.file ? -1 : la.file > lb.file ? 1 : la.line - lb.line || la.col - lb.col || a.n - b.n;
-    })
-    .map((x) => x.i);
 }
 
 function entries(

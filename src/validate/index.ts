@@ -4,7 +4,7 @@
  * problem located at its YAML node and all reported in one run. The parser records each text with ctx.noteSql; a
  * new kind of object plugs in by noting its SQL texts with a form below — nothing here needs to change.
  */
-import { invalidSchema, type Issue } from '../errors.js';
+import { invalidSchema, sortIssues, type Issue } from '../errors.js';
 import type { ParseResult } from '../parse/index.js';
 import type { Schema } from '../model/types.js';
 import type { SqlForm, SqlRef } from '../parse/node.js';
@@ -64,7 +64,7 @@ export async function validateSchema(
   const t = performance.now();
   for (const ref of refs) CHECKS[ref.form].check(ref, env);
   if (tm) tm.validate = (tm.validate ?? 0) + performance.now() - t;
-  return sortByPlace(issues);
+  return sortIssues(issues);
 }
 
 /** needsParser is false for texts decided without the grammar: built-in or declared type names, non-SQL bodies. */
@@ -123,21 +123,9 @@ export async function checkedSchema(parsed: ParseResult): Promise<Schema> {
 export function mergeIssues(a: readonly Issue[], b: readonly Issue[]): Issue[] {
   const seen = new Set<string>();
   const out: Issue[] = [];
-  for (const i of sortByPlace([...a, ...b])) {
+  for (const i of sortIssues([...a, ...b])) {
     const key = `${i.code} ${i.loc ? `${i.loc.file}:${i.loc.line}:${i.loc.col}` : i.message}`;
     if (!seen.has(key)) (seen.add(key), out.push(i));
   }
   return out;
-}
-
-function sortByPlace(issues: Issue[]): Issue[] {
-  return issues
-    .map((i, n) => ({ i, n }))
-    .sort((a, b) => {
-      const la = a.i.loc;
-      const lb = b.i.loc;
-      if (!la || !lb) return la ? -1 : lb ? 1 : a.n - b.n;
-      return la.file < lb.file ? -1 : la.file > lb.file ? 1 : la.line - lb.line || la.col - lb.col || a.n - b.n;
-    })
-    .map((x) => x.i);
 }
