@@ -91,6 +91,7 @@ function dup(ctx: Ctx, what: string, at: Node, prev: Node): void {
   );
 }
 
+/** collectSection reads one top-level section of one file into `c`, reporting objects defined twice. */
 function collectSection(ctx: Ctx, c: Collected, section: string, n: Node): void {
   switch (section) {
     case 'extensions':
@@ -132,6 +133,11 @@ function collectSection(ctx: Ctx, c: Collected, section: string, n: Node): void 
       }
       return;
   }
+  collectKeyed(ctx, c, section, n);
+}
+
+/** collectKeyed reads a section keyed by object id (enums, composites, domains, sequences, tables, views) into `c`. */
+function collectKeyed(ctx: Ctx, c: Collected, section: string, n: Node): void {
   for (const e of entries(ctx, n, `\`${section}\``)) {
     const id = readId(ctx, e.keyNode, `${section.replace(/s$/, '')} name`);
     if (!id) continue;
