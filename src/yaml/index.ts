@@ -16,11 +16,11 @@ import {
   grantsTree,
   functionTree,
   sequenceTree,
-  tableTree,
   viewTree,
   type Emitter,
   type YamlTree,
 } from './tree.js';
+import { tableTree } from './table.js';
 
 export type { YamlTree } from './tree.js';
 

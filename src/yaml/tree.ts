@@ -2,18 +2,13 @@
  * Schema -> plain YAML tree in the format's short forms: `name: text`, column-level primary_key/unique/references
  * when single-column, names left out when PostgreSQL would choose them anyway.
  */
-import { referencedColumns } from '../canon/names.js';
 import { idPart, qid } from '../model/ids.js';
 import type {
   Grants,
-  CheckConstraint,
-  Column,
   CompositeType,
   Default,
   Domain,
   EnumType,
-  ExclusionConstraint,
-  ForeignKey,
   Func,
   Index,
   IndexElement,
@@ -21,9 +16,7 @@ import type {
   Schema,
   Sequence,
   SequenceOptions,
-  Table,
   Trigger,
-  UniqueConstraint,
   View,
 } from '../model/types.js';
 import { parseElementText } from '../parse/common.js';
@@ -32,7 +25,8 @@ import { NONE } from '../model/privileges.js';
 
 /** YamlTree is a plain JSON-like value that stringifyYaml writes. */
 export type YamlTree = string | number | boolean | null | YamlTree[] | { [key: string]: YamlTree };
-type Obj = { [key: string]: YamlTree };
+/** Obj is a YAML map under construction. */
+export type Obj = { [key: string]: YamlTree };
 
 /** Emitter holds what the tree builder needs across objects: which names may be left out. */
 export interface Emitter {
@@ -40,7 +34,8 @@ export interface Emitter {
   readonly schema: Schema;
 }
 
-function put(o: Obj, key: string, v: YamlTree | undefined): void {
+/** put sets `key` unless the value is undefined, an empty list or an empty map. */
+export function put(o: Obj, key: string, v: YamlTree | undefined): void {
   if (v === undefined) return;
   if (Array.isArray(v) && v.length === 0) return;
   if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) return;
@@ -65,24 +60,28 @@ export function grantsTree(g: Grants | undefined): Obj | undefined {
 }
 
 /** paramValue writes a storage parameter: a number when YAML reads it back as the same text, else a string. */
-function paramValue(v: string): YamlTree {
+export function paramValue(v: string): YamlTree {
   return /^-?(0|[1-9]\d{0,14})(\.\d*[1-9])?$/.test(v) && String(Number(v)) === v ? Number(v) : v;
 }
 
-function putGrants(o: Obj, g: Grants | undefined): void {
+/** putGrants writes `grants` (an empty `public: []` kept: it revokes the default). */
+export function putGrants(o: Obj, g: Grants | undefined): void {
   const t = grantsTree(g);
   if (t !== undefined) o['grants'] = t; // `public: []` must survive, so not through put()
 }
 
-function flag(o: Obj, key: string, v: boolean | undefined): void {
+/** flag sets `key: true` when `v` is true. */
+export function flag(o: Obj, key: string, v: boolean | undefined): void {
   if (v) o[key] = true;
 }
 
-function defaultTree(d: Default): YamlTree {
+/** defaultTree writes a column default: `{ sql }` or the literal. */
+export function defaultTree(d: Default): YamlTree {
   return 'sql' in d ? { sql: d.sql } : d.literal;
 }
 
-function seqOptions(o: SequenceOptions | undefined, target: Obj, withType: boolean): void {
+/** seqOptions writes sequence options into `target` (numbers where YAML keeps them exact). */
+export function seqOptions(o: SequenceOptions | undefined, target: Obj, withType: boolean): void {
   if (!o) return;
   if (withType) put(target, 'type', o.type);
   for (const k of ['start', 'increment', 'min', 'max', 'cache'] as const) {
@@ -92,13 +91,14 @@ function seqOptions(o: SequenceOptions | undefined, target: Obj, withType: boole
   flag(target, 'cycle', o.cycle);
 }
 
-function timing(o: Obj, t: { deferrable?: boolean; initiallyDeferred?: boolean }): void {
+/** timing writes `initially_deferred` or `deferrable`. */
+export function timing(o: Obj, t: { deferrable?: boolean; initiallyDeferred?: boolean }): void {
   if (t.initiallyDeferred) o['initially_deferred'] = true;
   else flag(o, 'deferrable', t.deferrable);
 }
 
 /** named writes a collection of named objects as a map (all named), a list (none named) or a list with `name` where needed. */
-function named<T extends { name: string }>(
+export function named<T extends { name: string }>(
   items: readonly T[],
   omitted: (x: T) => boolean,
   body: (x: T) => YamlTree,
@@ -145,7 +145,7 @@ function elementText(el: IndexElement, columns: readonly string[], mode: 'column
 }
 
 /** indexTree writes an index in its shortest exact form. */
-function indexTree(ix: Index, columns: readonly string[]): YamlTree {
+export function indexTree(ix: Index, columns: readonly string[]): YamlTree {
   const o: Obj = {};
   const els = ix.elements;
   const simple =
@@ -175,7 +175,8 @@ function indexTree(ix: Index, columns: readonly string[]): YamlTree {
   return o;
 }
 
-function triggerTree(t: Trigger): Obj {
+/** triggerTree writes one trigger. */
+export function triggerTree(t: Trigger): Obj {
   const o: Obj = { timing: t.timing, events: [...t.events] };
   put(o, 'update_of', t.updateOf ? [...t.updateOf] : undefined);
   if (t.forEach !== 'statement') o['for_each'] = t.forEach;
@@ -195,7 +196,8 @@ function triggerTree(t: Trigger): Obj {
   return o;
 }
 
-function policyTree(p: Policy): Obj {
+/** policyTree writes one policy. */
+export function policyTree(p: Policy): Obj {
   const o: Obj = {};
   if (p.command !== 'all') o['command'] = p.command;
   if (!p.permissive) o['permissive'] = false;
@@ -206,240 +208,11 @@ function policyTree(p: Policy): Obj {
   return o;
 }
 
-function fkTarget(e: Emitter, fk: ForeignKey): string | undefined {
-  if (fk.refColumns.length !== 1) return undefined;
-  const target = e.schema.tables[fk.refTable];
-  if (!target) return undefined;
-  const col = idPart(fk.refColumns[0]!);
-  return `${fk.refTable}.${col}`;
-}
-
-/** tableTree writes one table. */
-export function tableTree(e: Emitter, id: string, t: Table): Obj {
-  const o: Obj = {};
-  put(o, 'comment', t.comment);
-  put(o, 'renamed_from', t.renamedFrom);
-  const omitted = (kind: string) => (x: { name: string }) => e.omit.has(nameKey(id, kind, x.name));
-  const colNames = t.columns.map((c) => c.name);
-  const colExtra = new Map<string, Obj>();
-  const extra = (c: string): Obj => {
-    let x = colExtra.get(c);
-    if (!x) colExtra.set(c, (x = {}));
-    return x;
-  };
-  // primary key
-  let pkTable: YamlTree | undefined;
-  const pk = t.primaryKey;
-  if (pk) {
-    const plain = !pk.include?.length && !pk.deferrable && !pk.initiallyDeferred && !pk.comment && !pk.renamedFrom;
-    const pkOmit = omitted('pk')(pk);
-    if (plain && pk.columns.length === 1) extra(pk.columns[0]!)['primary_key'] = pkOmit ? true : pk.name;
-    else if (plain && pkOmit) pkTable = [...pk.columns];
-    else {
-      const p: Obj = {};
-      if (!pkOmit) p['name'] = pk.name;
-      p['columns'] = [...pk.columns];
-      put(p, 'include', pk.include ? [...pk.include] : undefined);
-      timing(p, pk);
-      put(p, 'comment', pk.comment);
-      put(p, 'renamed_from', pk.renamedFrom);
-      pkTable = p;
-    }
-  }
-  // uniques
-  const tableUniques: UniqueConstraint[] = [];
-  for (const u of Object.values(t.uniques)) {
-    const plain =
-      u.columns.length === 1 &&
-      !u.include?.length &&
-      !u.nullsNotDistinct &&
-      !u.deferrable &&
-      !u.initiallyDeferred &&
-      !u.comment &&
-      !u.renamedFrom;
-    if (plain && !('unique' in extra(u.columns[0]!)))
-      extra(u.columns[0]!)['unique'] = omitted('unique')(u) ? true : u.name;
-    else tableUniques.push(u);
-  }
-  // checks: column-level when they mention exactly one column and keep the default name
-  const tableChecks: CheckConstraint[] = [];
-  for (const c of Object.values(t.checks)) {
-    const cols = referencedColumns(c.expression, colNames);
-    const plain = !c.noInherit && !c.notValid && !c.comment && !c.renamedFrom && omitted('check')(c);
-    if (plain && cols.length === 1 && !('check' in extra(cols[0]!))) extra(cols[0]!)['check'] = c.expression;
-    else tableChecks.push(c);
-  }
-  // foreign keys: column-level for single-column ones without comment/hint
-  const tableFks: ForeignKey[] = [];
-  const fkOrder = Object.values(t.foreignKeys).sort((a, b) => Number(omitted('fk')(b)) - Number(omitted('fk')(a)));
-  for (const fk of fkOrder) {
-    const target = fkTarget(e, fk);
-    const col = fk.columns[0]!;
-    if (fk.columns.length !== 1 || !target || fk.comment || fk.renamedFrom || 'references' in extra(col)) {
-      tableFks.push(fk);
-      continue;
-    }
-    const x = extra(col);
-    const simple = omitted('fk')(fk) && !fk.match && !fk.deferrable && !fk.initiallyDeferred && !fk.notValid;
-    if (simple) x['references'] = target;
-    else {
-      const r: Obj = { table: fk.refTable, column: fk.refColumns[0]! };
-      if (!omitted('fk')(fk)) r['name'] = fk.name;
-      put(r, 'match', fk.match);
-      timing(r, fk);
-      flag(r, 'not_valid', fk.notValid);
-      x['references'] = r;
-    }
-    put(x, 'on_delete', fk.onDelete);
-    put(x, 'on_update', fk.onUpdate);
-  }
-  const cols: Obj = {};
-  for (const c of t.columns) cols[c.name] = columnTree(c, colExtra.get(c.name), !!pk?.columns.includes(c.name));
-  if (!t.partitionOf || t.columns.length) o['columns'] = cols;
-  put(o, 'primary_key', pkTable);
-  put(
-    o,
-    'unique',
-    named(tableUniques, omitted('unique'), (u) => {
-      const plain =
-        !u.include?.length &&
-        !u.nullsNotDistinct &&
-        !u.deferrable &&
-        !u.initiallyDeferred &&
-        !u.comment &&
-        !u.renamedFrom;
-      if (plain) return [...u.columns];
-      const x: Obj = { columns: [...u.columns] };
-      put(x, 'include', u.include ? [...u.include] : undefined);
-      flag(x, 'nulls_not_distinct', u.nullsNotDistinct);
-      timing(x, u);
-      put(x, 'comment', u.comment);
-      put(x, 'renamed_from', u.renamedFrom);
-      return x;
-    }),
-  );
-  put(
-    o,
-    'checks',
-    named(
-      tableChecks,
-      omitted('check'),
-      (c) => {
-        if (!c.noInherit && !c.notValid && !c.comment && !c.renamedFrom) return c.expression;
-        const x: Obj = { expression: c.expression };
-        flag(x, 'no_inherit', c.noInherit);
-        flag(x, 'not_valid', c.notValid);
-        put(x, 'comment', c.comment);
-        put(x, 'renamed_from', c.renamedFrom);
-        return x;
-      },
-      'expression',
-    ),
-  );
-  put(
-    o,
-    'foreign_keys',
-    named(tableFks, omitted('fk'), (fk) => {
-      const x: Obj = { columns: [...fk.columns], references: { table: fk.refTable, columns: [...fk.refColumns] } };
-      put(x, 'on_delete', fk.onDelete);
-      put(x, 'on_update', fk.onUpdate);
-      put(x, 'match', fk.match);
-      timing(x, fk);
-      flag(x, 'not_valid', fk.notValid);
-      put(x, 'comment', fk.comment);
-      put(x, 'renamed_from', fk.renamedFrom);
-      return x;
-    }),
-  );
-  put(
-    o,
-    'exclusions',
-    named(Object.values(t.exclusions), omitted('exclusion'), (x) => exclusionTree(x, colNames)),
-  );
-  put(
-    o,
-    'indexes',
-    named(Object.values(t.indexes), omitted('index'), (ix) => indexTree(ix, colNames)),
-  );
-  put(o, 'triggers', mapOf(t.triggers, triggerTree));
-  put(o, 'policies', mapOf(t.policies, policyTree));
-  flag(o, 'row_level_security', t.rowLevelSecurity);
-  flag(o, 'force_row_level_security', t.forceRowLevelSecurity);
-  if (t.partitionBy) o['partition_by'] = `${t.partitionBy.strategy} (${t.partitionBy.key})`;
-  if (t.partitionOf) o['partition_of'] = { parent: t.partitionOf.parent, bound: t.partitionOf.bound };
-  put(o, 'inherits', t.inherits ? [...t.inherits] : undefined);
-  flag(o, 'unlogged', t.unlogged);
-  if (t.with) o['with'] = Object.fromEntries(Object.entries(t.with).map(([k, v]) => [k, paramValue(v)]));
-  if (t.replicaIdentity === 'index' && t.replicaIdentityIndex !== undefined)
-    o['replica_identity'] = { index: t.replicaIdentityIndex };
-  else if (t.replicaIdentity === 'full' || t.replicaIdentity === 'nothing') o['replica_identity'] = t.replicaIdentity;
-  putGrants(o, t.grants);
-  return o;
-}
-
-function mapOf<T>(m: Readonly<Record<string, T>> | undefined, f: (x: T) => YamlTree): Obj | undefined {
+/** mapOf writes a map of objects through `f` (undefined stays undefined). */
+export function mapOf<T>(m: Readonly<Record<string, T>> | undefined, f: (x: T) => YamlTree): Obj | undefined {
   if (!m) return undefined;
   const o: Obj = {};
   for (const [k, v] of Object.entries(m)) o[k] = f(v);
-  return o;
-}
-
-function exclusionTree(x: ExclusionConstraint, columns: readonly string[]): Obj {
-  const o: Obj = {};
-  if (x.using !== 'gist') o['using'] = x.using;
-  o['elements'] = x.elements.map((el) => {
-    const base = el.column !== undefined ? idPart(el.column) : el.expression!;
-    const text = `${base} WITH ${el.operator}`;
-    if (!el.opclass && !/\s/.test(el.operator)) {
-      const back = parseElementText(base, 'either', columns);
-      if (back.column === el.column && back.expression === el.expression && !back.order && !back.nulls) return text;
-    }
-    const e: Obj = {};
-    put(e, 'column', el.column);
-    put(e, 'expression', el.expression);
-    put(e, 'opclass', el.opclass);
-    e['operator'] = el.operator;
-    return e;
-  });
-  put(o, 'where', x.where);
-  put(o, 'include', x.include ? [...x.include] : undefined);
-  timing(o, x);
-  put(o, 'comment', x.comment);
-  put(o, 'renamed_from', x.renamedFrom);
-  return o;
-}
-
-const SERIAL_NAME: Readonly<Record<string, string>> = {
-  integer: 'serial',
-  bigint: 'bigserial',
-  smallint: 'smallserial',
-};
-
-function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree {
-  const o: Obj = {};
-  const serialShort = c.serial && SERIAL_NAME[c.type] !== undefined;
-  o['type'] = serialShort ? SERIAL_NAME[c.type]! : c.type;
-  if (c.serial && !serialShort) o['serial'] = true;
-  const impliedNotNull = inPk || !!c.identity || (!!c.serial && !c.nullable);
-  if (!c.nullable && !impliedNotNull) o['nullable'] = false;
-  if (c.serial && c.nullable) o['nullable'] = true;
-  if (c.default) o['default'] = defaultTree(c.default);
-  if (c.identity) {
-    if (c.identity.options && Object.keys(c.identity.options).length) {
-      const i: Obj = { mode: c.identity.mode };
-      seqOptions(c.identity.options, i, false);
-      o['identity'] = i;
-    } else o['identity'] = c.identity.mode;
-  }
-  put(o, 'generated', c.generated);
-  put(o, 'collation', c.collation);
-  if (extra) Object.assign(o, extra);
-  put(o, 'comment', c.comment);
-  putGrants(o, c.grants);
-  put(o, 'renamed_from', c.renamedFrom);
-  put(o, 'using', c.convertUsing);
-  const keys = Object.keys(o);
-  if (keys.length === 1 && typeof o['type'] === 'string') return o['type'];
   return o;
 }
 
