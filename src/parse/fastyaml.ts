@@ -6,83 +6,13 @@
  */
 import { LineCounter } from 'yaml';
 import type { FileRef, MapNode, Node, Scalar, SeqNode, Entry } from './node.js';
+import { BLOCK_STOP, FLOW_STOP, GiveUp, giveUp, plainValue, readQuoted, scan } from './yamlscalar.js';
 
 /** FAST_DEPTH: deeper nesting goes to the library, which reports it (schema files nest about 8 levels). */
 const FAST_DEPTH = 64;
 
 /** FALLBACK means: parse this file with the full YAML library. */
 export const FALLBACK = Symbol('fallback');
-
-class GiveUp extends Error {}
-
-const giveUp = (): never => {
-  throw new GiveUp();
-};
-
-const NULL_RE = /^(?:~|[Nn]ull|NULL)?$/;
-const BOOL_RE = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const INT_RE = /^[-+]?[0-9]+$/;
-const OCT_RE = /^0o[0-7]+$/;
-const HEX_RE = /^0x[0-9a-fA-F]+$/;
-const FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-const EXP_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-const SPECIAL_RE = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-
-/** plainValue resolves a plain scalar as the YAML 1.2 core schema does. */
-function plainValue(src: string): string | number | boolean | null {
-  const c = src.charCodeAt(0);
-  // fast exit: most scalars start with a letter that cannot begin a number/bool/null
-  if (
-    src.length > 0 &&
-    ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) &&
-    c !== 116 &&
-    c !== 102 &&
-    c !== 110 &&
-    c !== 84 &&
-    c !== 70 &&
-    c !== 78
-  )
-    return src;
-  if (NULL_RE.test(src)) return null;
-  if (BOOL_RE.test(src)) return src[0] === 't' || src[0] === 'T';
-  if (OCT_RE.test(src)) return parseInt(src.substring(2), 8);
-  if (INT_RE.test(src)) return parseInt(src, 10);
-  if (HEX_RE.test(src)) return parseInt(src.substring(2), 16);
-  if (SPECIAL_RE.test(src)) return src.slice(-3).toLowerCase() === 'nan' ? NaN : src[0] === '-' ? -Infinity : Infinity;
-  if (EXP_RE.test(src) || FLOAT_RE.test(src)) return parseFloat(src);
-  return src;
-}
-
-/** BLOCK_STOP finds where a plain scalar on a block line may end: newline, ` #` comment, or `:` + space/newline/EOF. */
-const BLOCK_STOP = /\n| #|:(?=[ \n]|$)/g;
-/** FLOW_STOP finds where a plain scalar inside `{}`/`[]` ends. */
-const FLOW_STOP = /[\n,[\]{}]| #|:(?=[ \n,[\]{}]|$)/g;
-
-function scan(re: RegExp, s: string, from: number): number {
-  re.lastIndex = from;
-  const m = re.exec(s);
-  return m ? m.index : s.length;
-}
-
-const ESCAPES: Readonly<Record<string, string>> = {
-  '0': '\0',
-  a: '\x07',
-  b: '\b',
-  e: '\x1b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  N: '\u0085',
-  _: '\u00a0',
-  L: '\u2028',
-  P: '\u2029',
-  ' ': ' ',
-  '"': '"',
-  '/': '/',
-  '\\': '\\',
-};
 
 /** fastParseYaml parses `text`, or returns FALLBACK when the file uses YAML beyond the supported subset. */
 export function fastParseYaml(path: string, text: string): { root: Node | undefined; file: FileRef } | typeof FALLBACK {
@@ -363,55 +293,8 @@ class Reader {
   }
 
   private quoted(start: number): { node: Scalar; end: number } {
-    const s = this.s;
-    const q = s[start];
-    let out = '';
-    let j = start + 1;
-    if (q === "'") {
-      for (;;) {
-        const k = s.indexOf("'", j);
-        if (k < 0) giveUp();
-        const nl = s.indexOf('\n', j);
-        if (nl >= 0 && nl < k) giveUp();
-        out += s.slice(j, k);
-        if (s[k + 1] === "'") {
-          out += "'";
-          j = k + 2;
-          continue;
-        }
-        j = k + 1;
-        break;
-      }
-    } else {
-      for (;;) {
-        if (j >= s.length || s[j] === '\n') giveUp();
-        const ch = s[j]!;
-        if (ch === '"') {
-          j++;
-          break;
-        }
-        if (ch === '\\') {
-          const e = s[j + 1];
-          if (e === undefined) giveUp();
-          if (e === 'x' || e === 'u' || e === 'U') {
-            const n = e === 'x' ? 2 : e === 'u' ? 4 : 8;
-            const hex = s.slice(j + 2, j + 2 + n);
-            if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== n) giveUp();
-            out += String.fromCodePoint(parseInt(hex, 16));
-            j += 2 + n;
-            continue;
-          }
-          const rep = ESCAPES[e!];
-          if (rep === undefined) giveUp();
-          out += rep;
-          j += 2;
-          continue;
-        }
-        out += ch;
-        j++;
-      }
-    }
-    return { node: this.scalar(start, out, out), end: j };
+    const { value, end } = readQuoted(this.s, start);
+    return { node: this.scalar(start, value, value), end };
   }
 
   /** literal reads a `|` or `|-` block scalar (`|+`, indentation indicators and odd blank lines go to the library). */
