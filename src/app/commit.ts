@@ -12,6 +12,7 @@ import type { Verifier } from '../pg/offload.js';
 import { failingSteps, refuseFailingOnData, type FailingStep } from './datafail.js';
 import { prepareEdge, proveEdgesOf, refuseDestructive, refuseFailedProofs, type HandScripts } from './edge.js';
 import { fileDirt, headHash, loadWorking, openProject, shortId, type LoadedRev } from './project.js';
+import { mergeInProgress } from '../gitint/mergestate.js';
 
 /** CommitResult is what `commit --json` prints. */
 export interface CommitResult {
@@ -63,7 +64,7 @@ export interface CommitOutcome {
 export async function commitWorking(start: string, req: CommitRequest): Promise<CommitOutcome> {
   const { root, store } = await openProject(start);
   return store.withLock(async () => {
-    if (await store.readState('MERGE_HEAD')) {
+    if (await mergeInProgress(root, store, req.note)) {
       throw new SchemaverError({
         code: 'merge-in-progress',
         message: 'a merge is in progress',

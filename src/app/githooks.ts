@@ -92,6 +92,7 @@ export async function preMergeCommit(root: string, store: Store): Promise<HookOu
     // each parent edge replays what the other branch already committed (its drops were consented to there)
     allowDestructive: true,
     note: (t) => lines.push(t),
+    viaGit: true,
     ...(noted.length ? {} : { preferFiles: textMerged }),
   });
   if (out.status === 'conflict') {

@@ -15,11 +15,9 @@ import { cacheDir, listSchemaFiles, writeSchemaFiles } from '../store/index.js';
 import { writeRef } from '../store/refs.js';
 import { buildConflicts, mergeMigrations } from './merge-edges.js';
 import { fileDirt } from './project.js';
+import { MERGE_HEAD_STATE, MERGE_STATE_NAME, digestFiles, mergeInProgress, restoreOurs } from '../gitint/mergestate.js';
 
-/** MERGE_HEAD_STATE names the store state file holding theirs' commit id while a merge is in progress. */
-export const MERGE_HEAD_STATE = 'MERGE_HEAD';
-/** MERGE_STATE_NAME names the store state file holding the MergeState JSON while a merge is in progress. */
-export const MERGE_STATE_NAME = 'MERGE_STATE';
+export { MERGE_HEAD_STATE, MERGE_STATE_NAME };
 
 /** MergeState is the JSON kept in `.schemaver/MERGE_STATE` while a merge waits for resolution. */
 export interface MergeState {
@@ -31,6 +29,10 @@ export interface MergeState {
   readonly conflicts: readonly Conflict[];
   /** written: the schema/ files the merge wrote (absent in states from older versions). */
   readonly written?: readonly string[];
+  /** git: started by git's pre-merge-commit hook, so `git merge --abort` ends it too (src/gitint/mergestate.ts). */
+  readonly git?: boolean;
+  /** writtenDigest: digestFiles of the files the merge wrote, so an untouched conflict can be undone for git's abort. */
+  readonly writtenDigest?: string;
 }
 
 /** MergeOutcome is what `merge` reports (its --json result). */
@@ -70,13 +72,22 @@ export interface MergeFlags {
   /** preferFiles: schema/ files to commit instead of the laid-out ones when they read as exactly the merged schema
    * (git's line merge of the YAML, which keeps both sides' comments and formatting). */
   readonly preferFiles?: readonly SourceFile[];
+  /** viaGit: the merge runs inside git's merge (the pre-merge-commit hook); its conflict state ends with git's. */
+  readonly viaGit?: boolean;
 }
 
 /** yamlWriter loads the YAML writer (src/yaml): one file's text for part of a schema, or a whole schema as files. */
-async function yamlWriter(): Promise<{ write(s: Schema, path: string): string; writeAll(s: Schema): SourceFile[] }> {
+async function yamlWriter(): Promise<{
+  write(s: Schema, path: string, previous?: string): string;
+  writeAll(s: Schema): SourceFile[];
+}> {
   const y = await import('../yaml/index.js');
+  const { keepWords } = await import('../yaml/preserve.js');
   return {
-    write: (s, path) => y.schemaRefHeader(path) + y.stringifyYaml(y.schemaToYamlDoc(s)),
+    write: (s, path, previous) => {
+      const text = y.schemaRefHeader(path) + y.stringifyYaml(y.schemaToYamlDoc(s));
+      return previous === undefined ? text : keepWords(previous, text, path);
+    },
     writeAll: (s) => y.writeSchemaYaml(s),
   };
 }
@@ -135,7 +146,7 @@ async function preferred(
 
 /** runMerge merges `rev` into HEAD: up to date, fast-forward, clean merge commit, or conflicts left in schema/. */
 export async function runMerge(root: string, store: Store, rev: string, flags: MergeFlags): Promise<MergeOutcome> {
-  if (await store.readState(MERGE_HEAD_STATE)) {
+  if (await mergeInProgress(root, store, flags.note)) {
     throw new SchemaverError({
       code: 'merge-in-progress',
       message: 'a merge is already in progress',
@@ -208,7 +219,16 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
       { alternatives },
     );
     const written = marked.map((f) => f.path);
-    const state: MergeState = { base: baseId, ours: head, theirs, branch: rev, message, conflicts, written };
+    const state: MergeState = {
+      base: baseId,
+      ours: head,
+      theirs,
+      branch: rev,
+      message,
+      conflicts,
+      written,
+      ...(flags.viaGit ? { git: true, writtenDigest: digestFiles(marked) } : {}),
+    };
     await store.withLock(async () => {
       await store.writeState(MERGE_STATE_NAME, JSON.stringify(state, null, 2) + '\n');
       await store.writeState(MERGE_HEAD_STATE, theirs + '\n');
@@ -381,21 +401,7 @@ export async function abortMerge(
   const head = await store.head();
   // HEAD moved since (e.g. `checkout --force`): schema/ belongs to the new HEAD now; only forget the merge
   const restored = head === state.ours;
-  const kept: string[] = [];
-  if (restored) {
-    const { readFile } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    const ours = await store.readFiles(state.ours);
-    const written = state.written ?? (await store.readFiles(state.theirs)).map((f) => f.path);
-    const known = new Set([...ours.map((f) => f.path), ...written]);
-    const extra: SourceFile[] = [];
-    for (const p of await listSchemaFiles(root)) {
-      if (known.has(p)) continue;
-      extra.push({ path: p, text: await readFile(join(root, ...p.split('/')), 'utf8') });
-      kept.push(p);
-    }
-    await writeSchemaFiles(root, [...ours, ...extra]);
-  }
+  const kept = restored ? await restoreOurs(root, store, state) : [];
   await store.withLock(async () => {
     await store.writeState(MERGE_HEAD_STATE, undefined);
     await store.writeState(MERGE_STATE_NAME, undefined);

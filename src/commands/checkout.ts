@@ -14,6 +14,7 @@ import { carryEdits } from '../history/carry.js';
 import { listSchemaFiles } from '../store/index.js';
 import { checkRefName, readHead } from '../store/refs.js';
 import { describeOperation, resumeOperation, switchFiles } from '../store/switch.js';
+import { mergeInProgress } from '../gitint/mergestate.js';
 
 /** CheckoutResult is what `checkout --json` prints. */
 export interface CheckoutResult {
@@ -79,7 +80,7 @@ export default class Checkout extends BaseCommand {
       });
     }
     return store.withLock(async () => {
-      if (!flags.force && (await store.readState('MERGE_HEAD'))) {
+      if (!flags.force && (await mergeInProgress(root, store, (t) => this.note(t)))) {
         throw new SchemaverError({
           code: 'merge-in-progress',
           message: 'a merge is in progress; switching now would lose it',

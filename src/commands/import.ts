@@ -124,7 +124,12 @@ Aggregates, range types, rules, event triggers, publications, statistics objects
     const unsupported = Object.values(schema.unmanaged ?? {}).map((u) => `${u.what}${u.state ? `: ${u.state}` : ''}`);
 
     const { writeSchemaYaml } = await import('../yaml/index.js');
-    const files = writeSchemaYaml(schema, { layout: flags.layout as 'per-schema' | 'per-table' });
+    const { keepWords } = await import('../yaml/preserve.js');
+    // --force over the user's files: what is unchanged keeps its comments and spelling (checked by the round trip below)
+    const files = writeSchemaYaml(schema, { layout: flags.layout as 'per-schema' | 'per-table' }).map((f) => {
+      const previous = existing.find((e) => e.path === f.path);
+      return previous ? { path: f.path, text: keepWords(previous.text, f.text, f.path) } : f;
+    });
     const mismatch = pg.checkYamlRoundTrip(schema, files, parseSchemaFiles);
     if (mismatch.length) {
       throw new SchemaverError({

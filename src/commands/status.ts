@@ -4,6 +4,7 @@ import { paint } from '../cli/term.js';
 import { renderSemDiff, semanticDiff } from '../diff/semdiff.js';
 import { emptySchema } from '../model/types.js';
 import { readSchemaDir } from '../parse/files.js';
+import { mergeInProgress } from '../gitint/mergestate.js';
 
 /** StatusResult is what `status --json` prints. */
 export interface StatusResult {
@@ -39,7 +40,7 @@ export default class Status extends BaseCommand {
     const { root, store } = await openProject(this.root);
     const branch = await store.currentBranch();
     const head = await headHash(store);
-    const mergeHead = (await store.readState('MERGE_HEAD'))?.trim();
+    const mergeHead = await mergeInProgress(root, store, (t) => this.note(t));
     this.print(branch ? `On branch ${c.bold(branch)}` : `HEAD detached at ${head ? shortId(head.id) : '?'}`);
     if (head) {
       const info = await store.readCommit(head.id);

@@ -10,6 +10,7 @@ import { readSchemaDir } from '../parse/files.js';
 import { readHead } from '../store/refs.js';
 import { describeOperation, resumeOperation, switchFiles } from '../store/switch.js';
 import { rememberWorkingHash } from '../store/working.js';
+import { mergeInProgress } from '../gitint/mergestate.js';
 
 /** ResetMode is what reset does to schema/: keep it (soft/mixed) or rewrite it (hard). */
 export type ResetMode = 'soft' | 'hard';
@@ -34,7 +35,7 @@ export async function resumeReset(root: string, store: Store, how: 'continue' | 
 export async function resetTo(root: string, store: Store, rev: string, mode: ResetMode): Promise<ResetResult> {
   const target = await store.resolve(rev);
   return store.withLock(async () => {
-    if (mode !== 'hard' && (await store.readState('MERGE_HEAD'))) {
+    if (mode !== 'hard' && (await mergeInProgress(root, store))) {
       throw new SchemaverError({
         code: 'merge-in-progress',
         message: 'a merge is in progress; reset --soft would leave its conflict blocks in schema/',

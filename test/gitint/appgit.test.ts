@@ -253,6 +253,36 @@ describe('schema that travels with the app git branches', () => {
     },
   );
 
+  it(
+    'git merge --abort of a schema conflict ends the schemaver merge it started; nothing is stranded',
+    { timeout: 600_000 },
+    async () => {
+      const total = (t: string) =>
+        app.read('schema/schema.yaml').replace('total: int # in cents', `total: ${t} # in cents`);
+      app.git('checkout', '-q', '-b', 'd');
+      app.write('schema/schema.yaml', total('bigint'));
+      await app.commitAll('d: total bigint');
+      app.git('checkout', '-q', 'main');
+      const before = total('numeric');
+      app.write('schema/schema.yaml', before);
+      await app.commitAll('main: total numeric');
+      const stopped = app.g('merge', '--no-edit', 'd');
+      expect(stopped.code).not.toBe(0);
+      expect(app.read('schema/schema.yaml')).toContain('<<<conflict');
+      expect((await app.sv('status')).stdout).toContain('Merging');
+      app.git('merge', '--abort');
+      const st = await runCli(app.dir, ['status']);
+      expect(st.code, st.stdout + st.stderr).toBe(0);
+      expect(st.stdout).not.toContain('Merging');
+      expect(st.stderr).toContain("git's merge was aborted");
+      expect(app.read('schema/schema.yaml')).toBe(before);
+      expect(app.git('status', '--porcelain')).toBe('');
+      // nothing stranded: the next schema change commits on main as usual
+      app.write('schema/schema.yaml', before + '      paid: boolean\n');
+      await app.commitAll('main: paid');
+    },
+  );
+
   it('git install is idempotent and uninstall removes it', async () => {
     expect((await app.sv('git', 'install', '--json')).json().changed).toBe(false);
     expect((await app.sv('git', 'uninstall', '--json')).json().changed).toBe(true);

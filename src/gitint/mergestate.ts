@@ -1,0 +1,92 @@
+/**
+ * Whether a schemaver merge is in progress, as every verb that must refuse during one asks it. A merge that git's
+ * pre-merge-commit hook started (a schema conflict inside `git merge`/`git pull`) belongs to git's merge: when
+ * the user ends git's merge with `git merge --abort` (or `git reset --merge`), git puts schema/ back to ours and
+ * no hook runs, so the schemaver half is dropped here, on the next command, instead of stranding the project.
+ */
+import { createHash } from 'node:crypto';
+import { readSchemaDir, type SourceFile } from '../parse/files.js';
+import { writeSchemaFiles, type Store } from '../store/index.js';
+import { gitOut, workTreeOf } from './git.js';
+
+/** MERGE_HEAD_STATE names the store state file holding theirs' commit id while a merge is in progress. */
+export const MERGE_HEAD_STATE = 'MERGE_HEAD';
+/** MERGE_STATE_NAME names the store state file holding the MergeState JSON while a merge is in progress. */
+export const MERGE_STATE_NAME = 'MERGE_STATE';
+
+/** StartedBy is the part of the merge state this module reads. */
+interface StartedBy {
+  readonly ours?: string;
+  readonly theirs?: string;
+  /** git: the merge was started by git's pre-merge-commit hook (it ends with git's merge). */
+  readonly git?: boolean;
+  /** written: the schema/ files the merge wrote; writtenDigest: digestFiles of them as written. */
+  readonly written?: readonly string[];
+  readonly writtenDigest?: string;
+}
+
+/** digestFiles is a digest of files' paths and texts (order-free): how a merge recognises its own output later. */
+export function digestFiles(files: readonly SourceFile[]): string {
+  const h = createHash('sha256');
+  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)))
+    h.update(`${f.path}\0${f.text.length}\0${f.text}`);
+  return h.digest('hex');
+}
+
+/** restoreOurs puts schema/ back to ours' files where the merge wrote (files nobody else knows are kept, and returned). */
+export async function restoreOurs(
+  root: string,
+  store: Store,
+  state: { readonly ours: string; readonly theirs: string; readonly written?: readonly string[] },
+): Promise<string[]> {
+  const ours = await store.readFiles(state.ours);
+  const written = state.written ?? (await store.readFiles(state.theirs)).map((f) => f.path);
+  const known = new Set([...ours.map((f) => f.path), ...written]);
+  const extra = (await readSchemaDir(root)).filter((f) => !known.has(f.path));
+  await writeSchemaFiles(root, [...ours, ...extra]);
+  return extra.map((f) => f.path);
+}
+
+/** mergeInProgress returns theirs' commit id while a merge is in progress, after dropping one that git's aborted merge left behind (`dropped` says so). */
+export async function mergeInProgress(
+  root: string,
+  store: Store,
+  dropped?: (message: string) => void,
+): Promise<string | undefined> {
+  const theirs = (await store.readState(MERGE_HEAD_STATE))?.trim();
+  if (!theirs) return undefined;
+  const state = await abandonedByGit(root, store);
+  if (!state) return theirs;
+  if (state.restore) await restoreOurs(root, store, state.restore);
+  await store.writeState(MERGE_HEAD_STATE, undefined);
+  await store.writeState(MERGE_STATE_NAME, undefined);
+  dropped?.(`git's merge was aborted: the schemaver merge it started (of ${theirs.slice(0, 7)}) is dropped too`);
+  return undefined;
+}
+
+/**
+ * abandonedByGit: the merge was started inside git's merge and git's merge is over (aborted), while schema/ is
+ * either back to ours (nothing to do) or still exactly what the merge wrote (`restore`: put ours back, as
+ * `schemaver merge --abort` would). Conflict blocks the user has begun to edit are never thrown away here.
+ */
+async function abandonedByGit(
+  root: string,
+  store: Store,
+): Promise<{ restore?: { ours: string; theirs: string; written?: readonly string[] } } | undefined> {
+  let state: StartedBy;
+  try {
+    state = JSON.parse((await store.readState(MERGE_STATE_NAME)) ?? '{}') as StartedBy;
+  } catch {
+    return undefined;
+  }
+  if (!state.git || !state.ours || !state.theirs) return undefined;
+  if (!workTreeOf(root) || gitOut(root, ['rev-parse', '-q', '--verify', 'MERGE_HEAD']) !== undefined) return undefined;
+  if ((await store.head()) !== state.ours) return undefined;
+  const now = await readSchemaDir(root);
+  if (digestFiles(now) === digestFiles(await store.readFiles(state.ours))) return {};
+  const written = new Set(state.written ?? []);
+  const mine = now.filter((f) => written.has(f.path));
+  if (state.writtenDigest && digestFiles(mine) === state.writtenDigest)
+    return { restore: { ours: state.ours, theirs: state.theirs, written: state.written ?? [] } };
+  return undefined;
+}
