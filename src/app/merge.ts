@@ -11,7 +11,7 @@ import type { EdgeReport } from './merge-edges.js';
 import type { Conflict } from '../merge/types.js';
 import { schemaHash } from '../canon/index.js';
 import { getAt } from '../merge/util.js';
-import { cacheDir, listSchemaFiles, writeSchemaFiles } from '../store/index.js';
+import { cacheDir, writeSchemaFiles } from '../store/index.js';
 import { writeRef } from '../store/refs.js';
 import { buildConflicts, mergeMigrations } from './merge-edges.js';
 import { fileDirt } from './project.js';
