@@ -11,6 +11,7 @@ import type { Schema } from '../model/types.js';
 import { schemaHash } from '../canon/index.js';
 import { findRenames } from '../diff/renames.js';
 import { planMigration, renderDown, renderUp, summarizeSteps, type MigrationPlan } from '../plan/index.js';
+import { onlinePlan, renderOnline } from '../plan/online.js';
 import { proveEdges, type EdgeJob } from '../pg/prove.js';
 import type { Verifier } from '../pg/offload.js';
 import type { VerifyResult } from '../pg/verify.js';
@@ -56,13 +57,18 @@ export function prepareEdge(
   to: Omit<EdgeEnd, 'id'>,
   hand: HandScripts = {},
   files?: readonly SourceFile[],
+  opts: { online?: boolean } = {},
 ): PreparedEdge {
-  const plan = files
+  const classic = files
     ? withColumnLoc(files, () => planMigration(from.schema, to.schema))
     : planMigration(from.schema, to.schema);
+  // --online: the same migration in steps that never block writers for long (plan/online.ts)
+  const rewritten = opts.online ? onlinePlan(classic, from.schema, to.schema) : undefined;
+  const online = rewritten?.online === true;
+  const plan: MigrationPlan = online ? rewritten! : classic;
   const steps = summarizeSteps(plan);
-  const up = hand.up ?? renderUp(plan);
-  const down = hand.down ?? renderDown(plan);
+  const up = hand.up ?? (online ? renderOnline(plan, 'up') : renderUp(plan));
+  const down = hand.down ?? (online ? renderOnline(plan, 'down') : renderDown(plan));
   const reversible = steps.every((s) => s.reversible);
   const renames = describeRenames(from.schema, to.schema);
   const handEdited = hand.up !== undefined;

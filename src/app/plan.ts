@@ -7,9 +7,10 @@ import type { Schema } from '../model/types.js';
 import { applyExcludes } from '../model/exclude.js';
 import type { MigrationPlan } from '../plan/index.js';
 import { withRecordedRenames } from './chain.js';
-import { excludeRules } from './config.js';
+import { excludeRules, onlineSettings } from './config.js';
 import { downSteps } from '../plan/hazards.js';
 import { prepareEdge } from './edge.js';
+import { isOnlineScript } from '../sql/online.js';
 import { loadRevOrEmpty, openProject, type LoadedRev } from './project.js';
 
 /** PlanStepJson is one step as `plan --json` prints it. */
@@ -35,6 +36,8 @@ export interface PlanResult {
   readonly sql: string;
   /** irreversible: the steps with no down SQL (what --down cannot undo). */
   readonly irreversible: readonly string[];
+  /** online: the plan is the online-safe form (each step commits on its own). */
+  readonly online: boolean;
 }
 
 /**
@@ -46,7 +49,7 @@ export async function planRevisions(
   start: string,
   a: string,
   b: string,
-  opts: { down: boolean; exclude?: readonly string[] },
+  opts: { down: boolean; exclude?: readonly string[]; online?: boolean },
 ): Promise<PlanResult> {
   const down = opts.down;
   const { root, store } = await openProject(start);
@@ -58,7 +61,8 @@ export async function planRevisions(
   const from = await load(a);
   const loaded = await load(b);
   const to = { ...loaded, schema: await withRecordedRenames(store, from, loaded) };
-  const edge = prepareEdge({ id: from.id ?? '', schema: from.schema, hash: from.hash }, to, {}, to.files);
+  const online = (await onlineSettings(root, opts.online)).enabled;
+  const edge = prepareEdge({ id: from.id ?? '', schema: from.schema, hash: from.hash }, to, {}, to.files, { online });
   const plan = edge.plan;
   const flags = down ? downFlags(plan, to.schema, from.schema) : edge.steps;
   const ordered: readonly Step[] = down ? [...plan.steps].reverse() : plan.steps;
@@ -76,6 +80,7 @@ export async function planRevisions(
     steps,
     sql: down ? edge.migration.down : edge.migration.up,
     irreversible: plan.steps.filter((s) => s.reverse === null).map((s) => s.what),
+    online: isOnlineScript(edge.migration.up),
   };
 }
 

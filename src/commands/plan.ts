@@ -30,6 +30,11 @@ export default class Plan extends BaseCommand {
 
   static override flags = {
     down: Flags.boolean({ summary: 'Print the down migration (B back to A) instead of the up migration.' }),
+    online: Flags.boolean({
+      summary:
+        'Plan for a database under live traffic: indexes CONCURRENTLY, constraints NOT VALID then VALIDATE, SET NOT NULL through a validated check, backfills in batches; each step commits on its own. Default: `online:` in schemaver.yaml.',
+      allowNo: true,
+    }),
     exclude: Flags.string({
       summary:
         'Leave objects of KIND whose name matches PATTERN out of both sides (* and ?); repeatable. Also `exclude:` in schemaver.yaml.',
@@ -44,7 +49,11 @@ export default class Plan extends BaseCommand {
     let b = args.b ?? 'WORKING';
     if (args.a && !args.b && args.a.includes('..'))
       [a, b] = args.a.split('..', 2).map((x, i) => x || (i === 0 ? 'HEAD' : 'WORKING')) as [string, string];
-    const r = await planRevisions(this.root, a, b, { down: flags.down, exclude: flags.exclude ?? [] });
+    const r = await planRevisions(this.root, a, b, {
+      down: flags.down,
+      exclude: flags.exclude ?? [],
+      ...(flags.online !== undefined ? { online: flags.online } : {}),
+    });
     const label = (s: PlanResult['from']) => `${s.rev}${s.id ? ` (${s.id.slice(0, 7)})` : ''}`;
     const [x, y] = flags.down ? [r.to, r.from] : [r.from, r.to];
     this.print(sqlComment(`schemaver ${r.direction} migration ${label(x)} -> ${label(y)}`));

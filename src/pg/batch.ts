@@ -12,6 +12,7 @@
  */
 import type { Driver } from './driver.js';
 import { isTransactionControl, splitStatements } from '../sql/split.js';
+import { isOnlineScript, onlineGroups } from '../sql/online.js';
 
 /** BATCH_STATEMENTS is how many statements share one transaction in execBatched (25 measured best of 10-200). */
 export const BATCH_STATEMENTS = 25;
@@ -66,6 +67,7 @@ export interface BatchOptions {
  * control runs as written.
  */
 export async function execBatched(db: Driver, script: string, opts: BatchOptions = {}): Promise<void> {
+  if (isOnlineScript(script) && !opts.inTransaction) return execOnline(db, script, opts);
   const size = opts.size ?? BATCH_STATEMENTS;
   const statements = splitStatements(script);
   const total = statements.length;
@@ -84,6 +86,20 @@ export async function execBatched(db: Driver, script: string, opts: BatchOptions
           .join('\n'),
       );
     }
+  }
+  opts.onBatch?.(total, total);
+}
+
+/** execOnline runs an online script as it is deployed: each step in a transaction of its own, CONCURRENTLY and DO steps statement by statement outside one. */
+async function execOnline(db: Driver, script: string, opts: BatchOptions): Promise<void> {
+  const groups = onlineGroups(script);
+  const total = groups.reduce((n, g) => n + g.statements.length, 0);
+  let done = 0;
+  for (const g of groups) {
+    opts.onBatch?.(done, total);
+    if (g.transactional) await inTransaction(db, g.statements.map((s) => `${s.sql}\n;`).join('\n'));
+    else for (const s of g.statements) await db.exec(s.sql);
+    done += g.statements.length;
   }
   opts.onBatch?.(total, total);
 }

@@ -19,6 +19,7 @@ import { countRows, insertSamples } from './samples.js';
 import { readCachedReadback, writeCachedReadback } from './readback.js';
 import { schemaHash } from '../canon/index.js';
 import { splitStatements } from '../sql/split.js';
+import { isOnlineScript } from '../sql/online.js';
 
 /** VerifyResult tells whether an edge reproduces its target, with a semantic diff when it does not. */
 export interface VerifyResult {
@@ -437,7 +438,9 @@ async function locateDataFailure(
     await buildInto(db, ctx.from, 'the source schema');
     await insertSamples(db, ctx.expectedFrom);
     if (phase === 'down') await execBatched(db, ctx.up);
-    await db.exec('BEGIN');
+    // an online script runs statement by statement outside one transaction, as deployed (a scratch database)
+    const online = isOnlineScript(script);
+    if (!online) await db.exec('BEGIN');
     try {
       let step: string | undefined;
       for (const st of splitStatements(script)) {
@@ -463,7 +466,7 @@ async function locateDataFailure(
         }
       }
     } finally {
-      await db.exec('ROLLBACK').catch(() => undefined);
+      if (!online) await db.exec('ROLLBACK').catch(() => undefined);
     }
   } catch {
     /* the answer below still names the error */

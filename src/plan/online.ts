@@ -1,0 +1,259 @@
+/**
+ * Online-safe plans: the same migration as planMigration, rewritten so that no step holds a lock that blocks writes
+ * for longer than a catalog update while live traffic runs (the squawk linter's rules):
+ *
+ * - indexes are created and dropped CONCURRENTLY, outside any transaction; a create first drops what a failed run
+ *   may have left under its name (an INVALID index: the index does not exist in the source snapshot);
+ * - foreign keys and checks are added NOT VALID, then validated in a step of their own (SHARE UPDATE EXCLUSIVE);
+ * - SET NOT NULL goes through a validated CHECK (c IS NOT NULL), so PostgreSQL skips its scan, then the check goes;
+ * - a column with a volatile default is added without it, the default set for new rows, and existing rows filled in
+ *   batches that each commit (a DO block outside a transaction), then made NOT NULL as above.
+ *
+ * Each step of an online script runs in a transaction of its own (deploy/online.ts records each one), so the
+ * rendered script starts with ONLINE_MARKER and numbers its steps. Tables created by the same plan are left alone:
+ * nothing reads or writes them yet.
+ */
+import type { Plan, Step } from '../model/plan.js';
+import type { CheckConstraint, Column, ForeignKey, Index, Schema, Table } from '../model/types.js';
+import { addConstraint, constraintComment, createIndex, defaultSql, indexRef, nameOf, rel } from '../sql/ddl.js';
+import { quoteIdent, sqlComment } from '../sql/quote.js';
+import { ONLINE_MARKER } from '../sql/online.js';
+import { makeObjectName } from '../canon/names.js';
+import { addColumn } from './columns.js';
+import { newContext } from './context.js';
+
+/** BACKFILL_BATCH is how many rows one batch of a backfill updates before it commits. */
+export const BACKFILL_BATCH = 5000;
+
+type Rewrite = (s: Step) => Step[] | undefined;
+
+/** partitioned tells whether CONCURRENTLY / NOT VALID cannot be used on a table (partitioned, partition, inheritance). */
+function special(t: Table | undefined): boolean {
+  return !t || !!t.partitionBy || !!t.partitionOf || !!t.inherits?.length;
+}
+
+/** step builds an online step from a classic one: no long lock, no rewrite. */
+function step(base: Step, what: string, sql: string[], reverse: string[] | null, transactional = true): Step {
+  return {
+    what,
+    object: base.object,
+    sql,
+    reverse,
+    destructive: false,
+    rewrite: false,
+    lock: false,
+    ...(transactional ? {} : { transactional: false }),
+  };
+}
+
+/** concurrentIndex writes CREATE INDEX CONCURRENTLY (after dropping a leftover of a failed run) and its comment. */
+export function concurrentIndex(table: string, ix: Index): string[] {
+  const [create, ...rest] = createIndex(table, ix);
+  const head = ix.unique ? 'CREATE UNIQUE INDEX ' : 'CREATE INDEX ';
+  return [
+    `DROP INDEX CONCURRENTLY IF EXISTS ${indexRef(table, ix.name)}`,
+    `${head}CONCURRENTLY ${create!.slice(head.length)}`,
+    ...rest,
+  ];
+}
+
+/** dropConcurrently writes DROP INDEX CONCURRENTLY IF EXISTS (a rerun after a failure finds it gone). */
+export function dropConcurrently(table: string, name: string): string {
+  return `DROP INDEX CONCURRENTLY IF EXISTS ${indexRef(table, name)}`;
+}
+
+/** validateSql writes ALTER TABLE ... VALIDATE CONSTRAINT. */
+function validateSql(table: string, name: string): string {
+  return `ALTER TABLE ${rel(table)} VALIDATE CONSTRAINT ${quoteIdent(name)}`;
+}
+
+/** helperCheck names the temporary CHECK (c IS NOT NULL) of a column (not PostgreSQL 18's own `_not_null` name). */
+function helperCheck(table: string, t: Table | undefined, column: string): string {
+  let name = makeObjectName(nameOf(table), column, 'nn_check');
+  for (let i = 1; t && (t.checks[name] || t.foreignKeys[name] || t.uniques[name]); i++)
+    name = makeObjectName(nameOf(table), column, `nn_check${i}`);
+  return name;
+}
+
+/** notNullSteps sets NOT NULL without a long scan under ACCESS EXCLUSIVE: a validated check first. */
+function notNullSteps(
+  base: Step,
+  table: string,
+  t: Table | undefined,
+  column: string,
+  pre: string[],
+  post: string[],
+  reverse: readonly string[] | null,
+): Step[] {
+  const check = helperCheck(table, t, column);
+  const T = `ALTER TABLE ${rel(table)}`;
+  const col = quoteIdent(column);
+  return [
+    step(
+      base,
+      `add check ${check} on ${table} (${column} IS NOT NULL, not valid)`,
+      [...pre, `${T} ADD CONSTRAINT ${quoteIdent(check)} CHECK (${col} IS NOT NULL) NOT VALID`],
+      reverse ? [`${T} DROP CONSTRAINT IF EXISTS ${quoteIdent(check)}`, ...reverse] : null,
+    ),
+    step(base, `validate check ${check} on ${table}`, [validateSql(table, check)], []),
+    step(
+      base,
+      `set not null ${table}.${column} (the validated check spares the scan)`,
+      [`${T} ALTER COLUMN ${col} SET NOT NULL`, `${T} DROP CONSTRAINT ${quoteIdent(check)}`, ...post],
+      [],
+    ),
+  ];
+}
+
+/** backfillSql fills a new column's NULLs with its default in batches that each commit (runs outside a transaction). */
+export function backfillSql(table: string, column: string): string {
+  const r = rel(table);
+  const c = quoteIdent(column);
+  const body = `
+DECLARE
+  n bigint;
+  left_ bigint := (SELECT count(*) FROM ${r} WHERE ${c} IS NULL);
+BEGIN
+  -- bounded: a default that yields NULL cannot loop for ever
+  FOR i IN 0 .. left_ / ${BACKFILL_BATCH} + 1 LOOP
+    UPDATE ${r} SET ${c} = DEFAULT WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${r} WHERE ${c} IS NULL LIMIT ${BACKFILL_BATCH}));
+    GET DIAGNOSTICS n = ROW_COUNT;
+    EXIT WHEN n = 0;
+    COMMIT;
+  END LOOP;
+END`;
+  let tag = '$backfill$';
+  for (let i = 1; body.includes(tag); i++) tag = `$backfill${i}$`;
+  return `DO ${tag}${body}\n${tag}`;
+}
+
+/** VOLATILE matches the defaults that make ADD COLUMN rewrite the table (as addColumn judges them). */
+const VOLATILE = /\b(random|gen_random_uuid|uuid_generate_v\d|clock_timestamp|timeofday|txid_current)\s*\(/i;
+
+/** rewriters builds the step rewrites for one plan, keyed by each classic step's `what`. */
+function rewriters(from: Schema, to: Schema, created: ReadonlySet<string>): Map<string, Rewrite> {
+  const out = new Map<string, Rewrite>();
+  const ty = newContext(from, to).ty;
+  const live = (tid: string) => !created.has(tid) && !special(to.tables[tid]);
+  for (const [tid, t] of Object.entries(to.tables)) {
+    if (!live(tid)) continue;
+    for (const ix of Object.values(t.indexes)) {
+      if (ix.kind !== 'index') continue;
+      out.set(`create index ${ix.name} on ${tid}`, (s) => [
+        step(
+          s,
+          `create index ${ix.name} on ${tid} (concurrently)`,
+          concurrentIndex(tid, ix),
+          [dropConcurrently(tid, ix.name)],
+          false,
+        ),
+      ]);
+    }
+    const constraint = (kind: string, c: ForeignKey | CheckConstraint) =>
+      out.set(`add ${kind} ${c.name} on ${tid}`, (s) => {
+        if (c.notValid) return undefined;
+        return [
+          step(
+            s,
+            `add ${kind} ${c.name} on ${tid} (not valid)`,
+            [addConstraint(tid, { ...c, notValid: true }), ...constraintComment(tid, c)],
+            s.reverse ? [...s.reverse] : null,
+          ),
+          step(s, `validate ${kind} ${c.name} on ${tid}`, [validateSql(tid, c.name)], []),
+        ];
+      });
+    for (const fk of Object.values(t.foreignKeys)) constraint('foreign key', fk);
+    for (const ck of Object.values(t.checks)) constraint('check', ck);
+    for (const col of t.columns) columnRewrites(out, tid, t, col, from, ty);
+  }
+  for (const [tid, t] of [...Object.entries(from.tables), ...Object.entries(to.tables)]) {
+    if (special(t) || created.has(tid)) continue;
+    for (const ix of Object.values(t.indexes)) {
+      if (ix.kind !== 'index') continue;
+      out.set(`drop index ${ix.name} on ${tid}`, (s) => [
+        step(
+          s,
+          `drop index ${ix.name} on ${tid} (concurrently)`,
+          [dropConcurrently(tid, ix.name)],
+          concurrentIndex(tid, ix),
+          false,
+        ),
+      ]);
+    }
+  }
+  return out;
+}
+
+/** columnRewrites registers the online forms of `add column` (volatile default) and `alter column` (SET NOT NULL). */
+function columnRewrites(
+  out: Map<string, Rewrite>,
+  tid: string,
+  t: Table,
+  col: Column,
+  from: Schema,
+  ty: ReturnType<typeof newContext>['ty'],
+): void {
+  const setNotNull = `ALTER TABLE ${rel(tid)} ALTER COLUMN ${quoteIdent(col.name)} SET NOT NULL`;
+  const alterKey = `alter column ${tid}.${col.name} (`;
+  out.set(alterKey, (s) => {
+    const at = s.sql.indexOf(setNotNull);
+    if (at < 0 || s.rewrite) return undefined; // a rewriting type change holds the lock anyway
+    const pre = s.sql.slice(0, at);
+    const post = s.sql.slice(at + 1);
+    const steps = notNullSteps(s, tid, t, col.name, pre, post, s.reverse);
+    return steps;
+  });
+  const d = col.default && 'sql' in col.default ? col.default.sql : '';
+  if (!d || !VOLATILE.test(d) || col.generated || col.identity || col.serial) return;
+  out.set(`add column ${tid}.${col.name}`, (s) => {
+    const bare = addColumn(tid, { ...col, default: undefined, nullable: true }, ty);
+    const C = `ALTER TABLE ${rel(tid)} ALTER COLUMN ${quoteIdent(col.name)}`;
+    const steps = [
+      step(s, `add column ${tid}.${col.name} (no default yet)`, bare.sql, s.reverse ? [...s.reverse] : null),
+      step(
+        s,
+        `set default of ${tid}.${col.name} (new rows)`,
+        [`${C} SET DEFAULT ${defaultSql(col.default!)}`],
+        [`${C} DROP DEFAULT`],
+      ),
+      step(s, `backfill ${tid}.${col.name} in batches of ${BACKFILL_BATCH}`, [backfillSql(tid, col.name)], [], false),
+    ];
+    if (!col.nullable) steps.push(...notNullSteps(s, tid, t, col.name, [], [], []));
+    void from;
+    return steps;
+  });
+}
+
+/** onlinePlan rewrites a plan from `from` to `to` into its online-safe form (see the file comment); steps it cannot improve stay as they are. */
+export function onlinePlan<P extends Plan>(plan: P, from: Schema, to: Schema): P & { readonly online: boolean } {
+  const created = new Set(plan.steps.filter((s) => s.what.startsWith('create table ')).map((s) => s.object));
+  const rw = rewriters(from, to, created);
+  const steps: Step[] = [];
+  let changed = false;
+  for (const s of plan.steps) {
+    const key = s.what.startsWith('alter column ') ? s.what.slice(0, s.what.indexOf(' (') + 2) : s.what;
+    const r = rw.get(key)?.(s);
+    if (r) {
+      steps.push(...r);
+      changed = true;
+    } else steps.push(s);
+  }
+  return { ...plan, steps, online: changed };
+}
+
+/** renderOnline writes the steps of an online plan (up, or down: the reverses in reverse order) under ONLINE_MARKER, numbered. */
+export function renderOnline(plan: Plan, direction: 'up' | 'down'): string {
+  const list =
+    direction === 'up'
+      ? plan.steps.map((s) => ({ what: s.what, sql: s.sql as readonly string[] | null }))
+      : [...plan.steps].reverse().map((s) => ({ what: `undo ${s.what}`, sql: s.reverse }));
+  const out = [
+    `${ONLINE_MARKER}\n${sqlComment('each step commits on its own; CONCURRENTLY and backfill steps run outside a transaction')}\n`,
+  ];
+  const shown = list.filter((s) => s.sql === null || s.sql.length > 0); // a step with nothing to undo is left out
+  shown.forEach((s, i) => {
+    const head = sqlComment(`step ${i + 1}/${shown.length}: ${s.sql === null ? 'irreversible: ' : ''}${s.what}`, true);
+    out.push(`${head}\n${(s.sql ?? []).map((x) => `${x};\n`).join('')}`);
+  });
+  return out.join('\n');
+}

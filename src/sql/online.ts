@@ -1,0 +1,65 @@
+/**
+ * How an online script runs (plan/online.ts writes them): it starts with ONLINE_MARKER, and each step (the statements
+ * under one `-- step i/n: ...` comment) commits on its own. A step with a CONCURRENTLY statement or a DO block (a
+ * backfill that commits per batch) runs outside any transaction, each statement alone. The proof (pg/batch.ts), the
+ * deploy engine (deploy/online.ts) and `upgrade --sql --online` all group a script with onlineGroups.
+ */
+import { splitStatements, type ScriptStatement } from './split.js';
+
+/** ONLINE_MARKER is the first line of every online script. */
+export const ONLINE_MARKER = '-- schemaver:online';
+
+/** isOnlineScript tells whether a script is an online script (its first line is ONLINE_MARKER). */
+export function isOnlineScript(script: string): boolean {
+  return script.startsWith(`${ONLINE_MARKER}\n`) || script === ONLINE_MARKER;
+}
+
+/** NON_TRANSACTIONAL matches statements PostgreSQL refuses (CONCURRENTLY) or that commit themselves (a DO block) inside a transaction block. */
+const NON_TRANSACTIONAL =
+  /^(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[^;]*\bCONCURRENTLY|DO\b)/i;
+
+/** isNonTransactional tells whether a statement must run outside a transaction block in an online script. */
+export function isNonTransactional(sql: string): boolean {
+  return NON_TRANSACTIONAL.test(sql.replace(/^(\s*--[^\n]*\n)+/, '').trim());
+}
+
+/** LONG_RUNNING matches the statements that scan or build without blocking writes: statement_timeout does not apply to them. */
+const LONG_RUNNING =
+  /^(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|REINDEX\b|DO\b|ALTER\s+TABLE\b[\s\S]*\bVALIDATE\s+CONSTRAINT\b)/i;
+
+/** isLongRunning tells whether a statement may run long without blocking writers (no statement_timeout for it). */
+export function isLongRunning(sql: string): boolean {
+  return LONG_RUNNING.test(sql.trim());
+}
+
+/** OnlineGroup is one step of an online script: its label, its statements, and whether they share a transaction. */
+export interface OnlineGroup {
+  readonly label: string;
+  readonly statements: readonly ScriptStatement[];
+  readonly transactional: boolean;
+}
+
+/**
+ * onlineGroups splits a script into the steps that commit on their own: for an online script, one group per step
+ * comment; for any other script, the whole script is one group (it runs as one transaction, as written).
+ */
+export function onlineGroups(script: string): OnlineGroup[] {
+  const statements = splitStatements(script);
+  if (!statements.length) return [];
+  if (!isOnlineScript(script))
+    return [
+      {
+        label: statements[0]!.comment ?? 'the whole script',
+        statements,
+        transactional: !statements.some((s) => isNonTransactional(s.sql)),
+      },
+    ];
+  const out: { label: string; statements: ScriptStatement[] }[] = [];
+  for (const s of statements) {
+    const label = s.comment ?? '';
+    const last = out[out.length - 1];
+    if (last && last.label === label) last.statements.push(s);
+    else out.push({ label, statements: [s] });
+  }
+  return out.map((g) => ({ ...g, transactional: !g.statements.some((s) => isNonTransactional(s.sql)) }));
+}
