@@ -11,6 +11,7 @@ import { amendedSql, edgeBase } from '../history/amend.js';
 import type { Verifier } from '../pg/offload.js';
 import { failingSteps, refuseFailingOnData, type FailingStep } from './datafail.js';
 import { prepareEdge, proveEdgesOf, refuseDestructive, refuseFailedProofs, type HandScripts } from './edge.js';
+import { onlineSettings } from './config.js';
 import { fileDirt, headHash, loadWorking, openProject, shortId, type LoadedRev } from './project.js';
 import { mergeInProgress } from '../gitint/mergestate.js';
 
@@ -30,6 +31,8 @@ export interface CommitResult {
     readonly verifyMs?: number;
     /** failsOnData: steps that fail on tables holding rows, accepted with --allow-empty-only. */
     readonly failsOnData?: readonly FailingStep[];
+    /** online: the edge's online form (`upgrade --online` runs it), proven with the commit; absent when it equals the stored one. */
+    readonly online?: { readonly steps: readonly StepSummary[]; readonly verified: boolean };
   }[];
 }
 
@@ -42,6 +45,8 @@ export interface CommitRequest {
   readonly allowDestructive: boolean;
   /** allowEmptyOnly: accept steps that fail on tables holding rows (tables empty in every database). */
   readonly allowEmptyOnly?: boolean;
+  /** online: also plan and prove the edge's online form (--online; default `online:` in schemaver.yaml). */
+  readonly online?: boolean;
   readonly hand: HandScripts;
   readonly verifier?: Verifier;
   /** note tells people what is happening (stderr); onProgress ticks statements of the proof. */
@@ -100,11 +105,22 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
       working.files,
     );
     refuseDestructive([edge], req.allowDestructive, 'commit again');
+    // the online form upgrade --online will run is proven with the commit (the store keeps the one-transaction form)
+    const onlineEdge = (await onlineSettings(root, req.online)).enabled
+      ? prepareEdge(
+          { id: head?.id ?? '', schema: parentSchema, hash: fromHash },
+          { schema: working.schema, hash: working.hash },
+          hand,
+          working.files,
+          { online: true },
+        )
+      : undefined;
+    const edges = onlineEdge && onlineEdge.migration.up !== edge.migration.up ? [edge, onlineEdge] : [edge];
     if (req.verifier) req.note?.(`verifying the migration from ${head ? shortId(head.id) : 'nothing'} in PGlite...`);
     // The proof runs on the worker thread while this one prepares the commit's objects
     const proof =
       req.verifier && !textOnly
-        ? proveEdgesOf([edge], {
+        ? proveEdgesOf(edges, {
             cacheDir: cacheDir(root),
             started: req.verifier,
             ...(req.onProgress ? { onProgress: req.onProgress } : {}),
@@ -125,8 +141,8 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
         throw e;
       });
     const results = proof ? await proof.finally(() => req.onProofEnd?.()) : undefined;
-    if (results) await refuseFailedProofs([edge], results, 'commit', working.files);
-    const failsOnData = results ? failingSteps([edge], results) : [];
+    if (results) await refuseFailedProofs(edges, results, 'commit', working.files);
+    const failsOnData = results ? failingSteps([edge], results.slice(0, 1)) : [];
     refuseFailingOnData(failsOnData, Boolean(req.allowEmptyOnly), 'commit again');
     if (amended) await store.writeState('ORIG_HEAD', amended + '\n');
     const id = await prepared.write();
@@ -147,6 +163,7 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
           verified: res !== undefined,
           ...(res ? { verifyMs: res.ms } : {}),
           ...(failsOnData.length ? { failsOnData } : {}),
+          ...(edges[1] ? { online: { steps: edges[1].steps, verified: results?.[1] !== undefined } } : {}),
         },
       ],
     };

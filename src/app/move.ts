@@ -8,7 +8,11 @@ import { proveEdges, type EdgeJob } from '../pg/prove.js';
 import { cacheDir } from '../store/index.js';
 import { describeFailure, failingSteps, type FailingStep } from './datafail.js';
 import type { Store } from '../store/index.js';
-import { withDeploy } from '../deploy/session.js';
+import { withDeploy, type DeploySession } from '../deploy/session.js';
+import { onlineSettings, type OnlineSettings } from './config.js';
+import { moveOnline, type OnlineRun } from '../deploy/online.js';
+import { renderOnlineScript } from '../deploy/online-script.js';
+import { nodeOut } from '../deploy/engine.js';
 
 /** MoveFlags are the parsed flags of upgrade/downgrade. */
 export interface MoveFlags {
@@ -17,6 +21,8 @@ export interface MoveFlags {
   readonly 'allow-destructive'?: boolean;
   readonly sql?: boolean;
   readonly from?: string;
+  /** online: --online / --no-online (default: `online:` in schemaver.yaml). */
+  readonly online?: boolean;
 }
 
 /** checkRevs resolves the revisions named on the command line (exit 2 when unknown) before anything is opened. */
@@ -66,6 +72,8 @@ export async function runMove(
     },
     async (s) => {
       if (!s.target.db && !f.sql) throw envFailure('no-database', `no database to ${command}`);
+      const settings = await onlineSettings(s.root, f.online);
+      if (settings.enabled) return runOnline(s, command, f, settings, note);
       const r = await move(
         {
           store: s.store,
@@ -140,4 +148,64 @@ async function pathFailures(r: MoveResult, store: Store, cache: string): Promise
     const edge = edges.find((e) => e.parent === f.edge);
     return edge !== undefined && f.phase === edge.direction && all.indexOf(f) === i;
   });
+}
+
+/** runOnline runs (or with --sql, prints) a move online: each re-planned edge proven first, each step recorded. */
+async function runOnline(
+  s: DeploySession,
+  command: 'upgrade' | 'downgrade',
+  f: MoveFlags,
+  settings: OnlineSettings,
+  note: (line: string) => void,
+): Promise<MoveOutcome> {
+  const t0 = performance.now();
+  const cache = cacheDir(s.root);
+  const run: OnlineRun = {
+    lockTimeout: settings.lockTimeout,
+    statementTimeout: settings.statementTimeout,
+    retries: settings.retries,
+    prove: (jobs) =>
+      proveEdges(
+        jobs.map((j) => ({ from: j.from, to: j.to, up: j.up, down: j.down, opts: { allowDataLoss: j.allowDataLoss } })),
+        { cacheDir: cache },
+      ),
+  };
+  const ctx = {
+    store: s.store,
+    label: s.target.label,
+    onProgress: note,
+    ...(f.from === undefined && s.target.db ? { db: s.target.db } : {}),
+  };
+  const req = {
+    command,
+    rev: f.rev,
+    allowDestructive: Boolean(f['allow-destructive']),
+    sql: Boolean(f.sql),
+    ...(f.from !== undefined ? { from: f.from } : {}),
+  };
+  if (!f.sql) return moveOnline(ctx, req, run);
+  const script = await renderOnlineScript(ctx, req, run);
+  const g = new Map<string, string>();
+  for (const e of script.edges) g.set(e.edge.to, e.edge.toHash).set(e.edge.from, e.edge.fromHash);
+  return {
+    command,
+    target: s.target.label,
+    from: nodeOut(script.from, g.get(script.from)),
+    to: nodeOut(script.to, g.get(script.to)),
+    applied: false,
+    upToDate: script.edges.length === 0,
+    edges: script.edges.map((e) => ({
+      from: nodeOut(e.edge.from, undefined).commit,
+      to: nodeOut(e.edge.to, undefined).commit,
+      direction: e.edge.direction,
+      fromHash: e.edge.fromHash,
+      toHash: e.edge.toHash,
+      message: e.edge.message.split('\n')[0]!,
+      statements: e.groups.reduce((n, x) => n + x.statements.length, 0),
+      checksum: e.checksum,
+    })),
+    destructive: [],
+    sql: script.sql,
+    ms: Math.round(performance.now() - t0),
+  };
 }

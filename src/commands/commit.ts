@@ -42,6 +42,11 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
     'allow-empty-only': Flags.boolean({
       summary: 'Allow steps that fail on tables holding rows (for tables that are empty in every database).',
     }),
+    online: Flags.boolean({
+      summary:
+        'Also plan and prove the online form of the migration (what `upgrade --online` runs). Default: `online:` in schemaver.yaml.',
+      allowNo: true,
+    }),
     verify: Flags.boolean({
       summary: 'Prove the migration in PGlite (--no-verify skips it).',
       default: true,
@@ -82,6 +87,7 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
         amend: flags.amend,
         allowDestructive: flags['allow-destructive'],
         allowEmptyOnly: flags['allow-empty-only'],
+        ...(flags.online !== undefined ? { online: flags.online } : {}),
         hand,
         ...(verifier ? { verifier } : {}),
         note: (l) => this.note(l),
@@ -115,6 +121,11 @@ function renderCommit(o: CommitOutcome): string {
     ` ${steps.length} step(s)${flagsText.length ? ` (${flagsText.join(', ')})` : ''}, schema ${r.schemaHash.slice(0, 16)}…`,
     ...m.renames.map((x) => ` rename ${x}`),
     ...(m.failsOnData ?? []).map((f) => ` accepted with --allow-empty-only: ${describeFailure(f)}`),
+    ...(m.online
+      ? [
+          ` online form: ${m.online.steps.length} step(s)${m.online.verified ? ', verified in PGlite too' : ''} (\`upgrade --online\` runs it)`,
+        ]
+      : []),
     o.textOnly
       ? ' same schema: comments or formatting only, no migration'
       : m.verified

@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { allowDestructiveFlag, fromFlag, sqlFlag, urlFlag } from '../deploy/flags.js';
+import { allowDestructiveFlag, fromFlag, onlineFlag, sqlFlag, urlFlag } from '../deploy/flags.js';
 import type { MoveResult } from '../deploy/engine.js';
 import { runMoveCommand } from '../cli/move.js';
 
@@ -27,6 +27,7 @@ Undoing an added column or table loses data, so most downgrades need --allow-des
     'allow-destructive': allowDestructiveFlag,
     sql: sqlFlag,
     from: fromFlag,
+    online: onlineFlag,
   };
 
   async run(): Promise<MoveResult> {

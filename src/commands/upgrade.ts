@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { allowDestructiveFlag, fromFlag, sqlFlag, urlFlag } from '../deploy/flags.js';
+import { allowDestructiveFlag, fromFlag, onlineFlag, sqlFlag, urlFlag } from '../deploy/flags.js';
 import type { MoveResult } from '../deploy/engine.js';
 import { runMoveCommand } from '../cli/move.js';
 
@@ -32,6 +32,7 @@ The database is --url, else $DATABASE_URL, else the embedded PGlite database in 
     'allow-destructive': allowDestructiveFlag,
     sql: sqlFlag,
     from: fromFlag,
+    online: onlineFlag,
   };
 
   async run(): Promise<MoveResult> {

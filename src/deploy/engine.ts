@@ -23,7 +23,7 @@ import {
   type PathEdge,
 } from './path.js';
 import { buildScript, renderScript, type DeployScript, type ScriptUnit } from './script.js';
-import { LOCK_KEY, countUserObjects, readRecorded, type Recorded } from './versions.js';
+import { LOCK_KEY, countUserObjects, readProgress, readRecorded, type Recorded } from './versions.js';
 import { requireRoles } from './roles.js';
 import { downHazards } from '../plan/hazards.js';
 
@@ -101,7 +101,7 @@ export interface MoveResult {
 }
 
 /** nodeOut writes a node for JSON (null for nothing). */
-function nodeOut(commit: string, hash: string | undefined): { commit: string | null; hash: string | null } {
+export function nodeOut(commit: string, hash: string | undefined): { commit: string | null; hash: string | null } {
   return { commit: commit === BASE ? null : commit, hash: commit === BASE ? null : (hash ?? null) };
 }
 
@@ -211,8 +211,20 @@ function statementFailure(
   );
 }
 
+/** refuseUnfinished stops a one-transaction deploy over an online deploy that stopped part-way through an edge. */
+async function refuseUnfinished(db: Driver, command: string): Promise<void> {
+  const p = await readProgress(db);
+  if (!p) return;
+  throw negative(
+    'online-in-progress',
+    `an online deploy stopped after step ${p.done} of ${p.steps} of the edge to ${short(p.to)}: the database is between two commits`,
+    `continue it with \`schemaver upgrade ${short(p.to)} --online\` (it starts at step ${p.done + 1}), then ${command} as you meant to`,
+    { progress: p },
+  );
+}
+
 /** refuseNonEmpty stops an upgrade from nothing into a database that already has objects (it needs a baseline). */
-async function refuseNonEmpty(db: Driver, label: string, command: string): Promise<void> {
+export async function refuseNonEmpty(db: Driver, label: string, command: string): Promise<void> {
   const n = await countUserObjects(db);
   if (n > 0) {
     throw negative(
@@ -264,7 +276,12 @@ function checkDirection(command: 'upgrade' | 'downgrade', edges: readonly PathEd
 }
 
 /** prepare reads the graph, resolves the target and plans the path and its hazards. */
-async function prepare(ctx: DeployContext, req: MoveRequest, recorded: string, recordedHash: string | undefined) {
+export async function prepare(
+  ctx: DeployContext,
+  req: MoveRequest,
+  recorded: string,
+  recordedHash: string | undefined,
+) {
   const rev = req.rev ?? (req.command === 'upgrade' ? 'HEAD' : undefined);
   if (rev === undefined)
     throw new SchemaverError({
@@ -316,7 +333,7 @@ async function prepare(ctx: DeployContext, req: MoveRequest, recorded: string, r
 }
 
 /** refuseHazards stops on irreversible steps always, and on destructive steps without consent. */
-function refuseHazards(
+export function refuseHazards(
   flags: { destructive: FlaggedStep[]; irreversible: FlaggedStep[] },
   allow: boolean,
   command: string,
@@ -374,6 +391,7 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
       recorded = req.from === 'base' ? { tables: false } : { tables: true, commit: await ctx.store.resolve(req.from) };
     } else if (ctx.db) {
       recorded = await readRecorded(ctx.db);
+      await refuseUnfinished(ctx.db, req.command);
       if (!recorded.commit) await refuseNonEmpty(ctx.db, label, req.command);
     }
     const from = recorded.commit ?? BASE;
@@ -437,6 +455,7 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
       await db.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
     }
     const recorded = await readRecorded(db);
+    await refuseUnfinished(db, req.command);
     const from = recorded.commit ?? BASE;
     const p = await prepare(ctx, req, from, recorded.hash);
     if (p.edges.length === 0) {
@@ -499,7 +518,7 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
 }
 
 /** upToDate is the result of a move that found nothing to do. */
-function upToDate(
+export function upToDate(
   req: MoveRequest,
   label: string,
   from: string,

@@ -22,3 +22,10 @@ export const fromFlag = Flags.string({
   summary: 'With --sql: generate from REV (or base) without reading the database.',
   helpValue: 'REV',
 });
+
+/** onlineFlag deploys in online-safe steps (default: `online:` in schemaver.yaml); --no-online forces one transaction. */
+export const onlineFlag = Flags.boolean({
+  summary:
+    'Deploy for live traffic: each step commits on its own under lock_timeout (retried) and statement_timeout, indexes CONCURRENTLY, constraints NOT VALID then VALIDATE; schemaver_version records each step and a rerun continues after the last one. Default: `online:` in schemaver.yaml.',
+  allowNo: true,
+});

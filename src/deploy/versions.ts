@@ -182,3 +182,46 @@ export async function countUserObjects(db: Driver): Promise<number> {
   const [r] = await db.query<{ n: string | number }>(USER_OBJECTS_SQL);
   return Number(r?.n ?? 0);
 }
+
+/**
+ * PROGRESS_COLUMNS_SQL adds the columns an online deploy records its progress in (deploy/online.ts): the edge being
+ * applied (`online_to`, the sha256 of its script) and how many of its steps have committed. Nullable and added only
+ * when an online deploy first runs, so versions that do not know them read the table as before.
+ */
+export const PROGRESS_COLUMNS_SQL = `ALTER TABLE ${VERSION_TABLE} ADD COLUMN IF NOT EXISTS online_to text, ADD COLUMN IF NOT EXISTS online_checksum text, ADD COLUMN IF NOT EXISTS online_done integer, ADD COLUMN IF NOT EXISTS online_steps integer`;
+
+/** Progress is an online deploy stopped part-way through an edge: `done` of `steps` steps of the edge to `to` ran. */
+export interface Progress {
+  readonly to: string;
+  readonly checksum: string;
+  readonly done: number;
+  readonly steps: number;
+}
+
+/** readProgress reads an unfinished online edge from schemaver_version (undefined when there is none or no such columns). */
+export async function readProgress(db: Driver): Promise<Progress | undefined> {
+  if (db.cachedVersions?.()) return undefined; // the embedded database's kept copy: only complete deploys write it
+  const [t] = await db.query<{ v: string | null }>(
+    `SELECT to_regclass(${quoteLiteral('public.schemaver_version')})::text AS v`,
+  );
+  if (!t?.v) return undefined;
+  const [r] = await db.query<{ r: Record<string, unknown> }>(`SELECT to_jsonb(v) AS r FROM ${VERSION_TABLE} AS v`);
+  const row = typeof r?.r === 'string' ? (JSON.parse(r.r) as Record<string, unknown>) : r?.r;
+  if (!row || typeof row['online_to'] !== 'string') return undefined;
+  return {
+    to: row['online_to'] === 'base' ? '' : row['online_to'],
+    checksum: String(row['online_checksum'] ?? ''),
+    done: Number(row['online_done'] ?? 0),
+    steps: Number(row['online_steps'] ?? 0),
+  };
+}
+
+/** progressSql records that `done` of the `steps` steps of the edge to `to` (script checksum) have run. */
+export function progressSql(p: Progress): string {
+  return `UPDATE ${VERSION_TABLE} SET online_to = ${quoteLiteral(p.to || 'base')}, online_checksum = ${quoteLiteral(p.checksum)}, online_done = ${Math.floor(p.done)}, online_steps = ${Math.floor(p.steps)}`;
+}
+
+/** clearProgressSql forgets the progress of a finished edge. */
+export function clearProgressSql(): string {
+  return `UPDATE ${VERSION_TABLE} SET online_to = NULL, online_checksum = NULL, online_done = NULL, online_steps = NULL`;
+}
