@@ -10,7 +10,14 @@ import { cacheDir, schemaHashOf, type Store } from '../store/index.js';
 import { amendedSql, edgeBase } from '../history/amend.js';
 import type { Verifier } from '../pg/offload.js';
 import { failingSteps, refuseFailingOnData, type FailingStep } from './datafail.js';
-import { prepareEdge, proveEdgesOf, refuseDestructive, refuseFailedProofs, type HandScripts } from './edge.js';
+import {
+  prepareEdge,
+  proveEdgesOf,
+  refuseDestructive,
+  refuseFailedProofs,
+  type HandScripts,
+  type PreparedEdge,
+} from './edge.js';
 import { onlineSettings } from './config.js';
 import { fileDirt, headHash, loadWorking, openProject, shortId, type LoadedRev } from './project.js';
 import { mergeInProgress } from '../gitint/mergestate.js';
@@ -106,16 +113,7 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
     );
     refuseDestructive([edge], req.allowDestructive, 'commit again');
     // the online form upgrade --online will run is proven with the commit (the store keeps the one-transaction form)
-    const onlineEdge = (await onlineSettings(root, req.online)).enabled
-      ? prepareEdge(
-          { id: head?.id ?? '', schema: parentSchema, hash: fromHash },
-          { schema: working.schema, hash: working.hash },
-          hand,
-          working.files,
-          { online: true },
-        )
-      : undefined;
-    const edges = onlineEdge && onlineEdge.migration.up !== edge.migration.up ? [edge, onlineEdge] : [edge];
+    const edges = (await onlineSettings(root, req.online)).enabled ? withOnlineForm(edge, hand, working.files) : [edge];
     if (req.verifier) req.note?.(`verifying the migration from ${head ? shortId(head.id) : 'nothing'} in PGlite...`);
     // The proof runs on the worker thread while this one prepares the commit's objects
     const proof =
@@ -169,6 +167,18 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
     };
     return { result, textOnly, ...(amended ? { amended } : {}) };
   });
+}
+
+/** withOnlineForm adds the edge's online form (plan/online.ts) when it differs from the stored one, to be proven with it. */
+function withOnlineForm(edge: PreparedEdge, hand: HandScripts, files: LoadedRev['files']): PreparedEdge[] {
+  const online = prepareEdge(
+    { id: edge.parent, schema: edge.from, hash: edge.migration.fromHash },
+    { schema: edge.to, hash: edge.migration.toHash },
+    hand,
+    files,
+    { online: true },
+  );
+  return online.migration.up !== edge.migration.up ? [edge, online] : [edge];
 }
 
 /**
