@@ -3,7 +3,15 @@
  * foreign keys and table-level attributes (RLS, partition attach/detach, inheritance, logging, comment).
  */
 import type { AlterChange, TablePartChange } from '../model/changes.js';
-import { assertNever, type Column, type ForeignKey, type Index, type Policy, type Trigger } from '../model/types.js';
+import {
+  assertNever,
+  type Column,
+  type ForeignKey,
+  type Index,
+  type Policy,
+  type Table,
+  type Trigger,
+} from '../model/types.js';
 import {
   addConstraint,
   commentOn,
@@ -50,6 +58,7 @@ export function fkAdd(ctx: PlanContext, table: string, fk: ForeignKey, existing:
   });
 }
 
+/** boundText is a partition bound as ATTACH PARTITION takes it (`FOR VALUES ...` or `DEFAULT`). */
 function boundText(b: string): string {
   const t = b.trim();
   return /^(for\s+values|default)\b/i.test(t) ? t : `FOR VALUES ${t}`;
@@ -60,204 +69,238 @@ export function planSubObject(ctx: PlanContext, c: TablePartChange): void {
   const t = c.table!;
   const obj = `${t}.${c.id}`;
   switch (c.kind) {
-    case 'column': {
-      if (c.op === 'add') {
-        const s = addColumn(t, c.def, ctx.ty);
-        emit(ctx, {
-          phase: PHASE.alterTable,
-          what: `add column ${obj}`,
-          object: obj,
-          sql: s.sql,
-          reverse: dropColumn(t, c.def).sql,
-          rewrite: s.rewrite,
-          lock: s.lock,
-          requires: columnRequires(c.def),
-          provides: [`cols:${bare(t)}`], // SQL routine bodies naming the table's columns come after
-        });
-      } else if (c.op === 'drop') {
-        const s = dropColumn(t, c.def);
-        emit(ctx, {
-          phase: PHASE.dropColumn,
-          what: `drop column ${obj}`,
-          object: obj,
-          sql: s.sql,
-          reverse: addColumn(t, c.def, ctx.ty).sql,
-          destructive: true,
-        });
-      } else if (c.op === 'alter') {
-        let a = c.from as Column;
-        const b = c.to as Column;
-        if (ctx.recreatedEnums.has(a.type.replace(/(\[\])+$/, '')) && a.type === b.type) {
-          // the enum's recreate step already reset this column's default to the target one
-          const { default: _old, ...rest } = a;
-          a = (b.default ? { ...rest, default: b.default } : rest) as Column;
-        }
-        const seqId = serialSequenceId(t, b.name);
-        const seqs = ctx.adoptedSequences.has(seqId)
-          ? { freeFrom: ctx.from.sequences[seqId], freeTo: ctx.to.sequences[seqId] }
-          : {};
-        const s = alterColumn(t, a, b, ctx.ty, ctx.enums, seqs);
-        // a type change back that PostgreSQL cannot cast (and no `using:` can say) makes the step irreversible
-        const r = reverseColumn(() =>
-          alterColumn(t, b, a, ctx.ty, ctx.enums, { freeFrom: seqs.freeTo, freeTo: seqs.freeFrom }, true),
-        );
-        emit(ctx, {
-          phase: PHASE.alterTable,
-          what: `alter column ${obj} (${c.attrs.map((x) => x.attr).join(', ')})`,
-          object: obj,
-          sql: s.sql,
-          reverse: r ? r.sql : null,
-          destructive: s.destructive,
-          rewrite: s.rewrite,
-          lock: s.lock,
-          requires: columnRequires(b),
-          provides: [`cols:${bare(t)}`],
-        });
-      }
-      return;
-    }
+    case 'column':
+      return planColumnChange(ctx, c, t, obj);
     case 'primary_key':
     case 'unique':
     case 'check':
     case 'exclusion':
-    case 'foreign_key': {
-      const fk = c.kind === 'foreign_key';
-      const add = (def: TableConstraint) => {
-        if (keptByDetach(ctx, t, def)) return;
-        const sql = [addConstraint(t, def), ...constraintComment(t, def)];
-        emit(ctx, {
-          phase: fk ? PHASE.addFk : PHASE.addConstraint,
-          what: `add ${c.kind.replace('_', ' ')} ${def.name} on ${t}`,
-          object: `${t}.${def.name}`,
-          sql,
-          reverse: [dropConstraint(t, def.name)],
-          lock: true, // on an existing table
-          requires:
-            def.kind === 'foreign_key'
-              ? [`rel:${bare(def.refTable)}`]
-              : def.kind === 'check'
-                ? textKeys(def.expression)
-                : [],
-        });
-      };
-      const drop = (def: TableConstraint) => {
-        const rev = [addConstraint(t, def), ...constraintComment(t, def)];
-        emit(ctx, {
-          phase: fk ? PHASE.dropFk : PHASE.dropConstraint,
-          what: `drop ${c.kind.replace('_', ' ')} ${def.name} on ${t}`,
-          object: `${t}.${def.name}`,
-          sql: [dropConstraint(t, def.name)],
-          reverse: rev,
-        });
-      };
-      const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
-      addDropAlter<TableConstraint>(c, add, drop, (from, to) =>
-        emit(ctx, {
-          phase: PHASE.comment,
-          what: `comment on constraint ${obj}`,
-          object: obj,
-          sql: [commentOn('CONSTRAINT', target, to.comment)],
-          reverse: [commentOn('CONSTRAINT', target, from.comment)],
-        }),
-      );
-      return;
-    }
-    case 'index': {
-      const add = (ix: Index) => {
-        if (ix.kind !== 'index') return;
-        emit(ctx, {
-          phase: PHASE.addIndex,
-          what: `create index ${ix.name} on ${t}`,
-          object: obj,
-          sql: createIndex(t, ix),
-          reverse: [dropIndex(t, ix.name)],
-          lock: true,
-          requires: ix.elements.flatMap((e) => textKeys(e.expression)),
-        });
-      };
-      const drop = (ix: Index) => {
-        if (ix.kind !== 'index') return;
-        emit(ctx, {
-          phase: PHASE.dropConstraint,
-          what: `drop index ${ix.name} on ${t}`,
-          object: obj,
-          sql: [dropIndex(t, ix.name)],
-          reverse: createIndex(t, ix),
-        });
-      };
-      addDropAlter<Index>(c, add, drop, (from, to) =>
-        emit(ctx, {
-          phase: PHASE.comment,
-          what: `comment on index ${obj}`,
-          object: obj,
-          sql: [commentOn('INDEX', indexRef(t, c.id), to.comment)],
-          reverse: [commentOn('INDEX', indexRef(t, c.id), from.comment)],
-        }),
-      );
-      return;
-    }
-    case 'trigger': {
-      const add = (tr: Trigger) => {
-        if (tr.kind !== 'trigger') return;
-        emit(ctx, {
-          phase: PHASE.trigger,
-          what: `create trigger ${tr.name} on ${t}`,
-          object: obj,
-          sql: createTrigger(t, tr),
-          reverse: [dropTrigger(t, tr.name)],
-          requires: [`fn:${bare(tr.function)}`],
-        });
-      };
-      const drop = (tr: Trigger) => {
-        if (tr.kind !== 'trigger') return;
-        emit(ctx, {
-          phase: PHASE.dropTrigger,
-          what: `drop trigger ${tr.name} on ${t}`,
-          object: obj,
-          sql: [dropTrigger(t, tr.name)],
-          reverse: createTrigger(t, tr),
-        });
-      };
-      addDropAlter<Trigger>(c, add, drop); // any change, its comment too, recreates a trigger
-      return;
-    }
-    case 'policy': {
-      const add = (p: Policy) => {
-        if (p.kind !== 'policy') return;
-        emit(ctx, {
-          phase: PHASE.trigger,
-          what: `create policy ${p.name} on ${t}`,
-          object: obj,
-          sql: createPolicy(t, p),
-          reverse: [dropPolicy(t, p.name)],
-          requires: [...textKeys(p.using), ...textKeys(p.withCheck)],
-        });
-      };
-      const drop = (p: Policy) => {
-        if (p.kind !== 'policy') return;
-        emit(ctx, {
-          phase: PHASE.dropTrigger,
-          what: `drop policy ${p.name} on ${t}`,
-          object: obj,
-          sql: [dropPolicy(t, p.name)],
-          reverse: createPolicy(t, p),
-        });
-      };
-      const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
-      addDropAlter<Policy>(c, add, drop, (from, to) =>
-        emit(ctx, {
-          phase: PHASE.comment,
-          what: `comment on policy ${obj}`,
-          object: obj,
-          sql: [commentOn('POLICY', target, to.comment)],
-          reverse: [commentOn('POLICY', target, from.comment)],
-        }),
-      );
-      return;
-    }
+    case 'foreign_key':
+      return planConstraintChange(ctx, c, t, obj);
+    case 'index':
+      return planIndexChange(ctx, c, t, obj);
+    case 'trigger':
+      return planTriggerChange(ctx, c, t, obj);
+    case 'policy':
+      return planPolicyChange(ctx, c, t, obj);
     default:
       assertNever(c);
   }
+}
+
+/** planColumnChange drafts adding, dropping or altering one column of an existing table. */
+function planColumnChange(
+  ctx: PlanContext,
+  c: Extract<TablePartChange, { kind: 'column' }>,
+  t: string,
+  obj: string,
+): void {
+  if (c.op === 'add') {
+    const s = addColumn(t, c.def, ctx.ty);
+    emit(ctx, {
+      phase: PHASE.alterTable,
+      what: `add column ${obj}`,
+      object: obj,
+      sql: s.sql,
+      reverse: dropColumn(t, c.def).sql,
+      rewrite: s.rewrite,
+      lock: s.lock,
+      requires: columnRequires(c.def),
+      provides: [`cols:${bare(t)}`], // SQL routine bodies naming the table's columns come after
+    });
+  } else if (c.op === 'drop') {
+    const s = dropColumn(t, c.def);
+    emit(ctx, {
+      phase: PHASE.dropColumn,
+      what: `drop column ${obj}`,
+      object: obj,
+      sql: s.sql,
+      reverse: addColumn(t, c.def, ctx.ty).sql,
+      destructive: true,
+    });
+  } else if (c.op === 'alter') {
+    let a = c.from as Column;
+    const b = c.to as Column;
+    if (ctx.recreatedEnums.has(a.type.replace(/(\[\])+$/, '')) && a.type === b.type) {
+      // the enum's recreate step already reset this column's default to the target one
+      const { default: _old, ...rest } = a;
+      a = (b.default ? { ...rest, default: b.default } : rest) as Column;
+    }
+    const seqId = serialSequenceId(t, b.name);
+    const seqs = ctx.adoptedSequences.has(seqId)
+      ? { freeFrom: ctx.from.sequences[seqId], freeTo: ctx.to.sequences[seqId] }
+      : {};
+    const s = alterColumn(t, a, b, ctx.ty, ctx.enums, seqs);
+    // a type change back that PostgreSQL cannot cast (and no `using:` can say) makes the step irreversible
+    const r = reverseColumn(() =>
+      alterColumn(t, b, a, ctx.ty, ctx.enums, { freeFrom: seqs.freeTo, freeTo: seqs.freeFrom }, true),
+    );
+    emit(ctx, {
+      phase: PHASE.alterTable,
+      what: `alter column ${obj} (${c.attrs.map((x) => x.attr).join(', ')})`,
+      object: obj,
+      sql: s.sql,
+      reverse: r ? r.sql : null,
+      destructive: s.destructive,
+      rewrite: s.rewrite,
+      lock: s.lock,
+      requires: columnRequires(b),
+      provides: [`cols:${bare(t)}`],
+    });
+  }
+}
+
+/** planConstraintChange drafts one change of a primary key, unique, check, exclusion or foreign key. */
+function planConstraintChange(
+  ctx: PlanContext,
+  c: Extract<TablePartChange, { kind: 'primary_key' | 'unique' | 'check' | 'exclusion' | 'foreign_key' }>,
+  t: string,
+  obj: string,
+): void {
+  const fk = c.kind === 'foreign_key';
+  const add = (def: TableConstraint) => {
+    if (keptByDetach(ctx, t, def)) return;
+    const sql = [addConstraint(t, def), ...constraintComment(t, def)];
+    emit(ctx, {
+      phase: fk ? PHASE.addFk : PHASE.addConstraint,
+      what: `add ${c.kind.replace('_', ' ')} ${def.name} on ${t}`,
+      object: `${t}.${def.name}`,
+      sql,
+      reverse: [dropConstraint(t, def.name)],
+      lock: true, // on an existing table
+      requires:
+        def.kind === 'foreign_key'
+          ? [`rel:${bare(def.refTable)}`]
+          : def.kind === 'check'
+            ? textKeys(def.expression)
+            : [],
+    });
+  };
+  const drop = (def: TableConstraint) => {
+    const rev = [addConstraint(t, def), ...constraintComment(t, def)];
+    emit(ctx, {
+      phase: fk ? PHASE.dropFk : PHASE.dropConstraint,
+      what: `drop ${c.kind.replace('_', ' ')} ${def.name} on ${t}`,
+      object: `${t}.${def.name}`,
+      sql: [dropConstraint(t, def.name)],
+      reverse: rev,
+    });
+  };
+  const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
+  addDropAlter<TableConstraint>(c, add, drop, commentStep(ctx, 'constraint', obj, 'CONSTRAINT', target));
+}
+
+/** planIndexChange drafts one change of an index of an existing table or materialized view. */
+function planIndexChange(
+  ctx: PlanContext,
+  c: Extract<TablePartChange, { kind: 'index' }>,
+  t: string,
+  obj: string,
+): void {
+  const add = (ix: Index) => {
+    if (ix.kind !== 'index') return;
+    emit(ctx, {
+      phase: PHASE.addIndex,
+      what: `create index ${ix.name} on ${t}`,
+      object: obj,
+      sql: createIndex(t, ix),
+      reverse: [dropIndex(t, ix.name)],
+      lock: true,
+      requires: ix.elements.flatMap((e) => textKeys(e.expression)),
+    });
+  };
+  const drop = (ix: Index) => {
+    if (ix.kind !== 'index') return;
+    emit(ctx, {
+      phase: PHASE.dropConstraint,
+      what: `drop index ${ix.name} on ${t}`,
+      object: obj,
+      sql: [dropIndex(t, ix.name)],
+      reverse: createIndex(t, ix),
+    });
+  };
+  addDropAlter<Index>(c, add, drop, commentStep(ctx, 'index', obj, 'INDEX', indexRef(t, c.id)));
+}
+
+/** planTriggerChange drafts one change of a trigger (any change, its comment too, recreates it). */
+function planTriggerChange(
+  ctx: PlanContext,
+  c: Extract<TablePartChange, { kind: 'trigger' }>,
+  t: string,
+  obj: string,
+): void {
+  const add = (tr: Trigger) => {
+    if (tr.kind !== 'trigger') return;
+    emit(ctx, {
+      phase: PHASE.trigger,
+      what: `create trigger ${tr.name} on ${t}`,
+      object: obj,
+      sql: createTrigger(t, tr),
+      reverse: [dropTrigger(t, tr.name)],
+      requires: [`fn:${bare(tr.function)}`],
+    });
+  };
+  const drop = (tr: Trigger) => {
+    if (tr.kind !== 'trigger') return;
+    emit(ctx, {
+      phase: PHASE.dropTrigger,
+      what: `drop trigger ${tr.name} on ${t}`,
+      object: obj,
+      sql: [dropTrigger(t, tr.name)],
+      reverse: createTrigger(t, tr),
+    });
+  };
+  addDropAlter<Trigger>(c, add, drop); // any change, its comment too, recreates a trigger
+}
+
+/** planPolicyChange drafts one change of a row-level security policy. */
+function planPolicyChange(
+  ctx: PlanContext,
+  c: Extract<TablePartChange, { kind: 'policy' }>,
+  t: string,
+  obj: string,
+): void {
+  const add = (p: Policy) => {
+    if (p.kind !== 'policy') return;
+    emit(ctx, {
+      phase: PHASE.trigger,
+      what: `create policy ${p.name} on ${t}`,
+      object: obj,
+      sql: createPolicy(t, p),
+      reverse: [dropPolicy(t, p.name)],
+      requires: [...textKeys(p.using), ...textKeys(p.withCheck)],
+    });
+  };
+  const drop = (p: Policy) => {
+    if (p.kind !== 'policy') return;
+    emit(ctx, {
+      phase: PHASE.dropTrigger,
+      what: `drop policy ${p.name} on ${t}`,
+      object: obj,
+      sql: [dropPolicy(t, p.name)],
+      reverse: createPolicy(t, p),
+    });
+  };
+  const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
+  addDropAlter<Policy>(c, add, drop, commentStep(ctx, 'policy', obj, 'POLICY', target));
+}
+
+/** commentStep drafts a change of a sub-object's comment alone: `COMMENT ON <word> <target>` with the other side's text as reverse. */
+function commentStep<T extends { readonly comment?: string }>(
+  ctx: PlanContext,
+  kind: string,
+  obj: string,
+  word: string,
+  target: string,
+): (from: T, to: T) => void {
+  return (from, to) =>
+    emit(ctx, {
+      phase: PHASE.comment,
+      what: `comment on ${kind} ${obj}`,
+      object: obj,
+      sql: [commentOn(word, target, to.comment)],
+      reverse: [commentOn(word, target, from.comment)],
+    });
 }
 
 /**
@@ -281,6 +324,7 @@ function addDropAlter<T>(
   }
 }
 
+/** columnRequires lists what a column depends on: its type and the names in its default and generation expression. */
 function columnRequires(c: Column): string[] {
   return [
     ...typeKeys(c.type),
@@ -344,58 +388,67 @@ export function planTableAlter(ctx: PlanContext, c: AlterChange & { kind: 'table
         });
         break;
       }
-      case 'partitionOf': {
-        if (a.partitionOf) {
-          const detach = `ALTER TABLE ${rel(a.partitionOf.parent)} DETACH PARTITION ${rel(id)}`;
-          const attach = `ALTER TABLE ${rel(a.partitionOf.parent)} ATTACH PARTITION ${rel(id)} ${boundText(a.partitionOf.bound)}`;
-          emit(ctx, {
-            phase: PHASE.detach,
-            what: `detach partition ${id}`,
-            object: id,
-            sql: [detach],
-            reverse: [attach],
-          });
-        }
-        if (b.partitionOf) {
-          const attach = `ALTER TABLE ${rel(b.partitionOf.parent)} ATTACH PARTITION ${rel(id)} ${boundText(b.partitionOf.bound)}`;
-          const detach = `ALTER TABLE ${rel(b.partitionOf.parent)} DETACH PARTITION ${rel(id)}`;
-          emit(ctx, {
-            phase: PHASE.attach,
-            what: `attach partition ${id}`,
-            object: id,
-            sql: [attach],
-            reverse: [detach],
-            lock: true,
-          });
-        }
+      case 'partitionOf':
+        planPartitionOf(ctx, id, a, b);
         break;
-      }
-      case 'inherits': {
-        const pa = a.inherits ?? [];
-        const pb = b.inherits ?? [];
-        for (const p of pa.filter((x) => !pb.includes(x))) {
-          emit(ctx, {
-            phase: PHASE.detach,
-            what: `no inherit ${p} on ${id}`,
-            object: id,
-            sql: [`${T} NO INHERIT ${rel(p)}`],
-            reverse: [`${T} INHERIT ${rel(p)}`],
-          });
-        }
-        for (const p of pb.filter((x) => !pa.includes(x))) {
-          emit(ctx, {
-            phase: PHASE.attach,
-            what: `inherit ${p} on ${id}`,
-            object: id,
-            sql: [`${T} INHERIT ${rel(p)}`],
-            reverse: [`${T} NO INHERIT ${rel(p)}`],
-          });
-        }
+      case 'inherits':
+        planInherits(ctx, id, a, b);
         break;
-      }
       default:
         break;
     }
+  }
+}
+
+/** planPartitionOf drafts detaching a table from its old partitioned parent and attaching it to the new one. */
+function planPartitionOf(ctx: PlanContext, id: string, a: Table, b: Table): void {
+  if (a.partitionOf) {
+    const detach = `ALTER TABLE ${rel(a.partitionOf.parent)} DETACH PARTITION ${rel(id)}`;
+    const attach = `ALTER TABLE ${rel(a.partitionOf.parent)} ATTACH PARTITION ${rel(id)} ${boundText(a.partitionOf.bound)}`;
+    emit(ctx, {
+      phase: PHASE.detach,
+      what: `detach partition ${id}`,
+      object: id,
+      sql: [detach],
+      reverse: [attach],
+    });
+  }
+  if (b.partitionOf) {
+    const attach = `ALTER TABLE ${rel(b.partitionOf.parent)} ATTACH PARTITION ${rel(id)} ${boundText(b.partitionOf.bound)}`;
+    const detach = `ALTER TABLE ${rel(b.partitionOf.parent)} DETACH PARTITION ${rel(id)}`;
+    emit(ctx, {
+      phase: PHASE.attach,
+      what: `attach partition ${id}`,
+      object: id,
+      sql: [attach],
+      reverse: [detach],
+      lock: true,
+    });
+  }
+}
+
+/** planInherits drafts NO INHERIT for parents a table leaves and INHERIT for those it joins. */
+function planInherits(ctx: PlanContext, id: string, a: Table, b: Table): void {
+  const T = `ALTER TABLE ${rel(id)}`;
+  const pa = a.inherits ?? [];
+  const pb = b.inherits ?? [];
+  for (const p of pa.filter((x) => !pb.includes(x))) {
+    emit(ctx, {
+      phase: PHASE.detach,
+      what: `no inherit ${p} on ${id}`,
+      object: id,
+      sql: [`${T} NO INHERIT ${rel(p)}`],
+      reverse: [`${T} INHERIT ${rel(p)}`],
+    });
+  }
+  for (const p of pb.filter((x) => !pa.includes(x))) {
+    emit(ctx, {
+      phase: PHASE.attach,
+      what: `inherit ${p} on ${id}`,
+      object: id,
+      sql: [`${T} INHERIT ${rel(p)}`],
+      reverse: [`${T} NO INHERIT ${rel(p)}`],
+    });
   }
 }
 
