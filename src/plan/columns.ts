@@ -219,21 +219,7 @@ export function alterColumn(
     else sql.push(`CREATE SEQUENCE ${seq}${type} OWNED BY ${rel(table)}.${quoteIdent(b.name)}`);
     sql.push(`${C} SET DEFAULT nextval(${quoteLiteral(seq)}::regclass)`);
   }
-  if (b.identity) {
-    if (!a.identity) {
-      const o = seqOptions(b.identity.options);
-      sql.push(
-        `${C} ADD GENERATED ${b.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${o.length ? ` (${o.join(' ')})` : ''}`,
-      );
-    } else {
-      if (a.identity.mode !== b.identity.mode)
-        sql.push(`${C} SET GENERATED ${b.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
-      if (stableJson(a.identity.options ?? {}) !== stableJson(b.identity.options ?? {}))
-        sql.push(
-          `${C} ${identityOptions(b.identity.options)}${restartNeeded(a.identity.options, b.identity.options, b.type) ? ' RESTART' : ''}`,
-        );
-    }
-  }
+  sql.push(...identityChange(C, a, b));
   sql.push(...comment);
   const rewrite = typeChanged && !typeNeedsNoRewrite(a.type, b.type);
   return {
@@ -242,6 +228,26 @@ export function alterColumn(
     rewrite,
     lock: rewrite || (a.nullable && !b.nullable) || (!a.identity && !!b.identity),
   };
+}
+
+/** identityChange writes the statements that add an identity to column `b` or change its mode and options. */
+function identityChange(C: string, a: Column, b: Column): string[] {
+  if (!b.identity) return [];
+  const sql: string[] = [];
+  if (!a.identity) {
+    const o = seqOptions(b.identity.options);
+    sql.push(
+      `${C} ADD GENERATED ${b.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${o.length ? ` (${o.join(' ')})` : ''}`,
+    );
+  } else {
+    if (a.identity.mode !== b.identity.mode)
+      sql.push(`${C} SET GENERATED ${b.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
+    if (stableJson(a.identity.options ?? {}) !== stableJson(b.identity.options ?? {}))
+      sql.push(
+        `${C} ${identityOptions(b.identity.options)}${restartNeeded(a.identity.options, b.identity.options, b.type) ? ' RESTART' : ''}`,
+      );
+  }
+  return sql;
 }
 
 function identityOptions(o: SequenceOptions | undefined): string {
