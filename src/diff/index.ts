@@ -1,9 +1,12 @@
 /**
- * diff: (from, to) -> the closed set of Changes. Renames come only from `renamedFrom` hints on `to`
- * (see ./renames.ts); everything else is matched by id. Pure: no I/O.
+ * diff: (from, to) -> the closed set of Changes: THE differ. The planner plans its changes; every renderer (status,
+ * diff, show, review, check drift, verification mismatches, merge conflict summaries) reads the same changes through
+ * ./rows.ts and ./words.ts. Renames come only from `renamedFrom` hints on `to` (see ./renames.ts); everything else is
+ * matched by id. Pure: no I/O.
  */
 import type { AlterChange, AttrChange, Change, ChangeKind, ObjectDefs } from '../model/changes.js';
 import type { EnumType, Schema, Table, View } from '../model/types.js';
+import { canonicalize } from '../canon/index.js';
 import { applyRenames, findRenames, type RenameSet } from './renames.js';
 
 export { lexSql, identifiersOf, renameIdentifiers } from './sqltext.js';
@@ -14,6 +17,12 @@ export type { RenameSet, EnumValueRename } from './renames.js';
 export interface DiffOptions {
   /** renames: honour `renamedFrom` hints of `to` (default true). */
   readonly renames?: boolean;
+  /**
+   * canonical: compare both sides in canonical form (after the renames ran), so attributes equal to PostgreSQL's
+   * defaults and spellings the hash ignores never show as changes: what people read (status, diff, show).
+   * The planner diffs the models as given (default false).
+   */
+  readonly canonical?: boolean;
 }
 
 /** DiffResult is the changes plus `from` as it is after the renames ran (what later changes apply to). */
@@ -31,22 +40,23 @@ export function diffSchemas(from: Schema, to: Schema, opts: DiffOptions = {}): C
 /** diffDetailed is diffSchemas plus the renamed source schema the planner needs. */
 export function diffDetailed(from: Schema, to: Schema, opts: DiffOptions = {}): DiffResult {
   const renames: RenameSet = opts.renames === false ? { changes: [], values: [] } : findRenames(from, to);
-  const renamed = applyRenames(from, renames);
+  const renamed = opts.canonical ? canonicalize(applyRenames(from, renames)) : applyRenames(from, renames);
+  const target = opts.canonical ? canonicalize(to) : to;
   const changes: Change[] = [...renames.changes];
   for (const v of renames.values)
     changes.push({ op: 'rename_value', kind: 'enum', id: v.enumId, from: v.from, to: v.to });
-  diffMap(changes, 'extension', renamed.extensions, to.extensions);
-  diffMap(changes, 'namespace', renamed.schemas, to.schemas);
-  diffEnums(changes, renamed.enums, to.enums);
-  diffMap(changes, 'composite', renamed.composites, to.composites);
-  diffMap(changes, 'domain', renamed.domains, to.domains);
-  diffMap(changes, 'sequence', renamed.sequences, to.sequences);
-  diffMap(changes, 'function', renamed.functions, to.functions);
-  diffTables(changes, renamed.tables, to.tables);
-  diffViews(changes, renamed.views, to.views);
-  diffMap(changes, 'sql_object', renamed.objects ?? {}, to.objects ?? {});
-  diffMap(changes, 'unmanaged', renamed.unmanaged ?? {}, to.unmanaged ?? {});
-  diffMap(changes, 'default_privilege', renamed.defaultPrivileges ?? {}, to.defaultPrivileges ?? {});
+  diffMap(changes, 'extension', renamed.extensions, target.extensions);
+  diffMap(changes, 'namespace', renamed.schemas, target.schemas);
+  diffEnums(changes, renamed.enums, target.enums);
+  diffMap(changes, 'composite', renamed.composites, target.composites);
+  diffMap(changes, 'domain', renamed.domains, target.domains);
+  diffMap(changes, 'sequence', renamed.sequences, target.sequences);
+  diffMap(changes, 'function', renamed.functions, target.functions);
+  diffTables(changes, renamed.tables, target.tables);
+  diffViews(changes, renamed.views, target.views);
+  diffMap(changes, 'sql_object', renamed.objects ?? {}, target.objects ?? {});
+  diffMap(changes, 'unmanaged', renamed.unmanaged ?? {}, target.unmanaged ?? {});
+  diffMap(changes, 'default_privilege', renamed.defaultPrivileges ?? {}, target.defaultPrivileges ?? {});
   return { changes, renamed, renames };
 }
 

@@ -5,7 +5,7 @@
  * creating the others needs (columns, keys), the objects they refer to. Names are matched as identifier tokens in
  * canonical JSON and SQL text, which over-approximates: a spurious match only makes the closure bigger.
  */
-import { same } from './compare.js';
+import { deepEqual as same } from '../merge/util.js';
 import { splitId } from '../model/ids.js';
 import type { Schema, Table } from '../model/types.js';
 

@@ -4,7 +4,7 @@
  * planned ones), the hazards of every step (data loss, table rewrite, long lock, and statements whose success
  * depends on the rows present), the proof in PGlite with its time, and a Mermaid ERD of the tables touched.
  */
-import type { SemChange } from '../diff/semdiff.js';
+import { semLine, type SemChange } from '../diff/semdiff.js';
 import type { Schema } from '../model/types.js';
 import type { Plan, StepSummary } from '../model/plan.js';
 
@@ -98,8 +98,7 @@ export function renderMarkdown(r: Review): string {
   if (!r.changes.length) out.push('_No schema change._');
   for (const c of r.changes) {
     const sign = { add: '+', drop: '-', change: '~', rename: '→' }[c.op];
-    const detail = c.attr ? ` \`${c.attr}\`: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}` : '';
-    out.push(`- ${sign} ${c.object}${detail}`);
+    out.push(`- ${sign} ${semLine(c).replace(/[\\`*[\]<>|]/g, '\\$&')}`);
   }
   out.push('', '### Steps and hazards', '', '| # | step | hazards |', '|---|---|---|');
   r.steps.forEach((s, i) => out.push(`| ${i + 1} | ${s.what.replace(/\|/g, '\\|')} | ${flags(s) || '–'} |`));
