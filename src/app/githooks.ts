@@ -18,6 +18,7 @@ import type { Store } from '../store/index.js';
 import { git, gitOut, showFile, workTreeOf } from '../gitint/git.js';
 import { readSchemaDir } from '../parse/files.js';
 import { writeSchemaFiles } from '../store/index.js';
+import { conflictSides } from '../merge/describe.js';
 
 /** TEXT_CONFLICTS names the file in the git directory where mergeSchema notes files it kept ours for. */
 const TEXT_CONFLICTS = 'schemaver-text-conflicts.json';
@@ -97,7 +98,13 @@ export async function preMergeCommit(root: string, store: Store): Promise<HookOu
   });
   if (out.status === 'conflict') {
     lines.push(`schemaver: the schema of both branches conflicts (${out.conflicts.length}):`);
-    for (const c of out.conflicts) lines.push(`  ${c.object}${c.attribute ? ` [${c.attribute}]` : ''}: ${c.message}`);
+    for (const c of out.conflicts) {
+      lines.push(`  ${c.object}${c.attribute ? ` [${c.attribute}]` : ''}: ${c.message}`);
+      if (c.base !== undefined || c.ours !== undefined || c.theirs !== undefined) {
+        const sides = conflictSides(c);
+        lines.push(`      base: ${sides.base}   ours: ${sides.ours}   theirs: ${sides.theirs}`);
+      }
+    }
     lines.push(
       `schemaver: edit the <<<conflict blocks in ${out.marked.join(', ') || 'schema/'}, then run \`schemaver merge --continue\` (it also commits git's merge), or \`schemaver merge --abort\``,
     );

@@ -4,6 +4,7 @@ import { SchemaverError, negative } from '../errors.js';
 import type { MergeOutcome } from '../app/merge.js';
 import { openProject, shortId } from '../app/project.js';
 import * as run from '../app/merge.js';
+import { conflictSides } from '../merge/describe.js';
 
 /** Merge combines another branch's schema changes into HEAD, semantically (object by object, attribute by attribute). */
 export default class Merge extends BaseCommand {
@@ -118,7 +119,8 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
         for (const c of out.conflicts) {
           this.print(`  ${c.kind.padEnd(13)} ${c.object}${c.attribute ? ` [${c.attribute}]` : ''}: ${c.message}`);
           if (c.kind !== 'semantic' || c.base !== undefined || c.ours !== undefined || c.theirs !== undefined) {
-            this.print(`      base: ${show(c.base)}   ours: ${show(c.ours)}   theirs: ${show(c.theirs)}`);
+            const s = conflictSides(c);
+            this.print(`      base: ${s.base}   ours: ${s.ours}   theirs: ${s.theirs}`);
           }
         }
         if (out.marked.length) this.print(`conflict markers in: ${out.marked.join(', ')}`);
@@ -133,11 +135,4 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
       }
     }
   }
-}
-
-/** show writes one side's value of a conflict compactly (`-` when absent). */
-function show(v: unknown): string {
-  if (v === undefined) return '-';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.length > 80 ? s.slice(0, 77) + '...' : s;
 }
