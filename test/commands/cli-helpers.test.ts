@@ -189,9 +189,9 @@ describe('renderErd', () => {
   it('writes mermaid with keys and cardinalities', () => {
     const m = renderErd(s, 'mermaid');
     expect(m).toContain(
-      '    members {\n        bigint id PK\n        bigint team_id FK\n        bigint profile_id FK "not null"\n    }',
+      '    members {\n        bigint id PK\n        bigint team_id FK\n        bigint profile_id FK, UK "not null"\n    }',
     );
-    expect(m).toContain('character_varying(200) bio');
+    expect(m).toContain('varchar(200) bio');
     expect(m).toMatch(/teams \|o--o\{ members : "members_team_id_fkey"/);
     expect(m).toMatch(/profiles \|\|--o\| members : "members_profile_id_fkey"/);
   });
@@ -200,5 +200,62 @@ describe('renderErd', () => {
     expect(d.match(/ -> /g)).toHaveLength(2);
     expect(d).toContain('"members" -> "teams" [label="members_team_id_fkey", style=dashed];');
     expect(d).toContain('<b>profiles</b>');
+  });
+});
+
+describe('renderErd spells types as PostgreSQL does', () => {
+  const s = schema(`tables:
+  accounts:
+    columns:
+      id: { type: bigint, primary_key: true }
+      balance: numeric(12,2)
+      email: { type: varchar(120), nullable: false }
+      seen: timestamp(3) with time zone
+      ratio: double precision
+      tags: text[]
+      "odd name": text
+      uk: text
+      owner_id: { type: bigint, references: accounts.id }
+    unique:
+      accounts_email_key: { columns: [email] }
+    indexes:
+      accounts_lower_idx: { expressions: ["lower(email)"], unique: true }
+`);
+  // Mermaid's erDiagram lexer (erDiagram.jison): an attribute word is [*A-Za-z_\u00C0-\uFFFF][A-Za-z0-9-_[\]().,...*]*,
+  // or any text in backticks; PK/FK/UK as whole words are keys, so a column named `uk` must be quoted.
+  const WORD = /^(?:[*A-Za-z_\u00C0-\uFFFF][A-Za-z0-9\-_[\]().,\u00C0-\uFFFF*]*|`[^`]+`)$/;
+  it('writes numeric(12,2), varchar(120), timestamptz(3) and marks PK, FK and UK', () => {
+    const m = renderErd(s, 'mermaid');
+    expect(m).toContain('        bigint id PK\n');
+    expect(m).toContain('        numeric(12,2) balance\n');
+    expect(m).toContain('        varchar(120) email UK "not null"\n');
+    expect(m).toContain('        timestamptz(3) seen\n');
+    expect(m).toContain('        float8 ratio\n');
+    expect(m).toContain('        text[] tags\n');
+    expect(m).toContain('        text `odd name`\n');
+    expect(m).toContain('        text `uk`\n');
+    expect(m).toContain('        bigint owner_id FK\n');
+    // an expression index is no unique key of a column
+    expect(m).not.toMatch(/email UK, UK/);
+  });
+  it('writes every attribute line as Mermaid erDiagram grammar reads it', () => {
+    const lines = renderErd(s, 'mermaid')
+      .split('\n')
+      .filter((l) => l.startsWith('        '));
+    expect(lines.length).toBe(9);
+    for (const l of lines) {
+      const m = /^ {8}(`[^`]+`|\S+) (`[^`]+`|\S+)((?: (?:PK|FK|UK),?)*)( "[^"]*")?$/.exec(l);
+      expect(m, l).not.toBeNull();
+      expect(m![1]).toMatch(WORD);
+      expect(m![2]).toMatch(WORD);
+      expect(m![2]).not.toMatch(/^(pk|fk|uk)$/i);
+    }
+  });
+  it('keeps the exact PostgreSQL spelling in DOT, with the same keys', () => {
+    const d = renderErd(s, 'dot');
+    expect(d).toContain('numeric(12,2)');
+    expect(d).toContain('character varying(120) not null</td><td>UK</td>');
+    expect(d).toContain('timestamp(3) with time zone');
+    expect(d).toContain('<td>PK</td>');
   });
 });
