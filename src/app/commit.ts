@@ -9,6 +9,8 @@ import { emptySchema } from '../model/types.js';
 import { cacheDir, schemaHashOf, type Store } from '../store/index.js';
 import { amendedSql, edgeBase } from '../history/amend.js';
 import type { Verifier } from '../pg/offload.js';
+import { objectCount } from '../pg/images.js';
+import { SPLIT_BELOW } from '../pg/prove.js';
 import { failingSteps, refuseFailingOnData, type FailingStep } from './datafail.js';
 import {
   prepareEdge,
@@ -56,6 +58,8 @@ export interface CommitRequest {
   readonly online?: boolean;
   readonly hand: HandScripts;
   readonly verifier?: Verifier;
+  /** helper: a second verifier started early; a small edge's target side runs there (closed by the caller). */
+  readonly helper?: Verifier;
   /** note tells people what is happening (stderr); onProgress ticks statements of the proof. */
   readonly note?: (line: string) => void;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
@@ -84,10 +88,17 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
         exit: 2,
       });
     }
-    const working = await loadWorking(root);
     const tip = await headHash(store);
     // the edge starts at HEAD, or at HEAD's parent when HEAD is being amended
     const { head, amended, message } = await edgeBase(store, tip, Boolean(req.amend), req.message);
+    const parentSchema = head ? await store.readSchema(head.id) : emptySchema();
+    // A small edge is proven on two workers: the first restores the source as an earlier proof built it (its
+    // image) while schema/ is read, the helper builds the target (prove.ts: splitTarget). Otherwise the first
+    // worker restores an empty database, as the proof starts there.
+    const helper = req.verifier && head && objectCount(parentSchema) < SPLIT_BELOW ? req.helper : undefined;
+    if (!helper) void req.helper?.close(); // its spare database would only take CPU from the proof
+    req.verifier?.prepare(cacheDir(root), helper ? head?.hash : undefined);
+    const working = await loadWorking(root);
     let hand = req.hand;
     const kept = amended && hand.up === undefined ? await amendedSql(store, amended, working.hash) : undefined;
     if (kept) hand = kept;
@@ -95,7 +106,6 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
       head && head.hash === working.hash
         ? await sameSchemaKind(store, head.id, working, hand.up, amended, message)
         : false;
-    const parentSchema = head ? await store.readSchema(head.id) : emptySchema();
     // of the snapshot as read (the cache key must follow the content)
     const fromHash = await schemaHashOf(parentSchema);
     if (!head && working.hash === fromHash && hand.up === undefined) {
@@ -116,11 +126,13 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
     const edges = (await onlineSettings(root, req.online)).enabled ? withOnlineForm(edge, hand, working.files) : [edge];
     if (req.verifier) req.note?.(`verifying the migration from ${head ? shortId(head.id) : 'nothing'} in PGlite...`);
     // The proof runs on the worker thread while this one prepares the commit's objects
+    // a small edge's target side runs on a second worker (prove.ts: splitTarget)
     const proof =
       req.verifier && !textOnly
         ? proveEdgesOf(edges, {
             cacheDir: cacheDir(root),
             started: req.verifier,
+            ...(helper && !textOnly ? { helper } : {}),
             ...(req.onProgress ? { onProgress: req.onProgress } : {}),
           })
         : undefined;

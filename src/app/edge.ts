@@ -134,6 +134,8 @@ export function refuseDestructive(edges: readonly PreparedEdge[], allow: boolean
 export interface ProveEdgesOptions {
   readonly cacheDir?: string;
   readonly started?: Verifier;
+  /** helper: a second verifier for the target side of a small edge (prove.ts ProveOptions.helper). */
+  readonly helper?: Verifier;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
 }
 
@@ -157,6 +159,7 @@ export async function proveEdgesOf(
   return proveEdges(jobs, {
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
     ...(opts.started ? { started: opts.started } : {}),
+    ...(opts.helper ? { helper: opts.helper } : {}),
   });
 }
 

@@ -75,7 +75,10 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       });
     }
     // PGlite compiles and restores a database on its own thread while schema/ is parsed and planned
-    const verifier = flags.verify ? (await import('../pg/offload.js')).startVerifier() : undefined;
+    // and a helper restores an empty one, for the target side of a small edge (app/commit.ts)
+    const offload = flags.verify ? await import('../pg/offload.js') : undefined;
+    const verifier = offload?.startVerifier({ deferSpare: true }); // spare: the source's image (or empty)
+    const helper = offload?.spareCore() ? offload.startVerifier() : undefined;
     try {
       const hand = {
         ...(flags.up !== undefined ? { up: await readSql(this.root, flags.up) } : {}),
@@ -90,6 +93,7 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
         ...(flags.online !== undefined ? { online: flags.online } : {}),
         hand,
         ...(verifier ? { verifier } : {}),
+        ...(helper ? { helper } : {}),
         note: (l) => this.note(l),
         onProgress: (phase, done, total) => progress.tick(done, total, `statements (${phase})`),
         onProofEnd: () => progress.done(),
@@ -97,7 +101,7 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
       this.print(renderCommit(r));
       return r.result;
     } finally {
-      await verifier?.close();
+      await Promise.all([verifier?.close(), helper?.close()]);
     }
   }
 }

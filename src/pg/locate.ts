@@ -8,7 +8,13 @@ import type { Issue } from '../errors.js';
 import { emptySchema, type Schema } from '../model/types.js';
 import { locOf, type SqlRef } from '../parse/node.js';
 import { planMigration } from '../plan/index.js';
-import { dbMessage, ensureRoles, extensionNames } from './build.js';
+import { buildInto, dbMessage, ensureRoles, extensionNames } from './build.js';
+import { execBatched } from './batch.js';
+import { insertSamples } from './samples.js';
+import { splitStatements } from '../sql/split.js';
+import { isOnlineScript } from '../sql/online.js';
+import type { DataFailure } from './verify.js';
+import type { Driver } from './driver.js';
 import { freshPglite } from './pglite.js';
 
 /** BuildFailure is the first statement of a schema's creation script that PostgreSQL refuses. */
@@ -91,4 +97,58 @@ function issueOf(f: BuildFailure, refs: readonly SqlRef[]): Issue {
     hint: `fix it in schema/; the statement PostgreSQL refused: ${f.statement.length > 300 ? f.statement.slice(0, 297) + '...' : f.statement}`,
     ...(ref ? { loc: locOf(ref.at) } : {}),
   };
+}
+
+/** DATA_STATEMENT matches statements that read or write rows rather than change the schema. */
+export const DATA_STATEMENT = /^\s*(INSERT|UPDATE|DELETE|MERGE|COPY|WITH|SELECT|TRUNCATE)\b/i;
+
+/**
+ * locateDataFailure finds the statement that fails on rows: `db` (fresh) gets A and its sample rows, then (for
+ * down, after up) the script runs one statement at a time in one transaction until PostgreSQL refuses one.
+ */
+export async function locateDataFailure(
+  db: Driver,
+  ctx: { from: Schema; expectedFrom: Schema; up: string; down: string | null },
+  phase: 'up' | 'down',
+  fallback: string,
+): Promise<DataFailure> {
+  const script = phase === 'up' ? ctx.up : (ctx.down ?? '');
+  try {
+    await buildInto(db, ctx.from, 'the source schema');
+    await insertSamples(db, ctx.expectedFrom);
+    if (phase === 'down') await execBatched(db, ctx.up);
+    // an online script runs statement by statement outside one transaction, as deployed (a scratch database)
+    const online = isOnlineScript(script);
+    if (!online) await db.exec('BEGIN');
+    try {
+      let step: string | undefined;
+      for (const st of splitStatements(script)) {
+        step = st.comment?.replace(/^--\s*/, '').trim() || step;
+        try {
+          await db.exec(st.sql);
+        } catch (e) {
+          const err = e as { code?: unknown; table?: unknown; schema?: unknown };
+          const table =
+            typeof err.table === 'string' && err.table
+              ? typeof err.schema === 'string' && err.schema
+                ? `${err.schema}.${err.table}`
+                : err.table
+              : undefined;
+          return {
+            phase,
+            statement: st.sql.replace(/^(\s*--[^\n]*\n)+/, '').trim(),
+            error: dbMessage(e),
+            ...(step ? { step } : {}),
+            ...(typeof err.code === 'string' ? { code: err.code } : {}),
+            ...(table ? { table } : {}),
+          };
+        }
+      }
+    } finally {
+      if (!online) await db.exec('ROLLBACK').catch(() => undefined);
+    }
+  } catch {
+    /* the answer below still names the error */
+  }
+  return { phase, statement: '', error: fallback };
 }

@@ -5,6 +5,7 @@
  * the same calls run in this thread. Always close() the verifier: it ends the worker and its databases.
  */
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SchemaverError } from '../errors.js';
@@ -17,7 +18,11 @@ export interface VerifyCall {
   readonly to: Schema;
   readonly up: string;
   readonly down: string | null;
-  readonly opts: Omit<VerifyOptions, 'onProgress'> & { readonly reportProgress?: boolean };
+  readonly opts: Omit<VerifyOptions, 'onProgress' | 'target'> & {
+    readonly reportProgress?: boolean;
+    /** awaitTarget: the target read-back arrives later in a `deliver` request for this call's id. */
+    readonly awaitTarget?: boolean;
+  };
 }
 
 /**
@@ -26,7 +31,16 @@ export interface VerifyCall {
  */
 export interface VerifyRequest {
   readonly id: number;
-  readonly call: string;
+  /** call: a VerifyCall as JSON text (absent in the other requests below). */
+  readonly call?: string;
+  /** prepare: restore the spare database from the image of the schema with this hash (or empty: no hash). */
+  readonly prepare?: { readonly cacheDir?: string; readonly hash?: string };
+  /** target: build this schema (JSON) from nothing, read it back, keep its read-back and image; answers the read-back. */
+  readonly target?: { readonly schema: string; readonly hash: string; readonly cacheDir: string };
+  /** deliver: the target read-back (JSON) or error a waiting proof `id` asked for (VerifyOptions.target). */
+  readonly deliver?: { readonly schema?: string; readonly error?: WorkerReply['error'] };
+  /** flush: answer once the images being written in the background are written. */
+  readonly flush?: boolean;
 }
 
 /** WorkerReply is the worker's answer to a VerifyRequest: progress on the way, then a result or the error verifyEdge threw. */
@@ -34,6 +48,10 @@ export interface WorkerReply {
   readonly id: number;
   readonly progress?: { readonly phase: string; readonly done: number; readonly total: number };
   readonly result?: VerifyResult;
+  /** target: the read-back a `target` request built (JSON). */
+  readonly target?: string;
+  /** flushed: the answer to a `flush` request. */
+  readonly flushed?: boolean;
   readonly error?: {
     message: string;
     code?: string;
@@ -50,16 +68,46 @@ export interface WorkerReply {
 export interface Verifier {
   /** inWorker tells whether proofs run on the worker thread. */
   readonly inWorker: boolean;
-  verify(from: Schema, to: Schema, up: string, down: string | null, opts?: VerifyOptions): Promise<VerifyResult>;
+  verify(
+    from: Schema,
+    to: Schema,
+    up: string,
+    down: string | null,
+    opts?: Omit<VerifyOptions, 'target'> & { readonly targetSchema?: Promise<Schema> },
+  ): Promise<VerifyResult>;
+  /**
+   * prepare restores the spare database from the image of the schema with hash `hash` in `cacheDir` (the empty
+   * cluster without one), for a verifier started with `deferSpare`; the next proof from that schema takes it.
+   */
+  prepare(cacheDir?: string, hash?: string): void;
+  /** target builds `schema` from nothing and reads it back (kept in the read-back and image caches of `cacheDir`). */
+  target(schema: Schema, hash: string, cacheDir: string): Promise<Schema>;
   close(): Promise<void>;
 }
 
+/** VerifierOptions: `deferSpare` waits for prepare() before restoring the spare database. */
+export interface VerifierOptions {
+  readonly deferSpare?: boolean;
+}
+
+/**
+ * spareCore tells whether a second verification worker would run on a core of its own: two cores or more and a
+ * load average that leaves one free. On a busy machine a second worker only takes CPU from the first, so a proof
+ * keeps to one. SCHEMAVER_SPLIT=1 / =0 decides instead (tests, benchmarks).
+ */
+export function spareCore(): boolean {
+  const forced = process.env.SCHEMAVER_SPLIT;
+  if (forced === '1' || forced === '0') return forced === '1';
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return cores >= 2 && os.loadavg()[0] <= cores - 1;
+}
+
 /** startVerifier starts a verifier: the worker thread when the built worker exists, else this thread. */
-export function startVerifier(): Verifier {
+export function startVerifier(opts: VerifierOptions = {}): Verifier {
   const file = fileURLToPath(new URL('./worker.js', import.meta.url));
   if (!import.meta.url.endsWith('.js') || !existsSync(file) || process.env.SCHEMAVER_NO_WORKER === '1')
     return inThread();
-  return inWorker(new Worker(file));
+  return inWorker(new Worker(file, { workerData: { deferSpare: Boolean(opts.deferSpare) } }));
 }
 
 function inThread(): Verifier {
@@ -71,9 +119,18 @@ function inThread(): Verifier {
     inWorker: false,
     async verify(from, to, up, down, opts = {}) {
       const { verifyEdge } = await import('./verify.js');
-      return verifyEdge(from, to, up, down, opts);
+      const { targetSchema, ...rest } = opts;
+      return verifyEdge(from, to, up, down, targetSchema ? { ...rest, target: () => targetSchema } : rest);
     },
-    async close() {},
+    prepare() {},
+    async target(schema, hash, cacheDir) {
+      const { buildTarget } = await import('./verify.js');
+      return buildTarget(schema, hash, cacheDir);
+    },
+    async close() {
+      const { flushImages } = await import('./verify.js');
+      await flushImages();
+    },
   };
 }
 
@@ -82,7 +139,11 @@ function inWorker(worker: Worker): Verifier {
   let failure: Error | undefined;
   const waiting = new Map<
     number,
-    { resolve: (r: VerifyResult) => void; reject: (e: Error) => void; onProgress?: VerifyOptions['onProgress'] }
+    {
+      resolve: (r: VerifyResult & { target?: string; flushed?: boolean }) => void;
+      reject: (e: Error) => void;
+      onProgress?: VerifyOptions['onProgress'];
+    }
   >();
   const failAll = (e: Error) => {
     failure ??= e;
@@ -101,6 +162,8 @@ function inWorker(worker: Worker): Verifier {
     waiting.delete(reply.id);
     if (waiting.size === 0) worker.unref();
     if (reply.result) w.resolve(reply.result);
+    else if (reply.target !== undefined) w.resolve({ ok: true, problems: [], ms: 0, target: reply.target });
+    else if (reply.flushed) w.resolve({ ok: true, problems: [], ms: 0, flushed: true });
     else w.reject(rebuildError(reply.error));
   });
   worker.on('error', (e) => failAll(e));
@@ -108,34 +171,63 @@ function inWorker(worker: Worker): Verifier {
     failAll(new Error(`a reply from the verification worker could not be read: ${e.message}`)),
   );
   worker.on('exit', (code) => failAll(new Error(`the verification worker stopped (exit ${code})`)));
+  const ask = (req: Omit<VerifyRequest, 'id'>, onProgress?: VerifyOptions['onProgress']) => {
+    if (failure) return Promise.reject(failure);
+    const id = next++;
+    return new Promise<VerifyResult & { target?: string; flushed?: boolean }>((resolve, reject) => {
+      waiting.set(id, { resolve, reject, onProgress });
+      worker.ref();
+      worker.postMessage({ id, ...req } satisfies VerifyRequest);
+    });
+  };
   return {
     inWorker: true,
     verify(from, to, up, down, opts = {}) {
-      if (failure) return Promise.reject(failure);
-      const id = next++;
-      const { onProgress, ...plain } = opts;
-      return new Promise<VerifyResult>((resolve, reject) => {
-        waiting.set(id, { resolve, reject, onProgress });
-        worker.ref();
-        const call: VerifyCall = {
-          from,
-          to,
-          up,
-          down,
-          opts: { ...plain, ...(onProgress ? { reportProgress: true } : {}) },
-        };
-        worker.postMessage({ id, call: JSON.stringify(call) } satisfies VerifyRequest);
-      });
+      const { onProgress, targetSchema: target, ...plain } = opts;
+      const call: VerifyCall = {
+        from,
+        to,
+        up,
+        down,
+        opts: { ...plain, ...(onProgress ? { reportProgress: true } : {}), ...(target ? { awaitTarget: true } : {}) },
+      };
+      const id = next; // the id ask() gives this call: the delivery below names it
+      const answer = ask({ call: JSON.stringify(call) }, onProgress);
+      target?.then(
+        (schema) => worker.postMessage({ id, deliver: { schema: JSON.stringify(schema) } } satisfies VerifyRequest),
+        (e: unknown) => worker.postMessage({ id, deliver: { error: plainError(e) } } satisfies VerifyRequest),
+      );
+      return answer;
+    },
+    prepare(cacheDir, hash) {
+      if (!failure) worker.postMessage({ id: -1, prepare: { cacheDir, hash } } satisfies VerifyRequest);
+    },
+    async target(schema, hash, cacheDir) {
+      const r = await ask({ target: { schema: JSON.stringify(schema), hash, cacheDir } });
+      return JSON.parse(r.target!) as Schema;
     },
     async close() {
+      if (!failure) await ask({ flush: true }).catch(() => undefined); // images still being written
       failure ??= new Error('the verifier is closed');
       await worker.terminate();
     },
   };
 }
 
+/** plainError is an error as a WorkerReply carries it (SchemaverError fields kept). */
+export function plainError(e: unknown): NonNullable<WorkerReply['error']> {
+  const x = e as Partial<SchemaverError> & { message?: string; stack?: string };
+  return {
+    message: String(x?.message ?? e),
+    ...(x?.code ? { code: x.code } : {}),
+    ...(x?.hint ? { hint: x.hint } : {}),
+    ...(x?.exit !== undefined ? { exit: x.exit } : {}),
+    ...(x?.stack ? { stack: x.stack } : {}),
+  };
+}
+
 /** rebuildError turns a serialized worker error back into a SchemaverError (same code, hint, exit) or an Error. */
-function rebuildError(e: WorkerReply['error']): Error {
+export function rebuildError(e: WorkerReply['error']): Error {
   if (e?.code)
     return new SchemaverError({
       code: e.code,

@@ -313,25 +313,77 @@ export function pgliteDriver(db: PGlite, label: string): Driver & { readonly pgl
   };
 }
 
-let spare: Promise<Driver | undefined> | undefined;
+/** Spare is a database restored ahead of need: `key` names its image ('' for the empty cluster). */
+interface Spare {
+  readonly key: string;
+  readonly db: Promise<Driver | undefined>;
+}
+
+let spare: Spare | undefined;
 
 /**
- * prepareSpare restores one fresh database (no extension bundles) in the background, for the next freshPglite
- * call to take. Only for processes or threads that end by terminating (the verification worker): an instance
- * nobody takes is never closed, and an unclosed instance keeps a process alive.
+ * prepareSpare restores one database (no extension bundles) in the background, for the next freshPglite call
+ * (key '') or pgliteFromImage call with the same key to take: the empty cluster, or the image `image` resolves to
+ * (the empty cluster when it resolves to nothing). Only for processes or threads that end by terminating (the
+ * verification worker): an instance nobody takes is never closed, and an unclosed instance keeps a process alive.
  */
-export function prepareSpare(): void {
-  spare ??= restoreFresh({}).catch(() => undefined);
+export function prepareSpare(key = '', image?: () => Promise<Uint8Array | undefined>): void {
+  if (spare) return;
+  const db = (async () => {
+    const tar = image ? await image().catch(() => undefined) : undefined;
+    if (image && !tar) return undefined; // no such image: the proof builds the schema on a fresh database
+    return tar ? await restoreFrom(tar, {}, 'pglite:image') : await restoreFresh({});
+  })().catch(() => undefined);
+  spare = { key, db };
+}
+
+/** takeSpare returns the spare database when it was restored from image `key` (and forgets it), else undefined. */
+async function takeSpare(key: string, opts: PgliteOptions): Promise<Driver | undefined> {
+  if (!spare || spare.key !== key || opts.extensions?.length) return undefined;
+  const ready = await spare.db;
+  spare = undefined;
+  return ready;
 }
 
 /** freshPglite returns an empty in-memory PGlite database, restored from the cached initdb image. */
 export async function freshPglite(opts: PgliteOptions = {}): Promise<Driver> {
-  if (spare && !opts.extensions?.length) {
-    const ready = await spare;
-    spare = undefined;
-    if (ready) return ready;
+  return (await takeSpare('', opts)) ?? restoreFresh(opts);
+}
+
+/**
+ * pgliteFromImage returns an in-memory PGlite database restored from `image` (a dumpDataDir tarball): the spare
+ * prepared under `key` when there is one, else a new restore. A tarball PGlite cannot start from throws
+ * `pglite-image-failed` (the caller drops the image and builds the schema instead).
+ */
+export async function pgliteFromImage(
+  key: string,
+  image: () => Promise<Uint8Array | undefined>,
+  opts: PgliteOptions = {},
+): Promise<Driver | undefined> {
+  const taken = await takeSpare(key, opts);
+  if (taken) return taken;
+  const tar = await image();
+  return tar ? restoreFrom(tar, opts, 'pglite:image') : undefined;
+}
+
+/** restoreFrom starts PGlite on a copy of the data directory in `tar`. */
+async function restoreFrom(tar: Uint8Array, opts: PgliteOptions, label: string): Promise<Driver> {
+  const { PGlite } = await loadPgliteModule();
+  const extensions = await loadExtensionBundles(opts.extensions);
+  let db: PGlite;
+  try {
+    db = await PGlite.create({
+      loadDataDir: new Blob([tar as Uint8Array<ArrayBuffer>]),
+      extensions,
+      postgresqlconf: [...PGLITE_CONF],
+      ...(await wasmOption()),
+    });
+  } catch (e) {
+    throw envFailure('pglite-image-failed', `could not start PGlite from a cached image: ${(e as Error).message}`);
   }
-  return restoreFresh(opts);
+  const driver = pgliteDriver(db, label);
+  await pinSettings(driver);
+  return driver;
 }
 
 async function restoreFresh(opts: PgliteOptions): Promise<Driver> {
@@ -366,6 +418,15 @@ async function restoreFresh(opts: PgliteOptions): Promise<Driver> {
   const driver = pgliteDriver(db, 'pglite:memory');
   await pinSettings(driver);
   return driver;
+}
+
+/** dumpImage returns the data directory of an in-memory PGlite database as a tarball (for the image cache). */
+export async function dumpImage(db: Driver): Promise<Uint8Array | undefined> {
+  const pg = (db as Partial<ReturnType<typeof pgliteDriver>>).pglite;
+  if (!pg) return undefined;
+  await db.exec('CHECKPOINT'); // every page in the files: the restored copy starts without WAL replay
+  const blob = await pg.dumpDataDir('none');
+  return new Uint8Array(await blob.arrayBuffer());
 }
 
 /** openPglite opens (creating on first use) a persistent PGlite database in `dir`. */

@@ -7,6 +7,15 @@ import os from 'node:os';
 import type { Schema } from '../model/types.js';
 import { startVerifier, type Verifier } from './offload.js';
 import { edgeKey, recordVerified, verifiedEntries, type CacheEntry } from './cache.js';
+import { objectCount } from './images.js';
+import { hasCachedReadback } from './readback.js';
+
+/**
+ * SPLIT_BELOW: an edge from a schema of fewer objects than this is proven whole (no closure: verify.ts proves
+ * an edge on its closure from PARTIAL_MIN_OBJECTS, the same number), so its target side (B from nothing) can run
+ * on the helper worker while the first restores A.
+ */
+export const SPLIT_BELOW = 40;
 import type { VerifyData, VerifyOptions, VerifyResult } from './verify.js';
 
 /** EdgeJob is one edge to prove: verifyEdge's arguments (the cache options are proveEdges'). */
@@ -15,7 +24,7 @@ export interface EdgeJob {
   readonly to: Schema;
   readonly up: string;
   readonly down: string | null;
-  readonly opts?: Omit<VerifyOptions, 'cacheDir' | 'force'>;
+  readonly opts?: Omit<VerifyOptions, 'cacheDir' | 'force' | 'target'>;
 }
 
 /** ProveOptions: the cache directory, `force` to ignore it, and a callback per finished edge (completion order). */
@@ -27,6 +36,11 @@ export interface ProveOptions {
   readonly onEdge?: (index: number, result: VerifyResult) => void;
   /** started: a verifier the caller started early (its worker already restoring a database); used first, closed by the caller. */
   readonly started?: Verifier;
+  /**
+   * helper: a second verifier the caller started early; a single small edge whose target was never read back has it
+   * build the target from nothing (keeping its image) while `started` restores the source. Closed by the caller.
+   */
+  readonly helper?: Verifier;
 }
 
 /** proveEdges proves `jobs` (cached edges answer at once), at most `workers` at a time; results in job order. */
@@ -70,7 +84,9 @@ export async function proveEdges(jobs: readonly EdgeJob[], opts: ProveOptions = 
         while (next < todo.length) {
           const i = todo[next++]!;
           const j = jobs[i]!;
-          const vo = opts.cacheDir ? { ...j.opts, readbackDir: opts.cacheDir } : (j.opts ?? {});
+          const base = opts.cacheDir ? { ...j.opts, readbackDir: opts.cacheDir } : (j.opts ?? {});
+          const split = todo.length === 1 ? await splitTarget(j, opts) : undefined;
+          const vo = split ? { ...base, targetSchema: split.target } : base;
           const r = await v.verify(j.from, j.to, j.up, j.down, vo);
           results[i] = r;
           if (r.ok && opts.cacheDir) {
@@ -87,4 +103,15 @@ export async function proveEdges(jobs: readonly EdgeJob[], opts: ProveOptions = 
     await Promise.all(ours.map((v) => v.close()));
   }
   return results;
+}
+
+/** splitTarget starts the target side of job `j` on the helper verifier when that is worth it (see ProveOptions.helper). */
+async function splitTarget(j: EdgeJob, opts: ProveOptions): Promise<{ target: Promise<Schema> } | undefined> {
+  const hash = j.opts?.hashes?.to;
+  if (!opts.helper || !opts.cacheDir || !hash || objectCount(j.from) === 0) return undefined;
+  if (objectCount(j.from) >= SPLIT_BELOW) return undefined;
+  if (await hasCachedReadback(opts.cacheDir, hash, 'proof')) return undefined;
+  const p = opts.helper.target(j.to, hash, opts.cacheDir);
+  p.catch(() => undefined); // the proof awaits it
+  return { target: p };
 }

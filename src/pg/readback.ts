@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Schema } from '../model/types.js';
@@ -62,6 +62,16 @@ export async function readCachedReadback(
     return doc.hash === hash && doc.schema && doc.schema.kind === 'schema' ? doc.schema : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** hasCachedReadback tells whether the read-back of the schema with hash `hash` is cached (without reading it). */
+export async function hasCachedReadback(cacheDir: string, hash: string, variant: ReadbackVariant): Promise<boolean> {
+  try {
+    await access(path.join(cacheDir, READBACK_DIR, `${readbackKey(hash, variant)}.json`));
+    return true;
+  } catch {
+    return false;
   }
 }
 

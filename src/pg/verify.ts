@@ -9,6 +9,10 @@ import { emptySchema, type Schema } from '../model/types.js';
 import { planMigration } from '../plan/index.js';
 import type { Driver } from './driver.js';
 import { freshPglite } from './pglite.js';
+import { IMAGE_MAX_OBJECTS, IMAGE_WORTH_OBJECTS, imageOf, keepImage, objectCount } from './target.js';
+import { DATA_STATEMENT, locateDataFailure } from './locate.js';
+
+export { buildTarget, flushImages } from './target.js';
 import { edgeKey, isVerified, recordVerified } from './cache.js';
 import { introspect } from './introspect/index.js';
 import { buildFailure, buildInto, creationScript, dbMessage, ensureRoles, extensionNames } from './build.js';
@@ -18,8 +22,6 @@ import { execBatched } from './batch.js';
 import { countRows, insertSamples } from './samples.js';
 import { readCachedReadback, writeCachedReadback } from './readback.js';
 import { schemaHash } from '../canon/index.js';
-import { splitStatements } from '../sql/split.js';
-import { isOnlineScript } from '../sql/online.js';
 
 /** VerifyResult tells whether an edge reproduces its target, with a semantic diff when it does not. */
 export interface VerifyResult {
@@ -56,6 +58,13 @@ export interface VerifyOptions {
   readonly readbackDir?: string;
   /** hashes: schemaHash of `from` and `to` when the caller has them (the cache key needs them; hashing 1000 tables costs ~0.1 s). */
   readonly hashes?: { readonly from: string; readonly to: string };
+  /**
+   * target: the read-back of `to` built from nothing elsewhere (buildTarget on a second worker), awaited when the
+   * proof needs it, so this proof only builds (or restores) `from`. Implies a whole proof.
+   */
+  readonly target?: () => Promise<Schema>;
+  /** noImage: neither start from a cached image nor keep one (partial proofs: no later proof starts from a partial schema). */
+  readonly noImage?: boolean;
 }
 
 /**
@@ -95,6 +104,12 @@ export interface VerifyData {
 
 /** phaseMs accumulates wall time (CPU time with SCHEMAVER_TIMINGS=cpu) per phase of the current verification (VerifyData.timings). */
 let phaseMs: Record<string, number> = {};
+
+/** ImageRef names one cached image: the cache directory and the schema hash. */
+interface ImageRef {
+  readonly dir: string;
+  readonly hash: string;
+}
 
 /** reporter is the current verification's onProgress (set by verifyEdge). */
 let reporter: VerifyOptions['onProgress'];
@@ -159,7 +174,8 @@ async function runEdge(
     from: Schema;
     to: Schema;
     expectedFrom: Schema;
-    expectedTo: Schema;
+    /** expectedTo: a promise while a second worker still builds it (VerifyOptions.target). */
+    expectedTo: Schema | Promise<Schema>;
     up: string;
     down: string | null;
     samples: boolean;
@@ -184,9 +200,8 @@ async function runEdge(
   } catch (e) {
     return { ...run, upError: dbMessage(e) };
   }
-  run.up.push(
-    ...compareSchemas(ctx.expectedTo, (await timed('introspect', () => introspect(db, { unsupported: false }))).schema),
-  );
+  const actual = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+  run.up.push(...compareSchemas(await timed('target', () => ctx.expectedTo), actual));
   const afterUp = await timed('samples', () => countRows(db, [...keep.values()]));
   for (const [src, dst] of keep) {
     const was = before.get(src) ?? 0;
@@ -240,12 +255,13 @@ export async function verifyEdge(
     return { ok: true, problems: [], data, ms: Date.now() - t0 };
   }
   let result: VerifyResult | undefined;
-  if (!opts.whole && !isEmpty(from)) {
+  if (!opts.whole && !opts.target && !isEmpty(from)) {
     const c = await timed('closure', () => edgeClosure(from, to, up, down));
     const size = c.full.size + c.stripped.size;
     if (c.total >= PARTIAL_MIN_OBJECTS && size * 2 <= c.total) {
       // `generated` speaks of the whole edge: an empty partial source does not make up a creation script of the partial target
-      const partial = { ...opts, generated: false, hashes: undefined }; // the hashes are the whole schemas'
+      // the hashes are the whole schemas'; partial schemas are not kept as images (no later proof starts there)
+      const partial = { ...opts, generated: false, hashes: undefined, noImage: true };
       const r = await proveEdge(partialSchema(from, c), partialSchema(to, c), up, down, partial);
       if (r.ok) result = { ...r, data: { ...(r.data as VerifyData), partial: { objects: size, of: c.total } } };
     }
@@ -268,7 +284,13 @@ function isEmpty(s: Schema): boolean {
  * tables it is a second of the proof). What is proven: up runs, down runs after it, and down leaves the catalog
  * exactly as empty as it found it.
  */
-async function proveRoot(to: Schema, up: string, down: string | null, t0: number): Promise<VerifyResult> {
+async function proveRoot(
+  to: Schema,
+  up: string,
+  down: string | null,
+  t0: number,
+  keep?: ImageRef,
+): Promise<VerifyResult> {
   const db = await timed('restore', () => freshPglite({ extensions: extensionNames(to) }));
   try {
     await ensureRoles(db, to);
@@ -279,6 +301,12 @@ async function proveRoot(to: Schema, up: string, down: string | null, t0: number
       if (up.trim()) await timed('up', () => execBatched(db, up, { onBatch: progress('up') }));
     } catch (e) {
       return failed([], buildFailure('the target schema', e), t0);
+    }
+    if (keep && objectCount(to) <= IMAGE_MAX_OBJECTS) {
+      // B as built from nothing, kept for the next edge from B with the read-back its image is checked against
+      const read = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+      await writeCachedReadback(keep.dir, keep.hash, 'proof', read);
+      await timed('image', () => keepImage(db, keep.dir, keep.hash, to));
     }
     const replan = await timed('replan', () => replanProblems(to));
     const downProblems: string[] = [];
@@ -325,28 +353,42 @@ async function proveEdge(
 ): Promise<VerifyResult> {
   const t0 = Date.now();
   if (isEmpty(from) && (opts.generated || (await timed('script', () => up.trim() === creationScript(to).trim()))))
-    return proveRoot(to, up, down, t0);
+    return proveRoot(
+      to,
+      up,
+      down,
+      t0,
+      opts.readbackDir && !opts.noImage
+        ? { dir: opts.readbackDir, hash: opts.hashes?.to ?? (await timed('key', () => schemaHash(to))) }
+        : undefined,
+    );
   const exts = extensionNames(from, to);
-  let db = await timed('restore', () => freshPglite({ extensions: exts }));
+  const rb = opts.readbackDir;
+  const hashes = rb
+    ? (opts.hashes ?? (await timed('key', () => ({ from: schemaHash(from), to: schemaHash(to) }))))
+    : undefined;
+  let expectedTo: Schema | Promise<Schema> | undefined = rb
+    ? await readCachedReadback(rb, hashes!.to, 'proof')
+    : undefined;
+  if (!expectedTo && opts.target) {
+    expectedTo = opts.target();
+    expectedTo.catch(() => undefined); // awaited in runEdge
+  }
+  let db: Driver | undefined;
   const problems: string[] = [];
   const failsOnData: DataFailure[] = [];
   let data: VerifyData;
   try {
-    await ensureRoles(db, from, to);
-    // B from nothing, read back, rolled away: the same instance then builds A. A read-back an earlier proof kept
-    // (readback.ts) stands in for building B and for reading A; A itself is always built, up runs on it.
-    const rb = opts.readbackDir;
-    const hashes = rb
-      ? (opts.hashes ?? (await timed('key', () => ({ from: schemaHash(from), to: schemaHash(to) }))))
-      : undefined;
-    let expectedTo = rb ? await readCachedReadback(rb, hashes!.to, 'proof') : undefined;
     if (!expectedTo) {
+      // B from nothing, read back, rolled away: the same instance then builds A
+      db = await timed('restore', () => freshPglite({ extensions: exts }));
+      await ensureRoles(db, from, to);
       await db.exec('BEGIN');
       try {
         await timed('build', () =>
-          buildInto(db, to, 'the target schema', { onBatch: progress('building'), inTransaction: true }),
+          buildInto(db!, to, 'the target schema', { onBatch: progress('building'), inTransaction: true }),
         );
-        expectedTo = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+        expectedTo = (await timed('introspect', () => introspect(db!, { unsupported: false }))).schema;
       } catch (e) {
         return failed(problems, e, t0);
       } finally {
@@ -354,11 +396,28 @@ async function proveEdge(
       }
       if (rb) await writeCachedReadback(rb, hashes!.to, 'proof', expectedTo);
     }
+    // A as an earlier proof built it (its image, checked against A's read-back) when there is one and restoring
+    // it saves more than building A on the database the proof already has
+    const kept = rb ? await readCachedReadback(rb, hashes!.from, 'proof') : undefined;
+    const image =
+      kept && !opts.noImage && (!db || objectCount(from) >= IMAGE_WORTH_OBJECTS)
+        ? await timed('restore', () => imageOf(rb!, hashes!.from, kept, exts))
+        : undefined;
     let expectedFrom: Schema;
     try {
-      await timed('build', () => buildInto(db, from, 'the source schema', { onBatch: progress('building') }));
-      const kept = rb ? await readCachedReadback(rb, hashes!.from, 'proof') : undefined;
-      expectedFrom = kept ?? (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+      if (image) {
+        await db?.close();
+        db = image;
+        await ensureRoles(db, from, to);
+      } else {
+        if (!db) {
+          db = await timed('restore', () => freshPglite({ extensions: exts }));
+          await ensureRoles(db, from, to);
+        }
+        await timed('build', () => buildInto(db!, from, 'the source schema', { onBatch: progress('building') }));
+        if (rb && !opts.noImage) await timed('image', () => keepImage(db!, rb, hashes!.from, from));
+      }
+      expectedFrom = kept ?? (await timed('introspect', () => introspect(db!, { unsupported: false }))).schema;
       if (rb && !kept) await writeCachedReadback(rb, hashes!.from, 'proof', expectedFrom);
     } catch (e) {
       return failed(problems, e, t0);
@@ -373,7 +432,12 @@ async function proveEdge(
       samples: true,
       allowDataLoss: Boolean(opts.allowDataLoss),
     };
-    let run = await runEdge(db, ctx);
+    let run: Run;
+    try {
+      run = await runEdge(db, ctx);
+    } catch (e) {
+      return failed(problems, e, t0); // the target did not build (from a second worker); anything else throws
+    }
     if ((run.upError !== undefined || run.downError !== undefined) && Object.keys(run.samples).length > 0) {
       // Did the sample rows make a script fail? Try again on an empty A: a script that only fails on tables
       // holding rows is a warning (it will fail on a populated database), not a wrong migration.
@@ -381,7 +445,7 @@ async function proveEdge(
       await db.close();
       db = await timed('restore', () => freshPglite({ extensions: exts }));
       await ensureRoles(db, from, to);
-      await timed('build', () => buildInto(db, from, 'the source schema', { onBatch: progress('building') }));
+      await timed('build', () => buildInto(db!, from, 'the source schema', { onBatch: progress('building') }));
       run = await runEdge(db, { ...ctx, samples: false });
       const phase =
         first.upError !== undefined && run.upError === undefined
@@ -401,7 +465,7 @@ async function proveEdge(
       }
     }
     if (run.upError !== undefined) run.up.push(`up failed: ${run.upError}`);
-    const replan = replanProblems(expectedTo);
+    const replan = replanProblems(await expectedTo);
     problems.push(...run.up.map((p) => (p.startsWith('up') ? p : `up: ${p}`)));
     problems.push(...run.down.map((p) => (p.startsWith('down') ? p : `down: ${p}`)));
     problems.push(...run.data, ...replan);
@@ -415,63 +479,9 @@ async function proveEdge(
       ...(failsOnData.length ? { failsOnData } : {}),
     };
   } finally {
-    await db.close();
+    await db?.close();
   }
   return { ok: problems.length === 0, problems, data, ms: Date.now() - t0 };
-}
-
-/** DATA_STATEMENT matches statements that read or write rows rather than change the schema. */
-const DATA_STATEMENT = /^\s*(INSERT|UPDATE|DELETE|MERGE|COPY|WITH|SELECT|TRUNCATE)\b/i;
-
-/**
- * locateDataFailure finds the statement that fails on rows: `db` (fresh) gets A and its sample rows, then (for
- * down, after up) the script runs one statement at a time in one transaction until PostgreSQL refuses one.
- */
-async function locateDataFailure(
-  db: Driver,
-  ctx: { from: Schema; expectedFrom: Schema; up: string; down: string | null },
-  phase: 'up' | 'down',
-  fallback: string,
-): Promise<DataFailure> {
-  const script = phase === 'up' ? ctx.up : (ctx.down ?? '');
-  try {
-    await buildInto(db, ctx.from, 'the source schema');
-    await insertSamples(db, ctx.expectedFrom);
-    if (phase === 'down') await execBatched(db, ctx.up);
-    // an online script runs statement by statement outside one transaction, as deployed (a scratch database)
-    const online = isOnlineScript(script);
-    if (!online) await db.exec('BEGIN');
-    try {
-      let step: string | undefined;
-      for (const st of splitStatements(script)) {
-        step = st.comment?.replace(/^--\s*/, '').trim() || step;
-        try {
-          await db.exec(st.sql);
-        } catch (e) {
-          const err = e as { code?: unknown; table?: unknown; schema?: unknown };
-          const table =
-            typeof err.table === 'string' && err.table
-              ? typeof err.schema === 'string' && err.schema
-                ? `${err.schema}.${err.table}`
-                : err.table
-              : undefined;
-          return {
-            phase,
-            statement: st.sql.replace(/^(\s*--[^\n]*\n)+/, '').trim(),
-            error: dbMessage(e),
-            ...(step ? { step } : {}),
-            ...(typeof err.code === 'string' ? { code: err.code } : {}),
-            ...(table ? { table } : {}),
-          };
-        }
-      }
-    } finally {
-      if (!online) await db.exec('ROLLBACK').catch(() => undefined);
-    }
-  } catch {
-    /* the answer below still names the error */
-  }
-  return { phase, statement: '', error: fallback };
 }
 
 function failed(problems: string[], e: unknown, t0: number): VerifyResult {

@@ -1,22 +1,57 @@
 /**
  * The verification worker: a thread that owns PGlite for one command, so PostgreSQL's work runs on its own core
  * while the command's thread goes on (reading YAML, planning, preparing store objects). On start it compiles
- * PGlite's WebAssembly and restores a spare database; then it answers `verify` requests with verifyEdge's
- * result. Started and ended by offload.ts; ended by terminate(), which also frees any instance still open.
+ * PGlite's WebAssembly and restores a spare database (at once, or from the image prepare() names); then it answers
+ * `verify` requests with verifyEdge's result and `target` requests with buildTarget's read-back. Started and ended
+ * by offload.ts; ended by terminate(), which also frees any instance still open.
  */
-import { parentPort, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { SchemaverError } from '../errors.js';
+import type { Schema } from '../model/types.js';
 import { prepareSpare, prewarmPglite } from './pglite.js';
-import { verifyEdge } from './verify.js';
-import type { VerifyCall, VerifyRequest, WorkerReply } from './offload.js';
+import { loadImage } from './images.js';
+import { buildTarget, flushImages, verifyEdge } from './verify.js';
+import { rebuildError, type VerifyCall, type VerifyRequest, type WorkerReply } from './offload.js';
+
+/** delivered: target read-backs waiting for (or waited on by) the proof with that request id. */
+const delivered = new Map<
+  number,
+  { promise: Promise<Schema>; resolve: (s: Schema) => void; reject: (e: Error) => void }
+>();
+
+/** slot returns the delivery slot of request `id` (made by whichever comes first: the proof or the delivery). */
+function slot(id: number) {
+  let s = delivered.get(id);
+  if (!s) {
+    let resolve!: (s: Schema) => void;
+    let reject!: (e: Error) => void;
+    const promise = new Promise<Schema>((res, rej) => ((resolve = res), (reject = rej)));
+    promise.catch(() => undefined);
+    s = { promise, resolve, reject };
+    delivered.set(id, s);
+  }
+  return s;
+}
 
 const port = parentPort;
 if (port) {
   prewarmPglite();
-  prepareSpare();
+  if (!(workerData as { deferSpare?: boolean } | undefined)?.deferSpare) prepareSpare();
   // One proof at a time: verifyEdge keeps per-proof state (timings, progress) and there is one spare database.
   let queue = Promise.resolve();
   port.on('message', (req: VerifyRequest) => {
+    if (req.prepare) {
+      const { cacheDir, hash } = req.prepare;
+      if (cacheDir && hash) prepareSpare(hash, () => loadImage(cacheDir, hash));
+      else prepareSpare();
+      return;
+    }
+    if (req.deliver) {
+      const s = slot(req.id);
+      if (req.deliver.schema !== undefined) s.resolve(JSON.parse(req.deliver.schema) as Schema);
+      else s.reject(rebuildError(req.deliver.error));
+      return;
+    }
     queue = queue.then(() => answer(port, req)).catch(() => undefined);
   });
 }
@@ -24,8 +59,19 @@ if (port) {
 /** answer runs one request and posts its result or error (never throws). */
 async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
   try {
-    const call = JSON.parse(req.call) as VerifyCall;
-    const { reportProgress, ...opts } = call.opts;
+    if (req.flush) {
+      await flushImages();
+      port.postMessage({ id: req.id, flushed: true } satisfies WorkerReply);
+      return;
+    }
+    if (req.target) {
+      const t = req.target;
+      const schema = await buildTarget(JSON.parse(t.schema) as Schema, t.hash, t.cacheDir);
+      port.postMessage({ id: req.id, target: JSON.stringify(schema) } satisfies WorkerReply);
+      return;
+    }
+    const call = JSON.parse(req.call!) as VerifyCall;
+    const { reportProgress, awaitTarget, ...opts } = call.opts;
     const onProgress = reportProgress
       ? (phase: string, done: number, total: number) =>
           port.postMessage({ id: req.id, progress: { phase, done, total } } satisfies WorkerReply)
@@ -33,9 +79,12 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
     const result = await verifyEdge(call.from, call.to, call.up, call.down, {
       ...opts,
       ...(onProgress ? { onProgress } : {}),
+      ...(awaitTarget ? { target: () => slot(req.id).promise } : {}),
     });
+    delivered.delete(req.id);
     port.postMessage({ id: req.id, result } satisfies WorkerReply);
   } catch (e) {
+    delivered.delete(req.id);
     try {
       port.postMessage({ id: req.id, error: serializeError(e) } satisfies WorkerReply);
     } catch {

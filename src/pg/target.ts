@@ -1,0 +1,121 @@
+/**
+ * Proofs and the image cache (images.ts): restoring a schema as an earlier proof built it, keeping the image of a
+ * schema a proof built from nothing (dumped now, compressed and written in the background, flushImages waits),
+ * and buildTarget — the target side of a proof (B from nothing, read back) on a second worker, whose database is
+ * then kept as B's image for the next edge from B.
+ */
+import type { Schema } from '../model/types.js';
+import type { Driver } from './driver.js';
+import { dumpImage, freshPglite, pgliteFromImage } from './pglite.js';
+import { dropImage, imageCacheStats, loadImage, objectCount, saveImage } from './images.js';
+import { compareSchemas } from './compare.js';
+import { buildInto, ensureRoles, extensionNames } from './build.js';
+import { introspect } from './introspect/index.js';
+import { readCachedReadback, writeCachedReadback } from './readback.js';
+
+/**
+ * IMAGE_WORTH_OBJECTS: from this many objects, restoring a schema's image beats running its creation script on a
+ * database the proof already has (a restore costs about 0.3-0.5 s, a table's DDL a few milliseconds).
+ */
+export const IMAGE_WORTH_OBJECTS = 40;
+
+/**
+ * IMAGE_MAX_OBJECTS: schemas up to this many objects are kept as images. Bigger ones are proven on an edge's
+ * closure (verify.ts) far more often than whole, and dumping them (100+ MB) costs more than it would save.
+ */
+export const IMAGE_MAX_OBJECTS = 400;
+
+export { objectCount };
+
+/**
+ * restoreImage returns a database holding the schema with hash `hash` as an earlier proof built it (the spare the
+ * worker restored ahead, or a restore of its cached image), or undefined when there is no usable image: one
+ * PGlite cannot start from is removed.
+ */
+export async function restoreImage(
+  cacheDir: string,
+  hash: string,
+  extensions: readonly string[],
+): Promise<Driver | undefined> {
+  try {
+    return await pgliteFromImage(hash, () => loadImage(cacheDir, hash), { extensions });
+  } catch {
+    await dropImage(cacheDir, hash);
+    return undefined;
+  }
+}
+
+const writing = new Set<Promise<void>>();
+
+/**
+ * keepImage dumps `db` (holding `schema`, hash `hash`, built from nothing, no rows) into the image cache: the dump
+ * now, before the proof changes the database; compressing and writing go on in the background (flushImages).
+ */
+export async function keepImage(db: Driver, cacheDir: string, hash: string, schema: Schema): Promise<void> {
+  if (objectCount(schema) > IMAGE_MAX_OBJECTS) return;
+  try {
+    const tar = await dumpImage(db);
+    if (!tar) return;
+    const p = saveImage(cacheDir, hash, tar).finally(() => writing.delete(p));
+    writing.add(p);
+  } catch {
+    /* the cache is an optimisation */
+  }
+}
+
+/**
+ * imageOf restores the image of the schema with hash `hash` and checks that it reads back as `expected` (its
+ * read-back from when it was built from nothing): an image that does not is removed, and the proof builds the
+ * schema instead, so no image, damaged or not, can decide a proof.
+ */
+export async function imageOf(
+  dir: string,
+  hash: string,
+  expected: Schema,
+  extensions: readonly string[],
+): Promise<Driver | undefined> {
+  const db = await restoreImage(dir, hash, extensions);
+  if (!db) return undefined;
+  try {
+    const seen = (await introspect(db, { unsupported: false })).schema;
+    if (compareSchemas(expected, seen).length === 0) return db;
+  } catch {
+    /* an image PostgreSQL cannot read is no image */
+  }
+  imageCacheStats.damaged++;
+  await db.close();
+  await dropImage(dir, hash);
+  return undefined;
+}
+
+/** flushImages waits until every image keepImage started is written. */
+export async function flushImages(): Promise<void> {
+  while (writing.size) await Promise.all([...writing]);
+}
+
+/**
+ * buildTarget builds `schema` (hash `hash`) from nothing on a fresh database, reads it back (kept in the read-back
+ * cache of `cacheDir`, as proofs read it) and keeps the database as its image: the target side of a proof, run on
+ * a second worker while the first restores the source. A schema that does not build throws `build-failed`.
+ */
+export async function buildTarget(schema: Schema, hash: string, cacheDir: string): Promise<Schema> {
+  const kept = await readCachedReadback(cacheDir, hash, 'proof');
+  if (kept) return kept;
+  const db = await freshPglite({ extensions: extensionNames(schema) });
+  let read: Schema;
+  try {
+    await ensureRoles(db, schema);
+    await buildInto(db, schema, 'the target schema');
+    read = (await introspect(db, { unsupported: false })).schema;
+    await writeCachedReadback(cacheDir, hash, 'proof', read);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  // the proof waiting for this read-back goes on while the database is dumped as B's image
+  const p = keepImage(db, cacheDir, hash, schema)
+    .finally(() => db.close())
+    .finally(() => writing.delete(p));
+  writing.add(p);
+  return read;
+}
