@@ -12,7 +12,20 @@ import { emptySchema } from '../model/types.js';
 import { schemaHashOf } from '../store/index.js';
 import { blobId } from '../store/objects.js';
 
-export { findProjectRoot, openProject } from '../store/project.js';
+export { findProjectRoot } from '../store/project.js';
+import { openProject as openStoreProject } from '../store/project.js';
+import { followAttributes } from '../gitint/install.js';
+
+/** openProject opens the project's store (see store/project.ts), first setting up the git integration its committed .gitattributes asks for in a clone that lacks it. */
+export async function openProject(
+  start: string = process.cwd(),
+  opts: { interrupted?: 'refuse' | 'allow' } = {},
+): Promise<{ root: string; store: Store }> {
+  const opened = await openStoreProject(start, opts);
+  const note = await followAttributes(opened.root);
+  if (note) process.stderr.write(`note: ${note}\n`);
+  return opened;
+}
 export { cachedWorkingHash, rememberWorkingHash } from '../store/working.js';
 import { rememberWorkingHash } from '../store/working.js';
 

@@ -117,6 +117,25 @@ export function isInstalled(root: string): boolean {
   return gitOut(root, ['config', '--get', 'merge.schemaver-ref.driver']) !== undefined;
 }
 
+/**
+ * followAttributes sets the integration up in a clone that lacks it: the project's committed `.gitattributes`
+ * names schemaver's drivers, but drivers and hooks live in each clone's own `.git` (git never clones them), so a
+ * second clone would merge schema/ as plain text until someone remembered `schemaver git install`. Cheap when
+ * nothing is to do (one file read, and a config read only when the attributes name schemaver). Returns a note
+ * to show when it installed, undefined otherwise; never fails the command that asked.
+ */
+export async function followAttributes(root: string): Promise<string | undefined> {
+  const attrs = await fsp.readFile(join(root, '.gitattributes'), 'utf8').catch(() => '');
+  if (!attrs.includes(BEGIN) || process.env.SCHEMAVER_NO_GIT_INSTALL) return undefined;
+  if (isInstalled(root) || !workTreeOf(root)) return undefined;
+  try {
+    await installGit(root);
+  } catch {
+    return undefined; // a read-only .git or a missing git: the command itself must still run
+  }
+  return "set up schemaver's git integration in this clone (the merge drivers and hooks .gitattributes names; `schemaver git uninstall` removes them)";
+}
+
 /** writeBlock puts `lines` between BEGIN and END in `file` (replacing an earlier block), or removes the block when
  * `lines` is undefined (deleting a file left empty). Hooks get a shebang and the executable bit. */
 async function writeBlock(file: string, lines: readonly string[] | undefined, hook: boolean): Promise<boolean> {

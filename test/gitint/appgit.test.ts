@@ -1,6 +1,6 @@
 /**
  * The bar of the git integration, in a real app git repository with nothing but git's commands and
- * `schemaver commit` after a one-time `schemaver init --git` (and `schemaver git install` in a second clone):
+ * `schemaver commit` after a one-time `schemaver init --git` (a second clone sets itself up on its first command):
  * two branches that both committed schema merge into a verified schemaver merge commit with every comment kept,
  * also through `git pull`; a real conflict stops git's merge with conflict blocks and `schemaver merge --continue`
  * finishes both; the dev database upgraded on a branch follows `git checkout main` with `schemaver upgrade`.
@@ -194,8 +194,13 @@ describe('schema that travels with the app git branches', () => {
     execFileSync('git', ['clone', '-q', app.dir, clone.dir], { env: ENV });
     clone.git('config', 'user.name', 'Other');
     clone.git('config', 'user.email', 'other@app.example');
-    await clone.sv('git', 'install');
-    await clone.sv('status'); // a fresh clone has no .schemaver/HEAD: it is on main
+    // git never clones drivers or hooks: the first schemaver command sets them up from the committed .gitattributes
+    expect(clone.g('config', '--get', 'merge.schemaver-ref.driver').code).not.toBe(0);
+    const first = await clone.sv('status'); // a fresh clone has no .schemaver/HEAD: it is on main
+    expect(first.stderr).toContain("set up schemaver's git integration in this clone");
+    expect(clone.git('config', '--get', 'merge.schemaver-ref.driver')).toContain('git merge-ref');
+    expect((await clone.sv('status')).stderr).not.toContain('git integration'); // once
+    expect((await clone.sv('git', 'install', '--json')).json().changed).toBe(false);
     clone.write(
       'schema/schema.yaml',
       clone.read('schema/schema.yaml') + '  # audit trail (clone)\n  audit:\n    columns:\n      id: bigint\n',
