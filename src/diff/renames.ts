@@ -78,88 +78,92 @@ export function findRenames(from: Schema, to: Schema): RenameSet {
   for (const [id, t] of Object.entries(to.tables)) {
     const ft = from.tables[tableMap.get(id) ?? id];
     if (!ft || (!tableMap.has(id) && !hasHints(t))) continue;
-    const fromCols = new Set(ft.columns.map((c) => c.name));
-    for (const c of t.columns) {
-      if (c.renamedFrom && c.renamedFrom !== c.name && fromCols.has(c.renamedFrom) && !fromCols.has(c.name)) {
-        changes.push({ op: 'rename', kind: 'column', table: id, id: c.name, fromId: c.renamedFrom });
-      }
-    }
-    const fromIdx = ft.indexes;
-    for (const [name, ix] of Object.entries(t.indexes)) {
-      if (ix.renamedFrom && ix.renamedFrom !== name && fromIdx[ix.renamedFrom] && !fromIdx[name]) {
-        changes.push({ op: 'rename', kind: 'index', table: id, id: name, fromId: ix.renamedFrom });
-      }
-    }
-    const fromCons = constraintNames(ft);
-    const cons: {
-      kind: 'primary_key' | 'unique' | 'check' | 'foreign_key' | 'exclusion';
-      name: string;
-      renamedFrom?: string;
-    }[] = [
-      ...(t.primaryKey
-        ? [{ kind: 'primary_key' as const, name: t.primaryKey.name, renamedFrom: t.primaryKey.renamedFrom }]
-        : []),
-      ...Object.values(t.uniques).map((c) => ({ kind: 'unique' as const, name: c.name, renamedFrom: c.renamedFrom })),
-      ...Object.values(t.checks).map((c) => ({ kind: 'check' as const, name: c.name, renamedFrom: c.renamedFrom })),
-      ...Object.values(t.foreignKeys).map((c) => ({
-        kind: 'foreign_key' as const,
-        name: c.name,
-        renamedFrom: c.renamedFrom,
-      })),
-      ...Object.values(t.exclusions).map((c) => ({
-        kind: 'exclusion' as const,
-        name: c.name,
-        renamedFrom: c.renamedFrom,
-      })),
-    ];
-    for (const c of cons) {
-      if (
-        c.renamedFrom &&
-        c.renamedFrom !== c.name &&
-        fromCons.get(c.renamedFrom) === c.kind &&
-        !fromCons.has(c.name)
-      ) {
-        changes.push({ op: 'rename', kind: c.kind, table: id, id: c.name, fromId: c.renamedFrom });
-      }
-    }
+    hintedPartRenames(changes, id, t, ft);
     // names PostgreSQL derived from a renamed table or column follow the rename (people_pkey -> users_pkey)
     const oldTable = parseQid(ft === from.tables[id] ? id : tableMap.get(id)!)?.name ?? '';
-    const newTable = t.name;
-    const colRenames = changes
-      .filter((r) => r.op === 'rename' && r.kind === 'column' && r.table === id)
-      .map((r) => [r.fromId, r.id] as const);
-    if (oldTable !== newTable || colRenames.length) {
-      const derive = (name: string): string => {
-        let n = name.startsWith(`${oldTable}_`) ? `${newTable}_${name.slice(oldTable.length + 1)}` : name;
-        for (const [a, b] of colRenames) n = n.replace(new RegExp(`_${escapeRe(a)}(?=_)`, 'g'), `_${b}`);
-        return n;
-      };
-      const toCons = constraintNames(t);
-      const taken = new Set(
-        changes.filter((r) => r.op === 'rename' && r.table === id).flatMap((r) => [r.id, r.fromId]),
-      );
-      for (const [name, kind] of fromCons) {
-        const nn = derive(name);
-        if (
-          nn === name ||
-          taken.has(name) ||
-          taken.has(nn) ||
-          toCons.has(name) ||
-          fromCons.has(nn) ||
-          toCons.get(nn) !== kind
-        )
-          continue;
-        changes.push({ op: 'rename', kind: kind as 'unique', table: id, id: nn, fromId: name });
-      }
-      for (const name of Object.keys(ft.indexes)) {
-        const nn = derive(name);
-        if (nn === name || taken.has(name) || taken.has(nn) || t.indexes[name] || ft.indexes[nn] || !t.indexes[nn])
-          continue;
-        changes.push({ op: 'rename', kind: 'index', table: id, id: nn, fromId: name });
-      }
-    }
+    derivedPartRenames(changes, id, t, ft, oldTable);
   }
   return { changes, values };
+}
+
+/** hintedPartRenames adds the renames of table `id`'s columns, indexes and constraints that carry a hint. */
+function hintedPartRenames(changes: RenameChange[], id: string, t: Table, ft: Table): void {
+  const fromCols = new Set(ft.columns.map((c) => c.name));
+  for (const c of t.columns) {
+    if (c.renamedFrom && c.renamedFrom !== c.name && fromCols.has(c.renamedFrom) && !fromCols.has(c.name)) {
+      changes.push({ op: 'rename', kind: 'column', table: id, id: c.name, fromId: c.renamedFrom });
+    }
+  }
+  const fromIdx = ft.indexes;
+  for (const [name, ix] of Object.entries(t.indexes)) {
+    if (ix.renamedFrom && ix.renamedFrom !== name && fromIdx[ix.renamedFrom] && !fromIdx[name]) {
+      changes.push({ op: 'rename', kind: 'index', table: id, id: name, fromId: ix.renamedFrom });
+    }
+  }
+  const fromCons = constraintNames(ft);
+  const cons: {
+    kind: 'primary_key' | 'unique' | 'check' | 'foreign_key' | 'exclusion';
+    name: string;
+    renamedFrom?: string;
+  }[] = [
+    ...(t.primaryKey
+      ? [{ kind: 'primary_key' as const, name: t.primaryKey.name, renamedFrom: t.primaryKey.renamedFrom }]
+      : []),
+    ...Object.values(t.uniques).map((c) => ({ kind: 'unique' as const, name: c.name, renamedFrom: c.renamedFrom })),
+    ...Object.values(t.checks).map((c) => ({ kind: 'check' as const, name: c.name, renamedFrom: c.renamedFrom })),
+    ...Object.values(t.foreignKeys).map((c) => ({
+      kind: 'foreign_key' as const,
+      name: c.name,
+      renamedFrom: c.renamedFrom,
+    })),
+    ...Object.values(t.exclusions).map((c) => ({
+      kind: 'exclusion' as const,
+      name: c.name,
+      renamedFrom: c.renamedFrom,
+    })),
+  ];
+  for (const c of cons) {
+    if (c.renamedFrom && c.renamedFrom !== c.name && fromCons.get(c.renamedFrom) === c.kind && !fromCons.has(c.name)) {
+      changes.push({ op: 'rename', kind: c.kind, table: id, id: c.name, fromId: c.renamedFrom });
+    }
+  }
+}
+
+/** derivedPartRenames adds the renames of names PostgreSQL derived from a renamed table or column (people_pkey -> users_pkey). */
+function derivedPartRenames(changes: RenameChange[], id: string, t: Table, ft: Table, oldTable: string): void {
+  const fromCons = constraintNames(ft);
+  const newTable = t.name;
+  const colRenames = changes
+    .filter((r) => r.op === 'rename' && r.kind === 'column' && r.table === id)
+    .map((r) => [r.fromId, r.id] as const);
+  if (oldTable !== newTable || colRenames.length) {
+    const derive = (name: string): string => {
+      let n = name.startsWith(`${oldTable}_`) ? `${newTable}_${name.slice(oldTable.length + 1)}` : name;
+      for (const [a, b] of colRenames) n = n.replace(new RegExp(`_${escapeRe(a)}(?=_)`, 'g'), `_${b}`);
+      return n;
+    };
+    const toCons = constraintNames(t);
+    const taken = new Set(changes.filter((r) => r.op === 'rename' && r.table === id).flatMap((r) => [r.id, r.fromId]));
+    for (const [name, kind] of fromCons) {
+      const nn = derive(name);
+      if (
+        nn === name ||
+        taken.has(name) ||
+        taken.has(nn) ||
+        toCons.has(name) ||
+        fromCons.has(nn) ||
+        toCons.get(nn) !== kind
+      )
+        continue;
+      changes.push({ op: 'rename', kind: kind as 'unique', table: id, id: nn, fromId: name });
+    }
+    for (const name of Object.keys(ft.indexes)) {
+      const nn = derive(name);
+      if (nn === name || taken.has(name) || taken.has(nn) || t.indexes[name] || ft.indexes[nn] || !t.indexes[nn])
+        continue;
+      changes.push({ op: 'rename', kind: 'index', table: id, id: nn, fromId: name });
+    }
+  }
 }
 
 /** hasHints tells whether any part of a table carries a `renamedFrom` hint. */
