@@ -46,29 +46,9 @@ export function lexSql(text: string): Lexed {
       continue;
     }
     if (c === "'" || ((c === 'E' || c === 'e') && text[i + 1] === "'" && !IDENT_PART.test(text[i - 1] ?? ' '))) {
-      const start = i;
-      const escapes = c !== "'";
-      i += escapes ? 2 : 1;
-      let value = '';
-      while (i < n) {
-        if (escapes && text[i] === '\\') {
-          value += text[i + 1] ?? '';
-          i += 2;
-          continue;
-        }
-        if (text[i] === "'") {
-          if (text[i + 1] === "'") {
-            value += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        value += text[i];
-        i++;
-      }
-      strings.push({ value, start, end: i });
+      const lit = readString(text, i, c !== "'");
+      strings.push(lit);
+      i = lit.end;
       continue;
     }
     if (c === '$') {
@@ -83,23 +63,9 @@ export function lexSql(text: string): Lexed {
       continue;
     }
     if (c === '"') {
-      const start = i;
-      let j = i + 1;
-      let name = '';
-      while (j < n) {
-        if (text[j] === '"') {
-          if (text[j + 1] === '"') {
-            name += '"';
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        name += text[j];
-        j++;
-      }
-      idents.push({ name, start, end: Math.min(j + 1, n), quoted: true });
-      i = j + 1;
+      const id = readQuotedIdent(text, i);
+      idents.push(id);
+      i = id.end;
       continue;
     }
     if (IDENT_START.test(c) && !/[0-9]/.test(text[i - 1] ?? ' ')) {
@@ -111,6 +77,54 @@ export function lexSql(text: string): Lexed {
     i++;
   }
   return { idents, strings };
+}
+
+/** readString reads the string literal at `i` (`'...'`, or `E'...'` with backslash escapes when `escapes`). */
+function readString(text: string, i: number, escapes: boolean): { value: string; start: number; end: number } {
+  const n = text.length;
+  const start = i;
+  i += escapes ? 2 : 1;
+  let value = '';
+  while (i < n) {
+    if (escapes && text[i] === '\\') {
+      value += text[i + 1] ?? '';
+      i += 2;
+      continue;
+    }
+    if (text[i] === "'") {
+      if (text[i + 1] === "'") {
+        value += "'";
+        i += 2;
+        continue;
+      }
+      i++;
+      break;
+    }
+    value += text[i];
+    i++;
+  }
+  return { value, start, end: i };
+}
+
+/** readQuotedIdent reads the double-quoted identifier at `i` (`""` is one quote). */
+function readQuotedIdent(text: string, i: number): IdentToken {
+  const n = text.length;
+  const start = i;
+  let j = i + 1;
+  let name = '';
+  while (j < n) {
+    if (text[j] === '"') {
+      if (text[j + 1] === '"') {
+        name += '"';
+        j += 2;
+        continue;
+      }
+      break;
+    }
+    name += text[j];
+    j++;
+  }
+  return { name, start, end: Math.min(j + 1, n), quoted: true };
 }
 
 const identCache = new Map<string, ReadonlySet<string>>();
