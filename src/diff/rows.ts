@@ -70,11 +70,6 @@ const PART_KIND = new Map(
 const SECTION_ORDER = [...SECTION_KIND.keys()];
 const PART_ORDER = [...PART_KIND.keys()];
 
-/** kindLabel names a kind in row labels (`foreign key`); sql objects name themselves by id. */
-export function kindLabel(kind: ChangeKind): string {
-  return PLACES[kind].label;
-}
-
 /** PathKind is what a model path points at: the object's kind, its owner (table/view/domain) and the attribute path. */
 export interface PathKind {
   /** kind: a ChangeKind, or `domain_check` for a check of a domain. */

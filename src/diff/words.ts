@@ -40,19 +40,19 @@ const words = (s: string): string => s.replace(/_/g, ' ');
 const join = (...parts: (string | number | false | undefined)[]): string => parts.filter(Boolean).join(' ');
 
 /** oneLine collapses the whitespace of SQL text so it fits a line (the JSON output keeps it whole). */
-export function oneLine(sql: string): string {
+function oneLine(sql: string): string {
   return sql.replace(/\s+/g, ' ').trim();
 }
 
 /** defaultText writes a default as SQL: a literal quoted as PostgreSQL reads it, an expression as written. */
-export function defaultText(d: Default | undefined): string {
+function defaultText(d: Default | undefined): string {
   if (!d) return '(none)';
   if ('sql' in d) return oneLine(d.sql);
   return typeof d.literal === 'string' ? quoteLiteral(d.literal) : String(d.literal);
 }
 
 /** grantsText writes an ACL as `grantee: privileges; ...` (`*` = with grant option), `(default)` when absent. */
-export function grantsText(g: Grants | undefined): string {
+function grantsText(g: Grants | undefined): string {
   if (!g) return '(default)';
   const keys = Object.keys(g).sort();
   return keys.length ? keys.map((k) => `${k}: ${(g[k] ?? []).join(', ')}`).join('; ') : '(none)';
@@ -256,11 +256,6 @@ const KIND_WORDS: Readonly<Record<string, string>> = {
 /** kindWord names a kind for people (`foreign_key` -> `foreign key`). */
 export function kindWord(kind: string): string {
   return KIND_WORDS[kind] ?? words(kind);
-}
-
-/** describeWithKind is describeDef after the kind's name: `foreign key (a) -> users(id)`, `column text not null`. */
-export function describeWithKind(kind: string, def: unknown): string {
-  return join(kindWord(kind), describeDef(kind, def)) || '(empty)';
 }
 
 /** Flag names the two states of a boolean attribute: `on` when true, `off` when false or absent. */
