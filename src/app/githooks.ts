@@ -13,12 +13,18 @@
  *  - postCheckout: keeps the store objects the checkout removed (./recover.ts).
  */
 import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Store } from '../store/index.js';
 import { git, gitOut, showFile, workTreeOf } from '../gitint/git.js';
 import { readSchemaDir } from '../parse/files.js';
-import { writeSchemaFiles } from '../store/index.js';
 import { conflictSides } from '../merge/describe.js';
+import { removeDurable, replaceFile } from '../store/fsops.js';
+
+/** writeWhole replaces a file atomically and durably (temp file beside it, fsync, rename): a killed driver or hook
+ * leaves the old content or the new, never a torn file for git to take (counted by fsops' fault injection). */
+function writeWhole(path: string, data: string | Uint8Array): void {
+  replaceFile(path, data, dirname(path));
+}
 
 /** TEXT_CONFLICTS names the file in the git directory where mergeSchema notes files it kept ours for. */
 const TEXT_CONFLICTS = 'schemaver-text-conflicts.json';
@@ -38,7 +44,7 @@ export async function mergeSchema(
 ): Promise<number> {
   const r = git(cwd, ['merge-file', '-p', '-L', 'ours', '-L', 'base', '-L', 'theirs', ours, base, theirs]);
   if (r.code === 0) {
-    await fsp.writeFile(ours, r.bytes);
+    writeWhole(ours, r.bytes);
     return 0;
   }
   if (r.code < 0 || r.code > 127) return 2;
@@ -48,10 +54,10 @@ export async function mergeSchema(
     const file = join(gitDir, TEXT_CONFLICTS);
     const noted = JSON.parse(await fsp.readFile(file, 'utf8').catch(() => '[]')) as { path: string; text: string }[];
     noted.push({ path, text: r.out });
-    await fsp.writeFile(file, JSON.stringify(noted));
+    writeWhole(file, JSON.stringify(noted));
     return 0;
   }
-  await fsp.writeFile(ours, r.bytes);
+  writeWhole(ours, r.bytes);
   return 1;
 }
 
@@ -79,10 +85,13 @@ export async function preMergeCommit(root: string, store: Store): Promise<HookOu
     !(await store.isAncestor(ours, theirs));
   if (!diverged) return textConflicts(root, noted);
   const current = await store.head();
-  if (current && current !== ours && (await store.isAncestor(theirs, current)))
-    return { exit: 0, action: 'none', lines: [] }; // `merge --continue` made it
+  if (current && current !== ours && (await store.isAncestor(theirs, current))) {
+    // made already (`merge --continue`, or this hook before it was killed): git's commit must hold it
+    stage(root);
+    return { exit: 0, action: 'none', lines: [] };
+  }
+  // schema/ holds git's text merge: the merge runs over it (its journal keeps these files, so --abort gives them back)
   const textMerged = await readSchemaDir(root);
-  await writeSchemaFiles(root, await store.readFiles(ours)); // the merge starts from ours, as `schemaver merge` does
   const msg =
     theirsName() ?? (await fsp.readFile(join(wt.gitDir, 'MERGE_MSG'), 'utf8').catch(() => '')).split('\n')[0]?.trim();
   const { runMerge } = await import('./merge.js');
@@ -94,6 +103,7 @@ export async function preMergeCommit(root: string, store: Store): Promise<HookOu
     allowDestructive: true,
     note: (t) => lines.push(t),
     viaGit: true,
+    overWorking: true,
     ...(noted.length ? {} : { preferFiles: textMerged }),
   });
   if (out.status === 'conflict') {
@@ -112,8 +122,7 @@ export async function preMergeCommit(root: string, store: Store): Promise<HookOu
   }
   stage(root);
   // git wrote the tree of an automatic merge before this hook ran: post-merge folds the staged result into it
-  if (out.status === 'merged' && !gitMergeInProgress(root))
-    await fsp.writeFile(join(wt.gitDir, AMEND_MARK), out.id + '\n');
+  if (out.status === 'merged' && !gitMergeInProgress(root)) writeWhole(join(wt.gitDir, AMEND_MARK), out.id + '\n');
   if (out.status === 'merged')
     lines.push(
       `schemaver: merge commit ${out.id.slice(0, 7)} (both edges ${out.edges.every((e) => e.verified) ? 'verified' : 'stored'}), staged with git's merge`,
@@ -150,8 +159,8 @@ export async function postMerge(root: string): Promise<string | undefined> {
   const mark = join(wt.gitDir, AMEND_MARK);
   const id = (await fsp.readFile(mark, 'utf8').catch(() => undefined))?.trim();
   if (!id) return undefined;
-  await fsp.rm(mark, { force: true });
   const r = amendHead(wt.top);
+  removeDurable(mark); // after the amend: a killed hook leaves the mark, and the next post-merge amends
   return r.code === 0
     ? `schemaver: git's merge commit now holds schemaver merge ${id.slice(0, 7)} and the merged schema/`
     : `schemaver: could not add the schema merge to git's merge commit (${r.err.trim()}); run \`git commit --amend --no-edit\``;
@@ -163,6 +172,7 @@ function amendHead(top: string): { code: number; err: string } {
   const tree = git(top, ['write-tree']);
   const info = git(top, ['log', '-1', '--format=%P%n%an%n%ae%n%ad%n%B', '--date=raw', 'HEAD']);
   if (tree.code !== 0 || info.code !== 0) return { code: 1, err: tree.err || info.err };
+  if (tree.out.trim() === gitOut(top, ['rev-parse', 'HEAD^{tree}'])) return { code: 0, err: '' }; // holds it already
   const [parents, name, email, date, ...body] = info.out.split('\n');
   const args = ['commit-tree', tree.out.trim(), ...parents!.split(' ').flatMap((p) => ['-p', p])];
   const old = git(top, ['rev-parse', 'HEAD']).out.trim();
@@ -186,7 +196,7 @@ function amendHead(top: string): { code: number; err: string } {
 async function textConflicts(root: string, noted: { path: string; text: string }[]): Promise<HookOutcome> {
   if (!noted.length) return { exit: 0, action: 'none', lines: [] };
   const wt = workTreeOf(root)!;
-  for (const n of noted) await fsp.writeFile(join(wt.top, n.path), n.text);
+  for (const n of noted) writeWhole(join(wt.top, n.path), n.text);
   return {
     exit: 1,
     action: 'text-conflict',
@@ -201,8 +211,9 @@ async function takeTextConflicts(gitDir: string): Promise<{ path: string; text: 
   const file = join(gitDir, TEXT_CONFLICTS);
   const text = await fsp.readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return [];
-  await fsp.rm(file, { force: true });
-  return JSON.parse(text) as { path: string; text: string }[];
+  const noted = JSON.parse(text) as { path: string; text: string }[];
+  removeDurable(file);
+  return noted;
 }
 
 /** stage adds schema/ and the store to git's index (ignored store files stay out). */

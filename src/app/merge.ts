@@ -11,13 +11,14 @@ import type { EdgeReport } from './merge-edges.js';
 import type { Conflict } from '../merge/types.js';
 import { schemaHash } from '../canon/index.js';
 import { getAt } from '../merge/util.js';
-import { cacheDir, writeSchemaFiles } from '../store/index.js';
-import { writeRef } from '../store/refs.js';
+import { cacheDir } from '../store/index.js';
+import { CLEAR_STATES, mergeSwitch } from './merge-switch.js';
 import { buildConflicts, mergeMigrations } from './merge-edges.js';
 import { fileDirt } from './project.js';
-import { MERGE_HEAD_STATE, MERGE_STATE_NAME, digestFiles, mergeInProgress, restoreOurs } from '../gitint/mergestate.js';
+import { MERGE_HEAD_STATE, MERGE_STATE_NAME, digestFiles, mergeInProgress, oursAndKept } from '../gitint/mergestate.js';
 
 export { MERGE_HEAD_STATE, MERGE_STATE_NAME };
+export { resumeMerge, type ResumedMerge } from './merge-switch.js';
 
 /** MergeState is the JSON kept in `.schemaver/MERGE_STATE` while a merge waits for resolution. */
 export interface MergeState {
@@ -74,6 +75,9 @@ export interface MergeFlags {
   readonly preferFiles?: readonly SourceFile[];
   /** viaGit: the merge runs inside git's merge (the pre-merge-commit hook); its conflict state ends with git's. */
   readonly viaGit?: boolean;
+  /** overWorking: schema/ holds git's text merge (the pre-merge-commit hook), not HEAD's files: merge over it
+   * without the clean check; the merge's journal keeps its pre-images, so an interruption loses none of it. */
+  readonly overWorking?: boolean;
 }
 
 /** yamlWriter loads the YAML writer (src/yaml): one file's text for part of a schema, or a whole schema as files. */
@@ -105,17 +109,6 @@ async function ensureClean(root: string, store: Store, head: string): Promise<vo
       { files: dirty },
     );
   }
-}
-
-/** moveHead points the current branch (or detached HEAD) at `id` — a fast-forward. */
-async function moveHead(store: Store, id: string): Promise<string | null> {
-  const branch = await store.currentBranch();
-  await store.withLock(async () => {
-    if (branch) {
-      await writeRef(store.gitdir, `refs/heads/${branch}`, id);
-    } else await store.setHead({ detached: id });
-  });
-  return branch ?? null;
 }
 
 /** parseFiles parses merged files back into the model that will be committed (what readers of the commit see). */
@@ -163,13 +156,12 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
       exit: 2,
     });
   const theirs = await store.resolve(rev);
-  await ensureClean(root, store, head);
+  if (!flags.overWorking) await ensureClean(root, store, head);
   if (await store.isAncestor(theirs, head)) return { status: 'up-to-date', head, theirs };
   if (await store.isAncestor(head, theirs)) {
-    const snap = await store.readSnapshot(theirs);
-    const branch = await moveHead(store, theirs);
-    await writeSchemaFiles(root, snap.files);
-    return { status: 'fast-forward', from: head, to: theirs, branch };
+    const files = await store.readFiles(theirs);
+    await mergeSwitch(root, store, { step: 'fast-forward', files, from: head, to: theirs });
+    return { status: 'fast-forward', from: head, to: theirs, branch: (await store.currentBranch()) ?? null };
   }
   const baseId = (await store.mergeBase(head, theirs)) ?? null;
   const [ours, theirsSnap] = [await store.readSnapshot(head), await store.readSnapshot(theirs)];
@@ -229,11 +221,16 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
       written,
       ...(flags.viaGit ? { git: true, writtenDigest: digestFiles(marked) } : {}),
     };
-    await store.withLock(async () => {
-      await store.writeState(MERGE_STATE_NAME, JSON.stringify(state, null, 2) + '\n');
-      await store.writeState(MERGE_HEAD_STATE, theirs + '\n');
+    await mergeSwitch(root, store, {
+      step: 'conflict',
+      files: marked,
+      from: head,
+      to: head,
+      states: [
+        { name: MERGE_STATE_NAME, text: JSON.stringify(state, null, 2) + '\n' },
+        { name: MERGE_HEAD_STATE, text: theirs + '\n' },
+      ],
     });
-    await writeSchemaFiles(root, marked);
     const changed = marked.filter((f) => ours.files.find((o) => o.path === f.path)?.text !== f.text).map((f) => f.path);
     const markedFiles = findMarkers(marked).map((l) => l.file);
     return {
@@ -263,7 +260,8 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   );
 }
 
-/** commitMerge writes the two-parent merge commit (migrations from both parents), then schema/. */
+/** commitMerge writes the two-parent merge commit (migrations from both parents), then moves HEAD and rewrites
+ * schema/ in one journaled operation (MERGE_HEAD and MERGE_STATE go with it when `clearStates`). */
 async function commitMerge(
   root: string,
   store: Store,
@@ -276,6 +274,7 @@ async function commitMerge(
     schema: Schema;
     renames: readonly string[];
     oursFiles: readonly SourceFile[];
+    clearStates?: boolean;
   },
   flags: MergeFlags,
 ): Promise<MergeOutcome> {
@@ -288,14 +287,21 @@ async function commitMerge(
     m.schema,
     { ...flags, cacheDir: cacheDir(root) },
   );
-  const id = await store.commit({
+  const prepared = await store.prepareCommit({
     message: m.message,
     parents: [m.ours, m.theirs],
     schema: m.schema,
     files: m.files,
     migrations,
   });
-  await writeSchemaFiles(root, m.files);
+  const id = prepared.id;
+  // objects first (unreachable until the ref moves), then the journaled switch of schema/, states and the ref
+  await mergeSwitch(
+    root,
+    store,
+    { step: 'commit', files: m.files, from: m.ours, to: id, ...(m.clearStates ? { states: CLEAR_STATES } : {}) },
+    () => prepared.storeObjects(),
+  );
   const kept = m.files.filter((f) => m.oursFiles.find((o) => o.path === f.path)?.text === f.text).length;
   return {
     status: 'merged',
@@ -379,13 +385,10 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
       schema,
       renames: [],
       oursFiles: oursSnap.files,
+      clearStates: true,
     },
     flags,
   );
-  await store.withLock(async () => {
-    await store.writeState(MERGE_HEAD_STATE, undefined);
-    await store.writeState(MERGE_STATE_NAME, undefined);
-  });
   return out;
 }
 
@@ -401,10 +404,21 @@ export async function abortMerge(
   const head = await store.head();
   // HEAD moved since (e.g. `checkout --force`): schema/ belongs to the new HEAD now; only forget the merge
   const restored = head === state.ours;
-  const kept = restored ? await restoreOurs(root, store, state) : [];
-  await store.withLock(async () => {
-    await store.writeState(MERGE_HEAD_STATE, undefined);
-    await store.writeState(MERGE_STATE_NAME, undefined);
-  });
+  let kept: string[] = [];
+  if (restored) {
+    const back = await oursAndKept(root, store, state);
+    kept = back.kept;
+    await mergeSwitch(root, store, {
+      step: 'abort',
+      files: back.files,
+      from: state.ours,
+      to: state.ours,
+      states: CLEAR_STATES,
+    });
+  } else
+    await store.withLock(async () => {
+      await store.writeState(MERGE_HEAD_STATE, undefined);
+      await store.writeState(MERGE_STATE_NAME, undefined);
+    });
   return { status: 'aborted', head: head ?? state.ours, restored, kept };
 }

@@ -34,11 +34,12 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
       helpValue: 'MSG',
     }),
     continue: Flags.boolean({
-      summary: 'Commit a merge whose conflicts you resolved in schema/.',
+      summary: 'Commit a merge whose conflicts you resolved in schema/ (or finish a merge a crash interrupted).',
       exclusive: ['abort'],
     }),
     abort: Flags.boolean({
-      summary: 'Give up a conflicted merge: restore schema/ to HEAD byte for byte.',
+      summary:
+        'Give up a conflicted merge: restore schema/ to HEAD byte for byte (or undo a merge a crash interrupted).',
       exclusive: ['continue'],
     }),
     verify: Flags.boolean({
@@ -52,9 +53,22 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
     }),
   };
 
-  async run(): Promise<MergeOutcome | { status: 'aborted'; head: string; restored: boolean; kept: string[] }> {
+  async run(): Promise<
+    MergeOutcome | { status: 'aborted'; head: string; restored: boolean; kept: string[] } | run.ResumedMerge
+  > {
     const { args, flags } = await this.parse(Merge);
-    const { root, store } = await openProject(this.root);
+    const resuming = flags.continue || flags.abort;
+    const { root, store } = await openProject(this.root, resuming ? { interrupted: 'allow' } : {});
+    if (resuming) {
+      // a merge a crash interrupted (its journal): finish or undo that first, and nothing else
+      const r = await run.resumeMerge(root, store, flags.continue ? 'continue' : 'abort');
+      if (r) {
+        this.print(`${r.how === 'continue' ? 'Finished' : 'Undid'} the interrupted ${r.described}`);
+        if (r.kept.length) this.print(`kept as they are (changed since the interruption): ${r.kept.join(', ')}`);
+        for (const l of r.lines) this.print(l);
+        return r;
+      }
+    }
     const opts = {
       ...(flags.message !== undefined ? { message: flags.message } : {}),
       verify: flags.verify,

@@ -33,18 +33,29 @@ export function digestFiles(files: readonly SourceFile[]): string {
   return h.digest('hex');
 }
 
+/** oursAndKept is what schema/ holds once a merge is undone: ours' files, and the schema files nobody else knows
+ * (created by the user during the merge: kept, and named in `kept`). */
+export async function oursAndKept(
+  root: string,
+  store: Store,
+  state: { readonly ours: string; readonly theirs: string; readonly written?: readonly string[] },
+): Promise<{ files: SourceFile[]; kept: string[] }> {
+  const ours = await store.readFiles(state.ours);
+  const written = state.written ?? (await store.readFiles(state.theirs)).map((f) => f.path);
+  const known = new Set([...ours.map((f) => f.path), ...written]);
+  const extra = (await readSchemaDir(root)).filter((f) => !known.has(f.path));
+  return { files: [...ours, ...extra], kept: extra.map((f) => f.path) };
+}
+
 /** restoreOurs puts schema/ back to ours' files where the merge wrote (files nobody else knows are kept, and returned). */
 export async function restoreOurs(
   root: string,
   store: Store,
   state: { readonly ours: string; readonly theirs: string; readonly written?: readonly string[] },
 ): Promise<string[]> {
-  const ours = await store.readFiles(state.ours);
-  const written = state.written ?? (await store.readFiles(state.theirs)).map((f) => f.path);
-  const known = new Set([...ours.map((f) => f.path), ...written]);
-  const extra = (await readSchemaDir(root)).filter((f) => !known.has(f.path));
-  await writeSchemaFiles(root, [...ours, ...extra]);
-  return extra.map((f) => f.path);
+  const { files, kept } = await oursAndKept(root, store, state);
+  await writeSchemaFiles(root, files);
+  return kept;
 }
 
 /** mergeInProgress returns theirs' commit id while a merge is in progress, after dropping one that git's aborted merge left behind (`dropped` says so). */

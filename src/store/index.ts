@@ -30,6 +30,9 @@ export interface Snapshot extends CommitInfo {
 export interface PreparedCommit {
   readonly id: string;
   write(): Promise<string>;
+  /** storeObjects stores the commit's objects (durably) and moves no ref: for a writer that moves the ref with
+   * other changes in one journaled operation (src/store/switch.ts). Run it under the store lock. */
+  storeObjects(): Promise<void>;
 }
 
 /** NewCommit is what `commit` and `merge` write. */

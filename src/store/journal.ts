@@ -20,10 +20,20 @@ export interface JournalFile {
   readonly after: string | null;
 }
 
+/** JournalState is one small state file of the gitdir (MERGE_HEAD, MERGE_STATE) an operation writes or removes:
+ * its text before and after (null: absent). */
+export interface JournalState {
+  readonly name: string;
+  readonly before: string | null;
+  readonly after: string | null;
+}
+
 /** Operation is what the journal records. */
 export interface Operation {
   /** operation: `commit`, `checkout` (or another writer's name: reset, merge, ...). */
   readonly operation: string;
+  /** step: which part of the operation (merge: `fast-forward`, `conflict`, `commit`, `abort`), for messages. */
+  readonly step?: string;
   readonly pid: number;
   readonly started: string; // ISO time
   /** ref: the ref that moves last (`refs/heads/main`, or `HEAD` when detached). */
@@ -38,6 +48,8 @@ export interface Operation {
   readonly createdBranch?: string;
   /** files: the schema files rewritten; every `before` and `after` blob is in the object store before any file changes. */
   readonly files?: readonly JournalFile[];
+  /** states: state files of the gitdir the operation writes or removes (set to one side with the files). */
+  readonly states?: readonly JournalState[];
 }
 
 /** beginOperation writes the journal (durably); it must not exist already. */

@@ -314,7 +314,7 @@ export class GitStore implements Store {
         this.snaps.checked.add(id);
         return id;
       });
-    return { id, write };
+    return { id, write, storeObjects: () => w.flush() };
   }
 
   async log(start: string | readonly string[], opts: { limit?: number } = {}): Promise<CommitInfo[]> {

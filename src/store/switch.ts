@@ -13,13 +13,21 @@ import type { SourceFile } from '../parse/index.js';
 import { SCHEMA_DIR, listSchemaFiles, type Store } from './index.js';
 import { ObjectWriter, hashObject } from './objects.js';
 import { removeDurable, removeEmptyDir, replaceFile, tmpDirOf } from './fsops.js';
-import { beginOperation, endOperation, readOperation, type JournalFile, type Operation } from './journal.js';
-import { deleteRef, readRef, writeHead, writeRef, type HeadState } from './refs.js';
+import {
+  beginOperation,
+  endOperation,
+  readOperation,
+  type JournalFile,
+  type JournalState,
+  type Operation,
+} from './journal.js';
+import { deleteRef, readHead, readRef, writeHead, writeRef, type HeadState } from './refs.js';
 
 /** SwitchRequest is one rewrite of schema/ and HEAD. */
 export interface SwitchRequest {
-  /** operation names it in the journal and in messages (`checkout`). */
+  /** operation names it in the journal and in messages (`checkout`); step says which part (merge's `conflict`). */
   readonly operation: string;
+  readonly step?: string;
   /** files: schema/ afterwards (schema files not listed are removed; other files are kept). */
   readonly files: readonly SourceFile[];
   readonly headBefore: HeadState;
@@ -30,6 +38,21 @@ export interface SwitchRequest {
   readonly createBranch?: string;
   /** ref/refTo: a ref moved to `refTo` (reset); undefined for checkout, which moves HEAD only. */
   readonly ref?: string;
+  /** states: gitdir state files (MERGE_HEAD, ...) to write (text) or remove (undefined) with the files. */
+  readonly states?: readonly { readonly name: string; readonly text: string | undefined }[];
+}
+
+/** STATE_FILE is what a state file name must look like (upper case, no path). */
+const STATE_FILE = /^[A-Z][A-Z_]*$/;
+
+/** stateText reads a gitdir state file (null when absent). */
+function stateText(gitdir: string, name: string): string | null {
+  if (!STATE_FILE.test(name) || name === 'HEAD') throw new Error(`not a state file name: ${name}`);
+  try {
+    return readFileSync(join(gitdir, name), 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 /** currentBlob is the blob id of a project file now (null when absent). */
@@ -62,8 +85,12 @@ export async function switchFiles(store: Store, root: string, req: SwitchRequest
     if (now.bytes) await w.write('blob', now.bytes);
     plan.push({ path, before: now.id, after: null });
   }
+  const states: JournalState[] = (req.states ?? [])
+    .map((s) => ({ name: s.name, before: stateText(store.gitdir, s.name), after: s.text ?? null }))
+    .filter((s) => s.before !== s.after);
   const op = beginOperation(store.gitdir, {
     operation: req.operation,
+    ...(req.step ? { step: req.step } : {}),
     ...(req.ref ? { ref: req.ref } : {}),
     from: req.from,
     to: req.to,
@@ -71,6 +98,7 @@ export async function switchFiles(store: Store, root: string, req: SwitchRequest
     headAfter: req.headAfter,
     ...(req.createBranch ? { createdBranch: req.createBranch } : {}),
     files: plan,
+    ...(states.length ? { states } : {}),
   });
   await finish(store, root, op, 'continue');
   return plan.length;
@@ -111,6 +139,12 @@ async function finish(store: Store, root: string, op: Operation, how: 'continue'
       replaceFile(abs, await store.readBlob(want, { path: f.path }), tmp);
     }
   }
+  for (const s of op.states ?? []) {
+    const want = how === 'continue' ? s.after : s.before;
+    if (stateText(store.gitdir, s.name) === want) continue;
+    if (want === null) removeDurable(join(store.gitdir, s.name));
+    else replaceFile(join(store.gitdir, s.name), want, tmp);
+  }
   const [head, refId] = how === 'continue' ? [op.headAfter, op.to] : [op.headBefore, op.from];
   if (op.createdBranch) {
     const ref = `refs/heads/${op.createdBranch}`;
@@ -118,11 +152,12 @@ async function finish(store: Store, root: string, op: Operation, how: 'continue'
       await writeRef(store.gitdir, ref, op.to);
     if (how === 'abort' && (await readRef(store.gitdir, ref)) === op.to) await deleteRef(store.gitdir, ref);
   }
-  if (op.ref && op.ref !== 'HEAD') {
+  if (op.ref && op.ref !== 'HEAD' && (await readRef(store.gitdir, op.ref)) !== (refId ?? undefined)) {
     if (refId) await writeRef(store.gitdir, op.ref, refId);
     else await deleteRef(store.gitdir, op.ref);
   }
-  if (head) await writeHead(store.gitdir, head);
+  if (head && JSON.stringify(await readHead(store.gitdir)) !== JSON.stringify(head))
+    await writeHead(store.gitdir, head);
   endOperation(store.gitdir);
   return kept;
 }
@@ -132,7 +167,7 @@ export function describeOperation(op: Operation): string {
   const side = (h: HeadState | undefined, id: string | null) =>
     h && 'branch' in h ? h.branch : id ? id.slice(0, 7) : 'nothing';
   const files = op.files ? ` (${op.files.length} file${op.files.length === 1 ? '' : 's'} to rewrite)` : '';
-  return `${op.operation} ${side(op.headBefore, op.from)} -> ${side(op.headAfter, op.to)}${files}, started ${op.started} by process ${op.pid}`;
+  return `${op.operation}${op.step ? ` (${op.step})` : ''} ${side(op.headBefore, op.from)} -> ${side(op.headAfter, op.to)}${files}, started ${op.started} by process ${op.pid}`;
 }
 
 /** interruptedError is the error every command gives while an interrupted operation waits to be finished or undone. */
@@ -142,7 +177,10 @@ export function interruptedError(op: Operation): SchemaverError {
   return new SchemaverError({
     code: 'interrupted-operation',
     message: `an interrupted ${describeOperation(op)} left schema/ and HEAD part-way (journal: .schemaver/OPERATION_IN_PROGRESS)`,
-    hint: `run \`schemaver ${cmd} --continue\` to finish it, or \`schemaver ${cmd} --abort\` to go back; edits in schema/ are kept either way`,
+    hint:
+      op.operation === 'merge' && op.step === 'abort'
+        ? 'run `schemaver merge --abort` to finish aborting the merge; edits in schema/ you made since are kept'
+        : `run \`schemaver ${cmd} --continue\` to finish it, or \`schemaver ${cmd} --abort\` to go back; edits in schema/ are kept either way`,
     data: { operation: op },
     exit: 3,
   });
