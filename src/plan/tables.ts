@@ -118,11 +118,36 @@ function planTableCreates(ctx: PlanContext): void {
   }
 }
 
+/**
+ * lastColumnDroppedFirst orders the column drops of each table from its last column to its first (other changes keep
+ * their places). The down script undoes steps in reverse, so it re-adds the columns in their original order: the
+ * table comes back with the same column order and the same attribute numbers (column comments, statistics and
+ * privileges are keyed by them in the catalog).
+ */
+function lastColumnDroppedFirst(ctx: PlanContext, all: readonly Change[]): readonly Change[] {
+  const slots: number[] = [];
+  all.forEach((c, i) => {
+    if (c.kind === 'column' && c.op === 'drop') slots.push(i);
+  });
+  if (slots.length < 2) return all;
+  const position = (c: Change) =>
+    ctx.from.tables[(c as TablePartChange).table!]?.columns.findIndex((x) => x.name === c.id) ?? 0;
+  const table = (c: Change) => (c as TablePartChange).table!;
+  const rank = new Map<string, number>();
+  for (const i of slots) if (!rank.has(table(all[i]!))) rank.set(table(all[i]!), rank.size);
+  const drops = slots
+    .map((i) => all[i]!)
+    .sort((a, b) => rank.get(table(a))! - rank.get(table(b))! || position(b) - position(a));
+  const out = [...all];
+  slots.forEach((slot, k) => (out[slot] = drops[k]!));
+  return out;
+}
+
 /** planTableChanges drafts the changes inside existing tables, except those a parent table makes for its children. */
 function planTableChanges(ctx: PlanContext, all: readonly Change[]): void {
   const { from, to } = ctx;
   const { inherited, leftParents, joinedParents } = inheritance(ctx, all);
-  for (const c0 of all) {
+  for (const c0 of lastColumnDroppedFirst(ctx, all)) {
     let c = c0;
     if (c.op === 'rename' || c.op === 'add_value' || c.op === 'rename_value') continue;
     if (inherited(c)) continue;

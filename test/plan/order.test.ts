@@ -189,3 +189,48 @@ tables: { t: { columns: { id: { type: integer, primary_key: true }, l: lvl } } }
     expect(order).toEqual(['first', 'late', 'needs-late', 'cyc-a', 'cyc-b']);
   });
 });
+
+describe('dropped columns come back in their order', () => {
+  it('drops the last column first, so the down script re-adds them with their original attribute numbers', async () => {
+    const from = yaml(`tables:
+  t:
+    columns:
+      id: { type: integer, primary_key: true }
+      a: { type: text, comment: 'the a' }
+      b: { type: text, comment: 'the b' }
+      c: { type: text, comment: 'the c' }
+  u: { columns: { id: integer, x: text, y: text } }
+`);
+    const to = yaml(
+      'tables:\n  t: { columns: { id: { type: integer, primary_key: true } } }\n  u: { columns: { id: integer } }\n',
+    );
+    const plan = planMigration(from, to);
+    expect(plan.steps.map((s) => s.what).filter((w) => w.startsWith('drop column'))).toEqual([
+      'drop column t.c',
+      'drop column t.b',
+      'drop column t.a',
+      'drop column u.y',
+      'drop column u.x',
+    ]);
+    // proven in PGlite: B built from nothing, then the down script, gives A's attribute numbers and comment keys
+    const { freshPglite } = await import('../../src/pg/pglite.js');
+    const create = renderUp(planMigration(yaml('tables: {}'), to));
+    const db = await freshPglite();
+    try {
+      await db.exec(create);
+      await db.exec(renderDown(plan));
+      const cols = await db.query<{ attname: string; attnum: number; d: string | null }>(
+        `SELECT attname, attnum, col_description(attrelid, attnum) AS d FROM pg_attribute
+          WHERE attrelid = 'public.t'::regclass AND attnum > 0 ORDER BY attnum`,
+      );
+      expect(cols.map((c) => `${c.attnum}:${c.attname}:${c.d ?? ''}`)).toEqual([
+        '1:id:',
+        '2:a:the a',
+        '3:b:the b',
+        '4:c:the c',
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+});
