@@ -1,12 +1,60 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Three projects, so a run can pick the cost it pays (`npm test -- --project unit` runs in seconds):
+ * - cli: files that run the CLI (the built bin/run.js, in a child process or in-process) or other programs;
+ * - pglite: files that start databases (PGlite, the PostgreSQL server) or prove edges;
+ * - unit: everything else.
+ * A file is placed by what it and the test helpers it imports from its own folder use, so a new test file lands in
+ * the right project without editing this list.
+ */
+const root = dirname(fileURLToPath(import.meta.url));
+const CLI = /helpers\/(cli|inproc)\.js|bin\/run\.js|node:child_process/;
+const PGLITE = /src\/(pg|deploy|app|conformance|history|gitint)\/|helpers\/server\.js|pglite|PGlite/;
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    return e.isDirectory() ? testFiles(p) : e.name.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+/** text is a test file's source with the sources of the local helpers it imports (`./project.js`). */
+function text(file: string, seen = new Set<string>()): string {
+  if (seen.has(file)) return '';
+  seen.add(file);
+  let src = '';
+  try {
+    src = readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const local = [...src.matchAll(/from '(\.\/[^']+)\.js'/g)].map((m) => resolve(dirname(file), `${m[1]}.ts`));
+  return src + local.map((f) => text(f, seen)).join('\n');
+}
+
+const files = testFiles(join(root, 'test')).map((f) => ({ file: relative(root, f), text: text(f) }));
+const cli = files.filter((f) => CLI.test(f.text)).map((f) => f.file);
+const pglite = files.filter((f) => !cli.includes(f.file) && PGLITE.test(f.text)).map((f) => f.file);
+const unit = files.filter((f) => !cli.includes(f.file) && !pglite.includes(f.file)).map((f) => f.file);
+
+const shared = {
+  // CLI tests start PGlite in child processes: on 2 busy cores one test can take minutes, and a timeout is no verdict
+  testTimeout: 300_000,
+  hookTimeout: 300_000,
+  pool: 'forks' as const,
+};
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // CLI tests start PGlite in child processes: on 2 busy cores one test can take minutes, and a timeout is no verdict
-    testTimeout: 300_000,
-    hookTimeout: 300_000,
-    pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      { test: { ...shared, name: 'unit', include: unit } },
+      { test: { ...shared, name: 'pglite', include: pglite } },
+      { test: { ...shared, name: 'cli', include: cli } },
+    ],
   },
 });
