@@ -6,11 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { tempProject, hasStackTrace, type Project } from '../helpers/cli.js';
+import { hasStackTrace, type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 
 let p: Project;
 beforeEach(async () => {
-  p = tempProject();
+  p = inProcessProject();
   expect((await p.run('init')).code).toBe(0);
 });
 afterEach(() => p.cleanup());
@@ -168,7 +169,7 @@ describe('revisions on the command line', () => {
     const j = await p.run('show', 'nope', '--json');
     expect(j.code).toBe(2);
     expect(j.json()).toMatchObject({ error: { code: 'unknown-revision', message: "unknown revision 'nope'" } });
-    const empty = tempProject();
+    const empty = inProcessProject();
     try {
       await empty.run('init');
       const r = await empty.run('show');

@@ -1,14 +1,16 @@
 /**
- * The everyday path through the real CLI: init, commit, edit, commit, log, checkout, status, diff, show.
+ * The everyday path through the real CLI (in this process: oclif's run, as bin/run.js calls it; test/e2e keeps child
+ * processes): init, commit, edit, commit, log, checkout, status, diff, show.
  * Verification is not the subject here (--no-verify); see verify.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempProject, hasStackTrace, runCli, type Project } from '../helpers/cli.js';
+import { hasStackTrace, type Project } from '../helpers/cli.js';
+import { inProcessProject, runInProcess } from '../helpers/inproc.js';
 
-const runIn = (cwd: string, ...args: string[]) => runCli(cwd, args);
+const runIn = (cwd: string, ...args: string[]) => runInProcess(cwd, args);
 
 const V1 = `# yaml-language-server: $schema=../schemaver.schema.json
 # users of the app\r
@@ -32,7 +34,7 @@ const V2 =
 
 let p: Project;
 beforeEach(() => {
-  p = tempProject();
+  p = inProcessProject();
 });
 afterEach(() => p.cleanup());
 

@@ -4,11 +4,85 @@
  * for the run and restored after. Build first (`npm run build`). Needs the forks pool (process.chdir).
  */
 import { Errors, run } from '@oclif/core';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BIN, type CliResult } from './cli.js';
+import { BIN, runCli, tempProject, type CliResult, type Project } from './cli.js';
 
-/** runInProcess runs `schemaver ...args` in `cwd` in this process and captures its output and exit code. */
-export async function runInProcess(cwd: string, args: readonly string[]): Promise<CliResult> {
+/** TEST_ENV is the environment runCli gives every run (no colour, a fixed author, no DATABASE_URL). */
+const TEST_ENV: Record<string, string> = {
+  NO_COLOR: '1',
+  DEBUG: '',
+  SCHEMAVER_AUTHOR_NAME: 'Test Author',
+  SCHEMAVER_AUTHOR_EMAIL: 'test@example.com',
+  DATABASE_URL: '',
+};
+
+let busy = false;
+
+/**
+ * runInProcess runs `schemaver ...args` in `cwd` in this process and captures its output and exit code, with
+ * runCli's environment plus `extra`. One run at a time (the working directory is the process's): a run asked for
+ * while another is going runs as a child process instead.
+ */
+export async function runInProcess(
+  cwd: string,
+  args: readonly string[],
+  extra: Record<string, string | undefined> = {},
+): Promise<CliResult> {
+  const moved = withoutCwdFlags(cwd, args);
+  if (busy || !moved) return runCli(cwd, args, extra);
+  busy = true;
+  try {
+    const r = await inProcess(moved.cwd, moved.args, extra);
+    // failures before a command runs (an unknown command) are bin/run.js's to render: run it as users do
+    return r.code === -1 && /command .* not found/i.test(r.stderr) ? await runCli(cwd, args, extra) : r;
+  } finally {
+    busy = false;
+  }
+}
+
+/**
+ * withoutCwdFlags does what bin/run.js does with `-C DIR` / `--cwd DIR` before oclif runs: the directory the
+ * command runs in, and the arguments without them; undefined when a directory does not exist (bin/run.js's error).
+ */
+function withoutCwdFlags(cwd: string, argv: readonly string[]): { cwd: string; args: string[] } | undefined {
+  const args: string[] = [];
+  let dir = cwd;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      args.push(...argv.slice(i));
+      break;
+    }
+    let to: string | undefined;
+    if ((a === '-C' || a === '--cwd') && i + 1 < argv.length) to = argv[++i];
+    else if (a.startsWith('--cwd=')) to = a.slice(6);
+    else if (a.startsWith('-C') && a.length > 2) to = a.slice(2);
+    else args.push(a);
+    if (to !== undefined) {
+      dir = resolve(dir, to);
+      if (!existsSync(dir)) return undefined;
+    }
+  }
+  return { cwd: dir, args };
+}
+
+/** inProcessProject is tempProject whose run/runEnv run the CLI in this process (runInProcess). */
+export function inProcessProject(prefix?: string): Project {
+  const p = tempProject(prefix);
+  return {
+    ...p,
+    run: (...args) => runInProcess(p.dir, args),
+    runEnv: (env, ...args) => runInProcess(p.dir, args, env),
+  };
+}
+
+async function inProcess(
+  cwd: string,
+  args: readonly string[],
+  extra: Record<string, string | undefined>,
+): Promise<CliResult> {
   const prev = process.cwd();
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
@@ -23,9 +97,11 @@ export async function runInProcess(cwd: string, args: readonly string[]): Promis
     (stderr += String(chunk)),
     true
   )) as typeof process.stderr.write;
-  const env = { NO_COLOR: process.env.NO_COLOR, DATABASE_URL: process.env.DATABASE_URL };
-  process.env.NO_COLOR = '1';
-  process.env.DATABASE_URL = '';
+  const wanted: Record<string, string | undefined> = { ...TEST_ENV, ...extra };
+  const env = Object.fromEntries(Object.keys(wanted).map((k) => [k, process.env[k]]));
+  for (const [k, v] of Object.entries(wanted))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   let code = 0;
   process.exitCode = undefined;
   try {
