@@ -45,6 +45,35 @@ export function mergeEnumValues(
   const b = base?.values ?? [];
   const o = alignValues(b, ours);
   const t = alignValues(b, theirs);
+  const { name, renames } = mergeBaseValues(ctx, loc, b, o, t);
+
+  const keptSet = new Set(b.filter((bv) => name.has(bv)));
+  const order = mergeOrder(ctx, loc, b, o, t, keptSet, ours, theirs);
+
+  const values = placeAdditions(ctx, loc, b, o, t, keptSet, order, name, ours, theirs);
+  const { unique, seen } = dropDoubles(ctx, loc, values, b, ours, theirs);
+  const vr: Record<string, string> = {};
+  for (const src of [theirs.valueRenames, ours.valueRenames])
+    for (const [k, v] of Object.entries(src ?? {})) if (seen.has(k)) vr[k] = v;
+  Object.assign(vr, renames);
+  return Object.keys(vr).length ? { values: unique, valueRenames: vr } : { values: unique };
+}
+
+/** isSubsequence tells whether `a` appears in `b` in the same order (then `b`'s order decides, unambiguously). */
+function isSubsequence(a: readonly string[], b: readonly string[]): boolean {
+  let i = 0;
+  for (const x of b) if (i < a.length && a[i] === x) i++;
+  return i === a.length;
+}
+
+/** mergeBaseValues merges what each side did to the base values (kept, renamed, dropped): base value -> merged value. */
+function mergeBaseValues(
+  ctx: MergeCtx,
+  loc: Loc,
+  b: readonly string[],
+  o: AlignedValue[],
+  t: AlignedValue[],
+): { name: Map<string, string>; renames: Record<string, string> } {
   const oBy = new Map(o.filter((a) => a.baseValue !== undefined).map((a) => [a.baseValue!, a.value]));
   const tBy = new Map(t.filter((a) => a.baseValue !== undefined).map((a) => [a.baseValue!, a.value]));
   const renames: Record<string, string> = {};
@@ -83,9 +112,22 @@ export function mergeEnumValues(
     if (r.value !== bv) renames[r.value] = bv;
   }
 
+  return { name, renames };
+}
+
+/** mergeOrder merges the order of the kept base values (a conflict when both sides reorder them differently). */
+function mergeOrder(
+  ctx: MergeCtx,
+  loc: Loc,
+  b: readonly string[],
+  o: AlignedValue[],
+  t: AlignedValue[],
+  keptSet: ReadonlySet<string>,
+  ours: EnumType,
+  theirs: EnumType,
+): string[] {
   // order of the kept base values
-  const keptBase = b.filter((bv) => name.has(bv));
-  const keptSet = new Set(keptBase);
+  const keptBase = b.filter((bv) => keptSet.has(bv));
   const oOrder = o.filter((a) => a.baseValue !== undefined && keptSet.has(a.baseValue)).map((a) => a.baseValue!);
   const tOrder = t.filter((a) => a.baseValue !== undefined && keptSet.has(a.baseValue)).map((a) => a.baseValue!);
   const fullO = [...oOrder, ...keptBase.filter((x) => !oOrder.includes(x))];
@@ -100,8 +142,22 @@ export function mergeEnumValues(
       { base: b, ours: ours.values, theirs: theirs.values },
       'values',
     );
-  const order = ord.value;
+  return ord.value;
+}
 
+/** placeAdditions puts each side's added values after the kept base value they follow ('' = at the start). */
+function placeAdditions(
+  ctx: MergeCtx,
+  loc: Loc,
+  b: readonly string[],
+  o: AlignedValue[],
+  t: AlignedValue[],
+  keptSet: ReadonlySet<string>,
+  order: readonly string[],
+  name: ReadonlyMap<string, string>,
+  ours: EnumType,
+  theirs: EnumType,
+): string[] {
   // additions, grouped by the kept base value they follow ('' = at the start)
   const gaps = (side: AlignedValue[]): Map<string, string[]> => {
     const m = new Map<string, string[]>();
@@ -144,6 +200,18 @@ export function mergeEnumValues(
       values.push(...oa, ...rest);
     }
   }
+  return values;
+}
+
+/** dropDoubles keeps the first of a value that ends up in two places, reporting it. */
+function dropDoubles(
+  ctx: MergeCtx,
+  loc: Loc,
+  values: readonly string[],
+  b: readonly string[],
+  ours: EnumType,
+  theirs: EnumType,
+): { unique: string[]; seen: Set<string> } {
   const seen = new Set<string>();
   const unique: string[] = [];
   for (const v of values) {
@@ -161,16 +229,5 @@ export function mergeEnumValues(
     seen.add(v);
     unique.push(v);
   }
-  const vr: Record<string, string> = {};
-  for (const src of [theirs.valueRenames, ours.valueRenames])
-    for (const [k, v] of Object.entries(src ?? {})) if (seen.has(k)) vr[k] = v;
-  Object.assign(vr, renames);
-  return Object.keys(vr).length ? { values: unique, valueRenames: vr } : { values: unique };
-}
-
-/** isSubsequence tells whether `a` appears in `b` in the same order (then `b`'s order decides, unambiguously). */
-function isSubsequence(a: readonly string[], b: readonly string[]): boolean {
-  let i = 0;
-  for (const x of b) if (i < a.length && a[i] === x) i++;
-  return i === a.length;
+  return { unique, seen };
 }
