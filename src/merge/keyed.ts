@@ -152,82 +152,7 @@ export function mergeKeyed<T>(
   const oNew = new Map(o.filter((a) => a.baseKey === undefined).map((a) => [a.key, a]));
   const tNew = new Map(t.filter((a) => a.baseKey === undefined).map((a) => [a.key, a]));
   const loc = (key: string): Loc => ({ path: [...spec.prefix, key], object: spec.display(key) });
-
-  const resolveBase = (bk: string): { key: string; obj: T; from: string } | null => {
-    const b = baseMap.get(bk)!;
-    const oa = oByBase.get(bk);
-    const ta = tByBase.get(bk);
-    const same = (x: T) => deepEqual(without(x as object, HINTS), without(b as object, HINTS));
-    if (!oa && !ta) return null;
-    if (oa && !ta) {
-      if (oa.key === bk && same(oa.obj)) return null;
-      conflict(ctx, loc(oa.key), 'modify/drop', `${spec.display(oa.key)} changed on our side and dropped on theirs`, {
-        base: b,
-        ours: oa.obj,
-      });
-      return { key: oa.key, obj: oa.obj, from: 'ours' };
-    }
-    if (!oa && ta) {
-      if (ta.key === bk && same(ta.obj)) return null;
-      conflict(ctx, loc(ta.key), 'modify/drop', `${spec.display(ta.key)} dropped on our side and changed on theirs`, {
-        base: b,
-        theirs: ta.obj,
-      });
-      return { key: ta.key, obj: ta.obj, from: 'theirs' };
-    }
-    // fast paths: one side left the object exactly as in base (the common case in big schemas)
-    const note = (key: string) => {
-      if (key !== bk)
-        ctx.renames.push(
-          `${spec.display(bk)} -> ${key} (${oa!.key === key ? (ta!.key === key ? 'both' : 'ours') : 'theirs'})`,
-        );
-    };
-    if (deepEqual(oa!.obj, b)) {
-      note(ta!.key);
-      return { key: ta!.key, obj: ta!.obj, from: 'theirs' };
-    }
-    if (deepEqual(ta!.obj, b)) {
-      note(oa!.key);
-      return { key: oa!.key, obj: oa!.obj, from: 'ours' };
-    }
-    // both sides still have it (maybe renamed)
-    let key = oa!.key;
-    if (oa!.key !== ta!.key) {
-      if (oa!.key === bk) key = ta!.key;
-      else if (ta!.key !== bk) {
-        conflict(
-          ctx,
-          loc(oa!.key),
-          'rename/rename',
-          `${spec.display(bk)} renamed to ${oa!.key} on our side and to ${ta!.key} on theirs`,
-          { base: bk, ours: oa!.key, theirs: ta!.key },
-          'name',
-        );
-      }
-    }
-    note(key);
-    let obj = spec.merge(ctx, loc(key), b, oa!.obj, ta!.obj);
-    if (spec.withKey) {
-      const hint =
-        key !== bk
-          ? spec.nameOf!(b)
-          : ((oa!.obj as { renamedFrom?: string }).renamedFrom ?? (ta!.obj as { renamedFrom?: string }).renamedFrom);
-      obj = spec.withKey(obj, key, hint);
-    }
-    return { key, obj, from: 'both' };
-  };
-  const resolveNew = (key: string): { key: string; obj: T; from: string } => {
-    const oa = oNew.get(key);
-    const ta = tNew.get(key);
-    if (oa && ta) {
-      if (deepEqual(without(oa.obj as object, HINTS), without(ta.obj as object, HINTS)))
-        return { key, obj: oa.obj, from: 'both' };
-      let obj = spec.merge(ctx, loc(key), undefined, oa.obj, ta.obj);
-      if (spec.withKey) obj = spec.withKey(obj, key, (oa.obj as { renamedFrom?: string }).renamedFrom);
-      return { key, obj, from: 'both' };
-    }
-    return oa ? { key, obj: oa.obj, from: 'ours' } : { key, obj: ta!.obj, from: 'theirs' };
-  };
+  const m: KeyedMerge<T> = { ctx, spec, baseMap, oByBase, tByBase, oNew, tNew, loc };
 
   const out: [string, T][] = [];
   const emitted = new Set<string>();
@@ -239,15 +164,130 @@ export function mergeKeyed<T>(
   };
   for (const a of o)
     emit(a.baseKey !== undefined ? 'b:' + a.baseKey : 'n:' + a.key, () =>
-      a.baseKey !== undefined ? resolveBase(a.baseKey) : resolveNew(a.key),
+      a.baseKey !== undefined ? resolveBase(m, a.baseKey) : resolveNew(m, a.key),
     );
   for (const a of t)
     emit(a.baseKey !== undefined ? 'b:' + a.baseKey : 'n:' + a.key, () =>
-      a.baseKey !== undefined ? resolveBase(a.baseKey) : resolveNew(a.key),
+      a.baseKey !== undefined ? resolveBase(m, a.baseKey) : resolveNew(m, a.key),
     );
-  for (const [bk] of base) emit('b:' + bk, () => resolveBase(bk));
+  for (const [bk] of base) emit('b:' + bk, () => resolveBase(m, bk));
 
-  // renames that collide with each other or with an added object
+  return dropCollisions(m, out);
+}
+
+/** Resolved is one merged entry and the side it came from. */
+type Resolved<T> = { key: string; obj: T; from: string };
+
+/** KeyedMerge is what resolving the entries of one keyed collection shares. */
+interface KeyedMerge<T> {
+  readonly ctx: MergeCtx;
+  readonly spec: KeyedSpec<T>;
+  readonly baseMap: ReadonlyMap<string, T>;
+  readonly oByBase: ReadonlyMap<string, Aligned<T>>;
+  readonly tByBase: ReadonlyMap<string, Aligned<T>>;
+  readonly oNew: ReadonlyMap<string, Aligned<T>>;
+  readonly tNew: ReadonlyMap<string, Aligned<T>>;
+  readonly loc: (key: string) => Loc;
+}
+
+/** resolveBase merges the two sides' versions of base entry `bk` (null: dropped, or unchanged and dropped). */
+function resolveBase<T>(m: KeyedMerge<T>, bk: string): Resolved<T> | null {
+  const { ctx, spec, loc } = m;
+  const b = m.baseMap.get(bk)!;
+  const oa = m.oByBase.get(bk);
+  const ta = m.tByBase.get(bk);
+  const same = (x: T) => deepEqual(without(x as object, HINTS), without(b as object, HINTS));
+  if (!oa && !ta) return null;
+  if (!oa || !ta) return resolveOneSided(m, bk, b, oa, ta, same);
+  // fast paths: one side left the object exactly as in base (the common case in big schemas)
+  const note = (key: string) => {
+    if (key !== bk)
+      ctx.renames.push(
+        `${spec.display(bk)} -> ${key} (${oa!.key === key ? (ta!.key === key ? 'both' : 'ours') : 'theirs'})`,
+      );
+  };
+  if (deepEqual(oa!.obj, b)) {
+    note(ta!.key);
+    return { key: ta!.key, obj: ta!.obj, from: 'theirs' };
+  }
+  if (deepEqual(ta!.obj, b)) {
+    note(oa!.key);
+    return { key: oa!.key, obj: oa!.obj, from: 'ours' };
+  }
+  // both sides still have it (maybe renamed)
+  let key = oa!.key;
+  if (oa!.key !== ta!.key) {
+    if (oa!.key === bk) key = ta!.key;
+    else if (ta!.key !== bk) {
+      conflict(
+        ctx,
+        loc(oa!.key),
+        'rename/rename',
+        `${spec.display(bk)} renamed to ${oa!.key} on our side and to ${ta!.key} on theirs`,
+        { base: bk, ours: oa!.key, theirs: ta!.key },
+        'name',
+      );
+    }
+  }
+  note(key);
+  let obj = spec.merge(ctx, loc(key), b, oa!.obj, ta!.obj);
+  if (spec.withKey) {
+    const hint =
+      key !== bk
+        ? spec.nameOf!(b)
+        : ((oa!.obj as { renamedFrom?: string }).renamedFrom ?? (ta!.obj as { renamedFrom?: string }).renamedFrom);
+    obj = spec.withKey(obj, key, hint);
+  }
+  return { key, obj, from: 'both' };
+}
+
+/** resolveOneSided settles a base entry only one side still has: gone when that side left it alone, else modify/drop. */
+function resolveOneSided<T>(
+  m: KeyedMerge<T>,
+  bk: string,
+  b: T,
+  oa: Aligned<T> | undefined,
+  ta: Aligned<T> | undefined,
+  same: (x: T) => boolean,
+): Resolved<T> | null {
+  const { ctx, spec, loc } = m;
+  if (oa && !ta) {
+    if (oa.key === bk && same(oa.obj)) return null;
+    conflict(ctx, loc(oa.key), 'modify/drop', `${spec.display(oa.key)} changed on our side and dropped on theirs`, {
+      base: b,
+      ours: oa.obj,
+    });
+    return { key: oa.key, obj: oa.obj, from: 'ours' };
+  }
+  if (!oa && ta) {
+    if (ta.key === bk && same(ta.obj)) return null;
+    conflict(ctx, loc(ta.key), 'modify/drop', `${spec.display(ta.key)} dropped on our side and changed on theirs`, {
+      base: b,
+      theirs: ta.obj,
+    });
+    return { key: ta.key, obj: ta.obj, from: 'theirs' };
+  }
+  return null;
+}
+
+/** resolveNew merges an entry added on one or both sides. */
+function resolveNew<T>(m: KeyedMerge<T>, key: string): Resolved<T> {
+  const { ctx, spec, loc } = m;
+  const oa = m.oNew.get(key);
+  const ta = m.tNew.get(key);
+  if (oa && ta) {
+    if (deepEqual(without(oa.obj as object, HINTS), without(ta.obj as object, HINTS)))
+      return { key, obj: oa.obj, from: 'both' };
+    let obj = spec.merge(ctx, loc(key), undefined, oa.obj, ta.obj);
+    if (spec.withKey) obj = spec.withKey(obj, key, (oa.obj as { renamedFrom?: string }).renamedFrom);
+    return { key, obj, from: 'both' };
+  }
+  return oa ? { key, obj: oa.obj, from: 'ours' } : { key, obj: ta!.obj, from: 'theirs' };
+}
+
+/** dropCollisions keeps the first of two entries that end up with one name (a rename collides), reporting it. */
+function dropCollisions<T>(m: KeyedMerge<T>, out: readonly [string, T][]): [string, T][] {
+  const { ctx, spec, loc } = m;
   const seen = new Map<string, number>();
   const final: [string, T][] = [];
   for (const [key, obj] of out) {
