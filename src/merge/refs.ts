@@ -122,43 +122,7 @@ export function rewriteRefs(base: Schema, side: Schema, renames: Renames): Schem
       tables[k] = t;
       continue;
     }
-    const cm = colMapOf(k);
-    const col = (c: string) => cm.get(c) ?? c;
-    const cols = <L extends readonly string[] | undefined>(l: L): L => (l ? (l.map(col) as unknown as L) : l);
-    const mapRec = <V>(r: Readonly<Record<string, V>>, f: (v: V) => V) =>
-      Object.fromEntries(Object.entries(r).map(([n, v]) => [n, f(v)]));
-    tables[k] = {
-      ...t,
-      columns: t.columns.map((c): Column =>
-        enumMap.size && typeRef(c.type) !== c.type ? { ...c, type: typeRef(c.type) } : c,
-      ),
-      ...(t.primaryKey
-        ? { primaryKey: { ...t.primaryKey, columns: cols(t.primaryKey.columns), include: cols(t.primaryKey.include) } }
-        : {}),
-      uniques: mapRec(t.uniques, (u) => ({ ...u, columns: cols(u.columns), include: cols(u.include) })),
-      foreignKeys: mapRec(t.foreignKeys, (f) => {
-        const rm = colMapOf(f.refTable);
-        return {
-          ...f,
-          columns: cols(f.columns),
-          refTable: tableRef(f.refTable),
-          refColumns: f.refColumns.map((c) => rm.get(c) ?? c),
-        };
-      }),
-      exclusions: mapRec(t.exclusions, (x) => ({
-        ...x,
-        elements: x.elements.map((e) => (e.column ? { ...e, column: col(e.column) } : e)),
-        include: cols(x.include),
-      })),
-      indexes: mapRec(t.indexes, (i) => ({
-        ...i,
-        elements: i.elements.map((e) => (e.column ? { ...e, column: col(e.column) } : e)),
-        include: cols(i.include),
-      })),
-      triggers: mapRec(t.triggers, (g) => (g.updateOf ? { ...g, updateOf: cols(g.updateOf) } : g)),
-      ...(t.partitionOf ? { partitionOf: { ...t.partitionOf, parent: tableRef(t.partitionOf.parent) } } : {}),
-      ...(t.inherits ? { inherits: t.inherits.map(tableRef) } : {}),
-    };
+    tables[k] = rewriteTableRefs(t, { colMap: colMapOf(k), colMapOf, tableRef, typeRef, enums: enumMap.size > 0 });
     tables[k] = stripUndefined(tables[k]!);
   }
   const sequences = Object.fromEntries(
@@ -183,6 +147,57 @@ export function rewriteRefs(base: Schema, side: Schema, renames: Renames): Schem
       )
     : side.composites;
   return { ...side, tables, sequences, domains, composites };
+}
+
+/** RefMaps rewrite references of one side: tables and enums renamed, a table's columns renamed (by its key on that side). */
+interface RefMaps {
+  readonly colMap: ReadonlyMap<string, string>;
+  readonly colMapOf: (sideKey: string) => ReadonlyMap<string, string>;
+  readonly tableRef: (k: string) => string;
+  readonly typeRef: (t: string) => string;
+  readonly enums: boolean;
+}
+
+/** rewriteTableRefs rewrites the column lists, types, foreign key targets and parents of one table. */
+function rewriteTableRefs(t: Table, r: RefMaps): Table {
+  const cm = r.colMap;
+  const { colMapOf, tableRef, typeRef } = r;
+  const col = (c: string) => cm.get(c) ?? c;
+  const cols = <L extends readonly string[] | undefined>(l: L): L => (l ? (l.map(col) as unknown as L) : l);
+  const mapRec = <V>(r: Readonly<Record<string, V>>, f: (v: V) => V) =>
+    Object.fromEntries(Object.entries(r).map(([n, v]) => [n, f(v)]));
+  return {
+    ...t,
+    columns: t.columns.map((c): Column =>
+      r.enums && typeRef(c.type) !== c.type ? { ...c, type: typeRef(c.type) } : c,
+    ),
+    ...(t.primaryKey
+      ? { primaryKey: { ...t.primaryKey, columns: cols(t.primaryKey.columns), include: cols(t.primaryKey.include) } }
+      : {}),
+    uniques: mapRec(t.uniques, (u) => ({ ...u, columns: cols(u.columns), include: cols(u.include) })),
+    foreignKeys: mapRec(t.foreignKeys, (f) => {
+      const rm = colMapOf(f.refTable);
+      return {
+        ...f,
+        columns: cols(f.columns),
+        refTable: tableRef(f.refTable),
+        refColumns: f.refColumns.map((c) => rm.get(c) ?? c),
+      };
+    }),
+    exclusions: mapRec(t.exclusions, (x) => ({
+      ...x,
+      elements: x.elements.map((e) => (e.column ? { ...e, column: col(e.column) } : e)),
+      include: cols(x.include),
+    })),
+    indexes: mapRec(t.indexes, (i) => ({
+      ...i,
+      elements: i.elements.map((e) => (e.column ? { ...e, column: col(e.column) } : e)),
+      include: cols(i.include),
+    })),
+    triggers: mapRec(t.triggers, (g) => (g.updateOf ? { ...g, updateOf: cols(g.updateOf) } : g)),
+    ...(t.partitionOf ? { partitionOf: { ...t.partitionOf, parent: tableRef(t.partitionOf.parent) } } : {}),
+    ...(t.inherits ? { inherits: t.inherits.map(tableRef) } : {}),
+  };
 }
 
 /** stripUndefined removes undefined-valued keys at every depth (the model omits absent attributes). */
