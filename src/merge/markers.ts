@@ -125,87 +125,101 @@ export function markConflicts(
     theirs: sides.theirs.map((f) => parseDocument(f.text)),
   };
   const targets = new Map<string, Target>();
-  for (const c of conflicts) {
-    let best: { file: number; r: ReturnType<typeof resolve>; path: readonly string[] } | undefined;
-    // an exact spot first: the object itself, else an alternative (a one-column constraint written on its column)
-    for (const path of [c.path, ...(opts.alternatives?.(c) ?? [])]) {
-      docs.forEach((d, i) => {
-        const r = resolve(d, path);
-        if (!best && r.depth === path.length) best = { file: i, r, path };
-      });
-      if (best) break;
-    }
-    if (!best) {
-      docs.forEach((d, i) => {
-        const r = resolve(d, c.path);
-        if (r.depth >= 2 && (!best || r.depth > best.r.depth)) best = { file: i, r, path: c.path };
-      });
-    }
-    if (!best) continue; // the object is in no file (cannot happen: merged holds a value at every conflict)
-    let { yamlPath } = best.r;
-    let modelPath = best.path.slice(0, best.r.depth);
-    const objNode = best.r.node;
-    if (c.attribute && best.path === c.path && best.r.depth === c.path.length && isMap(objNode)) {
-      const attr = snake(c.attribute);
-      const has = (d: Document) => {
-        const r = resolve(d, c.path);
-        return r.depth === c.path.length && isMap(r.node) && r.node.has(attr);
-      };
-      if (objNode.has(attr) || [...sideDocs.base, ...sideDocs.ours, ...sideDocs.theirs].some(has)) {
-        yamlPath = [...yamlPath, attr];
-        modelPath = [...c.path, c.attribute];
-      }
-    }
-    const key = `${best.file}\u0000${JSON.stringify(yamlPath)}`;
-    const t = targets.get(key) ?? { file: best.file, yamlPath, modelPath, conflicts: [] };
-    t.conflicts.push(c);
-    targets.set(key, t);
-  }
+  for (const c of conflicts) placeConflict(targets, docs, sideDocs, c, opts);
   // outermost first would be overwritten by inner ones; write inner (longer) paths first, skip ones under a written outer block
   const ordered = [...targets.values()].sort((a, b) => b.yamlPath.length - a.yamlPath.length);
   const written: Target[] = [];
   for (const t of ordered) {
-    const doc = docs[t.file]!;
     const inner = written.filter((w) => w.file === t.file && t.yamlPath.every((p, i) => w.yamlPath[i] === p));
-    const attrLevel =
-      t.conflicts[0]!.attribute !== undefined &&
-      t.modelPath.length === t.conflicts[0]!.path.length + 1 &&
-      t.modelPath[t.modelPath.length - 1] === t.conflicts[0]!.attribute;
-    const pick = (side: 'base' | 'ours' | 'theirs') => {
-      const c = t.conflicts[0]!;
-      const exact = attrLevel || (t.modelPath.length === c.path.length && t.modelPath.every((x, i) => x === c.path[i]));
-      const fallback = exact ? (c as unknown as Record<string, unknown>)[side] : undefined;
-      const fb = fallback !== undefined && (typeof fallback !== 'object' || fallback === null) ? fallback : undefined;
-      // a rename/rename: each side's object sits under that side's name
-      const path =
-        c.kind === 'rename/rename' && exact && typeof fallback === 'string'
-          ? [...t.modelPath.slice(0, -1), fallback]
-          : t.modelPath;
-      return sideNode(sideDocs[side], path, fb, doc);
-    };
-    const about = [...t.conflicts, ...inner.flatMap((w) => w.conflicts)]
-      .map((c) => `${c.kind}: ${c.message}`)
-      .join('; ');
-    const block = doc.createNode({ [MARKER]: { about, base: null, ours: null, theirs: null } });
-    const body = (block as unknown as { get(k: string): { set(k: string, v: unknown): void } }).get(MARKER);
-    body.set('base', pick('base'));
-    body.set('ours', pick('ours'));
-    body.set('theirs', pick('theirs'));
-    doc.setIn(t.yamlPath, block);
-    // block style along the path so the marker reads as a block, whatever the surrounding flow style
-    let n: unknown = doc.contents;
-    for (const k of [...t.yamlPath, MARKER]) {
-      if (isMap(n) || isSeq(n)) {
-        n.flow = false;
-        n = n.get(k, true);
-      }
-    }
-    if (isMap(n)) n.flow = false;
+    writeMarker(docs[t.file]!, t, inner, sideDocs);
     written.push(t);
   }
   return merged.map((f, i) =>
     written.some((w) => w.file === i) ? { path: f.path, text: docs[i]!.toString({ lineWidth: 0 }) } : f,
   );
+}
+
+/** SideDocs are the parsed files of the three sides. */
+type SideDocs = { base: Document[]; ours: Document[]; theirs: Document[] };
+
+/** placeConflict finds where a conflict's block goes (the object, an alternative spot, or the deepest ancestor) and files it under that target. */
+function placeConflict(
+  targets: Map<string, Target>,
+  docs: readonly Document[],
+  sideDocs: SideDocs,
+  c: Conflict,
+  opts: { alternatives?: (c: Conflict) => readonly (readonly string[])[] },
+): void {
+  let best: { file: number; r: ReturnType<typeof resolve>; path: readonly string[] } | undefined;
+  // an exact spot first: the object itself, else an alternative (a one-column constraint written on its column)
+  for (const path of [c.path, ...(opts.alternatives?.(c) ?? [])]) {
+    docs.forEach((d, i) => {
+      const r = resolve(d, path);
+      if (!best && r.depth === path.length) best = { file: i, r, path };
+    });
+    if (best) break;
+  }
+  if (!best) {
+    docs.forEach((d, i) => {
+      const r = resolve(d, c.path);
+      if (r.depth >= 2 && (!best || r.depth > best.r.depth)) best = { file: i, r, path: c.path };
+    });
+  }
+  if (!best) return; // the object is in no file (cannot happen: merged holds a value at every conflict)
+  let { yamlPath } = best.r;
+  let modelPath = best.path.slice(0, best.r.depth);
+  const objNode = best.r.node;
+  if (c.attribute && best.path === c.path && best.r.depth === c.path.length && isMap(objNode)) {
+    const attr = snake(c.attribute);
+    const has = (d: Document) => {
+      const r = resolve(d, c.path);
+      return r.depth === c.path.length && isMap(r.node) && r.node.has(attr);
+    };
+    if (objNode.has(attr) || [...sideDocs.base, ...sideDocs.ours, ...sideDocs.theirs].some(has)) {
+      yamlPath = [...yamlPath, attr];
+      modelPath = [...c.path, c.attribute];
+    }
+  }
+  const key = `${best.file}\u0000${JSON.stringify(yamlPath)}`;
+  const t = targets.get(key) ?? { file: best.file, yamlPath, modelPath, conflicts: [] };
+  t.conflicts.push(c);
+  targets.set(key, t);
+}
+
+/** writeMarker replaces the target's node with a marker block showing base, ours and theirs (and the conflicts inside it). */
+function writeMarker(doc: Document, t: Target, inner: readonly Target[], sideDocs: SideDocs): void {
+  const attrLevel =
+    t.conflicts[0]!.attribute !== undefined &&
+    t.modelPath.length === t.conflicts[0]!.path.length + 1 &&
+    t.modelPath[t.modelPath.length - 1] === t.conflicts[0]!.attribute;
+  const pick = (side: 'base' | 'ours' | 'theirs') => {
+    const c = t.conflicts[0]!;
+    const exact = attrLevel || (t.modelPath.length === c.path.length && t.modelPath.every((x, i) => x === c.path[i]));
+    const fallback = exact ? (c as unknown as Record<string, unknown>)[side] : undefined;
+    const fb = fallback !== undefined && (typeof fallback !== 'object' || fallback === null) ? fallback : undefined;
+    // a rename/rename: each side's object sits under that side's name
+    const path =
+      c.kind === 'rename/rename' && exact && typeof fallback === 'string'
+        ? [...t.modelPath.slice(0, -1), fallback]
+        : t.modelPath;
+    return sideNode(sideDocs[side], path, fb, doc);
+  };
+  const about = [...t.conflicts, ...inner.flatMap((w) => w.conflicts)].map((c) => `${c.kind}: ${c.message}`).join('; ');
+  const block = doc.createNode({ [MARKER]: { about, base: null, ours: null, theirs: null } });
+  const body = (block as unknown as { get(k: string): { set(k: string, v: unknown): void } }).get(MARKER);
+  body.set('base', pick('base'));
+  body.set('ours', pick('ours'));
+  body.set('theirs', pick('theirs'));
+  doc.setIn(t.yamlPath, block);
+  // block style along the path so the marker reads as a block, whatever the surrounding flow style
+  let n: unknown = doc.contents;
+  for (const k of [...t.yamlPath, MARKER]) {
+    if (isMap(n) || isSeq(n)) {
+      n.flow = false;
+      n = n.get(k, true);
+    }
+  }
+  if (isMap(n)) n.flow = false;
 }
 
 /** findMarkers lists where `<<<conflict` markers are left in files (text scan, 1-based line and column). */
