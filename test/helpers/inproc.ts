@@ -31,7 +31,9 @@ export async function runInProcess(
   extra: Record<string, string | undefined> = {},
 ): Promise<CliResult> {
   const moved = withoutCwdFlags(cwd, args);
-  if (busy || !moved) return runCli(cwd, args, extra);
+  // oclif's help prints through console.log, which the test runner takes over: help runs as a child process
+  const help = args[0] === 'help' || args.some((a) => a === '--help' || a === '-h');
+  if (busy || !moved || help) return runCli(cwd, args, extra);
   busy = true;
   try {
     const r = await inProcess(moved.cwd, moved.args, extra);

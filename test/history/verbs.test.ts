@@ -6,11 +6,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempProject, type Project } from '../helpers/cli.js';
+import { type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 
 let p: Project;
 beforeEach(async () => {
-  p = tempProject('sv-verbs-');
+  p = inProcessProject('sv-verbs-');
   expect((await p.run('init')).code).toBe(0);
   p.write('schema/schema.yaml', base);
 });

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { hasStackTrace, tempProject, type Project } from '../helpers/cli.js';
+import { hasStackTrace, type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 import pg from 'pg';
 
@@ -25,14 +26,14 @@ create view recent as select id, created_at from "user accounts" where created_a
 
 let p: Project;
 beforeAll(async () => {
-  p = tempProject('sv-h3-');
+  p = inProcessProject('sv-h3-');
   expect((await p.run('init')).code).toBe(0);
 });
 afterAll(() => p.cleanup());
 
 describe('schemaver import', () => {
   it('keeps rules as definition objects and what it does not model under unmanaged, then commits and checks', async () => {
-    const q = tempProject('sv-h3u-');
+    const q = inProcessProject('sv-h3u-');
     try {
       expect((await q.run('init')).code).toBe(0);
       q.write(
@@ -91,7 +92,7 @@ describe('schemaver import', () => {
     const r = await p.run('import', '--sql', 'plain.sql');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('error[schema-not-empty]');
-    const q = tempProject('sv-h3-force-');
+    const q = inProcessProject('sv-h3-force-');
     try {
       q.write('schema/old.yaml', 'tables:\n  old: { columns: { a: int } }\n');
       q.write('rich.sql', RICH);
@@ -163,7 +164,7 @@ describe('schemaver import --url', async () => {
   const up = await serverAvailable();
   it.skipIf(!up)('reads a PostgreSQL server into the same YAML as the DDL file', async () => {
     const db = await createDatabase('sv_h3_import');
-    const q = tempProject('sv-h3-url-');
+    const q = inProcessProject('sv-h3-url-');
     try {
       const c = new pg.Client({ connectionString: db.url });
       await c.connect();

@@ -4,18 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/inproc.js';
 
 describe('schemaver plan', () => {
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sv-plan-'));
-    expect((await runCli(dir, ['init'])).code).toBe(0);
+    expect((await runInProcess(dir, ['init'])).code).toBe(0);
     writeFileSync(
       join(dir, 'schema', 'schema.yaml'),
       'tables:\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      nick: text\n      age: integer\n',
     );
-    const c = await runCli(dir, ['commit', '-m', 'one', '--no-verify']);
+    const c = await runInProcess(dir, ['commit', '-m', 'one', '--no-verify']);
     expect(c.code, c.stderr).toBe(0);
     writeFileSync(
       join(dir, 'schema', 'schema.yaml'),
@@ -25,7 +25,7 @@ describe('schemaver plan', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints the up migration from HEAD to WORKING', async () => {
-    const r = await runCli(dir, ['plan']);
+    const r = await runInProcess(dir, ['plan']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('ALTER TABLE public.users RENAME COLUMN nick TO nickname;');
     expect(r.stdout).toContain('ALTER TABLE public.users DROP COLUMN age;');
@@ -34,7 +34,7 @@ describe('schemaver plan', () => {
   });
 
   it('prints the down migration with --down', async () => {
-    const r = await runCli(dir, ['plan', '--down']);
+    const r = await runInProcess(dir, ['plan', '--down']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('DROP TABLE public.posts;');
     expect(r.stdout).toContain('ALTER TABLE public.users ADD COLUMN age integer;');
@@ -42,7 +42,7 @@ describe('schemaver plan', () => {
   });
 
   it('lists steps with flags in --json', async () => {
-    const r = await runCli(dir, ['plan', 'HEAD', 'WORKING', '--json']);
+    const r = await runInProcess(dir, ['plan', 'HEAD', 'WORKING', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const j = r.json<{
       direction: string;
@@ -59,7 +59,7 @@ describe('schemaver plan', () => {
   });
 
   it('exits 2 on an unknown revision', async () => {
-    const r = await runCli(dir, ['plan', 'nope', '--json']);
+    const r = await runInProcess(dir, ['plan', 'nope', '--json']);
     expect(r.code).toBe(2);
     expect(r.json<{ error: { code: string } }>().error.code).toBe('unknown-revision');
   });
@@ -68,14 +68,14 @@ describe('schemaver plan', () => {
 describe('plan --down judges hazards as downgrade does', () => {
   it('undoing a rename is not destructive (example project, HEAD~2 -> HEAD~1 renames authors.born_on)', async () => {
     const repo = join(fileURLToPath(import.meta.url), '..', '..', '..');
-    const r = await runCli(repo, ['plan', 'HEAD~2', 'HEAD~1', '--down', '--json']);
+    const r = await runInProcess(repo, ['plan', 'HEAD~2', 'HEAD~1', '--down', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const j = r.json<{ steps: { what: string; destructive: boolean }[] }>();
     const undo = j.steps.find((s) => s.what === 'undo rename column authors.born_on to birth_date');
     expect(undo).toMatchObject({ destructive: false });
     // undoing an added column does lose data, as `downgrade --sql` says over the same edge
     expect(j.steps.find((s) => s.what === 'undo add column books.published_on')).toMatchObject({ destructive: true });
-    const sql = await runCli(repo, ['downgrade', 'HEAD~2', '--from', 'HEAD~1', '--sql', '--json']);
+    const sql = await runInProcess(repo, ['downgrade', 'HEAD~2', '--from', 'HEAD~1', '--sql', '--json']);
     expect(sql.code, sql.stderr).toBe(0);
     const lossy = sql.json<{ destructive: { what: string }[] }>().destructive.map((s) => s.what);
     expect(lossy.some((w) => /born_on|birth_date/.test(w))).toBe(false);

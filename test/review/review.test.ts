@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempProject, type Project } from '../helpers/cli.js';
+import { type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -18,7 +19,7 @@ const BASE =
   'tables:\n  teams:\n    columns:\n      id: { type: bigint, primary_key: true }\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      email: text\n      legacy: text\n';
 
 async function project(): Promise<{ p: Project; base: string; head: string }> {
-  const p = tempProject('sv-review-');
+  const p = inProcessProject('sv-review-');
   made.push(p);
   expect((await p.run('init')).code).toBe(0);
   p.write('schema/schema.yaml', BASE);
