@@ -56,7 +56,47 @@ export async function fsck(gitdir: string, hashSchema: (model: unknown) => strin
       ...extra,
     });
   };
-  // refs
+  const { tips, refs } = await readTips(gitdir, add, fail);
+  const { commits, objectsSeen } = walkHistory(objects, tips, hashSchema, add, fail);
+  const packs = checkPacks(objects, gitdir, add);
+  const loose = checkLoose(objects, objectsSeen, add);
+  const dangling = danglingCommits(objects, commits);
+  const pending = await pendingRoot(gitdir);
+  const lost = dangling.filter((d) => d !== pending);
+  if (tips.length === 0 && lost.length)
+    add({
+      code: 'missing-ref',
+      message: `no branch or tag exists, but the store holds ${lost.length} commit(s): HEAD's branch ref was deleted`,
+      fix: `restore .schemaver/refs/ from your application repository (\`git checkout -- .schemaver\`), or recreate the branch at its last commit: \`schemaver branch NAME ID\` (the newest of ${lost
+        .slice(0, 5)
+        .map((d) => d.slice(0, 7))
+        .join(', ')}), or write the id into .schemaver/refs/heads/<branch>`,
+      path: 'refs/heads',
+    });
+  if (dangling.length)
+    add({
+      severity: 'warning',
+      code: 'dangling-commits',
+      message: `${dangling.length} commit(s) no ref reaches: ${dangling
+        .slice(0, 5)
+        .map((d) => d.slice(0, 7))
+        .join(', ')}`,
+      fix: 'harmless when left by an interrupted commit; a lost branch comes back with `schemaver branch NAME ID`',
+    });
+  checkState(gitdir, add);
+  const ok = !findings.some((f) => f.severity === 'error');
+  return { ok, findings, checked: { commits: commits.size, objects: objectsSeen.size, refs, packs, loose }, dangling };
+}
+
+/** Fail records a SchemaverError as a finding (anything else is rethrown). */
+type Fail = (e: unknown, extra?: Partial<Finding>) => void;
+
+/** readTips reads every ref (loose and packed) and HEAD: the tips history is walked from. */
+async function readTips(
+  gitdir: string,
+  add: Add,
+  fail: Fail,
+): Promise<{ tips: { ref: string; id: string }[]; refs: number }> {
   const tips: { ref: string; id: string }[] = [];
   let refs = 0;
   const walkRefs = (dir: string, rel: string) => {
@@ -102,7 +142,17 @@ export async function fsck(gitdir: string, hashSchema: (model: unknown) => strin
   } catch (e) {
     fail(e, { path: 'HEAD' });
   }
-  // reachable history
+  return { tips, refs };
+}
+
+/** walkHistory checks every commit the tips reach (and every object of their trees). */
+function walkHistory(
+  objects: ObjectReader,
+  tips: readonly { ref: string; id: string }[],
+  hashSchema: (model: unknown) => string,
+  add: Add,
+  fail: Fail,
+): { commits: Set<string>; objectsSeen: Set<string> } {
   const commits = new Set<string>();
   const objectsSeen = new Set<string>();
   const stack: string[] = [];
@@ -137,34 +187,7 @@ export async function fsck(gitdir: string, hashSchema: (model: unknown) => strin
       fail(e, { commit: id });
     }
   }
-  const packs = checkPacks(objects, gitdir, add);
-  const loose = checkLoose(objects, objectsSeen, add);
-  const dangling = danglingCommits(objects, commits);
-  const pending = await pendingRoot(gitdir);
-  const lost = dangling.filter((d) => d !== pending);
-  if (tips.length === 0 && lost.length)
-    add({
-      code: 'missing-ref',
-      message: `no branch or tag exists, but the store holds ${lost.length} commit(s): HEAD's branch ref was deleted`,
-      fix: `restore .schemaver/refs/ from your application repository (\`git checkout -- .schemaver\`), or recreate the branch at its last commit: \`schemaver branch NAME ID\` (the newest of ${lost
-        .slice(0, 5)
-        .map((d) => d.slice(0, 7))
-        .join(', ')}), or write the id into .schemaver/refs/heads/<branch>`,
-      path: 'refs/heads',
-    });
-  if (dangling.length)
-    add({
-      severity: 'warning',
-      code: 'dangling-commits',
-      message: `${dangling.length} commit(s) no ref reaches: ${dangling
-        .slice(0, 5)
-        .map((d) => d.slice(0, 7))
-        .join(', ')}`,
-      fix: 'harmless when left by an interrupted commit; a lost branch comes back with `schemaver branch NAME ID`',
-    });
-  checkState(gitdir, add);
-  const ok = !findings.some((f) => f.severity === 'error');
-  return { ok, findings, checked: { commits: commits.size, objects: objectsSeen.size, refs, packs, loose }, dangling };
+  return { commits, objectsSeen };
 }
 
 /** pick keeps the locating fields of an error's data. */
