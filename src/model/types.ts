@@ -172,11 +172,21 @@ export interface Column {
   readonly identity?: { readonly mode: 'always' | 'by_default'; readonly options?: SequenceOptions };
   /** serial: the column is serial/bigserial/smallserial (an owned sequence with nextval default). */
   readonly serial?: boolean;
-  /** generated: STORED generated column expression. */
+  /** generated: generated column expression (STORED unless `virtual`). */
   readonly generated?: string;
+  /** storage: SET STORAGE other than the type's default (`external` keeps long values uncompressed out of line). */
+  readonly storage?: 'plain' | 'external' | 'extended' | 'main';
+  /** compression: SET COMPRESSION of the column's long values; omitted = the server's default_toast_compression. */
+  readonly compression?: 'pglz' | 'lz4';
+  /** statistics: SET STATISTICS target of the column (0-10000); omitted = default_statistics_target. */
+  readonly statistics?: number;
+  /** virtual: the generated column is VIRTUAL, computed when read (PostgreSQL 18); omitted = STORED. */
+  readonly virtual?: boolean;
   readonly collation?: string;
   /** grants: column privileges (select, insert, update, references) by grantee. */
   readonly grants?: Grants;
+  /** sequenceGrants: the ACL of a serial or identity column's own sequence (`GRANT USAGE ON SEQUENCE t_id_seq`). */
+  readonly sequenceGrants?: Grants;
   readonly comment?: string;
   readonly renamedFrom?: string;
   /** convertUsing: YAML `using:`, how a type change converts the old values (`USING` expression); a hint like renamedFrom, not identity. */
@@ -232,6 +242,8 @@ export interface ForeignKey extends ConstraintTiming {
   readonly refTable: string; // table id
   readonly refColumns: readonly string[];
   readonly onDelete?: FkAction; // omitted = no_action
+  /** onDeleteColumns: the columns ON DELETE SET NULL / SET DEFAULT sets (`SET NULL (author_id)`); omitted = all. */
+  readonly onDeleteColumns?: readonly string[];
   readonly onUpdate?: FkAction;
   readonly match?: 'simple' | 'full'; // omitted = simple
   readonly notValid?: boolean;

@@ -1,7 +1,7 @@
 /** A table's columns: the short form (`name: type`), the quick long form and the general one with its column-level constraints. */
 import { SERIAL_TYPES, normalizeCollation, normalizeType } from '../canon/types.js';
 import { KEYS } from './keys.js';
-import { readGrants } from './grants.js';
+import { readGrants, readGrantsNode } from './grants.js';
 import type { Ctx, Keyed, Entry, MapNode, Node } from './node.js';
 import { readBool, readDefault, readExpr, readName, readSeqOptions, readText, refId, splitRef } from './common.js';
 import { undef, type Draft, type DraftColumn, type DraftFk, type DraftTable } from './drafts.js';
@@ -60,10 +60,24 @@ export function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   if (k.has('identity')) readIdentity(ctx, col, k.get('identity')!.value);
   const generated = readExpr(ctx, k, 'generated');
   if (generated !== undefined) col.generated = generated;
+  const virtualE = k.get('virtual');
+  if (virtualE && ctx.bool(virtualE.value, '`virtual`')) {
+    if (generated === undefined)
+      ctx.error(
+        'invalid-value',
+        virtualE.keyNode,
+        `${what}: \`virtual\` needs \`generated\``,
+        'add `generated: <expression>`, or remove `virtual`',
+      );
+    else col.virtual = true;
+  }
+  readColumnSettings(ctx, k, col);
   const collation = readText(ctx, k, 'collation');
   if (collation !== undefined) col.collation = normalizeCollation(collation);
   col.comment = readText(ctx, k, 'comment');
   col.grants = readGrants(ctx, k, 'column', `column \`${col.name}\``);
+  const sg = k.get('sequence_grants');
+  if (sg) col.sequenceGrants = readGrantsNode(ctx, sg.value, 'sequence', `the sequence of column \`${col.name}\``);
   col.renamedFrom = readName(ctx, k, 'renamed_from');
   const using = readExpr(ctx, k, 'using');
   if (using !== undefined) col.convertUsing = using;
@@ -277,4 +291,24 @@ function parseColumnReference(ctx: Ctx, t: DraftTable, column: string, refE: Ent
   }
   readFkOptions(ctx, fk, k);
   t.foreignKeys.push(undef(fk));
+}
+
+/** readColumnSettings reads a column's `storage`, `compression` and `statistics` (SET STORAGE / COMPRESSION / STATISTICS). */
+function readColumnSettings(ctx: Ctx, k: Keyed, col: DraftColumn): void {
+  const storage = k.get('storage');
+  if (storage) {
+    const v = ctx.oneOf(storage.value, ['plain', 'external', 'extended', 'main'] as const, '`storage`');
+    if (v) col.storage = v;
+  }
+  const compression = k.get('compression');
+  if (compression) {
+    const v = ctx.oneOf(compression.value, ['pglz', 'lz4'] as const, '`compression`');
+    if (v) col.compression = v;
+  }
+  const stats = k.get('statistics');
+  const n = stats ? ctx.num(stats.value, '`statistics`', 0n) : undefined;
+  if (stats && n !== undefined) {
+    if (Number(n) > 10000) ctx.error('invalid-value', stats.value, '`statistics` must be at most 10000');
+    else col.statistics = Number(n);
+  }
 }

@@ -176,6 +176,7 @@ export function parseForeignKey(ctx: Ctx, t: DraftTable, n: Node, name: string |
     if (rk.has('columns')) fk.refColumns = ctx.texts(rk.get('columns')!.value, '`references.columns`');
   }
   readFkOptions(ctx, fk, k);
+  readOnDeleteColumns(ctx, fk, k, columns);
   fk.comment = readText(ctx, k, 'comment');
   fk.renamedFrom = readName(ctx, k, 'renamed_from');
   t.foreignKeys.push(undef(fk));
@@ -340,4 +341,25 @@ export function parseIndex(
   ix.comment = readText(ctx, k, 'comment');
   ix.renamedFrom = readName(ctx, k, 'renamed_from');
   return undef(ix);
+}
+
+/** readOnDeleteColumns reads `on_delete_columns` (ON DELETE SET NULL / SET DEFAULT (columns)) of a table-level foreign key. */
+function readOnDeleteColumns(ctx: Ctx, fk: DraftFk, k: Keyed, columns: readonly string[]): void {
+  const e = k.get('on_delete_columns');
+  const dc = e ? ctx.texts(e.value, '`on_delete_columns`') : undefined;
+  if (!e || !dc) return;
+  if (fk.onDelete !== 'set_null' && fk.onDelete !== 'set_default')
+    ctx.error(
+      'invalid-value',
+      e.keyNode,
+      '`on_delete_columns` needs `on_delete: set_null` or `on_delete: set_default`',
+      'add `on_delete: set_null`, or remove `on_delete_columns`',
+    );
+  else if (dc.some((c) => !columns.includes(c)))
+    ctx.error(
+      'invalid-value',
+      e.value,
+      `every column of \`on_delete_columns\` must be one of the foreign key's \`columns\` (${columns.join(', ')})`,
+    );
+  else fk.onDeleteColumns = dc;
 }

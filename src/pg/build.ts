@@ -31,7 +31,7 @@ export function rolesOf(...schemas: readonly Schema[]): string[] {
     for (const t of Object.values(s.tables)) {
       for (const p of Object.values(t.policies)) for (const r of p.roles) add(r);
       obj(t);
-      for (const c of t.columns) obj(c);
+      for (const c of t.columns) (obj(c), obj({ grants: c.sequenceGrants }));
     }
     for (const m of [s.schemas, s.enums, s.composites, s.domains, s.sequences, s.views, s.functions])
       for (const o of Object.values(m as Readonly<Record<string, { grants?: Grants; owner?: string }>>)) obj(o);

@@ -27,6 +27,28 @@ export function planChangeDrafts(ctx: PlanContext, input: readonly Change[]): vo
   planSqlObjects(ctx, all);
 }
 
+/**
+ * recreatedPartitions adds to `recreate` the partitions (at any depth) of recreated partitioned tables that exist on
+ * both sides, and returns a drop and an add for each one that has no change of its own: dropping the parent drops
+ * them, so they must be created again under the new parent even when nothing about them changed.
+ */
+function recreatedPartitions(ctx: PlanContext, recreate: Set<string>, changes: readonly Change[]): Change[] {
+  const changed = new Set(changes.filter((c) => c.kind === 'table' && c.op === 'alter').map((c) => c.id));
+  const out: Change[] = [];
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [id, t] of Object.entries(ctx.from.tables)) {
+      const b = ctx.to.tables[id];
+      if (recreate.has(id) || !b || !t.partitionOf || !recreate.has(t.partitionOf.parent)) continue;
+      recreate.add(id);
+      grew = true;
+      if (!changed.has(id))
+        out.push({ op: 'drop', kind: 'table', id, def: t }, { op: 'add', kind: 'table', id, def: b });
+    }
+  }
+  return out;
+}
+
 /** expandChanges adds the grant steps and turns a change of a table's partitioning into its drop and re-create. */
 function expandChanges(ctx: PlanContext, input: readonly Change[]): Change[] {
   const changes = planGrants(ctx, input);
@@ -35,7 +57,7 @@ function expandChanges(ctx: PlanContext, input: readonly Change[]): Change[] {
   for (const c of changes) {
     if (c.op === 'alter' && c.kind === 'table' && c.attrs.some((a) => a.attr === 'partitionBy')) recreate.add(c.id);
   }
-  const all: Change[] = [];
+  const all: Change[] = [...recreatedPartitions(ctx, recreate, changes)];
   for (const c of changes) {
     if ('table' in c && c.table && recreate.has(c.table) && c.op !== 'rename') continue;
     if (c.op === 'alter' && c.kind === 'table' && recreate.has(c.id)) {

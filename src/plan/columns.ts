@@ -6,6 +6,7 @@ import { createGrants } from '../sql/grants.js';
 import type { Column, Sequence, SequenceOptions } from '../model/types.js';
 import { qid } from '../model/ids.js';
 import {
+  columnSettings,
   columnDef,
   commentOn,
   defaultSql,
@@ -168,15 +169,18 @@ export function alterColumn(
   const C = `${T} ALTER COLUMN ${quoteIdent(b.name)}`;
   const comment =
     a.comment !== b.comment ? [commentOn('COLUMN', `${rel(table)}.${quoteIdent(b.name)}`, b.comment)] : [];
-  if (b.generated && a.generated !== b.generated) {
-    // a stored generation expression cannot be added or changed in place on every version: drop and add
+  const virtualDrop = a.generated && a.virtual && !b.generated; // a virtual column has no DROP EXPRESSION
+  if ((b.generated && (a.generated !== b.generated || !!a.virtual !== !!b.virtual)) || virtualDrop) {
+    // a generation expression cannot be added or changed in place on every version (nor made stored or
+    // virtual): drop and add
     return {
       sql: [
         `${T} DROP COLUMN ${quoteIdent(a.name)}`,
         `${T} ADD COLUMN ${columnDef(b, ty)}`,
+        ...columnSettings(table, undefined, b),
         ...(b.comment !== undefined ? [commentOn('COLUMN', `${rel(table)}.${quoteIdent(b.name)}`, b.comment)] : []),
       ],
-      destructive: !a.generated,
+      destructive: !a.generated || !!virtualDrop, // a virtual column's computed values do not stay behind
       rewrite: true,
       lock: true,
     };
@@ -220,7 +224,7 @@ export function alterColumn(
     sql.push(`${C} SET DEFAULT nextval(${quoteLiteral(seq)}::regclass)`);
   }
   sql.push(...identityChange(C, a, b));
-  sql.push(...comment);
+  sql.push(...columnSettings(table, a, b), ...comment);
   const rewrite = typeChanged && !typeNeedsNoRewrite(a.type, b.type);
   return {
     sql,
@@ -265,7 +269,7 @@ function quoteIdentDotted(c: string): string {
 
 /** addColumn writes ADD COLUMN (and the column's comment). */
 export function addColumn(table: string, c: Column, ty: TypeNamer): ColumnSql {
-  const sql = [`ALTER TABLE ${rel(table)} ADD COLUMN ${columnDef(c, ty)}`];
+  const sql = [`ALTER TABLE ${rel(table)} ADD COLUMN ${columnDef(c, ty)}`, ...columnSettings(table, undefined, c)];
   if (c.comment !== undefined) sql.push(commentOn('COLUMN', `${rel(table)}.${quoteIdent(c.name)}`, c.comment));
   sql.push(...createGrants(`TABLE ${rel(table)}`, 'column', c.grants, c.name));
   const d = c.default && 'sql' in c.default ? c.default.sql : '';

@@ -144,6 +144,10 @@ export function planDomain(ctx: PlanContext, c: ObjectChange<'domain'>): void {
       object: c.id,
       sql: [`DROP DOMAIN ${rel(c.id)}`],
       reverse: createDomain(c.id, c.def, ty),
+      // a function its checks call is dropped after it (`dropfn:` keys, required by function drops)
+      provides: requires(c.def)
+        .filter((k) => k.startsWith('fn:'))
+        .map((k) => `drop${k}`),
     });
   else if (ctx.recreatedEnums.has(c.id)) {
     emit(ctx, {
@@ -318,7 +322,13 @@ function recreateDomainSql(
     const col = side === 'from' ? c.from : c.to;
     return col && !col.serial && !col.identity && !col.generated ? col.default : undefined;
   };
-  const sql = [`ALTER DOMAIN ${rel(id)} RENAME TO ${quoteIdent(tmp)}`, ...createDomain(id, d, ctx.ty)];
+  // routines taking or returning the domain would follow it to the old name: drop them first, create them after
+  const fns = typedFunctions(ctx, id, before);
+  const sql = [
+    ...fns.map((f) => dropFunction(f)),
+    `ALTER DOMAIN ${rel(id)} RENAME TO ${quoteIdent(tmp)}`,
+    ...createDomain(id, d, ctx.ty),
+  ];
   for (const c of enumColumns(ctx, id)) {
     const C = `ALTER TABLE ${rel(c.table)} ALTER COLUMN ${quoteIdent(c.from.name)}`;
     const arr = /(\[\])+$/.exec(c.from.type)?.[0] ?? '';
@@ -328,6 +338,8 @@ function recreateDomainSql(
     if (dd) sql.push(`${C} SET DEFAULT ${defaultSql(dd)}`);
   }
   sql.push(`DROP DOMAIN ${qualified(schemaOf(id), tmp)}`);
+  const other = after === 'from' ? ctx.from : ctx.to;
+  for (const f of fns) sql.push(...createFunction(other.functions[funcKey(ctx, f, before)] ?? f));
   return sql;
 }
 

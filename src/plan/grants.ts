@@ -5,7 +5,9 @@
  * objects this plan creates do not pick up defaults they were not declared with.
  */
 import type { AlterChange, Change } from '../model/changes.js';
-import { assertNever, type DefaultPrivilege, type Func, type Grants, type Table } from '../model/types.js';
+import { assertNever, type Column, type DefaultPrivilege, type Func, type Grants, type Table } from '../model/types.js';
+import { stableJson } from '../diff/index.js';
+import { serialSequence } from './columns.js';
 import { defaultPrivilegeClass, type PrivClass } from '../model/privileges.js';
 import {
   aclChangeSql,
@@ -97,8 +99,9 @@ export function planGrants(ctx: PlanContext, changes: readonly Change[]): Change
       if (!attrs.length) continue;
       c = { ...c, attrs };
     }
+    c = planSequenceGrants(ctx, c);
     if (c.op !== 'alter' || !c.attrs.some((a) => a.attr === 'grants')) {
-      rest.push(c);
+      if (c.op !== 'alter' || c.attrs.length) rest.push(c);
       continue;
     }
     const t = targetOf(c);
@@ -195,4 +198,61 @@ function planTableStorage(ctx: PlanContext, c: AlterChange & { kind: 'table' }):
       reverse: [replicaIdentitySql(T, a)],
       requires: [`rel:${bare(c.id)}`],
     });
+}
+
+/** ownSequence is the qualified name of the sequence a serial or identity column owns (`<table>_<column>_seq`). */
+function ownSequence(table: string, c: Column | undefined): string | undefined {
+  return c && (c.serial || c.identity) ? serialSequence(table, c.name) : undefined;
+}
+
+/**
+ * sequenceGrantSteps drafts the ACL change of the sequences the columns own, from `a` to `b` (columns by name): a
+ * grant after every object exists where the sequence is there after, or a revoke before anything is dropped.
+ */
+function sequenceGrantSteps(ctx: PlanContext, table: string, a: readonly Column[], b: readonly Column[]): void {
+  for (const name of new Set([...a, ...b].map((c) => c.name))) {
+    const ca = a.find((c) => c.name === name);
+    const cb = b.find((c) => c.name === name);
+    const [sa, sb] = [ownSequence(table, ca), ownSequence(table, cb)];
+    const [ga, gb] = [sa ? ca?.sequenceGrants : undefined, sb ? cb?.sequenceGrants : undefined];
+    if (stableJson(ga ?? null) === stableJson(gb ?? null)) continue;
+    const late = sb !== undefined; // the sequence exists after the change: grant once everything is created
+    const seq = (sb ?? sa)!;
+    // back to the default ACL: reset to NULL too, as for every relation (see aclResetSql)
+    const change = (to: Grants | undefined, from: Grants | undefined): string[] => [
+      ...aclChangeSql(`SEQUENCE ${seq}`, 'sequence', from, to),
+      ...(to === undefined && from !== undefined ? [aclResetSql(seq)] : []),
+    ];
+    emit(ctx, {
+      phase: late ? PHASE_GRANTS : PHASE.rename + 0.95,
+      what: `change privileges on sequence ${seq} of ${table}.${name}`,
+      object: `${table}.${name}`,
+      sql: change(late ? gb : undefined, ga),
+      reverse: change(ga, late ? gb : undefined),
+      requires: [`rel:${bare(table)}`],
+    });
+  }
+}
+
+/**
+ * planSequenceGrants drafts the sequence ACL steps of a table or column change (created, dropped or changed serial
+ * and identity columns) and returns the change without its `sequenceGrants` attribute.
+ */
+function planSequenceGrants(ctx: PlanContext, c: Change): Change {
+  if (c.kind === 'table' && (c.op === 'add' || c.op === 'drop')) {
+    const cols = c.def.columns;
+    sequenceGrantSteps(ctx, c.id, c.op === 'drop' ? cols : [], c.op === 'add' ? cols : []);
+  } else if (c.kind === 'column' && (c.op === 'add' || c.op === 'drop')) {
+    const col = [c.def as Column];
+    sequenceGrantSteps(ctx, c.table!, c.op === 'drop' ? col : [], c.op === 'add' ? col : []);
+  } else if (c.kind === 'column' && c.op === 'alter') {
+    const [a, b] = [c.from as Column, c.to as Column];
+    if (
+      stableJson(a.sequenceGrants ?? null) !== stableJson(b.sequenceGrants ?? null) ||
+      !!(a.serial || a.identity) !== !!(b.serial || b.identity)
+    )
+      sequenceGrantSteps(ctx, c.table!, [a], [b]);
+    return { ...c, attrs: c.attrs.filter((x) => x.attr !== 'sequenceGrants') };
+  }
+  return c;
 }

@@ -44,6 +44,7 @@ export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, drop
       object: c.id,
       sql: [dropFunction(c.def)],
       reverse: createFunction(c.def),
+      requires: [`dropfn:${c.def.name.toLowerCase()}`], // after a dropped domain whose check calls it
     });
   } else {
     const a = c.from;

@@ -2,7 +2,7 @@
  * Steps for the parts of an existing table or view: columns, constraints, indexes, triggers, policies,
  * foreign keys and table-level attributes (RLS, partition attach/detach, inheritance, logging, comment).
  */
-import type { AlterChange, TablePartChange } from '../model/changes.js';
+import type { AddChange, AlterChange, DropChange, TablePartChange } from '../model/changes.js';
 import {
   assertNever,
   type Column,
@@ -28,8 +28,16 @@ import {
   rel,
   type TableConstraint,
 } from '../sql/ddl.js';
-import { quoteIdent } from '../sql/quote.js';
-import { addColumn, alterColumn, dropColumn, NO_CAST, serialSequenceId, type ColumnSql } from './columns.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
+import {
+  addColumn,
+  alterColumn,
+  dropColumn,
+  NO_CAST,
+  serialSequence,
+  serialSequenceId,
+  type ColumnSql,
+} from './columns.js';
 import { SchemaverError } from '../errors.js';
 import { makeObjectName, nameAddition } from '../canon/names.js';
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
@@ -64,12 +72,50 @@ function boundText(b: string): string {
   return /^(for\s+values|default)\b/i.test(t) ? t : `FOR VALUES ${t}`;
 }
 
+/**
+ * parentColumn is partition column `c` with its parent's NOT NULL and DEFAULT on one side (nullable, no default,
+ * when the parent inherits it too); undefined when `t` is no partition there.
+ */
+function parentColumn(ctx: PlanContext, side: 'from' | 'to', t: string, c: Column): Column | undefined {
+  const parentId = ctx[side].tables[t]?.partitionOf?.parent;
+  if (!parentId) return undefined;
+  const parent = ctx[side].tables[parentId];
+  const p = parent?.columns.find((x) => x.name === c.name);
+  const { default: _own, ...rest } = c;
+  const base: Column = { ...rest, nullable: p ? p.nullable : true };
+  if (p?.serial)
+    return { ...base, default: { sql: `nextval(${quoteLiteral(serialSequence(parentId, c.name))}::regclass)` } };
+  return p?.default ? { ...base, default: p.default } : base;
+}
+
+/**
+ * partitionOverride drafts a partition's own NOT NULL / DEFAULT on an inherited column (the model lists such a
+ * column on the partition) as ALTER COLUMN from or back to the parent's, since a partition has no columns to add or
+ * drop; returns false when the change is a real column's.
+ */
+function partitionOverride(ctx: PlanContext, t: string, c: AddChange | DropChange): boolean {
+  const col = c.def as Column;
+  const side = c.op === 'add' ? 'to' : 'from';
+  const base = parentColumn(ctx, side, t, col);
+  if (!base || ctx.createdTables.has(t) || ctx.droppedTables.has(t)) return false;
+  const [a, b] = c.op === 'add' ? [base, col] : [col, base];
+  emit(ctx, {
+    phase: c.op === 'add' ? PHASE.alterTable : PHASE.dropColumn,
+    what: `${c.op === 'add' ? 'set' : 'reset'} partition column ${t}.${col.name}`,
+    object: `${t}.${col.name}`,
+    sql: alterColumn(t, a, b, ctx.ty, ctx.enums).sql,
+    reverse: alterColumn(t, b, a, ctx.ty, ctx.enums).sql,
+  });
+  return true;
+}
+
 /** planSubObject drafts a change of a column, constraint, index, trigger or policy of an existing table/view. */
 export function planSubObject(ctx: PlanContext, c: TablePartChange): void {
   const t = c.table!;
   const obj = `${t}.${c.id}`;
   switch (c.kind) {
     case 'column':
+      if ((c.op === 'add' || c.op === 'drop') && partitionOverride(ctx, t, c)) return;
       return planColumnChange(ctx, c, t, obj);
     case 'primary_key':
     case 'unique':

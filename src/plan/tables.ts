@@ -66,7 +66,7 @@ function planTableDrops(ctx: PlanContext): void {
       what: `drop table ${id}`,
       object: id,
       sql: [`DROP TABLE ${rel(id)}`],
-      reverse: tableSql(ctx, id, t, []), // its foreign keys come back with the reverses of their own drop steps
+      reverse: tableSql(ctx, id, t, [], ctx.from), // its foreign keys come back with the reverses of their own drop steps
       destructive: true,
       provides: [`tdrop:${id}`],
       requires: children.map((o) => `tdrop:${o}`),
@@ -85,7 +85,7 @@ function planTableCreates(ctx: PlanContext): void {
       phase: PHASE.createTable,
       what: `create table ${id}`,
       object: id,
-      sql: tableSql(ctx, id, t, fks),
+      sql: tableSql(ctx, id, t, fks, ctx.to),
       reverse: [`DROP TABLE ${rel(id)}`],
       provides: [`rel:${bare(id)}`, `type:${bare(id)}`],
       requires: [
@@ -246,9 +246,9 @@ function tableRequires(t: Table): string[] {
 }
 
 /** tableSql drafts CREATE TABLE (with indexes, inline constraints and foreign keys, RLS flags, comments). */
-function tableSql(ctx: PlanContext, id: string, t: Table, fks: readonly ForeignKey[]): string[] {
+function tableSql(ctx: PlanContext, id: string, t: Table, fks: readonly ForeignKey[], side: Schema): string[] {
   return [
-    createTable(id, t, ctx.ty, fks),
+    createTable(id, t, ctx.ty, fks, t.partitionOf ? side.tables[t.partitionOf.parent] : undefined),
     ...tableExtras(id, t, ctx.ty),
     ...fks.flatMap((fk) => constraintComment(id, fk)),
   ];

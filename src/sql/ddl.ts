@@ -151,7 +151,7 @@ export function columnDef(c: Column, ty: TypeNamer): string {
     parts.push(ty(c.type));
   }
   if (c.collation) parts.push(`COLLATE ${dottedName(c.collation)}`);
-  if (c.generated) parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`);
+  if (c.generated) parts.push(`GENERATED ALWAYS AS (${c.generated}) ${c.virtual ? 'VIRTUAL' : 'STORED'}`);
   else if (c.identity) {
     const o = seqOptions(c.identity.options);
     parts.push(
@@ -202,6 +202,7 @@ export function constraintDef(c: TableConstraint): string {
       if (c.match === 'full') s += ' MATCH FULL';
       if (c.onUpdate && c.onUpdate !== 'no_action') s += ` ON UPDATE ${ACTIONS[c.onUpdate]}`;
       if (c.onDelete && c.onDelete !== 'no_action') s += ` ON DELETE ${ACTIONS[c.onDelete]}`;
+      if (c.onDeleteColumns?.length) s += ` (${cols(c.onDeleteColumns)})`;
       return s + timing(c);
     }
     case 'exclusion': {
@@ -253,14 +254,22 @@ export function inlineConstraints(t: Table): TableConstraint[] {
  * createTable writes CREATE TABLE with its columns and inline constraints (no indexes, triggers, policies). Foreign
  * keys are written inline only when the planner passes them in `fks` (their target exists by then).
  */
-export function createTable(id: string, t: Table, ty: TypeNamer, fks: readonly ForeignKey[] = []): string {
+export function createTable(
+  id: string,
+  t: Table,
+  ty: TypeNamer,
+  fks: readonly ForeignKey[] = [],
+  parent?: Table,
+): string {
   const body: string[] = [];
   if (t.partitionOf) {
-    // columns come from the parent; only local constraints and column options are written
+    // columns come from the parent; only local constraints and column options are written (a NOT NULL of the
+    // partition's own when the parent's column is nullable: `PARTITION OF p (bar NOT NULL)`)
     const items = inlineConstraints(t).map(constraintDef);
     for (const c of t.columns) {
       const opts: string[] = [];
       if (c.default && !c.identity && !c.generated) opts.push(`DEFAULT ${defaultSql(c.default)}`);
+      if (!c.nullable && parent?.columns.find((p) => p.name === c.name)?.nullable) opts.push('NOT NULL');
       if (opts.length) items.unshift(`${quoteIdent(c.name)} WITH OPTIONS ${opts.join(' ')}`);
     }
     const head = `CREATE${t.unlogged ? ' UNLOGGED' : ''} TABLE ${rel(id)} PARTITION OF ${rel(t.partitionOf.parent)}`;
@@ -282,6 +291,21 @@ export function boundSql(bound: string): string {
   return /^(for\s+values|default)\b/i.test(b) ? b : `FOR VALUES ${b}`;
 }
 
+/**
+ * columnSettings writes SET STORAGE / COMPRESSION / STATISTICS of column `b` where they differ from `a` (a column
+ * just created when `a` is undefined); separate statements, which PostgreSQL 14+ accepts (a storage reset, `SET
+ * STORAGE DEFAULT`, needs 16+).
+ */
+export function columnSettings(table: string, a: Column | undefined, b: Column): string[] {
+  const C = `ALTER TABLE ${rel(table)} ALTER COLUMN ${quoteIdent(b.name)}`;
+  const out: string[] = [];
+  if ((a?.storage ?? '') !== (b.storage ?? '')) out.push(`${C} SET STORAGE ${(b.storage ?? 'default').toUpperCase()}`);
+  if ((a?.compression ?? '') !== (b.compression ?? ''))
+    out.push(`${C} SET COMPRESSION ${(b.compression ?? 'default').toUpperCase()}`);
+  if ((a?.statistics ?? -1) !== (b.statistics ?? -1)) out.push(`${C} SET STATISTICS ${b.statistics ?? -1}`);
+  return out;
+}
+
 /** tableExtras writes what follows CREATE TABLE: NOT VALID checks, indexes, RLS flags, comments. */
 export function tableExtras(id: string, t: Table, ty: TypeNamer): string[] {
   const out: string[] = [];
@@ -290,6 +314,7 @@ export function tableExtras(id: string, t: Table, ty: TypeNamer): string[] {
   if (t.rowLevelSecurity) out.push(`ALTER TABLE ${rel(id)} ENABLE ROW LEVEL SECURITY`);
   if (t.forceRowLevelSecurity) out.push(`ALTER TABLE ${rel(id)} FORCE ROW LEVEL SECURITY`);
   if (t.comment !== undefined) out.push(commentOn('TABLE', rel(id), t.comment));
+  for (const c of t.columns) out.push(...columnSettings(id, undefined, c));
   for (const c of t.columns)
     if (c.comment !== undefined) out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(c.name)}`, c.comment));
   for (const c of inlineConstraints(t)) out.push(...constraintComment(id, c));

@@ -14,6 +14,7 @@ import { nameKey } from './names.js';
 import {
   defaultTree,
   flag,
+  grantsTree,
   indexTree,
   mapOf,
   named,
@@ -99,7 +100,7 @@ function columnLevel(
   let pkTable: YamlTree | undefined;
   const pk = t.primaryKey;
   if (pk) {
-    const plain = !pk.include?.length && !pk.deferrable && !pk.initiallyDeferred && !pk.comment && !pk.renamedFrom;
+    const plain = !pk.include?.length && !pk.withoutOverlaps && !pk.deferrable && !pk.initiallyDeferred && !pk.comment && !pk.renamedFrom;
     const pkOmit = omitted('pk')(pk);
     if (plain && pk.columns.length === 1) extra(pk.columns[0]!)['primary_key'] = pkOmit ? true : pk.name;
     else if (plain && pkOmit) pkTable = [...pk.columns];
@@ -107,6 +108,7 @@ function columnLevel(
       const p: Obj = {};
       if (!pkOmit) p['name'] = pk.name;
       p['columns'] = [...pk.columns];
+      flag(p, 'without_overlaps', pk.withoutOverlaps);
       put(p, 'include', pk.include ? [...pk.include] : undefined);
       timing(p, pk);
       put(p, 'comment', pk.comment);
@@ -120,6 +122,7 @@ function columnLevel(
     const plain =
       u.columns.length === 1 &&
       !u.include?.length &&
+      !u.withoutOverlaps &&
       !u.nullsNotDistinct &&
       !u.deferrable &&
       !u.initiallyDeferred &&
@@ -148,7 +151,8 @@ function columnLevelFks(e: Emitter, t: Table, omitted: Omitted, extra: (c: strin
   for (const fk of fkOrder) {
     const target = fkTarget(e, fk);
     const col = fk.columns[0]!;
-    if (fk.columns.length !== 1 || !target || fk.comment || fk.renamedFrom || 'references' in extra(col)) {
+    const inline = !fk.comment && !fk.renamedFrom && !fk.onDeleteColumns && !fk.period;
+    if (fk.columns.length !== 1 || !target || !inline || 'references' in extra(col)) {
       tableFks.push(fk);
       continue;
     }
@@ -183,6 +187,7 @@ function putConstraints(
     named(tableUniques, omitted('unique'), (u) => {
       const plain =
         !u.include?.length &&
+        !u.withoutOverlaps &&
         !u.nullsNotDistinct &&
         !u.deferrable &&
         !u.initiallyDeferred &&
@@ -190,6 +195,7 @@ function putConstraints(
         !u.renamedFrom;
       if (plain) return [...u.columns];
       const x: Obj = { columns: [...u.columns] };
+      flag(x, 'without_overlaps', u.withoutOverlaps);
       put(x, 'include', u.include ? [...u.include] : undefined);
       flag(x, 'nulls_not_distinct', u.nullsNotDistinct);
       timing(x, u);
@@ -221,7 +227,9 @@ function putConstraints(
     'foreign_keys',
     named(tableFks, omitted('fk'), (fk) => {
       const x: Obj = { columns: [...fk.columns], references: { table: fk.refTable, columns: [...fk.refColumns] } };
+      flag(x, 'period', fk.period);
       put(x, 'on_delete', fk.onDelete);
+      if (fk.onDeleteColumns) x['on_delete_columns'] = [...fk.onDeleteColumns];
       put(x, 'on_update', fk.onUpdate);
       put(x, 'match', fk.match);
       timing(x, fk);
@@ -292,10 +300,16 @@ function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree 
     } else o['identity'] = c.identity.mode;
   }
   put(o, 'generated', c.generated);
+  if (c.virtual) o['virtual'] = true;
+  put(o, 'storage', c.storage);
+  put(o, 'compression', c.compression);
+  if (c.statistics !== undefined) o['statistics'] = c.statistics;
   put(o, 'collation', c.collation);
   if (extra) Object.assign(o, extra);
   put(o, 'comment', c.comment);
   putGrants(o, c.grants);
+  const sg = grantsTree(c.sequenceGrants);
+  if (sg !== undefined) o['sequence_grants'] = sg;
   put(o, 'renamed_from', c.renamedFrom);
   put(o, 'using', c.convertUsing);
   const keys = Object.keys(o);

@@ -331,6 +331,69 @@ tables:
   });
 });
 
+describe('real-schema column and foreign key settings', () => {
+  it('reads virtual generated columns, storage settings, sequence grants and ON DELETE SET NULL (columns)', () => {
+    const r = parseYaml(`
+tables:
+  users:
+    columns:
+      tenant: { type: int, nullable: false }
+      id: { type: int, serial: true, sequence_grants: { app: [usage] } }
+      body: { type: text, storage: external, compression: pglz, statistics: 500 }
+      total: { type: int, generated: tenant * 2, virtual: true }
+    primary_key: [tenant, id]
+  posts:
+    columns:
+      tenant: { type: int, nullable: false }
+      author: int
+    foreign_keys:
+      posts_author_fkey:
+        columns: [tenant, author]
+        references: { table: users, columns: [tenant, id] }
+        on_delete: set_null
+        on_delete_columns: [author]
+`);
+    expect(r.issues).toEqual([]);
+    const cols = Object.fromEntries(r.schema!.tables['users']!.columns.map((c) => [c.name, c]));
+    expect(cols['id']!.sequenceGrants).toEqual({ app: ['usage'] });
+    expect(cols['body']).toMatchObject({ storage: 'external', compression: 'pglz', statistics: 500 });
+    expect(cols['total']).toMatchObject({ generated: 'tenant * 2', virtual: true });
+    expect(r.schema!.tables['posts']!.foreignKeys['posts_author_fkey']!.onDeleteColumns).toEqual(['author']);
+  });
+
+  it('locates settings that cannot hold', () => {
+    const r = parseYaml(`
+tables:
+  users:
+    columns:
+      id: { type: int, primary_key: true }
+      total: { type: int, virtual: true }
+      body: { type: text, storage: outside, statistics: 20000 }
+  posts:
+    columns:
+      author: int
+    foreign_keys:
+      - columns: [author]
+        references: { table: users, columns: [id] }
+        on_delete: cascade
+        on_delete_columns: [author]
+      - columns: [author]
+        references: { table: users, columns: [id] }
+        on_delete: set_null
+        on_delete_columns: [id]
+`);
+    expect(r.issues.map((i) => [i.code, i.loc?.line, i.loc?.col])).toEqual([
+      ['invalid-value', 6, 27],
+      ['invalid-value', 7, 36],
+      ['invalid-value', 7, 57],
+      ['invalid-value', 15, 9],
+      ['invalid-value', 19, 28],
+    ]);
+    expect(r.issues[0]!.hint).toContain('generated');
+    expect(r.issues[3]!.hint).toContain('set_null');
+  });
+});
+
 describe('readSchemaDir / loadSchemaDir', () => {
   it('reads *.yaml and *.yml recursively, sorted, with posix paths', async () => {
     const root = await mkdtemp(join(tmpdir(), 'sv-parse-'));

@@ -148,8 +148,11 @@ async function readAll(ctx: Ctx, scan: boolean): Promise<Schema> {
     if (r.kind === 'r' || r.kind === 'p') {
       const t = tableOf(ctx, id, r);
       const columns: Column[] = [];
+      const parentCols = r.bound !== null ? parentColumns(inhByRel.get(r.oid), colsByRel) : undefined;
+      const ownPk = new Set(consByRel.get(r.oid)?.find((c) => c.type === 'p' && c.local)?.cols ?? []);
       for (const c of relCols) {
-        if (!c.local) continue; // inherited from a parent (partitions, INHERITS children)
+        // inherited from a parent (partitions, INHERITS children): kept only as a partition's own NOT NULL or DEFAULT
+        if (!c.local && !(parentCols && overridesParent(c, parentCols.get(c.name), ownPk))) continue;
         const key = `${r.oid}:${c.num}`;
         columns.push(columnOf(ctx, id, c, { serial: seqPass.serial.has(key), identity: seqPass.identity.get(key) }));
       }
@@ -221,4 +224,22 @@ function indexesOf(
     out[r.name] = indexOf(ctx, relId, r);
   }
   return out;
+}
+
+/** parentColumns maps the columns of a partition's parent by name (none when it has no single parent). */
+function parentColumns(
+  parents: readonly { parent: string }[] | undefined,
+  colsByRel: ReadonlyMap<string, ColRow[]>,
+): ReadonlyMap<string, ColRow> | undefined {
+  if (parents?.length !== 1) return undefined;
+  return new Map((colsByRel.get(parents[0]!.parent) ?? []).map((c) => [c.name, c] as const));
+}
+
+/**
+ * overridesParent tells whether an inherited partition column has its own NOT NULL or DEFAULT
+ * (`PARTITION OF p (v DEFAULT 'x' NOT NULL)`): a NOT NULL its own primary key implies is not one.
+ */
+function overridesParent(c: ColRow, p: ColRow | undefined, ownPk: ReadonlySet<string>): boolean {
+  if (!p || c.identity || c.generated || p.identity || p.generated) return false;
+  return (c.notnull && !p.notnull && !ownPk.has(c.name)) || (c.def ?? null) !== (p.def ?? null);
 }

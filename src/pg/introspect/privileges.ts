@@ -4,6 +4,7 @@
  * ACL equal to PostgreSQL's default read the same (no grants); the owner's own full privileges are implicit.
  */
 import { funcId, qid } from '../../model/ids.js';
+import { makeObjectName } from '../../canon/names.js';
 import {
   defaultPrivilegeId,
   normalizeGrants,
@@ -221,6 +222,7 @@ export async function readPrivileges(ctx: Ctx, schema: Schema): Promise<Schema> 
     let found = false;
     if (r.what.startsWith('rel:')) {
       found = setOn(s.tables, id, grants) || setOn(s.views, id, grants) || setOn(s.sequences, id, grants);
+      if (!found && r.what === 'rel:S') found = setOnOwnSequence(s, id, grants);
     } else if (r.what === 'fn') {
       found = setOn(s.functions, funcId(r.schema!, r.name, r.sub!), grants);
     } else if (cls === 'type') {
@@ -228,19 +230,29 @@ export async function readPrivileges(ctx: Ctx, schema: Schema): Promise<Schema> 
     } else {
       found = setOn(s.schemas, id, grants);
     }
-    if (!found && grants)
-      unsupported(
-        ctx,
-        `privileges (GRANT) on ${label}`,
-        r.what === 'rel:S'
-          ? 'grants on a serial or identity sequence are not modelled yet; grant on a free sequence or on the table'
-          : undefined,
-        stateOf(acl),
-      );
+    if (!found && grants) unsupported(ctx, `privileges (GRANT) on ${label}`, undefined, stateOf(acl));
   }
   if (Object.keys(dps).length) s.defaultPrivileges = dps;
   await readReplicaIndexes(ctx, s.tables as Record<string, Table>);
   return s;
+}
+
+/**
+ * setOnOwnSequence gives the ACL of sequence `id` to the serial or identity column that owns it under PostgreSQL's
+ * own name for it (`<table>_<column>_seq`); false when no column does.
+ */
+function setOnOwnSequence(s: Mutable<Schema>, id: string, grants: Grants | undefined): boolean {
+  for (const [tid, t] of Object.entries(s.tables)) {
+    const col = t.columns.find(
+      (c) => (c.serial || c.identity) && qid(t.schema, makeObjectName(t.name, c.name, 'seq')) === id,
+    );
+    if (!col) continue;
+    const { sequenceGrants: _g, ...rest } = col;
+    const cols = t.columns.map((c) => (c !== col ? c : grants ? { ...rest, sequenceGrants: grants } : rest));
+    (s.tables as Record<string, Table>)[tid] = { ...t, columns: cols };
+    return true;
+  }
+  return false;
 }
 
 /** stateOf writes an ACL as its grantees and privileges (the state an unmanaged object is kept with). */

@@ -85,9 +85,9 @@ export interface ColRow {
   readonly collnsp: string | null;
   readonly comment: string | null;
   readonly local: boolean;
-  readonly stats: boolean | null;
-  readonly storage: boolean;
-  readonly compression: boolean;
+  readonly stats: number | null;
+  readonly storage: string | null;
+  readonly compression: string;
   readonly attoptions: boolean;
 }
 
@@ -106,8 +106,8 @@ export async function readColumns(ctx: Ctx): Promise<ColRow[]> {
       a.atttypid::text AS typid, a.atttypmod::int AS typmod, a.attnotnull AS notnull,
       pg_get_expr(d.adbin, d.adrelid, true) AS def, a.attidentity::text AS identity, a.attgenerated::text AS generated,
       a.attcollation::text AS collid, (a.attcollation <> t.typcollation) AS owncoll, a.attislocal AS local,
-      (a.attstattarget >= 0) AS stats, (a.attstorage <> t.typstorage) AS storage,
-      (a.attcompression <> '') AS compression, EXISTS (SELECT 1 FROM unnest(a.attoptions) o WHERE o ~ '^n_distinct') AS attoptions
+      a.attstattarget::int AS stats, CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
+      a.attcompression::text AS compression, EXISTS (SELECT 1 FROM unnest(a.attoptions) o WHERE o ~ '^n_distinct') AS attoptions
     FROM pg_attribute a
       JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_type t ON t.oid = a.atttypid
@@ -186,7 +186,7 @@ export interface ConRow {
   readonly index: string;
   readonly comment: string | null;
   readonly exclops: string[] | null;
-  readonly delsetcols: boolean;
+  readonly delsetcols: string[];
   readonly notenforced: boolean;
   readonly period: boolean;
 }
@@ -195,7 +195,8 @@ export interface ConRow {
 export async function readConstraints(ctx: Ctx, colName: (rel: string, num: number) => string): Promise<ConRow[]> {
   const v15 = ctx.version >= 150000;
   const v18 = ctx.version >= 180000;
-  const list = await rows<ConRow & { oid: string; keys: number[] | null; fkeys: number[] | null; frel: string }>(
+  type Raw = Omit<ConRow, 'delsetcols'> & { oid: string; keys: number[] | null; fkeys: number[] | null; frel: string };
+  const list = await rows<Raw & { delcols: number[] | null }>(
     ctx,
     `
     SELECT co.oid::text AS oid, co.conrelid::text AS rel, co.conname::text AS name, co.contype::text AS type,
@@ -210,7 +211,7 @@ export async function readConstraints(ctx: Ctx, colName: (rel: string, num: numb
         SELECT CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN o.oprname::text ELSE opn.nspname || '.' || o.oprname END
         FROM unnest(co.conexclop) WITH ORDINALITY k(op, ord) JOIN pg_operator o ON o.oid = k.op
         JOIN pg_namespace opn ON opn.oid = o.oprnamespace ORDER BY k.ord) END AS exclops,
-      ${v15 ? 'co.confdelsetcols IS NOT NULL' : 'false'} AS delsetcols,
+      ${v15 ? 'co.confdelsetcols::int[]' : 'NULL::int[]'} AS delcols,
       ${v18 ? 'NOT co.conenforced' : 'false'} AS notenforced,
       ${v18 ? 'co.conperiod' : 'false'} AS period
     FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -219,8 +220,9 @@ export async function readConstraints(ctx: Ctx, colName: (rel: string, num: numb
         OR EXISTS (SELECT 1 FROM pg_description d WHERE d.objoid = co.oid)))) AND co.conparentid = 0 AND ${inRels(ctx)}
     ORDER BY co.conrelid, co.conname`,
   );
-  return list.map(({ keys, fkeys, frel, ...r }) => ({
+  return list.map(({ keys, fkeys, frel, delcols, ...r }) => ({
     ...r,
+    delsetcols: (delcols ?? []).map((k) => colName(r.rel, k)),
     def: r.def ?? '',
     cols: (keys ?? []).map((k) => colName(r.rel, k)),
     refcols: (fkeys ?? []).map((k) => colName(frel, k)),
@@ -231,6 +233,8 @@ export async function readConstraints(ctx: Ctx, colName: (rel: string, num: numb
 /** InheritRow is one pg_inherits edge between tables. */
 export interface InheritRow {
   readonly child: string;
+  /** parent: the parent table's oid. */
+  readonly parent: string;
   readonly schema: string;
   readonly name: string;
 }
@@ -240,7 +244,7 @@ export async function readInherits(ctx: Ctx): Promise<InheritRow[]> {
   return rows<InheritRow>(
     ctx,
     `
-    SELECT i.inhrelid::text AS child, pn.nspname::text AS schema, pc.relname::text AS name
+    SELECT i.inhrelid::text AS child, i.inhparent::text AS parent, pn.nspname::text AS schema, pc.relname::text AS name
     FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
     WHERE pc.relkind IN ('r', 'p')
     ORDER BY i.inhrelid, i.inhseqno`,
@@ -268,19 +272,27 @@ export function columnOf(
   if (seq.serial) col.serial = true;
   else if (r.identity === 'a' || r.identity === 'd') {
     col.identity = seq.identity ?? { mode: r.identity === 'a' ? 'always' : 'by_default' };
-  } else if (r.generated === 's' && r.def !== null) col.generated = r.def;
-  else if (r.generated === 'v')
-    unsupported(ctx, `virtual generated column ${relId}.${r.name}`, 'use a STORED generated column');
-  else if (r.def !== null) col.default = toDefault(r.def, r.type);
+  } else if ((r.generated === 's' || r.generated === 'v') && r.def !== null) {
+    col.generated = r.def;
+    if (r.generated === 'v') col.virtual = true;
+  } else if (r.def !== null) col.default = toDefault(r.def, r.type);
   const coll = collationName(r.collnsp, r.coll);
   if (coll) col.collation = coll;
   if (r.comment !== null) col.comment = r.comment;
-  if (r.stats) unsupported(ctx, `statistics target on column ${relId}.${r.name}`);
-  if (r.storage) unsupported(ctx, `storage setting on column ${relId}.${r.name}`);
-  if (r.compression) unsupported(ctx, `compression setting on column ${relId}.${r.name}`);
+  if (r.stats !== null && r.stats >= 0) col.statistics = r.stats;
+  if (r.storage !== null) col.storage = STORAGE[r.storage];
+  if (r.compression === 'p' || r.compression === 'l') col.compression = r.compression === 'p' ? 'pglz' : 'lz4';
   if (r.attoptions) unsupported(ctx, `attribute options on column ${relId}.${r.name}`);
   return col;
 }
+
+/** STORAGE maps pg_attribute.attstorage to the model's storage names. */
+const STORAGE: Record<string, NonNullable<Column['storage']>> = {
+  p: 'plain',
+  e: 'external',
+  x: 'extended',
+  m: 'main',
+};
 
 /** checkExpression extracts the expression of `CHECK (expr) [NO INHERIT] [NOT VALID]`. */
 export function checkExpression(def: string): string {
@@ -355,7 +367,6 @@ export function applyConstraint(
       return;
     }
     case 'f': {
-      if (r.delsetcols) unsupported(ctx, `ON DELETE SET NULL/DEFAULT (columns) of foreign key ${r.name} on ${relId}`);
       if (r.match === 'p') unsupported(ctx, `MATCH PARTIAL foreign key ${r.name} on ${relId}`);
       const fk: ForeignKey = {
         kind: 'foreign_key',
@@ -364,6 +375,7 @@ export function applyConstraint(
         refTable: qid(r.refschema ?? 'public', r.reftable ?? ''),
         refColumns: r.refcols,
         ...(r.del !== 'a' ? { onDelete: FK_ACTION[r.del] } : {}),
+        ...(r.delsetcols.length ? { onDeleteColumns: r.delsetcols } : {}),
         ...(r.upd !== 'a' ? { onUpdate: FK_ACTION[r.upd] } : {}),
         ...(r.match === 'f' ? { match: 'full' as const } : {}),
         ...(!r.validated ? { notValid: true } : {}),
