@@ -204,6 +204,8 @@ export interface PrimaryKey extends ConstraintTiming {
   readonly kind: 'primary_key';
   readonly name: string;
   readonly columns: readonly string[];
+  /** withoutOverlaps: the last column is a range compared WITHOUT OVERLAPS (a temporal key, PostgreSQL 18). */
+  readonly withoutOverlaps?: boolean;
   readonly include?: readonly string[];
   readonly comment?: string;
   readonly renamedFrom?: string;
@@ -214,6 +216,8 @@ export interface UniqueConstraint extends ConstraintTiming {
   readonly kind: 'unique';
   readonly name: string;
   readonly columns: readonly string[];
+  /** withoutOverlaps: the last column is a range compared WITHOUT OVERLAPS (a temporal key, PostgreSQL 18). */
+  readonly withoutOverlaps?: boolean;
   readonly nullsNotDistinct?: boolean;
   readonly include?: readonly string[];
   readonly comment?: string;
@@ -241,6 +245,8 @@ export interface ForeignKey extends ConstraintTiming {
   readonly columns: readonly string[];
   readonly refTable: string; // table id
   readonly refColumns: readonly string[];
+  /** period: the last column and referenced column are `PERIOD` ranges (a temporal foreign key, PostgreSQL 18). */
+  readonly period?: boolean;
   readonly onDelete?: FkAction; // omitted = no_action
   /** onDeleteColumns: the columns ON DELETE SET NULL / SET DEFAULT sets (`SET NULL (author_id)`); omitted = all. */
   readonly onDeleteColumns?: readonly string[];

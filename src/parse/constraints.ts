@@ -47,6 +47,7 @@ export function parsePrimaryKey(ctx: Ctx, t: DraftTable, n: Node): void {
     draft.name = readName(ctx, k, 'name', 'primary key name');
     const include = k.has('include') ? ctx.texts(k.get('include')!.value, '`include`') : undefined;
     if (include) draft.include = include;
+    draft.withoutOverlaps = readBool(ctx, k, 'without_overlaps');
     timing(ctx, draft, k);
     draft.comment = readText(ctx, k, 'comment');
     draft.renamedFrom = readName(ctx, k, 'renamed_from');
@@ -84,6 +85,7 @@ export function parseUniques(ctx: Ctx, t: DraftTable, n: Node): void {
       const include = k.has('include') ? ctx.texts(k.get('include')!.value, '`include`') : undefined;
       if (include) u.include = include;
       u.nullsNotDistinct = readBool(ctx, k, 'nulls_not_distinct');
+      u.withoutOverlaps = readBool(ctx, k, 'without_overlaps');
       timing(ctx, u, k);
       u.comment = readText(ctx, k, 'comment');
       u.renamedFrom = readName(ctx, k, 'renamed_from');
@@ -177,6 +179,7 @@ export function parseForeignKey(ctx: Ctx, t: DraftTable, n: Node, name: string |
   }
   readFkOptions(ctx, fk, k);
   readOnDeleteColumns(ctx, fk, k, columns);
+  fk.period = readBool(ctx, k, 'period');
   fk.comment = readText(ctx, k, 'comment');
   fk.renamedFrom = readName(ctx, k, 'renamed_from');
   t.foreignKeys.push(undef(fk));

@@ -176,6 +176,14 @@ function timing(t: ConstraintTiming): string {
 
 const cols = (cs: readonly string[]): string => cs.map(quoteIdent).join(', ');
 
+/** keyCols writes key columns, the last one marked (`WITHOUT OVERLAPS` after it, `PERIOD` before it) when `mark` is set. */
+function keyCols(cs: readonly string[], mark: string | false | undefined): string {
+  if (!mark || !cs.length) return cols(cs);
+  const last = quoteIdent(cs[cs.length - 1]!);
+  const head = cs.slice(0, -1).map(quoteIdent);
+  return [...head, mark === 'PERIOD' ? `PERIOD ${last}` : `${last} ${mark}`].join(', ');
+}
+
 const ACTIONS: Readonly<Record<FkAction, string>> = {
   no_action: 'NO ACTION',
   restrict: 'RESTRICT',
@@ -192,13 +200,14 @@ export function constraintDef(c: TableConstraint): string {
   const head = `CONSTRAINT ${quoteIdent(c.name)} `;
   switch (c.kind) {
     case 'primary_key':
-      return `${head}PRIMARY KEY (${cols(c.columns)})${c.include?.length ? ` INCLUDE (${cols(c.include)})` : ''}${timing(c)}`;
+      return `${head}PRIMARY KEY (${keyCols(c.columns, c.withoutOverlaps && 'WITHOUT OVERLAPS')})${c.include?.length ? ` INCLUDE (${cols(c.include)})` : ''}${timing(c)}`;
     case 'unique':
-      return `${head}UNIQUE${c.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${cols(c.columns)})${c.include?.length ? ` INCLUDE (${cols(c.include)})` : ''}${timing(c)}`;
+      return `${head}UNIQUE${c.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${keyCols(c.columns, c.withoutOverlaps && 'WITHOUT OVERLAPS')})${c.include?.length ? ` INCLUDE (${cols(c.include)})` : ''}${timing(c)}`;
     case 'check':
       return `${head}CHECK (${c.expression})${c.noInherit ? ' NO INHERIT' : ''}`;
     case 'foreign_key': {
-      let s = `${head}FOREIGN KEY (${cols(c.columns)}) REFERENCES ${rel(c.refTable)} (${cols(c.refColumns)})`;
+      const p = c.period && 'PERIOD';
+      let s = `${head}FOREIGN KEY (${keyCols(c.columns, p)}) REFERENCES ${rel(c.refTable)} (${keyCols(c.refColumns, p)})`;
       if (c.match === 'full') s += ' MATCH FULL';
       if (c.onUpdate && c.onUpdate !== 'no_action') s += ` ON UPDATE ${ACTIONS[c.onUpdate]}`;
       if (c.onDelete && c.onDelete !== 'no_action') s += ` ON DELETE ${ACTIONS[c.onDelete]}`;

@@ -100,7 +100,13 @@ function columnLevel(
   let pkTable: YamlTree | undefined;
   const pk = t.primaryKey;
   if (pk) {
-    const plain = !pk.include?.length && !pk.withoutOverlaps && !pk.deferrable && !pk.initiallyDeferred && !pk.comment && !pk.renamedFrom;
+    const plain =
+      !pk.include?.length &&
+      !pk.withoutOverlaps &&
+      !pk.deferrable &&
+      !pk.initiallyDeferred &&
+      !pk.comment &&
+      !pk.renamedFrom;
     const pkOmit = omitted('pk')(pk);
     if (plain && pk.columns.length === 1) extra(pk.columns[0]!)['primary_key'] = pkOmit ? true : pk.name;
     else if (plain && pkOmit) pkTable = [...pk.columns];

@@ -24,8 +24,6 @@ const KNOWN_FAILING: Readonly<Record<string, string>> = {
     'a table turned into a partition is attached, so its columns stay local (attislocal) and keep their own serial default; the catalog of B has inherited columns',
   'wild/pg-schema-diff/partitioned-table/alter-keys-types-indexes-fks':
     "down re-adds a NOT VALID check on a partitioned table whose partitions had valid copies (created after it); a partition's inherited constraint validity is not modelled",
-  'wild/pg-docs/temporal/without-overlaps-period-fk':
-    'temporal keys (WITHOUT OVERLAPS, PERIOD foreign keys, PostgreSQL 18) are not modelled: refused as unsupported',
 };
 
 describe('wild corpus', () => {

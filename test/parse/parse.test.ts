@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSchemaDir, readSchemaDir } from '../../src/parse/index.js';
+import { loadSchemaDir, parseSchemaFiles, readSchemaDir } from '../../src/parse/index.js';
+import { canonicalJson } from '../../src/canon/index.js';
+import { writeSchemaYaml } from '../../src/yaml/index.js';
 import { SchemaverError } from '../../src/errors.js';
 import { loadFixture, mustParse, parseYaml } from './helpers.js';
 
@@ -332,7 +334,7 @@ tables:
 });
 
 describe('real-schema column and foreign key settings', () => {
-  it('reads virtual generated columns, storage settings, sequence grants and ON DELETE SET NULL (columns)', () => {
+  it('reads virtual generated columns, storage settings, sequence grants, ON DELETE SET NULL (columns) and temporal keys', () => {
     const r = parseYaml(`
 tables:
   users:
@@ -352,8 +354,25 @@ tables:
         references: { table: users, columns: [tenant, id] }
         on_delete: set_null
         on_delete_columns: [author]
+  rooms:
+    columns:
+      id: int
+      valid_at: { type: daterange, nullable: false }
+    primary_key: { columns: [id, valid_at], without_overlaps: true }
+  bookings:
+    columns:
+      room: int
+      during: daterange
+    foreign_keys:
+      - { columns: [room, during], period: true, references: { table: rooms, columns: [id, valid_at] } }
 `);
     expect(r.issues).toEqual([]);
+    expect(r.schema!.tables['rooms']!.primaryKey).toMatchObject({ columns: ['id', 'valid_at'], withoutOverlaps: true });
+    expect(Object.values(r.schema!.tables['bookings']!.foreignKeys)[0]).toMatchObject({ period: true });
+    // the YAML writer keeps every one of them: written and read back, the same canonical schema
+    const back = parseSchemaFiles(writeSchemaYaml(r.schema!));
+    expect(back.issues).toEqual([]);
+    expect(canonicalJson(back.schema!)).toBe(canonicalJson(r.schema!));
     const cols = Object.fromEntries(r.schema!.tables['users']!.columns.map((c) => [c.name, c]));
     expect(cols['id']!.sequenceGrants).toEqual({ app: ['usage'] });
     expect(cols['body']).toMatchObject({ storage: 'external', compression: 'pglz', statistics: 500 });

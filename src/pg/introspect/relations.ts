@@ -321,7 +321,7 @@ export function applyConstraint(
 ): void {
   const what = `constraint ${r.name} on ${relId}`;
   if (r.notenforced) unsupported(ctx, `NOT ENFORCED ${what}`);
-  if (r.period) unsupported(ctx, `WITHOUT OVERLAPS / PERIOD ${what}`);
+  const temporal = r.period ? (r.type === 'f' ? { period: true } : { withoutOverlaps: true }) : {};
   const timing = {
     ...(r.deferrable ? { deferrable: true } : {}),
     ...(r.deferred ? { initiallyDeferred: true } : {}),
@@ -333,6 +333,7 @@ export function applyConstraint(
         kind: 'primary_key',
         name: r.name,
         columns: r.cols,
+        ...temporal,
         ...(include.length ? { include } : {}),
         ...timing,
         ...comment,
@@ -345,6 +346,7 @@ export function applyConstraint(
         kind: 'unique',
         name: r.name,
         columns: r.cols,
+        ...temporal,
         ...(nnd ? { nullsNotDistinct: true } : {}),
         ...(include.length ? { include } : {}),
         ...timing,
@@ -374,6 +376,7 @@ export function applyConstraint(
         columns: r.cols,
         refTable: qid(r.refschema ?? 'public', r.reftable ?? ''),
         refColumns: r.refcols,
+        ...temporal,
         ...(r.del !== 'a' ? { onDelete: FK_ACTION[r.del] } : {}),
         ...(r.delsetcols.length ? { onDeleteColumns: r.delsetcols } : {}),
         ...(r.upd !== 'a' ? { onUpdate: FK_ACTION[r.upd] } : {}),
