@@ -5,6 +5,7 @@
  */
 import type { Migration, StepSummary } from '../model/plan.js';
 import { emptySchema, type Schema } from '../model/types.js';
+import { KEYED_PART_FIELDS } from '../model/sections.js';
 import { schemaHash } from '../canon/index.js';
 import type { Conflict } from '../merge/types.js';
 import type { VerifyResult } from '../pg/verify.js';
@@ -43,7 +44,8 @@ export function locateObject(schema: Schema, object: string): string[] {
     if (object.startsWith(k + '.')) {
       const rest = object.slice(k.length + 1);
       if (t.columns.some((c) => c.name === rest)) return ['tables', k, 'columns', rest];
-      for (const f of ['indexes', 'uniques', 'checks', 'foreignKeys', 'exclusions', 'triggers', 'policies'] as const)
+      // indexes first: an index and a check constraint of one table may share a name
+      for (const f of ['indexes', ...KEYED_PART_FIELDS.filter((x) => x !== 'indexes')] as const)
         if (rest in t[f]) return ['tables', k, f, rest];
       return ['tables', k];
     }

@@ -21,6 +21,7 @@ import type {
   TriggerEvent,
   View,
 } from '../model/types.js';
+import { SECTION_FACTS, SECTIONS, type SectionField } from '../model/sections.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -194,33 +195,41 @@ function canonFunc(f: Func): Func {
   return out;
 }
 
-/** canonicalize returns the canonical Schema: keys sorted, hints (renamedFrom) dropped, columns sorted by name. */
+/** SectionObject is the type of one object of section S. */
+type SectionObject<S extends SectionField> = NonNullable<Schema[S]>[string];
+
+/** CANON_OBJECT gives each section's object canonicalizer (a Record: a new section does not compile without one). */
+const CANON_OBJECT: { readonly [S in SectionField]: (x: SectionObject<S>) => SectionObject<S> } = {
+  extensions: (e) => strip(e),
+  schemas: (n) => strip(n),
+  enums: (e: EnumType) => strip(e, 'renamedFrom', 'valueRenames'),
+  composites: (c) => strip(c),
+  domains: (d: Domain) => ({ ...strip(d), checks: sortedMap(d.checks, (c) => strip(c)) }),
+  sequences: (s: Sequence) => {
+    const out: Mutable<Sequence> = strip(s);
+    out.options = canonicalSequenceOptions(s.options) ?? {};
+    return out;
+  },
+  tables: canonTable,
+  views: canonView,
+  functions: canonFunc,
+  objects: (x) => strip(x),
+  unmanaged: (x) => strip(x),
+  defaultPrivileges: (d) => strip(d),
+};
+
+/**
+ * canonicalize returns the canonical Schema: keys sorted, hints (renamedFrom) dropped, columns sorted by name; an
+ * optional section without objects is left out.
+ */
 export function canonicalize(schema: Schema): Schema {
-  return {
-    kind: 'schema',
-    extensions: sortedMap(schema.extensions, (e) => strip(e)),
-    schemas: sortedMap(schema.schemas, (n) => strip(n)),
-    enums: sortedMap(schema.enums, (e: EnumType) => strip(e, 'renamedFrom', 'valueRenames')),
-    composites: sortedMap(schema.composites, (c) => strip(c)),
-    domains: sortedMap(schema.domains, (d: Domain) => ({ ...strip(d), checks: sortedMap(d.checks, (c) => strip(c)) })),
-    sequences: sortedMap(schema.sequences, (s: Sequence) => {
-      const out: Mutable<Sequence> = strip(s);
-      out.options = canonicalSequenceOptions(s.options) ?? {};
-      return out;
-    }),
-    tables: sortedMap(schema.tables, canonTable),
-    views: sortedMap(schema.views, canonView),
-    functions: sortedMap(schema.functions, canonFunc),
-    ...(schema.objects && Object.keys(schema.objects).length
-      ? { objects: sortedMap(schema.objects, (x) => strip(x)) }
-      : {}),
-    ...(schema.unmanaged && Object.keys(schema.unmanaged).length
-      ? { unmanaged: sortedMap(schema.unmanaged, (x) => strip(x)) }
-      : {}),
-    ...(schema.defaultPrivileges && Object.keys(schema.defaultPrivileges).length
-      ? { defaultPrivileges: sortedMap(schema.defaultPrivileges, (d) => strip(d)) }
-      : {}),
-  };
+  const out: Record<string, unknown> = { kind: 'schema' };
+  for (const s of SECTIONS) {
+    const m = schema[s] as Readonly<Record<string, SectionObject<typeof s>>> | undefined;
+    if (SECTION_FACTS[s].optional && !(m && Object.keys(m).length)) continue;
+    out[s] = sortedMap(m, CANON_OBJECT[s] as (x: SectionObject<typeof s>) => SectionObject<typeof s>);
+  }
+  return out as unknown as Schema;
 }
 
 /** namingKey is the canonical text of a constraint/index/check definition without its name, location or hints; it orders unnamed objects before default names are chosen, so names do not depend on declaration order. */
@@ -313,22 +322,6 @@ export function canonicalJson(schema: Schema): string {
 export function schemaHash(schema: Schema): string {
   return 'sv1:' + createHash('sha256').update(canonicalJson(schema)).digest('hex');
 }
-
-/** SECTIONS are the top-level object maps of a Schema, in canonical order. */
-export const SECTIONS = [
-  'extensions',
-  'schemas',
-  'enums',
-  'composites',
-  'domains',
-  'sequences',
-  'tables',
-  'views',
-  'functions',
-  'objects',
-  'unmanaged',
-  'defaultPrivileges',
-] as const;
 
 /** safeFileName percent-encodes every byte outside [A-Za-z0-9._-] so an id is a portable file name. */
 export function safeFileName(id: string): string {

@@ -8,7 +8,6 @@ export {
   stableJson,
   safeFileName,
   canonicalSequenceOptions,
-  SECTIONS,
 } from './canonical.js';
 export {
   normalizeType,

@@ -6,11 +6,13 @@
  */
 import { idPart, parseQid } from '../model/ids.js';
 import type { Schema, Table } from '../model/types.js';
+import { CONSTRAINT_KINDS, partField } from '../model/sections.js';
 import { findRenames } from './renames.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const TABLE_MAPS = { unique: 'uniques', check: 'checks', foreign_key: 'foreignKeys', exclusion: 'exclusions' } as const;
+/** CONSTRAINT_FIELDS: the Table maps of named constraints (a renamed constraint may sit in any of them). */
+const CONSTRAINT_FIELDS = CONSTRAINT_KINDS.map(partField);
 
 /** Origins maps the current name of each renamed object to its name in the first schema of the chain. */
 interface Origins {
@@ -89,7 +91,7 @@ function applyOrigins(first: Schema, last: Schema, o: Origins): Schema {
       t.indexes = { ...t.indexes, [name]: { ...ix, renamedFrom: origin } };
     } else {
       if (t.primaryKey?.name === name) t.primaryKey = { ...t.primaryKey, renamedFrom: origin };
-      for (const key of Object.values(TABLE_MAPS)) {
+      for (const key of CONSTRAINT_FIELDS) {
         const map = t[key] as Readonly<Record<string, { renamedFrom?: string }>>;
         const c = map[name];
         if (c) (t as Record<string, unknown>)[key] = { ...map, [name]: { ...c, renamedFrom: origin } };

@@ -7,6 +7,13 @@
 import type { AlterChange, AttrChange, Change, ChangeKind, ObjectDefs } from '../model/changes.js';
 import type { EnumType, Schema, Table, View } from '../model/types.js';
 import { canonicalize } from '../canon/index.js';
+import {
+  KEYED_PART_KINDS,
+  TABLE_PART_FIELDS,
+  TABLE_PARTS,
+  VIEW_PART_KINDS,
+  type KeyedPartKind,
+} from '../model/sections.js';
 import { applyRenames, findRenames, type RenameSet } from './renames.js';
 
 export { lexSql, identifiersOf, renameIdentifiers } from './sqltext.js';
@@ -174,17 +181,8 @@ function diffEnums(
   }
 }
 
-const TABLE_PARTS = new Set([
-  'columns',
-  'primaryKey',
-  'uniques',
-  'checks',
-  'foreignKeys',
-  'exclusions',
-  'indexes',
-  'triggers',
-  'policies',
-]);
+/** TABLE_PART_SET: the Table fields holding parts, diffed part by part rather than as table attributes. */
+const TABLE_PART_SET: ReadonlySet<string> = new Set(TABLE_PART_FIELDS);
 
 function diffTables(out: Change[], from: Readonly<Record<string, Table>>, to: Readonly<Record<string, Table>>): void {
   for (const [id, def] of Object.entries(from)) if (!(id in to)) out.push({ op: 'drop', kind: 'table', id, def });
@@ -195,30 +193,28 @@ function diffTables(out: Change[], from: Readonly<Record<string, Table>>, to: Re
       continue;
     }
     if (sameValue(old, def)) continue; // fast path: nothing differs
-    const attrs = attrDiff(old, def, TABLE_PARTS);
+    const attrs = attrDiff(old, def, TABLE_PART_SET);
     if (attrs.length) out.push({ op: 'alter', kind: 'table', id, from: old, to: def, attrs });
     const cols = (t: Table) => Object.fromEntries(t.columns.map((c) => [c.name, c]));
     diffMap(out, 'column', cols(old), cols(def), id);
     const pk = (t: Table) => (t.primaryKey ? { [t.primaryKey.name]: t.primaryKey } : {});
     diffMap(out, 'primary_key', pk(old), pk(def), id);
-    diffMap(out, 'unique', old.uniques, def.uniques, id);
-    diffMap(out, 'check', old.checks, def.checks, id);
-    diffMap(out, 'foreign_key', old.foreignKeys, def.foreignKeys, id);
-    diffMap(out, 'exclusion', old.exclusions, def.exclusions, id);
-    diffMap(out, 'index', old.indexes, def.indexes, id);
-    diffMap(out, 'trigger', old.triggers, def.triggers, id);
-    diffMap(out, 'policy', old.policies, def.policies, id);
+    for (const k of KEYED_PART_KINDS) diffMap(out, k, partsOf(old, k), partsOf(def, k), id);
   }
 }
 
-const VIEW_PARTS = new Set(['indexes', 'triggers']);
+/** partsOf is the map of keyed parts of kind `k` of a table or view (absent = none). */
+function partsOf<K extends KeyedPartKind>(t: Table | View, k: K): Readonly<Record<string, ObjectDefs[K]>> {
+  return ((t as unknown as Record<string, unknown>)[TABLE_PARTS[k].field] ?? {}) as Record<string, ObjectDefs[K]>;
+}
+
+const VIEW_PARTS: ReadonlySet<string> = new Set(VIEW_PART_KINDS.map((k) => TABLE_PARTS[k].field));
 
 function diffViews(out: Change[], from: Readonly<Record<string, View>>, to: Readonly<Record<string, View>>): void {
   diffMap(out, 'view', from, to, undefined, VIEW_PARTS);
   for (const [id, def] of Object.entries(to)) {
     const old = from[id];
     if (!old) continue;
-    diffMap(out, 'index', old.indexes ?? {}, def.indexes ?? {}, id);
-    diffMap(out, 'trigger', old.triggers ?? {}, def.triggers ?? {}, id);
+    for (const k of VIEW_PART_KINDS) diffMap(out, k, partsOf(old, k), partsOf(def, k), id);
   }
 }

@@ -8,7 +8,8 @@
 import type { Schema } from '../model/types.js';
 import { type MergeCtx } from './keyed.js';
 import { combineRenames, rewriteRefs, sideRenames, type Renames } from './refs.js';
-import { SECTIONS, type Section } from './sections.js';
+import { mergeSection } from './sections.js';
+import { SECTIONS } from '../model/sections.js';
 import { semanticConflicts } from './semantic.js';
 import type { Conflict, MergeResult } from './types.js';
 
@@ -25,7 +26,7 @@ export function merge3(base: Schema, ours: Schema, theirs: Schema): MergeResult 
   const t = rewriteRefs(base, theirs, renames);
   const ctx: MergeCtx = { conflicts: [], renames: [] };
   const out: Record<string, unknown> = { kind: 'schema' };
-  for (const section of Object.keys(SECTIONS) as Section[]) out[section] = SECTIONS[section](ctx, b, o, t);
+  for (const section of SECTIONS) out[section] = mergeSection(ctx, section, b, o, t);
   const schema = out as unknown as Schema;
   const conflicts: Conflict[] = [...ctx.conflicts];
   const under = (c: Conflict) => ctx.conflicts.some((s) => s.path.every((p, i) => c.path[i] === p));

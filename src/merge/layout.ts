@@ -6,23 +6,52 @@
  * Objects new to ours go to the file theirs keeps them in (created when ours has no such file).
  */
 import { parse } from 'yaml';
-import { emptySchema, type Schema } from '../model/types.js';
+import { assertNever, emptySchema, type Schema } from '../model/types.js';
+import { splitSqlObjectKey, sqlObjectKey } from '../model/objects.js';
+import { defaultPrivilegeId } from '../model/privileges.js';
 import { normalizeId, qid, splitId } from '../model/ids.js';
 import type { SourceFile } from '../parse/index.js';
-import type { Section } from './sections.js';
+import { SECTIONS, sectionObjects, sectionOfYaml, type SectionField } from '../model/sections.js';
 import { deepEqual } from './util.js';
 
-const SECTIONS: readonly Section[] = [
-  'extensions',
-  'schemas',
-  'enums',
-  'composites',
-  'domains',
-  'sequences',
-  'tables',
-  'views',
-  'functions',
-];
+/**
+ * modelKeys are the keys in `models` (the section's model keys) of the objects one YAML entry of a section defines:
+ * a map key, or a list item (a name, or an object naming itself). Several for a function name without arguments
+ * (overloads); none when the entry cannot be placed, which makes owners() give up on ours' layout.
+ */
+function modelKeys(section: SectionField, entry: unknown, models: readonly string[]): string[] {
+  const text = (v: unknown) => (typeof v === 'string' ? v : String(v));
+  const item = (entry ?? {}) as { name?: unknown; role?: unknown; schema?: unknown; on?: unknown };
+  const exact = (id: string | undefined) => models.filter((k) => k === id);
+  switch (section) {
+    case 'extensions':
+    case 'schemas':
+      return exact(typeof entry === 'string' ? entry : text(item.name));
+    case 'defaultPrivileges':
+      return exact(
+        defaultPrivilegeId(text(item.role), item.schema === undefined ? undefined : text(item.schema), text(item.on)),
+      );
+    case 'objects': {
+      const k = splitSqlObjectKey(text(entry));
+      return exact(k && sqlObjectKey(k.type, k.name));
+    }
+    case 'unmanaged':
+      return exact(text(entry).trim());
+    case 'functions': {
+      const id = normalizeId(text(entry));
+      return models.filter((k) => id !== undefined && (k === entry || k.startsWith(id + '(')));
+    }
+    case 'enums':
+    case 'composites':
+    case 'domains':
+    case 'sequences':
+    case 'tables':
+    case 'views':
+      return exact(normalizeId(text(entry)));
+    default:
+      return assertNever(section, 'section');
+  }
+}
 
 /** owners maps `section\0modelKey` to the file that defines the object, reading each file's top-level keys. */
 function owners(files: readonly SourceFile[], schema: Schema): Map<string, string> | undefined {
@@ -36,24 +65,19 @@ function owners(files: readonly SourceFile[], schema: Schema): Map<string, strin
     }
     if (doc === null || doc === undefined) continue;
     if (typeof doc !== 'object') return undefined;
-    for (const [section, body] of Object.entries(doc as Record<string, unknown>)) {
-      if (!SECTIONS.includes(section as Section)) continue;
-      const names: string[] = Array.isArray(body)
-        ? body.map((x) => (typeof x === 'string' ? x : String((x as { name?: unknown }).name)))
-        : Object.keys((body ?? {}) as Record<string, unknown>);
-      const models = Object.keys(schema[section as Section] ?? {});
-      for (const n of names) {
-        const id = section === 'extensions' || section === 'schemas' ? n : normalizeId(n);
-        const keys =
-          section === 'functions'
-            ? models.filter((k) => id !== undefined && (k === n || k.startsWith(id + '(')))
-            : models.filter((k) => k === id);
+    for (const [key, body] of Object.entries(doc as Record<string, unknown>)) {
+      const section = sectionOfYaml(key);
+      if (section === undefined) continue;
+      const models = Object.keys(sectionObjects(schema, section));
+      const entries: unknown[] = Array.isArray(body) ? body : Object.keys((body ?? {}) as Record<string, unknown>);
+      for (const entry of entries) {
+        const keys = modelKeys(section, entry, models);
         for (const k of keys) out.set(`${section}\u0000${k}`, f.path);
       }
     }
   }
   for (const s of SECTIONS)
-    for (const k of Object.keys(schema[s] ?? {})) if (!out.has(`${s}\u0000${k}`)) return undefined;
+    for (const k of Object.keys(sectionObjects(schema, s))) if (!out.has(`${s}\u0000${k}`)) return undefined;
   return out;
 }
 
@@ -86,16 +110,16 @@ export function layoutFiles(input: LayoutInput): SourceFile[] {
   const theirsOwners = owners(theirs.files, theirs.schema) ?? new Map<string, string>();
   const fallback = input.fallbackPath ?? 'schema/merged.yaml';
   const dirty = new Set<string>();
-  const assigned = new Map<string, Map<Section, string[]>>(); // file -> section -> keys
-  const assign = (file: string, s: Section, k: string) => {
+  const assigned = new Map<string, Map<SectionField, string[]>>(); // file -> section -> keys
+  const assign = (file: string, s: SectionField, k: string) => {
     if (!assigned.has(file)) assigned.set(file, new Map());
     const m = assigned.get(file)!;
     if (!m.has(s)) m.set(s, []);
     m.get(s)!.push(k);
   };
   for (const s of SECTIONS) {
-    const o = ours.schema[s] as Record<string, unknown>;
-    const m = merged[s] as Record<string, unknown>;
+    const o: Readonly<Record<string, unknown>> = sectionObjects(ours.schema, s);
+    const m: Readonly<Record<string, unknown>> = sectionObjects(merged, s);
     for (const k of Object.keys(o)) if (!(k in m)) dirty.add(mine.get(`${s}\u0000${k}`)!);
     for (const [k, obj] of Object.entries(m)) {
       const hk = hintKey(obj);
@@ -111,7 +135,7 @@ export function layoutFiles(input: LayoutInput): SourceFile[] {
   const out: SourceFile[] = [];
   const paths = [...new Set([...ours.files.map((f) => f.path), ...assigned.keys()])].sort();
   // a file only theirs has, holding exactly the objects it defines there, unchanged: keep theirs' bytes (comments, short forms)
-  const theirsVerbatim = (path: string, parts: Map<Section, string[]>): SourceFile | undefined => {
+  const theirsVerbatim = (path: string, parts: Map<SectionField, string[]>): SourceFile | undefined => {
     const file = theirs.files.find((f) => f.path === path);
     if (!file) return undefined;
     const here = [...parts].flatMap(([s, keys]) => keys.map((k) => `${s}\u0000${k}`)).sort();
@@ -121,9 +145,7 @@ export function layoutFiles(input: LayoutInput): SourceFile[] {
       .sort();
     if (here.join('\n') !== there.join('\n')) return undefined;
     const same = [...parts].every(([s, keys]) =>
-      keys.every((k) =>
-        deepEqual((theirs.schema[s] as Record<string, unknown>)[k], (merged[s] as Record<string, unknown>)[k]),
-      ),
+      keys.every((k) => deepEqual(sectionObjects(theirs.schema, s)[k], sectionObjects(merged, s)[k])),
     );
     return same ? file : undefined;
   };
@@ -141,8 +163,7 @@ export function layoutFiles(input: LayoutInput): SourceFile[] {
       continue;
     }
     const sub: Record<string, unknown> = { ...emptySchema() };
-    for (const [s, keys] of parts)
-      sub[s] = Object.fromEntries(keys.map((k) => [k, (merged[s] as Record<string, unknown>)[k]]));
+    for (const [s, keys] of parts) sub[s] = Object.fromEntries(keys.map((k) => [k, sectionObjects(merged, s)[k]]));
     const previous = original ?? theirs.files.find((f) => f.path === p);
     out.push({ path: p, text: input.write(sub as unknown as Schema, p, previous?.text) });
   }

@@ -1,7 +1,7 @@
 /**
- * Per-kind mergers: one entry per section of the Schema (a Record over the section names, so a new section
- * fails to compile until it has a merger), and the table merger that walks columns, keys, indexes, triggers
- * and policies.
+ * Per-kind mergers: one object merger per section of the Schema (a Record over the sections of
+ * model/sections.ts, so a new section fails to compile until it has a merger), and the table merger that walks
+ * the table parts (columns, keys, indexes, triggers, policies).
  */
 import type {
   Column,
@@ -9,24 +9,31 @@ import type {
   Domain,
   DomainCheck,
   EnumType,
-  Index,
   PrimaryKey,
   Schema,
   Sequence,
   Table,
-  Trigger,
   View,
 } from '../model/types.js';
 import { parseQid, qid, splitId } from '../model/ids.js';
+import {
+  describeObject,
+  KEYED_PART_KINDS,
+  SECTION_FACTS,
+  sectionObjects,
+  TABLE_PARTS,
+  VIEW_PART_KINDS,
+  type KeyedPartField,
+  type KeyedPartKind,
+  type SectionFacts,
+  type SectionField,
+} from '../model/sections.js';
 import { mergeEnumValues } from './enum.js';
 import { mergeAttrs, mergeKeyed, type Entries, type KeyedSpec, type Loc, type MergeCtx } from './keyed.js';
 import { compact } from './util.js';
 
-/** Section is the name of one object map of a Schema. */
-export type Section = Exclude<keyof Schema, 'kind'>;
-
-/** SectionMerger merges one section of three schemas. */
-type SectionMerger = (ctx: MergeCtx, base: Schema, ours: Schema, theirs: Schema) => Record<string, unknown>;
+/** SectionObject is the type of one object of section S. */
+type SectionObject<S extends SectionField> = NonNullable<Schema[S]>[string];
 
 const entries = <T>(r: Readonly<Record<string, T>> | undefined): Entries<T> => Object.entries(r ?? {});
 const record = <T>(e: Entries<T>): Record<string, T> => Object.fromEntries(e);
@@ -39,28 +46,18 @@ function qualifiedKey(obj: { schema: string; renamedFrom?: string }): string | u
   return parts.length === 2 ? qid(parts[0]!, parts[1]!) : qid(obj.schema, parts[0]!);
 }
 
-/** qualifiedSpec builds the KeyedSpec of a schema-qualified, renameable kind. */
-function qualifiedSpec<T extends { schema: string; name: string; renamedFrom?: string }>(
-  section: Section,
-  what: string,
-  merge: KeyedSpec<T>['merge'],
-  renameable = true,
-): KeyedSpec<T> {
+/** qualifiedRenames are the KeyedSpec hooks of a schema-qualified, renamable kind (`renamed_from` may name another schema). */
+function qualifiedRenames<T extends { schema: string; name: string; renamedFrom?: string }>(): Pick<
+  KeyedSpec<T>,
+  'oldKey' | 'nameOf' | 'withKey'
+> {
   return {
-    what,
-    prefix: [section],
-    display: (key) => `${what} ${key}`,
-    ...(renameable
-      ? {
-          oldKey: (obj: T) => qualifiedKey(obj),
-          nameOf: (obj: T) => obj.name,
-          withKey: (obj: T, key: string, renamedFrom: string | undefined) => {
-            const q = parseQid(key)!;
-            return compact({ ...obj, schema: q.schema, name: q.name, renamedFrom }) as T;
-          },
-        }
-      : {}),
-    merge,
+    oldKey: (obj: T) => qualifiedKey(obj),
+    nameOf: (obj: T) => obj.name,
+    withKey: (obj: T, key: string, renamedFrom: string | undefined) => {
+      const q = parseQid(key)!;
+      return compact({ ...obj, schema: q.schema, name: q.name, renamedFrom }) as T;
+    },
   };
 }
 
@@ -194,17 +191,6 @@ function mergeTable(ctx: MergeCtx, loc: Loc, base: Table | undefined, ours: Tabl
   const pkEntries = (t: Table | undefined): Entries<PrimaryKey> =>
     t?.primaryKey ? [['primaryKey', t.primaryKey]] : [];
   const pk = mergeKeyed(ctx, pkSpec, pkEntries(base), pkEntries(ours), pkEntries(theirs))[0]?.[1];
-  const kids = <F extends 'uniques' | 'checks' | 'foreignKeys' | 'exclusions' | 'indexes'>(field: F, what: string) =>
-    mergeChildren<{ name: string; renamedFrom?: string }>(
-      ctx,
-      loc,
-      field,
-      what,
-      key,
-      base?.[field],
-      ours[field],
-      theirs[field],
-    ) as unknown as Table[F];
   return compact({
     kind: 'table',
     schema: ours.schema,
@@ -213,46 +199,43 @@ function mergeTable(ctx: MergeCtx, loc: Loc, base: Table | undefined, ours: Tabl
     ...attrs,
     columns,
     primaryKey: pk,
-    uniques: kids('uniques', 'unique constraint'),
-    checks: kids('checks', 'check constraint'),
-    foreignKeys: kids('foreignKeys', 'foreign key'),
-    exclusions: kids('exclusions', 'exclusion constraint'),
-    indexes: kids('indexes', 'index'),
-    triggers: mergeChildren<Trigger>(
-      ctx,
-      loc,
-      'triggers',
-      'trigger',
-      key,
-      base?.triggers,
-      ours.triggers,
-      theirs.triggers,
-      false,
-    ),
-    policies: mergeChildren(ctx, loc, 'policies', 'policy', key, base?.policies, ours.policies, theirs.policies, false),
-  }) as Table;
+    ...mergeParts(ctx, loc, KEYED_PART_KINDS, base as PartMaps | undefined, ours as PartMaps, theirs as PartMaps),
+  }) as unknown as Table;
+}
+
+/** Named is a part kept in a map by name. */
+type Named = { name: string; renamedFrom?: string };
+/** PartMaps is a table or view as far as its keyed parts go. */
+type PartMaps = Partial<Record<KeyedPartField, Readonly<Record<string, Named>>>>;
+
+/** mergeParts merges the keyed parts `kinds` of a table or view, each by its registry facts (noun, renamable). */
+function mergeParts(
+  ctx: MergeCtx,
+  loc: Loc,
+  kinds: readonly KeyedPartKind[],
+  base: PartMaps | undefined,
+  ours: PartMaps,
+  theirs: PartMaps,
+): Partial<Record<KeyedPartField, Record<string, Named>>> {
+  const key = loc.path[loc.path.length - 1]!;
+  const out: Partial<Record<KeyedPartField, Record<string, Named>>> = {};
+  for (const k of kinds) {
+    const { field, noun, renamable } = TABLE_PARTS[k];
+    out[field] = mergeChildren(ctx, loc, field, noun, key, base?.[field], ours[field], theirs[field], renamable);
+  }
+  return out;
 }
 
 /** mergeView merges a view: attributes, plus the indexes (materialized) and INSTEAD OF triggers by name. */
 function mergeView(ctx: MergeCtx, loc: Loc, base: View | undefined, ours: View, theirs: View): View {
-  const key = loc.path[loc.path.length - 1]!;
   const attrs = mergeAttrs(ctx, loc, base, ours, theirs, VIEW_CHILDREN);
-  const indexes = mergeChildren<Index>(ctx, loc, 'indexes', 'index', key, base?.indexes, ours.indexes, theirs.indexes);
-  const triggers = mergeChildren<Trigger>(
-    ctx,
-    loc,
-    'triggers',
-    'trigger',
-    key,
-    base?.triggers,
-    ours.triggers,
-    theirs.triggers,
-    false,
-  );
+  const parts = Object.entries(
+    mergeParts(ctx, loc, VIEW_PART_KINDS, base as PartMaps | undefined, ours as PartMaps, theirs as PartMaps),
+  ) as [keyof View, object][];
+  // a view keeps a part map only when it has parts or a side wrote one
   return withIdentity(ours, {
     ...attrs,
-    ...(Object.keys(indexes).length || ours.indexes || theirs.indexes ? { indexes } : {}),
-    ...(Object.keys(triggers).length || ours.triggers || theirs.triggers ? { triggers } : {}),
+    ...Object.fromEntries(parts.filter(([f, m]) => Object.keys(m).length || ours[f] || theirs[f])),
   });
 }
 
@@ -310,131 +293,41 @@ function mergeSequence(
   return withIdentity(ours, { ...attrs, options });
 }
 
-/** SECTIONS holds one merger per Schema section; a section without a merger is a compile error. */
-export const SECTIONS: Record<Section, SectionMerger> = {
-  extensions: (ctx, b, o, t) =>
-    record(
-      mergeKeyed(
-        ctx,
-        { what: 'extension', prefix: ['extensions'], display: (k) => `extension ${k}`, merge: plain },
-        entries(b.extensions),
-        entries(o.extensions),
-        entries(t.extensions),
-      ),
-    ),
-  schemas: (ctx, b, o, t) =>
-    record(
-      mergeKeyed(
-        ctx,
-        { what: 'schema', prefix: ['schemas'], display: (k) => `schema ${k}`, merge: plain },
-        entries(b.schemas),
-        entries(o.schemas),
-        entries(t.schemas),
-      ),
-    ),
-  enums: (ctx, b, o, t) =>
-    record(
-      mergeKeyed(
-        ctx,
-        qualifiedSpec<EnumType>('enums', 'enum', mergeEnum),
-        entries(b.enums),
-        entries(o.enums),
-        entries(t.enums),
-      ),
-    ),
-  composites: (ctx, b, o, t) =>
-    record(
-      mergeKeyed(
-        ctx,
-        qualifiedSpec<CompositeType>('composites', 'type', mergeComposite, false),
-        entries(b.composites),
-        entries(o.composites),
-        entries(t.composites),
-      ),
-    ),
-  domains: (ctx, b, o, t) =>
-    record(
-      mergeKeyed(
-        ctx,
-        qualifiedSpec<Domain>('domains', 'domain', mergeDomain, false),
-        entries(b.domains),
-        entries(o.domains),
-        entries(t.domains),
-      ),
-    ),
-  sequences: (ctx, b, o, t) =>
-    record(
-      mergeKeyed(
-        ctx,
-        qualifiedSpec<Sequence>('sequences', 'sequence', mergeSequence, false),
-        entries(b.sequences),
-        entries(o.sequences),
-        entries(t.sequences),
-      ),
-    ),
-  tables: (ctx, b, o, t) =>
-    record(
-      mergeKeyed(
-        ctx,
-        qualifiedSpec<Table>('tables', 'table', mergeTable),
-        entries(b.tables),
-        entries(o.tables),
-        entries(t.tables),
-      ),
-    ),
-  views: (ctx, b, o, t) =>
-    record(
-      mergeKeyed(
-        ctx,
-        qualifiedSpec<View>('views', 'view', mergeView),
-        entries(b.views),
-        entries(o.views),
-        entries(t.views),
-      ),
-    ),
-  functions: (ctx, b, o, t) =>
-    record(
-      mergeKeyed(
-        ctx,
-        { what: 'function', prefix: ['functions'], display: (k) => `function ${k}`, merge: plain },
-        entries(b.functions),
-        entries(o.functions),
-        entries(t.functions),
-      ),
-    ),
-  objects: (ctx, b, o, t) =>
-    record(
-      mergeKeyed(
-        ctx,
-        { what: 'object', prefix: ['objects'], display: (k) => k, merge: plain },
-        entries(b.objects ?? {}),
-        entries(o.objects ?? {}),
-        entries(t.objects ?? {}),
-      ),
-    ),
-  unmanaged: (ctx, b, o, t) =>
-    record(
-      mergeKeyed(
-        ctx,
-        { what: 'unmanaged object', prefix: ['unmanaged'], display: (k) => `unmanaged ${k}`, merge: plain },
-        entries(b.unmanaged ?? {}),
-        entries(o.unmanaged ?? {}),
-        entries(t.unmanaged ?? {}),
-      ),
-    ),
-  defaultPrivileges: (ctx, b, o, t) =>
-    record(
-      mergeKeyed(
-        ctx,
-        {
-          what: 'default privileges',
-          prefix: ['default_privileges'],
-          display: (k) => `default privileges ${k}`,
-          merge: plain,
-        },
-        entries(b.defaultPrivileges),
-        entries(o.defaultPrivileges),
-        entries(t.defaultPrivileges),
-      ),
-    ),
+/** ObjectMerger merges three versions of one object of section S (identity aside). */
+type ObjectMerger<S extends SectionField> = KeyedSpec<SectionObject<S>>['merge'];
+
+/** OBJECT_MERGERS holds one object merger per Schema section; a section without one is a compile error. */
+const OBJECT_MERGERS: { readonly [S in SectionField]: ObjectMerger<S> } = {
+  extensions: plain,
+  schemas: plain,
+  enums: mergeEnum,
+  composites: mergeComposite,
+  domains: mergeDomain,
+  sequences: mergeSequence,
+  tables: mergeTable,
+  views: mergeView,
+  functions: plain,
+  objects: plain,
+  unmanaged: plain,
+  defaultPrivileges: plain,
 };
+
+/** sectionSpec is the KeyedSpec of a section: objects named by its noun, renames followed where its kind has them. */
+function sectionSpec<S extends SectionField>(s: S): KeyedSpec<SectionObject<S>> {
+  const facts: SectionFacts = SECTION_FACTS[s];
+  const spec: KeyedSpec<SectionObject<S>> = {
+    what: facts.noun || 'object',
+    prefix: [s],
+    display: (key) => describeObject(s, key),
+    merge: OBJECT_MERGERS[s],
+  };
+  if (!facts.renamable) return spec;
+  type Q = { schema: string; name: string; renamedFrom?: string };
+  return { ...spec, ...(qualifiedRenames<Q>() as unknown as Partial<KeyedSpec<SectionObject<S>>>) };
+}
+
+/** mergeSection merges one section of three schemas (an absent optional section merges as empty). */
+export function mergeSection(ctx: MergeCtx, s: SectionField, b: Schema, o: Schema, t: Schema): Record<string, unknown> {
+  const e = (x: Schema) => entries(sectionObjects(x, s));
+  return record(mergeKeyed(ctx, sectionSpec(s), e(b), e(o), e(t)));
+}

@@ -1,6 +1,7 @@
 /** YAML loader entry points (see src/ARCHITECTURE.md): files -> Schema with every issue located at file:line:col. */
 import { parseDefaultPrivileges } from './grants.js';
-import type { Schema } from '../model/types.js';
+import { assertNever, type Schema } from '../model/types.js';
+import { sectionOfYaml } from '../model/sections.js';
 import { invalidSchema, sortIssues, type Issue } from '../errors.js';
 import { tidySchema } from '../canon/canonical.js';
 import { buildSchema, newCollected, type Collected } from './build.js';
@@ -91,9 +92,12 @@ function dup(ctx: Ctx, what: string, at: Node, prev: Node): void {
   );
 }
 
-/** collectSection reads one top-level section of one file into `c`, reporting objects defined twice. */
-function collectSection(ctx: Ctx, c: Collected, section: string, n: Node): void {
+/** collectSection reads one top-level section (its YAML key `key`) of one file into `c`, reporting objects defined twice. */
+function collectSection(ctx: Ctx, c: Collected, key: string, n: Node): void {
+  const section = sectionOfYaml(key);
   switch (section) {
+    case undefined:
+      return; // ctx.keys reported the unknown key
     case 'extensions':
       return parseExtensions(ctx, n, (name, at, obj) => {
         const prev = c.extensions.get(name);
@@ -117,7 +121,7 @@ function collectSection(ctx: Ctx, c: Collected, section: string, n: Node): void 
         else map.set(r.id, { obj: r.obj, at: e.keyNode });
       }
       return;
-    case 'default_privileges':
+    case 'defaultPrivileges':
       return parseDefaultPrivileges(ctx, n, (id, at, obj) => {
         const prev = c.defaultPrivileges.get(id);
         if (prev) dup(ctx, `default privileges \`${id}\``, at, prev.at);
@@ -132,12 +136,25 @@ function collectSection(ctx: Ctx, c: Collected, section: string, n: Node): void 
         else c.functions.set(r.id, r.fn);
       }
       return;
+    case 'enums':
+    case 'composites':
+    case 'domains':
+    case 'sequences':
+    case 'tables':
+    case 'views':
+      return collectKeyed(ctx, c, section, n);
+    default:
+      assertNever(section, 'section');
   }
-  collectKeyed(ctx, c, section, n);
 }
 
 /** collectKeyed reads a section keyed by object id (enums, composites, domains, sequences, tables, views) into `c`. */
-function collectKeyed(ctx: Ctx, c: Collected, section: string, n: Node): void {
+function collectKeyed(
+  ctx: Ctx,
+  c: Collected,
+  section: 'enums' | 'composites' | 'domains' | 'sequences' | 'tables' | 'views',
+  n: Node,
+): void {
   for (const e of entries(ctx, n, `\`${section}\``)) {
     const id = readId(ctx, e.keyNode, `${section.replace(/s$/, '')} name`);
     if (!id) continue;

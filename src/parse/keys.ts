@@ -1,21 +1,10 @@
 /** The keys the YAML format accepts at each level; the parser, the writer and the JSON Schema test share this table. */
 
+import { TABLE_PART_KINDS, TABLE_PARTS, YAML_SECTIONS } from '../model/sections.js';
+
 /** KEYS lists the allowed keys of every map in the format, by place. */
 export const KEYS = {
-  top: [
-    'extensions',
-    'schemas',
-    'enums',
-    'composites',
-    'domains',
-    'sequences',
-    'tables',
-    'views',
-    'functions',
-    'objects',
-    'unmanaged',
-    'default_privileges',
-  ],
+  top: YAML_SECTIONS,
   extension: ['name', 'schema', 'version', 'comment'],
   schema: ['name', 'comment', 'grants'],
   enum: ['values', 'comment', 'grants', 'renamed_from'],
@@ -27,15 +16,7 @@ export const KEYS = {
   sequence: ['type', 'start', 'increment', 'min', 'max', 'cache', 'cycle', 'owned_by', 'comment', 'grants'],
   sequenceOptions: ['type', 'start', 'increment', 'min', 'max', 'cache', 'cycle'],
   table: [
-    'columns',
-    'primary_key',
-    'unique',
-    'checks',
-    'foreign_keys',
-    'exclusions',
-    'indexes',
-    'triggers',
-    'policies',
+    ...TABLE_PART_KINDS.map((k) => TABLE_PARTS[k].yaml),
     'row_level_security',
     'force_row_level_security',
     'partition_by',

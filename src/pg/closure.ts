@@ -8,21 +8,14 @@
 import { deepEqual as same } from '../merge/util.js';
 import { splitId } from '../model/ids.js';
 import type { Schema, Table } from '../model/types.js';
+import { KEYED_PART_FIELDS, SECTION_FACTS, SECTIONS, type SectionField } from '../model/sections.js';
 
-type Section = keyof Omit<Schema, 'kind'>;
+type Section = SectionField;
 
-/** ALWAYS_WHOLE sections are copied whole into a partial schema (few, cheap, and everything may depend on them). */
-const ALWAYS_WHOLE: readonly Section[] = ['extensions', 'schemas', 'defaultPrivileges'];
-const SECTIONS: readonly Section[] = [
-  'enums',
-  'composites',
-  'domains',
-  'sequences',
-  'tables',
-  'views',
-  'functions',
-  'objects',
-];
+/** WHOLE sections are copied whole into a partial schema (few, cheap, and everything may depend on them). */
+const WHOLE: readonly Section[] = SECTIONS.filter((s) => SECTION_FACTS[s].closure === 'whole');
+/** NODES are the sections whose objects are closure nodes. */
+const NODES: readonly Section[] = SECTIONS.filter((s) => SECTION_FACTS[s].closure === 'node');
 
 /** tokens returns the identifier-like words of a text, lower-cased (quoted identifiers and string contents included). */
 export function tokens(text: string): Set<string> {
@@ -46,8 +39,8 @@ function namesOf(section: Section, id: string, obj: unknown): string[] {
   const out = [parts[parts.length - 1]!.toLowerCase()];
   if (section === 'tables' || section === 'views') {
     const t = obj as Partial<Table> & { indexes?: Record<string, unknown>; triggers?: Record<string, unknown> };
-    for (const m of [t.uniques, t.checks, t.foreignKeys, t.exclusions, t.indexes, t.triggers, t.policies]) {
-      for (const k of Object.keys(m ?? {})) out.push(k.toLowerCase());
+    for (const f of KEYED_PART_FIELDS) {
+      for (const k of Object.keys((t as Record<string, object | undefined>)[f] ?? {})) out.push(k.toLowerCase());
     }
     if (t.primaryKey) out.push(t.primaryKey.name.toLowerCase());
   }
@@ -66,7 +59,7 @@ export interface EdgeClosure {
 export function edgeClosure(a: Schema, b: Schema, up: string, down: string | null): EdgeClosure {
   const nodes = new Map<string, Node>();
   const changed = new Set<string>();
-  for (const section of SECTIONS) {
+  for (const section of NODES) {
     const ids = new Set([...Object.keys(a[section] ?? {}), ...Object.keys(b[section] ?? {})]);
     for (const id of ids) {
       const oa = (a[section] as Record<string, unknown> | undefined)?.[id];
@@ -164,8 +157,8 @@ export function stripTable(t: Table): Table {
 /** partialSchema keeps the closure's objects of `s` (stripped ones stripped), with every extension and schema. */
 export function partialSchema(s: Schema, c: EdgeClosure): Schema {
   const out: Record<string, unknown> = { kind: 'schema' };
-  for (const section of ALWAYS_WHOLE) out[section] = s[section];
-  for (const section of SECTIONS) {
+  for (const section of WHOLE) if (s[section] !== undefined) out[section] = s[section];
+  for (const section of NODES) {
     const m: Record<string, unknown> = {};
     for (const [id, obj] of Object.entries(s[section] ?? {})) {
       const key = `${section}:${id}`;
@@ -174,6 +167,5 @@ export function partialSchema(s: Schema, c: EdgeClosure): Schema {
     }
     out[section] = m;
   }
-  if (s.unmanaged) out['unmanaged'] = s.unmanaged;
   return out as unknown as Schema;
 }

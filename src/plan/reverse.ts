@@ -5,7 +5,8 @@
  * classified as the rename back it is, not as data loss.
  */
 import { findRenames } from '../diff/renames.js';
-import type { Schema, Table } from '../model/types.js';
+import { assertNever, type Schema, type Table } from '../model/types.js';
+import { partField } from '../model/sections.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -65,16 +66,14 @@ export function reverseHints(child: Schema, parent: Schema): Schema {
       case 'exclusion': {
         const t = r.table !== undefined ? table(r.table) : undefined;
         if (!t) break;
-        const key = (
-          { unique: 'uniques', check: 'checks', foreign_key: 'foreignKeys', exclusion: 'exclusions' } as const
-        )[r.kind];
+        const key = partField(r.kind);
         const map = t[key] as Readonly<Record<string, { renamedFrom?: string }>>;
         const c = map[r.fromId];
         if (c) (t as Record<string, unknown>)[key] = { ...map, [r.fromId]: { ...c, renamedFrom: r.id } };
         break;
       }
       default:
-        break;
+        assertNever(r);
     }
   }
   for (const v of set.values) {

@@ -6,6 +6,7 @@ import { Document, isMap, isScalar, isSeq, visit, type Node as YNode } from 'yam
 import { safeFileName } from '../canon/canonical.js';
 import { qid } from '../model/ids.js';
 import type { Schema } from '../model/types.js';
+import { SECTION_FACTS, SECTIONS, type SectionField, type SectionYaml } from '../model/sections.js';
 import type { SourceFile } from '../parse/index.js';
 import { omittableNames } from './names.js';
 import {
@@ -35,26 +36,10 @@ export interface YamlFileTree {
   readonly tree: { [section: string]: YamlTree };
 }
 
-const SECTION_ORDER = [
-  'extensions',
-  'schemas',
-  'enums',
-  'composites',
-  'domains',
-  'sequences',
-  'tables',
-  'views',
-  'functions',
-  'objects',
-  'unmanaged',
-  'default_privileges',
-] as const;
-type Section = (typeof SECTION_ORDER)[number];
-
 interface Placed {
   readonly schema: string; // namespace the object lives in (`public` for extensions)
   readonly table?: string; // table name, for the per-table layout
-  readonly section: Section;
+  readonly section: SectionYaml;
   readonly key: string;
   readonly value: YamlTree;
 }
@@ -65,64 +50,80 @@ function sortedEntries<T>(m: Readonly<Record<string, T>>): Array<[string, T]> {
     .map((k) => [k, m[k]!]);
 }
 
+/** Placer lists the placed objects of one section. */
+type Placer = (e: Emitter, schema: Schema) => Array<Omit<Placed, 'section'>>;
+
+/** PLACERS writes each section's objects as trees (a Record: a new section is not written until it has one). */
+const PLACERS: Readonly<Record<SectionField, Placer>> = {
+  extensions: (_e, schema) =>
+    sortedEntries(schema.extensions).map(([name, x]) => {
+      const v: { [k: string]: YamlTree } = { name };
+      if (x.schema) v['schema'] = x.schema;
+      if (x.version) v['version'] = x.version;
+      if (x.comment) v['comment'] = x.comment;
+      return { schema: 'public', key: name, value: Object.keys(v).length === 1 ? name : v };
+    }),
+  schemas: (_e, schema) =>
+    sortedEntries(schema.schemas).map(([name, n]) => {
+      const v: { [k: string]: YamlTree } = { name };
+      if (n.comment) v['comment'] = n.comment;
+      const g = grantsTree(n.grants);
+      if (g) v['grants'] = g;
+      return { schema: name, key: name, value: Object.keys(v).length === 1 ? name : v };
+    }),
+  enums: (_e, schema) =>
+    sortedEntries(schema.enums).map(([id, x]) => ({ schema: x.schema, key: id, value: enumTree(x) })),
+  composites: (_e, schema) =>
+    sortedEntries(schema.composites).map(([id, x]) => ({ schema: x.schema, key: id, value: compositeTree(x) })),
+  domains: (e, schema) =>
+    sortedEntries(schema.domains).map(([id, x]) => ({ schema: x.schema, key: id, value: domainTree(e, id, x) })),
+  sequences: (_e, schema) =>
+    sortedEntries(schema.sequences).map(([id, x]) => ({ schema: x.schema, key: id, value: sequenceTree(x) })),
+  tables: (e, schema) =>
+    sortedEntries(schema.tables).map(([id, x]) => ({
+      schema: x.schema,
+      table: x.name,
+      key: id,
+      value: tableTree(e, id, x),
+    })),
+  views: (e, schema) =>
+    sortedEntries(schema.views).map(([id, x]) => ({ schema: x.schema, key: id, value: viewTree(e, id, x) })),
+  functions: (_e, schema) => {
+    const counts = new Map<string, number>();
+    for (const f of Object.values(schema.functions))
+      counts.set(qid(f.schema, f.name), (counts.get(qid(f.schema, f.name)) ?? 0) + 1);
+    return sortedEntries(schema.functions).map(([, f]) => {
+      const overloaded = (counts.get(qid(f.schema, f.name)) ?? 0) > 1;
+      return { schema: f.schema, key: functionKey(f, overloaded), value: functionTree(f) };
+    });
+  },
+  // definition and unmanaged objects live in the public file: many are not in a schema (publications, servers...)
+  objects: (_e, schema) =>
+    sortedEntries(schema.objects ?? {}).map(([id, x]) => ({ schema: 'public', key: id, value: x.sql })),
+  unmanaged: (_e, schema) =>
+    sortedEntries(schema.unmanaged ?? {}).map(([id, x]) => ({ schema: 'public', key: id, value: x.state })),
+  defaultPrivileges: (_e, schema) =>
+    sortedEntries(schema.defaultPrivileges ?? {}).map(([id, d]) => {
+      const v: { [k: string]: YamlTree } = { role: d.role };
+      if (d.schema !== undefined) v['schema'] = d.schema;
+      v['on'] = d.on;
+      v['grants'] = grantsTree(d.grants) ?? {};
+      return { schema: d.schema ?? 'public', key: id, value: v };
+    }),
+};
+
 function place(schema: Schema): Placed[] {
   const e: Emitter = { omit: omittableNames(schema), schema };
-  const out: Placed[] = [];
-  for (const [name, x] of sortedEntries(schema.extensions)) {
-    const v: { [k: string]: YamlTree } = { name };
-    if (x.schema) v['schema'] = x.schema;
-    if (x.version) v['version'] = x.version;
-    if (x.comment) v['comment'] = x.comment;
-    out.push({ schema: 'public', section: 'extensions', key: name, value: Object.keys(v).length === 1 ? name : v });
-  }
-  for (const [name, n] of sortedEntries(schema.schemas)) {
-    const v: { [k: string]: YamlTree } = { name };
-    if (n.comment) v['comment'] = n.comment;
-    const g = grantsTree(n.grants);
-    if (g) v['grants'] = g;
-    out.push({ schema: name, section: 'schemas', key: name, value: Object.keys(v).length === 1 ? name : v });
-  }
-  for (const [id, x] of sortedEntries(schema.enums))
-    out.push({ schema: x.schema, section: 'enums', key: id, value: enumTree(x) });
-  for (const [id, x] of sortedEntries(schema.composites))
-    out.push({ schema: x.schema, section: 'composites', key: id, value: compositeTree(x) });
-  for (const [id, x] of sortedEntries(schema.domains))
-    out.push({ schema: x.schema, section: 'domains', key: id, value: domainTree(e, id, x) });
-  for (const [id, x] of sortedEntries(schema.sequences))
-    out.push({ schema: x.schema, section: 'sequences', key: id, value: sequenceTree(x) });
-  for (const [id, x] of sortedEntries(schema.tables))
-    out.push({ schema: x.schema, table: x.name, section: 'tables', key: id, value: tableTree(e, id, x) });
-  for (const [id, x] of sortedEntries(schema.views))
-    out.push({ schema: x.schema, section: 'views', key: id, value: viewTree(e, id, x) });
-  const counts = new Map<string, number>();
-  for (const f of Object.values(schema.functions))
-    counts.set(qid(f.schema, f.name), (counts.get(qid(f.schema, f.name)) ?? 0) + 1);
-  for (const [, f] of sortedEntries(schema.functions)) {
-    const overloaded = (counts.get(qid(f.schema, f.name)) ?? 0) > 1;
-    out.push({ schema: f.schema, section: 'functions', key: functionKey(f, overloaded), value: functionTree(f) });
-  }
-  // definition and unmanaged objects live in the public file: many are not in a schema (publications, servers...)
-  for (const [id, x] of sortedEntries(schema.objects ?? {}))
-    out.push({ schema: 'public', section: 'objects', key: id, value: x.sql });
-  for (const [id, x] of sortedEntries(schema.unmanaged ?? {}))
-    out.push({ schema: 'public', section: 'unmanaged', key: id, value: x.state });
-  for (const [id, d] of sortedEntries(schema.defaultPrivileges ?? {})) {
-    const v: { [k: string]: YamlTree } = { role: d.role };
-    if (d.schema !== undefined) v['schema'] = d.schema;
-    v['on'] = d.on;
-    v['grants'] = grantsTree(d.grants) ?? {};
-    out.push({ schema: d.schema ?? 'public', section: 'default_privileges', key: id, value: v });
-  }
-  return out;
+  return SECTIONS.flatMap((s) => PLACERS[s](e, schema).map((p) => ({ ...p, section: SECTION_FACTS[s].yaml })));
 }
 
 function treeOf(items: readonly Placed[]): { [section: string]: YamlTree } {
   const tree: { [section: string]: YamlTree } = {};
-  for (const section of SECTION_ORDER) {
+  for (const s of SECTIONS) {
+    const { yaml: section, yamlList } = SECTION_FACTS[s];
     const mine = items.filter((p) => p.section === section);
     if (mine.length === 0) continue;
-    if (section === 'extensions' || section === 'schemas' || section === 'default_privileges')
-      tree[section] = mine.map((p) => p.value);
+    if (yamlList) tree[section] = mine.map((p) => p.value);
     else {
       const o: { [k: string]: YamlTree } = {};
       for (const p of mine) o[p.key] = p.value;

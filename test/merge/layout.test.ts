@@ -4,6 +4,8 @@ import { parseSchemaFiles, type SourceFile } from '../../src/parse/index.js';
 import { merge3 } from '../../src/merge/index.js';
 import { layoutFiles } from '../../src/merge/layout.js';
 import type { Schema } from '../../src/model/types.js';
+import { schemaToYamlDoc, stringifyYaml } from '../../src/yaml/index.js';
+import { canonicalJson } from '../../src/canon/index.js';
 
 const parse = (files: SourceFile[]) => {
   const r = parseSchemaFiles(files);
@@ -64,5 +66,32 @@ describe('layoutFiles', () => {
     });
     expect(files.map((f) => f.path)).toEqual(['schema/users.yaml']);
     expect(files[0]!.text).toBe('# written\n{"tables":["users"]}\n');
+  });
+  it('keeps every section of a rewritten file: definition objects, unmanaged objects and default privileges too', () => {
+    // these sections were not laid out: a rewritten file lost them and the merge refused (merge-output-mismatch)
+    const text = [
+      'schemas: [billing]\ntables:\n  users:\n    columns:\n      id: bigint\n',
+      'objects:\n  aggregate total(integer): CREATE AGGREGATE total(integer) (SFUNC = int4pl, STYPE = integer)\n',
+      'unmanaged:\n  privileges (GRANT) on t: "{a=r/a}"\n',
+      'default_privileges:\n  - { role: app_owner, schema: billing, on: tables, grants: { app_reader: [select] } }\n',
+    ].join('');
+    const side = (col: string) => [
+      { path: 'schema/a.yaml', text: text.replace('id: bigint', `id: bigint\n      ${col}: text`) },
+    ];
+    const [ours, theirs] = [side('a'), side('b')];
+    const [o, t] = [parse(ours), parse(theirs)];
+    const r = merge3(parse([{ path: 'schema/a.yaml', text }]), o, t);
+    expect(r.conflicts).toEqual([]);
+    const files = layoutFiles({
+      ours: { schema: o, files: ours },
+      theirs: { schema: t, files: theirs },
+      merged: r.schema,
+      write: (s) => stringifyYaml(schemaToYamlDoc(s)), // the app's writer: the whole (partial) schema as one file
+      writeAll: () => [{ path: 'schema/fallback.yaml', text: 'the layout was given up' }],
+    });
+    expect(files.map((f) => f.path)).toEqual(['schema/a.yaml']);
+    expect(canonicalJson(parse(files))).toBe(canonicalJson(r.schema));
+    expect(Object.keys(r.schema.objects!)).toEqual(['aggregate total(integer)']);
+    expect(Object.keys(r.schema.defaultPrivileges!)).toEqual(['app_owner in billing on tables']);
   });
 });
