@@ -55,31 +55,6 @@ export interface ObjectDefs {
 /** ChangeKind is a kind of object a change can be about. */
 export type ChangeKind = keyof ObjectDefs;
 
-/** CHANGE_KINDS lists every ChangeKind (a Record so a new kind fails to compile until listed). */
-export const CHANGE_KINDS: Readonly<Record<ChangeKind, true>> = {
-  extension: true,
-  namespace: true,
-  enum: true,
-  composite: true,
-  domain: true,
-  sequence: true,
-  table: true,
-  column: true,
-  primary_key: true,
-  unique: true,
-  check: true,
-  foreign_key: true,
-  exclusion: true,
-  index: true,
-  trigger: true,
-  policy: true,
-  view: true,
-  function: true,
-  sql_object: true,
-  unmanaged: true,
-  default_privilege: true,
-};
-
 /** AttrChange is one attribute that differs: its name and the values on each side (undefined = absent). */
 export interface AttrChange {
   readonly attr: string;

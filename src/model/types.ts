@@ -420,27 +420,6 @@ export interface Func {
   readonly comment?: string;
 }
 
-/** ObjectKind lists every kind of object that changes can be about. */
-export type ObjectKind =
-  | 'extension'
-  | 'namespace'
-  | 'enum'
-  | 'composite'
-  | 'domain'
-  | 'sequence'
-  | 'table'
-  | 'column'
-  | 'primary_key'
-  | 'unique'
-  | 'check'
-  | 'foreign_key'
-  | 'exclusion'
-  | 'index'
-  | 'trigger'
-  | 'policy'
-  | 'view'
-  | 'function';
-
 /** emptySchema returns a Schema with no objects. */
 export function emptySchema(): Schema {
   return {
