@@ -70,19 +70,29 @@ export async function switchFiles(store: Store, root: string, req: SwitchRequest
   const { checkFilePath } = await import('./layout.js');
   for (const f of req.files) checkFilePath(f);
   const w = new ObjectWriter(store.gitdir);
+  // blobs this switch adds to the store (pre-images, and texts no commit holds such as conflict blocks) are needed
+  // only while its journal exists: removed once it is complete (else they stay as untracked files in an app
+  // repository that tracks .schemaver, and go into its next commit)
+  const added = new Set<string>();
+  const keep = async (bytes: Buffer): Promise<string> => {
+    const before = w.written;
+    const oid = await w.write('blob', bytes);
+    if (w.written > before) added.add(oid);
+    return oid;
+  };
   const plan: JournalFile[] = [];
   const wanted = new Map(req.files.map((f) => [f.path, f.text]));
   for (const [path, text] of wanted) {
     const now = currentBlob(root, path);
-    const after = await w.writeText(text);
+    const after = await keep(Buffer.from(text, 'utf8'));
     if (now.id === after) continue;
-    if (now.bytes) await w.write('blob', now.bytes); // the pre-image, so nothing is lost whatever happens next
+    if (now.bytes) await keep(now.bytes); // the pre-image, so nothing is lost whatever happens next
     plan.push({ path, before: now.id, after });
   }
   for (const path of await listSchemaFiles(root)) {
     if (wanted.has(path)) continue;
     const now = currentBlob(root, path);
-    if (now.bytes) await w.write('blob', now.bytes);
+    if (now.bytes) await keep(now.bytes);
     plan.push({ path, before: now.id, after: null });
   }
   const states: JournalState[] = (req.states ?? [])
@@ -101,6 +111,7 @@ export async function switchFiles(store: Store, root: string, req: SwitchRequest
     ...(states.length ? { states } : {}),
   });
   await finish(store, root, op, 'continue');
+  for (const oid of added) removeDurable(join(store.gitdir, 'objects', oid.slice(0, 2), oid.slice(2)));
   return plan.length;
 }
 
