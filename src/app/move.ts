@@ -13,6 +13,7 @@ import { onlineSettings, type OnlineSettings } from './config.js';
 import { moveOnline, type OnlineRun } from '../deploy/online.js';
 import { renderOnlineScript } from '../deploy/online-script.js';
 import { nodeOut } from '../deploy/engine.js';
+import type { ProveDirect } from '../deploy/direct.js';
 
 /** MoveFlags are the parsed flags of upgrade/downgrade. */
 export interface MoveFlags {
@@ -77,6 +78,7 @@ export async function runMove(
       const r = await move(
         {
           store: s.store,
+          proveDirect: directProver(cacheDir(s.root)),
           db: f.from !== undefined ? undefined : s.target.db,
           label: s.target.label,
           // progress on stderr: the waiting notice always, one line per edge on multi-edge runs
@@ -174,6 +176,7 @@ async function runOnline(
     store: s.store,
     label: s.target.label,
     onProgress: note,
+    proveDirect: directProver(cache),
     ...(f.from === undefined && s.target.db ? { db: s.target.db } : {}),
   };
   const req = {
@@ -207,5 +210,16 @@ async function runOnline(
     destructive: [],
     sql: script.sql,
     ms: Math.round(performance.now() - t0),
+  };
+}
+
+/** directProver proves a direct migration chosen over a lossy commit path (deploy/direct.ts), with the verification cache. */
+function directProver(cache: string): ProveDirect {
+  return async (j) => {
+    const [r] = await proveEdges(
+      [{ from: j.from, to: j.to, up: j.up, down: j.down, opts: { allowDataLoss: j.allowDataLoss } }],
+      { cacheDir: cache },
+    );
+    return { ok: r!.ok, problems: r!.problems };
   };
 }

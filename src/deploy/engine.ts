@@ -25,6 +25,7 @@ import {
 import { buildScript, renderScript, type DeployScript, type ScriptUnit } from './script.js';
 import { LOCK_KEY, countUserObjects, readProgress, readRecorded, type Recorded } from './versions.js';
 import { requireRoles } from './roles.js';
+import { chooseWay, type ProveDirect, type Way } from './direct.js';
 import { downHazards } from '../plan/hazards.js';
 
 /** schemaverVersion is the version of this package (recorded in schemaver_history). */
@@ -57,6 +58,8 @@ export interface DeployContext {
   /** onStatement hears each statement of an edge's script finish: `done` of `total` in that edge. */
   readonly onStatement?: (done: number, total: number) => void;
   readonly version?: string;
+  /** proveDirect proves a direct migration chosen instead of a lossy commit path (without it the path stays). */
+  readonly proveDirect?: ProveDirect;
 }
 
 /** MoveRequest asks for an upgrade or a downgrade. */
@@ -97,6 +100,8 @@ export interface MoveResult {
   readonly destructive: readonly FlaggedStep[];
   /** sql: the script, with `--sql`. */
   readonly sql?: string;
+  /** way: which way the move took through the commit graph and why, when it had a choice (deploy/direct.ts). */
+  readonly way?: Way;
   readonly ms: number;
 }
 
@@ -319,7 +324,15 @@ export async function prepare(
     target = n === 0 ? recorded : way[n - 1]!.to;
   }
   if (target === undefined) target = await resolveTarget(ctx.store, g, rev, recorded, req.command);
-  const edges = await planPath(ctx.store, g, recorded, target);
+  const path = await planPath(ctx.store, g, recorded, target);
+  // a path that loses what a direct migration between its ends keeps is replaced by that migration (direct.ts)
+  const { edges, way } = await chooseWay(
+    ctx.store,
+    path,
+    req.command,
+    ctx.classifyDown ?? plannerClassifier,
+    ctx.proveDirect,
+  );
   // a database left on a commit no branch reaches any more (an app git branch checked out before) follows HEAD down
   if (!(req.command === 'upgrade' && (await leftBehind(ctx.store, g, recorded))))
     checkDirection(req.command, edges, rev);
@@ -329,7 +342,7 @@ export async function prepare(
       ? undefined
       : (g.commits.get(target)?.schemaHash ?? (await ctx.store.readCommit(target)).schemaHash);
   const fromHash = recordedHash ?? (recorded === BASE ? undefined : g.commits.get(recorded)?.schemaHash);
-  return { rev, target, targetHash, fromHash, edges, flags };
+  return { rev, target, targetHash, fromHash, edges, flags, way };
 }
 
 /** refuseHazards stops on irreversible steps always, and on destructive steps without consent. */
@@ -406,7 +419,12 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
       edges: p.edges,
       version,
     });
-    let sql = renderScript(script, { command: req.command, version, ...(ctx.db ? { target: label } : {}) });
+    let sql = renderScript(script, {
+      command: req.command,
+      version,
+      ...(ctx.db ? { target: label } : {}),
+      ...(p.way ? { way: p.way } : {}),
+    });
     if (p.edges.length === 0)
       sql = `${sql.slice(0, sql.indexOf('\nBEGIN;'))}\n${sqlComment(`nothing to do: the database is already at ${short(from)}`)}\n`;
     if (p.flags.destructive.length) {
@@ -429,6 +447,7 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
       edges: reportEdges(script),
       destructive: p.flags.destructive,
       sql,
+      ...(p.way ? { way: p.way } : {}),
       ms: Math.round(performance.now() - t0),
     };
   }
@@ -466,6 +485,7 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
     if (from === BASE) await refuseNonEmpty(db, label, req.command);
     refuseHazards(p.flags, Boolean(req.allowDestructive), req.command);
     await requireRoles(db, ctx.store, p.edges, label, req.command);
+    if (p.way?.kind === 'direct') ctx.onProgress?.(`${req.command}: ${p.way.reason}`);
     script = buildScript({ from, fromHash: p.fromHash, to: p.target, toHash: p.targetHash, edges: p.edges, version });
     const ms: number[] = [];
     let edge: number | undefined;

@@ -103,14 +103,14 @@ export async function onlineEdges(
     let sql = e.sql;
     let replanned = false;
     if (!e.migration.handEdited && e.parent !== BASE) {
-      const parent = await schemaAt(store, e.parent);
-      const child = await schemaAt(store, e.child);
+      const parent = e.direct?.from ?? (await schemaAt(store, e.parent));
+      const child = e.direct?.to ?? (await schemaAt(store, e.child));
       const plan = onlinePlan(planMigration(parent, child), parent, child);
       if (plan.online) {
         const up = renderOnline(plan, 'up');
         const reversible = plan.steps.every((s) => s.reverse !== null);
         const down = reversible ? renderOnline(plan, 'down') : null;
-        sql = e.direction === 'up' ? up : (down ?? e.sql);
+        sql = e.direction === 'up' || e.direct ? up : (down ?? e.sql);
         replanned = true;
         proofOf.push(out.length);
         jobs.push({ from: parent, to: child, up, down, allowDataLoss: e.migration.steps.some((x) => x.destructive) });

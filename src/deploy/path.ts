@@ -42,6 +42,8 @@ export interface PathEdge {
   readonly migration: Migration;
   /** message: the commit message of the child (what the edge is about). */
   readonly message: string;
+  /** direct: a migration planned between the path's two ends (deploy/direct.ts), from and to with the path's renames. */
+  readonly direct?: { readonly from: Schema; readonly to: Schema };
 }
 
 /** DownClassifier returns the step flags of going from `from` back to `to` (the planner's view of a down edge). */
@@ -247,7 +249,7 @@ export async function hazards(
   const irreversible: FlaggedStep[] = [];
   for (const e of edges) {
     const label = edgeLabel(e);
-    if (e.direction === 'up') {
+    if (e.direction === 'up' || e.direct) {
       for (const s of e.migration.steps)
         if (s.destructive) destructive.push({ edge: label, what: s.what, object: s.object });
       continue;

@@ -138,7 +138,7 @@ function firstLine(s: string): string {
 /** renderScript writes the deploy script as text (`--sql`): header, BEGIN, statements, COMMIT. */
 export function renderScript(
   script: DeployScript,
-  opts: { command: string; version: string; target?: string },
+  opts: { command: string; version: string; target?: string; way?: { kind: string; reason: string } },
 ): string {
   const node = (n: { commit: string; hash?: string }) =>
     n.commit === BASE ? 'nothing (empty database)' : `${n.commit}${n.hash ? ` (${n.hash})` : ''}`;
@@ -148,7 +148,9 @@ export function renderScript(
         `schemaver ${opts.command} script (schemaver ${opts.version})`,
         `from: ${node(script.from)}`,
         `to:   ${node(script.to)}`,
-        `path: ${script.edges.length} edge(s)${script.edges.length ? ': ' + script.edges.map(edgeLabel).join(', ') : ''}`,
+        opts.way?.kind === 'direct'
+          ? `path: ${opts.way.reason}`
+          : `path: ${script.edges.length} edge(s)${script.edges.length ? ': ' + script.edges.map(edgeLabel).join(', ') : ''}${opts.way ? ` (${opts.way.reason})` : ''}`,
         ...(opts.target ? [`target when generated: ${opts.target}`] : []),
         'Run it as a whole (psql -v ON_ERROR_STOP=1 -f FILE): any failure rolls everything back.',
       ].join('\n'),
