@@ -8,7 +8,7 @@ const LAYERS = [
   ['canon', 'sql'],
   ['parse', 'diff'],
   ['yaml', 'merge', 'plan', 'validate'],
-  ['store', 'pg'],
+  ['store', 'pg', 'lint'],
   ['gitint'],
   ['deploy', 'history'],
   ['app'],

@@ -11,6 +11,7 @@ import { excludeRules, onlineSettings } from './config.js';
 import { downSteps } from '../plan/hazards.js';
 import { prepareEdge } from './edge.js';
 import { isOnlineScript } from '../sql/online.js';
+import { lintScript, type Finding } from '../lint/index.js';
 import { loadRevOrEmpty, openProject, type LoadedRev } from './project.js';
 
 /** PlanStepJson is one step as `plan --json` prints it. */
@@ -38,6 +39,8 @@ export interface PlanResult {
   readonly irreversible: readonly string[];
   /** online: the plan is the online-safe form (each step commits on its own). */
   readonly online: boolean;
+  /** hazards: what the script does to a database under live traffic, by squawk rule name (lint/index.ts). */
+  readonly hazards: readonly Finding[];
 }
 
 /**
@@ -72,13 +75,15 @@ export async function planRevisions(
     sql: down ? (s.reverse ?? []) : s.sql,
     reverse: down ? s.sql : s.reverse,
   }));
+  const sql = down ? edge.migration.down : edge.migration.up;
   return {
+    hazards: await lintScript(sql),
     from: side(from),
     to: side(to),
     direction: down ? 'down' : 'up',
     destructive: steps.some((s) => s.destructive),
     steps,
-    sql: down ? edge.migration.down : edge.migration.up,
+    sql,
     irreversible: plan.steps.filter((s) => s.reverse === null).map((s) => s.what),
     online: isOnlineScript(edge.migration.up),
   };

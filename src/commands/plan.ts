@@ -62,6 +62,15 @@ export default class Plan extends BaseCommand {
     if (lossy.length) this.print(sqlComment(`WARNING: destructive steps: ${lossy.map((s) => s.what).join('; ')}`));
     if (flags.down && r.irreversible.length)
       this.print(sqlComment(`WARNING: irreversible steps (no down SQL): ${r.irreversible.join('; ')}`));
+    if (r.hazards.length)
+      this.print(
+        sqlComment(
+          [
+            `hazards under live traffic (squawk rules; \`schemaver lint\` explains${r.online ? '' : ', `--online` avoids most'}):`,
+            ...r.hazards.map((h) => `  ${h.rule} (${h.level}): ${h.step ?? h.statement}`),
+          ].join('\n'),
+        ),
+      );
     this.print(r.steps.length ? `\n${r.sql}` : sqlComment('(no steps: the schemas are equal)'));
     return r;
   }
