@@ -8,6 +8,8 @@ import { negative } from '../errors.js';
 import { emptySchema } from '../model/types.js';
 import { proveEdges } from '../pg/prove.js';
 import { planMigration, renderDown, renderUp, summarizeSteps } from '../plan/index.js';
+import { onlinePlan, renderOnline } from '../plan/online.js';
+import { onlineSettings } from '../app/config.js';
 import { cacheDir } from '../store/index.js';
 import * as svc from '../review/index.js';
 
@@ -32,6 +34,11 @@ export default class Review extends BaseCommand {
       options: ['markdown', 'json'],
       default: 'markdown',
     }),
+    online: Flags.boolean({
+      summary:
+        'Review the online form of the migration (what `upgrade --online` runs). Default: `online:` in schemaver.yaml.',
+      allowNo: true,
+    }),
     verify: Flags.boolean({
       summary: 'Prove the migration in PGlite (--no-verify skips it).',
       default: true,
@@ -45,10 +52,15 @@ export default class Review extends BaseCommand {
     const [a, b] = await rangeOf(args.range, store);
     const from = a === EMPTY ? await emptyRev() : await loadRevOrEmpty(root, a, store);
     const to = await loadRevOrEmpty(root, b, store);
-    const plan = planMigration(from.schema, to.schema);
-    const stored = to.id ? (await store.readMigrations(to.id)).find((m) => m.parent === (from.id ?? '')) : undefined;
-    const up = stored?.up ?? renderUp(plan);
-    const down = stored?.down ?? renderDown(plan);
+    const classic = planMigration(from.schema, to.schema);
+    const found = to.id ? (await store.readMigrations(to.id)).find((m) => m.parent === (from.id ?? '')) : undefined;
+    // --online: the online form `upgrade --online` runs for a generated edge (a hand-edited one runs as stored)
+    const online = (await onlineSettings(root, flags.online)).enabled && !found?.handEdited;
+    const rewritten = online ? onlinePlan(classic, from.schema, to.schema) : undefined;
+    const plan = rewritten?.online ? rewritten : classic;
+    const stored = rewritten?.online ? undefined : found;
+    const up = stored?.up ?? (rewritten?.online ? renderOnline(plan, 'up') : renderUp(plan));
+    const down = stored?.down ?? (rewritten?.online ? renderOnline(plan, 'down') : renderDown(plan));
     const changes = semanticDiff(from.schema, to.schema);
     const steps = svc.reviewSteps(plan, stored?.steps ?? summarizeSteps(plan));
     let proof = { ran: false, ok: true, ms: 0, cached: false, problems: [] as string[] };
