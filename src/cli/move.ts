@@ -37,6 +37,12 @@ export function renderCurrent(r: CurrentResult, c: Paint): string {
   if (!r.known) lines.push(c.red('  this commit is not in the store (pull the .schemaver that deployed it)'));
   else if (r.hashMatches === false)
     lines.push(c.red("  the recorded schema hash differs from the commit's: run `schemaver check`"));
+  if (r.online)
+    lines.push(
+      c.yellow(
+        `  online  stopped after step ${r.online.done} of ${r.online.steps} of the edge to ${sid(r.online.to)}: \`schemaver upgrade ${sid(r.online.to)} --online\` continues`,
+      ),
+    );
   if (!r.isHead && r.head) lines.push(`  HEAD is ${sid(r.head)}: \`schemaver upgrade\` moves the database there`);
   return lines.join('\n');
 }

@@ -15,6 +15,8 @@ import {
   readRecorded,
   setVersionSql,
   type HistoryRow,
+  readProgress,
+  type Progress,
 } from './versions.js';
 
 /** CurrentResult is what `current` reports. */
@@ -34,11 +36,14 @@ export interface CurrentResult {
   readonly tags: readonly string[];
   /** hashMatches: the recorded hash equals the commit's schema hash in the store (null when unknown). */
   readonly hashMatches: boolean | null;
+  /** online: an online deploy stopped part-way through the edge to `to` (deploy/online.ts), when one did. */
+  readonly online?: Progress;
 }
 
 /** current reads what the database records and relates it to the store (db undefined = no database yet). */
 export async function current(store: DeployStore, db: Driver | undefined, label: string): Promise<CurrentResult> {
   const recorded = db ? await readRecorded(db) : { tables: false };
+  const online = db ? await readProgress(db) : undefined;
   const head = (await store.head()) ?? null;
   const commit = recorded.commit ?? null;
   let known = false;
@@ -55,6 +60,7 @@ export async function current(store: DeployStore, db: Driver | undefined, label:
     }
   }
   return {
+    ...(online ? { online } : {}),
     target: label,
     commit,
     hash: recorded.hash ?? null,

@@ -112,6 +112,9 @@ describe.skipIf(!up)('upgrade --online on the server', () => {
       'SELECT commit_id, online_done FROM schemaver_version',
     );
     expect(v!.online_done).toBe(step - 1);
+    // the version table says which steps ran, and `current` says so
+    const cur = await runCli(dir, ['current', '--url', url]);
+    expect(cur.stdout).toContain(`stopped after step ${step - 1} of`);
     // a one-transaction deploy refuses to start over the unfinished edge
     const classic = await runCli(dir, ['upgrade', '--url', url]);
     expect(classic.code).toBe(1);
