@@ -14,7 +14,7 @@ import { getAt } from '../merge/util.js';
 import { cacheDir } from '../store/index.js';
 import { CLEAR_STATES, mergeSwitch } from './merge-switch.js';
 import { buildConflicts, mergeMigrations } from './merge-edges.js';
-import { fileDirt } from './project.js';
+import { fileDirt, normalized } from './project.js';
 import { MERGE_HEAD_STATE, MERGE_STATE_NAME, digestFiles, mergeInProgress, oursAndKept } from '../gitint/mergestate.js';
 
 export { MERGE_HEAD_STATE, MERGE_STATE_NAME };
@@ -111,8 +111,8 @@ async function ensureClean(root: string, store: Store, head: string): Promise<vo
   }
 }
 
-/** parseFiles parses merged files back into the model that will be committed (what readers of the commit see). */
-async function parseFiles(files: readonly SourceFile[]): Promise<Schema> {
+/** parseFiles parses merged files back into the model that will be committed (what readers of the commit see), expressions in PostgreSQL's spelling. */
+async function parseFiles(root: string, files: readonly SourceFile[]): Promise<Schema> {
   const { parseSchemaFiles } = await import('../parse/index.js');
   const r = parseSchemaFiles(files);
   if (!r.schema) {
@@ -123,18 +123,21 @@ async function parseFiles(files: readonly SourceFile[]): Promise<Schema> {
       exit: 3,
     });
   }
-  return r.schema;
+  return normalized(root, r.schema);
 }
 
 /** preferred returns `candidate` when it parses to the same schema hash as `merged`, else `fallback`. */
 async function preferred(
+  root: string,
   candidate: readonly SourceFile[],
   merged: Schema,
   fallback: SourceFile[],
 ): Promise<SourceFile[]> {
   const { parseSchemaFiles } = await import('../parse/index.js');
   const parsed = parseSchemaFiles(candidate).schema;
-  return parsed && schemaHash(parsed) === schemaHash(merged) ? [...candidate] : fallback;
+  if (!parsed) return fallback;
+  const [a, b] = [await normalized(root, parsed), await normalized(root, merged)];
+  return schemaHash(a) === schemaHash(b) ? [...candidate] : fallback;
 }
 
 /** runMerge merges `rev` into HEAD: up to date, fast-forward, clean merge commit, or conflicts left in schema/. */
@@ -172,14 +175,15 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   const r = merge3(baseSchema, ours.schema, theirsSnap.schema);
   const writer = await yamlWriter();
   let files = layoutFiles({ ours, theirs: theirsSnap, merged: r.schema, ...writer });
-  if (flags.preferFiles && !r.conflicts.length) files = await preferred(flags.preferFiles, r.schema, files);
+  if (flags.preferFiles && !r.conflicts.length) files = await preferred(root, flags.preferFiles, r.schema, files);
   const message =
     flags.message ?? `Merge ${/^[0-9a-f]{40}$/.test(rev) ? `commit ${rev.slice(0, 7)}` : `branch '${rev}'`}`;
   let conflicts: Conflict[] = [...r.conflicts];
   let mergedSchema: Schema | undefined;
   if (!conflicts.length) {
-    mergedSchema = await parseFiles(files);
-    if (schemaHash(mergedSchema) !== schemaHash(r.schema)) {
+    mergedSchema = await parseFiles(root, files);
+    // both in PostgreSQL's spelling: a merged expression may read differently next to the other side's columns
+    if (schemaHash(mergedSchema) !== schemaHash(await normalized(root, r.schema))) {
       throw new SchemaverError({
         code: 'merge-output-mismatch',
         message:
@@ -363,7 +367,10 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
   }
   const files = await readSchemaDir(root);
   const { parseSchemaFiles } = await import('../parse/index.js');
-  const schema = await (await import('../validate/index.js')).checkedSchema(parseSchemaFiles(files));
+  const schema = await normalized(
+    root,
+    await (await import('../validate/index.js')).checkedSchema(parseSchemaFiles(files)),
+  );
   const c = await buildConflicts(schema);
   if (c.length)
     throw negative(

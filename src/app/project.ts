@@ -9,7 +9,9 @@ import type { SourceFile } from '../parse/index.js';
 import type { CommitInfo, Store } from '../store/index.js';
 import { schemaHash } from '../canon/index.js';
 import { emptySchema } from '../model/types.js';
-import { schemaHashOf } from '../store/index.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { STORE_DIR, cacheDir, schemaHashOf } from '../store/index.js';
 import { blobId } from '../store/objects.js';
 
 export { findProjectRoot } from '../store/project.js';
@@ -56,10 +58,21 @@ export async function loadWorking(root: string): Promise<LoadedRev> {
   const { parseSchemaFiles, readSchemaDir } = await import('../parse/index.js');
   const files = await readSchemaDir(root);
   const { checkedSchema } = await import('../validate/index.js');
-  const schema = await checkedSchema(parseSchemaFiles(files)); // exit 2 with every issue of parser and validator
+  const declared = await checkedSchema(parseSchemaFiles(files)); // exit 2 with every issue of parser and validator
+  const schema = await normalized(root, declared);
   const hash = await schemaHashOf(schema);
   await rememberWorkingHash(root, files, hash);
   return { rev: WORKING, schema, hash, files };
+}
+
+/**
+ * normalized returns a declared schema with its expressions in PostgreSQL's spelling (src/pg/normalize.ts), through
+ * the project's cache when it has a store: what is hashed, diffed and committed, whoever wrote the words.
+ */
+export async function normalized(root: string, declared: Schema): Promise<Schema> {
+  const { normalizeExpressions } = await import('../pg/normalize.js');
+  const dir = existsSync(join(root, STORE_DIR, 'HEAD')) ? cacheDir(root) : undefined;
+  return normalizeExpressions(declared, dir ? { cacheDir: dir } : {});
 }
 
 /** loadRev loads a revision — a commit (any syntax Store.resolve takes) or WORKING — as schema, hash and files. */

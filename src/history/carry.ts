@@ -8,6 +8,7 @@
 import type { SourceFile } from '../parse/index.js';
 import type { Store } from '../store/index.js';
 import { schemaHash } from '../canon/index.js';
+import { join } from 'node:path';
 import { blobId } from '../store/objects.js';
 
 /** CarryResult is the schema/ to write after a switch, or the paths whose edits it would overwrite. */
@@ -53,7 +54,9 @@ export async function carryEdits(
     const headHash = (await store.readCommit(head)).schemaHash;
     const targetHash = (await store.readCommit(target)).schemaHash;
     const { parseSchemaFiles } = await import('../parse/index.js');
-    const parsed = workingHash === headHash ? parseSchemaFiles(files).schema : undefined;
+    const raw = workingHash === headHash ? parseSchemaFiles(files).schema : undefined;
+    const { normalizeExpressions } = await import('../pg/normalize.js');
+    const parsed = raw && (await normalizeExpressions(raw, { cacheDir: join(store.gitdir, 'cache') })); // hashed as commits are
     if (!parsed || schemaHash(parsed) !== targetHash)
       return { blocked: [...paths].filter((p) => mine.get(p) !== headFiles.get(p)) };
   }

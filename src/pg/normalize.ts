@@ -1,0 +1,276 @@
+/**
+ * One schema, one hash: every expression of a model in PostgreSQL's own spelling. A schema written by hand
+ * (`CHECK (summary <> '')`), read from a PostgreSQL 15 server (`summary <> ''::text`, views deparsed the old way)
+ * or loaded from `pg_dump -s` output says the same thing in different words; the hash and the planner must not
+ * see the words. normalizeExpressions builds the schema once in a fresh PGlite (PostgreSQL 18), reads it back and
+ * takes PostgreSQL's text for every expression slot (defaults, generated columns, checks, index keys and predicates,
+ * exclusions, policies, trigger conditions, partition keys and bounds, view queries, domain defaults and checks,
+ * function signatures and bodies, definition objects). Everything else of the model (names, order, rename hints)
+ * stays as declared. The result is kept in the cache directory under a key of the declared model's exact JSON, the
+ * PGlite version and this schemaver build, so an unchanged schema costs nothing the second time. A schema that does
+ * not build in PGlite keeps its words (deterministically: the failure is cached too); its proof reports why.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { schemaHash, stableJson } from '../canon/index.js';
+import type { Schema, Table, View, Index, Domain, Func } from '../model/types.js';
+import type { SqlObject } from '../model/objects.js';
+import { sameValue as same } from '../diff/index.js';
+import { codeIdentity, writeCachedReadback } from './readback.js';
+
+/** NORMALIZED_DIR is the normalisation cache's folder inside the store's cache directory. */
+export const NORMALIZED_DIR = 'normalized';
+
+/** Visit sees one expression slot (a stable id and its value) and returns the value to keep. */
+type Visit = (slot: string, value: unknown) => unknown;
+
+/** upd replaces `o[key]` by visit's answer for `slot`, returning `o` itself when nothing changed. */
+function upd<T extends object>(o: T, key: keyof T & string, slot: string, visit: Visit): T {
+  const v = (o as Record<string, unknown>)[key];
+  if (v === undefined) return o;
+  const next = visit(slot, v);
+  return same(next, v) ? o : { ...o, [key]: next };
+}
+
+/** each maps the values of a record through `f`, returning the record itself when no value changed. */
+function each<T>(m: Readonly<Record<string, T>> | undefined, f: (k: string, v: T) => T): Record<string, T> | undefined {
+  if (!m) return undefined;
+  let out: Record<string, T> | undefined;
+  for (const [k, v] of Object.entries(m)) {
+    const n = f(k, v);
+    if (n !== v) (out ??= { ...m })[k] = n;
+  }
+  return out ?? (m as Record<string, T>);
+}
+
+function mapIndex(at: string, ix: Index, visit: Visit): Index {
+  return upd(upd(ix, 'where', `${at} where`, visit), 'elements', `${at} elements`, visit);
+}
+
+function mapTable(id: string, t: Table, visit: Visit): Table {
+  const at = `table ${id}`;
+  let columns = t.columns;
+  const cols = t.columns.map((c) =>
+    upd(
+      upd(c, 'default', `${at} column ${c.name} default`, visit),
+      'generated',
+      `${at} column ${c.name} generated`,
+      visit,
+    ),
+  );
+  if (cols.some((c, i) => c !== t.columns[i])) columns = cols;
+  let out: Table = columns === t.columns ? t : { ...t, columns };
+  const maps = {
+    checks: each(t.checks, (k, c) => upd(c, 'expression', `${at} check ${k}`, visit)),
+    indexes: each(t.indexes, (k, ix) => mapIndex(`${at} index ${k}`, ix, visit)),
+    exclusions: each(t.exclusions, (k, x) =>
+      upd(upd(x, 'where', `${at} exclusion ${k} where`, visit), 'elements', `${at} exclusion ${k} elements`, visit),
+    ),
+    policies: each(t.policies, (k, p) =>
+      upd(upd(p, 'using', `${at} policy ${k} using`, visit), 'withCheck', `${at} policy ${k} check`, visit),
+    ),
+    triggers: each(t.triggers, (k, tr) => upd(tr, 'when', `${at} trigger ${k} when`, visit)),
+  };
+  for (const [k, v] of Object.entries(maps))
+    if (v !== (t as unknown as Record<string, unknown>)[k]) out = { ...out, [k]: v };
+  out = upd(out, 'partitionBy', `${at} partition by`, visit);
+  if (out.partitionOf) {
+    const po = upd(out.partitionOf, 'bound', `${at} bound`, visit);
+    if (po !== out.partitionOf) out = { ...out, partitionOf: po };
+  }
+  return out;
+}
+
+function mapView(id: string, v: View, visit: Visit): View {
+  const at = `view ${id}`;
+  let out = upd(v, 'query', `${at} query`, visit);
+  const indexes = each(v.indexes, (k, ix) => mapIndex(`${at} index ${k}`, ix, visit));
+  if (indexes !== v.indexes) out = { ...out, indexes };
+  const triggers = each(v.triggers, (k, tr) => upd(tr, 'when', `${at} trigger ${k} when`, visit));
+  if (triggers !== v.triggers) out = { ...out, triggers };
+  return out;
+}
+
+function mapDomain(id: string, d: Domain, visit: Visit): Domain {
+  const out = upd(d, 'default', `domain ${id} default`, visit);
+  const checks = each(d.checks, (k, c) => upd(c, 'expression', `domain ${id} check ${k}`, visit));
+  return checks === d.checks ? out : { ...out, checks: checks! };
+}
+
+function mapFunction(id: string, f: Func, visit: Visit): Func {
+  const at = `function ${id}`;
+  return upd(upd(upd(f, 'args', `${at} args`, visit), 'returns', `${at} returns`, visit), 'body', `${at} body`, visit);
+}
+
+/** mapExpressions rebuilds `s` with every expression slot passed through `visit` (unchanged parts are shared). */
+export function mapExpressions(s: Schema, visit: Visit): Schema {
+  const tables = each(s.tables, (k, t) => mapTable(k, t, visit))!;
+  const views = each(s.views, (k, v) => mapView(k, v, visit))!;
+  const domains = each(s.domains, (k, d) => mapDomain(k, d, visit))!;
+  const functions = each(s.functions, (k, f) => mapFunction(k, f, visit))!;
+  const objects = each(s.objects, (k, o): SqlObject => upd(o, 'sql', `object ${k}`, visit));
+  if (
+    tables === s.tables &&
+    views === s.views &&
+    domains === s.domains &&
+    functions === s.functions &&
+    objects === s.objects
+  )
+    return s;
+  return { ...s, tables, views, domains, functions, ...(objects ? { objects } : {}) };
+}
+
+/** expressionSlots lists every expression slot of `s` with its value. */
+export function expressionSlots(s: Schema): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  mapExpressions(s, (slot, v) => (out.set(slot, v), v));
+  return out;
+}
+
+/** Normalized is what the cache keeps for one declared model: PostgreSQL's text for each slot it spells differently, or why the build failed. */
+interface Normalized {
+  readonly changed?: Record<string, unknown>;
+  readonly failed?: string;
+}
+
+const memo = new Map<string, Normalized>();
+
+/** INERT are model keys no expression's spelling depends on: editing them (a comment, a grant) reuses the normalisation. */
+const INERT = new Set([
+  'comment',
+  'columnComments',
+  'grants',
+  'owner',
+  'defaultPrivileges',
+  'renamedFrom',
+  'valueRenames',
+]);
+
+/** withoutInert copies a model value leaving out INERT keys (arrays keep their order: column order matters to `SELECT *`). */
+function withoutInert(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(withoutInert);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (!INERT.has(k)) out[k] = withoutInert(x);
+  return out;
+}
+
+/** normalizationKey names the normalisation of a declared model (its exact JSON but INERT keys) for this PGlite and this schemaver build. */
+export function normalizationKey(schema: Schema, pgliteVersion: string): string {
+  return createHash('sha256')
+    .update(`${pgliteVersion}\0${codeIdentity()}\0${stableJson(withoutInert(schema))}`)
+    .digest('hex');
+}
+
+/** NormalizeOptions: where the cache lives (none: memory only) and how to build (default: buildSchema in a fresh PGlite). */
+export interface NormalizeOptions {
+  readonly cacheDir?: string;
+  readonly build?: (schema: Schema) => Promise<Schema>;
+}
+
+/**
+ * normalizeExpressions returns `schema` with every expression in PostgreSQL 18's spelling (see the file comment):
+ * from the cache when this exact model was normalised before, else by building it once in PGlite.
+ */
+export async function normalizeExpressions(schema: Schema, opts: NormalizeOptions = {}): Promise<Schema> {
+  const slots = expressionSlots(schema);
+  if (slots.size === 0) return schema;
+  const { pgliteVersionString } = await import('./pglite.js');
+  const key = normalizationKey(schema, pgliteVersionString());
+  let n = memo.get(key) ?? (opts.cacheDir ? await readCached(opts.cacheDir, key) : undefined);
+  let readback: Schema | undefined;
+  if (!n) {
+    ({ n, readback } = await normalizeNow(schema, slots, opts.build));
+    if (opts.cacheDir) await writeCached(opts.cacheDir, key, n);
+  }
+  memo.set(key, n);
+  const changed = n.changed;
+  const out =
+    !changed || Object.keys(changed).length === 0
+      ? schema
+      : mapExpressions(schema, (slot, v) => (slot in changed ? changed[slot] : v));
+  // the last round built exactly `out` from nothing: that is the read-back a proof of an edge to it needs
+  if (readback && opts.cacheDir && !opts.build)
+    await writeCachedReadback(opts.cacheDir, schemaHash(out), 'proof', readback);
+  return out;
+}
+
+/** buildForProof builds `schema` in a fresh PGlite and reads it back as proofs do (verify.ts: no unmanaged objects). */
+async function buildForProof(schema: Schema): Promise<Schema> {
+  const [{ freshPglite }, { buildInto, ensureRoles, extensionNames }, { introspect }] = await Promise.all([
+    import('./pglite.js'),
+    import('./build.js'),
+    import('./introspect/index.js'),
+  ]);
+  const db = await freshPglite({ extensions: extensionNames(schema) });
+  try {
+    await ensureRoles(db, schema);
+    await buildInto(db, schema);
+    return (await introspect(db, { unsupported: false })).schema;
+  } finally {
+    await db.close();
+  }
+}
+
+/** ROUNDS bounds the rebuilds: PostgreSQL's deparser is not always a fixpoint (`x IN ('a')` on varchar reads back as an array cast that reads back differently again), so a changed text is built once more until it stays. */
+const ROUNDS = 3;
+
+/** normalizeNow builds `schema` until PostgreSQL spells every slot the way it reads it back, and collects the slots it changed. */
+async function normalizeNow(
+  schema: Schema,
+  slots: ReadonlyMap<string, unknown>,
+  build?: (schema: Schema) => Promise<Schema>,
+): Promise<{ n: Normalized; readback?: Schema }> {
+  const run = build ?? buildForProof;
+  const changed: Record<string, unknown> = {};
+  let readback: Schema | undefined;
+  let cur = schema;
+  let now = slots;
+  for (let round = 0; round < ROUNDS; round++) {
+    let back: Schema;
+    try {
+      back = await run(cur);
+    } catch (e) {
+      if (round === 0) return { n: { failed: String((e as Error)?.message ?? e).slice(0, 500) } };
+      break; // PostgreSQL's own text of the last round did not build again: keep that round's text
+    }
+    const read = expressionSlots(back);
+    const step: Record<string, unknown> = {};
+    for (const [slot, v] of now) {
+      const pg = read.get(slot);
+      if (pg !== undefined && !same(pg, v)) step[slot] = pg;
+    }
+    if (Object.keys(step).length === 0) {
+      readback = back;
+      break;
+    }
+    Object.assign(changed, step);
+    cur = mapExpressions(cur, (slot, v) => (slot in step ? step[slot] : v));
+    now = expressionSlots(cur);
+  }
+  for (const [slot, v] of slots) if (slot in changed && same(changed[slot], v)) delete changed[slot];
+  return { n: { changed }, ...(readback ? { readback } : {}) };
+}
+
+async function readCached(cacheDir: string, key: string): Promise<Normalized | undefined> {
+  try {
+    const doc = JSON.parse(await readFile(path.join(cacheDir, NORMALIZED_DIR, `${key}.json`), 'utf8')) as Normalized;
+    return doc && (typeof doc.changed === 'object' || typeof doc.failed === 'string') ? doc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeCached(cacheDir: string, key: string, n: Normalized): Promise<void> {
+  try {
+    const dir = path.join(cacheDir, NORMALIZED_DIR);
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, `${key}.json`);
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(tmp, JSON.stringify(n));
+    await rename(tmp, file);
+  } catch {
+    /* the cache is an optimisation */
+  }
+}

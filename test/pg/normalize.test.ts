@@ -1,0 +1,132 @@
+/**
+ * normalizeExpressions (src/pg/normalize.ts): expressions in PostgreSQL 18's spelling, whoever wrote them. Proven
+ * in PGlite: the words a hand-written schema uses and the words a PostgreSQL 15 server prints for the same schema
+ * hash the same after normalisation; a deparse that is not a fixpoint (an IN list on varchar) settles; a schema
+ * that does not build keeps its words; the cache answers the second time without building; a really different
+ * expression stays different.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { schemaHash } from '../../src/canon/index.js';
+import type { Schema } from '../../src/model/types.js';
+import { parseSchemaFiles } from '../../src/parse/index.js';
+import { buildSchema } from '../../src/pg/build.js';
+import { expressionSlots, normalizeExpressions, NORMALIZED_DIR } from '../../src/pg/normalize.js';
+import { READBACK_DIR } from '../../src/pg/readback.js';
+
+function parse(yaml: string): Schema {
+  const r = parseSchemaFiles([{ path: 'schema/s.yaml', text: yaml }]);
+  if (!r.schema) throw new Error(r.issues.map((i) => i.message).join('\n'));
+  return r.schema;
+}
+
+/** schemaText is one schema with its expressions written in `w`'s words. */
+const schemaText = (w: Record<string, string>) => `
+enums: { mood: [ok, sad] }
+tables:
+  notes:
+    columns:
+      id: { type: bigint, primary_key: true }
+      summary: { type: text, nullable: false }
+      title: { type: varchar(40) }
+      mood: { type: mood, default: ${w.moodDefault} }
+      n: { type: int, default: { sql: "${w.n}" } }
+      words: { type: text, generated: "${w.words}" }
+    checks:
+      notes_summary_check: "${w.check}"
+      notes_title_check: "${w.inList}"
+    indexes:
+      notes_title_idx: { columns: [title], where: "${w.where}" }
+    row_level_security: true
+    policies:
+      mine: { command: select, using: "${w.policy}" }
+views:
+  sad_notes: { query: "${w.view}" }
+`;
+
+const HAND = {
+  moodDefault: 'ok',
+  n: '1+1',
+  words: "summary || ' ' || title",
+  check: "summary <> ''",
+  inList: "title in ('a', 'b')",
+  where: "mood <> 'sad'",
+  policy: 'summary = current_user',
+  view: "select id, title from notes where mood = 'sad'",
+};
+
+/** PG15 is the same schema as a PostgreSQL 15 server prints it (pg_get_constraintdef, pg_get_viewdef...). */
+const PG15 = {
+  moodDefault: `{ sql: "'ok'::mood" }`,
+  n: '1 + 1',
+  words: "(summary || ' '::text) || (title)::text",
+  check: "summary <> ''::text",
+  inList: "(title)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])",
+  where: "mood <> 'sad'::mood",
+  policy: 'summary = CURRENT_USER',
+  view: "SELECT notes.id, notes.title FROM notes WHERE notes.mood = 'sad'::mood",
+};
+
+describe('normalizeExpressions', () => {
+  const dirs: string[] = [];
+  const tmp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'sv-norm-'));
+    dirs.push(d);
+    return d;
+  };
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('hashes hand-written words and PostgreSQL 15 words of one schema the same', async () => {
+    const hand = parse(schemaText(HAND));
+    const pg15 = parse(schemaText(PG15));
+    expect(schemaHash(hand)).not.toBe(schemaHash(pg15)); // as written they differ
+    const [a, b] = [await normalizeExpressions(hand), await normalizeExpressions(pg15)];
+    expect(schemaHash(a)).toBe(schemaHash(b));
+    expect(a.tables['notes']!.checks['notes_summary_check']!.expression).toBe("summary <> ''::text");
+    // the IN list settled on the text PostgreSQL reads back unchanged
+    const settled = a.tables['notes']!.checks['notes_title_check']!.expression;
+    const again = await buildSchema(a);
+    expect(again.tables['notes']!.checks['notes_title_check']!.expression).toBe(settled);
+    // normalising again changes nothing
+    expect(schemaHash(await normalizeExpressions(a))).toBe(schemaHash(a));
+  }, 120_000);
+
+  it('keeps a really different expression different', async () => {
+    const a = await normalizeExpressions(parse(schemaText(HAND)));
+    const b = await normalizeExpressions(parse(schemaText({ ...HAND, check: "summary <> 'x'" })));
+    expect(schemaHash(a)).not.toBe(schemaHash(b));
+    expect(b.tables['notes']!.checks['notes_summary_check']!.expression).toBe("summary <> 'x'::text");
+  }, 120_000);
+
+  it('answers from the cache the second time, and keeps the proof read-back', async () => {
+    const dir = tmp();
+    const s = parse(schemaText({ ...HAND, check: "summary <> 'cache'" }));
+    const first = await normalizeExpressions(s, { cacheDir: dir });
+    expect(readdirSync(join(dir, NORMALIZED_DIR))).toHaveLength(1);
+    expect(readdirSync(join(dir, READBACK_DIR)).length).toBeGreaterThan(0);
+    let builds = 0;
+    const counting = async (x: Schema) => (builds++, buildSchema(x));
+    // a fresh process has no memory: the same model from the file cache, without building
+    const copy = JSON.parse(JSON.stringify(s)) as Schema;
+    const second = await normalizeExpressions(copy, { cacheDir: dir, build: counting });
+    expect(builds).toBe(0);
+    expect(schemaHash(second)).toBe(schemaHash(first));
+  }, 120_000);
+
+  it('keeps the words of a schema that does not build', async () => {
+    const s = parse(schemaText({ ...HAND, check: 'no_such_function(summary)' }));
+    const out = await normalizeExpressions(s);
+    expect(out.tables['notes']!.checks['notes_summary_check']!.expression).toBe('no_such_function(summary)');
+    expect(out.tables['notes']!.checks['notes_title_check']!.expression).toBe(HAND.inList);
+  }, 120_000);
+
+  it('leaves a schema without expressions alone, without building', async () => {
+    const s = parse('tables: { t: { columns: { id: bigint } } }');
+    expect(expressionSlots(s).size).toBe(0);
+    let builds = 0;
+    expect(await normalizeExpressions(s, { build: async (x) => (builds++, x) })).toBe(s);
+    expect(builds).toBe(0);
+  });
+});
