@@ -70,6 +70,13 @@ function exprKey(expr: string): string {
   return /^[\w.]+\([^()]*(\([^()]*\)[^()]*)*\)$/.test(x) ? x : `(${x})`;
 }
 
+/** keyList writes a key's columns, the last one marked as a temporal key does (`WITHOUT OVERLAPS`, `PERIOD`). */
+function keyList(cols: readonly string[], mark: string | false | undefined): string {
+  if (!mark || !cols.length) return list(cols);
+  const last = cols[cols.length - 1]!;
+  return mark === 'period' ? list([...cols.slice(0, -1), `period ${last}`]) : `(${cols.join(', ')} ${mark})`;
+}
+
 /** timingText writes DEFERRABLE / INITIALLY DEFERRED. */
 function timingText(t: { deferrable?: boolean; initiallyDeferred?: boolean }): string {
   return join(t.deferrable && 'deferrable', t.initiallyDeferred && 'initially deferred');
@@ -99,16 +106,17 @@ function columnText(c: Column): string {
     c.identity && `generated ${words(c.identity.mode)} as identity`,
     c.identity?.options && `(${sequenceText(c.identity.options)})`,
     c.serial && 'serial',
-    c.generated !== undefined && `generated always as (${oneLine(c.generated)}) stored`,
+    c.generated !== undefined && `generated always as (${oneLine(c.generated)}) ${c.virtual ? 'virtual' : 'stored'}`,
   );
 }
 
 /** fkText writes a foreign key: `(assignee_id) -> users(id) on delete set null`. */
 function fkText(f: ForeignKey): string {
   return join(
-    `${list(f.columns)} -> ${f.refTable}${list(f.refColumns)}`,
+    `${keyList(f.columns, f.period && 'period')} -> ${f.refTable}${keyList(f.refColumns, f.period && 'period')}`,
     f.match && f.match !== 'simple' && `match ${f.match}`,
     f.onDelete && f.onDelete !== 'no_action' && `on delete ${words(f.onDelete)}`,
+    f.onDeleteColumns?.length && list(f.onDeleteColumns),
     f.onUpdate && f.onUpdate !== 'no_action' && `on update ${words(f.onUpdate)}`,
     timingText(f),
     f.notValid && 'not valid',
@@ -201,11 +209,15 @@ const DESCRIBE: Readonly<Record<string, Describer>> = {
   table: (t: Table) => `(${t.columns.map((c) => `${c.name} ${c.type}`).join(', ')})`,
   column: columnText,
   primary_key: (p: PrimaryKey) =>
-    join(list(p.columns), p.include?.length && `include ${list(p.include)}`, timingText(p)),
+    join(
+      keyList(p.columns, p.withoutOverlaps && 'without overlaps'),
+      p.include?.length && `include ${list(p.include)}`,
+      timingText(p),
+    ),
   unique: (u: UniqueConstraint) =>
     join(
       u.nullsNotDistinct && 'nulls not distinct',
-      list(u.columns),
+      keyList(u.columns, u.withoutOverlaps && 'without overlaps'),
       u.include?.length && `include ${list(u.include)}`,
       timingText(u),
     ),
@@ -285,12 +297,16 @@ const FLAGS: Readonly<Record<string, Flag>> = {
   constraint: { on: 'constraint trigger', off: 'plain trigger' },
   procedure: { on: 'procedure', off: 'function' },
   cycle: { on: 'cycle', off: 'no cycle' },
+  virtual: { on: 'virtual', off: 'stored' },
+  withoutOverlaps: { on: 'without overlaps', off: 'with overlaps' },
+  period: { on: 'period', off: 'no period' },
 };
 
 /** ATTR_NAMES are attributes by the keyword that sets them. */
 const ATTR_NAMES: Readonly<Record<string, string>> = {
   onDelete: 'on delete',
   onUpdate: 'on update',
+  onDeleteColumns: 'on delete columns',
   refTable: 'references',
   refColumns: 'referenced columns',
   withCheck: 'with check',

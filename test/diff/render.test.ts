@@ -142,3 +142,27 @@ describe('merge conflict sides', () => {
     expect(conflictSides(f!)).toEqual({ base: '-', ours: 'cascade', theirs: 'set null' });
   });
 });
+
+describe('temporal keys (PostgreSQL 18)', () => {
+  it('read as their DDL: WITHOUT OVERLAPS on the key, PERIOD on both sides of the foreign key', () => {
+    const b = yaml(`tables:
+  rooms:
+    columns:
+      id: int
+      valid_at: { type: daterange, nullable: false }
+    primary_key: { columns: [id, valid_at], without_overlaps: true }
+  bookings:
+    columns:
+      room: int
+      during: daterange
+    foreign_keys:
+      bookings_room_fkey: { columns: [room, during], period: true, references: { table: rooms, columns: [id, valid_at] } }
+`);
+    const a = yaml(
+      'tables:\n  rooms: { columns: { id: int } }\n  bookings: { columns: { room: int, during: daterange } }\n',
+    );
+    const out = text(a, b);
+    expect(out).toContain('bookings_room_fkey (room, period during) -> rooms(id, period valid_at)');
+    expect(out).toContain('+ primary key rooms.rooms_pkey (id, valid_at without overlaps)');
+  });
+});
