@@ -34,8 +34,9 @@ export default class Status extends BaseCommand {
 
   async run(): Promise<StatusResult> {
     await this.parse(Status);
-    const { openProject, loadWorking, cachedWorkingHash, headHash, shortId, fileDirt } =
+    const { openProject, loadWorking, cachedWorkingHash, headHash, shortId, fileDirt, normalized } =
       await import('../app/project.js');
+    const { schemaHashOf } = await import('../store/index.js');
     const c = paint(process.stdout);
     const { root, store } = await openProject(this.root);
     const branch = await store.currentBranch();
@@ -76,11 +77,14 @@ export default class Status extends BaseCommand {
     // fast path: schema/ holds the bytes last parsed and they hash to HEAD's schema -> clean, no parse
     const cached = head ? await cachedWorkingHash(root) : undefined;
     const working = cached && cached.hash === head?.hash ? { ...cached, schema: undefined } : await loadWorking(root); // exit 2 with every issue when invalid
-    const clean = head ? head.hash === working.hash : isEmpty(working.schema!);
+    let clean = head ? head.hash === working.hash : isEmpty(working.schema!);
     let changes: SemChange[] = [];
     if (!clean) {
-      const base = head ? await store.readSchema(head.id) : emptySchema();
-      changes = semanticDiff(base, working.schema!);
+      // a commit made before expressions were hashed in PostgreSQL's spelling stores the hash of the words as written:
+      // compare with HEAD's schema normalised the same way (cached), so an unchanged schema/ reads as unchanged
+      const base = head ? await normalized(root, await store.readSchema(head.id)) : emptySchema();
+      if (head && (await schemaHashOf(base)) === working.hash) clean = true;
+      else changes = semanticDiff(base, working.schema!);
     }
     const files = head
       ? await fileDirt(store, head.id, working.files)
