@@ -169,12 +169,20 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   const baseId = (await store.mergeBase(head, theirs)) ?? null;
   const [ours, theirsSnap] = [await store.readSnapshot(head), await store.readSnapshot(theirs)];
   const baseSnap = baseId ? await store.readSnapshot(baseId) : undefined;
-  const baseSchema = baseSnap?.schema ?? emptySchema();
   const { merge3 } = await import('../merge/index.js');
   const { layoutFiles } = await import('../merge/layout.js');
-  const r = merge3(baseSchema, ours.schema, theirsSnap.schema);
+  // the merge works on each side's words (its files as parsed), not the committed model whose expressions are in
+  // PostgreSQL's spelling, so the merged YAML says `default: ''` where the user wrote it; hashes compare normalised
+  const { parseSchemaFiles } = await import('../parse/index.js');
+  const words = (snap: { schema: Schema; files: readonly SourceFile[] }) => ({
+    schema: parseSchemaFiles(snap.files).schema ?? snap.schema,
+    files: snap.files,
+  });
+  const [oursWords, theirsWords] = [words(ours), words(theirsSnap)];
+  const baseSchema = baseSnap ? words(baseSnap).schema : emptySchema();
+  const r = merge3(baseSchema, oursWords.schema, theirsWords.schema);
   const writer = await yamlWriter();
-  let files = layoutFiles({ ours, theirs: theirsSnap, merged: r.schema, ...writer });
+  let files = layoutFiles({ ours: oursWords, theirs: theirsWords, merged: r.schema, ...writer });
   if (flags.preferFiles && !r.conflicts.length) files = await preferred(root, flags.preferFiles, r.schema, files);
   const message =
     flags.message ?? `Merge ${/^[0-9a-f]{40}$/.test(rev) ? `commit ${rev.slice(0, 7)}` : `branch '${rev}'`}`;
