@@ -125,15 +125,7 @@ function columnLevel(
   // uniques
   const tableUniques: UniqueConstraint[] = [];
   for (const u of Object.values(t.uniques)) {
-    const plain =
-      u.columns.length === 1 &&
-      !u.include?.length &&
-      !u.withoutOverlaps &&
-      !u.nullsNotDistinct &&
-      !u.deferrable &&
-      !u.initiallyDeferred &&
-      !u.comment &&
-      !u.renamedFrom;
+    const plain = u.columns.length === 1 && bareUnique(u);
     if (plain && !('unique' in extra(u.columns[0]!)))
       extra(u.columns[0]!)['unique'] = omitted('unique')(u) ? true : u.name;
     else tableUniques.push(u);
@@ -191,15 +183,7 @@ function putConstraints(
     o,
     'unique',
     named(tableUniques, omitted('unique'), (u) => {
-      const plain =
-        !u.include?.length &&
-        !u.withoutOverlaps &&
-        !u.nullsNotDistinct &&
-        !u.deferrable &&
-        !u.initiallyDeferred &&
-        !u.comment &&
-        !u.renamedFrom;
-      if (plain) return [...u.columns];
+      if (bareUnique(u)) return [...u.columns];
       const x: Obj = { columns: [...u.columns] };
       flag(x, 'without_overlaps', u.withoutOverlaps);
       put(x, 'include', u.include ? [...u.include] : undefined);
@@ -321,4 +305,17 @@ function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree 
   const keys = Object.keys(o);
   if (keys.length === 1 && typeof o['type'] === 'string') return o['type'];
   return o;
+}
+
+/** bareUnique: a unique constraint with nothing but its columns (and an omittable name), written in its short form. */
+function bareUnique(u: UniqueConstraint): boolean {
+  return (
+    !u.include?.length &&
+    !u.withoutOverlaps &&
+    !u.nullsNotDistinct &&
+    !u.deferrable &&
+    !u.initiallyDeferred &&
+    !u.comment &&
+    !u.renamedFrom
+  );
 }
