@@ -17,10 +17,14 @@ describe('README install', () => {
   it('npm install -g . puts a working schemaver on PATH', { timeout: 180_000 }, () => {
     const prefix = join(tmp, 'prefix');
     const app = join(tmp, 'app');
-    execFileSync('npm', ['install', '-g', '.', '--prefix', prefix, '--no-audit', '--no-fund', '--offline'], {
-      cwd: REPO,
-      stdio: 'pipe',
-    });
+    execFileSync(
+      'npm',
+      ['install', '-g', '.', '--prefix', prefix, '--no-audit', '--no-fund', '--offline', '--ignore-scripts'],
+      {
+        cwd: REPO,
+        stdio: 'pipe',
+      },
+    );
     execFileSync('mkdir', ['-p', app]);
     const env = { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env.PATH}`, NO_COLOR: '1' };
     const run = (...args: string[]) => execFileSync('schemaver', args, { cwd: app, env, encoding: 'utf8' });
