@@ -8,6 +8,7 @@ import type { Change, ChangeKind } from '../model/changes.js';
 import type { Schema } from '../model/types.js';
 import { stableJson } from '../canon/index.js';
 import { attrDiff, type DiffResult } from './index.js';
+import { SECTIONS, SECTION_FACTS, TABLE_PARTS, TABLE_PART_KINDS } from '../model/sections.js';
 
 /** SemOp is what happened to an object or attribute. */
 export type SemOp = 'add' | 'drop' | 'change' | 'rename';
@@ -28,44 +29,27 @@ export interface SemChange {
 type KindPlace =
   { readonly section: string; readonly label: string } | { readonly part: string; readonly label: string };
 
-/** PLACES places every ChangeKind (a Record, so a new kind fails to compile until it has a place). */
-const PLACES: Readonly<Record<ChangeKind, KindPlace>> = {
-  extension: { section: 'extensions', label: 'extension' },
-  namespace: { section: 'schemas', label: 'schema' },
-  enum: { section: 'enums', label: 'enum' },
-  composite: { section: 'composites', label: 'composite type' },
-  domain: { section: 'domains', label: 'domain' },
-  sequence: { section: 'sequences', label: 'sequence' },
-  table: { section: 'tables', label: 'table' },
-  view: { section: 'views', label: 'view' },
-  function: { section: 'functions', label: 'function' },
-  sql_object: { section: 'objects', label: '' },
-  unmanaged: { section: 'unmanaged', label: 'unmanaged' },
-  default_privilege: { section: 'defaultPrivileges', label: 'default privileges' },
-  column: { part: 'columns', label: 'column' },
-  primary_key: { part: 'primaryKey', label: 'primary key' },
-  unique: { part: 'uniques', label: 'unique' },
-  check: { part: 'checks', label: 'check' },
-  foreign_key: { part: 'foreignKeys', label: 'foreign key' },
-  exclusion: { part: 'exclusions', label: 'exclusion' },
-  index: { part: 'indexes', label: 'index' },
-  trigger: { part: 'triggers', label: 'trigger' },
-  policy: { part: 'policies', label: 'policy' },
-};
+/**
+ * PLACES places every ChangeKind, read from the registry (model/sections.ts): a section's objects under its field and
+ * noun, a table part under its Table field and its short noun (`unique`, `check`: a row's column already says it is
+ * a constraint).
+ */
+const PLACES = new Map<ChangeKind, KindPlace>([
+  ...SECTIONS.map((s) => [SECTION_FACTS[s].kind, { section: s, label: SECTION_FACTS[s].noun }] as const),
+  ...TABLE_PART_KINDS.map(
+    (k) => [k, { part: TABLE_PARTS[k].field, label: TABLE_PARTS[k].noun.replace(/ constraint$/, '') }] as const,
+  ),
+]);
 
-const KINDS = Object.keys(PLACES) as ChangeKind[];
-const SECTION_KIND = new Map(
-  KINDS.flatMap((k) => {
-    const p = PLACES[k];
-    return 'section' in p ? [[p.section, k] as const] : [];
-  }),
-);
-const PART_KIND = new Map(
-  KINDS.flatMap((k) => {
-    const p = PLACES[k];
-    return 'part' in p ? [[p.part, k] as const] : [];
-  }),
-);
+/** placeOf is a kind's place (every ChangeKind has one: the registry's Records are over the closed kind sets). */
+function placeOf(kind: ChangeKind): KindPlace {
+  const p = PLACES.get(kind);
+  if (!p) throw new Error(`no place for change kind ${kind}`);
+  return p;
+}
+
+const SECTION_KIND = new Map([...PLACES].flatMap(([k, p]) => ('section' in p ? [[p.section, k] as const] : [])));
+const PART_KIND = new Map([...PLACES].flatMap(([k, p]) => ('part' in p ? [[p.part, k] as const] : [])));
 /** SECTION_ORDER is the order rows are listed in: sections in schema order, parts in table order. */
 const SECTION_ORDER = [...SECTION_KIND.keys()];
 const PART_ORDER = [...PART_KIND.keys()];
@@ -118,7 +102,7 @@ interface Where {
 
 /** whereOf places the object a change is about (`to` tells whether a part's owner is a view). */
 function whereOf(kind: ChangeKind, id: string, table: string | undefined, to: Schema): Where {
-  const place = PLACES[kind];
+  const place = placeOf(kind);
   if ('section' in place) {
     const object = place.label ? `${place.label} ${id}` : id;
     return { path: [place.section, id], object, key: [SECTION_ORDER.indexOf(place.section), id, 0] };
@@ -180,8 +164,8 @@ function rowsOf(
     case 'rename': {
       const object =
         'table' in c && c.table
-          ? `${PLACES[c.kind].label} ${c.table}.${c.fromId}`
-          : `${PLACES[c.kind].label} ${c.fromId}`;
+          ? `${placeOf(c.kind).label} ${c.table}.${c.fromId}`
+          : `${placeOf(c.kind).label} ${c.fromId}`;
       renames.push({ op: 'rename', path: w.path, object, from: c.fromId, to: c.id });
       return;
     }
