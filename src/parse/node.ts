@@ -3,7 +3,7 @@
  * plus Ctx, which collects every issue (zod-style) instead of stopping at the first one.
  */
 import type { LineCounter } from 'yaml';
-import type { Issue, SourceLoc } from '../errors.js';
+import type { ErrorCode, Issue, SourceLoc } from '../errors.js';
 import { byteLength } from '../canon/names.js';
 
 export { parseYamlFile, MAX_DEPTH, MAX_ALIAS_NODES, type YamlMode } from './yamltree.js';
@@ -119,7 +119,7 @@ export class Ctx {
   }
 
   /** error records one issue located at `at`. */
-  error(code: string, at: Node | undefined, message: string, hint?: string, related?: Node): void {
+  error(code: ErrorCode, at: Node | undefined, message: string, hint?: string, related?: Node): void {
     const s = this.scope;
     this.incomplete.add(s.table !== undefined ? `table:${s.table}` : s.section ? `section:${s.section}` : '*');
     this.issues.push({

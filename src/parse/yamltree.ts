@@ -16,13 +16,14 @@ import {
 } from 'yaml';
 import { FALLBACK, fastParseYaml } from './fastyaml.js';
 import type { Ctx, Entry, FileRef, Node, Scalar } from './node.js';
+import type { ErrorCode } from '../errors.js';
 
-const YAML_CODES: Readonly<Record<string, string>> = {
+const YAML_CODES: Readonly<Record<string, ErrorCode>> = {
   DUPLICATE_KEY: 'duplicate-key',
   RESOURCE_EXHAUSTION: 'yaml-too-deep',
 };
 
-const YAML_MESSAGES: Readonly<Record<string, readonly [string, string]>> = {
+const YAML_MESSAGES: Readonly<Partial<Record<ErrorCode, readonly [string, string]>>> = {
   'duplicate-key': ['a key is written twice in the same map', 'remove or merge one of them'],
   'yaml-too-deep': [
     'YAML nested too deeply to read',

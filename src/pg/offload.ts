@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { SchemaverError } from '../errors.js';
+import { SchemaverError, type ErrorCode } from '../errors.js';
 import type { Schema } from '../model/types.js';
 import type { VerifyOptions, VerifyResult } from './verify.js';
 
@@ -54,7 +54,8 @@ export interface WorkerReply {
   readonly flushed?: boolean;
   readonly error?: {
     message: string;
-    code?: string;
+    /** code: a SchemaverError's code, or any error's `code` property (an errno name), taken as it came */
+    code?: ErrorCode;
     hint?: string;
     exit?: number;
     data?: unknown;
@@ -233,7 +234,7 @@ export function rebuildError(e: WorkerReply['error']): Error {
       code: e.code,
       message: e.message,
       hint: e.hint,
-      exit: e.exit as SchemaverError['exit'] | undefined,
+      exit: (e.exit as SchemaverError['exit'] | undefined) ?? 2, // 2 when the code is not one of ours
       data: e.data,
       loc: e.loc,
       issues: e.issues,

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SchemaverError } from '../errors.js';
+import { SchemaverError, type ErrorCode } from '../errors.js';
 import { ObjectReader } from './read.js';
 
 /** RECOVER_HINT is fsck's fix for damaged objects: the store cannot rebuild them, a copy can. */
@@ -22,7 +22,7 @@ import { describeOperation } from './switch.js';
 /** Finding is one problem fsck found. */
 export interface Finding {
   readonly severity: 'error' | 'warning';
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
   readonly fix: string;
   readonly object?: string;
@@ -47,7 +47,8 @@ export async function fsck(gitdir: string, hashSchema: (model: unknown) => strin
     findings.push({ severity: 'error', fix: RECOVER_HINT, ...f });
   const fail = (e: unknown, extra: Partial<Finding> = {}) => {
     if (!(e instanceof SchemaverError)) throw e;
-    const d = (e.data ?? {}) as { object?: string; commit?: string; path?: string; problem?: string };
+    // data.problem: the store's reader names what is wrong with an object by a code of ERROR_CODES
+    const d = (e.data ?? {}) as { object?: string; commit?: string; path?: string; problem?: ErrorCode };
     add({
       code: d.problem ?? e.code,
       message: e.message.replace(/^the store is damaged: /, ''),

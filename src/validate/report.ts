@@ -1,9 +1,9 @@
 /** How validators report: one located issue per call, collected so that every problem shows in one run. */
-import type { Issue } from '../errors.js';
+import type { ErrorCode, Issue } from '../errors.js';
 import { locOf, type Node } from '../parse/node.js';
 
 /** Report records one issue with the YAML node it is about. */
-export type Report = (code: string, at: Node, message: string, hint?: string) => void;
+export type Report = (code: ErrorCode, at: Node, message: string, hint?: string) => void;
 
 /** collector returns a Report and the list it fills. */
 export function collector(): { report: Report; issues: Issue[] } {
