@@ -6,7 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readSchemaDir, type SourceFile } from '../parse/files.js';
-import { writeSchemaFiles, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import { readHead } from '../store/refs.js';
+import { switchFiles } from '../store/switch.js';
 import { gitOut, workTreeOf } from './git.js';
 
 /** MERGE_HEAD_STATE names the store state file holding theirs' commit id while a merge is in progress. */
@@ -47,17 +49,6 @@ export async function oursAndKept(
   return { files: [...ours, ...extra], kept: extra.map((f) => f.path) };
 }
 
-/** restoreOurs puts schema/ back to ours' files where the merge wrote (files nobody else knows are kept, and returned). */
-export async function restoreOurs(
-  root: string,
-  store: Store,
-  state: { readonly ours: string; readonly theirs: string; readonly written?: readonly string[] },
-): Promise<string[]> {
-  const { files, kept } = await oursAndKept(root, store, state);
-  await writeSchemaFiles(root, files);
-  return kept;
-}
-
 /** mergeInProgress returns theirs' commit id while a merge is in progress, after dropping one that git's aborted merge left behind (`dropped` says so). */
 export async function mergeInProgress(
   root: string,
@@ -68,11 +59,39 @@ export async function mergeInProgress(
   if (!theirs) return undefined;
   const state = await abandonedByGit(root, store);
   if (!state) return theirs;
-  if (state.restore) await restoreOurs(root, store, state.restore);
-  await store.writeState(MERGE_HEAD_STATE, undefined);
-  await store.writeState(MERGE_STATE_NAME, undefined);
+  await dropMerge(root, store, state.restore);
   dropped?.(`git's merge was aborted: the schemaver merge it started (of ${theirs.slice(0, 7)}) is dropped too`);
   return undefined;
+}
+
+/**
+ * dropMerge ends the schemaver half of a merge git aborted: schema/ back to ours where the merge wrote (`restore`),
+ * and MERGE_HEAD/MERGE_STATE removed, as one journaled `merge (drop)` operation under the store lock, so a kill in
+ * between is finished or undone by `schemaver merge --continue` / `--abort` like every other merge step.
+ */
+async function dropMerge(
+  root: string,
+  store: Store,
+  restore: { ours: string; theirs: string; written?: readonly string[] } | undefined,
+): Promise<void> {
+  await store.withLock(async () => {
+    const files = restore ? (await oursAndKept(root, store, restore)).files : await readSchemaDir(root);
+    const head = await readHead(store.gitdir);
+    const at = await store.head();
+    await switchFiles(store, root, {
+      operation: 'merge',
+      step: 'drop',
+      files,
+      headBefore: head,
+      headAfter: head,
+      from: at ?? null,
+      to: at ?? null,
+      states: [
+        { name: MERGE_HEAD_STATE, text: undefined },
+        { name: MERGE_STATE_NAME, text: undefined },
+      ],
+    });
+  });
 }
 
 /**
