@@ -7,20 +7,28 @@
  * exclusions, policies, trigger conditions, partition keys and bounds, view queries, domain defaults and checks,
  * function signatures and bodies, definition objects). Everything else of the model (names, order, rename hints)
  * stays as declared. The result is kept in the cache directory under a key of the declared model's exact JSON, the
- * PGlite version and this schemaver build, so an unchanged schema costs nothing the second time. A schema that does
- * not build in PGlite keeps its words (deterministically: the failure is cached too); its proof reports why.
+ * PGlite version and this schemaver build, so an unchanged schema costs nothing the second time; with it each
+ * object's answer under a key of what its spelling depends on (normcache.ts), so an edited schema builds only the
+ * objects whose answer is not cached (none at all when every one is). A schema that does not build in PGlite keeps
+ * its words (deterministically: the failure is cached too); its proof reports why.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { schemaHash, stableJson } from '../canon/index.js';
 import type { Schema, Table, View, Index, Domain, Func } from '../model/types.js';
 import type { SqlObject } from '../model/objects.js';
 import { sameValue as same } from '../diff/index.js';
 import { codeIdentity, writeCachedReadback } from './readback.js';
+import {
+  objectPlan,
+  readNormalization,
+  readObjectAnswers,
+  withoutInert,
+  writeNormalization,
+  type CachedNormalization,
+  type SlotValues,
+} from './normcache.js';
 
-/** NORMALIZED_DIR is the normalisation cache's folder inside the store's cache directory. */
-export const NORMALIZED_DIR = 'normalized';
+export { NORMALIZED_DIR } from './normcache.js';
 
 /** Visit sees one expression slot (a stable id and its value) and returns the value to keep. */
 type Visit = (slot: string, value: unknown) => unknown;
@@ -128,33 +136,12 @@ export function expressionSlots(s: Schema): Map<string, unknown> {
   return out;
 }
 
-/** Normalized is what the cache keeps for one declared model: PostgreSQL's text for each slot it spells differently, or why the build failed. */
-interface Normalized {
-  readonly changed?: Record<string, unknown>;
-  readonly failed?: string;
-}
+/** Normalized is what normalising one declared model found: PostgreSQL's text for each slot it spells differently, or why the build failed. */
+type Normalized = CachedNormalization;
 
 const memo = new Map<string, Normalized>();
-
-/** INERT are model keys no expression's spelling depends on: editing them (a comment, a grant) reuses the normalisation. */
-const INERT = new Set([
-  'comment',
-  'columnComments',
-  'grants',
-  'owner',
-  'defaultPrivileges',
-  'renamedFrom',
-  'valueRenames',
-]);
-
-/** withoutInert copies a model value leaving out INERT keys (arrays keep their order: column order matters to `SELECT *`). */
-function withoutInert(v: unknown): unknown {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(withoutInert);
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (!INERT.has(k)) out[k] = withoutInert(x);
-  return out;
-}
+/** objectMemo keeps this process's answers by object key (normcache.ts). */
+const objectMemo = new Map<string, SlotValues>();
 
 /** normalizationKey names the normalisation of a declared model (its exact JSON but INERT keys) for this PGlite and this schemaver build. */
 export function normalizationKey(schema: Schema, pgliteVersion: string): string {
@@ -167,22 +154,28 @@ export function normalizationKey(schema: Schema, pgliteVersion: string): string 
 export interface NormalizeOptions {
   readonly cacheDir?: string;
   readonly build?: (schema: Schema) => Promise<Schema>;
+  /** whole: normalise the whole schema in one build, asking no object's cached answer (tests compare both ways). */
+  readonly whole?: boolean;
 }
 
 /**
  * normalizeExpressions returns `schema` with every expression in PostgreSQL 18's spelling (see the file comment):
- * from the cache when this exact model was normalised before, else by building it once in PGlite.
+ * from the cache when this exact model was normalised before; else each object's answer from the cache by object
+ * (normcache.ts), building in PGlite only the objects it lacks (with what they refer to), or the whole schema when
+ * it has none.
  */
 export async function normalizeExpressions(schema: Schema, opts: NormalizeOptions = {}): Promise<Schema> {
   const slots = expressionSlots(schema);
   if (slots.size === 0) return schema;
   const { pgliteVersionString } = await import('./pglite.js');
   const key = normalizationKey(schema, pgliteVersionString());
-  let n = memo.get(key) ?? (opts.cacheDir ? await readCached(opts.cacheDir, key) : undefined);
+  let n = opts.whole
+    ? undefined
+    : (memo.get(key) ?? (opts.cacheDir ? await readNormalization(opts.cacheDir, key) : undefined));
   let readback: Schema | undefined;
   if (!n) {
-    ({ n, readback } = await normalizeNow(schema, slots, opts.build));
-    if (opts.cacheDir) await writeCached(opts.cacheDir, key, n);
+    ({ n, readback } = await normalizeByObject(schema, slots, pgliteVersionString(), opts));
+    if (opts.cacheDir) await writeNormalization(opts.cacheDir, key, n);
   }
   memo.set(key, n);
   const changed = n.changed;
@@ -196,8 +189,81 @@ export async function normalizeExpressions(schema: Schema, opts: NormalizeOption
   return out;
 }
 
+/** slotsByObject groups the expression slots of `s` by object (`section:id`). */
+function slotsByObject(s: Schema): Map<string, Map<string, unknown>> {
+  const out = new Map<string, Map<string, unknown>>();
+  const add = (
+    section: string,
+    m: Readonly<Record<string, unknown>> | undefined,
+    f: (id: string, o: never, v: Visit) => unknown,
+  ) => {
+    for (const [id, o] of Object.entries(m ?? {})) {
+      const got = new Map<string, unknown>();
+      f(id, o as never, (slot, v) => (got.set(slot, v), v));
+      if (got.size) out.set(`${section}:${id}`, got);
+    }
+  };
+  add('tables', s.tables, mapTable);
+  add('views', s.views, mapView);
+  add('domains', s.domains, mapDomain);
+  add('functions', s.functions, mapFunction);
+  add('objects', s.objects, (k, o: SqlObject, visit) => upd(o, 'sql', `object ${k}`, visit));
+  return out;
+}
+
+/**
+ * normalizeByObject answers each object from the cache by object and builds the others: their partial schema
+ * (normcache.ts), or the whole schema when no object is answered or the partial one does not build (so a schema
+ * that does not build is decided as a whole, as before). The answer carries every object's slots for the cache.
+ */
+async function normalizeByObject(
+  schema: Schema,
+  slots: ReadonlyMap<string, unknown>,
+  pgliteVersion: string,
+  opts: NormalizeOptions,
+): Promise<{ n: Normalized; readback?: Schema }> {
+  const byObject = slotsByObject(schema);
+  const plan = objectPlan(schema, byObject, `${pgliteVersion}\0${codeIdentity()}`);
+  const answers = new Map<string, SlotValues>();
+  if (!opts.whole) {
+    const wanted = new Set(plan.keys.values());
+    for (const k of wanted) if (objectMemo.has(k)) answers.set(k, objectMemo.get(k)!);
+    if (opts.cacheDir && answers.size < wanted.size)
+      for (const [k, v] of await readObjectAnswers(opts.cacheDir, wanted)) answers.set(k, v);
+  }
+  const missing = new Set([...plan.keys].filter(([, k]) => !answers.has(k)).map(([o]) => o));
+  let built: SlotValues = {};
+  let readback: Schema | undefined;
+  let partial = missing.size > 0 && answers.size > 0;
+  if (partial) {
+    const part = plan.build(missing);
+    const r = await normalizeNow(part, expressionSlots(part), opts.build);
+    if (r.n.failed) partial = false;
+    else built = r.n.changed ?? {};
+  }
+  if (missing.size > 0 && !partial) {
+    const r = await normalizeNow(schema, slots, opts.build);
+    if (r.n.failed) return r;
+    built = r.n.changed ?? {};
+    readback = r.readback;
+  }
+  const changed: SlotValues = {};
+  const objects: Record<string, SlotValues> = {};
+  for (const [o, k] of plan.keys) {
+    let mine = answers.get(k);
+    if (!mine) {
+      mine = {};
+      for (const slot of byObject.get(o)!.keys()) if (slot in built) mine[slot] = built[slot];
+      objectMemo.set(k, mine);
+    }
+    objects[k] = mine;
+    Object.assign(changed, mine);
+  }
+  return { n: { changed, objects }, ...(readback ? { readback } : {}) };
+}
+
 /** buildForProof builds `schema` in a fresh PGlite and reads it back as proofs do (verify.ts: no unmanaged objects). */
-async function buildForProof(schema: Schema): Promise<Schema> {
+export async function buildForProof(schema: Schema): Promise<Schema> {
   const [{ freshPglite }, { buildInto, ensureRoles, extensionNames }, { introspect }] = await Promise.all([
     import('./pglite.js'),
     import('./build.js'),
@@ -251,26 +317,4 @@ async function normalizeNow(
   }
   for (const [slot, v] of slots) if (slot in changed && same(changed[slot], v)) delete changed[slot];
   return { n: { changed }, ...(readback ? { readback } : {}) };
-}
-
-async function readCached(cacheDir: string, key: string): Promise<Normalized | undefined> {
-  try {
-    const doc = JSON.parse(await readFile(path.join(cacheDir, NORMALIZED_DIR, `${key}.json`), 'utf8')) as Normalized;
-    return doc && (typeof doc.changed === 'object' || typeof doc.failed === 'string') ? doc : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function writeCached(cacheDir: string, key: string, n: Normalized): Promise<void> {
-  try {
-    const dir = path.join(cacheDir, NORMALIZED_DIR);
-    await mkdir(dir, { recursive: true });
-    const file = path.join(dir, `${key}.json`);
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, JSON.stringify(n));
-    await rename(tmp, file);
-  } catch {
-    /* the cache is an optimisation */
-  }
 }

@@ -1,0 +1,110 @@
+/**
+ * The normalisation cache by object (src/pg/normcache.ts, normalize.ts): an edited schema normalised from the cache
+ * of an earlier one, building only the objects it lacks, equals the same schema normalised whole in one PGlite build
+ * — on the bench's generated schemas (mutations of every kind the generator makes) and on the example project; an
+ * edit no expression depends on builds nothing; the folder stays bounded.
+ */
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stableJson } from '../../src/canon/index.js';
+import type { Schema, Table } from '../../src/model/types.js';
+import { loadSchemaDir } from '../../src/parse/index.js';
+import { buildForProof, normalizeExpressions } from '../../src/pg/normalize.js';
+import { MAX_FILES, NORMALIZED_DIR, objectPlan } from '../../src/pg/normcache.js';
+import { generateSchema, mutateSchema } from '../../tools/generate.js';
+
+/** counting is buildForProof that records the number of tables of each schema it builds. */
+function counting(): { builds: number[]; build: (s: Schema) => Promise<Schema> } {
+  const builds: number[] = [];
+  return { builds, build: async (s) => (builds.push(Object.keys(s.tables).length), buildForProof(s)) };
+}
+
+/** withColumn adds one nullable text column (no expression names it) to the first table. */
+function withColumn(s: Schema, name: string): Schema {
+  const [id, t] = Object.entries(s.tables)[0]!;
+  const col = { kind: 'column' as const, name, type: 'text', nullable: true };
+  return { ...s, tables: { ...s.tables, [id]: { ...t, columns: [...t.columns, col] } as Table } };
+}
+
+describe('normalisation by object', () => {
+  const dirs: string[] = [];
+  const tmp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'sv-normcache-'));
+    dirs.push(d);
+    return d;
+  };
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('normalises an edited generated schema from the cache exactly as a whole build does, building only the edit', async () => {
+    const dir = tmp();
+    const a = generateSchema(60, 3);
+    const warm = counting();
+    await normalizeExpressions(a, { cacheDir: dir, build: warm.build });
+    expect(warm.builds[0]).toBe(60); // nothing cached: the whole schema
+    for (const seed of [21, 22]) {
+      const b = mutateSchema(a, 12, seed);
+      const inc = counting();
+      const byObject = await normalizeExpressions(b, { cacheDir: dir, build: inc.build });
+      const whole = await normalizeExpressions(b, { whole: true });
+      expect(stableJson(byObject)).toBe(stableJson(whole));
+      expect(inc.builds.length).toBeGreaterThan(0);
+      expect(Math.max(...inc.builds)).toBeLessThan(60); // a partial schema, not the whole
+    }
+    // a column no expression names: every object's answer is cached, PGlite is not started
+    const c = withColumn(a, 'bench_note');
+    const none = counting();
+    const out = await normalizeExpressions(c, { cacheDir: dir, build: none.build });
+    expect(none.builds).toEqual([]);
+    expect(stableJson(out)).toBe(stableJson(await normalizeExpressions(c, { whole: true })));
+  }, 600_000);
+
+  it('normalises the example project from the cache of an edited copy exactly as a whole build does', async () => {
+    const dir = tmp();
+    const { schema } = await loadSchemaDir(join(__dirname, '..', '..'));
+    // an earlier schema: every check of one table spelled differently, so that table (and what refers to it) is built again
+    const [id, t] = Object.entries(schema.tables).find(([, x]) => Object.keys(x.checks).length > 0)!;
+    const checks = Object.fromEntries(
+      Object.entries(t.checks).map(([k, c]) => [k, { ...c, expression: `(${c.expression}) AND true` }]),
+    );
+    const earlier = { ...schema, tables: { ...schema.tables, [id]: { ...t, checks } } } as Schema;
+    await normalizeExpressions(earlier, { cacheDir: dir });
+    const inc = counting();
+    const byObject = await normalizeExpressions(schema, { cacheDir: dir, build: inc.build });
+    expect(inc.builds.length).toBeGreaterThan(0);
+    expect(stableJson(byObject)).toBe(stableJson(await normalizeExpressions(schema, { whole: true })));
+  }, 600_000);
+
+  it('keys an object by what its spelling depends on', () => {
+    const a = generateSchema(8, 5);
+    const slots = (s: Schema) =>
+      new Map(Object.entries(s.tables).map(([k, x]) => [`tables:${k}`, new Map([['x', `${x.columns[0]!.name} > 0`]])]));
+    const key = (s: Schema) => objectPlan(s, slots(s), 'v').keys;
+    const [first] = Object.keys(a.tables);
+    const k0 = key(a);
+    const k1 = key(withColumn(a, 'unnamed'));
+    expect(k1.get(`tables:${first}`)).toBe(k0.get(`tables:${first}`));
+    const t = a.tables[first!]!;
+    const commented = { ...a, tables: { ...a.tables, [first!]: { ...t, comment: 'inert' } } } as Schema;
+    expect(key(commented).get(`tables:${first}`)).toBe(k0.get(`tables:${first}`));
+    const dropped = { ...a, tables: { ...a.tables, [first!]: { ...t, columns: t.columns.slice(1) } } } as Schema;
+    expect(key(dropped).get(`tables:${first}`)).not.toBe(k0.get(`tables:${first}`)); // its key column is named
+  });
+
+  it('keeps the folder bounded', async () => {
+    const dir = tmp();
+    const s = generateSchema(2, 9);
+    await normalizeExpressions(s, { cacheDir: dir });
+    const folder = join(dir, NORMALIZED_DIR);
+    const old = new Date(Date.now() - 3600_000);
+    for (let i = 0; i < MAX_FILES + 5; i++) {
+      const f = join(folder, `${String(i).padStart(64, '0')}.json`);
+      writeFileSync(f, '{"changed":{}}');
+      utimesSync(f, old, old);
+    }
+    await normalizeExpressions(withColumn(s, 'another'), { cacheDir: dir });
+    const names = readdirSync(folder);
+    expect(names.length).toBe(MAX_FILES);
+  }, 300_000);
+});
