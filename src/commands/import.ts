@@ -25,7 +25,7 @@ export default class Import extends BaseCommand {
     'Read an existing database (--url) or DDL file (--sql) into schema/ YAML, as a baseline to commit.';
   static override description = `With --sql, the file (plain DDL, or \`pg_dump --schema-only\` output as printed: its psql meta-commands such as \\restrict and its SET lines are skipped, and said so) is loaded into a fresh in-process PGlite (PostgreSQL 18) and its catalog is read back; with --url (or DATABASE_URL), the catalog of that server is read. Every object goes into schema/*.yaml: one file per schema by default, or one per table with --layout per-table. Files start with a yaml-language-server line so editors validate them.
 
-Aggregates, range types, rules, event triggers, publications, statistics objects, collations, casts, operators, text search objects, foreign-data wrappers, servers, user mappings and foreign tables go under \`objects:\` as PostgreSQL's own definitions (never a password). Objects schemaver does not model yet (column attribute options such as n_distinct...) are listed and kept under \`unmanaged:\` by name and state: they pass through every plan untouched while unchanged. Leave objects out with --exclude KIND:PATTERN (repeatable) or \`exclude:\` in schemaver.yaml. An existing, non-empty schema/ is only replaced with --force. Next step: \`schemaver commit -m "baseline"\`, and \`schemaver stamp\` the existing database at that commit.`;
+Aggregates, range types, rules, event triggers, publications, statistics objects, collations, casts, operators, text search objects, foreign-data wrappers, servers, user mappings and foreign tables go under \`objects:\` as PostgreSQL's own definitions (never a password). Objects schemaver does not model yet (column attribute options such as n_distinct...) are listed and kept under \`unmanaged:\` by name and state: they pass through every plan untouched while unchanged. Leave objects out with --exclude KIND:PATTERN (repeatable) or \`exclude:\` in schemaver.yaml. Owners are not written unless --owners asks for them (then \`owner:\` names the role owning each object the connecting role does not own; an object without \`owner:\` is owned by whoever runs the migrations). An existing, non-empty schema/ is only replaced with --force. Next step: \`schemaver commit -m "baseline"\`, and \`schemaver stamp\` the existing database at that commit.`;
 
   static override examples = [
     '<%= config.bin %> import --sql db/structure.sql',
@@ -53,6 +53,10 @@ Aggregates, range types, rules, event triggers, publications, statistics objects
     'allow-unsupported': Flags.boolean({
       summary: 'Accepted for compatibility: objects schemaver does not model are always kept under `unmanaged:`.',
       hidden: true,
+    }),
+    owners: Flags.boolean({
+      summary:
+        'Write `owner:` on every table, view, sequence, function, type and schema not owned by the connecting role (default: owners are not managed).',
     }),
     exclude: Flags.string({
       summary:
@@ -110,14 +114,14 @@ Aggregates, range types, rules, event triggers, publications, statistics objects
       }
       source = flags.sql;
       this.note(`loading ${flags.sql} into PGlite...`);
-      const read = await pg.importSql(text, flags.sql);
+      const read = await pg.importSql(text, flags.sql, { owners: flags.owners ? 'others' : 'none' });
       skipped = read.skipped;
       if (skipped) this.note(skipped);
       result = read;
     } else {
       source = connectionLabel(url!);
       this.note(`reading the catalog of ${source}...`);
-      result = await pg.importUrl(url!);
+      result = await pg.importUrl(url!, { owners: flags.owners ? 'others' : 'none' });
     }
 
     const schema = applyExcludes(result.schema, rules);

@@ -14,6 +14,7 @@ import { quoteLiteral } from '../sql/quote.js';
 import { semanticDiff } from '../diff/semdiff.js';
 import { applyExcludes } from '../model/exclude.js';
 import { changedUnmanaged } from '../model/objects.js';
+import { declaredOwners, managedOwners } from '../model/owners.js';
 import { emptySchema } from '../model/types.js';
 import { buildSchema } from '../pg/build.js';
 import { compareSchemas } from '../pg/compare.js';
@@ -98,7 +99,8 @@ export async function check(
   snapshot = applyExcludes(snapshot, exclude);
   // the read-back cache is keyed by the snapshot's hash: only a snapshot nothing was excluded from may use it
   const built = await build(snapshot, snapshot === whole ? (hash ?? undefined) : undefined);
-  const read = db ? await introspect(db) : { schema: emptySchema(), unsupported: [] };
+  // every owner is read, and only those the snapshot manages are compared (an unmanaged owner is never drift)
+  const read = db ? await introspect(db, { owners: 'all' }) : { schema: emptySchema(), unsupported: [] };
   const { unmanaged: _u, ...found } = applyExcludes(read.schema, exclude);
   // unmanaged objects are compared with the snapshot as recorded: PGlite cannot build them
   const unmanaged = changedUnmanaged(snapshot, applyExcludes(read.schema, exclude)).map((what): Issue => ({
@@ -106,8 +108,9 @@ export async function check(
     message: `unmanaged ${what}`,
     hint: 'schemaver does not model it: change it back, or record the new state under `unmanaged:` and commit',
   }));
-  const actual = { schema: found as Schema };
-  const expected = db ? await redeparseViews(db, built, actual.schema) : built;
+  const actual = { schema: managedOwners(found as Schema, snapshot) };
+  const owned = declaredOwners(built, snapshot);
+  const expected = db ? await redeparseViews(db, owned, actual.schema) : owned;
   const problems = compareSchemas(expected, actual.schema);
   const changes = semanticDiff(expected, actual.schema);
   return {

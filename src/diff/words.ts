@@ -346,6 +346,7 @@ const DEFAULT_WORDS: Readonly<Record<string, string>> = {
   volatility: 'volatile',
   parallel: 'unsafe',
   replicaIdentity: 'default',
+  owner: '(not managed)',
 };
 
 /** attrValue writes one attribute value for people: keywords with spaces, lists in parentheses, SQL on one line. */

@@ -66,6 +66,7 @@ export interface DraftTable {
         | 'replicaIdentityIndex'
         | 'comment'
         | 'grants'
+        | 'owner'
         | 'renamedFrom'
       >
     >

@@ -2,7 +2,7 @@
 import { argTypes, normalizeFunctionArgs, normalizeReturns } from '../canon/types.js';
 import { funcId } from '../model/ids.js';
 import { KEYS } from './keys.js';
-import { readGrants } from './grants.js';
+import { readGrants, readOwner } from './grants.js';
 import type { Ctx, Keyed, Node, Scalar } from './node.js';
 import { isNull, readBool, readId, readText } from './common.js';
 import { undef } from './drafts.js';
@@ -82,6 +82,7 @@ export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn:
   readFunctionOptions(ctx, k, fn);
   fn.comment = readText(ctx, k, 'comment');
   fn.grants = readGrants(ctx, k, 'function', what);
+  fn.owner = readOwner(ctx, k, what);
   return { id: funcId(id.schema, id.name, identityArgs), fn: undef(fn) };
 }
 

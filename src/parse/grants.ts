@@ -98,6 +98,21 @@ export function readGrants(ctx: Ctx, k: Keyed, cls: PrivClass, what: string): Gr
   return e ? readGrantsNode(ctx, e.value, cls, what) : undefined;
 }
 
+/**
+ * readOwner reads the optional `owner:` of an object (a role; absent = the owner is not managed). PUBLIC owns
+ * nothing, so `owner: public` is refused.
+ */
+export function readOwner(ctx: Ctx, k: Keyed, what: string): string | undefined {
+  const e = k.get('owner');
+  if (!e) return undefined;
+  const role = ctx.name(e.value, `\`owner\` of ${what}`);
+  if (role !== undefined && role.toLowerCase() === 'public') {
+    ctx.error('invalid-value', e.value, `\`owner\` of ${what} cannot be PUBLIC`, 'name the role that owns it, or remove `owner`');
+    return undefined;
+  }
+  return role;
+}
+
 /** parseDefaultPrivileges reads the top-level `default_privileges:` list; `add` reports duplicates. */
 export function parseDefaultPrivileges(
   ctx: Ctx,

@@ -12,7 +12,7 @@ import type {
   View,
 } from '../model/types.js';
 import { KEYS } from './keys.js';
-import { readGrants } from './grants.js';
+import { readGrants, readOwner } from './grants.js';
 import type { Ctx, Keyed, Node } from './node.js';
 import {
   isNull,
@@ -143,6 +143,7 @@ export function parseSchemas(ctx: Ctx, n: Node, add: (name: string, at: Node, s:
       const s: Mutable<Namespace> = { kind: 'namespace', name };
       if (k) s.comment = readText(ctx, k, 'comment');
       if (k) s.grants = readGrants(ctx, k, 'schema', `schema \`${name}\``);
+      if (k) s.owner = readOwner(ctx, k, `schema \`${name}\``);
       add(name, at, undef(s));
     },
     KEYS.schema,
@@ -160,6 +161,7 @@ export function parseEnum(ctx: Ctx, id: ParsedId, n: Node): EnumType | undefined
     if (!valuesNode) return (ctx.error('missing-key', n, `${what} needs \`values\``), undefined);
     e.comment = readText(ctx, k, 'comment');
     e.grants = readGrants(ctx, k, 'type', what);
+    e.owner = readOwner(ctx, k, what);
     e.renamedFrom = readName(ctx, k, 'renamed_from');
   }
   const seq = ctx.seq(valuesNode, `values of ${what}`);
@@ -214,6 +216,7 @@ export function parseComposite(ctx: Ctx, id: ParsedId, n: Node): CompositeType |
     attrs = am;
     c.comment = readText(ctx, k, 'comment');
     c.grants = readGrants(ctx, k, 'type', what);
+    c.owner = readOwner(ctx, k, what);
   }
   const out: Mutable<CompositeType['attributes'][number]>[] = [];
   for (const e of attrs.entries) {
@@ -283,6 +286,7 @@ export function parseDomain(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftDom
   if (coll !== undefined) d.collation = normalizeCollation(coll);
   d.comment = readText(ctx, k, 'comment');
   d.grants = readGrants(ctx, k, 'type', what);
+  d.owner = readOwner(ctx, k, what);
   const one = (v: Node, name: string | undefined): void => {
     if (v.t === 'map') {
       const ck = ctx.keys(v, KEYS.domainCheck, 'a domain check');
@@ -341,5 +345,13 @@ export function parseSequence(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftS
   }
   s.comment = readText(ctx, k, 'comment');
   s.grants = readGrants(ctx, k, 'sequence', `sequence \`${id.id}\``);
+  s.owner = readOwner(ctx, k, `sequence \`${id.id}\``);
+  if (s.owner !== undefined && s.ownedParts)
+    ctx.error(
+      'invalid-value',
+      k.get('owner')!.value,
+      `sequence \`${id.id}\` is owned by a table column (\`owned_by\`), so its owner is the table's`,
+      'remove `owner` here and declare it on the table',
+    );
   return undef(s);
 }

@@ -1,6 +1,6 @@
 /** The `views:` section: plain and materialized views, their indexes, triggers and column comments. */
 import { KEYS } from './keys.js';
-import { readGrants } from './grants.js';
+import { readGrants, readOwner } from './grants.js';
 import type { Ctx, Keyed, Node } from './node.js';
 import { readBool, readName, readText, type ParsedId } from './common.js';
 import { undef } from './drafts.js';
@@ -60,6 +60,7 @@ export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView 
   }
   v.comment = readText(ctx, k, 'comment');
   v.grants = readGrants(ctx, k, 'table', what);
+  v.owner = readOwner(ctx, k, what);
   v.renamedFrom = readName(ctx, k, 'renamed_from');
   return undef(v);
 }

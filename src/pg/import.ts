@@ -8,10 +8,15 @@ import type { Schema } from '../model/types.js';
 import type { SourceFile } from '../parse/index.js';
 import { dbMessage } from './build.js';
 import { compareSchemas } from './compare.js';
-import { introspect, type IntrospectResult } from './introspect/index.js';
+import { introspect, type IntrospectResult, type OwnerMode } from './introspect/index.js';
 import { extensionsInSql, freshPglite } from './pglite.js';
 import { quoteIdent } from '../sql/quote.js';
 import { prepareDumpScript, skippedNote } from './dump.js';
+
+/** ImportOptions: which owners to write (default none: the project does not manage owners; see OwnerMode). */
+export interface ImportOptions {
+  readonly owners?: OwnerMode;
+}
 
 /** SqlImport is an import read from a DDL file, with what was skipped of pg_dump's output said once. */
 export type SqlImport = IntrospectResult & { readonly skipped?: string };
@@ -20,7 +25,7 @@ export type SqlImport = IntrospectResult & { readonly skipped?: string };
  * importSql loads a DDL script into a fresh PGlite and reads it back; a script PostgreSQL rejects is bad input (exit 2).
  * Roles are cluster objects a DDL file (a pg_dump, say) assumes exist: a missing role is created and the load retried.
  */
-export async function importSql(text: string, file = 'the SQL file'): Promise<SqlImport> {
+export async function importSql(text: string, file = 'the SQL file', opts: ImportOptions = {}): Promise<SqlImport> {
   const prep = prepareDumpScript(text);
   const sql = prep.sql;
   const skipped = skippedNote(prep);
@@ -52,7 +57,7 @@ export async function importSql(text: string, file = 'the SQL file'): Promise<Sq
         });
       }
       if (prep.lazyBodies) await db.exec('RESET check_function_bodies');
-      const result = await introspect(db);
+      const result = await introspect(db, { owners: opts.owners ?? 'none' });
       return skipped ? { ...result, skipped } : result;
     } finally {
       await db.close();
@@ -69,11 +74,11 @@ function locate(text: string, pos: number, file: string): { file: string; line: 
 }
 
 /** importUrl reads the catalog of a server (connectUrl failures are exit 3 with the password masked). */
-export async function importUrl(url: string): Promise<IntrospectResult> {
+export async function importUrl(url: string, opts: ImportOptions = {}): Promise<IntrospectResult> {
   const { connectUrl } = await import('./server.js');
   const db = await connectUrl(url);
   try {
-    return await introspect(db);
+    return await introspect(db, { owners: opts.owners ?? 'none' });
   } finally {
     await db.close();
   }

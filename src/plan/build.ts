@@ -13,6 +13,7 @@ import { planTables } from './tables.js';
 import { planViews } from './views.js';
 import { planSqlObjects } from './sqlobjects.js';
 import { planGrants } from './grants.js';
+import { planOwners } from './owners.js';
 
 export { PHASE, emit, newContext, type PlanContext } from './context.js';
 
@@ -51,7 +52,7 @@ function recreatedPartitions(ctx: PlanContext, recreate: Set<string>, changes: r
 
 /** expandChanges adds the grant steps and turns a change of a table's partitioning into its drop and re-create. */
 function expandChanges(ctx: PlanContext, input: readonly Change[]): Change[] {
-  const changes = planGrants(ctx, input);
+  const changes = planGrants(ctx, planOwners(ctx, input));
   // tables whose partitioning changes are recreated
   const recreate = new Set<string>();
   for (const c of changes) {

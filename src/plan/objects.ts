@@ -4,7 +4,7 @@
  * ./build.ts.
  */
 import type { Change } from '../model/changes.js';
-import { assertNever, type Namespace, type Sequence } from '../model/types.js';
+import { assertNever, type Namespace, type Schema, type Sequence } from '../model/types.js';
 import { stableJson } from '../diff/index.js';
 import {
   commentOn,
@@ -21,7 +21,7 @@ import {
   viewKind,
 } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
-import { createGrants } from '../sql/grants.js';
+import { createGrants, createOwner, ownerSql } from '../sql/grants.js';
 import { emit, PHASE, typeKeys, type PlanContext } from './context.js';
 import { planDomain, planEnum, planEnumValues } from './enums.js';
 import { planFunction } from './routines.js';
@@ -239,6 +239,7 @@ function planNamespace(ctx: PlanContext, c: ObjectChange<'namespace'>): void {
   const create = (n: Namespace) => [
     `CREATE SCHEMA ${quoteIdent(n.name)}`,
     ...(n.comment !== undefined ? [commentOn('SCHEMA', quoteIdent(n.name), n.comment)] : []),
+    ...createOwner(`SCHEMA ${quoteIdent(n.name)}`, n.owner),
     ...createGrants(`SCHEMA ${quoteIdent(n.name)}`, 'schema', n.grants),
   ];
   if (c.op === 'add')
@@ -321,23 +322,28 @@ function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>): void {
 /** planSequence drafts the create, drop or alter of one sequence and its OWNED BY. */
 function planSequence(ctx: PlanContext, c: ObjectChange<'sequence'>): void {
   const owned = (s: Sequence) => (s.ownedBy ? `${rel(s.ownedBy.table)}.${quoteIdent(s.ownedBy.column)}` : 'NONE');
+  // an owned sequence has its table's owner: a managed one is given to the sequence before OWNED BY, and taken back after
+  const tableOwner = (s: Schema, sq: Sequence | undefined) => (sq?.ownedBy ? s.tables[sq.ownedBy.table]?.owner : undefined);
   const ownedStep = (id: string, a: Sequence | undefined, b: Sequence | undefined) => {
+    const S = `SEQUENCE ${rel(id)}`;
     if (a?.ownedBy && stableJson(a.ownedBy) !== stableJson(b?.ownedBy)) {
+      const was = tableOwner(ctx.from, a);
       emit(ctx, {
         phase: PHASE.detach,
         what: `disown sequence ${id}`,
         object: id,
-        sql: [`ALTER SEQUENCE ${rel(id)} OWNED BY NONE`],
-        reverse: [`ALTER SEQUENCE ${rel(id)} OWNED BY ${owned(a)}`],
+        sql: [`ALTER SEQUENCE ${rel(id)} OWNED BY NONE`, ...(was !== undefined && b ? [ownerSql(S, b.owner)] : [])],
+        reverse: [...(was !== undefined ? [ownerSql(S, was)] : []), `ALTER SEQUENCE ${rel(id)} OWNED BY ${owned(a)}`],
       });
     }
     if (b?.ownedBy && stableJson(a?.ownedBy) !== stableJson(b.ownedBy)) {
+      const will = tableOwner(ctx.to, b);
       emit(ctx, {
         phase: PHASE.ownedBy,
         what: `sequence ${id} owned by ${b.ownedBy.table}.${b.ownedBy.column}`,
         object: id,
-        sql: [`ALTER SEQUENCE ${rel(id)} OWNED BY ${owned(b)}`],
-        reverse: [`ALTER SEQUENCE ${rel(id)} OWNED BY NONE`],
+        sql: [...(will !== undefined ? [ownerSql(S, will)] : []), `ALTER SEQUENCE ${rel(id)} OWNED BY ${owned(b)}`],
+        reverse: [`ALTER SEQUENCE ${rel(id)} OWNED BY NONE`, ...(will !== undefined ? [ownerSql(S, a?.owner)] : [])],
         requires: [`rel:${bare(b.ownedBy.table)}`],
       });
     }

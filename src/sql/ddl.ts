@@ -29,7 +29,7 @@ import type {
   View,
 } from '../model/types.js';
 import { qualified, quoteIdent, quoteLiteral } from './quote.js';
-import { createGrants, replicaIdentitySql, storageParamsSql } from './grants.js';
+import { createGrants, createOwner, replicaIdentitySql, storageParamsSql } from './grants.js';
 
 /** rel writes an object id (`users`, `billing.invoices`, `"Odd"."Name"`) as a qualified SQL name. */
 export function rel(id: string): string {
@@ -330,6 +330,7 @@ export function tableExtras(id: string, t: Table, ty: TypeNamer): string[] {
   for (const c of Object.values(t.checks)) if (c.notValid) out.push(...constraintComment(id, c));
   out.push(...storageParamsSql('TABLE', rel(id), undefined, t.with));
   if (t.replicaIdentity) out.push(replicaIdentitySql(rel(id), t));
+  out.push(...createOwner(`TABLE ${rel(id)}`, t.owner));
   out.push(...createGrants(`TABLE ${rel(id)}`, 'table', t.grants));
   for (const c of t.columns) out.push(...createGrants(`TABLE ${rel(id)}`, 'column', c.grants, c.name));
   void ty;
@@ -459,6 +460,7 @@ export function createView(id: string, v: View): string[] {
   if (v.comment !== undefined) out.push(commentOn(viewKind(v), rel(id), v.comment));
   for (const [c, text] of Object.entries(v.columnComments ?? {}))
     out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(c)}`, text));
+  out.push(...createOwner(`${viewKind(v)} ${rel(id)}`, v.owner));
   out.push(...createGrants(`TABLE ${rel(id)}`, 'table', v.grants));
   return out;
 }
@@ -501,6 +503,7 @@ export function createFunction(f: Func, orReplace = false): string[] {
   else s += `\nAS ${dollarQuote(body)}`;
   const out = [s];
   if (f.comment !== undefined) out.push(commentOn(what, funcSignature(f), f.comment));
+  if (!orReplace) out.push(...createOwner(`${what} ${funcSignature(f)}`, f.owner));
   if (!orReplace) out.push(...createGrants(`${what} ${funcSignature(f)}`, 'function', f.grants));
   return out;
 }
@@ -527,6 +530,7 @@ export function dropFunction(f: Func): string {
 export function createEnum(id: string, e: EnumType): string[] {
   const out = [`CREATE TYPE ${rel(id)} AS ENUM (${e.values.map((v) => quoteLiteral(v)).join(', ')})`];
   if (e.comment !== undefined) out.push(commentOn('TYPE', rel(id), e.comment));
+  out.push(...createOwner(`TYPE ${rel(id)}`, e.owner));
   out.push(...createGrants(`TYPE ${rel(id)}`, 'type', e.grants));
   return out;
 }
@@ -538,6 +542,7 @@ export function createComposite(id: string, c: CompositeType, ty: TypeNamer): st
   );
   const out = [`CREATE TYPE ${rel(id)} AS (${attrs.join(', ')})`];
   if (c.comment !== undefined) out.push(commentOn('TYPE', rel(id), c.comment));
+  out.push(...createOwner(`TYPE ${rel(id)}`, c.owner));
   out.push(...createGrants(`TYPE ${rel(id)}`, 'type', c.grants));
   return out;
 }
@@ -555,6 +560,7 @@ export function createDomain(id: string, d: Domain, ty: TypeNamer): string[] {
     );
   }
   if (d.comment !== undefined) out.push(commentOn('DOMAIN', rel(id), d.comment));
+  out.push(...createOwner(`DOMAIN ${rel(id)}`, d.owner));
   out.push(...createGrants(`DOMAIN ${rel(id)}`, 'type', d.grants));
   return out;
 }
@@ -564,6 +570,7 @@ export function createSequence(id: string, s: Sequence): string[] {
   const o = seqOptions(s.options);
   const out = [`CREATE SEQUENCE ${rel(id)}${o.length ? ' ' + o.join(' ') : ''}`];
   if (s.comment !== undefined) out.push(commentOn('SEQUENCE', rel(id), s.comment));
+  if (!s.ownedBy) out.push(...createOwner(`SEQUENCE ${rel(id)}`, s.owner));
   out.push(...createGrants(`SEQUENCE ${rel(id)}`, 'sequence', s.grants));
   return out;
 }

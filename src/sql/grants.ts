@@ -171,3 +171,16 @@ export function aclResetObjectSql(
         : `UPDATE pg_catalog.pg_namespace n SET nspacl = NULL WHERE n.nspname = ${quoteLiteral(name)} AND n.nspacl @> pg_catalog.acldefault('n', n.nspowner) AND n.nspacl <@ pg_catalog.acldefault('n', n.nspowner)`;
   return `DO $sv$ BEGIN IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN ${sql}; END IF; END $sv$`;
 }
+
+/**
+ * ownerSql writes `ALTER <target> OWNER TO role`; an owner the project does not manage (undefined) is the role that
+ * runs the migration (`CURRENT_USER`), who owns what a migration creates.
+ */
+export function ownerSql(target: string, owner: string | undefined): string {
+  return `ALTER ${target} OWNER TO ${owner === undefined ? 'CURRENT_USER' : quoteIdent(owner)}`;
+}
+
+/** createOwner writes the OWNER TO of a newly created object whose owner is managed (nothing when it is not). */
+export function createOwner(target: string, owner: string | undefined): string[] {
+  return owner === undefined ? [] : [ownerSql(target, owner)];
+}

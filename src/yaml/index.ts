@@ -66,6 +66,7 @@ const PLACERS: Readonly<Record<SectionField, Placer>> = {
   schemas: (_e, schema) =>
     sortedEntries(schema.schemas).map(([name, n]) => {
       const v: { [k: string]: YamlTree } = { name };
+      if (n.owner) v['owner'] = n.owner;
       if (n.comment) v['comment'] = n.comment;
       const g = grantsTree(n.grants);
       if (g) v['grants'] = g;

@@ -221,8 +221,9 @@ export function enumTree(en: EnumType): YamlTree {
   const values: YamlTree[] = en.values.map((v) =>
     en.valueRenames?.[v] !== undefined ? { value: v, renamed_from: en.valueRenames[v]! } : v,
   );
-  if (!en.comment && !en.renamedFrom && !en.grants) return values;
+  if (!en.comment && !en.renamedFrom && !en.grants && !en.owner) return values;
   const o: Obj = { values };
+  put(o, 'owner', en.owner);
   put(o, 'comment', en.comment);
   putGrants(o, en.grants);
   put(o, 'renamed_from', en.renamedFrom);
@@ -233,8 +234,9 @@ export function enumTree(en: EnumType): YamlTree {
 export function compositeTree(c: CompositeType): YamlTree {
   const attrs: Obj = {};
   for (const a of c.attributes) attrs[a.name] = a.collation ? { type: a.type, collation: a.collation } : a.type;
-  if (!c.comment && !c.grants && !('attributes' in attrs) && c.attributes.length > 0) return attrs;
+  if (!c.comment && !c.grants && !c.owner && !('attributes' in attrs) && c.attributes.length > 0) return attrs;
   const o: Obj = { attributes: attrs };
+  put(o, 'owner', c.owner);
   put(o, 'comment', c.comment);
   putGrants(o, c.grants);
   return o;
@@ -261,6 +263,7 @@ export function domainTree(e: Emitter, id: string, d: Domain): YamlTree {
       ),
     );
   }
+  put(o, 'owner', d.owner);
   put(o, 'comment', d.comment);
   putGrants(o, d.grants);
   return Object.keys(o).length === 1 ? d.type : o;
@@ -271,6 +274,7 @@ export function sequenceTree(s: Sequence): YamlTree {
   const o: Obj = {};
   seqOptions(s.options, o, true);
   if (s.ownedBy) o['owned_by'] = `${s.ownedBy.table}.${idPart(s.ownedBy.column)}`;
+  put(o, 'owner', s.owner);
   put(o, 'comment', s.comment);
   putGrants(o, s.grants);
   return o;
@@ -295,6 +299,7 @@ export function viewTree(e: Emitter, id: string, v: View): YamlTree {
     );
   put(o, 'triggers', mapOf(v.triggers, triggerTree));
   put(o, 'column_comments', v.columnComments ? { ...v.columnComments } : undefined);
+  put(o, 'owner', v.owner);
   put(o, 'comment', v.comment);
   putGrants(o, v.grants);
   put(o, 'renamed_from', v.renamedFrom);
@@ -316,6 +321,7 @@ export function functionTree(f: Func): Obj {
   if (f.cost !== undefined) o['cost'] = /^\d{1,15}$/.test(f.cost) ? Number(f.cost) : f.cost;
   if (f.rows !== undefined) o['rows'] = /^\d{1,15}$/.test(f.rows) ? Number(f.rows) : f.rows;
   put(o, 'set', f.set ? { ...f.set } : undefined);
+  put(o, 'owner', f.owner);
   put(o, 'comment', f.comment);
   putGrants(o, f.grants);
   o['body'] = f.body;

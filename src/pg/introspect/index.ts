@@ -42,6 +42,8 @@ import { readForeignObjects } from './foreign.js';
 import type { Unmanaged } from '../../model/objects.js';
 import type { UnsupportedIssue } from './util.js';
 import { readPrivileges } from './privileges.js';
+import { readOwners, type OwnerMode } from './owners.js';
+export type { OwnerMode } from './owners.js';
 
 /** IntrospectResult is the model read from a database plus every object the model cannot express. */
 export interface IntrospectResult {
@@ -53,6 +55,8 @@ export interface IntrospectResult {
 export interface IntrospectOptions {
   /** unsupported: look for objects the model cannot express (default true; verification, comparing models only, skips it). */
   readonly unsupported?: boolean;
+  /** owners: which owners the model records (default `others`: every owner but the connecting role; see OwnerMode). */
+  readonly owners?: OwnerMode;
 }
 
 /** introspect reads the catalog of a database (user schemas only; schemaver_* bookkeeping excluded) into the model. */
@@ -83,7 +87,7 @@ export async function introspect(db: Driver, opts: IntrospectOptions = {}): Prom
       nsps: await loadUserNamespaces(base),
     };
     const scan = opts.unsupported !== false;
-    const schema = await readPrivileges(ctx, await readAll(ctx, scan));
+    const schema = await readOwners(ctx, await readPrivileges(ctx, await readAll(ctx, scan)), opts.owners ?? 'others');
     const unmanaged = scan ? unmanagedOf(ctx.unsupported) : {};
     return { schema: Object.keys(unmanaged).length ? { ...schema, unmanaged } : schema, unsupported: ctx.unsupported };
   } finally {

@@ -1,0 +1,79 @@
+/**
+ * Owners from the catalog: the owning role of tables, views, free-standing sequences, functions, types and schemas.
+ * Which owners the model records is the caller's choice (OwnerMode): a database holds an owner for every object, but
+ * a project that does not manage owners must not see them as drift, and `import` writes them only when asked.
+ * A sequence owned by a table column (serial, identity, OWNED BY) has its table's owner and is never given one.
+ */
+import { funcId, qid } from '../../model/ids.js';
+import type { Schema } from '../../model/types.js';
+import { type Ctx, rows, USER_NS, inRels, notExtMember } from './util.js';
+
+/**
+ * OwnerMode says which owners introspect records: `others` every owner but the connecting role (the default: what
+ * the connecting role created reads as unmanaged, so verification in PGlite sees exactly the declared owners),
+ * `all` every owner (the drift check, which then keeps only those the snapshot manages), `none` no owner.
+ */
+export type OwnerMode = 'others' | 'all' | 'none';
+
+interface OwnerRow {
+  readonly what: 'rel' | 'fn' | 'type' | 'schema';
+  readonly schema: string | null;
+  readonly name: string;
+  readonly sub: string | null; // function identity arguments
+  readonly owner: string;
+  readonly mine: boolean; // owned by the connecting role
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** readOwners sets `owner` on the objects of `s` as `mode` asks (see OwnerMode); returns `s` itself for `none`. */
+export async function readOwners(ctx: Ctx, s: Schema, mode: OwnerMode): Promise<Schema> {
+  if (mode === 'none') return s;
+  const who = `pg_get_userbyid(x)::text AS owner, x = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS mine`;
+  const list = await rows<OwnerRow>(
+    ctx,
+    [
+      `SELECT 'rel' AS what, n.nspname::text AS schema, c.relname::text AS name, NULL::text AS sub, ${who}
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN LATERAL (SELECT c.relowner) o(x)
+       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND ${inRels(ctx)}`,
+      `SELECT 'fn', n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid), ${who}
+       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace CROSS JOIN LATERAL (SELECT p.proowner) o(x)
+       WHERE p.prokind IN ('f', 'p') AND ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}`,
+      `SELECT 'type', n.nspname::text, t.typname::text, NULL, ${who}
+       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace CROSS JOIN LATERAL (SELECT t.typowner) o(x)
+       WHERE t.typtype IN ('e', 'c', 'd') AND ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}`,
+      `SELECT 'schema', NULL, n.nspname::text, NULL, ${who}
+       FROM pg_namespace n CROSS JOIN LATERAL (SELECT n.nspowner) o(x)
+       WHERE ${USER_NS} AND n.nspname <> 'public' AND ${notExtMember('pg_namespace', 'n.oid')}`,
+    ].join('\nUNION ALL\n'),
+  );
+  const out = { ...s } as Mutable<Schema>;
+  const copied = new Set<string>();
+  const set = <K extends 'tables' | 'views' | 'sequences' | 'functions' | 'enums' | 'composites' | 'domains' | 'schemas'>(
+    section: K,
+    id: string,
+    owner: string,
+  ): boolean => {
+    const m = out[section] as Readonly<Record<string, { owner?: string }>>;
+    const o = m[id];
+    if (!o) return false;
+    if (!copied.has(section)) {
+      (out as Record<string, unknown>)[section] = { ...m };
+      copied.add(section);
+    }
+    (out[section] as Record<string, unknown>)[id] = { ...o, owner };
+    return true;
+  };
+  for (const r of list) {
+    if (mode === 'others' && r.mine) continue;
+    if (r.what === 'schema') set('schemas', r.name, r.owner);
+    else if (r.what === 'fn') set('functions', funcId(r.schema!, r.name, r.sub!), r.owner);
+    else {
+      const id = qid(r.schema!, r.name);
+      if (r.what === 'type') set('enums', id, r.owner) || set('composites', id, r.owner) || set('domains', id, r.owner);
+      else if (!s.sequences[id]?.ownedBy)
+        set('tables', id, r.owner) || set('views', id, r.owner) || set('sequences', id, r.owner);
+    }
+  }
+  return out;
+}
