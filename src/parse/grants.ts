@@ -107,7 +107,12 @@ export function readOwner(ctx: Ctx, k: Keyed, what: string): string | undefined 
   if (!e) return undefined;
   const role = ctx.name(e.value, `\`owner\` of ${what}`);
   if (role !== undefined && role.toLowerCase() === 'public') {
-    ctx.error('invalid-value', e.value, `\`owner\` of ${what} cannot be PUBLIC`, 'name the role that owns it, or remove `owner`');
+    ctx.error(
+      'invalid-value',
+      e.value,
+      `\`owner\` of ${what} cannot be PUBLIC`,
+      'name the role that owns it, or remove `owner`',
+    );
     return undefined;
   }
   return role;

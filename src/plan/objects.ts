@@ -323,7 +323,8 @@ function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>): void {
 function planSequence(ctx: PlanContext, c: ObjectChange<'sequence'>): void {
   const owned = (s: Sequence) => (s.ownedBy ? `${rel(s.ownedBy.table)}.${quoteIdent(s.ownedBy.column)}` : 'NONE');
   // an owned sequence has its table's owner: a managed one is given to the sequence before OWNED BY, and taken back after
-  const tableOwner = (s: Schema, sq: Sequence | undefined) => (sq?.ownedBy ? s.tables[sq.ownedBy.table]?.owner : undefined);
+  const tableOwner = (s: Schema, sq: Sequence | undefined) =>
+    sq?.ownedBy ? s.tables[sq.ownedBy.table]?.owner : undefined;
   const ownedStep = (id: string, a: Sequence | undefined, b: Sequence | undefined) => {
     const S = `SEQUENCE ${rel(id)}`;
     if (a?.ownedBy && stableJson(a.ownedBy) !== stableJson(b?.ownedBy)) {

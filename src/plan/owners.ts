@@ -28,7 +28,11 @@ function ownerTarget(c: AlterChange): { sql: string; key: string; label: string 
     case 'function': {
       const f = c.to as Func;
       const w = f.procedure ? 'PROCEDURE' : 'FUNCTION';
-      return { sql: `${w} ${funcSignature(f)}`, key: `fn:${f.name.toLowerCase()}`, label: `${w.toLowerCase()} ${c.id}` };
+      return {
+        sql: `${w} ${funcSignature(f)}`,
+        key: `fn:${f.name.toLowerCase()}`,
+        label: `${w.toLowerCase()} ${c.id}`,
+      };
     }
     case 'enum':
     case 'composite':

@@ -50,7 +50,12 @@ describe('owners on the server', async () => {
         return { ...r, all: r.stdout + r.stderr };
       };
       const owner = async (rel: string) =>
-        (await sql<{ o: string }>(db.url, `select pg_get_userbyid(relowner)::text as o from pg_class where oid = '${rel}'::regclass`))[0]!.o;
+        (
+          await sql<{ o: string }>(
+            db.url,
+            `select pg_get_userbyid(relowner)::text as o from pg_class where oid = '${rel}'::regclass`,
+          )
+        )[0]!.o;
       expect((await run('init')).code).toBe(0);
 
       // default: owners are not managed, and the server's owners are no drift

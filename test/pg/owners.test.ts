@@ -44,7 +44,11 @@ describe('owners', () => {
     expect(s.tables['u']!.owner).toBeUndefined();
     expect(s.schemas['billing']!.owner).toBe('app');
     expect(s.functions['f()']!.owner).toBe('app');
-    const again = parse(writeSchemaYaml(s).map((f) => f.text).join('\n')).schema!;
+    const again = parse(
+      writeSchemaYaml(s)
+        .map((f) => f.text)
+        .join('\n'),
+    ).schema!;
     expect(canonicalJson(again)).toBe(canonicalJson(s));
     const bad = parse('tables:\n  t:\n    owner: PUBLIC\n    columns: { id: int }\n');
     expect(bad.schema).toBeUndefined();
@@ -65,7 +69,15 @@ describe('owners', () => {
       expect(others.tables['t']!.owner).toBe('app');
       expect(others.tables['u']!.owner).toBeUndefined();
       expect(others.sequences['m']!.owner).toBeUndefined();
-      for (const x of [others.schemas['billing'], others.enums['mood'], others.composites['pair'], others.domains['posint'], others.sequences['n'], others.views['v'], others.functions['f()']])
+      for (const x of [
+        others.schemas['billing'],
+        others.enums['mood'],
+        others.composites['pair'],
+        others.domains['posint'],
+        others.sequences['n'],
+        others.views['v'],
+        others.functions['f()'],
+      ])
         expect(x!.owner).toBe('app');
       expect(canonicalJson(others)).toBe(canonicalJson((await introspect(db, { owners: 'others' })).schema));
       const none = (await introspect(db, { owners: 'none' })).schema;

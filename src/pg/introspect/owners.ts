@@ -49,7 +49,9 @@ export async function readOwners(ctx: Ctx, s: Schema, mode: OwnerMode): Promise<
   );
   const out = { ...s } as Mutable<Schema>;
   const copied = new Set<string>();
-  const set = <K extends 'tables' | 'views' | 'sequences' | 'functions' | 'enums' | 'composites' | 'domains' | 'schemas'>(
+  const set = <
+    K extends 'tables' | 'views' | 'sequences' | 'functions' | 'enums' | 'composites' | 'domains' | 'schemas',
+  >(
     section: K,
     id: string,
     owner: string,
