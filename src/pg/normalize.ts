@@ -13,7 +13,7 @@
  * its words (deterministically: the failure is cached too); its proof reports why.
  */
 import { createHash } from 'node:crypto';
-import { schemaHash, stableJson } from '../canon/index.js';
+import { schemaHash } from '../canon/index.js';
 import type { Schema, Table, View, Index, Domain, Func } from '../model/types.js';
 import type { SqlObject } from '../model/objects.js';
 import { sameValue as same } from '../diff/index.js';
@@ -22,7 +22,7 @@ import {
   objectPlan,
   readNormalization,
   readObjectAnswers,
-  withoutInert,
+  inertFreeJson,
   writeNormalization,
   type CachedNormalization,
   type SlotValues,
@@ -146,7 +146,7 @@ const objectMemo = new Map<string, SlotValues>();
 /** normalizationKey names the normalisation of a declared model (its exact JSON but INERT keys) for this PGlite and this schemaver build. */
 export function normalizationKey(schema: Schema, pgliteVersion: string): string {
   return createHash('sha256')
-    .update(`${pgliteVersion}\0${codeIdentity()}\0${stableJson(withoutInert(schema))}`)
+    .update(`${pgliteVersion}\0${codeIdentity()}\0${inertFreeJson(schema)}`)
     .digest('hex');
 }
 

@@ -19,7 +19,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stableJson } from '../canon/index.js';
 import { splitId } from '../model/ids.js';
 import type { Schema, Table } from '../model/types.js';
 import { KEYED_PART_FIELDS, SECTION_FACTS, SECTIONS, type SectionField } from '../model/sections.js';
@@ -56,13 +55,39 @@ const INERT = new Set([
   'valueRenames',
 ]);
 
-/** withoutInert copies a model value leaving out INERT keys (arrays keep their order: column order matters to `SELECT *`). */
-export function withoutInert(v: unknown): unknown {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(withoutInert);
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (!INERT.has(k)) out[k] = withoutInert(x);
-  return out;
+/** dropInert is JSON.stringify's replacer leaving out INERT keys of model objects (those with a `kind`), not map entries so named. */
+function dropInert(this: unknown, k: string, v: unknown): unknown {
+  return INERT.has(k) && typeof (this as { kind?: unknown }).kind === 'string' ? undefined : v;
+}
+
+/** INERT_KEYS are the INERT keys as they appear in JSON text (a text without any needs no replacer). */
+const INERT_KEYS = [...INERT].map((k) => `"${k}":`);
+
+/** inertFreeJson is a model value as JSON without INERT keys (key order as built: a reordered copy is only a cache miss). */
+export function inertFreeJson(v: unknown): string | undefined {
+  const plain = JSON.stringify(v) as string | undefined;
+  if (plain === undefined || !INERT_KEYS.some((k) => plain.includes(k))) return plain;
+  return JSON.stringify(v, dropInert) as string | undefined;
+}
+
+/** IDENT matches identifier-like words of lower-cased text (closure.ts tokens(), without the unicode tables). */
+const IDENT = /[a-z_\u0080-\uffff][a-z0-9_$\u0080-\uffff]*/g;
+
+/** Names is the name index of a schema's objects: words to `section:id`, and the names no word can spell whole. */
+interface Names {
+  readonly byName: Map<string, string[]>;
+  readonly odd: string[];
+}
+
+/** refsIn adds to `out` the objects (but `self`) whose name occurs in `text` as a word, or at all for odd names. */
+function refsIn(text: string, names: Names, self: string, out: Set<string>): void {
+  const low = text.toLowerCase();
+  for (const m of low.matchAll(IDENT)) {
+    const ks = names.byName.get(m[0]);
+    if (ks) for (const k of ks) if (k !== self) out.add(k);
+  }
+  for (const nm of names.odd)
+    if (low.includes(nm)) for (const k of names.byName.get(nm) ?? []) if (k !== self) out.add(k);
 }
 
 const WHOLE: readonly SectionField[] = SECTIONS.filter((s) => SECTION_FACTS[s].closure === 'whole');
@@ -102,11 +127,11 @@ function keyedTable(t: Table, texts: readonly unknown[]): unknown {
   const columns = whole
     ? t.columns
     : t.columns.filter((c) => c.default !== undefined || c.generated !== undefined || words.has(c.name.toLowerCase()));
-  return withoutInert({ ...withoutForeignKeys(t), columns });
+  return { ...withoutForeignKeys(t), columns };
 }
 
 /** indexNodes lists the objects of `s` by `section:id` and by every name SQL text can refer to them by. */
-function indexNodes(s: Schema): { nodes: Map<string, Node>; byName: Map<string, string[]> } {
+function indexNodes(s: Schema): { nodes: Map<string, Node>; names: Names } {
   const nodes = new Map<string, Node>();
   const byName = new Map<string, string[]>();
   for (const section of NODES) {
@@ -121,7 +146,8 @@ function indexNodes(s: Schema): { nodes: Map<string, Node>; byName: Map<string, 
       }
     }
   }
-  return { nodes, byName };
+  const odd = [...byName.keys()].filter((nm) => !new RegExp(`^${IDENT.source}$`).test(nm));
+  return { nodes, names: { byName, odd } };
 }
 
 /** partialBuild is the schema that creates `missing` whole (tables without foreign keys) with what they need. */
@@ -170,7 +196,7 @@ export function objectPlan(
   slots: ReadonlyMap<string, ReadonlyMap<string, unknown>>,
   identity: string,
 ): ObjectPlan {
-  const { nodes, byName } = indexNodes(s);
+  const { nodes, names } = indexNodes(s);
   const memo = new Map<string, { text: string; refs: Set<string> }>();
   /** form: how a node takes part: `key` (its own key), `build` (built whole), `stripped` (a table another needs). */
   const view = (n: Node, form: 'key' | 'build' | 'stripped'): { text: string; refs: Set<string> } => {
@@ -178,13 +204,13 @@ export function objectPlan(
     const hit = memo.get(m);
     if (hit) return hit;
     let value: unknown;
-    if (n.section !== 'tables') value = withoutInert(n.obj);
-    else if (form === 'stripped') value = withoutInert(stripTable(n.obj as Table));
-    else if (form === 'build') value = withoutInert(withoutForeignKeys(n.obj as Table));
+    if (n.section !== 'tables') value = n.obj;
+    else if (form === 'stripped') value = stripTable(n.obj as Table);
+    else if (form === 'build') value = withoutForeignKeys(n.obj as Table);
     else value = keyedTable(n.obj as Table, [...(slots.get(n.key)?.values() ?? [])]);
-    const text = stableJson(value);
+    const text = inertFreeJson(value) ?? 'null';
     const refs = new Set<string>();
-    for (const t of tokens(text)) for (const k of byName.get(t) ?? []) if (k !== n.key) refs.add(k);
+    refsIn(text, names, n.key, refs);
     const out = { text, refs };
     memo.set(m, out);
     return out;
@@ -216,7 +242,7 @@ export function objectPlan(
     }
     return out;
   };
-  const context = stableJson(withoutInert(Object.fromEntries(WHOLE.map((w) => [w, s[w] ?? null]))));
+  const context = inertFreeJson(Object.fromEntries(WHOLE.map((w) => [w, s[w] ?? null])));
   const keys = new Map<string, string>();
   for (const k of slots.keys()) {
     const n = nodes.get(k);
