@@ -410,12 +410,15 @@ async function proveEdge(
         db = image;
         await ensureRoles(db, from, to);
       } else {
+        // a small A built on the database that just built B: a later proof that builds B first builds A there
+        // again too (cheaper than restoring), so dumping its image would only cost this proof time
+        const worth = !db || objectCount(from) >= IMAGE_WORTH_OBJECTS;
         if (!db) {
           db = await timed('restore', () => freshPglite({ extensions: exts }));
           await ensureRoles(db, from, to);
         }
         await timed('build', () => buildInto(db!, from, 'the source schema', { onBatch: progress('building') }));
-        if (rb && !opts.noImage) await timed('image', () => keepImage(db!, rb, hashes!.from, from));
+        if (rb && !opts.noImage && worth) await timed('image', () => keepImage(db!, rb, hashes!.from, from));
       }
       expectedFrom = kept ?? (await timed('introspect', () => introspect(db!, { unsupported: false }))).schema;
       if (rb && !kept) await writeCachedReadback(rb, hashes!.from, 'proof', expectedFrom);
