@@ -105,6 +105,21 @@ export function normalizeGrants(g: Grants | undefined, cls: PrivClass, serverVer
   return out;
 }
 
+/**
+ * writtenOutDefault is how the model holds the default ACL written out (not NULL: what a GRANT to the owner, or a
+ * REVOKE from PUBLIC that took nothing, leaves behind) for a class whose default grants PUBLIC nothing: `{ public:
+ * ['none'] }` on a table, view, sequence or schema. Undefined for the other classes, whose written-out default reads
+ * as the default.
+ */
+export function writtenOutDefault(cls: PrivClass): Grants | undefined {
+  return cls === 'table' || cls === 'sequence' || cls === 'schema' ? { public: [NONE] } : undefined;
+}
+
+/** isWrittenOutDefault tells whether `g` is the written-out default ACL of its class (see writtenOutDefault). */
+export function isWrittenOutDefault(g: Grants | undefined): boolean {
+  return g !== undefined && Object.keys(g).length === 1 && g['public']?.length === 1 && g['public'][0] === NONE;
+}
+
 /** effectiveGrants is the ACL a Grants value stands for (besides the owner): the default when absent, `none` removed. */
 export function effectiveGrants(g: Grants | undefined, cls: PrivClass): Grants {
   if (g === undefined) return defaultGrants(cls);

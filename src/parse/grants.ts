@@ -5,7 +5,8 @@
  *     app_reader: [select]                      # a list of privileges
  *     app_admin: all                            # every privilege of the object's class
  *     auditor: { privileges: [select], with_grant_option: true }
- *     public: []                                # on a function or type: PUBLIC's default taken away
+ *     public: []                                # on a function or type: PUBLIC's default taken away; alone on a
+ *                                               # table, sequence or schema: the default ACL written out, not NULL
  *
  *   default_privileges:
  *     - { role: app_owner, schema: app, on: tables, grants: { app_reader: [select] } }
@@ -18,6 +19,7 @@ import {
   NONE,
   PRIVILEGES,
   type PrivClass,
+  writtenOutDefault,
 } from '../model/privileges.js';
 import type { DefaultPrivilege, Grants } from '../model/types.js';
 import { KEYS } from './keys.js';
@@ -89,7 +91,9 @@ export function readGrantsNode(ctx: Ctx, n: Node, cls: PrivClass, what: string):
     if (list.length === 0 && role === 'public') out[role] = [NONE];
     else out[role] = normalizePrivileges(list, cls);
   }
-  return normalizeGrants(out, cls);
+  const g = normalizeGrants(out, cls);
+  // `public: []` alone on a table, sequence or schema: the default ACL written out (not NULL)
+  return g === undefined && out['public']?.[0] === NONE ? writtenOutDefault(cls) : g;
 }
 
 /** readGrants reads the optional `grants:` entry of an object or column. */

@@ -3,7 +3,7 @@
  * Names go through quote.ts like everywhere else.
  */
 import type { DefaultPrivilege, Grants } from '../model/types.js';
-import { effectiveGrants, type PrivClass } from '../model/privileges.js';
+import { effectiveGrants, isWrittenOutDefault, type PrivClass } from '../model/privileges.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
 
 /** granteeSql writes a grantee: PUBLIC for `public`, any other role quoted. */
@@ -71,7 +71,11 @@ export function aclChangeSql(
   }
   const order = Object.keys(b);
   const rank = (s: string) => order.findIndex((r) => s.includes(` TO ${granteeSql(r)}`));
-  return [...revokes, ...grants.sort((p, q) => rank(p) - rank(q))];
+  const out = [...revokes, ...grants.sort((p, q) => rank(p) - rank(q))];
+  // the default ACL written out: any GRANT or REVOKE writes it; when none is needed, a REVOKE that takes nothing does
+  if (!out.length && column === undefined && isWrittenOutDefault(to) && !isWrittenOutDefault(from))
+    out.push(`REVOKE ALL ON ${target} FROM PUBLIC`);
+  return out;
 }
 
 const ON_WORDS: Readonly<Record<DefaultPrivilege['on'], string>> = {

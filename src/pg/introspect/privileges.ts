@@ -12,6 +12,7 @@ import {
   NONE,
   privilegesOf,
   type PrivClass,
+  writtenOutDefault,
 } from '../../model/privileges.js';
 import type { Column, DefaultPrivilege, Grants, Schema, Table } from '../../model/types.js';
 import { type Ctx, rows, USER_NS, inRels, notExtMember, unsupported } from './util.js';
@@ -218,7 +219,9 @@ export async function readPrivileges(ctx: Ctx, schema: Schema): Promise<Schema> 
       );
       continue;
     }
-    const grants = normalizeGrants(ownGrants(ctx, acl, cls, label, true), cls, ctx.version);
+    // a non-NULL ACL equal to the default (a GRANT to the owner, a REVOKE that took nothing) is kept written out
+    const own = ownGrants(ctx, acl, cls, label, true);
+    const grants = own === undefined ? undefined : (normalizeGrants(own, cls, ctx.version) ?? writtenOutDefault(cls));
     let found = false;
     if (r.what.startsWith('rel:')) {
       found = setOn(s.tables, id, grants) || setOn(s.views, id, grants) || setOn(s.sequences, id, grants);
