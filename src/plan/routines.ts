@@ -44,7 +44,8 @@ export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, drop
       object: c.id,
       sql: [dropFunction(c.def)],
       reverse: createFunction(c.def),
-      requires: [`dropfn:${c.def.name.toLowerCase()}`], // after a dropped domain whose check calls it
+      // after a dropped domain whose check calls it, and after dropped definition objects (operators, classes) that do
+      requires: [`dropfn:${c.def.name.toLowerCase()}`, `objdrop:${c.def.name.toLowerCase()}`],
     });
   } else {
     const a = c.from;

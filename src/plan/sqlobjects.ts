@@ -51,12 +51,19 @@ function createPhase(o: SqlObject): number {
   if (FIRST_KINDS.has(o.type)) return OBJECT_PHASE.firstCreate;
   if (o.type === 'aggregate') return OBJECT_PHASE.aggregateCreate;
   if (o.type === 'foreign table') return OBJECT_PHASE.foreignTableCreate;
+  // a class goes into its family (often of the same name, so names alone cannot order them): after it is made
+  if (o.type === 'operator class') return OBJECT_PHASE.earlyCreate + 0.1;
   return EARLY_KINDS.has(o.type) ? OBJECT_PHASE.earlyCreate : OBJECT_PHASE.lateCreate;
 }
 
 function dropPhase(o: SqlObject): number {
   if (o.type === 'aggregate') return OBJECT_PHASE.aggregateDrop;
   if (o.type === 'foreign table') return OBJECT_PHASE.foreignTableDrop;
+  // before the functions they call (PostgreSQL refuses to drop a function an operator or a class uses); a class
+  // before its family, which would take it along
+  if (o.type === 'operator class') return PHASE.dropFunc - 0.7;
+  if (o.type === 'operator family') return PHASE.dropFunc - 0.65;
+  if (o.type === 'operator') return PHASE.dropFunc - 0.45;
   return EARLY_KINDS.has(o.type) ? OBJECT_PHASE.earlyDrop : OBJECT_PHASE.lateDrop;
 }
 
@@ -98,6 +105,11 @@ function create(ctx: PlanContext, id: string, o: SqlObject, why = 'create', afte
   });
 }
 
+/** familyOwn: `n` is the own name of an operator family, which its classes (often named alike) must be dropped before. */
+function familyOwn(o: SqlObject, n: string): boolean {
+  return o.type === 'operator family' && ownNames(o).includes(n);
+}
+
 function drop(ctx: PlanContext, id: string, o: SqlObject, why = 'drop'): void {
   emit(ctx, {
     phase: dropPhase(o),
@@ -105,7 +117,10 @@ function drop(ctx: PlanContext, id: string, o: SqlObject, why = 'drop'): void {
     object: id,
     sql: [dropSqlOf(o)],
     reverse: statementsOf(o.sql),
-    provides: [...[...identifiersOf(o.sql)].map((n) => `objdrop:${n}`), `objdrop:${id}`],
+    provides: [
+      ...[...identifiersOf(o.sql)].filter((n) => !familyOwn(o, n)).map((n) => `objdrop:${n}`),
+      `objdrop:${id}`,
+    ],
     requires: ownNames(o).map((n) => `objdrop:${n}`),
   });
 }

@@ -39,6 +39,7 @@ import { policyOf, readFunctions, readPolicies, readTriggers, triggerOf } from '
 import { scanUnsupported } from './unsupported.js';
 import { presentKinds, readCoreObjects, type ObjectSink } from './objects.js';
 import { readForeignObjects } from './foreign.js';
+import { readOperatorClasses } from './opclasses.js';
 import type { Unmanaged } from '../../model/objects.js';
 import type { UnsupportedIssue } from './util.js';
 import { readPrivileges } from './privileges.js';
@@ -129,6 +130,7 @@ async function readAll(ctx: Ctx, scan: boolean): Promise<Schema> {
   const present = await presentKinds(ctx);
   await readCoreObjects(ctx, objects, present);
   await readForeignObjects(ctx, objects, present);
+  if (present['opf']) await readOperatorClasses(ctx, objects);
   if (scan) await scanUnsupported(ctx);
 
   const relIds = new Map<string, string>();

@@ -381,7 +381,7 @@ export async function presentKinds(ctx: Ctx): Promise<Present> {
       EXISTS (SELECT 1 FROM pg_event_trigger) AS evt, EXISTS (SELECT 1 FROM pg_publication) AS pub,
       EXISTS (SELECT 1 FROM pg_statistic_ext) AS stx, ${nsp('pg_collation', 'collnamespace')} AS coll,
       EXISTS (SELECT 1 FROM pg_cast WHERE oid >= 16384) AS cast, EXISTS (SELECT 1 FROM pg_foreign_data_wrapper) AS fdw,
-      ${nsp('pg_operator', 'oprnamespace')} AS op, ${nsp('pg_ts_dict', 'dictnamespace')} OR ${nsp('pg_ts_config', 'cfgnamespace')} AS ts`,
+      ${nsp('pg_operator', 'oprnamespace')} AS op, ${nsp('pg_opfamily', 'opfnamespace')} AS opf, ${nsp('pg_ts_dict', 'dictnamespace')} OR ${nsp('pg_ts_config', 'cfgnamespace')} AS ts`,
   );
   return r ?? {};
 }

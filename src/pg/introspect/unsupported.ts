@@ -19,24 +19,6 @@ export async function scanUnsupported(ctx: Ctx): Promise<void> {
     SELECT '${kind}' AS kind, NULL::text AS schema, (${nameExpr})::text AS name, NULL::text AS detail
     FROM ${catalog} ${alias} WHERE ${alias}.oid >= 16384 AND ${where} AND ${notExtMember(catalog, `${alias}.oid`)}`;
   const parts = [
-    nsObj(
-      'operator family',
-      'pg_opfamily',
-      'f',
-      'opfname',
-      'opfnamespace',
-      `(SELECT amname FROM pg_am WHERE oid = f.opfmethod) || ' ' ||
-       coalesce((SELECT string_agg(o.amopstrategy || ' ' || o.amopopr::regoperator::text, ', ' ORDER BY 1) FROM pg_amop o WHERE o.amopfamily = f.oid), '') || '; ' ||
-       coalesce((SELECT string_agg(p.amprocnum || ' ' || p.amproc::regprocedure::text, ', ' ORDER BY 1) FROM pg_amproc p WHERE p.amprocfamily = f.oid), '')`,
-    ),
-    nsObj(
-      'operator class',
-      'pg_opclass',
-      'oc',
-      'opcname',
-      'opcnamespace',
-      `format_type(oc.opcintype, NULL) || ' family ' || (SELECT ff.opfname::text FROM pg_opfamily ff WHERE ff.oid = oc.opcfamily) || CASE WHEN oc.opcdefault THEN ' default' ELSE '' END`,
-    ),
     nsObj('conversion', 'pg_conversion', 'cv', 'conname', 'connamespace'),
     nsObj('text search parser', 'pg_ts_parser', 'tp', 'prsname', 'prsnamespace'),
     nsObj('text search template', 'pg_ts_template', 'tt', 'tmplname', 'tmplnamespace'),
