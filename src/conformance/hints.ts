@@ -1,5 +1,6 @@
 /**
- * sqldef's rename hints: `-- @renamed from=old` or `/* @renamed from=old *\/` on a line of the target DDL.
+ * sqldef's rename hints: `-- @renamed from=old` or `/* @renamed from=old *\/` on a line of the target DDL, and
+ * `-- @using expr` on a column line (the column's `using:`: how a type change without a cast converts).
  * The line is mapped to the object it declares (table, column, index, constraint, enum type, enum value, view)
  * and the hint is set as `renamedFrom` on that object of the model, the way a user would write it in YAML.
  */
@@ -14,10 +15,12 @@ export interface RenameHint {
   /** name: the new name of a column, index, constraint or enum value. */
   readonly name?: string;
   readonly from: string;
+  /** using: a `-- @using expr` hint on a column line instead: the column's `using:` (how a type change converts). */
+  readonly using?: string;
 }
 
 const MARK =
-  /--[ \t]*@renamed[ \t]+from=("(?:[^"]|"")*"|\S+)|\/\*[ \t]*@renamed[ \t]+from=("(?:[^"]|"")*"|\S+?)[ \t]*\*\//g;
+  /--[ \t]*@renamed[ \t]+from=("(?:[^"]|"")*"|\S+)|\/\*[ \t]*@renamed[ \t]+from=("(?:[^"]|"")*"|\S+?)[ \t]*\*\/|--[ \t]*@using[ \t]+([^\n]*)/g;
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
 const QNAME = String.raw`${IDENT}(?:\s*\.\s*${IDENT})?`;
 
@@ -71,7 +74,8 @@ function blankComments(s: string): string {
 export function findRenameHints(ddl: string): RenameHint[] {
   const out: RenameHint[] = [];
   for (const m of ddl.matchAll(MARK)) {
-    const from = unquote(m[1] ?? m[2]!);
+    const using = m[3]?.trim();
+    const from = using === undefined ? unquote(m[1] ?? m[2]!) : '';
     const pos = m.index!;
     const stStart = statementStart(ddl, pos);
     const before = blankComments(ddl.slice(stStart, pos));
@@ -144,10 +148,11 @@ export function findRenameHints(ddl: string): RenameHint[] {
         continue;
       }
       const col = new RegExp(String.raw`^,?\s*(${IDENT})`).exec(l);
-      if (col) out.push({ kind: 'column', target: table, name: unquote(col[1]!), from });
+      if (col) out.push({ kind: 'column', target: table, name: unquote(col[1]!), from, ...(using ? { using } : {}) });
     }
   }
-  return out;
+  // a `@using` hint names a column only: one on any other line is no rename
+  return out.filter((h) => h.using !== undefined || !(h.from === '' && h.kind !== 'column'));
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -181,8 +186,9 @@ export function applyRenameHints(schema: Schema, hints: readonly RenameHint[]): 
       }
       case 'column': {
         const t = s.tables[h.target];
-        const c = t?.columns.find((x) => x.name === h.name) as { renamedFrom?: string } | undefined;
-        if (c && !c.renamedFrom) c.renamedFrom = h.from;
+        const c = t?.columns.find((x) => x.name === h.name) as { renamedFrom?: string; convertUsing?: string } | undefined;
+        if (c && h.using !== undefined) c.convertUsing = h.using;
+        else if (c && !c.renamedFrom) c.renamedFrom = h.from;
         break;
       }
       case 'index': {

@@ -25,6 +25,7 @@ import { createGrants, createOwner, ownerSql } from '../sql/grants.js';
 import { emit, PHASE, typeKeys, type PlanContext } from './context.js';
 import { planDomain, planEnum, planEnumValues } from './enums.js';
 import { planFunction } from './routines.js';
+import { planSerialRenames } from './serials.js';
 
 const bare = (id: string) => nameOf(id).toLowerCase();
 
@@ -85,6 +86,7 @@ export function planObjects(ctx: PlanContext, all: readonly Change[]): void {
     }
   }
   planEnumValues(ctx, addValues);
+  planSerialRenames(ctx, all);
 }
 
 function planRename(ctx: PlanContext, c: Extract<Change, { op: 'rename' }>): void {

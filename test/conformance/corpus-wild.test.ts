@@ -6,15 +6,7 @@
  * expected to fail, so a fix (or a regression) shows up here.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCases } from '../../src/conformance/index.js';
-import { resettableDb, type ResettableDb } from '../../src/conformance/pool.js';
-import { runCase, type Case } from '../../src/conformance/run.js';
-import { extensionsInSql, freshPglite } from '../../src/pg/pglite.js';
-import { introspect } from '../../src/pg/introspect/index.js';
-
-const FILE = path.join(import.meta.dirname, '..', 'corpus', 'wild.jsonl');
-const cases: Case[] = await readCases(FILE);
+import { corpusSuite } from '../helpers/corpus.js';
 
 /** KNOWN_FAILING: cases not passing yet, by root cause (see the report of the `wild` branch). */
 const KNOWN_FAILING: Readonly<Record<string, string>> = {
@@ -26,30 +18,10 @@ const KNOWN_FAILING: Readonly<Record<string, string>> = {
     "down re-adds a NOT VALID check on a partitioned table whose partitions had valid copies (created after it); a partition's inherited constraint validity is not modelled",
 };
 
-describe('wild corpus', () => {
-  let dbs: ResettableDb;
-  beforeAll(() => {
-    const extensions = [...new Set(cases.flatMap((c) => extensionsInSql(`${c.pre ?? ''}\n${c.a}\n${c.b}`)))];
-    dbs = resettableDb(() => freshPglite({ extensions }));
-  });
-  afterAll(async () => {
-    await dbs?.close();
-  });
-
-  it('holds 60+ cases from pg-schema-diff, real histories and other tools', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(60);
-    const sources = new Set(cases.map((c) => c.id.split('/')[1]));
-    for (const s of ['pg-schema-diff', 'history', 'drizzle-kit', 'prisma-migrate', 'atlas'])
-      expect(sources).toContain(s);
-    for (const id of Object.keys(KNOWN_FAILING)) expect(cases.map((c) => c.id)).toContain(id);
-  });
-
-  for (const c of cases) {
-    const run = async () => {
-      const r = await runCase(dbs, c, introspect);
-      expect({ up: r.up, down: r.down, message: r.message }).toEqual({ up: 'pass', down: 'pass', message: '' });
-    };
-    if (KNOWN_FAILING[c.id]) it.fails(`${c.id} (known: ${KNOWN_FAILING[c.id]})`, run, 120_000);
-    else it(c.id, run, 120_000);
-  }
-});
+await corpusSuite(
+  'wild corpus',
+  path.join(import.meta.dirname, '..', 'corpus', 'wild.jsonl'),
+  'holds 60+ cases from pg-schema-diff, real histories and other tools',
+  ['pg-schema-diff', 'history', 'drizzle-kit', 'prisma-migrate', 'atlas'],
+  { knownFailing: KNOWN_FAILING, minCases: 60 },
+);

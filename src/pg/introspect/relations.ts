@@ -10,7 +10,8 @@ import type {
   UniqueConstraint,
   View,
 } from '../../model/types.js';
-import { qid } from '../../model/ids.js';
+import { parseQid, qid } from '../../model/ids.js';
+import { makeObjectName } from '../../canon/names.js';
 import { emptyTable } from '../../model/types.js';
 import {
   type Ctx,
@@ -478,7 +479,12 @@ export function sortSequences(
       // not SQL we run: PostgreSQL's own rendering of a serial default (quotes doubled; search_path and
       // standard_conforming_strings are pinned, so a backslash stays as it is), to recognise it
       const expected = `nextval('${id.replace(/'/g, "''")}'::regclass)`;
-      if (relName && col.def === expected && ['smallint', 'integer', 'bigint'].includes(col.type)) {
+      // a serial column's sequence has its default name in the table's schema: one with another name (made by
+      // hand, or kept through a table or column rename) is a sequence of its own that the column's default names
+      const table = relName === undefined ? undefined : parseQid(relName);
+      const ownName =
+        table !== undefined && s.schema === table.schema && s.name === makeObjectName(table.name, col.name, 'seq');
+      if (ownName && col.def === expected && ['smallint', 'integer', 'bigint'].includes(col.type)) {
         serial.add(key);
         continue;
       }
