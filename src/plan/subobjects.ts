@@ -41,6 +41,7 @@ import {
 import { SchemaverError } from '../errors.js';
 import { makeObjectName, nameAddition } from '../canon/names.js';
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
+import { boundText, droppedWithParent, dropParentIndex, parentIndexRequires, recreatedChildren } from './partindex.js';
 
 /** fkDrop drafts dropping a foreign key. */
 export function fkDrop(ctx: PlanContext, table: string, fk: ForeignKey): void {
@@ -64,12 +65,6 @@ export function fkAdd(ctx: PlanContext, table: string, fk: ForeignKey, existing:
     lock: existing && !fk.notValid,
     requires: [`rel:${bare(fk.refTable)}`],
   });
-}
-
-/** boundText is a partition bound as ATTACH PARTITION takes it (`FOR VALUES ...` or `DEFAULT`). */
-function boundText(b: string): string {
-  const t = b.trim();
-  return /^(for\s+values|default)\b/i.test(t) ? t : `FOR VALUES ${t}`;
 }
 
 /**
@@ -214,6 +209,7 @@ function planConstraintChange(
       sql,
       reverse: [dropConstraint(t, def.name)],
       lock: true, // on an existing table
+      provides: def.kind === 'primary_key' || def.kind === 'unique' ? [`ixon:${t}`] : [],
       requires:
         def.kind === 'foreign_key'
           ? [`rel:${bare(def.refTable)}`]
@@ -243,6 +239,7 @@ function planIndexChange(
   t: string,
   obj: string,
 ): void {
+  const partitioned = (side: 'from' | 'to') => !!ctx[side].tables[t]?.partitionBy;
   const add = (ix: Index) => {
     if (ix.kind !== 'index') return;
     emit(ctx, {
@@ -250,19 +247,23 @@ function planIndexChange(
       what: `create index ${ix.name} on ${t}`,
       object: obj,
       sql: createIndex(t, ix),
-      reverse: [dropIndex(t, ix.name)],
+      reverse: partitioned('to') ? dropParentIndex(ctx.to, ctx.from, t, ix) : [dropIndex(t, ix.name)],
       lock: true,
-      requires: ix.elements.flatMap((e) => textKeys(e.expression)),
+      provides: [`ixon:${t}`],
+      requires: [
+        ...ix.elements.flatMap((e) => textKeys(e.expression)),
+        ...(partitioned('to') ? parentIndexRequires(ctx.to, t, bare) : []),
+      ],
     });
   };
   const drop = (ix: Index) => {
-    if (ix.kind !== 'index') return;
+    if (ix.kind !== 'index' || droppedWithParent(ctx, t, ix)) return;
     emit(ctx, {
       phase: PHASE.dropConstraint,
       what: `drop index ${ix.name} on ${t}`,
       object: obj,
-      sql: [dropIndex(t, ix.name)],
-      reverse: createIndex(t, ix),
+      sql: partitioned('from') ? dropParentIndex(ctx.from, ctx.to, t, ix) : [dropIndex(t, ix.name)],
+      reverse: partitioned('from') ? [...recreatedChildren(ctx, t, ix), ...createIndex(t, ix)] : createIndex(t, ix),
     });
   };
   addDropAlter<Index>(c, add, drop, commentStep(ctx, 'index', obj, 'INDEX', indexRef(t, c.id)));

@@ -7,6 +7,7 @@ import type { Change, TablePartChange } from '../model/changes.js';
 import type { ForeignKey, Schema, Table } from '../model/types.js';
 import { attrDiff, stableJson } from '../diff/index.js';
 import {
+  createIndex,
   createPolicy,
   createTable,
   createTrigger,
@@ -19,6 +20,7 @@ import {
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { fkAdd, fkDrop, planSubObject, planTableAlter } from './subobjects.js';
 import { planRebuilds } from './rebuilds.js';
+import { dropParentIndex, lateIndexes, parentIndexRequires } from './partindex.js';
 
 /** planTables drafts table creates/drops, column changes, constraints, indexes, triggers and policies. */
 export function planTables(
@@ -61,12 +63,23 @@ function planTableDrops(ctx: PlanContext): void {
       const ot = from.tables[o]!;
       return ot.partitionOf?.parent === id || (ot.inherits ?? []).includes(id);
     });
+    const { own, late } = lateIndexes(from, id, t);
+    for (const ix of late) {
+      // dropped before its partitions, so that down creates it after their own indexes (and attaches them)
+      emit(ctx, {
+        phase: PHASE.dropConstraint,
+        what: `drop index ${ix.name} on ${id}`,
+        object: `${id}.${ix.name}`,
+        sql: dropParentIndex(from, ctx.to, id, ix),
+        reverse: createIndex(id, ix),
+      });
+    }
     emit(ctx, {
       phase: PHASE.dropTable,
       what: `drop table ${id}`,
       object: id,
       sql: [`DROP TABLE ${rel(id)}`],
-      reverse: tableSql(ctx, id, t, [], ctx.from), // its foreign keys come back with the reverses of their own drop steps
+      reverse: tableSql(ctx, id, own, [], ctx.from), // its foreign keys come back with the reverses of their own drop steps
       destructive: true,
       provides: [`tdrop:${id}`],
       requires: children.map((o) => `tdrop:${o}`),
@@ -79,8 +92,20 @@ function planTableCreates(ctx: PlanContext): void {
   const { to } = ctx;
   const inline = inlineForeignKeys(ctx.createdTables, to);
   for (const id of ctx.createdTables) {
-    const t = to.tables[id]!;
+    const { own: t, late } = lateIndexes(to, id, to.tables[id]!);
     const fks = inline.get(id) ?? [];
+    for (const ix of late) {
+      // after the partitions and their own indexes and keys, which it attaches instead of making copies
+      emit(ctx, {
+        phase: PHASE.addIndex,
+        what: `create index ${ix.name} on ${id}`,
+        object: `${id}.${ix.name}`,
+        sql: createIndex(id, ix),
+        reverse: [], // DROP TABLE of its table (created here) takes it; partitions with attached keys keep it alive until then
+        provides: [`ixon:${id}`],
+        requires: [`rel:${bare(id)}`, ...parentIndexRequires(to, id, bare)],
+      });
+    }
     emit(ctx, {
       phase: PHASE.createTable,
       what: `create table ${id}`,

@@ -15,7 +15,8 @@ import type {
   Policy,
   ExclusionConstraint,
 } from '../../model/types.js';
-import { qid } from '../../model/ids.js';
+import { parseQid, qid } from '../../model/ids.js';
+import { indexColumnNames, makeObjectName, nameAddition } from '../../canon/names.js';
 import type { Issue } from '../../errors.js';
 import { envFailure } from '../../errors.js';
 import type { Driver } from '../driver.js';
@@ -226,10 +227,24 @@ function indexesOf(
 ): Record<string, Index> {
   const out: Record<string, Index> = {};
   for (const r of rows ?? []) {
-    if (r.contype !== null || r.attached) continue; // backs a constraint, or a partition's copy of a parent index
-    out[r.name] = indexOf(ctx, relId, r);
+    if (r.contype !== null) continue; // backs a constraint
+    const ix = indexOf(ctx, relId, r);
+    if (r.attached && isCopyName(relId, ix)) continue; // a partition's copy of a parent index
+    out[r.name] = ix;
   }
   return out;
+}
+
+/**
+ * isCopyName tells whether a partition's attached index has the name PostgreSQL gives the copy of a parent index
+ * (`<table>_<columns>_idx`, numbered when taken); one with a name of its own was made by hand and then attached.
+ */
+function isCopyName(relId: string, ix: Index): boolean {
+  const table = parseQid(relId)?.name ?? relId;
+  const add = nameAddition(indexColumnNames([...ix.elements, ...(ix.include ?? []).map((column) => ({ column }))]));
+  if (ix.name === makeObjectName(table, add, 'idx')) return true;
+  const m = /^(.*?)(\d+)$/.exec(ix.name);
+  return m !== null && ix.name === makeObjectName(table, add, `idx${m[2]}`);
 }
 
 /** parentColumns maps the columns of a partition's parent by name (none when it has no single parent). */

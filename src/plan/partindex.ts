@@ -1,0 +1,136 @@
+/**
+ * Partitioned indexes and the partitions' own indexes. `CREATE INDEX` on a partitioned table attaches, on every
+ * partition, an existing index or primary key / unique constraint of the same definition (and makes a copy only
+ * where there is none); the catalog reader lists a partition's attached index when it has a name of its own (a
+ * copy's default name is left out). So the model reads "a partition index matching a parent index is attached to
+ * it", and the planner keeps that true: a parent index is created after its partitions' own indexes and keys; a
+ * parent index dropped takes its attached plain indexes with it (they are re-created when they stay) and cannot be
+ * dropped while a partition's key is attached to it (the partition is detached around the drop).
+ */
+import type { Index, PrimaryKey, Schema, Table, UniqueConstraint } from '../model/types.js';
+import { createIndex, dropIndex, rel } from '../sql/ddl.js';
+import { stableJson } from '../diff/index.js';
+import type { PlanContext } from './context.js';
+
+/** Attached is a partition's own index or key that a parent index attaches. */
+export interface Attached {
+  readonly table: string;
+  readonly index?: Index;
+  readonly key?: PrimaryKey | UniqueConstraint;
+}
+
+const def = (ix: Index): string =>
+  stableJson({
+    unique: !!ix.unique,
+    using: ix.using ?? 'btree',
+    elements: ix.elements,
+    include: ix.include ?? [],
+    where: ix.where ?? '',
+    nnd: !!ix.nullsNotDistinct,
+  });
+
+/** keyMatches tells whether a partition's primary key or unique constraint has the definition of parent index `ix`. */
+function keyMatches(ix: Index, k: PrimaryKey | UniqueConstraint): boolean {
+  if (!ix.unique || (ix.using ?? 'btree') !== 'btree' || ix.where || k.withoutOverlaps) return false;
+  if (!!ix.nullsNotDistinct !== (k.kind === 'unique' && !!k.nullsNotDistinct)) return false;
+  if (stableJson(ix.include ?? []) !== stableJson(k.include ?? [])) return false;
+  return stableJson(ix.elements) === stableJson(k.columns.map((column) => ({ column })));
+}
+
+/** partitionsOf lists the ids of the partitions of table `parent` in schema `s`. */
+export function partitionsOf(s: Schema, parent: string): string[] {
+  return Object.keys(s.tables).filter((id) => s.tables[id]!.partitionOf?.parent === parent);
+}
+
+/** attachedTo lists, per partition of `parent` in `s`, its own index or key that parent index `ix` attaches. */
+export function attachedTo(s: Schema, parent: string, ix: Index): Attached[] {
+  const out: Attached[] = [];
+  const want = def(ix);
+  for (const id of partitionsOf(s, parent)) {
+    const t = s.tables[id]!;
+    const index = Object.values(t.indexes).find((x) => def(x) === want);
+    if (index) {
+      out.push({ table: id, index });
+      continue;
+    }
+    const key = [...(t.primaryKey ? [t.primaryKey] : []), ...Object.values(t.uniques)].find((k) => keyMatches(ix, k));
+    if (key) out.push({ table: id, key });
+  }
+  return out;
+}
+
+/** keeps tells whether partition object `a` is in schema `s` unchanged (so a plan keeps it). */
+function keeps(s: Schema, a: Attached): boolean {
+  const t = s.tables[a.table];
+  if (!t) return false;
+  if (a.index) return stableJson(t.indexes[a.index.name]) === stableJson(a.index);
+  const k = t.primaryKey?.name === a.key!.name ? t.primaryKey : t.uniques[a.key!.name];
+  return stableJson(k) === stableJson(a.key);
+}
+
+/**
+ * dropParentIndex writes the DROP INDEX of partitioned index `ix` on `table` (its attached indexes and keys read from
+ * `side`) so that what `keep` still has survives: attached plain indexes, which DROP INDEX takes, are re-created after;
+ * a partition with an attached key (which PostgreSQL will not let go) is detached around the drop and attached again.
+ */
+export function dropParentIndex(side: Schema, keep: Schema, table: string, ix: Index): string[] {
+  const attached = attachedTo(side, table, ix);
+  const keyed = attached.filter((a) => a.key);
+  return [
+    ...keyed.map((a) => `ALTER TABLE ${rel(table)} DETACH PARTITION ${rel(a.table)}`),
+    dropIndex(table, ix.name),
+    ...attached.filter((a) => a.index && keeps(keep, a)).flatMap((a) => createIndex(a.table, a.index!)),
+    ...keyed.map(
+      (a) =>
+        `ALTER TABLE ${rel(table)} ATTACH PARTITION ${rel(a.table)} ${boundText(side.tables[a.table]!.partitionOf!.bound)}`,
+    ),
+  ];
+}
+
+/** boundText is a partition bound as ATTACH PARTITION takes it (`FOR VALUES ...` or `DEFAULT`). */
+export function boundText(b: string): string {
+  const t = b.trim();
+  return /^(for\s+values|default)\b/i.test(t) ? t : `FOR VALUES ${t}`;
+}
+
+/**
+ * parentIndexRequires lists the dependency keys a partitioned index's CREATE needs: every partition (`rel:`) and every
+ * index or key added to one (`ixon:`), so PostgreSQL attaches them instead of making copies.
+ */
+export function parentIndexRequires(s: Schema, table: string, bareName: (id: string) => string): string[] {
+  return partitionsOf(s, table).flatMap((p) => [`rel:${bareName(p)}`, `ixon:${p}`]);
+}
+
+/**
+ * droppedWithParent tells whether partition index `ix` of `table` goes with a parent index this plan drops (it was
+ * attached to it, and DROP INDEX of the parent takes it): its own DROP would fail, the parent's step undoes both.
+ */
+export function droppedWithParent(ctx: PlanContext, table: string, ix: Index): boolean {
+  const parent = ctx.from.tables[table]?.partitionOf?.parent;
+  const p = parent === undefined ? undefined : ctx.from.tables[parent];
+  if (!p || !ctx.to.tables[parent!]) return false;
+  return Object.values(p.indexes).some(
+    (pix) =>
+      stableJson(ctx.to.tables[parent!]!.indexes[pix.name]) !== stableJson(pix) &&
+      attachedTo(ctx.from, parent!, pix).some((a) => a.table === table && a.index?.name === ix.name),
+  );
+}
+
+/** recreatedChildren re-creates, before parent index `ix` of `table` comes back, the attached indexes its drop took for good. */
+export function recreatedChildren(ctx: PlanContext, table: string, ix: Index): string[] {
+  return attachedTo(ctx.from, table, ix)
+    .filter((a) => a.index && ctx.to.tables[a.table] && !keeps(ctx.to, a))
+    .flatMap((a) => createIndex(a.table, a.index!));
+}
+
+/**
+ * lateIndexes splits the indexes of table `id` in `s`: those a partition has its own match for (`late`: created after
+ * the partitions, dropped before them) and the rest, kept on the table (`own`).
+ */
+export function lateIndexes(s: Schema, id: string, t: Table): { own: Table; late: Index[] } {
+  if (!t.partitionBy) return { own: t, late: [] };
+  const late = Object.values(t.indexes).filter((ix) => attachedTo(s, id, ix).length > 0);
+  if (late.length === 0) return { own: t, late };
+  const indexes = Object.fromEntries(Object.entries(t.indexes).filter(([, ix]) => !late.includes(ix)));
+  return { own: { ...t, indexes }, late };
+}
