@@ -8,7 +8,8 @@
  * dropped while a partition's key is attached to it (the partition is detached around the drop).
  */
 import type { Index, PrimaryKey, Schema, Table, UniqueConstraint } from '../model/types.js';
-import { createIndex, dropIndex, rel } from '../sql/ddl.js';
+import { quoteIdent } from '../sql/quote.js';
+import { createIndex, dropIndex, rel, type TableConstraint } from '../sql/ddl.js';
 import { stableJson } from '../diff/index.js';
 import type { PlanContext } from './context.js';
 
@@ -133,4 +134,21 @@ export function lateIndexes(s: Schema, id: string, t: Table): { own: Table; late
   if (late.length === 0) return { own: t, late };
   const indexes = Object.fromEntries(Object.entries(t.indexes).filter(([, ix]) => !late.includes(ix)));
   return { own: { ...t, indexes }, late };
+}
+
+/**
+ * validateChildren writes the VALIDATE of a NOT VALID check added to table `table` on each of its partitions and
+ * inheriting tables in `s`: their copies are NOT VALID too when added to an existing hierarchy, while a child made
+ * after its parent's check (as the schema built from nothing makes it) gets a valid copy.
+ */
+export function validateChildren(s: Schema, table: string, c: TableConstraint): string[] {
+  if (c.kind !== 'check' || !c.notValid) return [];
+  return childrenOf(s, table).map((id) => `ALTER TABLE ${rel(id)} VALIDATE CONSTRAINT ${quoteIdent(c.name)}`);
+}
+
+/** childrenOf lists the partitions and inheriting tables of `table` in `s`. */
+export function childrenOf(s: Schema, table: string): string[] {
+  return Object.keys(s.tables).filter(
+    (id) => s.tables[id]!.partitionOf?.parent === table || (s.tables[id]!.inherits ?? []).includes(table),
+  );
 }

@@ -41,7 +41,7 @@ import {
 import { SchemaverError } from '../errors.js';
 import { makeObjectName, nameAddition } from '../canon/names.js';
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
-import { boundText, droppedWithParent, dropParentIndex, parentIndexRequires, recreatedChildren } from './partindex.js';
+import { boundText, childrenOf, droppedWithParent, dropParentIndex, parentIndexRequires, recreatedChildren, validateChildren } from './partindex.js';
 
 /** fkDrop drafts dropping a foreign key. */
 export function fkDrop(ctx: PlanContext, table: string, fk: ForeignKey): void {
@@ -201,7 +201,7 @@ function planConstraintChange(
   const fk = c.kind === 'foreign_key';
   const add = (def: TableConstraint) => {
     if (keptByDetach(ctx, t, def)) return;
-    const sql = [addConstraint(t, def), ...constraintComment(t, def)];
+    const sql = [addConstraint(t, def), ...validateChildren(ctx.to, t, def), ...constraintComment(t, def)];
     emit(ctx, {
       phase: fk ? PHASE.addFk : PHASE.addConstraint,
       what: `add ${c.kind.replace('_', ' ')} ${def.name} on ${t}`,
@@ -214,12 +214,12 @@ function planConstraintChange(
         def.kind === 'foreign_key'
           ? [`rel:${bare(def.refTable)}`]
           : def.kind === 'check'
-            ? textKeys(def.expression)
+            ? [...textKeys(def.expression), ...childrenOf(ctx.to, t).map((id) => `rel:${bare(id)}`)]
             : [],
     });
   };
   const drop = (def: TableConstraint) => {
-    const rev = [addConstraint(t, def), ...constraintComment(t, def)];
+    const rev = [addConstraint(t, def), ...validateChildren(ctx.from, t, def), ...constraintComment(t, def)];
     emit(ctx, {
       phase: fk ? PHASE.dropFk : PHASE.dropConstraint,
       what: `drop ${c.kind.replace('_', ' ')} ${def.name} on ${t}`,

@@ -12,8 +12,6 @@ import { corpusSuite } from '../helpers/corpus.js';
 const KNOWN_FAILING: Readonly<Record<string, string>> = {
   'wild/pg-schema-diff/partitioned-table/unpartitioned-to-partitioned-child-exists':
     'a table turned into a partition is attached, so its columns stay local (attislocal) and keep their own serial default; the catalog of B has inherited columns',
-  'wild/pg-schema-diff/partitioned-table/alter-keys-types-indexes-fks':
-    "down re-adds a NOT VALID check on a partitioned table whose partitions had valid copies (created after it); a partition's inherited constraint validity is not modelled",
 };
 
 await corpusSuite(
