@@ -7,11 +7,13 @@
  * parent index dropped takes its attached plain indexes with it (they are re-created when they stay) and cannot be
  * dropped while a partition's key is attached to it (the partition is detached around the drop).
  */
-import type { Index, PrimaryKey, Schema, Table, UniqueConstraint } from '../model/types.js';
-import { quoteIdent } from '../sql/quote.js';
-import { createIndex, dropIndex, rel, type TableConstraint } from '../sql/ddl.js';
+import type { Column, Index, PrimaryKey, Schema, Table, UniqueConstraint } from '../model/types.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { createIndex, dropIndex, nameOf, rel, type TableConstraint } from '../sql/ddl.js';
+import { indexColumnNames, makeObjectName, nameAddition } from '../canon/names.js';
 import { stableJson } from '../diff/index.js';
-import type { PlanContext } from './context.js';
+import { bare as bareId, emit, PHASE, type PlanContext } from './context.js';
+import { alterColumn, serialSequence } from './columns.js';
 
 /** Attached is a partition's own index or key that a parent index attaches. */
 export interface Attached {
@@ -151,4 +153,67 @@ export function childrenOf(s: Schema, table: string): string[] {
   return Object.keys(s.tables).filter(
     (id) => s.tables[id]!.partitionOf?.parent === table || (s.tables[id]!.inherits ?? []).includes(table),
   );
+}
+
+/**
+ * parentColumn is partition column `c` with its parent's NOT NULL and DEFAULT on one side (nullable, no default,
+ * when the parent inherits it too); undefined when `t` is no partition there.
+ */
+export function parentColumn(ctx: PlanContext, side: 'from' | 'to', t: string, c: Column): Column | undefined {
+  const parentId = ctx[side].tables[t]?.partitionOf?.parent;
+  if (!parentId) return undefined;
+  const parent = ctx[side].tables[parentId];
+  const p = parent?.columns.find((x) => x.name === c.name);
+  const { default: _own, ...rest } = c;
+  const base: Column = { ...rest, nullable: p ? p.nullable : true };
+  if (p?.serial)
+    return { ...base, default: { sql: `nextval(${quoteLiteral(serialSequence(parentId, c.name))}::regclass)` } };
+  return p?.default ? { ...base, default: p.default } : base;
+}
+
+/**
+ * joinPartitionColumn drafts what a table joining a partitioned parent does to column `a` that the partition then
+ * inherits: ATTACH PARTITION keeps the table's own DEFAULT (and its serial sequence) and NOT NULL, which a partition
+ * made by PARTITION OF takes from the parent, so they become the parent's first (and come back after DETACH in down).
+ */
+export function joinPartitionColumn(ctx: PlanContext, t: string, a: Column): void {
+  const base = parentColumn(ctx, 'to', t, { ...a, serial: undefined, identity: undefined });
+  if (!base || a.identity || a.generated) return;
+  const parent = ctx.to.tables[t]!.partitionOf!.parent;
+  emit(ctx, {
+    phase: PHASE.alterTable,
+    what: `inherit column ${t}.${a.name} from ${parent}`,
+    object: `${t}.${a.name}`,
+    sql: alterColumn(t, a, base, ctx.ty, ctx.enums).sql,
+    reverse: alterColumn(t, base, a, ctx.ty, ctx.enums).sql,
+    lock: true,
+    requires: [`rel:${bareId(parent)}`],
+  });
+}
+
+/**
+ * partitionCopies lists what DETACH PARTITION leaves on table `id` of partitioned `parent` (read in `s`) that the
+ * table did not have before it was attached (its own objects read in `own`): the copies of the parent's indexes it
+ * had no match for, and the copies of the parent's primary key and unique constraints under their default names.
+ */
+export function partitionCopies(s: Schema, parent: string, id: string, own: Table | undefined): string[] {
+  const p = s.tables[parent];
+  if (!p) return [];
+  const name = nameOf(id);
+  const out: string[] = [];
+  for (const ix of Object.values(p.indexes)) {
+    if (own && Object.values(own.indexes).some((x) => def(x) === def(ix))) continue;
+    if (own && [...(own.primaryKey ? [own.primaryKey] : []), ...Object.values(own.uniques)].some((k) => keyMatches(ix, k)))
+      continue;
+    const add = nameAddition(indexColumnNames([...ix.elements, ...(ix.include ?? []).map((column) => ({ column }))]));
+    out.push(dropIndex(id, makeObjectName(name, add, 'idx')));
+  }
+  const keys = [...(p.primaryKey ? [p.primaryKey] : []), ...Object.values(p.uniques)];
+  for (const k of keys) {
+    const copy =
+      k.kind === 'primary_key' ? makeObjectName(name, undefined, 'pkey') : makeObjectName(name, nameAddition(k.columns), 'key');
+    const mine = own && (own.primaryKey?.name === copy || own.uniques[copy]);
+    if (!mine) out.push(`ALTER TABLE ${rel(id)} DROP CONSTRAINT ${quoteIdent(copy)}`);
+  }
+  return out;
 }

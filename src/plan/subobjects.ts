@@ -41,7 +41,7 @@ import {
 import { SchemaverError } from '../errors.js';
 import { makeObjectName, nameAddition } from '../canon/names.js';
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
-import { boundText, childrenOf, droppedWithParent, dropParentIndex, parentIndexRequires, recreatedChildren, validateChildren } from './partindex.js';
+import { boundText, childrenOf, parentColumn, partitionCopies, droppedWithParent, dropParentIndex, parentIndexRequires, recreatedChildren, validateChildren } from './partindex.js';
 
 /** fkDrop drafts dropping a foreign key. */
 export function fkDrop(ctx: PlanContext, table: string, fk: ForeignKey): void {
@@ -65,22 +65,6 @@ export function fkAdd(ctx: PlanContext, table: string, fk: ForeignKey, existing:
     lock: existing && !fk.notValid,
     requires: [`rel:${bare(fk.refTable)}`],
   });
-}
-
-/**
- * parentColumn is partition column `c` with its parent's NOT NULL and DEFAULT on one side (nullable, no default,
- * when the parent inherits it too); undefined when `t` is no partition there.
- */
-function parentColumn(ctx: PlanContext, side: 'from' | 'to', t: string, c: Column): Column | undefined {
-  const parentId = ctx[side].tables[t]?.partitionOf?.parent;
-  if (!parentId) return undefined;
-  const parent = ctx[side].tables[parentId];
-  const p = parent?.columns.find((x) => x.name === c.name);
-  const { default: _own, ...rest } = c;
-  const base: Column = { ...rest, nullable: p ? p.nullable : true };
-  if (p?.serial)
-    return { ...base, default: { sql: `nextval(${quoteLiteral(serialSequence(parentId, c.name))}::regclass)` } };
-  return p?.default ? { ...base, default: p.default } : base;
 }
 
 /**
@@ -219,6 +203,8 @@ function planConstraintChange(
     });
   };
   const drop = (def: TableConstraint) => {
+    // a table joining a partitioned parent keeps its share of the parent's key: ATTACH adopts it
+    if (keptByDetach(ctx, t, def, true)) return;
     const rev = [addConstraint(t, def), ...validateChildren(ctx.from, t, def), ...constraintComment(t, def)];
     emit(ctx, {
       phase: fk ? PHASE.dropFk : PHASE.dropConstraint,
@@ -468,7 +454,7 @@ function planPartitionOf(ctx: PlanContext, id: string, a: Table, b: Table): void
       what: `attach partition ${id}`,
       object: id,
       sql: [attach],
-      reverse: [detach],
+      reverse: [detach, ...partitionCopies(ctx.to, b.partitionOf.parent, id, a)],
       lock: true,
     });
   }
@@ -512,12 +498,14 @@ function reverseColumn(f: () => ColumnSql): ColumnSql | undefined {
 /**
  * keptByDetach tells whether constraint `def` of table `t` already exists once `t` is detached from its partitioned
  * parent: a partition's share of the parent's primary key or unique constraint stays on it as its own, under the
- * name PostgreSQL chose for the partition (the default name), so adding it again would fail.
+ * name PostgreSQL chose for the partition (the default name), so adding it again would fail. With `attach`, the
+ * same for a table that becomes a partition: its own key of that shape and name is adopted by ATTACH PARTITION.
  */
-function keptByDetach(ctx: PlanContext, t: string, def: TableConstraint): boolean {
-  const ft = ctx.from.tables[t];
-  if (!ft?.partitionOf || ctx.to.tables[t]?.partitionOf) return false;
-  const parent = ctx.from.tables[ft.partitionOf.parent];
+function keptByDetach(ctx: PlanContext, t: string, def: TableConstraint, attach = false): boolean {
+  const [was, is] = attach ? [ctx.to, ctx.from] : [ctx.from, ctx.to];
+  const ft = was.tables[t];
+  if (!ft?.partitionOf || is.tables[t]?.partitionOf) return false;
+  const parent = was.tables[ft.partitionOf.parent];
   if (!parent) return false;
   const same = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((c, i) => c === y[i]);
   if (def.kind === 'primary_key')

@@ -20,7 +20,7 @@ import {
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { fkAdd, fkDrop, planSubObject, planTableAlter } from './subobjects.js';
 import { planRebuilds } from './rebuilds.js';
-import { dropParentIndex, lateIndexes, parentIndexRequires } from './partindex.js';
+import { dropParentIndex, joinPartitionColumn, lateIndexes, parentIndexRequires } from './partindex.js';
 
 /** planTables drafts table creates/drops, column changes, constraints, indexes, triggers and policies. */
 export function planTables(
@@ -187,7 +187,10 @@ function planTableChanges(ctx: PlanContext, all: readonly Change[]): void {
     }
     if (c.kind === 'column' && c.op === 'drop') {
       const id = c.id;
-      if (joinedParents(c.table!).some((p) => to.tables[p]?.columns.some((x) => x.name === id))) continue;
+      if (joinedParents(c.table!).some((p) => to.tables[p]?.columns.some((x) => x.name === id))) {
+        joinPartitionColumn(ctx, c.table!, c.def);
+        continue;
+      }
     }
     if (c.kind === 'table') {
       if (c.op === 'alter') planTableAlter(ctx, c);

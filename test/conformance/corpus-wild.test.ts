@@ -10,8 +10,6 @@ import { corpusSuite } from '../helpers/corpus.js';
 
 /** KNOWN_FAILING: cases not passing yet, by root cause (see the report of the `wild` branch). */
 const KNOWN_FAILING: Readonly<Record<string, string>> = {
-  'wild/pg-schema-diff/partitioned-table/unpartitioned-to-partitioned-child-exists':
-    'a table turned into a partition is attached, so its columns stay local (attislocal) and keep their own serial default; the catalog of B has inherited columns',
 };
 
 await corpusSuite(
