@@ -196,17 +196,19 @@ export function joinPartitionColumn(ctx: PlanContext, t: string, a: Column): voi
  * table did not have before it was attached (its own objects read in `own`): the copies of the parent's indexes it
  * had no match for, and the copies of the parent's primary key and unique constraints under their default names.
  */
-export function partitionCopies(s: Schema, parent: string, id: string, own: Table | undefined): string[] {
+export function partitionCopies(s: Schema, parent: string, id: string, own: Table | undefined, detach = false): string[] {
   const p = s.tables[parent];
   if (!p) return [];
   const name = nameOf(id);
   const out: string[] = [];
   for (const ix of Object.values(p.indexes)) {
-    if (own && Object.values(own.indexes).some((x) => def(x) === def(ix))) continue;
+    const copy = copyName(id, ix);
+    // with `detach`, `own` is what the table keeps after it: the copy stays only as an index of that name
+    if (detach && own && def(own.indexes[copy] ?? ({} as Index)) === def(ix)) continue;
+    if (!detach && own && Object.values(own.indexes).some((x) => def(x) === def(ix))) continue;
     if (own && [...(own.primaryKey ? [own.primaryKey] : []), ...Object.values(own.uniques)].some((k) => keyMatches(ix, k)))
       continue;
-    const add = nameAddition(indexColumnNames([...ix.elements, ...(ix.include ?? []).map((column) => ({ column }))]));
-    out.push(dropIndex(id, makeObjectName(name, add, 'idx')));
+    out.push(dropIndex(id, copy));
   }
   const keys = [...(p.primaryKey ? [p.primaryKey] : []), ...Object.values(p.uniques)];
   for (const k of keys) {
@@ -216,4 +218,18 @@ export function partitionCopies(s: Schema, parent: string, id: string, own: Tabl
     if (!mine) out.push(`ALTER TABLE ${rel(id)} DROP CONSTRAINT ${quoteIdent(copy)}`);
   }
   return out;
+}
+
+/** copyName is the name PostgreSQL gives the copy of parent index `ix` on partition `id` (when that name is free). */
+export function copyName(id: string, ix: Index): string {
+  const add = nameAddition(indexColumnNames([...ix.elements, ...(ix.include ?? []).map((column) => ({ column }))]));
+  return makeObjectName(nameOf(id), add, 'idx');
+}
+
+/** keptCopy tells whether index `ix` of table `t` is the copy of a parent index that DETACH PARTITION leaves there. */
+export function keptCopy(ctx: PlanContext, t: string, ix: Index): boolean {
+  const parent = ctx.from.tables[t]?.partitionOf?.parent;
+  if (!parent || ctx.to.tables[t]?.partitionOf?.parent === parent) return false;
+  const p = ctx.from.tables[parent];
+  return !!p && Object.values(p.indexes).some((x) => def(x) === def(ix) && copyName(t, x) === ix.name);
 }

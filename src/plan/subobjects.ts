@@ -41,7 +41,7 @@ import {
 import { SchemaverError } from '../errors.js';
 import { makeObjectName, nameAddition } from '../canon/names.js';
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
-import { boundText, childrenOf, parentColumn, partitionCopies, droppedWithParent, dropParentIndex, parentIndexRequires, recreatedChildren, validateChildren } from './partindex.js';
+import { boundText, childrenOf, keptCopy, parentColumn, partitionCopies, droppedWithParent, dropParentIndex, parentIndexRequires, recreatedChildren, validateChildren } from './partindex.js';
 
 /** fkDrop drafts dropping a foreign key. */
 export function fkDrop(ctx: PlanContext, table: string, fk: ForeignKey): void {
@@ -227,7 +227,7 @@ function planIndexChange(
 ): void {
   const partitioned = (side: 'from' | 'to') => !!ctx[side].tables[t]?.partitionBy;
   const add = (ix: Index) => {
-    if (ix.kind !== 'index') return;
+    if (ix.kind !== 'index' || keptCopy(ctx, t, ix)) return;
     emit(ctx, {
       phase: PHASE.addIndex,
       what: `create index ${ix.name} on ${t}`,
@@ -442,7 +442,7 @@ function planPartitionOf(ctx: PlanContext, id: string, a: Table, b: Table): void
       phase: PHASE.detach,
       what: `detach partition ${id}`,
       object: id,
-      sql: [detach],
+      sql: [detach, ...partitionCopies(ctx.from, a.partitionOf.parent, id, b, true)],
       reverse: [attach],
     });
   }

@@ -20,7 +20,7 @@ import {
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { fkAdd, fkDrop, planSubObject, planTableAlter } from './subobjects.js';
 import { planRebuilds } from './rebuilds.js';
-import { dropParentIndex, joinPartitionColumn, lateIndexes, parentIndexRequires } from './partindex.js';
+import { dropParentIndex, joinPartitionColumn, lateIndexes, parentColumn, parentIndexRequires } from './partindex.js';
 
 /** planTables drafts table creates/drops, column changes, constraints, indexes, triggers and policies. */
 export function planTables(
@@ -177,9 +177,12 @@ function planTableChanges(ctx: PlanContext, all: readonly Change[]): void {
     if (c.op === 'rename' || c.op === 'add_value' || c.op === 'rename_value') continue;
     if (inherited(c)) continue;
     if (c.kind === 'column' && c.op === 'add') {
-      const pc = leftParents(c.table!)
+      const pc0 = leftParents(c.table!)
         .map((p) => from.tables[p]?.columns.find((x) => x.name === c.id))
         .find((x) => x);
+      // a partition's column as it had it: the parent's default (its serial sequence's nextval) and NOT NULL
+      const pc =
+        pc0 && !pc0.identity ? (parentColumn(ctx, 'from', c.table!, { ...pc0, serial: undefined }) ?? pc0) : pc0;
       if (pc) {
         if (stableJson({ ...pc, comment: undefined }) === stableJson({ ...c.def, comment: undefined })) continue;
         c = { op: 'alter', kind: 'column', table: c.table, id: c.id, from: pc, to: c.def, attrs: attrDiff(pc, c.def) };
