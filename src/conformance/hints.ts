@@ -70,16 +70,23 @@ function blankComments(s: string): string {
   return s.replace(/--[^\n]*/g, (m) => ' '.repeat(m.length)).replace(/\/\*[\s\S]*?\*\//g, (m) => ' '.repeat(m.length));
 }
 
+/** markOf reads a hint mark: the `@using` expression (from is empty then), or the `@renamed` old name. */
+function markOf(m: RegExpMatchArray): [string | undefined, string] {
+  const using = m[3]?.trim();
+  return [using, using === undefined ? unquote(m[1] ?? m[2]!) : ''];
+}
+
+/** columnOrRename keeps a hint unless it is a `@using` hint on a line that declares no column. */
+const columnOrRename = (h: RenameHint): boolean => h.using !== undefined || !(h.from === '' && h.kind !== 'column');
+
 /** findRenameHints lists the rename hints of a DDL text, mapped to the objects they are attached to. */
 export function findRenameHints(ddl: string): RenameHint[] {
   const out: RenameHint[] = [];
   for (const m of ddl.matchAll(MARK)) {
-    const using = m[3]?.trim();
-    const from = using === undefined ? unquote(m[1] ?? m[2]!) : '';
+    const [using, from] = markOf(m);
     const pos = m.index!;
     const stStart = statementStart(ddl, pos);
-    const before = blankComments(ddl.slice(stStart, pos));
-    const head = before.trimStart();
+    const head = blankComments(ddl.slice(stStart, pos)).trimStart();
     const lineStart = ddl.lastIndexOf('\n', pos - 1) + 1;
     const line = blankComments(ddl.slice(Math.max(lineStart, stStart), pos));
     let r: RegExpExecArray | null;
@@ -151,8 +158,7 @@ export function findRenameHints(ddl: string): RenameHint[] {
       if (col) out.push({ kind: 'column', target: table, name: unquote(col[1]!), from, ...(using ? { using } : {}) });
     }
   }
-  // a `@using` hint names a column only: one on any other line is no rename
-  return out.filter((h) => h.using !== undefined || !(h.from === '' && h.kind !== 'column'));
+  return out.filter(columnOrRename);
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -186,7 +192,8 @@ export function applyRenameHints(schema: Schema, hints: readonly RenameHint[]): 
       }
       case 'column': {
         const t = s.tables[h.target];
-        const c = t?.columns.find((x) => x.name === h.name) as { renamedFrom?: string; convertUsing?: string } | undefined;
+        const c = t?.columns.find((x) => x.name === h.name) as
+          { renamedFrom?: string; convertUsing?: string } | undefined;
         if (c && h.using !== undefined) c.convertUsing = h.using;
         else if (c && !c.renamedFrom) c.renamedFrom = h.from;
         break;

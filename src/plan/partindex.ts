@@ -196,7 +196,13 @@ export function joinPartitionColumn(ctx: PlanContext, t: string, a: Column): voi
  * table did not have before it was attached (its own objects read in `own`): the copies of the parent's indexes it
  * had no match for, and the copies of the parent's primary key and unique constraints under their default names.
  */
-export function partitionCopies(s: Schema, parent: string, id: string, own: Table | undefined, detach = false): string[] {
+export function partitionCopies(
+  s: Schema,
+  parent: string,
+  id: string,
+  own: Table | undefined,
+  detach = false,
+): string[] {
   const p = s.tables[parent];
   if (!p) return [];
   const name = nameOf(id);
@@ -206,14 +212,19 @@ export function partitionCopies(s: Schema, parent: string, id: string, own: Tabl
     // with `detach`, `own` is what the table keeps after it: the copy stays only as an index of that name
     if (detach && own && def(own.indexes[copy] ?? ({} as Index)) === def(ix)) continue;
     if (!detach && own && Object.values(own.indexes).some((x) => def(x) === def(ix))) continue;
-    if (own && [...(own.primaryKey ? [own.primaryKey] : []), ...Object.values(own.uniques)].some((k) => keyMatches(ix, k)))
+    if (
+      own &&
+      [...(own.primaryKey ? [own.primaryKey] : []), ...Object.values(own.uniques)].some((k) => keyMatches(ix, k))
+    )
       continue;
     out.push(dropIndex(id, copy));
   }
   const keys = [...(p.primaryKey ? [p.primaryKey] : []), ...Object.values(p.uniques)];
   for (const k of keys) {
     const copy =
-      k.kind === 'primary_key' ? makeObjectName(name, undefined, 'pkey') : makeObjectName(name, nameAddition(k.columns), 'key');
+      k.kind === 'primary_key'
+        ? makeObjectName(name, undefined, 'pkey')
+        : makeObjectName(name, nameAddition(k.columns), 'key');
     const mine = own && (own.primaryKey?.name === copy || own.uniques[copy]);
     if (!mine) out.push(`ALTER TABLE ${rel(id)} DROP CONSTRAINT ${quoteIdent(copy)}`);
   }

@@ -28,20 +28,23 @@ import {
   rel,
   type TableConstraint,
 } from '../sql/ddl.js';
-import { quoteIdent, quoteLiteral } from '../sql/quote.js';
-import {
-  addColumn,
-  alterColumn,
-  dropColumn,
-  NO_CAST,
-  serialSequence,
-  serialSequenceId,
-  type ColumnSql,
-} from './columns.js';
+import { quoteIdent } from '../sql/quote.js';
+import { addColumn, alterColumn, dropColumn, NO_CAST, serialSequenceId, type ColumnSql } from './columns.js';
 import { SchemaverError } from '../errors.js';
 import { makeObjectName, nameAddition } from '../canon/names.js';
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
-import { boundText, childrenOf, keptCopy, parentColumn, partitionCopies, droppedWithParent, dropParentIndex, parentIndexRequires, recreatedChildren, validateChildren } from './partindex.js';
+import {
+  boundText,
+  childrenOf,
+  keptCopy,
+  parentColumn,
+  partitionCopies,
+  droppedWithParent,
+  dropParentIndex,
+  parentIndexRequires,
+  recreatedChildren,
+  validateChildren,
+} from './partindex.js';
 
 /** fkDrop drafts dropping a foreign key. */
 export function fkDrop(ctx: PlanContext, table: string, fk: ForeignKey): void {

@@ -9,8 +9,7 @@ import path from 'node:path';
 import { corpusSuite } from '../helpers/corpus.js';
 
 /** KNOWN_FAILING: cases not passing yet, by root cause (see the report of the `wild` branch). */
-const KNOWN_FAILING: Readonly<Record<string, string>> = {
-};
+const KNOWN_FAILING: Readonly<Record<string, string>> = {};
 
 await corpusSuite(
   'wild corpus',
