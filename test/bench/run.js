@@ -221,6 +221,15 @@ await section('validation', async () => {
     xs.push(run(dir, ['status']).ms);
   }
   record('status on 300-table schema after an edit: parse + validation (CLI wall, median of 3)', median(xs), 1000);
+  // a model edit: a column no expression names (normalisation answered by object, no PGlite), then a check (one table built)
+  const edited = (i, tail) => files[0].text.replace(/^(tables:\n  [^\n]+:\n    columns:\n)/m, `$1      bench_col_${i}: text\n`) + tail;
+  const cols = [0, 1, 2].map((i) => (writeFileSync(join(dir, files[0].path), edited(i, '')), run(dir, ['status']).ms));
+  record('status on 300-table schema after a 1-column edit (CLI wall, median of 3)', median(cols), 1000);
+  const checks = [0, 1, 2].map((i) => {
+    writeFileSync(join(dir, files[0].path), edited(9, '').replace(/check: ([a-z0-9_]+) >= 0/, `check: $1 >= ${i + 1}`));
+    return run(dir, ['status']).ms;
+  });
+  record('status on 300-table schema after a check edit (CLI wall, median of 3)', median(checks), undefined, 'one table built in PGlite');
   // the same work split, each in a fresh process as the CLI does it: parsing, then validation (libpg-query included)
   const script = `const d = ${JSON.stringify(join(root, 'dist'))};
     const { readSchemaDir, parseSchemaFiles } = await import(d + '/parse/index.js');
