@@ -12,6 +12,7 @@ import type {
   Func,
   Index,
   IndexElement,
+  Namespace,
   Policy,
   Schema,
   Sequence,
@@ -21,6 +22,7 @@ import type {
   TriggerEvent,
   View,
 } from '../model/types.js';
+import { isStandardPublic } from '../model/privileges.js';
 import { SECTION_FACTS, SECTIONS, type SectionField } from '../model/sections.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -228,6 +230,12 @@ export function canonicalize(schema: Schema): Schema {
     const m = schema[s] as Readonly<Record<string, SectionObject<typeof s>>> | undefined;
     if (SECTION_FACTS[s].optional && !(m && Object.keys(m).length)) continue;
     out[s] = sortedMap(m, CANON_OBJECT[s] as (x: SectionObject<typeof s>) => SectionObject<typeof s>);
+  }
+  // the standard `public` schema declared explicitly is the same schema as one that leaves it out
+  const ns = out.schemas as Record<string, Namespace> | undefined;
+  if (ns?.public && isStandardPublic(ns.public)) {
+    const { public: _p, ...rest } = ns;
+    out.schemas = rest;
   }
   return out as unknown as Schema;
 }

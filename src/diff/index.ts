@@ -4,6 +4,7 @@
  * ./rows.ts and ./words.ts. Renames come only from `renamedFrom` hints on `to` (see ./renames.ts); everything else is
  * matched by id. Pure: no I/O.
  */
+import { withStandardPublic } from '../model/privileges.js';
 import type { AlterChange, AttrChange, Change, ChangeKind, ObjectDefs } from '../model/changes.js';
 import type { EnumType, Schema, Table, View } from '../model/types.js';
 import { canonicalize } from '../canon/index.js';
@@ -53,7 +54,13 @@ export function diffDetailed(from: Schema, to: Schema, opts: DiffOptions = {}): 
   for (const v of renames.values)
     changes.push({ op: 'rename_value', kind: 'enum', id: v.enumId, from: v.from, to: v.to });
   diffMap(changes, 'extension', renamed.extensions, target.extensions);
-  diffMap(changes, 'namespace', renamed.schemas, target.schemas);
+  // `public` is never created or dropped: a side without it has the standard one (model/privileges.ts)
+  diffMap(
+    changes,
+    'namespace',
+    withStandardPublic(renamed.schemas, target.schemas),
+    withStandardPublic(target.schemas, renamed.schemas),
+  );
   diffEnums(changes, renamed.enums, target.enums);
   diffMap(changes, 'composite', renamed.composites, target.composites);
   diffMap(changes, 'domain', renamed.domains, target.domains);

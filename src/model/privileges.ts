@@ -3,7 +3,7 @@
  * `Grants` map (see types.ts) that parse, introspect and canon share, so a default ACL (NULL in the catalog) and an
  * explicit ACL equal to it are one model. Pure: no I/O.
  */
-import type { DefaultPrivilege, Grants } from './types.js';
+import type { DefaultPrivilege, Grants, Namespace } from './types.js';
 
 /** PrivClass is a class of object with its own set of privileges. */
 export type PrivClass = 'table' | 'column' | 'sequence' | 'function' | 'type' | 'schema';
@@ -142,4 +142,31 @@ export function sameGrants(a: Grants, b: Grants): boolean {
 /** grantRoles lists the roles a grant map names (PUBLIC aside). */
 export function grantRoles(g: Grants | undefined): string[] {
   return Object.keys(g ?? {}).filter((r) => r !== 'public');
+}
+
+/**
+ * STANDARD_PUBLIC_SCHEMA is the `public` schema every database starts with (PostgreSQL 15 and later: owned by
+ * pg_database_owner, USAGE for PUBLIC). `public` is never created or dropped by a plan; it appears in `schemas:` only
+ * to manage its privileges (its `grants` list every grant besides the owner's, PUBLIC's USAGE included), and a
+ * schema without it means this standard one.
+ */
+export const STANDARD_PUBLIC_SCHEMA: Namespace = { kind: 'namespace', name: 'public', grants: { public: ['usage'] } };
+
+/** isStandardPublic: `n` is the standard `public` schema (nothing a plan needs to manage). */
+export function isStandardPublic(n: Namespace): boolean {
+  return (
+    n.name === 'public' &&
+    n.comment === undefined &&
+    n.owner === undefined &&
+    n.grants !== undefined &&
+    sameGrants(n.grants, STANDARD_PUBLIC_SCHEMA.grants!)
+  );
+}
+
+/** withStandardPublic is `schemas` with the standard `public` added when `other` manages `public` and `schemas` does not. */
+export function withStandardPublic(
+  schemas: Readonly<Record<string, Namespace>>,
+  other: Readonly<Record<string, Namespace>>,
+): Readonly<Record<string, Namespace>> {
+  return other.public && !schemas.public ? { ...schemas, public: STANDARD_PUBLIC_SCHEMA } : schemas;
 }

@@ -127,12 +127,20 @@ export function parseSchemas(ctx: Ctx, n: Node, add: (name: string, at: Node, s:
     n,
     '`schemas`',
     (at, name, k) => {
-      if (name === 'public')
+      // `public` always exists: it is listed only to manage its privileges (model/privileges.ts STANDARD_PUBLIC_SCHEMA)
+      if (name === 'public' && !k?.get('grants'))
         return ctx.error(
           'invalid-value',
           at,
-          'schema `public` always exists and is not listed',
-          'remove it from `schemas`',
+          'schema `public` always exists: list it only to manage its privileges',
+          "remove it from `schemas`, or give it `grants:` (every grant besides the owner's; `public: [usage]` is PostgreSQL's default)",
+        );
+      if (name === 'public' && k?.get('comment'))
+        return ctx.error(
+          'invalid-value',
+          k.get('comment')!.value,
+          'the comment of schema `public` is not managed',
+          'remove `comment` from the `public` entry (PostgreSQL gives it "standard public schema")',
         );
       if (/^pg_/.test(name))
         return ctx.error(

@@ -7,6 +7,7 @@ import { funcId, qid } from '../../model/ids.js';
 import { makeObjectName } from '../../canon/names.js';
 import {
   defaultPrivilegeId,
+  isStandardPublic,
   normalizeGrants,
   normalizePrivileges,
   NONE,
@@ -14,7 +15,7 @@ import {
   type PrivClass,
   writtenOutDefault,
 } from '../../model/privileges.js';
-import type { Column, DefaultPrivilege, Grants, Schema, Table } from '../../model/types.js';
+import type { Column, DefaultPrivilege, Grants, Namespace, Schema, Table } from '../../model/types.js';
 import { type Ctx, rows, USER_NS, inRels, notExtMember, unsupported } from './util.js';
 
 interface AclRow {
@@ -57,7 +58,7 @@ async function readAcls(ctx: Ctx): Promise<AclRow[]> {
        AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')`,
     `SELECT 'schema', NULL, n.nspname::text, NULL, pg_get_userbyid(n.nspowner)::text, ${who}, 5, n.oid::int8, a.ord
      FROM pg_namespace n ${explode('n.nspacl')}
-     WHERE n.nspacl IS NOT NULL AND ${USER_NS} AND n.nspname <> 'public' AND ${notExtMember('pg_namespace', 'n.oid')}`,
+     WHERE n.nspacl IS NOT NULL AND ${USER_NS} AND ${notExtMember('pg_namespace', 'n.oid')}`,
     `SELECT 'dacl:' || d.defaclobjtype::text, dn.nspname::text, '', NULL, pg_get_userbyid(d.defaclrole)::text, ${who},
        6, d.oid::int8, a.ord
      FROM pg_default_acl d LEFT JOIN pg_namespace dn ON dn.oid = d.defaclnamespace ${explode('d.defaclacl')}`,
@@ -230,6 +231,11 @@ export async function readPrivileges(ctx: Ctx, schema: Schema): Promise<Schema> 
       found = setOn(s.functions, funcId(r.schema!, r.name, r.sub!), grants);
     } else if (cls === 'type') {
       found = setOn(s.enums, id, grants) || setOn(s.composites, id, grants) || setOn(s.domains, id, grants);
+    } else if (id === 'public' && !s.schemas.public) {
+      // `public` is modelled only where it is not the standard one (model/privileges.ts STANDARD_PUBLIC_SCHEMA)
+      const pub: Namespace = { kind: 'namespace', name: 'public', ...(grants ? { grants } : {}) };
+      if (!isStandardPublic(pub)) (s.schemas as Record<string, Namespace>).public = pub;
+      found = true;
     } else {
       found = setOn(s.schemas, id, grants);
     }

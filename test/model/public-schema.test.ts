@@ -1,0 +1,59 @@
+/**
+ * The `public` schema: never created or dropped, listed in `schemas:` only to manage its privileges; the standard
+ * one (USAGE for PUBLIC) declared explicitly hashes like a schema that leaves it out. Catalog proofs of the grants
+ * are in test/conformance/corpus-privileges.jsonl (`privileges/grant/public-schema-*`).
+ */
+import { describe, expect, it } from 'vitest';
+import { parseSchemaFiles } from '../../src/parse/index.js';
+import { schemaHash } from '../../src/canon/canonical.js';
+import { planMigration, renderUp, renderDown } from '../../src/plan/index.js';
+import { writeSchemaYaml } from '../../src/yaml/index.js';
+import type { Schema } from '../../src/model/types.js';
+
+const TABLE = 'tables:\n  t:\n    columns:\n      id: int\n';
+const parse = (text: string) => parseSchemaFiles([{ path: 'schema/app.yaml', text }]);
+const schema = (text: string): Schema => {
+  const r = parse(text);
+  if (!r.schema) throw new Error(r.issues.map((i) => i.message).join('; '));
+  return r.schema;
+};
+const withPublic = (grants: string) => `schemas:\n  - name: public\n    grants:\n${grants}${TABLE}`;
+
+describe('the public schema', () => {
+  it('is listed only with grants; a bare entry or a comment is a located error', () => {
+    const bare = parse(`schemas:\n  - public\n${TABLE}`);
+    expect(bare.schema).toBeUndefined();
+    expect(bare.issues[0]).toMatchObject({ code: 'invalid-value', loc: { file: 'schema/app.yaml', line: 2 } });
+    expect(bare.issues[0]!.hint).toContain('grants:');
+    const commented = parse(
+      `schemas:\n  - name: public\n    comment: mine\n    grants:\n      public: [usage]\n${TABLE}`,
+    );
+    expect(commented.issues[0]).toMatchObject({ code: 'invalid-value', loc: { line: 3 } });
+  });
+
+  it('declared as standard (USAGE for PUBLIC) hashes like a schema without it', () => {
+    expect(schemaHash(schema(withPublic('      public: [usage]\n')))).toBe(schemaHash(schema(TABLE)));
+    expect(schemaHash(schema(withPublic('      public: [usage]\n      reader: [usage]\n')))).not.toBe(
+      schemaHash(schema(TABLE)),
+    );
+  });
+
+  it('is never created or dropped: a plan grants and revokes against the standard one, both ways', () => {
+    const to = schema(withPublic('      reader: [usage, create]\n'));
+    const plan = planMigration(schema(TABLE), to);
+    const up = renderUp(plan);
+    expect(up).not.toMatch(/CREATE SCHEMA|DROP SCHEMA/);
+    expect(up).toContain('GRANT ALL ON SCHEMA public TO reader;');
+    expect(up).toContain('REVOKE USAGE ON SCHEMA public FROM PUBLIC;');
+    const down = renderDown(plan);
+    expect(down).not.toMatch(/CREATE SCHEMA|DROP SCHEMA/);
+    expect(down).toContain('GRANT USAGE ON SCHEMA public TO PUBLIC;');
+    expect(down).toMatch(/REVOKE .* ON SCHEMA public FROM reader;/);
+  });
+
+  it('round-trips through the YAML writer', () => {
+    const s = schema(withPublic('      public: [usage]\n      reader: [usage]\n'));
+    const files = writeSchemaYaml(s);
+    expect(schemaHash(schema(files.map((f) => f.text).join('\n')))).toBe(schemaHash(s));
+  });
+});
