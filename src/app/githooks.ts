@@ -16,6 +16,8 @@ import { promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Store } from '../store/index.js';
 import { git, gitOut, showFile, workTreeOf } from '../gitint/git.js';
+import { gitMergeInProgress, stage } from '../gitint/mergestate.js';
+import { runMerge } from './merge.js';
 import { readSchemaDir } from '../parse/files.js';
 import { conflictSides } from '../merge/describe.js';
 import { removeDurable, replaceFile } from '../store/fsops.js';
@@ -94,7 +96,6 @@ export async function preMergeCommit(root: string, store: Store): Promise<HookOu
   const textMerged = await readSchemaDir(root);
   const msg =
     theirsName() ?? (await fsp.readFile(join(wt.gitDir, 'MERGE_MSG'), 'utf8').catch(() => '')).split('\n')[0]?.trim();
-  const { runMerge } = await import('./merge.js');
   const lines: string[] = [];
   const out = await runMerge(root, store, theirs, {
     message: msg || `Merge commit ${theirs.slice(0, 7)}`,
@@ -214,29 +215,4 @@ async function takeTextConflicts(gitDir: string): Promise<{ path: string; text: 
   const noted = JSON.parse(text) as { path: string; text: string }[];
   removeDurable(file);
   return noted;
-}
-
-/** stage adds schema/ and the store to git's index (ignored store files stay out). */
-function stage(root: string): void {
-  git(root, ['add', '-A', '--', 'schema', '.schemaver']);
-}
-
-/** gitMergeInProgress tells whether the app repository enclosing `root` is in the middle of a merge. */
-export function gitMergeInProgress(root: string): boolean {
-  return workTreeOf(root) !== undefined && gitOut(root, ['rev-parse', '-q', '--verify', 'MERGE_HEAD']) !== undefined;
-}
-
-/** finishGitMerge concludes git's merge after `schemaver merge --continue` committed the schema merge. */
-export function finishGitMerge(root: string): string {
-  stage(root);
-  const r = git(root, ['commit', '--no-edit', '-q']);
-  if (r.code !== 0)
-    return `git's merge is still open (git commit failed: ${r.err.trim().split('\n')[0]}); run \`git commit\``;
-  return `git's merge committed: ${gitOut(root, ['rev-parse', '--short', 'HEAD'])}`;
-}
-
-/** abortGitMerge runs `git merge --abort` after `schemaver merge --abort`. */
-export function abortGitMerge(root: string): string {
-  const r = git(root, ['merge', '--abort']);
-  return r.code === 0 ? "git's merge aborted too" : `git merge --abort failed: ${r.err.trim().split('\n')[0]}`;
 }

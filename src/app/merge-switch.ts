@@ -8,9 +8,21 @@ import { SchemaverError } from '../errors.js';
 import type { SourceFile } from '../parse/index.js';
 import type { Store } from '../store/index.js';
 import { readHead, type HeadState } from '../store/refs.js';
-import { switchFiles, type SwitchRequest } from '../store/switch.js';
+import {
+  describeOperation,
+  interruptedError,
+  resumeOperation,
+  switchFiles,
+  type SwitchRequest,
+} from '../store/switch.js';
 
-import { MERGE_HEAD_STATE, MERGE_STATE_NAME } from '../gitint/mergestate.js';
+import {
+  MERGE_HEAD_STATE,
+  MERGE_STATE_NAME,
+  abortGitMerge,
+  finishGitMerge,
+  gitMergeInProgress,
+} from '../gitint/mergestate.js';
 
 /** CLEAR_STATES removes MERGE_HEAD and MERGE_STATE with a merge's files (the merge is over). */
 export const CLEAR_STATES = [
@@ -79,7 +91,6 @@ export async function resumeMerge(
   store: Store,
   how: 'continue' | 'abort',
 ): Promise<ResumedMerge | undefined> {
-  const { interruptedError, describeOperation, resumeOperation } = await import('../store/switch.js');
   const op = await store.interrupted();
   if (!op) return undefined;
   if (op.operation !== 'merge') throw interruptedError(op);
@@ -87,10 +98,9 @@ export async function resumeMerge(
   const done = await store.withLock(() => resumeOperation(store, root, way));
   if (!done) return undefined;
   const lines: string[] = [];
-  const g = await import('./githooks.js');
-  if (g.gitMergeInProgress(root)) {
-    if (way === 'abort' || op.step === 'abort') lines.push(g.abortGitMerge(root));
-    else if (op.step === 'commit') lines.push(g.finishGitMerge(root));
+  if (gitMergeInProgress(root)) {
+    if (way === 'abort' || op.step === 'abort') lines.push(abortGitMerge(root));
+    else if (op.step === 'commit') lines.push(finishGitMerge(root));
   }
   return {
     status: 'resumed',

@@ -5,7 +5,13 @@
  */
 import { SchemaverError, negative, type Issue } from '../errors.js';
 import { emptySchema, type Schema } from '../model/types.js';
-import type { SourceFile } from '../parse/index.js';
+import { parseSchemaFiles, readSchemaDir, type SourceFile } from '../parse/index.js';
+import { checkedSchema } from '../validate/index.js';
+import { schemaRefHeader, schemaToYamlDoc, stringifyYaml, writeSchemaYaml } from '../yaml/index.js';
+import { keepWords } from '../yaml/preserve.js';
+import { merge3 } from '../merge/index.js';
+import { layoutFiles } from '../merge/layout.js';
+import { findMarkers, markConflicts } from '../merge/markers.js';
 import type { Store } from '../store/index.js';
 import type { EdgeReport } from './merge-edges.js';
 import type { Conflict } from '../merge/types.js';
@@ -81,24 +87,21 @@ export interface MergeFlags {
 }
 
 /** yamlWriter loads the YAML writer (src/yaml): one file's text for part of a schema, or a whole schema as files. */
-async function yamlWriter(): Promise<{
+function yamlWriter(): {
   write(s: Schema, path: string, previous?: string): string;
   writeAll(s: Schema): SourceFile[];
-}> {
-  const y = await import('../yaml/index.js');
-  const { keepWords } = await import('../yaml/preserve.js');
+} {
   return {
     write: (s, path, previous) => {
-      const text = y.schemaRefHeader(path) + y.stringifyYaml(y.schemaToYamlDoc(s));
+      const text = schemaRefHeader(path) + stringifyYaml(schemaToYamlDoc(s));
       return previous === undefined ? text : keepWords(previous, text, path);
     },
-    writeAll: (s) => y.writeSchemaYaml(s),
+    writeAll: (s) => writeSchemaYaml(s),
   };
 }
 
 /** ensureClean refuses when schema/ differs from HEAD's files (uncommitted work a merge would overwrite). */
 async function ensureClean(root: string, store: Store, head: string): Promise<void> {
-  const { readSchemaDir } = await import('../parse/index.js');
   const d = await fileDirt(store, head, await readSchemaDir(root));
   const dirty = [...d.added, ...d.removed, ...d.modified];
   if (dirty.length) {
@@ -113,7 +116,6 @@ async function ensureClean(root: string, store: Store, head: string): Promise<vo
 
 /** parseFiles parses merged files back into the model that will be committed (what readers of the commit see), expressions in PostgreSQL's spelling. */
 async function parseFiles(root: string, files: readonly SourceFile[]): Promise<Schema> {
-  const { parseSchemaFiles } = await import('../parse/index.js');
   const r = parseSchemaFiles(files);
   if (!r.schema) {
     throw new SchemaverError({
@@ -133,7 +135,6 @@ async function preferred(
   merged: Schema,
   fallback: SourceFile[],
 ): Promise<SourceFile[]> {
-  const { parseSchemaFiles } = await import('../parse/index.js');
   const parsed = parseSchemaFiles(candidate).schema;
   if (!parsed) return fallback;
   const [a, b] = [await normalized(root, parsed), await normalized(root, merged)];
@@ -169,11 +170,8 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   const baseId = (await store.mergeBase(head, theirs)) ?? null;
   const [ours, theirsSnap] = [await store.readSnapshot(head), await store.readSnapshot(theirs)];
   const baseSnap = baseId ? await store.readSnapshot(baseId) : undefined;
-  const { merge3 } = await import('../merge/index.js');
-  const { layoutFiles } = await import('../merge/layout.js');
   // the merge works on each side's words (its files as parsed), not the committed model whose expressions are in
   // PostgreSQL's spelling, so the merged YAML says `default: ''` where the user wrote it; hashes compare normalised
-  const { parseSchemaFiles } = await import('../parse/index.js');
   const words = (snap: { schema: Schema; files: readonly SourceFile[] }) => ({
     schema: parseSchemaFiles(snap.files).schema ?? snap.schema,
     files: snap.files,
@@ -181,7 +179,7 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   const [oursWords, theirsWords] = [words(ours), words(theirsSnap)];
   const baseSchema = baseSnap ? words(baseSnap).schema : emptySchema();
   const r = merge3(baseSchema, oursWords.schema, theirsWords.schema);
-  const writer = await yamlWriter();
+  const writer = yamlWriter();
   let files = layoutFiles({ ours: oursWords, theirs: theirsWords, merged: r.schema, ...writer });
   if (flags.preferFiles && !r.conflicts.length) files = await preferred(root, flags.preferFiles, r.schema, files);
   const message =
@@ -205,7 +203,6 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
     conflicts = await buildConflicts(mergedSchema);
   }
   if (conflicts.length) {
-    const { markConflicts, findMarkers } = await import('../merge/markers.js');
     const alternatives = (c: Conflict): string[][] => {
       // a one-column key or foreign key is usually written on its column (`references:`, `unique: true`)
       if (c.path[0] !== 'tables' || !['foreignKeys', 'uniques', 'primaryKey', 'checks'].includes(c.path[2] ?? ''))
@@ -353,8 +350,6 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
       exit: 2,
     });
   }
-  const { readSchemaDir } = await import('../parse/index.js');
-  const { findMarkers } = await import('../merge/markers.js');
   const left = findMarkers(await readSchemaDir(root));
   if (left.length) {
     const issues: Issue[] = left.map((loc) => ({
@@ -374,11 +369,7 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
     });
   }
   const files = await readSchemaDir(root);
-  const { parseSchemaFiles } = await import('../parse/index.js');
-  const schema = await normalized(
-    root,
-    await (await import('../validate/index.js')).checkedSchema(parseSchemaFiles(files)),
-  );
+  const schema = await normalized(root, await checkedSchema(parseSchemaFiles(files)));
   const c = await buildConflicts(schema);
   if (c.length)
     throw negative(

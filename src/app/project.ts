@@ -11,7 +11,7 @@ import { schemaHash } from '../canon/index.js';
 import { emptySchema } from '../model/types.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { STORE_DIR, cacheDir, schemaHashOf } from '../store/index.js';
+import { STORE_DIR, cacheDir, openStore, schemaHashOf } from '../store/index.js';
 import { blobId } from '../store/objects.js';
 
 export { findProjectRoot } from '../store/project.js';
@@ -30,6 +30,15 @@ export async function openProject(
 }
 export { cachedWorkingHash, rememberWorkingHash } from '../store/working.js';
 import { rememberWorkingHash } from '../store/working.js';
+
+/**
+ * readSchemaModules loads the parser, validator, normaliser and conflict scanner (./schemaread.ts) the first time a
+ * command reads schema/ as a schema: the one lazy import of the working-tree service, so `status` on an unchanged
+ * schema/ starts without them.
+ */
+export async function readSchemaModules(): Promise<typeof import('./schemaread.js')> {
+  return await import('./schemaread.js');
+}
 
 /** WORKING is the revision name of the schema/ directory as it is now. */
 export const WORKING = 'WORKING';
@@ -55,9 +64,8 @@ export function isWorking(rev: string | undefined): boolean {
 
 /** loadWorking reads and validates `<root>/schema` (parser, then src/validate; exit 2 with every issue) and hashes it. */
 export async function loadWorking(root: string): Promise<LoadedRev> {
-  const { parseSchemaFiles, readSchemaDir } = await import('../parse/index.js');
+  const { parseSchemaFiles, readSchemaDir, checkedSchema } = await readSchemaModules();
   const files = await readSchemaDir(root);
-  const { checkedSchema } = await import('../validate/index.js');
   const declared = await checkedSchema(parseSchemaFiles(files)); // exit 2 with every issue of parser and validator
   const schema = await normalized(root, declared);
   const hash = await schemaHashOf(schema);
@@ -70,7 +78,7 @@ export async function loadWorking(root: string): Promise<LoadedRev> {
  * the project's cache when it has a store: what is hashed, diffed and committed, whoever wrote the words.
  */
 export async function normalized(root: string, declared: Schema): Promise<Schema> {
-  const { normalizeExpressions } = await import('../pg/normalize.js');
+  const { normalizeExpressions } = await readSchemaModules();
   const dir = existsSync(join(root, STORE_DIR, 'HEAD')) ? cacheDir(root) : undefined;
   return normalizeExpressions(declared, dir ? { cacheDir: dir } : {});
 }
@@ -78,7 +86,7 @@ export async function normalized(root: string, declared: Schema): Promise<Schema
 /** loadRev loads a revision — a commit (any syntax Store.resolve takes) or WORKING — as schema, hash and files. */
 export async function loadRev(root: string, rev: string, store?: Store): Promise<LoadedRev> {
   if (isWorking(rev)) return loadWorking(root);
-  const s: Store = store ?? (await (await import('../store/index.js')).openStore(root));
+  const s: Store = store ?? (await openStore(root));
   const id = await s.resolve(rev);
   const snap = await s.readSnapshot(id);
   return {

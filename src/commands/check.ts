@@ -6,6 +6,7 @@ import { findProjectRoot } from '../app/project.js';
 import { cachedPgliteBuilder, check, driftError } from '../deploy/check.js';
 import { withDeploy } from '../deploy/session.js';
 import { cacheDir } from '../store/index.js';
+import { excludeRules } from '../app/config.js';
 
 /** Check tells whether a database has drifted from the snapshot it records. */
 export default class Check extends BaseCommand {
@@ -34,7 +35,6 @@ export default class Check extends BaseCommand {
 
   async run(): Promise<CheckResult> {
     const { args, flags } = await this.parse(Check);
-    const { excludeRules } = await import('../app/config.js');
     const rules = await excludeRules(findProjectRoot(this.root), flags.exclude ?? []);
     const r = await withDeploy(
       { start: this.root, url: flags.url, create: false, ...(args.rev ? { revs: [args.rev] } : {}) },

@@ -15,6 +15,7 @@ import { listSchemaFiles } from '../store/index.js';
 import { checkRefName, readHead } from '../store/refs.js';
 import { describeOperation, resumeOperation, switchFiles } from '../store/switch.js';
 import { mergeInProgress } from '../gitint/mergestate.js';
+import { readSchemaDir } from '../parse/files.js';
 
 /** CheckoutResult is what `checkout --json` prints. */
 export interface CheckoutResult {
@@ -69,7 +70,6 @@ export default class Checkout extends BaseCommand {
         exit: 2,
       });
     }
-    const { readSchemaDir } = await import('../parse/index.js');
     const { root, store } = await openProject(this.root);
     if (args.rev && isWorking(args.rev)) {
       throw new SchemaverError({
@@ -199,7 +199,6 @@ export default class Checkout extends BaseCommand {
     fileDirt: typeof import('../app/project.js').fileDirt,
     listSchemaFiles: typeof import('../store/index.js').listSchemaFiles,
   ): Promise<import('../parse/index.js').SourceFile[] | undefined> {
-    const { readSchemaDir } = await import('../parse/index.js');
     if (!head) {
       const present = await listSchemaFiles(root);
       if (present.length) {

@@ -7,6 +7,7 @@ import type { CommitOutcome, CommitResult } from '../app/commit.js';
 import { describeFailure } from '../app/datafail.js';
 import { commitWorking } from '../app/commit.js';
 import { Progress } from '../cli/term.js';
+import { spareCore, startVerifier } from '../pg/offload.js';
 
 export type { CommitResult } from '../app/commit.js';
 
@@ -76,9 +77,8 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
     }
     // PGlite compiles and restores a database on its own thread while schema/ is parsed and planned
     // and a helper restores an empty one, for the target side of a small edge (app/commit.ts)
-    const offload = flags.verify ? await import('../pg/offload.js') : undefined;
-    const verifier = offload?.startVerifier({ deferSpare: true }); // spare: the source's image (or empty)
-    const helper = offload?.spareCore() ? offload.startVerifier() : undefined;
+    const verifier = flags.verify ? startVerifier({ deferSpare: true }) : undefined; // spare: the source's image (or empty)
+    const helper = flags.verify && spareCore() ? startVerifier() : undefined;
     try {
       const hand = {
         ...(flags.up !== undefined ? { up: await readSql(this.root, flags.up) } : {}),

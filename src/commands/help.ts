@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import { Args, loadHelpClass } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { SchemaverError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
@@ -18,7 +18,6 @@ export default class Help extends BaseCommand {
   async run(): Promise<{ command: string | null }> {
     const { argv } = await this.parse(Help);
     const words = (argv as string[]).filter((a) => !a.startsWith('-'));
-    const { loadHelpClass } = await import('@oclif/core');
     const HelpClass = await loadHelpClass(this.config);
     const help = new HelpClass(this.config, this.config.pjson.oclif.helpOptions ?? {});
     if (!words.length) {

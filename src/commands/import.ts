@@ -8,6 +8,11 @@ import { paint } from '../cli/term.js';
 import { applyExcludes } from '../model/exclude.js';
 import { connectionLabel } from '../redact.js';
 import { writeSchemaFiles } from '../store/index.js';
+import { excludeRules } from '../app/config.js';
+import { parseSchemaFiles, readSchemaDir } from '../parse/index.js';
+import { checkYamlRoundTrip, countObjects, importSql, importUrl } from '../pg/import.js';
+import { writeSchemaYaml } from '../yaml/index.js';
+import { keepWords } from '../yaml/preserve.js';
 
 /** ImportResult is what `import --json` prints. */
 export interface ImportResult {
@@ -78,14 +83,10 @@ Aggregates, range types, rules, event triggers, publications, statistics objects
       });
     }
     const root = findProjectRoot(this.root);
-    const { excludeRules } = await import('../app/config.js');
     const rules = await excludeRules(root, flags.exclude ?? []);
-    const { readSchemaDir, parseSchemaFiles } = await import('../parse/index.js');
     const existing = await readSchemaDir(root);
     const declared = existing.length ? parseSchemaFiles(existing).schema : undefined;
-    const onlyStarter =
-      declared !== undefined &&
-      Object.values((await import('../pg/import.js')).countObjects(declared)).every((n) => n === 0);
+    const onlyStarter = declared !== undefined && Object.values(countObjects(declared)).every((n) => n === 0);
     if (existing.length && !onlyStarter && !flags.force) {
       throw new SchemaverError({
         code: 'schema-not-empty',
@@ -95,7 +96,6 @@ Aggregates, range types, rules, event triggers, publications, statistics objects
       });
     }
 
-    const pg = await import('../pg/import.js');
     let source: string;
     let result;
     let skipped: string | undefined;
@@ -114,27 +114,25 @@ Aggregates, range types, rules, event triggers, publications, statistics objects
       }
       source = flags.sql;
       this.note(`loading ${flags.sql} into PGlite...`);
-      const read = await pg.importSql(text, flags.sql, { owners: flags.owners ? 'others' : 'none' });
+      const read = await importSql(text, flags.sql, { owners: flags.owners ? 'others' : 'none' });
       skipped = read.skipped;
       if (skipped) this.note(skipped);
       result = read;
     } else {
       source = connectionLabel(url!);
       this.note(`reading the catalog of ${source}...`);
-      result = await pg.importUrl(url!, { owners: flags.owners ? 'others' : 'none' });
+      result = await importUrl(url!, { owners: flags.owners ? 'others' : 'none' });
     }
 
     const schema = applyExcludes(result.schema, rules);
     const unsupported = Object.values(schema.unmanaged ?? {}).map((u) => `${u.what}${u.state ? `: ${u.state}` : ''}`);
 
-    const { writeSchemaYaml } = await import('../yaml/index.js');
-    const { keepWords } = await import('../yaml/preserve.js');
     // --force over the user's files: what is unchanged keeps its comments and spelling (checked by the round trip below)
     const files = writeSchemaYaml(schema, { layout: flags.layout as 'per-schema' | 'per-table' }).map((f) => {
       const previous = existing.find((e) => e.path === f.path);
       return previous ? { path: f.path, text: keepWords(previous.text, f.text, f.path) } : f;
     });
-    const mismatch = pg.checkYamlRoundTrip(schema, files, parseSchemaFiles);
+    const mismatch = checkYamlRoundTrip(schema, files, parseSchemaFiles);
     if (mismatch.length) {
       throw new SchemaverError({
         code: 'import-round-trip',
@@ -146,7 +144,7 @@ Aggregates, range types, rules, event triggers, publications, statistics objects
     }
     await writeSchemaFiles(root, files);
 
-    const objects = pg.countObjects(schema);
+    const objects = countObjects(schema);
     const summary = Object.entries(objects)
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n} ${n === 1 ? k.replace(/s$/, '') : k}`)

@@ -5,6 +5,7 @@ import type { MergeOutcome } from '../app/merge.js';
 import { openProject, shortId } from '../app/project.js';
 import * as run from '../app/merge.js';
 import { conflictSides } from '../merge/describe.js';
+import { abortGitMerge, finishGitMerge, gitMergeInProgress } from '../gitint/mergestate.js';
 
 /** Merge combines another branch's schema changes into HEAD, semantically (object by object, attribute by attribute). */
 export default class Merge extends BaseCommand {
@@ -83,16 +84,14 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
           ? `merge aborted; schema/ restored to ${shortId(r.head)}${r.kept.length ? ` (kept ${r.kept.length} file(s) you created: ${r.kept.join(', ')})` : ''}`
           : `merge state cleared (HEAD moved to ${shortId(r.head)} since the merge started; schema/ left as it is)`,
       );
-      const g = await import('../app/githooks.js');
-      if (g.gitMergeInProgress(root)) this.print(g.abortGitMerge(root));
+      if (gitMergeInProgress(root)) this.print(abortGitMerge(root));
       return r;
     }
     let out: MergeOutcome;
     if (flags.continue) {
       out = await run.continueMerge(root, store, opts);
       // a merge the git hook started: git's merge commit takes the schema merge
-      const g = await import('../app/githooks.js');
-      if (out.status === 'merged' && g.gitMergeInProgress(root)) this.note(g.finishGitMerge(root));
+      if (out.status === 'merged' && gitMergeInProgress(root)) this.note(finishGitMerge(root));
     } else {
       if (!args.branch)
         throw new SchemaverError({

@@ -6,6 +6,8 @@ import { planRevert } from '../history/revert.js';
 import { readSchemaDir } from '../parse/files.js';
 import { cacheDir, writeSchemaFiles } from '../store/index.js';
 import { writeFileAtomic } from '../store/refs.js';
+import { join } from 'node:path';
+import Commit from './commit.js';
 
 /** Revert makes a new commit that undoes another one, with the reverse migration, verified. */
 export default class Revert extends BaseCommand {
@@ -45,7 +47,6 @@ export default class Revert extends BaseCommand {
     const plan = await planRevert(store, args.rev);
     const argv = ['-m', flags.message ?? plan.message];
     if (plan.sql) {
-      const { join } = await import('node:path');
       const up = join(cacheDir(root), 'REVERT_UP.sql');
       const down = join(cacheDir(root), 'REVERT_DOWN.sql');
       await writeFileAtomic(up, plan.sql.up);
@@ -57,7 +58,6 @@ export default class Revert extends BaseCommand {
     if (this.jsonEnabled()) argv.push('--json');
     await writeSchemaFiles(root, plan.files);
     try {
-      const { default: Commit } = await import('./commit.js');
       return await Commit.run(argv, this.config);
     } catch (e) {
       await writeSchemaFiles(root, await store.readFiles(head)); // a refused revert leaves schema/ as it was

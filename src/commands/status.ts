@@ -5,6 +5,17 @@ import { renderSemDiff, semanticDiff } from '../diff/semdiff.js';
 import { emptySchema } from '../model/types.js';
 import { readSchemaDir } from '../parse/files.js';
 import { mergeInProgress } from '../gitint/mergestate.js';
+import {
+  cachedWorkingHash,
+  fileDirt,
+  headHash,
+  loadWorking,
+  normalized,
+  openProject,
+  readSchemaModules,
+  shortId,
+} from '../app/project.js';
+import { schemaHashOf } from '../store/index.js';
 
 /** StatusResult is what `status --json` prints. */
 export interface StatusResult {
@@ -34,9 +45,6 @@ export default class Status extends BaseCommand {
 
   async run(): Promise<StatusResult> {
     await this.parse(Status);
-    const { openProject, loadWorking, cachedWorkingHash, headHash, shortId, fileDirt, normalized } =
-      await import('../app/project.js');
-    const { schemaHashOf } = await import('../store/index.js');
     const c = paint(process.stdout);
     const { root, store } = await openProject(this.root);
     const branch = await store.currentBranch();
@@ -120,7 +128,7 @@ export default class Status extends BaseCommand {
 
 /** unresolvedConflicts lists the `<<<conflict` blocks left in schema/ (file:line:col of each). */
 async function unresolvedConflicts(root: string): Promise<{ file: string; line: number; col: number }[]> {
-  const { findMarkers } = await import('../merge/markers.js');
+  const { findMarkers } = await readSchemaModules();
   return findMarkers(await readFilesOf(root));
 }
 

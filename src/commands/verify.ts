@@ -8,6 +8,7 @@ import { openProject, shortId } from '../app/project.js';
 import { commitsToVerify, verifyCommits } from '../app/verify.js';
 import { Progress, paint } from '../cli/term.js';
 import { cacheDir } from '../store/index.js';
+import { startVerifier } from '../pg/offload.js';
 
 /** VerifyCommandResult is what `verify --json` prints. */
 export interface VerifyCommandResult {
@@ -58,7 +59,7 @@ REV verifies the edges into one commit; A..B those of the commits reachable from
       });
     }
     // a worker compiles PGlite and restores a database while the store is read (closed below, used or not)
-    const verifier = (await import('../pg/offload.js')).startVerifier();
+    const verifier = startVerifier();
     try {
       return await this.verify(args.rev, flags, verifier);
     } finally {

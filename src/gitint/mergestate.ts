@@ -9,7 +9,7 @@ import { readSchemaDir, type SourceFile } from '../parse/files.js';
 import type { Store } from '../store/index.js';
 import { readHead } from '../store/refs.js';
 import { switchFiles } from '../store/switch.js';
-import { gitOut, workTreeOf } from './git.js';
+import { git, gitOut, workTreeOf } from './git.js';
 
 /** MERGE_HEAD_STATE names the store state file holding theirs' commit id while a merge is in progress. */
 export const MERGE_HEAD_STATE = 'MERGE_HEAD';
@@ -119,4 +119,29 @@ async function abandonedByGit(
   if (state.writtenDigest && digestFiles(mine) === state.writtenDigest)
     return { restore: { ours: state.ours, theirs: state.theirs, written: state.written ?? [] } };
   return undefined;
+}
+
+/** stage adds schema/ and the store to git's index (ignored store files stay out). */
+export function stage(root: string): void {
+  git(root, ['add', '-A', '--', 'schema', '.schemaver']);
+}
+
+/** gitMergeInProgress tells whether the app repository enclosing `root` is in the middle of a merge. */
+export function gitMergeInProgress(root: string): boolean {
+  return workTreeOf(root) !== undefined && gitOut(root, ['rev-parse', '-q', '--verify', 'MERGE_HEAD']) !== undefined;
+}
+
+/** finishGitMerge concludes git's merge after `schemaver merge --continue` committed the schema merge. */
+export function finishGitMerge(root: string): string {
+  stage(root);
+  const r = git(root, ['commit', '--no-edit', '-q']);
+  if (r.code !== 0)
+    return `git's merge is still open (git commit failed: ${r.err.trim().split('\n')[0]}); run \`git commit\``;
+  return `git's merge committed: ${gitOut(root, ['rev-parse', '--short', 'HEAD'])}`;
+}
+
+/** abortGitMerge runs `git merge --abort` after `schemaver merge --abort`. */
+export function abortGitMerge(root: string): string {
+  const r = git(root, ['merge', '--abort']);
+  return r.code === 0 ? "git's merge aborted too" : `git merge --abort failed: ${r.err.trim().split('\n')[0]}`;
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { SchemaverError } from '../errors.js';
 import { cacheDir, type Store } from '../store/index.js';
 import { git, workTreeOf, type WorkTree } from './git.js';
+import { GitStore } from '../store/repo.js';
 
 /** recoveredDir is the bare object store of recovered objects: `<root>/.schemaver/cache/recovered`. */
 export function recoveredDir(root: string): string {
@@ -112,7 +113,6 @@ export function recoveringStore(store: Store): Store {
   let recovered: Store | undefined;
   const open = async (id: unknown): Promise<Store | undefined> => {
     if (typeof id !== 'string') return undefined;
-    const { GitStore } = await import('../store/repo.js');
     const dir = recoveredDir(store.root);
     const has = async () => exists(join(dir, 'objects', id.slice(0, 2), id.slice(2))) || hasPacks(dir);
     if (!(await has()) && !(await findInHistory(store.root, id))) return undefined;

@@ -5,11 +5,13 @@
  * (diff3) and kept when that merge is clean and still reads as the target's schema. Anything else refuses, as
  * git does ("your local changes would be overwritten").
  */
-import type { SourceFile } from '../parse/index.js';
+import { parseSchemaFiles, type SourceFile } from '../parse/index.js';
 import type { Store } from '../store/index.js';
 import { schemaHash } from '../canon/index.js';
 import { join } from 'node:path';
 import { blobId } from '../store/objects.js';
+import { createRequire } from 'node:module';
+import { normalizeExpressions } from '../pg/normalize.js';
 
 /** CarryResult is the schema/ to write after a switch, or the paths whose edits it would overwrite. */
 export type CarryResult = { readonly files: SourceFile[] } | { readonly blocked: string[] };
@@ -40,7 +42,7 @@ export async function carryEdits(
     const base = headFiles.get(p);
     const theirs = targetFiles.get(p);
     const text =
-      w !== undefined && base !== undefined && theirs !== undefined ? await merge3Text(base, w, theirs) : undefined;
+      w !== undefined && base !== undefined && theirs !== undefined ? merge3Text(base, w, theirs) : undefined;
     if (text === undefined) blocked.push(p);
     else {
       targetFiles.set(p, text);
@@ -53,9 +55,7 @@ export async function carryEdits(
     // only edits that change no schema are merged into a file the switch rewrites, and the result must say so
     const headHash = (await store.readCommit(head)).schemaHash;
     const targetHash = (await store.readCommit(target)).schemaHash;
-    const { parseSchemaFiles } = await import('../parse/index.js');
     const raw = workingHash === headHash ? parseSchemaFiles(files).schema : undefined;
-    const { normalizeExpressions } = await import('../pg/normalize.js');
     const parsed = raw && (await normalizeExpressions(raw, { cacheDir: join(store.gitdir, 'cache') })); // hashed as commits are
     if (!parsed || schemaHash(parsed) !== targetHash)
       return { blocked: [...paths].filter((p) => mine.get(p) !== headFiles.get(p)) };
@@ -64,10 +64,12 @@ export async function carryEdits(
 }
 
 /** merge3Text merges two edits of one text line by line; undefined when they touch the same lines. */
-async function merge3Text(base: string, ours: string, theirs: string): Promise<string | undefined> {
-  const { default: diff3 } = (await import('diff3' as string)) as {
-    default: (a: string[], o: string[], b: string[]) => ({ ok: string[] } | { conflict: unknown })[];
-  };
+function merge3Text(base: string, ours: string, theirs: string): string | undefined {
+  const diff3 = createRequire(import.meta.url)('diff3') as (
+    a: string[],
+    o: string[],
+    b: string[],
+  ) => ({ ok: string[] } | { conflict: unknown })[];
   const out: string[] = [];
   for (const chunk of diff3(ours.split('\n'), base.split('\n'), theirs.split('\n'))) {
     if (!('ok' in chunk)) return undefined;

@@ -8,6 +8,9 @@
 import { SchemaverError, negative } from '../errors.js';
 import type { SourceFile } from '../parse/index.js';
 import type { Store } from '../store/index.js';
+import { merge3 } from '../merge/index.js';
+import { layoutFiles } from '../merge/layout.js';
+import { schemaRefHeader, schemaToYamlDoc, stringifyYaml, writeSchemaYaml } from '../yaml/index.js';
 
 /** RevertPlan is what the revert commit holds: its files, its message, and SQL when it reuses the reverted edge's. */
 export interface RevertPlan {
@@ -60,7 +63,6 @@ export async function planRevert(store: Store, rev: string): Promise<RevertPlan>
       );
     return { reverted: id, files: h.files, message, sql: swap };
   }
-  const { merge3 } = await import('../merge/index.js');
   const r = merge3(c.schema, h.schema, p.schema);
   if (r.conflicts.length)
     throw negative(
@@ -69,14 +71,12 @@ export async function planRevert(store: Store, rev: string): Promise<RevertPlan>
       'edit schema/ by hand to the state you want and commit it, or revert the later commits first',
       { conflicts: r.conflicts },
     );
-  const { layoutFiles } = await import('../merge/layout.js');
-  const y = await import('../yaml/index.js');
   const files = layoutFiles({
     ours: h,
     theirs: p,
     merged: r.schema,
-    write: (s, path) => y.schemaRefHeader(path) + y.stringifyYaml(y.schemaToYamlDoc(s)),
-    writeAll: (s) => y.writeSchemaYaml(s),
+    write: (s, path) => schemaRefHeader(path) + stringifyYaml(schemaToYamlDoc(s)),
+    writeAll: (s) => writeSchemaYaml(s),
   });
   return { reverted: id, files, message };
 }

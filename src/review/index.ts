@@ -7,6 +7,7 @@
 import { semLine, type SemChange } from '../diff/semdiff.js';
 import type { Schema } from '../model/types.js';
 import type { Plan, StepSummary } from '../model/plan.js';
+import { renderErd } from '../cli/erd.js';
 
 /** ReviewStep is one step of the migration with its hazards. */
 export interface ReviewStep extends StepSummary {
@@ -54,7 +55,6 @@ export function touchedTables(changes: readonly SemChange[]): string[] {
 
 /** erdOf draws the touched tables (as in `to`, or `from` for dropped ones) and the tables their keys reference. */
 export async function erdOf(from: Schema, to: Schema, tables: readonly string[]): Promise<string> {
-  const { renderErd } = await import('../cli/erd.js');
   const pick: Record<string, Schema['tables'][string]> = {};
   for (const t of tables) {
     const def = to.tables[t] ?? from.tables[t];

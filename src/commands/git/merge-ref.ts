@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
+import { mergeRef } from '../../app/githooks.js';
 
 /** GitMergeRef is the merge driver git runs for `.schemaver/refs/**` (set up by `git install`). */
 export default class GitMergeRef extends BaseCommand {
@@ -16,7 +17,6 @@ export default class GitMergeRef extends BaseCommand {
 
   async run(): Promise<{ exit: number }> {
     await this.parse(GitMergeRef);
-    const { mergeRef } = await import('../../app/githooks.js');
     const exit = mergeRef();
     process.exitCode = exit;
     return { exit };

@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
+import { mergeSchema } from '../../app/githooks.js';
 
 /** GitMergeSchema is the merge driver git runs for `schema/**.yaml` (set up by `git install`). */
 export default class GitMergeSchema extends BaseCommand {
@@ -16,7 +17,6 @@ export default class GitMergeSchema extends BaseCommand {
 
   async run(): Promise<{ exit: number }> {
     const { args } = await this.parse(GitMergeSchema);
-    const { mergeSchema } = await import('../../app/githooks.js');
     const exit = await mergeSchema(process.cwd(), args.base, args.ours, args.theirs, args.path);
     process.exitCode = exit;
     return { exit };

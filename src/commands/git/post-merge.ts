@@ -1,5 +1,6 @@
 import { BaseCommand } from '../../cli/base.js';
 import { findProjectRoot } from '../../app/project.js';
+import { postMerge } from '../../app/githooks.js';
 
 /** GitPostMerge is the post-merge hook (set up by `git install`): git's merge commit takes the schema merge. */
 export default class GitPostMerge extends BaseCommand {
@@ -10,7 +11,6 @@ export default class GitPostMerge extends BaseCommand {
 
   async run(): Promise<{ amended: boolean }> {
     await this.parse(GitPostMerge);
-    const { postMerge } = await import('../../app/githooks.js');
     const line = await postMerge(findProjectRoot(this.root));
     if (line) process.stderr.write(line + '\n');
     return { amended: line !== undefined };

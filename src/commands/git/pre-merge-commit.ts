@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base.js';
-import type { HookOutcome } from '../../app/githooks.js';
+import { preMergeCommit, type HookOutcome } from '../../app/githooks.js';
 import { openProject } from '../../app/project.js';
+import { gitMergeInProgress } from '../../gitint/mergestate.js';
 
 /** GitPreMergeCommit is the pre-merge-commit hook (set up by `git install`): the semantic merge of git's merge. */
 export default class GitPreMergeCommit extends BaseCommand {
@@ -18,7 +19,6 @@ export default class GitPreMergeCommit extends BaseCommand {
 
   async run(): Promise<HookOutcome> {
     const { flags } = await this.parse(GitPreMergeCommit);
-    const { preMergeCommit, gitMergeInProgress } = await import('../../app/githooks.js');
     const { root, store } = await openProject(this.root);
     if (flags['if-merging'] && !gitMergeInProgress(root)) return { exit: 0, action: 'none', lines: [] };
     const out = await preMergeCommit(root, store);
