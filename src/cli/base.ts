@@ -106,6 +106,11 @@ export abstract class BaseCommand extends Command {
     if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
   }
 
+  /** printLines writes each line as print does (a renderer's output; suppressed with --json). */
+  protected printLines(lines: readonly string[]): void {
+    for (const l of lines) this.print(l);
+  }
+
   /** note writes a line to stderr for people (suppressed with --json); passwords are redacted. */
   protected note(text: string): void {
     if (!this.jsonEnabled()) process.stderr.write(redact(text) + '\n');
