@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { formatDate, openProject, shortId } from '../app/project.js';
 import { renderGraph } from '../cli/graph.js';
-import { decorations } from '../cli/refs.js';
+import { decorations } from '../app/refs.js';
 import { paint } from '../cli/term.js';
 
 /** LogEntry is one commit of `log --json`. */
