@@ -1,11 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { SchemaverError, negative } from '../errors.js';
-import type { MergeOutcome } from '../app/merge.js';
-import { openProject, shortId } from '../app/project.js';
-import * as run from '../app/merge.js';
-import { conflictSides } from '../merge/describe.js';
-import { abortGitMerge, finishGitMerge, gitMergeInProgress } from '../gitint/mergestate.js';
+import { renderMerge } from '../cli/merge.js';
+import { mergeConflictError, mergeVerb, type MergeVerbOutcome } from '../app/merge-verb.js';
 
 /** Merge combines another branch's schema changes into HEAD, semantically (object by object, attribute by attribute). */
 export default class Merge extends BaseCommand {
@@ -54,98 +50,22 @@ On conflict (exit 1) schema/ holds the merged result with every conflicting spot
     }),
   };
 
-  async run(): Promise<
-    MergeOutcome | { status: 'aborted'; head: string; restored: boolean; kept: string[] } | run.ResumedMerge
-  > {
+  async run(): Promise<MergeVerbOutcome['result']> {
     const { args, flags } = await this.parse(Merge);
-    const resuming = flags.continue || flags.abort;
-    const { root, store } = await openProject(this.root, resuming ? { interrupted: 'allow' } : {});
-    if (resuming) {
-      // a merge a crash interrupted (its journal): finish or undo that first, and nothing else
-      const r = await run.resumeMerge(root, store, flags.continue ? 'continue' : 'abort');
-      if (r) {
-        this.print(`${r.how === 'continue' ? 'Finished' : 'Undid'} the interrupted ${r.described}`);
-        if (r.kept.length) this.print(`kept as they are (changed since the interruption): ${r.kept.join(', ')}`);
-        for (const l of r.lines) this.print(l);
-        return r;
-      }
-    }
-    const opts = {
-      ...(flags.message !== undefined ? { message: flags.message } : {}),
-      verify: flags.verify,
-      allowDestructive: flags['allow-destructive'],
-      allowEmptyOnly: flags['allow-empty-only'],
-      note: (t: string) => this.note(t),
-    };
-    if (flags.abort) {
-      const r = await run.abortMerge(root, store);
-      this.print(
-        r.restored
-          ? `merge aborted; schema/ restored to ${shortId(r.head)}${r.kept.length ? ` (kept ${r.kept.length} file(s) you created: ${r.kept.join(', ')})` : ''}`
-          : `merge state cleared (HEAD moved to ${shortId(r.head)} since the merge started; schema/ left as it is)`,
-      );
-      if (gitMergeInProgress(root)) this.print(abortGitMerge(root));
-      return r;
-    }
-    let out: MergeOutcome;
-    if (flags.continue) {
-      out = await run.continueMerge(root, store, opts);
-      // a merge the git hook started: git's merge commit takes the schema merge
-      if (out.status === 'merged' && gitMergeInProgress(root)) this.note(finishGitMerge(root));
-    } else {
-      if (!args.branch)
-        throw new SchemaverError({
-          code: 'bad-usage',
-          message: 'name the branch to merge',
-          hint: 'schemaver merge BRANCH (or --continue / --abort)',
-          exit: 2,
-        });
-      out = await run.runMerge(root, store, args.branch, opts);
-    }
-    switch (out.status) {
-      case 'up-to-date':
-        this.print('Already up to date.');
-        return out;
-      case 'fast-forward':
-        this.print(
-          `Fast-forward ${shortId(out.from)}..${shortId(out.to)}${out.branch ? ` (${out.branch})` : ''}; schema/ rewritten`,
-        );
-        return out;
-      case 'merged': {
-        this.print(
-          `Merge made: ${shortId(out.id)} (parents ${out.parents.map(shortId).join(' ')}), schema ${out.schemaHash.slice(0, 16)}…`,
-        );
-        for (const r of out.renames) this.print(` followed rename: ${r}`);
-        for (const e of out.edges) {
-          const d = e.steps.filter((s) => s.destructive).length;
-          this.print(
-            ` from ${shortId(e.parent)}: ${e.steps.length} step(s)${d ? `, ${d} destructive` : ''}${e.verified ? `, verified in ${Math.round(e.verifyMs ?? 0)} ms` : ', not verified'}`,
-          );
-        }
-        this.print(` schema/: ${out.keptFiles} file(s) kept as they were, ${out.rewrittenFiles} written`);
-        return out;
-      }
-      case 'conflict': {
-        this.print(
-          `Automatic merge failed: ${out.conflicts.length} conflict(s) (base ${out.base ? shortId(out.base) : 'none'}, ours ${shortId(out.ours)}, theirs ${shortId(out.theirs)})`,
-        );
-        for (const c of out.conflicts) {
-          this.print(`  ${c.kind.padEnd(13)} ${c.object}${c.attribute ? ` [${c.attribute}]` : ''}: ${c.message}`);
-          if (c.kind !== 'semantic' || c.base !== undefined || c.ours !== undefined || c.theirs !== undefined) {
-            const s = conflictSides(c);
-            this.print(`      base: ${s.base}   ours: ${s.ours}   theirs: ${s.theirs}`);
-          }
-        }
-        if (out.marked.length) this.print(`conflict markers in: ${out.marked.join(', ')}`);
-        const alsoChanged = out.files.filter((f) => !out.marked.includes(f));
-        if (alsoChanged.length) this.print(`merged cleanly into: ${alsoChanged.join(', ')}`);
-        throw negative(
-          'merge-conflict',
-          `merge of ${shortId(out.theirs)} into ${shortId(out.ours)} has ${out.conflicts.length} conflict(s)`,
-          'replace each `<<<conflict` block in schema/ by the definition you want (or delete the entry), then `schemaver merge --continue` (or `schemaver merge --abort`)',
-          out,
-        );
-      }
-    }
+    const out = await mergeVerb(
+      this.root,
+      {
+        ...(args.branch !== undefined ? { branch: args.branch } : {}),
+        ...(flags.continue || flags.abort ? { resume: flags.continue ? 'continue' : 'abort' } : {}),
+        ...(flags.message !== undefined ? { message: flags.message } : {}),
+        verify: flags.verify,
+        allowDestructive: flags['allow-destructive'],
+        allowEmptyOnly: flags['allow-empty-only'],
+      },
+      (t) => this.note(t),
+    );
+    this.printLines(renderMerge(out));
+    if (out.result.status === 'conflict') throw mergeConflictError(out.result);
+    return out.result;
   }
 }
