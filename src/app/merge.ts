@@ -12,7 +12,7 @@ import { keepWords } from '../yaml/preserve.js';
 import { merge3 } from '../merge/index.js';
 import { layoutFiles } from '../merge/layout.js';
 import { findMarkers, markConflicts } from '../merge/markers.js';
-import type { Store } from '../store/index.js';
+import type { Snapshot, Store } from '../store/index.js';
 import type { EdgeReport } from './merge-edges.js';
 import type { Conflict } from '../merge/types.js';
 import { schemaHash } from '../canon/index.js';
@@ -167,6 +167,47 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
     await mergeSwitch(root, store, { step: 'fast-forward', files, from: head, to: theirs });
     return { status: 'fast-forward', from: head, to: theirs, branch: (await store.currentBranch()) ?? null };
   }
+  const m = await threeWay(root, store, head, theirs, flags);
+  const message =
+    flags.message ?? `Merge ${/^[0-9a-f]{40}$/.test(rev) ? `commit ${rev.slice(0, 7)}` : `branch '${rev}'`}`;
+  const checked = m.merged.conflicts.length ? undefined : await checkMerged(root, m.files, m.merged.schema, flags);
+  const conflicts = checked ? checked.conflicts : m.merged.conflicts;
+  if (conflicts.length) return leaveConflicts(root, store, m, { branch: rev, message, conflicts }, flags);
+  return commitMerge(
+    root,
+    store,
+    {
+      base: m.base,
+      ours: head,
+      theirs,
+      message,
+      files: m.files,
+      schema: checked!.schema,
+      renames: m.merged.renames,
+      oursFiles: m.ours.files,
+    },
+    flags,
+  );
+}
+
+/** ThreeWay is a three-way merge of two commits' schemas and the files it lays out (conflicts not yet marked). */
+interface ThreeWay {
+  readonly base: string | null;
+  readonly ours: Snapshot & { readonly id: string };
+  readonly theirs: Snapshot & { readonly id: string };
+  readonly baseFiles: readonly SourceFile[];
+  readonly merged: ReturnType<typeof merge3>;
+  readonly files: SourceFile[];
+}
+
+/** threeWay merges ours' and theirs' schemas over their merge base, and lays the result out as schema/ files. */
+async function threeWay(
+  root: string,
+  store: Store,
+  head: string,
+  theirs: string,
+  flags: MergeFlags,
+): Promise<ThreeWay> {
   const baseId = (await store.mergeBase(head, theirs)) ?? null;
   const [ours, theirsSnap] = [await store.readSnapshot(head), await store.readSnapshot(theirs)];
   const baseSnap = baseId ? await store.readSnapshot(baseId) : undefined;
@@ -178,95 +219,97 @@ export async function runMerge(root: string, store: Store, rev: string, flags: M
   });
   const [oursWords, theirsWords] = [words(ours), words(theirsSnap)];
   const baseSchema = baseSnap ? words(baseSnap).schema : emptySchema();
-  const r = merge3(baseSchema, oursWords.schema, theirsWords.schema);
-  const writer = yamlWriter();
-  let files = layoutFiles({ ours: oursWords, theirs: theirsWords, merged: r.schema, ...writer });
-  if (flags.preferFiles && !r.conflicts.length) files = await preferred(root, flags.preferFiles, r.schema, files);
-  const message =
-    flags.message ?? `Merge ${/^[0-9a-f]{40}$/.test(rev) ? `commit ${rev.slice(0, 7)}` : `branch '${rev}'`}`;
-  let conflicts: Conflict[] = [...r.conflicts];
-  let mergedSchema: Schema | undefined;
-  if (!conflicts.length) {
-    mergedSchema = await parseFiles(root, files);
-    // both in PostgreSQL's spelling: a merged expression may read differently next to the other side's columns
-    if (schemaHash(mergedSchema) !== schemaHash(await normalized(root, r.schema))) {
-      throw new SchemaverError({
-        code: 'merge-output-mismatch',
-        message:
-          'the merged schema/ files do not read back as the merged schema (a bug in the YAML writer or the merge); nothing was written',
-        hint: 'report this with the three revisions; `schemaver merge --no-verify` does not help here',
-        exit: 3,
-      });
-    }
-    // the result must build in PostgreSQL (a merge property, so also under --no-verify, which skips the edge proofs)
-    flags.note?.('building the merged schema in PGlite...');
-    conflicts = await buildConflicts(mergedSchema);
-  }
-  if (conflicts.length) {
-    const alternatives = (c: Conflict): string[][] => {
-      // a one-column key or foreign key is usually written on its column (`references:`, `unique: true`)
-      if (c.path[0] !== 'tables' || !['foreignKeys', 'uniques', 'primaryKey', 'checks'].includes(c.path[2] ?? ''))
-        return [];
-      for (const s of [r.schema, ours.schema, theirsSnap.schema]) {
-        const cols = (getAt(s, c.path) as { columns?: readonly string[] } | undefined)?.columns;
-        if (cols?.length === 1) return [['tables', c.path[1]!, 'columns', cols[0]!]];
-      }
-      return [];
-    };
-    const marked = markConflicts(
-      files,
-      conflicts,
-      { base: baseSnap?.files ?? [], ours: ours.files, theirs: theirsSnap.files },
-      { alternatives },
-    );
-    const written = marked.map((f) => f.path);
-    const state: MergeState = {
-      base: baseId,
-      ours: head,
-      theirs,
-      branch: rev,
-      message,
-      conflicts,
-      written,
-      ...(flags.viaGit ? { git: true, writtenDigest: digestFiles(marked) } : {}),
-    };
-    await mergeSwitch(root, store, {
-      step: 'conflict',
-      files: marked,
-      from: head,
-      to: head,
-      states: [
-        { name: MERGE_STATE_NAME, text: JSON.stringify(state, null, 2) + '\n' },
-        { name: MERGE_HEAD_STATE, text: theirs + '\n' },
-      ],
+  const merged = merge3(baseSchema, oursWords.schema, theirsWords.schema);
+  let files = layoutFiles({ ours: oursWords, theirs: theirsWords, merged: merged.schema, ...yamlWriter() });
+  if (flags.preferFiles && !merged.conflicts.length)
+    files = await preferred(root, flags.preferFiles, merged.schema, files);
+  return {
+    base: baseId,
+    ours: { ...ours, id: head },
+    theirs: { ...theirsSnap, id: theirs },
+    baseFiles: baseSnap?.files ?? [],
+    merged,
+    files,
+  };
+}
+
+/**
+ * checkMerged reads the merged files back as the schema to commit (it must hash as the merge's result, else exit 3)
+ * and builds it in PGlite: what does not build is a conflict (a merge property, so also under --no-verify, which
+ * skips the edge proofs).
+ */
+async function checkMerged(
+  root: string,
+  files: readonly SourceFile[],
+  merged: Schema,
+  flags: MergeFlags,
+): Promise<{ schema: Schema; conflicts: Conflict[] }> {
+  const schema = await parseFiles(root, files);
+  // both in PostgreSQL's spelling: a merged expression may read differently next to the other side's columns
+  if (schemaHash(schema) !== schemaHash(await normalized(root, merged))) {
+    throw new SchemaverError({
+      code: 'merge-output-mismatch',
+      message:
+        'the merged schema/ files do not read back as the merged schema (a bug in the YAML writer or the merge); nothing was written',
+      hint: 'report this with the three revisions; `schemaver merge --no-verify` does not help here',
+      exit: 3,
     });
-    const changed = marked.filter((f) => ours.files.find((o) => o.path === f.path)?.text !== f.text).map((f) => f.path);
-    const markedFiles = findMarkers(marked).map((l) => l.file);
-    return {
-      status: 'conflict',
-      base: baseId,
-      ours: head,
-      theirs,
-      conflicts,
-      marked: [...new Set(markedFiles)],
-      files: changed,
-    };
   }
-  return commitMerge(
-    root,
-    store,
-    {
-      base: baseId,
-      ours: head,
-      theirs,
-      message,
-      files,
-      schema: mergedSchema!,
-      renames: r.renames,
-      oursFiles: ours.files,
-    },
-    flags,
-  );
+  flags.note?.('building the merged schema in PGlite...');
+  return { schema, conflicts: await buildConflicts(schema) };
+}
+
+/** leaveConflicts writes the merged files with a `<<<conflict` block at each conflict, and MERGE_HEAD / MERGE_STATE,
+ * in one journaled switch: the merge then waits for `merge --continue` or `--abort`. */
+async function leaveConflicts(
+  root: string,
+  store: Store,
+  m: ThreeWay,
+  o: { branch: string; message: string; conflicts: readonly Conflict[] },
+  flags: MergeFlags,
+): Promise<MergeOutcome> {
+  const alternatives = (c: Conflict): string[][] => {
+    // a one-column key or foreign key is usually written on its column (`references:`, `unique: true`)
+    if (c.path[0] !== 'tables' || !['foreignKeys', 'uniques', 'primaryKey', 'checks'].includes(c.path[2] ?? ''))
+      return [];
+    for (const s of [m.merged.schema, m.ours.schema, m.theirs.schema]) {
+      const cols = (getAt(s, c.path) as { columns?: readonly string[] } | undefined)?.columns;
+      if (cols?.length === 1) return [['tables', c.path[1]!, 'columns', cols[0]!]];
+    }
+    return [];
+  };
+  const sides = { base: m.baseFiles, ours: m.ours.files, theirs: m.theirs.files };
+  const marked = markConflicts(m.files, o.conflicts, sides, { alternatives });
+  const state: MergeState = {
+    base: m.base,
+    ours: m.ours.id,
+    theirs: m.theirs.id,
+    branch: o.branch,
+    message: o.message,
+    conflicts: o.conflicts,
+    written: marked.map((f) => f.path),
+    ...(flags.viaGit ? { git: true, writtenDigest: digestFiles(marked) } : {}),
+  };
+  await mergeSwitch(root, store, {
+    step: 'conflict',
+    files: marked,
+    from: m.ours.id,
+    to: m.ours.id,
+    states: [
+      { name: MERGE_STATE_NAME, text: JSON.stringify(state, null, 2) + '\n' },
+      { name: MERGE_HEAD_STATE, text: m.theirs.id + '\n' },
+    ],
+  });
+  const changed = marked.filter((f) => m.ours.files.find((x) => x.path === f.path)?.text !== f.text).map((f) => f.path);
+  return {
+    status: 'conflict',
+    base: m.base,
+    ours: m.ours.id,
+    theirs: m.theirs.id,
+    conflicts: o.conflicts,
+    marked: [...new Set(findMarkers(marked).map((l) => l.file))],
+    files: changed,
+  };
 }
 
 /** commitMerge writes the two-parent merge commit (migrations from both parents), then moves HEAD and rewrites
