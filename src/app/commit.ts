@@ -9,6 +9,7 @@ import { emptySchema } from '../model/types.js';
 import { cacheDir, schemaHashOf, type Store } from '../store/index.js';
 import { amendedSql, edgeBase } from '../history/amend.js';
 import type { Verifier } from '../pg/offload.js';
+import type { VerifyResult } from '../pg/verify.js';
 import { objectCount } from '../pg/images.js';
 import { SPLIT_BELOW } from '../pg/prove.js';
 import { failingSteps, refuseFailingOnData, type FailingStep } from './datafail.js';
@@ -76,6 +77,21 @@ export interface CommitOutcome {
   readonly textOnly: boolean;
 }
 
+/** CommitEdge is what a commit of schema/ stores: its parent, message, files and the edge from the parent (with
+ * its online form when that differs, to be proven with it). */
+interface CommitEdge {
+  readonly head: { id: string; hash: string } | undefined;
+  readonly amended: string | undefined;
+  readonly message: string;
+  readonly working: LoadedRev;
+  /** textOnly: the schema equals its parent's (comments or formatting only): no migration is proven. */
+  readonly textOnly: boolean;
+  readonly edge: PreparedEdge;
+  readonly edges: PreparedEdge[];
+  /** helper: the second verifier, when the edge is small enough to split its proof (prove.ts: splitTarget). */
+  readonly helper: Verifier | undefined;
+}
+
 /** commitWorking commits schema/ under the store lock: refuses what it must (exit 1/2), proves, then writes. */
 export async function commitWorking(start: string, req: CommitRequest): Promise<CommitOutcome> {
   const { root, store } = await openProject(start);
@@ -88,97 +104,118 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
         exit: 2,
       });
     }
-    const tip = await headHash(store);
-    // the edge starts at HEAD, or at HEAD's parent when HEAD is being amended
-    const { head, amended, message } = await edgeBase(store, tip, Boolean(req.amend), req.message);
-    const parentSchema = head ? await store.readSchema(head.id) : emptySchema();
-    // A small edge is proven on two workers: the first restores the source as an earlier proof built it (its
-    // image) while schema/ is read, the helper builds the target (prove.ts: splitTarget). Otherwise the first
-    // worker restores an empty database, as the proof starts there.
-    const helper = req.verifier && head && objectCount(parentSchema) < SPLIT_BELOW ? req.helper : undefined;
-    if (!helper) void req.helper?.close(); // its spare database would only take CPU from the proof
-    req.verifier?.prepare(cacheDir(root), helper ? head?.hash : undefined);
-    const working = await loadWorking(root);
-    let hand = req.hand;
-    const kept = amended && hand.up === undefined ? await amendedSql(store, amended, working.hash) : undefined;
-    if (kept) hand = kept;
-    const textOnly =
-      head && head.hash === working.hash
-        ? await sameSchemaKind(store, head.id, working, hand.up, amended, message)
-        : false;
-    // of the snapshot as read (the cache key must follow the content)
-    const fromHash = await schemaHashOf(parentSchema);
-    if (!head && working.hash === fromHash && hand.up === undefined) {
-      throw negative(
-        'nothing-to-commit',
-        'nothing to commit: schema/ declares no objects yet',
-        'declare some objects in schema/*.yaml first',
-      );
-    }
-    const edge = prepareEdge(
-      { id: head?.id ?? '', schema: parentSchema, hash: fromHash },
-      { schema: working.schema, hash: working.hash },
-      hand,
-      working.files,
-    );
-    refuseDestructive([edge], req.allowDestructive, 'commit again');
-    // the online form upgrade --online will run is proven with the commit (the store keeps the one-transaction form)
-    const edges = (await onlineSettings(root, req.online)).enabled ? withOnlineForm(edge, hand, working.files) : [edge];
-    if (req.verifier) req.note?.(`verifying the migration from ${head ? shortId(head.id) : 'nothing'} in PGlite...`);
+    const c = await commitEdge(root, store, req);
+    if (req.verifier)
+      req.note?.(`verifying the migration from ${c.head ? shortId(c.head.id) : 'nothing'} in PGlite...`);
     // The proof runs on the worker thread while this one prepares the commit's objects
     // a small edge's target side runs on a second worker (prove.ts: splitTarget)
     const proof =
-      req.verifier && !textOnly
-        ? proveEdgesOf(edges, {
+      req.verifier && !c.textOnly
+        ? proveEdgesOf(c.edges, {
             cacheDir: cacheDir(root),
             started: req.verifier,
-            ...(helper && !textOnly ? { helper } : {}),
+            ...(c.helper ? { helper: c.helper } : {}),
             ...(req.onProgress ? { onProgress: req.onProgress } : {}),
           })
         : undefined;
     proof?.catch(() => undefined); // awaited below; this only keeps an early throw here from leaving it unhandled
     const prepared = await store
       .prepareCommit({
-        message,
-        parents: head ? [head.id] : [],
-        ...(amended ? { replaces: amended } : {}),
-        schema: working.schema,
-        files: working.files,
-        migrations: [edge.migration],
+        message: c.message,
+        parents: c.head ? [c.head.id] : [],
+        ...(c.amended ? { replaces: c.amended } : {}),
+        schema: c.working.schema,
+        files: c.working.files,
+        migrations: [c.edge.migration],
       })
       .catch((e: unknown) => {
         req.onProofEnd?.(); // the error starts on a clean line
         throw e;
       });
     const results = proof ? await proof.finally(() => req.onProofEnd?.()) : undefined;
-    if (results) await refuseFailedProofs(edges, results, 'commit', working.files);
-    const failsOnData = results ? failingSteps([edge], results.slice(0, 1)) : [];
+    if (results) await refuseFailedProofs(c.edges, results, 'commit', c.working.files);
+    const failsOnData = results ? failingSteps([c.edge], results.slice(0, 1)) : [];
     refuseFailingOnData(failsOnData, Boolean(req.allowEmptyOnly), 'commit again');
-    if (amended) await store.writeState('ORIG_HEAD', amended + '\n');
+    if (c.amended) await store.writeState('ORIG_HEAD', c.amended + '\n');
     const id = await prepared.write();
-    const branch = await store.currentBranch();
-    const res = results?.[0];
-    const result: CommitResult = {
-      id,
-      branch: branch ?? null,
-      message,
-      schemaHash: working.hash,
-      parents: head ? [head.id] : [],
-      migrations: [
-        {
-          parent: edge.parent,
-          steps: edge.steps,
-          renames: edge.renames,
-          handEdited: edge.handEdited,
-          verified: res !== undefined,
-          ...(res ? { verifyMs: res.ms } : {}),
-          ...(failsOnData.length ? { failsOnData } : {}),
-          ...(edges[1] ? { online: { steps: edges[1].steps, verified: results?.[1] !== undefined } } : {}),
-        },
-      ],
-    };
-    return { result, textOnly, ...(amended ? { amended } : {}) };
+    const branch = (await store.currentBranch()) ?? null;
+    const result = commitResult(id, branch, c, results, failsOnData);
+    return { result, textOnly: c.textOnly, ...(c.amended ? { amended: c.amended } : {}) };
   });
+}
+
+/**
+ * commitEdge reads schema/ and plans the edge a commit stores, refusing what needs consent (destructive steps) or
+ * has nothing to commit. The verifier restores the proof's source database meanwhile: a small edge is proven on two
+ * workers, the first restoring the source as an earlier proof built it (its image) while schema/ is read, the
+ * helper building the target; otherwise the first worker restores an empty database, as the proof starts there.
+ */
+async function commitEdge(root: string, store: Store, req: CommitRequest): Promise<CommitEdge> {
+  const tip = await headHash(store);
+  // the edge starts at HEAD, or at HEAD's parent when HEAD is being amended
+  const { head, amended, message } = await edgeBase(store, tip, Boolean(req.amend), req.message);
+  const parentSchema = head ? await store.readSchema(head.id) : emptySchema();
+  const helper = req.verifier && head && objectCount(parentSchema) < SPLIT_BELOW ? req.helper : undefined;
+  if (!helper) void req.helper?.close(); // its spare database would only take CPU from the proof
+  req.verifier?.prepare(cacheDir(root), helper ? head?.hash : undefined);
+  const working = await loadWorking(root);
+  let hand = req.hand;
+  const kept = amended && hand.up === undefined ? await amendedSql(store, amended, working.hash) : undefined;
+  if (kept) hand = kept;
+  const textOnly =
+    head && head.hash === working.hash
+      ? await sameSchemaKind(store, head.id, working, hand.up, amended, message)
+      : false;
+  // of the snapshot as read (the cache key must follow the content)
+  const fromHash = await schemaHashOf(parentSchema);
+  if (!head && working.hash === fromHash && hand.up === undefined) {
+    throw negative(
+      'nothing-to-commit',
+      'nothing to commit: schema/ declares no objects yet',
+      'declare some objects in schema/*.yaml first',
+    );
+  }
+  const edge = prepareEdge(
+    { id: head?.id ?? '', schema: parentSchema, hash: fromHash },
+    { schema: working.schema, hash: working.hash },
+    hand,
+    working.files,
+  );
+  refuseDestructive([edge], req.allowDestructive, 'commit again');
+  // the online form upgrade --online will run is proven with the commit (the store keeps the one-transaction form)
+  const edges = (await onlineSettings(root, req.online)).enabled ? withOnlineForm(edge, hand, working.files) : [edge];
+  return { head, amended, message, working, textOnly, edge, edges, helper: textOnly ? undefined : helper };
+}
+
+/** commitResult is the --json result of a written commit: its edge, and how its proof went. */
+function commitResult(
+  id: string,
+  branch: string | null,
+  c: CommitEdge,
+  results: readonly VerifyResult[] | undefined,
+  failsOnData: readonly FailingStep[],
+): CommitResult {
+  const res = results?.[0];
+  const { edge, edges } = c;
+  return {
+    id,
+    branch,
+    message: c.message,
+    schemaHash: c.working.hash,
+    parents: c.head ? [c.head.id] : [],
+    migrations: [
+      {
+        parent: edge.parent,
+        steps: edge.steps,
+        renames: edge.renames,
+        handEdited: edge.handEdited,
+        verified: res !== undefined,
+        ...(res ? { verifyMs: res.ms } : {}),
+        ...(failsOnData.length ? { failsOnData } : {}),
+        ...(edges[1] ? { online: { steps: edges[1].steps, verified: results?.[1] !== undefined } } : {}),
+      },
+    ],
+  };
 }
 
 /** withOnlineForm adds the edge's online form (plan/online.ts) when it differs from the stored one, to be proven with it. */
