@@ -138,6 +138,7 @@ const TABLE_FIELDS: FieldPlan<Table> = {
   partitionOf: 'attr',
   inherits: 'attr',
   unlogged: 'attr',
+  tablespace: 'attr',
   with: 'attr',
   replicaIdentity: 'attr',
   replicaIdentityIndex: 'attr',
@@ -160,6 +161,7 @@ const VIEW_FIELDS: FieldPlan<View> = {
   columnComments: 'attr',
   comment: 'attr',
   grants: 'attr',
+  tablespace: 'attr',
   owner: 'attr',
 };
 

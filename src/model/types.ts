@@ -295,6 +295,8 @@ export interface Index {
   readonly where?: string;
   readonly with?: Readonly<Record<string, string>>; // storage parameters
   readonly nullsNotDistinct?: boolean;
+  /** tablespace: TABLESPACE of the index; omitted = the database's default. */
+  readonly tablespace?: string;
   readonly comment?: string;
   readonly renamedFrom?: string;
 }
@@ -363,6 +365,8 @@ export interface Table {
   readonly replicaIdentity?: 'full' | 'nothing' | 'index';
   readonly replicaIdentityIndex?: string;
   readonly unlogged?: boolean;
+  /** tablespace: TABLESPACE of the table (of a partitioned table: its partitions' default); omitted = the database's default. */
+  readonly tablespace?: string;
   /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */
   readonly grants?: Grants;
   /** owner: the owning role, when the project manages it (absent = not managed). */
@@ -384,6 +388,8 @@ export interface View {
   readonly indexes?: Readonly<Record<string, Index>>;
   readonly triggers?: Readonly<Record<string, Trigger>>; // INSTEAD OF triggers on views
   readonly columnComments?: Readonly<Record<string, string>>;
+  /** tablespace: TABLESPACE of a materialized view; omitted = the database's default. */
+  readonly tablespace?: string;
   /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */
   readonly grants?: Grants;
   /** owner: the owning role, when the project manages it (absent = not managed). */

@@ -1,4 +1,5 @@
 /** A table's keys, checks, foreign keys, exclusion constraints and indexes (table level; column-level forms are in column.ts). */
+import { readTablespace } from './grants.js';
 import type { FkAction, IndexElement } from '../model/types.js';
 import { KEYS } from './keys.js';
 import type { Ctx, Keyed, Node } from './node.js';
@@ -341,6 +342,7 @@ export function parseIndex(
     }
   }
   ix.nullsNotDistinct = readBool(ctx, k, 'nulls_not_distinct');
+  ix.tablespace = readTablespace(ctx, k, 'an index');
   ix.comment = readText(ctx, k, 'comment');
   ix.renamedFrom = readName(ctx, k, 'renamed_from');
   return undef(ix);

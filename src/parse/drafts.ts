@@ -67,6 +67,7 @@ export interface DraftTable {
         | 'comment'
         | 'grants'
         | 'owner'
+        | 'tablespace'
         | 'renamedFrom'
       >
     >

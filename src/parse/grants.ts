@@ -122,6 +122,17 @@ export function readOwner(ctx: Ctx, k: Keyed, what: string): string | undefined 
   return role;
 }
 
+/**
+ * readTablespace reads the optional `tablespace:` of a table, index or materialized view; `pg_default` is the
+ * database's default (what PostgreSQL records as none when the database uses it), so it reads as absent.
+ */
+export function readTablespace(ctx: Ctx, k: Keyed, what: string): string | undefined {
+  const e = k.get('tablespace');
+  if (!e) return undefined;
+  const ts = ctx.name(e.value, `\`tablespace\` of ${what}`);
+  return ts === 'pg_default' ? undefined : ts;
+}
+
 /** parseDefaultPrivileges reads the top-level `default_privileges:` list; `add` reports duplicates. */
 export function parseDefaultPrivileges(
   ctx: Ctx,

@@ -1,6 +1,6 @@
 /** The `tables:` section: columns (short and long forms) and everything that hangs off a table. */
 import { KEYS } from './keys.js';
-import { readGrants, readOwner, readReplicaIdentity, readStorageParams } from './grants.js';
+import { readGrants, readOwner, readReplicaIdentity, readStorageParams, readTablespace } from './grants.js';
 import type { Ctx, Keyed, Entry, Node, Scalar } from './node.js';
 import { isNull, mapOrNothing, readBool, readName, readText, refId, type ParsedId } from './common.js';
 import { undef, type DraftTable } from './drafts.js';
@@ -59,6 +59,7 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
   r.comment = readText(ctx, k, 'comment');
   r.grants = readGrants(ctx, k, 'table', `table \`${id.id}\``);
   r.owner = readOwner(ctx, k, `table \`${id.id}\``);
+  r.tablespace = readTablespace(ctx, k, `table \`${id.id}\``);
   r.renamedFrom = readName(ctx, k, 'renamed_from');
   if (k.has('partition_by')) r.partitionBy = parsePartitionBy(ctx, k.get('partition_by')!.value);
   if (r.partitionBy?.key)

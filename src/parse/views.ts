@@ -1,6 +1,6 @@
 /** The `views:` section: plain and materialized views, their indexes, triggers and column comments. */
 import { KEYS } from './keys.js';
-import { readGrants, readOwner } from './grants.js';
+import { readGrants, readOwner, readTablespace } from './grants.js';
 import type { Ctx, Keyed, Node } from './node.js';
 import { readBool, readName, readText, type ParsedId } from './common.js';
 import { undef } from './drafts.js';
@@ -34,6 +34,14 @@ export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView 
     at,
   };
   v.materialized = readBool(ctx, k, 'materialized');
+  v.tablespace = readTablespace(ctx, k, what);
+  if (v.tablespace !== undefined && !v.materialized)
+    ctx.error(
+      'invalid-value',
+      k.get('tablespace')!.value,
+      `${what} is not materialized and stores nothing, so it has no tablespace`,
+      'remove `tablespace`, or add `materialized: true`',
+    );
   if (k.has('columns')) v.columns = ctx.texts(k.get('columns')!.value, '`columns`');
   if (k.has('options')) {
     const om = ctx.map(k.get('options')!.value, '`options`');

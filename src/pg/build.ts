@@ -40,8 +40,40 @@ export function rolesOf(...schemas: readonly Schema[]): string[] {
   return [...out].sort();
 }
 
-/** ensureRoles creates the roles policies name in a scratch database (already existing roles are fine). */
+/** tablespacesOf lists the tablespaces the schemas name (tables, their indexes, materialized views and theirs). */
+export function tablespacesOf(...schemas: readonly Schema[]): string[] {
+  const out = new Set<string>();
+  for (const s of schemas)
+    for (const r of [...Object.values(s.tables), ...Object.values(s.views)]) {
+      if (r.tablespace !== undefined) out.add(r.tablespace);
+      for (const ix of Object.values(r.indexes ?? {})) if (ix.tablespace !== undefined) out.add(ix.tablespace);
+    }
+  return [...out].sort();
+}
+
+/**
+ * ensureTablespaces creates the tablespaces the schemas name in a scratch database, in place (inside the data
+ * directory, `allow_in_place_tablespaces`): PGlite has no other disk, so verification proves the catalog and the data
+ * moving between tablespaces, never where a server keeps them. Like roles, tablespaces are cluster objects schemaver
+ * never creates on a server.
+ */
+export async function ensureTablespaces(db: Driver, ...schemas: readonly Schema[]): Promise<void> {
+  const want = tablespacesOf(...schemas);
+  if (!want.length) return;
+  const have = await db.query<{ n: string }>(`SELECT spcname::text AS n FROM pg_catalog.pg_tablespace`);
+  const missing = want.filter((t) => !have.some((h) => h.n === t));
+  if (!missing.length) return;
+  await db.exec('SET allow_in_place_tablespaces = on');
+  try {
+    for (const t of missing) await db.exec(`CREATE TABLESPACE ${quoteIdent(t)} LOCATION ''`);
+  } finally {
+    await db.exec('RESET allow_in_place_tablespaces');
+  }
+}
+
+/** ensureRoles creates the roles policies name in a scratch database (already existing roles are fine), and the tablespaces it names. */
 export async function ensureRoles(db: Driver, ...schemas: readonly Schema[]): Promise<void> {
+  await ensureTablespaces(db, ...schemas);
   for (const r of rolesOf(...schemas)) {
     await db
       .exec(`DO $sv$ BEGIN CREATE ROLE ${quoteIdent(r)}; EXCEPTION WHEN duplicate_object THEN NULL; END $sv$`)

@@ -174,7 +174,7 @@ function planDefaultPrivilege(
   });
 }
 
-const STORAGE_ATTRS = new Set(['with', 'replicaIdentity', 'replicaIdentityIndex']);
+const STORAGE_ATTRS = new Set(['with', 'replicaIdentity', 'replicaIdentityIndex', 'tablespace']);
 
 /** planTableStorage drafts the steps of changed storage parameters and replica identity of a table. */
 function planTableStorage(ctx: PlanContext, c: AlterChange & { kind: 'table' }): void {
@@ -188,6 +188,14 @@ function planTableStorage(ctx: PlanContext, c: AlterChange & { kind: 'table' }):
       object: c.id,
       sql: storageParamsSql('TABLE', T, a.with, b.with),
       reverse: storageParamsSql('TABLE', T, b.with, a.with),
+    });
+  if (c.attrs.some((x) => x.attr === 'tablespace'))
+    emit(ctx, {
+      phase: PHASE.alterTable,
+      what: `move table ${c.id} to tablespace ${b.tablespace ?? 'pg_default'}`,
+      object: c.id,
+      sql: [`ALTER TABLE ${T} SET TABLESPACE ${quoteIdent(b.tablespace ?? 'pg_default')}`],
+      reverse: [`ALTER TABLE ${T} SET TABLESPACE ${quoteIdent(a.tablespace ?? 'pg_default')}`],
     });
   if (c.attrs.some((x) => x.attr === 'replicaIdentity' || x.attr === 'replicaIdentityIndex'))
     emit(ctx, {

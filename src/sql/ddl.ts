@@ -283,7 +283,7 @@ export function createTable(
     }
     const head = `CREATE${t.unlogged ? ' UNLOGGED' : ''} TABLE ${rel(id)} PARTITION OF ${rel(t.partitionOf.parent)}`;
     const part = t.partitionBy ? ` PARTITION BY ${t.partitionBy.strategy.toUpperCase()} (${t.partitionBy.key})` : '';
-    return `${head}${items.length ? ` (\n  ${items.join(',\n  ')}\n)` : ''} ${boundSql(t.partitionOf.bound)}${part}`;
+    return `${head}${items.length ? ` (\n  ${items.join(',\n  ')}\n)` : ''} ${boundSql(t.partitionOf.bound)}${part}${tablespaceSql(t.tablespace)}`;
   }
   for (const c of t.columns) body.push(columnDef(c, ty));
   for (const c of inlineConstraints(t)) body.push(constraintDef(c));
@@ -291,7 +291,12 @@ export function createTable(
   let s = `CREATE${t.unlogged ? ' UNLOGGED' : ''} TABLE ${rel(id)} (\n  ${body.join(',\n  ')}\n)`;
   if (t.inherits?.length) s += ` INHERITS (${t.inherits.map(rel).join(', ')})`;
   if (t.partitionBy) s += ` PARTITION BY ${t.partitionBy.strategy.toUpperCase()} (${t.partitionBy.key})`;
-  return s;
+  return s + tablespaceSql(t.tablespace);
+}
+
+/** tablespaceSql writes the ` TABLESPACE name` clause of a table, index or materialized view (nothing for the default). */
+export function tablespaceSql(tablespace: string | undefined): string {
+  return tablespace === undefined ? '' : ` TABLESPACE ${quoteIdent(tablespace)}`;
 }
 
 /** boundSql writes a partition bound: `FOR VALUES ...` or `DEFAULT`. */
@@ -359,6 +364,7 @@ export function createIndex(on: string, ix: Index): string[] {
       .map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`)
       .join(', ')})`;
   }
+  s += tablespaceSql(ix.tablespace);
   if (ix.where) s += ` WHERE (${ix.where})`;
   const out = [s];
   if (ix.comment !== undefined) out.push(commentOn('INDEX', indexRef(on, ix.name), ix.comment));
@@ -453,6 +459,7 @@ export function createView(id: string, v: View): string[] {
       .map(([k, val]) => `${quoteIdent(k)} = ${quoteLiteral(val)}`)
       .join(', ')})`;
   }
+  if (v.materialized) s += tablespaceSql(v.tablespace);
   s += ` AS\n${v.query.trim().replace(/;+\s*$/, '')}`;
   const out = [s];
   for (const ix of Object.values(v.indexes ?? {})) out.push(...createIndex(id, ix));

@@ -64,6 +64,7 @@ export function tableTree(e: Emitter, id: string, t: Table): Obj {
   if (t.partitionOf) o['partition_of'] = { parent: t.partitionOf.parent, bound: t.partitionOf.bound };
   put(o, 'inherits', t.inherits ? [...t.inherits] : undefined);
   flag(o, 'unlogged', t.unlogged);
+  put(o, 'tablespace', t.tablespace);
   if (t.with) o['with'] = Object.fromEntries(Object.entries(t.with).map(([k, v]) => [k, paramValue(v)]));
   if (t.replicaIdentity === 'index' && t.replicaIdentityIndex !== undefined)
     o['replica_identity'] = { index: t.replicaIdentityIndex };

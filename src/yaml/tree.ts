@@ -155,6 +155,7 @@ export function indexTree(ix: Index, columns: readonly string[]): YamlTree {
     !ix.where &&
     !ix.with &&
     !ix.nullsNotDistinct &&
+    !ix.tablespace &&
     !ix.comment &&
     !ix.renamedFrom;
   if (els.every((e) => e.column !== undefined)) {
@@ -170,6 +171,7 @@ export function indexTree(ix: Index, columns: readonly string[]): YamlTree {
   put(o, 'where', ix.where);
   put(o, 'with', ix.with ? { ...ix.with } : undefined);
   flag(o, 'nulls_not_distinct', ix.nullsNotDistinct);
+  put(o, 'tablespace', ix.tablespace);
   put(o, 'comment', ix.comment);
   put(o, 'renamed_from', ix.renamedFrom);
   return o;
@@ -284,6 +286,7 @@ export function sequenceTree(s: Sequence): YamlTree {
 export function viewTree(e: Emitter, id: string, v: View): YamlTree {
   const o: Obj = { query: v.query };
   flag(o, 'materialized', v.materialized);
+  put(o, 'tablespace', v.tablespace);
   put(o, 'columns', v.columns ? [...v.columns] : undefined);
   put(o, 'options', v.options ? { ...v.options } : undefined);
   const cols = v.columns ?? [];

@@ -95,3 +95,40 @@ describe('owners', () => {
     }
   });
 });
+
+describe('tablespaces', () => {
+  it('parse (pg_default = none, none on a plain view), read back from an in-place tablespace, YAML round trip', async () => {
+    const text = `tables:
+  t: { tablespace: archive, columns: { id: bigint }, indexes: { t_id: { columns: [id], tablespace: archive } } }
+  u: { tablespace: pg_default, columns: { id: bigint } }
+views:
+  mv: { query: "SELECT 1 AS a", materialized: true, tablespace: archive }
+`;
+    const s = parse(text).schema!;
+    expect(s.tables['t']!.tablespace).toBe('archive');
+    expect(s.tables['u']!.tablespace).toBeUndefined();
+    const bad = parse('views:\n  v: { query: "SELECT 1", tablespace: archive }\n');
+    expect(bad.issues.map((i) => i.message).join()).toContain('has no tablespace');
+    const db = await freshPglite();
+    try {
+      await ensureRoles(db, s); // creates `archive` in place
+      for (const step of planMigration(emptySchema(), s).steps) await db.exec(step.sql!.join(';\n'));
+      const read = (await introspect(db)).schema;
+      expect(read.tables['t']!.tablespace).toBe('archive');
+      expect(read.tables['t']!.indexes['t_id']!.tablespace).toBe('archive');
+      expect(read.views['mv']!.tablespace).toBe('archive');
+      expect(read.tables['u']!.tablespace).toBeUndefined();
+      expect(
+        canonicalJson(
+          parse(
+            writeSchemaYaml(read)
+              .map((f) => f.text)
+              .join('\n'),
+          ).schema,
+        ),
+      ).toBe(canonicalJson(read));
+    } finally {
+      await db.close();
+    }
+  });
+});

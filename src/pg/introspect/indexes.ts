@@ -30,7 +30,7 @@ export interface IndexRow {
   readonly comment: string | null;
   readonly contype: string | null;
   readonly attached: boolean;
-  readonly tablespace: boolean;
+  readonly tablespace: string | null;
   readonly clustered: boolean;
 }
 
@@ -51,7 +51,7 @@ export async function readIndexes(ctx: Ctx, cols: ReadonlyMap<string, ColRow>): 
       (SELECT co.contype::text FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid
          AND co.contype IN ('p', 'u', 'x') LIMIT 1) AS contype,
       EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid) AS attached,
-      ic.reltablespace <> 0 AS tablespace, i.indisclustered AS clustered
+      (SELECT spcname FROM pg_tablespace WHERE oid = ic.reltablespace)::text AS tablespace, i.indisclustered AS clustered
     FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam
     WHERE c.relkind IN ('r', 'p', 'm') AND ${inRels(ctx)}
@@ -142,7 +142,7 @@ export function indexOf(ctx: Ctx, relId: string, r: IndexRow): Index {
   if (w) idx.with = w;
   if (r.nnd) idx.nullsNotDistinct = true;
   if (r.comment !== null) idx.comment = r.comment;
-  if (r.tablespace) unsupported(ctx, `tablespace of index ${r.name} on ${relId}`);
+  if (r.tablespace !== null) idx.tablespace = r.tablespace;
   if (r.clustered) unsupported(ctx, `CLUSTER ON index ${r.name} of ${relId}`);
   return idx;
 }

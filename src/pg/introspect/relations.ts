@@ -45,7 +45,7 @@ export interface RelRow {
   readonly options: string[] | null;
   readonly typed: boolean;
   readonly replident: string;
-  readonly tablespace: boolean;
+  readonly tablespace: string | null;
   readonly am: string | null;
   readonly viewdef: string | null;
   readonly populated: boolean;
@@ -61,7 +61,7 @@ export async function readRelations(ctx: Ctx): Promise<RelRow[]> {
       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid, true) END AS bound,
       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey,
       c.reloptions::text[] AS options,
-      c.reloftype <> 0 AS typed, c.relreplident::text AS replident, c.reltablespace <> 0 AS tablespace,
+      c.reloftype <> 0 AS typed, c.relreplident::text AS replident, (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace)::text AS tablespace,
       am.amname::text AS am, c.relispopulated AS populated,
       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS viewdef
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_am am ON am.oid = c.relam
@@ -418,7 +418,7 @@ export function tableOf(ctx: Ctx, relId: string, r: RelRow): Mutable<Table> {
   if (r.replident === 'f') t.replicaIdentity = 'full';
   else if (r.replident === 'n') t.replicaIdentity = 'nothing';
   else if (r.replident === 'i') t.replicaIdentity = 'index'; // the index: readPrivileges (it reads pg_index)
-  if (r.tablespace) unsupported(ctx, `tablespace of table ${relId}`);
+  if (r.tablespace !== null) t.tablespace = r.tablespace;
   if (r.am && r.am !== 'heap') unsupported(ctx, `access method ${r.am} of table ${relId}`);
   return t;
 }
@@ -437,7 +437,7 @@ export function viewOf(ctx: Ctx, relId: string, r: RelRow, cols: readonly ColRow
   }
   if (Object.keys(comments).length) v.columnComments = comments;
   if (r.comment !== null) v.comment = r.comment;
-  if (r.tablespace) unsupported(ctx, `tablespace of materialized view ${relId}`);
+  if (r.tablespace !== null) v.tablespace = r.tablespace;
   return v;
 }
 
