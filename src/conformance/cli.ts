@@ -1,6 +1,7 @@
 /**
- * `npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N]`: runs conformance files and
- * prints the pass rates (up, down, both), time, and failures grouped by cause.
+ * `npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N] [--online]`: runs conformance
+ * files and prints the pass rates (up, down, both), time, and failures grouped by cause. `--online` proves the
+ * online-safe plans (`upgrade --online`'s) instead of the classic ones.
  */
 import path from 'node:path';
 import { formatSummary, runConformance, summarize } from './index.js';
@@ -12,6 +13,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let out: string | undefined;
   let filter: string | undefined;
   let jobs = 2;
+  let online = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const val = () => {
@@ -22,19 +24,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (a === '--out') out = val();
     else if (a === '--filter') filter = val();
     else if (a === '--jobs') jobs = Math.max(1, parseInt(val(), 10) || 1);
+    else if (a === '--online') online = true;
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N]\n');
+      process.stdout.write('usage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N] [--online]\n');
       return 0;
     } else if (a.startsWith('--')) {
       process.stderr.write(
-        `error: unknown flag ${a}\nusage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N]\n`,
+        `error: unknown flag ${a}\nusage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N] [--online]\n`,
       );
       return 2;
     } else files.push(a);
   }
   if (!files.length) {
     process.stderr.write(
-      'error: give at least one cases file (.jsonl)\nusage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N]\n',
+      'error: give at least one cases file (.jsonl)\nusage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N] [--online]\n',
     );
     return 2;
   }
@@ -47,6 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       out: dir,
       filter,
       jobs,
+      online,
       onResult: (_r, done, total) => {
         if (tty) process.stderr.write(`\r${path.basename(file)}: ${done}/${total}`);
       },

@@ -18,6 +18,8 @@ export interface ConformanceOptions {
   readonly out?: string;
   readonly filter?: string;
   readonly jobs?: number;
+  /** online: prove each case's online-safe plan (plan/online.ts) instead of the classic one. */
+  readonly online?: boolean;
   /** onResult is called as each case finishes (progress). */
   readonly onResult?: (r: CaseResult, done: number, total: number) => void;
 }
@@ -67,7 +69,7 @@ export async function runCases(cases: readonly Case[], opts: ConformanceOptions 
       { length: jobs },
       () =>
         new Promise<void>((resolve, reject) => {
-          const w = new Worker(workerUrl, { workerData: { extensions } });
+          const w = new Worker(workerUrl, { workerData: { extensions, online: opts.online === true } });
           let current = -1;
           const feed = () => {
             if (next >= cases.length) {

@@ -11,8 +11,10 @@ import { diffSchemas } from '../diff/index.js';
 import { compareSchemas } from '../pg/compare.js';
 import { catalogFingerprint, fingerprintDiff } from '../pg/fingerprint.js';
 import { planMigration, renderDown, renderUp } from '../plan/index.js';
+import { onlinePlan, renderOnline } from '../plan/online.js';
 import { applyRenameHints, findRenameHints } from './hints.js';
 import { quoteIdent } from '../sql/quote.js';
+import { isNonTransactional } from '../sql/online.js';
 import { changedUnmanaged } from '../model/objects.js';
 
 /** Case is one line of a conformance file. */
@@ -96,15 +98,20 @@ async function load(db: Driver, c: Case, ddl: string): Promise<void> {
 /** CREATE_ROLE finds the roles a script creates (name as written: quoted or a plain word). */
 const CREATE_ROLE = /\bCREATE\s+(?:ROLE|USER|GROUP)\s+("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)/gi;
 
-/** applySteps runs each step on its own (so a new enum value is committed before a later step uses it). */
+/**
+ * applySteps runs each step on its own (so a new enum value is committed before a later step uses it); a step that
+ * cannot run in a transaction (an online plan's CONCURRENTLY or batched backfill) runs statement by statement, as
+ * the online deploy runs it.
+ */
 async function applySteps(
   db: Driver,
-  steps: readonly { what: string; sql: readonly string[] | null }[],
+  steps: readonly { what: string; sql: readonly string[] | null; transactional?: boolean }[],
 ): Promise<string | undefined> {
   for (const s of steps) {
     if (s.sql === null) return `irreversible step: ${s.what}`;
     try {
-      await db.exec(s.sql.map((x) => x + ';').join('\n'));
+      if (s.transactional === false) for (const x of s.sql) await db.exec(x);
+      else await db.exec(s.sql.map((x) => x + ';').join('\n'));
     } catch (e) {
       return `step "${s.what}" failed: ${(e as Error).message}`;
     }
@@ -116,6 +123,11 @@ function first(lines: readonly string[], n = 4): string {
   return lines.slice(0, n).join('; ') + (lines.length > n ? `; ... (${lines.length - n} more)` : '');
 }
 
+/** RunOptions: `online` proves the online-safe form of each plan (plan/online.ts), as `--online` deploys it. */
+export interface RunOptions {
+  readonly online?: boolean;
+}
+
 /**
  * runCase proves one case; never throws (problems become `error` outcomes). A direction passes only when the
  * model comparison finds nothing AND PostgreSQL's catalog fingerprint (src/pg/fingerprint.ts) is identical.
@@ -125,6 +137,7 @@ export async function runCase(
   c: Case,
   introspect: Introspector,
   compare: Comparer = defaultCompare,
+  opts: RunOptions = {},
 ): Promise<CaseResult> {
   const t0 = Date.now();
   const done = (up: Outcome, down: Outcome, message: string, upSql = '', downSql = ''): CaseResult => ({
@@ -162,9 +175,11 @@ export async function runCase(
     const A = ra.schema;
     const B = applyRenameHints(rb.schema, findRenameHints(c.b));
     stage = 'plan';
-    const plan = planMigration(A, B);
-    const upSql = renderUp(plan);
-    const downSql = renderDown(plan);
+    const classic = planMigration(A, B);
+    const rewritten = opts.online ? onlinePlan(classic, A, B) : undefined;
+    const plan = rewritten?.online ? rewritten : classic;
+    const upSql = rewritten?.online ? renderOnline(plan, 'up') : renderUp(plan);
+    const downSql = rewritten?.online ? renderOnline(plan, 'down') : renderDown(plan);
     stage = 'up';
     let up: Outcome = 'pass';
     let message = '';
@@ -191,7 +206,12 @@ export async function runCase(
       await load(db, c, c.b);
     }
     const reverse: Step[] = [...plan.steps].reverse();
-    const undo = reverse.map((s) => ({ what: `undo ${s.what}`, sql: s.reverse }));
+    // an undo of a step outside a transaction (DROP INDEX CONCURRENTLY) runs outside one too
+    const undo = reverse.map((s) => ({
+      what: `undo ${s.what}`,
+      sql: s.reverse,
+      transactional: !(s.reverse ?? []).some(isNonTransactional),
+    }));
     const proveDown = async (where: string): Promise<string | undefined> => {
       const downErr = await applySteps(db, undo);
       if (downErr) return `down${where}: ${downErr}`;

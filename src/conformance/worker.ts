@@ -11,11 +11,13 @@ import { runCase, type Case } from './run.js';
 /** WorkerInput is the workerData of a conformance worker. */
 export interface WorkerInput {
   readonly extensions: readonly string[];
+  /** online: prove the online-safe plans (`--online`). */
+  readonly online?: boolean;
 }
 
 const port = parentPort;
 if (port) {
-  const { extensions } = workerData as WorkerInput;
+  const { extensions, online } = workerData as WorkerInput;
   const dbs = resettableDb(() => freshPglite({ extensions }));
   port.on('message', async (msg: { case?: Case; stop?: boolean }) => {
     if (msg.stop) {
@@ -23,7 +25,7 @@ if (port) {
       port.close();
       return;
     }
-    const result = await runCase(dbs, msg.case!, introspect);
+    const result = await runCase(dbs, msg.case!, introspect, undefined, { online: online === true });
     port.postMessage(result);
   });
   port.postMessage({ ready: true });

@@ -6,6 +6,12 @@
  *   may have left under its name (an INVALID index: the index does not exist in the source snapshot);
  * - foreign keys and checks are added NOT VALID, then validated in a step of their own (SHARE UPDATE EXCLUSIVE);
  * - SET NOT NULL goes through a validated CHECK (c IS NOT NULL), so PostgreSQL skips its scan, then the check goes;
+ * - a UNIQUE or PRIMARY KEY constraint gets its index built CONCURRENTLY under the constraint's name, then becomes
+ *   the constraint with ADD CONSTRAINT ... USING INDEX (a catalog update; a primary key's columns are NOT NULL by
+ *   then, through the validated check above, so PostgreSQL does not scan for NULLs under its lock);
+ * - a column type change that rewrites the table (int -> bigint) is left as it is, flagged `changing-column-type`:
+ *   the online form of it is expand/contract over several deploys with the application in between (see
+ *   keyRewrites and the README), which one migration cannot do for the application.
  * - a column with a volatile default is added without it, the default set for new rows, and existing rows filled in
  *   batches that each commit (a DO block outside a transaction), then made NOT NULL as above.
  *
@@ -14,7 +20,16 @@
  * nothing reads or writes them yet.
  */
 import type { Plan, Step } from '../model/plan.js';
-import type { CheckConstraint, Column, ForeignKey, Index, Schema, Table } from '../model/types.js';
+import type {
+  CheckConstraint,
+  Column,
+  ForeignKey,
+  Index,
+  PrimaryKey,
+  Schema,
+  Table,
+  UniqueConstraint,
+} from '../model/types.js';
 import { addConstraint, constraintComment, createIndex, defaultSql, indexRef, nameOf, rel } from '../sql/ddl.js';
 import { quoteIdent, sqlComment } from '../sql/quote.js';
 import { ONLINE_MARKER } from '../sql/online.js';
@@ -162,11 +177,14 @@ function rewriters(from: Schema, to: Schema, created: ReadonlySet<string>): Map<
           step(s, `validate ${kind} ${c.name} on ${tid}`, [validateSql(tid, c.name)], []),
         ];
       });
+    keyRewrites(out, tid, t);
     for (const fk of Object.values(t.foreignKeys)) constraint('foreign key', fk);
     for (const ck of Object.values(t.checks)) constraint('check', ck);
     for (const col of t.columns) columnRewrites(out, tid, t, col, from, ty);
   }
-  for (const [tid, t] of [...Object.entries(from.tables), ...Object.entries(to.tables)]) {
+  // an index dropped and created again under its name (a changed definition): undoing the drop builds the source's
+  // definition, so the source tables come last and win
+  for (const [tid, t] of [...Object.entries(to.tables), ...Object.entries(from.tables)]) {
     if (special(t) || created.has(tid)) continue;
     for (const ix of Object.values(t.indexes)) {
       if (ix.kind !== 'index') continue;
@@ -182,6 +200,52 @@ function rewriters(from: Schema, to: Schema, created: ReadonlySet<string>): Map<
     }
   }
   return out;
+}
+
+/** usingIndex writes ALTER TABLE ... ADD CONSTRAINT <name> UNIQUE|PRIMARY KEY USING INDEX <name> (timing kept). */
+export function usingIndex(table: string, c: PrimaryKey | UniqueConstraint): string {
+  const kind = c.kind === 'unique' ? 'UNIQUE' : 'PRIMARY KEY';
+  const timing = c.deferrable ? (c.initiallyDeferred ? ' DEFERRABLE INITIALLY DEFERRED' : ' DEFERRABLE') : '';
+  const name = quoteIdent(c.name);
+  return `ALTER TABLE ${rel(table)} ADD CONSTRAINT ${name} ${kind} USING INDEX ${name}${timing}`;
+}
+
+/**
+ * keyRewrites registers the online form of adding a UNIQUE or PRIMARY KEY constraint to a live table: the unique
+ * index built CONCURRENTLY under the constraint's name (what PostgreSQL would name it), then attached with USING
+ * INDEX. Temporal keys (WITHOUT OVERLAPS) need a GiST index, which USING INDEX does not take: they stay as they are.
+ */
+function keyRewrites(out: Map<string, Rewrite>, tid: string, t: Table): void {
+  const keys: (PrimaryKey | UniqueConstraint)[] = [...(t.primaryKey ? [t.primaryKey] : []), ...Object.values(t.uniques)];
+  for (const c of keys) {
+    const kind = c.kind === 'unique' ? 'unique' : 'primary key';
+    out.set(`add ${kind} ${c.name} on ${tid}`, (s) => {
+      if (c.withoutOverlaps) return undefined;
+      const ix: Index = {
+        kind: 'index',
+        name: c.name,
+        unique: true,
+        elements: c.columns.map((column) => ({ column })),
+        ...(c.include?.length ? { include: c.include } : {}),
+        ...(c.kind === 'unique' && c.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
+      };
+      return [
+        step(
+          s,
+          `create unique index ${c.name} on ${tid} (concurrently, for the ${kind})`,
+          concurrentIndex(tid, ix),
+          [dropConcurrently(tid, c.name)],
+          false,
+        ),
+        step(
+          s,
+          `add ${kind} ${c.name} on ${tid} (using index ${c.name})`,
+          [usingIndex(tid, c), ...constraintComment(tid, c)],
+          s.reverse ? [...s.reverse] : null,
+        ),
+      ];
+    });
+  }
 }
 
 /** columnRewrites registers the online forms of `add column` (volatile default) and `alter column` (SET NOT NULL). */

@@ -14,6 +14,10 @@ tables:
   teams:
     columns:
       id: { type: bigint, primary_key: true }
+  events:
+    columns:
+      id: bigint
+      at: timestamptz
   users:
     columns:
       id: { type: bigint, primary_key: true }
@@ -61,6 +65,24 @@ export const EDGES: readonly (readonly [string, string, readonly RegExp[]])[] = 
       'age: int\n      token: { type: uuid, nullable: false, default: { sql: gen_random_uuid() } }',
     ),
     [/ADD COLUMN token uuid;/, /SET DEFAULT gen_random_uuid\(\)/, /DO \$backfill\$/, /ALTER COLUMN token SET NOT NULL/],
+  ],
+  [
+    'unique',
+    BASE.replace('email: text', 'email: { type: text, unique: true }'),
+    [
+      /CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON public\.users \(email\)/,
+      /ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key/,
+    ],
+  ],
+  [
+    'primary key',
+    BASE.replace('      id: bigint\n      at: timestamptz', '      id: { type: bigint, primary_key: true }\n      at: timestamptz'),
+    [
+      /CHECK \(id IS NOT NULL\) NOT VALID/,
+      /ALTER COLUMN id SET NOT NULL/,
+      /CREATE UNIQUE INDEX CONCURRENTLY events_pkey ON public\.events \(id\)/,
+      /ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey/,
+    ],
   ],
   [
     'hostile names',
