@@ -11,13 +11,14 @@ import { planMigration, renderDown, renderUp, summarizeSteps } from '../plan/ind
 import { onlinePlan, renderOnline } from '../plan/online.js';
 import { onlineSettings } from '../app/config.js';
 import { cacheDir } from '../store/index.js';
+import { lintScript } from '../lint/index.js';
 import * as svc from '../review/index.js';
 
 /** Review prints what a reviewer of a schema change needs, as Markdown (a PR comment) or JSON. */
 export default class Review extends BaseCommand {
   static override summary =
     'Describe a schema change for review: changes, up/down SQL, hazards, proof, ERD (Markdown or JSON).';
-  static override description = `RANGE is A..B (default HEAD~1..HEAD; B may be WORKING; A..  means A..HEAD). The document lists the semantic changes, the up and down SQL (the migration stored with B's commit when it is an edge from A — what \`upgrade\` will run — else the plan between the snapshots), the hazards of every step (destructive, table rewrite, long lock, may fail on existing rows, irreversible), the proof in PGlite and its time (cached proofs are reused; --no-verify skips it), and a Mermaid ERD of the tables touched. Exit 1 when the proof fails. Post it as a pull-request comment from CI (README: CI).`;
+  static override description = `RANGE is A..B (default HEAD~1..HEAD; B may be WORKING; A..  means A..HEAD). The document lists the semantic changes, the up and down SQL (the migration stored with B's commit when it is an edge from A — what \`upgrade\` will run — else the plan between the snapshots), the hazards of every step (destructive; what it does under live traffic, by the squawk rule names \`schemaver lint\` reports; may fail on existing rows; irreversible), the proof in PGlite and its time (cached proofs are reused; --no-verify skips it), and a Mermaid ERD of the tables touched. Exit 1 when the proof fails. Post it as a pull-request comment from CI (README: CI).`;
 
   static override examples = [
     '<%= config.bin %> review',
@@ -62,7 +63,8 @@ export default class Review extends BaseCommand {
     const up = stored?.up ?? (rewritten?.online ? renderOnline(plan, 'up') : renderUp(plan));
     const down = stored?.down ?? (rewritten?.online ? renderOnline(plan, 'down') : renderDown(plan));
     const changes = semanticDiff(from.schema, to.schema);
-    const steps = svc.reviewSteps(plan, stored?.steps ?? summarizeSteps(plan));
+    const hazards = await lintScript(up);
+    const steps = svc.reviewSteps(plan, stored?.steps ?? summarizeSteps(plan), hazards);
     let proof = { ran: false, ok: true, ms: 0, cached: false, problems: [] as string[] };
     if (flags.verify && (from.hash !== to.hash || stored?.handEdited)) {
       this.note('proving the migration in PGlite...');
@@ -98,6 +100,7 @@ export default class Review extends BaseCommand {
       proof,
       tables,
       erd: tables.length ? await svc.erdOf(from.schema, to.schema, tables) : '',
+      hazards,
     };
     if (flags.format === 'json' && !this.jsonEnabled()) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     else this.print(svc.renderMarkdown(doc));
