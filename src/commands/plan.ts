@@ -32,7 +32,7 @@ export default class Plan extends BaseCommand {
     down: Flags.boolean({ summary: 'Print the down migration (B back to A) instead of the up migration.' }),
     online: Flags.boolean({
       summary:
-        'Plan for a database under live traffic: indexes CONCURRENTLY, constraints NOT VALID then VALIDATE, SET NOT NULL through a validated check, backfills in batches; each step commits on its own. Default: `online:` in schemaver.yaml.',
+        'Plan for a database under live traffic: indexes CONCURRENTLY, UNIQUE / PRIMARY KEY through a unique index built CONCURRENTLY then ADD CONSTRAINT ... USING INDEX, constraints NOT VALID then VALIDATE, SET NOT NULL through a validated check, backfills in batches; each step commits on its own. A column type change that rewrites the table (int -> bigint) has no online form: it stays, marked, and is listed as changing-column-type (expand/contract over several commits instead; README: Live traffic). Default: `online:` in schemaver.yaml.',
       allowNo: true,
     }),
     exclude: Flags.string({

@@ -64,8 +64,9 @@ export const RULES: Readonly<Record<string, { level: Level; message: string; hel
   },
   'changing-column-type': {
     level: 'warning',
-    message: 'changing a column type may rewrite the table under an ACCESS EXCLUSIVE lock and breaks clients',
-    help: 'add a new column, backfill, switch readers, drop the old one (in several commits)',
+    message:
+      'changing a column type takes an ACCESS EXCLUSIVE lock, rewrites the table (and its indexes) unless PostgreSQL can skip it (varchar(n) -> varchar(m > n) or text), and may break clients',
+    help: 'expand/contract over several deploys (`--online` cannot do it in one): add the new column nullable, have the application write both (or a trigger), backfill it in batches with `--up`, switch readers, then drop the old column',
   },
   'disallowed-unique-constraint': {
     level: 'warning',

@@ -142,6 +142,9 @@ END`;
   return `DO ${tag}${body}\n${tag}`;
 }
 
+/** REWRITE_NOTE ends the `what` of a step an online plan keeps although it rewrites the table (a column type change). */
+export const REWRITE_NOTE = '(rewrites the table: no online form, see changing-column-type)';
+
 /** VOLATILE matches the defaults that make ADD COLUMN rewrite the table (as addColumn judges them). */
 const VOLATILE = /\b(random|gen_random_uuid|uuid_generate_v\d|clock_timestamp|timeofday|txid_current)\s*\(/i;
 
@@ -260,8 +263,12 @@ function columnRewrites(
   const setNotNull = `ALTER TABLE ${rel(tid)} ALTER COLUMN ${quoteIdent(col.name)} SET NOT NULL`;
   const alterKey = `alter column ${tid}.${col.name} (`;
   out.set(alterKey, (s) => {
+    // a rewriting type change holds ACCESS EXCLUSIVE while it copies the table, SET NOT NULL included: it has no
+    // online form in one migration (expand/contract spans deploys of the application). It runs as it is, in a
+    // step of its own under the deploy's lock_timeout and statement_timeout, and says so.
+    if (s.rewrite) return [{ ...s, what: `${s.what} ${REWRITE_NOTE}` }];
     const at = s.sql.indexOf(setNotNull);
-    if (at < 0 || s.rewrite) return undefined; // a rewriting type change holds the lock anyway
+    if (at < 0) return undefined;
     const pre = s.sql.slice(0, at);
     const post = s.sql.slice(at + 1);
     const steps = notNullSteps(s, tid, t, col.name, pre, post, s.reverse);

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { BASE, EDGES, schema } from '../helpers/online-edges.js';
 import { planMigration } from '../../src/plan/index.js';
-import { onlinePlan, renderOnline } from '../../src/plan/online.js';
+import { REWRITE_NOTE, onlinePlan, renderOnline } from '../../src/plan/online.js';
+import { lintScript } from '../../src/lint/index.js';
 import { onlineGroups, isOnlineScript } from '../../src/sql/online.js';
 import { verifyEdge, type VerifyData } from '../../src/pg/verify.js';
 
@@ -42,6 +43,26 @@ describe('online plans', () => {
     expect(f.length).toBe(1);
     expect(f[0]!.statement).toMatch(/VALIDATE CONSTRAINT age_neg/);
     expect(f[0]!.code).toBe('23514');
+  }, 60_000);
+
+  it('a rewriting type change (int -> bigint) has no online form: kept, said so, proven, and linted loudly with the way', async () => {
+    const to = schema(BASE.replace('age: int', 'age: bigint'));
+    const plan = onlinePlan(planMigration(from, to), from, to);
+    const kept = plan.steps.filter((s) => s.rewrite);
+    expect(kept.map((s) => s.what)).toEqual([`alter column users.age (type) ${REWRITE_NOTE}`]);
+    const up = renderOnline(plan, 'up');
+    expect(up).toMatch(/ALTER COLUMN age TYPE bigint/);
+    const findings = await lintScript(up);
+    expect(findings.map((f) => [f.rule, f.step])).toEqual([['changing-column-type', kept[0]!.what]]);
+    expect(findings[0]!.help).toMatch(/expand\/contract/);
+    const r = await verifyEdge(from, to, up, renderOnline(plan, 'down'), { whole: true });
+    expect(r.problems).toEqual([]);
+    // a change PostgreSQL makes without a rewrite is not flagged as one
+    const wide = schema(BASE.replace('email: text', 'email: varchar(20)'));
+    const wider = schema(BASE.replace('email: text', 'email: varchar(40)'));
+    expect(onlinePlan(planMigration(wide, wider), wide, wider).steps.some((s) => s.what.includes(REWRITE_NOTE))).toBe(
+      false,
+    );
   }, 60_000);
 
   it('tables created by the same plan keep plain statements', () => {
