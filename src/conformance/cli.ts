@@ -26,7 +26,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     else if (a === '--jobs') jobs = Math.max(1, parseInt(val(), 10) || 1);
     else if (a === '--online') online = true;
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N] [--online]\n');
+      process.stdout.write(
+        'usage: npm run conformance -- <cases.jsonl>... [--out DIR] [--filter SUBSTR] [--jobs N] [--online]\n',
+      );
       return 0;
     } else if (a.startsWith('--')) {
       process.stderr.write(

@@ -219,7 +219,10 @@ export function usingIndex(table: string, c: PrimaryKey | UniqueConstraint): str
  * INDEX. Temporal keys (WITHOUT OVERLAPS) need a GiST index, which USING INDEX does not take: they stay as they are.
  */
 function keyRewrites(out: Map<string, Rewrite>, tid: string, t: Table): void {
-  const keys: (PrimaryKey | UniqueConstraint)[] = [...(t.primaryKey ? [t.primaryKey] : []), ...Object.values(t.uniques)];
+  const keys: (PrimaryKey | UniqueConstraint)[] = [
+    ...(t.primaryKey ? [t.primaryKey] : []),
+    ...Object.values(t.uniques),
+  ];
   for (const c of keys) {
     const kind = c.kind === 'unique' ? 'unique' : 'primary key';
     out.set(`add ${kind} ${c.name} on ${tid}`, (s) => {

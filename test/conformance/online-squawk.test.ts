@@ -85,20 +85,16 @@ describe.skipIf(!present || !existsSync(SQUAWK))('conformance --online: a sample
   });
 
   for (const id of SAMPLE) {
-    it(
-      `${id}: the online plan proves as the classic one does`,
-      async () => {
-        const c = cases.find((x) => x.id === id)!;
-        const o = await runCase(dbs, c, introspect, undefined, { online: true });
-        const k = await runCase(dbs, c, introspect);
-        online.set(id, o);
-        classic.set(id, k);
-        expect({ up: o.up, down: o.down, message: o.message }).toEqual({ up: k.up, down: k.down, message: k.message });
-        expect({ up: o.up, down: o.down }).toEqual({ up: 'pass', down: 'pass' });
-        expect(isOnlineScript(o.upSql)).toBe(true);
-      },
-      120_000,
-    );
+    it(`${id}: the online plan proves as the classic one does`, async () => {
+      const c = cases.find((x) => x.id === id)!;
+      const o = await runCase(dbs, c, introspect, undefined, { online: true });
+      const k = await runCase(dbs, c, introspect);
+      online.set(id, o);
+      classic.set(id, k);
+      expect({ up: o.up, down: o.down, message: o.message }).toEqual({ up: k.up, down: k.down, message: k.message });
+      expect({ up: o.up, down: o.down }).toEqual({ up: 'pass', down: 'pass' });
+      expect(isOnlineScript(o.upSql)).toBe(true);
+    }, 120_000);
   }
 
   it('squawk: no lock or rewrite finding in the online up scripts beyond the listed ones', () => {

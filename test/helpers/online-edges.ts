@@ -76,7 +76,10 @@ export const EDGES: readonly (readonly [string, string, readonly RegExp[]])[] = 
   ],
   [
     'primary key',
-    BASE.replace('      id: bigint\n      at: timestamptz', '      id: { type: bigint, primary_key: true }\n      at: timestamptz'),
+    BASE.replace(
+      '      id: bigint\n      at: timestamptz',
+      '      id: { type: bigint, primary_key: true }\n      at: timestamptz',
+    ),
     [
       /CHECK \(id IS NOT NULL\) NOT VALID/,
       /ALTER COLUMN id SET NOT NULL/,

@@ -48,7 +48,9 @@ describe('review', () => {
     expect(out).toMatch(/- - column users\.legacy/);
     // hazards by the squawk rule names `schemaver lint` uses (one judge: lint/index.ts)
     expect(out).toMatch(/\| drop column users\.legacy \| \*\*destructive\*\*, `ban-drop-column` \|/);
-    expect(out).toMatch(/\| alter column users\.email \(nullable\) \| `adding-not-nullable-field`, may fail on existing rows \|/);
+    expect(out).toMatch(
+      /\| alter column users\.email \(nullable\) \| `adding-not-nullable-field`, may fail on existing rows \|/,
+    );
     expect(out).toMatch(
       /\| add foreign key users_team_id_fkey on users \| `constraint-missing-not-valid`, `adding-foreign-key-constraint`, may fail/,
     );
