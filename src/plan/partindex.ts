@@ -244,3 +244,27 @@ export function keptCopy(ctx: PlanContext, t: string, ix: Index): boolean {
   const p = ctx.from.tables[parent];
   return !!p && Object.values(p.indexes).some((x) => def(x) === def(ix) && copyName(t, x) === ix.name);
 }
+
+/**
+ * adoptOwn writes what follows the CREATE TABLE ... PARTITION OF of partition `id` (as `s` has it) under a parent
+ * index that exists before and after the plan, when the partition has its own index or key for it: PARTITION OF
+ * made a copy of the parent index first, so the partition is detached, the copy dropped and the partition attached
+ * again, which adopts its own.
+ */
+export function adoptOwn(ctx: PlanContext, s: Schema, id: string, t: Table): string[] {
+  const parent = t.partitionOf?.parent;
+  if (!parent || ctx.createdTables.has(parent) || ctx.droppedTables.has(parent)) return [];
+  const [a, b] = [ctx.from.tables[parent], ctx.to.tables[parent]];
+  if (!a || !b) return [];
+  const copies = Object.values(s.tables[parent]?.indexes ?? {}).filter(
+    (ix) =>
+      stableJson(a.indexes[ix.name]) === stableJson(b.indexes[ix.name]) &&
+      attachedTo(s, parent, ix).some((x) => x.table === id),
+  );
+  if (copies.length === 0) return [];
+  return [
+    `ALTER TABLE ${rel(parent)} DETACH PARTITION ${rel(id)}`,
+    ...copies.map((ix) => dropIndex(id, copyName(id, ix))),
+    `ALTER TABLE ${rel(parent)} ATTACH PARTITION ${rel(id)} ${boundText(t.partitionOf!.bound)}`,
+  ];
+}

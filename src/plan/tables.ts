@@ -20,7 +20,14 @@ import {
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { fkAdd, fkDrop, planSubObject, planTableAlter } from './subobjects.js';
 import { planRebuilds } from './rebuilds.js';
-import { dropParentIndex, joinPartitionColumn, lateIndexes, parentColumn, parentIndexRequires } from './partindex.js';
+import {
+  adoptOwn,
+  dropParentIndex,
+  joinPartitionColumn,
+  lateIndexes,
+  parentColumn,
+  parentIndexRequires,
+} from './partindex.js';
 
 /** planTables drafts table creates/drops, column changes, constraints, indexes, triggers and policies. */
 export function planTables(
@@ -79,7 +86,8 @@ function planTableDrops(ctx: PlanContext): void {
       what: `drop table ${id}`,
       object: id,
       sql: [`DROP TABLE ${rel(id)}`],
-      reverse: tableSql(ctx, id, own, [], ctx.from), // its foreign keys come back with the reverses of their own drop steps
+      // its foreign keys come back with the reverses of their own drop steps
+      reverse: [...tableSql(ctx, id, own, [], ctx.from), ...adoptOwn(ctx, ctx.from, id, own)],
       destructive: true,
       provides: [`tdrop:${id}`],
       requires: children.map((o) => `tdrop:${o}`),
@@ -110,7 +118,7 @@ function planTableCreates(ctx: PlanContext): void {
       phase: PHASE.createTable,
       what: `create table ${id}`,
       object: id,
-      sql: tableSql(ctx, id, t, fks, ctx.to),
+      sql: [...tableSql(ctx, id, t, fks, ctx.to), ...adoptOwn(ctx, ctx.to, id, t)],
       reverse: [`DROP TABLE ${rel(id)}`],
       provides: [`rel:${bare(id)}`, `type:${bare(id)}`],
       requires: [
