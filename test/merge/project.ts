@@ -2,7 +2,8 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { tempProject, type CliResult, type Project } from '../helpers/cli.js';
+import type { CliResult, Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { parseSchemaFiles, type SourceFile } from '../../src/parse/index.js';
 import type { Schema } from '../../src/model/types.js';
 
@@ -38,11 +39,13 @@ export const columnOrder = (s: Schema) =>
   Object.fromEntries(Object.entries(s.tables).map(([k, t]) => [k, t.columns.map((c) => c.name)]));
 
 /**
- * project is tempProject, except that MERGE_TEST_BIN=/path/to/bin/run.js runs another build of the CLI (a private
- * `tsc --outDir` copy), so these tests are not disturbed by others rebuilding the shared dist/ meanwhile.
+ * project is a temp project whose commands run the built CLI in this process (inProcessProject: no Node start-up
+ * per command; these tests are about merging, not the process boundary), except that MERGE_TEST_BIN=/path/to/bin/run.js
+ * runs another build of the CLI (a private `tsc --outDir` copy) as a child process, so these tests are not disturbed
+ * by others rebuilding the shared dist/ meanwhile.
  */
 export function project(prefix: string): Project {
-  const p = tempProject(prefix);
+  const p = inProcessProject(prefix);
   const bin = process.env.MERGE_TEST_BIN;
   if (!bin) return p;
   const runEnv = async (env: Record<string, string | undefined>, ...args: string[]): Promise<CliResult> => {
