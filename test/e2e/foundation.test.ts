@@ -3,6 +3,9 @@
  * byte for byte and is a valid git repository; meaning-preserving rewrites of schema/ keep the hash; every
  * malformed fixture in test/fixtures/invalid is refused with exit 2, a located `error[...]`, no stack trace,
  * the same in --json, and a store left byte for byte as it was. Build first (`npx tsc -p .`).
+ * Commands run the built CLI in this process (helpers/inproc.ts, no Node start-up per command); the non-UTF-8
+ * test runs `node bin/run.js` as a child process, so exit code 2 and the located error are also checked through
+ * the real binary.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -11,7 +14,8 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli, tempProject, hasStackTrace, type CliResult, type Project } from '../helpers/cli.js';
+import { runCli, hasStackTrace, type CliResult, type Project } from '../helpers/cli.js';
+import { inProcessProject, runInProcess } from '../helpers/inproc.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
@@ -86,7 +90,7 @@ describe('a two-commit history through the CLI', () => {
   let p: Project;
   let first: Map<string, Buffer>;
   beforeAll(() => {
-    p = tempProject('sv-e2e-found-');
+    p = inProcessProject('sv-e2e-found-');
   });
   afterAll(() => p?.cleanup());
 
@@ -201,7 +205,7 @@ describe('a two-commit history through the CLI', () => {
 describe('the example project rewritten by a YAML library', () => {
   it('one object per file, every map in reverse key order, quoted, 4-space indent: the same hash', async () => {
     const YAML = (await import('yaml')).default;
-    const q = tempProject('sv-e2e-rewrite-');
+    const q = inProcessProject('sv-e2e-rewrite-');
     try {
       ok(await q.run('init'));
       rmSync(join(q.dir, 'schema'), { recursive: true });
@@ -258,9 +262,9 @@ describe('every malformed fixture is refused through the CLI', () => {
   let base: string;
   beforeAll(async () => {
     base = mkdtempSync(join(tmpdir(), 'sv-e2e-inv-'));
-    ok(await runCli(base, ['init']));
+    ok(await runInProcess(base, ['init']));
     cpSync(join(FIXTURES, '..', 'schemas', 'spec'), join(base, 'schema'), { recursive: true, force: true });
-    ok(await runCli(base, ['commit', '-m', 'valid', '--no-verify']));
+    ok(await runInProcess(base, ['commit', '-m', 'valid', '--no-verify']));
   });
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
@@ -313,8 +317,8 @@ describe('every malformed fixture is refused through the CLI', () => {
         cpSync(join(FIXTURES, name, 'schema'), join(dir, 'schema'), { recursive: true });
         const store = join(dir, '.schemaver');
         const digest = treeDigest(store);
-        const r = await runCli(dir, ['commit', '-m', 'x']);
-        const j = await runCli(dir, ['commit', '-m', 'x', '--json']);
+        const r = await runInProcess(dir, ['commit', '-m', 'x']);
+        const j = await runInProcess(dir, ['commit', '-m', 'x', '--json']);
         const problems: string[] = [];
         if (r.code !== 2) problems.push(`exit ${r.code}`);
         if (!r.stderr.includes('error[')) problems.push('no error[');
@@ -345,20 +349,15 @@ describe('every malformed fixture is refused through the CLI', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     };
-    // a few processes at a time: the machine has 2 cores
-    const queue = [...names];
-    await Promise.all(
-      Array.from({ length: 3 }, async () => {
-        for (let n = queue.shift(); n; n = queue.shift()) await one(n);
-      }),
-    );
+    // one at a time: in-process runs share the process's working directory
+    for (const n of names) await one(n);
     expect(failures).toEqual([]);
   });
 });
 
 describe('.schemaver inside an application git repository (README: Branches and merges)', () => {
   it('a conflicted ref is refused, not read as "no commits yet"; the README recipe merges both sides', async () => {
-    const a = tempProject('sv-e2e-app-');
+    const a = inProcessProject('sv-e2e-app-');
     const git = (...args: string[]) =>
       execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], {
         cwd: a.dir,
