@@ -1,18 +1,21 @@
 /**
  * End to end through the built CLI: init, three commits, upgrade / downgrade / current / check / history /
  * stamp, on the embedded PGlite database and on a throwaway database of the PostgreSQL server.
+ * Commands run the built CLI in this process (helpers/inproc.ts); what is about processes runs `node bin/run.js`
+ * as child processes: two concurrent upgrades, and connection failures (exit 3, the password masked by the binary).
  * Build first (`npx tsc -p .`).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
-import { tempProject, hasStackTrace, type Project, type CliResult } from '../helpers/cli.js';
+import { runCli, hasStackTrace, type Project, type CliResult } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 import { openTarget } from '../../src/deploy/target.js';
 import { introspect } from '../../src/pg/index.js';
 import { canonicalJson } from '../../src/canon/index.js';
 import type { Driver } from '../../src/pg/driver.js';
 
-// each test runs a dozen CLI processes (PGlite starts in every one): generous limits for a loaded machine
+// each test runs a dozen CLI commands (PGlite starts in every one): generous limits for a loaded machine
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 const hasServer = await serverAvailable();
@@ -125,7 +128,7 @@ describe.each(kinds)('deploy through the CLI on $name', (kind) => {
 
   beforeAll(async () => {
     if (kind.skip) return;
-    p = tempProject('sv-deploy-');
+    p = inProcessProject('sv-deploy-');
     ids = await setup(p);
     target = await kind.prepare(p);
   });
@@ -219,7 +222,13 @@ describe.each(kinds)('deploy through the CLI on $name', (kind) => {
       ok(await run('downgrade', ids[0]!, '--allow-destructive'));
       p.write('schema/schema.yaml', REV3);
       const n0 = ok(await run('history', '--json')).json().rows.length;
-      const [a, b] = await Promise.all([run('upgrade', ids[2]!, '--json'), run('upgrade', ids[2]!, '--json')]);
+      // two real processes, so the lock is taken across processes
+      const proc = async (...args: string[]) => {
+        const r = await runCli(p.dir, [...args, ...target.args]);
+        outputs.push(r.stdout, r.stderr);
+        return r;
+      };
+      const [a, b] = await Promise.all([proc('upgrade', ids[2]!, '--json'), proc('upgrade', ids[2]!, '--json')]);
       ok(a);
       ok(b);
       const applied = [a.json(), b.json()].map((x) => x.applied).sort();
@@ -249,21 +258,22 @@ describe.each(kinds)('deploy through the CLI on $name', (kind) => {
 
 describe('connection failures through the CLI', () => {
   it('refused port and missing database: exit 3, masked, no stack, JSON error', async () => {
-    const p = tempProject('sv-deploy-');
+    const p = inProcessProject('sv-deploy-');
     try {
       await setup(p);
-      const r = await p.run('upgrade', '--url', `postgres://app:${SECRET}@127.0.0.1:1/db`);
+      // through the real binary: exit code and masking as a user sees them
+      const r = await runCli(p.dir, ['upgrade', '--url', `postgres://app:${SECRET}@127.0.0.1:1/db`]);
       expect(r.code, r.stdout + r.stderr).toBe(3);
       expect(r.stderr).toContain(
         'error[connect-failed]: cannot connect to postgres://app:***@127.0.0.1:1/db: connection refused',
       );
       expect(hasStackTrace(r.stderr)).toBe(false);
-      const j = await p.runEnv({ DATABASE_URL: `postgres://app:${SECRET}@127.0.0.1:1/db` }, 'current', '--json');
+      const j = await runCli(p.dir, ['current', '--json'], { DATABASE_URL: `postgres://app:${SECRET}@127.0.0.1:1/db` });
       expect(j.code, j.stdout + j.stderr).toBe(3);
       expect(j.json().error.code).toBe('connect-failed');
       for (const o of [r.stdout, r.stderr, j.stdout, j.stderr]) expect(o).not.toContain(SECRET);
       if (hasServer) {
-        const m = await p.run('check', '--url', `postgres://postgres:${SECRET}@127.0.0.1:5432/sv_no_such_db`);
+        const m = await runCli(p.dir, ['check', '--url', `postgres://postgres:${SECRET}@127.0.0.1:5432/sv_no_such_db`]);
         expect(m.code, m.stdout + m.stderr).toBe(3);
         expect(m.stderr).toContain('database "sv_no_such_db" does not exist');
         expect(m.stderr).not.toContain(SECRET);
@@ -274,7 +284,7 @@ describe('connection failures through the CLI', () => {
   });
 
   it('the local database is created on first use and ignored by git', async () => {
-    const p = tempProject('sv-deploy-');
+    const p = inProcessProject('sv-deploy-');
     try {
       await setup(p);
       expect(p.exists('.schemaver/local')).toBe(false);
@@ -297,7 +307,7 @@ describe('connection failures through the CLI', () => {
 
 describe('deploy across a merge through the CLI', () => {
   it('a database on the feature branch upgrades into the merge by the merge edge from feature', async () => {
-    const p = tempProject('sv-deploy-');
+    const p = inProcessProject('sv-deploy-');
     try {
       ok(await p.run('init'));
       p.write('schema/s.yaml', 'tables:\n  t:\n    columns:\n      id: { type: bigint, primary_key: true }\n');
@@ -336,7 +346,7 @@ describe('deploy across a merge through the CLI', () => {
 
 describe('downgrade across a rename through the CLI', () => {
   it('renames back without --allow-destructive and keeps the data', async () => {
-    const p = tempProject('sv-deploy-');
+    const p = inProcessProject('sv-deploy-');
     try {
       ok(await p.run('init'));
       p.write(
@@ -371,7 +381,7 @@ describe('downgrade across a rename through the CLI', () => {
 
 describe('hostile names through the CLI', () => {
   it('a table and column whose names hold quotes, semicolons and comment markers deploy, check and go back', async () => {
-    const p = tempProject('sv-deploy-');
+    const p = inProcessProject('sv-deploy-');
     try {
       ok(await p.run('init'));
       p.write(
