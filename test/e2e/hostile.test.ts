@@ -3,11 +3,13 @@
  * constraint, enum and enum-value names hold double and single quotes, semicolons, spaces, comment markers,
  * unicode, reserved words and 63-byte names is committed WITH verification, planned (--json shape), diffed
  * with --sql, and deployed up, checked, downgraded and upgraded again on embedded PGlite and on a throwaway
- * database of the PostgreSQL server. Build first (`npx tsc -p .`).
+ * database of the PostgreSQL server. Commands run the built CLI in this process (helpers/inproc.ts).
+ * Build first (`npx tsc -p .`).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
-import { tempProject, hasStackTrace, type Project, type CliResult } from '../helpers/cli.js';
+import { hasStackTrace, type Project, type CliResult } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
@@ -61,7 +63,7 @@ let p: Project;
 let ids: string[] = [];
 
 beforeAll(async () => {
-  p = tempProject('sv-e2e-hostile-');
+  p = inProcessProject('sv-e2e-hostile-');
   ok(await p.run('init'));
   p.write('schema/schema.yaml', REV1);
   // verified commits: PGlite proves up and down for each edge
@@ -179,7 +181,7 @@ describe('hostile identifiers through the CLI', () => {
         expect(ok(await p.run('current', '--json', ...url)).json().commit).toBe(ids[1]);
 
         // importing that database into a new project reads the same schema back: the same hash
-        const imp = tempProject('sv-e2e-hostile-imp-');
+        const imp = inProcessProject('sv-e2e-hostile-imp-');
         try {
           ok(await imp.run('init'));
           ok(await imp.run('import', ...url, '--force'));
