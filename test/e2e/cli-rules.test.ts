@@ -3,13 +3,17 @@
  * example); --json prints one parseable JSON document on stdout for every command, on success and on failure;
  * no ANSI escapes without a TTY or with NO_COLOR (and colour on a TTY, so the check can fail); -C DIR before
  * and after the command name; unknown commands. Build first (`npx tsc -p .`).
+ * The project's commands run the built CLI in this process (helpers/inproc.ts: help, the --json documents); what
+ * is about the binary runs `node bin/run.js` as child processes: every command's JSON failure and its exit code,
+ * colour with and without a terminal, -C DIR, unknown commands.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, runCli, tempProject, hasStackTrace, type CliResult, type Project } from '../helpers/cli.js';
+import { BIN, runCli, hasStackTrace, type CliResult, type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
 
@@ -38,7 +42,7 @@ let p: Project;
 let commands: string[];
 
 beforeAll(async () => {
-  p = tempProject('sv-e2e-rules-');
+  p = inProcessProject('sv-e2e-rules-');
   ok(await p.run('init'));
   p.write(
     'schema/schema.yaml',
@@ -86,7 +90,8 @@ describe('help', () => {
         'erd',
       ]),
     );
-    const results = await inBatches(commands, 4, async (c) => [c, await p.run(c, '--help')] as const);
+    // one at a time: in-process runs share the working directory
+    const results = await inBatches(commands, 1, async (c) => [c, await p.run(c, '--help')] as const);
     for (const [c, r] of results) {
       expect(r.code, `${c} --help: ${r.stderr}`).toBe(0);
       expect(r.stdout, c).toMatch(/^DESCRIPTION\n {2}\S/m);
@@ -99,7 +104,7 @@ describe('help', () => {
   it('-h is --help on every command, as git users type it', async () => {
     const results = await inBatches(
       commands,
-      4,
+      1,
       async (c) => [c, await p.run(c, '-h'), await p.run(c, '--help')] as const,
     );
     for (const [c, short, long] of results) {
@@ -120,7 +125,7 @@ describe('--json', () => {
         expect(() => r.json(), args.join(' ')).not.toThrow();
         expect(r.json().error, args.join(' ')).toBeUndefined();
       };
-      // read-only commands side by side; then the ones that change state, in order
+      // read-only commands first; then the ones that change state, in order
       const readOnly: string[][] = [
         ['status'],
         ['log'],
@@ -134,7 +139,7 @@ describe('--json', () => {
       ];
       for (const [args, r] of await inBatches(
         readOnly,
-        3,
+        1,
         async (args) => [args, await p.run(...args, '--json')] as const,
       ))
         check(args, r);
@@ -208,7 +213,7 @@ describe('colour', () => {
   it('no ANSI escapes without a TTY, with or without NO_COLOR', async () => {
     for (const args of cases) {
       for (const env of [{ NO_COLOR: undefined }, { NO_COLOR: '1' }, { NO_COLOR: undefined, TERM: 'xterm-256color' }]) {
-        const r = await p.runEnv(env, ...args);
+        const r = await runCli(p.dir, args, env); // the binary, as a user's pipe sees it
         expect(ANSI.test(r.stdout + r.stderr), `${args.join(' ')} ${JSON.stringify(env)}`).toBe(false);
       }
     }

@@ -1,12 +1,14 @@
 /**
  * Run built CLI commands inside the test process (`dist/`, like bin/run.js, without a Node start-up per run):
- * for matrices of many short commands. The working directory, process.exitCode and stdout/stderr are swapped
- * for the run and restored after. Build first (`npm run build`). Needs the forks pool (process.chdir).
+ * for matrices of many short commands. The working directory, process.exitCode, stdout/stderr and console.log/error
+ * (oclif's help and `ux` print through them) are swapped for the run and restored after. Build first
+ * (`npm run build`). Needs the forks pool (process.chdir).
  */
 import { Errors, run } from '@oclif/core';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { format } from 'node:util';
 import { BIN, runCli, tempProject, type CliResult, type Project } from './cli.js';
 
 /** TEST_ENV is the environment runCli gives every run (no colour, a fixed author, no DATABASE_URL). */
@@ -31,9 +33,7 @@ export async function runInProcess(
   extra: Record<string, string | undefined> = {},
 ): Promise<CliResult> {
   const moved = withoutCwdFlags(cwd, args);
-  // oclif's help prints through console.log, which the test runner takes over: help runs as a child process
-  const help = args[0] === 'help' || args.some((a) => a === '--help' || a === '-h');
-  if (busy || !moved || help) return runCli(cwd, args, extra);
+  if (busy || !moved) return runCli(cwd, args, extra);
   busy = true;
   try {
     const r = await inProcess(moved.cwd, moved.args, extra);
@@ -88,6 +88,7 @@ async function inProcess(
   const prev = process.cwd();
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
+  const { log, error } = console;
   const prevExit = process.exitCode;
   let stdout = '';
   let stderr = '';
@@ -99,6 +100,9 @@ async function inProcess(
     (stderr += String(chunk)),
     true
   )) as typeof process.stderr.write;
+  // oclif's help and ux.stdout/stderr print through console.log/error, which the test runner takes over
+  console.log = (...a: unknown[]) => void (stdout += `${format(...a)}\n`);
+  console.error = (...a: unknown[]) => void (stderr += `${format(...a)}\n`);
   const wanted: Record<string, string | undefined> = { ...TEST_ENV, ...extra };
   const env = Object.fromEntries(Object.keys(wanted).map((k) => [k, process.env[k]]));
   for (const [k, v] of Object.entries(wanted))
@@ -121,6 +125,8 @@ async function inProcess(
     process.chdir(prev);
     process.stdout.write = out;
     process.stderr.write = err;
+    console.log = log;
+    console.error = error;
     process.exitCode = prevExit;
     for (const [k, v] of Object.entries(env))
       if (v === undefined) delete process.env[k];
