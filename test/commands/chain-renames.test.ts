@@ -1,13 +1,14 @@
 /** plan A B and diff A B across several commits rename what the commits renamed, hints removed from schema/ or not. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempProject, type Project } from '../helpers/cli.js';
+import { type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { chainHints } from '../../src/diff/chain.js';
 import { parseSchemaFiles } from '../../src/parse/index.js';
 import { planMigration } from '../../src/plan/index.js';
 
 let p: Project;
 beforeEach(async () => {
-  p = tempProject();
+  p = inProcessProject();
   expect((await p.run('init')).code).toBe(0);
 });
 afterEach(() => p.cleanup());

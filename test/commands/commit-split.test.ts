@@ -7,7 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempProject, hasStackTrace, type Project } from '../helpers/cli.js';
+import { hasStackTrace, type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 
 const V1 = `tables:
   users:
@@ -20,7 +21,7 @@ const V3 = V2 + '      age: int\n';
 
 let p: Project;
 beforeEach(() => {
-  p = tempProject('sv-split-');
+  p = inProcessProject('sv-split-');
 });
 afterEach(() => p.cleanup());
 

@@ -5,11 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempProject, type Project } from '../helpers/cli.js';
+import { type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 
 let p: Project;
 beforeAll(async () => {
-  p = tempProject();
+  p = inProcessProject();
   expect((await p.run('init')).code).toBe(0);
 });
 afterAll(() => p.cleanup());

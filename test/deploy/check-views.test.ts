@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
-import { tempProject } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 
 vi.setConfig({ testTimeout: 300_000 });
@@ -25,7 +25,7 @@ views:
 describe.skipIf(!hasServer)('check against the PostgreSQL server', () => {
   it('is clean on views the server prints in its own way, and still sees a changed view', async () => {
     const db = await createDatabase('sv_check_views');
-    const p = tempProject();
+    const p = inProcessProject();
     try {
       expect((await p.run('init')).code).toBe(0);
       p.write('schema/schema.yaml', SCHEMA);

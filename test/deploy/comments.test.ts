@@ -9,7 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { tempProject, hasStackTrace, type CliResult, type Project } from '../helpers/cli.js';
+import { hasStackTrace, type CliResult, type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 import { splitStatements } from '../../src/sql/split.js';
 
@@ -91,7 +92,7 @@ try {
 
 beforeAll(async () => {
   if (!hasServer) return;
-  p = tempProject('sv-comments-');
+  p = inProcessProject('sv-comments-');
   ok(await p.run('init'));
   p.write('schema/s.yaml', VICTIM);
   ok(await p.run('commit', '-m', 'victim'));

@@ -10,7 +10,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { tempProject, hasStackTrace, type CliResult, type Project } from '../helpers/cli.js';
+import { hasStackTrace, type CliResult, type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { createDatabase, serverAvailable, serverUrl } from '../helpers/server.js';
 import { splitStatements } from '../../src/sql/split.js';
 
@@ -149,7 +150,7 @@ let head = '';
 
 beforeAll(async () => {
   if (!hasServer) return;
-  p = tempProject('sv-inject-');
+  p = inProcessProject('sv-inject-');
   ok(await p.run('init'));
   p.write('schema/s.yaml', REV1);
   ok(await p.run('commit', '-m', 'one'));

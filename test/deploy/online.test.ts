@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/inproc.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 
 const V1 = `tables:
@@ -59,7 +60,7 @@ describe.skipIf(!up)('upgrade --online on the server', () => {
   /** atV1 deploys V1 and fills it: 2 teams, 1,000 users (one pointing at a missing team when `bad`). */
   const atV1 = async (bad = false) => {
     const url = await fresh();
-    const r = await runCli(dir, ['upgrade', 'HEAD~1', '--url', url]);
+    const r = await runInProcess(dir, ['upgrade', 'HEAD~1', '--url', url]);
     expect(r.code, r.stderr).toBe(0);
     await sql(
       url,
@@ -70,11 +71,11 @@ describe.skipIf(!up)('upgrade --online on the server', () => {
   };
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sv-online-'));
-    expect((await runCli(dir, ['init'])).code).toBe(0);
+    expect((await runInProcess(dir, ['init'])).code).toBe(0);
     writeFileSync(join(dir, 'schema', 'schema.yaml'), V1);
-    expect((await runCli(dir, ['commit', '-m', 'v1'])).code).toBe(0);
+    expect((await runInProcess(dir, ['commit', '-m', 'v1'])).code).toBe(0);
     writeFileSync(join(dir, 'schema', 'schema.yaml'), V2);
-    const c = await runCli(dir, ['commit', '-m', 'v2', '--online']);
+    const c = await runInProcess(dir, ['commit', '-m', 'v2', '--online']);
     expect(c.code, c.stderr).toBe(0);
   }, 300_000);
   afterAll(async () => {
@@ -84,10 +85,10 @@ describe.skipIf(!up)('upgrade --online on the server', () => {
 
   it('runs each step on its own and ends at the target, rows kept and filled', async () => {
     const url = await atV1();
-    const r = await runCli(dir, ['upgrade', '--online', '--url', url]);
+    const r = await runInProcess(dir, ['upgrade', '--online', '--url', url]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/step \d+\/\d+: create index users_email_idx on users \(concurrently\)/);
-    const chk = await runCli(dir, ['check', '--url', url]);
+    const chk = await runInProcess(dir, ['check', '--url', url]);
     expect(chk.code, chk.stdout + chk.stderr).toBe(0);
     const [n] = await sql<{ n: string }>(url, 'SELECT count(*) AS n FROM users WHERE token IS NOT NULL');
     expect(Number(n!.n)).toBe(1000);
@@ -102,7 +103,7 @@ describe.skipIf(!up)('upgrade --online on the server', () => {
 
   it('a failed step leaves the steps before it recorded; a rerun continues at that step', async () => {
     const url = await atV1(true);
-    const r = await runCli(dir, ['upgrade', '--online', '--url', url]);
+    const r = await runInProcess(dir, ['upgrade', '--online', '--url', url]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('validate foreign key users_team_id_fkey');
     expect(r.stderr).toMatch(/continues at step (\d+)/);
@@ -113,17 +114,17 @@ describe.skipIf(!up)('upgrade --online on the server', () => {
     );
     expect(v!.online_done).toBe(step - 1);
     // the version table says which steps ran, and `current` says so
-    const cur = await runCli(dir, ['current', '--url', url]);
+    const cur = await runInProcess(dir, ['current', '--url', url]);
     expect(cur.stdout).toContain(`stopped after step ${step - 1} of`);
     // a one-transaction deploy refuses to start over the unfinished edge
-    const classic = await runCli(dir, ['upgrade', '--url', url]);
+    const classic = await runInProcess(dir, ['upgrade', '--url', url]);
     expect(classic.code).toBe(1);
     expect(classic.stderr).toContain('error[online-in-progress]');
     await sql(url, 'UPDATE users SET team_id = 1 WHERE id = 500');
-    const again = await runCli(dir, ['upgrade', '--online', '--url', url]);
+    const again = await runInProcess(dir, ['upgrade', '--online', '--url', url]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain(`at step ${step} of`);
-    expect((await runCli(dir, ['check', '--url', url])).code).toBe(0);
+    expect((await runInProcess(dir, ['check', '--url', url])).code).toBe(0);
     const h = await sql(url, `SELECT count(*)::int AS n FROM schemaver_history WHERE direction = 'up'`);
     expect(h[0]).toEqual({ n: 2 });
   }, 120_000);
@@ -135,7 +136,8 @@ describe.skipIf(!up)('upgrade --online on the server', () => {
     await holder.connect();
     try {
       await holder.query('BEGIN; LOCK TABLE users IN SHARE MODE');
-      const run = runCli(dir, ['upgrade', '--url', url]); // online from schemaver.yaml
+      // online from schemaver.yaml; a child process, so the polling below runs beside it, not on its event loop
+      const run = runCli(dir, ['upgrade', '--url', url]);
       // release the lock 700 ms after the deploy is first seen waiting for it (several 100 ms waits and retries)
       for (let seen = 0, t = Date.now(); Date.now() - t < 60_000;) {
         const [w] = await sql<{ n: number }>(
@@ -154,12 +156,12 @@ describe.skipIf(!up)('upgrade --online on the server', () => {
       await holder.end();
       rmSync(join(dir, 'schemaver.yaml'));
     }
-    expect((await runCli(dir, ['check', '--url', url])).code).toBe(0);
+    expect((await runInProcess(dir, ['check', '--url', url])).code).toBe(0);
   }, 120_000);
 
   it('upgrade --sql --online is a psql script that does the same', async () => {
     const url = await atV1();
-    const s = await runCli(dir, ['upgrade', '--sql', '--online', '--url', url]);
+    const s = await runInProcess(dir, ['upgrade', '--sql', '--online', '--url', url]);
     expect(s.code, s.stderr).toBe(0);
     expect(s.stdout).toContain('CREATE INDEX CONCURRENTLY users_email_idx');
     // the CONCURRENTLY statement is outside a transaction: the last BEGIN/COMMIT before it is a COMMIT
@@ -168,6 +170,6 @@ describe.skipIf(!up)('upgrade --online on the server', () => {
     const file = join(dir, 'online.sql');
     writeFileSync(file, s.stdout);
     execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', file, url], { stdio: 'pipe' });
-    expect((await runCli(dir, ['check', '--url', url])).code).toBe(0);
+    expect((await runInProcess(dir, ['check', '--url', url])).code).toBe(0);
   }, 120_000);
 });

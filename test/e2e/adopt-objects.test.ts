@@ -9,7 +9,8 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { hasStackTrace, tempProject, type Project } from '../helpers/cli.js';
+import { hasStackTrace, type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 
 const ROLE = `sv_adopt_reader_${process.pid}`;
@@ -51,7 +52,7 @@ describe.skipIf(!has)('adopting a database with objects beyond tables (server)',
   beforeAll(async () => {
     db = await createDatabase('sv_adopt');
     await sql(DDL);
-    p = tempProject('sv-adopt-');
+    p = inProcessProject('sv-adopt-');
     expect((await p.run('init')).code).toBe(0);
   });
   afterAll(async () => {
@@ -125,7 +126,7 @@ describe.skipIf(!has)('adopting a database with objects beyond tables (server)',
     } catch {
       return; // no pg_dump on this machine
     }
-    const q = tempProject('sv-adopt-dump-');
+    const q = inProcessProject('sv-adopt-dump-');
     try {
       expect((await q.run('init')).code).toBe(0);
       q.write('dump.sql', `create role ${ROLE};\n` + dump);

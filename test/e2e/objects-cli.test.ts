@@ -4,7 +4,8 @@
  * a changed unmanaged object is refused by name; a wrong kind or a definition that is not CREATE is a located error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasStackTrace, tempProject, type Project } from '../helpers/cli.js';
+import { hasStackTrace, type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 
 const BASE = `tables:
   orders:
@@ -21,7 +22,7 @@ unmanaged:
 
 let p: Project;
 beforeAll(async () => {
-  p = tempProject('sv-objects-');
+  p = inProcessProject('sv-objects-');
   expect((await p.run('init')).code).toBe(0);
   p.write('schema/schema.yaml', BASE);
 });

@@ -12,7 +12,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { tempProject, type Project } from '../helpers/cli.js';
+import { type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
@@ -73,7 +74,7 @@ describe('one schema, one hash', async () => {
   const up = await serverAvailable();
   const projects: Project[] = [];
   const fresh = async (): Promise<Project> => {
-    const p = tempProject('sv-onehash-');
+    const p = inProcessProject('sv-onehash-');
     projects.push(p);
     expect((await p.run('init')).code).toBe(0);
     return p;

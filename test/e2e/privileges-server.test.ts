@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
-import { tempProject } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { createDatabase, createRole, serverAvailable } from '../helpers/server.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
@@ -28,7 +28,7 @@ describe('privileges on the server', async () => {
     const db = await createDatabase('sv_priv');
     const reader = await createRole('sv_reader');
     const writer = await createRole('sv_writer');
-    const p = tempProject('sv-priv-');
+    const p = inProcessProject('sv-priv-');
     const R = `"${reader.name}"`;
     const W = `"${writer.name}"`;
     try {

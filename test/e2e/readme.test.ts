@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli, hasStackTrace, type CliResult } from '../helpers/cli.js';
+import { hasStackTrace, type CliResult } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/inproc.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
@@ -26,7 +27,7 @@ function ok(r: CliResult): CliResult {
 
 let tmp: string;
 let clone: string;
-const sv = (...args: string[]) => runCli(clone, args);
+const sv = (...args: string[]) => runInProcess(clone, args);
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'sv-e2e-readme-'));

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/inproc.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sv-gitflow-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -29,7 +29,10 @@ function repo(dir: string) {
     return r.stdout;
   };
   const sv = async (...args: string[]) => {
-    const r = await runCli(dir, args, { SCHEMAVER_AUTHOR_NAME: 'Dev', SCHEMAVER_AUTHOR_EMAIL: 'dev@app.example' });
+    const r = await runInProcess(dir, args, {
+      SCHEMAVER_AUTHOR_NAME: 'Dev',
+      SCHEMAVER_AUTHOR_EMAIL: 'dev@app.example',
+    });
     expect(r.code, `schemaver ${args.join(' ')}\n${r.stdout}${r.stderr}`).toBe(0);
     return r;
   };
@@ -102,7 +105,7 @@ describe('schema that travels with the app git branches', () => {
 
       // back on main the database records a commit main does not have: upgrade goes down through the common ancestor
       app.git('checkout', '-q', 'main');
-      const refused = await runCli(app.dir, ['upgrade']);
+      const refused = await runInProcess(app.dir, ['upgrade']);
       expect(refused.code, refused.stdout + refused.stderr).toBe(1); // it would drop a's column: consent first
       expect(refused.stderr).toContain('drop column users.name');
       expect(refused.stderr).not.toContain('unknown-recorded-commit');
@@ -276,7 +279,7 @@ describe('schema that travels with the app git branches', () => {
       expect(app.read('schema/schema.yaml')).toContain('<<<conflict');
       expect((await app.sv('status')).stdout).toContain('Merging');
       app.git('merge', '--abort');
-      const st = await runCli(app.dir, ['status']);
+      const st = await runInProcess(app.dir, ['status']);
       expect(st.code, st.stdout + st.stderr).toBe(0);
       expect(st.stdout).not.toContain('Merging');
       expect(st.stderr).toContain("git's merge was aborted");

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasStackTrace, tempProject, type Project } from '../helpers/cli.js';
+import { hasStackTrace, type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 
 /**
  * The typos of issue 12 and the pasted statements of issue 15, all in one schema: one `status` run must report every
@@ -51,7 +52,7 @@ const EXPECTED = [
 let p: Project;
 
 beforeAll(async () => {
-  p = tempProject('sv-validate-');
+  p = inProcessProject('sv-validate-');
   const r = await p.run('init');
   expect(r.code, r.stderr).toBe(0);
   p.write('schema/app.yaml', SCHEMA);
