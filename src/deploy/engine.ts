@@ -4,13 +4,14 @@
  * Works on any Driver (PGlite or a server) and any DeployStore (the real store or a test fake).
  */
 import { readFileSync } from 'node:fs';
-import { SchemaverError, envFailure, envFromErrno, negative } from '../errors.js';
+import { SchemaverError, envFailure, negative } from '../errors.js';
 import type { Driver } from '../pg/driver.js';
 import { pinSettings } from '../pg/settings.js';
 import { sqlComment } from '../sql/quote.js';
 import {
   BASE,
   edgeLabel,
+  nodeOut,
   firstParentBack,
   hazards,
   loadGraph,
@@ -22,7 +23,8 @@ import {
   type Graph,
   type PathEdge,
 } from './path.js';
-import { buildScript, renderScript, type DeployScript, type ScriptUnit } from './script.js';
+import { buildScript, renderScript, type DeployScript } from './script.js';
+import { deployFailure, type ScriptRun } from './failure.js';
 import { LOCK_KEY, countUserObjects, readProgress, readRecorded, type Recorded } from './versions.js';
 import { requireRoles } from './roles.js';
 import { chooseWay, type ProveDirect, type Way } from './direct.js';
@@ -105,11 +107,6 @@ export interface MoveResult {
   readonly ms: number;
 }
 
-/** nodeOut writes a node for JSON (null for nothing). */
-export function nodeOut(commit: string, hash: string | undefined): { commit: string | null; hash: string | null } {
-  return { commit: commit === BASE ? null : commit, hash: commit === BASE ? null : (hash ?? null) };
-}
-
 /** resolveTarget turns the user's revision into a node: `base`, `-N` (first parents back from `recorded`) or a store revision. */
 export async function resolveTarget(
   store: DeployStore,
@@ -139,81 +136,6 @@ export async function resolveTarget(
     return firstParentBack(g ?? (await loadGraph(store, [recorded])), recorded, Number(rel[1]));
   }
   return store.resolve(rev);
-}
-
-/** describeDbError reads PostgreSQL's fields off a driver error (pg and PGlite use the same names). */
-export function describeDbError(err: unknown): {
-  message: string;
-  code?: string;
-  detail?: string;
-  hint?: string;
-  position?: number;
-  where?: string;
-} {
-  const e = (err ?? {}) as {
-    message?: string;
-    code?: string;
-    detail?: string;
-    hint?: string;
-    position?: string | number;
-    where?: string;
-  };
-  return {
-    message: String(e.message ?? err),
-    ...(typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? { code: e.code } : {}),
-    ...(e.detail ? { detail: e.detail } : {}),
-    ...(e.hint ? { hint: e.hint } : {}),
-    ...(e.position !== undefined && e.position !== '' ? { position: Number(e.position) } : {}),
-    ...(e.where ? { where: e.where } : {}),
-  };
-}
-
-/** statementFailure builds the exit-3 error for a failed statement, naming edge, step and statement. */
-function statementFailure(
-  err: unknown,
-  u: ScriptUnit | undefined,
-  script: DeployScript | undefined,
-  command: string,
-  label: string,
-): SchemaverError {
-  if (err instanceof SchemaverError) return err;
-  const pgErr = describeDbError(err);
-  const e = u?.edge !== undefined ? script?.edges[u.edge] : undefined;
-  const where = e
-    ? `edge ${u!.edge! + 1}/${script!.edges.length} ${edgeLabel(e)}, statement ${u!.statement} of ${u!.statements} (line ${u!.line} of its ${e.direction} script)${u!.step ? `, step "${u!.step}"` : ''}`
-    : u
-      ? 'a schemaver bookkeeping statement'
-      : 'COMMIT';
-  const sql = u?.sql ?? 'COMMIT';
-  const shown = sql.length > 600 ? sql.slice(0, 600) + ' ...' : sql;
-  const pgLine = `PostgreSQL: ${pgErr.message}${pgErr.code ? ` (${pgErr.code})` : ''}${pgErr.detail ? `\n  detail: ${pgErr.detail}` : ''}${pgErr.hint ? `\n  hint: ${pgErr.hint}` : ''}`;
-  let hint =
-    'nothing was changed: the transaction was rolled back, so the schema and schemaver_version are as they were';
-  if (!u && !pgErr.code) {
-    // the connection failed while committing: PostgreSQL may or may not have committed
-    hint =
-      'the connection failed during COMMIT, so the outcome is unknown: run `schemaver current` to see whether the database moved';
-  }
-  if (pgErr.code === '55P04' && e && u!.edge! > 0) {
-    // ALTER TYPE ... ADD VALUE on an earlier edge: the value is usable only once that transaction commits
-    hint += `; an enum value added by an earlier edge cannot be used in the same transaction: deploy in two runs, \`schemaver ${command} ${short(e.from)}\` then \`schemaver ${command}\` again`;
-  }
-  return envFailure(
-    'migration-failed',
-    `${command} of ${label} failed in ${where}:\n    ${shown.split('\n').join('\n    ')}\n  ${pgLine}`,
-    hint,
-    undefined,
-    {
-      edge: e
-        ? { from: nodeOut(e.from, undefined).commit, to: nodeOut(e.to, undefined).commit, direction: e.direction }
-        : null,
-      statement: u?.statement ?? null,
-      line: u?.line ?? null,
-      step: u?.step ?? null,
-      sql,
-      postgres: pgErr,
-    },
-  );
 }
 
 /** refuseUnfinished stops a one-transaction deploy over an online deploy that stopped part-way through an edge. */
@@ -398,59 +320,7 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
       exit: 2,
     });
   }
-  if (req.sql) {
-    let recorded: Recorded = { tables: false };
-    if (req.from !== undefined) {
-      recorded = req.from === 'base' ? { tables: false } : { tables: true, commit: await ctx.store.resolve(req.from) };
-    } else if (ctx.db) {
-      recorded = await readRecorded(ctx.db);
-      await refuseUnfinished(ctx.db, req.command);
-      if (!recorded.commit) await refuseNonEmpty(ctx.db, label, req.command);
-    }
-    const from = recorded.commit ?? BASE;
-    const p = await prepare(ctx, req, from, recorded.hash);
-    if (p.flags.irreversible.length)
-      refuseHazards({ destructive: [], irreversible: p.flags.irreversible }, true, req.command);
-    const script = buildScript({
-      from,
-      fromHash: p.fromHash,
-      to: p.target,
-      toHash: p.targetHash,
-      edges: p.edges,
-      version,
-    });
-    let sql = renderScript(script, {
-      command: req.command,
-      version,
-      ...(ctx.db ? { target: label } : {}),
-      ...(p.way ? { way: p.way } : {}),
-    });
-    if (p.edges.length === 0)
-      sql = `${sql.slice(0, sql.indexOf('\nBEGIN;'))}\n${sqlComment(`nothing to do: the database is already at ${short(from)}`)}\n`;
-    if (p.flags.destructive.length) {
-      const warn = sqlComment(
-        [
-          'WARNING: this script loses data (online it needs --allow-destructive):',
-          ...p.flags.destructive.map((s) => `  ${s.edge}: ${s.what}`),
-        ].join('\n'),
-      );
-      const at = sql.indexOf('\nBEGIN;');
-      sql = `${sql.slice(0, at)}\n${warn}\n${sql.slice(at)}`;
-    }
-    return {
-      command: req.command,
-      target: label,
-      from: nodeOut(from, p.fromHash),
-      to: nodeOut(p.target, p.targetHash),
-      applied: false,
-      upToDate: p.edges.length === 0,
-      edges: reportEdges(script),
-      destructive: p.flags.destructive,
-      sql,
-      ...(p.way ? { way: p.way } : {}),
-      ms: Math.round(performance.now() - t0),
-    };
-  }
+  if (req.sql) return offlineScript(ctx, req, label, version, t0);
   const db = ctx.db;
   if (!db) throw envFailure('no-database', `${req.command} needs a database`, 'pass --url or set DATABASE_URL');
   const cached = db.cachedVersions?.();
@@ -461,18 +331,12 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
     const p = await prepare(ctx, req, from, recorded.hash);
     if (p.edges.length === 0) return upToDate(req, label, from, p, t0);
   }
-  let script: DeployScript | undefined;
-  let unit: ScriptUnit | undefined;
+  const run: ScriptRun = {};
   let inTx = false;
   try {
     await db.exec('BEGIN');
     inTx = true;
-    await pinSettings(db, { local: true }); // before any generated SQL (a pooler may not keep session settings)
-    const [got] = await db.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS ok`);
-    if (!got?.ok) {
-      ctx.onProgress?.('waiting for another schemaver deploy on this database to finish...');
-      await db.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
-    }
+    await lockDeploys(db, ctx);
     const recorded = await readRecorded(db);
     await refuseUnfinished(db, req.command);
     const from = recorded.commit ?? BASE;
@@ -486,55 +350,161 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
     refuseHazards(p.flags, Boolean(req.allowDestructive), req.command);
     await requireRoles(db, ctx.store, p.edges, label, req.command);
     if (p.way?.kind === 'direct') ctx.onProgress?.(`${req.command}: ${p.way.reason}`);
-    script = buildScript({ from, fromHash: p.fromHash, to: p.target, toHash: p.targetHash, edges: p.edges, version });
-    const ms: number[] = [];
-    let edge: number | undefined;
-    let edgeStart = 0;
-    for (const u of script.units) {
-      if (u.offlineOnly) continue; // the guard: checked above, under the lock, in this transaction
-      unit = u;
-      if (u.edge !== undefined && u.edge !== edge) {
-        edge = u.edge;
-        edgeStart = performance.now();
-        const e = script.edges[u.edge]!;
-        ctx.onProgress?.(
-          `${req.command} ${u.edge + 1}/${script.edges.length}: ${edgeLabel(e)}${e.message ? ' ' + e.message.split('\n')[0] : ''} (${u.statements} statement(s))`,
-        );
-      }
-      await db.exec(u.sql);
-      if (u.edge !== undefined && u.statement !== undefined && u.statements !== undefined)
-        ctx.onStatement?.(u.statement, u.statements);
-      if (u.edge !== undefined && u.statement === u.statements) ms[u.edge] = Math.round(performance.now() - edgeStart);
-    }
-    unit = undefined;
+    const script = buildScript({
+      from,
+      fromHash: p.fromHash,
+      to: p.target,
+      toHash: p.targetHash,
+      edges: p.edges,
+      version,
+    });
+    run.script = script;
+    const ms = await runUnits(db, ctx, req.command, script, run);
     await db.exec('COMMIT');
     inTx = false;
-    return {
-      command: req.command,
-      target: label,
-      from: nodeOut(from, p.fromHash),
-      to: nodeOut(p.target, p.targetHash),
-      applied: true,
-      upToDate: false,
-      edges: reportEdges(script, ms),
-      destructive: p.flags.destructive,
-      ms: Math.round(performance.now() - t0),
-    };
+    return appliedResult(req, label, from, p, reportEdges(script, ms), t0);
   } catch (err) {
     if (inTx) await db.exec('ROLLBACK').catch(() => {});
-    if (err instanceof SchemaverError) throw err;
-    const env = envFromErrno(err); // disk full, read-only, permission: say so, not "the database failed"
-    if (env) throw env;
-    if (script) throw statementFailure(err, unit, script, req.command, label);
-    const d = describeDbError(err);
-    throw envFailure(
-      'database-failed',
-      `${req.command} of ${label} failed: ${d.message}`,
-      'nothing was changed: the transaction was rolled back',
-      undefined,
-      { postgres: d },
-    );
+    throw deployFailure(err, run, req.command, label);
   }
+}
+
+/** offlineScript is `--sql`: the script from the recorded commit (or --from) to the target, with nothing run. */
+async function offlineScript(
+  ctx: DeployContext,
+  req: MoveRequest,
+  label: string,
+  version: string,
+  t0: number,
+): Promise<MoveResult> {
+  const recorded = await offlineStart(ctx, req, label);
+  const from = recorded.commit ?? BASE;
+  const p = await prepare(ctx, req, from, recorded.hash);
+  if (p.flags.irreversible.length)
+    refuseHazards({ destructive: [], irreversible: p.flags.irreversible }, true, req.command);
+  const script = buildScript({
+    from,
+    fromHash: p.fromHash,
+    to: p.target,
+    toHash: p.targetHash,
+    edges: p.edges,
+    version,
+  });
+  let sql = renderScript(script, {
+    command: req.command,
+    version,
+    ...(ctx.db ? { target: label } : {}),
+    ...(p.way ? { way: p.way } : {}),
+  });
+  if (p.edges.length === 0)
+    sql = `${sql.slice(0, sql.indexOf('\nBEGIN;'))}\n${sqlComment(`nothing to do: the database is already at ${short(from)}`)}\n`;
+  if (p.flags.destructive.length) sql = withLossWarning(sql, p.flags.destructive);
+  return {
+    command: req.command,
+    target: label,
+    from: nodeOut(from, p.fromHash),
+    to: nodeOut(p.target, p.targetHash),
+    applied: false,
+    upToDate: p.edges.length === 0,
+    edges: reportEdges(script),
+    destructive: p.flags.destructive,
+    sql,
+    ...(p.way ? { way: p.way } : {}),
+    ms: Math.round(performance.now() - t0),
+  };
+}
+
+/** offlineStart is where an offline script starts: --from, else what the database records (refusing a database
+ * an online deploy left between two commits, or one with objects but no record), else nothing. */
+async function offlineStart(ctx: DeployContext, req: MoveRequest, label: string): Promise<Recorded> {
+  if (req.from !== undefined)
+    return req.from === 'base' ? { tables: false } : { tables: true, commit: await ctx.store.resolve(req.from) };
+  if (!ctx.db) return { tables: false };
+  const recorded = await readRecorded(ctx.db);
+  await refuseUnfinished(ctx.db, req.command);
+  if (!recorded.commit) await refuseNonEmpty(ctx.db, label, req.command);
+  return recorded;
+}
+
+/** withLossWarning puts a comment naming the steps that lose data above the script's BEGIN. */
+function withLossWarning(sql: string, destructive: readonly FlaggedStep[]): string {
+  const warn = sqlComment(
+    [
+      'WARNING: this script loses data (online it needs --allow-destructive):',
+      ...destructive.map((s) => `  ${s.edge}: ${s.what}`),
+    ].join('\n'),
+  );
+  const at = sql.indexOf('\nBEGIN;');
+  return `${sql.slice(0, at)}\n${warn}\n${sql.slice(at)}`;
+}
+
+/** lockDeploys pins the session settings and takes the deploy lock of this transaction, saying so when it waits. */
+async function lockDeploys(db: Driver, ctx: DeployContext): Promise<void> {
+  await pinSettings(db, { local: true }); // before any generated SQL (a pooler may not keep session settings)
+  const [got] = await db.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS ok`);
+  if (!got?.ok) {
+    ctx.onProgress?.('waiting for another schemaver deploy on this database to finish...');
+    await db.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
+  }
+}
+
+/** runUnits runs a script's units in order (the offline-only guard aside), reporting each edge and statement as it
+ * goes; returns each edge's milliseconds. `run.unit` is the unit running, so a failure can name it. */
+async function runUnits(
+  db: Driver,
+  ctx: DeployContext,
+  command: string,
+  script: DeployScript,
+  run: ScriptRun,
+): Promise<number[]> {
+  const ms: number[] = [];
+  let edge: number | undefined;
+  let edgeStart = 0;
+  for (const u of script.units) {
+    if (u.offlineOnly) continue; // the guard: checked above, under the lock, in this transaction
+    run.unit = u;
+    if (u.edge !== undefined && u.edge !== edge) {
+      edge = u.edge;
+      edgeStart = performance.now();
+      const e = script.edges[u.edge]!;
+      ctx.onProgress?.(
+        `${command} ${u.edge + 1}/${script.edges.length}: ${edgeLabel(e)}${e.message ? ' ' + e.message.split('\n')[0] : ''} (${u.statements} statement(s))`,
+      );
+    }
+    await db.exec(u.sql);
+    if (u.edge !== undefined && u.statement !== undefined && u.statements !== undefined)
+      ctx.onStatement?.(u.statement, u.statements);
+    if (u.edge !== undefined && u.statement === u.statements) ms[u.edge] = Math.round(performance.now() - edgeStart);
+  }
+  run.unit = undefined;
+  return ms;
+}
+
+/** appliedResult is the result of a move whose statements ran and were committed (one transaction or online). */
+export function appliedResult(
+  req: MoveRequest,
+  label: string,
+  from: string,
+  p: {
+    fromHash?: string | undefined;
+    target: string;
+    targetHash?: string | undefined;
+    flags: { destructive: FlaggedStep[] };
+  },
+  edges: readonly EdgeReport[],
+  t0: number,
+): MoveResult {
+  return {
+    command: req.command,
+    target: label,
+    from: nodeOut(from, p.fromHash),
+    to: nodeOut(p.target, p.targetHash),
+    applied: true,
+    upToDate: false,
+    edges,
+    destructive: p.flags.destructive,
+    ms: Math.round(performance.now() - t0),
+  };
 }
 
 /** upToDate is the result of a move that found nothing to do. */
@@ -560,3 +530,6 @@ export function upToDate(
 
 /** short writes a commit id for people (re-exported for commands). */
 export { short };
+
+/** nodeOut writes a node for JSON (re-exported for app/move.ts). */
+export { nodeOut };

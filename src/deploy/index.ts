@@ -6,12 +6,12 @@ export {
   move,
   schemaverVersion,
   plannerClassifier,
-  describeDbError,
   type DeployContext,
   type MoveRequest,
   type MoveResult,
   type EdgeReport,
 } from './engine.js';
+export { describeDbError } from './failure.js';
 export { current, history, stamp, type CurrentResult, type HistoryResult, type StampResult } from './status.js';
 export { check, driftError, pgliteBuilder, type CheckResult, type SchemaBuilder } from './check.js';
 export { openTarget, targetUrl, localDir, lockLocal, type Target, type TargetOptions } from './target.js';

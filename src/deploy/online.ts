@@ -17,8 +17,7 @@ import { onlinePlan, renderOnline } from '../plan/online.js';
 import { isLongRunning, onlineGroups, type OnlineGroup } from '../sql/online.js';
 import { quoteLiteral } from '../sql/quote.js';
 import {
-  describeDbError,
-  nodeOut,
+  appliedResult,
   prepare,
   refuseHazards,
   refuseNonEmpty,
@@ -29,7 +28,8 @@ import {
   type MoveRequest,
   type MoveResult,
 } from './engine.js';
-import { BASE, edgeLabel, short, type DeployStore, type PathEdge } from './path.js';
+import { describeDbError } from './failure.js';
+import { BASE, edgeLabel, nodeOut, short, type DeployStore, type PathEdge } from './path.js';
 import { requireRoles } from './roles.js';
 import { sha256 } from './script.js';
 import {
@@ -329,15 +329,14 @@ export async function moveOnline(ctx: DeployContext, req: MoveRequest, run: Onli
     }
     current = undefined;
     return {
-      command: req.command,
-      target: label,
-      from: nodeOut(from, p.fromHash),
-      to: nodeOut(p.target, p.targetHash),
-      applied: true,
-      upToDate: false,
-      edges: edges.map((e, i) => report(e, ms[i])),
-      destructive: p.flags.destructive,
-      ms: Math.round(performance.now() - t0),
+      ...appliedResult(
+        req,
+        label,
+        from,
+        p,
+        edges.map((e, i) => report(e, ms[i])),
+        t0,
+      ),
       online: { steps, retries, ...(skip ? { resumedAt: skip + 1 } : {}) },
     };
   } catch (err) {

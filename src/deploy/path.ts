@@ -285,3 +285,8 @@ export function firstParentBack(g: Graph, start: string, n: number): string {
   }
   return cur;
 }
+
+/** nodeOut writes a node for JSON (null for nothing). */
+export function nodeOut(commit: string, hash: string | undefined): { commit: string | null; hash: string | null } {
+  return { commit: commit === BASE ? null : commit, hash: commit === BASE ? null : (hash ?? null) };
+}

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { SchemaverError } from '../errors.js';
 import { BASE, edgeLabel, short, type PathEdge } from './path.js';
-import { isTransactionControl, splitStatements } from '../sql/split.js';
+import { isTransactionControl, splitStatements, type ScriptStatement } from '../sql/split.js';
 import { LEXING_CHECK_SQL, settingsSql } from '../sql/settings.js';
 import { sqlComment } from '../sql/quote.js';
 import { CREATE_TABLES, guardSql, historySql, lockSql, setVersionSql, syncHistorySeqSql } from './versions.js';
@@ -56,6 +56,28 @@ export function buildScript(opts: {
   edges: readonly PathEdge[];
   version: string;
 }): DeployScript {
+  const units = preambleUnits(opts.from);
+  const checksums: string[] = [];
+  opts.edges.forEach((e, i) => {
+    const edge = edgeUnits(e, i, opts.edges.length, opts.version);
+    units.push(...edge.units);
+    checksums.push(edge.checksum);
+  });
+  for (const sql of setVersionSql(opts.to, opts.toHash))
+    units.push({ sql, comment: `record ${opts.to === BASE ? 'nothing' : opts.to}` });
+  units.push({ sql: syncHistorySeqSql() });
+  return {
+    from: { commit: opts.from, ...(opts.fromHash ? { hash: opts.fromHash } : {}) },
+    to: { commit: opts.to, ...(opts.toHash ? { hash: opts.toHash } : {}) },
+    edges: opts.edges,
+    units,
+    checksums,
+  };
+}
+
+/** preambleUnits open every script: the pinned settings and lexing check (offline only: the engine pins them
+ * itself), the deploy lock, schemaver's bookkeeping tables, and the guard that the database is at `from`. */
+function preambleUnits(from: string): ScriptUnit[] {
   // the settings the SQL is written for (online the engine pins and checks them itself, first thing)
   const units: ScriptUnit[] = settingsSql(true).map((sql, i) => ({
     sql,
@@ -68,67 +90,64 @@ export function buildScript(opts: {
   units.push({ sql: lockSql(), comment: 'one deploy at a time: a concurrent run waits here' });
   CREATE_TABLES.forEach((sql, i) => units.push({ sql, ...(i === 0 ? { comment: 'schemaver bookkeeping' } : {}) }));
   units.push({
-    sql: guardSql(opts.from),
-    comment: `refuse to run unless the database is at ${short(opts.from)}`,
+    sql: guardSql(from),
+    comment: `refuse to run unless the database is at ${short(from)}`,
     offlineOnly: true,
   });
-  const checksums: string[] = [];
-  opts.edges.forEach((e, i) => {
-    const statements = splitStatements(e.sql);
-    for (const s of statements) {
-      if (isTransactionControl(s.sql)) {
-        throw new SchemaverError({
-          code: 'bad-migration-sql',
-          message: `the ${e.direction} script of ${edgeLabel(e)} contains transaction control at line ${s.line}: ${s.sql.split('\n')[0]}`,
-          hint: 'schemaver runs the whole path in one transaction; remove BEGIN/COMMIT/SAVEPOINT from the migration',
-          exit: 2,
-        });
-      }
-    }
-    const checksum = sha256(e.sql);
-    checksums.push(checksum);
-    let lastStep: string | undefined;
-    statements.forEach((s, k) => {
-      const first = k === 0;
-      const stepChanged = s.comment !== undefined && s.comment !== lastStep;
-      lastStep = s.comment ?? lastStep;
-      const header = `edge ${i + 1}/${opts.edges.length}: ${edgeLabel(e)}${e.message ? ` ${JSON.stringify(firstLine(e.message))}` : ''}`;
-      const comment = first ? (s.comment ? `${header}\n${s.comment}` : header) : stepChanged ? s.comment : undefined;
-      units.push({
-        sql: s.sql,
-        edge: i,
-        statement: k + 1,
-        statements: statements.length,
-        line: s.line,
-        ...(s.comment !== undefined ? { step: s.comment } : {}),
-        ...(comment !== undefined ? { comment } : {}),
-      });
-    });
+  return units;
+}
+
+/** edgeUnits are edge `i`'s statements (commented with the edge first and each step where it starts) and the
+ * history row that records it, with the checksum of its SQL. */
+function edgeUnits(e: PathEdge, i: number, count: number, version: string): { units: ScriptUnit[]; checksum: string } {
+  const statements = splitStatements(e.sql);
+  refuseTransactionControl(e, statements);
+  const checksum = sha256(e.sql);
+  const units: ScriptUnit[] = [];
+  let lastStep: string | undefined;
+  statements.forEach((s, k) => {
+    const first = k === 0;
+    const stepChanged = s.comment !== undefined && s.comment !== lastStep;
+    lastStep = s.comment ?? lastStep;
+    const header = `edge ${i + 1}/${count}: ${edgeLabel(e)}${e.message ? ` ${JSON.stringify(firstLine(e.message))}` : ''}`;
+    const comment = first ? (s.comment ? `${header}\n${s.comment}` : header) : stepChanged ? s.comment : undefined;
     units.push({
-      sql: historySql({
-        from: e.from,
-        to: e.to,
-        fromHash: e.fromHash,
-        toHash: e.toHash,
-        direction: e.direction,
-        checksum,
-        version: opts.version,
-      }),
-      ...(statements.length === 0
-        ? { comment: `edge ${i + 1}/${opts.edges.length}: ${edgeLabel(e)} (no statements)` }
-        : {}),
+      sql: s.sql,
+      edge: i,
+      statement: k + 1,
+      statements: statements.length,
+      line: s.line,
+      ...(s.comment !== undefined ? { step: s.comment } : {}),
+      ...(comment !== undefined ? { comment } : {}),
     });
   });
-  for (const sql of setVersionSql(opts.to, opts.toHash))
-    units.push({ sql, comment: `record ${opts.to === BASE ? 'nothing' : opts.to}` });
-  units.push({ sql: syncHistorySeqSql() });
-  return {
-    from: { commit: opts.from, ...(opts.fromHash ? { hash: opts.fromHash } : {}) },
-    to: { commit: opts.to, ...(opts.toHash ? { hash: opts.toHash } : {}) },
-    edges: opts.edges,
-    units,
-    checksums,
-  };
+  units.push({
+    sql: historySql({
+      from: e.from,
+      to: e.to,
+      fromHash: e.fromHash,
+      toHash: e.toHash,
+      direction: e.direction,
+      checksum,
+      version,
+    }),
+    ...(statements.length === 0 ? { comment: `edge ${i + 1}/${count}: ${edgeLabel(e)} (no statements)` } : {}),
+  });
+  return { units, checksum };
+}
+
+/** refuseTransactionControl refuses a migration that opens or ends transactions itself (the path runs in one). */
+function refuseTransactionControl(e: PathEdge, statements: readonly ScriptStatement[]): void {
+  for (const s of statements) {
+    if (isTransactionControl(s.sql)) {
+      throw new SchemaverError({
+        code: 'bad-migration-sql',
+        message: `the ${e.direction} script of ${edgeLabel(e)} contains transaction control at line ${s.line}: ${s.sql.split('\n')[0]}`,
+        hint: 'schemaver runs the whole path in one transaction; remove BEGIN/COMMIT/SAVEPOINT from the migration',
+        exit: 2,
+      });
+    }
+  }
 }
 
 function firstLine(s: string): string {

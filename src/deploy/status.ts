@@ -4,7 +4,8 @@
 import { SchemaverError, envFailure, envFromErrno, negative } from '../errors.js';
 import type { Driver } from '../pg/driver.js';
 import { pinSettings } from '../pg/settings.js';
-import { describeDbError, schemaverVersion } from './engine.js';
+import { schemaverVersion } from './engine.js';
+import { describeDbError } from './failure.js';
 import { BASE, short, type DeployStore } from './path.js';
 import {
   CREATE_TABLES,
