@@ -367,123 +367,164 @@ async function proveEdge(
   const hashes = rb
     ? (opts.hashes ?? (await timed('key', () => ({ from: schemaHash(from), to: schemaHash(to) }))))
     : undefined;
-  let expectedTo: Schema | Promise<Schema> | undefined = rb
-    ? await readCachedReadback(rb, hashes!.to, 'proof')
+  const cache = rb && hashes ? { dir: rb, hashes } : undefined;
+  let expectedTo: Schema | Promise<Schema> | undefined = cache
+    ? await readCachedReadback(cache.dir, cache.hashes.to, 'proof')
     : undefined;
   if (!expectedTo && opts.target) {
     expectedTo = opts.target();
     expectedTo.catch(() => undefined); // awaited in runEdge
   }
-  let db: Driver | undefined;
-  const problems: string[] = [];
-  const failsOnData: DataFailure[] = [];
-  let data: VerifyData;
+  const held: { db?: Driver } = {};
   try {
-    if (!expectedTo) {
-      // B from nothing, read back, rolled away: the same instance then builds A
-      db = await timed('restore', () => freshPglite({ extensions: exts }));
-      await ensureRoles(db, from, to);
-      await db.exec('BEGIN');
-      try {
-        await timed('build', () =>
-          buildInto(db!, to, 'the target schema', { onBatch: progress('building'), inTransaction: true }),
-        );
-        expectedTo = (await timed('introspect', () => introspect(db!, { unsupported: false }))).schema;
-      } catch (e) {
-        return failed(problems, e, t0);
-      } finally {
-        await db.exec('ROLLBACK').catch(() => {});
-      }
-      if (rb) await writeCachedReadback(rb, hashes!.to, 'proof', expectedTo);
-    }
-    // A as an earlier proof built it (its image, checked against A's read-back) when there is one and restoring
-    // it saves more than building A on the database the proof already has
-    const kept = rb ? await readCachedReadback(rb, hashes!.from, 'proof') : undefined;
-    const image =
-      kept && !opts.noImage && (!db || objectCount(from) >= IMAGE_WORTH_OBJECTS)
-        ? await timed('restore', () => imageOf(rb!, hashes!.from, kept, exts))
-        : undefined;
-    let expectedFrom: Schema;
-    try {
-      if (image) {
-        await db?.close();
-        db = image;
-        await ensureRoles(db, from, to);
-      } else {
-        // a small A built on the database that just built B: a later proof that builds B first builds A there
-        // again too (cheaper than restoring), so dumping its image would only cost this proof time
-        const worth = !db || objectCount(from) >= IMAGE_WORTH_OBJECTS;
-        if (!db) {
-          db = await timed('restore', () => freshPglite({ extensions: exts }));
-          await ensureRoles(db, from, to);
-        }
-        await timed('build', () => buildInto(db!, from, 'the source schema', { onBatch: progress('building') }));
-        if (rb && !opts.noImage && worth) await timed('image', () => keepImage(db!, rb, hashes!.from, from));
-      }
-      expectedFrom = kept ?? (await timed('introspect', () => introspect(db!, { unsupported: false }))).schema;
-      if (rb && !kept) await writeCachedReadback(rb, hashes!.from, 'proof', expectedFrom);
-    } catch (e) {
-      return failed(problems, e, t0);
-    }
-    const ctx = {
-      from,
-      to,
-      expectedFrom,
-      expectedTo,
-      up,
-      down,
-      samples: true,
-      allowDataLoss: Boolean(opts.allowDataLoss),
-    };
+    let ctx: EdgeContext;
     let run: Run;
     try {
-      run = await runEdge(db, ctx);
+      expectedTo ??= await buildTargetFirst(held, from, to, exts, cache);
+      const expectedFrom = await buildSource(held, from, to, exts, cache, Boolean(opts.noImage));
+      ctx = { from, to, expectedFrom, expectedTo, up, down, samples: true, allowDataLoss: Boolean(opts.allowDataLoss) };
+      run = await runEdge(held.db!, ctx);
     } catch (e) {
-      return failed(problems, e, t0); // the target did not build (from a second worker); anything else throws
+      // a schema that does not build (the target possibly on a second worker) fails the proof; anything else throws
+      return failed([], e, t0);
     }
-    if ((run.upError !== undefined || run.downError !== undefined) && Object.keys(run.samples).length > 0) {
-      // Did the sample rows make a script fail? Try again on an empty A: a script that only fails on tables
-      // holding rows is a warning (it will fail on a populated database), not a wrong migration.
-      const first = run;
-      await db.close();
-      db = await timed('restore', () => freshPglite({ extensions: exts }));
-      await ensureRoles(db, from, to);
-      await timed('build', () => buildInto(db!, from, 'the source schema', { onBatch: progress('building') }));
-      run = await runEdge(db, { ...ctx, samples: false });
-      const phase =
-        first.upError !== undefined && run.upError === undefined
-          ? 'up'
-          : first.downError !== undefined && run.upError === undefined && run.downError === undefined
-            ? 'down'
-            : undefined;
-      if (phase) {
-        run.warnings.push(`${phase} fails on tables holding rows: ${phase === 'up' ? first.upError : first.downError}`);
-        await db.close();
-        db = await timed('restore', () => freshPglite({ extensions: exts }));
-        await ensureRoles(db, from, to);
-        const f = await locateDataFailure(db, ctx, phase, phase === 'up' ? first.upError! : first.downError!);
-        // a data statement of a hand-written script (a seed INSERT with a fixed key) may only collide with the
-        // synthetic sample rows: a warning, not evidence that the migration fails on real rows
-        if (!DATA_STATEMENT.test(f.statement)) failsOnData.push(f);
-      }
-    }
-    if (run.upError !== undefined) run.up.push(`up failed: ${run.upError}`);
-    const replan = replanProblems(await expectedTo);
-    problems.push(...run.up.map((p) => (p.startsWith('up') ? p : `up: ${p}`)));
-    problems.push(...run.down.map((p) => (p.startsWith('down') ? p : `down: ${p}`)));
-    problems.push(...run.data, ...replan);
-    data = {
-      up: run.up,
-      down: run.down,
-      replan,
-      data: run.data,
-      warnings: run.warnings,
-      samples: run.samples,
-      ...(failsOnData.length ? { failsOnData } : {}),
-    };
+    const rows = await sortOutRows(held, ctx, run, exts);
+    return edgeResult(rows.run, await expectedTo, rows.failsOnData, t0);
   } finally {
-    await db?.close();
+    await held.db?.close();
   }
+}
+
+/** EdgeContext is what runEdge proves: the two schemas, their expected read-backs and the two scripts. */
+type EdgeContext = Parameters<typeof runEdge>[1];
+
+/** ProofCache is the read-back and image cache a proof uses, with the hashes of both schemas. */
+interface ProofCache {
+  readonly dir: string;
+  readonly hashes: { readonly from: string; readonly to: string };
+}
+
+/** freshFor starts a fresh database (`held.db`, closed by the proof) with the extensions and roles both schemas need. */
+async function freshFor(held: { db?: Driver }, from: Schema, to: Schema, exts: readonly string[]): Promise<Driver> {
+  const db = (held.db = await timed('restore', () => freshPglite({ extensions: exts })));
+  await ensureRoles(db, from, to);
+  return db;
+}
+
+/** buildTargetFirst builds B from nothing on a fresh database (`held.db`), reads it back and rolls it away, so
+ * the same instance then builds A; the read-back is cached. Throws `build-failed` when B does not build. */
+async function buildTargetFirst(
+  held: { db?: Driver },
+  from: Schema,
+  to: Schema,
+  exts: readonly string[],
+  cache: ProofCache | undefined,
+): Promise<Schema> {
+  const db = await freshFor(held, from, to, exts);
+  await db.exec('BEGIN');
+  let expectedTo: Schema;
+  try {
+    await timed('build', () =>
+      buildInto(db, to, 'the target schema', { onBatch: progress('building'), inTransaction: true }),
+    );
+    expectedTo = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+  } finally {
+    await db.exec('ROLLBACK').catch(() => {});
+  }
+  if (cache) await writeCachedReadback(cache.dir, cache.hashes.to, 'proof', expectedTo);
+  return expectedTo;
+}
+
+/**
+ * buildSource puts A on `held.db` and returns its read-back: A as an earlier proof built it (its image, checked
+ * against A's read-back) when there is one and restoring it saves more than building A on the database the proof
+ * already has; else A built here (and kept as an image, its read-back cached).
+ */
+async function buildSource(
+  held: { db?: Driver },
+  from: Schema,
+  to: Schema,
+  exts: readonly string[],
+  cache: ProofCache | undefined,
+  noImage: boolean,
+): Promise<Schema> {
+  const kept = cache ? await readCachedReadback(cache.dir, cache.hashes.from, 'proof') : undefined;
+  const image =
+    cache && kept && !noImage && (!held.db || objectCount(from) >= IMAGE_WORTH_OBJECTS)
+      ? await timed('restore', () => imageOf(cache.dir, cache.hashes.from, kept, exts))
+      : undefined;
+  let db: Driver;
+  if (image) {
+    await held.db?.close();
+    db = held.db = image;
+    await ensureRoles(db, from, to);
+  } else {
+    // a small A built on the database that just built B: a later proof that builds B first builds A there
+    // again too (cheaper than restoring), so dumping its image would only cost this proof time
+    const worth = !held.db || objectCount(from) >= IMAGE_WORTH_OBJECTS;
+    db = held.db ?? (await freshFor(held, from, to, exts));
+    await timed('build', () => buildInto(db, from, 'the source schema', { onBatch: progress('building') }));
+    if (cache && !noImage && worth) await timed('image', () => keepImage(db, cache.dir, cache.hashes.from, from));
+  }
+  const expectedFrom = kept ?? (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+  if (cache && !kept) await writeCachedReadback(cache.dir, cache.hashes.from, 'proof', expectedFrom);
+  return expectedFrom;
+}
+
+/**
+ * sortOutRows asks, when a script failed on tables holding sample rows, whether the rows made it fail: it runs the
+ * edge again on an empty A. A script that only fails on rows is a warning (it will fail on a populated database),
+ * not a wrong migration, and its statement is located (`failsOnData`). Returns the run that counts.
+ */
+async function sortOutRows(
+  held: { db?: Driver },
+  ctx: EdgeContext,
+  first: Run,
+  exts: readonly string[],
+): Promise<{ run: Run; failsOnData: DataFailure[] }> {
+  const failsOnData: DataFailure[] = [];
+  if ((first.upError === undefined && first.downError === undefined) || Object.keys(first.samples).length === 0)
+    return { run: first, failsOnData };
+  await held.db?.close();
+  const db = await freshFor(held, ctx.from, ctx.to, exts);
+  await timed('build', () => buildInto(db, ctx.from, 'the source schema', { onBatch: progress('building') }));
+  const run = await runEdge(db, { ...ctx, samples: false });
+  const phase =
+    first.upError !== undefined && run.upError === undefined
+      ? 'up'
+      : first.downError !== undefined && run.upError === undefined && run.downError === undefined
+        ? 'down'
+        : undefined;
+  if (phase) {
+    run.warnings.push(`${phase} fails on tables holding rows: ${phase === 'up' ? first.upError : first.downError}`);
+    await db.close();
+    const fresh = await freshFor(held, ctx.from, ctx.to, exts);
+    const f = await locateDataFailure(fresh, ctx, phase, phase === 'up' ? first.upError! : first.downError!);
+    // a data statement of a hand-written script (a seed INSERT with a fixed key) may only collide with the
+    // synthetic sample rows: a warning, not evidence that the migration fails on real rows
+    if (!DATA_STATEMENT.test(f.statement)) failsOnData.push(f);
+  }
+  return { run, failsOnData };
+}
+
+/** edgeResult turns the run that counts into the proof's result: its problems (up, down, rows, the re-plan of the
+ * target's read-back) and the structured detail. */
+function edgeResult(run: Run, expectedTo: Schema, failsOnData: DataFailure[], t0: number): VerifyResult {
+  if (run.upError !== undefined) run.up.push(`up failed: ${run.upError}`);
+  const replan = replanProblems(expectedTo);
+  const problems: string[] = [];
+  problems.push(...run.up.map((p) => (p.startsWith('up') ? p : `up: ${p}`)));
+  problems.push(...run.down.map((p) => (p.startsWith('down') ? p : `down: ${p}`)));
+  problems.push(...run.data, ...replan);
+  const data: VerifyData = {
+    up: run.up,
+    down: run.down,
+    replan,
+    data: run.data,
+    warnings: run.warnings,
+    samples: run.samples,
+    ...(failsOnData.length ? { failsOnData } : {}),
+  };
   return { ok: problems.length === 0, problems, data, ms: Date.now() - t0 };
 }
 
