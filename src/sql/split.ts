@@ -26,6 +26,52 @@ function isWordChar(c: number): boolean {
   return isWordStart(c) || (c >= 48 && c <= 57) || c === 36;
 }
 
+/**
+ * Keywords follows the words of one statement: its first keywords (upper-cased), to tell a CREATE [OR REPLACE]
+ * FUNCTION/PROCEDURE, and inside one the BEGIN ATOMIC ... END nesting (with CASE ... END inside), whose semicolons
+ * do not end the statement.
+ */
+class Keywords {
+  private words: string[] = [];
+  private prevWord = '';
+  private routine = false;
+  /** atomic: the BEGIN ATOMIC ... END nesting (0 outside a body). */
+  atomic = 0;
+
+  /** reset starts a new statement. */
+  reset(): void {
+    this.words = [];
+    this.prevWord = '';
+    this.routine = false;
+    this.atomic = 0;
+  }
+
+  /** other notes a token that is not a word (a quoted string or identifier, a dollar-quoted body). */
+  other(): void {
+    this.prevWord = '';
+  }
+
+  /** word reads the word s[i, j). Words matter only while a statement's first keywords are read, and inside
+   * CREATE FUNCTION/PROCEDURE; elsewhere they are skipped without being copied (long scripts are mostly words). */
+  word(s: string, i: number, j: number): void {
+    if (this.words.length >= 8 && !this.routine) {
+      this.prevWord = '';
+      return;
+    }
+    const w = s.slice(i, j).toUpperCase();
+    if (this.words.length < 8) {
+      this.words.push(w);
+      this.routine = this.words[0] === 'CREATE' && (this.routine || w === 'FUNCTION' || w === 'PROCEDURE');
+    }
+    if (this.routine) {
+      if (w === 'ATOMIC' && this.prevWord === 'BEGIN') this.atomic++;
+      else if (this.atomic > 0 && w === 'CASE') this.atomic++;
+      else if (this.atomic > 0 && w === 'END') this.atomic--;
+    }
+    this.prevWord = w;
+  }
+}
+
 /** splitStatements splits a SQL script at top-level semicolons; empty statements are dropped. */
 export function splitStatements(script: string): ScriptStatement[] {
   const out: ScriptStatement[] = [];
@@ -34,21 +80,15 @@ export function splitStatements(script: string): ScriptStatement[] {
   let stmtLine = -1; // line where the current statement's first non-blank character is
   let line = 1;
   let depth = 0; // parentheses
-  let atomic = 0; // BEGIN ATOMIC ... END nesting (with CASE ... END inside)
+  const keywords = new Keywords();
   let lastComment: string | undefined;
   let stmtComment: string | undefined;
-  let words: string[] = []; // first keywords of the statement, upper-cased (to detect CREATE FUNCTION ... BEGIN ATOMIC)
-  let prevWord = '';
-  let routine = false; // the statement is CREATE [OR REPLACE] FUNCTION/PROCEDURE
   const flush = (end: number) => {
     const text = stmtLine < 0 ? '' : s.slice(start, end).trim();
     if (text) out.push({ sql: text, line: stmtLine, ...(stmtComment !== undefined ? { comment: stmtComment } : {}) });
     stmtLine = -1;
     depth = 0;
-    atomic = 0;
-    words = [];
-    prevWord = '';
-    routine = false;
+    keywords.reset();
     stmtComment = undefined;
   };
   let i = 0;
@@ -70,20 +110,10 @@ export function splitStatements(script: string): ScriptStatement[] {
       i = end < 0 ? s.length : end;
       continue;
     }
-    if (c === '/' && s[i + 1] === '*') {
-      let level = 1;
-      let j = i + 2;
-      while (j < s.length && level > 0) {
-        if (s[j] === '\n') line++;
-        if (s[j] === '/' && s[j + 1] === '*') {
-          level++;
-          j += 2;
-        } else if (s[j] === '*' && s[j + 1] === '/') {
-          level--;
-          j += 2;
-        } else j++;
-      }
-      i = j;
+    const skipped = c === '/' && s[i + 1] === '*' ? skipBlockComment(s, i) : undefined;
+    if (skipped) {
+      line += skipped.lines;
+      i = skipped.next;
       continue;
     }
     if (stmtLine < 0 && c !== ';') {
@@ -92,52 +122,23 @@ export function splitStatements(script: string): ScriptStatement[] {
       stmtComment = lastComment;
     }
     if (c === ';') {
-      if (depth === 0 && atomic === 0) flush(i);
+      if (depth === 0 && keywords.atomic === 0) flush(i);
       i++;
       continue;
     }
-    if (c === "'" || c === '"') {
-      // E'...' strings take backslash escapes; quoted identifiers and standard strings only a doubled quote
-      const escaped = c === "'" && i > 0 && /[eE]/.test(s[i - 1]!) && (i < 2 || !WORD.test(s[i - 2]!));
-      const end = skipQuoted(s, i, escaped);
-      line += end.lines;
-      i = end.next;
-      prevWord = '';
+    const quoted = c === "'" || c === '"' ? skipQuoted(s, i, isEscapeString(s, i)) : skipDollarQuoted(s, i);
+    if (quoted) {
+      line += quoted.lines;
+      i = quoted.next;
+      keywords.other();
       continue;
-    }
-    if (c === '$' && (i === 0 || !WORD.test(s[i - 1]!))) {
-      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(s.slice(i, i + 64));
-      if (m) {
-        const tag = m[0];
-        const end = s.indexOf(tag, i + tag.length);
-        const stop = end < 0 ? s.length : end + tag.length;
-        for (let k = i; k < stop; k++) if (s[k] === '\n') line++;
-        i = stop;
-        prevWord = '';
-        continue;
-      }
     }
     if (c === '(') depth++;
     else if (c === ')') depth = Math.max(0, depth - 1);
-    const code = s.charCodeAt(i);
-    if (isWordStart(code)) {
+    if (isWordStart(s.charCodeAt(i))) {
       let j = i + 1;
       while (j < s.length && isWordChar(s.charCodeAt(j))) j++;
-      // Words matter only while a statement's first keywords are read, and inside CREATE FUNCTION/PROCEDURE
-      // (BEGIN ATOMIC ... END); elsewhere they are skipped without being copied (long scripts are mostly words).
-      if (words.length < 8 || routine) {
-        const w = s.slice(i, j).toUpperCase();
-        if (words.length < 8) {
-          words.push(w);
-          routine = words[0] === 'CREATE' && (routine || w === 'FUNCTION' || w === 'PROCEDURE');
-        }
-        if (routine) {
-          if (w === 'ATOMIC' && prevWord === 'BEGIN') atomic++;
-          else if (atomic > 0 && w === 'CASE') atomic++;
-          else if (atomic > 0 && w === 'END') atomic--;
-        }
-        prevWord = w;
-      } else prevWord = '';
+      keywords.word(s, i, j);
       i = j;
       continue;
     }
@@ -145,6 +146,43 @@ export function splitStatements(script: string): ScriptStatement[] {
   }
   flush(s.length);
   return out;
+}
+
+/** isEscapeString: the quote at `i` opens an E'...' string (which takes backslash escapes); quoted identifiers and
+ * standard strings take only a doubled quote. */
+function isEscapeString(s: string, i: number): boolean {
+  return s[i] === "'" && i > 0 && /[eE]/.test(s[i - 1]!) && (i < 2 || !WORD.test(s[i - 2]!));
+}
+
+/** skipBlockComment scans a (nested) block comment opening at `i`; returns the index after it and the newlines inside. */
+function skipBlockComment(s: string, i: number): { next: number; lines: number } {
+  let level = 1;
+  let lines = 0;
+  let j = i + 2;
+  while (j < s.length && level > 0) {
+    if (s[j] === '\n') lines++;
+    if (s[j] === '/' && s[j + 1] === '*') {
+      level++;
+      j += 2;
+    } else if (s[j] === '*' && s[j + 1] === '/') {
+      level--;
+      j += 2;
+    } else j++;
+  }
+  return { next: j, lines };
+}
+
+/** skipDollarQuoted scans a $tag$...$tag$ string opening at `i` (not inside a word); undefined when none opens there. */
+function skipDollarQuoted(s: string, i: number): { next: number; lines: number } | undefined {
+  if (s[i] !== '$' || (i > 0 && WORD.test(s[i - 1]!))) return undefined;
+  const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(s.slice(i, i + 64));
+  if (!m) return undefined;
+  const tag = m[0];
+  const end = s.indexOf(tag, i + tag.length);
+  const stop = end < 0 ? s.length : end + tag.length;
+  let lines = 0;
+  for (let k = i; k < stop; k++) if (s[k] === '\n') lines++;
+  return { next: stop, lines };
 }
 
 /** TRANSACTION_CONTROL matches statements that would end or nest schemaver's one transaction. */
