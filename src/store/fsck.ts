@@ -212,8 +212,34 @@ function checkCommit(
   hashSchema: (model: unknown) => string,
   seen: Set<string>,
   add: Add,
-  fail: (e: unknown, extra?: Partial<Finding>) => void,
+  fail: Fail,
 ): void {
+  const c = readCommitTree(objects, id, tree, seen, add, fail);
+  const meta = c.json('schemaver.json'); // read even when the trailer names the hash: an unparseable file is a finding
+  const recorded = trailerHash ?? meta?.hash;
+  checkSnapshot(c, recorded, hashSchema, add);
+  for (const parent of parents.length ? parents : ['']) checkMigration(c, parent, recorded, add);
+}
+
+/** CommitFiles is a commit's tree as fsck reads it: every blob path, the text of those that read, and `json`,
+ * which parses one (null, and an `unparseable` finding, when it is not JSON; undefined when absent). */
+interface CommitFiles {
+  readonly id: string;
+  /** at: `of commit <short id>`, for messages. */
+  readonly at: string;
+  readonly paths: ReadonlySet<string>;
+  readonly json: (path: string) => any;
+}
+
+/** readCommitTree reads every tree and blob of a commit (marking them seen), reporting each that does not read. */
+function readCommitTree(
+  objects: ObjectReader,
+  id: string,
+  tree: string,
+  seen: Set<string>,
+  add: Add,
+  fail: Fail,
+): CommitFiles {
   const files = new Map<string, string>();
   const paths = new Set<string>();
   const walk = (oid: string, prefix: string) => {
@@ -254,60 +280,71 @@ function checkCommit(
       return null;
     }
   };
-  const meta = json('schemaver.json');
-  const recorded = trailerHash ?? meta?.hash;
-  const snap = json('snapshot.json');
-  if (snap && recorded) {
-    let h: string | undefined;
-    try {
-      h = hashSchema(snap);
-    } catch {
-      add({
-        code: 'unparseable',
-        message: `snapshot.json ${at} is not a schema model`,
-        commit: id,
-        path: 'snapshot.json',
-      });
-    }
-    if (h && h !== recorded)
-      add({
-        code: 'snapshot-hash',
-        message: `snapshot.json ${at} hashes to ${h}, not the recorded ${recorded}`,
-        commit: id,
-        path: 'snapshot.json',
-      });
+  return { id, at, paths, json };
+}
+
+/** checkSnapshot checks that snapshot.json is a schema model that hashes to the commit's recorded hash. */
+function checkSnapshot(
+  c: CommitFiles,
+  recorded: string | undefined,
+  hashSchema: (model: unknown) => string,
+  add: Add,
+): void {
+  const snap = c.json('snapshot.json');
+  if (!snap || !recorded) return;
+  let h: string | undefined;
+  try {
+    h = hashSchema(snap);
+  } catch {
+    add({
+      code: 'unparseable',
+      message: `snapshot.json ${c.at} is not a schema model`,
+      commit: c.id,
+      path: 'snapshot.json',
+    });
   }
-  for (const parent of parents.length ? parents : ['']) {
-    const dir = `migrations/${migrationDir(parent)}`;
-    const names = ['steps.json', 'up.sql', 'down.sql'];
-    const present = names.filter((n) => paths.has(`${dir}/${n}`));
-    if (present.length === 0 && ![...paths].some((k) => k.startsWith(`${dir}/`))) {
-      add({
-        severity: 'warning',
-        code: 'missing-migration',
-        message: `commit ${id.slice(0, 7)} stores no migration from ${parent ? parent.slice(0, 7) : 'nothing'}`,
-        fix: 'deploys cannot cross this edge; `schemaver verify` shows whether it was ever proven',
-        commit: id,
-        path: dir,
-      });
-      continue;
-    }
-    for (const n of names.filter((x) => !present.includes(x)))
-      add({
-        code: 'missing-entry',
-        message: `${dir}/${n} ${at} is missing from its tree`,
-        commit: id,
-        path: `${dir}/${n}`,
-      });
-    const steps = json(`${dir}/steps.json`);
-    if (steps && recorded && steps.toHash !== recorded)
-      add({
-        code: 'migration-hash',
-        message: `${dir}/steps.json ${at} leads to ${steps.toHash}, not to the commit's ${recorded}`,
-        commit: id,
-        path: `${dir}/steps.json`,
-      });
+  if (h && h !== recorded)
+    add({
+      code: 'snapshot-hash',
+      message: `snapshot.json ${c.at} hashes to ${h}, not the recorded ${recorded}`,
+      commit: c.id,
+      path: 'snapshot.json',
+    });
+}
+
+/** checkMigration checks the migration from one parent (or from nothing): stored whole (steps.json, up.sql,
+ * down.sql; none at all is a warning), and leading to the commit's recorded hash. */
+function checkMigration(c: CommitFiles, parent: string, recorded: string | undefined, add: Add): void {
+  const { id, at, paths } = c;
+  const dir = `migrations/${migrationDir(parent)}`;
+  const names = ['steps.json', 'up.sql', 'down.sql'];
+  const present = names.filter((n) => paths.has(`${dir}/${n}`));
+  if (present.length === 0 && ![...paths].some((k) => k.startsWith(`${dir}/`))) {
+    add({
+      severity: 'warning',
+      code: 'missing-migration',
+      message: `commit ${id.slice(0, 7)} stores no migration from ${parent ? parent.slice(0, 7) : 'nothing'}`,
+      fix: 'deploys cannot cross this edge; `schemaver verify` shows whether it was ever proven',
+      commit: id,
+      path: dir,
+    });
+    return;
   }
+  for (const n of names.filter((x) => !present.includes(x)))
+    add({
+      code: 'missing-entry',
+      message: `${dir}/${n} ${at} is missing from its tree`,
+      commit: id,
+      path: `${dir}/${n}`,
+    });
+  const steps = c.json(`${dir}/steps.json`);
+  if (steps && recorded && steps.toHash !== recorded)
+    add({
+      code: 'migration-hash',
+      message: `${dir}/steps.json ${at} leads to ${steps.toHash}, not to the commit's ${recorded}`,
+      commit: id,
+      path: `${dir}/steps.json`,
+    });
 }
 
 /** checkPacks checks each index and its pack, and looks for packs without an index. */
