@@ -110,7 +110,48 @@ export function unmanagedOf(issues: readonly Issue[]): Record<string, Unmanaged>
   return out;
 }
 
+/** readAll reads the catalog and puts each relation together: tables with their parts, views, sequences. */
 async function readAll(ctx: Ctx, scan: boolean): Promise<Schema> {
+  const cat = await readCatalog(ctx, scan);
+  const rels = relParts(ctx, cat);
+  const tables: Record<string, Table> = {};
+  const views: Record<string, View> = {};
+  for (const r of cat.rels) {
+    const id = rels.ids.get(r.oid)!;
+    if (r.kind === 'r' || r.kind === 'p') tables[id] = tableFrom(ctx, id, r, rels);
+    else if (r.kind === 'v' || r.kind === 'm') views[id] = viewFrom(ctx, id, r, rels);
+    else if (r.kind === 'f') {
+      // foreign tables are definition objects (./foreign.ts); a trigger on one is not part of that definition
+      for (const tr of rels.trigs.get(r.oid) ?? []) {
+        const { oid: _o, rel: _r, ...def } = tr;
+        unsupported(ctx, `trigger ${tr.name} on foreign table ${id}`, undefined, JSON.stringify(def));
+      }
+    }
+    // 'c' (composite types) are read by readTypes.
+  }
+
+  const sequences: Record<string, Sequence> = rels.seqPass.sequences;
+  const { extensions, schemas, types, functions, objects } = cat;
+  return {
+    kind: 'schema',
+    extensions,
+    schemas,
+    enums: types.enums,
+    composites: types.composites,
+    domains: types.domains,
+    sequences,
+    tables,
+    views,
+    functions,
+    ...(Object.keys(objects).length ? { objects } : {}),
+  };
+}
+
+/** Catalog is what the set-based catalog queries of one introspection return, before it is put together. */
+type Catalog = Awaited<ReturnType<typeof readCatalog>>;
+
+/** readCatalog runs the catalog queries, one set-based query per kind (no per-table round trips). */
+async function readCatalog(ctx: Ctx, scan: boolean) {
   const rels = await readRelations(ctx);
   const cols = await readColumns(ctx);
   const colByKey = new Map<string, ColRow>();
@@ -133,93 +174,102 @@ async function readAll(ctx: Ctx, scan: boolean): Promise<Schema> {
   await readForeignObjects(ctx, objects, present);
   if (present['opf']) await readOperatorClasses(ctx, objects);
   if (scan) await scanUnsupported(ctx);
-
-  const relIds = new Map<string, string>();
-  for (const r of rels) relIds.set(r.oid, qid(r.schema, r.name));
-  const tableIds = new Map<string, string>();
-  for (const r of rels) if (r.kind === 'r' || r.kind === 'p') tableIds.set(r.oid, relIds.get(r.oid)!);
-  const seqPass = sortSequences(ctx, seqs, colByKey, tableIds);
-
-  const consByRel = groupBy(cons, (c) => c.rel);
-  const idxByRel = groupBy(idxs, (i) => i.rel);
-  const idxByOid = new Map(idxs.map((i) => [i.oid, i]));
-  const inhByRel = groupBy(inherits, (i) => i.child);
-  const trigByRel = groupBy(trigs, (t) => t.rel);
-  const polByRel = groupBy(pols, (p) => p.rel);
-
-  const tables: Record<string, Table> = {};
-  const views: Record<string, View> = {};
-  for (const r of rels) {
-    const id = relIds.get(r.oid)!;
-    const relCols = colsByRel.get(r.oid) ?? [];
-    if (r.kind === 'r' || r.kind === 'p') {
-      const t = tableOf(ctx, id, r);
-      const columns: Column[] = [];
-      const parentCols = r.bound !== null ? parentColumns(inhByRel.get(r.oid), colsByRel) : undefined;
-      const ownPk = new Set(consByRel.get(r.oid)?.find((c) => c.type === 'p' && c.local)?.cols ?? []);
-      for (const c of relCols) {
-        // inherited from a parent (partitions, INHERITS children): kept only as a partition's own NOT NULL or DEFAULT
-        if (!c.local && !(parentCols && overridesParent(c, parentCols.get(c.name), ownPk))) continue;
-        const key = `${r.oid}:${c.num}`;
-        columns.push(columnOf(ctx, id, c, { serial: seqPass.serial.has(key), identity: seqPass.identity.get(key) }));
-      }
-      t.columns = columns;
-      const parents = (inhByRel.get(r.oid) ?? []).map((p) => qid(p.schema, p.name));
-      if (r.bound !== null) {
-        t.partitionOf = { parent: parents[0] ?? '', bound: r.bound };
-        if (parents.length !== 1) unsupported(ctx, `partition ${id} with ${parents.length} parents`);
-      } else if (parents.length) t.inherits = parents;
-      const exclusions: Record<string, ExclusionConstraint> = {};
-      for (const c of consByRel.get(r.oid) ?? []) {
-        const ix = c.index !== '0' ? idxByOid.get(c.index) : undefined;
-        if (c.type === 'x') exclusions[c.name] = exclusionOf(ctx, id, c, ix);
-        else applyConstraint(ctx, id, t, c, c.type === 'p' || c.type === 'u' ? includeOf(ix) : [], Boolean(ix?.nnd));
-      }
-      t.exclusions = exclusions;
-      t.indexes = indexesOf(ctx, id, idxByRel.get(r.oid));
-      const triggers: Record<string, Trigger> = {};
-      for (const tr of trigByRel.get(r.oid) ?? []) triggers[tr.name] = triggerOf(ctx, id, tr);
-      t.triggers = triggers;
-      const policies: Record<string, Policy> = {};
-      for (const p of polByRel.get(r.oid) ?? []) policies[p.name] = policyOf(ctx, p);
-      t.policies = policies;
-      tables[id] = t;
-    } else if (r.kind === 'v' || r.kind === 'm') {
-      const v = viewOf(ctx, id, r, relCols) as Mutable<View>;
-      if (r.kind === 'm') {
-        const ix = indexesOf(ctx, id, idxByRel.get(r.oid));
-        if (Object.keys(ix).length) v.indexes = ix;
-      }
-      const triggers: Record<string, Trigger> = {};
-      for (const tr of trigByRel.get(r.oid) ?? []) triggers[tr.name] = triggerOf(ctx, id, tr);
-      if (Object.keys(triggers).length) v.triggers = triggers;
-      views[id] = v;
-    } else if (r.kind === 'f') {
-      // foreign tables are definition objects (./foreign.ts); a trigger on one is not part of that definition
-      for (const tr of trigByRel.get(r.oid) ?? []) {
-        const { oid: _o, rel: _r, ...def } = tr;
-        unsupported(ctx, `trigger ${tr.name} on foreign table ${id}`, undefined, JSON.stringify(def));
-      }
-    }
-    // 'c' (composite types) are read by readTypes.
-  }
-
-  const sequences: Record<string, Sequence> = seqPass.sequences;
   return {
-    kind: 'schema',
+    rels,
+    colByKey,
+    colsByRel,
+    seqs,
+    cons,
+    idxs,
+    inherits,
+    trigs,
+    pols,
     extensions,
     schemas,
-    enums: types.enums,
-    composites: types.composites,
-    domains: types.domains,
-    sequences,
-    tables,
-    views,
+    types,
     functions,
-    ...(Object.keys(objects).length ? { objects } : {}),
+    objects,
   };
 }
 
+/** RelParts are the catalog's rows grouped by the relation they belong to (by oid), with each relation's id and
+ * the sequences sorted into serial, identity and free-standing ones. */
+type RelParts = ReturnType<typeof relParts>;
+
+/** relParts groups the catalog's rows by relation. */
+function relParts(ctx: Ctx, cat: Catalog) {
+  const ids = new Map<string, string>();
+  for (const r of cat.rels) ids.set(r.oid, qid(r.schema, r.name));
+  const tableIds = new Map<string, string>();
+  for (const r of cat.rels) if (r.kind === 'r' || r.kind === 'p') tableIds.set(r.oid, ids.get(r.oid)!);
+  return {
+    ids,
+    seqPass: sortSequences(ctx, cat.seqs, cat.colByKey, tableIds),
+    cols: cat.colsByRel,
+    cons: groupBy(cat.cons, (c) => c.rel),
+    idxs: groupBy(cat.idxs, (i) => i.rel),
+    idxByOid: new Map(cat.idxs.map((i) => [i.oid, i])),
+    inhs: groupBy(cat.inherits, (i) => i.child),
+    trigs: groupBy(cat.trigs, (t) => t.rel),
+    pols: groupBy(cat.pols, (p) => p.rel),
+  };
+}
+
+/** tableFrom puts a table (or partitioned table) together: columns, parents, constraints, indexes, triggers, policies. */
+function tableFrom(ctx: Ctx, id: string, r: Catalog['rels'][number], rels: RelParts): Table {
+  const t = tableOf(ctx, id, r);
+  const columns: Column[] = [];
+  const parentCols = r.bound !== null ? parentColumns(rels.inhs.get(r.oid), rels.cols) : undefined;
+  const ownPk = new Set(rels.cons.get(r.oid)?.find((c) => c.type === 'p' && c.local)?.cols ?? []);
+  for (const c of rels.cols.get(r.oid) ?? []) {
+    // inherited from a parent (partitions, INHERITS children): kept only as a partition's own NOT NULL or DEFAULT
+    if (!c.local && !(parentCols && overridesParent(c, parentCols.get(c.name), ownPk))) continue;
+    const key = `${r.oid}:${c.num}`;
+    columns.push(
+      columnOf(ctx, id, c, { serial: rels.seqPass.serial.has(key), identity: rels.seqPass.identity.get(key) }),
+    );
+  }
+  t.columns = columns;
+  const parents = (rels.inhs.get(r.oid) ?? []).map((p) => qid(p.schema, p.name));
+  if (r.bound !== null) {
+    t.partitionOf = { parent: parents[0] ?? '', bound: r.bound };
+    if (parents.length !== 1) unsupported(ctx, `partition ${id} with ${parents.length} parents`);
+  } else if (parents.length) t.inherits = parents;
+  const exclusions: Record<string, ExclusionConstraint> = {};
+  for (const c of rels.cons.get(r.oid) ?? []) {
+    const ix = c.index !== '0' ? rels.idxByOid.get(c.index) : undefined;
+    if (c.type === 'x') exclusions[c.name] = exclusionOf(ctx, id, c, ix);
+    else applyConstraint(ctx, id, t, c, c.type === 'p' || c.type === 'u' ? includeOf(ix) : [], Boolean(ix?.nnd));
+  }
+  t.exclusions = exclusions;
+  t.indexes = indexesOf(ctx, id, rels.idxs.get(r.oid));
+  t.triggers = triggersOf(ctx, id, r.oid, rels);
+  const policies: Record<string, Policy> = {};
+  for (const p of rels.pols.get(r.oid) ?? []) policies[p.name] = policyOf(ctx, p);
+  t.policies = policies;
+  return t;
+}
+
+/** viewFrom puts a view or materialized view together (a materialized view's indexes; triggers, when it has any). */
+function viewFrom(ctx: Ctx, id: string, r: Catalog['rels'][number], rels: RelParts): View {
+  const v = viewOf(ctx, id, r, rels.cols.get(r.oid) ?? []) as Mutable<View>;
+  if (r.kind === 'm') {
+    const ix = indexesOf(ctx, id, rels.idxs.get(r.oid));
+    if (Object.keys(ix).length) v.indexes = ix;
+  }
+  const triggers = triggersOf(ctx, id, r.oid, rels);
+  if (Object.keys(triggers).length) v.triggers = triggers;
+  return v;
+}
+
+/** triggersOf is a relation's triggers by name. */
+function triggersOf(ctx: Ctx, id: string, oid: string, rels: RelParts): Record<string, Trigger> {
+  const triggers: Record<string, Trigger> = {};
+  for (const tr of rels.trigs.get(oid) ?? []) triggers[tr.name] = triggerOf(ctx, id, tr);
+  return triggers;
+}
+
+/** indexesOf is a relation's own indexes by name (not those that back a constraint or copy a parent's index). */
 function indexesOf(
   ctx: Ctx,
   relId: string,
