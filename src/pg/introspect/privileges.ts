@@ -144,13 +144,6 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** readPrivileges reads every ACL and default ACL into `schema` (objects it does not hold are reported). */
 export async function readPrivileges(ctx: Ctx, schema: Schema): Promise<Schema> {
   const s = schema as Mutable<Schema>;
-  const setOn = <T extends { grants?: Grants }>(m: Readonly<Record<string, T>>, id: string, g: Grants | undefined) => {
-    const o = m[id];
-    if (!o) return false;
-    const { grants: _g, ...rest } = o as T & { grants?: Grants };
-    (m as Record<string, T>)[id] = (g === undefined ? rest : { ...rest, grants: g }) as T;
-    return true;
-  };
   s.tables = { ...s.tables };
   s.views = { ...s.views };
   s.sequences = { ...s.sequences };
@@ -164,86 +157,113 @@ export async function readPrivileges(ctx: Ctx, schema: Schema): Promise<Schema> 
     const r = acl.first;
     const id = r.schema === null ? r.name : qid(r.schema, r.name);
     if (r.what.startsWith('dacl:')) {
-      const t = r.what.slice(5);
-      const cls = DACL_CLASS[t]!;
-      const global = r.schema === null;
-      const raw = ownGrants(ctx, acl, cls, `default privileges of ${r.owner}`, global);
-      const grants = global ? normalizeGrants(raw, cls, ctx.version) : rawKeep(raw, cls, ctx.version);
-      if (!grants || !Object.keys(grants).length) continue;
-      const d: DefaultPrivilege = {
-        kind: 'default_privilege',
-        role: r.owner,
-        ...(global ? {} : { schema: r.schema! }),
-        on: DACL[t]!,
-        grants,
-      };
-      dps[defaultPrivilegeId(d.role, d.schema, d.on)] = d;
-      continue;
-    }
-    if (r.what === 'col') {
-      const t = s.tables[id];
-      const grants = normalizeGrants(ownGrants(ctx, acl, 'column', `${id}.${r.sub}`, false), 'column', ctx.version);
-      if (!t) {
-        if (grants)
-          unsupported(
-            ctx,
-            `column privileges (GRANT) on ${id}.${r.sub}`,
-            'schemaver models column grants on tables',
-            stateOf(acl),
-          );
-        continue;
-      }
-      const cols = t.columns.map((c): Column => {
-        if (c.name !== r.sub) return c;
-        const { grants: _g, ...rest } = c;
-        return grants ? { ...rest, grants } : rest;
-      });
-      (s.tables as Record<string, Table>)[id] = { ...t, columns: cols };
-      continue;
-    }
-    const cls: PrivClass | undefined = r.what.startsWith('rel:')
-      ? REL_CLASS[r.what.slice(4)]
-      : r.what === 'fn'
-        ? 'function'
-        : r.what.startsWith('type:')
-          ? 'type'
-          : r.what === 'schema'
-            ? 'schema'
-            : undefined;
-    const label = r.what === 'fn' ? `${id}(${r.sub})` : id;
-    if (!cls) {
-      unsupported(
-        ctx,
-        `privileges (GRANT) on ${r.what.replace(/^rel:f$/, 'foreign table')} ${label}`,
-        undefined,
-        stateOf(acl),
-      );
-      continue;
-    }
-    // a non-NULL ACL equal to the default (a GRANT to the owner, a REVOKE that took nothing) is kept written out
-    const own = ownGrants(ctx, acl, cls, label, true);
-    const grants = own === undefined ? undefined : (normalizeGrants(own, cls, ctx.version) ?? writtenOutDefault(cls));
-    let found = false;
-    if (r.what.startsWith('rel:')) {
-      found = setOn(s.tables, id, grants) || setOn(s.views, id, grants) || setOn(s.sequences, id, grants);
-      if (!found && r.what === 'rel:S') found = setOnOwnSequence(s, id, grants);
-    } else if (r.what === 'fn') {
-      found = setOn(s.functions, funcId(r.schema!, r.name, r.sub!), grants);
-    } else if (cls === 'type') {
-      found = setOn(s.enums, id, grants) || setOn(s.composites, id, grants) || setOn(s.domains, id, grants);
-    } else if (id === 'public' && !s.schemas.public) {
-      // `public` is modelled only where it is not the standard one (model/privileges.ts STANDARD_PUBLIC_SCHEMA)
-      const pub: Namespace = { kind: 'namespace', name: 'public', ...(grants ? { grants } : {}) };
-      if (!isStandardPublic(pub)) (s.schemas as Record<string, Namespace>).public = pub;
-      found = true;
-    } else {
-      found = setOn(s.schemas, id, grants);
-    }
-    if (!found && grants) unsupported(ctx, `privileges (GRANT) on ${label}`, undefined, stateOf(acl));
+      const d = defaultPrivilegeOf(ctx, acl);
+      if (d) dps[defaultPrivilegeId(d.role, d.schema, d.on)] = d;
+    } else if (r.what === 'col') setColumnGrants(ctx, s, acl, id);
+    else setObjectGrants(ctx, s, acl, id);
   }
   if (Object.keys(dps).length) s.defaultPrivileges = dps;
   await readReplicaIndexes(ctx, s.tables as Record<string, Table>);
   return s;
+}
+
+/** defaultPrivilegeOf reads one `ALTER DEFAULT PRIVILEGES` entry (global or in a schema); undefined when it grants nothing. */
+function defaultPrivilegeOf(ctx: Ctx, acl: Acl): DefaultPrivilege | undefined {
+  const r = acl.first;
+  const t = r.what.slice(5);
+  const cls = DACL_CLASS[t]!;
+  const global = r.schema === null;
+  const raw = ownGrants(ctx, acl, cls, `default privileges of ${r.owner}`, global);
+  const grants = global ? normalizeGrants(raw, cls, ctx.version) : rawKeep(raw, cls, ctx.version);
+  if (!grants || !Object.keys(grants).length) return undefined;
+  return {
+    kind: 'default_privilege',
+    role: r.owner,
+    ...(global ? {} : { schema: r.schema! }),
+    on: DACL[t]!,
+    grants,
+  };
+}
+
+/** setColumnGrants gives a column's ACL to the column of table `id`; column grants on anything else are unsupported. */
+function setColumnGrants(ctx: Ctx, s: Mutable<Schema>, acl: Acl, id: string): void {
+  const r = acl.first;
+  const t = s.tables[id];
+  const grants = normalizeGrants(ownGrants(ctx, acl, 'column', `${id}.${r.sub}`, false), 'column', ctx.version);
+  if (!t) {
+    if (grants)
+      unsupported(
+        ctx,
+        `column privileges (GRANT) on ${id}.${r.sub}`,
+        'schemaver models column grants on tables',
+        stateOf(acl),
+      );
+    return;
+  }
+  const cols = t.columns.map((c): Column => {
+    if (c.name !== r.sub) return c;
+    const { grants: _g, ...rest } = c;
+    return grants ? { ...rest, grants } : rest;
+  });
+  (s.tables as Record<string, Table>)[id] = { ...t, columns: cols };
+}
+
+/** setObjectGrants gives an object's ACL to the relation, function, type or schema it belongs to (a sequence's
+ * to the serial or identity column that owns it); an ACL on anything else is unsupported. */
+function setObjectGrants(ctx: Ctx, s: Mutable<Schema>, acl: Acl, id: string): void {
+  const r = acl.first;
+  const cls: PrivClass | undefined = r.what.startsWith('rel:')
+    ? REL_CLASS[r.what.slice(4)]
+    : r.what === 'fn'
+      ? 'function'
+      : r.what.startsWith('type:')
+        ? 'type'
+        : r.what === 'schema'
+          ? 'schema'
+          : undefined;
+  const label = r.what === 'fn' ? `${id}(${r.sub})` : id;
+  if (!cls) {
+    unsupported(
+      ctx,
+      `privileges (GRANT) on ${r.what.replace(/^rel:f$/, 'foreign table')} ${label}`,
+      undefined,
+      stateOf(acl),
+    );
+    return;
+  }
+  // a non-NULL ACL equal to the default (a GRANT to the owner, a REVOKE that took nothing) is kept written out
+  const own = ownGrants(ctx, acl, cls, label, true);
+  const grants = own === undefined ? undefined : (normalizeGrants(own, cls, ctx.version) ?? writtenOutDefault(cls));
+  let found = false;
+  if (r.what.startsWith('rel:')) {
+    found = setOn(s.tables, id, grants) || setOn(s.views, id, grants) || setOn(s.sequences, id, grants);
+    if (!found && r.what === 'rel:S') found = setOnOwnSequence(s, id, grants);
+  } else if (r.what === 'fn') {
+    found = setOn(s.functions, funcId(r.schema!, r.name, r.sub!), grants);
+  } else if (cls === 'type') {
+    found = setOn(s.enums, id, grants) || setOn(s.composites, id, grants) || setOn(s.domains, id, grants);
+  } else if (id === 'public' && !s.schemas.public) {
+    // `public` is modelled only where it is not the standard one (model/privileges.ts STANDARD_PUBLIC_SCHEMA)
+    const pub: Namespace = { kind: 'namespace', name: 'public', ...(grants ? { grants } : {}) };
+    if (!isStandardPublic(pub)) (s.schemas as Record<string, Namespace>).public = pub;
+    found = true;
+  } else {
+    found = setOn(s.schemas, id, grants);
+  }
+  if (!found && grants) unsupported(ctx, `privileges (GRANT) on ${label}`, undefined, stateOf(acl));
+}
+
+/** setOn replaces object `id` of a section (copied by readPrivileges) by one with these grants; false when absent. */
+function setOn<T extends { grants?: Grants }>(
+  m: Readonly<Record<string, T>>,
+  id: string,
+  g: Grants | undefined,
+): boolean {
+  const o = m[id];
+  if (!o) return false;
+  const { grants: _g, ...rest } = o as T & { grants?: Grants };
+  (m as Record<string, T>)[id] = (g === undefined ? rest : { ...rest, grants: g }) as T;
+  return true;
 }
 
 /**
