@@ -151,36 +151,9 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
         out.composites[id] = { kind: 'composite', schema: r.schema, name: r.name, attributes, ...comment };
         break;
       }
-      case 'd': {
-        const checks: Record<string, DomainCheck> = {};
-        for (const c of consByType.get(r.oid) ?? []) {
-          if (c.type === 'c') {
-            checks[c.name] = {
-              name: c.name,
-              expression: checkExpression(c.def),
-              ...(!c.validated ? { notValid: true } : {}),
-            };
-            if (commentOf(ctx, 'pg_constraint', c.oid) !== null)
-              unsupported(ctx, `comment on constraint ${c.name} of domain ${id}`);
-          } else if (c.type === 'n') {
-            if (!c.validated) unsupported(ctx, `NOT VALID not-null constraint ${c.name} of domain ${id}`);
-          } else unsupported(ctx, `constraint ${c.name} of domain ${id}`);
-        }
-        const coll = collationName(r.collnsp, r.coll);
-        const type = r.base ?? 'text';
-        out.domains[id] = {
-          kind: 'domain',
-          schema: r.schema,
-          name: r.name,
-          type,
-          nullable: !r.notnull,
-          ...(r.def !== null ? { default: toDefault(r.def, type) } : {}),
-          ...(coll ? { collation: coll } : {}),
-          checks,
-          ...comment,
-        };
+      case 'd':
+        out.domains[id] = { ...domainOf(ctx, id, r, consByType.get(r.oid) ?? []), ...comment };
         break;
-      }
       case 'r':
         break; // a definition object (./objects.ts)
       case 'b':
@@ -194,4 +167,35 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
     }
   }
   return out;
+}
+
+/** domainOf reads a domain (its comment aside): base type, NOT NULL, default, collation and CHECK constraints;
+ * what the model cannot say (a constraint's comment, a NOT VALID not-null, another constraint) is unsupported. */
+function domainOf(ctx: Ctx, id: string, r: TypeRow, cons: readonly DomainConRow[]): Domain {
+  const checks: Record<string, DomainCheck> = {};
+  for (const c of cons) {
+    if (c.type === 'c') {
+      checks[c.name] = {
+        name: c.name,
+        expression: checkExpression(c.def),
+        ...(!c.validated ? { notValid: true } : {}),
+      };
+      if (commentOf(ctx, 'pg_constraint', c.oid) !== null)
+        unsupported(ctx, `comment on constraint ${c.name} of domain ${id}`);
+    } else if (c.type === 'n') {
+      if (!c.validated) unsupported(ctx, `NOT VALID not-null constraint ${c.name} of domain ${id}`);
+    } else unsupported(ctx, `constraint ${c.name} of domain ${id}`);
+  }
+  const coll = collationName(r.collnsp, r.coll);
+  const type = r.base ?? 'text';
+  return {
+    kind: 'domain',
+    schema: r.schema,
+    name: r.name,
+    type,
+    nullable: !r.notnull,
+    ...(r.def !== null ? { default: toDefault(r.def, type) } : {}),
+    ...(coll ? { collation: coll } : {}),
+    checks,
+  };
 }
