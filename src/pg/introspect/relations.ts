@@ -322,12 +322,7 @@ export function applyConstraint(
 ): void {
   const what = `constraint ${r.name} on ${relId}`;
   if (r.notenforced) unsupported(ctx, `NOT ENFORCED ${what}`);
-  const temporal = r.period ? (r.type === 'f' ? { period: true } : { withoutOverlaps: true }) : {};
-  const timing = {
-    ...(r.deferrable ? { deferrable: true } : {}),
-    ...(r.deferred ? { initiallyDeferred: true } : {}),
-  };
-  const comment = r.comment !== null ? { comment: r.comment } : {};
+  const { temporal, timing, comment } = conParts(r);
   switch (r.type) {
     case 'p': {
       const pk: PrimaryKey = {
@@ -369,26 +364,9 @@ export function applyConstraint(
       (t.checks as Record<string, CheckConstraint>)[r.name] = c;
       return;
     }
-    case 'f': {
-      if (r.match === 'p') unsupported(ctx, `MATCH PARTIAL foreign key ${r.name} on ${relId}`);
-      const fk: ForeignKey = {
-        kind: 'foreign_key',
-        name: r.name,
-        columns: r.cols,
-        refTable: qid(r.refschema ?? 'public', r.reftable ?? ''),
-        refColumns: r.refcols,
-        ...temporal,
-        ...(r.del !== 'a' ? { onDelete: FK_ACTION[r.del] } : {}),
-        ...(r.delsetcols.length ? { onDeleteColumns: r.delsetcols } : {}),
-        ...(r.upd !== 'a' ? { onUpdate: FK_ACTION[r.upd] } : {}),
-        ...(r.match === 'f' ? { match: 'full' as const } : {}),
-        ...(!r.validated ? { notValid: true } : {}),
-        ...timing,
-        ...comment,
-      };
-      (t.foreignKeys as Record<string, ForeignKey>)[r.name] = fk;
+    case 'f':
+      (t.foreignKeys as Record<string, ForeignKey>)[r.name] = foreignKeyOf(ctx, relId, r);
       return;
-    }
     case 'n': {
       if (r.noinherit) unsupported(ctx, `NO INHERIT not-null ${what}`);
       if (!r.validated) unsupported(ctx, `NOT VALID not-null ${what}`);
@@ -398,6 +376,39 @@ export function applyConstraint(
     default:
       return;
   }
+}
+
+/** conParts are what several constraint kinds share: PERIOD / WITHOUT OVERLAPS, DEFERRABLE timing, the comment. */
+function conParts(r: ConRow) {
+  return {
+    temporal: r.period ? (r.type === 'f' ? { period: true } : { withoutOverlaps: true }) : {},
+    timing: {
+      ...(r.deferrable ? { deferrable: true } : {}),
+      ...(r.deferred ? { initiallyDeferred: true } : {}),
+    },
+    comment: r.comment !== null ? { comment: r.comment } : {},
+  };
+}
+
+/** foreignKeyOf reads a foreign key: columns, referenced table and columns, actions, MATCH FULL (PARTIAL is unsupported). */
+function foreignKeyOf(ctx: Ctx, relId: string, r: ConRow): ForeignKey {
+  const { temporal, timing, comment } = conParts(r);
+  if (r.match === 'p') unsupported(ctx, `MATCH PARTIAL foreign key ${r.name} on ${relId}`);
+  return {
+    kind: 'foreign_key',
+    name: r.name,
+    columns: r.cols,
+    refTable: qid(r.refschema ?? 'public', r.reftable ?? ''),
+    refColumns: r.refcols,
+    ...temporal,
+    ...(r.del !== 'a' ? { onDelete: FK_ACTION[r.del] } : {}),
+    ...(r.delsetcols.length ? { onDeleteColumns: r.delsetcols } : {}),
+    ...(r.upd !== 'a' ? { onUpdate: FK_ACTION[r.upd] } : {}),
+    ...(r.match === 'f' ? { match: 'full' as const } : {}),
+    ...(!r.validated ? { notValid: true } : {}),
+    ...timing,
+    ...comment,
+  };
 }
 
 /** tableOf starts a model table from its pg_class row. */
