@@ -19,6 +19,7 @@ import { emptySchema } from '../model/types.js';
 import { buildSchema } from '../pg/build.js';
 import { compareSchemas } from '../pg/compare.js';
 import { cachedBuild } from '../pg/readback.js';
+import { introspect } from '../pg/introspect/index.js';
 import { quoteIdent } from '../sql/quote.js';
 
 /** CheckResult is what `check` found. */
@@ -76,7 +77,6 @@ export async function check(
     }
     commit = recorded.commit;
   }
-  const { introspect } = await import('../pg/index.js');
   let snapshot: Schema;
   let hash: string | null = null;
   if (commit === BASE) snapshot = emptySchema();

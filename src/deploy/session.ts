@@ -5,6 +5,7 @@
 import type { Store } from '../store/index.js';
 import type { Target } from './target.js';
 import { openProject } from '../store/project.js';
+import { recoveringStore } from '../gitint/recover.js';
 import { openTarget, targetUrl } from './target.js';
 
 /** DeployOpen says how to open a deploy session. */
@@ -52,7 +53,7 @@ export async function withDeploy<T>(o: DeployOpen, fn: (s: DeploySession) => Pro
   const opened = await openProject(o.start);
   const root = opened.root;
   // commits of app git branches checked out before (their objects left with the checkout) stay readable
-  const store = (await import('../gitint/recover.js')).recoveringStore(opened.store);
+  const store = recoveringStore(opened.store);
   if (o.check) await o.check(store);
   if (o.offline)
     return fn({

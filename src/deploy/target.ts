@@ -8,6 +8,8 @@ import path from 'node:path';
 import { SchemaverError, envFailure, envFromErrno } from '../errors.js';
 import { myStamp, parseStamp, stampAlive } from '../proc.js';
 import type { Driver } from '../pg/driver.js';
+import { connectUrl } from '../pg/server.js';
+import { PGLITE_EXTENSIONS, openPglite } from '../pg/pglite.js';
 import { readLocalState, writeLocalState, type VersionState } from './localstate.js';
 import { readHistory, readRecorded } from './versions.js';
 
@@ -123,7 +125,6 @@ export async function lockLocal(
 export async function openTarget(opts: TargetOptions): Promise<Target> {
   const url = targetUrl(opts.url, opts.env);
   if (url !== undefined) {
-    const { connectUrl } = await import('../pg/server.js');
     const db = await connectUrl(url);
     return { kind: 'postgres', label: db.label, db, close: () => db.close() };
   }
@@ -200,7 +201,6 @@ function localDriver(
 
 /** openLocal starts PGlite on the data directory with the extension bundles it needs. */
 async function openLocal(dir: string, extensions: readonly string[]): Promise<Driver> {
-  const { openPglite, PGLITE_EXTENSIONS } = await loadPglite();
   const wanted = new Set(extensions.filter((x) => PGLITE_EXTENSIONS[x] !== undefined));
   let db = await openPglite(dir, { extensions: [...wanted] });
   // Extensions created earlier need their bundle loaded too: reopen with them when missing.
@@ -213,13 +213,4 @@ async function openLocal(dir: string, extensions: readonly string[]): Promise<Dr
   }
   await writeFile(path.join(dir, '.gitignore'), '# the embedded database of schemaver: never committed\n*\n');
   return db;
-}
-
-/** loadPglite imports the PGlite entry points lazily (they pull in the WebAssembly build). */
-async function loadPglite(): Promise<{
-  openPglite: (dir: string, o?: { extensions?: readonly string[] }) => Promise<Driver>;
-  PGLITE_EXTENSIONS: Readonly<Record<string, string>>;
-}> {
-  const m = await import('../pg/pglite.js');
-  return { openPglite: m.openPglite, PGLITE_EXTENSIONS: m.PGLITE_EXTENSIONS };
 }

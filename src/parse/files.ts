@@ -3,6 +3,8 @@
  * Kept apart from the parser so that commands which only need the bytes (status with a cached hash) do not
  * load the YAML library.
  */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { envFailure, invalidSchema, SchemaverError, type Issue } from '../errors.js';
 
 /** SourceFile is one user schema file: path relative to the project root (posix, e.g. `schema/users.yaml`) and its text. */
@@ -13,8 +15,6 @@ export interface SourceFile {
 
 /** readSchemaDir reads every *.yaml / *.yml below `<root>/schema`, sorted by path. */
 export async function readSchemaDir(root: string): Promise<SourceFile[]> {
-  const { readdir, readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
   const out: SourceFile[] = [];
   const bad: Issue[] = [];
   const walk = async (rel: string): Promise<void> => {

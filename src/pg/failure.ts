@@ -5,7 +5,8 @@
  */
 import { invalidSchema, negative, SchemaverError } from '../errors.js';
 import type { Schema } from '../model/types.js';
-import type { SourceFile } from '../parse/index.js';
+import { parseSchemaFiles, type SourceFile } from '../parse/index.js';
+import { locateBuildFailures } from './locate.js';
 import type { VerifyResult } from './verify.js';
 
 /** ProofContext says where the failed edge came from, for the message. */
@@ -31,8 +32,7 @@ export async function proofFailure(
   ctx: ProofContext,
 ): Promise<SchemaverError> {
   if (isBuildFailure(result)) {
-    const refs = working.files ? (await import('../parse/index.js')).parseSchemaFiles(working.files).sql : [];
-    const { locateBuildFailures } = await import('./locate.js');
+    const refs = working.files ? parseSchemaFiles(working.files).sql : [];
     const issues = await locateBuildFailures(working.schema, refs).catch(() => []);
     return invalidSchema(
       issues.length

@@ -10,6 +10,7 @@ import { dbMessage } from './build.js';
 import { compareSchemas } from './compare.js';
 import { introspect, type IntrospectResult, type OwnerMode } from './introspect/index.js';
 import { extensionsInSql, freshPglite } from './pglite.js';
+import { connectUrl } from './server.js';
 import { quoteIdent } from '../sql/quote.js';
 import { prepareDumpScript, skippedNote } from './dump.js';
 
@@ -75,7 +76,6 @@ function locate(text: string, pos: number, file: string): { file: string; line: 
 
 /** importUrl reads the catalog of a server (connectUrl failures are exit 3 with the password masked). */
 export async function importUrl(url: string, opts: ImportOptions = {}): Promise<IntrospectResult> {
-  const { connectUrl } = await import('./server.js');
   const db = await connectUrl(url);
   try {
     return await introspect(db, { owners: opts.owners ?? 'none' });

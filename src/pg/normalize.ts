@@ -27,6 +27,7 @@ import {
   type CachedNormalization,
   type SlotValues,
 } from './normcache.js';
+import { pgliteVersionString } from './pglite.js';
 
 export { NORMALIZED_DIR } from './normcache.js';
 
@@ -167,7 +168,6 @@ export interface NormalizeOptions {
 export async function normalizeExpressions(schema: Schema, opts: NormalizeOptions = {}): Promise<Schema> {
   const slots = expressionSlots(schema);
   if (slots.size === 0) return schema;
-  const { pgliteVersionString } = await import('./pglite.js');
   const key = normalizationKey(schema, pgliteVersionString());
   let n = opts.whole
     ? undefined

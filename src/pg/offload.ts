@@ -119,17 +119,17 @@ function inThread(): Verifier {
   return {
     inWorker: false,
     async verify(from, to, up, down, opts = {}) {
-      const { verifyEdge } = await import('./verify.js');
+      const { verifyEdge } = await loadVerifier();
       const { targetSchema, ...rest } = opts;
       return verifyEdge(from, to, up, down, targetSchema ? { ...rest, target: () => targetSchema } : rest);
     },
     prepare() {},
     async target(schema, hash, cacheDir) {
-      const { buildTarget } = await import('./verify.js');
+      const { buildTarget } = await loadVerifier();
       return buildTarget(schema, hash, cacheDir);
     },
     async close() {
-      const { flushImages } = await import('./verify.js');
+      const { flushImages } = await loadVerifier();
       await flushImages();
     },
   };
@@ -213,6 +213,12 @@ function inWorker(worker: Worker): Verifier {
       await worker.terminate();
     },
   };
+}
+
+/** loadVerifier loads the proof itself on this thread (no worker: tests that run sources without a build); the one
+ * lazy import of it, so a command that starts a worker does not load PGlite's proof code here as well. */
+function loadVerifier(): Promise<typeof import('./verify.js')> {
+  return import('./verify.js');
 }
 
 /** plainError is an error as a WorkerReply carries it (SchemaverError fields kept). */

@@ -4,7 +4,7 @@
  * kept gzip-compressed on disk under os.tmpdir() and uncompressed in memory, so a fresh database costs a
  * restore (~0.3 s) instead of an initdb (~2-3 s).
  */
-import { mkdir, readFile, rename, writeFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -257,7 +257,6 @@ export async function ephemeralImage(): Promise<Uint8Array> {
 async function dropImageCache(): Promise<void> {
   imageMem = undefined;
   ephemeralMem = undefined;
-  const { rm } = await import('node:fs/promises');
   await rm(imageCachePath(), { force: true }).catch(() => {});
   await rm(imageCachePath().replace(/\.tgz$/, '-ephemeral.tar'), { force: true }).catch(() => {});
 }

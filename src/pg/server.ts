@@ -6,6 +6,7 @@ import type { Client, ClientConfig } from 'pg';
 import { SchemaverError, envFailure } from '../errors.js';
 import { connectionLabel, redact } from '../redact.js';
 import type { Driver } from './driver.js';
+import { pinSettings } from './settings.js';
 
 /** ConnectOptions tune a server connection. */
 export interface ConnectOptions {
@@ -196,7 +197,6 @@ export async function connectUrl(url: string, opts: ConnectOptions = {}): Promis
   const db = serverDriver(client, label);
   try {
     // the settings every generated statement is written for: a database or role default must not change them
-    const { pinSettings } = await import('./settings.js');
     await pinSettings(db);
   } catch (e) {
     await db.close();

@@ -9,6 +9,11 @@ import { SchemaverError } from '../errors.js';
 import type { Schema } from '../model/types.js';
 import type { Migration } from '../model/plan.js';
 import type { SourceFile } from '../parse/index.js';
+import { SCHEMA_DIR, STORE_DIR, STORE_IGNORES } from './dirs.js';
+import { GitStore } from './repo.js';
+import { checkRefName } from './refs.js';
+import { checkFilePath } from './layout.js';
+import { makeDir, removeDurable, removeEmptyDir, replaceFile, tmpDirOf } from './fsops.js';
 
 /** CommitInfo is what `log` and `show` need of a commit. */
 export interface CommitInfo {
@@ -102,45 +107,11 @@ export interface Store {
   readonly notes: string[];
 }
 
-const hashes = new WeakMap<Schema, string>();
+/** STORE_DIR, SCHEMA_DIR, STORE_IGNORES, cacheDir and ensureIgnored: the store's place in a project (./dirs.ts). */
+export { STORE_DIR, SCHEMA_DIR, STORE_IGNORES, cacheDir, ensureIgnored } from './dirs.js';
 
-/** schemaHashOf is schemaHash memoised per schema object (models are immutable), so one command hashes a model once. */
-export async function schemaHashOf(schema: Schema): Promise<string> {
-  let h = hashes.get(schema);
-  if (h === undefined) {
-    const { schemaHash } = await import('../canon/index.js');
-    h = schemaHash(schema);
-    hashes.set(schema, h);
-  }
-  return h;
-}
-
-/** STORE_DIR is the name of the store directory inside a project. */
-export const STORE_DIR = '.schemaver';
-
-/** SCHEMA_DIR is the name of the declared-schema directory inside a project. */
-export const SCHEMA_DIR = 'schema';
-
-/** STORE_IGNORES are the store entries an app repository should not track: the local PGlite database, caches, the lock. */
-export const STORE_IGNORES = [
-  'local/',
-  'local.lock',
-  'cache/',
-  'schemaver.lock',
-  'MERGE_HEAD',
-  'MERGE_STATE',
-  'ORIG_HEAD',
-  'OPERATION_IN_PROGRESS',
-  'tmp/',
-  '*.tmp-*',
-  'tmp_obj_*',
-  'tmp_pack_*',
-];
-
-/** cacheDir is where derived, rebuildable data lives (`<root>/.schemaver/cache`: verified edges, WORKING's hash); ignored by git. */
-export function cacheDir(root: string): string {
-  return join(root, STORE_DIR, 'cache');
-}
+/** schemaHashOf is schemaHash memoised per schema object (./hash.ts). */
+export { schemaHashOf } from './hash.js';
 
 /** openStore opens `<root>/.schemaver`; SchemaverError (exit 2, hint: run `schemaver init`) when missing. */
 export async function openStore(root: string): Promise<Store> {
@@ -158,7 +129,6 @@ export async function openStore(root: string): Promise<Store> {
       exit: 2,
     });
   }
-  const { GitStore } = await import('./repo.js');
   return new GitStore(root, gitdir);
 }
 
@@ -166,7 +136,6 @@ export async function openStore(root: string): Promise<Store> {
 export async function initStore(root: string, opts: { branch?: string } = {}): Promise<Store> {
   const gitdir = join(root, STORE_DIR);
   const branch = opts.branch ?? 'main';
-  const { checkRefName } = await import('./refs.js');
   checkRefName(branch, 'branch');
   if (await pathExists(gitdir)) {
     throw new SchemaverError({
@@ -248,8 +217,6 @@ export async function listSchemaFiles(root: string): Promise<string[]> {
  * directories they leave empty); other files (README, notes) are kept. Each write is a temp file + rename.
  */
 export async function writeSchemaFiles(root: string, files: readonly SourceFile[]): Promise<void> {
-  const { checkFilePath } = await import('./layout.js');
-  const { makeDir, removeDurable, removeEmptyDir, replaceFile, tmpDirOf } = await import('./fsops.js');
   for (const f of files) checkFilePath(f);
   const tmpDir = tmpDirOf(join(root, STORE_DIR));
   const wanted = new Map(files.map((f) => [f.path, f.text]));
@@ -275,24 +242,6 @@ export async function writeSchemaFiles(root: string, files: readonly SourceFile[
       if (!removeEmptyDir(dir)) break;
   }
   makeDir(schemaRoot);
-}
-
-/**
- * ensureIgnored adds the store's ignore patterns (STORE_IGNORES) that `.schemaver/.gitignore` and
- * `.schemaver/info/exclude` lack, so stores made by older versions also keep `tmp/` and the journal out of the
- * application repository. Best effort: a read-only store is left as it is.
- */
-export async function ensureIgnored(gitdir: string): Promise<void> {
-  for (const file of [join(gitdir, '.gitignore'), join(gitdir, 'info', 'exclude')]) {
-    try {
-      const text = await fsp.readFile(file, 'utf8');
-      const have = new Set(text.split('\n').map((l) => l.trim()));
-      const missing = STORE_IGNORES.filter((p) => !have.has(p));
-      if (missing.length) await fsp.appendFile(file, (text.endsWith('\n') ? '' : '\n') + missing.join('\n') + '\n');
-    } catch {
-      /* absent or read-only */
-    }
-  }
 }
 
 /** restoreHead writes HEAD (`ref: refs/heads/main`) into a store that has refs but no HEAD; false when it is no store. */

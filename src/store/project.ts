@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { openStore, type Store } from './index.js';
+import { interruptedError } from './switch.js';
 
 /** findProjectRoot returns the nearest directory at or above `start` holding `.schemaver/`, or `start` when none does. */
 export function findProjectRoot(start: string = process.cwd()): string {
@@ -30,7 +31,6 @@ export async function openProject(
   if (op?.operation === 'commit')
     await store.withLock(async () => undefined); // settles it
   else if (op && opts.interrupted !== 'allow') {
-    const { interruptedError } = await import('./switch.js');
     throw interruptedError(op);
   }
   for (const n of store.notes.splice(0)) process.stderr.write(`note: ${n}\n`);

@@ -10,14 +10,11 @@ import { canonicalObjects } from '../canon/index.js';
 import type { SourceFile } from '../parse/index.js';
 import type { Migration } from '../model/plan.js';
 import type { Schema } from '../model/types.js';
-import {
-  schemaHashOf,
-  type CommitInfo,
-  type NewCommit,
-  type PreparedCommit,
-  type Snapshot,
-  type Store,
-} from './index.js';
+import type { CommitInfo, NewCommit, PreparedCommit, Snapshot, Store } from './index.js';
+import { schemaHashOf } from './hash.js';
+import { ensureIgnored } from './dirs.js';
+import { mergeBases, topoLog } from './mergebase.js';
+import { didYouMean } from '../suggest.js';
 import { ObjectWriter, addPath, type TreeNode } from './objects.js';
 import { ObjectReader, corruptStore, type Where } from './read.js';
 import { parseTag } from './gitparse.js';
@@ -34,7 +31,7 @@ import {
   type HeadState,
 } from './refs.js';
 import { acquireLock } from './lock.js';
-import { beginOperation, endOperation, readOperation, OPERATION_FILE, type Operation } from './journal.js';
+import { beginOperation, endOperation, pendingRoot, readOperation, OPERATION_FILE, type Operation } from './journal.js';
 import { cleanLegacyRefTemps, cleanTemp, removeDurable, tmpDirOf } from './fsops.js';
 import { ambiguousRevision, navigate, parseRev, unknownRevision } from './revision.js';
 import { resolveAuthor } from './author.js';
@@ -93,7 +90,6 @@ export class GitStore implements Store {
   private async checkUnborn(branch: string): Promise<void> {
     if (this.unbornChecked) return;
     const refs = [...(await listRefs(this.gitdir, 'refs/heads/')), ...(await listRefs(this.gitdir, 'refs/tags/'))];
-    const { pendingRoot } = await import('./journal.js');
     const pending = await pendingRoot(this.gitdir);
     const commits = [...this.objects.looseIds(), ...this.objects.packs().flatMap((p) => [...p.offsets.keys()])].filter(
       (o) => o !== pending && this.objects.exists(o) && this.objects.read(o).type === 'commit',
@@ -165,7 +161,6 @@ export class GitStore implements Store {
   private async unknownWithSuggestion(rev: string, base: string): Promise<SchemaverError> {
     const err = unknownRevision(rev);
     const names = [...(await listRefs(this.gitdir, 'refs/heads/')), ...(await listRefs(this.gitdir, 'refs/tags/'))];
-    const { didYouMean } = await import('../suggest.js');
     const hint = didYouMean(base, ['HEAD', ...names.map((n) => n.name)]);
     if (!hint) return err;
     return new SchemaverError({
@@ -318,12 +313,10 @@ export class GitStore implements Store {
   }
 
   async log(start: string | readonly string[], opts: { limit?: number } = {}): Promise<CommitInfo[]> {
-    const { topoLog } = await import('./mergebase.js');
     return topoLog(typeof start === 'string' ? [start] : start, (id) => this.readCommit(id), opts.limit);
   }
 
   async mergeBase(a: string, b: string): Promise<string | undefined> {
-    const { mergeBases } = await import('./mergebase.js');
     return (await mergeBases([a, b], async (id) => (await this.readCommit(id)).parents))[0];
   }
 
@@ -444,7 +437,6 @@ export class GitStore implements Store {
   private async settle(): Promise<void> {
     cleanTemp(tmpDirOf(this.gitdir));
     cleanLegacyRefTemps(this.gitdir);
-    const { ensureIgnored } = await import('./index.js');
     await ensureIgnored(this.gitdir);
     const op = readOperation(this.gitdir);
     if (!op || op.operation !== 'commit') return;

@@ -4,7 +4,7 @@
  * snapshot and history that Store.head() runs. GitStore (./repo.ts) delegates its reads here.
  */
 import { SchemaverError, invalidSchema } from '../errors.js';
-import type { SourceFile } from '../parse/index.js';
+import { parseSchemaFiles, type SourceFile } from '../parse/index.js';
 import type { Migration } from '../model/plan.js';
 import type { Schema } from '../model/types.js';
 import type { CommitInfo } from './index.js';
@@ -196,7 +196,7 @@ export class SnapshotReader {
         problem: 'unparseable',
       });
     }
-    const { parseSchemaFiles } = await import('../parse/index.js'); // only for stores without snapshot.json
+    // only for stores written before snapshot.json
     const parsed = parseSchemaFiles(files ?? (await this.readFiles(id)));
     if (!parsed.schema) {
       const err = invalidSchema(parsed.issues);

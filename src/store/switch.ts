@@ -22,6 +22,7 @@ import {
   type Operation,
 } from './journal.js';
 import { deleteRef, readHead, readRef, writeHead, writeRef, type HeadState } from './refs.js';
+import { checkFilePath } from './layout.js';
 
 /** SwitchRequest is one rewrite of schema/ and HEAD. */
 export interface SwitchRequest {
@@ -67,7 +68,6 @@ function currentBlob(root: string, path: string): { id: string | null; bytes?: B
 
 /** switchFiles performs a SwitchRequest crash-safely (run it under the store lock); returns the files it changed. */
 export async function switchFiles(store: Store, root: string, req: SwitchRequest): Promise<number> {
-  const { checkFilePath } = await import('./layout.js');
   for (const f of req.files) checkFilePath(f);
   const w = new ObjectWriter(store.gitdir);
   // blobs this switch adds to the store (pre-images, and texts no commit holds such as conflict blocks) are needed

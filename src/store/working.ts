@@ -2,11 +2,14 @@
  * The working-hash cache: `.schemaver/cache/working.json` remembers the schema hash of schema/ holding exactly
  * some bytes (a content digest, like git's index), so `status` on an unchanged big schema parses nothing.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { SourceFile } from '../parse/index.js';
+import { readSchemaDir } from '../parse/files.js';
+import { writeFileAtomic } from './refs.js';
 
 /**
  * cachedWorkingHash returns WORKING's schema hash without parsing when schema/ holds exactly the bytes it held
@@ -14,7 +17,6 @@ import type { SourceFile } from '../parse/index.js';
  * This is what keeps `status` fast on big schemas: read + digest the files, compare with HEAD's hash.
  */
 export async function cachedWorkingHash(root: string): Promise<{ hash: string; files: SourceFile[] } | undefined> {
-  const { readSchemaDir } = await import('../parse/files.js');
   const files = await readSchemaDir(root);
   try {
     const cached = JSON.parse(await readFile(join(root, '.schemaver', 'cache', 'working.json'), 'utf8')) as {
@@ -33,7 +35,6 @@ export async function rememberWorkingHash(root: string, files: readonly SourceFi
   const store = join(root, '.schemaver');
   if (!existsSync(join(store, 'HEAD'))) return;
   try {
-    const { writeFileAtomic } = await import('./refs.js');
     await writeFileAtomic(
       join(store, 'cache', 'working.json'),
       JSON.stringify({ digest: await filesDigest(files), hash }) + '\n',
@@ -45,7 +46,6 @@ export async function rememberWorkingHash(root: string, files: readonly SourceFi
 
 /** filesDigest is a SHA-256 over the schemaver version and every file's path and bytes. */
 async function filesDigest(files: readonly SourceFile[]): Promise<string> {
-  const { createHash } = await import('node:crypto');
   const h = createHash('sha256').update(`schemaver ${await packageVersion()}\0`);
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const f of sorted) h.update(`${f.path}\0${Buffer.byteLength(f.text)}\0`).update(f.text);
