@@ -263,7 +263,8 @@ export function tidySchema(schema: Schema): Schema {
   }
 }
 
-/** stableJson writes a value as JSON with sorted keys, dropping undefined, `false` (except literal values), empty maps and empty lists. */
+/** stableJson is the canonical text of a value (what the hash and the store's model blobs read): JSON with sorted keys,
+ * dropping undefined, `false` (except literal values), empty maps and empty lists. (diff's fragmentKey keeps them.) */
 export function stableJson(value: unknown): string {
   const v = prune(value, false);
   return v === undefined ? 'null' : JSON.stringify(v);

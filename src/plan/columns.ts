@@ -21,7 +21,7 @@ import {
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { SchemaverError } from '../errors.js';
 import { castKnownMissing } from './casts.js';
-import { stableJson } from '../diff/index.js';
+import { fragmentKey } from '../diff/index.js';
 
 /** ColumnSql is the statements of a column transition and its hazards. */
 export interface ColumnSql {
@@ -189,7 +189,7 @@ export function alterColumn(
   const typeChanged = a.type !== b.type || (a.collation ?? '') !== (b.collation ?? '');
   const da = effectiveDefault(a);
   const db = effectiveDefault(b);
-  const defaultChanged = stableJson(da) !== stableJson(db);
+  const defaultChanged = fragmentKey(da) !== fragmentKey(db);
   if (a.generated && !b.generated) sql.push(`${C} DROP EXPRESSION`);
   if (a.identity && !b.identity) sql.push(`${C} DROP IDENTITY`);
   if (a.serial && !b.serial) {
@@ -246,7 +246,7 @@ function identityChange(C: string, a: Column, b: Column): string[] {
   } else {
     if (a.identity.mode !== b.identity.mode)
       sql.push(`${C} SET GENERATED ${b.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
-    if (stableJson(a.identity.options ?? {}) !== stableJson(b.identity.options ?? {}))
+    if (fragmentKey(a.identity.options ?? {}) !== fragmentKey(b.identity.options ?? {}))
       sql.push(
         `${C} ${identityOptions(b.identity.options)}${restartNeeded(a.identity.options, b.identity.options, b.type) ? ' RESTART' : ''}`,
       );

@@ -5,7 +5,7 @@
  */
 import type { Change } from '../model/changes.js';
 import type { Column, Default, Domain, EnumType, Func } from '../model/types.js';
-import { stableJson } from '../diff/index.js';
+import { fragmentKey } from '../diff/index.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import {
   addConstraint,
@@ -189,7 +189,7 @@ function enumDependents(ctx: PlanContext, id: string): { drop: string[]; add: st
     if (!ft || !tt) continue;
     const reads = (text: string | undefined) => !!text && [...identifiersOf(text)].some((n) => cols.has(n));
     for (const ck of Object.values(ft.checks)) {
-      if (!reads(ck.expression) || !tt.checks[ck.name] || stableJson(tt.checks[ck.name]) !== stableJson(ck)) continue;
+      if (!reads(ck.expression) || !tt.checks[ck.name] || fragmentKey(tt.checks[ck.name]) !== fragmentKey(ck)) continue;
       drop.push(dropConstraint(tid, ck.name));
       add.push(addConstraint(tid, ck));
     }
@@ -197,7 +197,7 @@ function enumDependents(ctx: PlanContext, id: string): { drop: string[]; add: st
       if (
         !(reads(ix.where) || ix.elements.some((x) => reads(x.expression))) ||
         !tt.indexes[ix.name] ||
-        stableJson(tt.indexes[ix.name]) !== stableJson(ix)
+        fragmentKey(tt.indexes[ix.name]) !== fragmentKey(ix)
       )
         continue;
       drop.push(dropIndex(tid, ix.name));
@@ -207,7 +207,7 @@ function enumDependents(ctx: PlanContext, id: string): { drop: string[]; add: st
       if (
         !(reads(p.using) || reads(p.withCheck)) ||
         !tt.policies[p.name] ||
-        stableJson(tt.policies[p.name]) !== stableJson(p)
+        fragmentKey(tt.policies[p.name]) !== fragmentKey(p)
       )
         continue;
       drop.push(dropPolicy(tid, p.name));
@@ -217,7 +217,7 @@ function enumDependents(ctx: PlanContext, id: string): { drop: string[]; add: st
       if (
         !(reads(tr.when) || (tr.updateOf ?? []).some((c) => cols.has(c.toLowerCase()))) ||
         !tt.triggers[tr.name] ||
-        stableJson(tt.triggers[tr.name]) !== stableJson(tr)
+        fragmentKey(tt.triggers[tr.name]) !== fragmentKey(tr)
       )
         continue;
       drop.push(dropTrigger(tid, tr.name));
@@ -349,16 +349,16 @@ function alterDomain(ctx: PlanContext, id: string, a: Domain, b: Domain): string
   if (a.type !== b.type || (a.collation ?? '') !== (b.collation ?? ''))
     return [`DROP DOMAIN ${rel(id)}`, ...createDomain(id, b, ctx.ty)];
   const out: string[] = [];
-  if (stableJson(a.default) !== stableJson(b.default))
+  if (fragmentKey(a.default) !== fragmentKey(b.default))
     out.push(b.default ? `${D} SET DEFAULT ${defaultSql(b.default)}` : `${D} DROP DEFAULT`);
   if (a.nullable !== b.nullable) out.push(`${D} ${b.nullable ? 'DROP' : 'SET'} NOT NULL`);
   for (const [name, ch] of Object.entries(a.checks)) {
     const nb = b.checks[name];
-    if (!nb || stableJson(nb) !== stableJson(ch)) out.push(`${D} DROP CONSTRAINT ${quoteIdent(name)}`);
+    if (!nb || fragmentKey(nb) !== fragmentKey(ch)) out.push(`${D} DROP CONSTRAINT ${quoteIdent(name)}`);
   }
   for (const [name, ch] of Object.entries(b.checks)) {
     const na = a.checks[name];
-    if (!na || stableJson(na) !== stableJson(ch))
+    if (!na || fragmentKey(na) !== fragmentKey(ch))
       out.push(`${D} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${ch.expression})${ch.notValid ? ' NOT VALID' : ''}`);
   }
   if (a.comment !== b.comment) out.push(commentOn('DOMAIN', rel(id), b.comment));

@@ -6,7 +6,7 @@
  */
 import type { AlterChange, Change } from '../model/changes.js';
 import { assertNever, type Column, type DefaultPrivilege, type Func, type Grants, type Table } from '../model/types.js';
-import { stableJson } from '../diff/index.js';
+import { fragmentKey } from '../diff/index.js';
 import { serialSequence } from './columns.js';
 import { defaultPrivilegeClass, type PrivClass } from '../model/privileges.js';
 import {
@@ -223,7 +223,7 @@ function sequenceGrantSteps(ctx: PlanContext, table: string, a: readonly Column[
     const cb = b.find((c) => c.name === name);
     const [sa, sb] = [ownSequence(table, ca), ownSequence(table, cb)];
     const [ga, gb] = [sa ? ca?.sequenceGrants : undefined, sb ? cb?.sequenceGrants : undefined];
-    if (stableJson(ga ?? null) === stableJson(gb ?? null)) continue;
+    if (fragmentKey(ga ?? null) === fragmentKey(gb ?? null)) continue;
     const late = sb !== undefined; // the sequence exists after the change: grant once everything is created
     const seq = (sb ?? sa)!;
     // back to the default ACL: reset to NULL too, as for every relation (see aclResetSql)
@@ -256,7 +256,7 @@ function planSequenceGrants(ctx: PlanContext, c: Change): Change {
   } else if (c.kind === 'column' && c.op === 'alter') {
     const [a, b] = [c.from as Column, c.to as Column];
     if (
-      stableJson(a.sequenceGrants ?? null) !== stableJson(b.sequenceGrants ?? null) ||
+      fragmentKey(a.sequenceGrants ?? null) !== fragmentKey(b.sequenceGrants ?? null) ||
       !!(a.serial || a.identity) !== !!(b.serial || b.identity)
     )
       sequenceGrantSteps(ctx, c.table!, [a], [b]);

@@ -5,7 +5,7 @@
  */
 import type { Change } from '../model/changes.js';
 import { assertNever, type Namespace, type Schema, type Sequence } from '../model/types.js';
-import { stableJson } from '../diff/index.js';
+import { fragmentKey } from '../diff/index.js';
 import {
   commentOn,
   createComposite,
@@ -329,7 +329,7 @@ function planSequence(ctx: PlanContext, c: ObjectChange<'sequence'>): void {
     sq?.ownedBy ? s.tables[sq.ownedBy.table]?.owner : undefined;
   const ownedStep = (id: string, a: Sequence | undefined, b: Sequence | undefined) => {
     const S = `SEQUENCE ${rel(id)}`;
-    if (a?.ownedBy && stableJson(a.ownedBy) !== stableJson(b?.ownedBy)) {
+    if (a?.ownedBy && fragmentKey(a.ownedBy) !== fragmentKey(b?.ownedBy)) {
       const was = tableOwner(ctx.from, a);
       emit(ctx, {
         phase: PHASE.detach,
@@ -339,7 +339,7 @@ function planSequence(ctx: PlanContext, c: ObjectChange<'sequence'>): void {
         reverse: [...(was !== undefined ? [ownerSql(S, was)] : []), `ALTER SEQUENCE ${rel(id)} OWNED BY ${owned(a)}`],
       });
     }
-    if (b?.ownedBy && stableJson(a?.ownedBy) !== stableJson(b.ownedBy)) {
+    if (b?.ownedBy && fragmentKey(a?.ownedBy) !== fragmentKey(b.ownedBy)) {
       const will = tableOwner(ctx.to, b);
       emit(ctx, {
         phase: PHASE.ownedBy,
@@ -375,7 +375,7 @@ function planSequence(ctx: PlanContext, c: ObjectChange<'sequence'>): void {
     const b = c.to;
     const sql: string[] = [];
     const rev: string[] = [];
-    if (stableJson(a.options) !== stableJson(b.options)) {
+    if (fragmentKey(a.options) !== fragmentKey(b.options)) {
       // a sequence still at its old start that the new range excludes must restart (at the new start)
       const restart = (x: typeof a.options, y: typeof a.options) => (restartNeeded(x, y) ? ' RESTART' : '');
       sql.push(`ALTER SEQUENCE ${rel(c.id)} ${seqOptions(b.options, true).join(' ')}${restart(a.options, b.options)}`);

@@ -5,7 +5,7 @@
  */
 import type { Change, TablePartChange } from '../model/changes.js';
 import type { ForeignKey, Schema, Table } from '../model/types.js';
-import { attrDiff, stableJson } from '../diff/index.js';
+import { attrDiff, fragmentKey } from '../diff/index.js';
 import {
   createIndex,
   createPolicy,
@@ -192,7 +192,7 @@ function planTableChanges(ctx: PlanContext, all: readonly Change[]): void {
       const pc =
         pc0 && !pc0.identity ? (parentColumn(ctx, 'from', c.table!, { ...pc0, serial: undefined }) ?? pc0) : pc0;
       if (pc) {
-        if (stableJson({ ...pc, comment: undefined }) === stableJson({ ...c.def, comment: undefined })) continue;
+        if (fragmentKey({ ...pc, comment: undefined }) === fragmentKey({ ...c.def, comment: undefined })) continue;
         c = { op: 'alter', kind: 'column', table: c.table, id: c.id, from: pc, to: c.def, attrs: attrDiff(pc, c.def) };
       }
     }
@@ -229,7 +229,7 @@ function inheritance(
     if (c.kind !== 'column') return undefined;
     if (c.op === 'add') return `add ${c.def.type}`;
     if (c.op === 'drop') return 'drop';
-    if (c.op === 'alter') return stableJson(c.attrs.filter((x) => x.attr !== 'comment'));
+    if (c.op === 'alter') return fragmentKey(c.attrs.filter((x) => x.attr !== 'comment'));
     return undefined;
   };
   const colSigs = new Map<string, string>();
