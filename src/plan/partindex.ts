@@ -11,7 +11,7 @@ import type { Column, Index, PrimaryKey, Schema, Table, UniqueConstraint } from 
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { createIndex, dropIndex, nameOf, rel, type TableConstraint } from '../sql/ddl.js';
 import { indexColumnNames, makeObjectName, nameAddition } from '../canon/names.js';
-import { stableJson } from '../diff/index.js';
+import { fragmentKey } from '../diff/index.js';
 import { bare as bareId, emit, PHASE, type PlanContext } from './context.js';
 import { alterColumn, serialSequence } from './columns.js';
 
@@ -23,7 +23,7 @@ export interface Attached {
 }
 
 const def = (ix: Index): string =>
-  stableJson({
+  fragmentKey({
     unique: !!ix.unique,
     using: ix.using ?? 'btree',
     elements: ix.elements,
@@ -36,8 +36,8 @@ const def = (ix: Index): string =>
 function keyMatches(ix: Index, k: PrimaryKey | UniqueConstraint): boolean {
   if (!ix.unique || (ix.using ?? 'btree') !== 'btree' || ix.where || k.withoutOverlaps) return false;
   if (!!ix.nullsNotDistinct !== (k.kind === 'unique' && !!k.nullsNotDistinct)) return false;
-  if (stableJson(ix.include ?? []) !== stableJson(k.include ?? [])) return false;
-  return stableJson(ix.elements) === stableJson(k.columns.map((column) => ({ column })));
+  if (fragmentKey(ix.include ?? []) !== fragmentKey(k.include ?? [])) return false;
+  return fragmentKey(ix.elements) === fragmentKey(k.columns.map((column) => ({ column })));
 }
 
 /** partitionsOf lists the ids of the partitions of table `parent` in schema `s`. */
@@ -66,9 +66,9 @@ export function attachedTo(s: Schema, parent: string, ix: Index): Attached[] {
 function keeps(s: Schema, a: Attached): boolean {
   const t = s.tables[a.table];
   if (!t) return false;
-  if (a.index) return stableJson(t.indexes[a.index.name]) === stableJson(a.index);
+  if (a.index) return fragmentKey(t.indexes[a.index.name]) === fragmentKey(a.index);
   const k = t.primaryKey?.name === a.key!.name ? t.primaryKey : t.uniques[a.key!.name];
-  return stableJson(k) === stableJson(a.key);
+  return fragmentKey(k) === fragmentKey(a.key);
 }
 
 /**
@@ -114,7 +114,7 @@ export function droppedWithParent(ctx: PlanContext, table: string, ix: Index): b
   if (!p || !ctx.to.tables[parent!]) return false;
   return Object.values(p.indexes).some(
     (pix) =>
-      stableJson(ctx.to.tables[parent!]!.indexes[pix.name]) !== stableJson(pix) &&
+      fragmentKey(ctx.to.tables[parent!]!.indexes[pix.name]) !== fragmentKey(pix) &&
       attachedTo(ctx.from, parent!, pix).some((a) => a.table === table && a.index?.name === ix.name),
   );
 }
