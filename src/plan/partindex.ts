@@ -258,7 +258,7 @@ export function adoptOwn(ctx: PlanContext, s: Schema, id: string, t: Table): str
   if (!a || !b) return [];
   const copies = Object.values(s.tables[parent]?.indexes ?? {}).filter(
     (ix) =>
-      stableJson(a.indexes[ix.name]) === stableJson(b.indexes[ix.name]) &&
+      fragmentKey(a.indexes[ix.name]) === fragmentKey(b.indexes[ix.name]) &&
       attachedTo(s, parent, ix).some((x) => x.table === id),
   );
   if (copies.length === 0) return [];
