@@ -23,6 +23,7 @@ import type {
   View,
 } from '../model/types.js';
 import { isStandardPublic } from '../model/privileges.js';
+import { makeObjectName } from './names.js';
 import { SECTION_FACTS, SECTIONS, type SectionField } from '../model/sections.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -109,7 +110,7 @@ function typedLiteral(c: Column): number | boolean | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-function canonColumn(c: Column): Column {
+function canonColumn(c: Column, table: string): Column {
   const literal = typedLiteral(c);
   if (
     !c.identity &&
@@ -121,8 +122,14 @@ function canonColumn(c: Column): Column {
   if (literal !== undefined) out.default = { literal };
   if (c.identity) {
     const options = canonicalSequenceOptions(c.identity.options, c.type);
-    out.identity =
-      options && Object.keys(options).length ? { mode: c.identity.mode, options } : { mode: c.identity.mode };
+    out.identity = {
+      mode: c.identity.mode,
+      ...(options && Object.keys(options).length ? { options } : {}),
+      // PostgreSQL's own name for it is the same as none
+      ...(c.identity.sequence !== undefined && c.identity.sequence !== makeObjectName(table, c.name, 'seq')
+        ? { sequence: c.identity.sequence }
+        : {}),
+    };
   }
   return out;
 }
@@ -165,7 +172,7 @@ function canonPolicy(p: Policy): Policy {
 
 function canonTable(t: Table): Table {
   const out: Mutable<Table> = strip(t, 'renamedFrom');
-  out.columns = t.columns.map(canonColumn);
+  out.columns = t.columns.map((c) => canonColumn(c, t.name));
   if (!keepHints) out.columns = [...out.columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (t.primaryKey) out.primaryKey = strip(t.primaryKey, 'renamedFrom');
   out.uniques = sortedMap(t.uniques, (u) => strip(u, 'renamedFrom'));

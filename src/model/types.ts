@@ -169,7 +169,12 @@ export interface Column {
   readonly nullable: boolean;
   readonly default?: Default;
   /** identity: GENERATED ALWAYS / BY DEFAULT AS IDENTITY, with optional sequence options. */
-  readonly identity?: { readonly mode: 'always' | 'by_default'; readonly options?: SequenceOptions };
+  readonly identity?: {
+    readonly mode: 'always' | 'by_default';
+    readonly options?: SequenceOptions;
+    /** sequence: the identity sequence's name, in the table's schema, when it is not PostgreSQL's `<table>_<column>_seq`. */
+    readonly sequence?: string;
+  };
   /** serial: the column is serial/bigserial/smallserial (an owned sequence with nextval default). */
   readonly serial?: boolean;
   /** generated: generated column expression (STORED unless `virtual`). */

@@ -98,7 +98,13 @@ function readIdentity(ctx: Ctx, col: DraftColumn, idn: Node): void {
       const modeE = ik.get('mode');
       const mode = modeE ? ctx.oneOf(modeE.value, ['always', 'by_default'] as const, '`identity.mode`') : 'by_default';
       const options = readSeqOptions(ctx, ik, false);
-      if (mode) col.identity = Object.keys(options).length ? { mode, options } : { mode };
+      const sequence = readName(ctx, ik, 'sequence', '`identity.sequence`');
+      if (mode)
+        col.identity = {
+          mode,
+          ...(Object.keys(options).length ? { options } : {}),
+          ...(sequence !== undefined ? { sequence } : {}),
+        };
     }
   }
 }

@@ -55,7 +55,7 @@ export const KEYS = {
     'renamed_from',
     'using',
   ],
-  identity: ['mode', 'start', 'increment', 'min', 'max', 'cache', 'cycle'],
+  identity: ['mode', 'sequence', 'start', 'increment', 'min', 'max', 'cache', 'cycle'],
   default: ['sql'],
   columnReference: [
     'table',

@@ -14,6 +14,7 @@ import {
   schemaOf,
   nameOf,
   seqOptions,
+  identitySequenceOptions,
   restartNeeded,
   SERIAL_TYPES,
   type TypeNamer,
@@ -223,7 +224,7 @@ export function alterColumn(
     else sql.push(`CREATE SEQUENCE ${seq}${type} OWNED BY ${rel(table)}.${quoteIdent(b.name)}`);
     sql.push(`${C} SET DEFAULT nextval(${quoteLiteral(seq)}::regclass)`);
   }
-  sql.push(...identityChange(C, a, b));
+  sql.push(...identityChange(C, a, b), ...identityRename(table, a, b));
   sql.push(...columnSettings(table, a, b), ...comment);
   const rewrite = typeChanged && !typeNeedsNoRewrite(a.type, b.type);
   return {
@@ -234,12 +235,21 @@ export function alterColumn(
   };
 }
 
+/** identityRename renames an identity sequence whose declared name changed (PostgreSQL's default name when none). */
+function identityRename(table: string, a: Column, b: Column): string[] {
+  if (!a.identity || !b.identity) return [];
+  const own = makeObjectName(nameOf(table), b.name, 'seq');
+  const from = a.identity.sequence ?? makeObjectName(nameOf(table), a.name, 'seq');
+  const to = b.identity.sequence ?? own;
+  return from === to ? [] : [`ALTER SEQUENCE ${qualified(schemaOf(table), from)} RENAME TO ${quoteIdent(to)}`];
+}
+
 /** identityChange writes the statements that add an identity to column `b` or change its mode and options. */
 function identityChange(C: string, a: Column, b: Column): string[] {
   if (!b.identity) return [];
   const sql: string[] = [];
   if (!a.identity) {
-    const o = seqOptions(b.identity.options);
+    const o = identitySequenceOptions(b.identity);
     sql.push(
       `${C} ADD GENERATED ${b.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${o.length ? ` (${o.join(' ')})` : ''}`,
     );

@@ -153,13 +153,19 @@ export function columnDef(c: Column, ty: TypeNamer): string {
   if (c.collation) parts.push(`COLLATE ${dottedName(c.collation)}`);
   if (c.generated) parts.push(`GENERATED ALWAYS AS (${c.generated}) ${c.virtual ? 'VIRTUAL' : 'STORED'}`);
   else if (c.identity) {
-    const o = seqOptions(c.identity.options);
+    const o = identitySequenceOptions(c.identity);
     parts.push(
       `GENERATED ${c.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${o.length ? ` (${o.join(' ')})` : ''}`,
     );
   } else if (c.default && !c.serial) parts.push(`DEFAULT ${defaultSql(c.default)}`);
   if (!c.nullable) parts.push('NOT NULL');
   return parts.join(' ');
+}
+
+/** identitySequenceOptions are the sequence options of GENERATED ... AS IDENTITY (...), its SEQUENCE NAME first. */
+export function identitySequenceOptions(i: NonNullable<Column['identity']>): string[] {
+  // an unqualified SEQUENCE NAME is created in the table's schema
+  return [...(i.sequence !== undefined ? [`SEQUENCE NAME ${quoteIdent(i.sequence)}`] : []), ...seqOptions(i.options)];
 }
 
 /** SERIAL_TYPES maps an integer type to its serial pseudo-type. */

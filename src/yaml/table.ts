@@ -285,9 +285,10 @@ function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree 
   if (c.serial && c.nullable) o['nullable'] = true;
   if (c.default) o['default'] = defaultTree(c.default);
   if (c.identity) {
-    if (c.identity.options && Object.keys(c.identity.options).length) {
+    if ((c.identity.options && Object.keys(c.identity.options).length) || c.identity.sequence !== undefined) {
       const i: Obj = { mode: c.identity.mode };
-      seqOptions(c.identity.options, i, false);
+      if (c.identity.sequence !== undefined) i['sequence'] = c.identity.sequence;
+      seqOptions(c.identity.options ?? {}, i, false);
       o['identity'] = i;
     } else o['identity'] = c.identity.mode;
   }

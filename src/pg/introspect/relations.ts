@@ -477,9 +477,14 @@ export function sortSequences(
     const col = key ? cols.get(key) : undefined;
     if (s.deptype === 'i' && col) {
       const options = seqOptions(s, false);
+      const table = parseQid(relIds.get(s.owner_rel!) ?? '');
+      if (table && s.schema !== table.schema)
+        unsupported(ctx, `identity sequence ${id} outside its table's schema ${table.schema}`);
+      const own = table !== undefined && s.name === makeObjectName(table.name, col.name, 'seq');
       identity.set(key, {
         mode: col.identity === 'a' ? 'always' : 'by_default',
         ...(Object.keys(options).length ? { options } : {}),
+        ...(own ? {} : { sequence: s.name }),
       });
       if (s.comment !== null) unsupported(ctx, `comment on identity sequence ${id}`);
       continue;
