@@ -5,7 +5,7 @@
  */
 import type { Driver } from '../pg/driver.js';
 import type { Schema } from '../model/types.js';
-import type { Step } from '../model/plan.js';
+import type { Plan, Step } from '../model/plan.js';
 import { describeChange } from '../model/changes.js';
 import { diffSchemas } from '../diff/index.js';
 import { compareSchemas } from '../pg/compare.js';
@@ -149,95 +149,127 @@ export async function runCase(
     upSql,
     downSql,
   });
-  let stage = 'load b';
+  const stage = { now: 'load b' };
   try {
-    let db = await dbs.clean(true);
-    try {
-      await load(db, c, c.b);
-    } catch (e) {
-      return done('error', 'error', `b does not load: ${(e as Error).message}`);
-    }
-    const rb = await introspect(db);
-    // The fingerprint is PostgreSQL's own text for every object: a second witness that needs no model.
-    const fpB = await catalogFingerprint(db);
-    stage = 'load a';
-    db = await dbs.clean();
-    try {
-      await load(db, c, c.a);
-    } catch (e) {
-      return done('error', 'error', `a does not load: ${(e as Error).message}`);
-    }
-    const ra = await introspect(db);
-    const fpA = await catalogFingerprint(db);
+    const b = await loadSide(dbs, c, 'b', introspect, true);
+    if ('error' in b) return done('error', 'error', b.error);
+    stage.now = 'load a';
+    const a = await loadSide(dbs, c, 'a', introspect, false);
+    if ('error' in a) return done('error', 'error', a.error);
     // an object the model cannot express blocks the case only when it differs between A and B
-    const changed = changedUnmanaged(ra.schema, rb.schema);
+    const changed = changedUnmanaged(a.schema, b.schema);
     if (changed.length) return done('unsupported', 'unsupported', first(changed.map((m) => `not supported: ${m}`)));
-    const A = ra.schema;
-    const B = applyRenameHints(rb.schema, findRenameHints(c.b));
-    stage = 'plan';
-    const classic = planMigration(A, B);
-    const rewritten = opts.online ? onlinePlan(classic, A, B) : undefined;
-    const plan = rewritten?.online ? rewritten : classic;
-    const upSql = rewritten?.online ? renderOnline(plan, 'up') : renderUp(plan);
-    const downSql = rewritten?.online ? renderOnline(plan, 'down') : renderDown(plan);
-    stage = 'up';
-    let up: Outcome = 'pass';
-    let message = '';
-    const upErr = await applySteps(db, plan.steps);
-    let downStart: 'applied' | 'fresh' = 'applied';
-    if (upErr) {
-      up = 'fail';
-      message = `up: ${upErr}`;
-      downStart = 'fresh';
-    } else {
-      const diff = [
-        ...compare((await introspect(db)).schema, rb.schema),
-        ...fingerprintDiff(fpB, await catalogFingerprint(db)),
-      ];
-      if (diff.length) {
-        up = 'fail';
-        message = `up: mismatch: ${first(diff)}`;
-        downStart = 'fresh';
-      }
-    }
-    stage = 'down';
-    if (downStart === 'fresh') {
-      db = await dbs.clean();
-      await load(db, c, c.b);
-    }
-    const reverse: Step[] = [...plan.steps].reverse();
-    // an undo of a step outside a transaction (DROP INDEX CONCURRENTLY) runs outside one too
-    const undo = reverse.map((s) => ({
-      what: `undo ${s.what}`,
-      sql: s.reverse,
-      transactional: !(s.reverse ?? []).some(isNonTransactional),
-    }));
-    const proveDown = async (where: string): Promise<string | undefined> => {
-      const downErr = await applySteps(db, undo);
-      if (downErr) return `down${where}: ${downErr}`;
-      const diff = [
-        ...compare((await introspect(db)).schema, A),
-        ...fingerprintDiff(fpA, await catalogFingerprint(db)),
-      ];
-      return diff.length ? `down${where}: mismatch: ${first(diff)}` : undefined;
-    };
-    // down runs on the database up just migrated, and (when that was not already a fresh one) on B built from
-    // nothing: a sequence's position or other state up leaves behind must not be what makes down pass
-    let downErr = await proveDown('');
-    if (!downErr && downStart === 'applied') {
-      stage = 'down on fresh b';
-      db = await dbs.clean();
-      await load(db, c, c.b);
-      downErr = await proveDown(' (on b built from nothing)');
-    }
-    const down: Outcome = downErr ? 'fail' : 'pass';
+    stage.now = 'plan';
+    const { plan, upSql, downSql } = planCase(a.schema, applyRenameHints(b.schema, findRenameHints(c.b)), opts);
+    stage.now = 'up';
+    const w: Witness = { introspect, compare };
+    const upErr = await proveUp(a.db, plan.steps, b, w);
+    stage.now = 'down';
+    const downErr = await proveDownTwice(dbs, c, a.db, plan.steps, upErr === undefined, a, w, stage);
+    let message = upErr ?? '';
     if (downErr) message += `${message ? ' | ' : ''}${downErr}`;
-    return done(up, down, message, upSql, downSql);
+    return done(upErr ? 'fail' : 'pass', downErr ? 'fail' : 'pass', message, upSql, downSql);
   } catch (e) {
     const err = e as Error & { code?: string };
     if (/RuntimeError|unreachable|Aborted|memory access/i.test(`${err.name} ${err.message}`)) await dbs.discard();
-    return done('error', 'error', `${stage}: ${err.message}`);
+    return done('error', 'error', `${stage.now}: ${err.message}`);
   }
+}
+
+/** Side is one end of a case loaded into a clean database: the database, its model and its catalog fingerprint. */
+interface Side {
+  readonly db: Awaited<ReturnType<CaseDb['clean']>>;
+  readonly schema: Schema;
+  readonly fp: Awaited<ReturnType<typeof catalogFingerprint>>;
+}
+
+/** Witness is how a migrated database is compared with its expected end: the model and PostgreSQL's own text. */
+interface Witness {
+  readonly introspect: Introspector;
+  readonly compare: Comparer;
+}
+
+/** loadSide loads `pre` + side `which` of the case into a clean database (`first`: the first load of the case). */
+async function loadSide(
+  dbs: CaseDb,
+  c: Case,
+  which: 'a' | 'b',
+  introspect: Introspector,
+  first: boolean,
+): Promise<Side | { error: string }> {
+  const db = await dbs.clean(first);
+  try {
+    await load(db, c, c[which]);
+  } catch (e) {
+    return { error: `${which} does not load: ${(e as Error).message}` };
+  }
+  const schema = (await introspect(db)).schema;
+  // The fingerprint is PostgreSQL's own text for every object: a second witness that needs no model.
+  return { db, schema, fp: await catalogFingerprint(db) };
+}
+
+/** planCase plans A -> B (the online form when asked and there is one) and renders both scripts. */
+function planCase(A: Schema, B: Schema, opts: RunOptions): { plan: Plan; upSql: string; downSql: string } {
+  const classic = planMigration(A, B);
+  const rewritten = opts.online ? onlinePlan(classic, A, B) : undefined;
+  const plan = rewritten?.online ? rewritten : classic;
+  const upSql = rewritten?.online ? renderOnline(plan, 'up') : renderUp(plan);
+  const downSql = rewritten?.online ? renderOnline(plan, 'down') : renderDown(plan);
+  return { plan, upSql, downSql };
+}
+
+/** differences lists how `db` differs from `want` by both witnesses. */
+async function differences(db: Side['db'], want: Pick<Side, 'schema' | 'fp'>, w: Witness): Promise<string[]> {
+  return [
+    ...w.compare((await w.introspect(db)).schema, want.schema),
+    ...fingerprintDiff(want.fp, await catalogFingerprint(db)),
+  ];
+}
+
+/** proveUp runs the steps on A's database and compares it with B; the failure message, or undefined. */
+async function proveUp(db: Side['db'], steps: readonly Step[], b: Side, w: Witness): Promise<string | undefined> {
+  const upErr = await applySteps(db, steps);
+  if (upErr) return `up: ${upErr}`;
+  const diff = await differences(db, b, w);
+  return diff.length ? `up: mismatch: ${first(diff)}` : undefined;
+}
+
+/**
+ * proveDownTwice runs the undo of every step, last first: on the database up just migrated when up passed, and on
+ * B built from nothing (a sequence's position or other state up leaves behind must not be what makes down pass).
+ */
+async function proveDownTwice(
+  dbs: CaseDb,
+  c: Case,
+  migrated: Side['db'],
+  steps: readonly Step[],
+  upPassed: boolean,
+  a: Side,
+  w: Witness,
+  stage: { now: string },
+): Promise<string | undefined> {
+  // an undo of a step outside a transaction (DROP INDEX CONCURRENTLY) runs outside one too
+  const undo = [...steps].reverse().map((s) => ({
+    what: `undo ${s.what}`,
+    sql: s.reverse,
+    transactional: !(s.reverse ?? []).some(isNonTransactional),
+  }));
+  const proveDown = async (db: Side['db'], where: string): Promise<string | undefined> => {
+    const downErr = await applySteps(db, undo);
+    if (downErr) return `down${where}: ${downErr}`;
+    const diff = await differences(db, a, w);
+    return diff.length ? `down${where}: mismatch: ${first(diff)}` : undefined;
+  };
+  const freshB = async () => {
+    const db = await dbs.clean();
+    await load(db, c, c.b);
+    return db;
+  };
+  if (!upPassed) return proveDown(await freshB(), '');
+  const downErr = await proveDown(migrated, '');
+  if (downErr) return downErr;
+  stage.now = 'down on fresh b';
+  return proveDown(await freshB(), ' (on b built from nothing)');
 }
 
 /** RESET_SQL drops every user schema, extension and event trigger, resets default privileges, and recreates `public`. */
