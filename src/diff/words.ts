@@ -144,6 +144,7 @@ function exclusionText(x: ExclusionConstraint): string {
   return join(
     `using ${x.using} (${els.join(', ')})`,
     x.include?.length && `include ${list(x.include)}`,
+    x.with && Object.keys(x.with).length && `with (${mapText(x.with)})`,
     x.where !== undefined && `where (${oneLine(x.where)})`,
     timingText(x),
   );
@@ -212,6 +213,7 @@ const DESCRIBE: Readonly<Record<string, Describer>> = {
     join(
       keyList(p.columns, p.withoutOverlaps && 'without overlaps'),
       p.include?.length && `include ${list(p.include)}`,
+      p.with && Object.keys(p.with).length && `with (${mapText(p.with)})`,
       timingText(p),
     ),
   unique: (u: UniqueConstraint) =>
@@ -219,6 +221,7 @@ const DESCRIBE: Readonly<Record<string, Describer>> = {
       u.nullsNotDistinct && 'nulls not distinct',
       keyList(u.columns, u.withoutOverlaps && 'without overlaps'),
       u.include?.length && `include ${list(u.include)}`,
+      u.with && Object.keys(u.with).length && `with (${mapText(u.with)})`,
       timingText(u),
     ),
   check: (c: CheckConstraint) =>

@@ -212,6 +212,8 @@ export interface PrimaryKey extends ConstraintTiming {
   /** withoutOverlaps: the last column is a range compared WITHOUT OVERLAPS (a temporal key, PostgreSQL 18). */
   readonly withoutOverlaps?: boolean;
   readonly include?: readonly string[];
+  /** with: storage parameters of the constraint's index (`fillfactor`), as PostgreSQL stores them. */
+  readonly with?: Readonly<Record<string, string>>;
   readonly comment?: string;
   readonly renamedFrom?: string;
 }
@@ -225,6 +227,8 @@ export interface UniqueConstraint extends ConstraintTiming {
   readonly withoutOverlaps?: boolean;
   readonly nullsNotDistinct?: boolean;
   readonly include?: readonly string[];
+  /** with: storage parameters of the constraint's index (`fillfactor`), as PostgreSQL stores them. */
+  readonly with?: Readonly<Record<string, string>>;
   readonly comment?: string;
   readonly renamedFrom?: string;
 }
@@ -275,6 +279,8 @@ export interface ExclusionConstraint extends ConstraintTiming {
   }[];
   readonly where?: string;
   readonly include?: readonly string[];
+  /** with: storage parameters of the constraint's index (`fillfactor`), as PostgreSQL stores them. */
+  readonly with?: Readonly<Record<string, string>>;
   readonly comment?: string;
   readonly renamedFrom?: string;
 }

@@ -48,6 +48,7 @@ export function parsePrimaryKey(ctx: Ctx, t: DraftTable, n: Node): void {
     draft.name = readName(ctx, k, 'name', 'primary key name');
     const include = k.has('include') ? ctx.texts(k.get('include')!.value, '`include`') : undefined;
     if (include) draft.include = include;
+    draft.with = readIndexParams(ctx, k);
     draft.withoutOverlaps = readBool(ctx, k, 'without_overlaps');
     timing(ctx, draft, k);
     draft.comment = readText(ctx, k, 'comment');
@@ -85,6 +86,7 @@ export function parseUniques(ctx: Ctx, t: DraftTable, n: Node): void {
         ctx.error('conflicting-attributes', k.get('name')!.keyNode, 'the constraint is already named by its key');
       const include = k.has('include') ? ctx.texts(k.get('include')!.value, '`include`') : undefined;
       if (include) u.include = include;
+      u.with = readIndexParams(ctx, k);
       u.nullsNotDistinct = readBool(ctx, k, 'nulls_not_distinct');
       u.withoutOverlaps = readBool(ctx, k, 'without_overlaps');
       timing(ctx, u, k);
@@ -222,6 +224,7 @@ export function parseExclusion(
   x.name = name ?? inner;
   x.where = readExpr(ctx, k, 'where');
   if (k.has('include')) x.include = ctx.texts(k.get('include')!.value, '`include`');
+  x.with = readIndexParams(ctx, k);
   timing(ctx, x, k);
   x.comment = readText(ctx, k, 'comment');
   x.renamedFrom = readName(ctx, k, 'renamed_from');
@@ -330,17 +333,7 @@ export function parseIndex(
   if (using !== undefined) ix.using = using.trim().toLowerCase();
   if (k.has('include')) ix.include = ctx.texts(k.get('include')!.value, '`include`');
   ix.where = readExpr(ctx, k, 'where');
-  if (k.has('with')) {
-    const wm = ctx.map(k.get('with')!.value, '`with`');
-    if (wm) {
-      const w: Record<string, string> = {};
-      for (const e of wm.entries) {
-        const v = ctx.text(e.value, `\`with.${e.key}\``);
-        if (v !== undefined) w[e.key.toLowerCase()] = v;
-      }
-      ix.with = w;
-    }
-  }
+  ix.with = readIndexParams(ctx, k);
   ix.nullsNotDistinct = readBool(ctx, k, 'nulls_not_distinct');
   ix.tablespace = readTablespace(ctx, k, 'an index');
   ix.comment = readText(ctx, k, 'comment');
@@ -367,4 +360,18 @@ function readOnDeleteColumns(ctx: Ctx, fk: DraftFk, k: Keyed, columns: readonly 
       `every column of \`on_delete_columns\` must be one of the foreign key's \`columns\` (${columns.join(', ')})`,
     );
   else fk.onDeleteColumns = dc;
+}
+
+/** readIndexParams reads `with:`, an index's storage parameters (`{ fillfactor: 80 }`); undefined when absent. */
+function readIndexParams(ctx: Ctx, k: Keyed): Record<string, string> | undefined {
+  const e = k.get('with');
+  if (!e) return undefined;
+  const wm = ctx.map(e.value, '`with`');
+  if (!wm) return undefined;
+  const w: Record<string, string> = {};
+  for (const x of wm.entries) {
+    const v = ctx.text(x.value, `\`with.${x.key}\``);
+    if (v !== undefined) w[x.key.toLowerCase()] = v;
+  }
+  return w;
 }

@@ -220,6 +220,8 @@ function rebuildForeignKeys(
     if (!('table' in c) || !c.table || !(c.kind === 'primary_key' || c.kind === 'unique' || c.kind === 'index'))
       continue;
     if (c.op !== 'drop' && c.op !== 'alter') continue;
+    // a comment or storage parameters change in place: the key's index stays, and so do the keys over it
+    if (c.op === 'alter' && c.attrs.every((a) => a.attr === 'comment' || a.attr === 'with')) continue;
     const def = c.op === 'drop' ? c.def : c.from;
     const colsOf = def.kind === 'index' ? def.elements.map((e) => e.column ?? '') : def.columns;
     changedKeys.add(`${c.table}\0${[...colsOf].sort().join(',')}`);

@@ -29,6 +29,7 @@ import {
   type TableConstraint,
 } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
+import { storageParamsSql } from '../sql/grants.js';
 import { addColumn, alterColumn, dropColumn, NO_CAST, serialSequenceId, type ColumnSql } from './columns.js';
 import { SchemaverError } from '../errors.js';
 import { makeObjectName, nameAddition } from '../canon/names.js';
@@ -218,7 +219,14 @@ function planConstraintChange(
     });
   };
   const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
-  addDropAlter<TableConstraint>(c, add, drop, commentStep(ctx, 'constraint', obj, 'CONSTRAINT', target));
+  const indexed = c.kind === 'primary_key' || c.kind === 'unique' || c.kind === 'exclusion';
+  addDropAlter<TableConstraint>(
+    c,
+    add,
+    drop,
+    commentStep(ctx, 'constraint', obj, 'CONSTRAINT', target),
+    indexed ? paramsStep<TableConstraint>(ctx, 'constraint', obj, indexRef(t, c.id)) : undefined,
+  );
 }
 
 /** planIndexChange drafts one change of an index of an existing table or materialized view. */
@@ -255,7 +263,13 @@ function planIndexChange(
       reverse: partitioned('from') ? [...recreatedChildren(ctx, t, ix), ...createIndex(t, ix)] : createIndex(t, ix),
     });
   };
-  addDropAlter<Index>(c, add, drop, commentStep(ctx, 'index', obj, 'INDEX', indexRef(t, c.id)));
+  addDropAlter<Index>(
+    c,
+    add,
+    drop,
+    commentStep(ctx, 'index', obj, 'INDEX', indexRef(t, c.id)),
+    paramsStep<Index>(ctx, 'index', obj, indexRef(t, c.id)),
+  );
 }
 
 /** planTriggerChange drafts one change of a trigger (any change, its comment too, recreates it). */
@@ -339,6 +353,22 @@ function commentStep<T extends { readonly comment?: string }>(
     });
 }
 
+/** paramsOf is an index's (or index-backed constraint's) storage parameters. */
+const paramsOf = (x: unknown): Readonly<Record<string, string>> | undefined =>
+  (x as { readonly with?: Readonly<Record<string, string>> }).with;
+
+/** paramsStep drafts ALTER INDEX ... SET / RESET of an index's storage parameters (a constraint's index shares its name). */
+function paramsStep<T>(ctx: PlanContext, kind: string, obj: string, index: string): (from: T, to: T) => void {
+  return (from, to) =>
+    emit(ctx, {
+      phase: PHASE.comment,
+      what: `change storage parameters of ${kind} ${obj}`,
+      object: obj,
+      sql: storageParamsSql('INDEX', index, paramsOf(from), paramsOf(to)),
+      reverse: storageParamsSql('INDEX', index, paramsOf(to), paramsOf(from)),
+    });
+}
+
 /**
  * addDropAlter drafts one change of a table's constraint, index, trigger or policy: an add, a drop, or an alter,
  * which drops and re-adds the object unless only its comment changed and `comment` drafts that instead.
@@ -348,12 +378,17 @@ function addDropAlter<T>(
   add: (x: T) => void,
   drop: (x: T) => void,
   comment?: (from: T, to: T) => void,
+  params?: (from: T, to: T) => void,
 ): void {
   if (c.op === 'add') add(c.def as T);
   else if (c.op === 'drop') drop(c.def as T);
   else if (c.op === 'alter') {
     if (comment && c.attrs.every((x) => x.attr === 'comment')) comment(c.from as T, c.to as T);
-    else {
+    else if (comment && params && c.attrs.every((x) => x.attr === 'comment' || x.attr === 'with')) {
+      // storage parameters change in place (ALTER INDEX ... SET): no rebuild, no lock on writers
+      params(c.from as T, c.to as T);
+      if (c.attrs.some((x) => x.attr === 'comment')) comment(c.from as T, c.to as T);
+    } else {
       drop(c.from as T);
       add(c.to as T);
     }

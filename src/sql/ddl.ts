@@ -206,9 +206,9 @@ export function constraintDef(c: TableConstraint): string {
   const head = `CONSTRAINT ${quoteIdent(c.name)} `;
   switch (c.kind) {
     case 'primary_key':
-      return `${head}PRIMARY KEY (${keyCols(c.columns, c.withoutOverlaps && 'WITHOUT OVERLAPS')})${c.include?.length ? ` INCLUDE (${cols(c.include)})` : ''}${timing(c)}`;
+      return `${head}PRIMARY KEY (${keyCols(c.columns, c.withoutOverlaps && 'WITHOUT OVERLAPS')})${c.include?.length ? ` INCLUDE (${cols(c.include)})` : ''}${indexParams(c.with)}${timing(c)}`;
     case 'unique':
-      return `${head}UNIQUE${c.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${keyCols(c.columns, c.withoutOverlaps && 'WITHOUT OVERLAPS')})${c.include?.length ? ` INCLUDE (${cols(c.include)})` : ''}${timing(c)}`;
+      return `${head}UNIQUE${c.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${keyCols(c.columns, c.withoutOverlaps && 'WITHOUT OVERLAPS')})${c.include?.length ? ` INCLUDE (${cols(c.include)})` : ''}${indexParams(c.with)}${timing(c)}`;
     case 'check':
       return `${head}CHECK (${c.expression})${c.noInherit ? ' NO INHERIT' : ''}`;
     case 'foreign_key': {
@@ -228,10 +228,19 @@ export function constraintDef(c: TableConstraint): string {
       });
       let s = `${head}EXCLUDE USING ${quoteIdent(c.using)} (${els.join(', ')})`;
       if (c.include?.length) s += ` INCLUDE (${cols(c.include)})`;
+      s += indexParams(c.with);
       if (c.where) s += ` WHERE (${c.where})`;
       return s + timing(c);
     }
   }
+}
+
+/** indexParams writes an index's storage parameters as ` WITH (name = 'value', ...)` ('' when there are none). */
+function indexParams(w: Readonly<Record<string, string>> | undefined): string {
+  if (!w || !Object.keys(w).length) return '';
+  return ` WITH (${Object.entries(w)
+    .map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`)
+    .join(', ')})`;
 }
 
 /** addConstraint writes ALTER TABLE ... ADD CONSTRAINT (NOT VALID kept). */
@@ -365,11 +374,7 @@ export function createIndex(on: string, ix: Index): string[] {
   s += ` (${ix.elements.map(indexElement).join(', ')})`;
   if (ix.include?.length) s += ` INCLUDE (${cols(ix.include)})`;
   if (ix.nullsNotDistinct) s += ' NULLS NOT DISTINCT';
-  if (ix.with && Object.keys(ix.with).length) {
-    s += ` WITH (${Object.entries(ix.with)
-      .map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`)
-      .join(', ')})`;
-  }
+  s += indexParams(ix.with);
   s += tablespaceSql(ix.tablespace);
   if (ix.where) s += ` WHERE (${ix.where})`;
   const out = [s];

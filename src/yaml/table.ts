@@ -104,6 +104,7 @@ function columnLevel(
   if (pk) {
     const plain =
       !pk.include?.length &&
+      !pk.with &&
       !pk.withoutOverlaps &&
       !pk.deferrable &&
       !pk.initiallyDeferred &&
@@ -118,6 +119,7 @@ function columnLevel(
       p['columns'] = [...pk.columns];
       flag(p, 'without_overlaps', pk.withoutOverlaps);
       put(p, 'include', pk.include ? [...pk.include] : undefined);
+      if (pk.with) p['with'] = { ...pk.with };
       timing(p, pk);
       put(p, 'comment', pk.comment);
       put(p, 'renamed_from', pk.renamedFrom);
@@ -190,6 +192,7 @@ function putConstraints(
       flag(x, 'without_overlaps', u.withoutOverlaps);
       put(x, 'include', u.include ? [...u.include] : undefined);
       flag(x, 'nulls_not_distinct', u.nullsNotDistinct);
+      if (u.with) x['with'] = { ...u.with };
       timing(x, u);
       put(x, 'comment', u.comment);
       put(x, 'renamed_from', u.renamedFrom);
@@ -262,6 +265,7 @@ function exclusionTree(x: ExclusionConstraint, columns: readonly string[]): Obj 
   });
   put(o, 'where', x.where);
   put(o, 'include', x.include ? [...x.include] : undefined);
+  if (x.with) o['with'] = { ...x.with };
   timing(o, x);
   put(o, 'comment', x.comment);
   put(o, 'renamed_from', x.renamedFrom);
@@ -314,6 +318,7 @@ function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree 
 function bareUnique(u: UniqueConstraint): boolean {
   return (
     !u.include?.length &&
+    !u.with &&
     !u.withoutOverlaps &&
     !u.nullsNotDistinct &&
     !u.deferrable &&

@@ -10,8 +10,6 @@ import { corpusSuite } from '../helpers/corpus.js';
 
 /** KNOWN_FAILING: cases not passing yet, by root cause. */
 const KNOWN_FAILING: Readonly<Record<string, string>> = {
-  'apps/storage-params-table-and-index':
-    'storage parameters of a constraint-backed index (ALTER INDEX t_pkey SET (fillfactor = 80)) are not modelled on primary keys, unique and exclusion constraints',
   'apps/table-of-composite-type': 'typed tables (CREATE TABLE ... OF type) are refused as not supported',
 };
 

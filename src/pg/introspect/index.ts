@@ -20,7 +20,7 @@ import { indexColumnNames, makeObjectName, nameAddition } from '../../canon/name
 import type { Issue } from '../../errors.js';
 import { envFailure } from '../../errors.js';
 import type { Driver } from '../driver.js';
-import { type Ctx, groupBy, loadComments, loadUserNamespaces, loadUserRels, unsupported } from './util.js';
+import { type Ctx, groupBy, loadComments, loadUserNamespaces, loadUserRels, relOptions, unsupported } from './util.js';
 import {
   type ColRow,
   applyConstraint,
@@ -239,7 +239,15 @@ function tableFrom(ctx: Ctx, id: string, r: Catalog['rels'][number], rels: RelPa
   for (const c of rels.cons.get(r.oid) ?? []) {
     const ix = c.index !== '0' ? rels.idxByOid.get(c.index) : undefined;
     if (c.type === 'x') exclusions[c.name] = exclusionOf(ctx, id, c, ix);
-    else applyConstraint(ctx, id, t, c, c.type === 'p' || c.type === 'u' ? includeOf(ix) : [], Boolean(ix?.nnd));
+    else {
+      const keyed = c.type === 'p' || c.type === 'u';
+      const w = keyed ? relOptions(ix?.options) : undefined;
+      applyConstraint(ctx, id, t, c, {
+        include: keyed ? includeOf(ix) : [],
+        nnd: Boolean(ix?.nnd),
+        ...(w ? { with: w } : {}),
+      });
+    }
   }
   t.exclusions = exclusions;
   t.indexes = indexesOf(ctx, id, rels.idxs.get(r.oid));

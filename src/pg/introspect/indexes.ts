@@ -168,7 +168,6 @@ export function exclusionOf(ctx: Ctx, relId: string, c: ConRow, r: IndexRow | un
   });
   const include = includeOf(r);
   const w = relOptions(r?.options);
-  if (w) unsupported(ctx, `storage parameters of exclusion constraint ${c.name} on ${relId}`);
   return {
     kind: 'exclusion',
     name: c.name,
@@ -176,6 +175,7 @@ export function exclusionOf(ctx: Ctx, relId: string, c: ConRow, r: IndexRow | un
     elements,
     ...(r?.pred ? { where: r.pred } : {}),
     ...(include.length ? { include } : {}),
+    ...(w ? { with: w } : {}),
     ...(c.deferrable ? { deferrable: true } : {}),
     ...(c.deferred ? { initiallyDeferred: true } : {}),
     ...(c.comment !== null ? { comment: c.comment } : {}),

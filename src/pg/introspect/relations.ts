@@ -317,9 +317,10 @@ export function applyConstraint(
   relId: string,
   t: Mutable<Table>,
   r: ConRow,
-  include: readonly string[],
-  nnd: boolean,
+  ix: { readonly include: readonly string[]; readonly nnd: boolean; readonly with?: Record<string, string> },
 ): void {
+  const { include, nnd } = ix;
+  const params = ix.with ? { with: ix.with } : {};
   const what = `constraint ${r.name} on ${relId}`;
   if (r.notenforced) unsupported(ctx, `NOT ENFORCED ${what}`);
   const { temporal, timing, comment } = conParts(r);
@@ -331,6 +332,7 @@ export function applyConstraint(
         columns: r.cols,
         ...temporal,
         ...(include.length ? { include } : {}),
+        ...params,
         ...timing,
         ...comment,
       };
@@ -345,6 +347,7 @@ export function applyConstraint(
         ...temporal,
         ...(nnd ? { nullsNotDistinct: true } : {}),
         ...(include.length ? { include } : {}),
+        ...params,
         ...timing,
         ...comment,
       };
