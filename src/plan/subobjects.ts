@@ -29,11 +29,11 @@ import {
   type TableConstraint,
 } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
-import { storageParamsSql } from '../sql/grants.js';
 import { addColumn, alterColumn, dropColumn, NO_CAST, serialSequenceId, type ColumnSql } from './columns.js';
 import { SchemaverError } from '../errors.js';
 import { makeObjectName, nameAddition } from '../canon/names.js';
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
+import { addDropAlter, commentStep, paramsStep } from './partsteps.js';
 import {
   boundText,
   childrenOf,
@@ -333,66 +333,6 @@ function planPolicyChange(
   };
   const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
   addDropAlter<Policy>(c, add, drop, commentStep(ctx, 'policy', obj, 'POLICY', target));
-}
-
-/** commentStep drafts a change of a sub-object's comment alone: `COMMENT ON <word> <target>` with the other side's text as reverse. */
-function commentStep<T extends { readonly comment?: string }>(
-  ctx: PlanContext,
-  kind: string,
-  obj: string,
-  word: string,
-  target: string,
-): (from: T, to: T) => void {
-  return (from, to) =>
-    emit(ctx, {
-      phase: PHASE.comment,
-      what: `comment on ${kind} ${obj}`,
-      object: obj,
-      sql: [commentOn(word, target, to.comment)],
-      reverse: [commentOn(word, target, from.comment)],
-    });
-}
-
-/** paramsOf is an index's (or index-backed constraint's) storage parameters. */
-const paramsOf = (x: unknown): Readonly<Record<string, string>> | undefined =>
-  (x as { readonly with?: Readonly<Record<string, string>> }).with;
-
-/** paramsStep drafts ALTER INDEX ... SET / RESET of an index's storage parameters (a constraint's index shares its name). */
-function paramsStep<T>(ctx: PlanContext, kind: string, obj: string, index: string): (from: T, to: T) => void {
-  return (from, to) =>
-    emit(ctx, {
-      phase: PHASE.comment,
-      what: `change storage parameters of ${kind} ${obj}`,
-      object: obj,
-      sql: storageParamsSql('INDEX', index, paramsOf(from), paramsOf(to)),
-      reverse: storageParamsSql('INDEX', index, paramsOf(to), paramsOf(from)),
-    });
-}
-
-/**
- * addDropAlter drafts one change of a table's constraint, index, trigger or policy: an add, a drop, or an alter,
- * which drops and re-adds the object unless only its comment changed and `comment` drafts that instead.
- */
-function addDropAlter<T>(
-  c: TablePartChange,
-  add: (x: T) => void,
-  drop: (x: T) => void,
-  comment?: (from: T, to: T) => void,
-  params?: (from: T, to: T) => void,
-): void {
-  if (c.op === 'add') add(c.def as T);
-  else if (c.op === 'drop') drop(c.def as T);
-  else if (c.op === 'alter') {
-    if (comment && c.attrs.every((x) => x.attr === 'comment')) comment(c.from as T, c.to as T);
-    else if (comment && params && c.attrs.every((x) => x.attr === 'comment' || x.attr === 'with')) {
-      // storage parameters change in place (ALTER INDEX ... SET): no rebuild, no lock on writers
-      params(c.from as T, c.to as T);
-      if (c.attrs.some((x) => x.attr === 'comment')) comment(c.from as T, c.to as T);
-    } else {
-      drop(c.from as T);
-      add(c.to as T);
-    }
-  }
 }
 
 /** columnRequires lists what a column depends on: its type and the names in its default and generation expression. */
