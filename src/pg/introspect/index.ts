@@ -238,6 +238,7 @@ function tableFrom(ctx: Ctx, id: string, r: Catalog['rels'][number], rels: RelPa
   const exclusions: Record<string, ExclusionConstraint> = {};
   for (const c of rels.cons.get(r.oid) ?? []) {
     const ix = c.index !== '0' ? rels.idxByOid.get(c.index) : undefined;
+    if (ix?.clustered) unsupported(ctx, `CLUSTER ON index ${c.name} of ${id}`);
     if (c.type === 'x') exclusions[c.name] = exclusionOf(ctx, id, c, ix);
     else {
       const keyed = c.type === 'p' || c.type === 'u';
