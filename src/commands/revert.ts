@@ -1,13 +1,10 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
-import { fileDirt, openProject } from '../app/project.js';
-import { negative } from '../errors.js';
-import { planRevert } from '../history/revert.js';
-import { readSchemaDir } from '../parse/files.js';
-import { cacheDir, writeSchemaFiles } from '../store/index.js';
-import { writeFileAtomic } from '../store/refs.js';
-import { join } from 'node:path';
-import Commit from './commit.js';
+import { renderCommit } from '../cli/commit.js';
+import { Progress } from '../cli/term.js';
+import type { CommitResult } from '../app/commit.js';
+import { revertCommit } from '../app/revert.js';
+import { startVerifier } from '../pg/offload.js';
 
 /** Revert makes a new commit that undoes another one, with the reverse migration, verified. */
 export default class Revert extends BaseCommand {
@@ -32,39 +29,23 @@ export default class Revert extends BaseCommand {
     }),
   };
 
-  async run(): Promise<unknown> {
+  async run(): Promise<CommitResult> {
     const { args, flags } = await this.parse(Revert);
-    const { root, store } = await openProject(this.root);
-    const head = await store.resolve('HEAD');
-    const dirt = await fileDirt(store, head, await readSchemaDir(root));
-    if ([...dirt.added, ...dirt.removed, ...dirt.modified].length)
-      throw negative(
-        'uncommitted-changes',
-        'schema/ has edits HEAD does not hold; revert would overwrite them',
-        'commit them first, or discard them with `schemaver checkout --force HEAD`',
-        dirt,
-      );
-    const plan = await planRevert(store, args.rev);
-    const argv = ['-m', flags.message ?? plan.message];
-    if (plan.sql) {
-      const up = join(cacheDir(root), 'REVERT_UP.sql');
-      const down = join(cacheDir(root), 'REVERT_DOWN.sql');
-      await writeFileAtomic(up, plan.sql.up);
-      await writeFileAtomic(down, plan.sql.down);
-      argv.push('--up', up, '--down', down);
-    }
-    if (flags['allow-destructive']) argv.push('--allow-destructive');
-    if (!flags.verify) argv.push('--no-verify');
-    if (this.jsonEnabled()) argv.push('--json');
-    await writeSchemaFiles(root, plan.files);
+    const verifier = flags.verify ? startVerifier({ deferSpare: true }) : undefined;
     try {
-      return await Commit.run(argv, this.config);
-    } catch (e) {
-      await writeSchemaFiles(root, await store.readFiles(head)); // a refused revert leaves schema/ as it was
-      throw e;
+      const progress = new Progress('verifying:', this.jsonEnabled());
+      const r = await revertCommit(this.root, args.rev, {
+        ...(flags.message !== undefined ? { message: flags.message } : {}),
+        allowDestructive: flags['allow-destructive'],
+        ...(verifier ? { verifier } : {}),
+        note: (l) => this.note(l),
+        onProgress: (phase, done, total) => progress.tick(done, total, `statements (${phase})`),
+        onProofEnd: () => progress.done(),
+      });
+      this.print(renderCommit(r));
+      return r.result;
+    } finally {
+      await verifier?.close();
     }
   }
-
-  /** logJson prints nothing: the commit this command runs has printed its own JSON document. */
-  protected override logJson(): void {}
 }
