@@ -32,7 +32,8 @@ interface Target {
   readonly label: string;
 }
 
-function targetOf(c: AlterChange): Target | undefined {
+/** privilegeTarget is what GRANT/REVOKE (and ALTER ... OWNER TO) name for an object, its privilege class, dependency key and label. */
+export function privilegeTarget(c: AlterChange): Target | undefined {
   switch (c.kind) {
     case 'table':
       return { sql: `TABLE ${rel(c.id)}`, cls: 'table', key: `rel:${bare(c.id)}`, label: `table ${c.id}` };
@@ -104,7 +105,7 @@ export function planGrants(ctx: PlanContext, changes: readonly Change[]): Change
       if (c.op !== 'alter' || c.attrs.length) rest.push(c);
       continue;
     }
-    const t = targetOf(c);
+    const t = privilegeTarget(c);
     if (t) {
       const col = c.kind === 'column' ? c.id : undefined;
       const from = (c.from as { grants?: Grants }).grants;

@@ -5,59 +5,27 @@
  * owned sequences with it (PostgreSQL moves them), so those are never given an owner of their own.
  */
 import type { AlterChange, Change } from '../model/changes.js';
-import { assertNever, type Func, type View } from '../model/types.js';
+import type { View } from '../model/types.js';
 import { ownerSql } from '../sql/grants.js';
-import { funcSignature, rel, viewKind } from '../sql/ddl.js';
-import { quoteIdent } from '../sql/quote.js';
+import { rel, viewKind } from '../sql/ddl.js';
 import { bare, emit, PHASE, type PlanContext } from './context.js';
+import { privilegeTarget } from './grants.js';
 
 /** PHASE_OWNER runs once every object exists and before the privilege steps (grants name the owner as grantor). */
 const PHASE_OWNER = PHASE.comment + 0.4;
 
-/** ownerTarget is what `ALTER <target> OWNER TO` names for an object of a kind with an owner, and its dependency key. */
+/**
+ * ownerTarget is what `ALTER <target> OWNER TO` names for an object of a kind with an owner, and its dependency key:
+ * the privilege target (./grants.ts), except that a view is altered as the kind of view it is and a column has no
+ * owner of its own.
+ */
 function ownerTarget(c: AlterChange): { sql: string; key: string; label: string } | undefined {
-  switch (c.kind) {
-    case 'table':
-      return { sql: `TABLE ${rel(c.id)}`, key: `rel:${bare(c.id)}`, label: `table ${c.id}` };
-    case 'view': {
-      const w = viewKind(c.to as View);
-      return { sql: `${w} ${rel(c.id)}`, key: `rel:${bare(c.id)}`, label: `${w.toLowerCase()} ${c.id}` };
-    }
-    case 'sequence':
-      return { sql: `SEQUENCE ${rel(c.id)}`, key: `rel:${bare(c.id)}`, label: `sequence ${c.id}` };
-    case 'function': {
-      const f = c.to as Func;
-      const w = f.procedure ? 'PROCEDURE' : 'FUNCTION';
-      return {
-        sql: `${w} ${funcSignature(f)}`,
-        key: `fn:${f.name.toLowerCase()}`,
-        label: `${w.toLowerCase()} ${c.id}`,
-      };
-    }
-    case 'enum':
-    case 'composite':
-      return { sql: `TYPE ${rel(c.id)}`, key: `type:${bare(c.id)}`, label: `type ${c.id}` };
-    case 'domain':
-      return { sql: `DOMAIN ${rel(c.id)}`, key: `type:${bare(c.id)}`, label: `domain ${c.id}` };
-    case 'namespace':
-      return { sql: `SCHEMA ${quoteIdent(c.id)}`, key: `ns:${c.id}`, label: `schema ${c.id}` };
-    case 'extension':
-    case 'column':
-    case 'primary_key':
-    case 'unique':
-    case 'check':
-    case 'foreign_key':
-    case 'exclusion':
-    case 'index':
-    case 'trigger':
-    case 'policy':
-    case 'sql_object':
-    case 'unmanaged':
-    case 'default_privilege':
-      return undefined; // no owner of their own in the model
-    default:
-      return assertNever(c);
+  if (c.kind === 'column') return undefined;
+  if (c.kind === 'view') {
+    const w = viewKind(c.to as View);
+    return { sql: `${w} ${rel(c.id)}`, key: `rel:${bare(c.id)}`, label: `${w.toLowerCase()} ${c.id}` };
   }
+  return privilegeTarget(c);
 }
 
 /**
