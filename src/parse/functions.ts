@@ -64,7 +64,12 @@ export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn:
       'CreateFunctionStmt',
     );
   const lang = language.trim().toLowerCase();
-  ctx.within({ language: lang }, () => ctx.noteSql('body', 'body', body, k.get('body')!.value));
+  // a plpgsql body is compiled against its header (argument names, OUT parameters, trigger variables are its
+  // variables), so the validator gets the statement it is pasted into: the body goes at `{}`
+  const header = procedure
+    ? `CREATE PROCEDURE f(${argsText}) LANGUAGE plpgsql AS {}`
+    : `CREATE FUNCTION f(${argsText}) RETURNS ${returnsRaw!} LANGUAGE plpgsql AS {}`;
+  ctx.within({ language: lang }, () => ctx.noteBody(body, k.get('body')!.value, header));
   if (procedure && returnsRaw !== undefined && !/^void$/i.test(returnsRaw.trim()))
     ctx.error('invalid-value', k.get('returns')!.value, 'a procedure returns nothing; remove `returns`');
   const fn: DraftFunc = {

@@ -78,7 +78,10 @@ export interface SqlRef {
   readonly scope: SqlScope;
   /** literal: for form `default`, the YAML value as written (string, number or boolean). */
   readonly literal?: string | number | boolean;
-  /** template: for form `clause`, the statement the text is pasted into, at `{}` (see Ctx.noteClause). */
+  /**
+   * template: for form `clause`, the statement the text is pasted into, at `{}` (see Ctx.noteClause); for form
+   * `body`, the function's CREATE statement with the body at `{}` (see Ctx.noteBody).
+   */
   readonly template?: string;
   /** stmt: for form `clause`, the one statement type the template must parse as (`CreateStmt`...). */
   readonly stmt?: string;
@@ -105,6 +108,14 @@ export class Ctx {
    */
   noteClause(field: string, text: string, at: Node, template: string, stmt: string): void {
     this.sql.push({ form: 'clause', field, text, at, scope: this.scope, template, stmt });
+  }
+
+  /**
+   * noteBody records a function body (form `body`) with `header`, the CREATE statement it is pasted into at `{}`
+   * (dollar-quoted by the validator), so procedural bodies can be compiled against their arguments.
+   */
+  noteBody(text: string, at: Node, header: string): void {
+    this.sql.push({ form: 'body', field: 'body', text, at, scope: this.scope, template: header });
   }
 
   /** within runs `f` with `scope` added to the current scope, then restores it. */

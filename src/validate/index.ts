@@ -11,7 +11,7 @@ import type { SqlForm, SqlRef } from '../parse/node.js';
 import { checkLiteralDefault } from './defaults.js';
 import { checkExpression, clip } from './exprs.js';
 import { collector, type Report } from './report.js';
-import { loadSqlParser, parseSql } from './sqlparse.js';
+import { compilePlpgsql, loadSqlParser, parseSql } from './sqlparse.js';
 import { checkType, isPlainType, typeContext, type TypeContext } from './types.js';
 import { checkViewQuery } from './views.js';
 
@@ -70,7 +70,7 @@ export async function validateSchema(
 /** needsParser is false for texts decided without the grammar: built-in or declared type names, non-SQL bodies. */
 function needsParser(ref: SqlRef, tc: TypeContext): boolean {
   if (ref.form === 'type') return !isPlainType(ref.text, tc);
-  return ref.form !== 'body' || ref.scope.language === 'sql';
+  return ref.form !== 'body' || ref.scope.language === 'sql' || ref.scope.language === 'plpgsql';
 }
 
 /** checkClause reports text that, pasted into its statement, is not exactly that one statement. */
@@ -89,8 +89,12 @@ function checkClause(ref: SqlRef, report: Report): void {
   );
 }
 
-/** checkBody reports a `language: sql` function body that PostgreSQL's grammar cannot read. */
+/**
+ * checkBody reports a `language: sql` function body that PostgreSQL's grammar cannot read, and a `language: plpgsql`
+ * body that PostgreSQL's plpgsql compiler refuses (what CREATE FUNCTION itself checks).
+ */
 function checkBody(ref: SqlRef, report: Report): void {
+  if (ref.scope.language === 'plpgsql') return checkPlpgsql(ref, report);
   if (ref.scope.language !== 'sql') return;
   if (/^\s*(begin\s+atomic\b|return\b)/i.test(ref.text)) {
     // written without quotes after the header (SQL-standard body): it must end the one CREATE FUNCTION statement
@@ -128,4 +132,32 @@ export function mergeIssues(a: readonly Issue[], b: readonly Issue[]): Issue[] {
     if (!seen.has(key)) (seen.add(key), out.push(i));
   }
   return out;
+}
+
+/**
+ * checkPlpgsql compiles a plpgsql body inside its own CREATE statement (ref.template, body dollar-quoted with a tag
+ * the body does not hold). A header that does not parse is left to its own clause checks (args, returns).
+ */
+function checkPlpgsql(ref: SqlRef, report: Report): void {
+  const header = ref.template;
+  if (header === undefined) return;
+  let tag = '$sv$';
+  for (let i = 0; ref.text.includes(tag); i++) tag = `$sv${i}$`;
+  const at = header.indexOf('{}');
+  const wrap = (body: string): string => header.slice(0, at) + tag + body + tag + header.slice(at + 2);
+  const shape = parseSql(wrap('BEGIN END'));
+  if (!shape.ok || shape.stmts.length !== 1) return;
+  const message = compilePlpgsql(wrap(ref.text));
+  if (message === undefined) return;
+  const near = /at or near "([^"]*)"/.exec(message)?.[1];
+  const offset = near ? ref.text.indexOf(near) : -1;
+  const line = offset < 0 ? undefined : ref.text.slice(0, offset).split('\n').length;
+  report(
+    'invalid-body',
+    ref.at,
+    `the \`body\` of this plpgsql function does not compile: ${message}${line && ref.text.includes('\n') ? ` (line ${line} of the body)` : ''}`,
+    /is not a known variable/.test(message)
+      ? 'declare it in a DECLARE block before BEGIN, or use an argument name; PostgreSQL refuses the function as written'
+      : 'PostgreSQL refuses this CREATE FUNCTION as written; check the statement near the quoted word',
+  );
 }

@@ -14,6 +14,7 @@ export type Parsed =
 interface LibPgQuery {
   loadModule(): Promise<void>;
   parseSync(sql: string): { stmts?: { stmt: Record<string, unknown> }[] };
+  parsePlPgSQLSync(sql: string): unknown;
 }
 
 let lib: LibPgQuery | undefined;
@@ -60,6 +61,22 @@ function parseUncached(sql: string): Parsed {
     const message = String(err.message ?? e).split('\n')[0]!;
     const position = err.sqlDetails?.cursorPosition;
     return { ok: false, message, ...(typeof position === 'number' ? { position } : {}) };
+  }
+}
+
+/**
+ * compilePlpgsql runs PostgreSQL's plpgsql compiler front end (as CREATE FUNCTION does with check_function_bodies)
+ * over a CREATE FUNCTION/PROCEDURE statement: syntax and undeclared variables; the SQL inside is checked at run
+ * time, as PostgreSQL does. Returns the error message, or undefined when it compiles; loadSqlParser must have run.
+ */
+export function compilePlpgsql(createStatement: string): string | undefined {
+  if (!lib) throw new Error('compilePlpgsql before loadSqlParser');
+  if (createStatement.length > MAX_SQL_LENGTH) return `longer than ${MAX_SQL_LENGTH} characters`;
+  try {
+    lib.parsePlPgSQLSync(createStatement);
+    return undefined;
+  } catch (e) {
+    return String((e as { message?: string }).message ?? e).split('\n')[0]!;
   }
 }
 

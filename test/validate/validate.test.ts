@@ -186,6 +186,87 @@ views:
     ]);
   });
 
+  it('compiles plpgsql bodies against their own header, as CREATE FUNCTION does, and locates what it refuses', async () => {
+    // valid bodies that use arguments, OUT parameters, RETURNS TABLE columns, trigger variables, aliases, implicit
+    // loop variables, cursors and exception blocks: PostgreSQL accepts every one, so must the validator
+    const good = `functions:
+  a(p_id integer):
+    args: [p_id integer]
+    returns: integer
+    language: plpgsql
+    body: |
+      DECLARE r record; n int;
+      BEGIN
+        FOR i IN 1..3 LOOP n := i; END LOOP;
+        SELECT 1 INTO r; GET DIAGNOSTICS n = ROW_COUNT;
+        IF NOT FOUND THEN RAISE EXCEPTION 'no %', p_id USING ERRCODE = 'P0002'; END IF;
+        RETURN p_id + n;
+      EXCEPTION WHEN others THEN RETURN -1;
+      END
+  b:
+    args: [OUT x integer, OUT y text]
+    returns: record
+    language: plpgsql
+    body: "BEGIN x := 1; y := 'a'; END"
+  c:
+    returns: "TABLE(id integer, name text)"
+    language: plpgsql
+    body: "BEGIN id := 1; name := 'x'; RETURN NEXT; RETURN QUERY SELECT 2, 'y'; END"
+  d:
+    returns: trigger
+    language: plpgsql
+    body: "BEGIN IF TG_OP = 'UPDATE' THEN NEW.updated_at := now(); END IF; RETURN NEW; END"
+  e(integer, text):
+    args: [integer, text]
+    returns: text
+    language: plpgsql
+    body: "DECLARE a ALIAS FOR $1; BEGIN RETURN $2 || a; END"
+  f:
+    procedure: true
+    args: [n integer]
+    language: plpgsql
+    body: "BEGIN COMMIT; RAISE NOTICE '%', n; END"
+  g:
+    returns: integer
+    language: plpgsql
+    body: "BEGIN RETURN $q$BEGIN$q$::text = 'x'; END"
+`;
+    expect(await problems(good)).toEqual([]);
+    const bad = `functions:
+  a:
+    returns: integer
+    language: plpgsql
+    body: |
+      BEGIN
+        RETRN 1;
+      END
+  b:
+    returns: integer
+    language: plpgsql
+    body: "DECLARE x int; BEGIN y := 1; RETURN x; END"
+  c(p integer):
+    args: [q integer]
+    returns: integer
+    language: plpgsql
+    body: "BEGIN p := 1; RETURN p; END"
+  d:
+    returns: integer
+    language: plpgsql
+    body: "BEGIN IF true THEN RETURN 1; END; END"
+`;
+    expect(await problems(bad)).toEqual([
+      'invalid-body 5:11',
+      'invalid-body 12:11',
+      'invalid-body 17:11', // p is not an argument: args names q
+      'invalid-body 21:11',
+    ]);
+    const e = await checkedSchema(parseSchemaFiles([{ path: 'schema/s.yaml', text: bad }])).catch((x: unknown) => x);
+    const first = (e as SchemaverError).issues[0]!;
+    expect(first.message).toMatch(/syntax error at or near "RETRN".*line 2 of the body/);
+    expect((e as SchemaverError).issues[1]!.message).toContain('"y" is not a known variable');
+    expect((e as SchemaverError).issues[1]!.hint).toMatch(/DECLARE/);
+  });
+
   it('reports the parser and the validator in one run, and stays silent where a parse error may have dropped a type', async () => {
     const text = `enums:
   mood: { values: [a], bogus: 1 }
