@@ -230,6 +230,19 @@ await section('validation', async () => {
     return run(dir, ['status']).ms;
   });
   record('status on 300-table schema after a check edit (CLI wall, median of 3)', median(checks), undefined, 'one table built in PGlite');
+  // the bar itself: six typos over both files, each a new text (a first status after the edit), exit 2 naming all six
+  const typoRuns = [0, 1, 2].map((i) => {
+    const typos = withTypos(files, i);
+    writeProject(dir, typos.files);
+    const r = run(dir, ['status'], { expect: [2] });
+    const missing = typos.expect.filter((e) => !reportsAt(r.stderr, e));
+    if (missing.length) throw new Error(`status does not report ${missing.map((e) => e.what).join(', ')}`);
+    return r.ms;
+  });
+  writeProject(dir, files);
+  record('status on 300-table schema with six typos: exit 2, all located (CLI wall, median of 3)', median(typoRuns), 1000);
+  const helps = [0, 1, 2].map(() => run(root, ['--help']).ms);
+  record('  reference: schemaver --help in this section (process wall, median of 3)', median(helps));
   // the same work split, each in a fresh process as the CLI does it: parsing, then validation (libpg-query included)
   const script = `const d = ${JSON.stringify(join(root, 'dist'))};
     const { readSchemaDir, parseSchemaFiles } = await import(d + '/parse/index.js');
@@ -243,6 +256,38 @@ await section('validation', async () => {
   record('  of which parsing (fresh process, median of 3)', m('parse'));
   record('  of which validation (fresh process, median of 3)', m('validate'), undefined, `${runs[0].texts} SQL texts; libpg-query load ${Math.round(m('load'))} ms of it`);
 });
+
+/**
+ * withTypos writes issue 12's typos into a generated schema's files, three per file (`run` varies the SQL texts, so each
+ * status meets texts it has not parsed before), and says where each must be reported.
+ */
+function withTypos(files, run) {
+  const out = files.map((f) => ({ ...f }));
+  const expect = [];
+  const typo = (fi, what, re, to, token) => {
+    const f = out[fi];
+    const m = re.exec(f.text);
+    if (!m) throw new Error(`the generated schema has no place for ${what}`);
+    const line = m[0].replace(re, to);
+    f.text = f.text.slice(0, m.index) + line + f.text.slice(m.index + m[0].length);
+    expect.push({ what, file: f.path, line: f.text.slice(0, m.index).split('\n').length, token });
+  };
+  typo(0, 'type: integr', /^( {6}\w+: )integer$/m, '$1{ type: integr }', 'integr');
+  typo(0, 'default: abc on a numeric column', /^( {6}\w+: )numeric\(12,2\)$/m, '$1{ type: "numeric(12,2)", default: abc }', 'abc');
+  typo(0, 'check: "agee > 0"', /^( {6}(\w+): \{ type: integer, check: )\2 >= 0 \}$/m, `$1"agee > ${run}" }`, 'agee');
+  typo(1, 'a view selecting a missing column', /^( {4}query: SELECT id, )created_at FROM/m, `$1created_att, ${run} AS n FROM`, 'created_att');
+  typo(1, 'type: 12', /^( {6}\w+: )bigint$/m, '$1{ type: 12 }', '12');
+  typo(1, 'an undeclared enum type', /^( {6}\w+: )date$/m, '$1{ type: order_mood }', 'order_mood');
+  return { files: out, expect };
+}
+
+/** reportsAt tells whether status's stderr holds an error naming `e.token` located at e's file and line (any column). */
+function reportsAt(stderr, e) {
+  return stderr.split(/\n(?=error)/).some((block) => {
+    const loc = /^ {2}--> (\S+):(\d+):(\d+)$/m.exec(block);
+    return /^error\[[a-z-]+\]/.test(block) && block.split('\n')[0].includes(e.token) && loc?.[1] === e.file && Number(loc[2]) === e.line && Number(loc[3]) > 0;
+  });
+}
 
 /** withColumn adds one nullable text column to the first table of a schema (a 1-column change). */
 function withColumn(schema, name) {
