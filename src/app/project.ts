@@ -17,6 +17,8 @@ import { blobId } from '../store/objects.js';
 export { findProjectRoot } from '../store/project.js';
 import { openProject as openStoreProject } from '../store/project.js';
 import { followAttributes } from '../gitint/install.js';
+import { readSqlMemo, writeSqlMemo } from './sqlmemo.js';
+import type { SqlMemo } from '../validate/sqlparse.js';
 
 /** openProject opens the project's store (see store/project.ts), first setting up the git integration its committed .gitattributes asks for in a clone that lacks it. */
 export async function openProject(
@@ -66,7 +68,13 @@ export function isWorking(rev: string | undefined): boolean {
 export async function loadWorking(root: string): Promise<LoadedRev> {
   const { parseSchemaFiles, readSchemaDir, checkedSchema } = await readSchemaModules();
   const files = await readSchemaDir(root);
-  const declared = await checkedSchema(parseSchemaFiles(files)); // exit 2 with every issue of parser and validator
+  // libpg_query's answers for the texts of the last schema validated: an edit that brings no new SQL text needs no parser
+  const cache = existsSync(join(root, STORE_DIR, 'HEAD')) ? cacheDir(root) : undefined;
+  const seed = cache ? readSqlMemo(cache) : undefined;
+  const memo = cache
+    ? { ...(seed ? { seed } : {}), keep: (m: SqlMemo, fresh: number) => fresh > 0 && writeSqlMemo(cache, m) }
+    : undefined;
+  const declared = await checkedSchema(parseSchemaFiles(files), memo ? { memo } : {}); // exit 2 with every issue
   const schema = await normalized(root, declared);
   const hash = await schemaHashOf(schema);
   await rememberWorkingHash(root, files, hash);

@@ -11,8 +11,16 @@ import type { SqlForm, SqlRef } from '../parse/node.js';
 import { checkLiteralDefault } from './defaults.js';
 import { checkExpression, clip } from './exprs.js';
 import { collector, type Report } from './report.js';
-import { compilePlpgsql, loadSqlParser, parseSql } from './sqlparse.js';
-import { checkType, isPlainType, typeContext, type TypeContext } from './types.js';
+import {
+  compilePlpgsql,
+  loadSqlParser,
+  parseSql,
+  ParserNeeded,
+  recordSqlMemo,
+  seedSqlMemo,
+  type SqlMemo,
+} from './sqlparse.js';
+import { checkType, typeContext, type TypeContext } from './types.js';
 import { checkViewQuery } from './views.js';
 
 /** ValidateOptions tune validateSchema: `timings` receives milliseconds for loading the SQL parser and for the checks. */
@@ -23,6 +31,11 @@ export interface ValidateOptions {
    * report a false "unknown" (a type, table or column the parser dropped) stay silent about those.
    */
   readonly incomplete?: ReadonlySet<string>;
+  /**
+   * memo: answers of the SQL parser remembered from an earlier run (`seed`, by exact text), and where to hand the
+   * answers this run used (`keep`, with how many were new), so a caller can keep them between processes.
+   */
+  readonly memo?: { readonly seed?: SqlMemo; readonly keep?: (memo: SqlMemo, fresh: number) => void };
 }
 
 /** Env is what every check gets: the schema, its declared types, where to report, and what may be missing. */
@@ -33,19 +46,20 @@ export interface Env {
   readonly incomplete: ReadonlySet<string>;
 }
 
-/** CHECKS maps each form of SQL text to its check; forms without SQL to parse say so with `parses: false`. */
-const CHECKS: Readonly<Record<SqlForm, { parses: boolean; check: (ref: SqlRef, env: Env) => void }>> = {
-  type: { parses: true, check: (ref, env) => checkType(ref, env.types, env.report) },
-  expr: { parses: true, check: (ref, env) => checkExpression(env, ref) },
-  query: { parses: true, check: (ref, env) => checkViewQuery(env, ref) },
-  default: { parses: false, check: (ref, env) => checkLiteralDefault(env, ref) },
-  body: { parses: true, check: (ref, env) => checkBody(ref, env.report) },
-  clause: { parses: true, check: (ref, env) => checkClause(ref, env.report) },
+/** CHECKS maps each form of SQL text to its check. */
+const CHECKS: Readonly<Record<SqlForm, (ref: SqlRef, env: Env) => void>> = {
+  type: (ref, env) => checkType(ref, env.types, env.report),
+  expr: (ref, env) => checkExpression(env, ref),
+  query: (ref, env) => checkViewQuery(env, ref),
+  default: (ref, env) => checkLiteralDefault(env, ref),
+  body: (ref, env) => checkBody(ref, env.report),
+  clause: (ref, env) => checkClause(ref, env.report),
 };
 
 /**
  * validateSchema checks the SQL texts the parser recorded (ParseResult.sql) against the parsed schema and returns
- * every issue, sorted by place. libpg_query is loaded only when some text needs parsing.
+ * every issue, sorted by place. libpg_query is loaded only when some text needs parsing and has no answer in this
+ * process's cache or the seeded memo: the checks run, and run again once it is loaded if one needed it.
  */
 export async function validateSchema(
   schema: Schema,
@@ -53,24 +67,47 @@ export async function validateSchema(
   opts: ValidateOptions = {},
 ): Promise<Issue[]> {
   const tm = opts.timings;
-  const { report, issues } = collector();
   const incomplete = opts.incomplete ?? new Set<string>();
-  const env: Env = { schema, types: typeContext(schema, incomplete), report, incomplete };
-  if (refs.some((r) => CHECKS[r.form].parses && needsParser(r, env.types))) {
-    const t0 = performance.now();
-    await loadSqlParser();
-    if (tm) tm.sqlParserLoad = (tm.sqlParserLoad ?? 0) + performance.now() - t0;
+  const types = typeContext(schema, incomplete);
+  if (opts.memo?.seed) seedSqlMemo(opts.memo.seed);
+  const stop = opts.memo?.keep ? recordSqlMemo() : undefined;
+  try {
+    let t = performance.now();
+    let issues = runChecks(schema, refs, types, incomplete);
+    if (issues === undefined) {
+      const t0 = performance.now();
+      await loadSqlParser();
+      if (tm) tm.sqlParserLoad = (tm.sqlParserLoad ?? 0) + performance.now() - t0;
+      if (tm) tm.validate = (tm.validate ?? 0) + t0 - t;
+      t = performance.now();
+      issues = runChecks(schema, refs, types, incomplete)!;
+    }
+    if (tm) tm.validate = (tm.validate ?? 0) + performance.now() - t;
+    return sortIssues(issues);
+  } finally {
+    if (stop) {
+      const { memo, fresh } = stop();
+      opts.memo!.keep!(memo, fresh);
+    }
   }
-  const t = performance.now();
-  for (const ref of refs) CHECKS[ref.form].check(ref, env);
-  if (tm) tm.validate = (tm.validate ?? 0) + performance.now() - t;
-  return sortIssues(issues);
 }
 
-/** needsParser is false for texts decided without the grammar: built-in or declared type names, non-SQL bodies. */
-function needsParser(ref: SqlRef, tc: TypeContext): boolean {
-  if (ref.form === 'type') return !isPlainType(ref.text, tc);
-  return ref.form !== 'body' || ref.scope.language === 'sql' || ref.scope.language === 'plpgsql';
+/** runChecks runs every check once; undefined when one needs libpg_query and it is not loaded (ParserNeeded). */
+function runChecks(
+  schema: Schema,
+  refs: readonly SqlRef[],
+  types: TypeContext,
+  incomplete: ReadonlySet<string>,
+): Issue[] | undefined {
+  const { report, issues } = collector();
+  const env: Env = { schema, types, report, incomplete };
+  try {
+    for (const ref of refs) CHECKS[ref.form](ref, env);
+  } catch (e) {
+    if (e instanceof ParserNeeded) return undefined;
+    throw e;
+  }
+  return issues;
 }
 
 /** checkClause reports text that, pasted into its statement, is not exactly that one statement. */
@@ -115,9 +152,9 @@ function checkBody(ref: SqlRef, report: Report): void {
  * checkedSchema returns the schema of a parse that passes the parser and the validator, or throws one exit-2
  * SchemaverError with every issue of both (the validator also runs on what did parse, so all show in one run).
  */
-export async function checkedSchema(parsed: ParseResult): Promise<Schema> {
+export async function checkedSchema(parsed: ParseResult, opts: Pick<ValidateOptions, 'memo'> = {}): Promise<Schema> {
   const model = parsed.schema ?? parsed.partial;
-  const found = model ? await validateSchema(model, parsed.sql, { incomplete: parsed.incomplete }) : [];
+  const found = model ? await validateSchema(model, parsed.sql, { ...opts, incomplete: parsed.incomplete }) : [];
   if (parsed.schema && !found.length) return parsed.schema;
   const all = mergeIssues(parsed.issues, found);
   throw invalidSchema(all.length ? all : [{ code: 'invalid-schema', message: 'schema/ is invalid' }]);

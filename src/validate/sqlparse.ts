@@ -35,23 +35,66 @@ export async function loadSqlParser(): Promise<void> {
 export const MAX_SQL_LENGTH = 1_000_000;
 
 const cache = new Map<string, Parsed>();
+/** compiled: compilePlpgsql's answers by statement (null: it compiles). */
+const compiled = new Map<string, string | null>();
 const CACHE_SIZE = 20000;
 
 /**
- * parseSql parses SQL text with PostgreSQL's grammar; loadSqlParser must have run. Results are cached by text (a
- * big schema repeats `now()` and `price >= 0` hundreds of times); trees are shared, so callers never modify them.
+ * ParserNeeded is thrown by parseSql and compilePlpgsql for a text they have no answer for while libpg_query is not
+ * loaded: validateSchema then loads it and runs its checks again (so a schema whose texts all have a remembered
+ * answer never loads it).
+ */
+export class ParserNeeded extends Error {}
+
+/** SqlMemo is what parsing SQL texts answered, by exact text: for the caller to keep between processes (seedSqlMemo). */
+export interface SqlMemo {
+  readonly parsed: Readonly<Record<string, Parsed>>;
+  readonly plpgsql: Readonly<Record<string, string | null>>;
+}
+
+/** recording: the answers used since recordSqlMemo began, and how many of them were not known before. */
+let recording: { parsed: Map<string, Parsed>; plpgsql: Map<string, string | null>; fresh: number } | undefined;
+
+/**
+ * parseSql parses SQL text with PostgreSQL's grammar; loadSqlParser must have run, or the text be known (a seeded
+ * memo), else it throws ParserNeeded. Results are cached by text (a big schema repeats `now()` and `price >= 0`
+ * hundreds of times); trees are shared, so callers never modify them.
  */
 export function parseSql(sql: string): Parsed {
   let r = cache.get(sql);
   if (r === undefined) {
+    if (!lib) throw new ParserNeeded('parseSql before loadSqlParser');
     if (cache.size >= CACHE_SIZE) cache.clear();
     cache.set(sql, (r = parseUncached(sql)));
+    if (recording) recording.fresh++;
   }
+  recording?.parsed.set(sql, r);
   return r;
 }
 
+/** seedSqlMemo adds remembered answers (from an earlier process) to this process's caches, skipping malformed entries. */
+export function seedSqlMemo(memo: SqlMemo): void {
+  for (const [sql, r] of Object.entries(memo.parsed ?? {})) {
+    const ok = r?.ok === true ? Array.isArray(r.stmts) : r?.ok === false && typeof r.message === 'string';
+    if (ok && !cache.has(sql) && cache.size < CACHE_SIZE) cache.set(sql, r);
+  }
+  for (const [sql, m] of Object.entries(memo.plpgsql ?? {}))
+    if ((m === null || typeof m === 'string') && !compiled.has(sql)) compiled.set(sql, m);
+}
+
+/** recordSqlMemo starts recording the answers parseSql and compilePlpgsql give; the function it returns stops and returns them. */
+export function recordSqlMemo(): () => { memo: SqlMemo; fresh: number } {
+  const mine = { parsed: new Map<string, Parsed>(), plpgsql: new Map<string, string | null>(), fresh: 0 };
+  recording = mine;
+  return () => {
+    if (recording === mine) recording = undefined;
+    const memo = { parsed: Object.fromEntries(mine.parsed), plpgsql: Object.fromEntries(mine.plpgsql) };
+    return { memo, fresh: mine.fresh };
+  };
+}
+
 function parseUncached(sql: string): Parsed {
-  if (!lib) throw new Error('parseSql before loadSqlParser');
+  if (!lib) throw new ParserNeeded('parseSql before loadSqlParser');
   if (sql.length > MAX_SQL_LENGTH) return { ok: false, message: `longer than ${MAX_SQL_LENGTH} characters` };
   try {
     const r = lib.parseSync(sql);
@@ -70,10 +113,21 @@ function parseUncached(sql: string): Parsed {
  * time, as PostgreSQL does. Returns the error message, or undefined when it compiles; loadSqlParser must have run.
  */
 export function compilePlpgsql(createStatement: string): string | undefined {
-  if (!lib) throw new Error('compilePlpgsql before loadSqlParser');
+  let m = compiled.get(createStatement);
+  if (m === undefined) {
+    if (!lib) throw new ParserNeeded('compilePlpgsql before loadSqlParser');
+    if (compiled.size >= CACHE_SIZE) compiled.clear();
+    compiled.set(createStatement, (m = compileUncached(createStatement, lib) ?? null));
+    if (recording) recording.fresh++;
+  }
+  recording?.plpgsql.set(createStatement, m);
+  return m ?? undefined;
+}
+
+function compileUncached(createStatement: string, pg: LibPgQuery): string | undefined {
   if (createStatement.length > MAX_SQL_LENGTH) return `longer than ${MAX_SQL_LENGTH} characters`;
   try {
-    lib.parsePlPgSQLSync(createStatement);
+    pg.parsePlPgSQLSync(createStatement);
     return undefined;
   } catch (e) {
     return String((e as { message?: string }).message ?? e).split('\n')[0]!;
