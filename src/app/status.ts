@@ -64,7 +64,7 @@ export async function workingStatus(start: string, note: (text: string) => void)
   if (mergeHead) {
     const { findMarkers } = await readSchemaModules();
     const files = await readSchemaDir(root);
-    const unresolved = findMarkers(files);
+    const unresolved = await findMarkers(files);
     if (unresolved.length) {
       return withMessage({
         ...where,

@@ -4,8 +4,7 @@
  * 5-10x slower) and gives up (returns FALLBACK) on anything else — anchors, tags, folded or multi-line scalars,
  * tabs, odd indentation, duplicate keys, syntax errors — so the library then parses and reports exactly as before.
  */
-import { LineCounter } from 'yaml';
-import type { FileRef, MapNode, Node, Scalar, SeqNode, Entry } from './node.js';
+import { LineStarts, type FileRef, type MapNode, type Node, type Scalar, type SeqNode, type Entry } from './node.js';
 import { BLOCK_STOP, FLOW_STOP, GiveUp, giveUp, plainValue, readQuoted, scan } from './yamlscalar.js';
 
 /** FAST_DEPTH: deeper nesting goes to the library, which reports it (schema files nest about 8 levels). */
@@ -17,10 +16,7 @@ export const FALLBACK = Symbol('fallback');
 /** fastParseYaml parses `text`, or returns FALLBACK when the file uses YAML beyond the supported subset. */
 export function fastParseYaml(path: string, text: string): { root: Node | undefined; file: FileRef } | typeof FALLBACK {
   if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return FALLBACK;
-  const lines = new LineCounter();
-  lines.addNewLine(0);
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
-  const file: FileRef = { path, lines };
+  const file: FileRef = { path, lines: new LineStarts(text) };
   try {
     return { root: new Reader(text, file).document(), file };
   } catch (e) {

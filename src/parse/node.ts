@@ -2,16 +2,47 @@
  * A small located tree built from the `yaml` AST: maps, sequences and scalars that remember where they were written,
  * plus Ctx, which collects every issue (zod-style) instead of stopping at the first one.
  */
-import type { LineCounter } from 'yaml';
 import type { ErrorCode, Issue, SourceLoc } from '../errors.js';
 import { byteLength } from '../canon/names.js';
 
 export { parseYamlFile, MAX_DEPTH, MAX_ALIAS_NODES, type YamlMode } from './yamltree.js';
 
+/** LinePositions turns an offset of a file into its 1-based line and column (the YAML library's LineCounter is one). */
+export interface LinePositions {
+  linePos(offset: number): { line: number; col: number };
+}
+
+/**
+ * LineStarts is the line index of one text, as the YAML library's LineCounter keeps it (same answers), for the fast
+ * reader, which so does not load the library.
+ */
+export class LineStarts implements LinePositions {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  /** linePos is the 1-based line and column of `offset` (binary search over the line starts). */
+  linePos(offset: number): { line: number; col: number } {
+    const s = this.starts;
+    let low = 0;
+    let high = s.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (s[mid]! < offset) low = mid + 1;
+      else high = mid;
+    }
+    if (s[low] === offset) return { line: low + 1, col: 1 };
+    if (low === 0) return { line: 0, col: offset };
+    return { line: low, col: offset - s[low - 1]! + 1 };
+  }
+}
+
 /** FileRef is a source file with its line index. */
 export interface FileRef {
   readonly path: string;
-  readonly lines: LineCounter;
+  readonly lines: LinePositions;
 }
 
 interface Base {

@@ -3,20 +3,19 @@
  * library: syntax errors become located issues, and what YAML can make explode is bounded — alias expansion
  * ("billion laughs") and nesting depth — so bad input is refused, located, instead of hanging or overflowing.
  */
-import {
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Node as YNode,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Document, Node as YNode } from 'yaml';
 import { FALLBACK, fastParseYaml } from './fastyaml.js';
 import type { Ctx, Entry, FileRef, Node, Scalar } from './node.js';
 import type { ErrorCode } from '../errors.js';
+
+let yamlLib: typeof Yaml | undefined;
+
+/** yaml is the YAML library, loaded on the first file the fast reader leaves to it (most schemas never need it). */
+function yaml(): typeof Yaml {
+  return (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+}
 
 const YAML_CODES: Readonly<Record<string, ErrorCode>> = {
   DUPLICATE_KEY: 'duplicate-key',
@@ -40,6 +39,7 @@ export function parseYamlFile(path: string, text: string, ctx: Ctx, mode: YamlMo
     const fast = fastParseYaml(path, text);
     if (fast !== FALLBACK) return fast.root;
   }
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const tooDeep = flowTooDeep(text);
   if (tooDeep >= 0) {
@@ -155,6 +155,7 @@ function convert(doc: Document, n: YNode, file: FileRef, ctx: Ctx, depth: number
     );
     return nullAt(file, offset);
   }
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   if (isAlias(n)) {
     if (!inAlias) b.aliasAt = offset;
     let target = b.targets.get(n);
