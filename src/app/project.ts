@@ -83,12 +83,18 @@ export async function loadWorking(root: string): Promise<LoadedRev> {
 
 /**
  * normalized returns a declared schema with its expressions in PostgreSQL's spelling (src/pg/normalize.ts), through
- * the project's cache when it has a store: what is hashed, diffed and committed, whoever wrote the words.
+ * the project's cache when it has a store: what is hashed, diffed and committed, whoever wrote the words. `name`
+ * (NormalizeOptions.name) is what fixes `declared` entirely, when something does.
  */
-export async function normalized(root: string, declared: Schema): Promise<Schema> {
+export async function normalized(root: string, declared: Schema, name?: string): Promise<Schema> {
   const { normalizeExpressions } = await readSchemaModules();
   const dir = existsSync(join(root, STORE_DIR, 'HEAD')) ? cacheDir(root) : undefined;
-  return normalizeExpressions(declared, dir ? { cacheDir: dir } : {});
+  return normalizeExpressions(declared, dir ? { cacheDir: dir, ...(name !== undefined ? { name } : {}) } : {});
+}
+
+/** normalizedCommit is a commit's schema as `normalized` returns it, found in the cache by the commit id (a snapshot never changes). */
+export async function normalizedCommit(root: string, store: Store, id: string): Promise<Schema> {
+  return normalized(root, await store.readSchema(id), `commit ${id}`);
 }
 
 /** loadRev loads a revision — a commit (any syntax Store.resolve takes) or WORKING — as schema, hash and files. */

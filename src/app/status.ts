@@ -13,7 +13,7 @@ import {
   fileDirt,
   headHash,
   loadWorking,
-  normalized,
+  normalizedCommit,
   openProject,
   readSchemaModules,
 } from './project.js';
@@ -98,7 +98,7 @@ async function compareWorking(
   if (!clean) {
     // a commit made before expressions were hashed in PostgreSQL's spelling stores the hash of the words as written:
     // compare with HEAD's schema normalised the same way (cached), so an unchanged schema/ reads as unchanged
-    const base = head ? await normalized(root, await store.readSchema(head.id)) : emptySchema();
+    const base = head ? await normalizedCommit(root, store, head.id) : emptySchema();
     if (head && (await schemaHashOf(base)) === working.hash) clean = true;
     else changes = semanticDiff(base, working.schema!);
   }

@@ -157,6 +157,11 @@ export interface NormalizeOptions {
   readonly build?: (schema: Schema) => Promise<Schema>;
   /** whole: normalise the whole schema in one build, asking no object's cached answer (tests compare both ways). */
   readonly whole?: boolean;
+  /**
+   * name: a name that fixes the declared model entirely (`commit <id>`: a commit's snapshot never changes). Its answer
+   * is also kept under that name, so the next time it is found without serialising and hashing the model.
+   */
+  readonly name?: string;
 }
 
 /**
@@ -166,27 +171,47 @@ export interface NormalizeOptions {
  * it has none.
  */
 export async function normalizeExpressions(schema: Schema, opts: NormalizeOptions = {}): Promise<Schema> {
+  const named = opts.name !== undefined && !opts.whole ? namedKey(opts.name, pgliteVersionString()) : undefined;
+  const known = named ? await cached(named, opts.cacheDir) : undefined;
+  if (known) return applied(schema, known);
   const slots = expressionSlots(schema);
   if (slots.size === 0) return schema;
   const key = normalizationKey(schema, pgliteVersionString());
-  let n = opts.whole
-    ? undefined
-    : (memo.get(key) ?? (opts.cacheDir ? await readNormalization(opts.cacheDir, key) : undefined));
+  let n = opts.whole ? undefined : await cached(key, opts.cacheDir);
   let readback: Schema | undefined;
   if (!n) {
     ({ n, readback } = await normalizeByObject(schema, slots, pgliteVersionString(), opts));
     if (opts.cacheDir) await writeNormalization(opts.cacheDir, key, n);
   }
   memo.set(key, n);
-  const changed = n.changed;
-  const out =
-    !changed || Object.keys(changed).length === 0
-      ? schema
-      : mapExpressions(schema, (slot, v) => (slot in changed ? changed[slot] : v));
+  if (named) {
+    const answer = n.failed !== undefined ? { failed: n.failed } : { changed: n.changed ?? {} };
+    memo.set(named, answer);
+    if (opts.cacheDir) await writeNormalization(opts.cacheDir, named, answer);
+  }
+  const out = applied(schema, n);
   // the last round built exactly `out` from nothing: that is the read-back a proof of an edge to it needs
   if (readback && opts.cacheDir && !opts.build)
     await writeCachedReadback(opts.cacheDir, schemaHash(out), 'proof', readback);
   return out;
+}
+
+/** namedKey is the cache key of a named model (NormalizeOptions.name) for this PGlite and this schemaver build. */
+function namedKey(name: string, pgliteVersion: string): string {
+  return createHash('sha256').update(`${pgliteVersion}\0${codeIdentity()}\0name\0${name}`).digest('hex');
+}
+
+/** cached is a normalisation's answer from this process or the cache directory, or undefined. */
+async function cached(key: string, cacheDir: string | undefined): Promise<Normalized | undefined> {
+  return memo.get(key) ?? (cacheDir ? await readNormalization(cacheDir, key) : undefined);
+}
+
+/** applied is `schema` with PostgreSQL's text in the slots a normalisation changed. */
+function applied(schema: Schema, n: Normalized): Schema {
+  const changed = n.changed;
+  return !changed || Object.keys(changed).length === 0
+    ? schema
+    : mapExpressions(schema, (slot, v) => (slot in changed ? changed[slot] : v));
 }
 
 /** slotsByObject groups the expression slots of `s` by object (`section:id`). */

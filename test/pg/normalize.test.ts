@@ -13,7 +13,7 @@ import { schemaHash } from '../../src/canon/index.js';
 import type { Schema } from '../../src/model/types.js';
 import { parseSchemaFiles } from '../../src/parse/index.js';
 import { buildSchema } from '../../src/pg/build.js';
-import { expressionSlots, normalizeExpressions, NORMALIZED_DIR } from '../../src/pg/normalize.js';
+import { expressionSlots, mapExpressions, normalizeExpressions, NORMALIZED_DIR } from '../../src/pg/normalize.js';
 import { READBACK_DIR } from '../../src/pg/readback.js';
 
 function parse(yaml: string): Schema {
@@ -117,6 +117,31 @@ describe('normalizeExpressions', () => {
     expect(builds).toBe(0);
     expect(schemaHash(second)).toBe(schemaHash(first));
   }, 120_000);
+
+  it('finds a named model (a commit) by its name, without keying the model again', async () => {
+    const dir = tmp();
+    let builds = 0;
+    const paren = async (x: Schema) => (
+      builds++,
+      mapExpressions(x, (_slot, v) => (typeof v === 'string' && !v.startsWith('(') ? `(${v})` : v))
+    );
+    const s = parse(schemaText({ ...HAND, check: "summary <> 'named'" }));
+    const first = await normalizeExpressions(s, { cacheDir: dir, build: paren, name: 'commit abc' });
+    expect(builds).toBeGreaterThan(0);
+    expect(first.tables['notes']!.checks['notes_summary_check']!.expression).toBe("(summary <> 'named')");
+    // the same model named again: answered by the name, no build
+    builds = 0;
+    const again = await normalizeExpressions(s, { cacheDir: dir, build: paren, name: 'commit abc' });
+    expect(builds).toBe(0);
+    expect(schemaHash(again)).toBe(schemaHash(first));
+    // the name is what is looked up first: another model under that name is not keyed (a commit's model never changes),
+    // while under its own name it is
+    const other = parse(schemaText({ ...HAND, check: "summary <> 'other'" }));
+    await normalizeExpressions(other, { cacheDir: dir, build: paren, name: 'commit abc' });
+    expect(builds).toBe(0);
+    await normalizeExpressions(other, { cacheDir: dir, build: paren, name: 'commit def' });
+    expect(builds).toBeGreaterThan(0);
+  });
 
   it('keeps the words of a schema that does not build', async () => {
     const s = parse(schemaText({ ...HAND, check: 'no_such_function(summary)' }));
