@@ -14,7 +14,7 @@ import { planMigration, renderDown, renderUp } from '../plan/index.js';
 import { onlinePlan, renderOnline } from '../plan/online.js';
 import { applyRenameHints, findRenameHints } from './hints.js';
 import { quoteIdent } from '../sql/quote.js';
-import { isNonTransactional } from '../sql/online.js';
+import { deployedScript, isNonTransactional } from '../sql/online.js';
 import { changedUnmanaged } from '../model/objects.js';
 
 /** Case is one line of a conformance file. */
@@ -39,6 +39,8 @@ export interface CaseResult {
   readonly ms: number;
   readonly upSql: string;
   readonly downSql: string;
+  /** online: with `--online`, whether the online rewrite changed the plan (else it runs as the classic one). */
+  readonly online?: boolean;
 }
 
 /** CaseDb gives a case a clean database (reset or fresh) and tells the runner whether it must be discarded. */
@@ -160,7 +162,7 @@ export async function runCase(
     const changed = changedUnmanaged(a.schema, b.schema);
     if (changed.length) return done('unsupported', 'unsupported', first(changed.map((m) => `not supported: ${m}`)));
     stage.now = 'plan';
-    const { plan, upSql, downSql } = planCase(a.schema, applyRenameHints(b.schema, findRenameHints(c.b)), opts);
+    const { plan, upSql, downSql, online } = planCase(a.schema, applyRenameHints(b.schema, findRenameHints(c.b)), opts);
     stage.now = 'up';
     const w: Witness = { introspect, compare };
     const upErr = await proveUp(a.db, plan.steps, b, w);
@@ -168,12 +170,45 @@ export async function runCase(
     const downErr = await proveDownTwice(dbs, c, a.db, plan.steps, upErr === undefined, a, w, stage);
     let message = upErr ?? '';
     if (downErr) message += `${message ? ' | ' : ''}${downErr}`;
-    return done(upErr ? 'fail' : 'pass', downErr ? 'fail' : 'pass', message, upSql, downSql);
+    return { ...done(upErr ? 'fail' : 'pass', downErr ? 'fail' : 'pass', message, upSql, downSql), online };
   } catch (e) {
     const err = e as Error & { code?: string };
     if (/RuntimeError|unreachable|Aborted|memory access/i.test(`${err.name} ${err.message}`)) await dbs.discard();
     return done('error', 'error', `${stage.now}: ${err.message}`);
   }
+}
+
+/** CaseModels are the two ends of a case as the introspector reads them (what planning needs, without a proof). */
+export interface CaseModels {
+  readonly a: Schema;
+  readonly b: Schema;
+}
+
+/** PlannedCase is a case's plan and scripts without a proof, or why it has none (unsupported object changed). */
+export type PlannedCase = ({ readonly id: string } & Planned) | { readonly id: string; readonly skipped: string };
+
+/** loadCaseModels loads both sides of a case as runCase does and reads them back; a side that does not load is an error string. */
+export async function loadCaseModels(dbs: CaseDb, c: Case, introspect: Introspector): Promise<CaseModels | string> {
+  try {
+    const b = await loadSide(dbs, c, 'b', introspect, true, false);
+    if ('error' in b) return b.error;
+    const a = await loadSide(dbs, c, 'a', introspect, false, false);
+    if ('error' in a) return a.error;
+    return { a: a.schema, b: b.schema };
+  } catch (e) {
+    await dbs.discard();
+    return `error: ${(e as Error).message}`;
+  }
+}
+
+/**
+ * planCaseModels plans A -> B of a case from its models as runCase does (sqldef's rename hints, `online`), without
+ * running the plan: what a linter of the generated scripts needs.
+ */
+export function planCaseModels(c: Case, m: CaseModels, opts: RunOptions = {}): PlannedCase {
+  const changed = changedUnmanaged(m.a, m.b);
+  if (changed.length) return { id: c.id, skipped: `not supported: ${changed[0]!}` };
+  return { id: c.id, ...planCase(m.a, applyRenameHints(m.b, findRenameHints(c.b)), opts) };
 }
 
 /** Side is one end of a case loaded into a clean database: the database, its model and its catalog fingerprint. */
@@ -196,6 +231,7 @@ async function loadSide(
   which: 'a' | 'b',
   introspect: Introspector,
   first: boolean,
+  fingerprint = true,
 ): Promise<Side | { error: string }> {
   const db = await dbs.clean(first);
   try {
@@ -205,17 +241,29 @@ async function loadSide(
   }
   const schema = (await introspect(db)).schema;
   // The fingerprint is PostgreSQL's own text for every object: a second witness that needs no model.
-  return { db, schema, fp: await catalogFingerprint(db) };
+  return { db, schema, fp: fingerprint ? await catalogFingerprint(db) : [] };
 }
 
 /** planCase plans A -> B (the online form when asked and there is one) and renders both scripts. */
-function planCase(A: Schema, B: Schema, opts: RunOptions): { plan: Plan; upSql: string; downSql: string } {
+/** Planned is a case's plan and scripts; `online`: the online rewrite changed the plan (`--online` only). */
+interface Planned {
+  readonly plan: Plan;
+  readonly upSql: string;
+  readonly downSql: string;
+  readonly online: boolean;
+}
+
+function planCase(A: Schema, B: Schema, opts: RunOptions): Planned {
   const classic = planMigration(A, B);
   const rewritten = opts.online ? onlinePlan(classic, A, B) : undefined;
   const plan = rewritten?.online ? rewritten : classic;
   const upSql = rewritten?.online ? renderOnline(plan, 'up') : renderUp(plan);
   const downSql = rewritten?.online ? renderOnline(plan, 'down') : renderDown(plan);
-  return { plan, upSql, downSql };
+  // --online: the scripts as the online deploy runs them (each step its own transaction, a plan with nothing to
+  // rewrite one transaction), so a linter that judges locks per transaction reads what runs
+  const online = rewritten?.online === true;
+  if (opts.online) return { plan, upSql: deployedScript(upSql), downSql: deployedScript(downSql), online };
+  return { plan, upSql, downSql, online };
 }
 
 /** differences lists how `db` differs from `want` by both witnesses. */

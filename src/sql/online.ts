@@ -5,6 +5,7 @@
  * deploy engine (deploy/online.ts) and `upgrade --sql --online` all group a script with onlineGroups.
  */
 import { splitStatements, type ScriptStatement } from './split.js';
+import { sqlComment } from './quote.js';
 
 /** ONLINE_MARKER is the first line of every online script. */
 export const ONLINE_MARKER = '-- schemaver:online';
@@ -62,4 +63,21 @@ export function onlineGroups(script: string): OnlineGroup[] {
     else out.push({ label, statements: [s] });
   }
   return out.map((g) => ({ ...g, transactional: !g.statements.some((s) => isNonTransactional(s.sql)) }));
+}
+
+/**
+ * deployedScript writes a script as the online deploy runs it (what `upgrade --sql --online` writes for one edge, its
+ * bookkeeping aside): each step that runs in a transaction between its own BEGIN and COMMIT, the others statement by
+ * statement in autocommit. A script that is not an online script is one transaction. Linters that judge locks by
+ * transaction (squawk: a table created in the same transaction is no one else's yet) read it as it runs.
+ */
+export function deployedScript(script: string): string {
+  const stmt = (sql: string): string => (/--[^\n]*$/.test(sql) ? `${sql}\n;` : `${sql};`);
+  const out: string[] = [];
+  for (const g of onlineGroups(script)) {
+    out.push(sqlComment(`${g.label.replace(/^--\s*/, '')}${g.transactional ? '' : ' (outside a transaction)'}`, true));
+    const body = g.statements.map((s) => stmt(s.sql));
+    out.push(...(g.transactional ? ['BEGIN;', ...body, 'COMMIT;'] : body), '');
+  }
+  return out.join('\n');
 }

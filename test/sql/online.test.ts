@@ -1,0 +1,47 @@
+/** deployedScript: an online script written as the online deploy runs it (each step its own transaction). */
+import { describe, expect, it } from 'vitest';
+import { ONLINE_MARKER, deployedScript, onlineGroups } from '../../src/sql/online.js';
+
+describe('deployedScript', () => {
+  it('wraps each transactional step in BEGIN/COMMIT and leaves CONCURRENTLY and DO steps in autocommit', () => {
+    const script = [
+      ONLINE_MARKER,
+      '-- step 1/3: add check c (not valid)',
+      'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;',
+      'COMMENT ON CONSTRAINT c ON t IS $$x; y$$;',
+      '-- step 2/3: create index i (concurrently)',
+      'DROP INDEX CONCURRENTLY IF EXISTS i;',
+      'CREATE INDEX CONCURRENTLY i ON t (a);',
+      '-- step 3/3: validate check c',
+      'ALTER TABLE t VALIDATE CONSTRAINT c;',
+    ].join('\n');
+    const out = deployedScript(script);
+    expect(out.split('\n').filter((l) => l && !l.startsWith('--'))).toEqual([
+      'BEGIN;',
+      'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;',
+      'COMMENT ON CONSTRAINT c ON t IS $$x; y$$;',
+      'COMMIT;',
+      'DROP INDEX CONCURRENTLY IF EXISTS i;',
+      'CREATE INDEX CONCURRENTLY i ON t (a);',
+      'BEGIN;',
+      'ALTER TABLE t VALIDATE CONSTRAINT c;',
+      'COMMIT;',
+    ]);
+    expect(out).toContain('-- step 2/3: create index i (concurrently) (outside a transaction)');
+  });
+
+  it('writes a classic script as one transaction, and keeps a statement that ends in a comment whole', () => {
+    const out = deployedScript(
+      '-- create table t\nCREATE TABLE t (a int); -- x\nCREATE INDEX i ON t (a)\n-- tail\n;\n',
+    );
+    const body = out.split('\n').filter((l) => l && !l.startsWith('-- create'));
+    expect(body[0]).toBe('BEGIN;');
+    expect(body[body.length - 1]).toBe('COMMIT;');
+    expect(onlineGroups(out).flatMap((g) => g.statements.map((s) => s.sql.split('\n')[0]))).toEqual([
+      'BEGIN',
+      'CREATE TABLE t (a int)',
+      'CREATE INDEX i ON t (a)',
+      'COMMIT',
+    ]);
+  });
+});
