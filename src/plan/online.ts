@@ -148,6 +148,20 @@ export const REWRITE_NOTE = '(rewrites the table: no online form, see changing-c
 /** VOLATILE matches the defaults that make ADD COLUMN rewrite the table (as addColumn judges them). */
 const VOLATILE = /\b(random|gen_random_uuid|uuid_generate_v\d|clock_timestamp|timeofday|txid_current)\s*\(/i;
 
+/**
+ * volatileDefault tells whether a default makes ADD COLUMN rewrite the table: it calls a volatile built-in (VOLATILE)
+ * or a function of the schema declared volatile (PostgreSQL's default volatility), which PostgreSQL runs per row.
+ */
+function volatileDefault(d: string, s: Schema): boolean {
+  if (VOLATILE.test(d)) return true;
+  const text = d.replace(/'(?:[^']|'')*'/g, "''");
+  return Object.values(s.functions).some((fn) => {
+    if (fn.volatility || fn.procedure) return false;
+    const name = quoteIdent(fn.name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(?:^|[^A-Za-z0-9_$"])${name}\\s*\\(`, fn.name === fn.name.toLowerCase() ? 'i' : '').test(text);
+  });
+}
+
 /** rewriters builds the step rewrites for one plan, keyed by each classic step's `what`. */
 function rewriters(from: Schema, to: Schema, created: ReadonlySet<string>): Map<string, Rewrite> {
   const out = new Map<string, Rewrite>();
@@ -183,7 +197,7 @@ function rewriters(from: Schema, to: Schema, created: ReadonlySet<string>): Map<
     keyRewrites(out, tid, t);
     for (const fk of Object.values(t.foreignKeys)) constraint('foreign key', fk);
     for (const ck of Object.values(t.checks)) constraint('check', ck);
-    for (const col of t.columns) columnRewrites(out, tid, t, col, from, ty);
+    for (const col of t.columns) columnRewrites(out, tid, t, col, to, ty);
   }
   // an index dropped and created again under its name (a changed definition): undoing the drop builds the source's
   // definition, so the source tables come last and win
@@ -260,7 +274,7 @@ function columnRewrites(
   tid: string,
   t: Table,
   col: Column,
-  from: Schema,
+  to: Schema,
   ty: ReturnType<typeof newContext>['ty'],
 ): void {
   const setNotNull = `ALTER TABLE ${rel(tid)} ALTER COLUMN ${quoteIdent(col.name)} SET NOT NULL`;
@@ -278,7 +292,7 @@ function columnRewrites(
     return steps;
   });
   const d = col.default && 'sql' in col.default ? col.default.sql : '';
-  if (!d || !VOLATILE.test(d) || col.generated || col.identity || col.serial) return;
+  if (!d || !volatileDefault(d, to) || col.generated || col.identity || col.serial) return;
   out.set(`add column ${tid}.${col.name}`, (s) => {
     const bare = addColumn(tid, { ...col, default: undefined, nullable: true }, ty);
     const C = `ALTER TABLE ${rel(tid)} ALTER COLUMN ${quoteIdent(col.name)}`;
@@ -293,7 +307,6 @@ function columnRewrites(
       step(s, `backfill ${tid}.${col.name} in batches of ${BACKFILL_BATCH}`, [backfillSql(tid, col.name)], [], false),
     ];
     if (!col.nullable) steps.push(...notNullSteps(s, tid, t, col.name, [], [], []));
-    void from;
     return steps;
   });
 }
