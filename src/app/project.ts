@@ -72,7 +72,7 @@ export async function loadWorking(root: string): Promise<LoadedRev> {
   const cache = existsSync(join(root, STORE_DIR, 'HEAD')) ? cacheDir(root) : undefined;
   const seed = cache ? readSqlMemo(cache) : undefined;
   const memo = cache
-    ? { ...(seed ? { seed } : {}), keep: (m: SqlMemo, fresh: number) => fresh > 0 && writeSqlMemo(cache, m) }
+    ? { ...(seed ? { seed } : {}), keep: (m: SqlMemo, fresh: number) => fresh > 0 && writeSqlMemo(cache, m, seed) }
     : undefined;
   const declared = await checkedSchema(parseSchemaFiles(files), memo ? { memo } : {}); // exit 2 with every issue
   const schema = await normalized(root, declared);

@@ -58,10 +58,38 @@ export function readSqlMemo(cacheDir: string): SqlMemo | undefined {
   }
 }
 
-/** writeSqlMemo replaces the memo in `cacheDir` (temp file renamed in; best effort: the memo is an optimisation). */
-export function writeSqlMemo(cacheDir: string, memo: SqlMemo): void {
+/**
+ * withEarlier is the answers this run used, then earlier ones it did not use (texts an edit replaced, which the next
+ * edit may bring back: a typo fixed), up to as many again as it used (at least KEEP_EARLIER), so the file stays
+ * about the size of one schema's texts.
+ */
+function withEarlier(used: SqlMemo, earlier: SqlMemo | undefined): SqlMemo {
+  if (!earlier) return used;
+  const more = <T>(now: Readonly<Record<string, T>>, before: Readonly<Record<string, T>>): Record<string, T> => {
+    const out = { ...now };
+    let room = Math.max(KEEP_EARLIER, Object.keys(now).length);
+    for (const [k, v] of Object.entries(before)) {
+      if (room <= 0) break;
+      if (k in out) continue;
+      out[k] = v;
+      room--;
+    }
+    return out;
+  };
+  return { parsed: more(used.parsed, earlier.parsed), plpgsql: more(used.plpgsql, earlier.plpgsql) };
+}
+
+/** KEEP_EARLIER is the least number of unused earlier answers a write keeps. */
+const KEEP_EARLIER = 1000;
+
+/**
+ * writeSqlMemo replaces the memo in `cacheDir` with the answers a run used and, after them, `earlier` ones it did
+ * not (temp file renamed in; best effort: the memo is an optimisation).
+ */
+export function writeSqlMemo(cacheDir: string, used: SqlMemo, earlier?: SqlMemo): void {
   const id = producer();
   if (id === null) return;
+  const memo = withEarlier(used, earlier);
   const file = join(cacheDir, SQL_MEMO_FILE);
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {

@@ -27,6 +27,19 @@ describe("the SQL parser's memo file", () => {
     expect(readdirSync(dir)).toEqual([SQL_MEMO_FILE]);
   });
 
+  it('keeps earlier answers after the used ones (a typo fixed brings its text back), bounded', () => {
+    const earlier: SqlMemo = { parsed: {}, plpgsql: { 'CREATE FUNCTION h() ...': null } };
+    const many = earlier.parsed as Record<string, SqlMemo['parsed'][string]>;
+    for (let i = 0; i < 1500; i++) many[`SELECT (c${i} > 0)`] = { ok: true, stmts: [] };
+    writeSqlMemo(dir, MEMO, earlier);
+    const got = readSqlMemo(dir)!;
+    expect(Object.keys(got.parsed).slice(0, 2)).toEqual(Object.keys(MEMO.parsed)); // this run's answers first
+    expect(Object.keys(got.parsed)).toHaveLength(2 + 1000); // then at most max(1000, used) earlier ones
+    expect(got.parsed['SELECT (c0 > 0)']).toEqual({ ok: true, stmts: [] });
+    expect(got.parsed['SELECT (c1499 > 0)']).toBeUndefined();
+    expect(Object.keys(got.plpgsql)).toEqual([...Object.keys(MEMO.plpgsql), 'CREATE FUNCTION h() ...']);
+  });
+
   it('ignores a damaged, truncated or foreign file instead of trusting it', () => {
     writeSqlMemo(dir, MEMO);
     const file = join(dir, SQL_MEMO_FILE);
