@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // schemaver CLI entry: handles `-C DIR` before oclif loads, and renders every failure oclif does not
 // (unknown command, bad directory) the way commands do: `error[CODE]` on stderr, or JSON with --json.
-import { Errors, flush, run } from '@oclif/core';
 
 // A reader that stops early (`schemaver log | head -1`) closes the pipe: that is not a failure, end quietly.
 for (const stream of [process.stdout, process.stderr]) {
@@ -56,6 +55,17 @@ for (let i = 0; i < argv.length; i++) {
     }
   }
 }
+
+// `commit` proves its migration on a worker thread: started before oclif and the command's modules load, the
+// worker loads and PGlite starts on the other core meanwhile (the command takes it: dist/pg/offload.js)
+if (args[0] === 'commit' && !args.some((a) => a === '--no-verify' || a === '--help' || a === '-h' || a === '--')) {
+  await import('../dist/pg/offload.js').then(
+    (m) => m.startEarlyVerifier(),
+    () => undefined,
+  );
+}
+
+const { Errors, flush, run } = await import('@oclif/core');
 
 try {
   await run(args, import.meta.url);

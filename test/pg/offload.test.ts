@@ -1,12 +1,15 @@
 // The verification worker, as the built CLI runs it (dist/: a worker thread needs compiled JavaScript).
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { emptySchema, type Schema } from '../../src/model/types.js';
 import { parseSchemaFiles } from '../../src/parse/index.js';
 import { SchemaverError } from '../../dist/errors.js';
 
 const dist = new URL('../../dist/pg/offload.js', import.meta.url);
-const { startVerifier } = (await import(dist.href)) as typeof import('../../src/pg/offload.js');
+const { startVerifier, startEarlyVerifier, spareCore } = (await import(
+  dist.href
+)) as typeof import('../../src/pg/offload.js');
 const { planMigration, renderUp, renderDown } = await import('../../src/plan/index.js');
 
 function withTable(check?: string): Schema {
@@ -23,6 +26,37 @@ describe('startVerifier (worker thread)', () => {
     const v = startVerifier();
     expect(v.inWorker).toBe(true);
     return v.close();
+  });
+
+  it('hands the verifier bin/run.js started early to the command (once), and proves with it', async () => {
+    startEarlyVerifier();
+    const plain = startVerifier(); // a pool worker (prove.ts) is never the early one
+    const early = startVerifier({ deferSpare: true });
+    const again = startVerifier({ deferSpare: true });
+    try {
+      expect(early).not.toBe(plain);
+      expect(again).not.toBe(early);
+      const to = withTable();
+      const plan = planMigration(emptySchema(), to);
+      expect((await early.verify(emptySchema(), to, renderUp(plan), renderDown(plan))).ok).toBe(true);
+    } finally {
+      await Promise.all([plain.close(), early.close(), again.close()]);
+    }
+  });
+
+  it('keeps to one worker on two cores unless SCHEMAVER_SPLIT says otherwise', () => {
+    const was = process.env.SCHEMAVER_SPLIT;
+    try {
+      process.env.SCHEMAVER_SPLIT = '1';
+      expect(spareCore()).toBe(true);
+      process.env.SCHEMAVER_SPLIT = '0';
+      expect(spareCore()).toBe(false);
+      delete process.env.SCHEMAVER_SPLIT;
+      if (os.availableParallelism() < 3) expect(spareCore()).toBe(false);
+    } finally {
+      if (was === undefined) delete process.env.SCHEMAVER_SPLIT;
+      else process.env.SCHEMAVER_SPLIT = was;
+    }
   });
 
   it('proves an edge and reports a wrong one with a diff naming the object', async () => {

@@ -62,6 +62,9 @@ describe('freshPglite', () => {
     const b = await freshPglite();
     try {
       expect(await b.query(`SELECT 1 FROM pg_class WHERE relname = 'only_here'`)).toEqual([]);
+      // an in-memory database starts with the small buffer pool (EPHEMERAL_CONF) and the big lock table
+      expect(await b.query(`SELECT current_setting('shared_buffers') AS s`)).toEqual([{ s: '16MB' }]);
+      expect(await b.query(`SELECT current_setting('max_locks_per_transaction') AS s`)).toEqual([{ s: '8192' }]);
     } finally {
       await b.close();
     }
@@ -114,6 +117,8 @@ describe('openPglite', () => {
       const again = await openPglite(path.join(dir, 'local'));
       try {
         expect(await again.query('SELECT a FROM kept')).toEqual([{ a: 42 }]);
+        // a persistent database keeps PostgreSQL's buffer pool: only in-memory ones have the small one
+        expect(await again.query(`SELECT current_setting('shared_buffers') AS s`)).toEqual([{ s: '128MB' }]);
       } finally {
         await again.close();
       }
