@@ -31,7 +31,7 @@ import type {
   UniqueConstraint,
 } from '../model/types.js';
 import { addConstraint, constraintComment, createIndex, defaultSql, indexRef, nameOf, rel } from '../sql/ddl.js';
-import { quoteIdent, sqlComment } from '../sql/quote.js';
+import { quoteIdent, quoteLiteral, sqlComment } from '../sql/quote.js';
 import { ONLINE_MARKER } from '../sql/online.js';
 import { makeObjectName } from '../canon/names.js';
 import { addColumn } from './columns.js';
@@ -168,7 +168,7 @@ function rewriters(from: Schema, to: Schema, created: ReadonlySet<string>): Map<
   const ty = newContext(from, to).ty;
   const live = (tid: string) => !created.has(tid) && !special(to.tables[tid]);
   for (const [tid, t] of Object.entries(to.tables)) {
-    if (!live(tid)) continue;
+    if (!live(tid) && (created.has(tid) || !partitionLeaf(t))) continue;
     for (const ix of Object.values(t.indexes)) {
       if (ix.kind !== 'index') continue;
       out.set(`create index ${ix.name} on ${tid}`, (s) => [
@@ -181,6 +181,7 @@ function rewriters(from: Schema, to: Schema, created: ReadonlySet<string>): Map<
         ),
       ]);
     }
+    if (!live(tid)) continue; // a partition: its own indexes only (constraints follow the parent's)
     const constraint = (kind: string, c: ForeignKey | CheckConstraint) =>
       out.set(`add ${kind} ${c.name} on ${tid}`, (s) => {
         if (c.notValid) return undefined;
@@ -202,7 +203,7 @@ function rewriters(from: Schema, to: Schema, created: ReadonlySet<string>): Map<
   // an index dropped and created again under its name (a changed definition): undoing the drop builds the source's
   // definition, so the source tables come last and win
   for (const [tid, t] of [...Object.entries(to.tables), ...Object.entries(from.tables)]) {
-    if (special(t) || created.has(tid)) continue;
+    if ((special(t) && !partitionLeaf(t)) || created.has(tid)) continue;
     for (const ix of Object.values(t.indexes)) {
       if (ix.kind !== 'index') continue;
       out.set(`drop index ${ix.name} on ${tid}`, (s) => [
@@ -216,7 +217,60 @@ function rewriters(from: Schema, to: Schema, created: ReadonlySet<string>): Map<
       ]);
     }
   }
+  detachRewrites(out, from);
   return out;
+}
+
+/**
+ * detachRewrites registers DETACH PARTITION ... CONCURRENTLY (outside a transaction: the parent is locked SHARE UPDATE
+ * EXCLUSIVE, not ACCESS EXCLUSIVE), then drops the CHECK it leaves on the table (PostgreSQL adds one equal to the
+ * partition bound, under a name it chooses), then what the detach leaves as the classic step does. PostgreSQL refuses
+ * CONCURRENTLY when the parent has a DEFAULT partition: that detach stays as it is.
+ */
+function detachRewrites(out: Map<string, Rewrite>, from: Schema): void {
+  for (const [tid, t] of Object.entries(from.tables)) {
+    const parent = t.partitionOf?.parent;
+    if (!parent || t.inherits?.length) continue;
+    const withDefault = Object.values(from.tables).some(
+      (x) => x.partitionOf?.parent === parent && /^\s*DEFAULT\s*$/i.test(x.partitionOf.bound),
+    );
+    if (withDefault) continue;
+    out.set(`detach partition ${tid}`, (s) => {
+      const [detach, ...rest] = s.sql;
+      if (detach !== `ALTER TABLE ${rel(parent)} DETACH PARTITION ${rel(tid)}`) return undefined;
+      return [
+        step(
+          s,
+          `detach partition ${tid} (concurrently; if interrupted, finish it with DETACH PARTITION ... FINALIZE)`,
+          [`${detach} CONCURRENTLY`],
+          s.reverse ? [...s.reverse] : null,
+          false,
+        ),
+        step(s, `drop the check detaching ${tid} added`, [dropAddedChecks(tid, Object.keys(t.checks))], [], false),
+        ...(rest.length ? [step(s, `keep what detaching ${tid} leaves on it`, rest, [])] : []),
+      ];
+    });
+  }
+}
+
+/** dropAddedChecks writes a DO block dropping every CHECK of `table` but `keep` (the one DETACH ... CONCURRENTLY added). */
+function dropAddedChecks(table: string, keep: readonly string[]): string {
+  const r = quoteLiteral(rel(table));
+  const names = keep.length ? `ARRAY[${keep.map(quoteLiteral).join(', ')}]` : `'{}'::text[]`;
+  return `DO $detach$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT conname FROM pg_constraint
+    WHERE conrelid = ${r}::regclass AND contype = 'c' AND NOT conname = ANY (${names}) LOOP
+    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', ${r}, c.conname);
+  END LOOP;
+END
+$detach$`;
+}
+
+/** partitionLeaf tells whether a table is a partition that is not itself partitioned: its own indexes can be built and dropped CONCURRENTLY. */
+function partitionLeaf(t: Table | undefined): boolean {
+  return !!t?.partitionOf && !t.partitionBy && !t.inherits?.length;
 }
 
 /** usingIndex writes ALTER TABLE ... ADD CONSTRAINT <name> UNIQUE|PRIMARY KEY USING INDEX <name> (timing kept). */

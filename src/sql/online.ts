@@ -19,9 +19,19 @@ export function isOnlineScript(script: string): boolean {
 const NON_TRANSACTIONAL =
   /^(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[^;]*\bCONCURRENTLY|DO\b)/i;
 
+const NAME = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
+const REL = String.raw`${NAME}(?:\s*\.\s*${NAME})?`;
+
+/** DETACH_CONCURRENTLY matches ALTER TABLE p DETACH PARTITION c CONCURRENTLY (outside a transaction, may wait long). */
+const DETACH_CONCURRENTLY = new RegExp(
+  String.raw`^ALTER\s+TABLE\s+(?:ONLY\s+)?${REL}\s+DETACH\s+PARTITION\s+${REL}\s+CONCURRENTLY\s*$`,
+  'i',
+);
+
 /** isNonTransactional tells whether a statement must run outside a transaction block in an online script. */
 export function isNonTransactional(sql: string): boolean {
-  return NON_TRANSACTIONAL.test(sql.replace(/^(\s*--[^\n]*\n)+/, '').trim());
+  const text = sql.replace(/^(\s*--[^\n]*\n)+/, '').trim();
+  return NON_TRANSACTIONAL.test(text) || DETACH_CONCURRENTLY.test(text);
 }
 
 /** LONG_RUNNING matches the statements that scan or build without blocking writes: statement_timeout does not apply to them. */
@@ -30,7 +40,7 @@ const LONG_RUNNING =
 
 /** isLongRunning tells whether a statement may run long without blocking writers (no statement_timeout for it). */
 export function isLongRunning(sql: string): boolean {
-  return LONG_RUNNING.test(sql.trim());
+  return LONG_RUNNING.test(sql.trim()) || DETACH_CONCURRENTLY.test(sql.trim());
 }
 
 /** OnlineGroup is one step of an online script: its label, its statements, and whether they share a transaction. */

@@ -170,23 +170,6 @@ export const ALLOWED: readonly Allow[] = [
         String.raw`^ALTER\s+TABLE\s+(?:ONLY\s+)?${REL}\s+ADD\s+COLUMN\s+[\s\S]*\bGENERATED\s+(?:ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b`,
       ).test(f.stmt),
   },
-  ...['require-concurrent-index-deletion', 'require-concurrent-partition-detach'].map((rule) => ({
-    rule,
-    reason:
-      'a partition: the online plan leaves partitioned tables and their partitions in their classic form ' +
-      '(plan/online.ts special(); DETACH PARTITION CONCURRENTLY and the indexes of a partition are not written yet: ' +
-      'KNOWN GAP)',
-    holds: (f: Finding) => {
-      const m =
-        re(String.raw`^DROP\s+INDEX\s+(${REL})$`).exec(f.stmt) ??
-        re(String.raw`^ALTER\s+TABLE\s+(?:ONLY\s+)?(${REL})\s+DETACH\s+PARTITION\s+${REL}$`).exec(f.stmt);
-      if (!m) return false;
-      const name = m[1]!.replace(/"/g, '');
-      const bare = name.replace(/^public\./, '');
-      const t = f.from.tables[bare] ?? Object.values(f.from.tables).find((x) => !!x.indexes[name.split('.').pop()!]);
-      return !!t && (!!t.partitionBy || !!t.partitionOf);
-    },
-  })),
 ];
 
 /** statementAt finds the statement of `script` that squawk's 0-based `line` falls in, with its transaction. */

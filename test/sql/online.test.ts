@@ -1,6 +1,12 @@
 /** deployedScript: an online script written as the online deploy runs it (each step its own transaction). */
 import { describe, expect, it } from 'vitest';
-import { ONLINE_MARKER, deployedScript, onlineGroups } from '../../src/sql/online.js';
+import {
+  ONLINE_MARKER,
+  deployedScript,
+  isLongRunning,
+  isNonTransactional,
+  onlineGroups,
+} from '../../src/sql/online.js';
 
 describe('deployedScript', () => {
   it('wraps each transactional step in BEGIN/COMMIT and leaves CONCURRENTLY and DO steps in autocommit', () => {
@@ -43,5 +49,12 @@ describe('deployedScript', () => {
       'CREATE INDEX i ON t (a)',
       'COMMIT',
     ]);
+  });
+
+  it('runs DETACH PARTITION ... CONCURRENTLY outside a transaction and without statement_timeout, a plain DETACH inside', () => {
+    const concurrently = 'ALTER TABLE public.m DETACH PARTITION public."m 1" CONCURRENTLY';
+    expect([isNonTransactional(concurrently), isLongRunning(concurrently)]).toEqual([true, true]);
+    const plain = 'ALTER TABLE public.m DETACH PARTITION public.concurrently';
+    expect([isNonTransactional(plain), isLongRunning(plain)]).toEqual([false, false]);
   });
 });
