@@ -22,7 +22,15 @@ import {
   type PreparedEdge,
 } from './edge.js';
 import { onlineSettings } from './config.js';
-import { fileDirt, headHash, loadWorking, openProject, shortId, type LoadedRev } from './project.js';
+import {
+  fileDirt,
+  headHash,
+  loadWorking,
+  openProject,
+  rememberNormalizedCommit,
+  shortId,
+  type LoadedRev,
+} from './project.js';
 import { mergeInProgress } from '../gitint/mergestate.js';
 
 /** CommitResult is what `commit --json` prints. */
@@ -138,6 +146,7 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
     refuseFailingOnData(failsOnData, Boolean(req.allowEmptyOnly), 'commit again');
     if (c.amended) await store.writeState('ORIG_HEAD', c.amended + '\n');
     const id = await prepared.write();
+    await rememberNormalizedCommit(root, id, c.working.schema); // the next status finds HEAD's normal form by its id
     const branch = (await store.currentBranch()) ?? null;
     const result = commitResult(id, branch, c, results, failsOnData);
     return { result, textOnly: c.textOnly, ...(c.amended ? { amended: c.amended } : {}) };

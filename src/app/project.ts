@@ -92,6 +92,16 @@ export async function normalized(root: string, declared: Schema, name?: string):
   return normalizeExpressions(declared, dir ? { cacheDir: dir, ...(name !== undefined ? { name } : {}) } : {});
 }
 
+/**
+ * rememberNormalizedCommit records that commit `id` holds `schema` as this process normalised it, when that is its own
+ * normal form, so normalizedCommit (the first `status` after the commit) finds it by the id without building it.
+ */
+export async function rememberNormalizedCommit(root: string, id: string, schema: Schema): Promise<void> {
+  if (!existsSync(join(root, STORE_DIR, 'HEAD'))) return;
+  const { rememberNormalForm } = await readSchemaModules();
+  await rememberNormalForm(schema, { cacheDir: cacheDir(root), name: `commit ${id}` });
+}
+
 /** normalizedCommit is a commit's schema as `normalized` returns it, found in the cache by the commit id (a snapshot never changes). */
 export async function normalizedCommit(root: string, store: Store, id: string): Promise<Schema> {
   return normalized(root, await store.readSchema(id), `commit ${id}`);

@@ -175,7 +175,10 @@ export async function normalizeExpressions(schema: Schema, opts: NormalizeOption
   const known = named ? await cached(named, opts.cacheDir) : undefined;
   if (known) return applied(schema, known);
   const slots = expressionSlots(schema);
-  if (slots.size === 0) return schema;
+  if (slots.size === 0) {
+    normalForms.add(schema);
+    return schema;
+  }
   const key = normalizationKey(schema, pgliteVersionString());
   let n = opts.whole ? undefined : await cached(key, opts.cacheDir);
   let readback: Schema | undefined;
@@ -190,10 +193,33 @@ export async function normalizeExpressions(schema: Schema, opts: NormalizeOption
     if (opts.cacheDir) await writeNormalization(opts.cacheDir, named, answer);
   }
   const out = applied(schema, n);
+  if (!n.unstable) normalForms.add(out);
   // the last round built exactly `out` from nothing: that is the read-back a proof of an edge to it needs
   if (readback && opts.cacheDir && !opts.build)
     await writeCachedReadback(opts.cacheDir, schemaHash(out), 'proof', readback);
   return out;
+}
+
+/**
+ * normalForms are the schemas normalizeExpressions returned that normalise to themselves: every text is one
+ * PostgreSQL reads back as it is (or the schema does not build, so it keeps its words either way).
+ */
+const normalForms = new WeakSet<Schema>();
+
+/**
+ * rememberNormalForm records, under `opts.name`, that normalising `schema` changes nothing, when this process's
+ * normalizeExpressions returned it as a normal form (a commit of it then finds its normalisation by name, building
+ * nothing); false when it cannot tell.
+ */
+export async function rememberNormalForm(
+  schema: Schema,
+  opts: { readonly cacheDir: string; readonly name: string },
+): Promise<boolean> {
+  if (!normalForms.has(schema)) return false;
+  const key = namedKey(opts.name, pgliteVersionString());
+  memo.set(key, { changed: {} });
+  await writeNormalization(opts.cacheDir, key, { changed: {} });
+  return true;
 }
 
 /** namedKey is the cache key of a named model (NormalizeOptions.name) for this PGlite and this schemaver build. */
@@ -260,17 +286,19 @@ async function normalizeByObject(
   let built: SlotValues = {};
   let readback: Schema | undefined;
   let partial = missing.size > 0 && answers.size > 0;
+  let unstable = false;
   if (partial) {
     const part = plan.build(missing);
     const r = await normalizeNow(part, expressionSlots(part), opts.build);
     if (r.n.failed) partial = false;
-    else built = r.n.changed ?? {};
+    else ((built = r.n.changed ?? {}), (unstable = Boolean(r.n.unstable)));
   }
   if (missing.size > 0 && !partial) {
     const r = await normalizeNow(schema, slots, opts.build);
     if (r.n.failed) return r;
     built = r.n.changed ?? {};
     readback = r.readback;
+    unstable = Boolean(r.n.unstable);
   }
   const changed: SlotValues = {};
   const objects: Record<string, SlotValues> = {};
@@ -279,12 +307,12 @@ async function normalizeByObject(
     if (!mine) {
       mine = {};
       for (const slot of byObject.get(o)!.keys()) if (slot in built) mine[slot] = built[slot];
-      objectMemo.set(k, mine);
+      if (!unstable) objectMemo.set(k, mine); // only a text PostgreSQL keeps is an object's answer
     }
     objects[k] = mine;
     Object.assign(changed, mine);
   }
-  return { n: { changed, objects }, ...(readback ? { readback } : {}) };
+  return { n: unstable ? { changed, unstable } : { changed, objects }, ...(readback ? { readback } : {}) };
 }
 
 /** buildForProof builds `schema` in a fresh PGlite and reads it back as proofs do (verify.ts: no unmanaged objects). */
@@ -318,13 +346,15 @@ async function normalizeNow(
   let readback: Schema | undefined;
   let cur = schema;
   let now = slots;
-  for (let round = 0; round < ROUNDS; round++) {
+  let stable = false;
+  for (let round = 0; round < ROUNDS && !stable; round++) {
     let back: Schema;
     try {
       back = await run(cur);
     } catch (e) {
       if (round === 0) return { n: { failed: String((e as Error)?.message ?? e).slice(0, 500) } };
-      break; // PostgreSQL's own text of the last round did not build again: keep that round's text
+      stable = true; // PostgreSQL's own text of the last round did not build again: keep that round's text
+      break; // (normalising it again fails too and keeps it: it is its own normal form)
     }
     const read = expressionSlots(back);
     const step: Record<string, unknown> = {};
@@ -334,6 +364,7 @@ async function normalizeNow(
     }
     if (Object.keys(step).length === 0) {
       readback = back;
+      stable = true;
       break;
     }
     Object.assign(changed, step);
@@ -341,5 +372,5 @@ async function normalizeNow(
     now = expressionSlots(cur);
   }
   for (const [slot, v] of slots) if (slot in changed && same(changed[slot], v)) delete changed[slot];
-  return { n: { changed }, ...(readback ? { readback } : {}) };
+  return { n: { changed, ...(stable ? {} : { unstable: true }) }, ...(readback ? { readback } : {}) };
 }

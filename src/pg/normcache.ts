@@ -42,6 +42,8 @@ export interface CachedNormalization {
   readonly failed?: string;
   /** objects: object key -> that object's changed slots. */
   readonly objects?: Record<string, SlotValues>;
+  /** unstable: PostgreSQL kept respelling some text for every round (normalize.ts ROUNDS); its objects are not kept. */
+  readonly unstable?: boolean;
 }
 
 /** INERT are model keys no expression's spelling depends on: editing them (a comment, a grant) reuses the normalisation. */

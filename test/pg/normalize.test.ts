@@ -5,7 +5,7 @@
  * that does not build keeps its words; the cache answers the second time without building; a really different
  * expression stays different.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,13 @@ import { schemaHash } from '../../src/canon/index.js';
 import type { Schema } from '../../src/model/types.js';
 import { parseSchemaFiles } from '../../src/parse/index.js';
 import { buildSchema } from '../../src/pg/build.js';
-import { expressionSlots, mapExpressions, normalizeExpressions, NORMALIZED_DIR } from '../../src/pg/normalize.js';
+import {
+  expressionSlots,
+  mapExpressions,
+  normalizeExpressions,
+  NORMALIZED_DIR,
+  rememberNormalForm,
+} from '../../src/pg/normalize.js';
 import { READBACK_DIR } from '../../src/pg/readback.js';
 
 function parse(yaml: string): Schema {
@@ -141,6 +147,34 @@ describe('normalizeExpressions', () => {
     expect(builds).toBe(0);
     await normalizeExpressions(other, { cacheDir: dir, build: paren, name: 'commit def' });
     expect(builds).toBeGreaterThan(0);
+  });
+
+  it('remembers a normal form under a name (a commit of it), but not a text PostgreSQL keeps respelling', async () => {
+    const dir = tmp();
+    let builds = 0;
+    const respell = (f: (v: string) => string) => async (x: Schema) => (
+      builds++,
+      mapExpressions(x, (_slot, v) => (typeof v === 'string' ? f(v) : v))
+    );
+    const paren = respell((v) => (v.startsWith('(') ? v : `(${v})`));
+    const s = parse(schemaText({ ...HAND, check: "summary <> 'normal form'" }));
+    const out = await normalizeExpressions(s, { cacheDir: dir, build: paren });
+    expect(await rememberNormalForm(out, { cacheDir: dir, name: 'commit n1' })).toBe(true);
+    expect(await rememberNormalForm(s, { cacheDir: dir, name: 'commit n0' })).toBe(false); // words, not its output
+    builds = 0;
+    const found = await normalizeExpressions(out, { cacheDir: dir, build: paren, name: 'commit n1' });
+    expect(builds).toBe(0);
+    expect(found).toBe(out);
+    // every round respells: not a normal form, and no object's answer is kept from it
+    const u = parse(schemaText({ ...HAND, check: "summary <> 'unstable'" }));
+    const udir = tmp();
+    const moving = await normalizeExpressions(u, { cacheDir: udir, build: respell((v) => `${v} `) });
+    expect(await rememberNormalForm(moving, { cacheDir: udir, name: 'commit u1' })).toBe(false);
+    const files = readdirSync(join(udir, NORMALIZED_DIR));
+    expect(files).toHaveLength(1);
+    const kept = JSON.parse(readFileSync(join(udir, NORMALIZED_DIR, files[0]!), 'utf8')) as Record<string, unknown>;
+    expect(kept.unstable).toBe(true);
+    expect(kept.objects).toBeUndefined();
   });
 
   it('keeps the words of a schema that does not build', async () => {
