@@ -39,7 +39,7 @@ export interface VerifyRequest {
   readonly target?: { readonly schema: string; readonly hash: string; readonly cacheDir: string };
   /** deliver: the target read-back (JSON) or error a waiting proof `id` asked for (VerifyOptions.target). */
   readonly deliver?: { readonly schema?: string; readonly error?: WorkerReply['error'] };
-  /** flush: answer once the images being written in the background are written. */
+  /** flush: answer once the images being written in the background are written and background work is idle (close asks it last). */
   readonly flush?: boolean;
 }
 
@@ -83,7 +83,11 @@ export interface Verifier {
   prepare(cacheDir?: string, hash?: string): void;
   /** target builds `schema` from nothing and reads it back (kept in the read-back and image caches of `cacheDir`). */
   target(schema: Schema, hash: string, cacheDir: string): Promise<Schema>;
-  close(): Promise<void>;
+  /**
+   * close ends the verifier: a worker settles its background work, writes its images and ends by itself
+   * ('ended'), or is terminated when it cannot ('terminated'); the in-thread verifier flushes its images.
+   */
+  close(): Promise<'ended' | 'terminated' | void>;
 }
 
 /** VerifierOptions: `deferSpare` waits for prepare() before restoring the spare database. */
@@ -107,6 +111,9 @@ export function spareCore(): boolean {
   })();
   return spare;
 }
+
+/** CLOSE_GRACE_MS is how long close() waits for the worker to end by itself before terminating it. */
+const CLOSE_GRACE_MS = 2000;
 
 let spare: boolean | undefined;
 
@@ -233,9 +240,26 @@ function inWorker(worker: Worker): Verifier {
       return JSON.parse(r.target!) as Schema;
     },
     async close() {
-      if (!failure) await ask({ flush: true }).catch(() => undefined); // images still being written
+      // the worker settles its background work, writes its images and ends by itself; terminate() is only the
+      // fallback (terminating a worker while V8 compiles for it can abort the whole process on Node 20)
+      const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      const asked =
+        !failure &&
+        (await ask({ flush: true }).then(
+          () => true,
+          () => false,
+        ));
       failure ??= new Error('the verifier is closed');
+      let how: 'ended' | 'terminated' = 'terminated';
+      if (asked) {
+        worker.ref(); // the process waits for it to end
+        let timer: NodeJS.Timeout | undefined;
+        const grace = new Promise<'terminated'>((r) => (timer = setTimeout(() => r('terminated'), CLOSE_GRACE_MS)));
+        how = await Promise.race([ended.then(() => 'ended' as const), grace]);
+        clearTimeout(timer);
+      }
       await worker.terminate();
+      return how;
     },
   };
 }

@@ -359,6 +359,20 @@ export function prepareSpare(key = '', image?: () => Promise<Uint8Array | undefi
   spare = { key, db };
 }
 
+/**
+ * quiescePglite waits for the background work prewarmPglite and prepareSpare started (compiling PGlite's
+ * WebAssembly, restoring the spare) and closes a spare nobody took. A verification worker does this before it is
+ * terminated: Node 20 aborts the whole process (a native assertion in NodePlatform::ForIsolate) when a worker is
+ * terminated while V8's background threads still compile for it.
+ */
+export async function quiescePglite(): Promise<void> {
+  await wasmModule?.catch(() => undefined);
+  const s = spare;
+  spare = undefined;
+  const db = await s?.db.catch(() => undefined);
+  await db?.close().catch(() => undefined);
+}
+
 /** takeSpare returns the spare database when it was restored from image `key` (and forgets it), else undefined. */
 async function takeSpare(key: string, opts: PgliteOptions): Promise<Driver | undefined> {
   if (!spare || spare.key !== key || opts.extensions?.length) return undefined;

@@ -8,7 +8,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { SchemaverError } from '../errors.js';
 import type { Schema } from '../model/types.js';
-import { prepareSpare, prewarmPglite } from './pglite.js';
+import { prepareSpare, prewarmPglite, quiescePglite } from './pglite.js';
 import { loadImage } from './images.js';
 import { buildTarget, flushImages, verifyEdge } from './verify.js';
 import { rebuildError, type VerifyCall, type VerifyRequest, type WorkerReply } from './offload.js';
@@ -60,8 +60,11 @@ if (port) {
 async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
   try {
     if (req.flush) {
+      // close() asks this last: the thread then ends by itself, idle (see quiescePglite), not terminated mid-work
+      await quiescePglite();
       await flushImages();
       port.postMessage({ id: req.id, flushed: true } satisfies WorkerReply);
+      port.close();
       return;
     }
     if (req.target) {

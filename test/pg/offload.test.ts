@@ -59,6 +59,16 @@ describe('startVerifier (worker thread)', () => {
     }
   });
 
+  it('closed at once, while it still compiles PGlite and restores its spare, the worker ends by itself', async () => {
+    // terminating a worker while V8 compiles for it can abort the whole process (a native assertion in Node 20):
+    // close() lets the background work settle and the thread end on its own instead
+    for (const wait of [0, 50]) {
+      const v = startVerifier();
+      await new Promise((r) => setTimeout(r, wait));
+      expect(await v.close()).toBe('ended');
+    }
+  });
+
   it('proves an edge and reports a wrong one with a diff naming the object', async () => {
     const v = startVerifier();
     try {
