@@ -240,28 +240,30 @@ function inWorker(worker: Worker): Verifier {
       return JSON.parse(r.target!) as Schema;
     },
     async close() {
-      // the worker settles its background work, writes its images and ends by itself; terminate() is only the
-      // fallback (terminating a worker while V8 compiles for it can abort the whole process on Node 20)
       const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      const asked =
-        !failure &&
-        (await ask({ flush: true }).then(
-          () => true,
-          () => false,
-        ));
+      const asked = !failure && (await ask({ flush: true }).then(() => true, () => false)); // prettier-ignore
       failure ??= new Error('the verifier is closed');
-      let how: 'ended' | 'terminated' = 'terminated';
-      if (asked) {
-        worker.ref(); // the process waits for it to end
-        let timer: NodeJS.Timeout | undefined;
-        const grace = new Promise<'terminated'>((r) => (timer = setTimeout(() => r('terminated'), CLOSE_GRACE_MS)));
-        how = await Promise.race([ended.then(() => 'ended' as const), grace]);
-        clearTimeout(timer);
-      }
-      await worker.terminate();
-      return how;
+      return endWorker(worker, asked ? ended : undefined);
     },
   };
+}
+
+/**
+ * endWorker waits for a worker that was asked to end (`ended`: its exit) for up to CLOSE_GRACE_MS, then terminates
+ * it. The worker settles its background work, writes its images and ends by itself; terminate() is only the
+ * fallback (terminating a worker while V8 compiles for it can abort the whole process on Node 20).
+ */
+async function endWorker(worker: Worker, ended: Promise<void> | undefined): Promise<'ended' | 'terminated'> {
+  let how: 'ended' | 'terminated' = 'terminated';
+  if (ended) {
+    worker.ref(); // the process waits for it to end
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'terminated'>((r) => (timer = setTimeout(() => r('terminated'), CLOSE_GRACE_MS)));
+    how = await Promise.race([ended.then(() => 'ended' as const), grace]);
+    clearTimeout(timer);
+  }
+  await worker.terminate();
+  return how;
 }
 
 /** loadVerifier loads the proof itself on this thread (no worker: tests that run sources without a build); the one
