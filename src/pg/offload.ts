@@ -113,7 +113,7 @@ export function spareCore(): boolean {
 }
 
 /** CLOSE_GRACE_MS is how long close() waits for the worker to end by itself before terminating it. */
-const CLOSE_GRACE_MS = 2000;
+const CLOSE_GRACE_MS = 10_000;
 
 let spare: boolean | undefined;
 
