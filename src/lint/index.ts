@@ -59,8 +59,9 @@ export const RULES: Readonly<Record<string, { level: Level; message: string; hel
   },
   'adding-field-with-default': {
     level: 'warning',
-    message: 'a volatile default or a stored generated column rewrites the table under an ACCESS EXCLUSIVE lock',
-    help: 'add the column without it, set the default, backfill in batches (`--online` does for volatile defaults)',
+    message:
+      'a volatile default, an identity or a stored generated column fills every row: the table is rewritten under an ACCESS EXCLUSIVE lock',
+    help: 'add the column without it, set the default, backfill in batches (`--online` does for volatile defaults and identity columns)',
   },
   'changing-column-type': {
     level: 'warning',
@@ -175,8 +176,8 @@ function alterRules(table: string, cmd: Node, st: State): string[] {
       !cs.some((c) => c['contype'] === 'CONSTR_IDENTITY')
     )
       out.push('adding-required-field');
-    if (cs.some((c) => c['contype'] === 'CONSTR_GENERATED') || (typeof fname === 'string' && VOLATILE.test(fname)))
-      out.push('adding-field-with-default');
+    const fills = (c: Node) => c['contype'] === 'CONSTR_GENERATED' || c['contype'] === 'CONSTR_IDENTITY';
+    if (cs.some(fills) || (typeof fname === 'string' && VOLATILE.test(fname))) out.push('adding-field-with-default');
     return out;
   }
   return [];

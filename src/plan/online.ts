@@ -30,8 +30,20 @@ import type {
   Table,
   UniqueConstraint,
 } from '../model/types.js';
-import { addConstraint, constraintComment, createIndex, defaultSql, indexRef, nameOf, rel } from '../sql/ddl.js';
-import { quoteIdent, quoteLiteral, sqlComment } from '../sql/quote.js';
+import {
+  SERIAL_TYPES,
+  addConstraint,
+  constraintComment,
+  createIndex,
+  defaultSql,
+  identitySequenceOptions,
+  indexRef,
+  nameOf,
+  rel,
+  schemaOf,
+  seqOptions,
+} from '../sql/ddl.js';
+import { qualified, quoteIdent, quoteLiteral, sqlComment } from '../sql/quote.js';
 import { ONLINE_MARKER } from '../sql/online.js';
 import { makeObjectName } from '../canon/names.js';
 import { addColumn } from './columns.js';
@@ -345,6 +357,7 @@ function columnRewrites(
     const steps = notNullSteps(s, tid, t, col.name, pre, post, s.reverse);
     return steps;
   });
+  if (col.identity && !col.generated) identityRewrite(out, tid, t, col, ty);
   const d = col.default && 'sql' in col.default ? col.default.sql : '';
   if (!d || !volatileDefault(d, to) || col.generated || col.identity || col.serial) return;
   out.set(`add column ${tid}.${col.name}`, (s) => {
@@ -362,6 +375,59 @@ function columnRewrites(
     ];
     if (!col.nullable) steps.push(...notNullSteps(s, tid, t, col.name, [], [], []));
     return steps;
+  });
+}
+
+/**
+ * identityRewrite registers the online form of adding an identity column to a live table (ADD COLUMN ... AS IDENTITY
+ * numbers every row under ACCESS EXCLUSIVE, a rewrite): the column is added bare, numbered for new rows by a
+ * sequence of its own (same type and options) and for existing rows in batches, made NOT NULL through a validated
+ * check, then made the identity (PostgreSQL takes only a NOT NULL column), whose sequence continues where the
+ * temporary one stopped; the temporary sequence goes.
+ */
+function identityRewrite(
+  out: Map<string, Rewrite>,
+  tid: string,
+  t: Table,
+  col: Column,
+  ty: ReturnType<typeof newContext>['ty'],
+): void {
+  const id = col.identity!;
+  const seqName = makeObjectName(nameOf(tid), col.name, 'online_seq');
+  const seq = qualified(schemaOf(tid), seqName);
+  const C = `ALTER TABLE ${rel(tid)} ALTER COLUMN ${quoteIdent(col.name)}`;
+  const as = SERIAL_TYPES[col.type] ? ` AS ${col.type}` : '';
+  const opts = seqOptions(id.options, false, false);
+  const mode = id.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT';
+  const options = identitySequenceOptions(id);
+  out.set(`add column ${tid}.${col.name}`, (s) => {
+    const bare = addColumn(tid, { ...col, identity: undefined, default: undefined, nullable: true }, ty);
+    return [
+      step(
+        s,
+        `add column ${tid}.${col.name} (numbered by ${seqName} until it is an identity)`,
+        [
+          `CREATE SEQUENCE ${seq}${as}${opts.length ? ` ${opts.join(' ')}` : ''}`,
+          bare.sql[0]!,
+          `${C} SET DEFAULT nextval(${quoteLiteral(seq)}::regclass)`,
+          ...bare.sql.slice(1),
+        ],
+        s.reverse ? [...s.reverse, `DROP SEQUENCE IF EXISTS ${seq}`] : null,
+      ),
+      step(s, `backfill ${tid}.${col.name} in batches of ${BACKFILL_BATCH}`, [backfillSql(tid, col.name)], [], false),
+      ...notNullSteps(s, tid, t, col.name, [], [], []),
+      step(
+        s,
+        `make ${tid}.${col.name} an identity column (its sequence goes on from ${seqName})`,
+        [
+          `${C} DROP DEFAULT`,
+          `${C} ADD GENERATED ${mode} AS IDENTITY${options.length ? ` (${options.join(' ')})` : ''}`,
+          `SELECT setval(pg_get_serial_sequence(${quoteLiteral(rel(tid))}, ${quoteLiteral(col.name)}), last_value, is_called) FROM ${seq}`,
+          `DROP SEQUENCE ${seq}`,
+        ],
+        [],
+      ),
+    ];
   });
 }
 

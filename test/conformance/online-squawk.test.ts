@@ -44,6 +44,7 @@ const SAMPLE = [
   'tests_datatypes/SerialToBigserial', // int -> bigint: a rewrite
   'tests_dependency_ordering/FunctionBeforeTable_AlterAddColumnDefault', // default of a volatile function of the schema
   'constraints', // migra: several at once
+  'tests_identity/AddNewIdentityColumnWithSequence', // identity column added to a live table
   'partitioning', // migra: a partition's own index dropped, a partition detached (CONCURRENTLY)
 ];
 

@@ -159,17 +159,6 @@ export const ALLOWED: readonly Allow[] = [
       );
     },
   },
-  {
-    rule: 'adding-field-with-default',
-    reason:
-      'an identity column takes its values from its own sequence, which PostgreSQL attaches only to a NOT NULL ' +
-      'column: ADD COLUMN ... AS IDENTITY fills every existing row as it adds the column. A stepwise form would number ' +
-      'the rows from another sequence first; the online plan does not write one (KNOWN GAP)',
-    holds: (f) =>
-      re(
-        String.raw`^ALTER\s+TABLE\s+(?:ONLY\s+)?${REL}\s+ADD\s+COLUMN\s+[\s\S]*\bGENERATED\s+(?:ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b`,
-      ).test(f.stmt),
-  },
 ];
 
 /** statementAt finds the statement of `script` that squawk's 0-based `line` falls in, with its transaction. */

@@ -67,6 +67,18 @@ export const EDGES: readonly (readonly [string, string, readonly RegExp[]])[] = 
     [/ADD COLUMN token uuid;/, /SET DEFAULT gen_random_uuid\(\)/, /DO \$backfill\$/, /ALTER COLUMN token SET NOT NULL/],
   ],
   [
+    'identity column',
+    BASE.replace('age: int', 'age: int\n      seq_no: { type: int, identity: always }'),
+    [
+      /CREATE SEQUENCE public\.users_seq_no_online_seq AS integer;/,
+      /ADD COLUMN seq_no integer;/,
+      /DO \$backfill\$/,
+      /ALTER COLUMN seq_no SET NOT NULL/,
+      /ALTER COLUMN seq_no ADD GENERATED ALWAYS AS IDENTITY;/,
+      /SELECT setval\(pg_get_serial_sequence\('public\.users', 'seq_no'\), last_value, is_called\) FROM public\.users_seq_no_online_seq/,
+    ],
+  ],
+  [
     'unique',
     BASE.replace('email: text', 'email: { type: text, unique: true }'),
     [
