@@ -59,7 +59,7 @@ const CHECKS: Readonly<Record<SqlForm, (ref: SqlRef, env: Env) => void>> = {
 /**
  * validateSchema checks the SQL texts the parser recorded (ParseResult.sql) against the parsed schema and returns
  * every issue, sorted by place. libpg_query is loaded only when some text needs parsing and has no answer in this
- * process's cache or the seeded memo: the checks run, and run again once it is loaded if one needed it.
+ * process's cache or the seeded memo: the checks run, and those that needed it run again once it is loaded.
  */
 export async function validateSchema(
   schema: Schema,
@@ -73,17 +73,19 @@ export async function validateSchema(
   const stop = opts.memo?.keep ? recordSqlMemo() : undefined;
   try {
     let t = performance.now();
-    let issues = runChecks(schema, refs, types, incomplete);
-    if (issues === undefined) {
+    const env: Env = { schema, types, report: () => undefined, incomplete };
+    const found: Issue[][] = new Array<Issue[]>(refs.length);
+    const deferred = runChecks(refs, refs.keys(), env, found);
+    if (deferred.length) {
       const t0 = performance.now();
       await loadSqlParser();
       if (tm) tm.sqlParserLoad = (tm.sqlParserLoad ?? 0) + performance.now() - t0;
       if (tm) tm.validate = (tm.validate ?? 0) + t0 - t;
       t = performance.now();
-      issues = runChecks(schema, refs, types, incomplete)!;
+      runChecks(refs, deferred, env, found);
     }
     if (tm) tm.validate = (tm.validate ?? 0) + performance.now() - t;
-    return sortIssues(issues);
+    return sortIssues(found.flat()); // in the order of the texts, however many waited for the parser
   } finally {
     if (stop) {
       const { memo, fresh } = stop();
@@ -92,22 +94,24 @@ export async function validateSchema(
   }
 }
 
-/** runChecks runs every check once; undefined when one needs libpg_query and it is not loaded (ParserNeeded). */
-function runChecks(
-  schema: Schema,
-  refs: readonly SqlRef[],
-  types: TypeContext,
-  incomplete: ReadonlySet<string>,
-): Issue[] | undefined {
-  const { report, issues } = collector();
-  const env: Env = { schema, types, report, incomplete };
-  try {
-    for (const ref of refs) CHECKS[ref.form](ref, env);
-  } catch (e) {
-    if (e instanceof ParserNeeded) return undefined;
-    throw e;
+/**
+ * runChecks runs the checks of the texts `which`, putting each one's issues in `found` at its index, and returns the
+ * indexes of those deferred: a check that needs libpg_query while it is not loaded (ParserNeeded) is dropped with what
+ * it reported, to run again once it is loaded.
+ */
+function runChecks(refs: readonly SqlRef[], which: Iterable<number>, base: Env, found: Issue[][]): number[] {
+  const deferred: number[] = [];
+  for (const i of which) {
+    const { report, issues } = collector();
+    try {
+      CHECKS[refs[i]!.form](refs[i]!, { ...base, report });
+      found[i] = issues;
+    } catch (e) {
+      if (!(e instanceof ParserNeeded)) throw e;
+      deferred.push(i);
+    }
   }
-  return issues;
+  return deferred;
 }
 
 /** checkClause reports text that, pasted into its statement, is not exactly that one statement. */
