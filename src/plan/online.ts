@@ -12,8 +12,12 @@
  * - a column type change that rewrites the table (int -> bigint) is left as it is, flagged `changing-column-type`:
  *   the online form of it is expand/contract over several deploys with the application in between (see
  *   keyRewrites and the README), which one migration cannot do for the application.
- * - a column with a volatile default is added without it, the default set for new rows, and existing rows filled in
- *   batches that each commit (a DO block outside a transaction), then made NOT NULL as above.
+ * - a column with a volatile default (a volatile built-in, or a function of the schema not declared stable or
+ *   immutable) is added without it, the default set for new rows, and existing rows filled in batches that each
+ *   commit (a DO block outside a transaction), then made NOT NULL as above; an identity column the same way from a
+ *   sequence of its own, then made the identity (identityRewrite);
+ * - a partition's own indexes are built and dropped CONCURRENTLY, and DETACH PARTITION runs CONCURRENTLY
+ *   (detachRewrites).
  *
  * Each step of an online script runs in a transaction of its own (deploy/online.ts records each one), so the
  * rendered script starts with ONLINE_MARKER and numbers its steps. Tables created by the same plan are left alone:
