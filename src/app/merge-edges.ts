@@ -11,6 +11,7 @@ import type { Conflict } from '../merge/types.js';
 import type { VerifyResult } from '../pg/verify.js';
 import { planMigration } from '../plan/index.js';
 import { freshPglite } from '../pg/pglite.js';
+import { knownToBuild, recordBuilds } from '../pg/readback.js';
 import { failingSteps, refuseFailingOnData, type FailingStep } from './datafail.js';
 import { prepareEdge, proveEdgesOf, refuseDestructive, refuseFailedProofs } from './edge.js';
 
@@ -56,9 +57,24 @@ export function locateObject(schema: Schema, object: string): string[] {
 
 /**
  * buildConflicts builds `schema` from nothing in a fresh PGlite, step by step; the first step PostgreSQL
- * rejects becomes a 'semantic' conflict naming its object and carrying PostgreSQL's message.
+ * rejects becomes a 'semantic' conflict naming its object and carrying PostgreSQL's message. With the store's
+ * cache directory, a schema on record there as building (readback.ts knownToBuild) is not built again, and one
+ * that builds is recorded: a merge finished or retried over the same result (`merge --continue`, git's commit
+ * running the hook again) starts no PGlite for it.
  */
-export async function buildConflicts(schema: Schema): Promise<Conflict[]> {
+export async function buildConflicts(schema: Schema, cacheDir?: string): Promise<Conflict[]> {
+  // a read-back on record was built with the roles and tablespaces the schema names, which this build lacks
+  const { rolesOf, tablespacesOf } = await import('../pg/build.js'); // lazy, as the normaliser loads it
+  const sameBuild = rolesOf(schema).length === 0 && tablespacesOf(schema).length === 0;
+  const hash = cacheDir && sameBuild ? schemaHash(schema) : undefined;
+  if (cacheDir && hash && (await knownToBuild(cacheDir, hash))) return [];
+  const found = await buildNow(schema);
+  if (cacheDir && hash && found.length === 0) await recordBuilds(cacheDir, hash);
+  return found;
+}
+
+/** buildNow is buildConflicts' build in a fresh PGlite. */
+async function buildNow(schema: Schema): Promise<Conflict[]> {
   const plan = planMigration(emptySchema(), schema);
   const db = await freshPglite({ extensions: Object.keys(schema.extensions) });
   try {

@@ -256,7 +256,7 @@ async function checkMerged(
     });
   }
   flags.note?.('building the merged schema in PGlite...');
-  return { schema, conflicts: await buildConflicts(schema) };
+  return { schema, conflicts: await buildConflicts(schema, cacheDir(root)) };
 }
 
 /** leaveConflicts writes the merged files with a `<<<conflict` block at each conflict, and MERGE_HEAD / MERGE_STATE,
@@ -413,7 +413,7 @@ export async function continueMerge(root: string, store: Store, flags: MergeFlag
   }
   const files = await readSchemaDir(root);
   const schema = await normalized(root, await checkedSchema(parseSchemaFiles(files)));
-  const c = await buildConflicts(schema);
+  const c = await buildConflicts(schema, cacheDir(root));
   if (c.length)
     throw negative(
       'merge-conflict',

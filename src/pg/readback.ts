@@ -45,8 +45,9 @@ export function codeIdentity(): string {
  */
 export type ReadbackVariant = 'check' | 'proof';
 
-/** readbackKey names the cached read-back of a schema with hash `hash` for this PGlite and this schemaver build. */
-export function readbackKey(hash: string, variant: ReadbackVariant): string {
+/** readbackKey names the cached read-back of a schema with hash `hash` for this PGlite and this schemaver build
+ * (`builds`: the marker of recordBuilds). */
+export function readbackKey(hash: string, variant: ReadbackVariant | 'builds'): string {
   return createHash('sha256').update(`${pgliteVersionString()}\0${codeIdentity()}\0${variant}\0${hash}`).digest('hex');
 }
 
@@ -108,4 +109,29 @@ export async function cachedBuild(
   const built = await build(schema);
   await writeCachedReadback(cacheDir, h, 'check', built);
   return built;
+}
+
+/** recordBuilds notes that the schema with hash `hash` built from nothing here (an empty marker file beside the
+ * read-backs; a failure to write only costs speed). */
+export async function recordBuilds(cacheDir: string, hash: string): Promise<void> {
+  try {
+    const dir = path.join(cacheDir, READBACK_DIR);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, `${readbackKey(hash, 'builds')}.builds`), '');
+  } catch {
+    /* the cache is an optimisation */
+  }
+}
+
+/**
+ * knownToBuild tells whether the schema with hash `hash` is on record as building from nothing with this PGlite and
+ * this schemaver build: recordBuilds noted it, or a proof or a normalisation that built it whole kept its read-back.
+ */
+export async function knownToBuild(cacheDir: string, hash: string): Promise<boolean> {
+  try {
+    await access(path.join(cacheDir, READBACK_DIR, `${readbackKey(hash, 'builds')}.builds`));
+    return true;
+  } catch {
+    return hasCachedReadback(cacheDir, hash, 'proof');
+  }
 }

@@ -133,32 +133,36 @@ describe('git integration fault injection', () => {
     const before = readFileSync(join(start, '.schemaver', 'refs', 'heads', 'main'), 'utf8');
     let journals = 0;
     for (let n = 0; n < total; n++) {
-      for (const how of ['continue', 'abort'] as const) {
-        const d = copy(start);
-        setFaultLimit(n);
-        const k = await run(d, ['git', 'pre-merge-commit', '--if-merging']);
-        setFaultLimit(undefined);
-        if (k.code !== 0) expect(k.stderr, `at ${n}`).toContain('fault injected'); // stopped: git does not commit
-        storeFsck(d);
-        if (!existsSync(join(d, '.schemaver', 'OPERATION_IN_PROGRESS'))) {
-          if (how === 'abort') continue; // nothing to name: the other pass covers it
-          await hookAndCommit(d);
-          expect(result(d), `at ${n}`).toEqual(done);
-          continue;
-        }
-        journals++;
-        const again = await run(d, ['git', 'pre-merge-commit', '--if-merging']); // `git commit` runs it
+      const d = copy(start);
+      setFaultLimit(n);
+      const k = await run(d, ['git', 'pre-merge-commit', '--if-merging']);
+      setFaultLimit(undefined);
+      if (k.code !== 0) expect(k.stderr, `at ${n}`).toContain('fault injected'); // stopped: git does not commit
+      storeFsck(d);
+      if (!existsSync(join(d, '.schemaver', 'OPERATION_IN_PROGRESS'))) {
+        await hookAndCommit(d);
+        expect(result(d), `at ${n}`).toEqual(done);
+        continue;
+      }
+      journals++;
+      // both recoveries from this one interrupted state: a copy of it is the state the same fault leaves again
+      const aborted = copy(d);
+      for (const [how, at] of [
+        ['continue', d],
+        ['abort', aborted],
+      ] as const) {
+        const again = await run(at, ['git', 'pre-merge-commit', '--if-merging']); // `git commit` runs it
         expect(again.code, `at ${n}`).toBe(3);
         expect(again.stderr, `at ${n}`).toMatch(/error\[interrupted-operation\]: an interrupted merge \(commit\)/);
-        const rec = await run(d, ['merge', `--${how}`]);
+        const rec = await run(at, ['merge', `--${how}`]);
         expect(rec.code, `at ${n} --${how}: ${rec.stderr}`).toBe(0);
-        storeFsck(d);
+        storeFsck(at);
         if (how === 'continue') {
           expect(rec.stdout, `at ${n}`).toContain("git's merge committed");
-          expect(result(d), `at ${n}`).toEqual(done);
+          expect(result(at), `at ${n}`).toEqual(done);
         } else {
           expect(rec.stdout, `at ${n}`).toContain("git's merge aborted too");
-          const r = result(d);
+          const r = result(at);
           // the undone merge commit's objects stay, unreachable, as untracked files (git too leaves dangling objects)
           const status = r.gitStatus.split('\n').filter((l) => l && !/^\?\? \.schemaver\/objects\//.test(l));
           expect(status, `at ${n}`).toEqual([]);

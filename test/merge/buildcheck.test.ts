@@ -1,5 +1,10 @@
 /** The PostgreSQL half of the semantic checks: the merged schema is built in PGlite step by step. */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { schemaHash } from '../../src/canon/index.js';
+import { knownToBuild } from '../../src/pg/readback.js';
 import { parseSchemaFiles } from '../../src/parse/index.js';
 import { merge3 } from '../../src/merge/index.js';
 import { buildConflicts, locateObject } from '../../src/app/merge-edges.js';
@@ -21,6 +26,23 @@ describe('buildConflicts', () => {
     const sc = loadScenarios().find((s) => s.name === 'bar-same-table-both-sides')!;
     const r = merge3(load(sc.base), load(sc.ours), load(sc.theirs));
     expect(await buildConflicts(r.schema)).toEqual([]);
+  });
+  it('records a schema that builds in the cache directory (then answers from it), never one that does not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sv-buildcheck-'));
+    try {
+      const good = load('tables:\n  t:\n    columns:\n      id: bigint\n');
+      expect(await knownToBuild(dir, schemaHash(good))).toBe(false);
+      expect(await buildConflicts(good, dir)).toEqual([]);
+      expect(await knownToBuild(dir, schemaHash(good))).toBe(true);
+      expect(readdirSync(join(dir, 'readback')).filter((f) => f.endsWith('.builds'))).toHaveLength(1);
+      expect(await buildConflicts(good, dir)).toEqual([]);
+      const sc = loadScenarios().find((s) => s.name === 'view-on-dropped-column')!;
+      const bad = merge3(load(sc.base), load(sc.ours), load(sc.theirs)).schema;
+      for (let i = 0; i < 2; i++) expect(await buildConflicts(bad, dir)).toHaveLength(1);
+      expect(await knownToBuild(dir, schemaHash(bad))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('locates step objects in the model', () => {
     const s = load(
