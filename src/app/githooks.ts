@@ -15,7 +15,7 @@
 import { promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Store } from '../store/index.js';
-import { git, gitOut, showFile, workTreeOf } from '../gitint/git.js';
+import { git, gitOut, showFiles, workTreeOf } from '../gitint/git.js';
 import { gitMergeInProgress, stage } from '../gitint/mergestate.js';
 import { runMerge } from './merge.js';
 import { readSchemaDir } from '../parse/files.js';
@@ -77,8 +77,10 @@ export async function preMergeCommit(root: string, store: Store): Promise<HookOu
   const noted = await takeTextConflicts(wt.gitDir);
   const branch = (await store.currentBranch()) ?? 'main';
   const refPath = `${wt.prefix}.schemaver/refs/heads/${branch}`;
-  const ours = showFile(wt.top, 'HEAD', refPath)?.trim();
-  const theirs = showFile(wt.top, theirsRev(), refPath)?.trim();
+  const [ours, theirs] = showFiles(wt.top, [
+    { rev: 'HEAD', path: refPath },
+    { rev: theirsRev(), path: refPath },
+  ]).map((t) => t?.trim());
   const diverged =
     ours &&
     theirs &&

@@ -61,3 +61,29 @@ export function showFile(top: string, rev: string, path: string): string | undef
   const r = git(top, ['show', `${rev}:${path}`]);
   return r.code === 0 ? r.out : undefined;
 }
+
+/**
+ * showFiles reads several `rev:path` (paths relative to the work tree's top) as text in one git call, each
+ * undefined when absent.
+ */
+export function showFiles(top: string, specs: readonly { rev: string; path: string }[]): (string | undefined)[] {
+  const r = git(top, ['cat-file', '--batch'], specs.map((s) => `${s.rev}:${s.path}\n`).join(''));
+  if (r.code !== 0) return specs.map((s) => showFile(top, s.rev, s.path)); // an old git: one call each
+  const out: (string | undefined)[] = [];
+  let at = 0;
+  for (let i = 0; i < specs.length; i++) {
+    const eol = r.bytes.indexOf(10, at);
+    if (eol < 0) return specs.map((s) => showFile(top, s.rev, s.path));
+    // `<id> blob <size>` then the content and a newline, or `<spec> missing` (ambiguous...) alone
+    const m = /^[0-9a-f]+ blob (\d+)$/.exec(r.bytes.subarray(at, eol).toString('utf8'));
+    if (!m) {
+      out.push(undefined);
+      at = eol + 1;
+      continue;
+    }
+    const size = Number(m[1]);
+    out.push(r.bytes.subarray(eol + 1, eol + 1 + size).toString('utf8'));
+    at = eol + 1 + size + 1;
+  }
+  return out;
+}

@@ -9,7 +9,7 @@ import { readSchemaDir, type SourceFile } from '../parse/files.js';
 import type { Store } from '../store/index.js';
 import { readHead } from '../store/refs.js';
 import { switchFiles } from '../store/switch.js';
-import { git, gitOut, workTreeOf } from './git.js';
+import { git, gitOut } from './git.js';
 
 /** MERGE_HEAD_STATE names the store state file holding theirs' commit id while a merge is in progress. */
 export const MERGE_HEAD_STATE = 'MERGE_HEAD';
@@ -110,7 +110,8 @@ async function abandonedByGit(
     return undefined;
   }
   if (!state.git || !state.ours || !state.theirs) return undefined;
-  if (!workTreeOf(root) || gitOut(root, ['rev-parse', '-q', '--verify', 'MERGE_HEAD']) !== undefined) return undefined;
+  const app = gitMergeHead(root);
+  if (!app.workTree || app.merging) return undefined;
   if ((await store.head()) !== state.ours) return undefined;
   const now = await readSchemaDir(root);
   if (digestFiles(now) === digestFiles(await store.readFiles(state.ours))) return {};
@@ -128,7 +129,15 @@ export function stage(root: string): void {
 
 /** gitMergeInProgress tells whether the app repository enclosing `root` is in the middle of a merge. */
 export function gitMergeInProgress(root: string): boolean {
-  return workTreeOf(root) !== undefined && gitOut(root, ['rev-parse', '-q', '--verify', 'MERGE_HEAD']) !== undefined;
+  return gitMergeHead(root).merging;
+}
+
+/** gitMergeHead asks git once whether `root` is in a work tree and whether that work tree is merging (MERGE_HEAD). */
+function gitMergeHead(root: string): { workTree: boolean; merging: boolean } {
+  // --show-toplevel prints the top first (and fails outside a work tree); --verify then fails without MERGE_HEAD
+  const r = git(root, ['rev-parse', '--show-toplevel', '-q', '--verify', 'MERGE_HEAD']);
+  const workTree = r.code !== 128 && r.out.trim() !== '';
+  return { workTree, merging: workTree && r.code === 0 };
 }
 
 /** finishGitMerge concludes git's merge after `schemaver merge --continue` committed the schema merge. */
