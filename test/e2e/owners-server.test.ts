@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
-import { tempProject } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { createDatabase, createRole, serverAvailable } from '../helpers/server.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
@@ -27,7 +27,7 @@ describe('owners on the server', async () => {
     const db = await createDatabase('sv_owner');
     const app = await createRole('sv_app');
     const ops = await createRole('sv_ops');
-    const p = tempProject('sv-owner-');
+    const p = inProcessProject('sv-owner-'); // about owners, not the process boundary: no Node start-up per command
     const A = `"${app.name}"`;
     try {
       await sql(
