@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tempProject, type Project } from '../helpers/cli.js';
 import { runInProcess as run } from '../helpers/inproc.js';
+import { copyProject } from '../helpers/copy.js';
 import { faultCount, setFaultLimit } from '../../src/store/fsops.js';
 
 const dirs: string[] = [];
@@ -57,7 +58,7 @@ afterAll(() => {
 
 function copy(from = p.dir): string {
   const d = mkdtempSync(join(tmpdir(), 'sv-mfault-'));
-  cpSync(from, d, { recursive: true });
+  copyProject(from, d);
   dirs.push(d);
   return d;
 }

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess as run } from '../helpers/inproc.js';
+import { copyProject } from '../helpers/copy.js';
 import { faultCount, setFaultLimit } from '../../src/store/fsops.js';
 
 const dirs: string[] = [];
@@ -79,7 +80,7 @@ afterAll(() => {
 
 function copy(from: string): string {
   const d = mkdtempSync(join(tmpdir(), 'sv-hookf-'));
-  cpSync(from, d, { recursive: true });
+  copyProject(from, d);
   dirs.push(d);
   git(d, 'update-index', '-q', '--refresh'); // a copy has new inodes and times: refresh git's stat cache
   return d;
