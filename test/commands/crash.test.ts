@@ -7,12 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, tempProject, type Project } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/inproc.js';
 import { faultCount, setFaultLimit } from '../../src/store/fsops.js';
+import { copyProject } from '../helpers/copy.js';
 
 let p: Project;
 const dirs: string[] = [];
@@ -43,7 +44,7 @@ function bigSchema(n: number, extra: string): string {
 
 function copy(): string {
   const d = mkdtempSync(join(tmpdir(), 'sv-kill-'));
-  cpSync(p.dir, d, { recursive: true });
+  copyProject(p.dir, d);
   dirs.push(d);
   return d;
 }

@@ -6,13 +6,14 @@
  * In-process (runInProcess), --no-verify commits: no PGlite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tempProject, type Project } from '../helpers/cli.js';
 import { runInProcess as run } from '../helpers/inproc.js';
 import { faultCount, setFaultLimit } from '../../src/store/fsops.js';
+import { copyProject } from '../helpers/copy.js';
 
 const dirs: string[] = [];
 let p: Project;
@@ -48,7 +49,7 @@ afterAll(() => {
 
 function copy(): string {
   const d = mkdtempSync(join(tmpdir(), 'sv-fault-'));
-  cpSync(p.dir, d, { recursive: true });
+  copyProject(p.dir, d);
   dirs.push(d);
   return d;
 }
