@@ -7,7 +7,7 @@ import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { SchemaverError, envFailure, envFromErrno } from '../errors.js';
 import { myStamp, parseStamp, stampAlive } from '../proc.js';
-import type { Driver } from '../pg/driver.js';
+import { type Driver, queryAll } from '../pg/driver.js';
 import { connectUrl } from '../pg/server.js';
 import { PGLITE_EXTENSIONS, openPglite } from '../pg/pglite.js';
 import { readLocalState, writeLocalState, type VersionState } from './localstate.js';
@@ -179,6 +179,7 @@ function localDriver(
     label,
     query: async (sql, params) => (await start()).query(sql, params),
     exec: async (sql) => (await start()).exec(sql),
+    batch: async (sqls) => queryAll(await start(), sqls),
     cachedVersions: () => (opened === undefined ? cached : undefined),
     close: async () => {
       try {

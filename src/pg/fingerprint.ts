@@ -8,7 +8,7 @@
  * Verification and the conformance runner use it next to the model comparison, so an attribute the
  * catalog reader does not capture can never make a wrong migration look right.
  */
-import type { Driver } from './driver.js';
+import { type Driver, queryAll } from './driver.js';
 import { quoteLiteral } from '../sql/quote.js';
 
 /** User namespaces: not system schemas, not owned by an extension. */
@@ -159,10 +159,12 @@ const QUERIES: readonly string[] = [
 export async function catalogFingerprint(db: Driver): Promise<string[]> {
   const lines: string[] = [];
   await db.exec('SET search_path = public');
-  for (const q of QUERIES) {
-    const rows = await db.query<{ line: string | null }>(`SELECT line FROM (${q}) AS f(line)`);
-    for (const r of rows) if (r.line !== null) lines.push(r.line);
-  }
+  // one round trip for all of them (a script of plain SELECTs; wrapping each in json_agg made them slower)
+  const results = await queryAll(
+    db,
+    QUERIES.map((q) => `SELECT line FROM (${q}) AS f(line)`),
+  );
+  for (const rows of results) for (const r of rows) if (typeof r['line'] === 'string') lines.push(r['line']);
   return lines.sort();
 }
 

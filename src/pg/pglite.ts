@@ -13,7 +13,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { PGlite, Extension, PGliteOptions } from '@electric-sql/pglite';
 import { SchemaverError, envFailure } from '../errors.js';
 import { pinSettings } from './settings.js';
-import type { Driver } from './driver.js';
+import { type Driver, batchResults, batchScript } from './driver.js';
 
 /** PgliteOptions tune a PGlite instance. */
 export interface PgliteOptions {
@@ -328,6 +328,9 @@ export function pgliteDriver(db: PGlite, label: string): Driver & { readonly pgl
     },
     async exec(sql: string): Promise<void> {
       await db.exec(sql);
+    },
+    async batch(sqls: readonly string[]): Promise<Record<string, unknown>[][]> {
+      return batchResults(sqls, await db.exec(batchScript(sqls)));
     },
     async close(): Promise<void> {
       if (!db.closed) await db.close();

@@ -2,10 +2,10 @@
  * PostgreSQL servers through node-postgres: one `pg.Client` wrapped as a Driver.
  * The password of a connection URL never leaves this file: labels and every error message go through src/redact.ts.
  */
-import type { Client, ClientConfig } from 'pg';
+import type { Client, ClientConfig, QueryResult } from 'pg';
 import { SchemaverError, envFailure } from '../errors.js';
 import { connectionLabel, redact } from '../redact.js';
-import type { Driver } from './driver.js';
+import { type Driver, batchResults, batchScript } from './driver.js';
 import { pinSettings } from './settings.js';
 
 /** ConnectOptions tune a server connection. */
@@ -139,6 +139,14 @@ function serverDriver(client: Client, label: string): Driver {
     async exec(sql: string): Promise<void> {
       try {
         await client.query(sql);
+      } catch (e) {
+        throw clean(e);
+      }
+    },
+    async batch(sqls: readonly string[]): Promise<Record<string, unknown>[][]> {
+      try {
+        // a script of several statements goes as one simple query; pg answers with one result per statement
+        return batchResults(sqls, (await client.query(batchScript(sqls))) as unknown as QueryResult | QueryResult[]);
       } catch (e) {
         throw clean(e);
       }
