@@ -5,7 +5,7 @@
  */
 import { quoteIdent, quoteLiteral } from '../../sql/quote.js';
 import { type Ctx, rows, commentOf, inRels, notExtMember, unsupported } from './util.js';
-import { addObject, optionList, qn, type ObjectSink, type Present } from './objects.js';
+import { addObject, optionList, qn, readEach, type ObjectReader, type ObjectSink, type Present } from './objects.js';
 
 const proc = (v: string | null): string | undefined => (v && v !== '-' && v !== '0' ? v : undefined);
 
@@ -231,12 +231,9 @@ async function readTextSearch(ctx: Ctx, out: ObjectSink): Promise<void> {
 
 /** readForeignObjects reads the definition objects of this file into `out`. */
 export async function readForeignObjects(ctx: Ctx, out: ObjectSink, has: Present): Promise<void> {
-  if (has['fdw']) {
-    await readWrappers(ctx, out);
-    await readServers(ctx, out);
-    await readUserMappings(ctx, out);
-    await readForeignTables(ctx, out);
-  }
-  if (has['op']) await readOperators(ctx, out);
-  if (has['ts']) await readTextSearch(ctx, out);
+  const readers: ObjectReader[] = [];
+  if (has['fdw']) readers.push(readWrappers, readServers, readUserMappings, readForeignTables);
+  if (has['op']) readers.push(readOperators);
+  if (has['ts']) readers.push(readTextSearch);
+  await readEach(ctx, out, readers);
 }

@@ -20,7 +20,18 @@ import { indexColumnNames, makeObjectName, nameAddition } from '../../canon/name
 import type { Issue } from '../../errors.js';
 import { envFailure } from '../../errors.js';
 import type { Driver } from '../driver.js';
-import { type Ctx, groupBy, loadComments, loadUserNamespaces, loadUserRels, relOptions, unsupported } from './util.js';
+import {
+  type Ctx,
+  batcher,
+  concurrently,
+  groupBy,
+  loadComments,
+  loadUserNamespaces,
+  loadUserRels,
+  prefetch,
+  relOptions,
+  unsupported,
+} from './util.js';
 import {
   type ColRow,
   applyConstraint,
@@ -38,13 +49,13 @@ import { exclusionOf, includeOf, indexOf, readIndexes } from './indexes.js';
 import { readExtensions, readNamespaces, readTypes } from './types.js';
 import { policyOf, readFunctions, readPolicies, readTriggers, triggerOf } from './routines.js';
 import { scanUnsupported } from './unsupported.js';
-import { presentKinds, readCoreObjects, type ObjectSink } from './objects.js';
+import { presentKinds, readCoreObjects, type ObjectSink, type Present } from './objects.js';
 import { readForeignObjects } from './foreign.js';
 import { readOperatorClasses } from './opclasses.js';
 import type { Unmanaged } from '../../model/objects.js';
 import type { UnsupportedIssue } from './util.js';
-import { readPrivileges } from './privileges.js';
-import { readOwners, type OwnerMode } from './owners.js';
+import { aclSql, readPrivileges } from './privileges.js';
+import { ownersSql, readOwners, type OwnerMode } from './owners.js';
 export type { OwnerMode } from './owners.js';
 
 /** IntrospectResult is the model read from a database plus every object the model cannot express. */
@@ -81,15 +92,19 @@ export async function introspect(db: Driver, opts: IntrospectOptions = {}): Prom
   }
   await db.query(`SELECT set_config('search_path', 'public', false)`);
   try {
-    const base = { db, version, unsupported: [] };
-    const ctx: Ctx = {
-      ...base,
-      comments: await loadComments(base),
-      rels: await loadUserRels(base),
-      nsps: await loadUserNamespaces(base),
-    };
+    const base = { db, version, unsupported: [], send: batcher(db), prefetched: new Map() };
+    const [comments, rels, nsps] = await Promise.all([
+      loadComments(base),
+      loadUserRels(base),
+      loadUserNamespaces(base),
+    ]);
+    const ctx: Ctx = { ...base, comments, rels, nsps };
     const scan = opts.unsupported !== false;
-    const schema = await readOwners(ctx, await readPrivileges(ctx, await readAll(ctx, scan)), opts.owners ?? 'others');
+    const owners = opts.owners ?? 'others';
+    // privileges and owners are read after the rest is put together; their queries join the first round trip
+    prefetch(ctx, aclSql(ctx));
+    if (owners !== 'none') prefetch(ctx, ownersSql(ctx));
+    const schema = await readOwners(ctx, await readPrivileges(ctx, await readAll(ctx, scan)), owners);
     const unmanaged = scan ? unmanagedOf(ctx.unsupported) : {};
     return { schema: Object.keys(unmanaged).length ? { ...schema, unmanaged } : schema, unsupported: ctx.unsupported };
   } finally {
@@ -150,30 +165,38 @@ async function readAll(ctx: Ctx, scan: boolean): Promise<Schema> {
 /** Catalog is what the set-based catalog queries of one introspection return, before it is put together. */
 type Catalog = Awaited<ReturnType<typeof readCatalog>>;
 
-/** readCatalog runs the catalog queries, one set-based query per kind (no per-table round trips). */
+/**
+ * readCatalog runs the catalog queries, one set-based query per kind (no per-table round trips); the readers run at
+ * the same time, so the queries that do not wait for another's answer share one round trip.
+ */
 async function readCatalog(ctx: Ctx, scan: boolean) {
-  const rels = await readRelations(ctx);
-  const cols = await readColumns(ctx);
-  const colByKey = new Map<string, ColRow>();
-  for (const c of cols) colByKey.set(`${c.rel}:${c.num}`, c);
-  const colName = (rel: string, num: number) => colByKey.get(`${rel}:${num}`)?.name ?? `#${num}`;
-  const seqs = await readSequences(ctx);
-  const cons = await readConstraints(ctx, colName);
-  const idxs = await readIndexes(ctx, colByKey);
-  const inherits = await readInherits(ctx);
-  const trigs = await readTriggers(ctx);
-  const pols = await readPolicies(ctx);
-  const extensions = await readExtensions(ctx);
-  const schemas = await readNamespaces(ctx);
-  const colsByRel = groupBy(cols, (c) => c.rel);
-  const types = await readTypes(ctx, colsByRel);
-  const functions = await readFunctions(ctx);
-  const objects: ObjectSink = {};
-  const present = await presentKinds(ctx);
-  await readCoreObjects(ctx, objects, present);
-  await readForeignObjects(ctx, objects, present);
-  if (present['opf']) await readOperatorClasses(ctx, objects);
-  if (scan) await scanUnsupported(ctx);
+  let colsRead!: Promise<ColRow[]>;
+  let presentRead!: Promise<Present>;
+  let columns: Promise<ColumnIndex> | undefined;
+  const cols = () => (columns ??= colsRead.then(columnIndex));
+  const sinks: ObjectSink[] = [{}, {}, {}];
+  const [rels, colIx, seqs, cons, idxs, inherits, trigs, pols, extensions, schemas, types, functions] =
+    await concurrently(ctx, [
+      readRelations,
+      async (c: Ctx) => ((colsRead = readColumns(c)), cols()),
+      readSequences,
+      async (c: Ctx) => readConstraints(c, (await cols()).colName),
+      async (c: Ctx) => readIndexes(c, (await cols()).colByKey),
+      readInherits,
+      readTriggers,
+      readPolicies,
+      readExtensions,
+      readNamespaces,
+      async (c: Ctx) => readTypes(c, (await cols()).colsByRel),
+      readFunctions,
+      (c: Ctx) => (presentRead = presentKinds(c)),
+      async (c: Ctx) => readCoreObjects(c, sinks[0]!, await presentRead),
+      async (c: Ctx) => readForeignObjects(c, sinks[1]!, await presentRead),
+      async (c: Ctx) => ((await presentRead)['opf'] ? readOperatorClasses(c, sinks[2]!) : undefined),
+      async (c: Ctx) => (scan ? scanUnsupported(c) : undefined),
+    ] as const);
+  const objects: ObjectSink = Object.assign({}, ...sinks) as ObjectSink;
+  const { colByKey, colsByRel } = colIx;
   return {
     rels,
     colByKey,
@@ -190,6 +213,21 @@ async function readCatalog(ctx: Ctx, scan: boolean) {
     functions,
     objects,
   };
+}
+
+/** ColumnIndex is the columns of every relation, by `rel:num` and by relation. */
+interface ColumnIndex {
+  readonly colByKey: Map<string, ColRow>;
+  readonly colName: (rel: string, num: number) => string;
+  readonly colsByRel: Map<string, ColRow[]>;
+}
+
+/** columnIndex indexes the column rows (colName: a column's name, `#n` for one not read). */
+function columnIndex(cols: readonly ColRow[]): ColumnIndex {
+  const colByKey = new Map<string, ColRow>();
+  for (const c of cols) colByKey.set(`${c.rel}:${c.num}`, c);
+  const colName = (rel: string, num: number) => colByKey.get(`${rel}:${num}`)?.name ?? `#${num}`;
+  return { colByKey, colName, colsByRel: groupBy(cols, (c) => c.rel) };
 }
 
 /** RelParts are the catalog's rows grouped by the relation they belong to (by oid), with each relation's id and

@@ -7,7 +7,7 @@
  */
 import { sqlObjectKey, SQL_OBJECT_KINDS, type SqlObject, type SqlObjectKind } from '../../model/objects.js';
 import { qualified, quoteIdent, quoteLiteral } from '../../sql/quote.js';
-import { type Ctx, rows, commentOf, inRels, notExtMember, unsupported } from './util.js';
+import { type Ctx, rows, commentOf, concurrently, inRels, notExtMember, unsupported } from './util.js';
 
 /** ObjectSink collects definition objects by key. */
 export type ObjectSink = Record<string, SqlObject>;
@@ -388,12 +388,30 @@ export async function presentKinds(ctx: Ctx): Promise<Present> {
 
 /** readCoreObjects reads the definition objects of this file into `out`. */
 export async function readCoreObjects(ctx: Ctx, out: ObjectSink, has: Present): Promise<void> {
-  if (has['agg']) await readAggregates(ctx, out);
-  if (has['rng']) await readRanges(ctx, out);
-  if (has['rule']) await readRules(ctx, out);
-  if (has['evt']) await readEventTriggers(ctx, out);
-  if (has['pub']) await readPublications(ctx, out);
-  if (has['stx']) await readStatistics(ctx, out);
-  if (has['coll']) await readCollations(ctx, out);
-  if (has['cast']) await readCasts(ctx, out);
+  const readers: ObjectReader[] = [];
+  if (has['agg']) readers.push(readAggregates);
+  if (has['rng']) readers.push(readRanges);
+  if (has['rule']) readers.push(readRules);
+  if (has['evt']) readers.push(readEventTriggers);
+  if (has['pub']) readers.push(readPublications);
+  if (has['stx']) readers.push(readStatistics);
+  if (has['coll']) readers.push(readCollations);
+  if (has['cast']) readers.push(readCasts);
+  await readEach(ctx, out, readers);
+}
+
+/** ObjectReader reads one kind of definition object into a sink. */
+export type ObjectReader = (ctx: Ctx, out: ObjectSink) => Promise<void>;
+
+/**
+ * readEach runs object readers at the same time (their queries share round trips), each into a sink of its own, and
+ * then writes the sinks into `out` in the order given: the result of running them one after another.
+ */
+export async function readEach(ctx: Ctx, out: ObjectSink, readers: readonly ObjectReader[]): Promise<void> {
+  const sinks = readers.map((): ObjectSink => ({}));
+  await concurrently(
+    ctx,
+    readers.map((r, i) => (c: Ctx) => r(c, sinks[i]!)),
+  );
+  Object.assign(out, ...sinks);
 }

@@ -29,24 +29,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** readOwners sets `owner` on the objects of `s` as `mode` asks (see OwnerMode); returns `s` itself for `none`. */
 export async function readOwners(ctx: Ctx, s: Schema, mode: OwnerMode): Promise<Schema> {
   if (mode === 'none') return s;
-  const who = `pg_get_userbyid(x)::text AS owner, x = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS mine`;
-  const list = await rows<OwnerRow>(
-    ctx,
-    [
-      `SELECT 'rel' AS what, n.nspname::text AS schema, c.relname::text AS name, NULL::text AS sub, ${who}
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN LATERAL (SELECT c.relowner) o(x)
-       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND ${inRels(ctx)}`,
-      `SELECT 'fn', n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid), ${who}
-       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace CROSS JOIN LATERAL (SELECT p.proowner) o(x)
-       WHERE p.prokind IN ('f', 'p') AND ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}`,
-      `SELECT 'type', n.nspname::text, t.typname::text, NULL, ${who}
-       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace CROSS JOIN LATERAL (SELECT t.typowner) o(x)
-       WHERE t.typtype IN ('e', 'c', 'd') AND ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}`,
-      `SELECT 'schema', NULL, n.nspname::text, NULL, ${who}
-       FROM pg_namespace n CROSS JOIN LATERAL (SELECT n.nspowner) o(x)
-       WHERE ${USER_NS} AND n.nspname <> 'public' AND ${notExtMember('pg_namespace', 'n.oid')}`,
-    ].join('\nUNION ALL\n'),
-  );
+  const list = await rows<OwnerRow>(ctx, ownersSql(ctx));
   const out = { ...s } as Mutable<Schema>;
   const copied = new Set<string>();
   const set = <
@@ -78,4 +61,23 @@ export async function readOwners(ctx: Ctx, s: Schema, mode: OwnerMode): Promise<
     }
   }
   return out;
+}
+
+/** ownersSql is readOwners' query (introspect starts it ahead, see prefetch). */
+export function ownersSql(ctx: Ctx): string {
+  const who = `pg_get_userbyid(x)::text AS owner, x = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS mine`;
+  return [
+    `SELECT 'rel' AS what, n.nspname::text AS schema, c.relname::text AS name, NULL::text AS sub, ${who}
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN LATERAL (SELECT c.relowner) o(x)
+       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND ${inRels(ctx)}`,
+    `SELECT 'fn', n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid), ${who}
+       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace CROSS JOIN LATERAL (SELECT p.proowner) o(x)
+       WHERE p.prokind IN ('f', 'p') AND ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}`,
+    `SELECT 'type', n.nspname::text, t.typname::text, NULL, ${who}
+       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace CROSS JOIN LATERAL (SELECT t.typowner) o(x)
+       WHERE t.typtype IN ('e', 'c', 'd') AND ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}`,
+    `SELECT 'schema', NULL, n.nspname::text, NULL, ${who}
+       FROM pg_namespace n CROSS JOIN LATERAL (SELECT n.nspowner) o(x)
+       WHERE ${USER_NS} AND n.nspname <> 'public' AND ${notExtMember('pg_namespace', 'n.oid')}`,
+  ].join('\nUNION ALL\n');
 }

@@ -37,6 +37,11 @@ const who = `CASE WHEN a.grantee = 0 THEN '' ELSE pg_get_userbyid(a.grantee)::te
 
 /** readAcls reads every non-NULL ACL of user objects, one row per aclexplode entry, in ACL order. */
 async function readAcls(ctx: Ctx): Promise<AclRow[]> {
+  return rows<AclRow>(ctx, aclSql(ctx));
+}
+
+/** aclSql is readAcls' query (introspect starts it ahead, see prefetch). */
+export function aclSql(ctx: Ctx): string {
   const parts = [
     `SELECT 'rel:' || c.relkind::text AS what, n.nspname::text AS schema, c.relname::text AS name, NULL::text AS sub,
        pg_get_userbyid(c.relowner)::text AS owner, ${who}, 1 AS k, c.oid::int8 AS o, a.ord
@@ -63,7 +68,7 @@ async function readAcls(ctx: Ctx): Promise<AclRow[]> {
        6, d.oid::int8, a.ord
      FROM pg_default_acl d LEFT JOIN pg_namespace dn ON dn.oid = d.defaclnamespace ${explode('d.defaclacl')}`,
   ];
-  return rows<AclRow>(ctx, `${parts.join('\nUNION ALL\n')}\nORDER BY 10, 11, 12`);
+  return `${parts.join('\nUNION ALL\n')}\nORDER BY 10, 11, 12`;
 }
 
 const REL_CLASS: Readonly<Record<string, PrivClass>> = {

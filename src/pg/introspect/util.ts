@@ -17,10 +17,14 @@ export interface Ctx {
   readonly rels: string;
   /** nsps: SQL array literal of the oids of the user schemas (public included). */
   readonly nsps: string;
+  /** send: runs one catalog query, sharing a round trip with the others started at the same time (see batcher). */
+  readonly send?: (sql: string) => Promise<Record<string, unknown>[]>;
+  /** prefetched: queries started ahead of the reader that needs them, by SQL text (see prefetch). */
+  readonly prefetched?: Map<string, Promise<Record<string, unknown>[]>>;
 }
 
 /** loadUserNamespaces lists the oids of user schemas (public included) as an SQL oid[] literal. */
-export async function loadUserNamespaces(ctx: Pick<Ctx, 'db' | 'version' | 'unsupported'>): Promise<string> {
+export async function loadUserNamespaces(ctx: Pick<Ctx, 'db' | 'version' | 'unsupported' | 'send'>): Promise<string> {
   const list = await rows<{ oid: string }>(
     ctx as Ctx,
     `SELECT n.oid::text AS oid FROM pg_namespace n WHERE ${USER_NS}`,
@@ -29,7 +33,7 @@ export async function loadUserNamespaces(ctx: Pick<Ctx, 'db' | 'version' | 'unsu
 }
 
 /** loadUserRels lists the oids of user relations (user schemas, not schemaver's, not extension members) as an SQL oid[] literal. */
-export async function loadUserRels(ctx: Pick<Ctx, 'db' | 'version' | 'unsupported'>): Promise<string> {
+export async function loadUserRels(ctx: Pick<Ctx, 'db' | 'version' | 'unsupported' | 'send'>): Promise<string> {
   const list = await rows<{ oid: string }>(
     ctx as Ctx,
     `SELECT c.oid::text AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -44,7 +48,9 @@ export function inRels(ctx: Ctx, expr = 'c.oid'): string {
 }
 
 /** loadComments reads every comment on a user object (oid >= FirstNormalObjectId) in one query. */
-export async function loadComments(ctx: Pick<Ctx, 'db' | 'version' | 'unsupported'>): Promise<Map<string, string>> {
+export async function loadComments(
+  ctx: Pick<Ctx, 'db' | 'version' | 'unsupported' | 'send'>,
+): Promise<Map<string, string>> {
   const list = await rows<{ cat: string; oid: string; sub: number; text: string }>(
     ctx as Ctx,
     `SELECT d.classoid::regclass::text AS cat, d.objoid::text AS oid, d.objsubid AS sub, d.description AS text
@@ -287,6 +293,69 @@ export function groupBy<T, K extends string>(rows: readonly T[], key: (r: T) => 
  * several times faster than row-by-row transfer through PGlite's wire protocol on large catalogs.
  */
 export async function rows<T>(ctx: Ctx, sql: string): Promise<T[]> {
-  const r = await ctx.db.query<{ j: string }>(`SELECT coalesce(json_agg(q), '[]'::json)::text AS j FROM (${sql}) q`);
-  return JSON.parse(r[0]!.j) as T[];
+  const ahead = ctx.prefetched?.get(sql);
+  if (ahead) ctx.prefetched!.delete(sql);
+  const r = await (ahead ?? send(ctx, sql));
+  return JSON.parse(r[0]!['j'] as string) as T[];
+}
+
+/** send runs a catalog query wrapped as `rows` reads it (one text column `j`: the rows as a JSON array). */
+function send(ctx: Pick<Ctx, 'db' | 'send'>, sql: string): Promise<Record<string, unknown>[]> {
+  const wrapped = `SELECT coalesce(json_agg(q), '[]'::json)::text AS j FROM (${sql}) q`;
+  return ctx.send ? ctx.send(wrapped) : ctx.db.query(wrapped);
+}
+
+/** prefetch starts a catalog query now that a reader will run later with `rows(ctx, sql)`, so it joins this round trip. */
+export function prefetch(ctx: Ctx, sql: string): void {
+  const p = send(ctx, sql);
+  p.catch(() => {}); // a failure is reported to the reader that takes it (or nobody, when introspection stopped first)
+  ctx.prefetched?.set(sql, p);
+}
+
+interface Pending {
+  readonly sql: string;
+  readonly resolve: (rows: Record<string, unknown>[]) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/**
+ * batcher returns a `send` that gathers the queries started in one turn of the event loop and runs them in one
+ * round trip (Driver.batch). When the batch fails, each query runs again alone, so each gets its own answer or error.
+ */
+export function batcher(db: Driver): (sql: string) => Promise<Record<string, unknown>[]> {
+  let queue: Pending[] = [];
+  const flush = async (): Promise<void> => {
+    const q = queue;
+    queue = [];
+    if (q.length > 1 && db.batch) {
+      const all = await db.batch(q.map((p) => p.sql)).catch(() => undefined);
+      if (all) return q.forEach((p, i) => p.resolve(all[i]!));
+    }
+    for (const p of q) await db.query(p.sql).then(p.resolve, p.reject);
+  };
+  return (sql) =>
+    new Promise((resolve, reject) => {
+      if (queue.length === 0) setImmediate(() => void flush());
+      queue.push({ sql, resolve, reject });
+    });
+}
+
+/**
+ * concurrently runs catalog readers at the same time, so that their queries share round trips, each with its own
+ * unsupported-object sink; the sinks then join ctx's in the order given, as if the readers had run one after another.
+ * The first failure (in that order) is thrown.
+ */
+export async function concurrently<T extends readonly unknown[]>(
+  ctx: Ctx,
+  readers: { [K in keyof T]: (c: Ctx) => Promise<T[K]> },
+): Promise<T> {
+  const subs = readers.map((): Ctx => ({ ...ctx, unsupported: [] }));
+  const settled = await Promise.allSettled(readers.map((r, i) => r(subs[i]!)));
+  const out: unknown[] = [];
+  for (const [i, s] of settled.entries()) {
+    if (s.status === 'rejected') throw s.reason;
+    ctx.unsupported.push(...subs[i]!.unsupported);
+    out.push(s.value);
+  }
+  return out as unknown as T;
 }
