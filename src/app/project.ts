@@ -71,10 +71,13 @@ export async function loadWorking(root: string): Promise<LoadedRev> {
   // libpg_query's answers for the texts of the last schema validated: an edit that brings no new SQL text needs no parser
   const cache = existsSync(join(root, STORE_DIR, 'HEAD')) ? cacheDir(root) : undefined;
   const seed = cache ? readSqlMemo(cache) : undefined;
+  let kept: SqlMemo | undefined;
   const memo = cache
-    ? { ...(seed ? { seed } : {}), keep: (m: SqlMemo, fresh: number) => fresh > 0 && writeSqlMemo(cache, m, seed) }
+    ? { ...(seed ? { seed } : {}), keep: (m: SqlMemo, fresh: number) => void (fresh > 0 && (kept = m)) }
     : undefined;
   const declared = await checkedSchema(parseSchemaFiles(files), memo ? { memo } : {}); // exit 2 with every issue
+  // written only for a schema that passed: a command refusing bad input writes nothing (SPEC), the cache included
+  if (cache && kept) writeSqlMemo(cache, kept, seed);
   const schema = await normalized(root, declared);
   const hash = await schemaHashOf(schema);
   await rememberWorkingHash(root, files, hash);
