@@ -70,9 +70,10 @@ export function ownersSql(ctx: Ctx): string {
     `SELECT 'rel' AS what, n.nspname::text AS schema, c.relname::text AS name, NULL::text AS sub, ${who}
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN LATERAL (SELECT c.relowner) o(x)
        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND ${inRels(ctx)}`,
+    // p.oid >= 16384 (FirstNormalObjectId: every function made after initdb) scans an index range, not all of pg_proc
     `SELECT 'fn', n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid), ${who}
        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace CROSS JOIN LATERAL (SELECT p.proowner) o(x)
-       WHERE p.prokind IN ('f', 'p') AND ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}`,
+       WHERE p.oid >= 16384 AND p.prokind IN ('f', 'p') AND ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}`,
     `SELECT 'type', n.nspname::text, t.typname::text, NULL, ${who}
        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace CROSS JOIN LATERAL (SELECT t.typowner) o(x)
        WHERE t.typtype IN ('e', 'c', 'd') AND ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}`,

@@ -52,10 +52,11 @@ export function aclSql(ctx: Ctx): string {
      FROM pg_attribute att JOIN pg_class c ON c.oid = att.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        ${explode('att.attacl')}
      WHERE att.attacl IS NOT NULL AND att.attnum > 0 AND NOT att.attisdropped AND ${inRels(ctx)}`,
+    // p.oid >= 16384 (FirstNormalObjectId: every function made after initdb) scans an index range, not all of pg_proc
     `SELECT 'fn', n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid),
        pg_get_userbyid(p.proowner)::text, ${who}, 3, p.oid::int8, a.ord
      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace ${explode('p.proacl')}
-     WHERE p.proacl IS NOT NULL AND p.prokind IN ('f', 'p') AND ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}`,
+     WHERE p.oid >= 16384 AND p.proacl IS NOT NULL AND p.prokind IN ('f', 'p') AND ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}`,
     `SELECT 'type:' || t.typtype::text, n.nspname::text, t.typname::text, NULL, pg_get_userbyid(t.typowner)::text, ${who},
        4, t.oid::int8, a.ord
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace ${explode('t.typacl')}
