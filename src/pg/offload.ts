@@ -50,8 +50,9 @@ export interface WorkerReply {
   readonly result?: VerifyResult;
   /** target: the read-back a `target` request built (JSON). */
   readonly target?: string;
-  /** flushed: the answer to a `flush` request. */
+  /** flushed: the answer to a `flush` request; busy: the worker still restores its spare (terminate it, do not wait). */
   readonly flushed?: boolean;
+  readonly busy?: boolean;
   readonly error?: {
     message: string;
     /** code: a SchemaverError's code, or any error's `code` property (an errno name), taken as it came */
@@ -173,7 +174,7 @@ function inWorker(worker: Worker): Verifier {
   const waiting = new Map<
     number,
     {
-      resolve: (r: VerifyResult & { target?: string; flushed?: boolean }) => void;
+      resolve: (r: VerifyResult & { target?: string; flushed?: boolean; busy?: boolean }) => void;
       reject: (e: Error) => void;
       onProgress?: VerifyOptions['onProgress'];
     }
@@ -196,7 +197,7 @@ function inWorker(worker: Worker): Verifier {
     if (waiting.size === 0) worker.unref();
     if (reply.result) w.resolve(reply.result);
     else if (reply.target !== undefined) w.resolve({ ok: true, problems: [], ms: 0, target: reply.target });
-    else if (reply.flushed) w.resolve({ ok: true, problems: [], ms: 0, flushed: true });
+    else if (reply.flushed) w.resolve({ ok: true, problems: [], ms: 0, flushed: true, busy: Boolean(reply.busy) });
     else w.reject(rebuildError(reply.error));
   });
   worker.on('error', (e) => failAll(e));
@@ -207,7 +208,7 @@ function inWorker(worker: Worker): Verifier {
   const ask = (req: Omit<VerifyRequest, 'id'>, onProgress?: VerifyOptions['onProgress']) => {
     if (failure) return Promise.reject(failure);
     const id = next++;
-    return new Promise<VerifyResult & { target?: string; flushed?: boolean }>((resolve, reject) => {
+    return new Promise<VerifyResult & { target?: string; flushed?: boolean; busy?: boolean }>((resolve, reject) => {
       waiting.set(id, { resolve, reject, onProgress });
       worker.ref();
       worker.postMessage({ id, ...req } satisfies VerifyRequest);
@@ -241,9 +242,9 @@ function inWorker(worker: Worker): Verifier {
     },
     async close() {
       const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      const asked = !failure && (await ask({ flush: true }).then(() => true, () => false)); // prettier-ignore
+      const idle = !failure && (await ask({ flush: true }).then((r) => !r.busy, () => false)); // prettier-ignore
       failure ??= new Error('the verifier is closed');
-      return endWorker(worker, asked ? ended : undefined);
+      return endWorker(worker, idle ? ended : undefined);
     },
   };
 }

@@ -363,17 +363,22 @@ export function prepareSpare(key = '', image?: () => Promise<Uint8Array | undefi
 }
 
 /**
- * quiescePglite waits for the background work prewarmPglite and prepareSpare started (compiling PGlite's
- * WebAssembly, restoring the spare) and closes a spare nobody took. A verification worker does this before it is
- * terminated: Node 20 aborts the whole process (a native assertion in NodePlatform::ForIsolate) when a worker is
- * terminated while V8's background threads still compile for it.
+ * quiescePglite waits for PGlite's WebAssembly compile that prewarmPglite started and closes a spare nobody took when
+ * it is ready; true when nothing is left running, false when the spare is still being restored. A verification
+ * worker does this before it ends: Node 20 aborts the whole process (a native assertion in NodePlatform::ForIsolate)
+ * when a worker is torn down while V8's background threads still compile for it. A restore runs on the worker's own
+ * thread, so a worker still restoring may be terminated once the compile is over (waiting would cost its restore).
  */
-export async function quiescePglite(): Promise<void> {
+export async function quiescePglite(): Promise<boolean> {
   await wasmModule?.catch(() => undefined);
   const s = spare;
+  if (!s) return true;
+  const pending = Symbol('pending');
+  const db = await Promise.race([s.db.catch(() => undefined), Promise.resolve(pending)]);
+  if (db === pending) return false;
   spare = undefined;
-  const db = await s?.db.catch(() => undefined);
   await db?.close().catch(() => undefined);
+  return true;
 }
 
 /** takeSpare returns the spare database when it was restored from image `key` (and forgets it), else undefined. */

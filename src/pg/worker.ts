@@ -60,11 +60,12 @@ if (port) {
 async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
   try {
     if (req.flush) {
-      // close() asks this last: the thread then ends by itself, idle (see quiescePglite), not terminated mid-work
-      await quiescePglite();
+      // close() asks this last: idle (see quiescePglite), the thread ends by itself; still restoring its spare, it
+      // says so and is terminated, its compile over
+      const idle = await quiescePglite();
       await flushImages();
-      port.postMessage({ id: req.id, flushed: true } satisfies WorkerReply);
-      port.close();
+      port.postMessage({ id: req.id, flushed: true, ...(idle ? {} : { busy: true }) } satisfies WorkerReply);
+      if (idle) port.close();
       return;
     }
     if (req.target) {

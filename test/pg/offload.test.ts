@@ -59,14 +59,22 @@ describe('startVerifier (worker thread)', () => {
     }
   });
 
-  it('closed at once, while it still compiles PGlite and restores its spare, the worker ends by itself', async () => {
+  it('closed at once, while it still compiles PGlite, the worker ends by itself; still restoring, after the compile', async () => {
     // terminating a worker while V8 compiles for it can abort the whole process (a native assertion in Node 20):
-    // close() lets the background work settle and the thread end on its own instead
+    // close() lets the compile settle; with no spare to restore the thread then ends on its own
     for (const wait of [0, 50]) {
-      const v = startVerifier();
+      const v = startVerifier({ deferSpare: true });
       await new Promise((r) => setTimeout(r, wait));
       expect(await v.close()).toBe('ended');
     }
+    // a spare still being restored is not waited for (its compile is over), a restored one is closed
+    const restoring = startVerifier();
+    expect(['ended', 'terminated']).toContain(await restoring.close());
+    const used = startVerifier();
+    const to = withTable();
+    const plan = planMigration(emptySchema(), to);
+    expect((await used.verify(emptySchema(), to, renderUp(plan), renderDown(plan))).ok).toBe(true);
+    expect(await used.close()).toBe('ended');
   });
 
   it('proves an edge and reports a wrong one with a diff naming the object', async () => {
