@@ -294,7 +294,13 @@ async function normalizeByObject(
     else ((built = r.n.changed ?? {}), (unstable = Boolean(r.n.unstable)));
   }
   if (missing.size > 0 && !partial) {
-    const r = await normalizeNow(schema, slots, opts.build);
+    const identity = `${pgliteVersion}\0${codeIdentity()}`;
+    const narrow: Narrow = (cur, respelled) => {
+      const by = slotsByObject(cur);
+      const owners = new Set([...by].filter(([, m]) => [...m.keys()].some((k) => respelled.has(k))).map(([o]) => o));
+      return owners.size ? objectPlan(cur, by, identity).build(owners) : undefined;
+    };
+    const r = await normalizeNow(schema, slots, opts.build, narrow);
     if (r.n.failed) return r;
     built = r.n.changed ?? {};
     readback = r.readback;
@@ -332,6 +338,12 @@ export async function buildForProof(schema: Schema): Promise<Schema> {
   }
 }
 
+/**
+ * Narrow returns the partial schema that builds the objects owning `slots` in `cur` (with what they refer to), or
+ * undefined to build `cur` whole.
+ */
+type Narrow = (cur: Schema, slots: ReadonlySet<string>) => Schema | undefined;
+
 /** ROUNDS bounds the rebuilds: PostgreSQL's deparser is not always a fixpoint (`x IN ('a')` on varchar reads back as an array cast that reads back differently again), so a changed text is built once more until it stays. */
 const ROUNDS = 3;
 
@@ -340,22 +352,28 @@ async function normalizeNow(
   schema: Schema,
   slots: ReadonlyMap<string, unknown>,
   build?: (schema: Schema) => Promise<Schema>,
+  narrow?: Narrow,
 ): Promise<{ n: Normalized; readback?: Schema }> {
   const run = build ?? buildForProof;
   const changed: Record<string, unknown> = {};
   let readback: Schema | undefined;
+  let first: Schema | undefined; // the whole first build's read-back
   let cur = schema;
   let now = slots;
   let stable = false;
+  let last: ReadonlySet<string> = new Set();
   for (let round = 0; round < ROUNDS && !stable; round++) {
+    // a later round only checks that PostgreSQL keeps its own spelling: the objects it respelled, with what they need
+    const part = round > 0 && narrow ? narrow(cur, last) : undefined;
     let back: Schema;
     try {
-      back = await run(cur);
+      back = await run(part ?? cur).catch((e: unknown) => (part ? run(cur) : Promise.reject(e)));
     } catch (e) {
       if (round === 0) return { n: { failed: String((e as Error)?.message ?? e).slice(0, 500) } };
       stable = true; // PostgreSQL's own text of the last round did not build again: keep that round's text
       break; // (normalising it again fails too and keeps it: it is its own normal form)
     }
+    if (round === 0) first = back;
     const read = expressionSlots(back);
     const step: Record<string, unknown> = {};
     for (const [slot, v] of now) {
@@ -363,10 +381,17 @@ async function normalizeNow(
       if (pg !== undefined && !same(pg, v)) step[slot] = pg;
     }
     if (Object.keys(step).length === 0) {
-      readback = back;
+      // a narrowed round read back only part: the whole first build's read-back with the texts PostgreSQL keeps is
+      // `cur`'s read-back (they are what building `cur` reads back; nothing else changed)
+      if (!part) readback = back;
+      else if (first) {
+        const kept = expressionSlots(cur);
+        readback = mapExpressions(first, (slot, v) => (slot in changed && kept.has(slot) ? kept.get(slot) : v));
+      }
       stable = true;
       break;
     }
+    last = new Set(Object.keys(step));
     Object.assign(changed, step);
     cur = mapExpressions(cur, (slot, v) => (slot in step ? step[slot] : v));
     now = expressionSlots(cur);
