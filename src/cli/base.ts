@@ -5,8 +5,15 @@
 import { Command, Errors, Flags } from '@oclif/core';
 import { SchemaverError, envFromErrno, errorJson, formatIssue } from '../errors.js';
 import { redact, redactDeep, rememberProcessSecrets } from '../redact.js';
-import { paint } from './term.js';
+import { Progress, paint } from './term.js';
 import { didYouMean } from '../suggest.js';
+
+/** ProofReports: how a proving service reports to the terminal (see BaseCommand.proofReports). */
+export interface ProofReports {
+  readonly note: (line: string) => void;
+  readonly onProgress: (phase: string, done: number, total: number) => void;
+  readonly onProofEnd: () => void;
+}
 
 /** usageMessage folds oclif's multi-line parse errors ("The following errors occurred:\n  --x cannot also be provided when using --y") into one line. */
 export function usageMessage(text: string): string {
@@ -114,6 +121,19 @@ export abstract class BaseCommand extends Command {
   /** note writes a line to stderr for people (suppressed with --json); passwords are redacted. */
   protected note(text: string): void {
     if (!this.jsonEnabled()) process.stderr.write(redact(text) + '\n');
+  }
+
+  /**
+   * proofReports are the callbacks a service that proves an edge reports through (commit, revert): notes on stderr
+   * and a progress bar over the proof's statements, both silent with --json.
+   */
+  protected proofReports(): ProofReports {
+    const progress = new Progress('verifying:', this.jsonEnabled());
+    return {
+      note: (l) => this.note(l),
+      onProgress: (phase, done, total) => progress.tick(done, total, `statements (${phase})`),
+      onProofEnd: () => progress.done(),
+    };
   }
 
   /** init remembers the passwords of connection strings in the arguments and DATABASE_URL, so no output shows them. */

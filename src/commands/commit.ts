@@ -5,7 +5,6 @@ import { BaseCommand } from '../cli/base.js';
 import { SchemaverError } from '../errors.js';
 import type { CommitResult } from '../app/commit.js';
 import { commitWorking } from '../app/commit.js';
-import { Progress } from '../cli/term.js';
 import { renderCommit } from '../cli/commit.js';
 import { spareCore, startVerifier } from '../pg/offload.js';
 
@@ -84,7 +83,6 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
         ...(flags.up !== undefined ? { up: await readSql(this.root, flags.up) } : {}),
         ...(flags.down !== undefined ? { down: await readSql(this.root, flags.down) } : {}),
       };
-      const progress = new Progress('verifying:', this.jsonEnabled());
       const r = await commitWorking(this.root, {
         ...(flags.message !== undefined ? { message: flags.message } : {}),
         amend: flags.amend,
@@ -94,9 +92,7 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
         hand,
         ...(verifier ? { verifier } : {}),
         ...(helper ? { helper } : {}),
-        note: (l) => this.note(l),
-        onProgress: (phase, done, total) => progress.tick(done, total, `statements (${phase})`),
-        onProofEnd: () => progress.done(),
+        ...this.proofReports(),
       });
       this.print(renderCommit(r));
       return r.result;

@@ -1,7 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base.js';
 import { renderCommit } from '../cli/commit.js';
-import { Progress } from '../cli/term.js';
 import type { CommitResult } from '../app/commit.js';
 import { revertCommit } from '../app/revert.js';
 import { startVerifier } from '../pg/offload.js';
@@ -33,14 +32,11 @@ export default class Revert extends BaseCommand {
     const { args, flags } = await this.parse(Revert);
     const verifier = flags.verify ? startVerifier({ deferSpare: true }) : undefined;
     try {
-      const progress = new Progress('verifying:', this.jsonEnabled());
       const r = await revertCommit(this.root, args.rev, {
         ...(flags.message !== undefined ? { message: flags.message } : {}),
         allowDestructive: flags['allow-destructive'],
         ...(verifier ? { verifier } : {}),
-        note: (l) => this.note(l),
-        onProgress: (phase, done, total) => progress.tick(done, total, `statements (${phase})`),
-        onProofEnd: () => progress.done(),
+        ...this.proofReports(),
       });
       this.print(renderCommit(r));
       return r.result;
