@@ -202,6 +202,11 @@ function checkDirection(command: 'upgrade' | 'downgrade', edges: readonly PathEd
   }
 }
 
+/** scriptOf is the deploy script of a prepared path from the recorded commit `from` (the run and `--sql` alike). */
+function scriptOf(from: string, p: Awaited<ReturnType<typeof prepare>>, version: string): DeployScript {
+  return buildScript({ from, fromHash: p.fromHash, to: p.target, toHash: p.targetHash, edges: p.edges, version });
+}
+
 /** prepare reads the graph, resolves the target and plans the path and its hazards. */
 export async function prepare(
   ctx: DeployContext,
@@ -350,14 +355,7 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
     refuseHazards(p.flags, Boolean(req.allowDestructive), req.command);
     await requireRoles(db, ctx.store, p.edges, label, req.command);
     if (p.way?.kind === 'direct') ctx.onProgress?.(`${req.command}: ${p.way.reason}`);
-    const script = buildScript({
-      from,
-      fromHash: p.fromHash,
-      to: p.target,
-      toHash: p.targetHash,
-      edges: p.edges,
-      version,
-    });
+    const script = scriptOf(from, p, version);
     run.script = script;
     const ms = await runUnits(db, ctx, req.command, script, run);
     await db.exec('COMMIT');
@@ -382,14 +380,7 @@ async function offlineScript(
   const p = await prepare(ctx, req, from, recorded.hash);
   if (p.flags.irreversible.length)
     refuseHazards({ destructive: [], irreversible: p.flags.irreversible }, true, req.command);
-  const script = buildScript({
-    from,
-    fromHash: p.fromHash,
-    to: p.target,
-    toHash: p.targetHash,
-    edges: p.edges,
-    version,
-  });
+  const script = scriptOf(from, p, version);
   let sql = renderScript(script, {
     command: req.command,
     version,
