@@ -7,11 +7,10 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hasStackTrace, type CliResult, type Project } from '../helpers/cli.js';
 import { inProcessProject } from '../helpers/inproc.js';
-import { createDatabase, serverAvailable } from '../helpers/server.js';
+import { createDatabase, queryServer, serverAvailable } from '../helpers/server.js';
 import { splitStatements } from '../../src/sql/split.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 });
@@ -60,14 +59,8 @@ function payloadOnlyInComments(script: string): void {
   for (const s of splitStatements(script)) expect(s.sql).not.toMatch(/^DROP TABLE victim/i);
 }
 
-async function sql<T = Record<string, unknown>>(text: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text)).rows as T[];
-  } finally {
-    await c.end();
-  }
+function sql<T = Record<string, unknown>>(text: string): Promise<T[]> {
+  return queryServer<T>(url, text);
 }
 
 async function victimAlive(): Promise<boolean> {

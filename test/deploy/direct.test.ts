@@ -7,10 +7,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { createDatabase, serverAvailable } from '../helpers/server.js';
+import { createDatabase, queryServer, serverAvailable } from '../helpers/server.js';
 
 const yaml = (type: string, extra = '') =>
   `tables:\n  notes:\n    columns:\n      id: { type: bigint, primary_key: true }\n      body: ${type}\n${extra}`;
@@ -20,15 +19,7 @@ const up = await serverAvailable();
 describe.skipIf(!up)('upgrade across branches keeps what both endpoints keep', () => {
   let dir: string;
   let db: { url: string; drop: () => Promise<void> };
-  const q = async (text: string) => {
-    const c = new pg.Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      return (await c.query(text)).rows as Record<string, unknown>[];
-    } finally {
-      await c.end();
-    }
-  };
+  const q = (text: string) => queryServer(db.url, text);
   const ok = async (args: string[]) => {
     const r = await runCli(dir, args);
     expect(r.code, r.stdout + r.stderr).toBe(0);

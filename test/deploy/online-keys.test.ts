@@ -7,10 +7,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { createDatabase, serverAvailable } from '../helpers/server.js';
+import { createDatabase, queryServer, serverAvailable } from '../helpers/server.js';
 
 const V1 = `tables:
   accounts:
@@ -32,15 +31,7 @@ const up = await serverAvailable();
 describe.skipIf(!up)('upgrade --online: keys through USING INDEX, a rewrite kept, on the server', () => {
   let dir: string;
   const dbs: { url: string; drop: () => Promise<void> }[] = [];
-  const sql = async <T = Record<string, unknown>>(url: string, text: string): Promise<T[]> => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      return (await c.query(text)).rows as T[];
-    } finally {
-      await c.end();
-    }
-  };
+  const sql = queryServer;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sv-online-keys-'));
     expect((await runCli(dir, ['init'])).code).toBe(0);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { createDatabase, serverAvailable } from '../helpers/server.js';
+import { createDatabase, queryServer, serverAvailable } from '../helpers/server.js';
 
 const ROWS = Number(process.env.SCHEMAVER_TRAFFIC_ROWS ?? 200_000);
 const LOCK_TIMEOUT_MS = 1000;
@@ -58,15 +58,7 @@ const up = await serverAvailable();
 describe.skipIf(!up)(`an online plan under a concurrent writer (${ROWS} rows)`, () => {
   let dir: string;
   const dbs: { url: string; drop: () => Promise<void> }[] = [];
-  const q = async (url: string, text: string) => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      return (await c.query(text)).rows as Record<string, unknown>[];
-    } finally {
-      await c.end();
-    }
-  };
+  const q = (url: string, text: string) => queryServer(url, text);
   const populated = async () => {
     const d = await createDatabase('sv_traffic');
     dbs.push(d);

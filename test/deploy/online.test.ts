@@ -12,7 +12,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/inproc.js';
-import { createDatabase, serverAvailable } from '../helpers/server.js';
+import { createDatabase, queryServer, serverAvailable } from '../helpers/server.js';
 
 const V1 = `tables:
   teams:
@@ -48,15 +48,7 @@ describe.skipIf(!up)('upgrade --online on the server', () => {
     dbs.push(d);
     return d.url;
   };
-  const sql = async <T = Record<string, unknown>>(url: string, text: string): Promise<T[]> => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      return (await c.query(text)).rows as T[];
-    } finally {
-      await c.end();
-    }
-  };
+  const sql = queryServer;
   /** atV1 deploys V1 and fills it: 2 teams, 1,000 users (one pointing at a missing team when `bad`). */
   const atV1 = async (bad = false) => {
     const url = await fresh();

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { hasStackTrace, type Project } from '../helpers/cli.js';
 import { inProcessProject } from '../helpers/inproc.js';
-import { createDatabase, serverAvailable } from '../helpers/server.js';
+import { createDatabase, queryServer, serverAvailable } from '../helpers/server.js';
 
 const ROLE = `sv_adopt_reader_${process.pid}`;
 const SECRET = 'hunter2-never-printed';
@@ -39,15 +39,7 @@ const has = await serverAvailable();
 describe.skipIf(!has)('adopting a database with objects beyond tables (server)', () => {
   let db: { url: string; drop: () => Promise<void> };
   let p: Project;
-  const sql = async (text: string) => {
-    const c = new pg.Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      return (await c.query(text)).rows;
-    } finally {
-      await c.end();
-    }
-  };
+  const sql = (text: string) => queryServer(db.url, text);
 
   beforeAll(async () => {
     db = await createDatabase('sv_adopt');

@@ -5,22 +5,13 @@
  * checked; a grant to a role the server lacks stops `upgrade` with error[missing-role] before anything runs.
  * Build first (`npx tsc -p .`).
  */
-import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { inProcessProject } from '../helpers/inproc.js';
-import { createDatabase, createRole, serverAvailable } from '../helpers/server.js';
+import { createDatabase, createRole, queryServer, serverAvailable } from '../helpers/server.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
-async function sql<T = Record<string, unknown>>(url: string, text: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
+const sql = queryServer;
 
 describe('privileges on the server', async () => {
   const up = await serverAvailable();

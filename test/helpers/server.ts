@@ -17,6 +17,17 @@ export function withDatabase(base: string, name: string): string {
   return u.toString();
 }
 
+/** queryServer runs `text` on its own connection to `url` and returns the rows (a test's one-off look at the server). */
+export async function queryServer<T = Record<string, unknown>>(url: string, text: string): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
 let available: boolean | undefined;
 
 /** serverAvailable tells whether the test server answers; under CI it throws when it does not. */
