@@ -4,11 +4,9 @@
  * rows break it, the step fails, PostgreSQL leaves an INVALID index behind, and the rerun (rows fixed) drops that
  * leftover, builds it again and finishes. int -> bigint runs as it is (no online form), in a step of its own.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { onlineProject, runCli } from '../helpers/cli.js';
 import { createDatabase, queryServer, serverAvailable } from '../helpers/server.js';
 
 const V1 = `tables:
@@ -33,13 +31,7 @@ describe.skipIf(!up)('upgrade --online: keys through USING INDEX, a rewrite kept
   const dbs: { url: string; drop: () => Promise<void> }[] = [];
   const sql = queryServer;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sv-online-keys-'));
-    expect((await runCli(dir, ['init'])).code).toBe(0);
-    writeFileSync(join(dir, 'schema', 'schema.yaml'), V1);
-    expect((await runCli(dir, ['commit', '-m', 'v1'])).code).toBe(0);
-    writeFileSync(join(dir, 'schema', 'schema.yaml'), V2);
-    const c = await runCli(dir, ['commit', '-m', 'v2', '--online']);
-    expect(c.code, c.stderr).toBe(0);
+    dir = await onlineProject('sv-online-keys-', V1, V2, runCli);
   }, 300_000);
   afterAll(async () => {
     for (const d of dbs) await d.drop();

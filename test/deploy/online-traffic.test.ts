@@ -5,12 +5,11 @@
  * with the same writer, as the reference measured in the same run. 200,000 rows by default (the machine is small
  * and shared); SCHEMAVER_TRAFFIC_ROWS=1000000 for the issue's size.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { onlineProject, runCli } from '../helpers/cli.js';
 import { createDatabase, queryServer, serverAvailable } from '../helpers/server.js';
 
 const ROWS = Number(process.env.SCHEMAVER_TRAFFIC_ROWS ?? 200_000);
@@ -71,13 +70,7 @@ describe.skipIf(!up)(`an online plan under a concurrent writer (${ROWS} rows)`, 
     return d.url;
   };
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sv-traffic-'));
-    expect((await runCli(dir, ['init'])).code).toBe(0);
-    writeFileSync(join(dir, 'schema', 'schema.yaml'), V1);
-    expect((await runCli(dir, ['commit', '-m', 'v1'])).code).toBe(0);
-    writeFileSync(join(dir, 'schema', 'schema.yaml'), V2);
-    const c = await runCli(dir, ['commit', '-m', 'v2', '--online']);
-    expect(c.code, c.stderr).toBe(0);
+    dir = await onlineProject('sv-traffic-', V1, V2, runCli);
     writeFileSync(
       join(dir, 'schemaver.yaml'),
       `online: { lock_timeout: ${LOCK_TIMEOUT_MS}ms, statement_timeout: 30s, retries: 5 }\n`,

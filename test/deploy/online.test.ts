@@ -5,12 +5,11 @@
  * script doing the same.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { onlineProject, runCli } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/inproc.js';
 import { createDatabase, queryServer, serverAvailable } from '../helpers/server.js';
 
@@ -62,13 +61,7 @@ describe.skipIf(!up)('upgrade --online on the server', () => {
     return url;
   };
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sv-online-'));
-    expect((await runInProcess(dir, ['init'])).code).toBe(0);
-    writeFileSync(join(dir, 'schema', 'schema.yaml'), V1);
-    expect((await runInProcess(dir, ['commit', '-m', 'v1'])).code).toBe(0);
-    writeFileSync(join(dir, 'schema', 'schema.yaml'), V2);
-    const c = await runInProcess(dir, ['commit', '-m', 'v2', '--online']);
-    expect(c.code, c.stderr).toBe(0);
+    dir = await onlineProject('sv-online-', V1, V2, runInProcess);
   }, 300_000);
   afterAll(async () => {
     for (const d of dbs) await d.drop();

@@ -92,6 +92,30 @@ export function tempProject(prefix = 'sv-cli-'): Project {
   };
 }
 
+/**
+ * onlineProject makes a project in a new temporary directory whose HEAD~1 is `v1` and HEAD `v2`, committed with
+ * `--online` (the online deploy tests' fixture), running the CLI through `run`; any failing command throws.
+ */
+export async function onlineProject(
+  prefix: string,
+  v1: string,
+  v2: string,
+  run: (cwd: string, args: readonly string[]) => Promise<CliResult>,
+): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const steps: [readonly string[], string | undefined][] = [
+    [['init'], undefined],
+    [['commit', '-m', 'v1'], v1],
+    [['commit', '-m', 'v2', '--online'], v2],
+  ];
+  for (const [args, schema] of steps) {
+    if (schema !== undefined) writeFileSync(join(dir, 'schema', 'schema.yaml'), schema);
+    const r = await run(dir, args);
+    if (r.code !== 0) throw new Error(`schemaver ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  }
+  return dir;
+}
+
 /** expectNoStack fails when output contains a JavaScript stack trace. */
 export function hasStackTrace(text: string): boolean {
   return /\n\s+at .+\(.+:\d+:\d+\)/.test(text) || /\n\s+at file:\/\//.test(text);
