@@ -63,21 +63,24 @@ export function locateObject(schema: Schema, object: string): string[] {
  * running the hook again) starts no PGlite for it.
  */
 export async function buildConflicts(schema: Schema, cacheDir?: string): Promise<Conflict[]> {
-  // a read-back on record was built with the roles and tablespaces the schema names, which this build lacks
-  const { rolesOf, tablespacesOf } = await import('../pg/build.js'); // lazy, as the normaliser loads it
-  const sameBuild = rolesOf(schema).length === 0 && tablespacesOf(schema).length === 0;
-  const hash = cacheDir && sameBuild ? schemaHash(schema) : undefined;
+  const hash = cacheDir ? schemaHash(schema) : undefined;
   if (cacheDir && hash && (await knownToBuild(cacheDir, hash))) return [];
   const found = await buildNow(schema);
   if (cacheDir && hash && found.length === 0) await recordBuilds(cacheDir, hash);
   return found;
 }
 
-/** buildNow is buildConflicts' build in a fresh PGlite. */
+/**
+ * buildNow is buildConflicts' build in a fresh PGlite, with the roles and tablespaces the schema names created
+ * first, as every proof creates them: they are cluster objects no schema creates, so their absence is never a
+ * conflict (a grant or policy to `app_reader` would otherwise fail to build on every merge).
+ */
 async function buildNow(schema: Schema): Promise<Conflict[]> {
+  const { ensureRoles, extensionNames } = await import('../pg/build.js'); // lazy, as the normaliser loads it
   const plan = planMigration(emptySchema(), schema);
-  const db = await freshPglite({ extensions: Object.keys(schema.extensions) });
+  const db = await freshPglite({ extensions: extensionNames(schema) });
   try {
+    await ensureRoles(db, schema);
     for (const step of plan.steps) {
       for (const sql of step.sql) {
         try {
