@@ -5,6 +5,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import v8 from 'node:v8';
+
+/**
+ * baselineWasmOnly keeps V8 from re-compiling hot WebAssembly functions (PGlite's, libpg_query's) with its optimizing
+ * compiler (TurboFan) in the background: for the seconds of PostgreSQL a command runs, that tier-up costs more CPU
+ * than it saves, and on two cores it competes with the proof itself (measured in CPU time across threads: a verified
+ * 5-table commit 5.1 s with it, 3.1 s without; building, reading back and dropping 1000 tables 10.4 vs 8.3 s); for
+ * libpg_query, `plan`'s lint of a 465-statement script costs about 30 ms less CPU. V8 flags are process-wide and this
+ * one is read when a function is first compiled (lazily, on its first call), so it is set before either module
+ * compiles (pg/pglite.ts when it loads, validate/sqlparse.ts before it loads libpg_query). SCHEMAVER_WASM_TIERUP=1
+ * keeps V8's default.
+ */
+export function baselineWasmOnly(): void {
+  if (process.env.SCHEMAVER_WASM_TIERUP === '1') return;
+  v8.setFlagsFromString('--liftoff-only');
+}
 
 /** LockStamp is what a lock file says about its holder. */
 export interface LockStamp {

@@ -11,7 +11,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { SchemaverError } from '../errors.js';
 import { parseExclude, type ExcludeRule } from '../model/exclude.js';
 
@@ -33,6 +32,7 @@ async function readConfig(root: string): Promise<Record<string, unknown>> {
   const file = join(root, CONFIG_FILE);
   if (!existsSync(file)) return {};
   let doc: unknown;
+  const { parse } = await import('yaml'); // only for a project that has the file
   try {
     doc = parse(await readFile(file, 'utf8'));
   } catch (e) {

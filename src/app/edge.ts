@@ -12,12 +12,11 @@ import { schemaHash } from '../canon/index.js';
 import { findRenames } from '../diff/renames.js';
 import { planMigration, renderDown, renderUp, summarizeSteps, type MigrationPlan } from '../plan/index.js';
 import { onlinePlan, renderOnline } from '../plan/online.js';
-import { proveEdges, type EdgeJob } from '../pg/prove.js';
+import type { EdgeJob } from '../pg/prove.js';
 import type { Verifier } from '../pg/offload.js';
 import type { VerifyResult } from '../pg/verify.js';
 import type { SourceFile } from '../parse/index.js';
 import { withColumnLoc } from './locate.js';
-import { proofFailure } from '../pg/failure.js';
 
 /** EdgeEnd is one end of an edge: a commit's schema (`id` '' for nothing) and its hash when known. */
 export interface EdgeEnd {
@@ -156,6 +155,8 @@ export async function proveEdgesOf(
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     },
   }));
+  // PGlite's side (the prover, its worker and caches) loads only for a command that proves: `plan` never does
+  const { proveEdges } = await import('../pg/prove.js');
   return proveEdges(jobs, {
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
     ...(opts.started ? { started: opts.started } : {}),
@@ -176,6 +177,7 @@ export async function refuseFailedProofs(
   for (const [i, e] of edges.entries()) {
     const res = proofs[i];
     if (!res || res.ok) continue;
+    const { proofFailure } = await import('../pg/failure.js');
     throw await proofFailure(res, files ? { schema: e.to, files } : { schema: e.to }, {
       handEdited: e.handEdited,
       ...(e.parent ? { from: short(e.parent) } : {}),

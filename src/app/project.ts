@@ -115,15 +115,11 @@ export async function loadRev(root: string, rev: string, store?: Store): Promise
   if (isWorking(rev)) return loadWorking(root);
   const s: Store = store ?? (await openStore(root));
   const id = await s.resolve(rev);
-  const snap = await s.readSnapshot(id);
-  return {
-    rev,
-    id,
-    info: snap,
-    schema: snap.schema,
-    hash: snap.schemaHash || schemaHash(snap.schema),
-    files: snap.files,
-  };
+  // the commit, its files and its model: not its migrations (Store.readSnapshot), which no comparison reads
+  const info = await s.readCommit(id);
+  const files = await s.readFiles(id);
+  const schema = await s.readSchema(id, files);
+  return { rev, id, info, schema, hash: info.schemaHash || schemaHash(schema), files };
 }
 
 /** loadRevOrEmpty is loadRev, except that `HEAD` before the first commit is the empty schema (what `diff`/`plan` compare against). */

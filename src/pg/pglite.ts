@@ -7,11 +7,11 @@
 import { mkdir, readFile, rename, writeFile, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import v8 from 'node:v8';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { PGlite, Extension, PGliteOptions } from '@electric-sql/pglite';
 import { SchemaverError, envFailure } from '../errors.js';
+import { baselineWasmOnly } from '../proc.js';
 import { pinSettings } from './settings.js';
 import { type Driver, batchResults, batchScript } from './driver.js';
 
@@ -112,18 +112,7 @@ let imagePending: Promise<Uint8Array> | undefined;
 /** imageStats records how the last fresh database was obtained (for benchmarks and reports). */
 export const imageStats = { source: '' as '' | 'memory' | 'disk' | 'initdb', initdbMs: 0, restoreMs: 0, restores: 0 };
 
-/**
- * baselineWasmOnly keeps V8 from re-compiling PGlite's hot WebAssembly functions with its optimizing compiler
- * (TurboFan) in the background: for the seconds of PostgreSQL a command runs, that tier-up costs more CPU than it
- * saves, and on two cores it competes with the proof itself (measured in CPU time across threads: a verified
- * 5-table commit 5.1 s with it, 3.1 s without; building, reading back and dropping 1000 tables 10.4 vs 8.3 s).
- * V8 flags are process-wide and this one is read when a function is first compiled (lazily, on its first call),
- * so it is set when this module loads, before PGlite compiles. SCHEMAVER_WASM_TIERUP=1 keeps V8's default.
- */
-export function baselineWasmOnly(): void {
-  if (process.env.SCHEMAVER_WASM_TIERUP === '1') return;
-  v8.setFlagsFromString('--liftoff-only');
-}
+// PGlite's WebAssembly compiles on V8's baseline tier only (proc.ts baselineWasmOnly), set before PGlite compiles
 baselineWasmOnly();
 
 async function loadPgliteModule(): Promise<typeof import('@electric-sql/pglite')> {

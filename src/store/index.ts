@@ -87,8 +87,11 @@ export interface Store {
   writeState(name: string, value: string | undefined): Promise<void>;
   /** withLock runs fn holding the store's exclusive lock (fails cleanly with exit 3 if another writer holds it). */
   withLock<T>(fn: () => Promise<T>): Promise<T>;
-  /** readSchema returns the model a commit stored, without its files and migrations (cheapest full model read). */
-  readSchema(id: string): Promise<Schema>;
+  /**
+   * readSchema returns the model a commit stored, without its files and migrations (cheapest full model read; one
+   * parse per open store). `files`: the commit's files when already read (a store older than snapshot.json parses them).
+   */
+  readSchema(id: string, files?: readonly SourceFile[]): Promise<Schema>;
   /** readFiles returns the `schema/**` files of a commit, byte for byte, sorted by path (cheaper than readSnapshot). */
   readFiles(id: string): Promise<SourceFile[]>;
   /** schemaFileIds lists `schema/**` of a commit as path -> git blob id without reading blobs (for dirty checks). */

@@ -4,7 +4,7 @@
  * snapshot and history that Store.head() runs. GitStore (./repo.ts) delegates its reads here.
  */
 import { SchemaverError, invalidSchema } from '../errors.js';
-import { parseSchemaFiles, type SourceFile } from '../parse/index.js';
+import type { SourceFile } from '../parse/index.js';
 import type { Migration } from '../model/plan.js';
 import type { Schema } from '../model/types.js';
 import type { CommitInfo } from './index.js';
@@ -17,6 +17,8 @@ export class SnapshotReader {
   private readonly commits = new Map<string, ParsedCommit>();
   private readonly trees = new Map<string, TreeEntry[]>();
   private readonly infos = new Map<string, CommitInfo>();
+  /** schemas: the snapshot models read (a commit's snapshot never changes; `plan A B` reads A's twice). */
+  private readonly schemas = new Map<string, Schema>();
   /** checked holds the commits whose snapshot and history checkObjects found sound. */
   readonly checked = new Set<string>();
 
@@ -186,17 +188,23 @@ export class SnapshotReader {
 
   /** readSchema returns the model a commit stored (snapshot.json), or parses its files when it has none (old stores). */
   async readSchema(id: string, files?: readonly SourceFile[]): Promise<Schema> {
+    const hit = this.schemas.get(id);
+    if (hit) return hit;
     const stored = this.readText(id, SNAPSHOT_FILE);
     if (stored !== undefined) {
       const schema = parseJson<Schema>(stored, id, SNAPSHOT_FILE);
-      if (schema && schema.kind === 'schema') return schema;
+      if (schema && schema.kind === 'schema') {
+        this.schemas.set(id, schema);
+        return schema;
+      }
       throw corruptStore(`${SNAPSHOT_FILE} of commit ${id.slice(0, 7)} is not a schema model`, {
         commit: id,
         path: SNAPSHOT_FILE,
         problem: 'unparseable',
       });
     }
-    // only for stores written before snapshot.json
+    // only for stores written before snapshot.json (so the YAML parser loads for them alone)
+    const { parseSchemaFiles } = await import('../parse/index.js');
     const parsed = parseSchemaFiles(files ?? (await this.readFiles(id)));
     if (!parsed.schema) {
       const err = invalidSchema(parsed.issues);

@@ -3,6 +3,8 @@
  * so commands whose schema holds no SQL text never load it. Parse trees are plain JSON; walk them with `walk`.
  */
 
+import { baselineWasmOnly } from '../proc.js';
+
 /** PgNode is a node of a libpg_query parse tree: `{ NodeType: { ...fields } }`, arrays and scalars. */
 export type PgNode = unknown;
 
@@ -24,6 +26,7 @@ let loading: Promise<LibPgQuery> | undefined;
 export async function loadSqlParser(): Promise<void> {
   if (lib) return;
   loading ??= (async () => {
+    baselineWasmOnly(); // as for PGlite: no optimizing tier-up for the seconds a command parses
     const m = (await import('libpg-query')) as unknown as LibPgQuery;
     await m.loadModule();
     return m;

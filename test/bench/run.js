@@ -14,7 +14,7 @@ const dist = (p) => import(join(root, 'dist', p));
 const TABLES = Number(process.env.BENCH_TABLES ?? 1000);
 const results = [];
 // The references ("PGlite's own time", in this process) run PGlite as it runs by default (V8 tiers its hot
-// WebAssembly up); the CLI runs as it ships (src/pg/pglite.ts baselineWasmOnly). Set before dist/ loads.
+// WebAssembly up); the CLI runs as it ships (src/proc.ts baselineWasmOnly). Set before dist/ loads.
 const cliEnv = { ...process.env, NO_COLOR: '1' };
 process.env.SCHEMAVER_WASM_TIERUP = '1';
 
