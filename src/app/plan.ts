@@ -11,7 +11,8 @@ import { excludeRules, onlineSettings } from './config.js';
 import { downSteps } from '../plan/hazards.js';
 import { prepareEdge } from './edge.js';
 import { isOnlineScript } from '../sql/online.js';
-import { lintScript, type Finding } from '../lint/index.js';
+import type { Finding } from '../lint/index.js';
+import { startLint, type LintJob } from '../lint/offload.js';
 import { loadRevOrEmpty, openProject, type LoadedRev } from './project.js';
 
 /** PlanStepJson is one step as `plan --json` prints it. */
@@ -54,6 +55,22 @@ export async function planRevisions(
   b: string,
   opts: { down: boolean; exclude?: readonly string[]; online?: boolean },
 ): Promise<PlanResult> {
+  // the linter's parser loads and warms on another thread while this one reads and plans
+  const linting = startLint();
+  try {
+    return await planWith(linting, start, a, b, opts);
+  } finally {
+    linting.close();
+  }
+}
+
+async function planWith(
+  linting: LintJob,
+  start: string,
+  a: string,
+  b: string,
+  opts: { down: boolean; exclude?: readonly string[]; online?: boolean },
+): Promise<PlanResult> {
   const down = opts.down;
   const { root, store } = await openProject(start);
   const rules = await excludeRules(root, opts.exclude ?? []);
@@ -77,7 +94,7 @@ export async function planRevisions(
   }));
   const sql = down ? edge.migration.down : edge.migration.up;
   return {
-    hazards: await lintScript(sql),
+    hazards: await linting.lint(sql),
     from: side(from),
     to: side(to),
     direction: down ? 'down' : 'up',

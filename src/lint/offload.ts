@@ -1,0 +1,73 @@
+/**
+ * Linting off the command's thread. Most of what `lintScript` costs in a fresh process is libpg_query itself: its
+ * 1.7 MB of WebAssembly loaded, then compiled function by function as the parser first reaches each part of the
+ * grammar (measured on the 465-statement plan of the 1000-table bench pair: about 110 ms of CPU, of which parsing the
+ * statements once warm is 6 ms). `startLint` starts a worker that loads the parser and warms it on statements shaped
+ * like the planner's while the command reads and plans; `lint` then costs the command's thread only the message
+ * round trip. Without a second core, or without the built worker (tests running sources), `lint` runs here.
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { lintScript, type Finding } from './index.js';
+
+/** LintJob lints one script: on the worker startLint started, or on this thread. */
+export interface LintJob {
+  /** inWorker: a worker lints (false on this thread, and once an answer had to come from this thread). */
+  readonly inWorker: boolean;
+  /** lint returns lintScript's findings for `script` (this thread's lintScript when the worker fails). */
+  lint(script: string): Promise<Finding[]>;
+  /** close ends the worker (lint and an error both end it; a command that stops early calls it). */
+  close(): void;
+}
+
+/** LintReply is the worker's answer: the findings, or the message of what it threw. */
+export interface LintReply {
+  readonly findings?: Finding[];
+  readonly error?: string;
+}
+
+/** startLint starts the worker that lints the script the command will give it (see the module comment). */
+export function startLint(): LintJob {
+  const file = fileURLToPath(new URL('./worker.js', import.meta.url));
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  if (cores < 2 || !import.meta.url.endsWith('.js') || !existsSync(file) || process.env.SCHEMAVER_NO_WORKER === '1')
+    return { inWorker: false, lint: lintScript, close() {} };
+  let worker: Worker | undefined;
+  try {
+    worker = new Worker(file);
+  } catch {
+    return { inWorker: false, lint: lintScript, close() {} };
+  }
+  worker.unref(); // never what keeps the process alive
+  const w = worker;
+  const failed = new Promise<undefined>((resolve) => {
+    w.once('error', () => resolve(undefined));
+    w.once('exit', () => resolve(undefined));
+  });
+  const close = () => void w.terminate().catch(() => undefined);
+  let inWorker = true;
+  return {
+    get inWorker() {
+      return inWorker;
+    },
+    async lint(script) {
+      const reply = new Promise<LintReply>((resolve) => w.once('message', resolve));
+      let r: LintReply | undefined;
+      try {
+        w.ref(); // awaited now: the answer keeps the process alive
+        w.postMessage(script);
+        r = await Promise.race([reply, failed]);
+      } catch {
+        r = undefined;
+      }
+      close();
+      if (r?.findings) return r.findings;
+      // the worker failed (or answered an error): this thread's own run gives the findings or the error
+      inWorker = false;
+      return lintScript(script);
+    },
+    close,
+  };
+}
