@@ -6,7 +6,7 @@
 import { SchemaverError, negative } from '../errors.js';
 import type { StepSummary } from '../model/plan.js';
 import { emptySchema } from '../model/types.js';
-import { cacheDir, schemaHashOf, type Store } from '../store/index.js';
+import { cacheDir, schemaHashOf, type PreparedCommit, type Store } from '../store/index.js';
 import { amendedSql, edgeBase } from '../history/amend.js';
 import type { Verifier } from '../pg/offload.js';
 import type { VerifyResult } from '../pg/verify.js';
@@ -98,6 +98,8 @@ interface CommitEdge {
   readonly edges: PreparedEdge[];
   /** helper: the second verifier, when the edge is small enough to split its proof (prove.ts: splitTarget). */
   readonly helper: Verifier | undefined;
+  /** confirmed: schema/ was loaded early (loadWorking): whether its normalisation kept `working.schema`. */
+  readonly confirmed?: Promise<boolean>;
 }
 
 /** commitWorking commits schema/ under the store lock: refuses what it must (exit 1/2), proves, then writes. */
@@ -112,35 +114,15 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
         exit: 2,
       });
     }
-    const c = await commitEdge(root, store, req);
-    if (req.verifier)
-      req.note?.(`verifying the migration from ${c.head ? shortId(c.head.id) : 'nothing'} in PGlite...`);
-    // The proof runs on the worker thread while this one prepares the commit's objects
-    // a small edge's target side runs on a second worker (prove.ts: splitTarget)
-    const proof =
-      req.verifier && !c.textOnly
-        ? proveEdgesOf(c.edges, {
-            cacheDir: cacheDir(root),
-            started: req.verifier,
-            ...(c.helper ? { helper: c.helper } : {}),
-            ...(req.onProgress ? { onProgress: req.onProgress } : {}),
-          })
-        : undefined;
-    proof?.catch(() => undefined); // awaited below; this only keeps an early throw here from leaving it unhandled
-    const prepared = await store
-      .prepareCommit({
-        message: c.message,
-        parents: c.head ? [c.head.id] : [],
-        ...(c.amended ? { replaces: c.amended } : {}),
-        schema: c.working.schema,
-        files: c.working.files,
-        migrations: [c.edge.migration],
-      })
-      .catch((e: unknown) => {
-        req.onProofEnd?.(); // the error starts on a clean line
-        throw e;
-      });
-    const results = proof ? await proof.finally(() => req.onProofEnd?.()) : undefined;
+    // with a proof to run, schema/'s normalisation answers after its first build and confirms it while the proof
+    // runs; when PostgreSQL respelled its own text again, the commit is planned and proven once more with the final form
+    let c = await commitEdge(root, store, req, Boolean(req.verifier));
+    let outcome = await proveAndPrepare(root, store, req, c);
+    if (!outcome.confirmed) {
+      c = await commitEdge(root, store, { ...req, helper: undefined }, false);
+      outcome = await proveAndPrepare(root, store, req, c);
+    }
+    const { prepared, results } = outcome;
     if (results) await refuseFailedProofs(c.edges, results, 'commit', c.working.files);
     const failsOnData = results ? failingSteps([c.edge], results.slice(0, 1)) : [];
     refuseFailingOnData(failsOnData, Boolean(req.allowEmptyOnly), 'commit again');
@@ -154,12 +136,54 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
 }
 
 /**
+ * proveAndPrepare proves the commit's edges on the verifier while this thread prepares its store objects (and
+ * confirms schema/'s normalisation when it was loaded early); `confirmed` false: the schema was respelled, nothing
+ * of this round may be used.
+ */
+async function proveAndPrepare(
+  root: string,
+  store: Store,
+  req: CommitRequest,
+  c: CommitEdge,
+): Promise<{ confirmed: boolean; prepared: PreparedCommit; results: VerifyResult[] | undefined }> {
+  if (req.verifier) req.note?.(`verifying the migration from ${c.head ? shortId(c.head.id) : 'nothing'} in PGlite...`);
+  // The proof runs on the worker thread while this one prepares the commit's objects
+  // a small edge's target side runs on a second worker (prove.ts: splitTarget)
+  const proof =
+    req.verifier && !c.textOnly
+      ? proveEdgesOf(c.edges, {
+          cacheDir: cacheDir(root),
+          started: req.verifier,
+          ...(c.helper ? { helper: c.helper } : {}),
+          ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+        })
+      : undefined;
+  proof?.catch(() => undefined); // awaited below; this only keeps an early throw here from leaving it unhandled
+  const prepared = await store
+    .prepareCommit({
+      message: c.message,
+      parents: c.head ? [c.head.id] : [],
+      ...(c.amended ? { replaces: c.amended } : {}),
+      schema: c.working.schema,
+      files: c.working.files,
+      migrations: [c.edge.migration],
+    })
+    .catch((e: unknown) => {
+      req.onProofEnd?.(); // the error starts on a clean line
+      throw e;
+    });
+  const results = proof ? await proof.finally(() => req.onProofEnd?.()) : undefined;
+  const confirmed = c.confirmed ? await c.confirmed : true;
+  return { confirmed, prepared, results };
+}
+
+/**
  * commitEdge reads schema/ and plans the edge a commit stores, refusing what needs consent (destructive steps) or
  * has nothing to commit. The verifier restores the proof's source database meanwhile: a small edge is proven on two
  * workers, the first restoring the source as an earlier proof built it (its image) while schema/ is read, the
  * helper building the target; otherwise the first worker restores an empty database, as the proof starts there.
  */
-async function commitEdge(root: string, store: Store, req: CommitRequest): Promise<CommitEdge> {
+async function commitEdge(root: string, store: Store, req: CommitRequest, early: boolean): Promise<CommitEdge> {
   const tip = await headHash(store);
   // the edge starts at HEAD, or at HEAD's parent when HEAD is being amended
   const { head, amended, message } = await edgeBase(store, tip, Boolean(req.amend), req.message);
@@ -167,7 +191,9 @@ async function commitEdge(root: string, store: Store, req: CommitRequest): Promi
   const helper = req.verifier && head && objectCount(parentSchema) < SPLIT_BELOW ? req.helper : undefined;
   if (!helper) void req.helper?.close(); // its spare database would only take CPU from the proof
   req.verifier?.prepare(cacheDir(root), helper ? head?.hash : undefined);
-  const working = await loadWorking(root);
+  const working: LoadedRev & { confirmed?: Promise<boolean> } = early
+    ? await loadWorking(root, { early: true })
+    : await loadWorking(root);
   let hand = req.hand;
   const kept = amended && hand.up === undefined ? await amendedSql(store, amended, working.hash) : undefined;
   if (kept) hand = kept;
@@ -193,7 +219,18 @@ async function commitEdge(root: string, store: Store, req: CommitRequest): Promi
   refuseDestructive([edge], req.allowDestructive, 'commit again');
   // the online form upgrade --online will run is proven with the commit (the store keeps the one-transaction form)
   const edges = (await onlineSettings(root, req.online)).enabled ? withOnlineForm(edge, hand, working.files) : [edge];
-  return { head, amended, message, working, textOnly, edge, edges, helper: textOnly ? undefined : helper };
+  const confirmed = working.confirmed;
+  return {
+    head,
+    amended,
+    message,
+    working,
+    textOnly,
+    edge,
+    edges,
+    helper: textOnly ? undefined : helper,
+    ...(confirmed ? { confirmed } : {}),
+  };
 }
 
 /** commitResult is the --json result of a written commit: its edge, and how its proof went. */

@@ -19,6 +19,7 @@ import { openProject as openStoreProject } from '../store/project.js';
 import { followAttributes } from '../gitint/install.js';
 import { readSqlMemo, writeSqlMemo } from './sqlmemo.js';
 import type { SqlMemo } from '../validate/sqlparse.js';
+import type { EarlyNormal } from '../pg/normalize.js';
 
 /** openProject opens the project's store (see store/project.ts), first setting up the git integration its committed .gitattributes asks for in a clone that lacks it. */
 export async function openProject(
@@ -64,8 +65,22 @@ export function isWorking(rev: string | undefined): boolean {
   return rev !== undefined && rev.trim().toUpperCase() === WORKING;
 }
 
-/** loadWorking reads and validates `<root>/schema` (parser, then src/validate; exit 2 with every issue) and hashes it. */
-export async function loadWorking(root: string): Promise<LoadedRev> {
+/**
+ * EarlyRev is WORKING loaded before its normalisation is confirmed (loadWorking `early`): `confirmed` tells, once the
+ * later rounds ran, whether `schema` is the normal form (false: PostgreSQL respelled it again; load it once more).
+ */
+export interface EarlyRev extends LoadedRev {
+  readonly confirmed: Promise<boolean>;
+}
+
+/**
+ * loadWorking reads and validates `<root>/schema` (parser, then src/validate; exit 2 with every issue) and hashes it.
+ * With `early`, it answers after the normalisation's first whole build (pg/normalize.ts normalizeEarly), its later
+ * rounds running on while the caller proves; the working hash is remembered only once they confirm it.
+ */
+export async function loadWorking(root: string): Promise<LoadedRev>;
+export async function loadWorking(root: string, opts: { early: true }): Promise<EarlyRev>;
+export async function loadWorking(root: string, opts: { early?: boolean } = {}): Promise<LoadedRev | EarlyRev> {
   const { parseSchemaFiles, readSchemaDir, checkedSchema } = await readSchemaModules();
   const files = await readSchemaDir(root);
   // libpg_query's answers for the texts of the last schema validated: an edit that brings no new SQL text needs no parser
@@ -78,10 +93,28 @@ export async function loadWorking(root: string): Promise<LoadedRev> {
   const declared = await checkedSchema(parseSchemaFiles(files), memo ? { memo } : {}); // exit 2 with every issue
   // written only for a schema that passed: a command refusing bad input writes nothing (SPEC), the cache included
   if (cache && kept) writeSqlMemo(cache, kept, seed);
+  if (opts.early) {
+    const { schema, final } = await normalizedEarly(root, declared);
+    const hash = await schemaHashOf(schema);
+    const confirmed = final.then(async (f) => {
+      if (f !== schema) return false;
+      await rememberWorkingHash(root, files, hash);
+      return true;
+    });
+    confirmed.catch(() => undefined); // awaited by the caller after its proof
+    return { rev: WORKING, schema, hash, files, confirmed };
+  }
   const schema = await normalized(root, declared);
   const hash = await schemaHashOf(schema);
   await rememberWorkingHash(root, files, hash);
   return { rev: WORKING, schema, hash, files };
+}
+
+/** normalizedEarly is `normalized` answering after the first whole build (pg/normalize.ts normalizeEarly). */
+async function normalizedEarly(root: string, declared: Schema): Promise<EarlyNormal> {
+  const { normalizeEarly } = await readSchemaModules();
+  const dir = existsSync(join(root, STORE_DIR, 'HEAD')) ? cacheDir(root) : undefined;
+  return normalizeEarly(declared, dir ? { cacheDir: dir } : {});
 }
 
 /**

@@ -162,6 +162,12 @@ export interface NormalizeOptions {
    * is also kept under that name, so the next time it is found without serialising and hashing the model.
    */
   readonly name?: string;
+  /**
+   * early: hears the schema as PostgreSQL spelled it after the first whole build, while the later rounds (which only
+   * confirm that PostgreSQL keeps its own spelling) still run; normalizeExpressions then returns that very object
+   * when they changed nothing (normalizeEarly).
+   */
+  readonly early?: (provisional: Schema) => void;
 }
 
 /**
@@ -182,8 +188,9 @@ export async function normalizeExpressions(schema: Schema, opts: NormalizeOption
   const key = normalizationKey(schema, pgliteVersionString());
   let n = opts.whole ? undefined : await cached(key, opts.cacheDir);
   let readback: Schema | undefined;
+  let provisional: Schema | undefined; // what opts.early heard, when the later rounds kept every text of it
   if (!n) {
-    ({ n, readback } = await normalizeByObject(schema, slots, pgliteVersionString(), opts));
+    ({ n, readback, provisional } = await normalizeByObject(schema, slots, pgliteVersionString(), opts));
     if (opts.cacheDir) await writeNormalization(opts.cacheDir, key, n);
   }
   memo.set(key, n);
@@ -192,12 +199,51 @@ export async function normalizeExpressions(schema: Schema, opts: NormalizeOption
     memo.set(named, answer);
     if (opts.cacheDir) await writeNormalization(opts.cacheDir, named, answer);
   }
-  const out = applied(schema, n);
+  const out = provisional ?? applied(schema, n);
   if (!n.unstable) normalForms.add(out);
   // the last round built exactly `out` from nothing: that is the read-back a proof of an edge to it needs
   if (readback && opts.cacheDir && !opts.build)
     await writeCachedReadback(opts.cacheDir, schemaHash(out), 'proof', readback);
   return out;
+}
+
+/** EarlyNormal is a normalisation whose first round is done (`schema`) while its later rounds run on (`final`). */
+export interface EarlyNormal {
+  /** schema: PostgreSQL's spelling after the first whole build (the final answer when the schema needed no more). */
+  readonly schema: Schema;
+  /**
+   * final: what normalizeExpressions returns: `schema` itself (the same object) when the later rounds found PostgreSQL
+   * keeps every text of it, another schema when it respelled some again.
+   */
+  readonly final: Promise<Schema>;
+}
+
+/**
+ * normalizeEarly is normalizeExpressions answering as soon as the first whole build has read the schema back, so a
+ * caller can plan and prove with it while the later rounds confirm it on this thread; it must await `final` and use
+ * `schema` only when `final` is that same object. Without a whole build (cached, or built by object) `schema` is
+ * the final answer already.
+ */
+export function normalizeEarly(schema: Schema, opts: Omit<NormalizeOptions, 'early'> = {}): Promise<EarlyNormal> {
+  return new Promise((resolve, reject) => {
+    let heard = false;
+    const final: Promise<Schema> = normalizeExpressions(schema, {
+      ...opts,
+      early: (provisional) => {
+        heard = true;
+        resolve({ schema: provisional, final });
+      },
+    });
+    // the caller awaits `final` (after the proof it runs meanwhile); until then its failure is handled here
+    final.then(
+      (s) => {
+        if (!heard) resolve({ schema: s, final });
+      },
+      (e: unknown) => {
+        if (!heard) reject(e as Error);
+      },
+    );
+  });
 }
 
 /**
@@ -272,7 +318,7 @@ async function normalizeByObject(
   slots: ReadonlyMap<string, unknown>,
   pgliteVersion: string,
   opts: NormalizeOptions,
-): Promise<{ n: Normalized; readback?: Schema }> {
+): Promise<{ n: Normalized; readback?: Schema; provisional?: Schema }> {
   const byObject = slotsByObject(schema);
   const plan = objectPlan(schema, byObject, `${pgliteVersion}\0${codeIdentity()}`);
   const answers = new Map<string, SlotValues>();
@@ -287,6 +333,7 @@ async function normalizeByObject(
   let readback: Schema | undefined;
   let partial = missing.size > 0 && answers.size > 0;
   let unstable = false;
+  let provisional: Schema | undefined;
   if (partial) {
     const part = plan.build(missing);
     const r = await normalizeNow(part, expressionSlots(part), opts.build);
@@ -300,11 +347,12 @@ async function normalizeByObject(
       const owners = new Set([...by].filter(([, m]) => [...m.keys()].some((k) => respelled.has(k))).map(([o]) => o));
       return owners.size ? objectPlan(cur, by, identity).build(owners) : undefined;
     };
-    const r = await normalizeNow(schema, slots, opts.build, narrow);
+    const r = await normalizeNow(schema, slots, opts.build, narrow, opts.early);
     if (r.n.failed) return r;
     built = r.n.changed ?? {};
     readback = r.readback;
     unstable = Boolean(r.n.unstable);
+    provisional = r.provisional;
   }
   const changed: SlotValues = {};
   const objects: Record<string, SlotValues> = {};
@@ -318,7 +366,11 @@ async function normalizeByObject(
     objects[k] = mine;
     Object.assign(changed, mine);
   }
-  return { n: unstable ? { changed, unstable } : { changed, objects }, ...(readback ? { readback } : {}) };
+  return {
+    n: unstable ? { changed, unstable } : { changed, objects },
+    ...(readback ? { readback } : {}),
+    ...(provisional ? { provisional } : {}),
+  };
 }
 
 /** buildForProof builds `schema` in a fresh PGlite and reads it back as proofs do (verify.ts: no unmanaged objects). */
@@ -353,7 +405,8 @@ async function normalizeNow(
   slots: ReadonlyMap<string, unknown>,
   build?: (schema: Schema) => Promise<Schema>,
   narrow?: Narrow,
-): Promise<{ n: Normalized; readback?: Schema }> {
+  early?: (provisional: Schema) => void,
+): Promise<{ n: Normalized; readback?: Schema; provisional?: Schema }> {
   const run = build ?? buildForProof;
   const changed: Record<string, unknown> = {};
   let readback: Schema | undefined;
@@ -362,6 +415,7 @@ async function normalizeNow(
   let now = slots;
   let stable = false;
   let last: ReadonlySet<string> = new Set();
+  let heard: Schema | undefined; // what `early` heard, while no later round changed it
   for (let round = 0; round < ROUNDS && !stable; round++) {
     // a later round only checks that PostgreSQL keeps its own spelling: the objects it respelled, with what they need
     const part = round > 0 && narrow ? narrow(cur, last) : undefined;
@@ -395,7 +449,14 @@ async function normalizeNow(
     Object.assign(changed, step);
     cur = mapExpressions(cur, (slot, v) => (slot in step ? step[slot] : v));
     now = expressionSlots(cur);
+    if (round === 0 && early && ROUNDS > 1)
+      early((heard = cur)); // the later rounds only confirm it (or not)
+    else heard = undefined; // a later round respelled it: `cur` is another schema
   }
   for (const [slot, v] of slots) if (slot in changed && same(changed[slot], v)) delete changed[slot];
-  return { n: { changed, ...(stable ? {} : { unstable: true }) }, ...(readback ? { readback } : {}) };
+  return {
+    n: { changed, ...(stable ? {} : { unstable: true }) },
+    ...(readback ? { readback } : {}),
+    ...(heard && stable ? { provisional: heard } : {}),
+  };
 }

@@ -16,6 +16,7 @@ import { buildSchema } from '../../src/pg/build.js';
 import {
   expressionSlots,
   mapExpressions,
+  normalizeEarly,
   normalizeExpressions,
   NORMALIZED_DIR,
   rememberNormalForm,
@@ -175,6 +176,58 @@ describe('normalizeExpressions', () => {
     const kept = JSON.parse(readFileSync(join(udir, NORMALIZED_DIR, files[0]!), 'utf8')) as Record<string, unknown>;
     expect(kept.unstable).toBe(true);
     expect(kept.objects).toBeUndefined();
+  });
+
+  it('answers early after the first build; the final answer is that very schema when PostgreSQL keeps its text', async () => {
+    let builds = 0; // finished builds
+    const counting = async (x: Schema) => {
+      const back = await buildSchema(x);
+      builds++;
+      return back;
+    };
+    // PostgreSQL's own text of this schema reads back unchanged: the later round confirms the early answer
+    const early1 = { ...HAND, check: "summary <> 'early'", inList: "title <> 'a'", view: 'select id from notes' };
+    const kept = parse(schemaText(early1));
+    const early = await normalizeEarly(kept, { cacheDir: tmp(), build: counting });
+    expect(builds).toBe(1); // answered after the first (whole) build, the second still to come
+    expect(early.schema.tables['notes']!.checks['notes_summary_check']!.expression).toBe("summary <> 'early'::text");
+    const final = await early.final;
+    expect(builds).toBe(2);
+    expect(final).toBe(early.schema);
+    expect(await rememberNormalForm(final, { cacheDir: tmp(), name: 'commit e1' })).toBe(true);
+    const whole = await normalizeExpressions(JSON.parse(JSON.stringify(kept)) as Schema, { whole: true });
+    expect(schemaHash(final)).toBe(schemaHash(whole));
+    // the IN list on varchar is respelled again by the second build: the early answer is not the final one
+    builds = 0;
+    const moving = parse(schemaText({ ...HAND, check: "summary <> 'early again'", view: 'select title from notes' }));
+    const e2 = await normalizeEarly(moving, { build: counting });
+    expect(builds).toBe(1);
+    const f2 = await e2.final;
+    expect(builds).toBe(3);
+    expect(f2).not.toBe(e2.schema);
+    expect(schemaHash(f2)).not.toBe(schemaHash(e2.schema));
+    const w2 = await normalizeExpressions(JSON.parse(JSON.stringify(moving)) as Schema, { whole: true });
+    expect(schemaHash(f2)).toBe(schemaHash(w2));
+    // answered without a whole build (here: from memory), the early answer is the final one
+    builds = 0;
+    const e3 = await normalizeEarly(JSON.parse(JSON.stringify(kept)) as Schema, { build: counting });
+    expect(await e3.final).toBe(e3.schema);
+    expect(builds).toBe(0);
+    expect(schemaHash(e3.schema)).toBe(schemaHash(whole));
+  }, 120_000);
+
+  it('keeps the early answer when a later round does not build', async () => {
+    let builds = 0; // finished builds
+    const failing = async (x: Schema) => {
+      await new Promise((r) => setTimeout(r, 10));
+      if (++builds > 1) throw new TypeError('not a build failure');
+      return mapExpressions(x, (_slot, v) => (typeof v === 'string' ? `(${v})` : v));
+    };
+    const s = parse(schemaText({ ...HAND, check: "summary <> 'fails later'", view: 'select 1 as fails' }));
+    const early = await normalizeEarly(s, { build: failing });
+    expect(builds).toBe(1);
+    // a later round that does not build keeps the text of the round before: PostgreSQL's own, the early answer
+    expect(await early.final).toBe(early.schema);
   });
 
   it('keeps the words of a schema that does not build', async () => {

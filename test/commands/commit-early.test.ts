@@ -1,0 +1,55 @@
+/**
+ * `commit` plans and proves with schema/'s normalisation after its first build while the later rounds confirm it
+ * (app/commit.ts, pg/normalize.ts normalizeEarly). Whether PostgreSQL keeps its own text (confirmed) or respells it
+ * again (an IN list on varchar: the commit is planned and proven once more), the verified commit holds the schema
+ * `commit --no-verify` holds, and `status` finds nothing to commit. The real CLI (built workers).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempProject, type Project } from '../helpers/cli.js';
+
+const KEPT = `tables:
+  notes:
+    columns:
+      id: { type: bigint, primary_key: true }
+      summary: { type: text, nullable: false, default: "" }
+      title: { type: varchar(40) }
+    checks:
+      notes_summary_check: "summary <> ''"
+`;
+// PostgreSQL 18 reads the IN list back as an array cast that it reads back differently again
+const RESPELLED = KEPT + `      notes_title_check: "title in ('a', 'b')"\n`;
+
+const projects: Project[] = [];
+afterEach(() => projects.splice(0).forEach((p) => p.cleanup()));
+
+interface Committed {
+  readonly schemaHash: string;
+  readonly migrations: readonly { readonly verified: boolean }[];
+}
+
+/** commitOf commits `yaml` in a new project (a process of its own: nothing normalised before) and returns the result. */
+async function commitOf(yaml: string, ...flags: string[]): Promise<{ p: Project; c: Committed }> {
+  const p = tempProject('sv-early-');
+  projects.push(p);
+  expect((await p.run('init')).code).toBe(0);
+  p.write('schema/schema.yaml', yaml);
+  const r = await p.run('commit', '-m', 'first', '--json', ...flags);
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  return { p, c: r.json<Committed>() };
+}
+
+describe('commit with the normalisation confirmed while the proof runs', () => {
+  for (const [name, yaml] of [
+    ['kept', KEPT],
+    ['respelled again', RESPELLED],
+  ] as const) {
+    it(`commits the schema --no-verify commits (${name})`, async () => {
+      const verified = await commitOf(yaml);
+      expect(verified.c.migrations[0]!.verified).toBe(true);
+      const unverified = await commitOf(yaml, '--no-verify');
+      expect(verified.c.schemaHash).toBe(unverified.c.schemaHash);
+      const s = await verified.p.run('status');
+      expect(s.stdout).toContain('nothing to commit');
+    }, 300_000);
+  }
+});
