@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess as run } from '../helpers/inproc.js';
 import { copyProject } from '../helpers/copy.js';
+import { runCli } from '../helpers/cli.js';
 import { faultCount, setFaultLimit } from '../../src/store/fsops.js';
 
 const dirs: string[] = [];
@@ -115,7 +116,9 @@ describe('git integration fault injection', () => {
   it('pre-merge-commit stopped at every file operation: named, or finished by running it again', async () => {
     // warm the verification cache once, so each run below proves nothing again (the count then holds)
     const warm = copy(repo);
-    await hookAndCommit(warm);
+    const w = await runCli(warm, ['git', 'pre-merge-commit', '--if-merging'], ENV);
+    expect(w.code, w.stderr).toBe(0);
+    gitOk(warm, 'commit', '-q', '--no-edit');
     const start = copy(repo);
     cpSync(join(warm, '.schemaver', 'cache'), join(start, '.schemaver', 'cache'), { recursive: true });
     const probe = copy(start);
