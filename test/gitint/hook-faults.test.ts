@@ -114,7 +114,8 @@ async function hookAndCommit(d: string): Promise<void> {
 
 describe('git integration fault injection', () => {
   it('pre-merge-commit stopped at every file operation: named, or finished by running it again', async () => {
-    // warm the verification cache once, so each run below proves nothing again (the count then holds)
+    // warm the verification cache once, so each run below proves nothing again (the count then holds); in a child
+    // process: PGlite's memory would stay resident in this one, and each of the ~800 git spawns below forks it
     const warm = copy(repo);
     const w = await runCli(warm, ['git', 'pre-merge-commit', '--if-merging'], ENV);
     expect(w.code, w.stderr).toBe(0);
