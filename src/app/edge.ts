@@ -6,10 +6,10 @@
  * `refuseFailedProofs` are the refusals. `commit`, `merge`, `show WORKING` and `plan` go through here.
  */
 import { negative } from '../errors.js';
+import type { Change } from '../model/changes.js';
 import type { Migration, StepSummary } from '../model/plan.js';
 import type { Schema } from '../model/types.js';
 import { schemaHash } from '../canon/index.js';
-import { findRenames } from '../diff/renames.js';
 import { planMigration, renderDown, renderUp, summarizeSteps, type MigrationPlan } from '../plan/index.js';
 import { onlinePlan, renderOnline } from '../plan/online.js';
 import type { EdgeJob } from '../pg/prove.js';
@@ -69,7 +69,7 @@ export function prepareEdge(
   const up = hand.up ?? (online ? renderOnline(plan, 'up') : renderUp(plan));
   const down = hand.down ?? (online ? renderOnline(plan, 'down') : renderDown(plan));
   const reversible = steps.every((s) => s.reversible);
-  const renames = describeRenames(from.schema, to.schema);
+  const renames = describeRenames(classic.changes);
   const handEdited = hand.up !== undefined;
   const migration: Migration = {
     parent: from.id,
@@ -96,14 +96,19 @@ export function prepareEdge(
   };
 }
 
-/** describeRenames lists the renames `to`'s hints apply to `from`, e.g. `column users.nick -> users.nickname`. */
-export function describeRenames(from: Schema, to: Schema): string[] {
-  const r = findRenames(from, to);
-  const out = r.changes.map((c) => {
+/**
+ * describeRenames lists the renames `to`'s hints apply to `from`, e.g. `column users.nick -> users.nickname`: the
+ * rename changes the differ put first in `changes` (planMigration's, which found them with findRenames).
+ */
+function describeRenames(changes: readonly Change[]): string[] {
+  const out: string[] = [];
+  for (const c of changes) {
+    if (c.op !== 'rename') continue;
     const kind = c.kind.replace(/_/g, ' ');
-    return c.table ? `${kind} ${c.table}.${c.fromId} -> ${c.table}.${c.id}` : `${kind} ${c.fromId} -> ${c.id}`;
-  });
-  for (const v of r.values) out.push(`enum value ${v.enumId}.${JSON.stringify(v.from)} -> ${JSON.stringify(v.to)}`);
+    out.push(c.table ? `${kind} ${c.table}.${c.fromId} -> ${c.table}.${c.id}` : `${kind} ${c.fromId} -> ${c.id}`);
+  }
+  for (const c of changes)
+    if (c.op === 'rename_value') out.push(`enum value ${c.id}.${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`);
   return out;
 }
 
