@@ -65,7 +65,12 @@ if (args[0] === 'commit' && !args.some((a) => a === '--no-verify' || a === '--he
   );
 }
 
-const { Errors, flush, run } = await import('@oclif/core');
+// oclif's parts, not its index: the index also loads what only some commands use (help, ux, semver for its node check)
+const [{ run }, { flush }, Errors] = await Promise.all([
+  import('@oclif/core/run'),
+  import('@oclif/core/flush'),
+  import('@oclif/core/errors'),
+]);
 
 try {
   await run(args, import.meta.url);

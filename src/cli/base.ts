@@ -2,7 +2,9 @@
  * BaseCommand: what every schemaver command shares — `--json`, `-C DIR`, error rendering and exit codes.
  * Commands stay thin: parse flags, call one service, return a typed result (printed as JSON with --json).
  */
-import { Command, Errors, Flags } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Errors from '@oclif/core/errors';
+import * as Flags from '@oclif/core/flags';
 import { SchemaverError, envFromErrno, errorJson, formatIssue } from '../errors.js';
 import { redact, redactDeep, rememberProcessSecrets } from '../redact.js';
 import { Progress, paint } from './term.js';

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import { BaseCommand } from '../cli/base.js';
 import { allowDestructiveFlag, fromFlag, onlineFlag, sqlFlag, urlFlag } from '../deploy/flags.js';
 import type { MoveResult } from '../deploy/engine.js';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base.js';
 import { paint } from '../cli/term.js';
 import { renderImport, unsupportedNote } from '../cli/import.js';

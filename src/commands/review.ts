@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base.js';
 import type { Review as ReviewDoc } from '../review/index.js';
 import { loadRevOrEmpty, openProject } from '../app/project.js';

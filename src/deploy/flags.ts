@@ -1,5 +1,5 @@
 /** Flags shared by the deploy commands (upgrade, downgrade, current, history, stamp, check). */
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 
 /** urlFlag selects a PostgreSQL server; without it DATABASE_URL, else the local PGlite database. */
 export const urlFlag = Flags.string({

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../../cli/base.js';
 import { preMergeCommit, type HookOutcome } from '../../app/githooks.js';
 import { openProject } from '../../app/project.js';
