@@ -320,12 +320,21 @@ async function proveDownTwice(
   return proveDown(await freshB(), ' (on b built from nothing)');
 }
 
-/** RESET_SQL drops every user schema, extension and event trigger, resets default privileges, and recreates `public`. */
+/**
+ * RESET_SQL drops every user schema but `public`, every extension and event trigger, resets default privileges, and
+ * empties `public` object by object (tables, views, sequences, routines, types: CASCADE takes what hangs on them).
+ * `public` itself is kept when nothing depends on it any more and it is as initdb made it (owner, ACL, comment):
+ * creating or dropping a schema invalidates every cached plan of the session (plancache's namespace callback), and
+ * the catalog reads a case repeats run from cached plans (pool.ts). Anything left in or on `public` (an operator,
+ * default privileges in it, a grant or comment on it...) makes it dropped and created again as before: what the
+ * reset leaves is the same either way, an empty `public` as initdb makes it.
+ */
 export const RESET_SQL = `
-DO $reset$ DECLARE r record; BEGIN
+DO $reset$ DECLARE r record; pub oid; list text; BEGIN
+  PERFORM set_config('search_path', 'pg_catalog', true);
   FOR r IN SELECT evtname FROM pg_event_trigger LOOP EXECUTE format('DROP EVENT TRIGGER %I', r.evtname); END LOOP;
   FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP EXECUTE format('DROP EXTENSION %I CASCADE', r.extname); END LOOP;
-  FOR r IN SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND nspname !~ '^pg_(toast_)?temp_'
+  FOR r IN SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'public') AND nspname !~ '^pg_(toast_)?temp_'
   LOOP EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname); END LOOP;
   FOR r IN SELECT pubname FROM pg_publication LOOP EXECUTE format('DROP PUBLICATION %I', r.pubname); END LOOP;
   FOR r IN SELECT srvname FROM pg_foreign_server LOOP EXECUTE format('DROP SERVER %I CASCADE', r.srvname); END LOOP;
@@ -341,10 +350,49 @@ DO $reset$ DECLARE r record; BEGIN
     EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT ALL ON %s TO %I', r.role, r.k, r.role);
     IF r.t IN ('f', 'T') THEN EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT ALL ON %s TO PUBLIC', r.role, r.k); END IF;
   END LOOP;
+  -- public emptied kind by kind, each list read after the drops before it (an object CASCADE took is not named);
+  -- what belongs to another object (an owned sequence, a range's constructors, an array type) goes with that object
+  SELECT oid INTO pub FROM pg_namespace WHERE nspname = 'public';
+  IF pub IS NOT NULL THEN
+    FOR r IN SELECT * FROM (VALUES (1, 'TABLE', 'rp'), (2, 'VIEW', 'v'), (3, 'MATERIALIZED VIEW', 'm'), (4, 'FOREIGN TABLE', 'f'), (5, 'SEQUENCE', 'S')) AS k(o, what, kinds) ORDER BY o LOOP
+      SELECT string_agg(format('%I.%I', 'public', c.relname), ', ') INTO list FROM pg_class c
+      WHERE c.relnamespace = pub AND strpos(r.kinds, c.relkind::text) > 0 AND NOT c.relispartition
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e')
+          AND d.objsubid = 0 AND d.refobjid <> c.oid);
+      IF list IS NOT NULL THEN EXECUTE format('DROP %s %s CASCADE', r.what, list); END IF;
+    END LOOP;
+    SELECT string_agg(p.oid::regprocedure::text, ', ') INTO list FROM pg_proc p WHERE p.pronamespace = pub
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype IN ('a', 'i', 'e')
+          AND d.objsubid = 0 AND d.refobjid <> p.oid);
+    IF list IS NOT NULL THEN EXECUTE format('DROP ROUTINE %s CASCADE', list); END IF;
+    FOR r IN SELECT * FROM (VALUES (1, 'DOMAIN', 'd'), (2, 'TYPE', 'ecr')) AS k(o, what, kinds) ORDER BY o LOOP
+      SELECT string_agg(format('%I.%I', 'public', t.typname), ', ') INTO list FROM pg_type t
+      WHERE t.typnamespace = pub AND strpos(r.kinds, t.typtype::text) > 0
+        AND (t.typtype <> 'c' OR EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c'))
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype IN ('a', 'i', 'e')
+          AND d.objsubid = 0 AND d.refobjid <> t.oid);
+      IF list IS NOT NULL THEN EXECUTE format('DROP %s %s CASCADE', r.what, list); END IF;
+    END LOOP;
+    -- kept only when DROP SCHEMA public CASCADE would drop nothing but the schema, and the schema is as initdb made it
+    IF EXISTS (SELECT 1 FROM pg_depend WHERE (refclassid = 'pg_namespace'::regclass AND refobjid = pub)
+                 OR (classid = 'pg_namespace'::regclass AND objid = pub))
+       OR EXISTS (SELECT 1 FROM pg_shdepend WHERE classid = 'pg_namespace'::regclass AND objid = pub)
+       OR EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = pub) OR EXISTS (SELECT 1 FROM pg_type WHERE typnamespace = pub)
+       OR EXISTS (SELECT 1 FROM pg_proc WHERE pronamespace = pub)
+       OR EXISTS (SELECT 1 FROM pg_namespace n WHERE n.oid = pub AND (n.nspowner <> 'pg_database_owner'::regrole
+            OR n.nspacl::text IS DISTINCT FROM '{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner}'
+            OR obj_description(n.oid, 'pg_namespace') IS DISTINCT FROM 'standard public schema'))
+    THEN
+      DROP SCHEMA public CASCADE;
+      pub := NULL;
+    END IF;
+  END IF;
+  IF pub IS NULL THEN
+    CREATE SCHEMA public;
+    COMMENT ON SCHEMA public IS 'standard public schema';
+    ALTER SCHEMA public OWNER TO pg_database_owner;
+    GRANT USAGE ON SCHEMA public TO PUBLIC;
+  END IF;
 END $reset$;
-CREATE SCHEMA public;
-COMMENT ON SCHEMA public IS 'standard public schema';
-ALTER SCHEMA public OWNER TO pg_database_owner;
-GRANT USAGE ON SCHEMA public TO PUBLIC;
 RESET ALL;
 `;
