@@ -2,11 +2,8 @@
  * The two kinds of database every deploy test runs on: an embedded PGlite and a throwaway database on the
  * PostgreSQL server (skipped when the server is absent, failing under CI=true).
  */
-import { afterAll } from 'vitest';
-import { resettableDb } from '../../src/conformance/pool.js';
 import { freshPglite } from '../../src/pg/pglite.js';
 import { connectUrl } from '../../src/pg/server.js';
-import { pinSettings } from '../../src/pg/settings.js';
 import type { Driver } from '../../src/pg/driver.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 
@@ -24,59 +21,11 @@ export const KINDS = ['pglite', 'postgres'] as const;
 /** hasServer tells whether server tests can run (throws under CI when the server is missing). */
 export const hasServer = await serverAvailable();
 
-/**
- * One PGlite per test file, reset between tests (the conformance corpus's reset: every user schema, extension,
- * event trigger, role and default privilege gone, `public` recreated) instead of a PGlite started per test. The
- * reset is proven: what a test could leave behind (STATE_SQL) must read as it did on the new database, else the
- * test gets a new one.
- */
-const pglite = resettableDb(() => freshPglite());
-afterAll(() => pglite.close());
-
-/** STATE_SQL reads what a test can change in a database outside its tables' rows, for the reset's proof. */
-const STATE_SQL = `SELECT
-  (SELECT string_agg(nspname || ' ' || pg_get_userbyid(nspowner) || ' ' || coalesce(nspacl::text, '') || ' ' ||
-     coalesce(obj_description(oid, 'pg_namespace'), ''), ', ' ORDER BY nspname)
-     FROM pg_namespace WHERE nspname !~ '^pg_(toast_)?temp_') AS namespaces,
-  (SELECT count(*) FROM pg_class WHERE relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace, 'pg_toast'::regnamespace)) AS relations,
-  (SELECT count(*) FROM pg_proc WHERE pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)) AS functions,
-  (SELECT count(*) FROM pg_type WHERE typnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace, 'pg_toast'::regnamespace)) AS types,
-  (SELECT string_agg(rolname, ', ' ORDER BY rolname) FROM pg_roles) AS roles,
-  (SELECT string_agg(extname, ', ' ORDER BY extname) FROM pg_extension) AS extensions,
-  (SELECT count(*) FROM pg_event_trigger) AS event_triggers,
-  (SELECT count(*) FROM pg_default_acl) AS default_privileges,
-  (SELECT count(*) FROM pg_db_role_setting) AS stored_settings,
-  (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory') AS advisory_locks,
-  (SELECT count(*) FROM pg_prepared_statements) AS prepared,
-  (SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE source NOT IN ('default', 'override')) AS settings,
-  current_user AS "user"`;
-let newState: string | undefined;
-const state = async (db: Driver) => JSON.stringify(await db.query(STATE_SQL));
-
-async function sharedPglite(): Promise<Driver> {
-  let db = await pglite.clean(true);
-  if (newState === undefined) {
-    newState = await state(db); // the first database is a new one
-    return db;
-  }
-  try {
-    await db.exec('ROLLBACK'); // a transaction a test left open (a warning when there is none)
-    await db.exec('DISCARD ALL'); // session state: settings, advisory locks, temporary tables, prepared statements
-    await pinSettings(db); // as freshPglite leaves it
-    if ((await state(db)) === newState) return db;
-  } catch {
-    // not resettable: a new database below
-  }
-  await pglite.discard();
-  db = await pglite.clean(true);
-  return db;
-}
-
-/** openTestDb opens a fresh database of a kind (a reset one for PGlite: see sharedPglite). */
+/** openTestDb opens a fresh database of a kind. */
 export async function openTestDb(kind: (typeof KINDS)[number]): Promise<TestDb> {
   if (kind === 'pglite') {
-    const db = await sharedPglite();
-    return { db, dispose: async () => {} };
+    const db = await freshPglite();
+    return { db, dispose: () => db.close() };
   }
   const t = await createDatabase('sv_deploy');
   const db = await connectUrl(t.url);
