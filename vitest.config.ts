@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -10,6 +11,10 @@ import { defineConfig } from 'vitest/config';
  * - unit: everything else.
  * A file is placed by what it and the test helpers it imports from its own folder use, so a new test file lands in
  * the right project without editing this list.
+ *
+ * Scheduling, for 2 workers that stay busy to the end: the projects run one after the other (cli, pglite, unit: the
+ * costliest first), and within a project the longest files start first (LongestFirst), so the run ends on short files
+ * instead of one worker finishing a long file alone.
  */
 const root = dirname(fileURLToPath(import.meta.url));
 const CLI = /helpers\/(cli|inproc)\.js|bin\/run\.js|node:child_process/;
@@ -41,6 +46,33 @@ const cli = files.filter((f) => CLI.test(f.text)).map((f) => f.file);
 const pglite = files.filter((f) => !cli.includes(f.file) && PGLITE.test(f.text)).map((f) => f.file);
 const unit = files.filter((f) => !cli.includes(f.file) && !pglite.includes(f.file)).map((f) => f.file);
 
+/** ESTIMATE is test/durations.txt: seconds per file in a full run, for a fresh clone (no results cache). */
+const ESTIMATE = new Map(
+  readFileSync(join(root, 'test', 'durations.txt'), 'utf8')
+    .split('\n')
+    .filter((l) => /^\d/.test(l))
+    .map((l) => l.split(' '))
+    .map(([s, f]) => [f!, Number(s)]),
+);
+const ORDER = ['cli', 'pglite', 'unit'];
+
+/**
+ * LongestFirst orders files by project (ORDER: a worker is reused only by the next file of its own project), then
+ * longest first: by vitest's results cache when it has the file, else by test/durations.txt; a file neither knows
+ * starts first (its cost is unknown).
+ */
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const seconds = (f: TestSpecification): number => {
+      const rel = relative(root, f.moduleId);
+      const cached = this.ctx.cache.getFileTestResults(`${f.project.name}:${rel}`);
+      return cached ? cached.duration / 1000 : (ESTIMATE.get(rel) ?? Infinity);
+    };
+    const key = files.map((f) => ({ f, p: ORDER.indexOf(f.project.name), s: seconds(f) }));
+    return key.sort((a, b) => a.p - b.p || b.s - a.s).map((k) => k.f);
+  }
+}
+
 const shared = {
   // CLI tests start PGlite in child processes: on 2 busy cores one test can take minutes, and a timeout is no verdict
   testTimeout: 300_000,
@@ -51,6 +83,7 @@ const shared = {
 export default defineConfig({
   test: {
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirst },
     projects: [
       // pure in-memory tests share their workers' module graph: 28 files start two processes instead of 28 (about a
       // quarter of this project's CPU was process start and imports)
