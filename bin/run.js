@@ -65,6 +65,15 @@ if (args[0] === 'commit' && !args.some((a) => a === '--no-verify' || a === '--he
   );
 }
 
+// `plan` lints its script on a worker that loads and warms the SQL parser meanwhile: started here, before oclif and
+// the command's modules load, it is ready when the script is (the command takes it: dist/lint/offload.js)
+if (args[0] === 'plan' && !args.some((a) => a === '--help' || a === '-h' || a === '--')) {
+  await import('../dist/lint/offload.js').then(
+    (m) => m.startEarlyLint(),
+    () => undefined,
+  );
+}
+
 // oclif's parts, not its index: the index also loads what only some commands use (help, ux, semver for its node check)
 const [{ run }, { flush }, Errors] = await Promise.all([
   import('@oclif/core/run'),

@@ -28,8 +28,23 @@ export interface LintReply {
   readonly error?: string;
 }
 
-/** startLint starts the worker that lints the script the command will give it (see the module comment). */
+let early: LintJob | undefined;
+
+/**
+ * startEarlyLint starts `plan`'s lint worker before the CLI framework and the command's modules load (bin/run.js),
+ * so the parser is loaded and warm well before the script is rendered; the command's startLint takes it.
+ */
+export function startEarlyLint(): void {
+  early ??= startLint();
+}
+
+/** startLint starts the worker that lints the script the command will give it (see the module comment), or takes the early one. */
 export function startLint(): LintJob {
+  if (early) {
+    const taken = early;
+    early = undefined;
+    return taken;
+  }
   const file = fileURLToPath(new URL('./worker.js', import.meta.url));
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   if (cores < 2 || !import.meta.url.endsWith('.js') || !existsSync(file) || process.env.SCHEMAVER_NO_WORKER === '1')

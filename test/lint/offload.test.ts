@@ -5,7 +5,7 @@ import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { lintScript } from '../../src/lint/index.js';
 
-const { startLint } = (await import(
+const { startLint, startEarlyLint } = (await import(
   new URL('../../dist/lint/offload.js', import.meta.url).href
 )) as typeof import('../../src/lint/offload.js');
 
@@ -44,6 +44,18 @@ describe('startLint (worker thread)', () => {
     job.close();
     expect(await job.lint(SCRIPT)).toEqual(await lintScript(SCRIPT));
     expect(job.inWorker).toBe(false);
+  });
+
+  it('hands the worker bin/run.js started early to the command (once)', async () => {
+    startEarlyLint();
+    const early = startLint();
+    const again = startLint();
+    try {
+      expect(again).not.toBe(early);
+      expect(await early.lint(SCRIPT)).toEqual(await lintScript(SCRIPT));
+    } finally {
+      again.close();
+    }
   });
 
   it('ends quietly when closed before any script', () => {
