@@ -5,11 +5,12 @@
  * fsck; upgrade never runs or records a script the store cannot vouch for.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync, existsSync, mkdtempSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync, readdirSync, existsSync, mkdtempSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tempProject, type Project } from '../helpers/cli.js';
+import { copyProject } from '../helpers/copy.js';
 import { runInProcess as runCli } from '../helpers/inproc.js';
 
 let base: Project; // c1, c2 loose; c3 written as a pack; HEAD = c4, loose, sharing most blobs with c3
@@ -57,10 +58,10 @@ function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['--git-dir', join(dir, '.schemaver'), ...args], { encoding: 'utf8' });
 }
 
-/** copy makes a private copy of the base project. */
+/** copy makes a private copy of the base project (object files hard-linked: rewrite below never writes in place). */
 function copy(): string {
   const d = mkdtempSync(join(tmpdir(), 'sv-damaged-'));
-  cpSync(base.dir, d, { recursive: true });
+  copyProject(base.dir, d);
   dirs.push(d);
   return d;
 }
@@ -76,9 +77,11 @@ function entry(dir: string, commit: string, path: string): string {
 }
 
 type Damage = (dir: string) => void;
+/** rewrite replaces a file with `f` of its bytes: a new file, so the base project's hard-linked object stays whole. */
 const rewrite = (path: string, f: (b: Buffer) => Buffer) => {
-  chmodSync(path, 0o644);
-  writeFileSync(path, f(readFileSync(path)));
+  const bytes = f(readFileSync(path));
+  rmSync(path);
+  writeFileSync(path, bytes, { mode: 0o644 });
 };
 const flip = (path: string) =>
   rewrite(path, (b) => {
@@ -156,6 +159,10 @@ describe('a damaged store', () => {
       await refused('commit', '-m', 'on top', '--no-verify');
       expect(existsSync(refFile) ? readFileSync(refFile, 'utf8') : undefined, name).toBe(before);
     }
+    // the copies shared the base's object files: damaging them never reached the base
+    const after = await runCli(copy(), ['fsck', '--json']);
+    expect(after.code, after.stdout + after.stderr).toBe(0);
+    expect(after.json<any>().ok).toBe(true);
   }, 240_000);
 
   it('upgrade against a database refuses a damaged migration script and records nothing', async () => {
