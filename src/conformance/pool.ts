@@ -66,6 +66,11 @@ const UNPREPARABLE = /;|\$\d/;
  * becomes a parameter, so the statement is the same from one database to the next (the value is passed as written).
  */
 const OID_LIST = /'\{[0-9,]*\}'::oid\[\]/g;
+/**
+ * GENERIC makes the statements of one batch (an implicit transaction) run their generic plan: a statement whose oid
+ * lists changed would otherwise be planned again for the new values, which is the cost prepared statements save.
+ */
+const GENERIC = 'SET LOCAL plan_cache_mode = force_generic_plan';
 /** MAX_PREPARED bounds the prepared statements of one database. */
 const MAX_PREPARED = 400;
 
@@ -147,8 +152,12 @@ export function preparedReads(db: Driver): Driver {
       const ps: (Prepared | undefined)[] = [];
       for (const sql of sqls) ps.push(await nameOf(sql));
       if (!ps.some(Boolean)) return batch(sqls);
+      // oid lists as parameters: the generic plan, for this batch only (SET LOCAL ends with its implicit transaction)
+      const generic = ps.some((p) => p?.args.length);
       try {
-        return await batch(sqls.map((sql, i) => (ps[i] ? execute(ps[i]) : sql)));
+        const run = sqls.map((sql, i) => (ps[i] ? execute(ps[i]) : sql));
+        if (!generic) return await batch(run);
+        return (await batch([GENERIC, ...run])).slice(1);
       } catch {
         plain(sqls);
         return batch(sqls);
