@@ -5,11 +5,16 @@ import path from 'node:path';
 import { SchemaverError } from '../../src/errors.js';
 import { emptySchema } from '../../src/model/types.js';
 import {
+  compactWal,
+  dumpImage,
+  ephemeralImage,
+  ephemeralImagePath,
   extensionsInSql,
   freshPglite,
   imageCachePath,
   initdbImage,
   openPglite,
+  pgliteFromImage,
   withoutTemplates,
 } from '../../src/pg/pglite.js';
 import { introspect } from '../../src/pg/introspect/index.js';
@@ -19,7 +24,7 @@ beforeAll(async () => {
   // a private image cache holding a damaged ephemeral image: the first fresh database must recover from it
   cache = await mkdtemp(path.join(os.tmpdir(), 'sv-pglite-cache-'));
   process.env.SCHEMAVER_PGLITE_CACHE = cache;
-  await writeFile(imageCachePath().replace(/\.tgz$/, '-ephemeral.tar'), Buffer.alloc(2 * 1024 * 1024, 7));
+  await writeFile(ephemeralImagePath(), Buffer.alloc(2 * 1024 * 1024, 7));
 });
 afterAll(async () => {
   delete process.env.SCHEMAVER_PGLITE_CACHE;
@@ -27,13 +32,17 @@ afterAll(async () => {
 });
 
 function tarNames(tar: Uint8Array): string[] {
-  const names: string[] = [];
+  return tarEntries(tar).map((e) => e.name);
+}
+
+function tarEntries(tar: Uint8Array): { name: string; size: number }[] {
+  const names: { name: string; size: number }[] = [];
   for (let pos = 0; pos + 512 <= tar.length;) {
     const h = tar.subarray(pos, pos + 512);
     if (h.every((x) => x === 0)) break;
     const name = Buffer.from(h.subarray(0, 100)).toString('utf8').replace(/\0.*$/s, '');
     const size = parseInt(Buffer.from(h.subarray(124, 136)).toString('utf8').replace(/\0.*$/s, '').trim() || '0', 8);
-    names.push(name);
+    names.push({ name, size });
     pos += 512 + Math.ceil(size / 512) * 512;
   }
   return names;
@@ -78,6 +87,38 @@ describe('freshPglite', () => {
     expect(small.some((n) => n.startsWith('base/1/') || n.startsWith('base/4/'))).toBe(false);
     expect(small.some((n) => n.startsWith('base/5/'))).toBe(true);
     expect(small.length).toBeLessThan(names.length);
+  });
+
+  it('keeps one WAL segment without its pages of zeros in the ephemeral image and in dumped images', async () => {
+    const wal = (tar: Uint8Array) =>
+      tarEntries(tar).filter((e) => /^\.?\/*pg_wal\/[0-9A-F]{24}$/.test(e.name) && e.size > 0);
+    const segments = wal(await ephemeralImage());
+    expect(segments).toHaveLength(1);
+    expect(segments[0]!.size).toBeLessThan(1024 * 1024);
+    expect(segments[0]!.size % 8192).toBe(0);
+    const db = await freshPglite();
+    let tar: Uint8Array;
+    try {
+      await db.exec(
+        "CREATE TABLE kept (a int PRIMARY KEY, b text); INSERT INTO kept SELECT g, repeat('x', 100) FROM generate_series(1, 5000) g",
+      );
+      tar = (await dumpImage(db))!;
+      await db.exec("INSERT INTO kept VALUES (0, 'after the dump')");
+    } finally {
+      await db.close();
+    }
+    expect(wal(tar)).toHaveLength(1);
+    expect(wal(tar)[0]!.size).toBeLessThan(1024 * 1024);
+    const copy = (await pgliteFromImage('kept', async () => tar))!;
+    try {
+      expect(await copy.query('SELECT count(*)::int AS n, min(a) AS lo FROM kept')).toEqual([{ n: 5000, lo: 1 }]);
+      await copy.exec("INSERT INTO kept VALUES (0, 'new'); CHECKPOINT"); // it writes WAL and checkpoints on
+      expect(await copy.query('SELECT count(*)::int AS n FROM kept')).toEqual([{ n: 5001 }]);
+    } finally {
+      await copy.close();
+    }
+    // a tarball without the named segment is left as it is
+    expect(compactWal(tar, 'FFFFFFFFFFFFFFFFFFFFFFFF')).toBe(tar);
   });
 
   it('loads contrib extensions on request and refuses unknown ones (exit 3)', async () => {
