@@ -11,6 +11,7 @@ import { amendedSql, edgeBase } from '../history/amend.js';
 import type { Verifier } from '../pg/offload.js';
 import type { VerifyResult } from '../pg/verify.js';
 import { objectCount } from '../pg/images.js';
+import { lockWeight } from '../pg/pglite.js';
 import { SPLIT_BELOW } from '../pg/prove.js';
 import { failingSteps, refuseFailingOnData, type FailingStep } from './datafail.js';
 import {
@@ -190,10 +191,12 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
   const parentSchema = head ? await store.readSchema(head.id) : emptySchema();
   const helper = req.verifier && head && objectCount(parentSchema) < SPLIT_BELOW ? req.helper : undefined;
   if (!helper) void req.helper?.close(); // its spare database would only take CPU from the proof
-  req.verifier?.prepare(cacheDir(root), helper ? head?.hash : undefined);
+  const spareKey = helper ? head?.hash : undefined;
+  req.verifier?.prepare(cacheDir(root), spareKey, lockWeight(parentSchema));
   const working: LoadedRev & { confirmed?: Promise<boolean> } = early
     ? await loadWorking(root, { early: true })
     : await loadWorking(root);
+  req.verifier?.prepare(cacheDir(root), spareKey, lockWeight(parentSchema) + lockWeight(working.schema)); // the lock table both need
   let hand = req.hand;
   const kept = amended && hand.up === undefined ? await amendedSql(store, amended, working.hash) : undefined;
   if (kept) hand = kept;

@@ -33,8 +33,11 @@ export interface VerifyRequest {
   readonly id: number;
   /** call: a VerifyCall as JSON text (absent in the other requests below). */
   readonly call?: string;
-  /** prepare: restore the spare database from the image of the schema with this hash (or empty: no hash). */
-  readonly prepare?: { readonly cacheDir?: string; readonly hash?: string };
+  /**
+   * prepare: restore the spare database from the image of the schema with this hash (or empty: no hash), with the
+   * lock table `objects` objects need (pglite.ts PgliteOptions.objects).
+   */
+  readonly prepare?: { readonly cacheDir?: string; readonly hash?: string; readonly objects?: number };
   /** target: build this schema (JSON) from nothing, read it back, keep its read-back and image; answers the read-back. */
   readonly target?: { readonly schema: string; readonly hash: string; readonly cacheDir: string };
   /** deliver: the target read-back (JSON) or error a waiting proof `id` asked for (VerifyOptions.target). */
@@ -80,8 +83,10 @@ export interface Verifier {
   /**
    * prepare restores the spare database from the image of the schema with hash `hash` in `cacheDir` (the empty
    * cluster without one), for a verifier started with `deferSpare`; the next proof from that schema takes it.
+   * `objects`: how many objects (pglite.ts lockWeight) the proof's schemas have together, as far as known: a spare
+   * with the small lock table is restored again with the big one when they need it (called again when more is known).
    */
-  prepare(cacheDir?: string, hash?: string): void;
+  prepare(cacheDir?: string, hash?: string, objects?: number): void;
   /** target builds `schema` from nothing and reads it back (kept in the read-back and image caches of `cacheDir`). */
   target(schema: Schema, hash: string, cacheDir: string): Promise<Schema>;
   /**
@@ -233,8 +238,8 @@ function inWorker(worker: Worker): Verifier {
       );
       return answer;
     },
-    prepare(cacheDir, hash) {
-      if (!failure) worker.postMessage({ id: -1, prepare: { cacheDir, hash } } satisfies VerifyRequest);
+    prepare(cacheDir, hash, objects) {
+      if (!failure) worker.postMessage({ id: -1, prepare: { cacheDir, hash, objects } } satisfies VerifyRequest);
     },
     async target(schema, hash, cacheDir) {
       const r = await ask({ target: { schema: JSON.stringify(schema), hash, cacheDir } });

@@ -21,6 +21,11 @@ export interface PgliteOptions {
   readonly noRetry?: boolean;
   /** extensions: names of contrib extensions (`citext`, `pgcrypto`, `uuid-ossp`...) to make available to CREATE EXTENSION. */
   readonly extensions?: readonly string[];
+  /**
+   * objects: how many model objects (lockWeight) the schemas this in-memory database will hold have together; up to
+   * SMALL_LOCK_OBJECTS it starts with the small lock table (SMALL_LOCK_CONF). Without it, the big one.
+   */
+  readonly objects?: number;
 }
 
 /** PGLITE_EXTENSIONS maps extension names to the PGlite contrib module that bundles them. */
@@ -60,10 +65,17 @@ export const PGLITE_EXTENSIONS: Readonly<Record<string, string>> = {
 
 /**
  * PGLITE_CONF are server settings for every PGlite instance: a lock table big enough for one transaction that
- * creates or drops thousands of tables (each with indexes, sequences and TOAST relations), in about the same
- * shared memory as the defaults (locks = max_locks_per_transaction x max_connections).
+ * creates or drops thousands of tables (each with indexes, sequences and TOAST relations). The table holds
+ * max_locks_per_transaction x (max_connections + autovacuum workers + 1 + WAL senders) locks and PGlite zeroes it at
+ * every start: a single-user PGlite runs no WAL sender and no autovacuum worker, so those are at their minimum
+ * (81,920 locks instead of 180,224; a start saves ~10 ms of CPU).
  */
-export const PGLITE_CONF: readonly string[] = ['max_connections = 8', 'max_locks_per_transaction = 8192'];
+export const PGLITE_CONF: readonly string[] = [
+  'max_connections = 8',
+  'max_locks_per_transaction = 8192',
+  'max_wal_senders = 0',
+  'autovacuum_max_workers = 1',
+];
 
 /**
  * EPHEMERAL_CONF are the settings of an in-memory database (a proof's, a read-back's): PGLITE_CONF with a buffer
@@ -72,6 +84,51 @@ export const PGLITE_CONF: readonly string[] = ['max_connections = 8', 'max_locks
  * costs nothing measurable (building, reading back and dropping 1000 tables took the same CPU time).
  */
 export const EPHEMERAL_CONF: readonly string[] = [...PGLITE_CONF, 'shared_buffers = 16MB'];
+
+/**
+ * SMALL_LOCK_CONF is the lock table of an in-memory database for small schemas (see PgliteOptions.objects): 10,240
+ * locks, more than a PostgreSQL server holds with its defaults (64 per transaction x 122 backends = 7,808), so a
+ * script that runs out of them would run out on such a server too. PGlite zeroes the lock table at every start: the
+ * big one (81,920 locks) costs ~40 ms of CPU more per start.
+ */
+export const SMALL_LOCK_CONF = 'max_locks_per_transaction = 1024';
+
+/**
+ * SMALL_LOCK_OBJECTS: schemas of up to this many objects (lockWeight, both sides of an edge together) get the small
+ * lock table. Each object takes at most a few locks when it is created or dropped (a table: itself, its TOAST table
+ * and index, its row type and array type; its columns, indexes and constraints count as objects of their own), so
+ * this stays well under the table's 10,240.
+ */
+export const SMALL_LOCK_OBJECTS = 1000;
+
+/**
+ * lockWeight counts the objects of a model (tables, columns, indexes, constraints... every nested value with a
+ * `kind`) up to `cap`, for PgliteOptions.objects.
+ */
+export function lockWeight(model: unknown, cap = SMALL_LOCK_OBJECTS + 1): number {
+  let n = 0;
+  const walk = (v: unknown): void => {
+    if (n >= cap || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+      return;
+    }
+    if (typeof (v as { kind?: unknown }).kind === 'string') n++;
+    for (const x of Object.values(v)) walk(x);
+  };
+  walk(model);
+  return Math.min(n, cap);
+}
+
+/** smallLocks tells whether a database for `objects` objects (PgliteOptions.objects) gets the small lock table. */
+function smallLocks(objects: number | undefined): boolean {
+  return objects !== undefined && objects <= SMALL_LOCK_OBJECTS;
+}
+
+/** ephemeralConf is EPHEMERAL_CONF, with the small lock table when `small`. */
+function ephemeralConf(small: boolean): string[] {
+  return small ? [...EPHEMERAL_CONF, SMALL_LOCK_CONF] : [...EPHEMERAL_CONF];
+}
 
 /** BUILTIN_EXTENSIONS are extensions every PGlite instance has without loading a bundle. */
 const BUILTIN_EXTENSIONS = new Set(['plpgsql']);
@@ -115,8 +172,12 @@ export const imageStats = { source: '' as '' | 'memory' | 'disk' | 'initdb', ini
 // PGlite's WebAssembly compiles on V8's baseline tier only (proc.ts baselineWasmOnly), set before PGlite compiles
 baselineWasmOnly();
 
-async function loadPgliteModule(): Promise<typeof import('@electric-sql/pglite')> {
-  return import('@electric-sql/pglite');
+let pgliteModule: Promise<typeof import('@electric-sql/pglite')> | undefined;
+
+/** loadPgliteModule loads PGlite's JavaScript (once per thread; prewarmPglite starts it). */
+export function loadPgliteModule(): Promise<typeof import('@electric-sql/pglite')> {
+  pgliteModule ??= import('@electric-sql/pglite');
+  return pgliteModule;
 }
 
 /** WasmModule is PGlite's compiled WebAssembly module. */
@@ -151,6 +212,7 @@ function pgliteWasm(): Promise<WasmModule | undefined> {
 export function prewarmPglite(): void {
   void pgliteWasm();
   void ephemeralImage().catch(() => undefined);
+  void loadPgliteModule().catch(() => undefined);
 }
 
 /** wasmOption is the PGlite.create option that reuses the compiled module, when there is one. */
@@ -424,9 +486,13 @@ export function pgliteDriver(db: PGlite, label: string): Driver & { readonly pgl
   };
 }
 
-/** Spare is a database restored ahead of need: `key` names its image ('' for the empty cluster). */
+/**
+ * Spare is a database restored ahead of need: `key` names its image ('' for the empty cluster); `small`: it has the
+ * small lock table (SMALL_LOCK_CONF).
+ */
 interface Spare {
   readonly key: string;
+  readonly small: boolean;
   readonly db: Promise<Driver | undefined>;
 }
 
@@ -435,17 +501,27 @@ let spare: Spare | undefined;
 /**
  * prepareSpare restores one database (no extension bundles) in the background, for the next freshPglite call
  * (key '') or pgliteFromImage call with the same key to take: the empty cluster, or the image `image` resolves to
- * (the empty cluster when it resolves to nothing). Only for processes or threads that end by terminating (the
- * verification worker): an instance nobody takes is never closed, and an unclosed instance keeps a process alive.
+ * (the empty cluster when it resolves to nothing), with the lock table `objects` objects need (PgliteOptions.objects;
+ * the small one by default: most edges are small). Called again for the same key with more objects than a small
+ * spare holds, it restores a spare with the big lock table instead (the small one is closed). Only for processes or
+ * threads that end by terminating (the verification worker): an instance nobody takes is never closed, and an
+ * unclosed instance keeps a process alive.
  */
-export function prepareSpare(key = '', image?: () => Promise<Uint8Array | undefined>): void {
-  if (spare) return;
+export function prepareSpare(key = '', image?: () => Promise<Uint8Array | undefined>, objects = 0): void {
+  const small = smallLocks(objects);
+  let before: Promise<unknown> = Promise.resolve();
+  if (spare) {
+    if (small || !spare.small || spare.key !== key) return;
+    before = spare.db.then((d) => d?.close()).catch(() => undefined); // one restore at a time on this thread
+  }
+  const opts = { objects: small ? objects : undefined };
   const db = (async () => {
+    await before;
     const tar = image ? await image().catch(() => undefined) : undefined;
     if (image && !tar) return undefined; // no such image: the proof builds the schema on a fresh database
-    return tar ? await restoreFrom(tar, {}, 'pglite:image') : await restoreFresh({});
+    return tar ? await restoreFrom(tar, opts, 'pglite:image') : await restoreFresh(opts);
   })().catch(() => undefined);
-  spare = { key, db };
+  spare = { key, small, db };
 }
 
 /**
@@ -467,9 +543,13 @@ export async function quiescePglite(): Promise<boolean> {
   return true;
 }
 
-/** takeSpare returns the spare database when it was restored from image `key` (and forgets it), else undefined. */
+/**
+ * takeSpare returns the spare database when it was restored from image `key` with a lock table big enough for
+ * `opts` (and forgets it), else undefined.
+ */
 async function takeSpare(key: string, opts: PgliteOptions): Promise<Driver | undefined> {
   if (!spare || spare.key !== key || opts.extensions?.length) return undefined;
+  if (spare.small && !smallLocks(opts.objects)) return undefined; // too few locks for it: quiescePglite closes it
   const ready = await spare.db;
   spare = undefined;
   return ready;
@@ -505,7 +585,7 @@ async function restoreFrom(tar: Uint8Array, opts: PgliteOptions, label: string):
     db = await PGlite.create({
       loadDataDir: new Blob([tar as Uint8Array<ArrayBuffer>]),
       extensions,
-      postgresqlconf: [...EPHEMERAL_CONF],
+      postgresqlconf: ephemeralConf(smallLocks(opts.objects)),
       ...(await wasmOption()),
     });
   } catch (e) {
@@ -526,7 +606,7 @@ async function restoreFresh(opts: PgliteOptions): Promise<Driver> {
     db = await PGlite.create({
       loadDataDir: new Blob([image as Uint8Array<ArrayBuffer>]),
       extensions,
-      postgresqlconf: [...EPHEMERAL_CONF],
+      postgresqlconf: ephemeralConf(smallLocks(opts.objects)),
       ...(await wasmOption()),
     });
   } catch (e) {

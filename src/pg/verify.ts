@@ -8,7 +8,7 @@ import { SchemaverError } from '../errors.js';
 import { emptySchema, type Schema } from '../model/types.js';
 import { planMigration } from '../plan/index.js';
 import type { Driver } from './driver.js';
-import { freshPglite } from './pglite.js';
+import { freshPglite, lockWeight } from './pglite.js';
 import { IMAGE_MAX_OBJECTS, IMAGE_WORTH_OBJECTS, imageOf, keepImage, objectCount } from './target.js';
 import { DATA_STATEMENT, locateDataFailure } from './locate.js';
 
@@ -291,7 +291,7 @@ async function proveRoot(
   t0: number,
   keep?: ImageRef,
 ): Promise<VerifyResult> {
-  const db = await timed('restore', () => freshPglite({ extensions: extensionNames(to) }));
+  const db = await timed('restore', () => freshPglite({ extensions: extensionNames(to), objects: lockWeight(to) }));
   try {
     await ensureRoles(db, to);
     // A fresh database reads back as the empty model (tested: test/pg/verify.test.ts), so down must leave exactly
@@ -406,7 +406,8 @@ interface ProofCache {
 
 /** freshFor starts a fresh database (`held.db`, closed by the proof) with the extensions and roles both schemas need. */
 async function freshFor(held: { db?: Driver }, from: Schema, to: Schema, exts: readonly string[]): Promise<Driver> {
-  const db = (held.db = await timed('restore', () => freshPglite({ extensions: exts })));
+  const objects = lockWeight(from) + lockWeight(to); // the lock table both schemas need
+  const db = (held.db = await timed('restore', () => freshPglite({ extensions: exts, objects })));
   await ensureRoles(db, from, to);
   return db;
 }

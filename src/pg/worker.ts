@@ -8,10 +8,24 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { SchemaverError } from '../errors.js';
 import type { Schema } from '../model/types.js';
-import { prepareSpare, prewarmPglite, quiescePglite } from './pglite.js';
-import { loadImage } from './images.js';
-import { buildTarget, flushImages, verifyEdge } from './verify.js';
+import { loadPgliteModule, prepareSpare, prewarmPglite, quiescePglite } from './pglite.js';
 import { rebuildError, type VerifyCall, type VerifyRequest, type WorkerReply } from './offload.js';
+
+/**
+ * proofModules loads the proof's modules (verify.js and the ~70 modules it imports: ~0.1 s) only once PGlite's own
+ * module has loaded: PGlite's start, which every proof waits for, goes first, and the proof's modules load while
+ * PGlite's WebAssembly compiles on V8's threads and its image is read.
+ */
+let proofModules: Promise<[typeof import('./verify.js'), typeof import('./images.js')]> | undefined;
+/** loaded: the proof's modules once they have loaded. */
+let loaded: [typeof import('./verify.js'), typeof import('./images.js')] | undefined;
+function loadProof(): Promise<[typeof import('./verify.js'), typeof import('./images.js')]> {
+  proofModules ??= loadPgliteModule()
+    .catch(() => undefined)
+    .then(() => Promise.all([import('./verify.js'), import('./images.js')]))
+    .then((m) => (loaded = m));
+  return proofModules;
+}
 
 /** delivered: target read-backs waiting for (or waited on by) the proof with that request id. */
 const delivered = new Map<
@@ -37,13 +51,15 @@ const port = parentPort;
 if (port) {
   prewarmPglite();
   if (!(workerData as { deferSpare?: boolean } | undefined)?.deferSpare) prepareSpare();
+  void loadProof().catch(() => undefined); // a failure to load is reported by the first request that needs them
   // One proof at a time: verifyEdge keeps per-proof state (timings, progress) and there is one spare database.
   let queue = Promise.resolve();
   port.on('message', (req: VerifyRequest) => {
     if (req.prepare) {
-      const { cacheDir, hash } = req.prepare;
-      if (cacheDir && hash) prepareSpare(hash, () => loadImage(cacheDir, hash));
-      else prepareSpare();
+      const { cacheDir, hash, objects } = req.prepare;
+      if (cacheDir && hash)
+        prepareSpare(hash, () => loadProof().then(([, images]) => images.loadImage(cacheDir, hash)), objects);
+      else prepareSpare('', undefined, objects);
       return;
     }
     if (req.deliver) {
@@ -63,13 +79,14 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
       // close() asks this last: idle (see quiescePglite), the thread ends by itself; still restoring its spare, it
       // says so and is terminated, its compile over
       const idle = await quiescePglite();
-      await flushImages();
+      await loaded?.[0].flushImages(); // not loaded yet: no proof ran, no image is being written
       port.postMessage({ id: req.id, flushed: true, ...(idle ? {} : { busy: true }) } satisfies WorkerReply);
       if (idle) port.close();
       return;
     }
     if (req.target) {
       const t = req.target;
+      const { buildTarget } = (await loadProof())[0];
       const schema = await buildTarget(JSON.parse(t.schema) as Schema, t.hash, t.cacheDir);
       port.postMessage({ id: req.id, target: JSON.stringify(schema) } satisfies WorkerReply);
       return;
@@ -80,6 +97,7 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
       ? (phase: string, done: number, total: number) =>
           port.postMessage({ id: req.id, progress: { phase, done, total } } satisfies WorkerReply)
       : undefined;
+    const { verifyEdge } = (await loadProof())[0];
     const result = await verifyEdge(call.from, call.to, call.up, call.down, {
       ...opts,
       ...(onProgress ? { onProgress } : {}),

@@ -13,7 +13,9 @@ import {
   freshPglite,
   imageCachePath,
   initdbImage,
+  lockWeight,
   openPglite,
+  SMALL_LOCK_OBJECTS,
   pgliteFromImage,
   withoutTemplates,
 } from '../../src/pg/pglite.js';
@@ -119,6 +121,37 @@ describe('freshPglite', () => {
     }
     // a tarball without the named segment is left as it is
     expect(compactWal(tar, 'FFFFFFFFFFFFFFFFFFFFFFFF')).toBe(tar);
+  });
+
+  it('starts with the small lock table for small schemas, big enough for the most locks they take', async () => {
+    expect(
+      lockWeight({
+        kind: 'schema',
+        tables: { t: { kind: 'table', columns: [{ kind: 'column' }, { kind: 'column' }] } },
+      }),
+    ).toBe(4);
+    expect(
+      lockWeight({ tables: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [i, { kind: 'table' }])) }),
+    ).toBe(SMALL_LOCK_OBJECTS + 1);
+    const big = await freshPglite({ objects: SMALL_LOCK_OBJECTS + 1 });
+    try {
+      expect(await big.query(`SELECT current_setting('max_locks_per_transaction') AS s`)).toEqual([{ s: '8192' }]);
+    } finally {
+      await big.close();
+    }
+    // views take the most locks per object measured (4): SMALL_LOCK_OBJECTS of them created and dropped in one transaction
+    const db = await freshPglite({ objects: SMALL_LOCK_OBJECTS });
+    try {
+      expect(await db.query(`SELECT current_setting('max_locks_per_transaction') AS s`)).toEqual([{ s: '1024' }]);
+      const views = Array.from({ length: SMALL_LOCK_OBJECTS }, (_, i) => `v${i}`);
+      await db.exec(`BEGIN; ${views.map((v, i) => `CREATE VIEW ${v} AS SELECT ${i} AS a`).join('; ')}; COMMIT`);
+      await db.exec(`BEGIN; ${views.map((v) => `DROP VIEW ${v}`).join('; ')}; COMMIT`);
+      expect(
+        await db.query(`SELECT count(*)::int AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace`),
+      ).toEqual([{ n: 0 }]);
+    } finally {
+      await db.close();
+    }
   });
 
   it('loads contrib extensions on request and refuses unknown ones (exit 3)', async () => {
