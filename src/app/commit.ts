@@ -160,6 +160,15 @@ async function proveAndPrepare(
         })
       : undefined;
   proof?.catch(() => undefined); // awaited below; this only keeps an early throw here from leaving it unhandled
+  // the worker starts proving before this thread prepares the objects (a cached or failed proof sends nothing)
+  if (proof && req.verifier)
+    await Promise.race([
+      req.verifier.sent,
+      proof.then(
+        () => undefined,
+        () => undefined,
+      ),
+    ]);
   const prepared = await store
     .prepareCommit({
       message: c.message,

@@ -73,6 +73,11 @@ export interface WorkerReply {
 export interface Verifier {
   /** inWorker tells whether proofs run on the worker thread. */
   readonly inWorker: boolean;
+  /**
+   * sent resolves once a proof has been handed to the worker (at once in this thread): a caller with work of its
+   * own to do meanwhile waits for it first, so the worker starts proving before that work takes this thread.
+   */
+  readonly sent: Promise<void>;
   verify(
     from: Schema,
     to: Schema,
@@ -156,6 +161,7 @@ function inThread(): Verifier {
   );
   return {
     inWorker: false,
+    sent: Promise.resolve(),
     async verify(from, to, up, down, opts = {}) {
       const { verifyEdge } = await loadVerifier();
       const { targetSchema, ...rest } = opts;
@@ -173,17 +179,17 @@ function inThread(): Verifier {
   };
 }
 
+/** Waiter is a request waiting for the worker's reply. */
+interface Waiter {
+  resolve: (r: VerifyResult & { target?: string; flushed?: boolean; busy?: boolean }) => void;
+  reject: (e: Error) => void;
+  onProgress?: VerifyOptions['onProgress'];
+}
+
 function inWorker(worker: Worker): Verifier {
   let next = 0;
   let failure: Error | undefined;
-  const waiting = new Map<
-    number,
-    {
-      resolve: (r: VerifyResult & { target?: string; flushed?: boolean; busy?: boolean }) => void;
-      reject: (e: Error) => void;
-      onProgress?: VerifyOptions['onProgress'];
-    }
-  >();
+  const waiting = new Map<number, Waiter>();
   const failAll = (e: Error) => {
     failure ??= e;
     for (const w of waiting.values()) w.reject(e);
@@ -210,6 +216,7 @@ function inWorker(worker: Worker): Verifier {
     failAll(new Error(`a reply from the verification worker could not be read: ${e.message}`)),
   );
   worker.on('exit', (code) => failAll(new Error(`the verification worker stopped (exit ${code})`)));
+  const { promise: sent, resolve: markSent } = signal();
   const ask = (req: Omit<VerifyRequest, 'id'>, onProgress?: VerifyOptions['onProgress']) => {
     if (failure) return Promise.reject(failure);
     const id = next++;
@@ -221,6 +228,7 @@ function inWorker(worker: Worker): Verifier {
   };
   return {
     inWorker: true,
+    sent,
     verify(from, to, up, down, opts = {}) {
       const { onProgress, targetSchema: target, ...plain } = opts;
       const call: VerifyCall = {
@@ -232,6 +240,7 @@ function inWorker(worker: Worker): Verifier {
       };
       const id = next; // the id ask() gives this call: the delivery below names it
       const answer = ask({ call: JSON.stringify(call) }, onProgress);
+      markSent();
       target?.then(
         (schema) => worker.postMessage({ id, deliver: { schema: JSON.stringify(schema) } } satisfies VerifyRequest),
         (e: unknown) => worker.postMessage({ id, deliver: { error: plainError(e) } } satisfies VerifyRequest),
@@ -252,6 +261,13 @@ function inWorker(worker: Worker): Verifier {
       return endWorker(worker, idle ? ended : undefined);
     },
   };
+}
+
+/** signal is a promise and the function that resolves it. */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 /**
