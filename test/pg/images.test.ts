@@ -1,5 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseSchemaFiles } from '../../src/parse/index.js';
@@ -92,6 +92,24 @@ async function rootProof(dir: string) {
   expect(r.ok, r.problems.join('\n')).toBe(true);
 }
 
+/** afterRoot: the cache as the root proof left it (proven once, for every test here) and the images it saved. */
+let afterRoot: Promise<{ dir: string; saved: number }> | undefined;
+
+/** rootCache returns a new cache directory holding what the root proof of S0 kept (a copy of one proof's). */
+async function rootCache(): Promise<{ dir: string; saved: number }> {
+  afterRoot ??= (async () => {
+    const dir = await cacheDir();
+    const before = imageCacheStats.saved;
+    await rootProof(dir);
+    return { dir, saved: imageCacheStats.saved - before };
+  })();
+  const { dir: from, saved } = await afterRoot;
+  const dir = await cacheDir();
+  await cp(from, dir, { recursive: true });
+  for (const k of Object.keys(imageCacheStats) as (keyof typeof imageCacheStats)[]) imageCacheStats[k] = 0;
+  return { dir, saved };
+}
+
 describe('image files', () => {
   const tar = new Uint8Array(4096);
   tar.set(new TextEncoder().encode('ustar'), 257);
@@ -155,10 +173,8 @@ describe('image files', () => {
 
 describe('proofs and the image cache', () => {
   it('a proof starts from the image an earlier proof kept, instead of building the source', async () => {
-    const dir = await cacheDir();
-    await rootProof(dir);
-    expect(imageCacheStats.saved).toBeGreaterThan(0);
-    for (const k of Object.keys(imageCacheStats) as (keyof typeof imageCacheStats)[]) imageCacheStats[k] = 0;
+    const { dir, saved } = await rootCache();
+    expect(saved).toBeGreaterThan(0);
     const r = await proveSplit(dir);
     expect(r.ok, r.problems.join('\n')).toBe(true);
     expect(imageCacheStats.hits).toBe(1);
@@ -168,8 +184,7 @@ describe('proofs and the image cache', () => {
   });
 
   it('a damaged image is noticed and rebuilt; the proof stands', async () => {
-    const dir = await cacheDir();
-    await rootProof(dir);
+    const { dir } = await rootCache();
     const file = imageFile(dir, h0);
     const bytes = await readFile(file);
     bytes[bytes.length >> 1] ^= 0xff;
@@ -182,8 +197,7 @@ describe('proofs and the image cache', () => {
   });
 
   it('an image holding another schema never decides a proof: a wrong migration still fails', async () => {
-    const dir = await cacheDir();
-    await rootProof(dir);
+    const { dir } = await rootCache();
     // S1's data directory, well formed and filed under S0's hash: up = '' would "work" on it
     await saveImage(dir, h0, await tarOf(S1));
     const wrong = await proveSplit(dir, { up: '', down });
