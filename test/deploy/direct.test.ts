@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess as runCli } from '../helpers/inproc.js';
 import { createDatabase, queryServer, serverAvailable } from '../helpers/server.js';
 
 const yaml = (type: string, extra = '') =>

@@ -6,7 +6,8 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onlineProject, runCli } from '../helpers/cli.js';
+import { onlineProject } from '../helpers/cli.js';
+import { runInProcess as runCli } from '../helpers/inproc.js';
 import { createDatabase, queryServer, serverAvailable } from '../helpers/server.js';
 
 const V1 = `tables:
