@@ -85,6 +85,12 @@ try {
   await run(args, import.meta.url);
   await flush();
 } catch (err) {
+  // a usage error before `plan` took its early lint worker: let it end by itself first (dist/lint/offload.js)
+  if (args[0] === 'plan')
+    await import('../dist/lint/offload.js').then(
+      (m) => m.closeEarlyLint(),
+      () => undefined,
+    );
   if (err instanceof Errors.ExitError || err?.code === 'EEXIT') {
     await flush().catch(() => {});
     process.exit(err.oclif?.exit ?? 0);

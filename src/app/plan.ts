@@ -60,7 +60,7 @@ export async function planRevisions(
   try {
     return await planWith(linting, start, a, b, opts);
   } finally {
-    linting.close();
+    await linting.close();
   }
 }
 

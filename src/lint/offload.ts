@@ -18,9 +18,16 @@ export interface LintJob {
   readonly inWorker: boolean;
   /** lint returns lintScript's findings for `script` (this thread's lintScript when the worker fails). */
   lint(script: string): Promise<Finding[]>;
-  /** close ends the worker (lint and an error both end it; a command that stops early calls it). */
-  close(): void;
+  /**
+   * close ends the worker (lint and an error both end it; a command that stops early calls it). A worker that has not
+   * answered yet is asked to end once its parser has loaded, and terminated only after CLOSE_GRACE_MS: terminating a
+   * worker while V8 still compiles its WebAssembly in the background can abort Node 20 (pg/offload.ts endWorker).
+   */
+  close(): Promise<void>;
 }
+
+/** CLOSE_GRACE_MS is how long close() waits for a worker asked to end before terminating it. */
+const CLOSE_GRACE_MS = 10_000;
 
 /** LintReply is the worker's answer: the findings, or the message of what it threw. */
 export interface LintReply {
@@ -38,6 +45,13 @@ export function startEarlyLint(): void {
   early ??= startLint();
 }
 
+/** closeEarlyLint ends the early worker when no command took it (bin/run.js, before it exits on a usage error). */
+export async function closeEarlyLint(): Promise<void> {
+  const job = early;
+  early = undefined;
+  await job?.close();
+}
+
 /** startLint starts the worker that lints the script the command will give it (see the module comment), or takes the early one. */
 export function startLint(): LintJob {
   if (early) {
@@ -48,12 +62,12 @@ export function startLint(): LintJob {
   const file = fileURLToPath(new URL('./worker.js', import.meta.url));
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   if (cores < 2 || !import.meta.url.endsWith('.js') || !existsSync(file) || process.env.SCHEMAVER_NO_WORKER === '1')
-    return { inWorker: false, lint: lintScript, close() {} };
+    return here();
   let worker: Worker | undefined;
   try {
     worker = new Worker(file);
   } catch {
-    return { inWorker: false, lint: lintScript, close() {} };
+    return here();
   }
   worker.unref(); // never what keeps the process alive
   const w = worker;
@@ -61,7 +75,25 @@ export function startLint(): LintJob {
     w.once('error', () => resolve(undefined));
     w.once('exit', () => resolve(undefined));
   });
-  const close = () => void w.terminate().catch(() => undefined);
+  let answered = false;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      if (!answered) {
+        // still loading or warming the parser: asked to end, it exits once the load has settled (a ref'd timer keeps
+        // this process waiting for it; the worker itself is unref'd)
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          w.postMessage(null);
+          await Promise.race([failed, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+        } catch {
+          // already gone
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+      await w.terminate().catch(() => undefined);
+    })());
   let inWorker = true;
   return {
     get inWorker() {
@@ -77,7 +109,8 @@ export function startLint(): LintJob {
       } catch {
         r = undefined;
       }
-      close();
+      answered = r !== undefined; // it ran the linter: its parser's compile is over
+      await close();
       if (r?.findings) return r.findings;
       // the worker failed (or answered an error): this thread's own run gives the findings or the error
       inWorker = false;
@@ -85,4 +118,9 @@ export function startLint(): LintJob {
     },
     close,
   };
+}
+
+/** here is a job that lints on this thread. */
+function here(): LintJob {
+  return { inWorker: false, lint: lintScript, close: async () => undefined };
 }

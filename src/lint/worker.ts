@@ -42,7 +42,12 @@ const ready = loadSqlParser().then(() => {
   for (const sql of WARM) parseSql(sql);
 });
 ready.catch(() => undefined); // a parser that does not load is answered when the script comes
-port.once('message', (script: string) => {
+// a script to lint, or null: end once the parser's load has settled (offload.ts close; never ended mid-compile)
+port.once('message', (script: string | null) => {
+  if (script === null) {
+    void ready.catch(() => undefined).then(() => port.close());
+    return;
+  }
   void ready
     .then(() => lintScript(script))
     .then(

@@ -5,7 +5,7 @@ import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { lintScript } from '../../src/lint/index.js';
 
-const { startLint, startEarlyLint } = (await import(
+const { startLint, startEarlyLint, closeEarlyLint } = (await import(
   new URL('../../dist/lint/offload.js', import.meta.url).href
 )) as typeof import('../../src/lint/offload.js');
 
@@ -41,7 +41,7 @@ describe('startLint (worker thread)', () => {
 
   it("answers with this thread's lint when the worker has ended", async () => {
     const job = startLint();
-    job.close();
+    await job.close();
     expect(await job.lint(SCRIPT)).toEqual(await lintScript(SCRIPT));
     expect(job.inWorker).toBe(false);
   });
@@ -54,13 +54,22 @@ describe('startLint (worker thread)', () => {
       expect(again).not.toBe(early);
       expect(await early.lint(SCRIPT)).toEqual(await lintScript(SCRIPT));
     } finally {
-      again.close();
+      await again.close();
     }
   });
 
-  it('ends quietly when closed before any script', () => {
+  it('ends by itself once its parser has loaded when closed before any script (never terminated mid-compile)', async () => {
     const job = startLint();
-    job.close();
-    job.close();
+    const t0 = performance.now();
+    await Promise.all([job.close(), job.close()]);
+    // the worker ended on its own: terminating is the fallback after 10 s
+    expect(performance.now() - t0).toBeLessThan(8_000);
+  });
+
+  it('closes the early worker no command took (bin/run.js on a usage error)', async () => {
+    startEarlyLint();
+    await closeEarlyLint();
+    const job = startLint(); // a new worker: the early one is gone
+    expect(await job.lint(SCRIPT)).toEqual(await lintScript(SCRIPT));
   });
 });
