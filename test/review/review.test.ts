@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Project } from '../helpers/cli.js';
 import { inProcessProject } from '../helpers/inproc.js';
+import { copyProject } from '../helpers/copy.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -18,7 +19,8 @@ afterAll(() => made.forEach((p) => p.cleanup()));
 const BASE =
   'tables:\n  teams:\n    columns:\n      id: { type: bigint, primary_key: true }\n  users:\n    columns:\n      id: { type: bigint, primary_key: true }\n      email: text\n      legacy: text\n';
 
-async function project(): Promise<{ p: Project; base: string; head: string }> {
+/** build makes the project both tests start from: base, then a commit that drops, tightens and references. */
+async function build(): Promise<{ p: Project; base: string; head: string }> {
   const p = inProcessProject('sv-review-');
   made.push(p);
   expect((await p.run('init')).code).toBe(0);
@@ -35,6 +37,18 @@ async function project(): Promise<{ p: Project; base: string; head: string }> {
   const h = await p.run('commit', '-m', 'email required, team, legacy dropped', '--allow-destructive', '--json');
   expect(h.code, h.stderr).toBe(0);
   return { p, base: b.json().id, head: h.json().id };
+}
+
+let built: Promise<{ p: Project; base: string; head: string }> | undefined;
+
+/** project returns a new copy of the project `build` made (made once: both tests read the same two commits). */
+async function project(): Promise<{ p: Project; base: string; head: string }> {
+  built ??= build();
+  const { p: from, base, head } = await built;
+  const p = inProcessProject('sv-review-');
+  made.push(p);
+  copyProject(from.dir, p.dir);
+  return { p, base, head };
 }
 
 describe('review', () => {
