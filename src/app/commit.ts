@@ -202,8 +202,10 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
   if (!helper) void req.helper?.close(); // its spare database would only take CPU from the proof
   const spareKey = helper ? head?.hash : undefined;
   req.verifier?.prepare(cacheDir(root), spareKey, lockWeight(parentSchema));
+  // the verifier's thread, idle until the proof, builds half of a first whole normalisation build
+  const verifier = req.verifier;
   const working: LoadedRev & { confirmed?: Promise<boolean> } = early
-    ? await loadWorking(root, { early: true })
+    ? await loadWorking(root, { early: true, ...(verifier ? { helper: (s) => verifier.readback(s) } : {}) })
     : await loadWorking(root);
   req.verifier?.prepare(cacheDir(root), spareKey, lockWeight(parentSchema) + lockWeight(working.schema)); // the lock table both need
   let hand = req.hand;

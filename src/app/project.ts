@@ -65,6 +65,12 @@ export function isWorking(rev: string | undefined): boolean {
   return rev !== undefined && rev.trim().toUpperCase() === WORKING;
 }
 
+/** EarlyLoad asks loadWorking to answer early; `helper` builds half of a whole first build on another thread (normalize.ts). */
+export interface EarlyLoad {
+  readonly early: true;
+  readonly helper?: (schema: Schema) => Promise<Schema>;
+}
+
 /**
  * EarlyRev is WORKING loaded before its normalisation is confirmed (loadWorking `early`): `confirmed` tells, once the
  * later rounds ran, whether `schema` is the normal form (false: PostgreSQL respelled it again; load it once more).
@@ -79,8 +85,8 @@ export interface EarlyRev extends LoadedRev {
  * rounds running on while the caller proves; the working hash is remembered only once they confirm it.
  */
 export async function loadWorking(root: string): Promise<LoadedRev>;
-export async function loadWorking(root: string, opts: { early: true }): Promise<EarlyRev>;
-export async function loadWorking(root: string, opts: { early?: boolean } = {}): Promise<LoadedRev | EarlyRev> {
+export async function loadWorking(root: string, opts: EarlyLoad): Promise<EarlyRev>;
+export async function loadWorking(root: string, opts: Partial<EarlyLoad> = {}): Promise<LoadedRev | EarlyRev> {
   const { parseSchemaFiles, readSchemaDir, checkedSchema } = await readSchemaModules();
   const files = await readSchemaDir(root);
   // libpg_query's answers for the texts of the last schema validated: an edit that brings no new SQL text needs no parser
@@ -94,7 +100,7 @@ export async function loadWorking(root: string, opts: { early?: boolean } = {}):
   // written only for a schema that passed: a command refusing bad input writes nothing (SPEC), the cache included
   if (cache && kept) writeSqlMemo(cache, kept, seed);
   if (opts.early) {
-    const { schema, final } = await normalizedEarly(root, declared);
+    const { schema, final } = await normalizedEarly(root, declared, opts.helper);
     const hash = await schemaHashOf(schema);
     const confirmed = final.then(async (f) => {
       if (f !== schema) return false;
@@ -111,10 +117,10 @@ export async function loadWorking(root: string, opts: { early?: boolean } = {}):
 }
 
 /** normalizedEarly is `normalized` answering after the first whole build (pg/normalize.ts normalizeEarly). */
-async function normalizedEarly(root: string, declared: Schema): Promise<EarlyNormal> {
+async function normalizedEarly(root: string, declared: Schema, helper: EarlyLoad['helper']): Promise<EarlyNormal> {
   const { normalizeEarly } = await readSchemaModules();
   const dir = existsSync(join(root, STORE_DIR, 'HEAD')) ? cacheDir(root) : undefined;
-  return normalizeEarly(declared, dir ? { cacheDir: dir } : {});
+  return normalizeEarly(declared, { ...(dir ? { cacheDir: dir } : {}), ...(helper ? { helper } : {}) });
 }
 
 /**

@@ -20,6 +20,7 @@ import { sameValue as same } from '../diff/index.js';
 import { codeIdentity, writeCachedReadback } from './readback.js';
 import {
   objectPlan,
+  type ObjectPlan,
   readNormalization,
   readObjectAnswers,
   inertFreeJson,
@@ -168,6 +169,11 @@ export interface NormalizeOptions {
    * when they changed nothing (normalizeEarly).
    */
   readonly early?: (provisional: Schema) => void;
+  /**
+   * helper: builds a schema from nothing and reads it back on another thread (offload.ts Verifier.readback). A
+   * first whole build is then split in two halves by object (normcache.ts partial builds), one on each thread.
+   */
+  readonly helper?: (schema: Schema) => Promise<Schema>;
 }
 
 /**
@@ -347,7 +353,8 @@ async function normalizeByObject(
       const owners = new Set([...by].filter(([, m]) => [...m.keys()].some((k) => respelled.has(k))).map(([o]) => o));
       return owners.size ? objectPlan(cur, by, identity).build(owners) : undefined;
     };
-    const r = await normalizeNow(schema, slots, opts.build, narrow, opts.early);
+    const halves = opts.helper && !opts.build && !opts.whole ? splitFirst(byObject, plan, opts.helper) : undefined;
+    const r = await normalizeNow(schema, slots, opts.build, narrow, opts.early, halves);
     if (r.n.failed) return r;
     built = r.n.changed ?? {};
     readback = r.readback;
@@ -370,6 +377,45 @@ async function normalizeByObject(
     n: unstable ? { changed, unstable } : { changed, objects },
     ...(readback ? { readback } : {}),
     ...(provisional ? { provisional } : {}),
+  };
+}
+
+/** SPLIT_MIN_OBJECTS: a first build of fewer objects with expressions is not split between threads (not worth a message). */
+const SPLIT_MIN_OBJECTS = 64;
+
+/**
+ * splitFirst builds the objects of `byObject` in two partial schemas (plan.build: each with what it refers to), one
+ * on the helper's thread, one on this; the answer is each object's slots read back from the half that built it
+ * (an object's text does not depend on which other objects are built, normcache.ts). Undefined when either half
+ * does not build: the whole schema is built instead, so a schema that does not build is decided as a whole.
+ */
+function splitFirst(
+  byObject: ReadonlyMap<string, ReadonlyMap<string, unknown>>,
+  plan: ObjectPlan,
+  helper: (schema: Schema) => Promise<Schema>,
+): (() => Promise<Map<string, unknown> | undefined>) | undefined {
+  if (byObject.size < SPLIT_MIN_OBJECTS) return undefined;
+  return async () => {
+    // halves of about equal numbers of slots (a build costs by what it creates), in the schema's order
+    const total = [...byObject.values()].reduce((n, m) => n + m.size, 0);
+    const first = new Set<string>();
+    let n = 0;
+    for (const [o, m] of byObject) if ((n += m.size) <= total / 2 || first.size === 0) first.add(o);
+    const second = new Set([...byObject.keys()].filter((o) => !first.has(o)));
+    const there = helper(plan.build(first));
+    there.catch(() => undefined); // awaited below
+    const here = await buildForProof(plan.build(second)).catch(() => undefined);
+    const away = await there.catch(() => undefined);
+    if (!here || !away) return undefined;
+    const read = new Map<string, unknown>();
+    for (const [half, back] of [
+      [first, away],
+      [second, here],
+    ] as const) {
+      const got = slotsByObject(back);
+      for (const o of half) for (const [slot, v] of got.get(o) ?? []) read.set(slot, v);
+    }
+    return read;
   };
 }
 
@@ -406,6 +452,7 @@ async function normalizeNow(
   build?: (schema: Schema) => Promise<Schema>,
   narrow?: Narrow,
   early?: (provisional: Schema) => void,
+  halves?: () => Promise<Map<string, unknown> | undefined>,
 ): Promise<{ n: Normalized; readback?: Schema; provisional?: Schema }> {
   const run = build ?? buildForProof;
   const changed: Record<string, unknown> = {};
@@ -419,16 +466,18 @@ async function normalizeNow(
   for (let round = 0; round < ROUNDS && !stable; round++) {
     // a later round only checks that PostgreSQL keeps its own spelling: the objects it respelled, with what they need
     const part = round > 0 && narrow ? narrow(cur, last) : undefined;
-    let back: Schema;
+    // the first round split between two threads reads back each object from its half (no whole read-back)
+    const split = round === 0 && halves ? await halves() : undefined;
+    let back: Schema | undefined;
     try {
-      back = await run(part ?? cur).catch((e: unknown) => (part ? run(cur) : Promise.reject(e)));
+      if (!split) back = await run(part ?? cur).catch((e: unknown) => (part ? run(cur) : Promise.reject(e)));
     } catch (e) {
       if (round === 0) return { n: { failed: String((e as Error)?.message ?? e).slice(0, 500) } };
       stable = true; // PostgreSQL's own text of the last round did not build again: keep that round's text
       break; // (normalising it again fails too and keeps it: it is its own normal form)
     }
     if (round === 0) first = back;
-    const read = expressionSlots(back);
+    const read = split ?? expressionSlots(back!);
     const step: Record<string, unknown> = {};
     for (const [slot, v] of now) {
       const pg = read.get(slot);

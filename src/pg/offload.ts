@@ -40,6 +40,8 @@ export interface VerifyRequest {
   readonly prepare?: { readonly cacheDir?: string; readonly hash?: string; readonly objects?: number };
   /** target: build this schema (JSON) from nothing, read it back, keep its read-back and image; answers the read-back. */
   readonly target?: { readonly schema: string; readonly hash: string; readonly cacheDir: string };
+  /** readback: build this schema (JSON) from nothing and read it back (normalize.ts NormalizeOptions.helper); answers in `target`. */
+  readonly readback?: string;
   /** deliver: the target read-back (JSON) or error a waiting proof `id` asked for (VerifyOptions.target). */
   readonly deliver?: { readonly schema?: string; readonly error?: WorkerReply['error'] };
   /** flush: answer once the images being written in the background are written and background work is idle (close asks it last). */
@@ -94,6 +96,8 @@ export interface Verifier {
   prepare(cacheDir?: string, hash?: string, objects?: number): void;
   /** target builds `schema` from nothing and reads it back (kept in the read-back and image caches of `cacheDir`). */
   target(schema: Schema, hash: string, cacheDir: string): Promise<Schema>;
+  /** readback builds `schema` from nothing and reads it back as normalisation does (normalize.ts buildForProof), keeping nothing. */
+  readback(schema: Schema): Promise<Schema>;
   /**
    * close ends the verifier: a worker settles its background work, writes its images and ends by itself
    * ('ended'), or is terminated when it cannot ('terminated'); the in-thread verifier flushes its images.
@@ -171,6 +175,10 @@ function inThread(): Verifier {
     async target(schema, hash, cacheDir) {
       const { buildTarget } = await loadVerifier();
       return buildTarget(schema, hash, cacheDir);
+    },
+    async readback(schema) {
+      const { buildForProof } = await import('./normalize.js');
+      return buildForProof(schema);
     },
     async close() {
       const { flushImages } = await loadVerifier();
@@ -252,6 +260,10 @@ function inWorker(worker: Worker): Verifier {
     },
     async target(schema, hash, cacheDir) {
       const r = await ask({ target: { schema: JSON.stringify(schema), hash, cacheDir } });
+      return JSON.parse(r.target!) as Schema;
+    },
+    async readback(schema) {
+      const r = await ask({ readback: JSON.stringify(schema) });
       return JSON.parse(r.target!) as Schema;
     },
     async close() {

@@ -2,7 +2,8 @@
  * The verification worker: a thread that owns PGlite for one command, so PostgreSQL's work runs on its own core
  * while the command's thread goes on (reading YAML, planning, preparing store objects). On start it compiles
  * PGlite's WebAssembly and restores a spare database (at once, or from the image prepare() names); then it answers
- * `verify` requests with verifyEdge's result and `target` requests with buildTarget's read-back. Started and ended
+ * `verify` requests with verifyEdge's result, `target` requests with buildTarget's read-back and `readback` requests
+ * with a part of a schema being normalised, read back. Started and ended
  * by offload.ts; ended by terminate(), which also frees any instance still open.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -88,6 +89,14 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
       const t = req.target;
       const { buildTarget } = (await loadProof())[0];
       const schema = await buildTarget(JSON.parse(t.schema) as Schema, t.hash, t.cacheDir);
+      port.postMessage({ id: req.id, target: JSON.stringify(schema) } satisfies WorkerReply);
+      return;
+    }
+    if (req.readback !== undefined) {
+      // a part of the schema commit normalises (normalize.ts NormalizeOptions.helper); the proof's spare is restored again
+      const { buildForProof } = await import('./normalize.js');
+      const schema = await buildForProof(JSON.parse(req.readback) as Schema);
+      prepareSpare();
       port.postMessage({ id: req.id, target: JSON.stringify(schema) } satisfies WorkerReply);
       return;
     }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stableJson } from '../../src/canon/index.js';
 import type { Schema, Table } from '../../src/model/types.js';
-import { loadSchemaDir } from '../../src/parse/index.js';
+import { loadSchemaDir, parseSchemaFiles } from '../../src/parse/index.js';
 import { buildForProof, normalizeExpressions } from '../../src/pg/normalize.js';
 import { MAX_FILES, NORMALIZED_DIR, objectPlan } from '../../src/pg/normcache.js';
 import { generateSchema, mutateSchema } from '../../tools/generate.js';
@@ -59,6 +59,29 @@ describe('normalisation by object', () => {
     expect(none.builds).toEqual([]);
     expect(stableJson(out)).toBe(stableJson(await normalizeExpressions(c, { whole: true })));
   }, 600_000);
+
+  it('normalises a schema split between two threads exactly as one whole build does', async () => {
+    const a = generateSchema(70, 4);
+    const helper = counting(); // stands for the verifier's thread (offload.ts Verifier.readback)
+    const split = await normalizeExpressions(a, { helper: helper.build });
+    expect(helper.builds).toHaveLength(1); // one half there, the other here
+    expect(helper.builds[0]).toBeGreaterThan(10);
+    expect(helper.builds[0]).toBeLessThan(60);
+    expect(stableJson(split)).toBe(stableJson(await normalizeExpressions(a, { whole: true })));
+    // a half that does not build: the whole schema is built instead, and decides
+    let asked = 0;
+    const failing = async () => (asked++, Promise.reject(new Error('no thread')));
+    // nothing of it normalised before (no object answer in this process): built whole, so split
+    const tables = Array.from(
+      { length: 64 },
+      (_, i) => `  fresh_${i}: { columns: { n: { type: int, default: { sql: "${i}+1" } } } }`,
+    );
+    const parsed = parseSchemaFiles([{ path: 'schema/s.yaml', text: `tables:\n${tables.join('\n')}\n` }]);
+    const b = parsed.schema!;
+    const fallback = await normalizeExpressions(b, { helper: failing });
+    expect(asked).toBe(1);
+    expect(stableJson(fallback)).toBe(stableJson(await normalizeExpressions(b, { whole: true })));
+  }, 300_000);
 
   it('normalises the example project from the cache of an edited copy exactly as a whole build does', async () => {
     const dir = tmp();
