@@ -2,7 +2,8 @@
  * `commit` plans and proves with schema/'s normalisation after its first build while the later rounds confirm it
  * (app/commit.ts, pg/normalize.ts normalizeEarly). Whether PostgreSQL keeps its own text (confirmed) or respells it
  * again (an IN list on varchar: the commit is planned and proven once more), the verified commit holds the schema
- * `commit --no-verify` holds, and `status` finds nothing to commit. The real CLI (built workers).
+ * `commit --no-verify` holds, and `status` finds nothing to commit; so does a schema whose first build is split
+ * between two threads. The real CLI (built workers).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempProject, type Project } from '../helpers/cli.js';
@@ -18,6 +19,21 @@ const KEPT = `tables:
 `;
 // PostgreSQL 18 reads the IN list back as an array cast that it reads back differently again
 const RESPELLED = KEPT + `      notes_title_check: "title in ('a', 'b')"\n`;
+
+// 64+ objects: the first build is split between the command's thread and the verifier's (Verifier.readback)
+const MANY =
+  'tables:\n' +
+  Array.from(
+    { length: 70 },
+    (_, i) => `  t${i}:
+    columns:
+      id: { type: bigint, primary_key: true }
+      n: { type: int, default: { sql: "${i}+1" } }
+      title: { type: varchar(20) }
+    checks:
+      t${i}_n_check: "n > ${i}"
+`,
+  ).join('');
 
 const projects: Project[] = [];
 afterEach(() => projects.splice(0).forEach((p) => p.cleanup()));
@@ -42,6 +58,7 @@ describe('commit with the normalisation confirmed while the proof runs', () => {
   for (const [name, yaml] of [
     ['kept', KEPT],
     ['respelled again', RESPELLED],
+    ['split between two threads', MANY],
   ] as const) {
     it(`commits the schema --no-verify commits (${name})`, async () => {
       const verified = await commitOf(yaml);
