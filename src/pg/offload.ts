@@ -234,6 +234,8 @@ function inWorker(worker: Worker): Verifier {
       worker.postMessage({ id, ...req } satisfies VerifyRequest);
     });
   };
+  /** built asks for a schema built and read back (`target`, `readback`), answered as JSON. */
+  const built = async (req: Omit<VerifyRequest, 'id'>) => JSON.parse((await ask(req)).target!) as Schema;
   return {
     inWorker: true,
     sent,
@@ -258,14 +260,8 @@ function inWorker(worker: Worker): Verifier {
     prepare(cacheDir, hash, objects) {
       if (!failure) worker.postMessage({ id: -1, prepare: { cacheDir, hash, objects } } satisfies VerifyRequest);
     },
-    async target(schema, hash, cacheDir) {
-      const r = await ask({ target: { schema: JSON.stringify(schema), hash, cacheDir } });
-      return JSON.parse(r.target!) as Schema;
-    },
-    async readback(schema) {
-      const r = await ask({ readback: JSON.stringify(schema) });
-      return JSON.parse(r.target!) as Schema;
-    },
+    target: (schema, hash, cacheDir) => built({ target: { schema: JSON.stringify(schema), hash, cacheDir } }),
+    readback: (schema) => built({ readback: JSON.stringify(schema) }),
     async close() {
       const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       const idle = !failure && (await ask({ flush: true }).then((r) => !r.busy, () => false)); // prettier-ignore
