@@ -93,10 +93,10 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
       return;
     }
     if (req.readback !== undefined) {
-      // a part of the schema commit normalises (normalize.ts NormalizeOptions.helper); the proof's spare is restored again
+      // a part of the schema commit normalises (normalize.ts NormalizeOptions.helper), on a database of its own: the
+      // spare is the proof's (commit prepares it for both schemas once it has read schema/)
       const { buildForProof } = await import('./normalize.js');
       const schema = await buildForProof(JSON.parse(req.readback) as Schema);
-      prepareSpare();
       port.postMessage({ id: req.id, target: JSON.stringify(schema) } satisfies WorkerReply);
       return;
     }
