@@ -20,11 +20,13 @@ export function resettableDb(make: () => Promise<Driver>): ResettableDb {
   let db: Driver | undefined;
   let dirty = false;
   let roles: ReadonlySet<string> = new Set(); // the roles of a new database: the rest were made by cases
+  let resetFn = false; // RESET_FUNCTION made in this database
   return {
     async clean(newCase = false) {
       if (db && dirty) {
         try {
-          await db.exec(RESET_SQL);
+          await db.exec(`${resetFn ? '' : RESET_FUNCTION}SELECT pg_temp.schemaver_reset();\nRESET ALL;`);
+          resetFn = true;
           if (newCase) await dropCaseRoles(db, roles);
         } catch {
           await db.close().catch(() => {});
@@ -33,6 +35,7 @@ export function resettableDb(make: () => Promise<Driver>): ResettableDb {
       }
       if (!db) {
         db = await fresh();
+        resetFn = false;
         roles = new Set((await db.query<{ r: string }>('SELECT rolname AS r FROM pg_roles')).map((x) => x.r));
       }
       dirty = true;
@@ -48,6 +51,17 @@ export function resettableDb(make: () => Promise<Driver>): ResettableDb {
     },
   };
 }
+
+/**
+ * RESET_FUNCTION is RESET_SQL's block as a function of the session's temporary schema (which the reset, introspection
+ * and the fingerprint all leave out): PL/pgSQL keeps the plans of its queries from one reset to the next, where an
+ * anonymous block plans them every time. A case that drops it (DISCARD TEMP) makes the reset fail: a new database.
+ */
+const RESET_FUNCTION = (() => {
+  const block = /DO \$reset\$([\s\S]*)\$reset\$;/.exec(RESET_SQL);
+  if (!block) throw new Error('RESET_SQL has no $reset$ block');
+  return `CREATE FUNCTION pg_temp.schemaver_reset() RETURNS void LANGUAGE plpgsql AS $reset$${block[1]!}$reset$;\n`;
+})();
 
 /** dropCaseRoles drops every role not in `keep` (what a case's pre, a or b created), with what they still own. */
 async function dropCaseRoles(db: Driver, keep: ReadonlySet<string>): Promise<void> {
