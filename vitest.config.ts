@@ -89,7 +89,12 @@ export default defineConfig({
       // quarter of this project's CPU was process start and imports)
       { test: { ...shared, name: 'unit', include: unit, isolate: false } },
       { test: { ...shared, name: 'pglite', include: pglite } },
-      { test: { ...shared, name: 'cli', include: cli } },
+      // CLI files share their workers too: Node's start-up, the CLI's modules (loaded natively by in-process runs) and
+      // PGlite's WebAssembly compile are paid once per worker, not once per file (~0.3 s CPU each); per-file.ts puts
+      // back the environment and working directory a file leaves changed
+      {
+        test: { ...shared, name: 'cli', include: cli, isolate: false, setupFiles: ['test/helpers/per-file.ts'] },
+      },
     ],
   },
 });
