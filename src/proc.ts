@@ -1,11 +1,16 @@
 /**
+ * Process-level helpers below the layers: worker threads (cores, builtWorker, endWorker), V8 flags (baselineWasmOnly)
+ * and lock-file stamps.
+ *
  * Who holds a lock file: `pid@host` on the first line (the format older versions write and read) and, where the
  * system tells it, `started <ticks>` on the second (the process start time from /proc/PID/stat). A holder whose
  * pid is alive but started at another time is a different process that reused the pid: the lock is stale.
  */
-import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import os, { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
+import type { Worker } from 'node:worker_threads';
 
 /**
  * baselineWasmOnly keeps V8 from re-compiling hot WebAssembly functions (PGlite's, libpg_query's) with its optimizing
@@ -20,6 +25,43 @@ import v8 from 'node:v8';
 export function baselineWasmOnly(): void {
   if (process.env.SCHEMAVER_WASM_TIERUP === '1') return;
   v8.setFlagsFromString('--liftoff-only');
+}
+
+/** cores is how many threads this process can run at once (os.availableParallelism where Node has it). */
+export function cores(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+/**
+ * builtWorker is the path of the worker module `name` beside the module at `moduleUrl` (its import.meta.url), or
+ * undefined when no worker thread can run it: sources run without a build (a worker thread needs compiled
+ * JavaScript), the file is missing, or SCHEMAVER_NO_WORKER=1 asks for this thread.
+ */
+export function builtWorker(moduleUrl: string, name: string): string | undefined {
+  const file = fileURLToPath(new URL(name, moduleUrl));
+  if (!moduleUrl.endsWith('.js') || !existsSync(file) || process.env.SCHEMAVER_NO_WORKER === '1') return undefined;
+  return file;
+}
+
+/** CLOSE_GRACE_MS is how long endWorker waits for a worker asked to end before terminating it. */
+const CLOSE_GRACE_MS = 10_000;
+
+/**
+ * endWorker waits for a worker that was asked to end (`ended`: its exit) for up to CLOSE_GRACE_MS, then terminates
+ * it. The worker settles its background work and ends by itself; terminate() is only the fallback (terminating a
+ * worker while V8 compiles for it can abort the whole process on Node 20). Without `ended` it terminates at once.
+ */
+export async function endWorker(worker: Worker, ended: Promise<void> | undefined): Promise<'ended' | 'terminated'> {
+  let how: 'ended' | 'terminated' = 'terminated';
+  if (ended) {
+    worker.ref(); // the process waits for it to end
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'terminated'>((r) => (timer = setTimeout(() => r('terminated'), CLOSE_GRACE_MS)));
+    how = await Promise.race([ended.then(() => 'ended' as const), grace]);
+    clearTimeout(timer);
+  }
+  await worker.terminate();
+  return how;
 }
 
 /** LockStamp is what a lock file says about its holder. */

@@ -6,10 +6,8 @@
  * like the planner's while the command reads and plans; `lint` then costs the command's thread only the message
  * round trip. Without a second core, or without the built worker (tests running sources), `lint` runs here.
  */
-import { existsSync } from 'node:fs';
-import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { builtWorker, cores, endWorker } from '../proc.js';
 import { lintScript, type Finding } from './index.js';
 
 /** LintJob lints one script: on the worker startLint started, or on this thread. */
@@ -20,14 +18,11 @@ export interface LintJob {
   lint(script: string): Promise<Finding[]>;
   /**
    * close ends the worker (lint and an error both end it; a command that stops early calls it). A worker that has not
-   * answered yet is asked to end once its parser has loaded, and terminated only after CLOSE_GRACE_MS: terminating a
-   * worker while V8 still compiles its WebAssembly in the background can abort Node 20 (pg/offload.ts endWorker).
+   * answered yet is asked to end once its parser has loaded, and terminated only after proc.ts endWorker's grace:
+   * terminating a worker while V8 still compiles its WebAssembly in the background can abort Node 20.
    */
   close(): Promise<void>;
 }
-
-/** CLOSE_GRACE_MS is how long close() waits for a worker asked to end before terminating it. */
-const CLOSE_GRACE_MS = 10_000;
 
 /** LintReply is the worker's answer: the findings, or the message of what it threw. */
 export interface LintReply {
@@ -59,10 +54,8 @@ export function startLint(): LintJob {
     early = undefined;
     return taken;
   }
-  const file = fileURLToPath(new URL('./worker.js', import.meta.url));
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  if (cores < 2 || !import.meta.url.endsWith('.js') || !existsSync(file) || process.env.SCHEMAVER_NO_WORKER === '1')
-    return here();
+  const file = builtWorker(import.meta.url, './worker.js');
+  if (cores() < 2 || !file) return here();
   let worker: Worker | undefined;
   try {
     worker = new Worker(file);
@@ -79,20 +72,9 @@ export function startLint(): LintJob {
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      if (!answered) {
-        // still loading or warming the parser: asked to end, it exits once the load has settled (a ref'd timer keeps
-        // this process waiting for it; the worker itself is unref'd)
-        let timer: NodeJS.Timeout | undefined;
-        try {
-          w.postMessage(null);
-          await Promise.race([failed, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
-        } catch {
-          // already gone
-        } finally {
-          clearTimeout(timer);
-        }
-      }
-      await w.terminate().catch(() => undefined);
+      // not answered yet: still loading or warming the parser; asked to end, it exits once the load has settled
+      if (!answered) w.postMessage(null);
+      await endWorker(w, answered ? undefined : failed.then(() => undefined)).catch(() => undefined);
     })());
   let inWorker = true;
   return {

@@ -4,11 +4,10 @@
  * then runs verifyEdge there. Where the worker cannot run (sources executed without a build, as in unit tests)
  * the same calls run in this thread. Always close() the verifier: it ends the worker and its databases.
  */
-import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SchemaverError, type ErrorCode } from '../errors.js';
+import { builtWorker, cores, endWorker } from '../proc.js';
 import type { Schema } from '../model/types.js';
 import type { VerifyOptions, VerifyResult } from './verify.js';
 
@@ -121,14 +120,11 @@ export function spareCore(): boolean {
   if (forced === '1' || forced === '0') return forced === '1';
   // one answer per process: bin/run.js starts the first worker by it, the command decides on the helper by it
   spare ??= (() => {
-    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-    return cores >= 3 && os.loadavg()[0] <= cores - 2;
+    const n = cores();
+    return n >= 3 && os.loadavg()[0] <= n - 2;
   })();
   return spare;
 }
-
-/** CLOSE_GRACE_MS is how long close() waits for the worker to end by itself before terminating it. */
-const CLOSE_GRACE_MS = 10_000;
 
 let spare: boolean | undefined;
 
@@ -152,9 +148,8 @@ export function startVerifier(opts: VerifierOptions = {}): Verifier {
     early = undefined;
     return taken;
   }
-  const file = fileURLToPath(new URL('./worker.js', import.meta.url));
-  if (!import.meta.url.endsWith('.js') || !existsSync(file) || process.env.SCHEMAVER_NO_WORKER === '1')
-    return inThread();
+  const file = builtWorker(import.meta.url, './worker.js');
+  if (!file) return inThread();
   return inWorker(new Worker(file, { workerData: { deferSpare: Boolean(opts.deferSpare) } }));
 }
 
@@ -276,24 +271,6 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
-}
-
-/**
- * endWorker waits for a worker that was asked to end (`ended`: its exit) for up to CLOSE_GRACE_MS, then terminates
- * it. The worker settles its background work, writes its images and ends by itself; terminate() is only the
- * fallback (terminating a worker while V8 compiles for it can abort the whole process on Node 20).
- */
-async function endWorker(worker: Worker, ended: Promise<void> | undefined): Promise<'ended' | 'terminated'> {
-  let how: 'ended' | 'terminated' = 'terminated';
-  if (ended) {
-    worker.ref(); // the process waits for it to end
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<'terminated'>((r) => (timer = setTimeout(() => r('terminated'), CLOSE_GRACE_MS)));
-    how = await Promise.race([ended.then(() => 'ended' as const), grace]);
-    clearTimeout(timer);
-  }
-  await worker.terminate();
-  return how;
 }
 
 /** loadVerifier loads the proof itself on this thread (no worker: tests that run sources without a build); the one

@@ -3,8 +3,8 @@
  * `verify --all` and the two edges of a merge. The verification cache is read and written here, on the
  * calling thread, so workers finishing together cannot lose each other's entries in `verified.json`.
  */
-import os from 'node:os';
 import type { Schema } from '../model/types.js';
+import { cores } from '../proc.js';
 import { startVerifier, type Verifier } from './offload.js';
 import { edgeKey, recordVerified, verifiedEntries, type CacheEntry } from './cache.js';
 import { objectCount } from './images.js';
@@ -70,8 +70,7 @@ export async function proveEdges(jobs: readonly EdgeJob[], opts: ProveOptions = 
     } else todo.push(i);
   }
   if (todo.length === 0) return results;
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const workers = Math.max(1, Math.min(opts.workers ?? 2, cores, todo.length));
+  const workers = Math.max(1, Math.min(opts.workers ?? 2, cores(), todo.length));
   const verifiers: Verifier[] = [opts.started ?? startVerifier()];
   // in this thread (no build) a second verifier would only interleave with the first
   while (verifiers[0]!.inWorker && verifiers.length < workers) verifiers.push(startVerifier());
