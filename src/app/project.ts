@@ -90,7 +90,7 @@ export async function loadWorking(root: string, opts: Partial<EarlyLoad> = {}): 
   const { parseSchemaFiles, readSchemaDir, checkedSchema } = await readSchemaModules();
   const files = await readSchemaDir(root);
   // libpg_query's answers for the texts of the last schema validated: an edit that brings no new SQL text needs no parser
-  const cache = existsSync(join(root, STORE_DIR, 'HEAD')) ? cacheDir(root) : undefined;
+  const cache = projectCache(root);
   const seed = cache ? readSqlMemo(cache) : undefined;
   let kept: SqlMemo | undefined;
   const memo = cache
@@ -119,8 +119,13 @@ export async function loadWorking(root: string, opts: Partial<EarlyLoad> = {}): 
 /** normalizedEarly is `normalized` answering after the first whole build (pg/normalize.ts normalizeEarly). */
 async function normalizedEarly(root: string, declared: Schema, helper: EarlyLoad['helper']): Promise<EarlyNormal> {
   const { normalizeEarly } = await readSchemaModules();
-  const dir = existsSync(join(root, STORE_DIR, 'HEAD')) ? cacheDir(root) : undefined;
+  const dir = projectCache(root);
   return normalizeEarly(declared, { ...(dir ? { cacheDir: dir } : {}), ...(helper ? { helper } : {}) });
+}
+
+/** projectCache is the store's cache directory when the project has a store (a HEAD), else undefined. */
+function projectCache(root: string): string | undefined {
+  return existsSync(join(root, STORE_DIR, 'HEAD')) ? cacheDir(root) : undefined;
 }
 
 /**
@@ -130,7 +135,7 @@ async function normalizedEarly(root: string, declared: Schema, helper: EarlyLoad
  */
 export async function normalized(root: string, declared: Schema, name?: string): Promise<Schema> {
   const { normalizeExpressions } = await readSchemaModules();
-  const dir = existsSync(join(root, STORE_DIR, 'HEAD')) ? cacheDir(root) : undefined;
+  const dir = projectCache(root);
   return normalizeExpressions(declared, dir ? { cacheDir: dir, ...(name !== undefined ? { name } : {}) } : {});
 }
 
@@ -139,9 +144,10 @@ export async function normalized(root: string, declared: Schema, name?: string):
  * normal form, so normalizedCommit (the first `status` after the commit) finds it by the id without building it.
  */
 export async function rememberNormalizedCommit(root: string, id: string, schema: Schema): Promise<void> {
-  if (!existsSync(join(root, STORE_DIR, 'HEAD'))) return;
+  const dir = projectCache(root);
+  if (!dir) return;
   const { rememberNormalForm } = await readSchemaModules();
-  await rememberNormalForm(schema, { cacheDir: cacheDir(root), name: `commit ${id}` });
+  await rememberNormalForm(schema, { cacheDir: dir, name: `commit ${id}` });
 }
 
 /** normalizedCommit is a commit's schema as `normalized` returns it, found in the cache by the commit id (a snapshot never changes). */
