@@ -7,7 +7,7 @@
 import type { Driver } from '../pg/driver.js';
 import type { CaseDb } from './run.js';
 import { RESET_SQL } from './run.js';
-import { quoteIdent } from '../sql/quote.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 
 /** ResettableDb is a CaseDb over one PGlite instance; `close` must be called at the end. */
 export interface ResettableDb extends CaseDb {
@@ -79,7 +79,7 @@ const UNPREPARABLE = /;|\$\d/;
  * OID_LIST: an oid array literal, as introspection embeds the oids of the user relations and schemas it reads; each
  * becomes a parameter, so the statement is the same from one database to the next (the value is passed as written).
  */
-const OID_LIST = /'\{[0-9,]*\}'::oid\[\]/g;
+const OID_LIST = /'\{([0-9,]*)\}'::oid\[\]/g;
 /**
  * GENERIC makes the statements of one batch (an implicit transaction) run their generic plan: a statement whose oid
  * lists changed would otherwise be planned again for the new values, which is the cost prepared statements save.
@@ -91,7 +91,11 @@ const MAX_PREPARED = 400;
 /** shape is a read's statement text with its oid lists as parameters, and their values. */
 function shape(sql: string): { text: string; args: string[] } {
   const args: string[] = [];
-  const text = sql.replace(OID_LIST, (list) => `$${args.push(list)}::oid[]`);
+  // the value is written again through quoteLiteral (digits and commas only, by OID_LIST): one quoting function
+  const text = sql.replace(
+    OID_LIST,
+    (_list, oids: string) => `$${args.push(`${quoteLiteral(`{${oids}}`)}::oid[]`)}::oid[]`,
+  );
   return { text, args };
 }
 
@@ -124,7 +128,7 @@ export function preparedReads(db: Driver): Driver {
       once.add(text);
       return undefined;
     }
-    const name = `schemaver_read_${made++}`;
+    const name = quoteIdent(`schemaver_read_${made++}`);
     try {
       await db.exec(`PREPARE ${name}${args.length ? `(${args.map(() => 'oid[]').join(', ')})` : ''} AS ${text}`);
     } catch {
