@@ -8,6 +8,7 @@
  */
 import { loadSqlParser, parseSql } from '../validate/sqlparse.js';
 import { splitStatements } from '../sql/split.js';
+import { isVolatileBuiltin } from '../plan/volatile.js';
 
 /** Level of a finding: `error` loses data or fails on rows; `warning` locks, rewrites or breaks clients. */
 export type Level = 'warning' | 'error';
@@ -109,7 +110,23 @@ function relKey(r: unknown): string {
   return `${v.schemaname ?? 'public'}.${v.relname ?? ''}`;
 }
 
-const VOLATILE = /^(random|gen_random_uuid|uuid_generate_v\d\w*|clock_timestamp|timeofday|txid_current|nextval)$/i;
+/**
+ * callsVolatileFunction tells whether a parse tree calls a volatile built-in anywhere in it (plan/volatile.ts; the
+ * script alone does not say how its own functions were declared, so only built-ins and contrib functions count).
+ */
+function callsVolatileFunction(tree: unknown): boolean {
+  if (Array.isArray(tree)) return tree.some(callsVolatileFunction);
+  if (tree === null || typeof tree !== 'object') return false;
+  const call = (tree as Node)['FuncCall'] as Node | undefined;
+  if (call) {
+    const parts = ((call['funcname'] as Node[] | undefined) ?? []).map((p) => ((p['String'] ?? {}) as Node)['sval']);
+    const name = parts[parts.length - 1];
+    const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
+    if (typeof name === 'string' && isVolatileBuiltin(typeof schema === 'string' ? schema : undefined, name))
+      return true;
+  }
+  return Object.values(tree as Node).some(callsVolatileFunction);
+}
 
 /** constraintsOf returns the Constraint nodes of a ColumnDef. */
 function constraintsOf(col: Node): Node[] {
@@ -166,9 +183,6 @@ function alterRules(table: string, cmd: Node, st: State): string[] {
   if (sub === 'AT_AddColumn') {
     const cs = constraintsOf((def['ColumnDef'] ?? {}) as Node);
     const dflt = cs.find((c) => c['contype'] === 'CONSTR_DEFAULT');
-    const fn = (((dflt?.['raw_expr'] ?? {}) as Node)['FuncCall'] as Node | undefined)?.['funcname'] as
-      Node[] | undefined;
-    const fname = ((fn?.[fn.length - 1]?.['String'] ?? {}) as Node)['sval'];
     const out: string[] = [];
     if (
       cs.some((c) => c['contype'] === 'CONSTR_NOTNULL') &&
@@ -177,7 +191,7 @@ function alterRules(table: string, cmd: Node, st: State): string[] {
     )
       out.push('adding-required-field');
     const fills = (c: Node) => c['contype'] === 'CONSTR_GENERATED' || c['contype'] === 'CONSTR_IDENTITY';
-    if (cs.some(fills) || (typeof fname === 'string' && VOLATILE.test(fname))) out.push('adding-field-with-default');
+    if (cs.some(fills) || callsVolatileFunction(dflt?.['raw_expr'])) out.push('adding-field-with-default');
     return out;
   }
   return [];

@@ -3,7 +3,8 @@
  * The same function written the other way round is the reverse, so up and down stay mirror images.
  */
 import { createGrants } from '../sql/grants.js';
-import type { Column, Sequence, SequenceOptions } from '../model/types.js';
+import type { Column, Schema, Sequence, SequenceOptions } from '../model/types.js';
+import { callsVolatile } from './volatile.js';
 import { qid } from '../model/ids.js';
 import {
   columnSettings,
@@ -277,17 +278,16 @@ function quoteIdentDotted(c: string): string {
     .join('.');
 }
 
-/** addColumn writes ADD COLUMN (and the column's comment). */
-export function addColumn(table: string, c: Column, ty: TypeNamer): ColumnSql {
+/**
+ * addColumn writes ADD COLUMN (and the column's comment). `schema` is the schema the column is added in: its
+ * functions decide whether a default is volatile (callsVolatile), which rewrites the table.
+ */
+export function addColumn(table: string, c: Column, ty: TypeNamer, schema?: Pick<Schema, 'functions'>): ColumnSql {
   const sql = [`ALTER TABLE ${rel(table)} ADD COLUMN ${columnDef(c, ty)}`, ...columnSettings(table, undefined, c)];
   if (c.comment !== undefined) sql.push(commentOn('COLUMN', `${rel(table)}.${quoteIdent(c.name)}`, c.comment));
   sql.push(...createGrants(`TABLE ${rel(table)}`, 'column', c.grants, c.name));
   const d = c.default && 'sql' in c.default ? c.default.sql : '';
-  const rewrite =
-    !!c.generated ||
-    !!c.serial ||
-    !!c.identity ||
-    /\b(nextval|random|gen_random_uuid|uuid_generate_v\d|clock_timestamp)\s*\(/i.test(d);
+  const rewrite = !!c.generated || !!c.serial || !!c.identity || (d !== '' && callsVolatile(d, schema));
   return { sql, destructive: false, rewrite, lock: rewrite };
 }
 

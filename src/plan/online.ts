@@ -52,6 +52,7 @@ import { ONLINE_MARKER } from '../sql/online.js';
 import { makeObjectName } from '../canon/names.js';
 import { addColumn } from './columns.js';
 import { newContext } from './context.js';
+import { callsVolatile } from './volatile.js';
 
 /** BACKFILL_BATCH is how many rows one batch of a backfill updates before it commits. */
 export const BACKFILL_BATCH = 5000;
@@ -160,23 +161,6 @@ END`;
 
 /** REWRITE_NOTE ends the `what` of a step an online plan keeps although it rewrites the table (a column type change). */
 export const REWRITE_NOTE = '(rewrites the table: no online form, see changing-column-type)';
-
-/** VOLATILE matches the defaults that make ADD COLUMN rewrite the table (as addColumn judges them). */
-const VOLATILE = /\b(random|gen_random_uuid|uuid_generate_v\d|clock_timestamp|timeofday|txid_current)\s*\(/i;
-
-/**
- * volatileDefault tells whether a default makes ADD COLUMN rewrite the table: it calls a volatile built-in (VOLATILE)
- * or a function of the schema declared volatile (PostgreSQL's default volatility), which PostgreSQL runs per row.
- */
-function volatileDefault(d: string, s: Schema): boolean {
-  if (VOLATILE.test(d)) return true;
-  const text = d.replace(/'(?:[^']|'')*'/g, "''");
-  return Object.values(s.functions).some((fn) => {
-    if (fn.volatility || fn.procedure) return false;
-    const name = quoteIdent(fn.name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return new RegExp(`(?:^|[^A-Za-z0-9_$"])${name}\\s*\\(`, fn.name === fn.name.toLowerCase() ? 'i' : '').test(text);
-  });
-}
 
 /** rewriters builds the step rewrites for one plan, keyed by each classic step's `what`. */
 function rewriters(from: Schema, to: Schema, created: ReadonlySet<string>): Map<string, Rewrite> {
@@ -363,7 +347,7 @@ function columnRewrites(
   });
   if (col.identity && !col.generated) identityRewrite(out, tid, t, col, ty);
   const d = col.default && 'sql' in col.default ? col.default.sql : '';
-  if (!d || !volatileDefault(d, to) || col.generated || col.identity || col.serial) return;
+  if (!d || !callsVolatile(d, to) || col.generated || col.identity || col.serial) return;
   out.set(`add column ${tid}.${col.name}`, (s) => {
     const bare = addColumn(tid, { ...col, default: undefined, nullable: true }, ty);
     const C = `ALTER TABLE ${rel(tid)} ALTER COLUMN ${quoteIdent(col.name)}`;

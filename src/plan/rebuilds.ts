@@ -53,7 +53,7 @@ function rebuildGenerated(ctx: PlanContext, touchedCols: ReadonlyMap<string, Rea
       if (!g.generated || !fg?.generated || cols.has(g.name) || !sameValue(fg, g)) continue;
       if (![...identifiersOf(g.generated)].some((n) => cols.has(n))) continue;
       const drop = dropColumn(tid, fg);
-      const add = addColumn(tid, g, ctx.ty);
+      const add = addColumn(tid, g, ctx.ty, ctx.to);
       emit(ctx, {
         phase: PHASE.dropColumn,
         what: `drop generated column ${tid}.${g.name} (recomputed)`,

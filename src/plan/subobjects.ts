@@ -125,7 +125,7 @@ function planColumnChange(
   obj: string,
 ): void {
   if (c.op === 'add') {
-    const s = addColumn(t, c.def, ctx.ty);
+    const s = addColumn(t, c.def, ctx.ty, ctx.to);
     emit(ctx, {
       phase: PHASE.alterTable,
       what: `add column ${obj}`,
