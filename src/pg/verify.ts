@@ -157,6 +157,29 @@ function survivors(from: Schema, to: Schema, tables: readonly string[]): Map<str
   return out;
 }
 
+/** ancestors lists the tables `id` is a partition of in `s`, nearest first. */
+function ancestors(s: Schema, id: string): string[] {
+  const out: string[] = [];
+  for (let p = s.tables[id]?.partitionOf?.parent; p && !out.includes(p); p = s.tables[p]?.partitionOf?.parent)
+    out.push(p);
+  return out;
+}
+
+/**
+ * leavingPartitions maps each partitioned table of `from` to its partitions (at any depth) that `to` keeps as tables
+ * but no longer under it (detached): their rows leave the parent by design, and the partition's own count (it is
+ * a table of both sides) checks that they are kept.
+ */
+function leavingPartitions(from: Schema, to: Schema): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const id of Object.keys(from.tables)) {
+    if (!from.tables[id]!.partitionOf || !to.tables[id]) continue;
+    const still = new Set(ancestors(to, id));
+    for (const p of ancestors(from, id)) if (!still.has(p)) out.set(p, [...(out.get(p) ?? []), id]);
+  }
+  return out;
+}
+
 interface Run {
   readonly up: string[];
   readonly down: string[];
@@ -184,12 +207,16 @@ async function runEdge(
 ): Promise<Run> {
   const run: Run = { up: [], down: [], data: [], warnings: [], samples: {} };
   const filled = ctx.samples ? await timed('samples', () => insertSamples(db, ctx.expectedFrom)) : [];
-  const before = await timed('samples', () => countRows(db, filled));
+  const leaving = leavingPartitions(ctx.from, ctx.to);
+  const counted = [...new Set([...filled, ...[...leaving.values()].flat()])];
+  const before = await timed('samples', () => countRows(db, counted));
   for (const [id, n] of before) run.samples[id] = n;
+  /** moved: the rows of `src`'s partitions that up detaches (they stay in the detached tables) */
+  const moved = (src: string) => (leaving.get(src) ?? []).reduce((n, c) => n + Math.max(0, before.get(c) ?? 0), 0);
   const keep = survivors(
     ctx.from,
     ctx.to,
-    filled.filter((id) => (before.get(id) ?? 0) > 0),
+    counted.filter((id) => (before.get(id) ?? 0) > 0), // the detached partitions too: they keep what leaves the parent
   );
   const lost = (phase: string, id: string, was: number, now: number) => {
     const msg = `${phase}: table ${id} lost sample rows (${was} before, ${now < 0 ? 'table gone' : now} after)`;
@@ -206,7 +233,7 @@ async function runEdge(
   for (const [src, dst] of keep) {
     const was = before.get(src) ?? 0;
     const now = afterUp.get(dst) ?? -1;
-    if (now < was) lost('up', dst, was, now);
+    if (now < was - moved(src)) lost('up', dst, was, now);
   }
   if (ctx.down === null) return run;
   try {

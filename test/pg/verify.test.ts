@@ -188,3 +188,35 @@ tables:
     }
   });
 });
+
+describe('a detached partition takes its rows out of the parent', () => {
+  const parted = (detached: boolean) =>
+    schema(`tables:
+  events:
+    partition_by: range (at)
+    columns:
+      at: { type: timestamptz, nullable: false }
+  events_2024:
+${
+  detached
+    ? '    columns:\n      at: { type: timestamptz, nullable: false }\n'
+    : `    partition_of: { parent: events, bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" }\n`
+}`);
+  const from = parted(false);
+  const to = parted(true);
+  const p = planMigration(from, to);
+
+  it('is no loss when the detached table keeps them', async () => {
+    const r = await verifyEdge(from, to, renderUp(p), renderDown(p), { whole: true });
+    expect(r.problems).toEqual([]);
+    const samples = (r.data as VerifyData).samples;
+    expect(samples['events_2024']).toBeGreaterThan(0); // the rows that leave events were there to count
+  });
+
+  it('is a loss when they do not survive in the detached table', async () => {
+    const up = `${renderUp(p)}\nDELETE FROM public.events_2024;`;
+    const r = await verifyEdge(from, to, up, renderDown(p), { whole: true });
+    expect(r.ok).toBe(false);
+    expect(r.problems.join('\n')).toMatch(/up: table events_2024 lost sample rows/);
+  });
+});
