@@ -14,7 +14,7 @@ import type { VerifyResult } from '../pg/verify.js';
 import { pinSettings } from '../pg/settings.js';
 import { planMigration } from '../plan/index.js';
 import { onlinePlan, renderOnline } from '../plan/online.js';
-import { isLongRunning, onlineGroups, type OnlineGroup } from '../sql/online.js';
+import { concurrentDetach, isLongRunning, onlineGroups, type OnlineGroup } from '../sql/online.js';
 import { quoteLiteral } from '../sql/quote.js';
 import {
   appliedResult,
@@ -167,6 +167,21 @@ function timeoutSql(group: OnlineGroup, run: OnlineRun, local: boolean): string[
   return [`SET ${local ? 'LOCAL ' : ''}statement_timeout = 0`];
 }
 
+/**
+ * resumed is a statement as this run must send it: a DETACH PARTITION ... CONCURRENTLY that an interrupted run (this
+ * tool's, or anyone's) left pending cannot run again, PostgreSQL asks for DETACH PARTITION ... FINALIZE, which
+ * finishes the same detach; any other statement as it is.
+ */
+async function resumed(db: Driver, sql: string): Promise<string> {
+  const d = concurrentDetach(sql);
+  if (!d) return sql;
+  const rows = await db.query<{ pending: boolean }>(
+    'SELECT inhdetachpending AS pending FROM pg_inherits WHERE inhrelid = to_regclass($1) AND inhparent = to_regclass($2)',
+    [d.child, d.parent],
+  );
+  return rows[0]?.pending ? d.finalize : sql;
+}
+
 /** runStep runs one step (retrying lock timeouts); returns how many retries it took. */
 async function runStep(db: Driver, s: StepRun, run: OnlineRun, note: (l: string) => void): Promise<number> {
   for (let attempt = 0; ; attempt++) {
@@ -183,7 +198,7 @@ async function runStep(db: Driver, s: StepRun, run: OnlineRun, note: (l: string)
       } else {
         for (const x of timeoutSql(s.group, run, false)) await db.exec(x);
         try {
-          for (const st of s.group.statements) await db.exec(st.sql);
+          for (const st of s.group.statements) await db.exec(await resumed(db, st.sql));
         } finally {
           await db.exec(`SET statement_timeout = ${quoteLiteral(run.statementTimeout)}`);
         }

@@ -28,6 +28,23 @@ const DETACH_CONCURRENTLY = new RegExp(
   'i',
 );
 
+/** DETACH_PARTS: DETACH_CONCURRENTLY with the parent and the partition captured. */
+const DETACH_PARTS = new RegExp(
+  String.raw`^ALTER\s+TABLE\s+(?:ONLY\s+)?(${REL})\s+DETACH\s+PARTITION\s+(${REL})\s+CONCURRENTLY\s*$`,
+  'i',
+);
+
+/**
+ * concurrentDetach reads an `ALTER TABLE parent DETACH PARTITION child CONCURRENTLY` statement: both names as written
+ * (quoted SQL names, what to_regclass reads) and the statement that finishes the same detach when an interrupted run
+ * left it pending (PostgreSQL then refuses CONCURRENTLY and asks for FINALIZE); undefined for any other statement.
+ */
+export function concurrentDetach(sql: string): { parent: string; child: string; finalize: string } | undefined {
+  const text = sql.replace(/^(\s*--[^\n]*\n)+/, '').trim();
+  const m = DETACH_PARTS.exec(text);
+  return m ? { parent: m[1]!, child: m[2]!, finalize: text.replace(/CONCURRENTLY\s*$/i, 'FINALIZE') } : undefined;
+}
+
 /** isNonTransactional tells whether a statement must run outside a transaction block in an online script. */
 export function isNonTransactional(sql: string): boolean {
   const text = sql.replace(/^(\s*--[^\n]*\n)+/, '').trim();
