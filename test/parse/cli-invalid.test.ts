@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { hasStackTrace, tempProject, type Project } from '../helpers/cli.js';
+import { hasStackTrace, type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { FIXTURES } from './helpers.js';
 
-/** A handful of invalid fixtures through the built CLI: `schemaver status` must print each located error and exit 2. */
+/**
+ * A handful of invalid fixtures through the built CLI: `schemaver status` must print each located error and exit 2.
+ * The commands run in this process (helpers/inproc.ts): the rendering and the exit code are the command's, not the
+ * process's (bin/run.js's exit codes are test/e2e/cli-rules.test.ts's).
+ */
 const CASES = [
   'unknown-key-column',
   'duplicate-table-across-files',
@@ -17,7 +22,7 @@ const CASES = [
 let p: Project;
 
 beforeAll(async () => {
-  p = tempProject('sv-invalid-');
+  p = inProcessProject('sv-invalid-');
   const r = await p.run('init');
   expect(r.code, r.stderr).toBe(0);
 }, 60_000);
