@@ -1,11 +1,12 @@
 /**
  * Tablespaces on the PostgreSQL server: a table, an index and a materialized view in a tablespace (created in place
  * for the test, as verification does in PGlite) import with `tablespace:`, commit (verified in PGlite), stamp, and
- * `check` is clean; a table moved by hand is drift. Build first (`npx tsc -p .`).
+ * `check` is clean; a table moved by hand is drift. Commands run the built CLI in this process (helpers/inproc.ts).
+ * Build first (`npx tsc -p .`).
  */
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
-import { tempProject } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { createDatabase, serverAvailable, serverUrl } from '../helpers/server.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
@@ -26,7 +27,7 @@ describe('tablespaces on the server', async () => {
     const ts = `sv_ts_${process.pid}`;
     await sql(serverUrl(), 'SET allow_in_place_tablespaces = on', `CREATE TABLESPACE ${ts} LOCATION ''`);
     const db = await createDatabase('sv_ts');
-    const p = tempProject('sv-ts-');
+    const p = inProcessProject('sv-ts-'); // about tablespaces, not the process boundary: no Node start-up per command
     try {
       await sql(
         db.url,
