@@ -3,10 +3,13 @@
  * command (and import --url) against an unreachable or malformed target exits with the right code and never
  * prints the password, in text and in --json. (The upgrade / downgrade -1 / upgrade / current / check / manual
  * ALTER drift flow through the CLI on the server is test/deploy/cli.test.ts "deploy through the CLI on postgres".)
+ * Commands run the built CLI in this process (helpers/inproc.ts): the exit code and the masking are the command's;
+ * one run (import --url) goes through the real binary, as a user's shell sees it (test/deploy/cli.test.ts runs two more).
  * Build first (`npx tsc -p .`).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { tempProject, hasStackTrace, type Project, type CliResult } from '../helpers/cli.js';
+import { runCli, hasStackTrace, type Project, type CliResult } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 import { redact as maskSecrets } from '../../src/redact.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -15,7 +18,7 @@ const SECRET = 's3cret!';
 
 let p: Project;
 beforeAll(async () => {
-  p = tempProject('sv-e2e-db-');
+  p = inProcessProject('sv-e2e-db-');
   expect((await p.run('init')).code).toBe(0);
   p.write('schema/schema.yaml', 'tables:\n  t:\n    columns:\n      id: { type: int, primary_key: true }\n');
   expect((await p.run('commit', '-m', 't', '--no-verify')).code).toBe(0);
@@ -48,14 +51,15 @@ describe('connection failures through the CLI', () => {
   it(`refused connection: every deploy command exits 3, text and --json, and ${SECRET} appears nowhere`, async () => {
     const url = `postgres://postgres:${SECRET}@127.0.0.1:1/x`;
     const runs = [...COMMANDS.map((c) => [...c, '--url', url]), ...COMMANDS.map((c) => [...c, '--url', url, '--json'])];
+    // one at a time: in-process runs share the working directory
     const results: Array<[string[], CliResult]> = await inBatches(
       runs,
-      4,
+      1,
       async (args) => [args, await p.run(...args)] as [string[], CliResult],
     );
     // DATABASE_URL is the same target
     results.push([['current (DATABASE_URL)'], await p.runEnv({ DATABASE_URL: url }, 'current')]);
-    results.push([['import --url'], await p.run('import', '--url', url, '--force')]);
+    results.push([['import --url'], await runCli(p.dir, ['import', '--url', url, '--force'])]);
     for (const [args, r] of results) {
       const what = args.join(' ');
       expect(r.code, `${what}: ${r.stdout}${r.stderr}`).toBe(3);
