@@ -1,7 +1,8 @@
 /**
  * Issue 15, item 7: environment failures say what they are (disk full, read-only, permission) with a true hint,
  * never "this is a bug in schemaver"; a reader that closes the pipe early (`schemaver log | head -1`) ends the
- * command quietly with exit 0. Built CLI (`npm run build` first).
+ * command quietly with exit 0. Built CLI (`npm run build` first): in this process (helpers/inproc.ts), but for the
+ * closed pipe, which is about the process's own stdout (child processes).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, symlinkSync, rmSync } from 'node:fs';
@@ -9,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSchemaverError } from '../../src/cli/base.js';
 import { envFromErrno } from '../../src/errors.js';
-import { BIN, tempProject, type Project } from '../helpers/cli.js';
+import { BIN, type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
 
 function errno(code: string, syscall = 'open', path?: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: failed, ${syscall}${path ? ` '${path}'` : ''}`), {
@@ -56,10 +58,10 @@ describe('envFromErrno', () => {
 let p: Project;
 
 beforeAll(async () => {
-  p = tempProject('sv-env-');
+  p = inProcessProject('sv-env-');
   expect((await p.run('init')).code).toBe(0);
   p.write('schema/s.yaml', 'tables:\n  t:\n    columns:\n      id: int\n');
-  expect((await p.run('commit', '-m', 'one')).code).toBe(0);
+  expect((await p.run('commit', '-m', 'one', '--no-verify')).code).toBe(0); // the fixture: its proof is no part of this test
 });
 
 afterAll(() => p?.cleanup());
