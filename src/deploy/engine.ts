@@ -335,6 +335,9 @@ export async function move(ctx: DeployContext, req: MoveRequest): Promise<MoveRe
     const from = recorded.commit ?? BASE;
     const p = await prepare(ctx, req, from, recorded.hash);
     if (p.edges.length === 0) return upToDate(req, label, from, p, t0);
+    // a move the database's run would refuse for its hazards is refused without starting it (from nothing, the
+    // database is first asked whether it is empty: that refusal comes first)
+    if (from !== BASE) refuseHazards(p.flags, Boolean(req.allowDestructive), req.command);
   }
   const run: ScriptRun = {};
   let inTx = false;

@@ -116,6 +116,13 @@ export async function stamp(
 ): Promise<StampResult> {
   const target = rev === 'base' ? BASE : await store.resolve(rev);
   const hash = target === BASE ? undefined : (await store.readCommit(target)).schemaHash;
+  if (db.cachedVersions?.()) {
+    // the embedded database's kept copy answers a stamp that changes nothing, or is refused, without starting it
+    const from = (await readRecorded(db)).commit ?? BASE;
+    if (from === target)
+      return { target: label, from: from || null, to: target || null, hash: hash ?? null, changed: false };
+    if (from !== BASE && !opts.force) throw alreadyStamped(label, from, target, rev);
+  }
   let inTx = false;
   try {
     await db.exec('BEGIN');
@@ -129,14 +136,7 @@ export async function stamp(
       inTx = false;
       return { target: label, from: from || null, to: target || null, hash: hash ?? null, changed: false };
     }
-    if (from !== BASE && !opts.force) {
-      throw negative(
-        'already-stamped',
-        `${label} already records commit ${short(from)}; stamping ${short(target)} would forget where it really is`,
-        `use \`schemaver upgrade ${rev}\` / \`downgrade ${rev}\` to move it, or --force to overwrite the record`,
-        { recorded: from },
-      );
-    }
+    if (from !== BASE && !opts.force) throw alreadyStamped(label, from, target, rev);
     for (const sql of CREATE_TABLES) await db.exec(sql);
     for (const sql of setVersionSql(target, hash)) await db.exec(sql);
     await db.exec(
@@ -163,4 +163,14 @@ export async function stamp(
       postgres: d,
     });
   }
+}
+
+/** alreadyStamped refuses to overwrite the commit a database records (`from`) without --force. */
+function alreadyStamped(label: string, from: string, target: string, rev: string): SchemaverError {
+  return negative(
+    'already-stamped',
+    `${label} already records commit ${short(from)}; stamping ${short(target)} would forget where it really is`,
+    `use \`schemaver upgrade ${rev}\` / \`downgrade ${rev}\` to move it, or --force to overwrite the record`,
+    { recorded: from },
+  );
 }

@@ -5,6 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTarget } from '../../src/deploy/target.js';
 import { STATE_FILE, fingerprintDir, readLocalState } from '../../src/deploy/localstate.js';
 import { CREATE_TABLES, readHistory, readRecorded, setVersionSql } from '../../src/deploy/versions.js';
+import { move } from '../../src/deploy/engine.js';
+import { stamp } from '../../src/deploy/status.js';
+import { SchemaverError } from '../../src/errors.js';
+import { FakeStore, columnClassifier, tablesSchema } from './fake-store.js';
 
 const COMMIT = 'a'.repeat(40);
 const NEXT = 'b'.repeat(40);
@@ -66,5 +70,61 @@ describe('the embedded database answers version questions without starting PGlit
     writeFileSync(file, good);
     expect(readLocalState(dir)).toBeDefined();
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('what the kept copy refuses or finds done, it answers without starting PGlite', () => {
+  let root: string;
+  let dir: string;
+  const s = new FakeStore();
+  const c1 = s.add('t', tablesSchema({ t: ['id'] }), [
+    { parent: '', up: 'CREATE TABLE t (id text);\n', down: 'DROP TABLE t;\n', steps: [{ what: 'create table t' }] },
+  ]);
+  const c2 = s.add('u', tablesSchema({ t: ['id'], u: ['id'] }), [
+    { parent: c1, up: 'CREATE TABLE u (id text);\n', down: 'DROP TABLE u;\n', steps: [{ what: 'create table u' }] },
+  ]);
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => (e instanceof SchemaverError ? e.code : e),
+    );
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'sv-localstate-'));
+    mkdirSync(join(root, '.schemaver'));
+    dir = join(root, '.schemaver', 'local');
+    const t = await openTarget({ root, create: true });
+    await move({ store: s, db: t.db!, classifyDown: columnClassifier }, { command: 'upgrade' });
+    await t.close();
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('a stamp of the recorded commit, a stamp over it without --force, a downgrade that drops a table', async () => {
+    const before = readFileSync(join(dir, STATE_FILE), 'utf8');
+    const t = await openTarget({ root, create: false });
+    const db = t.db!;
+    try {
+      expect(db.cachedVersions?.()).toBeDefined();
+      expect(await stamp(s, db, 'db', c2)).toMatchObject({ from: c2, to: c2, changed: false });
+      expect(await refusal(stamp(s, db, 'db', c1))).toBe('already-stamped');
+      const ctx = { store: s, db, classifyDown: columnClassifier };
+      expect(await refusal(move(ctx, { command: 'downgrade', rev: '-1' }))).toBe('destructive');
+      expect(db.cachedVersions?.()).toBeDefined(); // never started
+    } finally {
+      await t.close();
+    }
+    expect(readFileSync(join(dir, STATE_FILE), 'utf8')).toBe(before);
+    // and the database, started, refuses the same way and moves with consent
+    const t2 = await openTarget({ root, create: false });
+    try {
+      await t2.db!.query('SELECT 1');
+      expect(t2.db!.cachedVersions?.()).toBeUndefined();
+      expect(await refusal(stamp(s, t2.db!, 'db', c1))).toBe('already-stamped');
+      const ctx = { store: s, db: t2.db!, classifyDown: columnClassifier };
+      expect(await refusal(move(ctx, { command: 'downgrade', rev: '-1' }))).toBe('destructive');
+      expect((await move(ctx, { command: 'downgrade', rev: '-1', allowDestructive: true })).applied).toBe(true);
+    } finally {
+      await t2.close();
+    }
+    expect(readLocalState(dir)?.recorded).toMatchObject({ commit: c1 });
   });
 });
