@@ -8,6 +8,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SchemaverError, type ErrorCode } from '../errors.js';
 import { builtWorker, cores, endWorker } from '../proc.js';
+import { codeIdentity } from './identity.js';
 import type { Schema } from '../model/types.js';
 import type { VerifyOptions, VerifyResult } from './verify.js';
 
@@ -30,6 +31,8 @@ export interface VerifyCall {
  */
 export interface VerifyRequest {
   readonly id: number;
+  /** codeId: this build's identity (identity.ts), which the worker then need not compute again. */
+  readonly codeId?: string;
   /** call: a VerifyCall as JSON text (absent in the other requests below). */
   readonly call?: string;
   /**
@@ -226,7 +229,8 @@ function inWorker(worker: Worker): Verifier {
     return new Promise<VerifyResult & { target?: string; flushed?: boolean; busy?: boolean }>((resolve, reject) => {
       waiting.set(id, { resolve, reject, onProgress });
       worker.ref();
-      worker.postMessage({ id, ...req } satisfies VerifyRequest);
+      // a request that reads or writes the caches carries the build's identity (a flush does not need it)
+      worker.postMessage({ id, ...(req.flush ? {} : { codeId: codeIdentity() }), ...req } satisfies VerifyRequest);
     });
   };
   /** built asks for a schema built and read back (`target`, `readback`), answered as JSON. */
@@ -253,7 +257,12 @@ function inWorker(worker: Worker): Verifier {
       return answer;
     },
     prepare(cacheDir, hash, objects) {
-      if (!failure) worker.postMessage({ id: -1, prepare: { cacheDir, hash, objects } } satisfies VerifyRequest);
+      if (!failure)
+        worker.postMessage({
+          id: -1,
+          codeId: codeIdentity(),
+          prepare: { cacheDir, hash, objects },
+        } satisfies VerifyRequest);
     },
     target: (schema, hash, cacheDir) => built({ target: { schema: JSON.stringify(schema), hash, cacheDir } }),
     readback: (schema) => built({ readback: JSON.stringify(schema) }),

@@ -6,38 +6,17 @@
  * may build or read differently, so it never trusts an older one's copy). A copy that does not parse is no copy.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
 import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Schema } from '../model/types.js';
 import { schemaHash } from '../canon/index.js';
 import { pgliteVersionString } from './pglite.js';
+import { codeIdentity } from './identity.js';
+
+export { codeIdentity } from './identity.js';
 
 /** READBACK_DIR is the cache's folder inside the store's cache directory. */
 export const READBACK_DIR = 'readback';
-
-let codeId: string | undefined;
-
-/** codeIdentity fingerprints the schemaver build that is running: path, size and mtime of each of its modules. */
-export function codeIdentity(): string {
-  if (codeId !== undefined) return codeId;
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const h = createHash('sha256');
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.(js|ts)$/.test(e.name)) {
-        const s = statSync(p);
-        h.update(`${path.relative(root, p)} ${s.size} ${s.mtimeMs}\n`);
-      }
-    }
-  };
-  walk(root);
-  codeId = h.digest('hex');
-  return codeId;
-}
 
 /**
  * ReadbackVariant says how the catalog was read: `check` reads everything (unmodelled objects too), `proof` reads

@@ -10,6 +10,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { SchemaverError } from '../errors.js';
 import type { Schema } from '../model/types.js';
 import { loadPgliteModule, prepareSpare, prewarmPglite, quiescePglite } from './pglite.js';
+import { adoptCodeIdentity } from './identity.js';
 import { rebuildError, type VerifyCall, type VerifyRequest, type WorkerReply } from './offload.js';
 
 /**
@@ -56,6 +57,7 @@ if (port) {
   // One proof at a time: verifyEdge keeps per-proof state (timings, progress) and there is one spare database.
   let queue = Promise.resolve();
   port.on('message', (req: VerifyRequest) => {
+    if (req.codeId) adoptCodeIdentity(req.codeId);
     if (req.prepare) {
       const { cacheDir, hash, objects } = req.prepare;
       if (cacheDir && hash)
