@@ -4,6 +4,7 @@
  * kept gzip-compressed on disk under os.tmpdir() and uncompressed in memory, so a fresh database costs a
  * restore (~0.3 s) instead of an initdb (~2-3 s).
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -187,7 +188,9 @@ let wasmModule: Promise<WasmModule | undefined> | undefined;
 
 /**
  * pgliteWasm compiles PGlite's WebAssembly once per process and shares it with every instance. Compiling runs on
- * V8's background threads, so prewarmPglite can start it while the caller is still parsing and planning.
+ * V8's background threads, so prewarmPglite can start it while the caller is still parsing and planning. The file
+ * is read synchronously (9 MB, a few ms): read asynchronously, its chunks wait for turns of an event loop that is
+ * busy loading modules, and the compile started ~0.1 s later on the verification worker, whose restore awaits it.
  * Undefined when the file cannot be found: PGlite then loads it itself.
  */
 function pgliteWasm(): Promise<WasmModule | undefined> {
@@ -196,7 +199,7 @@ function pgliteWasm(): Promise<WasmModule | undefined> {
       const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
       const wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WasmModule> } })
         .WebAssembly;
-      return await wasm.compile(await readFile(path.join(path.dirname(entry), 'pglite.wasm')));
+      return await wasm.compile(readFileSync(path.join(path.dirname(entry), 'pglite.wasm')));
     } catch {
       return undefined;
     }
@@ -382,11 +385,19 @@ export function ephemeralImagePath(): string {
  * once by starting PGlite on the full image and dumping it again (compactDump), then cached on disk uncompressed:
  * reading 8 MB costs less than gunzipping the full image.
  */
-export async function ephemeralImage(): Promise<Uint8Array> {
-  if (ephemeralMem) return ephemeralMem;
+export function ephemeralImage(): Promise<Uint8Array> {
+  if (ephemeralMem) return Promise.resolve(ephemeralMem);
+  ephemeralPending ??= readEphemeralImage().finally(() => (ephemeralPending = undefined));
+  return ephemeralPending;
+}
+
+let ephemeralPending: Promise<Uint8Array> | undefined;
+
+/** readEphemeralImage reads the ephemeral image from disk (synchronously, as pgliteWasm reads), or makes it. */
+async function readEphemeralImage(): Promise<Uint8Array> {
   const file = ephemeralImagePath();
   try {
-    const raw = new Uint8Array(await readFile(file));
+    const raw = new Uint8Array(readFileSync(file));
     const magic = new TextDecoder().decode(raw.subarray(257, 262));
     if (raw.length > 1024 * 1024 && raw.length % 512 === 0 && magic === 'ustar') {
       if (!imageStats.source) imageStats.source = 'disk';
