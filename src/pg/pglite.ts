@@ -15,6 +15,7 @@ import { SchemaverError, envFailure } from '../errors.js';
 import { baselineWasmOnly } from '../proc.js';
 import { pinSettings } from './settings.js';
 import { type Driver, batchResults, batchScript } from './driver.js';
+import { dataDirLoader, dataDirOf } from './datadir.js';
 
 /** PgliteOptions tune a PGlite instance. */
 export interface PgliteOptions {
@@ -214,14 +215,38 @@ function pgliteWasm(): Promise<WasmModule | undefined> {
  */
 export function prewarmPglite(): void {
   void pgliteWasm();
+  fsBundle();
   void ephemeralImage().catch(() => undefined);
   void loadPgliteModule().catch(() => undefined);
 }
 
-/** wasmOption is the PGlite.create option that reuses the compiled module, when there is one. */
-async function wasmOption(): Promise<{ pgliteWasmModule?: WasmModule }> {
+/** wasmOption is the PGlite.create options that reuse the compiled module and the file-system bundle, when there are. */
+async function wasmOption(): Promise<{ pgliteWasmModule?: WasmModule; fsBundle?: Blob }> {
   const m = await pgliteWasm();
-  return m ? { pgliteWasmModule: m } : {};
+  const bundle = fsBundle();
+  return { ...(m ? { pgliteWasmModule: m } : {}), ...(bundle ? { fsBundle: bundle } : {}) };
+}
+
+let bundleBytes: Uint8Array | null | undefined;
+
+/**
+ * fsBundle is PGlite's file-system bundle (`pglite.data`: PostgreSQL's share/ and lib/ files, 6 MB), read once per
+ * thread (synchronously, as pgliteWasm reads): PGlite otherwise reads the file again for every instance, in chunks
+ * that wait for turns of a busy event loop. PGlite only asks a bundle for its bytes (`arrayBuffer()`) and keeps slices
+ * of them as its files, so each instance gets a copy of its own; a Blob would copy them twice, and slowly.
+ * Undefined when the file cannot be read: PGlite then reads it itself.
+ */
+function fsBundle(): Blob | undefined {
+  if (bundleBytes === undefined) {
+    try {
+      const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+      bundleBytes = new Uint8Array(readFileSync(path.join(path.dirname(entry), 'pglite.data')));
+    } catch {
+      bundleBytes = null;
+    }
+  }
+  const bytes = bundleBytes;
+  return bytes ? ({ arrayBuffer: () => Promise.resolve(bytes.slice().buffer) } as unknown as Blob) : undefined;
 }
 
 async function makeImage(): Promise<Uint8Array> {
@@ -587,6 +612,16 @@ export async function pgliteFromImage(
   return tar ? restoreFrom(tar, opts, 'pglite:image') : undefined;
 }
 
+/**
+ * dataDirOptions are the PGlite.create options that start it on a copy of the data directory in `tar` with
+ * `extensions`: written by dataDirLoader (datadir.ts) when it can index the tarball, else by PGlite's loadDataDir.
+ */
+function dataDirOptions(tar: Uint8Array, extensions: Record<string, Extension>): Partial<PGliteOptions> {
+  const dir = dataDirOf(tar);
+  if (!dir) return { loadDataDir: new Blob([tar as Uint8Array<ArrayBuffer>]), extensions };
+  return { extensions: { ...extensions, schemaver_datadir: dataDirLoader(tar, dir) } };
+}
+
 /** restoreFrom starts PGlite on a copy of the data directory in `tar`. */
 async function restoreFrom(tar: Uint8Array, opts: PgliteOptions, label: string): Promise<Driver> {
   const { PGlite } = await loadPgliteModule();
@@ -594,8 +629,7 @@ async function restoreFrom(tar: Uint8Array, opts: PgliteOptions, label: string):
   let db: PGlite;
   try {
     db = await PGlite.create({
-      loadDataDir: new Blob([tar as Uint8Array<ArrayBuffer>]),
-      extensions,
+      ...dataDirOptions(tar, extensions),
       postgresqlconf: ephemeralConf(smallLocks(opts.objects)),
       ...(await wasmOption()),
     });
@@ -615,8 +649,7 @@ async function restoreFresh(opts: PgliteOptions): Promise<Driver> {
   let db: PGlite;
   try {
     db = await PGlite.create({
-      loadDataDir: new Blob([image as Uint8Array<ArrayBuffer>]),
-      extensions,
+      ...dataDirOptions(image, extensions),
       postgresqlconf: ephemeralConf(smallLocks(opts.objects)),
       ...(await wasmOption()),
     });

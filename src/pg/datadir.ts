@@ -1,0 +1,139 @@
+/**
+ * Writing a data directory into a starting PGlite's in-memory file system, the cheap way. PGlite's own `loadDataDir`
+ * reads the tarball through a Blob, untars it into new arrays and writes each file by path, checking every parent
+ * directory of every file by path again (~400 files: ~2,000 path walks); on the verification worker, whose proof
+ * waits for its database, that was ~70 ms of a cold start. Here the tarball is indexed once per thread, and each
+ * start copies it once and makes each file a node of its directory, holding its slice of the copy: the same files,
+ * bytes, modes and times that `loadDataDir` writes (PGlite then finds the cluster and starts it, as after its own
+ * load). A tarball holding anything else than plain files and directories with short names is left to PGlite.
+ */
+import type { Extension } from '@electric-sql/pglite';
+
+/** DataFile is one regular file of a data-directory tarball: its directory, its name and its bytes' place. */
+interface DataFile {
+  readonly dir: string;
+  readonly name: string;
+  readonly start: number;
+  readonly size: number;
+  /** mtime: milliseconds (PGlite's loader sets each file's times from the tarball). */
+  readonly mtime: number;
+}
+
+/** DataDir is a tarball's index: its directories (relative, `/`-led, parents first) and its files. */
+interface DataDir {
+  readonly dirs: readonly string[];
+  readonly files: readonly DataFile[];
+}
+
+/** FILE_MODE is the mode PGlite's loader gives the files it writes (FS.writeFile's 0666; directories get FS.mkdir's 0777 here too). */
+const FILE_MODE = 0o100666;
+
+/** MemNode is the part of an Emscripten MEMFS node this module touches. */
+interface MemNode {
+  contents: Uint8Array;
+  usedBytes: number;
+  atime: number;
+  mtime: number;
+  ctime: number;
+  readonly node_ops: { mknod(parent: MemNode, name: string, mode: number, dev: number): MemNode };
+}
+
+/** EmscriptenFs is the part of PGlite's Emscripten file system this module uses. */
+interface EmscriptenFs {
+  mkdirTree(path: string): void;
+  lookupPath(path: string): { node: MemNode | null };
+}
+
+const indexes = new WeakMap<Uint8Array, DataDir | null>();
+
+/** dataDirOf indexes a tarball (once per tarball), or null when PGlite's own loader should read it. */
+export function dataDirOf(tar: Uint8Array): DataDir | null {
+  let d = indexes.get(tar);
+  if (d === undefined) {
+    d = indexTar(tar);
+    indexes.set(tar, d);
+  }
+  return d;
+}
+
+/** indexTar lists the directories and files of a ustar tarball; null for any other entry or a name with a prefix. */
+function indexTar(tar: Uint8Array): DataDir | null {
+  const dec = new TextDecoder();
+  const field = (at: number, len: number) => {
+    const b = tar.subarray(at, at + len);
+    const end = b.indexOf(0);
+    return dec.decode(end < 0 ? b : b.subarray(0, end));
+  };
+  const dirs = new Set<string>();
+  const files: DataFile[] = [];
+  const addDir = (dir: string) => {
+    const parts = dir.split('/').filter(Boolean);
+    for (let i = 1; i <= parts.length; i++) dirs.add(`/${parts.slice(0, i).join('/')}`);
+  };
+  let pos = 0;
+  while (pos + 512 <= tar.length) {
+    const header = tar.subarray(pos, pos + 512);
+    if (header.every((x) => x === 0)) break;
+    const type = String.fromCharCode(header[156]!);
+    const size = parseInt(field(pos + 124, 12).trim() || '0', 8);
+    const mtime = parseInt(field(pos + 136, 12).trim() || '0', 8);
+    if (field(pos + 345, 155) || !Number.isFinite(size) || !Number.isFinite(mtime)) return null;
+    const rel = field(pos, 100)
+      .split('/')
+      .filter((p) => p && p !== '.');
+    if (rel.some((p) => p === '..')) return null;
+    const data = pos + 512;
+    pos = data + Math.ceil(size / 512) * 512;
+    if (pos > tar.length) return null;
+    if (type === '5') addDir(rel.join('/'));
+    else if (type === '0' || type === '\0') {
+      if (rel.length === 0) return null;
+      const dir = rel.length > 1 ? `/${rel.slice(0, -1).join('/')}` : '';
+      if (dir) addDir(dir);
+      files.push({ dir, name: rel[rel.length - 1]!, start: data, size, mtime: mtime ? mtime * 1000 : Date.now() });
+    } else return null;
+  }
+  return { dirs: [...dirs], files };
+}
+
+/**
+ * dataDirLoader is a PGlite extension (no SQL, no bundle) whose only part is a step before PostgreSQL starts: it
+ * writes the data directory `dir` indexes (from `tar`) under PGDATA. Pass it instead of `loadDataDir`.
+ */
+export function dataDirLoader(tar: Uint8Array, dir: DataDir): Extension {
+  return {
+    name: 'schemaver-datadir',
+    setup: (_pg, opts: { preRun?: ((mod: unknown) => void)[] }) =>
+      Promise.resolve({
+        emscriptenOpts: { ...opts, preRun: [...(opts.preRun ?? []), (mod: unknown) => write(mod, tar, dir)] },
+      }),
+  };
+}
+
+/** write puts the files of `dir` into the file system of the starting module `mod` (PGlite's preRun steps set PGDATA before this). */
+function write(mod: unknown, tar: Uint8Array, dir: DataDir): void {
+  const m = mod as { FS?: EmscriptenFs; ENV?: Record<string, string> };
+  const root = m.ENV?.PGDATA;
+  const fs = m.FS;
+  if (!root || !fs) return; // PGlite then finds no cluster and makes one: slow, not wrong
+  const copy = tar.slice(); // one copy per database: its files are written in place
+  const nodes = new Map<string, MemNode>();
+  const dirNode = (rel: string): MemNode => {
+    let n = nodes.get(rel);
+    if (!n) {
+      fs.mkdirTree(root + rel);
+      n = fs.lookupPath(root + rel).node!;
+      nodes.set(rel, n);
+    }
+    return n;
+  };
+  dirNode('');
+  for (const d of dir.dirs) dirNode(d);
+  for (const f of dir.files) {
+    const parent = dirNode(f.dir);
+    const node = parent.node_ops.mknod(parent, f.name, FILE_MODE, 0);
+    node.contents = copy.subarray(f.start, f.start + f.size);
+    node.usedBytes = f.size;
+    node.atime = node.mtime = f.mtime;
+  }
+}
