@@ -8,7 +8,8 @@ import { SchemaverError } from '../errors.js';
 import { emptySchema, type Schema } from '../model/types.js';
 import { planMigration } from '../plan/index.js';
 import type { Driver } from './driver.js';
-import { freshPglite, lockWeight } from './pglite.js';
+import { freshPglite, lockWeight, SMALL_LOCK_OBJECTS } from './pglite.js';
+import { preparedReads } from './prepared.js';
 import { IMAGE_MAX_OBJECTS, IMAGE_WORTH_OBJECTS, imageOf, keepImage, objectCount } from './target.js';
 import { DATA_STATEMENT, locateDataFailure } from './locate.js';
 
@@ -120,6 +121,23 @@ function progress(phase: string): ((done: number, total: number) => void) | unde
   return r ? (done, total) => r(phase, done, total) : undefined;
 }
 
+/**
+ * preparing: the current verification's catalog reads run as prepared statements (pg/prepared.ts), planned once for
+ * the three reads of a proof's database, when its schemas are small (SMALL_LOCK_OBJECTS objects together): there a
+ * read costs mostly its planning. A big schema's reads keep their plans made for their own lists of oids.
+ */
+let preparing = false;
+
+/** readers: the catalog reader of each proof database (its prepared statements live as long as it does). */
+const readers = new WeakMap<Driver, Driver>();
+
+/** readBack reads the catalog of a proof database as verification compares it (phase `introspect`). */
+async function readBack(db: Driver): Promise<Schema> {
+  let reader = preparing ? readers.get(db) : db;
+  if (!reader) readers.set(db, (reader = preparedReads(db, { firstUse: true })));
+  return (await timed('introspect', () => introspect(reader, { unsupported: false }))).schema;
+}
+
 /** timed runs fn and adds its wall time to phase `label`. */
 async function timed<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
   const cpu = process.env.SCHEMAVER_TIMINGS === 'cpu';
@@ -227,7 +245,7 @@ async function runEdge(
   } catch (e) {
     return { ...run, upError: dbMessage(e) };
   }
-  const actual = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+  const actual = await readBack(db);
   run.up.push(...compareSchemas(await timed('target', () => ctx.expectedTo), actual));
   const afterUp = await timed('samples', () => countRows(db, [...keep.values()]));
   for (const [src, dst] of keep) {
@@ -243,12 +261,7 @@ async function runEdge(
     run.down.push(`down failed: ${run.downError}`);
     return run;
   }
-  run.down.push(
-    ...compareSchemas(
-      ctx.expectedFrom,
-      (await timed('introspect', () => introspect(db, { unsupported: false }))).schema,
-    ),
-  );
+  run.down.push(...compareSchemas(ctx.expectedFrom, await readBack(db)));
   const afterDown = await timed('samples', () => countRows(db, [...keep.keys()]));
   for (const src of keep.keys()) {
     const was = before.get(src) ?? 0;
@@ -276,6 +289,7 @@ export async function verifyEdge(
   const t0 = Date.now();
   phaseMs = {};
   reporter = opts.onProgress;
+  preparing = lockWeight(from) + lockWeight(to) <= SMALL_LOCK_OBJECTS;
   const key = opts.cacheDir ? await timed('key', () => edgeKey(from, to, up, down, opts.hashes)) : '';
   if (opts.cacheDir && !opts.force && (await isVerified(opts.cacheDir, key))) {
     const data: VerifyData = { cached: true, up: [], down: [], replan: [], data: [], warnings: [], samples: {} };
@@ -331,7 +345,7 @@ async function proveRoot(
     }
     if (keep && objectCount(to) <= IMAGE_MAX_OBJECTS) {
       // B as built from nothing, kept for the next edge from B with the read-back its image is checked against
-      const read = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+      const read = await readBack(db);
       await writeCachedReadback(keep.dir, keep.hash, 'proof', read);
       await timed('image', () => keepImage(db, keep.dir, keep.hash, to));
     }
@@ -340,12 +354,7 @@ async function proveRoot(
     if (down !== null) {
       try {
         if (down.trim()) await timed('down', () => execBatched(db, down, { onBatch: progress('down') }));
-        downProblems.push(
-          ...compareSchemas(
-            expectedFrom,
-            (await timed('introspect', () => introspect(db, { unsupported: false }))).schema,
-          ),
-        );
+        downProblems.push(...compareSchemas(expectedFrom, await readBack(db)));
       } catch (e) {
         downProblems.push(`down failed: ${dbMessage(e)}`);
       }
@@ -455,7 +464,7 @@ async function buildTargetFirst(
     await timed('build', () =>
       buildInto(db, to, 'the target schema', { onBatch: progress('building'), inTransaction: true }),
     );
-    expectedTo = (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+    expectedTo = await readBack(db);
   } finally {
     await db.exec('ROLLBACK').catch(() => {});
   }
@@ -494,7 +503,7 @@ async function buildSource(
     await timed('build', () => buildInto(db, from, 'the source schema', { onBatch: progress('building') }));
     if (cache && !noImage && worth) await timed('image', () => keepImage(db, cache.dir, cache.hashes.from, from));
   }
-  const expectedFrom = kept ?? (await timed('introspect', () => introspect(db, { unsupported: false }))).schema;
+  const expectedFrom = kept ?? (await readBack(db));
   if (cache && !kept) await writeCachedReadback(cache.dir, cache.hashes.from, 'proof', expectedFrom);
   return expectedFrom;
 }
