@@ -116,7 +116,7 @@ function write(mod: unknown, tar: Uint8Array, dir: DataDir): void {
   const root = m.ENV?.PGDATA;
   const fs = m.FS;
   if (!root || !fs) return; // PGlite then finds no cluster and makes one: slow, not wrong
-  const copy = tar.slice(); // one copy per database: its files are written in place
+  const copy = new Uint8Array(tar); // one copy per database (a Buffer's slice() would be a view): its files are written in place
   const nodes = new Map<string, MemNode>();
   const dirNode = (rel: string): MemNode => {
     let n = nodes.get(rel);

@@ -240,13 +240,14 @@ function fsBundle(): Blob | undefined {
   if (bundleBytes === undefined) {
     try {
       const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-      bundleBytes = new Uint8Array(readFileSync(path.join(path.dirname(entry), 'pglite.data')));
+      const buf = readFileSync(path.join(path.dirname(entry), 'pglite.data'));
+      bundleBytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     } catch {
       bundleBytes = null;
     }
   }
   const bytes = bundleBytes;
-  return bytes ? ({ arrayBuffer: () => Promise.resolve(bytes.slice().buffer) } as unknown as Blob) : undefined;
+  return bytes ? ({ arrayBuffer: () => Promise.resolve(new Uint8Array(bytes).buffer) } as unknown as Blob) : undefined;
 }
 
 async function makeImage(): Promise<Uint8Array> {
@@ -422,7 +423,8 @@ let ephemeralPending: Promise<Uint8Array> | undefined;
 async function readEphemeralImage(): Promise<Uint8Array> {
   const file = ephemeralImagePath();
   try {
-    const raw = new Uint8Array(readFileSync(file));
+    const buf = readFileSync(file);
+    const raw = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength); // a plain view: no copy of 8 MB
     const magic = new TextDecoder().decode(raw.subarray(257, 262));
     if (raw.length > 1024 * 1024 && raw.length % 512 === 0 && magic === 'ustar') {
       if (!imageStats.source) imageStats.source = 'disk';
