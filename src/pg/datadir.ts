@@ -6,8 +6,12 @@
  * start copies it once and makes each file a node of its directory, holding its slice of the copy: the same files,
  * bytes, modes and times that `loadDataDir` writes (PGlite then finds the cluster and starts it, as after its own
  * load). A tarball holding anything else than plain files and directories with short names is left to PGlite.
+ * Also here: the ustar helpers pglite.ts editTar rewrites entries with.
  */
-import type { Extension } from '@electric-sql/pglite';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Extension, PGliteOptions } from '@electric-sql/pglite';
 
 /** DataFile is one regular file of a data-directory tarball: its directory, its name and its bytes' place. */
 interface DataFile {
@@ -136,4 +140,62 @@ function write(mod: unknown, tar: Uint8Array, dir: DataDir): void {
     node.usedBytes = f.size;
     node.atime = node.mtime = f.mtime;
   }
+}
+
+/**
+ * dataDirOptions are the PGlite.create options that start it on a copy of the data directory in `tar` with
+ * `extensions`: written by dataDirLoader when it can index the tarball, else by PGlite's loadDataDir.
+ */
+export function dataDirOptions(tar: Uint8Array, extensions: Record<string, Extension>): Partial<PGliteOptions> {
+  const dir = dataDirOf(tar);
+  if (!dir) return { loadDataDir: new Blob([tar as Uint8Array<ArrayBuffer>]), extensions };
+  return { extensions: { ...extensions, schemaver_datadir: dataDirLoader(tar, dir) } };
+}
+
+let bundleBytes: Uint8Array | null | undefined;
+
+/**
+ * fsBundle is PGlite's file-system bundle (`pglite.data`: PostgreSQL's share/ and lib/ files, 6 MB), read once per
+ * thread (synchronously, as pgliteWasm reads): PGlite otherwise reads the file again for every instance, in chunks
+ * that wait for turns of a busy event loop. PGlite only asks a bundle for its bytes (`arrayBuffer()`) and keeps slices
+ * of them as its files, so each instance gets a copy of its own; a Blob would copy them twice, and slowly.
+ * Undefined when the file cannot be read: PGlite then reads it itself.
+ */
+export function fsBundle(): Blob | undefined {
+  if (bundleBytes === undefined) {
+    try {
+      const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+      const buf = readFileSync(path.join(path.dirname(entry), 'pglite.data'));
+      bundleBytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    } catch {
+      bundleBytes = null;
+    }
+  }
+  const bytes = bundleBytes;
+  return bytes ? ({ arrayBuffer: () => Promise.resolve(new Uint8Array(bytes).buffer) } as unknown as Blob) : undefined;
+}
+
+/** withSize is a copy of ustar `header` with size field `size` and its checksum recomputed. */
+export function withSize(header: Uint8Array, size: number): Uint8Array {
+  const h = new Uint8Array(header);
+  const put = (at: number, s: string) => {
+    for (let i = 0; i < s.length; i++) h[at + i] = s.charCodeAt(i);
+  };
+  put(124, size.toString(8).padStart(11, '0') + '\0');
+  put(148, '        '); // the checksum is computed with its own field as spaces
+  put(
+    148,
+    h
+      .reduce((n, b) => n + b, 0)
+      .toString(8)
+      .padStart(6, '0') + '\0 ',
+  );
+  return h;
+}
+
+/** padded is `data` padded with zeros to a multiple of 512 bytes. */
+export function padded(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil(data.length / 512) * 512);
+  out.set(data);
+  return out;
 }

@@ -15,7 +15,7 @@ import { SchemaverError, envFailure } from '../errors.js';
 import { baselineWasmOnly } from '../proc.js';
 import { pinSettings } from './settings.js';
 import { type Driver, batchResults, batchScript } from './driver.js';
-import { dataDirLoader, dataDirOf } from './datadir.js';
+import { dataDirOptions, fsBundle, padded, withSize } from './datadir.js';
 
 /** PgliteOptions tune a PGlite instance. */
 export interface PgliteOptions {
@@ -227,29 +227,6 @@ async function wasmOption(): Promise<{ pgliteWasmModule?: WasmModule; fsBundle?:
   return { ...(m ? { pgliteWasmModule: m } : {}), ...(bundle ? { fsBundle: bundle } : {}) };
 }
 
-let bundleBytes: Uint8Array | null | undefined;
-
-/**
- * fsBundle is PGlite's file-system bundle (`pglite.data`: PostgreSQL's share/ and lib/ files, 6 MB), read once per
- * thread (synchronously, as pgliteWasm reads): PGlite otherwise reads the file again for every instance, in chunks
- * that wait for turns of a busy event loop. PGlite only asks a bundle for its bytes (`arrayBuffer()`) and keeps slices
- * of them as its files, so each instance gets a copy of its own; a Blob would copy them twice, and slowly.
- * Undefined when the file cannot be read: PGlite then reads it itself.
- */
-function fsBundle(): Blob | undefined {
-  if (bundleBytes === undefined) {
-    try {
-      const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-      const buf = readFileSync(path.join(path.dirname(entry), 'pglite.data'));
-      bundleBytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    } catch {
-      bundleBytes = null;
-    }
-  }
-  const bytes = bundleBytes;
-  return bytes ? ({ arrayBuffer: () => Promise.resolve(new Uint8Array(bytes).buffer) } as unknown as Blob) : undefined;
-}
-
 async function makeImage(): Promise<Uint8Array> {
   const file = imageCachePath();
   try {
@@ -327,31 +304,6 @@ export function editTar(tar: Uint8Array, edit: (rel: string, data: Uint8Array) =
     at += b.length;
   }
   return result;
-}
-
-/** withSize is a copy of ustar `header` with size field `size` and its checksum recomputed. */
-function withSize(header: Uint8Array, size: number): Uint8Array {
-  const h = new Uint8Array(header);
-  const put = (at: number, s: string) => {
-    for (let i = 0; i < s.length; i++) h[at + i] = s.charCodeAt(i);
-  };
-  put(124, size.toString(8).padStart(11, '0') + '\0');
-  put(148, '        '); // the checksum is computed with its own field as spaces
-  put(
-    148,
-    h
-      .reduce((n, b) => n + b, 0)
-      .toString(8)
-      .padStart(6, '0') + '\0 ',
-  );
-  return h;
-}
-
-/** padded is `data` padded with zeros to a multiple of 512 bytes. */
-function padded(data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(Math.ceil(data.length / 512) * 512);
-  out.set(data);
-  return out;
 }
 
 /**
@@ -612,16 +564,6 @@ export async function pgliteFromImage(
   if (taken) return taken;
   const tar = await image();
   return tar ? restoreFrom(tar, opts, 'pglite:image') : undefined;
-}
-
-/**
- * dataDirOptions are the PGlite.create options that start it on a copy of the data directory in `tar` with
- * `extensions`: written by dataDirLoader (datadir.ts) when it can index the tarball, else by PGlite's loadDataDir.
- */
-function dataDirOptions(tar: Uint8Array, extensions: Record<string, Extension>): Partial<PGliteOptions> {
-  const dir = dataDirOf(tar);
-  if (!dir) return { loadDataDir: new Blob([tar as Uint8Array<ArrayBuffer>]), extensions };
-  return { extensions: { ...extensions, schemaver_datadir: dataDirLoader(tar, dir) } };
 }
 
 /** restoreFrom starts PGlite on a copy of the data directory in `tar`. */

@@ -44,15 +44,16 @@ interface Prepared {
   readonly args: readonly string[];
 }
 
-/**
- * preparedReads runs a parameterless SELECT the driver is given a second time as a prepared statement, so
- * PostgreSQL plans it once (a catalog read of introspection or the fingerprint costs about four times its execution
- * to plan). What runs is the same statement: a plan made stale by DDL is made again by PostgreSQL itself, and a
- * statement that cannot be prepared, or whose execution fails, runs as plain text as before. For a driver used as
- * the conformance pool uses it: no transaction left open between calls; or inside a transaction block (a proof reads
- * the target inside one it rolls back): the prepared statements outlive it, a batch's plan_cache_mode lasts to its end.
- */
-export function preparedReads(db: Driver, opts: PreparedOptions = {}): Driver {
+/** Statements are the prepared statements of one database: how each read runs, and the reads to run as text again. */
+interface Statements {
+  /** namesOf plans `sqls`: each one's prepared statement (new ones prepared now), or undefined for plain text. */
+  namesOf(sqls: readonly string[]): Promise<(Prepared | undefined)[]>;
+  /** plain stops using the prepared form of `sqls` (a failed execution runs again as plain text). */
+  plain(sqls: readonly string[]): void;
+}
+
+/** statements keeps the prepared statements of `db` (see preparedReads). */
+function statements(db: Driver, opts: PreparedOptions): Statements {
   const prepared = new Map<string, string>(); // statement text (oid lists as $n) -> name
   const once = new Set<string>();
   const refused = new Set<string>();
@@ -74,42 +75,51 @@ export function preparedReads(db: Driver, opts: PreparedOptions = {}): Driver {
     const create = `PREPARE ${name}${args.length ? `(${args.map(() => 'oid[]').join(', ')})` : ''} AS ${text}`;
     return { name, args, create };
   };
-  /**
-   * namesOf plans `sqls`, preparing the new ones in one round trip (one at a time when that fails, so that only the
-   * statement PostgreSQL refuses runs as plain text).
-   */
-  const namesOf = async (sqls: readonly string[]): Promise<(Prepared | undefined)[]> => {
-    const ps = sqls.map(plan);
-    const creating = ps.filter((p): p is Prepared & { create: string } => p?.create !== undefined);
-    if (creating.length === 0) return ps;
-    try {
-      await db.exec(creating.map((p) => p.create).join(';\n'));
-      return ps;
-    } catch {
-      /* one at a time below */
-    }
-    const refuse = async (p: Prepared & { create: string }, i: number) => {
+  const refuse = (sql: string) => {
+    const { text } = shape(sql);
+    if (prepared.delete(text)) refused.add(text);
+  };
+  return {
+    // the new statements are prepared in one round trip; one at a time when that fails, so that only the statement
+    // PostgreSQL refuses runs as plain text
+    async namesOf(sqls) {
+      const ps = sqls.map(plan);
+      const creating = ps.filter((p): p is Prepared & { create: string } => p?.create !== undefined);
+      if (creating.length === 0) return ps;
       try {
-        await db.exec(`DEALLOCATE ${p.name}`).catch(() => undefined); // made before the statement that failed
-        await db.exec(p.create);
+        await db.exec(creating.map((p) => p.create).join(';\n'));
+        return ps;
       } catch {
-        const { text } = shape(sqls[i]!);
-        prepared.delete(text);
-        refused.add(text);
-        ps[i] = undefined;
+        /* one at a time below */
       }
-    };
-    for (const [i, p] of ps.entries()) if (p?.create !== undefined) await refuse(p as Prepared & { create: string }, i);
-    return ps;
+      for (const [i, p] of ps.entries()) {
+        if (p?.create === undefined) continue;
+        try {
+          await db.exec(`DEALLOCATE ${p.name}`).catch(() => undefined); // made before the statement that failed
+          await db.exec(p.create);
+        } catch {
+          refuse(sqls[i]!);
+          ps[i] = undefined;
+        }
+      }
+      return ps;
+    },
+    plain: (sqls) => sqls.forEach(refuse),
   };
+}
+
+/**
+ * preparedReads runs a parameterless SELECT the driver is given a second time (or, with firstUse, a read with oid
+ * lists the first time) as a prepared statement, so
+ * PostgreSQL plans it once (a catalog read of introspection or the fingerprint costs about four times its execution
+ * to plan). What runs is the same statement: a plan made stale by DDL is made again by PostgreSQL itself, and a
+ * statement that cannot be prepared, or whose execution fails, runs as plain text as before. For a driver used as
+ * the conformance pool uses it: no transaction left open between calls; or inside a transaction block (a proof reads
+ * the target inside one it rolls back): the prepared statements outlive it, a batch's plan_cache_mode lasts to its end.
+ */
+export function preparedReads(db: Driver, opts: PreparedOptions = {}): Driver {
+  const { namesOf, plain } = statements(db, opts);
   const execute = (p: Prepared) => `EXECUTE ${p.name}${p.args.length ? `(${p.args.join(', ')})` : ''}`;
-  /** plain stops using the prepared form of `sqls` (a failed execution runs again as plain text). */
-  const plain = (sqls: readonly string[]) => {
-    for (const sql of sqls) {
-      const { text } = shape(sql);
-      if (prepared.delete(text)) refused.add(text);
-    }
-  };
   const wrapped: Driver = {
     kind: db.kind,
     label: db.label,
