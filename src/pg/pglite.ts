@@ -28,6 +28,8 @@ export interface PgliteOptions {
    * SMALL_LOCK_OBJECTS it starts with the small lock table (SMALL_LOCK_CONF). Without it, the big one.
    */
   readonly objects?: number;
+  /** conf: server settings added to PGLITE_CONF (openPglite; later ones win). */
+  readonly conf?: readonly string[];
 }
 
 /** PGLITE_EXTENSIONS maps extension names to the PGlite contrib module that bundles them. */
@@ -641,7 +643,7 @@ export async function openPglite(dir: string, opts: PgliteOptions = {}): Promise
     const db = await PGlite.create({
       dataDir: dir,
       extensions,
-      postgresqlconf: [...PGLITE_CONF],
+      postgresqlconf: [...PGLITE_CONF, ...(opts.conf ?? [])],
       ...(loadDataDir ? { loadDataDir } : {}),
       ...(await wasmOption()),
     });

@@ -43,6 +43,8 @@ describe('the embedded database answers version questions without starting PGlit
     await t.db!.exec(setVersionSql(NEXT, 'sv1:y').join(';\n'));
     expect(t.db!.cachedVersions?.()).toBeUndefined();
     expect(await readRecorded(t.db!)).toMatchObject({ commit: NEXT });
+    // a small buffer pool: PGlite zeroes all of it at every start (target.ts LOCAL_CONF)
+    expect(await t.db!.query(`SELECT current_setting('shared_buffers') AS s`)).toEqual([{ s: '16MB' }]);
     await t.close();
     expect(readLocalState(dir)?.recorded).toMatchObject({ commit: NEXT, hash: 'sv1:y' });
   });
