@@ -9,7 +9,7 @@ import type { Schema } from '../model/types.js';
 import { type MergeCtx } from './keyed.js';
 import { combineRenames, rewriteRefs, sideRenames, type Renames } from './refs.js';
 import { mergeSection } from './sections.js';
-import { SECTIONS } from '../model/sections.js';
+import { SECTION_FACTS, SECTIONS } from '../model/sections.js';
 import { semanticConflicts } from './semantic.js';
 import type { Conflict, MergeResult } from './types.js';
 
@@ -26,7 +26,12 @@ export function merge3(base: Schema, ours: Schema, theirs: Schema): MergeResult 
   const t = rewriteRefs(base, theirs, renames);
   const ctx: MergeCtx = { conflicts: [], renames: [] };
   const out: Record<string, unknown> = { kind: 'schema' };
-  for (const section of SECTIONS) out[section] = mergeSection(ctx, section, b, o, t);
+  for (const section of SECTIONS) {
+    const merged = mergeSection(ctx, section, b, o, t);
+    // an optional section left empty is absent, as the parser leaves it: the merged model then has the JSON its files
+    // parse back to, so normalising both (app/merge.ts checkMerged) is one normalisation, not two
+    if (!SECTION_FACTS[section].optional || Object.keys(merged).length > 0) out[section] = merged;
+  }
   const schema = out as unknown as Schema;
   const conflicts: Conflict[] = [...ctx.conflicts];
   const under = (c: Conflict) => ctx.conflicts.some((s) => s.path.every((p, i) => c.path[i] === p));

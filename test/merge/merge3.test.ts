@@ -18,6 +18,25 @@ describe('merge3 structural', () => {
     expect(r2.schema.tables.users!.columns[1]!.nullable).toBe(false);
   });
 
+  it('leaves an optional section no side has absent, as the parser does (one normalisation of the merged schema)', () => {
+    const base = schema({ tables: [users()] });
+    const ours = schema({ tables: [users([col('id', 'bigint', { nullable: false }), col('email'), col('a')])] });
+    const r = merge3(base, ours, base);
+    expect(Object.keys(r.schema)).not.toContain('objects');
+    expect(Object.keys(r.schema)).not.toContain('unmanaged');
+    expect(Object.keys(r.schema)).not.toContain('defaultPrivileges');
+    expect(r.schema.tables.users!.columns.map((c) => c.name)).toEqual(['id', 'email', 'a']);
+    // a side that has one: merged as before
+    const rule = {
+      kind: 'sql_object' as const,
+      type: 'rule' as const,
+      name: 'r ON users',
+      sql: 'CREATE RULE r AS ON INSERT TO users DO INSTEAD NOTHING',
+    };
+    const withRule = { ...ours, objects: { 'rule r ON users': rule } };
+    expect(merge3(base, withRule, base).schema.objects).toEqual({ 'rule r ON users': rule });
+  });
+
   it('keeps ours column order and appends theirs additions', () => {
     const base = schema({ tables: [users()] });
     const ours = schema({ tables: [users([col('id', 'bigint', { nullable: false }), col('email'), col('a')])] });
