@@ -5,7 +5,9 @@
  * After each: `git fsck --strict` is clean; the next command names the interrupted merge (exit 3,
  * interrupted-operation); `merge --continue` reaches exactly what the uninterrupted merge reaches (same commit id,
  * same schema/ bytes, same MERGE_* state) and `merge --abort` exactly what was there before; a schema file the
- * user created meanwhile is kept. In-process, --no-verify, from a warm cache (the merged schema's build is on record).
+ * user created meanwhile is kept. In-process, --no-verify, from a warm cache (the merged schema's build is on record),
+ * over a history packed as `git gc` leaves it (the merge's own objects are written loose, each new fan-out directory
+ * one more interruption point).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,6 +51,9 @@ beforeAll(async () => {
   p.write('schema/a.yaml', T('      m: text\n'));
   rmSync(join(p.dir, 'schema', 'b.yaml'));
   await ok('commit', '-m', 'main', '--no-verify', '--allow-destructive');
+  // the history in one pack (git repack, as `git gc` leaves a store): each copy below hard-links one pack instead of
+  // making some sixty object directories and linking an object file into each
+  execFileSync('git', ['--git-dir', join(p.dir, '.schemaver'), 'repack', '-a', '-d', '-q'], { stdio: 'pipe' });
 }, 180_000);
 afterAll(() => {
   setFaultLimit(undefined);
