@@ -111,7 +111,7 @@ describe('one schema, one hash', async () => {
         expect(await workingHash(dumped)).toBe(handHash);
 
         // the hand-written commit and either import: nothing to plan
-        r = await hand.run('commit', '-m', 'by hand');
+        r = await hand.run('commit', '-m', 'by hand', '--no-verify'); // the plans below are the subject, not its proof
         expect(r.code, r.stdout + r.stderr).toBe(0);
         for (const other of [url, dumped]) {
           hand.write('schema/schema.yaml', other.read('schema/public.yaml'));
