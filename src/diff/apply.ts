@@ -208,6 +208,9 @@ function renameTableParts(t0: Table, id: string, renames: RenameSet): Table {
       default:
         assertNever(r);
     }
+    // an index keeps its CLUSTER ON mark when it (or the key or exclusion it backs) is renamed
+    if (r.kind !== 'column' && r.kind !== 'check' && r.kind !== 'foreign_key' && t.clusterOn === r.fromId)
+      t = { ...t, clusterOn: r.id };
   }
   return t;
 }

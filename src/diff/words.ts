@@ -319,6 +319,7 @@ const ATTR_NAMES: Readonly<Record<string, string>> = {
   partitionOf: 'partition of',
   replicaIdentity: 'replica identity',
   replicaIdentityIndex: 'replica identity index',
+  clusterOn: 'cluster on',
   identityArgs: 'identity arguments',
   ownedBy: 'owned by',
   columnComments: 'column comments',

@@ -142,6 +142,7 @@ const TABLE_FIELDS: FieldPlan<Table> = {
   with: 'attr',
   replicaIdentity: 'attr',
   replicaIdentityIndex: 'attr',
+  clusterOn: 'attr',
   comment: 'attr',
   grants: 'attr',
   owner: 'attr',

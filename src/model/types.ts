@@ -375,6 +375,8 @@ export interface Table {
   /** replicaIdentity: REPLICA IDENTITY other than DEFAULT; `index` uses replicaIdentityIndex. */
   readonly replicaIdentity?: 'full' | 'nothing' | 'index';
   readonly replicaIdentityIndex?: string;
+  /** clusterOn: the index `ALTER TABLE ... CLUSTER ON` marked (pg_index.indisclustered): a plain index or a key's or exclusion's index. */
+  readonly clusterOn?: string;
   readonly unlogged?: boolean;
   /** tablespace: TABLESPACE of the table (of a partitioned table: its partitions' default); omitted = the database's default. */
   readonly tablespace?: string;

@@ -64,6 +64,7 @@ export interface DraftTable {
         | 'with'
         | 'replicaIdentity'
         | 'replicaIdentityIndex'
+        | 'clusterOn'
         | 'comment'
         | 'grants'
         | 'owner'
@@ -74,6 +75,8 @@ export interface DraftTable {
   >;
   partitionParentAt?: Node;
   inheritsAt?: Node;
+  /** clusterOnAt: where `cluster_on` was written. */
+  clusterOnAt?: Node;
 }
 
 /** undef returns a copy without the keys whose value is undefined (the model never holds undefined-valued keys). */

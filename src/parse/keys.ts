@@ -26,6 +26,7 @@ export const KEYS = {
     'tablespace',
     'with',
     'replica_identity',
+    'cluster_on',
     'owner',
     'comment',
     'grants',

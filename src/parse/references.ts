@@ -240,3 +240,61 @@ function resolveFk(ctx: Ctx, c: Collected, t: DraftTable, fk: DraftFk): void {
     );
   }
 }
+
+/** NOT_CLUSTERABLE are the built-in and contrib index methods PostgreSQL cannot CLUSTER on (pg_am amclusterable). */
+const NOT_CLUSTERABLE = new Set(['hash', 'gin', 'spgist', 'brin', 'bloom']);
+
+/**
+ * checkClusterOn reports a `cluster_on` that names no index of its table (its own indexes, its primary key's, a unique
+ * constraint's or an exclusion's), or one PostgreSQL refuses to mark: of a partitioned table, a partial index, an
+ * index method that cannot cluster. Run after default names are filled in (a key's index is named by then).
+ */
+export function checkClusterOn(ctx: Ctx, t: DraftTable): void {
+  const name = t.rest.clusterOn;
+  if (name === undefined) return;
+  const at = t.clusterOnAt;
+  const what = `\`cluster_on\` of table \`${t.id}\``;
+  if (t.rest.partitionBy)
+    return ctx.error(
+      'invalid-value',
+      at,
+      `${what}: table \`${t.id}\` is partitioned, and PostgreSQL cannot mark an index of a partitioned table clustered`,
+      'put `cluster_on` on its partitions instead',
+    );
+  const ix = t.indexes.find((i) => i.name === name);
+  const excl = t.exclusions.find((x) => x.name === name);
+  const using = ix ? (ix.using ?? 'btree') : excl?.using;
+  if (using !== undefined && NOT_CLUSTERABLE.has(using))
+    return ctx.error(
+      'invalid-value',
+      at,
+      `${what} names index \`${name}\`, a ${using} index: PostgreSQL cannot cluster on that index method`,
+      'cluster on a btree or gist index',
+      ix?.at ?? excl?.at,
+    );
+  if (ix?.where !== undefined || excl?.where !== undefined)
+    return ctx.error(
+      'invalid-value',
+      at,
+      `${what} names index \`${name}\`, a partial index (with \`where\`): PostgreSQL cannot cluster on it`,
+      'cluster on an index without `where`',
+      ix?.at ?? excl?.at,
+    );
+  const keys = [
+    ...(t.primaryKey ? [t.primaryKey.name!] : []),
+    ...t.uniques.map((u) => u.name!),
+    ...t.exclusions.map((x) => x.name!),
+  ];
+  if (ix || keys.includes(name)) return;
+  if (t.rest.partitionOf) return; // the indexes a partition gets from its parent are not declared on it
+  const names = [...t.indexes.map((i) => i.name!), ...keys];
+  ctx.error(
+    'missing-reference',
+    at,
+    `${what} names index \`${name}\`, which table \`${t.id}\` does not have`,
+    hint(name, names) ??
+      (names.length
+        ? `name one of its indexes: ${names.map((n) => `\`${n}\``).join(', ')}`
+        : 'declare the index under `indexes:` of the table'),
+  );
+}

@@ -56,6 +56,8 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
   r.unlogged = readBool(ctx, k, 'unlogged');
   if (k.has('with')) r.with = readStorageParams(ctx, k.get('with')!.value, `table \`${id.id}\``);
   if (k.has('replica_identity')) Object.assign(r, readReplicaIdentity(ctx, k.get('replica_identity')!.value));
+  r.clusterOn = readName(ctx, k, 'cluster_on');
+  if (r.clusterOn !== undefined) t.clusterOnAt = k.get('cluster_on')!.value;
   r.comment = readText(ctx, k, 'comment');
   r.grants = readGrants(ctx, k, 'table', `table \`${id.id}\``);
   r.owner = readOwner(ctx, k, `table \`${id.id}\``);

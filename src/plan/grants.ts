@@ -21,6 +21,7 @@ import {
 import { funcSignature, rel } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
 import { bare, emit, PHASE, type PlanContext } from './context.js';
+import { clusterSteps } from './cluster.js';
 
 /** PHASE_GRANTS runs after every object exists (and after comments), before the late drops. */
 const PHASE_GRANTS = PHASE.comment + 0.5;
@@ -175,9 +176,9 @@ function planDefaultPrivilege(
   });
 }
 
-const STORAGE_ATTRS = new Set(['with', 'replicaIdentity', 'replicaIdentityIndex', 'tablespace']);
+const STORAGE_ATTRS = new Set(['with', 'replicaIdentity', 'replicaIdentityIndex', 'tablespace', 'clusterOn']);
 
-/** planTableStorage drafts the steps of changed storage parameters and replica identity of a table. */
+/** planTableStorage drafts the steps of changed storage parameters, replica identity and CLUSTER ON index of a table. */
 function planTableStorage(ctx: PlanContext, c: AlterChange & { kind: 'table' }): void {
   const a = c.from;
   const b = c.to;
@@ -207,6 +208,17 @@ function planTableStorage(ctx: PlanContext, c: AlterChange & { kind: 'table' }):
       reverse: [replicaIdentitySql(T, a)],
       requires: [`rel:${bare(c.id)}`],
     });
+  if (c.attrs.some((x) => x.attr === 'clusterOn')) {
+    const { sql, reverse } = clusterSteps(c.id, a, b);
+    emit(ctx, {
+      phase: PHASE.addIndex + 0.5, // after the index it marks exists
+      what: b.clusterOn === undefined ? `set table ${c.id} without cluster` : `set table ${c.id} cluster on ${b.clusterOn}`,
+      object: c.id,
+      sql,
+      reverse,
+      requires: [`rel:${bare(c.id)}`, `ixon:${c.id}`],
+    });
+  }
 }
 
 /** ownSequence is the qualified name of the sequence a serial or identity column owns (`<table>_<column>_seq`). */

@@ -49,6 +49,7 @@ import {
 } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral, sqlComment } from '../sql/quote.js';
 import { ONLINE_MARKER } from '../sql/online.js';
+import { clusterOnSql } from '../sql/grants.js';
 import { makeObjectName } from '../canon/names.js';
 import { addColumn } from './columns.js';
 import { newContext } from './context.js';
@@ -87,6 +88,12 @@ export function concurrentIndex(table: string, ix: Index): string[] {
     `${head}CONCURRENTLY ${create!.slice(head.length)}`,
     ...rest,
   ];
+}
+
+/** keptMark is the CLUSTER ON mark of index `name` the classic step's SQL holds (src/plan/cluster.ts), for its online form. */
+function keptMark(sql: readonly string[] | null, table: string, name: string): string[] {
+  const mark = clusterOnSql(rel(table), name);
+  return sql?.includes(mark) ? [mark] : [];
 }
 
 /** dropConcurrently writes DROP INDEX CONCURRENTLY IF EXISTS (a rerun after a failure finds it gone). */
@@ -175,7 +182,7 @@ function rewriters(from: Schema, to: Schema, created: ReadonlySet<string>): Map<
         step(
           s,
           `create index ${ix.name} on ${tid} (concurrently)`,
-          concurrentIndex(tid, ix),
+          [...concurrentIndex(tid, ix), ...keptMark(s.sql, tid, ix.name)],
           [dropConcurrently(tid, ix.name)],
           false,
         ),
@@ -211,7 +218,7 @@ function rewriters(from: Schema, to: Schema, created: ReadonlySet<string>): Map<
           s,
           `drop index ${ix.name} on ${tid} (concurrently)`,
           [dropConcurrently(tid, ix.name)],
-          concurrentIndex(tid, ix),
+          [...concurrentIndex(tid, ix), ...keptMark(s.reverse, tid, ix.name)],
           false,
         ),
       ]);
@@ -314,7 +321,7 @@ function keyRewrites(out: Map<string, Rewrite>, tid: string, t: Table): void {
         step(
           s,
           `add ${kind} ${c.name} on ${tid} (using index ${c.name})`,
-          [usingIndex(tid, c), ...constraintComment(tid, c)],
+          [usingIndex(tid, c), ...constraintComment(tid, c), ...keptMark(s.sql, tid, c.name)],
           s.reverse ? [...s.reverse] : null,
         ),
       ];

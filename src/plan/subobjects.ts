@@ -34,6 +34,7 @@ import { SchemaverError } from '../errors.js';
 import { makeObjectName, nameAddition } from '../canon/names.js';
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { addDropAlter, commentStep, paramsStep } from './partsteps.js';
+import { markOnCreate, markOnRecreate } from './cluster.js';
 import {
   boundText,
   childrenOf,
@@ -187,9 +188,15 @@ function planConstraintChange(
   obj: string,
 ): void {
   const fk = c.kind === 'foreign_key';
+  const indexed = c.kind === 'primary_key' || c.kind === 'unique' || c.kind === 'exclusion';
   const add = (def: TableConstraint) => {
     if (keptByDetach(ctx, t, def)) return;
-    const sql = [addConstraint(t, def), ...validateChildren(ctx.to, t, def), ...constraintComment(t, def)];
+    const sql = [
+      addConstraint(t, def),
+      ...validateChildren(ctx.to, t, def),
+      ...constraintComment(t, def),
+      ...(indexed ? markOnCreate(ctx.from, ctx.to, t, def.name) : []),
+    ];
     emit(ctx, {
       phase: fk ? PHASE.addFk : PHASE.addConstraint,
       what: `add ${c.kind.replace('_', ' ')} ${def.name} on ${t}`,
@@ -209,7 +216,12 @@ function planConstraintChange(
   const drop = (def: TableConstraint) => {
     // a table joining a partitioned parent keeps its share of the parent's key: ATTACH adopts it
     if (keptByDetach(ctx, t, def, true)) return;
-    const rev = [addConstraint(t, def), ...validateChildren(ctx.from, t, def), ...constraintComment(t, def)];
+    const rev = [
+      addConstraint(t, def),
+      ...validateChildren(ctx.from, t, def),
+      ...constraintComment(t, def),
+      ...(indexed ? markOnRecreate(ctx.from, t, def.name) : []),
+    ];
     emit(ctx, {
       phase: fk ? PHASE.dropFk : PHASE.dropConstraint,
       what: `drop ${c.kind.replace('_', ' ')} ${def.name} on ${t}`,
@@ -219,7 +231,6 @@ function planConstraintChange(
     });
   };
   const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
-  const indexed = c.kind === 'primary_key' || c.kind === 'unique' || c.kind === 'exclusion';
   addDropAlter<TableConstraint>(
     c,
     add,
@@ -243,7 +254,7 @@ function planIndexChange(
       phase: PHASE.addIndex,
       what: `create index ${ix.name} on ${t}`,
       object: obj,
-      sql: createIndex(t, ix),
+      sql: [...createIndex(t, ix), ...markOnCreate(ctx.from, ctx.to, t, ix.name)],
       reverse: partitioned('to') ? dropParentIndex(ctx.to, ctx.from, t, ix) : [dropIndex(t, ix.name)],
       lock: true,
       provides: [`ixon:${t}`],
@@ -260,7 +271,10 @@ function planIndexChange(
       what: `drop index ${ix.name} on ${t}`,
       object: obj,
       sql: partitioned('from') ? dropParentIndex(ctx.from, ctx.to, t, ix) : [dropIndex(t, ix.name)],
-      reverse: partitioned('from') ? [...recreatedChildren(ctx, t, ix), ...createIndex(t, ix)] : createIndex(t, ix),
+      reverse: [
+        ...(partitioned('from') ? [...recreatedChildren(ctx, t, ix), ...createIndex(t, ix)] : createIndex(t, ix)),
+        ...markOnRecreate(ctx.from, t, ix.name),
+      ],
     });
   };
   addDropAlter<Index>(

@@ -29,7 +29,7 @@ import type {
   View,
 } from '../model/types.js';
 import { qualified, quoteIdent, quoteLiteral } from './quote.js';
-import { createGrants, createOwner, replicaIdentitySql, storageParamsSql } from './grants.js';
+import { clusterOnSql, createGrants, createOwner, replicaIdentitySql, storageParamsSql } from './grants.js';
 
 /** rel writes an object id (`users`, `billing.invoices`, `"Odd"."Name"`) as a qualified SQL name. */
 export function rel(id: string): string {
@@ -350,6 +350,7 @@ export function tableExtras(id: string, t: Table, ty: TypeNamer): string[] {
   for (const c of Object.values(t.checks)) if (c.notValid) out.push(...constraintComment(id, c));
   out.push(...storageParamsSql('TABLE', rel(id), undefined, t.with));
   if (t.replicaIdentity) out.push(replicaIdentitySql(rel(id), t));
+  if (t.clusterOn !== undefined) out.push(clusterOnSql(rel(id), t.clusterOn)); // after the indexes above
   out.push(...createOwner(`TABLE ${rel(id)}`, t.owner));
   out.push(...createGrants(`TABLE ${rel(id)}`, 'table', t.grants));
   for (const c of t.columns) out.push(...createGrants(`TABLE ${rel(id)}`, 'column', c.grants, c.name));

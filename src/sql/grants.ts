@@ -130,6 +130,13 @@ export function storageParamsSql(
   return out;
 }
 
+/** clusterOnSql writes ALTER TABLE ... CLUSTER ON the index (SET WITHOUT CLUSTER when none is marked). */
+export function clusterOnSql(table: string, index: string | undefined): string {
+  return index === undefined
+    ? `ALTER TABLE ${table} SET WITHOUT CLUSTER`
+    : `ALTER TABLE ${table} CLUSTER ON ${quoteIdent(index)}`;
+}
+
 /** replicaIdentitySql writes ALTER TABLE ... REPLICA IDENTITY for a table's declared mode (DEFAULT when absent). */
 export function replicaIdentitySql(
   table: string,

@@ -69,6 +69,7 @@ export function tableTree(e: Emitter, id: string, t: Table): Obj {
   if (t.replicaIdentity === 'index' && t.replicaIdentityIndex !== undefined)
     o['replica_identity'] = { index: t.replicaIdentityIndex };
   else if (t.replicaIdentity === 'full' || t.replicaIdentity === 'nothing') o['replica_identity'] = t.replicaIdentity;
+  put(o, 'cluster_on', t.clusterOn);
   put(o, 'owner', t.owner);
   putGrants(o, t.grants);
   return o;

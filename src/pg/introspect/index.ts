@@ -276,7 +276,6 @@ function tableFrom(ctx: Ctx, id: string, r: Catalog['rels'][number], rels: RelPa
   const exclusions: Record<string, ExclusionConstraint> = {};
   for (const c of rels.cons.get(r.oid) ?? []) {
     const ix = c.index !== '0' ? rels.idxByOid.get(c.index) : undefined;
-    if (ix?.clustered) unsupported(ctx, `CLUSTER ON index ${c.name} of ${id}`);
     if (c.type === 'x') exclusions[c.name] = exclusionOf(ctx, id, c, ix);
     else {
       const keyed = c.type === 'p' || c.type === 'u';
@@ -290,6 +289,9 @@ function tableFrom(ctx: Ctx, id: string, r: Catalog['rels'][number], rels: RelPa
   }
   t.exclusions = exclusions;
   t.indexes = indexesOf(ctx, id, rels.idxs.get(r.oid));
+  // CLUSTER ON: any index of the table, a key's or an exclusion's too (at most one is marked)
+  const clustered = rels.idxs.get(r.oid)?.find((x) => x.clustered);
+  if (clustered) t.clusterOn = clustered.name;
   t.triggers = triggersOf(ctx, id, r.oid, rels);
   const policies: Record<string, Policy> = {};
   for (const p of rels.pols.get(r.oid) ?? []) policies[p.name] = policyOf(ctx, p);
@@ -303,6 +305,8 @@ function viewFrom(ctx: Ctx, id: string, r: Catalog['rels'][number], rels: RelPar
   if (r.kind === 'm') {
     const ix = indexesOf(ctx, id, rels.idxs.get(r.oid));
     if (Object.keys(ix).length) v.indexes = ix;
+    const clustered = rels.idxs.get(r.oid)?.find((x) => x.clustered);
+    if (clustered) unsupported(ctx, `CLUSTER ON index ${clustered.name} of materialized view ${id}`);
   }
   const triggers = triggersOf(ctx, id, r.oid, rels);
   if (Object.keys(triggers).length) v.triggers = triggers;

@@ -143,7 +143,6 @@ export function indexOf(ctx: Ctx, relId: string, r: IndexRow): Index {
   if (r.nnd) idx.nullsNotDistinct = true;
   if (r.comment !== null) idx.comment = r.comment;
   if (r.tablespace !== null) idx.tablespace = r.tablespace;
-  if (r.clustered) unsupported(ctx, `CLUSTER ON index ${r.name} of ${relId}`);
   return idx;
 }
 
