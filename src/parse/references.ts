@@ -295,6 +295,6 @@ export function checkClusterOn(ctx: Ctx, t: DraftTable): void {
     hint(name, names) ??
       (names.length
         ? `name one of its indexes: ${names.map((n) => `\`${n}\``).join(', ')}`
-        : 'declare the index under `indexes:` of the table'),
+        : `table \`${t.id}\` has no index: declare one under its \`indexes:\``),
   );
 }
