@@ -212,7 +212,8 @@ function planTableStorage(ctx: PlanContext, c: AlterChange & { kind: 'table' }):
     const { sql, reverse } = clusterSteps(c.id, a, b);
     emit(ctx, {
       phase: PHASE.addIndex + 0.5, // after the index it marks exists
-      what: b.clusterOn === undefined ? `set table ${c.id} without cluster` : `set table ${c.id} cluster on ${b.clusterOn}`,
+      what:
+        b.clusterOn === undefined ? `set table ${c.id} without cluster` : `set table ${c.id} cluster on ${b.clusterOn}`,
       object: c.id,
       sql,
       reverse,

@@ -89,28 +89,32 @@ describe('CLUSTER ON read back (PGlite)', () => {
 
 describe('CLUSTER ON read back (PostgreSQL 15 server)', async () => {
   const up = await serverAvailable();
-  it.skipIf(!up)('import --url and import --sql of its pg_dump read the same marks as PGlite', async () => {
-    const created = await createDatabase('sv_cluster');
-    let db: Driver | undefined;
-    try {
-      db = await connectUrl(created.url);
-      await db.exec(DDL);
-      await db.close();
-      db = undefined;
-      const server = await importUrl(created.url);
-      expect(server.unsupported).toEqual([]);
-      expect(marks(server)).toEqual(EXPECTED);
-      const lite = await readPglite(DDL);
-      expect(compareSchemas(lite.schema, server.schema)).toEqual([]);
-      const dump = execFileSync('pg_dump', ['--schema-only', '--no-owner', created.url], { encoding: 'utf8' });
-      expect(dump).toContain('ALTER TABLE public.orders CLUSTER ON orders_at_idx;');
-      const fromDump = await importSql(dump, 'dump.sql');
-      expect(fromDump.unsupported).toEqual([]);
-      expect(marks(fromDump)).toEqual(EXPECTED);
-      expect(compareSchemas(server.schema, fromDump.schema)).toEqual([]);
-    } finally {
-      await db?.close();
-      await created.drop();
-    }
-  }, 60_000);
+  it.skipIf(!up)(
+    'import --url and import --sql of its pg_dump read the same marks as PGlite',
+    async () => {
+      const created = await createDatabase('sv_cluster');
+      let db: Driver | undefined;
+      try {
+        db = await connectUrl(created.url);
+        await db.exec(DDL);
+        await db.close();
+        db = undefined;
+        const server = await importUrl(created.url);
+        expect(server.unsupported).toEqual([]);
+        expect(marks(server)).toEqual(EXPECTED);
+        const lite = await readPglite(DDL);
+        expect(compareSchemas(lite.schema, server.schema)).toEqual([]);
+        const dump = execFileSync('pg_dump', ['--schema-only', '--no-owner', created.url], { encoding: 'utf8' });
+        expect(dump).toContain('ALTER TABLE public.orders CLUSTER ON orders_at_idx;');
+        const fromDump = await importSql(dump, 'dump.sql');
+        expect(fromDump.unsupported).toEqual([]);
+        expect(marks(fromDump)).toEqual(EXPECTED);
+        expect(compareSchemas(server.schema, fromDump.schema)).toEqual([]);
+      } finally {
+        await db?.close();
+        await created.drop();
+      }
+    },
+    60_000,
+  );
 });
