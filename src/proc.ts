@@ -27,6 +27,27 @@ export function baselineWasmOnly(): void {
   v8.setFlagsFromString('--liftoff-only');
 }
 
+/**
+ * compiledWasm holds WebAssembly modules compiled in this thread or handed to it by another thread of the process,
+ * by name. A WebAssembly.Module crosses threads of one process (postMessage, workerData) without compiling again, and
+ * the code V8 compiles for it lazily, function by function, is shared with it: a thread that compiled PGlite's gives
+ * it to the workers it starts next (pg/offload.ts), which then start without waiting for a compile of their own.
+ */
+const compiledWasm = new Map<string, object>();
+
+/** PGLITE_WASM names PGlite's WebAssembly among the modules threads share (pg/pglite.ts, pg/offload.ts). */
+export const PGLITE_WASM = 'pglite';
+
+/** sharedWasm is the compiled WebAssembly module `name` this thread holds (shareWasm), if any. */
+export function sharedWasm(name: string): object | undefined {
+  return compiledWasm.get(name);
+}
+
+/** shareWasm keeps a compiled WebAssembly module `name` for sharedWasm (the first one kept stays). */
+export function shareWasm(name: string, module: object | undefined): void {
+  if (module && !compiledWasm.has(name)) compiledWasm.set(name, module);
+}
+
 /** cores is how many threads this process can run at once (os.availableParallelism where Node has it). */
 export function cores(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;

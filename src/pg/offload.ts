@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SchemaverError, type ErrorCode } from '../errors.js';
-import { builtWorker, cores, endWorker } from '../proc.js';
+import { PGLITE_WASM, builtWorker, cores, endWorker, sharedWasm, shareWasm } from '../proc.js';
 import { codeIdentity } from './identity.js';
 import type { Schema } from '../model/types.js';
 import type { VerifyOptions, VerifyResult } from './verify.js';
@@ -60,6 +60,8 @@ export interface WorkerReply {
   /** flushed: the answer to a `flush` request; busy: the worker still restores its spare (terminate it, do not wait). */
   readonly flushed?: boolean;
   readonly busy?: boolean;
+  /** wasm: PGlite's WebAssembly module the worker compiled (id -1), for the workers started after it (proc.ts sharedWasm). */
+  readonly wasm?: object;
   readonly error?: {
     message: string;
     /** code: a SchemaverError's code, or any error's `code` property (an errno name), taken as it came */
@@ -153,7 +155,9 @@ export function startVerifier(opts: VerifierOptions = {}): Verifier {
   }
   const file = builtWorker(import.meta.url, './worker.js');
   if (!file) return inThread();
-  return inWorker(new Worker(file, { workerData: { deferSpare: Boolean(opts.deferSpare) } }));
+  // a worker started after another compiled PGlite's WebAssembly (or this thread did) gets it compiled
+  const pgliteWasm = sharedWasm(PGLITE_WASM);
+  return inWorker(new Worker(file, { workerData: { deferSpare: Boolean(opts.deferSpare), pgliteWasm } }));
 }
 
 function inThread(): Verifier {
@@ -204,6 +208,7 @@ function inWorker(worker: Worker): Verifier {
   // Idle, the worker does not keep the process alive (a command that forgets close() still ends); busy, it does.
   worker.unref();
   worker.on('message', (reply: WorkerReply) => {
+    if (reply.wasm) shareWasm(PGLITE_WASM, reply.wasm);
     const w = waiting.get(reply.id);
     if (!w) return;
     if (reply.progress) {

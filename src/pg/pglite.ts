@@ -12,7 +12,7 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { PGlite, Extension, PGliteOptions } from '@electric-sql/pglite';
 import { SchemaverError, envFailure } from '../errors.js';
-import { baselineWasmOnly } from '../proc.js';
+import { PGLITE_WASM, baselineWasmOnly, sharedWasm, shareWasm } from '../proc.js';
 import { pinSettings } from './settings.js';
 import { type Driver, batchResults, batchScript } from './driver.js';
 import { dataDirOptions, fsBundle, padded, withSize } from './datadir.js';
@@ -190,19 +190,24 @@ type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
 let wasmModule: Promise<WasmModule | undefined> | undefined;
 
 /**
- * pgliteWasm compiles PGlite's WebAssembly once per process and shares it with every instance. Compiling runs on
+ * pgliteWasm compiles PGlite's WebAssembly once per thread and shares it with every instance, and with the worker
+ * threads this process starts later (proc.ts shareWasm; a thread given one compiles nothing). Compiling runs on
  * V8's background threads, so prewarmPglite can start it while the caller is still parsing and planning. The file
  * is read synchronously (9 MB, a few ms): read asynchronously, its chunks wait for turns of an event loop that is
  * busy loading modules, and the compile started ~0.1 s later on the verification worker, whose restore awaits it.
  * Undefined when the file cannot be found: PGlite then loads it itself.
  */
-function pgliteWasm(): Promise<WasmModule | undefined> {
+export function pgliteWasm(): Promise<WasmModule | undefined> {
   wasmModule ??= (async () => {
+    const given = sharedWasm(PGLITE_WASM) as WasmModule | undefined;
+    if (given) return given;
     try {
       const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
       const wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WasmModule> } })
         .WebAssembly;
-      return await wasm.compile(readFileSync(path.join(path.dirname(entry), 'pglite.wasm')));
+      const m = await wasm.compile(readFileSync(path.join(path.dirname(entry), 'pglite.wasm')));
+      shareWasm(PGLITE_WASM, m);
+      return m;
     } catch {
       return undefined;
     }

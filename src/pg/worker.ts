@@ -9,7 +9,8 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { SchemaverError } from '../errors.js';
 import type { Schema } from '../model/types.js';
-import { loadPgliteModule, prepareSpare, prewarmPglite, quiescePglite } from './pglite.js';
+import { PGLITE_WASM, shareWasm } from '../proc.js';
+import { loadPgliteModule, pgliteWasm, prepareSpare, prewarmPglite, quiescePglite } from './pglite.js';
 import { adoptCodeIdentity } from './identity.js';
 import { rebuildError, type VerifyCall, type VerifyRequest, type WorkerReply } from './offload.js';
 
@@ -49,9 +50,16 @@ function slot(id: number) {
   return s;
 }
 
+/** served: whether a request that may leave writes behind (a proof, a build) has run on this thread. */
+let served = false;
+
 const port = parentPort;
 if (port) {
+  // PGlite's WebAssembly as the starting thread holds it compiled (offload.ts), else compiled here and handed back
+  const given = (workerData as { pgliteWasm?: object } | undefined)?.pgliteWasm;
+  shareWasm(PGLITE_WASM, given);
   prewarmPglite();
+  if (!given) void pgliteWasm().then((wasm) => wasm && port.postMessage({ id: -1, wasm } satisfies WorkerReply));
   if (!(workerData as { deferSpare?: boolean } | undefined)?.deferSpare) prepareSpare();
   void loadProof().catch(() => undefined); // a failure to load is reported by the first request that needs them
   // One proof at a time: verifyEdge keeps per-proof state (timings, progress) and there is one spare database.
@@ -84,9 +92,13 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
       const idle = await quiescePglite();
       await loaded?.[0].flushImages(); // not loaded yet: no proof ran, no image is being written
       port.postMessage({ id: req.id, flushed: true, ...(idle ? {} : { busy: true }) } satisfies WorkerReply);
+      // asked nothing (a command refused its input before it proved), the thread need not finish loading the
+      // proof's modules first: it ends now, its compile over (the reply is delivered before the exit)
+      if (idle && !served) process.exit(0);
       if (idle) port.close();
       return;
     }
+    served = true;
     if (req.target) {
       const t = req.target;
       const { buildTarget } = (await loadProof())[0];
