@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import type { Store } from '../store/index.js';
 import { git, gitOut, showFiles, workTreeOf } from '../gitint/git.js';
 import { gitMergeInProgress, stage } from '../gitint/mergestate.js';
+import { AMEND_MARK } from '../gitint/install.js';
 import { runMerge } from './merge.js';
 import { readSchemaDir } from '../parse/files.js';
 import { conflictSides } from '../merge/describe.js';
@@ -151,9 +152,6 @@ function theirsName(): string | undefined {
     ? `Merge ${/^[0-9a-f]{40}$/.test(names[0]) ? 'commit' : 'branch'} '${names[0]}'`
     : undefined;
 }
-
-/** AMEND_MARK names the file in the git directory telling post-merge that git's merge commit needs the staged schema merge. */
-const AMEND_MARK = 'schemaver-amend-merge';
 
 /** postMerge folds the schema merge the pre-merge-commit hook staged into git's just-made merge commit. */
 export async function postMerge(root: string): Promise<string | undefined> {

@@ -201,7 +201,8 @@ describe('schema that travels with the app git branches', () => {
     expect(clone.g('config', '--get', 'merge.schemaver-ref.driver').code).not.toBe(0);
     const first = await clone.sv('status'); // a fresh clone has no .schemaver/HEAD: it is on main
     expect(first.stderr).toContain("set up schemaver's git integration in this clone");
-    expect(clone.git('config', '--get', 'merge.schemaver-ref.driver')).toContain('git merge-ref');
+    expect(clone.git('config', '--get', 'merge.schemaver-ref.driver').trim()).toBe('true'); // keeps ours
+    expect(clone.git('config', '--get', 'merge.schemaver-schema.driver')).toContain('git merge-schema');
     expect((await clone.sv('status')).stderr).not.toContain('git integration'); // once
     expect((await clone.sv('git', 'install', '--json')).json().changed).toBe(false);
     clone.write(
