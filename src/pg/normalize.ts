@@ -28,6 +28,7 @@ import {
   type CachedNormalization,
   type SlotValues,
 } from './normcache.js';
+import { sharedBuild } from './normshare.js';
 import { pgliteVersionString } from './pglite.js';
 
 export { NORMALIZED_DIR } from './normcache.js';
@@ -293,7 +294,7 @@ function applied(schema: Schema, n: Normalized): Schema {
 }
 
 /** slotsByObject groups the expression slots of `s` by object (`section:id`). */
-function slotsByObject(s: Schema): Map<string, Map<string, unknown>> {
+export function slotsByObject(s: Schema): Map<string, Map<string, unknown>> {
   const out = new Map<string, Map<string, unknown>>();
   const add = (
     section: string,
@@ -350,11 +351,17 @@ async function normalizeByObject(
     const identity = `${pgliteVersion}\0${codeIdentity()}`;
     const narrow: Narrow = (cur, respelled) => {
       const by = slotsByObject(cur);
-      const owners = new Set([...by].filter(([, m]) => [...m.keys()].some((k) => respelled.has(k))).map(([o]) => o));
+      const owners = ownersOf(by, respelled);
       return owners.size ? objectPlan(cur, by, identity).build(owners) : undefined;
     };
     const halves = opts.helper && !opts.build && !opts.whole ? splitFirst(byObject, plan, opts.helper) : undefined;
-    const r = await normalizeNow(schema, slots, opts.build, narrow, opts.early, halves);
+    // a build of many objects (64+, as the split) builds each distinct spelling problem once, when that costs less
+    // than the split's half (the first round) or the narrowed build (a later one)
+    const share =
+      opts.helper && !opts.whole && byObject.size >= SPLIT_MIN_OBJECTS
+        ? sharer(schema, byObject, plan, identity, opts.build ?? buildForProof)
+        : undefined;
+    const r = await normalizeNow(schema, slots, opts.build, narrow, opts.early, halves, share);
     if (r.n.failed) return r;
     built = r.n.changed ?? {};
     readback = r.readback;
@@ -377,6 +384,46 @@ async function normalizeByObject(
     n: unstable ? { changed, unstable } : { changed, objects },
     ...(readback ? { readback } : {}),
     ...(provisional ? { provisional } : {}),
+  };
+}
+
+/** ownersOf lists the objects (`section:id`) of `by` owning one of the slots `respelled`. */
+function ownersOf(by: ReadonlyMap<string, ReadonlyMap<string, unknown>>, respelled: ReadonlySet<string>): Set<string> {
+  return new Set([...by].filter(([, m]) => [...m.keys()].some((k) => respelled.has(k))).map(([o]) => o));
+}
+
+/**
+ * Share reads back the slots of `cur` (only those of the objects owning `respelled`, when given) from a build that
+ * spells each distinct problem once (normshare.ts); undefined when sharing saves nothing, a promise of undefined when
+ * that build failed (the usual build decides).
+ */
+type Share = (cur: Schema, respelled?: ReadonlySet<string>) => Promise<Map<string, unknown> | undefined> | undefined;
+
+/** sharer is the Share of `schema` (its slots `byObject`, its `plan`), building with `build`. */
+function sharer(
+  schema: Schema,
+  byObject: ReadonlyMap<string, ReadonlyMap<string, unknown>>,
+  plan: ObjectPlan,
+  identity: string,
+  build: (schema: Schema) => Promise<Schema>,
+): Share {
+  return (cur, respelled) => {
+    const by = cur === schema ? byObject : slotsByObject(cur);
+    const owners = respelled ? ownersOf(by, respelled) : new Set(by.keys());
+    const p = cur === schema ? plan : objectPlan(cur, by, identity);
+    const sb = sharedBuild(cur, by, p, owners, respelled ? owners.size : owners.size / 2);
+    if (!sb) return undefined;
+    return build(sb.schema).then(
+      (back) => {
+        const got = expressionSlots(back);
+        const read = new Map<string, unknown>();
+        for (const o of sb.direct)
+          for (const slot of by.get(o)!.keys()) if (got.has(slot)) read.set(slot, got.get(slot));
+        for (const [slot, from] of sb.via) if (got.has(from)) read.set(slot, got.get(from));
+        return read;
+      },
+      () => undefined, // the usual build decides
+    );
   };
 }
 
@@ -453,6 +500,7 @@ async function normalizeNow(
   narrow?: Narrow,
   early?: (provisional: Schema) => void,
   halves?: () => Promise<Map<string, unknown> | undefined>,
+  share?: Share,
 ): Promise<{ n: Normalized; readback?: Schema; provisional?: Schema }> {
   const run = build ?? buildForProof;
   const changed: Record<string, unknown> = {};
@@ -464,20 +512,22 @@ async function normalizeNow(
   let last: ReadonlySet<string> = new Set();
   let heard: Schema | undefined; // what `early` heard, while no later round changed it
   for (let round = 0; round < ROUNDS && !stable; round++) {
+    // each distinct spelling problem built once (of the objects respelled, in a later round), when that builds
+    const shared = share ? await share(cur, round > 0 ? last : undefined) : undefined;
     // a later round only checks that PostgreSQL keeps its own spelling: the objects it respelled, with what they need
-    const part = round > 0 && narrow ? narrow(cur, last) : undefined;
+    const part = !shared && round > 0 && narrow ? narrow(cur, last) : undefined;
     // the first round split between two threads reads back each object from its half (no whole read-back)
-    const split = round === 0 && halves ? await halves() : undefined;
+    const split = !shared && round === 0 && halves ? await halves() : undefined;
     let back: Schema | undefined;
     try {
-      if (!split) back = await run(part ?? cur).catch((e: unknown) => (part ? run(cur) : Promise.reject(e)));
+      if (!split && !shared) back = await run(part ?? cur).catch((e: unknown) => (part ? run(cur) : Promise.reject(e)));
     } catch (e) {
       if (round === 0) return { n: { failed: String((e as Error)?.message ?? e).slice(0, 500) } };
       stable = true; // PostgreSQL's own text of the last round did not build again: keep that round's text
       break; // (normalising it again fails too and keeps it: it is its own normal form)
     }
     if (round === 0) first = back;
-    const read = split ?? expressionSlots(back!);
+    const read = shared ?? split ?? expressionSlots(back!);
     const step: Record<string, unknown> = {};
     for (const [slot, v] of now) {
       const pg = read.get(slot);
@@ -486,8 +536,8 @@ async function normalizeNow(
     if (Object.keys(step).length === 0) {
       // a narrowed round read back only part: the whole first build's read-back with the texts PostgreSQL keeps is
       // `cur`'s read-back (they are what building `cur` reads back; nothing else changed)
-      if (!part) readback = back;
-      else if (first) {
+      if (back && !part) readback = back;
+      else if (first && round > 0) {
         const kept = expressionSlots(cur);
         readback = mapExpressions(first, (slot, v) => (slot in changed && kept.has(slot) ? kept.get(slot) : v));
       }

@@ -158,13 +158,14 @@ function partialBuild(
   nodes: ReadonlyMap<string, Node>,
   needs: (n: Node, form: 'build') => Map<string, 'stripped' | 'whole'>,
   missing: ReadonlySet<string>,
+  needing: ReadonlySet<string> = new Set(),
 ): Schema {
   const whole = new Set<string>();
   const stripped = new Set<string>();
-  for (const k of missing) {
+  for (const k of [...missing, ...needing]) {
     const n = nodes.get(k);
     if (!n) continue;
-    whole.add(k);
+    if (missing.has(k)) whole.add(k);
     for (const [d, how] of needs(n, 'build')) (how === 'whole' ? whole : stripped).add(d);
   }
   const out: Record<string, unknown> = { kind: 'schema' };
@@ -185,8 +186,11 @@ function partialBuild(
 export interface ObjectPlan {
   /** keys: `section:id` -> cache key, for every object with expression slots. */
   readonly keys: ReadonlyMap<string, string>;
-  /** build returns the partial schema that creates `missing` (`section:id`) whole, with what they refer to. */
-  build(missing: ReadonlySet<string>): Schema;
+  /**
+   * build returns the partial schema that creates `missing` (`section:id`) whole, with what they refer to, and what
+   * the objects `needing` refer to (not those objects themselves: normshare.ts builds their expressions elsewhere).
+   */
+  build(missing: ReadonlySet<string>, needing?: ReadonlySet<string>): Schema;
 }
 
 /**
@@ -244,19 +248,25 @@ export function objectPlan(
     }
     return out;
   };
-  const context = inertFreeJson(Object.fromEntries(WHOLE.map((w) => [w, s[w] ?? null])));
-  const keys = new Map<string, string>();
-  for (const k of slots.keys()) {
-    const n = nodes.get(k);
-    if (!n) continue;
-    const h = createHash('sha256').update(`${identity}\0${context}\0${k}\0${view(n, 'key').text}`);
-    for (const [d, how] of [...needs(n, 'key')].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      h.update(`\0${d}\0${view(nodes.get(d)!, how === 'stripped' ? 'stripped' : 'build').text}`);
-    keys.set(k, h.digest('hex'));
-  }
+  let keys: Map<string, string> | undefined; // computed when first asked (a narrowed build needs none)
+  const keyAll = (): Map<string, string> => {
+    const context = inertFreeJson(Object.fromEntries(WHOLE.map((w) => [w, s[w] ?? null])));
+    const out = new Map<string, string>();
+    for (const k of slots.keys()) {
+      const n = nodes.get(k);
+      if (!n) continue;
+      const h = createHash('sha256').update(`${identity}\0${context}\0${k}\0${view(n, 'key').text}`);
+      for (const [d, how] of [...needs(n, 'key')].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        h.update(`\0${d}\0${view(nodes.get(d)!, how === 'stripped' ? 'stripped' : 'build').text}`);
+      out.set(k, h.digest('hex'));
+    }
+    return out;
+  };
   return {
-    keys,
-    build: (missing) => partialBuild(s, nodes, needs, missing),
+    get keys() {
+      return (keys ??= keyAll());
+    },
+    build: (missing, needing) => partialBuild(s, nodes, needs, missing, needing),
   };
 }
 

@@ -21,6 +21,15 @@ function counting(): { builds: number[]; build: (s: Schema) => Promise<Schema> }
   return { builds, build: async (s) => (builds.push(Object.keys(s.tables).length), buildForProof(s)) };
 }
 
+/** unshared gives every table a generated column, which no shared build answers (normshare.ts): each table is built as itself. */
+function unshared(s: Schema): Schema {
+  const col = { kind: 'column' as const, name: 'bench_gen', type: 'integer', nullable: true, generated: '1 + 1' };
+  const tables = Object.fromEntries(
+    Object.entries(s.tables).map(([id, t]) => [id, { ...t, columns: [...t.columns, col] } as Table]),
+  );
+  return { ...s, tables };
+}
+
 /** withColumn adds one nullable text column (no expression names it) to the first table. */
 function withColumn(s: Schema, name: string): Schema {
   const [id, t] = Object.entries(s.tables)[0]!;
@@ -65,7 +74,7 @@ describe('normalisation by object', () => {
     // a module of its own: no object answer of the other tests in its memory, so the schema is built whole (split)
     vi.resetModules();
     const own = (await import('../../src/pg/normalize.js')).normalizeExpressions;
-    const a = generateSchema(70, 4);
+    const a = unshared(generateSchema(70, 4)); // (a shared build would cost less than a half: the next test)
     const helper = counting(); // stands for the verifier's thread (offload.ts Verifier.readback)
     const split = await own(a, { helper: helper.build });
     expect(helper.builds).toHaveLength(1); // one half there, the other here
@@ -81,11 +90,45 @@ describe('normalisation by object', () => {
       (_, i) => `  fresh_${i}: { columns: { n: { type: int, default: { sql: "${i}+1" } } } }`,
     );
     const parsed = parseSchemaFiles([{ path: 'schema/s.yaml', text: `tables:\n${tables.join('\n')}\n` }]);
-    const b = parsed.schema!;
+    const b = unshared(parsed.schema!);
     const fallback = await own(b, { helper: failing });
     expect(asked).toBe(1);
     expect(stableJson(fallback)).toBe(stableJson(await normalizeExpressions(b, { whole: true })));
   }, 300_000);
+
+  it('normalises a big schema building each distinct spelling problem once, exactly as one whole build does', async () => {
+    const fresh = async () => {
+      vi.resetModules(); // no object answer of another schema in its memory: the schema is built whole
+      return (await import('../../src/pg/normalize.js')).normalizeExpressions;
+    };
+    for (const [size, seed] of [
+      [70, 4],
+      [200, 9],
+    ] as const) {
+      const own = await fresh();
+      const a = generateSchema(size, seed);
+      const helper = counting();
+      const here = counting();
+      const shared = await own(a, { helper: helper.build, build: here.build });
+      expect(helper.builds).toEqual([]); // cheaper than half of it: no split
+      expect(here.builds.length).toBeGreaterThan(0);
+      expect(Math.max(...here.builds)).toBeLessThan(size / 4); // bins and what views need, not the tables
+      expect(stableJson(shared)).toBe(stableJson(await normalizeExpressions(a, { whole: true })));
+    }
+    // a shared build that fails is no answer: the usual build decides
+    const a = mutateSchema(generateSchema(90, 5), 20, 6);
+    const tried: number[] = [];
+    const failing = async (s: Schema) => {
+      if (Object.keys(s.tables).some((id) => id.includes('sv_shared_'))) {
+        tried.push(Object.keys(s.tables).length);
+        throw new Error('does not build');
+      }
+      return buildForProof(s);
+    };
+    const fallback = await (await fresh())(a, { helper: counting().build, build: failing });
+    expect(tried.length).toBeGreaterThan(0);
+    expect(stableJson(fallback)).toBe(stableJson(await normalizeExpressions(a, { whole: true })));
+  }, 600_000);
 
   it('normalises the example project from the cache of an edited copy exactly as a whole build does', async () => {
     const dir = tmp();
