@@ -101,6 +101,8 @@ interface CommitEdge {
   readonly helper: Verifier | undefined;
   /** confirmed: schema/ was loaded early (loadWorking): whether its normalisation kept `working.schema`. */
   readonly confirmed?: Promise<boolean>;
+  /** resume lets that normalisation's later rounds run (once the proof is sent: they take this thread). */
+  readonly resume?: () => void;
 }
 
 /** commitWorking commits schema/ under the store lock: refuses what it must (exit 1/2), proves, then writes. */
@@ -169,6 +171,7 @@ async function proveAndPrepare(
         () => undefined,
       ),
     ]);
+  c.resume?.(); // the normalisation's later rounds may take this thread now
   const prepared = await store
     .prepareCommit({
       message: c.message,
@@ -202,10 +205,16 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
   if (!helper) void req.helper?.close(); // its spare database would only take CPU from the proof
   const spareKey = helper ? head?.hash : undefined;
   req.verifier?.prepare(cacheDir(root), spareKey, lockWeight(parentSchema));
-  // the verifier's thread, idle until the proof, builds half of a first whole normalisation build
+  // the verifier's thread, idle until the proof, builds the normalisation's first shared build (or half of a whole one)
   const verifier = req.verifier;
+  let resume: (() => void) | undefined;
+  const resumed = new Promise<void>((r) => (resume = r));
   const working: LoadedRev & { confirmed?: Promise<boolean> } = early
-    ? await loadWorking(root, { early: true, ...(verifier ? { helper: (s) => verifier.readback(s) } : {}) })
+    ? await loadWorking(root, {
+        early: true,
+        resume: resumed,
+        ...(verifier ? { helper: (s) => verifier.readback(s) } : {}),
+      })
     : await loadWorking(root);
   req.verifier?.prepare(cacheDir(root), spareKey, lockWeight(parentSchema) + lockWeight(working.schema)); // the lock table both need
   let hand = req.hand;
@@ -243,7 +252,7 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
     edge,
     edges,
     helper: textOnly ? undefined : helper,
-    ...(confirmed ? { confirmed } : {}),
+    ...(confirmed ? { confirmed, resume: resume! } : {}),
   };
 }
 

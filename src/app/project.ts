@@ -69,6 +69,8 @@ export function isWorking(rev: string | undefined): boolean {
 export interface EarlyLoad {
   readonly early: true;
   readonly helper?: (schema: Schema) => Promise<Schema>;
+  /** resume: the normalisation's later rounds wait for it (NormalizeOptions.resume). */
+  readonly resume?: Promise<unknown>;
 }
 
 /**
@@ -96,11 +98,19 @@ export async function loadWorking(root: string, opts: Partial<EarlyLoad> = {}): 
   const memo = cache
     ? { ...(seed ? { seed } : {}), keep: (m: SqlMemo, fresh: number) => void (fresh > 0 && (kept = m)) }
     : undefined;
-  const declared = await checkedSchema(parseSchemaFiles(files), memo ? { memo } : {}); // exit 2 with every issue
+  const parsed = parseSchemaFiles(files);
+  const checked = checkedSchema(parsed, memo ? { memo } : {}); // exit 2 with every issue
+  checked.catch(() => undefined); // awaited below
+  // early: the normalisation starts on the parsed model while this thread validates it (it keeps nothing before)
+  const pending = opts.early && parsed.schema ? normalizedEarly(root, parsed.schema, opts, checked) : undefined;
+  pending?.catch(() => undefined); // awaited below, when the model is valid
+  const declared = await checked;
   // written only for a schema that passed: a command refusing bad input writes nothing (SPEC), the cache included
   if (cache && kept) writeSqlMemo(cache, kept, seed);
   if (opts.early) {
-    const { schema, final } = await normalizedEarly(root, declared, opts.helper);
+    const { schema, final } = await (declared === parsed.schema && pending
+      ? pending
+      : normalizedEarly(root, declared, opts));
     const hash = await schemaHashOf(schema);
     const confirmed = final.then(async (f) => {
       if (f !== schema) return false;
@@ -116,11 +126,24 @@ export async function loadWorking(root: string, opts: Partial<EarlyLoad> = {}): 
   return { rev: WORKING, schema, hash, files };
 }
 
-/** normalizedEarly is `normalized` answering after the first whole build (pg/normalize.ts normalizeEarly). */
-async function normalizedEarly(root: string, declared: Schema, helper: EarlyLoad['helper']): Promise<EarlyNormal> {
+/**
+ * normalizedEarly is `normalized` answering after the first whole build (pg/normalize.ts normalizeEarly); `gate`
+ * settles when `declared` is known valid (NormalizeOptions.gate).
+ */
+async function normalizedEarly(
+  root: string,
+  declared: Schema,
+  { helper, resume }: Partial<EarlyLoad>,
+  gate?: Promise<unknown>,
+): Promise<EarlyNormal> {
   const { normalizeEarly } = await readSchemaModules();
   const dir = projectCache(root);
-  return normalizeEarly(declared, { ...(dir ? { cacheDir: dir } : {}), ...(helper ? { helper } : {}) });
+  return normalizeEarly(declared, {
+    ...(dir ? { cacheDir: dir } : {}),
+    ...(helper ? { helper } : {}),
+    ...(resume ? { resume } : {}),
+    ...(gate ? { gate } : {}),
+  });
 }
 
 /** projectCache is the store's cache directory when the project has a store (a HEAD), else undefined. */

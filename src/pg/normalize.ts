@@ -19,6 +19,7 @@ import type { SqlObject } from '../model/objects.js';
 import { sameValue as same } from '../diff/index.js';
 import { codeIdentity, writeCachedReadback } from './readback.js';
 import {
+  anyNormalization,
   objectPlan,
   type ObjectPlan,
   readNormalization,
@@ -175,6 +176,16 @@ export interface NormalizeOptions {
    * first whole build is then split in two halves by object (normcache.ts partial builds), one on each thread.
    */
   readonly helper?: (schema: Schema) => Promise<Schema>;
+  /**
+   * gate: settles when the declared model is known valid (the caller validates it meanwhile): nothing is kept (in the
+   * cache directory or this process) before it resolves, and the normalisation fails with it when it rejects.
+   */
+  readonly gate?: Promise<unknown>;
+  /**
+   * resume: with `early`, the later rounds wait for it (the caller plans and sends its proof first: a later round's
+   * build on this thread would delay that).
+   */
+  readonly resume?: Promise<unknown>;
 }
 
 /**
@@ -184,6 +195,7 @@ export interface NormalizeOptions {
  * it has none.
  */
 export async function normalizeExpressions(schema: Schema, opts: NormalizeOptions = {}): Promise<Schema> {
+  opts.gate?.catch(() => undefined); // awaited before anything is kept
   const named = opts.name !== undefined && !opts.whole ? namedKey(opts.name, pgliteVersionString()) : undefined;
   const known = named ? await cached(named, opts.cacheDir) : undefined;
   if (known) return applied(schema, known);
@@ -200,6 +212,7 @@ export async function normalizeExpressions(schema: Schema, opts: NormalizeOption
     ({ n, readback, provisional } = await normalizeByObject(schema, slots, pgliteVersionString(), opts));
     if (opts.cacheDir) await writeNormalization(opts.cacheDir, key, n);
   }
+  await opts.gate;
   memo.set(key, n);
   if (named) {
     const answer = n.failed !== undefined ? { failed: n.failed } : { changed: n.changed ?? {} };
@@ -329,13 +342,17 @@ async function normalizeByObject(
   const byObject = slotsByObject(schema);
   const plan = objectPlan(schema, byObject, `${pgliteVersion}\0${codeIdentity()}`);
   const answers = new Map<string, SlotValues>();
-  if (!opts.whole) {
+  // no answer to look for (none in this process or the folder): the objects are keyed after the build, for the cache
+  const none = objectMemo.size === 0 && (!opts.cacheDir || !(await anyNormalization(opts.cacheDir)));
+  if (!opts.whole && !none) {
     const wanted = new Set(plan.keys.values());
     for (const k of wanted) if (objectMemo.has(k)) answers.set(k, objectMemo.get(k)!);
     if (opts.cacheDir && answers.size < wanted.size)
       for (const [k, v] of await readObjectAnswers(opts.cacheDir, wanted)) answers.set(k, v);
   }
-  const missing = new Set([...plan.keys].filter(([, k]) => !answers.has(k)).map(([o]) => o));
+  const missing = answers.size
+    ? new Set([...plan.keys].filter(([, k]) => !answers.has(k)).map(([o]) => o))
+    : plan.objects;
   let built: SlotValues = {};
   let readback: Schema | undefined;
   let partial = missing.size > 0 && answers.size > 0;
@@ -359,15 +376,17 @@ async function normalizeByObject(
     // than the split's half (the first round) or the narrowed build (a later one)
     const share =
       opts.helper && !opts.whole && byObject.size >= SPLIT_MIN_OBJECTS
-        ? sharer(schema, byObject, plan, identity, opts.build ?? buildForProof)
+        ? sharer(schema, byObject, plan, identity, opts.helper, opts.build ?? buildForProof)
         : undefined;
-    const r = await normalizeNow(schema, slots, opts.build, narrow, opts.early, halves, share);
+    const early = opts.early ? { hear: opts.early, ...(opts.resume ? { resume: opts.resume } : {}) } : undefined;
+    const r = await normalizeNow(schema, slots, opts.build, narrow, early, halves, share);
     if (r.n.failed) return r;
     built = r.n.changed ?? {};
     readback = r.readback;
     unstable = Boolean(r.n.unstable);
     provisional = r.provisional;
   }
+  await opts.gate; // nothing of an invalid model is kept
   const changed: SlotValues = {};
   const objects: Record<string, SlotValues> = {};
   for (const [o, k] of plan.keys) {
@@ -399,13 +418,18 @@ function ownersOf(by: ReadonlyMap<string, ReadonlyMap<string, unknown>>, respell
  */
 type Share = (cur: Schema, respelled?: ReadonlySet<string>) => Promise<Map<string, unknown> | undefined> | undefined;
 
-/** sharer is the Share of `schema` (its slots `byObject`, its `plan`), building with `build`. */
+/**
+ * sharer is the Share of `schema` (its slots `byObject`, its `plan`): the first round builds on the helper's thread
+ * (idle until the proof, its PGlite started: this thread meanwhile validates and keys the model), a later one with
+ * `build` (the helper's thread proves by then).
+ */
 function sharer(
   schema: Schema,
   byObject: ReadonlyMap<string, ReadonlyMap<string, unknown>>,
   plan: ObjectPlan,
   identity: string,
-  build: (schema: Schema) => Promise<Schema>,
+  helper: (schema: Schema) => Promise<Schema>,
+  later: (schema: Schema) => Promise<Schema>,
 ): Share {
   return (cur, respelled) => {
     const by = cur === schema ? byObject : slotsByObject(cur);
@@ -413,7 +437,7 @@ function sharer(
     const p = cur === schema ? plan : objectPlan(cur, by, identity);
     const sb = sharedBuild(cur, by, p, owners, respelled ? owners.size : owners.size / 2);
     if (!sb) return undefined;
-    return build(sb.schema).then(
+    return (respelled ? later : helper)(sb.schema).then(
       (back) => {
         const got = expressionSlots(back);
         const read = new Map<string, unknown>();
@@ -498,7 +522,7 @@ async function normalizeNow(
   slots: ReadonlyMap<string, unknown>,
   build?: (schema: Schema) => Promise<Schema>,
   narrow?: Narrow,
-  early?: (provisional: Schema) => void,
+  early?: { readonly hear: (provisional: Schema) => void; readonly resume?: Promise<unknown> },
   halves?: () => Promise<Map<string, unknown> | undefined>,
   share?: Share,
 ): Promise<{ n: Normalized; readback?: Schema; provisional?: Schema }> {
@@ -548,9 +572,10 @@ async function normalizeNow(
     Object.assign(changed, step);
     cur = mapExpressions(cur, (slot, v) => (slot in step ? step[slot] : v));
     now = expressionSlots(cur);
-    if (round === 0 && early && ROUNDS > 1)
-      early((heard = cur)); // the later rounds only confirm it (or not)
-    else heard = undefined; // a later round respelled it: `cur` is another schema
+    if (round === 0 && early && ROUNDS > 1) {
+      early.hear((heard = cur)); // the later rounds only confirm it (or not), once the caller is on its way
+      await early.resume?.catch(() => undefined);
+    } else heard = undefined; // a later round respelled it: `cur` is another schema
   }
   for (const [slot, v] of slots) if (slot in changed && same(changed[slot], v)) delete changed[slot];
   return {

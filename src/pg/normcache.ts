@@ -184,8 +184,10 @@ function partialBuild(
 
 /** ObjectPlan: each object with expressions keyed, and how to build a set of them. */
 export interface ObjectPlan {
-  /** keys: `section:id` -> cache key, for every object with expression slots. */
+  /** keys: `section:id` -> cache key, for every object with expression slots (computed when first asked). */
   readonly keys: ReadonlyMap<string, string>;
+  /** objects: the objects `keys` keys. */
+  readonly objects: ReadonlySet<string>;
   /**
    * build returns the partial schema that creates `missing` (`section:id`) whole, with what they refer to, and what
    * the objects `needing` refer to (not those objects themselves: normshare.ts builds their expressions elsewhere).
@@ -266,6 +268,7 @@ export function objectPlan(
     get keys() {
       return (keys ??= keyAll());
     },
+    objects: new Set([...slots.keys()].filter((k) => nodes.has(k))),
     build: (missing, needing) => partialBuild(s, nodes, needs, missing, needing),
   };
 }
@@ -292,6 +295,12 @@ export async function readNormalization(cacheDir: string, key: string): Promise<
   } catch {
     return undefined;
   }
+}
+
+/** anyNormalization tells whether the cache folder holds a normalisation (else no object's answer can be read). */
+export async function anyNormalization(cacheDir: string): Promise<boolean> {
+  const names = await readdir(path.join(cacheDir, NORMALIZED_DIR)).catch(() => [] as string[]);
+  return names.some((n) => n.endsWith('.json'));
 }
 
 /** readObjectAnswers collects the cached answers of the object keys `wanted` from the newest files of the cache. */

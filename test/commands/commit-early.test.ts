@@ -3,7 +3,7 @@
  * (app/commit.ts, pg/normalize.ts normalizeEarly). Whether PostgreSQL keeps its own text (confirmed) or respells it
  * again (an IN list on varchar: the commit is planned and proven once more), the verified commit holds the schema
  * `commit --no-verify` holds, and `status` finds nothing to commit; so does a schema whose first build is split
- * between two threads. The real CLI (built workers).
+ * between two threads, and one whose tables say the same texts (each built once). The real CLI (built workers).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, type Project } from '../helpers/cli.js';
@@ -33,6 +33,25 @@ const MANY =
       title: { type: varchar(20) }
     checks:
       t${i}_n_check: "n > ${i}"
+`,
+  ).join('');
+
+// 64+ tables saying the same texts: each distinct default, check and index is built once (pg/normshare.ts), on the
+// verifier's thread; the IN list is respelled again, so the later round is shared too
+const SHARED =
+  'tables:\n' +
+  Array.from(
+    { length: 70 },
+    (_, i) => `  s${i}:
+    columns:
+      id: { type: bigint, primary_key: true }
+      n: { type: int, default: { sql: "1+1" } }
+      title: { type: varchar(20) }
+    checks:
+      s${i}_n_check: "n > 0"
+      s${i}_title_check: "title in ('a', 'b')"
+    indexes:
+      s${i}_title_idx: { columns: [title], where: "n <> 1" }
 `,
   ).join('');
 
@@ -66,6 +85,7 @@ describe('commit with the normalisation confirmed while the proof runs', () => {
     ['kept', KEPT],
     ['respelled again', RESPELLED],
     ['split between two threads', MANY],
+    ['shared between tables', SHARED],
   ] as const) {
     it(`commits the schema --no-verify commits (${name})`, async () => {
       const verified = await commitOf(yaml);

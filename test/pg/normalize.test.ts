@@ -125,6 +125,21 @@ describe('normalizeExpressions', () => {
     expect(schemaHash(second)).toBe(schemaHash(first));
   }, 120_000);
 
+  it('keeps nothing of a model its gate refuses (validated meanwhile), and keeps it once the gate opens', async () => {
+    const s = parse(schemaText({ ...HAND, check: "summary <> 'gate'" }));
+    const refused = tmp();
+    const invalid = Promise.reject(new Error('schema/ is invalid'));
+    await expect(normalizeExpressions(s, { cacheDir: refused, gate: invalid })).rejects.toThrow('schema/ is invalid');
+    expect(readdirSync(refused)).toEqual([]);
+    const opened = tmp();
+    let open = (): void => undefined;
+    const gate = new Promise<void>((r) => (open = r));
+    const out = normalizeExpressions(s, { cacheDir: opened, gate });
+    setTimeout(open, 50);
+    expect((await out).tables['notes']!.checks['notes_summary_check']!.expression).toBe("summary <> 'gate'::text");
+    expect(readdirSync(join(opened, NORMALIZED_DIR))).toHaveLength(1);
+  }, 120_000);
+
   it('finds a named model (a commit) by its name, without keying the model again', async () => {
     const dir = tmp();
     let builds = 0;
