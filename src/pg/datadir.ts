@@ -31,6 +31,8 @@ interface DataDir {
 
 /** FILE_MODE is the mode PGlite's loader gives the files it writes (FS.writeFile's 0666; directories get FS.mkdir's 0777 here too). */
 const FILE_MODE = 0o100666;
+/** BUNDLE_MODE is the mode Emscripten's createDataFile leaves a readable, writable file with (FS_getMode: rwx). */
+const BUNDLE_MODE = 0o100777;
 
 /** MemNode is the part of an Emscripten MEMFS node this module touches. */
 interface MemNode {
@@ -101,16 +103,47 @@ function indexTar(tar: Uint8Array): DataDir | null {
 }
 
 /**
- * dataDirLoader is a PGlite extension (no SQL, no bundle) whose only part is a step before PostgreSQL starts: it
- * writes the data directory `dir` indexes (from `tar`) under PGDATA. Pass it instead of `loadDataDir`.
+ * dataDirLoader is a PGlite extension (no SQL, no bundle) whose only part is two steps before PostgreSQL starts:
+ * PGlite's file-system bundle written the cheap way (fastBundleFiles), and, with `tar`, the data directory `dir`
+ * indexes written under PGDATA (pass it instead of `loadDataDir` then).
  */
-export function dataDirLoader(tar: Uint8Array, dir: DataDir): Extension {
+export function dataDirLoader(tar?: Uint8Array, dir?: DataDir): Extension {
+  const steps = [fastBundleFiles, ...(tar && dir ? [(mod: unknown) => write(mod, tar, dir)] : [])];
   return {
     name: 'schemaver-datadir',
     setup: (_pg, opts: { preRun?: ((mod: unknown) => void)[] }) =>
-      Promise.resolve({
-        emscriptenOpts: { ...opts, preRun: [...(opts.preRun ?? []), (mod: unknown) => write(mod, tar, dir)] },
-      }),
+      Promise.resolve({ emscriptenOpts: { ...opts, preRun: [...(opts.preRun ?? []), ...steps] } }),
+  };
+}
+
+/** DataFileMaker is Emscripten's FS_createDataFile: parent (or whole path), name, data, canRead, canWrite, canOwn. */
+type DataFileMaker = (parent: unknown, name: unknown, data: unknown, r: unknown, w: unknown, own: unknown) => void;
+
+/**
+ * fastBundleFiles makes the files of PGlite's bundle (`pglite.data`: 699 files, written by Emscripten's package
+ * loader, a later step of the same start) the way `write` makes the data directory's: Emscripten's createDataFile
+ * walks each file's path from the root twice and sets its mode three times, ~0.2 s of a cold start on the worker.
+ * The loader gives whole paths and lets the file own its bytes (a view of the bundle, which each start has a copy
+ * of): such a file becomes a node of its directory holding the view, mode 0777 as createDataFile leaves it; any
+ * other call goes to Emscripten's own.
+ */
+function fastBundleFiles(mod: unknown): void {
+  const m = mod as { FS?: EmscriptenFs; FS_createDataFile?: DataFileMaker };
+  const fs = m.FS;
+  const own = m.FS_createDataFile;
+  if (!fs || !own) return;
+  const dirs = new Map<string, MemNode>();
+  m.FS_createDataFile = (parent, name, data, r, w, canOwn) => {
+    const slash = typeof parent === 'string' ? parent.lastIndexOf('/') : -1;
+    const whole = name === null && slash > 0 && r === true && w === true && canOwn === true;
+    if (!whole || !(data instanceof Uint8Array)) return own(parent, name, data, r, w, canOwn);
+    const path = parent as string;
+    const dir = path.slice(0, slash);
+    let node = dirs.get(dir);
+    if (!node) dirs.set(dir, (node = fs.lookupPath(dir).node!));
+    const file = node.node_ops.mknod(node, path.slice(slash + 1), BUNDLE_MODE, 0);
+    file.contents = data;
+    file.usedBytes = data.length;
   };
 }
 
@@ -148,7 +181,11 @@ function write(mod: unknown, tar: Uint8Array, dir: DataDir): void {
  */
 export function dataDirOptions(tar: Uint8Array, extensions: Record<string, Extension>): Partial<PGliteOptions> {
   const dir = dataDirOf(tar);
-  if (!dir) return { loadDataDir: new Blob([tar as Uint8Array<ArrayBuffer>]), extensions };
+  if (!dir)
+    return {
+      loadDataDir: new Blob([tar as Uint8Array<ArrayBuffer>]),
+      extensions: { ...extensions, schemaver_datadir: dataDirLoader() },
+    };
   return { extensions: { ...extensions, schemaver_datadir: dataDirLoader(tar, dir) } };
 }
 
