@@ -129,9 +129,16 @@ function smallLocks(objects: number | undefined): boolean {
   return objects !== undefined && objects <= SMALL_LOCK_OBJECTS;
 }
 
-/** ephemeralConf is EPHEMERAL_CONF, with the small lock table when `small`. */
+/**
+ * SMALL_BUFFERS_CONF is the buffer pool of an in-memory database for small schemas (with SMALL_LOCK_CONF): 4 MB.
+ * Every start zeroes the pool, 16 MB of memory touched (page faults and memset: ~25 ms of CPU of a cold start); a
+ * proof of 29 tables took the same CPU time with either pool.
+ */
+export const SMALL_BUFFERS_CONF = 'shared_buffers = 4MB';
+
+/** ephemeralConf is EPHEMERAL_CONF, with the small lock table and buffer pool when `small`. */
 function ephemeralConf(small: boolean): string[] {
-  return small ? [...EPHEMERAL_CONF, SMALL_LOCK_CONF] : [...EPHEMERAL_CONF];
+  return small ? [...EPHEMERAL_CONF, SMALL_LOCK_CONF, SMALL_BUFFERS_CONF] : [...EPHEMERAL_CONF];
 }
 
 /** BUILTIN_EXTENSIONS are extensions every PGlite instance has without loading a bundle. */

@@ -136,6 +136,7 @@ describe('freshPglite', () => {
     const big = await freshPglite({ objects: SMALL_LOCK_OBJECTS + 1 });
     try {
       expect(await big.query(`SELECT current_setting('max_locks_per_transaction') AS s`)).toEqual([{ s: '8192' }]);
+      expect(await big.query(`SELECT current_setting('shared_buffers') AS s`)).toEqual([{ s: '16MB' }]);
     } finally {
       await big.close();
     }
@@ -143,6 +144,7 @@ describe('freshPglite', () => {
     const db = await freshPglite({ objects: SMALL_LOCK_OBJECTS });
     try {
       expect(await db.query(`SELECT current_setting('max_locks_per_transaction') AS s`)).toEqual([{ s: '1024' }]);
+      expect(await db.query(`SELECT current_setting('shared_buffers') AS s`)).toEqual([{ s: '4MB' }]); // its small pool
       const views = Array.from({ length: SMALL_LOCK_OBJECTS }, (_, i) => `v${i}`);
       await db.exec(`BEGIN; ${views.map((v, i) => `CREATE VIEW ${v} AS SELECT ${i} AS a`).join('; ')}; COMMIT`);
       await db.exec(`BEGIN; ${views.map((v) => `DROP VIEW ${v}`).join('; ')}; COMMIT`);
