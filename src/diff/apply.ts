@@ -208,9 +208,12 @@ function renameTableParts(t0: Table, id: string, renames: RenameSet): Table {
       default:
         assertNever(r);
     }
-    // an index keeps its CLUSTER ON mark when it (or the key or exclusion it backs) is renamed
-    if (r.kind !== 'column' && r.kind !== 'check' && r.kind !== 'foreign_key' && t.clusterOn === r.fromId)
-      t = { ...t, clusterOn: r.id };
+    // an index keeps its marks (CLUSTER ON, REPLICA IDENTITY) when it (or the key or exclusion it backs) is renamed
+    if (r.kind !== 'column' && r.kind !== 'check' && r.kind !== 'foreign_key') {
+      if (t.clusterOn === r.fromId) t = { ...t, clusterOn: r.id };
+      if (t.replicaIdentity === 'index' && t.replicaIdentityIndex === r.fromId)
+        t = { ...t, replicaIdentityIndex: r.id };
+    }
   }
   return t;
 }

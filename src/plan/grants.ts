@@ -15,13 +15,12 @@ import {
   aclResetObjectSql,
   aclResetSql,
   defaultPrivilegeSql,
-  replicaIdentitySql,
   storageParamsSql,
 } from '../sql/grants.js';
 import { funcSignature, rel } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
 import { bare, emit, PHASE, type PlanContext } from './context.js';
-import { clusterSteps } from './cluster.js';
+import { clusterSteps, replicaSteps } from './cluster.js';
 
 /** PHASE_GRANTS runs after every object exists (and after comments), before the late drops. */
 const PHASE_GRANTS = PHASE.comment + 0.5;
@@ -199,15 +198,17 @@ function planTableStorage(ctx: PlanContext, c: AlterChange & { kind: 'table' }):
       sql: [`ALTER TABLE ${T} SET TABLESPACE ${quoteIdent(b.tablespace ?? 'pg_default')}`],
       reverse: [`ALTER TABLE ${T} SET TABLESPACE ${quoteIdent(a.tablespace ?? 'pg_default')}`],
     });
-  if (c.attrs.some((x) => x.attr === 'replicaIdentity' || x.attr === 'replicaIdentityIndex'))
+  if (c.attrs.some((x) => x.attr === 'replicaIdentity' || x.attr === 'replicaIdentityIndex')) {
+    const { sql, reverse } = replicaSteps(c.id, a, b);
     emit(ctx, {
       phase: PHASE.addIndex + 0.5, // after the index it may use exists
       what: `set replica identity of table ${c.id}`,
       object: c.id,
-      sql: [replicaIdentitySql(T, b)],
-      reverse: [replicaIdentitySql(T, a)],
-      requires: [`rel:${bare(c.id)}`],
+      sql,
+      reverse,
+      requires: [`rel:${bare(c.id)}`, `ixon:${c.id}`],
     });
+  }
   if (c.attrs.some((x) => x.attr === 'clusterOn')) {
     const { sql, reverse } = clusterSteps(c.id, a, b);
     emit(ctx, {

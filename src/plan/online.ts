@@ -49,11 +49,11 @@ import {
 } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral, sqlComment } from '../sql/quote.js';
 import { ONLINE_MARKER } from '../sql/online.js';
-import { clusterOnSql } from '../sql/grants.js';
 import { makeObjectName } from '../canon/names.js';
 import { addColumn } from './columns.js';
 import { newContext } from './context.js';
 import { callsVolatile } from './volatile.js';
+import { indexMarks } from './cluster.js';
 
 /** BACKFILL_BATCH is how many rows one batch of a backfill updates before it commits. */
 export const BACKFILL_BATCH = 5000;
@@ -90,10 +90,9 @@ export function concurrentIndex(table: string, ix: Index): string[] {
   ];
 }
 
-/** keptMark is the CLUSTER ON mark of index `name` the classic step's SQL holds (src/plan/cluster.ts), for its online form. */
+/** keptMark is the marks of index `name` (CLUSTER ON, REPLICA IDENTITY: src/plan/cluster.ts) the classic step's SQL holds, for its online form. */
 function keptMark(sql: readonly string[] | null, table: string, name: string): string[] {
-  const mark = clusterOnSql(rel(table), name);
-  return sql?.includes(mark) ? [mark] : [];
+  return indexMarks(table, name).filter((m) => sql?.includes(m));
 }
 
 /** dropConcurrently writes DROP INDEX CONCURRENTLY IF EXISTS (a rerun after a failure finds it gone). */

@@ -145,6 +145,33 @@ describe('cluster_on plans, proven in PGlite', () => {
     ]);
   }, 60_000);
 
+  it('replica identity using an index follows the same rules: recreated, replaced by a new index, renamed', async () => {
+    const rt = (ix: string, ri: string) => `tables:
+  feed:
+    columns: { id: { type: int, nullable: false }, k: { type: int, nullable: false } }
+    indexes:
+${ix}    replica_identity: { index: ${ri} }
+`;
+    const a = schema(rt('      feed_k: { columns: [k], unique: true }\n', 'feed_k'));
+    // a changed definition under the same replica identity: marked again after each create
+    const same = await proven(a, schema(rt('      feed_k: { columns: [k, id], unique: true }\n', 'feed_k')));
+    expect(statements(same.up).slice(-1)).toEqual(['ALTER TABLE public.feed REPLICA IDENTITY USING INDEX feed_k']);
+    expect(statements(same.down).slice(-1)).toEqual(['ALTER TABLE public.feed REPLICA IDENTITY USING INDEX feed_k']);
+    // the index is dropped for a new one: down cannot name feed_k before it exists again, its create step does
+    const moved = await proven(a, schema(rt('      feed_k_id: { columns: [k, id], unique: true }\n', 'feed_k_id')));
+    expect(statements(moved.down)).toEqual([
+      'DROP INDEX public.feed_k_id',
+      'CREATE UNIQUE INDEX feed_k ON public.feed (k)',
+      'ALTER TABLE public.feed REPLICA IDENTITY USING INDEX feed_k',
+    ]);
+    // a rename keeps the mark (PostgreSQL's does): nothing but the rename
+    const renamed = await proven(
+      a,
+      schema(rt('      feed_key: { columns: [k], unique: true, renamed_from: feed_k }\n', 'feed_key')),
+    );
+    expect(statements(renamed.up)).toEqual(['ALTER INDEX public.feed_k RENAME TO feed_key']);
+  }, 60_000);
+
   it('the online plan marks an index it builds CONCURRENTLY again, in up and in down', async () => {
     const a = schema(orders(TWO, '    cluster_on: orders_at_idx\n'));
     const b = schema(
