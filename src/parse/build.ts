@@ -30,7 +30,14 @@ import type {
 import type { Ctx, Node } from './node.js';
 import type { Defined, DraftDomain, DraftFunc, DraftSequence, DraftView } from './objects.js';
 import type { DraftTable } from './drafts.js';
-import { checkClusterOn, checkTable, checkTriggerFunction, checkType, resolveOwnedBy } from './references.js';
+import {
+  checkClusterOn,
+  checkReplicaIndex,
+  checkTable,
+  checkTriggerFunction,
+  checkType,
+  resolveOwnedBy,
+} from './references.js';
 
 /** Collected holds every object parsed from all files, keyed by id, before resolution. */
 export interface Collected {
@@ -88,7 +95,7 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
   for (const v of c.views.values()) for (const tr of v.triggers) checkTriggerFunction(ctx, c, tr);
   for (const s of c.sequences.values()) resolveOwnedBy(ctx, c, s);
   nameDefaults(c);
-  for (const t of c.tables.values()) checkClusterOn(ctx, t);
+  for (const t of c.tables.values()) (checkClusterOn(ctx, t), checkReplicaIndex(ctx, t));
   const tables: Record<string, Table> = {};
   for (const [id, t] of c.tables) tables[id] = tableModel(ctx, id, t, claim);
   const views: Record<string, View> = {};

@@ -77,6 +77,8 @@ export interface DraftTable {
   inheritsAt?: Node;
   /** clusterOnAt: where `cluster_on` was written. */
   clusterOnAt?: Node;
+  /** replicaIdentityAt: where `replica_identity: { index }` was written. */
+  replicaIdentityAt?: Node;
 }
 
 /** undef returns a copy without the keys whose value is undefined (the model never holds undefined-valued keys). */

@@ -286,6 +286,11 @@ export function checkClusterOn(ctx: Ctx, t: DraftTable): void {
     ...t.exclusions.map((x) => x.name!),
   ];
   if (ix || keys.includes(name)) return;
+  missingIndex(ctx, t, name, at, what, keys);
+}
+
+/** missingIndex reports a table attribute naming an index the table does not have (a partition's own from its parent aside). */
+function missingIndex(ctx: Ctx, t: DraftTable, name: string, at: Node | undefined, what: string, keys: string[]): void {
   if (t.rest.partitionOf) return; // the indexes a partition gets from its parent are not declared on it
   const names = [...t.indexes.map((i) => i.name!), ...keys];
   ctx.error(
@@ -297,4 +302,39 @@ export function checkClusterOn(ctx: Ctx, t: DraftTable): void {
         ? `name one of its indexes: ${names.map((n) => `\`${n}\``).join(', ')}`
         : `table \`${t.id}\` has no index: declare one under its \`indexes:\``),
   );
+}
+
+/**
+ * checkReplicaIndex reports a `replica_identity: { index }` naming no index of its table, or one PostgreSQL refuses
+ * for it: not unique (an exclusion's too), partial, on an expression, deferrable, or over a nullable column.
+ */
+export function checkReplicaIndex(ctx: Ctx, t: DraftTable): void {
+  const name = t.rest.replicaIdentity === 'index' ? t.rest.replicaIdentityIndex : undefined;
+  if (name === undefined) return;
+  const at = t.replicaIdentityAt;
+  const what = `\`replica_identity\` of table \`${t.id}\``;
+  const refuse = (why: string, fix: string, related?: Node): void =>
+    ctx.error('invalid-value', at, `${what} names index \`${name}\`, ${why}: PostgreSQL cannot use it`, fix, related);
+  const ix = t.indexes.find((i) => i.name === name);
+  const key = t.primaryKey?.name === name ? t.primaryKey : t.uniques.find((u) => u.name === name);
+  const excl = t.exclusions.find((x) => x.name === name);
+  let columns: readonly string[] = [];
+  if (ix) {
+    if (!ix.unique) return refuse('which is not unique', 'use a unique index, or `replica_identity: full`', ix.at);
+    if (ix.where !== undefined) return refuse('a partial index', 'use a unique index without `where`', ix.at);
+    if (ix.elements.some((e) => e.column === undefined))
+      return refuse('an index on an expression', 'use a unique index on columns', ix.at);
+    columns = ix.elements.map((e) => e.column!);
+  } else if (key) {
+    if (key.deferrable) return refuse('a deferrable key', 'use a key that is not deferrable', key.at);
+    columns = key.columns;
+  } else if (excl) return refuse('an exclusion, which is not unique', 'use a unique index or key', excl.at);
+  else
+    return missingIndex(ctx, t, name, at, what, [
+      ...(t.primaryKey ? [t.primaryKey.name!] : []),
+      ...t.uniques.map((u) => u.name!),
+    ]);
+  const nullable = columns.find((c) => t.columns.find((x) => x.name === c)?.nullable);
+  if (nullable !== undefined)
+    refuse(`over column \`${nullable}\`, which is nullable`, `declare \`${nullable}\` with \`nullable: false\``);
 }

@@ -55,7 +55,10 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
   r.forceRowLevelSecurity = readBool(ctx, k, 'force_row_level_security');
   r.unlogged = readBool(ctx, k, 'unlogged');
   if (k.has('with')) r.with = readStorageParams(ctx, k.get('with')!.value, `table \`${id.id}\``);
-  if (k.has('replica_identity')) Object.assign(r, readReplicaIdentity(ctx, k.get('replica_identity')!.value));
+  if (k.has('replica_identity')) {
+    Object.assign(r, readReplicaIdentity(ctx, k.get('replica_identity')!.value));
+    if (r.replicaIdentityIndex !== undefined) t.replicaIdentityAt = k.get('replica_identity')!.value;
+  }
   r.clusterOn = readName(ctx, k, 'cluster_on');
   if (r.clusterOn !== undefined) t.clusterOnAt = k.get('cluster_on')!.value;
   r.comment = readText(ctx, k, 'comment');

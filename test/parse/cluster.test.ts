@@ -139,3 +139,66 @@ tables:
     expect(r.issues.map((i) => [i.code, i.loc?.line])).toEqual([['wrong-type', 4]]);
   });
 });
+
+/** `replica_identity: { index }` is checked the same way: an index of the table PostgreSQL can use for it. */
+describe('replica_identity: { index }', () => {
+  const table = (cols: string, rest: string) => `tables:\n  feed:\n    columns: ${cols}\n${rest}`;
+  const COLS = '{ id: { type: int, primary_key: true }, k: { type: int, nullable: false }, n: int }';
+
+  it('names a unique index over NOT NULL columns, the primary key or a unique constraint', () => {
+    const s = mustParse(
+      table(
+        COLS,
+        '    indexes: { feed_k: { columns: [k], unique: true } }\n    replica_identity: { index: feed_k }\n',
+      ) + `  keyed:\n    columns: ${COLS}\n    replica_identity: { index: keyed_pkey }\n`,
+    );
+    expect(s.tables['feed']!.replicaIdentityIndex).toBe('feed_k');
+    expect(s.tables['keyed']!.replicaIdentityIndex).toBe('keyed_pkey');
+  });
+
+  function only(yaml: string) {
+    const r = parseYaml(yaml);
+    expect(r.schema).toBeUndefined();
+    expect(r.issues).toHaveLength(1);
+    return r.issues[0]!;
+  }
+
+  it('refuses an index the table does not have, located, with the close name', () => {
+    const i = only(
+      table(
+        COLS,
+        '    indexes: { feed_k: { columns: [k], unique: true } }\n    replica_identity: { index: feed_kk }\n',
+      ),
+    );
+    expect(i.code).toBe('missing-reference');
+    expect(i.loc).toMatchObject({ file: 'schema/f0.yaml', line: 5 });
+    expect(i.message).toBe(
+      '`replica_identity` of table `feed` names index `feed_kk`, which table `feed` does not have',
+    );
+    expect(i.hint).toBe('did you mean `feed_k`?');
+  });
+
+  it('refuses an index PostgreSQL cannot use: not unique, partial, over a nullable column', () => {
+    const plain = only(
+      table(COLS, '    indexes: { feed_k: { columns: [k] } }\n    replica_identity: { index: feed_k }\n'),
+    );
+    expect(plain.code).toBe('invalid-value');
+    expect(plain.message).toBe(
+      '`replica_identity` of table `feed` names index `feed_k`, which is not unique: PostgreSQL cannot use it',
+    );
+    expect(plain.hint).toBe('use a unique index, or `replica_identity: full`');
+    expect(plain.related).toMatchObject({ line: 4 });
+    const partial = only(
+      table(
+        COLS,
+        '    indexes: { feed_k: { columns: [k], unique: true, where: "k > 0" } }\n    replica_identity: { index: feed_k }\n',
+      ),
+    );
+    expect(partial.message).toContain('a partial index');
+    const nullable = only(
+      table(COLS, '    indexes: { feed_n: { columns: [n], unique: true } }\n    replica_identity: { index: feed_n }\n'),
+    );
+    expect(nullable.message).toContain('over column `n`, which is nullable');
+    expect(nullable.hint).toBe('declare `n` with `nullable: false`');
+  });
+});
