@@ -10,26 +10,23 @@ import { onlineProject } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/inproc.js';
 import { createDatabase, queryServer, serverAvailable } from '../helpers/server.js';
 
+/** COLUMNS: the columns of the parent and of the partition (a partition has its parent's). */
+const COLUMNS = `    columns:
+      at: { type: timestamptz, nullable: false }
+      note: text
+`;
 const V1 = `tables:
   events:
     partition_by: range (at)
-    columns:
-      at: { type: timestamptz, nullable: false }
-      note: text
-  'ev "2024"':
+${COLUMNS}  'ev "2024"':
     partition_of: { parent: events, bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" }
 `;
+/** V2: the partition detached, a table of its own with the same columns. */
 const V2 = `tables:
   events:
     partition_by: range (at)
-    columns:
-      at: { type: timestamptz, nullable: false }
-      note: text
-  'ev "2024"':
-    columns:
-      at: { type: timestamptz, nullable: false }
-      note: text
-`;
+${COLUMNS}  'ev "2024"':
+${COLUMNS}`;
 
 const up = await serverAvailable();
 
