@@ -152,7 +152,9 @@ function write(mod: unknown, tar: Uint8Array, dir: DataDir): void {
   const m = mod as { FS?: EmscriptenFs; ENV?: Record<string, string> };
   const root = m.ENV?.PGDATA;
   const fs = m.FS;
-  if (!root || !fs) return; // PGlite then finds no cluster and makes one: slow, not wrong
+  // without them PGlite would find no cluster and make an empty one: for an image of a schema that is another
+  // database than the one asked for, so the start fails instead (an image restore then builds the schema)
+  if (!root || !fs) throw new Error("PGlite's file system is not as schemaver writes data directories into it");
   const copy = new Uint8Array(tar); // one copy per database (a Buffer's slice() would be a view): its files are written in place
   const nodes = new Map<string, MemNode>();
   const dirNode = (rel: string): MemNode => {

@@ -80,6 +80,16 @@ describe('dataDirLoader', () => {
     expect(Buffer.from(image).equals(Buffer.from(before))).toBe(true);
   });
 
+  it("refuses to start when PGlite's file system is not there to write into (never an empty cluster instead)", async () => {
+    const tar = new Uint8Array(await ephemeralImage());
+    const ext = dataDirLoader(tar, dataDirOf(tar)!);
+    const { emscriptenOpts } = (await ext.setup!({} as never, {} as never)) as {
+      emscriptenOpts: { preRun: ((mod: unknown) => void)[] };
+    };
+    const writeStep = emscriptenOpts.preRun[emscriptenOpts.preRun.length - 1]!;
+    expect(() => writeStep({ ENV: {} })).toThrow(/file system/);
+  });
+
   it('leaves a tarball with anything else than plain files and directories to PGlite', () => {
     expect(dataDirOf(ustar('/base/x', '2'))).toBeNull(); // a symbolic link
     expect(dataDirOf(ustar('/../x', '0'))).toBeNull(); // a name leaving the data directory
