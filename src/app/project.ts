@@ -71,6 +71,8 @@ export interface EarlyLoad {
   readonly helper?: (schema: Schema) => Promise<Schema>;
   /** resume: the normalisation's later rounds wait for it (NormalizeOptions.resume). */
   readonly resume?: Promise<unknown>;
+  /** read: told schema/'s files as soon as they are read, before they are parsed (commit sizes the spare by them). */
+  readonly read?: (files: readonly SourceFile[]) => void;
 }
 
 /**
@@ -91,6 +93,7 @@ export async function loadWorking(root: string, opts: EarlyLoad): Promise<EarlyR
 export async function loadWorking(root: string, opts: Partial<EarlyLoad> = {}): Promise<LoadedRev | EarlyRev> {
   const { parseSchemaFiles, readSchemaDir, checkedSchema } = await readSchemaModules();
   const files = await readSchemaDir(root);
+  opts.read?.(files);
   // libpg_query's answers for the texts of the last schema validated: an edit that brings no new SQL text needs no parser
   const cache = projectCache(root);
   const seed = cache ? readSqlMemo(cache) : undefined;
