@@ -7,7 +7,7 @@ import { SchemaverError } from '../errors.js';
 import { sqlComment } from '../sql/quote.js';
 import { quoteLiteral } from '../sql/quote.js';
 import { settingsSql } from '../sql/settings.js';
-import { isLongRunning } from '../sql/online.js';
+import { concurrentDetach, isLongRunning } from '../sql/online.js';
 import { prepare, schemaverVersion, type DeployContext, type MoveRequest } from './engine.js';
 import { onlineEdges, type OnlineEdge, type OnlineRun } from './online.js';
 import { BASE, edgeLabel, short } from './path.js';
@@ -35,6 +35,24 @@ export interface OnlineScript {
 }
 
 const stmt = (sql: string): string => (/--[^\n]*$/.test(sql) ? `${sql}\n;` : `${sql};`);
+
+/**
+ * psqlStatement is `stmt`, but a DETACH PARTITION ... CONCURRENTLY asks the database first: a detach an interrupted run
+ * left pending cannot run again (PostgreSQL asks for FINALIZE, which finishes it), as the `--url` deploy does
+ * (deploy/online.ts resumed). psql's \gset and \if choose between the two.
+ */
+function psqlStatement(sql: string): string {
+  const d = concurrentDetach(sql);
+  if (!d) return stmt(sql);
+  return [
+    `SELECT EXISTS (SELECT FROM pg_inherits WHERE inhrelid = to_regclass(${quoteLiteral(d.child)}) AND inhparent = to_regclass(${quoteLiteral(d.parent)}) AND inhdetachpending) AS schemaver_detach_pending \\gset`,
+    '\\if :schemaver_detach_pending',
+    stmt(d.finalize),
+    '\\else',
+    stmt(sql),
+    '\\endif',
+  ].join('\n');
+}
 
 /** edgeLines writes one edge: each step with its bookkeeping, then the edge's record. */
 function edgeLines(e: OnlineEdge, i: number, total: number, run: OnlineRun, version: string): string[] {
@@ -76,7 +94,7 @@ function edgeLines(e: OnlineEdge, i: number, total: number, run: OnlineRun, vers
       out.push('COMMIT;');
     } else {
       if (long) out.push('SET statement_timeout = 0;');
-      out.push(...g.statements.map((s) => stmt(s.sql)));
+      out.push(...g.statements.map((s) => psqlStatement(s.sql)));
       if (long) out.push(`SET statement_timeout = ${quoteLiteral(run.statementTimeout)};`);
       out.push(...record.map(stmt));
       if (last) out.push('BEGIN;', ...finish.map(stmt), 'COMMIT;');
