@@ -45,7 +45,7 @@ function psqlStatement(sql: string): string {
   const d = concurrentDetach(sql);
   if (!d) return stmt(sql);
   return [
-    `SELECT EXISTS (SELECT FROM pg_inherits WHERE inhrelid = to_regclass(${quoteLiteral(d.child)}) AND inhparent = to_regclass(${quoteLiteral(d.parent)}) AND inhdetachpending) AS schemaver_detach_pending \\gset`,
+    `${d.pendingSql} \\gset schemaver_detach_`, // psql variable schemaver_detach_pending
     '\\if :schemaver_detach_pending',
     stmt(d.finalize),
     '\\else',

@@ -175,10 +175,7 @@ function timeoutSql(group: OnlineGroup, run: OnlineRun, local: boolean): string[
 async function resumed(db: Driver, sql: string): Promise<string> {
   const d = concurrentDetach(sql);
   if (!d) return sql;
-  const rows = await db.query<{ pending: boolean }>(
-    'SELECT inhdetachpending AS pending FROM pg_inherits WHERE inhrelid = to_regclass($1) AND inhparent = to_regclass($2)',
-    [d.child, d.parent],
-  );
+  const rows = await db.query<{ pending: boolean }>(d.pendingSql);
   return rows[0]?.pending ? d.finalize : sql;
 }
 

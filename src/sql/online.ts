@@ -5,7 +5,7 @@
  * deploy engine (deploy/online.ts) and `upgrade --sql --online` all group a script with onlineGroups.
  */
 import { splitStatements, type ScriptStatement } from './split.js';
-import { sqlComment } from './quote.js';
+import { quoteLiteral, sqlComment } from './quote.js';
 
 /** ONLINE_MARKER is the first line of every online script. */
 export const ONLINE_MARKER = '-- schemaver:online';
@@ -22,32 +22,43 @@ const NON_TRANSACTIONAL =
 const NAME = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
 const REL = String.raw`${NAME}(?:\s*\.\s*${NAME})?`;
 
-/** DETACH_CONCURRENTLY matches ALTER TABLE p DETACH PARTITION c CONCURRENTLY (outside a transaction, may wait long). */
+/**
+ * DETACH_CONCURRENTLY matches ALTER TABLE p DETACH PARTITION c CONCURRENTLY (outside a transaction, may wait long),
+ * the parent and the partition captured as written.
+ */
 const DETACH_CONCURRENTLY = new RegExp(
-  String.raw`^ALTER\s+TABLE\s+(?:ONLY\s+)?${REL}\s+DETACH\s+PARTITION\s+${REL}\s+CONCURRENTLY\s*$`,
-  'i',
-);
-
-/** DETACH_PARTS: DETACH_CONCURRENTLY with the parent and the partition captured. */
-const DETACH_PARTS = new RegExp(
   String.raw`^ALTER\s+TABLE\s+(?:ONLY\s+)?(${REL})\s+DETACH\s+PARTITION\s+(${REL})\s+CONCURRENTLY\s*$`,
   'i',
 );
 
+/** statementText is a statement without the comment lines before it. */
+function statementText(sql: string): string {
+  return sql.replace(/^(\s*--[^\n]*\n)+/, '').trim();
+}
+
 /**
- * concurrentDetach reads an `ALTER TABLE parent DETACH PARTITION child CONCURRENTLY` statement: both names as written
- * (quoted SQL names, what to_regclass reads) and the statement that finishes the same detach when an interrupted run
- * left it pending (PostgreSQL then refuses CONCURRENTLY and asks for FINALIZE); undefined for any other statement.
+ * ConcurrentDetach is an `ALTER TABLE parent DETACH PARTITION child CONCURRENTLY` statement read: the statement that
+ * finishes the same detach when an interrupted run left it pending (PostgreSQL then refuses CONCURRENTLY and asks
+ * for FINALIZE), and the query telling whether it is pending (one boolean column, `pending`).
  */
-export function concurrentDetach(sql: string): { parent: string; child: string; finalize: string } | undefined {
-  const text = sql.replace(/^(\s*--[^\n]*\n)+/, '').trim();
-  const m = DETACH_PARTS.exec(text);
-  return m ? { parent: m[1]!, child: m[2]!, finalize: text.replace(/CONCURRENTLY\s*$/i, 'FINALIZE') } : undefined;
+export interface ConcurrentDetach {
+  readonly finalize: string;
+  readonly pendingSql: string;
+}
+
+/** concurrentDetach reads a DETACH PARTITION ... CONCURRENTLY statement; undefined for any other statement. */
+export function concurrentDetach(sql: string): ConcurrentDetach | undefined {
+  const text = statementText(sql);
+  const m = DETACH_CONCURRENTLY.exec(text);
+  if (!m) return undefined;
+  // the names as written (quoted SQL names) are what to_regclass reads
+  const pendingSql = `SELECT EXISTS (SELECT FROM pg_inherits WHERE inhrelid = to_regclass(${quoteLiteral(m[2]!)}) AND inhparent = to_regclass(${quoteLiteral(m[1]!)}) AND inhdetachpending) AS pending`;
+  return { finalize: text.replace(/CONCURRENTLY\s*$/i, 'FINALIZE'), pendingSql };
 }
 
 /** isNonTransactional tells whether a statement must run outside a transaction block in an online script. */
 export function isNonTransactional(sql: string): boolean {
-  const text = sql.replace(/^(\s*--[^\n]*\n)+/, '').trim();
+  const text = statementText(sql);
   return NON_TRANSACTIONAL.test(text) || DETACH_CONCURRENTLY.test(text);
 }
 
