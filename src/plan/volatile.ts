@@ -6,6 +6,7 @@
  * did not plan) all ask here.
  */
 import type { Func, Schema } from '../model/types.js';
+import { lexSql } from '../diff/index.js';
 
 /**
  * VOLATILE_BUILTINS: names of pg_catalog functions returning a value whose every overload PostgreSQL 18 declares
@@ -56,18 +57,21 @@ export const VOLATILE_EXTENSION_FUNCTIONS: ReadonlySet<string> = new Set([
   'gen_salt',
 ]);
 
-/** CALL: a function call's (optionally schema-qualified) name, after string literals are blanked. */
-const CALL = /(?<![\w$".])(?:("(?:[^"]|"")+"|[A-Za-z_][\w$]*)\s*\.\s*)?("(?:[^"]|"")+"|[A-Za-z_][\w$]*)\s*\(/g;
-
-/** unquote is an identifier as PostgreSQL folds it: a quoted one as written, a bare one in lower case. */
-function unquote(name: string): string {
-  return name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name.toLowerCase();
-}
-
-/** calls lists the functions an expression calls: [schema or undefined, name], string literals not read. */
+/**
+ * calls lists the functions an expression calls, [schema or undefined, name]: each identifier the SQL lexer
+ * (diff/sqltext.ts: names folded as PostgreSQL folds them, string literals, comments and dollar quotes skipped) finds
+ * followed by `(`, with the identifier before a `.` in front of it as its schema.
+ */
 export function calls(expr: string): [string | undefined, string][] {
-  const text = expr.replace(/'(?:[^']|'')*'/g, "''");
-  return [...text.matchAll(CALL)].map((m) => [m[1] === undefined ? undefined : unquote(m[1]), unquote(m[2]!)]);
+  const { idents } = lexSql(expr);
+  const out: [string | undefined, string][] = [];
+  idents.forEach((t, i) => {
+    if (!/^\s*\(/.test(expr.slice(t.end))) return;
+    const prev = idents[i - 1];
+    const qualified = prev && /^\s*\.\s*$/.test(expr.slice(prev.end, t.start));
+    out.push([qualified ? prev.name : undefined, t.name]);
+  });
+  return out;
 }
 
 /** isVolatileBuiltin tells whether a call of `name` (qualified by `schema`, if at all) is to a volatile built-in. */
