@@ -155,6 +155,15 @@ export function serialSequenceId(table: string, column: string): string {
   return qid(schemaOf(table), makeObjectName(nameOf(table), column, 'seq'));
 }
 
+/**
+ * recreatesColumn: does turning column `a` into `b` drop and re-add it? A generation expression cannot be added or
+ * changed in place on every version, nor made stored or virtual, and a virtual column has no DROP EXPRESSION.
+ */
+export function recreatesColumn(a: Column, b: Column): boolean {
+  if (b.generated) return a.generated !== b.generated || !!a.virtual !== !!b.virtual;
+  return !!a.generated && !!a.virtual;
+}
+
 /** alterColumn writes the statements turning column `a` into `b` (same name) on `table`. */
 export function alterColumn(
   table: string,
@@ -171,18 +180,12 @@ export function alterColumn(
   const C = `${T} ALTER COLUMN ${quoteIdent(b.name)}`;
   const comment =
     a.comment !== b.comment ? [commentOn('COLUMN', `${rel(table)}.${quoteIdent(b.name)}`, b.comment)] : [];
-  const virtualDrop = a.generated && a.virtual && !b.generated; // a virtual column has no DROP EXPRESSION
-  if ((b.generated && (a.generated !== b.generated || !!a.virtual !== !!b.virtual)) || virtualDrop) {
+  if (recreatesColumn(a, b)) {
     // a generation expression cannot be added or changed in place on every version (nor made stored or
-    // virtual): drop and add
+    // virtual): drop and add (with the column's comment and privileges; planRebuilds re-creates what is over it)
     return {
-      sql: [
-        `${T} DROP COLUMN ${quoteIdent(a.name)}`,
-        `${T} ADD COLUMN ${columnDef(b, ty)}`,
-        ...columnSettings(table, undefined, b),
-        ...(b.comment !== undefined ? [commentOn('COLUMN', `${rel(table)}.${quoteIdent(b.name)}`, b.comment)] : []),
-      ],
-      destructive: !a.generated || !!virtualDrop, // a virtual column's computed values do not stay behind
+      sql: [`${T} DROP COLUMN ${quoteIdent(a.name)}`, ...addColumn(table, b, ty).sql],
+      destructive: !a.generated || !!(a.virtual && !b.generated), // a virtual column's computed values do not stay behind
       rewrite: true,
       lock: true,
     };

@@ -8,6 +8,7 @@ import type { Column, Default, Domain, EnumType, Func } from '../model/types.js'
 import { fragmentKey } from '../diff/index.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import {
+  addDomainCheck,
   addConstraint,
   commentOn,
   createDomain,
@@ -359,7 +360,7 @@ function alterDomain(ctx: PlanContext, id: string, a: Domain, b: Domain): string
   for (const [name, ch] of Object.entries(b.checks)) {
     const na = a.checks[name];
     if (!na || fragmentKey(na) !== fragmentKey(ch))
-      out.push(`${D} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${ch.expression})${ch.notValid ? ' NOT VALID' : ''}`);
+      out.push(addDomainCheck(id, ch));
   }
   if (a.comment !== b.comment) out.push(commentOn('DOMAIN', rel(id), b.comment));
   return out;

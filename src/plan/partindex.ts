@@ -9,7 +9,7 @@
  */
 import type { Column, Index, PrimaryKey, Schema, Table, UniqueConstraint } from '../model/types.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
-import { createIndex, dropIndex, nameOf, rel, type TableConstraint } from '../sql/ddl.js';
+import { createIndex, defaultSql, dropIndex, nameOf, rel, type TableConstraint } from '../sql/ddl.js';
 import { indexColumnNames, makeObjectName, nameAddition } from '../canon/names.js';
 import { fragmentKey } from '../diff/index.js';
 import { bare as bareId, emit, PHASE, type PlanContext } from './context.js';
@@ -169,6 +169,30 @@ export function parentColumn(ctx: PlanContext, side: 'from' | 'to', t: string, c
   if (p?.serial)
     return { ...base, default: { sql: `nextval(${quoteLiteral(serialSequence(parentId, c.name))}::regclass)` } };
   return p?.default ? { ...base, default: p.default } : base;
+}
+
+/**
+ * partitionDefaults: ALTER TABLE ... SET/DROP DEFAULT on a partitioned table recurses into every partition, own
+ * defaults included. The statements giving back the own default of each partition (at any depth) of `t` on `side`
+ * that lists column `name`; partitions not there yet on that side (dropped before the step in up, so re-created after
+ * it in down) are left out.
+ */
+export function partitionDefaults(ctx: PlanContext, side: 'from' | 'to', t: string, name: string): string[] {
+  const tables = ctx[side].tables;
+  const out: string[] = [];
+  const visit = (parent: string) => {
+    for (const [id, tb] of Object.entries(tables)) {
+      if (tb.partitionOf?.parent !== parent) continue;
+      const c = tb.columns.find((x) => x.name === name);
+      if (c && !c.serial && !c.identity && !c.generated && !(side === 'from' && ctx.droppedTables.has(id))) {
+        const C = `ALTER TABLE ${rel(id)} ALTER COLUMN ${quoteIdent(name)}`;
+        out.push(c.default ? `${C} SET DEFAULT ${defaultSql(c.default)}` : `${C} DROP DEFAULT`);
+      }
+      visit(id);
+    }
+  };
+  if (tables[t]?.partitionBy) visit(t);
+  return out;
 }
 
 /**

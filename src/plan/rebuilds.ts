@@ -5,16 +5,18 @@
  */
 import type { Change, TablePartChange } from '../model/changes.js';
 import { identifiersOf } from '../diff/sqltext.js';
-import { sameValue } from '../diff/index.js';
-import { defaultSql, rel } from '../sql/ddl.js';
+import { fragmentKey, sameValue } from '../diff/index.js';
+import { addDomainCheck, defaultSql, rel } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
-import { addColumn, dropColumn } from './columns.js';
+import { addColumn, dropColumn, recreatesColumn } from './columns.js';
 import { bare, emit, funcNeedsDrop, PHASE, type PlanContext } from './context.js';
 import { fkAdd, fkDrop, planSubObject } from './subobjects.js';
+import { partitionDefaults } from './partindex.js';
 
 /** Rebuild drops and re-adds an unchanged sub-object of table `tid` around the change: once, and only if it existed. */
+type RebuildKind = 'check' | 'index' | 'trigger' | 'policy' | 'unique' | 'primary_key' | 'exclusion';
 type Rebuild = <T extends { readonly name: string }>(
-  kind: 'check' | 'index' | 'trigger' | 'policy',
+  kind: RebuildKind,
   tid: string,
   before: T | undefined,
   after: T,
@@ -31,18 +33,40 @@ export function planRebuilds(
   for (const c of all) {
     if (c.kind !== 'function') continue;
     if (c.op === 'alter' && funcNeedsDrop(c.from, c.to)) recreatedFns.add(c.to.name.toLowerCase());
+    // a changed parameter name changes the identity: the old function is dropped and the new one added
+    if (c.op === 'drop' && Object.values(ctx.to.functions).some((f) => f.name === c.def.name))
+      recreatedFns.add(c.def.name.toLowerCase());
   }
-  rebuildGenerated(ctx, touchedCols);
+  const recomputed = rebuildGenerated(ctx, touchedCols);
+  // columns dropped and re-added: a changed generation expression or kind, and generated columns recomputed
+  const recreated = new Map<string, Set<string>>();
+  const add = (m: Map<string, Set<string>>, t: string, col: string) => {
+    if (!m.has(t)) m.set(t, new Set());
+    m.get(t)!.add(col);
+  };
+  for (const [t, cols] of recomputed) for (const col of cols) add(recreated, t, col);
+  for (const c of all)
+    if (c.kind === 'column' && c.op === 'alter' && recreatesColumn(c.from, c.to)) add(recreated, c.table!, c.id);
+  const touched = new Map<string, Set<string>>();
+  for (const m of [touchedCols, recomputed]) for (const [t, cols] of m) for (const col of cols) add(touched, t, col);
   const { rebuild, changed } = rebuilder(ctx, all);
-  rebuildOverColumns(ctx, touchedCols, rebuild);
+  rebuildOverColumns(ctx, touched, rebuild);
+  rebuildOverRecreated(ctx, recreated, rebuild);
   rebuildOverTypes(ctx, rebuild);
   rebuildOverFunctions(ctx, recreatedFns, rebuild, changed);
-  rebuildForeignKeys(ctx, all, touchedCols);
+  rebuildForeignKeys(ctx, all, touched);
 }
 
-/** rebuildGenerated drops unchanged generated columns computed from a column whose type changes, and re-adds them after. */
-function rebuildGenerated(ctx: PlanContext, touchedCols: ReadonlyMap<string, ReadonlySet<string>>): void {
+/**
+ * rebuildGenerated drops unchanged generated columns computed from a column whose type changes, and re-adds them
+ * after; it answers the columns it re-creates, by table.
+ */
+function rebuildGenerated(
+  ctx: PlanContext,
+  touchedCols: ReadonlyMap<string, ReadonlySet<string>>,
+): Map<string, Set<string>> {
   const { from, to } = ctx;
+  const out = new Map<string, Set<string>>();
   // unchanged generated columns computed from a column whose type changes are dropped before and re-added after
   for (const [tid, cols] of touchedCols) {
     const ft = from.tables[tid];
@@ -70,8 +94,11 @@ function rebuildGenerated(ctx: PlanContext, touchedCols: ReadonlyMap<string, Rea
         rewrite: true,
         lock: true,
       });
+      if (!out.has(tid)) out.set(tid, new Set());
+      out.get(tid)!.add(g.name);
     }
   }
+  return out;
 }
 
 /** rebuilder makes the one Rebuild of a plan (each object at most once; never one the plan changes itself). */
@@ -84,7 +111,7 @@ function rebuilder(ctx: PlanContext, all: readonly Change[]): { rebuild: Rebuild
   );
   /** rebuild drops and re-adds an unchanged sub-object of table `tid` around the change: once, and only if it existed. */
   const rebuild = <T extends { readonly name: string }>(
-    kind: 'check' | 'index' | 'trigger' | 'policy',
+    kind: RebuildKind,
     tid: string,
     before: T | undefined,
     after: T,
@@ -130,6 +157,39 @@ function rebuildOverColumns(
   }
 }
 
+/**
+ * rebuildOverRecreated rebuilds unchanged indexes, checks, keys and exclusions over a column that is dropped and
+ * re-added: DROP COLUMN takes them with it (or refuses, for an expression over it), and nothing else brings them back.
+ */
+function rebuildOverRecreated(
+  ctx: PlanContext,
+  recreated: ReadonlyMap<string, ReadonlySet<string>>,
+  rebuild: Rebuild,
+): void {
+  const { from, to } = ctx;
+  for (const [tid, cols] of recreated) {
+    const ft = from.tables[tid];
+    const t = to.tables[tid];
+    if (!ft || !t || ctx.createdTables.has(tid) || ctx.droppedTables.has(tid)) continue;
+    const reads = readsAny(cols);
+    const names = (xs: readonly string[] | undefined) => !!xs?.some((x) => cols.has(x));
+    const over = (e: { readonly column?: string; readonly expression?: string }) =>
+      (e.column !== undefined && cols.has(e.column)) || reads(e.expression);
+    for (const ix of Object.values(t.indexes))
+      if (ix.elements.some(over) || reads(ix.where) || names(ix.include))
+        rebuild('index', tid, ft.indexes[ix.name], ix);
+    for (const ck of Object.values(t.checks)) if (reads(ck.expression)) rebuild('check', tid, ft.checks[ck.name], ck);
+    for (const u of Object.values(t.uniques))
+      if (names(u.columns) || names(u.include)) rebuild('unique', tid, ft.uniques[u.name], u);
+    for (const x of Object.values(t.exclusions))
+      if (x.elements.some(over) || reads(x.where) || names(x.include))
+        rebuild('exclusion', tid, ft.exclusions[x.name], x);
+    const pk = t.primaryKey;
+    if (pk && (names(pk.columns) || names(pk.include)))
+      rebuild('primary_key', tid, ft.primaryKey?.name === pk.name ? ft.primaryKey : undefined, pk);
+  }
+}
+
 /** rebuildOverTypes rebuilds checks and partial/expression indexes over a column of a recreated enum or domain. */
 function rebuildOverTypes(ctx: PlanContext, rebuild: Rebuild): void {
   const { from, to } = ctx;
@@ -164,16 +224,21 @@ function rebuildOverFunctions(
   const { from, to } = ctx;
   if (recreatedFns.size) {
     const mentions = readsAny(recreatedFns);
+    rebuildDomainsOverFunctions(ctx, mentions);
     for (const [tid, t] of Object.entries(to.tables)) {
       const ft = from.tables[tid];
       if (!ft || ctx.createdTables.has(tid)) continue;
       for (const tr of Object.values(t.triggers))
-        if (recreatedFns.has(bare(tr.function))) rebuild('trigger', tid, ft.triggers[tr.name], tr);
+        if (recreatedFns.has(bare(tr.function)) || mentions(tr.when))
+          rebuild('trigger', tid, ft.triggers[tr.name], tr);
       for (const ck of Object.values(t.checks))
         if (mentions(ck.expression)) rebuild('check', tid, ft.checks[ck.name], ck);
       for (const ix of Object.values(t.indexes))
         if (mentions(ix.where) || ix.elements.some((e) => mentions(e.expression)))
           rebuild('index', tid, ft.indexes[ix.name], ix);
+      for (const x of Object.values(t.exclusions))
+        if (mentions(x.where) || x.elements.some((e) => mentions(e.expression)))
+          rebuild('exclusion', tid, ft.exclusions[x.name], x);
       for (const p of Object.values(t.policies))
         if (mentions(p.using) || mentions(p.withCheck)) rebuild('policy', tid, ft.policies[p.name], p);
       for (const col of t.columns) {
@@ -193,16 +258,61 @@ function rebuildOverFunctions(
           what: `drop default of ${tid}.${col.name} (its function is re-created)`,
           object: `${tid}.${col.name}`,
           sql: [`${C} DROP DEFAULT`],
-          reverse: [`${C} SET DEFAULT ${defaultSql(fc.default)}`],
+          reverse: [`${C} SET DEFAULT ${defaultSql(fc.default)}`, ...partitionDefaults(ctx, 'from', tid, col.name)],
         });
         emit(ctx, {
           phase: PHASE.alterTable + 0.5,
           what: `set default of ${tid}.${col.name}`,
           object: `${tid}.${col.name}`,
-          sql: [`${C} SET DEFAULT ${defaultSql(col.default)}`],
+          sql: [`${C} SET DEFAULT ${defaultSql(col.default)}`, ...partitionDefaults(ctx, 'to', tid, col.name)],
           reverse: [`${C} DROP DEFAULT`],
         });
       }
+    }
+  }
+}
+
+/** rebuildDomainsOverFunctions drops and re-adds an unchanged domain default or check calling a re-created function. */
+function rebuildDomainsOverFunctions(ctx: PlanContext, mentions: (text: string | undefined) => boolean): void {
+  for (const [id, d] of Object.entries(ctx.to.domains)) {
+    const fd = ctx.from.domains[id];
+    if (!fd) continue;
+    const D = `ALTER DOMAIN ${rel(id)}`;
+    const dflt = d.default;
+    if (dflt && 'sql' in dflt && mentions(dflt.sql) && fragmentKey(fd.default) === fragmentKey(dflt)) {
+      emit(ctx, {
+        phase: PHASE.dropConstraint,
+        what: `drop default of domain ${id} (its function is re-created)`,
+        object: id,
+        sql: [`${D} DROP DEFAULT`],
+        reverse: [`${D} SET DEFAULT ${defaultSql(dflt)}`],
+      });
+      emit(ctx, {
+        phase: PHASE.alterTable + 0.5,
+        what: `set default of domain ${id}`,
+        object: id,
+        sql: [`${D} SET DEFAULT ${defaultSql(dflt)}`],
+        reverse: [`${D} DROP DEFAULT`],
+      });
+    }
+    for (const ch of Object.values(d.checks)) {
+      const fc = fd.checks[ch.name];
+      if (!fc || !mentions(ch.expression) || fragmentKey(fc) !== fragmentKey(ch)) continue;
+      const drop = `${D} DROP CONSTRAINT ${quoteIdent(ch.name)}`;
+      emit(ctx, {
+        phase: PHASE.dropConstraint,
+        what: `drop check ${ch.name} of domain ${id} (its function is re-created)`,
+        object: `${id}.${ch.name}`,
+        sql: [drop],
+        reverse: [addDomainCheck(id, ch)],
+      });
+      emit(ctx, {
+        phase: PHASE.addConstraint,
+        what: `add check ${ch.name} of domain ${id}`,
+        object: `${id}.${ch.name}`,
+        sql: [addDomainCheck(id, ch)],
+        reverse: [drop],
+      });
     }
   }
 }

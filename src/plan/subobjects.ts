@@ -41,6 +41,7 @@ import {
   keptCopy,
   parentColumn,
   partitionCopies,
+  partitionDefaults,
   droppedWithParent,
   dropParentIndex,
   parentIndexRequires,
@@ -165,12 +166,15 @@ function planColumnChange(
     const r = reverseColumn(() =>
       alterColumn(t, b, a, ctx.ty, ctx.enums, { freeFrom: seqs.freeTo, freeTo: seqs.freeFrom }, true),
     );
+    // a partitioned table's SET/DROP DEFAULT reaches its partitions' own defaults too: they are given back
+    const resets = c.attrs.some((x) => ['default', 'type', 'collation', 'serial', 'identity'].includes(x.attr));
+    const own = (side: 'from' | 'to') => (resets ? partitionDefaults(ctx, side, t, b.name) : []);
     emit(ctx, {
       phase: PHASE.alterTable,
       what: `alter column ${obj} (${c.attrs.map((x) => x.attr).join(', ')})`,
       object: obj,
-      sql: s.sql,
-      reverse: r ? r.sql : null,
+      sql: [...s.sql, ...own('to')],
+      reverse: r ? [...r.sql, ...own('from')] : null,
       destructive: s.destructive,
       rewrite: s.rewrite,
       lock: s.lock,

@@ -80,6 +80,15 @@ function viewsToRebuild(
       rebuild.add(c.id);
   }
   for (const e of ctx.recreatedEnums) touchedNames.add(bare(e));
+  // a materialized view whose index calls a re-created function is rebuilt with it (the index goes with the view)
+  const fnNames = new Set([...recreatedFuncs].map((n) => n.toLowerCase()));
+  const callsFn = (text: string | undefined) => !!text && [...identifiersOf(text)].some((n) => fnNames.has(n));
+  for (const [id, v] of Object.entries(from.views)) {
+    if (dropped.has(id) || !to.views[id]) continue;
+    const ixs = Object.values(to.views[id]!.indexes ?? {});
+    if (ixs.some((ix) => callsFn(ix.where) || ix.elements.some((e) => callsFn(e.expression)))) rebuild.add(id);
+    else if (Object.values(v.triggers ?? {}).some((tr) => callsFn(tr.when))) rebuild.add(id);
+  }
   // fixpoint: a view mentioning a touched table, a rebuilt/dropped view or a recreated function is rebuilt
   for (;;) {
     const names = new Set([

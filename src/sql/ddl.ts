@@ -11,6 +11,7 @@ import type {
   ConstraintTiming,
   Default,
   Domain,
+  DomainCheck,
   EnumType,
   ExclusionConstraint,
   Extension,
@@ -566,6 +567,11 @@ export function createComposite(id: string, c: CompositeType, ty: TypeNamer): st
   return out;
 }
 
+/** addDomainCheck writes ALTER DOMAIN ... ADD CONSTRAINT for one check of domain `id`. */
+export function addDomainCheck(id: string, c: DomainCheck): string {
+  return `ALTER DOMAIN ${rel(id)} ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression})${c.notValid ? ' NOT VALID' : ''}`;
+}
+
 /** createDomain writes CREATE DOMAIN with its checks and comment. */
 export function createDomain(id: string, d: Domain, ty: TypeNamer): string[] {
   let s = `CREATE DOMAIN ${rel(id)} AS ${ty(d.type)}`;
@@ -573,11 +579,7 @@ export function createDomain(id: string, d: Domain, ty: TypeNamer): string[] {
   if (d.default) s += ` DEFAULT ${defaultSql(d.default)}`;
   if (!d.nullable) s += ' NOT NULL';
   const out = [s];
-  for (const c of Object.values(d.checks)) {
-    out.push(
-      `ALTER DOMAIN ${rel(id)} ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression})${c.notValid ? ' NOT VALID' : ''}`,
-    );
-  }
+  for (const c of Object.values(d.checks)) out.push(addDomainCheck(id, c));
   if (d.comment !== undefined) out.push(commentOn('DOMAIN', rel(id), d.comment));
   out.push(...createOwner(`DOMAIN ${rel(id)}`, d.owner));
   out.push(...createGrants(`DOMAIN ${rel(id)}`, 'type', d.grants));
