@@ -359,8 +359,7 @@ function alterDomain(ctx: PlanContext, id: string, a: Domain, b: Domain): string
   }
   for (const [name, ch] of Object.entries(b.checks)) {
     const na = a.checks[name];
-    if (!na || fragmentKey(na) !== fragmentKey(ch))
-      out.push(addDomainCheck(id, ch));
+    if (!na || fragmentKey(na) !== fragmentKey(ch)) out.push(addDomainCheck(id, ch));
   }
   if (a.comment !== b.comment) out.push(commentOn('DOMAIN', rel(id), b.comment));
   return out;

@@ -229,8 +229,7 @@ function rebuildOverFunctions(
       const ft = from.tables[tid];
       if (!ft || ctx.createdTables.has(tid)) continue;
       for (const tr of Object.values(t.triggers))
-        if (recreatedFns.has(bare(tr.function)) || mentions(tr.when))
-          rebuild('trigger', tid, ft.triggers[tr.name], tr);
+        if (recreatedFns.has(bare(tr.function)) || mentions(tr.when)) rebuild('trigger', tid, ft.triggers[tr.name], tr);
       for (const ck of Object.values(t.checks))
         if (mentions(ck.expression)) rebuild('check', tid, ft.checks[ck.name], ck);
       for (const ix of Object.values(t.indexes))
