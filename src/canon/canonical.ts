@@ -191,6 +191,7 @@ function canonView(v: View): View {
   if (v.indexes) out.indexes = sortedMap(v.indexes, canonIndex);
   if (v.triggers) out.triggers = sortedMap(v.triggers, canonTrigger);
   if (v.columnComments) out.columnComments = sortedMap(v.columnComments, (x) => x);
+  if (v.columnDefaults) out.columnDefaults = sortedMap(v.columnDefaults, (x) => x);
   return out;
 }
 

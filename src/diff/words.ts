@@ -323,6 +323,7 @@ const ATTR_NAMES: Readonly<Record<string, string>> = {
   identityArgs: 'identity arguments',
   ownedBy: 'owned by',
   columnComments: 'column comments',
+  columnDefaults: 'column defaults',
   min: 'minvalue',
   max: 'maxvalue',
 };

@@ -160,6 +160,7 @@ const VIEW_FIELDS: FieldPlan<View> = {
   indexes: 'child',
   triggers: 'child',
   columnComments: 'attr',
+  columnDefaults: 'attr',
   comment: 'attr',
   grants: 'attr',
   tablespace: 'attr',

@@ -401,6 +401,8 @@ export interface View {
   readonly indexes?: Readonly<Record<string, Index>>;
   readonly triggers?: Readonly<Record<string, Trigger>>; // INSTEAD OF triggers on views
   readonly columnComments?: Readonly<Record<string, string>>;
+  /** columnDefaults: `ALTER VIEW … ALTER COLUMN … SET DEFAULT` per column (plain views only: an INSERT through the view gets them). */
+  readonly columnDefaults?: Readonly<Record<string, Default>>;
   /** tablespace: TABLESPACE of a materialized view; omitted = the database's default. */
   readonly tablespace?: string;
   /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */

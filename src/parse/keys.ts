@@ -167,6 +167,7 @@ export const KEYS = {
     'indexes',
     'triggers',
     'column_comments',
+    'column_defaults',
     'owner',
     'comment',
     'grants',

@@ -1,8 +1,9 @@
-/** The `views:` section: plain and materialized views, their indexes, triggers and column comments. */
+/** The `views:` section: plain and materialized views, their indexes, triggers, column comments and column defaults. */
 import { KEYS } from './keys.js';
 import { readGrants, readOwner, readTablespace } from './grants.js';
 import type { Ctx, Keyed, Node } from './node.js';
-import { readBool, readName, readText, type ParsedId } from './common.js';
+import { readBool, readDefault, readName, readText, type ParsedId } from './common.js';
+import type { Default } from '../model/types.js';
 import { undef } from './drafts.js';
 import { parseIndex } from './table.js';
 import { parseTrigger } from './triggers.js';
@@ -66,6 +67,7 @@ export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView 
       v.columnComments = o;
     }
   }
+  readColumnDefaults(ctx, k, v, what);
   v.comment = readText(ctx, k, 'comment');
   v.grants = readGrants(ctx, k, 'table', what);
   v.owner = readOwner(ctx, k, what);
@@ -108,4 +110,27 @@ function readViewParts(ctx: Ctx, k: Keyed, v: DraftView, what: string): void {
         if (tr) v.triggers.push(tr);
       }
   }
+}
+
+/** readColumnDefaults reads `column_defaults` (a plain view's only: PostgreSQL keeps none on a materialized view). */
+function readColumnDefaults(ctx: Ctx, k: Keyed, v: DraftView, what: string): void {
+  if (!k.has('column_defaults')) return;
+  const at = k.get('column_defaults')!.value;
+  const dm = ctx.map(at, '`column_defaults`');
+  if (!dm) return;
+  if (v.materialized) {
+    ctx.error(
+      'invalid-value',
+      at,
+      `${what} is materialized: PostgreSQL keeps no column defaults on a materialized view`,
+      'remove `column_defaults`, or drop `materialized: true` to make it a plain view',
+    );
+    return;
+  }
+  const o: Record<string, Default> = {};
+  for (const e of dm.entries) {
+    const d = readDefault(ctx, e.value);
+    if (d !== undefined) o[e.key] = d;
+  }
+  if (Object.keys(o).length) v.columnDefaults = o;
 }

@@ -101,6 +101,11 @@ function mapView(id: string, v: View, visit: Visit): View {
   if (indexes !== v.indexes) out = { ...out, indexes };
   const triggers = each(v.triggers, (k, tr) => upd(tr, 'when', `${at} trigger ${k} when`, visit));
   if (triggers !== v.triggers) out = { ...out, triggers };
+  const defaults = each(v.columnDefaults, (k, d) => {
+    const next = visit(`${at} column ${k} default`, d);
+    return same(next, d) ? d : (next as typeof d);
+  });
+  if (defaults !== v.columnDefaults) out = { ...out, columnDefaults: defaults! };
   return out;
 }
 

@@ -4,11 +4,20 @@
  */
 import type { Change, TablePartChange } from '../model/changes.js';
 import { identifiersOf } from '../diff/sqltext.js';
-import { createView, dropView, rel, viewKind, commentOn } from '../sql/ddl.js';
+import { createView, dropView, rel, viewKind, commentOn, viewColumnDefault } from '../sql/ddl.js';
+import type { View } from '../model/types.js';
 import { quoteIdent } from '../sql/quote.js';
 import { bare, emit, funcNeedsDrop, PHASE, textKeys, type PlanContext } from './context.js';
 import { rebuildViewRoutines } from './viewfuncs.js';
 import { planSubObject } from './subobjects.js';
+
+/** IN_PLACE are the view attributes a plan changes without rebuilding the view. */
+const IN_PLACE = new Set(['comment', 'columnComments', 'columnDefaults']);
+
+/** defaultKeys lists what a view's column defaults name (a function, a sequence, a type). */
+function defaultKeys(v: View): string[] {
+  return Object.values(v.columnDefaults ?? {}).flatMap((d) => ('sql' in d ? textKeys(d.sql) : []));
+}
 
 /** planViews drafts view drops and creates, rebuilding views over changed tables and views. */
 export function planViews(ctx: PlanContext, all: readonly Change[], touchedTables: ReadonlySet<string>): void {
@@ -40,13 +49,16 @@ export function planViews(ctx: PlanContext, all: readonly Change[], touchedTable
       sql: createView(id, v),
       reverse: [dropView(id, v)],
       provides: [`rel:${bare(id)}`],
-      requires: [...textKeys(v.query), `vdrop:${id}`],
+      requires: [...textKeys(v.query), ...defaultKeys(v), `vdrop:${id}`],
       lock: false,
     });
   }
   const recreated = new Set([...dropIds, ...added]);
   for (const c of all) {
-    if (c.kind === 'view' && c.op === 'alter' && !rebuild.has(c.id)) planViewComments(ctx, c);
+    if (c.kind === 'view' && c.op === 'alter' && !rebuild.has(c.id)) {
+      planViewDefaults(ctx, c);
+      planViewComments(ctx, c);
+    }
     // indexes and triggers of views that are not rebuilt
     if ((c.kind === 'index' || c.kind === 'trigger') && c.table && (from.views[c.table] || to.views[c.table])) {
       if (recreated.has(c.table)) continue;
@@ -76,8 +88,7 @@ function viewsToRebuild(
     }
     if (c.op === 'drop') dropped.add(c.id);
     else if (c.op === 'add') added.add(c.id);
-    else if (c.op === 'alter' && c.attrs.some((a) => a.attr !== 'comment' && a.attr !== 'columnComments'))
-      rebuild.add(c.id);
+    else if (c.op === 'alter' && c.attrs.some((a) => !IN_PLACE.has(a.attr))) rebuild.add(c.id);
   }
   for (const e of ctx.recreatedEnums) touchedNames.add(bare(e));
   // a materialized view whose index calls a re-created function is rebuilt with it (the index goes with the view)
@@ -108,6 +119,25 @@ function viewsToRebuild(
     if (!grew) break;
   }
   return { rebuild, dropped, added };
+}
+
+/** planViewDefaults drafts the column default changes of a view that is not rebuilt. */
+function planViewDefaults(ctx: PlanContext, c: Extract<Change, { op: 'alter'; kind: 'view' }>): void {
+  const a = c.from.columnDefaults ?? {};
+  const b = c.to.columnDefaults ?? {};
+  const cols = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
+    (col) => JSON.stringify(a[col]) !== JSON.stringify(b[col]),
+  );
+  if (!cols.length) return;
+  emit(ctx, {
+    phase: PHASE.createView,
+    what: `column defaults of view ${c.id}`,
+    object: c.id,
+    sql: cols.map((col) => viewColumnDefault(c.id, col, b[col])),
+    reverse: cols.map((col) => viewColumnDefault(c.id, col, a[col])),
+    requires: defaultKeys(c.to),
+    lock: false,
+  });
 }
 
 /** planViewComments drafts the comment changes of a view that is not rebuilt. */

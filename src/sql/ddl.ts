@@ -477,12 +477,19 @@ export function createView(id: string, v: View): string[] {
   const out = [s];
   for (const ix of Object.values(v.indexes ?? {})) out.push(...createIndex(id, ix));
   for (const tr of Object.values(v.triggers ?? {})) out.push(...createTrigger(id, tr));
+  for (const [c, d] of Object.entries(v.columnDefaults ?? {})) out.push(viewColumnDefault(id, c, d));
   if (v.comment !== undefined) out.push(commentOn(viewKind(v), rel(id), v.comment));
   for (const [c, text] of Object.entries(v.columnComments ?? {}))
     out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(c)}`, text));
   out.push(...createOwner(`${viewKind(v)} ${rel(id)}`, v.owner));
   out.push(...createGrants(`TABLE ${rel(id)}`, 'table', v.grants));
   return out;
+}
+
+/** viewColumnDefault writes ALTER VIEW … ALTER COLUMN … SET DEFAULT, or DROP DEFAULT when `d` is undefined. */
+export function viewColumnDefault(id: string, column: string, d: Default | undefined): string {
+  const what = d === undefined ? 'DROP DEFAULT' : `SET DEFAULT ${defaultSql(d)}`;
+  return `ALTER VIEW ${rel(id)} ALTER COLUMN ${quoteIdent(column)} ${what}`;
 }
 
 /** dropView writes DROP [MATERIALIZED] VIEW. */

@@ -2,6 +2,7 @@
 import type {
   CheckConstraint,
   Column,
+  Default,
   FkAction,
   ForeignKey,
   PrimaryKey,
@@ -445,11 +446,13 @@ export function viewOf(ctx: Ctx, relId: string, r: RelRow, cols: readonly ColRow
   const opts = relOptions(r.options);
   if (opts) v.options = opts;
   const comments: Record<string, string> = {};
+  const defaults: Record<string, Default> = {};
   for (const c of cols) {
     if (c.comment !== null) comments[c.name] = c.comment;
-    if (c.def !== null) unsupported(ctx, `default on view column ${relId}.${c.name}`);
+    if (c.def !== null) defaults[c.name] = toDefault(c.def, c.type);
   }
   if (Object.keys(comments).length) v.columnComments = comments;
+  if (Object.keys(defaults).length) v.columnDefaults = defaults;
   if (r.comment !== null) v.comment = r.comment;
   if (r.tablespace !== null) v.tablespace = r.tablespace;
   return v;
