@@ -185,6 +185,8 @@ export interface Column {
   readonly compression?: 'pglz' | 'lz4';
   /** statistics: SET STATISTICS target of the column (0-10000); omitted = default_statistics_target. */
   readonly statistics?: number;
+  /** options: attribute options (`ALTER COLUMN ... SET (n_distinct = -0.02)`), as PostgreSQL stores them; absent = none. */
+  readonly options?: Readonly<Record<string, string>>;
   /** virtual: the generated column is VIRTUAL, computed when read (PostgreSQL 18); omitted = STORED. */
   readonly virtual?: boolean;
   readonly collation?: string;

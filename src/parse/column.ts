@@ -299,7 +299,41 @@ function parseColumnReference(ctx: Ctx, t: DraftTable, column: string, refE: Ent
   t.foreignKeys.push(undef(fk));
 }
 
-/** readColumnSettings reads a column's `storage`, `compression` and `statistics` (SET STORAGE / COMPRESSION / STATISTICS). */
+/** ATTRIBUTE_OPTIONS are the attribute options PostgreSQL has for a table column (ALTER COLUMN ... SET (...)). */
+const ATTRIBUTE_OPTIONS = ['n_distinct', 'n_distinct_inherited'] as const;
+
+/** readColumnOptions reads `options:`, a column's attribute options (`{ n_distinct: -0.02 }`). */
+function readColumnOptions(ctx: Ctx, k: Keyed, col: DraftColumn): void {
+  const e = k.get('options');
+  const m = e && ctx.map(e.value, '`options`');
+  if (!m) return;
+  const o: Record<string, string> = {};
+  for (const x of m.entries) {
+    const key = x.key.toLowerCase();
+    if (!(ATTRIBUTE_OPTIONS as readonly string[]).includes(key)) {
+      ctx.error(
+        'unknown-key',
+        x.keyNode,
+        `\`options\` of column \`${col.name}\` has no option \`${x.key}\``,
+        `PostgreSQL's attribute options are ${ATTRIBUTE_OPTIONS.map((a) => `\`${a}\``).join(' and ')}`,
+      );
+      continue;
+    }
+    const v = ctx.text(x.value, `\`options.${x.key}\``);
+    if (v === undefined) continue;
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v.trim()))
+      ctx.error(
+        'invalid-value',
+        x.value,
+        `\`options.${x.key}\` must be a number, not \`${v}\``,
+        'write e.g. `-0.05` (a fraction of the rows) or `1000` (a count)',
+      );
+    else o[key] = v.trim();
+  }
+  if (Object.keys(o).length) col.options = o;
+}
+
+/** readColumnSettings reads a column's `storage`, `compression`, `statistics` and `options` (SET STORAGE / COMPRESSION / STATISTICS / SET (...)). */
 function readColumnSettings(ctx: Ctx, k: Keyed, col: DraftColumn): void {
   const storage = k.get('storage');
   if (storage) {
@@ -317,4 +351,5 @@ function readColumnSettings(ctx: Ctx, k: Keyed, col: DraftColumn): void {
     if (Number(n) > 10000) ctx.error('invalid-value', stats.value, '`statistics` must be at most 10000');
     else col.statistics = Number(n);
   }
+  readColumnOptions(ctx, k, col);
 }

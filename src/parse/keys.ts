@@ -49,6 +49,7 @@ export const KEYS = {
     'storage',
     'compression',
     'statistics',
+    'options',
     'collation',
     'comment',
     'grants',

@@ -322,7 +322,7 @@ export function boundSql(bound: string): string {
 }
 
 /**
- * columnSettings writes SET STORAGE / COMPRESSION / STATISTICS of column `b` where they differ from `a` (a column
+ * columnSettings writes SET STORAGE / COMPRESSION / STATISTICS / attribute options of column `b` where they differ from `a` (a column
  * just created when `a` is undefined); separate statements, which PostgreSQL 14+ accepts (a storage reset, `SET
  * STORAGE DEFAULT`, needs 16+).
  */
@@ -333,6 +333,12 @@ export function columnSettings(table: string, a: Column | undefined, b: Column):
   if ((a?.compression ?? '') !== (b.compression ?? ''))
     out.push(`${C} SET COMPRESSION ${(b.compression ?? 'default').toUpperCase()}`);
   if ((a?.statistics ?? -1) !== (b.statistics ?? -1)) out.push(`${C} SET STATISTICS ${b.statistics ?? -1}`);
+  const was = a?.options ?? {};
+  const now = b.options ?? {};
+  const reset = Object.keys(was).filter((k) => now[k] === undefined);
+  const set = Object.entries(now).filter(([k, v]) => was[k] !== v);
+  if (reset.length) out.push(`${C} RESET (${reset.map(quoteIdent).join(', ')})`);
+  if (set.length) out.push(`${C} SET (${set.map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`).join(', ')})`);
   return out;
 }
 

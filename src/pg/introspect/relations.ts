@@ -90,7 +90,7 @@ export interface ColRow {
   readonly stats: number | null;
   readonly storage: string | null;
   readonly compression: string;
-  readonly attoptions: boolean;
+  readonly attoptions: readonly string[] | null;
 }
 
 interface RawColRow extends Omit<ColRow, 'type' | 'coll' | 'collnsp' | 'comment'> {
@@ -109,7 +109,7 @@ export async function readColumns(ctx: Ctx): Promise<ColRow[]> {
       pg_get_expr(d.adbin, d.adrelid, true) AS def, a.attidentity::text AS identity, a.attgenerated::text AS generated,
       a.attcollation::text AS collid, (a.attcollation <> t.typcollation) AS owncoll, a.attislocal AS local,
       a.attstattarget::int AS stats, CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
-      a.attcompression::text AS compression, EXISTS (SELECT 1 FROM unnest(a.attoptions) o WHERE o ~ '^n_distinct') AS attoptions
+      a.attcompression::text AS compression, a.attoptions::text[] AS attoptions
     FROM pg_attribute a
       JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_type t ON t.oid = a.atttypid
@@ -284,7 +284,8 @@ export function columnOf(
   if (r.stats !== null && r.stats >= 0) col.statistics = r.stats;
   if (r.storage !== null) col.storage = STORAGE[r.storage];
   if (r.compression === 'p' || r.compression === 'l') col.compression = r.compression === 'p' ? 'pglz' : 'lz4';
-  if (r.attoptions) unsupported(ctx, `attribute options on column ${relId}.${r.name}`);
+  const options = relOptions(r.attoptions);
+  if (options) col.options = options;
   return col;
 }
 
@@ -450,6 +451,7 @@ export function viewOf(ctx: Ctx, relId: string, r: RelRow, cols: readonly ColRow
   for (const c of cols) {
     if (c.comment !== null) comments[c.name] = c.comment;
     if (c.def !== null) defaults[c.name] = toDefault(c.def, c.type);
+    if (c.attoptions?.length) unsupported(ctx, `attribute options on column ${relId}.${c.name} of a view`);
   }
   if (Object.keys(comments).length) v.columnComments = comments;
   if (Object.keys(defaults).length) v.columnDefaults = defaults;
