@@ -305,6 +305,7 @@ describe('introspect: less common options', () => {
       refTable: 'app.parent',
     });
     expect(child.checks.child_label_check).toMatchObject({ noInherit: true });
+    expect(child.columns[1]!.options).toEqual({ n_distinct: '-0.02', n_distinct_inherited: '100' });
     expect(child.triggers.child_audit).toMatchObject({
       forEach: 'statement',
       referencing: { newTable: 'inserted' },

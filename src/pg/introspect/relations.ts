@@ -90,6 +90,7 @@ export interface ColRow {
   readonly stats: number | null;
   readonly storage: string | null;
   readonly compression: string;
+  /** attoptions: the n_distinct options only (an extension may keep keys of its own there, which are not schema). */
   readonly attoptions: readonly string[] | null;
 }
 
@@ -109,7 +110,7 @@ export async function readColumns(ctx: Ctx): Promise<ColRow[]> {
       pg_get_expr(d.adbin, d.adrelid, true) AS def, a.attidentity::text AS identity, a.attgenerated::text AS generated,
       a.attcollation::text AS collid, (a.attcollation <> t.typcollation) AS owncoll, a.attislocal AS local,
       a.attstattarget::int AS stats, CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
-      a.attcompression::text AS compression, a.attoptions::text[] AS attoptions
+      a.attcompression::text AS compression, ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE o ~ '^n_distinct(_inherited)?=') AS attoptions
     FROM pg_attribute a
       JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_type t ON t.oid = a.atttypid
