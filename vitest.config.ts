@@ -78,6 +78,9 @@ const shared = {
   testTimeout: 300_000,
   hookTimeout: 300_000,
   pool: 'forks' as const,
+  // no warm prover (src/pg/proverd.ts) outlives a test: commands under test prove with their own worker, and the
+  // prover's own tests turn it on with a private runtime dir and stop it
+  env: { SCHEMAVER_PROVER: '0' },
 };
 
 export default defineConfig({

@@ -77,7 +77,7 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
     // PGlite compiles and restores a database on its own thread while schema/ is parsed and planned
     // and a helper restores an empty one, for the target side of a small edge (app/commit.ts)
     const verifier = flags.verify ? startVerifier({ deferSpare: true }) : undefined; // spare: the source's image (or empty)
-    const helper = flags.verify && spareCore() ? startVerifier() : undefined;
+    const helper = verifier && !verifier.remote && spareCore() ? startVerifier() : undefined;
     try {
       const hand = {
         ...(flags.up !== undefined ? { up: await readSql(this.root, flags.up) } : {}),

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { SchemaverError, type ErrorCode } from '../errors.js';
 import { PGLITE_WASM, builtWorker, cores, endWorker, sharedWasm, shareWasm } from '../proc.js';
 import { codeIdentity } from './identity.js';
+import { proverVerifier, warmProver } from './prover.js';
 import type { Schema } from '../model/types.js';
 import type { VerifyOptions, VerifyResult } from './verify.js';
 
@@ -48,6 +49,8 @@ export interface VerifyRequest {
   readonly deliver?: { readonly schema?: string; readonly error?: WorkerReply['error'] };
   /** flush: answer once the images being written in the background are written and background work is idle (close asks it last). */
   readonly flush?: boolean;
+  /** reset: the warm prover's command has ended (proverd.ts); the worker gets ready for the next one and answers `reset`. */
+  readonly reset?: boolean;
 }
 
 /** WorkerReply is the worker's answer to a VerifyRequest: progress on the way, then a result or the error verifyEdge threw. */
@@ -60,6 +63,8 @@ export interface WorkerReply {
   /** flushed: the answer to a `flush` request; busy: the worker still restores its spare (terminate it, do not wait). */
   readonly flushed?: boolean;
   readonly busy?: boolean;
+  /** reset: the answer to a `reset` request. */
+  readonly reset?: boolean;
   /** wasm: PGlite's WebAssembly module the worker compiled (id -1), for the workers started after it (proc.ts sharedWasm). */
   readonly wasm?: object;
   readonly error?: {
@@ -77,8 +82,10 @@ export interface WorkerReply {
 
 /** Verifier proves edges (verifyEdge) for one command; close() it when done. */
 export interface Verifier {
-  /** inWorker tells whether proofs run on the worker thread. */
+  /** inWorker tells whether proofs run on the worker thread (or the warm prover's). */
   readonly inWorker: boolean;
+  /** remote: proofs go to the warm prover (prover.ts), which has nothing to start: a helper worker would only cost. */
+  readonly remote?: boolean;
   /**
    * sent resolves once a proof has been handed to the worker (at once in this thread): a caller with work of its
    * own to do meanwhile waits for it first, so the worker starts proving before that work takes this thread.
@@ -155,9 +162,15 @@ export function startVerifier(opts: VerifierOptions = {}): Verifier {
   }
   const file = builtWorker(import.meta.url, './worker.js');
   if (!file) return inThread();
-  // a worker started after another compiled PGlite's WebAssembly (or this thread did) gets it compiled
-  const pgliteWasm = sharedWasm(PGLITE_WASM);
-  return inWorker(new Worker(file, { workerData: { deferSpare: Boolean(opts.deferSpare), pgliteWasm } }));
+  const own = () => {
+    // a worker started after another compiled PGlite's WebAssembly (or this thread did) gets it compiled
+    const pgliteWasm = sharedWasm(PGLITE_WASM);
+    return inWorker(new Worker(file, { workerData: { deferSpare: Boolean(opts.deferSpare), pgliteWasm } }));
+  };
+  // the warm prover of this build when one listens (its worker started long ago), this command's own worker when
+  // it fails; with none, this command's worker, and one is started in the background for the next commands
+  const prover = warmProver();
+  return prover ? proverVerifier(prover, own) : own();
 }
 
 function inThread(): Verifier {

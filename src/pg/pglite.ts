@@ -529,6 +529,20 @@ export function prepareSpare(key = '', image?: () => Promise<Uint8Array | undefi
 }
 
 /**
+ * renewSpare readies the next command's spare on a thread that serves one command after another (the warm prover,
+ * proverd.ts): a spare nobody took that is not the empty cluster with the small lock table is closed, and the empty
+ * one is restored unless it is there, untouched (a spare is only ever taken whole: no proof ran on it).
+ */
+export async function renewSpare(): Promise<void> {
+  const s = spare;
+  if (s && (s.key !== '' || !s.small)) {
+    spare = undefined;
+    await s.db.then((d) => d?.close()).catch(() => undefined);
+  }
+  prepareSpare();
+}
+
+/**
  * quiescePglite waits for PGlite's WebAssembly compile that prewarmPglite started and closes a spare nobody took when
  * it is ready; true when nothing is left running, false when the spare is still being restored. A verification
  * worker does this before it ends: Node 20 aborts the whole process (a native assertion in NodePlatform::ForIsolate)

@@ -5,12 +5,16 @@
  * `verify` requests with verifyEdge's result, `target` requests with buildTarget's read-back and `readback` requests
  * with a part of a schema being normalised, read back. Started and ended
  * by offload.ts; ended by terminate(), which also frees any instance still open.
+ *
+ * In the warm prover (proverd.ts, workerData.daemon) the same thread serves one command after another: a `flush`
+ * does not end it, and a `reset` (sent when a command's connection ends) drops what that command left (deliveries
+ * it still owed, a spare it did not take) and restores the next command's empty spare.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { SchemaverError } from '../errors.js';
 import type { Schema } from '../model/types.js';
 import { PGLITE_WASM, shareWasm } from '../proc.js';
-import { loadPgliteModule, pgliteWasm, prepareSpare, prewarmPglite, quiescePglite } from './pglite.js';
+import { loadPgliteModule, pgliteWasm, prepareSpare, prewarmPglite, quiescePglite, renewSpare } from './pglite.js';
 import { adoptCodeIdentity } from './identity.js';
 import { rebuildError, type VerifyCall, type VerifyRequest, type WorkerReply } from './offload.js';
 
@@ -53,19 +57,35 @@ function slot(id: number) {
 /** served: whether a request that may leave writes behind (a proof, a build) has run on this thread. */
 let served = false;
 
+/** WorkerStart is the worker's workerData. */
+interface WorkerStart {
+  readonly deferSpare?: boolean;
+  readonly pgliteWasm?: object;
+  /** daemon: serve one command after another (the warm prover), with this build identity. */
+  readonly daemon?: { readonly codeId: string };
+}
+
+const start = (workerData ?? {}) as WorkerStart;
 const port = parentPort;
 if (port) {
+  if (start.daemon) adoptCodeIdentity(start.daemon.codeId);
   // PGlite's WebAssembly as the starting thread holds it compiled (offload.ts), else compiled here and handed back
-  const given = (workerData as { pgliteWasm?: object } | undefined)?.pgliteWasm;
+  const given = start.pgliteWasm;
   shareWasm(PGLITE_WASM, given);
   prewarmPglite();
   if (!given) void pgliteWasm().then((wasm) => wasm && port.postMessage({ id: -1, wasm } satisfies WorkerReply));
-  if (!(workerData as { deferSpare?: boolean } | undefined)?.deferSpare) prepareSpare();
+  if (!start.deferSpare) prepareSpare();
   void loadProof().catch(() => undefined); // a failure to load is reported by the first request that needs them
   // One proof at a time: verifyEdge keeps per-proof state (timings, progress) and there is one spare database.
   let queue = Promise.resolve();
   port.on('message', (req: VerifyRequest) => {
-    if (req.codeId) adoptCodeIdentity(req.codeId);
+    if (req.codeId && !start.daemon) adoptCodeIdentity(req.codeId);
+    if (req.reset) {
+      // the command is gone: a proof still waiting for its target read-back ends now, then the queue resets
+      for (const s of delivered.values()) s.reject(new Error('the command that asked for this proof has ended'));
+      queue = queue.then(() => reset(port, req.id)).catch(() => undefined);
+      return;
+    }
     if (req.prepare) {
       const { cacheDir, hash, objects } = req.prepare;
       if (cacheDir && hash)
@@ -83,9 +103,23 @@ if (port) {
   });
 }
 
+/** reset makes the daemon's worker ready for the next command (see the module comment) and says so. */
+async function reset(port: MessagePort, id: number): Promise<void> {
+  delivered.clear();
+  served = false;
+  await renewSpare();
+  port.postMessage({ id, reset: true } satisfies WorkerReply);
+}
+
 /** answer runs one request and posts its result or error (never throws). */
 async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
   try {
+    if (req.flush && start.daemon) {
+      // the warm prover's thread outlives the command: it only writes the command's images before saying so
+      await loaded?.[0].flushImages();
+      port.postMessage({ id: req.id, flushed: true } satisfies WorkerReply);
+      return;
+    }
     if (req.flush) {
       // close() asks this last: idle (see quiescePglite), the thread ends by itself; still restoring its spare, it
       // says so and is terminated, its compile over
