@@ -6,7 +6,9 @@ export function renderProverStatus(r: ProverReport): string[] {
   const lines: string[] = [];
   const current = r.provers.find((p) => p.current);
   if (!r.enabled)
-    lines.push('the warm prover is off here (SCHEMAVER_PROVER=0, or CI=true): commands prove with a worker of their own');
+    lines.push(
+      'the warm prover is off here (SCHEMAVER_PROVER=0, or CI=true): commands prove with a worker of their own',
+    );
   else if (current)
     lines.push(`commands here prove on the warm prover (pid ${current.pid}, ${current.warm ? 'warm' : 'starting'})`);
   else lines.push('no prover for this build yet: the next command that proves starts one in the background');

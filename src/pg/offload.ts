@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { SchemaverError, type ErrorCode } from '../errors.js';
 import { PGLITE_WASM, builtWorker, cores, endWorker, sharedWasm, shareWasm } from '../proc.js';
 import { codeIdentity } from './identity.js';
-import { proverVerifier, warmProver } from './prover.js';
+import { proverVerifier, startingProver, warmProver } from './prover.js';
 import type { Schema } from '../model/types.js';
 import type { VerifyOptions, VerifyResult } from './verify.js';
 
@@ -170,7 +170,8 @@ export function startVerifier(opts: VerifierOptions = {}): Verifier {
   // the warm prover of this build when one listens (its worker started long ago), this command's own worker when
   // it fails; with none, this command's worker, and one is started in the background for the next commands
   const prover = warmProver();
-  return prover ? proverVerifier(prover, own) : own();
+  if (!prover) return own();
+  return prover.listening ? proverVerifier(prover.paths, own) : startingProver(own(), prover.paths);
 }
 
 function inThread(): Verifier {
@@ -294,7 +295,7 @@ function inWorker(worker: Worker): Verifier {
 }
 
 /** signal is a promise and the function that resolves it. */
-function signal(): { promise: Promise<void>; resolve: () => void } {
+export function signal(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };

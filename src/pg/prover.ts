@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { Schema } from '../model/types.js';
 import { builtWorker, myStamp, parseStamp, stampAlive } from '../proc.js';
 import { codeIdentity } from './identity.js';
-import { plainError, type Verifier, type VerifyCall, type VerifyRequest, type WorkerReply } from './offload.js';
+import { plainError, signal, type Verifier, type VerifyCall, type VerifyRequest, type WorkerReply } from './offload.js';
 import {
   frame,
   FrameReader,
@@ -44,17 +44,31 @@ function stallMs(): number {
 const LOCK_GRACE_MS = 10_000;
 
 /**
- * warmProver is the prover a command may ask (its paths) when the prover is on and one of this build and environment
- * listens in a safe runtime dir; else undefined, after starting one in the background (startProver) when none runs.
+ * warmProver is the prover of this build and environment when commands use one (on, built, a safe runtime dir):
+ * its paths, and whether it listens; undefined when commands do not.
  */
-export function warmProver(): ProverPaths | undefined {
+export function warmProver(): { readonly paths: ProverPaths; readonly listening: boolean } | undefined {
   if (!proverEnabled()) return undefined;
   const daemon = builtWorker(import.meta.url, './proverd.js');
   const paths = daemon ? proverPaths(codeIdentity()) : undefined;
   if (!paths || !safeDir(paths.dir, true)) return undefined; // an unsafe dir is neither used nor written
-  if (ownSocket(paths.socket)) return paths;
-  startProver(paths);
-  return undefined;
+  return { paths, listening: ownSocket(paths.socket) };
+}
+
+/**
+ * startingProver is verifier `v` (the command's own worker) that starts the prover at `paths` once it is closed:
+ * the prover's start then takes no CPU from this command's proof (and none from its module loading, which a
+ * process spawned meanwhile was seen to break in Node 20: the CLI framework's CommonJS modules imported empty).
+ */
+export function startingProver(v: Verifier, paths: ProverPaths): Verifier {
+  return {
+    ...v,
+    async close() {
+      const r = await v.close();
+      startProver(paths);
+      return r;
+    },
+  };
 }
 
 /**
@@ -115,19 +129,55 @@ interface Session {
   end(): void;
 }
 
-/** connect opens a session with the prover at `paths`; undefined when it does not answer a good hello in time. */
-function connect(paths: ProverPaths): Promise<Session | undefined> {
-  return new Promise((resolve) => {
+/** Waiting is a request waiting for its reply. */
+interface Waiting {
+  resolve: (r: WorkerReply) => void;
+  reject: (e: Error) => void;
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+/**
+ * settle hands reply `m` to the request waiting for it (progress to its onProgress, a final reply settles it; a
+ * heartbeat or a reply nobody waits for is dropped); returns why the session must end, if it must: a malformed
+ * reply, or an error reply (whatever failed there runs again on the command's own worker, whose answer counts).
+ */
+function settle(m: unknown, waiting: Map<number, Waiting>): string | undefined {
+  const r = m as WorkerReply | undefined;
+  if (!r || typeof r !== 'object' || typeof r.id !== 'number') return 'a malformed reply';
+  const w = waiting.get(r.id);
+  if (!w) return undefined;
+  if (r.progress) {
+    const p = r.progress;
+    if (typeof p.phase !== 'string' || typeof p.done !== 'number' || typeof p.total !== 'number')
+      return 'a malformed progress reply';
+    w.onProgress?.(p.phase, p.done, p.total);
+    return undefined;
+  }
+  waiting.delete(r.id);
+  if (!r.error) {
+    w.resolve(r);
+    return undefined;
+  }
+  w.reject(new ProverDown(String(r.error.message)));
+  return `the prover failed: ${String(r.error.message)}`;
+}
+
+/** helloOk tells whether the prover's answer to the hello accepts this command, for this build and environment (`key`). */
+function helloOk(m: unknown, key: string): boolean {
+  const h = (m as { hello?: { ok?: boolean; key?: string } } | undefined)?.hello;
+  return h?.ok === true && h.key === key;
+}
+
+/**
+ * connect opens a session with the prover at `paths`; undefined when it does not answer a good hello in time.
+ * `gone()` tells, once it has failed, whether no process listened there (a prover that died: start another).
+ */
+function connect(paths: ProverPaths): { session: Promise<Session | undefined>; gone: () => boolean } {
+  let gone = false;
+  const session = new Promise<Session | undefined>((resolve) => {
     const sock = net.connect(paths.socket);
     const reader = new FrameReader();
-    const waiting = new Map<
-      number,
-      {
-        resolve: (r: WorkerReply) => void;
-        reject: (e: Error) => void;
-        onProgress?: (phase: string, done: number, total: number) => void;
-      }
-    >();
+    const waiting = new Map<number, Waiting>();
     let ready = false;
     let dead = false;
     let heard = Date.now();
@@ -148,21 +198,22 @@ function connect(paths: ProverPaths): Promise<Session | undefined> {
       },
       fail(why) {
         if (dead) return;
-        dead = true;
-        clearTimeout(helloTimer);
-        clearInterval(watch);
+        stop();
         sock.destroy();
         for (const w of waiting.values()) w.reject(new ProverDown(why));
         waiting.clear();
         if (!ready) resolve(undefined);
       },
       end() {
-        dead = true;
-        clearTimeout(helloTimer);
-        clearInterval(watch);
+        stop();
         sock.end();
         sock.unref();
       },
+    };
+    const stop = () => {
+      dead = true;
+      clearTimeout(helloTimer);
+      clearInterval(watch);
     };
     const helloTimer = setTimeout(() => session.fail('the prover did not answer'), HELLO_MS);
     const watch = setInterval(() => {
@@ -171,7 +222,7 @@ function connect(paths: ProverPaths): Promise<Session | undefined> {
     watch.unref();
     sock.on('connect', () => sock.write(frame({ hello: { key: paths.key } } satisfies ProverHello)));
     sock.on('error', (e: NodeJS.ErrnoException) => {
-      if (!ready && (e.code === 'ECONNREFUSED' || e.code === 'ENOENT')) startProver(paths); // its prover has died
+      if (!ready && (e.code === 'ECONNREFUSED' || e.code === 'ENOENT')) gone = true; // its prover has died
       session.fail(e.message);
     });
     sock.on('close', () => session.fail('the prover closed the connection'));
@@ -186,35 +237,20 @@ function connect(paths: ProverPaths): Promise<Session | undefined> {
       for (const m of messages) {
         if (dead) return;
         if (!ready) {
-          const h = (m as { hello?: { ok?: boolean; key?: string } } | undefined)?.hello;
-          if (!h?.ok || h.key !== paths.key) return session.fail('the prover refused the command (busy or another build)');
+          if (!helloOk(m, paths.key)) return session.fail('the prover refused the command (busy or another build)');
           ready = true;
           clearTimeout(helloTimer);
           sock.unref(); // idle, the connection does not keep the command alive
           resolve(session);
           continue;
         }
-        const r = m as WorkerReply | undefined;
-        if (!r || typeof r !== 'object' || typeof r.id !== 'number') return session.fail('a malformed reply');
-        const w = waiting.get(r.id);
-        if (!w) continue; // a heartbeat
-        if (r.progress) {
-          const p = r.progress;
-          if (typeof p.phase !== 'string' || typeof p.done !== 'number' || typeof p.total !== 'number')
-            return session.fail('a malformed progress reply');
-          w.onProgress?.(p.phase, p.done, p.total);
-          continue;
-        }
-        waiting.delete(r.id);
+        const why = settle(m, waiting);
+        if (why) return session.fail(why);
         if (waiting.size === 0) sock.unref();
-        if (r.error) {
-          // whatever failed there runs again here: the command's own worker gives the answer that counts
-          session.fail(`the prover failed: ${String(r.error.message)}`);
-          w.reject(new ProverDown(String(r.error.message)));
-        } else w.resolve(r);
       }
     });
   });
+  return { session, gone: () => gone };
 }
 
 /** validResult is a reply's proof result when it has VerifyResult's shape. */
@@ -247,17 +283,30 @@ function absolute<T extends { cacheDir?: string; readbackDir?: string }>(o: T): 
   };
 }
 
+/** callOf is a proof's VerifyCall as the prover gets it (its directories absolute). */
+function callOf(
+  from: Schema,
+  to: Schema,
+  up: string,
+  down: string | null,
+  plain: VerifyCall['opts'],
+  progress: boolean,
+  target: boolean,
+): VerifyCall {
+  const opts = { ...absolute(plain), ...(progress ? { reportProgress: true } : {}) };
+  return { from, to, up, down, opts: { ...opts, ...(target ? { awaitTarget: true } : {}) } };
+}
+
 /**
  * proverVerifier is a Verifier whose requests go to the prover at `paths`, and to `local()` (the command's own
  * worker, started only then) when the prover fails (see the module comment).
  */
 export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verifier {
-  const session = connect(paths);
+  const { session, gone } = connect(paths);
   let fallback: Verifier | undefined;
   let prepared: Parameters<Verifier['prepare']> | undefined;
   let next = 0;
-  let markSent!: () => void;
-  const sent = new Promise<void>((r) => (markSent = r));
+  const { promise: sent, resolve: markSent } = signal();
   const own = (): Verifier => {
     if (!fallback) {
       fallback = local();
@@ -288,17 +337,7 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
       return either(
         async (s) => {
           const { onProgress, targetSchema: target, ...plain } = opts;
-          const call: VerifyCall = {
-            from,
-            to,
-            up,
-            down,
-            opts: {
-              ...absolute(plain),
-              ...(onProgress ? { reportProgress: true } : {}),
-              ...(target ? { awaitTarget: true } : {}),
-            },
-          };
+          const call = callOf(from, to, up, down, plain, Boolean(onProgress), Boolean(target));
           const id = next++;
           const answer = s.ask({ id, codeId, call: JSON.stringify(call) }, onProgress);
           markSent();
@@ -319,15 +358,9 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
       void session.then((s) => s?.send({ id: -1, codeId, prepare }));
     },
     target(schema, hash, cacheDir) {
+      const target = { schema: JSON.stringify(schema), hash, cacheDir: path.resolve(cacheDir) };
       return either(
-        async (s) =>
-          validSchema(
-            await s.ask({
-              id: next++,
-              codeId,
-              target: { schema: JSON.stringify(schema), hash, cacheDir: path.resolve(cacheDir) },
-            }),
-          ),
+        async (s) => validSchema(await s.ask({ id: next++, codeId, target })),
         (v) => v.target(schema, hash, cacheDir),
       );
     },
@@ -344,7 +377,9 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
         await s.ask({ id: next++, flush: true }).catch(() => undefined);
         s.end();
       }
-      return fallback ? fallback.close() : 'ended';
+      const r = fallback ? await fallback.close() : 'ended';
+      if (gone()) startProver(paths); // after the proof, as startingProver does
+      return r;
     },
   };
 }
@@ -418,7 +453,7 @@ export async function stopProvers(): Promise<number[]> {
     sockets.map(async (s, i) => {
       const pid = (status[i]?.['status'] as ProverStatus | undefined)?.pid;
       if (!(await askProver(s, { stop: true }))?.['stopping'] || !pid) return;
-      for (const until = Date.now() + 5000; Date.now() < until && alive(pid); )
+      for (const until = Date.now() + 5000; Date.now() < until && alive(pid);)
         await new Promise((r) => setTimeout(r, 20));
       stopped.push(pid);
     }),

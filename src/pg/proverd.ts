@@ -20,7 +20,15 @@ import { Worker } from 'node:worker_threads';
 import { PGLITE_WASM, builtWorker, myStamp, shareWasm, sharedWasm } from '../proc.js';
 import { codeIdentity } from './identity.js';
 import type { VerifyRequest, WorkerReply } from './offload.js';
-import { frame, FrameReader, proverPaths, safeDir, type ProverHello, type ProverPaths, type ProverStatus } from './proverio.js';
+import {
+  frame,
+  FrameReader,
+  proverPaths,
+  safeDir,
+  type ProverHello,
+  type ProverPaths,
+  type ProverStatus,
+} from './proverio.js';
 
 /** RESET_ID is the request id of the relay's own `reset` requests. */
 const RESET_ID = -2;
@@ -57,7 +65,7 @@ process.on('unhandledRejection', () => shutdown(1));
 process.on('SIGTERM', () => shutdown(0));
 process.on('SIGINT', () => shutdown(0));
 chmodSync(paths.socket, 0o600);
-writeFileSync(paths.lock, myStamp()); // the lock is this process's now (the starting command wrote its own)
+writeFileSync(paths.lock, myStamp(), { mode: 0o600 }); // the lock is this process's now (the starting command wrote its own)
 armIdle();
 void afterParent().then(() => ensureWorker());
 
@@ -138,7 +146,7 @@ function onConnection(sock: net.Socket): void {
         const req = m as VerifyRequest;
         if (!req || typeof req !== 'object' || typeof req.id !== 'number' || req.reset) sock.destroy();
         else ensureWorker().postMessage(req);
-        if (req?.call && fault) injectFault(sock);
+        if (req?.call && fault) injectFault(sock, req.id);
         continue;
       }
       const hello = m as ProverHello;
@@ -159,17 +167,19 @@ function onConnection(sock: net.Socket): void {
 
 /**
  * fault: SCHEMAVER_PROVER_FAULT makes this prover fail once a proof is under way, for the tests of the commands'
- * fallback: `kill` (SIGKILL, mid-proof), `stall` (silent from then on), `garbage` (a frame that does not read).
+ * fallback: `kill` (SIGKILL, mid-proof), `stall` (silent from then on), `garbage` (a frame that does not read),
+ * `malformed` (a well-formed reply to the proof that is no result).
  */
 const fault = process.env.SCHEMAVER_PROVER_FAULT;
 let stalled = false;
 
-/** injectFault fails as `fault` says, 50 ms after a proof was handed to the worker. */
-function injectFault(sock: net.Socket): void {
+/** injectFault fails as `fault` says, 50 ms after proof `id` was handed to the worker. */
+function injectFault(sock: net.Socket, id: number): void {
   setTimeout(() => {
     if (fault === 'kill') process.kill(process.pid, 'SIGKILL');
     else if (fault === 'stall') stalled = true;
-    else if (fault === 'garbage') sock.write(Buffer.from([0, 0, 0, 3, 0xff, 0x00, 0x42]));
+    else if (fault === 'garbage') sock.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0]));
+    else if (fault === 'malformed') sock.write(frame({ id, result: { ok: 'yes', problems: [] } }));
   }, 50);
 }
 

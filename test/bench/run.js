@@ -35,9 +35,9 @@ function skip(name, err) {
   console.log(`${name.padEnd(58)}     n/a  ${String(err?.message ?? err).split('\n')[0]}`);
 }
 
-function run(cwd, args, { expect = [0] } = {}) {
+function run(cwd, args, { expect = [0], env = {} } = {}) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: cliEnv });
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...cliEnv, ...env } });
   const ms = performance.now() - t0;
   if (!expect.includes(r.status)) throw new Error(`schemaver ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(0, 3).join(' | ')}`);
   return { ms, ...r };
@@ -85,6 +85,10 @@ function reference() {
 reference();
 record('machine reference: 2e8 multiply-adds in a JS loop', median([reference().ms, reference().ms, reference().ms]));
 const work = mkdtempSync(join(tmpdir(), 'schemaver-bench-'));
+// the CLI's warm prover (src/pg/proverd.ts) lives in a runtime dir of the bench's own: none from before is used,
+// and the one the commits start is stopped at the end
+cliEnv.SCHEMAVER_RUNTIME_DIR = join(work, 'run');
+mkdirSync(cliEnv.SCHEMAVER_RUNTIME_DIR, { mode: 0o700 });
 
 await section('schemaver --help', async () => {
   run(root, ['--help']);
@@ -343,20 +347,27 @@ for (const n of [5, TABLES]) {
       }
     }
     const own = median(owns);
-    const dir = join(work, `one-column-${n}`);
-    mkdirSync(dir);
-    run(dir, ['init']);
-    const commit = (S, msg) => {
-      rmSync(join(dir, 'schema'), { recursive: true, force: true });
-      writeProject(dir, writeSchemaYaml(S));
-      return run(dir, ['commit', '-m', msg]).ms;
+    // the same three commits with no prover (each command starts its own worker: a cold machine, CI) and with it
+    // (the root commit finds none and starts it in the background; the later ones ask it)
+    const commits = (name, env) => {
+      const dir = join(work, `one-column-${n}-${name}`);
+      mkdirSync(dir);
+      run(dir, ['init']);
+      const commit = (S, msg) => {
+        rmSync(join(dir, 'schema'), { recursive: true, force: true });
+        writeProject(dir, writeSchemaYaml(S));
+        return run(dir, ['commit', '-m', msg], { env }).ms;
+      };
+      return [commit(base, 'base'), commit(one, 'one column'), commit(two, 'another column')];
     };
-    commit(base, 'base');
-    const first = commit(one, 'one column');
-    const second = commit(two, 'another column');
+    const [, coldFirst, cold] = commits('cold', { SCHEMAVER_PROVER: '0' });
+    const [, first, second] = commits('warm', { SCHEMAVER_PROVER: '1' });
+    run(work, ['prover', 'stop']);
     record(`PGlite's own time: restore image + up + catalog + down + catalog (median of 3)`, own);
-    record(`verified 1-column commit, ${n} tables, after a root commit`, first, undefined, `${(first / own).toFixed(2)}x PGlite's own`);
-    record(`verified 1-column commit, ${n} tables, after a verified edge`, second, Math.round(1.5 * own), `${(second / own).toFixed(2)}x PGlite's own`);
+    record(`verified 1-column commit, ${n} tables, after a root commit, no prover`, coldFirst, undefined, `${(coldFirst / own).toFixed(2)}x PGlite's own`);
+    record(`verified 1-column commit, ${n} tables, after a verified edge, no prover`, cold, undefined, `${(cold / own).toFixed(2)}x PGlite's own`);
+    record(`verified 1-column commit, ${n} tables, after a root commit`, first, undefined, `${(first / own).toFixed(2)}x PGlite's own (prover starting)`);
+    record(`verified 1-column commit, ${n} tables, after a verified edge`, second, Math.round(1.5 * own), `${(second / own).toFixed(2)}x PGlite's own (warm prover)`);
   });
 }
 
@@ -437,6 +448,7 @@ await section(`plan of two ${TABLES}-table schemas vs migra`, async () => {
   });
 });
 
+run(work, ['prover', 'stop']); // any prover a section started
 rmSync(work, { recursive: true, force: true });
 mkdirSync(join(root, '.bench'), { recursive: true });
 writeFileSync(join(root, '.bench', 'results.json'), JSON.stringify({ when: new Date().toISOString(), tables: TABLES, results }, null, 2));

@@ -1,0 +1,286 @@
+/**
+ * The warm prover (src/pg/proverd.ts, prover.ts): commands that prove ask it over a private socket, and give the
+ * same commits and proofs as with their own worker; any failure of it (killed mid-proof, silent, garbage, another
+ * build's key) and an unsafe runtime dir leave the command to prove on its own worker; it exits when idle; two
+ * commands that find none start one. The real CLI and the built prover, each with a private runtime dir (vitest
+ * turns the prover off for every other test), stopped at the end.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, tempProject, type Project } from '../helpers/cli.js';
+
+const { frame, FrameReader } = (await import(
+  new URL('../../dist/pg/proverio.js', import.meta.url).href
+)) as typeof import('../../src/pg/proverio.js');
+const { proverReport } = (await import(
+  new URL('../../dist/pg/prover.js', import.meta.url).href
+)) as typeof import('../../src/pg/prover.js');
+const PROVERD = fileURLToPath(new URL('../../dist/pg/proverd.js', import.meta.url));
+
+const dirs: string[] = [];
+const projects: Project[] = [];
+
+/** runtime makes a private runtime dir (0700, as mkdtemp makes it) and the environment that points commands at it. */
+function runtime(): { dir: string; env: Record<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), 'sv-rt-'));
+  dirs.push(dir);
+  return { dir, env: { SCHEMAVER_PROVER: '1', SCHEMAVER_RUNTIME_DIR: dir, SCHEMAVER_AUTHOR_DATE: '1700000000' } };
+}
+
+function project(): Project {
+  const p = tempProject('sv-prover-');
+  projects.push(p);
+  return p;
+}
+
+const tables = (extra: string[] = []) =>
+  [1, 2, 3, 4, 5]
+    .map(
+      (i) =>
+        `  t${i}:\n    columns:\n      id: { type: integer, primary_key: true }\n      name: { type: text }\n` +
+        (i === 1 ? extra.map((c) => `      ${c}: { type: text }\n`).join('') : ''),
+    )
+    .join('');
+
+/** commit writes schema/ with the first table's extra columns and commits it (--json), expecting exit 0. */
+async function commit(p: Project, env: Record<string, string>, msg: string, extra: string[] = []) {
+  p.write('schema/tables.yaml', `tables:\n${tables(extra)}`);
+  const r = await runCli(p.dir, ['commit', '-m', msg, '--json'], env);
+  expect(r.code, r.stderr).toBe(0);
+  const out = r.json<{ id: string; migrations: { verified: boolean }[] }>();
+  expect(out.migrations.every((m) => m.verified)).toBe(true);
+  return out.id;
+}
+
+interface Status {
+  key: string;
+  provers: { pid: number; current: boolean; commands: number; warm: boolean; busy: boolean }[];
+}
+
+/** status is `prover status --json` in `env`'s runtime dir, asked from this process (the same build and key). */
+async function status(env: Record<string, string>): Promise<Status> {
+  const was = process.env.SCHEMAVER_RUNTIME_DIR;
+  process.env.SCHEMAVER_RUNTIME_DIR = env.SCHEMAVER_RUNTIME_DIR;
+  try {
+    return (await proverReport()) as Status;
+  } finally {
+    process.env.SCHEMAVER_RUNTIME_DIR = was;
+  }
+}
+
+/** until polls `fn` every 50 ms for up to `ms`, returning its first truthy answer. */
+async function until<T>(fn: () => Promise<T> | T, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** current is this build's prover in `env`'s runtime dir, once it listens. */
+async function current(env: Record<string, string>) {
+  return until(async () => (await status(env)).provers.find((p) => p.current));
+}
+
+/** startProver starts the built prover directly (as a command would, detached) with extra environment. */
+function startProver(env: Record<string, string>) {
+  const child = spawn(process.execPath, [PROVERD], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  return child;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** fakeProver listens at `socket`, answers the hello with `key` and records every frame it reads. */
+function fakeProver(socket: string, key: string) {
+  const frames: Record<string, unknown>[] = [];
+  let connections = 0;
+  const server = net.createServer((sock) => {
+    connections++;
+    const reader = new FrameReader();
+    sock.on('error', () => undefined);
+    sock.on('data', (chunk: Buffer) => {
+      for (const m of reader.push(chunk) as Record<string, unknown>[]) {
+        frames.push(m);
+        if (m['hello']) sock.write(frame({ hello: { ok: true, key } }));
+        // a proof answered without running it: a command that took it would commit anything
+        else if (typeof m['id'] === 'number' && m['id'] >= 0)
+          sock.write(frame({ id: m['id'], result: { ok: true, problems: [], ms: 1 } }));
+      }
+    });
+  });
+  return {
+    frames,
+    connections: () => connections,
+    listen: () => new Promise<void>((r) => server.listen(socket, () => r())),
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+afterAll(async () => {
+  for (const dir of dirs) {
+    await runCli(tmpdir(), ['prover', 'stop'], { SCHEMAVER_PROVER: '1', SCHEMAVER_RUNTIME_DIR: dir });
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const p of projects) p.cleanup();
+});
+
+/** reference: commits made with no prover, for the others to equal. */
+const reference = { base: '' };
+
+describe('the warm prover', () => {
+  const rt = runtime();
+  const off = { ...rt.env, SCHEMAVER_PROVER: '0' };
+
+  it('proves commits as the command own worker does: same commits, same store objects, same proofs', async () => {
+    const [a, b] = [project(), project()];
+    for (const p of [a, b]) expect((await runCli(p.dir, ['init'], off)).code).toBe(0);
+    const ids = { a: [] as string[], b: [] as string[] };
+    ids.a.push((reference.base = await commit(a, off, 'base')));
+    expect(readdirSync(rt.dir)).toEqual([]); // off: none started
+    ids.b.push(await commit(b, rt.env, 'base')); // none running: its own worker, and one starts
+    const started = await current(rt.env);
+    expect(started).toBeTruthy();
+    for (const [msg, cols] of [
+      ['one', ['c1']],
+      ['two', ['c1', 'c2']],
+    ] as const) {
+      ids.a.push(await commit(a, off, msg, [...cols]));
+      ids.b.push(await commit(b, rt.env, msg, [...cols]));
+    }
+    const after = (await status(rt.env)).provers.find((p) => p.current)!;
+    expect(after.pid).toBe(started!.pid);
+    expect(after.commands).toBeGreaterThanOrEqual(2); // the two later commits went through it
+    expect(ids.b).toEqual(ids.a);
+    const objects = (p: Project) =>
+      readdirSync(join(p.dir, '.schemaver', 'objects'), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name).slice(p.dir.length))
+        .sort();
+    expect(objects(b)).toEqual(objects(a));
+    // the proof itself: the same answer, field for field, but its times
+    const proof = async (p: Project, env: Record<string, string>) => {
+      const r = await runCli(p.dir, ['verify', 'HEAD', '--force', '--json'], env);
+      expect(r.code, r.stderr).toBe(0);
+      const edges = r.json<{ edges: Record<string, unknown>[] }>().edges;
+      return edges.map(({ ms: _ms, timings: _t, ...rest }) => rest);
+    };
+    expect(await proof(b, rt.env)).toEqual(await proof(a, off));
+    // a migration that does not reproduce its schema is refused through the prover as without it
+    a.write('bad.sql', 'ALTER TABLE t1 ADD COLUMN c3 integer;');
+    b.write('bad.sql', 'ALTER TABLE t1 ADD COLUMN c3 integer;');
+    const refused: number[] = [];
+    for (const [p, env] of [
+      [a, off],
+      [b, rt.env],
+    ] as const) {
+      p.write('schema/tables.yaml', `tables:\n${tables(['c1', 'c2', 'c3'])}`);
+      const r = await runCli(p.dir, ['commit', '-m', 'bad', '--up', 'bad.sql'], env);
+      expect(r.stderr).toMatch(/verif|proof|up:/i);
+      refused.push(r.code);
+    }
+    expect(refused).toEqual([1, 1]);
+    expect((await status(rt.env)).provers.find((p) => p.current)!.commands).toBeGreaterThanOrEqual(after.commands + 2);
+  });
+
+  it.each(['kill', 'stall', 'garbage', 'malformed'])(
+    'a prover that fails mid-proof (%s) leaves the command to prove on its own worker',
+    async (fault) => {
+      const own = runtime();
+      const child = startProver({ ...own.env, SCHEMAVER_PROVER_FAULT: fault });
+      const pid = (await current(own.env))!.pid;
+      expect(pid).toBe(child.pid);
+      const p = project();
+      expect((await runCli(p.dir, ['init'], own.env)).code).toBe(0);
+      // the same commit as with no prover (the first test's first commit: same files, author and date)
+      expect(await commit(p, { ...own.env, SCHEMAVER_PROVER_STALL: '1' }, 'base')).toBe(reference.base);
+      if (fault === 'kill') expect(alive(pid)).toBe(false);
+    },
+  );
+
+  it("does not use a prover that answers with another build's key", async () => {
+    const own = runtime();
+    const key = (await status(own.env)).key;
+    const fake = fakeProver(join(own.dir, `${key}.sock`), '0'.repeat(24));
+    await fake.listen();
+    try {
+      const p = project();
+      expect((await runCli(p.dir, ['init'], own.env)).code).toBe(0);
+      await commit(p, own.env, 'base');
+      expect(fake.frames.some((f) => f['hello'])).toBe(true);
+      expect(fake.frames.some((f) => f['call'] !== undefined)).toBe(false);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('neither uses nor starts a prover in a runtime dir others may enter', async () => {
+    const own = runtime();
+    chmodSync(own.dir, 0o755);
+    const key = (await status(own.env)).key;
+    const fake = fakeProver(join(own.dir, `${key}.sock`), key);
+    await fake.listen();
+    try {
+      const p = project();
+      expect((await runCli(p.dir, ['init'], own.env)).code).toBe(0);
+      await commit(p, own.env, 'base');
+      expect(fake.connections()).toBe(0);
+      expect(readdirSync(own.dir)).toEqual([`${key}.sock`]); // no lock: nothing was started
+      expect((await status(own.env)).provers).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('exits when idle, removing its socket and lock', async () => {
+    const own = runtime();
+    const child = startProver({ ...own.env, SCHEMAVER_PROVER_IDLE: '1' });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    expect(await current(own.env)).toBeTruthy();
+    expect(await exited).toBe(0);
+    expect(readdirSync(own.dir)).toEqual([]);
+  });
+
+  it('is started once by two commands that find none at the same time', async () => {
+    const own = runtime();
+    const [p, q] = [project(), project()];
+    for (const x of [p, q]) expect((await runCli(x.dir, ['init'], { ...own.env, SCHEMAVER_PROVER: '0' })).code).toBe(0);
+    // every prover process of this runtime dir, however short-lived, seen by polling /proc
+    const seen = new Set<number>();
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+          try {
+            if (!readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('proverd.js')) continue;
+            if (readFileSync(`/proc/${d}/environ`, 'utf8').includes(`SCHEMAVER_RUNTIME_DIR=${own.dir}\0`))
+              seen.add(Number(d));
+          } catch {
+            /* gone */
+          }
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    await Promise.all([commit(p, own.env, 'base'), commit(q, own.env, 'base')]);
+    const running = await current(own.env);
+    await new Promise((r) => setTimeout(r, 1000));
+    polling = false;
+    await poll;
+    expect(running).toBeTruthy();
+    expect([...seen]).toEqual([running!.pid]);
+    expect(existsSync(join(own.dir, `${(await status(own.env)).key}.lock`))).toBe(true);
+  });
+});
