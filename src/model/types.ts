@@ -138,6 +138,8 @@ export interface Sequence {
   readonly options: SequenceOptions;
   /** ownedBy is `table.column` id (`OWNED BY`), when set. */
   readonly ownedBy?: { readonly table: string; readonly column: string };
+  /** unlogged: CREATE UNLOGGED SEQUENCE (PostgreSQL 15+; a serial or identity sequence follows its table instead). */
+  readonly unlogged?: boolean;
   /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */
   readonly grants?: Grants;
   /** owner: the owning role, when the project manages it (absent = not managed). */

@@ -351,6 +351,7 @@ export function parseSequence(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftS
       s.ownedAt = owned.value;
     }
   }
+  s.unlogged = readBool(ctx, k, 'unlogged');
   s.comment = readText(ctx, k, 'comment');
   s.grants = readGrants(ctx, k, 'sequence', `sequence \`${id.id}\``);
   s.owner = readOwner(ctx, k, `sequence \`${id.id}\``);

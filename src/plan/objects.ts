@@ -381,6 +381,11 @@ function planSequence(ctx: PlanContext, c: ObjectChange<'sequence'>): void {
       sql.push(`ALTER SEQUENCE ${rel(c.id)} ${seqOptions(b.options, true).join(' ')}${restart(a.options, b.options)}`);
       rev.push(`ALTER SEQUENCE ${rel(c.id)} ${seqOptions(a.options, true).join(' ')}${restart(b.options, a.options)}`);
     }
+    if (!a.unlogged !== !b.unlogged) {
+      const to = (u: boolean | undefined) => `ALTER SEQUENCE ${rel(c.id)} SET ${u ? 'UNLOGGED' : 'LOGGED'}`;
+      sql.push(to(b.unlogged));
+      rev.push(to(a.unlogged));
+    }
     if (a.comment !== b.comment)
       (sql.push(commentOn('SEQUENCE', rel(c.id), b.comment)), rev.push(commentOn('SEQUENCE', rel(c.id), a.comment)));
     emit(ctx, { phase: PHASE.sequence, what: `alter sequence ${c.id}`, object: c.id, sql, reverse: rev });

@@ -602,7 +602,7 @@ export function createDomain(id: string, d: Domain, ty: TypeNamer): string[] {
 /** createSequence writes CREATE SEQUENCE (ownership is set separately, once the table exists). */
 export function createSequence(id: string, s: Sequence): string[] {
   const o = seqOptions(s.options);
-  const out = [`CREATE SEQUENCE ${rel(id)}${o.length ? ' ' + o.join(' ') : ''}`];
+  const out = [`CREATE ${s.unlogged ? 'UNLOGGED ' : ''}SEQUENCE ${rel(id)}${o.length ? ' ' + o.join(' ') : ''}`];
   if (s.comment !== undefined) out.push(commentOn('SEQUENCE', rel(id), s.comment));
   if (!s.ownedBy) out.push(...createOwner(`SEQUENCE ${rel(id)}`, s.owner));
   out.push(...createGrants(`SEQUENCE ${rel(id)}`, 'sequence', s.grants));

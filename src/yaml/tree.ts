@@ -276,6 +276,7 @@ export function sequenceTree(s: Sequence): YamlTree {
   const o: Obj = {};
   seqOptions(s.options, o, true);
   if (s.ownedBy) o['owned_by'] = `${s.ownedBy.table}.${idPart(s.ownedBy.column)}`;
+  flag(o, 'unlogged', s.unlogged);
   put(o, 'owner', s.owner);
   put(o, 'comment', s.comment);
   putGrants(o, s.grants);

@@ -315,6 +315,8 @@ describe('introspect: less common options', () => {
     expect(child.triggers.child_off).toMatchObject({ events: ['truncate'], enabled: 'disabled' });
     expect(child.indexes.child_label_idx).toMatchObject({ using: 'hash' });
     expect(t['app.scratch']!.unlogged).toBe(true);
+    expect(t['app.scratch']!.columns[2]).toMatchObject({ name: 'id', serial: true }); // its sequence is unlogged too
+    expect(m.schema.sequences['app.fastseq']).toMatchObject({ unlogged: true });
     expect(t['app.events']!.partitionBy).toEqual({ strategy: 'list', key: 'kind' });
     expect(t['app.events_other']!.partitionOf).toEqual({ parent: 'app.events', bound: 'DEFAULT' });
     expect(t['app.hashed_1']!.partitionOf!.bound).toBe('FOR VALUES WITH (modulus 2, remainder 1)');

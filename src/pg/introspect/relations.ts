@@ -148,6 +148,8 @@ export interface SeqRow extends RawSeq {
   readonly owner_rel: string | null;
   readonly owner_col: number | null;
   readonly deptype: string | null;
+  /** owner_persistence: relpersistence of the owning table (a serial or identity sequence follows it, PostgreSQL 15+). */
+  readonly owner_persistence: string | null;
 }
 
 /** readSequences lists user sequences (identity and serial ones included; the caller sorts them out). */
@@ -158,7 +160,8 @@ export async function readSequences(ctx: Ctx): Promise<SeqRow[]> {
     SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS type,
       s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,
       s.seqcache::text AS cache, s.seqcycle AS cycle,
-      c.relpersistence::text AS persistence, d.refobjid::text AS owner_rel, d.refobjsubid::int AS owner_col, d.deptype::text AS deptype
+      c.relpersistence::text AS persistence, d.refobjid::text AS owner_rel, d.refobjsubid::int AS owner_col, d.deptype::text AS deptype,
+      (SELECT oc.relpersistence FROM pg_class oc WHERE oc.oid = d.refobjid)::text AS owner_persistence
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
       LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
         AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
@@ -496,10 +499,19 @@ export function sortSequences(
         ...(own ? {} : { sequence: s.name }),
       });
       if (s.comment !== null) unsupported(ctx, `comment on identity sequence ${id}`);
+      if (s.persistence !== s.owner_persistence) unsupported(ctx, `identity sequence ${id} logged unlike its table`);
       continue;
     }
-    if (s.persistence === 'u') unsupported(ctx, `unlogged sequence ${id}`);
-    if (col && s.deptype === 'a' && isDefaultSeq(s) && col.type === s.type && col.notnull && s.comment === null) {
+    const sameAsTable = s.persistence === s.owner_persistence; // PostgreSQL 15+ gives a serial's sequence its table's
+    if (
+      col &&
+      sameAsTable &&
+      s.deptype === 'a' &&
+      isDefaultSeq(s) &&
+      col.type === s.type &&
+      col.notnull &&
+      s.comment === null
+    ) {
       const relName = relIds.get(s.owner_rel!);
       // not SQL we run: PostgreSQL's own rendering of a serial default (quotes doubled; search_path and
       // standard_conforming_strings are pinned, so a backslash stays as it is), to recognise it
@@ -520,6 +532,7 @@ export function sortSequences(
       const table = relIds.get(s.owner_rel!);
       if (table) seq.ownedBy = { table, column: col.name };
     }
+    if (s.persistence === 'u') seq.unlogged = true;
     if (s.comment !== null) seq.comment = s.comment;
     sequences[id] = seq;
   }
