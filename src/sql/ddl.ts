@@ -3,6 +3,7 @@
  * Names only through quoteIdent/qualified, literals only through quoteLiteral. Expressions, types and
  * query text come from the model as SQL text and are written verbatim.
  */
+import { keepArrayCoercion } from './arraycast.js';
 import { parseQid, splitId } from '../model/ids.js';
 import type {
   CheckConstraint,
@@ -75,7 +76,7 @@ export function typeNamer(userTypes: ReadonlySet<string>): TypeNamer {
 
 /** defaultSql compiles a default: a literal through quoteLiteral, an expression verbatim. */
 export function defaultSql(d: Default): string {
-  return 'literal' in d ? quoteLiteral(d.literal) : d.sql;
+  return 'literal' in d ? quoteLiteral(d.literal) : keepArrayCoercion(d.sql);
 }
 
 /** commentLiteral writes a comment value for COMMENT ON (NULL removes it). */
@@ -152,7 +153,8 @@ export function columnDef(c: Column, ty: TypeNamer): string {
     parts.push(ty(c.type));
   }
   if (c.collation) parts.push(`COLLATE ${dottedName(c.collation)}`);
-  if (c.generated) parts.push(`GENERATED ALWAYS AS (${c.generated}) ${c.virtual ? 'VIRTUAL' : 'STORED'}`);
+  if (c.generated)
+    parts.push(`GENERATED ALWAYS AS (${keepArrayCoercion(c.generated)}) ${c.virtual ? 'VIRTUAL' : 'STORED'}`);
   else if (c.identity) {
     const o = identitySequenceOptions(c.identity);
     parts.push(
@@ -211,7 +213,7 @@ export function constraintDef(c: TableConstraint): string {
     case 'unique':
       return `${head}UNIQUE${c.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${keyCols(c.columns, c.withoutOverlaps && 'WITHOUT OVERLAPS')})${c.include?.length ? ` INCLUDE (${cols(c.include)})` : ''}${indexParams(c.with)}${timing(c)}`;
     case 'check':
-      return `${head}CHECK (${c.expression})${c.noInherit ? ' NO INHERIT' : ''}`;
+      return `${head}CHECK (${keepArrayCoercion(c.expression)})${c.noInherit ? ' NO INHERIT' : ''}`;
     case 'foreign_key': {
       const p = c.period && 'PERIOD';
       let s = `${head}FOREIGN KEY (${keyCols(c.columns, p)}) REFERENCES ${rel(c.refTable)} (${keyCols(c.refColumns, p)})`;
@@ -223,14 +225,14 @@ export function constraintDef(c: TableConstraint): string {
     }
     case 'exclusion': {
       const els = c.elements.map((e) => {
-        let s = e.column !== undefined ? quoteIdent(e.column) : `(${e.expression})`;
+        let s = e.column !== undefined ? quoteIdent(e.column) : `(${keepArrayCoercion(e.expression ?? '')})`;
         if (e.opclass) s += ` ${dottedName(e.opclass)}`;
         return `${s} WITH ${e.operator}`;
       });
       let s = `${head}EXCLUDE USING ${quoteIdent(c.using)} (${els.join(', ')})`;
       if (c.include?.length) s += ` INCLUDE (${cols(c.include)})`;
       s += indexParams(c.with);
-      if (c.where) s += ` WHERE (${c.where})`;
+      if (c.where) s += ` WHERE (${keepArrayCoercion(c.where)})`;
       return s + timing(c);
     }
   }
@@ -367,7 +369,7 @@ export function tableExtras(id: string, t: Table, ty: TypeNamer): string[] {
 
 /** indexElement writes one key of an index. */
 function indexElement(e: IndexElement): string {
-  let s = e.column !== undefined ? quoteIdent(e.column) : `(${e.expression})`;
+  let s = e.column !== undefined ? quoteIdent(e.column) : `(${keepArrayCoercion(e.expression ?? '')})`;
   if (e.collation) s += ` COLLATE ${dottedName(e.collation)}`;
   if (e.opclass) s += ` ${dottedName(e.opclass)}`;
   if (e.order === 'desc') s += ' DESC';
@@ -384,7 +386,7 @@ export function createIndex(on: string, ix: Index): string[] {
   if (ix.nullsNotDistinct) s += ' NULLS NOT DISTINCT';
   s += indexParams(ix.with);
   s += tablespaceSql(ix.tablespace);
-  if (ix.where) s += ` WHERE (${ix.where})`;
+  if (ix.where) s += ` WHERE (${keepArrayCoercion(ix.where)})`;
   const out = [s];
   if (ix.comment !== undefined) out.push(commentOn('INDEX', indexRef(on, ix.name), ix.comment));
   return out;
@@ -420,7 +422,7 @@ export function createTrigger(on: string, tr: Trigger): string[] {
     if (tr.referencing.newTable) s += ` NEW TABLE AS ${quoteIdent(tr.referencing.newTable)}`;
   }
   s += ` FOR EACH ${tr.forEach.toUpperCase()}`;
-  if (tr.when) s += ` WHEN (${tr.when})`;
+  if (tr.when) s += ` WHEN (${keepArrayCoercion(tr.when)})`;
   s += ` EXECUTE FUNCTION ${funcRef(tr.function)}(${(tr.args ?? []).map((a) => quoteLiteral(a)).join(', ')})`;
   const out = [s];
   if (tr.enabled && tr.enabled !== 'origin') out.push(triggerEnable(on, tr.name, tr.enabled));
@@ -452,8 +454,8 @@ export function roleSql(role: string): string {
 export function createPolicy(on: string, p: Policy): string[] {
   let s = `CREATE POLICY ${quoteIdent(p.name)} ON ${rel(on)} AS ${p.permissive ? 'PERMISSIVE' : 'RESTRICTIVE'} FOR ${p.command.toUpperCase()}`;
   s += ` TO ${(p.roles.length ? p.roles : ['public']).map(roleSql).join(', ')}`;
-  if (p.using) s += ` USING (${p.using})`;
-  if (p.withCheck) s += ` WITH CHECK (${p.withCheck})`;
+  if (p.using) s += ` USING (${keepArrayCoercion(p.using)})`;
+  if (p.withCheck) s += ` WITH CHECK (${keepArrayCoercion(p.withCheck)})`;
   const out = [s];
   if (p.comment !== undefined) out.push(commentOn('POLICY', `${quoteIdent(p.name)} ON ${rel(on)}`, p.comment));
   return out;
@@ -479,7 +481,7 @@ export function createView(id: string, v: View): string[] {
       .join(', ')})`;
   }
   if (v.materialized) s += tablespaceSql(v.tablespace);
-  s += ` AS\n${v.query.trim().replace(/;+\s*$/, '')}`;
+  s += ` AS\n${keepArrayCoercion(v.query.trim().replace(/;+\s*$/, ''))}`;
   const out = [s];
   for (const ix of Object.values(v.indexes ?? {})) out.push(...createIndex(id, ix));
   for (const tr of Object.values(v.triggers ?? {})) out.push(...createTrigger(id, tr));
@@ -582,7 +584,7 @@ export function createComposite(id: string, c: CompositeType, ty: TypeNamer): st
 
 /** addDomainCheck writes ALTER DOMAIN ... ADD CONSTRAINT for one check of domain `id`. */
 export function addDomainCheck(id: string, c: DomainCheck): string {
-  return `ALTER DOMAIN ${rel(id)} ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${c.expression})${c.notValid ? ' NOT VALID' : ''}`;
+  return `ALTER DOMAIN ${rel(id)} ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${keepArrayCoercion(c.expression)})${c.notValid ? ' NOT VALID' : ''}`;
 }
 
 /** createDomain writes CREATE DOMAIN with its checks and comment. */
