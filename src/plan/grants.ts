@@ -15,12 +15,50 @@ import {
   aclResetObjectSql,
   aclResetSql,
   defaultPrivilegeSql,
+  granteeSql,
   storageParamsSql,
 } from '../sql/grants.js';
 import { funcSignature, rel } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
 import { bare, emit, PHASE, type PlanContext } from './context.js';
 import { clusterSteps, replicaSteps } from './cluster.js';
+
+/**
+ * defaultAclReset: an object created while default privileges it shares with both sides are in effect starts with
+ * their grants, not the class default the ACL it is created with counts from. The REVOKEs that take them back
+ * (never from the entry's own role, which creates it), written right after the CREATE; none when the object declares
+ * no ACL of its own (then those defaults cannot have applied to it).
+ */
+export function defaultAclReset(
+  ctx: PlanContext,
+  target: string,
+  schema: string,
+  on: 'tables' | 'sequences',
+  grants: Grants | undefined,
+): string[] {
+  if (grants === undefined) return [];
+  const who = new Set<string>();
+  for (const [key, e] of Object.entries(ctx.to.defaultPrivileges ?? {})) {
+    if (e.on !== on || (e.schema !== undefined && e.schema !== schema)) continue;
+    const f = ctx.from.defaultPrivileges?.[key];
+    if (!f || fragmentKey(f) !== fragmentKey(e)) continue;
+    for (const g of Object.keys(e.grants)) if (g !== e.role) who.add(g);
+  }
+  return [...who].map((g) => `REVOKE ALL ON ${target} FROM ${granteeSql(g)}`);
+}
+
+/** afterCreate puts defaultAclReset's REVOKEs right after the CREATE statement that opens `sql`. */
+export function afterCreate(
+  ctx: PlanContext,
+  sql: readonly string[],
+  target: string,
+  schema: string,
+  on: 'tables' | 'sequences',
+  grants: Grants | undefined,
+): string[] {
+  const [create, ...rest] = sql;
+  return [create!, ...defaultAclReset(ctx, target, schema, on, grants), ...rest];
+}
 
 /** PHASE_GRANTS runs after every object exists (and after comments), before the late drops. */
 const PHASE_GRANTS = PHASE.comment + 0.5;

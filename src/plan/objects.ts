@@ -3,6 +3,7 @@
  * every non-table change. Enums and domains are in ./enums.ts, functions in ./routines.ts, tables and views in
  * ./build.ts.
  */
+import { afterCreate } from './grants.js';
 import type { Change } from '../model/changes.js';
 import { assertNever, type Namespace, type Schema, type Sequence } from '../model/types.js';
 import { fragmentKey } from '../diff/index.js';
@@ -356,7 +357,14 @@ function planSequence(ctx: PlanContext, c: ObjectChange<'sequence'>): void {
       phase: PHASE.sequence,
       what: `create sequence ${c.id}`,
       object: c.id,
-      sql: createSequence(c.id, c.def),
+      sql: afterCreate(
+        ctx,
+        createSequence(c.id, c.def),
+        `SEQUENCE ${rel(c.id)}`,
+        c.def.schema,
+        'sequences',
+        c.def.grants,
+      ),
       reverse: [`DROP SEQUENCE ${rel(c.id)}`],
       provides: [`rel:${bare(c.id)}`],
     });
@@ -367,7 +375,14 @@ function planSequence(ctx: PlanContext, c: ObjectChange<'sequence'>): void {
       what: `drop sequence ${c.id}`,
       object: c.id,
       sql: [`DROP SEQUENCE ${rel(c.id)}`],
-      reverse: createSequence(c.id, c.def),
+      reverse: afterCreate(
+        ctx,
+        createSequence(c.id, c.def),
+        `SEQUENCE ${rel(c.id)}`,
+        c.def.schema,
+        'sequences',
+        c.def.grants,
+      ),
     });
     ownedStep(c.id, c.def, undefined);
   } else {

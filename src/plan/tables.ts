@@ -3,6 +3,7 @@
  * can be), and every change inside an existing table; a column change a parent table makes is left to it.
  * Unchanged objects rebuilt around a change are in ./rebuilds.ts.
  */
+import { defaultAclReset } from './grants.js';
 import type { Change, TablePartChange } from '../model/changes.js';
 import type { ForeignKey, Schema, Table } from '../model/types.js';
 import { attrDiff, fragmentKey } from '../diff/index.js';
@@ -288,6 +289,7 @@ function tableRequires(t: Table): string[] {
 function tableSql(ctx: PlanContext, id: string, t: Table, fks: readonly ForeignKey[], side: Schema): string[] {
   return [
     createTable(id, t, ctx.ty, fks, t.partitionOf ? side.tables[t.partitionOf.parent] : undefined),
+    ...defaultAclReset(ctx, `TABLE ${rel(id)}`, t.schema, 'tables', t.grants),
     ...tableExtras(id, t, ctx.ty),
     ...fks.flatMap((fk) => constraintComment(id, fk)),
   ];

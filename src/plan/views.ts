@@ -2,6 +2,7 @@
  * View steps: views dropped, created, and rebuilt (dropped and re-created) when they read a table, view, type or
  * function that changes under them; comments of views that stay; indexes and triggers of views that are not rebuilt.
  */
+import { afterCreate } from './grants.js';
 import type { Change, TablePartChange } from '../model/changes.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { createView, dropView, rel, viewKind, commentOn, viewColumnDefault } from '../sql/ddl.js';
@@ -34,7 +35,7 @@ export function planViews(ctx: PlanContext, all: readonly Change[], touchedTable
       what: `drop ${viewKind(v).toLowerCase()} ${id}`,
       object: id,
       sql: [dropView(id, v)],
-      reverse: createView(id, v),
+      reverse: afterCreate(ctx, createView(id, v), `TABLE ${rel(id)}`, v.schema, 'tables', v.grants),
       provides: [`vdrop:${id}`],
       requires: dependents.map((o) => `vdrop:${o}`),
       destructive: !!v.materialized && !to.views[id],
@@ -46,7 +47,7 @@ export function planViews(ctx: PlanContext, all: readonly Change[], touchedTable
       phase: PHASE.createView,
       what: `create ${viewKind(v).toLowerCase()} ${id}`,
       object: id,
-      sql: createView(id, v),
+      sql: afterCreate(ctx, createView(id, v), `TABLE ${rel(id)}`, v.schema, 'tables', v.grants),
       reverse: [dropView(id, v)],
       provides: [`rel:${bare(id)}`],
       requires: [...textKeys(v.query), ...defaultKeys(v), `vdrop:${id}`],
