@@ -85,3 +85,47 @@ function lineStarts(s: string): number[] {
 function blank(s: string, from: number, to: number): string {
   return s.slice(0, from) + s.slice(from, to).replace(/[^\n]/g, ' ') + s.slice(to);
 }
+
+/** ROLE is one role name as written: a quoted identifier or a plain word. */
+const ROLE = String.raw`"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*`;
+/** ROLE_LIST is a comma-separated list of roles (GROUP may precede each, as old dumps write it). */
+const ROLE_LIST = String.raw`(?:GROUP\s+)?(?:${ROLE})(?:\s*,\s*(?:GROUP\s+)?(?:${ROLE}))*`;
+/** ROLE_CLAUSES find the role lists a statement names, by the statement kind that can name them. */
+const ROLE_CLAUSES: readonly (readonly [RegExp, RegExp])[] = [
+  [/^(GRANT|REVOKE)\b/i, new RegExp(String.raw`\b(?:TO|FROM|GRANTED\s+BY)\s+(${ROLE_LIST})`, 'gi')],
+  [
+    /^ALTER\s+DEFAULT\s+PRIVILEGES\b/i,
+    new RegExp(String.raw`\b(?:FOR\s+(?:ROLE|USER)|TO|FROM)\s+(${ROLE_LIST})`, 'gi'),
+  ],
+  [/^ALTER\b/i, new RegExp(String.raw`\bOWNER\s+TO\s+(${ROLE})\s*$`, 'gi')],
+  [/^CREATE\s+SCHEMA\b/i, new RegExp(String.raw`\bAUTHORIZATION\s+(${ROLE})`, 'gi')],
+  [/^(CREATE|ALTER)\s+POLICY\b/i, new RegExp(String.raw`\bTO\s+(${ROLE_LIST})`, 'gi')],
+  [/^CREATE\s+USER\s+MAPPING\b/i, new RegExp(String.raw`\bFOR\s+(${ROLE})`, 'gi')],
+];
+/** NOT_ROLES are the words a role position takes that name no role to create. */
+const NOT_ROLES = new Set(['public', 'current_user', 'session_user', 'current_role', 'user', 'group']);
+
+/**
+ * rolesNamed lists the roles a DDL script grants to, revokes from, hands objects to (OWNER TO, AUTHORIZATION) or
+ * names in policies and user mappings, as PostgreSQL spells them (plain words folded to lower case), so a load can
+ * create them all before it runs instead of failing once per missing role. Reserved names (PUBLIC, CURRENT_USER,
+ * pg_*) are left out.
+ */
+export function rolesNamed(text: string): string[] {
+  const out = new Set<string>();
+  const token = new RegExp(String.raw`(?:GROUP\s+)?(${ROLE})`, 'gi');
+  for (const st of splitStatements(text)) {
+    // a policy's expressions come after its roles
+    const sql = st.sql.replace(/;\s*$/, '').replace(/\s(USING|WITH\s+CHECK)\s*\([\s\S]*$/i, '');
+    const clause = ROLE_CLAUSES.find(([kind]) => kind.test(sql))?.[1];
+    if (!clause) continue;
+    for (const m of sql.matchAll(clause))
+      for (const t of m[1]!.matchAll(token)) {
+        const word = t[1]!;
+        const name = word.startsWith('"') ? word.slice(1, -1).replace(/""/g, '"') : word.toLowerCase();
+        if (!word.startsWith('"') && NOT_ROLES.has(name)) continue;
+        if (!name.startsWith('pg_')) out.add(name);
+      }
+  }
+  return [...out];
+}

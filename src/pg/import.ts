@@ -12,7 +12,7 @@ import { introspect, type IntrospectResult, type OwnerMode } from './introspect/
 import { extensionsInSql, freshPglite } from './pglite.js';
 import { connectUrl } from './server.js';
 import { quoteIdent } from '../sql/quote.js';
-import { prepareDumpScript, skippedNote } from './dump.js';
+import { prepareDumpScript, rolesNamed, skippedNote } from './dump.js';
 
 /** ImportOptions: which owners to write (default none: the project does not manage owners; see OwnerMode). */
 export interface ImportOptions {
@@ -24,17 +24,20 @@ export type SqlImport = IntrospectResult & { readonly skipped?: string };
 
 /**
  * importSql loads a DDL script into a fresh PGlite and reads it back; a script PostgreSQL rejects is bad input (exit 2).
- * Roles are cluster objects a DDL file (a pg_dump, say) assumes exist: a missing role is created and the load retried.
+ * Roles are cluster objects a DDL file (a pg_dump, say) assumes exist: those its GRANT, REVOKE, OWNER TO,
+ * AUTHORIZATION and policy clauses name are created before the load (dump.ts rolesNamed), and one the scan missed is
+ * created when PostgreSQL reports it missing and the load retried.
  */
 export async function importSql(text: string, file = 'the SQL file', opts: ImportOptions = {}): Promise<SqlImport> {
   const prep = prepareDumpScript(text);
   const sql = prep.sql;
   const skipped = skippedNote(prep);
-  const roles: string[] = [];
+  const roles: string[] = rolesNamed(sql);
   for (let attempt = 0; ; attempt++) {
     const db = await freshPglite({ extensions: extensionsInSql(sql) });
     try {
-      for (const r of roles) await db.exec(`CREATE ROLE ${quoteIdent(r)}`);
+      const have = new Set((await db.query<{ r: string }>('SELECT rolname AS r FROM pg_roles')).map((x) => x.r));
+      for (const r of roles) if (!have.has(r)) await db.exec(`CREATE ROLE ${quoteIdent(r)}`);
       if (prep.lazyBodies) await db.exec('SET check_function_bodies = off');
       try {
         await db.exec(sql);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareDumpScript } from '../../src/pg/dump.js';
+import { prepareDumpScript, rolesNamed } from '../../src/pg/dump.js';
 import { importSql } from '../../src/pg/import.js';
 
 /** DUMP is what pg_dump --schema-only 15.14+ prints (trimmed), with a routine that reads a later table. */
@@ -66,5 +66,28 @@ describe('pg_dump output', () => {
     );
     expect(err.code).toBe('sql-failed');
     expect(err.hint).toMatch(/--schema-only/);
+  });
+
+  it('lists the roles a dump names, as PostgreSQL folds them', () => {
+    const sql = `CREATE SCHEMA acct AUTHORIZATION Ledger_Admin;
+ALTER TABLE acct.t OWNER TO "Owner, Inc";
+GRANT SELECT,INSERT ON TABLE acct.t TO clerk, GROUP "Auditors" WITH GRANT OPTION;
+REVOKE ALL ON FUNCTION acct.f("to" integer) FROM PUBLIC;
+GRANT USAGE ON SCHEMA acct TO CURRENT_USER GRANTED BY boss;
+ALTER DEFAULT PRIVILEGES FOR ROLE etl IN SCHEMA acct GRANT SELECT ON TABLES TO reader;
+CREATE POLICY own ON acct.t TO teller, pg_monitor USING (note <> 'paid to someone');
+CREATE USER MAPPING FOR mapper SERVER s;
+COMMENT ON TABLE acct.t IS 'granted to nobody';`;
+    expect(rolesNamed(sql).sort()).toEqual(
+      ['Auditors', 'Owner, Inc', 'boss', 'clerk', 'etl', 'ledger_admin', 'mapper', 'reader', 'teller'].sort(),
+    );
+  });
+
+  it('creates every role a dump names before one load, however many there are', async () => {
+    // a production dump (LedgerSMB's has 95) grants to more roles than a retry per missing role would allow
+    const roles = Array.from({ length: 60 }, (_, i) => `lsmb_role_${i}`);
+    const sql = `CREATE TABLE public.t (id integer);\n${roles.map((r) => `GRANT SELECT ON TABLE public.t TO ${r};`).join('\n')}`;
+    const r = await importSql(sql, 'grants.sql');
+    expect(Object.keys(r.schema.tables.t!.grants ?? {}).sort()).toEqual([...roles].sort());
   });
 });
