@@ -444,15 +444,19 @@ export async function proverReport(): Promise<ProverReport> {
   return { enabled: proverEnabled(), dir: runtimeDir(), ...(key ? { key } : {}), provers };
 }
 
-/** stopProvers asks every prover of this user to exit and waits (up to 5 s each) until it has; returns their pids. */
-export async function stopProvers(): Promise<number[]> {
+/**
+ * stopProvers asks every prover of this user (those `which` picks, given their status) to exit and waits (up to
+ * 5 s each) until it has; returns their pids.
+ */
+export async function stopProvers(which: (s: ProverStatus) => boolean = () => true): Promise<number[]> {
   const sockets = proverSockets();
   const status = await Promise.all(sockets.map((s) => askProver(s, { status: true })));
   const stopped: number[] = [];
   await Promise.all(
     sockets.map(async (s, i) => {
-      const pid = (status[i]?.['status'] as ProverStatus | undefined)?.pid;
-      if (!(await askProver(s, { stop: true }))?.['stopping'] || !pid) return;
+      const st = status[i]?.['status'] as ProverStatus | undefined;
+      const pid = st?.pid;
+      if (!st || !pid || !which(st) || !(await askProver(s, { stop: true }))?.['stopping']) return;
       for (const until = Date.now() + 5000; Date.now() < until && alive(pid);)
         await new Promise((r) => setTimeout(r, 20));
       stopped.push(pid);

@@ -16,9 +16,12 @@
  */
 import { chmodSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PGLITE_WASM, builtWorker, myStamp, shareWasm, sharedWasm } from '../proc.js';
 import { codeIdentity } from './identity.js';
+import { stopProvers } from './prover.js';
 import type { VerifyRequest, WorkerReply } from './offload.js';
 import {
   frame,
@@ -56,6 +59,8 @@ let idleTimer: NodeJS.Timeout | undefined;
 let beat: NodeJS.Timeout | undefined;
 
 const paths = proverPaths(codeIdentity());
+/** dist: this build's directory (dist/). */
+const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const workerFile = builtWorker(import.meta.url, './worker.js');
 if (!paths || !workerFile || !safeDir(paths.dir)) process.exit(1);
 server = await listen(paths);
@@ -67,6 +72,8 @@ process.on('SIGINT', () => shutdown(0));
 chmodSync(paths.socket, 0o600);
 writeFileSync(paths.lock, myStamp(), { mode: 0o600 }); // the lock is this process's now (the starting command wrote its own)
 armIdle();
+// a prover of this installation's previous build only waits for its idle timeout: it is stopped now
+void stopProvers((s) => s.dist === dist && s.build !== codeIdentity() && s.pid !== process.pid).catch(() => undefined);
 void afterParent().then(() => ensureWorker());
 
 /** listen opens the socket; undefined when a live prover already holds it (a dead one's file is removed first). */
@@ -219,6 +226,8 @@ function status(): ProverStatus {
     pid: process.pid,
     key: paths!.key,
     socket: paths!.socket,
+    dist,
+    build: codeIdentity(),
     started: startedAt.toISOString(),
     commands: sessions,
     busy: Boolean(session || resetting),

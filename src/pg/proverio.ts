@@ -168,6 +168,9 @@ export interface ProverStatus {
   /** key: the build and environment it serves (ProverPaths.key). */
   readonly key: string;
   readonly socket: string;
+  /** dist: the directory of the schemaver build it runs; build: that build's identity (identity.ts). */
+  readonly dist: string;
+  readonly build: string;
   readonly started: string;
   /** commands: how many commands it has served. */
   readonly commands: number;

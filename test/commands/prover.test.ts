@@ -21,6 +21,7 @@ const { proverReport } = (await import(
   new URL('../../dist/pg/prover.js', import.meta.url).href
 )) as typeof import('../../src/pg/prover.js');
 const PROVERD = fileURLToPath(new URL('../../dist/pg/proverd.js', import.meta.url));
+const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 
 const dirs: string[] = [];
 const projects: Project[] = [];
@@ -241,6 +242,39 @@ describe('the warm prover', () => {
       expect((await status(own.env)).provers).toEqual([]);
     } finally {
       await fake.close();
+    }
+  });
+
+  it("stops the prover of its installation's previous build when it starts", async () => {
+    const own = runtime();
+    const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' }); // the old prover's process
+    const asked: string[] = [];
+    const old = net.createServer((sock) => {
+      const reader = new FrameReader();
+      sock.on('error', () => undefined);
+      sock.on('data', (chunk: Buffer) => {
+        for (const m of reader.push(chunk) as Record<string, unknown>[]) {
+          asked.push(Object.keys(m)[0]!);
+          if (m['status']) {
+            const status = { pid: sleeper.pid, key: 'f'.repeat(24), dist: DIST, build: 'an older build' };
+            sock.end(frame({ status }));
+          } else if (m['stop']) {
+            sleeper.kill();
+            sock.end(frame({ stopping: true }));
+          }
+        }
+      });
+    });
+    await new Promise<void>((r) => old.listen(join(own.dir, `${'f'.repeat(24)}.sock`), () => r()));
+    try {
+      const child = startProver(own.env);
+      expect(await current(own.env)).toBeTruthy();
+      expect(await until(() => asked.includes('stop'))).toBe(true);
+      expect(await until(() => !alive(sleeper.pid!))).toBe(true);
+      child.kill();
+    } finally {
+      sleeper.kill();
+      await new Promise<void>((r) => old.close(() => r()));
     }
   });
 
