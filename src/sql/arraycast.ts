@@ -7,8 +7,8 @@
  * does nothing to the elements, the outer one coerces the array).
  */
 
-/** A literal cast to a plain type name: `'x'::character varying`, `'1'::bigint` (no second cast, no subscript). */
-const CAST_LITERAL = /^'(?:[^']|'')*'::([a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)$/i;
+/** A literal (or NULL) cast to a plain type name: `'x'::character varying`, `NULL::bigint` (no second cast). */
+const CAST_LITERAL = /^(?:'(?:[^']|'')*'|NULL)::([a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)$/i;
 /** What follows the array: an optional closing parenthesis, then a cast to an array type. */
 const ARRAY_CAST = /^(\)?)::([a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)\[\]/i;
 
