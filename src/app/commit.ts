@@ -216,6 +216,7 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
         ...(verifier
           ? {
               helper: (s) => verifier.readback(s),
+              reread: () => verifier.reread(),
               // sized by schema/'s bytes before the parse (~0.6 s for 1000 tables): a big schema's spare is restored
               // with the big lock table meanwhile, and the normalisation's first build on the worker takes it
               read: (files) =>

@@ -69,6 +69,8 @@ export function isWorking(rev: string | undefined): boolean {
 export interface EarlyLoad {
   readonly early: true;
   readonly helper?: (schema: Schema) => Promise<Schema>;
+  /** reread: `helper`'s last build built again as it read back (NormalizeOptions.reread). */
+  readonly reread?: () => Promise<Schema>;
   /** resume: the normalisation's later rounds wait for it (NormalizeOptions.resume). */
   readonly resume?: Promise<unknown>;
   /** read: told schema/'s files as soon as they are read, before they are parsed (commit sizes the spare by them). */
@@ -136,7 +138,7 @@ export async function loadWorking(root: string, opts: Partial<EarlyLoad> = {}): 
 async function normalizedEarly(
   root: string,
   declared: Schema,
-  { helper, resume }: Partial<EarlyLoad>,
+  { helper, reread, resume }: Partial<EarlyLoad>,
   gate?: Promise<unknown>,
 ): Promise<EarlyNormal> {
   const { normalizeEarly } = await readSchemaModules();
@@ -144,6 +146,7 @@ async function normalizedEarly(
   return normalizeEarly(declared, {
     ...(dir ? { cacheDir: dir } : {}),
     ...(helper ? { helper } : {}),
+    ...(reread ? { reread } : {}),
     ...(resume ? { resume } : {}),
     ...(gate ? { gate } : {}),
   });

@@ -74,11 +74,21 @@ export async function ensureTablespaces(db: Driver, ...schemas: readonly Schema[
 /** ensureRoles creates the roles policies name in a scratch database (already existing roles are fine), and the tablespaces it names. */
 export async function ensureRoles(db: Driver, ...schemas: readonly Schema[]): Promise<void> {
   await ensureTablespaces(db, ...schemas);
-  for (const r of rolesOf(...schemas)) {
-    await db
-      .exec(`DO $sv$ BEGIN CREATE ROLE ${quoteIdent(r)}; EXCEPTION WHEN duplicate_object THEN NULL; END $sv$`)
-      .catch(() => {});
-  }
+  for (const r of rolesOf(...schemas)) await db.exec(createRole(r, 'duplicate_object')).catch(() => {});
+}
+
+/**
+ * ensureRolesInTransaction is ensureRoles inside the caller's open transaction, for a schema that names no
+ * tablespace (CREATE TABLESPACE refuses transaction blocks): a role that cannot be created is skipped in a
+ * subtransaction, as ensureRoles skips it, instead of aborting the transaction.
+ */
+export async function ensureRolesInTransaction(db: Driver, schema: Schema): Promise<void> {
+  for (const r of rolesOf(schema)) await db.exec(createRole(r, 'OTHERS'));
+}
+
+/** createRole is the statement creating role `r`, doing nothing on the errors `skip` names. */
+function createRole(r: string, skip: 'duplicate_object' | 'OTHERS'): string {
+  return `DO $sv$ BEGIN CREATE ROLE ${quoteIdent(r)}; EXCEPTION WHEN ${skip} THEN NULL; END $sv$`;
 }
 
 /** extensionNames lists the extensions the schemas need loaded into PGlite. */
@@ -114,14 +124,17 @@ export function buildFailure(what: string, err: unknown, script?: string): Schem
   });
 }
 
-/** buildInto runs the creation script of `schema` on `db`, a scratch database that should be empty (see execBatched: batches commit). */
+/**
+ * buildInto runs the creation script of `schema` on `db`, a scratch database that should be empty (see execBatched:
+ * batches commit); `script`: that script when the caller rendered it already.
+ */
 export async function buildInto(
   db: Driver,
   schema: Schema,
   what = 'the schema',
   batch: BatchOptions = {},
+  script: string = creationScript(schema),
 ): Promise<void> {
-  const script = creationScript(schema);
   if (!script.trim()) return;
   try {
     await execBatched(db, script, batch);

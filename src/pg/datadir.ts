@@ -6,7 +6,8 @@
  * start copies it once and makes each file a node of its directory, holding its slice of the copy: the same files,
  * bytes, modes and times that `loadDataDir` writes (PGlite then finds the cluster and starts it, as after its own
  * load). A tarball holding anything else than plain files and directories with short names is left to PGlite.
- * Also here: the ustar helpers pglite.ts editTar rewrites entries with.
+ * Also here: the ustar helpers and the tarball edits (editTar; the template databases and the WAL a restore does not
+ * read left out) pglite.ts makes its images with.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -237,4 +238,84 @@ export function padded(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(Math.ceil(data.length / 512) * 512);
   out.set(data);
   return out;
+}
+
+/**
+ * editTar rewrites a data-directory tarball entry by entry: `edit` gets each regular file's path (no leading `./` or
+ * `/`) and data, and returns the data to keep (the same or a prefix of it) or null to leave the entry out. Entries
+ * are 512-byte ustar headers followed by their data, padded to 512; pax / GNU long-name headers go with their entry.
+ */
+export function editTar(tar: Uint8Array, edit: (rel: string, data: Uint8Array) => Uint8Array | null): Uint8Array {
+  const out: Uint8Array[] = [];
+  const text = (at: number, len: number) => {
+    const b = tar.subarray(at, at + len);
+    const end = b.indexOf(0);
+    return new TextDecoder().decode(end < 0 ? b : b.subarray(0, end));
+  };
+  let pos = 0;
+  let pending: Uint8Array[] = []; // pax / GNU long-name headers that belong to the next entry
+  while (pos + 512 <= tar.length) {
+    const header = tar.subarray(pos, pos + 512);
+    if (header.every((x) => x === 0)) break;
+    const size = parseInt(text(pos + 124, 12).trim() || '0', 8);
+    const type = String.fromCharCode(header[156]!);
+    const span = 512 + Math.ceil(size / 512) * 512;
+    const entry = tar.subarray(pos, pos + span);
+    pos += span;
+    if (type === 'x' || type === 'L' || type === 'g') {
+      pending.push(entry);
+      continue;
+    }
+    const prefix = text(pos - span + 345, 155);
+    const name = (prefix ? `${prefix}/` : '') + text(pos - span, 100);
+    const rel = name.replace(/^\.?\/+/, '');
+    const data = entry.subarray(512, 512 + size);
+    const kept = type === '0' || type === '\0' ? edit(rel, data) : data;
+    if (kept === data) out.push(...pending, entry);
+    else if (kept) out.push(...pending, withSize(header, kept.length), padded(kept));
+    pending = [];
+  }
+  out.push(new Uint8Array(1024));
+  const total = out.reduce((n, b) => n + b.length, 0);
+  const result = new Uint8Array(total);
+  let at = 0;
+  for (const b of out) {
+    result.set(b, at);
+    at += b.length;
+  }
+  return result;
+}
+
+/**
+ * withoutTemplates removes the template databases (template1 = base/1, template0 = base/4; fixed oids since
+ * PostgreSQL 15) from a data-directory tarball. An ephemeral database never runs CREATE DATABASE, and the
+ * smaller image restores faster.
+ */
+export function withoutTemplates(tar: Uint8Array): Uint8Array {
+  return editTar(tar, (rel, data) => (/^base\/(1|4)(\/|$)/.test(rel) ? null : data));
+}
+
+/** WAL_PAGE is PostgreSQL's WAL page size (XLOG_BLCKSZ). */
+const WAL_PAGE = 8192;
+
+/**
+ * compactWal keeps only the WAL a restored copy reads: the segment `segment` that holds the last checkpoint's redo
+ * point and checkpoint record (compactDump switches to a new segment before that checkpoint, so it is the only
+ * one), without its trailing pages of zeros. PostgreSQL reads a page of zeros and a page past the end of the file
+ * alike, as the end of the WAL; and each segment is 16 MB that every restore otherwise copies three times (tar,
+ * untar, the in-memory file system). Unchanged when the tarball has no such segment.
+ */
+export function compactWal(tar: Uint8Array, segment: string): Uint8Array {
+  if (!/^[0-9A-F]{24}$/.test(segment)) return tar;
+  let found = false;
+  const out = editTar(tar, (rel, data) => {
+    const m = /^pg_wal\/([0-9A-F]{24})$/.exec(rel);
+    if (!m) return data;
+    if (m[1] !== segment) return null;
+    found = true;
+    let end = data.length;
+    while (end > 0 && data[end - 1] === 0) end--;
+    return data.subarray(0, Math.ceil(end / WAL_PAGE) * WAL_PAGE);
+  });
+  return found ? out : tar;
 }

@@ -29,8 +29,11 @@ import {
   type CachedNormalization,
   type SlotValues,
 } from './normcache.js';
-import { sharedBuild } from './normshare.js';
+import { sharedBuild, type SharedBuild } from './normshare.js';
 import { pgliteVersionString } from './pglite.js';
+import { buildForProof } from './normbuild.js';
+
+export { buildForProof } from './normbuild.js';
 
 export { NORMALIZED_DIR } from './normcache.js';
 
@@ -181,6 +184,13 @@ export interface NormalizeOptions {
    * first whole build is then split in two halves by object (normcache.ts partial builds), one on each thread.
    */
   readonly helper?: (schema: Schema) => Promise<Schema>;
+  /**
+   * reread: builds the schema `helper` built last once more, with each expression as that build read it back
+   * (respelledBuild), and reads it back, on the helper's thread (offload.ts Verifier.reread). A first round shared
+   * between objects (normshare.ts) asks it at once, so the helper's thread, idle until the proof, answers the second
+   * round (most hand-written checks are respelled) while this one plans.
+   */
+  readonly reread?: () => Promise<Schema>;
   /**
    * gate: settles when the declared model is known valid (the caller validates it meanwhile): nothing is kept (in the
    * cache directory or this process) before it resolves, and the normalisation fails with it when it rejects.
@@ -381,7 +391,7 @@ async function normalizeByObject(
     // than the split's half (the first round) or the narrowed build (a later one)
     const share =
       opts.helper && !opts.whole && byObject.size >= SPLIT_MIN_OBJECTS
-        ? sharer(schema, byObject, plan, identity, opts.helper, opts.build ?? buildForProof)
+        ? sharer(schema, byObject, plan, identity, opts.helper, opts.build ?? buildForProof, opts.reread)
         : undefined;
     const early = opts.early ? { hear: opts.early, ...(opts.resume ? { resume: opts.resume } : {}) } : undefined;
     const r = await normalizeNow(schema, slots, opts.build, narrow, early, halves, share);
@@ -426,7 +436,10 @@ type Share = (cur: Schema, respelled?: ReadonlySet<string>) => Promise<Map<strin
 /**
  * sharer is the Share of `schema` (its slots `byObject`, its `plan`): the first round builds on the helper's thread
  * (idle until the proof, its PGlite started: this thread meanwhile validates and keys the model), a later one with
- * `build` (the helper's thread proves by then).
+ * `build` (the helper's thread proves by then). With `reread`, the second round is the first round's shared build
+ * built again with the texts it read back (respelledBuild), asked of the helper together with the first: the same
+ * instances (each distinct spelling problem once, in the same bins) now carry the first round's answers, so each
+ * slot of `cur` reads back, through the first round's `via`, as its own text built again.
  */
 function sharer(
   schema: Schema,
@@ -435,25 +448,96 @@ function sharer(
   identity: string,
   helper: (schema: Schema) => Promise<Schema>,
   later: (schema: Schema) => Promise<Schema>,
+  reread?: () => Promise<Schema>,
 ): Share {
-  return (cur, respelled) => {
+  let again: { readonly sb: SharedBuild; readonly back: Promise<Schema | undefined> } | undefined;
+  const share: Share = (cur, respelled) => {
     const by = cur === schema ? byObject : slotsByObject(cur);
     const owners = respelled ? ownersOf(by, respelled) : new Set(by.keys());
     const p = cur === schema ? plan : objectPlan(cur, by, identity);
     const sb = sharedBuild(cur, by, p, owners, respelled ? owners.size : owners.size / 2);
     if (!sb) return undefined;
-    return (respelled ? later : helper)(sb.schema).then(
-      (back) => {
-        const got = expressionSlots(back);
-        const read = new Map<string, unknown>();
-        for (const o of sb.direct)
-          for (const slot of by.get(o)!.keys()) if (got.has(slot)) read.set(slot, got.get(slot));
-        for (const [slot, from] of sb.via) if (got.has(from)) read.set(slot, got.get(from));
-        return read;
-      },
+    const read = (respelled ? later : helper)(sb.schema).then(
+      (back) => slotsFrom(back, sb, by),
       () => undefined, // the usual build decides
     );
+    // asked at once, it is the helper's next request (a first round that failed leaves it nothing to rebuild)
+    if (!respelled && reread) again = { sb, back: reread().catch(() => undefined) };
+    return read;
   };
+  return (cur, respelled) => {
+    const second = again;
+    again = undefined; // the first round's rebuild answers the second round only
+    if (!respelled || !second) return share(cur, respelled);
+    const owners = ownersOf(byObject, respelled); // `cur` keeps the slots (and objects) of `schema`
+    // a rebuild that failed leaves the second round to the usual shared build
+    return second.back.then((back) => (back ? slotsFrom(back, second.sb, byObject, owners) : share(cur, respelled)));
+  };
+}
+
+/**
+ * slotsFrom reads the slots of the objects of `by` (only those of `owners`, when given) from `back`, the read-back of
+ * the shared build `sb`: an object built as itself under its own slots, a shared one under its instance's (`via`).
+ */
+function slotsFrom(
+  back: Schema,
+  sb: SharedBuild,
+  by: ReadonlyMap<string, ReadonlyMap<string, unknown>>,
+  owners?: ReadonlySet<string>,
+): Map<string, unknown> {
+  const got = expressionSlots(back);
+  const read = new Map<string, unknown>();
+  for (const o of sb.direct) {
+    if (owners && !owners.has(o)) continue;
+    for (const slot of by.get(o)!.keys()) if (got.has(slot)) read.set(slot, got.get(slot));
+  }
+  const wanted = owners ? new Set([...owners].flatMap((o) => [...(by.get(o)?.keys() ?? [])])) : undefined;
+  for (const [slot, from] of sb.via) if ((!wanted || wanted.has(slot)) && got.has(from)) read.set(slot, got.get(from));
+  return read;
+}
+
+/**
+ * rebuildLast answers a helper's `reread` (offload.ts): `last` (a schema the helper built and what it read back) built
+ * again with the texts it read back, read back; `last.back` itself when it respelled nothing.
+ */
+export async function rebuildLast(
+  last: { readonly schema: Schema; readonly back: Schema } | undefined,
+  opts: { readonly recycle?: boolean } = {},
+): Promise<Schema> {
+  if (!last) throw new Error('nothing was built to build again');
+  const again = respelledBuild(last.schema, last.back);
+  return again ? buildForProof(again, opts) : last.back;
+}
+
+/**
+ * respelledBuild is `built` (a schema a build read back as `back`) with each expression as `back` spells it, or
+ * undefined when `back` spells every one as `built` does (building it again would only read back `back`). Only what
+ * PostgreSQL respelled needs building again: the checks, indexes and column defaults of tables it spelled as written
+ * are left out (the objects and columns stay: what a respelled text names is there as before). A build of it that
+ * fails (a left-out index a table option names) is no answer: the caller's usual round decides.
+ */
+export function respelledBuild(built: Schema, back: Schema): Schema | undefined {
+  const got = expressionSlots(back);
+  const out = mapExpressions(built, (slot, v) => {
+    const pg = got.get(slot);
+    return pg !== undefined && !same(pg, v) ? pg : v;
+  });
+  if (out === built) return undefined;
+  const tables: Record<string, Table> = {};
+  for (const [id, t] of Object.entries(out.tables)) tables[id] = respelledParts(t, built.tables[id]!);
+  return { ...out, tables };
+}
+
+/** respelledParts is table `t` (`was` with some texts respelled) without the checks, indexes and defaults `was` had as they are. */
+function respelledParts(t: Table, was: Table): Table {
+  const changed = <T>(now: Readonly<Record<string, T>> | undefined, before: Readonly<Record<string, T>> | undefined) =>
+    Object.fromEntries(Object.entries(now ?? {}).filter(([k, v]) => v !== before?.[k]));
+  const columns = t.columns.map((c, i) => {
+    if (c !== was.columns[i] || c.default === undefined) return c;
+    const { default: _kept, ...rest } = c;
+    return rest as typeof c;
+  });
+  return { ...t, columns, checks: changed(t.checks, was.checks), indexes: changed(t.indexes, was.indexes) };
 }
 
 /** SPLIT_MIN_OBJECTS: a first build of fewer objects with expressions is not split between threads (not worth a message). */
@@ -493,23 +577,6 @@ function splitFirst(
     }
     return read;
   };
-}
-
-/** buildForProof builds `schema` in a fresh PGlite and reads it back as proofs do (verify.ts: no unmanaged objects). */
-export async function buildForProof(schema: Schema): Promise<Schema> {
-  const [{ freshPglite }, { buildInto, ensureRoles, extensionNames }, { introspect }] = await Promise.all([
-    import('./pglite.js'),
-    import('./build.js'),
-    import('./introspect/index.js'),
-  ]);
-  const db = await freshPglite({ extensions: extensionNames(schema) });
-  try {
-    await ensureRoles(db, schema);
-    await buildInto(db, schema);
-    return (await introspect(db, { unsupported: false })).schema;
-  } finally {
-    await db.close();
-  }
 }
 
 /**

@@ -45,6 +45,8 @@ export interface VerifyRequest {
   readonly target?: { readonly schema: string; readonly hash: string; readonly cacheDir: string };
   /** readback: build this schema (JSON) from nothing and read it back (normalize.ts NormalizeOptions.helper); answers in `target`. */
   readonly readback?: string;
+  /** reread: build the last `readback` request's schema again as it read back (NormalizeOptions.reread); answers in `target`. */
+  readonly reread?: boolean;
   /** deliver: the target read-back (JSON) or error a waiting proof `id` asked for (VerifyOptions.target). */
   readonly deliver?: { readonly schema?: string; readonly error?: WorkerReply['error'] };
   /** flush: answer once the images being written in the background are written and background work is idle (close asks it last). */
@@ -109,6 +111,12 @@ export interface Verifier {
   target(schema: Schema, hash: string, cacheDir: string): Promise<Schema>;
   /** readback builds `schema` from nothing and reads it back as normalisation does (normalize.ts buildForProof), keeping nothing. */
   readback(schema: Schema): Promise<Schema>;
+  /**
+   * reread builds the schema the last readback built once more, with each expression as it read back
+   * (normalize.ts respelledBuild), and reads it back, after that readback (asked at once, it is the next request);
+   * fails when that readback failed or was reread already.
+   */
+  reread(): Promise<Schema>;
   /**
    * close ends the verifier: a worker settles its background work, writes its images and ends by itself
    * ('ended'), or is terminated when it cannot ('terminated'); the in-thread verifier flushes its images.
@@ -175,6 +183,8 @@ export function startVerifier(opts: VerifierOptions = {}): Verifier {
 }
 
 function inThread(): Verifier {
+  // the last readback (once it is read back), for reread(), which a worker answers after it as well
+  let last: Promise<{ readonly schema: Schema; readonly back: Schema } | undefined> | undefined;
   void import('./pglite.js').then(
     (m) => m.prewarmPglite(),
     () => undefined,
@@ -192,9 +202,16 @@ function inThread(): Verifier {
       const { buildTarget } = await loadVerifier();
       return buildTarget(schema, hash, cacheDir);
     },
-    async readback(schema) {
-      const { buildForProof } = await import('./normalize.js');
-      return buildForProof(schema);
+    readback(schema) {
+      const back = import('./normalize.js').then(({ buildForProof }) => buildForProof(schema));
+      last = back.then((b) => ({ schema, back: b })).catch(() => undefined);
+      return back;
+    },
+    async reread() {
+      const { rebuildLast } = await import('./normalize.js');
+      const l = last;
+      last = undefined;
+      return rebuildLast(await l);
     },
     async close() {
       const { flushImages } = await loadVerifier();
@@ -252,7 +269,7 @@ function inWorker(worker: Worker): Verifier {
       worker.postMessage({ id, ...(req.flush ? {} : { codeId: codeIdentity() }), ...req } satisfies VerifyRequest);
     });
   };
-  /** built asks for a schema built and read back (`target`, `readback`), answered as JSON. */
+  /** built asks for a schema built and read back (`target`, `readback`, `reread`), answered as JSON. */
   const built = async (req: Omit<VerifyRequest, 'id'>) => JSON.parse((await ask(req)).target!) as Schema;
   return {
     inWorker: true,
@@ -276,15 +293,12 @@ function inWorker(worker: Worker): Verifier {
       return answer;
     },
     prepare(cacheDir, hash, objects) {
-      if (!failure)
-        worker.postMessage({
-          id: -1,
-          codeId: codeIdentity(),
-          prepare: { cacheDir, hash, objects },
-        } satisfies VerifyRequest);
+      const req = { id: -1, codeId: codeIdentity(), prepare: { cacheDir, hash, objects } } satisfies VerifyRequest;
+      if (!failure) worker.postMessage(req);
     },
     target: (schema, hash, cacheDir) => built({ target: { schema: JSON.stringify(schema), hash, cacheDir } }),
     readback: (schema) => built({ readback: JSON.stringify(schema) }),
+    reread: () => built({ reread: true }),
     async close() {
       const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       const idle = !failure && (await ask({ flush: true }).then((r) => !r.busy, () => false)); // prettier-ignore

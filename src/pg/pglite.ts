@@ -15,7 +15,9 @@ import { SchemaverError, envFailure } from '../errors.js';
 import { PGLITE_WASM, baselineWasmOnly, sharedWasm, shareWasm } from '../proc.js';
 import { pinSettings } from './settings.js';
 import { type Driver, batchResults, batchScript } from './driver.js';
-import { dataDirOptions, fsBundle, padded, withSize } from './datadir.js';
+import { compactWal, dataDirOptions, fsBundle, withoutTemplates } from './datadir.js';
+
+export { compactWal, editTar, withoutTemplates } from './datadir.js';
 
 /** PgliteOptions tune a PGlite instance. */
 export interface PgliteOptions {
@@ -275,86 +277,6 @@ async function makeImage(): Promise<Uint8Array> {
 }
 
 /**
- * editTar rewrites a data-directory tarball entry by entry: `edit` gets each regular file's path (no leading `./` or
- * `/`) and data, and returns the data to keep (the same or a prefix of it) or null to leave the entry out. Entries
- * are 512-byte ustar headers followed by their data, padded to 512; pax / GNU long-name headers go with their entry.
- */
-export function editTar(tar: Uint8Array, edit: (rel: string, data: Uint8Array) => Uint8Array | null): Uint8Array {
-  const out: Uint8Array[] = [];
-  const text = (at: number, len: number) => {
-    const b = tar.subarray(at, at + len);
-    const end = b.indexOf(0);
-    return new TextDecoder().decode(end < 0 ? b : b.subarray(0, end));
-  };
-  let pos = 0;
-  let pending: Uint8Array[] = []; // pax / GNU long-name headers that belong to the next entry
-  while (pos + 512 <= tar.length) {
-    const header = tar.subarray(pos, pos + 512);
-    if (header.every((x) => x === 0)) break;
-    const size = parseInt(text(pos + 124, 12).trim() || '0', 8);
-    const type = String.fromCharCode(header[156]!);
-    const span = 512 + Math.ceil(size / 512) * 512;
-    const entry = tar.subarray(pos, pos + span);
-    pos += span;
-    if (type === 'x' || type === 'L' || type === 'g') {
-      pending.push(entry);
-      continue;
-    }
-    const prefix = text(pos - span + 345, 155);
-    const name = (prefix ? `${prefix}/` : '') + text(pos - span, 100);
-    const rel = name.replace(/^\.?\/+/, '');
-    const data = entry.subarray(512, 512 + size);
-    const kept = type === '0' || type === '\0' ? edit(rel, data) : data;
-    if (kept === data) out.push(...pending, entry);
-    else if (kept) out.push(...pending, withSize(header, kept.length), padded(kept));
-    pending = [];
-  }
-  out.push(new Uint8Array(1024));
-  const total = out.reduce((n, b) => n + b.length, 0);
-  const result = new Uint8Array(total);
-  let at = 0;
-  for (const b of out) {
-    result.set(b, at);
-    at += b.length;
-  }
-  return result;
-}
-
-/**
- * withoutTemplates removes the template databases (template1 = base/1, template0 = base/4; fixed oids since
- * PostgreSQL 15) from a data-directory tarball. An ephemeral database never runs CREATE DATABASE, and the
- * smaller image restores faster.
- */
-export function withoutTemplates(tar: Uint8Array): Uint8Array {
-  return editTar(tar, (rel, data) => (/^base\/(1|4)(\/|$)/.test(rel) ? null : data));
-}
-
-/** WAL_PAGE is PostgreSQL's WAL page size (XLOG_BLCKSZ). */
-const WAL_PAGE = 8192;
-
-/**
- * compactWal keeps only the WAL a restored copy reads: the segment `segment` that holds the last checkpoint's redo
- * point and checkpoint record (compactDump switches to a new segment before that checkpoint, so it is the only
- * one), without its trailing pages of zeros. PostgreSQL reads a page of zeros and a page past the end of the file
- * alike, as the end of the WAL; and each segment is 16 MB that every restore otherwise copies three times (tar,
- * untar, the in-memory file system). Unchanged when the tarball has no such segment.
- */
-export function compactWal(tar: Uint8Array, segment: string): Uint8Array {
-  if (!/^[0-9A-F]{24}$/.test(segment)) return tar;
-  let found = false;
-  const out = editTar(tar, (rel, data) => {
-    const m = /^pg_wal\/([0-9A-F]{24})$/.exec(rel);
-    if (!m) return data;
-    if (m[1] !== segment) return null;
-    found = true;
-    let end = data.length;
-    while (end > 0 && data[end - 1] === 0) end--;
-    return data.subarray(0, Math.ceil(end / WAL_PAGE) * WAL_PAGE);
-  });
-  return found ? out : tar;
-}
-
-/**
  * compactDump dumps the data directory of `pg` with its WAL compacted (compactWal): it switches to a new WAL
  * segment and checkpoints, so a restored copy replays nothing but that checkpoint's segment.
  */
@@ -498,6 +420,8 @@ interface Spare {
   readonly key: string;
   readonly small: boolean;
   readonly db: Promise<Driver | undefined>;
+  /** recycled: a database a build used and rolled back (recycleSpare), not restored for this spare. */
+  readonly recycled?: boolean;
 }
 
 let spare: Spare | undefined;
@@ -528,14 +452,33 @@ export function prepareSpare(key = '', image?: () => Promise<Uint8Array | undefi
   spare = { key, small, db };
 }
 
+/** smallDbs: the in-memory databases started with the small lock table (recycleSpare keeps the spare's size right). */
+const smallDbs = new WeakSet<Driver>();
+
+/**
+ * recycleSpare makes `db` the spare the next freshPglite call takes (key ''): a database freshPglite returned without
+ * extensions, whose every change its user rolled back, so its catalog is the empty cluster's again (normalize.ts
+ * buildForProof: a build inside a transaction that is rolled back). It saves the next proof or build a restore. When
+ * a spare is there already (or being restored), `db` is closed instead. For the verification worker only (see
+ * prepareSpare).
+ */
+export async function recycleSpare(db: Driver): Promise<void> {
+  if (spare) {
+    await db.close();
+    return;
+  }
+  spare = { key: '', small: smallDbs.has(db), db: Promise.resolve(db), recycled: true };
+}
+
 /**
  * renewSpare readies the next command's spare on a thread that serves one command after another (the warm prover,
- * proverd.ts): a spare nobody took that is not the empty cluster with the small lock table is closed, and the empty
- * one is restored unless it is there, untouched (a spare is only ever taken whole: no proof ran on it).
+ * proverd.ts): a spare nobody took that is not the empty cluster with the small lock table, or that a build of the
+ * last command used (recycleSpare), is closed, and the empty one is restored unless it is there, untouched (a spare
+ * is only ever taken whole: no proof ran on it).
  */
 export async function renewSpare(): Promise<void> {
   const s = spare;
-  if (s && (s.key !== '' || !s.small)) {
+  if (s && (s.key !== '' || !s.small || s.recycled)) {
     spare = undefined;
     await s.db.then((d) => d?.close()).catch(() => undefined);
   }
@@ -609,6 +552,7 @@ async function restoreFrom(tar: Uint8Array, opts: PgliteOptions, label: string):
     throw envFailure('pglite-image-failed', `could not start PGlite from a cached image: ${(e as Error).message}`);
   }
   const driver = pgliteDriver(db, label);
+  if (smallLocks(opts.objects)) smallDbs.add(driver);
   await pinSettings(driver);
   return driver;
 }
@@ -642,6 +586,7 @@ async function restoreFresh(opts: PgliteOptions): Promise<Driver> {
   imageStats.restores++;
   if (imageStats.restores > 1) imageStats.source = 'memory';
   const driver = pgliteDriver(db, 'pglite:memory');
+  if (smallLocks(opts.objects)) smallDbs.add(driver);
   await pinSettings(driver);
   return driver;
 }

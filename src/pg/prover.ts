@@ -329,6 +329,9 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
     return here(own());
   };
   const codeId = codeIdentity();
+  /** built asks for a schema built and read back (`target`, `readback`, `reread`), here when the prover fails. */
+  const built = (req: Pick<VerifyRequest, 'target' | 'readback' | 'reread'>, here: (v: Verifier) => Promise<Schema>) =>
+    either(async (s) => validSchema(await s.ask({ id: next++, codeId, ...req })), here);
   return {
     inWorker: true,
     remote: true,
@@ -359,17 +362,10 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
     },
     target(schema, hash, cacheDir) {
       const target = { schema: JSON.stringify(schema), hash, cacheDir: path.resolve(cacheDir) };
-      return either(
-        async (s) => validSchema(await s.ask({ id: next++, codeId, target })),
-        (v) => v.target(schema, hash, cacheDir),
-      );
+      return built({ target }, (v) => v.target(schema, hash, cacheDir));
     },
-    readback(schema) {
-      return either(
-        async (s) => validSchema(await s.ask({ id: next++, codeId, readback: JSON.stringify(schema) })),
-        (v) => v.readback(schema),
-      );
-    },
+    readback: (schema) => built({ readback: JSON.stringify(schema) }, (v) => v.readback(schema)),
+    reread: () => built({ reread: true }, (v) => v.reread()),
     async close() {
       const s = await session;
       if (s?.alive()) {

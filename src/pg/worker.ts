@@ -2,9 +2,9 @@
  * The verification worker: a thread that owns PGlite for one command, so PostgreSQL's work runs on its own core
  * while the command's thread goes on (reading YAML, planning, preparing store objects). On start it compiles
  * PGlite's WebAssembly and restores a spare database (at once, or from the image prepare() names); then it answers
- * `verify` requests with verifyEdge's result, `target` requests with buildTarget's read-back and `readback` requests
- * with a part of a schema being normalised, read back. Started and ended
- * by offload.ts; ended by terminate(), which also frees any instance still open.
+ * `verify` requests with verifyEdge's result, `target` requests with buildTarget's read-back, `readback` requests
+ * with a part of a schema being normalised, read back, and `reread` requests with that part built again as it read
+ * back. Started and ended by offload.ts; ended by terminate(), which also frees any instance still open.
  *
  * In the warm prover (proverd.ts, workerData.daemon) the same thread serves one command after another: a `flush`
  * does not end it, and a `reset` (sent when a command's connection ends) drops what that command left (deliveries
@@ -54,6 +54,9 @@ function slot(id: number) {
   return s;
 }
 
+/** lastRead: the last `readback` request's schema and its read-back, for a `reread` request. */
+let lastRead: { readonly schema: Schema; readonly back: Schema } | undefined;
+
 /** served: whether a request that may leave writes behind (a proof, a build) has run on this thread. */
 let served = false;
 
@@ -88,9 +91,14 @@ if (port) {
     }
     if (req.prepare) {
       const { cacheDir, hash, objects } = req.prepare;
-      if (cacheDir && hash)
-        prepareSpare(hash, () => loadProof().then(([, images]) => images.loadImage(cacheDir, hash)), objects);
-      else prepareSpare('', undefined, objects);
+      // after the requests before it: a build running now hands its database back as the spare (pglite.ts recycleSpare)
+      queue = queue
+        .then(() => {
+          if (cacheDir && hash)
+            prepareSpare(hash, () => loadProof().then(([, images]) => images.loadImage(cacheDir, hash)), objects);
+          else prepareSpare('', undefined, objects);
+        })
+        .catch(() => undefined);
       return;
     }
     if (req.deliver) {
@@ -106,6 +114,7 @@ if (port) {
 /** reset makes the daemon's worker ready for the next command (see the module comment) and says so. */
 async function reset(port: MessagePort, id: number): Promise<void> {
   delivered.clear();
+  lastRead = undefined;
   served = false;
   await renewSpare();
   port.postMessage({ id, reset: true } satisfies WorkerReply);
@@ -140,11 +149,22 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
       port.postMessage({ id: req.id, target: JSON.stringify(schema) } satisfies WorkerReply);
       return;
     }
+    if (req.reread) {
+      const l = lastRead;
+      lastRead = undefined;
+      const { rebuildLast } = await import('./normalize.js');
+      const schema = await rebuildLast(l, { recycle: true });
+      port.postMessage({ id: req.id, target: JSON.stringify(schema) } satisfies WorkerReply);
+      return;
+    }
     if (req.readback !== undefined) {
-      // a part of the schema commit normalises (normalize.ts NormalizeOptions.helper), on a database of its own: the
-      // spare is the proof's (commit prepares it for both schemas once it has read schema/)
+      lastRead = undefined;
+      // a part of the schema commit normalises (normalize.ts NormalizeOptions.helper), on the spare: built in a
+      // transaction rolled back, that database is the spare again, for the reread and the proof after it
       const { buildForProof } = await import('./normalize.js');
-      const schema = await buildForProof(JSON.parse(req.readback) as Schema);
+      const built = JSON.parse(req.readback) as Schema;
+      const schema = await buildForProof(built, { recycle: true });
+      lastRead = { schema: built, back: schema };
       port.postMessage({ id: req.id, target: JSON.stringify(schema) } satisfies WorkerReply);
       return;
     }

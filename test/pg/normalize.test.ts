@@ -14,13 +14,18 @@ import type { Schema } from '../../src/model/types.js';
 import { parseSchemaFiles } from '../../src/parse/index.js';
 import { buildSchema } from '../../src/pg/build.js';
 import {
+  buildForProof,
   expressionSlots,
   mapExpressions,
   normalizeEarly,
   normalizeExpressions,
   NORMALIZED_DIR,
   rememberNormalForm,
+  respelledBuild,
 } from '../../src/pg/normalize.js';
+import { freshPglite, imageStats } from '../../src/pg/pglite.js';
+import { introspect } from '../../src/pg/introspect/index.js';
+import { emptySchema } from '../../src/model/types.js';
 import { READBACK_DIR } from '../../src/pg/readback.js';
 
 function parse(yaml: string): Schema {
@@ -250,6 +255,79 @@ describe('normalizeExpressions', () => {
     const out = await normalizeExpressions(s);
     expect(out.tables['notes']!.checks['notes_summary_check']!.expression).toBe('no_such_function(summary)');
     expect(out.tables['notes']!.checks['notes_title_check']!.expression).toBe(HAND.inList);
+  }, 120_000);
+
+  it('builds again only what PostgreSQL respelled, with its own words (respelledBuild)', async () => {
+    const s = parse(`
+tables:
+  t:
+    columns:
+      id: { type: bigint, primary_key: true }
+      a: { type: int, default: { sql: "1+1" } }
+      b: { type: int }
+      at: { type: timestamptz, default: { sql: "now()" } }
+    checks:
+      t_a_check: "a > 0"
+      t_b_check: "(b > 0)"
+    indexes:
+      t_a_idx: { columns: [a], where: "(a > 1)" }
+      t_b_idx: { columns: [b] }
+`);
+    const back = await buildForProof(s);
+    const again = respelledBuild(s, back)!;
+    const t = again.tables['t']!;
+    const read = back.tables['t']!;
+    // respelled (PostgreSQL's own words): the default 1+1, the parenthesised check and partial index predicate
+    expect(t.columns.find((c) => c.name === 'a')!.default).toEqual({ sql: '1 + 1' });
+    expect(Object.keys(t.checks)).toEqual(['t_b_check']);
+    expect(t.checks['t_b_check']!.expression).toBe(read.checks['t_b_check']!.expression);
+    expect(Object.keys(t.indexes)).toEqual(['t_a_idx']);
+    expect(t.indexes['t_a_idx']!.where).toBe(read.indexes['t_a_idx']!.where);
+    // spelled as written: left out (the column stays, without its default)
+    expect(t.columns.map((c) => c.name)).toEqual(['id', 'a', 'b', 'at']);
+    expect(t.columns.find((c) => c.name === 'at')!.default).toBeUndefined();
+    // built again, PostgreSQL keeps its own words; a schema it spells as written needs no second build
+    const twice = expressionSlots(await buildForProof(again));
+    for (const [slot, v] of expressionSlots(again)) expect(twice.get(slot)).toEqual(v);
+    expect(respelledBuild(again, await buildForProof(again))).toBeUndefined();
+  }, 120_000);
+
+  it('hands a recycled build its database back as the next fresh one, empty again', async () => {
+    const s = parse(`
+enums: { mood: [ok, sad] }
+tables:
+  t:
+    columns:
+      id: { type: bigint, primary_key: true }
+      m: { type: mood, default: ok }
+    checks:
+      t_id_check: "id > 0"
+`);
+    await (await freshPglite()).close(); // the compile and the image cache warm
+    const restores = imageStats.restores;
+    const back = await buildForProof(s, { recycle: true });
+    expect(back.tables['t']!.checks['t_id_check']!.expression).toBe('id > 0');
+    expect(imageStats.restores).toBe(restores + 1);
+    const db = await freshPglite(); // no restore: the build's database, rolled back
+    try {
+      expect(imageStats.restores).toBe(restores + 1);
+      expect((await introspect(db)).schema).toEqual(emptySchema());
+      // it builds the schema again as a fresh database does
+      const again = await buildForProof(s);
+      expect(again).toEqual(back);
+    } finally {
+      await db.close();
+    }
+    // a build that fails closes its database: nobody's spare
+    await expect(
+      buildForProof(parse(schemaText({ ...HAND, check: 'nope(summary)' })), { recycle: true }),
+    ).rejects.toThrow(/does not build/);
+    const next = await freshPglite();
+    try {
+      expect(imageStats.restores).toBe(restores + 4);
+    } finally {
+      await next.close();
+    }
   }, 120_000);
 
   it('leaves a schema without expressions alone, without building', async () => {

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { stableJson } from '../../src/canon/index.js';
 import type { Schema, Table } from '../../src/model/types.js';
 import { loadSchemaDir, parseSchemaFiles } from '../../src/parse/index.js';
-import { buildForProof, normalizeExpressions } from '../../src/pg/normalize.js';
+import { buildForProof, normalizeExpressions, rebuildLast, respelledBuild } from '../../src/pg/normalize.js';
 import { MAX_FILES, NORMALIZED_DIR, objectPlan } from '../../src/pg/normcache.js';
 import { generateSchema, mutateSchema } from '../../tools/generate.js';
 
@@ -129,6 +129,50 @@ describe('normalisation by object', () => {
     expect(tried[0]).toBeLessThan(30);
     expect(whole.builds[0]).toBe(Object.keys(a.tables).length);
     expect(stableJson(fallback)).toBe(stableJson(await normalizeExpressions(a, { whole: true })));
+  }, 600_000);
+
+  it("confirms a shared first round with the helper's rebuild of it, exactly as one whole build does", async () => {
+    const fresh = async () => {
+      vi.resetModules(); // no object answer of another schema in its memory: the schema is built whole
+      return (await import('../../src/pg/normalize.js')).normalizeExpressions;
+    };
+    /** helping stands for the verifier's thread: its readback (counted) and reread (rebuildLast) of the last one. */
+    const helping = (fail = false) => {
+      const h = counting();
+      let last: Promise<{ schema: Schema; back: Schema }> | undefined;
+      const rebuilt: number[] = [];
+      return {
+        builds: h.builds,
+        rebuilt,
+        helper: (schema: Schema) => {
+          const back = h.build(schema);
+          last = back.then((b) => ({ schema, back: b }));
+          return back;
+        },
+        reread: async () => {
+          const l = await last!; // asked at once: answered after the readback, as the worker's queue does
+          if (fail) throw new Error('no thread');
+          const again = respelledBuild(l.schema, l.back);
+          rebuilt.push(again ? Object.keys(again.tables).length : 0);
+          return rebuildLast(l);
+        },
+      };
+    };
+    const a = generateSchema(200, 9);
+    const h = helping();
+    const here = counting();
+    const shared = await (await fresh())(a, { helper: h.helper, reread: h.reread, build: here.build });
+    expect(h.builds).toHaveLength(1);
+    expect(h.rebuilt).toHaveLength(1); // PostgreSQL respelled checks: the first round's build, rebuilt there
+    expect(h.rebuilt[0]).toBeGreaterThan(0);
+    expect(here.builds).toEqual([]); // nothing built on this thread
+    expect(stableJson(shared)).toBe(stableJson(await normalizeExpressions(a, { whole: true })));
+    // a rebuild that fails leaves the second round to the usual shared build on this thread
+    const g = helping(true);
+    const there = counting();
+    const fallback = await (await fresh())(a, { helper: g.helper, reread: g.reread, build: there.build });
+    expect(there.builds.length).toBeGreaterThan(0);
+    expect(stableJson(fallback)).toBe(stableJson(shared));
   }, 600_000);
 
   it('normalises the example project from the cache of an edited copy exactly as a whole build does', async () => {

@@ -99,6 +99,26 @@ describe('startVerifier (worker thread)', () => {
     }
   });
 
+  it('builds a read-back, builds it again as PostgreSQL spelled it, then proves on that database, empty again', async () => {
+    const v = startVerifier();
+    try {
+      const written = withTable('(id > 0)');
+      const first = v.readback(written);
+      const again = v.reread(); // asked at once: the worker answers it after the readback
+      expect((await first).tables['users']!.checks['users_id_check']!.expression).toBe('id > 0');
+      expect((await again).tables['users']!.checks['users_id_check']!.expression).toBe('id > 0');
+      await expect(v.reread()).rejects.toThrow(/nothing was built/); // once per readback
+      // both builds were rolled back on the database the proof now takes: up finds nothing there, down leaves nothing
+      const to = withTable('id > 0');
+      const plan = planMigration(emptySchema(), to);
+      const proof = await v.verify(emptySchema(), to, renderUp(plan), renderDown(plan));
+      expect(proof.problems).toEqual([]);
+      expect(proof.ok).toBe(true);
+    } finally {
+      await v.close();
+    }
+  });
+
   it('reports a schema that does not build, and carries errors thrown in the worker across with code and exit', async () => {
     const v = startVerifier();
     try {
