@@ -7,8 +7,8 @@
  * does nothing to the elements, the outer one coerces the array).
  */
 
-/** A literal (or NULL) cast to a plain type name: `'x'::character varying`, `NULL::bigint` (no second cast). */
-const CAST_LITERAL = /^(?:'(?:[^']|'')*'|NULL)::([a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)$/i;
+/** A literal (or NULL) cast to a plain type name, maybe with a length: `'x'::character varying(3)`, `NULL::bigint`. */
+const CAST_LITERAL = /^(?:'(?:[^']|'')*'|NULL)::([a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)(\(\d+(?:,\d+)?\))?$/i;
 /** What follows the array: an optional closing parenthesis, then a cast to an array type. */
 const ARRAY_CAST = /^(\)?)::([a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)\[\]/i;
 
@@ -30,9 +30,12 @@ export function keepArrayCoercion(text: string): string {
     if (close < 0) continue;
     const m = ARRAY_CAST.exec(text.slice(close + 1));
     const elems = splitTop(text.slice(open + 1, close));
-    const types = elems.map((e) => CAST_LITERAL.exec(e.trim())?.[1]?.toLowerCase());
-    const elem = types[0];
-    if (m && elem && types.every((t) => t === elem) && elem !== m[2]!.toLowerCase()) {
+    const casts = elems.map((e) => CAST_LITERAL.exec(e.trim()));
+    const base = casts[0]?.[1]?.toLowerCase();
+    // every element of one type, length included (`character varying(5)[]`); mixed lengths have no such spelling
+    const mods = new Set(casts.map((c) => c?.[2] ?? ''));
+    const elem = base && mods.size === 1 ? base + [...mods][0]! : undefined;
+    if (m && elem && casts.every((c) => c?.[1]?.toLowerCase() === base) && base !== m[2]!.toLowerCase()) {
       out += text.slice(at, close + 1) + `::${elem}[]`;
       at = close + 1;
     }

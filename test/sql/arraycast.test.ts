@@ -48,6 +48,16 @@ describe('keepArrayCoercion', () => {
       expect(keepArrayCoercion(text)).toBe(text);
   });
 
+  it('keeps a length all elements share, and leaves mixed lengths alone', () => {
+    expect(
+      keepArrayCoercion(`s::text = ANY (ARRAY['a'::character varying(5), 'b'::character varying(5)]::text[])`),
+    ).toBe(
+      `s::text = ANY (ARRAY['a'::character varying(5), 'b'::character varying(5)]::character varying(5)[]::text[])`,
+    );
+    const mixed = `s::text = ANY (ARRAY['a'::character varying(3), 'b'::character varying]::text[])`;
+    expect(keepArrayCoercion(mixed)).toBe(mixed);
+  });
+
   it('adds the inner cast with and without the deparser parentheses', () => {
     expect(keepArrayCoercion(`s::text = ANY (ARRAY['a'::character varying, 'b'::character varying]::text[])`)).toBe(
       `s::text = ANY (ARRAY['a'::character varying, 'b'::character varying]::character varying[]::text[])`,
