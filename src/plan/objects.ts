@@ -352,19 +352,15 @@ function planSequence(ctx: PlanContext, c: ObjectChange<'sequence'>): void {
       });
     }
   };
+  // created where default privileges are in effect: they are taken back before its own grants
+  const created = (d: Sequence) =>
+    afterCreate(ctx, createSequence(c.id, d), `SEQUENCE ${rel(c.id)}`, d.schema, 'sequences', d.grants);
   if (c.op === 'add') {
     emit(ctx, {
       phase: PHASE.sequence,
       what: `create sequence ${c.id}`,
       object: c.id,
-      sql: afterCreate(
-        ctx,
-        createSequence(c.id, c.def),
-        `SEQUENCE ${rel(c.id)}`,
-        c.def.schema,
-        'sequences',
-        c.def.grants,
-      ),
+      sql: created(c.def),
       reverse: [`DROP SEQUENCE ${rel(c.id)}`],
       provides: [`rel:${bare(c.id)}`],
     });
@@ -375,14 +371,7 @@ function planSequence(ctx: PlanContext, c: ObjectChange<'sequence'>): void {
       what: `drop sequence ${c.id}`,
       object: c.id,
       sql: [`DROP SEQUENCE ${rel(c.id)}`],
-      reverse: afterCreate(
-        ctx,
-        createSequence(c.id, c.def),
-        `SEQUENCE ${rel(c.id)}`,
-        c.def.schema,
-        'sequences',
-        c.def.grants,
-      ),
+      reverse: created(c.def),
     });
     ownedStep(c.id, c.def, undefined);
   } else {
