@@ -93,6 +93,8 @@ function columnLevel(
   tableFks: ForeignKey[];
 } {
   const colNames = t.columns.map((c) => c.name);
+  // a column inherited from a parent (INHERITS) is not among the table's own columns: what names it stays table-level
+  const own = new Set(colNames);
   const colExtra = new Map<string, Obj>();
   const extra = (c: string): Obj => {
     let x = colExtra.get(c);
@@ -112,7 +114,8 @@ function columnLevel(
       !pk.comment &&
       !pk.renamedFrom;
     const pkOmit = omitted('pk')(pk);
-    if (plain && pk.columns.length === 1) extra(pk.columns[0]!)['primary_key'] = pkOmit ? true : pk.name;
+    if (plain && pk.columns.length === 1 && own.has(pk.columns[0]!))
+      extra(pk.columns[0]!)['primary_key'] = pkOmit ? true : pk.name;
     else if (plain && pkOmit) pkTable = [...pk.columns];
     else {
       const p: Obj = {};
@@ -130,7 +133,7 @@ function columnLevel(
   // uniques
   const tableUniques: UniqueConstraint[] = [];
   for (const u of Object.values(t.uniques)) {
-    const plain = u.columns.length === 1 && bareUnique(u);
+    const plain = u.columns.length === 1 && own.has(u.columns[0]!) && bareUnique(u);
     if (plain && !('unique' in extra(u.columns[0]!)))
       extra(u.columns[0]!)['unique'] = omitted('unique')(u) ? true : u.name;
     else tableUniques.push(u);
@@ -143,19 +146,25 @@ function columnLevel(
     if (plain && cols.length === 1 && !('check' in extra(cols[0]!))) extra(cols[0]!)['check'] = c.expression;
     else tableChecks.push(c);
   }
-  const tableFks = columnLevelFks(e, t, omitted, extra);
+  const tableFks = columnLevelFks(e, t, omitted, extra, own);
   return { colExtra, pk, pkTable, tableUniques, tableChecks, tableFks };
 }
 
-/** columnLevelFks writes single-column foreign keys without comment or hint on their column; returns the others. */
-function columnLevelFks(e: Emitter, t: Table, omitted: Omitted, extra: (c: string) => Obj): ForeignKey[] {
+/** columnLevelFks writes single-column foreign keys without comment or hint on their own column; returns the others. */
+function columnLevelFks(
+  e: Emitter,
+  t: Table,
+  omitted: Omitted,
+  extra: (c: string) => Obj,
+  own: ReadonlySet<string>,
+): ForeignKey[] {
   const tableFks: ForeignKey[] = [];
   const fkOrder = Object.values(t.foreignKeys).sort((a, b) => Number(omitted('fk')(b)) - Number(omitted('fk')(a)));
   for (const fk of fkOrder) {
     const target = fkTarget(e, fk);
     const col = fk.columns[0]!;
     const inline = !fk.comment && !fk.renamedFrom && !fk.onDeleteColumns && !fk.period;
-    if (fk.columns.length !== 1 || !target || !inline || 'references' in extra(col)) {
+    if (fk.columns.length !== 1 || !own.has(col) || !target || !inline || 'references' in extra(col)) {
       tableFks.push(fk);
       continue;
     }

@@ -77,6 +77,25 @@ tables:
     expect(canonicalJson(parseSchemaFiles(writeSchemaYaml(s)).schema!)).toBe(canonicalJson(s));
   });
 
+  it("keeps a child table's keys on columns it inherits (INHERITS), which it does not list", () => {
+    // LedgerSMB's note and file tables: a child adds its own primary key, unique and foreign key on parent columns
+    const s = mustParse(`
+tables:
+  budget: { columns: { id: { type: int, primary_key: true } } }
+  note: { columns: { id: { type: int, nullable: false }, ref_key: int, body: text } }
+  budget_note:
+    columns: {}
+    inherits: [ note ]
+    primary_key: [ id ]
+    unique: [ [ body ] ]
+    foreign_keys: [ { columns: [ ref_key ], references: { table: budget, columns: [ id ] } } ]
+`);
+    const child = s.tables['budget_note']!;
+    expect(child.primaryKey?.columns).toEqual(['id']);
+    const back = parseSchemaFiles(writeSchemaYaml(s)).schema!;
+    expect(canonicalJson(back)).toBe(canonicalJson(s));
+  });
+
   it('lays out one file per table with types in _types.yaml', async () => {
     const s = await loadFixture('spec');
     const paths = writeSchemaYaml(s, { layout: 'per-table' }).map((f) => f.path);
