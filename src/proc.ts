@@ -120,15 +120,21 @@ export function parseStamp(text: string): LockStamp | undefined {
   return { pid: Number(m[1]), host: m[2] ?? hostname(), ...(s ? { started: s[1]! } : {}) };
 }
 
+/** pidAlive tells whether a process with id `pid` exists on this host (one of another user's counts). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** stampAlive tells whether a stamp's process may still be running: always true for another host. */
 export function stampAlive(h: LockStamp): boolean {
   if (h.host !== hostname()) return true;
   if (!Number.isInteger(h.pid) || h.pid <= 0) return false;
-  try {
-    process.kill(h.pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+  if (!pidAlive(h.pid)) return false;
   // alive: the same process only if it started when the stamp says (a reused pid started later)
   if (h.started === undefined) return true;
   const now = processStart(h.pid);

@@ -14,7 +14,7 @@ import { readFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from '
 import net from 'node:net';
 import path from 'node:path';
 import type { Schema } from '../model/types.js';
-import { builtWorker, myStamp, parseStamp, stampAlive } from '../proc.js';
+import { builtWorker, myStamp, parseStamp, pidAlive, stampAlive } from '../proc.js';
 import { codeIdentity } from './identity.js';
 import { plainError, signal, type Verifier, type VerifyCall, type VerifyRequest, type WorkerReply } from './offload.js';
 import {
@@ -453,20 +453,10 @@ export async function stopProvers(which: (s: ProverStatus) => boolean = () => tr
       const st = status[i]?.['status'] as ProverStatus | undefined;
       const pid = st?.pid;
       if (!st || !pid || !which(st) || !(await askProver(s, { stop: true }))?.['stopping']) return;
-      for (const until = Date.now() + 5000; Date.now() < until && alive(pid);)
+      for (const until = Date.now() + 5000; Date.now() < until && pidAlive(pid);)
         await new Promise((r) => setTimeout(r, 20));
       stopped.push(pid);
     }),
   );
   return stopped.sort((a, b) => a - b);
-}
-
-/** alive tells whether process `pid` still runs. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -21,6 +21,7 @@ import {
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import { pidAlive } from '../proc.js';
 
 /** FaultInjected is thrown by every file operation once the injected fault has fired. */
 export class FaultInjected extends Error {
@@ -226,21 +227,11 @@ export function cleanTemp(tmpDir: string): number {
   for (const name of names) {
     const pid = Number(/\.(\d+)\.[0-9a-f]{8}$/.exec(name)?.[1]);
     // another live process may be writing it; this process has none in flight (its writes are synchronous)
-    if (pid && pid !== process.pid && alive(pid)) continue;
+    if (pid && pid !== process.pid && pidAlive(pid)) continue;
     rmSync(join(tmpDir, name), { force: true, recursive: true });
     n++;
   }
   return n;
-}
-
-/** alive tells whether a process exists. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -260,7 +251,7 @@ export function cleanLegacyRefTemps(gitdir: string): number {
       if (e.isDirectory()) walk(join(dir, e.name));
       else {
         const pid = Number(/\.tmp-(\d+)-[0-9a-f]+$/.exec(e.name)?.[1]);
-        if (!pid || (pid !== process.pid && alive(pid))) continue;
+        if (!pid || (pid !== process.pid && pidAlive(pid))) continue;
         rmSync(join(dir, e.name), { force: true });
         n++;
       }
