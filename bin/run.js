@@ -59,8 +59,9 @@ for (let i = 0; i < argv.length; i++) {
 // `commit` proves its migration on a worker thread: started before oclif and the command's modules load, the
 // worker loads and PGlite starts on the other core meanwhile (the command takes it: dist/pg/offload.js)
 if (args[0] === 'commit' && !args.some((a) => a === '--no-verify' || a === '--help' || a === '-h' || a === '--')) {
-  await import('../dist/pg/offload.js').then(
-    (m) => m.startEarlyVerifier(),
+  // its first database sized by schema/'s YAML (a big schema's needs the big lock table: not restored twice)
+  await Promise.all([import('../dist/pg/offload.js'), import('../dist/store/root.js')]).then(
+    ([m, r]) => m.startEarlyVerifier(r.findProjectRoot()),
     () => undefined,
   );
 }

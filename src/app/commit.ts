@@ -8,7 +8,7 @@ import type { StepSummary } from '../model/plan.js';
 import { emptySchema } from '../model/types.js';
 import { cacheDir, schemaHashOf, type PreparedCommit, type Store } from '../store/index.js';
 import { amendedSql, edgeBase } from '../history/amend.js';
-import type { Verifier } from '../pg/offload.js';
+import { YAML_BYTES_PER_OBJECT, type Verifier } from '../pg/offload.js';
 import type { VerifyResult } from '../pg/verify.js';
 import { objectCount } from '../pg/images.js';
 import { lockWeight } from '../pg/pglite.js';
@@ -264,13 +264,6 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
     ...(confirmed ? { confirmed, resume: resume! } : {}),
   };
 }
-
-/**
- * YAML_BYTES_PER_OBJECT: schema/ YAML holds about this many bytes per model object (lockWeight; a generated schema
- * ~44 at 5, 50 and 1000 tables). A guess either way costs no correctness: too many, and the spare starts with the big
- * lock table (~40 ms of CPU, before it is needed); too few, and it is restored again once the schema is read.
- */
-const YAML_BYTES_PER_OBJECT = 40;
 
 /** yamlObjects estimates how many model objects schema/'s files declare, from their size alone. */
 function yamlObjects(files: readonly { readonly text: string }[]): number {

@@ -4,7 +4,9 @@
  * then runs verifyEdge there. Where the worker cannot run (sources executed without a build, as in unit tests)
  * the same calls run in this thread. Always close() the verifier: it ends the worker and its databases.
  */
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SchemaverError, type ErrorCode } from '../errors.js';
 import { PGLITE_WASM, builtWorker, cores, endWorker, sharedWasm, shareWasm } from '../proc.js';
@@ -127,6 +129,8 @@ export interface Verifier {
 /** VerifierOptions: `deferSpare` waits for prepare() before restoring the spare database. */
 export interface VerifierOptions {
   readonly deferSpare?: boolean;
+  /** objects: the spare's size, as prepare() takes it (an estimate of the schemas the command will prove). */
+  readonly objects?: number;
 }
 
 /**
@@ -154,11 +158,42 @@ let early: Verifier | undefined;
  * startEarlyVerifier starts the verifier of a command that will prove (bin/run.js, for `commit`) before the CLI
  * framework and the command's modules load, so the worker loads and PGlite starts on the other core meanwhile; the
  * command's startVerifier({ deferSpare: true }) takes it. Without a spare core there is no helper worker, so the
- * spare can only be the empty cluster (app/commit.ts): it is restored at once instead of after the store is read.
- * Unused, it does not keep the process alive (unref'd).
+ * spare can only be the empty cluster (app/commit.ts): it is restored at once instead of after the store is read,
+ * sized by the YAML under `<root>/schema` (schemaObjects). Unused, it does not keep the process alive (unref'd).
  */
-export function startEarlyVerifier(): void {
-  early ??= startVerifier({ deferSpare: spareCore() });
+export function startEarlyVerifier(root?: string): void {
+  early ??= startVerifier({ deferSpare: spareCore(), objects: root === undefined ? 0 : schemaObjects(root) });
+}
+
+/**
+ * YAML_BYTES_PER_OBJECT: schema/ YAML holds about this many bytes per model object (lockWeight; a generated schema
+ * ~44 at 5, 50 and 1000 tables). A guess either way costs no correctness: too many, and the spare starts with the big
+ * lock table (~40 ms of CPU, before it is needed); too few, and it is restored again once the schema is read.
+ */
+export const YAML_BYTES_PER_OBJECT = 40;
+
+/**
+ * schemaObjects estimates how many model objects the YAML files under `<root>/schema` declare, from their sizes
+ * alone (a few stat calls: bin/run.js asks it before the CLI loads, so that the worker's first spare is the size the
+ * commit's schema needs, not restored twice); 0 when there are none.
+ */
+export function schemaObjects(root: string): number {
+  let bytes = 0;
+  const walk = (dir: string): void => {
+    let ents: Dirent[];
+    try {
+      ents = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of ents) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.ya?ml$/i.test(e.name)) bytes += statSync(p, { throwIfNoEntry: false })?.size ?? 0;
+    }
+  };
+  walk(path.join(root, 'schema'));
+  return Math.floor(bytes / YAML_BYTES_PER_OBJECT);
 }
 
 /** startVerifier starts a verifier: the worker thread when the built worker exists, else this thread (or takes the one startEarlyVerifier started). */
@@ -173,7 +208,8 @@ export function startVerifier(opts: VerifierOptions = {}): Verifier {
   const own = () => {
     // a worker started after another compiled PGlite's WebAssembly (or this thread did) gets it compiled
     const pgliteWasm = sharedWasm(PGLITE_WASM);
-    return inWorker(new Worker(file, { workerData: { deferSpare: Boolean(opts.deferSpare), pgliteWasm } }));
+    const workerData = { deferSpare: Boolean(opts.deferSpare), objects: opts.objects ?? 0, pgliteWasm };
+    return inWorker(new Worker(file, { workerData }));
   };
   // the warm prover of this build when one listens (its worker started long ago), this command's own worker when
   // it fails; with none, this command's worker, and one is started in the background for the next commands

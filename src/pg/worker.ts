@@ -63,6 +63,8 @@ let served = false;
 /** WorkerStart is the worker's workerData. */
 interface WorkerStart {
   readonly deferSpare?: boolean;
+  /** objects: the first spare's size (offload.ts VerifierOptions.objects). */
+  readonly objects?: number;
   readonly pgliteWasm?: object;
   /** daemon: serve one command after another (the warm prover), with this build identity. */
   readonly daemon?: { readonly codeId: string };
@@ -77,7 +79,7 @@ if (port) {
   shareWasm(PGLITE_WASM, given);
   prewarmPglite();
   if (!given) void pgliteWasm().then((wasm) => wasm && port.postMessage({ id: -1, wasm } satisfies WorkerReply));
-  if (!start.deferSpare) prepareSpare();
+  if (!start.deferSpare) prepareSpare('', undefined, start.objects);
   void loadProof().catch(() => undefined); // a failure to load is reported by the first request that needs them
   // One proof at a time: verifyEdge keeps per-proof state (timings, progress) and there is one spare database.
   let queue = Promise.resolve();

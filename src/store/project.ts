@@ -1,19 +1,9 @@
 /** Finding a project: the directory holding `.schemaver/` (and `schema/`), and its store opened. */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { openStore, type Store } from './index.js';
 import { interruptedError } from './switch.js';
 
-/** findProjectRoot returns the nearest directory at or above `start` holding `.schemaver/`, or `start` when none does. */
-export function findProjectRoot(start: string = process.cwd()): string {
-  let dir = resolve(start);
-  for (;;) {
-    if (existsSync(join(dir, '.schemaver', 'HEAD')) || existsSync(join(dir, '.schemaver', 'refs'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return resolve(start);
-    dir = up;
-  }
-}
+export { findProjectRoot } from './root.js';
+import { findProjectRoot } from './root.js';
 
 /**
  * openProject finds the project root from `start` and opens its store (exit 2 with a hint to run `init` when

@@ -1,5 +1,6 @@
 // The verification worker, as the built CLI runs it (dist/: a worker thread needs compiled JavaScript).
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { emptySchema, type Schema } from '../../src/model/types.js';
@@ -7,7 +8,7 @@ import { parseSchemaFiles } from '../../src/parse/index.js';
 import { SchemaverError } from '../../dist/errors.js';
 
 const dist = new URL('../../dist/pg/offload.js', import.meta.url);
-const { startVerifier, startEarlyVerifier, spareCore } = (await import(
+const { startVerifier, startEarlyVerifier, spareCore, schemaObjects, YAML_BYTES_PER_OBJECT } = (await import(
   dist.href
 )) as typeof import('../../src/pg/offload.js');
 const { planMigration, renderUp, renderDown } = await import('../../src/plan/index.js');
@@ -41,6 +42,20 @@ describe('startVerifier (worker thread)', () => {
       expect((await early.verify(emptySchema(), to, renderUp(plan), renderDown(plan))).ok).toBe(true);
     } finally {
       await Promise.all([plain.close(), early.close(), again.close()]);
+    }
+  });
+
+  it("sizes the early worker's first database by the YAML under schema/, before anything is parsed", () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'sv-offload-'));
+    try {
+      expect(schemaObjects(root)).toBe(0); // no schema/ yet
+      mkdirSync(path.join(root, 'schema', 'sub'), { recursive: true });
+      writeFileSync(path.join(root, 'schema', 'a.yaml'), 'x'.repeat(4000));
+      writeFileSync(path.join(root, 'schema', 'sub', 'b.YML'), 'x'.repeat(400));
+      writeFileSync(path.join(root, 'schema', 'notes.txt'), 'x'.repeat(10_000)); // not schema
+      expect(schemaObjects(root)).toBe(Math.floor(4400 / YAML_BYTES_PER_OBJECT));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 
