@@ -15,7 +15,7 @@ import { SchemaverError, envFailure } from '../errors.js';
 import { PGLITE_WASM, baselineWasmOnly, sharedWasm, shareWasm } from '../proc.js';
 import { pinSettings } from './settings.js';
 import { type Driver, batchResults, batchScript } from './driver.js';
-import { compactWal, dataDirOptions, fsBundle, withoutTemplates } from './datadir.js';
+import { compactWal, dataDirOptions, fsBundle, withoutTemplates, writeDataDir } from './datadir.js';
 
 export { compactWal, editTar, withoutTemplates } from './datadir.js';
 
@@ -614,7 +614,10 @@ export async function openPglite(dir: string, opts: PgliteOptions = {}): Promise
   }
   try {
     await mkdir(dir, { recursive: true });
-    const loadDataDir = empty ? new Blob([(await initdbImage()) as Uint8Array<ArrayBuffer>]) : undefined;
+    const image = empty ? await initdbImage() : undefined;
+    // the cluster written to disk directly (writeDataDir), else by PGlite's own loader
+    const loadDataDir =
+      image && !(await writeDataDir(dir, image)) ? new Blob([image as Uint8Array<ArrayBuffer>]) : undefined;
     const db = await PGlite.create({
       dataDir: dir,
       extensions,

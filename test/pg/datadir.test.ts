@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
-import { dataDirLoader, dataDirOf } from '../../src/pg/datadir.js';
-import { EPHEMERAL_CONF, ephemeralImage } from '../../src/pg/pglite.js';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { dataDirLoader, dataDirOf, writeDataDir } from '../../src/pg/datadir.js';
+import { EPHEMERAL_CONF, ephemeralImage, initdbImage, openPglite } from '../../src/pg/pglite.js';
 
 /** Fs is what this test reads of PGlite's in-memory file system. */
 interface Fs {
@@ -99,3 +103,51 @@ describe('dataDirLoader', () => {
     });
   });
 });
+
+describe('writeDataDir', () => {
+  it('writes the initdb image to disk file for file, and openPglite makes its new databases so', async () => {
+    const image = await initdbImage();
+    const index = dataDirOf(image)!;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sv-datadir-'));
+    try {
+      expect(await writeDataDir(path.join(dir, 'w'), image)).toBe(true);
+      for (const f of index.files)
+        expect({ f: f.name, ok: readFileSync(path.join(dir, 'w', f.dir, f.name)).equals(slice(image, f)) }).toEqual({
+          f: f.name,
+          ok: true,
+        });
+      // a new persistent database: the template databases and the initdb WAL are there, PostgreSQL starts on it
+      const db = await openPglite(path.join(dir, 'local'));
+      try {
+        for (const f of ['PG_VERSION', 'global/pg_control', 'base/1/PG_VERSION', 'base/4/PG_VERSION'])
+          expect(existsSync(path.join(dir, 'local', f)), f).toBe(true);
+        expect(await db.query('SELECT datname FROM pg_database ORDER BY datname')).toEqual([
+          { datname: 'postgres' },
+          { datname: 'template0' },
+          { datname: 'template1' },
+        ]);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes PG_VERSION last: a write that fails leaves no directory that looks like a cluster', async () => {
+    const image = await initdbImage();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sv-datadir-'));
+    try {
+      mkdirSync(path.join(dir, 'global', 'pg_control'), { recursive: true }); // a directory where a file goes
+      await expect(writeDataDir(dir, image)).rejects.toThrow(/EISDIR/);
+      expect(existsSync(path.join(dir, 'PG_VERSION'))).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** slice is the bytes of file `f` of a tarball. */
+function slice(tar: Uint8Array, f: { start: number; size: number }): Buffer {
+  return Buffer.from(tar.subarray(f.start, f.start + f.size));
+}
