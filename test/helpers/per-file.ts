@@ -1,7 +1,8 @@
 /**
- * Setup file of the cli project, whose files share worker processes (`isolate: false` in vitest.config.ts): what a
- * file changes of its process that a new process would not have (environment variables some files set in beforeAll
- * and keep, the working directory) is put back when the file ends, so the next file starts as in a process of its own.
+ * Setup file of the cli and pglite projects, whose files share worker processes (`isolate: false` in
+ * vitest.config.ts): what a file changes of its process that a new process would not have (environment variables some
+ * files set in beforeAll and keep, the working directory) is put back when the file ends, so the next file starts as
+ * in a process of its own.
  */
 import { afterAll } from 'vitest';
 
