@@ -4,7 +4,7 @@
  * (oclif's help and `ux` print through them) are swapped for the run and restored after. Build first
  * (`npm run build`). Needs the forks pool (process.chdir).
  */
-import { Errors, run } from '@oclif/core';
+import { Config, Errors, run } from '@oclif/core';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +21,12 @@ const TEST_ENV: Record<string, string> = {
 };
 
 let busy = false;
+
+/**
+ * config is dist/'s oclif Config, loaded once per process: each run starts from it as bin/run.js starts from its own
+ * (package.json, the manifest; ~7 ms of CPU a run, more than many of the commands these tests run).
+ */
+let config: Promise<Config> | undefined;
 
 /**
  * runInProcess runs `schemaver ...args` in `cwd` in this process and captures its output and exit code, with
@@ -112,7 +118,7 @@ async function inProcess(
   process.exitCode = undefined;
   try {
     process.chdir(cwd);
-    await run([...args], pathToFileURL(BIN).href);
+    await run([...args], await (config ??= Config.load(pathToFileURL(BIN).href)));
     code = Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof Errors.ExitError || (e as { code?: string }).code === 'EEXIT')
