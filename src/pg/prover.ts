@@ -302,7 +302,10 @@ function callOf(
  * worker, started only then) when the prover fails (see the module comment).
  */
 export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verifier {
-  const { session, gone } = connect(paths);
+  // connected on first use, inside the command: nothing of the prover's runs while bin/run.js loads the CLI's
+  // modules (a process spawned meanwhile was seen to leave them imported empty on Node 20)
+  let conn: ReturnType<typeof connect> | undefined;
+  const session = () => (conn ??= connect(paths)).session;
   let fallback: Verifier | undefined;
   let prepared: Parameters<Verifier['prepare']> | undefined;
   let next = 0;
@@ -317,7 +320,7 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
   };
   /** either runs `remote` on the prover, or `here` on the command's worker when there is no prover or it fails. */
   const either = async <T>(remote: (s: Session) => Promise<T>, here: (v: Verifier) => Promise<T>): Promise<T> => {
-    const s = fallback ? undefined : await session;
+    const s = fallback ? undefined : await session();
     if (s?.alive() && !fallback) {
       try {
         return await remote(s);
@@ -358,7 +361,7 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
       if (fallback) return fallback.prepare(...args);
       const [cacheDir, hash, objects] = args;
       const prepare = { ...(cacheDir ? { cacheDir: path.resolve(cacheDir) } : {}), hash, objects };
-      void session.then((s) => s?.send({ id: -1, codeId, prepare }));
+      void session().then((s) => s?.send({ id: -1, codeId, prepare }));
     },
     target(schema, hash, cacheDir) {
       const target = { schema: JSON.stringify(schema), hash, cacheDir: path.resolve(cacheDir) };
@@ -367,14 +370,14 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
     readback: (schema) => built({ readback: JSON.stringify(schema) }, (v) => v.readback(schema)),
     reread: () => built({ reread: true }, (v) => v.reread()),
     async close() {
-      const s = await session;
+      const s = conn && (await conn.session); // never asked anything: nothing to flush
       if (s?.alive()) {
         // the prover writes the images this command's proofs kept before the command ends, as its own worker would
         await s.ask({ id: next++, flush: true }).catch(() => undefined);
         s.end();
       }
       const r = fallback ? await fallback.close() : 'ended';
-      if (gone()) startProver(paths); // after the proof, as startingProver does
+      if (conn?.gone()) startProver(paths); // after the proof, as startingProver does
       return r;
     },
   };
