@@ -223,7 +223,8 @@ function resolveFk(ctx: Ctx, c: Collected, t: DraftTable, fk: DraftFk): void {
   }
   const tcols = new Set(target.columns.map((x) => x.name));
   for (const col of fk.refColumns) {
-    if (!tcols.has(col) && !target.rest.partitionOf)
+    // a partition's and an inheriting table's columns include ones they do not list (as checkTable's keys do)
+    if (!tcols.has(col) && !target.rest.partitionOf && !target.rest.inherits)
       ctx.error(
         'missing-column',
         fk.refAt,

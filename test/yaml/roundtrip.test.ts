@@ -78,7 +78,8 @@ tables:
   });
 
   it("keeps a child table's keys on columns it inherits (INHERITS), which it does not list", () => {
-    // LedgerSMB's note and file tables: a child adds its own primary key, unique and foreign key on parent columns
+    // LedgerSMB's note and file tables: a child adds its own primary key, unique and foreign key on parent columns,
+    // and other tables reference the child's inherited key
     const s = mustParse(`
 tables:
   budget: { columns: { id: { type: int, primary_key: true } } }
@@ -89,6 +90,7 @@ tables:
     primary_key: [ id ]
     unique: [ [ body ] ]
     foreign_keys: [ { columns: [ ref_key ], references: { table: budget, columns: [ id ] } } ]
+  note_link: { columns: { note_id: { type: int, references: budget_note.id } } }
 `);
     const child = s.tables['budget_note']!;
     expect(child.primaryKey?.columns).toEqual(['id']);
