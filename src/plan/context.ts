@@ -94,7 +94,11 @@ export function emit(ctx: PlanContext, s: StepInit): void {
 export function textKeys(text: string | undefined): string[] {
   if (!text) return [];
   const out: string[] = [];
-  for (const n of identifiersOf(text)) out.push(`rel:${n}`, `fn:${n}`, `type:${n}`);
+  // keys are lower-case, as objects provide them (a quoted "My View" is `rel:my view` on both sides)
+  for (const n of identifiersOf(text)) {
+    const k = n.toLowerCase();
+    out.push(`rel:${k}`, `fn:${k}`, `type:${k}`);
+  }
   return out;
 }
 

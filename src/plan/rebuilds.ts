@@ -124,9 +124,9 @@ function rebuilder(ctx: PlanContext, all: readonly Change[]): { rebuild: Rebuild
   return { rebuild, changed };
 }
 
-/** readsAny: does an expression name any of `names` (lower-case identifiers)? */
+/** readsAny: does an expression name any of `names` (lower-case; a quoted identifier is compared lower-cased too)? */
 const readsAny = (names: ReadonlySet<string>) => (text: string | undefined) =>
-  !!text && [...identifiersOf(text)].some((n) => names.has(n));
+  !!text && [...identifiersOf(text)].some((n) => names.has(n.toLowerCase()));
 
 /** rebuildOverColumns rebuilds unchanged policies and triggers that read a column whose type changes. */
 function rebuildOverColumns(
@@ -171,7 +171,7 @@ function rebuildOverRecreated(
     const ft = from.tables[tid];
     const t = to.tables[tid];
     if (!ft || !t || ctx.createdTables.has(tid) || ctx.droppedTables.has(tid)) continue;
-    const reads = readsAny(cols);
+    const reads = readsAny(new Set([...cols].map((c) => c.toLowerCase())));
     const names = (xs: readonly string[] | undefined) => !!xs?.some((x) => cols.has(x));
     const over = (e: { readonly column?: string; readonly expression?: string }) =>
       (e.column !== undefined && cols.has(e.column)) || reads(e.expression);

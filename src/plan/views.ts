@@ -29,7 +29,8 @@ export function planViews(ctx: PlanContext, all: readonly Change[], touchedTable
   for (const id of dropIds) {
     const v = from.views[id]!;
     // a view that mentions another dropped view goes first
-    const dependents = [...dropIds].filter((o) => o !== id && identifiersOf(from.views[o]!.query).has(bare(id)));
+    const mentions = (o: string) => [...identifiersOf(from.views[o]!.query)].some((n) => n.toLowerCase() === bare(id));
+    const dependents = [...dropIds].filter((o) => o !== id && mentions(o));
     emit(ctx, {
       phase: PHASE.dropView,
       what: `drop ${viewKind(v).toLowerCase()} ${id}`,
@@ -94,7 +95,8 @@ function viewsToRebuild(
   for (const e of ctx.recreatedEnums) touchedNames.add(bare(e));
   // a materialized view whose index calls a re-created function is rebuilt with it (the index goes with the view)
   const fnNames = new Set([...recreatedFuncs].map((n) => n.toLowerCase()));
-  const callsFn = (text: string | undefined) => !!text && [...identifiersOf(text)].some((n) => fnNames.has(n));
+  const callsFn = (text: string | undefined) =>
+    !!text && [...identifiersOf(text)].some((n) => fnNames.has(n.toLowerCase()));
   for (const [id, v] of Object.entries(from.views)) {
     if (dropped.has(id) || !to.views[id]) continue;
     const ixs = Object.values(to.views[id]!.indexes ?? {});
@@ -111,7 +113,7 @@ function viewsToRebuild(
     let grew = false;
     for (const [id, v] of Object.entries(from.views)) {
       if (rebuild.has(id) || dropped.has(id) || !to.views[id]) continue;
-      const ids = identifiersOf(v.query);
+      const ids = new Set([...identifiersOf(v.query)].map((n) => n.toLowerCase()));
       if ([...names].some((n) => ids.has(n))) {
         rebuild.add(id);
         grew = true;
