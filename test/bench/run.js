@@ -86,8 +86,10 @@ reference();
 record('machine reference: 2e8 multiply-adds in a JS loop', median([reference().ms, reference().ms, reference().ms]));
 const work = mkdtempSync(join(tmpdir(), 'schemaver-bench-'));
 // the CLI's warm prover (src/pg/proverd.ts) lives in a runtime dir of the bench's own: none from before is used,
-// and the one the commits start is stopped at the end
+// and the one the commits start is stopped at the end. It is off except where a section compares with and without
+// it: a prover started in the background by one section's commit would take CPU from the next section's reference.
 cliEnv.SCHEMAVER_RUNTIME_DIR = join(work, 'run');
+cliEnv.SCHEMAVER_PROVER = '0';
 mkdirSync(cliEnv.SCHEMAVER_RUNTIME_DIR, { mode: 0o700 });
 
 await section('schemaver --help', async () => {
