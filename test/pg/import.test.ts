@@ -32,6 +32,19 @@ create index on "Odd ""T""" (lower(note));`);
     expect(countObjects(r.schema)).toMatchObject({ tables: 1, enums: 1, views: 0 });
   });
 
+  it("writes a routine's settings so they read back the same, whatever case PostgreSQL stores them in", async () => {
+    // LedgerSMB's user__change_password: pg_dump prints SET "DateStyle" TO 'ISO, YMD'
+    const r = await importSql(`create function f() returns int language sql
+  set "DateStyle" to 'ISO, YMD' set timezone to 'UTC' set search_path = public, pg_temp
+  as 'select 1';`);
+    expect(r.schema.functions['f()']!.set).toEqual({
+      datestyle: 'ISO, YMD',
+      timezone: 'UTC',
+      search_path: 'public, pg_temp',
+    });
+    expect(checkYamlRoundTrip(r.schema, writeSchemaYaml(r.schema), parseSchemaFiles)).toEqual([]);
+  });
+
   it('names the difference when the YAML would not say the same thing', async () => {
     const r = await importSql('create table t (a int, b text);');
     const files = writeSchemaYaml(r.schema).map((f) => ({ ...f, text: f.text.replace(/\n\s+b: text/, '') }));

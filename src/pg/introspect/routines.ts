@@ -62,7 +62,9 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
     const set: Record<string, string> = {};
     for (const c of r.config ?? []) {
       const i = c.indexOf('=');
-      set[i < 0 ? c : c.slice(0, i)] = i < 0 ? '' : c.slice(i + 1);
+      // PostgreSQL stores a built-in setting under its own spelling (`DateStyle`); names are case-insensitive and the
+      // model keys them in lower case, as the YAML reader does
+      set[(i < 0 ? c : c.slice(0, i)).toLowerCase()] = i < 0 ? '' : c.slice(i + 1);
     }
     const comment = commentOf(ctx, 'pg_proc', r.oid);
     out[id] = {
