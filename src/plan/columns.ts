@@ -200,12 +200,16 @@ export function alterColumn(
   if (a.serial && !b.serial) {
     const seq = serialSequence(table, a.name);
     sql.push(`${C} DROP DEFAULT`);
-    if (seqs.freeTo)
+    if (seqs.freeTo) {
+      // the sequence stays; still owned by this column when the target says so (a serial whose default was
+      // replaced keeps its sequence and OWNED BY, as pg_dump of such a database shows)
+      const by = seqs.freeTo.ownedBy;
+      const stays = by?.table === table && by.column === b.name;
       sql.push(
-        `ALTER SEQUENCE ${seq} OWNED BY NONE`,
+        `ALTER SEQUENCE ${seq} OWNED BY ${stays ? `${rel(table)}.${quoteIdent(b.name)}` : 'NONE'}`,
         `ALTER SEQUENCE ${seq} ${seqOptions(seqs.freeTo.options, true).join(' ')}`,
       );
-    else sql.push(`DROP SEQUENCE ${seq}`);
+    } else sql.push(`DROP SEQUENCE ${seq}`);
   }
   if (da && (typeChanged || (defaultChanged && !db))) sql.push(`${C} DROP DEFAULT`);
   if (typeChanged) {
