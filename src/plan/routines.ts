@@ -4,7 +4,7 @@
  */
 import type { AlterChange, Change } from '../model/changes.js';
 import type { Func } from '../model/types.js';
-import { identifiersOf } from '../diff/sqltext.js';
+import { identifiersOf, lexSql } from '../diff/sqltext.js';
 import { commentOn, createFunction, dropFunction, funcSignature } from '../sql/ddl.js';
 import { emit, funcNeedsDrop, PHASE, textKeys, type PlanContext } from './context.js';
 import { signatureNames } from './viewfuncs.js';
@@ -13,11 +13,13 @@ type ObjectChange<K extends Change['kind']> = Extract<Change, { op: 'add' | 'dro
 
 /** planFunction drafts the steps of one added, dropped or altered function. */
 export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, droppedRels: ReadonlySet<string>): void {
-  // an SQL body is checked when it is created: the tables it names, with their new columns, come first
+  // an SQL body is checked when it is created: the tables it names, with their new columns, come first; a PL/pgSQL
+  // body's DECLARE sections are resolved then too (a variable of a table's or view's row type, `x t%ROWTYPE`)
   const requires = (f: Func) => [
     ...textKeys(f.args),
     ...textKeys(f.returns),
     ...(f.language.toLowerCase() === 'sql' ? [...textKeys(f.body), ...colKeys(f.body)] : []),
+    ...(f.language.toLowerCase() === 'plpgsql' ? textKeys(declarations(f.body)) : []),
   ];
   const fid = c.op === 'alter' ? c.to : c.def;
   const provides = [`fn:${fid.name.toLowerCase()}`];
@@ -90,6 +92,24 @@ export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, drop
 }
 
 /** colKeys lists the `cols:` keys (a table's added or altered columns) of the names a text mentions. */
+/**
+ * declarations is the text of a PL/pgSQL body's DECLARE sections (each from DECLARE to its BEGIN, nested blocks
+ * too), where the variables' types are named; strings, comments and quoted names are the lexer's business.
+ */
+export function declarations(body: string | undefined): string {
+  if (!body) return '';
+  const words = lexSql(body).idents.filter((t) => !t.quoted);
+  const parts: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (words[i]!.name !== 'declare') continue;
+    let j = i + 1;
+    while (j < words.length && words[j]!.name !== 'begin') j++;
+    parts.push(body.slice(words[i]!.end, j < words.length ? words[j]!.start : body.length));
+    i = j;
+  }
+  return parts.join('\n');
+}
+
 function colKeys(text: string): string[] {
   return [...identifiersOf(text)].map((n) => `cols:${n}`);
 }
