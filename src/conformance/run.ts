@@ -13,8 +13,9 @@ import { catalogFingerprint, fingerprintDiff } from '../pg/fingerprint.js';
 import { planMigration, renderDown, renderUp } from '../plan/index.js';
 import { onlinePlan, renderOnline } from '../plan/online.js';
 import { applyRenameHints, findRenameHints } from './hints.js';
-import { quoteIdent } from '../sql/quote.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { deployedScript, isNonTransactional } from '../sql/online.js';
+import { PINNED_SETTINGS, settingsSql } from '../sql/settings.js';
 import { changedUnmanaged } from '../model/objects.js';
 
 /** Case is one line of a conformance file. */
@@ -263,7 +264,30 @@ function planCase(A: Schema, B: Schema, opts: RunOptions): Planned {
   // rewrite one transaction), so a linter that judges locks per transaction reads what runs
   const online = rewritten?.online === true;
   if (opts.online) return { plan, upSql: deployedScript(upSql), downSql: deployedScript(downSql), online };
-  return { plan, upSql, downSql, online };
+  return { plan, upSql: pinned(upSql), downSql: pinned(downSql), online };
+}
+
+/**
+ * pinned writes a script as a deploy runs it: under the session settings every connection that runs a migration pins
+ * (sql/settings.ts), so a reader that applies it to a database whose session a pg_dump script changed (its
+ * `set_config('search_path', '', false)`) resolves the unqualified names of view queries and bodies as the proof did;
+ * the session's own values are given back at the end, as a deploy's SET LOCAL ends with its transaction.
+ */
+function pinned(script: string): string {
+  if (!script.trim()) return script;
+  const names = PINNED_SETTINGS.map(([name]) => name);
+  const keep = (name: string) => quoteLiteral(`schemaver.session_${name}`);
+  return [
+    "-- the session settings schemaver pins on every connection that runs a migration (the session's are kept)",
+    ...names.map((n) => `SELECT set_config(${keep(n)}, current_setting(${quoteLiteral(n)}), false);`),
+    ...settingsSql(false).map((x) => `${x};`),
+    '',
+    script.trimEnd(),
+    '',
+    '-- the session settings as they were',
+    ...names.map((n) => `SELECT set_config(${quoteLiteral(n)}, current_setting(${keep(n)}), false);`),
+    '',
+  ].join('\n');
 }
 
 /** differences lists how `db` differs from `want` by both witnesses. */

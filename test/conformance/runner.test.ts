@@ -29,6 +29,29 @@ describe('conformance runner', () => {
     expect(await roles()).toEqual([]);
   });
 
+  it('writes scripts that mean the same in a session a pg_dump script left with an empty search_path', async () => {
+    // a pg_dump (LedgerSMB's) ends with search_path '': a reader applying up.sql in that session must get B's catalog
+    const dump = "SET check_function_bodies = false;\nSELECT pg_catalog.set_config('search_path', '', false);\n";
+    const a = `${dump}CREATE TABLE public.ledger (id integer, amount numeric);`;
+    const c: Case = {
+      id: 'dump',
+      a,
+      b: `${a}\nCREATE VIEW public.totals AS SELECT sum(ledger.amount) AS s FROM public.ledger;`,
+    };
+    const r = await runCase(dbs, c, introspect);
+    expect(r.up).toBe('pass');
+    const catalog = async (sql: readonly string[]) => {
+      const db = await dbs.clean();
+      for (const x of sql) await db.exec(x);
+      const [row] = await db.query<{ d: string; p: string }>(
+        `SELECT pg_get_viewdef('public.totals'::regclass) AS d, current_setting('search_path') AS p`,
+      );
+      await db.exec('SET search_path = public; DROP VIEW IF EXISTS public.totals; DROP TABLE public.ledger;');
+      return row;
+    };
+    expect(await catalog([c.a, r.upSql])).toEqual(await catalog([c.b]));
+  });
+
   it('proves down on B built from nothing as well as on the migrated database', async () => {
     const c: Case = { id: 'fresh', a: 'CREATE TABLE t (id int);', b: 'CREATE TABLE t (id int, n int);' };
     let calls = 0;
