@@ -102,19 +102,26 @@ const ROLE_CLAUSES: readonly (readonly [RegExp, RegExp])[] = [
   [/^(CREATE|ALTER)\s+POLICY\b/i, new RegExp(String.raw`\bTO\s+(${ROLE_LIST})`, 'gi')],
   [/^CREATE\s+USER\s+MAPPING\b/i, new RegExp(String.raw`\bFOR\s+(${ROLE})`, 'gi')],
 ];
+/** CREATE_ROLE is a statement creating a role (the script's own: not created before the load). */
+const CREATE_ROLE = new RegExp(String.raw`^\s*CREATE\s+(?:ROLE|USER|GROUP)\s+(${ROLE})`, 'i');
 /** NOT_ROLES are the words a role position takes that name no role to create. */
 const NOT_ROLES = new Set(['public', 'current_user', 'session_user', 'current_role', 'user', 'group']);
 
 /**
- * rolesNamed lists the roles a DDL script grants to, revokes from, hands objects to (OWNER TO, AUTHORIZATION) or
+ * rolesNamed lists the roles a DDL script (not creating them itself) grants to, revokes from, hands objects to (OWNER TO, AUTHORIZATION) or
  * names in policies and user mappings, as PostgreSQL spells them (plain words folded to lower case), so a load can
  * create them all before it runs instead of failing once per missing role. Reserved names (PUBLIC, CURRENT_USER,
  * pg_*) are left out.
  */
 export function rolesNamed(text: string): string[] {
   const out = new Set<string>();
+  const created = new Set<string>();
   const token = new RegExp(String.raw`(?:GROUP\s+)?(${ROLE})`, 'gi');
+  const roleName = (word: string) =>
+    word.startsWith('"') ? word.slice(1, -1).replace(/""/g, '"') : word.toLowerCase();
   for (const st of splitStatements(text)) {
+    const create = CREATE_ROLE.exec(st.sql);
+    if (create) created.add(roleName(create[1]!));
     // a policy's expressions come after its roles
     const sql = st.sql.replace(/;\s*$/, '').replace(/\s(USING|WITH\s+CHECK)\s*\([\s\S]*$/i, '');
     const clause = ROLE_CLAUSES.find(([kind]) => kind.test(sql))?.[1];
@@ -122,10 +129,10 @@ export function rolesNamed(text: string): string[] {
     for (const m of sql.matchAll(clause))
       for (const t of m[1]!.matchAll(token)) {
         const word = t[1]!;
-        const name = word.startsWith('"') ? word.slice(1, -1).replace(/""/g, '"') : word.toLowerCase();
+        const name = roleName(word);
         if (!word.startsWith('"') && NOT_ROLES.has(name)) continue;
         if (!name.startsWith('pg_')) out.add(name);
       }
   }
-  return [...out];
+  return [...out].filter((r) => !created.has(r));
 }
