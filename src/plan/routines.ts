@@ -18,7 +18,7 @@ export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, drop
   const requires = (f: Func) => [
     ...textKeys(f.args),
     ...textKeys(f.returns),
-    ...(f.language.toLowerCase() === 'sql' ? [...textKeys(f.body), ...colKeys(f.body)] : []),
+    ...(f.language.toLowerCase() === 'sql' ? [...textKeys(f.body), ...colKeys(f.body), ...relLiteralKeys(f.body)] : []),
     ...(f.language.toLowerCase() === 'plpgsql' ? textKeys(declarations(f.body)) : []),
   ];
   const fid = c.op === 'alter' ? c.to : c.def;
@@ -108,6 +108,20 @@ export function declarations(body: string | undefined): string {
     i = j;
   }
   return parts.join('\n');
+}
+
+/**
+ * relLiteralKeys keys the relations a body names in string literals, `nextval('t_id_seq')` or `'t'::regclass`:
+ * PostgreSQL resolves a regclass constant when it checks an SQL body, so the relation comes first.
+ */
+function relLiteralKeys(body: string | undefined): string[] {
+  if (!body) return [];
+  const out: string[] = [];
+  for (const s of lexSql(body).strings) {
+    const m = /^(?:[A-Za-z_][\w$]*\.)?"?([A-Za-z_][\w$]*)"?$/.exec(s.value);
+    if (m) out.push(`rel:${m[1]!.toLowerCase()}`);
+  }
+  return out;
 }
 
 function colKeys(text: string): string[] {

@@ -21,6 +21,7 @@ import {
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { fkAdd, fkDrop, planSubObject, planTableAlter } from './subobjects.js';
 import { planRebuilds } from './rebuilds.js';
+import { serialSequenceId } from './columns.js';
 import {
   adoptOwn,
   dropParentIndex,
@@ -121,7 +122,12 @@ function planTableCreates(ctx: PlanContext): void {
       object: id,
       sql: [...tableSql(ctx, id, t, fks, ctx.to), ...adoptOwn(ctx, ctx.to, id, t)],
       reverse: [`DROP TABLE ${rel(id)}`],
-      provides: [`rel:${bare(id)}`, `type:${bare(id)}`],
+      // a serial column's sequence comes with the table (an SQL body's nextval('t_id_seq') needs it)
+      provides: [
+        `rel:${bare(id)}`,
+        `type:${bare(id)}`,
+        ...t.columns.filter((c) => c.serial).map((c) => `rel:${bare(serialSequenceId(id, c.name))}`),
+      ],
       requires: [
         ...tableRequires(t),
         `tdrop:${id}`,
