@@ -15,7 +15,7 @@ import { onlinePlan, renderOnline } from '../plan/online.js';
 import { applyRenameHints, findRenameHints } from './hints.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { deployedScript, isNonTransactional } from '../sql/online.js';
-import { PINNED_SETTINGS, settingsSql } from '../sql/settings.js';
+import { PINNED_SETTINGS, SETTINGS_CHECK_SQL, settingsSql } from '../sql/settings.js';
 import { changedUnmanaged } from '../model/objects.js';
 
 /** Case is one line of a conformance file. */
@@ -110,16 +110,25 @@ async function applySteps(
   db: Driver,
   steps: readonly { what: string; sql: readonly string[] | null; transactional?: boolean }[],
 ): Promise<string | undefined> {
-  for (const s of steps) {
-    if (s.sql === null) return `irreversible step: ${s.what}`;
-    try {
-      if (s.transactional === false) for (const x of s.sql) await db.exec(x);
-      else await db.exec(s.sql.map((x) => x + ';').join('\n'));
-    } catch (e) {
-      return `step "${s.what}" failed: ${(e as Error).message}`;
+  // under the settings a deploy pins (a loaded pg_dump script may have emptied search_path), the session's given back
+  const [was] = await db.query<Record<string, string>>(SETTINGS_CHECK_SQL);
+  await db.exec(settingsSql(false).join(';\n'));
+  try {
+    for (const s of steps) {
+      if (s.sql === null) return `irreversible step: ${s.what}`;
+      try {
+        if (s.transactional === false) for (const x of s.sql) await db.exec(x);
+        else await db.exec(s.sql.map((x) => x + ';').join('\n'));
+      } catch (e) {
+        return `step "${s.what}" failed: ${(e as Error).message}`;
+      }
     }
+    return undefined;
+  } finally {
+    for (const [name] of PINNED_SETTINGS)
+      if (was?.[name] !== undefined)
+        await db.query('SELECT set_config($1, $2, false)', [name, String(was[name])]).catch(() => undefined);
   }
-  return undefined;
 }
 
 function first(lines: readonly string[], n = 4): string {
