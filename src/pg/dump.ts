@@ -4,11 +4,12 @@
  * back (an empty search_path qualifies every name). They are blanked out before the script is loaded, keeping every
  * other character where it was so PostgreSQL's error positions still point into the user's file.
  */
+import { keepArrayCoercion } from '../sql/arraycast.js';
 import { splitStatements } from '../sql/split.js';
 
 /** DumpPrep is a script with pg_dump's non-DDL lines blanked out, and what was skipped. */
 export interface DumpPrep {
-  /** sql: the script to load; same length and line numbers as the input. */
+  /** sql: the script to load; same line numbers as the input (same length too, but for whole-array casts kept: wholeArrayCasts). */
   readonly sql: string;
   /** meta: the psql meta-commands skipped (`\restrict`, `\connect`, ...), by command word, in order of first use. */
   readonly meta: readonly string[];
@@ -63,7 +64,28 @@ export function prepareDumpScript(text: string): DumpPrep {
     s = blank(s, at, semi < 0 ? at + st.sql.length : semi + 1);
     settings++;
   }
-  return { sql: s, meta, metaCount, settings, copy, lazyBodies };
+  return { sql: wholeArrayCasts(s), meta, metaCount, settings, copy, lazyBodies };
+}
+
+/**
+ * wholeArrayCasts writes an older server's IN list over a varchar column, `(ARRAY['a'::character varying])::text[]`,
+ * so that PostgreSQL 18 reads the whole-array cast the server had (sql/arraycast.ts), not one cast per literal: the
+ * import then reads what `import --url` and a hand-written `IN (...)` read, and hashes the same. Routine bodies are
+ * left as written. Statements keep their lines.
+ */
+function wholeArrayCasts(text: string): string {
+  let s = text;
+  const starts = lineStarts(s);
+  const stmts = splitStatements(s).filter(
+    (st) => !/^(CREATE\s+(OR\s+REPLACE\s+)?(FUNCTION|PROCEDURE)|DO)\b/i.test(st.sql),
+  );
+  for (const st of stmts.reverse()) {
+    const kept = keepArrayCoercion(st.sql);
+    if (kept === st.sql) continue;
+    const at = s.indexOf(st.sql, starts[st.line - 1]!);
+    if (at >= 0) s = s.slice(0, at) + kept + s.slice(at + st.sql.length);
+  }
+  return s;
 }
 
 /** skippedNote says once what prepareDumpScript skipped, or undefined when nothing was. */

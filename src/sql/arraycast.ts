@@ -9,9 +9,6 @@
 
 /** A literal (or NULL) cast to a plain type name, maybe with a length: `'x'::character varying(3)`, `NULL::bigint`. */
 const CAST_LITERAL = /^(?:'(?:[^']|'')*'|NULL)::([a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)(\(\d+(?:,\d+)?\))?$/i;
-/** A literal cast twice, `'x'::character varying::text`: how PostgreSQL parses (and writes) an array of such literals cast as a whole. */
-const CHAIN_LITERAL =
-  /^((?:'(?:[^']|'')*'|NULL)::([a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)(\(\d+(?:,\d+)?\))?)::(text)$/i;
 /** What follows the array: an optional closing parenthesis, then a cast to an array type. */
 const ARRAY_CAST = /^(\)?)::([a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)\[\]/i;
 
@@ -41,34 +38,9 @@ export function keepArrayCoercion(text: string): string {
     if (m && elem && casts.every((c) => c?.[1]?.toLowerCase() === base) && base !== m[2]!.toLowerCase()) {
       out += text.slice(at, close + 1) + `::${elem}[]`;
       at = close + 1;
-    } else if (!m) {
-      const chain = wholeArrayCast(elems);
-      if (chain) {
-        out += text.slice(at, open + 1) + chain;
-        at = close + 1;
-      }
     }
   }
   return at === 0 ? text : out + text.slice(at);
-}
-
-/**
- * wholeArrayCast: the elements `'a'::character varying::text, …` (every literal cast to one type, then to text) as
- * the array of the first type cast to text[] as a whole (`'a'::character varying, …]::character varying[]::text[]`,
- * from the bracket's inside to after the cast). Equal values; it is the form an IN list over a varchar column is
- * kept in, so a model read from a pg_dump of an older server (whose text PostgreSQL 18 parses into the first form)
- * and a model written by hand normalise to one text and one hash. Undefined for any other list.
- */
-function wholeArrayCast(elems: readonly string[]): string | undefined {
-  // the pretty form `'a'::character varying::text`, or the plain one `('a'::character varying)::text`
-  const chains = elems.map((e) =>
-    CHAIN_LITERAL.exec(e.trim().replace(/^\(('(?:[^']|'')*'::[^()]*(?:\(\d+(?:,\d+)?\))?)\)(?=::text$)/i, '$1')),
-  );
-  if (!chains.every((c) => c !== null)) return undefined;
-  const types = new Set(chains.map((c) => `${c[2]!.toLowerCase()}${c[3] ?? ''}`));
-  if (types.size !== 1 || chains[0]![2]!.toLowerCase() === 'text') return undefined;
-  const elem = [...types][0]!;
-  return `${chains.map((c) => c[1]!).join(', ')}]::${elem}[]::text[]`;
 }
 
 /** skipQuoted returns the index of the quote closing the literal or identifier opened at `i`. */

@@ -83,6 +83,20 @@ COMMENT ON TABLE acct.t IS 'granted to nobody';`;
     );
   });
 
+  it("keeps an older server's IN list over varchar a whole-array cast, as the server had it (routine bodies as written)", async () => {
+    const sql = `CREATE TABLE public.job (kind character varying(20),
+    CONSTRAINT job_kind_check CHECK (((kind)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))));
+CREATE FUNCTION public.f() RETURNS boolean LANGUAGE sql AS $$SELECT 'a'::text = ANY ((ARRAY['a'::character varying])::text[])$$;`;
+    const prep = prepareDumpScript(sql);
+    expect(prep.sql.split('\n')).toHaveLength(sql.split('\n').length);
+    expect(prep.sql).toContain("(ARRAY['a'::character varying, 'b'::character varying]::character varying[])::text[]");
+    expect(prep.sql).toContain("$$SELECT 'a'::text = ANY ((ARRAY['a'::character varying])::text[])$$");
+    const r = await importSql(sql, 'dump.sql');
+    expect(r.schema.tables.job!.checks.job_kind_check!.expression).toBe(
+      "kind::text = ANY (ARRAY['a'::character varying, 'b'::character varying]::text[])",
+    );
+  });
+
   it('leaves out the roles the script creates itself, so its CREATE ROLE does not fail', async () => {
     const sql = `CREATE ROLE app_reader;\nCREATE USER "Batch";\nCREATE TABLE public.t (id integer);\nGRANT SELECT ON public.t TO app_reader, "Batch", auditor;`;
     expect(rolesNamed(sql)).toEqual(['auditor']);
