@@ -102,6 +102,10 @@ export function textKeys(text: string | undefined): string[] {
   return out;
 }
 
+/** readsAny: does an expression name any of `names` (lower-case; a quoted identifier is compared lower-cased too)? */
+export const readsAny = (names: ReadonlySet<string>) => (text: string | undefined) =>
+  !!text && [...identifiersOf(text)].some((n) => names.has(n.toLowerCase()));
+
 /** typeKeys lists the keys of a type name (`mood`, `billing.mood[]`). */
 export function typeKeys(type: string): string[] {
   const m = /^(?:"?[^".]*"?\.)?"?([^"[(]+)"?/.exec(type);

@@ -9,7 +9,7 @@ import { fragmentKey, sameValue } from '../diff/index.js';
 import { addDomainCheck, defaultSql, rel } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
 import { addColumn, dropColumn, recreatesColumn } from './columns.js';
-import { bare, emit, funcNeedsDrop, PHASE, type PlanContext } from './context.js';
+import { bare, emit, funcNeedsDrop, PHASE, readsAny, type PlanContext } from './context.js';
 import { fkAdd, fkDrop, planSubObject } from './subobjects.js';
 import { partitionDefaults } from './partindex.js';
 
@@ -123,10 +123,6 @@ function rebuilder(ctx: PlanContext, all: readonly Change[]): { rebuild: Rebuild
   };
   return { rebuild, changed };
 }
-
-/** readsAny: does an expression name any of `names` (lower-case; a quoted identifier is compared lower-cased too)? */
-const readsAny = (names: ReadonlySet<string>) => (text: string | undefined) =>
-  !!text && [...identifiersOf(text)].some((n) => names.has(n.toLowerCase()));
 
 /** rebuildOverColumns rebuilds unchanged policies and triggers that read a column whose type changes. */
 function rebuildOverColumns(

@@ -5,10 +5,11 @@
 import { afterCreate } from './grants.js';
 import type { Change, TablePartChange } from '../model/changes.js';
 import { identifiersOf } from '../diff/sqltext.js';
+import { sameValue } from '../diff/index.js';
 import { createView, dropView, rel, viewKind, commentOn, viewColumnDefault } from '../sql/ddl.js';
 import type { View } from '../model/types.js';
 import { quoteIdent } from '../sql/quote.js';
-import { bare, emit, funcNeedsDrop, PHASE, textKeys, type PlanContext } from './context.js';
+import { bare, emit, funcNeedsDrop, PHASE, readsAny, textKeys, type PlanContext } from './context.js';
 import { rebuildViewRoutines } from './viewfuncs.js';
 import { planSubObject } from './subobjects.js';
 
@@ -18,6 +19,11 @@ const IN_PLACE = new Set(['comment', 'columnComments', 'columnDefaults']);
 /** defaultKeys lists what a view's column defaults name (a function, a sequence, a type). */
 function defaultKeys(v: View): string[] {
   return Object.values(v.columnDefaults ?? {}).flatMap((d) => ('sql' in d ? textKeys(d.sql) : []));
+}
+
+/** createViewAfter creates view `id` as `v`, starting its privileges from `v.grants`, not from default privileges. */
+function createViewAfter(ctx: PlanContext, id: string, v: View): string[] {
+  return afterCreate(ctx, createView(id, v), `TABLE ${rel(id)}`, v.schema, 'tables', v.grants);
 }
 
 /** planViews drafts view drops and creates, rebuilding views over changed tables and views. */
@@ -36,7 +42,7 @@ export function planViews(ctx: PlanContext, all: readonly Change[], touchedTable
       what: `drop ${viewKind(v).toLowerCase()} ${id}`,
       object: id,
       sql: [dropView(id, v)],
-      reverse: afterCreate(ctx, createView(id, v), `TABLE ${rel(id)}`, v.schema, 'tables', v.grants),
+      reverse: createViewAfter(ctx, id, v),
       provides: [`vdrop:${id}`],
       requires: dependents.map((o) => `vdrop:${o}`),
       destructive: !!v.materialized && !to.views[id],
@@ -48,7 +54,7 @@ export function planViews(ctx: PlanContext, all: readonly Change[], touchedTable
       phase: PHASE.createView,
       what: `create ${viewKind(v).toLowerCase()} ${id}`,
       object: id,
-      sql: afterCreate(ctx, createView(id, v), `TABLE ${rel(id)}`, v.schema, 'tables', v.grants),
+      sql: createViewAfter(ctx, id, v),
       reverse: [dropView(id, v)],
       provides: [`rel:${bare(id)}`],
       requires: [...textKeys(v.query), ...defaultKeys(v), `vdrop:${id}`],
@@ -94,9 +100,7 @@ function viewsToRebuild(
   }
   for (const e of ctx.recreatedEnums) touchedNames.add(bare(e));
   // a materialized view whose index calls a re-created function is rebuilt with it (the index goes with the view)
-  const fnNames = new Set([...recreatedFuncs].map((n) => n.toLowerCase()));
-  const callsFn = (text: string | undefined) =>
-    !!text && [...identifiersOf(text)].some((n) => fnNames.has(n.toLowerCase()));
+  const callsFn = readsAny(new Set([...recreatedFuncs].map((n) => n.toLowerCase())));
   for (const [id, v] of Object.entries(from.views)) {
     if (dropped.has(id) || !to.views[id]) continue;
     const ixs = Object.values(to.views[id]!.indexes ?? {});
@@ -128,9 +132,7 @@ function viewsToRebuild(
 function planViewDefaults(ctx: PlanContext, c: Extract<Change, { op: 'alter'; kind: 'view' }>): void {
   const a = c.from.columnDefaults ?? {};
   const b = c.to.columnDefaults ?? {};
-  const cols = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
-    (col) => JSON.stringify(a[col]) !== JSON.stringify(b[col]),
-  );
+  const cols = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((col) => !sameValue(a[col], b[col]));
   if (!cols.length) return;
   emit(ctx, {
     phase: PHASE.createView,
