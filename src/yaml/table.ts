@@ -311,7 +311,7 @@ function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree 
   put(o, 'storage', c.storage);
   put(o, 'compression', c.compression);
   if (c.statistics !== undefined) o['statistics'] = c.statistics;
-  if (c.options) o['options'] = numbersOf(c.options);
+  put(o, 'options', mapOf(c.options, paramValue));
   put(o, 'collation', c.collation);
   if (extra) Object.assign(o, extra);
   put(o, 'comment', c.comment);
@@ -337,11 +337,4 @@ function bareUnique(u: UniqueConstraint): boolean {
     !u.comment &&
     !u.renamedFrom
   );
-}
-
-/** numbersOf writes option values that are plain numbers as YAML numbers (`-0.02`), others as text. */
-function numbersOf(m: Readonly<Record<string, string>>): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(m)) out[k] = String(Number(v)) === v ? Number(v) : v;
-  return out;
 }
