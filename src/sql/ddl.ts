@@ -335,12 +335,7 @@ export function columnSettings(table: string, a: Column | undefined, b: Column):
   if ((a?.compression ?? '') !== (b.compression ?? ''))
     out.push(`${C} SET COMPRESSION ${(b.compression ?? 'default').toUpperCase()}`);
   if ((a?.statistics ?? -1) !== (b.statistics ?? -1)) out.push(`${C} SET STATISTICS ${b.statistics ?? -1}`);
-  const was = a?.options ?? {};
-  const now = b.options ?? {};
-  const reset = Object.keys(was).filter((k) => now[k] === undefined);
-  const set = Object.entries(now).filter(([k, v]) => was[k] !== v);
-  if (reset.length) out.push(`${C} RESET (${reset.map(quoteIdent).join(', ')})`);
-  if (set.length) out.push(`${C} SET (${set.map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`).join(', ')})`);
+  out.push(...storageParamsSql('TABLE', `${rel(table)} ALTER COLUMN ${quoteIdent(b.name)}`, a?.options, b.options));
   return out;
 }
 
