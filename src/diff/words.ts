@@ -120,6 +120,7 @@ function fkText(f: ForeignKey): string {
     f.onUpdate && f.onUpdate !== 'no_action' && `on update ${words(f.onUpdate)}`,
     timingText(f),
     f.notValid && 'not valid',
+    f.notEnforced && 'not enforced',
   );
 }
 
@@ -225,7 +226,12 @@ const DESCRIBE: Readonly<Record<string, Describer>> = {
       timingText(u),
     ),
   check: (c: CheckConstraint) =>
-    join(`(${oneLine(c.expression)})`, c.noInherit && 'no inherit', c.notValid && 'not valid'),
+    join(
+      `(${oneLine(c.expression)})`,
+      c.noInherit && 'no inherit',
+      c.notValid && 'not valid',
+      c.notEnforced && 'not enforced',
+    ),
   foreign_key: fkText,
   exclusion: exclusionText,
   index: indexText,
@@ -283,6 +289,7 @@ interface Flag {
 const FLAGS: Readonly<Record<string, Flag>> = {
   nullable: { on: 'nullable', off: 'not null' },
   notValid: { on: 'not valid', off: 'valid' },
+  notEnforced: { on: 'not enforced', off: 'enforced' },
   noInherit: { on: 'no inherit', off: 'inherit' },
   deferrable: { on: 'deferrable', off: 'not deferrable' },
   initiallyDeferred: { on: 'initially deferred', off: 'initially immediate' },

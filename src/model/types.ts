@@ -244,6 +244,8 @@ export interface CheckConstraint {
   readonly expression: string;
   readonly noInherit?: boolean;
   readonly notValid?: boolean;
+  /** notEnforced: NOT ENFORCED (PostgreSQL 18): kept in the catalog, never checked; such a constraint is never validated, so `notValid` is omitted. */
+  readonly notEnforced?: boolean;
   readonly comment?: string;
   readonly renamedFrom?: string;
 }
@@ -266,6 +268,8 @@ export interface ForeignKey extends ConstraintTiming {
   readonly onUpdate?: FkAction;
   readonly match?: 'simple' | 'full'; // omitted = simple
   readonly notValid?: boolean;
+  /** notEnforced: NOT ENFORCED (PostgreSQL 18): no triggers check the rows; such a key is never validated, so `notValid` is omitted. */
+  readonly notEnforced?: boolean;
   readonly comment?: string;
   readonly renamedFrom?: string;
 }

@@ -31,6 +31,8 @@ export function readFkOptions(ctx: Ctx, fk: DraftFk, k: Keyed): void {
   if (k.has('deferrable')) fk.deferrable = readBool(ctx, k, 'deferrable');
   if (k.has('initially_deferred')) fk.initiallyDeferred = readBool(ctx, k, 'initially_deferred');
   if (k.has('not_valid')) fk.notValid = readBool(ctx, k, 'not_valid');
+  if (k.has('not_enforced')) fk.notEnforced = readBool(ctx, k, 'not_enforced');
+  if (fk.notEnforced) fk.notValid = undefined; // PostgreSQL never validates a NOT ENFORCED key
   timing(ctx, fk, k);
 }
 
@@ -126,6 +128,8 @@ export function parseCheck(ctx: Ctx, t: DraftTable, n: Node, name: string | unde
     c.name = name ?? inner;
     c.noInherit = readBool(ctx, k, 'no_inherit');
     c.notValid = readBool(ctx, k, 'not_valid');
+    c.notEnforced = readBool(ctx, k, 'not_enforced');
+    if (c.notEnforced) c.notValid = undefined; // PostgreSQL never validates a NOT ENFORCED check
     c.comment = readText(ctx, k, 'comment');
     c.renamedFrom = readName(ctx, k, 'renamed_from');
   } else {

@@ -82,6 +82,7 @@ export const KEYS = {
     'deferrable',
     'initially_deferred',
     'not_valid',
+    'not_enforced',
   ],
   columnCheck: ['name', 'expression', 'no_inherit', 'not_valid'],
   primaryKey: [
@@ -107,7 +108,7 @@ export const KEYS = {
     'comment',
     'renamed_from',
   ],
-  check: ['name', 'expression', 'no_inherit', 'not_valid', 'comment', 'renamed_from'],
+  check: ['name', 'expression', 'no_inherit', 'not_valid', 'not_enforced', 'comment', 'renamed_from'],
   foreignKey: [
     'name',
     'columns',
@@ -120,6 +121,7 @@ export const KEYS = {
     'deferrable',
     'initially_deferred',
     'not_valid',
+    'not_enforced',
     'comment',
     'renamed_from',
   ],

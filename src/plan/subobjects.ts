@@ -68,7 +68,7 @@ export function fkAdd(ctx: PlanContext, table: string, fk: ForeignKey, existing:
     object: `${table}.${fk.name}`,
     sql: [addConstraint(table, fk), ...constraintComment(table, fk)],
     reverse: [dropConstraint(table, fk.name)],
-    lock: existing && !fk.notValid,
+    lock: existing && !fk.notValid && !fk.notEnforced,
     requires: [`rel:${bare(fk.refTable)}`],
   });
 }
@@ -235,12 +235,43 @@ function planConstraintChange(
     });
   };
   const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
+  if (c.op === 'alter' && c.kind === 'foreign_key' && enforceInPlace(c.from, c.to, c.attrs)) {
+    // ALTER CONSTRAINT [NOT] ENFORCED (PostgreSQL 18, foreign keys only): ENFORCED checks the rows and validates
+    const sql = (a: ForeignKey, b: ForeignKey) => [
+      `ALTER TABLE ${rel(t)} ALTER CONSTRAINT ${quoteIdent(c.id)} ${b.notEnforced ? 'NOT ENFORCED' : 'ENFORCED'}`,
+      ...(a.comment !== b.comment ? [commentOn('CONSTRAINT', target, b.comment)] : []),
+    ];
+    emit(ctx, {
+      phase: PHASE.addFk,
+      what: `${c.to.notEnforced ? 'stop enforcing' : 'enforce'} foreign key ${c.id} on ${t}`,
+      object: obj,
+      sql: sql(c.from, c.to),
+      reverse: sql(c.to, c.from),
+      lock: !c.to.notEnforced,
+      requires: [`rel:${bare(c.to.refTable)}`],
+    });
+    return;
+  }
   addDropAlter<TableConstraint>(
     c,
     add,
     drop,
     commentStep(ctx, 'constraint', obj, 'CONSTRAINT', target),
     indexed ? paramsStep<TableConstraint>(ctx, 'constraint', obj, indexRef(t, c.id)) : undefined,
+  );
+}
+
+/**
+ * enforceInPlace: a foreign key whose change is its enforcement (and comment) alone, between NOT ENFORCED and enforced
+ * and valid, is altered in place; a NOT VALID side is dropped and added again (ENFORCED always validates).
+ */
+function enforceInPlace(a: ForeignKey, b: ForeignKey, attrs: AlterChange['attrs']): boolean {
+  const ok = new Set(['notEnforced', 'notValid', 'comment']);
+  return (
+    attrs.some((x) => x.attr === 'notEnforced') &&
+    attrs.every((x) => ok.has(x.attr)) &&
+    !(a.notValid && !a.notEnforced) &&
+    !(b.notValid && !b.notEnforced)
   );
 }
 

@@ -204,7 +204,7 @@ const ACTIONS: Readonly<Record<FkAction, string>> = {
 /** TableConstraint is any constraint that lives on a table. */
 export type TableConstraint = PrimaryKey | UniqueConstraint | CheckConstraint | ForeignKey | ExclusionConstraint;
 
-/** constraintDef writes `CONSTRAINT name ...` for CREATE TABLE or ADD CONSTRAINT (without NOT VALID). */
+/** constraintDef writes `CONSTRAINT name ...` for CREATE TABLE or ADD CONSTRAINT (NOT ENFORCED kept, without NOT VALID). */
 export function constraintDef(c: TableConstraint): string {
   const head = `CONSTRAINT ${quoteIdent(c.name)} `;
   switch (c.kind) {
@@ -213,7 +213,7 @@ export function constraintDef(c: TableConstraint): string {
     case 'unique':
       return `${head}UNIQUE${c.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''} (${keyCols(c.columns, c.withoutOverlaps && 'WITHOUT OVERLAPS')})${c.include?.length ? ` INCLUDE (${cols(c.include)})` : ''}${indexParams(c.with)}${timing(c)}`;
     case 'check':
-      return `${head}CHECK (${keepArrayCoercion(c.expression)})${c.noInherit ? ' NO INHERIT' : ''}`;
+      return `${head}CHECK (${keepArrayCoercion(c.expression)})${c.noInherit ? ' NO INHERIT' : ''}${enforced(c)}`;
     case 'foreign_key': {
       const p = c.period && 'PERIOD';
       let s = `${head}FOREIGN KEY (${keyCols(c.columns, p)}) REFERENCES ${rel(c.refTable)} (${keyCols(c.refColumns, p)})`;
@@ -221,7 +221,7 @@ export function constraintDef(c: TableConstraint): string {
       if (c.onUpdate && c.onUpdate !== 'no_action') s += ` ON UPDATE ${ACTIONS[c.onUpdate]}`;
       if (c.onDelete && c.onDelete !== 'no_action') s += ` ON DELETE ${ACTIONS[c.onDelete]}`;
       if (c.onDeleteColumns?.length) s += ` (${cols(c.onDeleteColumns)})`;
-      return s + timing(c);
+      return s + timing(c) + enforced(c);
     }
     case 'exclusion': {
       const els = c.elements.map((e) => {
@@ -238,6 +238,11 @@ export function constraintDef(c: TableConstraint): string {
   }
 }
 
+/** enforced writes ` NOT ENFORCED` for a check or foreign key PostgreSQL keeps but does not check (PostgreSQL 18). */
+function enforced(c: CheckConstraint | ForeignKey): string {
+  return c.notEnforced ? ' NOT ENFORCED' : '';
+}
+
 /** indexParams writes an index's storage parameters as ` WITH (name = 'value', ...)` ('' when there are none). */
 function indexParams(w: Readonly<Record<string, string>> | undefined): string {
   if (!w || !Object.keys(w).length) return '';
@@ -248,7 +253,7 @@ function indexParams(w: Readonly<Record<string, string>> | undefined): string {
 
 /** addConstraint writes ALTER TABLE ... ADD CONSTRAINT (NOT VALID kept). */
 export function addConstraint(table: string, c: TableConstraint): string {
-  const nv = (c.kind === 'check' || c.kind === 'foreign_key') && c.notValid ? ' NOT VALID' : '';
+  const nv = (c.kind === 'check' || c.kind === 'foreign_key') && c.notValid && !c.notEnforced ? ' NOT VALID' : '';
   return `ALTER TABLE ${rel(table)} ADD ${constraintDef(c)}${nv}`;
 }
 

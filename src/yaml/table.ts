@@ -142,7 +142,7 @@ function columnLevel(
   const tableChecks: CheckConstraint[] = [];
   for (const c of Object.values(t.checks)) {
     const cols = referencedColumns(c.expression, colNames);
-    const plain = !c.noInherit && !c.notValid && !c.comment && !c.renamedFrom && omitted('check')(c);
+    const plain = !c.noInherit && !c.notValid && !c.notEnforced && !c.comment && !c.renamedFrom && omitted('check')(c);
     if (plain && cols.length === 1 && !('check' in extra(cols[0]!))) extra(cols[0]!)['check'] = c.expression;
     else tableChecks.push(c);
   }
@@ -169,7 +169,8 @@ function columnLevelFks(
       continue;
     }
     const x = extra(col);
-    const simple = omitted('fk')(fk) && !fk.match && !fk.deferrable && !fk.initiallyDeferred && !fk.notValid;
+    const simple =
+      omitted('fk')(fk) && !fk.match && !fk.deferrable && !fk.initiallyDeferred && !fk.notValid && !fk.notEnforced;
     if (simple) x['references'] = target;
     else {
       const r: Obj = { table: fk.refTable, column: fk.refColumns[0]! };
@@ -177,6 +178,7 @@ function columnLevelFks(
       put(r, 'match', fk.match);
       timing(r, fk);
       flag(r, 'not_valid', fk.notValid);
+      flag(r, 'not_enforced', fk.notEnforced);
       x['references'] = r;
     }
     put(x, 'on_delete', fk.onDelete);
@@ -216,10 +218,11 @@ function putConstraints(
       tableChecks,
       omitted('check'),
       (c) => {
-        if (!c.noInherit && !c.notValid && !c.comment && !c.renamedFrom) return c.expression;
+        if (!c.noInherit && !c.notValid && !c.notEnforced && !c.comment && !c.renamedFrom) return c.expression;
         const x: Obj = { expression: c.expression };
         flag(x, 'no_inherit', c.noInherit);
         flag(x, 'not_valid', c.notValid);
+        flag(x, 'not_enforced', c.notEnforced);
         put(x, 'comment', c.comment);
         put(x, 'renamed_from', c.renamedFrom);
         return x;
@@ -239,6 +242,7 @@ function putConstraints(
       put(x, 'match', fk.match);
       timing(x, fk);
       flag(x, 'not_valid', fk.notValid);
+      flag(x, 'not_enforced', fk.notEnforced);
       put(x, 'comment', fk.comment);
       put(x, 'renamed_from', fk.renamedFrom);
       return x;

@@ -33,6 +33,32 @@ describe('writeSchemaYaml round trip', () => {
     expect(back.enums['mood']!.valueRenames).toEqual({ happy: 'glad' });
     expect(back.tables['bookings']!.foreignKeys['bookings_room_id_fkey']!.renamedFrom).toBe('fk_old');
   });
+
+  it('keeps NOT ENFORCED checks and foreign keys (PostgreSQL 18), column-level ones too', () => {
+    const s = mustParse(`
+tables:
+  teams: { columns: { id: { type: integer, primary_key: true } } }
+  members:
+    columns:
+      id: { type: integer, primary_key: true }
+      team_id: { type: integer, references: { table: teams, column: id, not_enforced: true } }
+      boss_id: integer
+      score: integer
+    checks: { members_score_positive: { expression: score > 0, not_valid: true, not_enforced: true } }
+    foreign_keys:
+      boss_fk: { columns: [boss_id], references: { table: members, columns: [id] }, not_enforced: true }
+`);
+    const m = s.tables['members']!;
+    // PostgreSQL never validates a NOT ENFORCED constraint: `not_valid` beside it says nothing more
+    expect(m.checks['members_score_positive']).toMatchObject({ notEnforced: true });
+    expect(m.checks['members_score_positive']!.notValid).toBeUndefined();
+    expect(m.foreignKeys['members_team_id_fkey']!.notEnforced).toBe(true);
+    const files = writeSchemaYaml(s);
+    expect(files[0]!.text).toContain('not_enforced: true');
+    const back = parseSchemaFiles(files);
+    expect(back.issues).toEqual([]);
+    expect(canonicalJson(back.schema!)).toBe(canonicalJson(s));
+  });
 });
 
 describe('writer output', () => {

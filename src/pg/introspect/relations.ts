@@ -301,10 +301,10 @@ const STORAGE: Record<string, NonNullable<Column['storage']>> = {
   m: 'main',
 };
 
-/** checkExpression extracts the expression of `CHECK (expr) [NO INHERIT] [NOT VALID]`. */
+/** checkExpression extracts the expression of `CHECK (expr) [NO INHERIT] [NOT ENFORCED | NOT VALID]`. */
 export function checkExpression(def: string): string {
   let d = def.trim();
-  d = d.replace(/\s+NOT VALID$/, '').replace(/\s+NO INHERIT$/, '');
+  d = d.replace(/\s+NOT (VALID|ENFORCED)$/, '').replace(/\s+NO INHERIT$/, '');
   if (d.startsWith('CHECK ')) d = d.slice('CHECK '.length);
   return stripParens(d);
 }
@@ -328,7 +328,6 @@ export function applyConstraint(
   const { include, nnd } = ix;
   const params = ix.with ? { with: ix.with } : {};
   const what = `constraint ${r.name} on ${relId}`;
-  if (r.notenforced) unsupported(ctx, `NOT ENFORCED ${what}`);
   const { temporal, timing, comment } = conParts(r);
   switch (r.type) {
     case 'p': {
@@ -367,7 +366,7 @@ export function applyConstraint(
         name: r.name,
         expression: checkExpression(r.def),
         ...(r.noinherit ? { noInherit: true } : {}),
-        ...(!r.validated ? { notValid: true } : {}),
+        ...validity(r),
         ...comment,
       };
       (t.checks as Record<string, CheckConstraint>)[r.name] = c;
@@ -385,6 +384,12 @@ export function applyConstraint(
     default:
       return;
   }
+}
+
+/** validity is a check's or foreign key's NOT ENFORCED, or else its NOT VALID (PostgreSQL never validates a NOT ENFORCED one). */
+function validity(r: ConRow): { notEnforced?: true; notValid?: true } {
+  if (r.notenforced) return { notEnforced: true };
+  return r.validated ? {} : { notValid: true };
 }
 
 /** conParts are what several constraint kinds share: PERIOD / WITHOUT OVERLAPS, DEFERRABLE timing, the comment. */
@@ -414,7 +419,7 @@ function foreignKeyOf(ctx: Ctx, relId: string, r: ConRow): ForeignKey {
     ...(r.delsetcols.length ? { onDeleteColumns: r.delsetcols } : {}),
     ...(r.upd !== 'a' ? { onUpdate: FK_ACTION[r.upd] } : {}),
     ...(r.match === 'f' ? { match: 'full' as const } : {}),
-    ...(!r.validated ? { notValid: true } : {}),
+    ...validity(r),
     ...timing,
     ...comment,
   };
