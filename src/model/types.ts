@@ -192,6 +192,12 @@ export interface Column {
   /** virtual: the generated column is VIRTUAL, computed when read (PostgreSQL 18); omitted = STORED. */
   readonly virtual?: boolean;
   readonly collation?: string;
+  /**
+   * inherited: the column is an INHERITS parent's, not the table's own (PostgreSQL's attislocal false); listed on the
+   * child only for what the child sets on it itself (a default other than the parent's, a comment). Never on a
+   * partition, whose listed columns are all the parent's.
+   */
+  readonly inherited?: boolean;
   /** grants: column privileges (select, insert, update, references) by grantee. */
   readonly grants?: Grants;
   /** sequenceGrants: the ACL of a serial or identity column's own sequence (`GRANT USAGE ON SEQUENCE t_id_seq`). */

@@ -50,6 +50,7 @@ export function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
     }
     col.serial = true;
   }
+  if (readBool(ctx, k, 'inherited')) col.inherited = true;
   const nullableE = k.get('nullable');
   const nullable = nullableE ? ctx.bool(nullableE.value, '`nullable`') : undefined;
   if (nullable !== undefined) col.nullable = nullable;

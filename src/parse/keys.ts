@@ -59,6 +59,7 @@ export const KEYS = {
     'serial',
     'generated',
     'virtual',
+    'inherited',
     'storage',
     'compression',
     'statistics',

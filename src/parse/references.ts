@@ -87,11 +87,32 @@ export function checkTable(ctx: Ctx, c: Collected, t: DraftTable, declared: Read
         hint(p, [...c.tables.keys()]),
       );
   }
+  for (const col of t.columns) if (col.inherited) checkInherited(ctx, c, t, col.name);
   for (const tr of t.triggers) checkTriggerFunction(ctx, c, tr);
   if (t.primaryKey) {
     const pk = new Set(t.primaryKey.columns);
     for (const col of t.columns) if (pk.has(col.name)) col.nullable = false;
   }
+}
+
+/** checkInherited refuses `inherited: true` on a column that no table `t` inherits (INHERITS, at any depth) has. */
+function checkInherited(ctx: Ctx, c: Collected, t: DraftTable, name: string): void {
+  const seen = new Set<string>();
+  const has = (id: string): boolean =>
+    (c.tables.get(id)?.rest.inherits ?? []).some((p) => {
+      if (seen.has(p)) return false;
+      seen.add(p);
+      return !!c.tables.get(p)?.columns.some((x) => x.name === name) || has(p);
+    });
+  if (!has(t.id))
+    ctx.error(
+      'invalid-value',
+      t.typeAt.get(name) ?? t.at,
+      t.rest.inherits?.length
+        ? `column \`${name}\` of \`${t.id}\` is marked \`inherited\`, but no table it inherits has it`
+        : `column \`${name}\` of \`${t.id}\` is marked \`inherited\`, but \`${t.id}\` inherits no table`,
+      "remove `inherited: true` to make it the table's own column, or add the parent to `inherits:`",
+    );
 }
 
 /** resolveOwnedBy resolves a sequence's `owned_by` to a declared table and column. */

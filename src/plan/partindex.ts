@@ -160,6 +160,7 @@ export function childrenOf(s: Schema, table: string): string[] {
  * when the parent inherits it too); undefined when `t` is no partition there.
  */
 export function parentColumn(ctx: PlanContext, side: 'from' | 'to', t: string, c: Column): Column | undefined {
+  if (c.inherited) return inheritedBase(ctx[side], t, c);
   const parentId = ctx[side].tables[t]?.partitionOf?.parent;
   if (!parentId) return undefined;
   const parent = ctx[side].tables[parentId];
@@ -172,8 +173,32 @@ export function parentColumn(ctx: PlanContext, side: 'from' | 'to', t: string, c
 }
 
 /**
- * partitionDefaults: ALTER TABLE ... SET/DROP DEFAULT on a partitioned table recurses into every partition, own
- * defaults included. The statements giving back the own default of each partition (at any depth) of `t` on `side`
+ * inheritedBase is an INHERITS child's column `c` as the child has it without anything of its own: the default of the
+ * nearest ancestor that lists the column (its own column, or an inherited one with its own default), no comment.
+ */
+function inheritedBase(s: Schema, t: string, c: Column): Column {
+  const { default: _own, comment: _c, ...rest } = c;
+  const seen = new Set<string>();
+  const find = (tid: string): [string, Column] | undefined => {
+    for (const p of s.tables[tid]?.inherits ?? []) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      const pc = s.tables[p]?.columns.find((x) => x.name === c.name);
+      if (pc && (!pc.inherited || pc.default)) return [p, pc];
+      const up = find(p);
+      if (up) return up;
+    }
+    return undefined;
+  };
+  const [owner, p] = find(t) ?? [];
+  if (owner && p?.serial)
+    return { ...rest, default: { sql: `nextval(${quoteLiteral(serialSequence(owner, c.name))}::regclass)` } };
+  return p?.default ? { ...rest, default: p.default } : rest;
+}
+
+/**
+ * partitionDefaults: ALTER TABLE ... SET/DROP DEFAULT on a partitioned table (or an INHERITS parent) recurses into
+ * every partition (child), own defaults included. The statements giving back the own default of each partition (at any depth) of `t` on `side`
  * that lists column `name`; partitions not there yet on that side (dropped before the step in up, so re-created after
  * it in down) are left out.
  */
@@ -182,7 +207,7 @@ export function partitionDefaults(ctx: PlanContext, side: 'from' | 'to', t: stri
   const out: string[] = [];
   const visit = (parent: string) => {
     for (const [id, tb] of Object.entries(tables)) {
-      if (tb.partitionOf?.parent !== parent) continue;
+      if (tb.partitionOf?.parent !== parent && !tb.inherits?.includes(parent)) continue;
       const c = tb.columns.find((x) => x.name === name);
       if (c && !c.serial && !c.identity && !c.generated && !(side === 'from' && ctx.droppedTables.has(id))) {
         const C = `ALTER TABLE ${rel(id)} ALTER COLUMN ${quoteIdent(name)}`;
@@ -191,7 +216,7 @@ export function partitionDefaults(ctx: PlanContext, side: 'from' | 'to', t: stri
       visit(id);
     }
   };
-  if (tables[t]?.partitionBy) visit(t);
+  visit(t);
   return out;
 }
 

@@ -75,8 +75,9 @@ export function fkAdd(ctx: PlanContext, table: string, fk: ForeignKey, existing:
 
 /**
  * partitionOverride drafts a partition's own NOT NULL / DEFAULT on an inherited column (the model lists such a
- * column on the partition) as ALTER COLUMN from or back to the parent's, since a partition has no columns to add or
- * drop; returns false when the change is a real column's.
+ * column on the partition), or an INHERITS child's own default or comment on its parent's column (`inherited`), as
+ * ALTER COLUMN from or back to the parent's, since the table has no column of its own to add or drop; returns false
+ * when the change is a real column's.
  */
 function partitionOverride(ctx: PlanContext, t: string, c: AddChange | DropChange): boolean {
   const col = c.def as Column;
@@ -86,10 +87,11 @@ function partitionOverride(ctx: PlanContext, t: string, c: AddChange | DropChang
   const [a, b] = c.op === 'add' ? [base, col] : [col, base];
   emit(ctx, {
     phase: c.op === 'add' ? PHASE.alterTable : PHASE.dropColumn,
-    what: `${c.op === 'add' ? 'set' : 'reset'} partition column ${t}.${col.name}`,
+    what: `${c.op === 'add' ? 'set' : 'reset'} ${col.inherited ? 'inherited' : 'partition'} column ${t}.${col.name}`,
     object: `${t}.${col.name}`,
-    sql: alterColumn(t, a, b, ctx.ty, ctx.enums).sql,
-    reverse: alterColumn(t, b, a, ctx.ty, ctx.enums).sql,
+    // SET/DROP DEFAULT reaches the table's own children: their own defaults are given back
+    sql: [...alterColumn(t, a, b, ctx.ty, ctx.enums).sql, ...partitionDefaults(ctx, 'to', t, col.name)],
+    reverse: [...alterColumn(t, b, a, ctx.ty, ctx.enums).sql, ...partitionDefaults(ctx, 'from', t, col.name)],
   });
   return true;
 }

@@ -5,7 +5,7 @@
  */
 import { defaultAclReset } from './grants.js';
 import type { Change, TablePartChange } from '../model/changes.js';
-import type { ForeignKey, Schema, Table } from '../model/types.js';
+import type { Column, ForeignKey, Schema, Table } from '../model/types.js';
 import { attrDiff, fragmentKey } from '../diff/index.js';
 import {
   createIndex,
@@ -252,6 +252,13 @@ function inheritance(
   };
   const inherited = (c: Change): boolean => {
     if (c.kind !== 'column' || !('table' in c) || !c.table) return false;
+    // a child's own default or comment on its parent's column is the child's, whatever the parent does
+    if (
+      c.op === 'alter'
+        ? (c.from as Column).inherited || (c.to as Column).inherited
+        : c.op !== 'rename' && c.def.inherited
+    )
+      return false;
     const s = sig(c);
     return parentsOf(c.table).some((p) => colSigs.get(`${p}\0${c.id}`) === s);
   };

@@ -308,7 +308,7 @@ export function createTable(
     const part = t.partitionBy ? ` PARTITION BY ${t.partitionBy.strategy.toUpperCase()} (${t.partitionBy.key})` : '';
     return `${head}${items.length ? ` (\n  ${items.join(',\n  ')}\n)` : ''} ${boundSql(t.partitionOf.bound)}${part}${tablespaceSql(t.tablespace)}`;
   }
-  for (const c of t.columns) body.push(columnDef(c, ty));
+  for (const c of t.columns) if (!c.inherited) body.push(columnDef(c, ty));
   for (const c of inlineConstraints(t)) body.push(constraintDef(c));
   for (const fk of fks) body.push(constraintDef(fk));
   let s = `CREATE${t.unlogged ? ' UNLOGGED' : ''} TABLE ${rel(id)} (\n  ${body.join(',\n  ')}\n)`;
@@ -352,6 +352,13 @@ export function tableExtras(id: string, t: Table, ty: TypeNamer): string[] {
   if (t.rowLevelSecurity) out.push(`ALTER TABLE ${rel(id)} ENABLE ROW LEVEL SECURITY`);
   if (t.forceRowLevelSecurity) out.push(`ALTER TABLE ${rel(id)} FORCE ROW LEVEL SECURITY`);
   if (t.comment !== undefined) out.push(commentOn('TABLE', rel(id), t.comment));
+  // a parent's column the child gives a default of its own, or none (CREATE TABLE copied the parent's); ONLY: not
+  // the child's own children, which copy it when they are created
+  for (const c of t.columns)
+    if (c.inherited)
+      out.push(
+        `ALTER TABLE ONLY ${rel(id)} ALTER COLUMN ${quoteIdent(c.name)} ${c.default ? `SET DEFAULT ${defaultSql(c.default)}` : 'DROP DEFAULT'}`,
+      );
   for (const c of t.columns) out.push(...columnSettings(id, undefined, c));
   for (const c of t.columns)
     if (c.comment !== undefined) out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(c.name)}`, c.comment));

@@ -312,6 +312,7 @@ function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree 
   }
   put(o, 'generated', c.generated);
   if (c.virtual) o['virtual'] = true;
+  if (c.inherited) o['inherited'] = true;
   put(o, 'storage', c.storage);
   put(o, 'compression', c.compression);
   if (c.statistics !== undefined) o['statistics'] = c.statistics;

@@ -314,6 +314,20 @@ tables: { t: { columns: { m: Mood, ms: "Mood[]", x: Text, y: VARCHAR(3) } } }
     ]);
   });
 
+  it('refuses `inherited: true` on a column no inherited table has, at the column', () => {
+    const r = parseYaml(`
+tables:
+  event: { columns: { id: int } }
+  lone: { columns: { id: { type: int, inherited: true } } }
+  login: { inherits: [event], columns: { kind: { type: text, inherited: true }, id: { type: int, inherited: true } } }
+`);
+    expect(r.schema).toBeUndefined();
+    expect(r.issues.map((i) => [i.code, i.loc?.line, i.message])).toEqual([
+      ['invalid-value', 4, 'column `id` of `lone` is marked `inherited`, but `lone` inherits no table'],
+      ['invalid-value', 5, 'column `kind` of `login` is marked `inherited`, but no table it inherits has it'],
+    ]);
+  });
+
   it('collects every issue at once, sorted by position', () => {
     const r = parseYaml(`
 tables:

@@ -124,6 +124,24 @@ tables:
     expect(canonicalJson(back)).toBe(canonicalJson(s));
   });
 
+  it("keeps a child's own default and comment on a column it inherits (`inherited: true`), apart from its own columns", () => {
+    const s = mustParse(`
+tables:
+  event: { columns: { id: { type: int, nullable: false }, kind: { type: text, default: "'generic'" } } }
+  login_event:
+    inherits: [ event ]
+    columns:
+      kind: { type: text, inherited: true, default: "'login'", comment: the child's own }
+      ip: inet
+`);
+    const kind = s.tables['login_event']!.columns.find((c) => c.name === 'kind')!;
+    expect(kind.inherited).toBe(true);
+    expect(s.tables['login_event']!.columns.find((c) => c.name === 'ip')!.inherited).toBeUndefined();
+    const files = writeSchemaYaml(s);
+    expect(files.map((f) => f.text).join('\n')).toContain('inherited: true');
+    expect(canonicalJson(parseSchemaFiles(files).schema!)).toBe(canonicalJson(s));
+  });
+
   it('lays out one file per table with types in _types.yaml', async () => {
     const s = await loadFixture('spec');
     const paths = writeSchemaYaml(s, { layout: 'per-table' }).map((f) => f.path);

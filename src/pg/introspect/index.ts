@@ -259,13 +259,18 @@ function tableFrom(ctx: Ctx, id: string, r: Catalog['rels'][number], rels: RelPa
   const columns: Column[] = [];
   const parentCols = r.bound !== null ? parentColumns(rels.inhs.get(r.oid), rels.cols) : undefined;
   const ownPk = new Set(rels.cons.get(r.oid)?.find((c) => c.type === 'p' && c.local)?.cols ?? []);
+  const inhParents = r.bound === null ? rels.inhs.get(r.oid) : undefined;
   for (const c of rels.cols.get(r.oid) ?? []) {
-    // inherited from a parent (partitions, INHERITS children): kept only as a partition's own NOT NULL or DEFAULT
-    if (!c.local && !(parentCols && overridesParent(c, parentCols.get(c.name), ownPk))) continue;
+    // inherited from a parent (partitions, INHERITS children): kept only as a partition's own NOT NULL or DEFAULT,
+    // or an INHERITS child's own default or comment (marked inherited)
+    const ownOnChild = !c.local && !parentCols && inheritedOwn(c, inhParents, rels.cols);
+    if (!c.local && !ownOnChild && !(parentCols && overridesParent(c, parentCols.get(c.name), ownPk))) continue;
     const key = `${r.oid}:${c.num}`;
-    columns.push(
-      columnOf(ctx, id, c, { serial: rels.seqPass.serial.has(key), identity: rels.seqPass.identity.get(key) }),
-    );
+    const col = columnOf(ctx, id, c, {
+      serial: rels.seqPass.serial.has(key),
+      identity: rels.seqPass.identity.get(key),
+    });
+    columns.push(ownOnChild ? { ...col, inherited: true } : col);
   }
   t.columns = columns;
   const parents = (rels.inhs.get(r.oid) ?? []).map((p) => qid(p.schema, p.name));
@@ -355,6 +360,21 @@ function parentColumns(
 ): ReadonlyMap<string, ColRow> | undefined {
   if (parents?.length !== 1) return undefined;
   return new Map((colsByRel.get(parents[0]!.parent) ?? []).map((c) => [c.name, c] as const));
+}
+
+/**
+ * inheritedOwn tells whether an INHERITS child's inherited column carries something of the child's own: a default
+ * other than its first parent's with the column (CREATE TABLE ... INHERITS copies the parent's), or a comment.
+ */
+function inheritedOwn(
+  c: ColRow,
+  parents: readonly { readonly parent: string }[] | undefined,
+  colsByRel: ReadonlyMap<string, readonly ColRow[]>,
+): boolean {
+  if (!parents?.length || c.identity || c.generated) return false;
+  if (c.comment !== null) return true;
+  const p = parents.map((x) => colsByRel.get(x.parent)?.find((y) => y.name === c.name)).find((y) => y);
+  return !!p && !p.identity && !p.generated && (c.def ?? null) !== (p.def ?? null);
 }
 
 /**
