@@ -122,14 +122,21 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
     let c = await commitEdge(root, store, req, Boolean(req.verifier));
     let outcome = await proveAndPrepare(root, store, req, c);
     if (!outcome.confirmed) {
+      await outcome.prepared.discard();
       c = await commitEdge(root, store, { ...req, helper: undefined }, false);
       outcome = await proveAndPrepare(root, store, req, c);
     }
     const { prepared, results } = outcome;
-    if (results) await refuseFailedProofs(c.edges, results, 'commit', c.working.files);
-    const failsOnData = results ? failingSteps([c.edge], results.slice(0, 1)) : [];
-    refuseFailingOnData(failsOnData, Boolean(req.allowEmptyOnly), 'commit again');
-    if (c.amended) await store.writeState('ORIG_HEAD', c.amended + '\n');
+    let failsOnData: FailingStep[];
+    try {
+      if (results) await refuseFailedProofs(c.edges, results, 'commit', c.working.files);
+      failsOnData = results ? failingSteps([c.edge], results.slice(0, 1)) : [];
+      refuseFailingOnData(failsOnData, Boolean(req.allowEmptyOnly), 'commit again');
+      if (c.amended) await store.writeState('ORIG_HEAD', c.amended + '\n');
+    } catch (e) {
+      await prepared.discard(); // what it staged during the proof: a refused commit writes nothing
+      throw e;
+    }
     const id = await prepared.write();
     await rememberNormalizedCommit(root, id, c.working.schema); // the next status finds HEAD's normal form by its id
     const branch = (await store.currentBranch()) ?? null;
@@ -185,9 +192,18 @@ async function proveAndPrepare(
       req.onProofEnd?.(); // the error starts on a clean line
       throw e;
     });
-  const results = proof ? await proof.finally(() => req.onProofEnd?.()) : undefined;
-  const confirmed = c.confirmed ? await c.confirmed : true;
-  return { confirmed, prepared, results };
+  // its files are written (fsynced under temp names) while the proof runs: after it, write() only renames them in
+  const staged = proof ? prepared.stage() : undefined;
+  staged?.catch(() => undefined); // awaited below
+  try {
+    const results = proof ? await proof.finally(() => req.onProofEnd?.()) : undefined;
+    const confirmed = c.confirmed ? await c.confirmed : true;
+    await staged;
+    return { confirmed, prepared, results };
+  } catch (e) {
+    await prepared.discard();
+    throw e;
+  }
 }
 
 /**

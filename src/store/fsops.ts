@@ -131,9 +131,15 @@ export async function writeManyDurable(
   }
 }
 
-/** renameMany renames files into place (each counted), then fsyncs every target directory at once. */
-export async function renameMany(moves: readonly { from: string; to: string }[]): Promise<void> {
-  const dirs = new Set<string>();
+/**
+ * renameMany renames files into place (each counted), then fsyncs every target directory at once, with the
+ * directories in `alsoSync` (ones another rename or a makeDir left to it) in the same round.
+ */
+export async function renameMany(
+  moves: readonly { from: string; to: string }[],
+  alsoSync: Iterable<string> = [],
+): Promise<void> {
+  const dirs = new Set<string>(alsoSync);
   for (const m of moves) {
     step(`rename ${m.to}`);
     renameSync(m.from, m.to);
@@ -159,6 +165,13 @@ export async function renameMany(moves: readonly { from: string; to: string }[])
   );
 }
 
+/** renameLater renames a file into place (counted) and leaves the fsync of its directory to the caller (`syncLater`). */
+export function renameLater(from: string, to: string, syncLater: Set<string>): void {
+  step(`rename ${to}`);
+  renameSync(from, to);
+  syncLater.add(dirname(to));
+}
+
 /** renameDurable renames a file into place and fsyncs the target directory. */
 export function renameDurable(from: string, to: string): void {
   step(`rename ${to}`);
@@ -173,12 +186,16 @@ export function removeDurable(path: string): void {
   syncDir(dirname(path));
 }
 
-/** makeDir creates a directory and its parents (counted as one operation when it creates anything). */
-export function makeDir(dir: string): void {
+/**
+ * makeDir creates a directory and its parents (counted as one operation when it creates anything) and fsyncs the
+ * directory that got the new entry, or adds that directory to `syncLater` for the caller to fsync with others.
+ */
+export function makeDir(dir: string, syncLater?: Set<string>): void {
   const made = mkdirSync(dir, { recursive: true });
   if (made !== undefined) {
     step(`mkdir ${dir}`);
-    syncDir(dirname(made));
+    if (syncLater) syncLater.add(dirname(made));
+    else syncDir(dirname(made));
   }
 }
 
@@ -215,6 +232,51 @@ export function replaceFile(path: string, data: Uint8Array | string, tmpDir: str
   }
 }
 
+/** StagedFile is a new file written in full and fsynced under a temp name (stageFiles), to be renamed to `path` later. */
+export interface StagedFile {
+  readonly tmp: string;
+  readonly path: string;
+}
+
+/** staged: the names of the temp files this process staged and has not renamed in or discarded yet (cleanTemp leaves them). */
+const staged = new Set<string>();
+
+/**
+ * stageFiles writes new files under temp names in `tmpDir` (each counted) and fsyncs them all at once: the slow half
+ * of a durable write, done while the caller still waits to know whether it keeps them (a commit during its proof).
+ * The caller renames them in (renameMany, then unstage) or discards them; a killed process leaves them to the next
+ * command's cleanTemp.
+ */
+export async function stageFiles(
+  files: readonly { path: string; data: Uint8Array; mode?: number; hint?: string }[],
+  tmpDir: string,
+): Promise<StagedFile[]> {
+  if (!files.length) return [];
+  makeDir(tmpDir);
+  const out = files.map((f) => ({ tmp: tempName(tmpDir, f.hint ?? f.path), path: f.path }));
+  for (const f of out) staged.add(basename(f.tmp));
+  try {
+    await writeManyDurable(files.map((f, i) => ({ path: out[i]!.tmp, data: f.data, mode: f.mode })));
+  } catch (e) {
+    if (e instanceof FaultInjected)
+      unstage(out); // a dead process cleans nothing: the next command does
+    else discardStaged(out);
+    throw e;
+  }
+  return out;
+}
+
+/** unstage forgets staged files that were renamed in (or are left for cleanTemp). */
+export function unstage(files: readonly StagedFile[]): void {
+  for (const f of files) staged.delete(basename(f.tmp));
+}
+
+/** discardStaged removes staged files that will not be used. */
+export function discardStaged(files: readonly StagedFile[]): void {
+  unstage(files);
+  for (const f of files) rmSync(f.tmp, { force: true });
+}
+
 /** cleanTemp removes the temp files of processes that are gone from `tmpDir`; returns how many it removed. */
 export function cleanTemp(tmpDir: string): number {
   let names: string[];
@@ -226,8 +288,9 @@ export function cleanTemp(tmpDir: string): number {
   let n = 0;
   for (const name of names) {
     const pid = Number(/\.(\d+)\.[0-9a-f]{8}$/.exec(name)?.[1]);
-    // another live process may be writing it; this process has none in flight (its writes are synchronous)
+    // another live process may be writing it; this process only its staged files (its other writes are synchronous)
     if (pid && pid !== process.pid && pidAlive(pid)) continue;
+    if (staged.has(name)) continue;
     rmSync(join(tmpDir, name), { force: true, recursive: true });
     n++;
   }

@@ -34,6 +34,13 @@ export interface Snapshot extends CommitInfo {
 /** PreparedCommit is a commit built in memory by Store.prepareCommit: its id, and write() to store it. */
 export interface PreparedCommit {
   readonly id: string;
+  /**
+   * stage writes the commit's files (objects, journal, the ref's new content) under temp names, fsynced, moving
+   * nothing: the slow part of write(), for a caller that waits for something else first (a proof). write() stages
+   * whatever stage() did not; discard() removes what it staged when the commit is not written after all.
+   */
+  stage(): Promise<void>;
+  discard(): Promise<void>;
   write(): Promise<string>;
   /** storeObjects stores the commit's objects (durably) and moves no ref: for a writer that moves the ref with
    * other changes in one journaled operation (src/store/switch.ts). Run it under the store lock. */

@@ -54,9 +54,22 @@ export interface Operation {
 
 /** beginOperation writes the journal (durably); it must not exist already. */
 export function beginOperation(gitdir: string, op: Omit<Operation, 'pid' | 'started'>): Operation {
-  const full: Operation = { ...op, pid: process.pid, started: new Date().toISOString() };
-  replaceFile(join(gitdir, OPERATION_FILE), JSON.stringify(full, null, 2) + '\n', tmpDirOf(gitdir));
-  return full;
+  const { operation, file } = journalFile(gitdir, op);
+  replaceFile(file.path, file.data, tmpDirOf(gitdir));
+  return operation;
+}
+
+/**
+ * journalFile is the journal of `op` as the file beginOperation writes, for a writer that stages it with its other
+ * files (a commit, during its proof) and renames it in itself before anything else moves.
+ */
+export function journalFile(
+  gitdir: string,
+  op: Omit<Operation, 'pid' | 'started'>,
+): { operation: Operation; file: { path: string; data: Buffer } } {
+  const operation: Operation = { ...op, pid: process.pid, started: new Date().toISOString() };
+  const data = Buffer.from(JSON.stringify(operation, null, 2) + '\n', 'utf8');
+  return { operation, file: { path: join(gitdir, OPERATION_FILE), data } };
 }
 
 /** endOperation removes the journal: the operation is complete (or rolled back). */

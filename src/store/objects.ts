@@ -7,17 +7,20 @@
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fsp, rmSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
-import { join } from 'node:path';
-import { encodePack, packedOids, storePack, type EncodedPack } from './pack.js';
+import { dirname, join } from 'node:path';
+import { encodePack, packedOids, type EncodedPack } from './pack.js';
 import {
   FaultInjected,
+  discardStaged,
   makeDir,
   renameDurable,
   renameMany,
+  stageFiles,
   tempName,
   tmpDirOf,
+  unstage,
   writeDurable,
-  writeManyDurable,
+  type StagedFile,
 } from './fsops.js';
 
 /** ObjectType is the type of a git object. */
@@ -39,6 +42,15 @@ export function blobId(text: string): string {
 /** PACK_THRESHOLD is the number of new objects from which a batch is written as one pack instead of loose files. */
 export const PACK_THRESHOLD = 64;
 
+/** Encoded is queued objects after encode(): one pack, or one loose object; `staged` once its files are written. */
+interface Encoded {
+  readonly oids: string[];
+  readonly pack?: EncodedPack;
+  readonly loose?: Buffer;
+  /** staged: the entry's files written and fsynced under temp names (a pack's `.pack` only when it is new, its `.idx` last). */
+  staged?: StagedFile[];
+}
+
 /**
  * ObjectWriter writes objects into one gitdir. Immediate mode writes each object loose at once; batch mode
  * (`{ batch: true }`) queues new objects until flush(), which writes them loose when few or as one pack when
@@ -47,7 +59,7 @@ export const PACK_THRESHOLD = 64;
 export class ObjectWriter {
   private readonly dirs = new Set<string>();
   private readonly queue = new Map<string, { type: ObjectType; content: Uint8Array }>();
-  private readonly encoded: { oids: string[]; pack?: EncodedPack; loose?: Buffer }[] = [];
+  private encoded: Encoded[] = [];
   private readonly encodedOids = new Set<string>();
   private packed: Set<string> | undefined;
   /** written counts objects actually written (not already present). */
@@ -81,19 +93,82 @@ export class ObjectWriter {
     else for (const o of objects) this.encoded.push({ oids: [o.oid], loose: deflateObject(o.type, o.content) });
   }
 
-  /** flush writes queued and encoded objects (batch mode): loose when fewer than PACK_THRESHOLD, else one pack. */
-  async flush(): Promise<void> {
+  /**
+   * stage writes the encoded objects' files under temp names in `.schemaver/tmp` and fsyncs them all at once,
+   * moving nothing into the store: the slow half of flush(), for a caller that does it while it waits to know
+   * whether it keeps the objects (discard() then removes them). `extra` files of the caller's (a journal, a ref)
+   * are staged in the same round and returned; the caller renames them in or discards them.
+   */
+  async stage(extra: readonly { path: string; data: Uint8Array }[] = []): Promise<StagedFile[]> {
     this.encode();
-    const loose: { oid: string; data: Buffer }[] = [];
-    for (const e of this.encoded) {
+    const todo = this.encoded.filter((e) => !e.staged);
+    const files: { entry: Encoded; path: string; data: Uint8Array; hint: string }[] = [];
+    for (const e of todo) {
       if (e.pack) {
-        storePack(this.gitdir, e.pack);
-        for (const oid of e.oids) this.packed?.add(oid);
-      } else if (e.loose) loose.push({ oid: e.oids[0]!, data: e.loose });
+        const dir = join(this.gitdir, 'objects', 'pack');
+        const pack = join(dir, `${e.pack.name}.pack`);
+        if (!existsSync(pack)) files.push({ entry: e, path: pack, data: e.pack.pack, hint: `${e.pack.name}.pack` });
+        files.push({ entry: e, path: join(dir, `${e.pack.name}.idx`), data: e.pack.idx, hint: `${e.pack.name}.idx` });
+      } else if (e.loose) {
+        const oid = e.oids[0]!;
+        const path = join(this.gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
+        files.push({ entry: e, path, data: e.loose, hint: `obj_${oid}` });
+      }
+    }
+    const staged = await stageFiles(
+      [...files.map((f) => ({ path: f.path, data: f.data, mode: 0o444, hint: f.hint })), ...extra],
+      tmpDirOf(this.gitdir),
+    );
+    for (const e of todo) e.staged = [];
+    files.forEach((f, i) => f.entry.staged!.push(staged[i]!));
+    return staged.slice(files.length);
+  }
+
+  /**
+   * discard removes what stage() wrote and forgets the queued and encoded objects (the caller keeps none of them);
+   * `leaveFiles`: after an injected fault, which leaves them to the next command's cleanTemp as a dead process would.
+   */
+  discard(leaveFiles = false): void {
+    for (const e of this.encoded) if (e.staged) (leaveFiles ? unstage : discardStaged)(e.staged);
+    this.encoded = [];
+    this.encodedOids.clear();
+    this.queue.clear();
+  }
+
+  /**
+   * flush writes queued and encoded objects (batch mode): loose when fewer than PACK_THRESHOLD, else one pack.
+   * Their files are staged (fsynced under temp names) unless stage() did it, renamed in, and every directory that
+   * got an entry fsynced in one round with the directories of `alsoSync` (a rename the caller made just before);
+   * a pack's index is renamed in last, after its pack is durable (git only reads packs that have an index).
+   */
+  async flush(alsoSync: Iterable<string> = []): Promise<void> {
+    await this.stage();
+    const syncDirs = new Set<string>(alsoSync);
+    const moves: { from: string; to: string }[] = [];
+    const indexes: { from: string; to: string }[] = [];
+    const all: StagedFile[] = [];
+    for (const e of this.encoded) {
+      for (const f of e.staged ?? []) {
+        const dir = dirname(f.path);
+        if (!this.dirs.has(dir)) {
+          makeDir(dir, syncDirs);
+          this.dirs.add(dir);
+        }
+        (f.path.endsWith('.idx') && e.pack ? indexes : moves).push({ from: f.tmp, to: f.path });
+        all.push(f);
+      }
+    }
+    try {
+      await renameMany(moves, syncDirs);
+      await renameMany(indexes);
+    } finally {
+      unstage(all); // renamed in, or left to the next command's cleanTemp
+    }
+    for (const e of this.encoded) {
+      if (e.pack) for (const oid of e.oids) this.packed?.add(oid);
       this.written += e.oids.length;
     }
-    await this.writeLooseMany(loose);
-    this.encoded.length = 0;
+    this.encoded = [];
     this.encodedOids.clear();
   }
 
@@ -132,28 +207,6 @@ export class ObjectWriter {
       rmSync(tmp, { force: true });
       if (!existsSync(file)) throw e;
     }
-  }
-
-  /**
-   * writeLooseMany writes loose objects together: every temp file written, all fsynced at once, renamed into
-   * place, the object directories fsynced at once (one journal commit instead of one per object).
-   */
-  private async writeLooseMany(objects: readonly { oid: string; data: Buffer }[]): Promise<void> {
-    if (!objects.length) return;
-    const tmpDir = tmpDirOf(this.gitdir);
-    makeDir(tmpDir);
-    const files = objects.map((o) => ({ ...o, path: tempName(tmpDir, `obj_${o.oid}`), mode: 0o444 }));
-    const moves: { from: string; to: string }[] = [];
-    for (const f of files) {
-      const dir = join(this.gitdir, 'objects', f.oid.slice(0, 2));
-      if (!this.dirs.has(dir)) {
-        makeDir(dir);
-        this.dirs.add(dir);
-      }
-      moves.push({ from: f.path, to: join(dir, f.oid.slice(2)) });
-    }
-    await writeManyDurable(files);
-    await renameMany(moves);
   }
 
   /** writeText stores a UTF-8 text as a blob. */

@@ -1,12 +1,11 @@
 /**
  * Pack files for big commits. A commit that adds many objects (a 1000-table schema adds ~1000 model blobs)
  * writes them as one pack + index instead of thousands of loose files: two files, written to temporary
- * names and renamed in, the `.idx` last (git only looks at packs that have an index).
+ * names and renamed in, the `.idx` last (git only looks at packs that have an index: objects.ts ObjectWriter.flush).
  * Format: git pack v2 (whole objects, no deltas) with a v2 index.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { FaultInjected, makeDir, renameDurable, tempName, tmpDirOf, writeDurable } from './fsops.js';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -106,32 +105,6 @@ export function encodePack(objects: readonly PackObject[]): EncodedPack {
   const idx = Buffer.concat([idxBody, createHash('sha1').update(idxBody).digest()]);
 
   return { name: `pack-${packSha.toString('hex')}`, pack, idx };
-}
-
-/**
- * storePack writes an encoded pack as `objects/pack/pack-<sha>.{pack,idx}`: both written and fsynced in
- * `.schemaver/tmp`, the pack renamed in first and the index last (the pack becomes visible with its index).
- */
-export function storePack(gitdir: string, { name, pack, idx }: EncodedPack): string {
-  const dir = join(gitdir, 'objects', 'pack');
-  const tmpDir = tmpDirOf(gitdir);
-  makeDir(dir);
-  makeDir(tmpDir);
-  const tmp = tempName(tmpDir, name);
-  try {
-    if (!existsSync(join(dir, `${name}.pack`))) {
-      writeDurable(`${tmp}.pack`, pack, 0o444);
-      renameDurable(`${tmp}.pack`, join(dir, `${name}.pack`));
-    }
-    writeDurable(`${tmp}.idx`, idx, 0o444);
-    renameDurable(`${tmp}.idx`, join(dir, `${name}.idx`)); // last: the pack becomes visible only now
-  } catch (e) {
-    if (e instanceof FaultInjected) throw e; // a dead process cleans nothing: the next command does
-    rmSync(`${tmp}.pack`, { force: true });
-    rmSync(`${tmp}.idx`, { force: true });
-    throw e;
-  }
-  return name;
 }
 
 /** packedOids lists every object id in the store's pack indexes (v2), to skip objects that already exist. */

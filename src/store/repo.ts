@@ -4,7 +4,7 @@
  * Reads go through the strict ObjectReader (./read.ts: loose and packed objects, each hashed), cached per open store.
  */
 import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SchemaverError } from '../errors.js';
 import { canonicalObjects } from '../canon/index.js';
 import type { SourceFile } from '../parse/index.js';
@@ -31,8 +31,20 @@ import {
   type HeadState,
 } from './refs.js';
 import { acquireLock } from './lock.js';
-import { beginOperation, endOperation, pendingRoot, readOperation, OPERATION_FILE, type Operation } from './journal.js';
-import { cleanLegacyRefTemps, cleanTemp, removeDurable, tmpDirOf } from './fsops.js';
+import { endOperation, journalFile, pendingRoot, readOperation, OPERATION_FILE, type Operation } from './journal.js';
+import {
+  FaultInjected,
+  cleanLegacyRefTemps,
+  cleanTemp,
+  discardStaged,
+  makeDir,
+  removeDurable,
+  renameDurable,
+  renameLater,
+  tmpDirOf,
+  unstage,
+  type StagedFile,
+} from './fsops.js';
 import { ambiguousRevision, navigate, parseRev, unknownRevision } from './revision.js';
 import { resolveAuthor } from './author.js';
 import {
@@ -45,6 +57,12 @@ import {
   stepsJson,
   type SchemaverJson,
 } from './layout.js';
+
+/** StagedCommit is what PreparedCommit.stage() wrote besides the objects: the journal and the ref's new content, for `ref`. */
+interface StagedCommit {
+  readonly ref: string;
+  readonly files: readonly StagedFile[];
+}
 
 /** STATE_NAME is the shape of names accepted by readState/writeState (`MERGE_HEAD`, `MERGE_STATE`...). */
 const STATE_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -286,10 +304,34 @@ export class GitStore implements Store {
       Buffer.from(commitText(tree, c.parents, author, commitMessage(c.message, hash)), 'utf8'),
     );
     w.encode();
+    return this.prepared(w, id, c.replaces ?? c.parents[0] ?? undefined);
+  }
+
+  /**
+   * prepared is the PreparedCommit of commit `id`, whose objects `w` holds encoded, to go on top of `expected`. The
+   * journal and the ref's new content are staged with the objects: once the commit is kept (its proof passed),
+   * write() only renames them in (journal, objects, then the ref), one fsync round for the directories before the
+   * ref moves.
+   */
+  private prepared(w: ObjectWriter, id: string, expected: string | undefined): PreparedCommit {
+    let staging: Promise<StagedCommit> | undefined;
+    const stage = () =>
+      (staging ??= (async () => {
+        const h = await readHead(this.gitdir);
+        const ref = 'branch' in h ? `refs/heads/${h.branch}` : 'HEAD';
+        const { file: journal } = journalFile(this.gitdir, {
+          operation: 'commit',
+          ref,
+          from: expected ?? null,
+          to: id,
+        });
+        const tip = { path: join(this.gitdir, ref), data: Buffer.from(`${id}\n`, 'utf8') };
+        const [j, r] = await w.stage([journal, tip]);
+        return { ref, files: [j!, r!] };
+      })());
     const write = () =>
       this.withLock(async () => {
         const head = await this.head();
-        const expected = c.replaces ?? c.parents[0] ?? undefined;
         if (expected !== head) {
           throw new SchemaverError({
             code: 'head-moved',
@@ -299,17 +341,35 @@ export class GitStore implements Store {
           });
         }
         const h = await readHead(this.gitdir);
-        const ref = 'branch' in h ? `refs/heads/${h.branch}` : 'HEAD';
-        // journal first, objects next (each fsynced with its directory), the ref last, the journal removed after
-        beginOperation(this.gitdir, { operation: 'commit', ref, from: head ?? null, to: id });
-        await w.flush();
-        if ('branch' in h) await writeRef(this.gitdir, ref, id);
-        else await writeHead(this.gitdir, { detached: id });
-        endOperation(this.gitdir);
+        const staged = await stage();
+        const [journal, tip] = staged.files as [StagedFile, StagedFile];
+        try {
+          const ref = 'branch' in h ? `refs/heads/${h.branch}` : 'HEAD';
+          if (staged.ref !== ref)
+            throw new Error(`HEAD moved from ${staged.ref} to ${ref} while the commit was written`);
+          // journal first, objects next (the directories of both fsynced in one round), the ref last, the journal removed after
+          const syncDirs = new Set<string>();
+          renameLater(journal.tmp, journal.path, syncDirs);
+          await w.flush(syncDirs);
+          makeDir(dirname(tip.path));
+          renameDurable(tip.tmp, tip.path);
+          endOperation(this.gitdir);
+        } catch (e) {
+          const fault = e instanceof FaultInjected; // a dead process cleans nothing: the next command does
+          (fault ? unstage : discardStaged)(staged.files);
+          w.discard(fault);
+          throw e;
+        }
+        unstage(staged.files);
         this.snaps.checked.add(id);
         return id;
       });
-    return { id, write, storeObjects: () => w.flush() };
+    const discard = async () => {
+      const staged = await staging?.catch(() => undefined);
+      if (staged) discardStaged(staged.files);
+      w.discard();
+    };
+    return { id, write, stage: async () => void (await stage()), discard, storeObjects: () => w.flush() };
   }
 
   async log(start: string | readonly string[], opts: { limit?: number } = {}): Promise<CommitInfo[]> {

@@ -47,8 +47,11 @@ describe('commit verification', () => {
     expect(bad.stderr).toContain('error[verification-failed]');
     expect(bad.stderr).toMatch(/age/);
     expect(p.read('.schemaver/refs/heads/main').trim()).toBe(fj.id);
-    // the commit was prepared while the proof ran, but nothing reached the store
+    // the commit was prepared while the proof ran, but nothing reached the store: what it staged meanwhile (its
+    // objects, journal and ref under temp names) is gone too
     expect(storeObjects()).toEqual(objects);
+    expect(readdirSync(join(p.dir, '.schemaver', 'tmp'))).toEqual([]);
+    expect(readdirSync(join(p.dir, '.schemaver')).includes('OPERATION_IN_PROGRESS')).toBe(false);
 
     // the bar: a hand-edited up that misses the column is refused with a diff naming it
     p.write('missing.sql', 'SELECT 1;\n');
