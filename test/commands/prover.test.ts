@@ -2,8 +2,9 @@
  * The warm prover (src/pg/proverd.ts, prover.ts): commands that prove ask it over a private socket, and give the
  * same commits and proofs as with their own worker; any failure of it (killed mid-proof, silent, garbage, another
  * build's key) and an unsafe runtime dir leave the command to prove on its own worker; it exits when idle; two
- * commands that find none start one. The real CLI and the built prover, each with a private runtime dir (vitest
- * turns the prover off for every other test), stopped at the end.
+ * commands that find none start one. The real CLI (a process per command that may ask or start a prover; the
+ * reference runs with the prover off, `init` and `prover stop` run in this process) and the built prover, each with a
+ * private runtime dir (vitest turns the prover off for every other test), stopped at the end.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, tempProject, type Project } from '../helpers/cli.js';
+import { runCli, tempProject, type CliResult, type Project } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/inproc.js';
 
 const { frame, FrameReader } = (await import(
   new URL('../../dist/pg/proverio.js', import.meta.url).href
@@ -48,10 +50,23 @@ const tables = (extra: string[] = []) =>
     )
     .join('');
 
+/** Run runs the CLI: runCli (a process of its own, for every command that may ask or start a prover), or runInProcess. */
+type Run = (cwd: string, args: readonly string[], env: Record<string, string>) => Promise<CliResult>;
+
+/**
+ * offline runs a command that neither asks nor starts a prover (SCHEMAVER_PROVER=0: the reference commits and proofs
+ * on the command's own worker, or `init`) in this process: what this file tests is the prover, which these runs leave
+ * alone, and each would otherwise pay a Node start-up and PGlite's compile (a reference commit ~1 s of CPU).
+ */
+const offline: Run = (cwd, args, env) => {
+  expect(env.SCHEMAVER_PROVER === '0' || args[0] === 'init').toBe(true);
+  return runInProcess(cwd, args, env);
+};
+
 /** commit writes schema/ with the first table's extra columns and commits it (--json), expecting exit 0. */
-async function commit(p: Project, env: Record<string, string>, msg: string, extra: string[] = []) {
+async function commit(p: Project, env: Record<string, string>, msg: string, extra: string[] = [], run: Run = runCli) {
   p.write('schema/tables.yaml', `tables:\n${tables(extra)}`);
-  const r = await runCli(p.dir, ['commit', '-m', msg, '--json'], env);
+  const r = await run(p.dir, ['commit', '-m', msg, '--json'], env);
   expect(r.code, r.stderr).toBe(0);
   const out = r.json<{ id: string; migrations: { verified: boolean }[] }>();
   expect(out.migrations.every((m) => m.verified)).toBe(true);
@@ -132,7 +147,8 @@ function fakeProver(socket: string, key: string) {
 
 afterAll(async () => {
   for (const dir of dirs) {
-    await runCli(tmpdir(), ['prover', 'stop'], { SCHEMAVER_PROVER: '1', SCHEMAVER_RUNTIME_DIR: dir });
+    // in this process: `prover stop` only asks each prover over its socket (and starts none)
+    await runInProcess(tmpdir(), ['prover', 'stop'], { SCHEMAVER_PROVER: '1', SCHEMAVER_RUNTIME_DIR: dir });
     rmSync(dir, { recursive: true, force: true });
   }
   for (const p of projects) p.cleanup();
@@ -147,9 +163,9 @@ describe('the warm prover', () => {
 
   it('proves commits as the command own worker does: same commits, same store objects, same proofs', async () => {
     const [a, b] = [project(), project()];
-    for (const p of [a, b]) expect((await runCli(p.dir, ['init'], off)).code).toBe(0);
+    for (const p of [a, b]) expect((await offline(p.dir, ['init'], off)).code).toBe(0);
     const ids = { a: [] as string[], b: [] as string[] };
-    ids.a.push((reference.base = await commit(a, off, 'base')));
+    ids.a.push((reference.base = await commit(a, off, 'base', [], offline)));
     expect(readdirSync(rt.dir)).toEqual([]); // off: none started
     ids.b.push(await commit(b, rt.env, 'base')); // none running: its own worker, and one starts
     const started = await current(rt.env);
@@ -158,7 +174,7 @@ describe('the warm prover', () => {
       ['one', ['c1']],
       ['two', ['c1', 'c2']],
     ] as const) {
-      ids.a.push(await commit(a, off, msg, [...cols]));
+      ids.a.push(await commit(a, off, msg, [...cols], offline));
       ids.b.push(await commit(b, rt.env, msg, [...cols]));
     }
     const after = (await status(rt.env)).provers.find((p) => p.current)!;
@@ -172,23 +188,23 @@ describe('the warm prover', () => {
         .sort();
     expect(objects(b)).toEqual(objects(a));
     // the proof itself: the same answer, field for field, but its times
-    const proof = async (p: Project, env: Record<string, string>) => {
-      const r = await runCli(p.dir, ['verify', 'HEAD', '--force', '--json'], env);
+    const proof = async (p: Project, env: Record<string, string>, run: Run) => {
+      const r = await run(p.dir, ['verify', 'HEAD', '--force', '--json'], env);
       expect(r.code, r.stderr).toBe(0);
       const edges = r.json<{ edges: Record<string, unknown>[] }>().edges;
       return edges.map(({ ms: _ms, timings: _t, ...rest }) => rest);
     };
-    expect(await proof(b, rt.env)).toEqual(await proof(a, off));
+    expect(await proof(b, rt.env, runCli)).toEqual(await proof(a, off, offline));
     // a migration that does not reproduce its schema is refused through the prover as without it
     a.write('bad.sql', 'ALTER TABLE t1 ADD COLUMN c3 integer;');
     b.write('bad.sql', 'ALTER TABLE t1 ADD COLUMN c3 integer;');
     const refused: number[] = [];
-    for (const [p, env] of [
-      [a, off],
-      [b, rt.env],
+    for (const [p, env, run] of [
+      [a, off, offline],
+      [b, rt.env, runCli],
     ] as const) {
       p.write('schema/tables.yaml', `tables:\n${tables(['c1', 'c2', 'c3'])}`);
-      const r = await runCli(p.dir, ['commit', '-m', 'bad', '--up', 'bad.sql'], env);
+      const r = await run(p.dir, ['commit', '-m', 'bad', '--up', 'bad.sql'], env);
       expect(r.stderr).toMatch(/verif|proof|up:/i);
       refused.push(r.code);
     }
@@ -204,7 +220,7 @@ describe('the warm prover', () => {
       const pid = (await current(own.env))!.pid;
       expect(pid).toBe(child.pid);
       const p = project();
-      expect((await runCli(p.dir, ['init'], own.env)).code).toBe(0);
+      expect((await offline(p.dir, ['init'], own.env)).code).toBe(0);
       // the same commit as with no prover (the first test's first commit: same files, author and date)
       expect(await commit(p, { ...own.env, SCHEMAVER_PROVER_STALL: '1' }, 'base')).toBe(reference.base);
       if (fault === 'kill') expect(alive(pid)).toBe(false);
@@ -218,7 +234,7 @@ describe('the warm prover', () => {
     await fake.listen();
     try {
       const p = project();
-      expect((await runCli(p.dir, ['init'], own.env)).code).toBe(0);
+      expect((await offline(p.dir, ['init'], own.env)).code).toBe(0);
       await commit(p, own.env, 'base');
       expect(fake.frames.some((f) => f['hello'])).toBe(true);
       expect(fake.frames.some((f) => f['call'] !== undefined)).toBe(false);
@@ -235,7 +251,7 @@ describe('the warm prover', () => {
     await fake.listen();
     try {
       const p = project();
-      expect((await runCli(p.dir, ['init'], own.env)).code).toBe(0);
+      expect((await offline(p.dir, ['init'], own.env)).code).toBe(0);
       await commit(p, own.env, 'base');
       expect(fake.connections()).toBe(0);
       expect(readdirSync(own.dir)).toEqual([`${key}.sock`]); // no lock: nothing was started
@@ -290,7 +306,8 @@ describe('the warm prover', () => {
   it('is started once by two commands that find none at the same time', async () => {
     const own = runtime();
     const [p, q] = [project(), project()];
-    for (const x of [p, q]) expect((await runCli(x.dir, ['init'], { ...own.env, SCHEMAVER_PROVER: '0' })).code).toBe(0);
+    for (const x of [p, q])
+      expect((await offline(x.dir, ['init'], { ...own.env, SCHEMAVER_PROVER: '0' })).code).toBe(0);
     // every prover process of this runtime dir, however short-lived, seen by polling /proc
     const seen = new Set<number>();
     let polling = true;
