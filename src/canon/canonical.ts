@@ -192,6 +192,7 @@ function canonView(v: View): View {
   if (v.triggers) out.triggers = sortedMap(v.triggers, canonTrigger);
   if (v.columnComments) out.columnComments = sortedMap(v.columnComments, (x) => x);
   if (v.columnDefaults) out.columnDefaults = sortedMap(v.columnDefaults, (x) => x);
+  if (v.columnGrants) out.columnGrants = sortedMap(v.columnGrants, (x) => x);
   return out;
 }
 

@@ -331,6 +331,7 @@ const ATTR_NAMES: Readonly<Record<string, string>> = {
   ownedBy: 'owned by',
   columnComments: 'column comments',
   columnDefaults: 'column defaults',
+  columnGrants: 'column grants',
   min: 'minvalue',
   max: 'maxvalue',
 };

@@ -161,6 +161,7 @@ const VIEW_FIELDS: FieldPlan<View> = {
   triggers: 'child',
   columnComments: 'attr',
   columnDefaults: 'attr',
+  columnGrants: 'attr',
   comment: 'attr',
   grants: 'attr',
   tablespace: 'attr',

@@ -417,6 +417,8 @@ export interface View {
   readonly columnComments?: Readonly<Record<string, string>>;
   /** columnDefaults: `ALTER VIEW … ALTER COLUMN … SET DEFAULT` per column (plain views only: an INSERT through the view gets them). */
   readonly columnDefaults?: Readonly<Record<string, Default>>;
+  /** columnGrants: column privileges (`GRANT SELECT (c) ON v TO r`) per column, as a table column's `grants`. */
+  readonly columnGrants?: Readonly<Record<string, Grants>>;
   /** tablespace: TABLESPACE of a materialized view; omitted = the database's default. */
   readonly tablespace?: string;
   /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */

@@ -185,6 +185,7 @@ export const KEYS = {
     'triggers',
     'column_comments',
     'column_defaults',
+    'column_grants',
     'owner',
     'comment',
     'grants',

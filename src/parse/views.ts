@@ -1,9 +1,9 @@
 /** The `views:` section: plain and materialized views, their indexes, triggers, column comments and column defaults. */
 import { KEYS } from './keys.js';
-import { readGrants, readOwner, readTablespace } from './grants.js';
+import { readGrants, readGrantsNode, readOwner, readTablespace } from './grants.js';
 import type { Ctx, Keyed, Node } from './node.js';
 import { readBool, readDefault, readName, readText, type ParsedId } from './common.js';
-import type { Default } from '../model/types.js';
+import type { Default, Grants } from '../model/types.js';
 import { undef } from './drafts.js';
 import { parseIndex } from './table.js';
 import { parseTrigger } from './triggers.js';
@@ -68,6 +68,17 @@ export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView 
     }
   }
   readColumnDefaults(ctx, k, v, what);
+  if (k.has('column_grants')) {
+    const cm = ctx.map(k.get('column_grants')!.value, '`column_grants`');
+    if (cm) {
+      const o: Record<string, Grants> = {};
+      for (const e of cm.entries) {
+        const g = readGrantsNode(ctx, e.value, 'column', `column \`${e.key}\` of ${what}`);
+        if (g !== undefined) o[e.key] = g;
+      }
+      if (Object.keys(o).length) v.columnGrants = o;
+    }
+  }
   v.comment = readText(ctx, k, 'comment');
   v.grants = readGrants(ctx, k, 'table', what);
   v.owner = readOwner(ctx, k, what);

@@ -50,6 +50,7 @@ export interface CachedNormalization {
 const INERT = new Set([
   'comment',
   'columnComments',
+  'columnGrants',
   'grants',
   'owner',
   'defaultPrivileges',

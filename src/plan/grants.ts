@@ -5,8 +5,16 @@
  * objects this plan creates do not pick up defaults they were not declared with.
  */
 import type { AlterChange, Change } from '../model/changes.js';
-import { assertNever, type Column, type DefaultPrivilege, type Func, type Grants, type Table } from '../model/types.js';
-import { fragmentKey } from '../diff/index.js';
+import {
+  assertNever,
+  type Column,
+  type DefaultPrivilege,
+  type Func,
+  type Grants,
+  type Table,
+  type View,
+} from '../model/types.js';
+import { fragmentKey, sameValue } from '../diff/index.js';
 import { serialSequence } from './columns.js';
 import { defaultPrivilegeClass, type PrivClass } from '../model/privileges.js';
 import {
@@ -121,6 +129,32 @@ export function privilegeTarget(c: AlterChange): Target | undefined {
   }
 }
 
+/** viewColumnGrants writes the GRANTs that give view `v`'s columns their privileges (`target`: `TABLE "v"`). */
+export function viewColumnGrants(target: string, v: View): string[] {
+  return Object.entries(v.columnGrants ?? {}).flatMap(([col, g]) => createGrants(target, 'column', g, col));
+}
+
+/** planViewColumnGrants drafts a change of a view's column privileges as one GRANT/REVOKE step. */
+function planViewColumnGrants(ctx: PlanContext, id: string, a: View, b: View): void {
+  const x = a.columnGrants ?? {};
+  const y = b.columnGrants ?? {};
+  const cols = [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((k) => !sameValue(x[k], y[k]));
+  const change = (from: Readonly<Record<string, Grants>>, to: Readonly<Record<string, Grants>>): string[] =>
+    cols.flatMap((k) => {
+      const sql = aclChangeSql(`TABLE ${rel(id)}`, 'column', from[k], to[k], k);
+      // back to no column privileges at all: the column's ACL is reset to NULL too
+      return from[k] !== undefined && to[k] === undefined ? [...sql, aclResetSql(rel(id), k)] : sql;
+    });
+  emit(ctx, {
+    phase: PHASE_GRANTS,
+    what: `change column privileges on view ${id}`,
+    object: id,
+    sql: change(x, y),
+    reverse: change(y, x),
+    requires: [`rel:${bare(id)}`],
+  });
+}
+
 /**
  * planGrants drafts the privilege steps of `changes` and returns the changes the rest of the planner still has to
  * handle: alters stripped of their `grants` attribute (dropped when nothing else changed), default privileges removed.
@@ -138,6 +172,12 @@ export function planGrants(ctx: PlanContext, changes: readonly Change[]): Change
       if (!attrs.length) continue;
       c = { ...c, attrs };
     }
+    if (c.op === 'alter' && c.kind === 'view' && c.attrs.some((a) => a.attr === 'columnGrants')) {
+      planViewColumnGrants(ctx, c.id, c.from, c.to);
+      const attrs = c.attrs.filter((a) => a.attr !== 'columnGrants');
+      if (!attrs.length) continue;
+      c = { ...c, attrs };
+    }
     c = planSequenceGrants(ctx, c);
     if (c.op !== 'alter' || !c.attrs.some((a) => a.attr === 'grants')) {
       if (c.op !== 'alter' || c.attrs.length) rest.push(c);
@@ -150,9 +190,13 @@ export function planGrants(ctx: PlanContext, changes: readonly Change[]): Change
       const to = (c.to as { grants?: Grants }).grants;
       // a table-level REVOKE also takes the privilege off every column: the columns' grants are given back
       const keepColumns = (sql: string[], tb: unknown): string[] =>
-        c.kind === 'table' && sql.some((x) => x.startsWith('REVOKE'))
-          ? [...sql, ...(tb as Table).columns.flatMap((k) => createGrants(t.sql, 'column', k.grants, k.name))]
-          : sql;
+        !sql.some((x) => x.startsWith('REVOKE'))
+          ? sql
+          : c.kind === 'table'
+            ? [...sql, ...(tb as Table).columns.flatMap((k) => createGrants(t.sql, 'column', k.grants, k.name))]
+            : c.kind === 'view'
+              ? [...sql, ...viewColumnGrants(t.sql, tb as View)]
+              : sql;
       // back to the default: the ACL is reset to NULL as well (see aclResetSql), for relations and columns
       const relName = c.kind === 'column' ? c.table! : c.id;
       const o = c.to as { schema?: string; name: string; identityArgs?: string };

@@ -2,7 +2,7 @@
  * View steps: views dropped, created, and rebuilt (dropped and re-created) when they read a table, view, type or
  * function that changes under them; comments of views that stay; indexes and triggers of views that are not rebuilt.
  */
-import { afterCreate } from './grants.js';
+import { afterCreate, viewColumnGrants } from './grants.js';
 import type { Change, TablePartChange } from '../model/changes.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { sameValue } from '../diff/index.js';
@@ -14,7 +14,7 @@ import { rebuildViewRoutines } from './viewfuncs.js';
 import { planSubObject } from './subobjects.js';
 
 /** IN_PLACE are the view attributes a plan changes without rebuilding the view. */
-const IN_PLACE = new Set(['comment', 'columnComments', 'columnDefaults']);
+const IN_PLACE = new Set(['comment', 'columnComments', 'columnDefaults', 'columnGrants']);
 
 /** defaultKeys lists what a view's column defaults name (a function, a sequence, a type). */
 function defaultKeys(v: View): string[] {
@@ -23,7 +23,10 @@ function defaultKeys(v: View): string[] {
 
 /** createViewAfter creates view `id` as `v`, starting its privileges from `v.grants`, not from default privileges. */
 function createViewAfter(ctx: PlanContext, id: string, v: View): string[] {
-  return afterCreate(ctx, createView(id, v), `TABLE ${rel(id)}`, v.schema, 'tables', v.grants);
+  return [
+    ...afterCreate(ctx, createView(id, v), `TABLE ${rel(id)}`, v.schema, 'tables', v.grants),
+    ...viewColumnGrants(`TABLE ${rel(id)}`, v),
+  ];
 }
 
 /** planViews drafts view drops and creates, rebuilding views over changed tables and views. */

@@ -304,6 +304,11 @@ export function viewTree(e: Emitter, id: string, v: View): YamlTree {
   put(o, 'triggers', mapOf(v.triggers, triggerTree));
   put(o, 'column_comments', v.columnComments ? { ...v.columnComments } : undefined);
   put(o, 'column_defaults', mapOf(v.columnDefaults, defaultTree));
+  put(
+    o,
+    'column_grants',
+    mapOf(v.columnGrants, (g) => grantsTree(g)!),
+  );
   put(o, 'owner', v.owner);
   put(o, 'comment', v.comment);
   putGrants(o, v.grants);

@@ -142,6 +142,23 @@ tables:
     expect(canonicalJson(parseSchemaFiles(files).schema!)).toBe(canonicalJson(s));
   });
 
+  it("keeps a view's column privileges (`column_grants`)", () => {
+    const s = mustParse(`
+tables:
+  item: { columns: { id: int, title: text } }
+views:
+  item_api:
+    query: SELECT id, title FROM item
+    column_grants: { title: { web_anon: [select], web_admin: [select, update] } }
+`);
+    expect(s.views['item_api']!.columnGrants).toEqual({
+      title: { web_anon: ['select'], web_admin: ['select', 'update'] },
+    });
+    const files = writeSchemaYaml(s);
+    expect(files.map((f) => f.text).join('\n')).toContain('column_grants:');
+    expect(canonicalJson(parseSchemaFiles(files).schema!)).toBe(canonicalJson(s));
+  });
+
   it('lays out one file per table with types in _types.yaml', async () => {
     const s = await loadFixture('spec');
     const paths = writeSchemaYaml(s, { layout: 'per-table' }).map((f) => f.path);

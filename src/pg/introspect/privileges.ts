@@ -15,7 +15,7 @@ import {
   type PrivClass,
   writtenOutDefault,
 } from '../../model/privileges.js';
-import type { Column, DefaultPrivilege, Grants, Namespace, Schema, Table } from '../../model/types.js';
+import type { Column, DefaultPrivilege, Grants, Namespace, Schema, Table, View } from '../../model/types.js';
 import { type Ctx, rows, USER_NS, inRels, notExtMember, unsupported } from './util.js';
 
 interface AclRow {
@@ -191,11 +191,23 @@ function defaultPrivilegeOf(ctx: Ctx, acl: Acl): DefaultPrivilege | undefined {
   };
 }
 
-/** setColumnGrants gives a column's ACL to the column of table `id`; column grants on anything else are unsupported. */
+/**
+ * setColumnGrants gives a column's ACL to the column of table `id`, or to view `id`'s `columnGrants`; column grants on
+ * anything else are unsupported.
+ */
 function setColumnGrants(ctx: Ctx, s: Mutable<Schema>, acl: Acl, id: string): void {
   const r = acl.first;
   const t = s.tables[id];
   const grants = normalizeGrants(ownGrants(ctx, acl, 'column', `${id}.${r.sub}`, false), 'column', ctx.version);
+  const v = s.views[id];
+  if (!t && v) {
+    const col = r.sub ?? '';
+    const { [col]: _old, ...others } = v.columnGrants ?? {};
+    const all = grants ? { ...others, [col]: grants } : others;
+    const { columnGrants: _g, ...rest } = v;
+    (s.views as Record<string, View>)[id] = Object.keys(all).length ? { ...rest, columnGrants: all } : rest;
+    return;
+  }
   if (!t) {
     if (grants)
       unsupported(
