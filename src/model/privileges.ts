@@ -152,6 +152,9 @@ export function grantRoles(g: Grants | undefined): string[] {
  */
 export const STANDARD_PUBLIC_SCHEMA: Namespace = { kind: 'namespace', name: 'public', grants: { public: ['usage'] } };
 
+/** STANDARD_PUBLIC_COMMENT is the comment PostgreSQL gives the `public` schema; a model without one means it. */
+export const STANDARD_PUBLIC_COMMENT = 'standard public schema';
+
 /** isStandardPublic: `n` is the standard `public` schema (nothing a plan needs to manage). */
 export function isStandardPublic(n: Namespace): boolean {
   return (

@@ -7,6 +7,7 @@ import { afterCreate } from './grants.js';
 import type { Change } from '../model/changes.js';
 import { assertNever, type Namespace, type Schema, type Sequence } from '../model/types.js';
 import { fragmentKey } from '../diff/index.js';
+import { STANDARD_PUBLIC_COMMENT } from '../model/privileges.js';
 import {
   commentOn,
   createComposite,
@@ -267,9 +268,15 @@ function planNamespace(ctx: PlanContext, c: ObjectChange<'namespace'>): void {
       phase: PHASE.comment,
       what: `comment on schema ${c.id}`,
       object: c.id,
-      sql: [commentOn('SCHEMA', quoteIdent(c.to.name), c.to.comment)],
-      reverse: [commentOn('SCHEMA', quoteIdent(c.to.name), c.from.comment)],
+      // `public` without a comment of its own has the one PostgreSQL gives it
+      sql: [commentOn('SCHEMA', quoteIdent(c.to.name), schemaComment(c.to))],
+      reverse: [commentOn('SCHEMA', quoteIdent(c.to.name), schemaComment(c.from))],
     });
+}
+
+/** schemaComment is the comment schema `n` has: its own, or for `public` without one, PostgreSQL's. */
+function schemaComment(n: Namespace): string | undefined {
+  return n.comment ?? (n.name === 'public' ? STANDARD_PUBLIC_COMMENT : undefined);
 }
 
 /** planComposite drafts the create, drop or attribute changes of one composite type. */

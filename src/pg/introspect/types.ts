@@ -1,6 +1,7 @@
 /** Catalog reader for extensions, schemas and types (enums, composites, domains). */
 import type { CompositeType, Domain, DomainCheck, EnumType, Extension, Namespace } from '../../model/types.js';
 import { qid } from '../../model/ids.js';
+import { STANDARD_PUBLIC_COMMENT } from '../../model/privileges.js';
 import {
   type Ctx,
   rows,
@@ -54,18 +55,27 @@ export async function readExtensions(ctx: Ctx): Promise<Record<string, Extension
   return out;
 }
 
-/** readNamespaces reads user schemas other than public. */
+/**
+ * readNamespaces reads user schemas; `public` only when its comment is not the one every database starts with
+ * (`standard public schema`), and then with that comment alone (its privileges are read with the others').
+ */
 export async function readNamespaces(ctx: Ctx): Promise<Record<string, Namespace>> {
-  const list = await rows<{ oid: string; name: string }>(
+  const list = await rows<{ oid: string; name: string; pubcomment: string | null }>(
     ctx,
     `
-    SELECT n.oid::text AS oid, n.nspname::text AS name
+    SELECT n.oid::text AS oid, n.nspname::text AS name,
+      CASE WHEN n.nspname = 'public' THEN obj_description(n.oid, 'pg_namespace') END AS pubcomment
     FROM pg_namespace n
-    WHERE ${USER_NS} AND n.nspname <> 'public' AND ${notExtMember('pg_namespace', 'n.oid')}
+    WHERE ${USER_NS} AND ${notExtMember('pg_namespace', 'n.oid')}
     ORDER BY n.nspname`,
   );
   const out: Record<string, Namespace> = {};
   for (const r of list) {
+    if (r.name === 'public') {
+      if (r.pubcomment !== null && r.pubcomment !== STANDARD_PUBLIC_COMMENT)
+        out[r.name] = { kind: 'namespace', name: r.name, comment: r.pubcomment };
+      continue;
+    }
     const comment = commentOf(ctx, 'pg_namespace', r.oid);
     out[r.name] = { kind: 'namespace', name: r.name, ...(comment !== null ? { comment } : {}) };
   }
