@@ -158,7 +158,7 @@ async function readOperators(ctx: Ctx, out: ObjectSink): Promise<void> {
       o.oprcode::regprocedure::text AS fn, ${ref('oprcom')} AS com, ${ref('oprnegate')} AS neg,
       o.oprrest::regproc::text AS rest, o.oprjoin::regproc::text AS join, o.oprcanhash AS hashes, o.oprcanmerge AS merges
     FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
-    WHERE o.oprnamespace = ANY(${ctx.nsps}) AND o.oprcode <> 0 AND ${notExtMember('pg_operator', 'o.oid')}
+    WHERE o.oid >= 16384 AND o.oprnamespace = ANY(${ctx.nsps}) AND o.oprcode <> 0 AND ${notExtMember('pg_operator', 'o.oid')}
     ORDER BY 2, 3, 4, 5`,
   );
   for (const r of list) {
@@ -192,7 +192,7 @@ async function readTextSearch(ctx: Ctx, out: ObjectSink): Promise<void> {
       d.dictinitoption AS init
     FROM pg_ts_dict d JOIN pg_namespace n ON n.oid = d.dictnamespace
       JOIN pg_ts_template t ON t.oid = d.dicttemplate JOIN pg_namespace tn ON tn.oid = t.tmplnamespace
-    WHERE d.dictnamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_ts_dict', 'd.oid')} ORDER BY 2, 3`,
+    WHERE d.oid >= 16384 AND d.dictnamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_ts_dict', 'd.oid')} ORDER BY 2, 3`,
   );
   for (const r of dicts) {
     const name = qn(r.schema, r.name);
@@ -216,7 +216,7 @@ async function readTextSearch(ctx: Ctx, out: ObjectSink): Promise<void> {
         JOIN ts_token_type(c.cfgparser) tt ON tt.tokid = m.maptokentype) AS maps
     FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace
       JOIN pg_ts_parser p ON p.oid = c.cfgparser JOIN pg_namespace pn ON pn.oid = p.prsnamespace
-    WHERE c.cfgnamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_ts_config', 'c.oid')} ORDER BY 2, 3`,
+    WHERE c.oid >= 16384 AND c.cfgnamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_ts_config', 'c.oid')} ORDER BY 2, 3`,
   );
   for (const r of cfgs) {
     const name = qn(r.schema, r.name);

@@ -97,7 +97,7 @@ async function readAggregates(ctx: Ctx, out: ObjectSink): Promise<void> {
         FROM pg_operator o JOIN pg_namespace on2 ON on2.oid = o.oprnamespace WHERE o.oid = a.aggsortop) END AS sortop,
       p.proparallel::text AS parallel
     FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid JOIN pg_namespace n ON n.oid = p.pronamespace
-    WHERE p.pronamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_proc', 'p.oid')}
+    WHERE a.aggfnoid >= 16384 AND p.pronamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_proc', 'p.oid')}
     ORDER BY 2, 3, 5`,
   );
   for (const r of list) {
@@ -161,7 +161,7 @@ async function readRanges(ctx: Ctx, out: ObjectSink): Promise<void> {
     FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid JOIN pg_namespace n ON n.oid = t.typnamespace
       JOIN pg_type st ON st.oid = r.rngsubtype
       JOIN pg_opclass oc ON oc.oid = r.rngsubopc JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace
-    WHERE t.typnamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_type', 't.oid')}
+    WHERE r.rngtypid >= 16384 AND t.typnamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_type', 't.oid')}
     ORDER BY 2, 3`,
   );
   for (const r of list) {
@@ -192,7 +192,7 @@ async function readRules(ctx: Ctx, out: ObjectSink): Promise<void> {
     `SELECT r.oid::text AS oid, n.nspname::text AS schema, c.relname::text AS rel, r.rulename::text AS name,
       pg_get_ruledef(r.oid, true) AS def
     FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE r.rulename <> '_RETURN' AND ${inRels(ctx)} ORDER BY 2, 3, 4`,
+    WHERE r.oid >= 16384 AND r.rulename <> '_RETURN' AND ${inRels(ctx)} ORDER BY 2, 3, 4`,
   );
   for (const r of list) {
     const def = r.def.trim().replace(/;\s*$/, '');
@@ -326,7 +326,7 @@ async function readCollations(ctx: Ctx, out: ObjectSink): Promise<void> {
       co.collisdeterministic AS deterministic, co.collcollate AS collate, co.collctype AS ctype, ${locale} AS locale,
       ${rules} AS rules
     FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
-    WHERE co.collnamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_collation', 'co.oid')} ORDER BY 2, 3`,
+    WHERE co.oid >= 16384 AND co.collnamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_collation', 'co.oid')} ORDER BY 2, 3`,
   );
   for (const r of list) {
     const name = qn(r.schema, r.name);
@@ -372,11 +372,12 @@ export type Present = Readonly<Record<string, boolean>>;
 
 /** presentKinds asks, in one query, which catalogs of definition objects hold anything beyond the built-in set. */
 export async function presentKinds(ctx: Ctx): Promise<Present> {
-  const nsp = (cat: string, col: string) => `EXISTS (SELECT 1 FROM ${cat} WHERE ${col} = ANY(${ctx.nsps}))`;
+  const nsp = (cat: string, col: string) =>
+    `EXISTS (SELECT 1 FROM ${cat} WHERE oid >= 16384 AND ${col} = ANY(${ctx.nsps}))`;
   const [r] = await rows<Record<string, boolean>>(
     ctx,
-    `SELECT ${nsp('pg_proc', 'pronamespace')} AND EXISTS (SELECT 1 FROM pg_proc WHERE prokind = 'a' AND pronamespace = ANY(${ctx.nsps})) AS agg,
-      ${nsp('pg_type', 'typnamespace')} AND EXISTS (SELECT 1 FROM pg_type WHERE typtype = 'r' AND typnamespace = ANY(${ctx.nsps})) AS rng,
+    `SELECT ${nsp('pg_proc', 'pronamespace')} AND EXISTS (SELECT 1 FROM pg_proc WHERE oid >= 16384 AND prokind = 'a' AND pronamespace = ANY(${ctx.nsps})) AS agg,
+      ${nsp('pg_type', 'typnamespace')} AND EXISTS (SELECT 1 FROM pg_type WHERE oid >= 16384 AND typtype = 'r' AND typnamespace = ANY(${ctx.nsps})) AS rng,
       EXISTS (SELECT 1 FROM pg_rewrite WHERE rulename <> '_RETURN' AND oid >= 16384) AS rule,
       EXISTS (SELECT 1 FROM pg_event_trigger) AS evt, EXISTS (SELECT 1 FROM pg_publication) AS pub,
       EXISTS (SELECT 1 FROM pg_statistic_ext) AS stx, ${nsp('pg_collation', 'collnamespace')} AS coll,

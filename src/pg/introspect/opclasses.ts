@@ -72,7 +72,7 @@ export async function readOperatorClasses(ctx: Ctx, out: ObjectSink): Promise<vo
     ctx,
     `SELECT f.oid::text AS oid, n.nspname::text AS schema, f.opfname::text AS name, am.amname::text AS am
     FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace JOIN pg_am am ON am.oid = f.opfmethod
-    WHERE f.opfnamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_opfamily', 'f.oid')}
+    WHERE f.oid >= 16384 AND f.opfnamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_opfamily', 'f.oid')}
     ORDER BY 2, 3, 4`,
   );
   if (!fams.length) return;
@@ -93,7 +93,7 @@ export async function readOperatorClasses(ctx: Ctx, out: ObjectSink): Promise<vo
       CASE WHEN c.opckeytype <> 0 THEN format_type(c.opckeytype, NULL) END AS storage
     FROM pg_opclass c JOIN pg_namespace n ON n.oid = c.opcnamespace JOIN pg_am am ON am.oid = c.opcmethod
       JOIN pg_opfamily f ON f.oid = c.opcfamily JOIN pg_namespace fn ON fn.oid = f.opfnamespace
-    WHERE c.opcnamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_opclass', 'c.oid')}
+    WHERE c.oid >= 16384 AND c.opcnamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_opclass', 'c.oid')}
     ORDER BY 2, 3, 4`,
   );
   for (const c of classes) {

@@ -76,7 +76,7 @@ export function ownersSql(ctx: Ctx): string {
        WHERE p.oid >= 16384 AND p.prokind IN ('f', 'p') AND ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}`,
     `SELECT 'type', n.nspname::text, t.typname::text, NULL, ${who}
        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace CROSS JOIN LATERAL (SELECT t.typowner) o(x)
-       WHERE t.typtype IN ('e', 'c', 'd') AND ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}`,
+       WHERE t.oid >= 16384 AND t.typtype IN ('e', 'c', 'd') AND ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}`,
     `SELECT 'schema', NULL, n.nspname::text, NULL, ${who}
        FROM pg_namespace n CROSS JOIN LATERAL (SELECT n.nspowner) o(x)
        WHERE ${USER_NS} AND n.nspname <> 'public' AND ${notExtMember('pg_namespace', 'n.oid')}`,

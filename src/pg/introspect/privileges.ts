@@ -60,7 +60,7 @@ export function aclSql(ctx: Ctx): string {
     `SELECT 'type:' || t.typtype::text, n.nspname::text, t.typname::text, NULL, pg_get_userbyid(t.typowner)::text, ${who},
        4, t.oid::int8, a.ord
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace ${explode('t.typacl')}
-     WHERE t.typacl IS NOT NULL AND ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}
+     WHERE t.oid >= 16384 AND t.typacl IS NOT NULL AND ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}
        AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')`,
     `SELECT 'schema', NULL, n.nspname::text, NULL, pg_get_userbyid(n.nspowner)::text, ${who}, 5, n.oid::int8, a.ord
      FROM pg_namespace n ${explode('n.nspacl')}

@@ -40,7 +40,7 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
       p.proparallel::text AS parallel, p.procost::text AS cost, p.prorows::text AS rows, p.proretset AS retset,
       p.proconfig::text[] AS config,
       ${sqlbody} AS sqlbody, p.prosupport <> 0 AS support, p.probin IS NOT NULL AS bin
-    FROM (SELECT * FROM pg_proc WHERE pronamespace = ANY(${ctx.nsps}) OFFSET 0) p
+    FROM (SELECT * FROM pg_proc WHERE oid >= 16384 AND pronamespace = ANY(${ctx.nsps}) OFFSET 0) p
       JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
     WHERE ${notExtMember('pg_proc', 'p.oid')}
       AND NOT EXISTS (SELECT 1 FROM pg_depend dt WHERE dt.classid = 'pg_proc'::regclass AND dt.objid = p.oid AND dt.deptype = 'i')

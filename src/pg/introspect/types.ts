@@ -123,7 +123,7 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
       CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base,
       t.typnotnull AS notnull, pg_get_expr(t.typdefaultbin, 0, true) AS def,
       co.collname::text AS coll, cn.nspname::text AS collnsp
-    FROM (SELECT * FROM pg_type WHERE typnamespace = ANY(${ctx.nsps}) OFFSET 0) t JOIN pg_namespace n ON n.oid = t.typnamespace
+    FROM (SELECT * FROM pg_type WHERE oid >= 16384 AND typnamespace = ANY(${ctx.nsps}) OFFSET 0) t JOIN pg_namespace n ON n.oid = t.typnamespace
       LEFT JOIN pg_class c ON c.oid = t.typrelid
       LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
       LEFT JOIN pg_collation co ON t.typtype = 'd' AND co.oid = t.typcollation AND t.typcollation <> bt.typcollation
@@ -140,7 +140,7 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
     SELECT co.oid::text AS oid, co.contypid::text AS typ, co.conname::text AS name, pg_get_constraintdef(co.oid, true) AS def,
       co.convalidated AS validated, co.contype::text AS type
     FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN pg_namespace n ON n.oid = t.typnamespace
-    WHERE co.contypid <> 0 AND t.typnamespace = ANY(${ctx.nsps})
+    WHERE co.oid >= 16384 AND co.contypid <> 0 AND t.typnamespace = ANY(${ctx.nsps})
     ORDER BY co.contypid, co.conname`,
   );
   const consByType = groupBy(cons, (c) => c.typ);

@@ -14,7 +14,7 @@ export async function scanUnsupported(ctx: Ctx): Promise<void> {
   const nsObj = (kind: string, catalog: string, alias: string, nameCol: string, nsCol: string, state = 'NULL') => `
     SELECT '${kind}' AS kind, n.nspname::text AS schema, ${alias}.${nameCol}::text AS name, (${state})::text AS detail
     FROM ${catalog} ${alias} JOIN pg_namespace n ON n.oid = ${alias}.${nsCol}
-    WHERE ${USER_NS} AND ${notExtMember(catalog, `${alias}.oid`)}`;
+    WHERE ${alias}.oid >= 16384 AND ${USER_NS} AND ${notExtMember(catalog, `${alias}.oid`)}`;
   const globalObj = (kind: string, catalog: string, alias: string, nameExpr: string, where = 'true') => `
     SELECT '${kind}' AS kind, NULL::text AS schema, (${nameExpr})::text AS name, NULL::text AS detail
     FROM ${catalog} ${alias} WHERE ${alias}.oid >= 16384 AND ${where} AND ${notExtMember(catalog, `${alias}.oid`)}`;
