@@ -71,3 +71,75 @@ describe('catalogFingerprint', () => {
     expect(fingerprintDiff(x, y).length).toBeGreaterThan(0);
   });
 });
+
+describe('catalogFingerprint probes', () => {
+  // each fact is asked only when its probe finds a row: one object of every kind must still show as its lines
+  const EVERY_KIND = `
+    CREATE SCHEMA s;
+    CREATE TYPE mood AS ENUM ('sad', 'ok');
+    CREATE TYPE fr AS RANGE (SUBTYPE = float8);
+    CREATE TABLE t (id serial PRIMARY KEY, a text, m mood);
+    CREATE TABLE s.child () INHERITS (t);
+    CREATE VIEW v AS SELECT id FROM t;
+    CREATE INDEX t_a_idx ON t (a);
+    CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+    CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION tf();
+    CREATE POLICY p ON t USING (true);
+    CREATE RULE r AS ON UPDATE TO t DO ALSO NOTIFY t;
+    CREATE AGGREGATE agg(int) (SFUNC = int4pl, STYPE = int);
+    CREATE STATISTICS st ON id, a FROM t;
+    CREATE COLLATION coll FROM "C";
+    CREATE CAST (mood AS int) WITH INOUT;
+    CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq);
+    CREATE TEXT SEARCH DICTIONARY d (TEMPLATE = simple);
+    CREATE TEXT SEARCH CONFIGURATION tc (COPY = simple);
+    CREATE PUBLICATION pub FOR TABLE t;
+    CREATE FUNCTION ef() RETURNS event_trigger LANGUAGE plpgsql AS 'BEGIN END';
+    CREATE EVENT TRIGGER et ON ddl_command_start EXECUTE FUNCTION ef();
+    CREATE FOREIGN DATA WRAPPER w;
+    CREATE SERVER srv FOREIGN DATA WRAPPER w;
+    CREATE USER MAPPING FOR PUBLIC SERVER srv;
+    CREATE FOREIGN TABLE ft (x int) SERVER srv;
+  `;
+  const KINDS = [
+    'schema',
+    'relation',
+    'column',
+    'constraint',
+    'index',
+    'trigger',
+    'policy',
+    'viewdef',
+    'sequence',
+    'type',
+    'function',
+    'inherits',
+    'aggregate',
+    'range',
+    'rule',
+    'publication',
+    'publication-table',
+    'event-trigger',
+    'fdw',
+    'foreign-server',
+    'user-mapping',
+    'foreign-table',
+    'statistics',
+    'collation',
+    'cast',
+    'operator',
+    'ts-dict',
+    'ts-config',
+  ];
+
+  it('reads every kind of object a database holds', async () => {
+    const kinds = new Set((await fp(EVERY_KIND)).map((l) => l.split(' ')[0]));
+    expect([...kinds].sort()).toEqual([...KINDS].sort());
+  });
+
+  it('reads only the schema of an empty database, and notices a first object of a kind', async () => {
+    expect((await fp('')).map((l) => l.split(' ')[0])).toEqual(['schema']);
+    const [x, y] = [await fp(''), await fp('CREATE COLLATION coll FROM "C";')];
+    expect(fingerprintDiff(x, y)).toEqual([expect.stringMatching(/^\+ actual: +collation /)]);
+  });
+});
