@@ -28,6 +28,7 @@ import {
   headHash,
   loadWorking,
   openProject,
+  readSchemaModules,
   rememberNormalizedCommit,
   shortId,
   type LoadedRev,
@@ -187,6 +188,8 @@ async function proveAndPrepare(
       schema: c.working.schema,
       files: c.working.files,
       migrations: [c.edge.migration],
+      // loadWorking's model is the normalisation of these very files (kept: a fresh clone loads it without a build)
+      normal: (await readSchemaModules()).normalIdentity(),
     })
     .catch((e: unknown) => {
       req.onProofEnd?.(); // the error starts on a clean line

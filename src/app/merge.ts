@@ -20,7 +20,7 @@ import { getAt } from '../merge/util.js';
 import { cacheDir } from '../store/index.js';
 import { CLEAR_STATES, mergeSwitch } from './merge-switch.js';
 import { buildConflicts, mergeMigrations } from './merge-edges.js';
-import { fileDirt, normalized } from './project.js';
+import { fileDirt, normalized, readSchemaModules } from './project.js';
 import { MERGE_HEAD_STATE, MERGE_STATE_NAME, digestFiles, mergeInProgress, oursAndKept } from '../gitint/mergestate.js';
 
 export { MERGE_HEAD_STATE, MERGE_STATE_NAME };
@@ -345,6 +345,8 @@ async function commitMerge(
     schema: m.schema,
     files: m.files,
     migrations,
+    // m.schema is `normalized` of m.files parsed, as loadWorking reads them (kept: a fresh clone loads it without a build)
+    normal: (await readSchemaModules()).normalIdentity(),
   });
   const id = prepared.id;
   // objects first (unreachable until the ref moves), then the journaled switch of schema/, states and the ref

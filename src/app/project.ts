@@ -96,6 +96,9 @@ export async function loadWorking(root: string, opts: Partial<EarlyLoad> = {}): 
   const { parseSchemaFiles, readSchemaDir, checkedSchema } = await readSchemaModules();
   const files = await readSchemaDir(root);
   opts.read?.(files);
+  // schema/ holding exactly HEAD's files is HEAD's model: no normalisation to build (still parsed and validated below,
+  // so an invalid file fails with the same located issues)
+  const committed = await committedModel(root, files);
   // libpg_query's answers for the texts of the last schema validated: an edit that brings no new SQL text needs no parser
   const cache = projectCache(root);
   const seed = cache ? readSqlMemo(cache) : undefined;
@@ -107,11 +110,18 @@ export async function loadWorking(root: string, opts: Partial<EarlyLoad> = {}): 
   const checked = checkedSchema(parsed, memo ? { memo } : {}); // exit 2 with every issue
   checked.catch(() => undefined); // awaited below
   // early: the normalisation starts on the parsed model while this thread validates it (it keeps nothing before)
-  const pending = opts.early && parsed.schema ? normalizedEarly(root, parsed.schema, opts, checked) : undefined;
+  const pending =
+    opts.early && parsed.schema && !committed ? normalizedEarly(root, parsed.schema, opts, checked) : undefined;
   pending?.catch(() => undefined); // awaited below, when the model is valid
   const declared = await checked;
   // written only for a schema that passed: a command refusing bad input writes nothing (SPEC), the cache included
   if (cache && kept) writeSqlMemo(cache, kept, seed);
+  if (committed) {
+    const hash = await schemaHashOf(committed);
+    await rememberWorkingHash(root, files, hash);
+    const rev = { rev: WORKING, schema: committed, hash, files };
+    return opts.early ? { ...rev, confirmed: Promise.resolve(true) } : rev;
+  }
   if (opts.early) {
     const { schema, final } = await (declared === parsed.schema && pending
       ? pending
@@ -150,6 +160,30 @@ async function normalizedEarly(
     ...(resume ? { resume } : {}),
     ...(gate ? { gate } : {}),
   });
+}
+
+/**
+ * committedModel is HEAD's model when `files` are exactly HEAD's `schema/**` files (the same paths, the same git blob
+ * ids: the store's own digests of its objects, so nothing a user can edit is trusted) and HEAD recorded its model as
+ * this build's normalisation of them (schemaver.json `normal`, pg/normalize.ts normalIdentity): then it is what
+ * normalising `files` answers. Undefined otherwise (no store or no HEAD, a file added, removed, renamed or changed,
+ * an older commit), and when the store cannot tell: loadWorking then normalises as usual.
+ */
+async function committedModel(root: string, files: readonly SourceFile[]): Promise<Schema | undefined> {
+  if (!projectCache(root)) return undefined;
+  try {
+    const store = await openStore(root);
+    const id = await store.head();
+    if (!id) return undefined;
+    const stored = await store.schemaFileIds(id);
+    if (stored.size !== files.length) return undefined;
+    for (const f of files) if (stored.get(f.path) !== blobId(f.text)) return undefined;
+    const { normalIdentity } = await readSchemaModules();
+    if ((await store.normalOf(id)) !== normalIdentity()) return undefined;
+    return await store.readSchema(id);
+  } catch {
+    return undefined; // a damaged store is for the commands that read it to report; schema/ is normalised as usual
+  }
 }
 
 /** projectCache is the store's cache directory when the project has a store (a HEAD), else undefined. */

@@ -6,7 +6,7 @@
  */
 export { parseSchemaFiles, readSchemaDir } from '../parse/index.js';
 export { checkedSchema } from '../validate/index.js';
-export { normalizeEarly, normalizeExpressions, rememberNormalForm } from '../pg/normalize.js';
+export { normalIdentity, normalizeEarly, normalizeExpressions, rememberNormalForm } from '../pg/normalize.js';
 import type { SourceFile } from '../parse/index.js';
 import type { SourceLoc } from '../errors.js';
 

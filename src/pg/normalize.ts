@@ -13,6 +13,7 @@
  * its words (deterministically: the failure is cached too); its proof reports why.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { schemaHash } from '../canon/index.js';
 import type { Schema, Table, View, Index, Domain, Func } from '../model/types.js';
 import type { SqlObject } from '../model/objects.js';
@@ -301,6 +302,34 @@ export async function rememberNormalForm(
   memo.set(key, { changed: {} });
   await writeNormalization(opts.cacheDir, key, { changed: {} });
   return true;
+}
+
+/**
+ * NORMAL_FORM_REVISION is the revision of what this module answers: bump it with any change that makes it answer a
+ * different text for some schema, so that commits recording an older normalIdentity are normalised again.
+ */
+const NORMAL_FORM_REVISION = 1;
+
+let schemaverVersion: string | undefined;
+
+/**
+ * normalIdentity names this normalisation for the store: PGlite's version, schemaver's and NORMAL_FORM_REVISION
+ * (not the build's code identity: a clone on another machine has the same). `commit` and `merge` record it beside a
+ * model that is normalizeExpressions' answer for the commit's files, so that schema/ holding exactly those files
+ * loads as that model without building it (app/project.ts loadWorking).
+ */
+export function normalIdentity(): string {
+  if (schemaverVersion === undefined) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+        version?: string;
+      };
+      schemaverVersion = pkg.version ?? '0';
+    } catch {
+      schemaverVersion = 'unknown';
+    }
+  }
+  return `pglite ${pgliteVersionString()}; schemaver ${schemaverVersion}; normal ${NORMAL_FORM_REVISION}`;
 }
 
 /** namedKey is the cache key of a named model (NormalizeOptions.name) for this PGlite and this schemaver build. */

@@ -56,6 +56,8 @@ export interface NewCommit {
   readonly migrations: readonly Migration[];
   /** replaces: the commit this one replaces on HEAD's branch (`commit --amend`); HEAD must still be it when written. */
   readonly replaces?: string;
+  /** normal: the normalisation whose answer for `files` is `schema` (schemaver.json `normal`, SchemaverJson). */
+  readonly normal?: string;
 }
 
 /** Store is an open .schemaver repository. */
@@ -107,6 +109,8 @@ export interface Store {
   readMigrations(id: string): Promise<Migration[]>;
   /** renamesOf returns the renames a commit recorded (schemaver.json). */
   renamesOf(id: string): Promise<readonly string[]>;
+  /** normalOf returns the normalisation whose answer for a commit's files its model is (schemaver.json `normal`), if it recorded one. */
+  normalOf(id: string): Promise<string | undefined>;
   /** isAncestor tells whether commit `a` is `b` or one of its ancestors. */
   isAncestor(a: string, b: string): Promise<boolean>;
   /** interrupted returns the journal of an interrupted operation (OPERATION_IN_PROGRESS, no live writer), if any. */

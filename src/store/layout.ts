@@ -2,7 +2,7 @@
  * The layout of one commit's tree and message (src/ARCHITECTURE.md):
  *   schema/**                              the user's files, byte for byte
  *   model/<section>/<safe id>.json         one canonical blob per object (canonicalObjects)
- *   schemaver.json                         {format: 1, hash, renames}
+ *   schemaver.json                         {format: 1, hash, renames, normal?}
  *   snapshot.json                          the model exactly as committed (hints, column order): loads without YAML parsing
  *   migrations/<parent id | root>/up.sql, down.sql, steps.json
  * steps.json holds the whole Migration except its SQL: {parent, fromHash, toHash, handEdited, renames, steps}.
@@ -27,6 +27,11 @@ export interface SchemaverJson {
   readonly format: number;
   readonly hash: string;
   readonly renames: readonly string[];
+  /**
+   * normal: the normalisation (pg/normalize.ts normalIdentity) whose answer for the commit's `schema/**` files the
+   * model is, when the committing command made it so (commit, merge); absent in commits written before it was kept.
+   */
+  readonly normal?: string;
 }
 
 /** StepsJson is the content of `migrations/<parent>/steps.json`. */

@@ -269,6 +269,12 @@ export class GitStore implements Store {
     return (await this.snaps.readSchemaverJson(id)).renames ?? [];
   }
 
+  /** normalOf returns the normalisation recorded in a commit's schemaver.json (`normal`), if any. */
+  async normalOf(id: string): Promise<string | undefined> {
+    const { normal } = await this.snaps.readSchemaverJson(id);
+    return typeof normal === 'string' ? normal : undefined;
+  }
+
   async commit(c: NewCommit): Promise<string> {
     return (await this.prepareCommit(c)).write();
   }
@@ -288,7 +294,12 @@ export class GitStore implements Store {
     for (const f of c.files) addPath(root, f.path, await w.writeText(f.text));
     for (const o of canonicalObjects(c.schema)) addPath(root, `model/${o.path}`, await w.writeText(o.json + '\n'));
     const renames = [...new Set(c.migrations.flatMap((m) => m.renames ?? []))];
-    const meta: SchemaverJson = { format: FORMAT, hash, renames };
+    const meta: SchemaverJson = {
+      format: FORMAT,
+      hash,
+      renames,
+      ...(c.normal !== undefined ? { normal: c.normal } : {}),
+    };
     addPath(root, 'schemaver.json', await w.writeText(JSON.stringify(meta, null, 2) + '\n'));
     addPath(root, SNAPSHOT_FILE, await w.writeText(JSON.stringify(c.schema) + '\n'));
     for (const m of c.migrations) {
