@@ -225,6 +225,8 @@ export interface PrimaryKey extends ConstraintTiming {
   /** with: storage parameters of the constraint's index (`fillfactor`), as PostgreSQL stores them. */
   readonly with?: Readonly<Record<string, string>>;
   readonly comment?: string;
+  /** indexComment: COMMENT ON INDEX of the index the constraint owns (under the constraint's name); apart from its own comment. */
+  readonly indexComment?: string;
   readonly renamedFrom?: string;
 }
 
@@ -240,6 +242,8 @@ export interface UniqueConstraint extends ConstraintTiming {
   /** with: storage parameters of the constraint's index (`fillfactor`), as PostgreSQL stores them. */
   readonly with?: Readonly<Record<string, string>>;
   readonly comment?: string;
+  /** indexComment: COMMENT ON INDEX of the index the constraint owns (under the constraint's name); apart from its own comment. */
+  readonly indexComment?: string;
   readonly renamedFrom?: string;
 }
 

@@ -54,6 +54,7 @@ export function parsePrimaryKey(ctx: Ctx, t: DraftTable, n: Node): void {
     draft.withoutOverlaps = readBool(ctx, k, 'without_overlaps');
     timing(ctx, draft, k);
     draft.comment = readText(ctx, k, 'comment');
+    draft.indexComment = readText(ctx, k, 'index_comment');
     draft.renamedFrom = readName(ctx, k, 'renamed_from');
   } else {
     const columns = ctx.texts(n, '`primary_key`');
@@ -93,6 +94,7 @@ export function parseUniques(ctx: Ctx, t: DraftTable, n: Node): void {
       u.withoutOverlaps = readBool(ctx, k, 'without_overlaps');
       timing(ctx, u, k);
       u.comment = readText(ctx, k, 'comment');
+      u.indexComment = readText(ctx, k, 'index_comment');
       u.renamedFrom = readName(ctx, k, 'renamed_from');
     } else {
       const columns = ctx.texts(v, 'a unique constraint');

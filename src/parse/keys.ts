@@ -95,6 +95,7 @@ export const KEYS = {
     'deferrable',
     'initially_deferred',
     'comment',
+    'index_comment',
     'renamed_from',
   ],
   unique: [
@@ -107,6 +108,7 @@ export const KEYS = {
     'deferrable',
     'initially_deferred',
     'comment',
+    'index_comment',
     'renamed_from',
   ],
   check: ['name', 'expression', 'no_inherit', 'not_valid', 'not_enforced', 'comment', 'renamed_from'],

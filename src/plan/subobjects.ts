@@ -33,7 +33,7 @@ import { addColumn, alterColumn, dropColumn, NO_CAST, serialSequenceId, type Col
 import { SchemaverError } from '../errors.js';
 import { makeObjectName, nameAddition } from '../canon/names.js';
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
-import { addDropAlter, commentStep, paramsStep } from './partsteps.js';
+import { addDropAlter, commentStep, keyCommentStep, paramsStep } from './partsteps.js';
 import { markOnCreate, markOnRecreate } from './cluster.js';
 import {
   boundText,
@@ -258,7 +258,7 @@ function planConstraintChange(
     c,
     add,
     drop,
-    commentStep(ctx, 'constraint', obj, 'CONSTRAINT', target),
+    keyCommentStep(ctx, obj, t, c.id),
     indexed ? paramsStep<TableConstraint>(ctx, 'constraint', obj, indexRef(t, c.id)) : undefined,
   );
 }

@@ -267,9 +267,12 @@ export function commentOn(what: string, target: string, comment: string | undefi
   return `COMMENT ON ${what} ${target} IS ${commentLiteral(comment)}`;
 }
 
-/** constraintComment writes the COMMENT ON CONSTRAINT of a table's constraint, when it has a comment. */
+/** constraintComment writes the COMMENT ON CONSTRAINT of a table's constraint, and ON INDEX of its index, when it has them. */
 export function constraintComment(table: string, c: TableConstraint): string[] {
-  return c.comment !== undefined ? [commentOn('CONSTRAINT', `${quoteIdent(c.name)} ON ${rel(table)}`, c.comment)] : [];
+  const own =
+    c.comment !== undefined ? [commentOn('CONSTRAINT', `${quoteIdent(c.name)} ON ${rel(table)}`, c.comment)] : [];
+  const ix = 'indexComment' in c && c.indexComment !== undefined ? c.indexComment : undefined;
+  return ix !== undefined ? [...own, commentOn('INDEX', indexRef(table, c.name), ix)] : own;
 }
 
 /** inlineConstraints lists the constraints of a table that go inside CREATE TABLE (not FKs, not NOT VALID checks). */

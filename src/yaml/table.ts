@@ -112,6 +112,7 @@ function columnLevel(
       !pk.deferrable &&
       !pk.initiallyDeferred &&
       !pk.comment &&
+      pk.indexComment === undefined &&
       !pk.renamedFrom;
     const pkOmit = omitted('pk')(pk);
     if (plain && pk.columns.length === 1 && own.has(pk.columns[0]!))
@@ -126,6 +127,7 @@ function columnLevel(
       if (pk.with) p['with'] = { ...pk.with };
       timing(p, pk);
       put(p, 'comment', pk.comment);
+      put(p, 'index_comment', pk.indexComment);
       put(p, 'renamed_from', pk.renamedFrom);
       pkTable = p;
     }
@@ -207,6 +209,7 @@ function putConstraints(
       if (u.with) x['with'] = { ...u.with };
       timing(x, u);
       put(x, 'comment', u.comment);
+      put(x, 'index_comment', u.indexComment);
       put(x, 'renamed_from', u.renamedFrom);
       return x;
     }),
@@ -340,6 +343,7 @@ function bareUnique(u: UniqueConstraint): boolean {
     !u.deferrable &&
     !u.initiallyDeferred &&
     !u.comment &&
+    u.indexComment === undefined &&
     !u.renamedFrom
   );
 }

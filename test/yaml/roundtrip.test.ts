@@ -159,6 +159,21 @@ views:
     expect(canonicalJson(parseSchemaFiles(files).schema!)).toBe(canonicalJson(s));
   });
 
+  it("keeps a key's index comment (`index_comment`) apart from the constraint's own", () => {
+    const s = mustParse(`
+tables:
+  account:
+    columns: { id: int, email: text }
+    primary_key: { columns: [id], comment: one row per account, index_comment: lookup by id }
+    unique: [ { columns: [email], index_comment: login lookup } ]
+`);
+    expect(s.tables['account']!.primaryKey!.indexComment).toBe('lookup by id');
+    expect(Object.values(s.tables['account']!.uniques)[0]!.indexComment).toBe('login lookup');
+    const files = writeSchemaYaml(s);
+    expect(files.map((f) => f.text).join('\n')).toContain('index_comment: login lookup');
+    expect(canonicalJson(parseSchemaFiles(files).schema!)).toBe(canonicalJson(s));
+  });
+
   it('lays out one file per table with types in _types.yaml', async () => {
     const s = await loadFixture('spec');
     const paths = writeSchemaYaml(s, { layout: 'per-table' }).map((f) => f.path);

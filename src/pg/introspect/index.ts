@@ -25,6 +25,7 @@ import {
   batcher,
   concurrently,
   groupBy,
+  commentOf,
   loadComments,
   loadUserNamespaces,
   loadUserRels,
@@ -289,6 +290,9 @@ function tableFrom(ctx: Ctx, id: string, r: Catalog['rels'][number], rels: RelPa
         include: keyed ? includeOf(ix) : [],
         nnd: Boolean(ix?.nnd),
         ...(w ? { with: w } : {}),
+        ...(keyed && ix && commentOf(ctx, 'pg_class', ix.oid) !== null
+          ? { indexComment: commentOf(ctx, 'pg_class', ix.oid)! }
+          : {}),
       });
     }
   }

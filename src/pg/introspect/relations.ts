@@ -323,10 +323,18 @@ export function applyConstraint(
   relId: string,
   t: Mutable<Table>,
   r: ConRow,
-  ix: { readonly include: readonly string[]; readonly nnd: boolean; readonly with?: Record<string, string> },
+  ix: {
+    readonly include: readonly string[];
+    readonly nnd: boolean;
+    readonly with?: Record<string, string>;
+    readonly indexComment?: string;
+  },
 ): void {
   const { include, nnd } = ix;
-  const params = ix.with ? { with: ix.with } : {};
+  const params = {
+    ...(ix.with ? { with: ix.with } : {}),
+    ...(ix.indexComment !== undefined ? { indexComment: ix.indexComment } : {}),
+  };
   const what = `constraint ${r.name} on ${relId}`;
   const { temporal, timing, comment } = conParts(r);
   switch (r.type) {
