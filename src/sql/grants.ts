@@ -49,9 +49,12 @@ export function aclChangeSql(
   const revokes: string[] = [];
   const grants: string[] = [];
   const roles = [...Object.keys(a), ...Object.keys(b).filter((r) => !(r in a))];
+  const moved = movedGrantees(a, b);
   for (const role of roles) {
-    const x = held(a[role]);
+    // a grantee that must move behind one this change appends starts over: all revoked, then granted in order
+    const x = moved.has(role) ? held([]) : held(a[role]);
     const y = held(b[role]);
+    if (moved.has(role)) revokes.push(`REVOKE ${words(['all'], cols)} ON ${target} FROM ${granteeSql(role)}`);
     const who = granteeSql(role);
     // `all` on one side only: start over for this grantee
     const allChanged = has(x, 'all') !== has(y, 'all');
@@ -76,6 +79,29 @@ export function aclChangeSql(
   if (!out.length && column === undefined && isWrittenOutDefault(to) && !isWrittenOutDefault(from))
     out.push(`REVOKE ALL ON ${target} FROM PUBLIC`);
   return out;
+}
+
+/**
+ * movedGrantees: PostgreSQL keeps a grantee that still holds a privilege in its ACL slot and appends a new one at
+ * the end, so a grantee of `to` that follows (in `to`'s order) a new one, or one of `from`'s that came later, is
+ * taken out and granted again to come out in `to`'s order. One holding a grant option stays (revoking it could meet
+ * privileges it granted on).
+ */
+function movedGrantees(a: Grants, b: Grants): Set<string> {
+  const pos = new Map(Object.keys(a).map((r, i) => [r, i]));
+  const moved = new Set<string>();
+  let last = -1;
+  let inOrder = true;
+  for (const r of Object.keys(b)) {
+    const p = pos.get(r);
+    if (inOrder && p !== undefined && p > last) {
+      last = p;
+      continue;
+    }
+    inOrder = false;
+    if (p !== undefined && held(a[r]).grantable.size === 0) moved.add(r);
+  }
+  return moved;
 }
 
 const ON_WORDS: Readonly<Record<DefaultPrivilege['on'], string>> = {
