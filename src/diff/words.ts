@@ -299,6 +299,7 @@ const FLAGS: Readonly<Record<string, Flag>> = {
   forceRowLevelSecurity: { on: 'force row level security', off: 'no force row level security' },
   unlogged: { on: 'unlogged', off: 'logged' },
   materialized: { on: 'materialized', off: 'not materialized' },
+  withNoData: { on: 'with no data', off: 'populated' },
   strict: { on: 'strict', off: 'called on null input' },
   securityDefiner: { on: 'security definer', off: 'security invoker' },
   leakproof: { on: 'leakproof', off: 'not leakproof' },

@@ -155,6 +155,7 @@ const VIEW_FIELDS: FieldPlan<View> = {
   renamedFrom: 'id',
   query: 'attr',
   materialized: 'attr',
+  withNoData: 'attr',
   columns: 'attr',
   options: 'attr',
   indexes: 'child',

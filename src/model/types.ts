@@ -413,6 +413,11 @@ export interface View {
   readonly name: string;
   readonly query: string;
   readonly materialized?: boolean;
+  /**
+   * withNoData: a materialized view not populated (`CREATE … WITH NO DATA`, `REFRESH … WITH NO DATA`;
+   * pg_class.relispopulated false): creating it runs no query, reading it fails until it is refreshed.
+   */
+  readonly withNoData?: boolean;
   readonly columns?: readonly string[]; // explicit column names, when given
   readonly options?: Readonly<Record<string, string>>; // security_barrier, check_option, security_invoker...
   /** indexes on a materialized view. */

@@ -180,6 +180,7 @@ export const KEYS = {
   view: [
     'query',
     'materialized',
+    'with_no_data',
     'columns',
     'options',
     'tablespace',

@@ -9,6 +9,19 @@ import { parseIndex } from './table.js';
 import { parseTrigger } from './triggers.js';
 import type { DraftView } from './objects.js';
 
+/** readWithNoData reads `with_no_data`, which only a materialized view can have. */
+function readWithNoData(ctx: Ctx, k: Keyed, v: DraftView, what: string): void {
+  if (!readBool(ctx, k, 'with_no_data')) return;
+  if (v.materialized) v.withNoData = true;
+  else
+    ctx.error(
+      'invalid-value',
+      k.get('with_no_data')!.value,
+      `${what} is not materialized and holds no rows, so it cannot be left without data`,
+      'remove `with_no_data`, or add `materialized: true`',
+    );
+}
+
 /** parseView reads one entry of `views:`. */
 export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView | undefined {
   const what = `view \`${id.id}\``;
@@ -35,6 +48,7 @@ export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView 
     at,
   };
   v.materialized = readBool(ctx, k, 'materialized');
+  readWithNoData(ctx, k, v, what);
   v.tablespace = readTablespace(ctx, k, what);
   if (v.tablespace !== undefined && !v.materialized)
     ctx.error(

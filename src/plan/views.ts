@@ -14,7 +14,7 @@ import { rebuildViewRoutines } from './viewfuncs.js';
 import { planSubObject } from './subobjects.js';
 
 /** IN_PLACE are the view attributes a plan changes without rebuilding the view. */
-const IN_PLACE = new Set(['comment', 'columnComments', 'columnDefaults', 'columnGrants']);
+const IN_PLACE = new Set(['comment', 'columnComments', 'columnDefaults', 'columnGrants', 'withNoData']);
 
 /** defaultKeys lists what a view's column defaults name (a function, a sequence, a type). */
 function defaultKeys(v: View): string[] {
@@ -69,6 +69,7 @@ export function planViews(ctx: PlanContext, all: readonly Change[], touchedTable
     if (c.kind === 'view' && c.op === 'alter' && !rebuild.has(c.id)) {
       planViewDefaults(ctx, c);
       planViewComments(ctx, c);
+      planViewRefresh(ctx, c);
     }
     // indexes and triggers of views that are not rebuilt
     if ((c.kind === 'index' || c.kind === 'trigger') && c.table && (from.views[c.table] || to.views[c.table])) {
@@ -145,6 +146,25 @@ function planViewDefaults(ctx: PlanContext, c: Extract<Change, { op: 'alter'; ki
     reverse: cols.map((col) => viewColumnDefault(c.id, col, a[col])),
     requires: defaultKeys(c.to),
     lock: false,
+  });
+}
+
+/**
+ * planViewRefresh drafts the REFRESH of a materialized view that is not rebuilt and gains its rows or is emptied
+ * (`with_no_data`): REFRESH runs the query, REFRESH ... WITH NO DATA leaves the view unreadable until refreshed.
+ */
+function planViewRefresh(ctx: PlanContext, c: Extract<Change, { op: 'alter'; kind: 'view' }>): void {
+  if (!c.to.materialized || !!c.from.withNoData === !!c.to.withNoData) return;
+  const refresh = (noData: boolean | undefined) =>
+    `REFRESH MATERIALIZED VIEW ${rel(c.id)}${noData ? ' WITH NO DATA' : ''}`;
+  emit(ctx, {
+    phase: PHASE.createView,
+    what: `refresh materialized view ${c.id}`,
+    object: c.id,
+    sql: [refresh(c.to.withNoData)],
+    reverse: [refresh(c.from.withNoData)],
+    requires: textKeys(c.to.query),
+    lock: !c.to.withNoData, // REFRESH holds ACCESS EXCLUSIVE while its query runs
   });
 }
 

@@ -492,6 +492,7 @@ export function createView(id: string, v: View): string[] {
   }
   if (v.materialized) s += tablespaceSql(v.tablespace);
   s += ` AS\n${keepArrayCoercion(v.query.trim().replace(/;+\s*$/, ''))}`;
+  if (v.materialized && v.withNoData) s += '\nWITH NO DATA';
   const out = [s];
   for (const ix of Object.values(v.indexes ?? {})) out.push(...createIndex(id, ix));
   for (const tr of Object.values(v.triggers ?? {})) out.push(...createTrigger(id, tr));

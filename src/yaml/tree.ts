@@ -287,6 +287,7 @@ export function sequenceTree(s: Sequence): YamlTree {
 export function viewTree(e: Emitter, id: string, v: View): YamlTree {
   const o: Obj = { query: v.query };
   flag(o, 'materialized', v.materialized);
+  flag(o, 'with_no_data', v.withNoData);
   put(o, 'tablespace', v.tablespace);
   put(o, 'columns', v.columns ? [...v.columns] : undefined);
   put(o, 'options', v.options ? { ...v.options } : undefined);

@@ -461,6 +461,7 @@ export function viewOf(ctx: Ctx, relId: string, r: RelRow, cols: readonly ColRow
   const query = (r.viewdef ?? '').trim().replace(/;\s*$/, '');
   const v: Mutable<View> = { kind: 'view', schema: r.schema, name: r.name, query };
   if (r.kind === 'm') v.materialized = true;
+  if (r.kind === 'm' && !r.populated) v.withNoData = true;
   const opts = relOptions(r.options);
   if (opts) v.options = opts;
   const comments: Record<string, string> = {};
