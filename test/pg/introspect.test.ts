@@ -166,6 +166,14 @@ describe('introspect (PGlite)', () => {
     });
   });
 
+  it('reads a materialized view left WITH NO DATA (as pg_dump writes every one) like a populated one', async () => {
+    // whether it holds rows is data: import must not turn each view of a pg_dump into `with_no_data`
+    const sql = 'CREATE TABLE n (v int); CREATE MATERIALIZED VIEW empty_mv AS SELECT v FROM n WITH NO DATA;';
+    const v = (await read(sql)).schema.views.empty_mv!;
+    expect(v.materialized).toBe(true);
+    expect(v.withNoData).toBeUndefined();
+  });
+
   it('reads rules as definition objects, in the words of PostgreSQL', () => {
     expect(r.unsupported).toEqual([]);
     expect(Object.keys(r.schema.objects ?? {})).toEqual(['rule r1 ON base']);

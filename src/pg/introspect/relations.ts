@@ -49,7 +49,6 @@ export interface RelRow {
   readonly tablespace: string | null;
   readonly am: string | null;
   readonly viewdef: string | null;
-  readonly populated: boolean;
 }
 
 /** readRelations lists user tables, views, materialized views, foreign tables and composite-type relations. */
@@ -63,7 +62,7 @@ export async function readRelations(ctx: Ctx): Promise<RelRow[]> {
       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey,
       c.reloptions::text[] AS options,
       c.reloftype <> 0 AS typed, c.relreplident::text AS replident, (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace)::text AS tablespace,
-      am.amname::text AS am, c.relispopulated AS populated,
+      am.amname::text AS am,
       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS viewdef
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_am am ON am.oid = c.relam
     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ${inRels(ctx)}
@@ -461,7 +460,9 @@ export function viewOf(ctx: Ctx, relId: string, r: RelRow, cols: readonly ColRow
   const query = (r.viewdef ?? '').trim().replace(/;\s*$/, '');
   const v: Mutable<View> = { kind: 'view', schema: r.schema, name: r.name, query };
   if (r.kind === 'm') v.materialized = true;
-  if (r.kind === 'm' && !r.populated) v.withNoData = true;
+  // pg_class.relispopulated is not read into the model: whether a materialized view holds rows is data, not schema. pg_dump writes
+  // every one WITH NO DATA (its rows come from a REFRESH in the data section), so reading it would turn `import --sql`
+  // of any dump into `with_no_data` views that later rebuilds empty in production, and a REFRESH by the app into drift
   const opts = relOptions(r.options);
   if (opts) v.options = opts;
   const comments: Record<string, string> = {};
