@@ -185,6 +185,25 @@ describe('introspect (PGlite)', () => {
     expect(r.schema.objects!['rule r1 ON base']!.sql).toMatch(/^CREATE RULE r1 AS\s+ON /);
   });
 
+  it('reports conversions, text search templates and access methods, which no reader models', async () => {
+    // introspect asks for these only when one of their catalogs holds a row made after initdb (presentKinds)
+    const u = await read(`
+      create conversion my_conv for 'LATIN1' to 'UTF8' from iso8859_1_to_utf8;
+      create text search template my_tmpl (lexize = dsimple_lexize);
+      create access method my_am type table handler heap_tableam_handler;
+    `);
+    const messages = u.unsupported.map((i) => i.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'not supported: access method my_am',
+        'not supported: conversion my_conv',
+        'not supported: text search template my_tmpl',
+      ]),
+    );
+    const plain = await read('create table t (a int);');
+    expect(plain.unsupported).toEqual([]);
+  });
+
   it('reports every other kind of unsupported object loudly', async () => {
     const u = await read(`
       create table t (a int, v int generated always as (a * 2) virtual) with (fillfactor = 70);

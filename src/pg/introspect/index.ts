@@ -22,6 +22,7 @@ import { envFailure } from '../../errors.js';
 import type { Driver } from '../driver.js';
 import {
   type Ctx,
+  absent,
   batcher,
   concurrently,
   groupBy,
@@ -50,7 +51,7 @@ import { exclusionOf, includeOf, indexOf, readIndexes } from './indexes.js';
 import { readExtensions, readNamespaces, readTypes } from './types.js';
 import { policyOf, readFunctions, readPolicies, readTriggers, triggerOf } from './routines.js';
 import { scanUnsupported } from './unsupported.js';
-import { presentKinds, readCoreObjects, type ObjectSink, type Present } from './objects.js';
+import { presentKinds, readCoreObjects, type ObjectSink } from './objects.js';
 import { readForeignObjects } from './foreign.js';
 import { readOperatorClasses } from './opclasses.js';
 import type { Unmanaged } from '../../model/objects.js';
@@ -94,12 +95,13 @@ export async function introspect(db: Driver, opts: IntrospectOptions = {}): Prom
   await db.query(`SELECT set_config('search_path', 'public', false)`);
   try {
     const base = { db, version, unsupported: [], send: batcher(db), prefetched: new Map() };
-    const [comments, rels, nsps] = await Promise.all([
+    const [comments, rels, nsps, has] = await Promise.all([
       loadComments(base),
       loadUserRels(base),
       loadUserNamespaces(base),
+      presentKinds(base),
     ]);
-    const ctx: Ctx = { ...base, comments, rels, nsps };
+    const ctx: Ctx = { ...base, comments, rels, nsps, has };
     const scan = opts.unsupported !== false;
     const owners = opts.owners ?? 'others';
     // privileges and owners are read after the rest is put together; their queries join the first round trip
@@ -172,7 +174,6 @@ type Catalog = Awaited<ReturnType<typeof readCatalog>>;
  */
 async function readCatalog(ctx: Ctx, scan: boolean) {
   let colsRead!: Promise<ColRow[]>;
-  let presentRead!: Promise<Present>;
   let columns: Promise<ColumnIndex> | undefined;
   const cols = () => (columns ??= colsRead.then(columnIndex));
   const sinks: ObjectSink[] = [{}, {}, {}];
@@ -190,11 +191,10 @@ async function readCatalog(ctx: Ctx, scan: boolean) {
       readNamespaces,
       async (c: Ctx) => readTypes(c, (await cols()).colsByRel),
       readFunctions,
-      (c: Ctx) => (presentRead = presentKinds(c)),
-      async (c: Ctx) => readCoreObjects(c, sinks[0]!, await presentRead),
-      async (c: Ctx) => readForeignObjects(c, sinks[1]!, await presentRead),
-      async (c: Ctx) => ((await presentRead)['opf'] ? readOperatorClasses(c, sinks[2]!) : undefined),
-      async (c: Ctx) => (scan ? scanUnsupported(c) : undefined),
+      (c: Ctx) => readCoreObjects(c, sinks[0]!, c.has ?? {}),
+      (c: Ctx) => readForeignObjects(c, sinks[1]!, c.has ?? {}),
+      async (c: Ctx) => (absent(c, 'opf') ? undefined : readOperatorClasses(c, sinks[2]!)),
+      async (c: Ctx) => (scan && !absent(c, 'other') ? scanUnsupported(c) : undefined),
     ] as const);
   const objects: ObjectSink = Object.assign({}, ...sinks) as ObjectSink;
   const { colByKey, colsByRel } = colIx;

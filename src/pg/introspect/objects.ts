@@ -7,7 +7,7 @@
  */
 import { sqlObjectKey, SQL_OBJECT_KINDS, type SqlObject, type SqlObjectKind } from '../../model/objects.js';
 import { qualified, quoteIdent, quoteLiteral } from '../../sql/quote.js';
-import { type Ctx, rows, commentOf, concurrently, inRels, notExtMember, unsupported } from './util.js';
+import { type Ctx, type Present, rows, commentOf, concurrently, inRels, notExtMember, unsupported } from './util.js';
 
 /** ObjectSink collects definition objects by key. */
 export type ObjectSink = Record<string, SqlObject>;
@@ -367,22 +367,30 @@ async function readCasts(ctx: Ctx, out: ObjectSink): Promise<void> {
   }
 }
 
-/** Present says which catalogs hold user objects at all (one query), so a schema without them costs nothing more. */
-export type Present = Readonly<Record<string, boolean>>;
+export type { Present } from './util.js';
 
-/** presentKinds asks, in one query, which catalogs of definition objects hold anything beyond the built-in set. */
-export async function presentKinds(ctx: Ctx): Promise<Present> {
-  const nsp = (cat: string, col: string) =>
-    `EXISTS (SELECT 1 FROM ${cat} WHERE oid >= 16384 AND ${col} = ANY(${ctx.nsps}))`;
+/** made is an SQL test: catalog `cat` holds a row made after initdb (oid >= 16384, FirstNormalObjectId) where `where`. */
+const made = (cat: string, where = 'true', oid = 'oid') =>
+  `EXISTS (SELECT 1 FROM ${cat} WHERE ${oid} >= 16384 AND ${where})`;
+
+/**
+ * presentKinds asks, in one query of the first round trip, which catalogs hold anything made after initdb (the user's
+ * objects or an extension's): a reader whose kind none holds is not asked (its query would return no row, and would
+ * still be planned, which is most of a catalog read's cost in PGlite). Each test is implied by its readers' queries,
+ * which all read the same catalog's `oid >= 16384` range (or, for the catalogs initdb leaves empty, any row).
+ */
+export async function presentKinds(ctx: Pick<Ctx, 'db' | 'version' | 'unsupported' | 'send'>): Promise<Present> {
   const [r] = await rows<Record<string, boolean>>(
-    ctx,
-    `SELECT ${nsp('pg_proc', 'pronamespace')} AND EXISTS (SELECT 1 FROM pg_proc WHERE oid >= 16384 AND prokind = 'a' AND pronamespace = ANY(${ctx.nsps})) AS agg,
-      ${nsp('pg_type', 'typnamespace')} AND EXISTS (SELECT 1 FROM pg_type WHERE oid >= 16384 AND typtype = 'r' AND typnamespace = ANY(${ctx.nsps})) AS rng,
-      EXISTS (SELECT 1 FROM pg_rewrite WHERE rulename <> '_RETURN' AND oid >= 16384) AS rule,
+    ctx as Ctx,
+    `SELECT ${made('pg_proc', "prokind = 'a'")} AS agg, ${made('pg_type', "typtype = 'r'")} AS rng,
+      ${made('pg_rewrite', "rulename <> '_RETURN'")} AS rule,
       EXISTS (SELECT 1 FROM pg_event_trigger) AS evt, EXISTS (SELECT 1 FROM pg_publication) AS pub,
-      EXISTS (SELECT 1 FROM pg_statistic_ext) AS stx, ${nsp('pg_collation', 'collnamespace')} AS coll,
-      EXISTS (SELECT 1 FROM pg_cast WHERE oid >= 16384) AS cast, EXISTS (SELECT 1 FROM pg_foreign_data_wrapper) AS fdw,
-      ${nsp('pg_operator', 'oprnamespace')} AS op, ${nsp('pg_opfamily', 'opfnamespace')} AS opf, ${nsp('pg_ts_dict', 'dictnamespace')} OR ${nsp('pg_ts_config', 'cfgnamespace')} AS ts`,
+      EXISTS (SELECT 1 FROM pg_statistic_ext) AS stx, ${made('pg_collation')} AS coll,
+      ${made('pg_cast')} AS cast, EXISTS (SELECT 1 FROM pg_foreign_data_wrapper) AS fdw,
+      ${made('pg_operator')} AS op, ${made('pg_opfamily')} AS opf, ${made('pg_ts_dict')} OR ${made('pg_ts_config')} AS ts,
+      ${made('pg_trigger')} AS trig, ${made('pg_policy')} AS pol, ${made('pg_sequence', 'true', 'seqrelid')} AS seq,
+      ${made('pg_inherits', 'true', 'inhrelid')} AS inh, ${made('pg_proc')} AS proc,
+      ${['pg_conversion', 'pg_ts_parser', 'pg_ts_template', 'pg_language', 'pg_am', 'pg_transform'].map((c) => made(c)).join(' OR ')} AS other`,
   );
   return r ?? {};
 }

@@ -16,6 +16,7 @@ import { makeObjectName } from '../../canon/names.js';
 import { emptyTable } from '../../model/types.js';
 import {
   type Ctx,
+  absent,
   rows,
   commentOf,
   formatTypes,
@@ -153,6 +154,7 @@ export interface SeqRow extends RawSeq {
 
 /** readSequences lists user sequences (identity and serial ones included; the caller sorts them out). */
 export async function readSequences(ctx: Ctx): Promise<SeqRow[]> {
+  if (absent(ctx, 'seq')) return [];
   const list = await rows<SeqRow>(
     ctx,
     `
@@ -246,6 +248,7 @@ export interface InheritRow {
 
 /** readInherits lists table parents in inhseqno order (partitions and inheritance children alike). */
 export async function readInherits(ctx: Ctx): Promise<InheritRow[]> {
+  if (absent(ctx, 'inh')) return [];
   return rows<InheritRow>(
     ctx,
     `

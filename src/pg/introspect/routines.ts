@@ -1,7 +1,7 @@
 /** Catalog reader for functions/procedures, triggers and row-level security policies. */
 import type { Func, Policy, Trigger, TriggerEvent } from '../../model/types.js';
 import { funcId, qid } from '../../model/ids.js';
-import { type Ctx, rows, commentOf, inRels, matchParen, notExtMember, unsupported } from './util.js';
+import { type Ctx, absent, rows, commentOf, inRels, matchParen, notExtMember, unsupported } from './util.js';
 
 interface FuncRow {
   readonly oid: string;
@@ -29,6 +29,7 @@ interface FuncRow {
 
 /** readFunctions reads user functions and procedures; aggregates and window functions are reported unsupported. */
 export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
+  if (absent(ctx, 'proc')) return {};
   const sqlbody = ctx.version >= 140000 ? 'p.prosqlbody IS NOT NULL' : 'false';
   const list = await rows<FuncRow>(
     ctx,
@@ -123,6 +124,7 @@ export interface TriggerRow {
 
 /** readTriggers lists user triggers (internal ones and clones on partitions left out). */
 export async function readTriggers(ctx: Ctx): Promise<TriggerRow[]> {
+  if (absent(ctx, 'trig')) return [];
   const parent = ctx.version >= 130000 ? 'AND t.tgparentid = 0' : '';
   return rows<TriggerRow>(
     ctx,
@@ -206,6 +208,7 @@ export interface PolicyRow {
 
 /** readPolicies lists the policies of user tables. */
 export async function readPolicies(ctx: Ctx): Promise<PolicyRow[]> {
+  if (absent(ctx, 'pol')) return [];
   return rows<PolicyRow>(
     ctx,
     `

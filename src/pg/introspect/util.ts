@@ -21,6 +21,16 @@ export interface Ctx {
   readonly send?: (sql: string) => Promise<Record<string, unknown>[]>;
   /** prefetched: queries started ahead of the reader that needs them, by SQL text (see prefetch). */
   readonly prefetched?: Map<string, Promise<Record<string, unknown>[]>>;
+  /** has: which catalogs hold rows made after initdb (objects.ts presentKinds); a reader of a kind none holds returns nothing. */
+  readonly has?: Present;
+}
+
+/** Present says which catalogs hold user objects at all (one query), so a schema without them costs nothing more. */
+export type Present = Readonly<Record<string, boolean>>;
+
+/** absent tells whether the catalogs of kind `k` hold nothing made after initdb (false when not asked). */
+export function absent(ctx: Ctx, k: string): boolean {
+  return ctx.has?.[k] === false;
 }
 
 /** loadUserNamespaces lists the oids of user schemas (public included) as an SQL oid[] literal. */
