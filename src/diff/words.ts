@@ -20,6 +20,7 @@ import type {
   Grants,
   Index,
   IndexElement,
+  NotNullConstraint,
   Policy,
   PrimaryKey,
   Sequence,
@@ -101,12 +102,22 @@ function columnText(c: Column): string {
   return join(
     c.type,
     c.collation && `collate ${c.collation}`,
-    c.nullable === false && 'not null',
+    c.nullable === false && (c.notNull ? notNullText(c.notNull) : 'not null'),
     c.default && `default ${defaultText(c.default)}`,
     c.identity && `generated ${words(c.identity.mode)} as identity`,
     c.identity?.options && `(${sequenceText(c.identity.options)})`,
     c.serial && 'serial',
     c.generated !== undefined && `generated always as (${oneLine(c.generated)}) ${c.virtual ? 'virtual' : 'stored'}`,
+  );
+}
+
+/** notNullText writes a column's named NOT NULL: `constraint users_email_required not null not valid`. */
+function notNullText(n: NotNullConstraint): string {
+  return join(
+    `constraint ${n.name} not null`,
+    n.noInherit && 'no inherit',
+    n.notValid && 'not valid',
+    n.comment !== undefined && `comment ${quoteLiteral(n.comment)}`,
   );
 }
 
@@ -333,6 +344,7 @@ const ATTR_NAMES: Readonly<Record<string, string>> = {
   columnComments: 'column comments',
   columnDefaults: 'column defaults',
   columnGrants: 'column grants',
+  notNull: 'not-null constraint',
   min: 'minvalue',
   max: 'maxvalue',
 };
@@ -379,6 +391,7 @@ export function attrValue(attr: string, v: unknown): string {
   if (last === 'events' && Array.isArray(v)) return (v as string[]).join(' or ');
   if (last === 'values' && Array.isArray(v)) return `(${(v as string[]).map((x) => quoteLiteral(x)).join(', ')})`;
   if (last === 'identity' && isObj(v)) return `generated ${words(String(v.mode))} as identity`;
+  if (last === 'notNull' && isObj(v)) return notNullText(v as unknown as NotNullConstraint);
   if (last === 'partitionBy' && isObj(v)) return `${String(v.strategy)} (${String(v.key)})`;
   if (last === 'partitionOf' && isObj(v)) return `${String(v.parent)} ${String(v.bound)}`;
   if (last === 'ownedBy' && isObj(v)) return `${String(v.table)}.${String(v.column)}`;

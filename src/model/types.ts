@@ -203,9 +203,34 @@ export interface Column {
   /** sequenceGrants: the ACL of a serial or identity column's own sequence (`GRANT USAGE ON SEQUENCE t_id_seq`). */
   readonly sequenceGrants?: Grants;
   readonly comment?: string;
+  /**
+   * notNull: the column's NOT NULL constraint, which PostgreSQL 18 keeps in pg_constraint, when it is more than
+   * `nullable: false` under PostgreSQL's own name: a name of its own, NOT VALID, NO INHERIT or a comment. Only on a
+   * NOT NULL column; absent = a plain NOT NULL (or none).
+   */
+  readonly notNull?: NotNullConstraint;
   readonly renamedFrom?: string;
   /** convertUsing: YAML `using:`, how a type change converts the old values (`USING` expression); a hint like renamedFrom, not identity. */
   readonly convertUsing?: string;
+}
+
+/**
+ * NotNullConstraint is a column's named NOT NULL constraint (PostgreSQL 18). `name` is always set: PostgreSQL's own
+ * `<table>_<column>_not_null` when none was declared. A name ending in `_not_null` (PostgreSQL's form, which it keeps
+ * through renames) is part of the model only beside one of the other attributes.
+ */
+export interface NotNullConstraint {
+  readonly name: string;
+  /** notValid: NOT VALID: rows are not checked yet (ALTER TABLE ... VALIDATE CONSTRAINT checks them). */
+  readonly notValid?: boolean;
+  /** noInherit: NO INHERIT: inheritance children and partitions do not get it. */
+  readonly noInherit?: boolean;
+  readonly comment?: string;
+}
+
+/** pgNotNullName tells whether a not-null constraint's name has the form PostgreSQL gives its own (`..._not_null`, `..._not_null1`). */
+export function pgNotNullName(name: string): boolean {
+  return /_not_null\d*$/.test(name);
 }
 
 /** ConstraintTiming is DEFERRABLE / INITIALLY DEFERRED. */

@@ -4,8 +4,9 @@ import { KEYS } from './keys.js';
 import { readGrants, readGrantsNode } from './grants.js';
 import type { Ctx, Keyed, Entry, MapNode, Node } from './node.js';
 import { readBool, readDefault, readExpr, readName, readSeqOptions, readText, refId, splitRef } from './common.js';
-import { undef, type Draft, type DraftColumn, type DraftFk, type DraftTable } from './drafts.js';
-import type { UniqueConstraint } from '../model/types.js';
+import { undef, type Draft, type DraftColumn, type DraftFk, type DraftTable, type Mutable } from './drafts.js';
+import { pgNotNullName, type NotNullConstraint, type UniqueConstraint } from '../model/types.js';
+import { makeObjectName } from '../canon/names.js';
 import { parseCheck, readFkOptions } from './constraints.js';
 
 /** parseColumn reads one entry of a table's `columns:` into `t`. */
@@ -72,6 +73,7 @@ export function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
       );
     else col.virtual = true;
   }
+  readNotNull(ctx, t, k, col, what, nullable, nullableE);
   readColumnSettings(ctx, k, col);
   const collation = readText(ctx, k, 'collation');
   if (collation !== undefined) col.collation = normalizeCollation(collation);
@@ -85,6 +87,57 @@ export function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   checkSources(ctx, k, m, col, what, nullable, nullableE);
   columnConstraints(ctx, t, k, name, what, nullable, nullableE);
   t.columns.push(undef(col));
+}
+
+/**
+ * readNotNull reads `not_null`, the column's NOT NULL constraint (PostgreSQL 18): its name (`not_null: name`) or
+ * `{ name, not_valid, no_inherit, comment }`. It makes the column NOT NULL; the name defaults to PostgreSQL's.
+ */
+function readNotNull(
+  ctx: Ctx,
+  t: DraftTable,
+  k: Keyed,
+  col: DraftColumn,
+  what: string,
+  nullable: boolean | undefined,
+  nullableE: Entry | undefined,
+): void {
+  const e = k.get('not_null');
+  if (!e) return;
+  const own = makeObjectName(t.name, col.name, 'not_null');
+  let nn: Mutable<NotNullConstraint>;
+  if (e.value.t === 'scalar') {
+    const name = ctx.name(e.value, 'not-null constraint name');
+    if (name === undefined) return;
+    nn = { name };
+  } else {
+    const m = ctx.map(e.value, '`not_null`');
+    if (!m) return;
+    const nk = ctx.keys(m, KEYS.notNull, '`not_null`');
+    nn = { name: readName(ctx, nk, 'name', 'not-null constraint name') ?? own };
+    if (readBool(ctx, nk, 'not_valid')) nn.notValid = true;
+    if (readBool(ctx, nk, 'no_inherit')) nn.noInherit = true;
+    const comment = readText(ctx, nk, 'comment');
+    if (comment !== undefined) nn.comment = comment;
+  }
+  if (nullable === true)
+    return ctx.error(
+      'conflicting-attributes',
+      nullableE!.value,
+      `${what} has a \`not_null\` constraint and cannot be nullable`,
+      'remove `nullable: true`, or remove `not_null`',
+    );
+  col.nullable = false;
+  const plain = !nn.notValid && !nn.noInherit && nn.comment === undefined;
+  if (plain && nn.name === own) return; // PostgreSQL's own name: the same as `nullable: false`
+  if (plain && pgNotNullName(nn.name))
+    return ctx.error(
+      'invalid-name',
+      e.value,
+      `${what}: the not-null constraint name \`${nn.name}\` has the form PostgreSQL gives its own names (\`..._not_null\`), which it keeps through renames, so schemaver cannot tell it from one PostgreSQL chose`,
+      `choose a name not ending in \`_not_null\`, or leave it out (PostgreSQL names it \`${own}\`)`,
+    );
+  col.notNull = nn;
 }
 
 /** readIdentity reads `identity`: `always` / `by_default`, or `{ mode, ...sequence options }`. */

@@ -66,11 +66,13 @@ export const KEYS = {
     'options',
     'collation',
     'comment',
+    'not_null',
     'grants',
     'sequence_grants',
     'renamed_from',
     'using',
   ],
+  notNull: ['name', 'not_valid', 'no_inherit', 'comment'],
   identity: ['mode', 'sequence', 'start', 'increment', 'min', 'max', 'cache', 'cycle'],
   default: ['sql'],
   columnReference: [

@@ -183,7 +183,7 @@ const QUERIES: readonly Fact[] = [
      AND c.relkind IN ('r','p','v','m','f','c') AND ${notOurs('c')} AND ${notExt('pg_class', 'c.oid')}
      AND (c.relkind <> 'c' OR EXISTS (SELECT 1 FROM pg_type ct WHERE ct.typrelid = c.oid AND ct.typtype = 'c'))`,
   ),
-  // constraints of tables and domains (NOT NULL is attnotnull above: PG18's names for it are cosmetic)
+  // constraints of tables and domains (NOT NULL is attnotnull above, and its PostgreSQL 18 constraint below)
   fact(
     `SELECT 1 FROM pg_constraint WHERE oid >= 16384`,
     `SELECT 'constraint ' || coalesce(con.conrelid::regclass::text, format_type(con.contypid, NULL)) || ' ' || quote_ident(con.conname)
@@ -191,6 +191,20 @@ const QUERIES: readonly Fact[] = [
      || ' comment=' || coalesce(obj_description(con.oid, 'pg_constraint'), '')
    FROM pg_constraint con WHERE con.oid >= 16384 AND con.connamespace = ANY(${USER_NS}) AND con.contype NOT IN ('t', 'n')
      AND (con.conrelid = 0 OR NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = con.conrelid AND c.relname LIKE 'schemaver\\_%'))`,
+  ),
+  // PostgreSQL 18's NOT NULL constraints of a table's own beyond attnotnull: a name not of PostgreSQL's `_not_null`
+  // form (which renames leave stale), NOT VALID, NO INHERIT, a comment (inherited ones follow their parent's)
+  fact(
+    `SELECT 1 FROM pg_constraint WHERE oid >= 16384 AND contype = 'n'`,
+    `SELECT 'not-null ' || con.conrelid::regclass::text || '.' || quote_ident(a.attname)
+     || ' ' || CASE WHEN con.conname ~ '_not_null[0-9]*$' THEN '' ELSE quote_ident(con.conname) END
+     || ' valid=' || con.convalidated || ' noinherit=' || con.connoinherit
+     || ' comment=' || coalesce(obj_description(con.oid, 'pg_constraint'), '')
+   FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
+   WHERE con.oid >= 16384 AND con.contype = 'n' AND con.coninhcount = 0 AND c.relnamespace = ANY(${USER_NS}) AND ${notOurs('c')}
+     AND (con.conname !~ '_not_null[0-9]*$' OR NOT con.convalidated OR con.connoinherit
+       OR obj_description(con.oid, 'pg_constraint') IS NOT NULL)`,
   ),
   // indexes (including those backing constraints: their definition is part of the schema)
   fact(

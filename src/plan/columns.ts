@@ -3,7 +3,14 @@
  * The same function written the other way round is the reverse, so up and down stay mirror images.
  */
 import { createGrants } from '../sql/grants.js';
-import type { Column, Schema, Sequence, SequenceOptions } from '../model/types.js';
+import {
+  pgNotNullName,
+  type Column,
+  type NotNullConstraint,
+  type Schema,
+  type Sequence,
+  type SequenceOptions,
+} from '../model/types.js';
 import { callsVolatile } from './volatile.js';
 import { qid } from '../model/ids.js';
 import {
@@ -220,7 +227,7 @@ export function alterColumn(
   if (typeChanged && a.serial && b.serial && a.type !== b.type && SERIAL_TYPES[b.type]) {
     sql.push(`ALTER SEQUENCE ${serialSequence(table, b.name)} AS ${b.type}`);
   }
-  if (a.nullable !== b.nullable) sql.push(`${C} ${b.nullable ? 'DROP' : 'SET'} NOT NULL`);
+  sql.push(...notNullChange(table, a, b));
   if (db && (defaultChanged || typeChanged)) sql.push(`${C} SET DEFAULT ${defaultSql(db)}`);
   if (!a.serial && b.serial) {
     const seq = serialSequence(table, b.name);
@@ -241,6 +248,55 @@ export function alterColumn(
     rewrite,
     lock: rewrite || (a.nullable && !b.nullable) || (!a.identity && !!b.identity),
   };
+}
+
+/** addNotNull writes ALTER TABLE ... ADD CONSTRAINT name NOT NULL column [NO INHERIT] [NOT VALID] and its comment. */
+export function addNotNull(table: string, column: string, n: NotNullConstraint): string[] {
+  const valid = n.notValid ? ' NOT VALID' : '';
+  return [
+    `ALTER TABLE ${rel(table)} ADD CONSTRAINT ${quoteIdent(n.name)} NOT NULL ${quoteIdent(column)}${n.noInherit ? ' NO INHERIT' : ''}${valid}`,
+    ...notNullComment(table, n),
+  ];
+}
+
+/** notNullComment writes the COMMENT ON CONSTRAINT of a column's named NOT NULL, when it has a comment. */
+export function notNullComment(table: string, n: NotNullConstraint | undefined): string[] {
+  return n?.comment !== undefined ? [commentOn('CONSTRAINT', `${quoteIdent(n.name)} ON ${rel(table)}`, n.comment)] : [];
+}
+
+/**
+ * notNullAfterCreate writes what a column's NOT NULL needs once the column exists (CREATE TABLE or ADD COLUMN wrote
+ * the rest): a NOT VALID one is added then (PostgreSQL validates any NOT NULL written inline), and its comment.
+ */
+export function notNullAfterCreate(table: string, c: Column): string[] {
+  if (c.nullable || !c.notNull) return [];
+  return c.notNull.notValid ? addNotNull(table, c.name, c.notNull) : notNullComment(table, c.notNull);
+}
+
+/**
+ * notNullChange writes the statements turning column `a`'s NOT NULL into `b`'s: SET / DROP NOT NULL, or for a named
+ * one (PostgreSQL 18) ADD CONSTRAINT ... NOT NULL, RENAME CONSTRAINT, ALTER CONSTRAINT ... [NO] INHERIT, VALIDATE
+ * CONSTRAINT and its comment. A plain NOT NULL's name is PostgreSQL's, which renames may have left stale, so one that
+ * gets a name, NOT VALID, NO INHERIT or a comment is dropped and added again; so is a valid one that becomes NOT VALID.
+ */
+function notNullChange(table: string, a: Column, b: Column): string[] {
+  const C = `ALTER TABLE ${rel(table)} ALTER COLUMN ${quoteIdent(b.name)}`;
+  if (b.nullable) return a.nullable ? [] : [`${C} DROP NOT NULL`];
+  const y = b.notNull;
+  if (a.nullable) return y ? addNotNull(table, b.name, y) : [`${C} SET NOT NULL`];
+  const x = a.notNull;
+  if (fragmentKey(x) === fragmentKey(y)) return [];
+  if (!x || (y?.notValid && !x.notValid)) return [`${C} DROP NOT NULL`, ...(y ? addNotNull(table, b.name, y) : [])];
+  const T = `ALTER TABLE ${rel(table)}`;
+  // the target's name: its own, or PostgreSQL's when it is a plain NOT NULL again (a `_not_null` name may stay)
+  const name = y?.name ?? (pgNotNullName(x.name) ? x.name : makeObjectName(nameOf(table), b.name, 'not_null'));
+  const sql: string[] = [];
+  if (x.name !== name) sql.push(`${T} RENAME CONSTRAINT ${quoteIdent(x.name)} TO ${quoteIdent(name)}`);
+  if (!!x.noInherit !== !!y?.noInherit)
+    sql.push(`${T} ALTER CONSTRAINT ${quoteIdent(name)} ${y?.noInherit ? 'NO INHERIT' : 'INHERIT'}`);
+  if (x.notValid && !y?.notValid) sql.push(`${T} VALIDATE CONSTRAINT ${quoteIdent(name)}`);
+  if (x.comment !== y?.comment) sql.push(commentOn('CONSTRAINT', `${quoteIdent(name)} ON ${rel(table)}`, y?.comment));
+  return sql;
 }
 
 /** identityRename renames an identity sequence whose declared name changed (PostgreSQL's default name when none). */
@@ -292,6 +348,7 @@ function quoteIdentDotted(c: string): string {
 export function addColumn(table: string, c: Column, ty: TypeNamer, schema?: Pick<Schema, 'functions'>): ColumnSql {
   const sql = [`ALTER TABLE ${rel(table)} ADD COLUMN ${columnDef(c, ty)}`, ...columnSettings(table, undefined, c)];
   if (c.comment !== undefined) sql.push(commentOn('COLUMN', `${rel(table)}.${quoteIdent(c.name)}`, c.comment));
+  sql.push(...notNullAfterCreate(table, c));
   sql.push(...createGrants(`TABLE ${rel(table)}`, 'column', c.grants, c.name));
   const d = c.default && 'sql' in c.default ? c.default.sql : '';
   const rewrite = !!c.generated || !!c.serial || !!c.identity || (d !== '' && callsVolatile(d, schema));

@@ -353,7 +353,7 @@ function columnRewrites(
   });
   if (col.identity && !col.generated) identityRewrite(out, tid, t, col, ty);
   const d = col.default && 'sql' in col.default ? col.default.sql : '';
-  if (!d || !callsVolatile(d, to) || col.generated || col.identity || col.serial) return;
+  if (!d || !callsVolatile(d, to) || col.generated || col.identity || col.serial || col.notNull) return;
   out.set(`add column ${tid}.${col.name}`, (s) => {
     const bare = addColumn(tid, { ...col, default: undefined, nullable: true }, ty);
     const C = `ALTER TABLE ${rel(tid)} ALTER COLUMN ${quoteIdent(col.name)}`;

@@ -161,7 +161,9 @@ export function columnDef(c: Column, ty: TypeNamer): string {
       `GENERATED ${c.identity.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${o.length ? ` (${o.join(' ')})` : ''}`,
     );
   } else if (c.default && !c.serial) parts.push(`DEFAULT ${defaultSql(c.default)}`);
-  if (!c.nullable) parts.push('NOT NULL');
+  const nn = c.notNull; // a named NOT NULL (PostgreSQL 18); a NOT VALID one is added once the column exists
+  if (!c.nullable && !nn?.notValid)
+    parts.push(nn ? `CONSTRAINT ${quoteIdent(nn.name)} NOT NULL${nn.noInherit ? ' NO INHERIT' : ''}` : 'NOT NULL');
   return parts.join(' ');
 }
 

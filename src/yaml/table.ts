@@ -1,11 +1,12 @@
 /** One table as a YAML tree: columns with their column-level constraints, then the table-level lists. */
-import { referencedColumns } from '../canon/names.js';
+import { makeObjectName, referencedColumns } from '../canon/names.js';
 import { idPart } from '../model/ids.js';
 import type {
   CheckConstraint,
   Column,
   ExclusionConstraint,
   ForeignKey,
+  NotNullConstraint,
   Table,
   UniqueConstraint,
 } from '../model/types.js';
@@ -42,7 +43,7 @@ export function tableTree(e: Emitter, id: string, t: Table): Obj {
   const colNames = t.columns.map((c) => c.name);
   const { colExtra, pk, pkTable, tableUniques, tableChecks, tableFks } = columnLevel(e, id, t, omitted);
   const cols: Obj = {};
-  for (const c of t.columns) cols[c.name] = columnTree(c, colExtra.get(c.name), !!pk?.columns.includes(c.name));
+  for (const c of t.columns) cols[c.name] = columnTree(c, colExtra.get(c.name), !!pk?.columns.includes(c.name), t.name);
   if (!t.partitionOf || t.columns.length) o['columns'] = cols;
   put(o, 'primary_key', pkTable);
   putConstraints(o, omitted, tableUniques, tableChecks, tableFks);
@@ -296,12 +297,12 @@ const SERIAL_NAME: Readonly<Record<string, string>> = {
 };
 
 /** columnTree writes one column: its type alone when nothing else is set. */
-function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree {
+function columnTree(c: Column, extra: Obj | undefined, inPk: boolean, table: string): YamlTree {
   const o: Obj = {};
   const serialShort = c.serial && SERIAL_NAME[c.type] !== undefined;
   o['type'] = serialShort ? SERIAL_NAME[c.type]! : c.type;
   if (c.serial && !serialShort) o['serial'] = true;
-  const impliedNotNull = inPk || !!c.identity || (!!c.serial && !c.nullable);
+  const impliedNotNull = inPk || !!c.identity || (!!c.serial && !c.nullable) || !!c.notNull;
   if (!c.nullable && !impliedNotNull) o['nullable'] = false;
   if (c.serial && c.nullable) o['nullable'] = true;
   if (c.default) o['default'] = defaultTree(c.default);
@@ -323,6 +324,7 @@ function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree 
   put(o, 'collation', c.collation);
   if (extra) Object.assign(o, extra);
   put(o, 'comment', c.comment);
+  if (c.notNull) o['not_null'] = notNullTree(c.notNull, makeObjectName(table, c.name, 'not_null'));
   putGrants(o, c.grants);
   const sg = grantsTree(c.sequenceGrants);
   if (sg !== undefined) o['sequence_grants'] = sg;
@@ -331,6 +333,17 @@ function columnTree(c: Column, extra: Obj | undefined, inPk: boolean): YamlTree 
   const keys = Object.keys(o);
   if (keys.length === 1 && typeof o['type'] === 'string') return o['type'];
   return o;
+}
+
+/** notNullTree writes a column's named NOT NULL: its name alone, or a map leaving out PostgreSQL's own name `own`. */
+function notNullTree(n: NotNullConstraint, own: string): YamlTree {
+  if (!n.notValid && !n.noInherit && n.comment === undefined) return n.name;
+  const x: Obj = {};
+  if (n.name !== own) x['name'] = n.name;
+  flag(x, 'not_valid', n.notValid);
+  flag(x, 'no_inherit', n.noInherit);
+  put(x, 'comment', n.comment);
+  return x;
 }
 
 /** bareUnique: a unique constraint with nothing but its columns (and an omittable name), written in its short form. */

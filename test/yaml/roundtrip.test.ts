@@ -59,6 +59,31 @@ tables:
     expect(back.issues).toEqual([]);
     expect(canonicalJson(back.schema!)).toBe(canonicalJson(s));
   });
+
+  it('keeps named, NOT VALID, NO INHERIT and commented NOT NULL constraints (PostgreSQL 18)', () => {
+    const s = mustParse(`
+tables:
+  accounts:
+    columns:
+      id: { type: integer, primary_key: true }
+      name: { type: text, not_null: accounts_name_required }
+      region: { type: text, not_null: { not_valid: true } }
+      legacy: { type: integer, not_null: { name: legacy_set, no_inherit: true, comment: kept } }
+      plan: { type: text, not_null: { name: accounts_plan_not_null } }
+`);
+    const cols = Object.fromEntries(s.tables['accounts']!.columns.map((c) => [c.name, c]));
+    expect(cols['name']!.notNull).toEqual({ name: 'accounts_name_required' });
+    // a default name is filled in when there is more to keep, and is the same as none when there is not
+    expect(cols['region']!.notNull).toEqual({ name: 'accounts_region_not_null', notValid: true });
+    expect(cols['plan']!.notNull).toBeUndefined();
+    expect(cols['plan']!.nullable).toBe(false);
+    const files = writeSchemaYaml(s);
+    expect(files[0]!.text).toContain('name: { type: text, not_null: accounts_name_required }');
+    expect(files[0]!.text).toContain('region: { type: text, not_null: { not_valid: true } }');
+    const back = parseSchemaFiles(files);
+    expect(back.issues).toEqual([]);
+    expect(canonicalJson(back.schema!)).toBe(canonicalJson(s));
+  });
 });
 
 describe('writer output', () => {

@@ -14,6 +14,7 @@ import type {
 import { parseQid, qid } from '../../model/ids.js';
 import { makeObjectName } from '../../canon/names.js';
 import { emptyTable } from '../../model/types.js';
+import { applyNotNull } from './notnull.js';
 import {
   type Ctx,
   absent,
@@ -182,6 +183,7 @@ export interface ConRow {
   readonly validated: boolean;
   readonly noinherit: boolean;
   readonly local: boolean;
+  readonly inhcount: number;
   readonly def: string;
   readonly cols: string[];
   readonly refcols: string[];
@@ -208,7 +210,7 @@ export async function readConstraints(ctx: Ctx, colName: (rel: string, num: numb
     `
     SELECT co.oid::text AS oid, co.conrelid::text AS rel, co.conname::text AS name, co.contype::text AS type,
       co.condeferrable AS deferrable, co.condeferred AS deferred, co.convalidated AS validated,
-      co.connoinherit AS noinherit, co.conislocal AS local,
+      co.connoinherit AS noinherit, co.conislocal AS local, co.coninhcount AS inhcount,
       CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END AS def,
       co.conkey::int[] AS keys, co.confkey::int[] AS fkeys, co.confrelid::text AS frel,
       rn.nspname::text AS refschema, rc.relname::text AS reftable,
@@ -224,7 +226,8 @@ export async function readConstraints(ctx: Ctx, colName: (rel: string, num: numb
     FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
     WHERE (co.contype IN ('p', 'u', 'c', 'f', 'x') OR (co.contype = 'n' AND (co.connoinherit OR NOT co.convalidated
-        OR EXISTS (SELECT 1 FROM pg_description d WHERE d.objoid = co.oid)))) AND co.conparentid = 0 AND ${inRels(ctx)}
+        OR co.conname !~ '_not_null[0-9]*$' OR EXISTS (SELECT 1 FROM pg_description d WHERE d.objoid = co.oid))))
+      AND co.conparentid = 0 AND ${inRels(ctx)}
     ORDER BY co.conrelid, co.conname`,
   );
   return list.map(({ keys, fkeys, frel, delcols, ...r }) => ({
@@ -385,12 +388,8 @@ export function applyConstraint(
     case 'f':
       (t.foreignKeys as Record<string, ForeignKey>)[r.name] = foreignKeyOf(ctx, relId, r);
       return;
-    case 'n': {
-      if (r.noinherit) unsupported(ctx, `NO INHERIT not-null ${what}`);
-      if (!r.validated) unsupported(ctx, `NOT VALID not-null ${what}`);
-      if (r.comment !== null) unsupported(ctx, `comment on not-null ${what}`);
-      return; // nullability lives on the column
-    }
+    case 'n':
+      return applyNotNull(ctx, t, r.cols[0] ?? '', { ...r, what });
     default:
       return;
   }
