@@ -35,6 +35,7 @@ export function rolesOf(...schemas: readonly Schema[]): string[] {
     }
     for (const m of [s.schemas, s.enums, s.composites, s.domains, s.sequences, s.views, s.functions])
       for (const o of Object.values(m as Readonly<Record<string, { grants?: Grants; owner?: string }>>)) obj(o);
+    for (const v of Object.values(s.views)) for (const g of Object.values(v.columnGrants ?? {})) obj({ grants: g });
     for (const d of Object.values(s.defaultPrivileges ?? {})) (add(d.role), obj(d));
   }
   return [...out].sort();
