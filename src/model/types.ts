@@ -202,6 +202,8 @@ export interface Column {
   readonly grants?: Grants;
   /** sequenceGrants: the ACL of a serial or identity column's own sequence (`GRANT USAGE ON SEQUENCE t_id_seq`). */
   readonly sequenceGrants?: Grants;
+  /** sequenceComment: COMMENT ON SEQUENCE of an identity column's own sequence. */
+  readonly sequenceComment?: string;
   readonly comment?: string;
   /**
    * notNull: the column's NOT NULL constraint, which PostgreSQL 18 keeps in pg_constraint, when it is more than

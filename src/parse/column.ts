@@ -79,8 +79,7 @@ export function parseColumn(ctx: Ctx, t: DraftTable, e: Entry): void {
   if (collation !== undefined) col.collation = normalizeCollation(collation);
   col.comment = readText(ctx, k, 'comment');
   col.grants = readGrants(ctx, k, 'column', `column \`${col.name}\``);
-  const sg = k.get('sequence_grants');
-  if (sg) col.sequenceGrants = readGrantsNode(ctx, sg.value, 'sequence', `the sequence of column \`${col.name}\``);
+  readOwnSequence(ctx, k, col, what);
   col.renamedFrom = readName(ctx, k, 'renamed_from');
   const using = readExpr(ctx, k, 'using');
   if (using !== undefined) col.convertUsing = using;
@@ -138,6 +137,21 @@ function readNotNull(
       `choose a name not ending in \`_not_null\`, or leave it out (PostgreSQL names it \`${own}\`)`,
     );
   col.notNull = nn;
+}
+
+/** readOwnSequence reads what a serial or identity column's own sequence has: `sequence_grants`, `sequence_comment`. */
+function readOwnSequence(ctx: Ctx, k: Keyed, col: DraftColumn, what: string): void {
+  const sg = k.get('sequence_grants');
+  if (sg) col.sequenceGrants = readGrantsNode(ctx, sg.value, 'sequence', `the sequence of column \`${col.name}\``);
+  const sc = k.get('sequence_comment');
+  if (sc && !col.identity)
+    ctx.error(
+      'invalid-value',
+      sc.keyNode,
+      `${what}: \`sequence_comment\` is the comment of an identity column's sequence, and the column has no \`identity\``,
+      'add `identity: always` (or `by_default`), or declare the sequence under `sequences:` with its `comment`',
+    );
+  else if (sc) col.sequenceComment = readText(ctx, k, 'sequence_comment');
 }
 
 /** readIdentity reads `identity`: `always` / `by_default`, or `{ mode, ...sequence options }`. */

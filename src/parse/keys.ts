@@ -69,6 +69,7 @@ export const KEYS = {
     'not_null',
     'grants',
     'sequence_grants',
+    'sequence_comment',
     'renamed_from',
     'using',
   ],

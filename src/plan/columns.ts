@@ -239,7 +239,7 @@ export function alterColumn(
     else sql.push(`CREATE SEQUENCE ${seq}${type} OWNED BY ${rel(table)}.${quoteIdent(b.name)}`);
     sql.push(`${C} SET DEFAULT nextval(${quoteLiteral(seq)}::regclass)`);
   }
-  sql.push(...identityChange(C, a, b), ...identityRename(table, a, b));
+  sql.push(...identityChange(C, a, b), ...identityRename(table, a, b), ...identityComment(table, a, b));
   sql.push(...columnSettings(table, a, b), ...comment);
   const rewrite = typeChanged && !typeNeedsNoRewrite(a.type, b.type);
   return {
@@ -299,6 +299,18 @@ function notNullChange(table: string, a: Column, b: Column): string[] {
   return sql;
 }
 
+/**
+ * identityComment writes the COMMENT ON SEQUENCE of identity column `b`'s sequence where it differs from `a`'s (`a`
+ * undefined: the column was just created); a sequence that goes away with its identity takes its comment along.
+ */
+export function identityComment(table: string, a: Column | undefined, b: Column): string[] {
+  if (!b.identity) return [];
+  const had = a?.identity ? a.sequenceComment : undefined;
+  if (had === b.sequenceComment) return [];
+  const seq = qualified(schemaOf(table), b.identity.sequence ?? makeObjectName(nameOf(table), b.name, 'seq'));
+  return [commentOn('SEQUENCE', seq, b.sequenceComment)];
+}
+
 /** identityRename renames an identity sequence whose declared name changed (PostgreSQL's default name when none). */
 function identityRename(table: string, a: Column, b: Column): string[] {
   if (!a.identity || !b.identity) return [];
@@ -348,7 +360,7 @@ function quoteIdentDotted(c: string): string {
 export function addColumn(table: string, c: Column, ty: TypeNamer, schema?: Pick<Schema, 'functions'>): ColumnSql {
   const sql = [`ALTER TABLE ${rel(table)} ADD COLUMN ${columnDef(c, ty)}`, ...columnSettings(table, undefined, c)];
   if (c.comment !== undefined) sql.push(commentOn('COLUMN', `${rel(table)}.${quoteIdent(c.name)}`, c.comment));
-  sql.push(...notNullAfterCreate(table, c));
+  sql.push(...notNullAfterCreate(table, c), ...identityComment(table, undefined, c));
   sql.push(...createGrants(`TABLE ${rel(table)}`, 'column', c.grants, c.name));
   const d = c.default && 'sql' in c.default ? c.default.sql : '';
   const rewrite = !!c.generated || !!c.serial || !!c.identity || (d !== '' && callsVolatile(d, schema));

@@ -21,7 +21,7 @@ import {
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { fkAdd, fkDrop, planSubObject, planTableAlter } from './subobjects.js';
 import { planRebuilds } from './rebuilds.js';
-import { notNullAfterCreate, serialSequenceId } from './columns.js';
+import { identityComment, notNullAfterCreate, serialSequenceId } from './columns.js';
 import {
   adoptOwn,
   dropParentIndex,
@@ -304,7 +304,10 @@ function tableSql(ctx: PlanContext, id: string, t: Table, fks: readonly ForeignK
     createTable(id, t, ctx.ty, fks, t.partitionOf ? side.tables[t.partitionOf.parent] : undefined),
     ...defaultAclReset(ctx, `TABLE ${rel(id)}`, t.schema, 'tables', t.grants),
     ...tableExtras(id, t, ctx.ty),
-    ...(t.partitionOf ? [] : t.columns.flatMap((c) => notNullAfterCreate(id, c))),
+    ...t.columns.flatMap((c) => [
+      ...(t.partitionOf ? [] : notNullAfterCreate(id, c)),
+      ...identityComment(id, undefined, c),
+    ]),
     ...fks.flatMap((fk) => constraintComment(id, fk)),
   ];
 }

@@ -328,6 +328,7 @@ function columnTree(c: Column, extra: Obj | undefined, inPk: boolean, table: str
   putGrants(o, c.grants);
   const sg = grantsTree(c.sequenceGrants);
   if (sg !== undefined) o['sequence_grants'] = sg;
+  put(o, 'sequence_comment', c.sequenceComment);
   put(o, 'renamed_from', c.renamedFrom);
   put(o, 'using', c.convertUsing);
   const keys = Object.keys(o);

@@ -84,6 +84,28 @@ tables:
     expect(back.issues).toEqual([]);
     expect(canonicalJson(back.schema!)).toBe(canonicalJson(s));
   });
+
+  it("keeps a view's column grants and an identity sequence's comment", () => {
+    const s = mustParse(`
+tables:
+  users:
+    columns:
+      id: { type: bigint, identity: always, primary_key: true, sequence_comment: ids of users }
+      email: text
+views:
+  public_users:
+    query: SELECT id, email FROM users
+    column_grants: { email: { reader: [select], auditor: { privileges: [select], with_grant_option: true } } }
+`);
+    expect(s.tables['users']!.columns[0]!.sequenceComment).toBe('ids of users');
+    expect(s.views['public_users']!.columnGrants).toEqual({ email: { auditor: ['select*'], reader: ['select'] } });
+    const files = writeSchemaYaml(s);
+    expect(files[0]!.text).toContain('sequence_comment: ids of users');
+    expect(files[0]!.text).toContain('column_grants:');
+    const back = parseSchemaFiles(files);
+    expect(back.issues).toEqual([]);
+    expect(canonicalJson(back.schema!)).toBe(canonicalJson(s));
+  });
 });
 
 describe('writer output', () => {

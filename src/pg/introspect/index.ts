@@ -270,6 +270,7 @@ function tableFrom(ctx: Ctx, id: string, r: Catalog['rels'][number], rels: RelPa
     const col = columnOf(ctx, id, c, {
       serial: rels.seqPass.serial.has(key),
       identity: rels.seqPass.identity.get(key),
+      comment: rels.seqPass.comments.get(key),
     });
     columns.push(ownOnChild ? { ...col, inherited: true } : col);
   }

@@ -277,12 +277,13 @@ export function columnOf(
   ctx: Ctx,
   relId: string,
   r: ColRow,
-  seq: { serial?: boolean; identity?: Column['identity'] },
+  seq: { serial?: boolean; identity?: Column['identity']; comment?: string },
 ): Column {
   const col: Mutable<Column> = { kind: 'column', name: r.name, type: r.type, nullable: !r.notnull };
   if (seq.serial) col.serial = true;
   else if (r.identity === 'a' || r.identity === 'd') {
     col.identity = seq.identity ?? { mode: r.identity === 'a' ? 'always' : 'by_default' };
+    if (seq.comment !== undefined) col.sequenceComment = seq.comment;
   } else if ((r.generated === 's' || r.generated === 'v') && r.def !== null) {
     col.generated = r.def;
     if (r.generated === 'v') col.virtual = true;
@@ -487,6 +488,8 @@ export interface SeqPass {
   readonly identity: Map<string, NonNullable<Column['identity']>>;
   /** serial columns keyed by `relOid:attnum`. */
   readonly serial: Set<string>;
+  /** comments on identity sequences (COMMENT ON SEQUENCE), keyed by their column's `relOid:attnum`. */
+  readonly comments: Map<string, string>;
   readonly sequences: Record<string, Sequence>;
 }
 
@@ -499,6 +502,7 @@ export function sortSequences(
 ): SeqPass {
   const identity = new Map<string, NonNullable<Column['identity']>>();
   const serial = new Set<string>();
+  const comments = new Map<string, string>();
   const sequences: Record<string, Sequence> = {};
   for (const s of seqs) {
     const id = qid(s.schema, s.name);
@@ -515,7 +519,7 @@ export function sortSequences(
         ...(Object.keys(options).length ? { options } : {}),
         ...(own ? {} : { sequence: s.name }),
       });
-      if (s.comment !== null) unsupported(ctx, `comment on identity sequence ${id}`);
+      if (s.comment !== null) comments.set(key, s.comment);
       if (s.persistence !== s.owner_persistence) unsupported(ctx, `identity sequence ${id} logged unlike its table`);
       continue;
     }
@@ -553,5 +557,5 @@ export function sortSequences(
     if (s.comment !== null) seq.comment = s.comment;
     sequences[id] = seq;
   }
-  return { identity, serial, sequences };
+  return { identity, serial, comments, sequences };
 }
