@@ -58,7 +58,7 @@ function entryHeader(type: ObjectType, size: number): Buffer {
   return Buffer.from(bytes);
 }
 
-/** EncodedPack is a pack and its index built in memory (encodePack), ready to be written (storePack). */
+/** EncodedPack is a pack and its index built in memory (encodePack), staged and renamed in by ObjectWriter (objects.ts stage, flush). */
 export interface EncodedPack {
   readonly name: string;
   readonly pack: Buffer;
