@@ -7,11 +7,9 @@
  * `npm run build` first), stdout and stderr captured; a few runs go through the real binary.
  */
 import net from 'node:net';
-import { pathToFileURL } from 'node:url';
-import type { Config } from '@oclif/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BIN, runCli, type Project } from './helpers/cli.js';
-import { inProcessProject } from './helpers/inproc.js';
+import { runCli, type Project } from './helpers/cli.js';
+import { cliConfig, inProcessProject } from './helpers/inproc.js';
 import { createDatabase, serverAvailable } from './helpers/server.js';
 
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 300_000 });
@@ -123,14 +121,9 @@ function fakeServer(): Promise<{ port: number; close: () => Promise<void> }> {
   });
 }
 
-/** oclifConfig is dist/'s oclif Config, loaded once: each command below runs from it as bin/run.js would from its own. */
-let oclifConfig: Promise<Config> | undefined;
-
 /** runHere runs one CLI command in this process (oclif from dist/) and returns what it printed. */
 async function runHere(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ out: string; code: number }> {
-  const { run, Errors, Config } = await import('@oclif/core');
-  // loading the Config (package.json, the manifest, plugins) cost more than most of these runs themselves
-  const config = await (oclifConfig ??= Config.load(pathToFileURL(BIN).href));
+  const { run, Errors } = await import('@oclif/core');
   const saved = { ...process.env };
   const oldCwd = process.cwd();
   let out = '';
@@ -145,7 +138,8 @@ async function runHere(cwd: string, args: string[], env: NodeJS.ProcessEnv): Pro
   process.chdir(cwd);
   let code = 0;
   try {
-    await run(args, config);
+    // loading the Config (package.json, the manifest, plugins) cost more than most of these runs themselves
+    await run(args, await cliConfig());
   } catch (e) {
     code = e instanceof Errors.ExitError ? (e.oclif.exit ?? 1) : -1;
     if (code === -1) out += `\n[uncaught] ${(e as Error).stack}`;

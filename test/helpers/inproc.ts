@@ -23,10 +23,49 @@ const TEST_ENV: Record<string, string> = {
 let busy = false;
 
 /**
- * config is dist/'s oclif Config, loaded once per process: each run starts from it as bin/run.js starts from its own
- * (package.json, the manifest; ~7 ms of CPU a run, more than many of the commands these tests run).
+ * CONFIG_ENV matches the environment variables oclif's Config.load reads (its home, config/data/cache directories,
+ * theme, shell and debug switches): a Config loaded under other values of these is not the one bin/run.js would load.
  */
-let config: Promise<Config> | undefined;
+const CONFIG_ENV =
+  /^(HOME|SHELL|COMSPEC|USERPROFILE|HOMEDRIVE|HOMEPATH|LOCALAPPDATA|XDG_\w+|OCLIF_\w+|SCHEMAVER_[A-Z0-9_]+)$/;
+
+/** configEnv is the values of CONFIG_ENV's variables now, as one string. */
+function configEnv(): string {
+  return JSON.stringify(
+    Object.keys(process.env)
+      .filter((k) => CONFIG_ENV.test(k))
+      .sort()
+      .map((k) => [k, process.env[k]]),
+  );
+}
+
+/** loaded is dist/'s oclif Config and the configEnv it was loaded under. */
+let loaded: { config: Promise<Config>; env: string } | undefined;
+
+/**
+ * cliConfig is dist/'s oclif Config, as bin/run.js loads it (package.json, the manifest, the theme), loaded once per
+ * process and loaded again when a variable it reads changed. oclif's `run(argv, config)` loads a Config it is given
+ * again (new Config(config.options).load(): ~2 ms of CPU a run, about a third of a short command's run in process):
+ * the given one is taken as loaded instead (Config.load is wrapped for that one object, once), which is what a new
+ * process's single load would have made of the same environment.
+ */
+export function cliConfig(): Promise<Config> {
+  const env = configEnv();
+  if (loaded?.env !== env) {
+    const config = Config.load(pathToFileURL(BIN).href);
+    loaded = { config, env };
+    if (!reusing) {
+      reusing = true;
+      const load = Config.load.bind(Config);
+      Config.load = (async (opts?: Parameters<typeof Config.load>[0]) =>
+        loaded && opts === (await loaded.config) && loaded.env === configEnv()
+          ? opts
+          : load(opts)) as typeof Config.load;
+    }
+  }
+  return loaded.config;
+}
+let reusing = false;
 
 /**
  * runInProcess runs `schemaver ...args` in `cwd` in this process and captures its output and exit code, with
@@ -118,7 +157,7 @@ async function inProcess(
   process.exitCode = undefined;
   try {
     process.chdir(cwd);
-    await run([...args], await (config ??= Config.load(pathToFileURL(BIN).href)));
+    await run([...args], await cliConfig());
     code = Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof Errors.ExitError || (e as { code?: string }).code === 'EEXIT')
