@@ -13,12 +13,15 @@ type ObjectChange<K extends Change['kind']> = Extract<Change, { op: 'add' | 'dro
 
 /** planFunction drafts the steps of one added, dropped or altered function. */
 export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, droppedRels: ReadonlySet<string>): void {
-  // an SQL body is checked when it is created: the tables it names, with their new columns, come first; a PL/pgSQL
+  // an SQL body is checked when it is created: the tables it names, with their new columns, come first, and so do
+  // those of a table whose row type is an argument or the result (`job que_jobs` read as `job.expired_at`); a PL/pgSQL
   // body's DECLARE sections are resolved then too (a variable of a table's or view's row type, `x t%ROWTYPE`)
   const requires = (f: Func) => [
     ...textKeys(f.args),
     ...textKeys(f.returns),
-    ...(f.language.toLowerCase() === 'sql' ? [...textKeys(f.body), ...colKeys(f.body), ...relLiteralKeys(f.body)] : []),
+    ...(f.language.toLowerCase() === 'sql'
+      ? [...textKeys(f.body), ...colKeys(f.body), ...colKeys(f.args), ...colKeys(f.returns), ...relLiteralKeys(f.body)]
+      : []),
     ...(f.language.toLowerCase() === 'plpgsql' ? textKeys(declarations(f.body)) : []),
   ];
   const fid = c.op === 'alter' ? c.to : c.def;
