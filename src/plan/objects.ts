@@ -304,7 +304,11 @@ function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>): void {
     const a = c.from;
     const b = c.to;
     const T = `ALTER TYPE ${rel(c.id)}`;
+    // nothing else names the type: dropping attributes rebuilds it, which leaves no dropped-attribute placeholder
+    const alone = !namedElsewhere(ctx.from, c.id) && !namedElsewhere(ctx.to, c.id);
     const step = (x: typeof a, y: typeof b): string[] => {
+      if (alone && x.attributes.some((at) => !y.attributes.some((z) => z.name === at.name)))
+        return [`DROP TYPE ${rel(c.id)}`, ...createComposite(c.id, y, ty)];
       const out: string[] = [];
       for (const at of x.attributes)
         if (!y.attributes.some((z) => z.name === at.name)) out.push(`${T} DROP ATTRIBUTE ${quoteIdent(at.name)}`);
@@ -327,6 +331,20 @@ function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>): void {
       destructive: a.attributes.some((x) => !b.attributes.some((y) => y.name === x.name)),
     });
   }
+}
+
+/**
+ * namedElsewhere tells whether anything in `schema` besides composite type `id` itself may name it (a column, an
+ * attribute, a routine's signature or body, a view, a definition object...): any word of the schema's JSON equal to its
+ * name, or to its array type's, counts, so a column or a string that merely shares the name answers yes too.
+ */
+function namedElsewhere(schema: Schema, id: string): boolean {
+  if (/["\\\u0000-\u001f]/.test(nameOf(id))) return true; // JSON would spell the name otherwise: assume it is named
+  const { [id]: _self, ...composites } = schema.composites;
+  const word = nameOf(id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}$])_?${word}(?![\\p{L}\\p{N}_$])`, 'iu').test(
+    JSON.stringify({ ...schema, composites }),
+  );
 }
 
 /** planSequence drafts the create, drop or alter of one sequence and its OWNED BY. */
