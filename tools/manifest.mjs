@@ -16,3 +16,16 @@ const plugin = new Plugin({
 await plugin.load();
 writeFileSync('oclif.manifest.json', JSON.stringify(plugin.manifest, null, 2) + '\n');
 process.stdout.write(`oclif.manifest.json: ${Object.keys(plugin.manifest.commands).length} commands\n`);
+
+// dist/cli/fast-flags.json: the fast path's flag table (src/cli/fast.ts), derived from the same oclif definitions
+const Flags = await import('@oclif/core/flags');
+const { FAST_VERBS, verbSpec } = await import('../dist/cli/fast.js');
+const plainParse = { option: String(Flags.string().parse), boolean: String(Flags.boolean().parse) };
+const specs = {};
+for (const verb of Object.keys(FAST_VERBS)) {
+  const cmd = (await import(`../dist/commands/${verb}.js`)).default;
+  const spec = verbSpec(cmd, plainParse);
+  if (spec) specs[verb] = spec;
+}
+writeFileSync('dist/cli/fast-flags.json', JSON.stringify(specs, null, 2) + '\n');
+process.stdout.write(`dist/cli/fast-flags.json: ${Object.keys(specs).join(', ')} on the fast path\n`);

@@ -1,12 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base.js';
-import { SchemaverError } from '../errors.js';
 import type { CommitResult } from '../app/commit.js';
-import { commitWorking } from '../app/commit.js';
-import { renderCommit } from '../cli/commit.js';
-import { spareCore, startVerifier } from '../pg/offload.js';
+import { run } from '../cli/verbs/commit.js';
 
 export type { CommitResult } from '../app/commit.js';
 
@@ -58,60 +53,6 @@ Steps that lose data (drop table or column, narrowing a type...) need --allow-de
 
   async run(): Promise<CommitResult> {
     const { flags } = await this.parse(Commit);
-    if (flags.message === undefined && !flags.amend) {
-      throw new SchemaverError({
-        code: 'bad-usage',
-        message: 'commit needs a message: -m MSG',
-        hint: 'pass -m "what changed and why" (only --amend may reuse the amended commit\'s message)',
-        exit: 2,
-      });
-    }
-    if (flags.message !== undefined && !flags.message.trim()) {
-      throw new SchemaverError({
-        code: 'empty-message',
-        message: 'the commit message is empty',
-        hint: 'pass -m "what changed and why"',
-        exit: 2,
-      });
-    }
-    // PGlite compiles and restores a database on its own thread while schema/ is parsed and planned
-    // and a helper restores an empty one, for the target side of a small edge (app/commit.ts)
-    const verifier = flags.verify ? startVerifier({ deferSpare: true }) : undefined; // spare: the source's image (or empty)
-    const helper = verifier && !verifier.remote && spareCore() ? startVerifier() : undefined;
-    try {
-      const hand = {
-        ...(flags.up !== undefined ? { up: await readSql(this.root, flags.up) } : {}),
-        ...(flags.down !== undefined ? { down: await readSql(this.root, flags.down) } : {}),
-      };
-      const r = await commitWorking(this.root, {
-        ...(flags.message !== undefined ? { message: flags.message } : {}),
-        amend: flags.amend,
-        allowDestructive: flags['allow-destructive'],
-        allowEmptyOnly: flags['allow-empty-only'],
-        ...(flags.online !== undefined ? { online: flags.online } : {}),
-        hand,
-        ...(verifier ? { verifier } : {}),
-        ...(helper ? { helper } : {}),
-        ...this.proofReports(),
-      });
-      this.print(renderCommit(r));
-      return r.result;
-    } finally {
-      await Promise.all([verifier?.close(), helper?.close()]);
-    }
-  }
-}
-
-/** readSql reads a hand-edited SQL file (exit 2 when unreadable). */
-async function readSql(cwd: string, file: string): Promise<string> {
-  try {
-    return await readFile(resolve(cwd, file), 'utf8');
-  } catch (e) {
-    throw new SchemaverError({
-      code: 'unreadable-file',
-      message: `cannot read ${file}: ${(e as Error).message}`,
-      hint: 'give the path of an SQL file',
-      exit: 2,
-    });
+    return run(this.io, flags);
   }
 }

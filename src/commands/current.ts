@@ -1,10 +1,7 @@
 import { BaseCommand } from '../cli/base.js';
 import { urlFlag } from '../deploy/flags.js';
 import type { CurrentResult } from '../deploy/status.js';
-import { renderCurrent } from '../cli/move.js';
-import { paint } from '../cli/term.js';
-import { withDeploy } from '../deploy/session.js';
-import { current } from '../deploy/status.js';
+import { run } from '../cli/verbs/current.js';
 
 /** Current shows the commit a database records. */
 export default class Current extends BaseCommand {
@@ -17,10 +14,6 @@ export default class Current extends BaseCommand {
 
   async run(): Promise<CurrentResult> {
     const { flags } = await this.parse(Current);
-    const r = await withDeploy({ start: this.root, url: flags.url, create: false }, (s) =>
-      current(s.store, s.target.db, s.target.label),
-    );
-    this.print(renderCurrent(r, paint(process.stdout)));
-    return r;
+    return run(this.io, flags);
   }
 }

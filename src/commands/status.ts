@@ -1,7 +1,6 @@
 import { BaseCommand } from '../cli/base.js';
-import { paint } from '../cli/term.js';
-import { renderStatus } from '../cli/status.js';
-import { workingStatus, type StatusResult } from '../app/status.js';
+import type { StatusResult } from '../app/status.js';
+import { run } from '../cli/verbs/status.js';
 
 /** Status shows the branch, HEAD and the semantic changes of schema/ since HEAD. */
 export default class Status extends BaseCommand {
@@ -12,8 +11,6 @@ export default class Status extends BaseCommand {
 
   async run(): Promise<StatusResult> {
     await this.parse(Status);
-    const out = await workingStatus(this.root, (t) => this.note(t));
-    this.printLines(renderStatus(out, paint(process.stdout)));
-    return out.result;
+    return run(this.io);
   }
 }

@@ -1,0 +1,152 @@
+/**
+ * The fast path of hot verbs (src/cli/fast.ts, bin/run.js) prints what oclif prints: each invocation runs on two
+ * copies of one project, on the fast path and with SCHEMAVER_FAST=0 (oclif), and both give the same exit code,
+ * stdout and stderr (proof durations aside), bad flags included; and the fast path loads no oclif module. The real
+ * CLI (`npm run build` first).
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempProject, type CliResult, type Project } from '../helpers/cli.js';
+
+const V1 = `tables:
+  notes:
+    columns:
+      id: { type: bigint, primary_key: true }
+      body: { type: text }
+`;
+const V2 = V1 + `      title: { type: text }\n`;
+
+const ENV = { SCHEMAVER_PROVER: '0', SCHEMAVER_AUTHOR_DATE: '1700000000' };
+
+/** same: a run's output with what differs from run to run (proof durations, the copy's directory) blanked. */
+function same(r: CliResult): { code: number; stdout: string; stderr: string } {
+  const blank = (s: string) =>
+    s
+      .replace(/\b\d+ ms\b/g, 'N ms')
+      .replace(/"verifyMs": \d+/g, '"verifyMs": N')
+      .replace(/\/(fast|oclif)-\d+\b/g, '/COPY');
+  return { code: r.code, stdout: blank(r.stdout), stderr: blank(r.stderr) };
+}
+
+let p: Project;
+let dirty: string;
+let clean: string;
+let empty: string;
+const scratch = mkdtempSync(join(tmpdir(), 'sv-fast-'));
+
+beforeAll(async () => {
+  p = tempProject('sv-fast-');
+  for (const args of [['init'], ['commit', '-m', 'v1', '--no-verify']]) {
+    if (args[0] === 'commit') p.write('schema/schema.yaml', V1);
+    const r = await p.runEnv(ENV, ...args);
+    if (r.code !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
+  }
+  empty = join(scratch, 'empty');
+  mkdirSync(empty);
+  clean = join(scratch, 'clean');
+  cpSync(p.dir, clean, { recursive: true });
+  p.write('schema/schema.yaml', V2);
+  p.write('up.sql', 'ALTER TABLE notes ADD COLUMN title text;\n');
+  dirty = p.dir;
+}, 120_000);
+
+afterAll(() => {
+  p?.cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+let n = 0;
+/** both runs `args` in two fresh copies of `from`: on the fast path and on oclif. */
+async function both(from: string, args: string[], env: Record<string, string> = {}) {
+  const dirs = ['fast', 'oclif'].map((k) => {
+    const d = join(scratch, `${k}-${n}`);
+    cpSync(from, d, { recursive: true });
+    return d;
+  });
+  n++;
+  const fast = await runCli(dirs[0]!, args, { ...ENV, ...env });
+  const oclif = await runCli(dirs[1]!, args, { ...ENV, ...env, SCHEMAVER_FAST: '0' });
+  return { fast, oclif };
+}
+
+const DIRTY: string[][] = [
+  ['status'],
+  ['status', '--json'],
+  ['status', '--bogus'],
+  ['status', 'HEAD'],
+  ['commit'],
+  ['commit', '--json'],
+  ['commit', '-m', ''],
+  ['commit', '-m', '   ', '--json'],
+  ['commit', '-m'],
+  ['commit', '--message'],
+  ['commit', '--bogus', '-m', 'x'],
+  ['commit', '--onlin', '-m', 'x'],
+  ['commit', '--json', '--bogus'],
+  ['commit', '-m', 'a', '-m', 'b', '--no-verify'],
+  ['commit', '--verify', '--no-verify', '-m', 'x'],
+  ['commit', '--amend=yes'],
+  ['commit', '--down', 'down.sql', '-m', 'x'],
+  ['commit', '--up', 'missing.sql', '-m', 'x', '--no-verify'],
+  ['commit', '-m', 'v2', '--no-verify'],
+  ['commit', '-m', 'v2', '--no-verify', '--json'],
+  ['commit', '--up', 'up.sql', '-m', 'v2 by hand', '--no-verify'],
+  ['commit', '-m', 'v2'],
+  ['commit', '--json', '-m', 'v2'],
+  ['current'],
+  ['current', '--json'],
+  ['current', '--url'],
+  ['current', '--url', 'postgres://sv:hunter2secret@127.0.0.1:1/x'],
+  ['current', '--url=postgres://sv:hunter2secret@127.0.0.1:1/x', '--json'],
+];
+
+describe('fast path and oclif print the same', () => {
+  for (const args of DIRTY) {
+    it(`schemaver ${args.join(' ')}`, async () => {
+      const { fast, oclif } = await both(dirty, args);
+      expect(same(fast)).toEqual(same(oclif));
+      expect(fast.stdout + fast.stderr).not.toContain('hunter2secret');
+    }, 60_000);
+  }
+
+  it('schemaver commit -m x with nothing to commit, and status when clean', async () => {
+    for (const args of [['commit', '-m', 'x'], ['status'], ['status', '--json']]) {
+      const { fast, oclif } = await both(clean, args);
+      expect(same(fast)).toEqual(same(oclif));
+    }
+  }, 60_000);
+
+  it('outside any project', async () => {
+    for (const args of [['commit', '-m', 'x'], ['status', '--json'], ['current']]) {
+      const { fast, oclif } = await both(empty, args);
+      expect(same(fast)).toEqual(same(oclif));
+      expect(fast.code).not.toBe(0);
+    }
+  }, 60_000);
+});
+
+describe('the fast path loads no oclif', () => {
+  const hook = join(scratch, 'count.mjs');
+  beforeAll(() => {
+    writeFileSync(
+      hook,
+      `import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+process.on('exit', () => {
+  const loaded = Object.keys(require('node:module')._cache).filter((k) => k.includes('@oclif/core')).length;
+  process.stderr.write('oclif modules: ' + loaded + '\\n');
+});
+`,
+    );
+  });
+  for (const args of [['status'], ['commit', '-m', 'v2', '--no-verify'], ['current', '--json']]) {
+    it(`schemaver ${args.join(' ')}`, async () => {
+      const { fast, oclif } = await both(dirty, args, { NODE_OPTIONS: `--import ${hook}` });
+      expect(fast.stderr).toContain('oclif modules: 0\n');
+      expect(oclif.stderr).toMatch(/oclif modules: [1-9]/); // the count sees oclif when it loads
+      expect(fast.code).toBe(0);
+    }, 60_000);
+  }
+});

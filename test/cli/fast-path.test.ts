@@ -1,0 +1,119 @@
+/**
+ * The fast path of hot verbs (src/cli/fast.ts): flags parsed without oclif, from a table derived from the commands'
+ * oclif definitions. Every argv it takes parses to exactly oclif's flags; every argv it is not sure of (help, a bad
+ * or repeated flag, a missing value, an argument) is left to oclif.
+ */
+import * as Flags from '@oclif/core/flags';
+import { parse } from '@oclif/core/parser';
+import { describe, expect, it } from 'vitest';
+import Commit from '../../src/commands/commit.js';
+import Current from '../../src/commands/current.js';
+import Status from '../../src/commands/status.js';
+import Log from '../../src/commands/log.js';
+import Upgrade from '../../src/commands/upgrade.js';
+import { FAST_VERBS, parseFlags, verbSpec, type VerbSpec } from '../../src/cli/fast.js';
+
+const plainParse = { option: String(Flags.string().parse), boolean: String(Flags.boolean().parse) };
+type Cmd = typeof Commit | typeof Status | typeof Current;
+
+/** oclifFlags is what oclif's parser makes of `argv` for `cmd` (as Command.parse calls it), or its error. */
+async function oclifFlags(cmd: Cmd, argv: string[]): Promise<Record<string, unknown> | Error> {
+  const flags = { ...cmd.baseFlags, ...cmd.flags, json: Flags.boolean() };
+  try {
+    return (await parse(argv, { flags, args: cmd.args ?? {}, strict: true, context: { config: {} } as never }))
+      .flags as Record<string, unknown>;
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+const TAKEN: [Cmd, string[]][] = [
+  [Commit, []],
+  [Commit, ['-m', 'x']],
+  [Commit, ['-m', '']],
+  [Commit, ['--message', 'a b']],
+  [Commit, ['--message=x=y']],
+  [Commit, ['--json', '-m', 'x']],
+  [Commit, ['-m', 'x', '--json']],
+  [Commit, ['--no-verify', '-m', 'x', '--allow-destructive', '--allow-empty-only']],
+  [Commit, ['--verify', '--online']],
+  [Commit, ['--no-online', '--amend']],
+  [Commit, ['--up', 'a.sql', '--down', 'b.sql', '-m', 'x']],
+  [Commit, ['--down=b.sql', '--up=a.sql']],
+  [Status, []],
+  [Status, ['--json']],
+  [Current, ['--url', 'postgres://u:p@h/db']],
+  [Current, ['--url=x', '--json']],
+];
+
+const LEFT_TO_OCLIF: [Cmd, string[]][] = [
+  [Commit, ['--help']],
+  [Commit, ['-h']],
+  [Commit, ['--bogus']],
+  [Commit, ['--amen']],
+  [Commit, ['-m']],
+  [Commit, ['--message']],
+  [Commit, ['-m', '-x']],
+  [Commit, ['-m', '--json']],
+  [Commit, ['--message=']],
+  [Commit, ['-mx']],
+  [Commit, ['-m=x']],
+  [Commit, ['-m', 'a', '-m', 'b']],
+  [Commit, ['--verify', '--no-verify']],
+  [Commit, ['--json', '--json']],
+  [Commit, ['--amend=true']],
+  [Commit, ['--no-amend']],
+  [Commit, ['--no-message', 'x']],
+  [Commit, ['--down', 'b.sql']],
+  [Commit, ['extra']],
+  [Commit, ['--', '-m', 'x']],
+  [Commit, ['-']],
+  [Commit, ['-C', 'dir']],
+  [Commit, ['--cwd=dir']],
+  [Status, ['HEAD']],
+  [Status, ['-x']],
+  [Current, ['--url']],
+];
+
+function specOf(cmd: Cmd): VerbSpec {
+  const spec = verbSpec(cmd, plainParse);
+  if (!spec) throw new Error(`no fast spec for ${cmd.name}`);
+  return spec;
+}
+
+describe('fast path flags', () => {
+  it('every fast verb gets a table from its oclif definitions', () => {
+    expect(Object.keys(FAST_VERBS).sort()).toEqual(['commit', 'current', 'status']);
+    for (const cmd of [Commit, Status, Current]) expect(verbSpec(cmd, plainParse)).toBeDefined();
+    expect(specOf(Commit).flags['verify']).toEqual({ type: 'boolean', allowNo: true, default: true });
+    expect(specOf(Commit).flags['down']).toEqual({ type: 'option', dependsOn: ['up'] });
+  });
+
+  it('commands with arguments or flags it cannot reproduce get none', () => {
+    expect(verbSpec(Log, plainParse)).toBeUndefined(); // an argument, and --max-count is an integer
+    expect(verbSpec(Upgrade, plainParse)).toBeUndefined(); // an argument
+    const custom = { flags: { n: Flags.integer() } };
+    expect(verbSpec(custom, plainParse)).toBeUndefined();
+    expect(verbSpec({ flags: { s: Flags.string({ env: 'X' }) } }, plainParse)).toBeUndefined();
+    expect(verbSpec({ flags: { s: Flags.string({ options: ['a'] }) } }, plainParse)).toBeUndefined();
+    expect(verbSpec({ flags: { s: Flags.string({ multiple: true }) } }, plainParse)).toBeUndefined();
+    expect(verbSpec({ flags: { s: Flags.string({ default: async () => 'x' }) } }, plainParse)).toBeUndefined();
+    expect(verbSpec({ flags: { b: Flags.boolean({ parse: async () => false }) } }, plainParse)).toBeUndefined();
+  });
+
+  for (const [cmd, argv] of TAKEN) {
+    it(`${cmd.name.toLowerCase()} ${argv.join(' ')}: taken, with oclif's flags`, async () => {
+      const fast = parseFlags(argv, specOf(cmd));
+      const oclif = await oclifFlags(cmd, argv);
+      expect(oclif).not.toBeInstanceOf(Error);
+      expect(fast?.flags).toEqual(oclif);
+      expect(fast?.json).toBe(argv.includes('--json'));
+    });
+  }
+
+  for (const [cmd, argv] of LEFT_TO_OCLIF) {
+    it(`${cmd.name.toLowerCase()} ${argv.join(' ')}: left to oclif`, () => {
+      expect(parseFlags(argv, specOf(cmd))).toBeUndefined();
+    });
+  }
+});
