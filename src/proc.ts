@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os, { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
-import type { Worker } from 'node:worker_threads';
+import { workerData, type Worker } from 'node:worker_threads';
 
 /**
  * baselineWasmOnly keeps V8 from re-compiling hot WebAssembly functions (PGlite's, libpg_query's) with its optimizing
@@ -23,8 +23,29 @@ import type { Worker } from 'node:worker_threads';
  * keeps V8's default.
  */
 export function baselineWasmOnly(): void {
-  if (process.env.SCHEMAVER_WASM_TIERUP === '1') return;
+  if (process.env.SCHEMAVER_WASM_TIERUP === '1' || wasmTierUp()) return;
   v8.setFlagsFromString('--liftoff-only');
+}
+
+/** tierUp: allowWasmTierUp was called in this thread. */
+let tierUp = false;
+
+/**
+ * allowWasmTierUp keeps V8's default tier-up of hot WebAssembly in this process (baselineWasmOnly does nothing), for
+ * a command that knows, before PGlite or libpg_query compiles, that its proof will run many seconds of PostgreSQL on
+ * one thread while its own thread waits (pg/offload.ts startEarlyVerifier: a big schema's first commit). There the
+ * optimized code pays for its compiles: the root commit of the bench's 1000 tables (a 1202-step creation script and
+ * its down), old and new alternated on a loaded machine, used 11.3-11.7 s of the proof thread's CPU on the baseline
+ * tier and 7.6-8.5 s with tier-up, the whole process 17.4-18.2 s and 15.7-17.0 s. The process's worker threads
+ * started after it hear it (wasmTierUp).
+ */
+export function allowWasmTierUp(): void {
+  tierUp = true;
+}
+
+/** wasmTierUp tells whether allowWasmTierUp was called in this thread or in the thread that started this worker (workerData.wasmTierUp). */
+export function wasmTierUp(): boolean {
+  return tierUp || (workerData as { wasmTierUp?: unknown } | null)?.wasmTierUp === true;
 }
 
 /**

@@ -8,9 +8,15 @@ import { parseSchemaFiles } from '../../src/parse/index.js';
 import { SchemaverError } from '../../dist/errors.js';
 
 const dist = new URL('../../dist/pg/offload.js', import.meta.url);
-const { startVerifier, startEarlyVerifier, spareCore, schemaObjects, YAML_BYTES_PER_OBJECT } = (await import(
-  dist.href
-)) as typeof import('../../src/pg/offload.js');
+const {
+  startVerifier,
+  startEarlyVerifier,
+  spareCore,
+  schemaObjects,
+  tiersUp,
+  TIER_UP_MIN_OBJECTS,
+  YAML_BYTES_PER_OBJECT,
+} = (await import(dist.href)) as typeof import('../../src/pg/offload.js');
 const { planMigration, renderUp, renderDown } = await import('../../src/plan/index.js');
 
 function withTable(check?: string): Schema {
@@ -54,6 +60,30 @@ describe('startVerifier (worker thread)', () => {
       writeFileSync(path.join(root, 'schema', 'sub', 'b.YML'), 'x'.repeat(400));
       writeFileSync(path.join(root, 'schema', 'notes.txt'), 'x'.repeat(10_000)); // not schema
       expect(schemaObjects(root)).toBe(Math.floor(4400 / YAML_BYTES_PER_OBJECT));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("lets V8 tier PGlite up for a big schema's first commit only (read from .schemaver's files before the store loads)", () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'sv-offload-'));
+    const big = TIER_UP_MIN_OBJECTS;
+    try {
+      expect(tiersUp(root, big)).toBe(false); // no store
+      mkdirSync(path.join(root, '.schemaver', 'refs', 'heads'), { recursive: true });
+      writeFileSync(path.join(root, '.schemaver', 'HEAD'), 'ref: refs/heads/main\n');
+      expect(tiersUp(root, big)).toBe(true); // the branch has no commit yet: a root commit proves the creation script
+      expect(tiersUp(root, big - 1)).toBe(false); // too small to pay for V8's optimizing compiles
+      writeFileSync(
+        path.join(root, '.schemaver', 'packed-refs'),
+        `# pack-refs with: peeled\n${'a'.repeat(40)} refs/heads/main\n`,
+      );
+      expect(tiersUp(root, big)).toBe(false); // a packed branch has commits
+      rmSync(path.join(root, '.schemaver', 'packed-refs'));
+      writeFileSync(path.join(root, '.schemaver', 'refs', 'heads', 'main'), `${'a'.repeat(40)}\n`);
+      expect(tiersUp(root, big)).toBe(false); // a later commit restores an image and proves a small edge
+      writeFileSync(path.join(root, '.schemaver', 'HEAD'), `${'a'.repeat(40)}\n`);
+      expect(tiersUp(root, big)).toBe(false); // detached at a commit
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
