@@ -6,7 +6,8 @@
  * worker's messages (VerifyRequest / WorkerReply): this thread relays frames to the worker and back, sends a
  * heartbeat while a command is connected, and serves one command at a time (another is told `busy` and proves
  * with its own worker). When a command's connection ends, the worker drops what it left and restores the next
- * spare before the next command is served.
+ * spare: a command that connects meanwhile (a commit right after another) is served, its requests held until the
+ * worker has reset, instead of being told `busy` and proving with a worker of its own.
  *
  * Started detached by a command that found none (prover.ts spawnProver), with SCHEMAVER_PROVER_PARENT naming it:
  * the worker starts only once that command has ended (or a command connects), so the warm-up never takes CPU from
@@ -52,6 +53,8 @@ let worker: Worker | undefined;
 let session: net.Socket | undefined;
 let resetting: Promise<void> | undefined;
 let endReset: (() => void) | undefined;
+/** held: the requests of a command that connected while the worker reset, sent once it has. */
+let held: VerifyRequest[] = [];
 let stopping = false;
 let server: net.Server | undefined;
 let sessions = 0;
@@ -123,7 +126,14 @@ function ensureWorker(): Worker {
   });
   w.on('message', (reply: WorkerReply) => {
     if (reply.wasm) return shareWasm(PGLITE_WASM, reply.wasm); // not for the socket: a module crosses threads only
-    if (reply.id === RESET_ID && reply.reset) return endReset?.();
+    if (reply.id === RESET_ID && reply.reset) {
+      // SCHEMAVER_PROVER_FAULT=slowreset: a reset that takes 5 s (the tests of a command that connects meanwhile)
+      if (fault === 'slowreset') return void setTimeout(() => endReset?.(), 5000);
+      return endReset?.();
+    }
+    // until the reset, a reply is to the command that ended (the reset is queued after its requests), never to the
+    // one that connected meanwhile: request ids start at 0 in every command
+    if (resetting) return;
     if (session && !session.destroyed && !stalled) session.write(frame(reply));
   });
   w.on('error', () => shutdown(1));
@@ -152,6 +162,7 @@ function onConnection(sock: net.Socket): void {
       if (inSession) {
         const req = m as VerifyRequest;
         if (!req || typeof req !== 'object' || typeof req.id !== 'number' || req.reset) sock.destroy();
+        else if (resetting) held.push(req);
         else ensureWorker().postMessage(req);
         if (req?.call && fault) injectFault(sock, req.id);
         continue;
@@ -161,7 +172,7 @@ function onConnection(sock: net.Socket): void {
       else if (hello?.stop) sock.end(frame({ stopping: true }), () => shutdown(0));
       else if (hello?.hello) {
         if (hello.hello.key !== paths!.key) sock.end(frame({ hello: { ok: false, key: paths!.key } }));
-        else if (session || resetting || stopping) sock.end(frame({ hello: { ok: false, busy: true } }));
+        else if (session || stopping) sock.end(frame({ hello: { ok: false, busy: true } }));
         else {
           inSession = true;
           startSession(sock);
@@ -200,15 +211,25 @@ function startSession(sock: net.Socket): void {
   }, BEAT_MS);
 }
 
-/** endSession: the command's connection ended; the worker resets before the next command is served. */
+/**
+ * endSession: the command's connection ended; the worker resets before it serves the next command (whose requests
+ * are held until then when it has connected meanwhile).
+ */
 function endSession(): void {
   clearInterval(beat);
   session = undefined;
   sessions++;
-  resetting = new Promise<void>((resolve) => (endReset = resolve));
+  held = [];
+  const reset = (resetting = new Promise<void>((resolve) => (endReset = resolve)));
   worker?.postMessage({ id: RESET_ID, reset: true } satisfies VerifyRequest);
-  void resetting.then(() => {
-    resetting = undefined;
+  void reset.then(() => {
+    if (resetting === reset) resetting = undefined;
+    const waiting = held;
+    held = [];
+    if (session) {
+      for (const req of waiting) worker?.postMessage(req);
+      return; // served now: its own end decides about memory and idleness
+    }
     if (process.memoryUsage().rss > maxMb * 1024 * 1024) shutdown(0);
     else armIdle();
   });

@@ -227,6 +227,23 @@ describe('the warm prover', () => {
     },
   );
 
+  it('serves a commit that connects while it resets after the one before (not busy: no worker of its own)', async () => {
+    const own = runtime();
+    // each reset takes 5 s: the next command, started at once, connects during it
+    const child = startProver({ ...own.env, SCHEMAVER_PROVER_FAULT: 'slowreset' });
+    expect((await current(own.env))!.pid).toBe(child.pid);
+    const p = project();
+    expect((await offline(p.dir, ['init'], own.env)).code).toBe(0);
+    expect(await commit(p, own.env, 'base')).toBe(reference.base);
+    const before = (await status(own.env)).provers.find((x) => x.current)!;
+    expect(before.busy).toBe(true); // resetting after the first commit
+    await commit(p, own.env, 'one', ['c1']);
+    // both commits were its sessions: the second was not told `busy` (it would have proved on its own worker)
+    const served = await until(async () => (await status(own.env)).provers.find((x) => x.current && x.commands >= 2));
+    expect(served).toBeTruthy();
+    child.kill();
+  });
+
   it("does not use a prover that answers with another build's key", async () => {
     const own = runtime();
     const key = (await status(own.env)).key;
