@@ -55,7 +55,9 @@ export async function importSchema(
   const rules = await excludeRules(root, req.exclude);
   const existing = await readSchemaDir(root);
   refuseOverwrite(existing, req.force);
-  const read = await readSource(cwd, req, note);
+  const read = await readSource(cwd, req, note, (ext) =>
+    rules.some((r) => (r.kind === 'extension' || r.kind === '*') && r.pattern.test(ext)),
+  );
   const schema = applyExcludes(read.schema, rules);
   const unsupported = Object.values(schema.unmanaged ?? {}).map((u) => `${u.what}${u.state ? `: ${u.state}` : ''}`);
   const files = yamlOf(schema, req.layout, existing);
@@ -88,6 +90,7 @@ async function readSource(
   cwd: string,
   req: ImportRequest,
   note: (text: string) => void,
+  leaveOut?: (extension: string) => boolean,
 ): Promise<{ source: string; schema: Schema; skipped?: string }> {
   if (req.sql === undefined) {
     const source = connectionLabel(req.url!);
@@ -106,7 +109,10 @@ async function readSource(
     });
   }
   note(`loading ${req.sql} into PGlite...`);
-  const read = await importSql(text, req.sql, { owners: req.owners ? 'others' : 'none' });
+  const read = await importSql(text, req.sql, {
+    owners: req.owners ? 'others' : 'none',
+    ...(leaveOut ? { leaveOut } : {}),
+  });
   if (read.skipped) note(read.skipped);
   return { source: req.sql, schema: read.schema, ...(read.skipped ? { skipped: read.skipped } : {}) };
 }

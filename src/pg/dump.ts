@@ -21,18 +21,45 @@ export interface DumpPrep {
   readonly copy: boolean;
   /** lazyBodies: the script said `SET check_function_bodies = false` (pg_dump does: routines come before tables). */
   readonly lazyBodies: boolean;
+  /** leftOut: extensions whose CREATE EXTENSION (and COMMENT ON EXTENSION) were blanked out (see LEAVE_OUT). */
+  readonly leftOut: readonly string[];
 }
+
+/**
+ * SERVER_TOOLING are extensions a server carries for its operators (statistics, repacking, job scheduling) that
+ * PGlite does not bundle and that no table, view or routine of an application's schema is built on. Rails writes
+ * them into db/structure.sql (`CREATE EXTENSION IF NOT EXISTS pg_stat_statements WITH SCHEMA heroku_ext;` on every
+ * Heroku app): the import leaves them out, says so, and reads the rest rather than refusing the whole file.
+ */
+export const SERVER_TOOLING: ReadonlySet<string> = new Set([
+  'pg_stat_statements',
+  'pg_stat_kcache',
+  'pg_qualstats',
+  'pg_wait_sampling',
+  'pg_repack',
+  'pgaudit',
+  'pg_cron',
+]);
+
+/** DumpOptions: `leaveOut(name)` names more extensions to leave out (`--exclude extension:NAME`), beside SERVER_TOOLING. */
+export interface DumpOptions {
+  readonly leaveOut?: (extension: string) => boolean;
+}
+
+const EXTENSION_STMT =
+  /^(?:CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?|COMMENT\s+ON\s+EXTENSION\s+|DROP\s+EXTENSION\s+(?:IF\s+EXISTS\s+)?)("(?:[^"]|"")+"|[A-Za-z_][\w$-]*)/i;
 
 const SETTING = /^(SET\s+(?!CONSTRAINTS\b)|SELECT\s+pg_catalog\.set_config\s*\()/i;
 
 /** prepareDumpScript blanks psql meta-command lines and session-setting statements out of `text`. */
-export function prepareDumpScript(text: string): DumpPrep {
+export function prepareDumpScript(text: string, opts: DumpOptions = {}): DumpPrep {
   let s = text;
   const meta: string[] = [];
   let metaCount = 0;
   let settings = 0;
   let copy = false;
   let lazyBodies = false;
+  const leftOut: string[] = [];
   // A meta-command line starts a statement chunk (it has no semicolon, so the splitter glues it to what follows):
   // blank those lines and split again until no chunk starts with a backslash.
   for (let pass = 0; pass < 10_000; pass++) {
@@ -56,6 +83,17 @@ export function prepareDumpScript(text: string): DumpPrep {
   const starts = lineStarts(s);
   for (const st of splitStatements(s)) {
     if (/^COPY\b[\s\S]*\bFROM\s+stdin\b/i.test(st.sql)) copy = true;
+    const ext = EXTENSION_STMT.exec(st.sql)?.[1];
+    const extName =
+      ext === undefined ? undefined : ext.startsWith('"') ? ext.slice(1, -1).replace(/""/g, '"') : ext.toLowerCase();
+    if (extName !== undefined && (SERVER_TOOLING.has(extName) || opts.leaveOut?.(extName))) {
+      const at = s.indexOf(st.sql, starts[st.line - 1]!);
+      if (at < 0) continue;
+      const semi = s.indexOf(';', at + st.sql.length);
+      s = blank(s, at, semi < 0 ? at + st.sql.length : semi + 1);
+      if (!leftOut.includes(extName)) leftOut.push(extName);
+      continue;
+    }
     if (!SETTING.test(st.sql)) continue;
     if (/^SET\s+check_function_bodies\s*(=|TO)\s*'?(false|off)'?$/i.test(st.sql)) lazyBodies = true;
     const at = s.indexOf(st.sql, starts[st.line - 1]!);
@@ -64,7 +102,7 @@ export function prepareDumpScript(text: string): DumpPrep {
     s = blank(s, at, semi < 0 ? at + st.sql.length : semi + 1);
     settings++;
   }
-  return { sql: wholeArrayCasts(s), meta, metaCount, settings, copy, lazyBodies };
+  return { sql: wholeArrayCasts(s), meta, metaCount, settings, copy, lazyBodies, leftOut };
 }
 
 /**
@@ -93,7 +131,13 @@ export function skippedNote(p: DumpPrep): string | undefined {
   const parts: string[] = [];
   if (p.metaCount) parts.push(`${p.metaCount} psql meta-command line(s) (${p.meta.join(', ')})`);
   if (p.settings) parts.push(`${p.settings} session setting(s) (SET ..., SELECT pg_catalog.set_config(...))`);
-  return parts.length ? `skipped ${parts.join(' and ')}: they are not schema` : undefined;
+  const notes: string[] = [];
+  if (parts.length) notes.push(`skipped ${parts.join(' and ')}: they are not schema`);
+  if (p.leftOut.length)
+    notes.push(
+      `left out extension(s) ${p.leftOut.join(', ')}: server tooling or excluded, not part of the schema schemaver manages (create them where you manage the server)`,
+    );
+  return notes.length ? notes.join('\n') : undefined;
 }
 
 /** lineStarts lists the offset of each line's first character. */

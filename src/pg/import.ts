@@ -17,6 +17,8 @@ import { prepareDumpScript, rolesNamed, skippedNote } from './dump.js';
 /** ImportOptions: which owners to write (default none: the project does not manage owners; see OwnerMode). */
 export interface ImportOptions {
   readonly owners?: OwnerMode;
+  /** leaveOut: extensions to leave out of the loaded script (`--exclude extension:NAME`; see dump.ts SERVER_TOOLING). */
+  readonly leaveOut?: (extension: string) => boolean;
 }
 
 /** SqlImport is an import read from a DDL file, with what was skipped of pg_dump's output said once. */
@@ -29,7 +31,7 @@ export type SqlImport = IntrospectResult & { readonly skipped?: string };
  * created when PostgreSQL reports it missing and the load retried.
  */
 export async function importSql(text: string, file = 'the SQL file', opts: ImportOptions = {}): Promise<SqlImport> {
-  const prep = prepareDumpScript(text);
+  const prep = prepareDumpScript(text, opts.leaveOut ? { leaveOut: opts.leaveOut } : {});
   const sql = prep.sql;
   const skipped = skippedNote(prep);
   const roles: string[] = rolesNamed(sql);

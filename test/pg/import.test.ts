@@ -15,6 +15,25 @@ create policy p on t to app_user using (a > 0);`);
     expect(r.schema.tables.t!.grants).toEqual({ 'Read Only': ['select'] });
   });
 
+  it("leaves out a Heroku dump's server tooling extensions (PGlite has none of them), and says so", async () => {
+    // every Heroku app's db/structure.sql since 2022: the extension is the operators', no table is built on it
+    const r = await importSql(`SET client_min_messages = warning;
+CREATE SCHEMA heroku_ext;
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements WITH SCHEMA heroku_ext;
+COMMENT ON EXTENSION pg_stat_statements IS 'track planning and execution statistics of all SQL statements executed';
+CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
+CREATE TABLE public.eth_blocks (id bigint NOT NULL, blockhash character varying NOT NULL);`);
+    expect(Object.keys(r.schema.extensions ?? {})).toEqual(['pgcrypto']);
+    expect(Object.keys(r.schema.tables)).toEqual(['eth_blocks']);
+    expect(r.skipped).toMatch(/left out extension\(s\) pg_stat_statements/);
+    // another extension PGlite lacks loads once the project excludes it (`--exclude extension:pg_hint_plan`)
+    const dump = 'CREATE EXTENSION IF NOT EXISTS pg_hint_plan;\nCREATE TABLE t (a int);';
+    expect((await importSql(dump).catch((e) => e)).code).toBe('sql-failed');
+    const x = await importSql(dump, 'dump.sql', { leaveOut: (e) => e === 'pg_hint_plan' });
+    expect(Object.keys(x.schema.tables)).toEqual(['t']);
+    expect(x.skipped).toMatch(/pg_hint_plan/);
+  });
+
   it('locates the statement PostgreSQL rejects (exit 2)', async () => {
     const err = await importSql('create table a (x int);\n\ncreate table b (y nosuch);', 'dump.sql').catch((e) => e);
     expect(err).toBeInstanceOf(SchemaverError);
