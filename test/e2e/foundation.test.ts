@@ -57,6 +57,19 @@ function treeDigest(dir: string): string {
   return h.digest('hex');
 }
 
+/** projectDigest is treeDigest of a project directory without its schema/ (what a refused commit must not change). */
+function projectDigest(dir: string): string {
+  const h = createHash('sha256');
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (e.name === 'schema') continue;
+    const abs = join(dir, e.name);
+    h.update(
+      `${e.name}\0${e.isDirectory() ? treeDigest(abs) : createHash('sha256').update(readFileSync(abs)).digest('hex')}\0`,
+    );
+  }
+  return h.digest('hex');
+}
+
 /** snapshotFiles reads schema/ into a path -> bytes map. */
 function snapshotFiles(root: string): Map<string, Buffer> {
   return new Map(filesUnder(join(root, 'schema')).map((f) => [f, readFileSync(join(root, 'schema', f))]));
@@ -310,50 +323,59 @@ describe('every malformed fixture is refused through the CLI', () => {
 
   it('commit -m x: exit 2, located error[...], no stack, --json error, store byte for byte unchanged', async () => {
     const failures: string[] = [];
+    // Every fixture starts from a project byte for byte the same as `base` outside schema/. A refused commit must
+    // leave it so (asserted below), so one copy serves the next fixture as well as a new one would; a copy a fixture
+    // did change is replaced by a new one. (A copy and removal per fixture was most of this test's CPU.)
+    const baseDigest = projectDigest(base);
+    let dir = '';
+    const fresh = () => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      dir = mkdtempSync(join(tmpdir(), 'sv-e2e-inv-run-'));
+      cpSync(base, dir, { recursive: true });
+    };
     const one = async (name: string) => {
-      const dir = mkdtempSync(join(tmpdir(), `sv-e2e-${name}-`));
-      try {
-        cpSync(base, dir, { recursive: true });
-        rmSync(join(dir, 'schema'), { recursive: true });
-        cpSync(join(FIXTURES, name, 'schema'), join(dir, 'schema'), { recursive: true });
-        const store = join(dir, '.schemaver');
-        const digest = treeDigest(store);
-        const r = await runInProcess(dir, ['commit', '-m', 'x']);
-        // the --json rendering of the same refusal: its proof is not the subject (the run above starts the verifier
-        // and refuses with it running), and a verifier started to be closed unasked is ~0.1 s of CPU a fixture
-        const j = await runInProcess(dir, ['commit', '-m', 'x', '--json', '--no-verify']);
-        const problems: string[] = [];
-        if (r.code !== 2) problems.push(`exit ${r.code}`);
-        if (!r.stderr.includes('error[')) problems.push('no error[');
-        if (!/ {2}--> schema\/[^:]+:\d+:\d+/.test(r.stderr)) problems.push('no --> file:line:col');
-        if (/\n {4}at /.test(r.stderr) || hasStackTrace(r.stderr)) problems.push('stack trace');
-        for (const e of expected(name)) {
-          if (!r.stderr.includes(`error[${e.code}]`)) problems.push(`missing error[${e.code}]`);
-          if (!r.stderr.includes(`--> ${e.loc}`)) problems.push(`missing --> ${e.loc}`);
-        }
-        if (j.code !== 2) problems.push(`--json exit ${j.code}`);
-        try {
-          const err = JSON.parse(j.stdout).error;
-          if (!err || typeof err.code !== 'string' || typeof err.message !== 'string')
-            problems.push('--json: no {error: {code, message}}');
-          else {
-            // one problem: its loc; several: each issue has its own
-            const locs = [err.loc, ...(err.issues ?? []).map((i: { loc?: unknown }) => i.loc)]
-              .filter(Boolean)
-              .map((l: { file: string; line: number; col: number }) => `${l.file}:${l.line}:${l.col}`);
-            for (const e of expected(name)) if (!locs.includes(e.loc)) problems.push(`--json: no loc ${e.loc}`);
-          }
-        } catch {
-          problems.push(`--json stdout is not JSON: ${j.stdout.slice(0, 80)}`);
-        }
-        if (treeDigest(store) !== digest) problems.push('.schemaver changed');
-        if (problems.length) failures.push(`${name}: ${problems.join(', ')}\n${r.stderr}`);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
+      if (!dir || projectDigest(dir) !== baseDigest) fresh();
+      rmSync(join(dir, 'schema'), { recursive: true });
+      cpSync(join(FIXTURES, name, 'schema'), join(dir, 'schema'), { recursive: true });
+      const store = join(dir, '.schemaver');
+      const digest = treeDigest(store);
+      const r = await runInProcess(dir, ['commit', '-m', 'x']);
+      // the --json rendering of the same refusal: its proof is not the subject (the run above starts the verifier
+      // and refuses with it running), and a verifier started to be closed unasked is ~0.1 s of CPU a fixture
+      const j = await runInProcess(dir, ['commit', '-m', 'x', '--json', '--no-verify']);
+      const problems: string[] = [];
+      if (r.code !== 2) problems.push(`exit ${r.code}`);
+      if (!r.stderr.includes('error[')) problems.push('no error[');
+      if (!/ {2}--> schema\/[^:]+:\d+:\d+/.test(r.stderr)) problems.push('no --> file:line:col');
+      if (/\n {4}at /.test(r.stderr) || hasStackTrace(r.stderr)) problems.push('stack trace');
+      for (const e of expected(name)) {
+        if (!r.stderr.includes(`error[${e.code}]`)) problems.push(`missing error[${e.code}]`);
+        if (!r.stderr.includes(`--> ${e.loc}`)) problems.push(`missing --> ${e.loc}`);
       }
+      if (j.code !== 2) problems.push(`--json exit ${j.code}`);
+      try {
+        const err = JSON.parse(j.stdout).error;
+        if (!err || typeof err.code !== 'string' || typeof err.message !== 'string')
+          problems.push('--json: no {error: {code, message}}');
+        else {
+          // one problem: its loc; several: each issue has its own
+          const locs = [err.loc, ...(err.issues ?? []).map((i: { loc?: unknown }) => i.loc)]
+            .filter(Boolean)
+            .map((l: { file: string; line: number; col: number }) => `${l.file}:${l.line}:${l.col}`);
+          for (const e of expected(name)) if (!locs.includes(e.loc)) problems.push(`--json: no loc ${e.loc}`);
+        }
+      } catch {
+        problems.push(`--json stdout is not JSON: ${j.stdout.slice(0, 80)}`);
+      }
+      if (treeDigest(store) !== digest) problems.push('.schemaver changed');
+      if (problems.length) failures.push(`${name}: ${problems.join(', ')}\n${r.stderr}`);
     };
     // one at a time: in-process runs share the process's working directory
-    for (const n of names) await one(n);
+    try {
+      for (const n of names) await one(n);
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
     expect(failures).toEqual([]);
   });
 });
