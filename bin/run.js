@@ -56,6 +56,31 @@ for (let i = 0; i < argv.length; i++) {
   }
 }
 
+// `schemaver --help` off a terminal is the same text for a build, Node version and platform: printed as oclif printed
+// it at build time (dist/cli/help.json, tools/manifest.mjs) without loading oclif, unless something could change it
+// (a terminal's width or colour, oclif's settings, DEBUG) or the build has none
+if (
+  args.length === 1 &&
+  (args[0] === '--help' || args[0] === '-h' || args[0] === 'help') &&
+  !process.stdout.isTTY &&
+  process.env.SCHEMAVER_FAST !== '0' &&
+  !process.env.DEBUG &&
+  !Object.keys(process.env).some(
+    (k) => k.startsWith('OCLIF_') || k === 'FORCE_COLOR' || k.startsWith('SCHEMAVER_DEBUG'),
+  )
+) {
+  const { readFileSync } = await import('node:fs');
+  let help;
+  try {
+    help = JSON.parse(readFileSync(new URL('../dist/cli/help.json', import.meta.url), 'utf8'));
+  } catch {
+    help = undefined;
+  }
+  if (help?.node === process.version && help.platform === process.platform && help.arch === process.arch) {
+    await new Promise(() => process.stdout.write(help.text, () => process.exit(0)));
+  }
+}
+
 // `commit` proves its migration on a worker thread: started before oclif and the command's modules load, the
 // worker loads and PGlite starts on the other core meanwhile (the command takes it: dist/pg/offload.js)
 if (args[0] === 'commit' && !args.some((a) => a === '--no-verify' || a === '--help' || a === '-h' || a === '--')) {

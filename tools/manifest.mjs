@@ -29,3 +29,18 @@ for (const verb of Object.keys(FAST_VERBS)) {
 }
 writeFileSync('dist/cli/fast-flags.json', JSON.stringify(specs, null, 2) + '\n');
 process.stdout.write(`dist/cli/fast-flags.json: ${Object.keys(specs).join(', ')} on the fast path\n`);
+
+// dist/cli/help.json: `schemaver --help` as oclif prints it off a terminal (80 columns, no colour), for bin/run.js
+// to print without loading oclif when it would print exactly that (same Node version and platform: the VERSION line)
+const { execFileSync } = await import('node:child_process');
+const helpEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !/^(OCLIF_|FORCE_COLOR$|DEBUG$|SCHEMAVER_)/.test(k)),
+);
+const help = execFileSync(process.execPath, ['bin/run.js', '--help'], {
+  env: { ...helpEnv, SCHEMAVER_FAST: '0' },
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+const stamp = { node: process.version, platform: process.platform, arch: process.arch };
+writeFileSync('dist/cli/help.json', JSON.stringify({ ...stamp, text: help }) + '\n');
+process.stdout.write(`dist/cli/help.json: ${help.length} characters\n`);

@@ -1,8 +1,8 @@
 /**
  * The fast path of hot verbs (src/cli/fast.ts, bin/run.js) prints what oclif prints: each invocation runs on two
  * copies of one project, on the fast path and with SCHEMAVER_FAST=0 (oclif), and both give the same exit code,
- * stdout and stderr (proof durations aside), bad flags included; and the fast path loads no oclif module. The real
- * CLI (`npm run build` first).
+ * stdout and stderr (proof durations aside), bad flags included; and the fast path loads no oclif module (nor does
+ * `--help`, printed from the build's dist/cli/help.json). The real CLI (`npm run build` first).
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,6 +118,15 @@ describe('fast path and oclif print the same', () => {
     }
   }, 60_000);
 
+  it('schemaver --help, -h and help (printed from the build without oclif)', async () => {
+    for (const args of [['--help'], ['-h'], ['help'], ['-C', '.', '--help']]) {
+      const { fast, oclif } = await both(empty, args);
+      expect(same(fast)).toEqual(same(oclif));
+      expect(fast.code).toBe(0);
+      expect(fast.stdout).toMatch(/^COMMANDS$/m);
+    }
+  }, 60_000);
+
   it('outside any project', async () => {
     for (const args of [['commit', '-m', 'x'], ['status', '--json'], ['current']]) {
       const { fast, oclif } = await both(empty, args);
@@ -141,7 +150,7 @@ process.on('exit', () => {
 `,
     );
   });
-  for (const args of [['status'], ['commit', '-m', 'v2', '--no-verify'], ['current', '--json']]) {
+  for (const args of [['status'], ['commit', '-m', 'v2', '--no-verify'], ['current', '--json'], ['--help']]) {
     it(`schemaver ${args.join(' ')}`, async () => {
       const { fast, oclif } = await both(dirty, args, { NODE_OPTIONS: `--import ${hook}` });
       expect(fast.stderr).toContain('oclif modules: 0\n');
