@@ -1,6 +1,6 @@
 /**
- * Process-level helpers below the layers: worker threads (cores, builtWorker, endWorker), V8 flags (baselineWasmOnly)
- * and lock-file stamps.
+ * Process-level helpers below the layers: worker threads (cores, builtWorker, endWorker), V8 flags (baselineWasmOnly),
+ * held databases (holdDatabases) and lock-file stamps.
  *
  * Who holds a lock file: `pid@host` on the first line (the format older versions write and read) and, where the
  * system tells it, `started <ticks>` on the second (the process start time from /proc/PID/stat). A holder whose
@@ -104,6 +104,63 @@ export async function endWorker(worker: Worker, ended: Promise<void> | undefined
   }
   await worker.terminate();
   return how;
+}
+
+/**
+ * Held databases: a thread may keep a scratch database open after a use, for its next use (pg/pglite.ts recycleSpare:
+ * a normalisation build rolled back, ~0.3 s of CPU less than restoring another), but an open PGlite keeps Node alive,
+ * so only a thread that promises to release them holds any: a command (cli/base.ts: from init to finally), a
+ * verification worker (it closes its spare itself). A host that runs many commands in one process and releases the
+ * databases itself (the tests' in-process CLI runner) sets `globalThis[Symbol.for('schemaver.keepDatabases')] = true`
+ * (not an environment variable: a child process would inherit it and never end): a command's end then keeps them
+ * for the next command, and the host calls `globalThis[Symbol.for('schemaver.heldDatabases')].release()`. The state is
+ * the thread's (on globalThis), shared by every copy of this module a host loads (built and from sources).
+ */
+interface Held {
+  holding: boolean;
+  readonly releasers: (() => Promise<void>)[];
+  /** release closes every database held (and ends the holding). */
+  readonly release: () => Promise<void>;
+}
+
+/** HELD names the thread's Held on globalThis. */
+const HELD = Symbol.for('schemaver.heldDatabases');
+
+const held: Held = ((globalThis as Record<symbol, unknown>)[HELD] ??= {
+  holding: false,
+  releasers: [],
+  async release(this: void) {
+    const self = (globalThis as Record<symbol, unknown>)[HELD] as Held;
+    self.holding = false;
+    for (const close of self.releasers.splice(0)) await close().catch(() => undefined);
+  },
+} satisfies Held) as Held;
+
+/** holdDatabases: this thread releases what it holds (releaseDatabases) before it ends. */
+export function holdDatabases(): void {
+  held.holding = true;
+}
+
+/** holdsDatabases tells whether this thread may keep a scratch database open for its next use (holdDatabases). */
+export function holdsDatabases(): boolean {
+  return held.holding;
+}
+
+/** onRelease registers how to close a database held open (once: a release forgets it). */
+export function onRelease(close: () => Promise<void>): void {
+  held.releasers.push(close);
+}
+
+/** KEEP names the flag on globalThis of a host that keeps held databases from one command to the next (see Held). */
+const KEEP = Symbol.for('schemaver.keepDatabases');
+
+/**
+ * releaseDatabases closes what this thread holds and ends the holding (a command's end), unless `keep` and the host
+ * keeps them (KEEP, see Held): then they stay for the next command of this process.
+ */
+export async function releaseDatabases(opts: { readonly keep?: boolean } = {}): Promise<void> {
+  if (opts.keep && (globalThis as Record<symbol, unknown>)[KEEP] === true) return;
+  await held.release();
 }
 
 /** LockStamp is what a lock file says about its holder. */

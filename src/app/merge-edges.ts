@@ -10,7 +10,9 @@ import { schemaHash } from '../canon/index.js';
 import type { Conflict } from '../merge/types.js';
 import type { VerifyResult } from '../pg/verify.js';
 import { planMigration } from '../plan/index.js';
-import { freshPglite } from '../pg/pglite.js';
+import { freshPglite, recycleSpare } from '../pg/pglite.js';
+import { holdsDatabases } from '../proc.js';
+import { isTransactionControl, splitStatements } from '../sql/split.js';
 import { knownToBuild, recordBuilds } from '../pg/readback.js';
 import { failingSteps, refuseFailingOnData, type FailingStep } from './datafail.js';
 import { prepareEdge, proveEdgesOf, refuseDestructive, refuseFailedProofs } from './edge.js';
@@ -73,12 +75,43 @@ export async function buildConflicts(schema: Schema, cacheDir?: string): Promise
 /**
  * buildNow is buildConflicts' build in a fresh PGlite, with the roles and tablespaces the schema names created
  * first, as every proof creates them: they are cluster objects no schema creates, so their absence is never a
- * conflict (a grant or policy to `app_reader` would otherwise fail to build on every merge).
+ * conflict (a grant or policy to `app_reader` would otherwise fail to build on every merge). On a thread that holds
+ * databases (proc.ts: a command), a schema that builds inside a transaction is rolled back and its database is the
+ * spare for the next build (pglite.ts recycleSpare), as normalisation builds do (pg/normbuild.ts); a step that fails
+ * there is decided by the build outside a transaction on the same database (rolled back, it is empty).
  */
 async function buildNow(schema: Schema): Promise<Conflict[]> {
-  const { ensureRoles, extensionNames } = await import('../pg/build.js'); // lazy, as the normaliser loads it
+  const { ensureRoles, ensureRolesInTransaction, extensionNames, tablespacesOf } = await import('../pg/build.js'); // lazy, as the normaliser loads it
+  const { RECYCLE_MAX_STATEMENTS } = await import('../pg/normbuild.js');
   const plan = planMigration(emptySchema(), schema);
-  const db = await freshPglite({ extensions: extensionNames(schema) });
+  const exts = extensionNames(schema);
+  const db = await freshPglite({ extensions: exts });
+  const sqls = plan.steps.flatMap((step) => step.sql);
+  if (holdsDatabases() && !exts.length && !tablespacesOf(schema).length) {
+    const statements = sqls.flatMap((sql) => splitStatements(sql));
+    if (statements.length <= RECYCLE_MAX_STATEMENTS && !statements.some((st) => isTransactionControl(st.sql))) {
+      let built = false;
+      try {
+        await db.exec('BEGIN');
+        try {
+          await ensureRolesInTransaction(db, schema);
+          for (const sql of sqls) await db.exec(sql);
+          built = true;
+        } catch {
+          /* built again below, outside a transaction: that build decides */
+        } finally {
+          await db.exec('ROLLBACK');
+        }
+      } catch (e) {
+        await db.close(); // a database whose rollback is in doubt is nobody's spare
+        throw e;
+      }
+      if (built) {
+        await recycleSpare(db);
+        return [];
+      }
+    }
+  }
   try {
     await ensureRoles(db, schema);
     for (const step of plan.steps) {

@@ -6,6 +6,7 @@
 import { Command } from '@oclif/core/command';
 import * as Errors from '@oclif/core/errors';
 import * as Flags from '@oclif/core/flags';
+import { holdDatabases, releaseDatabases } from '../proc.js';
 import { rememberProcessSecrets } from '../redact.js';
 import { plainIo, writeError, type CommandIo, type ProofReports } from './render.js';
 
@@ -63,10 +64,20 @@ export abstract class BaseCommand extends Command {
     return this.io.proofReports();
   }
 
-  /** init remembers the passwords of connection strings in the arguments and DATABASE_URL, so no output shows them. */
+  /**
+   * init remembers the passwords of connection strings in the arguments and DATABASE_URL, so no output shows them,
+   * and lets the command's scratch databases serve more than one build (proc.ts holdDatabases; released in finally).
+   */
   public override async init(): Promise<void> {
     rememberProcessSecrets(this.argv);
+    holdDatabases();
     await super.init();
+  }
+
+  /** finally closes the scratch databases the command held open for reuse (an open PGlite keeps Node alive). */
+  protected override async finally(err: Error | undefined): Promise<unknown> {
+    await releaseDatabases({ keep: true });
+    return super.finally(err);
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<never> {

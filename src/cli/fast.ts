@@ -11,6 +11,7 @@
  * The command's body (verbs/*.ts) and its output (render.ts) are the same code oclif's command runs.
  */
 import { readFileSync } from 'node:fs';
+import { holdDatabases, releaseDatabases } from '../proc.js';
 import { rememberProcessSecrets } from '../redact.js';
 import { plainIo, writeError, type CommandIo } from './render.js';
 
@@ -203,8 +204,10 @@ export async function runFast(args: readonly string[], given?: FastSpecs): Promi
   const parsed = parseFlags(args.slice(1), spec);
   if (!parsed) return undefined;
   // what oclif's Command does before run(): drop SCHEMAVER_REDIRECTED, and BaseCommand.init remembers the secrets
+  // and holds the command's scratch databases (released as BaseCommand.finally releases them)
   delete process.env['SCHEMAVER_REDIRECTED'];
   rememberProcessSecrets(args.slice(1));
+  holdDatabases();
   const io = plainIo(() => parsed.json);
   let result: unknown;
   try {
@@ -213,6 +216,8 @@ export async function runFast(args: readonly string[], given?: FastSpecs): Promi
     const exit = writeError(err, parsed.json, spec);
     process.exitCode = exit;
     return exit;
+  } finally {
+    await releaseDatabases({ keep: true });
   }
   if (result && parsed.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   return 0;

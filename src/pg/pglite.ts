@@ -12,7 +12,7 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { PGlite, Extension, PGliteOptions } from '@electric-sql/pglite';
 import { SchemaverError, envFailure } from '../errors.js';
-import { PGLITE_WASM, baselineWasmOnly, sharedWasm, shareWasm } from '../proc.js';
+import { PGLITE_WASM, baselineWasmOnly, holdsDatabases, onRelease, sharedWasm, shareWasm } from '../proc.js';
 import { pinSettings } from './settings.js';
 import { type Driver, batchResults, batchScript } from './driver.js';
 import { compactWal, dataDirOptions, fsBundle, withoutTemplates, writeDataDir } from './datadir.js';
@@ -460,18 +460,65 @@ export function prepareSpare(key = '', image?: () => Promise<Uint8Array | undefi
 const smallDbs = new WeakSet<Driver>();
 
 /**
+ * RECYCLE_MAX_USES bounds how many builds one recycled database serves: a rolled-back build leaves dead rows in the
+ * catalog (no autovacuum runs in PGlite), which every later read-back of the catalog scans.
+ */
+const RECYCLE_MAX_USES = 32;
+
+/** uses counts the builds each recycled database served (recycleSpare). */
+const uses = new WeakMap<Driver, number>();
+
+let releaseRegistered = false;
+
+/**
  * recycleSpare makes `db` the spare the next freshPglite call takes (key ''): a database freshPglite returned without
  * extensions, whose every change its user rolled back, so its catalog is the empty cluster's again (normalize.ts
  * buildForProof: a build inside a transaction that is rolled back). It saves the next proof or build a restore. When
- * a spare is there already (or being restored), `db` is closed instead. For the verification worker only (see
- * prepareSpare).
+ * a spare is there already (or being restored), or `db` served RECYCLE_MAX_USES builds, `db` is closed instead. For
+ * a thread that closes its spare before it ends: the verification worker (see prepareSpare), or a thread holding
+ * databases (proc.ts holdDatabases: a command), which closes it when it releases them.
  */
 export async function recycleSpare(db: Driver): Promise<void> {
-  if (spare) {
+  const n = (uses.get(db) ?? 0) + 1;
+  if (spare || n >= RECYCLE_MAX_USES || !(await emptyAgain(db))) {
     await db.close();
     return;
   }
+  uses.set(db, n);
   spare = { key: '', small: smallDbs.has(db), db: Promise.resolve(db), recycled: true };
+  if (holdsDatabases() && !releaseRegistered) {
+    releaseRegistered = true;
+    onRelease(closeSpare);
+  }
+}
+
+/**
+ * EMPTY_AGAIN_SQL tells whether a database's catalog holds no object a user made (OIDs from FirstNormalObjectId on):
+ * no relation, schema, type, function or role, and no default privileges. A build rolled back leaves none.
+ */
+const EMPTY_AGAIN_SQL = `SELECT NOT (
+  EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid >= 16384)
+  OR EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE oid >= 16384)
+  OR EXISTS (SELECT 1 FROM pg_catalog.pg_type WHERE oid >= 16384)
+  OR EXISTS (SELECT 1 FROM pg_catalog.pg_proc WHERE oid >= 16384)
+  OR EXISTS (SELECT 1 FROM pg_catalog.pg_authid WHERE oid >= 16384)
+  OR EXISTS (SELECT 1 FROM pg_catalog.pg_default_acl)
+) AS empty`;
+
+/** emptyAgain tells whether `db` can be a spare: its catalog the empty cluster's again (EMPTY_AGAIN_SQL), no transaction open. */
+async function emptyAgain(db: Driver): Promise<boolean> {
+  const pg = (db as Partial<ReturnType<typeof pgliteDriver>>).pglite;
+  if (!pg || pg.closed || pg.isInTransaction()) return false;
+  const [row] = await db.query<{ empty: boolean }>(EMPTY_AGAIN_SQL).catch(() => []);
+  return row?.empty === true;
+}
+
+/** closeSpare closes the spare, if any (proc.ts releaseDatabases: a command's end). */
+async function closeSpare(): Promise<void> {
+  releaseRegistered = false;
+  const s = spare;
+  spare = undefined;
+  await s?.db.then((d) => d?.close()).catch(() => undefined);
 }
 
 /**

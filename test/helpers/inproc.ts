@@ -23,6 +23,13 @@ const TEST_ENV: Record<string, string> = {
 let busy = false;
 
 /**
+ * The commands run here keep their scratch databases from one run to the next (src/proc.ts Held: a normalisation
+ * build's database serves the next command's instead of a restore, ~0.3 s of CPU each); per-file.ts closes them when
+ * a file ends (an open PGlite would keep the process alive).
+ */
+(globalThis as Record<symbol, unknown>)[Symbol.for('schemaver.keepDatabases')] = true;
+
+/**
  * CONFIG_ENV matches the environment variables oclif's Config.load reads (its home, config/data/cache directories,
  * theme, shell and debug switches): a Config loaded under other values of these is not the one bin/run.js would load.
  */

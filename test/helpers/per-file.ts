@@ -2,14 +2,18 @@
  * Setup file of the cli and pglite projects, whose files share worker processes (`isolate: false` in
  * vitest.config.ts): what a file changes of its process that a new process would not have (environment variables some
  * files set in beforeAll and keep, the working directory) is put back when the file ends, so the next file starts as
- * in a process of its own.
+ * in a process of its own; and the scratch databases the file's in-process commands held open (inproc.ts, src/proc.ts
+ * Held) are closed.
  */
 import { afterAll } from 'vitest';
 
 const env = { ...process.env };
 const cwd = process.cwd();
 
-afterAll(() => {
+afterAll(async () => {
+  const held = (globalThis as Record<symbol, unknown>)[Symbol.for('schemaver.heldDatabases')] as
+    { release(): Promise<void> } | undefined;
+  await held?.release();
   for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
   Object.assign(process.env, env);
   process.chdir(cwd);

@@ -23,7 +23,8 @@ import {
   rememberNormalForm,
   respelledBuild,
 } from '../../src/pg/normalize.js';
-import { freshPglite, imageStats } from '../../src/pg/pglite.js';
+import { freshPglite, imageStats, recycleSpare } from '../../src/pg/pglite.js';
+import { holdDatabases, releaseDatabases } from '../../src/proc.js';
 import { introspect } from '../../src/pg/introspect/index.js';
 import { emptySchema } from '../../src/model/types.js';
 import { READBACK_DIR } from '../../src/pg/readback.js';
@@ -336,6 +337,56 @@ tables:
       await next.close();
     }
   }, 120_000);
+
+  it("shares one database among a command's builds (held), reading back as fresh ones do, until released", async () => {
+    const small = parse(`
+tables:
+  t:
+    columns:
+      id: { type: bigint, primary_key: true }
+      n: { type: int, default: { sql: "1+1" } }
+    checks:
+      t_id_check: "id>0"
+`);
+    const s2 = parse(schemaText(HAND));
+    const bad = parse(schemaText({ ...HAND, check: 'nope(summary)' }));
+    const want = [await buildForProof(small), await buildForProof(s2)]; // not held: a database each, closed
+    const wantBad = await buildForProof(bad).catch((e: Error) => e.message);
+    const restores = imageStats.restores;
+    holdDatabases();
+    try {
+      expect(await buildForProof(small)).toEqual(want[0]);
+      expect(await buildForProof(s2)).toEqual(want[1]); // the first build's database, rolled back: no restore
+      expect(await buildForProof(small)).toEqual(want[0]);
+      expect(imageStats.restores).toBe(restores + 1);
+      // a schema that does not build is decided outside a transaction, as without holding: the same message
+      expect(await buildForProof(bad).catch((e: Error) => e.message)).toBe(wantBad);
+      expect(await buildForProof(small)).toEqual(want[0]); // that database was the failed build's: closed after
+      expect(imageStats.restores).toBe(restores + 2);
+    } finally {
+      await releaseDatabases();
+    }
+    const next = await freshPglite(); // the release closed the spare: a restore
+    try {
+      expect(imageStats.restores).toBe(restores + 3);
+    } finally {
+      await next.close();
+    }
+  }, 120_000);
+
+  it('keeps no database with objects left in it as the spare', async () => {
+    const db = await freshPglite();
+    await db.exec('CREATE TABLE left_over (id int)');
+    await recycleSpare(db); // committed: not the empty cluster, closed
+    const restores = imageStats.restores;
+    const next = await freshPglite();
+    try {
+      expect(imageStats.restores).toBe(restores + 1);
+      expect((await introspect(next)).schema).toEqual(emptySchema());
+    } finally {
+      await next.close();
+    }
+  }, 60_000);
 
   it('leaves a schema without expressions alone, without building', async () => {
     const s = parse('tables: { t: { columns: { id: bigint } } }');
