@@ -12,13 +12,33 @@ import { preparedReads } from '../pg/prepared.js';
 
 export { preparedReads } from '../pg/prepared.js';
 
-/** ResettableDb is a CaseDb over one PGlite instance; `close` must be called at the end. */
+/** ResettableDb is a CaseDb over one PGlite instance (and its `other`, made when first used); `close` must be called at the end. */
 export interface ResettableDb extends CaseDb {
   close(): Promise<void>;
 }
 
-/** resettableDb makes a CaseDb from a factory of fresh databases (freshPglite). */
+/** resettableDb makes a CaseDb from a factory of fresh databases (freshPglite), with a second one as its `other`. */
 export function resettableDb(make: () => Promise<Driver>): ResettableDb {
+  const db = oneDb(make);
+  let other: ResettableDb | undefined;
+  return {
+    clean: (newCase) => db.clean(newCase),
+    get other() {
+      return (other ??= oneDb(make));
+    },
+    async discard() {
+      await db.discard();
+      await other?.discard();
+    },
+    async close() {
+      await db.close();
+      await other?.close();
+    },
+  };
+}
+
+/** oneDb is a ResettableDb over one PGlite instance, without an `other`. */
+function oneDb(make: () => Promise<Driver>): ResettableDb {
   const fresh = async () => preparedReads(await make());
   let db: Driver | undefined;
   let dirty = false;

@@ -1,7 +1,7 @@
 /** The conformance runner's own rules: roles do not leak between cases; down is proven on B built from nothing too. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { resettableDb } from '../../src/conformance/pool.js';
-import { defaultCompare, runCase, type Case } from '../../src/conformance/run.js';
+import { defaultCompare, runCase, type Case, type CaseDb } from '../../src/conformance/run.js';
 import { freshPglite } from '../../src/pg/pglite.js';
 import { introspect } from '../../src/pg/introspect/index.js';
 import type { Schema } from '../../src/model/types.js';
@@ -61,6 +61,56 @@ describe('conformance runner', () => {
       return row;
     };
     expect(await catalog([c.a, r.upSql])).toEqual(await catalog([c.b]));
+  });
+
+  it('loads B once, in the other database, when a case changes nothing cluster-wide (one database when it does)', async () => {
+    const loads: string[] = [];
+    // the databases of `dbs`, noting which side of `c` each load runs where
+    const noting = (db: CaseDb, where: string, c: Case): CaseDb => ({
+      async clean(newCase) {
+        const d = await db.clean(newCase);
+        const exec = (sql: string) => {
+          if (sql === c.a || sql === c.b) loads.push(`${where}:${sql === c.b ? 'b' : 'a'}`);
+          return d.exec(sql);
+        };
+        return { ...d, exec };
+      },
+      discard: () => db.discard(),
+    });
+    const run = async (c: Case) => {
+      loads.length = 0;
+      const pair: CaseDb = { ...noting(dbs, 'one', c), other: noting(dbs.other!, 'other', c) };
+      const r = await runCase(pair, c, introspect);
+      expect({ up: r.up, down: r.down, message: r.message }).toEqual({ up: 'pass', down: 'pass', message: '' });
+      return [...loads];
+    };
+    const plain: Case = { id: 'plain', a: 'CREATE TABLE t (id int);', b: 'CREATE TABLE t (id int, n int);' };
+    expect(await run(plain)).toEqual(['other:b', 'one:a']);
+    const grants: Case = {
+      id: 'grants',
+      pre: 'CREATE ROLE case_reader;',
+      a: 'CREATE TABLE t (id int);',
+      b: 'CREATE TABLE t (id int); GRANT SELECT ON t TO case_reader; REVOKE ALL ON t FROM PUBLIC;',
+    };
+    expect(await run(grants)).toEqual(['other:b', 'one:a']);
+    const role: Case = {
+      id: 'role',
+      a: 'CREATE TABLE t (id int);',
+      b: 'CREATE ROLE case_owner; CREATE TABLE t (id int); ALTER TABLE t OWNER TO case_owner;',
+    };
+    expect(await run(role)).toEqual(['one:b', 'one:a', 'one:b']);
+    const member: Case = {
+      ...role,
+      id: 'member',
+      pre: 'CREATE ROLE case_x; CREATE ROLE case_y;',
+      b: 'GRANT case_x TO case_y;',
+    };
+    expect(await run(member)).toEqual(['one:b', 'one:a', 'one:b']);
+    // the next case starts without the roles these made, in either database
+    expect(await run(plain)).toEqual(['other:b', 'one:a']);
+    expect(await roles()).toEqual([]);
+    const other = await dbs.other!.clean();
+    expect(await other.query(`SELECT rolname FROM pg_roles WHERE rolname LIKE 'case_%'`)).toEqual([]);
   });
 
   it('proves down on B built from nothing as well as on the migrated database', async () => {
