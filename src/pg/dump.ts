@@ -21,6 +21,12 @@ export interface DumpPrep {
   readonly copy: boolean;
   /** lazyBodies: the script said `SET check_function_bodies = false` (pg_dump does: routines come before tables). */
   readonly lazyBodies: boolean;
+  /**
+   * literalBackslashes: the script said `SET standard_conforming_strings = off` (pg_dump before 9.1 did, and any dump
+   * of a server set so): its '...' literals treat a backslash as an escape, `'\\'` is one backslash. PostgreSQL
+   * lexes a whole multi-statement string before running its SETs, so the import sets it before loading the script.
+   */
+  readonly literalBackslashes: boolean;
   /** leftOut: extensions whose CREATE EXTENSION (and COMMENT ON EXTENSION) were blanked out (see LEAVE_OUT). */
   readonly leftOut: readonly string[];
 }
@@ -59,6 +65,7 @@ export function prepareDumpScript(text: string, opts: DumpOptions = {}): DumpPre
   let settings = 0;
   let copy = false;
   let lazyBodies = false;
+  let literalBackslashes = false;
   const leftOut: string[] = [];
   // A meta-command line starts a statement chunk (it has no semicolon, so the splitter glues it to what follows):
   // blank those lines and split again until no chunk starts with a backslash.
@@ -96,13 +103,14 @@ export function prepareDumpScript(text: string, opts: DumpOptions = {}): DumpPre
     }
     if (!SETTING.test(st.sql)) continue;
     if (/^SET\s+check_function_bodies\s*(=|TO)\s*'?(false|off)'?$/i.test(st.sql)) lazyBodies = true;
+    if (/^SET\s+standard_conforming_strings\s*(=|TO)\s*'?(false|off)'?$/i.test(st.sql)) literalBackslashes = true;
     const at = s.indexOf(st.sql, starts[st.line - 1]!);
     if (at < 0) continue;
     const semi = s.indexOf(';', at + st.sql.length);
     s = blank(s, at, semi < 0 ? at + st.sql.length : semi + 1);
     settings++;
   }
-  return { sql: wholeArrayCasts(s), meta, metaCount, settings, copy, lazyBodies, leftOut };
+  return { sql: wholeArrayCasts(s), meta, metaCount, settings, copy, lazyBodies, literalBackslashes, leftOut };
 }
 
 /**

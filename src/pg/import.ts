@@ -41,6 +41,7 @@ export async function importSql(text: string, file = 'the SQL file', opts: Impor
       const have = new Set((await db.query<{ r: string }>('SELECT rolname AS r FROM pg_roles')).map((x) => x.r));
       for (const r of roles) if (!have.has(r)) await db.exec(`CREATE ROLE ${quoteIdent(r)}`);
       if (prep.lazyBodies) await db.exec('SET check_function_bodies = off');
+      if (prep.literalBackslashes) await db.exec('SET standard_conforming_strings = off');
       try {
         await db.exec(sql);
       } catch (e) {
@@ -63,6 +64,7 @@ export async function importSql(text: string, file = 'the SQL file', opts: Impor
         });
       }
       if (prep.lazyBodies) await db.exec('RESET check_function_bodies');
+      if (prep.literalBackslashes) await db.exec('RESET standard_conforming_strings');
       const result = await introspect(db, { owners: opts.owners ?? 'none' });
       return skipped ? { ...result, skipped } : result;
     } finally {

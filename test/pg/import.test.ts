@@ -34,6 +34,27 @@ CREATE TABLE public.eth_blocks (id bigint NOT NULL, blockhash character varying 
     expect(x.skipped).toMatch(/pg_hint_plan/);
   });
 
+  it('reads the literals of a dump made with standard_conforming_strings = off as that dump meant them', async () => {
+    // pg_dump before 9.1 (and of any server set so) writes one backslash as '\\': defaults, checks, comments, bodies
+    const r = await importSql(String.raw`SET standard_conforming_strings = off;
+SET check_function_bodies = false;
+SET escape_string_warning = off;
+CREATE TABLE paths (
+    sep character varying(2) DEFAULT '\\'::character varying,
+    pattern text,
+    CONSTRAINT pattern_check CHECK ((pattern <> '\\'::text))
+);
+COMMENT ON COLUMN paths.sep IS 'a backslash: \\';
+CREATE FUNCTION esc(p text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT replace(p, ''/'', ''\\'')';`);
+    const t = r.schema.tables.paths!;
+    const sep = t.columns.find((c) => c.name === 'sep')!;
+    const bs = '\\'; // one backslash
+    expect(sep.default).toEqual({ literal: bs });
+    expect(sep.comment).toBe(`a backslash: ${bs}`);
+    expect(t.checks.pattern_check!.expression).toBe(`pattern <> '${bs}'::text`);
+    expect(r.schema.functions['esc(p text)']!.body).toBe(`SELECT replace(p, '/', '${bs}')`);
+  });
+
   it('locates the statement PostgreSQL rejects (exit 2)', async () => {
     const err = await importSql('create table a (x int);\n\ncreate table b (y nosuch);', 'dump.sql').catch((e) => e);
     expect(err).toBeInstanceOf(SchemaverError);
