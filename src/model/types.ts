@@ -112,6 +112,12 @@ export interface Domain {
   readonly name: string;
   readonly type: string;
   readonly nullable: boolean; // false = NOT NULL
+  /**
+   * notNullName: the name of the domain's NOT NULL constraint (`CONSTRAINT name NOT NULL`), when it is not PostgreSQL's
+   * own (`<domain>_not_null`, which a renamed domain keeps: any name of that form is PostgreSQL's). PostgreSQL 17+
+   * records it; 15 and 16 keep no name, so a database of theirs never has one.
+   */
+  readonly notNullName?: string;
   readonly default?: Default;
   readonly collation?: string;
   /** checks keyed by constraint name (default names as PostgreSQL chooses: `<domain>_check`, `<domain>_check1`...). */

@@ -11,7 +11,7 @@ export const KEYS = {
   enumValue: ['value', 'renamed_from'],
   composite: ['attributes', 'owner', 'comment', 'grants'],
   compositeAttribute: ['type', 'collation'],
-  domain: ['type', 'nullable', 'default', 'collation', 'check', 'checks', 'owner', 'comment', 'grants'],
+  domain: ['type', 'nullable', 'not_null', 'default', 'collation', 'check', 'checks', 'owner', 'comment', 'grants'],
   domainCheck: ['name', 'expression', 'not_valid'],
   sequence: [
     'type',

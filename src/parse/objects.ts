@@ -11,6 +11,8 @@ import type {
   Trigger,
   View,
 } from '../model/types.js';
+import { pgNotNullName } from '../model/types.js';
+import { makeObjectName } from '../canon/names.js';
 import { KEYS } from './keys.js';
 import { readGrants, readOwner } from './grants.js';
 import type { Ctx, Keyed, Node } from './node.js';
@@ -253,6 +255,37 @@ export function parseComposite(ctx: Ctx, id: ParsedId, n: Node): CompositeType |
   return undef(c);
 }
 
+/**
+ * readDomainNotNull reads `not_null: name`, the name of a domain's NOT NULL constraint: it makes the domain NOT NULL.
+ * PostgreSQL's own name (`<domain>_not_null`) is the same as `nullable: false`; another name of that form is refused,
+ * as PostgreSQL keeps one through renames and schemaver could not tell it from one PostgreSQL chose.
+ */
+function readDomainNotNull(ctx: Ctx, k: Keyed, d: DraftDomain, what: string): void {
+  const e = k.get('not_null');
+  if (!e) return;
+  const name = ctx.name(e.value, 'not-null constraint name');
+  if (name === undefined) return;
+  const nullableE = k.get('nullable');
+  if (nullableE && d.nullable)
+    return ctx.error(
+      'conflicting-attributes',
+      nullableE.value,
+      `${what} has a \`not_null\` constraint and cannot be nullable`,
+      'remove `nullable: true`, or remove `not_null`',
+    );
+  d.nullable = false;
+  const own = makeObjectName(d.name, undefined, 'not_null');
+  if (name === own) return;
+  if (pgNotNullName(name))
+    return ctx.error(
+      'invalid-name',
+      e.value,
+      `${what}: the not-null constraint name \`${name}\` has the form PostgreSQL gives its own names (\`..._not_null\`), which it keeps through renames, so schemaver cannot tell it from one PostgreSQL chose`,
+      `choose a name not ending in \`_not_null\`, or leave it out (PostgreSQL names it \`${own}\`)`,
+    );
+  d.notNullName = name;
+}
+
 /** parseDomain reads one entry of `domains:`. */
 export function parseDomain(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftDomain | undefined {
   const what = `domain \`${id.id}\``;
@@ -289,6 +322,7 @@ export function parseDomain(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftDom
     at,
     typeAt: typeE!.value,
   };
+  readDomainNotNull(ctx, k, d, what);
   if (k.has('default')) d.default = readDefault(ctx, k.get('default')!.value);
   const coll = readText(ctx, k, 'collation');
   if (coll !== undefined) d.collation = normalizeCollation(coll);

@@ -206,6 +206,15 @@ const QUERIES: readonly Fact[] = [
      AND (con.conname !~ '_not_null[0-9]*$' OR NOT con.convalidated OR con.connoinherit
        OR obj_description(con.oid, 'pg_constraint') IS NOT NULL)`,
   ),
+  // a domain's NOT NULL constraint (PostgreSQL 17+ records it): a name not of PostgreSQL's `_not_null` form, a comment
+  fact(
+    `SELECT 1 FROM pg_constraint WHERE oid >= 16384 AND contype = 'n'`,
+    `SELECT 'domain not-null ' || format_type(con.contypid, NULL)
+     || ' ' || CASE WHEN con.conname ~ '_not_null[0-9]*$' THEN '' ELSE quote_ident(con.conname) END
+     || ' valid=' || con.convalidated || ' comment=' || coalesce(obj_description(con.oid, 'pg_constraint'), '')
+   FROM pg_constraint con
+   WHERE con.oid >= 16384 AND con.contype = 'n' AND con.contypid <> 0 AND con.connamespace = ANY(${USER_NS})`,
+  ),
   // indexes (including those backing constraints: their definition is part of the schema)
   fact(
     `SELECT 1 FROM pg_index WHERE indexrelid >= 16384`,

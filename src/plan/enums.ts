@@ -29,7 +29,7 @@ import {
 } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
-import { truncateName, typeWidens } from './columns.js';
+import { makeObjectName, truncateName, typeWidens } from './columns.js';
 
 const bare = (id: string) => nameOf(id).toLowerCase();
 
@@ -352,7 +352,19 @@ function alterDomain(ctx: PlanContext, id: string, a: Domain, b: Domain): string
   const out: string[] = [];
   if (fragmentKey(a.default) !== fragmentKey(b.default))
     out.push(b.default ? `${D} SET DEFAULT ${defaultSql(b.default)}` : `${D} DROP DEFAULT`);
-  if (a.nullable !== b.nullable) out.push(`${D} ${b.nullable ? 'DROP' : 'SET'} NOT NULL`);
+  if (b.nullable) {
+    if (!a.nullable) out.push(`${D} DROP NOT NULL`);
+  } else if (a.nullable)
+    out.push(
+      b.notNullName !== undefined ? `${D} ADD CONSTRAINT ${quoteIdent(b.notNullName)} NOT NULL` : `${D} SET NOT NULL`,
+    );
+  else if (a.notNullName === undefined && b.notNullName !== undefined)
+    // PostgreSQL's own name may be a renamed domain's old one: the constraint is made again under the declared name
+    out.push(`${D} DROP NOT NULL`, `${D} ADD CONSTRAINT ${quoteIdent(b.notNullName)} NOT NULL`);
+  else if (a.notNullName !== undefined && a.notNullName !== b.notNullName) {
+    const own = makeObjectName(nameOf(id), undefined, 'not_null'); // the name CREATE DOMAIN ... NOT NULL gives it
+    out.push(`${D} RENAME CONSTRAINT ${quoteIdent(a.notNullName)} TO ${quoteIdent(b.notNullName ?? own)}`);
+  }
   for (const [name, ch] of Object.entries(a.checks)) {
     const nb = b.checks[name];
     if (!nb || fragmentKey(nb) !== fragmentKey(ch)) out.push(`${D} DROP CONSTRAINT ${quoteIdent(name)}`);

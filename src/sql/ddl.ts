@@ -605,7 +605,7 @@ export function createDomain(id: string, d: Domain, ty: TypeNamer): string[] {
   let s = `CREATE DOMAIN ${rel(id)} AS ${ty(d.type)}`;
   if (d.collation) s += ` COLLATE ${dottedName(d.collation)}`;
   if (d.default) s += ` DEFAULT ${defaultSql(d.default)}`;
-  if (!d.nullable) s += ' NOT NULL';
+  if (!d.nullable) s += d.notNullName !== undefined ? ` CONSTRAINT ${quoteIdent(d.notNullName)} NOT NULL` : ' NOT NULL';
   const out = [s];
   for (const c of Object.values(d.checks)) out.push(addDomainCheck(id, c));
   if (d.comment !== undefined) out.push(commentOn('DOMAIN', rel(id), d.comment));

@@ -247,7 +247,10 @@ export function compositeTree(c: CompositeType): YamlTree {
 /** domainTree writes a domain. */
 export function domainTree(e: Emitter, id: string, d: Domain): YamlTree {
   const o: Obj = { type: d.type };
-  if (!d.nullable) o['nullable'] = false;
+  if (!d.nullable) {
+    if (d.notNullName !== undefined) o['not_null'] = d.notNullName;
+    else o['nullable'] = false;
+  }
   if (d.default) o['default'] = defaultTree(d.default);
   put(o, 'collation', d.collation);
   const checks = Object.values(d.checks);

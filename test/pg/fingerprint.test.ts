@@ -70,6 +70,15 @@ describe('catalogFingerprint', () => {
     const [x, y] = [await fp(BASE), await fp(BASE + change)];
     expect(fingerprintDiff(x, y).length).toBeGreaterThan(0);
   });
+
+  it("notices a domain's NOT NULL constraint name, and not PostgreSQL's own after a rename", async () => {
+    const own = await fp(BASE + `CREATE DOMAIN qty AS integer NOT NULL;`);
+    const named = await fp(BASE + `CREATE DOMAIN qty AS integer CONSTRAINT qty_required NOT NULL;`);
+    expect(fingerprintDiff(own, named).length).toBeGreaterThan(0);
+    // old_qty_not_null kept by a domain renamed to qty: the same as the qty_not_null CREATE DOMAIN qty gives
+    const renamed = await fp(BASE + `CREATE DOMAIN old_qty AS integer NOT NULL; ALTER DOMAIN old_qty RENAME TO qty;`);
+    expect(fingerprintDiff(own, renamed)).toEqual([]);
+  });
 });
 
 describe('catalogFingerprint probes', () => {

@@ -85,6 +85,26 @@ tables:
     expect(canonicalJson(back.schema!)).toBe(canonicalJson(s));
   });
 
+  it("keeps a domain's NOT NULL constraint name", () => {
+    const s = mustParse(`
+domains:
+  quantity: { type: integer, not_null: qty_present, check: VALUE >= 0 }
+  sku: { type: text, not_null: sku_not_null }
+  note: { type: text, nullable: false, not_null: note_required }
+`);
+    expect(s.domains['quantity']).toMatchObject({ nullable: false, notNullName: 'qty_present' });
+    // PostgreSQL's own name is the same as nullable: false
+    expect(s.domains['sku']).toMatchObject({ nullable: false });
+    expect(s.domains['sku']!.notNullName).toBeUndefined();
+    expect(s.domains['note']).toMatchObject({ nullable: false, notNullName: 'note_required' });
+    const files = writeSchemaYaml(s);
+    expect(files[0]!.text).toContain('not_null: qty_present');
+    expect(files[0]!.text).toContain('sku: { type: text, nullable: false }');
+    const back = parseSchemaFiles(files);
+    expect(back.issues).toEqual([]);
+    expect(canonicalJson(back.schema!)).toBe(canonicalJson(s));
+  });
+
   it("keeps a view's column grants and an identity sequence's comment", () => {
     const s = mustParse(`
 tables:

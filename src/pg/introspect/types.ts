@@ -1,5 +1,13 @@
 /** Catalog reader for extensions, schemas and types (enums, composites, domains). */
-import type { CompositeType, Domain, DomainCheck, EnumType, Extension, Namespace } from '../../model/types.js';
+import {
+  pgNotNullName,
+  type CompositeType,
+  type Domain,
+  type DomainCheck,
+  type EnumType,
+  type Extension,
+  type Namespace,
+} from '../../model/types.js';
 import { qid } from '../../model/ids.js';
 import { STANDARD_PUBLIC_COMMENT } from '../../model/privileges.js';
 import {
@@ -183,6 +191,7 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
  * what the model cannot say (a constraint's comment, a NOT VALID not-null, another constraint) is unsupported. */
 function domainOf(ctx: Ctx, id: string, r: TypeRow, cons: readonly DomainConRow[]): Domain {
   const checks: Record<string, DomainCheck> = {};
+  let notNullName: string | undefined;
   for (const c of cons) {
     if (c.type === 'c') {
       checks[c.name] = {
@@ -194,6 +203,9 @@ function domainOf(ctx: Ctx, id: string, r: TypeRow, cons: readonly DomainConRow[
         unsupported(ctx, `comment on constraint ${c.name} of domain ${id}`);
     } else if (c.type === 'n') {
       if (!c.validated) unsupported(ctx, `NOT VALID not-null constraint ${c.name} of domain ${id}`);
+      if (commentOf(ctx, 'pg_constraint', c.oid) !== null)
+        unsupported(ctx, `comment on not-null constraint ${c.name} of domain ${id}`);
+      if (!pgNotNullName(c.name)) notNullName = c.name; // `<domain>_not_null` (or a renamed domain's): PostgreSQL's
     } else unsupported(ctx, `constraint ${c.name} of domain ${id}`);
   }
   const coll = collationName(r.collnsp, r.coll);
@@ -204,6 +216,7 @@ function domainOf(ctx: Ctx, id: string, r: TypeRow, cons: readonly DomainConRow[
     name: r.name,
     type,
     nullable: !r.notnull,
+    ...(r.notnull && notNullName !== undefined ? { notNullName } : {}),
     ...(r.def !== null ? { default: toDefault(r.def, type) } : {}),
     ...(coll ? { collation: coll } : {}),
     checks,
