@@ -8,12 +8,15 @@ import path from 'node:path';
 import { corpusSuite } from '../helpers/corpus.js';
 
 /** KNOWN_FAILING: cases not passing yet, by root cause. */
-const KNOWN_FAILING: Readonly<Record<string, string>> = {};
+const KNOWN_FAILING: Readonly<Record<string, string>> = {
+  'rails/partitioned-not-valid-check/pg-dump-order':
+    "a NOT VALID check on a partitioned table: a pg_dump restore adds it after the partitions, so theirs are NOT VALID too; the plan makes partitions after the parent's check (valid copies), the canonical form partindex.ts validateChildren keeps",
+};
 
 await corpusSuite(
   'rails corpus',
   path.join(import.meta.dirname, '..', 'corpus', 'rails.jsonl'),
   'holds cases from Rails structure.sql histories',
-  ['sql-function-rowtype'],
+  ['sql-function-rowtype', 'partitioned-not-valid-check'],
   { knownFailing: KNOWN_FAILING, minCases: 2 },
 );
