@@ -12,6 +12,7 @@ import type {
   View,
 } from '../model/types.js';
 import { pgNotNullName } from '../model/types.js';
+import { STANDARD_PUBLIC_SCHEMA } from '../model/privileges.js';
 import { makeObjectName } from '../canon/names.js';
 import { KEYS } from './keys.js';
 import { readGrants, readOwner } from './grants.js';
@@ -130,19 +131,13 @@ export function parseSchemas(ctx: Ctx, n: Node, add: (name: string, at: Node, s:
     '`schemas`',
     (at, name, k) => {
       // `public` always exists: it is listed only to manage its privileges (model/privileges.ts STANDARD_PUBLIC_SCHEMA)
-      if (name === 'public' && !k?.get('grants'))
+      // or its comment (absent: PostgreSQL's 'standard public schema'; '' for none at all)
+      if (name === 'public' && !k?.get('grants') && !k?.get('comment'))
         return ctx.error(
           'invalid-value',
           at,
-          'schema `public` always exists: list it only to manage its privileges',
-          "remove it from `schemas`, or give it `grants:` (every grant besides the owner's; `public: [usage]` is PostgreSQL's default)",
-        );
-      if (name === 'public' && k?.get('comment'))
-        return ctx.error(
-          'invalid-value',
-          k.get('comment')!.value,
-          'the comment of schema `public` is not managed',
-          'remove `comment` from the `public` entry (PostgreSQL gives it "standard public schema")',
+          'schema `public` always exists: list it only to manage its privileges or its comment',
+          "remove it from `schemas`, or give it `grants:` (every grant besides the owner's; `public: [usage]` is PostgreSQL's default) or `comment:`",
         );
       if (/^pg_/.test(name))
         return ctx.error(
@@ -153,6 +148,8 @@ export function parseSchemas(ctx: Ctx, n: Node, add: (name: string, at: Node, s:
       const s: Mutable<Namespace> = { kind: 'namespace', name };
       if (k) s.comment = readText(ctx, k, 'comment');
       if (k) s.grants = readGrants(ctx, k, 'schema', `schema \`${name}\``);
+      // `public` listed for its comment alone keeps the standard grants (USAGE for PUBLIC), not the owner's alone
+      if (name === 'public' && !k?.get('grants')) s.grants = STANDARD_PUBLIC_SCHEMA.grants;
       if (k) s.owner = readOwner(ctx, k, `schema \`${name}\``);
       add(name, at, undef(s));
     },

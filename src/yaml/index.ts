@@ -67,7 +67,7 @@ const PLACERS: Readonly<Record<SectionField, Placer>> = {
     sortedEntries(schema.schemas).map(([name, n]) => {
       const v: { [k: string]: YamlTree } = { name };
       if (n.owner) v['owner'] = n.owner;
-      if (n.comment) v['comment'] = n.comment;
+      if (n.comment !== undefined) v['comment'] = n.comment; // '' is public's without any (model/privileges.ts)
       const g = grantsTree(n.grants);
       if (g) v['grants'] = g;
       return { schema: name, key: name, value: Object.keys(v).length === 1 ? name : v };

@@ -20,7 +20,7 @@ const schema = (text: string): Schema => {
 const withPublic = (grants: string) => `schemas:\n  - name: public\n    grants:\n${grants}${TABLE}`;
 
 describe('the public schema', () => {
-  it('is listed only with grants; a bare entry or a comment is a located error', () => {
+  it('is listed only with grants or a comment; a bare entry is a located error', () => {
     const bare = parse(`schemas:\n  - public\n${TABLE}`);
     expect(bare.schema).toBeUndefined();
     expect(bare.issues[0]).toMatchObject({ code: 'invalid-value', loc: { file: 'schema/app.yaml', line: 2 } });
@@ -28,7 +28,13 @@ describe('the public schema', () => {
     const commented = parse(
       `schemas:\n  - name: public\n    comment: mine\n    grants:\n      public: [usage]\n${TABLE}`,
     );
-    expect(commented.issues[0]).toMatchObject({ code: 'invalid-value', loc: { line: 3 } });
+    expect(commented.issues).toEqual([]);
+    expect(commented.schema!.schemas['public']).toMatchObject({ comment: 'mine' });
+    // a comment alone keeps the standard grants (USAGE for PUBLIC): the plan changes the comment, nothing else
+    const alone = schema(`schemas:\n  - { name: public, comment: '' }\n${TABLE}`);
+    expect(alone.schemas['public']!.grants).toEqual({ public: ['usage'] });
+    expect(renderUp(planMigration(schema(TABLE), alone))).toContain("COMMENT ON SCHEMA public IS '';");
+    expect(renderUp(planMigration(schema(TABLE), alone))).not.toMatch(/GRANT|REVOKE/);
   });
 
   it('declared as standard (USAGE for PUBLIC) hashes like a schema without it', () => {

@@ -85,6 +85,18 @@ tables:
     expect(canonicalJson(back.schema!)).toBe(canonicalJson(s));
   });
 
+  it('keeps a public schema without any comment (the empty one)', () => {
+    const s = mustParse(`
+schemas:
+  - { name: public, comment: '' }
+`);
+    expect(s.schemas['public']).toMatchObject({ comment: '' });
+    const files = writeSchemaYaml(s);
+    const back = parseSchemaFiles(files);
+    expect(back.issues).toEqual([]);
+    expect(canonicalJson(back.schema!)).toBe(canonicalJson(s));
+  });
+
   it("keeps a domain's NOT NULL constraint name", () => {
     const s = mustParse(`
 domains:

@@ -65,7 +65,8 @@ export async function readExtensions(ctx: Ctx): Promise<Record<string, Extension
 
 /**
  * readNamespaces reads user schemas; `public` only when its comment is not the one every database starts with
- * (`standard public schema`), and then with that comment alone (its privileges are read with the others').
+ * (`standard public schema`), and then with that comment alone (its privileges are read with the others'): none at
+ * all is the empty comment, which COMMENT ON ... IS '' gives.
  */
 export async function readNamespaces(ctx: Ctx): Promise<Record<string, Namespace>> {
   const list = await rows<{ oid: string; name: string; pubcomment: string | null }>(
@@ -80,8 +81,9 @@ export async function readNamespaces(ctx: Ctx): Promise<Record<string, Namespace
   const out: Record<string, Namespace> = {};
   for (const r of list) {
     if (r.name === 'public') {
-      if (r.pubcomment !== null && r.pubcomment !== STANDARD_PUBLIC_COMMENT)
-        out[r.name] = { kind: 'namespace', name: r.name, comment: r.pubcomment };
+      // no comment at all (COMMENT ON SCHEMA public IS '', as Heroku's databases have it) is the empty one
+      if (r.pubcomment !== STANDARD_PUBLIC_COMMENT)
+        out[r.name] = { kind: 'namespace', name: r.name, comment: r.pubcomment ?? '' };
       continue;
     }
     const comment = commentOf(ctx, 'pg_namespace', r.oid);
