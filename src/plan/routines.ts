@@ -51,6 +51,11 @@ export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, drop
       reverse: createFunction(c.def),
       // after a dropped domain whose check calls it, and after dropped definition objects (operators, classes) that do
       requires: [`dropfn:${c.def.name.toLowerCase()}`, `objdrop:${c.def.name.toLowerCase()}`],
+      // an SQL-standard body (RETURN ..., BEGIN ATOMIC) depends on the functions it calls: it goes before them
+      provides:
+        c.def.language.toLowerCase() === 'sql'
+          ? [...identifiersOf(c.def.body ?? '')].map((n) => `dropfn:${n.toLowerCase()}`)
+          : undefined,
     });
   } else {
     const a = c.from;

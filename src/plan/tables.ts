@@ -87,7 +87,7 @@ function planTableDrops(ctx: PlanContext): void {
       phase: PHASE.dropTable,
       what: `drop table ${id}`,
       object: id,
-      sql: [`DROP TABLE ${rel(id)}`],
+      sql: dropTableSql(from, id, ctx.droppedTables),
       // its foreign keys come back with the reverses of their own drop steps
       reverse: [...tableSql(ctx, id, own, [], ctx.from), ...adoptOwn(ctx, ctx.from, id, own)],
       destructive: true,
@@ -95,6 +95,25 @@ function planTableDrops(ctx: PlanContext): void {
       requires: children.map((o) => `tdrop:${o}`),
     });
   }
+}
+
+/**
+ * dropTableSql drops table `id` of schema `s`. A partition of a partitioned table (kept: not in `going`) that a
+ * foreign key references is detached first: PostgreSQL's copies of that key on the partition keep DROP TABLE from
+ * taking it (`cannot drop table ... because other objects depend on it`), DETACH PARTITION lets them go.
+ */
+function dropTableSql(s: Schema, id: string, going: ReadonlySet<string>): string[] {
+  const parent = s.tables[id]?.partitionOf?.parent;
+  if (parent === undefined || going.has(parent)) return [`DROP TABLE ${rel(id)}`];
+  const referenced = new Set<string>();
+  for (let p: string | undefined = parent; p !== undefined && !referenced.has(p); p = s.tables[p]?.partitionOf?.parent)
+    referenced.add(p);
+  const fkTo = Object.values(s.tables).some((t) =>
+    Object.values(t.foreignKeys).some((fk) => referenced.has(fk.refTable)),
+  );
+  return fkTo
+    ? [`ALTER TABLE ${rel(parent)} DETACH PARTITION ${rel(id)}`, `DROP TABLE ${rel(id)}`]
+    : [`DROP TABLE ${rel(id)}`];
 }
 
 /** planTableCreates drafts the create of every created table, then its other foreign keys, triggers and policies. */
@@ -121,7 +140,7 @@ function planTableCreates(ctx: PlanContext): void {
       what: `create table ${id}`,
       object: id,
       sql: [...tableSql(ctx, id, t, fks, ctx.to), ...adoptOwn(ctx, ctx.to, id, t)],
-      reverse: [`DROP TABLE ${rel(id)}`],
+      reverse: dropTableSql(ctx.to, id, ctx.createdTables),
       // a serial column's sequence comes with the table (an SQL body's nextval('t_id_seq') needs it)
       provides: [
         `rel:${bare(id)}`,
