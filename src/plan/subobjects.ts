@@ -9,6 +9,7 @@ import {
   type ForeignKey,
   type Index,
   type Policy,
+  type Schema,
   type Table,
   type Trigger,
 } from '../model/types.js';
@@ -208,7 +209,7 @@ function planConstraintChange(
       what: `add ${c.kind.replace('_', ' ')} ${def.name} on ${t}`,
       object: `${t}.${def.name}`,
       sql,
-      reverse: [dropConstraint(t, def.name)],
+      reverse: [dropConstraint(t, def.name), ...keyNotNullDrops(ctx.from, t, def)],
       lock: true, // on an existing table
       provides: def.kind === 'primary_key' || def.kind === 'unique' ? [`ixon:${t}`] : [],
       requires:
@@ -232,7 +233,7 @@ function planConstraintChange(
       phase: fk ? PHASE.dropFk : PHASE.dropConstraint,
       what: `drop ${c.kind.replace('_', ' ')} ${def.name} on ${t}`,
       object: `${t}.${def.name}`,
-      sql: [dropConstraint(t, def.name)],
+      sql: [dropConstraint(t, def.name), ...keyNotNullDrops(ctx.to, t, def)],
       reverse: rev,
     });
   };
@@ -261,6 +262,28 @@ function planConstraintChange(
     keyCommentStep(ctx, obj, t, c.id),
     indexed ? paramsStep<TableConstraint>(ctx, 'constraint', obj, indexRef(t, c.id)) : undefined,
   );
+}
+
+/**
+ * keyNotNullDrops gives back the nullability a partition's own primary key `def` took from its columns, when the key
+ * goes and `target` (the schema the step leads to) has the partition's column as its parent's, nullable: a key makes
+ * its columns NOT NULL and dropping it leaves them so, and the model of a partition lists no NOT NULL its own key
+ * implies (an INHERITS-free regular table lists every column, so its nullability is a column change of its own).
+ */
+function keyNotNullDrops(target: Schema, t: string, def: TableConstraint): string[] {
+  const tb = target.tables[t];
+  if (def.kind !== 'primary_key' || !tb?.partitionOf) return [];
+  const nullable = (tid: string | undefined, col: string, seen = new Set<string>()): boolean => {
+    const x = tid === undefined || seen.has(tid) ? undefined : target.tables[tid];
+    if (!x) return true;
+    seen.add(tid!);
+    if (x.primaryKey?.columns.includes(col)) return false;
+    const own = x.columns.find((c) => c.name === col);
+    return own ? own.nullable : nullable(x.partitionOf?.parent, col, seen);
+  };
+  return def.columns
+    .filter((c) => !tb.columns.some((x) => x.name === c) && nullable(t, c))
+    .map((c) => `ALTER TABLE ${rel(t)} ALTER COLUMN ${quoteIdent(c)} DROP NOT NULL`);
 }
 
 /**
