@@ -39,6 +39,8 @@ export function planObjects(ctx: PlanContext, all: readonly Change[]): void {
   const droppedRels = new Set<string>();
   for (const c of all) if (c.op === 'drop' && (c.kind === 'view' || c.kind === 'table')) droppedRels.add(bare(c.id));
   for (const c of all) if (c.op === 'alter' && c.kind === 'view') droppedRels.add(bare(c.id));
+  // an altered composite type: a dropped SQL function over it goes first (down re-creates it after the type is back)
+  for (const c of all) if (c.op === 'alter' && c.kind === 'composite') droppedRels.add(bare(c.id));
   for (const c of all) {
     if (c.op === 'rename') planRename(ctx, c);
     else if (c.op === 'rename_value') {
@@ -216,14 +218,14 @@ function planExtension(ctx: PlanContext, c: ObjectChange<'extension'>): void {
     if (a.schema !== b.schema && b.schema)
       (sql.push(`${E} SET SCHEMA ${quoteIdent(b.schema)}`),
         a.schema && rev.push(`${E} SET SCHEMA ${quoteIdent(a.schema)}`));
-    if (a.version !== b.version && b.version) {
+    if (a.version !== b.version) {
       // extensions ship upgrade scripts only: going back to an older version means re-creating it
+      const recreate = (v: string) => [drop(b.name), ...createExtension({ ...b, version: v, comment: undefined })];
       const to = (v: string, from?: string) =>
-        from && compareVersions(v, from) < 0
-          ? [drop(b.name), ...createExtension({ ...b, version: v, comment: undefined })]
-          : [`${E} UPDATE TO ${quoteLiteral(v)}`];
-      sql.push(...to(b.version, a.version));
-      if (a.version) rev.push(...to(a.version, b.version).reverse());
+        from && compareVersions(v, from) < 0 ? recreate(v) : [`${E} UPDATE TO ${quoteLiteral(v)}`];
+      // no version is the default one: UPDATE without TO goes there; back from it to a pinned (older) one re-creates
+      sql.push(...(b.version ? to(b.version, a.version) : [`${E} UPDATE`]));
+      if (a.version) rev.push(...(b.version ? to(a.version, b.version) : recreate(a.version)).reverse());
     }
     if (a.comment !== b.comment)
       (sql.push(commentOn('EXTENSION', quoteIdent(b.name), b.comment)),
@@ -299,6 +301,11 @@ function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>): void {
       object: c.id,
       sql: [`DROP TYPE ${rel(c.id)}`],
       reverse: createComposite(c.id, c.def, ty),
+      // a dropped composite whose attribute is of another dropped one goes first (`ctdrop:` keys)
+      provides: c.def.attributes
+        .flatMap((x) => typeKeys(x.type).filter((k) => k.startsWith('type:')))
+        .map((k) => `ctdrop:${k.slice(5)}`),
+      requires: [`ctdrop:${bare(c.id)}`],
     });
   else {
     const a = c.from;
