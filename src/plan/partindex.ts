@@ -337,3 +337,25 @@ export function adoptOwn(ctx: PlanContext, s: Schema, id: string, t: Table): str
     `ALTER TABLE ${rel(parent)} ATTACH PARTITION ${rel(id)} ${boundText(t.partitionOf!.bound)}`,
   ];
 }
+
+/**
+ * keyNotNullDrops gives back the nullability a partition's own primary key `def` took from its columns, when the key
+ * goes and `target` (the schema the step leads to) has the partition's column as its parent's, nullable: a key makes
+ * its columns NOT NULL and dropping it leaves them so, and the model of a partition lists no NOT NULL its own key
+ * implies (an INHERITS-free regular table lists every column, so its nullability is a column change of its own).
+ */
+export function keyNotNullDrops(target: Schema, t: string, def: TableConstraint): string[] {
+  const tb = target.tables[t];
+  if (def.kind !== 'primary_key' || !tb?.partitionOf) return [];
+  const nullable = (tid: string | undefined, col: string, seen = new Set<string>()): boolean => {
+    const x = tid === undefined || seen.has(tid) ? undefined : target.tables[tid];
+    if (!x) return true;
+    seen.add(tid!);
+    if (x.primaryKey?.columns.includes(col)) return false;
+    const own = x.columns.find((c) => c.name === col);
+    return own ? own.nullable : nullable(x.partitionOf?.parent, col, seen);
+  };
+  return def.columns
+    .filter((c) => !tb.columns.some((x) => x.name === c) && nullable(t, c))
+    .map((c) => `ALTER TABLE ${rel(t)} ALTER COLUMN ${quoteIdent(c)} DROP NOT NULL`);
+}

@@ -9,7 +9,6 @@ import {
   type ForeignKey,
   type Index,
   type Policy,
-  type Schema,
   type Table,
   type Trigger,
 } from '../model/types.js';
@@ -46,6 +45,7 @@ import {
   droppedWithParent,
   dropParentIndex,
   parentIndexRequires,
+  keyNotNullDrops,
   recreatedChildren,
   validateChildren,
 } from './partindex.js';
@@ -262,28 +262,6 @@ function planConstraintChange(
     keyCommentStep(ctx, obj, t, c.id),
     indexed ? paramsStep<TableConstraint>(ctx, 'constraint', obj, indexRef(t, c.id)) : undefined,
   );
-}
-
-/**
- * keyNotNullDrops gives back the nullability a partition's own primary key `def` took from its columns, when the key
- * goes and `target` (the schema the step leads to) has the partition's column as its parent's, nullable: a key makes
- * its columns NOT NULL and dropping it leaves them so, and the model of a partition lists no NOT NULL its own key
- * implies (an INHERITS-free regular table lists every column, so its nullability is a column change of its own).
- */
-function keyNotNullDrops(target: Schema, t: string, def: TableConstraint): string[] {
-  const tb = target.tables[t];
-  if (def.kind !== 'primary_key' || !tb?.partitionOf) return [];
-  const nullable = (tid: string | undefined, col: string, seen = new Set<string>()): boolean => {
-    const x = tid === undefined || seen.has(tid) ? undefined : target.tables[tid];
-    if (!x) return true;
-    seen.add(tid!);
-    if (x.primaryKey?.columns.includes(col)) return false;
-    const own = x.columns.find((c) => c.name === col);
-    return own ? own.nullable : nullable(x.partitionOf?.parent, col, seen);
-  };
-  return def.columns
-    .filter((c) => !tb.columns.some((x) => x.name === c) && nullable(t, c))
-    .map((c) => `ALTER TABLE ${rel(t)} ALTER COLUMN ${quoteIdent(c)} DROP NOT NULL`);
 }
 
 /**
