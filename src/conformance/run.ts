@@ -393,7 +393,7 @@ async function proveDownTwice(
 }
 
 /**
- * RESET_SQL drops every user schema but `public`, every extension, event trigger and cast, resets default privileges, and
+ * RESET_SQL drops every user schema but `public`, every extension, procedural language, event trigger and cast, resets default privileges, and
  * empties `public` object by object (tables, views, sequences, routines, types: CASCADE takes what hangs on them).
  * `public` itself is kept when nothing depends on it any more and it is as initdb made it (owner, ACL, comment):
  * creating or dropping a schema invalidates every cached plan of the session (plancache's namespace callback), and
@@ -406,6 +406,8 @@ DO $reset$ DECLARE r record; pub oid; list text; BEGIN
   PERFORM set_config('search_path', 'pg_catalog', true);
   FOR r IN SELECT evtname FROM pg_event_trigger LOOP EXECUTE format('DROP EVENT TRIGGER %I', r.evtname); END LOOP;
   FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP EXECUTE format('DROP EXTENSION %I CASCADE', r.extname); END LOOP;
+  -- a procedural language (CREATE LANGUAGE) hangs on no schema either: left, it showed up in every later case
+  FOR r IN SELECT lanname FROM pg_language WHERE oid >= 16384 LOOP EXECUTE format('DROP LANGUAGE %I CASCADE', r.lanname); END LOOP;
   FOR r IN SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'public') AND nspname !~ '^pg_(toast_)?temp_'
   LOOP EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname); END LOOP;
   FOR r IN SELECT pubname FROM pg_publication LOOP EXECUTE format('DROP PUBLICATION %I', r.pubname); END LOOP;

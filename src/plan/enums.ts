@@ -84,6 +84,8 @@ export function planEnum(ctx: PlanContext, c: ObjectChange<'enum'>): void {
       sql: createEnum(c.id, c.def),
       reverse: [`DROP TYPE ${rel(c.id)}`],
       provides: [`type:${bare(c.id)}`],
+      // a type of another kind by this name (a composite, range or domain) is dropped first
+      requires: [`typedrop:${bare(c.id)}`],
     });
   else if (c.op === 'drop')
     emit(ctx, {
@@ -92,6 +94,7 @@ export function planEnum(ctx: PlanContext, c: ObjectChange<'enum'>): void {
       object: c.id,
       sql: [`DROP TYPE ${rel(c.id)}`],
       reverse: createEnum(c.id, c.def),
+      provides: [`typedrop:${bare(c.id)}`],
     });
   else {
     const a = c.from as EnumType;
@@ -136,7 +139,7 @@ export function planDomain(ctx: PlanContext, c: ObjectChange<'domain'>): void {
       sql: createDomain(c.id, c.def, ty),
       reverse: [`DROP DOMAIN ${rel(c.id)}`],
       provides: [`type:${bare(c.id)}`],
-      requires: requires(c.def),
+      requires: [...requires(c.def), `typedrop:${bare(c.id)}`],
     });
   else if (c.op === 'drop')
     emit(ctx, {
@@ -146,9 +149,12 @@ export function planDomain(ctx: PlanContext, c: ObjectChange<'domain'>): void {
       sql: [`DROP DOMAIN ${rel(c.id)}`],
       reverse: createDomain(c.id, c.def, ty),
       // a function its checks call is dropped after it (`dropfn:` keys, required by function drops)
-      provides: requires(c.def)
-        .filter((k) => k.startsWith('fn:'))
-        .map((k) => `drop${k}`),
+      provides: [
+        ...requires(c.def)
+          .filter((k) => k.startsWith('fn:'))
+          .map((k) => `drop${k}`),
+        `typedrop:${bare(c.id)}`,
+      ],
     });
   else if (ctx.recreatedEnums.has(c.id)) {
     emit(ctx, {

@@ -292,7 +292,8 @@ function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>): void {
       sql: createComposite(c.id, c.def, ty),
       reverse: [`DROP TYPE ${rel(c.id)}`],
       provides: [`type:${bare(c.id)}`],
-      requires: c.def.attributes.flatMap((x) => typeKeys(x.type)),
+      // a type of another kind by this name (an enum, range or domain) is dropped first
+      requires: [...c.def.attributes.flatMap((x) => typeKeys(x.type)), `typedrop:${bare(c.id)}`],
     });
   else if (c.op === 'drop')
     emit(ctx, {
@@ -302,9 +303,12 @@ function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>): void {
       sql: [`DROP TYPE ${rel(c.id)}`],
       reverse: createComposite(c.id, c.def, ty),
       // a dropped composite whose attribute is of another dropped one goes first (`ctdrop:` keys)
-      provides: c.def.attributes
-        .flatMap((x) => typeKeys(x.type).filter((k) => k.startsWith('type:')))
-        .map((k) => `ctdrop:${k.slice(5)}`),
+      provides: [
+        ...c.def.attributes
+          .flatMap((x) => typeKeys(x.type).filter((k) => k.startsWith('type:')))
+          .map((k) => `ctdrop:${k.slice(5)}`),
+        `typedrop:${bare(c.id)}`,
+      ],
       requires: [`ctdrop:${bare(c.id)}`],
     });
   else {

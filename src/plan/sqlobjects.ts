@@ -100,8 +100,12 @@ function create(ctx: PlanContext, id: string, o: SqlObject, why = 'create', afte
     sql: statementsOf(o.sql),
     reverse: [dropSqlOf(o)],
     provides: provided(o),
-    // recreated: after its own drop, whatever the phases say
-    requires: afterDrop ? [...required(o), ...ownNames(o).map((n) => `objdrop:${n}`), `objdrop:${id}`] : required(o),
+    // recreated: after its own drop, whatever the phases say; a range type after the drop of a type of another kind
+    // (enum, composite, domain) of its name
+    requires: [
+      ...(afterDrop ? [...required(o), ...ownNames(o).map((n) => `objdrop:${n}`), `objdrop:${id}`] : required(o)),
+      ...typeDropKeys(o),
+    ],
   });
 }
 
@@ -120,9 +124,15 @@ function drop(ctx: PlanContext, id: string, o: SqlObject, why = 'drop'): void {
     provides: [
       ...[...identifiersOf(o.sql)].filter((n) => !familyOwn(o, n)).map((n) => `objdrop:${n}`),
       `objdrop:${id}`,
+      ...typeDropKeys(o),
     ],
     requires: ownNames(o).map((n) => `objdrop:${n}`),
   });
+}
+
+/** typeDropKeys: the `typedrop:` keys of a range type (its name freed for a type of another kind), none for the rest. */
+function typeDropKeys(o: SqlObject): string[] {
+  return o.type === 'range type' ? ownNames(o).map((n) => `typedrop:${n}`) : [];
 }
 
 /** planSqlObjects drafts the steps of definition-object changes; a changed unmanaged object is a loud error. */

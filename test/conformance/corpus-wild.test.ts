@@ -1,6 +1,6 @@
 /**
  * The wild corpus (test/corpus/wild.jsonl, the shared conformance format): transitions taken from public sources —
- * stripe/pg-schema-diff's acceptance tests, pgschema's, apgdiff's and pgquarrel's diff cases, the migration histories of Supabase auth, the PostgREST tutorial, GitLab,
+ * stripe/pg-schema-diff's acceptance tests, pgschema's, apgdiff's, pgquarrel's and pgAdmin's schema diff cases, the migration histories of Supabase auth, the PostgREST tutorial, GitLab,
  * Zulip and Mastodon, and drizzle-kit / Prisma / Atlas style changes — each proven in PGlite with the runner's two
  * witnesses (model and catalog fingerprint). The few cases still failing are listed with their root cause and
  * expected to fail, so a fix (or a regression) shows up here.
@@ -15,6 +15,16 @@ await corpusSuite(
   'wild corpus',
   path.join(import.meta.dirname, '..', 'corpus', 'wild.jsonl'),
   'holds 60+ cases from pg-schema-diff, real histories and other tools',
-  ['pg-schema-diff', 'history', 'drizzle-kit', 'prisma-migrate', 'atlas', 'pgschema', 'apgdiff', 'pgquarrel'],
+  [
+    'pg-schema-diff',
+    'history',
+    'drizzle-kit',
+    'prisma-migrate',
+    'atlas',
+    'pgschema',
+    'apgdiff',
+    'pgquarrel',
+    'pgadmin',
+  ],
   { knownFailing: KNOWN_FAILING, minCases: 60 },
 );

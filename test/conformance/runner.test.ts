@@ -40,6 +40,19 @@ describe('conformance runner', () => {
     expect({ up: r.up, down: r.down, message: r.message }).toEqual({ up: 'pass', down: 'pass', message: '' });
   });
 
+  it('drops a procedural language (it hangs on no schema) before the next case', async () => {
+    // pgAdmin's schema diff languages: left behind, CREATE LANGUAGE showed up as 'not supported' in every later case
+    const c: Case = {
+      id: 'languages',
+      a: 'CREATE TRUSTED LANGUAGE case_lang HANDLER plpgsql_call_handler VALIDATOR plpgsql_validator;',
+      b: 'CREATE LANGUAGE case_lang2 HANDLER plpgsql_call_handler VALIDATOR plpgsql_validator;',
+    };
+    await runCase(dbs, c, introspect);
+    const next: Case = { id: 'next', a: 'CREATE TABLE u (id int);', b: 'CREATE TABLE u (id int, n int);' };
+    const r = await runCase(dbs, next, introspect);
+    expect({ up: r.up, down: r.down, message: r.message }).toEqual({ up: 'pass', down: 'pass', message: '' });
+  });
+
   it('writes scripts that mean the same in a session a pg_dump script left with an empty search_path', async () => {
     // a pg_dump (LedgerSMB's) ends with search_path '': a reader applying up.sql in that session must get B's catalog
     const dump = "SET check_function_bodies = false;\nSELECT pg_catalog.set_config('search_path', '', false);\n";
