@@ -204,6 +204,17 @@ describe('introspect (PGlite)', () => {
     expect(plain.unsupported).toEqual([]);
   });
 
+  it('reports an INVALID index (ON ONLY with a partition left to attach, a failed CONCURRENTLY) instead of modelling it', async () => {
+    const u = await read(`
+      create table events (kind int, at date) partition by list (kind);
+      create table events_1 partition of events for values in (1);
+      create index events_at on only events (at);
+      create index events_kind on events (kind);
+    `);
+    expect(u.unsupported.map((i) => i.message)).toEqual(['not supported: invalid index events_at on events']);
+    expect(Object.keys(u.schema.tables['events']!.indexes)).toEqual(['events_kind']);
+  });
+
   it('reports every other kind of unsupported object loudly', async () => {
     const u = await read(`
       create table t (a int, v int generated always as (a * 2) virtual) with (fillfactor = 70);

@@ -339,6 +339,17 @@ function indexesOf(
   const out: Record<string, Index> = {};
   for (const r of rows ?? []) {
     if (r.contype !== null) continue; // backs a constraint
+    if (!r.valid) {
+      // an index PostgreSQL does not use: a CREATE INDEX CONCURRENTLY that failed, or a partitioned table's index
+      // made ON ONLY whose partitions are not all attached; modelled, it would read as one that works
+      unsupported(
+        ctx,
+        `invalid index ${r.name} on ${relId}`,
+        'PostgreSQL marks it INVALID (a CREATE INDEX CONCURRENTLY that failed, or ON ONLY with partitions left to attach): REINDEX INDEX CONCURRENTLY or drop it, then read the schema again',
+        'INVALID',
+      );
+      continue;
+    }
     const ix = indexOf(ctx, relId, r);
     if (r.attached && isCopyName(relId, ix)) continue; // a partition's copy of a parent index
     out[r.name] = ix;

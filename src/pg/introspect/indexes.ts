@@ -32,6 +32,8 @@ export interface IndexRow {
   readonly attached: boolean;
   readonly tablespace: string | null;
   readonly clustered: boolean;
+  /** valid: pg_index.indisvalid (false: a failed CREATE INDEX CONCURRENTLY, or ON ONLY with partitions unattached). */
+  readonly valid: boolean;
 }
 
 /** readIndexes lists every index of user relations with its keys decoded (`cols` maps `rel:attnum` to columns). */
@@ -51,7 +53,8 @@ export async function readIndexes(ctx: Ctx, cols: ReadonlyMap<string, ColRow>): 
       (SELECT co.contype::text FROM pg_constraint co WHERE co.conindid = i.indexrelid AND co.conrelid = i.indrelid
          AND co.contype IN ('p', 'u', 'x') LIMIT 1) AS contype,
       EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid) AS attached,
-      (SELECT spcname FROM pg_tablespace WHERE oid = ic.reltablespace)::text AS tablespace, i.indisclustered AS clustered
+      (SELECT spcname FROM pg_tablespace WHERE oid = ic.reltablespace)::text AS tablespace, i.indisclustered AS clustered,
+      i.indisvalid AS valid
     FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam
     WHERE c.relkind IN ('r', 'p', 'm') AND ${inRels(ctx)}
