@@ -4,7 +4,7 @@
 import type { Schema } from '../model/types.js';
 import type { Step } from '../model/plan.js';
 import { identifiersOf } from '../diff/sqltext.js';
-import { nameOf, typeNamer, type TypeNamer } from '../sql/ddl.js';
+import { nameOf, schemaOf, typeNamer, type TypeNamer } from '../sql/ddl.js';
 import type { Draft } from './order.js';
 
 /** Phase numbers: the base order of steps (dependencies can only move a step later). */
@@ -147,6 +147,12 @@ export function newContext(from: Schema, to: Schema): PlanContext {
     adoptedSequences: new Set(),
   };
 }
+
+/**
+ * typeDropKey is the key a type's drop provides and a type's create requires: a type of another kind by the same name
+ * in the same schema is dropped before it is made (a type moved to another schema keeps its order).
+ */
+export const typeDropKey = (id: string): string => `typedrop:${schemaOf(id).toLowerCase()}.${nameOf(id).toLowerCase()}`;
 
 /** bare is the lower-cased name part of an id (dependency keys use it). */
 export const bare = (id: string): string => nameOf(id).toLowerCase();

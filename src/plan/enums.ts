@@ -28,7 +28,7 @@ import {
   schemaOf,
 } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
-import { emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
+import { emit, PHASE, textKeys, typeDropKey, typeKeys, type PlanContext } from './context.js';
 import { makeObjectName, truncateName, typeWidens } from './columns.js';
 
 const bare = (id: string) => nameOf(id).toLowerCase();
@@ -85,7 +85,7 @@ export function planEnum(ctx: PlanContext, c: ObjectChange<'enum'>): void {
       reverse: [`DROP TYPE ${rel(c.id)}`],
       provides: [`type:${bare(c.id)}`],
       // a type of another kind by this name (a composite, range or domain) is dropped first
-      requires: [`typedrop:${bare(c.id)}`],
+      requires: [typeDropKey(c.id)],
     });
   else if (c.op === 'drop')
     emit(ctx, {
@@ -94,7 +94,7 @@ export function planEnum(ctx: PlanContext, c: ObjectChange<'enum'>): void {
       object: c.id,
       sql: [`DROP TYPE ${rel(c.id)}`],
       reverse: createEnum(c.id, c.def),
-      provides: [`typedrop:${bare(c.id)}`],
+      provides: [typeDropKey(c.id)],
     });
   else {
     const a = c.from as EnumType;
@@ -139,7 +139,7 @@ export function planDomain(ctx: PlanContext, c: ObjectChange<'domain'>): void {
       sql: createDomain(c.id, c.def, ty),
       reverse: [`DROP DOMAIN ${rel(c.id)}`],
       provides: [`type:${bare(c.id)}`],
-      requires: [...requires(c.def), `typedrop:${bare(c.id)}`],
+      requires: [...requires(c.def), typeDropKey(c.id)],
     });
   else if (c.op === 'drop')
     emit(ctx, {
@@ -153,7 +153,7 @@ export function planDomain(ctx: PlanContext, c: ObjectChange<'domain'>): void {
         ...requires(c.def)
           .filter((k) => k.startsWith('fn:'))
           .map((k) => `drop${k}`),
-        `typedrop:${bare(c.id)}`,
+        typeDropKey(c.id),
       ],
     });
   else if (ctx.recreatedEnums.has(c.id)) {

@@ -24,7 +24,7 @@ import {
 } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { createGrants, createOwner, ownerSql } from '../sql/grants.js';
-import { emit, PHASE, typeKeys, type PlanContext } from './context.js';
+import { emit, PHASE, typeDropKey, typeKeys, type PlanContext } from './context.js';
 import { planDomain, planEnum, planEnumValues } from './enums.js';
 import { planFunction } from './routines.js';
 import { planSerialRenames } from './serials.js';
@@ -293,7 +293,7 @@ function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>): void {
       reverse: [`DROP TYPE ${rel(c.id)}`],
       provides: [`type:${bare(c.id)}`],
       // a type of another kind by this name (an enum, range or domain) is dropped first
-      requires: [...c.def.attributes.flatMap((x) => typeKeys(x.type)), `typedrop:${bare(c.id)}`],
+      requires: [...c.def.attributes.flatMap((x) => typeKeys(x.type)), typeDropKey(c.id)],
     });
   else if (c.op === 'drop')
     emit(ctx, {
@@ -307,7 +307,7 @@ function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>): void {
         ...c.def.attributes
           .flatMap((x) => typeKeys(x.type).filter((k) => k.startsWith('type:')))
           .map((k) => `ctdrop:${k.slice(5)}`),
-        `typedrop:${bare(c.id)}`,
+        typeDropKey(c.id),
       ],
       requires: [`ctdrop:${bare(c.id)}`],
     });

@@ -12,7 +12,7 @@ import { EARLY_KINDS, SQL_OBJECT_KINDS, type SqlObject } from '../model/objects.
 import { negative } from '../errors.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { splitStatements } from '../sql/split.js';
-import { emit, PHASE, textKeys, type PlanContext } from './context.js';
+import { emit, PHASE, textKeys, typeDropKey, type PlanContext } from './context.js';
 
 /** OBJECT_PHASE holds the phases of definition-object steps (between the fixed phases of src/plan/context.ts). */
 const OBJECT_PHASE = {
@@ -132,7 +132,7 @@ function drop(ctx: PlanContext, id: string, o: SqlObject, why = 'drop'): void {
 
 /** typeDropKeys: the `typedrop:` keys of a range type (its name freed for a type of another kind), none for the rest. */
 function typeDropKeys(o: SqlObject): string[] {
-  return o.type === 'range type' ? ownNames(o).map((n) => `typedrop:${n}`) : [];
+  return o.type === 'range type' ? [typeDropKey(o.name)] : [];
 }
 
 /** planSqlObjects drafts the steps of definition-object changes; a changed unmanaged object is a loud error. */
