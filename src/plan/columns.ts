@@ -238,8 +238,13 @@ export function alterColumn(
       );
     else sql.push(`CREATE SEQUENCE ${seq}${type} OWNED BY ${rel(table)}.${quoteIdent(b.name)}`);
     sql.push(`${C} SET DEFAULT nextval(${quoteLiteral(seq)}::regclass)`);
+    if (!seqs.freeFrom) sql.push(...counterPastRows(table, b.name, `${quoteLiteral(seq)}::regclass`, undefined));
   }
   sql.push(...identityChange(C, a, b), ...identityRename(table, a, b), ...identityComment(table, a, b));
+  if (!a.identity && b.identity) {
+    const seq = `pg_catalog.pg_get_serial_sequence(${quoteLiteral(rel(table))}, ${quoteLiteral(b.name)})`;
+    sql.push(...counterPastRows(table, b.name, seq, b.identity.options));
+  }
   sql.push(...columnSettings(table, a, b), ...comment);
   const rewrite = typeChanged && !typeNeedsNoRewrite(a.type, b.type);
   return {
@@ -338,6 +343,23 @@ function identityChange(C: string, a: Column, b: Column): string[] {
       );
   }
   return sql;
+}
+
+/**
+ * counterPastRows moves a column's new sequence (serial or identity, made for a column that already holds values) past
+ * the values its rows hold, as a sequence made with the table would be: without it the first insert takes 1 again and
+ * fails on a primary key. Nothing when the table is empty or every value is below the sequence's start (it keeps its
+ * START), nor for a descending sequence.
+ */
+function counterPastRows(table: string, column: string, seq: string, o: SequenceOptions | undefined): string[] {
+  const step = o?.increment !== undefined ? Number(o.increment) : 1;
+  if (!(step > 0)) return [];
+  const start = o?.start !== undefined ? String(o.start) : o?.min !== undefined ? String(o.min) : '1';
+  if (!/^-?\d+$/.test(start)) return [];
+  const col = quoteIdent(column);
+  return [
+    `SELECT pg_catalog.setval(${seq}, max(${col})) FROM ${rel(table)} HAVING max(${col}) >= ${quoteLiteral(start)}`,
+  ];
 }
 
 function identityOptions(o: SequenceOptions | undefined): string {

@@ -10,6 +10,7 @@ ALTER TABLE public.t ALTER COLUMN c SET INCREMENT BY 1 SET NO MINVALUE SET NO MA
 ALTER TABLE public.t ALTER COLUMN b SET NOT NULL;
 CREATE SEQUENCE public.t_b_seq AS integer OWNED BY public.t.b;
 ALTER TABLE public.t ALTER COLUMN b SET DEFAULT nextval('public.t_b_seq'::regclass);
+SELECT pg_catalog.setval('public.t_b_seq'::regclass, max(b)) FROM public.t HAVING max(b) >= '1';
 
 -- undo alter column t.a (identity)
 ALTER TABLE public.t ALTER COLUMN a DROP IDENTITY;

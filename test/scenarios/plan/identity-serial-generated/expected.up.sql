@@ -1,5 +1,6 @@
 -- alter column t.a (identity)
 ALTER TABLE public.t ALTER COLUMN a ADD GENERATED ALWAYS AS IDENTITY;
+SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('public.t', 'a'), max(a)) FROM public.t HAVING max(a) >= '1';
 
 -- alter column t.b (nullable, serial)
 ALTER TABLE public.t ALTER COLUMN b DROP DEFAULT;
