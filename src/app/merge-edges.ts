@@ -10,9 +10,8 @@ import { schemaHash } from '../canon/index.js';
 import type { Conflict } from '../merge/types.js';
 import type { VerifyResult } from '../pg/verify.js';
 import { planMigration } from '../plan/index.js';
-import { freshPglite, recycleSpare } from '../pg/pglite.js';
+import { freshPglite } from '../pg/pglite.js';
 import { holdsDatabases } from '../proc.js';
-import { isTransactionControl, splitStatements } from '../sql/split.js';
 import { knownToBuild, recordBuilds } from '../pg/readback.js';
 import { failingSteps, refuseFailingOnData, type FailingStep } from './datafail.js';
 import { prepareEdge, proveEdgesOf, refuseDestructive, refuseFailedProofs } from './edge.js';
@@ -81,36 +80,21 @@ export async function buildConflicts(schema: Schema, cacheDir?: string): Promise
  * there is decided by the build outside a transaction on the same database (rolled back, it is empty).
  */
 async function buildNow(schema: Schema): Promise<Conflict[]> {
-  const { ensureRoles, ensureRolesInTransaction, extensionNames, tablespacesOf } = await import('../pg/build.js'); // lazy, as the normaliser loads it
-  const { RECYCLE_MAX_STATEMENTS } = await import('../pg/normbuild.js');
+  // lazy, as the normaliser loads them
+  const [{ ensureRoles, extensionNames, tablespacesOf }, { buildRolledBack }] = await Promise.all([
+    import('../pg/build.js'),
+    import('../pg/normbuild.js'),
+  ]);
   const plan = planMigration(emptySchema(), schema);
   const exts = extensionNames(schema);
   const db = await freshPglite({ extensions: exts });
-  const sqls = plan.steps.flatMap((step) => step.sql);
   if (holdsDatabases() && !exts.length && !tablespacesOf(schema).length) {
-    const statements = sqls.flatMap((sql) => splitStatements(sql));
-    if (statements.length <= RECYCLE_MAX_STATEMENTS && !statements.some((st) => isTransactionControl(st.sql))) {
-      let built = false;
-      try {
-        await db.exec('BEGIN');
-        try {
-          await ensureRolesInTransaction(db, schema);
-          for (const sql of sqls) await db.exec(sql);
-          built = true;
-        } catch {
-          /* built again below, outside a transaction: that build decides */
-        } finally {
-          await db.exec('ROLLBACK');
-        }
-      } catch (e) {
-        await db.close(); // a database whose rollback is in doubt is nobody's spare
-        throw e;
-      }
-      if (built) {
-        await recycleSpare(db);
-        return [];
-      }
-    }
+    const sqls = plan.steps.flatMap((step) => step.sql);
+    const built = await buildRolledBack(db, schema, sqls, async () => {
+      for (const sql of sqls) await db.exec(sql);
+      return true;
+    });
+    if (built) return [];
   }
   try {
     await ensureRoles(db, schema);

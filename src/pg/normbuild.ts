@@ -4,6 +4,7 @@
  * so that its database serves the next build or proof.
  */
 import type { Schema } from '../model/types.js';
+import type { Driver } from './driver.js';
 
 /**
  * RECYCLE_MAX_STATEMENTS: a build of up to this many statements may run in one transaction (buildForProof `recycle`):
@@ -23,46 +24,23 @@ export const RECYCLE_MAX_STATEMENTS = 400;
  * transaction blocks); a database whose rollback fails is closed.
  */
 export async function buildForProof(schema: Schema, opts: { readonly recycle?: boolean } = {}): Promise<Schema> {
-  const [pglite, build, { introspect }, { isTransactionControl, splitStatements }, { holdsDatabases }] =
-    await Promise.all([
-      import('./pglite.js'),
-      import('./build.js'),
-      import('./introspect/index.js'),
-      import('../sql/split.js'),
-      import('../proc.js'),
-    ]);
-  const { buildInto, creationScript, ensureRoles, ensureRolesInTransaction, extensionNames, tablespacesOf } = build;
+  const [pglite, build, { introspect }, { holdsDatabases }] = await Promise.all([
+    import('./pglite.js'),
+    import('./build.js'),
+    import('./introspect/index.js'),
+    import('../proc.js'),
+  ]);
+  const { buildInto, creationScript, ensureRoles, extensionNames, tablespacesOf } = build;
   const exts = extensionNames(schema);
   const db = await pglite.freshPglite({ extensions: exts });
   const recycle = opts.recycle ?? holdsDatabases();
-  const script = recycle && !exts.length && !tablespacesOf(schema).length ? creationScript(schema) : undefined;
-  const statements = script !== undefined ? splitStatements(script) : [];
-  // a script with transaction control of its own would commit what the rollback is to undo
-  if (
-    script !== undefined &&
-    statements.length <= RECYCLE_MAX_STATEMENTS &&
-    !statements.some((st) => isTransactionControl(st.sql))
-  ) {
-    let read: Schema | undefined;
-    try {
-      await db.exec('BEGIN');
-      try {
-        await ensureRolesInTransaction(db, schema);
-        await buildInto(db, schema, 'the schema', { inTransaction: true }, script);
-        read = (await introspect(db, { unsupported: false })).schema;
-      } catch {
-        /* built again below, outside a transaction */
-      } finally {
-        await db.exec('ROLLBACK');
-      }
-    } catch (e) {
-      await db.close(); // a database whose rollback is in doubt is nobody's spare
-      throw e;
-    }
-    if (read) {
-      await pglite.recycleSpare(db);
-      return read;
-    }
+  if (recycle && !exts.length && !tablespacesOf(schema).length) {
+    const script = creationScript(schema);
+    const read = await buildRolledBack(db, schema, [script], async () => {
+      await buildInto(db, schema, 'the schema', { inTransaction: true }, script);
+      return (await introspect(db, { unsupported: false })).schema;
+    });
+    if (read) return read;
   }
   try {
     await ensureRoles(db, schema);
@@ -71,4 +49,43 @@ export async function buildForProof(schema: Schema, opts: { readonly recycle?: b
   } finally {
     await db.close();
   }
+}
+
+/**
+ * buildRolledBack runs `build` (the statements `sqls`, and what it reads back) on `db` with the schema's roles, inside
+ * a transaction that is rolled back, and then gives the database, its catalog the empty cluster's again, to the thread
+ * as its spare (pglite.ts recycleSpare). Undefined, the database empty and still open, when the script is too long for
+ * one transaction (RECYCLE_MAX_STATEMENTS), has transaction control of its own (which would commit what the rollback is
+ * to undo), or fails inside the transaction: the caller builds it again outside one, which decides (a statement may
+ * refuse transaction blocks). A database whose rollback fails is closed and the error thrown: it is nobody's spare.
+ */
+export async function buildRolledBack<T>(
+  db: Driver,
+  schema: Schema,
+  sqls: readonly string[],
+  build: () => Promise<T>,
+): Promise<T | undefined> {
+  const [{ recycleSpare }, { ensureRolesInTransaction }, { isTransactionControl, splitStatements }] = await Promise.all(
+    [import('./pglite.js'), import('./build.js'), import('../sql/split.js')],
+  );
+  const statements = sqls.flatMap((sql) => splitStatements(sql));
+  if (statements.length > RECYCLE_MAX_STATEMENTS || statements.some((st) => isTransactionControl(st.sql)))
+    return undefined;
+  let out: T | undefined;
+  try {
+    await db.exec('BEGIN');
+    try {
+      await ensureRolesInTransaction(db, schema);
+      out = await build();
+    } catch {
+      /* built again by the caller, outside a transaction */
+    } finally {
+      await db.exec('ROLLBACK');
+    }
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  if (out !== undefined) await recycleSpare(db);
+  return out;
 }
