@@ -3,7 +3,18 @@ import { SERIAL_TYPES, normalizeCollation, normalizeType } from '../canon/types.
 import { KEYS } from './keys.js';
 import { readGrants, readGrantsNode } from './grants.js';
 import type { Ctx, Keyed, Entry, MapNode, Node } from './node.js';
-import { readBool, readDefault, readExpr, readName, readSeqOptions, readText, refId, splitRef } from './common.js';
+import {
+  readBool,
+  readDefault,
+  readExpr,
+  readName,
+  readSeqOptions,
+  readText,
+  refId,
+  refuseNullableNotNull,
+  refusePgNotNullName,
+  splitRef,
+} from './common.js';
 import { undef, type Draft, type DraftColumn, type DraftFk, type DraftTable, type Mutable } from './drafts.js';
 import { pgNotNullName, type NotNullConstraint, type UniqueConstraint } from '../model/types.js';
 import { makeObjectName } from '../canon/names.js';
@@ -119,23 +130,11 @@ function readNotNull(
     const comment = readText(ctx, nk, 'comment');
     if (comment !== undefined) nn.comment = comment;
   }
-  if (nullable === true)
-    return ctx.error(
-      'conflicting-attributes',
-      nullableE!.value,
-      `${what} has a \`not_null\` constraint and cannot be nullable`,
-      'remove `nullable: true`, or remove `not_null`',
-    );
+  if (nullable === true) return refuseNullableNotNull(ctx, nullableE!.value, what);
   col.nullable = false;
   const plain = !nn.notValid && !nn.noInherit && nn.comment === undefined;
   if (plain && nn.name === own) return; // PostgreSQL's own name: the same as `nullable: false`
-  if (plain && pgNotNullName(nn.name))
-    return ctx.error(
-      'invalid-name',
-      e.value,
-      `${what}: the not-null constraint name \`${nn.name}\` has the form PostgreSQL gives its own names (\`..._not_null\`), which it keeps through renames, so schemaver cannot tell it from one PostgreSQL chose`,
-      `choose a name not ending in \`_not_null\`, or leave it out (PostgreSQL names it \`${own}\`)`,
-    );
+  if (plain && pgNotNullName(nn.name)) return refusePgNotNullName(ctx, e.value, what, nn.name, own);
   col.notNull = nn;
 }
 

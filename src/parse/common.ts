@@ -237,3 +237,26 @@ export function readElement(
   }
   return el;
 }
+
+/** refuseNullableNotNull refuses `nullable: true` beside `not_null` (a column's or a domain's), at the `nullable` value. */
+export function refuseNullableNotNull(ctx: Ctx, nullable: Node, what: string): void {
+  ctx.error(
+    'conflicting-attributes',
+    nullable,
+    `${what} has a \`not_null\` constraint and cannot be nullable`,
+    'remove `nullable: true`, or remove `not_null`',
+  );
+}
+
+/**
+ * refusePgNotNullName refuses a declared not-null constraint name of the form PostgreSQL gives its own (`..._not_null`,
+ * model/types.ts pgNotNullName), which it keeps through renames; `own` is the name PostgreSQL would give this one.
+ */
+export function refusePgNotNullName(ctx: Ctx, at: Node, what: string, name: string, own: string): void {
+  ctx.error(
+    'invalid-name',
+    at,
+    `${what}: the not-null constraint name \`${name}\` has the form PostgreSQL gives its own names (\`..._not_null\`), which it keeps through renames, so schemaver cannot tell it from one PostgreSQL chose`,
+    `choose a name not ending in \`_not_null\`, or leave it out (PostgreSQL names it \`${own}\`)`,
+  );
+}

@@ -28,6 +28,8 @@ import {
   readText,
   splitRef,
   type ParsedId,
+  refuseNullableNotNull,
+  refusePgNotNullName,
 } from './common.js';
 import { undef, type Draft, type DraftIndex, type Mutable } from './drafts.js';
 
@@ -263,23 +265,11 @@ function readDomainNotNull(ctx: Ctx, k: Keyed, d: DraftDomain, what: string): vo
   const name = ctx.name(e.value, 'not-null constraint name');
   if (name === undefined) return;
   const nullableE = k.get('nullable');
-  if (nullableE && d.nullable)
-    return ctx.error(
-      'conflicting-attributes',
-      nullableE.value,
-      `${what} has a \`not_null\` constraint and cannot be nullable`,
-      'remove `nullable: true`, or remove `not_null`',
-    );
+  if (nullableE && d.nullable) return refuseNullableNotNull(ctx, nullableE.value, what);
   d.nullable = false;
   const own = makeObjectName(d.name, undefined, 'not_null');
   if (name === own) return;
-  if (pgNotNullName(name))
-    return ctx.error(
-      'invalid-name',
-      e.value,
-      `${what}: the not-null constraint name \`${name}\` has the form PostgreSQL gives its own names (\`..._not_null\`), which it keeps through renames, so schemaver cannot tell it from one PostgreSQL chose`,
-      `choose a name not ending in \`_not_null\`, or leave it out (PostgreSQL names it \`${own}\`)`,
-    );
+  if (pgNotNullName(name)) return refusePgNotNullName(ctx, e.value, what, name, own);
   d.notNullName = name;
 }
 
