@@ -28,6 +28,7 @@ import { emit, PHASE, typeDropKey, typeKeys, type PlanContext } from './context.
 import { planDomain, planEnum, planEnumValues } from './enums.js';
 import { planFunction } from './routines.js';
 import { planSerialRenames } from './serials.js';
+import { compositeRebuilds, dropsAttributes, foldedSql, rebuildSql, type CompositeRebuild } from './composites.js';
 
 const bare = (id: string) => nameOf(id).toLowerCase();
 
@@ -41,6 +42,10 @@ export function planObjects(ctx: PlanContext, all: readonly Change[]): void {
   for (const c of all) if (c.op === 'alter' && c.kind === 'view') droppedRels.add(bare(c.id));
   // an altered composite type: a dropped SQL function over it goes first (down re-creates it after the type is back)
   for (const c of all) if (c.op === 'alter' && c.kind === 'composite') droppedRels.add(bare(c.id));
+  // a composite rebuilt takes the composites containing it along: a dropped routine over one of those goes first too
+  const rebuilds = compositeRebuilds(ctx, all);
+  for (const r of rebuilds.values()) for (const k of r.types) droppedRels.add(bare(k));
+  const folded = new Set([...rebuilds.values()].flatMap((r) => [...r.folded]));
   for (const c of all) {
     if (c.op === 'rename') planRename(ctx, c);
     else if (c.op === 'rename_value') {
@@ -65,7 +70,8 @@ export function planObjects(ctx: PlanContext, all: readonly Change[]): void {
         case 'function':
         case 'sequence':
           if (c.kind === 'sequence' && c.op !== 'alter' && ctx.adoptedSequences.has(c.id)) break;
-          planObject(ctx, c, droppedRels);
+          if (c.kind === 'function' && folded.has(c.id)) break; // changed inside its composite's rebuild
+          planObject(ctx, c, droppedRels, rebuilds);
           break;
         case 'table':
         case 'view':
@@ -168,6 +174,7 @@ function planObject(
   ctx: PlanContext,
   c: Extract<Change, { op: 'add' | 'drop' | 'alter'; kind: TopLevelKind }>,
   droppedRels: ReadonlySet<string>,
+  rebuilds: ReadonlyMap<string, CompositeRebuild>,
 ): void {
   switch (c.kind) {
     case 'extension':
@@ -177,7 +184,7 @@ function planObject(
     case 'enum':
       return planEnum(ctx, c);
     case 'composite':
-      return planComposite(ctx, c);
+      return planComposite(ctx, c, rebuilds.get(c.id));
     case 'domain':
       return planDomain(ctx, c);
     case 'function':
@@ -281,8 +288,11 @@ function schemaComment(n: Namespace): string | undefined {
   return n.comment ?? (n.name === 'public' ? STANDARD_PUBLIC_COMMENT : undefined);
 }
 
-/** planComposite drafts the create, drop or attribute changes of one composite type. */
-function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>): void {
+/**
+ * planComposite drafts the create, drop or attribute changes of one composite type; `rebuild` (compositeRebuilds) is
+ * what a direction that drops attributes rebuilds instead of altering.
+ */
+function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>, rebuild?: CompositeRebuild): void {
   const { ty } = ctx;
   if (c.op === 'add')
     emit(ctx, {
@@ -315,11 +325,8 @@ function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>): void {
     const a = c.from;
     const b = c.to;
     const T = `ALTER TYPE ${rel(c.id)}`;
-    // nothing else names the type: dropping attributes rebuilds it, which leaves no dropped-attribute placeholder
-    const alone = !namedElsewhere(ctx.from, c.id) && !namedElsewhere(ctx.to, c.id);
-    const step = (x: typeof a, y: typeof b): string[] => {
-      if (alone && x.attributes.some((at) => !y.attributes.some((z) => z.name === at.name)))
-        return [`DROP TYPE ${rel(c.id)}`, ...createComposite(c.id, y, ty)];
+    const step = (x: typeof a, y: typeof b, xs: Schema, ys: Schema): string[] => {
+      if (rebuild && dropsAttributes(x, y)) return rebuildSql(ctx, rebuild, xs, ys);
       const out: string[] = [];
       for (const at of x.attributes)
         if (!y.attributes.some((z) => z.name === at.name)) out.push(`${T} DROP ATTRIBUTE ${quoteIdent(at.name)}`);
@@ -331,31 +338,21 @@ function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>): void {
           out.push(`${T} ALTER ATTRIBUTE ${quoteIdent(at.name)} TYPE ${ty(at.type)}${coll}`);
       }
       if (x.comment !== y.comment) out.push(commentOn('TYPE', rel(c.id), y.comment));
-      return out;
+      return rebuild ? foldedSql(rebuild, xs, ys, out) : out;
     };
+    const fnNames = (rebuild?.fns ?? []).map((k) => (ctx.from.functions[k] ?? ctx.to.functions[k])!.name.toLowerCase());
     emit(ctx, {
       phase: PHASE.composite,
-      what: `alter type ${c.id}`,
+      what: `${rebuild && dropsAttributes(a, b) ? 'rebuild' : 'alter'} type ${c.id}`,
       object: c.id,
-      sql: step(a, b),
-      reverse: step(b, a),
+      sql: step(a, b, ctx.from, ctx.to),
+      reverse: step(b, a, ctx.to, ctx.from),
       destructive: a.attributes.some((x) => !b.attributes.some((y) => y.name === x.name)),
+      // routines created over it come after; a dropped routine whose SQL-standard body calls one it drops goes first
+      provides: [...(rebuild?.types ?? [c.id]).map((k) => `type:${bare(k)}`), ...fnNames.map((n) => `fn:${n}`)],
+      requires: fnNames.map((n) => `dropfn:${n}`),
     });
   }
-}
-
-/**
- * namedElsewhere tells whether anything in `schema` besides composite type `id` itself may name it (a column, an
- * attribute, a routine's signature or body, a view, a definition object...): any word of the schema's JSON equal to its
- * name, or to its array type's, counts, so a column or a string that merely shares the name answers yes too.
- */
-function namedElsewhere(schema: Schema, id: string): boolean {
-  if (/["\\\u0000-\u001f]/.test(nameOf(id))) return true; // JSON would spell the name otherwise: assume it is named
-  const { [id]: _self, ...composites } = schema.composites;
-  const word = nameOf(id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\p{L}\\p{N}$])_?${word}(?![\\p{L}\\p{N}_$])`, 'iu').test(
-    JSON.stringify({ ...schema, composites }),
-  );
 }
 
 /** planSequence drafts the create, drop or alter of one sequence and its OWNED BY. */

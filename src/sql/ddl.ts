@@ -547,13 +547,18 @@ export function createFunction(f: Func, orReplace = false): string[] {
   if (f.securityDefiner) s += ' SECURITY DEFINER';
   for (const [k, v] of Object.entries(f.set ?? {})) s += ` SET ${dottedName(k)} TO ${gucValue(k, v)}`;
   const body = f.body;
-  if (/^\s*(BEGIN\s+ATOMIC\b|RETURN\b)/i.test(body) && f.language.toLowerCase() === 'sql') s += `\n${body.trim()}`;
+  if (sqlStandardBody(f)) s += `\n${body.trim()}`;
   else s += `\nAS ${dollarQuote(body)}`;
   const out = [s];
   if (f.comment !== undefined) out.push(commentOn(what, funcSignature(f), f.comment));
   if (!orReplace) out.push(...createOwner(`${what} ${funcSignature(f)}`, f.owner));
   if (!orReplace) out.push(...createGrants(`${what} ${funcSignature(f)}`, 'function', f.grants));
   return out;
+}
+
+/** sqlStandardBody tells whether routine `f` has an SQL-standard body (RETURN ..., BEGIN ATOMIC), which PostgreSQL parses at creation and records dependencies of. */
+export function sqlStandardBody(f: Pick<Func, 'language' | 'body'>): boolean {
+  return f.language.toLowerCase() === 'sql' && /^\s*(BEGIN\s+ATOMIC\b|RETURN\b)/i.test(f.body);
 }
 
 /** gucValue writes a SET value: list settings (search_path) as a list of literals, others as one literal. */

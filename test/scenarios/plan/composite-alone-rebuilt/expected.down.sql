@@ -1,4 +1,4 @@
--- undo alter type address
+-- undo rebuild type address
 ALTER TYPE public.address ALTER ATTRIBUTE city TYPE text;
 ALTER TYPE public.address ADD ATTRIBUTE zip text;
 

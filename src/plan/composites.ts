@@ -1,0 +1,160 @@
+/**
+ * Composite types rebuilt instead of altered. `ALTER TYPE ... DROP ATTRIBUTE` leaves PostgreSQL's dropped-attribute
+ * placeholder in pg_attribute, which the type built from nothing lacks; so a composite that loses attributes is dropped
+ * and created again when no data can be of it and nothing PostgreSQL refuses to drop with it uses it. Routines are the
+ * exception: those whose signature or SQL-standard body names it (or names a routine that does) are dropped before and
+ * created after, and so are the composites containing it, with their routines. A table column of it (directly, in an
+ * array, through a containing composite or a domain) keeps ALTER TYPE: rebuilding the type would drop the column's
+ * data. A view, default, check, index, trigger or definition object naming it keeps ALTER TYPE too.
+ */
+import type { Change } from '../model/changes.js';
+import type { Func, Schema } from '../model/types.js';
+import { sameValue } from '../diff/index.js';
+import { identifiersOf } from '../diff/sqltext.js';
+import { createComposite, createFunction, dropFunction, nameOf, rel, sqlStandardBody } from '../sql/ddl.js';
+import type { PlanContext } from './context.js';
+
+/** CompositeRebuild is what rebuilding one composite type takes with it. */
+export interface CompositeRebuild {
+  /** types: the rebuilt composite first, then the unchanged composites containing it, each after those it contains. */
+  readonly types: readonly string[];
+  /** fns: ids of the routines dropped and created around it, each after those its body calls. */
+  readonly fns: readonly string[];
+  /** folded: the altered routines among `fns`, changed inside the rebuild instead of by a step of their own. */
+  readonly folded: ReadonlySet<string>;
+}
+
+const bare = (id: string) => nameOf(id).toLowerCase();
+
+/** depNames lists the names whose objects routine `f` depends on in PostgreSQL's catalog: its signature's and an SQL-standard body's. */
+function depNames(f: Func): ReadonlySet<string> {
+  return identifiersOf(`${f.args} ${f.returns} ${sqlStandardBody(f) ? f.body : ''}`);
+}
+
+/**
+ * compositeRebuild tells what rebuilding altered composite `id` takes (see the file comment), or undefined when it
+ * keeps ALTER TYPE: something other than a routine or an unchanged composite may name it or one of those routines.
+ */
+export function compositeRebuild(ctx: PlanContext, id: string): CompositeRebuild | undefined {
+  if (/["\\\u0000-\u001f]/.test(nameOf(id))) return undefined; // JSON spells such a name otherwise
+  const { from, to } = ctx;
+  const types = [id];
+  const names = new Set([bare(id)]);
+  const fns: string[] = [];
+  const folded = new Set<string>();
+  const fnNames = new Set<string>();
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const k of new Set([...Object.keys(from.composites), ...Object.keys(to.composites)])) {
+      if (types.includes(k)) continue;
+      const ct = from.composites[k] ?? to.composites[k]!;
+      if (!ct.attributes.some((a) => [...identifiersOf(a.type)].some((n) => names.has(n)))) continue;
+      if (!from.composites[k] || !sameValue(from.composites[k], to.composites[k])) return undefined;
+      types.push(k);
+      names.add(bare(k));
+      grew = true;
+    }
+    for (const k of new Set([...Object.keys(from.functions), ...Object.keys(to.functions)])) {
+      if (fns.includes(k)) continue;
+      const f = from.functions[k];
+      const g = to.functions[k];
+      if (!f || !g) continue; // dropped before (an early drop) or created after (its keys) by its own step
+      const hits = (x: Func) => [...depNames(x)].some((n) => names.has(n) || fnNames.has(n));
+      const same = sameValue(f, g);
+      // an altered routine over the type is changed inside: its old body may need the old attributes, its new the new
+      const over = (x: Func) => hits(x) || (!same && [...identifiersOf(x.body)].some((n) => names.has(n)));
+      if (!over(f) && !over(g)) continue;
+      fns.push(k);
+      fnNames.add(f.name.toLowerCase());
+      if (!same) folded.add(k);
+      grew = true;
+    }
+  }
+  const words = [...names, ...fnNames];
+  if (usedElsewhere(from, types, words) || usedElsewhere(to, types, words)) return undefined;
+  return { types: createOrder(ctx, types), fns: callOrder(ctx, fns), folded };
+}
+
+/**
+ * usedElsewhere tells whether anything in `schema` but its routines and composites `types` may name one of `words`: any
+ * word of its JSON equal to one (or to a type's array type, `_name`) counts, so a column or a string that merely shares
+ * the name answers yes too.
+ */
+function usedElsewhere(schema: Schema, types: readonly string[], words: readonly string[]): boolean {
+  const composites = Object.fromEntries(Object.entries(schema.composites).filter(([k]) => !types.includes(k)));
+  const text = JSON.stringify({ ...schema, composites, functions: {} });
+  return words.some((w) =>
+    new RegExp(`(?<![\\p{L}\\p{N}$])_?${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}_$])`, 'iu').test(
+      text,
+    ),
+  );
+}
+
+/** createOrder sorts composites so that each comes after those its attributes use. */
+function createOrder(ctx: PlanContext, types: readonly string[]): string[] {
+  const out: string[] = [];
+  const uses = (k: string, other: string) =>
+    (ctx.from.composites[k] ?? ctx.to.composites[k])!.attributes.some((a) => identifiersOf(a.type).has(bare(other)));
+  while (out.length < types.length) {
+    const next =
+      types.find((k) => !out.includes(k) && types.every((o) => o === k || out.includes(o) || !uses(k, o))) ??
+      types.find((k) => !out.includes(k))!;
+    out.push(next);
+  }
+  return out;
+}
+
+/** callOrder sorts routines so that each comes after those its SQL-standard body calls. */
+function callOrder(ctx: PlanContext, fns: readonly string[]): string[] {
+  const fn = (k: string) => (ctx.from.functions[k] ?? ctx.to.functions[k])!;
+  const calls = (k: string, other: string) =>
+    k !== other && fn(k).name !== fn(other).name && depNames(fn(k)).has(fn(other).name.toLowerCase());
+  const out: string[] = [];
+  while (out.length < fns.length) {
+    const next =
+      fns.find((k) => !out.includes(k) && fns.every((o) => out.includes(o) || !calls(k, o))) ??
+      fns.find((k) => !out.includes(k))!;
+    out.push(next);
+  }
+  return out;
+}
+
+/** dropsAttributes tells whether turning composite `x` into `y` drops one of its attributes. */
+export function dropsAttributes(x: Schema['composites'][string], y: Schema['composites'][string]): boolean {
+  return x.attributes.some((at) => !y.attributes.some((z) => z.name === at.name));
+}
+
+/**
+ * rebuildSql writes the rebuild of `r` from side `x` to side `y`: its routines dropped (callers first), its composites
+ * dropped (containing ones first) and created as `y` has them, then its routines as `y` has them.
+ */
+export function rebuildSql(ctx: PlanContext, r: CompositeRebuild, x: Schema, y: Schema): string[] {
+  return [
+    ...[...r.fns].reverse().map((k) => dropFunction(x.functions[k]!)),
+    ...[...r.types].reverse().map((k) => `DROP TYPE ${rel(k)}`),
+    ...r.types.flatMap((k) => createComposite(k, y.composites[k]!, ctx.ty)),
+    ...r.fns.flatMap((k) => createFunction(y.functions[k]!)),
+  ];
+}
+
+/** foldedSql writes the change of `r`'s altered routines around ALTER TYPE statements `alter` (from side `x` to `y`). */
+export function foldedSql(r: CompositeRebuild, x: Schema, y: Schema, alter: readonly string[]): string[] {
+  const folded = r.fns.filter((k) => r.folded.has(k));
+  return [
+    ...[...folded].reverse().map((k) => dropFunction(x.functions[k]!)),
+    ...alter,
+    ...folded.flatMap((k) => createFunction(y.functions[k]!)),
+  ];
+}
+
+/** compositeRebuilds finds the rebuild of every altered composite of `all` that drops attributes in either direction. */
+export function compositeRebuilds(ctx: PlanContext, all: readonly Change[]): Map<string, CompositeRebuild> {
+  const out = new Map<string, CompositeRebuild>();
+  for (const c of all) {
+    if (c.kind !== 'composite' || c.op !== 'alter') continue;
+    if (!dropsAttributes(c.from, c.to) && !dropsAttributes(c.to, c.from)) continue;
+    const r = compositeRebuild(ctx, c.id);
+    if (r) out.set(c.id, r);
+  }
+  return out;
+}
