@@ -245,6 +245,12 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
       })
     : await loadWorking(root);
   req.verifier?.prepare(cacheDir(root), spareKey, lockWeight(parentSchema) + lockWeight(working.schema)); // the lock table both need
+  // of the snapshot as read (the cache key must follow the content)
+  const fromHash = await schemaHashOf(parentSchema);
+  // a small edge proven on one thread: its target side is built there now, while this thread plans the edge
+  const small = objectCount(parentSchema) > 0 && objectCount(parentSchema) < SPLIT_BELOW;
+  if (req.verifier && head && !helper && working.hash !== fromHash && small)
+    req.verifier.expect(parentSchema, working.schema, { from: fromHash, to: working.hash }, cacheDir(root));
   let hand = req.hand;
   const kept = amended && hand.up === undefined ? await amendedSql(store, amended, working.hash) : undefined;
   if (kept) hand = kept;
@@ -252,8 +258,6 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
     head && head.hash === working.hash
       ? await sameSchemaKind(store, head.id, working, hand.up, amended, message)
       : false;
-  // of the snapshot as read (the cache key must follow the content)
-  const fromHash = await schemaHashOf(parentSchema);
   if (!head && working.hash === fromHash && hand.up === undefined) {
     throw negative(
       'nothing-to-commit',

@@ -58,6 +58,16 @@ export interface VerifyRequest {
   readonly readback?: string;
   /** reread: build the last `readback` request's schema again as it read back (NormalizeOptions.reread); answers in `target`. */
   readonly reread?: boolean;
+  /**
+   * expect: build the target side of the proof of this edge (models as JSON) ahead of it, on the spare database
+   * (target.ts prebuildTarget); no answer: the proof of that edge takes it.
+   */
+  readonly expect?: {
+    readonly from: string;
+    readonly to: string;
+    readonly hashes: { readonly from: string; readonly to: string };
+    readonly cacheDir: string;
+  };
   /** deliver: the target read-back (JSON) or error a waiting proof `id` asked for (VerifyOptions.target). */
   readonly deliver?: { readonly schema?: string; readonly error?: WorkerReply['error'] };
   /** flush: answer once the images being written in the background are written and background work is idle (close asks it last). */
@@ -118,6 +128,12 @@ export interface Verifier {
    * with the small lock table is restored again with the big one when they need it (called again when more is known).
    */
   prepare(cacheDir?: string, hash?: string, objects?: number): void;
+  /**
+   * expect has the verifier's thread build the target side of the proof of edge `from` -> `to` (their schema hashes
+   * `hashes`) on its spare database while the caller still plans that edge, for a proof of a small edge without a
+   * helper (target.ts prebuildTarget): that proof then builds only the source side. Nothing is answered.
+   */
+  expect(from: Schema, to: Schema, hashes: { readonly from: string; readonly to: string }, cacheDir: string): void;
   /** target builds `schema` from nothing and reads it back (kept in the read-back and image caches of `cacheDir`). */
   target(schema: Schema, hash: string, cacheDir: string): Promise<Schema>;
   /** readback builds `schema` from nothing and reads it back as normalisation does (normalize.ts buildForProof), keeping nothing. */
@@ -285,6 +301,12 @@ function inThread(): Verifier {
       return verifyEdge(from, to, up, down, targetSchema ? { ...rest, target: () => targetSchema } : rest);
     },
     prepare() {},
+    expect(from, to, hashes, cacheDir) {
+      void loadVerifier().then(
+        (m) => m.prebuildTarget(from, to, hashes, cacheDir),
+        () => undefined,
+      );
+    },
     async target(schema, hash, cacheDir) {
       const { buildTarget } = await loadVerifier();
       return buildTarget(schema, hash, cacheDir);
@@ -356,6 +378,9 @@ function inWorker(worker: Worker): Verifier {
       worker.postMessage({ id, ...(req.flush ? {} : { codeId: codeIdentity() }), ...req } satisfies VerifyRequest);
     });
   };
+  /** post sends a request nothing answers (prepare, expect), with the build's identity: both use the caches. */
+  const post = (req: Omit<VerifyRequest, 'id'>) =>
+    void (failure || worker.postMessage({ id: -1, codeId: codeIdentity(), ...req } satisfies VerifyRequest));
   /** built asks for a schema built and read back (`target`, `readback`, `reread`), answered as JSON. */
   const built = async (req: Omit<VerifyRequest, 'id'>) => JSON.parse((await ask(req)).target!) as Schema;
   return {
@@ -379,10 +404,8 @@ function inWorker(worker: Worker): Verifier {
       );
       return answer;
     },
-    prepare(cacheDir, hash, objects) {
-      const req = { id: -1, codeId: codeIdentity(), prepare: { cacheDir, hash, objects } } satisfies VerifyRequest;
-      if (!failure) worker.postMessage(req);
-    },
+    prepare: (cacheDir, hash, objects) => post({ prepare: { cacheDir, hash, objects } }),
+    expect: (...edge) => post({ expect: expectOf(...edge) }),
     target: (schema, hash, cacheDir) => built({ target: { schema: JSON.stringify(schema), hash, cacheDir } }),
     readback: (schema) => built({ readback: JSON.stringify(schema) }),
     reread: () => built({ reread: true }),
@@ -393,6 +416,11 @@ function inWorker(worker: Worker): Verifier {
       return endWorker(worker, idle ? ended : undefined);
     },
   };
+}
+
+/** expectOf is Verifier.expect's arguments as an `expect` request carries them (models as JSON, the directory absolute). */
+export function expectOf(...[from, to, hashes, cacheDir]: Parameters<Verifier['expect']>): VerifyRequest['expect'] {
+  return { from: JSON.stringify(from), to: JSON.stringify(to), hashes, cacheDir: path.resolve(cacheDir) };
 }
 
 /** signal is a promise and the function that resolves it. */

@@ -16,7 +16,15 @@ import path from 'node:path';
 import type { Schema } from '../model/types.js';
 import { builtWorker, myStamp, parseStamp, pidAlive, stampAlive } from '../proc.js';
 import { codeIdentity } from './identity.js';
-import { plainError, signal, type Verifier, type VerifyCall, type VerifyRequest, type WorkerReply } from './offload.js';
+import {
+  expectOf,
+  plainError,
+  signal,
+  type Verifier,
+  type VerifyCall,
+  type VerifyRequest,
+  type WorkerReply,
+} from './offload.js';
 import {
   frame,
   FrameReader,
@@ -298,14 +306,31 @@ function callOf(
 }
 
 /**
+ * lazyConnection connects to the prover at `paths` on first use, inside the command: nothing of the prover's runs while
+ * bin/run.js loads the CLI's modules (a process spawned meanwhile was seen to leave them imported empty on Node 20).
+ * `send` sends a request nothing answers.
+ */
+function lazyConnection(paths: ProverPaths) {
+  let conn: ReturnType<typeof connect> | undefined;
+  let live: Session | undefined;
+  const session = () => {
+    if (!conn) {
+      conn = connect(paths);
+      void conn.session.then((s) => (live = s));
+    }
+    return conn.session;
+  };
+  // at once when the session is open (not after the caller's next turn): the prover starts while the command goes on
+  const send = (req: VerifyRequest) => (live ? live.send(req) : void session().then((s) => s?.send(req)));
+  return { session, send, opened: () => conn };
+}
+
+/**
  * proverVerifier is a Verifier whose requests go to the prover at `paths`, and to `local()` (the command's own
  * worker, started only then) when the prover fails (see the module comment).
  */
 export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verifier {
-  // connected on first use, inside the command: nothing of the prover's runs while bin/run.js loads the CLI's
-  // modules (a process spawned meanwhile was seen to leave them imported empty on Node 20)
-  let conn: ReturnType<typeof connect> | undefined;
-  const session = () => (conn ??= connect(paths)).session;
+  const link = lazyConnection(paths);
   let fallback: Verifier | undefined;
   let prepared: Parameters<Verifier['prepare']> | undefined;
   let next = 0;
@@ -320,7 +345,7 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
   };
   /** either runs `remote` on the prover, or `here` on the command's worker when there is no prover or it fails. */
   const either = async <T>(remote: (s: Session) => Promise<T>, here: (v: Verifier) => Promise<T>): Promise<T> => {
-    const s = fallback ? undefined : await session();
+    const s = fallback ? undefined : await link.session();
     if (s?.alive() && !fallback) {
       try {
         return await remote(s);
@@ -361,7 +386,11 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
       if (fallback) return fallback.prepare(...args);
       const [cacheDir, hash, objects] = args;
       const prepare = { ...(cacheDir ? { cacheDir: path.resolve(cacheDir) } : {}), hash, objects };
-      void session().then((s) => s?.send({ id: -1, codeId, prepare }));
+      link.send({ id: -1, codeId, prepare });
+    },
+    expect(...edge) {
+      if (fallback) return fallback.expect(...edge);
+      link.send({ id: -1, codeId, expect: expectOf(...edge) }); // built there while this thread plans the edge
     },
     target(schema, hash, cacheDir) {
       const target = { schema: JSON.stringify(schema), hash, cacheDir: path.resolve(cacheDir) };
@@ -370,6 +399,7 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
     readback: (schema) => built({ readback: JSON.stringify(schema) }, (v) => v.readback(schema)),
     reread: () => built({ reread: true }, (v) => v.reread()),
     async close() {
+      const conn = link.opened();
       const s = conn && (await conn.session); // never asked anything: nothing to flush
       if (s?.alive()) {
         // the prover writes the images this command's proofs kept before the command ends, as its own worker would

@@ -6,12 +6,20 @@
  */
 import type { Schema } from '../model/types.js';
 import type { Driver } from './driver.js';
-import { dumpImage, freshPglite, pgliteFromImage } from './pglite.js';
+import { dumpImage, freshPglite, lockWeight, pgliteFromImage, recycleSpare } from './pglite.js';
 import { dropImage, imageCacheStats, loadImage, objectCount, saveImage } from './images.js';
 import { compareSchemas } from './compare.js';
-import { buildInto, ensureRoles, extensionNames } from './build.js';
+import {
+  buildInto,
+  creationScript,
+  ensureRoles,
+  ensureRolesInTransaction,
+  extensionNames,
+  tablespacesOf,
+} from './build.js';
 import { introspect } from './introspect/index.js';
-import { readCachedReadback, writeCachedReadback } from './readback.js';
+import { buildRolledBack } from './normbuild.js';
+import { hasCachedReadback, readCachedReadback, writeCachedReadback } from './readback.js';
 
 /**
  * IMAGE_WORTH_OBJECTS: from this many objects, restoring a schema's image beats running its creation script on a
@@ -118,4 +126,61 @@ export async function buildTarget(schema: Schema, hash: string, cacheDir: string
     .finally(() => writing.delete(p));
   writing.add(p);
   return read;
+}
+
+/** EdgeHashes are the schema hashes of an edge's two sides (VerifyOptions.hashes). */
+interface EdgeHashes {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** ahead: the target side prebuildTarget built for this thread's next proof of the edge `hashes` (one at a time). */
+let ahead: { readonly hashes: EdgeHashes; readonly read: Promise<Schema | undefined> } | undefined;
+
+/**
+ * prebuildTarget builds the target side of the proof of edge `from` -> `to` (hashes `hashes`) ahead of it, on this
+ * thread's spare database, while the command still plans the edge: `to` from nothing on an empty database holding the
+ * roles both sides name, as the proof builds it (verify.ts buildTargetFirst), in a transaction rolled back, then read
+ * back; the database, empty again, is the spare the proof builds `from` on. The proof of that edge takes the
+ * read-back (takeTarget) instead of building `to` itself. Nothing is built when `to`'s read-back is cached already,
+ * when either side needs an extension or a tablespace (the proof's database is then not the spare) or its script is
+ * too long for one transaction, or when `to` does not build in one (the proof then builds it and reports the failure).
+ */
+export function prebuildTarget(from: Schema, to: Schema, hashes: EdgeHashes, cacheDir: string): Promise<void> {
+  const read = (async () => {
+    if (await hasCachedReadback(cacheDir, hashes.to, 'proof')) return undefined;
+    if (extensionNames(from, to).length || tablespacesOf(from, to).length) return undefined;
+    const db = await freshPglite({ objects: lockWeight(from) + lockWeight(to) });
+    const script = creationScript(to);
+    const back = await buildRolledBack(db, to, [script], async () => {
+      await ensureRolesInTransaction(db, from);
+      await buildInto(db, to, 'the target schema', { inTransaction: true }, script);
+      return (await introspect(db, { unsupported: false })).schema;
+    });
+    if (back === undefined) await recycleSpare(db); // rolled back, or never begun: empty, or closed by recycleSpare
+    return back;
+  })().catch(() => undefined);
+  ahead = { hashes, read };
+  return read.then(() => undefined);
+}
+
+/**
+ * takeTarget is the read-back prebuildTarget built for the proof of the edge `hashes` (and forgets it), or undefined
+ * when it built none for that edge.
+ */
+export async function takeTarget(hashes: EdgeHashes | undefined): Promise<Schema | undefined> {
+  const a = ahead;
+  if (!a || !hashes || a.hashes.from !== hashes.from || a.hashes.to !== hashes.to) return undefined;
+  ahead = undefined;
+  return a.read;
+}
+
+/** targetAhead tells whether prebuildTarget is building (or built) the target side of the edge `hashes`. */
+export function targetAhead(hashes: EdgeHashes | undefined): boolean {
+  return Boolean(ahead && hashes && ahead.hashes.from === hashes.from && ahead.hashes.to === hashes.to);
+}
+
+/** dropTarget forgets what prebuildTarget built (the warm prover's worker, between commands). */
+export function dropTarget(): void {
+  ahead = undefined;
 }

@@ -10,10 +10,18 @@ import { planMigration } from '../plan/index.js';
 import type { Driver } from './driver.js';
 import { freshPglite, lockWeight, SMALL_LOCK_OBJECTS } from './pglite.js';
 import { preparedReads } from './prepared.js';
-import { IMAGE_MAX_OBJECTS, IMAGE_WORTH_OBJECTS, imageOf, keepImage, objectCount } from './target.js';
+import {
+  IMAGE_MAX_OBJECTS,
+  IMAGE_WORTH_OBJECTS,
+  imageOf,
+  keepImage,
+  objectCount,
+  takeTarget,
+  targetAhead,
+} from './target.js';
 import { DATA_STATEMENT, locateDataFailure } from './locate.js';
 
-export { buildTarget, flushImages } from './target.js';
+export { buildTarget, dropTarget, flushImages, prebuildTarget } from './target.js';
 import { edgeKey, isVerified, recordVerified } from './cache.js';
 import { introspect } from './introspect/index.js';
 import { buildFailure, buildInto, creationScript, dbMessage, ensureRoles, extensionNames } from './build.js';
@@ -296,7 +304,8 @@ export async function verifyEdge(
     return { ok: true, problems: [], data, ms: Date.now() - t0 };
   }
   let result: VerifyResult | undefined;
-  if (!opts.whole && !opts.target && !isEmpty(from)) {
+  // a target side built ahead (prebuildTarget) is the whole target's: the proof is whole, as with `target`
+  if (!opts.whole && !opts.target && !targetAhead(opts.hashes) && !isEmpty(from)) {
     const c = await timed('closure', () => edgeClosure(from, to, up, down));
     const size = c.full.size + c.stripped.size;
     if (c.total >= PARTIAL_MIN_OBJECTS && size * 2 <= c.total) {
@@ -407,6 +416,10 @@ async function proveEdge(
   let expectedTo: Schema | Promise<Schema> | undefined = cache
     ? await readCachedReadback(cache.dir, cache.hashes.to, 'proof')
     : undefined;
+  // built ahead on this thread's spare (prebuildTarget): that database, empty again, is where A is built
+  const built = expectedTo ? undefined : await timed('target', () => takeTarget(hashes ?? opts.hashes));
+  if (built && cache) await writeCachedReadback(cache.dir, cache.hashes.to, 'proof', built);
+  expectedTo ??= built;
   if (!expectedTo && opts.target) {
     expectedTo = opts.target();
     expectedTo.catch(() => undefined); // awaited in runEdge
@@ -416,6 +429,7 @@ async function proveEdge(
     let ctx: EdgeContext;
     let run: Run;
     try {
+      if (built) await freshFor(held, from, to, exts);
       expectedTo ??= await buildTargetFirst(held, from, to, exts, cache);
       const expectedFrom = await buildSource(held, from, to, exts, cache, Boolean(opts.noImage));
       ctx = { from, to, expectedFrom, expectedTo, up, down, samples: true, allowDataLoss: Boolean(opts.allowDataLoss) };

@@ -4,7 +4,8 @@
  * PGlite's WebAssembly and restores a spare database (at once, or from the image prepare() names); then it answers
  * `verify` requests with verifyEdge's result, `target` requests with buildTarget's read-back, `readback` requests
  * with a part of a schema being normalised, read back, and `reread` requests with that part built again as it read
- * back. Started and ended by offload.ts; ended by terminate(), which also frees any instance still open.
+ * back; an `expect` request (unanswered) builds the target side of the proof that follows (target.ts prebuildTarget).
+ * Started and ended by offload.ts; ended by terminate(), which also frees any instance still open.
  *
  * In the warm prover (proverd.ts, workerData.daemon) the same thread serves one command after another: a `flush`
  * does not end it, and a `reset` (sent when a command's connection ends) drops what that command left (deliveries
@@ -103,6 +104,17 @@ if (port) {
         .catch(() => undefined);
       return;
     }
+    if (req.expect) {
+      // the target side of the proof that follows, built while the command plans it (target.ts prebuildTarget)
+      const { from, to, hashes, cacheDir } = req.expect;
+      queue = queue
+        .then(() => loadProof())
+        .then(([verify]) =>
+          verify.prebuildTarget(JSON.parse(from) as Schema, JSON.parse(to) as Schema, hashes, cacheDir),
+        )
+        .catch(() => undefined);
+      return;
+    }
     if (req.deliver) {
       const s = slot(req.id);
       if (req.deliver.schema !== undefined) s.resolve(JSON.parse(req.deliver.schema) as Schema);
@@ -117,6 +129,7 @@ if (port) {
 async function reset(port: MessagePort, id: number): Promise<void> {
   delivered.clear();
   lastRead = undefined;
+  loaded?.[0].dropTarget();
   served = false;
   await renewSpare();
   port.postMessage({ id, reset: true } satisfies WorkerReply);

@@ -144,6 +144,33 @@ describe('startVerifier (worker thread)', () => {
     }
   });
 
+  it("builds a small edge's target side ahead when asked (expect), and the proof that follows compares with it", async () => {
+    const { schemaHash } = await import('../../src/canon/index.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sv-expect-'));
+    const v = startVerifier();
+    try {
+      const [from, to] = [withTable(), withTable('id > 0')];
+      const hashes = { from: schemaHash(from), to: schemaHash(to) };
+      const plan = planMigration(from, to);
+      const proof = (up: string) => v.verify(from, to, up, renderDown(plan), { readbackDir: dir, hashes });
+      v.expect(from, to, hashes, dir);
+      expect((await proof(renderUp(plan))).ok).toBe(true);
+      v.expect(from, to, hashes, dir); // its read-back is cached in `dir` now: nothing is built ahead
+      const wrong = await proof('SELECT 1;');
+      expect(wrong.ok).toBe(false);
+      expect(wrong.problems.join('\n')).toMatch(/users_id_check/);
+      // what the worker built ahead for the edge is what its proof compares with: another schema's read-back fails it
+      rmSync(dir, { recursive: true, force: true });
+      v.expect(from, withTable('id > 1'), hashes, dir);
+      const other = await proof(renderUp(plan));
+      expect(other.ok).toBe(false);
+      expect(other.problems.join('\n')).toMatch(/users_id_check/);
+    } finally {
+      await v.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('builds a read-back, builds it again as PostgreSQL spelled it, then proves on that database, empty again', async () => {
     const v = startVerifier();
     try {

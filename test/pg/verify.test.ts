@@ -7,6 +7,9 @@ import type { Schema } from '../../src/model/types.js';
 import { emptySchema } from '../../src/model/types.js';
 import { planMigration, renderDown, renderUp } from '../../src/plan/index.js';
 import { verifyEdge, type VerifyData } from '../../src/pg/index.js';
+import { dropTarget, prebuildTarget, targetAhead } from '../../src/pg/target.js';
+import { readCachedReadback } from '../../src/pg/readback.js';
+import { schemaHash } from '../../src/canon/index.js';
 
 function schema(yaml: string): Schema {
   const r = parseSchemaFiles([{ path: 'schema/main.yaml', text: yaml }]);
@@ -218,5 +221,87 @@ ${
     const r = await verifyEdge(from, to, up, renderDown(p), { whole: true });
     expect(r.ok).toBe(false);
     expect(r.problems.join('\n')).toMatch(/up: table events_2024 lost sample rows/);
+  });
+});
+
+describe('a target side built ahead of its proof (prebuildTarget, while the command plans)', () => {
+  const plan = planMigration(A, B);
+  const hashes = { from: schemaHash(A), to: schemaHash(B) };
+  const withDir = async (fn: (dir: string) => Promise<void>) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sv-ahead-'));
+    try {
+      await fn(dir);
+    } finally {
+      dropTarget();
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  const proof = (dir: string, up: string, down: string | null, to: Schema = B) =>
+    verifyEdge(A, to, up, down, { readbackDir: dir, hashes });
+
+  it('is what the proof of its edge compares with (and only that edge, once)', async () => {
+    await withDir(async (dir) => {
+      // built ahead for the edge's hashes, but of another schema: the proof that takes it finds up's result differs
+      const other = schema(`tables:\n  other:\n    columns:\n      id: { type: integer }\n`);
+      await prebuildTarget(A, other, hashes, dir);
+      expect(targetAhead(hashes)).toBe(true);
+      expect(targetAhead({ ...hashes, from: 'sv1:another' })).toBe(false);
+      const r = await proof(dir, renderUp(plan), renderDown(plan));
+      expect(r.ok).toBe(false);
+      expect(r.problems).toContain('up: table other missing');
+      expect(targetAhead(hashes)).toBe(false); // taken: the next proof builds its target itself
+    });
+  });
+
+  it('proves a generated edge, and keeps its read-back for the next edge from it', async () => {
+    await withDir(async (dir) => {
+      await prebuildTarget(A, B, hashes, dir);
+      const r = await proof(dir, renderUp(plan), renderDown(plan));
+      expect(r.problems).toEqual([]);
+      expect(r.ok).toBe(true);
+      expect((r.data as VerifyData).samples.users).toBe(3);
+      expect(await readCachedReadback(dir, hashes.to, 'proof')).toBeDefined();
+    });
+  });
+
+  it('still refuses an up that misses a column and a down that does not restore the source', async () => {
+    await withDir(async (dir) => {
+      await prebuildTarget(A, B, hashes, dir);
+      expect(targetAhead(hashes)).toBe(true);
+      const up = `ALTER TABLE users ADD COLUMN nickname character varying(40);
+CREATE INDEX users_created_idx ON users (nickname DESC)`;
+      const wrongUp = await proof(dir, up, 'DROP INDEX users_created_idx; ALTER TABLE users DROP COLUMN nickname');
+      expect(wrongUp.ok).toBe(false);
+      expect(wrongUp.problems).toContain('up: column users.created_at missing');
+      expect(targetAhead(hashes)).toBe(false); // the proof took it
+    });
+    await withDir(async (dir) => {
+      await prebuildTarget(A, B, hashes, dir);
+      const down = 'DROP INDEX users_created_idx; ALTER TABLE users DROP COLUMN created_at';
+      const wrongDown = await proof(dir, renderUp(plan), down);
+      expect(wrongDown.ok).toBe(false);
+      expect(wrongDown.problems).toEqual(['down: column users.nickname unexpected']);
+    });
+  });
+
+  it('leaves a target that does not build to the proof, which reports it', async () => {
+    await withDir(async (dir) => {
+      const bad = schema(`
+tables:
+  t:
+    columns:
+      a: { type: integer }
+    checks:
+      t_a_check: "no_such_function(a) > 0"
+`);
+      const badHashes = { from: hashes.from, to: schemaHash(bad) };
+      await prebuildTarget(A, bad, badHashes, dir);
+      const r = await verifyEdge(A, bad, 'CREATE TABLE t (a integer)', 'DROP TABLE t', {
+        readbackDir: dir,
+        hashes: badHashes,
+      });
+      expect(r.ok).toBe(false);
+      expect(r.problems[0]).toMatch(/target schema does not build in PostgreSQL: function no_such_function/);
+    });
   });
 });
