@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { CliResult, Project } from '../helpers/cli.js';
 import { inProcessProject } from '../helpers/inproc.js';
+import { copyProject } from '../helpers/copy.js';
 import { parseSchemaFiles, type SourceFile } from '../../src/parse/index.js';
 import type { Schema } from '../../src/model/types.js';
 
-/** cleanupProjects removes every project made by setup. */
+/** cleanupProjects removes every project made by setup (and the base projects it copied). */
 export function cleanupProjects(): void {
   projects.splice(0).forEach((p) => p.cleanup());
+  bases.clear();
 }
 
 const projects: Project[] = [];
@@ -68,25 +70,54 @@ export function project(prefix: string): Project {
   return { ...p, run: (...args) => runEnv({}, ...args), runEnv };
 }
 
-/** setup makes a project where main has base then ours, and branch feature has base then theirs; HEAD on main. */
+/** ok runs a command in `p` and throws with its output unless it exits 0. */
+async function ok(p: Project, ...args: string[]): Promise<CliResult> {
+  const r = await p.run(...args);
+  if (r.code !== 0) throw new Error(`schemaver ${args.join(' ')} -> exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+/**
+ * bases holds, per base schema text, a project where main and branch feature both have base committed (init, commit,
+ * branch): the start every setup of that base makes the same way, so it is made once per file and copied (merge/cli's
+ * 39 scenarios have 14 bases, 23 of them the same one).
+ */
+const bases = new Map<string, Promise<Project>>();
+
+/** baseProject is bases' project for `base`, made when first asked for. */
+function baseProject(base: string): Promise<Project> {
+  let made = bases.get(base);
+  if (!made) {
+    made = (async () => {
+      const p = project('sv-merge-base-');
+      projects.push(p);
+      await ok(p, 'init');
+      rmSync(join(p.dir, 'schema'), { recursive: true, force: true });
+      p.write('schema/app.yaml', base);
+      await ok(p, 'commit', '-m', 'base', '--no-verify', '--allow-destructive');
+      await ok(p, 'branch', 'feature');
+      return p;
+    })();
+    made.catch(() => bases.delete(base));
+    bases.set(base, made);
+  }
+  return made;
+}
+
+/**
+ * setup makes a project where main has base then ours, and branch feature has base then theirs; HEAD on main. The
+ * base commit and the branch come from a copy of baseProject's project (helpers/copy.ts: its objects hard-linked).
+ */
 export async function setup(base: string, ours: string, theirs: string): Promise<Project> {
+  const from = await baseProject(base);
   const p = project('sv-merge-');
   projects.push(p);
-  const ok = async (...args: string[]) => {
-    const r = await p.run(...args);
-    if (r.code !== 0) throw new Error(`schemaver ${args.join(' ')} -> exit ${r.code}\n${r.stdout}\n${r.stderr}`);
-    return r;
-  };
-  await ok('init');
-  rmSync(join(p.dir, 'schema'), { recursive: true, force: true });
-  p.write('schema/app.yaml', base);
-  await ok('commit', '-m', 'base', '--no-verify', '--allow-destructive');
-  await ok('branch', 'feature');
+  copyProject(from.dir, p.dir);
   p.write('schema/app.yaml', ours);
-  await ok('commit', '-m', 'ours', '--no-verify', '--allow-destructive');
-  await ok('checkout', 'feature');
+  await ok(p, 'commit', '-m', 'ours', '--no-verify', '--allow-destructive');
+  await ok(p, 'checkout', 'feature');
   p.write('schema/app.yaml', theirs);
-  await ok('commit', '-m', 'theirs', '--no-verify', '--allow-destructive');
-  await ok('checkout', 'main');
+  await ok(p, 'commit', '-m', 'theirs', '--no-verify', '--allow-destructive');
+  await ok(p, 'checkout', 'main');
   return p;
 }
