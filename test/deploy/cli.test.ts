@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
 import { runCli, hasStackTrace, type Project, type CliResult } from '../helpers/cli.js';
 import { inProcessProject } from '../helpers/inproc.js';
-import { copyProject } from '../helpers/copy.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 import { openTarget } from '../../src/deploy/target.js';
 import { introspect } from '../../src/pg/index.js';
@@ -44,29 +43,16 @@ const REV3 = `${REV2}  posts:
       title: text
 `;
 
-/**
- * made is the project of three commits every setup starts from, made by the first (init, three commits) and
- * copied by the rest (helpers/copy.ts: the store's objects hard-linked), with the commits' ids (oldest first).
- */
-let made: Promise<{ p: Project; ids: string[] }> | undefined;
-afterAll(async () => (await made?.catch(() => undefined))?.p.cleanup());
-
-/** setup makes `p` (empty) a project with three commits; returns their ids (oldest first). */
+/** setup makes a project with three commits; returns their ids (oldest first). */
 async function setup(p: Project): Promise<string[]> {
-  made ??= (async () => {
-    const base = inProcessProject('sv-deploy-base-');
-    expect((await base.run('init')).code).toBe(0);
-    const ids: string[] = [];
-    for (const [i, text] of [REV1, REV2, REV3].entries()) {
-      base.write('schema/schema.yaml', text);
-      const r = await base.run('commit', '-m', `rev ${i + 1}`, '--no-verify');
-      expect(r.code, r.stderr).toBe(0);
-      ids.push((await base.run('log', '--json')).json().commits[0].id);
-    }
-    return { p: base, ids };
-  })();
-  const { p: base, ids } = await made;
-  copyProject(base.dir, p.dir);
+  expect((await p.run('init')).code).toBe(0);
+  const ids: string[] = [];
+  for (const [i, text] of [REV1, REV2, REV3].entries()) {
+    p.write('schema/schema.yaml', text);
+    const r = await p.run('commit', '-m', `rev ${i + 1}`, '--no-verify');
+    expect(r.code, r.stderr).toBe(0);
+    ids.push((await p.run('log', '--json')).json().commits[0].id);
+  }
   return ids;
 }
 
