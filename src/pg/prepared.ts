@@ -156,3 +156,16 @@ export function preparedReads(db: Driver, opts: PreparedOptions = {}): Driver {
     },
   };
 }
+
+/** readers: the catalog reader of each proof database (its prepared statements live as long as it does). */
+const readers = new WeakMap<Driver, Driver>();
+
+/**
+ * proofReader is the catalog reader of proof database `db` (preparedReads, firstUse), one per database: the reads of
+ * a proof and of the target side built on that database before it (target.ts prebuildTarget) plan each query once.
+ */
+export function proofReader(db: Driver): Driver {
+  let reader = readers.get(db);
+  if (!reader) readers.set(db, (reader = preparedReads(db, { firstUse: true })));
+  return reader;
+}

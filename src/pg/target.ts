@@ -6,7 +6,8 @@
  */
 import type { Schema } from '../model/types.js';
 import type { Driver } from './driver.js';
-import { dumpImage, freshPglite, lockWeight, pgliteFromImage, recycleSpare } from './pglite.js';
+import { dumpImage, freshPglite, lockWeight, pgliteFromImage, recycleSpare, SMALL_LOCK_OBJECTS } from './pglite.js';
+import { proofReader } from './prepared.js';
 import { dropImage, imageCacheStats, loadImage, objectCount, saveImage } from './images.js';
 import { compareSchemas } from './compare.js';
 import {
@@ -155,7 +156,9 @@ export function prebuildTarget(from: Schema, to: Schema, hashes: EdgeHashes, cac
     const back = await buildRolledBack(db, to, [script], async () => {
       await ensureRolesInTransaction(db, from);
       await buildInto(db, to, 'the target schema', { inTransaction: true }, script);
-      return (await introspect(db, { unsupported: false })).schema;
+      // read as the proof then reads that database, its statements prepared once for the three reads (small edges)
+      const reader = lockWeight(from) + lockWeight(to) <= SMALL_LOCK_OBJECTS ? proofReader(db) : db;
+      return (await introspect(reader, { unsupported: false })).schema;
     });
     if (back === undefined) await recycleSpare(db); // rolled back, or never begun: empty, or closed by recycleSpare
     return back;

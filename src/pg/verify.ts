@@ -9,7 +9,7 @@ import { emptySchema, type Schema } from '../model/types.js';
 import { planMigration } from '../plan/index.js';
 import type { Driver } from './driver.js';
 import { freshPglite, lockWeight, SMALL_LOCK_OBJECTS } from './pglite.js';
-import { preparedReads } from './prepared.js';
+import { proofReader } from './prepared.js';
 import {
   IMAGE_MAX_OBJECTS,
   IMAGE_WORTH_OBJECTS,
@@ -136,13 +136,9 @@ function progress(phase: string): ((done: number, total: number) => void) | unde
  */
 let preparing = false;
 
-/** readers: the catalog reader of each proof database (its prepared statements live as long as it does). */
-const readers = new WeakMap<Driver, Driver>();
-
 /** readBack reads the catalog of a proof database as verification compares it (phase `introspect`). */
 async function readBack(db: Driver): Promise<Schema> {
-  let reader = preparing ? readers.get(db) : db;
-  if (!reader) readers.set(db, (reader = preparedReads(db, { firstUse: true })));
+  const reader = preparing ? proofReader(db) : db;
   return (await timed('introspect', () => introspect(reader, { unsupported: false }))).schema;
 }
 

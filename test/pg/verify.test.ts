@@ -8,6 +8,7 @@ import { emptySchema } from '../../src/model/types.js';
 import { planMigration, renderDown, renderUp } from '../../src/plan/index.js';
 import { verifyEdge, type VerifyData } from '../../src/pg/index.js';
 import { dropTarget, prebuildTarget, targetAhead } from '../../src/pg/target.js';
+import { freshPglite, lockWeight } from '../../src/pg/pglite.js';
 import { readCachedReadback } from '../../src/pg/readback.js';
 import { schemaHash } from '../../src/canon/index.js';
 
@@ -281,6 +282,23 @@ CREATE INDEX users_created_idx ON users (nickname DESC)`;
       const wrongDown = await proof(dir, renderUp(plan), down);
       expect(wrongDown.ok).toBe(false);
       expect(wrongDown.problems).toEqual(['down: column users.nickname unexpected']);
+    });
+  });
+
+  it("leaves its database, the next proof's, with the catalog reads prepared (planned once for the three reads)", async () => {
+    await withDir(async (dir) => {
+      await prebuildTarget(A, B, hashes, dir);
+      const db = await freshPglite({ objects: lockWeight(A) + lockWeight(B) }); // the spare the proof takes
+      try {
+        const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements');
+        expect(row!.n).toBeGreaterThan(0);
+        const [empty] = await db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_class WHERE relname = 'users'",
+        );
+        expect(empty!.n).toBe(0); // rolled back: B is gone
+      } finally {
+        await db.close();
+      }
     });
   });
 
