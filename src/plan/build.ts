@@ -14,6 +14,7 @@ import { planViews } from './views.js';
 import { planSqlObjects } from './sqlobjects.js';
 import { planGrants } from './grants.js';
 import { planOwners } from './owners.js';
+import { carryRows, inheritsRebuilds } from './inherits.js';
 
 export { PHASE, emit, newContext, type PlanContext } from './context.js';
 
@@ -25,6 +26,7 @@ export function planChangeDrafts(ctx: PlanContext, input: readonly Change[]): vo
   planObjects(ctx, all);
   planViews(ctx, all, touchedTables);
   planTables(ctx, all, touchedCols);
+  carryRows(ctx, input);
   planSqlObjects(ctx, all);
 }
 
@@ -57,6 +59,7 @@ function expandChanges(ctx: PlanContext, input: readonly Change[]): Change[] {
   const recreate = new Set<string>();
   for (const c of changes) {
     if (c.op === 'alter' && c.kind === 'table' && c.attrs.some((a) => a.attr === 'partitionBy')) recreate.add(c.id);
+    if (c.op === 'alter' && c.kind === 'table' && inheritsRebuilds(ctx, c.id)) recreate.add(c.id);
   }
   const all: Change[] = [...recreatedPartitions(ctx, recreate, changes)];
   for (const c of changes) {

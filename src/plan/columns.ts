@@ -351,7 +351,7 @@ function identityChange(C: string, a: Column, b: Column): string[] {
  * fails on a primary key. Nothing when the table is empty or every value is below the sequence's start (it keeps its
  * START), nor for a descending sequence.
  */
-function counterPastRows(table: string, column: string, seq: string, o: SequenceOptions | undefined): string[] {
+export function counterPastRows(table: string, column: string, seq: string, o: SequenceOptions | undefined): string[] {
   const step = o?.increment !== undefined ? Number(o.increment) : 1;
   if (!(step > 0)) return [];
   const start = o?.start !== undefined ? String(o.start) : o?.min !== undefined ? String(o.min) : '1';
