@@ -17,7 +17,9 @@
  *   commit (a DO block outside a transaction), then made NOT NULL as above; an identity column the same way from a
  *   sequence of its own, then made the identity (identityRewrite);
  * - a partition's own indexes are built and dropped CONCURRENTLY, and DETACH PARTITION runs CONCURRENTLY
- *   (detachRewrites).
+ *   (detachRewrites);
+ * - a partitioned table's new index is made ON ONLY the table (invalid, no scan), then each partition's is built
+ *   CONCURRENTLY (or its own matching one taken) and attached, which makes the parent's valid (partitionedIndex).
  *
  * Each step of an online script runs in a transaction of its own (deploy/online.ts records each one), so the
  * rendered script starts with ONLINE_MARKER and numbers its steps. Tables created by the same plan are left alone:
@@ -54,6 +56,7 @@ import { addColumn } from './columns.js';
 import { newContext } from './context.js';
 import { callsVolatile } from './volatile.js';
 import { indexMarks } from './cluster.js';
+import { attachedTo, copyName, partitionsOf } from './partindex.js';
 
 /** BACKFILL_BATCH is how many rows one batch of a backfill updates before it commits. */
 export const BACKFILL_BATCH = 5000;
@@ -206,6 +209,11 @@ function rewriters(from: Schema, to: Schema, created: ReadonlySet<string>): Map<
     for (const ck of Object.values(t.checks)) constraint('check', ck);
     for (const col of t.columns) columnRewrites(out, tid, t, col, to, ty);
   }
+  for (const [tid, t] of Object.entries(to.tables)) {
+    if (!t.partitionBy || t.partitionOf || t.inherits?.length || created.has(tid)) continue;
+    for (const ix of Object.values(t.indexes))
+      if (ix.kind === 'index') out.set(`create index ${ix.name} on ${tid}`, (s) => partitionedIndex(s, to, tid, ix));
+  }
   // an index dropped and created again under its name (a changed definition): undoing the drop builds the source's
   // definition, so the source tables come last and win
   for (const [tid, t] of [...Object.entries(to.tables), ...Object.entries(from.tables)]) {
@@ -272,6 +280,44 @@ BEGIN
   END LOOP;
 END
 $detach$`;
+}
+
+/**
+ * partitionedIndex builds new index `ix` of partitioned table `tid` as pg-schema-diff does: CREATE INDEX ON ONLY the
+ * table (invalid, no scan), then per partition its own matching index or key (what the classic CREATE INDEX would
+ * attach too), or a copy under the name PostgreSQL would give it, built CONCURRENTLY, attached: the parent's index is
+ * valid once every partition's is. Undefined (the classic step stays) when a partition is partitioned itself.
+ */
+function partitionedIndex(s: Step, to: Schema, tid: string, ix: Index): Step[] | undefined {
+  const parts = partitionsOf(to, tid);
+  if (parts.some((p) => !partitionLeaf(to.tables[p]))) return undefined;
+  // the classic step does more (partitions' own indexes a re-created parent index took along): it stays
+  const plain = new Set([...createIndex(tid, ix), ...indexMarks(tid, ix.name)]);
+  if (s.sql.some((x) => !plain.has(x))) return undefined;
+  const own = new Map(attachedTo(to, tid, ix).map((a) => [a.table, (a.index ?? a.key)!.name]));
+  const attach = (p: string, name: string) =>
+    `ALTER INDEX ${indexRef(tid, ix.name)} ATTACH PARTITION ${indexRef(p, name)}`;
+  return [
+    step(
+      s,
+      `create index ${ix.name} on only ${tid} (valid once each partition's is attached)`,
+      [...createIndex(tid, ix, true), ...keptMark(s.sql, tid, ix.name)],
+      s.reverse ? [...s.reverse] : null,
+    ),
+    ...parts.map((p) => {
+      const mine = own.get(p);
+      if (mine) return step(s, `attach index ${mine} of ${p} to ${ix.name}`, [attach(p, mine)], []);
+      const copy = copyName(p, ix);
+      const [drop, create] = concurrentIndex(p, { ...ix, name: copy, comment: undefined });
+      return step(
+        s,
+        `create index ${copy} on ${p} (concurrently) and attach it to ${ix.name}`,
+        [drop!, create!, attach(p, copy)],
+        [],
+        false,
+      );
+    }),
+  ];
 }
 
 /** partitionLeaf tells whether a table is a partition that is not itself partitioned: its own indexes can be built and dropped CONCURRENTLY. */

@@ -389,9 +389,9 @@ function indexElement(e: IndexElement): string {
   return s;
 }
 
-/** createIndex writes CREATE INDEX (and its comment) for an index of table or materialized view `on`. */
-export function createIndex(on: string, ix: Index): string[] {
-  let s = `CREATE${ix.unique ? ' UNIQUE' : ''} INDEX ${quoteIdent(ix.name)} ON ${rel(on)}`;
+/** createIndex writes CREATE INDEX (and its comment) for an index of table or materialized view `on`; `only`: ON ONLY (a partitioned table's own, its partitions' attached after). */
+export function createIndex(on: string, ix: Index, only = false): string[] {
+  let s = `CREATE${ix.unique ? ' UNIQUE' : ''} INDEX ${quoteIdent(ix.name)} ON ${only ? 'ONLY ' : ''}${rel(on)}`;
   if (ix.using && ix.using !== 'btree') s += ` USING ${quoteIdent(ix.using)}`;
   s += ` (${ix.elements.map(indexElement).join(', ')})`;
   if (ix.include?.length) s += ` INCLUDE (${cols(ix.include)})`;
