@@ -8,6 +8,12 @@ import { isNull, readBool, readId, readText } from './common.js';
 import { undef } from './drafts.js';
 import type { DraftFunc } from './objects.js';
 
+/** languageName reads a `language:` as SQL names one: folded to lower case unless double-quoted (`"Odd Lang"`). */
+function languageName(text: string): string {
+  const t = text.trim();
+  return /^"(?:[^"]|"")+"$/.test(t) ? t.slice(1, -1).replace(/""/g, '"') : t.toLowerCase();
+}
+
 /** parseFunction reads one entry of `functions:`; the key may be `name` or `name(arg types)`. */
 export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn: DraftFunc } | undefined {
   const keyText = ctx.text(key, 'function name');
@@ -63,7 +69,7 @@ export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn:
       'CREATE FUNCTION f() RETURNS {} LANGUAGE sql AS $$SELECT 1$$',
       'CreateFunctionStmt',
     );
-  const lang = language.trim().toLowerCase();
+  const lang = languageName(language);
   // a plpgsql body is compiled against its header (argument names, OUT parameters, trigger variables are its
   // variables), so the validator gets the statement it is pasted into: the body goes at `{}`
   const header = procedure
@@ -79,7 +85,7 @@ export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn:
     args,
     identityArgs,
     returns: procedure ? 'void' : normalizeReturns(returnsRaw!),
-    language: language.trim().toLowerCase(),
+    language: lang,
     body, // verbatim: PostgreSQL keeps a body's whitespace, so an imported function must round-trip exactly
     at: key,
   };

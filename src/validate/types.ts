@@ -3,7 +3,7 @@
  * a real pg_type) or declared in schema/ (enum, domain, composite, table or view row type). Types are pasted into
  * DDL, so a text that is not exactly one type name is refused too.
  */
-import { qid } from '../model/ids.js';
+import { parseQid, qid } from '../model/ids.js';
 import type { Schema } from '../model/types.js';
 import { normalizeType } from '../canon/types.js';
 import { suggest, type SqlRef } from '../parse/node.js';
@@ -45,6 +45,7 @@ export function typeContext(schema: Schema, incomplete: ReadonlySet<string> = ne
   const declared = new Set<string>();
   for (const sec of [schema.enums, schema.composites, schema.domains, schema.tables, schema.views])
     for (const id of Object.keys(sec)) declared.add(id);
+  for (const id of rangeTypeIds(schema)) declared.add(id);
   return {
     declared,
     declaredLower: new Set([...declared].map((d) => d.replace(/"/g, '').toLowerCase())),
@@ -52,6 +53,28 @@ export function typeContext(schema: Schema, incomplete: ReadonlySet<string> = ne
     extensions: Object.keys(schema.extensions).length > 0,
     incomplete,
   };
+}
+
+/**
+ * rangeTypeIds lists the ids of the range types `objects:` declares and of their multirange types (named by
+ * MULTIRANGE_TYPE_NAME, else PostgreSQL's default: `range` in the name becomes `multirange`, or `_multirange` appended).
+ */
+function rangeTypeIds(schema: Schema): string[] {
+  const out: string[] = [];
+  for (const o of Object.values(schema.objects ?? {})) {
+    if (o.type !== 'range type') continue;
+    const q = parseQid(o.name);
+    if (!q) continue;
+    out.push(qid(q.schema, q.name));
+    const named = /MULTIRANGE_TYPE_NAME\s*=\s*((?:"(?:[^"]|"")*"|[\w$]+)(?:\.(?:"(?:[^"]|"")*"|[\w$]+))?)/i.exec(o.sql);
+    const m = named ? parseQid(named[1]!) : undefined;
+    if (m) out.push(qid(named![1]!.includes('.') ? m.schema : q.schema, m.name));
+    else
+      out.push(
+        qid(q.schema, q.name.includes('range') ? q.name.replace('range', 'multirange') : `${q.name}_multirange`),
+      );
+  }
+  return out;
 }
 
 /** isPlainType is the fast path: a type spelling that is a built-in or declared type, arrays and typmods aside. */

@@ -326,7 +326,7 @@ export function functionTree(f: Func): Obj {
   if (f.args !== '') o['args'] = f.args;
   if (f.procedure) o['procedure'] = true;
   else o['returns'] = f.returns;
-  o['language'] = f.language;
+  o['language'] = idPart(f.language); // quoted when SQL would fold it (a language named "Odd Lang")
   put(o, 'volatility', f.volatility);
   flag(o, 'strict', f.strict);
   flag(o, 'security_definer', f.securityDefiner);

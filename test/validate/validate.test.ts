@@ -130,6 +130,29 @@ ${cols}
     expect(await problems(text)).toEqual([]);
   });
 
+  it('knows the range types `objects:` declares and their multirange types', async () => {
+    const text = `tables:
+  t:
+    columns:
+      a: '"Odd Range"'
+      b: '"Odd Range_multirange"'
+      c: '"Odd Range"[]'
+      d: s.span
+      e: s.spans
+      f: s.floatmultirange
+schemas:
+  - name: s
+objects:
+  range type "Odd Range": CREATE TYPE "Odd Range" AS RANGE (SUBTYPE = integer)
+  range type s.span: CREATE TYPE s.span AS RANGE (SUBTYPE = integer, MULTIRANGE_TYPE_NAME = s.spans)
+  range type s.floatrange: CREATE TYPE s.floatrange AS RANGE (SUBTYPE = double precision)
+`;
+    expect(await problems(text)).toEqual([]);
+    expect(await problems(text.replace('      f: s.floatmultirange', '      f: s.floatrange_multirange'))).toEqual([
+      'unknown-type 9:10',
+    ]);
+  });
+
   it('says nothing about what an extension may bring', async () => {
     const text = `extensions: [citext, hstore]
 tables:

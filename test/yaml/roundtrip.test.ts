@@ -117,6 +117,19 @@ domains:
     expect(canonicalJson(back.schema!)).toBe(canonicalJson(s));
   });
 
+  it('keeps the case of a language SQL would fold, and folds one written bare', () => {
+    const s = mustParse(`
+functions:
+  f: { returns: integer, language: '"Odd Lang"', body: "BEGIN RETURN 1; END" }
+  g: { returns: integer, language: PLpgSQL, body: "BEGIN RETURN 1; END" }
+`);
+    expect(s.functions['f()']!.language).toBe('Odd Lang');
+    expect(s.functions['g()']!.language).toBe('plpgsql');
+    const files = writeSchemaYaml(s);
+    expect(files[0]!.text).toContain(`language: '"Odd Lang"'`);
+    expect(canonicalJson(parseSchemaFiles(files).schema!)).toBe(canonicalJson(s));
+  });
+
   it("keeps a view's column grants and an identity sequence's comment", () => {
     const s = mustParse(`
 tables:
