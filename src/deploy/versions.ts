@@ -14,15 +14,19 @@ export const HISTORY_TABLE = qualified('public', 'schemaver_history');
 /** LOCK_KEY is the fixed pg_advisory_xact_lock key every schemaver deploy takes ('schemavr' in ASCII). */
 export const LOCK_KEY = '8314052186549466738';
 
-/** CREATE_TABLES creates both bookkeeping tables when missing. */
+/**
+ * CREATE_TABLES creates both bookkeeping tables when missing. A table that exists is not created again at all (not
+ * `CREATE TABLE IF NOT EXISTS`, which is DDL still): an event trigger on ddl_command_start that the migration drops
+ * first would otherwise refuse the deploy before it starts.
+ */
 export const CREATE_TABLES = [
-  `CREATE TABLE IF NOT EXISTS ${VERSION_TABLE} (
+  `CREATE TABLE ${VERSION_TABLE} (
   singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
   commit_id text NOT NULL,
   schema_hash text NOT NULL,
   updated_at timestamptz NOT NULL DEFAULT now()
 )`,
-  `CREATE TABLE IF NOT EXISTS ${HISTORY_TABLE} (
+  `CREATE TABLE ${HISTORY_TABLE} (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   from_commit text,
   to_commit text,
@@ -34,7 +38,10 @@ export const CREATE_TABLES = [
   applied_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   applied_by text NOT NULL DEFAULT current_user
 )`,
-];
+].map(
+  (create, i) =>
+    `DO $sv$ BEGIN IF pg_catalog.to_regclass(${quoteLiteral(i === 0 ? 'public.schemaver_version' : 'public.schemaver_history')}) IS NULL THEN\n${create};\nEND IF; END $sv$`,
+);
 
 /** Recorded is what schemaver_version says: the commit the database is at (undefined = nothing recorded). */
 export interface Recorded {

@@ -4,9 +4,11 @@
  * A definition object (`objects:` in YAML) is an object whose whole state PostgreSQL can print as one CREATE text:
  * aggregates, range types, rules, event triggers, publications, statistics objects, collations, foreign-data
  * wrappers, servers, user mappings, foreign tables, operators, operator families and classes, casts, text search
- * dictionaries and configurations. Its identity is `<kind> <name>` (the name as SQL, so `DROP <KIND> <name>` drops
+ * dictionaries, configurations, parsers and templates, and procedural languages. Its identity is `<kind> <name>` (the name as SQL, so `DROP <KIND> <name>` drops
  * it); its definition is the CREATE text as the catalog reader rebuilds it from PostgreSQL's catalog. A changed
- * definition is planned as DROP + CREATE (none of these kinds holds data), and proven like every other step.
+ * definition is planned as DROP + CREATE (none of these kinds holds data), and proven like every other step. The
+ * GRANTs of those that take privileges (foreign tables and their columns, range types, aggregates, foreign-data
+ * wrappers, servers, languages) follow the CREATE in the text; a change of them alone is planned as GRANT/REVOKE.
  *
  * An unmanaged object (`unmanaged:` in YAML) is anything else the model cannot express (a GRANT, a storage
  * setting...): kept by name with a fingerprint of its state so it passes through untouched when it is the same on
@@ -32,6 +34,9 @@ export const SQL_OBJECT_KINDS = {
   cast: 'CAST',
   'text search dictionary': 'TEXT SEARCH DICTIONARY',
   'text search configuration': 'TEXT SEARCH CONFIGURATION',
+  'text search parser': 'TEXT SEARCH PARSER',
+  'text search template': 'TEXT SEARCH TEMPLATE',
+  language: 'LANGUAGE',
 } as const;
 
 /** SqlObjectKind is one kind of definition object. */
@@ -53,6 +58,9 @@ export const EARLY_KINDS: ReadonlySet<SqlObjectKind> = new Set<SqlObjectKind>([
   'cast',
   'text search dictionary',
   'text search configuration',
+  'text search parser',
+  'text search template',
+  'language',
 ]);
 
 /** SqlObject is one definition object: its kind, its SQL name, and its CREATE text (statements joined by `;\n`). */

@@ -5,8 +5,11 @@
  */
 import type { DefaultPrivilege, Grants, Namespace } from './types.js';
 
-/** PrivClass is a class of object with its own set of privileges. */
-export type PrivClass = 'table' | 'column' | 'sequence' | 'function' | 'type' | 'schema';
+/**
+ * PrivClass is a class of object with its own set of privileges. `foreign` is a foreign-data wrapper or server and
+ * `language` a procedural language: definition objects (model/objects.ts), whose GRANTs their CREATE text carries.
+ */
+export type PrivClass = 'table' | 'column' | 'sequence' | 'function' | 'type' | 'schema' | 'foreign' | 'language';
 
 /** PRIVILEGES lists the privileges of each class, in aclitem order; `maintain` exists from PostgreSQL 17. */
 export const PRIVILEGES: Readonly<Record<PrivClass, readonly string[]>> = {
@@ -16,6 +19,8 @@ export const PRIVILEGES: Readonly<Record<PrivClass, readonly string[]>> = {
   function: ['execute'],
   type: ['usage'],
   schema: ['usage', 'create'],
+  foreign: ['usage'],
+  language: ['usage'],
 };
 
 /** ACL_CHARS maps aclitem letters to privilege names. */
@@ -36,10 +41,13 @@ export const ACL_CHARS: Readonly<Record<string, string>> = {
 /** NONE is the privilege list that records "holds nothing" (PUBLIC's default taken away from a function or type). */
 export const NONE = 'none';
 
-/** defaultGrants is PostgreSQL's default ACL of a class besides the owner: PUBLIC may execute functions and use types. */
+/**
+ * defaultGrants is PostgreSQL's default ACL of a class besides the owner: PUBLIC may execute functions, use types and
+ * use languages (acldefault).
+ */
 export function defaultGrants(cls: PrivClass): Grants {
   if (cls === 'function') return { public: ['execute'] };
-  if (cls === 'type') return { public: ['usage'] };
+  if (cls === 'type' || cls === 'language') return { public: ['usage'] };
   return {};
 }
 

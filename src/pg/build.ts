@@ -6,6 +6,8 @@ import { SchemaverError } from '../errors.js';
 import { emptySchema, type Grants, type Schema } from '../model/types.js';
 import { grantRoles } from '../model/privileges.js';
 import { planMigration, renderUp } from '../plan/index.js';
+import { splitAcl } from '../plan/sqlobjects.js';
+import { aclOfStatements } from '../sql/grants.js';
 import type { Driver } from './driver.js';
 import { execBatched, type BatchOptions } from './batch.js';
 import { freshPglite } from './pglite.js';
@@ -15,8 +17,8 @@ import { quoteIdent } from '../sql/quote.js';
 const BUILTIN_ROLES = new Set(['public', 'current_user', 'session_user', 'current_role', 'postgres']);
 
 /**
- * rolesOf lists the roles the schemas name: in policies, grants (objects and columns), owners and default
- * privileges. Roles are cluster objects: schemaver never creates or drops them on a server (see requireRoles).
+ * rolesOf lists the roles the schemas name: in policies, grants (objects and columns, definition objects' GRANTs),
+ * owners and default privileges. Roles are cluster objects: schemaver never creates or drops them on a server (see requireRoles).
  */
 export function rolesOf(...schemas: readonly Schema[]): string[] {
   const out = new Set<string>();
@@ -37,6 +39,8 @@ export function rolesOf(...schemas: readonly Schema[]): string[] {
       for (const o of Object.values(m as Readonly<Record<string, { grants?: Grants; owner?: string }>>)) obj(o);
     for (const v of Object.values(s.views)) for (const g of Object.values(v.columnGrants ?? {})) obj({ grants: g });
     for (const d of Object.values(s.defaultPrivileges ?? {})) (add(d.role), obj(d));
+    for (const o of Object.values(s.objects ?? {}))
+      for (const t of aclOfStatements(splitAcl(o).acl) ?? []) obj({ grants: t.grants });
   }
   return [...out].sort();
 }

@@ -404,6 +404,8 @@ function planSequence(ctx: PlanContext, c: ObjectChange<'sequence'>): void {
       what: `drop sequence ${c.id}`,
       object: c.id,
       sql: [`DROP SEQUENCE ${rel(c.id)}`],
+      // its counter is data: the reverse creates it at START, so ids handed out would be handed out again
+      destructive: true,
       reverse: created(c.def),
     });
     ownedStep(c.id, c.def, undefined);

@@ -8,10 +8,19 @@
  */
 import type { Change } from '../model/changes.js';
 import type { Schema } from '../model/types.js';
+import { parseQid } from '../model/ids.js';
 import { EARLY_KINDS, SQL_OBJECT_KINDS, type SqlObject } from '../model/objects.js';
 import { negative } from '../errors.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { splitStatements } from '../sql/split.js';
+import {
+  aclChangeSql,
+  aclOfStatements,
+  aclResetObjectSql,
+  aclResetSql,
+  createGrants,
+  type AclTarget,
+} from '../sql/grants.js';
 import { emit, PHASE, textKeys, typeDropKey, type PlanContext } from './context.js';
 
 /** OBJECT_PHASE holds the phases of definition-object steps (between the fixed phases of src/plan/context.ts). */
@@ -25,6 +34,9 @@ const OBJECT_PHASE = {
   foreignTableDrop: PHASE.dropTable + 0.5,
   aggregateDrop: PHASE.dropFunc - 0.5,
   earlyDrop: PHASE.dropEnum + 0.5,
+  // an event trigger fires on the plan's own DDL (ddl_command_start...): dropped before anything, created after all
+  eventTriggerDrop: PHASE.rename - 1,
+  eventTriggerCreate: PHASE.dropNamespace + 10,
 } as const;
 
 /** statementsOf splits an object's definition text into statements. */
@@ -42,12 +54,16 @@ const FIRST_KINDS: ReadonlySet<SqlObject['type']> = new Set<SqlObject['type']>([
   'collation',
   'text search dictionary',
   'text search configuration',
+  'text search parser',
+  'text search template',
+  'language',
   'foreign data wrapper',
   'server',
   'user mapping',
 ]);
 
 function createPhase(o: SqlObject): number {
+  if (o.type === 'event trigger') return OBJECT_PHASE.eventTriggerCreate;
   if (FIRST_KINDS.has(o.type)) return OBJECT_PHASE.firstCreate;
   if (o.type === 'aggregate') return OBJECT_PHASE.aggregateCreate;
   if (o.type === 'foreign table') return OBJECT_PHASE.foreignTableCreate;
@@ -57,6 +73,7 @@ function createPhase(o: SqlObject): number {
 }
 
 function dropPhase(o: SqlObject): number {
+  if (o.type === 'event trigger') return OBJECT_PHASE.eventTriggerDrop;
   if (o.type === 'aggregate') return OBJECT_PHASE.aggregateDrop;
   if (o.type === 'foreign table') return OBJECT_PHASE.foreignTableDrop;
   // before the functions they call (PostgreSQL refuses to drop a function an operator or a class uses); a class
@@ -157,12 +174,75 @@ export function planSqlObjects(ctx: PlanContext, all: readonly Change[]): void {
     touched.add(c.id);
     if (c.op === 'add') create(ctx, c.id, c.def);
     else if (c.op === 'drop') drop(ctx, c.id, c.def);
-    else if (c.op === 'alter') {
+    else if (c.op === 'alter' && !planAclChange(ctx, c.id, c.from, c.to)) {
       drop(ctx, c.id, c.from, 'drop (to recreate)');
       create(ctx, c.id, c.to, 'recreate', true);
     }
   }
   rebuildDependents(ctx, touched);
+}
+
+/** splitAcl splits an object's text into its definition statements and the GRANT/REVOKE statements that follow them. */
+export function splitAcl(o: SqlObject): { body: string[]; acl: string[] } {
+  const stmts = statementsOf(o.sql);
+  let i = stmts.length;
+  while (i > 0 && /^(GRANT|REVOKE)\s/i.test(stmts[i - 1]!)) i--;
+  return { body: stmts.slice(0, i), acl: stmts.slice(i) };
+}
+
+/**
+ * planAclChange drafts a change of a definition object's GRANTs alone (its definition statements unchanged) as one
+ * GRANT/REVOKE step, as planGrants does for the model's objects: the object (a range type a column uses, a foreign
+ * table) is not dropped. False when more than its ACL changed, or its ACL text is not createGrants' (see
+ * aclOfStatements): then it is dropped and created again.
+ */
+function planAclChange(ctx: PlanContext, id: string, a: SqlObject, b: SqlObject): boolean {
+  const x = splitAcl(a);
+  const y = splitAcl(b);
+  if (x.body.join(';\n') !== y.body.join(';\n')) return false;
+  const from = aclOfStatements(x.acl);
+  const to = aclOfStatements(y.acl);
+  if (!from || !to) return false;
+  const change = (p: readonly AclTarget[], q: readonly AclTarget[]): string[] => {
+    const key = (t: AclTarget) => `${t.target}\0${t.column ?? ''}`;
+    const targets = new Map([...p, ...q].map((t) => [key(t), t]));
+    const sql: string[] = [];
+    // columns first: a table-level REVOKE takes the privilege off every column, whose grants are then given back
+    const order = [...targets.values()].sort((s, t) => Number(s.column === undefined) - Number(t.column === undefined));
+    for (const t of order) {
+      const g = (l: readonly AclTarget[]) => l.find((u) => key(u) === key(t))?.grants;
+      sql.push(...aclChangeSql(t.target, t.cls, g(p), g(q), t.column));
+      if (g(p) !== undefined && g(q) === undefined) sql.push(...aclResetOf(t, b));
+    }
+    const revoked = sql.some((s) => /^REVOKE /.test(s) && !/ \(/.test(s.split(' ON ')[0]!));
+    if (revoked)
+      for (const t of q) if (t.column !== undefined) sql.push(...createGrants(t.target, 'column', t.grants, t.column));
+    return sql;
+  };
+  emit(ctx, {
+    phase: PHASE.comment + 0.5,
+    what: `change privileges on ${id}`,
+    object: id,
+    sql: change(from, to),
+    reverse: change(to, from),
+  });
+  return true;
+}
+
+/**
+ * aclResetOf: the statement that sets an ACL back to NULL once its grants are PostgreSQL's default again (see
+ * aclResetSql), for the ACLs a catalog compare reads as text: a foreign table's and its columns', a range type's,
+ * an aggregate's.
+ */
+function aclResetOf(t: AclTarget, o: SqlObject): string[] {
+  if (o.type === 'foreign table') return [aclResetSql(o.name, t.column)];
+  // an aggregate's name is `name(identity args)`, `*` for none: the parenthesis is the first one outside quotes
+  const paren = o.type === 'aggregate' ? /^(?:"(?:[^"]|"")*"|[^"(])*\(/.exec(o.name) : null;
+  const q = o.type === 'range type' ? parseQid(o.name) : paren ? parseQid(paren[0].slice(0, -1)) : undefined;
+  if (!q) return [];
+  if (o.type === 'range type') return [aclResetObjectSql('type', q.schema, q.name)];
+  const args = o.name.slice(paren![0].length, -1);
+  return [aclResetObjectSql('function', q.schema, q.name, args === '*' ? '' : args)];
 }
 
 /** isEmpty tells whether a schema holds no objects at all (the source of a root edge). */

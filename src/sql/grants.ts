@@ -3,7 +3,14 @@
  * Names go through quote.ts like everywhere else.
  */
 import type { DefaultPrivilege, Grants } from '../model/types.js';
-import { effectiveGrants, isWrittenOutDefault, type PrivClass } from '../model/privileges.js';
+import {
+  effectiveGrants,
+  isWrittenOutDefault,
+  normalizeGrants,
+  privilegesOf,
+  writtenOutDefault,
+  type PrivClass,
+} from '../model/privileges.js';
 import { quoteIdent, quoteLiteral } from './quote.js';
 
 /** granteeSql writes a grantee: PUBLIC for `public`, any other role quoted. */
@@ -220,4 +227,90 @@ export function ownerSql(target: string, owner: string | undefined): string {
 /** createOwner writes the OWNER TO of a newly created object whose owner is managed (nothing when it is not). */
 export function createOwner(target: string, owner: string | undefined): string[] {
   return owner === undefined ? [] : [ownerSql(target, owner)];
+}
+
+/** AclTarget is the ACL of one GRANT target (and column) that a definition object's text carries. */
+export interface AclTarget {
+  /** target: what the statements name after ON (`TABLE "ft"`, `TYPE r`, `FOREIGN SERVER s`...). */
+  readonly target: string;
+  readonly column?: string;
+  readonly cls: PrivClass;
+  readonly grants: Grants | undefined;
+}
+
+/** TARGET_CLASSES: the privilege class of a GRANT target by its leading keywords (the targets createGrants writes for definition objects). */
+const TARGET_CLASSES: readonly (readonly [RegExp, PrivClass])[] = [
+  [/^TABLE /, 'table'],
+  [/^TYPE /, 'type'],
+  [/^FUNCTION /, 'function'],
+  [/^FOREIGN (?:DATA WRAPPER|SERVER) /, 'foreign'],
+  [/^LANGUAGE /, 'language'],
+];
+
+const IDENT = String.raw`(?:"(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)`;
+const ACL_STATEMENT = new RegExp(
+  String.raw`^(GRANT|REVOKE)( GRANT OPTION FOR)? ([A-Z]+(?: \(${IDENT}\))?(?:, [A-Z]+(?: \(${IDENT}\))?)*) ON (.+) (?:TO|FROM) (PUBLIC|${IDENT})( WITH GRANT OPTION)?$`,
+  's',
+);
+const unquote = (s: string) => (s.startsWith('"') ? s.slice(1, -1).replace(/""/g, '"') : s);
+
+/**
+ * aclOfStatements reads back the ACLs that createGrants statements give one or more targets (a definition object's
+ * GRANT/REVOKE statements, see src/pg/introspect/privileges.ts), PUBLIC's default included, in order of first
+ * mention. Undefined when a statement is not of createGrants' shape or the ACL read does not write the same
+ * statements again (then the text is not one this reader can take apart).
+ */
+export function aclOfStatements(stmts: readonly string[]): AclTarget[] | undefined {
+  const acls = new Map<string, { target: string; column?: string; cls: PrivClass; stmts: string[] }>();
+  for (const s of stmts) {
+    const m = ACL_STATEMENT.exec(s);
+    if (!m) return undefined;
+    const cls = TARGET_CLASSES.find(([re]) => re.test(m[4]!))?.[1];
+    const cols = [...m[3]!.matchAll(/\((.+?)\)(?:, |$)/g)].map((x) => unquote(x[1]!));
+    if (!cls || (cols.length && (cls !== 'table' || new Set(cols).size !== 1))) return undefined;
+    const column = cols[0];
+    const key = `${m[4]}\0${column ?? ''}`;
+    const acl = acls.get(key) ?? { target: m[4]!, ...(column === undefined ? {} : { column }), cls, stmts: [] };
+    acl.stmts.push(s);
+    acls.set(key, acl);
+  }
+  const out: AclTarget[] = [];
+  for (const a of acls.values()) {
+    const cls = a.column === undefined ? a.cls : 'column';
+    const grants = replayAcl(a.stmts, cls);
+    const same = (g: Grants | undefined) => createGrants(a.target, cls, g, a.column).join('\n') === a.stmts.join('\n');
+    const read = [grants, writtenOutDefault(cls)].find((g) => g !== undefined && same(g));
+    if (!read) return undefined;
+    out.push({ target: a.target, ...(a.column === undefined ? {} : { column: a.column }), cls, grants: read });
+  }
+  return out;
+}
+
+/** replayAcl runs GRANT/REVOKE statements on the default ACL of `cls` and returns the grants they leave, normalised. */
+function replayAcl(stmts: readonly string[], cls: PrivClass): Grants | undefined {
+  const acl = new Map<string, Held>();
+  for (const [role, list] of Object.entries(effectiveGrants(undefined, cls))) acl.set(role, held(list));
+  for (const s of stmts) {
+    const m = ACL_STATEMENT.exec(s)!;
+    const who = m[5] === 'PUBLIC' ? 'public' : unquote(m[5]!);
+    const privs = m[3]!.split(', ').map((p) => p.replace(/ \(.*$/s, '').toLowerCase());
+    const expanded = privs.flatMap((p) => (p === 'all' ? [...privilegesOf(cls)] : [p]));
+    const h = acl.get(who) ?? held([]);
+    for (const p of expanded) {
+      const grantable = h.grantable.has(p);
+      if (m[1] === 'GRANT' && m[6]) (h.plain.delete(p), h.grantable.add(p));
+      else if (m[1] === 'GRANT') {
+        if (!grantable) h.plain.add(p);
+      } else if (m[2]) {
+        if (grantable) (h.grantable.delete(p), h.plain.add(p));
+      } else (h.plain.delete(p), h.grantable.delete(p));
+    }
+    // PostgreSQL appends a grantee it did not hold and drops one left with nothing; the others keep their place
+    if (h.plain.size || h.grantable.size) {
+      if (!acl.has(who)) acl.set(who, h);
+    } else acl.delete(who);
+  }
+  const raw: Record<string, string[]> = {};
+  for (const [role, h] of acl) raw[role] = [...h.plain, ...[...h.grantable].map((p) => `${p}*`)];
+  return normalizeGrants(raw, cls);
 }

@@ -1,7 +1,7 @@
 /**
  * Catalog reader for the foreign and operator-level definition objects: foreign-data wrappers, servers, user
  * mappings (options named like a password are never read into the model), foreign tables, operators and text
- * search dictionaries and configurations. Same conventions as ./objects.ts.
+ * search parsers, templates, dictionaries and configurations. Same conventions as ./objects.ts.
  */
 import { quoteIdent, quoteLiteral } from '../../sql/quote.js';
 import { type Ctx, rows, commentOf, inRels, notExtMember, unsupported } from './util.js';
@@ -183,12 +183,49 @@ async function readOperators(ctx: Ctx, out: ObjectSink): Promise<void> {
   }
 }
 
+/** tsName writes a text search object's name for a clause: unqualified in pg_catalog and public. */
+const tsName = (ns: string, name: string) =>
+  `CASE WHEN ${ns}.nspname IN ('pg_catalog', 'public') THEN quote_ident(${name}) ELSE quote_ident(${ns}.nspname) || '.' || quote_ident(${name}) END`;
+
+/** readTextSearchParts rebuilds text search parsers and templates (their functions are C functions: built in or an extension's). */
+async function readTextSearchParts(ctx: Ctx, out: ObjectSink): Promise<void> {
+  const parsers = await rows<{ oid: string; schema: string; name: string; fns: (string | null)[] }>(
+    ctx,
+    `SELECT p.oid::text AS oid, n.nspname::text AS schema, p.prsname::text AS name,
+      ARRAY[p.prsstart::regproc::text, p.prstoken::regproc::text, p.prsend::regproc::text,
+        p.prslextype::regproc::text, p.prsheadline::regproc::text] AS fns
+    FROM pg_ts_parser p JOIN pg_namespace n ON n.oid = p.prsnamespace
+    WHERE p.oid >= 16384 AND p.prsnamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_ts_parser', 'p.oid')} ORDER BY 2, 3`,
+  );
+  for (const r of parsers) {
+    const name = qn(r.schema, r.name);
+    const opts = ['START', 'GETTOKEN', 'END', 'LEXTYPES', 'HEADLINE'].flatMap((k, i) =>
+      proc(r.fns[i] ?? null) ? [`${k} = ${r.fns[i]}`] : [],
+    );
+    const sql = `CREATE TEXT SEARCH PARSER ${name} (\n  ${opts.join(',\n  ')}\n)`;
+    addObject(out, 'text search parser', name, [sql], commentOf(ctx, 'pg_ts_parser', r.oid));
+  }
+  const templates = await rows<{ oid: string; schema: string; name: string; init: string; lexize: string }>(
+    ctx,
+    `SELECT t.oid::text AS oid, n.nspname::text AS schema, t.tmplname::text AS name,
+      t.tmplinit::regproc::text AS init, t.tmpllexize::regproc::text AS lexize
+    FROM pg_ts_template t JOIN pg_namespace n ON n.oid = t.tmplnamespace
+    WHERE t.oid >= 16384 AND t.tmplnamespace = ANY(${ctx.nsps}) AND ${notExtMember('pg_ts_template', 't.oid')} ORDER BY 2, 3`,
+  );
+  for (const r of templates) {
+    const name = qn(r.schema, r.name);
+    const init = proc(r.init) ? `INIT = ${r.init}, ` : '';
+    const sql = `CREATE TEXT SEARCH TEMPLATE ${name} (${init}LEXIZE = ${r.lexize})`;
+    addObject(out, 'text search template', name, [sql], commentOf(ctx, 'pg_ts_template', r.oid));
+  }
+}
+
 /** readTextSearch rebuilds text search dictionaries and configurations (with every token mapping). */
 async function readTextSearch(ctx: Ctx, out: ObjectSink): Promise<void> {
   const dicts = await rows<{ oid: string; schema: string; name: string; template: string; init: string | null }>(
     ctx,
     `SELECT d.oid::text AS oid, n.nspname::text AS schema, d.dictname::text AS name,
-      CASE WHEN tn.nspname IN ('pg_catalog', 'public') THEN quote_ident(t.tmplname) ELSE quote_ident(tn.nspname) || '.' || quote_ident(t.tmplname) END AS template,
+      ${tsName('tn', 't.tmplname')} AS template,
       d.dictinitoption AS init
     FROM pg_ts_dict d JOIN pg_namespace n ON n.oid = d.dictnamespace
       JOIN pg_ts_template t ON t.oid = d.dicttemplate JOIN pg_namespace tn ON tn.oid = t.tmplnamespace
@@ -209,7 +246,7 @@ async function readTextSearch(ctx: Ctx, out: ObjectSink): Promise<void> {
   }>(
     ctx,
     `SELECT c.oid::text AS oid, n.nspname::text AS schema, c.cfgname::text AS name,
-      CASE WHEN pn.nspname IN ('pg_catalog', 'public') THEN quote_ident(p.prsname) ELSE quote_ident(pn.nspname) || '.' || quote_ident(p.prsname) END AS parser,
+      ${tsName('pn', 'p.prsname')} AS parser,
       (SELECT json_agg(json_build_object('token', tt.alias, 'dicts', m.dicts) ORDER BY m.maptokentype)
         FROM (SELECT mm.maptokentype, array_agg(mm.mapdict::regdictionary::text ORDER BY mm.mapseqno) AS dicts
               FROM pg_ts_config_map mm WHERE mm.mapcfg = c.oid GROUP BY mm.maptokentype) m
@@ -234,6 +271,7 @@ export async function readForeignObjects(ctx: Ctx, out: ObjectSink, has: Present
   const readers: ObjectReader[] = [];
   if (has['fdw']) readers.push(readWrappers, readServers, readUserMappings, readForeignTables);
   if (has['op']) readers.push(readOperators);
+  if (has['tsp']) readers.push(readTextSearchParts);
   if (has['ts']) readers.push(readTextSearch);
   await readEach(ctx, out, readers);
 }

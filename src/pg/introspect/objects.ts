@@ -1,6 +1,6 @@
 /**
  * Catalog reader for definition objects (src/model/objects.ts): aggregates, range types, rules, event triggers,
- * publications, statistics objects, collations and casts. Each is rebuilt as the CREATE text PostgreSQL itself would
+ * publications, statistics objects, collations, casts and procedural languages. Each is rebuilt as the CREATE text PostgreSQL itself would
  * accept (pg_get_ruledef / pg_get_statisticsobjdef where PostgreSQL prints one, otherwise from the catalog columns,
  * the way pg_dump does), so reading the same database twice gives the same text. Foreign objects, operators and text
  * search objects are in ./foreign.ts.
@@ -367,6 +367,31 @@ async function readCasts(ctx: Ctx, out: ObjectSink): Promise<void> {
   }
 }
 
+/** readLanguages rebuilds CREATE [TRUSTED] LANGUAGE for user procedural languages (not an extension's, such as plpgsql). */
+async function readLanguages(ctx: Ctx, out: ObjectSink): Promise<void> {
+  const list = await rows<{
+    oid: string;
+    name: string;
+    trusted: boolean;
+    handler: string;
+    inline: string;
+    validator: string;
+  }>(
+    ctx,
+    `SELECT l.oid::text AS oid, l.lanname::text AS name, l.lanpltrusted AS trusted,
+      l.lanplcallfoid::regproc::text AS handler, l.laninline::regproc::text AS inline,
+      l.lanvalidator::regproc::text AS validator
+    FROM pg_language l WHERE l.oid >= 16384 AND ${notExtMember('pg_language', 'l.oid')} ORDER BY 2`,
+  );
+  for (const r of list) {
+    const name = quoteIdent(r.name);
+    const inline = fn(r.inline) ? ` INLINE ${r.inline}` : '';
+    const validator = fn(r.validator) ? ` VALIDATOR ${r.validator}` : '';
+    const sql = `CREATE ${r.trusted ? 'TRUSTED ' : ''}LANGUAGE ${name} HANDLER ${r.handler}${inline}${validator}`;
+    addObject(out, 'language', name, [sql], commentOf(ctx, 'pg_language', r.oid));
+  }
+}
+
 export type { Present } from './util.js';
 
 /** made is an SQL test: catalog `cat` holds a row made after initdb (oid >= 16384, FirstNormalObjectId) where `where`. */
@@ -388,9 +413,10 @@ export async function presentKinds(ctx: Pick<Ctx, 'db' | 'version' | 'unsupporte
       EXISTS (SELECT 1 FROM pg_statistic_ext) AS stx, ${made('pg_collation')} AS coll,
       ${made('pg_cast')} AS cast, EXISTS (SELECT 1 FROM pg_foreign_data_wrapper) AS fdw,
       ${made('pg_operator')} AS op, ${made('pg_opfamily')} AS opf, ${made('pg_ts_dict')} OR ${made('pg_ts_config')} AS ts,
+      ${made('pg_ts_parser')} OR ${made('pg_ts_template')} AS tsp, ${made('pg_language')} AS lang,
       ${made('pg_trigger')} AS trig, ${made('pg_policy')} AS pol, ${made('pg_sequence', 'true', 'seqrelid')} AS seq,
       ${made('pg_inherits', 'true', 'inhrelid')} AS inh, ${made('pg_proc')} AS proc,
-      ${['pg_conversion', 'pg_ts_parser', 'pg_ts_template', 'pg_language', 'pg_am', 'pg_transform'].map((c) => made(c)).join(' OR ')} AS other`,
+      ${['pg_conversion', 'pg_am', 'pg_transform'].map((c) => made(c)).join(' OR ')} AS other`,
   );
   return r ?? {};
 }
@@ -406,6 +432,7 @@ export async function readCoreObjects(ctx: Ctx, out: ObjectSink, has: Present): 
   if (has['stx']) readers.push(readStatistics);
   if (has['coll']) readers.push(readCollations);
   if (has['cast']) readers.push(readCasts);
+  if (has['lang']) readers.push(readLanguages);
   await readEach(ctx, out, readers);
 }
 

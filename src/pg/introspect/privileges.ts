@@ -6,6 +6,7 @@
 import { funcId, qid } from '../../model/ids.js';
 import { makeObjectName } from '../../canon/names.js';
 import {
+  defaultGrants,
   defaultPrivilegeId,
   isStandardPublic,
   normalizeGrants,
@@ -16,10 +17,14 @@ import {
   writtenOutDefault,
 } from '../../model/privileges.js';
 import type { Column, DefaultPrivilege, Grants, Namespace, Schema, Table, View } from '../../model/types.js';
+import { sqlObjectKey, type SqlObject, type SqlObjectKind } from '../../model/objects.js';
+import { createGrants } from '../../sql/grants.js';
+import { quoteIdent } from '../../sql/quote.js';
 import { type Ctx, rows, USER_NS, inRels, notExtMember, unsupported } from './util.js';
+import { qn } from './objects.js';
 
 interface AclRow {
-  readonly what: string; // rel:<relkind> | col | fn | type | schema | dacl:<objtype>
+  readonly what: string; // rel:<relkind> | col | fn | agg | type:<typtype> | schema | dacl:<objtype> | fdw | server | language
   readonly schema: string | null;
   readonly name: string;
   readonly sub: string | null; // column name, function identity args
@@ -28,6 +33,7 @@ interface AclRow {
   readonly grantor: string;
   readonly priv: string;
   readonly grantable: boolean;
+  readonly sig: string | null; // an aggregate's argument types
 }
 
 const explode = (acl: string) =>
@@ -40,34 +46,49 @@ async function readAcls(ctx: Ctx): Promise<AclRow[]> {
   return rows<AclRow>(ctx, aclSql(ctx));
 }
 
+/** GLOBAL_ACLS: the database-wide definition objects with an ACL (what, catalog, ACL, name and owner columns, order). */
+const GLOBAL_ACLS = [
+  ['fdw', 'pg_foreign_data_wrapper', 'fdwacl', 'fdwname', 'fdwowner', 7],
+  ['server', 'pg_foreign_server', 'srvacl', 'srvname', 'srvowner', 8],
+  ['language', 'pg_language', 'lanacl', 'lanname', 'lanowner', 9],
+] as const;
+
 /** aclSql is readAcls' query (introspect starts it ahead, see prefetch). */
 export function aclSql(ctx: Ctx): string {
   const parts = [
     `SELECT 'rel:' || c.relkind::text AS what, n.nspname::text AS schema, c.relname::text AS name, NULL::text AS sub,
-       pg_get_userbyid(c.relowner)::text AS owner, ${who}, 1 AS k, c.oid::int8 AS o, a.ord
+       pg_get_userbyid(c.relowner)::text AS owner, ${who}, 1 AS k, c.oid::int8 AS o, a.ord, NULL::text AS sig
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace ${explode('c.relacl')}
      WHERE c.relacl IS NOT NULL AND ${inRels(ctx)}`,
     `SELECT 'col', n.nspname::text, c.relname::text, att.attname::text, pg_get_userbyid(c.relowner)::text, ${who},
-       2, c.oid::int8 * 10000 + att.attnum, a.ord
+       2, c.oid::int8 * 10000 + att.attnum, a.ord, NULL
      FROM pg_attribute att JOIN pg_class c ON c.oid = att.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        ${explode('att.attacl')}
      WHERE att.attacl IS NOT NULL AND att.attnum > 0 AND NOT att.attisdropped AND ${inRels(ctx)}`,
     // p.oid >= 16384 (FirstNormalObjectId: every function made after initdb) scans an index range, not all of pg_proc
-    `SELECT 'fn', n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid),
-       pg_get_userbyid(p.proowner)::text, ${who}, 3, p.oid::int8, a.ord
+    // aggregates (`agg`) are definition objects: their GRANT names them by argument types (`sig`)
+    `SELECT CASE WHEN p.prokind = 'a' THEN 'agg' ELSE 'fn' END, n.nspname::text, p.proname::text,
+       pg_get_function_identity_arguments(p.oid), pg_get_userbyid(p.proowner)::text, ${who}, 3, p.oid::int8, a.ord,
+       CASE WHEN p.prokind = 'a' THEN oidvectortypes(p.proargtypes) END
      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace ${explode('p.proacl')}
-     WHERE p.oid >= 16384 AND p.proacl IS NOT NULL AND p.prokind IN ('f', 'p') AND ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}`,
+     WHERE p.oid >= 16384 AND p.proacl IS NOT NULL AND p.prokind IN ('f', 'p', 'a') AND ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}`,
     `SELECT 'type:' || t.typtype::text, n.nspname::text, t.typname::text, NULL, pg_get_userbyid(t.typowner)::text, ${who},
-       4, t.oid::int8, a.ord
+       4, t.oid::int8, a.ord, NULL
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace ${explode('t.typacl')}
      WHERE t.oid >= 16384 AND t.typacl IS NOT NULL AND ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}
        AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')`,
-    `SELECT 'schema', NULL, n.nspname::text, NULL, pg_get_userbyid(n.nspowner)::text, ${who}, 5, n.oid::int8, a.ord
+    `SELECT 'schema', NULL, n.nspname::text, NULL, pg_get_userbyid(n.nspowner)::text, ${who}, 5, n.oid::int8, a.ord, NULL
      FROM pg_namespace n ${explode('n.nspacl')}
      WHERE n.nspacl IS NOT NULL AND ${USER_NS} AND ${notExtMember('pg_namespace', 'n.oid')}`,
     `SELECT 'dacl:' || d.defaclobjtype::text, dn.nspname::text, '', NULL, pg_get_userbyid(d.defaclrole)::text, ${who},
-       6, d.oid::int8, a.ord
+       6, d.oid::int8, a.ord, NULL
      FROM pg_default_acl d LEFT JOIN pg_namespace dn ON dn.oid = d.defaclnamespace ${explode('d.defaclacl')}`,
+    ...GLOBAL_ACLS.map(
+      ([what, cat, acl, name, owner, k]) =>
+        `SELECT '${what}', NULL, x.${name}::text, NULL, pg_get_userbyid(x.${owner})::text, ${who}, ${k}, x.oid::int8, a.ord, NULL
+     FROM ${cat} x ${explode(`x.${acl}`)}
+     WHERE x.oid >= 16384 AND x.${acl} IS NOT NULL AND ${notExtMember(cat, 'x.oid')}`,
+    ),
   ];
   return `${parts.join('\nUNION ALL\n')}\nORDER BY 10, 11, 12`;
 }
@@ -141,7 +162,7 @@ function ownGrants(ctx: Ctx, acl: Acl, cls: PrivClass, label: string, ownerEntry
       "schemaver models grants to other roles; the owner's own privileges must stay PostgreSQL's default",
       '',
     );
-  if (Object.keys(out).length === 0) return cls === 'function' || cls === 'type' ? { public: [NONE] } : {};
+  if (Object.keys(out).length === 0) return Object.keys(defaultGrants(cls)).length ? { public: [NONE] } : {};
   return out;
 }
 
@@ -158,6 +179,7 @@ export async function readPrivileges(ctx: Ctx, schema: Schema): Promise<Schema> 
   s.composites = { ...s.composites };
   s.domains = { ...s.domains };
   s.schemas = { ...s.schemas };
+  if (s.objects) s.objects = { ...s.objects };
   const dps: Record<string, DefaultPrivilege> = {};
   for (const acl of group(await readAcls(ctx))) {
     const r = acl.first;
@@ -165,7 +187,8 @@ export async function readPrivileges(ctx: Ctx, schema: Schema): Promise<Schema> 
     if (r.what.startsWith('dacl:')) {
       const d = defaultPrivilegeOf(ctx, acl);
       if (d) dps[defaultPrivilegeId(d.role, d.schema, d.on)] = d;
-    } else if (r.what === 'col') setColumnGrants(ctx, s, acl, id);
+    } else if (definitionAcl(s, r)) setDefinitionGrants(ctx, s, acl, definitionAcl(s, r)!);
+    else if (r.what === 'col') setColumnGrants(ctx, s, acl, id);
     else setObjectGrants(ctx, s, acl, id);
   }
   if (Object.keys(dps).length) s.defaultPrivileges = dps;
@@ -269,6 +292,61 @@ function setObjectGrants(ctx: Ctx, s: Mutable<Schema>, acl: Acl, id: string): vo
     found = setOn(s.schemas, id, grants);
   }
   if (!found && grants) unsupported(ctx, `privileges (GRANT) on ${label}`, undefined, stateOf(acl));
+}
+
+/** DefinitionAcl is where a definition object's ACL goes: its key in `objects`, the GRANT target, the class. */
+interface DefinitionAcl {
+  readonly key: string;
+  readonly target: string;
+  readonly cls: PrivClass;
+  readonly column?: string;
+}
+
+/**
+ * definitionAcl: the definition object (src/model/objects.ts) an ACL row belongs to — a foreign table (and its
+ * columns), a range type, an aggregate, a foreign-data wrapper, a server, a language — when `s` holds it.
+ */
+function definitionAcl(s: Schema, r: AclRow): DefinitionAcl | undefined {
+  const name = r.schema === null ? quoteIdent(r.name) : qn(r.schema, r.name);
+  const at = (type: SqlObjectKind, key: string, target: string, cls: PrivClass, column?: string) =>
+    s.objects?.[sqlObjectKey(type, key)]
+      ? { key: sqlObjectKey(type, key), target, cls, ...(column === undefined ? {} : { column }) }
+      : undefined;
+  switch (r.what) {
+    case 'rel:f':
+      return at('foreign table', name, `TABLE ${name}`, 'table');
+    case 'col':
+      return at('foreign table', name, `TABLE ${name}`, 'column', r.sub ?? '');
+    case 'type:r':
+      return at('range type', name, `TYPE ${name}`, 'type');
+    case 'agg':
+      return at('aggregate', `${name}(${r.sub || '*'})`, `FUNCTION ${name}(${r.sig ?? ''})`, 'function');
+    case 'fdw':
+      return at('foreign data wrapper', name, `FOREIGN DATA WRAPPER ${name}`, 'foreign');
+    case 'server':
+      return at('server', name, `FOREIGN SERVER ${name}`, 'foreign');
+    case 'language':
+      return at('language', name, `LANGUAGE ${name}`, 'language');
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * setDefinitionGrants appends the GRANTs (and REVOKEs from PUBLIC) that give a definition object its ACL to its
+ * CREATE text, as createGrants writes them for a new object (aclOfStatements reads them back for a plan).
+ */
+function setDefinitionGrants(ctx: Ctx, s: Mutable<Schema>, acl: Acl, d: DefinitionAcl): void {
+  const label = `${d.key}${d.column === undefined ? '' : ` column ${quoteIdent(d.column)}`}`;
+  const own = ownGrants(ctx, acl, d.cls, label, d.column === undefined);
+  if (own === undefined) return;
+  const grants =
+    d.column === undefined
+      ? (normalizeGrants(own, d.cls, ctx.version) ?? writtenOutDefault(d.cls))
+      : normalizeGrants(own, d.cls, ctx.version);
+  const o = s.objects![d.key]!;
+  const sql = createGrants(d.target, d.cls, grants, d.column);
+  if (sql.length) (s.objects as Record<string, SqlObject>)[d.key] = { ...o, sql: [o.sql, ...sql].join(';\n') };
 }
 
 /** setOn replaces object `id` of a section (copied by readPrivileges) by one with these grants; false when absent. */

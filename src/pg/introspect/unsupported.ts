@@ -20,9 +20,6 @@ export async function scanUnsupported(ctx: Ctx): Promise<void> {
     FROM ${catalog} ${alias} WHERE ${alias}.oid >= 16384 AND ${where} AND ${notExtMember(catalog, `${alias}.oid`)}`;
   const parts = [
     nsObj('conversion', 'pg_conversion', 'cv', 'conname', 'connamespace'),
-    nsObj('text search parser', 'pg_ts_parser', 'tp', 'prsname', 'prsnamespace'),
-    nsObj('text search template', 'pg_ts_template', 'tt', 'tmplname', 'tmplnamespace'),
-    globalObj('procedural language', 'pg_language', 'l', 'l.lanname'),
     globalObj('access method', 'pg_am', 'am', 'am.amname'),
     globalObj('transform', 'pg_transform', 'tr', `format_type(tr.trftype, NULL)`),
   ];
