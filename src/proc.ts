@@ -20,24 +20,36 @@ import { workerData, type Worker } from 'node:worker_threads';
  * libpg_query, `plan`'s lint of a 465-statement script costs about 30 ms less CPU. V8 flags are process-wide and this
  * one is read when a function is first compiled (lazily, on its first call), so it is set before either module
  * compiles (pg/pglite.ts when it loads, validate/sqlparse.ts before it loads libpg_query). SCHEMAVER_WASM_TIERUP=1
- * keeps V8's default.
+ * keeps V8's default. A module compiled under it keeps the baseline tier for good (optimizingWasm does not change it).
  */
 export function baselineWasmOnly(): void {
-  if (process.env.SCHEMAVER_WASM_TIERUP === '1' || wasmTierUp()) return;
+  if (process.env.SCHEMAVER_WASM_TIERUP === '1') return;
   v8.setFlagsFromString('--liftoff-only');
+}
+
+/**
+ * optimizingWasm lets the WebAssembly modules this process compiles from now on tier up as V8 does by default (it
+ * undoes baselineWasmOnly for them; modules compiled before keep the baseline tier): pg/pglite.ts tierUpForProof.
+ */
+export function optimizingWasm(): void {
+  v8.setFlagsFromString('--no-liftoff-only');
+  v8.setFlagsFromString('--wasm-dynamic-tiering'); // --liftoff-only turned it off
 }
 
 /** tierUp: allowWasmTierUp was called in this thread. */
 let tierUp = false;
 
 /**
- * allowWasmTierUp keeps V8's default tier-up of hot WebAssembly in this process (baselineWasmOnly does nothing), for
- * a command that knows, before PGlite or libpg_query compiles, that its proof will run many seconds of PostgreSQL on
- * one thread while its own thread waits (pg/offload.ts startEarlyVerifier: a big schema's first commit). There the
- * optimized code pays for its compiles: the root commit of the bench's 1000 tables (a 1202-step creation script and
- * its down), old and new alternated on a loaded machine, used 11.3-11.7 s of the proof thread's CPU on the baseline
- * tier and 7.6-8.5 s with tier-up, the whole process 17.4-18.2 s and 15.7-17.0 s. The process's worker threads
- * started after it hear it (wasmTierUp).
+ * allowWasmTierUp asks for V8's tier-up of hot WebAssembly in the proof of a command that knows, before PGlite
+ * compiles, that its proof will run many seconds of PostgreSQL on one thread while its own thread waits (pg/offload.ts
+ * startEarlyVerifier: a big schema's first commit). There the optimized code pays for its compiles: the root commit
+ * of the bench's 1000 tables (a 1202-step creation script and its down), old and new alternated on a loaded machine,
+ * used 11.3-11.7 s of the proof thread's CPU on the baseline tier and 7.6-8.5 s with tier-up, the whole process
+ * 17.4-18.2 s and 15.7-17.0 s. Only the proof's database tiers up (the worker compiles a module of its own for it,
+ * pg/pglite.ts tierUpForProof): the compiles that PGlite's start, the normalisation's builds and libpg_query's
+ * validation triggered when everything tiered up cost 3.9-4.6 s of CPU on V8's threads before the proof began, on a
+ * loaded machine (6.2 s against 2.3 s), while both cores were busy parsing, planning and building. The process's
+ * worker threads started after it hear it (wasmTierUp).
  */
 export function allowWasmTierUp(): void {
   tierUp = true;

@@ -10,9 +10,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { PGlite, Extension, PGliteOptions } from '@electric-sql/pglite';
+import type { PGlite, Extension } from '@electric-sql/pglite';
 import { SchemaverError, envFailure } from '../errors.js';
-import { PGLITE_WASM, baselineWasmOnly, holdsDatabases, onRelease, sharedWasm, shareWasm } from '../proc.js';
+import { baselineWasmOnly, holdsDatabases, onRelease } from '../proc.js';
+import { compilingWasm, pgliteWasm, tieringWasm, type WasmModule } from './pglitewasm.js';
+
+export { pgliteWasm } from './pglitewasm.js';
 import { pinSettings } from './settings.js';
 import { type Driver, batchResults, batchScript } from './driver.js';
 import { compactWal, dataDirOptions, fsBundle, withoutTemplates, writeDataDir } from './datadir.js';
@@ -197,35 +200,19 @@ export function loadPgliteModule(): Promise<typeof import('@electric-sql/pglite'
   return pgliteModule;
 }
 
-/** WasmModule is PGlite's compiled WebAssembly module. */
-type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
-
-let wasmModule: Promise<WasmModule | undefined> | undefined;
-
 /**
- * pgliteWasm compiles PGlite's WebAssembly once per thread and shares it with every instance, and with the worker
- * threads this process starts later (proc.ts shareWasm; a thread given one compiles nothing). Compiling runs on
- * V8's background threads, so prewarmPglite can start it while the caller is still parsing and planning. The file
- * is read synchronously (9 MB, a few ms): read asynchronously, its chunks wait for turns of an event loop that is
- * busy loading modules, and the compile started ~0.1 s later on the verification worker, whose restore awaits it.
- * Undefined when the file cannot be found: PGlite then loads it itself.
+ * tierUpForProof makes every PGlite instance this thread starts from now on (the spare a proof takes included) run
+ * on a module of its own compiled to tier up (pglitewasm.ts tieringWasm; proc.ts allowWasmTierUp says why). A spare
+ * of the empty cluster restored on the baseline module (or recycled by a build) is replaced by one restored on the
+ * new module. Once per thread.
  */
-export function pgliteWasm(): Promise<WasmModule | undefined> {
-  wasmModule ??= (async () => {
-    const given = sharedWasm(PGLITE_WASM) as WasmModule | undefined;
-    if (given) return given;
-    try {
-      const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-      const wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WasmModule> } })
-        .WebAssembly;
-      const m = await wasm.compile(readFileSync(path.join(path.dirname(entry), 'pglite.wasm')));
-      shareWasm(PGLITE_WASM, m);
-      return m;
-    } catch {
-      return undefined;
-    }
-  })();
-  return wasmModule;
+export function tierUpForProof(): void {
+  if (!tieringWasm()) return;
+  const s = spare;
+  if (!s || s.key !== '') return;
+  spare = undefined;
+  void s.db.then((d) => d?.close()).catch(() => undefined);
+  prepareSpare('', undefined, s.small ? 0 : SMALL_LOCK_OBJECTS + 1);
 }
 
 /**
@@ -544,7 +531,7 @@ export async function renewSpare(): Promise<void> {
  * thread, so a worker still restoring may be terminated once the compile is over (waiting would cost its restore).
  */
 export async function quiescePglite(): Promise<boolean> {
-  await wasmModule?.catch(() => undefined);
+  await compilingWasm();
   const s = spare;
   if (!s) return true;
   const pending = Symbol('pending');

@@ -14,8 +14,16 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { SchemaverError } from '../errors.js';
 import type { Schema } from '../model/types.js';
-import { PGLITE_WASM, shareWasm } from '../proc.js';
-import { loadPgliteModule, pgliteWasm, prepareSpare, prewarmPglite, quiescePglite, renewSpare } from './pglite.js';
+import { PGLITE_WASM, shareWasm, wasmTierUp } from '../proc.js';
+import {
+  loadPgliteModule,
+  pgliteWasm,
+  prepareSpare,
+  prewarmPglite,
+  quiescePglite,
+  renewSpare,
+  tierUpForProof,
+} from './pglite.js';
 import { adoptCodeIdentity } from './identity.js';
 import { rebuildError, type VerifyCall, type VerifyRequest, type WorkerReply } from './offload.js';
 
@@ -170,6 +178,8 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
       const { rebuildLast } = await import('./normalize.js');
       const schema = await rebuildLast(l, { recycle: true });
       port.postMessage({ id: req.id, target: JSON.stringify(schema) } satisfies WorkerReply);
+      // the normalisation's last build on this thread: the proof's database is restored to tier up while the command plans
+      if (wasmTierUp()) tierUpForProof();
       return;
     }
     if (req.readback !== undefined) {
@@ -189,6 +199,7 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
       ? (phase: string, done: number, total: number) =>
           port.postMessage({ id: req.id, progress: { phase, done, total } } satisfies WorkerReply)
       : undefined;
+    if (wasmTierUp()) tierUpForProof(); // once: when no reread came before
     const { verifyEdge } = (await loadProof())[0];
     const result = await verifyEdge(call.from, call.to, call.up, call.down, {
       ...opts,

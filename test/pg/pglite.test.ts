@@ -17,8 +17,12 @@ import {
   openPglite,
   SMALL_LOCK_OBJECTS,
   pgliteFromImage,
+  pgliteWasm,
+  recycleSpare,
+  tierUpForProof,
   withoutTemplates,
 } from '../../src/pg/pglite.js';
+import { holdDatabases, releaseDatabases } from '../../src/proc.js';
 import { introspect } from '../../src/pg/introspect/index.js';
 
 let cache: string;
@@ -208,4 +212,36 @@ describe('openPglite', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('tierUpForProof', () => {
+  // last in this file: it changes the module every later database of the thread starts on
+  it('starts the databases after it on a module of their own (V8 keeps a module compiled once per content), the spare restored again', async () => {
+    holdDatabases(); // as the verification worker: a rolled-back build's database becomes the spare
+    try {
+      const baseline = await pgliteWasm();
+      expect(baseline).toBeDefined();
+      const used = await freshPglite();
+      await recycleSpare(used);
+      tierUpForProof();
+      const tiering = await pgliteWasm();
+      expect(tiering).toBeDefined();
+      expect(tiering).not.toBe(baseline);
+      expect(WebAssembly.Module.customSections(tiering as WebAssembly.Module, 'schemaver')).toHaveLength(1);
+      expect(WebAssembly.Module.customSections(baseline as WebAssembly.Module, 'schemaver')).toHaveLength(0);
+      const db = await freshPglite(); // the spare restored on the new module, not the recycled database
+      try {
+        expect(db).not.toBe(used);
+        expect((used as unknown as { pglite: { closed: boolean } }).pglite.closed).toBe(true);
+        expect(await db.query('SELECT 6 * 7 AS n')).toEqual([{ n: 42 }]);
+        expect((await introspect(db)).schema).toEqual(emptySchema());
+      } finally {
+        await db.close();
+      }
+      tierUpForProof(); // once per thread
+      expect(await pgliteWasm()).toBe(tiering);
+    } finally {
+      await releaseDatabases();
+    }
+  }, 120_000);
 });
