@@ -293,6 +293,24 @@ describe('introspect (PGlite)', () => {
   });
 });
 
+describe('introspect: type spellings', () => {
+  it('reads a bpchar of no length as bpchar, not as character, which is character(1)', async () => {
+    // atlas column-default: `bpchar DEFAULT 'foo'` read as `character` rebuilt as character(1) and refused 'foo'.
+    const r = await readNow(
+      `CREATE TYPE pair AS (a bpchar, b character, c character(3));
+       CREATE TABLE t (a bpchar DEFAULT 'foo', b char, c character(3), d bpchar[]);`,
+      [],
+    );
+    expect(r.schema.tables.t!.columns.map((c) => [c.name, c.type])).toEqual([
+      ['a', 'bpchar'],
+      ['b', 'character(1)'],
+      ['c', 'character(3)'],
+      ['d', 'bpchar[]'],
+    ]);
+    expect(r.schema.composites.pair!.attributes.map((a) => a.type)).toEqual(['bpchar', 'character(1)', 'character(3)']);
+  });
+});
+
 describe('introspect: less common options', () => {
   let m: IntrospectResult;
   beforeAll(async () => {

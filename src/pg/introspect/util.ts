@@ -76,7 +76,11 @@ export function commentOf(ctx: Ctx, catalog: string, oid: string, sub = 0): stri
   return ctx.comments.get(`${catalog}:${oid}:${sub}`) ?? null;
 }
 
-/** formatTypes runs format_type once per distinct (type oid, typmod) pair and returns `oid:typmod` -> spelling. */
+/**
+ * formatTypes runs format_type once per distinct (type oid, typmod) pair and returns `oid:typmod` -> spelling.
+ * The typmod is always given, -1 too: format_type(bpchar, NULL) says `character`, which reads back as
+ * character(1), while format_type(bpchar, -1) says `bpchar` (no length limit), as pg_dump writes it.
+ */
 export async function formatTypes(ctx: Ctx, pairs: Iterable<readonly [string, number]>): Promise<Map<string, string>> {
   const seen = new Map<string, readonly [string, number]>();
   for (const [oid, mod] of pairs) {
@@ -88,7 +92,7 @@ export async function formatTypes(ctx: Ctx, pairs: Iterable<readonly [string, nu
   const values = [...seen.values()].map(([o, m]) => `(${o}::oid, ${m})`).join(', ');
   const list = await rows<{ k: string; t: string }>(
     ctx,
-    `SELECT v.o::text || ':' || v.m AS k, format_type(v.o, CASE WHEN v.m < 0 THEN NULL ELSE v.m END) AS t FROM (VALUES ${values}) v(o, m)`,
+    `SELECT v.o::text || ':' || v.m AS k, format_type(v.o, v.m) AS t FROM (VALUES ${values}) v(o, m)`,
   );
   for (const r of list) out.set(r.k, r.t);
   return out;
