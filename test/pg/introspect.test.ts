@@ -6,6 +6,7 @@ import { connectUrl } from '../../src/pg/server.js';
 import { compareSchemas } from '../../src/pg/compare.js';
 import { buildSchema } from '../../src/pg/build.js';
 import { writeSchemaYaml } from '../../src/yaml/index.js';
+import { defaultSql } from '../../src/sql/ddl.js';
 import { parseSchemaFiles } from '../../src/parse/index.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
 
@@ -308,6 +309,31 @@ describe('introspect: type spellings', () => {
       ['d', 'bpchar[]'],
     ]);
     expect(r.schema.composites.pair!.attributes.map((a) => a.type)).toEqual(['bpchar', 'character(1)', 'character(3)']);
+  });
+});
+
+describe('introspect: defaults', () => {
+  it("keeps a default's cast with a type modifier, which a bare literal does not read back as", async () => {
+    // drizzle-kit pg-defaults: `'{}'::numeric(4,2)[]` was modelled as the literal '{}', rebuilt as '{}'::numeric[].
+    const sql = `CREATE TABLE t (a varchar(20) DEFAULT 'x'::varchar(20), b varchar(20) DEFAULT 'x',
+      c numeric(4,2)[] DEFAULT '{}', d numeric(4,2)[] DEFAULT '{}'::numeric(4,2)[], e char(15)[] DEFAULT '{}'::char(15)[],
+      f timestamptz(3)[] DEFAULT '{}'::timestamptz(3)[], g text DEFAULT 'y'::text)`;
+    const r = await readNow(sql, []);
+    const cols = r.schema.tables.t!.columns;
+    expect(cols.map((c) => c.default)).toEqual([
+      { sql: "'x'::character varying(20)" },
+      { literal: 'x' },
+      { literal: '{}' },
+      { sql: "'{}'::numeric(4,2)[]" },
+      { sql: "'{}'::character(15)[]" },
+      { sql: "'{}'::timestamp(3) with time zone[]" },
+      { literal: 'y' },
+    ]);
+    const again = await readNow(
+      `CREATE TABLE t (${cols.map((c) => `${c.name} ${c.type} DEFAULT ${defaultSql(c.default!)}`).join(', ')})`,
+      [],
+    );
+    expect(again.schema.tables.t!.columns.map((c) => c.default)).toEqual(cols.map((c) => c.default));
   });
 });
 

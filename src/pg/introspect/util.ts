@@ -197,7 +197,9 @@ export function toDefault(expr: string, type: string): Default {
   const m = /^'((?:[^']|'')*)'::(.+)$/s.exec(e);
   if (m) {
     const castType = m[2]!;
-    if (castType === type || castType === stripTypmod(type)) {
+    // A bare literal reads back cast to the type without its modifier (`'x'::character varying` for varchar(20),
+    // `'{}'::numeric[]` for numeric(4,2)[]); a cast that keeps the modifier was written out and stays SQL.
+    if (castType === stripTypmod(type)) {
       const text = m[1]!.replace(/''/g, "'");
       if (NUMERIC_TYPES.has(stripTypmod(type))) {
         // PostgreSQL prints `DEFAULT -1` as '-1'::integer, but `DEFAULT bigint '2'` as '2'::bigint while `DEFAULT 2`
