@@ -99,7 +99,10 @@ function provided(o: SqlObject): string[] {
   if (o.type === 'range type') {
     out.push(...names.map((n) => `type:${n}`));
     const multi = /multirange_type_name\s*=\s*("?[\w.$"]+)/i.exec(o.sql);
-    if (multi) out.push(...[...identifiersOf(multi[1]!)].map((n) => `type:${n}`));
+    // the multirange's own name only: its schema provided as a type made a cycle with a class of that schema the
+    // range names as SUBTYPE_OPCLASS, and the range was created first (pg_dump's op_class_custom)
+    const multiName = multi ? [...identifiersOf(multi[1]!)].pop() : undefined;
+    if (multiName) out.push(`type:${multiName}`);
   }
   return out;
 }

@@ -2,7 +2,8 @@
  * Operator families and classes no extension owns: read as definition objects (`objects:`), the same text every
  * time, and a schema imported from them builds from nothing (plan from empty, in PGlite) to the same catalog —
  * a class with its own family and loose family members, a DEFAULT class made without FAMILY, a gist class with
- * STORAGE and an ORDER BY operator.
+ * STORAGE and an ORDER BY operator, a class with no member of its own (pg_dump's op_class_empty), a range type over
+ * a class of the same schema (pg_dump's op_class_custom).
  */
 import { describe, expect, it } from 'vitest';
 import { importSql } from '../../src/pg/import.js';
@@ -38,6 +39,10 @@ CREATE OPERATOR CLASS box_keys FOR TYPE box USING gist AS
   FUNCTION 5 gist_box_penalty(internal, internal, internal), FUNCTION 6 gist_box_picksplit(internal, internal),
   FUNCTION 7 gist_box_same(box, box, internal), FUNCTION 8 gist_box_distance(internal, box, smallint, oid, internal),
   STORAGE box;
+CREATE OPERATOR CLASS ops.empty_ops FOR TYPE bigint USING btree FAMILY ops.rev_fam AS STORAGE bigint;
+CREATE OPERATOR ops.~~ (PROCEDURE = int4eq, LEFTARG = int, RIGHTARG = int);
+CREATE OPERATOR CLASS ops.op_class_custom FOR TYPE int USING btree AS OPERATOR 3 ops.~~;
+CREATE TYPE ops.range_custom AS RANGE (subtype = int, subtype_opclass = ops.op_class_custom);
 `;
 
 describe('operator classes and families', () => {

@@ -99,7 +99,9 @@ export async function readOperatorClasses(ctx: Ctx, out: ObjectSink): Promise<vo
   for (const c of classes) {
     const name = `${qn(c.schema, c.name)} USING ${quoteIdent(c.am)}`;
     const items = [...of(c.oid, false), ...(c.storage ? [`STORAGE ${c.storage}`] : [])];
-    // a class with no member at all is not valid SQL: PostgreSQL requires at least one item
+    // a class with no member at all is not valid SQL: PostgreSQL requires at least one item, so a class whose
+    // members all sit in its family says STORAGE of its own type, as pg_dump writes it
+    if (items.length === 0) items.push(`STORAGE ${c.type}`);
     const head = `CREATE OPERATOR CLASS ${qn(c.schema, c.name)}${c.def ? ' DEFAULT' : ''} FOR TYPE ${c.type} USING ${quoteIdent(c.am)} FAMILY ${qn(c.fschema, c.family)} AS`;
     addObject(out, 'operator class', name, [`${head}\n  ${items.join(',\n  ')}`], commentOf(ctx, 'pg_opclass', c.oid));
   }
