@@ -97,7 +97,13 @@ export interface CompositeType {
   readonly kind: 'composite';
   readonly schema: string;
   readonly name: string;
-  readonly attributes: readonly { readonly name: string; readonly type: string; readonly collation?: string }[];
+  /** attributes: in order; comment: COMMENT ON COLUMN type.attribute. */
+  readonly attributes: readonly {
+    readonly name: string;
+    readonly type: string;
+    readonly collation?: string;
+    readonly comment?: string;
+  }[];
   /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */
   readonly grants?: Grants;
   /** owner: the owning role, when the project manages it (absent = not managed). */

@@ -10,7 +10,7 @@ export const KEYS = {
   enum: ['values', 'owner', 'comment', 'grants', 'renamed_from'],
   enumValue: ['value', 'renamed_from'],
   composite: ['attributes', 'owner', 'comment', 'grants'],
-  compositeAttribute: ['type', 'collation'],
+  compositeAttribute: ['type', 'collation', 'comment'],
   domain: ['type', 'nullable', 'not_null', 'default', 'collation', 'check', 'checks', 'owner', 'comment', 'grants'],
   domainCheck: ['name', 'expression', 'not_valid'],
   sequence: [

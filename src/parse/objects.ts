@@ -240,8 +240,14 @@ export function parseComposite(ctx: Ctx, id: ParsedId, n: Node): CompositeType |
       }
       ctx.noteSql('type', 'type', ty, k.get('type')!.value);
       const coll = readText(ctx, k, 'collation');
+      const comment = readText(ctx, k, 'comment');
       out.push(
-        undef({ name, type: normalizeType(ty), collation: coll === undefined ? undefined : normalizeCollation(coll) }),
+        undef({
+          name,
+          type: normalizeType(ty),
+          collation: coll === undefined ? undefined : normalizeCollation(coll),
+          comment,
+        }),
       );
     } else {
       const ty = ctx.text(e.value, `type of attribute \`${name}\``);

@@ -336,6 +336,8 @@ function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>, rebuild?:
         if (!old) out.push(`${T} ADD ATTRIBUTE ${quoteIdent(at.name)} ${ty(at.type)}${coll}`);
         else if (old.type !== at.type || old.collation !== at.collation)
           out.push(`${T} ALTER ATTRIBUTE ${quoteIdent(at.name)} TYPE ${ty(at.type)}${coll}`);
+        if (old?.comment !== at.comment && (old || at.comment !== undefined))
+          out.push(commentOn('COLUMN', `${rel(c.id)}.${quoteIdent(at.name)}`, at.comment));
       }
       if (x.comment !== y.comment) out.push(commentOn('TYPE', rel(c.id), y.comment));
       return rebuild ? foldedSql(rebuild, xs, ys, out) : out;

@@ -595,9 +595,9 @@ export function createComposite(id: string, c: CompositeType, ty: TypeNamer): st
   );
   const out = [`CREATE TYPE ${rel(id)} AS (${attrs.join(', ')})`];
   if (c.comment !== undefined) out.push(commentOn('TYPE', rel(id), c.comment));
-  out.push(...createOwner(`TYPE ${rel(id)}`, c.owner));
-  out.push(...createGrants(`TYPE ${rel(id)}`, 'type', c.grants));
-  return out;
+  for (const a of c.attributes.filter((x) => x.comment !== undefined))
+    out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(a.name)}`, a.comment));
+  return [...out, ...createOwner(`TYPE ${rel(id)}`, c.owner), ...createGrants(`TYPE ${rel(id)}`, 'type', c.grants)];
 }
 
 /** addDomainCheck writes ALTER DOMAIN ... ADD CONSTRAINT for one check of domain `id`. */

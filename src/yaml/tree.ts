@@ -235,7 +235,15 @@ export function enumTree(en: EnumType): YamlTree {
 /** compositeTree writes a composite type. */
 export function compositeTree(c: CompositeType): YamlTree {
   const attrs: Obj = {};
-  for (const a of c.attributes) attrs[a.name] = a.collation ? { type: a.type, collation: a.collation } : a.type;
+  for (const a of c.attributes) {
+    if (!a.collation && a.comment === undefined) attrs[a.name] = a.type;
+    else {
+      const at: Obj = { type: a.type };
+      put(at, 'collation', a.collation);
+      put(at, 'comment', a.comment);
+      attrs[a.name] = at;
+    }
+  }
   if (!c.comment && !c.grants && !c.owner && !('attributes' in attrs) && c.attributes.length > 0) return attrs;
   const o: Obj = { attributes: attrs };
   put(o, 'owner', c.owner);

@@ -44,9 +44,16 @@ function run(cwd, args, { expect = [0], env = {}, cpu = false } = {}) {
   const cpuFile = cpu ? join(work, `cpu-${process.pid}-${performance.now()}.txt`) : undefined;
   const pre = cpuFile ? ['--import', pathToFileURL(cpuHook()).href] : [];
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [...pre, cli, ...args], { cwd, encoding: 'utf8', env: { ...cliEnv, ...env, ...(cpuFile ? { BENCH_CPU_FILE: cpuFile } : {}) } });
+  const r = spawnSync(process.execPath, [...pre, cli, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...cliEnv, ...env, ...(cpuFile ? { BENCH_CPU_FILE: cpuFile } : {}) },
+  });
   const ms = performance.now() - t0;
-  if (!expect.includes(r.status)) throw new Error(`schemaver ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(0, 3).join(' | ')}`);
+  if (!expect.includes(r.status))
+    throw new Error(
+      `schemaver ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(0, 3).join(' | ')}`,
+    );
   const cpuMs = cpuFile ? Number(readFileSync(cpuFile, 'utf8')) : undefined;
   if (cpuFile) rmSync(cpuFile, { force: true });
   return { ms, cpuMs, ...r };
@@ -56,7 +63,10 @@ function run(cwd, args, { expect = [0], env = {}, cpu = false } = {}) {
 function cpuHook() {
   const file = join(work, 'cpu-hook.mjs');
   if (!existsSync(file))
-    writeFileSync(file, "import { writeFileSync } from 'node:fs';\nimport { isMainThread } from 'node:worker_threads';\nconst out = process.env.BENCH_CPU_FILE;\nif (out && isMainThread) process.on('exit', () => { const u = process.cpuUsage(); writeFileSync(out, String((u.user + u.system) / 1000)); });\n");
+    writeFileSync(
+      file,
+      "import { writeFileSync } from 'node:fs';\nimport { isMainThread } from 'node:worker_threads';\nconst out = process.env.BENCH_CPU_FILE;\nif (out && isMainThread) process.on('exit', () => { const u = process.cpuUsage(); writeFileSync(out, String((u.user + u.system) / 1000)); });\n",
+    );
   return file;
 }
 
@@ -135,7 +145,11 @@ await section(`commit ${TABLES} tables --no-verify`, async () => {
   run(dir, ['init']);
   rmSync(join(dir, 'schema'), { recursive: true, force: true });
   writeProject(dir, writeSchemaYaml(A));
-  record(`commit of ${TABLES}-table schema, --no-verify (CLI wall)`, run(dir, ['commit', '-m', 'initial', '--no-verify']).ms, 1000);
+  record(
+    `commit of ${TABLES}-table schema, --no-verify (CLI wall)`,
+    run(dir, ['commit', '-m', 'initial', '--no-verify']).ms,
+    1000,
+  );
   const xs = [];
   for (let i = 0; i < 3; i++) xs.push(run(dir, ['status']).ms);
   record(`status on ${TABLES}-table schema (CLI wall, median of 3)`, median(xs), 500);
@@ -170,14 +184,27 @@ await section(`commit ${TABLES} tables with verification`, async () => {
   const own = performance.now() - t0;
   const ownCpu = cpuNow() - c0;
   record(`PGlite's own time: restore + up + down of ${TABLES} tables`, own);
-  record(`initial commit of ${TABLES}-table schema, verified (CLI wall)`, initial, Math.round(1.3 * own), `${(initial / own).toFixed(2)}x PGlite's own`);
+  record(
+    `initial commit of ${TABLES}-table schema, verified (CLI wall)`,
+    initial,
+    Math.round(1.3 * own),
+    `${(initial / own).toFixed(2)}x PGlite's own`,
+  );
   // the same two in CPU time, every thread of each process (the CLI's includes starting node, parsing and planning)
   record(`PGlite's own CPU: restore + up + down of ${TABLES} tables`, ownCpu);
-  record(`initial commit of ${TABLES}-table schema, verified (CLI CPU)`, initialCpu, undefined, `${(initialCpu / ownCpu).toFixed(2)}x PGlite's own CPU`);
+  record(
+    `initial commit of ${TABLES}-table schema, verified (CLI CPU)`,
+    initialCpu,
+    undefined,
+    `${(initialCpu / ownCpu).toFixed(2)}x PGlite's own CPU`,
+  );
   const B = gen.mutateSchema(A, 10, 7);
   rmSync(join(dir, 'schema'), { recursive: true, force: true });
   writeProject(dir, writeSchemaYaml(B));
-  record('commit of a 10-change edge, verified (CLI wall)', run(dir, ['commit', '-m', 'ten changes', '--allow-destructive']).ms);
+  record(
+    'commit of a 10-change edge, verified (CLI wall)',
+    run(dir, ['commit', '-m', 'ten changes', '--allow-destructive']).ms,
+  );
 });
 
 await section('plan', async () => {
@@ -200,7 +227,12 @@ await section('verify', async () => {
   const p = planMigration(A, B);
   const t0 = performance.now();
   const r = await verifyEdge(A, B, renderUp(p), renderDown(p));
-  record(`verify a 10-change edge on ${TABLES} tables (in-process)`, performance.now() - t0, 2500, r.ok ? 'verified' : `NOT OK: ${r.problems.slice(0, 2).join('; ')}`);
+  record(
+    `verify a 10-change edge on ${TABLES} tables (in-process)`,
+    performance.now() - t0,
+    2500,
+    r.ok ? 'verified' : `NOT OK: ${r.problems.slice(0, 2).join('; ')}`,
+  );
 });
 
 await section('merge', async () => {
@@ -231,7 +263,10 @@ await section('embedded database: current, history, no-op upgrade', async () => 
   const dir = join(work, 'embedded');
   mkdirSync(dir);
   cpSync(join(root, 'schema'), join(dir, 'schema'), { recursive: true });
-  cpSync(join(root, '.schemaver'), join(dir, '.schemaver'), { recursive: true, filter: (p) => !p.startsWith(join(root, '.schemaver', 'local')) });
+  cpSync(join(root, '.schemaver'), join(dir, '.schemaver'), {
+    recursive: true,
+    filter: (p) => !p.startsWith(join(root, '.schemaver', 'local')),
+  });
   run(dir, ['upgrade']);
   const times = (args) => median([0, 1, 2].map(() => run(dir, args).ms));
   const status = times(['status']);
@@ -260,14 +295,20 @@ await section('validation', async () => {
   }
   record('status on 300-table schema after an edit: parse + validation (CLI wall, median of 3)', median(xs), 1000);
   // a model edit: a column no expression names (normalisation answered by object, no PGlite), then a check (one table built)
-  const edited = (i, tail) => files[0].text.replace(/^(tables:\n  [^\n]+:\n    columns:\n)/m, `$1      bench_col_${i}: text\n`) + tail;
+  const edited = (i, tail) =>
+    files[0].text.replace(/^(tables:\n  [^\n]+:\n    columns:\n)/m, `$1      bench_col_${i}: text\n`) + tail;
   const cols = [0, 1, 2].map((i) => (writeFileSync(join(dir, files[0].path), edited(i, '')), run(dir, ['status']).ms));
   record('status on 300-table schema after a 1-column edit (CLI wall, median of 3)', median(cols), 1000);
   const checks = [0, 1, 2].map((i) => {
     writeFileSync(join(dir, files[0].path), edited(9, '').replace(/check: ([a-z0-9_]+) >= 0/, `check: $1 >= ${i + 1}`));
     return run(dir, ['status']).ms;
   });
-  record('status on 300-table schema after a check edit (CLI wall, median of 3)', median(checks), undefined, 'one table built in PGlite');
+  record(
+    'status on 300-table schema after a check edit (CLI wall, median of 3)',
+    median(checks),
+    undefined,
+    'one table built in PGlite',
+  );
   // the bar itself: six typos over both files, each a new text (a first status after the edit), exit 2 naming all six
   const typoRuns = [0, 1, 2].map((i) => {
     const typos = withTypos(files, i);
@@ -278,7 +319,11 @@ await section('validation', async () => {
     return r.ms;
   });
   writeProject(dir, files);
-  record('status on 300-table schema with six typos: exit 2, all located (CLI wall, median of 3)', median(typoRuns), 1000);
+  record(
+    'status on 300-table schema with six typos: exit 2, all located (CLI wall, median of 3)',
+    median(typoRuns),
+    1000,
+  );
   const helps = [0, 1, 2].map(() => run(root, ['--help']).ms);
   record('  reference: schemaver --help in this section (process wall, median of 3)', median(helps));
   // the same work split, each in a fresh process as the CLI does it: parsing, then validation (libpg-query included)
@@ -289,10 +334,17 @@ await section('validation', async () => {
     const { validateSchema } = await import(d + '/validate/index.js');
     const tm = {}; t = performance.now(); await validateSchema(p.schema, p.sql, { timings: tm });
     console.log(JSON.stringify({ parse, validate: performance.now() - t, load: tm.sqlParserLoad ?? 0, texts: p.sql.length }));`;
-  const runs = [0, 1, 2].map(() => JSON.parse(spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).stdout));
+  const runs = [0, 1, 2].map(() =>
+    JSON.parse(spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).stdout),
+  );
   const m = (k) => median(runs.map((r) => r[k]));
   record('  of which parsing (fresh process, median of 3)', m('parse'));
-  record('  of which validation (fresh process, median of 3)', m('validate'), undefined, `${runs[0].texts} SQL texts; libpg-query load ${Math.round(m('load'))} ms of it`);
+  record(
+    '  of which validation (fresh process, median of 3)',
+    m('validate'),
+    undefined,
+    `${runs[0].texts} SQL texts; libpg-query load ${Math.round(m('load'))} ms of it`,
+  );
 });
 
 /**
@@ -311,9 +363,21 @@ function withTypos(files, run) {
     expect.push({ what, file: f.path, line: f.text.slice(0, m.index).split('\n').length, token });
   };
   typo(0, 'type: integr', /^( {6}\w+: )integer$/m, '$1{ type: integr }', 'integr');
-  typo(0, 'default: abc on a numeric column', /^( {6}\w+: )numeric\(12,2\)$/m, '$1{ type: "numeric(12,2)", default: abc }', 'abc');
+  typo(
+    0,
+    'default: abc on a numeric column',
+    /^( {6}\w+: )numeric\(12,2\)$/m,
+    '$1{ type: "numeric(12,2)", default: abc }',
+    'abc',
+  );
   typo(0, 'check: "agee > 0"', /^( {6}(\w+): \{ type: integer, check: )\2 >= 0 \}$/m, `$1"agee > ${run}" }`, 'agee');
-  typo(1, 'a view selecting a missing column', /^( {4}query: SELECT id, )created_at FROM/m, `$1created_att, ${run} AS n FROM`, 'created_att');
+  typo(
+    1,
+    'a view selecting a missing column',
+    /^( {4}query: SELECT id, )created_at FROM/m,
+    `$1created_att, ${run} AS n FROM`,
+    'created_att',
+  );
   typo(1, 'type: 12', /^( {6}\w+: )bigint$/m, '$1{ type: 12 }', '12');
   typo(1, 'an undeclared enum type', /^( {6}\w+: )date$/m, '$1{ type: order_mood }', 'order_mood');
   return { files: out, expect };
@@ -323,7 +387,13 @@ function withTypos(files, run) {
 function reportsAt(stderr, e) {
   return stderr.split(/\n(?=error)/).some((block) => {
     const loc = /^ {2}--> (\S+):(\d+):(\d+)$/m.exec(block);
-    return /^error\[[a-z-]+\]/.test(block) && block.split('\n')[0].includes(e.token) && loc?.[1] === e.file && Number(loc[2]) === e.line && Number(loc[3]) > 0;
+    return (
+      /^error\[[a-z-]+\]/.test(block) &&
+      block.split('\n')[0].includes(e.token) &&
+      loc?.[1] === e.file &&
+      Number(loc[2]) === e.line &&
+      Number(loc[3]) > 0
+    );
   });
 }
 
@@ -364,8 +434,17 @@ for (const n of [5, TABLES]) {
     const owns = [];
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
-      const pg = await PGlite.create({ loadDataDir: new Blob([image]), postgresqlconf: [...EPHEMERAL_CONF], ...shared }); // the proof's settings
-      const db = { query: async (q, v) => (await pg.query(q, v)).rows, exec: (q) => pg.exec(q), label: 'bench', kind: 'pglite' };
+      const pg = await PGlite.create({
+        loadDataDir: new Blob([image]),
+        postgresqlconf: [...EPHEMERAL_CONF],
+        ...shared,
+      }); // the proof's settings
+      const db = {
+        query: async (q, v) => (await pg.query(q, v)).rows,
+        exec: (q) => pg.exec(q),
+        label: 'bench',
+        kind: 'pglite',
+      };
       try {
         await db.exec(renderUp(p));
         await introspect(db, { unsupported: false });
@@ -394,10 +473,30 @@ for (const n of [5, TABLES]) {
     const [, first, second] = commits('warm', { SCHEMAVER_PROVER: '1' });
     run(work, ['prover', 'stop']);
     record(`PGlite's own time: restore image + up + catalog + down + catalog (median of 3)`, own);
-    record(`verified 1-column commit, ${n} tables, after a root commit, no prover`, coldFirst, undefined, `${(coldFirst / own).toFixed(2)}x PGlite's own`);
-    record(`verified 1-column commit, ${n} tables, after a verified edge, no prover`, cold, undefined, `${(cold / own).toFixed(2)}x PGlite's own`);
-    record(`verified 1-column commit, ${n} tables, after a root commit`, first, undefined, `${(first / own).toFixed(2)}x PGlite's own (prover starting)`);
-    record(`verified 1-column commit, ${n} tables, after a verified edge`, second, Math.round(1.5 * own), `${(second / own).toFixed(2)}x PGlite's own (warm prover)`);
+    record(
+      `verified 1-column commit, ${n} tables, after a root commit, no prover`,
+      coldFirst,
+      undefined,
+      `${(coldFirst / own).toFixed(2)}x PGlite's own`,
+    );
+    record(
+      `verified 1-column commit, ${n} tables, after a verified edge, no prover`,
+      cold,
+      undefined,
+      `${(cold / own).toFixed(2)}x PGlite's own`,
+    );
+    record(
+      `verified 1-column commit, ${n} tables, after a root commit`,
+      first,
+      undefined,
+      `${(first / own).toFixed(2)}x PGlite's own (prover starting)`,
+    );
+    record(
+      `verified 1-column commit, ${n} tables, after a verified edge`,
+      second,
+      Math.round(1.5 * own),
+      `${(second / own).toFixed(2)}x PGlite's own (warm prover)`,
+    );
   });
 }
 
@@ -413,7 +512,8 @@ async function withServerDbs(names, fn) {
     return u.toString();
   });
   try {
-    for (const x of names) await admin.query(`DROP DATABASE IF EXISTS ${x}`).then(() => admin.query(`CREATE DATABASE ${x}`));
+    for (const x of names)
+      await admin.query(`DROP DATABASE IF EXISTS ${x}`).then(() => admin.query(`CREATE DATABASE ${x}`));
     return await fn(urls, pg);
   } finally {
     for (const x of names) await admin.query(`DROP DATABASE IF EXISTS ${x} WITH (FORCE)`).catch(() => {});
@@ -440,7 +540,12 @@ await section('check of a 300-table schema on the server', async () => {
     const checkMs = median([0, 1, 2].map(() => run(dir, ['check', '--url', url]).ms));
     record('import --url of that database (CLI wall, median of 3)', importMs);
     record('check --url, first run (builds the expected side)', first);
-    record('check --url, 300 tables (CLI wall, median of 3)', checkMs, Math.round(1.5 * importMs), `${(checkMs / importMs).toFixed(2)}x import`);
+    record(
+      'check --url, 300 tables (CLI wall, median of 3)',
+      checkMs,
+      Math.round(1.5 * importMs),
+      `${(checkMs / importMs).toFixed(2)}x import`,
+    );
   });
 });
 
@@ -452,7 +557,10 @@ await section(`plan of two ${TABLES}-table schemas vs migra`, async () => {
   const dir = join(work, 'plan-pair');
   mkdirSync(dir);
   run(dir, ['init']);
-  for (const [msg, S] of [['a', A], ['b', B]]) {
+  for (const [msg, S] of [
+    ['a', A],
+    ['b', B],
+  ]) {
     rmSync(join(dir, 'schema'), { recursive: true, force: true });
     writeProject(dir, writeSchemaYaml(S));
     run(dir, ['commit', '-m', msg, '--no-verify', '--allow-destructive']);
@@ -461,7 +569,10 @@ await section(`plan of two ${TABLES}-table schemas vs migra`, async () => {
   record(`schemaver plan, ${TABLES} tables (process wall, median of 3)`, ours);
   const migra = join(root, 'node_modules', '@pgkit', 'migra', 'dist', 'command.js');
   await withServerDbs([`sv_bench_a_${process.pid}`, `sv_bench_b_${process.pid}`], async ([ua, ub], pg) => {
-    for (const [url, S] of [[ua, A], [ub, B]]) {
+    for (const [url, S] of [
+      [ua, A],
+      [ub, B],
+    ]) {
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       await c.query(renderUp(planMigration(emptySchema(), S)));
@@ -469,17 +580,29 @@ await section(`plan of two ${TABLES}-table schemas vs migra`, async () => {
     }
     const xs = [0, 1, 2].map(() => {
       const t0 = performance.now();
-      const r = spawnSync(process.execPath, [migra, 'run', ua, ub, '--unsafe'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-      if (r.status !== 0 && r.status !== 2) throw new Error(`migra exited ${r.status}: ${(r.stderr || '').split('\n')[0]}`);
+      const r = spawnSync(process.execPath, [migra, 'run', ua, ub, '--unsafe'], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
+      if (r.status !== 0 && r.status !== 2)
+        throw new Error(`migra exited ${r.status}: ${(r.stderr || '').split('\n')[0]}`);
       return performance.now() - t0;
     });
     const theirs = median(xs);
-    record(`migra on the same pair (live databases, process wall)`, theirs, undefined, `schemaver ${(theirs / ours).toFixed(1)}x faster (bar 10x)`);
+    record(
+      `migra on the same pair (live databases, process wall)`,
+      theirs,
+      undefined,
+      `schemaver ${(theirs / ours).toFixed(1)}x faster (bar 10x)`,
+    );
   });
 });
 
 run(work, ['prover', 'stop']); // any prover a section started
 rmSync(work, { recursive: true, force: true });
 mkdirSync(join(root, '.bench'), { recursive: true });
-writeFileSync(join(root, '.bench', 'results.json'), JSON.stringify({ when: new Date().toISOString(), tables: TABLES, results }, null, 2));
+writeFileSync(
+  join(root, '.bench', 'results.json'),
+  JSON.stringify({ when: new Date().toISOString(), tables: TABLES, results }, null, 2),
+);
 console.log(`\nwritten .bench/results.json`);

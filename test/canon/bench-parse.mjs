@@ -19,10 +19,17 @@ for (let i = 0; i < 8; i++) {
   const r = parseSchemaFiles(files);
   if (!r.schema) throw new Error(JSON.stringify(r.issues.slice(0, 3)));
   const hash = schemaHash(r.schema);
-  runs.push({ wall: performance.now() - w0, cpu: cpu() - c0, hash, cols: Object.values(r.schema.tables).reduce((s, t) => s + t.columns.length, 0) });
+  runs.push({
+    wall: performance.now() - w0,
+    cpu: cpu() - c0,
+    hash,
+    cols: Object.values(r.schema.tables).reduce((s, t) => s + t.columns.length, 0),
+  });
 }
 const best = runs.slice(1).reduce((a, b) => (b.wall < a.wall ? b : a));
 console.log(`${n} tables, ${runs[0].cols} columns, ${(bytes / 1024).toFixed(0)} KiB YAML in ${files.length} files`);
 console.log(`parse+hash cold: ${runs[0].wall.toFixed(0)} ms wall, ${runs[0].cpu.toFixed(0)} ms CPU`);
-console.log(`parse+hash warm: ${best.wall.toFixed(0)} ms wall, ${best.cpu.toFixed(0)} ms CPU (best of ${runs.length - 1})`);
+console.log(
+  `parse+hash warm: ${best.wall.toFixed(0)} ms wall, ${best.cpu.toFixed(0)} ms CPU (best of ${runs.length - 1})`,
+);
 console.log(`hash ${runs[0].hash}`);

@@ -166,7 +166,12 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
       case 'c': {
         const attributes = (columnsByRel.get(r.relid) ?? []).map((c) => {
           const coll = collationName(c.collnsp, c.coll);
-          return { name: c.name, type: c.type, ...(coll ? { collation: coll } : {}) };
+          return {
+            name: c.name,
+            type: c.type,
+            ...(coll ? { collation: coll } : {}),
+            ...(c.comment !== null ? { comment: c.comment } : {}),
+          };
         });
         out.composites[id] = { kind: 'composite', schema: r.schema, name: r.name, attributes, ...comment };
         break;
