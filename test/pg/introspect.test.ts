@@ -312,6 +312,29 @@ describe('introspect: type spellings', () => {
   });
 });
 
+describe('introspect: triggers on partitions', () => {
+  it("reports a partition's trigger enabled otherwise than its parent's, which the model cannot say", async () => {
+    // pg_dump 002: measurement_y2006m3 DISABLE TRIGGER, m4 ENABLE REPLICA, m5 ENABLE ALWAYS were read as the parent's
+    const r = await readNow(
+      `CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+       CREATE TABLE m (d date) PARTITION BY RANGE (d);
+       CREATE TRIGGER tt AFTER INSERT ON m FOR EACH ROW EXECUTE FUNCTION tf();
+       CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2006-01-01') TO ('2006-02-01');
+       CREATE TABLE m2 PARTITION OF m FOR VALUES FROM ('2006-02-01') TO ('2006-03-01');
+       ALTER TABLE m2 DISABLE TRIGGER tt;
+       CREATE TABLE m3 PARTITION OF m FOR VALUES FROM ('2006-03-01') TO ('2006-04-01');
+       ALTER TABLE m3 ENABLE ALWAYS TRIGGER tt;`,
+      [],
+    );
+    expect(r.unsupported.map((u) => [u.what, u.state])).toEqual([
+      ['trigger tt on partition m2 enabled otherwise than on its parent table (tgenabled D)', 'D'],
+      ['trigger tt on partition m3 enabled otherwise than on its parent table (tgenabled A)', 'A'],
+    ]);
+    expect(Object.keys(r.schema.tables.m!.triggers ?? {})).toEqual(['tt']);
+    expect(r.schema.tables.m2!.triggers ?? {}).toEqual({});
+  });
+});
+
 describe('introspect: defaults', () => {
   it("keeps a default's cast with a type modifier, which a bare literal does not read back as", async () => {
     // drizzle-kit pg-defaults: `'{}'::numeric(4,2)[]` was modelled as the literal '{}', rebuilt as '{}'::numeric[].

@@ -49,7 +49,7 @@ import {
 } from './relations.js';
 import { exclusionOf, includeOf, indexOf, readIndexes } from './indexes.js';
 import { readExtensions, readNamespaces, readTypes } from './types.js';
-import { policyOf, readFunctions, readPolicies, readTriggers, triggerOf } from './routines.js';
+import { policyOf, readFunctions, readPolicies, readTriggers, triggerOf, type TriggerRow } from './routines.js';
 import { scanUnsupported } from './unsupported.js';
 import { presentKinds, readCoreObjects, type ObjectSink } from './objects.js';
 import { readForeignObjects } from './foreign.js';
@@ -231,6 +231,18 @@ function columnIndex(cols: readonly ColRow[]): ColumnIndex {
   return { colByKey, colName, colsByRel: groupBy(cols, (c) => c.rel) };
 }
 
+/** clonedTrigger reports a partition's clone of its parent's trigger (read only when enabled differently) and says yes. */
+function clonedTrigger(ctx: Ctx, ids: ReadonlyMap<string, string>, t: TriggerRow): boolean {
+  if (!t.clone) return false;
+  unsupported(
+    ctx,
+    `trigger ${t.name} on partition ${ids.get(t.rel) ?? t.rel} enabled otherwise than on its parent table (tgenabled ${t.enabled})`,
+    'enable or disable the trigger on the partitioned table (that reaches every partition), or exclude the partition',
+    t.enabled,
+  );
+  return true;
+}
+
 /** RelParts are the catalog's rows grouped by the relation they belong to (by oid), with each relation's id and
  * the sequences sorted into serial, identity and free-standing ones. */
 type RelParts = ReturnType<typeof relParts>;
@@ -249,7 +261,10 @@ function relParts(ctx: Ctx, cat: Catalog) {
     idxs: groupBy(cat.idxs, (i) => i.rel),
     idxByOid: new Map(cat.idxs.map((i) => [i.oid, i])),
     inhs: groupBy(cat.inherits, (i) => i.child),
-    trigs: groupBy(cat.trigs, (t) => t.rel),
+    trigs: groupBy(
+      cat.trigs.filter((t) => !clonedTrigger(ctx, ids, t)),
+      (t) => t.rel,
+    ),
     pols: groupBy(cat.pols, (p) => p.rel),
   };
 }

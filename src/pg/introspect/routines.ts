@@ -120,12 +120,22 @@ export interface TriggerRow {
   readonly old_table: string | null;
   readonly new_table: string | null;
   readonly has_from: boolean;
+  /** clone: a partition's copy of its parent's trigger, read only when it is enabled differently from the parent. */
+  readonly clone: boolean;
 }
 
-/** readTriggers lists user triggers (internal ones and clones on partitions left out). */
+/**
+ * readTriggers lists user triggers: internal ones left out, and the clones on partitions too unless one is enabled
+ * differently from its parent's trigger (ALTER TABLE partition DISABLE TRIGGER, as pg_dump's measurement_y2006m3):
+ * the model cannot say that, so the caller reports it.
+ */
 export async function readTriggers(ctx: Ctx): Promise<TriggerRow[]> {
   if (absent(ctx, 'trig')) return [];
-  const parent = ctx.version >= 130000 ? 'AND t.tgparentid = 0' : '';
+  const parent =
+    ctx.version >= 130000
+      ? 'AND (t.tgparentid = 0 OR t.tgenabled <> (SELECT pt.tgenabled FROM pg_trigger pt WHERE pt.oid = t.tgparentid))'
+      : '';
+  const clone = ctx.version >= 130000 ? 't.tgparentid <> 0' : 'false';
   return rows<TriggerRow>(
     ctx,
     `
@@ -135,7 +145,7 @@ export async function readTriggers(ctx: Ctx): Promise<TriggerRow[]> {
             JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.n ORDER BY k.ord) AS update_of,
       t.tgqual IS NOT NULL AS has_when, pg_get_triggerdef(t.oid, true) AS def,
       t.tgconstraint <> 0 AS is_constraint, t.tgdeferrable AS deferrable, t.tginitdeferred AS deferred,
-      t.tgoldtable::text AS old_table, t.tgnewtable::text AS new_table, t.tgconstrrelid <> 0 AS has_from
+      t.tgoldtable::text AS old_table, t.tgnewtable::text AS new_table, t.tgconstrrelid <> 0 AS has_from, ${clone} AS clone
     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
     WHERE NOT t.tgisinternal ${parent} AND ${inRels(ctx)}
