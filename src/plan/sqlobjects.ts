@@ -108,7 +108,11 @@ function provided(o: SqlObject): string[] {
 }
 
 function required(o: SqlObject): string[] {
-  const ids = [...identifiersOf(o.sql)];
+  // not its own names: an operator class and the family it made share one, and requiring each other they formed a
+  // cycle, which the sort broke by phase, so a range type naming the class could come before both (the class
+  // follows its family by phase alone)
+  const own = new Set(ownNames(o));
+  const ids = [...identifiersOf(o.sql)].filter((n) => !own.has(n));
   return [...textKeys(o.sql), ...ids.map((n) => `obj:${n}`)];
 }
 

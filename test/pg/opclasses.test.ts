@@ -40,9 +40,10 @@ CREATE OPERATOR CLASS box_keys FOR TYPE box USING gist AS
   FUNCTION 7 gist_box_same(box, box, internal), FUNCTION 8 gist_box_distance(internal, box, smallint, oid, internal),
   STORAGE box;
 CREATE OPERATOR CLASS ops.empty_ops FOR TYPE bigint USING btree FAMILY ops.rev_fam AS STORAGE bigint;
-CREATE OPERATOR ops.~~ (PROCEDURE = int4eq, LEFTARG = int, RIGHTARG = int);
-CREATE OPERATOR CLASS ops.op_class_custom FOR TYPE int USING btree AS OPERATOR 3 ops.~~;
-CREATE TYPE ops.range_custom AS RANGE (subtype = int, subtype_opclass = ops.op_class_custom);
+CREATE SCHEMA dump_test;
+CREATE OPERATOR dump_test.~~ (PROCEDURE = int4eq, LEFTARG = int, RIGHTARG = int);
+CREATE OPERATOR CLASS dump_test.op_class_custom FOR TYPE int USING btree AS OPERATOR 3 dump_test.~~;
+CREATE TYPE dump_test.range_type_custom AS RANGE (subtype = int, subtype_opclass = dump_test.op_class_custom);
 `;
 
 describe('operator classes and families', () => {
@@ -83,7 +84,7 @@ describe('operator classes and families', () => {
       const down = planMigration(built, emptySchema()).steps;
       for (const s of down) await db.exec(s.sql!.join(';\n'));
       const left = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_opclass c JOIN pg_namespace n ON n.oid = c.opcnamespace WHERE n.nspname IN ('public', 'ops')`,
+        `SELECT count(*)::int AS n FROM pg_opclass c JOIN pg_namespace n ON n.oid = c.opcnamespace WHERE n.nspname IN ('public', 'ops', 'dump_test')`,
       );
       expect(left[0]!.n).toBe(0);
     } finally {

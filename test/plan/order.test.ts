@@ -4,6 +4,7 @@ import { parseSchemaFiles } from '../../src/parse/index.js';
 import { planMigration, renderDown, renderUp } from '../../src/plan/index.js';
 import type { Schema } from '../../src/model/types.js';
 import { orderDrafts } from '../../src/plan/order.js';
+import { sqlObjectKey, type SqlObject } from '../../src/model/objects.js';
 
 function yaml(text: string): Schema {
   const r = parseSchemaFiles([{ path: 'schema/s.yaml', text }]);
@@ -167,6 +168,31 @@ tables: { t: { columns: { id: { type: integer, primary_key: true }, l: lvl } } }
     expect(ix.steps.map((s) => [s.what, s.lock, s.reverse])).toEqual([
       ['create index t_a_idx on t', true, ['DROP INDEX public.t_a_idx']],
     ]);
+  });
+
+  it('creates an operator class and its family (one name) before a range type that names the class, whatever the order', () => {
+    // pg_dump 002's op_class_custom: class and family required each other's name, a cycle broken by phase, range first
+    const obj = (type: SqlObject['type'], name: string, sql: string): [string, SqlObject] => [
+      sqlObjectKey(type, name),
+      { kind: 'sql_object', type, name, sql },
+    ];
+    const objects = Object.fromEntries([
+      obj(
+        'range type',
+        'd.range_type_custom',
+        'CREATE TYPE d.range_type_custom AS RANGE (SUBTYPE = integer, SUBTYPE_OPCLASS = d.op_class_custom, MULTIRANGE_TYPE_NAME = d.multirange_type_custom)',
+      ),
+      obj(
+        'operator class',
+        'd.op_class_custom USING btree',
+        'CREATE OPERATOR CLASS d.op_class_custom FOR TYPE integer USING btree FAMILY d.op_class_custom AS OPERATOR 3 =',
+      ),
+      obj('operator family', 'd.op_class_custom USING btree', 'CREATE OPERATOR FAMILY d.op_class_custom USING btree'),
+    ]);
+    const to: Schema = { ...yaml('schemas: [d]'), objects };
+    const w = whats(yaml('schemas: [d]'), to);
+    before(w, /operator family/, /operator class/);
+    before(w, /operator class/, /range type/);
   });
 
   it('orderDrafts keeps phase order, follows dependencies and survives cycles', () => {
