@@ -17,6 +17,7 @@ import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { deployedScript, isNonTransactional } from '../sql/online.js';
 import { PINNED_SETTINGS, SETTINGS_CHECK_SQL, settingsSql } from '../sql/settings.js';
 import { changedUnmanaged } from '../model/objects.js';
+import { prepareDumpScript } from '../pg/dump.js';
 
 /** Case is one line of a conformance file. */
 export interface Case {
@@ -101,8 +102,13 @@ async function load(db: Driver, c: Case, ddl: string): Promise<void> {
     : [];
   const drop = exist.filter((e) => again.includes(e.q) || again.includes(`"${e.q}"`)).map((e) => quoteIdent(e.r));
   if (drop.length) await db.exec(`DROP OWNED BY ${drop.join(', ')} CASCADE; DROP ROLE ${drop.join(', ')};`);
-  await db.exec(ddl);
+  // a side printed by pg_dump (15.14+ writes `\restrict KEY`) loads as `import --sql` loads it: psql meta-commands
+  // and session settings (an empty search_path would qualify every later name) blanked out
+  await db.exec(PSQL_META.test(ddl) ? prepareDumpScript(ddl).sql : ddl);
 }
+
+/** PSQL_META finds a line that starts with a psql meta-command (`\restrict`, `\connect`...): the side is a dump. */
+const PSQL_META = /^\\[A-Za-z]/m;
 
 /**
  * CLUSTER_WIDE finds statements that change what every database of the cluster shares (roles, their memberships and

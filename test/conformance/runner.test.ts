@@ -29,6 +29,16 @@ describe('conformance runner', () => {
     expect(await roles()).toEqual([]);
   });
 
+  it('loads a side pg_dump printed: psql meta-commands and its session settings do not stop the case', async () => {
+    // pg_dump 15.14+ brackets its output in \restrict / \unrestrict, which is psql's, not SQL; c4's miniflux history
+    const dump = (cols: string) =>
+      `\\restrict k3y\nSET statement_timeout = 0;\nSELECT pg_catalog.set_config('search_path', '', false);\n` +
+      `CREATE TABLE public.t (${cols});\n\\unrestrict k3y\n`;
+    const c: Case = { id: 'dump', a: dump('id integer'), b: dump('id integer, n text') };
+    const r = await runCase(dbs, c, introspect);
+    expect({ up: r.up, down: r.down, message: r.message }).toEqual({ up: 'pass', down: 'pass', message: '' });
+  });
+
   it('drops a cast between built-in types (it hangs on no schema) before the next load', async () => {
     // pgquarrel's cast test: A and B both declare `json AS varchar`, so the second load failed with "already exists"
     const c: Case = {
