@@ -40,7 +40,7 @@ export const CREATE_TABLES = [
 )`,
 ].map(
   (create, i) =>
-    `DO $sv$ BEGIN IF pg_catalog.to_regclass(${quoteLiteral(i === 0 ? 'public.schemaver_version' : 'public.schemaver_history')}) IS NULL THEN\n${create};\nEND IF; END $sv$`,
+    `DO $sv$ BEGIN IF pg_catalog.to_regclass(${quoteLiteral([VERSION_TABLE, HISTORY_TABLE][i]!)}) IS NULL THEN\n${create};\nEND IF; END $sv$`,
 );
 
 /** Recorded is what schemaver_version says: the commit the database is at (undefined = nothing recorded). */
