@@ -54,6 +54,16 @@ tables:
       users_created_idx: { columns: [created_at desc] }
 `);
 
+/** UNBUILDABLE is a target whose check calls a function that does not exist: PostgreSQL refuses to build it. */
+const UNBUILDABLE = `
+tables:
+  t:
+    columns:
+      a: { type: integer }
+    checks:
+      t_a_check: "no_such_function(a) > 0"
+`;
+
 describe('verifyEdge', () => {
   it('the root proof expects the empty model after down: a fresh database, extensions available and roles made, reads back as exactly that', async () => {
     const { freshPglite, introspect, compareSchemas } = await import('../../src/pg/index.js');
@@ -142,14 +152,7 @@ CREATE INDEX users_created_idx ON users (nickname DESC)`;
   });
 
   it('reports a target that does not build', async () => {
-    const bad = schema(`
-tables:
-  t:
-    columns:
-      a: { type: integer }
-    checks:
-      t_a_check: "no_such_function(a) > 0"
-`);
+    const bad = schema(UNBUILDABLE);
     const r = await verifyEdge(emptySchema(), bad, 'CREATE TABLE t (a integer)', 'DROP TABLE t');
     expect(r.ok).toBe(false);
     expect(r.problems[0]).toMatch(/target schema does not build in PostgreSQL: function no_such_function/);
@@ -304,14 +307,7 @@ CREATE INDEX users_created_idx ON users (nickname DESC)`;
 
   it('leaves a target that does not build to the proof, which reports it', async () => {
     await withDir(async (dir) => {
-      const bad = schema(`
-tables:
-  t:
-    columns:
-      a: { type: integer }
-    checks:
-      t_a_check: "no_such_function(a) > 0"
-`);
+      const bad = schema(UNBUILDABLE);
       const badHashes = { from: hashes.from, to: schemaHash(bad) };
       await prebuildTarget(A, bad, badHashes, dir);
       const r = await verifyEdge(A, bad, 'CREATE TABLE t (a integer)', 'DROP TABLE t', {

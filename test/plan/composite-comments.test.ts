@@ -7,16 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSchemaFiles } from '../../src/parse/index.js';
 import { writeSchemaYaml } from '../../src/yaml/index.js';
 import { emptySchema, type Schema } from '../../src/model/types.js';
-import { planMigration } from '../../src/plan/index.js';
 import { freshPglite } from '../../src/pg/pglite.js';
 import { introspect } from '../../src/pg/introspect/index.js';
 import type { Driver } from '../../src/pg/driver.js';
-
-const parse = (text: string): Schema => {
-  const r = parseSchemaFiles([{ path: 'schema/a.yaml', text }]);
-  if (!r.schema) throw new Error(JSON.stringify(r.issues));
-  return r.schema;
-};
+import { applyPlan, parseYaml } from '../helpers/plan-db.js';
 
 let db: Driver;
 beforeAll(async () => {
@@ -24,9 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-async function apply(from: Schema, to: Schema): Promise<void> {
-  for (const s of planMigration(from, to).steps) await db.exec(s.sql.join(';\n'));
-}
+const apply = (from: Schema, to: Schema) => applyPlan(db, from, to);
 
 const comments = async () =>
   (
@@ -38,7 +30,7 @@ const comments = async () =>
 
 describe('comments on composite type attributes', () => {
   it('are read, written to YAML and planned: create, change, remove, and with a new attribute', async () => {
-    const A = parse(`composites:\n  pair:\n    f1: { type: int, comment: "first's" }\n    f2: text\n`);
+    const A = parseYaml(`composites:\n  pair:\n    f1: { type: int, comment: "first's" }\n    f2: text\n`);
     expect(A.composites.pair!.attributes).toEqual([
       { name: 'f1', type: 'integer', comment: "first's" },
       { name: 'f2', type: 'text' },
@@ -53,7 +45,7 @@ describe('comments on composite type attributes', () => {
     const again = parseSchemaFiles(writeSchemaYaml(read).map((f) => ({ path: f.path, text: f.text })));
     expect(again.schema!.composites.pair).toEqual(read.composites.pair);
 
-    const B = parse(
+    const B = parseYaml(
       `composites:\n  pair:\n    f1: int\n    f2: { type: text, comment: second }\n    f3: { type: date, comment: third }\n`,
     );
     await apply(A, B);

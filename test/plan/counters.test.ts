@@ -4,17 +4,11 @@
  * on the primary key. Applied for real in PGlite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSchemaFiles } from '../../src/parse/index.js';
 import { emptySchema, type Schema } from '../../src/model/types.js';
-import { planMigration } from '../../src/plan/index.js';
 import { freshPglite } from '../../src/pg/pglite.js';
 import type { Driver } from '../../src/pg/driver.js';
+import { applyPlan, parseYaml } from '../helpers/plan-db.js';
 
-const parse = (text: string): Schema => {
-  const r = parseSchemaFiles([{ path: 'schema/a.yaml', text }]);
-  if (!r.schema) throw new Error(JSON.stringify(r.issues));
-  return r.schema;
-};
 const table = (name: string, id: string) => `  ${name}:\n    columns:\n      id: ${id}\n      note: text\n`;
 
 let db: Driver;
@@ -23,20 +17,18 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-async function apply(from: Schema, to: Schema): Promise<void> {
-  for (const s of planMigration(from, to).steps) await db.exec(s.sql.join(';\n'));
-}
+const apply = (from: Schema, to: Schema) => applyPlan(db, from, to);
 
 describe('a column that becomes serial or identity', () => {
   it('continues after the values its rows hold; an empty table or rows below START keep the sequence as declared', async () => {
-    const A = parse(
+    const A = parseYaml(
       'tables:\n' +
         table('"Orders"', '{ type: integer, primary_key: true }') +
         table('invoices', '{ type: bigint, primary_key: true }') +
         table('refunds', '{ type: integer, primary_key: true }') +
         table('empty', '{ type: integer, primary_key: true }'),
     );
-    const B = parse(
+    const B = parseYaml(
       'tables:\n' +
         table('"Orders"', '{ type: integer, primary_key: true, serial: true }') +
         table('invoices', '{ type: bigint, primary_key: true, identity: by default }') +
