@@ -172,15 +172,20 @@ export function prebuildTarget(from: Schema, to: Schema, hashes: EdgeHashes, cac
  * when it built none for that edge.
  */
 export async function takeTarget(hashes: EdgeHashes | undefined): Promise<Schema | undefined> {
-  const a = ahead;
-  if (!a || !hashes || a.hashes.from !== hashes.from || a.hashes.to !== hashes.to) return undefined;
+  const a = aheadFor(hashes);
+  if (!a) return undefined;
   ahead = undefined;
   return a.read;
 }
 
 /** targetAhead tells whether prebuildTarget is building (or built) the target side of the edge `hashes`. */
 export function targetAhead(hashes: EdgeHashes | undefined): boolean {
-  return Boolean(ahead && hashes && ahead.hashes.from === hashes.from && ahead.hashes.to === hashes.to);
+  return aheadFor(hashes) !== undefined;
+}
+
+/** aheadFor is what prebuildTarget built ahead when it was for the edge `hashes`. */
+function aheadFor(hashes: EdgeHashes | undefined): typeof ahead {
+  return ahead && hashes && ahead.hashes.from === hashes.from && ahead.hashes.to === hashes.to ? ahead : undefined;
 }
 
 /** dropTarget forgets what prebuildTarget built (the warm prover's worker, between commands). */
