@@ -1,14 +1,16 @@
 /**
  * The fast path of hot verbs (src/cli/fast.ts, bin/run.js) prints what oclif prints: each invocation runs on two
- * copies of one project, on the fast path and with SCHEMAVER_FAST=0 (oclif), and both give the same exit code,
- * stdout and stderr (proof durations aside), bad flags included; and the fast path loads no oclif module (nor does
- * `--help`, printed from the build's dist/cli/help.json). The real CLI (`npm run build` first).
+ * copies of one project, on the fast path (the real binary) and with SCHEMAVER_FAST=0 on oclif (in this process,
+ * helpers/inproc.ts: oclif's `run` on the same dist/), and both give the same exit code, stdout and stderr (proof
+ * durations aside), bad flags included; and the fast path loads no oclif module (nor does `--help`, printed from the
+ * build's dist/cli/help.json: both sides real processes there). The real CLI (`npm run build` first).
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempProject, type CliResult, type Project } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/inproc.js';
 
 const V1 = `tables:
   notes:
@@ -58,8 +60,18 @@ afterAll(() => {
 });
 
 let n = 0;
-/** both runs `args` in two fresh copies of `from`: on the fast path and on oclif. */
-async function both(from: string, args: string[], env: Record<string, string> = {}) {
+/**
+ * both runs `args` in two fresh copies of `from`: on the fast path (the real binary: bin/run.js takes it) and on
+ * oclif. `oclifIn` says where the oclif run goes: in this process (helpers/inproc.ts: oclif's `run` on dist/, the
+ * reference output without a Node start-up and the CLI's modules loaded again for each run) or, where what is
+ * compared is the process (the modules it loads), the binary with SCHEMAVER_FAST=0.
+ */
+async function both(
+  from: string,
+  args: string[],
+  env: Record<string, string> = {},
+  oclifIn: 'process' | 'binary' = 'process',
+) {
   const dirs = ['fast', 'oclif'].map((k) => {
     const d = join(scratch, `${k}-${n}`);
     cpSync(from, d, { recursive: true });
@@ -67,7 +79,9 @@ async function both(from: string, args: string[], env: Record<string, string> = 
   });
   n++;
   const fast = await runCli(dirs[0]!, args, { ...ENV, ...env });
-  const oclif = await runCli(dirs[1]!, args, { ...ENV, ...env, SCHEMAVER_FAST: '0' });
+  const oclifEnv = { ...ENV, ...env, SCHEMAVER_FAST: '0' };
+  const oclif =
+    oclifIn === 'process' ? await runInProcess(dirs[1]!, args, oclifEnv) : await runCli(dirs[1]!, args, oclifEnv);
   return { fast, oclif };
 }
 
@@ -152,7 +166,7 @@ process.on('exit', () => {
   });
   for (const args of [['status'], ['commit', '-m', 'v2', '--no-verify'], ['current', '--json'], ['--help']]) {
     it(`schemaver ${args.join(' ')}`, async () => {
-      const { fast, oclif } = await both(dirty, args, { NODE_OPTIONS: `--import ${hook}` });
+      const { fast, oclif } = await both(dirty, args, { NODE_OPTIONS: `--import ${hook}` }, 'binary');
       expect(fast.stderr).toContain('oclif modules: 0\n');
       expect(oclif.stderr).toMatch(/oclif modules: [1-9]/); // the count sees oclif when it loads
       expect(fast.code).toBe(0);
