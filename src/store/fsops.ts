@@ -38,8 +38,12 @@ const faults: { count: number; limit: number | undefined; fired: boolean } = ((
   limit: process.env.SCHEMAVER_FAULT_AFTER ? Number(process.env.SCHEMAVER_FAULT_AFTER) : undefined,
   fired: false,
 });
-/** durable turns fsync on or off (SCHEMAVER_FSYNC=0 switches it off, for measuring its cost). */
-const durable = process.env.SCHEMAVER_FSYNC !== '0';
+/**
+ * durable says whether writes are fsynced: SCHEMAVER_FSYNC=0 switches it off (for measuring its cost, and for the
+ * fault-injection tests, which stop a process, never the OS, so no fsync can change what they see). Read at each
+ * write, not once at load: a test process that set it runs its in-process commands without fsync too.
+ */
+const durable = (): boolean => process.env.SCHEMAVER_FSYNC !== '0';
 
 /** setFaultLimit makes the (n+1)th file operation from now, and every one after it, throw FaultInjected (undefined: off). */
 export function setFaultLimit(n: number | undefined): void {
@@ -66,7 +70,7 @@ function step(op: string): void {
 
 /** syncDir fsyncs a directory, so a rename or unlink in it survives an OS crash. */
 export function syncDir(dir: string): void {
-  if (!durable) return;
+  if (!durable()) return;
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');
@@ -101,7 +105,7 @@ export function writeDurable(path: string, data: Uint8Array | string, mode?: num
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    if (durable) fsyncSync(fd);
+    if (durable()) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -124,7 +128,7 @@ export async function writeManyDurable(
       let off = 0;
       while (off < f.data.length) off += writeSync(fd, f.data, off, f.data.length - off);
     }
-    if (durable)
+    if (durable())
       await Promise.all(fds.map((fd) => new Promise<void>((res, rej) => fsync(fd, (e) => (e ? rej(e) : res())))));
   } finally {
     for (const fd of fds) closeSync(fd);
@@ -145,7 +149,7 @@ export async function renameMany(
     renameSync(m.from, m.to);
     dirs.add(dirname(m.to));
   }
-  if (!durable) return;
+  if (!durable()) return;
   await Promise.all(
     [...dirs].map(
       (dir) =>
