@@ -23,6 +23,9 @@ const C1 = 'tables:\n  c:\n    columns:\n      id: bigint\n';
 const B2 = 'tables:\n  b:\n    columns:\n      id: bigint\n';
 
 beforeAll(async () => {
+  // no fsync (src/store/fsops.ts durable): a fault here stops the process, never the OS, so no fsync changes what
+  // the store holds after it; every file operation is still counted and interrupted (fsync is none of them)
+  process.env.SCHEMAVER_FSYNC = '0';
   process.env.SCHEMAVER_AUTHOR_NAME = 'Test Author';
   process.env.SCHEMAVER_AUTHOR_EMAIL = 'test@example.com';
   p = tempProject('sv-faults-');
