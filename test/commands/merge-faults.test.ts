@@ -25,7 +25,10 @@ const T = (cols: string) => `tables:\n  a:\n    columns:\n      id: { type: bigi
 const BASE = { 'schema/a.yaml': T(''), 'schema/b.yaml': 'tables:\n  b:\n    columns:\n      id: bigint\n' };
 
 beforeAll(async () => {
+  // no fsync (src/store/fsops.ts durable): a fault here stops the process, never the OS, so no fsync changes what
+  // the store holds after it; every file operation is still counted and interrupted (fsync is none of them)
   Object.assign(process.env, {
+    SCHEMAVER_FSYNC: '0',
     SCHEMAVER_AUTHOR_NAME: 'Test Author',
     SCHEMAVER_AUTHOR_EMAIL: 'test@example.com',
     SCHEMAVER_AUTHOR_DATE: '1700000000', // the probe and every interrupted run make the same merge commit
