@@ -20,6 +20,9 @@ import { faultCount, setFaultLimit } from '../../src/store/fsops.js';
 
 const dirs: string[] = [];
 const ENV = {
+  // no fsync (src/store/fsops.ts durable), here and in the drivers git runs: a fault here stops a process, never the
+  // OS, so no fsync changes what the store holds after it; every file operation is still counted and interrupted
+  SCHEMAVER_FSYNC: '0',
   SCHEMAVER_AUTHOR_NAME: 'Dev',
   SCHEMAVER_AUTHOR_EMAIL: 'dev@app.example',
   SCHEMAVER_AUTHOR_DATE: '1700000000', // every run makes the same schemaver merge commit
