@@ -192,3 +192,25 @@ function aheadFor(hashes: EdgeHashes | undefined): typeof ahead {
 export function dropTarget(): void {
   ahead = undefined;
 }
+
+/**
+ * warmSpare readies this thread's spare database for the next proof, between commands (the warm prover's worker,
+ * worker.ts reset): `likely` (the side of the last proof the next one most likely starts from: the target it proved,
+ * now HEAD's schema) is built on it in a transaction rolled back and read back with the proof's catalog reader
+ * (proofReader: the reads of the kinds of objects that schema has are prepared and planned), so the reads of the next
+ * proof and of its target side built ahead (prebuildTarget), which run on that database, are planned already: on a
+ * 5-table schema the target side's read costs about a third of a first one. The database is the spare again, its catalog the
+ * empty cluster's (what every proof starts from: a prepared statement is a plan, not an object); nothing is done for a
+ * schema a spare cannot build in a transaction (extensions, tablespaces, a big one: prebuildTarget's limits).
+ */
+export async function warmSpare(likely: Schema): Promise<void> {
+  const objects = lockWeight(likely);
+  if (objects > SMALL_LOCK_OBJECTS || extensionNames(likely).length || tablespacesOf(likely).length) return;
+  const db = await freshPglite({ objects });
+  const script = creationScript(likely);
+  const back = await buildRolledBack(db, likely, [script], async () => {
+    await buildInto(db, likely, 'the schema', { inTransaction: true }, script);
+    return (await introspect(proofReader(db), { unsupported: false })).schema;
+  }).catch(() => undefined);
+  if (back === undefined) await recycleSpare(db).catch(() => undefined); // rolled back or never begun: empty, or closed
+}

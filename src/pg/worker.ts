@@ -9,7 +9,8 @@
  *
  * In the warm prover (proverd.ts, workerData.daemon) the same thread serves one command after another: a `flush`
  * does not end it, and a `reset` (sent when a command's connection ends) drops what that command left (deliveries
- * it still owed, a spare it did not take) and restores the next command's empty spare.
+ * it still owed, a spare it did not take) and restores the next command's empty spare, then plans the catalog reads
+ * of that spare on the schema the last proof left HEAD at (target.ts warmSpare), before the next command's requests.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { SchemaverError } from '../errors.js';
@@ -65,6 +66,12 @@ function slot(id: number) {
 
 /** lastRead: the last `readback` request's schema and its read-back, for a `reread` request. */
 let lastRead: { readonly schema: Schema; readonly back: Schema } | undefined;
+
+/**
+ * likely: the schema the next command's proof most likely starts from (the last proof's target when it passed, else
+ * its source: HEAD's schema either way), which the warm prover's reset builds on the spare to plan its reads (target.ts warmSpare).
+ */
+let likely: Schema | undefined;
 
 /** served: whether a request that may leave writes behind (a proof, a build) has run on this thread. */
 let served = false;
@@ -141,6 +148,10 @@ async function reset(port: MessagePort, id: number): Promise<void> {
   served = false;
   await renewSpare();
   port.postMessage({ id, reset: true } satisfies WorkerReply);
+  // then, before the next command's requests (queued after this), the spare's catalog reads are planned
+  const next = likely;
+  likely = undefined;
+  if (next && loaded) await loaded[0].warmSpare(next).catch(() => undefined);
 }
 
 /** answer runs one request and posts its result or error (never throws). */
@@ -207,6 +218,7 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
       ...(awaitTarget ? { target: () => slot(req.id).promise } : {}),
     });
     delivered.delete(req.id);
+    if (start.daemon) likely = result.ok ? call.to : call.from;
     port.postMessage({ id: req.id, result } satisfies WorkerReply);
   } catch (e) {
     delivered.delete(req.id);

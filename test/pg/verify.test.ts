@@ -7,7 +7,7 @@ import type { Schema } from '../../src/model/types.js';
 import { emptySchema } from '../../src/model/types.js';
 import { planMigration, renderDown, renderUp } from '../../src/plan/index.js';
 import { verifyEdge, type VerifyData } from '../../src/pg/index.js';
-import { dropTarget, prebuildTarget, targetAhead } from '../../src/pg/target.js';
+import { dropTarget, prebuildTarget, targetAhead, warmSpare } from '../../src/pg/target.js';
 import { freshPglite, lockWeight } from '../../src/pg/pglite.js';
 import { readCachedReadback } from '../../src/pg/readback.js';
 import { schemaHash } from '../../src/canon/index.js';
@@ -317,5 +317,63 @@ CREATE INDEX users_created_idx ON users (nickname DESC)`;
       expect(r.ok).toBe(false);
       expect(r.problems[0]).toMatch(/target schema does not build in PostgreSQL: function no_such_function/);
     });
+  });
+});
+
+describe("the warm prover's spare, its reads planned between commands (warmSpare)", () => {
+  const plan = planMigration(A, B);
+  const hashes = { from: schemaHash(A), to: schemaHash(B) };
+  const withDir = async (fn: (dir: string) => Promise<void>) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sv-warm-'));
+    try {
+      await fn(dir);
+    } finally {
+      dropTarget();
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  const count = async (db: Awaited<ReturnType<typeof freshPglite>>, sql: string) =>
+    (await db.query<{ n: number }>(sql))[0]!.n;
+
+  it('is empty again, with the catalog reads of that schema prepared', async () => {
+    await warmSpare(A);
+    const db = await freshPglite({ objects: lockWeight(A) + lockWeight(B) }); // the spare the next proof takes
+    try {
+      expect(await count(db, 'SELECT count(*)::int AS n FROM pg_prepared_statements')).toBeGreaterThan(0);
+      expect(await count(db, 'SELECT count(*)::int AS n FROM pg_class WHERE oid >= 16384')).toBe(0);
+      expect(await count(db, 'SELECT count(*)::int AS n FROM pg_type WHERE oid >= 16384')).toBe(0); // the enum
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('serves a proof that still refuses a wrong up and a wrong down, and passes the right edge', async () => {
+    const down = 'DROP INDEX users_created_idx; ALTER TABLE users DROP COLUMN created_at';
+    const up = 'ALTER TABLE users ADD COLUMN nickname character varying(40)';
+    for (const [u, d, problem] of [
+      [up, renderDown(plan), 'up: column users.created_at missing'],
+      [renderUp(plan), down, 'down: column users.nickname unexpected'],
+      [renderUp(plan), renderDown(plan), undefined],
+    ] as const) {
+      await withDir(async (dir) => {
+        await warmSpare(A);
+        await prebuildTarget(A, B, hashes, dir); // on the warmed spare, as the next command's expect builds it
+        expect(targetAhead(hashes)).toBe(true);
+        const r = await verifyEdge(A, B, u, d, { readbackDir: dir, hashes });
+        if (problem) expect(r.problems).toContain(problem);
+        else expect(r.problems).toEqual([]);
+        expect(r.ok).toBe(problem === undefined);
+      });
+    }
+  });
+
+  it('leaves the spare as it was for a schema it cannot build in a transaction', async () => {
+    await warmSpare(schema(UNBUILDABLE));
+    const db = await freshPglite({});
+    try {
+      expect(await count(db, 'SELECT count(*)::int AS n FROM pg_class WHERE oid >= 16384')).toBe(0);
+    } finally {
+      await db.close();
+    }
   });
 });
