@@ -16,7 +16,14 @@
 export const MIN_SECRET = 3;
 
 const MASK = '***';
-const secrets = new Set<string>();
+
+/**
+ * SECRETS names the passwords this thread remembered, on globalThis: shared by every copy of this module a host loads
+ * (built and from sources), so a host that runs many commands in one process (the tests' in-process CLI runner,
+ * test/helpers/inproc.ts) can forget them before each command, as each command's own process starts with none.
+ */
+const SECRETS = Symbol.for('schemaver.secrets');
+const secrets = ((globalThis as Record<symbol, unknown>)[SECRETS] ??= new Set<string>()) as Set<string>;
 
 /** SCHEME finds the start of every `scheme://`. */
 const SCHEME = /[a-z][a-z0-9+.-]*:\/\//gi;

@@ -9,7 +9,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli, type Project } from './helpers/cli.js';
-import { cliConfig, inProcessProject } from './helpers/inproc.js';
+import { cliConfig, forgetSecrets, inProcessProject } from './helpers/inproc.js';
 import { createDatabase, serverAvailable } from './helpers/server.js';
 
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 300_000 });
@@ -136,6 +136,7 @@ async function runHere(cwd: string, args: string[], env: NodeJS.ProcessEnv): Pro
   Object.assign(process.env, { NO_COLOR: '1', DATABASE_URL: '', SCHEMAVER_CONNECT_TIMEOUT: '3' }, env);
   process.exitCode = undefined;
   process.chdir(cwd);
+  forgetSecrets(); // a new process remembers no password: only those of this run's arguments and environment mask
   let code = 0;
   try {
     // loading the Config (package.json, the manifest, plugins) cost more than most of these runs themselves

@@ -23,6 +23,15 @@ const TEST_ENV: Record<string, string> = {
 let busy = false;
 
 /**
+ * forgetSecrets empties the passwords the CLI's redactor remembered (src/redact.ts, on globalThis for every copy of
+ * the module): a command run here starts with none, as its own process would, so what a run masks is what the same
+ * command masks in a new process, not also every password an earlier run of this process was given.
+ */
+export function forgetSecrets(): void {
+  ((globalThis as Record<symbol, unknown>)[Symbol.for('schemaver.secrets')] as Set<string> | undefined)?.clear();
+}
+
+/**
  * The commands run here keep their scratch databases from one run to the next (src/proc.ts Held: a normalisation
  * build's database serves the next command's instead of a restore, ~0.3 s of CPU each); per-file.ts closes them when
  * a file ends (an open PGlite would keep the process alive).
@@ -164,6 +173,7 @@ async function inProcess(
   process.exitCode = undefined;
   try {
     process.chdir(cwd);
+    forgetSecrets();
     await run([...args], await cliConfig());
     code = Number(process.exitCode ?? 0);
   } catch (e) {
