@@ -5,7 +5,9 @@
  * exception: those whose signature or SQL-standard body names it (or names a routine that does) are dropped before and
  * created after, and so are the composites containing it, with their routines. A table column of it (directly, in an
  * array, through a containing composite or a domain) keeps ALTER TYPE: rebuilding the type would drop the column's
- * data. A view, default, check, index, trigger or definition object naming it keeps ALTER TYPE too.
+ * data. A view or materialized view whose query names it or one of those routines is rebuilt with it (views.ts: dropped
+ * before, created after, in both directions, with the views over it). A default, check, index, trigger or definition
+ * object naming it keeps ALTER TYPE.
  */
 import type { Change } from '../model/changes.js';
 import type { Func, Schema } from '../model/types.js';
@@ -22,6 +24,8 @@ export interface CompositeRebuild {
   readonly fns: readonly string[];
   /** folded: the altered routines among `fns`, changed inside the rebuild instead of by a step of their own. */
   readonly folded: ReadonlySet<string>;
+  /** words: the lower-case names of `types` and `fns`; a view whose query names one is rebuilt around it. */
+  readonly words: readonly string[];
 }
 
 const bare = (id: string) => nameOf(id).toLowerCase();
@@ -72,22 +76,37 @@ export function compositeRebuild(ctx: PlanContext, id: string): CompositeRebuild
   }
   const words = [...names, ...fnNames];
   if (usedElsewhere(from, types, words) || usedElsewhere(to, types, words)) return undefined;
-  return { types: createOrder(ctx, types), fns: callOrder(ctx, fns), folded };
+  return { types: createOrder(ctx, types), fns: callOrder(ctx, fns), folded, words };
+}
+
+/** wordPattern matches any of `words` (or a type's array type, `_name`) as a whole word, case-insensitively. */
+function wordPattern(words: readonly string[]): RegExp {
+  const alt = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  return new RegExp(`(?<![\\p{L}\\p{N}$])_?(?:${alt})(?![\\p{L}\\p{N}_$])`, 'iu');
 }
 
 /**
- * usedElsewhere tells whether anything in `schema` but its routines and composites `types` may name one of `words`: any
- * word of its JSON equal to one (or to a type's array type, `_name`) counts, so a column or a string that merely shares
- * the name answers yes too.
+ * usedElsewhere tells whether anything in `schema` but its routines, composites `types` and view queries (rebuilt with
+ * them, viewsOverRebuilds) may name one of `words`: any word of its JSON equal to one (or to a type's array type,
+ * `_name`) counts, so a column or a string that merely shares the name answers yes too.
  */
 function usedElsewhere(schema: Schema, types: readonly string[], words: readonly string[]): boolean {
   const composites = Object.fromEntries(Object.entries(schema.composites).filter(([k]) => !types.includes(k)));
-  const text = JSON.stringify({ ...schema, composites, functions: {} });
-  return words.some((w) =>
-    new RegExp(`(?<![\\p{L}\\p{N}$])_?${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}_$])`, 'iu').test(
-      text,
-    ),
-  );
+  const views = Object.fromEntries(Object.entries(schema.views).map(([k, v]) => [k, { ...v, query: '' }]));
+  return wordPattern(words).test(JSON.stringify({ ...schema, composites, views, functions: {} }));
+}
+
+/**
+ * viewsOverRebuilds lists the views (materialized or not) of side `schema` whose query names a type or routine one of
+ * `rebuilds` drops and creates again: PostgreSQL refuses to drop those under a view, so the view is rebuilt around it.
+ */
+export function viewsOverRebuilds(schema: Schema, rebuilds: Iterable<CompositeRebuild>): string[] {
+  const words = [...rebuilds].flatMap((r) => r.words);
+  if (!words.length) return [];
+  const re = wordPattern(words);
+  return Object.entries(schema.views)
+    .filter(([, v]) => re.test(v.query))
+    .map(([k]) => k);
 }
 
 /** createOrder sorts composites so that each comes after those its attributes use. */

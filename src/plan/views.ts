@@ -1,6 +1,6 @@
 /**
  * View steps: views dropped, created, and rebuilt (dropped and re-created) when they read a table, view, type or
- * function that changes under them; comments of views that stay; indexes and triggers of views that are not rebuilt.
+ * function that changes under them (a composite type rebuilt by composites.ts too); comments of views that stay; indexes and triggers of views that are not rebuilt.
  */
 import { afterCreate, viewColumnGrants } from './grants.js';
 import type { Change, TablePartChange } from '../model/changes.js';
@@ -12,6 +12,7 @@ import { quoteIdent } from '../sql/quote.js';
 import { bare, emit, funcNeedsDrop, PHASE, readsAny, textKeys, type PlanContext } from './context.js';
 import { rebuildViewRoutines } from './viewfuncs.js';
 import { planSubObject } from './subobjects.js';
+import { compositeRebuilds, viewsOverRebuilds } from './composites.js';
 
 /** IN_PLACE are the view attributes a plan changes without rebuilding the view. */
 const IN_PLACE = new Set(['comment', 'columnComments', 'columnDefaults', 'columnGrants', 'withNoData']);
@@ -103,6 +104,10 @@ function viewsToRebuild(
     else if (c.op === 'alter' && c.attrs.some((a) => !IN_PLACE.has(a.attr))) rebuild.add(c.id);
   }
   for (const e of ctx.recreatedEnums) touchedNames.add(bare(e));
+  // a view over a composite type that is dropped and created again (or over a routine rebuilt with it) is rebuilt around it
+  const composites = [...compositeRebuilds(ctx, all).values()];
+  for (const id of new Set([...viewsOverRebuilds(from, composites), ...viewsOverRebuilds(to, composites)]))
+    if (from.views[id] && to.views[id] && !dropped.has(id)) rebuild.add(id);
   // a materialized view whose index calls a re-created function is rebuilt with it (the index goes with the view)
   const callsFn = readsAny(new Set([...recreatedFuncs].map((n) => n.toLowerCase())));
   for (const [id, v] of Object.entries(from.views)) {

@@ -77,6 +77,36 @@ describe('a composite type losing attributes', () => {
     }
   });
 
+  it('rebuilds the views over it (its cast or a routine rebuilt with it) around it, both ways (PGlite)', async () => {
+    const over = (attrs: string, body: string) =>
+      `composites:\n  pair:\n    attributes:\n${attrs}` +
+      `functions:\n  mk: { args: "x integer", returns: pair, language: sql, body: "${body}" }\n` +
+      `views:\n  casts: { query: "SELECT NULL::pair AS p, 2 AS n" }\n` +
+      `  firsts: { query: "SELECT (mk(1)).a AS a", comment: the first }\n` +
+      `  tops: { query: "SELECT a + 1 AS b FROM firsts" }\n` +
+      `  kept: { materialized: true, query: "SELECT (mk(4)).a AS a" }\n`;
+    const two = '      a: { type: integer }\n      b: { type: text }\n';
+    // qualified: PostgreSQL 17+ runs a materialized view's query with search_path = pg_catalog, pg_temp
+    const a = parse(over(two, "SELECT (x, 't')::public.pair"));
+    const b = parse(over(`${two}      c: { type: boolean }\n`, "SELECT (x, 't', true)::public.pair"));
+    const d = await freshPglite();
+    try {
+      await d.exec('SET search_path = public'); // as every generated script pins it
+      await run(d, planMigration(emptySchema(), b).steps);
+      const down = planMigration(b, a);
+      await run(d, down.steps);
+      expect(await placeholders(d)).toEqual([]);
+      expect(await d.query('SELECT b, (SELECT a FROM kept) AS k FROM tops')).toEqual([{ b: 2, k: 4 }]);
+      await run(d, down.steps, true);
+      expect(await placeholders(d)).toEqual([]);
+      expect(await d.query(`SELECT obj_description('firsts'::regclass) AS c, (mk(5)).c AS c3`)).toEqual([
+        { c: 'the first', c3: true },
+      ]);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('keeps ALTER TYPE when a table column, directly or through a containing composite, holds data of it', () => {
     const over = (col: string) =>
       `composites:\n  pair:\n    attributes:\n      a: { type: integer }\n      b: { type: text }\n` +
