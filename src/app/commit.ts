@@ -11,7 +11,7 @@ import { amendedSql, edgeBase } from '../history/amend.js';
 import { YAML_BYTES_PER_OBJECT, type Verifier } from '../pg/offload.js';
 import type { VerifyResult } from '../pg/verify.js';
 import { objectCount } from '../pg/images.js';
-import { lockWeight } from '../pg/pglite.js';
+import { lockWeight } from '../pg/weight.js';
 import { SPLIT_BELOW } from '../pg/prove.js';
 import { failingSteps, refuseFailingOnData, type FailingStep } from './datafail.js';
 import {

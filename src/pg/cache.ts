@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Schema } from '../model/types.js';
 import { schemaHash } from '../canon/index.js';
-import { pgliteVersionString } from './pglite.js';
+import { pgliteVersionString } from './weight.js';
 import type { DataFailure } from './verify.js';
 
 /** CacheEntry is what the cache remembers of a proven edge: its time, and the statements that fail on rows. */

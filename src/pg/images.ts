@@ -17,7 +17,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { codeIdentity } from './readback.js';
-import { pgliteVersionString } from './pglite.js';
+import { pgliteVersionString } from './weight.js';
 
 /** IMAGES_DIR is the image cache's folder inside the store's cache directory. */
 export const IMAGES_DIR = 'images';

@@ -31,7 +31,7 @@ import {
   type SlotValues,
 } from './normcache.js';
 import { sharedBuild, type SharedBuild } from './normshare.js';
-import { pgliteVersionString } from './pglite.js';
+import { pgliteVersionString } from './weight.js';
 import { buildForProof } from './normbuild.js';
 
 export { buildForProof } from './normbuild.js';

@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile, readdir, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -21,6 +20,9 @@ import { type Driver, batchResults, batchScript } from './driver.js';
 import { compactWal, dataDirOptions, fsBundle, withoutTemplates, writeDataDir } from './datadir.js';
 
 export { compactWal, editTar, withoutTemplates } from './datadir.js';
+import { pgliteVersionString, SMALL_LOCK_OBJECTS } from './weight.js';
+
+export { lockWeight, pgliteVersionString, SMALL_LOCK_OBJECTS } from './weight.js';
 
 /** PgliteOptions tune a PGlite instance. */
 export interface PgliteOptions {
@@ -106,33 +108,6 @@ export const EPHEMERAL_CONF: readonly string[] = [...PGLITE_CONF, 'shared_buffer
  */
 export const SMALL_LOCK_CONF = 'max_locks_per_transaction = 1024';
 
-/**
- * SMALL_LOCK_OBJECTS: schemas of up to this many objects (lockWeight, both sides of an edge together) get the small
- * lock table. Each object takes at most a few locks when it is created or dropped (a table: itself, its TOAST table
- * and index, its row type and array type; its columns, indexes and constraints count as objects of their own), so
- * this stays well under the table's 10,240.
- */
-export const SMALL_LOCK_OBJECTS = 1000;
-
-/**
- * lockWeight counts the objects of a model (tables, columns, indexes, constraints... every nested value with a
- * `kind`) up to `cap`, for PgliteOptions.objects.
- */
-export function lockWeight(model: unknown, cap = SMALL_LOCK_OBJECTS + 1): number {
-  let n = 0;
-  const walk = (v: unknown): void => {
-    if (n >= cap || v === null || typeof v !== 'object') return;
-    if (Array.isArray(v)) {
-      for (const x of v) walk(x);
-      return;
-    }
-    if (typeof (v as { kind?: unknown }).kind === 'string') n++;
-    for (const x of Object.values(v)) walk(x);
-  };
-  walk(model);
-  return Math.min(n, cap);
-}
-
 /** smallLocks tells whether a database for `objects` objects (PgliteOptions.objects) gets the small lock table. */
 function smallLocks(objects: number | undefined): boolean {
   return objects !== undefined && objects <= SMALL_LOCK_OBJECTS;
@@ -152,30 +127,6 @@ function ephemeralConf(small: boolean): string[] {
 
 /** BUILTIN_EXTENSIONS are extensions every PGlite instance has without loading a bundle. */
 const BUILTIN_EXTENSIONS = new Set(['plpgsql']);
-
-let pgliteVersion: string | undefined;
-
-/** pgliteVersionString returns the installed @electric-sql/pglite version (part of the image cache key). */
-export function pgliteVersionString(): string {
-  if (pgliteVersion) return pgliteVersion;
-  try {
-    const req = createRequire(import.meta.url);
-    const main = req.resolve('@electric-sql/pglite');
-    let dir = path.dirname(main);
-    for (let i = 0; i < 4; i++) {
-      try {
-        const pkg = req(path.join(dir, 'package.json')) as { name?: string; version?: string };
-        if (pkg.name === '@electric-sql/pglite' && pkg.version) return (pgliteVersion = pkg.version);
-      } catch {
-        /* keep walking up */
-      }
-      dir = path.dirname(dir);
-    }
-  } catch {
-    /* fall through */
-  }
-  return (pgliteVersion = 'unknown');
-}
 
 /** imageCachePath is where the gzip initdb image of this PGlite version is cached on disk. */
 export function imageCachePath(): string {

@@ -10,7 +10,7 @@ import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Schema } from '../model/types.js';
 import { schemaHash } from '../canon/index.js';
-import { pgliteVersionString } from './pglite.js';
+import { pgliteVersionString } from './weight.js';
 import { codeIdentity } from './identity.js';
 
 export { codeIdentity } from './identity.js';

@@ -5,6 +5,9 @@
  */
 import * as Flags from '@oclif/core/flags';
 import { parse } from '@oclif/core/parser';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import Commit from '../../src/commands/commit.js';
 import Current from '../../src/commands/current.js';
@@ -116,4 +119,30 @@ describe('fast path flags', () => {
       expect(parseFlags(argv, specOf(cmd))).toBeUndefined();
     });
   }
+});
+
+/** staticImports is every source module `entry` (a path under src/) loads by its static imports (not `import type`), entry included. */
+function staticImports(...entries: string[]): Set<string> {
+  const src = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
+  const seen = new Set<string>();
+  const walk = (rel: string): void => {
+    if (seen.has(rel)) return;
+    seen.add(rel);
+    const text = readFileSync(join(src, rel), 'utf8');
+    for (const m of text.matchAll(
+      /^(?:import|export)\s+(?!type\b)[^;]*?\bfrom\s+'(\.[^']+)\.js'|^import\s+'(\.[^']+)\.js'/gms,
+    ))
+      walk(join(dirname(rel), `${m[1] ?? m[2]}.ts`));
+  };
+  for (const e of entries) walk(e);
+  return seen;
+}
+
+describe("commit's modules until its proof is sent", () => {
+  it("do not load PGlite's driver (a warm prover or the worker runs it): only what the command needs to know of it", () => {
+    // the command's body, and the schema reader it loads on first use (app/project.ts readSchemaModules)
+    const loaded = staticImports('cli/verbs/commit.ts', 'app/schemaread.ts', 'pg/offload.ts');
+    expect(loaded.has('pg/weight.ts')).toBe(true); // the lock weight and PGlite's version in cache keys
+    expect([...loaded].filter((m) => /^pg\/(pglite|datadir|pglitewasm|driver)\.ts$/.test(m))).toEqual([]);
+  });
 });
