@@ -2,9 +2,11 @@
  * The warm prover (src/pg/proverd.ts, prover.ts): commands that prove ask it over a private socket, and give the
  * same commits and proofs as with their own worker; any failure of it (killed mid-proof, silent, garbage, another
  * build's key) and an unsafe runtime dir leave the command to prove on its own worker; it exits when idle; two
- * commands that find none start one. The real CLI (a process per command that may ask or start a prover; the
- * reference runs with the prover off, `init` and `prover stop` run in this process) and the built prover, each with a
- * private runtime dir (vitest turns the prover off for every other test), stopped at the end.
+ * commands that find none start one. The real CLI and the built prover, each with a private runtime dir (vitest turns
+ * the prover off for every other test), stopped at the end: a process per command where the process is what is tested
+ * (the first test's commits, which start the prover that warms once its command has ended; two commands racing to
+ * start one); in this process where a command talks to a prover the test started (or a fake one) and what is tested is
+ * the command's answer to it (the reference runs with the prover off, `init` and `prover stop` run here too).
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -50,7 +52,7 @@ const tables = (extra: string[] = []) =>
     )
     .join('');
 
-/** Run runs the CLI: runCli (a process of its own, for every command that may ask or start a prover), or runInProcess. */
+/** Run runs the CLI: runCli (a process of its own), or runInProcess (offline, asking). */
 type Run = (cwd: string, args: readonly string[], env: Record<string, string>) => Promise<CliResult>;
 
 /**
@@ -60,6 +62,17 @@ type Run = (cwd: string, args: readonly string[], env: Record<string, string>) =
  */
 const offline: Run = (cwd, args, env) => {
   expect(env.SCHEMAVER_PROVER === '0' || args[0] === 'init').toBe(true);
+  return runInProcess(cwd, args, env);
+};
+
+/**
+ * asking runs a command that asks a prover the test started itself (or a fake one) in this process: its socket, its
+ * replies and its faults are the same to a command in any process, and a command run here pays no Node start-up and
+ * no compile of PGlite for the proof it falls back to (~0.6 s of CPU each). A prover such a command starts (after a
+ * killed one) names this process its parent, so it does not warm up while the file runs; `prover stop` ends it.
+ */
+const asking: Run = (cwd, args, env) => {
+  expect(env.SCHEMAVER_PROVER).toBe('1');
   return runInProcess(cwd, args, env);
 };
 
@@ -222,7 +235,7 @@ describe('the warm prover', () => {
       const p = project();
       expect((await offline(p.dir, ['init'], own.env)).code).toBe(0);
       // the same commit as with no prover (the first test's first commit: same files, author and date)
-      expect(await commit(p, { ...own.env, SCHEMAVER_PROVER_STALL: '1' }, 'base')).toBe(reference.base);
+      expect(await commit(p, { ...own.env, SCHEMAVER_PROVER_STALL: '1' }, 'base', [], asking)).toBe(reference.base);
       if (fault === 'kill') expect(alive(pid)).toBe(false);
     },
   );
@@ -234,10 +247,10 @@ describe('the warm prover', () => {
     expect((await current(own.env))!.pid).toBe(child.pid);
     const p = project();
     expect((await offline(p.dir, ['init'], own.env)).code).toBe(0);
-    expect(await commit(p, own.env, 'base')).toBe(reference.base);
+    expect(await commit(p, own.env, 'base', [], asking)).toBe(reference.base);
     const before = (await status(own.env)).provers.find((x) => x.current)!;
     expect(before.busy).toBe(true); // resetting after the first commit
-    await commit(p, own.env, 'one', ['c1']);
+    await commit(p, own.env, 'one', ['c1'], asking);
     // both commits were its sessions: the second was not told `busy` (it would have proved on its own worker)
     const served = await until(async () => (await status(own.env)).provers.find((x) => x.current && x.commands >= 2));
     expect(served).toBeTruthy();
@@ -252,7 +265,7 @@ describe('the warm prover', () => {
     try {
       const p = project();
       expect((await offline(p.dir, ['init'], own.env)).code).toBe(0);
-      await commit(p, own.env, 'base');
+      await commit(p, own.env, 'base', [], asking);
       expect(fake.frames.some((f) => f['hello'])).toBe(true);
       expect(fake.frames.some((f) => f['call'] !== undefined)).toBe(false);
     } finally {
@@ -269,7 +282,7 @@ describe('the warm prover', () => {
     try {
       const p = project();
       expect((await offline(p.dir, ['init'], own.env)).code).toBe(0);
-      await commit(p, own.env, 'base');
+      await commit(p, own.env, 'base', [], asking);
       expect(fake.connections()).toBe(0);
       expect(readdirSync(own.dir)).toEqual([`${key}.sock`]); // no lock: nothing was started
       expect((await status(own.env)).provers).toEqual([]);
@@ -300,7 +313,9 @@ describe('the warm prover', () => {
     });
     await new Promise<void>((r) => old.listen(join(own.dir, `${'f'.repeat(24)}.sock`), () => r()));
     try {
-      const child = startProver(own.env);
+      // this process its parent, as a command that starts one: it stops the old one at once, and warms up only once
+      // its parent has ended (never, here: the warm-up is not what is tested)
+      const child = startProver({ ...own.env, SCHEMAVER_PROVER_PARENT: String(process.pid) });
       expect(await current(own.env)).toBeTruthy();
       expect(await until(() => asked.includes('stop'))).toBe(true);
       expect(await until(() => !alive(sleeper.pid!))).toBe(true);
@@ -313,7 +328,8 @@ describe('the warm prover', () => {
 
   it('exits when idle, removing its socket and lock', async () => {
     const own = runtime();
-    const child = startProver({ ...own.env, SCHEMAVER_PROVER_IDLE: '1' });
+    // this process its parent: it idles from its start, whether or not it warmed up (not what is tested)
+    const child = startProver({ ...own.env, SCHEMAVER_PROVER_IDLE: '1', SCHEMAVER_PROVER_PARENT: String(process.pid) });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     expect(await current(own.env)).toBeTruthy();
     expect(await exited).toBe(0);
