@@ -3,8 +3,9 @@
  * copy of a project (no `.schemaver/cache`, which git does not carry) answers `status` without normalising schema/
  * in PGlite, with the answer a normalisation gives; a file added, removed, renamed or re-encoded (CRLF), or a commit
  * that recorded no normalisation of its files, is normalised as before; an invalid file fails with its located issue
- * even when HEAD holds its very bytes. Build first (`npm run build`): the CLI runs are child processes, so that each
- * starts with no normalisation in memory.
+ * even when HEAD holds its very bytes. Build first (`npm run build`): the CLI runs on the copies are child processes,
+ * so that each starts with no normalisation in memory; the project's own (init, its commit, the answers the copies'
+ * must equal) run in this process (no Node start-up, no PGlite compile), whose memory no child shares.
  */
 import {
   cpSync,
@@ -28,6 +29,7 @@ import { normalIdentity, normalizeExpressions } from '../../src/pg/normalize.js'
 import { openStore } from '../../src/store/index.js';
 import { checkedSchema } from '../../src/validate/index.js';
 import { runCli } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/inproc.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -49,8 +51,15 @@ const VIEWS = `views:
 
 let tmp: string;
 let project: string;
+/** sv runs the CLI in a child process (a copy's command: nothing normalised in its memory), expecting exit 0. */
 const sv = async (cwd: string, ...args: string[]) => {
   const r = await runCli(cwd, args, { SCHEMAVER_PROVER: '0' });
+  expect(r.code, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
+  return r;
+};
+/** here runs the CLI in this process (the project's own commands, whose memory the copies' children do not share). */
+const here = async (cwd: string, ...args: string[]) => {
+  const r = await runInProcess(cwd, args, { SCHEMAVER_PROVER: '0' });
   expect(r.code, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
   return r;
 };
@@ -71,16 +80,16 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'sv-committed-model-'));
   project = join(tmp, 'project');
   mkdirSync(project);
-  await sv(project, 'init');
+  await here(project, 'init');
   writeFileSync(join(project, 'schema', 'notes.yaml'), NOTES);
   writeFileSync(join(project, 'schema', 'views.yaml'), VIEWS);
-  await sv(project, 'commit', '-m', 'notes', '--no-verify');
+  await here(project, 'commit', '-m', 'notes', '--no-verify');
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("schema/ holding HEAD's files", () => {
   it('a fresh copy answers status without normalising, as the project that committed it does', async () => {
-    const warm = (await sv(project, 'status', '--json')).json<Record<string, unknown>>();
+    const warm = (await here(project, 'status', '--json')).json<Record<string, unknown>>();
     expect(warm.clean).toBe(true);
     const copy = freshCopy('fresh');
     const st = (await sv(copy, 'status', '--json')).json<Record<string, unknown>>();
@@ -89,7 +98,7 @@ describe("schema/ holding HEAD's files", () => {
     expect(normalisations(copy)).toEqual([]); // nothing was built in PGlite
     // diff and plan against WORKING read it the same way
     expect((await sv(copy, 'diff', 'HEAD', 'WORKING')).stdout).toBe(
-      (await sv(project, 'diff', 'HEAD', 'WORKING')).stdout,
+      (await here(project, 'diff', 'HEAD', 'WORKING')).stdout,
     );
     expect(normalisations(copy)).toEqual([]);
   });
