@@ -20,6 +20,7 @@ import {
 } from './build.js';
 import { introspect } from './introspect/index.js';
 import { buildRolledBack } from './normbuild.js';
+import { SPLIT_BELOW } from './prove.js';
 import { hasCachedReadback, readCachedReadback, writeCachedReadback } from './readback.js';
 
 /**
@@ -201,11 +202,13 @@ export function dropTarget(): void {
  * proof and of its target side built ahead (prebuildTarget), which run on that database, are planned already: on a
  * 5-table schema the target side's read costs about a third of a first one. The database is the spare again, its catalog the
  * empty cluster's (what every proof starts from: a prepared statement is a plan, not an object); nothing is done for a
- * schema a spare cannot build in a transaction (extensions, tablespaces, a big one: prebuildTarget's limits).
+ * schema whose next edge is not built ahead (SPLIT_BELOW objects or more, extensions, tablespaces: prebuildTarget's limits).
  */
 export async function warmSpare(likely: Schema): Promise<void> {
+  // only where the next commit builds its target side ahead (app/commit.ts: a parent of fewer than SPLIT_BELOW
+  // objects), so the warm-up stays a small build: a bigger schema's would hold up a command that comes soon after
+  if (objectCount(likely) >= SPLIT_BELOW || extensionNames(likely).length || tablespacesOf(likely).length) return;
   const objects = lockWeight(likely);
-  if (objects > SMALL_LOCK_OBJECTS || extensionNames(likely).length || tablespacesOf(likely).length) return;
   const db = await freshPglite({ objects });
   const script = creationScript(likely);
   const back = await buildRolledBack(db, likely, [script], async () => {

@@ -367,6 +367,27 @@ describe("the warm prover's spare, its reads planned between commands (warmSpare
     }
   });
 
+  it('leaves the spare alone for a schema whose next edge is not built ahead (40 objects or more)', async () => {
+    const big = schema(
+      `tables:\n${Array.from({ length: 40 }, (_, i) => `  t${i}:\n    columns:\n      id: { type: integer }\n`).join('')}`,
+    );
+    await (await freshPglite({ objects: 1 })).close(); // no spare left from earlier tests: the next one is restored fresh
+    await warmSpare(big);
+    const db = await freshPglite({ objects: 1 });
+    try {
+      expect(await count(db, 'SELECT count(*)::int AS n FROM pg_prepared_statements')).toBe(0);
+    } finally {
+      await db.close();
+    }
+    await warmSpare(schema(`tables:\n  t0:\n    columns:\n      id: { type: integer }\n`)); // a small one is warmed
+    const warmed = await freshPglite({ objects: 1 });
+    try {
+      expect(await count(warmed, 'SELECT count(*)::int AS n FROM pg_prepared_statements')).toBeGreaterThan(0);
+    } finally {
+      await warmed.close();
+    }
+  });
+
   it('leaves the spare as it was for a schema it cannot build in a transaction', async () => {
     await warmSpare(schema(UNBUILDABLE));
     const db = await freshPglite({});
