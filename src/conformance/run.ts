@@ -411,6 +411,9 @@ async function proveDownTwice(
 export const RESET_SQL = `
 DO $reset$ DECLARE r record; pub oid; list text; BEGIN
   PERFORM set_config('search_path', 'pg_catalog', true);
+  -- generic plans: the queries below take the block's variables (pub, r.kinds) as parameters, and PL/pgSQL would plan
+  -- a custom plan at every call, so the reset function (pool.ts) kept none of its plans from one reset to the next
+  PERFORM set_config('plan_cache_mode', 'force_generic_plan', true);
   FOR r IN SELECT evtname FROM pg_event_trigger LOOP EXECUTE format('DROP EVENT TRIGGER %I', r.evtname); END LOOP;
   FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP EXECUTE format('DROP EXTENSION %I CASCADE', r.extname); END LOOP;
   -- a procedural language (CREATE LANGUAGE) hangs on no schema either: left, it showed up in every later case
@@ -440,23 +443,25 @@ DO $reset$ DECLARE r record; pub oid; list text; BEGIN
     IF r.t IN ('f', 'T') THEN EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT ALL ON %s TO PUBLIC', r.role, r.k); END IF;
   END LOOP;
   -- public emptied kind by kind, each list read after the drops before it (an object CASCADE took is not named);
-  -- what belongs to another object (an owned sequence, a range's constructors, an array type) goes with that object
+  -- what belongs to another object (an owned sequence, a range's constructors, an array type) goes with that object.
+  -- initdb puts nothing in public (and a public made again is a user schema): what is in it has a user oid, which the
+  -- oid index finds without scanning the 3,000 built-in functions
   SELECT oid INTO pub FROM pg_namespace WHERE nspname = 'public';
   IF pub IS NOT NULL THEN
     FOR r IN SELECT * FROM (VALUES (1, 'TABLE', 'rp'), (2, 'VIEW', 'v'), (3, 'MATERIALIZED VIEW', 'm'), (4, 'FOREIGN TABLE', 'f'), (5, 'SEQUENCE', 'S')) AS k(o, what, kinds) ORDER BY o LOOP
       SELECT string_agg(format('%I.%I', 'public', c.relname), ', ') INTO list FROM pg_class c
-      WHERE c.relnamespace = pub AND strpos(r.kinds, c.relkind::text) > 0 AND NOT c.relispartition
+      WHERE c.oid >= 16384 AND c.relnamespace = pub AND strpos(r.kinds, c.relkind::text) > 0 AND NOT c.relispartition
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e')
           AND d.objsubid = 0 AND d.refobjid <> c.oid);
       IF list IS NOT NULL THEN EXECUTE format('DROP %s %s CASCADE', r.what, list); END IF;
     END LOOP;
-    SELECT string_agg(p.oid::regprocedure::text, ', ') INTO list FROM pg_proc p WHERE p.pronamespace = pub
+    SELECT string_agg(p.oid::regprocedure::text, ', ') INTO list FROM pg_proc p WHERE p.oid >= 16384 AND p.pronamespace = pub
       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype IN ('a', 'i', 'e')
           AND d.objsubid = 0 AND d.refobjid <> p.oid);
     IF list IS NOT NULL THEN EXECUTE format('DROP ROUTINE %s CASCADE', list); END IF;
     FOR r IN SELECT * FROM (VALUES (1, 'DOMAIN', 'd'), (2, 'TYPE', 'ecr')) AS k(o, what, kinds) ORDER BY o LOOP
       SELECT string_agg(format('%I.%I', 'public', t.typname), ', ') INTO list FROM pg_type t
-      WHERE t.typnamespace = pub AND strpos(r.kinds, t.typtype::text) > 0
+      WHERE t.oid >= 16384 AND t.typnamespace = pub AND strpos(r.kinds, t.typtype::text) > 0
         AND (t.typtype <> 'c' OR EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c'))
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype IN ('a', 'i', 'e')
           AND d.objsubid = 0 AND d.refobjid <> t.oid);
@@ -466,8 +471,9 @@ DO $reset$ DECLARE r record; pub oid; list text; BEGIN
     IF EXISTS (SELECT 1 FROM pg_depend WHERE (refclassid = 'pg_namespace'::regclass AND refobjid = pub)
                  OR (classid = 'pg_namespace'::regclass AND objid = pub))
        OR EXISTS (SELECT 1 FROM pg_shdepend WHERE classid = 'pg_namespace'::regclass AND objid = pub)
-       OR EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = pub) OR EXISTS (SELECT 1 FROM pg_type WHERE typnamespace = pub)
-       OR EXISTS (SELECT 1 FROM pg_proc WHERE pronamespace = pub)
+       OR EXISTS (SELECT 1 FROM pg_class WHERE oid >= 16384 AND relnamespace = pub)
+       OR EXISTS (SELECT 1 FROM pg_type WHERE oid >= 16384 AND typnamespace = pub)
+       OR EXISTS (SELECT 1 FROM pg_proc WHERE oid >= 16384 AND pronamespace = pub)
        OR EXISTS (SELECT 1 FROM pg_namespace n WHERE n.oid = pub AND (n.nspowner <> 'pg_database_owner'::regrole
             OR n.nspacl::text IS DISTINCT FROM '{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner}'
             OR obj_description(n.oid, 'pg_namespace') IS DISTINCT FROM 'standard public schema'))
