@@ -82,11 +82,19 @@ if (
 }
 
 // `commit` proves its migration on a worker thread: started before oclif and the command's modules load, the
-// worker loads and PGlite starts on the other core meanwhile (the command takes it: dist/pg/offload.js)
+// worker loads and PGlite starts on the other core meanwhile (the command takes it: dist/pg/offload.js); not for a
+// run its arguments already end before any proof (no message, a flag oclif refuses: dist/cli/fastflags.js)
 if (args[0] === 'commit' && !args.some((a) => a === '--no-verify' || a === '--help' || a === '-h' || a === '--')) {
   // its first database sized by schema/'s YAML (a big schema's needs the big lock table: not restored twice)
-  await Promise.all([import('../dist/pg/offload.js'), import('../dist/store/root.js')]).then(
-    ([m, r]) => m.startEarlyVerifier(r.findProjectRoot()),
+  await Promise.all([
+    import('../dist/pg/offload.js'),
+    import('../dist/store/root.js'),
+    import('../dist/cli/fastflags.js'),
+  ]).then(
+    ([m, r, f]) => {
+      const spec = f.readSpecs()?.commit;
+      if (!spec || f.commitMayProve(args.slice(1), spec)) m.startEarlyVerifier(r.findProjectRoot());
+    },
     () => undefined,
   );
 }

@@ -10,28 +10,12 @@
  * (env defaults, custom parsers, options lists, multiple values, arguments) gets no entry and always runs on oclif.
  * The command's body (verbs/*.ts) and its output (render.ts) are the same code oclif's command runs.
  */
-import { readFileSync } from 'node:fs';
 import { holdDatabases, releaseDatabases } from '../proc.js';
 import { rememberProcessSecrets } from '../redact.js';
 import { plainIo, writeError, type CommandIo } from './render.js';
+import { parseFlags, readSpecs, type FastSpecs, type FlagSpec, type VerbSpec } from './fastflags.js';
 
-/** FlagSpec is one flag as the fast parser knows it. */
-export interface FlagSpec {
-  readonly type: 'boolean' | 'option';
-  readonly char?: string;
-  readonly allowNo?: boolean;
-  readonly default?: boolean | string;
-  readonly dependsOn?: readonly string[];
-  readonly exclusive?: readonly string[];
-}
-
-/** VerbSpec is a fast verb's flags (its own; --json is every command's, -C/--cwd bin/run.js's, --help oclif's). */
-export interface VerbSpec {
-  readonly flags: Readonly<Record<string, FlagSpec>>;
-}
-
-/** FastSpecs is the table of fast-flags.json: each fast verb's flags. */
-export type FastSpecs = Readonly<Record<string, VerbSpec>>;
+export { parseFlags, readSpecs, type FastSpecs, type FlagSpec, type Parsed, type VerbSpec } from './fastflags.js';
 
 /** VerbModule is a command body (verbs/*.ts). */
 interface VerbModule {
@@ -115,78 +99,6 @@ export function verbSpec(
   const chars = Object.values(flags).flatMap((f) => (f.char ? [f.char] : []));
   if (chars.includes('C') || chars.includes('h') || new Set(chars).size !== chars.length) return undefined;
   return { flags };
-}
-
-/** Parsed is an argv the fast parser took: the flags (as oclif parses them, `json` included) and --json. */
-export interface Parsed {
-  readonly flags: Record<string, string | boolean>;
-  readonly json: boolean;
-}
-
-/** parseFlags parses a verb's argv (after the verb) as oclif does; undefined whenever oclif should (see the module comment). */
-export function parseFlags(argv: readonly string[], spec: VerbSpec): Parsed | undefined {
-  const flags: Record<string, string | boolean> = {};
-  const seen = new Set<string>();
-  let json = false;
-  const byChar = new Map(Object.entries(spec.flags).flatMap(([n, f]) => (f.char ? [[f.char, n] as const] : [])));
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    let name: string | undefined;
-    let value: string | undefined;
-    let on = true;
-    if (a === '--json') {
-      if (json) return undefined;
-      json = true;
-      continue;
-    }
-    if (a.startsWith('--') && a.length > 2) {
-      const body = a.slice(2);
-      const eq = body.indexOf('=');
-      name = eq < 0 ? body : body.slice(0, eq);
-      if (eq >= 0) value = body.slice(eq + 1);
-      if (!Object.hasOwn(spec.flags, name) && name.startsWith('no-')) {
-        const positive = name.slice(3);
-        if (!Object.hasOwn(spec.flags, positive) || !spec.flags[positive]!.allowNo) return undefined;
-        name = positive;
-        on = false;
-      }
-    } else if (a.length === 2 && a[0] === '-' && a[1] !== '-') {
-      name = byChar.get(a[1]!);
-    }
-    if (name === undefined || !Object.hasOwn(spec.flags, name) || seen.has(name)) return undefined;
-    seen.add(name);
-    const f = spec.flags[name]!;
-    if (f.type === 'boolean') {
-      if (value !== undefined) return undefined;
-      flags[name] = on;
-      continue;
-    }
-    if (!on) return undefined;
-    if (value === undefined) {
-      value = argv[++i];
-      if (value === undefined || value.startsWith('-')) return undefined;
-    } else if (value === '' || value.startsWith('-')) return undefined;
-    flags[name] = value;
-  }
-  for (const name of seen) {
-    const f = spec.flags[name]!;
-    if (f.dependsOn?.some((d) => !seen.has(d))) return undefined;
-    if (f.exclusive?.some((x) => seen.has(x))) return undefined;
-  }
-  for (const [name, f] of Object.entries(spec.flags)) {
-    if (!seen.has(name) && f.default !== undefined) flags[name] = f.default;
-  }
-  if (json) flags['json'] = true;
-  return { flags, json };
-}
-
-/** readSpecs reads the build's fast-flags.json (undefined without it: every verb runs on oclif). */
-export function readSpecs(): FastSpecs | undefined {
-  try {
-    return JSON.parse(readFileSync(new URL('./fast-flags.json', import.meta.url), 'utf8')) as FastSpecs;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -173,3 +173,36 @@ process.on('exit', () => {
     }, 60_000);
   }
 });
+
+describe('a commit its arguments end before any proof starts no verifier', () => {
+  const hook = join(scratch, 'workers.mjs');
+  beforeAll(() => {
+    writeFileSync(
+      hook,
+      `import dc from 'node:diagnostics_channel';
+import { isMainThread } from 'node:worker_threads';
+let n = 0;
+dc.subscribe('worker_threads', () => n++);
+if (isMainThread) process.on('exit', () => process.stderr.write('workers: ' + n + '\\n'));
+`,
+    );
+  });
+  const workers = async (args: string[]) => {
+    const d = join(scratch, `workers-${n++}`);
+    cpSync(dirty, d, { recursive: true });
+    const r = await runCli(d, args, { ...ENV, NODE_OPTIONS: `--import ${hook}` });
+    return { r, count: Number(/workers: (\d+)\n/.exec(r.stderr)?.[1] ?? NaN) };
+  };
+  for (const args of [['commit'], ['commit', '-m', '  '], ['commit', '-m'], ['commit', '--bogus', '-m', 'x']]) {
+    it(`schemaver ${args.join(' ')}`, async () => {
+      const { r, count } = await workers(args);
+      expect(r.code).not.toBe(0);
+      expect(count, r.stderr).toBe(0);
+    }, 60_000);
+  }
+  it('schemaver commit -m v2 starts its verifier (the count sees it)', async () => {
+    const { r, count } = await workers(['commit', '-m', 'v2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(count, r.stderr).toBeGreaterThan(0);
+  }, 60_000);
+});
