@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { tempProject, type Project } from '../helpers/cli.js';
 import { runInProcess as run } from '../helpers/inproc.js';
 import { copyProject } from '../helpers/copy.js';
+import { fsckStore } from '../helpers/fsck.js';
 import { faultCount, setFaultLimit } from '../../src/store/fsops.js';
 
 const dirs: string[] = [];
@@ -72,7 +73,7 @@ function copy(from = p.dir): string {
 }
 
 function gitFsck(d: string): void {
-  execFileSync('git', ['--git-dir', join(d, '.schemaver'), 'fsck', '--strict', '--no-dangling'], { stdio: 'pipe' });
+  fsckStore(d);
 }
 
 /** State is everything a merge may change: schema/ (every file), HEAD, the branch refs and the merge state. */

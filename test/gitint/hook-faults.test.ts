@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess as run } from '../helpers/inproc.js';
 import { copyProject } from '../helpers/copy.js';
+import { fsckStore } from '../helpers/fsck.js';
 import { runCli } from '../helpers/cli.js';
 import { faultCount, setFaultLimit } from '../../src/store/fsops.js';
 
@@ -31,8 +32,19 @@ const ENV = {
 };
 let repo: string; // an app repository with git's merge of `b` into `main` stopped before its commit
 
+/**
+ * NO_AUTO_MAINTENANCE: the test's own git commands skip git's housekeeping after a commit (`git maintenance run
+ * --auto`, a process each time), which has nothing to do in these small repositories and is not what is tested.
+ */
+const NO_AUTO_MAINTENANCE = {
+  GIT_CONFIG_COUNT: '1',
+  GIT_CONFIG_KEY_0: 'maintenance.auto',
+  GIT_CONFIG_VALUE_0: 'false',
+};
+
 function git(dir: string, ...args: string[]): { code: number; out: string } {
-  const r = spawnSync('git', args, { cwd: dir, env: { ...process.env, ...ENV }, encoding: 'utf8' });
+  const env = { ...process.env, ...ENV, ...NO_AUTO_MAINTENANCE };
+  const r = spawnSync('git', args, { cwd: dir, env, encoding: 'utf8' });
   return { code: r.status ?? 1, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 function gitOk(dir: string, ...args: string[]): string {
@@ -105,7 +117,7 @@ function result(d: string) {
 }
 
 function storeFsck(d: string): void {
-  gitOk(d, '--git-dir', join(d, '.schemaver'), 'fsck', '--strict', '--no-dangling');
+  fsckStore(d);
 }
 
 /** hook runs the pre-merge-commit hook in-process (what `git commit` runs while merging) and git's commit. */

@@ -7,13 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tempProject, type Project } from '../helpers/cli.js';
 import { runInProcess as run } from '../helpers/inproc.js';
 import { faultCount, setFaultLimit } from '../../src/store/fsops.js';
 import { copyProject } from '../helpers/copy.js';
+import { fsckStore } from '../helpers/fsck.js';
 
 const dirs: string[] = [];
 let p: Project;
@@ -58,7 +58,7 @@ function copy(): string {
 }
 
 function gitFsck(d: string): void {
-  execFileSync('git', ['--git-dir', join(d, '.schemaver'), 'fsck', '--strict', '--no-dangling'], { stdio: 'pipe' });
+  fsckStore(d);
 }
 
 function ref(d: string, name: string): string | undefined {
