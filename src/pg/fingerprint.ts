@@ -66,7 +66,7 @@ const OBJECT_QUERIES: readonly Fact[] = [
   ),
   fact(
     `SELECT 1 FROM pg_rewrite WHERE oid >= 16384 AND rulename <> '_RETURN'`,
-    `SELECT 'rule ' || r.ev_class::regclass::text || ' ' || pg_get_ruledef(r.oid, true)
+    `SELECT 'rule ' || r.ev_class::regclass::text || ' ' || pg_get_ruledef(r.oid, true) || ' enabled=' || r.ev_enabled::text
      || ' comment=' || coalesce(obj_description(r.oid, 'pg_rewrite'), '')
    FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
    WHERE r.oid >= 16384 AND r.rulename <> '_RETURN' AND c.relnamespace = ANY(${USER_NS}) AND ${notExt('pg_class', 'c.oid')}`,
@@ -160,6 +160,7 @@ const QUERIES: readonly Fact[] = [
     `SELECT 'relation ' || c.oid::regclass::text || ' kind=' || c.relkind::text || ' persistence=' || c.relpersistence::text
      || ' rls=' || c.relrowsecurity || ' force_rls=' || c.relforcerowsecurity
      || ' options=' || coalesce(array_to_string(c.reloptions, ','), '')
+     || ' toast=' || coalesce((SELECT array_to_string(tc.reloptions, ',') FROM pg_class tc WHERE tc.oid = c.reltoastrelid AND c.reltoastrelid <> 0), '')
      || ' partkey=' || coalesce(pg_get_partkeydef(c.oid), '')
      || ' bound=' || coalesce(pg_get_expr(c.relpartbound, c.oid), '')
      || ' acl=' || coalesce(c.relacl::text, '')
@@ -182,6 +183,21 @@ const QUERIES: readonly Fact[] = [
    WHERE a.attrelid >= 16384 AND c.oid >= 16384 AND a.attnum > 0 AND NOT a.attisdropped AND c.relnamespace = ANY(${USER_NS})
      AND c.relkind IN ('r','p','v','m','f','c') AND ${notOurs('c')} AND ${notExt('pg_class', 'c.oid')}
      AND (c.relkind <> 'c' OR EXISTS (SELECT 1 FROM pg_type ct WHERE ct.typrelid = c.oid AND ct.typtype = 'c'))`,
+  ),
+  // a column's settings beyond its type (ALTER COLUMN SET STATISTICS / STORAGE / COMPRESSION / (options) / OPTIONS of a
+  // foreign table's), an index column's statistics target (ALTER INDEX ALTER COLUMN n SET STATISTICS): rows only for
+  // columns that have one (PostgreSQL 17+ reads a target never set as NULL, older versions as -1)
+  fact(
+    `SELECT 1 FROM pg_class WHERE oid >= 16384`,
+    `SELECT 'column-settings ' || c.oid::regclass::text || '.' || quote_ident(a.attname) || ' stats=' || coalesce(a.attstattarget, -1)
+     || ' storage=' || CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text ELSE '' END
+     || ' compression=' || a.attcompression::text || ' options=' || coalesce(array_to_string(a.attoptions, ','), '')
+     || ' fdw=' || coalesce(array_to_string(a.attfdwoptions, ','), '')
+   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
+   WHERE a.attrelid >= 16384 AND c.oid >= 16384 AND a.attnum > 0 AND NOT a.attisdropped AND c.relnamespace = ANY(${USER_NS})
+     AND c.relkind IN ('r','p','m','f','i','I') AND ${notOurs('c')} AND ${notExt('pg_class', 'c.oid')}
+     AND (coalesce(a.attstattarget, -1) <> -1 OR (c.relkind NOT IN ('i','I') AND a.attstorage <> t.typstorage)
+       OR a.attcompression <> '' OR a.attoptions IS NOT NULL OR a.attfdwoptions IS NOT NULL)`,
   ),
   // constraints of tables and domains (NOT NULL is attnotnull above, and its PostgreSQL 18 constraint below)
   fact(
@@ -218,7 +234,8 @@ const QUERIES: readonly Fact[] = [
   // indexes (including those backing constraints: their definition is part of the schema)
   fact(
     `SELECT 1 FROM pg_index WHERE indexrelid >= 16384`,
-    `SELECT 'index ' || pg_get_indexdef(i.indexrelid) || ' comment=' || coalesce(obj_description(i.indexrelid, 'pg_class'), '')
+    `SELECT 'index ' || pg_get_indexdef(i.indexrelid) || ' clustered=' || i.indisclustered
+     || ' comment=' || coalesce(obj_description(i.indexrelid, 'pg_class'), '')
    FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
    WHERE i.indexrelid >= 16384 AND c.oid >= 16384 AND c.relnamespace = ANY(${USER_NS}) AND ${notOurs('c')} AND ${notExt('pg_class', 'c.oid')}`,
   ),
@@ -268,7 +285,8 @@ const QUERIES: readonly Fact[] = [
      || ' collation=' || CASE WHEN t.typtype = 'd' AND t.typcollation <> coalesce((SELECT bt.typcollation FROM pg_type bt WHERE bt.oid = t.typbasetype), 0) THEN coalesce((SELECT collname FROM pg_collation WHERE oid = t.typcollation), '') ELSE '' END
      || ' labels=' || coalesce((SELECT string_agg(quote_literal(e.enumlabel), ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid), '')
      || ' comment=' || coalesce(obj_description(t.oid, 'pg_type'), '')
-   FROM pg_type t WHERE t.oid >= 16384 AND t.typnamespace = ANY(${USER_NS}) AND t.typtype IN ('e','d','c','r')
+   FROM pg_type t WHERE t.oid >= 16384 AND t.typnamespace = ANY(${USER_NS})
+     AND (t.typtype IN ('e','d','c','r') OR (t.typtype = 'p' AND NOT t.typisdefined))
      AND (t.typtype <> 'c' OR EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c'))
      AND ${notExt('pg_type', 't.oid')}`,
   ),
@@ -277,6 +295,12 @@ const QUERIES: readonly Fact[] = [
     `SELECT 1 FROM pg_proc WHERE oid >= 16384`,
     `SELECT 'function ' || pg_get_functiondef(p.oid) || ' comment=' || coalesce(obj_description(p.oid, 'pg_proc'), '')
    FROM pg_proc p WHERE p.oid >= 16384 AND p.pronamespace = ANY(${USER_NS}) AND p.prokind IN ('f','p') AND ${notExt('pg_proc', 'p.oid')}`,
+  ),
+  // an object marked as depending on an extension (ALTER ... DEPENDS ON EXTENSION: dropped with it)
+  fact(
+    `SELECT 1 FROM pg_depend WHERE deptype = 'x'`,
+    `SELECT 'depends-on-extension ' || pg_describe_object(d.classid, d.objid, d.objsubid) || ' ' || e.extname
+   FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'x'`,
   ),
   // inheritance (partitions show through their bound above)
   fact(

@@ -14,6 +14,8 @@ import { introspect } from '../../src/pg/introspect/index.js';
 /** CorpusOptions tunes a corpus suite: cases expected to fail (id -> root cause) and a minimum case count. */
 export interface CorpusOptions {
   readonly knownFailing?: Readonly<Record<string, string>>;
+  /** refused: cases the product must refuse as not supported in both directions (id -> words the refusal names). */
+  readonly refused?: Readonly<Record<string, string>>;
   readonly minCases?: number;
 }
 
@@ -41,7 +43,8 @@ export async function corpusSuite(
       expect(cases.length).toBeGreaterThanOrEqual(options.minCases ?? 1);
       const have = new Set(cases.map((c) => c.id.split('/')[1]));
       for (const k of kinds) expect(have).toContain(k);
-      for (const id of Object.keys(knownFailing)) expect(cases.map((c) => c.id)).toContain(id);
+      for (const id of [...Object.keys(knownFailing), ...Object.keys(options.refused ?? {})])
+        expect(cases.map((c) => c.id)).toContain(id);
     });
 
     for (const c of cases) {
@@ -50,7 +53,14 @@ export async function corpusSuite(
         expect({ up: r.up, down: r.down, message: r.message }).toEqual({ up: 'pass', down: 'pass', message: '' });
       };
       const known = knownFailing[c.id];
-      if (known) it.fails(`${c.id} (known: ${known})`, run, 120_000);
+      const refusal = options.refused?.[c.id];
+      if (refusal !== undefined)
+        it(`${c.id} (refused: ${refusal})`, async () => {
+          const r = await runCase(dbs, c, introspect);
+          expect({ up: r.up, down: r.down }).toEqual({ up: 'unsupported', down: 'unsupported' });
+          expect(r.message).toContain(refusal);
+        }, 120_000);
+      else if (known) it.fails(`${c.id} (known: ${known})`, run, 120_000);
       else it(c.id, run, 120_000);
     }
   });

@@ -66,9 +66,28 @@ describe('catalogFingerprint', () => {
       'fk action',
       `ALTER TABLE billing.inv DROP CONSTRAINT inv_t_id_fkey, ADD CONSTRAINT inv_t_id_fkey FOREIGN KEY (t_id) REFERENCES t (id) ON DELETE CASCADE;`,
     ],
+    // what pgAdmin's per-object tests change and the model-free witness missed before
+    ['a column statistics target', `ALTER TABLE t ALTER COLUMN a SET STATISTICS 500;`],
+    ['a column storage', `ALTER TABLE t ALTER COLUMN a SET STORAGE EXTERNAL;`],
+    ['a column attribute option', `ALTER TABLE t ALTER COLUMN a SET (n_distinct = 2);`],
+    ['an index expression column statistics target', `ALTER INDEX t_a_idx ALTER COLUMN 1 SET STATISTICS 300;`],
+    ['a TOAST storage parameter', `ALTER TABLE t SET (toast.autovacuum_enabled = false);`],
+    ['CLUSTER ON', `ALTER TABLE t CLUSTER ON t_a_idx;`],
+    ['a DEPENDS ON EXTENSION mark', `ALTER FUNCTION f(int) DEPENDS ON EXTENSION plpgsql;`],
+    ['a shell type', `CREATE TYPE shell;`],
+    ['a rule firing state', `CREATE RULE r AS ON UPDATE TO t DO ALSO NOTIFY t; ALTER TABLE t DISABLE RULE r;`],
   ])('notices %s', async (_what, change) => {
     const [x, y] = [await fp(BASE), await fp(BASE + change)];
     expect(fingerprintDiff(x, y).length).toBeGreaterThan(0);
+  });
+
+  it("notices a shell type's comment and a rule's firing state", async () => {
+    const shell = `CREATE TYPE shell;`;
+    const [x, y] = [await fp(BASE + shell), await fp(BASE + shell + `COMMENT ON TYPE shell IS 'c';`)];
+    expect(fingerprintDiff(x, y).length).toBeGreaterThan(0);
+    const rule = `CREATE RULE r AS ON UPDATE TO t DO ALSO NOTIFY t; ALTER TABLE t ENABLE REPLICA RULE r;`;
+    const [r, a] = [await fp(BASE + rule), await fp(BASE + rule.replace('REPLICA', 'ALWAYS'))];
+    expect(fingerprintDiff(r, a).length).toBeGreaterThan(0);
   });
 
   it("notices a domain's NOT NULL constraint name, and not PostgreSQL's own after a rename", async () => {
@@ -109,6 +128,8 @@ describe('catalogFingerprint probes', () => {
     CREATE SERVER srv FOREIGN DATA WRAPPER w;
     CREATE USER MAPPING FOR PUBLIC SERVER srv;
     CREATE FOREIGN TABLE ft (x int) SERVER srv;
+    ALTER TABLE t ALTER COLUMN a SET STATISTICS 50;
+    ALTER FUNCTION tf() DEPENDS ON EXTENSION plpgsql;
   `;
   const KINDS = [
     'schema',
@@ -139,6 +160,8 @@ describe('catalogFingerprint probes', () => {
     'operator',
     'ts-dict',
     'ts-config',
+    'column-settings',
+    'depends-on-extension',
   ];
 
   it('reads every kind of object a database holds', async () => {

@@ -81,6 +81,9 @@ interface ForeignTableRow {
     coll: string | null;
     options: string[] | null;
     num: number;
+    stats: number | null;
+    storage: string | null;
+    attoptions: string[] | null;
   }[];
   checks: { name: string; def: string }[] | null;
 }
@@ -95,7 +98,9 @@ async function readForeignTables(ctx: Ctx, out: ObjectSink): Promise<void> {
       coalesce((SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
           'notnull', a.attnotnull, 'def', pg_get_expr(ad.adbin, ad.adrelid), 'num', a.attnum,
           'coll', CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::regcollation::text END,
-          'options', a.attfdwoptions) ORDER BY a.attnum)
+          'options', a.attfdwoptions, 'attoptions', a.attoptions,
+          'stats', CASE WHEN coalesce(a.attstattarget, -1) <> -1 THEN a.attstattarget END,
+          'storage', CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END) ORDER BY a.attnum)
         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
           LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '[]'::json) AS cols,
@@ -122,11 +127,27 @@ async function readForeignTables(ctx: Ctx, out: ObjectSink): Promise<void> {
     const body = lines.length ? `(\n  ${lines.join(',\n  ')}\n)` : '()';
     const sql = [`CREATE FOREIGN TABLE ${name} ${body} SERVER ${quoteIdent(r.server)}${optionList(r.options)}`];
     for (const c of r.cols) {
+      // what ALTER FOREIGN TABLE ... ALTER COLUMN set: statistics target, storage, attribute options (n_distinct...)
+      const col = `ALTER FOREIGN TABLE ${name} ALTER COLUMN ${quoteIdent(c.name)}`;
+      if (c.stats !== null) sql.push(`${col} SET STATISTICS ${Number(c.stats)}`);
+      if (c.storage !== null) sql.push(`${col} SET STORAGE ${FT_STORAGE[c.storage] ?? 'EXTENDED'}`);
+      if (c.attoptions?.length) sql.push(`${col} SET (${c.attoptions.map(attOption).join(', ')})`);
+    }
+    for (const c of r.cols) {
       const cm = commentOf(ctx, 'pg_class', r.oid, c.num);
       if (cm !== null) sql.push(`COMMENT ON COLUMN ${name}.${quoteIdent(c.name)} IS ${quoteLiteral(cm)}`);
     }
     addObject(out, 'foreign table', name, sql, commentOf(ctx, 'pg_class', r.oid));
   }
+}
+
+/** FT_STORAGE names pg_attribute.attstorage as SET STORAGE spells it. */
+const FT_STORAGE: Readonly<Record<string, string>> = { p: 'PLAIN', e: 'EXTERNAL', m: 'MAIN', x: 'EXTENDED' };
+
+/** attOption writes one of pg_attribute.attoptions (`n_distinct=5`) as SET (...) takes it: `n_distinct = '5'`. */
+function attOption(o: string): string {
+  const i = o.indexOf('=');
+  return i < 0 ? quoteIdent(o) : `${quoteIdent(o.slice(0, i))} = ${quoteLiteral(o.slice(i + 1))}`;
 }
 
 interface OperRow {

@@ -51,6 +51,7 @@ import { exclusionOf, includeOf, indexOf, readIndexes } from './indexes.js';
 import { readExtensions, readNamespaces, readTypes } from './types.js';
 import { policyOf, readFunctions, readPolicies, readTriggers, triggerOf, type TriggerRow } from './routines.js';
 import { scanUnsupported } from './unsupported.js';
+import { scanExtensionDependencies, scanIndexStatistics } from './marks.js';
 import { presentKinds, readCoreObjects, type ObjectSink } from './objects.js';
 import { readForeignObjects } from './foreign.js';
 import { readOperatorClasses } from './opclasses.js';
@@ -195,6 +196,8 @@ async function readCatalog(ctx: Ctx, scan: boolean) {
       (c: Ctx) => readForeignObjects(c, sinks[1]!, c.has ?? {}),
       async (c: Ctx) => (absent(c, 'opf') ? undefined : readOperatorClasses(c, sinks[2]!)),
       async (c: Ctx) => (scan && !absent(c, 'other') ? scanUnsupported(c) : undefined),
+      async (c: Ctx) => (scan ? scanExtensionDependencies(c) : undefined),
+      async (c: Ctx) => (scan ? scanIndexStatistics(c) : undefined),
     ] as const);
   const objects: ObjectSink = Object.assign({}, ...sinks) as ObjectSink;
   const { colByKey, colsByRel } = colIx;

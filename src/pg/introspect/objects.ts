@@ -187,24 +187,24 @@ async function readRanges(ctx: Ctx, out: ObjectSink): Promise<void> {
 
 /** readRules reads rules on user relations as pg_get_ruledef prints them. */
 async function readRules(ctx: Ctx, out: ObjectSink): Promise<void> {
-  const list = await rows<{ oid: string; schema: string; rel: string; name: string; def: string }>(
+  const list = await rows<{ oid: string; schema: string; rel: string; name: string; def: string; enabled: string }>(
     ctx,
     `SELECT r.oid::text AS oid, n.nspname::text AS schema, c.relname::text AS rel, r.rulename::text AS name,
-      pg_get_ruledef(r.oid, true) AS def
+      pg_get_ruledef(r.oid, true) AS def, r.ev_enabled::text AS enabled
     FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE r.oid >= 16384 AND r.rulename <> '_RETURN' AND ${inRels(ctx)} ORDER BY 2, 3, 4`,
   );
   for (const r of list) {
     const def = r.def.trim().replace(/;\s*$/, '');
-    addObject(
-      out,
-      'rule',
-      `${quoteIdent(r.name)} ON ${qn(r.schema, r.rel)}`,
-      [def],
-      commentOf(ctx, 'pg_rewrite', r.oid),
-    );
+    // ALTER TABLE ... DISABLE / ENABLE REPLICA / ENABLE ALWAYS RULE (pg_rewrite.ev_enabled; 'O', enabled, is CREATE's)
+    const state = RULE_ENABLED[r.enabled];
+    const sql = state ? [def, `ALTER TABLE ${qn(r.schema, r.rel)} ${state} RULE ${quoteIdent(r.name)}`] : [def];
+    addObject(out, 'rule', `${quoteIdent(r.name)} ON ${qn(r.schema, r.rel)}`, sql, commentOf(ctx, 'pg_rewrite', r.oid));
   }
 }
+
+/** RULE_ENABLED is the ALTER TABLE words of a rule's firing state other than the default (pg_rewrite.ev_enabled). */
+const RULE_ENABLED: Readonly<Record<string, string>> = { D: 'DISABLE', R: 'ENABLE REPLICA', A: 'ENABLE ALWAYS' };
 
 /** readEventTriggers rebuilds CREATE EVENT TRIGGER (and its ENABLE/DISABLE state). */
 async function readEventTriggers(ctx: Ctx, out: ObjectSink): Promise<void> {

@@ -53,7 +53,10 @@ export interface RelRow {
   readonly viewdef: string | null;
 }
 
-/** readRelations lists user tables, views, materialized views, foreign tables and composite-type relations. */
+/**
+ * readRelations lists user tables, views, materialized views, foreign tables and composite-type relations; `options`
+ * holds the TOAST table's parameters too, as the table's own `toast.` ones (WITH (toast.autovacuum_enabled = ...)).
+ */
 export async function readRelations(ctx: Ctx): Promise<RelRow[]> {
   const list = await rows<RelRow>(
     ctx,
@@ -62,7 +65,7 @@ export async function readRelations(ctx: Ctx): Promise<RelRow[]> {
       c.relpersistence::text AS persistence, c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid, true) END AS bound,
       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey,
-      c.reloptions::text[] AS options,
+      array_cat(c.reloptions::text[], (SELECT array_agg('toast.' || o) FROM pg_class tc, unnest(tc.reloptions) o WHERE tc.oid = c.reltoastrelid)) AS options,
       c.reloftype <> 0 AS typed, c.relreplident::text AS replident, (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace)::text AS tablespace,
       am.amname::text AS am,
       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS viewdef

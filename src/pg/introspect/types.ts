@@ -181,14 +181,15 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
         break;
       case 'r':
         break; // a definition object (./objects.ts)
+      // kept as they are; the comment is part of their state, so a comment changed is refused, not left behind
       case 'b':
-        unsupported(ctx, `base type ${id}`);
+        unsupported(ctx, `base type ${id}`, undefined, text);
         break;
       case 'p':
-        unsupported(ctx, `pseudo-type ${id}`);
+        unsupported(ctx, `pseudo-type ${id}`, undefined, text);
         break;
       default:
-        unsupported(ctx, `type ${id} (typtype ${r.type})`);
+        unsupported(ctx, `type ${id} (typtype ${r.type})`, undefined, text);
     }
   }
   return out;

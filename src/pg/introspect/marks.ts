@@ -1,0 +1,50 @@
+/**
+ * Marks on objects the model has no place for, read only when introspection reports what it cannot express (import,
+ * check, the conformance runner): each is reported as not supported, so it passes through while unchanged and a mark
+ * added, changed or removed is refused instead of being left out of the migration.
+ *
+ * Objects marked as depending on an extension (`ALTER FUNCTION / PROCEDURE / INDEX / MATERIALIZED VIEW / TRIGGER ...
+ * DEPENDS ON EXTENSION`, pg_depend deptype 'x': the object is dropped when the extension is); statistics targets
+ * of index columns (`ALTER INDEX ... ALTER COLUMN n SET STATISTICS`, expression columns only).
+ */
+import { qid } from '../../model/ids.js';
+import { type Ctx, rows, unsupported, USER_NS, notExtMember } from './util.js';
+
+/** scanExtensionDependencies reports every DEPENDS ON EXTENSION mark of a user object. */
+export async function scanExtensionDependencies(ctx: Ctx): Promise<void> {
+  // pg_depend's reference index answers refclassid = pg_extension without reading the rest of the catalog
+  const list = await rows<{ object: string; extension: string }>(
+    ctx,
+    `SELECT o.type || ' ' || o.identity AS object, e.extname::text AS extension
+    FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid, pg_identify_object(d.classid, d.objid, d.objsubid) o
+    WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'x'
+    ORDER BY 1, 2`,
+  );
+  for (const r of list)
+    unsupported(
+      ctx,
+      `${r.object} DEPENDS ON EXTENSION ${r.extension}`,
+      'schemaver keeps the mark as it is while the object is unchanged; add or remove it outside schemaver (ALTER ... [NO] DEPENDS ON EXTENSION), or exclude the object',
+    );
+}
+
+/** scanIndexStatistics reports every index column with a statistics target of its own. */
+export async function scanIndexStatistics(ctx: Ctx): Promise<void> {
+  // PostgreSQL 17+ reads a target never set as NULL, older versions as -1
+  const list = await rows<{ schema: string; index: string; targets: string }>(
+    ctx,
+    `SELECT n.nspname::text AS schema, ic.relname::text AS index,
+      string_agg('column ' || a.attnum || ' ' || a.attstattarget, ', ' ORDER BY a.attnum) AS targets
+    FROM pg_attribute a JOIN pg_class ic ON ic.oid = a.attrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
+    WHERE ic.oid >= 16384 AND ic.relkind IN ('i', 'I') AND coalesce(a.attstattarget, -1) <> -1
+      AND ${USER_NS} AND ${notExtMember('pg_class', 'ic.oid')}
+    GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  for (const r of list)
+    unsupported(
+      ctx,
+      `statistics targets of index ${qid(r.schema, r.index)} (ALTER INDEX ... ALTER COLUMN ... SET STATISTICS)`,
+      'schemaver keeps them as they are while the index is unchanged; set them outside schemaver, or exclude the index',
+      r.targets,
+    );
+}
