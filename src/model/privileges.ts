@@ -160,6 +160,9 @@ export function grantRoles(g: Grants | undefined): string[] {
  */
 export const STANDARD_PUBLIC_SCHEMA: Namespace = { kind: 'namespace', name: 'public', grants: { public: ['usage'] } };
 
+/** STANDARD_PUBLIC_OWNER owns the `public` schema of a new database (15 and later); a model without an owner means it. */
+export const STANDARD_PUBLIC_OWNER = 'pg_database_owner';
+
 /** STANDARD_PUBLIC_COMMENT is the comment PostgreSQL gives the `public` schema; a model without one means it. */
 export const STANDARD_PUBLIC_COMMENT = 'standard public schema';
 

@@ -12,7 +12,7 @@ import type {
   View,
 } from '../model/types.js';
 import { pgNotNullName } from '../model/types.js';
-import { STANDARD_PUBLIC_SCHEMA } from '../model/privileges.js';
+import { STANDARD_PUBLIC_OWNER, STANDARD_PUBLIC_SCHEMA } from '../model/privileges.js';
 import { makeObjectName } from '../canon/names.js';
 import { KEYS } from './keys.js';
 import { readGrants, readOwner } from './grants.js';
@@ -132,14 +132,15 @@ export function parseSchemas(ctx: Ctx, n: Node, add: (name: string, at: Node, s:
     n,
     '`schemas`',
     (at, name, k) => {
-      // `public` always exists: it is listed only to manage its privileges (model/privileges.ts STANDARD_PUBLIC_SCHEMA)
-      // or its comment (absent: PostgreSQL's 'standard public schema'; '' for none at all)
-      if (name === 'public' && !k?.get('grants') && !k?.get('comment'))
+      // `public` always exists: it is listed only to manage its privileges (model/privileges.ts STANDARD_PUBLIC_SCHEMA),
+      // its comment (absent: PostgreSQL's 'standard public schema'; '' for none at all) or its owner (absent:
+      // pg_database_owner)
+      if (name === 'public' && !k?.get('grants') && !k?.get('comment') && !k?.get('owner'))
         return ctx.error(
           'invalid-value',
           at,
-          'schema `public` always exists: list it only to manage its privileges or its comment',
-          "remove it from `schemas`, or give it `grants:` (every grant besides the owner's; `public: [usage]` is PostgreSQL's default) or `comment:`",
+          'schema `public` always exists: list it only to manage its privileges, its comment or its owner',
+          "remove it from `schemas`, or give it `grants:` (every grant besides the owner's; `public: [usage]` is PostgreSQL's default), `comment:` or `owner:`",
         );
       if (/^pg_/.test(name))
         return ctx.error(
@@ -153,6 +154,8 @@ export function parseSchemas(ctx: Ctx, n: Node, add: (name: string, at: Node, s:
       // `public` listed for its comment alone keeps the standard grants (USAGE for PUBLIC), not the owner's alone
       if (name === 'public' && !k?.get('grants')) s.grants = STANDARD_PUBLIC_SCHEMA.grants;
       if (k) s.owner = readOwner(ctx, k, `schema \`${name}\``);
+      // pg_database_owner is the owner `public` has without one declared: the same model either way
+      if (name === 'public' && s.owner === STANDARD_PUBLIC_OWNER) delete s.owner;
       add(name, at, undef(s));
     },
     KEYS.schema,

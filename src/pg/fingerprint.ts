@@ -145,7 +145,8 @@ const QUERIES: readonly Fact[] = [
   // schemas
   fact(
     null,
-    `SELECT 'schema ' || n.nspname || ' comment=' || coalesce(obj_description(n.oid, 'pg_namespace'), '')
+    `SELECT 'schema ' || n.nspname || ' owner=' || pg_get_userbyid(n.nspowner)
+     || ' comment=' || coalesce(obj_description(n.oid, 'pg_namespace'), '')
    FROM pg_namespace n WHERE n.oid = ANY(${USER_NS})`,
   ),
   // extensions

@@ -2,9 +2,12 @@
  * Owner steps. A created object gets its declared owner with it (src/sql/ddl.ts writes `ALTER ... OWNER TO`); here a
  * change of `owner` alone becomes one step. An owner the project does not manage (absent) is the role that runs the
  * migration, so taking `owner:` away gives the object back to `CURRENT_USER`. A table's owner carries its indexes and
- * owned sequences with it (PostgreSQL moves them), so those are never given an owner of their own.
+ * owned sequences with it (PostgreSQL moves them), so those are never given an owner of their own. `public` is the
+ * exception: it is never created by a plan, and without a declared owner it has the one every database starts with,
+ * pg_database_owner (model/privileges.ts STANDARD_PUBLIC_OWNER), not the role that runs the migration.
  */
 import type { AlterChange, Change } from '../model/changes.js';
+import { STANDARD_PUBLIC_OWNER } from '../model/privileges.js';
 import type { View } from '../model/types.js';
 import { ownerSql } from '../sql/grants.js';
 import { rel, viewKind } from '../sql/ddl.js';
@@ -41,8 +44,9 @@ export function planOwners(ctx: PlanContext, changes: readonly Change[]): Change
     }
     const t = ownerTarget(c);
     if (t) {
-      const from = (c.from as { owner?: string }).owner;
-      const to = (c.to as { owner?: string }).owner;
+      const standard = c.kind === 'namespace' && c.id === 'public' ? STANDARD_PUBLIC_OWNER : undefined;
+      const from = (c.from as { owner?: string }).owner ?? standard;
+      const to = (c.to as { owner?: string }).owner ?? standard;
       emit(ctx, {
         phase: PHASE_OWNER,
         what: `change owner of ${t.label}`,

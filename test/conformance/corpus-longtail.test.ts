@@ -3,8 +3,9 @@
  * schemas hold besides tables — GRANTs on foreign tables and their columns, range types, aggregates, foreign-data
  * wrappers, servers, languages, sequences, domains and view columns; text search parsers and templates (with the
  * configurations and dictionaries using them); procedural languages and functions in them; event triggers that
- * refuse DDL around the migration's own; a free sequence dropped. Hostile (quoted, spaced) names throughout; each
- * case both ways, proven in PGlite with the runner's two witnesses. Roles come from each case's `pre`.
+ * refuse DDL around the migration's own; a free sequence dropped; the owner of `public` (pg_database_owner unless
+ * altered; alone and with its grants and comment). Hostile (quoted, spaced) names throughout; each case both ways,
+ * proven in PGlite with the runner's two witnesses. Roles come from each case's `pre`.
  */
 import path from 'node:path';
 import { corpusSuite } from '../helpers/corpus.js';
@@ -13,6 +14,6 @@ await corpusSuite(
   'long-tail corpus',
   path.join(import.meta.dirname, 'corpus-longtail.jsonl'),
   'holds cases for grants on definition objects, text search parsers and templates, languages, event triggers, sequences',
-  ['grant', 'text-search', 'language', 'event-trigger', 'sequence'],
-  { minCases: 46 },
+  ['grant', 'text-search', 'language', 'event-trigger', 'sequence', 'public-schema'],
+  { minCases: 54 },
 );

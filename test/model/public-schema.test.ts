@@ -20,7 +20,7 @@ const schema = (text: string): Schema => {
 const withPublic = (grants: string) => `schemas:\n  - name: public\n    grants:\n${grants}${TABLE}`;
 
 describe('the public schema', () => {
-  it('is listed only with grants or a comment; a bare entry is a located error', () => {
+  it('is listed only with grants, a comment or an owner; a bare entry is a located error', () => {
     const bare = parse(`schemas:\n  - public\n${TABLE}`);
     expect(bare.schema).toBeUndefined();
     expect(bare.issues[0]).toMatchObject({ code: 'invalid-value', loc: { file: 'schema/app.yaml', line: 2 } });
@@ -55,6 +55,19 @@ describe('the public schema', () => {
     expect(down).not.toMatch(/CREATE SCHEMA|DROP SCHEMA/);
     expect(down).toContain('GRANT USAGE ON SCHEMA public TO PUBLIC;');
     expect(down).toMatch(/REVOKE .* ON SCHEMA public FROM reader;/);
+  });
+
+  it('is listed with an owner alone; absent means pg_database_owner, which a plan restores', () => {
+    const owned = schema(`schemas:\n  - { name: public, owner: 'Odd "Role"' }\n${TABLE}`);
+    expect(owned.schemas['public']).toMatchObject({ owner: 'Odd "Role"', grants: { public: ['usage'] } });
+    const plan = planMigration(schema(TABLE), owned);
+    expect(renderUp(plan)).toContain('ALTER SCHEMA public OWNER TO "Odd ""Role""";');
+    expect(renderUp(plan)).not.toMatch(/GRANT|REVOKE|COMMENT/);
+    expect(renderDown(plan)).toContain('ALTER SCHEMA public OWNER TO pg_database_owner;');
+    // the standard owner declared is the standard schema
+    expect(schemaHash(schema(`schemas:\n  - { name: public, owner: pg_database_owner }\n${TABLE}`))).toBe(
+      schemaHash(schema(TABLE)),
+    );
   });
 
   it('round-trips through the YAML writer', () => {

@@ -3,9 +3,13 @@
  * Which owners the model records is the caller's choice (OwnerMode): a database holds an owner for every object, but
  * a project that does not manage owners must not see them as drift, and `import` writes them only when asked.
  * A sequence owned by a table column (serial, identity, OWNED BY) has its table's owner and is never given one.
+ * `public` is the exception to "the connecting role is unmanaged": every database starts with it owned by
+ * pg_database_owner (PostgreSQL 15 and later; the bootstrap superuser before), so its owner is read whenever it is
+ * another role, the connecting one included, and absent means that standard owner (model/privileges.ts).
  */
 import { funcId, qid } from '../../model/ids.js';
-import type { Schema } from '../../model/types.js';
+import { STANDARD_PUBLIC_SCHEMA } from '../../model/privileges.js';
+import type { Namespace, Schema } from '../../model/types.js';
 import { type Ctx, rows, USER_NS, inRels, notExtMember } from './util.js';
 
 /**
@@ -50,6 +54,12 @@ export async function readOwners(ctx: Ctx, s: Schema, mode: OwnerMode): Promise<
     return true;
   };
   for (const r of list) {
+    if (r.what === 'schema' && r.name === 'public') {
+      // read only when not the standard owner (ownersSql); `public` is modelled only where it is not standard
+      if (!out.schemas.public) out.schemas = { ...out.schemas, public: { ...STANDARD_PUBLIC_SCHEMA } as Namespace };
+      set('schemas', r.name, r.owner);
+      continue;
+    }
     if (mode === 'others' && r.mine) continue;
     if (r.what === 'schema') set('schemas', r.name, r.owner);
     else if (r.what === 'fn') set('functions', funcId(r.schema!, r.name, r.sub!), r.owner);
@@ -79,6 +89,12 @@ export function ownersSql(ctx: Ctx): string {
        WHERE t.oid >= 16384 AND t.typtype IN ('e', 'c', 'd') AND ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}`,
     `SELECT 'schema', NULL, n.nspname::text, NULL, ${who}
        FROM pg_namespace n CROSS JOIN LATERAL (SELECT n.nspowner) o(x)
-       WHERE ${USER_NS} AND n.nspname <> 'public' AND ${notExtMember('pg_namespace', 'n.oid')}`,
+       WHERE ${USER_NS} AND (n.nspname <> 'public' OR n.nspowner <> ${standardPublicOwner(ctx)})
+         AND ${notExtMember('pg_namespace', 'n.oid')}`,
   ].join('\nUNION ALL\n');
+}
+
+/** standardPublicOwner is the oid of the role owning `public` in a new database: pg_database_owner from 15, else 10. */
+function standardPublicOwner(ctx: Ctx): string {
+  return ctx.version >= 150000 ? `'pg_database_owner'::regrole` : '10';
 }
