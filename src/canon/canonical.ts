@@ -138,6 +138,7 @@ function canonElement(e: IndexElement): IndexElement {
   const out: Mutable<IndexElement> = strip(e);
   const defaultNulls = e.order === 'desc' ? 'first' : 'last';
   if (out.nulls === defaultNulls) delete out.nulls;
+  if (e.opclassParams) out.opclassParams = sortedMap(e.opclassParams, (v) => v);
   return out;
 }
 

@@ -62,7 +62,17 @@ function grantsText(g: Grants | undefined): string {
 /** elementText writes one index key: `lower(email) desc nulls last`, `name text_pattern_ops`. */
 function elementText(e: IndexElement): string {
   const key = e.column ?? exprKey(e.expression ?? '');
-  return join(key, e.collation && `collate ${e.collation}`, e.opclass, e.order, e.nulls && `nulls ${e.nulls}`);
+  const opc = e.opclass && e.opclass + paramsText(e.opclassParams);
+  return join(key, e.collation && `collate ${e.collation}`, opc, e.order, e.nulls && `nulls ${e.nulls}`);
+}
+
+/** paramsText writes operator class parameters: `(siglen=100)`, '' for none. */
+function paramsText(p: Readonly<Record<string, string>> | undefined): string {
+  return p
+    ? `(${Object.entries(p)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')})`
+    : '';
 }
 
 /** exprKey writes an expression key as pg_get_indexdef does: a function call bare, anything else in parentheses. */
@@ -151,7 +161,8 @@ function indexText(i: Index): string {
 /** exclusionText writes an EXCLUDE constraint: `using gist (room with =, during with &&)`. */
 function exclusionText(x: ExclusionConstraint): string {
   const els = x.elements.map(
-    (e) => `${e.column ?? exprKey(e.expression ?? '')}${e.opclass ? ` ${e.opclass}` : ''} with ${e.operator}`,
+    (e) =>
+      `${e.column ?? exprKey(e.expression ?? '')}${e.opclass ? ` ${e.opclass}${paramsText(e.opclassParams)}` : ''} with ${e.operator}`,
   );
   return join(
     `using ${x.using} (${els.join(', ')})`,

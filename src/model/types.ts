@@ -332,6 +332,8 @@ export interface ExclusionConstraint extends ConstraintTiming {
     readonly column?: string;
     readonly expression?: string;
     readonly opclass?: string;
+    /** opclassParams: the operator class's parameters (`siglen`), as PostgreSQL stores them; only with `opclass`. */
+    readonly opclassParams?: Readonly<Record<string, string>>;
     readonly operator: string;
   }[];
   readonly where?: string;
@@ -348,6 +350,8 @@ export interface IndexElement {
   readonly expression?: string;
   readonly collation?: string;
   readonly opclass?: string;
+  /** opclassParams: the operator class's parameters (`tsvector_ops (siglen = 100)`), as PostgreSQL stores them; only with `opclass`. */
+  readonly opclassParams?: Readonly<Record<string, string>>;
   readonly order?: 'desc'; // omitted = asc
   readonly nulls?: 'first' | 'last'; // omitted = the default for the order
 }

@@ -5,6 +5,7 @@ import type { Default, IndexElement, SequenceOptions } from '../model/types.js';
 import { KEYS } from './keys.js';
 import type { Ctx, Keyed, MapNode, Node } from './node.js';
 import { undef, type Mutable } from './drafts.js';
+import { OPCLASS_PARAMS, readStorageParams } from './grants.js';
 
 /** ParsedId is an object name read from YAML with its canonical id. */
 export interface ParsedId {
@@ -196,6 +197,30 @@ export function columnOf(expression: string, columns: readonly string[]): string
   return /^[a-z_][a-z0-9_$]*$/.test(e) && columns.includes(e) ? e : undefined;
 }
 
+/**
+ * readOpclassParams reads a key's `opclass_params: { siglen: 100 }` (operator class parameters), which PostgreSQL
+ * writes only after an operator class: without `opclass` beside it they are a located error.
+ */
+export function readOpclassParams(
+  ctx: Ctx,
+  k: Keyed,
+  opclass: string | undefined,
+  what: string,
+): Record<string, string> | undefined {
+  const e = k.get('opclass_params');
+  if (!e) return undefined;
+  if (opclass === undefined) {
+    ctx.error(
+      'missing-key',
+      e.keyNode,
+      `\`opclass_params\` of ${what} needs \`opclass\`: operator class parameters follow the class they belong to`,
+      'name the operator class, e.g. `opclass: tsvector_ops` (the default one must be named too)',
+    );
+    return undefined;
+  }
+  return readStorageParams(ctx, e.value, what, OPCLASS_PARAMS);
+}
+
 /** readElement reads one index key, as text or as `{ column | expression, collation, opclass, order, nulls }`. */
 export function readElement(
   ctx: Ctx,
@@ -227,6 +252,8 @@ export function readElement(
   if (collation !== undefined) el.collation = normalizeCollation(collation);
   const opclass = readText(ctx, k, 'opclass');
   if (opclass !== undefined) el.opclass = opclass;
+  const params = readOpclassParams(ctx, k, opclass, 'an index key');
+  if (params) el.opclassParams = params;
   if (k.has('order')) {
     const o = ctx.oneOf(k.get('order')!.value, ['asc', 'desc'] as const, '`order`');
     if (o === 'desc') el.order = 'desc';

@@ -10,6 +10,7 @@ import {
   readBool,
   readElement,
   readExpr,
+  readOpclassParams,
   readName,
   readText,
   refId,
@@ -285,10 +286,12 @@ function readExclusionElement(
       'CreateStmt',
     );
     const named = expression === undefined ? undefined : columnOf(expression, columns);
+    const opclass = readText(ctx, ek, 'opclass');
     return undef({
       column: column ?? named,
       expression: named === undefined ? expression : undefined,
-      opclass: readText(ctx, ek, 'opclass'),
+      opclass,
+      opclassParams: readOpclassParams(ctx, ek, opclass, 'an exclusion element'),
       operator: op.trim(),
     });
   }

@@ -213,20 +213,33 @@ function readRawGrants(ctx: Ctx, n: Node, cls: PrivClass): Record<string, string
   return out;
 }
 
-/** readStorageParams reads `with: { fillfactor: 70, ... }` into PostgreSQL's spelling (numbers as written). */
-export function readStorageParams(ctx: Ctx, n: Node, what: string): Record<string, string> | undefined {
-  const m = ctx.map(n, `\`with\` of ${what}`);
+const STORAGE_PARAMS = { key: 'with', noun: 'storage parameter', example: 'fillfactor: 70' };
+
+/** OPCLASS_PARAMS is how readStorageParams names an index key's `opclass_params`. */
+export const OPCLASS_PARAMS = { key: 'opclass_params', noun: 'operator class parameter', example: 'siglen: 100' };
+
+/**
+ * readStorageParams reads `with: { fillfactor: 70, ... }` into PostgreSQL's spelling (numbers as written); `kind`
+ * names other parameter lists of that form (an operator class's `opclass_params: { siglen: 100 }`).
+ */
+export function readStorageParams(
+  ctx: Ctx,
+  n: Node,
+  what: string,
+  kind: { key: string; noun: string; example: string } = STORAGE_PARAMS,
+): Record<string, string> | undefined {
+  const m = ctx.map(n, `\`${kind.key}\` of ${what}`);
   if (!m) return undefined;
   const out: Record<string, string> = {};
   for (const e of m.entries) {
     const key = e.key.trim().toLowerCase();
     if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(key)) {
-      ctx.error('invalid-name', e.keyNode, `\`${e.key}\` is not a storage parameter name`, 'e.g. `fillfactor: 70`');
+      ctx.error('invalid-name', e.keyNode, `\`${e.key}\` is not a ${kind.noun} name`, `e.g. \`${kind.example}\``);
       continue;
     }
     const v = e.value;
     if (v.t !== 'scalar' || v.value === null) {
-      ctx.error('invalid-value', v, `storage parameter \`${key}\` needs a value`, 'e.g. `fillfactor: 70`');
+      ctx.error('invalid-value', v, `${kind.noun} \`${key}\` needs a value`, `e.g. \`${kind.example}\``);
       continue;
     }
     out[key] = typeof v.value === 'string' ? v.value : v.source.trim();

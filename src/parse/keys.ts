@@ -144,7 +144,7 @@ export const KEYS = {
     'comment',
     'renamed_from',
   ],
-  exclusionElement: ['column', 'expression', 'opclass', 'operator'],
+  exclusionElement: ['column', 'expression', 'opclass', 'opclass_params', 'operator'],
   index: [
     'name',
     'columns',
@@ -160,7 +160,7 @@ export const KEYS = {
     'comment',
     'renamed_from',
   ],
-  indexElement: ['column', 'expression', 'collation', 'opclass', 'order', 'nulls'],
+  indexElement: ['column', 'expression', 'collation', 'opclass', 'opclass_params', 'order', 'nulls'],
   trigger: [
     'timing',
     'events',

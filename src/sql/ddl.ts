@@ -228,7 +228,7 @@ export function constraintDef(c: TableConstraint): string {
     case 'exclusion': {
       const els = c.elements.map((e) => {
         let s = e.column !== undefined ? quoteIdent(e.column) : `(${keepArrayCoercion(e.expression ?? '')})`;
-        if (e.opclass) s += ` ${dottedName(e.opclass)}`;
+        if (e.opclass) s += ` ${dottedName(e.opclass)}${opclassParams(e.opclassParams)}`;
         return `${s} WITH ${e.operator}`;
       });
       let s = `${head}EXCLUDE USING ${quoteIdent(c.using)} (${els.join(', ')})`;
@@ -246,11 +246,13 @@ function enforced(c: CheckConstraint | ForeignKey): string {
 }
 
 /** indexParams writes an index's storage parameters as ` WITH (name = 'value', ...)` ('' when there are none). */
-function indexParams(w: Readonly<Record<string, string>> | undefined): string {
-  if (!w || !Object.keys(w).length) return '';
-  return ` WITH (${Object.entries(w)
-    .map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`)
-    .join(', ')})`;
+const indexParams = (w: Readonly<Record<string, string>> | undefined): string =>
+  w && Object.keys(w).length ? ` WITH${opclassParams(w)}` : '';
+
+/** opclassParams writes an index key's operator class parameters, ` (siglen = '100')` ('' when there are none). */
+function opclassParams(p: Readonly<Record<string, string>> | undefined): string {
+  const list = Object.entries(p ?? {}).map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`);
+  return list.length ? ` (${list.join(', ')})` : '';
 }
 
 /** addConstraint writes ALTER TABLE ... ADD CONSTRAINT (NOT VALID kept). */
@@ -383,7 +385,7 @@ export function tableExtras(id: string, t: Table, ty: TypeNamer): string[] {
 function indexElement(e: IndexElement): string {
   let s = e.column !== undefined ? quoteIdent(e.column) : `(${keepArrayCoercion(e.expression ?? '')})`;
   if (e.collation) s += ` COLLATE ${dottedName(e.collation)}`;
-  if (e.opclass) s += ` ${dottedName(e.opclass)}`;
+  if (e.opclass) s += ` ${dottedName(e.opclass)}${opclassParams(e.opclassParams)}`;
   if (e.order === 'desc') s += ' DESC';
   if (e.nulls) s += ` NULLS ${e.nulls.toUpperCase()}`;
   return s;

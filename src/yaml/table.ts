@@ -20,6 +20,7 @@ import {
   mapOf,
   named,
   paramValue,
+  paramsTree,
   policyTree,
   put,
   putGrants,
@@ -278,6 +279,7 @@ function exclusionTree(x: ExclusionConstraint, columns: readonly string[]): Obj 
     put(e, 'column', el.column);
     put(e, 'expression', el.expression);
     put(e, 'opclass', el.opclass);
+    put(e, 'opclass_params', paramsTree(el.opclassParams));
     e['operator'] = el.operator;
     return e;
   });

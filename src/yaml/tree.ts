@@ -64,6 +64,11 @@ export function paramValue(v: string): YamlTree {
   return /^-?(0|[1-9]\d{0,14})(\.\d*[1-9])?$/.test(v) && String(Number(v)) === v ? Number(v) : v;
 }
 
+/** paramsTree writes a parameter list (`opclass_params`) with its numbers as numbers; undefined for none. */
+export function paramsTree(p: Readonly<Record<string, string>> | undefined): YamlTree | undefined {
+  return p && Object.fromEntries(Object.entries(p).map(([k, v]) => [k, paramValue(v)]));
+}
+
 /** putGrants writes `grants` (an empty `public: []` kept: it revokes the default). */
 export function putGrants(o: Obj, g: Grants | undefined): void {
   const t = grantsTree(g);
@@ -139,6 +144,7 @@ function elementText(el: IndexElement, columns: readonly string[], mode: 'column
   put(o, 'expression', el.expression);
   put(o, 'collation', el.collation);
   put(o, 'opclass', el.opclass);
+  put(o, 'opclass_params', paramsTree(el.opclassParams));
   put(o, 'order', el.order);
   put(o, 'nulls', el.nulls);
   return o;

@@ -4,8 +4,9 @@
  * wrappers, servers, languages, sequences, domains and view columns; text search parsers and templates (with the
  * configurations and dictionaries using them); procedural languages and functions in them; event triggers that
  * refuse DDL around the migration's own; a free sequence dropped; the owner of `public` (pg_database_owner unless
- * altered; alone and with its grants and comment). Hostile (quoted, spaced) names throughout; each case both ways,
- * proven in PGlite with the runner's two witnesses. Roles come from each case's `pre`.
+ * altered; alone and with its grants and comment); operator class parameters on index keys and exclusion elements
+ * (`tsvector_ops (siglen = 100)`, pg_trgm's `gist_trgm_ops (siglen = 32)`). Hostile (quoted, spaced) names
+ * throughout; each case both ways, proven in PGlite with the runner's two witnesses. Roles come from each case's `pre`.
  */
 import path from 'node:path';
 import { corpusSuite } from '../helpers/corpus.js';
@@ -14,6 +15,6 @@ await corpusSuite(
   'long-tail corpus',
   path.join(import.meta.dirname, 'corpus-longtail.jsonl'),
   'holds cases for grants on definition objects, text search parsers and templates, languages, event triggers, sequences',
-  ['grant', 'text-search', 'language', 'event-trigger', 'sequence', 'public-schema'],
-  { minCases: 54 },
+  ['grant', 'text-search', 'language', 'event-trigger', 'sequence', 'public-schema', 'index-opclass-options'],
+  { minCases: 64 },
 );
