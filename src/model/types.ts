@@ -140,6 +140,8 @@ export interface DomainCheck {
   readonly name: string;
   readonly expression: string; // uses VALUE
   readonly notValid?: boolean;
+  /** comment: COMMENT ON CONSTRAINT name ON DOMAIN d. */
+  readonly comment?: string;
 }
 
 /** Sequence is a free-standing `CREATE SEQUENCE` (identity and serial sequences live on their column). */
@@ -502,6 +504,8 @@ export interface Func {
   readonly cost?: string;
   readonly rows?: string;
   readonly set?: Readonly<Record<string, string>>; // SET config = value
+  /** support: the planner support function (`SUPPORT name`), as a qualified id unless in pg_catalog or public. */
+  readonly support?: string;
   /** grants: the object's ACL (see Grants); absent = PostgreSQL's default. */
   readonly grants?: Grants;
   /** owner: the owning role, when the project manages it (absent = not managed). */

@@ -97,7 +97,8 @@ export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn:
   return { id: funcId(id.schema, id.name, identityArgs), fn: undef(fn) };
 }
 
-/** readFunctionOptions reads a function's volatility, strict, security, leakproof, parallel, cost, rows and `set`. */
+/** readFunctionOptions reads a function's volatility, strict, security, leakproof, parallel, cost, rows, support
+ * function and `set`. */
 function readFunctionOptions(ctx: Ctx, k: Keyed, fn: DraftFunc): void {
   if (k.has('volatility')) {
     const v = ctx.oneOf(k.get('volatility')!.value, ['immutable', 'stable', 'volatile'] as const, '`volatility`');
@@ -112,6 +113,8 @@ function readFunctionOptions(ctx: Ctx, k: Keyed, fn: DraftFunc): void {
   }
   if (k.has('cost')) fn.cost = ctx.num(k.get('cost')!.value, '`cost`', 1n);
   if (k.has('rows')) fn.rows = ctx.num(k.get('rows')!.value, '`rows`', 1n);
+  // pg_catalog's and public's support functions are named bare, as the catalog reader names them
+  fn.support = readText(ctx, k, 'support')?.replace(/^\s*(pg_catalog|public)\s*\.\s*/i, '');
   if (k.has('set')) {
     const sm = ctx.map(k.get('set')!.value, '`set`');
     if (sm) {

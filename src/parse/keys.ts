@@ -12,7 +12,7 @@ export const KEYS = {
   composite: ['attributes', 'owner', 'comment', 'grants'],
   compositeAttribute: ['type', 'collation', 'comment'],
   domain: ['type', 'nullable', 'not_null', 'default', 'collation', 'check', 'checks', 'owner', 'comment', 'grants'],
-  domainCheck: ['name', 'expression', 'not_valid'],
+  domainCheck: ['name', 'expression', 'not_valid', 'comment'],
   sequence: [
     'type',
     'start',
@@ -210,6 +210,7 @@ export const KEYS = {
     'cost',
     'rows',
     'set',
+    'support',
     'procedure',
     'owner',
     'comment',

@@ -41,7 +41,7 @@ export interface Defined<T> {
 
 /** DraftDomain is a domain whose check names may be missing. */
 export type DraftDomain = Omit<Mutable<Domain>, 'checks'> & {
-  checks: { name?: string; expression: string; notValid?: boolean; at: Node }[];
+  checks: { name?: string; expression: string; notValid?: boolean; comment?: string; at: Node }[];
   at: Node;
   typeAt: Node;
 };
@@ -335,6 +335,7 @@ export function parseDomain(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftDom
           name: name ?? readName(ctx, ck, 'name', 'check name'),
           expression,
           notValid: readBool(ctx, ck, 'not_valid'),
+          comment: readText(ctx, ck, 'comment'),
           at: v,
         }),
       );

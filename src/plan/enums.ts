@@ -4,14 +4,12 @@
  * re-created around it).
  */
 import type { Change } from '../model/changes.js';
-import type { Column, Default, Domain, EnumType, Func } from '../model/types.js';
+import type { Column, Default, Domain, DomainCheck, EnumType, Func } from '../model/types.js';
 import { fragmentKey } from '../diff/index.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import {
-  addDomainCheck,
   addConstraint,
   commentOn,
-  createDomain,
   createEnum,
   createFunction,
   createIndex,
@@ -27,6 +25,7 @@ import {
   rel,
   schemaOf,
 } from '../sql/ddl.js';
+import { addDomainCheck, createDomain, domainCheckComment } from '../sql/domains.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { emit, PHASE, textKeys, typeDropKey, typeKeys, type PlanContext } from './context.js';
 import { makeObjectName, truncateName, typeWidens } from './columns.js';
@@ -350,6 +349,9 @@ function recreateDomainSql(
   return sql;
 }
 
+/** checkKey compares domain checks as constraints: a comment alone is changed in place, not by a new constraint. */
+export const checkKey = (c: DomainCheck): string => fragmentKey({ ...c, comment: undefined });
+
 /** alterDomain writes the statements turning domain `a` into `b`. */
 function alterDomain(ctx: PlanContext, id: string, a: Domain, b: Domain): string[] {
   const D = `ALTER DOMAIN ${rel(id)}`;
@@ -373,11 +375,12 @@ function alterDomain(ctx: PlanContext, id: string, a: Domain, b: Domain): string
   }
   for (const [name, ch] of Object.entries(a.checks)) {
     const nb = b.checks[name];
-    if (!nb || fragmentKey(nb) !== fragmentKey(ch)) out.push(`${D} DROP CONSTRAINT ${quoteIdent(name)}`);
+    if (!nb || checkKey(nb) !== checkKey(ch)) out.push(`${D} DROP CONSTRAINT ${quoteIdent(name)}`);
   }
   for (const [name, ch] of Object.entries(b.checks)) {
     const na = a.checks[name];
-    if (!na || fragmentKey(na) !== fragmentKey(ch)) out.push(addDomainCheck(id, ch));
+    if (!na || checkKey(na) !== checkKey(ch)) out.push(...addDomainCheck(id, ch));
+    else if (na.comment !== ch.comment) out.push(domainCheckComment(id, name, ch.comment));
   }
   if (a.comment !== b.comment) out.push(commentOn('DOMAIN', rel(id), b.comment));
   return out;

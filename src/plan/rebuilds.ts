@@ -6,12 +6,14 @@
 import type { Change, TablePartChange } from '../model/changes.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { fragmentKey, sameValue } from '../diff/index.js';
-import { addDomainCheck, defaultSql, rel } from '../sql/ddl.js';
+import { defaultSql, rel } from '../sql/ddl.js';
+import { addDomainCheck } from '../sql/domains.js';
 import { quoteIdent } from '../sql/quote.js';
 import { addColumn, dropColumn, recreatesColumn } from './columns.js';
 import { bare, emit, funcNeedsDrop, PHASE, readsAny, type PlanContext } from './context.js';
 import { fkAdd, fkDrop, planSubObject } from './subobjects.js';
 import { partitionDefaults } from './partindex.js';
+import { checkKey } from './enums.js';
 
 /** Rebuild drops and re-adds an unchanged sub-object of table `tid` around the change: once, and only if it existed. */
 type RebuildKind = 'check' | 'index' | 'trigger' | 'policy' | 'unique' | 'primary_key' | 'exclusion';
@@ -292,20 +294,20 @@ function rebuildDomainsOverFunctions(ctx: PlanContext, mentions: (text: string |
     }
     for (const ch of Object.values(d.checks)) {
       const fc = fd.checks[ch.name];
-      if (!fc || !mentions(ch.expression) || fragmentKey(fc) !== fragmentKey(ch)) continue;
+      if (!fc || !mentions(ch.expression) || checkKey(fc) !== checkKey(ch)) continue;
       const drop = `${D} DROP CONSTRAINT ${quoteIdent(ch.name)}`;
       emit(ctx, {
         phase: PHASE.dropConstraint,
         what: `drop check ${ch.name} of domain ${id} (its function is re-created)`,
         object: `${id}.${ch.name}`,
         sql: [drop],
-        reverse: [addDomainCheck(id, ch)],
+        reverse: addDomainCheck(id, fc),
       });
       emit(ctx, {
         phase: PHASE.addConstraint,
         what: `add check ${ch.name} of domain ${id}`,
         object: `${id}.${ch.name}`,
-        sql: [addDomainCheck(id, ch)],
+        sql: addDomainCheck(id, ch),
         reverse: [drop],
       });
     }

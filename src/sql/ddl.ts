@@ -11,8 +11,6 @@ import type {
   CompositeType,
   ConstraintTiming,
   Default,
-  Domain,
-  DomainCheck,
   EnumType,
   ExclusionConstraint,
   Extension,
@@ -548,6 +546,7 @@ export function createFunction(f: Func, orReplace = false): string[] {
   }
   if (f.securityDefiner) s += ' SECURITY DEFINER';
   for (const [k, v] of Object.entries(f.set ?? {})) s += ` SET ${dottedName(k)} TO ${gucValue(k, v)}`;
+  if (f.support) s += ` SUPPORT ${dottedName(f.support)}`;
   const body = f.body;
   if (sqlStandardBody(f)) s += `\n${body.trim()}`;
   else s += `\nAS ${dollarQuote(body)}`;
@@ -600,25 +599,6 @@ export function createComposite(id: string, c: CompositeType, ty: TypeNamer): st
   for (const a of c.attributes.filter((x) => x.comment !== undefined))
     out.push(commentOn('COLUMN', `${rel(id)}.${quoteIdent(a.name)}`, a.comment));
   return [...out, ...createOwner(`TYPE ${rel(id)}`, c.owner), ...createGrants(`TYPE ${rel(id)}`, 'type', c.grants)];
-}
-
-/** addDomainCheck writes ALTER DOMAIN ... ADD CONSTRAINT for one check of domain `id`. */
-export function addDomainCheck(id: string, c: DomainCheck): string {
-  return `ALTER DOMAIN ${rel(id)} ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (${keepArrayCoercion(c.expression)})${c.notValid ? ' NOT VALID' : ''}`;
-}
-
-/** createDomain writes CREATE DOMAIN with its checks and comment. */
-export function createDomain(id: string, d: Domain, ty: TypeNamer): string[] {
-  let s = `CREATE DOMAIN ${rel(id)} AS ${ty(d.type)}`;
-  if (d.collation) s += ` COLLATE ${dottedName(d.collation)}`;
-  if (d.default) s += ` DEFAULT ${defaultSql(d.default)}`;
-  if (!d.nullable) s += d.notNullName !== undefined ? ` CONSTRAINT ${quoteIdent(d.notNullName)} NOT NULL` : ' NOT NULL';
-  const out = [s];
-  for (const c of Object.values(d.checks)) out.push(addDomainCheck(id, c));
-  if (d.comment !== undefined) out.push(commentOn('DOMAIN', rel(id), d.comment));
-  out.push(...createOwner(`DOMAIN ${rel(id)}`, d.owner));
-  out.push(...createGrants(`DOMAIN ${rel(id)}`, 'type', d.grants));
-  return out;
 }
 
 /** createSequence writes CREATE SEQUENCE (ownership is set separately, once the table exists). */

@@ -8,6 +8,7 @@ import type {
   CompositeType,
   Default,
   Domain,
+  DomainCheck,
   EnumType,
   Func,
   Index,
@@ -269,18 +270,17 @@ export function domainTree(e: Emitter, id: string, d: Domain): YamlTree {
   put(o, 'collation', d.collation);
   const checks = Object.values(d.checks);
   const omitted = (c: { name: string }): boolean => e.omit.has(nameKey(id, 'dcheck', c.name));
-  if (checks.length === 1 && omitted(checks[0]!) && !checks[0]!.notValid) o['check'] = checks[0]!.expression;
+  const plain = (c: DomainCheck): boolean => !c.notValid && c.comment === undefined;
+  if (checks.length === 1 && omitted(checks[0]!) && plain(checks[0]!)) o['check'] = checks[0]!.expression;
   else {
-    put(
-      o,
-      'checks',
-      named(
-        checks,
-        omitted,
-        (c) => (c.notValid ? { expression: c.expression, not_valid: true } : c.expression),
-        'expression',
-      ),
-    );
+    const tree = (c: DomainCheck): YamlTree => {
+      if (plain(c)) return c.expression;
+      const x: Obj = { expression: c.expression };
+      if (c.notValid) x['not_valid'] = true;
+      put(x, 'comment', c.comment);
+      return x;
+    };
+    put(o, 'checks', named(checks, omitted, tree, 'expression'));
   }
   put(o, 'owner', d.owner);
   put(o, 'comment', d.comment);
@@ -349,6 +349,7 @@ export function functionTree(f: Func): Obj {
   if (f.cost !== undefined) o['cost'] = /^\d{1,15}$/.test(f.cost) ? Number(f.cost) : f.cost;
   if (f.rows !== undefined) o['rows'] = /^\d{1,15}$/.test(f.rows) ? Number(f.rows) : f.rows;
   put(o, 'set', f.set ? { ...f.set } : undefined);
+  put(o, 'support', f.support);
   put(o, 'owner', f.owner);
   put(o, 'comment', f.comment);
   putGrants(o, f.grants);

@@ -5,8 +5,9 @@
  * configurations and dictionaries using them); procedural languages and functions in them; event triggers that
  * refuse DDL around the migration's own; a free sequence dropped; the owner of `public` (pg_database_owner unless
  * altered; alone and with its grants and comment); operator class parameters on index keys and exclusion elements
- * (`tsvector_ops (siglen = 100)`, pg_trgm's `gist_trgm_ops (siglen = 32)`). Hostile (quoted, spaced) names
- * throughout; each case both ways, proven in PGlite with the runner's two witnesses. Roles come from each case's `pre`.
+ * (`tsvector_ops (siglen = 100)`, pg_trgm's `gist_trgm_ops (siglen = 32)`); comments on domain checks; functions
+ * with a planner SUPPORT function. Hostile (quoted, spaced) names throughout; each case both ways, proven in PGlite
+ * with the runner's two witnesses. Roles come from each case's `pre`.
  */
 import path from 'node:path';
 import { corpusSuite } from '../helpers/corpus.js';
@@ -15,6 +16,16 @@ await corpusSuite(
   'long-tail corpus',
   path.join(import.meta.dirname, 'corpus-longtail.jsonl'),
   'holds cases for grants on definition objects, text search parsers and templates, languages, event triggers, sequences',
-  ['grant', 'text-search', 'language', 'event-trigger', 'sequence', 'public-schema', 'index-opclass-options'],
-  { minCases: 64 },
+  [
+    'grant',
+    'text-search',
+    'language',
+    'event-trigger',
+    'sequence',
+    'public-schema',
+    'index-opclass-options',
+    'domain-check-comment',
+    'function-support',
+  ],
+  { minCases: 80 },
 );

@@ -23,7 +23,7 @@ interface FuncRow {
   readonly retset: boolean;
   readonly config: string[] | null;
   readonly sqlbody: boolean;
-  readonly support: boolean;
+  readonly support: string | null;
   readonly bin: boolean;
 }
 
@@ -40,7 +40,10 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
       p.provolatile::text AS vol, p.proisstrict AS strict, p.prosecdef AS secdef, p.proleakproof AS leakproof,
       p.proparallel::text AS parallel, p.procost::text AS cost, p.prorows::text AS rows, p.proretset AS retset,
       p.proconfig::text[] AS config,
-      ${sqlbody} AS sqlbody, p.prosupport <> 0 AS support, p.probin IS NOT NULL AS bin
+      ${sqlbody} AS sqlbody, p.probin IS NOT NULL AS bin,
+      (SELECT CASE WHEN sn.nspname IN ('pg_catalog', 'public') THEN quote_ident(s.proname)
+         ELSE quote_ident(sn.nspname) || '.' || quote_ident(s.proname) END
+       FROM pg_proc s JOIN pg_namespace sn ON sn.oid = s.pronamespace WHERE s.oid = p.prosupport) AS support
     FROM (SELECT * FROM pg_proc WHERE oid >= 16384 AND pronamespace = ANY(${ctx.nsps}) OFFSET 0) p
       JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
     WHERE ${notExtMember('pg_proc', 'p.oid')}
@@ -55,7 +58,6 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
       unsupported(ctx, `window function ${id}`);
       continue;
     }
-    if (r.support) unsupported(ctx, `SUPPORT function of ${id}`);
     if (r.bin) unsupported(ctx, `C-language function ${id}`);
     const fastLang = r.language === 'c' || r.language === 'internal';
     const defCost = fastLang ? '1' : '100';
@@ -94,6 +96,7 @@ export async function readFunctions(ctx: Ctx): Promise<Record<string, Func>> {
       ...(r.kind !== 'p' && r.cost !== defCost ? { cost: r.cost } : {}),
       ...(r.kind !== 'p' && r.rows !== defRows ? { rows: r.rows } : {}),
       ...(Object.keys(set).length ? { set } : {}),
+      ...(r.support !== null ? { support: r.support } : {}),
       ...(comment !== null ? { comment } : {}),
     };
   }

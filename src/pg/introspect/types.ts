@@ -195,20 +195,20 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
   return out;
 }
 
-/** domainOf reads a domain (its comment aside): base type, NOT NULL, default, collation and CHECK constraints;
- * what the model cannot say (a constraint's comment, a NOT VALID not-null, another constraint) is unsupported. */
+/** domainOf reads a domain (its comment aside): base type, NOT NULL, default, collation and CHECK constraints (with
+ * their comments); what the model cannot say (a NOT VALID or commented not-null, another constraint) is unsupported. */
 function domainOf(ctx: Ctx, id: string, r: TypeRow, cons: readonly DomainConRow[]): Domain {
   const checks: Record<string, DomainCheck> = {};
   let notNullName: string | undefined;
   for (const c of cons) {
     if (c.type === 'c') {
+      const comment = commentOf(ctx, 'pg_constraint', c.oid);
       checks[c.name] = {
         name: c.name,
         expression: checkExpression(c.def),
         ...(!c.validated ? { notValid: true } : {}),
+        ...(comment !== null ? { comment } : {}),
       };
-      if (commentOf(ctx, 'pg_constraint', c.oid) !== null)
-        unsupported(ctx, `comment on constraint ${c.name} of domain ${id}`);
     } else if (c.type === 'n') {
       if (!c.validated) unsupported(ctx, `NOT VALID not-null constraint ${c.name} of domain ${id}`);
       if (commentOf(ctx, 'pg_constraint', c.oid) !== null)
