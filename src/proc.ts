@@ -36,11 +36,8 @@ export function optimizingWasm(): void {
   v8.setFlagsFromString('--wasm-dynamic-tiering'); // --liftoff-only turned it off
 }
 
-/**
- * TIER_UP marks (on globalThis) that allowWasmTierUp was called in this thread: one answer per thread however many
- * copies of this module load (the tests' in-process CLI runner loads dist/ beside the copy vitest loads for a test).
- */
-const TIER_UP = Symbol.for('schemaver.wasmTierUp');
+/** tierUp: allowWasmTierUp was called in this thread. */
+let tierUp = false;
 
 /**
  * allowWasmTierUp asks for V8's tier-up of hot WebAssembly in the proof of a command that knows, before PGlite
@@ -55,15 +52,12 @@ const TIER_UP = Symbol.for('schemaver.wasmTierUp');
  * worker threads started after it hear it (wasmTierUp).
  */
 export function allowWasmTierUp(): void {
-  (globalThis as Record<symbol, unknown>)[TIER_UP] = true;
+  tierUp = true;
 }
 
 /** wasmTierUp tells whether allowWasmTierUp was called in this thread or in the thread that started this worker (workerData.wasmTierUp). */
 export function wasmTierUp(): boolean {
-  return (
-    (globalThis as Record<symbol, unknown>)[TIER_UP] === true ||
-    (workerData as { wasmTierUp?: unknown } | null)?.wasmTierUp === true
-  );
+  return tierUp || (workerData as { wasmTierUp?: unknown } | null)?.wasmTierUp === true;
 }
 
 /**
