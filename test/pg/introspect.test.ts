@@ -202,6 +202,33 @@ describe('introspect (PGlite)', () => {
     expect(plain.unsupported).toEqual([]);
   });
 
+  it('reports a database without the public schema, which no model holds, instead of reading it as one with it', async () => {
+    // pg_dump's 002_pg_dump.pl drops it: before, DROP SCHEMA public planned as nothing (the migration left it there)
+    const u = await read('drop schema public; create schema app; create table app.t (a int);');
+    expect(u.unsupported.map((i) => [i.message, i.state])).toEqual([
+      ['not supported: the database has no public schema', 'DROP SCHEMA public'],
+    ]);
+    expect(Object.keys(u.schema.tables)).toEqual(['app.t']);
+  });
+
+  it('reports a partition whose inherited check is NOT VALID (Rails validate: false on a partitioned table), which no model holds', async () => {
+    // before, it read as the model's build (partitions made after the check get a validated copy), so the plan
+    // validated every partition's rows: the migration scanned, and failed on, the rows NOT VALID was meant to spare
+    const u = await read(`
+      create table m (id int, d date) partition by range (d);
+      create table m1 partition of m for values from ('2020-01-01') to ('2021-01-01');
+      alter table m add constraint id_pos check (id > 0) not valid;
+      create table m2 partition of m for values from ('2021-01-01') to ('2022-01-01');
+    `);
+    expect(u.unsupported.map((i) => [i.message, i.state])).toEqual([
+      [
+        "not supported: check id_pos of m1 not validated where it is inherited (its parent's NOT VALID check added after it)",
+        'NOT VALID',
+      ],
+    ]);
+    expect(u.schema.tables['m']!.checks['id_pos']).toMatchObject({ notValid: true });
+  });
+
   it('reports an INVALID index (ON ONLY with a partition left to attach, a failed CONCURRENTLY) instead of modelling it', async () => {
     const u = await read(`
       create table events (kind int, at date) partition by list (kind);

@@ -1,4 +1,4 @@
-/** PostgreSQL 18's NOT NULL constraints (pg_constraint contype 'n') read onto their column. */
+/** PostgreSQL 18's NOT NULL constraints (pg_constraint contype 'n') read onto their column; inherited checks' validity. */
 import { pgNotNullName, type NotNullConstraint, type Table } from '../../model/types.js';
 import { type Ctx, unsupported } from './util.js';
 
@@ -34,4 +34,19 @@ export function applyNotNull(ctx: Ctx, t: Mutable<Table>, column: string, r: Not
     ...(r.comment !== null ? { comment: r.comment } : {}),
   };
   t.columns = t.columns.map((c, k) => (k === i ? { ...c, nullable: false, notNull: nn } : c));
+}
+
+/**
+ * inheritedCheck reports check `name` of partition or child `relId` when its copy of the parent's check is not
+ * validated: the parent's NOT VALID check was added after it existed (as Rails' validate: false does). The model cannot
+ * hold that: it builds every partition with a validated copy, so planning it would validate the rows instead.
+ */
+export function inheritedCheck(ctx: Ctx, relId: string, name: string, validated: boolean): void {
+  if (validated) return;
+  unsupported(
+    ctx,
+    `check ${name} of ${relId} not validated where it is inherited (its parent's NOT VALID check added after it)`,
+    `validate it on ${relId} (ALTER TABLE ... VALIDATE CONSTRAINT) to let schemaver plan it, or change it outside schemaver`,
+    'NOT VALID',
+  );
 }

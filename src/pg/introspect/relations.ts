@@ -14,7 +14,7 @@ import type {
 import { parseQid, qid } from '../../model/ids.js';
 import { makeObjectName } from '../../canon/names.js';
 import { emptyTable } from '../../model/types.js';
-import { applyNotNull } from './notnull.js';
+import { applyNotNull, inheritedCheck } from './notnull.js';
 import {
   type Ctx,
   absent,
@@ -377,7 +377,7 @@ export function applyConstraint(
       return;
     }
     case 'c': {
-      if (!r.local) return; // inherited from a parent table
+      if (!r.local) return inheritedCheck(ctx, relId, r.name, r.validated || r.notenforced); // modelled on its parent
       const c: CheckConstraint = {
         kind: 'check',
         name: r.name,

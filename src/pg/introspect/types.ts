@@ -89,6 +89,15 @@ export async function readNamespaces(ctx: Ctx): Promise<Record<string, Namespace
     const comment = commentOf(ctx, 'pg_namespace', r.oid);
     out[r.name] = { kind: 'namespace', name: r.name, ...(comment !== null ? { comment } : {}) };
   }
+  // a model always has `public`: its absence (DROP SCHEMA public) is state the model cannot hold, so dropping or
+  // re-creating it is refused instead of planned as nothing
+  if (!list.some((r) => r.name === 'public'))
+    unsupported(
+      ctx,
+      'the database has no public schema',
+      'schemaver models every database with its public schema: CREATE SCHEMA public again, or drop it outside schemaver',
+      'DROP SCHEMA public',
+    );
   return out;
 }
 
