@@ -36,8 +36,11 @@ export function optimizingWasm(): void {
   v8.setFlagsFromString('--wasm-dynamic-tiering'); // --liftoff-only turned it off
 }
 
-/** tierUp: allowWasmTierUp was called in this thread. */
-let tierUp = false;
+/**
+ * TIER_UP marks (on globalThis) that allowWasmTierUp was called in this thread: one answer per thread however many
+ * copies of this module load (the tests' in-process CLI runner loads dist/ beside the copy vitest loads for a test).
+ */
+const TIER_UP = Symbol.for('schemaver.wasmTierUp');
 
 /**
  * allowWasmTierUp asks for V8's tier-up of hot WebAssembly in the proof of a command that knows, before PGlite
@@ -52,12 +55,15 @@ let tierUp = false;
  * worker threads started after it hear it (wasmTierUp).
  */
 export function allowWasmTierUp(): void {
-  tierUp = true;
+  (globalThis as Record<symbol, unknown>)[TIER_UP] = true;
 }
 
 /** wasmTierUp tells whether allowWasmTierUp was called in this thread or in the thread that started this worker (workerData.wasmTierUp). */
 export function wasmTierUp(): boolean {
-  return tierUp || (workerData as { wasmTierUp?: unknown } | null)?.wasmTierUp === true;
+  return (
+    (globalThis as Record<symbol, unknown>)[TIER_UP] === true ||
+    (workerData as { wasmTierUp?: unknown } | null)?.wasmTierUp === true
+  );
 }
 
 /**

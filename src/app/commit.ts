@@ -34,6 +34,7 @@ import {
   type LoadedRev,
 } from './project.js';
 import { mergeInProgress } from '../gitint/mergestate.js';
+import { wasmTierUp } from '../proc.js';
 
 /** CommitResult is what `commit --json` prints. */
 export interface CommitResult {
@@ -226,6 +227,7 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
   req.verifier?.prepare(cacheDir(root), spareKey, lockWeight(parentSchema));
   // the verifier's thread, idle until the proof, builds the normalisation's first shared build (or half of a whole one)
   const verifier = req.verifier;
+  const longProof = !head && wasmTierUp(); // bin/run.js judged it a big root commit (pg/offload.ts tiersUp)
   let resume: (() => void) | undefined;
   const resumed = new Promise<void>((r) => (resume = r));
   const working: LoadedRev & { confirmed?: Promise<boolean> } = early
@@ -234,8 +236,11 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
         resume: resumed,
         ...(verifier
           ? {
-              helper: (s) => verifier.readback(s),
-              reread: () => verifier.reread(),
+              // a big root commit's proof runs for seconds from the moment it is sent: the worker builds only the
+              // normalisation's first round and then restores the proof's database; its later rounds run on this
+              // thread during the proof (NormalizeOptions.reread: not asked)
+              helper: (s) => verifier.readback(s, longProof ? { last: true } : {}),
+              ...(longProof ? {} : { reread: () => verifier.reread() }),
               // sized by schema/'s bytes before the parse (~0.6 s for 1000 tables): a big schema's spare is restored
               // with the big lock table meanwhile, and the normalisation's first build on the worker takes it
               read: (files) =>

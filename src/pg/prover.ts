@@ -19,6 +19,7 @@ import { codeIdentity } from './identity.js';
 import {
   expectOf,
   plainError,
+  readbackOf,
   signal,
   type Verifier,
   type VerifyCall,
@@ -325,6 +326,9 @@ function lazyConnection(paths: ProverPaths) {
   return { session, send, opened: () => conn };
 }
 
+/** BuiltRequest is a request for a schema built and read back (proverVerifier's `built`). */
+type BuiltRequest = Pick<VerifyRequest, 'target' | 'readback' | 'last' | 'reread'>;
+
 /**
  * proverVerifier is a Verifier whose requests go to the prover at `paths`, and to `local()` (the command's own
  * worker, started only then) when the prover fails (see the module comment).
@@ -358,7 +362,7 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
   };
   const codeId = codeIdentity();
   /** built asks for a schema built and read back (`target`, `readback`, `reread`), here when the prover fails. */
-  const built = (req: Pick<VerifyRequest, 'target' | 'readback' | 'reread'>, here: (v: Verifier) => Promise<Schema>) =>
+  const built = (req: BuiltRequest, here: (v: Verifier) => Promise<Schema>) =>
     either(async (s) => validSchema(await s.ask({ id: next++, codeId, ...req })), here);
   return {
     inWorker: true,
@@ -396,7 +400,7 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
       const target = { schema: JSON.stringify(schema), hash, cacheDir: path.resolve(cacheDir) };
       return built({ target }, (v) => v.target(schema, hash, cacheDir));
     },
-    readback: (schema) => built({ readback: JSON.stringify(schema) }, (v) => v.readback(schema)),
+    readback: (schema, opts) => built(readbackOf(schema, opts), (v) => v.readback(schema, opts)),
     reread: () => built({ reread: true }, (v) => v.reread()),
     async close() {
       const conn = link.opened();

@@ -200,8 +200,10 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
       const { buildForProof } = await import('./normalize.js');
       const built = JSON.parse(req.readback) as Schema;
       const schema = await buildForProof(built, { recycle: true });
-      lastRead = { schema: built, back: schema };
+      lastRead = req.last ? undefined : { schema: built, back: schema };
       port.postMessage({ id: req.id, target: JSON.stringify(schema) } satisfies WorkerReply);
+      // the normalisation's only build on this thread: the proof's database is restored to tier up while the command plans
+      if (req.last && wasmTierUp()) tierUpForProof();
       return;
     }
     const call = JSON.parse(req.call!) as VerifyCall;

@@ -191,6 +191,26 @@ describe('startVerifier (worker thread)', () => {
     }
   });
 
+  it('keeps nothing to build again after a readback asked as the last (the proof is next), and proves after it', async () => {
+    const v = startVerifier();
+    try {
+      const back = await v.readback(withTable('(id > 0)'), { last: true });
+      expect(back.tables['users']!.checks['users_id_check']!.expression).toBe('id > 0');
+      await expect(v.reread()).rejects.toThrow(/nothing was built/); // no reread follows a last readback
+      const to = withTable('id > 0');
+      const plan = planMigration(emptySchema(), to);
+      const proof = await v.verify(emptySchema(), to, renderUp(plan), renderDown(plan));
+      expect(proof.problems).toEqual([]);
+      expect(proof.ok).toBe(true);
+      // and a wrong down is still refused on the database the proof takes after it
+      const wrong = await v.verify(emptySchema(), to, renderUp(plan), 'SELECT 1;', { force: true });
+      expect(wrong.ok).toBe(false);
+      expect(wrong.problems.join('\n')).toMatch(/users/);
+    } finally {
+      await v.close();
+    }
+  });
+
   it('reports a schema that does not build, and carries errors thrown in the worker across with code and exit', async () => {
     const v = startVerifier();
     try {

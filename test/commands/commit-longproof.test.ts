@@ -1,0 +1,83 @@
+/**
+ * A big root commit (bin/run.js: pg/offload.ts tiersUp, here forced with allowWasmTierUp) has the verifier build only
+ * the normalisation's first round (Verifier.readback `last`) and then restore the proof's database, while the later
+ * rounds run on the command's thread during the proof (app/commit.ts: no reread asked). Whether PostgreSQL keeps
+ * its text or respells it again, the verified commit holds the schema a `commit --no-verify` in another process holds,
+ * and `status` finds nothing to commit. In this process (test/helpers/inproc.ts), so the forced tier-up is the CLI's.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, type Project } from '../helpers/cli.js';
+import { inProcessProject } from '../helpers/inproc.js';
+
+// the in-process CLI's copy of dist/proc.js hears it too (proc.ts TIER_UP)
+const { allowWasmTierUp, wasmTierUp } = (await import(
+  new URL('../../dist/proc.js', import.meta.url).href
+)) as typeof import('../../src/proc.js');
+
+// PostgreSQL 18 reads the IN list back as an array cast that it reads back differently again
+const RESPELLED = `tables:
+  notes:
+    columns:
+      id: { type: bigint, primary_key: true }
+      summary: { type: text, nullable: false, default: "" }
+      title: { type: varchar(40) }
+    checks:
+      notes_summary_check: "summary <> ''"
+      notes_title_check: "title in ('a', 'b')"
+`;
+
+// 64+ tables saying the same texts: the first round is one shared build on the verifier's thread, the later ones here
+const SHARED =
+  'tables:\n' +
+  Array.from(
+    { length: 70 },
+    (_, i) => `  s${i}:
+    columns:
+      id: { type: bigint, primary_key: true }
+      n: { type: int, default: { sql: "1+1" } }
+      title: { type: varchar(20) }
+    checks:
+      s${i}_n_check: "n > 0"
+      s${i}_title_check: "title in ('a', 'b')"
+    indexes:
+      s${i}_title_idx: { columns: [title], where: "n <> 1" }
+`,
+  ).join('');
+
+const projects: Project[] = [];
+afterEach(() => projects.splice(0).forEach((p) => p.cleanup()));
+
+interface Committed {
+  readonly schemaHash: string;
+  readonly migrations: readonly { readonly verified: boolean; readonly steps: readonly unknown[] }[];
+}
+
+describe('a big root commit: the normalisation confirmed on the command thread while the proof runs', () => {
+  for (const [name, yaml] of [
+    ['respelled again', RESPELLED],
+    ['shared between tables', SHARED],
+  ] as const) {
+    it(`commits the schema --no-verify commits (${name})`, async () => {
+      allowWasmTierUp();
+      expect(wasmTierUp()).toBe(true);
+      const p = inProcessProject('sv-longproof-');
+      projects.push(p);
+      expect((await p.run('init')).code).toBe(0);
+      p.write('schema/schema.yaml', yaml);
+      const r = await p.run('commit', '-m', 'first', '--json');
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const verified = r.json<Committed>();
+      expect(verified.migrations[0]!.verified).toBe(true);
+      // the reference: a process of its own (no tier-up), which normalised nothing before
+      const q = inProcessProject('sv-longproof-ref-');
+      projects.push(q);
+      expect((await runCli(q.dir, ['init'])).code).toBe(0);
+      q.write('schema/schema.yaml', yaml);
+      const ref = await runCli(q.dir, ['commit', '-m', 'first', '--json', '--no-verify']);
+      expect(ref.code, ref.stdout + ref.stderr).toBe(0);
+      expect(verified.schemaHash).toBe(ref.json<Committed>().schemaHash);
+      const s = await runCli(p.dir, ['status']);
+      expect(s.stdout).toContain('nothing to commit');
+    }, 300_000);
+  }
+});
