@@ -4,7 +4,7 @@
  * search parsers, templates, dictionaries and configurations. Same conventions as ./objects.ts.
  */
 import { quoteIdent, quoteLiteral } from '../../sql/quote.js';
-import { type Ctx, rows, commentOf, inRels, notExtMember, unsupported } from './util.js';
+import { type Ctx, COLUMN_ATT_OPTIONS, rows, commentOf, inRels, notExtMember, unsupported } from './util.js';
 import { addObject, optionList, qn, readEach, type ObjectReader, type ObjectSink, type Present } from './objects.js';
 
 const proc = (v: string | null): string | undefined => (v && v !== '-' && v !== '0' ? v : undefined);
@@ -98,7 +98,7 @@ async function readForeignTables(ctx: Ctx, out: ObjectSink): Promise<void> {
       coalesce((SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
           'notnull', a.attnotnull, 'def', pg_get_expr(ad.adbin, ad.adrelid), 'num', a.attnum,
           'coll', CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::regcollation::text END,
-          'options', a.attfdwoptions, 'attoptions', a.attoptions,
+          'options', a.attfdwoptions, 'attoptions', ${COLUMN_ATT_OPTIONS},
           'stats', CASE WHEN coalesce(a.attstattarget, -1) <> -1 THEN a.attstattarget END,
           'storage', CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END) ORDER BY a.attnum)
         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid

@@ -18,6 +18,7 @@ import { applyNotNull, inheritedCheck } from './notnull.js';
 import {
   type Ctx,
   absent,
+  COLUMN_ATT_OPTIONS,
   rows,
   commentOf,
   formatTypes,
@@ -94,7 +95,7 @@ export interface ColRow {
   readonly stats: number | null;
   readonly storage: string | null;
   readonly compression: string;
-  /** attoptions: the n_distinct options only (an extension may keep keys of its own there, which are not schema). */
+  /** attoptions: the n_distinct options only (COLUMN_ATT_OPTIONS: other keys there are not schema). */
   readonly attoptions: readonly string[] | null;
 }
 
@@ -114,7 +115,7 @@ export async function readColumns(ctx: Ctx): Promise<ColRow[]> {
       pg_get_expr(d.adbin, d.adrelid, true) AS def, a.attidentity::text AS identity, a.attgenerated::text AS generated,
       a.attcollation::text AS collid, (a.attcollation <> t.typcollation) AS owncoll, a.attislocal AS local,
       a.attstattarget::int AS stats, CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
-      a.attcompression::text AS compression, ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE o ~ '^n_distinct(_inherited)?=') AS attoptions
+      a.attcompression::text AS compression, ${COLUMN_ATT_OPTIONS} AS attoptions
     FROM pg_attribute a
       JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_type t ON t.oid = a.atttypid
@@ -453,9 +454,9 @@ export function tableOf(ctx: Ctx, relId: string, r: RelRow): Mutable<Table> {
   const params = relOptions(r.options);
   if (params) t.with = params;
   if (r.typed) unsupported(ctx, `typed table ${relId} (OF type)`);
-  if (r.replident === 'f') t.replicaIdentity = 'full';
-  else if (r.replident === 'n') t.replicaIdentity = 'nothing';
-  else if (r.replident === 'i') t.replicaIdentity = 'index'; // the index: readPrivileges (it reads pg_index)
+  // relreplident f, n, i: REPLICA IDENTITY FULL, NOTHING, USING INDEX (the index: readPrivileges, it reads pg_index)
+  const ident = ({ f: 'full', n: 'nothing', i: 'index' } as Record<string, Table['replicaIdentity']>)[r.replident];
+  if (ident) t.replicaIdentity = ident;
   if (r.tablespace !== null) t.tablespace = r.tablespace;
   if (r.am && r.am !== 'heap') unsupported(ctx, `access method ${r.am} of table ${relId}`);
   return t;

@@ -146,6 +146,15 @@ export function notExtMember(catalog: string, oidExpr: string): string {
   return `NOT EXISTS (SELECT 1 FROM pg_depend ext_d WHERE ext_d.classid = ${quoteLiteral(catalog)}::regclass AND ext_d.objid = ${oidExpr} AND ext_d.deptype = 'e')`;
 }
 
+/**
+ * COLUMN_ATT_OPTIONS is a table or foreign-table column's attribute options (ALTER COLUMN SET (...)) as a text[]:
+ * PostgreSQL's own two only, n_distinct and n_distinct_inherited. Other keys are not schema: an extension or a
+ * patched server keeps its own there (seen: a PostgreSQL 15 build that stamps every column `pg_attver=<n>`), and
+ * writing them back would fail where they are unknown. (An index column's attoptions are its operator class's
+ * parameters instead: indexes.ts reads those.)
+ */
+export const COLUMN_ATT_OPTIONS = `ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE o ~ '^n_distinct(_inherited)?=')`;
+
 /** NOT_OURS is a SQL predicate on class alias `c` excluding schemaver's own bookkeeping relations. */
 export const NOT_OURS = `(c.relname NOT LIKE 'schemaver\\_%')`;
 
