@@ -8,18 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, type Project } from '../helpers/cli.js';
 import { inProcessProject } from '../helpers/inproc.js';
-
-const KEPT = `tables:
-  notes:
-    columns:
-      id: { type: bigint, primary_key: true }
-      summary: { type: text, nullable: false, default: "" }
-      title: { type: varchar(40) }
-    checks:
-      notes_summary_check: "summary <> ''"
-`;
-// PostgreSQL 18 reads the IN list back as an array cast that it reads back differently again
-const RESPELLED = KEPT + `      notes_title_check: "title in ('a', 'b')"\n`;
+import { KEPT, RESPELLED, SHARED } from '../helpers/normschemas.js';
 
 // 64+ objects: the first build is split between the command's thread and the verifier's (Verifier.readback)
 const MANY =
@@ -33,25 +22,6 @@ const MANY =
       title: { type: varchar(20) }
     checks:
       t${i}_n_check: "n > ${i}"
-`,
-  ).join('');
-
-// 64+ tables saying the same texts: each distinct default, check and index is built once (pg/normshare.ts), on the
-// verifier's thread; the IN list is respelled again, so the later round is shared too
-const SHARED =
-  'tables:\n' +
-  Array.from(
-    { length: 70 },
-    (_, i) => `  s${i}:
-    columns:
-      id: { type: bigint, primary_key: true }
-      n: { type: int, default: { sql: "1+1" } }
-      title: { type: varchar(20) }
-    checks:
-      s${i}_n_check: "n > 0"
-      s${i}_title_check: "title in ('a', 'b')"
-    indexes:
-      s${i}_title_idx: { columns: [title], where: "n <> 1" }
 `,
   ).join('');
 

@@ -8,41 +8,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, type Project } from '../helpers/cli.js';
 import { inProcessProject } from '../helpers/inproc.js';
+import { RESPELLED, SHARED } from '../helpers/normschemas.js';
 
 // the in-process CLI's copy of dist/proc.js hears it too (proc.ts TIER_UP)
 const { allowWasmTierUp, wasmTierUp } = (await import(
   new URL('../../dist/proc.js', import.meta.url).href
 )) as typeof import('../../src/proc.js');
-
-// PostgreSQL 18 reads the IN list back as an array cast that it reads back differently again
-const RESPELLED = `tables:
-  notes:
-    columns:
-      id: { type: bigint, primary_key: true }
-      summary: { type: text, nullable: false, default: "" }
-      title: { type: varchar(40) }
-    checks:
-      notes_summary_check: "summary <> ''"
-      notes_title_check: "title in ('a', 'b')"
-`;
-
-// 64+ tables saying the same texts: the first round is one shared build on the verifier's thread, the later ones here
-const SHARED =
-  'tables:\n' +
-  Array.from(
-    { length: 70 },
-    (_, i) => `  s${i}:
-    columns:
-      id: { type: bigint, primary_key: true }
-      n: { type: int, default: { sql: "1+1" } }
-      title: { type: varchar(20) }
-    checks:
-      s${i}_n_check: "n > 0"
-      s${i}_title_check: "title in ('a', 'b')"
-    indexes:
-      s${i}_title_idx: { columns: [title], where: "n <> 1" }
-`,
-  ).join('');
 
 const projects: Project[] = [];
 afterEach(() => projects.splice(0).forEach((p) => p.cleanup()));

@@ -228,18 +228,21 @@ ${
   });
 });
 
+/** withTargetDir runs fn with a new read-back directory, then drops any target built ahead and removes the directory. */
+async function withTargetDir(prefix: string, fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  try {
+    await fn(dir);
+  } finally {
+    dropTarget();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('a target side built ahead of its proof (prebuildTarget, while the command plans)', () => {
   const plan = planMigration(A, B);
   const hashes = { from: schemaHash(A), to: schemaHash(B) };
-  const withDir = async (fn: (dir: string) => Promise<void>) => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'sv-ahead-'));
-    try {
-      await fn(dir);
-    } finally {
-      dropTarget();
-      await rm(dir, { recursive: true, force: true });
-    }
-  };
+  const withDir = (fn: (dir: string) => Promise<void>) => withTargetDir('sv-ahead-', fn);
   const proof = (dir: string, up: string, down: string | null, to: Schema = B) =>
     verifyEdge(A, to, up, down, { readbackDir: dir, hashes });
 
@@ -323,15 +326,7 @@ CREATE INDEX users_created_idx ON users (nickname DESC)`;
 describe("the warm prover's spare, its reads planned between commands (warmSpare)", () => {
   const plan = planMigration(A, B);
   const hashes = { from: schemaHash(A), to: schemaHash(B) };
-  const withDir = async (fn: (dir: string) => Promise<void>) => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'sv-warm-'));
-    try {
-      await fn(dir);
-    } finally {
-      dropTarget();
-      await rm(dir, { recursive: true, force: true });
-    }
-  };
+  const withDir = (fn: (dir: string) => Promise<void>) => withTargetDir('sv-warm-', fn);
   const count = async (db: Awaited<ReturnType<typeof freshPglite>>, sql: string) =>
     (await db.query<{ n: number }>(sql))[0]!.n;
 
