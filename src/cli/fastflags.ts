@@ -86,13 +86,19 @@ export function parseFlags(argv: readonly string[], spec: VerbSpec): Parsed | un
   return { flags, json };
 }
 
+/** specs: fast-flags.json as this process read it (null: absent or unreadable), once for bin/run.js and fast.ts. */
+let specs: FastSpecs | null | undefined;
+
 /** readSpecs reads the build's fast-flags.json (undefined without it: every verb runs on oclif). */
 export function readSpecs(): FastSpecs | undefined {
-  try {
-    return JSON.parse(readFileSync(new URL('./fast-flags.json', import.meta.url), 'utf8')) as FastSpecs;
-  } catch {
-    return undefined;
+  if (specs === undefined) {
+    try {
+      specs = JSON.parse(readFileSync(new URL('./fast-flags.json', import.meta.url), 'utf8')) as FastSpecs;
+    } catch {
+      specs = null;
+    }
   }
+  return specs ?? undefined;
 }
 
 /**
