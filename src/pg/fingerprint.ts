@@ -10,6 +10,7 @@
  */
 import { type Driver, queryAll } from './driver.js';
 import { quoteLiteral } from '../sql/quote.js';
+import { COLUMN_ATT_OPTIONS } from './introspect/util.js';
 
 /**
  * USER_NS_LIST lists the user namespaces (not system schemas, not owned by an extension) as an oid array's text: read
@@ -187,18 +188,20 @@ const QUERIES: readonly Fact[] = [
   ),
   // a column's settings beyond its type (ALTER COLUMN SET STATISTICS / STORAGE / COMPRESSION / (options) / OPTIONS of a
   // foreign table's), an index column's statistics target (ALTER INDEX ALTER COLUMN n SET STATISTICS): rows only for
-  // columns that have one (PostgreSQL 17+ reads a target never set as NULL, older versions as -1)
+  // columns that have one (PostgreSQL 17+ reads a target never set as NULL, older versions as -1); a table column's
+  // attribute options are PostgreSQL's own keys only, as introspection reads them (a server's stamps are not schema)
   fact(
     `SELECT 1 FROM pg_class WHERE oid >= 16384`,
     `SELECT 'column-settings ' || c.oid::regclass::text || '.' || quote_ident(a.attname) || ' stats=' || coalesce(a.attstattarget, -1)
      || ' storage=' || CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text ELSE '' END
-     || ' compression=' || a.attcompression::text || ' options=' || coalesce(array_to_string(a.attoptions, ','), '')
+     || ' compression=' || a.attcompression::text || ' options=' || array_to_string(o.opts, ',')
      || ' fdw=' || coalesce(array_to_string(a.attfdwoptions, ','), '')
    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
+   CROSS JOIN LATERAL (SELECT CASE WHEN c.relkind IN ('i','I') THEN coalesce(a.attoptions, '{}') ELSE ${COLUMN_ATT_OPTIONS} END AS opts) o
    WHERE a.attrelid >= 16384 AND c.oid >= 16384 AND a.attnum > 0 AND NOT a.attisdropped AND c.relnamespace = ANY(${USER_NS})
      AND c.relkind IN ('r','p','m','f','i','I') AND ${notOurs('c')} AND ${notExt('pg_class', 'c.oid')}
      AND (coalesce(a.attstattarget, -1) <> -1 OR (c.relkind NOT IN ('i','I') AND a.attstorage <> t.typstorage)
-       OR a.attcompression <> '' OR a.attoptions IS NOT NULL OR a.attfdwoptions IS NOT NULL)`,
+       OR a.attcompression <> '' OR cardinality(o.opts) > 0 OR a.attfdwoptions IS NOT NULL)`,
   ),
   // constraints of tables and domains (NOT NULL is attnotnull above, and its PostgreSQL 18 constraint below)
   fact(

@@ -245,7 +245,7 @@ export function alterColumn(
     const seq = `pg_catalog.pg_get_serial_sequence(${quoteLiteral(rel(table))}, ${quoteLiteral(b.name)})`;
     sql.push(...counterPastRows(table, b.name, seq, b.identity.options));
   }
-  sql.push(...columnSettings(table, a, b), ...comment);
+  sql.push(...columnSettings(table, a, b, typeChanged), ...comment);
   const rewrite = typeChanged && !typeNeedsNoRewrite(a.type, b.type);
   return {
     sql,

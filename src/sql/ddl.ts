@@ -30,6 +30,7 @@ import type {
 } from '../model/types.js';
 import { qualified, quoteIdent, quoteLiteral } from './quote.js';
 import { clusterOnSql, createGrants, createOwner, replicaIdentitySql, storageParamsSql } from './grants.js';
+import { storageResetSql } from './storage.js';
 
 /** rel writes an object id (`users`, `billing.invoices`, `"Odd"."Name"`) as a qualified SQL name. */
 export function rel(id: string): string {
@@ -335,14 +336,17 @@ export function boundSql(bound: string): string {
 
 /**
  * columnSettings writes SET STORAGE / COMPRESSION / STATISTICS / attribute options of column `b` where they differ from `a` (a column
- * just created when `a` is undefined); separate statements, which PostgreSQL 14+ accepts (a storage reset, `SET
- * STORAGE DEFAULT`, needs 16+).
+ * just created when `a` is undefined); separate statements, which PostgreSQL 14+ accepts. `retyped`: an ALTER COLUMN
+ * ... TYPE ran first, which put storage and compression back to the new type's (statistics and options stay). A storage
+ * reset names the type's strategy (storageResetSql): `SET STORAGE DEFAULT` needs 16+.
  */
-export function columnSettings(table: string, a: Column | undefined, b: Column): string[] {
+export function columnSettings(table: string, a: Column | undefined, b: Column, retyped = false): string[] {
   const C = `ALTER TABLE ${rel(table)} ALTER COLUMN ${quoteIdent(b.name)}`;
   const out: string[] = [];
-  if ((a?.storage ?? '') !== (b.storage ?? '')) out.push(`${C} SET STORAGE ${(b.storage ?? 'default').toUpperCase()}`);
-  if ((a?.compression ?? '') !== (b.compression ?? ''))
+  const was = retyped ? undefined : a;
+  if ((was?.storage ?? '') !== (b.storage ?? ''))
+    out.push(b.storage ? `${C} SET STORAGE ${b.storage.toUpperCase()}` : storageResetSql(rel(table), b.name, b.type));
+  if ((was?.compression ?? '') !== (b.compression ?? ''))
     out.push(`${C} SET COMPRESSION ${(b.compression ?? 'default').toUpperCase()}`);
   if ((a?.statistics ?? -1) !== (b.statistics ?? -1)) out.push(`${C} SET STATISTICS ${b.statistics ?? -1}`);
   out.push(...storageParamsSql('TABLE', `${rel(table)} ALTER COLUMN ${quoteIdent(b.name)}`, a?.options, b.options));

@@ -6,7 +6,8 @@
  * refuse DDL around the migration's own; a free sequence dropped; the owner of `public` (pg_database_owner unless
  * altered; alone and with its grants and comment); operator class parameters on index keys and exclusion elements
  * (`tsvector_ops (siglen = 100)`, pg_trgm's `gist_trgm_ops (siglen = 32)`); comments on domain checks; functions
- * with a planner SUPPORT function. Hostile (quoted, spaced) names throughout; each case both ways, proven in PGlite
+ * with a planner SUPPORT function; a column's storage put back to its type's (named, as PostgreSQL 15 needs) and kept
+ * through a change of type (which resets it). Hostile (quoted, spaced) names throughout; each case both ways, proven in PGlite
  * with the runner's two witnesses. Roles come from each case's `pre`.
  */
 import path from 'node:path';
@@ -26,6 +27,7 @@ await corpusSuite(
     'index-opclass-options',
     'domain-check-comment',
     'function-support',
+    'column-storage',
   ],
   { minCases: 80 },
 );
