@@ -5,7 +5,7 @@
  */
 import { SchemaverError, negative } from '../errors.js';
 import type { StepSummary } from '../model/plan.js';
-import { emptySchema } from '../model/types.js';
+import { emptySchema, type Schema } from '../model/types.js';
 import { cacheDir, schemaHashOf, type PreparedCommit, type Store } from '../store/index.js';
 import { amendedSql, edgeBase } from '../history/amend.js';
 import { YAML_BYTES_PER_OBJECT, type Verifier } from '../pg/offload.js';
@@ -15,12 +15,16 @@ import { lockWeight } from '../pg/weight.js';
 import { SPLIT_BELOW } from '../pg/prove.js';
 import { failingSteps, refuseFailingOnData, type FailingStep } from './datafail.js';
 import {
+  hashedEdge,
+  planEdge,
   prepareEdge,
   proveEdgesOf,
   refuseDestructive,
   refuseFailedProofs,
   type HandScripts,
+  type PlannedEdge,
   type PreparedEdge,
+  type ProveEdgesOptions,
 } from './edge.js';
 import { onlineSettings } from './config.js';
 import {
@@ -31,6 +35,7 @@ import {
   readSchemaModules,
   rememberNormalizedCommit,
   shortId,
+  type EarlyRev,
   type LoadedRev,
 } from './project.js';
 import { mergeInProgress } from '../gitint/mergestate.js';
@@ -105,6 +110,8 @@ interface CommitEdge {
   readonly confirmed?: Promise<boolean>;
   /** resume lets that normalisation's later rounds run (once the proof is sent: they take this thread). */
   readonly resume?: () => void;
+  /** proof: the proof of `edges`, sent before the model was hashed (a root commit's: sendRootProof). */
+  readonly proof?: Promise<VerifyResult[]>;
 }
 
 /** commitWorking commits schema/ under the store lock: refuses what it must (exit 1/2), proves, then writes. */
@@ -162,14 +169,7 @@ async function proveAndPrepare(
   // The proof runs on the worker thread while this one prepares the commit's objects
   // a small edge's target side runs on a second worker (prove.ts: splitTarget)
   const proof =
-    req.verifier && !c.textOnly
-      ? proveEdgesOf(c.edges, {
-          cacheDir: cacheDir(root),
-          started: req.verifier,
-          ...(c.helper ? { helper: c.helper } : {}),
-          ...(req.onProgress ? { onProgress: req.onProgress } : {}),
-        })
-      : undefined;
+    c.proof ?? (req.verifier && !c.textOnly ? proveEdgesOf(c.edges, proofOptions(root, req, c.helper)) : undefined);
   proof?.catch(() => undefined); // awaited below; this only keeps an early throw here from leaving it unhandled
   // the worker starts proving before this thread prepares the objects (a cached or failed proof sends nothing)
   if (proof && req.verifier)
@@ -210,6 +210,16 @@ async function proveAndPrepare(
   }
 }
 
+/** proofOptions are the options of a commit's proof on `req`'s verifier (a small edge's target side on `helper`). */
+function proofOptions(root: string, req: CommitRequest, helper: Verifier | undefined): ProveEdgesOptions {
+  return {
+    cacheDir: cacheDir(root),
+    ...(req.verifier ? { started: req.verifier } : {}),
+    ...(helper ? { helper } : {}),
+    ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+  };
+}
+
 /**
  * commitEdge reads schema/ and plans the edge a commit stores, refusing what needs consent (destructive steps) or
  * has nothing to commit. The verifier restores the proof's source database meanwhile: a small edge is proven on two
@@ -230,7 +240,7 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
   const longProof = !head && wasmTierUp(); // bin/run.js judged it a big root commit (pg/offload.ts tiersUp)
   let resume: (() => void) | undefined;
   const resumed = new Promise<void>((r) => (resume = r));
-  const working: LoadedRev & { confirmed?: Promise<boolean> } = early
+  const loaded = early
     ? await loadWorking(root, {
         early: true,
         resume: resumed,
@@ -249,9 +259,17 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
           : {}),
       })
     : await loadWorking(root);
-  req.verifier?.prepare(cacheDir(root), spareKey, lockWeight(parentSchema) + lockWeight(working.schema)); // the lock table both need
+  req.verifier?.prepare(cacheDir(root), spareKey, lockWeight(parentSchema) + lockWeight(loaded.schema)); // the lock table both need
   // of the snapshot as read (the cache key must follow the content)
   const fromHash = await schemaHashOf(parentSchema);
+  // a root commit's proof is sent as soon as its scripts are planned, before the model is hashed
+  const root0 =
+    !head && !amended && req.verifier && isEarly(loaded)
+      ? await sendRootProof(root, req, loaded, parentSchema, fromHash)
+      : undefined;
+  const working: LoadedRev & { confirmed?: Promise<boolean> } = isEarly(loaded)
+    ? { ...loaded, hash: await loaded.hash() }
+    : loaded;
   // a small edge proven on one thread: its target side is built there now, while this thread plans the edge
   const small = objectCount(parentSchema) > 0 && objectCount(parentSchema) < SPLIT_BELOW;
   if (req.verifier && head && !helper && working.hash !== fromHash && small)
@@ -270,17 +288,21 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
       'declare some objects in schema/*.yaml first',
     );
   }
-  const edge = prepareEdge(
-    { id: head?.id ?? '', schema: parentSchema, hash: fromHash },
-    { schema: working.schema, hash: working.hash },
-    hand,
-    working.files,
-  );
+  const edge = root0
+    ? hashedEdge(root0.edge, fromHash, working.hash)
+    : prepareEdge(
+        { id: head?.id ?? '', schema: parentSchema, hash: fromHash },
+        { schema: working.schema, hash: working.hash },
+        hand,
+        working.files,
+      );
   refuseDestructive([edge], req.allowDestructive, 'commit again');
   // the online form upgrade --online will run is proven with the commit (the store keeps the one-transaction form)
-  const edges = (await onlineSettings(root, req.online)).enabled ? withOnlineForm(edge, hand, working.files) : [edge];
+  const edges =
+    !root0 && (await onlineSettings(root, req.online)).enabled ? withOnlineForm(edge, hand, working.files) : [edge];
   const confirmed = working.confirmed;
   return {
+    ...(root0 ? { proof: root0.proof } : {}),
     head,
     amended,
     message,
@@ -291,6 +313,38 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
     helper: textOnly ? undefined : helper,
     ...(confirmed ? { confirmed, resume: resume! } : {}),
   };
+}
+
+/**
+ * sendRootProof plans a root commit's edge (nothing -> schema/) and sends its proof before the model is hashed (~0.1 s
+ * for 1000 tables, then on this thread while the proof runs; the hashes only key the verification cache). Undefined,
+ * nothing sent, where the commit may yet be refused before its proof (destructive steps, nothing to commit: no step
+ * and no --up) or proves more than this edge (its online form): commitEdge then plans as for any commit.
+ */
+async function sendRootProof(
+  root: string,
+  req: CommitRequest,
+  loaded: EarlyRev,
+  parent: Schema,
+  fromHash: string,
+): Promise<{ edge: PlannedEdge; proof: Promise<VerifyResult[]> } | undefined> {
+  if ((await onlineSettings(root, req.online)).enabled) return undefined;
+  const edge = planEdge({ id: '', schema: parent }, loaded.schema, req.hand, loaded.files);
+  if (edge.destructive.length || (edge.steps.length === 0 && req.hand.up === undefined)) return undefined;
+  // the cache key's hashes, when proveEdges asks: before the proof only when the cache holds an edge it could answer
+  const hashes = async () => ({ from: fromHash, to: await loaded.hash() });
+  const proof = proveEdgesOf([{ ...edge, hashes }], proofOptions(root, req, undefined));
+  const settled = proof.then(
+    () => undefined,
+    () => undefined, // awaited by proveAndPrepare
+  );
+  await Promise.race([req.verifier?.sent, settled]); // handed to the worker before this thread hashes the model
+  return { edge, proof };
+}
+
+/** isEarly tells a WORKING loaded early (its hash made when asked) from one loaded whole. */
+function isEarly(rev: EarlyRev | LoadedRev): rev is EarlyRev {
+  return typeof rev.hash === 'function';
 }
 
 /** yamlObjects estimates how many model objects schema/'s files declare, from their size alone. */

@@ -31,8 +31,8 @@ export interface HandScripts {
   readonly down?: string;
 }
 
-/** PreparedEdge is one parent edge planned, rendered and judged, ready to store and to prove. */
-export interface PreparedEdge {
+/** PlannedEdge is one parent edge planned, rendered and judged, before its ends are hashed: ready to prove (planEdge). */
+export interface PlannedEdge {
   readonly parent: string;
   readonly from: Schema;
   readonly to: Schema;
@@ -42,8 +42,14 @@ export interface PreparedEdge {
   readonly reversible: boolean;
   readonly handEdited: boolean;
   readonly renames: readonly string[];
+  readonly up: string;
+  readonly down: string;
   /** proofDown: the down script the proof runs (null when the edge cannot be undone). */
   readonly proofDown: string | null;
+}
+
+/** PreparedEdge is one parent edge planned, rendered and judged, ready to store and to prove. */
+export interface PreparedEdge extends PlannedEdge {
   readonly migration: Migration;
 }
 
@@ -58,11 +64,21 @@ export function prepareEdge(
   files?: readonly SourceFile[],
   opts: { online?: boolean } = {},
 ): PreparedEdge {
-  const classic = files
-    ? withColumnLoc(files, () => planMigration(from.schema, to.schema))
-    : planMigration(from.schema, to.schema);
+  const planned = planEdge(from, to.schema, hand, files, opts);
+  return hashedEdge(planned, from.hash ?? schemaHash(from.schema), to.hash ?? schemaHash(to.schema));
+}
+
+/** planEdge is prepareEdge without the hashes of the edge's ends (the migration a commit stores carries them: hashedEdge). */
+export function planEdge(
+  from: Omit<EdgeEnd, 'hash'>,
+  to: Schema,
+  hand: HandScripts = {},
+  files?: readonly SourceFile[],
+  opts: { online?: boolean } = {},
+): PlannedEdge {
+  const classic = files ? withColumnLoc(files, () => planMigration(from.schema, to)) : planMigration(from.schema, to);
   // --online: the same migration in steps that never block writers for long (plan/online.ts)
-  const rewritten = opts.online ? onlinePlan(classic, from.schema, to.schema) : undefined;
+  const rewritten = opts.online ? onlinePlan(classic, from.schema, to) : undefined;
   const online = rewritten?.online === true;
   const plan: MigrationPlan = online ? rewritten! : classic;
   const steps = summarizeSteps(plan);
@@ -71,29 +87,35 @@ export function prepareEdge(
   const reversible = steps.every((s) => s.reversible);
   const renames = describeRenames(classic.changes);
   const handEdited = hand.up !== undefined;
-  const migration: Migration = {
-    parent: from.id,
-    fromHash: from.hash ?? schemaHash(from.schema),
-    toHash: to.hash ?? schemaHash(to.schema),
-    up,
-    down,
-    steps,
-    ...(handEdited ? { handEdited: true } : {}),
-    ...(renames.length ? { renames } : {}),
-  };
   return {
     parent: from.id,
     from: from.schema,
-    to: to.schema,
+    to,
     plan,
     steps,
     destructive: steps.filter((s) => s.destructive),
     reversible,
     handEdited,
     renames,
+    up,
+    down,
     proofDown: hand.down !== undefined || reversible ? down : null,
-    migration,
   };
+}
+
+/** hashedEdge is a planned edge with the migration it stores: its scripts and steps under the hashes of its ends. */
+export function hashedEdge(e: PlannedEdge, fromHash: string, toHash: string): PreparedEdge {
+  const migration: Migration = {
+    parent: e.parent,
+    fromHash,
+    toHash,
+    up: e.up,
+    down: e.down,
+    steps: e.steps,
+    ...(e.handEdited ? { handEdited: true } : {}),
+    ...(e.renames.length ? { renames: e.renames } : {}),
+  };
+  return { ...e, migration };
 }
 
 /**
@@ -143,19 +165,28 @@ export interface ProveEdgesOptions {
   readonly onProgress?: (phase: string, done: number, total: number) => void;
 }
 
+/**
+ * UnhashedEdge is a planned edge whose ends' hashes are made when asked (`hashes`): its proof can be sent first, as
+ * the proof runs its scripts and schemas; the hashes only key the verification cache.
+ */
+export interface UnhashedEdge extends PlannedEdge {
+  readonly hashes: () => Promise<{ readonly from: string; readonly to: string }>;
+}
+
 /** proveEdgesOf proves prepared edges in PGlite (both at once on two cores for a merge); results in edge order. */
 export async function proveEdgesOf(
-  edges: readonly PreparedEdge[],
+  edges: readonly (PreparedEdge | UnhashedEdge)[],
   opts: ProveEdgesOptions = {},
 ): Promise<VerifyResult[]> {
   const jobs: EdgeJob[] = edges.map((e) => ({
     from: e.from,
     to: e.to,
-    up: e.migration.up,
+    up: e.up,
     down: e.proofDown,
+    ...('migration' in e ? {} : { hashes: e.hashes }),
     opts: {
       allowDataLoss: e.destructive.length > 0,
-      hashes: { from: e.migration.fromHash, to: e.migration.toHash },
+      ...('migration' in e ? { hashes: { from: e.migration.fromHash, to: e.migration.toHash } } : {}),
       generated: !e.handEdited,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     },

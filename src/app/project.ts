@@ -80,8 +80,10 @@ export interface EarlyLoad {
 /**
  * EarlyRev is WORKING loaded before its normalisation is confirmed (loadWorking `early`): `confirmed` tells, once the
  * later rounds ran, whether `schema` is the normal form (false: PostgreSQL respelled it again; load it once more).
+ * `hash` makes the schema hash when asked (once): a commit sends its proof before it hashes the model.
  */
-export interface EarlyRev extends LoadedRev {
+export interface EarlyRev extends Omit<LoadedRev, 'hash'> {
+  readonly hash: () => Promise<string>;
   readonly confirmed: Promise<boolean>;
 }
 
@@ -120,16 +122,17 @@ export async function loadWorking(root: string, opts: Partial<EarlyLoad> = {}): 
     const hash = await schemaHashOf(committed);
     await rememberWorkingHash(root, files, hash);
     const rev = { rev: WORKING, schema: committed, hash, files };
-    return opts.early ? { ...rev, confirmed: Promise.resolve(true) } : rev;
+    return opts.early ? { ...rev, hash: () => Promise.resolve(hash), confirmed: Promise.resolve(true) } : rev;
   }
   if (opts.early) {
     const { schema, final } = await (declared === parsed.schema && pending
       ? pending
       : normalizedEarly(root, declared, opts));
-    const hash = await schemaHashOf(schema);
+    // hashed when asked (schemaHashOf keeps it): the caller's proof need not wait for it
+    const hash = () => schemaHashOf(schema);
     const confirmed = final.then(async (f) => {
       if (f !== schema) return false;
-      await rememberWorkingHash(root, files, hash);
+      await rememberWorkingHash(root, files, await hash());
       return true;
     });
     confirmed.catch(() => undefined); // awaited by the caller after its proof

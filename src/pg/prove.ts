@@ -25,6 +25,11 @@ export interface EdgeJob {
   readonly up: string;
   readonly down: string | null;
   readonly opts?: Omit<VerifyOptions, 'cacheDir' | 'force' | 'target'>;
+  /**
+   * hashes makes the schema hashes of the cache key when `opts.hashes` is not given: asked before the proof is sent
+   * only when the cache holds an edge the key could find, else after (the proof does not need them).
+   */
+  readonly hashes?: () => Promise<{ readonly from: string; readonly to: string }>;
 }
 
 /** ProveOptions: the cache directory, `force` to ignore it, and a callback per finished edge (completion order). */
@@ -46,11 +51,14 @@ export interface ProveOptions {
 /** proveEdges proves `jobs` (cached edges answer at once), at most `workers` at a time; results in job order. */
 export async function proveEdges(jobs: readonly EdgeJob[], opts: ProveOptions = {}): Promise<VerifyResult[]> {
   const results: VerifyResult[] = new Array(jobs.length);
-  const keys = jobs.map((j) => (opts.cacheDir ? edgeKey(j.from, j.to, j.up, j.down, j.opts?.hashes) : ''));
-  const todo: number[] = [];
   const known = opts.cacheDir && !opts.force ? await verifiedEntries(opts.cacheDir) : new Map<string, CacheEntry>();
+  // an empty cache answers no key: the proofs are sent before their keys are made (and their hashes, jobs' `hashes`)
+  const keyOf = async (j: EdgeJob) => edgeKey(j.from, j.to, j.up, j.down, j.opts?.hashes ?? (await j.hashes?.()));
+  const keys: Promise<string>[] = new Array(jobs.length);
+  const key = (i: number) => (keys[i] ??= keyOf(jobs[i]!));
+  const todo: number[] = [];
   for (let i = 0; i < jobs.length; i++) {
-    const entry = known.get(keys[i]!);
+    const entry = known.size ? known.get(await key(i)) : undefined;
     if (entry) {
       // what fails on rows is remembered with the edge: a cached answer says it again
       const failsOnData = entry.failsOnData ?? [];
@@ -91,7 +99,7 @@ export async function proveEdges(jobs: readonly EdgeJob[], opts: ProveOptions = 
           if (r.ok && opts.cacheDir) {
             const dir = opts.cacheDir;
             const failsOnData = (r.data as VerifyData | undefined)?.failsOnData;
-            recording = recording.then(() => recordVerified(dir, keys[i]!, r.ms, failsOnData)); // one writer at a time
+            recording = recording.then(async () => recordVerified(dir, await key(i), r.ms, failsOnData)); // one writer at a time
           }
           opts.onEdge?.(i, r);
         }

@@ -49,4 +49,24 @@ describe('proveEdges', () => {
     expect(again.map((r) => (r.data as { cached?: boolean }).cached ?? false)).toEqual([true, false, true]);
     expect(again[1]!.ok).toBe(false);
   });
+
+  it('sends a proof before its hashes are made when the cache is empty, and records it under the key they make', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'schemaver-prove-lazy-'));
+    try {
+      // made only once the proof has answered: a proveEdges that waited for them before proving would never end
+      const given = { from: 'sv1:lazy-from', to: 'sv1:lazy-to' };
+      let made!: (h: typeof given) => void;
+      const hashes = new Promise<typeof given>((resolve) => (made = resolve));
+      const [r] = await proveEdges([{ ...edge(a, b), hashes: () => hashes }], {
+        cacheDir: fresh,
+        onEdge: () => made(given),
+      });
+      expect(r!.ok).toBe(true);
+      // the key is the one those hashes make, as a proof given them at once looks it up
+      const cached = await proveEdges([{ ...edge(a, b), opts: { hashes: given } }], { cacheDir: fresh });
+      expect((cached[0]!.data as { cached?: boolean }).cached).toBe(true);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
 });
