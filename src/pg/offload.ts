@@ -328,8 +328,8 @@ function inThread(): Verifier {
       return rebuildLast(await l);
     },
     async close() {
-      const { flushImages } = await loadVerifier();
-      await flushImages();
+      const { flushImages, released } = await loadVerifier();
+      await Promise.all([flushImages(), released()]);
     },
   };
 }

@@ -213,7 +213,7 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
           port.postMessage({ id: req.id, progress: { phase, done, total } } satisfies WorkerReply)
       : undefined;
     if (wasmTierUp()) tierUpForProof(); // once: when no reread came before
-    const { verifyEdge } = (await loadProof())[0];
+    const { verifyEdge, released } = (await loadProof())[0];
     const result = await verifyEdge(call.from, call.to, call.up, call.down, {
       ...opts,
       ...(onProgress ? { onProgress } : {}),
@@ -222,6 +222,7 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
     delivered.delete(req.id);
     if (start.daemon) likely = result.ok ? call.to : call.from;
     port.postMessage({ id: req.id, result } satisfies WorkerReply);
+    await released(); // the proof's database closes after its answer, before the next request (verify.ts release)
   } catch (e) {
     delivered.delete(req.id);
     try {
