@@ -20,10 +20,15 @@ process.stdout.write(`oclif.manifest.json: ${Object.keys(plugin.manifest.command
 // dist/cli/fast-flags.json: the fast path's flag table (src/cli/fast.ts), derived from the same oclif definitions
 const Flags = await import('@oclif/core/flags');
 const { FAST_VERBS, verbSpec } = await import('../dist/cli/fast.js');
-const plainParse = { option: String(Flags.string().parse), boolean: String(Flags.boolean().parse) };
+const Args = await import('@oclif/core/args');
+const plainParse = {
+  option: String(Flags.string().parse),
+  boolean: String(Flags.boolean().parse),
+  arg: String(Args.string().parse),
+};
 const specs = {};
 for (const verb of Object.keys(FAST_VERBS)) {
-  const cmd = (await import(`../dist/commands/${verb}.js`)).default;
+  const cmd = (await import(`../dist/commands/${verb.replace(/:/g, '/')}.js`)).default;
   const spec = verbSpec(cmd, plainParse);
   if (spec) specs[verb] = spec;
 }

@@ -1,33 +1,56 @@
 /**
- * The fast path of hot verbs (commit, status, current): bin/run.js runs them here without loading the CLI
- * framework (oclif's ~110 CommonJS modules and its config: ~0.15 s of CPU of a 0.6 s commit). Only invocations
- * whose flags this module parses exactly as oclif does are taken; anything else — --help, an unknown or repeated
- * flag, a flag missing its value, a value that starts with `-`, an argument, `--`, DEBUG — returns undefined and
- * oclif runs the command as before, so its messages and exit codes stay oclif's own.
+ * The fast path of hot verbs (commit, status, current) and of the git hooks (`git pre-merge-commit`, `git post-merge`,
+ * `git post-checkout`, `git merge-schema`: git runs them on its merges and checkouts): bin/run.js runs them here
+ * without loading the CLI framework (oclif's ~110 CommonJS modules and its config: ~0.15 s of CPU of a 0.6 s commit,
+ * about half of a hook that has nothing to do). Only invocations whose flags and arguments this module parses exactly
+ * as oclif does are taken; anything else — --help, an unknown or repeated flag, a flag missing its value, a value
+ * that starts with `-`, an argument too many or too few, `--`, DEBUG — returns undefined and oclif runs the command
+ * as before, so its messages and exit codes stay oclif's own.
  *
  * The flag table (fast-flags.json, written by tools/manifest.mjs at build) is derived from the commands' oclif flag
- * definitions by verbSpec: one definition, two parsers. A verb whose flags use what this parser does not reproduce
- * (env defaults, custom parsers, options lists, multiple values, arguments) gets no entry and always runs on oclif.
- * The command's body (verbs/*.ts) and its output (render.ts) are the same code oclif's command runs.
+ * and argument definitions by verbSpec: one definition, two parsers. A verb whose flags use what this parser does not
+ * reproduce (env defaults, custom parsers, options lists, multiple values, arguments with defaults) gets no entry and
+ * always runs on oclif. The command's body (verbs/*.ts) and its output (render.ts) are the same code oclif's command
+ * runs.
  */
 import { holdDatabases, releaseDatabases } from '../proc.js';
 import { rememberProcessSecrets } from '../redact.js';
 import { plainIo, writeError, type CommandIo } from './render.js';
-import { parseFlags, readSpecs, type FastSpecs, type FlagSpec, type VerbSpec } from './fastflags.js';
+import { parseFlags, readSpecs, type ArgSpec, type FastSpecs, type FlagSpec, type VerbSpec } from './fastflags.js';
 
-export { parseFlags, readSpecs, type FastSpecs, type FlagSpec, type Parsed, type VerbSpec } from './fastflags.js';
+export {
+  parseFlags,
+  readSpecs,
+  type ArgSpec,
+  type FastSpecs,
+  type FlagSpec,
+  type Parsed,
+  type VerbSpec,
+} from './fastflags.js';
 
-/** VerbModule is a command body (verbs/*.ts). */
+/** VerbModule is a command body (verbs/*.ts): its flags and arguments as oclif parses them. */
 interface VerbModule {
-  run(io: CommandIo, flags: Record<string, unknown>): Promise<unknown>;
+  run(io: CommandIo, flags: Record<string, unknown>, args: Record<string, string>): Promise<unknown>;
 }
 
-/** FAST_VERBS are the verbs with a fast path, and their bodies. */
+/** FAST_VERBS are the commands (oclif ids: `git:post-merge` is `schemaver git post-merge`) with a fast path, and their bodies. */
 export const FAST_VERBS: Readonly<Record<string, () => Promise<VerbModule>>> = {
   commit: () => import('./verbs/commit.js') as Promise<VerbModule>,
   status: () => import('./verbs/status.js') as Promise<VerbModule>,
   current: () => import('./verbs/current.js') as Promise<VerbModule>,
+  'git:pre-merge-commit': () => import('./verbs/git/pre-merge-commit.js') as Promise<VerbModule>,
+  'git:post-merge': () => import('./verbs/git/post-merge.js') as Promise<VerbModule>,
+  // their arguments are named by the oclif definitions fast-flags.json was derived from, as the bodies name them
+  'git:post-checkout': () => import('./verbs/git/post-checkout.js') as unknown as Promise<VerbModule>,
+  'git:merge-schema': () => import('./verbs/git/merge-schema.js') as unknown as Promise<VerbModule>,
 };
+
+/** fastVerb splits `args` into a FAST_VERBS id and the arguments after it (`git post-merge` is a topic and its command). */
+function fastVerb(args: readonly string[]): { id: string; rest: readonly string[] } | undefined {
+  const id = args[0] === 'git' && args[1] !== undefined ? `git:${args[1]}` : args[0];
+  if (id === undefined || !Object.hasOwn(FAST_VERBS, id)) return undefined;
+  return { id, rest: args.slice(id.startsWith('git:') ? 2 : 1) };
+}
 
 /** OclifFlag is the part of an oclif flag definition verbSpec reads. */
 interface OclifFlag {
@@ -61,16 +84,28 @@ const PLAIN_KEYS = new Set([
   'input',
 ]);
 
+/** PLAIN_ARG_KEYS: the properties of an oclif argument definition that change nothing the fast parser must reproduce. */
+const PLAIN_ARG_KEYS = new Set(['name', 'type', 'parse', 'required', 'input', 'description', 'hidden']);
+
 /**
- * verbSpec derives a command's fast flag table from its oclif definitions; undefined when the command has
- * arguments, a lax argv, or a flag whose parsing the fast parser does not reproduce. `plainParse`: the source text
- * of the parse functions of a plain Flags.string() and Flags.boolean() (any other parse function is a custom one).
+ * verbSpec derives a command's fast flag table from its oclif definitions; undefined when the command has a lax argv,
+ * an argument that is not a plain string (a default, options, several values, its own parser), or a flag whose parsing
+ * the fast parser does not reproduce. `plainParse`: the source text of the parse functions of a plain Flags.string(),
+ * Flags.boolean() and Args.string() (any other parse function is a custom one).
  */
 export function verbSpec(
   cmd: { flags?: object; baseFlags?: object; args?: object; strict?: boolean },
-  plainParse: { readonly option: string; readonly boolean: string },
+  plainParse: { readonly option: string; readonly boolean: string; readonly arg: string },
 ): VerbSpec | undefined {
-  if (cmd.strict === false || Object.keys(cmd.args ?? {}).length) return undefined;
+  if (cmd.strict === false) return undefined;
+  const args: ArgSpec[] = [];
+  for (const [name, def] of Object.entries((cmd.args ?? {}) as Record<string, Record<string, unknown>>)) {
+    if (Object.entries(def).some(([k, v]) => !PLAIN_ARG_KEYS.has(k) && v !== undefined)) return undefined;
+    if (def['type'] !== 'option' || typeof def['parse'] !== 'function') return undefined;
+    if (String(def['parse']) !== plainParse.arg) return undefined;
+    if (Array.isArray(def['input']) && def['input'].length) return undefined;
+    args.push({ name });
+  }
   if (Object.keys(cmd.baseFlags ?? {}).some((k) => k !== 'cwd' && k !== 'help')) return undefined;
   const flags: Record<string, FlagSpec> = {};
   for (const [name, def] of Object.entries((cmd.flags ?? {}) as Record<string, OclifFlag>)) {
@@ -98,7 +133,7 @@ export function verbSpec(
   }
   const chars = Object.values(flags).flatMap((f) => (f.char ? [f.char] : []));
   if (chars.includes('C') || chars.includes('h') || new Set(chars).size !== chars.length) return undefined;
-  return { flags };
+  return args.length ? { flags, args } : { flags };
 }
 
 /**
@@ -107,23 +142,22 @@ export function verbSpec(
  * oclif's ExitError.
  */
 export async function runFast(args: readonly string[], given?: FastSpecs): Promise<number | undefined> {
-  const verb = args[0];
-  const load = verb !== undefined && Object.hasOwn(FAST_VERBS, verb) ? FAST_VERBS[verb] : undefined;
-  if (!load || !fastEnv()) return undefined;
+  const verb = fastVerb(args);
+  if (!verb || !fastEnv()) return undefined;
   const specs = given ?? readSpecs();
-  const spec = specs && Object.hasOwn(specs, verb!) ? specs[verb!] : undefined;
+  const spec = specs && Object.hasOwn(specs, verb.id) ? specs[verb.id] : undefined;
   if (!spec) return undefined;
-  const parsed = parseFlags(args.slice(1), spec);
+  const parsed = parseFlags(verb.rest, spec);
   if (!parsed) return undefined;
   // what oclif's Command does before run(): drop SCHEMAVER_REDIRECTED, and BaseCommand.init remembers the secrets
   // and holds the command's scratch databases (released as BaseCommand.finally releases them)
   delete process.env['SCHEMAVER_REDIRECTED'];
-  rememberProcessSecrets(args.slice(1));
+  rememberProcessSecrets(verb.rest);
   holdDatabases();
   const io = plainIo(() => parsed.json);
   let result: unknown;
   try {
-    result = await (await load()).run(io, parsed.flags);
+    result = await (await FAST_VERBS[verb.id]!()).run(io, parsed.flags, parsed.args);
   } catch (err) {
     const exit = writeError(err, parsed.json, spec);
     process.exitCode = exit;

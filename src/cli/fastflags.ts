@@ -15,28 +15,50 @@ export interface FlagSpec {
   readonly exclusive?: readonly string[];
 }
 
-/** VerbSpec is a fast verb's flags (its own; --json is every command's, -C/--cwd bin/run.js's, --help oclif's). */
+/** ArgSpec is one positional argument as the fast parser knows it (a plain string, in the command's order). */
+export interface ArgSpec {
+  readonly name: string;
+}
+
+/**
+ * VerbSpec is a fast verb's flags (its own; --json is every command's, -C/--cwd bin/run.js's, --help oclif's) and its
+ * positional arguments, if it has any (the git hooks).
+ */
 export interface VerbSpec {
   readonly flags: Readonly<Record<string, FlagSpec>>;
+  readonly args?: readonly ArgSpec[];
 }
 
 /** FastSpecs is the table of fast-flags.json: each fast verb's flags. */
 export type FastSpecs = Readonly<Record<string, VerbSpec>>;
 
-/** Parsed is an argv the fast parser took: the flags (as oclif parses them, `json` included) and --json. */
+/** Parsed is an argv the fast parser took: the flags (as oclif parses them, `json` included), --json and the arguments. */
 export interface Parsed {
   readonly flags: Record<string, string | boolean>;
   readonly json: boolean;
+  readonly args: Record<string, string>;
 }
 
-/** parseFlags parses a verb's argv (after the verb) as oclif does; undefined whenever oclif should (see the module comment). */
+/**
+ * parseFlags parses a verb's argv (after the verb) as oclif does; undefined whenever oclif should (see the module
+ * comment). Arguments are taken only when every one the verb has is given, none empty or starting with `-`: oclif
+ * reads a missing one from stdin when stdin is not a terminal (its parser's tryStdin), which this parser does not do.
+ */
 export function parseFlags(argv: readonly string[], spec: VerbSpec): Parsed | undefined {
   const flags: Record<string, string | boolean> = {};
+  const args: Record<string, string> = {};
+  const positional = spec.args ?? [];
+  let given = 0;
   const seen = new Set<string>();
   let json = false;
   const byChar = new Map(Object.entries(spec.flags).flatMap(([n, f]) => (f.char ? [[f.char, n] as const] : [])));
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
+    if (a !== '' && !a.startsWith('-')) {
+      if (given >= positional.length) return undefined;
+      args[positional[given++]!.name] = a;
+      continue;
+    }
     let name: string | undefined;
     let value: string | undefined;
     let on = true;
@@ -74,6 +96,7 @@ export function parseFlags(argv: readonly string[], spec: VerbSpec): Parsed | un
     } else if (value === '' || value.startsWith('-')) return undefined;
     flags[name] = value;
   }
+  if (given !== positional.length) return undefined;
   for (const name of seen) {
     const f = spec.flags[name]!;
     if (f.dependsOn?.some((d) => !seen.has(d))) return undefined;
@@ -83,7 +106,7 @@ export function parseFlags(argv: readonly string[], spec: VerbSpec): Parsed | un
     if (!seen.has(name) && f.default !== undefined) flags[name] = f.default;
   }
   if (json) flags['json'] = true;
-  return { flags, json };
+  return { flags, json, args };
 }
 
 /** specs: fast-flags.json as this process read it (null: absent or unreadable), once for bin/run.js and fast.ts. */

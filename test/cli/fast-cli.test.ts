@@ -5,7 +5,8 @@
  * durations aside), bad flags included; and the fast path loads no oclif module (nor does `--help`, printed from the
  * build's dist/cli/help.json: both sides real processes there). The real CLI (`npm run build` first).
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,7 +165,13 @@ process.on('exit', () => {
 `,
     );
   });
-  for (const args of [['status'], ['commit', '-m', 'v2', '--no-verify'], ['current', '--json'], ['--help']]) {
+  for (const args of [
+    ['status'],
+    ['commit', '-m', 'v2', '--no-verify'],
+    ['current', '--json'],
+    ['--help'],
+    ['git', 'post-merge'],
+  ]) {
     it(`schemaver ${args.join(' ')}`, async () => {
       const { fast, oclif } = await both(dirty, args, { NODE_OPTIONS: `--import ${hook}` }, 'binary');
       expect(fast.stderr).toContain('oclif modules: 0\n');
@@ -205,4 +212,95 @@ if (isMainThread) process.on('exit', () => process.stderr.write('workers: ' + n 
     expect(r.code, r.stderr).toBe(0);
     expect(count, r.stderr).toBeGreaterThan(0);
   }, 60_000);
+});
+
+/**
+ * The git hooks (git runs them on its merges and checkouts) on the fast path print and write what oclif's commands
+ * do: an app repository whose branches `main` and `c` both committed schema, conflicting; each hook run on two copies
+ * of it, and what it left in the files it writes compared too.
+ */
+describe('git hooks: fast path and oclif print and write the same', () => {
+  let app: string;
+  let ids: { main: string; c: string };
+  const git = (dir: string, ...args: string[]) => {
+    const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+  beforeAll(async () => {
+    app = join(scratch, 'app');
+    mkdirSync(app);
+    git(app, 'init', '-q', '-b', 'main');
+    git(app, 'config', 'user.name', 'Dev');
+    git(app, 'config', 'user.email', 'dev@app.example');
+    const sv = async (...args: string[]) => {
+      const r = await runInProcess(app, args, ENV);
+      if (r.code !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
+    };
+    await sv('init', '--git');
+    // git runs no hook while this sets the repository up: each is run by hand below
+    git(app, 'config', 'core.hooksPath', join(scratch, 'no-hooks'));
+    const commit = async (text: string, msg: string) => {
+      writeFileSync(join(app, 'schema', 'schema.yaml'), text);
+      await sv('commit', '-m', msg, '--no-verify');
+      git(app, 'add', '-A');
+      git(app, 'commit', '-qm', msg);
+    };
+    await commit(V1, 'v1');
+    git(app, 'checkout', '-q', '-b', 'c');
+    await commit(V1.replace('body: { type: text }', 'body: { type: text, comment: c }'), 'c');
+    git(app, 'checkout', '-q', 'main');
+    await commit(V1.replace('body: { type: text }', 'body: { type: text, comment: main }'), 'main');
+    ids = { main: git(app, 'rev-parse', 'main'), c: git(app, 'rev-parse', 'c') };
+    writeFileSync(join(app, 'base.yaml'), 'a: 1\nb: 2\n');
+    writeFileSync(join(app, 'ours.yaml'), 'a: 1\nb: 3\n');
+    writeFileSync(join(app, 'theirs.yaml'), 'a: 1\nb: 4\n');
+    writeFileSync(join(app, 'clean.yaml'), 'a: 0\nb: 2\n');
+  }, 120_000);
+
+  /** files is what a hook may write: the merge driver's `ours` files, the recovered objects, schema/ (git's index too: `staged`). */
+  const files = (dir: string, staged = false) => ({
+    ours: readFileSync(join(dir, 'ours.yaml'), 'utf8'),
+    clean: readFileSync(join(dir, 'clean.yaml'), 'utf8'),
+    schema: readFileSync(join(dir, 'schema', 'schema.yaml'), 'utf8'),
+    recovered: (() => {
+      try {
+        return readdirSync(join(dir, '.schemaver', 'cache', 'recovered', 'objects'), { recursive: true }).sort();
+      } catch {
+        return [];
+      }
+    })(),
+    ...(staged ? { staged: git(dir, 'diff', '--cached', '--name-only') } : {}),
+  });
+
+  const hooks = (): string[][] => [
+    ['git', 'merge-schema', 'base.yaml', 'ours.yaml', 'theirs.yaml', 'schema/x.yaml'],
+    ['git', 'merge-schema', 'base.yaml', 'clean.yaml', 'theirs.yaml', 'schema/x.yaml', '--json'],
+    ['git', 'post-checkout', ids.c, ids.main, '1', '--json'],
+    ['git', 'post-checkout', ids.c, ids.main, '0'],
+    ['git', 'post-merge'],
+    ['git', 'pre-merge-commit', '--if-merging', '--json'],
+    ['git', 'post-checkout', ids.c, ids.main], // oclif's: it reads the missing argument from stdin
+  ];
+  it('outside a merge', async () => {
+    for (const args of hooks()) {
+      const dirs = [join(scratch, `fast-${n}`), join(scratch, `oclif-${n}`)];
+      const { fast, oclif } = await both(app, args);
+      expect(same(fast), args.join(' ')).toEqual(same(oclif));
+      expect(files(dirs[0]!), args.join(' ')).toEqual(files(dirs[1]!));
+    }
+  }, 120_000);
+
+  it("inside git's merge of a conflicting branch", async () => {
+    const merging = join(scratch, 'merging');
+    cpSync(app, merging, { recursive: true });
+    expect(spawnSync('git', ['merge', '--no-commit', '--no-ff', 'c'], { cwd: merging }).status).toBe(0);
+    const dirs = [join(scratch, `fast-${n}`), join(scratch, `oclif-${n}`)];
+    const { fast, oclif } = await both(merging, ['git', 'pre-merge-commit', '--if-merging']);
+    expect(same(fast)).toEqual(same(oclif));
+    expect(files(dirs[0]!, true)).toEqual(files(dirs[1]!, true));
+    expect(fast.code).toBe(1);
+    expect(fast.stderr).toContain('schemaver merge --continue');
+    expect(files(dirs[0]!).schema).toContain('<<<conflict');
+  }, 120_000);
 });

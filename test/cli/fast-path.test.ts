@@ -3,6 +3,7 @@
  * oclif definitions. Every argv it takes parses to exactly oclif's flags; every argv it is not sure of (help, a bad
  * or repeated flag, a missing value, an argument) is left to oclif.
  */
+import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { parse } from '@oclif/core/parser';
 import { readFileSync } from 'node:fs';
@@ -14,17 +15,35 @@ import Current from '../../src/commands/current.js';
 import Status from '../../src/commands/status.js';
 import Log from '../../src/commands/log.js';
 import Upgrade from '../../src/commands/upgrade.js';
+import PreMergeCommit from '../../src/commands/git/pre-merge-commit.js';
+import PostMerge from '../../src/commands/git/post-merge.js';
+import PostCheckout from '../../src/commands/git/post-checkout.js';
+import MergeSchema from '../../src/commands/git/merge-schema.js';
 import { FAST_VERBS, parseFlags, verbSpec, type VerbSpec } from '../../src/cli/fast.js';
 
-const plainParse = { option: String(Flags.string().parse), boolean: String(Flags.boolean().parse) };
-type Cmd = typeof Commit | typeof Status | typeof Current;
+const plainParse = {
+  option: String(Flags.string().parse),
+  boolean: String(Flags.boolean().parse),
+  arg: String(Args.string().parse),
+};
+type Cmd =
+  | typeof Commit
+  | typeof Status
+  | typeof Current
+  | typeof PreMergeCommit
+  | typeof PostMerge
+  | typeof PostCheckout
+  | typeof MergeSchema;
 
-/** oclifFlags is what oclif's parser makes of `argv` for `cmd` (as Command.parse calls it), or its error. */
-async function oclifFlags(cmd: Cmd, argv: string[]): Promise<Record<string, unknown> | Error> {
+/** oclifParse is what oclif's parser makes of `argv` for `cmd` (as Command.parse calls it), or its error. */
+async function oclifParse(
+  cmd: Cmd,
+  argv: string[],
+): Promise<{ flags: Record<string, unknown>; args: Record<string, unknown> } | Error> {
   const flags = { ...cmd.baseFlags, ...cmd.flags, json: Flags.boolean() };
   try {
-    return (await parse(argv, { flags, args: cmd.args ?? {}, strict: true, context: { config: {} } as never }))
-      .flags as Record<string, unknown>;
+    const out = await parse(argv, { flags, args: cmd.args ?? {}, strict: true, context: { config: {} } as never });
+    return { flags: out.flags as Record<string, unknown>, args: out.args as Record<string, unknown> };
   } catch (e) {
     return e as Error;
   }
@@ -47,6 +66,15 @@ const TAKEN: [Cmd, string[]][] = [
   [Status, ['--json']],
   [Current, ['--url', 'postgres://u:p@h/db']],
   [Current, ['--url=x', '--json']],
+  [PreMergeCommit, []],
+  [PreMergeCommit, ['--if-merging']],
+  [PreMergeCommit, ['--json', '--if-merging']],
+  [PostMerge, []],
+  [PostCheckout, ['0123abc', '4567def', '1']],
+  [PostCheckout, ['0123abc', '4567def', '0', '--json']],
+  [PostCheckout, ['--json', 'a', 'b', 'c']],
+  [MergeSchema, ['.merge_file_a', '.merge_file_b', '.merge_file_c', 'schema/app.yaml']],
+  [MergeSchema, ['o', 'a', 'b', 'schema/with space.yaml', '--json']],
 ];
 
 const LEFT_TO_OCLIF: [Cmd, string[]][] = [
@@ -76,6 +104,22 @@ const LEFT_TO_OCLIF: [Cmd, string[]][] = [
   [Status, ['HEAD']],
   [Status, ['-x']],
   [Current, ['--url']],
+  [PreMergeCommit, ['--if-merging=true']],
+  [PreMergeCommit, ['--no-if-merging']],
+  [PreMergeCommit, ['extra']],
+  [PostMerge, ['extra']],
+  // a missing argument: oclif reads it from stdin when stdin is not a terminal
+  [PostCheckout, ['a', 'b']],
+  [PostCheckout, ['a']],
+  [PostCheckout, []],
+  [PostCheckout, ['a', 'b', 'c', 'd']],
+  [PostCheckout, ['a', '', 'c']],
+  [PostCheckout, ['a', '-', 'c']],
+  [PostCheckout, ['a', 'b', '--', 'c']],
+  [PostCheckout, ['a', 'b', '-1']],
+  [MergeSchema, ['o', 'a', 'b']],
+  [MergeSchema, ['o', 'a', 'b', '-schema/app.yaml']],
+  [MergeSchema, ['o', 'a', 'b', 'p', '--bogus']],
 ];
 
 function specOf(cmd: Cmd): VerbSpec {
@@ -86,15 +130,34 @@ function specOf(cmd: Cmd): VerbSpec {
 
 describe('fast path flags', () => {
   it('every fast verb gets a table from its oclif definitions', () => {
-    expect(Object.keys(FAST_VERBS).sort()).toEqual(['commit', 'current', 'status']);
-    for (const cmd of [Commit, Status, Current]) expect(verbSpec(cmd, plainParse)).toBeDefined();
+    expect(Object.keys(FAST_VERBS).sort()).toEqual([
+      'commit',
+      'current',
+      'git:merge-schema',
+      'git:post-checkout',
+      'git:post-merge',
+      'git:pre-merge-commit',
+      'status',
+    ]);
+    for (const cmd of [Commit, Status, Current, PreMergeCommit, PostMerge, PostCheckout, MergeSchema])
+      expect(verbSpec(cmd, plainParse)).toBeDefined();
+    expect(specOf(PostCheckout).args).toEqual([{ name: 'prev' }, { name: 'next' }, { name: 'branch' }]);
     expect(specOf(Commit).flags['verify']).toEqual({ type: 'boolean', allowNo: true, default: true });
     expect(specOf(Commit).flags['down']).toEqual({ type: 'option', dependsOn: ['up'] });
   });
 
   it('commands with arguments or flags it cannot reproduce get none', () => {
     expect(verbSpec(Log, plainParse)).toBeUndefined(); // an argument, and --max-count is an integer
-    expect(verbSpec(Upgrade, plainParse)).toBeUndefined(); // an argument
+    // a plain optional argument is described, but an argv that leaves it out is oclif's (it reads stdin for it)
+    expect(verbSpec(Upgrade, plainParse)?.args).toEqual([{ name: 'rev' }]);
+    expect(parseFlags([], verbSpec(Upgrade, plainParse)!)).toBeUndefined();
+    expect(parseFlags(['HEAD'], verbSpec(Upgrade, plainParse)!)?.args).toEqual({ rev: 'HEAD' });
+    expect(verbSpec({ args: { a: Args.string({ default: 'x' }) } }, plainParse)).toBeUndefined();
+    expect(verbSpec({ args: { a: Args.string({ options: ['x'] }) } }, plainParse)).toBeUndefined();
+    expect(verbSpec({ args: { a: Args.string({ multiple: true }) } }, plainParse)).toBeUndefined();
+    expect(verbSpec({ args: { a: Args.string({ parse: async (s) => s.trim() }) } }, plainParse)).toBeUndefined();
+    expect(verbSpec({ args: { a: Args.integer() } }, plainParse)).toBeUndefined();
+    expect(verbSpec({ args: { a: Args.string() }, strict: false }, plainParse)).toBeUndefined();
     const custom = { flags: { n: Flags.integer() } };
     expect(verbSpec(custom, plainParse)).toBeUndefined();
     expect(verbSpec({ flags: { s: Flags.string({ env: 'X' }) } }, plainParse)).toBeUndefined();
@@ -105,11 +168,12 @@ describe('fast path flags', () => {
   });
 
   for (const [cmd, argv] of TAKEN) {
-    it(`${cmd.name.toLowerCase()} ${argv.join(' ')}: taken, with oclif's flags`, async () => {
+    it(`${cmd.name.toLowerCase()} ${argv.join(' ')}: taken, with oclif's flags and arguments`, async () => {
       const fast = parseFlags(argv, specOf(cmd));
-      const oclif = await oclifFlags(cmd, argv);
+      const oclif = await oclifParse(cmd, argv);
       expect(oclif).not.toBeInstanceOf(Error);
-      expect(fast?.flags).toEqual(oclif);
+      expect(fast?.flags).toEqual((oclif as { flags: unknown }).flags);
+      expect(fast?.args).toStrictEqual((oclif as { args: unknown }).args);
       expect(fast?.json).toBe(argv.includes('--json'));
     });
   }

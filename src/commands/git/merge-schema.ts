@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args';
 import { BaseCommand } from '../../cli/base.js';
-import { mergeSchema } from '../../app/githooks.js';
+import { run } from '../../cli/verbs/git/merge-schema.js';
 
 /** GitMergeSchema is the merge driver git runs for `schema/**.yaml` (set up by `git install`). */
 export default class GitMergeSchema extends BaseCommand {
@@ -17,8 +17,6 @@ export default class GitMergeSchema extends BaseCommand {
 
   async run(): Promise<{ exit: number }> {
     const { args } = await this.parse(GitMergeSchema);
-    const exit = await mergeSchema(process.cwd(), args.base, args.ours, args.theirs, args.path);
-    process.exitCode = exit;
-    return { exit };
+    return run(this.io, {}, args);
   }
 }

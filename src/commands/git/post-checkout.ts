@@ -1,7 +1,6 @@
 import * as Args from '@oclif/core/args';
 import { BaseCommand } from '../../cli/base.js';
-import { findProjectRoot } from '../../app/project.js';
-import { keepRemovedObjects } from '../../gitint/recover.js';
+import { run } from '../../cli/verbs/git/post-checkout.js';
 
 /** GitPostCheckout is the post-checkout hook (set up by `git install`): keeps store objects the checkout removed. */
 export default class GitPostCheckout extends BaseCommand {
@@ -17,7 +16,6 @@ export default class GitPostCheckout extends BaseCommand {
 
   async run(): Promise<{ kept: number }> {
     const { args } = await this.parse(GitPostCheckout);
-    const kept = args.branch === '0' ? 0 : await keepRemovedObjects(findProjectRoot(this.root), args.prev, args.next);
-    return { kept };
+    return run(this.io, {}, args);
   }
 }

@@ -1,6 +1,5 @@
 import { BaseCommand } from '../../cli/base.js';
-import { findProjectRoot } from '../../app/project.js';
-import { postMerge } from '../../app/githooks.js';
+import { run } from '../../cli/verbs/git/post-merge.js';
 
 /** GitPostMerge is the post-merge hook (set up by `git install`): git's merge commit takes the schema merge. */
 export default class GitPostMerge extends BaseCommand {
@@ -11,8 +10,6 @@ export default class GitPostMerge extends BaseCommand {
 
   async run(): Promise<{ amended: boolean }> {
     await this.parse(GitPostMerge);
-    const line = await postMerge(findProjectRoot(this.root));
-    if (line) process.stderr.write(line + '\n');
-    return { amended: line !== undefined };
+    return run(this.io);
   }
 }

@@ -1,8 +1,7 @@
 import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../../cli/base.js';
-import { preMergeCommit, type HookOutcome } from '../../app/githooks.js';
-import { openProject } from '../../app/project.js';
-import { gitMergeInProgress } from '../../gitint/mergestate.js';
+import type { HookOutcome } from '../../app/premerge.js';
+import { run } from '../../cli/verbs/git/pre-merge-commit.js';
 
 /** GitPreMergeCommit is the pre-merge-commit hook (set up by `git install`): the semantic merge of git's merge. */
 export default class GitPreMergeCommit extends BaseCommand {
@@ -19,11 +18,6 @@ export default class GitPreMergeCommit extends BaseCommand {
 
   async run(): Promise<HookOutcome> {
     const { flags } = await this.parse(GitPreMergeCommit);
-    const { root, store } = await openProject(this.root);
-    if (flags['if-merging'] && !gitMergeInProgress(root)) return { exit: 0, action: 'none', lines: [] };
-    const out = await preMergeCommit(root, store);
-    for (const l of out.lines) process.stderr.write(l + '\n');
-    process.exitCode = out.exit;
-    return out;
+    return run(this.io, flags);
   }
 }
