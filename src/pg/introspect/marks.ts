@@ -8,10 +8,11 @@
  * of index columns (`ALTER INDEX ... ALTER COLUMN n SET STATISTICS`, expression columns only).
  */
 import { qid } from '../../model/ids.js';
-import { type Ctx, rows, unsupported, USER_NS, notExtMember } from './util.js';
+import { type Ctx, absent, rows, unsupported, USER_NS, notExtMember } from './util.js';
 
 /** scanExtensionDependencies reports every DEPENDS ON EXTENSION mark of a user object. */
 export async function scanExtensionDependencies(ctx: Ctx): Promise<void> {
+  if (absent(ctx, 'extdep')) return; // no such mark at all (presentKinds)
   // pg_depend's reference index answers refclassid = pg_extension without reading the rest of the catalog
   const list = await rows<{ object: string; extension: string }>(
     ctx,
@@ -30,6 +31,7 @@ export async function scanExtensionDependencies(ctx: Ctx): Promise<void> {
 
 /** scanIndexStatistics reports every index column with a statistics target of its own. */
 export async function scanIndexStatistics(ctx: Ctx): Promise<void> {
+  if (absent(ctx, 'stat')) return; // no column made after initdb has a target of its own (presentKinds)
   // PostgreSQL 17+ reads a target never set as NULL, older versions as -1
   const list = await rows<{ schema: string; index: string; targets: string }>(
     ctx,

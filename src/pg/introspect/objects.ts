@@ -399,6 +399,15 @@ const made = (cat: string, where = 'true', oid = 'oid') =>
   `EXISTS (SELECT 1 FROM ${cat} WHERE ${oid} >= 16384 AND ${where})`;
 
 /**
+ * USER_TYPE: a pg_type row (alias-free, for `made`) that readTypes would read, the schema and extension filters
+ * aside: not a table's row type, not an array type PostgreSQL made for another type, not a multirange.
+ */
+const USER_TYPE = `(pg_type.typrelid = 0 OR (SELECT c.relkind FROM pg_class c WHERE c.oid = pg_type.typrelid) = 'c')
+  AND NOT (pg_type.typelem <> 0
+    AND EXISTS (SELECT 1 FROM pg_type et WHERE et.oid = pg_type.typelem AND et.typarray = pg_type.oid))
+  AND pg_type.typtype <> 'm'`;
+
+/**
  * presentKinds asks, in one query of the first round trip, which catalogs hold anything made after initdb (the user's
  * objects or an extension's): a reader whose kind none holds is not asked (its query would return no row, and would
  * still be planned, which is most of a catalog read's cost in PGlite). Each test is implied by its readers' queries,
@@ -416,7 +425,12 @@ export async function presentKinds(ctx: Pick<Ctx, 'db' | 'version' | 'unsupporte
       ${made('pg_ts_parser')} OR ${made('pg_ts_template')} AS tsp, ${made('pg_language')} AS lang,
       ${made('pg_trigger')} AS trig, ${made('pg_policy')} AS pol, ${made('pg_sequence', 'true', 'seqrelid')} AS seq,
       ${made('pg_inherits', 'true', 'inhrelid')} AS inh, ${made('pg_proc')} AS proc,
-      ${['pg_conversion', 'pg_am', 'pg_transform'].map((c) => made(c)).join(' OR ')} AS other`,
+      ${['pg_conversion', 'pg_am', 'pg_transform'].map((c) => made(c)).join(' OR ')} AS other,
+      ${made('pg_class', 'relacl IS NOT NULL')} AS relacl, ${made('pg_attribute', 'attacl IS NOT NULL', 'attrelid')} AS attacl,
+      ${made('pg_proc', 'proacl IS NOT NULL')} AS proacl, ${made('pg_type', 'typacl IS NOT NULL')} AS typacl,
+      EXISTS (SELECT 1 FROM pg_default_acl) AS dacl, ${made('pg_type', USER_TYPE)} AS udt,
+      ${made('pg_type', "typtype = 'd'")} AS dom, ${made('pg_attribute', 'coalesce(attstattarget, -1) <> -1', 'attrelid')} AS stat,
+      EXISTS (SELECT 1 FROM pg_depend WHERE refclassid = 'pg_extension'::regclass AND deptype = 'x') AS extdep`,
   );
   return r ?? {};
 }

@@ -10,7 +10,7 @@
 import { funcId, qid } from '../../model/ids.js';
 import { STANDARD_PUBLIC_SCHEMA } from '../../model/privileges.js';
 import type { Namespace, Schema } from '../../model/types.js';
-import { type Ctx, rows, USER_NS, inRels, notExtMember } from './util.js';
+import { type Ctx, absent, rows, USER_NS, inRels, notExtMember } from './util.js';
 
 /**
  * OwnerMode says which owners introspect records: `others` every owner but the connecting role (the default: what
@@ -75,18 +75,29 @@ export async function readOwners(ctx: Ctx, s: Schema, mode: OwnerMode): Promise<
 
 /** ownersSql is readOwners' query (introspect starts it ahead, see prefetch). */
 export function ownersSql(ctx: Ctx): string {
-  const who = `pg_get_userbyid(x)::text AS owner, x = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS mine`;
+  // mine compares names (role names are unique): a subquery on the pg_roles view was planned in every part
+  const who = `pg_get_userbyid(x)::text AS owner, pg_get_userbyid(x) = current_user AS mine`;
+  // the part of functions and the part of types are asked only where such objects were made after initdb (presentKinds:
+  // the types part reads enums, domains and composite types; a table's row type it reads is never given an owner)
   return [
     `SELECT 'rel' AS what, n.nspname::text AS schema, c.relname::text AS name, NULL::text AS sub, ${who}
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN LATERAL (SELECT c.relowner) o(x)
        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND ${inRels(ctx)}`,
     // p.oid >= 16384 (FirstNormalObjectId: every function made after initdb) scans an index range, not all of pg_proc
-    `SELECT 'fn', n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid), ${who}
+    ...(absent(ctx, 'proc')
+      ? []
+      : [
+          `SELECT 'fn', n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid), ${who}
        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace CROSS JOIN LATERAL (SELECT p.proowner) o(x)
        WHERE p.oid >= 16384 AND p.prokind IN ('f', 'p') AND ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}`,
-    `SELECT 'type', n.nspname::text, t.typname::text, NULL, ${who}
+        ]),
+    ...(absent(ctx, 'udt')
+      ? []
+      : [
+          `SELECT 'type', n.nspname::text, t.typname::text, NULL, ${who}
        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace CROSS JOIN LATERAL (SELECT t.typowner) o(x)
        WHERE t.oid >= 16384 AND t.typtype IN ('e', 'c', 'd') AND ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}`,
+        ]),
     `SELECT 'schema', NULL, n.nspname::text, NULL, ${who}
        FROM pg_namespace n CROSS JOIN LATERAL (SELECT n.nspowner) o(x)
        WHERE ${USER_NS} AND (n.nspname <> 'public' OR n.nspowner <> ${standardPublicOwner(ctx)})

@@ -20,7 +20,7 @@ import type { Column, DefaultPrivilege, Grants, Namespace, Schema, Table, View }
 import { sqlObjectKey, type SqlObject, type SqlObjectKind } from '../../model/objects.js';
 import { createGrants } from '../../sql/grants.js';
 import { quoteIdent } from '../../sql/quote.js';
-import { type Ctx, rows, USER_NS, inRels, notExtMember, unsupported } from './util.js';
+import { type Ctx, absent, rows, USER_NS, inRels, notExtMember, unsupported } from './util.js';
 import { qn } from './objects.js';
 
 interface AclRow {
@@ -48,49 +48,72 @@ async function readAcls(ctx: Ctx): Promise<AclRow[]> {
 
 /** GLOBAL_ACLS: the database-wide definition objects with an ACL (what, catalog, ACL, name and owner columns, order). */
 const GLOBAL_ACLS = [
-  ['fdw', 'pg_foreign_data_wrapper', 'fdwacl', 'fdwname', 'fdwowner', 7],
-  ['server', 'pg_foreign_server', 'srvacl', 'srvname', 'srvowner', 8],
-  ['language', 'pg_language', 'lanacl', 'lanname', 'lanowner', 9],
+  ['fdw', 'pg_foreign_data_wrapper', 'fdwacl', 'fdwname', 'fdwowner', 7, 'fdw'],
+  ['server', 'pg_foreign_server', 'srvacl', 'srvname', 'srvowner', 8, 'fdw'], // a server needs a wrapper
+  ['language', 'pg_language', 'lanacl', 'lanname', 'lanowner', 9, 'lang'],
 ] as const;
 
 /** aclSql is readAcls' query (introspect starts it ahead, see prefetch). */
 export function aclSql(ctx: Ctx): string {
-  const parts = [
-    `SELECT 'rel:' || c.relkind::text AS what, n.nspname::text AS schema, c.relname::text AS name, NULL::text AS sub,
+  // each part reads one catalog's ACLs; a part whose catalog holds no ACL of an object made after initdb (presentKinds)
+  // is left out: it would return nothing and still be planned (the part of `public`'s ACL is always asked)
+  const parts: [string | undefined, string][] = [
+    [
+      'relacl',
+      `SELECT 'rel:' || c.relkind::text AS what, n.nspname::text AS schema, c.relname::text AS name, NULL::text AS sub,
        pg_get_userbyid(c.relowner)::text AS owner, ${who}, 1 AS k, c.oid::int8 AS o, a.ord, NULL::text AS sig
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace ${explode('c.relacl')}
      WHERE c.relacl IS NOT NULL AND ${inRels(ctx)}`,
-    `SELECT 'col', n.nspname::text, c.relname::text, att.attname::text, pg_get_userbyid(c.relowner)::text, ${who},
+    ],
+    [
+      'attacl',
+      `SELECT 'col', n.nspname::text, c.relname::text, att.attname::text, pg_get_userbyid(c.relowner)::text, ${who},
        2, c.oid::int8 * 10000 + att.attnum, a.ord, NULL
      FROM pg_attribute att JOIN pg_class c ON c.oid = att.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        ${explode('att.attacl')}
      WHERE att.attacl IS NOT NULL AND att.attnum > 0 AND NOT att.attisdropped AND ${inRels(ctx)}`,
+    ],
     // p.oid >= 16384 (FirstNormalObjectId: every function made after initdb) scans an index range, not all of pg_proc
     // aggregates (`agg`) are definition objects: their GRANT names them by argument types (`sig`)
-    `SELECT CASE WHEN p.prokind = 'a' THEN 'agg' ELSE 'fn' END, n.nspname::text, p.proname::text,
+    [
+      'proacl',
+      `SELECT CASE WHEN p.prokind = 'a' THEN 'agg' ELSE 'fn' END, n.nspname::text, p.proname::text,
        pg_get_function_identity_arguments(p.oid), pg_get_userbyid(p.proowner)::text, ${who}, 3, p.oid::int8, a.ord,
        CASE WHEN p.prokind = 'a' THEN oidvectortypes(p.proargtypes) END
      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace ${explode('p.proacl')}
      WHERE p.oid >= 16384 AND p.proacl IS NOT NULL AND p.prokind IN ('f', 'p', 'a') AND ${USER_NS} AND ${notExtMember('pg_proc', 'p.oid')}`,
-    `SELECT 'type:' || t.typtype::text, n.nspname::text, t.typname::text, NULL, pg_get_userbyid(t.typowner)::text, ${who},
+    ],
+    [
+      'typacl',
+      `SELECT 'type:' || t.typtype::text, n.nspname::text, t.typname::text, NULL, pg_get_userbyid(t.typowner)::text, ${who},
        4, t.oid::int8, a.ord, NULL
      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace ${explode('t.typacl')}
      WHERE t.oid >= 16384 AND t.typacl IS NOT NULL AND ${USER_NS} AND ${notExtMember('pg_type', 't.oid')}
        AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')`,
-    `SELECT 'schema', NULL, n.nspname::text, NULL, pg_get_userbyid(n.nspowner)::text, ${who}, 5, n.oid::int8, a.ord, NULL
+    ],
+    [
+      undefined,
+      `SELECT 'schema', NULL, n.nspname::text, NULL, pg_get_userbyid(n.nspowner)::text, ${who}, 5, n.oid::int8, a.ord, NULL
      FROM pg_namespace n ${explode('n.nspacl')}
      WHERE n.nspacl IS NOT NULL AND ${USER_NS} AND ${notExtMember('pg_namespace', 'n.oid')}`,
-    `SELECT 'dacl:' || d.defaclobjtype::text, dn.nspname::text, '', NULL, pg_get_userbyid(d.defaclrole)::text, ${who},
+    ],
+    [
+      'dacl',
+      `SELECT 'dacl:' || d.defaclobjtype::text, dn.nspname::text, '', NULL, pg_get_userbyid(d.defaclrole)::text, ${who},
        6, d.oid::int8, a.ord, NULL
      FROM pg_default_acl d LEFT JOIN pg_namespace dn ON dn.oid = d.defaclnamespace ${explode('d.defaclacl')}`,
-    ...GLOBAL_ACLS.map(
-      ([what, cat, acl, name, owner, k]) =>
-        `SELECT '${what}', NULL, x.${name}::text, NULL, pg_get_userbyid(x.${owner})::text, ${who}, ${k}, x.oid::int8, a.ord, NULL
+    ],
+    ...GLOBAL_ACLS.map(([what, cat, acl, name, owner, k, has]): [string, string] => [
+      has,
+      `SELECT '${what}', NULL, x.${name}::text, NULL, pg_get_userbyid(x.${owner})::text, ${who}, ${k}, x.oid::int8, a.ord, NULL
      FROM ${cat} x ${explode(`x.${acl}`)}
      WHERE x.oid >= 16384 AND x.${acl} IS NOT NULL AND ${notExtMember(cat, 'x.oid')}`,
-    ),
+    ]),
   ];
-  return `${parts.join('\nUNION ALL\n')}\nORDER BY 10, 11, 12`;
+  const asked = parts.filter(([has]) => has === undefined || !absent(ctx, has)).map(([, sql]) => sql);
+  // the columns named once for whichever part comes first
+  return `SELECT * FROM (${asked.join('\nUNION ALL\n')})
+    u(what, schema, name, sub, owner, grantee, grantor, priv, grantable, k, o, ord, sig) ORDER BY k, o, ord`;
 }
 
 const REL_CLASS: Readonly<Record<string, PrivClass>> = {

@@ -12,6 +12,7 @@ import { qid } from '../../model/ids.js';
 import { STANDARD_PUBLIC_COMMENT } from '../../model/privileges.js';
 import {
   type Ctx,
+  absent,
   rows,
   commentOf,
   USER_NS,
@@ -133,6 +134,8 @@ export interface TypesResult {
 
 /** readTypes reads enums, composite types and domains; ranges and base types are reported unsupported. */
 export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, readonly ColRow[]>): Promise<TypesResult> {
+  const out: TypesResult = { enums: {}, composites: {}, domains: {} };
+  if (absent(ctx, 'udt')) return out; // no type made after initdb that this query reads (presentKinds)
   const list = await rows<TypeRow>(
     ctx,
     `
@@ -153,17 +156,18 @@ export async function readTypes(ctx: Ctx, columnsByRel: ReadonlyMap<string, read
       AND t.typtype <> 'm'
     ORDER BY n.nspname, t.typname`,
   );
-  const cons = await rows<DomainConRow>(
-    ctx,
-    `
+  const cons = absent(ctx, 'dom')
+    ? []
+    : await rows<DomainConRow>(
+        ctx,
+        `
     SELECT co.oid::text AS oid, co.contypid::text AS typ, co.conname::text AS name, pg_get_constraintdef(co.oid, true) AS def,
       co.convalidated AS validated, co.contype::text AS type
     FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid JOIN pg_namespace n ON n.oid = t.typnamespace
     WHERE co.oid >= 16384 AND co.contypid <> 0 AND t.typnamespace = ANY(${ctx.nsps})
     ORDER BY co.contypid, co.conname`,
-  );
+      );
   const consByType = groupBy(cons, (c) => c.typ);
-  const out: TypesResult = { enums: {}, composites: {}, domains: {} };
   for (const r of list) {
     const id = qid(r.schema, r.name);
     const text = commentOf(ctx, 'pg_type', r.oid);

@@ -46,8 +46,9 @@ export async function loadUserNamespaces(ctx: Pick<Ctx, 'db' | 'version' | 'unsu
 export async function loadUserRels(ctx: Pick<Ctx, 'db' | 'version' | 'unsupported' | 'send'>): Promise<string> {
   const list = await rows<{ oid: string }>(
     ctx as Ctx,
+    // c.oid >= 16384 (FirstNormalObjectId: every relation made after initdb) scans an index range, not all of pg_class
     `SELECT c.oid::text AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c', 'S') AND ${USER_REL}`,
+     WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c', 'S') AND ${USER_REL}`,
   );
   return `'{${list.map((r) => r.oid).join(',')}}'::oid[]`;
 }
