@@ -93,7 +93,9 @@ export async function introspect(db: Driver, opts: IntrospectOptions = {}): Prom
       e,
     );
   }
-  await db.query(`SELECT set_config('search_path', 'public', false)`);
+  // a session whose search_path is `public` already (the conformance runner's fingerprint leaves it so) is left as it is
+  const switched = oldPath !== 'public';
+  if (switched) await db.query(`SELECT set_config('search_path', 'public', false)`);
   try {
     const base = { db, version, unsupported: [], send: batcher(db), prefetched: new Map() };
     const [comments, rels, nsps, has] = await Promise.all([
@@ -112,7 +114,7 @@ export async function introspect(db: Driver, opts: IntrospectOptions = {}): Prom
     const unmanaged = scan ? unmanagedOf(ctx.unsupported) : {};
     return { schema: Object.keys(unmanaged).length ? { ...schema, unmanaged } : schema, unsupported: ctx.unsupported };
   } finally {
-    await db.query(`SELECT set_config('search_path', $1, false)`, [oldPath]).catch(() => {});
+    if (switched) await db.query(`SELECT set_config('search_path', $1, false)`, [oldPath]).catch(() => {});
   }
 }
 
