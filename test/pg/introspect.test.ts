@@ -524,3 +524,66 @@ describe('introspect (PostgreSQL 15 server)', async () => {
     }
   });
 });
+
+describe('introspect (PGlite): the session and the catalogs read', () => {
+  it('leaves the search_path as it found it, and reads the same model whatever it was', async () => {
+    const db = await freshPglite();
+    try {
+      await db.exec(`CREATE SCHEMA app; CREATE TABLE app.t (id int); CREATE TABLE u (id int, r app.t);`);
+      const paths: string[] = [];
+      const models: unknown[] = [];
+      for (const sp of ['app, public', 'public', '"$user", public']) {
+        await db.query(`SELECT set_config('search_path', $1, false)`, [sp]);
+        models.push((await introspect(db)).schema);
+        paths.push((await db.query<{ p: string }>(`SELECT current_setting('search_path') AS p`))[0]!.p);
+      }
+      expect(paths).toEqual(['app, public', 'public', '"$user", public']);
+      expect(models[1]).toEqual(models[0]);
+      expect(models[2]).toEqual(models[0]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  // presentKinds leaves out the parts of a catalog that hold nothing: each of these is the only one of its kind
+  it.each([
+    ['a column grant', 'CREATE TABLE t (a int, b int); GRANT SELECT (b) ON t TO PUBLIC;'],
+    [
+      'a function grant',
+      'CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$; REVOKE ALL ON FUNCTION f() FROM PUBLIC;',
+    ],
+    ['a type grant', "CREATE TYPE e AS ENUM ('x'); REVOKE USAGE ON TYPE e FROM PUBLIC;"],
+    ['default privileges', 'ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;'],
+    ['a domain check', 'CREATE DOMAIN d AS int CONSTRAINT d_pos CHECK (VALUE > 0);'],
+    [
+      'an index statistics target',
+      'CREATE TABLE t (a int); CREATE INDEX ti ON t ((a + 1)); ALTER INDEX ti ALTER COLUMN 1 SET STATISTICS 50;',
+    ],
+  ])('reads %s where nothing else of its kind exists', async (_what, sql) => {
+    const db = await freshPglite();
+    try {
+      await db.exec(sql);
+      const r = await introspect(db);
+      const s = r.schema;
+      const found = JSON.stringify({ s, u: r.unsupported });
+      if (sql.includes('(b)'))
+        expect(s.tables.t!.columns.find((c) => c.name === 'b')!.grants).toEqual({ public: ['select'] });
+      if (sql.includes('FUNCTION')) expect(s.functions['f()']!.grants).toEqual({ public: ['none'] });
+      if (sql.includes('TYPE e')) expect(s.enums.e!.grants).toEqual({ public: ['none'] });
+      if (sql.includes('DEFAULT PRIVILEGES'))
+        expect(s.defaultPrivileges).toEqual({
+          'postgres on tables': {
+            kind: 'default_privilege',
+            role: 'postgres',
+            on: 'tables',
+            grants: { public: ['select'] },
+          },
+        });
+      if (sql.includes('DOMAIN'))
+        expect(s.domains.d!.checks).toEqual({ d_pos: { name: 'd_pos', expression: 'VALUE > 0' } });
+      if (sql.includes('STATISTICS')) expect(found).toContain('statistics targets of index ti');
+    } finally {
+      await db.close();
+    }
+  });
+});
