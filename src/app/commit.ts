@@ -14,18 +14,7 @@ import { objectCount } from '../pg/images.js';
 import { lockWeight } from '../pg/weight.js';
 import { SPLIT_BELOW } from '../pg/prove.js';
 import { failingSteps, refuseFailingOnData, type FailingStep } from './datafail.js';
-import {
-  hashedEdge,
-  planEdge,
-  prepareEdge,
-  proveEdgesOf,
-  refuseDestructive,
-  refuseFailedProofs,
-  type HandScripts,
-  type PlannedEdge,
-  type PreparedEdge,
-  type ProveEdgesOptions,
-} from './edge.js';
+import type { HandScripts, PlannedEdge, PreparedEdge, ProveEdgesOptions } from './edge.js';
 import { onlineSettings } from './config.js';
 import {
   fileDirt,
@@ -114,6 +103,23 @@ interface CommitEdge {
   readonly proof?: Promise<VerifyResult[]>;
 }
 
+/** EdgeModule is the planner's side of a commit (edge.ts: plan/ and diff/ with it, a third of the command's modules). */
+type EdgeModule = typeof import('./edge.js');
+
+/**
+ * edgeModule loads edge.ts on first use: commit asks for it once schema/ is read and the proof's target side is on its
+ * way to the verifier (commitEdge), so that loading the planner overlaps that build instead of delaying its start.
+ * `edgeLoaded` is the module once loaded.
+ */
+function edgeModule(): Promise<EdgeModule> {
+  edgeLoading ??= import('./edge.js').then((m) => (edgeLoaded = m));
+  edgeLoading.catch(() => undefined); // awaited where it is used
+  return edgeLoading;
+}
+
+let edgeLoading: Promise<EdgeModule> | undefined;
+let edgeLoaded: EdgeModule | undefined;
+
 /** commitWorking commits schema/ under the store lock: refuses what it must (exit 1/2), proves, then writes. */
 export async function commitWorking(start: string, req: CommitRequest): Promise<CommitOutcome> {
   const { root, store } = await openProject(start);
@@ -138,7 +144,7 @@ export async function commitWorking(start: string, req: CommitRequest): Promise<
     const { prepared, results } = outcome;
     let failsOnData: FailingStep[];
     try {
-      if (results) await refuseFailedProofs(c.edges, results, 'commit', c.working.files);
+      if (results) await (await edgeModule()).refuseFailedProofs(c.edges, results, 'commit', c.working.files);
       failsOnData = results ? failingSteps([c.edge], results.slice(0, 1)) : [];
       refuseFailingOnData(failsOnData, Boolean(req.allowEmptyOnly), 'commit again');
       if (c.amended) await store.writeState('ORIG_HEAD', c.amended + '\n');
@@ -168,6 +174,7 @@ async function proveAndPrepare(
   if (req.verifier) req.note?.(`verifying the migration from ${c.head ? shortId(c.head.id) : 'nothing'} in PGlite...`);
   // The proof runs on the worker thread while this one prepares the commit's objects
   // a small edge's target side runs on a second worker (prove.ts: splitTarget)
+  const { proveEdgesOf } = await edgeModule();
   const proof =
     c.proof ?? (req.verifier && !c.textOnly ? proveEdgesOf(c.edges, proofOptions(root, req, c.helper)) : undefined);
   proof?.catch(() => undefined); // awaited below; this only keeps an early throw here from leaving it unhandled
@@ -274,6 +281,7 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
   const small = objectCount(parentSchema) > 0 && objectCount(parentSchema) < SPLIT_BELOW;
   if (req.verifier && head && !helper && working.hash !== fromHash && small)
     req.verifier.expect(parentSchema, working.schema, { from: fromHash, to: working.hash }, cacheDir(root));
+  void edgeModule(); // loads while the target side builds
   let hand = req.hand;
   const kept = amended && hand.up === undefined ? await amendedSql(store, amended, working.hash) : undefined;
   if (kept) hand = kept;
@@ -288,6 +296,7 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
       'declare some objects in schema/*.yaml first',
     );
   }
+  const { hashedEdge, prepareEdge, refuseDestructive } = await edgeModule();
   const edge = root0
     ? hashedEdge(root0.edge, fromHash, working.hash)
     : prepareEdge(
@@ -329,6 +338,7 @@ async function sendRootProof(
   fromHash: string,
 ): Promise<{ edge: PlannedEdge; proof: Promise<VerifyResult[]> } | undefined> {
   if ((await onlineSettings(root, req.online)).enabled) return undefined;
+  const { planEdge, proveEdgesOf } = await edgeModule();
   const edge = planEdge({ id: '', schema: parent }, loaded.schema, req.hand, loaded.files);
   if (edge.destructive.length || (edge.steps.length === 0 && req.hand.up === undefined)) return undefined;
   // the cache key's hashes, when proveEdges asks: before the proof only when the cache holds an edge it could answer
@@ -387,7 +397,8 @@ function commitResult(
 
 /** withOnlineForm adds the edge's online form (plan/online.ts) when it differs from the stored one, to be proven with it. */
 function withOnlineForm(edge: PreparedEdge, hand: HandScripts, files: LoadedRev['files']): PreparedEdge[] {
-  const online = prepareEdge(
+  // edge.ts has loaded: commitEdge awaited it before planning
+  const online = edgeLoaded!.prepareEdge(
     { id: edge.parent, schema: edge.from, hash: edge.migration.fromHash },
     { schema: edge.to, hash: edge.migration.toHash },
     hand,
