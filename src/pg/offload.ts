@@ -88,6 +88,11 @@ export interface WorkerReply {
   readonly result?: VerifyResult;
   /** target: the read-back a `target` request built (JSON). */
   readonly target?: string;
+  /**
+   * settled (with a proof's `result`): the worker writes no image in the background as it answers (target.ts
+   * flushImages has nothing to wait for), so a command that asks nothing more need not ask it to `flush`.
+   */
+  readonly settled?: boolean;
   /** flushed: the answer to a `flush` request; busy: the worker still restores its spare (terminate it, do not wait). */
   readonly flushed?: boolean;
   readonly busy?: boolean;

@@ -326,6 +326,30 @@ function lazyConnection(paths: ProverPaths) {
   return { session, send, opened: () => conn };
 }
 
+/**
+ * proveRemote sends a proof (Verifier.verify's `args`) to the prover as request `id`, says when it has (`onSent`) and
+ * when it delivers the target read-back the proof awaits (`onDeliver`), and returns its result and whether its answer
+ * said that nothing is left to write (WorkerReply.settled).
+ */
+async function proveRemote(
+  s: Session,
+  { id, codeId }: { readonly id: number; readonly codeId: string },
+  [from, to, up, down, opts = {}]: Parameters<Verifier['verify']>,
+  onSent: () => void,
+  onDeliver: () => void,
+): Promise<{ result: VerifyResult; settled: boolean }> {
+  const { onProgress, targetSchema: target, ...plain } = opts;
+  const call = callOf(from, to, up, down, plain, Boolean(onProgress), Boolean(target));
+  const answer = s.ask({ id, codeId, call: JSON.stringify(call) }, onProgress);
+  onSent();
+  target?.then(
+    (schema) => (onDeliver(), s.send({ id, deliver: { schema: JSON.stringify(schema) } })),
+    (e: unknown) => (onDeliver(), s.send({ id, deliver: { error: plainError(e) } })),
+  );
+  const reply = await answer;
+  return { result: validResult(reply), settled: reply.settled === true };
+}
+
 /** BuiltRequest is a request for a schema built and read back (proverVerifier's `built`). */
 type BuiltRequest = Pick<VerifyRequest, 'target' | 'readback' | 'last' | 'reread'>;
 
@@ -338,6 +362,12 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
   let fallback: Verifier | undefined;
   let prepared: Parameters<Verifier['prepare']> | undefined;
   let next = 0;
+  /**
+   * sends counts what this command sent the prover; settled: the count when it sent a proof the worker answered with
+   * nothing left to write (WorkerReply.settled): while nothing was sent since, close() need not ask it to flush.
+   */
+  let sends = 0;
+  let settled = -1;
   const { promise: sent, resolve: markSent } = signal();
   const own = (): Verifier => {
     if (!fallback) {
@@ -363,26 +393,20 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
   const codeId = codeIdentity();
   /** built asks for a schema built and read back (`target`, `readback`, `reread`), here when the prover fails. */
   const built = (req: BuiltRequest, here: (v: Verifier) => Promise<Schema>) =>
-    either(async (s) => validSchema(await s.ask({ id: next++, codeId, ...req })), here);
+    either(async (s) => (sends++, validSchema(await s.ask({ id: next++, codeId, ...req }))), here);
   return {
     inWorker: true,
     remote: true,
     sent,
-    verify(from, to, up, down, opts = {}) {
+    verify(...args) {
       return either(
         async (s) => {
-          const { onProgress, targetSchema: target, ...plain } = opts;
-          const call = callOf(from, to, up, down, plain, Boolean(onProgress), Boolean(target));
-          const id = next++;
-          const answer = s.ask({ id, codeId, call: JSON.stringify(call) }, onProgress);
-          markSent();
-          target?.then(
-            (schema) => s.send({ id, deliver: { schema: JSON.stringify(schema) } }),
-            (e: unknown) => s.send({ id, deliver: { error: plainError(e) } }),
-          );
-          return validResult(await answer);
+          const mine = ++sends;
+          const r = await proveRemote(s, { id: next++, codeId }, args, markSent, () => sends++);
+          if (r.settled) settled = mine;
+          return r.result;
         },
-        (v) => v.verify(from, to, up, down, opts),
+        (v) => v.verify(...args),
       );
     },
     prepare(...args) {
@@ -390,10 +414,12 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
       if (fallback) return fallback.prepare(...args);
       const [cacheDir, hash, objects] = args;
       const prepare = { ...(cacheDir ? { cacheDir: path.resolve(cacheDir) } : {}), hash, objects };
+      sends++;
       link.send({ id: -1, codeId, prepare });
     },
     expect(...edge) {
       if (fallback) return fallback.expect(...edge);
+      sends++;
       link.send({ id: -1, codeId, expect: expectOf(...edge) }); // built there while this thread plans the edge
     },
     target(schema, hash, cacheDir) {
@@ -407,7 +433,8 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
       const s = conn && (await conn.session); // never asked anything: nothing to flush
       if (s?.alive()) {
         // the prover writes the images this command's proofs kept before the command ends, as its own worker would
-        await s.ask({ id: next++, flush: true }).catch(() => undefined);
+        // (nothing to wait for when the last thing asked was a proof answered with none left to write: `settled`)
+        if (settled !== sends) await s.ask({ id: next++, flush: true }).catch(() => undefined);
         s.end();
       }
       const r = fallback ? await fallback.close() : 'ended';

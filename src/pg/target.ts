@@ -98,6 +98,11 @@ export async function imageOf(
   return undefined;
 }
 
+/** imagesPending tells whether an image keepImage or buildTarget started is still being written (flushImages would wait). */
+export function imagesPending(): boolean {
+  return writing.size > 0;
+}
+
 /** flushImages waits until every image keepImage started is written. */
 export async function flushImages(): Promise<void> {
   while (writing.size) await Promise.all([...writing]);
@@ -195,6 +200,15 @@ export function dropTarget(): void {
 }
 
 /**
+ * warmsSpare tells whether warmSpare does anything for `likely`: only where the next commit builds its target side
+ * ahead (app/commit.ts: a parent of fewer than SPLIT_BELOW objects, no extension, no tablespace), so the warm-up stays
+ * a small build: a bigger schema's would hold up a command that comes soon after.
+ */
+export function warmsSpare(likely: Schema): boolean {
+  return objectCount(likely) < SPLIT_BELOW && !extensionNames(likely).length && !tablespacesOf(likely).length;
+}
+
+/**
  * warmSpare readies this thread's spare database for the next proof, between commands (the warm prover's worker,
  * worker.ts reset): `likely` (the side of the last proof the next one most likely starts from: the target it proved,
  * now HEAD's schema) is built on it in a transaction rolled back and read back with the proof's catalog reader
@@ -205,9 +219,7 @@ export function dropTarget(): void {
  * schema whose next edge is not built ahead (SPLIT_BELOW objects or more, extensions, tablespaces: prebuildTarget's limits).
  */
 export async function warmSpare(likely: Schema): Promise<void> {
-  // only where the next commit builds its target side ahead (app/commit.ts: a parent of fewer than SPLIT_BELOW
-  // objects), so the warm-up stays a small build: a bigger schema's would hold up a command that comes soon after
-  if (objectCount(likely) >= SPLIT_BELOW || extensionNames(likely).length || tablespacesOf(likely).length) return;
+  if (!warmsSpare(likely)) return;
   const objects = lockWeight(likely);
   const db = await freshPglite({ objects });
   const script = creationScript(likely);

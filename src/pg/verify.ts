@@ -21,7 +21,15 @@ import {
 } from './target.js';
 import { DATA_STATEMENT, locateDataFailure } from './locate.js';
 
-export { buildTarget, dropTarget, flushImages, prebuildTarget, warmSpare } from './target.js';
+export {
+  buildTarget,
+  dropTarget,
+  flushImages,
+  imagesPending,
+  prebuildTarget,
+  warmSpare,
+  warmsSpare,
+} from './target.js';
 import { edgeKey, isVerified, recordVerified } from './cache.js';
 import { introspect } from './introspect/index.js';
 import { buildFailure, buildInto, creationScript, dbMessage, ensureRoles, extensionNames } from './build.js';

@@ -213,16 +213,21 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
           port.postMessage({ id: req.id, progress: { phase, done, total } } satisfies WorkerReply)
       : undefined;
     if (wasmTierUp()) tierUpForProof(); // once: when no reread came before
-    const { verifyEdge, released } = (await loadProof())[0];
-    const result = await verifyEdge(call.from, call.to, call.up, call.down, {
+    const proof = (await loadProof())[0];
+    const result = await proof.verifyEdge(call.from, call.to, call.up, call.down, {
       ...opts,
       ...(onProgress ? { onProgress } : {}),
       ...(awaitTarget ? { target: () => slot(req.id).promise } : {}),
     });
     delivered.delete(req.id);
+    // in the warm prover, nothing left to write: a command whose last request this is ends without a flush (prover.ts)
+    const settled = Boolean(start.daemon) && !proof.imagesPending();
     if (start.daemon) likely = result.ok ? call.to : call.from;
-    port.postMessage({ id: req.id, result } satisfies WorkerReply);
-    await released(); // the proof's database closes after its answer, before the next request (verify.ts release)
+    port.postMessage({ id: req.id, result, ...(settled ? { settled } : {}) } satisfies WorkerReply);
+    await proof.released(); // the proof's database closes after its answer, before the next request (verify.ts release)
+    // and the next proof (this command's next, or the next command's once it has reset) starts on an empty spare: for a
+    // small schema it is restored now, while the command writes its commit and ends, instead of in the reset
+    if (settled && likely && proof.warmsSpare(likely)) prepareSpare();
   } catch (e) {
     delivered.delete(req.id);
     try {

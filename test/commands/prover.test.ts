@@ -21,9 +21,12 @@ import { runInProcess } from '../helpers/inproc.js';
 const { frame, FrameReader } = (await import(
   new URL('../../dist/pg/proverio.js', import.meta.url).href
 )) as typeof import('../../src/pg/proverio.js');
-const { proverReport } = (await import(
+const { proverReport, proverVerifier } = (await import(
   new URL('../../dist/pg/prover.js', import.meta.url).href
 )) as typeof import('../../src/pg/prover.js');
+const { emptySchema } = (await import(
+  new URL('../../dist/model/types.js', import.meta.url).href
+)) as typeof import('../../src/model/types.js');
 const PROVERD = fileURLToPath(new URL('../../dist/pg/proverd.js', import.meta.url));
 const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
 
@@ -132,8 +135,11 @@ const alive = (pid: number) => {
   }
 };
 
-/** fakeProver listens at `socket`, answers the hello with `key` and records every frame it reads. */
-function fakeProver(socket: string, key: string) {
+/**
+ * fakeProver listens at `socket`, answers the hello with `key` and records every frame it reads; `settled`: its proof
+ * answers say that nothing is left to write (WorkerReply.settled).
+ */
+function fakeProver(socket: string, key: string, { settled = false } = {}) {
   const frames: Record<string, unknown>[] = [];
   let connections = 0;
   const server = net.createServer((sock) => {
@@ -146,7 +152,13 @@ function fakeProver(socket: string, key: string) {
         if (m['hello']) sock.write(frame({ hello: { ok: true, key } }));
         // a proof answered without running it: a command that took it would commit anything
         else if (typeof m['id'] === 'number' && m['id'] >= 0)
-          sock.write(frame({ id: m['id'], result: { ok: true, problems: [], ms: 1 } }));
+          sock.write(
+            frame({
+              id: m['id'],
+              result: { ok: true, problems: [], ms: 1 },
+              ...(settled && m['call'] ? { settled } : {}),
+            }),
+          );
       }
     });
   });
@@ -270,6 +282,34 @@ describe('the warm prover', () => {
       expect(fake.frames.some((f) => f['call'] !== undefined)).toBe(false);
     } finally {
       await fake.close();
+    }
+  });
+
+  it('ends without asking for a flush only when its last request was a proof answered with nothing left to write', async () => {
+    for (const [settled, more] of [
+      [false, false],
+      [true, false],
+      [true, true], // asked something after the proof: that may have left an image to write
+    ] as const) {
+      const own = runtime();
+      const key = (await status(own.env)).key;
+      const fake = fakeProver(join(own.dir, `${key}.sock`), key, { settled });
+      await fake.listen();
+      try {
+        const v = proverVerifier({ dir: own.dir, key, socket: join(own.dir, `${key}.sock`), lock: '' }, () => {
+          throw new Error('the prover answered: no worker of its own');
+        });
+        const s = emptySchema();
+        expect((await v.verify(s, s, '', '')).ok).toBe(true);
+        if (more) v.prepare(undefined, undefined, 1);
+        await v.close();
+        await until(
+          () => fake.frames.some((f) => f['call'] !== undefined) && (!more || fake.frames.some((f) => f['prepare'])),
+        );
+        expect(fake.frames.some((f) => f['flush'])).toBe(!settled || more);
+      } finally {
+        await fake.close();
+      }
     }
   });
 
