@@ -132,6 +132,7 @@ const TABLE_FIELDS: FieldPlan<Table> = {
   indexes: 'child',
   triggers: 'child',
   policies: 'child',
+  inheritedNotValid: 'attr',
   rowLevelSecurity: 'attr',
   forceRowLevelSecurity: 'attr',
   partitionBy: 'attr',

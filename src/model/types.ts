@@ -433,6 +433,12 @@ export interface Table {
   /** partitionOf: this table is a partition of `parent` (table id) with bound text, e.g. `FOR VALUES FROM (1) TO (10)` or `DEFAULT`. */
   readonly partitionOf?: { readonly parent: string; readonly bound: string };
   readonly inherits?: readonly string[];
+  /**
+   * inheritedNotValid: checks this partition or child inherits whose copy here is NOT VALID (sorted names): its parent's
+   * NOT VALID check added after it existed, as Rails' validate: false does. Otherwise a copy is validated, as a
+   * partition or child made after its parent's check has it (a valid parent check has valid copies only).
+   */
+  readonly inheritedNotValid?: readonly string[];
   /** with: storage parameters (`fillfactor`, `autovacuum_vacuum_scale_factor`, `toast.autovacuum_enabled`...) as PostgreSQL stores them. */
   readonly with?: Readonly<Record<string, string>>;
   /** replicaIdentity: REPLICA IDENTITY other than DEFAULT; `index` uses replicaIdentityIndex. */

@@ -60,6 +60,7 @@ export interface DraftTable {
         | 'partitionBy'
         | 'partitionOf'
         | 'inherits'
+        | 'inheritedNotValid'
         | 'unlogged'
         | 'with'
         | 'replicaIdentity'

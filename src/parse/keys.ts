@@ -35,6 +35,7 @@ export const KEYS = {
     'partition_by',
     'partition_of',
     'inherits',
+    'inherited_not_valid',
     'unlogged',
     'tablespace',
     'with',

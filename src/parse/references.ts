@@ -88,6 +88,7 @@ export function checkTable(ctx: Ctx, c: Collected, t: DraftTable, declared: Read
       );
   }
   for (const col of t.columns) if (col.inherited) checkInherited(ctx, c, t, col.name);
+  for (const name of t.rest.inheritedNotValid ?? []) checkInheritedNotValid(ctx, c, t, name);
   for (const tr of t.triggers) checkTriggerFunction(ctx, c, tr);
   if (t.primaryKey) {
     const pk = new Set(t.primaryKey.columns);
@@ -113,6 +114,33 @@ function checkInherited(ctx: Ctx, c: Collected, t: DraftTable, name: string): vo
         : `column \`${name}\` of \`${t.id}\` is marked \`inherited\`, but \`${t.id}\` inherits no table`,
       "remove `inherited: true` to make it the table's own column, or add the parent to `inherits:`",
     );
+}
+
+/**
+ * checkInheritedNotValid refuses `inherited_not_valid: [name]` on table `t` unless it inherits a NOT VALID check
+ * `name`: its parent has that check NOT VALID, or a NOT VALID copy of it (PostgreSQL keeps no NOT VALID copy under a
+ * validated one: VALIDATE validates the copies below, ATTACH refuses it).
+ */
+function checkInheritedNotValid(ctx: Ctx, c: Collected, t: DraftTable, name: string): void {
+  const parentOf = (x: DraftTable): DraftTable | undefined => {
+    const p = x.rest.partitionOf?.parent ?? x.rest.inherits?.find((id) => c.tables.has(id));
+    return p === undefined ? undefined : c.tables.get(p);
+  };
+  const seen = new Set<string>([t.id]);
+  let p = parentOf(t);
+  while (p && !seen.has(p.id)) {
+    seen.add(p.id);
+    const own = p.checks.find((x) => x.name === name);
+    if (own?.notValid && !own.notEnforced) return;
+    if (own || !p.rest.inheritedNotValid?.includes(name)) break;
+    p = parentOf(p);
+  }
+  ctx.error(
+    'invalid-value',
+    t.at,
+    `\`inherited_not_valid\` of \`${t.id}\` names check \`${name}\`, which its parent has not as a NOT VALID check`,
+    "list only a parent's NOT VALID check (`not_valid: true` on the parent, or in the parent's own `inherited_not_valid`)",
+  );
 }
 
 /** resolveOwnedBy resolves a sequence's `owned_by` to a declared table and column. */

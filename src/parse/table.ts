@@ -86,6 +86,10 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
       t.inheritsAt = e.value;
     }
   }
+  if (k.has('inherited_not_valid')) {
+    const list = ctx.texts(k.get('inherited_not_valid')!.value, '`inherited_not_valid`');
+    if (list?.length) r.inheritedNotValid = [...new Set(list)].sort();
+  }
   t.rest = undef(r);
   return t;
 }

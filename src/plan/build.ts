@@ -10,6 +10,7 @@ import { serialSequenceId } from './columns.js';
 import type { PlanContext } from './context.js';
 import { planObjects } from './objects.js';
 import { planTables } from './tables.js';
+import { planCheckCopies } from './checkcopies.js';
 import { planViews } from './views.js';
 import { planSqlObjects } from './sqlobjects.js';
 import { planGrants } from './grants.js';
@@ -26,6 +27,7 @@ export function planChangeDrafts(ctx: PlanContext, input: readonly Change[]): vo
   planObjects(ctx, all);
   planViews(ctx, all, touchedTables);
   planTables(ctx, all, touchedCols);
+  planCheckCopies(ctx);
   carryRows(ctx, input);
   planSqlObjects(ctx, all);
 }

@@ -138,16 +138,6 @@ export function lateIndexes(s: Schema, id: string, t: Table): { own: Table; late
   return { own: { ...t, indexes }, late };
 }
 
-/**
- * validateChildren writes the VALIDATE of a NOT VALID check added to table `table` on each of its partitions and
- * inheriting tables in `s`: their copies are NOT VALID too when added to an existing hierarchy, while a child made
- * after its parent's check (as the schema built from nothing makes it) gets a valid copy.
- */
-export function validateChildren(s: Schema, table: string, c: TableConstraint): string[] {
-  if (c.kind !== 'check' || !c.notValid) return [];
-  return childrenOf(s, table).map((id) => `ALTER TABLE ${rel(id)} VALIDATE CONSTRAINT ${quoteIdent(c.name)}`);
-}
-
 /** childrenOf lists the partitions and inheriting tables of `table` in `s`. */
 export function childrenOf(s: Schema, table: string): string[] {
   return Object.keys(s.tables).filter(

@@ -35,6 +35,7 @@ import { makeObjectName, nameAddition } from '../canon/names.js';
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { addDropAlter, commentStep, keyCommentStep, paramsStep } from './partsteps.js';
 import { markOnCreate, markOnRecreate } from './cluster.js';
+import { checksAcross, keptAcross, notValidCopies } from './checkcopies.js';
 import {
   boundText,
   childrenOf,
@@ -47,7 +48,6 @@ import {
   parentIndexRequires,
   keyNotNullDrops,
   recreatedChildren,
-  validateChildren,
 } from './partindex.js';
 
 /** fkDrop drafts dropping a foreign key. */
@@ -197,10 +197,10 @@ function planConstraintChange(
   const fk = c.kind === 'foreign_key';
   const indexed = c.kind === 'primary_key' || c.kind === 'unique' || c.kind === 'exclusion';
   const add = (def: TableConstraint) => {
-    if (keptByDetach(ctx, t, def)) return;
+    if (keptByDetach(ctx, t, def) || (def.kind === 'check' && keptAcross(ctx.to, ctx.from, t, def))) return;
     const sql = [
       addConstraint(t, def),
-      ...validateChildren(ctx.to, t, def),
+      ...notValidCopies(ctx.to, t, def),
       ...constraintComment(t, def),
       ...(indexed ? markOnCreate(ctx.from, ctx.to, t, def.name) : []),
     ];
@@ -222,10 +222,10 @@ function planConstraintChange(
   };
   const drop = (def: TableConstraint) => {
     // a table joining a partitioned parent keeps its share of the parent's key: ATTACH adopts it
-    if (keptByDetach(ctx, t, def, true)) return;
+    if (keptByDetach(ctx, t, def, true) || (def.kind === 'check' && keptAcross(ctx.from, ctx.to, t, def))) return;
     const rev = [
       addConstraint(t, def),
-      ...validateChildren(ctx.from, t, def),
+      ...notValidCopies(ctx.from, t, def),
       ...constraintComment(t, def),
       ...(indexed ? markOnRecreate(ctx.from, t, def.name) : []),
     ];
@@ -468,23 +468,25 @@ function planPartitionOf(ctx: PlanContext, id: string, a: Table, b: Table): void
   if (a.partitionOf) {
     const detach = `ALTER TABLE ${rel(a.partitionOf.parent)} DETACH PARTITION ${rel(id)}`;
     const attach = `ALTER TABLE ${rel(a.partitionOf.parent)} ATTACH PARTITION ${rel(id)} ${boundText(a.partitionOf.bound)}`;
+    const checks = checksAcross(ctx.from, a.partitionOf.parent, id, a, b);
     emit(ctx, {
       phase: PHASE.detach,
       what: `detach partition ${id}`,
       object: id,
-      sql: [detach, ...partitionCopies(ctx.from, a.partitionOf.parent, id, b, true)],
-      reverse: [attach],
+      sql: [detach, ...partitionCopies(ctx.from, a.partitionOf.parent, id, b, true), ...checks.afterDetach],
+      reverse: [...checks.beforeAttach, attach, ...checks.afterAttach],
     });
   }
   if (b.partitionOf) {
     const attach = `ALTER TABLE ${rel(b.partitionOf.parent)} ATTACH PARTITION ${rel(id)} ${boundText(b.partitionOf.bound)}`;
     const detach = `ALTER TABLE ${rel(b.partitionOf.parent)} DETACH PARTITION ${rel(id)}`;
+    const checks = checksAcross(ctx.to, b.partitionOf.parent, id, b, a);
     emit(ctx, {
       phase: PHASE.attach,
       what: `attach partition ${id}`,
       object: id,
-      sql: [attach],
-      reverse: [detach, ...partitionCopies(ctx.to, b.partitionOf.parent, id, a)],
+      sql: [...checks.beforeAttach, attach, ...checks.afterAttach],
+      reverse: [detach, ...partitionCopies(ctx.to, b.partitionOf.parent, id, a), ...checks.afterDetach],
       lock: true,
     });
   }

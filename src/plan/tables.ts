@@ -21,6 +21,7 @@ import {
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
 import { fkAdd, fkDrop, planSubObject, planTableAlter } from './subobjects.js';
 import { planRebuilds } from './rebuilds.js';
+import { dropRequires, tableCopiesSql } from './checkcopies.js';
 import { identityComment, notNullAfterCreate, serialSequenceId } from './columns.js';
 import {
   adoptOwn,
@@ -89,10 +90,14 @@ function planTableDrops(ctx: PlanContext): void {
       object: id,
       sql: dropTableSql(from, id, ctx.droppedTables),
       // its foreign keys come back with the reverses of their own drop steps
-      reverse: [...tableSql(ctx, id, own, [], ctx.from), ...adoptOwn(ctx, ctx.from, id, own)],
+      reverse: [
+        ...tableSql(ctx, id, own, [], ctx.from),
+        ...adoptOwn(ctx, ctx.from, id, own),
+        ...tableCopiesSql(ctx.from, ctx.to, id, ctx.droppedTables),
+      ],
       destructive: true,
       provides: [`tdrop:${id}`],
-      requires: children.map((o) => `tdrop:${o}`),
+      requires: [...children.map((o) => `tdrop:${o}`), ...dropRequires(from, id, ctx.droppedTables)],
     });
   }
 }

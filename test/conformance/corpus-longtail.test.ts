@@ -7,7 +7,9 @@
  * altered; alone and with its grants and comment); operator class parameters on index keys and exclusion elements
  * (`tsvector_ops (siglen = 100)`, pg_trgm's `gist_trgm_ops (siglen = 32)`); comments on domain checks; functions
  * with a planner SUPPORT function; a column's storage put back to its type's (named, as PostgreSQL 15 needs) and kept
- * through a change of type (which resets it). Hostile (quoted, spaced) names throughout; each case both ways, proven in PGlite
+ * through a change of type (which resets it); a parent's NOT VALID check
+ * whose copies on partitions and children are NOT VALID or valid (`inherited_not_valid`), added, validated, with
+ * partitions created, dropped, attached and detached, at two levels. Hostile (quoted, spaced) names throughout; each case both ways, proven in PGlite
  * with the runner's two witnesses. Roles come from each case's `pre`.
  */
 import path from 'node:path';
@@ -28,6 +30,12 @@ await corpusSuite(
     'domain-check-comment',
     'function-support',
     'column-storage',
+    'partition-check-not-valid',
   ],
-  { minCases: 80 },
+  {
+    minCases: 80,
+    refused: {
+      'longtail/partition-check-not-valid/copy-comment-refused': 'comment on "ev 1"\'s copy of its parent\'s check',
+    },
+  },
 );

@@ -11,12 +11,7 @@ import path from 'node:path';
 import { corpusSuite } from '../helpers/corpus.js';
 
 /** KNOWN_FAILING: cases not passing yet, by root cause. */
-const KNOWN_FAILING: Readonly<Record<string, string>> = {
-  'pgadmin/check/no-inherit-not-valid-comment':
-    "a NOT VALID check added to a parent with an inheriting child: the child's copy is NOT VALID too, the plan validates it (the canonical form partindex.ts validateChildren keeps)",
-  'pgadmin/check/inherit-validated':
-    "the same NOT VALID inherited copy, the other way: down validates the child's copy",
-};
+const KNOWN_FAILING: Readonly<Record<string, string>> = {};
 
 /** REFUSED: cases whose change the model cannot express, refused in both directions (id -> what the refusal names). */
 const REFUSED: Readonly<Record<string, string>> = {

@@ -1,31 +1,37 @@
 /**
- * Conformance cases proven on the PostgreSQL test server (15 here) instead of PGlite (18): a CaseDb whose every
- * clean() is a fresh throwaway database, so runCase's two witnesses (model and catalog fingerprint) judge a plan
+ * Conformance cases proven on the PostgreSQL test server (15 here) instead of PGlite (18): a CaseDb of throwaway
+ * server databases, so runCase's two witnesses (model and catalog fingerprint) judge a plan
  * where a server older than PGlite runs it. For the few cases whose SQL differs by server version.
  */
 import { readCases } from '../../src/conformance/index.js';
-import { runCase, type Case, type CaseDb, type CaseResult } from '../../src/conformance/run.js';
+import { runCase, type Case, type CaseResult } from '../../src/conformance/run.js';
+import { resettableDb, type ResettableDb } from '../../src/conformance/pool.js';
 import { introspect } from '../../src/pg/introspect/index.js';
 import { connectUrl } from '../../src/pg/server.js';
 import type { Driver } from '../../src/pg/driver.js';
 import { createDatabase } from './server.js';
 
-/** serverCaseDb is a CaseDb of fresh server databases; `close` drops them all. */
-export function serverCaseDb(): CaseDb & { close(): Promise<void> } {
+/**
+ * serverCaseDb is a CaseDb over throwaway server databases (one, and its `other`), reset between loads as the runner
+ * resets PGlite's; `close` drops them.
+ */
+export function serverCaseDb(): ResettableDb {
   const made: { driver: Driver; drop: () => Promise<void> }[] = [];
+  const dbs = resettableDb(async () => {
+    const d = await createDatabase('sv_case');
+    const driver = await connectUrl(d.url);
+    made.push({ driver, drop: d.drop });
+    return driver;
+  });
   return {
-    async clean() {
-      const d = await createDatabase('sv_case');
-      const driver = await connectUrl(d.url);
-      made.push({ driver, drop: d.drop });
-      return driver;
+    clean: (newCase) => dbs.clean(newCase),
+    get other() {
+      return dbs.other;
     },
-    async discard() {},
+    discard: () => dbs.discard(),
     async close() {
-      for (const m of made.splice(0)) {
-        await m.driver.close().catch(() => {});
-        await m.drop();
-      }
+      await dbs.close().catch(() => {});
+      for (const m of made.splice(0)) await m.drop();
     },
   };
 }

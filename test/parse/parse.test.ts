@@ -328,6 +328,36 @@ tables:
     ]);
   });
 
+  it('reads `inherited_not_valid` (sorted, written back) and refuses one naming no NOT VALID check of a parent', () => {
+    const ok = parseYaml(`
+tables:
+  ev: { columns: { id: int, v: int }, partition_by: list (id), checks: { pos: { expression: v > 0, not_valid: true }, big: { expression: v < 99, not_valid: true } } }
+  ev1: { partition_of: { parent: ev, bound: "IN (1)" }, partition_by: list (id), inherited_not_valid: [pos, big] }
+  ev1a: { partition_of: { parent: ev1, bound: "IN (1)" }, inherited_not_valid: [pos] }
+`);
+    expect(ok.issues).toEqual([]);
+    expect(ok.schema!.tables['ev1']!.inheritedNotValid).toEqual(['big', 'pos']);
+    const back = parseSchemaFiles(writeSchemaYaml(ok.schema!));
+    expect(canonicalJson(back.schema!)).toBe(canonicalJson(ok.schema!));
+    const r = parseYaml(`
+tables:
+  ev: { columns: { id: int, v: int }, partition_by: list (id), checks: { pos: { expression: v > 0 }, nv: { expression: v < 9, not_valid: true } } }
+  ev1: { partition_of: { parent: ev, bound: "IN (1)" }, partition_by: list (id), inherited_not_valid: [pos] }
+  ev2: { partition_of: { parent: ev, bound: "IN (2)" }, partition_by: list (id) }
+  ev2a: { partition_of: { parent: ev2, bound: "IN (2)" }, inherited_not_valid: [nv] }
+  lone: { columns: { id: int }, inherited_not_valid: [nv] }
+`);
+    expect(r.schema).toBeUndefined();
+    expect(r.issues.map((i) => [i.code, i.loc?.line])).toEqual([
+      ['invalid-value', 4],
+      ['invalid-value', 6],
+      ['invalid-value', 7],
+    ]);
+    expect(r.issues[0]!.message).toBe(
+      '`inherited_not_valid` of `ev1` names check `pos`, which its parent has not as a NOT VALID check',
+    );
+  });
+
   it('collects every issue at once, sorted by position', () => {
     const r = parseYaml(`
 tables:

@@ -37,16 +37,23 @@ export function applyNotNull(ctx: Ctx, t: Mutable<Table>, column: string, r: Not
 }
 
 /**
- * inheritedCheck reports check `name` of partition or child `relId` when its copy of the parent's check is not
- * validated: the parent's NOT VALID check was added after it existed (as Rails' validate: false does). The model cannot
- * hold that: it builds every partition with a validated copy, so planning it would validate the rows instead.
+ * inheritedCheck notes check `r` inherited by partition or child `t` when its copy is not validated (the parent's
+ * NOT VALID check added after the table existed); a validated copy is the model's default and the check itself is
+ * modelled on the parent. A comment on the copy is reported: the model holds the parent's only.
  */
-export function inheritedCheck(ctx: Ctx, relId: string, name: string, validated: boolean): void {
-  if (validated) return;
-  unsupported(
-    ctx,
-    `check ${name} of ${relId} not validated where it is inherited (its parent's NOT VALID check added after it)`,
-    `validate it on ${relId} (ALTER TABLE ... VALIDATE CONSTRAINT) to let schemaver plan it, or change it outside schemaver`,
-    'NOT VALID',
-  );
+export function inheritedCheck(
+  ctx: Ctx,
+  relId: string,
+  t: Mutable<Table>,
+  r: { name: string; validated: boolean; notenforced: boolean; comment: string | null },
+): void {
+  if (r.comment !== null)
+    unsupported(
+      ctx,
+      `comment on ${relId}'s copy of its parent's check ${r.name}`,
+      "comment the parent's check, or drop the comment on the copy (COMMENT ON CONSTRAINT ... IS NULL)",
+      `COMMENT ON CONSTRAINT ${r.name} IS ${r.comment}`,
+    );
+  if (r.validated || r.notenforced) return;
+  t.inheritedNotValid = [...(t.inheritedNotValid ?? []), r.name].sort();
 }

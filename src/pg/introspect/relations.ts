@@ -378,7 +378,7 @@ export function applyConstraint(
       return;
     }
     case 'c': {
-      if (!r.local) return inheritedCheck(ctx, relId, r.name, r.validated || r.notenforced); // modelled on its parent
+      if (!r.local) return inheritedCheck(ctx, relId, t, r); // modelled on its parent
       const c: CheckConstraint = {
         kind: 'check',
         name: r.name,
