@@ -109,13 +109,34 @@ export function parentIndexRequires(s: Schema, table: string, bareName: (id: str
  * attached to it, and DROP INDEX of the parent takes it): its own DROP would fail, the parent's step undoes both.
  */
 export function droppedWithParent(ctx: PlanContext, table: string, ix: Index): boolean {
-  const parent = ctx.from.tables[table]?.partitionOf?.parent;
-  const p = parent === undefined ? undefined : ctx.from.tables[parent];
-  if (!p || !ctx.to.tables[parent!]) return false;
+  return withParent(ctx.from, ctx.to, table, ix);
+}
+
+/**
+ * createReverse is the reverse of the CREATE INDEX of `ix` on `table`: a partitioned table's goes as dropParentIndex
+ * says; a partition's index attached to a parent index this plan creates goes with the parent's DROP INDEX (nothing
+ * left to drop); any other is dropped.
+ */
+export function createReverse(ctx: PlanContext, table: string, ix: Index): string[] {
+  if (ctx.to.tables[table]?.partitionBy) return dropParentIndex(ctx.to, ctx.from, table, ix);
+  return withParent(ctx.to, ctx.from, table, ix) ? [] : [dropIndex(table, ix.name)];
+}
+
+/** dropIndexSql drops index `ix` of `table` (a partitioned table's as dropParentIndex says). */
+export function dropIndexSql(ctx: PlanContext, table: string, ix: Index): string[] {
+  if (ctx.from.tables[table]?.partitionBy) return dropParentIndex(ctx.from, ctx.to, table, ix);
+  return [dropIndex(table, ix.name)];
+}
+
+/** withParent: is `ix` of `table` attached in `s` to a parent index that `other` does not have (or has otherwise)? */
+function withParent(s: Schema, other: Schema, table: string, ix: Index): boolean {
+  const parent = s.tables[table]?.partitionOf?.parent;
+  const p = parent === undefined ? undefined : s.tables[parent];
+  if (!p || !other.tables[parent!]) return false;
   return Object.values(p.indexes).some(
     (pix) =>
-      fragmentKey(ctx.to.tables[parent!]!.indexes[pix.name]) !== fragmentKey(pix) &&
-      attachedTo(ctx.from, parent!, pix).some((a) => a.table === table && a.index?.name === ix.name),
+      fragmentKey(other.tables[parent!]!.indexes[pix.name]) !== fragmentKey(pix) &&
+      attachedTo(s, parent!, pix).some((a) => a.table === table && a.index?.name === ix.name),
   );
 }
 

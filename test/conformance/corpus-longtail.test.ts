@@ -9,7 +9,8 @@
  * with a planner SUPPORT function; a column's storage put back to its type's (named, as PostgreSQL 15 needs) and kept
  * through a change of type (which resets it); a parent's NOT VALID check
  * whose copies on partitions and children are NOT VALID or valid (`inherited_not_valid`), added, validated, with
- * partitions created, dropped, attached and detached, at two levels. Hostile (quoted, spaced) names throughout; each case both ways, proven in PGlite
+ * partitions created, dropped, attached and detached, at two levels; pg-schema-diff's partitioned index made
+ * ON ONLY and its partitions' indexes attached (refused while one is left to attach). Hostile (quoted, spaced) names throughout; each case both ways, proven in PGlite
  * with the runner's two witnesses. Roles come from each case's `pre`.
  */
 import path from 'node:path';
@@ -31,10 +32,12 @@ await corpusSuite(
     'function-support',
     'column-storage',
     'partition-check-not-valid',
+    'partition-index-on-only',
   ],
   {
     minCases: 80,
     refused: {
+      'longtail/partition-index-on-only/awaiting-attach-refused': 'invalid index ev at on "Ev ents"',
       'longtail/partition-check-not-valid/copy-comment-refused': 'comment on "ev 1"\'s copy of its parent\'s check',
     },
   },

@@ -250,6 +250,12 @@ describe('introspect (PGlite)', () => {
       create index events_kind on events (kind);
     `);
     expect(u.unsupported.map((i) => i.message)).toEqual(['not supported: invalid index events_at on events']);
+    // the hint names the partitions left to attach and the statement that attaches (pg-schema-diff's ON ONLY flow)
+    expect(u.unsupported[0]!.hint).toBe(
+      'it was made ON ONLY and partition events_1 has no index attached to it: on each, CREATE INDEX [CONCURRENTLY] ' +
+        'the same index and ALTER INDEX events_at ATTACH PARTITION <that index> (PostgreSQL marks the parent valid once ' +
+        'all are attached), or drop it; then read the schema again',
+    );
     expect(Object.keys(u.schema.tables['events']!.indexes)).toEqual(['events_kind']);
   });
 

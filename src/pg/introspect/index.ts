@@ -4,6 +4,7 @@
  * public objects unqualified and everything else qualified, matching the model's ids.
  * Every object the model cannot express is reported in `unsupported`; nothing is dropped silently.
  */
+import { quoteIdent } from '../../sql/quote.js';
 import type {
   Column,
   Index,
@@ -362,12 +363,7 @@ function indexesOf(
     if (!r.valid) {
       // an index PostgreSQL does not use: a CREATE INDEX CONCURRENTLY that failed, or a partitioned table's index
       // made ON ONLY whose partitions are not all attached; modelled, it would read as one that works
-      unsupported(
-        ctx,
-        `invalid index ${r.name} on ${relId}`,
-        'PostgreSQL marks it INVALID (a CREATE INDEX CONCURRENTLY that failed, or ON ONLY with partitions left to attach): REINDEX INDEX CONCURRENTLY or drop it, then read the schema again',
-        'INVALID',
-      );
+      unsupported(ctx, `invalid index ${r.name} on ${relId}`, invalidIndexHint(r.name, r.unattached), 'INVALID');
       continue;
     }
     const ix = indexOf(ctx, relId, r);
@@ -375,6 +371,21 @@ function indexesOf(
     out[r.name] = ix;
   }
   return out;
+}
+
+/**
+ * invalidIndexHint says how to make index `name` valid: a partitioned index made ON ONLY (pg-schema-diff's first step)
+ * is INVALID until each partition has an index attached to it, which the model cannot hold (its partitioned indexes
+ * are whole: the plan's CREATE INDEX attaches or builds each partition's); any other is a failed CONCURRENTLY build.
+ */
+function invalidIndexHint(name: string, unattached: readonly string[] | null): string {
+  if (unattached === null)
+    return 'PostgreSQL marks it INVALID (a CREATE INDEX CONCURRENTLY that failed): REINDEX INDEX CONCURRENTLY or drop it, then read the schema again';
+  return (
+    `it was made ON ONLY and ${unattached.length ? `partition${unattached.length > 1 ? 's' : ''} ${unattached.join(', ')} ha${unattached.length > 1 ? 've' : 's'}` : 'a partition has'} no index attached to it: ` +
+    `on each, CREATE INDEX [CONCURRENTLY] the same index and ALTER INDEX ${quoteIdent(name)} ATTACH PARTITION <that index> ` +
+    '(PostgreSQL marks the parent valid once all are attached), or drop it; then read the schema again'
+  );
 }
 
 /**

@@ -36,7 +36,16 @@ export interface IndexRow {
   readonly clustered: boolean;
   /** valid: pg_index.indisvalid (false: a failed CREATE INDEX CONCURRENTLY, or ON ONLY with partitions unattached). */
   readonly valid: boolean;
+  /** unattached: of an invalid partitioned index (ON ONLY), the partitions with no index attached to it. */
+  readonly unattached: string[] | null;
 }
+
+/** UNATTACHED: of an invalid partitioned index (index alias `i`, its class `ic`), the partitions none of whose indexes is attached to it. */
+const UNATTACHED = `CASE WHEN NOT i.indisvalid AND ic.relkind = 'I' THEN array(
+  SELECT pc.oid::regclass::text FROM pg_inherits ih JOIN pg_class pc ON pc.oid = ih.inhrelid
+  WHERE ih.inhparent = i.indrelid AND NOT EXISTS (SELECT 1 FROM pg_inherits ii
+    JOIN pg_index pi ON pi.indexrelid = ii.inhrelid WHERE ii.inhparent = i.indexrelid AND pi.indrelid = pc.oid)
+  ORDER BY 1) END`;
 
 /** readIndexes lists every index of user relations with its keys decoded (`cols` maps `rel:attnum` to columns). */
 export async function readIndexes(ctx: Ctx, cols: ReadonlyMap<string, ColRow>): Promise<IndexRow[]> {
@@ -69,7 +78,7 @@ export async function readIndexes(ctx: Ctx, cols: ReadonlyMap<string, ColRow>): 
          AND co.contype IN ('p', 'u', 'x') LIMIT 1) AS contype,
       EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid) AS attached,
       (SELECT spcname FROM pg_tablespace WHERE oid = ic.reltablespace)::text AS tablespace, i.indisclustered AS clustered,
-      i.indisvalid AS valid, ${params} AS params
+      i.indisvalid AS valid, ${params} AS params, ${UNATTACHED} AS unattached
     FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam
     WHERE c.relkind IN ('r', 'p', 'm') AND ${inRels(ctx)}
