@@ -8,10 +8,7 @@ import path from 'node:path';
 import { corpusSuite } from '../helpers/corpus.js';
 
 /** KNOWN_FAILING: cases not passing yet, by root cause. */
-const KNOWN_FAILING: Readonly<Record<string, string>> = {
-  'rails/partitioned-not-valid-check/pg-dump-order':
-    "a NOT VALID check on a partitioned table: a pg_dump restore adds it after the partitions, so theirs are NOT VALID too; the plan makes partitions after the parent's check (valid copies), the canonical form partindex.ts validateChildren keeps",
-};
+const KNOWN_FAILING: Readonly<Record<string, string>> = {};
 
 await corpusSuite(
   'rails corpus',
