@@ -181,7 +181,7 @@ export function planSqlObjects(ctx: PlanContext, all: readonly Change[]): void {
     touched.add(c.id);
     if (c.op === 'add') create(ctx, c.id, c.def);
     else if (c.op === 'drop') drop(ctx, c.id, c.def);
-    else if (c.op === 'alter' && !planAclChange(ctx, c.id, c.from, c.to)) {
+    else if (c.op === 'alter' && !planInPlace(ctx, c.id, c.from, c.to)) {
       drop(ctx, c.id, c.from, 'drop (to recreate)');
       create(ctx, c.id, c.to, 'recreate', true);
     }
@@ -197,18 +197,59 @@ export function splitAcl(o: SqlObject): { body: string[]; acl: string[] } {
   return { body: stmts.slice(0, i), acl: stmts.slice(i) };
 }
 
+/** commentPrefix is the head of the COMMENT ON statement introspection appends to an object's text (addObject). */
+function commentPrefix(o: SqlObject): string {
+  return `COMMENT ON ${SQL_OBJECT_KINDS[o.type]} ${o.name} IS `;
+}
+
+/** splitComment splits an object's definition statements into those that make it and its own trailing COMMENT ON. */
+function splitComment(o: SqlObject, body: readonly string[]): { make: string[]; comment: string | undefined } {
+  const last = body[body.length - 1];
+  return last !== undefined && body.length > 1 && last.startsWith(commentPrefix(o))
+    ? { make: body.slice(0, -1), comment: last }
+    : { make: [...body], comment: undefined };
+}
+
 /**
- * planAclChange drafts a change of a definition object's GRANTs alone (its definition statements unchanged) as one
- * GRANT/REVOKE step, as planGrants does for the model's objects: the object (a range type a column uses, a foreign
- * table) is not dropped. False when more than its ACL changed, or its ACL text is not createGrants' (see
- * aclOfStatements): then it is dropped and created again.
+ * planInPlace drafts a change of a definition object's comment and GRANTs alone (the statements that make it
+ * unchanged) as COMMENT ON and GRANT/REVOKE steps: the object is not dropped, which PostgreSQL refuses for one in
+ * use (a collation a column uses, a range type a table uses) and which would lose what hangs on it. False when more
+ * changed, or its ACL text is not createGrants' (see aclOfStatements): then it is dropped and created again.
  */
-function planAclChange(ctx: PlanContext, id: string, a: SqlObject, b: SqlObject): boolean {
+function planInPlace(ctx: PlanContext, id: string, a: SqlObject, b: SqlObject): boolean {
   const x = splitAcl(a);
   const y = splitAcl(b);
-  if (x.body.join(';\n') !== y.body.join(';\n')) return false;
-  const from = aclOfStatements(x.acl);
-  const to = aclOfStatements(y.acl);
+  const cx = splitComment(a, x.body);
+  const cy = splitComment(b, y.body);
+  if (cx.make.join(';\n') !== cy.make.join(';\n')) return false;
+  if (x.acl.join(';\n') !== y.acl.join(';\n') && !planAclChange(ctx, id, b, x.acl, y.acl)) return false;
+  if (cx.comment !== cy.comment) {
+    const none = `${commentPrefix(a)}NULL`;
+    emit(ctx, {
+      phase: PHASE.comment,
+      what: `comment on ${id}`,
+      object: id,
+      sql: [cy.comment ?? none],
+      reverse: [cx.comment ?? none],
+    });
+  }
+  return true;
+}
+
+/**
+ * planAclChange drafts a change of a definition object's GRANTs (ACL statements `fromAcl` to `toAcl`) as one
+ * GRANT/REVOKE step, as planGrants does for the model's objects: the object (a range type a column uses, a foreign
+ * table) is not dropped. False when its ACL text is not createGrants' (see aclOfStatements).
+ */
+function planAclChange(
+  ctx: PlanContext,
+  id: string,
+  b: SqlObject,
+  fromAcl: readonly string[],
+  toAcl: readonly string[],
+): boolean {
+  const from = aclOfStatements(fromAcl);
+  const to = aclOfStatements(toAcl);
   if (!from || !to) return false;
   const change = (p: readonly AclTarget[], q: readonly AclTarget[]): string[] => {
     const key = (t: AclTarget) => `${t.target}\0${t.column ?? ''}`;

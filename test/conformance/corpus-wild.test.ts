@@ -2,7 +2,7 @@
  * The wild corpus (test/corpus/wild.jsonl, the shared conformance format): transitions taken from public sources —
  * stripe/pg-schema-diff's acceptance tests, pgschema's, apgdiff's, pgquarrel's and pgAdmin's schema diff cases, the migration histories of Supabase auth, the PostgREST tutorial, GitLab,
  * Zulip and Mastodon, drizzle-kit / Prisma / Atlas style changes, Atlas's PostgreSQL integration scripts, drizzle-kit's
- * pg-defaults and PostgreSQL's own pg_dump test fragments (002_pg_dump.pl) — each proven in PGlite with the runner's two
+ * pg-defaults, PostgreSQL's own pg_dump test fragments (002_pg_dump.pl) and Supabase pg-delta's integration tests — each proven in PGlite with the runner's two
  * witnesses (model and catalog fingerprint). The few cases still failing are listed with their root cause and
  * expected to fail, so a fix (or a regression) shows up here.
  */
@@ -27,6 +27,7 @@ await corpusSuite(
     'pgquarrel',
     'pgadmin',
     'pg_dump',
+    'pg-delta',
   ],
   { knownFailing: KNOWN_FAILING, minCases: 60 },
 );
