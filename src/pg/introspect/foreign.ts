@@ -86,6 +86,7 @@ interface ForeignTableRow {
     attoptions: string[] | null;
   }[];
   checks: { name: string; def: string }[] | null;
+  triggers: { oid: string; name: string; def: string; enabled: string }[] | null;
 }
 
 /** readForeignTables rebuilds CREATE FOREIGN TABLE with columns, column options, checks and comments. */
@@ -105,7 +106,10 @@ async function readForeignTables(ctx: Ctx, out: ObjectSink): Promise<void> {
           LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '[]'::json) AS cols,
       (SELECT json_agg(json_build_object('name', con.conname, 'def', pg_get_constraintdef(con.oid, true)) ORDER BY con.conname)
-        FROM pg_constraint con WHERE con.conrelid = c.oid AND con.contype = 'c') AS checks
+        FROM pg_constraint con WHERE con.conrelid = c.oid AND con.contype = 'c') AS checks,
+      (SELECT json_agg(json_build_object('oid', t.oid::text, 'name', t.tgname, 'def', pg_get_triggerdef(t.oid, true),
+          'enabled', t.tgenabled) ORDER BY t.tgname)
+        FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal) AS triggers
     FROM pg_foreign_table ft JOIN pg_class c ON c.oid = ft.ftrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_foreign_server s ON s.oid = ft.ftserver
     WHERE ${inRels(ctx)} ORDER BY 2, 3`,
@@ -133,6 +137,14 @@ async function readForeignTables(ctx: Ctx, out: ObjectSink): Promise<void> {
       if (c.storage !== null) sql.push(`${col} SET STORAGE ${FT_STORAGE[c.storage] ?? 'EXTENDED'}`);
       if (c.attoptions?.length) sql.push(`${col} SET (${c.attoptions.map(attOption).join(', ')})`);
     }
+    // its triggers belong to its definition: made again with it, they would otherwise be lost when it is rebuilt
+    for (const t of r.triggers ?? []) {
+      sql.push(t.def);
+      const how = TRIGGER_ENABLED[t.enabled];
+      if (how) sql.push(`ALTER FOREIGN TABLE ${name} ${how} TRIGGER ${quoteIdent(t.name)}`);
+      const cm = commentOf(ctx, 'pg_trigger', t.oid);
+      if (cm !== null) sql.push(`COMMENT ON TRIGGER ${quoteIdent(t.name)} ON ${name} IS ${quoteLiteral(cm)}`);
+    }
     for (const c of r.cols) {
       const cm = commentOf(ctx, 'pg_class', r.oid, c.num);
       if (cm !== null) sql.push(`COMMENT ON COLUMN ${name}.${quoteIdent(c.name)} IS ${quoteLiteral(cm)}`);
@@ -140,6 +152,9 @@ async function readForeignTables(ctx: Ctx, out: ObjectSink): Promise<void> {
     addObject(out, 'foreign table', name, sql, commentOf(ctx, 'pg_class', r.oid));
   }
 }
+
+/** TRIGGER_ENABLED: the ALTER FOREIGN TABLE words of a trigger's pg_trigger.tgenabled other than 'O' (enabled). */
+const TRIGGER_ENABLED: Readonly<Record<string, string>> = { D: 'DISABLE', A: 'ENABLE ALWAYS', R: 'ENABLE REPLICA' };
 
 /** FT_STORAGE names pg_attribute.attstorage as SET STORAGE spells it. */
 const FT_STORAGE: Readonly<Record<string, string>> = { p: 'PLAIN', e: 'EXTERNAL', m: 'MAIN', x: 'EXTENDED' };

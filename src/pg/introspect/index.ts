@@ -142,14 +142,8 @@ async function readAll(ctx: Ctx, scan: boolean): Promise<Schema> {
     const id = rels.ids.get(r.oid)!;
     if (r.kind === 'r' || r.kind === 'p') tables[id] = tableFrom(ctx, id, r, rels);
     else if (r.kind === 'v' || r.kind === 'm') views[id] = viewFrom(ctx, id, r, rels);
-    else if (r.kind === 'f') {
-      // foreign tables are definition objects (./foreign.ts); a trigger on one is not part of that definition
-      for (const tr of rels.trigs.get(r.oid) ?? []) {
-        const { oid: _o, rel: _r, ...def } = tr;
-        unsupported(ctx, `trigger ${tr.name} on foreign table ${id}`, undefined, JSON.stringify(def));
-      }
-    }
-    // 'c' (composite types) are read by readTypes.
+    // 'f' (foreign tables, with their triggers) are definition objects (./foreign.ts), 'c' (composite types) are
+    // read by readTypes.
   }
 
   const sequences: Record<string, Sequence> = rels.seqPass.sequences;
