@@ -22,7 +22,7 @@ import {
   type AclTarget,
 } from '../sql/grants.js';
 import { emit, PHASE, textKeys, typeDropKey, type PlanContext } from './context.js';
-import { alterForeignInPlace } from './fdwalter.js';
+import { alterInPlace } from './inplace.js';
 
 /** OBJECT_PHASE holds the phases of definition-object steps (between the fixed phases of src/plan/context.ts). */
 const OBJECT_PHASE = {
@@ -212,11 +212,11 @@ function splitComment(o: SqlObject, body: readonly string[]): { make: string[]; 
 }
 
 /**
- * planInPlace drafts a change of a definition object's comment and GRANTs (and a foreign-data object's options, see
- * ./fdwalter.ts) as COMMENT ON, GRANT/REVOKE and ALTER steps: the object is not dropped, which PostgreSQL refuses
- * for one in use (a collation a column uses, a range type a table uses, a server a foreign table uses) and which
- * would lose what hangs on it. False when more changed, or its ACL text is not createGrants' (see aclOfStatements):
- * then it is dropped and created again.
+ * planInPlace drafts a change of a definition object's comment and GRANTs (and what ./inplace.ts changes in place)
+ * as COMMENT ON, GRANT/REVOKE and ALTER steps: the object is not dropped, which PostgreSQL refuses for one in use (a
+ * collation a column uses, a range type a table uses, a server a foreign table uses) and which would lose what hangs
+ * on it. False when more changed, or its ACL text is not createGrants' (see aclOfStatements): then it is dropped and
+ * created again.
  */
 function planInPlace(ctx: PlanContext, id: string, a: SqlObject, b: SqlObject): boolean {
   const x = splitAcl(a);
@@ -224,11 +224,19 @@ function planInPlace(ctx: PlanContext, id: string, a: SqlObject, b: SqlObject): 
   const cx = splitComment(a, x.body);
   const cy = splitComment(b, y.body);
   const alter =
-    cx.make.join(';\n') === cy.make.join(';\n') ? { up: [], down: [] } : alterForeignInPlace(a, b, cx.make, cy.make);
+    cx.make.join(';\n') === cy.make.join(';\n') ? { up: [], down: [] } : alterInPlace(a, b, cx.make, cy.make);
   if (!alter) return false;
   if (x.acl.join(';\n') !== y.acl.join(';\n') && !planAclChange(ctx, id, b, x.acl, y.acl)) return false;
   if (alter.up.length)
-    emit(ctx, { phase: createPhase(b), what: `alter ${id}`, object: id, sql: alter.up, reverse: alter.down });
+    emit(ctx, {
+      phase: createPhase(b),
+      what: `alter ${id}`,
+      object: id,
+      sql: alter.up,
+      reverse: alter.down,
+      // what the changed text names (a dictionary a mapping now uses) is made first
+      requires: required(b),
+    });
   if (cx.comment !== cy.comment) {
     const none = `${commentPrefix(a)}NULL`;
     emit(ctx, {
