@@ -4,12 +4,14 @@
  * migration, so taking `owner:` away gives the object back to `CURRENT_USER`. A table's owner carries its indexes and
  * owned sequences with it (PostgreSQL moves them), so those are never given an owner of their own. `public` is the
  * exception: it is never created by a plan, and without a declared owner it has the one every database starts with,
- * pg_database_owner (model/privileges.ts STANDARD_PUBLIC_OWNER), not the role that runs the migration.
+ * pg_database_owner (model/privileges.ts STANDARD_PUBLIC_OWNER; the bootstrap superuser before PostgreSQL 15), not
+ * the role that runs the migration.
  */
 import type { AlterChange, Change } from '../model/changes.js';
 import { STANDARD_PUBLIC_OWNER } from '../model/privileges.js';
 import type { View } from '../model/types.js';
 import { ownerSql } from '../sql/grants.js';
+import { quoteIdent } from '../sql/quote.js';
 import { rel, viewKind } from '../sql/ddl.js';
 import { bare, emit, PHASE, type PlanContext } from './context.js';
 import { privilegeTarget } from './grants.js';
@@ -32,6 +34,21 @@ function ownerTarget(c: AlterChange): { sql: string; key: string; label: string 
 }
 
 /**
+ * publicOwnerSql gives `public` to `owner`. Its standard owner is pg_database_owner from PostgreSQL 15 on and the
+ * bootstrap superuser (oid 10) before, where pg_database_owner does not exist: a plan runs on either, so the
+ * server that runs it chooses.
+ */
+export function publicOwnerSql(owner: string): string {
+  if (owner !== STANDARD_PUBLIC_OWNER) return ownerSql('SCHEMA public', owner);
+  return (
+    `DO $sv$ BEGIN IF pg_catalog.current_setting('server_version_num')::int >= 150000 THEN ` +
+    `ALTER SCHEMA public OWNER TO ${quoteIdent(STANDARD_PUBLIC_OWNER)}; ` +
+    `ELSE EXECUTE pg_catalog.format('ALTER SCHEMA public OWNER TO %I', ` +
+    `(SELECT rolname FROM pg_catalog.pg_roles WHERE oid = 10)); END IF; END $sv$`
+  );
+}
+
+/**
  * planOwners drafts an `ALTER ... OWNER TO` step (reverse: the old owner) for every alter whose `owner` changed, and
  * returns the changes without that attribute (an alter that changed nothing else is dropped).
  */
@@ -51,8 +68,8 @@ export function planOwners(ctx: PlanContext, changes: readonly Change[]): Change
         phase: PHASE_OWNER,
         what: `change owner of ${t.label}`,
         object: c.id,
-        sql: [ownerSql(t.sql, to)],
-        reverse: [ownerSql(t.sql, from)],
+        sql: [standard ? publicOwnerSql(to!) : ownerSql(t.sql, to)],
+        reverse: [standard ? publicOwnerSql(from!) : ownerSql(t.sql, from)],
         requires: [t.key],
       });
     }
