@@ -184,6 +184,35 @@ export function parentColumn(ctx: PlanContext, side: 'from' | 'to', t: string, c
 }
 
 /**
+ * otherSideDefault is the default an inherited column of partition (child) `t` has on the other side of the plan,
+ * where the table lists no column of its own: the parent's there, which its own SET/DROP DEFAULT step (recursing
+ * into the partitions) leaves it with. GitLab's ci_builds has no default under p_ci_builds' `ALTER TABLE ONLY ...
+ * SET DEFAULT`: going back, the partition inherits the parent's old default, not the new one. null: none;
+ * undefined: the parent has no such column there (the parent's ADD COLUMN gives the partition the new one).
+ */
+function otherSideDefault(
+  ctx: PlanContext,
+  side: 'from' | 'to',
+  t: string,
+  col: Column,
+): Column['default'] | null | undefined {
+  const tb = ctx[side].tables[t];
+  const parentId = tb?.partitionOf?.parent ?? (col.inherited ? tb?.inherits?.[0] : undefined);
+  if (!parentId || !ctx[side].tables[parentId]?.columns.some((x) => x.name === col.name)) return undefined;
+  return parentColumn(ctx, side, t, col)?.default ?? null;
+}
+
+/**
+ * inheritedForm is `base` (the parent's form of a partition's column on the plan's side) with the default the column
+ * inherits on `side`, the other one (otherSideDefault).
+ */
+export function inheritedForm(ctx: PlanContext, side: 'from' | 'to', t: string, col: Column, base: Column): Column {
+  const other = otherSideDefault(ctx, side, t, col);
+  const { default: _d, ...rest } = base;
+  return other === undefined ? base : other === null ? rest : { ...rest, default: other };
+}
+
+/**
  * inheritedBase is an INHERITS child's column `c` as the child has it without anything of its own: the default of the
  * nearest ancestor that lists the column (its own column, or an inherited one with its own default), no comment.
  */

@@ -39,6 +39,7 @@ import {
   boundText,
   childrenOf,
   keptCopy,
+  inheritedForm,
   parentColumn,
   partitionCopies,
   partitionDefaults,
@@ -85,7 +86,8 @@ function partitionOverride(ctx: PlanContext, t: string, c: AddChange | DropChang
   const side = c.op === 'add' ? 'to' : 'from';
   const base = parentColumn(ctx, side, t, col);
   if (!base || ctx.createdTables.has(t) || ctx.droppedTables.has(t)) return false;
-  const [a, b] = c.op === 'add' ? [base, col] : [col, base];
+  const there = inheritedForm(ctx, c.op === 'add' ? 'from' : 'to', t, col, base);
+  const [a, b] = c.op === 'add' ? [there, col] : [col, there];
   emit(ctx, {
     phase: c.op === 'add' ? PHASE.alterTable : PHASE.dropColumn,
     what: `${c.op === 'add' ? 'set' : 'reset'} ${col.inherited ? 'inherited' : 'partition'} column ${t}.${col.name}`,

@@ -302,12 +302,25 @@ export function createTable(
   const body: string[] = [];
   if (t.partitionOf) {
     // columns come from the parent; only local constraints and column options are written (a NOT NULL of the
-    // partition's own when the parent's column is nullable: `PARTITION OF p (bar NOT NULL)`)
+    // partition's own when the parent's column is nullable: `PARTITION OF p (bar NOT NULL)`). PARTITION OF copies
+    // the parent's defaults: a partition column without one (a table attached after `ALTER TABLE ONLY parent ...
+    // SET DEFAULT`, as GitLab's ci_builds under p_ci_builds) says DEFAULT NULL, which PostgreSQL stores as none.
     const items = inlineConstraints(t).map(constraintDef);
     for (const c of t.columns) {
       const opts: string[] = [];
+      const from = parent?.columns.find((p) => p.name === c.name);
       if (c.default && !c.identity && !c.generated) opts.push(`DEFAULT ${defaultSql(c.default)}`);
-      if (!c.nullable && parent?.columns.find((p) => p.name === c.name)?.nullable) opts.push('NOT NULL');
+      else if (
+        !c.default &&
+        !c.serial &&
+        !c.identity &&
+        !c.generated &&
+        (from?.default || from?.serial) &&
+        !from.identity &&
+        !from.generated
+      )
+        opts.push('DEFAULT NULL');
+      if (!c.nullable && from?.nullable) opts.push('NOT NULL');
       if (opts.length) items.unshift(`${quoteIdent(c.name)} WITH OPTIONS ${opts.join(' ')}`);
     }
     const head = `CREATE${t.unlogged ? ' UNLOGGED' : ''} TABLE ${rel(id)} PARTITION OF ${rel(t.partitionOf.parent)}`;
