@@ -16,6 +16,7 @@ import { planSqlObjects } from './sqlobjects.js';
 import { planGrants } from './grants.js';
 import { planOwners } from './owners.js';
 import { carryRows, inheritsRebuilds } from './inherits.js';
+import { rebuiltBodies } from './atomic.js';
 
 export { PHASE, emit, newContext, type PlanContext } from './context.js';
 
@@ -54,7 +55,10 @@ function recreatedPartitions(ctx: PlanContext, recreate: Set<string>, changes: r
   return out;
 }
 
-/** expandChanges adds the grant steps and turns a change of a table's partitioning into its drop and re-create. */
+/**
+ * expandChanges adds the grant steps, turns a change of a table's partitioning into its drop and re-create, and
+ * re-creates routines whose SQL-standard body reads a column whose type changes (atomic.ts).
+ */
 function expandChanges(ctx: PlanContext, input: readonly Change[]): Change[] {
   const changes = planGrants(ctx, planOwners(ctx, input));
   // tables whose partitioning changes are recreated
@@ -72,7 +76,7 @@ function expandChanges(ctx: PlanContext, input: readonly Change[]): Change[] {
     }
     all.push(c);
   }
-  return all;
+  return rebuiltBodies(ctx.from, ctx.to, all);
 }
 
 /** markRecreated records in `ctx` the tables created and dropped, the enums and domains rebuilt, and the sequences adopted. */

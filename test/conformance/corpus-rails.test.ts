@@ -14,6 +14,6 @@ await corpusSuite(
   'rails corpus',
   path.join(import.meta.dirname, '..', 'corpus', 'rails.jsonl'),
   'holds cases from Rails structure.sql histories',
-  ['sql-function-rowtype', 'partitioned-not-valid-check', 'partition-own-default'],
-  { knownFailing: KNOWN_FAILING, minCases: 5 },
+  ['sql-function-rowtype', 'partitioned-not-valid-check', 'partition-own-default', 'sql-standard-body'],
+  { knownFailing: KNOWN_FAILING, minCases: 6 },
 );

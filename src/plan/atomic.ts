@@ -1,0 +1,57 @@
+/**
+ * SQL-standard routine bodies (BEGIN ATOMIC ... END, RETURN ...) are parsed when the routine is created, and
+ * PostgreSQL records their dependencies on the columns they read: ALTER COLUMN ... TYPE of such a column fails
+ * ("cannot alter type of a column used by a function or procedure"), as DROP COLUMN does. Such a routine is
+ * dropped before the change and created again after it, as a view over the column is.
+ */
+import type { Change } from '../model/changes.js';
+import type { Func, Schema } from '../model/types.js';
+import { identifiersOf } from '../diff/sqltext.js';
+import { nameOf, sqlStandardBody } from '../sql/ddl.js';
+
+/** touchedColumns lists, by table id, the columns whose type or collation changes or that are dropped. */
+function touchedColumns(changes: readonly Change[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const c of changes) {
+    if (c.kind !== 'column' || !c.table) continue;
+    const typed = c.op === 'alter' && c.attrs.some((a) => a.attr === 'type' || a.attr === 'collation');
+    if (!typed && c.op !== 'drop') continue;
+    if (!out.has(c.table)) out.set(c.table, new Set());
+    out.get(c.table)!.add(c.id.toLowerCase());
+  }
+  return out;
+}
+
+/** readsTouched tells whether routine `f`'s SQL-standard body names a table of `touched` and one of its columns there. */
+function readsTouched(f: Func, touched: ReadonlyMap<string, ReadonlySet<string>>): boolean {
+  if (!sqlStandardBody(f)) return false;
+  // the table may be named by the signature only (a row-type parameter read as `(s).col`)
+  const words = identifiersOf(f.body);
+  const named = identifiersOf(`${f.args} ${f.returns} ${f.body}`);
+  for (const [t, cols] of touched)
+    if (named.has(nameOf(t).toLowerCase()) && [...cols].some((c) => words.has(c))) return true;
+  return false;
+}
+
+/**
+ * rebuiltBodies turns the routines on both sides whose SQL-standard body reads a column whose type changes (or
+ * that goes away) into a drop and an add (an altered one's change is replaced): the drop runs before the column
+ * change, the add after it.
+ */
+export function rebuiltBodies(from: Schema, to: Schema, changes: readonly Change[]): Change[] {
+  const touched = touchedColumns(changes);
+  if (!touched.size) return [...changes];
+  const rebuilt = new Set<string>();
+  for (const [id, f] of Object.entries(from.functions)) {
+    const g = to.functions[id];
+    if (g && readsTouched(f, touched)) rebuilt.add(id);
+  }
+  if (!rebuilt.size) return [...changes];
+  const out = changes.filter((c) => !(c.kind === 'function' && c.op === 'alter' && rebuilt.has(c.id)));
+  for (const id of rebuilt)
+    out.push(
+      { op: 'drop', kind: 'function', id, def: from.functions[id]! },
+      { op: 'add', kind: 'function', id, def: to.functions[id]! },
+    );
+  return out;
+}
