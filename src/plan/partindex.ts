@@ -203,11 +203,14 @@ function otherSideDefault(
 }
 
 /**
- * inheritedForm is `base` (the parent's form of a partition's column on the plan's side) with the default the column
- * inherits on `side`, the other one (otherSideDefault).
+ * inheritedForm is partition (child) `t`'s column `col` as the parent gives it, on the side where the table lists no
+ * column of its own (`op` add: before; drop: after): the parent's form with the default inherited there
+ * (otherSideDefault); undefined when `t` has no parent column for it.
  */
-export function inheritedForm(ctx: PlanContext, side: 'from' | 'to', t: string, col: Column, base: Column): Column {
-  const other = otherSideDefault(ctx, side, t, col);
+export function inheritedForm(ctx: PlanContext, op: 'add' | 'drop', t: string, col: Column): Column | undefined {
+  const base = parentColumn(ctx, op === 'add' ? 'to' : 'from', t, col);
+  if (!base) return undefined;
+  const other = otherSideDefault(ctx, op === 'add' ? 'from' : 'to', t, col);
   const { default: _d, ...rest } = base;
   return other === undefined ? base : other === null ? rest : { ...rest, default: other };
 }

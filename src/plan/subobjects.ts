@@ -40,7 +40,6 @@ import {
   childrenOf,
   keptCopy,
   inheritedForm,
-  parentColumn,
   partitionCopies,
   partitionDefaults,
   createReverse,
@@ -83,10 +82,8 @@ export function fkAdd(ctx: PlanContext, table: string, fk: ForeignKey, existing:
  */
 function partitionOverride(ctx: PlanContext, t: string, c: AddChange | DropChange): boolean {
   const col = c.def as Column;
-  const side = c.op === 'add' ? 'to' : 'from';
-  const base = parentColumn(ctx, side, t, col);
-  if (!base || ctx.createdTables.has(t) || ctx.droppedTables.has(t)) return false;
-  const there = inheritedForm(ctx, c.op === 'add' ? 'from' : 'to', t, col, base);
+  const there = inheritedForm(ctx, c.op, t, col);
+  if (!there || ctx.createdTables.has(t) || ctx.droppedTables.has(t)) return false;
   const [a, b] = c.op === 'add' ? [there, col] : [col, there];
   emit(ctx, {
     phase: c.op === 'add' ? PHASE.alterTable : PHASE.dropColumn,
