@@ -63,7 +63,14 @@ function grantsText(g: Grants | undefined): string {
 function elementText(e: IndexElement): string {
   const key = e.column ?? exprKey(e.expression ?? '');
   const opc = e.opclass && e.opclass + paramsText(e.opclassParams);
-  return join(key, e.collation && `collate ${e.collation}`, opc, e.order, e.nulls && `nulls ${e.nulls}`);
+  return join(
+    key,
+    e.collation && `collate ${e.collation}`,
+    opc,
+    e.order,
+    e.nulls && `nulls ${e.nulls}`,
+    e.statistics !== undefined && `statistics ${e.statistics}`,
+  );
 }
 
 /** paramsText writes operator class parameters: `(siglen=100)`, '' for none. */

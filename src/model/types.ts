@@ -356,6 +356,11 @@ export interface IndexElement {
   readonly opclassParams?: Readonly<Record<string, string>>;
   readonly order?: 'desc'; // omitted = asc
   readonly nulls?: 'first' | 'last'; // omitted = the default for the order
+  /**
+   * statistics: the statistics target of an expression key (`ALTER INDEX ... ALTER COLUMN n SET STATISTICS`, 0 to
+   * 10000); omitted = the default. PostgreSQL takes none on a plain column key (the table column's own applies).
+   */
+  readonly statistics?: number;
 }
 
 /** Index is a CREATE INDEX (indexes backing PK/UNIQUE/EXCLUDE constraints are not listed). */

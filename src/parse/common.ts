@@ -262,7 +262,27 @@ export function readElement(
     const v = ctx.oneOf(k.get('nulls')!.value, ['first', 'last'] as const, '`nulls`');
     if (v) el.nulls = v;
   }
+  readElementStatistics(ctx, k, el);
   return el;
+}
+
+/** readElementStatistics reads an index key's `statistics` (ALTER INDEX ... ALTER COLUMN n SET STATISTICS): expression keys only. */
+function readElementStatistics(ctx: Ctx, k: Keyed, el: Mutable<IndexElement>): void {
+  const stats = k.get('statistics');
+  if (!stats) return;
+  if (el.expression === undefined) {
+    ctx.error(
+      'invalid-value',
+      stats.keyNode,
+      `\`statistics\` is only for an expression key: PostgreSQL takes no statistics target on the index column of table column \`${el.column ?? ''}\``,
+      "set the table column's own `statistics` instead, or make the key an `expression`",
+    );
+    return;
+  }
+  const n = ctx.num(stats.value, '`statistics`', 0n);
+  if (n === undefined) return;
+  if (Number(n) > 10000) ctx.error('invalid-value', stats.value, '`statistics` must be at most 10000');
+  else el.statistics = Number(n);
 }
 
 /** refuseNullableNotNull refuses `nullable: true` beside `not_null` (a column's or a domain's), at the `nullable` value. */

@@ -161,7 +161,7 @@ export const KEYS = {
     'comment',
     'renamed_from',
   ],
-  indexElement: ['column', 'expression', 'collation', 'opclass', 'opclass_params', 'order', 'nulls'],
+  indexElement: ['column', 'expression', 'collation', 'opclass', 'opclass_params', 'order', 'nulls', 'statistics'],
   trigger: [
     'timing',
     'events',

@@ -67,6 +67,7 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
   r.tablespace = readTablespace(ctx, k, `table \`${id.id}\``);
   r.renamedFrom = readName(ctx, k, 'renamed_from');
   if (k.has('partition_by')) r.partitionBy = parsePartitionBy(ctx, k.get('partition_by')!.value);
+  if (r.partitionBy) refusePartitionedStatistics(ctx, t);
   if (r.partitionBy?.key)
     ctx.noteClause(
       'partition key',
@@ -92,6 +93,18 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
   }
   t.rest = undef(r);
   return t;
+}
+
+/** refusePartitionedStatistics refuses a key's `statistics` on an index of a partitioned table. */
+function refusePartitionedStatistics(ctx: Ctx, t: DraftTable): void {
+  for (const ix of t.indexes)
+    if (ix.elements?.some((e) => e.statistics !== undefined))
+      ctx.error(
+        'invalid-value',
+        ix.at,
+        `index of partitioned table \`${t.id}\`: a key's \`statistics\` cannot be managed on a partitioned index (PostgreSQL sets it on the partitions' indexes of the moment only)`,
+        "remove `statistics`, and set it on each partition's index outside schemaver",
+      );
 }
 
 /** readParts reads what hangs off a table: keys, checks, foreign keys, exclusions, indexes, triggers, policies. */

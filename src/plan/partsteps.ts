@@ -72,15 +72,17 @@ const COMMENTS = new Set(['comment', 'indexComment']);
 
 /**
  * addDropAlter drafts one change of a table's constraint, index, trigger or policy: an add, a drop, or an alter,
- * which drops and re-adds the object unless only its comment changed and `comment` drafts that instead.
+ * which drops and re-adds the object unless only its comment changed and `comment` drafts that instead; undefined
+ * (a change already drafted in full) drafts nothing.
  */
 export function addDropAlter<T>(
-  c: TablePartChange,
+  c: TablePartChange | undefined,
   add: (x: T) => void,
   drop: (x: T) => void,
   comment?: (from: T, to: T) => void,
   params?: (from: T, to: T) => void,
 ): void {
+  if (!c) return;
   if (c.op === 'add') add(c.def as T);
   else if (c.op === 'drop') drop(c.def as T);
   else if (c.op === 'alter') {

@@ -49,6 +49,7 @@ import {
   keyNotNullDrops,
   recreatedChildren,
 } from './partindex.js';
+import { planIndexStatistics } from './indexstats.js';
 
 /** fkDrop drafts dropping a foreign key. */
 export function fkDrop(ctx: PlanContext, table: string, fk: ForeignKey): void {
@@ -315,7 +316,7 @@ function planIndexChange(
     });
   };
   addDropAlter<Index>(
-    c,
+    planIndexStatistics(ctx, c, t, obj),
     add,
     drop,
     commentStep(ctx, 'index', obj, 'INDEX', indexRef(t, c.id)),

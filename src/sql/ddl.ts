@@ -416,8 +416,28 @@ export function createIndex(on: string, ix: Index, only = false): string[] {
   s += indexParams(ix.with);
   s += tablespaceSql(ix.tablespace);
   if (ix.where) s += ` WHERE (${keepArrayCoercion(ix.where)})`;
-  const out = [s];
+  const out = [s, ...indexStatisticsSql(on, ix.name, [], ix.elements)];
   if (ix.comment !== undefined) out.push(commentOn('INDEX', indexRef(on, ix.name), ix.comment));
+  return out;
+}
+
+/**
+ * indexStatisticsSql sets the statistics target of every key of index `name` on `on` whose target in `to` differs
+ * from `from`'s (`ALTER INDEX ... ALTER COLUMN <position> SET STATISTICS`; -1, the default, for one `to` leaves out).
+ */
+export function indexStatisticsSql(
+  on: string,
+  name: string,
+  from: readonly IndexElement[],
+  to: readonly IndexElement[],
+): string[] {
+  const out: string[] = [];
+  for (let p = 0; p < Math.max(from.length, to.length); p++) {
+    const a = from[p]?.statistics ?? -1;
+    const b = to[p]?.statistics ?? -1;
+    if (a !== b && to[p]?.expression !== undefined)
+      out.push(`ALTER INDEX ${indexRef(on, name)} ALTER COLUMN ${p + 1} SET STATISTICS ${b}`);
+  }
   return out;
 }
 

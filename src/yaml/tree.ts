@@ -130,7 +130,7 @@ function elementText(el: IndexElement, columns: readonly string[], mode: 'column
     el.column !== undefined && mode !== 'column' && !/^[A-Za-z_][A-Za-z0-9_$]*$/.test(base) ? idPart(base) : base;
   if (el.order) text += ' desc';
   if (el.nulls) text += ` nulls ${el.nulls}`;
-  if (!el.collation && !el.opclass) {
+  if (!el.collation && !el.opclass && el.statistics === undefined) {
     const back = parseElementText(text, mode, columns);
     if (
       back.column === el.column &&
@@ -148,6 +148,7 @@ function elementText(el: IndexElement, columns: readonly string[], mode: 'column
   put(o, 'opclass_params', paramsTree(el.opclassParams));
   put(o, 'order', el.order);
   put(o, 'nulls', el.nulls);
+  put(o, 'statistics', el.statistics);
   return o;
 }
 

@@ -17,7 +17,6 @@ const KNOWN_FAILING: Readonly<Record<string, string>> = {};
 const REFUSED: Readonly<Record<string, string>> = {
   'pgadmin/index/depends-on-extension': 'DEPENDS ON EXTENSION plpgsql',
   'pgadmin/function/depends-on-extension': 'DEPENDS ON EXTENSION plpgsql',
-  'pgadmin/index/expression-column-statistics': 'statistics targets of index',
   'pgadmin/function/plain-trigger-full-options': 'window function',
   'pgadmin/type/shell-created': 'pseudo-type',
   'pgadmin/type/shell-comment': 'pseudo-type',

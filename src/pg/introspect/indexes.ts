@@ -15,6 +15,8 @@ export interface IndexKeyRow {
   readonly opt: number | null;
   /** params: the key's operator class parameters (pg_attribute.attoptions of the index column), null for none. */
   readonly params: readonly string[] | null;
+  /** stats: the key's statistics target (ALTER INDEX ... ALTER COLUMN n SET STATISTICS), null for the default. */
+  readonly stats: number | null;
   readonly key: boolean;
 }
 
@@ -47,6 +49,16 @@ const UNATTACHED = `CASE WHEN NOT i.indisvalid AND ic.relkind = 'I' THEN array(
     JOIN pg_index pi ON pi.indexrelid = ii.inhrelid WHERE ii.inhparent = i.indexrelid AND pi.indrelid = pc.oid)
   ORDER BY 1) END`;
 
+/**
+ * KEY_STATISTICS reads the statistics targets of an index's expression keys (PostgreSQL takes none on a plain column
+ * key), looked up only for indexes with an expression; not for partitioned indexes and partitions' attached ones,
+ * which marks.ts reports instead. PostgreSQL 17+ reads a target never set as NULL, older versions as -1.
+ */
+const KEY_STATISTICS = `CASE WHEN 0 = ANY (i.indkey::int2[]) AND ic.relkind = 'i'
+    AND NOT EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid)
+  THEN (SELECT json_object_agg(a.attnum, a.attstattarget) FROM pg_attribute a
+    WHERE a.attrelid = i.indexrelid AND coalesce(a.attstattarget, -1) <> -1) END`;
+
 /** readIndexes lists every index of user relations with its keys decoded (`cols` maps `rel:attnum` to columns). */
 export async function readIndexes(ctx: Ctx, cols: ReadonlyMap<string, ColRow>): Promise<IndexRow[]> {
   const nnd = ctx.version >= 150000 ? 'i.indnullsnotdistinct' : 'false';
@@ -78,7 +90,7 @@ export async function readIndexes(ctx: Ctx, cols: ReadonlyMap<string, ColRow>): 
          AND co.contype IN ('p', 'u', 'x') LIMIT 1) AS contype,
       EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid) AS attached,
       (SELECT spcname FROM pg_tablespace WHERE oid = ic.reltablespace)::text AS tablespace, i.indisclustered AS clustered,
-      i.indisvalid AS valid, ${params} AS params, ${UNATTACHED} AS unattached
+      i.indisvalid AS valid, ${params} AS params, ${UNATTACHED} AS unattached, ${KEY_STATISTICS} AS stats
     FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = ic.relam
     WHERE c.relkind IN ('r', 'p', 'm') AND ${inRels(ctx)}
@@ -104,7 +116,7 @@ export async function readIndexes(ctx: Ctx, cols: ReadonlyMap<string, ColRow>): 
     });
   }
   const colls = await collationNames(ctx, wanted);
-  return list.map(({ nkey, keys, classes, colls: kc, opts, exprs, params, ...r }) => ({
+  return list.map(({ nkey, keys, classes, colls: kc, opts, exprs, params, stats, ...r }) => ({
     ...r,
     comment: commentOf(ctx, 'pg_class', r.oid),
     keys: keys.map((n, p): IndexKeyRow => {
@@ -126,6 +138,7 @@ export async function readIndexes(ctx: Ctx, cols: ReadonlyMap<string, ColRow>): 
         collnsp: c?.nsp ?? null,
         opt: p < nkey ? (opts[p] ?? 0) : null,
         params: withParams?.o ?? null,
+        stats: stats?.[String(p + 1)] ?? null,
         key: p < nkey,
       };
     }),
@@ -141,6 +154,8 @@ interface RawIndexRow extends Omit<IndexRow, 'keys' | 'comment'> {
   readonly exprs: (string | null)[] | null;
   /** params: the keys with operator class parameters: position (1-based), attoptions, operator class and its schema. */
   readonly params: { n: number; o: string[]; c: string; s: string }[] | null;
+  /** stats: the statistics targets of an expression index's keys, by position (1-based); null for none. */
+  readonly stats: Readonly<Record<string, number>> | null;
 }
 
 /** elementOf decodes one key of an index into a model element. */
@@ -159,6 +174,7 @@ function elementOf(k: IndexKeyRow): IndexElement {
   if (desc) el.order = 'desc';
   if (desc && !nullsFirst) el.nulls = 'last';
   if (!desc && nullsFirst) el.nulls = 'first';
+  if (k.stats !== null && el.expression !== undefined) el.statistics = k.stats;
   return el;
 }
 

@@ -1,0 +1,96 @@
+/**
+ * What schemaver once refused as not supported, on the PostgreSQL server (15 here, whose catalog spells some of it
+ * otherwise than PGlite's 18): index key statistics targets, DEPENDS ON EXTENSION marks... Each case: objects made
+ * by hand import with the YAML key and no `unmanaged`, commit (verified in PGlite), stamp, `check` clean; an edit
+ * of the YAML is committed, upgraded, checked, downgraded, checked; a change by hand is drift. Commands run the built
+ * CLI in this process (helpers/inproc.ts). Build first (`npx tsc -p .`).
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { inProcessProject } from '../helpers/inproc.js';
+import { createDatabase, queryServer, serverAvailable } from '../helpers/server.js';
+
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
+
+/** MarkCase: the objects made by hand, what import writes, the edit, the catalog fact on each side, and drift. */
+interface MarkCase {
+  readonly name: string;
+  readonly setup: string;
+  readonly imported: RegExp;
+  readonly edit: (yaml: string) => string;
+  readonly fact: string;
+  readonly before: string;
+  readonly after: string;
+  readonly drift: string;
+}
+
+const CASES: MarkCase[] = [
+  {
+    name: 'index key statistics targets',
+    setup: `create schema "Odd S";
+      create table "Odd S"."Odd T" (id int, "Na""me" text);
+      create index "Odd ""I""" on "Odd S"."Odd T" (id, lower("Na""me"));
+      alter index "Odd S"."Odd ""I""" alter column 2 set statistics 500;`,
+    imported: /statistics: 500/,
+    edit: (y) => y.replace('statistics: 500', 'statistics: 50'),
+    fact: `select string_agg(attnum || ':' || coalesce(attstattarget, -1), ',' order by attnum) as v
+      from pg_attribute where attrelid = '"Odd S"."Odd ""I"""'::regclass`,
+    before: '1:-1,2:500',
+    after: '1:-1,2:50',
+    drift: `alter index "Odd S"."Odd ""I""" alter column 2 set statistics 7`,
+  },
+];
+
+describe('once refused, now managed, on the server', async () => {
+  const up = await serverAvailable();
+  for (const c of CASES)
+    it.skipIf(!up)(`${c.name}: import, commit, check, upgrade, downgrade, drift`, async () => {
+      const db = await createDatabase('sv_marks');
+      const p = inProcessProject('sv-marks-');
+      const fact = async () => (await queryServer<{ v: string }>(db.url, c.fact))[0]!.v;
+      const run = async (...args: string[]) => {
+        const r = await p.run(...args);
+        return { ...r, all: r.stdout + r.stderr };
+      };
+      try {
+        await queryServer(db.url, c.setup);
+        expect((await run('init')).code).toBe(0);
+        let r = await run('import', '--url', db.url, '--force');
+        expect(r.code, r.all).toBe(0);
+        const files = (readdirSync(join(p.dir, 'schema'), { recursive: true }) as string[])
+          .filter((f) => f.endsWith('.yaml'))
+          .map((f) => join('schema', f));
+        const yaml = files.map((f) => p.read(f)).join('\n');
+        expect(yaml).toMatch(c.imported);
+        expect(yaml).not.toContain('unmanaged');
+        r = await run('commit', '-m', 'adopt');
+        expect(r.code, r.all).toBe(0);
+        expect((await run('stamp', 'HEAD', '--url', db.url)).code).toBe(0);
+        r = await run('check', '--url', db.url);
+        expect(r.code, r.all).toBe(0);
+
+        const file = files.find((f) => c.imported.test(p.read(f)))!;
+        p.write(file, c.edit(p.read(file)));
+        r = await run('commit', '-m', 'edit');
+        expect(r.code, r.all).toBe(0);
+        r = await run('upgrade', '--url', db.url);
+        expect(r.code, r.all).toBe(0);
+        expect(await fact()).toBe(c.after);
+        r = await run('check', '--url', db.url);
+        expect(r.code, r.all).toBe(0);
+        r = await run('downgrade', '-1', '--url', db.url);
+        expect(r.code, r.all).toBe(0);
+        expect(await fact()).toBe(c.before);
+        r = await run('check', '--url', db.url);
+        expect(r.code, r.all).toBe(0);
+
+        await queryServer(db.url, c.drift);
+        r = await run('check', '--url', db.url);
+        expect(r.code, r.all).toBe(1);
+      } finally {
+        p.cleanup();
+        await db.drop();
+      }
+    });
+});
