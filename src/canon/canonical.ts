@@ -147,7 +147,13 @@ function canonIndex(i: Index): Index {
   if (out.using === 'btree') delete out.using;
   out.elements = i.elements.map(canonElement);
   if (i.with) out.with = sortedMap(i.with, (v) => v);
+  if (i.dependsOnExtensions) out.dependsOnExtensions = sortedSet(i.dependsOnExtensions);
   return out;
+}
+
+/** sortedSet is an extension list without repeats, sorted: the marks are a set (`dependsOnExtensions`). */
+function sortedSet(list: readonly string[]): string[] | undefined {
+  return list.length ? [...new Set(list)].sort() : undefined;
 }
 
 function canonFk(f: ForeignKey): ForeignKey {
@@ -164,6 +170,7 @@ function canonTrigger(t: Trigger): Trigger {
   const out: Mutable<Trigger> = strip(t);
   out.events = [...new Set(t.events)].sort((a, b) => EVENT_ORDER.indexOf(a) - EVENT_ORDER.indexOf(b));
   if (out.enabled === 'origin') delete out.enabled;
+  if (t.dependsOnExtensions) out.dependsOnExtensions = sortedSet(t.dependsOnExtensions);
   return out;
 }
 
@@ -194,6 +201,7 @@ function canonView(v: View): View {
   if (v.columnComments) out.columnComments = sortedMap(v.columnComments, (x) => x);
   if (v.columnDefaults) out.columnDefaults = sortedMap(v.columnDefaults, (x) => x);
   if (v.columnGrants) out.columnGrants = sortedMap(v.columnGrants, (x) => x);
+  if (v.dependsOnExtensions) out.dependsOnExtensions = sortedSet(v.dependsOnExtensions);
   return out;
 }
 
@@ -204,6 +212,7 @@ function canonFunc(f: Func): Func {
   if (out.cost !== undefined && Number(out.cost) === (cLang ? 1 : 100)) delete out.cost;
   if (out.rows !== undefined && Number(out.rows) === (setReturning ? 1000 : 0)) delete out.rows;
   if (f.set) out.set = sortedMap(f.set, (x) => x);
+  if (f.dependsOnExtensions) out.dependsOnExtensions = sortedSet(f.dependsOnExtensions);
   return out;
 }
 

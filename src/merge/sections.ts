@@ -165,6 +165,7 @@ const VIEW_FIELDS: FieldPlan<View> = {
   columnDefaults: 'attr',
   columnGrants: 'attr',
   comment: 'attr',
+  dependsOnExtensions: 'attr',
   grants: 'attr',
   tablespace: 'attr',
   owner: 'attr',

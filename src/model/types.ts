@@ -377,6 +377,11 @@ export interface Index {
   /** tablespace: TABLESPACE of the index; omitted = the database's default. */
   readonly tablespace?: string;
   readonly comment?: string;
+  /**
+   * dependsOnExtensions: the extensions this object is marked as depending on (`ALTER ... DEPENDS ON EXTENSION`):
+   * dropping one drops the object. Omitted = none.
+   */
+  readonly dependsOnExtensions?: readonly string[];
   readonly renamedFrom?: string;
 }
 
@@ -398,6 +403,11 @@ export interface Trigger extends ConstraintTiming {
   readonly referencing?: { readonly oldTable?: string; readonly newTable?: string };
   readonly enabled?: 'origin' | 'disabled' | 'replica' | 'always'; // omitted = origin (enabled)
   readonly comment?: string;
+  /**
+   * dependsOnExtensions: the extensions this object is marked as depending on (`ALTER ... DEPENDS ON EXTENSION`):
+   * dropping one drops the object. Omitted = none.
+   */
+  readonly dependsOnExtensions?: readonly string[];
 }
 
 /** Policy is a row-level security policy. */
@@ -491,6 +501,8 @@ export interface View {
   /** owner: the owning role, when the project manages it (absent = not managed). */
   readonly owner?: string;
   readonly comment?: string;
+  /** dependsOnExtensions: a materialized view's marks (`ALTER MATERIALIZED VIEW ... DEPENDS ON EXTENSION`), as an index's. */
+  readonly dependsOnExtensions?: readonly string[];
   readonly renamedFrom?: string;
 }
 
@@ -522,6 +534,8 @@ export interface Func {
   /** owner: the owning role, when the project manages it (absent = not managed). */
   readonly owner?: string;
   readonly comment?: string;
+  /** dependsOnExtensions: the routine's marks (`ALTER FUNCTION ... DEPENDS ON EXTENSION`), as an index's. */
+  readonly dependsOnExtensions?: readonly string[];
 }
 
 /** emptySchema returns a Schema with no objects. */

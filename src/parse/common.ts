@@ -307,3 +307,20 @@ export function refusePgNotNullName(ctx: Ctx, at: Node, what: string, name: stri
     `choose a name not ending in \`_not_null\`, or leave it out (PostgreSQL names it \`${own}\`)`,
   );
 }
+
+/**
+ * readExtensionMarks reads `depends_on_extensions`: the extensions an object is marked as depending on (ALTER ...
+ * DEPENDS ON EXTENSION; dropping one drops the object); undefined when absent or empty.
+ */
+export function readExtensionMarks(ctx: Ctx, k: Keyed, what: string): string[] | undefined {
+  const e = k.get('depends_on_extensions');
+  if (!e) return undefined;
+  const list = ctx.texts(e.value, `\`depends_on_extensions\` of ${what}`);
+  if (!list) return undefined;
+  const names = list.map((x) => x.trim());
+  if (names.some((x) => x === '')) {
+    ctx.error('invalid-value', e.value, `\`depends_on_extensions\` of ${what} names an empty extension`);
+    return undefined;
+  }
+  return names.length ? [...new Set(names)].sort() : undefined;
+}

@@ -13,6 +13,7 @@ import {
   readOpclassParams,
   readName,
   readText,
+  readExtensionMarks,
   refId,
 } from './common.js';
 import { undef, type Draft, type DraftFk, type DraftTable, type Mutable } from './drafts.js';
@@ -346,6 +347,7 @@ export function parseIndex(
   ix.nullsNotDistinct = readBool(ctx, k, 'nulls_not_distinct');
   ix.tablespace = readTablespace(ctx, k, 'an index');
   ix.comment = readText(ctx, k, 'comment');
+  ix.dependsOnExtensions = readExtensionMarks(ctx, k, what);
   ix.renamedFrom = readName(ctx, k, 'renamed_from');
   return undef(ix);
 }

@@ -4,7 +4,7 @@ import { funcId } from '../model/ids.js';
 import { KEYS } from './keys.js';
 import { readGrants, readOwner } from './grants.js';
 import type { Ctx, Keyed, Node, Scalar } from './node.js';
-import { isNull, readBool, readId, readText } from './common.js';
+import { isNull, readBool, readExtensionMarks, readId, readText } from './common.js';
 import { undef } from './drafts.js';
 import type { DraftFunc } from './objects.js';
 
@@ -92,6 +92,7 @@ export function parseFunction(ctx: Ctx, key: Scalar, n: Node): { id: string; fn:
   fn.procedure = procedure;
   readFunctionOptions(ctx, k, fn);
   fn.comment = readText(ctx, k, 'comment');
+  fn.dependsOnExtensions = readExtensionMarks(ctx, k, 'a routine');
   fn.grants = readGrants(ctx, k, 'function', what);
   fn.owner = readOwner(ctx, k, what);
   return { id: funcId(id.schema, id.name, identityArgs), fn: undef(fn) };

@@ -2,7 +2,7 @@
 import type { Policy, Trigger, TriggerEvent } from '../model/types.js';
 import { KEYS } from './keys.js';
 import type { Ctx, Keyed, MapNode, Node, Scalar } from './node.js';
-import { mapOrNothing, readBool, readExpr, readName, readText, refId } from './common.js';
+import { mapOrNothing, readBool, readExpr, readExtensionMarks, readName, readText, refId } from './common.js';
 import { undef, type Draft } from './drafts.js';
 
 /** timing reads `deferrable` / `initially_deferred` (the latter implies the former). */
@@ -75,6 +75,7 @@ export function parseTrigger(ctx: Ctx, n: Node, name: string, at: Node): Draft<T
     else tr.enabled = ctx.oneOf(v, ['origin', 'disabled', 'replica', 'always'] as const, '`enabled`');
   }
   tr.comment = readText(ctx, k, 'comment');
+  tr.dependsOnExtensions = readExtensionMarks(ctx, k, `trigger \`${name}\``);
   return undef(tr);
 }
 

@@ -2,7 +2,7 @@
 import { KEYS } from './keys.js';
 import { readGrants, readGrantsNode, readOwner, readTablespace } from './grants.js';
 import type { Ctx, Keyed, Node } from './node.js';
-import { readBool, readDefault, readName, readText, type ParsedId } from './common.js';
+import { readBool, readDefault, readExtensionMarks, readName, readText, type ParsedId } from './common.js';
 import type { Default, Grants } from '../model/types.js';
 import { undef } from './drafts.js';
 import { parseIndex } from './table.js';
@@ -94,6 +94,7 @@ export function parseView(ctx: Ctx, id: ParsedId, at: Node, n: Node): DraftView 
     }
   }
   v.comment = readText(ctx, k, 'comment');
+  v.dependsOnExtensions = readViewMarks(ctx, k, v, what);
   v.grants = readGrants(ctx, k, 'table', what);
   v.owner = readOwner(ctx, k, what);
   v.renamedFrom = readName(ctx, k, 'renamed_from');
@@ -158,4 +159,17 @@ function readColumnDefaults(ctx: Ctx, k: Keyed, v: DraftView, what: string): voi
     if (d !== undefined) o[e.key] = d;
   }
   if (Object.keys(o).length) v.columnDefaults = o;
+}
+
+/** readViewMarks reads a materialized view's `depends_on_extensions`; a plain view's is an error (PostgreSQL has none). */
+function readViewMarks(ctx: Ctx, k: Keyed, v: DraftView, what: string): string[] | undefined {
+  const marks = readExtensionMarks(ctx, k, what);
+  if (marks && !v.materialized)
+    ctx.error(
+      'invalid-value',
+      k.get('depends_on_extensions')!.keyNode,
+      `${what}: only a materialized view can depend on an extension (ALTER MATERIALIZED VIEW ... DEPENDS ON EXTENSION)`,
+      'add `materialized: true`, or remove `depends_on_extensions`',
+    );
+  return marks;
 }

@@ -1,12 +1,18 @@
 /**
- * Statistics targets of index expression keys (`ALTER INDEX ... ALTER COLUMN n SET STATISTICS`): a change of them
- * alone is an ALTER in place, never a rebuild of the index (CREATE INDEX writes them after the index is made).
+ * What of an index or trigger changes in place, never by a rebuild: the statistics targets of an index's expression
+ * keys (`ALTER INDEX ... ALTER COLUMN n SET STATISTICS`) and marks on extensions (`ALTER INDEX / TRIGGER ... [NO]
+ * DEPENDS ON EXTENSION`). CREATE INDEX and CREATE TRIGGER (sql/ddl.ts) write them after the object is made.
  */
 import type { AlterChange, TablePartChange } from '../model/changes.js';
 import type { Index, IndexElement } from '../model/types.js';
-import { indexStatisticsSql } from '../sql/ddl.js';
+import { indexRef, rel } from '../sql/ddl.js';
+import { quoteIdent } from '../sql/quote.js';
+import { dependsOnSql, indexStatisticsSql } from '../sql/marks.js';
 import { sameValue } from '../diff/index.js';
 import { emit, PHASE, type PlanContext } from './context.js';
+
+/** IN_PLACE are the other attributes of an index that change without a rebuild (partsteps.ts addDropAlter). */
+const IN_PLACE = new Set(['comment', 'with']);
 
 /** keysOf is an index's keys without their statistics targets. */
 function keysOf(els: readonly IndexElement[]): IndexElement[] {
@@ -15,7 +21,8 @@ function keysOf(els: readonly IndexElement[]): IndexElement[] {
 
 /**
  * planIndexStatistics drafts the ALTER INDEX steps of an index change whose keys differ only in their statistics
- * targets, and returns the change left to plan (without `elements`), or undefined when nothing else changed.
+ * targets, or whose marks on extensions changed, and returns the change left to plan (without those attributes),
+ * or undefined when nothing else changed.
  */
 export function planIndexStatistics(
   ctx: PlanContext,
@@ -23,16 +30,47 @@ export function planIndexStatistics(
   t: string,
   obj: string,
 ): Extract<TablePartChange, { kind: 'index' }> | undefined {
-  if (c.op !== 'alter' || !c.attrs.some((x) => x.attr === 'elements')) return c;
+  if (c.op !== 'alter') return c;
   const [a, b] = [c.from, c.to] as [Index, Index];
-  if (!sameValue(keysOf(a.elements), keysOf(b.elements))) return c;
+  const stats = c.attrs.some((x) => x.attr === 'elements') && sameValue(keysOf(a.elements), keysOf(b.elements));
+  const marks = c.attrs.some((x) => x.attr === 'dependsOnExtensions');
+  if (!stats && !marks) return c;
+  const attrs = c.attrs.filter((x) => !(stats && x.attr === 'elements') && x.attr !== 'dependsOnExtensions');
+  // the rest rebuilds the index: CREATE INDEX writes its statistics and marks
+  if (attrs.some((x) => !IN_PLACE.has(x.attr))) return c;
+  const target = `INDEX ${indexRef(t, b.name)}`;
+  const step = (x: Index, y: Index) => [
+    ...(stats ? indexStatisticsSql(indexRef(t, b.name), x.elements, y.elements) : []),
+    ...dependsOnSql(target, x.dependsOnExtensions, y.dependsOnExtensions),
+  ];
   emit(ctx, {
     phase: PHASE.comment,
-    what: `set statistics targets of index ${b.name} on ${t}`,
+    what: `${stats ? 'set statistics targets' : 'extension marks'} of index ${b.name} on ${t}`,
     object: obj,
-    sql: indexStatisticsSql(t, b.name, a.elements, b.elements),
-    reverse: indexStatisticsSql(t, b.name, b.elements, a.elements),
+    sql: step(a, b),
+    reverse: step(b, a),
   });
-  const attrs = c.attrs.filter((x) => x.attr !== 'elements');
   return attrs.length ? ({ ...c, attrs } as AlterChange & { kind: 'index' }) : undefined;
+}
+
+/**
+ * planTriggerMarks drafts ALTER TRIGGER ... [NO] DEPENDS ON EXTENSION for a trigger whose marks alone changed and
+ * returns undefined; any other change is returned to plan (a trigger is re-created, CREATE TRIGGER writes its marks).
+ */
+export function planTriggerMarks(
+  ctx: PlanContext,
+  c: Extract<TablePartChange, { kind: 'trigger' }>,
+  t: string,
+  obj: string,
+): Extract<TablePartChange, { kind: 'trigger' }> | undefined {
+  if (c.op !== 'alter' || c.attrs.some((x) => x.attr !== 'dependsOnExtensions')) return c;
+  const target = `TRIGGER ${quoteIdent(c.to.name)} ON ${rel(t)}`;
+  emit(ctx, {
+    phase: PHASE.comment,
+    what: `extension marks of trigger ${c.to.name} on ${t}`,
+    object: obj,
+    sql: dependsOnSql(target, c.from.dependsOnExtensions, c.to.dependsOnExtensions),
+    reverse: dependsOnSql(target, c.to.dependsOnExtensions, c.from.dependsOnExtensions),
+  });
+  return undefined;
 }

@@ -6,6 +6,7 @@ import type { AlterChange, Change } from '../model/changes.js';
 import type { Func } from '../model/types.js';
 import { identifiersOf, lexSql } from '../diff/sqltext.js';
 import { commentOn, createFunction, dropFunction, funcSignature } from '../sql/ddl.js';
+import { dependsOnSql } from '../sql/marks.js';
 import { emit, funcNeedsDrop, PHASE, textKeys, type PlanContext } from './context.js';
 import { signatureNames } from './viewfuncs.js';
 
@@ -60,16 +61,9 @@ export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, drop
   } else {
     const a = c.from;
     const b = c.to;
-    if ((c as AlterChange).attrs.every((x) => x.attr === 'comment')) {
-      const w = b.procedure ? 'PROCEDURE' : 'FUNCTION';
-      emit(ctx, {
-        phase: PHASE.comment,
-        what: `comment on function ${c.id}`,
-        object: c.id,
-        sql: [commentOn(w, funcSignature(b), b.comment)],
-        reverse: [commentOn(w, funcSignature(a), a.comment)],
-      });
-    } else if (funcNeedsDrop(a, b)) {
+    if ((c as AlterChange).attrs.every((x) => x.attr === 'comment' || x.attr === 'dependsOnExtensions'))
+      planFunctionInPlace(ctx, c.id, a, b);
+    else if (funcNeedsDrop(a, b)) {
       emit(ctx, {
         phase: PHASE.func,
         what: `recreate function ${c.id}`,
@@ -100,6 +94,21 @@ export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, drop
 }
 
 /** colKeys lists the `cols:` keys (a table's added or altered columns) of the names a text mentions. */
+/** planFunctionInPlace drafts the change of a routine's comment and marks on extensions (ALTER ... DEPENDS ON). */
+function planFunctionInPlace(ctx: PlanContext, id: string, a: Func, b: Func): void {
+  const w = b.procedure ? 'PROCEDURE' : 'FUNCTION';
+  const comment = (x: Func, y: Func) => (x.comment !== y.comment ? [commentOn(w, funcSignature(y), y.comment)] : []);
+  const marks = (x: Func, y: Func) =>
+    dependsOnSql(`${w} ${funcSignature(y)}`, x.dependsOnExtensions, y.dependsOnExtensions);
+  emit(ctx, {
+    phase: PHASE.comment,
+    what: `${a.comment !== b.comment ? 'comment on' : 'extension marks of'} function ${id}`,
+    object: id,
+    sql: [...comment(a, b), ...marks(a, b)],
+    reverse: [...comment(b, a), ...marks(b, a)],
+  });
+}
+
 /**
  * declarations is the text of a PL/pgSQL body's DECLARE sections (each from DECLARE to its BEGIN, nested blocks
  * too), where the variables' types are named; strings, comments and quoted names are the lexer's business.

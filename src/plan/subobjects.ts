@@ -49,7 +49,7 @@ import {
   keyNotNullDrops,
   recreatedChildren,
 } from './partindex.js';
-import { planIndexStatistics } from './indexstats.js';
+import { planIndexStatistics, planTriggerMarks } from './indexstats.js';
 
 /** fkDrop drafts dropping a foreign key. */
 export function fkDrop(ctx: PlanContext, table: string, fk: ForeignKey): void {
@@ -352,7 +352,7 @@ function planTriggerChange(
       reverse: createTrigger(t, tr),
     });
   };
-  addDropAlter<Trigger>(c, add, drop); // any change, its comment too, recreates a trigger
+  addDropAlter<Trigger>(planTriggerMarks(ctx, c, t, obj), add, drop); // any other change recreates a trigger
 }
 
 /** planPolicyChange drafts one change of a row-level security policy. */

@@ -6,6 +6,7 @@ import { afterCreate, viewColumnGrants } from './grants.js';
 import type { Change, TablePartChange } from '../model/changes.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { sameValue } from '../diff/index.js';
+import { dependsOnSql } from '../sql/marks.js';
 import { createView, dropView, rel, viewKind, commentOn, viewColumnDefault } from '../sql/ddl.js';
 import type { View } from '../model/types.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -15,7 +16,14 @@ import { planSubObject } from './subobjects.js';
 import { compositeRebuilds, viewsOverRebuilds } from './composites.js';
 
 /** IN_PLACE are the view attributes a plan changes without rebuilding the view. */
-const IN_PLACE = new Set(['comment', 'columnComments', 'columnDefaults', 'columnGrants', 'withNoData']);
+const IN_PLACE = new Set([
+  'comment',
+  'columnComments',
+  'columnDefaults',
+  'columnGrants',
+  'withNoData',
+  'dependsOnExtensions',
+]);
 
 /** defaultKeys lists what a view's column defaults name (a function, a sequence, a type). */
 function defaultKeys(v: View): string[] {
@@ -71,6 +79,7 @@ export function planViews(ctx: PlanContext, all: readonly Change[], touchedTable
       planViewDefaults(ctx, c);
       planViewComments(ctx, c);
       planViewRefresh(ctx, c);
+      planViewMarks(ctx, c);
     }
     // indexes and triggers of views that are not rebuilt
     if ((c.kind === 'index' || c.kind === 'trigger') && c.table && (from.views[c.table] || to.views[c.table])) {
@@ -170,6 +179,19 @@ function planViewRefresh(ctx: PlanContext, c: Extract<Change, { op: 'alter'; kin
     reverse: [refresh(c.from.withNoData)],
     requires: textKeys(c.to.query),
     lock: !c.to.withNoData, // REFRESH holds ACCESS EXCLUSIVE while its query runs
+  });
+}
+
+/** planViewMarks drafts the changed marks on extensions of a materialized view that is not rebuilt. */
+function planViewMarks(ctx: PlanContext, c: Extract<Change, { op: 'alter'; kind: 'view' }>): void {
+  if (!c.attrs.some((x) => x.attr === 'dependsOnExtensions')) return;
+  const target = `${viewKind(c.to)} ${rel(c.id)}`;
+  emit(ctx, {
+    phase: PHASE.comment,
+    what: `extension marks of ${viewKind(c.to).toLowerCase()} ${c.id}`,
+    object: c.id,
+    sql: dependsOnSql(target, c.from.dependsOnExtensions, c.to.dependsOnExtensions),
+    reverse: dependsOnSql(target, c.to.dependsOnExtensions, c.from.dependsOnExtensions),
   });
 }
 

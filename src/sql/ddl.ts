@@ -29,6 +29,7 @@ import type {
   View,
 } from '../model/types.js';
 import { qualified, quoteIdent, quoteLiteral } from './quote.js';
+import { dependsOnSql, indexStatisticsSql } from './marks.js';
 import { clusterOnSql, createGrants, createOwner, replicaIdentitySql, storageParamsSql } from './grants.js';
 import { storageResetSql } from './storage.js';
 
@@ -416,28 +417,12 @@ export function createIndex(on: string, ix: Index, only = false): string[] {
   s += indexParams(ix.with);
   s += tablespaceSql(ix.tablespace);
   if (ix.where) s += ` WHERE (${keepArrayCoercion(ix.where)})`;
-  const out = [s, ...indexStatisticsSql(on, ix.name, [], ix.elements)];
+  const out = [
+    s,
+    ...indexStatisticsSql(indexRef(on, ix.name), [], ix.elements),
+    ...dependsOnSql(`INDEX ${indexRef(on, ix.name)}`, [], ix.dependsOnExtensions),
+  ];
   if (ix.comment !== undefined) out.push(commentOn('INDEX', indexRef(on, ix.name), ix.comment));
-  return out;
-}
-
-/**
- * indexStatisticsSql sets the statistics target of every key of index `name` on `on` whose target in `to` differs
- * from `from`'s (`ALTER INDEX ... ALTER COLUMN <position> SET STATISTICS`; -1, the default, for one `to` leaves out).
- */
-export function indexStatisticsSql(
-  on: string,
-  name: string,
-  from: readonly IndexElement[],
-  to: readonly IndexElement[],
-): string[] {
-  const out: string[] = [];
-  for (let p = 0; p < Math.max(from.length, to.length); p++) {
-    const a = from[p]?.statistics ?? -1;
-    const b = to[p]?.statistics ?? -1;
-    if (a !== b && to[p]?.expression !== undefined)
-      out.push(`ALTER INDEX ${indexRef(on, name)} ALTER COLUMN ${p + 1} SET STATISTICS ${b}`);
-  }
   return out;
 }
 
@@ -476,6 +461,7 @@ export function createTrigger(on: string, tr: Trigger): string[] {
   const out = [s];
   if (tr.enabled && tr.enabled !== 'origin') out.push(triggerEnable(on, tr.name, tr.enabled));
   if (tr.comment !== undefined) out.push(commentOn('TRIGGER', `${quoteIdent(tr.name)} ON ${rel(on)}`, tr.comment));
+  out.push(...dependsOnSql(`TRIGGER ${quoteIdent(tr.name)} ON ${rel(on)}`, [], tr.dependsOnExtensions));
   return out;
 }
 
@@ -532,7 +518,7 @@ export function createView(id: string, v: View): string[] {
   if (v.materialized) s += tablespaceSql(v.tablespace);
   s += ` AS\n${keepArrayCoercion(v.query.trim().replace(/;+\s*$/, ''))}`;
   if (v.materialized && v.withNoData) s += '\nWITH NO DATA';
-  const out = [s];
+  const out = [s, ...dependsOnSql(`${viewKind(v)} ${rel(id)}`, [], v.dependsOnExtensions)];
   for (const ix of Object.values(v.indexes ?? {})) out.push(...createIndex(id, ix));
   for (const tr of Object.values(v.triggers ?? {})) out.push(...createTrigger(id, tr));
   for (const [c, d] of Object.entries(v.columnDefaults ?? {})) out.push(viewColumnDefault(id, c, d));
@@ -591,6 +577,8 @@ export function createFunction(f: Func, orReplace = false): string[] {
   if (f.comment !== undefined) out.push(commentOn(what, funcSignature(f), f.comment));
   if (!orReplace) out.push(...createOwner(`${what} ${funcSignature(f)}`, f.owner));
   if (!orReplace) out.push(...createGrants(`${what} ${funcSignature(f)}`, 'function', f.grants));
+  // CREATE OR REPLACE drops the routine's marks (pg_depend deptype 'x'; PostgreSQL 15 and 18 alike): written again
+  out.push(...dependsOnSql(`${what} ${funcSignature(f)}`, [], f.dependsOnExtensions));
   return out;
 }
 

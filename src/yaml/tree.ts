@@ -165,6 +165,7 @@ export function indexTree(ix: Index, columns: readonly string[]): YamlTree {
     !ix.nullsNotDistinct &&
     !ix.tablespace &&
     !ix.comment &&
+    !ix.dependsOnExtensions &&
     !ix.renamedFrom;
   if (els.every((e) => e.column !== undefined)) {
     const list = els.map((e) => elementText(e, columns, 'column'));
@@ -181,6 +182,7 @@ export function indexTree(ix: Index, columns: readonly string[]): YamlTree {
   flag(o, 'nulls_not_distinct', ix.nullsNotDistinct);
   put(o, 'tablespace', ix.tablespace);
   put(o, 'comment', ix.comment);
+  put(o, 'depends_on_extensions', ix.dependsOnExtensions ? [...ix.dependsOnExtensions] : undefined);
   put(o, 'renamed_from', ix.renamedFrom);
   return o;
 }
@@ -203,6 +205,7 @@ export function triggerTree(t: Trigger): Obj {
   }
   if (t.enabled && t.enabled !== 'origin') o['enabled'] = t.enabled;
   put(o, 'comment', t.comment);
+  put(o, 'depends_on_extensions', t.dependsOnExtensions ? [...t.dependsOnExtensions] : undefined);
   return o;
 }
 
@@ -330,6 +333,7 @@ export function viewTree(e: Emitter, id: string, v: View): YamlTree {
   );
   put(o, 'owner', v.owner);
   put(o, 'comment', v.comment);
+  put(o, 'depends_on_extensions', v.dependsOnExtensions ? [...v.dependsOnExtensions] : undefined);
   putGrants(o, v.grants);
   put(o, 'renamed_from', v.renamedFrom);
   return o;
@@ -353,6 +357,7 @@ export function functionTree(f: Func): Obj {
   put(o, 'support', f.support);
   put(o, 'owner', f.owner);
   put(o, 'comment', f.comment);
+  put(o, 'depends_on_extensions', f.dependsOnExtensions ? [...f.dependsOnExtensions] : undefined);
   putGrants(o, f.grants);
   o['body'] = f.body;
   return o;

@@ -15,7 +15,6 @@ const KNOWN_FAILING: Readonly<Record<string, string>> = {};
 
 /** REFUSED: cases whose change the model cannot express, refused in both directions (id -> what the refusal names). */
 const REFUSED: Readonly<Record<string, string>> = {
-  'pgadmin/index/depends-on-extension': 'DEPENDS ON EXTENSION plpgsql',
   'pgadmin/function/depends-on-extension': 'DEPENDS ON EXTENSION plpgsql',
   'pgadmin/function/plain-trigger-full-options': 'window function',
   'pgadmin/type/shell-created': 'pseudo-type',

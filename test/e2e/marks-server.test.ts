@@ -1,6 +1,6 @@
 /**
  * What schemaver once refused as not supported, on the PostgreSQL server (15 here, whose catalog spells some of it
- * otherwise than PGlite's 18): index key statistics targets, DEPENDS ON EXTENSION marks... Each case: objects made
+ * otherwise than PGlite's 18): index key statistics targets, DEPENDS ON EXTENSION marks. Each case: objects made
  * by hand import with the YAML key and no `unmanaged`, commit (verified in PGlite), stamp, `check` clean; an edit
  * of the YAML is committed, upgraded, checked, downgraded, checked; a change by hand is drift. Commands run the built
  * CLI in this process (helpers/inproc.ts). Build first (`npx tsc -p .`).
@@ -40,6 +40,28 @@ const CASES: MarkCase[] = [
     after: '1:-1,2:50',
     drift: `alter index "Odd S"."Odd ""I""" alter column 2 set statistics 7`,
   },
+  {
+    name: 'DEPENDS ON EXTENSION marks',
+    setup: `create schema "Odd S";
+      create table "Odd S"."Odd T" (id int, "Na""me" text);
+      create index "Odd ""I""" on "Odd S"."Odd T" (lower("Na""me"));
+      create function "Odd S"."f ""x"""() returns trigger language plpgsql as 'begin return new; end';
+      create trigger "Tr g" before insert on "Odd S"."Odd T" for each row execute function "Odd S"."f ""x"""();
+      create materialized view "Odd S"."M v" as select id from "Odd S"."Odd T";
+      alter index "Odd S"."Odd ""I""" depends on extension plpgsql;
+      alter function "Odd S"."f ""x"""() depends on extension plpgsql;
+      alter trigger "Tr g" on "Odd S"."Odd T" depends on extension plpgsql;
+      alter materialized view "Odd S"."M v" depends on extension plpgsql;`,
+    imported: /depends_on_extensions/,
+    edit: (y) =>
+      y
+        .replace(/,? depends_on_extensions: \[ plpgsql \]/g, '')
+        .replace(/\n\s*depends_on_extensions: \[ plpgsql \]/g, ''),
+    fact: `select count(*)::text as v from pg_depend where deptype = 'x'`,
+    before: '4',
+    after: '0',
+    drift: `alter function "Odd S"."f ""x"""() no depends on extension plpgsql`,
+  },
 ];
 
 describe('once refused, now managed, on the server', async () => {
@@ -70,10 +92,9 @@ describe('once refused, now managed, on the server', async () => {
         r = await run('check', '--url', db.url);
         expect(r.code, r.all).toBe(0);
 
-        const file = files.find((f) => c.imported.test(p.read(f)))!;
-        p.write(file, c.edit(p.read(file)));
+        for (const f of files) p.write(f, c.edit(p.read(f)));
         r = await run('commit', '-m', 'edit');
-        expect(r.code, r.all).toBe(0);
+        expect(r.code, r.all + files.map((f) => p.read(f)).join('\n')).toBe(0);
         r = await run('upgrade', '--url', db.url);
         expect(r.code, r.all).toBe(0);
         expect(await fact()).toBe(c.after);

@@ -52,7 +52,8 @@ import { exclusionOf, includeOf, indexOf, readIndexes } from './indexes.js';
 import { readExtensions, readNamespaces, readTypes } from './types.js';
 import { policyOf, readFunctions, readPolicies, readTriggers, triggerOf, type TriggerRow } from './routines.js';
 import { scanUnsupported } from './unsupported.js';
-import { scanExtensionDependencies, scanIndexStatistics } from './marks.js';
+import { scanIndexStatistics } from './marks.js';
+import { applyExtensionMarks, readExtensionMarks } from './extmarks.js';
 import { presentKinds, readCoreObjects, type ObjectSink } from './objects.js';
 import { readForeignObjects } from './foreign.js';
 import { readOperatorClasses } from './opclasses.js';
@@ -146,6 +147,7 @@ async function readAll(ctx: Ctx, scan: boolean): Promise<Schema> {
     // read by readTypes.
   }
 
+  applyExtensionMarks(ctx, cat.marks, rels.ids, { tables, views, functions: cat.functions }, scan);
   const sequences: Record<string, Sequence> = rels.seqPass.sequences;
   const { extensions, schemas, types, functions, objects } = cat;
   return {
@@ -175,7 +177,7 @@ async function readCatalog(ctx: Ctx, scan: boolean) {
   let columns: Promise<ColumnIndex> | undefined;
   const cols = () => (columns ??= colsRead.then(columnIndex));
   const sinks: ObjectSink[] = [{}, {}, {}];
-  const [rels, colIx, seqs, cons, idxs, inherits, trigs, pols, extensions, schemas, types, functions] =
+  const [rels, colIx, seqs, cons, idxs, inherits, trigs, pols, extensions, schemas, types, functions, marks] =
     await concurrently(ctx, [
       readRelations,
       async (c: Ctx) => ((colsRead = readColumns(c)), cols()),
@@ -189,11 +191,11 @@ async function readCatalog(ctx: Ctx, scan: boolean) {
       readNamespaces,
       async (c: Ctx) => readTypes(c, (await cols()).colsByRel),
       readFunctions,
+      readExtensionMarks,
       (c: Ctx) => readCoreObjects(c, sinks[0]!, c.has ?? {}),
       (c: Ctx) => readForeignObjects(c, sinks[1]!, c.has ?? {}),
       async (c: Ctx) => (absent(c, 'opf') ? undefined : readOperatorClasses(c, sinks[2]!)),
       async (c: Ctx) => (scan && !absent(c, 'other') ? scanUnsupported(c) : undefined),
-      async (c: Ctx) => (scan ? scanExtensionDependencies(c) : undefined),
       async (c: Ctx) => (scan ? scanIndexStatistics(c) : undefined),
     ] as const);
   const objects: ObjectSink = Object.assign({}, ...sinks) as ObjectSink;
@@ -212,6 +214,7 @@ async function readCatalog(ctx: Ctx, scan: boolean) {
     schemas,
     types,
     functions,
+    marks,
     objects,
   };
 }

@@ -3,32 +3,12 @@
  * check, the conformance runner): each is reported as not supported, so it passes through while unchanged and a mark
  * added, changed or removed is refused instead of being left out of the migration.
  *
- * Objects marked as depending on an extension (`ALTER FUNCTION / PROCEDURE / INDEX / MATERIALIZED VIEW / TRIGGER ...
- * DEPENDS ON EXTENSION`, pg_depend deptype 'x': the object is dropped when the extension is); statistics targets
- * of index columns (`ALTER INDEX ... ALTER COLUMN n SET STATISTICS`, expression columns only) of the indexes the model
- * has no keys for: constraints' indexes, partitioned indexes and their partitions' copies.
+ * Statistics targets of index columns (`ALTER INDEX ... ALTER COLUMN n SET STATISTICS`, expression columns only) of
+ * the indexes the model has no keys for: constraints' indexes, partitioned indexes and their partitions' copies.
+ * (DEPENDS ON EXTENSION marks on objects the model does not hold: extmarks.ts.)
  */
 import { qid } from '../../model/ids.js';
 import { type Ctx, absent, rows, unsupported, USER_NS, notExtMember } from './util.js';
-
-/** scanExtensionDependencies reports every DEPENDS ON EXTENSION mark of a user object. */
-export async function scanExtensionDependencies(ctx: Ctx): Promise<void> {
-  if (absent(ctx, 'extdep')) return; // no such mark at all (presentKinds)
-  // pg_depend's reference index answers refclassid = pg_extension without reading the rest of the catalog
-  const list = await rows<{ object: string; extension: string }>(
-    ctx,
-    `SELECT o.type || ' ' || o.identity AS object, e.extname::text AS extension
-    FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid, pg_identify_object(d.classid, d.objid, d.objsubid) o
-    WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'x'
-    ORDER BY 1, 2`,
-  );
-  for (const r of list)
-    unsupported(
-      ctx,
-      `${r.object} DEPENDS ON EXTENSION ${r.extension}`,
-      'schemaver keeps the mark as it is while the object is unchanged; add or remove it outside schemaver (ALTER ... [NO] DEPENDS ON EXTENSION), or exclude the object',
-    );
-}
 
 /**
  * scanIndexStatistics reports the index columns with a statistics target of their own that the model does not hold:
