@@ -98,19 +98,42 @@ export function normalizePrivileges(list: readonly string[], cls: PrivClass, ser
 /**
  * normalizeGrants is the one normal form of an object's grants: grantees in ACL order (identity sorts them), privileges normalised, empty
  * entries dropped; undefined when the ACL is PostgreSQL's default; `{ public: ['none'] }` when a class whose default
- * grants PUBLIC something ends up granting nobody anything.
+ * grants PUBLIC something ends up granting nobody anything. `owner` (a global default-privileges entry's role) keeps
+ * its own entry when it holds less than everything (`['none']`: nothing), and loses it when it holds everything.
  */
-export function normalizeGrants(g: Grants | undefined, cls: PrivClass, serverVersion?: number): Grants | undefined {
+export function normalizeGrants(
+  g: Grants | undefined,
+  cls: PrivClass,
+  serverVersion?: number,
+  owner?: string,
+): Grants | undefined {
   if (g === undefined) return undefined;
   const out: Record<string, string[]> = {};
   for (const role of Object.keys(g)) {
     const list = normalizePrivileges(g[role]!, cls, serverVersion);
     if (list.length) out[role] = list;
+    else if (role === owner) out[role] = [NONE];
   }
+  if (owner !== undefined && out[owner] && ownsAll(out[owner], cls, serverVersion)) delete out[owner];
   const def = defaultGrants(cls);
   if (sameGrants(out, def)) return undefined;
   if (Object.keys(out).length === 0) return Object.keys(def).length ? { public: [NONE] } : undefined;
   return out;
+}
+
+/** ownsAll tells whether an owner's own list is everything it holds by default (no grant option: it grants anyway). */
+function ownsAll(list: readonly string[], cls: PrivClass, serverVersion?: number): boolean {
+  const all = normalizePrivileges(['all'], cls, serverVersion).join(',');
+  return list.join(',') === all || (list.length === 1 && list[0] === 'all');
+}
+
+/**
+ * ownerGrants is a global default-privileges entry's ACL with its role's own entry written out first (everything
+ * when the entry leaves it out), as aclChangeSql compares them.
+ */
+export function ownerGrants(g: Grants | undefined, cls: PrivClass, owner: string): Grants {
+  const { [owner]: own, ...rest } = g ?? defaultGrants(cls);
+  return { [owner]: own ?? (privilegesOf(cls).length > 1 ? ['all'] : [...privilegesOf(cls)]), ...rest };
 }
 
 /**

@@ -173,12 +173,12 @@ export function parseDefaultPrivileges(
     }
     const cls = defaultPrivilegeClass(on);
     const g = k.get('grants');
-    const raw = g ? readRawGrants(ctx, g.value, cls) : {};
+    const raw = g ? readRawGrants(ctx, g.value, cls, schema === undefined ? role : undefined) : {};
     if (raw === undefined) continue;
     // IN SCHEMA entries only add privileges; a global entry is the whole default ACL like an object's grants
     const grants =
       schema === undefined
-        ? normalizeGrants(raw, cls)
+        ? normalizeGrants(raw, cls, undefined, role)
         : Object.fromEntries(Object.entries(raw).filter(([, l]) => l.length && l[0] !== NONE));
     if (grants === undefined || Object.keys(grants).length === 0) {
       ctx.error(
@@ -200,7 +200,8 @@ export function parseDefaultPrivileges(
   }
 }
 
-function readRawGrants(ctx: Ctx, n: Node, cls: PrivClass): Record<string, string[]> | undefined {
+/** readRawGrants reads a default-privileges entry's grants; `owner`'s `[]` (a global entry's role) is `none`, as PUBLIC's. */
+function readRawGrants(ctx: Ctx, n: Node, cls: PrivClass, owner?: string): Record<string, string[]> | undefined {
   const m = ctx.map(n, '`grants` of default privileges');
   if (!m) return undefined;
   const out: Record<string, string[]> = {};
@@ -208,7 +209,8 @@ function readRawGrants(ctx: Ctx, n: Node, cls: PrivClass): Record<string, string
     const role = e.key === 'PUBLIC' ? 'public' : ctx.name(e.keyNode, 'a grantee');
     if (role === undefined) continue;
     const list = readPrivilegeList(ctx, e.value, cls, `privileges of \`${role}\``);
-    if (list) out[role] = list.length === 0 && role === 'public' ? [NONE] : normalizePrivileges(list, cls);
+    if (list)
+      out[role] = list.length === 0 && (role === 'public' || role === owner) ? [NONE] : normalizePrivileges(list, cls);
   }
   return out;
 }

@@ -306,6 +306,13 @@ const QUERIES: readonly Fact[] = [
     `SELECT 'depends-on-extension ' || pg_describe_object(d.classid, d.objid, d.objsubid) || ' ' || e.extname
    FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'x'`,
   ),
+  // default privileges (ALTER DEFAULT PRIVILEGES: global or IN SCHEMA, the role's own entry included)
+  fact(
+    `SELECT 1 FROM pg_default_acl`,
+    `SELECT 'default-acl ' || d.defaclrole::regrole::text || ' ' || coalesce(quote_ident(n.nspname), '*') || ' '
+     || d.defaclobjtype::text || ' ' || d.defaclacl::text
+   FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace`,
+  ),
   // inheritance (partitions show through their bound above)
   fact(
     `SELECT 1 FROM pg_inherits WHERE inhrelid >= 16384`,

@@ -7,6 +7,7 @@ import {
   effectiveGrants,
   isWrittenOutDefault,
   normalizeGrants,
+  ownerGrants,
   privilegesOf,
   writtenOutDefault,
   type PrivClass,
@@ -130,9 +131,11 @@ export function defaultPrivilegeSql(
 ): { revokes: string[]; grants: string[] } {
   const d = (to ?? from)!;
   const head = `ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(d.role)}${d.schema === undefined ? '' : ` IN SCHEMA ${quoteIdent(d.schema)}`}`;
-  // IN SCHEMA entries only add to the global default: their baseline is nothing
+  // IN SCHEMA entries only add to the global default: their baseline is nothing; a global entry is the whole default
+  // ACL, the role's own privileges included (everything unless its grants list the role: ALTER DEFAULT PRIVILEGES ...
+  // REVOKE ... FROM itself)
   const base = (x: DefaultPrivilege | undefined): Grants | undefined =>
-    x ? x.grants : d.schema === undefined ? undefined : {};
+    d.schema === undefined ? ownerGrants(x?.grants, cls, d.role) : x ? x.grants : {};
   const stmts = aclChangeSql(ON_WORDS[d.on], cls, base(from), base(to));
   const adp = (s: string) => `${head} ${s}`;
   return {

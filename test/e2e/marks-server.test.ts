@@ -1,6 +1,7 @@
 /**
  * What schemaver once refused as not supported, on the PostgreSQL server (15 here, whose catalog spells some of it
- * otherwise than PGlite's 18): index key statistics targets, DEPENDS ON EXTENSION marks. Each case: objects made
+ * otherwise than PGlite's 18): index key statistics targets, DEPENDS ON EXTENSION marks, default privileges that take the role's own rights
+ * away. Each case: objects made
  * by hand import with the YAML key and no `unmanaged`, commit (verified in PGlite), stamp, `check` clean; an edit
  * of the YAML is committed, upgraded, checked, downgraded, checked; a change by hand is drift. Commands run the built
  * CLI in this process (helpers/inproc.ts). Build first (`npx tsc -p .`).
@@ -9,7 +10,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { inProcessProject } from '../helpers/inproc.js';
-import { createDatabase, queryServer, serverAvailable } from '../helpers/server.js';
+import { createDatabase, createRole, queryServer, serverAvailable } from '../helpers/server.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
@@ -23,6 +24,8 @@ interface MarkCase {
   readonly before: string;
   readonly after: string;
   readonly drift: string;
+  /** role: the case makes a throwaway role, named for ROLE in its SQL and facts. */
+  readonly role?: boolean;
 }
 
 const CASES: MarkCase[] = [
@@ -62,6 +65,20 @@ const CASES: MarkCase[] = [
     after: '0',
     drift: `alter function "Odd S"."f ""x"""() no depends on extension plpgsql`,
   },
+  {
+    name: "default privileges taking the role's own rights away",
+    role: true,
+    setup: `alter default privileges for role ROLE revoke delete, truncate on tables from ROLE;
+      alter default privileges for role ROLE grant select on tables to public;
+      alter default privileges for role ROLE revoke execute on functions from ROLE;`,
+    imported: /default_privileges/,
+    edit: (y) => y.replace(/references, /g, ''),
+    fact: `select string_agg(defaclobjtype::text || ' ' || array_to_string(array(select x::text from unnest(defaclacl) x order by 1), ' '), ', ' order by 1) as v
+      from pg_default_acl`,
+    before: 'f =X/ROLE, r =r/ROLE ROLE=arwxt/ROLE',
+    after: 'f =X/ROLE, r =r/ROLE ROLE=arwt/ROLE',
+    drift: `alter default privileges for role ROLE grant execute on functions to ROLE`,
+  },
 ];
 
 describe('once refused, now managed, on the server', async () => {
@@ -69,14 +86,16 @@ describe('once refused, now managed, on the server', async () => {
   for (const c of CASES)
     it.skipIf(!up)(`${c.name}: import, commit, check, upgrade, downgrade, drift`, async () => {
       const db = await createDatabase('sv_marks');
+      const role = c.role ? await createRole('sv_dp') : undefined;
+      const R = (text: string) => (role ? text.replaceAll('ROLE', role.name) : text);
       const p = inProcessProject('sv-marks-');
-      const fact = async () => (await queryServer<{ v: string }>(db.url, c.fact))[0]!.v;
+      const fact = async () => (await queryServer<{ v: string }>(db.url, R(c.fact)))[0]!.v;
       const run = async (...args: string[]) => {
         const r = await p.run(...args);
         return { ...r, all: r.stdout + r.stderr };
       };
       try {
-        await queryServer(db.url, c.setup);
+        await queryServer(db.url, R(c.setup));
         expect((await run('init')).code).toBe(0);
         let r = await run('import', '--url', db.url, '--force');
         expect(r.code, r.all).toBe(0);
@@ -97,21 +116,22 @@ describe('once refused, now managed, on the server', async () => {
         expect(r.code, r.all + files.map((f) => p.read(f)).join('\n')).toBe(0);
         r = await run('upgrade', '--url', db.url);
         expect(r.code, r.all).toBe(0);
-        expect(await fact()).toBe(c.after);
+        expect(await fact()).toBe(R(c.after));
         r = await run('check', '--url', db.url);
         expect(r.code, r.all).toBe(0);
         r = await run('downgrade', '-1', '--url', db.url);
         expect(r.code, r.all).toBe(0);
-        expect(await fact()).toBe(c.before);
+        expect(await fact()).toBe(R(c.before));
         r = await run('check', '--url', db.url);
         expect(r.code, r.all).toBe(0);
 
-        await queryServer(db.url, c.drift);
+        await queryServer(db.url, R(c.drift));
         r = await run('check', '--url', db.url);
         expect(r.code, r.all).toBe(1);
       } finally {
         p.cleanup();
         await db.drop();
+        await role?.drop();
       }
     });
 });

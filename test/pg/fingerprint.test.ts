@@ -74,6 +74,12 @@ describe('catalogFingerprint', () => {
     ['a TOAST storage parameter', `ALTER TABLE t SET (toast.autovacuum_enabled = false);`],
     ['CLUSTER ON', `ALTER TABLE t CLUSTER ON t_a_idx;`],
     ['a DEPENDS ON EXTENSION mark', `ALTER FUNCTION f(int) DEPENDS ON EXTENSION plpgsql;`],
+    // the default ACL a role's later objects get (the role's own rights taken away too); once unseen
+    ['a default privilege', `ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;`],
+    [
+      'a role taking its own default rights away',
+      `ALTER DEFAULT PRIVILEGES REVOKE DELETE ON TABLES FROM CURRENT_USER;`,
+    ],
     ['a shell type', `CREATE TYPE shell;`],
     ['a rule firing state', `CREATE RULE r AS ON UPDATE TO t DO ALSO NOTIFY t; ALTER TABLE t DISABLE RULE r;`],
   ])('notices %s', async (_what, change) => {
@@ -130,6 +136,7 @@ describe('catalogFingerprint probes', () => {
     CREATE FOREIGN TABLE ft (x int) SERVER srv;
     ALTER TABLE t ALTER COLUMN a SET STATISTICS 50;
     ALTER FUNCTION tf() DEPENDS ON EXTENSION plpgsql;
+    ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
   `;
   const KINDS = [
     'schema',
@@ -162,6 +169,7 @@ describe('catalogFingerprint probes', () => {
     'ts-config',
     'column-settings',
     'depends-on-extension',
+    'default-acl',
   ];
 
   it('reads every kind of object a database holds', async () => {

@@ -29,7 +29,7 @@ interface AclRow {
   readonly name: string;
   readonly sub: string | null; // column name, function identity args
   readonly owner: string;
-  readonly grantee: string; // '' for PUBLIC
+  readonly grantee: string; // '' for PUBLIC; null: an empty default ACL (`{}`: nobody holds anything)
   readonly grantor: string;
   readonly priv: string;
   readonly grantable: boolean;
@@ -101,7 +101,9 @@ export function aclSql(ctx: Ctx): string {
       'dacl',
       `SELECT 'dacl:' || d.defaclobjtype::text, dn.nspname::text, '', NULL, pg_get_userbyid(d.defaclrole)::text, ${who},
        6, d.oid::int8, a.ord, NULL
-     FROM pg_default_acl d LEFT JOIN pg_namespace dn ON dn.oid = d.defaclnamespace ${explode('d.defaclacl')}`,
+     FROM pg_default_acl d LEFT JOIN pg_namespace dn ON dn.oid = d.defaclnamespace
+       LEFT JOIN LATERAL aclexplode(d.defaclacl) WITH ORDINALITY AS a(grantor, grantee, privilege_type, is_grantable, ord)
+         ON true`,
     ],
     ...GLOBAL_ACLS.map(([what, cat, acl, name, owner, k, has]): [string, string] => [
       has,
@@ -151,6 +153,7 @@ function group(list: readonly AclRow[]): Acl[] {
     const k = `${r.what}\0${r.schema}\0${r.name}\0${r.sub}\0${r.owner}`;
     if (!cur || k !== key) out.push((cur = { first: r, entries: new Map() }));
     key = k;
+    if ((r.grantee as string | null) === null) continue; // an empty default ACL: its row names no grantee
     const role = r.grantee === '' ? 'public' : r.grantee;
     const l = cur.entries.get(role) ?? [];
     l.push(r.grantable ? `${r.priv}*` : r.priv);
@@ -159,15 +162,30 @@ function group(list: readonly AclRow[]): Acl[] {
   return out;
 }
 
-/** ownGrants drops the owner's implicit entry; reports (undefined) an owner who took some of its own privileges away. */
-function ownGrants(ctx: Ctx, acl: Acl, cls: PrivClass, label: string, ownerEntry: boolean): Grants | undefined {
+/**
+ * ownGrants drops the owner's implicit entry; reports (undefined) an owner who took some of its own privileges away,
+ * unless `keepOwner` (a global default ACL, whose model holds the role's own entry): then that entry is kept.
+ */
+function ownGrants(
+  ctx: Ctx,
+  acl: Acl,
+  cls: PrivClass,
+  label: string,
+  ownerEntry: boolean,
+  keepOwner = false,
+): Grants | undefined {
   const out: Record<string, string[]> = {};
   const owner = acl.first.owner;
+  if (keepOwner && !acl.entries.has(owner)) out[owner] = [NONE];
   for (const [role, list] of acl.entries) {
     if (ownerEntry && role === owner) {
       const full = privilegesOf(cls, ctx.version);
       const plain = new Set(list.map((p) => p.replace(/\*$/, '')));
       if (full.every((p) => plain.has(p)) && !list.some((p) => p.endsWith('*'))) continue;
+      if (keepOwner) {
+        out[role] = list;
+        continue;
+      }
       unsupported(
         ctx,
         `privileges of the owner ${owner} on ${label} (${list.join(', ')})`,
@@ -178,7 +196,7 @@ function ownGrants(ctx: Ctx, acl: Acl, cls: PrivClass, label: string, ownerEntry
     }
     out[role] = list;
   }
-  if (ownerEntry && !acl.entries.has(owner))
+  if (ownerEntry && !keepOwner && !acl.entries.has(owner))
     unsupported(
       ctx,
       `privileges of the owner ${owner} on ${label} (none)`,
@@ -225,8 +243,8 @@ function defaultPrivilegeOf(ctx: Ctx, acl: Acl): DefaultPrivilege | undefined {
   const t = r.what.slice(5);
   const cls = DACL_CLASS[t]!;
   const global = r.schema === null;
-  const raw = ownGrants(ctx, acl, cls, `default privileges of ${r.owner}`, global);
-  const grants = global ? normalizeGrants(raw, cls, ctx.version) : rawKeep(raw, cls, ctx.version);
+  const raw = ownGrants(ctx, acl, cls, `default privileges of ${r.owner}`, global, global);
+  const grants = global ? normalizeGrants(raw, cls, ctx.version, r.owner) : rawKeep(raw, cls, ctx.version);
   if (!grants || !Object.keys(grants).length) return undefined;
   return {
     kind: 'default_privilege',
