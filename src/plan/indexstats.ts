@@ -74,3 +74,13 @@ export function planTriggerMarks(
   });
   return undefined;
 }
+
+/** planInPlace drafts what of an index or trigger change alters in place (see above); returns the change left to plan. */
+export function planInPlace<C extends Extract<TablePartChange, { kind: 'index' | 'trigger' }>>(
+  ctx: PlanContext,
+  c: C,
+  t: string,
+  obj: string,
+): C | undefined {
+  return (c.kind === 'index' ? planIndexStatistics(ctx, c, t, obj) : planTriggerMarks(ctx, c, t, obj)) as C | undefined;
+}

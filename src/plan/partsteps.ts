@@ -97,3 +97,6 @@ export function addDropAlter<T>(
     }
   }
 }
+
+/** planInPlace: an index's or trigger's change made in place (indexstats.ts). */
+export { planInPlace } from './indexstats.js';

@@ -32,7 +32,7 @@ import { addColumn, alterColumn, dropColumn, NO_CAST, serialSequenceId, type Col
 import { SchemaverError } from '../errors.js';
 import { makeObjectName, nameAddition } from '../canon/names.js';
 import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
-import { addDropAlter, commentStep, keyCommentStep, paramsStep } from './partsteps.js';
+import { addDropAlter, commentStep, keyCommentStep, paramsStep, planInPlace } from './partsteps.js';
 import { markOnCreate, markOnRecreate } from './cluster.js';
 import { checksAcross, keptAcross, notValidCopies } from './checkcopies.js';
 import {
@@ -49,7 +49,6 @@ import {
   keyNotNullDrops,
   recreatedChildren,
 } from './partindex.js';
-import { planIndexStatistics, planTriggerMarks } from './indexstats.js';
 
 /** fkDrop drafts dropping a foreign key. */
 export function fkDrop(ctx: PlanContext, table: string, fk: ForeignKey): void {
@@ -316,7 +315,7 @@ function planIndexChange(
     });
   };
   addDropAlter<Index>(
-    planIndexStatistics(ctx, c, t, obj),
+    planInPlace(ctx, c, t, obj),
     add,
     drop,
     commentStep(ctx, 'index', obj, 'INDEX', indexRef(t, c.id)),
@@ -352,7 +351,7 @@ function planTriggerChange(
       reverse: createTrigger(t, tr),
     });
   };
-  addDropAlter<Trigger>(planTriggerMarks(ctx, c, t, obj), add, drop); // any other change recreates a trigger
+  addDropAlter<Trigger>(planInPlace(ctx, c, t, obj), add, drop); // any other change recreates a trigger
 }
 
 /** planPolicyChange drafts one change of a row-level security policy. */
