@@ -29,7 +29,7 @@ import type {
   View,
 } from '../model/types.js';
 import { qualified, quoteIdent, quoteLiteral } from './quote.js';
-import { dependsOnSql, indexStatisticsSql } from './marks.js';
+import { afterIndexSql, dependsOnSql } from './marks.js';
 import { clusterOnSql, createGrants, createOwner, replicaIdentitySql, storageParamsSql } from './grants.js';
 import { storageResetSql } from './storage.js';
 
@@ -417,11 +417,7 @@ export function createIndex(on: string, ix: Index, only = false): string[] {
   s += indexParams(ix.with);
   s += tablespaceSql(ix.tablespace);
   if (ix.where) s += ` WHERE (${keepArrayCoercion(ix.where)})`;
-  const out = [
-    s,
-    ...indexStatisticsSql(indexRef(on, ix.name), [], ix.elements),
-    ...dependsOnSql(`INDEX ${indexRef(on, ix.name)}`, [], ix.dependsOnExtensions),
-  ];
+  const out = [s, ...afterIndexSql(indexRef(on, ix.name), ix)];
   if (ix.comment !== undefined) out.push(commentOn('INDEX', indexRef(on, ix.name), ix.comment));
   return out;
 }
@@ -458,10 +454,9 @@ export function createTrigger(on: string, tr: Trigger): string[] {
   s += ` FOR EACH ${tr.forEach.toUpperCase()}`;
   if (tr.when) s += ` WHEN (${keepArrayCoercion(tr.when)})`;
   s += ` EXECUTE FUNCTION ${funcRef(tr.function)}(${(tr.args ?? []).map((a) => quoteLiteral(a)).join(', ')})`;
-  const out = [s];
+  const out = [s, ...dependsOnSql(`TRIGGER ${quoteIdent(tr.name)} ON ${rel(on)}`, [], tr.dependsOnExtensions)];
   if (tr.enabled && tr.enabled !== 'origin') out.push(triggerEnable(on, tr.name, tr.enabled));
   if (tr.comment !== undefined) out.push(commentOn('TRIGGER', `${quoteIdent(tr.name)} ON ${rel(on)}`, tr.comment));
-  out.push(...dependsOnSql(`TRIGGER ${quoteIdent(tr.name)} ON ${rel(on)}`, [], tr.dependsOnExtensions));
   return out;
 }
 

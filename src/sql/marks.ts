@@ -3,7 +3,7 @@
  * extensions they depend on (`ALTER FUNCTION / PROCEDURE / INDEX / MATERIALIZED VIEW /
  * TRIGGER ... [NO] DEPENDS ON EXTENSION`, pg_depend deptype 'x'): an object so marked is dropped with the extension.
  */
-import type { IndexElement } from '../model/types.js';
+import type { Index, IndexElement } from '../model/types.js';
 import { quoteIdent } from './quote.js';
 
 /**
@@ -36,4 +36,9 @@ export function indexStatisticsSql(
       out.push(`ALTER INDEX ${index} ALTER COLUMN ${p + 1} SET STATISTICS ${b}`);
   }
   return out;
+}
+
+/** afterIndexSql is what CREATE INDEX of `ix` (its qualified name as SQL: `index`) is followed by: targets, marks. */
+export function afterIndexSql(index: string, ix: Index): string[] {
+  return [...indexStatisticsSql(index, [], ix.elements), ...dependsOnSql(`INDEX ${index}`, [], ix.dependsOnExtensions)];
 }
