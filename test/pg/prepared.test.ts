@@ -29,7 +29,9 @@ describe('preparedReads', () => {
     const plain1 = (await introspect(db, { unsupported: false })).schema;
     expect((await introspect(reads, { unsupported: false })).schema).toEqual(plain1);
     const made = await preparedNames(db);
-    expect(made.length).toBeGreaterThan(5); // the catalog reads with oid lists, prepared at their first use
+    // the catalog reads with oid lists this schema needs (relations, columns, constraints...; presentKinds leaves out
+    // the readers of kinds the database does not hold), prepared at their first use
+    expect(made.length).toBeGreaterThanOrEqual(5);
     // inside a transaction block that is rolled back: the new table is read, the statements outlive the block
     await db.exec('BEGIN');
     await db.exec('CREATE TABLE b (id bigint, a_id int REFERENCES a (id))');
