@@ -18,15 +18,38 @@ export interface InPlace {
 const NAME = String.raw`(?:"(?:[^"]|"")*"|[\w$]+)`;
 const OPTION = new RegExp(String.raw`\s*(${NAME})\s+('(?:[^']|'')*')\s*(?:,|$)`, 'y');
 
+/**
+ * readPairs reads the whole of `text` as a list of key-value pairs, each matched by the sticky `re` (key in group 1,
+ * value in group 2; `key` respells the key), in order; undefined when some part of the text is not such a pair.
+ */
+function readPairs(re: RegExp, text: string, key = (k: string) => k): Map<string, string> | undefined {
+  const out = new Map<string, string>();
+  re.lastIndex = 0;
+  while (re.lastIndex < text.length) {
+    const at = re.lastIndex;
+    const m = re.exec(text);
+    if (!m || re.lastIndex === at) return undefined;
+    out.set(key(m[1]!), m[2]!);
+  }
+  return out;
+}
+
 /** parseOptions reads `k 'v', ...` (optionList's text) into pairs in order; undefined when it is not that form. */
 function parseOptions(text: string): Map<string, string> | undefined {
-  const out = new Map<string, string>();
-  OPTION.lastIndex = 0;
-  while (OPTION.lastIndex < text.length) {
-    const at = OPTION.lastIndex;
-    const m = OPTION.exec(text);
-    if (!m || OPTION.lastIndex === at) return undefined;
-    out.set(m[1]!, m[2]!);
+  return readPairs(OPTION, text);
+}
+
+/** Edit is one step turning one ordered map into another: a key dropped, added, or given another value. */
+type Edit =
+  { readonly op: 'drop'; readonly k: string } | { readonly op: 'add' | 'set'; readonly k: string; readonly v: string };
+
+/** mapEdits lists the steps that turn `a` into `b`: `a`'s keys `b` lacks dropped, then `b`'s new or changed keys in order. */
+function mapEdits(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): Edit[] {
+  const out: Edit[] = [];
+  for (const k of a.keys()) if (!b.has(k)) out.push({ op: 'drop', k });
+  for (const [k, v] of b) {
+    if (!a.has(k)) out.push({ op: 'add', k, v });
+    else if (a.get(k) !== v) out.push({ op: 'set', k, v });
   }
   return out;
 }
@@ -41,12 +64,7 @@ function splitTrailingOptions(stmt: string): { head: string; options: Map<string
 
 /** optionChange writes the `OPTIONS (...)` clause that turns options `a` into `b`; empty when they are equal. */
 function optionChange(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): string {
-  const parts: string[] = [];
-  for (const k of a.keys()) if (!b.has(k)) parts.push(`DROP ${k}`);
-  for (const [k, v] of b) {
-    if (!a.has(k)) parts.push(`ADD ${k} ${v}`);
-    else if (a.get(k) !== v) parts.push(`SET ${k} ${v}`);
-  }
+  const parts = mapEdits(a, b).map((e) => (e.op === 'drop' ? `DROP ${e.k}` : `${e.op.toUpperCase()} ${e.k} ${e.v}`));
   return parts.length ? ` OPTIONS (${parts.join(', ')})` : '';
 }
 
@@ -123,15 +141,11 @@ function alterTsConfig(a: SqlObject, as: readonly string[], bs: readonly string[
   const x = mappings(head, as.slice(1));
   const y = mappings(head, bs.slice(1));
   if (!x || !y) return undefined;
-  const change = (p: ReadonlyMap<string, string>, q: ReadonlyMap<string, string>): string[] => {
-    const out: string[] = [];
-    for (const k of p.keys()) if (!q.has(k)) out.push(`${head} DROP MAPPING FOR ${k}`);
-    for (const [k, d] of q) {
-      if (!p.has(k)) out.push(`${head} ADD MAPPING FOR ${k} WITH ${d}`);
-      else if (p.get(k) !== d) out.push(`${head} ALTER MAPPING FOR ${k} WITH ${d}`);
-    }
-    return out;
-  };
+  const verb = { add: 'ADD', set: 'ALTER' } as const;
+  const change = (p: ReadonlyMap<string, string>, q: ReadonlyMap<string, string>): string[] =>
+    mapEdits(p, q).map((e) =>
+      e.op === 'drop' ? `${head} DROP MAPPING FOR ${e.k}` : `${head} ${verb[e.op]} MAPPING FOR ${e.k} WITH ${e.v}`,
+    );
   return { up: change(x, y), down: change(y, x) };
 }
 
@@ -142,16 +156,8 @@ function dictOptions(stmt: string): { template: string; options: Map<string, str
   const m =
     /^CREATE TEXT SEARCH DICTIONARY [\s\S]*? \(TEMPLATE = ((?:"(?:[^"]|"")*"|[^,()"])+?)(?:, ([\s\S]*))?\)$/.exec(stmt);
   if (!m) return undefined;
-  const options = new Map<string, string>();
-  const text = m[2] ?? '';
-  DICT_OPTION.lastIndex = 0;
-  while (DICT_OPTION.lastIndex < text.length) {
-    const at = DICT_OPTION.lastIndex;
-    const o = DICT_OPTION.exec(text);
-    if (!o || DICT_OPTION.lastIndex === at) return undefined;
-    options.set(o[1]!.toLowerCase(), o[2]!);
-  }
-  return { template: m[1]!, options };
+  const options = readPairs(DICT_OPTION, m[2] ?? '', (k) => k.toLowerCase());
+  return options && { template: m[1]!, options };
 }
 
 /** alterTsDict: ALTER TEXT SEARCH DICTIONARY (k = v, k) for a dictionary whose template is unchanged. */
@@ -161,9 +167,7 @@ function alterTsDict(a: SqlObject, as: readonly string[], bs: readonly string[])
   const y = dictOptions(bs[0]!);
   if (!x || !y || x.template !== y.template) return undefined;
   const change = (p: ReadonlyMap<string, string>, q: ReadonlyMap<string, string>): string[] => {
-    const parts: string[] = [];
-    for (const k of p.keys()) if (!q.has(k)) parts.push(k);
-    for (const [k, v] of q) if (p.get(k) !== v) parts.push(`${k} = ${v}`);
+    const parts = mapEdits(p, q).map((e) => (e.op === 'drop' ? e.k : `${e.k} = ${e.v}`));
     return parts.length ? [`ALTER TEXT SEARCH DICTIONARY ${a.name} (${parts.join(', ')})`] : [];
   };
   return { up: change(x.options, y.options), down: change(y.options, x.options) };
