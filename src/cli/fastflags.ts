@@ -39,6 +39,15 @@ export interface Parsed {
   readonly args: Record<string, string>;
 }
 
+/** longFlag is the flag `--name` sets, and whether on (`--no-name` turns off a flag that allows it); undefined: none. */
+function longFlag(spec: VerbSpec, name: string): { name: string; on: boolean } | undefined {
+  if (Object.hasOwn(spec.flags, name)) return { name, on: true };
+  const positive = name.slice(3);
+  return name.startsWith('no-') && Object.hasOwn(spec.flags, positive) && spec.flags[positive]!.allowNo
+    ? { name: positive, on: false }
+    : undefined;
+}
+
 /**
  * parseFlags parses a verb's argv (after the verb) as oclif does; undefined whenever oclif should (see the module
  * comment). Arguments are taken only when every one the verb has is given, none empty or starting with `-`: oclif
@@ -72,12 +81,9 @@ export function parseFlags(argv: readonly string[], spec: VerbSpec): Parsed | un
       const eq = body.indexOf('=');
       name = eq < 0 ? body : body.slice(0, eq);
       if (eq >= 0) value = body.slice(eq + 1);
-      if (!Object.hasOwn(spec.flags, name) && name.startsWith('no-')) {
-        const positive = name.slice(3);
-        if (!Object.hasOwn(spec.flags, positive) || !spec.flags[positive]!.allowNo) return undefined;
-        name = positive;
-        on = false;
-      }
+      const long = longFlag(spec, name);
+      if (!long) return undefined;
+      ({ name, on } = long);
     } else if (a.length === 2 && a[0] === '-' && a[1] !== '-') {
       name = byChar.get(a[1]!);
     }
@@ -154,12 +160,9 @@ export function commitMayProve(args: readonly string[], spec: VerbSpec): boolean
     const eq = a.indexOf('=');
     const name = a.slice(2, eq < 0 ? undefined : eq);
     if (name === 'json' || name === 'help') continue;
-    const f = Object.hasOwn(spec.flags, name)
-      ? spec.flags[name]!
-      : name.startsWith('no-') && spec.flags[name.slice(3)]?.allowNo
-        ? spec.flags[name.slice(3)]!
-        : undefined;
-    if (!f) return false; // "Nonexistent flag"
+    const long = longFlag(spec, name);
+    if (!long) return false; // "Nonexistent flag"
+    const f = spec.flags[long.name]!;
     if (f.type === 'boolean' && eq >= 0) return false; // "Unexpected argument"
     if (f.type === 'option' && eq < 0 && i === flags.length - 1 && end < 0) return false; // "expects a value"
     if (f.dependsOn?.some((d) => !given(d))) return false; // "All of the following must be provided"
