@@ -16,6 +16,7 @@ import {
   type KeyedPartKind,
 } from '../model/sections.js';
 import { applyRenames, findRenames, type RenameSet } from './renames.js';
+import { relocateExtensionTypes } from './relocate.js';
 
 export { lexSql, identifiersOf, renameIdentifiers } from './sqltext.js';
 export { findRenames, applyRenames } from './renames.js';
@@ -48,8 +49,12 @@ export function diffSchemas(from: Schema, to: Schema, opts: DiffOptions = {}): C
 /** diffDetailed is diffSchemas plus the renamed source schema the planner needs. */
 export function diffDetailed(from: Schema, to: Schema, opts: DiffOptions = {}): DiffResult {
   const renames: RenameSet = opts.renames === false ? { changes: [], values: [] } : findRenames(from, to);
-  const renamed = opts.canonical ? canonicalize(applyRenames(from, renames)) : applyRenames(from, renames);
   const target = opts.canonical ? canonicalize(to) : to;
+  // an extension moved to another schema takes its types along: the source as it is once it has moved
+  const renamed = relocateExtensionTypes(
+    opts.canonical ? canonicalize(applyRenames(from, renames)) : applyRenames(from, renames),
+    target,
+  );
   const changes: Change[] = [...renames.changes];
   for (const v of renames.values)
     changes.push({ op: 'rename_value', kind: 'enum', id: v.enumId, from: v.from, to: v.to });

@@ -222,9 +222,9 @@ function planExtension(ctx: PlanContext, c: ObjectChange<'extension'>): void {
     const E = `ALTER EXTENSION ${quoteIdent(b.name)}`;
     const sql: string[] = [];
     const rev: string[] = [];
-    if (a.schema !== b.schema && b.schema)
-      (sql.push(`${E} SET SCHEMA ${quoteIdent(b.schema)}`),
-        a.schema && rev.push(`${E} SET SCHEMA ${quoteIdent(a.schema)}`));
+    // an omitted schema is `public` (introspection omits it there): moving back to it is a move too
+    const [sa, sb] = [a.schema ?? 'public', b.schema ?? 'public'];
+    if (sa !== sb) (sql.push(`${E} SET SCHEMA ${quoteIdent(sb)}`), rev.push(`${E} SET SCHEMA ${quoteIdent(sa)}`));
     if (a.version !== b.version) {
       // extensions ship upgrade scripts only: going back to an older version means re-creating it
       const recreate = (v: string) => [drop(b.name), ...createExtension({ ...b, version: v, comment: undefined })];
@@ -243,6 +243,8 @@ function planExtension(ctx: PlanContext, c: ObjectChange<'extension'>): void {
       object: c.id,
       sql,
       reverse: rev.reverse(),
+      // the schema it moves to exists first (and, going back, the one it came from is dropped after it left)
+      requires: sb !== sa && sb !== 'public' ? [`ns:${sb}`] : [],
     });
   }
 }

@@ -1,0 +1,91 @@
+/**
+ * Relocated extensions: `ALTER EXTENSION e SET SCHEMA s` moves every member of the extension, its types included, so
+ * a column, domain or composite attribute typed `old_schema.T` is `new_schema.T` once the extension has moved,
+ * without any change of its own. relocateExtensionTypes rewrites the source schema that way before it is diffed, so
+ * the move is planned as the one ALTER EXTENSION it is (and not as type changes that fail, or rebuild domains, when
+ * the type is no longer where the source said it was).
+ */
+import { idPart, qid } from '../model/ids.js';
+import type { Schema, Table } from '../model/types.js';
+
+/** Move is one extension's schema change (omitted schema = `public`, as introspection writes it). */
+interface Move {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** prefix is how a type of schema `s` is written: unqualified in `public` (the search path types print under). */
+const prefix = (s: string): string => (s === 'public' ? '' : `${idPart(s)}.`);
+
+/** BARE finds a type's own name: a plain or quoted identifier, before any modifier or array brackets. */
+const BARE = /^(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")(?=$|[[(\s])/;
+
+/**
+ * followsMove tells whether type text `a` (the source's) becomes `b` (the target's) by the extension moves alone:
+ * the same type name, schema `m.from` there and `m.to` here, and not a type the project itself defines.
+ */
+function followsMove(a: string, b: string, moves: readonly Move[], defined: (s: string, n: string) => boolean) {
+  for (const m of moves) {
+    const pa = prefix(m.from);
+    const pb = prefix(m.to);
+    if (!a.startsWith(pa) || !b.startsWith(pb)) continue;
+    const rest = a.slice(pa.length);
+    if (rest !== b.slice(pb.length)) continue;
+    const bare = BARE.exec(rest)?.[0];
+    if (!bare) continue;
+    const name = bare.startsWith('"') ? bare.slice(1, -1).replace(/""/g, '"') : bare;
+    if (!defined(m.from, name) && !defined(m.to, name)) return true;
+  }
+  return false;
+}
+
+/**
+ * relocateExtensionTypes returns `from` with the types of the extensions `to` moves to another schema written where
+ * the move puts them, wherever `to` writes them so (columns, domain base types, composite attributes).
+ */
+export function relocateExtensionTypes(from: Schema, to: Schema): Schema {
+  const moves: Move[] = [];
+  for (const [name, e] of Object.entries(from.extensions)) {
+    const t = to.extensions[name];
+    if (t && (e.schema ?? 'public') !== (t.schema ?? 'public'))
+      moves.push({ from: e.schema ?? 'public', to: t.schema ?? 'public' });
+  }
+  if (moves.length === 0) return from;
+  const defined = (s: string, n: string): boolean => {
+    const id = qid(s, n);
+    return [from, to].some((x) => !!(x.enums[id] ?? x.composites[id] ?? x.domains[id] ?? x.tables[id] ?? x.views[id]));
+  };
+  const follow = (a: string, b: string | undefined): string =>
+    b !== undefined && a !== b && followsMove(a, b, moves, defined) ? b : a;
+  const tables: Record<string, Table> = {};
+  for (const [id, t] of Object.entries(from.tables)) {
+    const bt = to.tables[id];
+    if (!bt) {
+      tables[id] = t;
+      continue;
+    }
+    const types = new Map(bt.columns.map((c) => [c.name, c.type]));
+    const columns = t.columns.map((c) => {
+      const type = follow(c.type, types.get(c.name));
+      return type === c.type ? c : { ...c, type };
+    });
+    tables[id] = columns.some((c, i) => c !== t.columns[i]) ? { ...t, columns } : t;
+  }
+  const domains = Object.fromEntries(
+    Object.entries(from.domains).map(([id, d]) => {
+      const type = follow(d.type, to.domains[id]?.type);
+      return [id, type === d.type ? d : { ...d, type }];
+    }),
+  );
+  const composites = Object.fromEntries(
+    Object.entries(from.composites).map(([id, c]) => {
+      const types = new Map((to.composites[id]?.attributes ?? []).map((a) => [a.name, a.type]));
+      const attributes = c.attributes.map((a) => {
+        const type = follow(a.type, types.get(a.name));
+        return type === a.type ? a : { ...a, type };
+      });
+      return [id, attributes.some((a, i) => a !== c.attributes[i]) ? { ...c, attributes } : c];
+    }),
+  );
+  return { ...from, tables, domains, composites };
+}
