@@ -41,9 +41,10 @@ const scratch = mkdtempSync(join(tmpdir(), 'sv-fast-'));
 
 beforeAll(async () => {
   p = tempProject('sv-fast-');
+  // the fixture is made in this process (what is compared below is each run on a copy of it, not how it was made)
   for (const args of [['init'], ['commit', '-m', 'v1', '--no-verify']]) {
     if (args[0] === 'commit') p.write('schema/schema.yaml', V1);
-    const r = await p.runEnv(ENV, ...args);
+    const r = await runInProcess(p.dir, args, ENV);
     if (r.code !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
   }
   empty = join(scratch, 'empty');

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
+import { cpSync } from 'node:fs';
 import { runCli, hasStackTrace, type Project, type CliResult } from '../helpers/cli.js';
 import { inProcessProject } from '../helpers/inproc.js';
 import { createDatabase, serverAvailable } from '../helpers/server.js';
@@ -43,8 +44,13 @@ const REV3 = `${REV2}  posts:
       title: text
 `;
 
-/** setup makes a project with three commits; returns their ids (oldest first). */
-async function setup(p: Project): Promise<string[]> {
+/** made is the project with three commits every setup starts from (made once per file) and their ids. */
+let made: Promise<{ base: Project; ids: string[] }> | undefined;
+afterAll(async () => (await made)?.base.cleanup());
+
+/** threeCommits makes a project with three commits; returns it and their ids (oldest first). */
+async function threeCommits(): Promise<{ base: Project; ids: string[] }> {
+  const p = inProcessProject('sv-deploy-base-');
   expect((await p.run('init')).code).toBe(0);
   const ids: string[] = [];
   for (const [i, text] of [REV1, REV2, REV3].entries()) {
@@ -53,6 +59,16 @@ async function setup(p: Project): Promise<string[]> {
     expect(r.code, r.stderr).toBe(0);
     ids.push((await p.run('log', '--json')).json().commits[0].id);
   }
+  return { base: p, ids };
+}
+
+/**
+ * setup gives `p` (empty) a project with three commits and returns their ids (oldest first): a copy of one made once
+ * per file (the same init and commits each time; what the tests do next is theirs), not a new init and three commits.
+ */
+async function setup(p: Project): Promise<string[]> {
+  const { base, ids } = await (made ??= threeCommits());
+  cpSync(base.dir, p.dir, { recursive: true });
   return ids;
 }
 
