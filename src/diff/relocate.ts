@@ -7,6 +7,7 @@
  */
 import { idPart, qid } from '../model/ids.js';
 import type { Schema, Table } from '../model/types.js';
+import { escapeRe } from './apply.js';
 
 /** Move is one extension's schema change (omitted schema = `public`, as introspection writes it). */
 interface Move {
@@ -87,5 +88,65 @@ export function relocateExtensionTypes(from: Schema, to: Schema): Schema {
       return [id, attributes.some((a, i) => a !== c.attributes[i]) ? { ...c, attributes } : c];
     }),
   );
-  return { ...from, tables, domains, composites };
+  const functions = relocateFunctions(from, to, moves, defined);
+  return { ...from, tables, domains, composites, functions };
+}
+
+/**
+ * unqualified writes a routine's argument or result text with the moved schemas' qualifiers taken off the names the
+ * project does not define there (the extensions' types), so the two sides of a move read alike.
+ */
+function unqualified(text: string, moves: readonly Move[], defined: (s: string, n: string) => boolean): string {
+  let out = text;
+  for (const m of moves)
+    for (const s of [m.from, m.to]) {
+      if (s === 'public') continue;
+      const re = new RegExp(
+        `(^|[^A-Za-z0-9_$."])${escapeRe(idPart(s))}\\.([A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")`,
+        'g',
+      );
+      out = out.replace(re, (all, pre: string, n: string) => {
+        const name = n.startsWith('"') ? n.slice(1, -1).replace(/""/g, '"') : n;
+        return defined(m.from, name) || defined(m.to, name) ? all : `${pre}${n}`;
+      });
+    }
+  return out;
+}
+
+/**
+ * relocateFunctions keys a routine whose signature names a moved extension's type as the target keys it: after the
+ * move it is that routine (ALTER EXTENSION SET SCHEMA moves the type under it), not a new one beside an old one.
+ */
+function relocateFunctions(
+  from: Schema,
+  to: Schema,
+  moves: readonly Move[],
+  defined: (s: string, n: string) => boolean,
+): Schema['functions'] {
+  const un = (t: string) => unqualified(t, moves, defined);
+  const out: Record<string, Schema['functions'][string]> = {};
+  let changed = false;
+  for (const [id, f] of Object.entries(from.functions)) {
+    if (to.functions[id]) {
+      out[id] = f;
+      continue;
+    }
+    const args = un(f.identityArgs);
+    const match = Object.entries(to.functions).find(
+      ([gid, g]) => !from.functions[gid] && g.schema === f.schema && g.name === f.name && un(g.identityArgs) === args,
+    );
+    if (!match) {
+      out[id] = f;
+      continue;
+    }
+    const [gid, g] = match;
+    out[gid] = {
+      ...f,
+      identityArgs: g.identityArgs,
+      args: un(f.args) === un(g.args) ? g.args : f.args,
+      returns: un(f.returns) === un(g.returns) ? g.returns : f.returns,
+    };
+    changed = true;
+  }
+  return changed ? out : from.functions;
 }

@@ -59,4 +59,18 @@ describe('relocateExtensionTypes', () => {
     );
     expect(diffSchemas(a, b).map(describeChange)).toContain('alter column t.m (type)');
   });
+
+  it('keys a routine whose signature names the moved type as the target does: no drop and create', () => {
+    const fn = (t: string) =>
+      `functions: { find_user: { args: "e ${t}", returns: "${t}", language: sql, body: "SELECT e" } }`;
+    const a = yaml(fn('citext'), citext());
+    const b = yaml(`schemas: { extensions: {} }\n${fn('extensions.citext')}`, citext('extensions'));
+    expect(diffSchemas(a, b).map(describeChange)).toEqual([
+      'alter extension citext (schema)',
+      'add namespace extensions',
+    ]);
+    // a routine of the same name over another type stays another routine
+    const c = yaml(`schemas: { extensions: {} }\n${fn('text')}`, citext('extensions'));
+    expect(diffSchemas(a, c).map(describeChange)).toContain('drop function find_user(e citext)');
+  });
 });
