@@ -1,12 +1,13 @@
 /**
  * Run the built CLI (`node bin/run.js`, from dist/) in a temporary project directory and capture
- * stdout, stderr and the exit code. Build first: `npx tsc -p .`.
+ * stdout, stderr and the exit code. Build first: `npx tsc -p .`. The run starts from the worker's spawner when it has
+ * one (./spawner.ts: a small process, so the start does not copy a large test worker).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCollected } from './spawner.js';
 
 /** BIN is the CLI entry of this checkout. */
 export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'run.js');
@@ -26,39 +27,33 @@ export function runCli(
   args: readonly string[],
   env: Record<string, string | undefined> = {},
 ): Promise<CliResult> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: {
-        ...process.env,
-        NO_COLOR: '1',
-        DEBUG: '',
-        SCHEMAVER_AUTHOR_NAME: 'Test Author',
-        SCHEMAVER_AUTHOR_EMAIL: 'test@example.com',
-        DATABASE_URL: '',
-        ...env,
+  return runCollected(process.execPath, [BIN, ...args], {
+    cwd,
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      DEBUG: '',
+      SCHEMAVER_AUTHOR_NAME: 'Test Author',
+      SCHEMAVER_AUTHOR_EMAIL: 'test@example.com',
+      DATABASE_URL: '',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).then((r) => {
+    const stdout = r.stdout.toString('utf8');
+    const stderr = r.stderr.toString('utf8');
+    return {
+      code: r.code ?? -1,
+      stdout,
+      stderr,
+      json<T>() {
+        try {
+          return JSON.parse(stdout) as T;
+        } catch {
+          throw new Error(`not JSON (exit ${r.code}):\n${stdout}\n--- stderr ---\n${stderr}`);
+        }
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', rej);
-    child.on('close', (code) =>
-      res({
-        code: code ?? -1,
-        stdout,
-        stderr,
-        json<T>() {
-          try {
-            return JSON.parse(stdout) as T;
-          } catch {
-            throw new Error(`not JSON (exit ${code}):\n${stdout}\n--- stderr ---\n${stderr}`);
-          }
-        },
-      }),
-    );
+    };
   });
 }
 

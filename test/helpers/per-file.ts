@@ -4,8 +4,14 @@
  * files set in beforeAll and keep, the working directory) is put back when the file ends, so the next file starts as
  * in a process of its own; and the scratch databases the file's in-process commands held open (inproc.ts, src/proc.ts
  * Held) are closed.
+ *
+ * The worker's child processes start from a small spawner process (./spawner.ts), installed by the first file while
+ * the worker is still small: starting a process copies the process that starts it.
  */
 import { afterAll } from 'vitest';
+import { installSpawner } from './spawner.js';
+
+installSpawner();
 
 const env = { ...process.env };
 const cwd = process.cwd();
