@@ -142,19 +142,69 @@ export function isInstalled(root: string): boolean {
  * followAttributes sets the integration up in a clone that lacks it: the project's committed `.gitattributes`
  * names schemaver's drivers, but drivers and hooks live in each clone's own `.git` (git never clones them), so a
  * second clone would merge schema/ as plain text until someone remembered `schemaver git install`. Cheap when
- * nothing is to do (one file read, and a config read only when the attributes name schemaver). Returns a note
+ * nothing is to do (one file read; when the attributes name schemaver, the repository's config file read, and git
+ * asked only when that file does not set the driver). Returns a note
  * to show when it installed, undefined otherwise; never fails the command that asked.
  */
 export async function followAttributes(root: string): Promise<string | undefined> {
   const attrs = await fsp.readFile(join(root, '.gitattributes'), 'utf8').catch(() => '');
   if (!attrs.includes(BEGIN) || process.env.SCHEMAVER_NO_GIT_INSTALL) return undefined;
-  if (isInstalled(root) || !workTreeOf(root)) return undefined;
+  if ((await driverSetLocally(root)) || isInstalled(root) || !workTreeOf(root)) return undefined;
   try {
     await installGit(root);
   } catch {
     return undefined; // a read-only .git or a missing git: the command itself must still run
   }
   return "set up schemaver's git integration in this clone (the merge drivers and hooks .gitattributes names; `schemaver git uninstall` removes them)";
+}
+
+/**
+ * DISCOVERY_ENV matches the variables that make git find another repository or read other config files than the
+ * nearest `.git` above the working directory (GIT_DIR, GIT_CEILING_DIRECTORIES, GIT_CONFIG_*...).
+ */
+const DISCOVERY_ENV =
+  /^GIT_(DIR|WORK_TREE|COMMON_DIR|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM|CONFIG\w*|NAMESPACE)$/;
+
+/**
+ * driverSetLocally tells, without starting git, that the config file of the repository git finds from `root` (the
+ * nearest `.git` above it holding a HEAD, a `gitdir:` file followed to its common directory) sets
+ * `merge.schemaver-ref.driver` in the `[merge "schemaver-ref"]` section git writes: then `git config --get` of the key
+ * succeeds (every other file git reads only adds values). False when it cannot tell (another spelling, a continued
+ * line, a variable that moves git's discovery): the caller asks git then.
+ */
+export async function driverSetLocally(root: string): Promise<boolean> {
+  if (Object.keys(process.env).some((k) => DISCOVERY_ENV.test(k))) return false;
+  const file = await repositoryConfig(root);
+  const text = file ? await fsp.readFile(file, 'utf8').catch(() => undefined) : undefined;
+  if (text === undefined || /\\\r?$/m.test(text)) return false;
+  let inSection = false;
+  for (const line of text.split('\n')) {
+    if (/^\s*\[/.test(line)) inSection = /^\s*\[[Mm][Ee][Rr][Gg][Ee] "schemaver-ref"\]\s*([#;].*)?$/.test(line);
+    else if (inSection && /^\s*driver\s*=/i.test(line)) return true;
+  }
+  return false;
+}
+
+/** repositoryConfig is the config file of the repository enclosing `dir`, found as git finds it; undefined if none. */
+async function repositoryConfig(dir: string): Promise<string | undefined> {
+  for (let at = resolve(dir); ;) {
+    const dotgit = join(at, '.git');
+    const st = await fsp.stat(dotgit).catch(() => undefined);
+    let gitDir: string | undefined;
+    if (st?.isDirectory()) gitDir = dotgit;
+    else if (st?.isFile()) {
+      const m = /^gitdir:\s*(.+?)\s*$/m.exec(await fsp.readFile(dotgit, 'utf8').catch(() => ''));
+      if (!m) return undefined; // git stops at a broken .git file
+      gitDir = resolve(at, m[1]!);
+    }
+    if (gitDir && (await fsp.stat(join(gitDir, 'HEAD')).catch(() => undefined))) {
+      const common = await fsp.readFile(join(gitDir, 'commondir'), 'utf8').catch(() => undefined);
+      return join(common ? resolve(gitDir, common.trim()) : gitDir, 'config');
+    }
+    const up = dirname(at);
+    if (up === at) return undefined;
+    at = up;
+  }
 }
 
 /** writeBlock puts `lines` between BEGIN and END in `file` (replacing an earlier block), or removes the block when
