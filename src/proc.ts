@@ -37,6 +37,37 @@ export function optimizingWasm(): void {
 }
 
 /**
+ * V8_INTERRUPT_BUDGET is V8's default `--interrupt-budget` (66 KB of bytecode executed between a function's tier-up
+ * checks; Node 20's V8 11.3, as `node --v8-options` prints it), which defaultJsTierUp restores.
+ */
+const V8_INTERRUPT_BUDGET = 66 * 1024;
+
+/** slowJs: slowJsTierUp raised the budget and defaultJsTierUp has not restored it yet (process-wide, as the flag). */
+let slowJs = false;
+
+/**
+ * slowJsTierUp makes V8 wait eight times longer before it optimizes a hot JavaScript function (TurboFan compiles on
+ * V8's background threads), until defaultJsTierUp: for the first commit of a big schema, from the command's start
+ * until its proof is sent. That stretch parses, validates, normalises and plans once each, and V8 optimized hundreds of
+ * functions there on its background threads while the command's thread and the verifier's kept both cores busy: the
+ * root commit of the bench's 1000 tables (alternated with the build before, on a loaded machine, 3 runs each) spent
+ * 3.4-3.5 s of CPU in all threads before its proof started instead of 4.1-4.2 s (V8's background threads 1.0 s
+ * instead of 1.8 s, the command's thread the same 1.0 s), 13.7-14.3 s in all instead of 15.3-15.5 s. The proof's own
+ * JavaScript (PGlite's glue, for seconds) runs with V8's default again. A process-wide flag, like baselineWasmOnly.
+ */
+export function slowJsTierUp(): void {
+  slowJs = true;
+  v8.setFlagsFromString(`--interrupt-budget=${8 * V8_INTERRUPT_BUDGET}`);
+}
+
+/** defaultJsTierUp restores V8's default JavaScript tier-up after slowJsTierUp (nothing when it was not called). */
+export function defaultJsTierUp(): void {
+  if (!slowJs) return;
+  slowJs = false;
+  v8.setFlagsFromString(`--interrupt-budget=${V8_INTERRUPT_BUDGET}`);
+}
+
+/**
  * TIER_UP marks (on globalThis) that allowWasmTierUp was called in this thread: one answer per thread however many
  * copies of this module load (the tests' in-process CLI runner loads dist/ beside the copy vitest loads for a test).
  */

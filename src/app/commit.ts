@@ -28,7 +28,7 @@ import {
   type LoadedRev,
 } from './project.js';
 import { mergeInProgress } from '../gitint/mergestate.js';
-import { wasmTierUp } from '../proc.js';
+import { defaultJsTierUp, wasmTierUp } from '../proc.js';
 
 /** CommitResult is what `commit --json` prints. */
 export interface CommitResult {
@@ -187,6 +187,7 @@ async function proveAndPrepare(
         () => undefined,
       ),
     ]);
+  defaultJsTierUp(); // the proof runs: its JavaScript tiers up as V8 does by default (proc.ts slowJsTierUp)
   c.resume?.(); // the normalisation's later rounds may take this thread now
   const prepared = await store
     .prepareCommit({
@@ -349,6 +350,7 @@ async function sendRootProof(
     () => undefined, // awaited by proveAndPrepare
   );
   await Promise.race([req.verifier?.sent, settled]); // handed to the worker before this thread hashes the model
+  defaultJsTierUp(); // the proof runs: its JavaScript tiers up as V8 does by default (proc.ts slowJsTierUp)
   return { edge, proof };
 }
 

@@ -17,6 +17,7 @@ import {
   endWorker,
   sharedWasm,
   shareWasm,
+  slowJsTierUp,
   wasmTierUp,
 } from '../proc.js';
 import { codeIdentity } from './identity.js';
@@ -199,7 +200,10 @@ let early: Verifier | undefined;
 export function startEarlyVerifier(root?: string): void {
   if (early) return;
   const objects = root === undefined ? 0 : schemaObjects(root);
-  if (root !== undefined && tiersUp(root, objects)) allowWasmTierUp();
+  if (root !== undefined && tiersUp(root, objects)) {
+    allowWasmTierUp();
+    slowJsTierUp(); // until its proof is sent (app/commit.ts)
+  }
   early = startVerifier({ deferSpare: spareCore(), objects });
 }
 
