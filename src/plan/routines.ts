@@ -17,14 +17,24 @@ export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, drop
   // an SQL body is checked when it is created: the tables it names, with their new columns, come first, and so do
   // those of a table whose row type is an argument or the result (`job que_jobs` read as `job.expired_at`); a PL/pgSQL
   // body's DECLARE sections are resolved then too (a variable of a table's or view's row type, `x t%ROWTYPE`)
-  const requires = (f: Func) => [
-    ...textKeys(f.args),
-    ...textKeys(f.returns),
-    ...(f.language.toLowerCase() === 'sql'
-      ? [...textKeys(f.body), ...colKeys(f.body), ...colKeys(f.args), ...colKeys(f.returns), ...relLiteralKeys(f.body)]
-      : []),
-    ...(f.language.toLowerCase() === 'plpgsql' ? textKeys(declarations(f.body)) : []),
-  ];
+  // a parameter's name (`v` of `v numeric`, read in an SQL body as `SELECT v * 2`) is no relation or type of that
+  // name: keying it would order the function after a view `v` that calls it, a cycle broken the wrong way
+  const requires = (f: Func) => {
+    const params = paramNames(f.args);
+    const own = (keys: string[]) => keys.filter((k) => k.startsWith('fn:') || !params.has(k.slice(k.indexOf(':') + 1)));
+    return [
+      ...own(textKeys(f.args)),
+      ...textKeys(f.returns),
+      ...(f.language.toLowerCase() === 'sql'
+        ? [
+            ...own([...textKeys(f.body), ...colKeys(f.body), ...colKeys(f.args)]),
+            ...colKeys(f.returns),
+            ...relLiteralKeys(f.body),
+          ]
+        : []),
+      ...(f.language.toLowerCase() === 'plpgsql' ? textKeys(declarations(f.body)) : []),
+    ];
+  };
   const fid = c.op === 'alter' ? c.to : c.def;
   const provides = [`fn:${fid.name.toLowerCase()}`];
   if (c.op === 'add')
@@ -165,6 +175,17 @@ function splitArgs(args: string): string[] {
     else cur += ch;
   }
   if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/** paramNames lists the lower-cased names of a routine's named parameters (`a integer, OUT b text` -> a, b). */
+export function paramNames(args: string): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const arg of splitArgs(args)) {
+    const t = arg.replace(/^(IN|OUT|INOUT|VARIADIC)\s+/i, '').trim();
+    const m = /^(?:"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*))\s+\S/.exec(t);
+    if (m) out.add(m[1] !== undefined ? m[1].replace(/""/g, '"').toLowerCase() : m[2]!.toLowerCase());
+  }
   return out;
 }
 

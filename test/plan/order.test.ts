@@ -260,3 +260,22 @@ describe('dropped columns come back in their order', () => {
     }
   });
 });
+
+describe('SQL routine bodies and their parameters', () => {
+  it('reads a parameter named like a view as the parameter: the called function comes before the caller and the view', () => {
+    // pg-schema-diff's "view depends on function that depends on another function": both functions have a
+    // parameter `v`, the view calling them is `v`; keying the parameter as a relation made a cycle that created
+    // the view before `helper` existed (function public.helper(numeric) does not exist)
+    const to = yaml(`tables:
+  t: { columns: { id: { type: integer, primary_key: true }, amount: numeric } }
+functions:
+  helper: { args: "v numeric", returns: numeric, language: sql, body: "SELECT v * 2" }
+  calc: { args: "v numeric", returns: numeric, language: sql, body: "SELECT public.helper(v) + 1" }
+views:
+  v: { query: "SELECT id, calc(amount) AS result FROM t" }
+`);
+    const w = whats(yaml('tables: {}'), to);
+    before(w, /create function helper/, /create function calc/);
+    before(w, /create function calc/, /create view v/);
+  });
+});
