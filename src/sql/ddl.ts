@@ -70,7 +70,8 @@ export function typeNamer(userTypes: ReadonlySet<string>): TypeNamer {
   return (type: string) => {
     const arr = /(\[\])+$/.exec(type)?.[0] ?? '';
     const base = arr ? type.slice(0, -arr.length) : type;
-    return userTypes.has(base) ? rel(base) + arr : type;
+    // a bare keyword (`integer`) is the built-in: PostgreSQL prints a user type so named quoted (`"integer"`)
+    return userTypes.has(base) && !(quoteIdent(base) !== base && /^[a-z_]\w*$/.test(base)) ? rel(base) + arr : type;
   };
 }
 

@@ -14,6 +14,17 @@ import {
 import type { Func } from '../../src/model/types.js';
 
 describe('ddl', () => {
+  it('reads a bare keyword type as the built-in even when a user type has that name', () => {
+    // pg-schema-diff's CVE-2018-1058 case: a domain public."integer" beside a column of the built-in integer; the
+    // column was written public."integer" (the domain), so the up migration changed it to the wrong type
+    const ty = typeNamer(new Set(['integer', 'mood']));
+    expect(ty('integer')).toBe('integer');
+    expect(ty('integer[]')).toBe('integer[]');
+    expect(ty('"integer"')).toBe('"integer"');
+    expect(ty('mood')).toBe('public.mood');
+    expect(ty('mood[]')).toBe('public.mood[]');
+  });
+
   it('writes ids as qualified, quoted names', () => {
     expect(rel('users')).toBe('public.users');
     expect(rel('"Select; DROP"."""Order"" Items"')).toBe('"Select; DROP"."""Order"" Items"');
