@@ -4,12 +4,13 @@
  * re-created around it).
  */
 import type { Change } from '../model/changes.js';
-import type { Column, Default, Domain, DomainCheck, EnumType, Func } from '../model/types.js';
+import type { Column, CompositeType, Default, Domain, DomainCheck, EnumType, Func } from '../model/types.js';
 import { fragmentKey } from '../diff/index.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import {
   addConstraint,
   commentOn,
+  createComposite,
   createEnum,
   createFunction,
   createIndex,
@@ -246,6 +247,8 @@ function enumColumns(ctx: PlanContext, id: string): { table: string; from: Colum
       ...Object.keys(ctx.to.enums),
       ...Object.keys(ctx.from.domains),
       ...Object.keys(ctx.to.domains),
+      ...Object.keys(ctx.from.composites),
+      ...Object.keys(ctx.to.composites),
     ]);
     for (const [tid, t] of Object.entries(ctx.from.tables)) {
       if (ctx.droppedTables.has(tid)) continue;
@@ -281,25 +284,70 @@ function recreateEnumSql(
     return col && !col.serial && !col.identity && !col.generated ? col.default : undefined;
   };
   const e = ctx.from.enums[id] ?? ctx.to.enums[id]!;
+  const other = after === 'from' ? ctx.from : ctx.to;
+  // domains and composites over the enum (transitively) would keep the old type and block its DROP TYPE: each is
+  // rebuilt the same way (renamed away, created again over the new type, its columns converted through text)
+  const deps = typesOver(ctx, id, other);
   // routines taking or returning the type would follow it to the old name: drop them first, create them after
-  const fns = typedFunctions(ctx, id, before);
+  const fns = [id, ...deps.map((d) => d.id)].flatMap((t) => typedFunctions(ctx, t, before));
   const sql = [
     ...fns.map((f) => dropFunction(f)),
     `ALTER TYPE ${rel(id)} RENAME TO ${quoteIdent(tmp)}`,
     ...createEnum(id, { ...e, values, comment: (after === 'to' ? ctx.to.enums[id] : e)?.comment }),
   ];
-  for (const c of enumColumns(ctx, id)) {
-    const C = `ALTER TABLE ${rel(c.table)} ALTER COLUMN ${quoteIdent(c.from.name)}`;
-    const arr = /(\[\])+$/.exec(c.from.type)?.[0] ?? '';
-    if (def(c, before)) sql.push(`${C} DROP DEFAULT`);
-    sql.push(`${C} TYPE ${rel(id)}${arr} USING ${quoteIdent(c.from.name)}::text${arr}::${rel(id)}${arr}`);
-    const d = def(c, after);
-    if (d) sql.push(`${C} SET DEFAULT ${defaultSql(d)}`);
+  for (const d of deps) {
+    const word = d.kind === 'domain' ? 'DOMAIN' : 'TYPE';
+    sql.push(`ALTER ${word} ${rel(d.id)} RENAME TO ${quoteIdent(truncateName(`${nameOf(d.id)}__old`))}`);
+    sql.push(...(d.kind === 'domain' ? createDomain(d.id, d.def, ctx.ty) : createComposite(d.id, d.def, ctx.ty)));
   }
+  for (const t of [id, ...deps.map((d) => d.id)]) {
+    for (const c of enumColumns(ctx, t)) {
+      const C = `ALTER TABLE ${rel(c.table)} ALTER COLUMN ${quoteIdent(c.from.name)}`;
+      const arr = /(\[\])+$/.exec(c.from.type)?.[0] ?? '';
+      if (def(c, before)) sql.push(`${C} DROP DEFAULT`);
+      sql.push(`${C} TYPE ${rel(t)}${arr} USING ${quoteIdent(c.from.name)}::text${arr}::${rel(t)}${arr}`);
+      const d = def(c, after);
+      if (d) sql.push(`${C} SET DEFAULT ${defaultSql(d)}`);
+    }
+  }
+  for (const d of [...deps].reverse())
+    sql.push(
+      `DROP ${d.kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${qualified(schemaOf(d.id), truncateName(`${nameOf(d.id)}__old`))}`,
+    );
   sql.push(`DROP TYPE ${qualified(schema, tmp)}`);
-  const other = after === 'from' ? ctx.from : ctx.to;
   for (const f of fns) sql.push(...createFunction(other.functions[funcKey(ctx, f, before)] ?? f));
   return sql;
+}
+
+type TypeOver =
+  | { readonly kind: 'domain'; readonly id: string; readonly def: Domain }
+  | { readonly kind: 'composite'; readonly id: string; readonly def: CompositeType };
+
+/**
+ * typesOver lists the domains and composite types built on type `id` (a domain's base type, a composite's attribute,
+ * arrays of it too), transitively, in creation order, as `side` defines them; only those alike on both sides, as a
+ * changed one is planned on its own.
+ */
+function typesOver(ctx: PlanContext, id: string, side: typeof ctx.from): TypeOver[] {
+  const out: TypeOver[] = [];
+  const seen = new Set([id]);
+  const base = (t: string) => t.replace(/(\[\])+$/, '');
+  for (let i = -1; i < out.length; i++) {
+    const on = i < 0 ? id : out[i]!.id;
+    for (const [did, d] of Object.entries(side.domains)) {
+      if (seen.has(did) || base(d.type) !== on) continue;
+      if (fragmentKey(ctx.from.domains[did]) !== fragmentKey(ctx.to.domains[did])) continue;
+      seen.add(did);
+      out.push({ kind: 'domain', id: did, def: d });
+    }
+    for (const [cid, c] of Object.entries(side.composites)) {
+      if (seen.has(cid) || !c.attributes.some((a) => base(a.type) === on)) continue;
+      if (fragmentKey(ctx.from.composites[cid]) !== fragmentKey(ctx.to.composites[cid])) continue;
+      seen.add(cid);
+      out.push({ kind: 'composite', id: cid, def: c });
+    }
+  }
+  return out;
 }
 
 /** typedFunctions lists the routines of one side whose arguments or result name type `id`. */
