@@ -65,12 +65,8 @@ export function relocateExtensionTypes(from: Schema, to: Schema): Schema {
       tables[id] = t;
       continue;
     }
-    const types = new Map(bt.columns.map((c) => [c.name, c.type]));
-    const columns = t.columns.map((c) => {
-      const type = follow(c.type, types.get(c.name));
-      return type === c.type ? c : { ...c, type };
-    });
-    tables[id] = columns.some((c, i) => c !== t.columns[i]) ? { ...t, columns } : t;
+    const columns = followByName(t.columns, bt.columns, follow);
+    tables[id] = columns === t.columns ? t : { ...t, columns };
   }
   const domains = Object.fromEntries(
     Object.entries(from.domains).map(([id, d]) => {
@@ -80,16 +76,29 @@ export function relocateExtensionTypes(from: Schema, to: Schema): Schema {
   );
   const composites = Object.fromEntries(
     Object.entries(from.composites).map(([id, c]) => {
-      const types = new Map((to.composites[id]?.attributes ?? []).map((a) => [a.name, a.type]));
-      const attributes = c.attributes.map((a) => {
-        const type = follow(a.type, types.get(a.name));
-        return type === a.type ? a : { ...a, type };
-      });
-      return [id, attributes.some((a, i) => a !== c.attributes[i]) ? { ...c, attributes } : c];
+      const attributes = followByName(c.attributes, to.composites[id]?.attributes ?? [], follow);
+      return [id, attributes === c.attributes ? c : { ...c, attributes }];
     }),
   );
   const functions = relocateFunctions(from, to, moves, defined);
   return { ...from, tables, domains, composites, functions };
+}
+
+/**
+ * followByName gives each of `items` (columns, composite attributes) the type `follow` makes of it and of the target's
+ * item of the same name; the same array when no type changed.
+ */
+function followByName<T extends { readonly name: string; readonly type: string }>(
+  items: readonly T[],
+  target: readonly { readonly name: string; readonly type: string }[],
+  follow: (a: string, b: string | undefined) => string,
+): readonly T[] {
+  const types = new Map(target.map((x) => [x.name, x.type]));
+  const out = items.map((x) => {
+    const type = follow(x.type, types.get(x.name));
+    return type === x.type ? x : { ...x, type };
+  });
+  return out.some((x, i) => x !== items[i]) ? out : items;
 }
 
 /**

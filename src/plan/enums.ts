@@ -295,9 +295,11 @@ function recreateEnumSql(
     `ALTER TYPE ${rel(id)} RENAME TO ${quoteIdent(tmp)}`,
     ...createEnum(id, { ...e, values, comment: (after === 'to' ? ctx.to.enums[id] : e)?.comment }),
   ];
+  // each is parked under one name while its successor is built, and dropped by that name at the end
+  const word = (d: TypeOver) => (d.kind === 'domain' ? 'DOMAIN' : 'TYPE');
+  const parked = (d: TypeOver) => truncateName(`${nameOf(d.id)}__old`);
   for (const d of deps) {
-    const word = d.kind === 'domain' ? 'DOMAIN' : 'TYPE';
-    sql.push(`ALTER ${word} ${rel(d.id)} RENAME TO ${quoteIdent(truncateName(`${nameOf(d.id)}__old`))}`);
+    sql.push(`ALTER ${word(d)} ${rel(d.id)} RENAME TO ${quoteIdent(parked(d))}`);
     sql.push(...(d.kind === 'domain' ? createDomain(d.id, d.def, ctx.ty) : createComposite(d.id, d.def, ctx.ty)));
   }
   for (const t of [id, ...deps.map((d) => d.id)]) {
@@ -310,10 +312,7 @@ function recreateEnumSql(
       if (d) sql.push(`${C} SET DEFAULT ${defaultSql(d)}`);
     }
   }
-  for (const d of [...deps].reverse())
-    sql.push(
-      `DROP ${d.kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${qualified(schemaOf(d.id), truncateName(`${nameOf(d.id)}__old`))}`,
-    );
+  for (const d of [...deps].reverse()) sql.push(`DROP ${word(d)} ${qualified(schemaOf(d.id), parked(d))}`);
   sql.push(`DROP TYPE ${qualified(schema, tmp)}`);
   for (const f of fns) sql.push(...createFunction(other.functions[funcKey(ctx, f, before)] ?? f));
   return sql;
