@@ -12,6 +12,15 @@ import { runCollected } from './spawner.js';
 /** BIN is the CLI entry of this checkout. */
 export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'run.js');
 
+/** TEST_ENV is the environment every test run of the CLI gets (no colour, a fixed author, no DATABASE_URL). */
+export const TEST_ENV: Readonly<Record<string, string>> = {
+  NO_COLOR: '1',
+  DEBUG: '',
+  SCHEMAVER_AUTHOR_NAME: 'Test Author',
+  SCHEMAVER_AUTHOR_EMAIL: 'test@example.com',
+  DATABASE_URL: '',
+};
+
 /** CliResult is one finished CLI run. */
 export interface CliResult {
   readonly code: number;
@@ -29,32 +38,25 @@ export function runCli(
 ): Promise<CliResult> {
   return runCollected(process.execPath, [BIN, ...args], {
     cwd,
-    env: {
-      ...process.env,
-      NO_COLOR: '1',
-      DEBUG: '',
-      SCHEMAVER_AUTHOR_NAME: 'Test Author',
-      SCHEMAVER_AUTHOR_EMAIL: 'test@example.com',
-      DATABASE_URL: '',
-      ...env,
-    },
+    env: { ...process.env, ...TEST_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-  }).then((r) => {
-    const stdout = r.stdout.toString('utf8');
-    const stderr = r.stderr.toString('utf8');
-    return {
-      code: r.code ?? -1,
-      stdout,
-      stderr,
-      json<T>() {
-        try {
-          return JSON.parse(stdout) as T;
-        } catch {
-          throw new Error(`not JSON (exit ${r.code}):\n${stdout}\n--- stderr ---\n${stderr}`);
-        }
-      },
-    };
-  });
+  }).then((r) => cliResult(r.code ?? -1, r.stdout.toString('utf8'), r.stderr.toString('utf8')));
+}
+
+/** cliResult is a finished run's CliResult (a child process's or an in-process one's). */
+export function cliResult(code: number, stdout: string, stderr: string): CliResult {
+  return {
+    code,
+    stdout,
+    stderr,
+    json<T>() {
+      try {
+        return JSON.parse(stdout) as T;
+      } catch {
+        throw new Error(`not JSON (exit ${code}):\n${stdout}\n--- stderr ---\n${stderr}`);
+      }
+    },
+  };
 }
 
 /** Project is a temporary project directory with helpers bound to it. */

@@ -9,16 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
-import { BIN, runCli, tempProject, type CliResult, type Project } from './cli.js';
-
-/** TEST_ENV is the environment runCli gives every run (no colour, a fixed author, no DATABASE_URL). */
-const TEST_ENV: Record<string, string> = {
-  NO_COLOR: '1',
-  DEBUG: '',
-  SCHEMAVER_AUTHOR_NAME: 'Test Author',
-  SCHEMAVER_AUTHOR_EMAIL: 'test@example.com',
-  DATABASE_URL: '',
-};
+import { BIN, TEST_ENV, cliResult, runCli, tempProject, type CliResult, type Project } from './cli.js';
 
 let busy = false;
 
@@ -194,16 +185,5 @@ async function inProcess(
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
   }
-  return {
-    code,
-    stdout,
-    stderr,
-    json<T>() {
-      try {
-        return JSON.parse(stdout) as T;
-      } catch {
-        throw new Error(`not JSON (exit ${code}):\n${stdout}\n--- stderr ---\n${stderr}`);
-      }
-    },
-  };
+  return cliResult(code, stdout, stderr);
 }

@@ -2,7 +2,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { CliResult, Project } from '../helpers/cli.js';
+import { TEST_ENV, cliResult, type CliResult, type Project } from '../helpers/cli.js';
 import { inProcessProject } from '../helpers/inproc.js';
 import { copyProject } from '../helpers/copy.js';
 import { parseSchemaFiles, type SourceFile } from '../../src/parse/index.js';
@@ -54,18 +54,9 @@ export function project(prefix: string): Project {
     const r = spawnSync(process.execPath, [bin, ...args], {
       cwd: p.dir,
       encoding: 'utf8',
-      env: {
-        ...process.env,
-        NO_COLOR: '1',
-        DEBUG: '',
-        SCHEMAVER_AUTHOR_NAME: 'Test Author',
-        SCHEMAVER_AUTHOR_EMAIL: 'test@example.com',
-        DATABASE_URL: '',
-        ...env,
-      },
+      env: { ...process.env, ...TEST_ENV, ...env },
     });
-    const out = { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-    return { ...out, json: () => JSON.parse(out.stdout) };
+    return cliResult(r.status ?? -1, r.stdout, r.stderr);
   };
   return { ...p, run: (...args) => runEnv({}, ...args), runEnv };
 }
