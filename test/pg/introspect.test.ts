@@ -260,6 +260,47 @@ describe('introspect (PGlite)', () => {
     expect(Object.keys(u.schema.tables['events']!.indexes)).toEqual(['events_kind']);
   });
 
+  it('reports a key made ALTER TABLE ONLY on a partitioned table, INVALID until each partition attaches one', async () => {
+    // pg-schema-diff's 'add primary key to partition using existing index': the parent's key was modelled as a
+    // whole one, so a plan to the attached state only dropped the partition's index and left the key INVALID
+    const u = await read(`
+      create table foobar (id int not null, foo varchar(255) not null) partition by list (foo);
+      create table foobar_1 partition of foobar for values in ('foo_1');
+      alter table only foobar add constraint some_pkey primary key (foo, id);
+      create unique index foobar_1_pkey on foobar_1 (foo, id);
+    `);
+    expect(u.unsupported.map((i) => i.message)).toEqual(['not supported: invalid index some_pkey on foobar']);
+    expect(u.unsupported[0]!.hint).toContain(
+      'partition foobar_1 has no index attached to it: on each, add the same PRIMARY KEY constraint',
+    );
+  });
+
+  it("reports a partition's second index of a parent index's definition, not attached to it", async () => {
+    // pg-schema-diff's 'drop partitioned table, add partitioned table with local keys': the parent's index made its
+    // copy on the partition first, then the partition got its own of the same columns; modelled as the one attached,
+    // the down (which makes the partition's own first, then the parent's, which adopts it) lost an index
+    const u = await read(`
+      create table foobar (foo text, bar int) partition by list (foo);
+      create table foobar_1 partition of foobar for values in ('a');
+      create index foobar_normal_idx on foobar (foo, bar);
+      create index foobar_1_local_idx on foobar_1 (foo, bar);
+      create index foobar_1_other on foobar_1 (bar);
+    `);
+    expect(u.unsupported.map((i) => i.message)).toEqual([
+      'not supported: index foobar_1_local_idx on partition foobar_1, of the definition of index foobar_normal_idx on foobar but not attached to it',
+    ]);
+    expect(Object.keys(u.schema.tables['foobar_1']!.indexes)).toEqual(['foobar_1_other']);
+    // made the other way round, the parent's CREATE INDEX adopts the partition's: one index, modelled as attached
+    const adopted = await read(`
+      create table foobar (foo text, bar int) partition by list (foo);
+      create table foobar_1 partition of foobar for values in ('a');
+      create index foobar_1_local_idx on foobar_1 (foo, bar);
+      create index foobar_normal_idx on foobar (foo, bar);
+    `);
+    expect(adopted.unsupported).toEqual([]);
+    expect(Object.keys(adopted.schema.tables['foobar_1']!.indexes)).toEqual(['foobar_1_local_idx']);
+  });
+
   it('reports every other kind of unsupported object loudly', async () => {
     const u = await read(`
       create table t (a int, v int generated always as (a * 2) virtual) with (fillfactor = 70);
@@ -526,6 +567,38 @@ describe('introspect (PostgreSQL 15 server)', async () => {
       await created.drop();
     }
   });
+
+  it.skipIf(!up)(
+    'refuses an INVALID partitioned key and an unattached twin of a parent index as PGlite does',
+    async () => {
+      const ddl = `
+      create table foobar (id int not null, foo text not null) partition by list (foo);
+      create table foobar_1 partition of foobar for values in ('a');
+      alter table only foobar add constraint some_pkey primary key (foo, id);
+      create table twin (foo text, bar int) partition by list (foo);
+      create table twin_1 partition of twin for values in ('a');
+      create index twin_normal on twin (foo, bar);
+      create index twin_1_local on twin_1 (foo, bar);
+    `;
+      const created = await createDatabase('sv_pgsd2_twin');
+      let db: Driver | undefined;
+      try {
+        db = await connectUrl(created.url);
+        await db.exec(ddl);
+        const server = await introspect(db);
+        const lite = await read(ddl);
+        expect(server.unsupported.map((i) => i.message)).toEqual([
+          'not supported: invalid index some_pkey on foobar',
+          'not supported: index twin_1_local on partition twin_1, of the definition of index twin_normal on twin but not attached to it',
+        ]);
+        expect(server.unsupported.map((i) => i.message)).toEqual(lite.unsupported.map((i) => i.message));
+        expect(compareSchemas(lite.schema, server.schema)).toEqual([]);
+      } finally {
+        await db?.close();
+        await created.drop();
+      }
+    },
+  );
 
   it.skipIf(!up)('reads the less common options the same way too', async () => {
     const created = await createDatabase('sv_h3_more');

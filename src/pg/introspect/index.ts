@@ -316,7 +316,12 @@ function tableFrom(ctx: Ctx, id: string, r: Catalog['rels'][number], rels: RelPa
     }
   }
   t.exclusions = exclusions;
-  t.indexes = indexesOf(ctx, id, rels.idxs.get(r.oid));
+  const indexes = indexesOf(ctx, id, rels.idxs.get(r.oid));
+  const parent = r.bound !== null ? rels.inhs.get(r.oid) : undefined;
+  if (parent?.length === 1)
+    for (const twin of unattachedTwins(ctx, id, rels.idxs.get(r.oid), parents[0]!, rels.idxs.get(parent[0]!.parent)))
+      delete indexes[twin];
+  t.indexes = indexes;
   // CLUSTER ON: any index of the table, a key's or an exclusion's too (at most one is marked)
   const clustered = rels.idxs.get(r.oid)?.find((x) => x.clustered);
   if (clustered) t.clusterOn = clustered.name;
@@ -356,7 +361,18 @@ function indexesOf(
 ): Record<string, Index> {
   const out: Record<string, Index> = {};
   for (const r of rows ?? []) {
-    if (r.contype !== null) continue; // backs a constraint
+    if (r.contype !== null) {
+      // backs a constraint, modelled with it; an invalid one (ALTER TABLE ONLY on a partitioned table whose
+      // partitions have no key attached yet) holds no key PostgreSQL enforces, and would read as a whole one
+      if (!r.valid)
+        unsupported(
+          ctx,
+          `invalid index ${r.name} on ${relId}`,
+          invalidIndexHint(r.name, r.unattached, r.contype),
+          'INVALID',
+        );
+      continue;
+    }
     if (!r.valid) {
       // an index PostgreSQL does not use: a CREATE INDEX CONCURRENTLY that failed, or a partitioned table's index
       // made ON ONLY whose partitions are not all attached; modelled, it would read as one that works
@@ -371,16 +387,64 @@ function indexesOf(
 }
 
 /**
+ * unattachedTwins reports a partition's plain index that has the definition of an index of its parent without being
+ * attached to it (made after the parent's, whose own copy the partition has too). The model reads a partition's index
+ * of a parent index's definition as the one attached to it (CREATE INDEX on the parent adopts it), so a plan would
+ * make the two one index: pg-schema-diff's 'drop partitioned table, add partitioned table with local keys' came back
+ * with one index fewer.
+ */
+function unattachedTwins(
+  ctx: Ctx,
+  id: string,
+  own: readonly import('./indexes.js').IndexRow[] | undefined,
+  parentId: string,
+  ofParent: readonly import('./indexes.js').IndexRow[] | undefined,
+): string[] {
+  const shape = (relId: string, x: import('./indexes.js').IndexRow): string => {
+    const ix = indexOf(ctx, relId, x);
+    return JSON.stringify([
+      !!ix.unique,
+      ix.using ?? 'btree',
+      ix.elements,
+      ix.include ?? [],
+      ix.where ?? '',
+      !!ix.nullsNotDistinct,
+    ]);
+  };
+  const parentShapes = new Map<string, string>();
+  for (const x of ofParent ?? []) if (x.contype === null && x.valid) parentShapes.set(shape(parentId, x), x.name);
+  const out: string[] = [];
+  if (parentShapes.size === 0) return out;
+  for (const x of own ?? []) {
+    if (x.contype !== null || x.attached || !x.valid) continue;
+    const twin = parentShapes.get(shape(id, x));
+    if (twin === undefined) continue;
+    unsupported(
+      ctx,
+      `index ${x.name} on partition ${id}, of the definition of index ${twin} on ${parentId} but not attached to it`,
+      `the partition has the parent index's own copy as well; schemaver models a partition's index of a parent index's definition as the one attached to it: drop ${quoteIdent(x.name)} (a duplicate of that copy), then read the schema again`,
+      'UNATTACHED',
+    );
+    out.push(x.name);
+  }
+  return out;
+}
+
+/**
  * invalidIndexHint says how to make index `name` valid: a partitioned index made ON ONLY (pg-schema-diff's first step)
  * is INVALID until each partition has an index attached to it, which the model cannot hold (its partitioned indexes
  * are whole: the plan's CREATE INDEX attaches or builds each partition's); any other is a failed CONCURRENTLY build.
  */
-function invalidIndexHint(name: string, unattached: readonly string[] | null): string {
+function invalidIndexHint(name: string, unattached: readonly string[] | null, contype: string | null = null): string {
   if (unattached === null)
     return 'PostgreSQL marks it INVALID (a CREATE INDEX CONCURRENTLY that failed): REINDEX INDEX CONCURRENTLY or drop it, then read the schema again';
+  const make =
+    contype === null
+      ? 'CREATE INDEX [CONCURRENTLY] the same index'
+      : `add the same ${contype === 'p' ? 'PRIMARY KEY' : contype === 'u' ? 'UNIQUE' : 'EXCLUDE'} constraint (ALTER TABLE ... ADD CONSTRAINT ... USING INDEX takes a unique index built first)`;
   return (
     `it was made ON ONLY and ${unattached.length ? `partition${unattached.length > 1 ? 's' : ''} ${unattached.join(', ')} ha${unattached.length > 1 ? 've' : 's'}` : 'a partition has'} no index attached to it: ` +
-    `on each, CREATE INDEX [CONCURRENTLY] the same index and ALTER INDEX ${quoteIdent(name)} ATTACH PARTITION <that index> ` +
+    `on each, ${make} and ALTER INDEX ${quoteIdent(name)} ATTACH PARTITION <that index> ` +
     '(PostgreSQL marks the parent valid once all are attached), or drop it; then read the schema again'
   );
 }
