@@ -204,6 +204,14 @@ export function onRelease(close: () => Promise<void>): void {
 const KEEP = Symbol.for('schemaver.keepDatabases');
 
 /**
+ * keepsDatabases tells whether what this thread holds now stays open after the command ends, for the next command of
+ * this process (a thread that holds databases, in a host that keeps them: KEEP, see Held).
+ */
+export function keepsDatabases(): boolean {
+  return held.holding && (globalThis as Record<symbol, unknown>)[KEEP] === true;
+}
+
+/**
  * releaseDatabases closes what this thread holds and ends the holding (a command's end), unless `keep` and the host
  * keeps them (KEEP, see Held): then they stay for the next command of this process.
  */

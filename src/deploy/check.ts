@@ -100,7 +100,7 @@ export async function check(
   // the read-back cache is keyed by the snapshot's hash: only a snapshot nothing was excluded from may use it
   const built = await build(snapshot, snapshot === whole ? (hash ?? undefined) : undefined);
   // every owner is read, and only those the snapshot manages are compared (an unmanaged owner is never drift)
-  const read = db ? await introspect(db, { owners: 'all' }) : { schema: emptySchema(), unsupported: [] };
+  const read = { schema: db ? await readCatalog(db) : emptySchema() };
   const { unmanaged: _u, ...found } = applyExcludes(read.schema, exclude);
   // unmanaged objects are compared with the snapshot as recorded: PGlite cannot build them
   const unmanaged = changedUnmanaged(snapshot, applyExcludes(read.schema, exclude)).map((what): Issue => ({
@@ -123,6 +123,18 @@ export async function check(
     unsupported: unmanaged,
     ms: Math.round(performance.now() - t0),
   };
+}
+
+/**
+ * readCatalog introspects the target (every owner), or takes the embedded database's catalog as check last read it
+ * while its data directory is unchanged since (Driver.cachedCatalog), and offers what it read to be kept.
+ */
+async function readCatalog(db: Driver): Promise<Schema> {
+  const kept = db.cachedCatalog?.('check');
+  if (kept) return kept;
+  const { schema } = await introspect(db, { owners: 'all' });
+  db.keepCatalog?.('check', schema);
+  return schema;
 }
 
 /**

@@ -6,11 +6,21 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SchemaverError, envFailure, envFromErrno } from '../errors.js';
-import { myStamp, parseStamp, stampAlive } from '../proc.js';
+import { keepsDatabases, myStamp, onRelease, parseStamp, stampAlive } from '../proc.js';
 import { type Driver, queryAll } from '../pg/driver.js';
 import { connectUrl } from '../pg/server.js';
 import { PGLITE_EXTENSIONS, openPglite } from '../pg/pglite.js';
-import { readLocalState, writeLocalState, type VersionState } from './localstate.js';
+import { pinSettings } from '../pg/settings.js';
+import type { Schema } from '../model/types.js';
+import {
+  fingerprintDir,
+  readLocalCatalog,
+  readLocalState,
+  rekeyLocalCatalog,
+  writeLocalCatalog,
+  writeLocalState,
+  type VersionState,
+} from './localstate.js';
 import { readHistory, readRecorded } from './versions.js';
 
 /** TargetOptions say where to look for the target. */
@@ -144,7 +154,10 @@ export async function openTarget(opts: TargetOptions): Promise<Target> {
   const release = await lockLocal(opts.root, opts.waitMs, opts.onWait);
   try {
     if (!exists) await prepareNewDir(dir);
-    const db = localDriver(dir, label, opts.extensions ?? [], exists ? readLocalState(dir) : undefined, release);
+    // taken under the lock: what the directory holds until this command releases it
+    const fingerprint = exists ? fingerprintDir(dir) : undefined;
+    const cached = fingerprint === undefined ? undefined : readLocalState(dir, fingerprint);
+    const db = localDriver(opts.root, dir, label, opts.extensions ?? [], cached, fingerprint, release);
     if (!exists) await db.query('SELECT 1'); // create the cluster now: `create` promises a database on disk
     return { kind: 'pglite', label, db, localDir: dir, close: () => db.close() };
   } catch (e) {
@@ -161,19 +174,29 @@ async function prepareNewDir(dir: string): Promise<void> {
 }
 
 /**
- * localDriver is the embedded database, started on its first statement. Until then `cachedVersions` answers from
- * the copy kept beside the data directory (when it still matches), so read-only commands need no PGlite at all.
- * Closing a started database records what its version tables hold for the next command.
+ * localDriver is the embedded database, started on its first statement (or a database parked by an earlier command of
+ * this process taken back, see Parked). Until then `cachedVersions` answers from the copy kept beside the data
+ * directory (when it still matches), so read-only commands need no PGlite at all. Closing a started database records
+ * what its version tables hold for the next command.
  */
 function localDriver(
+  root: string,
   dir: string,
   label: string,
   extensions: readonly string[],
   cached: VersionState | undefined,
+  fingerprint: string | undefined,
   release: () => Promise<void>,
 ): Driver {
-  let opened: Promise<Driver> | undefined;
-  const start = (): Promise<Driver> => (opened ??= openLocal(dir, extensions));
+  let opened: Promise<Local> | undefined;
+  let ran = 0; // statements asked of the database, so a catalog read is kept only when nothing ran after it
+  let read: { variant: string; schema: Schema; at: number } | undefined;
+  const start = async (): Promise<Driver> => {
+    ran++;
+    return (
+      await (opened ??= (async () => (await unpark(dir, fingerprint, extensions)) ?? openLocal(dir, extensions))())
+    ).db;
+  };
   return {
     kind: 'pglite',
     label,
@@ -181,23 +204,152 @@ function localDriver(
     exec: async (sql) => (await start()).exec(sql),
     batch: async (sqls) => queryAll(await start(), sqls),
     cachedVersions: () => (opened === undefined ? cached : undefined),
+    cachedCatalog: (variant) =>
+      opened === undefined && fingerprint !== undefined ? readLocalCatalog(dir, fingerprint, variant) : undefined,
+    keepCatalog: (variant, schema) => void (read = { variant, schema, at: ran }),
     close: async () => {
       try {
-        const db = opened === undefined ? undefined : await opened.catch(() => undefined);
-        if (db === undefined) return; // never started, or failed to start (that error was already reported)
+        const local = opened === undefined ? undefined : await opened.catch(() => undefined);
+        if (local === undefined) return; // never started, or failed to start (that error was already reported)
+        const catalog = read?.at === ran ? read : undefined;
         let state: VersionState | undefined;
         try {
-          state = { recorded: await readRecorded(db), history: await readHistory(db) };
+          state = { recorded: await readRecorded(local.db), history: await readHistory(local.db) };
         } catch {
           state = undefined; // e.g. a failed transaction still open: the next command asks PostgreSQL
         }
-        await db.close();
-        await writeLocalState(dir, state).catch(() => writeLocalState(dir, undefined).catch(() => {}));
+        let kept: string | undefined;
+        if (state && keepsDatabases()) kept = await park(root, dir, local, state);
+        if (kept === undefined) {
+          await local.db.close();
+          kept = await writeLocalState(dir, state).catch(() => writeLocalState(dir, undefined).catch(() => undefined));
+        }
+        if (catalog && kept !== undefined)
+          await writeLocalCatalog(dir, kept, catalog.variant, catalog.schema).catch(() => undefined);
       } finally {
         await release();
       }
     },
   };
+}
+
+/** Local is a started embedded database and the extension bundles it was started with. */
+interface Local {
+  readonly db: Driver;
+  readonly extensions: ReadonlySet<string>;
+}
+
+/**
+ * Parked is an embedded database a command of this process left open for the next one, in a host that keeps
+ * databases from one command to the next (proc.ts keepsDatabases: the tests' in-process runner; a user's process runs
+ * one command, which closes it): its session discarded, checkpointed (a single-user PGlite writes nothing more until
+ * it is asked something), the fingerprint of its data directory taken after that, and the lock released. A command
+ * takes it back (unpark) only when the directory, under the lock, still has that fingerprint: nothing wrote to it
+ * since. Otherwise it is dropped unclosed: its shutdown checkpoint would write over what changed the directory.
+ * At most one per thread (on globalThis: the built and the source copies of this module share it); the host's
+ * release (proc.ts onRelease) closes it, under the lock and only while the directory is unchanged.
+ */
+interface Parked extends Local {
+  readonly root: string;
+  readonly dir: string;
+  readonly fingerprint: string;
+  readonly state: VersionState;
+}
+
+/** ParkingLot is the thread's parked database, whether the host's release was asked to retire it, and counts for tests. */
+interface ParkingLot {
+  parked?: Parked;
+  registered: boolean;
+  readonly counts: { parked: number; reused: number; dropped: number };
+}
+
+/** parkingLot is the thread's ParkingLot. */
+export const parkingLot: ParkingLot = ((globalThis as Record<symbol, unknown>)[Symbol.for('schemaver.parkedLocal')] ??=
+  {
+    registered: false,
+    counts: { parked: 0, reused: 0, dropped: 0 },
+  } satisfies ParkingLot) as ParkingLot;
+
+/**
+ * park leaves a started database open for the next command (see Parked) and returns the fingerprint its directory
+ * was kept under; undefined when it cannot (then close it).
+ */
+async function park(root: string, dir: string, local: Local, state: VersionState): Promise<string | undefined> {
+  try {
+    await local.db.exec('DISCARD ALL'); // fails inside a transaction block: a session still in one is closed instead
+    await local.db.exec('CHECKPOINT');
+    const fingerprint = await writeLocalState(dir, state);
+    if (fingerprint === undefined) return undefined;
+    const before = parkingLot.parked;
+    parkingLot.parked = { ...local, root, dir, fingerprint, state };
+    parkingLot.counts.parked++;
+    if (before) await retire(before);
+    if (!parkingLot.registered) {
+      parkingLot.registered = true;
+      onRelease(async () => {
+        parkingLot.registered = false;
+        const p = parkingLot.parked;
+        parkingLot.parked = undefined;
+        if (p) await retire(p);
+      });
+    }
+    return fingerprint;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * unpark takes back the database parked for `dir` when the directory still has the fingerprint it was parked with
+ * (`fingerprint`, taken under this command's lock) and it has the extension bundles wanted; a parked database that
+ * does not serve is closed (unchanged directory) or dropped (changed). Undefined: start one.
+ */
+async function unpark(
+  dir: string,
+  fingerprint: string | undefined,
+  extensions: readonly string[],
+): Promise<Local | undefined> {
+  const p = parkingLot.parked;
+  if (p?.dir !== dir) return undefined;
+  parkingLot.parked = undefined;
+  if (p.fingerprint !== fingerprint) {
+    parkingLot.counts.dropped++; // written by someone else since: never touched again
+    return undefined;
+  }
+  const missing = extensions.some((x) => PGLITE_EXTENSIONS[x] !== undefined && !p.extensions.has(x));
+  try {
+    if (!missing) {
+      await pinSettings(p.db); // DISCARD ALL reset them
+      parkingLot.counts.reused++;
+      return p;
+    }
+  } catch {
+    /* closed below: a fresh start answers */
+  }
+  await p.db.close().catch(() => undefined);
+  return undefined;
+}
+
+/** retire closes a parked database under its lock while its directory is unchanged, else drops it (see Parked). */
+async function retire(p: Parked): Promise<void> {
+  let release: (() => Promise<void>) | undefined;
+  try {
+    release = await lockLocal(p.root, 0);
+    if (fingerprintDir(p.dir) !== p.fingerprint) throw new Error('changed');
+  } catch {
+    parkingLot.counts.dropped++; // busy, gone or changed: left unclosed
+    await release?.();
+    return;
+  }
+  try {
+    await p.db.close();
+    const fingerprint = await writeLocalState(p.dir, p.state);
+    if (fingerprint !== undefined) await rekeyLocalCatalog(p.dir, p.fingerprint, fingerprint);
+  } catch {
+    await writeLocalState(p.dir, undefined).catch(() => undefined);
+  } finally {
+    await release();
+  }
 }
 
 /**
@@ -208,7 +360,7 @@ function localDriver(
 const LOCAL_CONF = ['shared_buffers = 16MB'];
 
 /** openLocal starts PGlite on the data directory with the extension bundles it needs. */
-async function openLocal(dir: string, extensions: readonly string[]): Promise<Driver> {
+async function openLocal(dir: string, extensions: readonly string[]): Promise<Local> {
   const wanted = new Set(extensions.filter((x) => PGLITE_EXTENSIONS[x] !== undefined));
   let db = await openPglite(dir, { extensions: [...wanted], conf: LOCAL_CONF });
   // Extensions created earlier need their bundle loaded too: reopen with them when missing.
@@ -220,5 +372,5 @@ async function openLocal(dir: string, extensions: readonly string[]): Promise<Dr
     db = await openPglite(dir, { extensions: [...wanted], conf: LOCAL_CONF });
   }
   await writeFile(path.join(dir, '.gitignore'), '# the embedded database of schemaver: never committed\n*\n');
-  return db;
+  return { db, extensions: wanted };
 }

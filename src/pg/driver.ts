@@ -1,4 +1,5 @@
 /** Driver: the one interface through which schemaver talks to a database (PGlite in-process, or a server via `pg`). */
+import type { Schema } from '../model/types.js';
 
 /** Driver runs SQL against one database connection. */
 export interface Driver {
@@ -16,6 +17,14 @@ export interface Driver {
    * matches the directory and the database has not been started (see deploy/localstate.ts); absent elsewhere.
    */
   cachedVersions?(): { readonly recorded: unknown; readonly history: readonly unknown[] } | undefined;
+  /**
+   * cachedCatalog: the embedded database's catalog as `variant` (a reader: `check`'s introspection) read it, kept
+   * beside its data directory by keepCatalog, while that copy still matches the directory and the database has not
+   * been started (see deploy/localstate.ts); absent elsewhere.
+   */
+  cachedCatalog?(variant: string): Schema | undefined;
+  /** keepCatalog offers what `variant` just read: the embedded database keeps it when nothing runs on it after. */
+  keepCatalog?(variant: string, schema: Schema): void;
   /** close releases the connection or instance; always call it. */
   close(): Promise<void>;
 }
