@@ -9,7 +9,7 @@ import { SchemaverError, envFailure, envFromErrno } from '../errors.js';
 import { keepsDatabases, myStamp, onRelease, parseStamp, stampAlive } from '../proc.js';
 import { type Driver, queryAll } from '../pg/driver.js';
 import { connectUrl } from '../pg/server.js';
-import { PGLITE_EXTENSIONS, openPglite } from '../pg/pglite.js';
+import { PGLITE_EXTENSIONS, openPglite, type pgliteDriver } from '../pg/pglite.js';
 import { pinSettings } from '../pg/settings.js';
 import type { Schema } from '../model/types.js';
 import {
@@ -211,7 +211,7 @@ function localDriver(
       try {
         const local = opened === undefined ? undefined : await opened.catch(() => undefined);
         if (local === undefined) return; // never started, or failed to start (that error was already reported)
-        const catalog = read?.at === ran ? read : undefined;
+        const catalog = read?.at === ran && outsideTransaction(local.db) ? read : undefined;
         let state: VersionState | undefined;
         try {
           state = { recorded: await readRecorded(local.db), history: await readHistory(local.db) };
@@ -231,6 +231,15 @@ function localDriver(
       }
     },
   };
+}
+
+/**
+ * outsideTransaction tells whether a session is outside a transaction block, so what it read is committed and not
+ * undone by the close (PGlite's own account of the protocol's ready-for-query status; false when it cannot tell).
+ */
+function outsideTransaction(db: Driver): boolean {
+  const pg = (db as Partial<ReturnType<typeof pgliteDriver>>).pglite;
+  return pg?.isInTransaction() === false;
 }
 
 /** Local is a started embedded database and the extension bundles it was started with. */

@@ -274,6 +274,12 @@ describe('check of an unchanged embedded database reads the catalog it kept, not
     await t.db!.exec('ALTER TABLE t DROP COLUMN behind');
     await t.close();
     expect(await checked()).toEqual({ problems: [], started: true });
+    // nor a read inside a transaction the close undoes
+    const t2 = await openTarget({ root, create: false });
+    await t2.db!.exec('BEGIN; ALTER TABLE t ADD COLUMN undone int');
+    await check(s, t2.db!, 'db');
+    await t2.close();
+    expect(await checked()).toEqual({ problems: [], started: true });
     const file = join(dir, CATALOG_FILE);
     const kept = JSON.parse(readFileSync(file, 'utf8')) as { key: string };
     writeFileSync(file, JSON.stringify({ ...kept, key: `${kept.key}-another-build` }));
