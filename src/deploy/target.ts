@@ -193,9 +193,7 @@ function localDriver(
   let read: { variant: string; schema: Schema; at: number } | undefined;
   const start = async (): Promise<Driver> => {
     ran++;
-    return (
-      await (opened ??= (async () => (await unpark(dir, fingerprint, extensions)) ?? openLocal(dir, extensions))())
-    ).db;
+    return (await (opened ??= startLocal(dir, fingerprint, extensions))).db;
   };
   return {
     kind: 'pglite',
@@ -240,6 +238,19 @@ function localDriver(
 function outsideTransaction(db: Driver): boolean {
   const pg = (db as Partial<ReturnType<typeof pgliteDriver>>).pglite;
   return pg?.isInTransaction() === false;
+}
+
+/** startLocal takes back the database parked for `dir` (see Parked), else starts PGlite on it. */
+async function startLocal(dir: string, fingerprint: string | undefined, extensions: readonly string[]): Promise<Local> {
+  const local = (await unpark(dir, fingerprint, extensions)) ?? (await openLocal(dir, extensions));
+  try {
+    // every command that starts it (or takes it back) keeps the directory out of git
+    await writeFile(path.join(dir, '.gitignore'), '# the embedded database of schemaver: never committed\n*\n');
+  } catch (e) {
+    await local.db.close().catch(() => undefined);
+    throw e;
+  }
+  return local;
 }
 
 /** Local is a started embedded database and the extension bundles it was started with. */
@@ -380,6 +391,5 @@ async function openLocal(dir: string, extensions: readonly string[]): Promise<Lo
     for (const m of missing) wanted.add(m);
     db = await openPglite(dir, { extensions: [...wanted], conf: LOCAL_CONF });
   }
-  await writeFile(path.join(dir, '.gitignore'), '# the embedded database of schemaver: never committed\n*\n');
   return { db, extensions: wanted };
 }
