@@ -108,13 +108,14 @@ if (args[0] === 'plan' && !args.some((a) => a === '--help' || a === '-h' || a ==
   );
 }
 
-// hot verbs (commit, status, current) and the git hooks run without oclif when their flags and arguments parse
+// hot verbs (commit, status, current, plan) and the git hooks run without oclif when their flags and arguments parse
 // exactly as oclif parses them: the same command body and output code, ~0.15-0.2 s of CPU less (dist/cli/fast.js);
 // anything else runs on oclif below (FAST_VERBS there; the list here keeps every other command from loading it)
 const FAST = [
   'commit',
   'status',
   'current',
+  'plan',
   'git pre-merge-commit',
   'git post-merge',
   'git post-checkout',

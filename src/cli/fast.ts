@@ -1,5 +1,5 @@
 /**
- * The fast path of hot verbs (commit, status, current) and of the git hooks (`git pre-merge-commit`, `git post-merge`,
+ * The fast path of hot verbs (commit, status, current, plan) and of the git hooks (`git pre-merge-commit`, `git post-merge`,
  * `git post-checkout`, `git merge-schema`: git runs them on its merges and checkouts): bin/run.js runs them here
  * without loading the CLI framework (oclif's ~110 CommonJS modules and its config: ~0.15 s of CPU of a 0.6 s commit,
  * about half of a hook that has nothing to do). Only invocations whose flags and arguments this module parses exactly
@@ -37,6 +37,7 @@ interface VerbModule {
 export const FAST_VERBS: Readonly<Record<string, () => Promise<VerbModule>>> = {
   commit: () => import('./verbs/commit.js') as Promise<VerbModule>,
   status: () => import('./verbs/status.js') as Promise<VerbModule>,
+  plan: () => import('./verbs/plan.js') as Promise<VerbModule>,
   current: () => import('./verbs/current.js') as Promise<VerbModule>,
   'git:pre-merge-commit': () => import('./verbs/git/pre-merge-commit.js') as Promise<VerbModule>,
   'git:post-merge': () => import('./verbs/git/post-merge.js') as Promise<VerbModule>,
@@ -111,9 +112,14 @@ export function verbSpec(
   for (const [name, def] of Object.entries((cmd.flags ?? {}) as Record<string, OclifFlag>)) {
     if (name === 'json' || name === 'cwd' || name === 'help' || name.startsWith('no-')) return undefined;
     if (Object.entries(def).some(([k, v]) => !PLAIN_KEYS.has(k) && v !== undefined)) return undefined;
-    if (def['multiple'] || (Array.isArray(def['input']) && def['input'].length)) return undefined;
+    if (Array.isArray(def['input']) && def['input'].length) return undefined;
     const d = def.default as boolean | string | undefined;
     if (def.type !== 'boolean' && def.type !== 'option') return undefined;
+    // a repeatable option (plan --exclude) is described only to leave every argv that gives it to oclif (its values
+    // may also be the words after it); one with a default or a short name is not described at all
+    const multiple = def['multiple'] === true;
+    if (def['multiple'] && (!multiple || def.type !== 'option' || d !== undefined || def.char !== undefined))
+      return undefined;
     if (typeof def.parse !== 'function' || String(def.parse) !== plainParse[def.type]) return undefined;
     if (def.type === 'boolean') {
       if (d !== undefined && typeof d !== 'boolean') return undefined;
@@ -126,6 +132,7 @@ export function verbSpec(
       type: def.type,
       ...(def.char !== undefined ? { char: def.char } : {}),
       ...(def.allowNo ? { allowNo: true } : {}),
+      ...(multiple ? { multiple: true } : {}),
       ...(d !== undefined ? { default: d } : {}),
       ...(def.dependsOn?.length ? { dependsOn: [...def.dependsOn] } : {}),
       ...(def.exclusive?.length ? { exclusive: [...def.exclusive] } : {}),

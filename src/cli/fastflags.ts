@@ -10,6 +10,8 @@ export interface FlagSpec {
   readonly type: 'boolean' | 'option';
   readonly char?: string;
   readonly allowNo?: boolean;
+  /** multiple: a repeatable option; an argv that gives it is oclif's to parse. */
+  readonly multiple?: boolean;
   readonly default?: boolean | string;
   readonly dependsOn?: readonly string[];
   readonly exclusive?: readonly string[];
@@ -90,6 +92,7 @@ export function parseFlags(argv: readonly string[], spec: VerbSpec): Parsed | un
     if (name === undefined || !Object.hasOwn(spec.flags, name) || seen.has(name)) return undefined;
     seen.add(name);
     const f = spec.flags[name]!;
+    if (f.multiple) return undefined;
     if (f.type === 'boolean') {
       if (value !== undefined) return undefined;
       flags[name] = on;

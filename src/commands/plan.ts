@@ -2,8 +2,7 @@ import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { BaseCommand } from '../cli/base.js';
 import type { PlanResult } from '../app/plan.js';
-import { planRevisions } from '../app/plan.js';
-import { sqlComment } from '../sql/quote.js';
+import { run } from '../cli/verbs/plan.js';
 
 export type { PlanResult, PlanStepJson } from '../app/plan.js';
 
@@ -46,33 +45,6 @@ export default class Plan extends BaseCommand {
 
   async run(): Promise<PlanResult> {
     const { args, flags } = await this.parse(Plan);
-    let a = args.a ?? 'HEAD';
-    let b = args.b ?? 'WORKING';
-    if (args.a && !args.b && args.a.includes('..'))
-      [a, b] = args.a.split('..', 2).map((x, i) => x || (i === 0 ? 'HEAD' : 'WORKING')) as [string, string];
-    const r = await planRevisions(this.root, a, b, {
-      down: flags.down,
-      exclude: flags.exclude ?? [],
-      ...(flags.online !== undefined ? { online: flags.online } : {}),
-    });
-    const label = (s: PlanResult['from']) => `${s.rev}${s.id ? ` (${s.id.slice(0, 7)})` : ''}`;
-    const [x, y] = flags.down ? [r.to, r.from] : [r.from, r.to];
-    this.print(sqlComment(`schemaver ${r.direction} migration ${label(x)} -> ${label(y)}`));
-    this.print(sqlComment(`from ${x.hash}\nto   ${y.hash}`));
-    const lossy = r.steps.filter((s) => s.destructive);
-    if (lossy.length) this.print(sqlComment(`WARNING: destructive steps: ${lossy.map((s) => s.what).join('; ')}`));
-    if (flags.down && r.irreversible.length)
-      this.print(sqlComment(`WARNING: irreversible steps (no down SQL): ${r.irreversible.join('; ')}`));
-    if (r.hazards.length)
-      this.print(
-        sqlComment(
-          [
-            `hazards under live traffic (squawk rules; \`schemaver lint\` explains${r.online ? '' : ', `--online` avoids most'}):`,
-            ...r.hazards.map((h) => `  ${h.rule} (${h.level}): ${h.step ?? h.statement}`),
-          ].join('\n'),
-        ),
-      );
-    this.print(r.steps.length ? `\n${r.sql}` : sqlComment('(no steps: the schemas are equal)'));
-    return r;
+    return run(this.io, flags, args);
   }
 }

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import Commit from '../../src/commands/commit.js';
 import Current from '../../src/commands/current.js';
 import Status from '../../src/commands/status.js';
+import Plan from '../../src/commands/plan.js';
 import Log from '../../src/commands/log.js';
 import Upgrade from '../../src/commands/upgrade.js';
 import PreMergeCommit from '../../src/commands/git/pre-merge-commit.js';
@@ -29,6 +30,7 @@ const plainParse = {
 type Cmd =
   | typeof Commit
   | typeof Status
+  | typeof Plan
   | typeof Current
   | typeof PreMergeCommit
   | typeof PostMerge
@@ -64,6 +66,10 @@ const TAKEN: [Cmd, string[]][] = [
   [Commit, ['--down=b.sql', '--up=a.sql']],
   [Status, []],
   [Status, ['--json']],
+  [Plan, ['HEAD~1', 'HEAD']],
+  [Plan, ['a', 'b', '--down', '--json']],
+  [Plan, ['--online', 'a', 'b']],
+  [Plan, ['a', '--no-online', 'b']],
   [Current, ['--url', 'postgres://u:p@h/db']],
   [Current, ['--url=x', '--json']],
   [PreMergeCommit, []],
@@ -103,6 +109,16 @@ const LEFT_TO_OCLIF: [Cmd, string[]][] = [
   [Commit, ['--cwd=dir']],
   [Status, ['HEAD']],
   [Status, ['-x']],
+  // plan's revisions: a missing one is read from stdin; --exclude is repeatable and takes the words after it too
+  [Plan, []],
+  [Plan, ['HEAD~1']],
+  [Plan, ['a..b']],
+  [Plan, ['a', 'b', 'c']],
+  [Plan, ['a', 'b', '--exclude', 'table:x']],
+  [Plan, ['--exclude=table:x', 'a', 'b']],
+  [Plan, ['--exclude', 'table:x', 'a', 'b']],
+  [Plan, ['a', 'b', '--down', '--down']],
+  [Plan, ['a', 'b', '--down=true']],
   [Current, ['--url']],
   [PreMergeCommit, ['--if-merging=true']],
   [PreMergeCommit, ['--no-if-merging']],
@@ -137,13 +153,16 @@ describe('fast path flags', () => {
       'git:post-checkout',
       'git:post-merge',
       'git:pre-merge-commit',
+      'plan',
       'status',
     ]);
-    for (const cmd of [Commit, Status, Current, PreMergeCommit, PostMerge, PostCheckout, MergeSchema])
+    for (const cmd of [Commit, Status, Plan, Current, PreMergeCommit, PostMerge, PostCheckout, MergeSchema])
       expect(verbSpec(cmd, plainParse)).toBeDefined();
     expect(specOf(PostCheckout).args).toEqual([{ name: 'prev' }, { name: 'next' }, { name: 'branch' }]);
     expect(specOf(Commit).flags['verify']).toEqual({ type: 'boolean', allowNo: true, default: true });
     expect(specOf(Commit).flags['down']).toEqual({ type: 'option', dependsOn: ['up'] });
+    expect(specOf(Plan).flags['exclude']).toEqual({ type: 'option', multiple: true });
+    expect(specOf(Plan).args).toEqual([{ name: 'a' }, { name: 'b' }]);
   });
 
   it('commands with arguments or flags it cannot reproduce get none', () => {
@@ -162,7 +181,16 @@ describe('fast path flags', () => {
     expect(verbSpec(custom, plainParse)).toBeUndefined();
     expect(verbSpec({ flags: { s: Flags.string({ env: 'X' }) } }, plainParse)).toBeUndefined();
     expect(verbSpec({ flags: { s: Flags.string({ options: ['a'] }) } }, plainParse)).toBeUndefined();
-    expect(verbSpec({ flags: { s: Flags.string({ multiple: true }) } }, plainParse)).toBeUndefined();
+    // a repeatable option is described only so that an argv giving it is left to oclif (see LEFT_TO_OCLIF)
+    expect(verbSpec({ flags: { s: Flags.string({ multiple: true }) } }, plainParse)).toEqual({
+      flags: { s: { type: 'option', multiple: true } },
+    });
+    expect(parseFlags(['--s', 'x'], verbSpec({ flags: { s: Flags.string({ multiple: true }) } }, plainParse)!)).toBe(
+      undefined,
+    );
+    expect(verbSpec({ flags: { s: Flags.string({ multiple: true, char: 's' }) } }, plainParse)).toBeUndefined();
+    expect(verbSpec({ flags: { s: Flags.string({ multiple: true, default: ['x'] }) } }, plainParse)).toBeUndefined();
+    expect(verbSpec({ flags: { b: Flags.boolean({ multiple: true } as never) } }, plainParse)).toBeUndefined();
     expect(verbSpec({ flags: { s: Flags.string({ default: async () => 'x' }) } }, plainParse)).toBeUndefined();
     expect(verbSpec({ flags: { b: Flags.boolean({ parse: async () => false }) } }, plainParse)).toBeUndefined();
   });
