@@ -21,10 +21,9 @@ function isWordStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
-/** isWordChar: what WORD matches, by char code (A-Z a-z 0-9 _ $). */
-function isWordChar(c: number): boolean {
-  return isWordStart(c) || (c >= 48 && c <= 57) || c === 36;
-}
+/** WORD_TAIL: the rest of a word, the characters WORD matches, from after its first (sticky: one native scan per word,
+ * not a call per character in a script's cold first split). */
+const WORD_TAIL = /[A-Za-z0-9_$]*/y;
 
 /**
  * Keywords follows the words of one statement: its first keywords (upper-cased), to tell a CREATE [OR REPLACE]
@@ -150,8 +149,9 @@ function split(script: string): ScriptStatement[] {
     if (c === '(') depth++;
     else if (c === ')') depth = Math.max(0, depth - 1);
     if (isWordStart(s.charCodeAt(i))) {
-      let j = i + 1;
-      while (j < s.length && isWordChar(s.charCodeAt(j))) j++;
+      WORD_TAIL.lastIndex = i + 1;
+      WORD_TAIL.test(s);
+      const j = WORD_TAIL.lastIndex;
       keywords.word(s, i, j);
       i = j;
       continue;
