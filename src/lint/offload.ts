@@ -8,7 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { builtWorker, cores, endWorker } from '../proc.js';
-import { lintScript, type Finding } from './index.js';
+import type { Finding } from './index.js';
 
 /** LintJob lints one script: on the worker startLint started, or on this thread. */
 export interface LintJob {
@@ -96,7 +96,7 @@ export function startLint(): LintJob {
       if (r?.findings) return r.findings;
       // the worker failed (or answered an error): this thread's own run gives the findings or the error
       inWorker = false;
-      return lintScript(script);
+      return lintHere(script);
     },
     close,
   };
@@ -104,5 +104,14 @@ export function startLint(): LintJob {
 
 /** here is a job that lints on this thread. */
 function here(): LintJob {
-  return { inWorker: false, lint: lintScript, close: async () => undefined };
+  return { inWorker: false, lint: lintHere, close: async () => undefined };
+}
+
+/**
+ * lintHere lints on this thread, loading the linter (and libpg_query's loader) only then: a command whose worker lints
+ * never loads them here, and bin/run.js starts plan's early worker without waiting for them.
+ */
+async function lintHere(script: string): Promise<Finding[]> {
+  const { lintScript } = await import('./index.js');
+  return lintScript(script);
 }
