@@ -204,10 +204,11 @@ export class ObjectReader {
 
   /**
    * check makes sure an object is present and sound without keeping its content: a loose object is read and
-   * hashed; a packed one must sit in a pack whose checksums hold (the pack is checked whole, once).
+   * hashed; a packed one must sit in a pack whose checksums hold (the pack is checked whole, once). `loose`: the
+   * loose object ids (looseIds) when the caller checks many objects, so that each costs no file-system call.
    */
-  check(oid: string, kind: string, where?: Where): void {
-    if (this.cache.has(oid) || existsSync(this.loosePath(oid))) {
+  check(oid: string, kind: string, where?: Where, loose?: ReadonlySet<string>): void {
+    if (this.cache.has(oid) || (loose ? loose.has(oid) : existsSync(this.loosePath(oid)))) {
       this.read(oid, kind, where);
       return;
     }

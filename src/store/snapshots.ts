@@ -112,11 +112,14 @@ export class SnapshotReader {
    */
   checkObjects(id: string): void {
     if (this.checked.has(id)) return;
+    // the loose objects listed once (a directory read each) rather than a stat per blob of the tree (a thousand-table
+    // snapshot's tree holds over a thousand, mostly packed)
+    const loose = new Set(this.objects.looseIds());
     const walk = (oid: string, prefix: string): void => {
       for (const e of this.tree(oid, { commit: id, path: prefix })) {
         const p = prefix ? `${prefix}/${e.name}` : e.name;
         if (e.type === 'tree') walk(e.oid, p);
-        else if (e.type === 'blob') this.objects.check(e.oid, 'blob', { commit: id, path: p });
+        else if (e.type === 'blob') this.objects.check(e.oid, 'blob', { commit: id, path: p }, loose);
       }
     };
     walk(this.parsed(id).tree, '');
