@@ -58,10 +58,11 @@ for (let i = 0; i < argv.length; i++) {
 
 // `schemaver --help` off a terminal is the same text for a build, Node version and platform: printed as oclif printed
 // it at build time (dist/cli/help.json, tools/manifest.mjs) without loading oclif, unless something could change it
-// (a terminal's width or colour, oclif's settings, DEBUG) or the build has none
+// (a terminal's width or colour, oclif's settings, DEBUG) or the build has none; so is `--version` (-v), which oclif
+// answers whatever follows it
+const versionAsked = args[0] === '--version' || args[0] === '-v';
 if (
-  args.length === 1 &&
-  (args[0] === '--help' || args[0] === '-h' || args[0] === 'help') &&
+  ((args.length === 1 && (args[0] === '--help' || args[0] === '-h' || args[0] === 'help')) || versionAsked) &&
   !process.stdout.isTTY &&
   process.env.SCHEMAVER_FAST !== '0' &&
   !process.env.DEBUG &&
@@ -76,8 +77,14 @@ if (
   } catch {
     help = undefined;
   }
-  if (help?.node === process.version && help.platform === process.platform && help.arch === process.arch) {
-    await new Promise(() => process.stdout.write(help.text, () => process.exit(0)));
+  const text = versionAsked ? help?.version : help?.text;
+  if (
+    typeof text === 'string' &&
+    help.node === process.version &&
+    help.platform === process.platform &&
+    help.arch === process.arch
+  ) {
+    await new Promise(() => process.stdout.write(text, () => process.exit(0)));
   }
 }
 

@@ -46,6 +46,12 @@ const help = execFileSync(process.execPath, ['bin/run.js', '--help'], {
   encoding: 'utf8',
   stdio: ['ignore', 'pipe', 'pipe'],
 });
+// and `schemaver --version` (-v), which oclif prints whatever follows it: its user agent, the same for a build
+const version = execFileSync(process.execPath, ['bin/run.js', '--version'], {
+  env: { ...helpEnv, SCHEMAVER_FAST: '0' },
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 const stamp = { node: process.version, platform: process.platform, arch: process.arch };
-writeFileSync('dist/cli/help.json', JSON.stringify({ ...stamp, text: help }) + '\n');
-process.stdout.write(`dist/cli/help.json: ${help.length} characters\n`);
+writeFileSync('dist/cli/help.json', JSON.stringify({ ...stamp, text: help, version }) + '\n');
+process.stdout.write(`dist/cli/help.json: ${help.length} characters, version ${version.trim()}\n`);

@@ -148,6 +148,15 @@ describe('fast path and oclif print the same', () => {
     }
   }, 60_000);
 
+  it('schemaver --version and -v (printed from the build without oclif, whatever follows them)', async () => {
+    for (const args of [['--version'], ['-v'], ['--version', 'status'], ['-v', '--bogus'], ['-C', '.', '--version']]) {
+      const { fast, oclif } = await both(empty, args, {}, 'binary');
+      expect(same(fast)).toEqual(same(oclif));
+      expect(fast.code).toBe(0);
+      expect(fast.stdout).toMatch(/^schemaver\/\S+ \S+ node-v\S+\n$/);
+    }
+  }, 60_000);
+
   it('outside any project', async () => {
     for (const args of [['commit', '-m', 'x'], ['status', '--json'], ['current']]) {
       const { fast, oclif } = await both(empty, args);
@@ -177,6 +186,7 @@ process.on('exit', () => {
     ['current', '--json'],
     ['plan', 'HEAD', 'WORKING'],
     ['--help'],
+    ['--version'],
     ['git', 'post-merge'],
   ]) {
     it(`schemaver ${args.join(' ')}`, async () => {
