@@ -319,8 +319,11 @@ export function partitionCopies(
   if (!p) return [];
   const name = nameOf(id);
   const out: string[] = [];
+  const asPartition = s.tables[id];
   for (const ix of Object.values(p.indexes)) {
     const copy = copyName(id, ix);
+    // the partition's own index of that definition is the one attached (no copy was made), and stays
+    if (asPartition && Object.values(asPartition.indexes).some((x) => def(x) === def(ix))) continue;
     // with `detach`, `own` is what the table keeps after it: the copy stays only as an index of that name
     if (detach && own && def(own.indexes[copy] ?? ({} as Index)) === def(ix)) continue;
     if (!detach && own && Object.values(own.indexes).some((x) => def(x) === def(ix))) continue;
@@ -354,6 +357,19 @@ export function keptCopy(ctx: PlanContext, t: string, ix: Index): boolean {
   const parent = ctx.from.tables[t]?.partitionOf?.parent;
   if (!parent || ctx.to.tables[t]?.partitionOf?.parent === parent) return false;
   const p = ctx.from.tables[parent];
+  return !!p && Object.values(p.indexes).some((x) => def(x) === def(ix) && copyName(t, x) === ix.name);
+}
+
+/**
+ * adoptedCopy tells whether index `ix` of table `t`, which becomes a partition, has the definition and the name of the
+ * copy of a parent index: ATTACH PARTITION adopts it, so it is kept rather than dropped (made again by ATTACH under the
+ * same name, it would be dropped again by the down's DETACH, which leaves it: 'relation already exists'). The mirror
+ * of keptCopy.
+ */
+export function adoptedCopy(ctx: PlanContext, t: string, ix: Index): boolean {
+  const parent = ctx.to.tables[t]?.partitionOf?.parent;
+  if (!parent || !ctx.from.tables[t] || ctx.from.tables[t]!.partitionOf?.parent === parent) return false;
+  const p = ctx.to.tables[parent];
   return !!p && Object.values(p.indexes).some((x) => def(x) === def(ix) && copyName(t, x) === ix.name);
 }
 

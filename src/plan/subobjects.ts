@@ -39,6 +39,7 @@ import {
   boundText,
   childrenOf,
   keptCopy,
+  adoptedCopy,
   inheritedForm,
   partitionCopies,
   partitionDefaults,
@@ -302,7 +303,7 @@ function planIndexChange(
     });
   };
   const drop = (ix: Index) => {
-    if (ix.kind !== 'index' || droppedWithParent(ctx, t, ix)) return;
+    if (ix.kind !== 'index' || droppedWithParent(ctx, t, ix) || adoptedCopy(ctx, t, ix)) return;
     emit(ctx, {
       phase: PHASE.dropConstraint,
       what: `drop index ${ix.name} on ${t}`,
