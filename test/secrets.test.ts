@@ -9,7 +9,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli, type Project } from './helpers/cli.js';
-import { cliConfig, forgetSecrets, inProcessProject } from './helpers/inproc.js';
+import { inProcessProject, runInProcess } from './helpers/inproc.js';
 import { createDatabase, serverAvailable } from './helpers/server.js';
 
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 300_000 });
@@ -121,38 +121,14 @@ function fakeServer(): Promise<{ port: number; close: () => Promise<void> }> {
   });
 }
 
-/** runHere runs one CLI command in this process (oclif from dist/) and returns what it printed. */
+/**
+ * runHere runs one CLI command in this process (oclif from dist/, helpers/inproc.ts: a new process's redactor, no
+ * password remembered from an earlier run) and returns what it printed, stdout and stderr together; a command that
+ * threw something other than oclif's exit is code -1 with its stack in the output.
+ */
 async function runHere(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ out: string; code: number }> {
-  const { run, Errors } = await import('@oclif/core');
-  const saved = { ...process.env };
-  const oldCwd = process.cwd();
-  let out = '';
-  const write = (chunk: unknown) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-    return true;
-  };
-  const so = vi.spyOn(process.stdout, 'write').mockImplementation(write as never);
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation(write as never);
-  Object.assign(process.env, { NO_COLOR: '1', DATABASE_URL: '', SCHEMAVER_CONNECT_TIMEOUT: '3' }, env);
-  process.exitCode = undefined;
-  process.chdir(cwd);
-  forgetSecrets(); // a new process remembers no password: only those of this run's arguments and environment mask
-  let code = 0;
-  try {
-    // loading the Config (package.json, the manifest, plugins) cost more than most of these runs themselves
-    await run(args, await cliConfig());
-  } catch (e) {
-    code = e instanceof Errors.ExitError ? (e.oclif.exit ?? 1) : -1;
-    if (code === -1) out += `\n[uncaught] ${(e as Error).stack}`;
-  } finally {
-    process.chdir(oldCwd);
-    so.mockRestore();
-    se.mockRestore();
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-    process.exitCode = undefined;
-  }
-  return { out, code };
+  const r = await runInProcess(cwd, args, { SCHEMAVER_CONNECT_TIMEOUT: '3', ...env });
+  return { out: r.stdout + r.stderr, code: r.code };
 }
 
 let p: Project;
@@ -200,7 +176,9 @@ describe('secrets matrix: no password in any output', () => {
             const r = await runHere(p.dir, args, env);
             runs++;
             const found = leaks(r.out, pw);
-            if (found.length || r.code === 0 || r.code === -1)
+            // DEBUG=1 adds the failure's stack (redacted like the rest); without it no stack is shown
+            const stack = /\n\s+at /.test(r.out);
+            if (found.length || r.code === 0 || r.code === -1 || stack !== Boolean(m.env.DEBUG))
               failures.push(`${t.name} | ${f.name} | ${args.join(' ')} | ${m.name}: exit ${r.code}\n${r.out}`);
           }
         }

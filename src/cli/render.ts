@@ -147,8 +147,9 @@ export function plainIo(json: () => boolean): CommandIo {
 export function writeError(err: unknown, json: boolean, flags: { flags?: object; baseFlags?: object }): number {
   // the last line of defence: whatever a module put in an error, a password is never printed
   const e = redactError(flagSuggestion(toSchemaverError(err), flags));
-  const stack = (err as Error | undefined)?.stack;
-  if (process.env.DEBUG && stack) process.stderr.write(redact(stack) + '\n');
+  // the stack is formatted only when it is printed (formatting one is most of a failing short command's error path)
+  const stack = process.env.DEBUG ? (err as Error | undefined)?.stack : undefined;
+  if (stack) process.stderr.write(redact(stack) + '\n');
   if (json) process.stdout.write(JSON.stringify(errorJson(e), null, 2) + '\n');
   else process.stderr.write(redact(renderError(e)) + '\n');
   return e.exit;
