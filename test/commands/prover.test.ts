@@ -381,12 +381,28 @@ describe('the warm prover', () => {
     const [p, q] = [project(), project()];
     for (const x of [p, q])
       expect((await offline(x.dir, ['init'], { ...own.env, SCHEMAVER_PROVER: '0' })).code).toBe(0);
-    // every prover process of this runtime dir, however short-lived, seen by polling /proc
+    // every prover process of this runtime dir, however short-lived, seen by polling /proc. A prover is a process a
+    // command (Node) starts as Node (prover.ts spawnProver): a process that was already there and runs no Node (a
+    // kernel thread, the database server...) is not read again while it stays, which leaves a poll a fraction of the
+    // CPU (a pid is only taken by a new process after it left /proc, and the set forgets it then)
     const seen = new Set<number>();
+    const others = new Set(
+      readdirSync('/proc').filter((d) => {
+        try {
+          return /^\d+$/.test(d) && !/(^|\/)node\0/.test(readFileSync(`/proc/${d}/cmdline`, 'utf8'));
+        } catch {
+          return false;
+        }
+      }),
+    );
     let polling = true;
     const poll = (async () => {
       while (polling) {
-        for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+        const pids = readdirSync('/proc').filter((x) => /^\d+$/.test(x));
+        const live = new Set(pids);
+        for (const d of others) if (!live.has(d)) others.delete(d);
+        for (const d of pids) {
+          if (others.has(d)) continue;
           try {
             if (!readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('proverd.js')) continue;
             if (readFileSync(`/proc/${d}/environ`, 'utf8').includes(`SCHEMAVER_RUNTIME_DIR=${own.dir}\0`))
