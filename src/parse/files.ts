@@ -1,9 +1,11 @@
 /**
  * Reading schema/ from disk: every *.yaml / *.yml file as UTF-8 text, refusing files that are not UTF-8.
  * Kept apart from the parser so that commands which only need the bytes (status with a cached hash) do not
- * load the YAML library.
+ * load the YAML library. Read synchronously: fs.promises takes a trip through libuv's thread pool per directory and
+ * four per file (open, stat, read, close), ~0.3 ms of CPU for a small file against ~0.03 ms, and nothing else is
+ * waiting on this thread meanwhile.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envFailure, invalidSchema, SchemaverError, type Issue } from '../errors.js';
 
@@ -17,21 +19,21 @@ export interface SourceFile {
 export async function readSchemaDir(root: string): Promise<SourceFile[]> {
   const out: SourceFile[] = [];
   const bad: Issue[] = [];
-  const walk = async (rel: string): Promise<void> => {
+  const walk = (rel: string): void => {
     let ents;
     try {
-      ents = await readdir(join(root, rel), { withFileTypes: true });
+      ents = readdirSync(join(root, rel), { withFileTypes: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && rel === 'schema') return;
       throw readFailure(rel, err);
     }
     for (const ent of ents) {
       const p = `${rel}/${ent.name}`;
-      if (ent.isDirectory()) await walk(p);
+      if (ent.isDirectory()) walk(p);
       else if ((ent.isFile() || ent.isSymbolicLink()) && /\.ya?ml$/i.test(ent.name)) {
         let bytes: Buffer;
         try {
-          bytes = await readFile(join(root, p));
+          bytes = readFileSync(join(root, p));
         } catch (err) {
           throw readFailure(p, err);
         }
@@ -49,7 +51,7 @@ export async function readSchemaDir(root: string): Promise<SourceFile[]> {
       }
     }
   };
-  await walk('schema');
+  walk('schema');
   if (bad.length) throw invalidSchema(bad.sort((a, b) => (a.loc!.file < b.loc!.file ? -1 : 1)));
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

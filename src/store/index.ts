@@ -2,7 +2,7 @@
  * The .schemaver store: a bare git repository (readable by `git --git-dir=.schemaver log`) holding one commit
  * per snapshot (layout in ./layout.ts), with branches, tags, revisions and a writer lock. See src/ARCHITECTURE.md.
  */
-import { promises as fsp } from 'node:fs';
+import { accessSync, promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, dirname } from 'node:path';
 import { SchemaverError } from '../errors.js';
@@ -131,7 +131,7 @@ export { schemaHashOf } from './hash.js';
 export async function openStore(root: string): Promise<Store> {
   const gitdir = join(root, STORE_DIR);
   try {
-    await fsp.access(join(gitdir, 'HEAD'));
+    accessSync(join(gitdir, 'HEAD'));
   } catch {
     // a store committed to an app repository with HEAD untracked (`schemaver git install`): a fresh clone is on main
     if (await restoreHead(gitdir)) return openStore(root);

@@ -3,7 +3,7 @@
  * loose objects), refs by atomic rename, and everything that moves a ref runs under the store lock.
  * Reads go through the strict ObjectReader (./read.ts: loose and packed objects, each hashed), cached per open store.
  */
-import { promises as fsp } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SchemaverError } from '../errors.js';
 import { canonicalObjects } from '../canon/index.js';
@@ -470,7 +470,7 @@ export class GitStore implements Store {
   async readState(name: string): Promise<string | undefined> {
     checkStateName(name);
     try {
-      return await fsp.readFile(join(this.gitdir, name), 'utf8');
+      return readFileSync(join(this.gitdir, name), 'utf8');
     } catch {
       return undefined;
     }

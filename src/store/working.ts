@@ -3,8 +3,7 @@
  * some bytes (a content digest, like git's index), so `status` on an unchanged big schema parses nothing.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { SourceFile } from '../parse/index.js';
@@ -19,7 +18,7 @@ import { writeFileAtomic } from './refs.js';
 export async function cachedWorkingHash(root: string): Promise<{ hash: string; files: SourceFile[] } | undefined> {
   const files = await readSchemaDir(root);
   try {
-    const cached = JSON.parse(await readFile(join(root, '.schemaver', 'cache', 'working.json'), 'utf8')) as {
+    const cached = JSON.parse(readFileSync(join(root, '.schemaver', 'cache', 'working.json'), 'utf8')) as {
       digest?: string;
       hash?: string;
     };
@@ -58,11 +57,14 @@ async function packageVersion(): Promise<string> {
   if (version === undefined) {
     try {
       const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json');
-      const { version: v } = JSON.parse(await readFile(pkg, 'utf8')) as { version?: string };
+      const { version: v } = JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string };
       // builds of one version differ while developing: the parser's build time tells them apart
-      const st = await stat(join(dirname(fileURLToPath(import.meta.url)), '..', 'parse', 'index.js')).catch(
-        () => undefined,
-      );
+      let st: { mtimeMs: number } | undefined;
+      try {
+        st = statSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'parse', 'index.js'));
+      } catch {
+        st = undefined;
+      }
       version = `${v ?? '0'}+${st ? Math.floor(st.mtimeMs) : 0}`;
     } catch {
       version = 'unknown';
