@@ -74,6 +74,15 @@ export abstract class BaseCommand extends Command {
     await super.init();
   }
 
+  /**
+   * warnIfCommandDeprecated warns only for a deprecated command or alias, as oclif's does; oclif's first finds the
+   * command id in process.argv (every prefix of every command id collected, each run), which only the alias warning
+   * uses: it is asked for when the command has aliases to deprecate (none has).
+   */
+  protected override warnIfCommandDeprecated(): void {
+    if (this.ctor.deprecateAliases || this.ctor.state === 'deprecated') super.warnIfCommandDeprecated();
+  }
+
   /** finally closes the scratch databases the command held open for reuse (an open PGlite keeps Node alive). */
   protected override async finally(err: Error | undefined): Promise<unknown> {
     await releaseDatabases({ keep: true });
