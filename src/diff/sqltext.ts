@@ -140,6 +140,30 @@ export function identifiersOf(text: string): ReadonlySet<string> {
   return s;
 }
 
+/** RELATION_WORDS are the keywords after which a query names a relation (`FROM t`, `JOIN s.t`, `INSERT INTO t`). */
+const RELATION_WORDS = new Set(['from', 'join', 'update', 'into', 'table', 'only', 'truncate', 'using']);
+
+/**
+ * relationNames lists the names a text uses where a query names a relation: right after FROM, JOIN, UPDATE,
+ * INTO, TABLE, ONLY, TRUNCATE or USING, schema-qualified or not (`FROM public.items` -> items). A routine's
+ * parameter of that name is no relation in an expression (`SELECT v * 2`), but in these places it is the table.
+ */
+export function relationNames(text: string): ReadonlySet<string> {
+  const { idents } = lexSql(text);
+  const out = new Set<string>();
+  const gap = (a: IdentToken, b: IdentToken) => text.slice(a.end, b.start);
+  for (let i = 1; i < idents.length; i++) {
+    let k = i - 1;
+    // a schema qualification: `from s.t` reads `s` `.` `t`
+    if (/^\s*\.\s*$/.test(gap(idents[k]!, idents[i]!)) && k > 0) k--;
+    const word = idents[k]!;
+    if (word.quoted || !RELATION_WORDS.has(word.name)) continue;
+    if (k === i - 1 ? /^\s+$/.test(gap(word, idents[i]!)) : /^\s+$/.test(gap(word, idents[k + 1]!)))
+      out.add(idents[i]!.name);
+  }
+  return out;
+}
+
 /** renameIdentifiers rewrites identifier tokens of `text` whose name is a key of `map` to the mapped name. */
 export function renameIdentifiers(text: string, map: ReadonlyMap<string, string>): string {
   if (map.size === 0) return text;

@@ -4,7 +4,7 @@
  */
 import type { AlterChange, Change } from '../model/changes.js';
 import type { Func } from '../model/types.js';
-import { identifiersOf, lexSql } from '../diff/sqltext.js';
+import { identifiersOf, lexSql, relationNames } from '../diff/sqltext.js';
 import { commentOn, createFunction, dropFunction, funcSignature } from '../sql/ddl.js';
 import { dependsOnSql } from '../sql/marks.js';
 import { emit, funcNeedsDrop, PHASE, textKeys, type PlanContext } from './context.js';
@@ -18,9 +18,9 @@ export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, drop
   // those of a table whose row type is an argument or the result (`job que_jobs` read as `job.expired_at`); a PL/pgSQL
   // body's DECLARE sections are resolved then too (a variable of a table's or view's row type, `x t%ROWTYPE`)
   // a parameter's name (`v` of `v numeric`, read in an SQL body as `SELECT v * 2`) is no relation or type of that
-  // name: keying it would order the function after a view `v` that calls it, a cycle broken the wrong way
+  // name: keying it would order the function after a view `v` that calls it (a cycle); `FROM items` is the table
   const requires = (f: Func) => {
-    const params = paramNames(f.args);
+    const params = unreadParams(f);
     const own = (keys: string[]) => keys.filter((k) => k.startsWith('fn:') || !params.has(k.slice(k.indexOf(':') + 1)));
     return [
       ...own(textKeys(f.args)),
@@ -176,6 +176,12 @@ function splitArgs(args: string): string[] {
   }
   if (cur.trim()) out.push(cur.trim());
   return out;
+}
+
+/** unreadParams: a routine's parameter names but those its body also names as a relation (`items integer`, `FROM items`). */
+function unreadParams(f: Func): ReadonlySet<string> {
+  const tables = f.body ? relationNames(f.body) : new Set<string>();
+  return new Set([...paramNames(f.args)].filter((p) => !tables.has(p)));
 }
 
 /** paramNames lists the lower-cased names of a routine's named parameters (`a integer, OUT b text` -> a, b). */
