@@ -22,7 +22,7 @@ import {
   type AclTarget,
 } from '../sql/grants.js';
 import { emit, PHASE, textKeys, typeDropKey, type PlanContext } from './context.js';
-import { alterInPlace } from './inplace.js';
+import { alterInPlace, type InPlace } from './inplace.js';
 
 /** OBJECT_PHASE holds the phases of definition-object steps (between the fixed phases of src/plan/context.ts). */
 const OBJECT_PHASE = {
@@ -124,7 +124,7 @@ function create(ctx: PlanContext, id: string, o: SqlObject, why = 'create', afte
     object: id,
     sql: statementsOf(o.sql),
     reverse: [dropSqlOf(o)],
-    provides: provided(o),
+    provides: [...provided(o), `objcreate:${id}`],
     // recreated: after its own drop, whatever the phases say; a range type after the drop of a type of another kind
     // (enum, composite, domain) of its name
     requires: [
@@ -223,8 +223,7 @@ function planInPlace(ctx: PlanContext, id: string, a: SqlObject, b: SqlObject): 
   const y = splitAcl(b);
   const cx = splitComment(a, x.body);
   const cy = splitComment(b, y.body);
-  const alter =
-    cx.make.join(';\n') === cy.make.join(';\n') ? { up: [], down: [] } : alterInPlace(a, b, cx.make, cy.make);
+  const alter = inPlaceAlter(a, b);
   if (!alter) return false;
   if (x.acl.join(';\n') !== y.acl.join(';\n') && !planAclChange(ctx, id, b, x.acl, y.acl)) return false;
   if (alter.up.length)
@@ -248,6 +247,43 @@ function planInPlace(ctx: PlanContext, id: string, a: SqlObject, b: SqlObject): 
     });
   }
   return true;
+}
+
+/** inPlaceAlter: the ALTER statements (up and down) that change a definition object's text in place, none to change. */
+function inPlaceAlter(a: SqlObject, b: SqlObject): InPlace | undefined {
+  const cx = splitComment(a, splitAcl(a).body);
+  const cy = splitComment(b, splitAcl(b).body);
+  return cx.make.join(';\n') === cy.make.join(';\n') ? { up: [], down: [] } : alterInPlace(a, b, cx.make, cy.make);
+}
+
+/**
+ * objectRecreated tells whether a changed definition object is dropped and created again (planInPlace cannot change
+ * it in place): a view over it must then be dropped before and created after.
+ */
+export function objectRecreated(a: SqlObject, b: SqlObject): boolean {
+  if (!inPlaceAlter(a, b)) return true;
+  const x = splitAcl(a).acl;
+  const y = splitAcl(b).acl;
+  return x.join(';\n') !== y.join(';\n') && (!aclOfStatements(x) || !aclOfStatements(y));
+}
+
+/** OP_CHARS are the characters an operator's name is made of. */
+const OP_CHARS = '+\\-*/<>=~!@#%^&|`?';
+
+/**
+ * objectReadBy tells whether a query (a view's) may use definition object `o`: an operator by its symbol standing
+ * alone among operator characters (`a === b`, `OPERATOR(s.===)`), anything else by its own name. A false yes only
+ * rebuilds a view that did not need it.
+ */
+export function objectReadBy(o: SqlObject, query: string): boolean {
+  if (o.type === 'operator') {
+    const sym = /^(?:(?:"(?:[^"]|"")*"|[^".\s(]+)\.)?(\S+) \(/.exec(o.name)?.[1];
+    if (!sym) return false;
+    const esc = sym.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(?<![${OP_CHARS}])${esc}(?![${OP_CHARS}])`).test(query);
+  }
+  const names = ownNames(o);
+  return names.length > 0 && names.some((n) => identifiersOf(query).has(n));
 }
 
 /**

@@ -9,11 +9,13 @@ import { sameValue } from '../diff/index.js';
 import { dependsOnSql } from '../sql/marks.js';
 import { createView, dropView, rel, viewKind, commentOn, viewColumnDefault } from '../sql/ddl.js';
 import type { View } from '../model/types.js';
+import type { SqlObject } from '../model/objects.js';
 import { quoteIdent } from '../sql/quote.js';
 import { bare, emit, funcNeedsDrop, PHASE, readsAny, textKeys, type PlanContext } from './context.js';
 import { rebuildViewRoutines } from './viewfuncs.js';
 import { planSubObject } from './subobjects.js';
 import { compositeRebuilds, viewsOverRebuilds } from './composites.js';
+import { objectReadBy, objectRecreated } from './sqlobjects.js';
 
 /** IN_PLACE are the view attributes a plan changes without rebuilding the view. */
 const IN_PLACE = new Set([
@@ -41,7 +43,7 @@ function createViewAfter(ctx: PlanContext, id: string, v: View): string[] {
 /** planViews drafts view drops and creates, rebuilding views over changed tables and views. */
 export function planViews(ctx: PlanContext, all: readonly Change[], touchedTables: ReadonlySet<string>): void {
   const { from, to } = ctx;
-  const { rebuild, dropped, added } = viewsToRebuild(ctx, all, touchedTables);
+  const { rebuild, dropped, added, objects } = viewsToRebuild(ctx, all, touchedTables);
   const dropIds = new Set([...dropped, ...rebuild]);
   rebuildViewRoutines(ctx, dropIds);
   for (const id of dropIds) {
@@ -69,7 +71,12 @@ export function planViews(ctx: PlanContext, all: readonly Change[], touchedTable
       sql: createViewAfter(ctx, id, v),
       reverse: [dropView(id, v)],
       provides: [`rel:${bare(id)}`],
-      requires: [...textKeys(v.query), ...defaultKeys(v), `vdrop:${id}`],
+      requires: [
+        ...textKeys(v.query),
+        ...defaultKeys(v),
+        `vdrop:${id}`,
+        ...objects.filter((o) => objectReadBy(o.def, v.query)).map((o) => `objcreate:${o.id}`),
+      ],
       lock: false,
     });
   }
@@ -94,7 +101,12 @@ function viewsToRebuild(
   ctx: PlanContext,
   all: readonly Change[],
   touchedTables: ReadonlySet<string>,
-): { rebuild: Set<string>; dropped: Set<string>; added: Set<string> } {
+): {
+  rebuild: Set<string>;
+  dropped: Set<string>;
+  added: Set<string>;
+  objects: { id: string; def: SqlObject }[];
+} {
   const { from, to } = ctx;
   const rebuild = new Set<string>(); // ids present in both, dropped and re-created
   const dropped = new Set<string>();
@@ -113,6 +125,14 @@ function viewsToRebuild(
     else if (c.op === 'alter' && c.attrs.some((a) => !IN_PLACE.has(a.attr))) rebuild.add(c.id);
   }
   for (const e of ctx.recreatedEnums) touchedNames.add(bare(e));
+  // a view over a definition object dropped and created again (an operator, a foreign table) is rebuilt around it:
+  // PostgreSQL refuses to drop what a view uses
+  const objects: { id: string; def: SqlObject }[] = [];
+  for (const c of all)
+    if (c.kind === 'sql_object' && c.op === 'alter' && objectRecreated(c.from, c.to))
+      objects.push({ id: c.id, def: c.to });
+  for (const [id, v] of Object.entries(from.views))
+    if (to.views[id] && !dropped.has(id) && objects.some((o) => objectReadBy(o.def, v.query))) rebuild.add(id);
   // a view over a composite type that is dropped and created again (or over a routine rebuilt with it) is rebuilt around it
   const composites = [...compositeRebuilds(ctx, all).values()];
   for (const id of new Set([...viewsOverRebuilds(from, composites), ...viewsOverRebuilds(to, composites)]))
@@ -143,7 +163,7 @@ function viewsToRebuild(
     }
     if (!grew) break;
   }
-  return { rebuild, dropped, added };
+  return { rebuild, dropped, added, objects };
 }
 
 /** planViewDefaults drafts the column default changes of a view that is not rebuilt. */
