@@ -260,7 +260,7 @@ function detachRewrites(out: Map<string, Rewrite>, from: Schema): void {
           s.reverse ? [...s.reverse] : null,
           false,
         ),
-        step(s, `drop the check detaching ${tid} added`, [dropAddedChecks(tid, Object.keys(t.checks))], [], false),
+        step(s, `drop the check detaching ${tid} added`, [dropAddedChecks(tid, Object.keys(t.checks))], []),
         ...(rest.length ? [step(s, `keep what detaching ${tid} leaves on it`, rest, [])] : []),
       ];
     });

@@ -1,7 +1,7 @@
 /**
  * How an online script runs (plan/online.ts writes them): it starts with ONLINE_MARKER, and each step (the statements
- * under one `-- step i/n: ...` comment) commits on its own. A step with a CONCURRENTLY statement or a DO block (a
- * backfill that commits per batch) runs outside any transaction, each statement alone. The proof (pg/batch.ts), the
+ * under one `-- step i/n: ...` comment) commits on its own. A step with a CONCURRENTLY statement or a DO block that
+ * commits (a backfill, per batch) runs outside any transaction, each statement alone. The proof (pg/batch.ts), the
  * deploy engine (deploy/online.ts) and `upgrade --sql --online` all group a script with onlineGroups.
  */
 import { splitStatements, type ScriptStatement } from './split.js';
@@ -15,9 +15,16 @@ export function isOnlineScript(script: string): boolean {
   return script.startsWith(`${ONLINE_MARKER}\n`) || script === ONLINE_MARKER;
 }
 
-/** NON_TRANSACTIONAL matches statements PostgreSQL refuses (CONCURRENTLY) or that commit themselves (a DO block) inside a transaction block. */
+/** NON_TRANSACTIONAL matches statements PostgreSQL refuses (CONCURRENTLY) inside a transaction block. */
 const NON_TRANSACTIONAL =
-  /^(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[^;]*\bCONCURRENTLY|DO\b)/i;
+  /^(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[^;]*\bCONCURRENTLY)/i;
+
+/**
+ * COMMITTING_DO matches a DO block that commits inside (a backfill, one COMMIT per batch): it cannot run in a
+ * transaction block and may run long. Any other DO block (a guarded ALTER, a catalog fix-up) is one statement like
+ * the others: in its step's transaction, under statement_timeout.
+ */
+const COMMITTING_DO = /^DO\b[\s\S]*\b(COMMIT|ROLLBACK)\b/i;
 
 const NAME = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
 const REL = String.raw`${NAME}(?:\s*\.\s*${NAME})?`;
@@ -59,16 +66,23 @@ export function concurrentDetach(sql: string): ConcurrentDetach | undefined {
 /** isNonTransactional tells whether a statement must run outside a transaction block in an online script. */
 export function isNonTransactional(sql: string): boolean {
   const text = statementText(sql);
-  return NON_TRANSACTIONAL.test(text) || DETACH_CONCURRENTLY.test(text);
+  return NON_TRANSACTIONAL.test(text) || COMMITTING_DO.test(text) || DETACH_CONCURRENTLY.test(text);
 }
 
-/** LONG_RUNNING matches the statements that scan or build without blocking writes: statement_timeout does not apply to them. */
-const LONG_RUNNING =
-  /^(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|REINDEX\b|DO\b|ALTER\s+TABLE\b[\s\S]*\bVALIDATE\s+CONSTRAINT\b)/i;
+/**
+ * LONG_RUNNING matches the statements that scan or build without blocking writes: statement_timeout does not apply
+ * to them. A REINDEX without CONCURRENTLY blocks writes, and an ALTER TABLE is long only when VALIDATE CONSTRAINT is
+ * all it does (a subcommand beside it may take ACCESS EXCLUSIVE): those keep statement_timeout.
+ */
+const LONG_RUNNING = new RegExp(
+  String.raw`^(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|REINDEX\b[^;]*\bCONCURRENTLY|ALTER\s+TABLE\s+(ONLY\s+)?${REL}\s+VALIDATE\s+CONSTRAINT\s+${NAME}\s*$)`,
+  'i',
+);
 
 /** isLongRunning tells whether a statement may run long without blocking writers (no statement_timeout for it). */
 export function isLongRunning(sql: string): boolean {
-  return LONG_RUNNING.test(sql.trim()) || DETACH_CONCURRENTLY.test(sql.trim());
+  const text = statementText(sql);
+  return LONG_RUNNING.test(text) || COMMITTING_DO.test(text) || DETACH_CONCURRENTLY.test(text);
 }
 
 /** OnlineGroup is one step of an online script: its label, its statements, and whether they share a transaction. */

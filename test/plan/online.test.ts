@@ -25,7 +25,7 @@ describe('online plans', () => {
       for (const re of expected) expect(up).toMatch(re);
       // CONCURRENTLY and backfills are steps of their own outside a transaction
       for (const g of onlineGroups(up))
-        if (g.statements.some((s) => /CONCURRENTLY|^DO /.test(s.sql))) expect(g.transactional).toBe(false);
+        if (g.statements.some((s) => /CONCURRENTLY|^DO \$backfill/.test(s.sql))) expect(g.transactional).toBe(false);
       const r = await verifyEdge(from, to, up, down, { whole: true });
       expect(r.problems).toEqual([]);
       expect(r.ok).toBe(true);

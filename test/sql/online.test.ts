@@ -7,6 +7,9 @@ import {
   isNonTransactional,
   onlineGroups,
 } from '../../src/sql/online.js';
+import { backfillSql } from '../../src/plan/online.js';
+import { storageResetSql } from '../../src/sql/storage.js';
+import { aclResetSql } from '../../src/sql/grants.js';
 
 describe('deployedScript', () => {
   it('wraps each transactional step in BEGIN/COMMIT and leaves CONCURRENTLY and DO steps in autocommit', () => {
@@ -56,5 +59,34 @@ describe('deployedScript', () => {
     expect([isNonTransactional(concurrently), isLongRunning(concurrently)]).toEqual([true, true]);
     const plain = 'ALTER TABLE public.m DETACH PARTITION public.concurrently';
     expect([isNonTransactional(plain), isLongRunning(plain)]).toEqual([false, false]);
+  });
+
+  it('keeps a DO block that does not commit in its step transaction under statement_timeout; only a backfill runs outside', () => {
+    const storage = storageResetSql('public.t', 'c', 'public.dom');
+    const acl = aclResetSql('public.ft');
+    const backfill = backfillSql('public.t', 'c');
+    // a DO block that ALTERs a table takes its lock: bounded by statement_timeout like the ALTER beside it
+    for (const x of [storage, acl]) expect([isNonTransactional(x), isLongRunning(x)]).toEqual([false, false]);
+    expect([isNonTransactional(backfill), isLongRunning(backfill)]).toEqual([true, true]);
+    const script = [
+      ONLINE_MARKER,
+      '-- step 1/2: alter column t.c',
+      'ALTER TABLE public.t ALTER COLUMN c TYPE public.dom;',
+      `${storage};`,
+      '-- step 2/2: backfill t.c',
+      `${backfill};`,
+    ].join('\n');
+    expect(onlineGroups(script).map((g) => [g.transactional, g.statements.some((s) => isLongRunning(s.sql))])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+  });
+
+  it('gives no statement_timeout exemption to a REINDEX without CONCURRENTLY or an ALTER TABLE doing more than VALIDATE', () => {
+    expect(isLongRunning('REINDEX INDEX public.i')).toBe(false);
+    expect(isLongRunning('REINDEX INDEX CONCURRENTLY public.i')).toBe(true);
+    expect(isLongRunning('ALTER TABLE public.t VALIDATE CONSTRAINT "c k"')).toBe(true);
+    expect(isLongRunning('ALTER TABLE ONLY s."t 1" VALIDATE CONSTRAINT c')).toBe(true);
+    expect(isLongRunning('ALTER TABLE public.t ALTER COLUMN a TYPE bigint, VALIDATE CONSTRAINT c')).toBe(false);
   });
 });
