@@ -31,6 +31,7 @@ import {
   seqOptions,
   stripParens,
   toDefault,
+  TYPED_TABLE_HINT,
   unsupported,
 } from './util.js';
 
@@ -47,7 +48,7 @@ export interface RelRow {
   readonly partkey: string | null;
   readonly comment: string | null;
   readonly options: string[] | null;
-  readonly typed: boolean;
+  readonly typed: string | null; // a typed table's `OF type (columns)`
   readonly replident: string;
   readonly tablespace: string | null;
   readonly am: string | null;
@@ -67,8 +68,7 @@ export async function readRelations(ctx: Ctx): Promise<RelRow[]> {
       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid, true) END AS bound,
       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey,
       array_cat(c.reloptions::text[], (SELECT array_agg('toast.' || o) FROM pg_class tc, unnest(tc.reloptions) o WHERE tc.oid = c.reltoastrelid)) AS options,
-      c.reloftype <> 0 AS typed, c.relreplident::text AS replident, (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace)::text AS tablespace,
-      am.amname::text AS am,
+      CASE WHEN c.reloftype <> 0 THEN 'OF ' || format_type(c.reloftype, NULL) || ' (' || coalesce((SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '') || ')' END AS typed, c.relreplident::text AS replident, (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace)::text AS tablespace, am.amname::text AS am,
       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS viewdef
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_am am ON am.oid = c.relam
     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND ${inRels(ctx)}
@@ -453,7 +453,8 @@ export function tableOf(ctx: Ctx, relId: string, r: RelRow): Mutable<Table> {
   }
   const params = relOptions(r.options);
   if (params) t.with = params;
-  if (r.typed) unsupported(ctx, `typed table ${relId} (OF type)`);
+  // its columns follow its type: a change to either is refused (planned, PostgreSQL would refuse its ALTER TABLE)
+  if (r.typed !== null) unsupported(ctx, `typed table ${relId} (OF type)`, TYPED_TABLE_HINT, r.typed);
   // relreplident f, n, i: REPLICA IDENTITY FULL, NOTHING, USING INDEX (the index: readPrivileges, it reads pg_index)
   const ident = ({ f: 'full', n: 'nothing', i: 'index' } as Record<string, Table['replicaIdentity']>)[r.replident];
   if (ident) t.replicaIdentity = ident;

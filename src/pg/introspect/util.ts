@@ -133,6 +133,10 @@ export function unsupported(ctx: Ctx, what: string, hint?: string, state?: strin
   ctx.unsupported.push(issue);
 }
 
+/** TYPED_TABLE_HINT is the hint of a typed table (CREATE TABLE ... OF type), kept unmanaged with its type's columns. */
+export const TYPED_TABLE_HINT =
+  'schemaver keeps it as an unmanaged object: it passes through while it and its type are unchanged; change them outside schemaver (ALTER TYPE ... CASCADE changes its columns), or exclude it';
+
 /** UnsupportedIssue is the issue `unsupported` records: the object's name and PostgreSQL's text for its state. */
 export interface UnsupportedIssue extends Issue {
   readonly what: string;
