@@ -15,6 +15,9 @@ import { sameValue } from '../diff/index.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { createComposite, createFunction, dropFunction, nameOf, rel, sqlStandardBody } from '../sql/ddl.js';
 import type { PlanContext } from './context.js';
+import { qid } from '../model/ids.js';
+import { quoteIdent } from '../sql/quote.js';
+import { truncateName } from './columns.js';
 
 /** CompositeRebuild is what rebuilding one composite type takes with it. */
 export interface CompositeRebuild {
@@ -176,4 +179,97 @@ export function compositeRebuilds(ctx: PlanContext, all: readonly Change[]): Map
     if (r) out.set(c.id, r);
   }
   return out;
+}
+
+type Composite = Schema['composites'][string];
+
+/** reorders tells whether `y` cannot be reached from `x` by ALTER TYPE: kept attributes change order, or one is added before a kept one. */
+function reorders(x: Composite, y: Composite): boolean {
+  const kept = x.attributes.map((a) => a.name).filter((n) => y.attributes.some((b) => b.name === n));
+  const order = y.attributes.map((a) => a.name);
+  const last = Math.max(-1, ...kept.map((n) => order.indexOf(n)));
+  return kept.some((n, i) => order.indexOf(n) !== i) || order.slice(0, last + 1).some((n) => !kept.includes(n));
+}
+
+/** retypes tells whether an attribute both sides have changes type or collation. */
+function retypes(x: Composite, y: Composite): boolean {
+  return y.attributes.some((b) => {
+    const a = x.attributes.find((z) => z.name === b.name);
+    return !!a && (a.type !== b.type || a.collation !== b.collation);
+  });
+}
+
+/**
+ * columnRebuildSql rebuilds composite `id` from `x` to `y` with the table columns of it carried across, when ALTER
+ * TYPE cannot: PostgreSQL refuses ALTER ATTRIBUTE ... TYPE while a column uses the type, and no ALTER reorders
+ * attributes. The new type is made under a free name, each column of it converted (the source's columns, tables the
+ * plan drops aside: in both directions the step runs on the source's tables, which are dropped before it and whose
+ * columns are added, dropped or retyped after it) attribute by attribute (`ROW((c).a, (c).b::new_type)`, a NULL staying NULL), the old type dropped
+ * and the new one renamed to its name (its array type follows). Undefined when that is not needed, or when anything
+ * but those columns may use the type (a routine, view, domain, default, another composite...), or a view reads such a
+ * column, or a policy, trigger or generated column of it names the column, or the table is a partition or child:
+ * then the plan keeps ALTER TYPE.
+ */
+export function columnRebuildSql(ctx: PlanContext, id: string, x: Composite, y: Composite): string[] | undefined {
+  if (/["\\\u0000-\u001f]/.test(nameOf(id))) return undefined; // JSON spells such a name otherwise
+  const cols: { table: string; column: string }[] = [];
+  for (const [tid, t] of Object.entries(ctx.from.tables))
+    for (const col of t.columns)
+      if (col.type === id && !ctx.droppedTables.has(tid)) cols.push({ table: tid, column: col.name });
+  if (!reorders(x, y) && !(cols.length && retypes(x, y))) return undefined;
+  for (const s of [ctx.from, ctx.to]) {
+    const tables = Object.fromEntries(
+      Object.entries(s.tables).map(([k, t]) => [
+        k,
+        { ...t, columns: t.columns.map((col) => (col.type === id ? { ...col, type: '' } : col)) },
+      ]),
+    );
+    const composites = Object.fromEntries(Object.entries(s.composites).filter(([k]) => k !== id));
+    if (wordPattern([bare(id)]).test(JSON.stringify({ ...s, tables, composites }))) return undefined;
+    for (const { table, column } of cols) {
+      const t = s.tables[table];
+      if (!t) continue;
+      if (t.partitionOf || t.inherits?.length || Object.values(s.tables).some((o) => o.inherits?.includes(table)))
+        return undefined;
+      if (Object.values(s.tables).some((o) => o.partitionOf?.parent === table)) return undefined;
+      const names = wordPattern([column.toLowerCase()]);
+      const exprs = [
+        ...t.columns.map((col) => col.generated ?? ''),
+        JSON.stringify(t.policies),
+        JSON.stringify(t.triggers),
+      ];
+      if (exprs.some((e) => names.test(e))) return undefined;
+      // PostgreSQL refuses to change the type of a column a view reads (a view's query names its columns)
+      const reads = (q: string) => identifiersOf(q).has(bare(table)) && identifiersOf(q).has(column.toLowerCase());
+      if (Object.values(s.views).some((v) => reads(v.query))) return undefined;
+    }
+  }
+  const { schema, name } = { schema: y.schema, name: y.name };
+  const taken = (n: string) =>
+    [ctx.from, ctx.to].some((s) =>
+      [s.composites, s.enums, s.domains, s.tables, s.views].some((m) => m[qid(schema, n)] !== undefined),
+    );
+  let tmp = truncateName(`${name}_rebuilt`);
+  for (let i = 2; taken(tmp) || tmp === name; i++) tmp = truncateName(`${name}_rebuilt${i}`);
+  const tmpId = qid(schema, tmp);
+  const T = rel(tmpId);
+  const convert = (column: string) => {
+    const c = quoteIdent(column);
+    const parts = y.attributes.map((b) => {
+      const a = x.attributes.find((z) => z.name === b.name);
+      if (!a) return 'NULL';
+      const read = `(${c}).${quoteIdent(b.name)}`;
+      return a.type === b.type && a.collation === b.collation ? read : `${read}::${ctx.ty(b.type)}`;
+    });
+    return `CASE WHEN ${c} IS NOT DISTINCT FROM NULL THEN NULL ELSE ROW(${parts.join(', ')})::${T} END`;
+  };
+  return [
+    ...createComposite(tmpId, { ...y, name: tmp }, ctx.ty),
+    ...cols.map(
+      ({ table, column }) =>
+        `ALTER TABLE ${rel(table)} ALTER COLUMN ${quoteIdent(column)} TYPE ${T} USING ${convert(column)}`,
+    ),
+    `DROP TYPE ${rel(id)}`,
+    `ALTER TYPE ${T} RENAME TO ${quoteIdent(name)}`,
+  ];
 }

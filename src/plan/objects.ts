@@ -28,7 +28,14 @@ import { emit, PHASE, typeDropKey, typeKeys, type PlanContext } from './context.
 import { planDomain, planEnum, planEnumValues } from './enums.js';
 import { planFunction } from './routines.js';
 import { planSerialRenames } from './serials.js';
-import { compositeRebuilds, dropsAttributes, foldedSql, rebuildSql, type CompositeRebuild } from './composites.js';
+import {
+  columnRebuildSql,
+  compositeRebuilds,
+  dropsAttributes,
+  foldedSql,
+  rebuildSql,
+  type CompositeRebuild,
+} from './composites.js';
 
 const bare = (id: string) => nameOf(id).toLowerCase();
 
@@ -329,6 +336,8 @@ function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>, rebuild?:
     const T = `ALTER TYPE ${rel(c.id)}`;
     const step = (x: typeof a, y: typeof b, xs: Schema, ys: Schema): string[] => {
       if (rebuild && dropsAttributes(x, y)) return rebuildSql(ctx, rebuild, xs, ys);
+      const carried = columnRebuildSql(ctx, c.id, x, y);
+      if (carried) return carried;
       const out: string[] = [];
       for (const at of x.attributes)
         if (!y.attributes.some((z) => z.name === at.name)) out.push(`${T} DROP ATTRIBUTE ${quoteIdent(at.name)}`);
