@@ -14,6 +14,8 @@ import { bare, emit, funcNeedsDrop, PHASE, readsAny, type PlanContext } from './
 import { fkAdd, fkDrop, planSubObject } from './subobjects.js';
 import { partitionDefaults } from './partindex.js';
 import { checkKey } from './enums.js';
+import { objectReadBy, recreatedObjects } from './sqlobjects.js';
+import type { SqlObject } from '../model/objects.js';
 
 /** Rebuild drops and re-adds an unchanged sub-object of table `tid` around the change: once, and only if it existed. */
 type RebuildKind = 'check' | 'index' | 'trigger' | 'policy' | 'unique' | 'primary_key' | 'exclusion';
@@ -52,10 +54,14 @@ export function planRebuilds(
   const touched = new Map<string, Set<string>>();
   for (const m of [touchedCols, recomputed]) for (const [t, cols] of m) for (const col of cols) add(touched, t, col);
   const { rebuild, changed } = rebuilder(ctx, all);
+  // an operator dropped and created again takes what calls it along, as a re-created function does
+  const ops = recreatedObjects(ctx, all)
+    .map((o) => o.def)
+    .filter((o) => o.type === 'operator');
   rebuildOverColumns(ctx, touched, rebuild);
   rebuildOverRecreated(ctx, recreated, rebuild);
   rebuildOverTypes(ctx, rebuild);
-  rebuildOverFunctions(ctx, recreatedFns, rebuild, changed);
+  rebuildOverFunctions(ctx, recreatedFns, ops, rebuild, changed);
   rebuildForeignKeys(ctx, all, touched);
 }
 
@@ -216,12 +222,14 @@ function rebuildOverTypes(ctx: PlanContext, rebuild: Rebuild): void {
 function rebuildOverFunctions(
   ctx: PlanContext,
   recreatedFns: ReadonlySet<string>,
+  ops: readonly SqlObject[],
   rebuild: Rebuild,
   changed: ReadonlySet<string>,
 ): void {
   const { from, to } = ctx;
-  if (recreatedFns.size) {
-    const mentions = readsAny(recreatedFns);
+  if (recreatedFns.size || ops.length) {
+    const calls = readsAny(recreatedFns);
+    const mentions = (text: string | undefined) => calls(text) || (!!text && ops.some((o) => objectReadBy(o, text)));
     rebuildDomainsOverFunctions(ctx, mentions);
     for (const [tid, t] of Object.entries(to.tables)) {
       const ft = from.tables[tid];

@@ -21,7 +21,7 @@ import {
   createGrants,
   type AclTarget,
 } from '../sql/grants.js';
-import { emit, PHASE, textKeys, typeDropKey, type PlanContext } from './context.js';
+import { emit, funcNeedsDrop, PHASE, textKeys, typeDropKey, type PlanContext } from './context.js';
 import { alterInPlace, type InPlace } from './inplace.js';
 
 /** OBJECT_PHASE holds the phases of definition-object steps (between the fixed phases of src/plan/context.ts). */
@@ -139,9 +139,12 @@ function familyOwn(o: SqlObject, n: string): boolean {
   return o.type === 'operator family' && ownNames(o).includes(n);
 }
 
-function drop(ctx: PlanContext, id: string, o: SqlObject, why = 'drop'): void {
+function drop(ctx: PlanContext, id: string, o: SqlObject, why = 'drop', recreated = false): void {
   emit(ctx, {
-    phase: dropPhase(o),
+    // an operator dropped to be created again goes once what uses it is dropped for the rebuild (views, checks,
+    // defaults, indexes, policies, tables), not after the routines: its re-creation (early, before the tables' parts
+    // are added back) must follow it
+    phase: recreated && o.type === 'operator' ? PHASE.dropTable + 0.5 : dropPhase(o),
     what: `${why} ${id}`,
     object: id,
     sql: [dropSqlOf(o)],
@@ -183,7 +186,7 @@ export function planSqlObjects(ctx: PlanContext, all: readonly Change[]): void {
     if (c.op === 'add') create(ctx, c.id, c.def);
     else if (c.op === 'drop') drop(ctx, c.id, c.def);
     else if (c.op === 'alter' && !planInPlace(ctx, c.id, c.from, c.to)) {
-      drop(ctx, c.id, c.from, 'drop (to recreate)');
+      drop(ctx, c.id, c.from, 'drop (to recreate)', true);
       create(ctx, c.id, c.to, 'recreate', true);
     }
   }
@@ -265,6 +268,31 @@ export function objectRecreated(a: SqlObject, b: SqlObject): boolean {
   const x = splitAcl(a).acl;
   const y = splitAcl(b).acl;
   return x.join(';\n') !== y.join(';\n') && (!aclOfStatements(x) || !aclOfStatements(y));
+}
+
+/**
+ * recreatedObjects lists the definition objects a plan drops and creates again that a view, check, default, index or
+ * policy may use: each changed one planInPlace cannot alter, and each unchanged operator over a routine the plan
+ * drops or re-creates (rebuildDependents drops and creates it around that routine).
+ */
+export function recreatedObjects(ctx: PlanContext, all: readonly Change[]): { id: string; def: SqlObject }[] {
+  const out: { id: string; def: SqlObject }[] = [];
+  const fns = new Set<string>();
+  for (const c of all) {
+    if (c.kind === 'sql_object' && c.op === 'alter' && objectRecreated(c.from, c.to)) out.push({ id: c.id, def: c.to });
+    if (c.kind === 'function' && (c.op === 'drop' || (c.op === 'alter' && funcNeedsDrop(c.from, c.to))))
+      fns.add((c.op === 'drop' ? c.def : c.from).name.toLowerCase());
+  }
+  const after = ctx.to.objects ?? {};
+  for (const [id, o] of Object.entries(ctx.from.objects ?? {}))
+    if (
+      o.type === 'operator' &&
+      after[id] &&
+      o.sql === after[id].sql &&
+      [...identifiersOf(o.sql)].some((n) => fns.has(n))
+    )
+      out.push({ id, def: after[id] });
+  return out;
 }
 
 /** OP_CHARS are the characters an operator's name is made of. */
@@ -380,7 +408,7 @@ function rebuildDependents(ctx: PlanContext, touched: ReadonlySet<string>): void
   for (const [id, o] of Object.entries(before)) {
     if (touched.has(id) || !after[id] || o.type === 'event trigger') continue;
     if (![...identifiersOf(o.sql)].some((n) => names.has(n) && !ownNames(o).includes(n))) continue;
-    drop(ctx, id, o, 'drop (rebuilt around a dependency)');
+    drop(ctx, id, o, 'drop (rebuilt around a dependency)', true);
     create(ctx, id, after[id]!, 'recreate', true);
   }
 }

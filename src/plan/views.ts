@@ -9,13 +9,12 @@ import { sameValue } from '../diff/index.js';
 import { dependsOnSql } from '../sql/marks.js';
 import { createView, dropView, rel, viewKind, commentOn, viewColumnDefault } from '../sql/ddl.js';
 import type { View } from '../model/types.js';
-import type { SqlObject } from '../model/objects.js';
 import { quoteIdent } from '../sql/quote.js';
 import { bare, emit, funcNeedsDrop, PHASE, readsAny, textKeys, type PlanContext } from './context.js';
 import { rebuildViewRoutines } from './viewfuncs.js';
 import { planSubObject } from './subobjects.js';
 import { compositeRebuilds, viewsOverRebuilds } from './composites.js';
-import { objectReadBy, objectRecreated } from './sqlobjects.js';
+import { objectReadBy, recreatedObjects } from './sqlobjects.js';
 
 /** IN_PLACE are the view attributes a plan changes without rebuilding the view. */
 const IN_PLACE = new Set([
@@ -105,7 +104,7 @@ function viewsToRebuild(
   rebuild: Set<string>;
   dropped: Set<string>;
   added: Set<string>;
-  objects: { id: string; def: SqlObject }[];
+  objects: ReturnType<typeof recreatedObjects>;
 } {
   const { from, to } = ctx;
   const rebuild = new Set<string>(); // ids present in both, dropped and re-created
@@ -127,10 +126,7 @@ function viewsToRebuild(
   for (const e of ctx.recreatedEnums) touchedNames.add(bare(e));
   // a view over a definition object dropped and created again (an operator, a foreign table) is rebuilt around it:
   // PostgreSQL refuses to drop what a view uses
-  const objects: { id: string; def: SqlObject }[] = [];
-  for (const c of all)
-    if (c.kind === 'sql_object' && c.op === 'alter' && objectRecreated(c.from, c.to))
-      objects.push({ id: c.id, def: c.to });
+  const objects = recreatedObjects(ctx, all);
   for (const [id, v] of Object.entries(from.views))
     if (to.views[id] && !dropped.has(id) && objects.some((o) => objectReadBy(o.def, v.query))) rebuild.add(id);
   // a view over a composite type that is dropped and created again (or over a routine rebuilt with it) is rebuilt around it
