@@ -79,11 +79,14 @@ const TIER_UP = Symbol.for('schemaver.wasmTierUp');
  * startEarlyVerifier: a big schema's first commit). There the optimized code pays for its compiles: the root commit
  * of the bench's 1000 tables (a 1202-step creation script and its down), old and new alternated on a loaded machine,
  * used 11.3-11.7 s of the proof thread's CPU on the baseline tier and 7.6-8.5 s with tier-up, the whole process
- * 17.4-18.2 s and 15.7-17.0 s. Only the proof's database tiers up (the worker compiles a module of its own for it,
- * pg/pglite.ts tierUpForProof): the compiles that PGlite's start, the normalisation's builds and libpg_query's
- * validation triggered when everything tiered up cost 3.9-4.6 s of CPU on V8's threads before the proof began, on a
- * loaded machine (6.2 s against 2.3 s), while both cores were busy parsing, planning and building. The process's
- * worker threads started after it hear it (wasmTierUp).
+ * 17.4-18.2 s and 15.7-17.0 s. Only the verification worker's PGlite tiers up, from the worker's start (a module of
+ * its own, pg/pglite.ts tierUpForProof): the normalisation's two builds there, rolled back, hand their database to
+ * the proof (none is restored for it) and warm the optimized code it runs; libpg_query's validation and any PGlite
+ * of the command's thread keep the baseline tier (when everything tiered up, their compiles cost 3.9-4.6 s of CPU on
+ * V8's threads before the proof began, on a loaded machine: 6.2 s against 2.3 s). Against a worker that restored the
+ * proof's database on its own tiering module after those builds (and one whose second round ran on the command's
+ * thread during the proof), alternated on a machine loaded ~17 deep: 20.7-22.0 s of CPU in all against 22.8-23.3 s.
+ * The process's worker threads started after it hear it (wasmTierUp).
  */
 export function allowWasmTierUp(): void {
   (globalThis as Record<symbol, unknown>)[TIER_UP] = true;

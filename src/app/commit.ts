@@ -28,7 +28,7 @@ import {
   type LoadedRev,
 } from './project.js';
 import { mergeInProgress } from '../gitint/mergestate.js';
-import { defaultJsTierUp, wasmTierUp } from '../proc.js';
+import { defaultJsTierUp } from '../proc.js';
 
 /** CommitResult is what `commit --json` prints. */
 export interface CommitResult {
@@ -119,6 +119,12 @@ function edgeModule(): Promise<EdgeModule> {
 
 let edgeLoading: Promise<EdgeModule> | undefined;
 let edgeLoaded: EdgeModule | undefined;
+
+/** withPlanner starts loading edge.ts (edgeModule) as the normalisation's first build is sent, whose answer this thread then waits for; returns `sent`. */
+function withPlanner<T>(sent: T): T {
+  void edgeModule();
+  return sent;
+}
 
 /** commitWorking commits schema/ under the store lock: refuses what it must (exit 1/2), proves, then writes. */
 export async function commitWorking(start: string, req: CommitRequest): Promise<CommitOutcome> {
@@ -244,8 +250,9 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
   const spareKey = helper ? head?.hash : undefined;
   req.verifier?.prepare(cacheDir(root), spareKey, lockWeight(parentSchema));
   // the verifier's thread, idle until the proof, builds the normalisation's first shared build (or half of a whole one)
+  // and, at once after it, its second round, on the database the proof then takes (a big root commit's too: its
+  // worker's PGlite tiers up from the start, pg/worker.ts, so these builds warm the optimized code the proof runs)
   const verifier = req.verifier;
-  const longProof = !head && wasmTierUp(); // bin/run.js judged it a big root commit (pg/offload.ts tiersUp)
   let resume: (() => void) | undefined;
   const resumed = new Promise<void>((r) => (resume = r));
   const loaded = early
@@ -254,11 +261,8 @@ async function commitEdge(root: string, store: Store, req: CommitRequest, early:
         resume: resumed,
         ...(verifier
           ? {
-              // a big root commit's proof runs for seconds from the moment it is sent: the worker builds only the
-              // normalisation's first round and then restores the proof's database; its later rounds run on this
-              // thread during the proof (NormalizeOptions.reread: not asked)
-              helper: (s) => verifier.readback(s, longProof ? { last: true } : {}),
-              ...(longProof ? {} : { reread: () => verifier.reread() }),
+              helper: (s) => withPlanner(verifier.readback(s)),
+              reread: () => verifier.reread(),
               // sized by schema/'s bytes before the parse (~0.6 s for 1000 tables): a big schema's spare is restored
               // with the big lock table meanwhile, and the normalisation's first build on the worker takes it
               read: (files) =>

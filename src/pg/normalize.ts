@@ -675,11 +675,11 @@ async function normalizeNow(
     last = new Set(Object.keys(step));
     Object.assign(changed, step);
     cur = mapExpressions(cur, (slot, v) => (slot in step ? step[slot] : v));
-    now = expressionSlots(cur);
     if (round === 0 && early && ROUNDS > 1) {
       early.hear((heard = cur)); // the later rounds only confirm it (or not), once the caller is on its way
       await early.resume?.catch(() => undefined);
     } else heard = undefined; // a later round respelled it: `cur` is another schema
+    now = expressionSlots(cur); // the next round's slots: made after the caller heard this one
   }
   for (const [slot, v] of slots) if (slot in changed && same(changed[slot], v)) delete changed[slot];
   return {

@@ -57,11 +57,6 @@ export interface VerifyRequest {
   readonly target?: { readonly schema: string; readonly hash: string; readonly cacheDir: string };
   /** readback: build this schema (JSON) from nothing and read it back (normalize.ts NormalizeOptions.helper); answers in `target`. */
   readonly readback?: string;
-  /**
-   * last: no `reread` follows this `readback`, the proof is this thread's next request: a worker that tiers up
-   * (proc.ts wasmTierUp) restores the proof's database on the tiering module right after it (pglite.ts tierUpForProof).
-   */
-  readonly last?: boolean;
   /** reread: build the last `readback` request's schema again as it read back (NormalizeOptions.reread); answers in `target`. */
   readonly reread?: boolean;
   /**
@@ -147,8 +142,8 @@ export interface Verifier {
   expect(from: Schema, to: Schema, hashes: { readonly from: string; readonly to: string }, cacheDir: string): void;
   /** target builds `schema` from nothing and reads it back (kept in the read-back and image caches of `cacheDir`). */
   target(schema: Schema, hash: string, cacheDir: string): Promise<Schema>;
-  /** readback builds `schema` from nothing and reads it back as normalisation does (normalize.ts buildForProof), keeping nothing; `last`: no reread follows (VerifyRequest.last). */
-  readback(schema: Schema, opts?: { readonly last?: boolean }): Promise<Schema>;
+  /** readback builds `schema` from nothing and reads it back as normalisation does (normalize.ts buildForProof), keeping nothing. */
+  readback(schema: Schema): Promise<Schema>;
   /**
    * reread builds the schema the last readback built once more, with each expression as it read back
    * (normalize.ts respelledBuild), and reads it back, after that readback (asked at once, it is the next request);
@@ -421,7 +416,7 @@ function inWorker(worker: Worker): Verifier {
     prepare: (cacheDir, hash, objects) => post({ prepare: { cacheDir, hash, objects } }),
     expect: (...edge) => post({ expect: expectOf(...edge) }),
     target: (schema, hash, cacheDir) => built({ target: { schema: JSON.stringify(schema), hash, cacheDir } }),
-    readback: (schema, opts) => built(readbackOf(schema, opts)),
+    readback: (schema) => built(readbackOf(schema)),
     reread: () => built({ reread: true }),
     async close() {
       const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -438,11 +433,8 @@ export function expectOf(...[from, to, hashes, cacheDir]: Parameters<Verifier['e
 }
 
 /** readbackOf is Verifier.readback's arguments as a `readback` request carries them (the model as JSON). */
-export function readbackOf(
-  schema: Schema,
-  opts?: { readonly last?: boolean },
-): Pick<VerifyRequest, 'readback' | 'last'> {
-  return { readback: JSON.stringify(schema), ...(opts?.last ? { last: true } : {}) };
+export function readbackOf(schema: Schema): Pick<VerifyRequest, 'readback'> {
+  return { readback: JSON.stringify(schema) };
 }
 
 /** signal is a promise and the function that resolves it. */

@@ -155,7 +155,8 @@ export function loadPgliteModule(): Promise<typeof import('@electric-sql/pglite'
  * tierUpForProof makes every PGlite instance this thread starts from now on (the spare a proof takes included) run
  * on a module of its own compiled to tier up (pglitewasm.ts tieringWasm; proc.ts allowWasmTierUp says why). A spare
  * of the empty cluster restored on the baseline module (or recycled by a build) is replaced by one restored on the
- * new module. Once per thread.
+ * new module. Once per thread. The verification worker of a big root commit calls it as it starts (worker.ts), before
+ * any database: its spare, the normalisation's builds that recycle it and the proof then run on that one module.
  */
 export function tierUpForProof(): void {
   if (!tieringWasm()) return;

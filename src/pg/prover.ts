@@ -351,7 +351,7 @@ async function proveRemote(
 }
 
 /** BuiltRequest is a request for a schema built and read back (proverVerifier's `built`). */
-type BuiltRequest = Pick<VerifyRequest, 'target' | 'readback' | 'last' | 'reread'>;
+type BuiltRequest = Pick<VerifyRequest, 'target' | 'readback' | 'reread'>;
 
 /**
  * proverVerifier is a Verifier whose requests go to the prover at `paths`, and to `local()` (the command's own
@@ -426,7 +426,7 @@ export function proverVerifier(paths: ProverPaths, local: () => Verifier): Verif
       const target = { schema: JSON.stringify(schema), hash, cacheDir: path.resolve(cacheDir) };
       return built({ target }, (v) => v.target(schema, hash, cacheDir));
     },
-    readback: (schema, opts) => built(readbackOf(schema, opts), (v) => v.readback(schema, opts)),
+    readback: (schema) => built(readbackOf(schema), (v) => v.readback(schema)),
     reread: () => built({ reread: true }, (v) => v.reread()),
     async close() {
       const conn = link.opened();

@@ -93,6 +93,10 @@ if (port) {
   // PGlite's WebAssembly as the starting thread holds it compiled (offload.ts), else compiled here and handed back
   const given = start.pgliteWasm;
   shareWasm(PGLITE_WASM, given);
+  // a big root commit's worker (proc.ts wasmTierUp) runs every database on a module compiled to tier up, from its
+  // spare on: the normalisation's builds (rolled back, their database recycled) then warm the optimized code of the
+  // proof that takes that database, and no second database is restored for the proof on a module of its own
+  if (wasmTierUp()) tierUpForProof();
   prewarmPglite();
   if (!given) void pgliteWasm().then((wasm) => wasm && port.postMessage({ id: -1, wasm } satisfies WorkerReply));
   if (!start.deferSpare) prepareSpare('', undefined, start.objects);
@@ -189,8 +193,6 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
       const { rebuildLast } = await import('./normalize.js');
       const schema = await rebuildLast(l, { recycle: true });
       port.postMessage({ id: req.id, target: JSON.stringify(schema) } satisfies WorkerReply);
-      // the normalisation's last build on this thread: the proof's database is restored to tier up while the command plans
-      if (wasmTierUp()) tierUpForProof();
       return;
     }
     if (req.readback !== undefined) {
@@ -200,10 +202,8 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
       const { buildForProof } = await import('./normalize.js');
       const built = JSON.parse(req.readback) as Schema;
       const schema = await buildForProof(built, { recycle: true });
-      lastRead = req.last ? undefined : { schema: built, back: schema };
+      lastRead = { schema: built, back: schema };
       port.postMessage({ id: req.id, target: JSON.stringify(schema) } satisfies WorkerReply);
-      // the normalisation's only build on this thread: the proof's database is restored to tier up while the command plans
-      if (req.last && wasmTierUp()) tierUpForProof();
       return;
     }
     const call = JSON.parse(req.call!) as VerifyCall;
@@ -212,7 +212,6 @@ async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
       ? (phase: string, done: number, total: number) =>
           port.postMessage({ id: req.id, progress: { phase, done, total } } satisfies WorkerReply)
       : undefined;
-    if (wasmTierUp()) tierUpForProof(); // once: when no reread came before
     const proof = (await loadProof())[0];
     const result = await proof.verifyEdge(call.from, call.to, call.up, call.down, {
       ...opts,

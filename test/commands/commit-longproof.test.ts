@@ -1,9 +1,10 @@
 /**
- * A big root commit (bin/run.js: pg/offload.ts tiersUp, here forced with allowWasmTierUp) has the verifier build only
- * the normalisation's first round (Verifier.readback `last`) and then restore the proof's database, while the later
- * rounds run on the command's thread during the proof (app/commit.ts: no reread asked). Whether PostgreSQL keeps
- * its text or respells it again, the verified commit holds the schema a `commit --no-verify` in another process holds,
- * and `status` finds nothing to commit. In this process (test/helpers/inproc.ts), so the forced tier-up is the CLI's.
+ * A big root commit (bin/run.js: pg/offload.ts tiersUp, here forced with allowWasmTierUp) has a verifier whose PGlite
+ * tiers up from its start (pg/worker.ts): it builds the normalisation's first two rounds (Verifier.readback, reread)
+ * on the database the proof then takes; a third round, when PostgreSQL respells its own text again, runs on the
+ * command's thread during the proof. Whether PostgreSQL keeps its text or respells it again, the verified commit holds
+ * the schema a `commit --no-verify` in another process holds, and `status` finds nothing to commit. In this process
+ * (test/helpers/inproc.ts), so the forced tier-up is the CLI's.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, type Project } from '../helpers/cli.js';
@@ -23,7 +24,7 @@ interface Committed {
   readonly migrations: readonly { readonly verified: boolean; readonly steps: readonly unknown[] }[];
 }
 
-describe('a big root commit: the normalisation confirmed on the command thread while the proof runs', () => {
+describe('a big root commit: the normalisation built on the verifier that tiers up, confirmed while the proof runs', () => {
   for (const [name, yaml] of [
     ['respelled again', RESPELLED],
     ['shared between tables', SHARED],

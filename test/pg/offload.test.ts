@@ -191,26 +191,6 @@ describe('startVerifier (worker thread)', () => {
     }
   });
 
-  it('keeps nothing to build again after a readback asked as the last (the proof is next), and proves after it', async () => {
-    const v = startVerifier();
-    try {
-      const back = await v.readback(withTable('(id > 0)'), { last: true });
-      expect(back.tables['users']!.checks['users_id_check']!.expression).toBe('id > 0');
-      await expect(v.reread()).rejects.toThrow(/nothing was built/); // no reread follows a last readback
-      const to = withTable('id > 0');
-      const plan = planMigration(emptySchema(), to);
-      const proof = await v.verify(emptySchema(), to, renderUp(plan), renderDown(plan));
-      expect(proof.problems).toEqual([]);
-      expect(proof.ok).toBe(true);
-      // and a wrong down is still refused on the database the proof takes after it
-      const wrong = await v.verify(emptySchema(), to, renderUp(plan), 'SELECT 1;', { force: true });
-      expect(wrong.ok).toBe(false);
-      expect(wrong.problems.join('\n')).toMatch(/users/);
-    } finally {
-      await v.close();
-    }
-  });
-
   it('reports a schema that does not build, and carries errors thrown in the worker across with code and exit', async () => {
     const v = startVerifier();
     try {
@@ -230,5 +210,41 @@ describe('startVerifier (worker thread)', () => {
       await v.close();
     }
     await expect(v.verify(emptySchema(), emptySchema(), '', '')).rejects.toThrow(/closed/);
+  });
+});
+
+describe("a big root commit's verifier (tier-up from its start)", () => {
+  // last in this file: allowWasmTierUp holds for every worker this process starts after it
+  it('builds the readback and its reread on the module it compiled to tier up, proves on the database they recycled, and refuses a wrong down or up there', async () => {
+    const { allowWasmTierUp, wasmTierUp } = (await import(
+      new URL('../../dist/proc.js', import.meta.url).href
+    )) as typeof import('../../src/proc.js');
+    allowWasmTierUp();
+    expect(wasmTierUp()).toBe(true);
+    const v = startVerifier();
+    try {
+      const first = v.readback(withTable('(id > 0)'));
+      const again = v.reread();
+      expect((await first).tables['users']!.checks['users_id_check']!.expression).toBe('id > 0');
+      expect((await again).tables['users']!.checks['users_id_check']!.expression).toBe('id > 0');
+      const to = withTable('id > 0');
+      const plan = planMigration(emptySchema(), to);
+      const proof = await v.verify(emptySchema(), to, renderUp(plan), renderDown(plan), { generated: true });
+      expect(proof.problems).toEqual([]);
+      expect(proof.ok).toBe(true);
+      const wrongDown = await v.verify(emptySchema(), to, renderUp(plan), 'SELECT 1;', {
+        generated: true,
+        force: true,
+      });
+      expect(wrongDown.ok).toBe(false);
+      expect(wrongDown.problems.join('\n')).toMatch(/users/);
+      const wrongUp = renderUp(plan).replace('id > 0', 'id > 1');
+      expect(wrongUp).not.toBe(renderUp(plan));
+      const refused = await v.verify(emptySchema(), to, wrongUp, renderDown(plan), { force: true });
+      expect(refused.ok).toBe(false);
+      expect(refused.problems.join('\n')).toMatch(/users_id_check/);
+    } finally {
+      await v.close();
+    }
   });
 });
