@@ -3,7 +3,7 @@
  * sqldef's rename hints), apply up to A and compare the catalog read back with B, then apply down and compare
  * with A. One PGlite instance is reused across cases and reset between loads (user schemas dropped).
  */
-import type { Driver } from '../pg/driver.js';
+import { type Driver, queryAll } from '../pg/driver.js';
 import type { Schema } from '../model/types.js';
 import type { Plan, Step } from '../model/plan.js';
 import { describeChange } from '../model/changes.js';
@@ -18,6 +18,7 @@ import { deployedScript, isNonTransactional } from '../sql/online.js';
 import { PINNED_SETTINGS, SETTINGS_CHECK_SQL, settingsSql } from '../sql/settings.js';
 import { changedUnmanaged } from '../model/objects.js';
 import { prepareDumpScript } from '../pg/dump.js';
+import { sharedTrips } from './trips.js';
 
 /** Case is one line of a conformance file. */
 export interface Case {
@@ -131,9 +132,9 @@ async function applySteps(
   db: Driver,
   steps: readonly { what: string; sql: readonly string[] | null; transactional?: boolean }[],
 ): Promise<string | undefined> {
-  // under the settings a deploy pins (a loaded pg_dump script may have emptied search_path), the session's given back
-  const [was] = await db.query<Record<string, string>>(SETTINGS_CHECK_SQL);
-  await db.exec(settingsSql(false).join(';\n'));
+  // under the settings a deploy pins (a loaded pg_dump script may have emptied search_path), the session's given back;
+  // read and pinned in one round trip
+  const [[was]] = await queryAll(db, [SETTINGS_CHECK_SQL, ...settingsSql(false)]);
   try {
     for (const s of steps) {
       if (s.sql === null) return `irreversible step: ${s.what}`;
@@ -151,7 +152,7 @@ async function applySteps(
 }
 
 /** restoreSettings gives the session back the pinned settings' values `was` read: in one query, one by one if that fails. */
-async function restoreSettings(db: Driver, was: Record<string, string> | undefined): Promise<void> {
+async function restoreSettings(db: Driver, was: Record<string, unknown> | undefined): Promise<void> {
   const back = PINNED_SETTINGS.filter(([name]) => was?.[name] !== undefined).map(([name]) => [
     name,
     String(was![name]),
@@ -291,9 +292,25 @@ async function loadSide(
   } catch (e) {
     return { error: `${which} does not load: ${(e as Error).message}` };
   }
-  const schema = (await introspect(db)).schema;
-  // The fingerprint is PostgreSQL's own text for every object: a second witness that needs no model.
-  return { db, schema, fp: fingerprint ? await catalogFingerprint(db) : [] };
+  if (!fingerprint) return { db, schema: (await introspect(db)).schema, fp: [] };
+  return { db, ...(await readState(db, introspect)) };
+}
+
+/**
+ * readState reads a database's model and its catalog fingerprint (PostgreSQL's own text for every object: a second
+ * witness that needs no model), their queries sharing round trips (trips.ts). The fingerprint is asked first: its
+ * first statement sets search_path to `public`, so introspection, whose first statement comes after it in the same
+ * round trip, finds it so and leaves it as it is (a switch it made back at its end would change the path under the
+ * fingerprint's queries still to come). A failure of introspection is reported first, as when it ran first.
+ */
+async function readState(db: Side['db'], introspect: Introspector): Promise<Pick<Side, 'schema' | 'fp'>> {
+  const shared = sharedTrips(db);
+  const fp = catalogFingerprint(shared);
+  const model = introspect(shared);
+  const [m, f] = await Promise.allSettled([model, fp]);
+  if (m.status === 'rejected') throw m.reason;
+  if (f.status === 'rejected') throw f.reason;
+  return { schema: m.value.schema, fp: f.value };
 }
 
 /** planCase plans A -> B (the online form when asked and there is one) and renders both scripts. */
@@ -343,10 +360,8 @@ function pinned(script: string): string {
 
 /** differences lists how `db` differs from `want` by both witnesses. */
 async function differences(db: Side['db'], want: Pick<Side, 'schema' | 'fp'>, w: Witness): Promise<string[]> {
-  return [
-    ...w.compare((await w.introspect(db)).schema, want.schema),
-    ...fingerprintDiff(want.fp, await catalogFingerprint(db)),
-  ];
+  const got = await readState(db, w.introspect);
+  return [...w.compare(got.schema, want.schema), ...fingerprintDiff(want.fp, got.fp)];
 }
 
 /** proveUp runs the steps on A's database and compares it with B; the failure message, or undefined. */

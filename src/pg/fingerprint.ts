@@ -300,9 +300,10 @@ const QUERIES: readonly Fact[] = [
     `SELECT 'function ' || pg_get_functiondef(p.oid) || ' comment=' || coalesce(obj_description(p.oid, 'pg_proc'), '')
    FROM pg_proc p WHERE p.oid >= 16384 AND p.pronamespace = ANY(${USER_NS}) AND p.prokind IN ('f','p') AND ${notExt('pg_proc', 'p.oid')}`,
   ),
-  // an object marked as depending on an extension (ALTER ... DEPENDS ON EXTENSION: dropped with it)
+  // an object marked as depending on an extension (ALTER ... DEPENDS ON EXTENSION: dropped with it); the probe reads
+  // the extensions' range of pg_depend's reference index (deptype alone has no index: a scan of all of pg_depend)
   fact(
-    `SELECT 1 FROM pg_depend WHERE deptype = 'x'`,
+    `SELECT 1 FROM pg_depend WHERE refclassid = 'pg_extension'::regclass AND deptype = 'x'`,
     `SELECT 'depends-on-extension ' || pg_describe_object(d.classid, d.objid, d.objsubid) || ' ' || e.extname
    FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'x'`,
   ),

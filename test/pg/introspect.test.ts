@@ -640,6 +640,33 @@ describe('introspect (PGlite): the session and the catalogs read', () => {
     }
   });
 
+  it('reads the session, and switches its search_path, in the first round trip, with the first catalog queries', async () => {
+    const db = await freshPglite();
+    try {
+      await db.exec(`CREATE SCHEMA app; CREATE TABLE app.t (id int); CREATE TABLE u (id int, r app.t);`);
+      await db.query(`SELECT set_config('search_path', 'app, public', false)`);
+      const trips: string[][] = [];
+      const counted: Driver = {
+        ...db,
+        query: (sql, params) => (trips.push([sql]), db.query(sql, params)),
+        batch: (sqls) => (trips.push([...sqls]), db.batch!(sqls)),
+      };
+      const model = (await introspect(counted)).schema;
+      // the first statement of the first round trip reads the version and the path and sets `public`; the catalog
+      // queries after it read under `public` (the model is the one read under `public` from the start)
+      expect(trips[0]!.length).toBeGreaterThan(1);
+      expect(trips[0]![0]).toContain('server_version_num');
+      expect(trips[0]![0]).toContain(`set_config('search_path', 'public', false)`);
+      // the path is given back at the end, in a round trip of its own
+      expect(trips.at(-1)![0]).toContain(`set_config('search_path', $1, false)`);
+      expect((await db.query<{ p: string }>(`SELECT current_setting('search_path') AS p`))[0]!.p).toBe('app, public');
+      await db.query(`SELECT set_config('search_path', 'public', false)`);
+      expect((await introspect(db)).schema).toEqual(model);
+    } finally {
+      await db.close();
+    }
+  });
+
   // presentKinds leaves out the parts of a catalog that hold nothing: each of these is the only one of its kind
   it.each([
     ['a column grant', 'CREATE TABLE t (a int, b int); GRANT SELECT (b) ON t TO PUBLIC;'],

@@ -33,6 +33,7 @@ import {
   loadUserRels,
   prefetch,
   relOptions,
+  rows,
   unsupported,
 } from './util.js';
 import {
@@ -79,12 +80,17 @@ export interface IntrospectOptions {
 
 /** introspect reads the catalog of a database (user schemas only; schemaver_* bookkeeping excluded) into the model. */
 export async function introspect(db: Driver, opts: IntrospectOptions = {}): Promise<IntrospectResult> {
+  // The session's settings are read, and its search_path switched to `public`, by the first statement of the first
+  // round trip: the queries after it in that round trip (which do not need the server's version) run under `public`
+  const send = batcher(db);
+  const first = { db, unsupported: [], send };
+  const session = rows<{ v: number; sp: string }>(first as unknown as Ctx, SESSION_SQL);
+  const round = Promise.all([loadComments(first), loadUserRels(first), loadUserNamespaces(first), presentKinds(first)]);
+  round.catch(() => {}); // a session that cannot be read is reported below; these fail with it
   let version: number;
   let oldPath: string;
   try {
-    const [row] = await db.query<{ v: number; sp: string }>(
-      `SELECT current_setting('server_version_num')::int AS v, current_setting('search_path') AS sp`,
-    );
+    const [row] = await session;
     version = Number(row!.v);
     oldPath = row!.sp;
   } catch (e) {
@@ -95,17 +101,11 @@ export async function introspect(db: Driver, opts: IntrospectOptions = {}): Prom
       e,
     );
   }
-  // a session whose search_path is `public` already (the conformance runner's fingerprint leaves it so) is left as it is
+  // a session whose search_path was `public` already (the conformance runner's fingerprint leaves it so) keeps it
   const switched = oldPath !== 'public';
-  if (switched) await db.query(`SELECT set_config('search_path', 'public', false)`);
   try {
-    const base = { db, version, unsupported: [], send: batcher(db), prefetched: new Map() };
-    const [comments, rels, nsps, has] = await Promise.all([
-      loadComments(base),
-      loadUserRels(base),
-      loadUserNamespaces(base),
-      presentKinds(base),
-    ]);
+    const base = { db, version, unsupported: [], send, prefetched: new Map() };
+    const [comments, rels, nsps, has] = await round;
     const ctx: Ctx = { ...base, comments, rels, nsps, has };
     const scan = opts.unsupported !== false;
     const owners = opts.owners ?? 'others';
@@ -119,6 +119,13 @@ export async function introspect(db: Driver, opts: IntrospectOptions = {}): Prom
     if (switched) await db.query(`SELECT set_config('search_path', $1, false)`, [oldPath]).catch(() => {});
   }
 }
+
+/**
+ * SESSION_SQL reads the server's version and the session's search_path, and sets search_path to `public` (so that
+ * types and expressions print public objects unqualified and everything else qualified, as the model's ids are).
+ */
+const SESSION_SQL = `SELECT current_setting('server_version_num')::int AS v, current_setting('search_path') AS sp,
+  set_config('search_path', 'public', false) IS NOT NULL AS public`;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

@@ -413,7 +413,7 @@ const USER_TYPE = `(pg_type.typrelid = 0 OR (SELECT c.relkind FROM pg_class c WH
  * still be planned, which is most of a catalog read's cost in PGlite). Each test is implied by its readers' queries,
  * which all read the same catalog's `oid >= 16384` range (or, for the catalogs initdb leaves empty, any row).
  */
-export async function presentKinds(ctx: Pick<Ctx, 'db' | 'version' | 'unsupported' | 'send'>): Promise<Present> {
+export async function presentKinds(ctx: Pick<Ctx, 'db' | 'unsupported' | 'send'>): Promise<Present> {
   const [r] = await rows<Record<string, boolean>>(
     ctx as Ctx,
     `SELECT ${made('pg_proc', "prokind = 'a'")} AS agg, ${made('pg_type', "typtype = 'r'")} AS rng,

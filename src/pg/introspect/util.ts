@@ -34,7 +34,7 @@ export function absent(ctx: Ctx, k: string): boolean {
 }
 
 /** loadUserNamespaces lists the oids of user schemas (public included) as an SQL oid[] literal. */
-export async function loadUserNamespaces(ctx: Pick<Ctx, 'db' | 'version' | 'unsupported' | 'send'>): Promise<string> {
+export async function loadUserNamespaces(ctx: Pick<Ctx, 'db' | 'unsupported' | 'send'>): Promise<string> {
   const list = await rows<{ oid: string }>(
     ctx as Ctx,
     `SELECT n.oid::text AS oid FROM pg_namespace n WHERE ${USER_NS}`,
@@ -43,7 +43,7 @@ export async function loadUserNamespaces(ctx: Pick<Ctx, 'db' | 'version' | 'unsu
 }
 
 /** loadUserRels lists the oids of user relations (user schemas, not schemaver's, not extension members) as an SQL oid[] literal. */
-export async function loadUserRels(ctx: Pick<Ctx, 'db' | 'version' | 'unsupported' | 'send'>): Promise<string> {
+export async function loadUserRels(ctx: Pick<Ctx, 'db' | 'unsupported' | 'send'>): Promise<string> {
   const list = await rows<{ oid: string }>(
     ctx as Ctx,
     // c.oid >= 16384 (FirstNormalObjectId: every relation made after initdb) scans an index range, not all of pg_class
@@ -59,9 +59,7 @@ export function inRels(ctx: Ctx, expr = 'c.oid'): string {
 }
 
 /** loadComments reads every comment on a user object (oid >= FirstNormalObjectId) in one query. */
-export async function loadComments(
-  ctx: Pick<Ctx, 'db' | 'version' | 'unsupported' | 'send'>,
-): Promise<Map<string, string>> {
+export async function loadComments(ctx: Pick<Ctx, 'db' | 'unsupported' | 'send'>): Promise<Map<string, string>> {
   const list = await rows<{ cat: string; oid: string; sub: number; text: string }>(
     ctx as Ctx,
     `SELECT d.classoid::regclass::text AS cat, d.objoid::text AS oid, d.objsubid AS sub, d.description AS text
