@@ -11,22 +11,40 @@ import { CREATE_TABLES, readHistory, readRecorded, setVersionSql } from '../../s
 import { move } from '../../src/deploy/engine.js';
 import { stamp } from '../../src/deploy/status.js';
 import { SchemaverError } from '../../src/errors.js';
+import type { Driver } from '../../src/pg/driver.js';
 import { FakeStore, columnClassifier, tablesSchema } from './fake-store.js';
 
 const COMMIT = 'a'.repeat(40);
 const NEXT = 'b'.repeat(40);
 
+/** localDatabase makes a project (`root`) whose embedded database (`dir`) was created and `fill`ed, then closed. */
+async function localDatabase(
+  prefix: string,
+  fill: (db: Driver) => Promise<unknown>,
+): Promise<{ root: string; dir: string }> {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(root, '.schemaver'));
+  const t = await openTarget({ root, create: true });
+  await fill(t.db!);
+  await t.close();
+  return { root, dir: join(root, '.schemaver', 'local') };
+}
+
+/** stamped records COMMIT in a database's version table. */
+async function stamped(db: Driver): Promise<void> {
+  await db.exec(CREATE_TABLES.join(';\n'));
+  await db.exec(setVersionSql(COMMIT, 'sv1:x').join(';\n'));
+}
+
+/** upgraded runs `upgrade` of a fake store's head on a database. */
+const upgraded = (s: FakeStore) => (db: Driver) =>
+  move({ store: s, db, classifyDown: columnClassifier }, { command: 'upgrade' });
+
 describe('the embedded database answers version questions without starting PGlite', () => {
   let root: string;
   let dir: string;
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'sv-localstate-'));
-    mkdirSync(join(root, '.schemaver'));
-    dir = join(root, '.schemaver', 'local');
-    const t = await openTarget({ root, create: true });
-    await t.db!.exec(CREATE_TABLES.join(';\n'));
-    await t.db!.exec(setVersionSql(COMMIT, 'sv1:x').join(';\n'));
-    await t.close();
+    ({ root, dir } = await localDatabase('sv-localstate-', stamped));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -94,12 +112,7 @@ describe('what the kept copy refuses or finds done, it answers without starting 
       (e: unknown) => (e instanceof SchemaverError ? e.code : e),
     );
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'sv-localstate-'));
-    mkdirSync(join(root, '.schemaver'));
-    dir = join(root, '.schemaver', 'local');
-    const t = await openTarget({ root, create: true });
-    await move({ store: s, db: t.db!, classifyDown: columnClassifier }, { command: 'upgrade' });
-    await t.close();
+    ({ root, dir } = await localDatabase('sv-localstate-', upgraded(s)));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -154,13 +167,7 @@ describe('in a host that keeps databases between commands, the embedded database
     keepBefore = g[KEEP];
     g[KEEP] = true;
     holdDatabases();
-    root = mkdtempSync(join(tmpdir(), 'sv-localpark-'));
-    mkdirSync(join(root, '.schemaver'));
-    dir = join(root, '.schemaver', 'local');
-    const t = await openTarget({ root, create: true });
-    await t.db!.exec(CREATE_TABLES.join(';\n'));
-    await t.db!.exec(setVersionSql(COMMIT, 'sv1:x').join(';\n'));
-    await t.close();
+    ({ root, dir } = await localDatabase('sv-localpark-', stamped));
   });
   afterAll(async () => {
     await held().release();
@@ -245,12 +252,7 @@ describe('check of an unchanged embedded database reads the catalog it kept, not
     }
   };
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'sv-localcatalog-'));
-    mkdirSync(join(root, '.schemaver'));
-    dir = join(root, '.schemaver', 'local');
-    const t = await openTarget({ root, create: true });
-    await move({ store: s, db: t.db!, classifyDown: columnClassifier }, { command: 'upgrade' });
-    await t.close();
+    ({ root, dir } = await localDatabase('sv-localcatalog-', upgraded(s)));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
