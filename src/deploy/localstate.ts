@@ -76,6 +76,16 @@ export function readLocalState(dir: string, fingerprint?: string): VersionState 
 }
 
 /**
+ * replaceJson writes `doc` as the whole new content of `file` (a temp file renamed over it: a reader sees the old copy
+ * or the new one, never a torn one; not fsynced: a copy lost in a crash is only a copy, and PostgreSQL is asked).
+ */
+async function replaceJson(file: string, doc: object): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(doc));
+  await rename(tmp, file);
+}
+
+/**
  * writeLocalState keeps `state` beside a data directory nothing writes to any more (closed, or checkpointed and left
  * idle: target.ts parks it), renamed in whole, and returns the fingerprint it was kept under; undefined removes the copy.
  */
@@ -85,10 +95,8 @@ export async function writeLocalState(dir: string, state: VersionState | undefin
     await rm(file, { force: true });
     return undefined;
   }
-  const tmp = `${file}.${process.pid}.tmp`;
   const fingerprint = fingerprintDir(dir);
-  await writeFile(tmp, JSON.stringify({ format: FORMAT, fingerprint, state }));
-  await rename(tmp, file);
+  await replaceJson(file, { format: FORMAT, fingerprint, state });
   return fingerprint;
 }
 
@@ -129,10 +137,7 @@ export async function writeLocalCatalog(
   variant: string,
   schema: Schema,
 ): Promise<void> {
-  const file = path.join(dir, CATALOG_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify({ format: FORMAT, fingerprint, key: catalogKey(variant), schema }));
-  await rename(tmp, file);
+  await replaceJson(path.join(dir, CATALOG_FILE), { format: FORMAT, fingerprint, key: catalogKey(variant), schema });
 }
 
 /**
@@ -144,9 +149,7 @@ export async function rekeyLocalCatalog(dir: string, from: string, to: string): 
   try {
     const doc = JSON.parse(readFileSync(file, 'utf8')) as { fingerprint?: string };
     if (doc.fingerprint !== from) return;
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ ...doc, fingerprint: to }));
-    await rename(tmp, file);
+    await replaceJson(file, { ...doc, fingerprint: to });
   } catch {
     /* none, or damaged: nothing to keep */
   }
