@@ -461,6 +461,17 @@ async function closeSpare(): Promise<void> {
 }
 
 /**
+ * spareClosers is, on globalThis, the closeSpare of every copy of this module the thread loaded (built and from
+ * sources): a host that runs one program after another in a process (the tests' files, test/helpers/per-file.ts)
+ * calls them all between two, so the next starts without a spare, as a new process would. A spare left behind is
+ * taken by the next program's first database instead of a restore, and its restore may still be running then.
+ */
+const spareClosers = ((globalThis as Record<symbol, unknown>)[Symbol.for('schemaver.spareClosers')] ??= new Set<
+  () => Promise<void>
+>()) as Set<() => Promise<void>>;
+spareClosers.add(closeSpare);
+
+/**
  * renewSpare readies the next command's spare on a thread that serves one command after another (the warm prover,
  * proverd.ts): a spare nobody took that is not the empty cluster with the small lock table, or that a build of the
  * last command used (recycleSpare), is closed, and the empty one is restored unless it is there, untouched (a spare

@@ -20,6 +20,10 @@ afterAll(async () => {
   const held = (globalThis as Record<symbol, unknown>)[Symbol.for('schemaver.heldDatabases')] as
     { release(): Promise<void> } | undefined;
   await held?.release();
+  // a spare database a file's proofs left (src/pg/pglite.ts): the next file starts without one, as a new process
+  const spares = (globalThis as Record<symbol, unknown>)[Symbol.for('schemaver.spareClosers')] as
+    Set<() => Promise<void>> | undefined;
+  for (const close of spares ?? []) await close();
   for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
   Object.assign(process.env, env);
   process.chdir(cwd);
