@@ -9,7 +9,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { inProcessProject } from '../helpers/inproc.js';
+import { adoptServer, inProcessProject, runAll } from '../helpers/inproc.js';
 import { createDatabase, createRole, queryServer, serverAvailable } from '../helpers/server.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
@@ -90,29 +90,21 @@ describe('once refused, now managed, on the server', async () => {
       const R = (text: string) => (role ? text.replaceAll('ROLE', role.name) : text);
       const p = inProcessProject('sv-marks-');
       const fact = async () => (await queryServer<{ v: string }>(db.url, R(c.fact)))[0]!.v;
-      const run = async (...args: string[]) => {
-        const r = await p.run(...args);
-        return { ...r, all: r.stdout + r.stderr };
-      };
+      const run = runAll(p);
       try {
         await queryServer(db.url, R(c.setup));
-        expect((await run('init')).code).toBe(0);
-        let r = await run('import', '--url', db.url, '--force');
-        expect(r.code, r.all).toBe(0);
-        const files = (readdirSync(join(p.dir, 'schema'), { recursive: true }) as string[])
-          .filter((f) => f.endsWith('.yaml'))
-          .map((f) => join('schema', f));
-        const yaml = files.map((f) => p.read(f)).join('\n');
-        expect(yaml).toMatch(c.imported);
-        expect(yaml).not.toContain('unmanaged');
-        r = await run('commit', '-m', 'adopt');
-        expect(r.code, r.all).toBe(0);
-        expect((await run('stamp', 'HEAD', '--url', db.url)).code).toBe(0);
-        r = await run('check', '--url', db.url);
-        expect(r.code, r.all).toBe(0);
+        let files: string[] = [];
+        await adoptServer(p, db.url, () => {
+          files = (readdirSync(join(p.dir, 'schema'), { recursive: true }) as string[])
+            .filter((f) => f.endsWith('.yaml'))
+            .map((f) => join('schema', f));
+          const yaml = files.map((f) => p.read(f)).join('\n');
+          expect(yaml).toMatch(c.imported);
+          expect(yaml).not.toContain('unmanaged');
+        });
 
         for (const f of files) p.write(f, c.edit(p.read(f)));
-        r = await run('commit', '-m', 'edit');
+        let r = await run('commit', '-m', 'edit');
         expect(r.code, r.all + files.map((f) => p.read(f)).join('\n')).toBe(0);
         r = await run('upgrade', '--url', db.url);
         expect(r.code, r.all).toBe(0);

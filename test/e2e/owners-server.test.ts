@@ -5,7 +5,7 @@
  * schemaver's back is drift only where `owner:` is declared. Build first (`npx tsc -p .`).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { inProcessProject } from '../helpers/inproc.js';
+import { adoptServer, inProcessProject, runAll } from '../helpers/inproc.js';
 import { createDatabase, createRole, queryServer, serverAvailable } from '../helpers/server.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
@@ -36,10 +36,7 @@ describe('owners on the server', async () => {
          alter function answer() owner to ${A};
          alter type mood owner to ${A};`,
       );
-      const run = async (...args: string[]) => {
-        const r = await p.run(...args);
-        return { ...r, all: r.stdout + r.stderr };
-      };
+      const run = runAll(p);
       const owner = async (rel: string) =>
         (
           await sql<{ o: string }>(
@@ -47,20 +44,11 @@ describe('owners on the server', async () => {
             `select pg_get_userbyid(relowner)::text as o from pg_class where oid = '${rel}'::regclass`,
           )
         )[0]!.o;
-      expect((await run('init')).code).toBe(0);
-
       // default: owners are not managed, and the server's owners are no drift
-      let r = await run('import', '--url', db.url, '--force');
-      expect(r.code, r.all).toBe(0);
-      expect(p.read('schema/public.yaml')).not.toContain('owner:');
-      r = await run('commit', '-m', 'adopt');
-      expect(r.code, r.all).toBe(0);
-      expect((await run('stamp', 'HEAD', '--url', db.url)).code).toBe(0);
-      r = await run('check', '--url', db.url);
-      expect(r.code, r.all).toBe(0);
+      await adoptServer(p, db.url, () => expect(p.read('schema/public.yaml')).not.toContain('owner:'));
 
       // --owners: every object not owned by the connecting role says who owns it
-      r = await run('import', '--url', db.url, '--force', '--owners');
+      let r = await run('import', '--url', db.url, '--force', '--owners');
       expect(r.code, r.all).toBe(0);
       const yaml = p.read('schema/public.yaml');
       expect(yaml.match(new RegExp(`owner: ${app.name}`, 'g'))?.length, yaml).toBe(4); // items, view, function, type

@@ -6,7 +6,7 @@
  * Build first (`npx tsc -p .`).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { inProcessProject } from '../helpers/inproc.js';
+import { adoptServer, inProcessProject, runAll } from '../helpers/inproc.js';
 import { createDatabase, createRole, queryServer, serverAvailable } from '../helpers/server.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
@@ -36,25 +36,17 @@ describe('privileges on the server', async () => {
          alter default privileges in schema public grant select on tables to ${R};
          alter default privileges revoke execute on functions from public;`,
       );
-      const run = async (...args: string[]) => {
-        const r = await p.run(...args);
-        return { ...r, all: r.stdout + r.stderr };
-      };
-      expect((await run('init')).code).toBe(0);
-      const imp = await run('import', '--url', db.url, '--force');
-      expect(imp.code, imp.all).toBe(0);
+      const run = runAll(p);
+      await adoptServer(p, db.url, () => {
+        const imported = p.read('schema/public.yaml');
+        expect(imported).toContain(`${reader.name}: [ select ]`);
+        expect(imported).toContain('default_privileges:');
+      });
       const yaml = p.read('schema/public.yaml');
-      expect(yaml).toContain(`${reader.name}: [ select ]`);
-      expect(yaml).toContain('default_privileges:');
-      let r = await run('commit', '-m', 'adopt');
-      expect(r.code, r.all).toBe(0);
-      expect((await run('stamp', 'HEAD', '--url', db.url)).code).toBe(0);
-      r = await run('check', '--url', db.url);
-      expect(r.code, r.all).toBe(0);
 
       // a changed grant: planned, verified, upgraded, checked, downgraded, checked
       p.write('schema/public.yaml', yaml.replace(`${reader.name}: [ select ]`, `${reader.name}: [ insert, select ]`));
-      r = await run('commit', '-m', 'reader inserts');
+      let r = await run('commit', '-m', 'reader inserts');
       expect(r.code, r.all).toBe(0);
       r = await run('upgrade', '--url', db.url);
       expect(r.code, r.all).toBe(0);

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
-import { inProcessProject } from '../helpers/inproc.js';
+import { adoptServer, inProcessProject, runAll } from '../helpers/inproc.js';
 import { createDatabase, serverAvailable, serverUrl } from '../helpers/server.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
@@ -35,23 +35,14 @@ describe('tablespaces on the server', async () => {
          create index events_at_idx on events (at) tablespace ${ts};
          create materialized view daily tablespace ${ts} as select id from events;`,
       );
-      const run = async (...args: string[]) => {
-        const r = await p.run(...args);
-        return { ...r, all: r.stdout + r.stderr };
-      };
-      expect((await run('init')).code).toBe(0);
-      let r = await run('import', '--url', db.url, '--force');
-      expect(r.code, r.all).toBe(0);
-      const yaml = p.read('schema/public.yaml');
-      expect(yaml.match(new RegExp(`tablespace: ${ts}`, 'g'))?.length, yaml).toBe(3);
-      expect(yaml).not.toContain('unmanaged');
-      r = await run('commit', '-m', 'adopt');
-      expect(r.code, r.all).toBe(0);
-      expect((await run('stamp', 'HEAD', '--url', db.url)).code).toBe(0);
-      r = await run('check', '--url', db.url);
-      expect(r.code, r.all).toBe(0);
+      const run = runAll(p);
+      await adoptServer(p, db.url, () => {
+        const yaml = p.read('schema/public.yaml');
+        expect(yaml.match(new RegExp(`tablespace: ${ts}`, 'g'))?.length, yaml).toBe(3);
+        expect(yaml).not.toContain('unmanaged');
+      });
       await sql(db.url, 'alter table events set tablespace pg_default');
-      r = await run('check', '--url', db.url);
+      let r = await run('check', '--url', db.url);
       expect(r.code, r.all).toBe(1);
       expect(r.all).toContain('tablespace');
     } finally {

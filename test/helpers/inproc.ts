@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
+import { expect } from 'vitest';
 import { BIN, TEST_ENV, cliResult, runCli, tempProject, type CliResult, type Project } from './cli.js';
 
 let busy = false;
@@ -130,6 +131,34 @@ export function inProcessProject(prefix?: string): Project {
     run: (...args) => runInProcess(p.dir, args),
     runEnv: (env, ...args) => runInProcess(p.dir, args, env),
   };
+}
+
+/** runAll runs commands in project `p`; each result carries `all`, its stdout then its stderr, for failure messages. */
+export function runAll(p: Project): (...args: string[]) => Promise<CliResult & { readonly all: string }> {
+  return async (...args) => {
+    const r = await p.run(...args);
+    return { ...r, all: r.stdout + r.stderr };
+  };
+}
+
+/**
+ * adoptServer adopts the server database at `url` into project `p` as a user would (`init`, `import --url --force`),
+ * hands what import wrote to `imported` (the test's assertions on the YAML), then commits it (`-m adopt`, verified),
+ * stamps HEAD and checks the database clean; every command exits 0.
+ */
+export async function adoptServer(p: Project, url: string, imported: () => void = () => undefined): Promise<void> {
+  const run = runAll(p);
+  let r = await run('init');
+  expect(r.code, r.all).toBe(0);
+  r = await run('import', '--url', url, '--force');
+  expect(r.code, r.all).toBe(0);
+  imported();
+  r = await run('commit', '-m', 'adopt');
+  expect(r.code, r.all).toBe(0);
+  r = await run('stamp', 'HEAD', '--url', url);
+  expect(r.code, r.all).toBe(0);
+  r = await run('check', '--url', url);
+  expect(r.code, r.all).toBe(0);
 }
 
 async function inProcess(
