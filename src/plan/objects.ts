@@ -430,8 +430,12 @@ function planSequence(ctx: PlanContext, c: ObjectChange<'sequence'>): void {
     if (fragmentKey(a.options) !== fragmentKey(b.options)) {
       // a sequence still at its old start that the new range excludes must restart (at the new start)
       const restart = (x: typeof a.options, y: typeof a.options) => (restartNeeded(x, y) ? ' RESTART' : '');
-      sql.push(`ALTER SEQUENCE ${rel(c.id)} ${seqOptions(b.options, true).join(' ')}${restart(a.options, b.options)}`);
-      rev.push(`ALTER SEQUENCE ${rel(c.id)} ${seqOptions(a.options, true).join(' ')}${restart(b.options, a.options)}`);
+      sql.push(
+        `ALTER SEQUENCE ${rel(c.id)} ${seqOptions(b.options, true, true, a.options ?? {}).join(' ')}${restart(a.options, b.options)}`,
+      );
+      rev.push(
+        `ALTER SEQUENCE ${rel(c.id)} ${seqOptions(a.options, true, true, b.options ?? {}).join(' ')}${restart(b.options, a.options)}`,
+      );
     }
     if (!a.unlogged !== !b.unlogged) {
       const to = (u: boolean | undefined) => `ALTER SEQUENCE ${rel(c.id)} SET ${u ? 'UNLOGGED' : 'LOGGED'}`;

@@ -5,7 +5,7 @@ DROP VIEW public.labels;
 ALTER SEQUENCE public.counter OWNED BY NONE;
 
 -- undo alter sequence counter
-ALTER SEQUENCE public.counter AS integer INCREMENT BY 1 NO MINVALUE NO MAXVALUE START WITH 1 CACHE 1 NO CYCLE;
+ALTER SEQUENCE public.counter AS integer INCREMENT BY 1 MINVALUE 1 NO MAXVALUE START WITH 1 CACHE 1 NO CYCLE;
 
 -- undo recreate domain short_text (type character varying(10) -> character varying(20))
 ALTER DOMAIN public.short_text RENAME TO short_text__old;

@@ -10,7 +10,7 @@ ALTER TABLE public.t ALTER COLUMN label SET DEFAULT 'x';
 DROP DOMAIN public.short_text__old;
 
 -- alter sequence counter
-ALTER SEQUENCE public.counter AS bigint INCREMENT BY 1 NO MINVALUE MAXVALUE 999999 START WITH 1 CACHE 1 CYCLE;
+ALTER SEQUENCE public.counter AS bigint INCREMENT BY 1 MINVALUE 1 MAXVALUE 999999 START WITH 1 CACHE 1 CYCLE;
 
 -- sequence counter owned by t.id
 ALTER SEQUENCE public.counter OWNED BY public.t.id;
