@@ -29,8 +29,38 @@ export function inheritsRebuilds(ctx: PlanContext, id: string): boolean {
   const keeps = allColumns(ctx.to, id);
   return (
     joined.some((p) => [...allColumns(ctx.to, p)].some((n) => !has.has(n))) ||
-    left.some((p) => [...allColumns(ctx.from, p)].some((n) => !keeps.has(n)))
+    left.some((p) => [...allColumns(ctx.from, p)].some((n) => !keeps.has(n))) ||
+    ownershipChanges(ctx, id)
   );
+}
+
+/**
+ * ownershipChanges tells whether a column table `id` inherits on both sides becomes its own as well (`CREATE TABLE c
+ * (aa text) INHERITS (a)` where `a` has `aa`: attislocal true) or stops being so. PostgreSQL has no statement that
+ * sets attislocal: ADD COLUMN fails ("already exists"), DROP COLUMN refuses an inherited column, so only re-creating
+ * the table gives the target's catalog.
+ */
+function ownershipChanges(ctx: PlanContext, id: string): boolean {
+  const a = ctx.from.tables[id]!;
+  const b = ctx.to.tables[id]!;
+  const inherited = (s: Schema, parents: readonly string[]) => new Set(parents.flatMap((p) => [...allColumns(s, p)]));
+  const ia = inherited(ctx.from, a.inherits ?? []);
+  const ib = inherited(ctx.to, b.inherits ?? []);
+  const own = (cols: readonly Column[], n: string) => cols.some((c) => c.name === n && !c.inherited);
+  return [...ia].some((n) => ib.has(n) && own(a.columns, n) !== own(b.columns, n));
+}
+
+/**
+ * inheritsRebuilt lists the tables `inheritsRebuilds` re-creates among those `changes` alter: a table's own alter,
+ * or a change of one of its columns alone (which can turn an inherited column into the table's own).
+ */
+export function inheritsRebuilt(ctx: PlanContext, changes: readonly Change[]): Set<string> {
+  const ids = new Set<string>();
+  for (const c of changes) {
+    if (c.op === 'alter' && c.kind === 'table') ids.add(c.id);
+    else if (c.kind === 'column' && 'table' in c && c.table) ids.add(c.table);
+  }
+  return new Set([...ids].filter((id) => inheritsRebuilds(ctx, id)));
 }
 
 /** allColumns lists the names of the columns table `id` of `s` has: its own and those its INHERITS parents give it. */
@@ -46,9 +76,7 @@ function allColumns(s: Schema, id: string, seen = new Set<string>()): Set<string
 
 /** carryRows drafts, around each table `inheritsRebuilds` re-creates, the copy of its rows to a temporary table and back. */
 export function carryRows(ctx: PlanContext, changes: readonly Change[]): void {
-  for (const c of changes) {
-    if (c.op !== 'alter' || c.kind !== 'table' || !inheritsRebuilds(ctx, c.id)) continue;
-    const id = c.id;
+  for (const id of inheritsRebuilt(ctx, changes)) {
     const tmp = qualified('pg_temp', truncateName(`${nameOf(id)}__rows`));
     const shared = [...allColumns(ctx.from, id)].filter((n) => allColumns(ctx.to, id).has(n));
     if (!shared.length) continue;

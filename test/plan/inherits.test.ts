@@ -92,3 +92,46 @@ describe('a table joining an INHERITS parent whose columns it lacks', () => {
     expect(sql).toEqual(['ALTER TABLE public.kid INHERIT public.parent']);
   });
 });
+
+// A column the child inherits and also declares (CREATE TABLE kid (note text) INHERITS (parent) where parent has note:
+// attislocal true) and the same child inheriting it only: PostgreSQL has no statement between the two (ADD COLUMN
+// fails "already exists", DROP COLUMN refuses an inherited column), so the child is re-created with its rows.
+const withNote = 'tables:\n  parent:\n    columns:\n      id: integer\n      note: text\n';
+const inheritsOnly = parse(withNote + '  kid:\n    inherits: [parent]\n    columns:\n      extra: text\n');
+const declaresToo = parse(
+  withNote +
+    '  kid:\n    inherits: [parent]\n    columns:\n      note: { type: text, not_null: true }\n      extra: text\n',
+);
+
+async function kidState(db: Driver): Promise<unknown> {
+  const rows = await db.query('SELECT id, note, extra FROM ONLY kid ORDER BY id');
+  const local = await db.query<{ n: string }>(
+    `SELECT attname AS n FROM pg_attribute WHERE attrelid = 'kid'::regclass AND attnum > 0
+       AND NOT attisdropped AND attislocal ORDER BY attname`,
+  );
+  return { rows, local: local.map((r) => r.n) };
+}
+
+describe('a column an INHERITS child starts or stops declaring itself', () => {
+  it('re-creates the child with its rows, up and down (PGlite)', async () => {
+    const db = await freshPglite();
+    try {
+      await run(db, planMigration(emptySchema(), inheritsOnly).steps);
+      await db.exec(`INSERT INTO kid VALUES (1, 'a', 'x'), (2, 'b', 'y')`);
+      const plan = planMigration(inheritsOnly, declaresToo);
+      await run(db, plan.steps);
+      const up = await kidState(db);
+      await run(db, plan.steps, true);
+      const rows = [
+        { id: 1, note: 'a', extra: 'x' },
+        { id: 2, note: 'b', extra: 'y' },
+      ];
+      expect([up, await kidState(db)]).toEqual([
+        { rows, local: ['extra', 'note'] },
+        { rows, local: ['extra'] },
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+});
