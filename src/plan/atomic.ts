@@ -2,7 +2,8 @@
  * SQL-standard routine bodies (BEGIN ATOMIC ... END, RETURN ...) are parsed when the routine is created, and
  * PostgreSQL records their dependencies on the columns they read: ALTER COLUMN ... TYPE of such a column fails
  * ("cannot alter type of a column used by a function or procedure"), as DROP COLUMN does. Such a routine is
- * dropped before the change and created again after it, as a view over the column is.
+ * dropped before the change and created again after it, as a view over the column is; so is one calling a function
+ * or using an operator that is dropped and created again.
  */
 import type { Change } from '../model/changes.js';
 import type { Func, Schema } from '../model/types.js';
@@ -33,18 +34,40 @@ function readsTouched(f: Func, touched: ReadonlyMap<string, ReadonlySet<string>>
   return false;
 }
 
+/** Recreated: what a plan drops and creates again that an SQL-standard body may call (function names, operators). */
+export interface Recreated {
+  readonly fns: ReadonlySet<string>;
+  /** ops: tells whether a text uses an operator the plan drops and creates again. */
+  readonly ops: (text: string) => boolean;
+}
+
 /**
  * rebuiltBodies turns the routines on both sides whose SQL-standard body reads a column whose type changes (or
- * that goes away) into a drop and an add (an altered one's change is replaced): the drop runs before the column
- * change, the add after it.
+ * that goes away), or calls a function or uses an operator the plan drops and creates again (PostgreSQL records
+ * those too: "cannot drop function ... because other objects depend on it"), into a drop and an add (an altered
+ * one's change is replaced): the drop runs before the change, the add after it. A routine so rebuilt is itself
+ * dropped and created again, so the routines calling it follow.
  */
-export function rebuiltBodies(from: Schema, to: Schema, changes: readonly Change[]): Change[] {
+export function rebuiltBodies(
+  from: Schema,
+  to: Schema,
+  changes: readonly Change[],
+  recreated: Recreated = { fns: new Set(), ops: () => false },
+): Change[] {
   const touched = touchedColumns(changes);
-  if (!touched.size) return [...changes];
+  const fns = new Set(recreated.fns);
   const rebuilt = new Set<string>();
-  for (const [id, f] of Object.entries(from.functions)) {
-    const g = to.functions[id];
-    if (g && readsTouched(f, touched)) rebuilt.add(id);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [id, f] of Object.entries(from.functions)) {
+      const g = to.functions[id];
+      if (!g || rebuilt.has(id) || !sqlStandardBody(f)) continue;
+      const calls = [...identifiersOf(f.body)].some((n) => fns.has(n));
+      if (!readsTouched(f, touched) && !calls && !recreated.ops(f.body)) continue;
+      rebuilt.add(id);
+      fns.add(f.name.toLowerCase());
+      grew = true;
+    }
   }
   if (!rebuilt.size) return [...changes];
   const out = changes.filter((c) => !(c.kind === 'function' && c.op === 'alter' && rebuilt.has(c.id)));

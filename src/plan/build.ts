@@ -7,16 +7,16 @@
 import type { Change } from '../model/changes.js';
 import { quoteLiteral } from '../sql/quote.js';
 import { serialSequenceId } from './columns.js';
-import type { PlanContext } from './context.js';
+import { funcNeedsDrop, type PlanContext } from './context.js';
 import { planObjects } from './objects.js';
 import { planTables } from './tables.js';
 import { planCheckCopies } from './checkcopies.js';
 import { planViews } from './views.js';
-import { planSqlObjects } from './sqlobjects.js';
+import { objectReadBy, planSqlObjects, recreatedObjects } from './sqlobjects.js';
 import { planGrants } from './grants.js';
 import { planOwners } from './owners.js';
-import { carryRows, inheritsRebuilds } from './inherits.js';
-import { rebuiltBodies } from './atomic.js';
+import { carryRows, inheritsRebuilt } from './inherits.js';
+import { rebuiltBodies, type Recreated } from './atomic.js';
 
 export { PHASE, emit, newContext, type PlanContext } from './context.js';
 
@@ -65,8 +65,8 @@ function expandChanges(ctx: PlanContext, input: readonly Change[]): Change[] {
   const recreate = new Set<string>();
   for (const c of changes) {
     if (c.op === 'alter' && c.kind === 'table' && c.attrs.some((a) => a.attr === 'partitionBy')) recreate.add(c.id);
-    if (c.op === 'alter' && c.kind === 'table' && inheritsRebuilds(ctx, c.id)) recreate.add(c.id);
   }
+  for (const id of inheritsRebuilt(ctx, changes)) recreate.add(id);
   const all: Change[] = [...recreatedPartitions(ctx, recreate, changes)];
   for (const c of changes) {
     if ('table' in c && c.table && recreate.has(c.table) && c.op !== 'rename') continue;
@@ -76,7 +76,33 @@ function expandChanges(ctx: PlanContext, input: readonly Change[]): Change[] {
     }
     all.push(c);
   }
-  return rebuiltBodies(ctx.from, ctx.to, all);
+  // a table re-created for its columns alone (ownershipChanges) has no alter of its own to turn into drop and add
+  const altered = new Set(changes.filter((c) => c.op === 'alter' && c.kind === 'table').map((c) => c.id));
+  for (const id of recreate) {
+    if (altered.has(id)) continue;
+    const from = ctx.from.tables[id];
+    const to = ctx.to.tables[id];
+    if (from && to) all.push({ op: 'drop', kind: 'table', id, def: from }, { op: 'add', kind: 'table', id, def: to });
+  }
+  return rebuiltBodies(ctx.from, ctx.to, all, recreatedCallees(ctx, all));
+}
+
+/**
+ * recreatedCallees: the names of the functions `all` drops and creates again (a changed signature or result, a
+ * changed parameter name) and the operators it does, which an SQL-standard body calling them depends on.
+ */
+function recreatedCallees(ctx: PlanContext, all: readonly Change[]): Recreated {
+  const fns = new Set<string>();
+  for (const c of all) {
+    if (c.kind !== 'function') continue;
+    if (c.op === 'alter' && funcNeedsDrop(c.from, c.to)) fns.add(c.to.name.toLowerCase());
+    if (c.op === 'drop' && Object.values(ctx.to.functions).some((f) => f.name === c.def.name))
+      fns.add(c.def.name.toLowerCase());
+  }
+  const ops = recreatedObjects(ctx, all)
+    .map((o) => o.def)
+    .filter((o) => o.type === 'operator');
+  return { fns, ops: (text) => ops.some((o) => objectReadBy(o, text)) };
 }
 
 /** markRecreated records in `ctx` the tables created and dropped, the enums and domains rebuilt, and the sequences adopted. */

@@ -41,7 +41,13 @@ export function planRebuilds(
     if (c.op === 'drop' && Object.values(ctx.to.functions).some((f) => f.name === c.def.name))
       recreatedFns.add(c.def.name.toLowerCase());
   }
+  // an operator dropped and created again takes what calls it along, as a re-created function does
+  const ops = recreatedObjects(ctx, all)
+    .map((o) => o.def)
+    .filter((o) => o.type === 'operator');
   const recomputed = rebuildGenerated(ctx, touchedCols);
+  for (const [t, cols] of generatedOverCallees(ctx, recreatedFns, ops))
+    for (const col of cols) (recomputed.get(t) ?? recomputed.set(t, new Set()).get(t)!).add(col);
   // columns dropped and re-added: a changed generation expression or kind, and generated columns recomputed
   const recreated = new Map<string, Set<string>>();
   const add = (m: Map<string, Set<string>>, t: string, col: string) => {
@@ -54,10 +60,6 @@ export function planRebuilds(
   const touched = new Map<string, Set<string>>();
   for (const m of [touchedCols, recomputed]) for (const [t, cols] of m) for (const col of cols) add(touched, t, col);
   const { rebuild, changed } = rebuilder(ctx, all);
-  // an operator dropped and created again takes what calls it along, as a re-created function does
-  const ops = recreatedObjects(ctx, all)
-    .map((o) => o.def)
-    .filter((o) => o.type === 'operator');
   rebuildOverColumns(ctx, touched, rebuild);
   rebuildOverRecreated(ctx, recreated, rebuild);
   rebuildOverTypes(ctx, rebuild);
@@ -89,6 +91,52 @@ function rebuildGenerated(
       emit(ctx, {
         phase: PHASE.dropColumn,
         what: `drop generated column ${tid}.${g.name} (recomputed)`,
+        object: `${tid}.${g.name}`,
+        sql: drop.sql,
+        reverse: addColumn(tid, fg, ctx.ty).sql,
+      });
+      emit(ctx, {
+        phase: PHASE.alterTable + 0.5,
+        what: `add generated column ${tid}.${g.name}`,
+        object: `${tid}.${g.name}`,
+        sql: add.sql,
+        reverse: drop.sql,
+        rewrite: true,
+        lock: true,
+      });
+      if (!out.has(tid)) out.set(tid, new Set());
+      out.get(tid)!.add(g.name);
+    }
+  }
+  return out;
+}
+
+/**
+ * generatedOverCallees drops unchanged generated columns whose expression calls a function or uses an operator the
+ * plan drops and creates again (PostgreSQL refuses to drop what a generation expression uses), before that drop, and
+ * re-adds them, recomputed, after; it answers the columns it re-creates, by table.
+ */
+function generatedOverCallees(
+  ctx: PlanContext,
+  fns: ReadonlySet<string>,
+  ops: readonly SqlObject[],
+): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  if (!fns.size && !ops.length) return out;
+  const calls = readsAny(fns);
+  for (const [tid, tt] of Object.entries(ctx.to.tables)) {
+    const ft = ctx.from.tables[tid];
+    if (!ft || ctx.createdTables.has(tid) || ctx.droppedTables.has(tid)) continue;
+    for (const g of tt.columns) {
+      const fg = ft.columns.find((x) => x.name === g.name);
+      if (!g.generated || !fg?.generated || !sameValue(fg, g)) continue;
+      if (!calls(g.generated) && !ops.some((o) => objectReadBy(o, g.generated!))) continue;
+      const drop = dropColumn(tid, fg);
+      const add = addColumn(tid, g, ctx.ty, ctx.to);
+      emit(ctx, {
+        // after the indexes and constraints over it are dropped for the rebuild, before what it calls is dropped
+        phase: PHASE.dropConstraint + 0.5,
+        what: `drop generated column ${tid}.${g.name} (what it calls is re-created)`,
         object: `${tid}.${g.name}`,
         sql: drop.sql,
         reverse: addColumn(tid, fg, ctx.ty).sql,

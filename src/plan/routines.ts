@@ -5,10 +5,20 @@
 import type { AlterChange, Change } from '../model/changes.js';
 import type { Func } from '../model/types.js';
 import { identifiersOf, lexSql, relationNames } from '../diff/sqltext.js';
-import { commentOn, createFunction, dropFunction, funcSignature } from '../sql/ddl.js';
+import { commentOn, createFunction, dropFunction, funcSignature, sqlStandardBody } from '../sql/ddl.js';
+import type { SqlObject } from '../model/objects.js';
 import { dependsOnSql } from '../sql/marks.js';
 import { emit, funcNeedsDrop, PHASE, textKeys, type PlanContext } from './context.js';
 import { signatureNames } from './viewfuncs.js';
+import { objectReadBy, objectRecreated } from './sqlobjects.js';
+
+/** recreatedOperators lists the operators on both sides of the plan that are dropped and created again. */
+function recreatedOperators(ctx: PlanContext): SqlObject[] {
+  const after = ctx.to.objects ?? {};
+  return Object.entries(ctx.from.objects ?? {}).flatMap(([id, o]) =>
+    o.type === 'operator' && after[id] && o.sql !== after[id].sql && objectRecreated(o, after[id]) ? [after[id]] : [],
+  );
+}
 
 type ObjectChange<K extends Change['kind']> = Extract<Change, { op: 'add' | 'drop' | 'alter'; kind: K }>;
 
@@ -48,14 +58,8 @@ export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, drop
       requires: requires(c.def),
     });
   else if (c.op === 'drop') {
-    // an SQL function over relations that go away is dropped before them (its body is checked when re-created on down)
-    const early =
-      (c.def.language.toLowerCase() === 'sql' && [...identifiersOf(c.def.body)].some((n) => droppedRels.has(n))) ||
-      [...droppedRels].some((n) => signatureNames(c.def, n));
-    // a function whose argument names change is a new function of the same signature: drop the old one first
-    const clash = Object.values(ctx.to.functions).some((f) => f !== c.def && sameSignature(f, c.def));
     emit(ctx, {
-      phase: early ? PHASE.dropTrigger + 0.5 : clash ? PHASE.func - 0.5 : PHASE.dropFunc,
+      phase: dropPhase(ctx, c.def, droppedRels),
       what: `drop function ${c.id}`,
       object: c.id,
       sql: [dropFunction(c.def)],
@@ -101,6 +105,21 @@ export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, drop
       });
     }
   }
+}
+
+/**
+ * dropPhase places the drop of routine `f`: an SQL function over relations that go away before them (its body is
+ * checked when re-created on down); an SQL-standard body using an operator dropped to be created again before it
+ * (atomic.ts); one a same-signature function replaces (its argument names change) before that one is made.
+ */
+function dropPhase(ctx: PlanContext, f: Func, droppedRels: ReadonlySet<string>): number {
+  const early =
+    (f.language.toLowerCase() === 'sql' && [...identifiersOf(f.body)].some((n) => droppedRels.has(n))) ||
+    [...droppedRels].some((n) => signatureNames(f, n));
+  if (early) return PHASE.dropTrigger + 0.5;
+  if (sqlStandardBody(f) && recreatedOperators(ctx).some((o) => objectReadBy(o, f.body))) return PHASE.dropTable + 0.4;
+  const clash = Object.values(ctx.to.functions).some((g) => g !== f && sameSignature(g, f));
+  return clash ? PHASE.func - 0.5 : PHASE.dropFunc;
 }
 
 /** colKeys lists the `cols:` keys (a table's added or altered columns) of the names a text mentions. */
