@@ -186,11 +186,39 @@ export function planSqlObjects(ctx: PlanContext, all: readonly Change[]): void {
     if (c.op === 'add') create(ctx, c.id, c.def);
     else if (c.op === 'drop') drop(ctx, c.id, c.def);
     else if (c.op === 'alter' && !planInPlace(ctx, c.id, c.from, c.to)) {
+      refuseRangeInUse(ctx, c.id, c.from);
       drop(ctx, c.id, c.from, 'drop (to recreate)', true);
       create(ctx, c.id, c.to, 'recreate', true);
     }
   }
   rebuildDependents(ctx, touched);
+}
+
+/**
+ * refuseRangeInUse refuses to drop and re-create range type `o` (its subtype, or another option ALTER TYPE cannot
+ * change, differs) while a table column, a domain or a composite type is of it or of its multirange: PostgreSQL
+ * refuses the DROP TYPE, and converting the stored ranges to the new type is the user's call, not a plan's.
+ */
+function refuseRangeInUse(ctx: PlanContext, id: string, o: SqlObject): void {
+  if (o.type !== 'range type') return;
+  const multi = /multirange_type_name\s*=\s*((?:"(?:[^"]|"")*"|[\w$]+)(?:\.(?:"(?:[^"]|"")*"|[\w$]+))?)/i.exec(
+    o.sql,
+  )?.[1];
+  const names = new Set([o.name, ...(multi ? [multi] : [])].map((n) => n.replace(/^public\./, '')));
+  const isOf = (type: string) => names.has(type.replace(/(\[\])+$/, '').replace(/^public\./, ''));
+  const users: string[] = [];
+  for (const [tid, t] of Object.entries(ctx.from.tables))
+    for (const col of t.columns) if (isOf(col.type)) users.push(`column ${tid}.${col.name}`);
+  for (const [did, d] of Object.entries(ctx.from.domains)) if (isOf(d.type)) users.push(`domain ${did}`);
+  for (const [cid, ct] of Object.entries(ctx.from.composites))
+    for (const at of ct.attributes) if (isOf(at.type)) users.push(`composite type ${cid}.${at.name}`);
+  if (!users.length) return;
+  throw negative(
+    'not-supported',
+    `not supported: ${id} changes in a way ALTER TYPE cannot make (it would be dropped and created again) while ${users.join(', ')} ${users.length > 1 ? 'are' : 'is'} of it`,
+    'create the new range type under another name, move the columns to it (ALTER TABLE ... ALTER COLUMN ... TYPE new_range USING col::text::new_range) and drop the old type in a later commit',
+    { object: id, usedBy: users },
+  );
 }
 
 /** splitAcl splits an object's text into its definition statements and the GRANT/REVOKE statements that follow them. */
