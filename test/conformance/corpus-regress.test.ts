@@ -1,0 +1,40 @@
+/**
+ * The PostgreSQL regression corpus (test/corpus/regress.jsonl, the shared conformance format): cases written from
+ * what PostgreSQL's own src/test/regress/sql suites exercise (create_table, alter_table, create_view, create_index,
+ * domain, partition, triggers, rowsecurity, create_aggregate, create_function_sql, create_operator, create_cast,
+ * typed_table, foreign_data, publication, event_trigger, sequence, matview, rules, comments, inherit), as schemas a
+ * team could hold, each A -> B changing many objects at once; proven in PGlite up and down with the runner's two
+ * witnesses. Among them the fixes they found: a sequence turning direction while its type changes, a column an
+ * INHERITS child starts declaring itself, a function or operator re-created under generated columns and
+ * SQL-standard bodies.
+ */
+import path from 'node:path';
+import { corpusSuite } from '../helpers/corpus.js';
+
+/** KNOWN_FAILING: cases not passing yet, by root cause. */
+const KNOWN_FAILING: Readonly<Record<string, string>> = {
+  'regress/partition/attach-keeps-own-key-name':
+    'a partition attached with its own primary key keeps that name; introspection skips constraints with conparentid <> 0, so the plan makes <table>_pkey',
+};
+
+/** REFUSED: typed tables are kept unmanaged; a change to one (or its type) is refused by name. */
+const REFUSED: Readonly<Record<string, string>> = {
+  'regress/typed_table/typed-and-composite': 'typed table persons (OF type)',
+};
+
+await corpusSuite(
+  'PostgreSQL regression corpus',
+  path.join(import.meta.dirname, '..', 'corpus', 'regress.jsonl'),
+  'holds a case of each regression suite it draws on',
+  [
+    'create_table',
+    'alter_table',
+    'sequence',
+    'inherit',
+    'create_operator',
+    'create_function_sql',
+    'partition',
+    'triggers',
+  ],
+  { knownFailing: KNOWN_FAILING, refused: REFUSED, minCases: 24 },
+);
