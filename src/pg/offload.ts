@@ -15,6 +15,8 @@ import {
   builtWorker,
   cores,
   endWorker,
+  keepsDatabases,
+  onRelease,
   sharedWasm,
   shareWasm,
   slowJsTierUp,
@@ -22,6 +24,7 @@ import {
 } from '../proc.js';
 import { codeIdentity } from './identity.js';
 import { proverVerifier, startingProver, warmProver } from './prover.js';
+import { proverKey } from './proverio.js';
 import type { Schema } from '../model/types.js';
 import type { VerifyOptions, VerifyResult } from './verify.js';
 
@@ -73,8 +76,16 @@ export interface VerifyRequest {
   readonly deliver?: { readonly schema?: string; readonly error?: WorkerReply['error'] };
   /** flush: answer once the images being written in the background are written and background work is idle (close asks it last). */
   readonly flush?: boolean;
-  /** reset: the warm prover's command has ended (proverd.ts); the worker gets ready for the next one and answers `reset`. */
+  /**
+   * reset: the command the worker served has ended (the warm prover's, proverd.ts, or a held worker's, heldVerifiers);
+   * the worker gets ready for the next one and answers `reset`.
+   */
   readonly reset?: boolean;
+  /**
+   * end (with `flush`): a worker started to serve one command after another (workerData.daemon) ends as a command's
+   * own worker does at its close (heldVerifiers: the host releases it).
+   */
+  readonly end?: boolean;
 }
 
 /** WorkerReply is the worker's answer to a VerifyRequest: progress on the way, then a result or the error verifyEdge threw. */
@@ -277,6 +288,14 @@ export function startVerifier(opts: VerifierOptions = {}): Verifier {
   const file = builtWorker(import.meta.url, './worker.js');
   if (!file) return inThread();
   const own = () => {
+    // in a host that keeps databases between commands, the worker an earlier command left held (heldVerifiers)
+    const key = keepsDatabases() ? heldKey() : undefined;
+    const taken = key === undefined ? undefined : takeHeld(key);
+    if (taken) {
+      // reset after its last command (its spare the empty cluster, small): sized as a new worker's first spare would be
+      if (!opts.deferSpare && opts.objects) taken.worker.postMessage({ id: -1, prepare: { objects: opts.objects } });
+      return inWorker(taken);
+    }
     // a worker started after another compiled PGlite's WebAssembly (or this thread did) gets it compiled
     const pgliteWasm = sharedWasm(PGLITE_WASM);
     const workerData = {
@@ -284,8 +303,11 @@ export function startVerifier(opts: VerifierOptions = {}): Verifier {
       objects: opts.objects ?? 0,
       pgliteWasm,
       wasmTierUp: wasmTierUp(),
+      // held, it serves one command after another as the warm prover's worker does (its flush does not end it)
+      ...(key === undefined ? {} : { daemon: { codeId: codeIdentity() } }),
     };
-    return inWorker(new Worker(file, { workerData }));
+    if (key !== undefined) heldVerifiers.counts.started++;
+    return inWorker(workerLink(new Worker(file, { workerData }), key));
   };
   // the warm prover of this build when one listens (its worker started long ago), this command's own worker when
   // it fails; with none, this command's worker, and one is started in the background for the next commands
@@ -340,19 +362,35 @@ function inThread(): Verifier {
 
 /** Waiter is a request waiting for the worker's reply. */
 interface Waiter {
-  resolve: (r: VerifyResult & { target?: string; flushed?: boolean; busy?: boolean }) => void;
+  resolve: (r: VerifyResult & { target?: string; flushed?: boolean; busy?: boolean; settled?: boolean }) => void;
   reject: (e: Error) => void;
   onProgress?: VerifyOptions['onProgress'];
 }
 
-function inWorker(worker: Worker): Verifier {
-  let next = 0;
-  let failure: Error | undefined;
-  const waiting = new Map<number, Waiter>();
+/**
+ * WorkerLink is a verification worker and the requests waiting for its replies: one command's (inWorker), or, held
+ * (heldVerifiers), one command's after another's, its request ids counted on so that no reply of an earlier command
+ * is taken for a later one's.
+ */
+interface WorkerLink {
+  readonly worker: Worker;
+  /** key: the build and environment a held worker serves (heldKey); undefined: it ends with its command. */
+  readonly key: string | undefined;
+  next: number;
+  /** failure: why the worker can take no more requests (it failed, stopped or was ended). */
+  failure: Error | undefined;
+  readonly waiting: Map<number, Waiter>;
+}
+
+/** workerLink listens to `worker` for the verifiers that use it (held under `key`, or not). */
+function workerLink(worker: Worker, key: string | undefined): WorkerLink {
+  const link: WorkerLink = { worker, key, next: 0, failure: undefined, waiting: new Map() };
+  const { waiting } = link;
   const failAll = (e: Error) => {
-    failure ??= e;
+    link.failure ??= e;
     for (const w of waiting.values()) w.reject(e);
     waiting.clear();
+    dropHeld(link);
   };
   // Idle, the worker does not keep the process alive (a command that forgets close() still ends); busy, it does.
   worker.unref();
@@ -366,9 +404,10 @@ function inWorker(worker: Worker): Verifier {
     }
     waiting.delete(reply.id);
     if (waiting.size === 0) worker.unref();
-    if (reply.result) w.resolve(reply.result);
+    if (reply.result) w.resolve(reply.settled ? { ...reply.result, settled: true } : reply.result);
     else if (reply.target !== undefined) w.resolve({ ok: true, problems: [], ms: 0, target: reply.target });
     else if (reply.flushed) w.resolve({ ok: true, problems: [], ms: 0, flushed: true, busy: Boolean(reply.busy) });
+    else if (reply.reset) w.resolve({ ok: true, problems: [], ms: 0 });
     else w.reject(rebuildError(reply.error));
   });
   worker.on('error', (e) => failAll(e));
@@ -376,26 +415,61 @@ function inWorker(worker: Worker): Verifier {
     failAll(new Error(`a reply from the verification worker could not be read: ${e.message}`)),
   );
   worker.on('exit', (code) => failAll(new Error(`the verification worker stopped (exit ${code})`)));
-  const { promise: sent, resolve: markSent } = signal();
-  const ask = (req: Omit<VerifyRequest, 'id'>, onProgress?: VerifyOptions['onProgress']) => {
-    if (failure) return Promise.reject(failure);
-    const id = next++;
-    return new Promise<VerifyResult & { target?: string; flushed?: boolean; busy?: boolean }>((resolve, reject) => {
-      waiting.set(id, { resolve, reject, onProgress });
-      worker.ref();
+  return link;
+}
+
+/** ask sends request `req` to the link's worker and resolves with its reply (progress goes to `onProgress`). */
+function ask(link: WorkerLink, req: Omit<VerifyRequest, 'id'>, onProgress?: VerifyOptions['onProgress']) {
+  if (link.failure) return Promise.reject(link.failure);
+  const id = link.next++;
+  return new Promise<VerifyResult & { target?: string; flushed?: boolean; busy?: boolean; settled?: boolean }>(
+    (resolve, reject) => {
+      link.waiting.set(id, { resolve, reject, onProgress });
+      link.worker.ref();
       // a request that reads or writes the caches carries the build's identity (a flush does not need it)
-      worker.postMessage({ id, ...(req.flush ? {} : { codeId: codeIdentity() }), ...req } satisfies VerifyRequest);
-    });
+      link.worker.postMessage({ id, ...(req.flush ? {} : { codeId: codeIdentity() }), ...req } satisfies VerifyRequest);
+    },
+  );
+}
+
+/** endLink ends a link's worker as a command's close does: asked to settle and end by itself, else terminated. */
+async function endLink(link: WorkerLink): Promise<'ended' | 'terminated'> {
+  const ended = new Promise<void>((resolve) => link.worker.once('exit', () => resolve()));
+  const idle = !link.failure && (await ask(link, { flush: true, end: true }).then((r) => !r.busy, () => false)); // prettier-ignore
+  link.failure ??= new Error('the verifier is closed');
+  return endWorker(link.worker, idle ? ended : undefined);
+}
+
+function inWorker(link: WorkerLink): Verifier {
+  const { worker } = link;
+  /** closed: this command is done with the worker (held, it may serve another command now). */
+  let closed: Promise<'ended' | 'terminated' | void> | undefined;
+  const closedError = new Error('the verifier is closed');
+  /**
+   * sends counts the requests this command sent; settled: the count when a proof was answered with nothing left to
+   * write (WorkerReply.settled, a held worker's): while nothing was sent since, close() need not ask for a flush.
+   */
+  let sends = 0;
+  let settled = -1;
+  const request = (req: Omit<VerifyRequest, 'id'>, onProgress?: VerifyOptions['onProgress']) => {
+    if (closed) return Promise.reject(closedError);
+    sends++;
+    return ask(link, req, onProgress);
   };
+  const { promise: sent, resolve: markSent } = signal();
   /** post sends a request nothing answers (prepare, expect), with the build's identity: both use the caches. */
   const post = (req: Omit<VerifyRequest, 'id'>) =>
-    void (failure || worker.postMessage({ id: -1, codeId: codeIdentity(), ...req } satisfies VerifyRequest));
+    void (
+      closed ||
+      link.failure ||
+      (sends++, worker.postMessage({ id: -1, codeId: codeIdentity(), ...req } satisfies VerifyRequest))
+    );
   /** built asks for a schema built and read back (`target`, `readback`, `reread`), answered as JSON. */
-  const built = async (req: Omit<VerifyRequest, 'id'>) => JSON.parse((await ask(req)).target!) as Schema;
+  const built = async (req: Omit<VerifyRequest, 'id'>) => JSON.parse((await request(req)).target!) as Schema;
   return {
     inWorker: true,
     sent,
-    verify(from, to, up, down, opts = {}) {
+    async verify(from, to, up, down, opts = {}) {
       const { onProgress, targetSchema: target, ...plain } = opts;
       const call: VerifyCall = {
         from,
@@ -404,27 +478,135 @@ function inWorker(worker: Worker): Verifier {
         down,
         opts: { ...plain, ...(onProgress ? { reportProgress: true } : {}), ...(target ? { awaitTarget: true } : {}) },
       };
-      const id = next; // the id ask() gives this call: the delivery below names it
-      const answer = ask({ call: JSON.stringify(call) }, onProgress);
+      const id = link.next; // the id ask() gives this call: the delivery below names it
+      const answer = request({ call: JSON.stringify(call) }, onProgress);
+      const mine = sends;
       markSent();
       target?.then(
-        (schema) => worker.postMessage({ id, deliver: { schema: JSON.stringify(schema) } } satisfies VerifyRequest),
-        (e: unknown) => worker.postMessage({ id, deliver: { error: plainError(e) } } satisfies VerifyRequest),
+        (schema) => (
+          sends++,
+          worker.postMessage({ id, deliver: { schema: JSON.stringify(schema) } } satisfies VerifyRequest)
+        ),
+        (e: unknown) => (
+          sends++,
+          worker.postMessage({ id, deliver: { error: plainError(e) } } satisfies VerifyRequest)
+        ),
       );
-      return answer;
+      const { settled: nothingLeft, ...result } = await answer;
+      if (nothingLeft) settled = mine;
+      return result;
     },
     prepare: (cacheDir, hash, objects) => post({ prepare: { cacheDir, hash, objects } }),
     expect: (...edge) => post({ expect: expectOf(...edge) }),
     target: (schema, hash, cacheDir) => built({ target: { schema: JSON.stringify(schema), hash, cacheDir } }),
     readback: (schema) => built(readbackOf(schema)),
     reread: () => built({ reread: true }),
-    async close() {
-      const ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      const idle = !failure && (await ask({ flush: true }).then((r) => !r.busy, () => false)); // prettier-ignore
-      failure ??= new Error('the verifier is closed');
-      return endWorker(worker, idle ? ended : undefined);
+    close() {
+      closed ??= (async () => {
+        if (link.key !== undefined && (await settle(link, settled === sends))) return;
+        return endLink(link);
+      })();
+      return closed;
     },
   };
+}
+
+/**
+ * Held verifiers: in a host that keeps databases from one command to the next (proc.ts keepsDatabases: the tests'
+ * in-process CLI runner), a command's verification worker is held when the command closes its verifier, instead of
+ * ended, and the next command of the process that starts one takes it (startVerifier): a new worker costs ~0.45 s of
+ * CPU loading its modules and ~0.3 s starting PGlite. Such a worker serves one command after another as the warm
+ * prover's does (worker.ts `daemon`): at the command's end it writes the command's images (`flush`) and is `reset`
+ * (what the command left dropped: deliveries, a read-back to reread, a prebuilt target, its spare), as proverd.ts
+ * resets its worker between commands; only a worker that answered both within `graceMs` is held, and only for a command
+ * of the same build and environment (heldKey). The host's release (proc.ts Held) ends the workers held; one that
+ * fails or stops meanwhile is dropped. A user's process (bin/run.js) keeps no databases: its worker ends with it.
+ * The state is the thread's (on globalThis), shared by every copy of this module a host loads.
+ */
+export interface HeldVerifiers {
+  /** idle: the workers held, the most recently held last. */
+  readonly idle: WorkerLink[];
+  /** counts, for tests: workers started to be held, taken again by a later command, ended (released or evicted). */
+  readonly counts: { started: number; reused: number; ended: number };
+  /** graceMs: how long a command's end waits for its worker's flush and reset before it ends the worker instead. */
+  graceMs: number;
+  /** registered: the host's release ends the workers held (proc.ts onRelease). */
+  registered: boolean;
+}
+
+/** HELD_MAX: the most workers held at once (a command proves with two at most: prove.ts, commit's helper). */
+const HELD_MAX = 2;
+
+/** heldVerifiers is the thread's HeldVerifiers. */
+export const heldVerifiers: HeldVerifiers = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('schemaver.heldVerifiers')
+] ??= {
+  idle: [],
+  counts: { started: 0, reused: 0, ended: 0 },
+  graceMs: 10_000,
+  registered: false,
+} satisfies HeldVerifiers) as HeldVerifiers;
+
+/** heldKey is what a held worker must have been started for to serve this command: build, environment, tier-up. */
+function heldKey(): string {
+  return `${proverKey(codeIdentity())}${wasmTierUp() ? ' tier-up' : ''}`;
+}
+
+/** takeHeld takes the most recently held worker of `key`, if one is held and has not failed. */
+function takeHeld(key: string): WorkerLink | undefined {
+  const { idle } = heldVerifiers;
+  for (let i = idle.length - 1; i >= 0; i--) {
+    const l = idle[i]!;
+    if (l.key !== key || l.failure) continue;
+    idle.splice(i, 1);
+    heldVerifiers.counts.reused++;
+    return l;
+  }
+  return undefined;
+}
+
+/** dropHeld forgets a held worker (it failed or stopped). */
+function dropHeld(link: WorkerLink): void {
+  const i = heldVerifiers.idle.indexOf(link);
+  if (i >= 0) heldVerifiers.idle.splice(i, 1);
+}
+
+/**
+ * settle holds `link`'s worker for the next command once it has written this command's images (unless its last proof
+ * said none were left: `clean`) and reset, within graceMs; false when it failed, did not answer in time, or the host
+ * no longer keeps databases (the caller ends it).
+ */
+async function settle(link: WorkerLink, clean: boolean): Promise<boolean> {
+  if (link.failure || !keepsDatabases()) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), heldVerifiers.graceMs)));
+  const done = Promise.all([clean ? undefined : ask(link, { flush: true }), ask(link, { reset: true })]).then(
+    () => true,
+    () => false,
+  );
+  const ok = await Promise.race([done, late]);
+  clearTimeout(timer);
+  // late: still busy with them, it is terminated at once (endLink), not asked to end after them
+  if (!ok) link.failure ??= new Error('the verification worker did not settle in time');
+  if (!ok || link.failure || !keepsDatabases()) return false;
+  const { idle } = heldVerifiers;
+  idle.push(link);
+  link.worker.unref();
+  while (idle.length > HELD_MAX) void endHeld(idle.shift()!);
+  if (!heldVerifiers.registered) {
+    heldVerifiers.registered = true;
+    onRelease(async () => {
+      heldVerifiers.registered = false;
+      await Promise.all(heldVerifiers.idle.splice(0).map(endHeld));
+    });
+  }
+  return true;
+}
+
+/** endHeld ends a held worker (released or evicted). */
+async function endHeld(link: WorkerLink): Promise<void> {
+  heldVerifiers.counts.ended++;
+  await endLink(link).catch(() => undefined);
 }
 
 /** expectOf is Verifier.expect's arguments as an `expect` request carries them (models as JSON, the directory absolute). */

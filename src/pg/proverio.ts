@@ -94,6 +94,15 @@ export function proverEnvironment(): string {
     .join('');
 }
 
+/**
+ * proverKey is the build (`codeId`) and environment (proverEnvironment) a verification worker serving one command
+ * after another serves, hashed: the warm prover's (ProverPaths.key), and a worker a host holds between commands
+ * (offload.ts heldVerifiers).
+ */
+export function proverKey(codeId: string): string {
+  return createHash('sha256').update(`${codeId}\n${proverEnvironment()}`).digest('hex').slice(0, 24);
+}
+
 /** ProverPaths are one prover's files. */
 export interface ProverPaths {
   readonly dir: string;
@@ -106,7 +115,7 @@ export interface ProverPaths {
 
 /** proverPaths names the socket and lock of the prover of build `codeId` in this environment; undefined when the path is too long for a socket. */
 export function proverPaths(codeId: string, dir = runtimeDir()): ProverPaths | undefined {
-  const key = createHash('sha256').update(`${codeId}\n${proverEnvironment()}`).digest('hex').slice(0, 24);
+  const key = proverKey(codeId);
   const socket = path.join(dir, `${key}.sock`);
   if (Buffer.byteLength(socket) > SOCKET_PATH_MAX) return undefined;
   return { dir, key, socket, lock: path.join(dir, `${key}.lock`) };

@@ -7,8 +7,8 @@
  * back; an `expect` request (unanswered) builds the target side of the proof that follows (target.ts prebuildTarget).
  * Started and ended by offload.ts; ended by terminate(), which also frees any instance still open.
  *
- * In the warm prover (proverd.ts, workerData.daemon) the same thread serves one command after another: a `flush`
- * does not end it, and a `reset` (sent when a command's connection ends) drops what that command left (deliveries
+ * In the warm prover (proverd.ts, workerData.daemon), and held between a host's commands (offload.ts heldVerifiers),
+ * the same thread serves one command after another: a `flush` does not end it (a `flush` with `end` does), and a `reset` (sent when a command's connection ends) drops what that command left (deliveries
  * it still owed, a spare it did not take) and restores the next command's empty spare, then plans the catalog reads
  * of that spare on the schema the last proof left HEAD at (target.ts warmSpare), before the next command's requests.
  */
@@ -161,7 +161,7 @@ async function reset(port: MessagePort, id: number): Promise<void> {
 /** answer runs one request and posts its result or error (never throws). */
 async function answer(port: MessagePort, req: VerifyRequest): Promise<void> {
   try {
-    if (req.flush && start.daemon) {
+    if (req.flush && start.daemon && !req.end) {
       // the warm prover's thread outlives the command: it only writes the command's images before saying so
       await loaded?.[0].flushImages();
       port.postMessage({ id: req.id, flushed: true } satisfies WorkerReply);
