@@ -25,8 +25,9 @@ export function forgetSecrets(): void {
 
 /**
  * The commands run here keep their scratch databases from one run to the next (src/proc.ts Held: a normalisation
- * build's database serves the next command's instead of a restore, ~0.3 s of CPU each); per-file.ts closes them when
- * a file ends (an open PGlite would keep the process alive).
+ * build's database serves the next command's instead of a restore, ~0.3 s of CPU each), and their verification worker
+ * (src/pg/offload.ts heldVerifiers: no new worker per command); per-file.ts closes them when a file ends (an open
+ * PGlite would keep the process alive).
  */
 (globalThis as Record<symbol, unknown>)[Symbol.for('schemaver.keepDatabases')] = true;
 

@@ -2,8 +2,8 @@
  * Setup file of the cli and pglite projects, whose files share worker processes (`isolate: false` in
  * vitest.config.ts): what a file changes of its process that a new process would not have (environment variables some
  * files set in beforeAll and keep, the working directory) is put back when the file ends, so the next file starts as
- * in a process of its own; and the scratch databases the file's in-process commands held open (inproc.ts, src/proc.ts
- * Held) are closed.
+ * in a process of its own; and the scratch databases and verification workers the file's in-process commands held open
+ * (inproc.ts, src/proc.ts Held, src/pg/offload.ts heldVerifiers) are closed.
  *
  * The worker's child processes start from a small spawner process (./spawner.ts), installed by the first file while
  * the worker is still small: starting a process copies the process that starts it.
