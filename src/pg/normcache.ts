@@ -153,13 +153,18 @@ function indexNodes(s: Schema): { nodes: Map<string, Node>; names: Names } {
   return { nodes, names: { byName, odd } };
 }
 
-/** partialBuild is the schema that creates `missing` whole (tables without foreign keys) with what they need. */
+/**
+ * partialBuild is the schema that creates `missing` whole (tables without foreign keys) with what they need, and what
+ * the objects `needing` and the texts `texts` name need.
+ */
 function partialBuild(
   s: Schema,
   nodes: ReadonlyMap<string, Node>,
   needs: (n: Node, form: 'build') => Map<string, 'stripped' | 'whole'>,
+  named: (text: string) => Map<string, 'stripped' | 'whole'>,
   missing: ReadonlySet<string>,
   needing: ReadonlySet<string> = new Set(),
+  texts: readonly string[] = [],
 ): Schema {
   const whole = new Set<string>();
   const stripped = new Set<string>();
@@ -169,6 +174,7 @@ function partialBuild(
     if (missing.has(k)) whole.add(k);
     for (const [d, how] of needs(n, 'build')) (how === 'whole' ? whole : stripped).add(d);
   }
+  for (const text of texts) for (const [d, how] of named(text)) (how === 'whole' ? whole : stripped).add(d);
   const out: Record<string, unknown> = { kind: 'schema' };
   for (const section of WHOLE) if (s[section] !== undefined) out[section] = s[section];
   for (const section of NODES) {
@@ -190,10 +196,11 @@ export interface ObjectPlan {
   /** objects: the objects `keys` keys. */
   readonly objects: ReadonlySet<string>;
   /**
-   * build returns the partial schema that creates `missing` (`section:id`) whole, with what they refer to, and what
-   * the objects `needing` refer to (not those objects themselves: normshare.ts builds their expressions elsewhere).
+   * build returns the partial schema that creates `missing` (`section:id`) whole, with what they refer to, what the
+   * objects `needing` refer to (not those objects themselves) and what the texts `texts` name (normshare.ts: the parts
+   * of tables it builds elsewhere, each distinct one once).
    */
-  build(missing: ReadonlySet<string>, needing?: ReadonlySet<string>): Schema;
+  build(missing: ReadonlySet<string>, needing?: ReadonlySet<string>, texts?: readonly string[]): Schema;
 }
 
 /**
@@ -225,18 +232,27 @@ export function objectPlan(
     return out;
   };
   /** needs: what creating `start` (in `form`) needs, transitively: tables stripped, other objects whole. */
-  const needs = (start: Node, form: 'key' | 'build'): Map<string, 'stripped' | 'whole'> => {
+  const needs = (start: Node, form: 'key' | 'build'): Map<string, 'stripped' | 'whole'> =>
+    closure(view(start, form).refs, start.key);
+  /** named: what a text naming objects (as a part of a table built elsewhere) needs, as `needs` answers. */
+  const named = (text: string): Map<string, 'stripped' | 'whole'> => {
+    const refs = new Set<string>();
+    refsIn(text, names, '', refs);
+    return closure(refs);
+  };
+  /** closure: the objects `refs` and what they need, transitively (tables stripped, other objects whole), but `self`. */
+  const closure = (refs: ReadonlySet<string>, self?: string): Map<string, 'stripped' | 'whole'> => {
     const out = new Map<string, 'stripped' | 'whole'>();
-    const queue: [Node, 'key' | 'build' | 'stripped'][] = [[start, form]];
+    const queue: [Node | undefined, 'key' | 'build' | 'stripped'][] = [[undefined, 'build']];
     while (queue.length) {
       const [n, f] = queue.pop()!;
-      const t = n.obj as Partial<Table>;
+      const t = (n?.obj ?? {}) as Partial<Table>;
       const parents =
         f === 'stripped'
           ? new Set([...(t.inherits ?? []), ...(t.partitionOf ? [t.partitionOf.parent] : [])])
           : undefined;
-      for (const d of view(n, f).refs) {
-        if (d === start.key || out.has(d)) continue;
+      for (const d of n ? view(n, f).refs : refs) {
+        if (d === self || out.has(d)) continue;
         const dn = nodes.get(d)!;
         if (dn.section === 'tables') {
           // a stripped table needs its parents among tables, nothing else of them (no chains of references)
@@ -270,7 +286,7 @@ export function objectPlan(
       return (keys ??= keyAll());
     },
     objects: new Set([...slots.keys()].filter((k) => nodes.has(k))),
-    build: (missing, needing) => partialBuild(s, nodes, needs, missing, needing),
+    build: (missing, needing, texts) => partialBuild(s, nodes, needs, named, missing, needing, texts),
   };
 }
 

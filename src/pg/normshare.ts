@@ -277,7 +277,8 @@ export function sharedBuild(
   if (shared.size === 0 || direct.size + units.size / UNITS_PER_OBJECT >= budget) return undefined;
   const prefix = prefixFor(s);
   const { bins, where } = fillBins(units, prefix);
-  const base = plan.build(direct, shared);
+  // what the bins need: what their parts name (each distinct one once), not all their tables' other parts name
+  const base = plan.build(direct, undefined, [...units.keys()]);
   const tables: Record<string, Table> = { ...base.tables };
   const binIds = bins.map((bin, i) => {
     const id = qid(bin.schema, `${prefix}t${i}`);
