@@ -143,8 +143,9 @@ function drop(ctx: PlanContext, id: string, o: SqlObject, why = 'drop', recreate
   emit(ctx, {
     // an operator dropped to be created again goes once what uses it is dropped for the rebuild (views, checks,
     // defaults, indexes, policies, tables), not after the routines: its re-creation (early, before the tables' parts
-    // are added back) must follow it
-    phase: recreated && o.type === 'operator' ? PHASE.dropTable + 0.5 : dropPhase(o),
+    // are added back) must follow it; so does an aggregate, before a function it calls is dropped to be made again
+    // under new parameter names (whose new version is made early, at PHASE.func)
+    phase: recreated && (o.type === 'operator' || o.type === 'aggregate') ? PHASE.dropTable + 0.5 : dropPhase(o),
     what: `${why} ${id}`,
     object: id,
     sql: [dropSqlOf(o)],
@@ -300,8 +301,8 @@ export function objectRecreated(a: SqlObject, b: SqlObject): boolean {
 
 /**
  * recreatedObjects lists the definition objects a plan drops and creates again that a view, check, default, index or
- * policy may use: each changed one planInPlace cannot alter, and each unchanged operator over a routine the plan
- * drops or re-creates (rebuildDependents drops and creates it around that routine).
+ * policy may use: each changed one planInPlace cannot alter, and each unchanged operator or aggregate over a routine
+ * the plan drops or re-creates (rebuildDependents drops and creates it around that routine).
  */
 export function recreatedObjects(ctx: PlanContext, all: readonly Change[]): { id: string; def: SqlObject }[] {
   const out: { id: string; def: SqlObject }[] = [];
@@ -314,7 +315,7 @@ export function recreatedObjects(ctx: PlanContext, all: readonly Change[]): { id
   const after = ctx.to.objects ?? {};
   for (const [id, o] of Object.entries(ctx.from.objects ?? {}))
     if (
-      o.type === 'operator' &&
+      (o.type === 'operator' || o.type === 'aggregate') &&
       after[id] &&
       o.sql === after[id].sql &&
       [...identifiersOf(o.sql)].some((n) => fns.has(n))
