@@ -28,10 +28,11 @@ import {
   type TableConstraint,
 } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
+import { columnRequires, generatedOverRetyped, splitRecreatedColumn } from './generated.js';
 import { addColumn, alterColumn, dropColumn, NO_CAST, serialSequenceId, type ColumnSql } from './columns.js';
 import { SchemaverError } from '../errors.js';
 import { makeObjectName, nameAddition } from '../canon/names.js';
-import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
+import { bare, emit, PHASE, textKeys, type PlanContext } from './context.js';
 import { addDropAlter, commentStep, keyCommentStep, paramsStep, planInPlace } from './partsteps.js';
 import { markOnCreate, markOnRecreate } from './cluster.js';
 import { checksAcross, keptAcross, notValidCopies } from './checkcopies.js';
@@ -164,6 +165,7 @@ function planColumnChange(
     const seqs = ctx.adoptedSequences.has(seqId)
       ? { freeFrom: ctx.from.sequences[seqId], freeTo: ctx.to.sequences[seqId] }
       : {};
+    if (generatedOverRetyped(ctx, t, a, b)) return splitRecreatedColumn(ctx, t, obj, a, b);
     const s = alterColumn(t, a, b, ctx.ty, ctx.enums, seqs);
     // a type change back that PostgreSQL cannot cast (and no `using:` can say) makes the step irreversible
     const r = reverseColumn(() =>
@@ -385,15 +387,6 @@ function planPolicyChange(
   };
   const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
   addDropAlter<Policy>(c, add, drop, commentStep(ctx, 'policy', obj, 'POLICY', target));
-}
-
-/** columnRequires lists what a column depends on: its type and the names in its default and generation expression. */
-function columnRequires(c: Column): string[] {
-  return [
-    ...typeKeys(c.type),
-    ...(c.default && 'sql' in c.default ? textKeys(c.default.sql) : []),
-    ...textKeys(c.generated),
-  ];
 }
 
 /** planTableAlter drafts table-level attribute changes (RLS, partition attach/detach, inheritance, logging, comment). */
