@@ -5,10 +5,11 @@
  */
 import type { Change } from '../model/changes.js';
 import type { Column, CompositeType, Default, Domain, DomainCheck, EnumType, Func } from '../model/types.js';
-import { fragmentKey } from '../diff/index.js';
+import { fragmentKey, sameValue } from '../diff/index.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import {
   addConstraint,
+  sqlStandardBody,
   commentOn,
   createComposite,
   createEnum,
@@ -289,9 +290,9 @@ function recreateEnumSql(
   // rebuilt the same way (renamed away, created again over the new type, its columns converted through text)
   const deps = typesOver(ctx, id, other);
   // routines taking or returning the type would follow it to the old name: drop them first, create them after
-  const fns = [id, ...deps.map((d) => d.id)].flatMap((t) => typedFunctions(ctx, t, before));
+  const fns = [...new Set([id, ...deps.map((d) => d.id)].flatMap((t) => typedFunctions(ctx, t, before)))];
   const sql = [
-    ...fns.map((f) => dropFunction(f)),
+    ...[...fns].reverse().map((f) => dropFunction(f)),
     `ALTER TYPE ${rel(id)} RENAME TO ${quoteIdent(tmp)}`,
     ...createEnum(id, { ...e, values, comment: (after === 'to' ? ctx.to.enums[id] : e)?.comment }),
   ];
@@ -349,11 +350,28 @@ function typesOver(ctx: PlanContext, id: string, side: typeof ctx.from): TypeOve
   return out;
 }
 
-/** typedFunctions lists the routines of one side whose arguments or result name type `id`. */
+/**
+ * typedFunctions lists the routines of one side whose arguments or result name type `id`, then the unchanged ones
+ * whose SQL-standard body calls one of those (PostgreSQL records that dependency: the DROP FUNCTION would fail), each
+ * after those it calls: drop them in reverse, create them in order.
+ */
 function typedFunctions(ctx: PlanContext, id: string, side: 'from' | 'to'): Func[] {
   const name = bare(id);
-  const fns = Object.values((side === 'from' ? ctx.from : ctx.to).functions);
-  return fns.filter((f) => identifiersOf(`${f.args} ${f.returns}`).has(name));
+  const all = (side === 'from' ? ctx.from : ctx.to).functions;
+  const out = Object.values(all).filter((f) => identifiersOf(`${f.args} ${f.returns}`).has(name));
+  const names = new Set(out.map((f) => f.name.toLowerCase()));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [key, f] of Object.entries(all)) {
+      if (out.includes(f) || !sqlStandardBody(f) || !sameValue(ctx.from.functions[key], ctx.to.functions[key]))
+        continue;
+      if (![...identifiersOf(f.body)].some((n) => names.has(n))) continue;
+      out.push(f);
+      names.add(f.name.toLowerCase());
+      grew = true;
+    }
+  }
+  return out;
 }
 
 /** funcKey finds the id under which `f` is stored on its side. */
@@ -378,7 +396,7 @@ function recreateDomainSql(
   // routines taking or returning the domain would follow it to the old name: drop them first, create them after
   const fns = typedFunctions(ctx, id, before);
   const sql = [
-    ...fns.map((f) => dropFunction(f)),
+    ...[...fns].reverse().map((f) => dropFunction(f)),
     `ALTER DOMAIN ${rel(id)} RENAME TO ${quoteIdent(tmp)}`,
     ...createDomain(id, d, ctx.ty),
   ];

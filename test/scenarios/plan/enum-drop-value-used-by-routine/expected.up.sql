@@ -1,6 +1,6 @@
 -- recreate enum s (drops "b")
-DROP FUNCTION public.first_s();
 DROP FUNCTION public.pass_s(x s);
+DROP FUNCTION public.first_s();
 ALTER TYPE public.s RENAME TO s__old;
 CREATE TYPE public.s AS ENUM ('a', 'c');
 ALTER TABLE public.t ALTER COLUMN st DROP DEFAULT;
