@@ -10,6 +10,7 @@
  * object naming it keeps ALTER TYPE.
  */
 import type { Change } from '../model/changes.js';
+import { negative } from '../errors.js';
 import type { Func, Schema } from '../model/types.js';
 import { sameValue } from '../diff/index.js';
 import { identifiersOf } from '../diff/sqltext.js';
@@ -272,4 +273,24 @@ export function columnRebuildSql(ctx: PlanContext, id: string, x: Composite, y: 
     `DROP TYPE ${rel(id)}`,
     `ALTER TYPE ${T} RENAME TO ${quoteIdent(name)}`,
   ];
+}
+
+/**
+ * refuseRetypeInUse refuses ALTER ATTRIBUTE ... TYPE of composite `id` (`x` to `y`) while a table column is of it, or
+ * of an array of it (PostgreSQL: "cannot alter type because column uses it"), when columnRebuildSql could not carry
+ * the columns across (a routine, view or other object also uses the type): the step would fail half-way.
+ */
+export function refuseRetypeInUse(ctx: PlanContext, id: string, x: Composite, y: Composite): void {
+  if (!retypes(x, y)) return;
+  const users: string[] = [];
+  for (const [tid, t] of Object.entries(ctx.from.tables))
+    for (const col of t.columns)
+      if (col.type.replace(/(\[\])+$/, '') === id && !ctx.droppedTables.has(tid)) users.push(`${tid}.${col.name}`);
+  if (!users.length) return;
+  throw negative(
+    'not-supported',
+    `not supported: an attribute of composite type ${id} changes type while column ${users.join(', ')} ${users.length > 1 ? 'are' : 'is'} of it, and other objects use the type too (PostgreSQL refuses ALTER ATTRIBUTE ... TYPE there)`,
+    'add the attribute under a new name instead (and drop the old one in a later commit), or drop the routines and views over the type in one commit and change it in the next',
+    { object: id, columns: users },
+  );
 }

@@ -30,6 +30,7 @@ import { planFunction } from './routines.js';
 import { planSerialRenames } from './serials.js';
 import {
   columnRebuildSql,
+  refuseRetypeInUse,
   compositeRebuilds,
   dropsAttributes,
   foldedSql,
@@ -338,6 +339,7 @@ function planComposite(ctx: PlanContext, c: ObjectChange<'composite'>, rebuild?:
       if (rebuild && dropsAttributes(x, y)) return rebuildSql(ctx, rebuild, xs, ys);
       const carried = columnRebuildSql(ctx, c.id, x, y);
       if (carried) return carried;
+      refuseRetypeInUse(ctx, c.id, x, y);
       const out: string[] = [];
       for (const at of x.attributes)
         if (!y.attributes.some((z) => z.name === at.name)) out.push(`${T} DROP ATTRIBUTE ${quoteIdent(at.name)}`);

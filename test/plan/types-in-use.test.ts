@@ -1,5 +1,5 @@
 /**
- * A range type whose subtype changes is dropped and created again (ALTER TYPE cannot change it). While a column, a
+ * Types changed in ways PostgreSQL refuses while in use. A range type whose subtype changes is dropped and created again (ALTER TYPE cannot change it). While a column, a
  * domain or a composite type is of it (or of its multirange), PostgreSQL refuses the DROP TYPE and the plan would
  * fail half-way: the planner refuses it by name, with the way to make the change. An unused range is still re-created.
  */
@@ -46,5 +46,22 @@ describe('a range type re-created while in use', () => {
     const B = await read('CREATE TYPE span AS RANGE (subtype = int8)');
     const sql = planMigration(A, B).steps.flatMap((s) => s.sql);
     expect(sql.join('\n')).toMatch(/DROP TYPE[\s\S]*CREATE TYPE/);
+  });
+});
+
+describe('a composite attribute retyped while a column is of the type and a routine uses it too', () => {
+  it('is refused, naming the column (the columns cannot be carried across, ALTER ATTRIBUTE ... TYPE fails)', async () => {
+    const fn = `CREATE FUNCTION mk(k text) RETURNS pair LANGUAGE sql AS 'SELECT ROW(k, NULL)::pair';`;
+    const A = await read(`CREATE TYPE pair AS (k text, v int); ${fn} CREATE TABLE kv (p pair, ps pair[]);`);
+    const B = await read(`CREATE TYPE pair AS (k text, v bigint); ${fn} CREATE TABLE kv (p pair, ps pair[]);`);
+    let err: { code?: string; message?: string } = {};
+    try {
+      planMigration(A, B);
+    } catch (e) {
+      err = e as typeof err;
+    }
+    expect(err.code).toBe('not-supported');
+    expect(err.message).toContain('composite type pair');
+    expect(err.message).toContain('kv.p, kv.ps');
   });
 });
