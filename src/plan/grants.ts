@@ -16,7 +16,13 @@ import {
 } from '../model/types.js';
 import { fragmentKey, sameValue } from '../diff/index.js';
 import { serialSequence } from './columns.js';
-import { defaultPrivilegeClass, type PrivClass } from '../model/privileges.js';
+import {
+  defaultGrants,
+  defaultPrivilegeClass,
+  NONE,
+  STANDARD_PUBLIC_OWNER,
+  type PrivClass,
+} from '../model/privileges.js';
 import {
   aclChangeSql,
   createGrants,
@@ -129,6 +135,28 @@ export function privilegeTarget(c: AlterChange): Target | undefined {
   }
 }
 
+/**
+ * absorbedGrants: `ALTER ... OWNER TO` a role that held grants of its own merges them into the owner's entry (PostgreSQL's
+ * aclnewowner), where the model keeps none. When alter `c` hands the object to such a role, this is `from`'s ACL as the
+ * owner step (which runs first) leaves it, without that role, and the role's own list, which the owner step's reverse
+ * grants back once the old owner has the object again. Undefined when the new owner held nothing (or is not named).
+ */
+export function absorbedGrants(
+  c: AlterChange,
+  cls: PrivClass,
+): { readonly role: string; readonly rest: Grants; readonly own: Grants } | undefined {
+  if (c.kind === 'column') return undefined;
+  const standard = c.kind === 'namespace' && c.id === 'public' ? STANDARD_PUBLIC_OWNER : undefined;
+  const from = c.from as { owner?: string; grants?: Grants };
+  const role = (c.to as { owner?: string }).owner ?? standard;
+  if (role === undefined || role === (from.owner ?? standard)) return undefined;
+  const list = from.grants?.[role];
+  if (list === undefined || !list.some((p) => p !== NONE)) return undefined;
+  const others = Object.fromEntries(Object.entries(from.grants!).filter(([r]) => r !== role));
+  const rest = Object.keys(others).length || !Object.keys(defaultGrants(cls)).length ? others : { public: [NONE] };
+  return { role, rest, own: from.grants! };
+}
+
 /** viewColumnGrants writes the GRANTs that give view `v`'s columns their privileges (`target`: `TABLE "v"`). */
 export function viewColumnGrants(target: string, v: View): string[] {
   return Object.entries(v.columnGrants ?? {}).flatMap(([col, g]) => createGrants(target, 'column', g, col));
@@ -186,7 +214,8 @@ export function planGrants(ctx: PlanContext, changes: readonly Change[]): Change
     const t = privilegeTarget(c);
     if (t) {
       const col = c.kind === 'column' ? c.id : undefined;
-      const from = (c.from as { grants?: Grants }).grants;
+      // the owner step runs first: a new owner's own grants are already part of its entry
+      const from = absorbedGrants(c, t.cls)?.rest ?? (c.from as { grants?: Grants }).grants;
       const to = (c.to as { grants?: Grants }).grants;
       // a table-level REVOKE also takes the privilege off every column: the columns' grants are given back
       const keepColumns = (sql: string[], tb: unknown): string[] =>

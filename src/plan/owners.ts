@@ -10,11 +10,11 @@
 import type { AlterChange, Change } from '../model/changes.js';
 import { STANDARD_PUBLIC_OWNER } from '../model/privileges.js';
 import type { View } from '../model/types.js';
-import { ownerSql } from '../sql/grants.js';
+import { aclChangeSql, ownerSql } from '../sql/grants.js';
 import { quoteIdent } from '../sql/quote.js';
 import { rel, viewKind } from '../sql/ddl.js';
 import { bare, emit, PHASE, type PlanContext } from './context.js';
-import { privilegeTarget } from './grants.js';
+import { absorbedGrants, privilegeTarget } from './grants.js';
 
 /** PHASE_OWNER runs once every object exists and before the privilege steps (grants name the owner as grantor). */
 const PHASE_OWNER = PHASE.comment + 0.4;
@@ -49,6 +49,17 @@ export function publicOwnerSql(owner: string): string {
 }
 
 /**
+ * regrant: the new owner's own grants, which `ALTER ... OWNER TO` merged into its owner entry (./grants.ts
+ * absorbedGrants), given back after the old owner has the object again, grantees after it granted again behind it so
+ * the ACL keeps its order.
+ */
+function regrant(c: AlterChange): string[] {
+  const t = privilegeTarget(c);
+  const g = t && absorbedGrants(c, t.cls);
+  return t && g ? aclChangeSql(t.sql, t.cls, g.rest, g.own) : [];
+}
+
+/**
  * planOwners drafts an `ALTER ... OWNER TO` step (reverse: the old owner) for every alter whose `owner` changed, and
  * returns the changes without that attribute (an alter that changed nothing else is dropped).
  */
@@ -69,7 +80,7 @@ export function planOwners(ctx: PlanContext, changes: readonly Change[]): Change
         what: `change owner of ${t.label}`,
         object: c.id,
         sql: [standard ? publicOwnerSql(to!) : ownerSql(t.sql, to)],
-        reverse: [standard ? publicOwnerSql(from!) : ownerSql(t.sql, from)],
+        reverse: [standard ? publicOwnerSql(from!) : ownerSql(t.sql, from), ...regrant(c)],
         requires: [t.key],
       });
     }
