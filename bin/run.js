@@ -170,6 +170,8 @@ if (fast === undefined) {
       .split('\n')[0]
       .replace(/^\s*›?\s*Error:\s*/, '');
     const unknown = /command .* not found/i.test(message);
+    const extra = unknown ? await extraArgument(args).catch(() => undefined) : undefined;
+    if (extra) fail('bad-usage', extra.message, extra.hint, 2);
     fail(
       unknown ? 'unknown-command' : 'bad-usage',
       message,
@@ -179,6 +181,27 @@ if (fast === undefined) {
       2,
     );
   }
+}
+
+/**
+ * extraArgument: oclif reads `schemaver import dump.sql` as a command `import:dump.sql` it cannot find. When the first
+ * word is a command that takes no such argument, say so, and name the flag that takes a file when the command has one
+ * (`import --sql dump.sql`).
+ */
+async function extraArgument(words) {
+  const { Config } = await import('@oclif/core');
+  const config = await Config.load(import.meta.url);
+  const typed = words.filter((w) => !w.startsWith('-'));
+  const cmd = typed.length > 1 ? config.findCommand(typed[0]) : undefined;
+  if (!cmd) return undefined;
+  const arg = typed[1];
+  const file = /\.sql$/i.test(arg) && cmd.flags?.sql ? 'sql' : undefined;
+  return {
+    message: `\`schemaver ${cmd.id}\` takes no argument \`${arg}\``,
+    hint: file
+      ? `to read a DDL file, pass it with --${file}: schemaver ${cmd.id} --${file} ${arg}`
+      : `run 'schemaver ${cmd.id} --help' to see its flags and arguments`,
+  };
 }
 
 /** suggestCommand names the command closest to the mistyped first words (`stauts` -> `status`). */

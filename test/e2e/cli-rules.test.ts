@@ -300,4 +300,12 @@ describe('unknown commands and bad directories', () => {
     expect((await p.run('nosuch', '--json')).json().error.code).toBe('unknown-command');
     expect((await p.run('-C', join(p.dir, 'nope'), 'status', '--json')).json().error.code).toBe('bad-directory');
   });
+
+  // oclif reads `import dump.sql` as a command `import:dump.sql`: the first word is a command, the file its flag's
+  it('a file given to a command as an argument names the flag that takes it, not an unknown command', async () => {
+    const r = await p.run('import', 'dump.sql');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error\[bad-usage\]: `schemaver import` takes no argument `dump.sql`/m);
+    expect(r.stderr).toContain('schemaver import --sql dump.sql');
+  });
 });
