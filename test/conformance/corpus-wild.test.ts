@@ -1,6 +1,6 @@
 /**
  * The wild corpus (test/corpus/wild.jsonl, the shared conformance format): transitions taken from public sources —
- * stripe/pg-schema-diff's acceptance tests, pgschema's, apgdiff's, pgquarrel's and pgAdmin's schema diff cases, the migration histories of Supabase auth, the PostgREST tutorial, GitLab, pagila (pg_dumps of 2015 and 2022),
+ * stripe/pg-schema-diff's acceptance tests, pgschema's, apgdiff's, pgquarrel's and pgAdmin's schema diff cases, the migration histories of Supabase auth, the PostgREST tutorial, GitLab, pagila (pg_dumps of 2015 and 2022), 3scale zync (structure.sql at que 5, 7 and 8) and que (its migrations 1-4),
  * Zulip and Mastodon, drizzle-kit / Prisma / Atlas style changes, Atlas's PostgreSQL integration scripts, drizzle-kit's
  * pg-defaults, PostgreSQL's own pg_dump test fragments (002_pg_dump.pl) and Supabase pg-delta's integration tests — each proven in PGlite with the runner's two
  * witnesses (model and catalog fingerprint). The few cases still failing are listed with their root cause and
