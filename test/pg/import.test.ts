@@ -15,6 +15,17 @@ create policy p on t to app_user using (a > 0);`);
     expect(r.schema.tables.t!.grants).toEqual({ 'Read Only': ['select'] });
   });
 
+  it("keeps public's owner without --owners: pg_dump 15 writes it for a database made before 15", async () => {
+    // pagila's pagila-schema.sql (dumped from 12.11 by pg_dump 15): a model without the owner means pg_database_owner
+    const r = await importSql(`ALTER SCHEMA public OWNER TO postgres;
+REVOKE USAGE ON SCHEMA public FROM PUBLIC;
+GRANT ALL ON SCHEMA public TO PUBLIC;
+CREATE TABLE public.t (a int);
+ALTER TABLE public.t OWNER TO postgres;`);
+    expect(r.schema.schemas['public']).toMatchObject({ owner: 'postgres', grants: { public: ['all'] } });
+    expect(r.schema.tables.t!.owner).toBeUndefined();
+  });
+
   it("leaves out a Heroku dump's server tooling extensions (PGlite has none of them), and says so", async () => {
     // every Heroku app's db/structure.sql since 2022: the extension is the operators', no table is built on it
     const r = await importSql(`SET client_min_messages = warning;

@@ -15,7 +15,8 @@ import { type Ctx, absent, rows, USER_NS, inRels, notExtMember } from './util.js
 /**
  * OwnerMode says which owners introspect records: `others` every owner but the connecting role (the default: what
  * the connecting role created reads as unmanaged, so verification in PGlite sees exactly the declared owners),
- * `all` every owner (the drift check, which then keeps only those the snapshot manages), `none` no owner.
+ * `all` every owner (the drift check, which then keeps only those the snapshot manages), `none` no owner but
+ * `public`'s when it is not the standard one (import without --owners: left out, the model would mean another owner).
  */
 export type OwnerMode = 'others' | 'all' | 'none';
 
@@ -32,8 +33,9 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** readOwners sets `owner` on the objects of `s` as `mode` asks (see OwnerMode); returns `s` itself for `none`. */
 export async function readOwners(ctx: Ctx, s: Schema, mode: OwnerMode): Promise<Schema> {
-  if (mode === 'none') return s;
-  const list = await rows<OwnerRow>(ctx, ownersSql(ctx));
+  // `none` still reads `public`'s owner: a model without one means the standard owner, not the connecting role
+  const list = await rows<OwnerRow>(ctx, mode === 'none' ? publicOwnerSql(ctx) : ownersSql(ctx));
+  if (!list.length) return s;
   const out = { ...s } as Mutable<Schema>;
   const copied = new Set<string>();
   const set = <
@@ -103,6 +105,13 @@ export function ownersSql(ctx: Ctx): string {
        WHERE ${USER_NS} AND (n.nspname <> 'public' OR n.nspowner <> ${standardPublicOwner(ctx)})
          AND ${notExtMember('pg_namespace', 'n.oid')}`,
   ].join('\nUNION ALL\n');
+}
+
+/** publicOwnerSql is ownersSql's part for `public` alone (no row when it has the standard owner). */
+export function publicOwnerSql(ctx: Ctx): string {
+  return `SELECT 'schema' AS what, NULL AS schema, n.nspname::text AS name, NULL AS sub,
+      pg_get_userbyid(n.nspowner)::text AS owner, true AS mine
+    FROM pg_namespace n WHERE n.nspname = 'public' AND n.nspowner <> ${standardPublicOwner(ctx)}`;
 }
 
 /** standardPublicOwner is the oid of the role owning `public` in a new database: pg_database_owner from 15, else 10. */
