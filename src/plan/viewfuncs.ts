@@ -30,9 +30,15 @@ export function rebuildViewRoutines(ctx: PlanContext, ids: ReadonlySet<string>):
   });
   for (const [fid, f] of candidates) {
     const body = sqlStandardBody(f) ? identifiersOf(f.body) : new Set<string>();
-    const on = names.filter((n) => signatureNames(f, n) || body.has(n));
+    const typed = names.filter((n) => signatureNames(f, n));
+    const reading = names.filter((n) => !typed.includes(n) && body.has(n));
+    const on = [...typed, ...reading];
     if (!on.length) continue;
-    rebuilt.set(fid, { depth: 0, on: on.map((n) => `rel:${n}`), why: `on view ${on.join(', ')}` });
+    const why = [
+      ...(typed.length ? [`typed by view ${typed.join(', ')}`] : []),
+      ...(reading.length ? [`reading view ${reading.join(', ')}`] : []),
+    ].join('; ');
+    rebuilt.set(fid, { depth: 0, on: on.map((n) => `rel:${n}`), why });
     calls.set(f.name.toLowerCase(), 0);
   }
   for (let grew = rebuilt.size > 0; grew;) {
