@@ -16,6 +16,7 @@ import { partitionDefaults } from './partindex.js';
 import { checkKey } from './enums.js';
 import { objectReadBy, recreatedObjects } from './sqlobjects.js';
 import type { SqlObject } from '../model/objects.js';
+import type { Column } from '../model/types.js';
 
 /** Rebuild drops and re-adds an unchanged sub-object of table `tid` around the change: once, and only if it existed. */
 type RebuildKind = 'check' | 'index' | 'trigger' | 'policy' | 'unique' | 'primary_key' | 'exclusion';
@@ -75,40 +76,11 @@ function rebuildGenerated(
   ctx: PlanContext,
   touchedCols: ReadonlyMap<string, ReadonlySet<string>>,
 ): Map<string, Set<string>> {
-  const { from, to } = ctx;
-  const out = new Map<string, Set<string>>();
-  // unchanged generated columns computed from a column whose type changes are dropped before and re-added after
-  for (const [tid, cols] of touchedCols) {
-    const ft = from.tables[tid];
-    const tt = to.tables[tid];
-    if (!ft || !tt || ctx.createdTables.has(tid) || ctx.droppedTables.has(tid)) continue;
-    for (const g of tt.columns) {
-      const fg = ft.columns.find((x) => x.name === g.name);
-      if (!g.generated || !fg?.generated || cols.has(g.name) || !sameValue(fg, g)) continue;
-      if (![...identifiersOf(g.generated)].some((n) => cols.has(n))) continue;
-      const drop = dropColumn(tid, fg);
-      const add = addColumn(tid, g, ctx.ty, ctx.to);
-      emit(ctx, {
-        phase: PHASE.dropColumn,
-        what: `drop generated column ${tid}.${g.name} (recomputed)`,
-        object: `${tid}.${g.name}`,
-        sql: drop.sql,
-        reverse: addColumn(tid, fg, ctx.ty).sql,
-      });
-      emit(ctx, {
-        phase: PHASE.alterTable + 0.5,
-        what: `add generated column ${tid}.${g.name}`,
-        object: `${tid}.${g.name}`,
-        sql: add.sql,
-        reverse: drop.sql,
-        rewrite: true,
-        lock: true,
-      });
-      if (!out.has(tid)) out.set(tid, new Set());
-      out.get(tid)!.add(g.name);
-    }
-  }
-  return out;
+  return recreateGenerated(ctx, touchedCols.keys(), PHASE.dropColumn, (tid, g) => {
+    const cols = touchedCols.get(tid)!;
+    const over = !cols.has(g.name) && [...identifiersOf(g.generated!)].some((n) => cols.has(n));
+    return over ? 'recomputed' : undefined;
+  });
 }
 
 /**
@@ -121,22 +93,40 @@ function generatedOverCallees(
   fns: ReadonlySet<string>,
   ops: readonly SqlObject[],
 ): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  if (!fns.size && !ops.length) return out;
+  if (!fns.size && !ops.length) return new Map();
   const calls = readsAny(fns);
-  for (const [tid, tt] of Object.entries(ctx.to.tables)) {
+  // dropped after the indexes and constraints over it are dropped for the rebuild, before what it calls is dropped
+  return recreateGenerated(ctx, Object.keys(ctx.to.tables), PHASE.dropConstraint + 0.5, (_, g) =>
+    calls(g.generated) || ops.some((o) => objectReadBy(o, g.generated!)) ? 'what it calls is re-created' : undefined,
+  );
+}
+
+/**
+ * recreateGenerated drops the unchanged generated columns of the kept tables `tids` that `why` gives a reason for
+ * (in phase `dropPhase`) and re-adds them, recomputed, after the tables' alterations; it answers the columns it
+ * re-creates, by table.
+ */
+function recreateGenerated(
+  ctx: PlanContext,
+  tids: Iterable<string>,
+  dropPhase: number,
+  why: (tid: string, g: Column) => string | undefined,
+): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const tid of tids) {
     const ft = ctx.from.tables[tid];
-    if (!ft || ctx.createdTables.has(tid) || ctx.droppedTables.has(tid)) continue;
+    const tt = ctx.to.tables[tid];
+    if (!ft || !tt || ctx.createdTables.has(tid) || ctx.droppedTables.has(tid)) continue;
     for (const g of tt.columns) {
       const fg = ft.columns.find((x) => x.name === g.name);
       if (!g.generated || !fg?.generated || !sameValue(fg, g)) continue;
-      if (!calls(g.generated) && !ops.some((o) => objectReadBy(o, g.generated!))) continue;
+      const reason = why(tid, g);
+      if (!reason) continue;
       const drop = dropColumn(tid, fg);
       const add = addColumn(tid, g, ctx.ty, ctx.to);
       emit(ctx, {
-        // after the indexes and constraints over it are dropped for the rebuild, before what it calls is dropped
-        phase: PHASE.dropConstraint + 0.5,
-        what: `drop generated column ${tid}.${g.name} (what it calls is re-created)`,
+        phase: dropPhase,
+        what: `drop generated column ${tid}.${g.name} (${reason})`,
         object: `${tid}.${g.name}`,
         sql: drop.sql,
         reverse: addColumn(tid, fg, ctx.ty).sql,
