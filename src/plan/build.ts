@@ -7,12 +7,12 @@
 import type { Change } from '../model/changes.js';
 import { quoteLiteral } from '../sql/quote.js';
 import { serialSequenceId } from './columns.js';
-import { funcNeedsDrop, type PlanContext } from './context.js';
+import type { PlanContext } from './context.js';
 import { planObjects } from './objects.js';
 import { planTables } from './tables.js';
 import { planCheckCopies } from './checkcopies.js';
 import { planViews } from './views.js';
-import { objectReadBy, planSqlObjects, recreatedObjects } from './sqlobjects.js';
+import { objectReadBy, planSqlObjects, recreatedRoutines } from './sqlobjects.js';
 import { planGrants } from './grants.js';
 import { planOwners } from './owners.js';
 import { carryRows, inheritsRebuilt } from './inherits.js';
@@ -87,21 +87,9 @@ function expandChanges(ctx: PlanContext, input: readonly Change[]): Change[] {
   return rebuiltBodies(ctx.from, ctx.to, all, recreatedCallees(ctx, all));
 }
 
-/**
- * recreatedCallees: the names of the functions `all` drops and creates again (a changed signature or result, a
- * changed parameter name) and the operators it does, which an SQL-standard body calling them depends on.
- */
+/** recreatedCallees: what `all` drops and creates again that an SQL-standard body may call (recreatedRoutines). */
 function recreatedCallees(ctx: PlanContext, all: readonly Change[]): Recreated {
-  const fns = new Set<string>();
-  for (const c of all) {
-    if (c.kind !== 'function') continue;
-    if (c.op === 'alter' && funcNeedsDrop(c.from, c.to)) fns.add(c.to.name.toLowerCase());
-    if (c.op === 'drop' && Object.values(ctx.to.functions).some((f) => f.name === c.def.name))
-      fns.add(c.def.name.toLowerCase());
-  }
-  const ops = recreatedObjects(ctx, all)
-    .map((o) => o.def)
-    .filter((o) => o.type === 'operator');
+  const { fns, ops } = recreatedRoutines(ctx, all);
   return { fns, ops: (text) => ops.some((o) => objectReadBy(o, text)) };
 }
 

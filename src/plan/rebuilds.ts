@@ -10,11 +10,11 @@ import { defaultSql, rel } from '../sql/ddl.js';
 import { addDomainCheck } from '../sql/domains.js';
 import { quoteIdent } from '../sql/quote.js';
 import { addColumn, dropColumn, recreatesColumn } from './columns.js';
-import { bare, emit, funcNeedsDrop, PHASE, readsAny, type PlanContext } from './context.js';
+import { bare, emit, PHASE, readsAny, type PlanContext } from './context.js';
 import { fkAdd, fkDrop, planSubObject } from './subobjects.js';
 import { partitionDefaults } from './partindex.js';
 import { checkKey } from './enums.js';
-import { objectReadBy, recreatedObjects } from './sqlobjects.js';
+import { objectReadBy, recreatedRoutines } from './sqlobjects.js';
 import type { SqlObject } from '../model/objects.js';
 import type { Column } from '../model/types.js';
 
@@ -33,19 +33,9 @@ export function planRebuilds(
   all: readonly Change[],
   touchedCols: ReadonlyMap<string, ReadonlySet<string>>,
 ): void {
-  // unchanged triggers, checks and expression indexes over a function that is dropped and re-created follow it
-  const recreatedFns = new Set<string>();
-  for (const c of all) {
-    if (c.kind !== 'function') continue;
-    if (c.op === 'alter' && funcNeedsDrop(c.from, c.to)) recreatedFns.add(c.to.name.toLowerCase());
-    // a changed parameter name changes the identity: the old function is dropped and the new one added
-    if (c.op === 'drop' && Object.values(ctx.to.functions).some((f) => f.name === c.def.name))
-      recreatedFns.add(c.def.name.toLowerCase());
-  }
-  // an operator dropped and created again takes what calls it along, as a re-created function does
-  const ops = recreatedObjects(ctx, all)
-    .map((o) => o.def)
-    .filter((o) => o.type === 'operator');
+  // unchanged triggers, checks, expression indexes and generated columns over a function or operator that is
+  // dropped and re-created follow it
+  const { fns: recreatedFns, ops } = recreatedRoutines(ctx, all);
   const recomputed = rebuildGenerated(ctx, touchedCols);
   for (const [t, cols] of generatedOverCallees(ctx, recreatedFns, ops))
     for (const col of cols) (recomputed.get(t) ?? recomputed.set(t, new Set()).get(t)!).add(col);

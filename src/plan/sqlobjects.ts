@@ -441,3 +441,25 @@ function rebuildDependents(ctx: PlanContext, touched: ReadonlySet<string>): void
     create(ctx, id, after[id]!, 'recreate', true);
   }
 }
+
+/**
+ * recreatedRoutines: the names (lower-cased) of the functions `all` drops and creates again (a changed signature or
+ * result, a changed parameter name: the old one is dropped and the new one added) and the operators it does, which
+ * whatever calls them (an SQL-standard body, a generated column, a trigger, a check, an index) must follow.
+ */
+export function recreatedRoutines(
+  ctx: PlanContext,
+  all: readonly Change[],
+): { readonly fns: Set<string>; readonly ops: SqlObject[] } {
+  const fns = new Set<string>();
+  for (const c of all) {
+    if (c.kind !== 'function') continue;
+    if (c.op === 'alter' && funcNeedsDrop(c.from, c.to)) fns.add(c.to.name.toLowerCase());
+    if (c.op === 'drop' && Object.values(ctx.to.functions).some((f) => f.name === c.def.name))
+      fns.add(c.def.name.toLowerCase());
+  }
+  const ops = recreatedObjects(ctx, all)
+    .map((o) => o.def)
+    .filter((o) => o.type === 'operator');
+  return { fns, ops };
+}
