@@ -5,7 +5,7 @@
 import type { Column } from '../model/types.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { addColumn, dropColumn, recreatesColumn } from './columns.js';
-import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext } from './context.js';
+import { bare, emit, PHASE, textKeys, typeKeys, type PlanContext, type StepInit } from './context.js';
 
 /** columnRequires lists what a column depends on: its type and the names in its default and generation expression. */
 export function columnRequires(c: Column): string[] {
@@ -34,25 +34,42 @@ export function generatedOverRetyped(ctx: PlanContext, t: string, a: Column, b: 
 }
 
 /** splitRecreatedColumn drops generated column `a` before the plan's type changes and adds `b` after them. */
-export function splitRecreatedColumn(ctx: PlanContext, t: string, obj: string, a: Column, b: Column): void {
-  const drop = dropColumn(t, a);
-  const add = addColumn(t, b, ctx.ty, ctx.to);
+export function splitRecreatedColumn(ctx: PlanContext, t: string, a: Column, b: Column): void {
+  recreateGeneratedColumn(ctx, t, a, b, PHASE.dropColumn, 're-added over a column whose type changes', {
+    requires: columnRequires(b),
+    provides: [`cols:${bare(t)}`],
+  });
+}
+
+/**
+ * recreateGeneratedColumn drops generated column `a` of table `t` in phase `dropPhase` (`why` says why) and adds `b`,
+ * recomputed, after the tables' alterations; `add` adds to the add step (what it requires and provides).
+ */
+export function recreateGeneratedColumn(
+  ctx: PlanContext,
+  t: string,
+  a: Column,
+  b: Column,
+  dropPhase: number,
+  why: string,
+  add: Pick<StepInit, 'requires' | 'provides'> = {},
+): void {
+  const obj = `${t}.${b.name}`;
   emit(ctx, {
-    phase: PHASE.dropColumn,
-    what: `drop generated column ${obj} (re-added over a column whose type changes)`,
+    phase: dropPhase,
+    what: `drop generated column ${obj} (${why})`,
     object: obj,
-    sql: drop.sql,
+    sql: dropColumn(t, a).sql,
     reverse: addColumn(t, a, ctx.ty, ctx.from).sql,
   });
   emit(ctx, {
     phase: PHASE.alterTable + 0.5,
     what: `add generated column ${obj}`,
     object: obj,
-    sql: add.sql,
+    sql: addColumn(t, b, ctx.ty, ctx.to).sql,
     reverse: dropColumn(t, b).sql,
     rewrite: true,
     lock: true,
-    requires: columnRequires(b),
-    provides: [`cols:${bare(t)}`],
+    ...add,
   });
 }

@@ -9,7 +9,8 @@ import { fragmentKey, sameValue } from '../diff/index.js';
 import { defaultSql, rel } from '../sql/ddl.js';
 import { addDomainCheck } from '../sql/domains.js';
 import { quoteIdent } from '../sql/quote.js';
-import { addColumn, dropColumn, recreatesColumn } from './columns.js';
+import { recreatesColumn } from './columns.js';
+import { recreateGeneratedColumn } from './generated.js';
 import { bare, emit, PHASE, readsAny, type PlanContext } from './context.js';
 import { fkAdd, fkDrop, planSubObject } from './subobjects.js';
 import { partitionDefaults } from './partindex.js';
@@ -112,24 +113,7 @@ function recreateGenerated(
       if (!g.generated || !fg?.generated || !sameValue(fg, g)) continue;
       const reason = why(tid, g);
       if (!reason) continue;
-      const drop = dropColumn(tid, fg);
-      const add = addColumn(tid, g, ctx.ty, ctx.to);
-      emit(ctx, {
-        phase: dropPhase,
-        what: `drop generated column ${tid}.${g.name} (${reason})`,
-        object: `${tid}.${g.name}`,
-        sql: drop.sql,
-        reverse: addColumn(tid, fg, ctx.ty).sql,
-      });
-      emit(ctx, {
-        phase: PHASE.alterTable + 0.5,
-        what: `add generated column ${tid}.${g.name}`,
-        object: `${tid}.${g.name}`,
-        sql: add.sql,
-        reverse: drop.sql,
-        rewrite: true,
-        lock: true,
-      });
+      recreateGeneratedColumn(ctx, tid, fg, g, dropPhase, reason);
       if (!out.has(tid)) out.set(tid, new Set());
       out.get(tid)!.add(g.name);
     }

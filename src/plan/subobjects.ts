@@ -165,7 +165,7 @@ function planColumnChange(
     const seqs = ctx.adoptedSequences.has(seqId)
       ? { freeFrom: ctx.from.sequences[seqId], freeTo: ctx.to.sequences[seqId] }
       : {};
-    if (generatedOverRetyped(ctx, t, a, b)) return splitRecreatedColumn(ctx, t, obj, a, b);
+    if (generatedOverRetyped(ctx, t, a, b)) return splitRecreatedColumn(ctx, t, a, b);
     const s = alterColumn(t, a, b, ctx.ty, ctx.enums, seqs);
     // a type change back that PostgreSQL cannot cast (and no `using:` can say) makes the step irreversible
     const r = reverseColumn(() =>
