@@ -8,7 +8,6 @@
  */
 import type { Func } from '../model/types.js';
 import { identifiersOf } from '../diff/sqltext.js';
-import { sameValue } from '../diff/index.js';
 import { createFunction, dropFunction, sqlStandardBody } from '../sql/ddl.js';
 import { bare, emit, PHASE, type PlanContext } from './context.js';
 
@@ -17,18 +16,24 @@ export function signatureNames(f: Func, name: string): boolean {
   return identifiersOf(`${f.args} ${f.returns}`).has(name);
 }
 
-/** rebuildViewRoutines drafts drop-before/create-after steps for unchanged routines typed by or reading the re-created views `ids`. */
-export function rebuildViewRoutines(ctx: PlanContext, ids: ReadonlySet<string>): void {
-  const names = [...ids].filter((id) => ctx.to.views[id]).map(bare);
-  if (!names.length) return;
-  // routine id -> [depth, what it stands on: views `rel:`, re-created routines `fn:`]
-  const rebuilt = new Map<string, { depth: number; on: string[]; why: string }>();
+/** ViewRoutine: a routine held by a re-created view, how deep in a chain of callers, what it stands on and why. */
+interface ViewRoutine {
+  readonly depth: number;
+  /** on: the keys its creation waits for (`rel:` views, `fn:` re-created routines). */
+  readonly on: string[];
+  readonly why: string;
+}
+
+/**
+ * viewRoutines: the routines of the old schema that hold one of the re-created views `names` (bare, lower-cased) in
+ * place: typed by it, or an SQL-standard body reading it; then, to a fixpoint, SQL-standard bodies calling those.
+ */
+export function viewRoutines(ctx: PlanContext, names: readonly string[]): Map<string, ViewRoutine> {
+  const out = new Map<string, ViewRoutine>();
+  if (!names.length) return out;
   const calls = new Map<string, number>();
-  const candidates = Object.entries(ctx.from.functions).filter(([fid, f]) => {
-    const g = ctx.to.functions[fid];
-    return g && sameValue(f, g) && !ctx.drafts.some((d) => d.step.object === fid);
-  });
-  for (const [fid, f] of candidates) {
+  const fns = Object.entries(ctx.from.functions);
+  for (const [fid, f] of fns) {
     const body = sqlStandardBody(f) ? identifiersOf(f.body) : new Set<string>();
     const typed = names.filter((n) => signatureNames(f, n));
     const reading = names.filter((n) => !typed.includes(n) && body.has(n));
@@ -38,30 +43,65 @@ export function rebuildViewRoutines(ctx: PlanContext, ids: ReadonlySet<string>):
       ...(typed.length ? [`typed by view ${typed.join(', ')}`] : []),
       ...(reading.length ? [`reading view ${reading.join(', ')}`] : []),
     ].join('; ');
-    rebuilt.set(fid, { depth: 0, on: on.map((n) => `rel:${n}`), why });
+    out.set(fid, { depth: 0, on: on.map((n) => `rel:${n}`), why });
     calls.set(f.name.toLowerCase(), 0);
   }
-  for (let grew = rebuilt.size > 0; grew;) {
+  for (let grew = out.size > 0; grew;) {
     grew = false;
-    for (const [fid, f] of candidates) {
-      if (rebuilt.has(fid) || !sqlStandardBody(f)) continue;
+    for (const [fid, f] of fns) {
+      if (out.has(fid) || !sqlStandardBody(f)) continue;
       const callees = [...identifiersOf(f.body)].filter((n) => calls.has(n));
       if (!callees.length) continue;
       const depth = 1 + Math.max(...callees.map((n) => calls.get(n)!));
-      rebuilt.set(fid, { depth, on: callees.map((n) => `fn:${n}`), why: `calls ${callees.join(', ')}` });
+      out.set(fid, { depth, on: callees.map((n) => `fn:${n}`), why: `calls ${callees.join(', ')}` });
       calls.set(f.name.toLowerCase(), Math.max(depth, calls.get(f.name.toLowerCase()) ?? 0));
       grew = true;
     }
   }
-  for (const [fid, { depth, on, why }] of rebuilt) {
+  return out;
+}
+
+/**
+ * rebuildViewRoutines drafts drop-before/create-after steps for the routines typed by or reading the re-created
+ * views `ids` (viewRoutines): an unchanged one is dropped and created again; a changed one's steps give way to the
+ * same (its new definition created after the view); a dropped one's drop goes before the view.
+ */
+export function rebuildViewRoutines(ctx: PlanContext, ids: ReadonlySet<string>): void {
+  const held = viewRoutines(ctx, [...ids].filter((id) => ctx.to.views[id]).map(bare));
+  for (const [fid, { depth, on, why }] of held) {
     const f = ctx.from.functions[fid]!;
-    const g = ctx.to.functions[fid]!;
+    const g = ctx.to.functions[fid];
+    const dropAt = PHASE.dropTrigger + 0.4 - 0.001 * depth;
+    // after the dropped views that call it and the held routines that call it; before the routines and views it stands on
+    const name = f.name.toLowerCase();
+    const after = [
+      ...[...ids].filter((o) => identifiersOf(ctx.from.views[o]!.query).has(name)).map((o) => `vdrop:${o}`),
+      `heldcall:${name}`,
+    ];
+    const before = on.map((k) => (k.startsWith('fn:') ? `heldcall:${k.slice(3)}` : `heldview:${k.slice(4)}`));
+    const own = ctx.drafts.filter((d) => d.step.object === fid);
+    const drops = own.filter((d) => d.step.what.startsWith('drop function '));
+    if (drops.length || !g) {
+      // dropped, or dropped and added again (atomic.ts): the drop goes before the view's, the add waits for it
+      for (const d of drops)
+        ctx.drafts[ctx.drafts.indexOf(d)] = {
+          ...d,
+          phase: Math.min(d.phase, dropAt),
+          requires: [...(d.requires ?? []), ...after],
+          provides: [...(d.provides ?? []), ...before],
+        };
+      continue;
+    }
+    // changed (replaced, recreated, a comment): its steps give way to the drop and the create of the new definition
+    for (const d of own) ctx.drafts.splice(ctx.drafts.indexOf(d), 1);
     emit(ctx, {
-      phase: PHASE.dropTrigger + 0.4 - 0.001 * depth,
+      phase: dropAt,
       what: `drop function ${fid} (${why}, re-created)`,
       object: fid,
       sql: [dropFunction(f)],
       reverse: createFunction(f),
+      requires: after,
+      provides: before,
     });
     emit(ctx, {
       phase: PHASE.createView + 0.5 + 0.001 * depth,
@@ -70,7 +110,7 @@ export function rebuildViewRoutines(ctx: PlanContext, ids: ReadonlySet<string>):
       sql: createFunction(g),
       reverse: [dropFunction(g)],
       provides: [`fn:${g.name.toLowerCase()}`],
-      requires: on,
+      requires: [...on, ...own.flatMap((d) => d.requires ?? [])],
     });
   }
 }

@@ -11,7 +11,7 @@ import { createView, dropView, rel, viewKind, commentOn, viewColumnDefault } fro
 import type { View } from '../model/types.js';
 import { quoteIdent } from '../sql/quote.js';
 import { bare, emit, funcNeedsDrop, PHASE, readsAny, textKeys, type PlanContext } from './context.js';
-import { rebuildViewRoutines } from './viewfuncs.js';
+import { rebuildViewRoutines, viewRoutines } from './viewfuncs.js';
 import { planSubObject } from './subobjects.js';
 import { compositeRebuilds, viewsOverRebuilds } from './composites.js';
 import { objectReadBy, recreatedObjects } from './sqlobjects.js';
@@ -57,7 +57,7 @@ export function planViews(ctx: PlanContext, all: readonly Change[], touchedTable
       sql: [dropView(id, v)],
       reverse: createViewAfter(ctx, id, v),
       provides: [`vdrop:${id}`],
-      requires: dependents.map((o) => `vdrop:${o}`),
+      requires: [...dependents.map((o) => `vdrop:${o}`), `heldview:${bare(id)}`],
       destructive: !!v.materialized && !to.views[id],
     });
   }
@@ -141,12 +141,15 @@ function viewsToRebuild(
     if (ixs.some((ix) => callsFn(ix.where) || ix.elements.some((e) => callsFn(e.expression)))) rebuild.add(id);
     else if (Object.values(v.triggers ?? {}).some((tr) => callsFn(tr.when))) rebuild.add(id);
   }
-  // fixpoint: a view mentioning a touched table, a rebuilt/dropped view or a recreated function is rebuilt
+  // fixpoint: a view mentioning a touched table, a rebuilt/dropped view or a recreated function (one a rebuilt view
+  // holds in place too, viewfuncs.ts) is rebuilt
   for (;;) {
+    const held = viewRoutines(ctx, [...rebuild].filter((id) => to.views[id]).map(bare));
     const names = new Set([
       ...touchedNames,
       ...[...rebuild, ...dropped].map(bare),
       ...[...recreatedFuncs].map((n) => n.toLowerCase()),
+      ...[...held.keys()].map((fid) => from.functions[fid]!.name.toLowerCase()),
     ]);
     let grew = false;
     for (const [id, v] of Object.entries(from.views)) {
