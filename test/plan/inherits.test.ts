@@ -32,15 +32,18 @@ async function run(db: Driver, steps: readonly Step[], reverse = false): Promise
   for (const s of reverse ? [...steps].reverse() : steps) await db.exec((reverse ? s.reverse! : s.sql).join(';\n'));
 }
 
-/** state reads the table's rows and which of its columns are its own (attislocal). */
-async function state(db: Driver): Promise<unknown> {
-  const rows = await db.query('SELECT id, note FROM ONLY "Child Log" ORDER BY id');
+/** childState reads table `rel`'s rows (`cols`) and which of its columns are its own (attislocal), in `order`. */
+async function childState(db: Driver, rel: string, cols: string, order: 'attnum' | 'attname'): Promise<unknown> {
+  const rows = await db.query(`SELECT ${cols} FROM ONLY ${rel} ORDER BY id`);
   const local = await db.query<{ n: string }>(
-    `SELECT attname AS n FROM pg_attribute WHERE attrelid = '"Child Log"'::regclass AND attnum > 0
-       AND NOT attisdropped AND attislocal ORDER BY attnum`,
+    `SELECT attname AS n FROM pg_attribute WHERE attrelid = '${rel}'::regclass AND attnum > 0
+       AND NOT attisdropped AND attislocal ORDER BY ${order}`,
   );
   return { rows, local: local.map((r) => r.n) };
 }
+
+/** state reads "Child Log"'s rows and own columns. */
+const state = (db: Driver) => childState(db, '"Child Log"', 'id, note', 'attnum');
 
 async function roundTrip(db: Driver): Promise<unknown[]> {
   await run(db, planMigration(emptySchema(), A).steps);
@@ -103,14 +106,8 @@ const declaresToo = parse(
     '  kid:\n    inherits: [parent]\n    columns:\n      note: { type: text, not_null: true }\n      extra: text\n',
 );
 
-async function kidState(db: Driver): Promise<unknown> {
-  const rows = await db.query('SELECT id, note, extra FROM ONLY kid ORDER BY id');
-  const local = await db.query<{ n: string }>(
-    `SELECT attname AS n FROM pg_attribute WHERE attrelid = 'kid'::regclass AND attnum > 0
-       AND NOT attisdropped AND attislocal ORDER BY attname`,
-  );
-  return { rows, local: local.map((r) => r.n) };
-}
+/** kidState reads kid's rows and own columns. */
+const kidState = (db: Driver) => childState(db, 'kid', 'id, note, extra', 'attname');
 
 describe('a column an INHERITS child starts or stops declaring itself', () => {
   it('re-creates the child with its rows, up and down (PGlite)', async () => {
