@@ -12,7 +12,7 @@ import { parseSchemaFiles, readSchemaDir, type SourceFile } from '../parse/index
 import { checkYamlRoundTrip, countObjects, importSql, importUrl } from '../pg/import.js';
 import { writeSchemaYaml } from '../yaml/index.js';
 import { keepWords } from '../yaml/preserve.js';
-import { writeSchemaFiles } from '../store/index.js';
+import { openStore, writeSchemaFiles } from '../store/index.js';
 import { excludeRules } from './config.js';
 import { findProjectRoot } from './project.js';
 
@@ -22,6 +22,8 @@ export interface ImportResult {
   readonly files: readonly string[];
   readonly objects: Readonly<Record<string, number>>;
   readonly unsupported: readonly string[];
+  /** head: the commit the store's HEAD is at, when it has one (the import is then a change to commit, not a baseline). */
+  readonly head?: string;
   /** skipped: what of pg_dump's output was not schema and was skipped (meta-commands, SET lines), if any. */
   readonly skipped?: string;
 }
@@ -62,11 +64,16 @@ export async function importSchema(
   const unsupported = Object.values(schema.unmanaged ?? {}).map((u) => `${u.what}${u.state ? `: ${u.state}` : ''}`);
   const files = yamlOf(schema, req.layout, existing);
   await writeSchemaFiles(root, files);
+  const head = await openStore(root).then(
+    (s) => s.head(),
+    () => undefined,
+  );
   return {
     source: read.source,
     files: files.map((f) => f.path),
     objects: countObjects(schema),
     unsupported,
+    ...(head ? { head } : {}),
     ...(read.skipped ? { skipped: read.skipped } : {}),
   };
 }

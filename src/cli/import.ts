@@ -2,7 +2,10 @@
 import type { ImportResult } from '../app/import.js';
 import type { Paint } from './term.js';
 
-/** renderImport lists what was imported, from where, into which files (stdout), and the next step. */
+/**
+ * renderImport lists what was imported, from where, into which files (stdout), and the next step: the baseline commit
+ * in a store without commits, else a look at what the import changed against HEAD before committing it.
+ */
 export function renderImport(r: ImportResult, c: Paint): string[] {
   const summary = Object.entries(r.objects)
     .filter(([, n]) => n > 0)
@@ -11,7 +14,11 @@ export function renderImport(r: ImportResult, c: Paint): string[] {
   return [
     `imported ${summary || 'an empty schema'} from ${r.source} into ${r.files.length} file(s):`,
     ...r.files.map((f) => `  ${f}`),
-    c.dim('next: schemaver commit -m "baseline"'),
+    c.dim(
+      r.head
+        ? 'next: schemaver status (what the import changed against HEAD), then schemaver commit -m "..."'
+        : 'next: schemaver commit -m "baseline"',
+    ),
   ];
 }
 

@@ -94,6 +94,7 @@ describe('schemaver import', () => {
     expect(r.stderr).toContain('error[schema-not-empty]');
     const q = inProcessProject('sv-h3-force-');
     try {
+      expect((await q.run('init')).code).toBe(0);
       q.write('schema/old.yaml', 'tables:\n  old: { columns: { a: int } }\n');
       q.write('rich.sql', RICH);
       const f = await q.run('import', '--sql', 'rich.sql', '--force', '--allow-unsupported', '--layout', 'per-table');
@@ -102,6 +103,16 @@ describe('schemaver import', () => {
       expect(q.exists('schema/public/users.yaml')).toBe(true);
       expect(q.exists('schema/billing/inv.yaml')).toBe(true);
       expect(q.exists('schema/old.yaml')).toBe(false);
+      // a store without commits: the import is the baseline; once committed, another import is a change to look at
+      expect(f.stdout).toContain('next: schemaver commit -m "baseline"');
+      const c = await q.run('commit', '-m', 'baseline', '--no-verify');
+      expect(c.code, c.stdout + c.stderr).toBe(0);
+      const again = await q.run('import', '--sql', 'rich.sql', '--force', '--allow-unsupported');
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+      expect(again.stdout).toContain('next: schemaver status (what the import changed against HEAD)');
+      expect(again.stdout).not.toContain('"baseline"');
+      const j = await q.run('import', '--sql', 'rich.sql', '--force', '--allow-unsupported', '--json');
+      expect(j.json<{ head?: string }>().head).toMatch(/^[0-9a-f]{40}$/);
     } finally {
       q.cleanup();
     }
