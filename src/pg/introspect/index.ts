@@ -61,7 +61,7 @@ import { readOperatorClasses } from './opclasses.js';
 import type { Unmanaged } from '../../model/objects.js';
 import type { UnsupportedIssue } from './util.js';
 import { aclSql, readPrivileges } from './privileges.js';
-import { ownersSql, publicOwnerSql, readOwners, type OwnerMode } from './owners.js';
+import { ownersQuery, readOwners, type OwnerMode } from './owners.js';
 export type { OwnerMode } from './owners.js';
 
 /** IntrospectResult is the model read from a database plus every object the model cannot express. */
@@ -111,7 +111,7 @@ export async function introspect(db: Driver, opts: IntrospectOptions = {}): Prom
     const owners = opts.owners ?? 'others';
     // privileges and owners are read after the rest is put together; their queries join the first round trip
     prefetch(ctx, aclSql(ctx));
-    prefetch(ctx, owners !== 'none' ? ownersSql(ctx) : publicOwnerSql(ctx));
+    prefetch(ctx, ownersQuery(ctx, owners));
     const schema = await readOwners(ctx, await readPrivileges(ctx, await readAll(ctx, scan)), owners);
     const unmanaged = scan ? unmanagedOf(ctx.unsupported) : {};
     return { schema: Object.keys(unmanaged).length ? { ...schema, unmanaged } : schema, unsupported: ctx.unsupported };

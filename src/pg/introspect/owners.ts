@@ -34,7 +34,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** readOwners sets `owner` on the objects of `s` as `mode` asks (see OwnerMode); returns `s` itself for `none`. */
 export async function readOwners(ctx: Ctx, s: Schema, mode: OwnerMode): Promise<Schema> {
   // `none` still reads `public`'s owner: a model without one means the standard owner, not the connecting role
-  const list = await rows<OwnerRow>(ctx, mode === 'none' ? publicOwnerSql(ctx) : ownersSql(ctx));
+  const list = await rows<OwnerRow>(ctx, ownersQuery(ctx, mode));
   if (!list.length) return s;
   const out = { ...s } as Mutable<Schema>;
   const copied = new Set<string>();
@@ -75,8 +75,16 @@ export async function readOwners(ctx: Ctx, s: Schema, mode: OwnerMode): Promise<
   return out;
 }
 
-/** ownersSql is readOwners' query (introspect starts it ahead, see prefetch). */
-export function ownersSql(ctx: Ctx): string {
+/**
+ * ownersQuery is readOwners' query for `mode` (introspect starts it ahead, see prefetch: the same text is the same
+ * read): every owner (ownersSql), or for `none` only `public`'s when it is not the standard one (publicOwnerSql).
+ */
+export function ownersQuery(ctx: Ctx, mode: OwnerMode): string {
+  return mode === 'none' ? publicOwnerSql(ctx) : ownersSql(ctx);
+}
+
+/** ownersSql is the query of every owner. */
+function ownersSql(ctx: Ctx): string {
   // mine compares names (role names are unique): a subquery on the pg_roles view was planned in every part
   const who = `pg_get_userbyid(x)::text AS owner, pg_get_userbyid(x) = current_user AS mine`;
   // the part of functions and the part of types are asked only where such objects were made after initdb (presentKinds:
@@ -108,7 +116,7 @@ export function ownersSql(ctx: Ctx): string {
 }
 
 /** publicOwnerSql is ownersSql's part for `public` alone (no row when it has the standard owner). */
-export function publicOwnerSql(ctx: Ctx): string {
+function publicOwnerSql(ctx: Ctx): string {
   return `SELECT 'schema' AS what, NULL AS schema, n.nspname::text AS name, NULL AS sub,
       pg_get_userbyid(n.nspowner)::text AS owner, true AS mine
     FROM pg_namespace n WHERE n.nspname = 'public' AND n.nspowner <> ${standardPublicOwner(ctx)}`;
