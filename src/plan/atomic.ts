@@ -9,6 +9,7 @@ import type { Change } from '../model/changes.js';
 import type { Func, Schema } from '../model/types.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { nameOf, sqlStandardBody } from '../sql/ddl.js';
+import { callersClosure } from './callers.js';
 
 /** touchedColumns lists, by table id, the columns whose type or collation changes or that are dropped. */
 function touchedColumns(changes: readonly Change[]): Map<string, Set<string>> {
@@ -55,23 +56,14 @@ export function rebuiltBodies(
   recreated: Recreated = { fns: new Set(), ops: () => false },
 ): Change[] {
   const touched = touchedColumns(changes);
-  const fns = new Set(recreated.fns);
-  const rebuilt = new Set<string>();
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [id, f] of Object.entries(from.functions)) {
-      const g = to.functions[id];
-      if (!g || rebuilt.has(id) || !sqlStandardBody(f)) continue;
-      const calls = [...identifiersOf(f.body)].some((n) => fns.has(n));
-      if (!readsTouched(f, touched) && !calls && !recreated.ops(f.body)) continue;
-      rebuilt.add(id);
-      fns.add(f.name.toLowerCase());
-      grew = true;
-    }
-  }
+  const rebuilt = callersClosure(
+    Object.entries(from.functions),
+    { names: recreated.fns, joins: (_, f) => readsTouched(f, touched) || recreated.ops(f.body) },
+    (id) => !!to.functions[id],
+  );
   if (!rebuilt.size) return [...changes];
   const out = changes.filter((c) => !(c.kind === 'function' && c.op === 'alter' && rebuilt.has(c.id)));
-  for (const id of rebuilt)
+  for (const id of rebuilt.keys())
     out.push(
       { op: 'drop', kind: 'function', id, def: from.functions[id]! },
       { op: 'add', kind: 'function', id, def: to.functions[id]! },

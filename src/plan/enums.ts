@@ -9,7 +9,6 @@ import { fragmentKey, sameValue } from '../diff/index.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import {
   addConstraint,
-  sqlStandardBody,
   commentOn,
   createComposite,
   createEnum,
@@ -31,6 +30,7 @@ import { addDomainCheck, createDomain, domainCheckComment } from '../sql/domains
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { emit, PHASE, textKeys, typeDropKey, typeKeys, type PlanContext } from './context.js';
 import { makeObjectName, truncateName, typeWidens } from './columns.js';
+import { callersClosure } from './callers.js';
 
 const bare = (id: string) => nameOf(id).toLowerCase();
 
@@ -357,21 +357,12 @@ function typesOver(ctx: PlanContext, id: string, side: typeof ctx.from): TypeOve
  */
 function typedFunctions(ctx: PlanContext, id: string, side: 'from' | 'to'): Func[] {
   const name = bare(id);
-  const all = (side === 'from' ? ctx.from : ctx.to).functions;
-  const out = Object.values(all).filter((f) => identifiersOf(`${f.args} ${f.returns}`).has(name));
-  const names = new Set(out.map((f) => f.name.toLowerCase()));
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [key, f] of Object.entries(all)) {
-      if (out.includes(f) || !sqlStandardBody(f) || !sameValue(ctx.from.functions[key], ctx.to.functions[key]))
-        continue;
-      if (![...identifiersOf(f.body)].some((n) => names.has(n))) continue;
-      out.push(f);
-      names.add(f.name.toLowerCase());
-      grew = true;
-    }
-  }
-  return out;
+  const all = Object.entries((side === 'from' ? ctx.from : ctx.to).functions);
+  const typed = all.filter(([, f]) => identifiersOf(`${f.args} ${f.returns}`).has(name));
+  const unchanged = (key: string) => sameValue(ctx.from.functions[key], ctx.to.functions[key]);
+  const keys = callersClosure(all, { routines: typed }, unchanged).keys();
+  const byKey = new Map(all);
+  return [...keys].map((k) => byKey.get(k)!);
 }
 
 /** funcKey finds the id under which `f` is stored on its side. */

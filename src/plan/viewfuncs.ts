@@ -10,6 +10,7 @@ import type { Func } from '../model/types.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { createFunction, dropFunction, sqlStandardBody } from '../sql/ddl.js';
 import { bare, emit, PHASE, type PlanContext } from './context.js';
+import { callersClosure } from './callers.js';
 
 /** signatureNames tells whether a routine's arguments or result name `name` (lower-cased bare name). */
 export function signatureNames(f: Func, name: string): boolean {
@@ -31,7 +32,6 @@ interface ViewRoutine {
 export function viewRoutines(ctx: PlanContext, names: readonly string[]): Map<string, ViewRoutine> {
   const out = new Map<string, ViewRoutine>();
   if (!names.length) return out;
-  const calls = new Map<string, number>();
   const fns = Object.entries(ctx.from.functions);
   for (const [fid, f] of fns) {
     const body = sqlStandardBody(f) ? identifiersOf(f.body) : new Set<string>();
@@ -44,20 +44,10 @@ export function viewRoutines(ctx: PlanContext, names: readonly string[]): Map<st
       ...(reading.length ? [`reading view ${reading.join(', ')}`] : []),
     ].join('; ');
     out.set(fid, { depth: 0, on: on.map((n) => `rel:${n}`), why });
-    calls.set(f.name.toLowerCase(), 0);
   }
-  for (let grew = out.size > 0; grew;) {
-    grew = false;
-    for (const [fid, f] of fns) {
-      if (out.has(fid) || !sqlStandardBody(f)) continue;
-      const callees = [...identifiersOf(f.body)].filter((n) => calls.has(n));
-      if (!callees.length) continue;
-      const depth = 1 + Math.max(...callees.map((n) => calls.get(n)!));
-      out.set(fid, { depth, on: callees.map((n) => `fn:${n}`), why: `calls ${callees.join(', ')}` });
-      calls.set(f.name.toLowerCase(), Math.max(depth, calls.get(f.name.toLowerCase()) ?? 0));
-      grew = true;
-    }
-  }
+  const seeds = [...out.keys()].map((fid) => [fid, ctx.from.functions[fid]!] as const);
+  for (const [fid, { depth, callees }] of callersClosure(fns, { routines: seeds }))
+    if (!out.has(fid)) out.set(fid, { depth, on: callees.map((n) => `fn:${n}`), why: `calls ${callees.join(', ')}` });
   return out;
 }
 
