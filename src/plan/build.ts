@@ -7,7 +7,7 @@
 import type { Change } from '../model/changes.js';
 import { quoteLiteral } from '../sql/quote.js';
 import { serialSequenceId } from './columns.js';
-import type { PlanContext } from './context.js';
+import { columnsOf, type PlanContext } from './context.js';
 import { planObjects } from './objects.js';
 import { planTables } from './tables.js';
 import { planCheckCopies } from './checkcopies.js';
@@ -153,18 +153,12 @@ function touchedBy(
     )
       touch(c.table!, c.id);
   }
-  for (const e of ctx.recreatedEnums) {
-    for (const [tid, t] of Object.entries(from.tables)) {
-      for (const col of t.columns) if (col.type.replace(/(\[\])+$/, '') === e) touch(tid, col.name);
-    }
-  }
+  for (const e of ctx.recreatedEnums)
+    for (const c of columnsOf(from, (t) => t === e, { arrays: true })) touch(c.table, c.column.name);
   for (const t of ctx.droppedTables) touchedTables.add(t);
   // undoing an added enum value recreates the type: views over its columns are rebuilt so down can do that
   const grownEnums = new Set(all.filter((c) => c.op === 'add_value').map((c) => c.id));
-  if (grownEnums.size) {
-    for (const [tid, t] of Object.entries(from.tables)) {
-      if (t.columns.some((col) => grownEnums.has(col.type.replace(/(\[\])+$/, '')))) touchedTables.add(tid);
-    }
-  }
+  if (grownEnums.size)
+    for (const c of columnsOf(from, (t) => grownEnums.has(t), { arrays: true })) touchedTables.add(c.table);
   return { touchedTables, touchedCols };
 }

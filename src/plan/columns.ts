@@ -30,6 +30,7 @@ import {
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { SchemaverError } from '../errors.js';
 import { castKnownMissing } from './casts.js';
+import { elementType } from './context.js';
 import { fragmentKey } from '../diff/index.js';
 
 /** ColumnSql is the statements of a column transition and its hazards. */
@@ -102,7 +103,7 @@ function typeNeedsNoRewrite(a: string, b: string): boolean {
   return false;
 }
 
-const baseOf = (t: string): string => t.replace(/\(.*\)/, '').replace(/(\[\])+$/, '');
+const baseOf = (t: string): string => elementType(t.replace(/\(.*\)/, ''));
 
 /** usingClause writes the USING of a type change, or '' when PostgreSQL converts by itself. */
 function usingClause(
@@ -116,8 +117,8 @@ function usingClause(
   if (using !== undefined) return ` USING (${using})`;
   const arrA = a.endsWith('[]');
   const arrB = b.endsWith('[]');
-  const ea = enums.has(a.replace(/(\[\])+$/, ''));
-  const eb = enums.has(b.replace(/(\[\])+$/, ''));
+  const ea = enums.has(elementType(a));
+  const eb = enums.has(elementType(b));
   if (ea || eb) return ` USING ${quoteIdent(col)}::text${arrA ? '[]' : ''}::${ty(b)}`;
   if (baseOf(a) === baseOf(b) && arrA === arrB) return '';
   return ` USING ${quoteIdent(col)}::${ty(b)}`;
@@ -214,7 +215,7 @@ export function alterColumn(
       const stays = by?.table === table && by.column === b.name;
       sql.push(
         `ALTER SEQUENCE ${seq} OWNED BY ${stays ? `${rel(table)}.${quoteIdent(b.name)}` : 'NONE'}`,
-        `ALTER SEQUENCE ${seq} ${seqOptions(seqs.freeTo.options, true).join(' ')}`,
+        `ALTER SEQUENCE ${seq} ${seqOptions(seqs.freeTo.options, { full: true }).join(' ')}`,
       );
     } else sql.push(`DROP SEQUENCE ${seq}`);
   }
@@ -234,7 +235,7 @@ export function alterColumn(
     const type = b.type === 'smallint' || b.type === 'integer' ? ` AS ${b.type}` : '';
     if (seqs.freeFrom)
       sql.push(
-        `ALTER SEQUENCE ${seq} ${seqOptions({ type: b.type }, true).join(' ')} OWNED BY ${rel(table)}.${quoteIdent(b.name)}`,
+        `ALTER SEQUENCE ${seq} ${seqOptions({ type: b.type }, { full: true }).join(' ')} OWNED BY ${rel(table)}.${quoteIdent(b.name)}`,
       );
     else sql.push(`CREATE SEQUENCE ${seq}${type} OWNED BY ${rel(table)}.${quoteIdent(b.name)}`);
     sql.push(`${C} SET DEFAULT nextval(${quoteLiteral(seq)}::regclass)`);
@@ -363,7 +364,7 @@ export function counterPastRows(table: string, column: string, seq: string, o: S
 }
 
 function identityOptions(o: SequenceOptions | undefined): string {
-  return seqOptions(o, true, false)
+  return seqOptions(o, { full: true, withType: false })
     .map((x) => `SET ${x}`)
     .join(' ');
 }

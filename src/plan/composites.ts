@@ -15,7 +15,7 @@ import type { Func, Schema } from '../model/types.js';
 import { sameValue } from '../diff/index.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { createComposite, createFunction, dropFunction, nameOf, rel, sqlStandardBody } from '../sql/ddl.js';
-import type { PlanContext } from './context.js';
+import { columnsOf, type PlanContext } from './context.js';
 import { qid } from '../model/ids.js';
 import { quoteIdent } from '../sql/quote.js';
 import { truncateName } from './columns.js';
@@ -213,10 +213,10 @@ function retypes(x: Composite, y: Composite): boolean {
  */
 export function columnRebuildSql(ctx: PlanContext, id: string, x: Composite, y: Composite): string[] | undefined {
   if (/["\\\u0000-\u001f]/.test(nameOf(id))) return undefined; // JSON spells such a name otherwise
-  const cols: { table: string; column: string }[] = [];
-  for (const [tid, t] of Object.entries(ctx.from.tables))
-    for (const col of t.columns)
-      if (col.type === id && !ctx.droppedTables.has(tid)) cols.push({ table: tid, column: col.name });
+  const cols = columnsOf(ctx.from, (t) => t === id, { skip: (t) => ctx.droppedTables.has(t) }).map((c) => ({
+    table: c.table,
+    column: c.column.name,
+  }));
   if (!reorders(x, y) && !(cols.length && retypes(x, y))) return undefined;
   for (const s of [ctx.from, ctx.to]) {
     const tables = Object.fromEntries(
@@ -282,10 +282,9 @@ export function columnRebuildSql(ctx: PlanContext, id: string, x: Composite, y: 
  */
 export function refuseRetypeInUse(ctx: PlanContext, id: string, x: Composite, y: Composite): void {
   if (!retypes(x, y)) return;
-  const users: string[] = [];
-  for (const [tid, t] of Object.entries(ctx.from.tables))
-    for (const col of t.columns)
-      if (col.type.replace(/(\[\])+$/, '') === id && !ctx.droppedTables.has(tid)) users.push(`${tid}.${col.name}`);
+  const users = columnsOf(ctx.from, (t) => t === id, { arrays: true, skip: (t) => ctx.droppedTables.has(t) }).map(
+    (c) => `${c.table}.${c.column.name}`,
+  );
   if (!users.length) return;
   throw negative(
     'not-supported',

@@ -1,7 +1,7 @@
 /**
  * What every step builder shares: the phase order, the planning context, `emit`, and dependency keys.
  */
-import type { Schema } from '../model/types.js';
+import type { Column, Schema } from '../model/types.js';
 import type { Step } from '../model/plan.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { nameOf, schemaOf, typeNamer, type TypeNamer } from '../sql/ddl.js';
@@ -156,3 +156,33 @@ export const typeDropKey = (id: string): string => `typedrop:${schemaOf(id).toLo
 
 /** bare is the lower-cased name part of an id (dependency keys use it). */
 export const bare = (id: string): string => nameOf(id).toLowerCase();
+
+/** elementType is a type name without its array brackets (`mood[][]` -> `mood`). */
+export const elementType = (type: string): string => type.replace(/(\[\])+$/, '');
+
+/** ColumnOf: a column columnsOf found: its table's id, the column, and the type it is of (an array's element type). */
+export interface ColumnOf {
+  readonly table: string;
+  readonly column: Column;
+  readonly type: string;
+}
+
+/**
+ * columnsOf lists the columns of `schema`'s tables, in table then column order, whose type `isType` admits; with
+ * `arrays`, arrays of such a type too (`isType` is asked about the element type). Tables `skip` admits are passed over.
+ */
+export function columnsOf(
+  schema: Schema,
+  isType: (type: string) => boolean,
+  opts: { readonly arrays?: boolean; readonly skip?: (table: string) => boolean } = {},
+): ColumnOf[] {
+  const out: ColumnOf[] = [];
+  for (const [table, t] of Object.entries(schema.tables)) {
+    if (opts.skip?.(table)) continue;
+    for (const column of t.columns) {
+      const type = opts.arrays ? elementType(column.type) : column.type;
+      if (isType(type)) out.push({ table, column, type });
+    }
+  }
+  return out;
+}

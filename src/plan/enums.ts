@@ -28,7 +28,7 @@ import {
 } from '../sql/ddl.js';
 import { addDomainCheck, createDomain, domainCheckComment } from '../sql/domains.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
-import { emit, PHASE, textKeys, typeDropKey, typeKeys, type PlanContext } from './context.js';
+import { columnsOf, elementType, emit, PHASE, textKeys, typeDropKey, typeKeys, type PlanContext } from './context.js';
 import { makeObjectName, truncateName, typeWidens } from './columns.js';
 import { callersClosure } from './callers.js';
 
@@ -251,15 +251,11 @@ function enumColumns(ctx: PlanContext, id: string): { table: string; from: Colum
       ...Object.keys(ctx.from.composites),
       ...Object.keys(ctx.to.composites),
     ]);
-    for (const [tid, t] of Object.entries(ctx.from.tables)) {
-      if (ctx.droppedTables.has(tid)) continue;
-      for (const c of t.columns) {
-        const base = c.type.endsWith(']') ? c.type.replace(/(\[\])+$/, '') : c.type;
-        if (!enums.has(base)) continue;
-        const tc = ctx.to.tables[tid]?.columns.find((x) => x.name === c.name);
-        if (!byEnum.has(base)) byEnum.set(base, []);
-        byEnum.get(base)!.push({ table: tid, from: c, to: tc && tc.type === c.type ? tc : undefined });
-      }
+    const skip = (t: string) => ctx.droppedTables.has(t);
+    for (const { table, column: c, type } of columnsOf(ctx.from, (t) => enums.has(t), { arrays: true, skip })) {
+      const tc = ctx.to.tables[table]?.columns.find((x) => x.name === c.name);
+      if (!byEnum.has(type)) byEnum.set(type, []);
+      byEnum.get(type)!.push({ table, from: c, to: tc && tc.type === c.type ? tc : undefined });
     }
   }
   return byEnum.get(id) ?? [];
@@ -331,17 +327,16 @@ type TypeOver =
 function typesOver(ctx: PlanContext, id: string, side: typeof ctx.from): TypeOver[] {
   const out: TypeOver[] = [];
   const seen = new Set([id]);
-  const base = (t: string) => t.replace(/(\[\])+$/, '');
   for (let i = -1; i < out.length; i++) {
     const on = i < 0 ? id : out[i]!.id;
     for (const [did, d] of Object.entries(side.domains)) {
-      if (seen.has(did) || base(d.type) !== on) continue;
+      if (seen.has(did) || elementType(d.type) !== on) continue;
       if (fragmentKey(ctx.from.domains[did]) !== fragmentKey(ctx.to.domains[did])) continue;
       seen.add(did);
       out.push({ kind: 'domain', id: did, def: d });
     }
     for (const [cid, c] of Object.entries(side.composites)) {
-      if (seen.has(cid) || !c.attributes.some((a) => base(a.type) === on)) continue;
+      if (seen.has(cid) || !c.attributes.some((a) => elementType(a.type) === on)) continue;
       if (fragmentKey(ctx.from.composites[cid]) !== fragmentKey(ctx.to.composites[cid])) continue;
       seen.add(cid);
       out.push({ kind: 'composite', id: cid, def: c });

@@ -11,7 +11,7 @@ import { addDomainCheck } from '../sql/domains.js';
 import { quoteIdent } from '../sql/quote.js';
 import { recreatesColumn } from './columns.js';
 import { recreateGeneratedColumn } from './generated.js';
-import { bare, emit, PHASE, readsAny, type PlanContext } from './context.js';
+import { bare, columnsOf, emit, PHASE, readsAny, type PlanContext } from './context.js';
 import { fkAdd, fkDrop, planSubObject } from './subobjects.js';
 import { partitionDefaults } from './partindex.js';
 import { checkKey } from './enums.js';
@@ -212,15 +212,16 @@ function rebuildOverTypes(ctx: PlanContext, rebuild: Rebuild): void {
   // checks and partial/expression indexes over a column of a recreated enum or domain hold constants of the old
   // type (`'x'::mood__old`): PostgreSQL cannot rebuild them, so they are dropped before and re-added after
   if (ctx.recreatedEnums.size) {
+    const skip = (t: string) => ctx.createdTables.has(t) || ctx.droppedTables.has(t);
+    const byTable = new Map<string, Set<string>>();
+    for (const c of columnsOf(from, (t) => ctx.recreatedEnums.has(t), { arrays: true, skip })) {
+      if (!byTable.has(c.table)) byTable.set(c.table, new Set());
+      byTable.get(c.table)!.add(c.column.name.toLowerCase());
+    }
     for (const [tid, t] of Object.entries(to.tables)) {
       const ft = from.tables[tid];
-      if (!ft || ctx.createdTables.has(tid) || ctx.droppedTables.has(tid)) continue;
-      const cols = new Set(
-        ft.columns
-          .filter((c) => ctx.recreatedEnums.has(c.type.replace(/(\[\])+$/, '')))
-          .map((c) => c.name.toLowerCase()),
-      );
-      if (!cols.size) continue;
+      const cols = byTable.get(tid);
+      if (!ft || !cols) continue;
       const reads = readsAny(cols);
       for (const ck of Object.values(t.checks)) if (reads(ck.expression)) rebuild('check', tid, ft.checks[ck.name], ck);
       for (const ix of Object.values(t.indexes))

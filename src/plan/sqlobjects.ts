@@ -21,7 +21,16 @@ import {
   createGrants,
   type AclTarget,
 } from '../sql/grants.js';
-import { emit, funcNeedsDrop, PHASE, textKeys, typeDropKey, type PlanContext } from './context.js';
+import {
+  columnsOf,
+  elementType,
+  emit,
+  funcNeedsDrop,
+  PHASE,
+  textKeys,
+  typeDropKey,
+  type PlanContext,
+} from './context.js';
 import { alterInPlace, type InPlace } from './inplace.js';
 
 /** OBJECT_PHASE holds the phases of definition-object steps (between the fixed phases of src/plan/context.ts). */
@@ -206,10 +215,9 @@ function refuseRangeInUse(ctx: PlanContext, id: string, o: SqlObject): void {
     o.sql,
   )?.[1];
   const names = new Set([o.name, ...(multi ? [multi] : [])].map((n) => n.replace(/^public\./, '')));
-  const isOf = (type: string) => names.has(type.replace(/(\[\])+$/, '').replace(/^public\./, ''));
-  const users: string[] = [];
-  for (const [tid, t] of Object.entries(ctx.from.tables))
-    for (const col of t.columns) if (isOf(col.type)) users.push(`column ${tid}.${col.name}`);
+  const named = (type: string) => names.has(type.replace(/^public\./, ''));
+  const isOf = (type: string) => named(elementType(type));
+  const users = columnsOf(ctx.from, named, { arrays: true }).map((c) => `column ${c.table}.${c.column.name}`);
   for (const [did, d] of Object.entries(ctx.from.domains)) if (isOf(d.type)) users.push(`domain ${did}`);
   for (const [cid, ct] of Object.entries(ctx.from.composites))
     for (const at of ct.attributes) if (isOf(at.type)) users.push(`composite type ${cid}.${at.name}`);

@@ -32,7 +32,7 @@ import { columnRequires, generatedOverRetyped, splitRecreatedColumn } from './ge
 import { addColumn, alterColumn, dropColumn, NO_CAST, serialSequenceId, type ColumnSql } from './columns.js';
 import { SchemaverError } from '../errors.js';
 import { makeObjectName, nameAddition } from '../canon/names.js';
-import { bare, emit, PHASE, textKeys, type PlanContext } from './context.js';
+import { bare, elementType, emit, PHASE, textKeys, type PlanContext } from './context.js';
 import { addDropAlter, commentStep, keyCommentStep, paramsStep, planInPlace } from './partsteps.js';
 import { markOnCreate, markOnRecreate } from './cluster.js';
 import { checksAcross, keptAcross, notValidCopies } from './checkcopies.js';
@@ -156,7 +156,7 @@ function planColumnChange(
   } else if (c.op === 'alter') {
     let a = c.from as Column;
     const b = c.to as Column;
-    if (ctx.recreatedEnums.has(a.type.replace(/(\[\])+$/, '')) && a.type === b.type) {
+    if (ctx.recreatedEnums.has(elementType(a.type)) && a.type === b.type) {
       // the enum's recreate step already reset this column's default to the target one
       const { default: _old, ...rest } = a;
       a = (b.default ? { ...rest, default: b.default } : rest) as Column;
