@@ -433,10 +433,10 @@ function planSequence(ctx: PlanContext, c: ObjectChange<'sequence'>): void {
       // a sequence still at its old start that the new range excludes must restart (at the new start)
       const restart = (x: typeof a.options, y: typeof a.options) => (restartNeeded(x, y) ? ' RESTART' : '');
       sql.push(
-        `ALTER SEQUENCE ${rel(c.id)} ${seqOptions(b.options, true, true, a.options ?? {}).join(' ')}${restart(a.options, b.options)}`,
+        `ALTER SEQUENCE ${rel(c.id)} ${seqOptions(b.options, { full: true, from: a.options ?? {} }).join(' ')}${restart(a.options, b.options)}`,
       );
       rev.push(
-        `ALTER SEQUENCE ${rel(c.id)} ${seqOptions(a.options, true, true, b.options ?? {}).join(' ')}${restart(b.options, a.options)}`,
+        `ALTER SEQUENCE ${rel(c.id)} ${seqOptions(a.options, { full: true, from: b.options ?? {} }).join(' ')}${restart(b.options, a.options)}`,
       );
     }
     if (!a.unlogged !== !b.unlogged) {

@@ -437,7 +437,7 @@ function identityRewrite(
   const seq = qualified(schemaOf(tid), seqName);
   const C = `ALTER TABLE ${rel(tid)} ALTER COLUMN ${quoteIdent(col.name)}`;
   const as = SERIAL_TYPES[col.type] ? ` AS ${col.type}` : '';
-  const opts = seqOptions(id.options, false, false);
+  const opts = seqOptions(id.options, { withType: false });
   const mode = id.mode === 'always' ? 'ALWAYS' : 'BY DEFAULT';
   const options = identitySequenceOptions(id);
   out.set(`add column ${tid}.${col.name}`, (s) => {

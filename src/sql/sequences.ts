@@ -4,19 +4,24 @@
  */
 import type { SequenceOptions } from '../model/types.js';
 
+/** SeqOptionsMode: how seqOptions writes a sequence's options. */
+export interface SeqOptionsMode {
+  /** full: options left out are reset to PostgreSQL's defaults (ALTER SEQUENCE to exactly these options). */
+  readonly full?: boolean;
+  /** withType: write AS type (default true; an identity column's type is the column's). */
+  readonly withType?: boolean;
+  /** from: the options the sequence has before (ALTER SEQUENCE). */
+  readonly from?: SequenceOptions;
+}
+
 /**
- * seqOptions writes sequence options; with `full`, options left out are reset to PostgreSQL's defaults. `from`: the
- * options the sequence has before (ALTER SEQUENCE). When AS changes the type of a sequence whose bound was the old
+ * seqOptions writes sequence options as `mode` says. When AS changes the type of a sequence whose bound was the old
  * type's extreme, PostgreSQL resets NO MINVALUE / NO MAXVALUE to the new type's extreme whatever the direction
- * (`ALTER SEQUENCE s AS smallint INCREMENT BY -1 NO MAXVALUE` leaves MAXVALUE 32767, not -1): then the bound nearest
- * zero, when left at its default, is written as its number.
+ * (`ALTER SEQUENCE s AS smallint INCREMENT BY -1 NO MAXVALUE` leaves MAXVALUE 32767, not -1): then (`full`, with the
+ * type and `from`) the bound nearest zero, when left at its default, is written as its number.
  */
-export function seqOptions(
-  o: SequenceOptions | undefined,
-  full = false,
-  withType = true,
-  from?: SequenceOptions,
-): string[] {
+export function seqOptions(o: SequenceOptions | undefined, mode: SeqOptionsMode = {}): string[] {
+  const { full = false, withType = true, from } = mode;
   const out: string[] = [];
   const opts = o ?? {};
   if (withType && (opts.type || full)) out.push(`AS ${opts.type ?? 'bigint'}`);

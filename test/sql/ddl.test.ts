@@ -98,8 +98,15 @@ describe('ddl', () => {
       })[0],
     ).toBe('CREATE POLICY p ON public.t AS RESTRICTIVE FOR SELECT TO PUBLIC, "Admin Role" USING (true)');
     expect(seqOptions({ type: 'integer', start: '5' }).join(' ')).toBe('AS integer START WITH 5');
-    expect(seqOptions({ increment: '-1' }, true).join(' ')).toBe(
+    expect(seqOptions({ increment: '-1' }, { full: true }).join(' ')).toBe(
       'AS bigint INCREMENT BY -1 NO MINVALUE NO MAXVALUE START WITH -1 CACHE 1 NO CYCLE',
+    );
+    // retyped going down: the default MAXVALUE is written as -1 (PostgreSQL would reset it to smallint's 32767)
+    expect(seqOptions({ type: 'smallint', increment: '-1' }, { full: true, from: {} }).join(' ')).toBe(
+      'AS smallint INCREMENT BY -1 NO MINVALUE MAXVALUE -1 START WITH -1 CACHE 1 NO CYCLE',
+    );
+    expect(seqOptions({ type: 'smallint' }, { full: true, withType: false, from: {} }).join(' ')).toBe(
+      'INCREMENT BY 1 NO MINVALUE NO MAXVALUE START WITH 1 CACHE 1 NO CYCLE',
     );
     expect(() => seqOptions({ start: '1; DROP' })).toThrow();
     expect(commentOn('TABLE', rel('t'), undefined)).toBe('COMMENT ON TABLE public.t IS NULL');
