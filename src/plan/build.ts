@@ -13,7 +13,7 @@ import { planTables } from './tables.js';
 import { planCheckCopies } from './checkcopies.js';
 import { planViews } from './views.js';
 import { objectReadBy, planSqlObjects, recreatedRoutines } from './sqlobjects.js';
-import { planGrants } from './grants.js';
+import { applyDefaultAclCreated, planGrants } from './grants.js';
 import { planOwners } from './owners.js';
 import { carryRows, inheritsRebuilt } from './inherits.js';
 import { rebuiltBodies, type Recreated } from './atomic.js';
@@ -31,6 +31,7 @@ export function planChangeDrafts(ctx: PlanContext, input: readonly Change[]): vo
   planCheckCopies(ctx);
   carryRows(ctx, input);
   planSqlObjects(ctx, all);
+  applyDefaultAclCreated(ctx);
 }
 
 /**

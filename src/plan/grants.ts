@@ -50,7 +50,11 @@ export function defaultAclReset(
   on: 'tables' | 'sequences',
   grants: Grants | undefined,
 ): string[] {
-  if (grants === undefined) return [];
+  return grants === undefined ? [] : defaultAclResetOn(ctx, target, schema, on);
+}
+
+/** defaultAclResetOn: defaultAclReset's REVOKEs for an object of class `on` in `schema` that declares an ACL. */
+function defaultAclResetOn(ctx: PlanContext, target: string, schema: string, on: DefaultPrivilege['on']): string[] {
   const who = new Set<string>();
   for (const [key, e] of Object.entries(ctx.to.defaultPrivileges ?? {})) {
     if (e.on !== on || (e.schema !== undefined && e.schema !== schema)) continue;
@@ -72,6 +76,57 @@ export function afterCreate(
 ): string[] {
   const [create, ...rest] = sql;
   return [create!, ...defaultAclReset(ctx, target, schema, on, grants), ...rest];
+}
+
+/** CREATED_KINDS: what an ALTER DEFAULT PRIVILEGES class's objects are called in CREATE, by the GRANT target keyword. */
+const CREATED_KINDS: Readonly<Record<string, { readonly on: DefaultPrivilege['on']; readonly create: string }>> = {
+  FUNCTION: { on: 'functions', create: '(?:FUNCTION|AGGREGATE)' },
+  PROCEDURE: { on: 'functions', create: 'PROCEDURE' },
+  TYPE: { on: 'types', create: 'TYPE' },
+  DOMAIN: { on: 'types', create: 'DOMAIN' },
+  SCHEMA: { on: 'schemas', create: 'SCHEMA' },
+};
+const ACL_ON =
+  /^(?:GRANT|REVOKE)\b.*? ON (FUNCTION|PROCEDURE|TYPE|DOMAIN|SCHEMA) (.+?) (?:TO|FROM) \S+(?: WITH GRANT OPTION)?$/s;
+const QNAME = String.raw`(?:"(?:[^"]|"")+"|[^\s."(]+)`;
+
+/**
+ * defaultAclCreated is defaultAclReset for the routines, types and schemas a step creates (tables, views and
+ * sequences get theirs where they are created): when a step creates one and then writes its ACL, the REVOKEs that
+ * take back what shared default privileges gave it at CREATE go right before that ACL's first statement.
+ */
+function defaultAclCreated(ctx: PlanContext, sql: readonly string[]): readonly string[] {
+  const out: string[] = [];
+  const done = new Set<string>();
+  for (const s of sql) {
+    const m = ACL_ON.exec(s);
+    const kind = m ? CREATED_KINDS[m[1]!] : undefined;
+    if (m && kind && !done.has(`${m[1]} ${m[2]}`)) {
+      done.add(`${m[1]} ${m[2]}`);
+      const target = m[2]!;
+      const name = m[1] === 'SCHEMA' ? target : target.replace(/\(.*$/s, '');
+      const parts = new RegExp(String.raw`^(?:(${QNAME})\.)?(${QNAME})$`).exec(name);
+      const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const created = new RegExp(String.raw`^CREATE (?:OR REPLACE )?${kind.create} ${esc}(?:[\s(]|$)`);
+      if (parts && out.some((x) => created.test(x))) {
+        const schema = m[1] === 'SCHEMA' ? '' : (parts[1] ?? 'public').replace(/^"(.*)"$/s, '$1').replace(/""/g, '"');
+        out.push(...defaultAclResetOn(ctx, `${m[1]} ${target}`, schema, kind.on));
+      }
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+/** applyDefaultAclCreated runs defaultAclCreated over every drafted step, both ways (the entries it reads are the same on both sides). */
+export function applyDefaultAclCreated(ctx: PlanContext): void {
+  if (!Object.keys(ctx.to.defaultPrivileges ?? {}).length) return;
+  for (const [i, d] of ctx.drafts.entries()) {
+    const sql = defaultAclCreated(ctx, d.step.sql);
+    const reverse = d.step.reverse === null ? null : defaultAclCreated(ctx, d.step.reverse);
+    if (sql.length !== d.step.sql.length || reverse?.length !== d.step.reverse?.length)
+      ctx.drafts[i] = { ...d, step: { ...d.step, sql, reverse } };
+  }
 }
 
 /** PHASE_GRANTS runs after every object exists (and after comments), before the late drops. */
