@@ -137,18 +137,22 @@ export function ownerGrants(g: Grants | undefined, cls: PrivClass, owner: string
 }
 
 /**
- * writtenOutDefault is how the model holds the default ACL written out (not NULL: what a GRANT to the owner, or a
- * REVOKE from PUBLIC that took nothing, leaves behind) for a class whose default grants PUBLIC nothing: `{ public:
- * ['none'] }` on a table, view, sequence or schema. Undefined for the other classes, whose written-out default reads
- * as the default.
+ * writtenOutDefault is how the model holds the default ACL written out (not NULL: what a GRANT to the owner, a
+ * REVOKE that took nothing, or a GRANT revoked again leaves behind): `{ public: ['none'] }` on a table, view, sequence
+ * or schema, whose default grants PUBLIC nothing; PUBLIC's default privilege (`{ public: ['execute'] }`,
+ * `{ public: ['usage'] }`) on a function or type. Undefined for the other classes (columns, languages, foreign data
+ * wrappers and servers), whose written-out default reads as the default.
  */
 export function writtenOutDefault(cls: PrivClass): Grants | undefined {
-  return cls === 'table' || cls === 'sequence' || cls === 'schema' ? { public: [NONE] } : undefined;
+  if (cls === 'table' || cls === 'sequence' || cls === 'schema') return { public: [NONE] };
+  if (cls === 'function' || cls === 'type') return defaultGrants(cls);
+  return undefined;
 }
 
-/** isWrittenOutDefault tells whether `g` is the written-out default ACL of its class (see writtenOutDefault). */
-export function isWrittenOutDefault(g: Grants | undefined): boolean {
-  return g !== undefined && Object.keys(g).length === 1 && g['public']?.length === 1 && g['public'][0] === NONE;
+/** isWrittenOutDefault tells whether `g` is the written-out default ACL of class `cls` (see writtenOutDefault). */
+export function isWrittenOutDefault(g: Grants | undefined, cls: PrivClass): boolean {
+  const w = writtenOutDefault(cls);
+  return g !== undefined && w !== undefined && sameGrants(g, w);
 }
 
 /** effectiveGrants is the ACL a Grants value stands for (besides the owner): the default when absent, `none` removed. */

@@ -92,8 +92,9 @@ export function readGrantsNode(ctx: Ctx, n: Node, cls: PrivClass, what: string):
     else out[role] = normalizePrivileges(list, cls);
   }
   const g = normalizeGrants(out, cls);
-  // `public: []` alone on a table, sequence or schema: the default ACL written out (not NULL)
-  return g === undefined && out['public']?.[0] === NONE ? writtenOutDefault(cls) : g;
+  // `public: []` alone on a table, sequence or schema, or PUBLIC's default privilege alone on a function or type
+  // (`public: [execute]`): the default ACL written out (not NULL)
+  return g === undefined && out['public']?.length ? writtenOutDefault(cls) : g;
 }
 
 /** readGrants reads the optional `grants:` entry of an object or column. */

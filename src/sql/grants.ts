@@ -4,6 +4,7 @@
  */
 import type { DefaultPrivilege, Grants } from '../model/types.js';
 import {
+  defaultGrants,
   effectiveGrants,
   isWrittenOutDefault,
   normalizeGrants,
@@ -83,9 +84,12 @@ export function aclChangeSql(
   const order = Object.keys(b);
   const rank = (s: string) => order.findIndex((r) => s.includes(` TO ${granteeSql(r)}`));
   const out = [...revokes, ...grants.sort((p, q) => rank(p) - rank(q))];
-  // the default ACL written out: any GRANT or REVOKE writes it; when none is needed, a REVOKE that takes nothing does
-  if (!out.length && column === undefined && isWrittenOutDefault(to) && !isWrittenOutDefault(from))
-    out.push(`REVOKE ALL ON ${target} FROM PUBLIC`);
+  // the default ACL written out: any GRANT or REVOKE writes it; when none is needed, a REVOKE that takes nothing
+  // does, or where PUBLIC holds a privilege by default, a GRANT of what it already holds
+  if (!out.length && column === undefined && isWrittenOutDefault(to, cls) && !isWrittenOutDefault(from, cls)) {
+    const held = defaultGrants(cls)['public'];
+    out.push(held ? `GRANT ${words(held)} ON ${target} TO PUBLIC` : `REVOKE ALL ON ${target} FROM PUBLIC`);
+  }
   return out;
 }
 

@@ -1,7 +1,9 @@
 /**
  * The default ACL written out (migra's `singleschema`: `GRANT SELECT ON t TO <owner>` leaves relacl non-NULL and
  * equal to the default): read as `{ public: [none] }` (YAML `public: []`), planned as a REVOKE that takes nothing,
- * taken back to NULL, and told apart from a NULL ACL in the catalog, in PGlite.
+ * taken back to NULL, and told apart from a NULL ACL in the catalog, in PGlite. On a function or type (pg-delta's
+ * grant-then-revoke cases) it is PUBLIC's default privilege written out (`public: [execute]`), planned as a GRANT of
+ * what PUBLIC already holds.
  */
 import { describe, expect, it } from 'vitest';
 import { parseSchemaFiles } from '../../src/parse/index.js';
@@ -53,6 +55,56 @@ describe('default ACL written out', () => {
         expect(await acl(built, 't')).toBeNull();
         await migrate(built, to, parsed);
         expect(await acl(built, 't')).toBe('{postgres=arwdDxtm/postgres}');
+      } finally {
+        await built.close();
+      }
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('on a function, a type and an aggregate: reads, writes, plans and resets it', async () => {
+    const db = await freshPglite();
+    const fnAcl = async (d: Driver, f: string) =>
+      (await d.query<{ a: string | null }>(`SELECT proacl::text AS a FROM pg_proc WHERE oid = '${f}'::regprocedure`))[0]!
+        .a;
+    const tyAcl = async (d: Driver, t: string) =>
+      (await d.query<{ a: string | null }>(`SELECT typacl::text AS a FROM pg_type WHERE oid = '${t}'::regtype`))[0]!.a;
+    try {
+      await db.exec(`CREATE ROLE acl_wo_r; CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+        GRANT EXECUTE ON FUNCTION f() TO acl_wo_r; REVOKE EXECUTE ON FUNCTION f() FROM acl_wo_r;
+        CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 2';
+        CREATE TYPE e AS ENUM ('a'); GRANT USAGE ON TYPE e TO acl_wo_r; REVOKE USAGE ON TYPE e FROM acl_wo_r;
+        CREATE AGGREGATE agg(int) (SFUNC = int4pl, STYPE = int);
+        GRANT EXECUTE ON FUNCTION agg(int) TO acl_wo_r; REVOKE EXECUTE ON FUNCTION agg(int) FROM acl_wo_r`);
+      const read = (await introspect(db)).schema;
+      expect(read.functions['f()']!.grants).toEqual({ public: ['execute'] });
+      expect(read.functions['g()']!.grants).toBeUndefined();
+      expect(read.enums['e']!.grants).toEqual({ public: ['usage'] });
+      expect(read.objects!['aggregate agg(integer)']!.sql).toContain('GRANT EXECUTE ON FUNCTION agg(integer) TO PUBLIC');
+      const files = writeSchemaYaml(read);
+      expect(files.map((f) => f.text).join('\n')).toContain('grants: { public: [ execute ] }');
+      const parsed = parseSchemaFiles(files.map((f) => ({ path: f.path, text: f.text }))).schema!;
+      expect(canonicalJson(parsed)).toBe(canonicalJson(read));
+
+      const built = await freshPglite();
+      try {
+        await built.exec('CREATE ROLE acl_wo_r');
+        const steps = planMigration(emptySchema(), parsed).steps.flatMap((s) => s.sql!);
+        expect(steps).toContain('GRANT EXECUTE ON FUNCTION public.f() TO PUBLIC');
+        await migrate(built, emptySchema(), parsed);
+        expect(await fnAcl(built, 'f()')).toBe('{=X/postgres,postgres=X/postgres}');
+        expect(await fnAcl(built, 'g()')).toBeNull();
+        expect(await tyAcl(built, 'e')).toBe('{=U/postgres,postgres=U/postgres}');
+        expect(await fnAcl(built, 'agg(int)')).toBe('{=X/postgres,postgres=X/postgres}');
+        expect(canonicalJson((await introspect(built)).schema)).toBe(canonicalJson(read));
+        // back to NULL and written out again
+        const { grants: _g, ...plain } = parsed.functions['f()']!;
+        const to = { ...parsed, functions: { ...parsed.functions, 'f()': plain } };
+        await migrate(built, parsed, to);
+        expect(await fnAcl(built, 'f()')).toBeNull();
+        await migrate(built, to, parsed);
+        expect(await fnAcl(built, 'f()')).toBe('{=X/postgres,postgres=X/postgres}');
       } finally {
         await built.close();
       }
