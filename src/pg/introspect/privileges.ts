@@ -29,15 +29,17 @@ interface AclRow {
   readonly name: string;
   readonly sub: string | null; // column name, function identity args
   readonly owner: string;
-  readonly grantee: string; // '' for PUBLIC; null: an empty default ACL (`{}`: nobody holds anything)
+  readonly grantee: string; // '' for PUBLIC; null: an empty ACL (`{}`: nobody holds anything)
   readonly grantor: string;
   readonly priv: string;
   readonly grantable: boolean;
   readonly sig: string | null; // an aggregate's argument types
 }
 
+// an empty ACL (`{}`: the owner took its own privileges away too) explodes to no row; the LEFT JOIN keeps it as one
+// row naming no grantee, so it is not read as a NULL ACL (the default)
 const explode = (acl: string) =>
-  `CROSS JOIN LATERAL aclexplode(${acl}) WITH ORDINALITY AS a(grantor, grantee, privilege_type, is_grantable, ord)`;
+  `LEFT JOIN LATERAL aclexplode(${acl}) WITH ORDINALITY AS a(grantor, grantee, privilege_type, is_grantable, ord) ON true`;
 const who = `CASE WHEN a.grantee = 0 THEN '' ELSE pg_get_userbyid(a.grantee)::text END AS grantee,
   pg_get_userbyid(a.grantor)::text AS grantor, lower(a.privilege_type) AS priv, a.is_grantable AS grantable`;
 
