@@ -66,8 +66,9 @@ describe('default ACL written out', () => {
   it('on a function, a type and an aggregate: reads, writes, plans and resets it', async () => {
     const db = await freshPglite();
     const fnAcl = async (d: Driver, f: string) =>
-      (await d.query<{ a: string | null }>(`SELECT proacl::text AS a FROM pg_proc WHERE oid = '${f}'::regprocedure`))[0]!
-        .a;
+      (
+        await d.query<{ a: string | null }>(`SELECT proacl::text AS a FROM pg_proc WHERE oid = '${f}'::regprocedure`)
+      )[0]!.a;
     const tyAcl = async (d: Driver, t: string) =>
       (await d.query<{ a: string | null }>(`SELECT typacl::text AS a FROM pg_type WHERE oid = '${t}'::regtype`))[0]!.a;
     try {
@@ -81,7 +82,9 @@ describe('default ACL written out', () => {
       expect(read.functions['f()']!.grants).toEqual({ public: ['execute'] });
       expect(read.functions['g()']!.grants).toBeUndefined();
       expect(read.enums['e']!.grants).toEqual({ public: ['usage'] });
-      expect(read.objects!['aggregate agg(integer)']!.sql).toContain('GRANT EXECUTE ON FUNCTION agg(integer) TO PUBLIC');
+      expect(read.objects!['aggregate agg(integer)']!.sql).toContain(
+        'GRANT EXECUTE ON FUNCTION agg(integer) TO PUBLIC',
+      );
       const files = writeSchemaYaml(read);
       expect(files.map((f) => f.text).join('\n')).toContain('grants: { public: [ execute ] }');
       const parsed = parseSchemaFiles(files.map((f) => ({ path: f.path, text: f.text }))).schema!;
