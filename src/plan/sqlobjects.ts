@@ -415,9 +415,9 @@ function isEmpty(s: Schema): boolean {
 }
 
 const DROPS =
-  /\b(?:DROP\s+(?:MATERIALIZED\s+VIEW|VIEW|TABLE|FOREIGN\s+TABLE|FUNCTION|PROCEDURE|TYPE|DOMAIN)\s+(?:IF\s+EXISTS\s+)?|ALTER\s+TABLE\s+(?:ONLY\s+)?)((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?)/gi;
+  /\b(?:DROP\s+(?:MATERIALIZED\s+VIEW|VIEW|TABLE|FOREIGN\s+TABLE|FUNCTION|PROCEDURE|TYPE|DOMAIN|SERVER|FOREIGN\s+DATA\s+WRAPPER)\s+(?:IF\s+EXISTS\s+)?|ALTER\s+TABLE\s+(?:ONLY\s+)?)((?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?)/gi;
 
-/** rebuiltNames lists the bare names of relations, routines and types this plan drops or alters in structure. */
+/** rebuiltNames lists the bare names of relations, routines, types, servers and wrappers this plan drops or alters in structure. */
 function rebuiltNames(ctx: PlanContext): Set<string> {
   const out = new Set<string>();
   for (const d of ctx.drafts) {
