@@ -19,7 +19,9 @@ import { serialSequence } from './columns.js';
 import {
   defaultGrants,
   defaultPrivilegeClass,
+  effectiveGrants,
   NONE,
+  normalizePrivileges,
   STANDARD_PUBLIC_OWNER,
   type PrivClass,
 } from '../model/privileges.js';
@@ -41,7 +43,13 @@ import { clusterSteps, replicaSteps } from './cluster.js';
  * defaultAclReset: an object created while default privileges it shares with both sides are in effect starts with
  * their grants, not the class default the ACL it is created with counts from. The REVOKEs that take them back
  * (never from the entry's own role, which creates it), written right after the CREATE; none when the object declares
- * no ACL of its own (then those defaults cannot have applied to it).
+ * no ACL of its own (then those defaults cannot have applied to it), or when the defaults in effect give it exactly
+ * its declared ACL (PostgreSQL's own, kept as it is: its GRANTs that follow change nothing).
+ *
+ * An ACL that default privileges give is sorted by grantee (PostgreSQL's get_user_default_acl), so PUBLIC comes
+ * before the owner; GRANTs after a CREATE append behind the owner instead. When the declared ACL is what the
+ * target's default privileges give (the object was made under them) and names PUBLIC, the creator's own entry is
+ * taken out and granted again behind PUBLIC's, so the ACL reads as the one it was declared from.
  */
 export function defaultAclReset(
   ctx: PlanContext,
@@ -50,19 +58,62 @@ export function defaultAclReset(
   on: 'tables' | 'sequences',
   grants: Grants | undefined,
 ): string[] {
-  return grants === undefined ? [] : defaultAclResetOn(ctx, target, schema, on);
+  if (grants === undefined) return [];
+  const cls: PrivClass = on === 'tables' ? 'table' : 'sequence';
+  const declared = aclKey(grants, cls);
+  const kept = keptDefaults(ctx, schema, on);
+  if (kept.length && aclKey(mergedDefaults(kept), cls) === declared) return [];
+  const reset = defaultAclResetOn(ctx, target, schema, on);
+  const all = Object.values(ctx.to.defaultPrivileges ?? {}).filter((e) => applies(e, schema, on));
+  const pub = effectiveGrants(grants, cls).public;
+  if (!pub || !all.length || aclKey(mergedDefaults(all), cls) !== declared) return reset;
+  return [
+    ...reset,
+    `REVOKE ALL ON ${target} FROM CURRENT_USER`,
+    ...aclChangeSql(target, cls, {}, { public: pub }),
+    `GRANT ALL ON ${target} TO CURRENT_USER`,
+  ];
+}
+
+/** applies tells whether default-privileges entry `e` applies to a new object of class `on` in `schema`. */
+const applies = (e: DefaultPrivilege, schema: string, on: DefaultPrivilege['on']) =>
+  e.on === on && (e.schema === undefined || e.schema === schema);
+
+/** keptDefaults lists the default-privileges entries for class `on` in `schema` that both sides hold alike. */
+function keptDefaults(ctx: PlanContext, schema: string, on: DefaultPrivilege['on']): DefaultPrivilege[] {
+  return Object.entries(ctx.to.defaultPrivileges ?? {})
+    .filter(([key, e]) => {
+      const f = ctx.from.defaultPrivileges?.[key];
+      return applies(e, schema, on) && f !== undefined && fragmentKey(f) === fragmentKey(e);
+    })
+    .map(([, e]) => e);
 }
 
 /** defaultAclResetOn: defaultAclReset's REVOKEs for an object of class `on` in `schema` that declares an ACL. */
 function defaultAclResetOn(ctx: PlanContext, target: string, schema: string, on: DefaultPrivilege['on']): string[] {
   const who = new Set<string>();
-  for (const [key, e] of Object.entries(ctx.to.defaultPrivileges ?? {})) {
-    if (e.on !== on || (e.schema !== undefined && e.schema !== schema)) continue;
-    const f = ctx.from.defaultPrivileges?.[key];
-    if (!f || fragmentKey(f) !== fragmentKey(e)) continue;
-    for (const g of Object.keys(e.grants)) if (g !== e.role) who.add(g);
-  }
+  for (const e of keptDefaults(ctx, schema, on)) for (const g of Object.keys(e.grants)) if (g !== e.role) who.add(g);
   return [...who].map((g) => `REVOKE ALL ON ${target} FROM ${granteeSql(g)}`);
+}
+
+/**
+ * mergedDefaults is the ACL default-privileges entries give a new object besides its creator's own entry: every
+ * entry's grantees with their privileges joined (PostgreSQL's aclmerge of the global and the schema's entry).
+ */
+function mergedDefaults(entries: readonly DefaultPrivilege[]): Grants {
+  const out: Record<string, string[]> = {};
+  for (const e of entries)
+    for (const [g, list] of Object.entries(e.grants)) if (g !== e.role) out[g] = [...(out[g] ?? []), ...list];
+  return out;
+}
+
+/** aclKey is a grants map as one comparable string: grantees sorted, each with its privileges normalised. */
+function aclKey(g: Grants, cls: PrivClass): string {
+  return Object.entries(effectiveGrants(g, cls))
+    .map(([r, l]) => `${r}=${normalizePrivileges(l, cls).join(',')}`)
+    .filter((x) => !x.endsWith('='))
+    .sort()
+    .join(';');
 }
 
 /** afterCreate puts defaultAclReset's REVOKEs right after the CREATE statement that opens `sql`. */
