@@ -87,8 +87,13 @@ const shared = {
   hookTimeout: 300_000,
   pool: 'forks' as const,
   // no warm prover (src/pg/proverd.ts) outlives a test: commands under test prove with their own worker, and the
-  // prover's own tests turn it on with a private runtime dir and stop it
-  env: { SCHEMAVER_PROVER: '0' },
+  // prover's own tests turn it on with a private runtime dir and stop it.
+  // No fsync of the store's writes (src/store/fsops.ts durable), here and in every process a test starts: no test
+  // stops the OS, so no fsync changes what one sees; test/store/fsync-switch.test.ts unsets it and counts the fsyncs
+  // of every kind of durable write. A commit fsyncs ~35 times, each 2-13 ms on this disk under load with the worker
+  // waiting, not computing: the ten longest cli files made ~7,900 (merge/cli 51.7/40.5 -> 40.8/31.7 s wall, 10.4 ->
+  // 9.0 s of CPU, alternately)
+  env: { SCHEMAVER_PROVER: '0', SCHEMAVER_FSYNC: '0' },
 };
 
 export default defineConfig({
