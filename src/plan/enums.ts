@@ -28,11 +28,20 @@ import {
 } from '../sql/ddl.js';
 import { addDomainCheck, createDomain, domainCheckComment } from '../sql/domains.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
-import { columnsOf, elementType, emit, PHASE, textKeys, typeDropKey, typeKeys, type PlanContext } from './context.js';
+import {
+  bare,
+  columnsOf,
+  elementType,
+  emit,
+  PHASE,
+  textKeys,
+  typeDropKey,
+  typeKeys,
+  type PlanContext,
+} from './context.js';
 import { makeObjectName, truncateName, typeWidens } from './columns.js';
 import { callersClosure } from './callers.js';
-
-const bare = (id: string) => nameOf(id).toLowerCase();
+import { signatureNames } from './viewfuncs.js';
 
 type ObjectChange<K extends Change['kind']> = Extract<Change, { op: 'add' | 'drop' | 'alter'; kind: K }>;
 
@@ -261,6 +270,36 @@ function enumColumns(ctx: PlanContext, id: string): { table: string; from: Colum
   return byEnum.get(id) ?? [];
 }
 
+/** plainDefault is a column's default on `side` that a type rebuild drops and sets again (not a serial's, identity's or generated one's). */
+function plainDefault(c: { from: Column; to?: Column }, side: 'from' | 'to'): Default | undefined {
+  const col = side === 'from' ? c.from : c.to;
+  return col && !col.serial && !col.identity && !col.generated ? col.default : undefined;
+}
+
+/**
+ * retypeColumns converts the columns of type `t` (or of arrays of it: enumColumns) to the type just built under that
+ * name, through type `via` (text for an enum, the base type for a domain): the default they have on side `before` is
+ * dropped first, the one of side `after` set after.
+ */
+function retypeColumns(
+  ctx: PlanContext,
+  t: string,
+  via: string,
+  before: 'from' | 'to',
+  after: 'from' | 'to',
+): string[] {
+  const sql: string[] = [];
+  for (const c of enumColumns(ctx, t)) {
+    const C = `ALTER TABLE ${rel(c.table)} ALTER COLUMN ${quoteIdent(c.from.name)}`;
+    const arr = /(\[\])+$/.exec(c.from.type)?.[0] ?? '';
+    if (plainDefault(c, before)) sql.push(`${C} DROP DEFAULT`);
+    sql.push(`${C} TYPE ${rel(t)}${arr} USING ${quoteIdent(c.from.name)}::${via}${arr}::${rel(t)}${arr}`);
+    const d = plainDefault(c, after);
+    if (d) sql.push(`${C} SET DEFAULT ${defaultSql(d)}`);
+  }
+  return sql;
+}
+
 /**
  * recreateEnumSql rebuilds enum `id` with `values`: rename the old type away, create the new one, convert every
  * column through text, drop the old type. `before`/`after` say which side's defaults the columns have
@@ -276,19 +315,15 @@ function recreateEnumSql(
   const name = nameOf(id);
   const schema = schemaOf(id);
   const tmp = truncateName(`${name}__old`);
-  const def = (c: { from: Column; to?: Column }, side: 'from' | 'to'): Default | undefined => {
-    const col = side === 'from' ? c.from : c.to;
-    return col && !col.serial && !col.identity && !col.generated ? col.default : undefined;
-  };
   const e = ctx.from.enums[id] ?? ctx.to.enums[id]!;
   const other = after === 'from' ? ctx.from : ctx.to;
   // domains and composites over the enum (transitively) would keep the old type and block its DROP TYPE: each is
   // rebuilt the same way (renamed away, created again over the new type, its columns converted through text)
   const deps = typesOver(ctx, id, other);
   // routines taking or returning the type would follow it to the old name: drop them first, create them after
-  const fns = [...new Set([id, ...deps.map((d) => d.id)].flatMap((t) => typedFunctions(ctx, t, before)))];
+  const fns = [...new Map([id, ...deps.map((d) => d.id)].flatMap((t) => typedFunctions(ctx, t, before)))];
   const sql = [
-    ...[...fns].reverse().map((f) => dropFunction(f)),
+    ...[...fns].reverse().map(([, f]) => dropFunction(f)),
     `ALTER TYPE ${rel(id)} RENAME TO ${quoteIdent(tmp)}`,
     ...createEnum(id, { ...e, values, comment: (after === 'to' ? ctx.to.enums[id] : e)?.comment }),
   ];
@@ -299,19 +334,10 @@ function recreateEnumSql(
     sql.push(`ALTER ${word(d)} ${rel(d.id)} RENAME TO ${quoteIdent(parked(d))}`);
     sql.push(...(d.kind === 'domain' ? createDomain(d.id, d.def, ctx.ty) : createComposite(d.id, d.def, ctx.ty)));
   }
-  for (const t of [id, ...deps.map((d) => d.id)]) {
-    for (const c of enumColumns(ctx, t)) {
-      const C = `ALTER TABLE ${rel(c.table)} ALTER COLUMN ${quoteIdent(c.from.name)}`;
-      const arr = /(\[\])+$/.exec(c.from.type)?.[0] ?? '';
-      if (def(c, before)) sql.push(`${C} DROP DEFAULT`);
-      sql.push(`${C} TYPE ${rel(t)}${arr} USING ${quoteIdent(c.from.name)}::text${arr}::${rel(t)}${arr}`);
-      const d = def(c, after);
-      if (d) sql.push(`${C} SET DEFAULT ${defaultSql(d)}`);
-    }
-  }
+  for (const t of [id, ...deps.map((d) => d.id)]) sql.push(...retypeColumns(ctx, t, 'text', before, after));
   for (const d of [...deps].reverse()) sql.push(`DROP ${word(d)} ${qualified(schemaOf(d.id), parked(d))}`);
   sql.push(`DROP TYPE ${qualified(schema, tmp)}`);
-  for (const f of fns) sql.push(...createFunction(other.functions[funcKey(ctx, f, before)] ?? f));
+  for (const [k, f] of fns) sql.push(...createFunction(other.functions[k] ?? f));
   return sql;
 }
 
@@ -350,20 +376,13 @@ function typesOver(ctx: PlanContext, id: string, side: typeof ctx.from): TypeOve
  * whose SQL-standard body calls one of those (PostgreSQL records that dependency: the DROP FUNCTION would fail), each
  * after those it calls: drop them in reverse, create them in order.
  */
-function typedFunctions(ctx: PlanContext, id: string, side: 'from' | 'to'): Func[] {
+function typedFunctions(ctx: PlanContext, id: string, side: 'from' | 'to'): [string, Func][] {
   const name = bare(id);
-  const all = Object.entries((side === 'from' ? ctx.from : ctx.to).functions);
-  const typed = all.filter(([, f]) => identifiersOf(`${f.args} ${f.returns}`).has(name));
-  const unchanged = (key: string) => sameValue(ctx.from.functions[key], ctx.to.functions[key]);
-  const keys = callersClosure(all, { routines: typed }, unchanged).keys();
-  const byKey = new Map(all);
-  return [...keys].map((k) => byKey.get(k)!);
-}
-
-/** funcKey finds the id under which `f` is stored on its side. */
-function funcKey(ctx: PlanContext, f: Func, side: 'from' | 'to'): string {
   const all = (side === 'from' ? ctx.from : ctx.to).functions;
-  return Object.keys(all).find((k) => all[k] === f) ?? '';
+  const entries = Object.entries(all);
+  const typed = entries.filter(([, f]) => signatureNames(f, name));
+  const unchanged = (key: string) => sameValue(ctx.from.functions[key], ctx.to.functions[key]);
+  return [...callersClosure(entries, { routines: typed }, unchanged).keys()].map((k) => [k, all[k]!]);
 }
 
 /** recreateDomainSql rebuilds domain `id` as `d` (a base type or collation change): rename away, create, convert columns, drop. */
@@ -375,28 +394,17 @@ function recreateDomainSql(
   after: 'from' | 'to',
 ): string[] {
   const tmp = truncateName(`${nameOf(id)}__old`);
-  const def = (c: { from: Column; to?: Column }, side: 'from' | 'to'): Default | undefined => {
-    const col = side === 'from' ? c.from : c.to;
-    return col && !col.serial && !col.identity && !col.generated ? col.default : undefined;
-  };
   // routines taking or returning the domain would follow it to the old name: drop them first, create them after
   const fns = typedFunctions(ctx, id, before);
   const sql = [
-    ...[...fns].reverse().map((f) => dropFunction(f)),
+    ...[...fns].reverse().map(([, f]) => dropFunction(f)),
     `ALTER DOMAIN ${rel(id)} RENAME TO ${quoteIdent(tmp)}`,
     ...createDomain(id, d, ctx.ty),
   ];
-  for (const c of enumColumns(ctx, id)) {
-    const C = `ALTER TABLE ${rel(c.table)} ALTER COLUMN ${quoteIdent(c.from.name)}`;
-    const arr = /(\[\])+$/.exec(c.from.type)?.[0] ?? '';
-    if (def(c, before)) sql.push(`${C} DROP DEFAULT`);
-    sql.push(`${C} TYPE ${rel(id)}${arr} USING ${quoteIdent(c.from.name)}::${ctx.ty(d.type)}${arr}::${rel(id)}${arr}`);
-    const dd = def(c, after);
-    if (dd) sql.push(`${C} SET DEFAULT ${defaultSql(dd)}`);
-  }
+  sql.push(...retypeColumns(ctx, id, ctx.ty(d.type), before, after));
   sql.push(`DROP DOMAIN ${qualified(schemaOf(id), tmp)}`);
   const other = after === 'from' ? ctx.from : ctx.to;
-  for (const f of fns) sql.push(...createFunction(other.functions[funcKey(ctx, f, before)] ?? f));
+  for (const [k, f] of fns) sql.push(...createFunction(other.functions[k] ?? f));
   return sql;
 }
 
