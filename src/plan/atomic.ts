@@ -8,7 +8,8 @@
 import type { Change } from '../model/changes.js';
 import type { Func, Schema } from '../model/types.js';
 import { identifiersOf } from '../diff/sqltext.js';
-import { nameOf, sqlStandardBody } from '../sql/ddl.js';
+import { sqlStandardBody } from '../sql/ddl.js';
+import { bare } from './context.js';
 import { callersClosure } from './callers.js';
 
 /** touchedColumns lists, by table id, the columns whose type or collation changes or that are dropped. */
@@ -30,8 +31,7 @@ function readsTouched(f: Func, touched: ReadonlyMap<string, ReadonlySet<string>>
   // the table may be named by the signature only (a row-type parameter read as `(s).col`)
   const words = identifiersOf(f.body);
   const named = identifiersOf(`${f.args} ${f.returns} ${f.body}`);
-  for (const [t, cols] of touched)
-    if (named.has(nameOf(t).toLowerCase()) && [...cols].some((c) => words.has(c))) return true;
+  for (const [t, cols] of touched) if (named.has(bare(t)) && [...cols].some((c) => words.has(c))) return true;
   return false;
 }
 

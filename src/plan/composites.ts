@@ -15,7 +15,7 @@ import type { Func, Schema } from '../model/types.js';
 import { sameValue } from '../diff/index.js';
 import { identifiersOf } from '../diff/sqltext.js';
 import { createComposite, createFunction, dropFunction, nameOf, rel, sqlStandardBody } from '../sql/ddl.js';
-import { columnsOf, type PlanContext } from './context.js';
+import { bare, columnsOf, type PlanContext } from './context.js';
 import { qid } from '../model/ids.js';
 import { quoteIdent } from '../sql/quote.js';
 import { truncateName } from './columns.js';
@@ -32,7 +32,11 @@ export interface CompositeRebuild {
   readonly words: readonly string[];
 }
 
-const bare = (id: string) => nameOf(id).toLowerCase();
+/**
+ * jsonEscaped tells whether JSON spells the name of type `id` otherwise (a quote, a backslash, a control character):
+ * the searches of a schema's JSON text for the name would miss it.
+ */
+const jsonEscaped = (id: string): boolean => /["\\\u0000-\u001f]/.test(nameOf(id));
 
 /** depNames lists the names whose objects routine `f` depends on in PostgreSQL's catalog: its signature's and an SQL-standard body's. */
 function depNames(f: Func): ReadonlySet<string> {
@@ -44,7 +48,7 @@ function depNames(f: Func): ReadonlySet<string> {
  * keeps ALTER TYPE: something other than a routine or an unchanged composite may name it or one of those routines.
  */
 export function compositeRebuild(ctx: PlanContext, id: string): CompositeRebuild | undefined {
-  if (/["\\\u0000-\u001f]/.test(nameOf(id))) return undefined; // JSON spells such a name otherwise
+  if (jsonEscaped(id)) return undefined;
   const { from, to } = ctx;
   const types = [id];
   const names = new Set([bare(id)]);
@@ -212,7 +216,7 @@ function retypes(x: Composite, y: Composite): boolean {
  * then the plan keeps ALTER TYPE.
  */
 export function columnRebuildSql(ctx: PlanContext, id: string, x: Composite, y: Composite): string[] | undefined {
-  if (/["\\\u0000-\u001f]/.test(nameOf(id))) return undefined; // JSON spells such a name otherwise
+  if (jsonEscaped(id)) return undefined;
   const cols = columnsOf(ctx.from, (t) => t === id, { skip: (t) => ctx.droppedTables.has(t) }).map((c) => ({
     table: c.table,
     column: c.column.name,

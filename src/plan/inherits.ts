@@ -7,7 +7,7 @@ import type { Column, Schema } from '../model/types.js';
 import { nameOf, rel } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { counterPastRows, serialSequence, truncateName } from './columns.js';
-import { emit, PHASE, type PlanContext } from './context.js';
+import { bare, emit, PHASE, type PlanContext } from './context.js';
 
 /**
  * inheritsRebuilds tells whether table `id` joins or leaves an INHERITS parent in a way ALTER TABLE cannot give the
@@ -118,7 +118,7 @@ export function carryRows(ctx: PlanContext, changes: readonly Change[]): void {
       object: id,
       sql: restore(ctx.to),
       reverse: stash(ctx.to),
-      requires: [`rowsfrom:${id}`, `rel:${nameOf(id).toLowerCase()}`],
+      requires: [`rowsfrom:${id}`, `rel:${bare(id)}`],
     });
   }
 }

@@ -122,7 +122,6 @@ function dropPhase(ctx: PlanContext, f: Func, droppedRels: ReadonlySet<string>):
   return clash ? PHASE.func - 0.5 : PHASE.dropFunc;
 }
 
-/** colKeys lists the `cols:` keys (a table's added or altered columns) of the names a text mentions. */
 /** planFunctionInPlace drafts the change of a routine's comment and marks on extensions (ALTER ... DEPENDS ON). */
 function planFunctionInPlace(ctx: PlanContext, id: string, a: Func, b: Func): void {
   const w = b.procedure ? 'PROCEDURE' : 'FUNCTION';
@@ -170,6 +169,7 @@ function relLiteralKeys(body: string | undefined): string[] {
   return out;
 }
 
+/** colKeys lists the `cols:` keys (a table's added or altered columns) of the names a text mentions. */
 function colKeys(text: string): string[] {
   return [...identifiersOf(text)].map((n) => `cols:${n}`);
 }
@@ -207,16 +207,19 @@ function unreadParams(f: Func): ReadonlySet<string> {
 export function paramNames(args: string): ReadonlySet<string> {
   const out = new Set<string>();
   for (const arg of splitArgs(args)) {
-    const t = arg.replace(/^(IN|OUT|INOUT|VARIADIC)\s+/i, '').trim();
+    const t = withoutMode(arg);
     const m = /^(?:"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*))\s+\S/.exec(t);
     if (m) out.add(m[1] !== undefined ? m[1].replace(/""/g, '"').toLowerCase() : m[2]!.toLowerCase());
   }
   return out;
 }
 
+/** withoutMode is one argument of a list without its mode (`OUT b text` -> `b text`). */
+const withoutMode = (arg: string): string => arg.replace(/^(IN|OUT|INOUT|VARIADIC)\s+/i, '').trim();
+
 /** argTypeOf gives the readings of one argument's type: as written, and without a leading name (mode dropped). */
 function argTypeOf(arg: string): string[] {
-  const t = arg.replace(/^(IN|OUT|INOUT|VARIADIC)\s+/i, '').trim();
+  const t = withoutMode(arg);
   const m = /^("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s+(.+)$/.exec(t);
   return m ? [t, m[2]!.trim()] : [t];
 }
