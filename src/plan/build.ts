@@ -17,6 +17,7 @@ import { applyDefaultAclCreated, planGrants } from './grants.js';
 import { planOwners } from './owners.js';
 import { carryRows, inheritsRebuilt } from './inherits.js';
 import { rebuiltBodies, type Recreated } from './atomic.js';
+import { compositeRebuilds } from './composites.js';
 
 export { PHASE, emit, newContext, type PlanContext } from './context.js';
 
@@ -25,8 +26,10 @@ export function planChangeDrafts(ctx: PlanContext, input: readonly Change[]): vo
   const all = expandChanges(ctx, input);
   markRecreated(ctx, all);
   const { touchedTables, touchedCols } = touchedBy(ctx, all);
-  planObjects(ctx, all);
-  planViews(ctx, all, touchedTables);
+  // the composite types rebuilt (dropped and created again) take their routines along, and the views over them
+  const rebuilds = compositeRebuilds(ctx, all);
+  planObjects(ctx, all, rebuilds);
+  planViews(ctx, all, touchedTables, rebuilds);
   planTables(ctx, all, touchedCols);
   planCheckCopies(ctx);
   carryRows(ctx, input);

@@ -1,6 +1,7 @@
 /**
  * What every step builder shares: the phase order, the planning context, `emit`, and dependency keys.
  */
+import type { Change } from '../model/changes.js';
 import type { Column, Schema } from '../model/types.js';
 import type { Step } from '../model/plan.js';
 import { identifiersOf } from '../diff/sqltext.js';
@@ -118,6 +119,15 @@ export function funcNeedsDrop(
   b: { returns: string; args: string; procedure?: boolean },
 ): boolean {
   return a.returns !== b.returns || a.args !== b.args || !!a.procedure !== !!b.procedure;
+}
+
+/** droppedRoutineNames lists the lower-cased names of the routines `changes` drop, or drop to create again (funcNeedsDrop). */
+export function droppedRoutineNames(changes: readonly Change[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of changes)
+    if (c.kind === 'function' && (c.op === 'drop' || (c.op === 'alter' && funcNeedsDrop(c.from, c.to))))
+      out.add((c.op === 'drop' ? c.def : c.from).name.toLowerCase());
+  return out;
 }
 
 /** userTypesOf lists the ids of user-defined types (enums, composites, domains) of both schemas. */

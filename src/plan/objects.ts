@@ -24,26 +24,27 @@ import {
 } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { createGrants, createOwner, ownerSql } from '../sql/grants.js';
-import { emit, PHASE, typeDropKey, typeKeys, type PlanContext } from './context.js';
+import { bare, emit, PHASE, typeDropKey, typeKeys, type PlanContext } from './context.js';
 import { planDomain, planEnum, planEnumValues } from './enums.js';
 import { planFunction } from './routines.js';
 import { planSerialRenames } from './serials.js';
 import {
   columnRebuildSql,
   refuseRetypeInUse,
-  compositeRebuilds,
   dropsAttributes,
   foldedSql,
   rebuildSql,
   type CompositeRebuild,
 } from './composites.js';
 
-const bare = (id: string) => nameOf(id).toLowerCase();
-
 type ObjectChange<K extends Change['kind']> = Extract<Change, { op: 'add' | 'drop' | 'alter'; kind: K }>;
 
-/** planObjects drafts the steps of every non-table, non-view change. */
-export function planObjects(ctx: PlanContext, all: readonly Change[]): void {
+/** planObjects drafts the steps of every non-table, non-view change; `rebuilds`: compositeRebuilds of `all`. */
+export function planObjects(
+  ctx: PlanContext,
+  all: readonly Change[],
+  rebuilds: ReadonlyMap<string, CompositeRebuild>,
+): void {
   const addValues = new Map<string, Extract<Change, { op: 'add_value' }>[]>();
   const droppedRels = new Set<string>();
   for (const c of all) if (c.op === 'drop' && (c.kind === 'view' || c.kind === 'table')) droppedRels.add(bare(c.id));
@@ -51,7 +52,6 @@ export function planObjects(ctx: PlanContext, all: readonly Change[]): void {
   // an altered composite type: a dropped SQL function over it goes first (down re-creates it after the type is back)
   for (const c of all) if (c.op === 'alter' && c.kind === 'composite') droppedRels.add(bare(c.id));
   // a composite rebuilt takes the composites containing it along: a dropped routine over one of those goes first too
-  const rebuilds = compositeRebuilds(ctx, all);
   for (const r of rebuilds.values()) for (const k of r.types) droppedRels.add(bare(k));
   const folded = new Set([...rebuilds.values()].flatMap((r) => [...r.folded]));
   for (const c of all) {

@@ -23,6 +23,7 @@ import {
 } from '../sql/grants.js';
 import {
   columnsOf,
+  droppedRoutineNames,
   elementType,
   emit,
   funcNeedsDrop,
@@ -314,12 +315,9 @@ export function objectRecreated(a: SqlObject, b: SqlObject): boolean {
  */
 export function recreatedObjects(ctx: PlanContext, all: readonly Change[]): { id: string; def: SqlObject }[] {
   const out: { id: string; def: SqlObject }[] = [];
-  const fns = new Set<string>();
-  for (const c of all) {
+  for (const c of all)
     if (c.kind === 'sql_object' && c.op === 'alter' && objectRecreated(c.from, c.to)) out.push({ id: c.id, def: c.to });
-    if (c.kind === 'function' && (c.op === 'drop' || (c.op === 'alter' && funcNeedsDrop(c.from, c.to))))
-      fns.add((c.op === 'drop' ? c.def : c.from).name.toLowerCase());
-  }
+  const fns = droppedRoutineNames(all);
   const after = ctx.to.objects ?? {};
   for (const [id, o] of Object.entries(ctx.from.objects ?? {}))
     if (

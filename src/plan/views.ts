@@ -10,10 +10,10 @@ import { dependsOnSql } from '../sql/marks.js';
 import { createView, dropView, rel, viewKind, commentOn, viewColumnDefault } from '../sql/ddl.js';
 import type { View } from '../model/types.js';
 import { quoteIdent } from '../sql/quote.js';
-import { bare, emit, funcNeedsDrop, PHASE, readsAny, textKeys, type PlanContext } from './context.js';
+import { bare, droppedRoutineNames, emit, PHASE, readsAny, textKeys, type PlanContext } from './context.js';
 import { rebuildViewRoutines, viewRoutines } from './viewfuncs.js';
 import { planSubObject } from './subobjects.js';
-import { compositeRebuilds, viewsOverRebuilds } from './composites.js';
+import { viewsOverRebuilds, type CompositeRebuild } from './composites.js';
 import { objectReadBy, recreatedObjects } from './sqlobjects.js';
 
 /** IN_PLACE are the view attributes a plan changes without rebuilding the view. */
@@ -39,10 +39,18 @@ function createViewAfter(ctx: PlanContext, id: string, v: View): string[] {
   ];
 }
 
-/** planViews drafts view drops and creates, rebuilding views over changed tables and views. */
-export function planViews(ctx: PlanContext, all: readonly Change[], touchedTables: ReadonlySet<string>): void {
+/**
+ * planViews drafts view drops and creates, rebuilding views over changed tables and views, and over the composite
+ * types `rebuilds` (compositeRebuilds of `all`) drops and creates again.
+ */
+export function planViews(
+  ctx: PlanContext,
+  all: readonly Change[],
+  touchedTables: ReadonlySet<string>,
+  rebuilds: ReadonlyMap<string, CompositeRebuild>,
+): void {
   const { from, to } = ctx;
-  const { rebuild, dropped, added, objects } = viewsToRebuild(ctx, all, touchedTables);
+  const { rebuild, dropped, added, objects } = viewsToRebuild(ctx, all, touchedTables, rebuilds);
   const dropIds = new Set([...dropped, ...rebuild]);
   rebuildViewRoutines(ctx, dropIds);
   for (const id of dropIds) {
@@ -100,6 +108,7 @@ function viewsToRebuild(
   ctx: PlanContext,
   all: readonly Change[],
   touchedTables: ReadonlySet<string>,
+  rebuilds: ReadonlyMap<string, CompositeRebuild>,
 ): {
   rebuild: Set<string>;
   dropped: Set<string>;
@@ -111,14 +120,9 @@ function viewsToRebuild(
   const dropped = new Set<string>();
   const added = new Set<string>();
   const touchedNames = new Set([...touchedTables].map(bare));
-  const recreatedFuncs = new Set<string>();
+  const recreatedFuncs = droppedRoutineNames(all);
   for (const c of all) {
-    if (c.kind !== 'view' && c.kind !== 'function') continue;
-    if (c.kind === 'function') {
-      if (c.op === 'drop') recreatedFuncs.add(c.def.name);
-      else if (c.op === 'alter' && funcNeedsDrop(c.from, c.to)) recreatedFuncs.add(c.from.name);
-      continue;
-    }
+    if (c.kind !== 'view') continue;
     if (c.op === 'drop') dropped.add(c.id);
     else if (c.op === 'add') added.add(c.id);
     else if (c.op === 'alter' && c.attrs.some((a) => !IN_PLACE.has(a.attr))) rebuild.add(c.id);
@@ -130,11 +134,11 @@ function viewsToRebuild(
   for (const [id, v] of Object.entries(from.views))
     if (to.views[id] && !dropped.has(id) && objects.some((o) => objectReadBy(o.def, v.query))) rebuild.add(id);
   // a view over a composite type that is dropped and created again (or over a routine rebuilt with it) is rebuilt around it
-  const composites = [...compositeRebuilds(ctx, all).values()];
+  const composites = [...rebuilds.values()];
   for (const id of new Set([...viewsOverRebuilds(from, composites), ...viewsOverRebuilds(to, composites)]))
     if (from.views[id] && to.views[id] && !dropped.has(id)) rebuild.add(id);
   // a materialized view whose index calls a re-created function is rebuilt with it (the index goes with the view)
-  const callsFn = readsAny(new Set([...recreatedFuncs].map((n) => n.toLowerCase())));
+  const callsFn = readsAny(recreatedFuncs);
   for (const [id, v] of Object.entries(from.views)) {
     if (dropped.has(id) || !to.views[id]) continue;
     const ixs = Object.values(to.views[id]!.indexes ?? {});
@@ -148,7 +152,7 @@ function viewsToRebuild(
     const names = new Set([
       ...touchedNames,
       ...[...rebuild, ...dropped].map(bare),
-      ...[...recreatedFuncs].map((n) => n.toLowerCase()),
+      ...recreatedFuncs,
       ...[...held.keys()].map((fid) => from.functions[fid]!.name.toLowerCase()),
     ]);
     let grew = false;
