@@ -3,11 +3,11 @@
  * stdout, stderr and the exit code. Build first: `npx tsc -p .`. The run starts from the worker's spawner when it has
  * one (./spawner.ts: a small process, so the start does not copy a large test worker).
  */
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCollected } from './spawner.js';
+import { removeLater, runCollected } from './spawner.js';
 
 /** BIN is the CLI entry of this checkout. */
 export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'run.js');
@@ -85,7 +85,8 @@ export function tempProject(prefix = 'sv-cli-'): Project {
     },
     read: (path) => readFileSync(join(dir, path), 'utf8'),
     exists: (path) => existsSync(join(dir, path)),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    // in the background (the spawner's): the disk frees it while the next test runs
+    cleanup: () => removeLater(dir),
   };
 }
 

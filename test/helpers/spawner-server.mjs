@@ -8,11 +8,17 @@
  *   `error` (a failed start, a timeout) as a plain object;
  * - `{ id, kind: 'collect', file, args, options }`: child_process.spawn, the whole stdout/stderr collected; the
  *   answer is `{ pid, code, signal, stdout, stderr }`, or `error` when the process could not start.
- * The worker's end of the channel closing (the worker died) kills what is still running here, and this process.
+ * - `{ id, kind: 'remove', path }`: fs.rm(path, { recursive, force }) started in this process's thread pool and
+ *   answered `{}` at once, so the worker goes on while the disk frees the directory (on this disk, whose mount
+ *   discards freed blocks, removing a test's project is mostly waiting).
+ * The worker's end of the channel closing (the worker died or ended) kills what is still running here, and this
+ * process ends once the removals asked for are done.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 
 const running = new Set();
+const removing = new Set();
 
 /** plain is an error as a plain object: its name, message and own properties (code, errno, path, spawnargs...). */
 function plain(e) {
@@ -67,10 +73,17 @@ process.on('message', (m) => {
       answer({ id: m.id, error: plain(e) }); // invalid arguments: spawnSync threw
     }
   } else if (m.kind === 'collect') collect(m.id, m.file, m.args, m.options);
+  else if (m.kind === 'remove') {
+    const done = rm(m.path, { recursive: true, force: true, maxRetries: 2 })
+      .catch(() => undefined)
+      .finally(() => removing.delete(done));
+    removing.add(done);
+    answer({ id: m.id, value: {} });
+  }
   else answer({ id: m.id, error: { name: 'Error', message: `spawner: unknown request ${m.kind}`, props: {} } });
 });
 
 process.on('disconnect', () => {
   for (const c of running) c.kill('SIGKILL');
-  process.exit(0);
+  void Promise.allSettled([...removing]).then(() => process.exit(0));
 });

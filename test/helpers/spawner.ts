@@ -14,6 +14,7 @@
  * output collected (runCli's pattern). Options the spawner cannot reproduce (stdio given as descriptors or streams)
  * run in this process as before; async spawn/execFile/fork are not routed (their callers hold the live process).
  */
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { syncBuiltinESMExports } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -125,11 +126,11 @@ function rebuilt(e: NonNullable<Answer['error']>): Error {
   return err;
 }
 
-/** ask sends one request and waits for its answer, blocking this thread. */
-function ask(s: Spawner, req: Record<string, unknown>): Answer {
+/** ask sends one request and waits for its answer, blocking this thread; `starts`: it starts a process (counted). */
+function ask(s: Spawner, req: Record<string, unknown>, starts = true): Answer {
   Atomics.store(s.flag, 0, 0);
   s.syncPort.postMessage(req);
-  s.started++;
+  if (starts) s.started++;
   while (Atomics.load(s.flag, 0) === 0) Atomics.wait(s.flag, 0, 0, 1000);
   const got = receiveMessageOnPort(s.syncPort);
   if (!got) throw new Error('test spawner: answered without a message');
@@ -225,6 +226,18 @@ export function runCollected(
     s.started++;
     s.asyncPort.postMessage({ ref, kind: 'collect', file, args: [...args], options: o });
   });
+}
+
+/**
+ * removeLater removes the directory `path` (recursive, force) without waiting for the disk: the spawner takes it (it
+ * answers once it has the request, and finishes every removal it took even when the worker ends first) and removes
+ * it while the test goes on; this process removes it at once when there is no spawner. On this disk, whose mount
+ * discards freed blocks, removing a test's project is mostly waiting (merge/cli: ~3 s of rmdir and unlink).
+ */
+export function removeLater(path: string): void {
+  const s = current();
+  const a = s ? ask(s, { kind: 'remove', path }, false) : { error: undefined };
+  if (!s || a.error) rmSync(path, { recursive: true, force: true });
 }
 
 function collectHere(
