@@ -22,6 +22,7 @@ import {
   effectiveGrants,
   NONE,
   normalizePrivileges,
+  privilegesOf,
   STANDARD_PUBLIC_OWNER,
   type PrivClass,
 } from '../model/privileges.js';
@@ -43,13 +44,8 @@ import { clusterSteps, replicaSteps } from './cluster.js';
  * defaultAclReset: an object created while default privileges it shares with both sides are in effect starts with
  * their grants, not the class default the ACL it is created with counts from. The REVOKEs that take them back
  * (never from the entry's own role, which creates it), written right after the CREATE; none when the object declares
- * no ACL of its own (then those defaults cannot have applied to it), or when the defaults in effect give it exactly
- * its declared ACL (PostgreSQL's own, kept as it is: its GRANTs that follow change nothing).
- *
- * An ACL that default privileges give is sorted by grantee (PostgreSQL's get_user_default_acl), so PUBLIC comes
- * before the owner; GRANTs after a CREATE append behind the owner instead. When the declared ACL is what the
- * target's default privileges give (the object was made under them) and names PUBLIC, the creator's own entry is
- * taken out and granted again behind PUBLIC's, so the ACL reads as the one it was declared from.
+ * no ACL of its own (then those defaults cannot have applied to it), or when its declared ACL holds all they give
+ * (PostgreSQL's ACL is kept then: the GRANTs that follow only add to it). Then ownerBehindPublic.
  */
 export function defaultAclReset(
   ctx: PlanContext,
@@ -60,19 +56,51 @@ export function defaultAclReset(
 ): string[] {
   if (grants === undefined) return [];
   const cls: PrivClass = on === 'tables' ? 'table' : 'sequence';
-  const declared = aclKey(grants, cls);
   const kept = keptDefaults(ctx, schema, on);
-  if (kept.length && aclKey(mergedDefaults(kept), cls) === declared) return [];
-  const reset = defaultAclResetOn(ctx, target, schema, on);
-  const all = Object.values(ctx.to.defaultPrivileges ?? {}).filter((e) => applies(e, schema, on));
+  // PostgreSQL's ACL from the defaults in effect is kept when the declared one only adds to it
+  if (kept.length && covers(grants, mergedDefaults(kept), cls)) return [];
+  return [...defaultAclResetOn(ctx, target, schema, on), ...ownerBehindPublic(ctx, target, schema, on, grants)];
+}
+
+/**
+ * ownerBehindPublic: an ACL that default privileges give is sorted by grantee (PostgreSQL's get_user_default_acl),
+ * PUBLIC before the owner, where GRANTs after a CREATE append behind the owner. When the target's default privileges
+ * for a new object of class `on` in `schema` grant PUBLIC something and the object's declared ACL does too (it was
+ * made under them), the creator's own entry is taken out and granted again behind PUBLIC's; the GRANTs that follow
+ * append the other grantees in their declared order.
+ */
+export function ownerBehindPublic(
+  ctx: PlanContext,
+  target: string,
+  schema: string,
+  on: 'tables' | 'sequences',
+  grants: Grants | undefined,
+): string[] {
+  if (grants === undefined) return [];
+  const cls: PrivClass = on === 'tables' ? 'table' : 'sequence';
   const pub = effectiveGrants(grants, cls).public;
-  if (!pub || !all.length || aclKey(mergedDefaults(all), cls) !== declared) return reset;
+  const all = Object.values(ctx.to.defaultPrivileges ?? {}).filter((e) => applies(e, schema, on));
+  if (!pub || !mergedDefaults(all).public?.some((p) => p !== NONE)) return [];
   return [
-    ...reset,
     `REVOKE ALL ON ${target} FROM CURRENT_USER`,
     ...aclChangeSql(target, cls, {}, { public: pub }),
     `GRANT ALL ON ${target} TO CURRENT_USER`,
   ];
+}
+
+/** covers tells whether ACL `g` holds every privilege `d` gives (a grant option where `d` gives one). */
+function covers(g: Grants, d: Grants, cls: PrivClass): boolean {
+  const expand = (l: readonly string[] | undefined) =>
+    new Set(
+      normalizePrivileges(l ?? [], cls).flatMap((p) =>
+        p === 'all' || p === 'all*' ? privilegesOf(cls).map((x) => (p === 'all*' ? `${x}*` : x)) : [p],
+      ),
+    );
+  const have = effectiveGrants(g, cls);
+  return Object.entries(effectiveGrants(d, cls)).every(([r, l]) => {
+    const h = expand(have[r]);
+    return [...expand(l)].every((p) => h.has(p) || h.has(`${p}*`));
+  });
 }
 
 /** applies tells whether default-privileges entry `e` applies to a new object of class `on` in `schema`. */
@@ -105,15 +133,6 @@ function mergedDefaults(entries: readonly DefaultPrivilege[]): Grants {
   for (const e of entries)
     for (const [g, list] of Object.entries(e.grants)) if (g !== e.role) out[g] = [...(out[g] ?? []), ...list];
   return out;
-}
-
-/** aclKey is a grants map as one comparable string: grantees sorted, each with its privileges normalised. */
-function aclKey(g: Grants, cls: PrivClass): string {
-  return Object.entries(effectiveGrants(g, cls))
-    .map(([r, l]) => `${r}=${normalizePrivileges(l, cls).join(',')}`)
-    .filter((x) => !x.endsWith('='))
-    .sort()
-    .join(';');
 }
 
 /** afterCreate puts defaultAclReset's REVOKEs right after the CREATE statement that opens `sql`. */
@@ -459,7 +478,15 @@ function sequenceGrantSteps(ctx: PlanContext, table: string, a: readonly Column[
     const late = sb !== undefined; // the sequence exists after the change: grant once everything is created
     const seq = (sb ?? sa)!;
     // back to the default ACL: reset to NULL too, as for every relation (see aclResetSql)
+    // a sequence a created column makes is created under the default privileges in effect, as a table is
+    const schema = ctx.to.tables[table]?.schema;
+    const kept = schema === undefined ? [] : keptDefaults(ctx, schema, 'sequences');
+    const made =
+      sa === undefined && schema !== undefined && !(kept.length && gb && covers(gb, mergedDefaults(kept), 'sequence'))
+        ? ownerBehindPublic(ctx, `SEQUENCE ${seq}`, schema, 'sequences', gb)
+        : [];
     const change = (to: Grants | undefined, from: Grants | undefined): string[] => [
+      ...(to === gb ? made : []),
       ...aclChangeSql(`SEQUENCE ${seq}`, 'sequence', from, to),
       ...(to === undefined && from !== undefined ? [aclResetSql(seq)] : []),
     ];
