@@ -45,6 +45,8 @@ await corpusSuite(
       // an owner that revoked all of its own privileges leaves an empty ACL (`{}`), not NULL: the model keeps the
       // owner's own privileges at PostgreSQL's default
       'wild/pg-delta/acl/owner-full-revoke-refused': 'privileges of the owner postgres on test_schema.t (none)',
+      // PostgreSQL 18's ALTER DEFAULT PRIVILEGES ... ON LARGE OBJECTS: not modelled (it crashed introspection)
+      'wild/pg-delta/default-privileges/large-objects-refused': 'default privileges of owner_role_lo on large objects',
     },
   },
 );
