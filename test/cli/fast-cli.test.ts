@@ -6,10 +6,11 @@
  * build's dist/cli/help.json: both sides real processes there). The real CLI (`npm run build` first).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeLater } from '../helpers/spawner.js';
 import { runCli, tempProject, type CliResult, type Project } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/inproc.js';
 
@@ -58,7 +59,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   p?.cleanup();
-  rmSync(scratch, { recursive: true, force: true });
+  removeLater(scratch);
 });
 
 let n = 0;

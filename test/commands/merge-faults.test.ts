@@ -10,6 +10,7 @@
  * one more interruption point).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeLater } from '../helpers/spawner.js';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -62,7 +63,7 @@ beforeAll(async () => {
 afterAll(() => {
   setFaultLimit(undefined);
   p?.cleanup();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const d of dirs) removeLater(d);
 });
 
 function copy(from = p.dir): string {

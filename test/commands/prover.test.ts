@@ -10,12 +10,13 @@
  * off, `init` and `prover stop` run here too).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { removeLater } from '../helpers/spawner.js';
 import { runCli, tempProject, type CliResult, type Project } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/inproc.js';
 
@@ -176,7 +177,7 @@ afterAll(async () => {
   for (const dir of dirs) {
     // in this process: `prover stop` only asks each prover over its socket (and starts none)
     await runInProcess(tmpdir(), ['prover', 'stop'], { SCHEMAVER_PROVER: '1', SCHEMAVER_RUNTIME_DIR: dir });
-    rmSync(dir, { recursive: true, force: true });
+    removeLater(dir);
   }
   for (const p of projects) p.cleanup();
 });

@@ -1,7 +1,8 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, utimesSync, readdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, utimesSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeLater } from '../helpers/spawner.js';
 import { openTarget, parkingLot } from '../../src/deploy/target.js';
 import { holdDatabases } from '../../src/proc.js';
 import { openPglite } from '../../src/pg/pglite.js';
@@ -46,7 +47,7 @@ describe('the embedded database answers version questions without starting PGlit
   beforeAll(async () => {
     ({ root, dir } = await localDatabase('sv-localstate-', stamped));
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  afterAll(() => removeLater(root));
 
   it('keeps what the version table says beside the closed data directory', async () => {
     const state = readLocalState(dir);
@@ -114,7 +115,7 @@ describe('what the kept copy refuses or finds done, it answers without starting 
   beforeAll(async () => {
     ({ root, dir } = await localDatabase('sv-localstate-', upgraded(s)));
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  afterAll(() => removeLater(root));
 
   it('a stamp of the recorded commit, a stamp over it without --force, a downgrade that drops a table', async () => {
     const before = readFileSync(join(dir, STATE_FILE), 'utf8');
@@ -172,7 +173,7 @@ describe('in a host that keeps databases between commands, the embedded database
   afterAll(async () => {
     await held().release();
     g[KEEP] = keepBefore;
-    rmSync(root, { recursive: true, force: true });
+    removeLater(root);
   });
 
   it('is taken back by the next command, its session as new: settings pinned again, temporary objects gone', async () => {
@@ -254,7 +255,7 @@ describe('check of an unchanged embedded database reads the catalog it kept, not
   beforeAll(async () => {
     ({ root, dir } = await localDatabase('sv-localcatalog-', upgraded(s)));
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  afterAll(() => removeLater(root));
 
   it('keeps what check read when nothing ran after it, and answers from it while the directory is unchanged', async () => {
     expect(await checked()).toEqual({ problems: [], started: true });

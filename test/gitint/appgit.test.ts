@@ -6,14 +6,15 @@
  * finishes both; the dev database upgraded on a branch follows `git checkout main` with `schemaver upgrade`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { removeLater } from '../helpers/spawner.js';
 import { runInProcess } from '../helpers/inproc.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sv-gitflow-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => removeLater(tmp));
 
 const ENV = { ...process.env, NO_COLOR: '1', SCHEMAVER_AUTHOR_NAME: 'Dev', SCHEMAVER_AUTHOR_EMAIL: 'dev@app.example' };
 

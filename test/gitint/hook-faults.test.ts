@@ -13,6 +13,7 @@ import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeLater } from '../helpers/spawner.js';
 import { runInProcess as run } from '../helpers/inproc.js';
 import { copyProject } from '../helpers/copy.js';
 import { fsckStore } from '../helpers/fsck.js';
@@ -91,7 +92,7 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(() => {
   setFaultLimit(undefined);
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const d of dirs) removeLater(d);
 });
 
 function copy(from: string): string {

@@ -6,6 +6,7 @@
  * In-process (runInProcess), --no-verify commits: no PGlite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeLater } from '../helpers/spawner.js';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +48,7 @@ beforeAll(async () => {
 afterAll(() => {
   setFaultLimit(undefined);
   p.cleanup();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const d of dirs) removeLater(d);
 });
 
 function copy(): string {
