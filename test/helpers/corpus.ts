@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCases } from '../../src/conformance/index.js';
 import { resettableDb, type ResettableDb } from '../../src/conformance/pool.js';
 import { runCase, type Case } from '../../src/conformance/run.js';
-import { extensionsInSql, freshPglite } from '../../src/pg/pglite.js';
+import { extensionsInSql, freshPglite, tierUpForProof } from '../../src/pg/pglite.js';
 import { introspect } from '../../src/pg/introspect/index.js';
 
 /** CorpusOptions tunes a corpus suite: cases expected to fail (id -> root cause) and a minimum case count. */
@@ -32,6 +32,10 @@ export async function corpusSuite(
   describe(title, () => {
     let dbs: ResettableDb;
     beforeAll(() => {
+      // a corpus suite runs tens of seconds of PostgreSQL on this thread: its databases run on PGlite's module compiled
+      // to tier up (pg/pglite.ts tierUpForProof, as a big commit's verifier does). wild+apps+longtail in one worker,
+      // alternated on a loaded machine: 64.7 and 64.8 s of CPU (all threads) against 66.9 and 74.2 s on the baseline tier
+      tierUpForProof();
       const extensions = [...new Set(cases.flatMap((c) => extensionsInSql(`${c.pre ?? ''}\n${c.a}\n${c.b}`)))];
       dbs = resettableDb(() => freshPglite({ extensions }));
     });
