@@ -377,3 +377,23 @@ function unnamed<T extends { name?: string }>(
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * keyCopyName is the name PostgreSQL gives partition `table`'s copy of its parent's primary key or unique constraint
+ * `k` (`<table>_pkey`, `<table>_<columns>_key`, when that name is free).
+ */
+export function keyCopyName(
+  table: string,
+  k: {
+    readonly kind: 'primary_key' | 'unique';
+    readonly columns: readonly string[];
+    readonly include?: readonly string[];
+  },
+): string {
+  if (k.kind === 'primary_key') return makeObjectName(table, undefined, 'pkey');
+  return makeObjectName(
+    table,
+    nameAddition(indexColumnNames([...k.columns, ...(k.include ?? [])].map((column) => ({ column })))),
+    'key',
+  );
+}

@@ -64,6 +64,7 @@ export function applyRenames(from: Schema, renames: RenameSet): Schema {
     }
     out[id] = rewriteTable(r, id, renameTableParts(t0, id, renames));
   }
+  renameKeyNames(out, renames);
   const tables = out;
   const { views, colText } = renameInViews(r, tables, renames);
   const enums = r.enums;
@@ -174,6 +175,23 @@ function mentionsRenamed(r: Renamed): (t: Table) => boolean {
     for (const tr of Object.values(t.triggers)) if (has(tr.when)) return true;
     return false;
   };
+}
+
+/** renameKeyNames moves a partition's `keyNames` entry to the new name of its parent's renamed primary key or unique constraint. */
+function renameKeyNames(tables: Record<string, Table>, renames: RenameSet): void {
+  const keys = renames.changes.filter((c) => (c.kind === 'primary_key' || c.kind === 'unique') && c.table);
+  if (keys.length === 0) return;
+  for (const [id, t] of Object.entries(tables)) {
+    if (!t.keyNames || !t.partitionOf) continue;
+    let names: Record<string, string> | undefined;
+    for (const c of keys) {
+      if (c.table !== t.partitionOf.parent || t.keyNames[c.fromId] === undefined) continue;
+      names ??= { ...t.keyNames };
+      names[c.id] = t.keyNames[c.fromId]!;
+      delete names[c.fromId];
+    }
+    if (names) tables[id] = { ...t, keyNames: names };
+  }
 }
 
 /** renameTableParts renames the keyed parts (indexes, keys, checks, foreign keys, exclusions) of table `id`. */

@@ -133,6 +133,7 @@ const TABLE_FIELDS: FieldPlan<Table> = {
   triggers: 'child',
   policies: 'child',
   inheritedNotValid: 'attr',
+  keyNames: 'attr',
   rowLevelSecurity: 'attr',
   forceRowLevelSecurity: 'attr',
   partitionBy: 'attr',

@@ -454,6 +454,12 @@ export interface Table {
    * partition or child made after its parent's check has it (a valid parent check has valid copies only).
    */
   readonly inheritedNotValid?: readonly string[];
+  /**
+   * keyNames: of a partition, the names of its copies of the parent's primary key and unique constraints (the keys
+   * attached to them) that are not PostgreSQL's own (`<partition>_pkey`, `<partition>_<columns>_key`): a table that
+   * had its own key and was then attached keeps that key's name. By the parent constraint's name; absent = defaults.
+   */
+  readonly keyNames?: Readonly<Record<string, string>>;
   /** with: storage parameters (`fillfactor`, `autovacuum_vacuum_scale_factor`, `toast.autovacuum_enabled`...) as PostgreSQL stores them. */
   readonly with?: Readonly<Record<string, string>>;
   /** replicaIdentity: REPLICA IDENTITY other than DEFAULT; `index` uses replicaIdentityIndex. */

@@ -34,6 +34,7 @@ import {
   checkClusterOn,
   checkReplicaIndex,
   checkTable,
+  checkKeyNames,
   checkTriggerFunction,
   checkType,
   resolveOwnedBy,
@@ -95,6 +96,7 @@ export function buildSchema(ctx: Ctx, c: Collected): Schema {
   for (const v of c.views.values()) for (const tr of v.triggers) checkTriggerFunction(ctx, c, tr);
   for (const s of c.sequences.values()) resolveOwnedBy(ctx, c, s);
   nameDefaults(c);
+  for (const t of c.tables.values()) checkKeyNames(ctx, c, t);
   for (const t of c.tables.values()) (checkClusterOn(ctx, t), checkReplicaIndex(ctx, t));
   const tables: Record<string, Table> = {};
   for (const [id, t] of c.tables) tables[id] = tableModel(ctx, id, t, claim);

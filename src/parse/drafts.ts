@@ -61,6 +61,7 @@ export interface DraftTable {
         | 'partitionOf'
         | 'inherits'
         | 'inheritedNotValid'
+        | 'keyNames'
         | 'unlogged'
         | 'with'
         | 'replicaIdentity'
@@ -76,6 +77,8 @@ export interface DraftTable {
   >;
   partitionParentAt?: Node;
   inheritsAt?: Node;
+  /** keyNamesAt: where `key_names` was written. */
+  keyNamesAt?: Node;
   /** clusterOnAt: where `cluster_on` was written. */
   clusterOnAt?: Node;
   /** replicaIdentityAt: where `replica_identity: { index }` was written. */

@@ -36,6 +36,7 @@ export const KEYS = {
     'partition_of',
     'inherits',
     'inherited_not_valid',
+    'key_names',
     'unlogged',
     'tablespace',
     'with',

@@ -4,6 +4,7 @@
  * did-you-mean hint where a close name exists.
  */
 import { typeSchema } from '../canon/types.js';
+import { keyCopyName } from '../canon/names.js';
 import { qid } from '../model/ids.js';
 import type { Trigger } from '../model/types.js';
 import type { Ctx, Node } from './node.js';
@@ -141,6 +142,48 @@ function checkInheritedNotValid(ctx: Ctx, c: Collected, t: DraftTable, name: str
     `\`inherited_not_valid\` of \`${t.id}\` names check \`${name}\`, which its parent has not as a NOT VALID check`,
     "list only a parent's NOT VALID check (`not_valid: true` on the parent, or in the parent's own `inherited_not_valid`)",
   );
+}
+
+/**
+ * checkKeyNames checks `key_names` of partition `t` (after default names are given): each names a primary key or
+ * unique constraint of its parent; an entry giving PostgreSQL's own name for the copy is dropped (the model keeps
+ * default names implicit, as the catalog reader does).
+ */
+export function checkKeyNames(ctx: Ctx, c: Collected, t: DraftTable): void {
+  const names = t.rest.keyNames;
+  if (!names) return;
+  const parent = t.rest.partitionOf ? c.tables.get(t.rest.partitionOf.parent) : undefined;
+  if (!t.rest.partitionOf) {
+    ctx.error(
+      'invalid-value',
+      t.keyNamesAt,
+      `\`key_names\` of \`${t.id}\` names copies of a parent's keys, but \`${t.id}\` is no partition`,
+      'remove `key_names`, or add `partition_of:`',
+    );
+    return;
+  }
+  if (!parent) return; // reported with partition_of
+  const keys = [...(parent.primaryKey ? [parent.primaryKey] : []), ...parent.uniques];
+  const out: Record<string, string> = {};
+  for (const [k, own] of Object.entries(names)) {
+    const key = keys.find((x) => x.name === k);
+    if (!key) {
+      ctx.error(
+        'missing-reference',
+        t.keyNamesAt,
+        `\`key_names\` of \`${t.id}\` names \`${k}\`, which is no primary key or unique constraint of \`${parent.id}\``,
+        hint(
+          k,
+          keys.map((x) => x.name!),
+        ),
+      );
+      continue;
+    }
+    const kind = key === parent.primaryKey ? 'primary_key' : 'unique';
+    if (own !== keyCopyName(t.name, { kind, columns: key.columns ?? [], include: key.include })) out[k] = own;
+  }
+  t.rest = { ...t.rest, keyNames: Object.keys(out).length ? out : undefined };
+  if (!t.rest.keyNames) delete t.rest.keyNames;
 }
 
 /** resolveOwnedBy resolves a sequence's `owned_by` to a declared table and column. */

@@ -91,8 +91,23 @@ export function parseTable(ctx: Ctx, id: ParsedId, keyNode: Scalar, value: Node)
     const list = ctx.texts(k.get('inherited_not_valid')!.value, '`inherited_not_valid`');
     if (list?.length) r.inheritedNotValid = [...new Set(list)].sort();
   }
+  if (k.has('key_names')) readKeyNames(ctx, t, k.get('key_names')!.value);
   t.rest = undef(r);
   return t;
+}
+
+/** readKeyNames reads `key_names: { <parent key>: <name> }`: a partition's names for its copies of its parent's keys. */
+function readKeyNames(ctx: Ctx, t: DraftTable, n: Node): void {
+  const m = mapOrNothing(ctx, n, `\`key_names\` of table \`${t.id}\``);
+  if (!m) return;
+  const out: Record<string, string> = {};
+  for (const e of m.entries) {
+    if (!ctx.checkName(e.keyNode, e.key, 'a parent key in `key_names`')) continue;
+    const v = ctx.name(e.value, `the name of \`${e.key}\`'s copy in \`key_names\``);
+    if (v !== undefined) out[e.key] = v;
+  }
+  t.rest.keyNames = out;
+  t.keyNamesAt = n;
 }
 
 /** refusePartitionedStatistics refuses a key's `statistics` on an index of a partitioned table. */

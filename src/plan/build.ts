@@ -11,6 +11,7 @@ import { columnsOf, type PlanContext } from './context.js';
 import { planObjects } from './objects.js';
 import { planTables } from './tables.js';
 import { planCheckCopies } from './checkcopies.js';
+import { planKeyNames } from './keynames.js';
 import { planViews } from './views.js';
 import { objectReadBy, planSqlObjects, recreatedRoutines } from './sqlobjects.js';
 import { applyDefaultAclCreated, planGrants } from './grants.js';
@@ -32,6 +33,7 @@ export function planChangeDrafts(ctx: PlanContext, input: readonly Change[]): vo
   planViews(ctx, all, touchedTables, rebuilds);
   planTables(ctx, all, touchedCols);
   planCheckCopies(ctx);
+  planKeyNames(ctx);
   carryRows(ctx, input);
   planSqlObjects(ctx, all);
   applyDefaultAclCreated(ctx);

@@ -10,10 +10,11 @@
 import type { Column, Index, PrimaryKey, Schema, Table, UniqueConstraint } from '../model/types.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { createIndex, defaultSql, dropIndex, nameOf, rel, type TableConstraint } from '../sql/ddl.js';
-import { indexColumnNames, makeObjectName, nameAddition } from '../canon/names.js';
+import { indexColumnNames, keyCopyName, makeObjectName, nameAddition } from '../canon/names.js';
 import { fragmentKey } from '../diff/index.js';
 import { bare as bareId, emit, PHASE, type PlanContext } from './context.js';
 import { alterColumn, serialSequence } from './columns.js';
+import { copyNameOf } from './keynames.js';
 
 /** Attached is a partition's own index or key that a parent index attaches. */
 export interface Attached {
@@ -336,10 +337,7 @@ export function partitionCopies(
   }
   const keys = [...(p.primaryKey ? [p.primaryKey] : []), ...Object.values(p.uniques)];
   for (const k of keys) {
-    const copy =
-      k.kind === 'primary_key'
-        ? makeObjectName(name, undefined, 'pkey')
-        : makeObjectName(name, nameAddition(k.columns), 'key');
+    const copy = copyNameOf(s, id, k) ?? keyCopyName(name, k);
     const mine = own && (own.primaryKey?.name === copy || own.uniques[copy]);
     if (!mine) out.push(`ALTER TABLE ${rel(id)} DROP CONSTRAINT ${quoteIdent(copy)}`);
   }

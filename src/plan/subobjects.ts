@@ -23,7 +23,6 @@ import {
   dropTrigger,
   constraintComment,
   indexRef,
-  nameOf,
   rel,
   type TableConstraint,
 } from '../sql/ddl.js';
@@ -31,11 +30,11 @@ import { quoteIdent } from '../sql/quote.js';
 import { columnRequires, generatedOverRetyped, splitRecreatedColumn } from './generated.js';
 import { addColumn, alterColumn, dropColumn, NO_CAST, serialSequenceId, type ColumnSql } from './columns.js';
 import { SchemaverError } from '../errors.js';
-import { makeObjectName, nameAddition } from '../canon/names.js';
 import { bare, elementType, emit, PHASE, textKeys, type PlanContext } from './context.js';
 import { addDropAlter, commentStep, keyCommentStep, paramsStep, planInPlace } from './partsteps.js';
 import { markOnCreate, markOnRecreate } from './cluster.js';
 import { checksAcross, keptAcross, notValidCopies } from './checkcopies.js';
+import { copyNameOf, keyRenamesAfterAttach } from './keynames.js';
 import {
   boundText,
   childrenOf,
@@ -467,7 +466,7 @@ function planPartitionOf(ctx: PlanContext, id: string, a: Table, b: Table): void
       what: `detach partition ${id}`,
       object: id,
       sql: [detach, ...partitionCopies(ctx.from, a.partitionOf.parent, id, b, true), ...checks.afterDetach],
-      reverse: [...checks.beforeAttach, attach, ...checks.afterAttach],
+      reverse: [...checks.beforeAttach, attach, ...checks.afterAttach, ...keyRenamesAfterAttach(ctx.from, ctx.to, id)],
     });
   }
   if (b.partitionOf) {
@@ -478,9 +477,10 @@ function planPartitionOf(ctx: PlanContext, id: string, a: Table, b: Table): void
       phase: PHASE.attach,
       what: `attach partition ${id}`,
       object: id,
-      sql: [...checks.beforeAttach, attach, ...checks.afterAttach],
+      sql: [...checks.beforeAttach, attach, ...checks.afterAttach, ...keyRenamesAfterAttach(ctx.to, ctx.from, id)],
       reverse: [detach, ...partitionCopies(ctx.to, b.partitionOf.parent, id, a), ...checks.afterDetach],
       lock: true,
+      provides: [`attach:${id}`],
     });
   }
 }
@@ -523,8 +523,8 @@ function reverseColumn(f: () => ColumnSql): ColumnSql | undefined {
 /**
  * keptByDetach tells whether constraint `def` of table `t` already exists once `t` is detached from its partitioned
  * parent: a partition's share of the parent's primary key or unique constraint stays on it as its own, under the
- * name PostgreSQL chose for the partition (the default name), so adding it again would fail. With `attach`, the
- * same for a table that becomes a partition: its own key of that shape and name is adopted by ATTACH PARTITION.
+ * copy's name (Table.keyNames, else PostgreSQL's default), so adding it again would fail. With `attach`, the same for
+ * a table that becomes a partition: its own key of that shape and the copy's name is adopted by ATTACH PARTITION.
  */
 function keptByDetach(ctx: PlanContext, t: string, def: TableConstraint, attach = false): boolean {
   const [was, is] = attach ? [ctx.to, ctx.from] : [ctx.from, ctx.to];
@@ -532,17 +532,6 @@ function keptByDetach(ctx: PlanContext, t: string, def: TableConstraint, attach 
   if (!ft?.partitionOf || is.tables[t]?.partitionOf) return false;
   const parent = was.tables[ft.partitionOf.parent];
   if (!parent) return false;
-  const same = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((c, i) => c === y[i]);
-  if (def.kind === 'primary_key')
-    return (
-      !!parent.primaryKey &&
-      same(parent.primaryKey.columns, def.columns) &&
-      def.name === makeObjectName(nameOf(t), undefined, 'pkey')
-    );
-  if (def.kind === 'unique')
-    return (
-      Object.values(parent.uniques).some((u) => same(u.columns, def.columns)) &&
-      def.name === makeObjectName(nameOf(t), nameAddition(def.columns), 'key')
-    );
-  return false;
+  if (def.kind !== 'primary_key' && def.kind !== 'unique') return false;
+  return copyNameOf(was, t, def) === def.name;
 }

@@ -66,6 +66,7 @@ export function tableTree(e: Emitter, id: string, t: Table): Obj {
   if (t.partitionOf) o['partition_of'] = { parent: t.partitionOf.parent, bound: t.partitionOf.bound };
   put(o, 'inherits', t.inherits ? [...t.inherits] : undefined);
   put(o, 'inherited_not_valid', t.inheritedNotValid ? [...t.inheritedNotValid] : undefined);
+  put(o, 'key_names', t.keyNames ? { ...t.keyNames } : undefined);
   flag(o, 'unlogged', t.unlogged);
   put(o, 'tablespace', t.tablespace);
   if (t.with) o['with'] = Object.fromEntries(Object.entries(t.with).map(([k, v]) => [k, paramValue(v)]));

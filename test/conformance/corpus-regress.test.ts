@@ -13,10 +13,7 @@ import path from 'node:path';
 import { corpusSuite } from '../helpers/corpus.js';
 
 /** KNOWN_FAILING: cases not passing yet, by root cause. */
-const KNOWN_FAILING: Readonly<Record<string, string>> = {
-  'regress/partition/attach-keeps-own-key-name':
-    'a partition attached with its own primary key keeps that name; introspection skips constraints with conparentid <> 0, so the plan makes <table>_pkey',
-};
+const KNOWN_FAILING: Readonly<Record<string, string>> = {};
 
 /** REFUSED: objects kept unmanaged (a typed table, a partition's own trigger state, a foreign partition); a change is refused by name. */
 const REFUSED: Readonly<Record<string, string>> = {

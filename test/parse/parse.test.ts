@@ -358,6 +358,35 @@ tables:
     );
   });
 
+  it("reads a partition's `key_names` (default names left implicit, written back) and refuses a wrong one", () => {
+    const ok = parseYaml(`
+tables:
+  orders: { columns: { id: int, region: text, code: int }, primary_key: [id, region], unique: { uq: [code, region] }, partition_by: list (region) }
+  orders_eu: { partition_of: { parent: orders, bound: "IN ('eu')" }, key_names: { orders_pkey: orders_eu_pk, uq: orders_eu_code_region_key } }
+  orders_us: { partition_of: { parent: orders, bound: "IN ('us')" }, key_names: { orders_pkey: orders_us_pkey } }
+`);
+    expect(ok.issues).toEqual([]);
+    expect(ok.schema!.tables['orders_eu']!.keyNames).toEqual({ orders_pkey: 'orders_eu_pk' });
+    expect(ok.schema!.tables['orders_us']!.keyNames).toBeUndefined();
+    const back = parseSchemaFiles(writeSchemaYaml(ok.schema!));
+    expect(canonicalJson(back.schema!)).toBe(canonicalJson(ok.schema!));
+    const r = parseYaml(`
+tables:
+  orders: { columns: { id: int, region: text }, primary_key: [id, region], partition_by: list (region) }
+  orders_eu: { partition_of: { parent: orders, bound: "IN ('eu')" }, key_names: { orders_pk: x } }
+  lone: { columns: { id: int }, key_names: { orders_pkey: y } }
+`);
+    expect(r.schema).toBeUndefined();
+    expect(r.issues.map((i) => [i.code, i.loc?.line, i.message])).toEqual([
+      [
+        'missing-reference',
+        4,
+        '`key_names` of `orders_eu` names `orders_pk`, which is no primary key or unique constraint of `orders`',
+      ],
+      ['invalid-value', 5, "`key_names` of `lone` names copies of a parent's keys, but `lone` is no partition"],
+    ]);
+  });
+
   it('collects every issue at once, sorted by position', () => {
     const r = parseYaml(`
 tables:

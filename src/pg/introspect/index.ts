@@ -17,7 +17,7 @@ import type {
   ExclusionConstraint,
 } from '../../model/types.js';
 import { parseQid, qid } from '../../model/ids.js';
-import { indexColumnNames, makeObjectName, nameAddition } from '../../canon/names.js';
+import { indexColumnNames, keyCopyName, makeObjectName, nameAddition } from '../../canon/names.js';
 import type { Issue } from '../../errors.js';
 import { envFailure } from '../../errors.js';
 import type { Driver } from '../driver.js';
@@ -38,6 +38,7 @@ import {
 } from './util.js';
 import {
   type ColRow,
+  type ConRow,
   applyConstraint,
   columnOf,
   readColumns,
@@ -267,7 +268,14 @@ function relParts(ctx: Ctx, cat: Catalog) {
     ids,
     seqPass: sortSequences(ctx, cat.seqs, cat.colByKey, tableIds),
     cols: cat.colsByRel,
-    cons: groupBy(cat.cons, (c) => c.rel),
+    cons: groupBy(
+      cat.cons.filter((c) => c.parentname === null),
+      (c) => c.rel,
+    ),
+    keyCopies: groupBy(
+      cat.cons.filter((c) => c.parentname !== null),
+      (c) => c.rel,
+    ),
     idxs: groupBy(cat.idxs, (i) => i.rel),
     idxByOid: new Map(cat.idxs.map((i) => [i.oid, i])),
     inhs: groupBy(cat.inherits, (i) => i.child),
@@ -305,6 +313,10 @@ function tableFrom(ctx: Ctx, id: string, r: Catalog['rels'][number], rels: RelPa
     t.partitionOf = { parent: parents[0] ?? '', bound: r.bound };
     if (parents.length !== 1) unsupported(ctx, `partition ${id} with ${parents.length} parents`);
   } else if (parents.length) t.inherits = parents;
+  if (r.bound !== null) {
+    const names = keyNamesOf(r.name, rels.keyCopies.get(r.oid), rels.idxByOid);
+    if (names) t.keyNames = names;
+  }
   const exclusions: Record<string, ExclusionConstraint> = {};
   for (const c of rels.cons.get(r.oid) ?? []) {
     const ix = c.index !== '0' ? rels.idxByOid.get(c.index) : undefined;
@@ -337,6 +349,24 @@ function tableFrom(ctx: Ctx, id: string, r: Catalog['rels'][number], rels: RelPa
   for (const p of rels.pols.get(r.oid) ?? []) policies[p.name] = policyOf(ctx, p);
   t.policies = policies;
   return t;
+}
+
+/**
+ * keyNamesOf is a partition's `keyNames`: its copies of its parent's primary key and unique constraints whose name is
+ * not the one PostgreSQL gives a copy, by the parent constraint's name; undefined when every copy has its default name.
+ */
+function keyNamesOf(
+  table: string,
+  copies: readonly ConRow[] | undefined,
+  idxByOid: ReadonlyMap<string, import('./indexes.js').IndexRow>,
+): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const c of copies ?? []) {
+    const ix = c.index !== '0' ? idxByOid.get(c.index) : undefined;
+    const kind = c.type === 'p' ? 'primary_key' : 'unique';
+    if (c.name !== keyCopyName(table, { kind, columns: c.cols, include: includeOf(ix) })) out[c.parentname!] = c.name;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** viewFrom puts a view or materialized view together (a materialized view's indexes; triggers, when it has any). */

@@ -202,9 +202,10 @@ export interface ConRow {
   readonly delsetcols: string[];
   readonly notenforced: boolean;
   readonly period: boolean;
+  readonly parentname: string | null; // of a partition's copy of its parent's key: the parent key's name; null: own
 }
 
-/** readConstraints lists PK, UNIQUE, CHECK, FOREIGN KEY, EXCLUDE (and, on 18+, NOT NULL) constraints of user tables. */
+/** readConstraints lists PK, UNIQUE, CHECK, FK, EXCLUDE (18+: NOT NULL) constraints, and partitions' key copies (parentname). */
 export async function readConstraints(ctx: Ctx, colName: (rel: string, num: number) => string): Promise<ConRow[]> {
   const v15 = ctx.version >= 150000;
   const v18 = ctx.version >= 180000;
@@ -217,21 +218,20 @@ export async function readConstraints(ctx: Ctx, colName: (rel: string, num: numb
       co.connoinherit AS noinherit, co.conislocal AS local, co.coninhcount AS inhcount,
       CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END AS def,
       co.conkey::int[] AS keys, co.confkey::int[] AS fkeys, co.confrelid::text AS frel,
-      rn.nspname::text AS refschema, rc.relname::text AS reftable,
-      co.confupdtype::text AS upd, co.confdeltype::text AS del, co.confmatchtype::text AS match,
-      co.conindid::text AS index,
+      rn.nspname::text AS refschema, rc.relname::text AS reftable, pco.conname::text AS parentname,
+      co.confupdtype::text AS upd, co.confdeltype::text AS del, co.confmatchtype::text AS match, co.conindid::text AS index,
       CASE WHEN co.contype = 'x' THEN array(
         SELECT CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN o.oprname::text ELSE opn.nspname || '.' || o.oprname END
         FROM unnest(co.conexclop) WITH ORDINALITY k(op, ord) JOIN pg_operator o ON o.oid = k.op
         JOIN pg_namespace opn ON opn.oid = o.oprnamespace ORDER BY k.ord) END AS exclops,
       ${v15 ? 'co.confdelsetcols::int[]' : 'NULL::int[]'} AS delcols,
-      ${v18 ? 'NOT co.conenforced' : 'false'} AS notenforced,
-      ${v18 ? 'co.conperiod' : 'false'} AS period
+      ${v18 ? 'NOT co.conenforced' : 'false'} AS notenforced, ${v18 ? 'co.conperiod' : 'false'} AS period
     FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_class rc ON rc.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+      LEFT JOIN pg_constraint pco ON pco.oid = co.conparentid
     WHERE (co.contype IN ('p', 'u', 'c', 'f', 'x') OR (co.contype = 'n' AND (co.connoinherit OR NOT co.convalidated
         OR co.conname !~ '_not_null[0-9]*$' OR EXISTS (SELECT 1 FROM pg_description d WHERE d.objoid = co.oid))))
-      AND co.conparentid = 0 AND ${inRels(ctx)}
+      AND (co.conparentid = 0 OR co.contype IN ('p', 'u')) AND ${inRels(ctx)}
     ORDER BY co.conrelid, co.conname`,
   );
   return list.map(({ keys, fkeys, frel, delcols, ...r }) => ({
