@@ -13,7 +13,7 @@ import { planTables } from './tables.js';
 import { planCheckCopies } from './checkcopies.js';
 import { planKeyNames } from './keynames.js';
 import { planViews } from './views.js';
-import { objectReadBy, planSqlObjects, recreatedRoutines } from './sqlobjects.js';
+import { objectReadBy, planSqlObjects, recreatedObjects, recreatedRoutines } from './sqlobjects.js';
 import { applyDefaultAclCreated, planGrants } from './grants.js';
 import { planOwners } from './owners.js';
 import { carryRows, inheritsRebuilt } from './inherits.js';
@@ -93,10 +93,17 @@ function expandChanges(ctx: PlanContext, input: readonly Change[]): Change[] {
   return rebuiltBodies(ctx.from, ctx.to, all, recreatedCallees(ctx, all));
 }
 
-/** recreatedCallees: what `all` drops and creates again that an SQL-standard body may call (recreatedRoutines). */
+/**
+ * recreatedCallees: what `all` drops and creates again that an SQL-standard body may call (recreatedRoutines), and
+ * the aggregates it re-creates (a body calling one depends on it as on a function).
+ */
 function recreatedCallees(ctx: PlanContext, all: readonly Change[]): Recreated {
   const { fns, ops } = recreatedRoutines(ctx, all);
-  return { fns, ops: (text) => ops.some((o) => objectReadBy(o, text)) };
+  const aggregates = recreatedObjects(ctx, all)
+    .map((o) => o.def)
+    .filter((o) => o.type === 'aggregate');
+  const read = [...ops, ...aggregates];
+  return { fns, ops: (text) => read.some((o) => objectReadBy(o, text)) };
 }
 
 /** markRecreated records in `ctx` the tables created and dropped, the enums and domains rebuilt, and the sequences adopted. */

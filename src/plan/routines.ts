@@ -12,13 +12,32 @@ import { emit, funcNeedsDrop, PHASE, textKeys, type PlanContext } from './contex
 import { signatureNames } from './viewfuncs.js';
 import { objectReadBy, objectRecreated } from './sqlobjects.js';
 
-/** recreatedOperators lists the operators on both sides of the plan that are dropped and created again. */
+/** recreatedOperators lists the operators and aggregates on both sides of the plan that are dropped and created again. */
 function recreatedOperators(ctx: PlanContext): SqlObject[] {
   const after = ctx.to.objects ?? {};
   return Object.entries(ctx.from.objects ?? {}).flatMap(([id, o]) =>
-    o.type === 'operator' && after[id] && o.sql !== after[id].sql && objectRecreated(o, after[id]) ? [after[id]] : [],
+    (o.type === 'operator' || o.type === 'aggregate') &&
+    after[id] &&
+    o.sql !== after[id].sql &&
+    objectRecreated(o, after[id])
+      ? [after[id]]
+      : [],
   );
 }
+
+/** keptAggregates lists the aggregates on both sides of the plan (as the target has them). */
+function keptAggregates(ctx: PlanContext): SqlObject[] {
+  const after = ctx.to.objects ?? {};
+  return Object.entries(ctx.from.objects ?? {}).flatMap(([id, o]) =>
+    o.type === 'aggregate' && after[id] ? [after[id]] : [],
+  );
+}
+
+/** remade tells whether routine `f`, dropped here, is made again (the target has the same routine). */
+const remade = (ctx: PlanContext, f: Func): boolean =>
+  Object.values(ctx.to.functions).some(
+    (g) => g.schema === f.schema && g.name === f.name && g.identityArgs === f.identityArgs,
+  );
 
 type ObjectChange<K extends Change['kind']> = Extract<Change, { op: 'add' | 'drop' | 'alter'; kind: K }>;
 
@@ -109,7 +128,8 @@ export function planFunction(ctx: PlanContext, c: ObjectChange<'function'>, drop
 
 /**
  * dropPhase places the drop of routine `f`: an SQL function over relations that go away before them (its body is
- * checked when re-created on down); an SQL-standard body using an operator dropped to be created again before it
+ * checked when re-created on down); an SQL-standard body using an operator or calling an aggregate dropped to be
+ * created again before it
  * (atomic.ts); one a same-signature function replaces (its argument names change) before that one is made.
  */
 function dropPhase(ctx: PlanContext, f: Func, droppedRels: ReadonlySet<string>): number {
@@ -118,6 +138,9 @@ function dropPhase(ctx: PlanContext, f: Func, droppedRels: ReadonlySet<string>):
     [...droppedRels].some((n) => signatureNames(f, n));
   if (early) return PHASE.dropTrigger + 0.5;
   if (sqlStandardBody(f) && recreatedOperators(ctx).some((o) => objectReadBy(o, f.body))) return PHASE.dropTable + 0.4;
+  // rebuilt (made again here) around an aggregate it calls, which may be rebuilt around its own state function
+  if (sqlStandardBody(f) && remade(ctx, f) && keptAggregates(ctx).some((o) => objectReadBy(o, f.body)))
+    return PHASE.dropTable + 0.4;
   const clash = Object.values(ctx.to.functions).some((g) => g !== f && sameSignature(g, f));
   return clash ? PHASE.func - 0.5 : PHASE.dropFunc;
 }
