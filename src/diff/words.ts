@@ -162,6 +162,7 @@ function indexText(i: Index): string {
     i.nullsNotDistinct && 'nulls not distinct',
     i.with && Object.keys(i.with).length && `with (${mapText(i.with)})`,
     i.where !== undefined && `where (${oneLine(i.where)})`,
+    i.local && 'local (not attached to the parent index)',
   );
 }
 
@@ -338,6 +339,7 @@ const FLAGS: Readonly<Record<string, Flag>> = {
   procedure: { on: 'procedure', off: 'function' },
   cycle: { on: 'cycle', off: 'no cycle' },
   virtual: { on: 'virtual', off: 'stored' },
+  local: { on: 'local (not attached to the parent index)', off: 'attached to the parent index' },
   withoutOverlaps: { on: 'without overlaps', off: 'with overlaps' },
   period: { on: 'period', off: 'no period' },
 };

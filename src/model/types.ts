@@ -376,6 +376,12 @@ export interface Index {
   readonly nullsNotDistinct?: boolean;
   /** tablespace: TABLESPACE of the index; omitted = the database's default. */
   readonly tablespace?: string;
+  /**
+   * local: a partition's index of the definition of an index of its parent that is not attached to it (the parent's
+   * index has its own copy, or another index, attached on the partition beside it); omitted = a partition's index of
+   * a parent index's definition is the one attached to it.
+   */
+  readonly local?: boolean;
   readonly comment?: string;
   /**
    * dependsOnExtensions: the extensions this object is marked as depending on (`ALTER ... DEPENDS ON EXTENSION`):

@@ -346,6 +346,7 @@ export function parseIndex(
   ix.with = readIndexParams(ctx, k);
   ix.nullsNotDistinct = readBool(ctx, k, 'nulls_not_distinct');
   ix.tablespace = readTablespace(ctx, k, 'an index');
+  if (readBool(ctx, k, 'local')) ix.local = true;
   ix.comment = readText(ctx, k, 'comment');
   ix.dependsOnExtensions = readExtensionMarks(ctx, k, what);
   ix.renamedFrom = readName(ctx, k, 'renamed_from');

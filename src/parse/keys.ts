@@ -159,6 +159,7 @@ export const KEYS = {
     'with',
     'nulls_not_distinct',
     'tablespace',
+    'local',
     'comment',
     'depends_on_extensions',
     'renamed_from',

@@ -67,6 +67,14 @@ export function checkTable(ctx: Ctx, c: Collected, t: DraftTable, declared: Read
   for (const i of t.indexes)
     needCols([...i.elements.flatMap((e) => (e.column ? [e.column] : [])), ...(i.include ?? [])], i.at, 'an index');
   for (const tr of t.triggers) needCols(tr.updateOf, tr.at, `trigger \`${tr.name}\``);
+  for (const i of t.indexes)
+    if (i.local && !t.rest.partitionOf)
+      ctx.error(
+        'invalid-value',
+        i.at,
+        `index \`${i.name ?? ''}\` of \`${t.id}\` is marked \`local\`, but \`${t.id}\` is no partition`,
+        "remove `local: true`: it marks a partition's index of a parent index's definition that is not attached to it",
+      );
   for (const fk of t.foreignKeys) {
     needCols(fk.columns, fk.at, 'a foreign key');
     resolveFk(ctx, c, t, fk);

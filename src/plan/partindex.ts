@@ -52,7 +52,7 @@ export function attachedTo(s: Schema, parent: string, ix: Index): Attached[] {
   const want = def(ix);
   for (const id of partitionsOf(s, parent)) {
     const t = s.tables[id]!;
-    const index = Object.values(t.indexes).find((x) => def(x) === want);
+    const index = Object.values(t.indexes).find((x) => !x.local && def(x) === want);
     if (index) {
       out.push({ table: id, index });
       continue;
@@ -158,6 +158,18 @@ export function lateIndexes(s: Schema, id: string, t: Table): { own: Table; late
   if (late.length === 0) return { own: t, late };
   const indexes = Object.fromEntries(Object.entries(t.indexes).filter(([, ix]) => !late.includes(ix)));
   return { own: { ...t, indexes }, late };
+}
+
+/**
+ * localIndexes splits the indexes of partition `t`: those marked `local` (of a parent index's definition, not attached
+ * to it: made after the parent index, or it would adopt them, and dropped before it, so down makes it first) and the
+ * rest, kept on the table (`own`).
+ */
+export function localIndexes(t: Table): { own: Table; local: Index[] } {
+  const local = t.partitionOf ? Object.values(t.indexes).filter((ix) => ix.local) : [];
+  if (local.length === 0) return { own: t, local };
+  const indexes = Object.fromEntries(Object.entries(t.indexes).filter(([, ix]) => !ix.local));
+  return { own: { ...t, indexes }, local };
 }
 
 /** childrenOf lists the partitions and inheriting tables of `table` in `s`. */
@@ -324,7 +336,7 @@ export function partitionCopies(
   for (const ix of Object.values(p.indexes)) {
     const copy = copyName(id, ix);
     // the partition's own index of that definition is the one attached (no copy was made), and stays
-    if (asPartition && Object.values(asPartition.indexes).some((x) => def(x) === def(ix))) continue;
+    if (asPartition && Object.values(asPartition.indexes).some((x) => !x.local && def(x) === def(ix))) continue;
     // with `detach`, `own` is what the table keeps after it: the copy stays only as an index of that name
     if (detach && own && def(own.indexes[copy] ?? ({} as Index)) === def(ix)) continue;
     if (!detach && own && Object.values(own.indexes).some((x) => def(x) === def(ix))) continue;

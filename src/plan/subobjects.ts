@@ -287,8 +287,11 @@ function planIndexChange(
   obj: string,
 ): void {
   const partitioned = (side: 'from' | 'to') => !!ctx[side].tables[t]?.partitionBy;
+  // a partition's local index comes after its parent's indexes (which would adopt it) and goes before them
+  const parentOf = (side: 'from' | 'to') => ctx[side].tables[t]?.partitionOf?.parent;
   const add = (ix: Index) => {
     if (ix.kind !== 'index' || keptCopy(ctx, t, ix)) return;
+    const local = ix.local && parentOf('to') !== undefined;
     emit(ctx, {
       phase: PHASE.addIndex,
       what: `create index ${ix.name} on ${t}`,
@@ -296,15 +299,17 @@ function planIndexChange(
       sql: [...createIndex(t, ix), ...markOnCreate(ctx.from, ctx.to, t, ix.name)],
       reverse: createReverse(ctx, t, ix),
       lock: true,
-      provides: [`ixon:${t}`],
+      provides: local ? [] : [`ixon:${t}`],
       requires: [
         ...ix.elements.flatMap((e) => textKeys(e.expression)),
         ...(partitioned('to') ? parentIndexRequires(ctx.to, t, bare) : []),
+        ...(local ? [`ixon:${parentOf('to')}`, `attach:${t}`] : []),
       ],
     });
   };
   const drop = (ix: Index) => {
     if (ix.kind !== 'index' || droppedWithParent(ctx, t, ix) || adoptedCopy(ctx, t, ix)) return;
+    const local = ix.local && parentOf('from') !== undefined;
     emit(ctx, {
       phase: PHASE.dropConstraint,
       what: `drop index ${ix.name} on ${t}`,
@@ -314,6 +319,8 @@ function planIndexChange(
         ...(partitioned('from') ? [...recreatedChildren(ctx, t, ix), ...createIndex(t, ix)] : createIndex(t, ix)),
         ...markOnRecreate(ctx.from, t, ix.name),
       ],
+      provides: local ? [`localdrop:${parentOf('from')}`] : [],
+      requires: partitioned('from') ? [`localdrop:${t}`] : [],
     });
   };
   addDropAlter<Index>(

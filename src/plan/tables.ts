@@ -12,6 +12,7 @@ import {
   createPolicy,
   createTable,
   createTrigger,
+  dropIndex,
   dropPolicy,
   dropTrigger,
   constraintComment,
@@ -28,6 +29,7 @@ import {
   dropParentIndex,
   joinPartitionColumn,
   lateIndexes,
+  localIndexes,
   parentColumn,
   parentIndexRequires,
 } from './partindex.js';
@@ -73,7 +75,8 @@ function planTableDrops(ctx: PlanContext): void {
       const ot = from.tables[o]!;
       return ot.partitionOf?.parent === id || (ot.inherits ?? []).includes(id);
     });
-    const { own, late } = lateIndexes(from, id, t);
+    const { own: own0, late } = lateIndexes(from, id, t);
+    const { own, local } = localIndexes(own0);
     for (const ix of late) {
       // dropped before its partitions, so that down creates it after their own indexes (and attaches them)
       emit(ctx, {
@@ -82,6 +85,18 @@ function planTableDrops(ctx: PlanContext): void {
         object: `${id}.${ix.name}`,
         sql: dropParentIndex(from, ctx.to, id, ix),
         reverse: createIndex(id, ix),
+        requires: [`localdrop:${id}`],
+      });
+    }
+    for (const ix of local) {
+      // before its parent's indexes go (down makes them first, or they would adopt it) and before its table
+      emit(ctx, {
+        phase: PHASE.dropConstraint - 0.1,
+        what: `drop index ${ix.name} on ${id}`,
+        object: `${id}.${ix.name}`,
+        sql: [dropIndex(id, ix.name)],
+        reverse: createIndex(id, ix),
+        provides: [`localdrop:${t.partitionOf!.parent}`],
       });
     }
     emit(ctx, {
@@ -126,7 +141,19 @@ function planTableCreates(ctx: PlanContext): void {
   const { to } = ctx;
   const inline = inlineForeignKeys(ctx.createdTables, to);
   for (const id of ctx.createdTables) {
-    const { own: t, late } = lateIndexes(to, id, to.tables[id]!);
+    const { own: t0, late } = lateIndexes(to, id, to.tables[id]!);
+    const { own: t, local } = localIndexes(t0);
+    for (const ix of local) {
+      // after its parent's indexes, which would adopt it, made with the partition (or after it, when late)
+      emit(ctx, {
+        phase: PHASE.addIndex + 0.2,
+        what: `create index ${ix.name} on ${id}`,
+        object: `${id}.${ix.name}`,
+        sql: createIndex(id, ix),
+        reverse: [dropIndex(id, ix.name)],
+        requires: [`rel:${bare(id)}`, `ixon:${t0.partitionOf!.parent}`],
+      });
+    }
     const fks = inline.get(id) ?? [];
     for (const ix of late) {
       // after the partitions and their own indexes and keys, which it attaches instead of making copies

@@ -164,6 +164,7 @@ export function indexTree(ix: Index, columns: readonly string[]): YamlTree {
     !ix.with &&
     !ix.nullsNotDistinct &&
     !ix.tablespace &&
+    !ix.local &&
     !ix.comment &&
     !ix.dependsOnExtensions &&
     !ix.renamedFrom;
@@ -181,6 +182,7 @@ export function indexTree(ix: Index, columns: readonly string[]): YamlTree {
   put(o, 'with', ix.with ? { ...ix.with } : undefined);
   flag(o, 'nulls_not_distinct', ix.nullsNotDistinct);
   put(o, 'tablespace', ix.tablespace);
+  flag(o, 'local', ix.local);
   put(o, 'comment', ix.comment);
   put(o, 'depends_on_extensions', ix.dependsOnExtensions ? [...ix.dependsOnExtensions] : undefined);
   put(o, 'renamed_from', ix.renamedFrom);

@@ -36,12 +36,6 @@ await corpusSuite(
       // a key made ALTER TABLE ONLY on a partitioned table with a partition left to attach: INVALID, not a whole key
       'wild/pg-schema-diff/partitioned-index/add-pk-to-partition-using-existing-index-refused':
         'invalid index some_pkey on foobar',
-      // a partition's own index of a parent index's definition beside the parent's copy: the model holds one
-      'wild/pg-schema-diff/schema/drop-partitioned-add-partitioned-with-local-keys-refused':
-        'index foobar_1_local_idx on partition foobar_1',
-      // pagila 2020 (pg_dump 13): each payment partition has its own customer_id index beside the parent's copy
-      'wild/history/pagila/2020-to-2022-payment-key-and-partition-indexes-refused':
-        'index idx_fk_payment_p2020_01_customer_id on partition payment_p2020_01',
       // an owner that revoked all of its own privileges leaves an empty ACL (`{}`), not NULL: the model keeps the
       // owner's own privileges at PostgreSQL's default
       'wild/pg-delta/acl/owner-full-revoke-refused': 'privileges of the owner postgres on test_schema.t (none)',

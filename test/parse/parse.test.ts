@@ -387,6 +387,26 @@ tables:
     ]);
   });
 
+  it("reads a partition's `local` index (written back) and refuses `local` on a table that is no partition", () => {
+    const ok = parseYaml(`
+tables:
+  p: { columns: { id: int, v: int }, partition_by: list (id), indexes: { p_v_idx: [v] } }
+  p1: { partition_of: { parent: p, bound: "IN (1)" }, indexes: { p1_v_local: { columns: [v], local: true } } }
+`);
+    expect(ok.issues).toEqual([]);
+    expect(ok.schema!.tables['p1']!.indexes['p1_v_local']!.local).toBe(true);
+    const back = parseSchemaFiles(writeSchemaYaml(ok.schema!));
+    expect(canonicalJson(back.schema!)).toBe(canonicalJson(ok.schema!));
+    const r = parseYaml(`
+tables:
+  lone: { columns: { v: int }, indexes: { lone_v: { columns: [v], local: true } } }
+`);
+    expect(r.schema).toBeUndefined();
+    expect(r.issues.map((i) => [i.code, i.loc?.line, i.message])).toEqual([
+      ['invalid-value', 3, 'index `lone_v` of `lone` is marked `local`, but `lone` is no partition'],
+    ]);
+  });
+
   it('collects every issue at once, sorted by position', () => {
     const r = parseYaml(`
 tables:

@@ -339,7 +339,7 @@ function tableFrom(ctx: Ctx, id: string, r: Catalog['rels'][number], rels: RelPa
   const parent = r.bound !== null ? rels.inhs.get(r.oid) : undefined;
   if (parent?.length === 1)
     for (const twin of unattachedTwins(ctx, id, rels.idxs.get(r.oid), parents[0]!, rels.idxs.get(parent[0]!.parent)))
-      delete indexes[twin];
+      if (indexes[twin]) indexes[twin] = { ...indexes[twin], local: true };
   t.indexes = indexes;
   // CLUSTER ON: any index of the table, a key's or an exclusion's too (at most one is marked)
   const clustered = rels.idxs.get(r.oid)?.find((x) => x.clustered);
@@ -424,11 +424,10 @@ function indexesOf(
 }
 
 /**
- * unattachedTwins reports a partition's plain index that has the definition of an index of its parent without being
- * attached to it (made after the parent's, whose own copy the partition has too). The model reads a partition's index
- * of a parent index's definition as the one attached to it (CREATE INDEX on the parent adopts it), so a plan would
- * make the two one index: pg-schema-diff's 'drop partitioned table, add partitioned table with local keys' came back
- * with one index fewer.
+ * unattachedTwins lists a partition's plain indexes that have the definition of an index of its parent without being
+ * attached to it (made after the parent's, whose own copy the partition has too: pg-schema-diff's 'local keys',
+ * pagila 2020's payment partitions). The model reads a partition's index of a parent index's definition as the one
+ * attached to it (CREATE INDEX on the parent adopts it), so these are marked `local` (Index.local).
  */
 function unattachedTwins(
   ctx: Ctx,
@@ -454,15 +453,7 @@ function unattachedTwins(
   if (parentShapes.size === 0) return out;
   for (const x of own ?? []) {
     if (x.contype !== null || x.attached || !x.valid) continue;
-    const twin = parentShapes.get(shape(id, x));
-    if (twin === undefined) continue;
-    unsupported(
-      ctx,
-      `index ${x.name} on partition ${id}, of the definition of index ${twin} on ${parentId} but not attached to it`,
-      `the partition has the parent index's own copy as well; schemaver models a partition's index of a parent index's definition as the one attached to it: drop ${quoteIdent(x.name)} (a duplicate of that copy), then read the schema again`,
-      'UNATTACHED',
-    );
-    out.push(x.name);
+    if (parentShapes.has(shape(id, x))) out.push(x.name);
   }
   return out;
 }
