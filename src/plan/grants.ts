@@ -117,11 +117,35 @@ function keptDefaults(ctx: PlanContext, schema: string, on: DefaultPrivilege['on
     .map(([, e]) => e);
 }
 
-/** defaultAclResetOn: defaultAclReset's REVOKEs for an object of class `on` in `schema` that declares an ACL. */
+/**
+ * defaultAclResetOn: the statements that bring an object of class `on` created in `schema` from the ACL the default
+ * privileges both sides hold give it back to the class default its declared ACL is written from (createGrants,
+ * aclChangeSql count from it): a REVOKE from each grantee they give something the class default does not, and a
+ * GRANT of the class default's own (PUBLIC's EXECUTE on a routine, USAGE on a type) where that was taken or changed.
+ * A grantee already holding just the class default keeps its place in the ACL.
+ */
 function defaultAclResetOn(ctx: PlanContext, target: string, schema: string, on: DefaultPrivilege['on']): string[] {
-  const who = new Set<string>();
-  for (const e of keptDefaults(ctx, schema, on)) for (const g of Object.keys(e.grants)) if (g !== e.role) who.add(g);
-  return [...who].map((g) => `REVOKE ALL ON ${target} FROM ${granteeSql(g)}`);
+  const kept = keptDefaults(ctx, schema, on);
+  if (!kept.length) return [];
+  const cls = defaultPrivilegeClass(on);
+  const base = defaultGrants(cls);
+  // what the new object starts with (PostgreSQL's get_user_default_acl): the global entry, or the class default
+  // where there is none, merged with the schema's entry
+  const start: Record<string, string[]> = {};
+  if (!kept.some((e) => e.schema === undefined)) for (const [g, l] of Object.entries(base)) start[g] = [...l];
+  for (const e of kept)
+    for (const [g, l] of Object.entries(e.grants)) if (g !== e.role) start[g] = [...(start[g] ?? []), ...l];
+  const same = (g: string) =>
+    start[g] !== undefined &&
+    base[g] !== undefined &&
+    normalizePrivileges(start[g], cls).join() === normalizePrivileges(base[g], cls).join();
+  const revokes = Object.keys(start)
+    .filter((g) => !same(g))
+    .map((g) => `REVOKE ALL ON ${target} FROM ${granteeSql(g)}`);
+  const grants = Object.entries(base)
+    .filter(([g]) => !same(g))
+    .flatMap(([g, l]) => aclChangeSql(target, cls, {}, { [g]: l }));
+  return [...revokes, ...grants];
 }
 
 /**
@@ -156,9 +180,13 @@ const CREATED_KINDS: Readonly<Record<string, { readonly on: DefaultPrivilege['on
   DOMAIN: { on: 'types', create: 'DOMAIN' },
   SCHEMA: { on: 'schemas', create: 'SCHEMA' },
 };
-const ACL_ON =
-  /^(?:GRANT|REVOKE)\b.*? ON (FUNCTION|PROCEDURE|TYPE|DOMAIN|SCHEMA) (.+?) (?:TO|FROM) \S+(?: WITH GRANT OPTION)?$/s;
 const QNAME = String.raw`(?:"(?:[^"]|"")+"|[^\s."(]+)`;
+/** GRANTEES: a GRANT's or REVOKE's grantee list, as granteeSql writes each one (a quoted name may hold spaces and commas). */
+const GRANTEES = String.raw`(?:"(?:[^"]|"")+"|[^\s",]+)(?:, (?:"(?:[^"]|"")+"|[^\s",]+))*`;
+const ACL_ON = new RegExp(
+  String.raw`^(?:GRANT|REVOKE)\b.*? ON (FUNCTION|PROCEDURE|TYPE|DOMAIN|SCHEMA) (.+?) (?:TO|FROM) ${GRANTEES}(?: WITH GRANT OPTION)?$`,
+  's',
+);
 
 /**
  * defaultAclCreated is defaultAclReset for the routines, types and schemas a step creates (tables, views and

@@ -50,3 +50,40 @@ describe('objects made under default privileges that grant PUBLIC', () => {
     expect(await acls(planned)).toEqual(want);
   });
 });
+
+describe('routines, types and schemas made under default privileges, hostile names', () => {
+  it('take back what default privileges gave a grantee whose name holds spaces and " TO "', async () => {
+    const [src, dst] = await Promise.all([freshPglite(), freshPglite()]);
+    try {
+      for (const db of [src, dst]) await db.exec(`CREATE ROLE "anon TO x"; CREATE ROLE "Rep Role"`);
+      // default privileges both sides hold: the objects B creates start with them
+      await src.exec(`
+        CREATE SCHEMA "s TO p";
+        ALTER DEFAULT PRIVILEGES GRANT ALL ON FUNCTIONS TO "anon TO x", "Rep Role";
+        ALTER DEFAULT PRIVILEGES GRANT ALL ON TYPES TO "anon TO x";
+        ALTER DEFAULT PRIVILEGES GRANT ALL ON SCHEMAS TO "Rep Role";`);
+      const a = (await introspect(src)).schema;
+      await src.exec(`
+        CREATE FUNCTION "s TO p"."f TO g"(a int) RETURNS int LANGUAGE sql AS 'SELECT a';
+        REVOKE ALL ON FUNCTION "s TO p"."f TO g"(int) FROM "anon TO x";
+        CREATE TYPE "s TO p"."e TO f" AS ENUM ('a');
+        REVOKE ALL ON TYPE "s TO p"."e TO f" FROM "anon TO x";
+        CREATE SCHEMA "t TO q";
+        REVOKE ALL ON SCHEMA "t TO q" FROM "Rep Role";`);
+      const read = (db: Driver) =>
+        db.query<{ a: string }>(
+          `SELECT p.proname || ' ' || coalesce(p.proacl::text, '-') AS a FROM pg_proc p WHERE p.proname = 'f TO g'
+           UNION ALL SELECT t.typname || ' ' || coalesce(t.typacl::text, '-') FROM pg_type t WHERE t.typname = 'e TO f'
+           UNION ALL SELECT n.nspname || ' ' || coalesce(n.nspacl::text, '-') FROM pg_namespace n WHERE n.nspname = 't TO q'
+           ORDER BY 1`,
+        );
+      const want = (await read(src)).map((r) => r.a);
+      expect(want.join('\n')).not.toContain('"anon TO x"=X');
+      await applyPlan(dst, emptySchema(), a);
+      await applyPlan(dst, a, (await introspect(src)).schema);
+      expect((await read(dst)).map((r) => r.a)).toEqual(want);
+    } finally {
+      await Promise.all([src.close(), dst.close()]);
+    }
+  });
+});
