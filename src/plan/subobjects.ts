@@ -332,7 +332,10 @@ function planIndexChange(
   );
 }
 
-/** planTriggerChange drafts one change of a trigger (any change, its comment too, recreates it). */
+/**
+ * planTriggerChange drafts one change of a trigger: a comment alone is COMMENT ON TRIGGER (pg-schema-diff's comment
+ * cases recreated the trigger for it), its enabled state is ALTER TABLE (planInPlace), any other change recreates it.
+ */
 function planTriggerChange(
   ctx: PlanContext,
   c: Extract<TablePartChange, { kind: 'trigger' }>,
@@ -360,7 +363,8 @@ function planTriggerChange(
       reverse: createTrigger(t, tr),
     });
   };
-  addDropAlter<Trigger>(planInPlace(ctx, c, t, obj), add, drop); // any other change recreates a trigger
+  const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
+  addDropAlter<Trigger>(planInPlace(ctx, c, t, obj), add, drop, commentStep(ctx, 'trigger', obj, 'TRIGGER', target));
 }
 
 /** planPolicyChange drafts one change of a row-level security policy. */

@@ -1,0 +1,5 @@
+-- comment on trigger t.t_quiet
+COMMENT ON TRIGGER t_quiet ON public.t IS 'added';
+
+-- comment on trigger t.t_touch
+COMMENT ON TRIGGER t_touch ON public.t IS 'new, it''s';
