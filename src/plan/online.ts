@@ -48,6 +48,7 @@ import {
   rel,
   schemaOf,
   seqOptions,
+  validateConstraint,
 } from '../sql/ddl.js';
 import { qualified, quoteIdent, quoteLiteral, sqlComment } from '../sql/quote.js';
 import { ONLINE_MARKER } from '../sql/online.js';
@@ -103,11 +104,6 @@ export function dropConcurrently(table: string, name: string): string {
   return `DROP INDEX CONCURRENTLY IF EXISTS ${indexRef(table, name)}`;
 }
 
-/** validateSql writes ALTER TABLE ... VALIDATE CONSTRAINT. */
-function validateSql(table: string, name: string): string {
-  return `ALTER TABLE ${rel(table)} VALIDATE CONSTRAINT ${quoteIdent(name)}`;
-}
-
 /** helperCheck names the temporary CHECK (c IS NOT NULL) of a column (not PostgreSQL 18's own `_not_null` name). */
 function helperCheck(table: string, t: Table | undefined, column: string): string {
   let name = makeObjectName(nameOf(table), column, 'nn_check');
@@ -136,7 +132,7 @@ function notNullSteps(
       [...pre, `${T} ADD CONSTRAINT ${quoteIdent(check)} CHECK (${col} IS NOT NULL) NOT VALID`],
       reverse ? [`${T} DROP CONSTRAINT IF EXISTS ${quoteIdent(check)}`, ...reverse] : null,
     ),
-    step(base, `validate check ${check} on ${table}`, [validateSql(table, check)], []),
+    step(base, `validate check ${check} on ${table}`, [validateConstraint(table, check)], []),
     step(
       base,
       `set not null ${table}.${column} (the validated check spares the scan)`,
@@ -201,7 +197,7 @@ function rewriters(from: Schema, to: Schema, created: ReadonlySet<string>): Map<
             [addConstraint(tid, { ...c, notValid: true }), ...constraintComment(tid, c)],
             s.reverse ? [...s.reverse] : null,
           ),
-          step(s, `validate ${kind} ${c.name} on ${tid}`, [validateSql(tid, c.name)], []),
+          step(s, `validate ${kind} ${c.name} on ${tid}`, [validateConstraint(tid, c.name)], []),
         ];
       });
     keyRewrites(out, tid, t);

@@ -5,10 +5,12 @@
 import type { AddChange, AlterChange, DropChange, TablePartChange } from '../model/changes.js';
 import {
   assertNever,
+  type CheckConstraint,
   type Column,
   type ForeignKey,
   type Index,
   type Policy,
+  type Schema,
   type Table,
   type Trigger,
 } from '../model/types.js';
@@ -24,6 +26,7 @@ import {
   constraintComment,
   indexRef,
   rel,
+  validateConstraint,
   type TableConstraint,
 } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -256,12 +259,55 @@ function planConstraintChange(
     });
     return;
   }
+  if (c.op === 'alter' && (c.kind === 'check' || c.kind === 'foreign_key') && validateInPlace(ctx, t, c)) {
+    // NOT VALID -> valid: VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE and keeps the constraint throughout;
+    // back is a drop and an ADD ... NOT VALID (PostgreSQL cannot mark a validated constraint NOT VALID again)
+    const a = c.from as ForeignKey | CheckConstraint;
+    const b = c.to as ForeignKey | CheckConstraint;
+    emit(ctx, {
+      phase: fk ? PHASE.addFk : PHASE.addConstraint,
+      what: `validate ${c.kind.replace('_', ' ')} ${c.id} on ${t}`,
+      object: obj,
+      sql: [validateConstraint(t, c.id), ...(a.comment !== b.comment ? [commentOn('CONSTRAINT', target, b.comment)] : [])],
+      reverse: [dropConstraint(t, c.id), addConstraint(t, a), ...constraintComment(t, a)],
+      lock: false,
+      requires: b.kind === 'foreign_key' ? [`rel:${bare(b.refTable)}`] : textKeys(b.expression),
+    });
+    return;
+  }
   addDropAlter<TableConstraint>(
     c,
     add,
     drop,
     keyCommentStep(ctx, obj, t, c.id),
     indexed ? paramsStep<TableConstraint>(ctx, 'constraint', obj, indexRef(t, c.id)) : undefined,
+  );
+}
+
+/**
+ * validateInPlace: a check or foreign key of a plain table (no partitions, no parent, no INHERITS children, whose
+ * copies the model holds apart) whose change is NOT VALID -> valid alone (and its comment), enforced on both sides.
+ */
+function validateInPlace(
+  ctx: PlanContext,
+  t: string,
+  c: Extract<TablePartChange, { kind: 'check' | 'foreign_key' }> & { op: 'alter' },
+): boolean {
+  const a = c.from as ForeignKey | CheckConstraint;
+  const b = c.to as ForeignKey | CheckConstraint;
+  const plain = (s: Schema) => {
+    const x = s.tables[t];
+    return !!x && !x.partitionBy && !x.partitionOf && !x.inherits?.length && childrenOf(s, t).length === 0;
+  };
+  return (
+    c.attrs.some((x) => x.attr === 'notValid') &&
+    c.attrs.every((x) => x.attr === 'notValid' || x.attr === 'comment') &&
+    !!a.notValid &&
+    !b.notValid &&
+    !(a.kind === 'foreign_key' && a.notEnforced) &&
+    !(b.kind === 'foreign_key' && b.notEnforced) &&
+    plain(ctx.from) &&
+    plain(ctx.to)
   );
 }
 

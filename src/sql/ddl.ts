@@ -210,6 +210,11 @@ export function dropConstraint(table: string, name: string): string {
   return `ALTER TABLE ${rel(table)} DROP CONSTRAINT ${quoteIdent(name)}`;
 }
 
+/** validateConstraint writes ALTER TABLE ... VALIDATE CONSTRAINT (a scan under SHARE UPDATE EXCLUSIVE: writes go on). */
+export function validateConstraint(table: string, name: string): string {
+  return `ALTER TABLE ${rel(table)} VALIDATE CONSTRAINT ${quoteIdent(name)}`;
+}
+
 /** commentOn writes COMMENT ON <what> <target> IS <literal|NULL>. */
 export function commentOn(what: string, target: string, comment: string | undefined): string {
   return `COMMENT ON ${what} ${target} IS ${commentLiteral(comment)}`;
