@@ -9,7 +9,7 @@ import { sameValue } from '../diff/index.js';
 import { dependsOnSql } from '../sql/marks.js';
 import { createView, dropView, rel, viewKind, commentOn, viewColumnDefault } from '../sql/ddl.js';
 import type { View } from '../model/types.js';
-import { quoteIdent } from '../sql/quote.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { bare, droppedRoutineNames, emit, PHASE, readsAny, textKeys, type PlanContext } from './context.js';
 import { rebuildViewRoutines, viewRoutines } from './viewfuncs.js';
 import { planSubObject } from './subobjects.js';
@@ -18,6 +18,7 @@ import { objectReadBy, recreatedObjects } from './sqlobjects.js';
 
 /** IN_PLACE are the view attributes a plan changes without rebuilding the view. */
 const IN_PLACE = new Set([
+  'options',
   'comment',
   'columnComments',
   'columnDefaults',
@@ -90,6 +91,7 @@ export function planViews(
   const recreated = new Set([...dropIds, ...added]);
   for (const c of all) {
     if (c.kind === 'view' && c.op === 'alter' && !rebuild.has(c.id)) {
+      planViewOptions(ctx, c);
       planViewDefaults(ctx, c);
       planViewComments(ctx, c);
       planViewRefresh(ctx, c);
@@ -215,6 +217,31 @@ function planViewMarks(ctx: PlanContext, c: Extract<Change, { op: 'alter'; kind:
     object: c.id,
     sql: dependsOnSql(target, c.from.dependsOnExtensions, c.to.dependsOnExtensions),
     reverse: dependsOnSql(target, c.to.dependsOnExtensions, c.from.dependsOnExtensions),
+  });
+}
+
+/**
+ * planViewOptions changes a view's options (security_barrier, check_option, security_invoker) or a materialized
+ * view's storage parameters in place with ALTER [MATERIALIZED] VIEW ... SET / RESET: a rebuild would take the
+ * view's dependents with it, and a materialized view's rows (pg-schema-diff's 'add security barrier' and
+ * 'add log_autovacuum_min_duration' cases rebuilt them).
+ */
+function planViewOptions(ctx: PlanContext, c: Extract<Change, { op: 'alter'; kind: 'view' }>): void {
+  const alter = (a: View['options'], b: View['options']): string[] => {
+    const set = Object.entries(b ?? {}).filter(([k, v]) => a?.[k] !== v);
+    const reset = Object.keys(a ?? {}).filter((k) => b?.[k] === undefined);
+    const head = `ALTER ${viewKind(c.to)} ${rel(c.id)}`;
+    return [
+      ...(reset.length ? [`${head} RESET (${reset.map(quoteIdent).join(', ')})`] : []),
+      ...(set.length ? [`${head} SET (${set.map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`).join(', ')})`] : []),
+    ];
+  };
+  emit(ctx, {
+    phase: PHASE.alterTable,
+    what: `alter ${viewKind(c.to).toLowerCase()} ${c.id} (options)`,
+    object: c.id,
+    sql: alter(c.from.options, c.to.options),
+    reverse: alter(c.to.options, c.from.options),
   });
 }
 
