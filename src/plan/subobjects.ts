@@ -5,12 +5,10 @@
 import type { AddChange, AlterChange, DropChange, TablePartChange } from '../model/changes.js';
 import {
   assertNever,
-  type CheckConstraint,
   type Column,
   type ForeignKey,
   type Index,
   type Policy,
-  type Schema,
   type Table,
   type Trigger,
 } from '../model/types.js';
@@ -26,7 +24,6 @@ import {
   constraintComment,
   indexRef,
   rel,
-  validateConstraint,
   type TableConstraint,
 } from '../sql/ddl.js';
 import { quoteIdent } from '../sql/quote.js';
@@ -38,6 +35,7 @@ import { addDropAlter, commentStep, keyCommentStep, paramsStep, planInPlace } fr
 import { markOnCreate, markOnRecreate } from './cluster.js';
 import { checksAcross, keptAcross, notValidCopies } from './checkcopies.js';
 import { copyNameOf, keyRenamesAfterAttach } from './keynames.js';
+import { planValidity } from './validity.js';
 import {
   boundText,
   childrenOf,
@@ -241,87 +239,13 @@ function planConstraintChange(
       reverse: rev,
     });
   };
-  const target = `${quoteIdent(c.id)} ON ${rel(t)}`;
-  if (c.op === 'alter' && c.kind === 'foreign_key' && enforceInPlace(c.from, c.to, c.attrs)) {
-    // ALTER CONSTRAINT [NOT] ENFORCED (PostgreSQL 18, foreign keys only): ENFORCED checks the rows and validates
-    const sql = (a: ForeignKey, b: ForeignKey) => [
-      `ALTER TABLE ${rel(t)} ALTER CONSTRAINT ${quoteIdent(c.id)} ${b.notEnforced ? 'NOT ENFORCED' : 'ENFORCED'}`,
-      ...(a.comment !== b.comment ? [commentOn('CONSTRAINT', target, b.comment)] : []),
-    ];
-    emit(ctx, {
-      phase: PHASE.addFk,
-      what: `${c.to.notEnforced ? 'stop enforcing' : 'enforce'} foreign key ${c.id} on ${t}`,
-      object: obj,
-      sql: sql(c.from, c.to),
-      reverse: sql(c.to, c.from),
-      lock: !c.to.notEnforced,
-      requires: [`rel:${bare(c.to.refTable)}`],
-    });
-    return;
-  }
-  if (c.op === 'alter' && (c.kind === 'check' || c.kind === 'foreign_key') && validateInPlace(ctx, t, c)) {
-    // NOT VALID -> valid: VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE and keeps the constraint throughout;
-    // back is a drop and an ADD ... NOT VALID (PostgreSQL cannot mark a validated constraint NOT VALID again)
-    const a = c.from as ForeignKey | CheckConstraint;
-    const b = c.to as ForeignKey | CheckConstraint;
-    emit(ctx, {
-      phase: fk ? PHASE.addFk : PHASE.addConstraint,
-      what: `validate ${c.kind.replace('_', ' ')} ${c.id} on ${t}`,
-      object: obj,
-      sql: [validateConstraint(t, c.id), ...(a.comment !== b.comment ? [commentOn('CONSTRAINT', target, b.comment)] : [])],
-      reverse: [dropConstraint(t, c.id), addConstraint(t, a), ...constraintComment(t, a)],
-      lock: false,
-      requires: b.kind === 'foreign_key' ? [`rel:${bare(b.refTable)}`] : textKeys(b.expression),
-    });
-    return;
-  }
+  if (c.op === 'alter' && (c.kind === 'check' || c.kind === 'foreign_key') && planValidity(ctx, c, t, obj)) return;
   addDropAlter<TableConstraint>(
     c,
     add,
     drop,
     keyCommentStep(ctx, obj, t, c.id),
     indexed ? paramsStep<TableConstraint>(ctx, 'constraint', obj, indexRef(t, c.id)) : undefined,
-  );
-}
-
-/**
- * validateInPlace: a check or foreign key of a plain table (no partitions, no parent, no INHERITS children, whose
- * copies the model holds apart) whose change is NOT VALID -> valid alone (and its comment), enforced on both sides.
- */
-function validateInPlace(
-  ctx: PlanContext,
-  t: string,
-  c: Extract<TablePartChange, { kind: 'check' | 'foreign_key' }> & { op: 'alter' },
-): boolean {
-  const a = c.from as ForeignKey | CheckConstraint;
-  const b = c.to as ForeignKey | CheckConstraint;
-  const plain = (s: Schema) => {
-    const x = s.tables[t];
-    return !!x && !x.partitionBy && !x.partitionOf && !x.inherits?.length && childrenOf(s, t).length === 0;
-  };
-  return (
-    c.attrs.some((x) => x.attr === 'notValid') &&
-    c.attrs.every((x) => x.attr === 'notValid' || x.attr === 'comment') &&
-    !!a.notValid &&
-    !b.notValid &&
-    !(a.kind === 'foreign_key' && a.notEnforced) &&
-    !(b.kind === 'foreign_key' && b.notEnforced) &&
-    plain(ctx.from) &&
-    plain(ctx.to)
-  );
-}
-
-/**
- * enforceInPlace: a foreign key whose change is its enforcement (and comment) alone, between NOT ENFORCED and enforced
- * and valid, is altered in place; a NOT VALID side is dropped and added again (ENFORCED always validates).
- */
-function enforceInPlace(a: ForeignKey, b: ForeignKey, attrs: AlterChange['attrs']): boolean {
-  const ok = new Set(['notEnforced', 'notValid', 'comment']);
-  return (
-    attrs.some((x) => x.attr === 'notEnforced') &&
-    attrs.every((x) => ok.has(x.attr)) &&
-    !(a.notValid && !a.notEnforced) &&
-    !(b.notValid && !b.notEnforced)
   );
 }
 

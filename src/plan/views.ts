@@ -233,7 +233,9 @@ function planViewOptions(ctx: PlanContext, c: Extract<Change, { op: 'alter'; kin
     const head = `ALTER ${viewKind(c.to)} ${rel(c.id)}`;
     return [
       ...(reset.length ? [`${head} RESET (${reset.map(quoteIdent).join(', ')})`] : []),
-      ...(set.length ? [`${head} SET (${set.map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`).join(', ')})`] : []),
+      ...(set.length
+        ? [`${head} SET (${set.map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`).join(', ')})`]
+        : []),
     ];
   };
   emit(ctx, {
