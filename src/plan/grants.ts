@@ -59,7 +59,10 @@ export function defaultAclReset(
   const kept = keptDefaults(ctx, schema, on);
   // PostgreSQL's ACL from the defaults in effect is kept when the declared one only adds to it
   if (kept.length && covers(grants, mergedDefaults(kept), cls)) return [];
-  return [...defaultAclResetOn(ctx, target, schema, on), ...ownerBehindPublic(ctx, target, schema, on, grants)];
+  return [
+    ...defaultAclResetOn(ctx, target, schema, on),
+    ...ownerBehindPublic(ctx, target, schema, on, effectiveGrants(grants, cls).public),
+  ];
 }
 
 /**
@@ -67,18 +70,16 @@ export function defaultAclReset(
  * PUBLIC before the owner, where GRANTs after a CREATE append behind the owner. When the target's default privileges
  * for a new object of class `on` in `schema` grant PUBLIC something and the object's declared ACL does too (it was
  * made under them), the creator's own entry is taken out and granted again behind PUBLIC's; the GRANTs that follow
- * append the other grantees in their declared order.
+ * append the other grantees in their declared order. `pub`: the declared ACL's privileges of PUBLIC.
  */
-export function ownerBehindPublic(
+function ownerBehindPublic(
   ctx: PlanContext,
   target: string,
   schema: string,
   on: 'tables' | 'sequences',
-  grants: Grants | undefined,
+  pub: readonly string[] | undefined,
 ): string[] {
-  if (grants === undefined) return [];
   const cls: PrivClass = on === 'tables' ? 'table' : 'sequence';
-  const pub = effectiveGrants(grants, cls).public;
   const all = Object.values(ctx.to.defaultPrivileges ?? {}).filter((e) => applies(e, schema, on));
   if (!pub || !mergedDefaults(all).public?.some((p) => p !== NONE)) return [];
   return [
@@ -511,7 +512,7 @@ function sequenceGrantSteps(ctx: PlanContext, table: string, a: readonly Column[
     const kept = schema === undefined ? [] : keptDefaults(ctx, schema, 'sequences');
     const made =
       sa === undefined && schema !== undefined && !(kept.length && gb && covers(gb, mergedDefaults(kept), 'sequence'))
-        ? ownerBehindPublic(ctx, `SEQUENCE ${seq}`, schema, 'sequences', gb)
+        ? ownerBehindPublic(ctx, `SEQUENCE ${seq}`, schema, 'sequences', gb && effectiveGrants(gb, 'sequence').public)
         : [];
     const change = (to: Grants | undefined, from: Grants | undefined): string[] => [
       ...(to === gb ? made : []),
