@@ -17,9 +17,12 @@ import {
 } from '../model/sections.js';
 import { applyRenames, findRenames, type RenameSet } from './renames.js';
 import { relocateExtensionTypes } from './relocate.js';
+import { fragmentKey, HINTS } from './key.js';
+import { inferRenames } from './inferred.js';
 
 export { lexSql, identifiersOf, renameIdentifiers } from './sqltext.js';
 export { findRenames, applyRenames } from './renames.js';
+export { fragmentKey } from './key.js';
 export type { RenameSet, EnumValueRename } from './renames.js';
 
 /** DiffOptions tune diffing. */
@@ -39,6 +42,8 @@ export interface DiffResult {
   readonly changes: readonly Change[];
   readonly renamed: Schema;
   readonly renames: RenameSet;
+  /** target: the target as diffed: `to` with the renames inferred.ts found given as hints (`to` itself when none). */
+  readonly target: Schema;
 }
 
 /** diffSchemas returns the changes that turn `from` into `to`: renames first, then drops, alters and adds. */
@@ -48,6 +53,16 @@ export function diffSchemas(from: Schema, to: Schema, opts: DiffOptions = {}): C
 
 /** diffDetailed is diffSchemas plus the renamed source schema the planner needs. */
 export function diffDetailed(from: Schema, to: Schema, opts: DiffOptions = {}): DiffResult {
+  if (opts.renames !== false) {
+    // an index or key that only changes its name is a rename (inferred.ts): its hint added, the diff made again
+    const hinted = inferRenames(applyRenames(from, findRenames(from, to)), to);
+    if (hinted !== to) return diffOf(from, hinted, opts);
+  }
+  return diffOf(from, to, opts);
+}
+
+/** diffOf is diffDetailed with `to`'s rename hints as they are. */
+function diffOf(from: Schema, to: Schema, opts: DiffOptions): DiffResult {
   const renames: RenameSet = opts.renames === false ? { changes: [], values: [] } : findRenames(from, to);
   const target = opts.canonical ? canonicalize(to) : to;
   // an extension moved to another schema takes its types along: the source as it is once it has moved
@@ -76,25 +91,7 @@ export function diffDetailed(from: Schema, to: Schema, opts: DiffOptions = {}): 
   diffMap(changes, 'sql_object', renamed.objects ?? {}, target.objects ?? {});
   diffMap(changes, 'unmanaged', renamed.unmanaged ?? {}, target.unmanaged ?? {});
   diffMap(changes, 'default_privilege', renamed.defaultPrivileges ?? {}, target.defaultPrivileges ?? {});
-  return { changes, renamed, renames };
-}
-
-const HINTS = new Set(['kind', 'renamedFrom', 'valueRenames', 'convertUsing']);
-
-/**
- * fragmentKey is a model fragment's identity as text: JSON with object keys sorted, undefined values and the hints
- * (kind, renamedFrom, valueRenames, convertUsing) left out, so two JSON fragments have one key exactly when sameValue
- * holds. (Not canon's stableJson, the canonical text the hash reads, which also drops `false` and empty values.)
- */
-export function fragmentKey(v: unknown): string {
-  if (v === undefined) return 'undefined';
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(fragmentKey).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  const keys = Object.keys(o)
-    .filter((k) => o[k] !== undefined && !HINTS.has(k))
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${fragmentKey(o[k])}`).join(',')}}`;
+  return { changes, renamed, renames, target: to };
 }
 
 /** sameValue compares model fragments structurally (key order, absent and undefined keys, and hints aside). */

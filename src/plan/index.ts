@@ -12,7 +12,6 @@ import { diffDetailed } from '../diff/index.js';
 import { planChangeDrafts } from './build.js';
 import { newContext } from './context.js';
 import { orderDrafts } from './order.js';
-import { inferRenames } from './inferred.js';
 import { sqlComment } from '../sql/quote.js';
 
 export { PHASE } from './context.js';
@@ -30,20 +29,9 @@ export interface MigrationPlan extends Plan {
 
 /** planMigration returns the ordered steps that turn `from` into `to`, each with its reverse and hazards. */
 export function planMigration(from: Schema, to: Schema, opts: PlanOptions = {}): MigrationPlan {
-  const renames = opts.renames !== false;
-  const d = diffDetailed(from, to, { renames });
-  if (renames) {
-    // an index or key that only changes its name is renamed (inferred.ts): its hint added, the diff made again
-    const hinted = inferRenames(d.renamed, to);
-    if (hinted !== to) return planMigrationOf(from, hinted);
-  }
-  return { steps: planChanges(d.changes, d.renamed, to), changes: d.changes };
-}
-
-/** planMigrationOf plans `from` -> `to` with `to`'s rename hints, inferring none. */
-function planMigrationOf(from: Schema, to: Schema): MigrationPlan {
-  const d = diffDetailed(from, to, { renames: true });
-  return { steps: planChanges(d.changes, d.renamed, to), changes: d.changes };
+  // the differ's target holds the renames it inferred (an index or key that only changes its name) as hints
+  const d = diffDetailed(from, to, { renames: opts.renames !== false });
+  return { steps: planChanges(d.changes, d.renamed, d.target), changes: d.changes };
 }
 
 /**

@@ -1,14 +1,14 @@
 /**
- * Renames the planner infers where nothing else can differ: an index, primary key, unique or exclusion constraint of
+ * Renames the differ infers where nothing else can differ: an index, primary key, unique or exclusion constraint of
  * a table whose old name is gone and whose new name is new, with the same definition (its comment aside), is
  * renamed (ALTER INDEX ... RENAME TO, ALTER TABLE ... RENAME CONSTRAINT) instead of dropped and built again: the
- * result is the same catalog, without the rebuild or its lock. The differ itself never guesses (src/diff/renames.ts);
- * the plan gives the target a `renamedFrom` hint for each such pair, so the rename runs first in up and last in down
+ * result is the same catalog, without the rebuild or its lock. Beyond the user's hints (src/diff/renames.ts) this is the one guess;
+ * diffDetailed gives the target a `renamedFrom` hint for each such pair, so the rename runs first in up and last in down
  * like a hinted one. Only a pair alone of its definition on its table is taken, and only when the new name is free in
  * the source schema (indexes share one namespace with the schema's tables, views and sequences).
  */
 import type { Index, Schema, Table } from '../model/types.js';
-import { fragmentKey } from '../diff/index.js';
+import { fragmentKey } from './key.js';
 
 /** Named is an index or index-backed constraint as the inference compares it. */
 type Named = { readonly name: string; readonly renamedFrom?: string; readonly comment?: string };
