@@ -17,7 +17,7 @@ import {
 } from '../model/sections.js';
 import { applyRenames, findRenames, type RenameSet } from './renames.js';
 import { relocateExtensionTypes } from './relocate.js';
-import { fragmentKey, HINTS } from './key.js';
+import { HINTS } from './key.js';
 import { inferRenames } from './inferred.js';
 
 export { lexSql, identifiersOf, renameIdentifiers } from './sqltext.js';
